@@ -1,0 +1,22 @@
+/* casekit.h - umbrella header: every .c file of casekit includes this first */
+#ifndef CASEKIT_H
+#define CASEKIT_H
+#include "config.h"
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include "util.h"
+#include "opt.h"
+#include "output.h"
+#include "progress.h"
+#include "store.h"
+
+/* One entry point per applet, cmd_NAME(), from the applet list. */
+#define CK_CMD(name, desc) int cmd_##name(int argc, char **argv);
+#include "commands.def"
+#undef CK_CMD
+#endif

@@ -1,0 +1,66 @@
+/* opt.h - the option table every applet declares, its parser and its --help */
+#ifndef CASEKIT_OPT_H
+#define CASEKIT_OPT_H
+#include <stddef.h>
+
+enum ck_opt_type { CK_OPT_T_END, CK_OPT_T_BOOL, CK_OPT_T_STR, CK_OPT_T_INT, CK_OPT_T_LIST };
+
+/* A repeatable option's values, in command-line order; the strings belong to argv. */
+struct ck_list {
+	const char **v;
+	size_t n;
+};
+
+struct ck_opt {
+	enum ck_opt_type type;
+	int shortopt;        /* 'k', or 0 for a long-only option */
+	const char *longopt; /* "kind" */
+	void *ptr;           /* int *, const char **, long long * or struct ck_list * */
+	const char *argname; /* "KIND"; NULL for a flag */
+	const char *help;    /* one line for --help */
+	const char *choices; /* "a|b|c": the only values allowed; completions offer them */
+};
+
+#define CK_OPT_BOOL(s, l, p, h) \
+	{ \
+		CK_OPT_T_BOOL, s, l, p, NULL, h, NULL \
+	}
+#define CK_OPT_STR(s, l, p, a, h) \
+	{ \
+		CK_OPT_T_STR, s, l, p, a, h, NULL \
+	}
+#define CK_OPT_CHOICE(s, l, p, a, c, h) \
+	{ \
+		CK_OPT_T_STR, s, l, p, a, h, c \
+	}
+#define CK_OPT_INT(s, l, p, a, h) \
+	{ \
+		CK_OPT_T_INT, s, l, p, a, h, NULL \
+	}
+#define CK_OPT_LIST(s, l, p, a, h) \
+	{ \
+		CK_OPT_T_LIST, s, l, p, a, h, NULL \
+	}
+#define CK_OPT_END \
+	{ \
+		CK_OPT_T_END, 0, NULL, NULL, NULL, NULL, NULL \
+	}
+/* The shared -d and -f options write to the globals in util.h. */
+#define CK_OPT_DB \
+	CK_OPT_STR('d', "db", &ck.db, "PATH", "case store (default: $CASEKIT_DB or ./casekit.db)")
+#define CK_OPT_FORMAT \
+	CK_OPT_CHOICE('f', "format", &ck.format, "FMT", OUT_FORMAT_NAMES, \
+		"output: " OUT_FORMAT_NAMES " (table on a terminal, else tsv)")
+
+/*
+ * Parse argv against opts plus the common options (-q, -v, --no-progress, -h/--help,
+ * --list-options). Options and operands may mix; "--" ends the options and "-" is an operand.
+ * On return argv[0..n) hold the operands in order and n is returned. --help prints usage,
+ * help and the option table to stdout and exits 0; a bad option prints the message, the usage
+ * line and a hint, and exits 64.
+ */
+int ck_parse_opts(
+	int argc, char **argv, const struct ck_opt *opts, const char *usage, const char *help);
+/* Report a usage error for the applet being parsed (message, usage line, hint) and exit 64. */
+_Noreturn void ck_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#endif

@@ -1,0 +1,46 @@
+/* output.h - one result layer for every applet: table, csv, tsv, json, ndjson and ids */
+#ifndef CASEKIT_OUTPUT_H
+#define CASEKIT_OUTPUT_H
+#include <stdio.h>
+
+#define OUT_FORMAT_NAMES "table|csv|tsv|json|ndjson|ids"
+enum out_format { OUT_TABLE, OUT_CSV, OUT_TSV, OUT_JSON, OUT_NDJSON, OUT_IDS };
+
+struct out;
+struct sqlite3_stmt;
+
+/* The format -f asked for, else table when fp is a terminal and tsv otherwise. */
+enum out_format out_format_for(FILE *fp);
+/* Parse a format name; -1 if it is not one. */
+int out_format_parse(const char *name);
+
+/*
+ * Start a result of ncols columns on fp in format fmt. The column names are copied. Cells
+ * then follow row by row (out_text() and friends), each row closed by out_end_row(); out_close()
+ * finishes the document (the table is aligned there) and frees o. Invalid UTF-8 in text is
+ * written as U+FFFD, so the output is always valid UTF-8.
+ */
+struct out *out_open(FILE *fp, enum out_format fmt, const char *const *cols, int ncols);
+/* The same, with the columns of a prepared statement. */
+struct out *out_open_stmt(FILE *fp, enum out_format fmt, struct sqlite3_stmt *st);
+/*
+ * For -f ids: column col holds the id and kind is its type ("listing" prints "listing:ID").
+ * With kind NULL the column already holds typed ids. Without this call, -f ids is refused.
+ */
+void out_set_ids(struct out *o, const char *kind, int col);
+void out_null(struct out *o);
+void out_int(struct out *o, long long v);
+void out_real(struct out *o, double v);
+void out_text(struct out *o, const char *s); /* NULL is a null cell */
+void out_textn(struct out *o, const char *s, size_t n);
+/* Append the current row of st as one whole row (its columns in order). */
+void out_stmt_row(struct out *o, struct sqlite3_stmt *st);
+void out_end_row(struct out *o);
+/* Finish and free; returns 0, or EX_IOERR after a failed write (message printed). */
+int out_close(struct out *o);
+
+/* Display width of UTF-8 text on a terminal (East Asian wide characters count two). */
+size_t out_display_width(const char *s, size_t n);
+/* Write s as a JSON string literal (quotes included), with invalid UTF-8 as U+FFFD. */
+void out_json_string(FILE *fp, const char *s, size_t n);
+#endif

@@ -1,0 +1,406 @@
+/* store.c - open, create, migrate and query a case store (one SQLite file) */
+#include "casekit.h"
+#include <openssl/rand.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	unsigned flags;
+};
+
+const char *const store_kinds[] = {
+	"brands",
+	"sellers",
+	"parties",
+	"listings",
+	"orders",
+	"logins",
+	"payments",
+	"shipments",
+	"testbuys",
+	"takedowns",
+	NULL,
+};
+
+/*
+ * Schema version 1. Every kind table keeps the generic layout's column names, the extra
+ * columns of a row as a JSON object (attrs), and where the row came from (source_id, line), so
+ * that any fact casekit shows can be traced to a file and a line. Money is integer minor units
+ * beside an ISO 4217 code; times are ISO 8601 UTC text; ids are text exactly as given.
+ * Indexes that loading does not need are made after a load (ingest), not here.
+ */
+static const char schema_core[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;\n"
+	"CREATE TABLE sources(\n"
+	"  source_id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE,\n"
+	"  size INTEGER NOT NULL, kind TEXT NOT NULL, profile TEXT, encoding TEXT,\n"
+	"  ingested_at TEXT NOT NULL, rows_read INTEGER NOT NULL DEFAULT 0,\n"
+	"  rows_kept INTEGER NOT NULL DEFAULT 0, rows_rejected INTEGER NOT NULL DEFAULT 0);\n"
+	"CREATE TABLE rejects(\n"
+	"  reject_id INTEGER PRIMARY KEY, source_id INTEGER REFERENCES sources, path TEXT NOT NULL,\n"
+	"  line INTEGER NOT NULL, reason TEXT NOT NULL, raw TEXT);\n"
+	"CREATE TABLE brands(\n"
+	"  brand TEXT NOT NULL, aliases TEXT, category TEXT NOT NULL DEFAULT '',\n"
+	"  reference_price INTEGER, currency TEXT, rights_holder TEXT,\n"
+	"  attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL,\n"
+	"  PRIMARY KEY(brand, category));\n"
+	"CREATE TABLE sellers(\n"
+	"  seller_id TEXT PRIMARY KEY, platform TEXT, shop_name TEXT, owner_name TEXT,\n"
+	"  registered_at TEXT, phone TEXT, email TEXT, address TEXT, return_address TEXT,\n"
+	"  status TEXT, attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n"
+	"CREATE TABLE parties(\n"
+	"  party_id TEXT PRIMARY KEY, kind TEXT, name TEXT, phone TEXT, email TEXT, address TEXT,\n"
+	"  attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n"
+	"CREATE TABLE listings(\n"
+	"  listing_id TEXT PRIMARY KEY, seller_id TEXT NOT NULL, title TEXT, brand TEXT,\n"
+	"  category TEXT, price INTEGER, currency TEXT, created_at TEXT, status TEXT,\n"
+	"  image_text TEXT, url TEXT, attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n"
+	"CREATE TABLE orders(\n"
+	"  order_id TEXT PRIMARY KEY, listing_id TEXT, seller_id TEXT, buyer_id TEXT,\n"
+	"  quantity INTEGER, amount INTEGER, currency TEXT, ordered_at TEXT, ship_to_address TEXT,\n"
+	"  status TEXT, attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n"
+	"CREATE TABLE logins(\n"
+	"  login_id INTEGER PRIMARY KEY, seller_id TEXT NOT NULL, device_id TEXT, ip TEXT,\n"
+	"  user_agent TEXT, at TEXT, attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n"
+	/* Payment instruments are never stored raw: a keyed hash, the type and the last four. */
+	"CREATE TABLE payments(\n"
+	"  payment_id INTEGER PRIMARY KEY, seller_id TEXT NOT NULL, instrument_type TEXT,\n"
+	"  instrument_hash TEXT NOT NULL, instrument_last4 TEXT, holder_name TEXT, bank TEXT,\n"
+	"  added_at TEXT, attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n"
+	"CREATE TABLE shipments(\n"
+	"  shipment_id TEXT PRIMARY KEY, from_id TEXT, from_name TEXT, from_address TEXT,\n"
+	"  to_id TEXT, to_name TEXT, to_address TEXT, carrier TEXT, tracking_no TEXT, goods TEXT,\n"
+	"  quantity INTEGER, declared_value INTEGER, currency TEXT, shipped_at TEXT,\n"
+	"  attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n"
+	"CREATE TABLE testbuys(\n"
+	"  testbuy_id TEXT PRIMARY KEY, listing_id TEXT, order_id TEXT, bought_at TEXT,\n"
+	"  cost INTEGER, currency TEXT, verdict TEXT, report_ref TEXT,\n"
+	"  attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n"
+	"CREATE TABLE takedowns(\n"
+	"  notice_id TEXT PRIMARY KEY, rights_holder TEXT, listing_id TEXT, received_at TEXT,\n"
+	"  resolved_at TEXT, outcome TEXT, attrs TEXT, source_id INTEGER NOT NULL,\n"
+	"  line INTEGER NOT NULL);\n"
+	/*
+	 * Every identifier in normalised form (value) beside what the row said (raw; masked for
+	 * payments), who holds it, and the row it came from. note names the rules that fired;
+	 * flags marks values that must never link (private or CGNAT IPs, null device ids).
+	 */
+	"CREATE TABLE identifiers(\n"
+	"  ident_id INTEGER PRIMARY KEY, holder_kind TEXT NOT NULL, holder_id TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL, value TEXT NOT NULL, raw TEXT, note TEXT, flags TEXT, day TEXT,\n"
+	"  field TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n";
+
+/* Derived results; each applet's tables live in its own block. */
+static const char schema_screen[] = "";
+static const char schema_link[] = "";
+static const char schema_trace[] = "";
+static const char schema_case[] = "";
+
+static const char *const schema_v1[] = { schema_core, schema_screen, schema_link, schema_trace,
+	schema_case, NULL };
+
+const char *store_default_path(void)
+{
+	const char *p = getenv("CASEKIT_DB");
+
+	return p && *p ? p : "casekit.db";
+}
+
+int store_is_kind(const char *name)
+{
+	int i;
+
+	for (i = 0; store_kinds[i]; i++)
+		if (strcmp(store_kinds[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int code_for(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return EX_TEMPFAIL;
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		return EX_CONFIG;
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+		return EX_IOERR;
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		return EX_CANTCREAT;
+	case SQLITE_CONSTRAINT:
+	case SQLITE_MISMATCH:
+		return EX_DATAERR;
+	default:
+		return EX_SOFTWARE;
+	}
+}
+
+int store_error(struct store *st, const char *what)
+{
+	return ck_error(
+		code_for(sqlite3_extended_errcode(st->db)), "%s: %s", what, sqlite3_errmsg(st->db));
+}
+
+int store_exec(struct store *st, const char *sql)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, &err);
+
+	if (rc == SQLITE_OK)
+		return 0;
+	rc = ck_error(code_for(rc), "%s: %s", store_path(st), err ? err : sqlite3_errstr(rc));
+	sqlite3_free(err);
+	return rc;
+}
+
+static int pragma_int(sqlite3 *db, const char *sql, int *out)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			*out = sqlite3_column_int(s, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static struct store *store_new(const char *path, unsigned flags)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+
+	st->path = xstrdup(path);
+	st->flags = flags;
+	return st;
+}
+
+/* Make a new store: schema, identity and secret in one transaction. */
+static int create(struct store *st)
+{
+	unsigned char key[STORE_SECRET_LEN];
+	char now[21], sql[160];
+	sqlite3_stmt *s;
+	int i, rc;
+
+	if ((rc = store_exec(st, "PRAGMA journal_mode=WAL; BEGIN")))
+		return rc;
+	for (i = 0; schema_v1[i]; i++)
+		if ((rc = store_exec(st, schema_v1[i])))
+			return rc;
+	snprintf(sql, sizeof(sql), "PRAGMA application_id=%d; PRAGMA user_version=%d",
+		STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
+	if ((rc = store_exec(st, sql)))
+		return rc;
+	if (RAND_bytes(key, sizeof(key)) != 1)
+		return ck_error(EX_SOFTWARE, "cannot make a store secret: no randomness");
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO meta VALUES('secret', ?)", -1, &s, NULL))
+		return store_error(st, st->path);
+	sqlite3_bind_blob(s, 1, key, sizeof(key), SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	OPENSSL_cleanse(key, sizeof(key));
+	if (rc != SQLITE_DONE)
+		return store_error(st, st->path);
+	ck_now_iso(now);
+	if ((rc = store_meta_set(st, "created_at", now)) ||
+		(rc = store_meta_set(st, "created_by", PACKAGE_STRING)))
+		return rc;
+	return store_exec(st, "COMMIT");
+}
+
+/*
+ * Open read-only first and check the header, so that a file which is not ours is never
+ * changed (not even by a journal mode switch).
+ */
+static int check_identity(struct store *st)
+{
+	sqlite3 *db;
+	int rc, appid = 0, version = 0;
+
+	rc = sqlite3_open_v2(st->path, &db, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "PRAGMA application_id", &appid);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "PRAGMA user_version", &version);
+	sqlite3_close(db);
+	if (rc == SQLITE_NOTADB || (rc == SQLITE_OK && appid != STORE_APPLICATION_ID))
+		return ck_error(EX_CONFIG, "'%s' is not a casekit store", st->path);
+	if (rc != SQLITE_OK)
+		return ck_error(code_for(rc), "cannot open '%s': %s", st->path, sqlite3_errstr(rc));
+	if (version > STORE_SCHEMA_VERSION)
+		return ck_error(EX_CONFIG, "'%s' has schema %d, newer than this casekit (%d)",
+			st->path, version, STORE_SCHEMA_VERSION);
+	if (version < 1)
+		return ck_error(EX_CONFIG, "'%s' is not a casekit store (no schema)", st->path);
+	return 0;
+}
+
+/* Bring an older schema forward, one version at a time, each step in its own transaction. */
+static int migrate(struct store *st)
+{
+	int version = 0, rc;
+
+	if ((rc = pragma_int(st->db, "PRAGMA user_version", &version)))
+		return store_error(st, st->path);
+	/* Version 1 is the first; later versions add a step here: if (version < 2) {...} */
+	(void)version;
+	return 0;
+}
+
+int store_open(struct store **out, const char *path, unsigned flags)
+{
+	struct store *st;
+	struct stat sb;
+	int rc, oflags;
+
+	*out = NULL;
+	if (!path)
+		path = ck.db ? ck.db : store_default_path();
+	st = store_new(path, flags);
+	if (flags & STORE_CREATE) {
+		if (stat(path, &sb) == 0) {
+			rc = ck_error(EX_CANTCREAT, "'%s' already exists", path);
+			goto fail;
+		}
+		oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	} else {
+		if (stat(path, &sb) != 0) {
+			rc = errno == ENOENT
+				? ck_error(EX_NOINPUT,
+					  "no case store at '%s' (make one with 'casekit init')",
+					  path)
+				: ck_error(EX_NOINPUT, "cannot open '%s': %s", path,
+					  strerror(errno));
+			goto fail;
+		}
+		if (!S_ISREG(sb.st_mode)) {
+			rc = ck_error(EX_CONFIG, "'%s' is not a casekit store", path);
+			goto fail;
+		}
+		if ((rc = check_identity(st)))
+			goto fail;
+		oflags = flags & STORE_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	}
+	rc = sqlite3_open_v2(path, &st->db, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		rc = ck_error(flags & STORE_CREATE ? EX_CANTCREAT : code_for(rc),
+			"cannot open '%s': %s", path,
+			st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_extended_result_codes(st->db, 1);
+	if ((rc = store_exec(st, "PRAGMA foreign_keys=ON")))
+		goto fail;
+	if (flags & STORE_CREATE) {
+		if ((rc = create(st))) {
+			sqlite3_close(st->db);
+			st->db = NULL;
+			unlink(path);
+			goto fail;
+		}
+	} else if (!(flags & STORE_READONLY) && (rc = migrate(st))) {
+		goto fail;
+	}
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return rc;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+const char *store_path(const struct store *st)
+{
+	return st->path;
+}
+
+sqlite3 *store_db(struct store *st)
+{
+	return st->db;
+}
+
+int store_secret(struct store *st, unsigned char key[STORE_SECRET_LEN])
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key='secret'", -1, &s, NULL))
+		return store_error(st, st->path);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == STORE_SECRET_LEN) {
+		memcpy(key, sqlite3_column_blob(s, 0), STORE_SECRET_LEN);
+		rc = 0;
+	} else {
+		rc = ck_error(EX_CONFIG, "'%s' has no store secret", st->path);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int64_t store_count(struct store *st, const char *table)
+{
+	char sql[128];
+	sqlite3_stmt *s;
+	int64_t n = -1;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"", table);
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_error(st, table);
+		return -1;
+	}
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	else
+		store_error(st, table);
+	sqlite3_finalize(s);
+	return n;
+}
+
+char *store_meta_get(struct store *st, const char *key)
+{
+	sqlite3_stmt *s;
+	char *v = NULL;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key=?", -1, &s, NULL))
+		return NULL;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		v = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return v;
+}
+
+int store_meta_set(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO meta VALUES(?, ?)", -1, &s, NULL))
+		return store_error(st, st->path);
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_error(st, st->path);
+}

@@ -1,0 +1,68 @@
+/* util.h - messages, exit codes, allocate-or-die wrappers and a growable buffer */
+#ifndef CASEKIT_UTIL_H
+#define CASEKIT_UTIL_H
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Options every applet shares; set by ck_parse_opts() and the environment. */
+struct ck_globals {
+	const char *applet; /* "ingest"; NULL before dispatch */
+	const char *db;     /* -d/--db, else $CASEKIT_DB, else "casekit.db" */
+	const char *format; /* -f/--format as given, or NULL for the default */
+	int quiet;          /* -q: no warnings or summaries */
+	int verbose;        /* -v: more detail on stderr */
+	int no_progress;    /* --no-progress */
+	int argc;           /* the whole command line, for the custody log */
+	char **argv;
+};
+extern struct ck_globals ck;
+
+/* Print "casekit APPLET: msg" to stderr and return code, so callers can `return ck_error(...)`. */
+int ck_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same, with no return value; suppressed by -q. */
+void ck_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a note only under -v. */
+void ck_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print the message and exit with code. */
+_Noreturn void ck_die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An internal error: message with file and line, exit 70. */
+#define ck_bug(...) ck_bug_at(__FILE__, __LINE__, __VA_ARGS__)
+_Noreturn void ck_bug_at(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Flush stdout and report a failed write (exit code 74), else return rc unchanged. */
+int ck_finish_stdout(int rc);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable, always NUL-terminated byte buffer. Zero-initialise, then use; buf_free() releases. */
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+void buf_grow(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+/* Hand the string over to the caller (who frees it) and leave b empty. */
+char *buf_detach(struct buf *b);
+
+/* The data folder: $CASEKIT_DATADIR if set, else the installed pkgdatadir. */
+const char *ck_datadir(void);
+/* The current UTC time as ISO 8601 ("2026-12-01T03:04:05Z"), written into out[21]. */
+void ck_now_iso(char out[21]);
+/* The analyst: $CASEKIT_ANALYST, else $USER, else "unknown". */
+const char *ck_analyst(void);
+/* Parse a whole decimal integer; 0 on success, -1 on junk or overflow. */
+int ck_parse_long(const char *s, long long *out);
+/* Levenshtein distance between two byte strings (small strings; suggestions, fuzzy keys). */
+size_t ck_levenshtein(const char *a, const char *b);
+#endif

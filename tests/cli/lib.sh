@@ -1,0 +1,72 @@
+# lib.sh - TAP helpers for the CLI tests: one line per case, run against the built binary
+#
+# Each script sources this file, then calls the checks; done_testing prints the plan. The
+# binary is $CASEKIT (set by make check); every script works in its own temporary folder $T.
+# A script always exits 0 itself: the TAP lines carry the verdict (77 would read as SKIP).
+
+: "${CASEKIT:?run through make check, or set CASEKIT}"
+: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+export CASEKIT_DATADIR="${CASEKIT_DATADIR:-$TOP_SRCDIR/share}"
+export LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=1764547200 CASEKIT_ANALYST=tester
+unset CASEKIT_DB
+T=$(mktemp -d "${TMPDIR:-/tmp}/casekit-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+DATA="$TOP_SRCDIR/tests/data"
+tap_n=0
+
+ck() { "$CASEKIT" "$@"; }
+
+# pass DESC / fail DESC [DETAIL]
+pass() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
+fail() {
+	tap_n=$((tap_n + 1)); echo "not ok $tap_n - $1"
+	[ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/# /' | head -40
+	return 0
+}
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
+
+# run ARGS...: run casekit, leaving its stdout in $T/out, stderr in $T/err and status in $rc
+run() {
+	rc=0
+	"$CASEKIT" "$@" >"$T/out" 2>"$T/err" </dev/null || rc=$?
+}
+
+# check_exit CODE DESC ARGS...: the exit status is CODE
+check_exit() {
+	local want=$1 desc=$2; shift 2
+	run "$@"
+	if [ "$rc" = "$want" ]; then pass "$desc"
+	else fail "$desc" "exit $rc, wanted $want; stderr: $(cat "$T/err")"; fi
+}
+
+# check DESC EXPECTED_FILE ARGS...: exit 0 and stdout equals the file
+check() {
+	local desc=$1 want=$2; shift 2
+	run "$@"
+	if [ "$rc" = 0 ] && cmp -s "$T/out" "$want"; then pass "$desc"
+	else fail "$desc" "exit $rc; $(diff "$want" "$T/out" | head -20; cat "$T/err")"; fi
+}
+
+# check_out DESC EXPECTED ARGS...: exit 0 and stdout equals the string (plus a newline)
+check_out() {
+	local desc=$1 want=$2; shift 2
+	printf '%s\n' "$want" >"$T/want"
+	check "$desc" "$T/want" "$@"
+}
+
+# check_grep DESC REGEX ARGS...: stdout or stderr matches the extended regex (any exit status)
+check_grep() {
+	local desc=$1 re=$2; shift 2
+	run "$@"
+	if grep -Eq -- "$re" "$T/out" "$T/err"; then pass "$desc"
+	else fail "$desc" "exit $rc; no match for $re in: $(cat "$T/out" "$T/err" | head -20)"; fi
+}
+
+# expect DESC COMMAND...: a shell command (not casekit) succeeds
+expect() {
+	local desc=$1; shift
+	if "$@" >"$T/expect.out" 2>&1; then pass "$desc"
+	else fail "$desc" "$(cat "$T/expect.out")"; fi
+}
+
+done_testing() { echo "1..$tap_n"; exit 0; }

@@ -1,0 +1,32 @@
+#!/bin/sh
+# main.sh - the multi-call binary: dispatch, help, version, unknown applets
+. "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+
+check_grep "no arguments lists the applets" "^  query " 
+check_exit 0 "help exits 0" help
+check_grep "help lists init" "^  init +create a case store" help
+check_grep "help APPLET equals APPLET --help" "^usage: casekit query" help query
+check_grep "--version prints the version" "^casekit [0-9]+\.[0-9]+\.[0-9]+$" --version
+check_exit 64 "unknown applet exits 64" qurey
+check_grep "unknown applet gets a suggestion" "did you mean 'query'\?" qurey
+check_grep "far-off applet gets no guess" "'zzzzzzzz' is not a casekit applet; see 'casekit help'" zzzzzzzz
+check_exit 64 "unknown option exits 64" stats --bogus
+check_grep "unknown option names itself and hints" "try 'casekit stats --help'" stats --bogus
+check_exit 64 "option missing its value exits 64" stats -d
+check_exit 64 "bad format value exits 64" stats -f xml
+check_grep "help of an unknown applet fails" "is not a casekit applet" help nope
+ln -s "$CASEKIT" "$T/casekit-stats"
+rc=0; "$T/casekit-stats" --help >"$T/out" 2>&1 || rc=$?
+if [ $rc = 0 ] && grep -q "^usage: casekit stats" "$T/out"; then pass "casekit-stats link runs stats"
+else fail "casekit-stats link runs stats" "$(cat "$T/out")"; fi
+ck init -q "$T/db"
+rc=0; "$CASEKIT" query -d "$T/db" "select 1 union all select 2 union all select 3" 2>/dev/null | head -1 >"$T/out" || rc=$?
+if [ "$(cat "$T/out")" = "1" ]; then pass "a closed pipe ends quietly"; else fail "a closed pipe ends quietly"; fi
+if [ -w /dev/full ]; then
+	rc=0; "$CASEKIT" stats -d "$T/db" >/dev/full 2>"$T/err" || rc=$?
+	if [ $rc = 74 ] && grep -q "cannot write output" "$T/err"; then pass "a full disk on stdout exits 74"
+	else fail "a full disk on stdout exits 74" "exit $rc: $(cat "$T/err")"; fi
+else
+	skip "a full disk on stdout exits 74" "no /dev/full"
+fi
+done_testing

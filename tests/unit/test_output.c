@@ -1,0 +1,119 @@
+/* test_output.c - every format escapes what it must and nothing else */
+#include "casekit.h"
+#include <criterion/criterion.h>
+
+static char *render(enum out_format fmt, void (*rows)(struct out *))
+{
+	static const char *const cols[] = { "id", "text", "n" };
+	char *s = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&s, &len);
+	struct out *o = out_open(fp, fmt, cols, 3);
+
+	out_set_ids(o, "seller", 0);
+	rows(o);
+	cr_assert_eq(out_close(o), 0);
+	fclose(fp);
+	return s;
+}
+
+static void tricky(struct out *o)
+{
+	out_text(o, "S1");
+	out_text(o, "a,\"b\"\tc\nd\\");
+	out_int(o, -3);
+	out_end_row(o);
+	out_text(o, "S2");
+	out_null(o);
+	out_real(o, 0.5);
+	out_end_row(o);
+}
+
+static void none(struct out *o)
+{
+	(void)o;
+}
+
+static void bad_utf8(struct out *o)
+{
+	out_text(o, "x\xff\xfey");
+	out_text(o, "\xe9\xab\x98"); /* 高 */
+	out_int(o, 1);
+	out_end_row(o);
+}
+
+Test(output, csv_quotes_only_where_needed)
+{
+	char *s = render(OUT_CSV, tricky);
+
+	cr_assert_str_eq(s, "id,text,n\r\nS1,\"a,\"\"b\"\"\tc\nd\\\",-3\r\nS2,,0.5\r\n");
+	free(s);
+}
+
+Test(output, tsv_escapes_separators)
+{
+	char *s = render(OUT_TSV, tricky);
+
+	cr_assert_str_eq(s, "id\ttext\tn\nS1\ta,\"b\"\\tc\\nd\\\\\t-3\nS2\t\t0.5\n");
+	free(s);
+}
+
+Test(output, json_types_and_escapes)
+{
+	char *s = render(OUT_JSON, tricky);
+
+	cr_assert_str_eq(s,
+		"[\n{\"id\":\"S1\",\"text\":\"a,\\\"b\\\"\\tc\\nd\\\\\",\"n\":-3},\n"
+		"{\"id\":\"S2\",\"text\":null,\"n\":0.5}\n]\n");
+	free(s);
+}
+
+Test(output, empty_json_is_an_empty_array)
+{
+	char *s = render(OUT_JSON, none);
+
+	cr_assert_str_eq(s, "[]\n");
+	free(s);
+}
+
+Test(output, empty_tsv_keeps_its_header)
+{
+	char *s = render(OUT_TSV, none);
+
+	cr_assert_str_eq(s, "id\ttext\tn\n");
+	free(s);
+}
+
+Test(output, ids_are_typed)
+{
+	char *s = render(OUT_IDS, tricky);
+
+	cr_assert_str_eq(s, "seller:S1\nseller:S2\n");
+	free(s);
+}
+
+Test(output, invalid_utf8_becomes_replacement_characters)
+{
+	char *s = render(OUT_NDJSON, bad_utf8);
+
+	cr_assert_str_eq(
+		s, "{\"id\":\"x\xef\xbf\xbd\xef\xbf\xbdy\",\"text\":\"\xe9\xab\x98\",\"n\":1}\n");
+	free(s);
+}
+
+Test(output, table_aligns_by_display_width)
+{
+	char *s = render(OUT_TABLE, bad_utf8);
+
+	/* Two U+FFFD make "x..y" four wide; 高 is two wide, so "text" sets that column. */
+	cr_assert_str_eq(s, "id    text  n\nx\xef\xbf\xbd\xef\xbf\xbdy  \xe9\xab\x98    1\n");
+	free(s);
+}
+
+Test(output, display_width_counts_wide_and_combining)
+{
+	cr_assert_eq(out_display_width("abc", 3), 3);
+	cr_assert_eq(out_display_width("\xe9\xab\x98\xe4\xbb\xbf", 6), 4); /* 高仿 */
+	cr_assert_eq(out_display_width("e\xcc\x81", 3), 1);                /* e + combining acute */
+	cr_assert_eq(out_display_width("\xef\xbc\xa1", 3), 2);             /* fullwidth A */
+}

@@ -1,0 +1,56 @@
+/* test_util.c - buffers, number parsing, edit distance */
+#include "casekit.h"
+#include <criterion/criterion.h>
+
+Test(util, buf_grows_and_stays_terminated)
+{
+	struct buf b = { 0 };
+	int i;
+
+	for (i = 0; i < 1000; i++)
+		buf_addc(&b, 'x');
+	buf_addf(&b, "%d-%s", 42, "y");
+	cr_assert_eq(b.len, 1004);
+	cr_assert_str_eq(b.s + 1000, "42-y");
+	buf_reset(&b);
+	cr_assert_str_eq(b.s, "");
+	buf_free(&b);
+}
+
+Test(util, buf_detach_hands_over_an_empty_string)
+{
+	struct buf b = { 0 };
+	char *s = buf_detach(&b);
+
+	cr_assert_str_eq(s, "");
+	free(s);
+}
+
+Test(util, parse_long_rejects_junk_and_overflow)
+{
+	long long v;
+
+	cr_assert_eq(ck_parse_long("-12", &v), 0);
+	cr_assert_eq(v, -12);
+	cr_assert_eq(ck_parse_long("12x", &v), -1);
+	cr_assert_eq(ck_parse_long("", &v), -1);
+	cr_assert_eq(ck_parse_long("99999999999999999999", &v), -1);
+}
+
+Test(util, levenshtein_counts_edits)
+{
+	cr_assert_eq(ck_levenshtein("query", "qurey"), 2);
+	cr_assert_eq(ck_levenshtein("link", "lnk"), 1);
+	cr_assert_eq(ck_levenshtein("", "abc"), 3);
+	cr_assert_eq(ck_levenshtein("same", "same"), 0);
+}
+
+Test(util, now_follows_source_date_epoch)
+{
+	char t[21];
+
+	setenv("SOURCE_DATE_EPOCH", "0", 1);
+	ck_now_iso(t);
+	cr_assert_str_eq(t, "1970-01-01T00:00:00Z");
+	unsetenv("SOURCE_DATE_EPOCH");
+}
