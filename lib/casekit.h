@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sysexits.h>
 #include "util.h"
+#include "ident.h"
+#include "leads.h"
 #include "opt.h"
 #include "output.h"
 #include "progress.h"

@@ -1,0 +1,97 @@
+/* leads.c - typed ids read from --from FILE|- and operands: seller:ID, listing:ID, ... */
+#include "casekit.h"
+#include "leads.h"
+#include <ctype.h>
+
+static int kind_in(const char *kind, size_t len, const char *list)
+{
+	const char *p = list;
+
+	while (*p) {
+		const char *bar = strchr(p, '|');
+		size_t n = bar ? (size_t)(bar - p) : strlen(p);
+
+		if (n == len && memcmp(p, kind, len) == 0)
+			return 1;
+		if (!bar)
+			break;
+		p = bar + 1;
+	}
+	return 0;
+}
+
+int leads_add(struct leads *l, const char *text, const char *default_kind, const char *allowed)
+{
+	const char *colon = strchr(text, ':'), *kind = default_kind, *id = text;
+	size_t klen = strlen(default_kind), i;
+
+	if (colon && kind_in(text, (size_t)(colon - text), LEAD_KINDS)) {
+		kind = text;
+		klen = (size_t)(colon - text);
+		id = colon + 1;
+	}
+	if (!*id)
+		return -1;
+	if (allowed && !kind_in(kind, klen, allowed))
+		return -1;
+	/* A lead named twice (a pipeline often repeats them) is one lead. */
+	for (i = 0; i < l->n; i++)
+		if (strlen(l->v[i].kind) == klen && memcmp(l->v[i].kind, kind, klen) == 0 &&
+			strcmp(l->v[i].id, id) == 0)
+			return 0;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	memcpy(l->v[l->n].kind, kind, klen);
+	l->v[l->n].kind[klen] = '\0';
+	l->v[l->n].id = xstrdup(id);
+	l->n++;
+	return 0;
+}
+
+int leads_read(struct leads *l, const char *path, const char *default_kind, const char *allowed)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char *line = NULL, *s, *e;
+	size_t cap = 0;
+	long lineno = 0;
+	int rc = 0;
+
+	if (!fp)
+		return ck_error(EX_NOINPUT, "cannot open '%s': %s", path, strerror(errno));
+	while (getline(&line, &cap, fp) > 0) {
+		lineno++;
+		for (s = line; isspace((unsigned char)*s); s++)
+			;
+		for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]); e--)
+			;
+		*e = '\0';
+		if (!*s || *s == '#')
+			continue;
+		if (leads_add(l, s, default_kind, allowed)) {
+			rc = ck_error(EX_DATAERR,
+				"%s:%ld: '%s' is not a lead this applet takes (%s)",
+				strcmp(path, "-") == 0 ? "stdin" : path, lineno, s,
+				allowed ? allowed : LEAD_KINDS);
+			break;
+		}
+	}
+	if (!rc && ferror(fp))
+		rc = ck_error(EX_IOERR, "cannot read '%s': %s", path, strerror(errno));
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+	return rc;
+}
+
+void leads_free(struct leads *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].id);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
