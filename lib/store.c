@@ -94,7 +94,17 @@ static const char schema_core[] =
 	"  field TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n";
 
 /* Derived results; each applet's tables live in its own block. */
-static const char schema_screen[] = "";
+/*
+ * screen: one row per listing scored, with the reasons in short form and the digest of the
+ * rules that gave it, so a score can be reproduced and explained (casekit screen --explain).
+ */
+static const char schema_screen[] =
+	"CREATE TABLE scores(\n"
+	"  listing_id TEXT PRIMARY KEY, seller_id TEXT NOT NULL, score INTEGER NOT NULL,\n"
+	"  flagged INTEGER NOT NULL, brand TEXT, reasons TEXT NOT NULL,\n"
+	"  rules_digest TEXT NOT NULL, scored_at TEXT NOT NULL);\n"
+	"CREATE INDEX scores_seller ON scores(seller_id);\n"
+	"CREATE INDEX scores_score ON scores(score);\n";
 static const char schema_link[] = "";
 static const char schema_trace[] = "";
 static const char schema_case[] = "";
