@@ -10,12 +10,15 @@
 #include <string.h>
 #include <sysexits.h>
 #include "util.h"
+#include "bag.h"
 #include "ident.h"
 #include "leads.h"
 #include "opt.h"
 #include "output.h"
 #include "progress.h"
+#include "sign.h"
 #include "store.h"
+#include "tar.h"
 
 /* One entry point per applet, cmd_NAME(), from the applet list. */
 #define CK_CMD(name, desc) int cmd_##name(int argc, char **argv);

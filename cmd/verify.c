@@ -1,0 +1,56 @@
+/* verify.c - check a case package: complete, untampered, signed by whom */
+#include "casekit.h"
+#include "bag.h"
+
+static const char usage[] = "casekit verify [-q] [--pubkey KEYFILE] PACKAGE.tar.gz|BAGDIR...";
+static const char help[] =
+	"Check BagIt bags (RFC 8493, versions 0.93 to 1.0): a tar archive, gzip or not, read as\n"
+	"a stream and never unpacked, or a bag folder. Refuses absolute paths, '..', links,\n"
+	"devices, duplicate names and members outside the one top folder; checks bagit.txt,\n"
+	"bag-info.txt, every manifest and tag manifest, Payload-Oxum, that nothing is missing or\n"
+	"extra, every checksum and, with --pubkey, the Ed25519 signature. Each problem is one\n"
+	"line on stdout, then a verdict line; warnings go to stderr. Exit 0 valid, 1 invalid.";
+
+int cmd_verify(int argc, char **argv)
+{
+	const char *pubkey = NULL;
+	char fp[72];
+	int i, rc, worst = 0;
+	struct ck_opt opts[] = {
+		CK_OPT_STR(0, "pubkey", &pubkey, "KEYFILE",
+			"check signature.txt against this public key (casekit keygen)"),
+		CK_OPT_END,
+	};
+
+	argc = ck_parse_opts(argc, argv, opts, usage, help);
+	if (argc < 1)
+		ck_usage_error("a package or bag folder is needed");
+	/* A key that cannot be read is the caller's mistake, found before any bag is read. */
+	if (pubkey && (rc = sign_fingerprint(pubkey, fp)))
+		return rc;
+	for (i = 0; i < argc; i++) {
+		struct bag_report r;
+
+		memset(&r, 0, sizeof(r));
+		r.problems = stdout;
+		r.pubkey = pubkey;
+		rc = bag_verify(argv[i], &r);
+		if (rc == 0) {
+			printf("%s: valid: BagIt %s, %llu payload files, %llu bytes, %s", argv[i],
+				r.version, r.payload_files, r.payload_bytes, r.algs);
+			if (r.sig_checked)
+				printf(", signed by %s", r.signer);
+			else if (r.signer[0])
+				printf(", signature not checked (%s)", r.signer);
+			putchar('\n');
+		} else if (rc == 1) {
+			printf("%s: invalid: %d problem%s\n", argv[i], r.nproblems,
+				r.nproblems == 1 ? "" : "s");
+		}
+		fflush(stdout);
+		/* A package that cannot be read outranks one that is merely invalid. */
+		if (rc > worst)
+			worst = rc;
+	}
+	return worst;
+}
