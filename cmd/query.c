@@ -1,6 +1,5 @@
 /* query.c - read-only SQL over the store, in any output format */
 #include "casekit.h"
-#include <sqlite3.h>
 #include <unistd.h>
 
 static const char usage[] = "casekit query [-d PATH] [-f FMT] [SQL|-]";
@@ -10,64 +9,6 @@ static const char help[] =
 	"the operand, or from stdin ('-' or no operand). Anything that would write (insert,\n"
 	"create, drop, attach, a pragma that sets a value) is refused and the store is left\n"
 	"as it was. Tables are described in casekit-store(5).";
-
-/* Pragmas that only read; with an argument that sets a value they are refused as well. */
-static const char *const read_pragmas[] = {
-	"application_id",
-	"collation_list",
-	"compile_options",
-	"data_version",
-	"database_list",
-	"encoding",
-	"foreign_key_check",
-	"foreign_key_list",
-	"freelist_count",
-	"function_list",
-	"index_info",
-	"index_list",
-	"index_xinfo",
-	"integrity_check",
-	"page_count",
-	"page_size",
-	"pragma_list",
-	"quick_check",
-	"schema_version",
-	"table_info",
-	"table_list",
-	"table_xinfo",
-	"user_version",
-	NULL,
-};
-
-/* Pragmas whose argument names a table to read, not a value to set. */
-static int pragma_takes_name(const char *p)
-{
-	return strstr(p, "_info") || strstr(p, "_list") || strstr(p, "_check");
-}
-
-static int authorize(
-	void *unused, int action, const char *a, const char *b, const char *db, const char *view)
-{
-	int i;
-
-	(void)unused;
-	(void)db;
-	(void)view;
-	switch (action) {
-	case SQLITE_SELECT:
-	case SQLITE_READ:
-	case SQLITE_FUNCTION:
-	case SQLITE_RECURSIVE:
-		return SQLITE_OK;
-	case SQLITE_PRAGMA:
-		for (i = 0; read_pragmas[i]; i++)
-			if (strcmp(a, read_pragmas[i]) == 0 && (!b || pragma_takes_name(a)))
-				return SQLITE_OK;
-		return SQLITE_DENY;
-	default:
-		return SQLITE_DENY;
-	}
-}
 
 static char *read_all(FILE *fp)
 {
@@ -82,38 +23,11 @@ static char *read_all(FILE *fp)
 	return buf_detach(&b);
 }
 
-static int run_one(sqlite3 *db, sqlite3_stmt *s, enum out_format fmt)
-{
-	struct out *o = NULL;
-	int rc;
-
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (!o) {
-			o = out_open_stmt(stdout, fmt, s);
-			/* -f ids passes typed ids through from the first column. */
-			out_set_ids(o, NULL, 0);
-		}
-		out_stmt_row(o, s);
-	}
-	if (rc != SQLITE_DONE) {
-		out_close(o);
-		return ck_error(EX_DATAERR, "%s", sqlite3_errmsg(db));
-	}
-	if (!o && sqlite3_column_count(s) > 0) {
-		o = out_open_stmt(stdout, fmt, s);
-		out_set_ids(o, NULL, 0);
-	}
-	return out_close(o);
-}
-
 int cmd_query(int argc, char **argv)
 {
 	struct store *st;
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	const char *sql, *tail;
+	const char *sql;
 	char *owned = NULL;
-	enum out_format fmt;
 	int rc = 0;
 	struct ck_opt opts[] = {
 		CK_OPT_DB,
@@ -135,29 +49,7 @@ int cmd_query(int argc, char **argv)
 		free(owned);
 		return rc;
 	}
-	db = store_db(st);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
-	sqlite3_set_authorizer(db, authorize, NULL);
-	fmt = out_format_for(stdout);
-	/* Prepare and run statement by statement: every one is authorized on its own. */
-	while (rc == 0 && sql && *sql) {
-		if (sqlite3_prepare_v2(db, sql, -1, &s, &tail) != SQLITE_OK) {
-			if (sqlite3_errcode(db) == SQLITE_AUTH)
-				rc = ck_error(EX_DATAERR,
-					"refused: only read-only SQL is allowed (%s)",
-					sqlite3_errmsg(db));
-			else
-				rc = ck_error(EX_DATAERR, "%s", sqlite3_errmsg(db));
-			break;
-		}
-		if (s && !sqlite3_stmt_readonly(s))
-			rc = ck_error(EX_DATAERR, "refused: only read-only SQL is allowed");
-		else if (s)
-			rc = run_one(db, s, fmt);
-		sqlite3_finalize(s);
-		sql = tail;
-	}
+	rc = query_run(st, sql, stdout, out_format_for(stdout));
 	store_close(st);
 	free(owned);
 	return rc;

@@ -16,6 +16,7 @@
 #include "opt.h"
 #include "output.h"
 #include "progress.h"
+#include "query.h"
 #include "sign.h"
 #include "store.h"
 #include "tar.h"

@@ -1,0 +1,139 @@
+/* query.c - read-only SQL over a store: the guard and the runner that query and shell share */
+#include "casekit.h"
+#include "query.h"
+#include <ctype.h>
+#include <sqlite3.h>
+#include <strings.h>
+
+/* Pragmas that only read; with an argument that sets a value they are refused as well. */
+static const char *const read_pragmas[] = {
+	"application_id",
+	"collation_list",
+	"compile_options",
+	"data_version",
+	"database_list",
+	"encoding",
+	"foreign_key_check",
+	"foreign_key_list",
+	"freelist_count",
+	"function_list",
+	"index_info",
+	"index_list",
+	"index_xinfo",
+	"integrity_check",
+	"page_count",
+	"page_size",
+	"pragma_list",
+	"quick_check",
+	"schema_version",
+	"table_info",
+	"table_list",
+	"table_xinfo",
+	"user_version",
+	NULL,
+};
+
+/* Pragmas whose argument names a table to read, not a value to set. */
+static int pragma_takes_name(const char *p)
+{
+	return strstr(p, "_info") || strstr(p, "_list") || strstr(p, "_check");
+}
+
+static int authorize(
+	void *unused, int action, const char *a, const char *b, const char *db, const char *view)
+{
+	int i;
+
+	(void)unused;
+	(void)db;
+	(void)view;
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_READ:
+	case SQLITE_FUNCTION:
+	case SQLITE_RECURSIVE:
+		return SQLITE_OK;
+	case SQLITE_PRAGMA:
+		for (i = 0; read_pragmas[i]; i++)
+			if (strcmp(a, read_pragmas[i]) == 0 && (!b || pragma_takes_name(a)))
+				return SQLITE_OK;
+		return SQLITE_DENY;
+	default:
+		return SQLITE_DENY;
+	}
+}
+
+static int run_one(sqlite3 *db, sqlite3_stmt *s, FILE *fp, enum out_format fmt)
+{
+	struct out *o = NULL;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (!o) {
+			o = out_open_stmt(fp, fmt, s);
+			/* -f ids passes typed ids through from the first column. */
+			out_set_ids(o, NULL, 0);
+		}
+		out_stmt_row(o, s);
+	}
+	if (rc != SQLITE_DONE) {
+		out_close(o);
+		return ck_error(EX_DATAERR, "%s", sqlite3_errmsg(db));
+	}
+	if (!o && sqlite3_column_count(s) > 0) {
+		o = out_open_stmt(fp, fmt, s);
+		out_set_ids(o, NULL, 0);
+	}
+	return out_close(o);
+}
+
+int query_run(struct store *st, const char *sql, FILE *fp, enum out_format fmt)
+{
+	sqlite3 *db = store_db(st);
+	sqlite3_stmt *s;
+	const char *tail;
+	int rc = 0;
+
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+	sqlite3_set_authorizer(db, authorize, NULL);
+	/* Prepare and run statement by statement: every one is authorized on its own. */
+	while (rc == 0 && sql && *sql) {
+		if (sqlite3_prepare_v2(db, sql, -1, &s, &tail) != SQLITE_OK) {
+			if (sqlite3_errcode(db) == SQLITE_AUTH)
+				rc = ck_error(EX_DATAERR,
+					"refused: only read-only SQL is allowed (%s)",
+					sqlite3_errmsg(db));
+			else
+				rc = ck_error(EX_DATAERR, "%s", sqlite3_errmsg(db));
+			break;
+		}
+		if (s && !sqlite3_stmt_readonly(s))
+			rc = ck_error(EX_DATAERR, "refused: only read-only SQL is allowed");
+		else if (s)
+			rc = run_one(db, s, fp, fmt);
+		sqlite3_finalize(s);
+		sql = tail;
+	}
+	return rc;
+}
+
+int query_is_sql(const char *line)
+{
+	static const char *const words[] = { "select", "with", "pragma", "explain", NULL };
+	size_t n, i;
+
+	while (isspace((unsigned char)*line))
+		line++;
+	for (n = 0; isalpha((unsigned char)line[n]); n++)
+		;
+	for (i = 0; words[i]; i++)
+		if (strlen(words[i]) == n && strncasecmp(line, words[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+int query_complete(const char *sql)
+{
+	return sqlite3_complete(sql);
+}
