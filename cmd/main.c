@@ -101,6 +101,9 @@ int main(int argc, char **argv)
 			puts(applets[i].name);
 		return ck_finish_stdout(0);
 	}
+	/* Hidden: the completions ask for ids from the store, kinds and profiles. */
+	if (strcmp(argv[1], "--list-ids") == 0)
+		return ck_finish_stdout(complete_list_ids(argc - 2, argv + 2));
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
 		strcmp(argv[1], "-h") == 0) {
 		char *hargv[3];

@@ -11,6 +11,7 @@
 #include <sysexits.h>
 #include "util.h"
 #include "bag.h"
+#include "complete.h"
 #include "ident.h"
 #include "leads.h"
 #include "opt.h"

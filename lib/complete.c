@@ -1,0 +1,207 @@
+/* complete.c - candidates for completion: ids from the store by prefix, kinds and profiles */
+#include "casekit.h"
+#include "complete.h"
+#include <dirent.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+/* Each id kind, the table and the column that hold its ids. */
+static const struct {
+	const char *kind, *table, *col;
+} id_kinds[] = {
+	{ "seller", "sellers", "seller_id" },
+	{ "listing", "listings", "listing_id" },
+	{ "party", "parties", "party_id" },
+	{ "network", "networks", "network_id" },
+	{ "case", "cases", "case_id" },
+};
+#define NID_KINDS (sizeof(id_kinds) / sizeof(*id_kinds))
+
+/* 1 if the store has table with column col: networks and cases come from later applets. */
+static int has_column(sqlite3 *db, const char *table, const char *col)
+{
+	sqlite3_stmt *s;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &s,
+		    NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, col, -1, SQLITE_STATIC);
+	found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return found;
+}
+
+static int ids_of(sqlite3 *db, size_t k, const char *prefix, int typed, size_t limit,
+	complete_fn *fn, void *arg)
+{
+	sqlite3_stmt *s;
+	char *sql;
+	int n = 0;
+
+	if (!db || !has_column(db, id_kinds[k].table, id_kinds[k].col))
+		return 0;
+	/* A range, not LIKE: it uses the primary key index, and ids are case-sensitive. */
+	sql = xasprintf("SELECT DISTINCT %s FROM %s WHERE %s >= ?1 AND %s < ?1 || char(1114111) "
+			"ORDER BY 1 LIMIT %zu",
+		id_kinds[k].col, id_kinds[k].table, id_kinds[k].col, id_kinds[k].col, limit);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+		free(sql);
+		return 0;
+	}
+	free(sql);
+	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(s, 0);
+
+		if (!id)
+			continue;
+		if (typed) {
+			char *t = xasprintf("%s:%s", id_kinds[k].kind, id);
+
+			fn(t, arg);
+			free(t);
+		} else {
+			fn(id, arg);
+		}
+		n++;
+	}
+	sqlite3_finalize(s);
+	return n;
+}
+
+static int list_profiles(const char *prefix, complete_fn *fn, void *arg)
+{
+	char *dir = xasprintf("%s/profiles", ck_datadir());
+	struct dirent **ents;
+	int i, m, n = 0;
+
+	m = scandir(dir, &ents, NULL, alphasort);
+	free(dir);
+	for (i = 0; i < m; i++) {
+		char *name = ents[i]->d_name, *dot = strchr(name, '.');
+
+		if (dot && dot != name)
+			*dot = '\0';
+		if (name[0] != '.' && strncmp(name, prefix, strlen(prefix)) == 0) {
+			fn(name, arg);
+			n++;
+		}
+		free(ents[i]);
+	}
+	if (m > 0)
+		free(ents);
+	return n;
+}
+
+static int list_tables(sqlite3 *db, const char *prefix, complete_fn *fn, void *arg)
+{
+	sqlite3_stmt *s;
+	int n = 0;
+
+	if (!db ||
+		sqlite3_prepare_v2(db,
+			"SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND "
+			"name NOT LIKE 'sqlite_%' AND substr(name, 1, length(?1)) = ?1 ORDER BY 1",
+			-1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		fn((const char *)sqlite3_column_text(s, 0), arg);
+		n++;
+	}
+	sqlite3_finalize(s);
+	return n;
+}
+
+int complete_values(struct store *st, const char *kind, const char *prefix, size_t limit,
+	complete_fn *fn, void *arg)
+{
+	sqlite3 *db = st ? store_db(st) : NULL;
+	const char *colon;
+	size_t k;
+	int n = 0;
+
+	if (strcmp(kind, "kind") == 0) {
+		for (k = 0; store_kinds[k]; k++)
+			if (strncmp(store_kinds[k], prefix, strlen(prefix)) == 0) {
+				fn(store_kinds[k], arg);
+				n++;
+			}
+		return n;
+	}
+	if (strcmp(kind, "profile") == 0)
+		return list_profiles(prefix, fn, arg);
+	if (strcmp(kind, "table") == 0)
+		return list_tables(db, prefix, fn, arg);
+	if (strcmp(kind, "any") == 0) {
+		colon = strchr(prefix, ':');
+		for (k = 0; k < NID_KINDS; k++) {
+			size_t len = strlen(id_kinds[k].kind);
+
+			if (!colon)
+				n += ids_of(db, k, prefix, 0, limit, fn, arg);
+			else if ((size_t)(colon - prefix) == len &&
+				strncmp(prefix, id_kinds[k].kind, len) == 0)
+				n += ids_of(db, k, colon + 1, 1, limit, fn, arg);
+		}
+		return n;
+	}
+	for (k = 0; k < NID_KINDS; k++)
+		if (strcmp(kind, id_kinds[k].kind) == 0)
+			return ids_of(db, k, prefix, 0, limit, fn, arg);
+	return -1;
+}
+
+const char *complete_kind_for_arg(const char *argname)
+{
+	static const struct {
+		const char *arg, *kind;
+	} map[] = {
+		{ "CASE", "case" },
+		{ "CASE-ID", "case" },
+		{ "ID", "any" },
+		{ "KIND", "kind" },
+		{ "LISTING", "listing" },
+		{ "NETWORK", "network" },
+		{ "PARTY", "party" },
+		{ "PROFILE", "profile" },
+		{ "SELLER", "seller" },
+	};
+	size_t i;
+
+	if (!argname)
+		return NULL;
+	for (i = 0; i < sizeof(map) / sizeof(*map); i++)
+		if (strcmp(argname, map[i].arg) == 0)
+			return map[i].kind;
+	return NULL;
+}
+
+static void print_line(const char *s, void *arg)
+{
+	fprintf(arg, "%s\n", s);
+}
+
+int complete_list_ids(int argc, char **argv)
+{
+	const char *kind, *prefix, *path;
+	struct store *st = NULL;
+	int n;
+
+	if (argc < 1 || argc > 2)
+		return ck_error(EX_USAGE, "usage: casekit --list-ids %s [PREFIX]", COMPLETE_KINDS);
+	kind = argv[0];
+	prefix = argc > 1 ? argv[1] : "";
+	path = ck.db ? ck.db : store_default_path();
+	/* Only open what exists: store_open() would speak up about a missing store. */
+	if (strcmp(kind, "kind") != 0 && strcmp(kind, "profile") != 0 && access(path, R_OK) == 0 &&
+		store_open(&st, path, STORE_READONLY) != 0)
+		st = NULL;
+	n = complete_values(st, kind, prefix, 200, print_line, stdout);
+	store_close(st);
+	if (n < 0)
+		return ck_error(EX_USAGE, "'%s' is not one of %s", kind, COMPLETE_KINDS);
+	return 0;
+}
