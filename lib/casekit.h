@@ -21,6 +21,7 @@
 #include "sign.h"
 #include "store.h"
 #include "tar.h"
+#include "trace.h"
 
 /* One entry point per applet, cmd_NAME(), from the applet list. */
 #define CK_CMD(name, desc) int cmd_##name(int argc, char **argv);

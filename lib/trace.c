@@ -1,0 +1,1138 @@
+/* trace.c - walk upstream from leads to suppliers, warehouses and factories, and rank them */
+#include "casekit.h"
+#include "trace.h"
+#include <math.h>
+#include <sqlite3.h>
+
+/*
+ * The walk has two phases. Discovery goes upstream level by level from the leads, one index
+ * seek per node (shipments into it, orders it placed with another seller, parties that share
+ * an identifier with it), so that only the part of the graph the leads can reach is ever read,
+ * however large the store. Every node found is interned to a dense int; the edges found become
+ * a CSR in-adjacency array. Counting then walks that small graph in memory once per lead, with
+ * a visit stamp per node instead of clearing a visited set.
+ */
+
+#define NONE (-1)
+#define MAXCUR 4
+#define UNWALKED (-2) /* a flagged seller the walk did not reach */
+
+enum edge_kind { EDGE_SHIP, EDGE_ORDER, EDGE_TIE };
+
+struct edge {
+	int from, to; /* goods flow from -> to; a tie points from the party to what it is tied to */
+	int kind;
+	int tie; /* the identifier kind of a tie (an interned string) */
+	long long qty, value;
+	int cur; /* interned currency, or NONE */
+};
+
+struct node {
+	char *id;
+	const char *kind; /* interned */
+	char *name;
+	int depth, parent, pedge; /* the shortest-path tree */
+	int holder;               /* 's' seller, 'p' party, 'n' name only, 'u' unknown */
+	int start, flagged, net;
+	int fs, nets, last_net, rank;
+	unsigned stamp;
+	long long out_total, out_flagged, qty;
+	int cur[MAXCUR], ncur[MAXCUR];
+	long long val[MAXCUR];
+	double share, score;
+	char *path;
+};
+
+/* An open-addressing map from strings to ints; keys are owned by the caller. */
+struct strmap {
+	const char **key;
+	int *val;
+	size_t n, cap;
+};
+
+struct trace {
+	struct store *st;
+	sqlite3 *db;
+	struct trace_opts o;
+	struct node *nodes;
+	size_t n, cap;
+	struct edge *edges;
+	size_t ne, ecap;
+	struct strmap ids;
+	char **strs; /* interned kinds, currencies, tie kinds */
+	size_t nstrs;
+	struct strmap flagged; /* sellers flagged by screen, and the lead sellers */
+	char **flagged_keys;
+	size_t nflagged;
+	int *in_off,
+		*in_edge; /* CSR: the edges into node v are in_edge[in_off[v] .. in_off[v+1]) */
+	size_t *order;    /* ranked (non-lead) nodes */
+	size_t nranked;
+	struct trace_party *ranked;
+	char *scores_table, *networks_table;
+	sqlite3_stmt *q_ship, *q_order, *q_tie, *q_party, *q_seller, *q_out_ship, *q_out_order,
+		*q_ties_of, *q_ship_to, *q_order_to, *q_net_of;
+	long no_sender;
+};
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static int strmap_get(const struct strmap *m, const char *k)
+{
+	size_t i;
+
+	if (!m->cap)
+		return NONE;
+	for (i = hash_str(k) & (m->cap - 1); m->key[i]; i = (i + 1) & (m->cap - 1))
+		if (strcmp(m->key[i], k) == 0)
+			return m->val[i];
+	return NONE;
+}
+
+static void strmap_put(struct strmap *m, const char *k, int v)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct strmap old = *m;
+
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->key = xcalloc(m->cap, sizeof(*m->key));
+		m->val = xcalloc(m->cap, sizeof(*m->val));
+		m->n = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.key[i])
+				strmap_put(m, old.key[i], old.val[i]);
+		free(old.key);
+		free(old.val);
+	}
+	for (i = hash_str(k) & (m->cap - 1); m->key[i]; i = (i + 1) & (m->cap - 1))
+		if (strcmp(m->key[i], k) == 0) {
+			m->val[i] = v;
+			return;
+		}
+	m->key[i] = k;
+	m->val[i] = v;
+	m->n++;
+}
+
+static void strmap_free(struct strmap *m)
+{
+	free(m->key);
+	free(m->val);
+}
+
+/* Kinds, currencies and tie kinds are few: a linear list is enough. */
+static int intern_str(struct trace *t, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < t->nstrs; i++)
+		if (strcmp(t->strs[i], s) == 0)
+			return (int)i;
+	t->strs = xrealloc(t->strs, (t->nstrs + 1) * sizeof(*t->strs));
+	t->strs[t->nstrs] = xstrdup(s);
+	return (int)t->nstrs++;
+}
+
+/* The interned copy of s (after any growth of the list). */
+static const char *intern_cstr(struct trace *t, const char *s)
+{
+	int i = intern_str(t, s);
+
+	return t->strs[i];
+}
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(s, i);
+
+	return v && *v ? v : NULL;
+}
+
+static int prep(struct trace *t, sqlite3_stmt **s, const char *sql)
+{
+	if (sqlite3_prepare_v2(t->db, sql, -1, s, NULL) != SQLITE_OK)
+		return store_error(t->st, "trace");
+	return 0;
+}
+
+/* Look up what a node is: a party (its kind and name), a seller, or neither. */
+static void describe(struct trace *t, struct node *nd, int hint)
+{
+	sqlite3_stmt *s;
+
+	if (hint != 's') {
+		s = t->q_party;
+		sqlite3_bind_text(s, 1, nd->id, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			nd->holder = 'p';
+			nd->kind = intern_cstr(t, col_text(s, 0) ? col_text(s, 0) : "party");
+			nd->name = col_text(s, 1) ? xstrdup(col_text(s, 1)) : NULL;
+		}
+		sqlite3_reset(s);
+		if (nd->holder)
+			return;
+	}
+	s = t->q_seller;
+	sqlite3_bind_text(s, 1, nd->id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		nd->holder = 's';
+		nd->kind = intern_cstr(t, "seller");
+		nd->name = col_text(s, 0) ? xstrdup(col_text(s, 0)) : NULL;
+	}
+	sqlite3_reset(s);
+	if (!nd->holder && hint == 's') {
+		/* A lead seller may also be a party id; try that before giving up. */
+		describe(t, nd, 'p');
+		return;
+	}
+	if (!nd->holder) {
+		nd->holder = 'u';
+		nd->kind = intern_cstr(t, "unknown");
+	}
+}
+
+/* The node for id, made (at depth, below parent) when new. */
+static int intern_node(struct trace *t, const char *id, int hint, int depth, int parent)
+{
+	struct node *nd;
+	int i = strmap_get(&t->ids, id);
+
+	if (i != NONE)
+		return i;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->nodes = xrealloc(t->nodes, t->cap * sizeof(*t->nodes));
+	}
+	nd = &t->nodes[t->n];
+	memset(nd, 0, sizeof(*nd));
+	nd->id = xstrdup(id);
+	nd->depth = depth;
+	nd->parent = parent;
+	nd->pedge = NONE;
+	nd->net = NONE;
+	nd->last_net = NONE;
+	if (hint == 'n') {
+		nd->holder = 'n';
+		nd->kind = intern_cstr(t, "unlisted");
+		nd->name = xstrdup(id + 5);
+	} else {
+		describe(t, nd, hint);
+	}
+	strmap_put(&t->ids, nd->id, (int)t->n);
+	return (int)t->n++;
+}
+
+static void add_edge(
+	struct trace *t, int from, int to, int kind, int tie, sqlite3_stmt *s, int qcol)
+{
+	struct edge *e;
+
+	if (t->ne == t->ecap) {
+		t->ecap = t->ecap ? t->ecap * 2 : 256;
+		t->edges = xrealloc(t->edges, t->ecap * sizeof(*t->edges));
+	}
+	e = &t->edges[t->ne];
+	e->from = from;
+	e->to = to;
+	e->kind = kind;
+	e->tie = tie;
+	e->qty = e->value = 0;
+	e->cur = NONE;
+	if (s) {
+		e->qty = sqlite3_column_int64(s, qcol);
+		e->value = sqlite3_column_int64(s, qcol + 1);
+		if (col_text(s, qcol + 2))
+			e->cur = intern_str(t, col_text(s, qcol + 2));
+	}
+	if (t->nodes[from].pedge == NONE && t->nodes[from].parent == to)
+		t->nodes[from].pedge = (int)t->ne;
+	t->ne++;
+}
+
+/* Add the upstream neighbours of node v: who shipped to it, sold to it, shares an id with it. */
+static int expand(struct trace *t, int v)
+{
+	char *id = t->nodes[v].id, *pseudo;
+	int depth = t->nodes[v].depth + 1, holder = t->nodes[v].holder, u, rc;
+	sqlite3_stmt *s;
+	const char *from, *name;
+
+	if (holder == 'n')
+		return 0;
+	s = t->q_ship;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((from = col_text(s, 0))) {
+			u = intern_node(t, from, 0, depth, v);
+		} else if ((name = col_text(s, 1)) || (name = col_text(s, 2))) {
+			/* A sender known by name or address only is still a lead to follow by hand. */
+			pseudo = xasprintf("name:%s", name);
+			u = intern_node(t, pseudo, 'n', depth, v);
+			free(pseudo);
+		} else {
+			t->no_sender++;
+			continue;
+		}
+		if (u != v)
+			add_edge(t, u, v, EDGE_SHIP, NONE, s, 3);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_error(t->st, "shipments");
+	if (t->q_order) {
+		s = t->q_order;
+		sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			u = intern_node(t, col_text(s, 0), 's', depth, v);
+			if (u != v)
+				add_edge(t, u, v, EDGE_ORDER, NONE, s, 1);
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return store_error(t->st, "orders");
+	}
+	if (holder == 's' || holder == 'p') {
+		s = t->q_tie;
+		sqlite3_bind_text(s, 1, holder == 's' ? "seller" : "party", -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 3, t->o.max_holders);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			u = intern_node(t, col_text(s, 0), 'p', depth, v);
+			if (u != v)
+				add_edge(t, u, v, EDGE_TIE, intern_str(t, col_text(s, 1)), NULL, 0);
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return store_error(t->st, "identifiers");
+	}
+	return 0;
+}
+
+/*
+ * Identifier filters shared by the tie queries: weak kinds (an IP, a building) and values that
+ * must never link (private or CGNAT addresses, null device ids) tie nothing, and neither does a
+ * value held by more than ?3 holders (a hub: a forwarder's phone, a marketplace warehouse).
+ */
+#define TIE_FILTER \
+	" a.kind NOT IN ('ip', 'address_building')" \
+	" AND instr(',' || coalesce(a.flags, '') || ',', ',nolink,') = 0" \
+	" AND instr(',' || coalesce(a.flags, '') || ',', ',private,') = 0" \
+	" AND instr(',' || coalesce(a.flags, '') || ',', ',cgnat,') = 0" \
+	" AND instr(',' || coalesce(a.flags, '') || ',', ',null,') = 0" \
+	" AND (SELECT count(DISTINCT c.holder_kind || ':' || c.holder_id) FROM identifiers c" \
+	"      WHERE c.kind = a.kind AND c.value = a.value) <= ?3"
+
+/* The first table or view with all the named columns, preferring the name given first. */
+static char *find_table(
+	struct trace *t, const char *prefer, const char *c1, const char *c2, const char *except)
+{
+	sqlite3_stmt *s;
+	char *name = NULL;
+
+	if (sqlite3_prepare_v2(t->db,
+		    "SELECT m.name FROM sqlite_master m WHERE m.type IN ('table', 'view')"
+		    " AND m.name <> ?4"
+		    " AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = ?2)"
+		    " AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = ?3)"
+		    " ORDER BY m.name <> ?1, m.name LIMIT 1",
+		    -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(s, 1, prefer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, c1, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, c2, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, except, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		name = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return name;
+}
+
+static int table_has_rows(struct trace *t, const char *table)
+{
+	sqlite3_stmt *s;
+	char *sql = sqlite3_mprintf("SELECT 1 FROM \"%w\" LIMIT 1", table);
+	int found = 0;
+
+	if (sqlite3_prepare_v2(t->db, sql, -1, &s, NULL) == SQLITE_OK)
+		found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	sqlite3_free(sql);
+	return found;
+}
+
+/* 1 if an index of table starts with col (and then col2, when given). */
+static int has_index(sqlite3 *db, const char *table, const char *col, const char *col2)
+{
+	sqlite3_stmt *s;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(db,
+		    "SELECT 1 FROM pragma_index_list(?1) l"
+		    " WHERE (SELECT name FROM pragma_index_info(l.name) WHERE seqno = 0) = ?2"
+		    " AND (?3 IS NULL OR (SELECT name FROM pragma_index_info(l.name)"
+		    "                     WHERE seqno = 1) = ?3)",
+		    -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, col, -1, SQLITE_STATIC);
+	if (col2)
+		sqlite3_bind_text(s, 3, col2, -1, SQLITE_STATIC);
+	found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return found;
+}
+
+/*
+ * The walk seeks by these columns; without an index each seek would scan the table. Making
+ * one is a lasting gain, so it is kept; a read-only store is walked without (slowly).
+ */
+static void ensure_indexes(struct trace *t)
+{
+	static const char *const want[][4] = {
+		{ "shipments", "to_id", NULL,
+			"CREATE INDEX trace_shipments_to ON shipments(to_id)" },
+		{ "shipments", "from_id", NULL,
+			"CREATE INDEX trace_shipments_from ON shipments(from_id)" },
+		{ "orders", "buyer_id", NULL,
+			"CREATE INDEX trace_orders_buyer ON orders(buyer_id)" },
+		{ "orders", "seller_id", NULL,
+			"CREATE INDEX trace_orders_seller ON orders(seller_id)" },
+		{ "identifiers", "holder_id", NULL,
+			"CREATE INDEX trace_identifiers_holder ON identifiers(holder_id)" },
+		{ "identifiers", "kind", "value",
+			"CREATE INDEX trace_identifiers_value ON identifiers(kind, value)" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(*want); i++) {
+		if (has_index(t->db, want[i][0], want[i][1], want[i][2]))
+			continue;
+		if (sqlite3_db_readonly(t->db, "main") == 1) {
+			ck_warn("no index on %s(%s) and the store is read-only: the walk will be slow",
+				want[i][0], want[i][1]);
+			continue;
+		}
+		ck_info("indexing %s(%s) for the walk", want[i][0], want[i][1]);
+		if (sqlite3_exec(t->db, want[i][3], NULL, NULL, NULL) != SQLITE_OK)
+			ck_warn("cannot index %s(%s): %s", want[i][0], want[i][1],
+				sqlite3_errmsg(t->db));
+	}
+}
+
+static int prepare_all(struct trace *t)
+{
+	int rc;
+	char *sql;
+
+	if ((rc = prep(t, &t->q_ship,
+		     "SELECT from_id, from_name, from_address, quantity, declared_value, currency"
+		     " FROM shipments WHERE to_id = ?1")) ||
+		(rc = prep(t, &t->q_order,
+			 "SELECT seller_id, quantity, amount, currency FROM orders"
+			 " WHERE buyer_id = ?1 AND seller_id IS NOT NULL AND seller_id <> ''"
+			 " AND seller_id <> buyer_id")) ||
+		(rc = prep(t, &t->q_tie,
+			 "SELECT DISTINCT b.holder_id, a.kind FROM identifiers a"
+			 " JOIN identifiers b ON b.kind = a.kind AND b.value = a.value"
+			 " WHERE a.holder_kind = ?1 AND a.holder_id = ?2 AND b.holder_kind = 'party'"
+			 " AND NOT (a.holder_kind = 'party' AND b.holder_id = a.holder_id)"
+			 " AND" TIE_FILTER " ORDER BY b.holder_id, a.kind")) ||
+		(rc = prep(t, &t->q_party, "SELECT kind, name FROM parties WHERE party_id = ?1")) ||
+		(rc = prep(
+			 t, &t->q_seller, "SELECT shop_name FROM sellers WHERE seller_id = ?1")) ||
+		(rc = prep(
+			 t, &t->q_out_ship, "SELECT count(*) FROM shipments WHERE from_id = ?1")) ||
+		(rc = prep(
+			 t, &t->q_out_order, "SELECT count(*) FROM orders WHERE seller_id = ?1")) ||
+		(rc = prep(t, &t->q_ties_of,
+			 "SELECT DISTINCT b.holder_kind, b.holder_id FROM identifiers a"
+			 " JOIN identifiers b ON b.kind = a.kind AND b.value = a.value"
+			 " WHERE a.holder_kind = 'party' AND a.holder_id = ?1"
+			 " AND NOT (b.holder_kind = 'party' AND b.holder_id = a.holder_id) AND" TIE_FILTER)) ||
+		(rc = prep(t, &t->q_ship_to, "SELECT to_id FROM shipments WHERE from_id = ?1")) ||
+		(rc = prep(t, &t->q_order_to, "SELECT buyer_id FROM orders WHERE seller_id = ?1")))
+		return rc;
+	if (t->networks_table) {
+		sql = sqlite3_mprintf("SELECT network_id FROM \"%w\" WHERE seller_id = ?1"
+				      " ORDER BY network_id LIMIT 1",
+			t->networks_table);
+		rc = prep(t, &t->q_net_of, sql);
+		sqlite3_free(sql);
+	}
+	return rc;
+}
+
+static int add_start(struct trace *t, const char *id, int hint)
+{
+	int v = intern_node(t, id, hint, 0, NONE);
+
+	t->nodes[v].start = 1;
+	t->nodes[v].depth = 0;
+	t->nodes[v].parent = NONE;
+	return v;
+}
+
+/* Resolve the leads into start nodes: listings to sellers, networks to their members. */
+static int add_leads(struct trace *t, const struct leads *l)
+{
+	sqlite3_stmt *s = NULL;
+	size_t i, before;
+	int rc = 0, v;
+	char *sql;
+
+	for (i = 0; i < l->n && !rc; i++) {
+		const char *kind = l->v[i].kind, *id = l->v[i].id;
+
+		if (strcmp(kind, "listing") == 0) {
+			rc = prep(t, &s, "SELECT seller_id FROM listings WHERE listing_id = ?1");
+			if (rc)
+				break;
+			sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+			if (sqlite3_step(s) == SQLITE_ROW && col_text(s, 0))
+				add_start(t, col_text(s, 0), 's');
+			else
+				ck_warn("no listing '%s' in the store: skipped", id);
+		} else if (strcmp(kind, "network") == 0) {
+			if (!t->networks_table)
+				return ck_error(EX_NOINPUT,
+					"network '%s': the store has no networks (run 'casekit link')",
+					id);
+			sql = sqlite3_mprintf("SELECT DISTINCT seller_id FROM \"%w\""
+					      " WHERE network_id = ?1 ORDER BY seller_id",
+				t->networks_table);
+			rc = prep(t, &s, sql);
+			sqlite3_free(sql);
+			if (rc)
+				break;
+			sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+			before = t->n;
+			while (sqlite3_step(s) == SQLITE_ROW)
+				if (col_text(s, 0))
+					add_start(t, col_text(s, 0), 's');
+			if (t->n == before)
+				ck_warn("no network '%s' in the store: skipped", id);
+		} else {
+			v = add_start(t, id, strcmp(kind, "party") == 0 ? 'p' : 's');
+			if (t->nodes[v].holder == 'u')
+				ck_warn("%s '%s' is not in the store; walking from it anyway", kind,
+					id);
+		}
+		sqlite3_finalize(s);
+		s = NULL;
+	}
+	if (rc)
+		return rc;
+	if (t->n == 0)
+		return ck_error(EX_DATAERR, "no lead to walk from");
+	return 0;
+}
+
+/* The flagged sellers: every lead seller, and sellers of listings screen scored high. */
+static int load_flagged(struct trace *t)
+{
+	sqlite3_stmt *s;
+	char *sql;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < t->n; i++)
+		if (t->nodes[i].start) {
+			t->nodes[i].flagged = 1;
+			strmap_put(&t->flagged, t->nodes[i].id, (int)i);
+		}
+	if (!t->scores_table)
+		return 0;
+	sql = sqlite3_mprintf("SELECT DISTINCT l.seller_id FROM \"%w\" s"
+			      " JOIN listings l ON l.listing_id = s.listing_id"
+			      " WHERE s.score >= ?1 AND l.seller_id IS NOT NULL"
+			      " ORDER BY l.seller_id",
+		t->scores_table);
+	rc = prep(t, &s, sql);
+	sqlite3_free(sql);
+	if (rc)
+		return rc;
+	sqlite3_bind_int(s, 1, t->o.min_score);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *id = col_text(s, 0);
+		int v;
+
+		if (!id || strmap_get(&t->flagged, id) != NONE)
+			continue;
+		if ((v = strmap_get(&t->ids, id)) != NONE) {
+			t->nodes[v].flagged = 1;
+			strmap_put(&t->flagged, t->nodes[v].id, v);
+			continue;
+		}
+		t->flagged_keys = xrealloc(t->flagged_keys, (t->nflagged + 1) * sizeof(char *));
+		t->flagged_keys[t->nflagged] = xstrdup(id);
+		strmap_put(&t->flagged, t->flagged_keys[t->nflagged++], UNWALKED);
+	}
+	rc = rc == SQLITE_DONE ? 0 : store_error(t->st, t->scores_table);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* 1 if id is on the flagged side: walked (upstream of a lead) or a flagged seller. */
+static int on_flagged_side(const struct trace *t, const char *id)
+{
+	return strmap_get(&t->ids, id) != NONE || strmap_get(&t->flagged, id) != NONE;
+}
+
+static long long count_query(sqlite3_stmt *s, const char *id)
+{
+	long long n = 0;
+
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return n;
+}
+
+/* Rows of s (one id column) that land on the flagged side but were not walked. */
+static long long count_unwalked_flagged(struct trace *t, sqlite3_stmt *s, const char *id)
+{
+	long long n = 0;
+	const char *to;
+
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if ((to = col_text(s, 0)) && strmap_get(&t->ids, to) == NONE &&
+			strmap_get(&t->flagged, to) != NONE)
+			n++;
+	sqlite3_reset(s);
+	return n;
+}
+
+static void add_value(struct node *nd, int cur, long long v)
+{
+	int i;
+
+	for (i = 0; i < MAXCUR && nd->ncur[i]; i++)
+		if (nd->cur[i] == cur) {
+			nd->ncur[i]++;
+			nd->val[i] += v;
+			return;
+		}
+	if (i < MAXCUR) {
+		nd->cur[i] = cur;
+		nd->ncur[i] = 1;
+		nd->val[i] = v;
+	}
+}
+
+/*
+ * How specific each node is to the flagged side: of everything it delivers (shipments, sales
+ * to other sellers) and every holder it shares an identifier with, the share that lands on
+ * the flagged side. A carrier that ships to every seller has a tiny share however many
+ * flagged sellers it reaches; a factory that feeds only one operation has a share near one.
+ */
+static void measure(struct trace *t)
+{
+	size_t i;
+	sqlite3_stmt *s = t->q_ties_of;
+
+	for (i = 0; i < t->ne; i++) {
+		struct edge *e = &t->edges[i];
+		struct node *nd = &t->nodes[e->from];
+
+		if (e->kind == EDGE_TIE)
+			continue;
+		nd->out_flagged++;
+		nd->qty += e->qty;
+		if (e->cur != NONE)
+			add_value(nd, e->cur, e->value);
+	}
+	for (i = 0; i < t->n; i++) {
+		struct node *nd = &t->nodes[i];
+
+		if (nd->start)
+			continue;
+		if (nd->holder == 'n') {
+			/* A sender known by name only cannot be looked up: what was seen is all. */
+			nd->out_total = nd->out_flagged;
+		} else {
+			nd->out_total = count_query(t->q_out_ship, nd->id);
+			if (t->nflagged)
+				nd->out_flagged += count_unwalked_flagged(t, t->q_ship_to, nd->id);
+			if (nd->holder == 's') {
+				nd->out_total += count_query(t->q_out_order, nd->id);
+				if (t->nflagged)
+					nd->out_flagged +=
+						count_unwalked_flagged(t, t->q_order_to, nd->id);
+			}
+		}
+		if (nd->holder == 'p') {
+			sqlite3_bind_text(s, 1, nd->id, -1, SQLITE_STATIC);
+			sqlite3_bind_int(s, 3, t->o.max_holders);
+			while (sqlite3_step(s) == SQLITE_ROW) {
+				nd->out_total++;
+				if (on_flagged_side(t, col_text(s, 1)))
+					nd->out_flagged++;
+			}
+			sqlite3_reset(s);
+		}
+		if (nd->out_flagged > nd->out_total)
+			nd->out_total = nd->out_flagged;
+		nd->share = nd->out_total ? (double)nd->out_flagged / (double)nd->out_total : 0;
+	}
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int network_of(
+	struct trace *t, const char *id, struct strmap *nets, char ***keys, size_t *nkeys)
+{
+	const char *net;
+	int n = NONE;
+
+	if (!t->q_net_of)
+		return NONE;
+	sqlite3_bind_text(t->q_net_of, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(t->q_net_of) == SQLITE_ROW && (net = col_text(t->q_net_of, 0))) {
+		if ((n = strmap_get(nets, net)) == NONE) {
+			*keys = xrealloc(*keys, (*nkeys + 1) * sizeof(char *));
+			(*keys)[*nkeys] = xstrdup(net);
+			n = (int)*nkeys;
+			strmap_put(nets, (*keys)[(*nkeys)++], n);
+		}
+	}
+	sqlite3_reset(t->q_net_of);
+	return n;
+}
+
+/*
+ * For each lead, walk the discovered graph up to the depth and count, for every node reached,
+ * the distinct leads and networks it feeds. Leads are taken network by network, so a node
+ * counts a network once by remembering the last network that reached it.
+ */
+static void count_reach(struct trace *t)
+{
+	struct strmap nets = { 0 };
+	char **keys = NULL;
+	size_t nkeys = 0, i, nstarts = 0, k;
+	int *starts, *queue, *qdepth, v, u, j, head, tail, next_net;
+	unsigned stamp = 0;
+
+	t->in_off = xcalloc(t->n + 1, sizeof(int));
+	t->in_edge = xmalloc((t->ne + 1) * sizeof(int));
+	for (i = 0; i < t->ne; i++)
+		t->in_off[t->edges[i].to + 1]++;
+	for (i = 0; i < t->n; i++)
+		t->in_off[i + 1] += t->in_off[i];
+	{
+		int *fill = xmalloc((t->n + 1) * sizeof(int));
+
+		memcpy(fill, t->in_off, (t->n + 1) * sizeof(int));
+		for (i = 0; i < t->ne; i++)
+			t->in_edge[fill[t->edges[i].to]++] = (int)i;
+		free(fill);
+	}
+	starts = xmalloc(2 * t->n * sizeof(int) + 1);
+	for (i = 0; i < t->n; i++)
+		if (t->nodes[i].start) {
+			t->nodes[i].net = network_of(t, t->nodes[i].id, &nets, &keys, &nkeys);
+			nstarts++;
+		}
+	next_net = (int)nkeys;
+	for (i = 0, k = 0; i < t->n; i++)
+		if (t->nodes[i].start) {
+			if (t->nodes[i].net == NONE)
+				t->nodes[i].net =
+					next_net++; /* a seller in no network is its own */
+			starts[2 * k] = t->nodes[i].net;
+			starts[2 * k + 1] = (int)i;
+			k++;
+		}
+	qsort(starts, nstarts, 2 * sizeof(int), cmp_int);
+	queue = xmalloc((t->n + 1) * sizeof(int));
+	qdepth = xmalloc((t->n + 1) * sizeof(int));
+	for (k = 0; k < nstarts; k++) {
+		int s = starts[2 * k + 1], net = starts[2 * k];
+
+		stamp++;
+		head = tail = 0;
+		queue[tail] = s;
+		qdepth[tail++] = 0;
+		t->nodes[s].stamp = stamp;
+		while (head < tail) {
+			v = queue[head];
+			if (qdepth[head++] >= t->o.depth)
+				continue;
+			for (j = t->in_off[v]; j < t->in_off[v + 1]; j++) {
+				u = t->edges[t->in_edge[j]].from;
+				if (t->nodes[u].stamp == stamp)
+					continue;
+				t->nodes[u].stamp = stamp;
+				queue[tail] = u;
+				qdepth[tail++] = qdepth[head - 1] + 1;
+				t->nodes[u].fs++;
+				if (t->nodes[u].last_net != net) {
+					t->nodes[u].last_net = net;
+					t->nodes[u].nets++;
+				}
+			}
+		}
+	}
+	free(queue);
+	free(qdepth);
+	free(starts);
+	for (i = 0; i < nkeys; i++)
+		free(keys[i]);
+	free(keys);
+	strmap_free(&nets);
+}
+
+static void make_path(struct trace *t, struct node *nd)
+{
+	struct buf b = { 0 };
+	int chain[64], n = 0, i, v = (int)(nd - t->nodes);
+
+	/* The path is built lead first; depths are small, so a fixed chain is enough. */
+	while (v != NONE && n < 64) {
+		chain[n++] = v;
+		v = t->nodes[v].parent;
+	}
+	for (i = n - 1; i >= 0; i--) {
+		struct node *c = &t->nodes[chain[i]];
+
+		buf_adds(&b, c->id);
+		if (i > 0) {
+			struct node *up = &t->nodes[chain[i - 1]];
+
+			if (up->pedge != NONE && t->edges[up->pedge].kind == EDGE_TIE)
+				buf_addf(&b, "<~%s~", t->strs[t->edges[up->pedge].tie]);
+			else
+				buf_adds(&b, "<-");
+		}
+	}
+	nd->path = buf_detach(&b);
+}
+
+static struct trace *sort_trace;
+
+static int cmp_rank(const void *a, const void *b)
+{
+	const struct node *x = &sort_trace->nodes[*(const size_t *)a];
+	const struct node *y = &sort_trace->nodes[*(const size_t *)b];
+
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	if (x->fs != y->fs)
+		return x->fs < y->fs ? 1 : -1;
+	if (x->qty != y->qty)
+		return x->qty < y->qty ? 1 : -1;
+	if (x->depth != y->depth)
+		return x->depth > y->depth ? 1 : -1;
+	return strcmp(x->id, y->id);
+}
+
+static void rank(struct trace *t)
+{
+	size_t i, k;
+
+	t->order = xmalloc((t->n + 1) * sizeof(*t->order));
+	for (i = 0; i < t->n; i++) {
+		struct node *nd = &t->nodes[i];
+
+		if (nd->start)
+			continue;
+		if (t->o.rank == TRACE_RANK_COUNT)
+			nd->score = nd->fs;
+		else
+			nd->score = nd->share * (log2(1.0 + nd->fs) + log2(1.0 + nd->nets));
+		make_path(t, nd);
+		t->order[t->nranked++] = i;
+	}
+	sort_trace = t;
+	qsort(t->order, t->nranked, sizeof(*t->order), cmp_rank);
+	sort_trace = NULL;
+	t->ranked = xcalloc(t->nranked + 1, sizeof(*t->ranked));
+	for (k = 0; k < t->nranked; k++) {
+		struct node *nd = &t->nodes[t->order[k]];
+		struct trace_party *p = &t->ranked[k];
+		int best = 0, j;
+
+		for (j = 1; j < MAXCUR && nd->ncur[j]; j++)
+			if (nd->ncur[j] > nd->ncur[best])
+				best = j;
+		p->id = nd->id;
+		p->kind = nd->kind;
+		p->name = nd->name;
+		p->depth = nd->depth;
+		p->flagged_sellers = nd->fs;
+		p->networks = nd->nets;
+		p->share_flagged = nd->share;
+		p->score = nd->score;
+		p->quantity = nd->qty;
+		p->value = nd->ncur[best] ? nd->val[best] : 0;
+		p->currency = nd->ncur[best] ? t->strs[nd->cur[best]] : NULL;
+		p->path = nd->path;
+		nd->rank = (int)k + 1;
+	}
+}
+
+void trace_opts_init(struct trace_opts *o)
+{
+	o->depth = 4;
+	o->rank = TRACE_RANK_SPECIFIC;
+	o->min_score = 50;
+	o->max_holders = 20;
+}
+
+int trace_run(
+	struct store *st, const struct leads *leads, const struct trace_opts *o, struct trace **out)
+{
+	struct trace *t = xcalloc(1, sizeof(*t));
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	t->st = st;
+	t->db = store_db(st);
+	t->o = *o;
+	ensure_indexes(t);
+	/* screen writes scores(listing_id, seller_id, score, ...); an empty one says nothing. */
+	t->scores_table = find_table(t, "scores", "listing_id", "score", "listings");
+	if (t->scores_table && !table_has_rows(t, t->scores_table)) {
+		free(t->scores_table);
+		t->scores_table = NULL;
+	}
+	t->networks_table = find_table(t, "network_members", "network_id", "seller_id", "");
+	if ((rc = prepare_all(t)) || (rc = add_leads(t, leads)))
+		goto fail;
+	/* Nodes are appended in walk order, so the levels follow one another in the array. */
+	for (i = 0; i < t->n && t->nodes[i].depth < t->o.depth; i++)
+		if ((rc = expand(t, (int)i)))
+			goto fail;
+	if (t->no_sender)
+		ck_info("%ld shipments name no sender: not followed", t->no_sender);
+	if ((rc = load_flagged(t)))
+		goto fail;
+	measure(t);
+	count_reach(t);
+	rank(t);
+	*out = t;
+	return 0;
+fail:
+	trace_free(t);
+	return rc;
+}
+
+size_t trace_count(const struct trace *t)
+{
+	return t->nranked;
+}
+
+const struct trace_party *trace_party_at(const struct trace *t, size_t i)
+{
+	return i < t->nranked ? &t->ranked[i] : NULL;
+}
+
+const char *trace_scores_table(const struct trace *t)
+{
+	return t->scores_table;
+}
+
+const char *trace_networks_table(const struct trace *t)
+{
+	return t->networks_table;
+}
+
+/* A DOT string literal, quotes included. */
+static void dot_str(FILE *fp, const char *s)
+{
+	putc('"', fp);
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			putc('\\', fp);
+		if (*s == '\n')
+			fputs("\\n", fp);
+		else
+			putc(*s, fp);
+	}
+	putc('"', fp);
+}
+
+static int cmp_edge(const void *a, const void *b)
+{
+	const struct edge *x = a, *y = b;
+
+	if (x->from != y->from)
+		return x->from - y->from;
+	if (x->to != y->to)
+		return x->to - y->to;
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	return x->tie - y->tie;
+}
+
+int trace_write_dot(const struct trace *t, FILE *fp)
+{
+	struct edge *e = xmalloc((t->ne + 1) * sizeof(*e));
+	struct buf label = { 0 };
+	size_t i, j;
+
+	fputs("digraph upstream {\n\trankdir=LR;\n\tnode [shape=box, fontname=\"Helvetica\"];\n"
+	      "\tedge [fontname=\"Helvetica\", fontsize=10];\n",
+		fp);
+	for (i = 0; i < t->n; i++) {
+		const struct node *nd = &t->nodes[i];
+
+		buf_reset(&label);
+		buf_addf(&label, "%s\n%s", nd->id, nd->kind);
+		if (nd->name)
+			buf_addf(&label, "\n%s", nd->name);
+		if (!nd->start)
+			buf_addf(&label, "\nrank %d, share %.2f", nd->rank, nd->share);
+		fputc('\t', fp);
+		dot_str(fp, nd->id);
+		fputs(" [label=", fp);
+		dot_str(fp, label.s);
+		if (nd->start)
+			fputs(", shape=doubleoctagon, style=filled, fillcolor=\"#f4cccc\"", fp);
+		else if (nd->rank <= 3)
+			fputs(", style=\"filled,bold\", fillcolor=\"#fff2cc\"", fp);
+		fputs("];\n", fp);
+	}
+	/* Shipments between the same two nodes become one arrow with their count and quantity. */
+	memcpy(e, t->edges, t->ne * sizeof(*e));
+	qsort(e, t->ne, sizeof(*e), cmp_edge);
+	for (i = 0; i < t->ne; i = j) {
+		long long n = 0, qty = 0;
+
+		for (j = i; j < t->ne && cmp_edge(&e[i], &e[j]) == 0; j++) {
+			n++;
+			qty += e[j].qty;
+		}
+		buf_reset(&label);
+		if (e[i].kind == EDGE_TIE)
+			buf_addf(&label, "shares %s", t->strs[e[i].tie]);
+		else
+			buf_addf(&label, "%lld %s%s, qty %lld", n,
+				e[i].kind == EDGE_SHIP ? "shipment" : "order", n == 1 ? "" : "s",
+				qty);
+		fputc('\t', fp);
+		dot_str(fp, t->nodes[e[i].from].id);
+		fputs(" -> ", fp);
+		dot_str(fp, t->nodes[e[i].to].id);
+		fputs(" [label=", fp);
+		dot_str(fp, label.s);
+		if (e[i].kind == EDGE_TIE)
+			fputs(", style=dashed, dir=none", fp);
+		fputs("];\n", fp);
+	}
+	fputs("}\n", fp);
+	free(e);
+	buf_free(&label);
+	return ferror(fp) ? ck_error(EX_IOERR, "cannot write: %s", strerror(errno)) : 0;
+}
+
+static void tree_line(const struct trace *t, FILE *fp, int v, const char *prefix, int last,
+	int **kids, int *nkids)
+{
+	const struct node *nd = &t->nodes[v];
+	struct buf pre = { 0 };
+	int i;
+
+	if (nd->start) {
+		fprintf(fp, "%s %s", nd->kind, nd->id);
+	} else {
+		fprintf(fp, "%s%s", prefix, last ? "`-- " : "|-- ");
+		if (nd->pedge != NONE && t->edges[nd->pedge].kind == EDGE_TIE)
+			fprintf(fp, "[shares %s] ", t->strs[t->edges[nd->pedge].tie]);
+		else if (nd->pedge != NONE && t->edges[nd->pedge].kind == EDGE_ORDER)
+			fputs("[sold to] ", fp);
+		fprintf(fp, "%s %s", nd->id, nd->kind);
+	}
+	if (nd->name)
+		fprintf(fp, " \"%s\"", nd->name);
+	if (!nd->start)
+		fprintf(fp, " (rank %d, %d flagged, share %.2f)", nd->rank, nd->fs, nd->share);
+	fputc('\n', fp);
+	buf_adds(&pre, prefix);
+	if (!nd->start)
+		buf_adds(&pre, last ? "    " : "|   ");
+	for (i = 0; i < nkids[v]; i++)
+		tree_line(t, fp, kids[v][i], pre.s ? pre.s : "", i == nkids[v] - 1, kids, nkids);
+	buf_free(&pre);
+}
+
+int trace_write_tree(const struct trace *t, FILE *fp)
+{
+	int **kids = xcalloc(t->n + 1, sizeof(*kids)), *nkids = xcalloc(t->n + 1, sizeof(int));
+	size_t i;
+
+	/* Children in rank order, so the strongest lead comes first under each node. */
+	for (i = 0; i < t->nranked; i++) {
+		int v = (int)t->order[i], p = t->nodes[v].parent;
+
+		if (p == NONE)
+			continue;
+		kids[p] = xrealloc(kids[p], (size_t)(nkids[p] + 1) * sizeof(int));
+		kids[p][nkids[p]++] = v;
+	}
+	for (i = 0; i < t->n; i++)
+		if (t->nodes[i].start)
+			tree_line(t, fp, (int)i, "", 1, kids, nkids);
+	for (i = 0; i < t->n; i++)
+		free(kids[i]);
+	free(kids);
+	free(nkids);
+	return ferror(fp) ? ck_error(EX_IOERR, "cannot write: %s", strerror(errno)) : 0;
+}
+
+void trace_free(struct trace *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->n; i++) {
+		free(t->nodes[i].id);
+		free(t->nodes[i].name);
+		free(t->nodes[i].path);
+	}
+	for (i = 0; i < t->nstrs; i++)
+		free(t->strs[i]);
+	for (i = 0; i < t->nflagged; i++)
+		free(t->flagged_keys[i]);
+	sqlite3_finalize(t->q_ship);
+	sqlite3_finalize(t->q_order);
+	sqlite3_finalize(t->q_tie);
+	sqlite3_finalize(t->q_party);
+	sqlite3_finalize(t->q_seller);
+	sqlite3_finalize(t->q_out_ship);
+	sqlite3_finalize(t->q_out_order);
+	sqlite3_finalize(t->q_ties_of);
+	sqlite3_finalize(t->q_ship_to);
+	sqlite3_finalize(t->q_order_to);
+	sqlite3_finalize(t->q_net_of);
+	free(t->nodes);
+	free(t->edges);
+	free(t->strs);
+	free(t->flagged_keys);
+	strmap_free(&t->ids);
+	strmap_free(&t->flagged);
+	free(t->in_off);
+	free(t->in_edge);
+	free(t->order);
+	free(t->ranked);
+	free(t->scores_table);
+	free(t->networks_table);
+	free(t);
+}
