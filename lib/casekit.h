@@ -14,6 +14,7 @@
 #include "complete.h"
 #include "ident.h"
 #include "leads.h"
+#include "link.h"
 #include "opt.h"
 #include "output.h"
 #include "progress.h"

@@ -105,7 +105,36 @@ static const char schema_screen[] =
 	"  rules_digest TEXT NOT NULL, scored_at TEXT NOT NULL);\n"
 	"CREATE INDEX scores_seller ON scores(seller_id);\n"
 	"CREATE INDEX scores_score ON scores(score);\n";
-static const char schema_link[] = "";
+/*
+ * casekit link. A run links every seller over the identifiers up to last_ident_id. Networks
+ * (two or more accounts) keep their id across runs; their members, the spanning forest of
+ * evidence that joined them (one row per piece of evidence, pieces of one edge share edge_id),
+ * the hubs that linked nobody, and the ids networks had before they merged.
+ */
+static const char schema_link[] =
+	"CREATE TABLE link_runs(\n"
+	"  run_id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, mode TEXT NOT NULL,\n"
+	"  last_ident_id INTEGER NOT NULL, params TEXT NOT NULL, sellers INTEGER NOT NULL,\n"
+	"  networks INTEGER NOT NULL, members INTEGER NOT NULL, edges INTEGER NOT NULL,\n"
+	"  hubs INTEGER NOT NULL);\n"
+	"CREATE TABLE networks(\n"
+	"  network_id TEXT PRIMARY KEY, size INTEGER NOT NULL, anchor TEXT NOT NULL,\n"
+	"  kinds TEXT NOT NULL, created_run INTEGER NOT NULL, updated_run INTEGER NOT NULL);\n"
+	"CREATE TABLE network_members(\n"
+	"  seller_id TEXT PRIMARY KEY, network_id TEXT NOT NULL);\n"
+	"CREATE INDEX network_members_network ON network_members(network_id);\n"
+	"CREATE TABLE link_edges(\n"
+	"  edge_id INTEGER NOT NULL, network_id TEXT NOT NULL, seller_a TEXT NOT NULL,\n"
+	"  seller_b TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, weight REAL NOT NULL,\n"
+	"  holders INTEGER NOT NULL, ident_a INTEGER, ident_b INTEGER, comparator TEXT,\n"
+	"  score REAL);\n"
+	"CREATE INDEX link_edges_network ON link_edges(network_id);\n"
+	"CREATE TABLE link_hubs(\n"
+	"  kind TEXT NOT NULL, value TEXT NOT NULL, display TEXT NOT NULL, holders INTEGER NOT NULL,\n"
+	"  day TEXT, PRIMARY KEY(kind, value)) WITHOUT ROWID;\n"
+	"CREATE TABLE network_aliases(\n"
+	"  old_id TEXT PRIMARY KEY, network_id TEXT, run_id INTEGER NOT NULL, reason TEXT NOT NULL)\n"
+	"  WITHOUT ROWID;\n";
 static const char schema_trace[] = "";
 static const char schema_case[] = "";
 

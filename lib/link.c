@@ -1,0 +1,1479 @@
+/* link.c - join seller accounts into networks by shared identifiers, with the evidence */
+#include "casekit.h"
+#include "link.h"
+#include <math.h>
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+/*
+ * Defaults (notes on linking, section 2): F1 kinds, which one account holds (a device, a payout
+ * account, an email, a mobile), weigh enough to join on their own up to their cap; FF kinds (a
+ * landline, an IP on one day) need a second piece. Planted operations share one payout account
+ * or device across a few dozen accounts, innocent hubs (a forwarder, an aggregator) hundreds.
+ */
+static const struct {
+	const char *name;
+	double base;
+	long cap;
+} class_defaults[LINK_NCLASS] = {
+	[LINK_DEVICE] = { "device", 16, 50 },
+	[LINK_PAYMENT] = { "payment", 16, 50 },
+	[LINK_EMAIL] = { "email", 15, 50 },
+	[LINK_PHONE] = { "phone", 15, 50 },
+	[LINK_LANDLINE] = { "landline", 7, 10 },
+	[LINK_ADDRESS] = { "address_unit", 14, 20 },
+	[LINK_IP] = { "ip", 6, 10 },
+	[LINK_TEXT] = { "text", 15, 20 },
+	[LINK_BUILDING] = { "address_building", 0, 0 },
+};
+
+void link_params_init(struct link_params *p)
+{
+	int c;
+
+	p->threshold = 10;
+	for (c = 0; c < LINK_NCLASS; c++) {
+		p->base[c] = class_defaults[c].base;
+		p->cap[c] = class_defaults[c].cap;
+	}
+}
+
+const char *link_class_name(enum link_class c)
+{
+	return class_defaults[c].name;
+}
+
+int link_params_set_cap(struct link_params *p, const char *spec)
+{
+	const char *eq = strchr(spec, '=');
+	long long n;
+	int c;
+
+	if (!eq || ck_parse_long(eq + 1, &n) || n < 1 || n > 1000000000)
+		return -1;
+	for (c = 0; c < LINK_NCLASS; c++)
+		if (c != LINK_BUILDING && strlen(class_defaults[c].name) == (size_t)(eq - spec) &&
+			memcmp(class_defaults[c].name, spec, (size_t)(eq - spec)) == 0) {
+			p->cap[c] = (long)n;
+			return 0;
+		}
+	return -1;
+}
+
+char *link_params_text(const struct link_params *p)
+{
+	struct buf b = { 0 };
+	int c;
+
+	buf_addf(&b, "threshold=%g", p->threshold);
+	for (c = 0; c < LINK_BUILDING; c++)
+		buf_addf(&b, " %s=%g/%ld", class_defaults[c].name, p->base[c], p->cap[c]);
+	return buf_detach(&b);
+}
+
+int link_has_flag(const char *flags, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = flags;
+
+	if (!flags)
+		return 0;
+	while ((p = strstr(p, word))) {
+		if ((p == flags || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+enum link_class link_class_of(const char *kind, const char *flags)
+{
+	if (strcmp(kind, IDENT_DEVICE) == 0)
+		return LINK_DEVICE;
+	if (strcmp(kind, IDENT_PAYMENT) == 0)
+		return LINK_PAYMENT;
+	if (strcmp(kind, IDENT_EMAIL) == 0)
+		return LINK_EMAIL;
+	if (strcmp(kind, IDENT_PHONE) == 0)
+		return link_has_flag(flags, "landline") || link_has_flag(flags, "tollfree") ||
+				link_has_flag(flags, "local")
+			? LINK_LANDLINE
+			: LINK_PHONE;
+	if (strcmp(kind, IDENT_ADDRESS_UNIT) == 0)
+		return LINK_ADDRESS;
+	if (strcmp(kind, IDENT_ADDRESS_BUILDING) == 0)
+		return LINK_BUILDING;
+	if (strcmp(kind, IDENT_IP) == 0)
+		return LINK_IP;
+	return LINK_TEXT;
+}
+
+double link_weight(const struct link_params *p, enum link_class c, long n)
+{
+	if (c == LINK_BUILDING)
+		return 0;
+	return n <= 2 ? p->base[c] : p->base[c] - log2((double)n / 2);
+}
+
+uint32_t uf_add(struct uf *u)
+{
+	if (u->n == u->cap) {
+		u->cap = u->cap ? 2 * u->cap : 1024;
+		u->parent = xrealloc(u->parent, u->cap * sizeof(*u->parent));
+		u->size = xrealloc(u->size, u->cap * sizeof(*u->size));
+	}
+	u->parent[u->n] = (uint32_t)u->n;
+	u->size[u->n] = 1;
+	return (uint32_t)u->n++;
+}
+
+uint32_t uf_find(struct uf *u, uint32_t x)
+{
+	while (u->parent[x] != x) {
+		u->parent[x] = u->parent[u->parent[x]];
+		x = u->parent[x];
+	}
+	return x;
+}
+
+int uf_union(struct uf *u, uint32_t a, uint32_t b)
+{
+	uint32_t t;
+
+	a = uf_find(u, a);
+	b = uf_find(u, b);
+	if (a == b)
+		return 0;
+	if (u->size[a] < u->size[b]) {
+		t = a;
+		a = b;
+		b = t;
+	}
+	u->parent[b] = a;
+	u->size[a] += u->size[b];
+	return 1;
+}
+
+void uf_free(struct uf *u)
+{
+	free(u->parent);
+	free(u->size);
+	memset(u, 0, sizeof(*u));
+}
+
+void link_network_id(const char *anchor, char out[18])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	struct buf b = { 0 };
+	int i;
+
+	buf_addf(&b, "network:%s", anchor);
+	if (!EVP_Digest(b.s, b.len, md, &mdlen, EVP_sha256(), NULL))
+		ck_bug("SHA-256 failed");
+	buf_free(&b);
+	out[0] = 'N';
+	for (i = 0; i < 8; i++) {
+		out[1 + 2 * i] = hex[md[i] >> 4];
+		out[2 + 2 * i] = hex[md[i] & 15];
+	}
+	out[17] = '\0';
+}
+
+/* A string to dense-id map: open addressing, FNV-1a, keys owned by the map. */
+struct strmap {
+	char **keys;
+	uint32_t *vals;
+	size_t n, cap;
+};
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static void strmap_grow(struct strmap *m)
+{
+	size_t oc = m->cap, i, j;
+	char **ok = m->keys;
+	uint32_t *ov = m->vals;
+
+	m->cap = oc ? 2 * oc : 4096;
+	m->keys = xcalloc(m->cap, sizeof(*m->keys));
+	m->vals = xmalloc(m->cap * sizeof(*m->vals));
+	for (i = 0; i < oc; i++) {
+		if (!ok[i])
+			continue;
+		for (j = hash_str(ok[i]) & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1))
+			;
+		m->keys[j] = ok[i];
+		m->vals[j] = ov[i];
+	}
+	free(ok);
+	free(ov);
+}
+
+/* The slot of key: *found says whether it holds key or is the empty slot to fill. */
+static size_t strmap_slot(struct strmap *m, const char *key, int *found)
+{
+	size_t j;
+
+	if (2 * (m->n + 1) > m->cap)
+		strmap_grow(m);
+	for (j = hash_str(key) & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1))
+		if (strcmp(m->keys[j], key) == 0) {
+			*found = 1;
+			return j;
+		}
+	*found = 0;
+	return j;
+}
+
+static int strmap_get(struct strmap *m, const char *key, uint32_t *val)
+{
+	int found;
+	size_t j = strmap_slot(m, key, &found);
+
+	if (found)
+		*val = m->vals[j];
+	return found;
+}
+
+static void strmap_free(struct strmap *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+/* One piece of evidence between dense sellers a and b: a shared value. */
+struct piece {
+	uint32_t a, b;
+	uint32_t val;  /* into lk->vals */
+	uint32_t kind; /* into lk->kinds */
+	uint32_t holders;
+	uint8_t cls;
+	float w;
+	int64_t ia, ib; /* identifiers rows */
+};
+
+/* A candidate edge: one strong piece, or the best weak pieces of a pair (eparts[p0..p0+np)). */
+struct edge {
+	uint32_t a, b;
+	float w;
+	uint32_t p0;
+	uint16_t np;
+	uint8_t forest;
+};
+
+struct pair {
+	uint32_t a, b;
+	int32_t best[LINK_NCLASS];
+};
+
+struct hub {
+	uint32_t kind, val;
+	char *display, *day;
+	long holders;
+};
+
+struct member {
+	uint32_t seller;
+	int64_t ident;
+};
+
+struct linker {
+	struct store *st;
+	sqlite3 *db;
+	const struct link_params *p;
+	struct strmap sellers;
+	char **names;
+	size_t nnames, capnames;
+	struct uf uf;
+	char **vals, **kinds;
+	size_t nvals, capvals, nkinds, capkinds;
+	struct piece *pieces;
+	size_t npieces, cappieces;
+	struct edge *edges;
+	size_t nedges, capedges;
+	uint32_t *eparts;
+	size_t neparts, capeparts;
+	struct pair *pairs;
+	size_t npairs, cappairs;
+	uint32_t *pairtab; /* open addressing over pairs, index + 1 */
+	size_t pairtabcap;
+	struct hub *hubs;
+	size_t nhubs, caphubs;
+	/* the group being read */
+	struct member *grp;
+	size_t ngrp, capgrp;
+	struct buf gkind, gvalue, gday, gflags, graw;
+	int64_t last_ident;
+	long long run_id;
+	/* Bridges: holders counted over the whole store, strong groups as cycles, not stars. */
+	int graph;
+};
+
+#define GROW(arr, n, cap) \
+	do { \
+		if ((n) == (cap)) { \
+			(cap) = (cap) ? 2 * (cap) : 256; \
+			(arr) = xrealloc((arr), (cap) * sizeof(*(arr))); \
+		} \
+	} while (0)
+
+static uint32_t seller_id(struct linker *lk, const char *name)
+{
+	int found;
+	size_t j = strmap_slot(&lk->sellers, name, &found);
+
+	if (found)
+		return lk->sellers.vals[j];
+	lk->sellers.keys[j] = xstrdup(name);
+	lk->sellers.vals[j] = uf_add(&lk->uf);
+	lk->sellers.n++;
+	GROW(lk->names, lk->nnames, lk->capnames);
+	lk->names[lk->nnames++] = lk->sellers.keys[j];
+	return lk->sellers.vals[j];
+}
+
+static uint32_t intern_kind(struct linker *lk, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < lk->nkinds; i++)
+		if (strcmp(lk->kinds[i], kind) == 0)
+			return (uint32_t)i;
+	GROW(lk->kinds, lk->nkinds, lk->capkinds);
+	lk->kinds[lk->nkinds] = xstrdup(kind);
+	return (uint32_t)lk->nkinds++;
+}
+
+static uint32_t add_val(struct linker *lk, const char *v)
+{
+	GROW(lk->vals, lk->nvals, lk->capvals);
+	lk->vals[lk->nvals] = xstrdup(v);
+	return (uint32_t)lk->nvals++;
+}
+
+static uint32_t add_piece(struct linker *lk, const struct piece *pc)
+{
+	GROW(lk->pieces, lk->npieces, lk->cappieces);
+	lk->pieces[lk->npieces] = *pc;
+	return (uint32_t)lk->npieces++;
+}
+
+static void add_edge(
+	struct linker *lk, uint32_t a, uint32_t b, double w, const uint32_t *parts, size_t np)
+{
+	struct edge *e;
+	size_t i;
+
+	GROW(lk->edges, lk->nedges, lk->capedges);
+	e = &lk->edges[lk->nedges++];
+	e->a = a < b ? a : b;
+	e->b = a < b ? b : a;
+	e->w = (float)w;
+	e->p0 = (uint32_t)lk->neparts;
+	e->np = (uint16_t)np;
+	e->forest = 0;
+	for (i = 0; i < np; i++) {
+		GROW(lk->eparts, lk->neparts, lk->capeparts);
+		lk->eparts[lk->neparts++] = parts[i];
+	}
+}
+
+static uint64_t hash_pair(uint32_t a, uint32_t b)
+{
+	uint64_t x = ((uint64_t)a << 32 | b) * 0x9E3779B97F4A7C15ULL;
+
+	return x ^ (x >> 29);
+}
+
+static struct pair *pair_get(struct linker *lk, uint32_t a, uint32_t b)
+{
+	size_t j, i;
+	struct pair *pr;
+	int c;
+
+	if (a > b) {
+		uint32_t t = a;
+		a = b;
+		b = t;
+	}
+	if (2 * (lk->npairs + 1) > lk->pairtabcap) {
+		free(lk->pairtab);
+		lk->pairtabcap = lk->pairtabcap ? 2 * lk->pairtabcap : 4096;
+		lk->pairtab = xcalloc(lk->pairtabcap, sizeof(*lk->pairtab));
+		for (i = 0; i < lk->npairs; i++) {
+			for (j = hash_pair(lk->pairs[i].a, lk->pairs[i].b) & (lk->pairtabcap - 1);
+				lk->pairtab[j]; j = (j + 1) & (lk->pairtabcap - 1))
+				;
+			lk->pairtab[j] = (uint32_t)i + 1;
+		}
+	}
+	for (j = hash_pair(a, b) & (lk->pairtabcap - 1); lk->pairtab[j];
+		j = (j + 1) & (lk->pairtabcap - 1)) {
+		pr = &lk->pairs[lk->pairtab[j] - 1];
+		if (pr->a == a && pr->b == b)
+			return pr;
+	}
+	GROW(lk->pairs, lk->npairs, lk->cappairs);
+	pr = &lk->pairs[lk->npairs];
+	pr->a = a;
+	pr->b = b;
+	for (c = 0; c < LINK_NCLASS; c++)
+		pr->best[c] = -1;
+	lk->pairtab[j] = (uint32_t)++lk->npairs;
+	return pr;
+}
+
+static long holders_of(sqlite3 *db, const char *kind, const char *value, const char *day);
+
+static int cmp_member(const void *x, const void *y)
+{
+	const struct member *a = x, *b = y;
+
+	if (a->seller != b->seller)
+		return a->seller < b->seller ? -1 : 1;
+	return a->ident < b->ident ? -1 : a->ident > b->ident;
+}
+
+static void add_hub(struct linker *lk, long n)
+{
+	struct hub *h;
+	uint32_t kind = intern_kind(lk, lk->gkind.s);
+
+	/* An IP is a hub day by day; list it once, with its busiest day. */
+	if (lk->nhubs && lk->hubs[lk->nhubs - 1].kind == kind &&
+		strcmp(lk->vals[lk->hubs[lk->nhubs - 1].val], lk->gvalue.s) == 0) {
+		h = &lk->hubs[lk->nhubs - 1];
+		if (n > h->holders) {
+			h->holders = n;
+			free(h->day);
+			h->day = lk->gday.len ? xstrdup(lk->gday.s) : NULL;
+		}
+		return;
+	}
+	GROW(lk->hubs, lk->nhubs, lk->caphubs);
+	h = &lk->hubs[lk->nhubs++];
+	h->kind = kind;
+	h->val = add_val(lk, lk->gvalue.s);
+	h->display =
+		xstrdup(strcmp(lk->gkind.s, IDENT_PAYMENT) == 0 && lk->graw.len ? lk->graw.s
+										: lk->gvalue.s);
+	h->day = lk->gday.len ? xstrdup(lk->gday.s) : NULL;
+	h->holders = n;
+}
+
+/*
+ * A whole group of rows that share one value (and day, for an IP) has been read: dedupe its
+ * holders, then make it a hub, strong edges (each holder joined to the first: k-1 edges, no
+ * pairs), or weak pieces for every pair (k is at most the cap, so the pairs are few).
+ */
+static void finish_group(struct linker *lk)
+{
+	enum link_class cls;
+	size_t i, j, n = 0;
+	struct piece pc;
+	uint32_t pi;
+	double w;
+	long cnt;
+
+	if (lk->ngrp < 2) {
+		lk->ngrp = 0;
+		return;
+	}
+	qsort(lk->grp, lk->ngrp, sizeof(*lk->grp), cmp_member);
+	for (i = 0; i < lk->ngrp; i++)
+		if (n == 0 || lk->grp[n - 1].seller != lk->grp[i].seller)
+			lk->grp[n++] = lk->grp[i];
+	lk->ngrp = 0;
+	if (n < 2)
+		return;
+	cls = link_class_of(lk->gkind.s, lk->gflags.s);
+	cnt = (long)n;
+	if (lk->graph)
+		cnt = holders_of(
+			lk->db, lk->gkind.s, lk->gvalue.s, lk->gday.len ? lk->gday.s : NULL);
+	if (cnt > lk->p->cap[cls]) {
+		add_hub(lk, cnt);
+		return;
+	}
+	w = link_weight(lk->p, cls, cnt);
+	memset(&pc, 0, sizeof(pc));
+	pc.val = add_val(lk, lk->gvalue.s);
+	pc.kind = intern_kind(lk, lk->gkind.s);
+	pc.holders = (uint32_t)cnt;
+	pc.cls = (uint8_t)cls;
+	pc.w = (float)w;
+	if (w >= lk->p->threshold && lk->graph) {
+		for (i = 0; i < (n == 2 ? 1 : n); i++) {
+			pc.a = lk->grp[i].seller;
+			pc.b = lk->grp[(i + 1) % n].seller;
+			pi = add_piece(lk, &pc);
+			add_edge(lk, pc.a, pc.b, w, &pi, 1);
+		}
+		return;
+	}
+	if (w >= lk->p->threshold) {
+		for (i = 1; i < n; i++) {
+			pc.a = lk->grp[0].seller;
+			pc.b = lk->grp[i].seller;
+			pc.ia = lk->grp[0].ident;
+			pc.ib = lk->grp[i].ident;
+			pi = add_piece(lk, &pc);
+			add_edge(lk, pc.a, pc.b, w, &pi, 1);
+		}
+		return;
+	}
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++) {
+			struct pair *pr = pair_get(lk, lk->grp[i].seller, lk->grp[j].seller);
+
+			pc.a = lk->grp[i].seller;
+			pc.b = lk->grp[j].seller;
+			pc.ia = lk->grp[i].ident;
+			pc.ib = lk->grp[j].ident;
+			if (pr->best[cls] < 0 || lk->pieces[pr->best[cls]].w < pc.w)
+				pr->best[cls] = (int32_t)add_piece(lk, &pc);
+		}
+}
+
+/* Weak pairs whose best piece of each class add up to the threshold become edges. */
+static void weak_edges(struct linker *lk)
+{
+	uint32_t parts[LINK_NCLASS];
+	size_t i, np;
+	double s;
+	int c;
+
+	for (i = 0; i < lk->npairs; i++) {
+		s = 0;
+		np = 0;
+		for (c = 0; c < LINK_NCLASS; c++)
+			if (lk->pairs[i].best[c] >= 0) {
+				parts[np++] = (uint32_t)lk->pairs[i].best[c];
+				s += lk->pieces[lk->pairs[i].best[c]].w;
+			}
+		if (s >= lk->p->threshold)
+			add_edge(lk, lk->pairs[i].a, lk->pairs[i].b, s, parts, np);
+	}
+}
+
+static const char *col(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+static void set_buf(struct buf *b, const char *s)
+{
+	buf_reset(b);
+	if (s)
+		buf_adds(b, s);
+}
+
+/*
+ * Read the seller identifiers up to last in (kind, value, day) order, one group at a time; the
+ * index on identifiers(kind, value) does the sorting, so only one group is in memory at once.
+ * Values flagged nolink and building keys never link and are skipped here.
+ */
+static int scan_rows(struct linker *lk, sqlite3_stmt *s, struct progress *pg)
+{
+	uint64_t rows = 0;
+	int rc, isip = 0;
+
+	buf_reset(&lk->gkind);
+	buf_reset(&lk->gvalue);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *kind = col(s, 1), *value = col(s, 2), *holder = col(s, 3);
+		const char *flags = col(s, 4), *day = col(s, 5);
+		struct member *m;
+
+		if (++rows % 65536 == 0)
+			progress_update(pg, rows, rows);
+		if (!kind || !value || !*value || !holder || link_has_flag(flags, "nolink"))
+			continue;
+		if (!lk->gkind.len || strcmp(kind, lk->gkind.s) != 0 ||
+			strcmp(value, lk->gvalue.s) != 0 ||
+			(isip && strcmp(day ? day : "", lk->gday.s) != 0)) {
+			finish_group(lk);
+			set_buf(&lk->gkind, kind);
+			set_buf(&lk->gvalue, value);
+			set_buf(&lk->gday, NULL);
+			isip = strcmp(kind, IDENT_IP) == 0;
+			if (isip)
+				set_buf(&lk->gday, day ? day : "");
+			set_buf(&lk->gflags, flags);
+			set_buf(&lk->graw, col(s, 6));
+		}
+		GROW(lk->grp, lk->ngrp, lk->capgrp);
+		m = &lk->grp[lk->ngrp++];
+		m->seller = seller_id(lk, holder);
+		m->ident = sqlite3_column_int64(s, 0);
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(lk->st, "identifiers");
+	finish_group(lk);
+	return 0;
+}
+
+static int scan(struct linker *lk)
+{
+	static const char sql[] =
+		"SELECT ident_id, kind, value, holder_id, flags, day, raw FROM identifiers"
+		" WHERE holder_kind = 'seller' AND ident_id <= ?1 AND kind <> 'address_building'"
+		" ORDER BY kind, value, day";
+	struct progress *pg = progress_start("link", (uint64_t)lk->last_ident);
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(lk->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return store_error(lk->st, "identifiers");
+	sqlite3_bind_int64(s, 1, lk->last_ident);
+	rc = scan_rows(lk, s, pg);
+	sqlite3_finalize(s);
+	progress_end(pg);
+	return rc;
+}
+
+static int cmp_edge(const void *x, const void *y)
+{
+	const struct edge *a = x, *b = y;
+
+	if (a->w != b->w)
+		return a->w > b->w ? -1 : 1;
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	return a->b < b->b ? -1 : a->b > b->b;
+}
+
+/* Kruskal: the strongest evidence first, so each network is explained by its best edges. */
+static void join(struct linker *lk)
+{
+	size_t i;
+
+	qsort(lk->edges, lk->nedges, sizeof(*lk->edges), cmp_edge);
+	for (i = 0; i < lk->nedges; i++)
+		lk->edges[i].forest = (uint8_t)uf_union(&lk->uf, lk->edges[i].a, lk->edges[i].b);
+}
+
+/* A network after this run: its members (dense ids) and the id it gets. */
+struct net {
+	uint32_t root;
+	uint32_t *m;
+	size_t n;
+	const char *anchor;
+	char id[64];
+	long long created_run;
+	unsigned kinds; /* bit per class */
+};
+
+struct oldnet {
+	char *id;
+	long long created_run;
+};
+
+struct claim {
+	uint32_t old, net; /* indexes into olds and nets */
+	uint32_t count;
+};
+
+static int cmp_claim(const void *x, const void *y)
+{
+	const struct claim *a = x, *b = y;
+
+	if (a->old != b->old)
+		return a->old < b->old ? -1 : 1;
+	if (a->net != b->net)
+		return a->net < b->net ? -1 : 1;
+	return 0;
+}
+
+struct runout {
+	struct net *nets;
+	size_t nnets;
+	uint32_t *netof; /* dense seller -> index into nets + 1, or 0 */
+	struct oldnet *olds;
+	size_t nolds;
+	char **alias_old, **alias_new;
+	const char **alias_why;
+	size_t naliases, capaliases;
+};
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static void collect_nets(struct linker *lk, struct runout *ro)
+{
+	uint32_t *idx = xcalloc(lk->uf.n ? lk->uf.n : 1, sizeof(*idx));
+	size_t i;
+
+	ro->netof = xcalloc(lk->uf.n ? lk->uf.n : 1, sizeof(*ro->netof));
+	for (i = 0; i < lk->uf.n; i++) {
+		uint32_t r = uf_find(&lk->uf, (uint32_t)i);
+		struct net *nt;
+
+		if (lk->uf.size[r] < 2)
+			continue;
+		if (!idx[r]) {
+			ro->nets = xrealloc(ro->nets, (ro->nnets + 1) * sizeof(*ro->nets));
+			nt = &ro->nets[ro->nnets++];
+			memset(nt, 0, sizeof(*nt));
+			nt->root = r;
+			nt->m = xmalloc(lk->uf.size[r] * sizeof(*nt->m));
+			idx[r] = (uint32_t)ro->nnets;
+		}
+		nt = &ro->nets[idx[r] - 1];
+		nt->m[nt->n++] = (uint32_t)i;
+		ro->netof[i] = idx[r];
+		if (!nt->anchor || strcmp(lk->names[i], nt->anchor) < 0)
+			nt->anchor = lk->names[i];
+	}
+	free(idx);
+	for (i = 0; i < ro->nnets; i++)
+		qsort(ro->nets[i].m, ro->nets[i].n, sizeof(uint32_t), cmp_u32);
+}
+
+static void add_alias(struct runout *ro, const char *old, const char *new, const char *why)
+{
+	GROW(ro->alias_old, ro->naliases, ro->capaliases);
+	ro->alias_new = xrealloc(ro->alias_new, ro->capaliases * sizeof(*ro->alias_new));
+	ro->alias_why = xrealloc(ro->alias_why, ro->capaliases * sizeof(*ro->alias_why));
+	ro->alias_old[ro->naliases] = xstrdup(old);
+	ro->alias_new[ro->naliases] = new ? xstrdup(new) : NULL;
+	ro->alias_why[ro->naliases++] = why;
+}
+
+/*
+ * Give each network its id. A network that holds members of earlier networks keeps the id of
+ * the earlier network it holds most members of (ties: the older, then the smaller id); the ids
+ * of the others it absorbed become aliases ("merged"). Each earlier id goes to one network at
+ * most: the one holding most of its members. A network with no earlier id gets one from its
+ * anchor. So ids survive reruns, growth and merges, and a fresh store gives anchor ids.
+ */
+static int assign_ids(struct linker *lk, struct runout *ro)
+{
+	static const char sql[] = "SELECT m.seller_id, m.network_id, n.created_run"
+				  " FROM network_members m JOIN networks n USING(network_id)"
+				  " ORDER BY m.network_id";
+	struct claim *cl = NULL;
+	size_t ncl = 0, capcl = 0, i, j;
+	struct strmap used = { 0 };
+	int32_t *best;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(lk->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return store_error(lk->st, "network_members");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *sid = col(s, 0), *nid = col(s, 1);
+		uint32_t d;
+
+		if (!ro->nolds || strcmp(ro->olds[ro->nolds - 1].id, nid) != 0) {
+			ro->olds = xrealloc(ro->olds, (ro->nolds + 1) * sizeof(*ro->olds));
+			ro->olds[ro->nolds].id = xstrdup(nid);
+			ro->olds[ro->nolds++].created_run = sqlite3_column_int64(s, 2);
+		}
+		if (!strmap_get(&lk->sellers, sid, &d) || !ro->netof[d])
+			continue;
+		GROW(cl, ncl, capcl);
+		cl[ncl].old = (uint32_t)ro->nolds - 1;
+		cl[ncl].net = ro->netof[d] - 1;
+		cl[ncl++].count = 1;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(cl);
+		return store_error(lk->st, "network_members");
+	}
+	/* Sum the members each old network gives each new one. */
+	qsort(cl, ncl, sizeof(*cl), cmp_claim);
+	for (i = 0, j = 0; i < ncl; i++) {
+		if (j && cl[j - 1].old == cl[i].old && cl[j - 1].net == cl[i].net)
+			cl[j - 1].count++;
+		else
+			cl[j++] = cl[i];
+	}
+	ncl = j;
+	/* Each old id goes to the network that holds most of its members. */
+	best = xmalloc((ro->nnets + 1) * sizeof(*best));
+	for (i = 0; i < ro->nnets; i++)
+		best[i] = -1;
+	for (i = 0; i < ncl;) {
+		size_t w = i;
+
+		for (j = i; j < ncl && cl[j].old == cl[i].old; j++)
+			if (cl[j].count > cl[w].count ||
+				(cl[j].count == cl[w].count &&
+					strcmp(ro->nets[cl[j].net].anchor,
+						ro->nets[cl[w].net].anchor) < 0))
+				w = j;
+		for (; i < j; i++) {
+			int32_t *b = &best[cl[i].net];
+			const struct claim *c = &cl[w];
+
+			if (i != w)
+				continue;
+			/* Among the old ids a network won, the one it holds most of. */
+			if (*b < 0 || c->count > cl[*b].count ||
+				(c->count == cl[*b].count &&
+					(ro->olds[c->old].created_run <
+							ro->olds[cl[*b].old].created_run ||
+						(ro->olds[c->old].created_run ==
+								ro->olds[cl[*b].old].created_run &&
+							strcmp(ro->olds[c->old].id,
+								ro->olds[cl[*b].old].id) < 0))))
+				*b = (int32_t)w;
+		}
+	}
+	for (i = 0; i < ro->nnets; i++) {
+		int found;
+		size_t slot;
+
+		if (best[i] >= 0) {
+			snprintf(ro->nets[i].id, sizeof(ro->nets[i].id), "%s",
+				ro->olds[cl[best[i]].old].id);
+			ro->nets[i].created_run = ro->olds[cl[best[i]].old].created_run;
+			slot = strmap_slot(&used, ro->nets[i].id, &found);
+			used.keys[slot] = xstrdup(ro->nets[i].id);
+			used.n++;
+		}
+	}
+	for (i = 0; i < ro->nnets; i++) {
+		char id[18];
+		int found, k;
+		size_t slot;
+
+		if (best[i] >= 0)
+			continue;
+		ro->nets[i].created_run = lk->run_id;
+		link_network_id(ro->nets[i].anchor, id);
+		snprintf(ro->nets[i].id, sizeof(ro->nets[i].id), "%s", id);
+		/* An old id still in use by another network: add a counter, never reuse it. */
+		for (k = 2; (slot = strmap_slot(&used, ro->nets[i].id, &found)), found; k++)
+			snprintf(ro->nets[i].id, sizeof(ro->nets[i].id), "%s-%d", id, k);
+		used.keys[slot] = xstrdup(ro->nets[i].id);
+		used.n++;
+	}
+	/* Old ids that no network kept: merged into another, or dissolved. */
+	for (i = 0; i < ro->nolds; i++) {
+		int found;
+		const char *to = NULL;
+
+		strmap_slot(&used, ro->olds[i].id, &found);
+		if (found)
+			continue;
+		for (j = 0; j < ncl; j++)
+			if (cl[j].old == i && (!to || 1)) {
+				to = ro->nets[cl[j].net].id;
+				break;
+			}
+		add_alias(ro, ro->olds[i].id, to, to ? "merged" : "dissolved");
+	}
+	strmap_free(&used);
+	free(best);
+	free(cl);
+	return 0;
+}
+
+static int step_done(struct linker *lk, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : store_error(lk->st, what);
+}
+
+static void kinds_text(struct buf *b, unsigned kinds)
+{
+	int c;
+
+	buf_reset(b);
+	for (c = 0; c < LINK_NCLASS; c++)
+		if (kinds & (1u << c)) {
+			if (b->len)
+				buf_addc(b, ',');
+			buf_adds(b, class_defaults[c].name);
+		}
+}
+
+/* Write networks, members, forest edges, hubs and aliases: the tables are replaced whole. */
+static int save(struct linker *lk, struct runout *ro, long long edge_base, int keep_edges)
+{
+	sqlite3_stmt *sn = NULL, *sm = NULL, *se = NULL, *sh = NULL, *sa = NULL;
+	struct buf kb = { 0 };
+	long long eid = edge_base;
+	size_t i, j;
+	int rc = 0;
+
+	rc = store_exec(lk->st,
+		keep_edges ? "DELETE FROM networks; DELETE FROM network_members;"
+			     " DELETE FROM link_hubs"
+			   : "DELETE FROM networks; DELETE FROM network_members;"
+			     " DELETE FROM link_hubs; DELETE FROM link_edges");
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(lk->db, "INSERT INTO networks VALUES(?,?,?,?,?,?)", -1, &sn, NULL) ||
+		sqlite3_prepare_v2(
+			lk->db, "INSERT INTO network_members VALUES(?,?)", -1, &sm, NULL) ||
+		sqlite3_prepare_v2(lk->db,
+			"INSERT INTO link_edges VALUES(?,?,?,?,?,?,?,?,?,?,NULL,NULL)", -1, &se,
+			NULL) ||
+		sqlite3_prepare_v2(lk->db, "INSERT OR REPLACE INTO link_hubs VALUES(?,?,?,?,?)", -1,
+			&sh, NULL) ||
+		sqlite3_prepare_v2(lk->db, "INSERT OR REPLACE INTO network_aliases VALUES(?,?,?,?)",
+			-1, &sa, NULL)) {
+		rc = store_error(lk->st, "link tables");
+		goto out;
+	}
+	/* The classes of the forest edges of each network. */
+	for (i = 0; i < lk->nedges; i++) {
+		const struct edge *e = &lk->edges[i];
+
+		if (!e->forest)
+			continue;
+		for (j = 0; j < e->np; j++)
+			ro->nets[ro->netof[e->a] - 1].kinds |= 1u
+				<< lk->pieces[lk->eparts[e->p0 + j]].cls;
+	}
+	for (i = 0; i < ro->nnets && !rc; i++) {
+		const struct net *nt = &ro->nets[i];
+
+		kinds_text(&kb, nt->kinds);
+		sqlite3_bind_text(sn, 1, nt->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(sn, 2, (long long)nt->n);
+		sqlite3_bind_text(sn, 3, nt->anchor, -1, SQLITE_STATIC);
+		sqlite3_bind_text(sn, 4, kb.s ? kb.s : "", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(sn, 5, nt->created_run);
+		sqlite3_bind_int64(sn, 6, lk->run_id);
+		if ((rc = step_done(lk, sn, "networks")))
+			break;
+		for (j = 0; j < nt->n && !rc; j++) {
+			sqlite3_bind_text(sm, 1, lk->names[nt->m[j]], -1, SQLITE_STATIC);
+			sqlite3_bind_text(sm, 2, nt->id, -1, SQLITE_STATIC);
+			rc = step_done(lk, sm, "network_members");
+		}
+	}
+	for (i = 0; i < lk->nedges && !rc; i++) {
+		const struct edge *e = &lk->edges[i];
+
+		if (!e->forest)
+			continue;
+		eid++;
+		for (j = 0; j < e->np && !rc; j++) {
+			const struct piece *pc = &lk->pieces[lk->eparts[e->p0 + j]];
+
+			sqlite3_bind_int64(se, 1, eid);
+			sqlite3_bind_text(
+				se, 2, ro->nets[ro->netof[e->a] - 1].id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(se, 3, lk->names[pc->a], -1, SQLITE_STATIC);
+			sqlite3_bind_text(se, 4, lk->names[pc->b], -1, SQLITE_STATIC);
+			sqlite3_bind_text(se, 5, lk->kinds[pc->kind], -1, SQLITE_STATIC);
+			sqlite3_bind_text(se, 6, lk->vals[pc->val], -1, SQLITE_STATIC);
+			sqlite3_bind_double(se, 7, pc->w);
+			sqlite3_bind_int64(se, 8, pc->holders);
+			sqlite3_bind_int64(se, 9, pc->ia);
+			sqlite3_bind_int64(se, 10, pc->ib);
+			rc = step_done(lk, se, "link_edges");
+		}
+	}
+	for (i = 0; i < lk->nhubs && !rc; i++) {
+		const struct hub *h = &lk->hubs[i];
+
+		sqlite3_bind_text(sh, 1, lk->kinds[h->kind], -1, SQLITE_STATIC);
+		sqlite3_bind_text(sh, 2, lk->vals[h->val], -1, SQLITE_STATIC);
+		sqlite3_bind_text(sh, 3, h->display, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(sh, 4, h->holders);
+		sqlite3_bind_text(sh, 5, h->day, -1, SQLITE_STATIC);
+		rc = step_done(lk, sh, "link_hubs");
+	}
+	for (i = 0; i < ro->naliases && !rc; i++) {
+		sqlite3_bind_text(sa, 1, ro->alias_old[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(sa, 2, ro->alias_new[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(sa, 3, lk->run_id);
+		sqlite3_bind_text(sa, 4, ro->alias_why[i], -1, SQLITE_STATIC);
+		rc = step_done(lk, sa, "network_aliases");
+	}
+	/* An id in use again is no longer an alias. */
+	if (!rc)
+		rc = store_exec(lk->st,
+			"DELETE FROM network_aliases WHERE old_id IN"
+			" (SELECT network_id FROM networks)");
+	if (!rc && keep_edges)
+		rc = store_exec(lk->st,
+			"UPDATE link_edges SET network_id = (SELECT network_id FROM network_members"
+			" WHERE seller_id = link_edges.seller_a)");
+out:
+	buf_free(&kb);
+	sqlite3_finalize(sn);
+	sqlite3_finalize(sm);
+	sqlite3_finalize(se);
+	sqlite3_finalize(sh);
+	sqlite3_finalize(sa);
+	return rc;
+}
+
+static void runout_free(struct runout *ro)
+{
+	size_t i;
+
+	for (i = 0; i < ro->nnets; i++)
+		free(ro->nets[i].m);
+	free(ro->nets);
+	free(ro->netof);
+	for (i = 0; i < ro->nolds; i++)
+		free(ro->olds[i].id);
+	free(ro->olds);
+	for (i = 0; i < ro->naliases; i++) {
+		free(ro->alias_old[i]);
+		free(ro->alias_new[i]);
+	}
+	free(ro->alias_old);
+	free(ro->alias_new);
+	free(ro->alias_why);
+}
+
+static void linker_free(struct linker *lk)
+{
+	size_t i;
+
+	strmap_free(&lk->sellers);
+	free(lk->names);
+	uf_free(&lk->uf);
+	for (i = 0; i < lk->nvals; i++)
+		free(lk->vals[i]);
+	free(lk->vals);
+	for (i = 0; i < lk->nkinds; i++)
+		free(lk->kinds[i]);
+	free(lk->kinds);
+	free(lk->pieces);
+	free(lk->edges);
+	free(lk->eparts);
+	free(lk->pairs);
+	free(lk->pairtab);
+	for (i = 0; i < lk->nhubs; i++) {
+		free(lk->hubs[i].display);
+		free(lk->hubs[i].day);
+	}
+	free(lk->hubs);
+	free(lk->grp);
+	buf_free(&lk->gkind);
+	buf_free(&lk->gvalue);
+	buf_free(&lk->gday);
+	buf_free(&lk->gflags);
+	buf_free(&lk->graw);
+}
+
+static int query_int(struct linker *lk, const char *sql, long long *out)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(lk->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return store_error(lk->st, "link");
+	rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_error(lk->st, "link");
+}
+
+/* The indexes a run and --explain read through; ingest may have made them already. */
+static int ensure_indexes(struct linker *lk)
+{
+	return store_exec(lk->st,
+		"CREATE INDEX IF NOT EXISTS identifiers_kind_value ON identifiers(kind, value);"
+		"CREATE INDEX IF NOT EXISTS identifiers_holder ON identifiers(holder_id)");
+}
+
+static int record_run(
+	struct linker *lk, const char *mode, const char *params, struct link_summary *sum)
+{
+	sqlite3_stmt *s;
+	char now[21];
+	int rc;
+
+	ck_now_iso(now);
+	if (sqlite3_prepare_v2(lk->db,
+		    "INSERT INTO link_runs VALUES(?,?,?,?,?,"
+		    " (SELECT count(DISTINCT holder_id) FROM identifiers WHERE holder_kind='seller'"
+		    "  AND ident_id <= ?4),"
+		    " (SELECT count(*) FROM networks), (SELECT count(*) FROM network_members),"
+		    " (SELECT count(DISTINCT edge_id) FROM link_edges),"
+		    " (SELECT count(*) FROM link_hubs))",
+		    -1, &s, NULL) != SQLITE_OK)
+		return store_error(lk->st, "link_runs");
+	sqlite3_bind_int64(s, 1, lk->run_id);
+	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, mode, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, lk->last_ident);
+	sqlite3_bind_text(s, 5, params, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_error(lk->st, "link_runs");
+	if (sqlite3_prepare_v2(lk->db,
+		    "SELECT sellers, networks, members, edges, hubs FROM link_runs WHERE run_id = ?",
+		    -1, &s, NULL) != SQLITE_OK)
+		return store_error(lk->st, "link_runs");
+	sqlite3_bind_int64(s, 1, lk->run_id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		sum->sellers = sqlite3_column_int64(s, 0);
+		sum->networks = sqlite3_column_int64(s, 1);
+		sum->members = sqlite3_column_int64(s, 2);
+		sum->edges = sqlite3_column_int64(s, 3);
+		sum->hubs = sqlite3_column_int64(s, 4);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int full_run(struct linker *lk)
+{
+	struct runout ro = { 0 };
+	int rc;
+
+	if ((rc = scan(lk)))
+		return rc;
+	weak_edges(lk);
+	join(lk);
+	collect_nets(lk, &ro);
+	if (!(rc = assign_ids(lk, &ro)))
+		rc = save(lk, &ro, 0, 0);
+	runout_free(&ro);
+	return rc;
+}
+
+int link_run(
+	struct store *st, const struct link_params *p, unsigned flags, struct link_summary *sum)
+{
+	struct linker lk = { 0 };
+	long long last_run = 0, last_done = -1, maxid = 0;
+	char *params = link_params_text(p), *oldparams = NULL;
+	sqlite3_stmt *s;
+	int rc;
+
+	memset(sum, 0, sizeof(*sum));
+	lk.st = st;
+	lk.db = store_db(st);
+	lk.p = p;
+	if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+		goto out;
+	if ((rc = query_int(&lk, "SELECT coalesce(max(ident_id), 0) FROM identifiers", &maxid)))
+		goto fail;
+	if (sqlite3_prepare_v2(lk.db,
+		    "SELECT run_id, last_ident_id, params FROM link_runs ORDER BY run_id DESC LIMIT 1",
+		    -1, &s, NULL) != SQLITE_OK) {
+		rc = store_error(st, "link_runs");
+		goto fail;
+	}
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		last_run = sqlite3_column_int64(s, 0);
+		last_done = sqlite3_column_int64(s, 1);
+		oldparams = xstrdup(col(s, 2));
+	}
+	sqlite3_finalize(s);
+	lk.run_id = last_run + 1;
+	lk.last_ident = maxid;
+	if (!(flags & LINK_FULL) && last_done == maxid && oldparams &&
+		strcmp(oldparams, params) == 0) {
+		sum->mode = "none";
+		rc = store_exec(st, "ROLLBACK");
+		goto out;
+	}
+	sum->new_rows = maxid - (last_done < 0 ? 0 : last_done);
+	if ((rc = ensure_indexes(&lk)))
+		goto fail;
+	sum->mode = "full";
+	if ((rc = full_run(&lk)))
+		goto fail;
+	if ((rc = record_run(&lk, sum->mode, params, sum)))
+		goto fail;
+	rc = store_exec(st, "COMMIT");
+	goto out;
+fail:
+	sqlite3_exec(lk.db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	linker_free(&lk);
+	free(params);
+	free(oldparams);
+	return rc;
+}
+
+/* Distinct sellers holding kind=value (that day, for an IP). */
+static long holders_of(sqlite3 *db, const char *kind, const char *value, const char *day)
+{
+	sqlite3_stmt *s;
+	long n = 0;
+
+	if (sqlite3_prepare_v2(db,
+		    "SELECT count(DISTINCT holder_id) FROM identifiers WHERE kind = ?1 AND"
+		    " value = ?2 AND holder_kind = 'seller' AND (?3 IS NULL OR day IS ?3)",
+		    -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, day, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+static char *dupnull(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/*
+ * The pieces: one per shared (kind, value), from the first pair of rows (for an IP, the first
+ * pair on the same day). A piece that does not count says why; the score adds the best counting
+ * piece of each class, as a run does.
+ */
+int link_pair_evidence(struct store *st, const struct link_params *p, const char *a, const char *b,
+	struct link_pair *out)
+{
+	static const char sql[] =
+		"SELECT x.ident_id, y.ident_id, x.kind, x.value, x.flags, x.day, y.day, x.raw,"
+		" coalesce(sx.path, '?') || ':' || x.line, coalesce(sy.path, '?') || ':' || y.line,"
+		" y.flags"
+		" FROM identifiers x JOIN identifiers y ON y.kind = x.kind AND y.value = x.value"
+		" LEFT JOIN sources sx ON sx.source_id = x.source_id"
+		" LEFT JOIN sources sy ON sy.source_id = y.source_id"
+		" WHERE x.holder_kind = 'seller' AND x.holder_id = ?1 AND y.holder_kind = 'seller'"
+		" AND y.holder_id = ?2 AND x.value <> ''"
+		" ORDER BY x.kind, x.value, (x.day IS NOT y.day), x.ident_id, y.ident_id";
+	sqlite3 *db = store_db(st);
+	double best[LINK_NCLASS] = { 0 };
+	sqlite3_stmt *s;
+	size_t cap = 0;
+	int rc, c;
+
+	memset(out, 0, sizeof(*out));
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return store_error(st, "identifiers");
+	sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *kind = col(s, 2), *value = col(s, 3), *flags = col(s, 4);
+		const char *dx = col(s, 5), *dy = col(s, 6);
+		struct link_piece *pc;
+		int isip = strcmp(kind, IDENT_IP) == 0;
+
+		if (out->n && strcmp(out->v[out->n - 1].kind, kind) == 0 &&
+			strcmp(out->v[out->n - 1].value, value) == 0)
+			continue; /* the first (best) row pair of this value stands for it */
+		GROW(out->v, out->n, cap);
+		pc = &out->v[out->n++];
+		memset(pc, 0, sizeof(*pc));
+		pc->kind = xstrdup(kind);
+		pc->value = xstrdup(value);
+		pc->display =
+			xstrdup(strcmp(kind, IDENT_PAYMENT) == 0 && col(s, 7) ? col(s, 7) : value);
+		pc->cls = link_class_of(kind, flags);
+		pc->ident_a = sqlite3_column_int64(s, 0);
+		pc->ident_b = sqlite3_column_int64(s, 1);
+		pc->source_a = dupnull(col(s, 8));
+		pc->source_b = dupnull(col(s, 9));
+		if (link_has_flag(flags, "nolink") || link_has_flag(col(s, 10), "nolink")) {
+			pc->why = "never links (flagged nolink)";
+			continue;
+		}
+		if (pc->cls == LINK_BUILDING) {
+			pc->why = "same building: a weak relation only, never a link";
+			continue;
+		}
+		if (isip && (!dx || !dy || strcmp(dx, dy) != 0)) {
+			pc->why = "used on different days";
+			continue;
+		}
+		pc->holders = holders_of(db, kind, value, isip ? dx : NULL);
+		if (pc->holders > p->cap[pc->cls]) {
+			pc->why = "a hub";
+			continue;
+		}
+		pc->weight = link_weight(p, pc->cls, pc->holders);
+		if (pc->weight > best[pc->cls])
+			best[pc->cls] = pc->weight;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		link_pair_free(out);
+		return store_error(st, "identifiers");
+	}
+	for (c = 0; c < LINK_NCLASS; c++)
+		out->score += best[c];
+	return 0;
+}
+
+void link_pair_free(struct link_pair *pr)
+{
+	size_t i;
+
+	for (i = 0; i < pr->n; i++) {
+		free(pr->v[i].kind);
+		free(pr->v[i].value);
+		free(pr->v[i].display);
+		free(pr->v[i].source_a);
+		free(pr->v[i].source_b);
+	}
+	free(pr->v);
+	memset(pr, 0, sizeof(*pr));
+}
+
+/*
+ * Tarjan's bridges, iteratively (a network may be large). adj holds the edges of node v at
+ * adj[off[v]..off[v+1]) as (neighbour, edge index); an edge is a bridge when low[w] > pre[v].
+ */
+static void find_bridges(size_t n, const size_t *off, const uint32_t (*adj)[2], uint8_t *bridge)
+{
+	uint32_t *pre = xcalloc(n + 1, sizeof(*pre)), *low = xmalloc((n + 1) * sizeof(*low));
+	uint32_t *stk = xmalloc((n + 1) * sizeof(*stk)), *pedge = xmalloc((n + 1) * sizeof(*pedge));
+	size_t *it = xmalloc((n + 1) * sizeof(*it)), root, sp;
+	uint32_t t = 0;
+
+	for (root = 0; root < n; root++) {
+		if (pre[root])
+			continue;
+		sp = 0;
+		stk[sp++] = (uint32_t)root;
+		pre[root] = low[root] = ++t;
+		pedge[root] = UINT32_MAX;
+		it[root] = off[root];
+		while (sp) {
+			uint32_t v = stk[sp - 1];
+
+			if (it[v] < off[v + 1]) {
+				uint32_t w = adj[it[v]][0], e = adj[it[v]][1];
+
+				it[v]++;
+				if (e == pedge[v])
+					continue;
+				if (pre[w]) {
+					if (pre[w] < low[v])
+						low[v] = pre[w];
+					continue;
+				}
+				pre[w] = low[w] = ++t;
+				pedge[w] = e;
+				it[w] = off[w];
+				stk[sp++] = w;
+			} else {
+				sp--;
+				if (sp) {
+					uint32_t u = stk[sp - 1];
+
+					if (low[v] < low[u])
+						low[u] = low[v];
+					if (low[v] > pre[u])
+						bridge[pedge[v]] = 1;
+				}
+			}
+		}
+	}
+	free(pre);
+	free(low);
+	free(stk);
+	free(pedge);
+	free(it);
+}
+
+static int cmp_pair64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+int link_bridges(struct store *st, const struct link_params *p, const char *network_id,
+	char ***pairs, size_t *npairs)
+{
+	static const char sql[] =
+		"SELECT i.ident_id, i.kind, i.value, i.holder_id, i.flags, i.day, i.raw"
+		" FROM network_members m JOIN identifiers i ON i.holder_id = m.seller_id"
+		" WHERE m.network_id = ?1 AND i.holder_kind = 'seller'"
+		" AND i.kind <> 'address_building' ORDER BY i.kind, i.value, i.day";
+	struct linker lk = { 0 };
+	uint64_t *pr = NULL;
+	uint32_t(*adj)[2] = NULL;
+	size_t *off = NULL, n = 0, i, j;
+	uint8_t *bridge = NULL;
+	sqlite3_stmt *s;
+	int rc;
+
+	*pairs = NULL;
+	*npairs = 0;
+	lk.st = st;
+	lk.db = store_db(st);
+	lk.p = p;
+	lk.graph = 1;
+	if (sqlite3_prepare_v2(lk.db, sql, -1, &s, NULL) != SQLITE_OK)
+		return store_error(st, "identifiers");
+	sqlite3_bind_text(s, 1, network_id, -1, SQLITE_STATIC);
+	rc = scan_rows(&lk, s, NULL);
+	sqlite3_finalize(s);
+	if (rc)
+		goto out;
+	weak_edges(&lk);
+	/* The graph over pairs: evidence of several kinds between two accounts is one edge. */
+	pr = xmalloc((lk.nedges + 1) * sizeof(*pr));
+	for (i = 0; i < lk.nedges; i++)
+		pr[i] = (uint64_t)lk.edges[i].a << 32 | lk.edges[i].b;
+	qsort(pr, lk.nedges, sizeof(*pr), cmp_pair64);
+	for (i = 0, j = 0; i < lk.nedges; i++)
+		if (!j || pr[j - 1] != pr[i])
+			pr[j++] = pr[i];
+	n = lk.uf.n;
+	off = xcalloc(n + 2, sizeof(*off));
+	adj = xmalloc((2 * j + 1) * sizeof(*adj));
+	for (i = 0; i < j; i++) {
+		off[(pr[i] >> 32) + 1]++;
+		off[(pr[i] & 0xffffffff) + 1]++;
+	}
+	for (i = 0; i < n; i++)
+		off[i + 1] += off[i];
+	{
+		size_t *fill = xmalloc((n + 1) * sizeof(*fill));
+
+		memcpy(fill, off, (n + 1) * sizeof(*fill));
+		for (i = 0; i < j; i++) {
+			uint32_t a = (uint32_t)(pr[i] >> 32), b = (uint32_t)pr[i];
+
+			adj[fill[a]][0] = b;
+			adj[fill[a]++][1] = (uint32_t)i;
+			adj[fill[b]][0] = a;
+			adj[fill[b]++][1] = (uint32_t)i;
+		}
+		free(fill);
+	}
+	bridge = xcalloc(j + 1, 1);
+	find_bridges(n, off, (const uint32_t(*)[2])adj, bridge);
+	for (i = 0; i < j; i++) {
+		if (!bridge[i])
+			continue;
+		*pairs = xrealloc(*pairs, (*npairs + 1) * 2 * sizeof(**pairs));
+		(*pairs)[2 * *npairs] = xstrdup(lk.names[pr[i] >> 32]);
+		(*pairs)[2 * *npairs + 1] = xstrdup(lk.names[pr[i] & 0xffffffff]);
+		(*npairs)++;
+	}
+out:
+	free(pr);
+	free(off);
+	free(adj);
+	free(bridge);
+	linker_free(&lk);
+	return rc;
+}

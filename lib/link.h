@@ -1,0 +1,107 @@
+/* link.h - join seller accounts into networks by shared identifiers, with the evidence */
+#ifndef CASEKIT_LINK_H
+#define CASEKIT_LINK_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/*
+ * The classes of evidence. A phone flagged landline, tollfree or local is a landline (FF: a few
+ * accounts may share it); any kind a profile adds is text. address_building is a relation only:
+ * it never joins accounts and is shown by --explain.
+ */
+enum link_class {
+	LINK_DEVICE,
+	LINK_PAYMENT,
+	LINK_EMAIL,
+	LINK_PHONE,
+	LINK_LANDLINE,
+	LINK_ADDRESS,
+	LINK_IP,
+	LINK_TEXT,
+	LINK_BUILDING,
+	LINK_NCLASS
+};
+
+/* Tunable knobs; link_params_init() sets the defaults of casekit-link(1). */
+struct link_params {
+	double threshold;         /* bits of evidence a pair needs to join */
+	double base[LINK_NCLASS]; /* weight of a value held by two accounts */
+	long cap[LINK_NCLASS];    /* more holders than this: a hub, links nobody */
+};
+void link_params_init(struct link_params *p);
+/* Apply "CLASS=N" (a cap). 0, or -1 when the class or number is bad. */
+int link_params_set_cap(struct link_params *p, const char *spec);
+/* The parameters as text, stored with each run (a change forces a full run). */
+char *link_params_text(const struct link_params *p);
+const char *link_class_name(enum link_class c);
+/* The class of an identifier kind, given its flags (comma-separated words, or NULL). */
+enum link_class link_class_of(const char *kind, const char *flags);
+/* 1 if the comma-separated flags hold word. */
+int link_has_flag(const char *flags, const char *word);
+/*
+ * The weight in bits of a value of class c held by n accounts: base - log2(n/2), so each
+ * doubling of the holders costs one bit (term frequency). 0 for a building.
+ */
+double link_weight(const struct link_params *p, enum link_class c, long n);
+
+/* Union-find over dense uint32 ids: union by size, path halving. Zero-initialise. */
+struct uf {
+	uint32_t *parent, *size;
+	size_t n, cap;
+};
+uint32_t uf_add(struct uf *u);
+uint32_t uf_find(struct uf *u, uint32_t x);
+/* Join the sets of a and b; 1 if they were apart, 0 if already one. */
+int uf_union(struct uf *u, uint32_t a, uint32_t b);
+void uf_free(struct uf *u);
+
+/*
+ * The id of a new network: "N" and 16 hex digits of SHA-256 over "network:" and its anchor
+ * (the member whose id sorts first, in byte order), written into out[18].
+ */
+void link_network_id(const char *anchor, char out[18]);
+
+/* What a run did, for the summary line. */
+struct link_summary {
+	const char *mode; /* "full", "incremental" or "none" (nothing new) */
+	long long sellers, networks, members, edges, hubs, new_rows;
+};
+#define LINK_FULL 0x1 /* relink everything even when an incremental run would do */
+/*
+ * Bring the link results in st up to date with its identifiers: nothing when nothing changed,
+ * an incremental run when only new identifier rows arrived and none of them can undo an
+ * earlier join, else a full run. 0, or a message printed and an EX_* code.
+ */
+int link_run(
+	struct store *st, const struct link_params *p, unsigned flags, struct link_summary *sum);
+
+/* One piece of evidence two accounts share (or a shared value that does not count, and why). */
+struct link_piece {
+	char *kind, *value, *display; /* display: the raw value for payments (masked) */
+	enum link_class cls;
+	double weight;              /* 0 when it does not count */
+	long holders;               /* accounts that hold the value (that day, for an IP) */
+	long long ident_a, ident_b; /* identifiers rows of both sides */
+	char *source_a, *source_b;  /* "path:line" of both sides */
+	const char *why;            /* NULL when it counts, else why it does not */
+};
+struct link_pair {
+	struct link_piece *v;
+	size_t n;
+	double score; /* sum over classes of the best counting piece of each */
+};
+/* Every value a and b share, counted as a run counts them. 0, or an EX_* code. */
+int link_pair_evidence(struct store *st, const struct link_params *p, const char *a, const char *b,
+	struct link_pair *out);
+void link_pair_free(struct link_pair *pr);
+
+/*
+ * The bridges of a stored network: pairs of members whose evidence is the only path between two
+ * parts of it (a likely false link when it is weak). *pairs holds 2 * *npairs malloc'd seller ids
+ * (a, b); the caller frees them. 0, or an EX_* code.
+ */
+int link_bridges(struct store *st, const struct link_params *p, const char *network_id,
+	char ***pairs, size_t *npairs);
+#endif

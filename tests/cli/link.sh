@@ -1,0 +1,107 @@
+#!/bin/sh
+# link.sh - casekit link: networks, members, hubs, one network, --explain, --from, runs
+. "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+
+mkstore() {
+	rm -f "$1" && ck init -q "$1" && sqlite3 "$1" <"$DATA/link/store.sql"
+}
+if ! command -v sqlite3 >/dev/null; then
+	skip "link tests" "no sqlite3 CLI to build the fixture store"
+	done_testing
+fi
+mkstore "$T/db"
+export CASEKIT_DB="$T/db"
+
+check_grep "--help shows usage" "^usage: casekit link" link --help
+check_exit 64 "an operand without --explain is a usage error" link S1
+check_exit 64 "--explain wants two operands" link --explain S1
+check_exit 64 "two modes at once" link --hubs --members
+check_exit 64 "a bad cap" link --cap wifi=3
+check_exit 64 "a bad threshold" link --threshold -1
+check_exit 66 "a missing store exits 66" link -d "$T/none.db"
+
+# Networks: S1-S2 by device, S2-S3 by payout account; S4-S5 by IP and landline together.
+run link -f tsv
+expect "a run says what it did" grep -q "full run: 22 sellers, 3 networks of 17 accounts, 0 hubs" "$T/err"
+cut -f2,3,4 "$T/out" >"$T/got"
+printf 'size\tmembers\tkinds\n12\tH1 H10 H11 H12 H2 +7\taddress_unit\n3\tS1 S2 S3\tdevice,payment\n2\tS4 S5\tlandline,ip\n' >"$T/want"
+expect "networks, largest first" cmp "$T/want" "$T/got"
+expect "ids are N and 16 hex digits" sh -c "cut -f1 '$T/out' | sed 1d | grep -cxE 'N[0-9a-f]{16}' | grep -qx 3"
+run link -f tsv
+expect "an unchanged store is not relinked" test ! -s "$T/err"
+
+# A forwarder's unit address held by 12 accounts is a hub under a cap of 10, whatever the spelling.
+run link --members -f csv --cap address_unit=10
+expect "--members csv header" sh -c "head -1 '$T/out' | grep -q '^network_id,seller_id'"
+expect "--members: five members in two networks" test "$(sed 1d "$T/out" | wc -l)" = 5
+expect "a changed cap relinks in full" grep -q "full run" "$T/err"
+run link --hubs -f tsv --cap address_unit=10
+printf 'kind\tvalue\tholders\tday\naddress_unit\tcn|shenzhen|fwd 1|a\t12\t\n' >"$T/want"
+expect "--hubs lists the forwarder once with its count" cmp "$T/want" "$T/out"
+run link --explain H1 H2 -f tsv --cap address_unit=10
+expect "--explain: not joined exits 1" test "$rc" = 1
+expect "--explain names the hub and its count" grep -q "a hub held by 12 accounts: links nobody" "$T/out"
+
+# The IP same-day rule, nolink flags, the building relation.
+run link --explain S4 S6 -f tsv
+expect "an IP used on different days does not count" grep -q "used on different days" "$T/out"
+expect "S4 and S6 not joined" test "$rc" = 1
+run link --explain S7 S8 -f tsv
+expect "null device ids and private IPs never link" test "$(grep -c 'never links (flagged nolink)' "$T/out")" = 2
+run link --explain S9 S10 -f tsv
+expect "neighbours in one building are not joined" grep -q "same building: a weak relation only" "$T/out"
+expect "and exit 1" test "$rc" = 1
+run link --explain S1 S10 -f tsv
+expect "nothing shared: no rows, the reason on stderr" grep -q "share no identifier" "$T/err"
+
+# Joined: the chain of evidence down to file and line.
+run link --explain S1 S3 -f tsv
+printf '1\tS1\tS2\tdevice\ta1b2c3\t16\t2\tlogins.csv:2\tlogins.csv:3\tjoins on its own\n2\tS2\tS3\tpayment\tcard ****1234\t16\t2\tpayments.csv:2\tpayments.csv:3\tjoins on its own\n' >"$T/want"
+sed 1d "$T/out" >"$T/got"
+expect "--explain S1 S3: two steps with file and line" cmp "$T/want" "$T/got"
+expect "--explain joined exits 0" test "$rc" = 0
+run link --explain S3 S1 -f tsv
+expect "--explain the other way round walks back" sh -c "sed 1d '$T/out' | cut -f2,3 | tr '\n' ' ' | grep -qx 'S3	S2 S2	S1 '"
+run link --explain S4 S5 -f tsv
+expect "weak pieces add up: IP and landline" test "$(grep -c 'counts toward the threshold' "$T/out")" = 2
+check_exit 65 "--explain an unknown seller" link --explain S1 nobody
+
+# One network, by id or prefix, with its bridges.
+net=$(ck link --members -f tsv | awk -F'\t' '$2 == "S1" { print $1 }')
+run link --network "$net" -f tsv
+expect "--network: one row per edge" test "$(sed 1d "$T/out" | wc -l)" = 2
+expect "--network: a path's edges are bridges" test "$(cut -f11 "$T/out" | grep -c yes)" = 2
+expect "--network: file and line of both sides" grep -q "payments.csv:2	payments.csv:3" "$T/out"
+check_grep "--network takes a unique prefix" "a1b2c3" link --network "$(echo "$net" | cut -c1-8)" -f tsv
+check_exit 65 "--network of nothing" link --network Nnothing
+check_out "--network -f ids prints the members" "$(printf 'seller:S1\nseller:S2\nseller:S3')" link --network "$net" -f ids
+
+# --from: the networks of the leads; a lead in no network stands alone.
+printf 'seller:S2\nS10\n' >"$T/leads"
+check_out "--from -f ids" "$(printf 'seller:S1\nseller:S2\nseller:S3\nseller:S10')" link --from "$T/leads" -f ids
+run link --from - -f tsv </dev/null
+printf 'S5\n' | "$CASEKIT" link --from - -f ids >"$T/out" 2>"$T/err"
+expect "--from - reads stdin" test "$(cat "$T/out" | tr '\n' ' ')" = "seller:S4 seller:S5 "
+printf 'case:C1\n' >"$T/bad"
+check_exit 65 "--from with a lead of the wrong type" link --from "$T/bad"
+
+# Formats.
+check_grep "json" '^\[' link -f json
+check_grep "ndjson" '^\{"network_id":"N[0-9a-f]{16}","size":12,' link -f ndjson
+check_exit 64 "--hubs has no ids" link --hubs -f ids --cap address_unit=10
+
+# Stable ids: a rerun in full keeps them; a merge keeps the larger network's id.
+ck link --members -f tsv >"$T/m1"
+ck link --full -q
+ck link --members -f tsv >"$T/m2"
+expect "ids survive a full rerun" cmp "$T/m1" "$T/m2"
+sqlite3 "$T/db" "INSERT INTO identifiers(holder_kind, holder_id, kind, value, raw, field, source_id, line)
+	VALUES('seller', 'S3', 'email', 'x@example.com', 'x@example.com', 'email', 1, 40),
+	      ('seller', 'S5', 'email', 'x@example.com', 'X@Example.com', 'email', 1, 41)"
+s45=$(awk -F'\t' '$2 == "S4" { print $1 }' "$T/m1")
+ck link -q
+run link --members -f tsv
+expect "a merge keeps the id of the larger network" test "$(awk -F'\t' '$2 == "S4" { print $1 }' "$T/out")" = "$net"
+expect "and records the other as an alias" test "$(sqlite3 "$T/db" "select network_id || ' ' || reason from network_aliases where old_id = '$s45'")" = "$net merged"
+check_grep "an old id still finds the network" "S1" link --network "$s45" --members -f tsv
+done_testing
