@@ -913,6 +913,10 @@ int trace_run(
 		t->scores_table = NULL;
 	}
 	t->networks_table = find_table(t, "network_members", "network_id", "seller_id", "");
+	if (t->networks_table && !table_has_rows(t, t->networks_table)) {
+		free(t->networks_table);
+		t->networks_table = NULL;
+	}
 	if ((rc = prepare_all(t)) || (rc = add_leads(t, leads)))
 		goto fail;
 	/* Nodes are appended in walk order, so the levels follow one another in the array. */

@@ -69,7 +69,7 @@ w1_after=$(awk -F'\t' '$2 == "W1" { print $8 }' "$T/out")
 expect "screen-flagged sellers raise the share (0.5 to 0.75)" test "$w1_before/$w1_after" = 0.5/0.75
 run trace -f tsv --min-score 95 S2
 expect "--min-score raises the bar" test "$(awk -F'\t' '$2 == "W1" { print $8 }' "$T/out")" = 0.5
-sqlite3 "$T/db" "create table network_members(network_id, seller_id); insert into network_members values ('N1','S1'),('N1','S2'),('N1','S3')"
+sqlite3 "$T/db" "insert into network_members(network_id, seller_id) values ('N1','S1'),('N1','S2'),('N1','S3')"
 run trace -f tsv network:N1
 expect "a network lead walks from its members, one network" test "$(awk -F'\t' '$2 == "F1" { print $6 "/" $7 }' "$T/out")" = 3/1
 check_grep "an unknown listing is reported" "no listing 'L404'" trace listing:L404 S1

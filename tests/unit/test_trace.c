@@ -180,8 +180,8 @@ Test(trace, network_lead_walks_from_its_members)
 	struct trace *t;
 
 	cr_assert_eq(store_exec(st,
-			     "CREATE TABLE network_members(network_id, seller_id);"
-			     "INSERT INTO network_members VALUES ('N1','S1'),('N1','S2');"),
+			     "INSERT INTO network_members(network_id, seller_id)"
+			     " VALUES ('N1','S1'),('N1','S2');"),
 		0);
 	t = walk(lead, 4, TRACE_RANK_SPECIFIC, 0);
 	/* Two sellers of one network: W1 feeds two flagged sellers but one network. */
