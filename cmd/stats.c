@@ -1,48 +1,391 @@
-/* stats.c - the figures of a store: rows of each kind */
+/* stats.c - the enforcement figures of a store or a case: counts, flags, networks, values */
 #include "casekit.h"
+#include <math.h>
+#include <sqlite3.h>
 
-static const char usage[] = "casekit stats [-d PATH] [-f FMT]";
+static const char usage[] = "casekit stats [-d PATH] [-f FMT] [--case ID]";
 static const char help[] =
-	"Print the figures of a case store: the rows of each dump kind, the sources loaded,\n"
-	"the rows rejected and the identifiers found.";
+	"Print the figures a platform reports about its enforcement, for the whole store or for\n"
+	"one case: the rows of each dump kind, listings screened and flagged, flagged listings\n"
+	"that never sold, networks and their sizes, cases, leads and case values, test buys\n"
+	"and their verdicts, takedown notices and their handling time (median and 95th\n"
+	"percentile, in hours). Two columns: what and value. Figures of applets that have not\n"
+	"run are zero or null.";
 
-static int count_rows(struct store *st, struct out *o, const char *const *tables)
+/* Where the figures come from: the whole store, or the sellers of one case. */
+struct stats {
+	sqlite3 *db;
+	struct out *o;
+	const char *case_id; /* NULL: the whole store */
+	int rc;
+};
+
+/* The scope, pasted for @S: a filter on seller_id (every figure table has that column). */
+static const char scope_store[] = "1";
+static const char scope_case[] = "seller_id IN (SELECT seller_id FROM case_members WHERE "
+				 "case_id = ?1)";
+
+static int have_table(sqlite3 *db, const char *name)
 {
-	int64_t n;
+	sqlite3_stmt *s;
+	int found = 0;
 
-	for (; *tables; tables++) {
-		if ((n = store_count(st, *tables)) < 0)
-			return EX_SOFTWARE;
-		out_text(o, *tables);
-		out_int(o, n);
-		out_end_row(o);
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+		    -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return found;
+}
+
+/* Prepare tmpl with every @S replaced by the scope and ?1 bound to the case; NULL on error. */
+static sqlite3_stmt *prep(struct stats *sx, const char *tmpl)
+{
+	const char *scope = sx->case_id ? scope_case : scope_store, *p;
+	struct buf b = { 0 };
+	sqlite3_stmt *s = NULL;
+
+	for (p = tmpl; *p; p++)
+		if (p[0] == '@' && p[1] == 'S') {
+			buf_adds(&b, scope);
+			p++;
+		} else {
+			buf_addc(&b, *p);
+		}
+	if (sqlite3_prepare_v2(sx->db, b.s, -1, &s, NULL) != SQLITE_OK) {
+		if (!sx->rc)
+			sx->rc = ck_error(EX_SOFTWARE, "%s", sqlite3_errmsg(sx->db));
+		s = NULL;
+	} else if (sx->case_id && sqlite3_bind_parameter_count(s) >= 1) {
+		sqlite3_bind_text(s, 1, sx->case_id, -1, SQLITE_STATIC);
 	}
-	return 0;
+	buf_free(&b);
+	return s;
+}
+
+static void cell(struct out *o, sqlite3_stmt *s, int col)
+{
+	switch (sqlite3_column_type(s, col)) {
+	case SQLITE_INTEGER:
+		out_int(o, sqlite3_column_int64(s, col));
+		break;
+	case SQLITE_FLOAT:
+		out_real(o, sqlite3_column_double(s, col));
+		break;
+	case SQLITE_NULL:
+		out_null(o);
+		break;
+	default:
+		out_text(o, (const char *)sqlite3_column_text(s, col));
+	}
+}
+
+/* One figure: the first column of the one row sql gives. */
+static void figure(struct stats *sx, const char *name, const char *sql)
+{
+	sqlite3_stmt *s = prep(sx, sql);
+
+	if (!s)
+		return;
+	out_text(sx->o, name);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		cell(sx->o, s, 0);
+	else
+		out_null(sx->o);
+	out_end_row(sx->o);
+	sqlite3_finalize(s);
+}
+
+/* A breakdown: each row of sql is (key, value), printed as "name.key". */
+static void group(struct stats *sx, const char *name, const char *sql)
+{
+	sqlite3_stmt *s = prep(sx, sql);
+	char *what;
+
+	if (!s)
+		return;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(s, 0);
+
+		what = xasprintf("%s.%s", name, key && *key ? key : "none");
+		out_text(sx->o, what);
+		cell(sx->o, s, 1);
+		out_end_row(sx->o);
+		free(what);
+	}
+	sqlite3_finalize(s);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The median (the mean of the middle two for an even count) and the 95th percentile (nearest
+ * rank: the smallest value with at least 95% of the values at or below it) of the values sql
+ * gives, rounded to 0.1; null for no values.
+ */
+static void spread(struct stats *sx, const char *name, const char *sql)
+{
+	sqlite3_stmt *s = prep(sx, sql);
+	double *v = NULL, med = NAN, p95 = NAN;
+	size_t n = 0, cap = 0;
+	char *what;
+
+	if (!s)
+		return;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[n++] = sqlite3_column_double(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (n) {
+		qsort(v, n, sizeof(*v), cmp_double);
+		med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+		p95 = v[(size_t)ceil(0.95 * (double)n) - 1];
+		med = round(med * 10) / 10;
+		p95 = round(p95 * 10) / 10;
+	}
+	free(v);
+	what = xasprintf("%s.median", name);
+	out_text(sx->o, what);
+	out_real(sx->o, med);
+	out_end_row(sx->o);
+	free(what);
+	what = xasprintf("%s.p95", name);
+	out_text(sx->o, what);
+	out_real(sx->o, p95);
+	out_end_row(sx->o);
+	free(what);
+}
+
+static void store_counts(struct stats *sx, struct store *st)
+{
+	static const char *const extra[] = { "sources", "rejects", "identifiers", NULL };
+	const char *const *lists[] = { store_kinds, extra };
+	const char *const *t;
+	int64_t n;
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		for (t = lists[i]; *t; t++) {
+			if ((n = store_count(st, *t)) < 0) {
+				sx->rc = EX_SOFTWARE;
+				return;
+			}
+			out_text(sx->o, *t);
+			out_int(sx->o, n);
+			out_end_row(sx->o);
+		}
+}
+
+static void case_counts(struct stats *sx)
+{
+	figure(sx, "case.sellers", "SELECT count(*) FROM case_members WHERE case_id = ?1");
+	figure(sx, "case.leads", "SELECT count(*) FROM case_leads WHERE case_id = ?1");
+	group(sx, "case.leads",
+		"SELECT kind, count(*) FROM case_leads WHERE case_id = ?1 GROUP BY 1 ORDER BY 1");
+	figure(sx, "case.listings", "SELECT count(*) FROM listings WHERE @S");
+	figure(sx, "case.orders", "SELECT count(*) FROM orders WHERE @S");
+}
+
+static void screening(struct stats *sx)
+{
+	figure(sx, "listings.screened", "SELECT count(*) FROM scores WHERE @S");
+	figure(sx, "listings.flagged", "SELECT count(*) FROM scores WHERE flagged AND @S");
+	figure(sx, "listings.flagged_pct",
+		"SELECT round(100.0 * sum(flagged != 0) / count(*), 1) FROM scores WHERE @S");
+	/* No order at all, whatever became of the listing. */
+	figure(sx, "listings.flagged_never_sold",
+		"SELECT count(*) FROM scores s WHERE s.flagged AND @S AND NOT EXISTS "
+		"(SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id)");
+	/* Taken down (a notice resolved, with sane times, not rejected) before any order was placed. */
+	figure(sx, "listings.flagged_removed_before_sale",
+		"SELECT count(*) FROM scores s WHERE s.flagged AND @S AND EXISTS "
+		"(SELECT 1 FROM takedowns t WHERE t.listing_id = s.listing_id AND "
+		"julianday(t.resolved_at) >= julianday(t.received_at) AND "
+		"coalesce(t.outcome, '') NOT LIKE 'reject%' AND "
+		"NOT EXISTS (SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id AND "
+		"o.ordered_at <= t.resolved_at))");
+}
+
+static void networks(struct stats *sx, int scored)
+{
+	static const char in_scope[] =
+		"network_id IN (SELECT network_id FROM network_members WHERE @S)";
+	char *sql;
+
+	sql = xasprintf("SELECT count(*) FROM networks WHERE %s", in_scope);
+	figure(sx, "networks", sql);
+	free(sql);
+	figure(sx, "networks.sellers",
+		"SELECT count(*) FROM network_members WHERE @S AND "
+		"network_id IN (SELECT network_id FROM networks)");
+	sql = xasprintf("SELECT max(size) FROM networks WHERE %s", in_scope);
+	figure(sx, "networks.size.max", sql);
+	free(sql);
+	sql = xasprintf("SELECT size FROM networks WHERE %s", in_scope);
+	spread(sx, "networks.size", sql);
+	free(sql);
+	sql = xasprintf(
+		"SELECT size, count(*) FROM networks WHERE %s GROUP BY 1 ORDER BY 1", in_scope);
+	group(sx, "networks.of_size", sql);
+	free(sql);
+	if (scored) {
+		sql = xasprintf("SELECT count(*) FROM networks n WHERE %s AND EXISTS "
+				"(SELECT 1 FROM network_members m JOIN scores s USING (seller_id) "
+				"WHERE m.network_id = n.network_id AND s.flagged)",
+			in_scope);
+		figure(sx, "networks.with_flagged", sql);
+		free(sql);
+	}
+}
+
+/* Case values: what buyers paid for the flagged listings of the case's sellers, per currency. */
+static void cases(struct stats *sx, int scored)
+{
+	const char *members =
+		sx->case_id ? "@S" : "seller_id IN (SELECT seller_id FROM case_members)";
+	char *sql;
+
+	if (!sx->case_id) {
+		figure(sx, "cases", "SELECT count(*) FROM cases");
+		figure(sx, "cases.open", "SELECT count(*) FROM cases WHERE status = 'open'");
+		figure(sx, "leads", "SELECT count(*) FROM case_leads");
+		group(sx, "leads", "SELECT kind, count(*) FROM case_leads GROUP BY 1 ORDER BY 1");
+	}
+	if (!scored)
+		return;
+	sql = xasprintf("SELECT currency, sum(amount) FROM orders WHERE amount IS NOT NULL AND "
+			"listing_id IN (SELECT listing_id FROM scores WHERE flagged AND %s) "
+			"GROUP BY 1 ORDER BY 1",
+		members);
+	group(sx, sx->case_id ? "case.value" : "cases.value", sql);
+	free(sql);
+}
+
+static void testbuys(struct stats *sx)
+{
+	static const char in_scope[] = "listing_id IN (SELECT listing_id FROM listings WHERE @S)";
+	char *sql;
+
+	sql = xasprintf("SELECT count(*) FROM testbuys WHERE %s", in_scope);
+	figure(sx, "testbuys.bought", sql);
+	free(sql);
+	sql = xasprintf("SELECT lower(verdict), count(*) FROM testbuys WHERE %s GROUP BY 1 "
+			"ORDER BY 1",
+		in_scope);
+	group(sx, "testbuys.verdict", sql);
+	free(sql);
+	sql = xasprintf("SELECT currency, sum(cost) FROM testbuys WHERE cost IS NOT NULL AND %s "
+			"GROUP BY 1 ORDER BY 1",
+		in_scope);
+	group(sx, "testbuys.cost", sql);
+	free(sql);
+}
+
+static void takedowns(struct stats *sx)
+{
+	static const char in_scope[] = "listing_id IN (SELECT listing_id FROM listings WHERE @S)";
+	static const char hours[] = "(julianday(resolved_at) - julianday(received_at)) * 24";
+	char *sql;
+
+	sql = xasprintf("SELECT count(*) FROM takedowns WHERE %s", in_scope);
+	figure(sx, "takedowns.received", sql);
+	free(sql);
+	sql = xasprintf(
+		"SELECT count(*) FROM takedowns WHERE resolved_at IS NOT NULL AND %s", in_scope);
+	figure(sx, "takedowns.resolved", sql);
+	free(sql);
+	sql = xasprintf(
+		"SELECT count(*) FROM takedowns WHERE resolved_at IS NULL AND %s", in_scope);
+	figure(sx, "takedowns.open", sql);
+	free(sql);
+	sql = xasprintf("SELECT lower(outcome), count(*) FROM takedowns WHERE %s GROUP BY 1 "
+			"ORDER BY 1",
+		in_scope);
+	group(sx, "takedowns.outcome", sql);
+	free(sql);
+	sql = xasprintf("SELECT %s FROM takedowns WHERE resolved_at IS NOT NULL AND %s >= 0 AND %s",
+		hours, hours, in_scope);
+	spread(sx, "takedowns.hours", sql);
+	free(sql);
+	/* Resolved before received, or a time that does not parse: counted, never averaged in. */
+	sql = xasprintf("SELECT count(*) FROM takedowns WHERE resolved_at IS NOT NULL AND "
+			"(%s < 0 OR %s IS NULL) AND %s",
+		hours, hours, in_scope);
+	figure(sx, "takedowns.bad_times", sql);
+	free(sql);
+}
+
+/* 0 if the case exists, else the message printed and its code. */
+static int find_case(struct stats *sx)
+{
+	sqlite3_stmt *s;
+	int found;
+
+	if (!have_table(sx->db, "cases") || !have_table(sx->db, "case_members"))
+		return ck_error(
+			EX_DATAERR, "no case '%s': this store has no cases yet", sx->case_id);
+	if (!(s = prep(sx, "SELECT 1 FROM cases WHERE case_id = ?1")))
+		return sx->rc;
+	found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return found ? 0 : ck_error(EX_DATAERR, "no case '%s' in this store", sx->case_id);
 }
 
 int cmd_stats(int argc, char **argv)
 {
-	static const char *const extra[] = { "sources", "rejects", "identifiers", NULL };
-	static const char *const cols[] = { "what", "rows" };
+	static const char *const cols[] = { "what", "value" };
+	struct stats sx = { 0 };
 	struct store *st;
-	struct out *o;
-	int rc, orc;
+	int rc, orc, scored;
 	struct ck_opt opts[] = {
 		CK_OPT_DB,
 		CK_OPT_FORMAT,
+		CK_OPT_STR(0, "case", &sx.case_id, "CASE",
+			"the figures of one case (default: $CASEKIT_CASE; '' for the store)"),
 		CK_OPT_END,
 	};
 
+	sx.case_id = getenv("CASEKIT_CASE");
 	argc = ck_parse_opts(argc, argv, opts, usage, help);
 	if (argc > 0)
 		ck_usage_error("no operands expected");
+	if (sx.case_id && !*sx.case_id)
+		sx.case_id = NULL;
 	if ((rc = store_open(&st, NULL, STORE_READONLY)))
 		return rc;
-	o = out_open(stdout, out_format_for(stdout), cols, 2);
-	rc = count_rows(st, o, store_kinds);
-	if (!rc)
-		rc = count_rows(st, o, extra);
-	orc = out_close(o);
+	sx.db = store_db(st);
+	if (sx.case_id && (rc = find_case(&sx))) {
+		store_close(st);
+		return rc;
+	}
+	sx.o = out_open(stdout, out_format_for(stdout), cols, 2);
+	if (sx.case_id)
+		case_counts(&sx);
+	else
+		store_counts(&sx, st);
+	scored = have_table(sx.db, "scores");
+	if (scored)
+		screening(&sx);
+	if (have_table(sx.db, "networks") && have_table(sx.db, "network_members"))
+		networks(&sx, scored);
+	if (have_table(sx.db, "cases") && have_table(sx.db, "case_members") &&
+		have_table(sx.db, "case_leads"))
+		cases(&sx, scored);
+	testbuys(&sx);
+	takedowns(&sx);
+	orc = out_close(sx.o);
 	store_close(st);
-	return rc ? rc : orc;
+	return sx.rc ? sx.rc : orc;
 }

@@ -66,6 +66,8 @@ sh_run $'.case CASE-9\n.case\n.quit\nselect 1;\n'
 expect ".case sets and shows the current case, .quit ends" test "$(cat "$T/out")" = CASE-9
 sh_run $'.help\n'
 expect ".help lists the dot-commands" grep -q "^  .case" "$T/out"
+sh_run $'.case NOPE\nstats\n'
+expect ".case is exported to applets as CASEKIT_CASE" grep -q "casekit stats: no case 'NOPE'" "$T/err"
 
 # On a terminal: a tmux session of fixed size, keys sent, the screen read back.
 if ! command -v tmux >/dev/null; then

@@ -1,5 +1,5 @@
 #!/bin/sh
-# stats.sh - casekit stats: the figures of a store, in every format
+# stats.sh - casekit stats: the enforcement figures of a store or a case, in every format
 . "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 
 ck init -q "$T/db"
@@ -7,14 +7,15 @@ check_grep "--help shows usage" "^usage: casekit stats" stats --help
 check_exit 64 "an operand is a usage error" stats -d "$T/db" extra
 check_exit 66 "a missing store exits 66" stats -d "$T/none.db"
 check_grep "a missing store says how to make one" "no case store at .*casekit init" stats -d "$T/none.db"
-printf 'what\trows\nbrands\t0\nsellers\t0\n' >"$T/want"
+printf 'what\tvalue\nbrands\t0\nsellers\t0\n' >"$T/want"
 run stats -d "$T/db" -f tsv
 head -3 "$T/out" >"$T/got"
 expect "tsv: header and zero counts" cmp "$T/want" "$T/got"
-check_grep "csv has a header" "^what,rows" stats -d "$T/db" -f csv
-check_grep "json is an array of objects" '^\{"what":"takedowns","rows":0\},?$' stats -d "$T/db" -f json
-check_grep "ndjson is one object a line" '^\{"what":"identifiers","rows":0\}$' stats -d "$T/db" -f ndjson
+check_grep "csv has a header" "^what,value" stats -d "$T/db" -f csv
+check_grep "json is an array of objects" '^\{"what":"takedowns","value":0\},?$' stats -d "$T/db" -f json
+check_grep "ndjson is one object a line" '^\{"what":"identifiers","value":0\}$' stats -d "$T/db" -f ndjson
 check_grep "table is aligned" "^listings +0$" stats -d "$T/db" -f table
+check_grep "no takedowns: no handling time" '^\{"what":"takedowns.hours.median","value":null\}$' stats -d "$T/db" -f ndjson
 check_exit 64 "ids has no meaning for stats" stats -d "$T/db" -f ids
 echo "not sqlite" >"$T/junk"
 check_exit 78 "a non-store exits 78" stats -d "$T/junk"
@@ -23,4 +24,73 @@ sqlite3 "$T/other.db" "create table t(x)" 2>/dev/null && {
 	check_exit 78 "a foreign sqlite file exits 78" stats -d "$T/other.db"
 	check_grep "and is named as not a store" "is not a casekit store" stats -d "$T/other.db"
 }
+
+# A small enforcement history: four listings, three flagged, orders, test buys and notices.
+has() { [ -n "$(sqlite3 "$T/db" "select 1 from sqlite_master where name = '$1'")" ]; }
+sqlite3 "$T/db" "
+insert into sources(source_id, path, sha256, size, kind, ingested_at)
+	values(1, 'dump.csv', 'x', 1, 'listings', '2026-01-01T00:00:00Z');
+insert into sellers(seller_id, source_id, line) values ('S1', 1, 2), ('S2', 1, 3), ('S3', 1, 4);
+insert into listings(listing_id, seller_id, source_id, line) values
+	('L1', 'S1', 1, 2), ('L2', 'S1', 1, 3), ('L3', 'S2', 1, 4), ('L4', 'S3', 1, 5);
+insert into orders(order_id, listing_id, seller_id, amount, currency, ordered_at, source_id, line)
+	values ('O1', 'L1', 'S1', 12900, 'EUR', '2026-01-05T00:00:00Z', 1, 2),
+	('O2', 'L3', 'S2', 5000, 'EUR', '2026-01-05T00:00:00Z', 1, 3),
+	('O3', 'L4', 'S3', 2000, 'USD', '2026-01-10T00:00:00Z', 1, 4);
+insert into testbuys(testbuy_id, listing_id, cost, currency, verdict, source_id, line) values
+	('TB1', 'L1', 12900, 'EUR', 'counterfeit', 1, 2), ('TB2', 'L3', 5000, 'EUR', 'genuine', 1, 3),
+	('TB3', 'L4', 2000, 'USD', 'Counterfeit', 1, 4);
+insert into takedowns(notice_id, listing_id, received_at, resolved_at, outcome, source_id, line)
+	values ('T1', 'L2', '2026-01-01T00:00:00Z', '2026-01-01T01:00:00Z', 'removed', 1, 2),
+	('T2', 'L4', '2026-01-01T00:00:00Z', '2026-01-01T02:00:00Z', 'removed', 1, 3),
+	('T3', 'L1', '2026-01-02T00:00:00Z', '2026-01-02T03:00:00Z', 'rejected', 1, 4),
+	('T4', 'L3', '2026-01-03T00:00:00Z', '2026-01-03T10:00:00Z', 'removed', 1, 5),
+	('T5', 'L3', '2026-01-04T00:00:00Z', NULL, NULL, 1, 6),
+	('T6', 'L1', '2026-01-05T00:00:00Z', '2026-01-04T00:00:00Z', 'removed', 1, 7);
+insert into scores(listing_id, seller_id, score, flagged, reasons, rules_digest, scored_at) values
+	('L1', 'S1', 90, 1, '', 'd', 'now'), ('L2', 'S1', 80, 1, '', 'd', 'now'),
+	('L3', 'S2', 10, 0, '', 'd', 'now'), ('L4', 'S3', 75, 1, '', 'd', 'now');"
+run stats -d "$T/db" -f tsv
+fig() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$T/out"; }
+expect "listings screened and flagged" test "$(fig listings.screened) $(fig listings.flagged) $(fig listings.flagged_pct)" = "4 3 75"
+expect "flagged listings that never sold" test "$(fig listings.flagged_never_sold)" = 1
+expect "flagged listings taken down before a sale" test "$(fig listings.flagged_removed_before_sale)" = 2
+expect "test buy verdicts, case folded" test "$(fig testbuys.verdict.counterfeit) $(fig testbuys.verdict.genuine)" = "2 1"
+expect "test buy spend per currency, minor units" test "$(fig testbuys.cost.EUR) $(fig testbuys.cost.USD)" = "17900 2000"
+expect "takedowns received, resolved, open" test "$(fig takedowns.received) $(fig takedowns.resolved) $(fig takedowns.open)" = "6 5 1"
+expect "handling time median and 95th percentile, in hours" test "$(fig takedowns.hours.median) $(fig takedowns.hours.p95)" = "2.5 10"
+expect "a notice resolved before it came is counted, not averaged" test "$(fig takedowns.bad_times)" = 1
+expect "takedown outcomes" test "$(fig takedowns.outcome.removed) $(fig takedowns.outcome.none)" = "4 1"
+expect "the row counts stay" test "$(fig listings) $(fig takedowns)" = "4 6"
+
+if has networks && has network_members; then
+	sqlite3 "$T/db" "
+	insert into networks(network_id, size, anchor, kinds, created_run, updated_run)
+		values ('N1', 2, 'S1', 'phone', 1, 1);
+	insert into network_members(seller_id, network_id) values ('S1', 'N1'), ('S2', 'N1');"
+	run stats -d "$T/db" -f tsv
+	expect "networks and their sizes" test "$(fig networks) $(fig networks.sellers) $(fig networks.size.max) $(fig networks.of_size.2)" = "1 2 2 1"
+	expect "networks with flagged listings" test "$(fig networks.with_flagged)" = 1
+else
+	skip "networks and their sizes" "no networks table yet (casekit link)"
+fi
+if has cases && has case_members && has case_leads; then
+	sqlite3 "$T/db" "
+	insert into cases(case_id, title, opened_at, opened_by) values ('C1', 't', 'now', 'me');
+	insert into case_leads(case_id, kind, id, added_at, added_by) values ('C1', 'seller', 'S1', 'now', 'me');
+	insert into case_members(case_id, seller_id, via) values ('C1', 'S1', 'lead');"
+	run stats -d "$T/db" -f tsv
+	expect "cases and leads" test "$(fig cases) $(fig cases.open) $(fig leads) $(fig leads.seller)" = "1 1 1 1"
+	expect "case values: flagged listings sold, per currency" test "$(fig cases.value.EUR)" = 12900
+	run stats -d "$T/db" -f tsv --case C1
+	expect "--case: the case's figures" test "$(fig case.sellers) $(fig case.listings) $(fig listings.flagged) $(fig takedowns.received)" = "1 2 2 3"
+	expect "--case: the case value" test "$(fig case.value.EUR)" = 12900
+	rc=0; CASEKIT_CASE=C1 "$CASEKIT" stats -d "$T/db" -f tsv >"$T/out" 2>&1 || rc=$?
+	expect "CASEKIT_CASE is the default case" test "$rc $(fig case.sellers)" = "0 1"
+	check_exit 65 "an unknown case exits 65" stats -d "$T/db" --case NOPE
+	check_grep "and is named" "no case 'NOPE'" stats -d "$T/db" --case NOPE
+else
+	check_exit 65 "--case without cases exits 65" stats -d "$T/db" --case C1
+	skip "case figures" "no case tables yet (casekit case)"
+fi
 done_testing
