@@ -108,7 +108,7 @@ wait_for "Tab completes an applet name" "^casekit> stats$"
 keys "-f ta" Tab
 wait_for "Tab completes an option value" "^casekit> stats -f table$"
 keys Enter
-wait_for "the applet runs and prints its table" "^sellers +3$"
+wait_for "the applet runs and prints its table" "^takedowns.bad_times +0$"
 keys "stats --no-p" Tab
 wait_for "Tab completes a long option" "^casekit> stats --no-progress$"
 keys C-u ".fo" Tab
