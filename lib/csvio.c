@@ -1,0 +1,501 @@
+/* csvio.c - read CSV or TSV records from a file or stdin, gzip or not, in any encoding */
+#include "casekit.h"
+#include "csvio.h"
+#include <csv.h>
+#include <fcntl.h>
+#include <strings.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unicode/ucnv.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define CHUNK (256 * 1024)
+
+/*
+ * The input runs through three stages: read(2) (hashed as it comes), inflate when the file
+ * starts with the gzip magic, and an ICU conversion to UTF-8 when an encoding was asked for.
+ * libcsv is fed one physical line at a time, so that a record's first line is known: libcsv
+ * itself counts no lines.
+ */
+struct csvio {
+	char *path;
+	int fd;
+	uint64_t bytes_read, size;
+	EVP_MD_CTX *sha;
+	char sha_hex[65];
+	unsigned char *raw;
+	size_t raw_len;
+	int raw_eof, raw_fresh;
+	/* gzip */
+	int gzip, z_end;
+	z_stream z;
+	unsigned char *zout;
+	/* encoding */
+	UConverter *src, *u8;
+	UChar *pivot, *psrc, *ptgt;
+	char *uout;
+	const char *mid;
+	size_t mid_len;
+	int mid_eof, ureset;
+	char *encoding;
+	/* parsing */
+	struct csv_parser p;
+	int started, finished, eof, cr_pending, ready;
+	char delim;
+	size_t max_field;
+	const char *chunk;
+	size_t pos, len;
+	unsigned long line, rec_line;
+	struct buf data;
+	size_t *off, *flen, nf, cap;
+	char **fptr;
+	struct csvio_rec rec;
+};
+
+static int space_only(unsigned char c)
+{
+	return c == ' ';
+}
+
+static int space_or_tab(unsigned char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+int csvio_open(struct csvio **out, const char *path, const struct csvio_opts *opts)
+{
+	struct csvio *r;
+	struct stat sb;
+	UErrorCode err = U_ZERO_ERROR;
+
+	*out = NULL;
+	r = xcalloc(1, sizeof(*r));
+	r->path = xstrdup(path);
+	r->fd = -1;
+	r->line = 1;
+	r->delim = opts ? opts->delim : 0;
+	r->max_field = opts && opts->max_field ? opts->max_field : CSVIO_MAX_FIELD;
+	if (opts && opts->encoding && *opts->encoding && strcasecmp(opts->encoding, "utf-8") &&
+		strcasecmp(opts->encoding, "utf8")) {
+		r->src = ucnv_open(opts->encoding, &err);
+		if (U_FAILURE(err) || err == U_AMBIGUOUS_ALIAS_WARNING) {
+			if (r->src)
+				ucnv_close(r->src);
+			r->src = NULL;
+			if (U_FAILURE(err)) {
+				csvio_close(r);
+				return ck_error(EX_USAGE, "unknown encoding '%s'", opts->encoding);
+			}
+			err = U_ZERO_ERROR;
+			r->src = ucnv_open(opts->encoding, &err);
+		}
+		r->u8 = ucnv_open("UTF-8", &err);
+		if (U_FAILURE(err))
+			ck_bug("no UTF-8 converter: %s", u_errorName(err));
+		/* Stop at the first byte the encoding does not allow: never guess a character. */
+		ucnv_setToUCallBack(r->src, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &err);
+		ucnv_setFromUCallBack(r->u8, UCNV_FROM_U_CALLBACK_STOP, NULL, NULL, NULL, &err);
+		r->pivot = xmalloc(CHUNK / 2 * sizeof(UChar));
+		r->psrc = r->ptgt = r->pivot;
+		r->uout = xmalloc(CHUNK);
+		r->ureset = 1;
+		r->encoding = xstrdup(opts->encoding);
+	}
+	if (strcmp(path, "-") == 0) {
+		r->fd = STDIN_FILENO;
+	} else if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		int e = errno;
+
+		csvio_close(r);
+		return ck_error(EX_NOINPUT, "cannot open '%s': %s", path, strerror(e));
+	}
+	if (fstat(r->fd, &sb) == 0 && S_ISREG(sb.st_mode))
+		r->size = (uint64_t)sb.st_size;
+	else if (fstat(r->fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		csvio_close(r);
+		return ck_error(EX_NOINPUT, "'%s' is a directory", path);
+	}
+	r->sha = EVP_MD_CTX_new();
+	if (!r->sha || !EVP_DigestInit_ex(r->sha, EVP_sha256(), NULL))
+		ck_bug("cannot start SHA-256");
+	r->raw = xmalloc(CHUNK);
+	if (csv_init(&r->p, CSV_APPEND_NULL))
+		ck_bug("csv_init failed");
+	*out = r;
+	return 0;
+}
+
+void csvio_close(struct csvio *r)
+{
+	if (!r)
+		return;
+	if (r->fd > STDIN_FILENO)
+		close(r->fd);
+	if (r->gzip)
+		inflateEnd(&r->z);
+	if (r->src)
+		ucnv_close(r->src);
+	if (r->u8)
+		ucnv_close(r->u8);
+	if (r->sha)
+		EVP_MD_CTX_free(r->sha);
+	if (r->raw)
+		csv_free(&r->p);
+	free(r->pivot);
+	free(r->uout);
+	free(r->zout);
+	free(r->raw);
+	free(r->encoding);
+	free(r->path);
+	buf_free(&r->data);
+	free(r->off);
+	free(r->flen);
+	free(r->fptr);
+	free(r);
+}
+
+const char *csvio_path(const struct csvio *r)
+{
+	return r->path;
+}
+
+char csvio_delim(const struct csvio *r)
+{
+	return r->delim;
+}
+
+int csvio_is_gzip(const struct csvio *r)
+{
+	return r->gzip;
+}
+
+uint64_t csvio_bytes_read(const struct csvio *r)
+{
+	return r->bytes_read;
+}
+
+uint64_t csvio_file_size(const struct csvio *r)
+{
+	return r->size;
+}
+
+const char *csvio_sha256(struct csvio *r)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	if (!r->sha_hex[0]) {
+		EVP_DigestFinal_ex(r->sha, md, &n);
+		for (i = 0; i < n && i < 32; i++)
+			snprintf(r->sha_hex + 2 * i, 3, "%02x", md[i]);
+	}
+	return r->sha_hex;
+}
+
+/* Stage 1: the next bytes of the file. 1 with raw/raw_len set, 0 at its end, or an EX_* code. */
+static int read_raw(struct csvio *r)
+{
+	ssize_t n;
+
+	if (r->raw_eof)
+		return 0;
+	do
+		n = read(r->fd, r->raw, CHUNK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return ck_error(EX_IOERR, "cannot read '%s': %s", r->path, strerror(errno));
+	if (n == 0) {
+		r->raw_eof = 1;
+		return 0;
+	}
+	r->raw_len = (size_t)n;
+	r->bytes_read += (uint64_t)n;
+	EVP_DigestUpdate(r->sha, r->raw, (size_t)n);
+	return 1;
+}
+
+/* Stage 2: the file's bytes, inflated when it is gzip (several members are one stream). */
+static int get_bytes(struct csvio *r, const char **p, size_t *n)
+{
+	int rc, zr;
+
+	if (!r->gzip) {
+		if (r->raw_fresh)
+			r->raw_fresh = 0;
+		else if ((rc = read_raw(r)) != 1)
+			return rc;
+		*p = (const char *)r->raw;
+		*n = r->raw_len;
+		return 1;
+	}
+	for (;;) {
+		if (r->z.avail_in == 0) {
+			if ((rc = read_raw(r)) > 1)
+				return rc;
+			if (rc == 0) {
+				if (!r->z_end)
+					return ck_error(EX_DATAERR,
+						"'%s': truncated gzip stream (the file ends "
+						"inside compressed data)",
+						r->path);
+				return 0;
+			}
+			r->z.next_in = r->raw;
+			r->z.avail_in = (uInt)r->raw_len;
+		}
+		if (r->z_end) {
+			if (inflateReset(&r->z) != Z_OK)
+				ck_bug("inflateReset failed");
+			r->z_end = 0;
+		}
+		r->z.next_out = r->zout;
+		r->z.avail_out = CHUNK;
+		zr = inflate(&r->z, Z_NO_FLUSH);
+		if (zr == Z_STREAM_END)
+			r->z_end = 1;
+		else if (zr != Z_OK && zr != Z_BUF_ERROR)
+			return ck_error(EX_DATAERR, "'%s': corrupt gzip data: %s", r->path,
+				r->z.msg ? r->z.msg : zError(zr));
+		if (r->z.avail_out < CHUNK) {
+			*p = (const char *)r->zout;
+			*n = CHUNK - r->z.avail_out;
+			return 1;
+		}
+	}
+}
+
+/* Stage 3: UTF-8 text, converted from the asked-for encoding. */
+static int get_text(struct csvio *r, const char **p, size_t *n)
+{
+	UErrorCode err;
+	char *t;
+	int rc;
+
+	if (!r->src)
+		return get_bytes(r, p, n);
+	t = r->uout;
+	for (;;) {
+		if (!r->mid_len && !r->mid_eof) {
+			rc = get_bytes(r, &r->mid, &r->mid_len);
+			if (rc > 1)
+				return rc;
+			if (rc == 0)
+				r->mid_eof = 1;
+		}
+		if (r->mid_eof && r->ureset == 2)
+			break;
+		err = U_ZERO_ERROR;
+		{
+			const char *s = r->mid, *lim = r->mid + r->mid_len;
+
+			ucnv_convertEx(r->u8, r->src, &t, r->uout + CHUNK, &s, lim, r->pivot,
+				&r->psrc, &r->ptgt, r->pivot + CHUNK / 2, r->ureset == 1,
+				r->mid_eof, &err);
+			r->mid_len -= (size_t)(s - r->mid);
+			r->mid = s;
+		}
+		if (r->ureset == 1)
+			r->ureset = 0;
+		if (err == U_BUFFER_OVERFLOW_ERROR)
+			break;
+		if (U_FAILURE(err))
+			return ck_error(EX_DATAERR,
+				"'%s': bytes that are not valid %s near byte %llu of the text",
+				r->path, r->encoding, (unsigned long long)r->bytes_read);
+		if (r->mid_eof) {
+			r->ureset = 2; /* flushed */
+			break;
+		}
+		if (t > r->uout + CHUNK / 2)
+			break;
+	}
+	if (t == r->uout)
+		return 0;
+	*p = r->uout;
+	*n = (size_t)(t - r->uout);
+	return 1;
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+	struct csvio *r = data;
+
+	if (r->nf == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 32;
+		r->off = xrealloc(r->off, r->cap * sizeof(*r->off));
+		r->flen = xrealloc(r->flen, r->cap * sizeof(*r->flen));
+		r->fptr = xrealloc(r->fptr, r->cap * sizeof(*r->fptr));
+	}
+	r->off[r->nf] = r->data.len;
+	r->flen[r->nf] = len;
+	r->nf++;
+	buf_add(&r->data, s ? s : "", len);
+	buf_addc(&r->data, '\0');
+}
+
+static void on_row(int c, void *data)
+{
+	struct csvio *r = data;
+	size_t i;
+
+	(void)c;
+	for (i = 0; i < r->nf; i++)
+		r->fptr[i] = r->data.s + r->off[i];
+	r->rec.n = r->nf;
+	r->rec.f = r->fptr;
+	r->rec.len = r->flen;
+	r->rec.line = r->rec_line;
+	r->ready = 1;
+}
+
+/* The delimiter the header line uses most, outside quotes: ',' unless ';' or tab win. */
+static char detect_delim(const char *s, size_t n)
+{
+	size_t comma = 0, semi = 0, tab = 0, i;
+	int quoted = 0;
+
+	for (i = 0; i < n && (quoted || (s[i] != '\n' && s[i] != '\r')); i++) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && s[i] == ',')
+			comma++;
+		else if (!quoted && s[i] == ';')
+			semi++;
+		else if (!quoted && s[i] == '\t')
+			tab++;
+	}
+	if (tab > comma && tab >= semi)
+		return '\t';
+	if (semi > comma)
+		return ';';
+	return ',';
+}
+
+/* The first bytes: gzip magic, a byte-order mark, the delimiter. */
+static int start(struct csvio *r)
+{
+	int rc;
+
+	r->started = 1;
+	if ((rc = read_raw(r)) > 1)
+		return rc;
+	if (rc == 1 && r->raw_len >= 2 && r->raw[0] == 0x1f && r->raw[1] == 0x8b) {
+		r->gzip = 1;
+		/* 16 + 15: a gzip wrapper only; multi-member files are read to the end. */
+		if (inflateInit2(&r->z, 16 + MAX_WBITS) != Z_OK)
+			ck_bug("inflateInit2 failed");
+		r->zout = xmalloc(CHUNK);
+		r->z.next_in = r->raw;
+		r->z.avail_in = (uInt)r->raw_len;
+	} else if (rc == 1) {
+		r->raw_fresh = 1;
+	}
+	if (rc == 1 && (rc = get_text(r, &r->chunk, &r->len)) > 1)
+		return rc;
+	if (rc == 0)
+		return 0;
+	if (r->len >= 3 && memcmp(r->chunk, "\xef\xbb\xbf", 3) == 0)
+		r->pos = 3;
+	else if (!r->src && r->len >= 2 &&
+		(memcmp(r->chunk, "\xff\xfe", 2) == 0 || memcmp(r->chunk, "\xfe\xff", 2) == 0))
+		return ck_error(EX_DATAERR,
+			"'%s' is UTF-16 (it starts with a UTF-16 byte-order mark): "
+			"give --encoding utf-16",
+			r->path);
+	if (!r->delim)
+		r->delim = detect_delim(r->chunk + r->pos, r->len - r->pos);
+	csv_set_delim(&r->p, (unsigned char)r->delim);
+	csv_set_space_func(&r->p, r->delim == '\t' ? space_only : space_or_tab);
+	return 1;
+}
+
+/* Feed libcsv the next physical line (or the part of it in this chunk). */
+static int feed_line(struct csvio *r)
+{
+	const char *s = r->chunk + r->pos, *nl, *cr, *lim, *end;
+	size_t rem = r->len - r->pos;
+	int line_end = 1;
+
+	if (r->cr_pending) {
+		r->cr_pending = 0;
+		if (*s == '\n') {
+			csv_parse(&r->p, s, 1, on_field, on_row, r);
+			r->pos++;
+			return 0;
+		}
+	}
+	nl = memchr(s, '\n', rem);
+	lim = nl ? nl : s + rem;
+	cr = memchr(s, '\r', (size_t)(lim - s));
+	if (cr && cr + 1 < lim)
+		end = cr + 1; /* a lone CR ends a line, as old Mac files have it */
+	else if (nl)
+		end = nl + 1;
+	else if (cr)
+		end = cr + 1, r->cr_pending = 1; /* CR at the end of the chunk: LF may follow */
+	else
+		end = s + rem, line_end = 0;
+	if (r->p.pstate == 0) /* libcsv's ROW_NOT_BEGUN: a record starts on this line */
+		r->rec_line = r->line;
+	if (csv_parse(&r->p, s, (size_t)(end - s), on_field, on_row, r) != (size_t)(end - s))
+		return ck_error(EX_SOFTWARE, "'%s': line %lu: %s", r->path, r->line,
+			csv_strerror(csv_error(&r->p)));
+	r->pos += (size_t)(end - s);
+	if (line_end)
+		r->line++;
+	if (r->p.entry_pos > r->max_field)
+		return ck_error(EX_DATAERR,
+			"'%s': line %lu: a field longer than %zu bytes (an unclosed quote?)",
+			r->path, r->rec_line, r->max_field);
+	return 0;
+}
+
+int csvio_next(struct csvio *r, struct csvio_rec **rec)
+{
+	int rc;
+
+	r->ready = 0;
+	r->nf = 0;
+	buf_reset(&r->data);
+	if (!r->started) {
+		if ((rc = start(r)) > 1)
+			return rc;
+		if (rc == 0)
+			r->eof = 1;
+	}
+	for (;;) {
+		if (r->ready) {
+			*rec = &r->rec;
+			return 1;
+		}
+		if (r->pos == r->len) {
+			if (r->eof) {
+				if (r->finished)
+					return 0;
+				r->finished = 1;
+				if (r->p.pstate == 0)
+					r->rec_line = r->line;
+				/* FIELD_BEGUN inside quotes; CSV_STRICT_FINI alone does not check it */
+				if ((r->p.pstate == 2 && r->p.quoted) ||
+					csv_fini(&r->p, on_field, on_row, r) != 0)
+					return ck_error(EX_DATAERR,
+						"'%s': line %lu: a quoted field is not closed "
+						"before the end of the file",
+						r->path, r->rec_line);
+				continue;
+			}
+			rc = get_text(r, &r->chunk, &r->len);
+			r->pos = 0;
+			if (rc > 1)
+				return rc;
+			if (rc == 0) {
+				r->len = 0;
+				r->eof = 1;
+			}
+			continue;
+		}
+		if ((rc = feed_line(r)))
+			return rc;
+	}
+}

@@ -1,0 +1,53 @@
+/* csvio.h - read CSV or TSV records from a file or stdin, gzip or not, in any encoding */
+#ifndef CASEKIT_CSVIO_H
+#define CASEKIT_CSVIO_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct csvio;
+
+/* A field longer than this fails the file: it is almost always an unclosed quote. */
+#define CSVIO_MAX_FIELD (1024 * 1024)
+
+struct csvio_opts {
+	char delim;           /* ',' ';' '\t' ...; 0: detect it from the header line */
+	const char *encoding; /* an ICU converter name; NULL or "utf-8": bytes pass as they are */
+	size_t max_field;     /* 0: CSVIO_MAX_FIELD */
+};
+
+/*
+ * One record. f[i] points at field i: len[i] bytes, NUL-terminated (a field may itself hold a
+ * NUL byte, which len shows); an empty field has len 0. line is the line of the input on which
+ * the record starts (1 is the first). Valid until the next csvio_next().
+ */
+struct csvio_rec {
+	size_t n;
+	char **f;
+	size_t *len;
+	unsigned long line;
+};
+
+/*
+ * Open path ("-" is stdin) for reading. gzip input is known by its magic bytes and inflated as
+ * a stream; a UTF-8 byte-order mark is dropped. Returns 0 and sets *out, or prints one message
+ * and returns EX_NOINPUT or EX_USAGE (an unknown encoding).
+ */
+int csvio_open(struct csvio **out, const char *path, const struct csvio_opts *opts);
+/*
+ * The next record: 1 and *rec set, 0 at the end of the input, or an EX_* code after one
+ * message naming the file (and line) when the input itself is broken: a truncated or corrupt
+ * gzip stream, bytes the encoding does not allow, a field over the limit, a read error.
+ */
+int csvio_next(struct csvio *r, struct csvio_rec **rec);
+/* The delimiter in use (known after the first record). */
+char csvio_delim(const struct csvio *r);
+int csvio_is_gzip(const struct csvio *r);
+/* Bytes read from the file so far (compressed bytes for gzip), and its size (0: unknown). */
+uint64_t csvio_bytes_read(const struct csvio *r);
+uint64_t csvio_file_size(const struct csvio *r);
+/* The SHA-256 of every byte read, as 64 hex digits; complete once csvio_next() returned 0. */
+const char *csvio_sha256(struct csvio *r);
+/* The path as given ("-" for stdin). */
+const char *csvio_path(const struct csvio *r);
+void csvio_close(struct csvio *r); /* NULL is a no-op */
+#endif

@@ -1,0 +1,1482 @@
+/* ingest.c - load marketplace dumps into the case store, losing nothing */
+#include "casekit.h"
+#include "csvio.h"
+#include "ingest.h"
+#include "profile.h"
+#include <dirent.h>
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <time.h>
+
+enum ftype { T_TEXT, T_INT, T_MONEY, T_TIME, T_CUR, T_INSTR };
+#define F_KEY 0x1 /* part of the record's key: required */
+#define F_REQ 0x2 /* required */
+
+struct fspec {
+	const char *name;
+	enum ftype type;
+	unsigned flags;
+	const char *ref; /* a table whose key this field must name, when given */
+};
+
+/* An identifier a kind records: the field it comes from, and its kind. */
+struct ispec {
+	const char *field;
+	const char *kind;
+};
+
+struct kspec {
+	const char *kind;
+	const struct fspec *f;
+	const char *conflict; /* the key columns for UPSERT; NULL: rows are only added */
+	const char *holder_kind, *holder_field;
+	const struct ispec *ids;
+};
+
+#define MAXF 16
+
+static const struct fspec f_brands[] = {
+	{ "brand", T_TEXT, F_KEY, NULL },
+	{ "aliases", T_TEXT, 0, NULL },
+	{ "category", T_TEXT, F_KEY, NULL },
+	{ "reference_price", T_MONEY, 0, NULL },
+	{ "currency", T_CUR, 0, NULL },
+	{ "rights_holder", T_TEXT, 0, NULL },
+	{ NULL, 0, 0, NULL },
+};
+static const struct fspec f_sellers[] = {
+	{ "seller_id", T_TEXT, F_KEY, NULL },
+	{ "platform", T_TEXT, 0, NULL },
+	{ "shop_name", T_TEXT, 0, NULL },
+	{ "owner_name", T_TEXT, 0, NULL },
+	{ "registered_at", T_TIME, 0, NULL },
+	{ "phone", T_TEXT, 0, NULL },
+	{ "email", T_TEXT, 0, NULL },
+	{ "address", T_TEXT, 0, NULL },
+	{ "return_address", T_TEXT, 0, NULL },
+	{ "status", T_TEXT, 0, NULL },
+	{ NULL, 0, 0, NULL },
+};
+static const struct fspec f_parties[] = {
+	{ "party_id", T_TEXT, F_KEY, NULL },
+	{ "kind", T_TEXT, 0, NULL },
+	{ "name", T_TEXT, 0, NULL },
+	{ "phone", T_TEXT, 0, NULL },
+	{ "email", T_TEXT, 0, NULL },
+	{ "address", T_TEXT, 0, NULL },
+	{ NULL, 0, 0, NULL },
+};
+static const struct fspec f_listings[] = {
+	{ "listing_id", T_TEXT, F_KEY, NULL },
+	{ "seller_id", T_TEXT, F_REQ, "sellers" },
+	{ "title", T_TEXT, 0, NULL },
+	{ "brand", T_TEXT, 0, NULL },
+	{ "category", T_TEXT, 0, NULL },
+	{ "price", T_MONEY, 0, NULL },
+	{ "currency", T_CUR, 0, NULL },
+	{ "created_at", T_TIME, 0, NULL },
+	{ "status", T_TEXT, 0, NULL },
+	{ "image_text", T_TEXT, 0, NULL },
+	{ "url", T_TEXT, 0, NULL },
+	{ NULL, 0, 0, NULL },
+};
+static const struct fspec f_orders[] = {
+	{ "order_id", T_TEXT, F_KEY, NULL },
+	{ "listing_id", T_TEXT, 0, "listings" },
+	{ "seller_id", T_TEXT, 0, "sellers" },
+	{ "buyer_id", T_TEXT, 0, NULL },
+	{ "quantity", T_INT, 0, NULL },
+	{ "amount", T_MONEY, 0, NULL },
+	{ "currency", T_CUR, 0, NULL },
+	{ "ordered_at", T_TIME, 0, NULL },
+	{ "ship_to_address", T_TEXT, 0, NULL },
+	{ "status", T_TEXT, 0, NULL },
+	{ NULL, 0, 0, NULL },
+};
+static const struct fspec f_logins[] = {
+	{ "seller_id", T_TEXT, F_REQ, "sellers" },
+	{ "device_id", T_TEXT, 0, NULL },
+	{ "ip", T_TEXT, 0, NULL },
+	{ "user_agent", T_TEXT, 0, NULL },
+	{ "at", T_TIME, 0, NULL },
+	{ NULL, 0, 0, NULL },
+};
+static const struct fspec f_payments[] = {
+	{ "seller_id", T_TEXT, F_REQ, "sellers" },
+	{ "instrument_type", T_TEXT, 0, NULL },
+	{ "instrument_id", T_INSTR, F_REQ, NULL },
+	{ "holder_name", T_TEXT, 0, NULL },
+	{ "bank", T_TEXT, 0, NULL },
+	{ "added_at", T_TIME, 0, NULL },
+	{ NULL, 0, 0, NULL },
+};
+static const struct fspec f_shipments[] = {
+	{ "shipment_id", T_TEXT, F_KEY, NULL },
+	{ "from_id", T_TEXT, 0, NULL },
+	{ "from_name", T_TEXT, 0, NULL },
+	{ "from_address", T_TEXT, 0, NULL },
+	{ "to_id", T_TEXT, 0, NULL },
+	{ "to_name", T_TEXT, 0, NULL },
+	{ "to_address", T_TEXT, 0, NULL },
+	{ "carrier", T_TEXT, 0, NULL },
+	{ "tracking_no", T_TEXT, 0, NULL },
+	{ "goods", T_TEXT, 0, NULL },
+	{ "quantity", T_INT, 0, NULL },
+	{ "declared_value", T_MONEY, 0, NULL },
+	{ "currency", T_CUR, 0, NULL },
+	{ "shipped_at", T_TIME, 0, NULL },
+	{ NULL, 0, 0, NULL },
+};
+static const struct fspec f_testbuys[] = {
+	{ "testbuy_id", T_TEXT, F_KEY, NULL },
+	{ "listing_id", T_TEXT, 0, "listings" },
+	{ "order_id", T_TEXT, 0, NULL },
+	{ "bought_at", T_TIME, 0, NULL },
+	{ "cost", T_MONEY, 0, NULL },
+	{ "currency", T_CUR, 0, NULL },
+	{ "verdict", T_TEXT, 0, NULL },
+	{ "report_ref", T_TEXT, 0, NULL },
+	{ NULL, 0, 0, NULL },
+};
+static const struct fspec f_takedowns[] = {
+	{ "notice_id", T_TEXT, F_KEY, NULL },
+	{ "rights_holder", T_TEXT, 0, NULL },
+	{ "listing_id", T_TEXT, 0, "listings" },
+	{ "received_at", T_TIME, 0, NULL },
+	{ "resolved_at", T_TIME, 0, NULL },
+	{ "outcome", T_TEXT, 0, NULL },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct ispec i_sellers[] = {
+	{ "phone", IDENT_PHONE },
+	{ "email", IDENT_EMAIL },
+	{ "address", IDENT_ADDRESS_UNIT },
+	{ "return_address", IDENT_ADDRESS_UNIT },
+	{ NULL, NULL },
+};
+static const struct ispec i_parties[] = {
+	{ "phone", IDENT_PHONE },
+	{ "email", IDENT_EMAIL },
+	{ "address", IDENT_ADDRESS_UNIT },
+	{ NULL, NULL },
+};
+static const struct ispec i_logins[] = {
+	{ "device_id", IDENT_DEVICE },
+	{ "ip", IDENT_IP },
+	{ NULL, NULL },
+};
+static const struct ispec i_payments[] = {
+	{ "instrument_id", IDENT_PAYMENT },
+	{ NULL, NULL },
+};
+static const struct ispec i_none[] = {
+	{ NULL, NULL },
+};
+
+/* In the order of store_kinds: referenced kinds first. */
+static const struct kspec kinds[] = {
+	{ "brands", f_brands, "brand, category", NULL, NULL, i_none },
+	{ "sellers", f_sellers, "seller_id", "seller", "seller_id", i_sellers },
+	{ "parties", f_parties, "party_id", "party", "party_id", i_parties },
+	{ "listings", f_listings, "listing_id", NULL, NULL, i_none },
+	{ "orders", f_orders, "order_id", NULL, NULL, i_none },
+	{ "logins", f_logins, NULL, "seller", "seller_id", i_logins },
+	{ "payments", f_payments, NULL, "seller", "seller_id", i_payments },
+	{ "shipments", f_shipments, "shipment_id", NULL, NULL, i_none },
+	{ "testbuys", f_testbuys, "testbuy_id", NULL, NULL, i_none },
+	{ "takedowns", f_takedowns, "notice_id", NULL, NULL, i_none },
+};
+#define NKINDS (sizeof(kinds) / sizeof(*kinds))
+
+/* ---- field parsers ---- */
+
+int ingest_utf8_valid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str, *e = s + n;
+
+	while (s < e) {
+		unsigned c = *s;
+
+		if (c < 0x80) {
+			s++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			if (e - s < 2 || (s[1] & 0xc0) != 0x80)
+				return 0;
+			s += 2;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			if (e - s < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+				return 0;
+			if (c == 0xe0 && s[1] < 0xa0) /* overlong */
+				return 0;
+			if (c == 0xed && s[1] >= 0xa0) /* surrogate */
+				return 0;
+			s += 3;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			if (e - s < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+				(s[3] & 0xc0) != 0x80)
+				return 0;
+			if (c == 0xf0 && s[1] < 0x90) /* overlong */
+				return 0;
+			if (c == 0xf4 && s[1] >= 0x90) /* past U+10FFFF */
+				return 0;
+			s += 4;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int ingest_currency(const char *s, char out[4])
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
+			return -1;
+		out[i] = (char)(s[i] & ~0x20);
+	}
+	if (s[3])
+		return -1;
+	out[3] = '\0';
+	return 0;
+}
+
+int ingest_currency_exponent(const char *code)
+{
+	/* ISO 4217 minor units; every code not listed here has two. */
+	static const char zero[] =
+		"BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF";
+	static const char three[] = "BHD IQD JOD KWD LYD OMR TND";
+	const char *p;
+
+	if (strlen(code) != 3)
+		return 2;
+	for (p = zero; *p; p += 4)
+		if (memcmp(p, code, 3) == 0)
+			return 0;
+	for (p = three; *p; p += 4)
+		if (memcmp(p, code, 3) == 0)
+			return 3;
+	return 2;
+}
+
+int ingest_money(const char *s, int exponent, int64_t *out)
+{
+	int neg = 0, digits = 0, frac = 0;
+	int64_t v = 0;
+
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		if (v > (INT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++) {
+			digits++;
+			if (frac < exponent) {
+				if (v > (INT64_MAX - 9) / 10)
+					return -1;
+				v = v * 10 + (*s - '0');
+				frac++;
+			} else if (*s != '0') {
+				return -1; /* more precision than the currency has: never round money */
+			}
+		}
+	}
+	if (*s || digits == 0)
+		return -1;
+	for (; frac < exponent; frac++) {
+		if (v > INT64_MAX / 10)
+			return -1;
+		v *= 10;
+	}
+	*out = neg ? -v : v;
+	return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
+static int digits(const char **s, int n, int *out)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if ((*s)[i] < '0' || (*s)[i] > '9')
+			return -1;
+		v = v * 10 + ((*s)[i] - '0');
+	}
+	*s += n;
+	*out = v;
+	return 0;
+}
+
+/* 0, or -1 when the year does not fit four digits (a typo, not a time casekit can sort). */
+static int write_time(struct tm *tm, int date_only, char out[21])
+{
+	char tmp[64];
+
+	if (tm->tm_year + 1900 < 1000 || tm->tm_year + 1900 > 9999)
+		return -1;
+	if (date_only)
+		snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", tm->tm_year + 1900, tm->tm_mon + 1,
+			tm->tm_mday);
+	else
+		snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm->tm_year + 1900,
+			tm->tm_mon + 1, tm->tm_mday, tm->tm_hour, tm->tm_min, tm->tm_sec);
+	memcpy(out, tmp, 21);
+	out[20] = '\0';
+	return 0;
+}
+
+int ingest_time(const char *s, const char *fmt, char out[21])
+{
+	struct tm tm;
+	int y, mo, d, h = 0, mi = 0, sec = 0, off = 0, oh, om, date_only = 1;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	if (fmt) {
+		const char *end = strptime(s, fmt, &tm);
+
+		if (!end || *end)
+			return -1;
+		/* A format without a time of day gives a date, as the source did. */
+		date_only = !strstr(fmt, "%H") && !strstr(fmt, "%T") && !strstr(fmt, "%s") &&
+			!strstr(fmt, "%R");
+		y = tm.tm_year + 1900, mo = tm.tm_mon + 1, d = tm.tm_mday;
+		if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+			return -1;
+		t = timegm(&tm);
+		gmtime_r(&t, &tm);
+		return write_time(&tm, date_only, out);
+	}
+	if (digits(&s, 4, &y) || *s++ != '-' || digits(&s, 2, &mo) || *s++ != '-' ||
+		digits(&s, 2, &d))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+		return -1;
+	if (*s == 'T' || *s == 't' || *s == ' ') {
+		s++;
+		date_only = 0;
+		if (digits(&s, 2, &h) || *s++ != ':' || digits(&s, 2, &mi))
+			return -1;
+		if (*s == ':') {
+			s++;
+			if (digits(&s, 2, &sec))
+				return -1;
+			if (*s == '.' || *s == ',') {
+				s++;
+				if (*s < '0' || *s > '9')
+					return -1;
+				while (*s >= '0' && *s <= '9')
+					s++;
+			}
+		}
+		if (h > 23 || mi > 59 || sec > 60)
+			return -1;
+		if (*s == 'Z' || *s == 'z') {
+			s++;
+		} else if (*s == '+' || *s == '-') {
+			int sign = *s++ == '-' ? -1 : 1;
+
+			if (digits(&s, 2, &oh))
+				return -1;
+			if (*s == ':')
+				s++;
+			if (digits(&s, 2, &om) || oh > 23 || om > 59)
+				return -1;
+			off = sign * (oh * 3600 + om * 60);
+		}
+	}
+	if (*s)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm) - off;
+	gmtime_r(&t, &tm);
+	return write_time(&tm, date_only, out);
+}
+
+/* ---- the loader ---- */
+
+struct ingest {
+	struct store *st;
+	sqlite3 *db;
+	const struct ingest_opts *o;
+	struct profile *prof;
+	unsigned char key[STORE_SECRET_LEN];
+	int have_key;
+	sqlite3_stmt *ins[NKINDS], *old[NKINDS];
+	sqlite3_stmt *ref_sellers, *ref_listings, *ins_ident, *ins_reject, *ins_source, *upd_source,
+		*dup_source, *add_replaced, *del_replaced, *clear_replaced, *get_rejects;
+	FILE *rejf;
+	struct out *rejo;
+	struct ident id, id2;
+	int loaded; /* rows kept in this run: indexes are (re)built after */
+};
+
+/* Where one field of a kind comes from in this file. */
+struct src {
+	const struct profile_tmpl *tmpl; /* NULL: the field is not in the file */
+	int *cols;                       /* column of each part, -1 for literals */
+	const char *date_format;
+	struct buf val;
+};
+
+struct file {
+	const struct kspec *k;
+	const struct profile_kind *pk;
+	struct csvio *r;
+	const char *path;
+	int64_t source_id;
+	size_t ncols;
+	char **cols;
+	unsigned char *used;
+	int country_col, instr_col;
+	struct src fs[MAXF];
+	struct src *xs; /* the profile's extra identifiers */
+	size_t nxs;
+	struct profile_tmpl *own; /* templates made for plain same-name columns */
+	uint64_t read, kept, rejected, replaced;
+	struct buf attrs, raw, reason;
+	const char *v[MAXF];
+	size_t vl[MAXF];
+};
+
+static int prep(struct ingest *in, sqlite3_stmt **s, const char *sql)
+{
+	if (*s)
+		return 0;
+	if (sqlite3_prepare_v3(in->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL) != SQLITE_OK)
+		return store_error(in->st, "prepare");
+	return 0;
+}
+
+static const struct kspec *kspec_of(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < NKINDS; i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+/* One INSERT (an UPSERT for keyed kinds) per table, prepared once and reused. */
+static int prep_kind(struct ingest *in, const struct kspec *k)
+{
+	size_t ki = (size_t)(k - kinds), i;
+	struct buf cols = { 0 }, vals = { 0 }, set = { 0 }, sql = { 0 };
+	int rc, nb = 0;
+
+	if (in->ins[ki])
+		return 0;
+	for (i = 0; k->f[i].name; i++) {
+		const char *names[2] = { k->f[i].name, NULL };
+		int j;
+
+		if (k->f[i].type == T_INSTR)
+			names[0] = "instrument_hash", names[1] = "instrument_last4";
+		for (j = 0; j < 2 && names[j]; j++) {
+			buf_addf(&cols, "%s%s", nb ? ", " : "", names[j]);
+			buf_addf(&vals, "%s?", nb ? ", " : "");
+			if (!(k->f[i].flags & F_KEY))
+				buf_addf(&set, "%s%s=excluded.%s", set.len ? ", " : "", names[j],
+					names[j]);
+			nb++;
+		}
+	}
+	buf_addf(&sql, "INSERT INTO %s(%s, attrs, source_id, line) VALUES(%s, ?, ?, ?)", k->kind,
+		cols.s, vals.s);
+	if (k->conflict)
+		buf_addf(&sql,
+			" ON CONFLICT(%s) DO UPDATE SET %s, attrs=excluded.attrs, "
+			"source_id=excluded.source_id, line=excluded.line",
+			k->conflict, set.s);
+	rc = prep(in, &in->ins[ki], sql.s);
+	if (!rc && k->holder_kind && k->conflict) {
+		buf_reset(&sql);
+		buf_addf(&sql, "SELECT source_id, line FROM %s WHERE %s=?", k->kind, k->conflict);
+		rc = prep(in, &in->old[ki], sql.s);
+	}
+	buf_free(&cols);
+	buf_free(&vals);
+	buf_free(&set);
+	buf_free(&sql);
+	return rc;
+}
+
+static int prep_all(struct ingest *in)
+{
+	int rc;
+
+	if ((rc = store_exec(in->st,
+		     "CREATE TEMP TABLE IF NOT EXISTS ck_replaced(holder_id, source_id, line)")))
+		return rc;
+	if ((rc = prep(in, &in->ref_sellers, "SELECT 1 FROM sellers WHERE seller_id=?")) ||
+		(rc = prep(in, &in->ref_listings, "SELECT 1 FROM listings WHERE listing_id=?")) ||
+		(rc = prep(in, &in->ins_ident,
+			 "INSERT INTO identifiers(holder_kind, holder_id, kind, value, raw, note, "
+			 "flags, day, field, source_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?)")) ||
+		(rc = prep(in, &in->ins_reject,
+			 "INSERT INTO rejects(source_id, path, line, reason, raw) "
+			 "VALUES(?,?,?,?,?)")) ||
+		(rc = prep(in, &in->ins_source,
+			 "INSERT INTO sources(path, sha256, size, kind, profile, encoding, "
+			 "ingested_at) VALUES(?, 'pending', 0, ?, ?, ?, ?)")) ||
+		(rc = prep(in, &in->upd_source,
+			 "UPDATE sources SET sha256=?, size=?, rows_read=?, rows_kept=?, "
+			 "rows_rejected=? WHERE source_id=?")) ||
+		(rc = prep(in, &in->dup_source,
+			 "SELECT source_id, path FROM sources WHERE sha256=?")) ||
+		(rc = prep(in, &in->add_replaced, "INSERT INTO temp.ck_replaced VALUES(?,?,?)")) ||
+		(rc = prep(in, &in->del_replaced,
+			 "DELETE FROM identifiers WHERE holder_kind=? AND (holder_id, source_id, line) "
+			 "IN (SELECT holder_id, source_id, line FROM temp.ck_replaced)")) ||
+		(rc = prep(in, &in->clear_replaced, "DELETE FROM temp.ck_replaced")) ||
+		(rc = prep(in, &in->get_rejects,
+			 "SELECT path, line, reason, raw FROM rejects WHERE source_id=? "
+			 "ORDER BY line")))
+		return rc;
+	return 0;
+}
+
+static void finalize_all(struct ingest *in)
+{
+	sqlite3_stmt **all[] = { &in->ref_sellers, &in->ref_listings, &in->ins_ident,
+		&in->ins_reject, &in->ins_source, &in->upd_source, &in->dup_source,
+		&in->add_replaced, &in->del_replaced, &in->clear_replaced, &in->get_rejects };
+	size_t i;
+
+	for (i = 0; i < sizeof(all) / sizeof(*all); i++) {
+		sqlite3_finalize(*all[i]);
+		*all[i] = NULL;
+	}
+	for (i = 0; i < NKINDS; i++) {
+		sqlite3_finalize(in->ins[i]);
+		sqlite3_finalize(in->old[i]);
+		in->ins[i] = in->old[i] = NULL;
+	}
+}
+
+static int step_done(struct ingest *in, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s), code;
+
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return 0;
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+		code = EX_IOERR;
+		break;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		code = EX_TEMPFAIL;
+		break;
+	default:
+		code = EX_SOFTWARE;
+	}
+	return ck_error(code, "%s: %s", what, sqlite3_errmsg(in->db));
+}
+
+static int column_of(struct file *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < f->ncols; i++)
+		if (strcmp(f->cols[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Resolve a template against the header: 0, or an EX_DATAERR message naming the column. */
+static int bind_src(struct file *f, struct src *s, const struct profile_tmpl *t, const char *what)
+{
+	size_t i;
+
+	s->tmpl = t;
+	s->cols = xcalloc(t->n ? t->n : 1, sizeof(int));
+	for (i = 0; i < t->n; i++) {
+		s->cols[i] = -1;
+		if (!t->parts[i].is_col)
+			continue;
+		if ((s->cols[i] = column_of(f, t->parts[i].text)) < 0)
+			return ck_error(EX_DATAERR,
+				"'%s': no column '%s' (the profile maps it to %s)", f->path,
+				t->parts[i].text, what);
+		f->used[s->cols[i]] = 1;
+	}
+	return 0;
+}
+
+/* Read the header and work out where every field comes from. */
+static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
+{
+	const struct kspec *k = f->k;
+	size_t i, j;
+	int rc;
+
+	f->ncols = h->n;
+	f->cols = xcalloc(h->n, sizeof(char *));
+	f->used = xcalloc(h->n, 1);
+	f->own = xcalloc(MAXF, sizeof(*f->own));
+	for (i = 0; i < h->n; i++) {
+		if (h->len[i] == 0 || !ingest_utf8_valid(h->f[i], h->len[i]) ||
+			strlen(h->f[i]) != h->len[i])
+			return ck_error(EX_DATAERR,
+				"'%s': line %lu: the header has an empty or unreadable column name "
+				"(column %zu): is this a %s file?",
+				f->path, h->line, i + 1, k->kind);
+		f->cols[i] = xstrdup(h->f[i]);
+		for (j = 0; j < i; j++)
+			if (strcmp(f->cols[j], f->cols[i]) == 0)
+				return ck_error(EX_DATAERR,
+					"'%s': line %lu: column '%s' appears twice in the header",
+					f->path, h->line, f->cols[i]);
+	}
+	for (i = 0; k->f[i].name; i++) {
+		const struct profile_map *m = NULL;
+		char *what;
+
+		for (j = 0; f->pk && j < f->pk->nmaps; j++)
+			if (strcmp(f->pk->maps[j].field, k->f[i].name) == 0)
+				m = &f->pk->maps[j];
+		f->fs[i].date_format = m && m->date_format ? m->date_format : in->prof->date_format;
+		what = xasprintf("%s.%s", k->kind, k->f[i].name);
+		if (m) {
+			rc = bind_src(f, &f->fs[i], &m->tmpl, what);
+		} else if (column_of(f, k->f[i].name) >= 0) {
+			const char *why;
+
+			profile_tmpl_parse(&f->own[i], k->f[i].name, &why);
+			rc = bind_src(f, &f->fs[i], &f->own[i], what);
+		} else {
+			rc = 0;
+		}
+		free(what);
+		if (rc)
+			return rc;
+		if ((k->f[i].flags & F_KEY) && !f->fs[i].tmpl &&
+			!(strcmp(k->kind, "brands") == 0 && strcmp(k->f[i].name, "category") == 0))
+			return ck_error(EX_DATAERR,
+				"'%s': line %lu: no '%s' column, which every %s row needs "
+				"(is this a %s file? see casekit-profile(5))",
+				f->path, h->line, k->f[i].name, k->kind, k->kind);
+		if (k->f[i].type == T_INSTR)
+			f->instr_col =
+				f->fs[i].tmpl && f->fs[i].tmpl->n == 1 ? f->fs[i].cols[0] : -2;
+	}
+	if (f->pk && f->pk->nidents) {
+		f->nxs = f->pk->nidents;
+		f->xs = xcalloc(f->nxs, sizeof(*f->xs));
+		for (j = 0; j < f->nxs; j++) {
+			char *what = xasprintf("identifier %s", f->pk->idents[j].field);
+
+			rc = bind_src(f, &f->xs[j], &f->pk->idents[j].tmpl, what);
+			free(what);
+			if (rc)
+				return rc;
+		}
+	}
+	f->country_col = column_of(f, "country");
+	return 0;
+}
+
+/* The value of a source for this record: a pointer into the record, or into s->val. */
+static const char *eval(struct src *s, struct csvio_rec *rec, size_t *len)
+{
+	const struct profile_tmpl *t = s->tmpl;
+	size_t i;
+	int any = 0, col = 0, last = 0;
+
+	*len = 0;
+	if (!t)
+		return NULL;
+	if (t->n == 1 && t->parts[0].is_col) {
+		*len = rec->len[s->cols[0]];
+		return *len ? rec->f[s->cols[0]] : NULL;
+	}
+	buf_reset(&s->val);
+	for (i = 0; i < t->n; i++) {
+		if (t->parts[i].is_col) {
+			const char *v = rec->f[s->cols[i]];
+
+			col = 1;
+			last = rec->len[s->cols[i]] > 0;
+			if (!last)
+				continue;
+			/* The literal before a column goes in only when the column has a value. */
+			if (i > 0 && !t->parts[i - 1].is_col && (any || i == 1))
+				buf_adds(&s->val, t->parts[i - 1].text);
+			buf_add(&s->val, v, rec->len[s->cols[i]]);
+			any = 1;
+		} else if (i + 1 == t->n && last) {
+			/* a closing literal belongs to the column before it: "({colour})" */
+			buf_adds(&s->val, t->parts[i].text);
+		}
+	}
+	if (!col)
+		buf_adds(&s->val, t->parts[0].text), any = 1;
+	if (!any || !s->val.len)
+		return NULL;
+	*len = s->val.len;
+	return s->val.s;
+}
+
+/* The record as a CSV line for the reject report; a payment instrument is masked. */
+static void raw_line(struct file *f, struct csvio_rec *rec, char delim)
+{
+	size_t i, j;
+
+	buf_reset(&f->raw);
+	if (f->instr_col == -2 || (f->instr_col >= 0 && rec->n != f->ncols)) {
+		buf_adds(&f->raw, "(withheld: it may hold a payment instrument)");
+		return;
+	}
+	for (i = 0; i < rec->n && f->raw.len < 4096; i++) {
+		const char *v = rec->f[i];
+		size_t n = rec->len[i];
+
+		if (i)
+			buf_addc(&f->raw, delim);
+		if ((int)i == f->instr_col && n) {
+			buf_adds(&f->raw, "****");
+			if (n > 4 && rec->n == f->ncols)
+				buf_add(&f->raw, v + n - 4, 4);
+			continue;
+		}
+		if (memchr(v, delim, n) || memchr(v, '"', n) || memchr(v, '\n', n) ||
+			memchr(v, '\r', n)) {
+			buf_addc(&f->raw, '"');
+			for (j = 0; j < n; j++) {
+				if (v[j] == '"')
+					buf_addc(&f->raw, '"');
+				buf_addc(&f->raw, v[j] ? v[j] : ' ');
+			}
+			buf_addc(&f->raw, '"');
+		} else {
+			for (j = 0; j < n; j++)
+				buf_addc(&f->raw, v[j] ? v[j] : ' ');
+		}
+	}
+	if (f->raw.len >= 4096)
+		buf_adds(&f->raw, "...");
+	if (!ingest_utf8_valid(f->raw.s, f->raw.len)) {
+		/* Keep the report readable text: broken bytes become '?'. */
+		for (j = 0; j < f->raw.len; j++)
+			if ((unsigned char)f->raw.s[j] >= 0x80)
+				f->raw.s[j] = '?';
+	}
+}
+
+static int reject(struct ingest *in, struct file *f, struct csvio_rec *rec, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int reject(struct ingest *in, struct file *f, struct csvio_rec *rec, const char *fmt, ...)
+{
+	va_list ap;
+	sqlite3_stmt *s = in->ins_reject;
+
+	buf_reset(&f->reason);
+	va_start(ap, fmt);
+	buf_vaddf(&f->reason, fmt, ap);
+	va_end(ap);
+	raw_line(f, rec, csvio_delim(f->r));
+	f->rejected++;
+	sqlite3_bind_int64(s, 1, f->source_id);
+	sqlite3_bind_text(s, 2, f->path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)rec->line);
+	sqlite3_bind_text(s, 4, f->reason.s, (int)f->reason.len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, f->raw.s, (int)f->raw.len, SQLITE_STATIC);
+	return step_done(in, s, "rejects");
+}
+
+/* A value quoted for a message: at most 40 bytes of it. */
+static const char *shown(const char *v, size_t n, char out[48])
+{
+	snprintf(out, 48, "%.*s%s", (int)(n > 40 ? 40 : n), v, n > 40 ? "..." : "");
+	return out;
+}
+
+static int ref_exists(struct ingest *in, const char *table, const char *v, size_t n)
+{
+	sqlite3_stmt *s = strcmp(table, "sellers") == 0 ? in->ref_sellers : in->ref_listings;
+	int rc;
+
+	sqlite3_bind_text(s, 1, v, (int)n, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW;
+}
+
+static int add_ident(struct ingest *in, struct file *f, struct csvio_rec *rec, const char *holder,
+	size_t holder_len, const char *kind, const struct buf *value, const char *raw,
+	const struct ident *id, const char *day, const char *field)
+{
+	sqlite3_stmt *s = in->ins_ident;
+
+	sqlite3_bind_text(s, 1, f->k->holder_kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, holder, (int)holder_len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, value->s, (int)value->len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, raw, -1, SQLITE_STATIC);
+	if (id->note.len)
+		sqlite3_bind_text(s, 6, id->note.s, (int)id->note.len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 6);
+	if (id->flags.len)
+		sqlite3_bind_text(s, 7, id->flags.s, (int)id->flags.len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 7);
+	if (day)
+		sqlite3_bind_text(s, 8, day, 10, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 8);
+	sqlite3_bind_text(s, 9, field, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 10, f->source_id);
+	sqlite3_bind_int64(s, 11, (sqlite3_int64)rec->line);
+	return step_done(in, s, "identifiers");
+}
+
+/* Record the identifiers the row holds; the row itself is already in. */
+static int record_idents(struct ingest *in, struct file *f, struct csvio_rec *rec,
+	const char *country, const char *day)
+{
+	const struct kspec *k = f->k;
+	const char *holder = NULL;
+	size_t hl = 0, i, j;
+	int rc;
+
+	for (i = 0; k->f[i].name; i++)
+		if (k->holder_field && strcmp(k->f[i].name, k->holder_field) == 0)
+			holder = f->v[i], hl = f->vl[i];
+	if (!holder)
+		return 0;
+	for (j = 0; k->ids[j].field; j++) {
+		const char *kind = k->ids[j].kind, *v = NULL;
+		int got;
+
+		if (strcmp(kind, IDENT_PAYMENT) == 0)
+			continue; /* recorded with the row: its hash is a column */
+		for (i = 0; k->f[i].name; i++)
+			if (strcmp(k->f[i].name, k->ids[j].field) == 0)
+				v = f->v[i];
+		if (!v)
+			continue;
+		if (strcmp(kind, IDENT_PHONE) == 0)
+			got = ident_phone(v, country, &in->id);
+		else if (strcmp(kind, IDENT_EMAIL) == 0)
+			got = ident_email(v, &in->id);
+		else if (strcmp(kind, IDENT_ADDRESS_UNIT) == 0)
+			got = ident_address(v, country, &in->id);
+		else if (strcmp(kind, IDENT_DEVICE) == 0)
+			got = ident_device(v, &in->id);
+		else if (strcmp(kind, IDENT_IP) == 0)
+			got = ident_ip(v, &in->id);
+		else
+			got = ident_text(v, &in->id);
+		if (got != 0 || !in->id.value.len)
+			continue;
+		if ((rc = add_ident(in, f, rec, holder, hl, kind, &in->id.value, v, &in->id,
+			     strcmp(kind, IDENT_IP) == 0 ? day : NULL, k->ids[j].field)))
+			return rc;
+		if (strcmp(kind, IDENT_ADDRESS_UNIT) == 0 && in->id.building.len &&
+			(rc = add_ident(in, f, rec, holder, hl, IDENT_ADDRESS_BUILDING,
+				 &in->id.building, v, &in->id, NULL, k->ids[j].field)))
+			return rc;
+	}
+	for (j = 0; j < f->nxs; j++) {
+		size_t n;
+		const char *v = eval(&f->xs[j], rec, &n);
+
+		if (!v || ident_text(v, &in->id) != 0 || !in->id.value.len)
+			continue;
+		if ((rc = add_ident(in, f, rec, holder, hl, f->pk->idents[j].field, &in->id.value,
+			     v, &in->id, NULL, f->pk->idents[j].field)))
+			return rc;
+	}
+	return 0;
+}
+
+static void json_str(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			buf_addc(b, '\\'), buf_addc(b, (char)c);
+		else if (c == '\n')
+			buf_adds(b, "\\n");
+		else if (c == '\t')
+			buf_adds(b, "\\t");
+		else if (c == '\r')
+			buf_adds(b, "\\r");
+		else if (c < 0x20)
+			buf_addf(b, "\\u%04x", c);
+		else
+			buf_addc(b, (char)c);
+	}
+	buf_addc(b, '"');
+}
+
+/*
+ * One record: check it, convert it, write it and its identifiers. 0 when it was kept or
+ * rejected (a reject is data), an EX_* code when the store failed.
+ */
+static int load_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
+{
+	const struct kspec *k = f->k;
+	size_t ki = (size_t)(k - kinds), i;
+	sqlite3_stmt *s = in->ins[ki];
+	char cur[4] = "", tbuf[MAXF][21], q[48], *day = NULL;
+	const char *country = in->prof->country;
+	int b = 1, rc, cur_i = -1, have_attrs = 0;
+	int64_t money;
+
+	f->read++;
+	if (rec->n != f->ncols)
+		return reject(in, f, rec, "wrong field count: %zu fields, the header has %zu",
+			rec->n, f->ncols);
+	for (i = 0; i < rec->n; i++) {
+		if (rec->len[i] && strlen(rec->f[i]) != rec->len[i])
+			return reject(in, f, rec, "a NUL byte in column '%s'", f->cols[i]);
+		if (!ingest_utf8_valid(rec->f[i], rec->len[i]))
+			return reject(in, f, rec, "broken UTF-8 in column '%s'", f->cols[i]);
+	}
+	for (i = 0; k->f[i].name; i++) {
+		f->v[i] = eval(&f->fs[i], rec, &f->vl[i]);
+		if (k->f[i].type == T_CUR)
+			cur_i = (int)i;
+	}
+	if (f->country_col >= 0 && rec->len[f->country_col])
+		country = rec->f[f->country_col];
+	if (cur_i >= 0) {
+		const char *c = f->v[cur_i] ? f->v[cur_i] : in->prof->currency;
+
+		if (c && ingest_currency(c, cur))
+			return reject(in, f, rec, "bad currency '%s': not an ISO 4217 code",
+				shown(c, strlen(c), q));
+	}
+	for (i = 0; k->f[i].name; i++) {
+		const struct fspec *fs = &k->f[i];
+		const char *v = f->v[i];
+		size_t n = f->vl[i];
+
+		if (!v && (fs->flags & (F_KEY | F_REQ)) &&
+			!(fs->flags & F_KEY && strcmp(fs->name, "category") == 0))
+			return reject(in, f, rec, "missing %s", fs->name);
+		if (v && fs->ref && !ref_exists(in, fs->ref, v, n))
+			return reject(in, f, rec, "%s '%s' is not in the store", fs->name,
+				shown(v, n, q));
+		if (!v) {
+			if (fs->flags & F_KEY) /* brands without a category: one for all */
+				sqlite3_bind_text(s, b++, "", 0, SQLITE_STATIC);
+			else if (fs->type == T_INSTR)
+				sqlite3_bind_null(s, b++), sqlite3_bind_null(s, b++);
+			else if (fs->type == T_CUR && cur[0])
+				sqlite3_bind_text(s, b++, cur, 3, SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_null(s, b++);
+			continue;
+		}
+		switch (fs->type) {
+		case T_TEXT:
+			sqlite3_bind_text(s, b++, v, (int)n, SQLITE_STATIC);
+			break;
+		case T_INT: {
+			long long ll;
+
+			if (ck_parse_long(v, &ll))
+				goto bad_number;
+			sqlite3_bind_int64(s, b++, ll);
+			break;
+		}
+		case T_MONEY:
+			if (!cur[0])
+				goto no_currency;
+			if (ingest_money(v, ingest_currency_exponent(cur), &money))
+				goto bad_number;
+			sqlite3_bind_int64(s, b++, money);
+			break;
+		case T_TIME:
+			if (ingest_time(v, f->fs[i].date_format, tbuf[i]))
+				goto bad_date;
+			sqlite3_bind_text(s, b++, tbuf[i], -1, SQLITE_STATIC);
+			if (strcmp(fs->name, "at") == 0)
+				day = tbuf[i];
+			break;
+		case T_CUR:
+			sqlite3_bind_text(s, b++, cur, 3, SQLITE_TRANSIENT);
+			break;
+		case T_INSTR:
+			/* payments: field 1 is instrument_type, which classes the instrument */
+			if (!in->have_key ||
+				ident_payment(in->key, f->v[1] ? f->v[1] : "", v, &in->id2) != 0)
+				goto bad_instrument;
+			sqlite3_bind_text(
+				s, b++, in->id2.value.s, (int)in->id2.value.len, SQLITE_STATIC);
+			sqlite3_bind_text(s, b++, in->id2.last4, -1, SQLITE_STATIC);
+			break;
+		}
+		continue;
+	bad_number:
+		sqlite3_clear_bindings(s);
+		return reject(in, f, rec, "bad number '%s' in %s", shown(v, n, q), fs->name);
+	no_currency:
+		sqlite3_clear_bindings(s);
+		return reject(in, f, rec, "%s '%s' has no currency", fs->name, shown(v, n, q));
+	bad_date:
+		sqlite3_clear_bindings(s);
+		return reject(in, f, rec, "bad date '%s' in %s", shown(v, n, q), fs->name);
+	bad_instrument:
+		sqlite3_clear_bindings(s);
+		return reject(in, f, rec, "instrument_id holds no usable instrument");
+	}
+	buf_reset(&f->attrs);
+	for (i = 0; i < rec->n; i++) {
+		if (f->used[i] || rec->len[i] == 0)
+			continue;
+		buf_addc(&f->attrs, have_attrs++ ? ',' : '{');
+		json_str(&f->attrs, f->cols[i], strlen(f->cols[i]));
+		buf_addc(&f->attrs, ':');
+		json_str(&f->attrs, rec->f[i], rec->len[i]);
+	}
+	if (have_attrs) {
+		buf_addc(&f->attrs, '}');
+		sqlite3_bind_text(s, b++, f->attrs.s, (int)f->attrs.len, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(s, b++);
+	}
+	sqlite3_bind_int64(s, b++, f->source_id);
+	sqlite3_bind_int64(s, b++, (sqlite3_int64)rec->line);
+	/* A record seen before: the identifiers of its old row go (after the file's rows). */
+	if (in->old[ki]) {
+		sqlite3_stmt *o = in->old[ki];
+
+		sqlite3_bind_text(o, 1, f->v[0], (int)f->vl[0], SQLITE_STATIC);
+		if (sqlite3_step(o) == SQLITE_ROW) {
+			sqlite3_stmt *a = in->add_replaced;
+
+			sqlite3_bind_text(a, 1, f->v[0], (int)f->vl[0], SQLITE_STATIC);
+			sqlite3_bind_int64(a, 2, sqlite3_column_int64(o, 0));
+			sqlite3_bind_int64(a, 3, sqlite3_column_int64(o, 1));
+			sqlite3_reset(o);
+			if ((rc = step_done(in, a, "replaced")))
+				return rc;
+			f->replaced++;
+		}
+		sqlite3_reset(o);
+	} else if (k->conflict) {
+		sqlite3_set_last_insert_rowid(in->db, 0);
+	}
+	if ((rc = step_done(in, s, k->kind)))
+		return rc;
+	if (!in->old[ki] && k->conflict && sqlite3_last_insert_rowid(in->db) == 0)
+		f->replaced++;
+	if (strcmp(k->kind, "payments") == 0) {
+		/* The payment identifier: its value is the hash, its raw form masked. */
+		char masked[16];
+
+		snprintf(masked, sizeof(masked), "****%s", in->id2.last4);
+		if ((rc = add_ident(in, f, rec, f->v[0], f->vl[0], IDENT_PAYMENT, &in->id2.value,
+			     masked, &in->id2, NULL, "instrument_id")))
+			return rc;
+	}
+	if ((rc = record_idents(in, f, rec, country, day)))
+		return rc;
+	f->kept++;
+	return 0;
+}
+
+static void file_free(struct file *f)
+{
+	size_t i;
+
+	csvio_close(f->r);
+	for (i = 0; i < f->ncols; i++)
+		free(f->cols[i]);
+	free(f->cols);
+	free(f->used);
+	for (i = 0; i < MAXF; i++) {
+		free(f->fs[i].cols);
+		buf_free(&f->fs[i].val);
+		if (f->own)
+			profile_tmpl_free(&f->own[i]);
+	}
+	for (i = 0; i < f->nxs; i++) {
+		free(f->xs[i].cols);
+		buf_free(&f->xs[i].val);
+	}
+	free(f->xs);
+	free(f->own);
+	buf_free(&f->attrs);
+	buf_free(&f->raw);
+	buf_free(&f->reason);
+}
+
+/* Print the file's figures and its first rejects; write every reject to --reject-file. */
+static int report(struct ingest *in, struct file *f)
+{
+	sqlite3_stmt *s = in->get_rejects;
+	int shown_n = 0, rc;
+
+	if (!ck.quiet)
+		fprintf(stderr,
+			"casekit ingest: '%s' (%s): %llu rows read, %llu kept, %llu rejected\n",
+			f->path, f->k->kind, (unsigned long long)f->read,
+			(unsigned long long)f->kept, (unsigned long long)f->rejected);
+	if (f->replaced && !ck.quiet)
+		fprintf(stderr, "casekit ingest: '%s': %llu records replace older versions\n",
+			f->path, (unsigned long long)f->replaced);
+	if (!f->rejected)
+		return 0;
+	sqlite3_bind_int64(s, 1, f->source_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (!ck.quiet && shown_n < 5)
+			fprintf(stderr, "casekit ingest: %s:%lld: %s\n", f->path,
+				(long long)sqlite3_column_int64(s, 1),
+				(const char *)sqlite3_column_text(s, 2));
+		shown_n++;
+		if (in->rejo)
+			out_stmt_row(in->rejo, s);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_error(in->st, "rejects");
+	if (!ck.quiet && shown_n > 5)
+		fprintf(stderr,
+			"casekit ingest: '%s': %d more rejects; all of them: casekit query "
+			"\"select * from rejects where source_id=%lld\"\n",
+			f->path, shown_n - 5, (long long)f->source_id);
+	if (in->rejf && fflush(in->rejf) != 0)
+		return ck_error(
+			EX_IOERR, "cannot write '%s': %s", in->o->reject_file, strerror(errno));
+	return 0;
+}
+
+/* Load one file in one transaction. */
+static int load_file(struct ingest *in, const char *path, const char *kind)
+{
+	struct file f;
+	struct csvio_opts co = { 0 };
+	struct csvio_rec *rec;
+	struct progress *pg;
+	sqlite3_stmt *s;
+	char now[21];
+	int rc, in_tx = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.path = path;
+	f.k = kspec_of(kind);
+	f.pk = profile_kind(in->prof, kind);
+	f.instr_col = -1;
+	co.delim = in->o->delim ? in->o->delim : in->prof->delim;
+	co.encoding = in->o->encoding ? in->o->encoding : in->prof->encoding;
+	if ((rc = csvio_open(&f.r, path, &co)) || (rc = prep_kind(in, f.k)))
+		goto out;
+	if ((rc = store_exec(in->st, "BEGIN IMMEDIATE")))
+		goto out;
+	in_tx = 1;
+	s = in->ins_source;
+	ck_now_iso(now);
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, in->prof->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, co.encoding ? co.encoding : "UTF-8", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
+	if ((rc = step_done(in, s, "sources")))
+		goto out;
+	f.source_id = sqlite3_last_insert_rowid(in->db);
+	rc = csvio_next(f.r, &rec);
+	if (rc == 0) {
+		rc = ck_error(
+			EX_DATAERR, "'%s' is empty: a %s file needs a header line", path, kind);
+		goto out;
+	}
+	if (rc > 1 || (rc = map_header(in, &f, rec)))
+		goto out;
+	pg = progress_start(path, csvio_file_size(f.r));
+	while ((rc = csvio_next(f.r, &rec)) == 1) {
+		if ((rc = load_row(in, &f, rec)))
+			break;
+		if ((f.read & 1023) == 0)
+			progress_update(pg, csvio_bytes_read(f.r), f.read);
+	}
+	progress_end(pg);
+	if (rc)
+		goto out;
+	if (f.replaced && in->old[f.k - kinds]) {
+		sqlite3_bind_text(in->del_replaced, 1, f.k->holder_kind, -1, SQLITE_STATIC);
+		if ((rc = step_done(in, in->del_replaced, "identifiers")) ||
+			(rc = step_done(in, in->clear_replaced, "replaced")))
+			goto out;
+	}
+	s = in->upd_source;
+	sqlite3_bind_text(s, 1, csvio_sha256(f.r), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)csvio_bytes_read(f.r));
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)f.read);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)f.kept);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)f.rejected);
+	sqlite3_bind_int64(s, 6, f.source_id);
+	if (sqlite3_step(s) != SQLITE_DONE &&
+		sqlite3_extended_errcode(in->db) == SQLITE_CONSTRAINT_UNIQUE) {
+		sqlite3_reset(s);
+		s = in->dup_source;
+		sqlite3_bind_text(s, 1, csvio_sha256(f.r), -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW && !ck.quiet)
+			fprintf(stderr,
+				"casekit ingest: '%s': already ingested as source %lld ('%s', "
+				"same SHA-256): skipped\n",
+				path, (long long)sqlite3_column_int64(s, 0),
+				(const char *)sqlite3_column_text(s, 1));
+		sqlite3_reset(s);
+		rc = store_exec(in->st, "ROLLBACK");
+		in_tx = 0;
+		goto out;
+	}
+	if ((rc = sqlite3_reset(s)) != SQLITE_OK) {
+		rc = store_error(in->st, "sources");
+		goto out;
+	}
+	if ((rc = report(in, &f)))
+		goto out;
+	if (in->o->strict && f.rejected) {
+		rc = ck_error(EX_DATAERR, "'%s': %llu rows rejected and --strict: nothing loaded",
+			path, (unsigned long long)f.rejected);
+		goto out;
+	}
+	if (in->o->dry_run) {
+		rc = store_exec(in->st, "ROLLBACK");
+		in_tx = 0;
+		goto out;
+	}
+	if ((rc = store_exec(in->st, "COMMIT")))
+		goto out;
+	in_tx = 0;
+	in->loaded += f.kept > 0;
+	if (f.rejected)
+		ck_warn("'%s': %llu of %llu rows rejected; the rest were loaded", path,
+			(unsigned long long)f.rejected, (unsigned long long)f.read);
+out:
+	if (in_tx) {
+		char *err = NULL;
+
+		sqlite3_exec(in->db, "ROLLBACK", NULL, NULL, &err);
+		sqlite3_free(err);
+	}
+	file_free(&f);
+	return rc;
+}
+
+/* The kind of a file: -k, else the profile's file names. */
+static const char *kind_of(struct ingest *in, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	if (in->o->kind)
+		return in->o->kind;
+	return profile_kind_of(in->prof, base ? base + 1 : path);
+}
+
+struct job {
+	char *path;
+	const char *kind;
+	int order;
+	size_t seq;
+};
+
+static int job_cmp(const void *a, const void *b)
+{
+	const struct job *x = a, *y = b;
+
+	if (x->order != y->order)
+		return x->order - y->order;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_job(struct job **jobs, size_t *n, const char *path, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < NKINDS && strcmp(kinds[i].kind, kind); i++)
+		;
+	*jobs = xrealloc(*jobs, (*n + 1) * sizeof(**jobs));
+	(*jobs)[*n].path = xstrdup(path);
+	(*jobs)[*n].kind = kinds[i].kind;
+	(*jobs)[*n].order = (int)i;
+	(*jobs)[*n].seq = *n;
+	(*n)++;
+}
+
+/* Every file of a folder whose name says its kind; the others are named and left. */
+static int add_dir(struct ingest *in, struct job **jobs, size_t *n, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **names = NULL, *store_real = realpath(store_path(in->st), NULL);
+	size_t nn = 0, i, sl = store_real ? strlen(store_real) : 0;
+	struct stat sb;
+
+	if (!d)
+		return ck_error(EX_NOINPUT, "cannot open '%s': %s", dir, strerror(errno));
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		names = xrealloc(names, (nn + 1) * sizeof(*names));
+		names[nn++] = xasprintf("%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	qsort(names, nn, sizeof(*names), name_cmp);
+	for (i = 0; i < nn; i++) {
+		const char *kind;
+		char *real = realpath(names[i], NULL);
+		/* The store itself (and its -wal and -shm files) may sit beside the dumps. */
+		int ours = real && store_real && strncmp(real, store_real, sl) == 0 &&
+			(real[sl] == '\0' || real[sl] == '-');
+
+		free(real);
+		if (!ours && stat(names[i], &sb) == 0 && S_ISREG(sb.st_mode)) {
+			kind = profile_kind_of(in->prof, strrchr(names[i], '/') + 1);
+			if (in->o->kind && kind)
+				kind = in->o->kind;
+			if (kind)
+				add_job(jobs, n, names[i], kind);
+			else
+				ck_warn("'%s': its name says no kind (profile %s): not loaded",
+					names[i], in->prof->name);
+		}
+		free(names[i]);
+	}
+	free(names);
+	free(store_real);
+	return 0;
+}
+
+/* Indexes that loading does not need, built once the rows are in. */
+static int build_indexes(struct ingest *in)
+{
+	return store_exec(in->st,
+		"CREATE INDEX IF NOT EXISTS identifiers_kind_value ON identifiers(kind, value);\n"
+		"CREATE INDEX IF NOT EXISTS identifiers_holder ON identifiers(holder_kind, "
+		"holder_id);\n"
+		"CREATE INDEX IF NOT EXISTS listings_seller ON listings(seller_id);\n"
+		"CREATE INDEX IF NOT EXISTS orders_listing ON orders(listing_id);\n"
+		"CREATE INDEX IF NOT EXISTS orders_seller ON orders(seller_id);\n"
+		"CREATE INDEX IF NOT EXISTS logins_seller ON logins(seller_id);\n"
+		"CREATE INDEX IF NOT EXISTS payments_seller ON payments(seller_id);\n"
+		"CREATE INDEX IF NOT EXISTS shipments_from ON shipments(from_id);\n"
+		"CREATE INDEX IF NOT EXISTS shipments_to ON shipments(to_id);\n"
+		"CREATE INDEX IF NOT EXISTS testbuys_listing ON testbuys(listing_id);\n"
+		"CREATE INDEX IF NOT EXISTS takedowns_listing ON takedowns(listing_id);\n"
+		"CREATE INDEX IF NOT EXISTS rejects_source ON rejects(source_id);\n");
+}
+
+int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char **paths)
+{
+	struct ingest in;
+	struct job *jobs = NULL;
+	size_t njobs = 0, i;
+	struct stat sb;
+	int rc = 0, k;
+
+	memset(&in, 0, sizeof(in));
+	in.st = st;
+	in.db = store_db(st);
+	in.o = o;
+	if (o->kind && !kspec_of(o->kind))
+		return ck_error(EX_USAGE, "'%s' is not a kind", o->kind);
+	if ((rc = profile_load(&in.prof, o->profile ? o->profile : "generic")))
+		return rc;
+	for (k = 0; k < npaths && !rc; k++) {
+		const char *kind;
+
+		if (strcmp(paths[k], "-") == 0) {
+			if (!o->kind)
+				rc = ck_error(EX_USAGE, "stdin needs its kind: give -k KIND");
+			else
+				add_job(&jobs, &njobs, "-", o->kind);
+		} else if (stat(paths[k], &sb) != 0) {
+			rc = ck_error(
+				EX_NOINPUT, "cannot open '%s': %s", paths[k], strerror(errno));
+		} else if (S_ISDIR(sb.st_mode)) {
+			rc = add_dir(&in, &jobs, &njobs, paths[k]);
+		} else if (!(kind = kind_of(&in, paths[k]))) {
+			rc = ck_error(EX_USAGE,
+				"cannot tell the kind of '%s' from its name: give -k KIND "
+				"or name it KIND.csv",
+				paths[k]);
+		} else {
+			add_job(&jobs, &njobs, paths[k], kind);
+		}
+	}
+	if (!rc && o->reject_file && !(in.rejf = fopen(o->reject_file, "w")))
+		rc = ck_error(
+			EX_CANTCREAT, "cannot create '%s': %s", o->reject_file, strerror(errno));
+	if (in.rejf) {
+		static const char *const rcols[] = { "file", "line", "reason", "raw" };
+
+		in.rejo = out_open(in.rejf, OUT_CSV, rcols, 4);
+	}
+	if (!rc && njobs == 0)
+		ck_warn("no files to load");
+	if (!rc && njobs) {
+		qsort(jobs, njobs, sizeof(*jobs), job_cmp);
+		/*
+		 * WAL with synchronous=NORMAL keeps every committed file through a crash of
+		 * casekit; a 64 MB page cache keeps memory bounded whatever the input size.
+		 */
+		rc = store_exec(st,
+			"PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
+			"PRAGMA temp_store=MEMORY");
+		if (!rc && !(rc = store_secret(st, in.key)))
+			in.have_key = 1;
+		if (!rc)
+			rc = prep_all(&in);
+	}
+	for (i = 0; !rc && i < njobs; i++)
+		rc = load_file(&in, jobs[i].path, jobs[i].kind);
+	if (!rc && in.loaded)
+		rc = build_indexes(&in);
+	if (!rc && o->dry_run && njobs)
+		ck_warn("dry run: nothing was written to the store");
+	if (in.rejo && out_close(in.rejo) && !rc)
+		rc = ck_error(EX_IOERR, "cannot write '%s'", o->reject_file);
+	if (in.rejf && fclose(in.rejf) != 0 && !rc)
+		rc = ck_error(EX_IOERR, "cannot write '%s': %s", o->reject_file, strerror(errno));
+	finalize_all(&in);
+	ident_free(&in.id);
+	ident_free(&in.id2);
+	OPENSSL_cleanse(in.key, sizeof(in.key));
+	profile_free(in.prof);
+	for (i = 0; i < njobs; i++)
+		free(jobs[i].path);
+	free(jobs);
+	return rc;
+}

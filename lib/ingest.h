@@ -1,0 +1,44 @@
+/* ingest.h - load marketplace dumps into the case store, losing nothing */
+#ifndef CASEKIT_INGEST_H
+#define CASEKIT_INGEST_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+struct ingest_opts {
+	const char *kind;        /* -k: the kind of every operand; NULL: from the file name */
+	const char *profile;     /* a profile name or file; NULL: generic */
+	const char *encoding;    /* ICU converter name; NULL: UTF-8 */
+	char delim;              /* 0: detect from the header line */
+	const char *reject_file; /* CSV of rejected rows (file, line, reason, raw), or NULL */
+	int strict;              /* any rejected row fails its file */
+	int dry_run;             /* read and check everything, write nothing */
+};
+
+/*
+ * Load paths (files, folders, "-" for stdin) into st, in dependency order (store_kinds). Each
+ * file is one transaction. Returns 0 (rows may have been rejected: they are reported), or the
+ * EX_* code of the first file that failed, after one message; files before it stay loaded.
+ */
+int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char **paths);
+
+/*
+ * The field parsers, exported for the tests and the fuzzer. Each returns 0, or -1 when s is
+ * not a value of its type.
+ */
+/* An ISO 4217 code: three ASCII letters, written upper-case into out[4]. */
+int ingest_currency(const char *s, char out[4]);
+/* Minor units per major unit, as a power of ten: 0 for JPY and KRW, 3 for KWD, mostly 2. */
+int ingest_currency_exponent(const char *code);
+/* A decimal amount in major units ("129.00", "-3.5") as integer minor units. */
+int ingest_money(const char *s, int exponent, int64_t *out);
+/*
+ * A time as ISO 8601 UTC text in out[21]: "2026-01-31T09:30:00Z", or "2026-01-31" for a bare
+ * date. fmt is a strptime(3) format, or NULL for ISO 8601 (a space may replace the T, a zone
+ * offset is applied, no zone is UTC; fractions of a second are dropped).
+ */
+int ingest_time(const char *s, const char *fmt, char out[21]);
+/* 1 if s[0..n) is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF). */
+int ingest_utf8_valid(const char *s, size_t n);
+#endif

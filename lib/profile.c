@@ -1,0 +1,377 @@
+/* profile.c - map another platform's files and columns onto casekit's kinds and fields */
+#include "casekit.h"
+#include "profile.h"
+#include <ctype.h>
+#include <fnmatch.h>
+
+/*
+ * The generic profile, also shipped as share/profiles/generic.profile; this copy lets a
+ * binary that is not installed still read its own layout.
+ */
+static const char generic_text[] = "profile generic\n"
+				   "[brands]\nfiles brands.csv brands.tsv brands.txt\n"
+				   "[sellers]\nfiles sellers.csv sellers.tsv sellers.txt\n"
+				   "[parties]\nfiles parties.csv parties.tsv parties.txt\n"
+				   "[listings]\nfiles listings.csv listings.tsv listings.txt\n"
+				   "[orders]\nfiles orders.csv orders.tsv orders.txt\n"
+				   "[logins]\nfiles logins.csv logins.tsv logins.txt\n"
+				   "[payments]\nfiles payments.csv payments.tsv payments.txt\n"
+				   "[shipments]\nfiles shipments.csv shipments.tsv shipments.txt\n"
+				   "[testbuys]\nfiles testbuys.csv testbuys.tsv testbuys.txt\n"
+				   "[takedowns]\nfiles takedowns.csv takedowns.tsv takedowns.txt\n";
+
+void profile_tmpl_free(struct profile_tmpl *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->parts[i].text);
+	free(t->parts);
+	t->parts = NULL;
+	t->n = 0;
+}
+
+static void add_part(struct profile_tmpl *t, const char *s, size_t n, int is_col)
+{
+	t->parts = xrealloc(t->parts, (t->n + 1) * sizeof(*t->parts));
+	t->parts[t->n].text = xstrndup(s, n);
+	t->parts[t->n].is_col = is_col;
+	t->n++;
+}
+
+int profile_tmpl_parse(struct profile_tmpl *t, const char *s, const char **why)
+{
+	const char *p, *q;
+	size_t n = strlen(s);
+
+	memset(t, 0, sizeof(*t));
+	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+		add_part(t, s + 1, n - 2, 0);
+		return 0;
+	}
+	if (!strchr(s, '{')) {
+		if (!*s || strchr(s, '}')) {
+			*why = "a column name, a \"constant\" or a {template} is needed";
+			return -1;
+		}
+		add_part(t, s, n, 1);
+		return 0;
+	}
+	for (p = s; *p;) {
+		if (*p == '{') {
+			if (!(q = strchr(p, '}')) || q == p + 1) {
+				profile_tmpl_free(t);
+				*why = "'{' without a column name and '}'";
+				return -1;
+			}
+			add_part(t, p + 1, (size_t)(q - p - 1), 1);
+			p = q + 1;
+		} else {
+			q = strchr(p, '{');
+			if (!q)
+				q = p + strlen(p);
+			if (memchr(p, '}', (size_t)(q - p))) {
+				profile_tmpl_free(t);
+				*why = "'}' without '{'";
+				return -1;
+			}
+			add_part(t, p, (size_t)(q - p), 0);
+			p = q;
+		}
+	}
+	return 0;
+}
+
+static void free_map(struct profile_map *m)
+{
+	free(m->field);
+	free(m->date_format);
+	profile_tmpl_free(&m->tmpl);
+}
+
+void profile_free(struct profile *p)
+{
+	size_t i, j;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->nkinds; i++) {
+		struct profile_kind *k = &p->kinds[i];
+
+		for (j = 0; j < k->nglobs; j++)
+			free(k->globs[j]);
+		for (j = 0; j < k->nmaps; j++)
+			free_map(&k->maps[j]);
+		for (j = 0; j < k->nidents; j++)
+			free_map(&k->idents[j]);
+		free(k->globs);
+		free(k->maps);
+		free(k->idents);
+		free(k->kind);
+	}
+	free(p->kinds);
+	free(p->name);
+	free(p->path);
+	free(p->currency);
+	free(p->country);
+	free(p->date_format);
+	free(p->encoding);
+	free(p);
+}
+
+const struct profile_kind *profile_kind(const struct profile *p, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < p->nkinds; i++)
+		if (strcmp(p->kinds[i].kind, kind) == 0)
+			return &p->kinds[i];
+	return NULL;
+}
+
+const char *profile_kind_of(const struct profile *p, const char *filename)
+{
+	char *name = xstrdup(filename);
+	size_t i, j, n = strlen(name);
+	const char *kind = NULL;
+
+	/* Compression is known by content, so a .gz suffix says nothing about the kind. */
+	if (n > 3 && strcmp(name + n - 3, ".gz") == 0)
+		name[n - 3] = '\0';
+	for (i = 0; i < p->nkinds && !kind; i++)
+		for (j = 0; j < p->kinds[i].nglobs && !kind; j++)
+			if (fnmatch(p->kinds[i].globs[j], name, 0) == 0)
+				kind = p->kinds[i].kind;
+	free(name);
+	return kind;
+}
+
+/* Split a line into words; "quoted words" keep their quotes (templates need them). */
+static size_t split(char *line, char **w, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+
+	while (*p && n < max) {
+		while (isspace((unsigned char)*p))
+			*p++ = '\0';
+		if (!*p || *p == '#')
+			break;
+		w[n++] = p;
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++)
+				;
+			if (*p)
+				p++;
+		} else {
+			while (*p && !isspace((unsigned char)*p))
+				p++;
+		}
+	}
+	if (*p == '#')
+		*p = '\0';
+	return n;
+}
+
+/* The rest of the line after word i, as written (templates hold spaces). */
+static char *rest(char *line_copy, char *const *w, char *line, size_t i)
+{
+	char *s = line_copy + (w[i] - line), *e = s + strlen(s);
+
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int perr(const char *path, unsigned long line, const char *fmt, const char *arg)
+{
+	char *m = xasprintf(fmt, arg);
+	int rc = ck_error(EX_DATAERR, "%s:%lu: %s", path, line, m);
+
+	free(m);
+	return rc;
+}
+
+static int add_map(struct profile_map **maps, size_t *n, const char *field, const char *value,
+	const char *path, unsigned long line)
+{
+	struct profile_map *m;
+	const char *why = NULL;
+
+	*maps = xrealloc(*maps, (*n + 1) * sizeof(**maps));
+	m = &(*maps)[*n];
+	memset(m, 0, sizeof(*m));
+	if (profile_tmpl_parse(&m->tmpl, value, &why))
+		return perr(path, line, "%s", why);
+	m->field = xstrdup(field);
+	(*n)++;
+	return 0;
+}
+
+int profile_parse(struct profile **out, const char *text, const char *path)
+{
+	struct profile *p = xcalloc(1, sizeof(*p));
+	struct profile_kind *k = NULL;
+	const char *s = text, *e;
+	unsigned long lineno = 0;
+	char *line = NULL, *copy = NULL, *w[64];
+	size_t n, i;
+	int rc = 0;
+
+	*out = NULL;
+	p->path = xstrdup(path);
+	for (; *s && !rc; s = *e ? e + 1 : e) {
+		e = strchr(s, '\n');
+		if (!e)
+			e = s + strlen(s);
+		lineno++;
+		free(line);
+		free(copy);
+		line = xstrndup(s, (size_t)(e - s));
+		copy = xstrdup(line);
+		n = split(line, w, 64);
+		if (n == 0)
+			continue;
+		if (w[0][0] == '[') {
+			size_t len = strlen(w[0]);
+
+			if (n != 1 || len < 3 || w[0][len - 1] != ']') {
+				rc = perr(path, lineno, "a section is one word in brackets: %s",
+					"[kind]");
+				break;
+			}
+			w[0][len - 1] = '\0';
+			if (!store_is_kind(w[0] + 1)) {
+				rc = perr(path, lineno,
+					"'%s' is not a kind (see casekit-profile(5))", w[0] + 1);
+				break;
+			}
+			if ((k = (struct profile_kind *)profile_kind(p, w[0] + 1)))
+				continue;
+			p->kinds = xrealloc(p->kinds, (p->nkinds + 1) * sizeof(*p->kinds));
+			k = &p->kinds[p->nkinds++];
+			memset(k, 0, sizeof(*k));
+			k->kind = xstrdup(w[0] + 1);
+			continue;
+		}
+		if (!k) {
+			char **slot = NULL;
+
+			if (n != 2 && strcmp(w[0], "date-format") != 0) {
+				rc = perr(path, lineno, "'%s' takes one value", w[0]);
+				break;
+			}
+			if (strcmp(w[0], "profile") == 0)
+				slot = &p->name;
+			else if (strcmp(w[0], "currency") == 0)
+				slot = &p->currency;
+			else if (strcmp(w[0], "country") == 0)
+				slot = &p->country;
+			else if (strcmp(w[0], "encoding") == 0)
+				slot = &p->encoding;
+			else if (strcmp(w[0], "date-format") == 0 && n >= 2) {
+				free(p->date_format);
+				p->date_format = xstrdup(rest(copy, w, line, 1));
+				continue;
+			} else if (strcmp(w[0], "delimiter") == 0) {
+				if (strcmp(w[1], "tab") == 0)
+					p->delim = '\t';
+				else if (strlen(w[1]) == 1)
+					p->delim = w[1][0];
+				else
+					rc = perr(path, lineno,
+						"a delimiter is one character or 'tab', not '%s'",
+						w[1]);
+				continue;
+			} else {
+				rc = perr(path, lineno, "unknown setting '%s'", w[0]);
+				break;
+			}
+			free(*slot);
+			*slot = xstrdup(w[1]);
+			continue;
+		}
+		if (strcmp(w[0], "files") == 0) {
+			for (i = 1; i < n; i++) {
+				k->globs = xrealloc(k->globs, (k->nglobs + 1) * sizeof(*k->globs));
+				k->globs[k->nglobs++] = xstrdup(w[i]);
+			}
+		} else if (strcmp(w[0], "date") == 0 && n >= 3) {
+			for (i = 0; i < k->nmaps; i++)
+				if (strcmp(k->maps[i].field, w[1]) == 0)
+					break;
+			if (i == k->nmaps)
+				rc = add_map(&k->maps, &k->nmaps, w[1], w[1], path, lineno);
+			if (!rc)
+				k->maps[i].date_format = xstrdup(rest(copy, w, line, 2));
+		} else if (strcmp(w[0], "ident") == 0 && n >= 4 && strcmp(w[2], "=") == 0) {
+			rc = add_map(&k->idents, &k->nidents, w[1], rest(copy, w, line, 3), path,
+				lineno);
+		} else if (n >= 3 && strcmp(w[1], "=") == 0) {
+			for (i = 0; i < k->nmaps; i++)
+				if (strcmp(k->maps[i].field, w[0]) == 0)
+					break;
+			if (i < k->nmaps) {
+				const char *why = NULL;
+
+				profile_tmpl_free(&k->maps[i].tmpl);
+				if (profile_tmpl_parse(
+					    &k->maps[i].tmpl, rest(copy, w, line, 2), &why))
+					rc = perr(path, lineno, "%s", why);
+			} else {
+				rc = add_map(&k->maps, &k->nmaps, w[0], rest(copy, w, line, 2),
+					path, lineno);
+			}
+		} else {
+			rc = perr(path, lineno,
+				"cannot read '%s': expected FIELD = VALUE, files, date or ident",
+				w[0]);
+		}
+	}
+	free(line);
+	free(copy);
+	if (rc) {
+		profile_free(p);
+		return rc;
+	}
+	if (!p->name)
+		p->name = xstrdup(path);
+	*out = p;
+	return 0;
+}
+
+int profile_load(struct profile **out, const char *name)
+{
+	struct buf b = { 0 };
+	char *path, tmp[8192];
+	size_t n;
+	FILE *fp;
+	int rc;
+
+	*out = NULL;
+	if (strchr(name, '/') || (strlen(name) > 8 && !strcmp(name + strlen(name) - 8, ".profile")))
+		path = xstrdup(name);
+	else
+		path = xasprintf("%s/profiles/%s.profile", ck_datadir(), name);
+	if (!(fp = fopen(path, "r"))) {
+		int e = errno;
+
+		if (strcmp(name, "generic") == 0) {
+			free(path);
+			return profile_parse(out, generic_text, "generic");
+		}
+		rc = ck_error(EX_NOINPUT, "cannot open profile '%s': %s", path, strerror(e));
+		free(path);
+		return rc;
+	}
+	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
+		buf_add(&b, tmp, n);
+	if (ferror(fp))
+		rc = ck_error(EX_IOERR, "cannot read profile '%s': %s", path, strerror(errno));
+	else
+		rc = profile_parse(out, b.s ? b.s : "", path);
+	fclose(fp);
+	buf_free(&b);
+	free(path);
+	return rc;
+}

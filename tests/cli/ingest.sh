@@ -1,0 +1,203 @@
+#!/bin/bash
+# ingest.sh - casekit ingest: every row kept or reported, files whole or not at all
+. "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+
+D="$DATA/ingest"
+Q() { "$CASEKIT" query -d "$1" "$2" 2>&1; }
+# same DESC EXPECTED ACTUAL: two strings are equal
+same() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "wanted: $2"$'\n'"got:    $3"; fi
+}
+
+check_grep "--help shows usage" "^usage: casekit ingest" ingest --help
+check_exit 64 "a bad option is a usage error" ingest --bogus
+ck init -q "$T/db"
+check_exit 64 "stdin without -k is a usage error" ingest -d "$T/db"
+cp "$D/sellers.csv" "$T/shops.csv"
+check_exit 64 "a file whose name says no kind needs -k" ingest -d "$T/db" "$T/shops.csv"
+check_exit 66 "a missing file exits 66" ingest -d "$T/db" "$T/nope.csv"
+check_exit 66 "a missing store exits 66" ingest -d "$T/nodb" "$D"
+
+# A folder loads in dependency order: listings need their sellers first.
+check_exit 0 "a folder loads with rejects and exit 0" ingest -d "$T/db" "$D"
+grep -q "orders.csv' (orders): 3 rows read, 1 kept, 2 rejected" "$T/err" &&
+	pass "rows read = kept + rejected, per file" || fail "rows read = kept + rejected, per file" "$(cat "$T/err")"
+grep -q "orders.csv:3: listing_id 'L9' is not in the store" "$T/err" &&
+	pass "a reject names file, line and reason" || fail "a reject names file, line and reason" "$(cat "$T/err")"
+grep -q "orders.csv:4: bad number 'x' in quantity" "$T/err" &&
+	pass "a bad number is rejected" || fail "a bad number is rejected" "$(cat "$T/err")"
+same "every kind lands" "sellers 3 listings 3 orders 1 logins 2 payments 2" \
+	"$(Q "$T/db" "select 'sellers', (select count(*) from sellers), 'listings', (select count(*) from listings), 'orders', (select count(*) from orders), 'logins', (select count(*) from logins), 'payments', (select count(*) from payments)" | tail -1 | tr '\t' ' ')"
+same "money becomes minor units by currency" "L1 12900 USD|L2 4500 JPY|L3 8950 USD" \
+	"$(Q "$T/db" "select listing_id||' '||price||' '||currency from listings order by 1" | tail -n +2 | paste -sd'|')"
+same "times become ISO 8601 UTC; a date stays a date" "2025-03-01T00:00:00Z|2025-06-02T09:30:00Z|2025-06-03" \
+	"$(Q "$T/db" "select registered_at from sellers where seller_id='S1' union all select created_at from listings where listing_id in ('L2','L3')" | tail -n +2 | paste -sd'|')"
+same "extra columns are kept as attrs" '{"colour":"black"}' "$(Q "$T/db" "select attrs from listings where listing_id='L1'" | tail -1)"
+same "every row knows its file and line" "listings.csv 4" \
+	"$(Q "$T/db" "select replace(s.path, rtrim(s.path, replace(s.path, '/', '')), '')||' '||l.line from listings l join sources s using(source_id) where listing_id='L3'" | tail -1)"
+same "sources hold SHA-256 and size" "$(sha256sum "$D/listings.csv" | cut -d' ' -f1) $(stat -c %s "$D/listings.csv")" \
+	"$(Q "$T/db" "select sha256||' '||size from sources where kind='listings'" | tail -1)"
+same "rejects are kept in the store" "3|listing_id 'L9' is not in the store|O2,L9,S1,B2,1,10.00,USD,2025-06-05T12:00:00Z,,paid" \
+	"$(Q "$T/db" "select line||'|'||reason||'|'||raw from rejects order by line" | sed -n 2p)"
+same "identifiers are recorded with holder and row" "seller S1 phone 2" \
+	"$(Q "$T/db" "select holder_kind||' '||holder_id||' '||kind||' '||line from identifiers where kind='phone' order by holder_id" | sed -n 2p)"
+same "an address gives a unit and a building key" "address_building address_unit" \
+	"$(Q "$T/db" "select kind from identifiers where holder_id='S1' and field='address' order by kind" | tail -n +2 | paste -sd' ')"
+same "an IP login keeps its UTC day" "2025-06-02" "$(Q "$T/db" "select day from identifiers where kind='ip' and holder_id='S1'" | tail -1)"
+same "payments keep a hash and the last four" "1111 v1:" \
+	"$(Q "$T/db" "select instrument_last4||' '||substr(instrument_hash,1,3) from payments where seller_id='S1'" | tail -1)"
+same "payment identifiers are masked" "****1111" "$(Q "$T/db" "select raw from identifiers where kind='payment' limit 1" | tail -1)"
+"$CASEKIT" stats -d "$T/db" >/dev/null # closes the store: the WAL is folded into the file
+if grep -aq -e 4111111111111111 -e '4111 1111' "$T/db" "$T/db-wal" 2>/dev/null; then
+	fail "no raw card number anywhere in the store"
+else pass "no raw card number anywhere in the store"; fi
+
+# The same file again is skipped; a newer version of a record replaces the old one.
+check_exit 0 "the same file again exits 0" ingest -d "$T/db" "$D/listings.csv"
+grep -q "already ingested as source 2 .*same SHA-256.*skipped" "$T/err" && pass "and says it was skipped" ||
+	fail "and says it was skipped" "$(cat "$T/err")"
+same "and adds nothing" "3 5" "$(Q "$T/db" "select (select count(*) from listings)||' '||(select count(*) from sources)" | tail -1)"
+printf 'seller_id,phone,email\nS1,+8613911112222,li@example.com\n' >"$T/sellers.csv"
+check_exit 0 "a newer sellers file loads" ingest -d "$T/db" "$T/sellers.csv"
+same "the newer record replaces the older row" "+8613911112222 6 2" \
+	"$(Q "$T/db" "select phone||' '||source_id||' '||line from sellers where seller_id='S1'" | tail -1)"
+same "the old row's identifiers go with it" "+8613911112222|li@example.com" \
+	"$(Q "$T/db" "select raw from identifiers where holder_id='S1' and field in ('phone','email','address') order by kind desc" | tail -n +2 | paste -sd'|')"
+same "both sources stay on record" "2" "$(Q "$T/db" "select count(*) from sources where kind='sellers'" | tail -1)"
+same "other sellers keep theirs" "1" "$(Q "$T/db" "select count(*) from identifiers where holder_id='S2' and kind='phone'" | tail -1)"
+
+# gzip is known by its magic bytes, and stdin works with -k.
+ck init -q "$T/gz"
+gzip -c "$D/sellers.csv" >"$T/sellers.dat"
+check_exit 0 "gzip input with -k loads" ingest -d "$T/gz" -k sellers "$T/sellers.dat"
+gzip -c "$D/listings.csv" | "$CASEKIT" ingest -q -d "$T/gz" -k listings - && pass "stdin with -k loads" || fail "stdin with -k loads"
+same "gzip and stdin give the same rows" "$(Q "$T/db" "select listing_id, price, created_at from listings order by 1")" \
+	"$(Q "$T/gz" "select listing_id, price, created_at from listings order by 1")"
+same "stdin's source keeps the compressed SHA-256" "$(gzip -c "$D/listings.csv" | sha256sum | cut -d' ' -f1)" \
+	"$(Q "$T/gz" "select sha256 from sources where path='-'" | tail -1)"
+
+# --strict, --dry-run, --reject-file
+ck init -q "$T/s"
+ck ingest -q -d "$T/s" "$D/sellers.csv" "$D/listings.csv"
+check_exit 65 "--strict fails a file with rejects" ingest -d "$T/s" --strict "$D/orders.csv"
+same "and nothing of it lands" "0 0" "$(Q "$T/s" "select (select count(*) from orders)||' '||(select count(*) from sources where kind='orders')" | tail -1)"
+check_exit 0 "--dry-run exits 0" ingest -d "$T/s" -n "$D/orders.csv"
+grep -q "1 kept, 2 rejected" "$T/err" && pass "--dry-run reports the counts" || fail "--dry-run reports the counts" "$(cat "$T/err")"
+same "--dry-run writes nothing" "0 0 0" "$(Q "$T/s" "select (select count(*) from orders)||' '||(select count(*) from sources where kind='orders')||' '||(select count(*) from rejects)" | tail -1)"
+check_exit 0 "--reject-file exits 0" ingest -d "$T/s" --reject-file "$T/rej.csv" "$D/orders.csv"
+same "--reject-file is CSV: file, line, reason, raw" "file,line,reason,raw
+$D/orders.csv,3,listing_id 'L9' is not in the store,\"O2,L9,S1,B2,1,10.00,USD,2025-06-05T12:00:00Z,,paid\"
+$D/orders.csv,4,bad number 'x' in quantity,\"O3,L2,S2,B3,x,10,JPY,2025-06-05T12:00:00Z,,paid\"" "$(tr -d '\r' <"$T/rej.csv")"
+check_exit 73 "an uncreatable reject file exits 73" ingest -d "$T/s" --reject-file "$T/no/such/dir.csv" "$D/orders.csv"
+
+# Messy but valid CSV: delimiters, BOM, CRLF, quoted newlines, spaces, no final newline.
+ck init -q "$T/m"
+printf '\xef\xbb\xbfseller_id;shop_name;status\r\nM1; "Semi, colon" ;active\r\nM2;"two\r\nlines";new' >"$T/sellers.csv"
+check_exit 0 "a ';' file with BOM and CRLF loads" ingest -d "$T/m" "$T/sellers.csv"
+same "fields come out clean" "M1|Semi, colon|active|2" \
+	"$(Q "$T/m" "select seller_id||'|'||shop_name||'|'||status||'|'||line from sellers where seller_id='M1'" | tail -1)"
+same "a quoted newline stays in its field; no final newline is fine" "M2 two|lines 3" \
+	"$(Q "$T/m" "select seller_id||' '||replace(replace(shop_name, char(13), ''), char(10), '|')||' '||line from sellers where seller_id='M2'" | tail -1)"
+printf 'listing_id\tseller_id\ttitle\nT1\tM1\ta, b\n' >"$T/listings.tsv"
+check_exit 0 "a tab-separated file loads" ingest -d "$T/m" "$T/listings.tsv"
+same "with tabs as delimiters" "a, b" "$(Q "$T/m" "select title from listings where listing_id='T1'" | tail -1)"
+printf 'listing_id|seller_id|title\nP1|M1|pipe\n' >"$T/pipe.csv"
+check_exit 0 "--delimiter sets the delimiter" ingest -d "$T/m" -k listings --delimiter '|' "$T/pipe.csv"
+same "and is used" "pipe" "$(Q "$T/m" "select title from listings where listing_id='P1'" | tail -1)"
+printf 'seller_id,status\nE1,a\r\nE2,b\rE3,c\n\nE4,"d\ne"\rE5,f\n' >"$T/sellers.csv"
+check_exit 0 "mixed line endings load" ingest -d "$T/m" "$T/sellers.csv"
+same "and every row keeps its line" "E1 2|E2 3|E3 4|E4 6|E5 8" \
+	"$(Q "$T/m" "select seller_id||' '||line from sellers where seller_id like 'E%' order by 1" | tail -n +2 | paste -sd'|')"
+
+mkdir "$T/dir" && cp "$D/sellers.csv" "$T/dir/" && echo hi >"$T/dir/notes.txt"
+ck init -q "$T/dir/case.db"
+check_exit 0 "a folder holding the store loads" ingest -d "$T/dir/case.db" "$T/dir"
+same "naming the files it leaves, not the store" "notes.txt': its name says no kind" "$(grep -o "[a-z.]*': its name says no kind" "$T/err" | paste -sd'|')"
+
+# Encodings
+printf 'seller_id,shop_name\nG1,高仿名牌\n' | iconv -f UTF-8 -t GB18030 >"$T/sellers.csv"
+check_exit 0 "--encoding gb18030 converts" ingest -d "$T/m" --encoding gb18030 "$T/sellers.csv"
+same "to UTF-8" "高仿名牌" "$(Q "$T/m" "select shop_name from sellers where seller_id='G1'" | tail -1)"
+printf 'seller_id,shop_name\nG2,\xb8\xdf\xb7\xc2\n' >"$T/sellers.csv"
+check_exit 0 "GBK bytes without --encoding: the row is rejected" ingest -d "$T/m" "$T/sellers.csv"
+grep -q "sellers.csv:2: broken UTF-8 in column 'shop_name'" "$T/err" && pass "as broken UTF-8" || fail "as broken UTF-8" "$(cat "$T/err")"
+check_exit 64 "an unknown encoding is a usage error" ingest -d "$T/m" --encoding no-such-enc "$T/sellers.csv"
+
+# Broken inputs: a clear message, and nothing partial.
+ck init -q "$T/b"
+count() { Q "$T/b" "select (select count(*) from sellers)||' '||(select count(*) from sources)" | tail -1; }
+: >"$T/sellers.csv"
+check_exit 65 "an empty file exits 65" ingest -d "$T/b" "$T/sellers.csv"
+check_grep "and says it is empty" "is empty" ingest -d "$T/b" "$T/sellers.csv"
+printf 'seller_id,shop_name\n' >"$T/sellers.csv"
+check_exit 0 "a header-only file loads no rows" ingest -d "$T/b" "$T/sellers.csv"
+grep -q "0 rows read, 0 kept, 0 rejected" "$T/err" && pass "and says so" || fail "and says so" "$(cat "$T/err")"
+{ printf 'seller_id,shop_name\n'; for i in $(seq 1 3000); do echo "Z$i,shop $i"; done; } | gzip -c | head -c 4000 >"$T/sellers.csv.gz"
+check_exit 65 "a truncated gzip exits 65" ingest -d "$T/b" "$T/sellers.csv.gz"
+grep -q "truncated gzip" "$T/err" && pass "and says truncated gzip" || fail "and says truncated gzip" "$(cat "$T/err")"
+same "and nothing of it lands" "0 1" "$(count)"
+head -c 3000 /dev/urandom >"$T/sellers.csv"
+check_exit 65 "binary garbage exits 65" ingest -d "$T/b" "$T/sellers.csv"
+same "and nothing of it lands" "0 1" "$(count)"
+printf 'seller_id,shop_name\nN1,a\0b\nN2,ok\n' >"$T/sellers.csv"
+check_exit 0 "a NUL byte rejects its row" ingest -d "$T/b" "$T/sellers.csv"
+grep -q "sellers.csv:2: a NUL byte in column 'shop_name'" "$T/err" && pass "and names it" || fail "and names it" "$(cat "$T/err")"
+{ printf 'seller_id,shop_name\nB1,'; head -c 1000000 /dev/zero | tr '\0' x; printf '\nB2,ok\n'; } >"$T/sellers.csv"
+check_exit 0 "a 1 MB field loads" ingest -d "$T/b" "$T/sellers.csv"
+same "whole" "1000000" "$(Q "$T/b" "select length(shop_name) from sellers where seller_id='B1'" | tail -1)"
+{ printf 'seller_id,shop_name\nC1,"'; head -c 1100000 /dev/zero | tr '\0' x; printf '\nC2,ok\n'; } >"$T/sellers.csv"
+check_exit 65 "an unclosed quote running past 1 MiB exits 65" ingest -d "$T/b" "$T/sellers.csv"
+grep -q "line 2: a field longer than" "$T/err" && pass "and names the line" || fail "and names the line" "$(cat "$T/err")"
+printf 'seller_id,shop_name\nQ1,"open\nQ2,x\n' >"$T/sellers.csv"
+check_exit 65 "a quote open at the end of the file exits 65" ingest -d "$T/b" "$T/sellers.csv"
+same "nothing partial" "0" "$(Q "$T/b" "select count(*) from sellers where seller_id like 'Q%'" | tail -1)"
+printf 'shop_name,phone\nx,1\n' >"$T/sellers.csv"
+check_exit 65 "a header without the key column exits 65" ingest -d "$T/b" "$T/sellers.csv"
+check_grep "and names the column" "no 'seller_id' column" ingest -d "$T/b" "$T/sellers.csv"
+printf 'seller_id,a,a\nx,1,2\n' >"$T/sellers.csv"
+check_exit 65 "a column twice in the header exits 65" ingest -d "$T/b" "$T/sellers.csv"
+printf 'seller_id,shop_name\nW1,a,b\nW2\n,empty key\n' >"$T/sellers.csv"
+check_exit 0 "wrong field counts and a missing key are rejected" ingest -d "$T/b" "$T/sellers.csv"
+same "each with its reason" "2|wrong field count: 3 fields, the header has 2
+3|wrong field count: 1 fields, the header has 2
+4|missing seller_id" "$(Q "$T/b" "select line||'|'||reason from rejects where source_id=(select max(source_id) from sources) order by line" | tail -n +2)"
+
+# Profiles: the shipped febrl profile, and one of the user's own.
+ck init -q "$T/f"
+check_exit 0 "the febrl profile loads FEBRL records as sellers" ingest -d "$T/f" -p febrl "$DATA/febrl/febrl-sample.csv"
+same "every record lands" "16" "$(Q "$T/f" "select count(*) from sellers" | tail -1)"
+same "columns are joined, an empty one with its separator left out" "trevorrow|maltby circuit, coaling, coolaroo nsw 3465" \
+	"$(Q "$T/f" "select (select owner_name from sellers where seller_id='rec-6-org')||'|'||(select address from sellers where seller_id='rec-10-dup-0')" | tail -1)"
+same "constants and attributes" 'febrl {"date_of_birth":"19150612"}' \
+	"$(Q "$T/f" "select platform||' '||attrs from sellers where seller_id='rec-10-org'" | tail -1)"
+same "soc_sec_id is an extra identifier kind" "rec-10-dup-0 rec-10-org" \
+	"$(Q "$T/f" "select group_concat(holder_id, ' ') from (select holder_id from identifiers where kind='soc_sec_id' and value='9004242' order by 1)" | tail -1)"
+cat >"$T/shop.profile" <<'PROF'
+# a platform that names things its own way
+profile shop
+currency EUR
+date-format %d/%m/%Y
+[listings]
+files items*.csv
+listing_id = item
+seller_id = shop
+title = {name} ({colour})
+price = preis
+created_at = listed
+status = "active"
+date created_at %d.%m.%Y %H:%M
+PROF
+printf 'seller_id\nS1\n' >"$T/sellers.csv"
+printf 'item;shop;name;colour;preis;listed\nI1;S1;Bag;red;12,5;01.02.2025 10:30\nI2;S1;Belt;;19.90;02.02.2025 11:00\n' >"$T/items-2025.csv"
+ck ingest -q -d "$T/f" "$T/sellers.csv"
+check_exit 0 "a profile of one's own maps files and columns" ingest -d "$T/f" -p "$T/shop.profile" "$T/items-2025.csv"
+same "renames, joins, constants, dates and the default currency" "I2|S1|Belt|1990|EUR|2025-02-02T11:00:00Z|active" \
+	"$(Q "$T/f" "select listing_id||'|'||seller_id||'|'||title||'|'||price||'|'||currency||'|'||created_at||'|'||status from listings where listing_id='I2'" | tail -1)"
+grep -q "items-2025.csv:2: bad number '12,5' in price" "$T/err" && pass "a decimal comma is rejected, not guessed" || fail "a decimal comma is rejected, not guessed" "$(cat "$T/err")"
+printf '[listings]\nseller_id shop\n' >"$T/bad.profile"
+check_exit 65 "a broken profile exits 65" ingest -d "$T/f" -p "$T/bad.profile" "$T/items-2025.csv"
+check_grep "and names its file and line" "bad.profile:2: " ingest -d "$T/f" -p "$T/bad.profile" "$T/items-2025.csv"
+check_exit 66 "a missing profile exits 66" ingest -d "$T/f" -p nosuch "$T/items-2025.csv"
+printf '[listings]\ntitle = {nosuch}\n' >"$T/gone.profile"
+check_exit 65 "a profile naming a missing column exits 65" ingest -d "$T/f" -p "$T/gone.profile" -k listings "$T/items-2025.csv"
+done_testing

@@ -1,0 +1,296 @@
+/* test_csvio.c - the CSV reader: csv-spectrum conformance, line numbers, gzip, encodings */
+#include "casekit.h"
+#include "csvio.h"
+#include <unistd.h>
+#include <zlib.h>
+#include <criterion/criterion.h>
+
+static char *spectrum(const char *rel)
+{
+	const char *top = getenv("TOP_SRCDIR");
+
+	return xasprintf("%s/tests/data/csv-spectrum/%s", top ? top : "..", rel);
+}
+
+static char *slurp(const char *path)
+{
+	struct buf b = { 0 };
+	char tmp[4096];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+
+	cr_assert_not_null(fp, "cannot open %s", path);
+	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
+		buf_add(&b, tmp, n);
+	fclose(fp);
+	return buf_detach(&b);
+}
+
+/* A JSON string at *p (the expected files use only \" \\ \n \r and \uXXXX below 0x80). */
+static char *json_string(const char **p)
+{
+	struct buf b = { 0 };
+	const char *s = *p;
+
+	while (*s && *s != '"')
+		s++;
+	cr_assert_eq(*s, '"');
+	for (s++; *s && *s != '"'; s++) {
+		if (*s != '\\') {
+			buf_addc(&b, *s);
+			continue;
+		}
+		s++;
+		if (*s == 'n')
+			buf_addc(&b, '\n');
+		else if (*s == 'r')
+			buf_addc(&b, '\r');
+		else if (*s == 't')
+			buf_addc(&b, '\t');
+		else if (*s == 'u') {
+			buf_addc(&b, (char)strtol((char[]){ s[1], s[2], s[3], s[4], 0 }, NULL, 16));
+			s += 4;
+		} else
+			buf_addc(&b, *s);
+	}
+	*p = s + 1;
+	if (!b.s)
+		buf_adds(&b, "");
+	return buf_detach(&b);
+}
+
+/* Every value of every record of the CSV, as "key=value" lines in record order. */
+static char *parse_csv(const char *path)
+{
+	struct csvio *r;
+	struct csvio_rec *rec;
+	struct buf b = { 0 };
+	char **head = NULL;
+	size_t nh = 0, i;
+	int rc;
+
+	cr_assert_eq(csvio_open(&r, path, NULL), 0);
+	while ((rc = csvio_next(r, &rec)) == 1) {
+		if (!head) {
+			nh = rec->n;
+			head = xcalloc(nh, sizeof(*head));
+			for (i = 0; i < nh; i++)
+				head[i] = xstrdup(rec->f[i]);
+			continue;
+		}
+		cr_assert_eq(rec->n, nh, "%s line %lu: %zu fields", path, rec->line, rec->n);
+		for (i = 0; i < nh; i++)
+			buf_addf(&b, "%s=%s\n", head[i], rec->f[i]);
+	}
+	cr_assert_eq(rc, 0, "%s: csvio_next gave %d", path, rc);
+	csvio_close(r);
+	for (i = 0; i < nh; i++)
+		free(head[i]);
+	free(head);
+	if (!b.s)
+		buf_adds(&b, "");
+	return buf_detach(&b);
+}
+
+/* The expected JSON (an array of flat objects of strings) in the same "key=value" form. */
+static char *parse_json(const char *path)
+{
+	char *text = slurp(path), *k, *v;
+	const char *p = text;
+	struct buf b = { 0 };
+
+	for (;;) {
+		while (*p && *p != '"' && *p != ']')
+			p++;
+		if (*p != '"')
+			break;
+		k = json_string(&p);
+		while (*p && *p != ':')
+			p++;
+		v = json_string(&p);
+		buf_addf(&b, "%s=%s\n", k, v);
+		free(k);
+		free(v);
+	}
+	free(text);
+	if (!b.s)
+		buf_adds(&b, "");
+	return buf_detach(&b);
+}
+
+static void conforms(const char *name)
+{
+	char *csv = xasprintf("csvs/%s.csv", name), *json = xasprintf("json/%s.json", name);
+	char *cp = spectrum(csv), *jp = spectrum(json);
+	char *got = parse_csv(cp), *want = parse_json(jp);
+
+	cr_assert_str_eq(got, want, "%s: got\n%s\nwanted\n%s", name, got, want);
+	free(csv), free(json), free(cp), free(jp), free(got), free(want);
+}
+
+Test(csvio, spectrum_comma_in_quotes)
+{
+	conforms("comma_in_quotes");
+}
+Test(csvio, spectrum_empty)
+{
+	conforms("empty");
+}
+Test(csvio, spectrum_empty_crlf)
+{
+	conforms("empty_crlf");
+}
+Test(csvio, spectrum_escaped_quotes)
+{
+	conforms("escaped_quotes");
+}
+Test(csvio, spectrum_json)
+{
+	conforms("json");
+}
+Test(csvio, spectrum_newlines)
+{
+	conforms("newlines");
+}
+Test(csvio, spectrum_newlines_crlf)
+{
+	conforms("newlines_crlf");
+}
+Test(csvio, spectrum_quotes_and_newlines)
+{
+	conforms("quotes_and_newlines");
+}
+Test(csvio, spectrum_simple)
+{
+	conforms("simple");
+}
+Test(csvio, spectrum_simple_crlf)
+{
+	conforms("simple_crlf");
+}
+Test(csvio, spectrum_utf8)
+{
+	conforms("utf8");
+}
+
+/*
+ * Upstream's expectation for location_coordinates is itself wrong: its phone number
+ * (1234567890) is not the one in the CSV (2095257564), and it is one object, not an array.
+ * We check that we read what the CSV says, and that the columns that agree do agree.
+ */
+Test(csvio, spectrum_location_coordinates_reads_what_the_csv_says)
+{
+	char *cp = spectrum("csvs/location_coordinates.csv");
+	char *jp = spectrum("json/location_coordinates.json");
+	char *got = parse_csv(cp), *want = parse_json(jp);
+
+	cr_assert(strstr(got, "Contact Phone Number=2095257564\n"), "%s", got);
+	cr_assert(strstr(want, "Contact Phone Number=1234567890\n"), "upstream fixed it: %s", want);
+	cr_assert(strstr(got, "Cities=Modesto\nCounties=Stanislaus\n"));
+	cr_assert(strstr(want, "Cities=Modesto\nCounties=Stanislaus\n"));
+	cr_assert(strstr(got,
+		"Location Coordinates=37\xef\xbf\xbd"
+		"36'37.8\"N 121"));
+	free(cp), free(jp), free(got), free(want);
+}
+
+static char *tmpfile_with(const void *data, size_t n)
+{
+	char *path = xstrdup("/tmp/test_csvio.XXXXXX");
+	int fd = mkstemp(path);
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, data, n), (ssize_t)n);
+	close(fd);
+	return path;
+}
+
+Test(csvio, records_know_their_first_line)
+{
+	static const char text[] = "a,b\n1,\"x\ny\"\n\n2,z\r\n3,w\r4,v";
+	char *path = tmpfile_with(text, sizeof(text) - 1);
+	unsigned long want[] = { 1, 2, 5, 6, 7 };
+	struct csvio *r;
+	struct csvio_rec *rec;
+	size_t i = 0;
+
+	cr_assert_eq(csvio_open(&r, path, NULL), 0);
+	while (csvio_next(r, &rec) == 1) {
+		cr_assert_lt(i, 5);
+		cr_assert_eq(rec->line, want[i], "record %zu: line %lu", i, rec->line);
+		i++;
+	}
+	cr_assert_eq(i, 5);
+	csvio_close(r);
+	unlink(path);
+	free(path);
+}
+
+Test(csvio, gzip_is_known_by_magic_and_hashed_compressed)
+{
+	static const char text[] = "a;b\n1;2\n";
+	unsigned char z[256];
+	uLongf zn = sizeof(z);
+	z_stream s = { 0 };
+	char *path;
+	struct csvio *r;
+	struct csvio_rec *rec;
+
+	/* A gzip member made by zlib itself. */
+	cr_assert_eq(deflateInit2(&s, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	s.next_in = (unsigned char *)text;
+	s.avail_in = sizeof(text) - 1;
+	s.next_out = z;
+	s.avail_out = sizeof(z);
+	cr_assert_eq(deflate(&s, Z_FINISH), Z_STREAM_END);
+	zn = sizeof(z) - s.avail_out;
+	deflateEnd(&s);
+	path = tmpfile_with(z, zn);
+	cr_assert_eq(csvio_open(&r, path, NULL), 0);
+	cr_assert_eq(csvio_next(r, &rec), 1);
+	cr_assert_eq(csvio_delim(r), ';');
+	cr_assert(csvio_is_gzip(r));
+	cr_assert_eq(csvio_next(r, &rec), 1);
+	cr_assert_str_eq(rec->f[1], "2");
+	cr_assert_eq(csvio_next(r, &rec), 0);
+	cr_assert_eq(csvio_bytes_read(r), zn);
+	cr_assert_eq(strlen(csvio_sha256(r)), 64);
+	csvio_close(r);
+	unlink(path);
+	free(path);
+}
+
+Test(csvio, utf16_without_encoding_is_refused)
+{
+	static const char text[] = "\xff\xfe"
+				   "a\0,\0b\0\n\0";
+	char *path = tmpfile_with(text, sizeof(text) - 1);
+	struct csvio *r;
+	struct csvio_rec *rec;
+
+	cr_assert_eq(csvio_open(&r, path, NULL), 0);
+	cr_assert_eq(csvio_next(r, &rec), EX_DATAERR);
+	csvio_close(r);
+	unlink(path);
+	free(path);
+}
+
+Test(csvio, utf16_with_encoding_is_converted)
+{
+	static const char text[] = "\xff\xfe"
+				   "a\0,\0b\0\n\0"
+				   "1\0,\0\xe4\x5b\n\0";
+	struct csvio_opts o = { 0, "utf-16", 0 };
+	char *path = tmpfile_with(text, sizeof(text) - 1);
+	struct csvio *r;
+	struct csvio_rec *rec;
+
+	cr_assert_eq(csvio_open(&r, path, &o), 0);
+	cr_assert_eq(csvio_next(r, &rec), 1);
+	cr_assert_str_eq(rec->f[0], "a");
+	cr_assert_eq(csvio_next(r, &rec), 1);
+	cr_assert_str_eq(rec->f[1], "\xe5\xaf\xa4"); /* U+5BE4 */
+	csvio_close(r);
+	unlink(path);
+	free(path);
+}

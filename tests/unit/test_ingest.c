@@ -1,0 +1,94 @@
+/* test_ingest.c - the field parsers: money, currencies, times, UTF-8 */
+#include "casekit.h"
+#include "ingest.h"
+#include <criterion/criterion.h>
+
+Test(ingest, money_uses_the_currency_exponent)
+{
+	int64_t v;
+
+	cr_assert_eq(ingest_money("129.00", 2, &v), 0);
+	cr_assert_eq(v, 12900);
+	cr_assert_eq(ingest_money("89.5", 2, &v), 0);
+	cr_assert_eq(v, 8950);
+	cr_assert_eq(ingest_money("1500", ingest_currency_exponent("JPY"), &v), 0);
+	cr_assert_eq(v, 1500);
+	cr_assert_eq(ingest_money("1.234", ingest_currency_exponent("KWD"), &v), 0);
+	cr_assert_eq(v, 1234);
+	cr_assert_eq(ingest_money("-3.10", 2, &v), 0);
+	cr_assert_eq(v, -310);
+	cr_assert_eq(ingest_money("5.000", 2, &v), 0, "trailing zeros are not precision");
+	cr_assert_eq(v, 500);
+}
+
+Test(ingest, money_is_never_rounded_or_guessed)
+{
+	int64_t v;
+
+	cr_assert_eq(ingest_money("12.345", 2, &v), -1);
+	cr_assert_eq(ingest_money("1.5", 0, &v), -1);
+	cr_assert_eq(ingest_money("", 2, &v), -1);
+	cr_assert_eq(ingest_money(".", 2, &v), -1);
+	cr_assert_eq(ingest_money("1,200.00", 2, &v), -1);
+	cr_assert_eq(ingest_money("12 USD", 2, &v), -1);
+	cr_assert_eq(ingest_money("99999999999999999999", 2, &v), -1);
+}
+
+Test(ingest, currencies_are_three_letters)
+{
+	char c[4];
+
+	cr_assert_eq(ingest_currency("usd", c), 0);
+	cr_assert_str_eq(c, "USD");
+	cr_assert_eq(ingest_currency("US", c), -1);
+	cr_assert_eq(ingest_currency("USDT", c), -1);
+	cr_assert_eq(ingest_currency("U$D", c), -1);
+	cr_assert_eq(ingest_currency_exponent("KRW"), 0);
+	cr_assert_eq(ingest_currency_exponent("EUR"), 2);
+	cr_assert_eq(ingest_currency_exponent("BHD"), 3);
+}
+
+Test(ingest, times_become_utc)
+{
+	char t[21];
+
+	cr_assert_eq(ingest_time("2025-03-01T08:00:00+08:00", NULL, t), 0);
+	cr_assert_str_eq(t, "2025-03-01T00:00:00Z");
+	cr_assert_eq(ingest_time("2025-06-01T23:30:00-02:00", NULL, t), 0);
+	cr_assert_str_eq(t, "2025-06-02T01:30:00Z");
+	cr_assert_eq(ingest_time("2025-06-02 09:30", NULL, t), 0);
+	cr_assert_str_eq(t, "2025-06-02T09:30:00Z");
+	cr_assert_eq(ingest_time("2025-06-02T09:30:00.123Z", NULL, t), 0);
+	cr_assert_str_eq(t, "2025-06-02T09:30:00Z");
+	cr_assert_eq(ingest_time("2024-02-29", NULL, t), 0);
+	cr_assert_str_eq(t, "2024-02-29");
+	cr_assert_eq(ingest_time("31/12/2025", "%d/%m/%Y", t), 0);
+	cr_assert_str_eq(t, "2025-12-31");
+	cr_assert_eq(ingest_time("19081209", "%Y%m%d", t), 0);
+	cr_assert_str_eq(t, "1908-12-09");
+}
+
+Test(ingest, bad_times_are_refused)
+{
+	char t[21];
+
+	cr_assert_eq(ingest_time("2025-13-01", NULL, t), -1);
+	cr_assert_eq(ingest_time("2023-02-29", NULL, t), -1);
+	cr_assert_eq(ingest_time("2025-06-02T25:00", NULL, t), -1);
+	cr_assert_eq(ingest_time("2025-06-02T10:00:00+8", NULL, t), -1);
+	cr_assert_eq(ingest_time("yesterday", NULL, t), -1);
+	cr_assert_eq(ingest_time("2025-06-02x", NULL, t), -1);
+	cr_assert_eq(ingest_time("31/02/2025", "%d/%m/%Y", t), -1);
+}
+
+Test(ingest, utf8_is_validated)
+{
+	cr_assert(ingest_utf8_valid("plain", 5));
+	cr_assert(ingest_utf8_valid("\xe9\xab\x98\xe4\xbb\xbf", 6));
+	cr_assert(ingest_utf8_valid("\xf0\x9f\x98\x80", 4));
+	cr_assert(!ingest_utf8_valid("\xb8\xdf", 2), "GBK bytes");
+	cr_assert(!ingest_utf8_valid("\xc0\xaf", 2), "overlong");
+	cr_assert(!ingest_utf8_valid("\xed\xa0\x80", 3), "surrogate");
+	cr_assert(!ingest_utf8_valid("\xf4\x90\x80\x80", 4), "past U+10FFFF");
+	cr_assert(!ingest_utf8_valid("\xe9\xab", 2), "truncated");
+}
