@@ -321,6 +321,11 @@ struct linker {
 	long long run_id;
 	/* Bridges: holders counted over the whole store, strong groups as cycles, not stars. */
 	int graph;
+	/* Incremental: rows after incr_last are new; weak pairs to score; a full run needed. */
+	int incr, need_full;
+	int64_t incr_last;
+	uint64_t *cand;
+	size_t ncand, capcand;
 };
 
 #define GROW(arr, n, cap) \
@@ -439,6 +444,50 @@ static struct pair *pair_get(struct linker *lk, uint32_t a, uint32_t b)
 
 static long holders_of(sqlite3 *db, const char *kind, const char *value, const char *day);
 
+enum { ST_NONE, ST_HUB, ST_STRONG, ST_WEAK };
+
+static int status(const struct linker *lk, enum link_class cls, long n)
+{
+	if (n < 2)
+		return ST_NONE;
+	if (n > lk->p->cap[cls])
+		return ST_HUB;
+	return link_weight(lk->p, cls, n) >= lk->p->threshold ? ST_STRONG : ST_WEAK;
+}
+
+/*
+ * An incremental run sees a group that new rows touched: n distinct holders here, cnt in all.
+ * If what the value did before (joined alone, added weight, nothing, hub) changes in a way that
+ * could undo an earlier join, a full run is needed. Weak groups leave their new pairs to be
+ * scored on all the evidence of the pair (link_pair_evidence). Returns 1 when the group is
+ * dealt with, 0 to go on as a full run would.
+ */
+static int incr_group(struct linker *lk, enum link_class cls, size_t n, long cnt)
+{
+	long nold = 0;
+	int so, sn;
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		nold += lk->grp[i].ident <= lk->incr_last;
+	so = status(lk, cls, nold);
+	sn = status(lk, cls, cnt);
+	if (((so == ST_STRONG || so == ST_WEAK) && so != sn) || (so == ST_WEAK && cnt > nold)) {
+		lk->need_full = 1;
+		return 1;
+	}
+	if (sn != ST_WEAK)
+		return 0;
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (lk->grp[i].ident > lk->incr_last || lk->grp[j].ident > lk->incr_last) {
+				GROW(lk->cand, lk->ncand, lk->capcand);
+				lk->cand[lk->ncand++] =
+					(uint64_t)lk->grp[i].seller << 32 | lk->grp[j].seller;
+			}
+	return 1;
+}
+
 static int cmp_member(const void *x, const void *y)
 {
 	const struct member *a = x, *b = y;
@@ -506,10 +555,13 @@ static void finish_group(struct linker *lk)
 		cnt = holders_of(
 			lk->db, lk->gkind.s, lk->gvalue.s, lk->gday.len ? lk->gday.s : NULL);
 	if (cnt > lk->p->cap[cls]) {
-		add_hub(lk, cnt);
+		if (!lk->incr || !incr_group(lk, cls, n, cnt))
+			add_hub(lk, cnt);
 		return;
 	}
 	w = link_weight(lk->p, cls, cnt);
+	if (lk->incr && incr_group(lk, cls, n, cnt))
+		return;
 	memset(&pc, 0, sizeof(pc));
 	pc.val = add_val(lk, lk->gvalue.s);
 	pc.kind = intern_kind(lk, lk->gkind.s);
@@ -674,13 +726,12 @@ struct net {
 	size_t n;
 	const char *anchor;
 	char id[64];
-	long long created_run;
-	unsigned kinds; /* bit per class */
+	long long created_run, updated_run;
 };
 
 struct oldnet {
 	char *id;
-	long long created_run;
+	long long created_run, updated_run, size;
 };
 
 struct claim {
@@ -767,7 +818,8 @@ static void add_alias(struct runout *ro, const char *old, const char *new, const
  */
 static int assign_ids(struct linker *lk, struct runout *ro)
 {
-	static const char sql[] = "SELECT m.seller_id, m.network_id, n.created_run"
+	static const char sql[] = "SELECT m.seller_id, m.network_id, n.created_run, n.updated_run,"
+				  " n.size"
 				  " FROM network_members m JOIN networks n USING(network_id)"
 				  " ORDER BY m.network_id";
 	struct claim *cl = NULL;
@@ -786,6 +838,8 @@ static int assign_ids(struct linker *lk, struct runout *ro)
 		if (!ro->nolds || strcmp(ro->olds[ro->nolds - 1].id, nid) != 0) {
 			ro->olds = xrealloc(ro->olds, (ro->nolds + 1) * sizeof(*ro->olds));
 			ro->olds[ro->nolds].id = xstrdup(nid);
+			ro->olds[ro->nolds].updated_run = sqlite3_column_int64(s, 3);
+			ro->olds[ro->nolds].size = sqlite3_column_int64(s, 4);
 			ro->olds[ro->nolds++].created_run = sqlite3_column_int64(s, 2);
 		}
 		if (!strmap_get(&lk->sellers, sid, &d) || !ro->netof[d])
@@ -848,6 +902,11 @@ static int assign_ids(struct linker *lk, struct runout *ro)
 			snprintf(ro->nets[i].id, sizeof(ro->nets[i].id), "%s",
 				ro->olds[cl[best[i]].old].id);
 			ro->nets[i].created_run = ro->olds[cl[best[i]].old].created_run;
+			/* Membership unchanged: all its members, and only they, were that network. */
+			ro->nets[i].updated_run = cl[best[i]].count == ro->nets[i].n &&
+					ro->olds[cl[best[i]].old].size == (long long)ro->nets[i].n
+				? ro->olds[cl[best[i]].old].updated_run
+				: lk->run_id;
 			slot = strmap_slot(&used, ro->nets[i].id, &found);
 			used.keys[slot] = xstrdup(ro->nets[i].id);
 			used.n++;
@@ -860,7 +919,7 @@ static int assign_ids(struct linker *lk, struct runout *ro)
 
 		if (best[i] >= 0)
 			continue;
-		ro->nets[i].created_run = lk->run_id;
+		ro->nets[i].created_run = ro->nets[i].updated_run = lk->run_id;
 		link_network_id(ro->nets[i].anchor, id);
 		snprintf(ro->nets[i].id, sizeof(ro->nets[i].id), "%s", id);
 		/* An old id still in use by another network: add a counter, never reuse it. */
@@ -890,6 +949,8 @@ static int assign_ids(struct linker *lk, struct runout *ro)
 	return 0;
 }
 
+static int query_int(struct linker *lk, const char *sql, long long *out);
+
 static int step_done(struct linker *lk, sqlite3_stmt *s, const char *what)
 {
 	int rc = sqlite3_step(s);
@@ -898,68 +959,51 @@ static int step_done(struct linker *lk, sqlite3_stmt *s, const char *what)
 	return rc == SQLITE_DONE ? 0 : store_error(lk->st, what);
 }
 
-static void kinds_text(struct buf *b, unsigned kinds)
-{
-	int c;
-
-	buf_reset(b);
-	for (c = 0; c < LINK_NCLASS; c++)
-		if (kinds & (1u << c)) {
-			if (b->len)
-				buf_addc(b, ',');
-			buf_adds(b, class_defaults[c].name);
-		}
-}
-
-/* Write networks, members, forest edges, hubs and aliases: the tables are replaced whole. */
-static int save(struct linker *lk, struct runout *ro, long long edge_base, int keep_edges)
+/*
+ * Write networks and members (replaced whole), the new forest edges and hubs, and aliases. A
+ * full run replaces the edges and hubs; an incremental one keeps the earlier ones (its joins
+ * only add), renumbers nothing and moves old edges to the networks that now hold them.
+ */
+static int save(struct linker *lk, struct runout *ro, int incremental)
 {
 	sqlite3_stmt *sn = NULL, *sm = NULL, *se = NULL, *sh = NULL, *sa = NULL;
-	struct buf kb = { 0 };
-	long long eid = edge_base;
+	long long eid = 0;
 	size_t i, j;
 	int rc = 0;
 
 	rc = store_exec(lk->st,
-		keep_edges ? "DELETE FROM networks; DELETE FROM network_members;"
-			     " DELETE FROM link_hubs"
-			   : "DELETE FROM networks; DELETE FROM network_members;"
-			     " DELETE FROM link_hubs; DELETE FROM link_edges");
+		incremental ? "DELETE FROM networks; DELETE FROM network_members"
+			    : "DELETE FROM networks; DELETE FROM network_members;"
+			      " DELETE FROM link_hubs; DELETE FROM link_edges");
+	if (!rc && incremental)
+		rc = query_int(lk, "SELECT coalesce(max(edge_id), 0) FROM link_edges", &eid);
 	if (rc)
 		return rc;
-	if (sqlite3_prepare_v2(lk->db, "INSERT INTO networks VALUES(?,?,?,?,?,?)", -1, &sn, NULL) ||
+	if (sqlite3_prepare_v2(
+		    lk->db, "INSERT INTO networks VALUES(?,?,?,'',?,?)", -1, &sn, NULL) ||
 		sqlite3_prepare_v2(
 			lk->db, "INSERT INTO network_members VALUES(?,?)", -1, &sm, NULL) ||
 		sqlite3_prepare_v2(lk->db,
 			"INSERT INTO link_edges VALUES(?,?,?,?,?,?,?,?,?,?,NULL,NULL)", -1, &se,
 			NULL) ||
-		sqlite3_prepare_v2(lk->db, "INSERT OR REPLACE INTO link_hubs VALUES(?,?,?,?,?)", -1,
-			&sh, NULL) ||
+		sqlite3_prepare_v2(lk->db,
+			"INSERT INTO link_hubs VALUES(?,?,?,?,?) ON CONFLICT(kind, value) DO UPDATE"
+			" SET holders = excluded.holders, day = excluded.day"
+			" WHERE excluded.holders >= holders",
+			-1, &sh, NULL) ||
 		sqlite3_prepare_v2(lk->db, "INSERT OR REPLACE INTO network_aliases VALUES(?,?,?,?)",
 			-1, &sa, NULL)) {
 		rc = store_error(lk->st, "link tables");
 		goto out;
 	}
-	/* The classes of the forest edges of each network. */
-	for (i = 0; i < lk->nedges; i++) {
-		const struct edge *e = &lk->edges[i];
-
-		if (!e->forest)
-			continue;
-		for (j = 0; j < e->np; j++)
-			ro->nets[ro->netof[e->a] - 1].kinds |= 1u
-				<< lk->pieces[lk->eparts[e->p0 + j]].cls;
-	}
 	for (i = 0; i < ro->nnets && !rc; i++) {
 		const struct net *nt = &ro->nets[i];
 
-		kinds_text(&kb, nt->kinds);
 		sqlite3_bind_text(sn, 1, nt->id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(sn, 2, (long long)nt->n);
 		sqlite3_bind_text(sn, 3, nt->anchor, -1, SQLITE_STATIC);
-		sqlite3_bind_text(sn, 4, kb.s ? kb.s : "", -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(sn, 5, nt->created_run);
-		sqlite3_bind_int64(sn, 6, lk->run_id);
+		sqlite3_bind_int64(sn, 4, nt->created_run);
+		sqlite3_bind_int64(sn, 5, nt->updated_run);
 		if ((rc = step_done(lk, sn, "networks")))
 			break;
 		for (j = 0; j < nt->n && !rc; j++) {
@@ -1013,12 +1057,18 @@ static int save(struct linker *lk, struct runout *ro, long long edge_base, int k
 		rc = store_exec(lk->st,
 			"DELETE FROM network_aliases WHERE old_id IN"
 			" (SELECT network_id FROM networks)");
-	if (!rc && keep_edges)
+	if (!rc && incremental)
 		rc = store_exec(lk->st,
 			"UPDATE link_edges SET network_id = (SELECT network_id FROM network_members"
-			" WHERE seller_id = link_edges.seller_a)");
+			" WHERE seller_id = link_edges.seller_a) WHERE network_id <> (SELECT"
+			" network_id FROM network_members WHERE seller_id = link_edges.seller_a)");
+	/* The kinds of evidence of each network, from its edges. */
+	if (!rc)
+		rc = store_exec(lk->st,
+			"UPDATE networks SET kinds = coalesce((SELECT group_concat(kind, ',') FROM"
+			" (SELECT DISTINCT kind FROM link_edges e WHERE e.network_id ="
+			" networks.network_id ORDER BY kind)), '')");
 out:
-	buf_free(&kb);
 	sqlite3_finalize(sn);
 	sqlite3_finalize(sm);
 	sqlite3_finalize(se);
@@ -1071,6 +1121,7 @@ static void linker_free(struct linker *lk)
 	}
 	free(lk->hubs);
 	free(lk->grp);
+	free(lk->cand);
 	buf_free(&lk->gkind);
 	buf_free(&lk->gvalue);
 	buf_free(&lk->gday);
@@ -1140,9 +1191,9 @@ static int record_run(
 
 	ck_now_iso(now);
 	if (sqlite3_prepare_v2(lk->db,
-		    "INSERT INTO link_runs VALUES(?,?,?,?,?,"
-		    " (SELECT count(DISTINCT holder_id) FROM identifiers WHERE holder_kind='seller'"
-		    "  AND ident_id <= ?4),"
+		    "INSERT INTO link_runs VALUES(?,?,?,?,"
+		    " (SELECT count(*) FROM identifiers WHERE ident_id <= ?4), ?,"
+		    " (SELECT count(*) FROM sellers),"
 		    " (SELECT count(*) FROM networks), (SELECT count(*) FROM network_members),"
 		    " (SELECT count(DISTINCT edge_id) FROM link_edges),"
 		    " (SELECT count(*) FROM link_hubs))",
@@ -1173,6 +1224,8 @@ static int record_run(
 	return 0;
 }
 
+static int cmp_pair64(const void *x, const void *y);
+
 static int full_run(struct linker *lk)
 {
 	struct runout ro = { 0 };
@@ -1184,30 +1237,176 @@ static int full_run(struct linker *lk)
 	join(lk);
 	collect_nets(lk, &ro);
 	if (!(rc = assign_ids(lk, &ro)))
-		rc = save(lk, &ro, 0, 0);
+		rc = save(lk, &ro, 0);
 	runout_free(&ro);
 	return rc;
+}
+
+/* The earlier networks, joined again in the union-find: an incremental run only adds to them. */
+static int load_networks(struct linker *lk)
+{
+	sqlite3_stmt *s;
+	struct buf prev = { 0 };
+	uint32_t first = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(lk->db,
+		    "SELECT network_id, seller_id FROM network_members ORDER BY network_id", -1, &s,
+		    NULL) != SQLITE_OK)
+		return store_error(lk->st, "network_members");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		uint32_t d = seller_id(lk, col(s, 1));
+
+		if (prev.len && strcmp(prev.s, col(s, 0)) == 0) {
+			uf_union(&lk->uf, first, d);
+		} else {
+			set_buf(&prev, col(s, 0));
+			first = d;
+		}
+	}
+	sqlite3_finalize(s);
+	buf_free(&prev);
+	return rc == SQLITE_DONE ? 0 : store_error(lk->st, "network_members");
+}
+
+/* A weak pair with a new side, scored on all it shares; an edge of its best pieces if it joins. */
+static int score_pair(struct linker *lk, uint32_t a, uint32_t b)
+{
+	uint32_t parts[LINK_NCLASS];
+	int32_t best[LINK_NCLASS];
+	struct link_pair pr;
+	size_t i, np = 0;
+	int rc, c;
+
+	if ((rc = link_pair_evidence(lk->st, lk->p, lk->names[a], lk->names[b], &pr)))
+		return rc;
+	if (pr.score >= lk->p->threshold) {
+		for (c = 0; c < LINK_NCLASS; c++)
+			best[c] = -1;
+		for (i = 0; i < pr.n; i++)
+			if (!pr.v[i].why &&
+				(best[pr.v[i].cls] < 0 ||
+					pr.v[i].weight > pr.v[best[pr.v[i].cls]].weight))
+				best[pr.v[i].cls] = (int32_t)i;
+		for (c = 0; c < LINK_NCLASS; c++) {
+			const struct link_piece *lp;
+			struct piece pc;
+
+			if (best[c] < 0)
+				continue;
+			lp = &pr.v[best[c]];
+			memset(&pc, 0, sizeof(pc));
+			pc.a = a;
+			pc.b = b;
+			pc.val = add_val(lk, lp->value);
+			pc.kind = intern_kind(lk, lp->kind);
+			pc.holders = (uint32_t)lp->holders;
+			pc.cls = (uint8_t)lp->cls;
+			pc.w = (float)lp->weight;
+			pc.ia = lp->ident_a;
+			pc.ib = lp->ident_b;
+			parts[np++] = add_piece(lk, &pc);
+		}
+		add_edge(lk, a, b, pr.score, parts, np);
+	}
+	link_pair_free(&pr);
+	return 0;
+}
+
+/*
+ * Link only what the rows after last_done touch: each (kind, value[, day]) they hold is read
+ * again whole through the index, on top of the earlier networks. Sets lk->need_full (and
+ * writes nothing) when a new row could undo an earlier join.
+ */
+static int incr_run(struct linker *lk, long long last_done)
+{
+	static const char keys_sql[] =
+		"SELECT DISTINCT kind, value, CASE WHEN kind = 'ip' THEN coalesce(day, '') END"
+		" FROM identifiers WHERE ident_id > ?1 AND ident_id <= ?2 AND holder_kind = 'seller'"
+		" AND kind <> 'address_building' AND value <> ''";
+	static const char group_sql[] =
+		"SELECT ident_id, kind, value, holder_id, flags, day, raw FROM identifiers"
+		" WHERE kind = ?1 AND value = ?2 AND holder_kind = 'seller' AND ident_id <= ?4"
+		" AND (?3 IS NULL OR coalesce(day, '') = ?3) ORDER BY day";
+	sqlite3_stmt *sk = NULL, *sg = NULL;
+	struct runout ro = { 0 };
+	size_t i, j;
+	int rc;
+
+	lk->incr = 1;
+	lk->incr_last = last_done;
+	if ((rc = load_networks(lk)))
+		return rc;
+	if (sqlite3_prepare_v2(lk->db, keys_sql, -1, &sk, NULL) != SQLITE_OK ||
+		sqlite3_prepare_v2(lk->db, group_sql, -1, &sg, NULL) != SQLITE_OK) {
+		rc = store_error(lk->st, "identifiers");
+		goto out;
+	}
+	sqlite3_bind_int64(sk, 1, last_done);
+	sqlite3_bind_int64(sk, 2, lk->last_ident);
+	sqlite3_bind_int64(sg, 4, lk->last_ident);
+	while (!lk->need_full && (rc = sqlite3_step(sk)) == SQLITE_ROW) {
+		sqlite3_bind_value(sg, 1, sqlite3_column_value(sk, 0));
+		sqlite3_bind_value(sg, 2, sqlite3_column_value(sk, 1));
+		sqlite3_bind_value(sg, 3, sqlite3_column_value(sk, 2));
+		rc = scan_rows(lk, sg, NULL);
+		sqlite3_reset(sg);
+		if (rc)
+			goto out;
+	}
+	if (!lk->need_full && rc != SQLITE_DONE) {
+		rc = store_error(lk->st, "identifiers");
+		goto out;
+	}
+	rc = 0;
+	if (lk->need_full)
+		goto out;
+	qsort(lk->cand, lk->ncand, sizeof(*lk->cand), cmp_pair64);
+	for (i = 0, j = 0; i < lk->ncand && !rc; i++) {
+		if (j && lk->cand[j - 1] == lk->cand[i])
+			continue;
+		lk->cand[j++] = lk->cand[i];
+		rc = score_pair(lk, (uint32_t)(lk->cand[i] >> 32), (uint32_t)lk->cand[i]);
+	}
+	if (rc)
+		goto out;
+	join(lk);
+	collect_nets(lk, &ro);
+	if (!(rc = assign_ids(lk, &ro)))
+		rc = save(lk, &ro, 1);
+out:
+	runout_free(&ro);
+	sqlite3_finalize(sk);
+	sqlite3_finalize(sg);
+	return rc;
+}
+
+static void linker_init(struct linker *lk, struct store *st, const struct link_params *p)
+{
+	memset(lk, 0, sizeof(*lk));
+	lk->st = st;
+	lk->db = store_db(st);
+	lk->p = p;
 }
 
 int link_run(
 	struct store *st, const struct link_params *p, unsigned flags, struct link_summary *sum)
 {
-	struct linker lk = { 0 };
-	long long last_run = 0, last_done = -1, maxid = 0;
-	char *params = link_params_text(p), *oldparams = NULL;
+	struct linker lk;
+	long long last_run = 0, last_done = -1, maxid = 0, seen = -1, seen_now = 0, run_id;
+	char *params = link_params_text(p), *oldparams = NULL, *sql;
 	sqlite3_stmt *s;
 	int rc;
 
 	memset(sum, 0, sizeof(*sum));
-	lk.st = st;
-	lk.db = store_db(st);
-	lk.p = p;
+	linker_init(&lk, st, p);
 	if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
 		goto out;
 	if ((rc = query_int(&lk, "SELECT coalesce(max(ident_id), 0) FROM identifiers", &maxid)))
 		goto fail;
 	if (sqlite3_prepare_v2(lk.db,
-		    "SELECT run_id, last_ident_id, params FROM link_runs ORDER BY run_id DESC LIMIT 1",
+		    "SELECT run_id, last_ident_id, params, rows_seen FROM link_runs"
+		    " ORDER BY run_id DESC LIMIT 1",
 		    -1, &s, NULL) != SQLITE_OK) {
 		rc = store_error(st, "link_runs");
 		goto fail;
@@ -1216,11 +1415,20 @@ int link_run(
 		last_run = sqlite3_column_int64(s, 0);
 		last_done = sqlite3_column_int64(s, 1);
 		oldparams = xstrdup(col(s, 2));
+		seen = sqlite3_column_int64(s, 3);
 	}
 	sqlite3_finalize(s);
-	lk.run_id = last_run + 1;
-	lk.last_ident = maxid;
-	if (!(flags & LINK_FULL) && last_done == maxid && oldparams &&
+	run_id = last_run + 1;
+	/* Rows replaced or deleted since (a newer version of a record) may undo joins. */
+	if (last_done >= 0) {
+		sql = sqlite3_mprintf(
+			"SELECT count(*) FROM identifiers WHERE ident_id <= %lld", last_done);
+		rc = query_int(&lk, sql, &seen_now);
+		sqlite3_free(sql);
+		if (rc)
+			goto fail;
+	}
+	if (!(flags & LINK_FULL) && last_done == maxid && seen_now == seen && oldparams &&
 		strcmp(oldparams, params) == 0) {
 		sum->mode = "none";
 		rc = store_exec(st, "ROLLBACK");
@@ -1229,8 +1437,23 @@ int link_run(
 	sum->new_rows = maxid - (last_done < 0 ? 0 : last_done);
 	if ((rc = ensure_indexes(&lk)))
 		goto fail;
-	sum->mode = "full";
-	if ((rc = full_run(&lk)))
+	lk.run_id = run_id;
+	lk.last_ident = maxid;
+	sum->mode = "incremental";
+	if ((flags & LINK_FULL) || last_done < 0 || seen_now != seen || !oldparams ||
+		strcmp(oldparams, params) != 0) {
+		sum->mode = "full";
+	} else if ((rc = incr_run(&lk, last_done))) {
+		goto fail;
+	} else if (lk.need_full) {
+		ck_info("a new row changes a value that joined accounts before: relinking in full");
+		linker_free(&lk);
+		linker_init(&lk, st, p);
+		lk.run_id = run_id;
+		lk.last_ident = maxid;
+		sum->mode = "full";
+	}
+	if (strcmp(sum->mode, "full") == 0 && (rc = full_run(&lk)))
 		goto fail;
 	if ((rc = record_run(&lk, sum->mode, params, sum)))
 		goto fail;

@@ -114,7 +114,8 @@ static const char schema_screen[] =
 static const char schema_link[] =
 	"CREATE TABLE link_runs(\n"
 	"  run_id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, mode TEXT NOT NULL,\n"
-	"  last_ident_id INTEGER NOT NULL, params TEXT NOT NULL, sellers INTEGER NOT NULL,\n"
+	"  last_ident_id INTEGER NOT NULL, rows_seen INTEGER NOT NULL, params TEXT NOT NULL,\n"
+	"  sellers INTEGER NOT NULL,\n"
 	"  networks INTEGER NOT NULL, members INTEGER NOT NULL, edges INTEGER NOT NULL,\n"
 	"  hubs INTEGER NOT NULL);\n"
 	"CREATE TABLE networks(\n"

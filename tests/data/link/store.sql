@@ -30,3 +30,5 @@ INSERT INTO identifiers(holder_kind, holder_id, kind, value, raw, flags, day, fi
  SELECT 'seller', 'H' || i, 'address_unit', 'cn|shenzhen|fwd 1|a',
   CASE i % 3 WHEN 0 THEN 'Fwd 1 #A' WHEN 1 THEN 'fwd 1, a' ELSE 'FWD 1 A' END, NULL, NULL,
   'return_address', 1, 20 + i FROM h;
+INSERT INTO sellers(seller_id, source_id, line)
+ SELECT DISTINCT holder_id, 1, 1 FROM identifiers WHERE holder_kind = 'seller';
