@@ -24,6 +24,7 @@
 #include "query.h"
 #include "sign.h"
 #include "store.h"
+#include "synth.h"
 #include "tar.h"
 #include "trace.h"
 

@@ -1,0 +1,157 @@
+/* test_synth.c - the generator's PRNG, permutation, Luhn digits and identifier spellings */
+#include "casekit.h"
+#include <criterion/criterion.h>
+
+Test(synth, splitmix64_matches_the_reference_sequence)
+{
+	/* The first outputs of Vigna's splitmix64.c from state 0. */
+	uint64_t s = 0;
+
+	cr_assert_eq(synth_splitmix64(&s), 0xe220a8397b1dcdafULL);
+	cr_assert_eq(synth_splitmix64(&s), 0x6e789e6aa1b965f4ULL);
+	cr_assert_eq(synth_splitmix64(&s), 0x06c45d188009454fULL);
+}
+
+Test(synth, rng_is_a_function_of_the_seed)
+{
+	struct synth_rng a, b, c;
+	int i, differ = 0;
+
+	synth_rng_seed(&a, 42);
+	synth_rng_seed(&b, 42);
+	synth_rng_seed(&c, 43);
+	for (i = 0; i < 1000; i++) {
+		uint64_t x = synth_rng_next(&a);
+
+		cr_assert_eq(x, synth_rng_next(&b));
+		differ += x != synth_rng_next(&c);
+	}
+	cr_assert_gt(differ, 990);
+}
+
+Test(synth, rng_below_stays_in_range_and_covers_it)
+{
+	struct synth_rng r;
+	int seen[7] = { 0 }, i;
+
+	synth_rng_seed(&r, 1);
+	for (i = 0; i < 7000; i++) {
+		uint64_t x = synth_rng_below(&r, 7);
+
+		cr_assert_lt(x, 7);
+		seen[x]++;
+	}
+	for (i = 0; i < 7; i++)
+		cr_assert(seen[i] > 850 && seen[i] < 1150, "bucket %d has %d", i, seen[i]);
+}
+
+Test(synth, perm_is_a_bijection_and_inverts)
+{
+	static const uint64_t sizes[] = { 1, 2, 3, 10, 1000, 4097 };
+	size_t k;
+
+	for (k = 0; k < sizeof(sizes) / sizeof(*sizes); k++) {
+		struct synth_perm p;
+		uint64_t n = sizes[k], i, moved = 0;
+		unsigned char *hit = xcalloc(n, 1);
+
+		synth_perm_init(&p, n, 99);
+		for (i = 0; i < n; i++) {
+			uint64_t y = synth_perm_fwd(&p, i);
+
+			cr_assert_lt(y, n);
+			cr_assert_eq(hit[y], 0, "n=%llu: %llu hit twice", (unsigned long long)n,
+				(unsigned long long)y);
+			hit[y] = 1;
+			cr_assert_eq(synth_perm_inv(&p, y), i);
+			moved += y != i;
+		}
+		if (n >= 1000)
+			cr_assert_gt(moved, n * 9 / 10);
+		free(hit);
+	}
+}
+
+Test(synth, luhn_digit_completes_known_numbers)
+{
+	cr_assert_eq(synth_luhn_digit("7992739871"), 3);
+	cr_assert_eq(synth_luhn_digit("411111111111111"), 1);
+}
+
+static char *spell_phone(const char *n, int v)
+{
+	struct buf b = { 0 };
+
+	synth_phone_spell(&b, n, v);
+	return buf_detach(&b);
+}
+
+Test(synth, phone_spellings_keep_every_digit)
+{
+	static const char *const want[] = { "+86 138 1234 5678", "0086-138-1234-5678",
+		"(+86) 13812345678", "138-1234-5678", "13812345678",
+		"\xef\xbc\x91\xef\xbc\x93\xef\xbc\x98\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93\xef\xbc\x94"
+		"\xef\xbc\x95\xef\xbc\x96\xef\xbc\x97\xef\xbc\x98",
+		"+86-138-12345678", "0086 13812345678" };
+	int v;
+
+	for (v = 0; v < 8; v++) {
+		char *s = spell_phone("13812345678", v);
+
+		cr_assert_str_eq(s, want[v]);
+		free(s);
+	}
+}
+
+Test(synth, email_spellings_differ_only_in_what_gmail_ignores)
+{
+	struct buf b = { 0 };
+	int v;
+
+	for (v = 0; v < 1024; v++) {
+		size_t i, k = 0;
+		char local[64];
+
+		buf_reset(&b);
+		synth_email_spell(&b, "wanglei88", "gmail.com", v);
+		/* Lowercase, drop dots, cut at '+': what the linking notes (1.4) prescribe. */
+		for (i = 0; b.s[i] && b.s[i] != '@' && b.s[i] != '+'; i++)
+			if (b.s[i] != '.')
+				local[k++] = (char)(b.s[i] >= 'A' && b.s[i] <= 'Z' ? b.s[i] + 32
+										   : b.s[i]);
+		local[k] = 0;
+		cr_assert_str_eq(local, "wanglei88", "variant %d: %s", v, b.s);
+		cr_assert(strstr(b.s, "@gmail.com") || strstr(b.s, "@googlemail.com") ||
+				strstr(b.s, "@GoogleMail.com") || strstr(b.s, "@Gmail.com"),
+			"variant %d: %s", v, b.s);
+	}
+	buf_reset(&b);
+	synth_email_spell(&b, "12345678", "qq.com", 1);
+	cr_assert_str_eq(b.s, "12345678@qq.com");
+	buf_free(&b);
+}
+
+Test(synth, device_spellings)
+{
+	struct buf b = { 0 };
+	const char *hex = "3f2504e04f8911d39a0c0305e82c3301";
+
+	synth_device_spell(&b, hex, 0);
+	cr_assert_str_eq(b.s, hex);
+	buf_reset(&b);
+	synth_device_spell(&b, hex, 7);
+	cr_assert_str_eq(b.s, "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}");
+	buf_free(&b);
+}
+
+Test(synth, number_spellings)
+{
+	struct buf b = { 0 };
+
+	synth_number_spell(&b, "6222021234567890", 1);
+	cr_assert_str_eq(b.s, "6222 0212 3456 7890");
+	buf_reset(&b);
+	synth_number_spell(&b, "6217000012345678901", 2);
+	cr_assert_str_eq(b.s, "6217-0000-1234-5678-901");
+	buf_free(&b);
+}
