@@ -11,6 +11,7 @@
 #include <sysexits.h>
 #include "util.h"
 #include "bag.h"
+#include "case.h"
 #include "complete.h"
 #include "csvio.h"
 #include "ident.h"

@@ -137,7 +137,43 @@ static const char schema_link[] =
 	"  old_id TEXT PRIMARY KEY, network_id TEXT, run_id INTEGER NOT NULL, reason TEXT NOT NULL)\n"
 	"  WITHOUT ROWID;\n";
 static const char schema_trace[] = "";
-static const char schema_case[] = "";
+/*
+ * Cases: leads as the analyst gave them, members (sellers) as the leads expanded when last
+ * refreshed, notes, grade overrides, and the custody log. The log is append-only: triggers
+ * refuse UPDATE and DELETE, and each entry carries the SHA-256 of the one before it (prev) and
+ * of itself (hash), so an entry removed with the triggers dropped still shows as a broken chain.
+ */
+static const char schema_case[] =
+	"CREATE TABLE cases(\n"
+	"  case_id TEXT PRIMARY KEY, title TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open'\n"
+	"  CHECK(status IN ('open', 'closed')), opened_at TEXT NOT NULL, opened_by TEXT NOT NULL,\n"
+	"  closed_at TEXT, recipient TEXT);\n"
+	"CREATE TABLE case_leads(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, kind TEXT NOT NULL, id TEXT NOT NULL,\n"
+	"  added_at TEXT NOT NULL, added_by TEXT NOT NULL, PRIMARY KEY(case_id, kind, id))\n"
+	"  WITHOUT ROWID;\n"
+	"CREATE TABLE case_members(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, seller_id TEXT NOT NULL, network_id TEXT,\n"
+	"  via TEXT NOT NULL, PRIMARY KEY(case_id, seller_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE case_notes(\n"
+	"  note_id INTEGER PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases, at TEXT NOT NULL,\n"
+	"  analyst TEXT NOT NULL, text TEXT NOT NULL);\n"
+	"CREATE TABLE case_grades(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, finding TEXT NOT NULL,\n"
+	"  reliability TEXT NOT NULL CHECK(reliability IN ('A', 'B', 'C', 'D', 'E')),\n"
+	"  confidence INTEGER NOT NULL CHECK(confidence BETWEEN 1 AND 5),\n"
+	"  handling TEXT NOT NULL CHECK(handling IN ('1', '2', '3', '4', '5')),\n"
+	"  reason TEXT, set_at TEXT NOT NULL, set_by TEXT NOT NULL,\n"
+	"  PRIMARY KEY(case_id, finding)) WITHOUT ROWID;\n"
+	"CREATE TABLE custody(\n"
+	"  seq INTEGER PRIMARY KEY, case_id TEXT NOT NULL, action TEXT NOT NULL, at TEXT NOT NULL,\n"
+	"  analyst TEXT NOT NULL, version TEXT NOT NULL, command TEXT NOT NULL,\n"
+	"  store_digest TEXT NOT NULL, detail TEXT, prev TEXT NOT NULL, hash TEXT NOT NULL);\n"
+	"CREATE INDEX custody_case ON custody(case_id, seq);\n"
+	"CREATE TRIGGER custody_no_update BEFORE UPDATE ON custody\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;\n"
+	"CREATE TRIGGER custody_no_delete BEFORE DELETE ON custody\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;\n";
 
 static const char *const schema_v1[] = { schema_core, schema_screen, schema_link, schema_trace,
 	schema_case, NULL };

@@ -64,12 +64,12 @@ Test(complete, the_limit_holds)
 	cr_assert_eq(complete_values(st, "seller", "", 2, collect, NULL), 2);
 }
 
-Test(complete, cases_appear_once_their_table_exists)
+Test(complete, cases_appear_once_opened)
 {
 	cr_assert_eq(complete_values(st, "case", "", 100, collect, NULL), 0);
 	cr_assert_eq(store_exec(st,
-			     "CREATE TABLE cases(case_id TEXT PRIMARY KEY);"
-			     "INSERT INTO cases VALUES('CASE-1');"),
+			     "INSERT INTO cases(case_id, title, opened_at, opened_by) "
+			     "VALUES('CASE-1', 't', '2026-01-01T00:00:00Z', 'x');"),
 		0);
 	cr_assert_eq(complete_values(st, "case", "C", 100, collect, NULL), 1);
 	cr_assert_str_eq(got.s, "CASE-1 ");
