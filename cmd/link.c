@@ -162,11 +162,23 @@ static int show_networks(struct ctx *c)
 		"SELECT n.network_id, n.size, (SELECT group_concat(seller_id, ' ') FROM"
 		" (SELECT seller_id FROM network_members WHERE network_id = n.network_id"
 		" ORDER BY seller_id LIMIT 5)) || CASE WHEN n.size > 5 THEN ' +' || (n.size - 5)"
-		" ELSE '' END AS members, n.kinds FROM networks n");
+		" ELSE '' END AS members, n.kinds,"
+		" (SELECT count(*) FROM network_members m JOIN scores s USING(seller_id)"
+		" WHERE m.network_id = n.network_id AND s.flagged) AS flagged,"
+		" (SELECT group_concat(v, ', ') FROM (SELECT sum(o.amount) || ' ' || o.currency AS v"
+		" FROM network_members m JOIN scores s ON s.seller_id = m.seller_id AND s.flagged"
+		" JOIN orders o ON o.listing_id = s.listing_id WHERE m.network_id = n.network_id"
+		" AND o.amount IS NOT NULL GROUP BY o.currency ORDER BY o.currency)) AS flagged_value"
+		" FROM networks n");
 	if (c->filtered)
 		buf_adds(&sql,
 			" WHERE n.network_id IN lead_nets UNION ALL SELECT NULL, 1,"
-			" seller_id, '' FROM lead_sellers WHERE seller_id NOT IN"
+			" seller_id, '', (SELECT count(*) FROM scores s WHERE s.seller_id ="
+			" l.seller_id AND s.flagged), (SELECT group_concat(v, ', ') FROM"
+			" (SELECT sum(o.amount) || ' ' || o.currency AS v FROM scores s JOIN"
+			" orders o ON o.listing_id = s.listing_id WHERE s.seller_id ="
+			" l.seller_id AND s.flagged AND o.amount IS NOT NULL GROUP BY o.currency"
+			" ORDER BY o.currency)) FROM lead_sellers l WHERE seller_id NOT IN"
 			" (SELECT seller_id FROM network_members)");
 	buf_adds(&sql, " ORDER BY 2 DESC, 1, 3");
 	rc = prepare(c, sql.s, &s);

@@ -1165,7 +1165,8 @@ static int has_index(struct linker *lk, const char *col1, const char *col2)
 
 /*
  * The indexes a run and --explain read through, unless ingest or another applet made one on
- * the same leading columns: (kind, value) sorts the scan, holder_id finds a pair's values.
+ * the same leading columns: (kind, value) sorts the scan, holder_id (or holder_kind, holder_id)
+ * finds a pair's values.
  */
 static int ensure_indexes(struct linker *lk)
 {
@@ -1175,7 +1176,7 @@ static int ensure_indexes(struct linker *lk)
 		rc = store_exec(lk->st,
 			"CREATE INDEX IF NOT EXISTS link_identifiers_value"
 			" ON identifiers(kind, value)");
-	if (!rc && !has_index(lk, "holder_id", NULL))
+	if (!rc && !has_index(lk, "holder_id", NULL) && !has_index(lk, "holder_kind", "holder_id"))
 		rc = store_exec(lk->st,
 			"CREATE INDEX IF NOT EXISTS link_identifiers_holder"
 			" ON identifiers(holder_id)");
