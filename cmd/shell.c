@@ -470,8 +470,8 @@ static void complete_applet(const char *applet, const char *prev, const char *te
 			for (c = strtok_r(choices, "|", &save); c; c = strtok_r(NULL, "|", &save))
 				if (strncmp(c, text, strlen(text)) == 0)
 					strv_add(&cands, c);
-		} else if (complete_kind_for_arg(arg)) {
-			add_values(complete_kind_for_arg(arg), text);
+		} else if (complete_kind_for(l, arg)) {
+			add_values(complete_kind_for(l, arg), text);
 		} else {
 			rl_attempted_completion_over = 0; /* a file name */
 		}

@@ -154,7 +154,7 @@ int complete_values(struct store *st, const char *kind, const char *prefix, size
 	return -1;
 }
 
-const char *complete_kind_for_arg(const char *argname)
+const char *complete_kind_for(const char *longopt, const char *argname)
 {
 	static const struct {
 		const char *arg, *kind;
@@ -171,6 +171,13 @@ const char *complete_kind_for_arg(const char *argname)
 	};
 	size_t i;
 
+	if (longopt && strncmp(longopt, "--", 2) == 0)
+		longopt += 2;
+	for (i = 0; longopt && i < NID_KINDS; i++)
+		if (strcmp(longopt, id_kinds[i].kind) == 0)
+			return id_kinds[i].kind;
+	if (longopt && (strcmp(longopt, "kind") == 0 || strcmp(longopt, "profile") == 0))
+		return strcmp(longopt, "kind") == 0 ? "kind" : "profile";
 	if (!argname)
 		return NULL;
 	for (i = 0; i < sizeof(map) / sizeof(*map); i++)

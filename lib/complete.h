@@ -21,9 +21,12 @@ typedef void complete_fn(const char *candidate, void *arg);
  */
 int complete_values(struct store *st, const char *kind, const char *prefix, size_t limit,
 	complete_fn *fn, void *arg);
-/* The completion kind for an option's argument name (CASE, SELLER, KIND, PROFILE ...), or
- * NULL when its values are files or free text. */
-const char *complete_kind_for_arg(const char *argname);
+/*
+ * The completion kind of an option's value: from its long name when that names an id kind
+ * (--network, --case, --seller ...), else from its argument name (CASE, SELLER, KIND,
+ * PROFILE, ID ...); NULL when its values are files or free text.
+ */
+const char *complete_kind_for(const char *longopt, const char *argname);
 /*
  * The hidden `casekit --list-ids KIND [PREFIX]` of the shell completions: print the values of
  * complete_values() one a line, from the store named by $CASEKIT_DB (or ./casekit.db). A

@@ -111,6 +111,10 @@ keys Enter
 wait_for "the applet runs and prints its table" "^takedowns.bad_times +0$"
 keys "stats --no-p" Tab
 wait_for "Tab completes a long option" "^casekit> stats --no-progress$"
+keys C-u "trace SHOP" Tab
+wait_for "Tab completes an operand to ids from the store" "^casekit> trace SHOP-001$"
+keys C-u "trace seller:Z" Tab
+wait_for "Tab completes a typed id" "^casekit> trace seller:ZED-1$"
 keys C-u ".fo" Tab
 wait_for "Tab completes a dot-command" "^casekit> \.format$"
 keys C-u "select count(*) from sel" Tab

@@ -83,10 +83,12 @@ Test(complete, kinds_need_no_store_and_bad_kinds_are_refused)
 	cr_assert_eq(complete_values(st, "bogus", "", 100, collect, NULL), -1);
 }
 
-Test(complete, argument_names_map_to_kinds)
+Test(complete, option_names_and_argument_names_map_to_kinds)
 {
-	cr_assert_str_eq(complete_kind_for_arg("CASE"), "case");
-	cr_assert_str_eq(complete_kind_for_arg("PROFILE"), "profile");
-	cr_assert_null(complete_kind_for_arg("PATH"));
-	cr_assert_null(complete_kind_for_arg(NULL));
+	cr_assert_str_eq(complete_kind_for("--in", "CASE"), "case");
+	cr_assert_str_eq(complete_kind_for("--profile", "NAME"), "profile");
+	cr_assert_str_eq(complete_kind_for("--network", "ID"), "network");
+	cr_assert_str_eq(complete_kind_for(NULL, "ID"), "any");
+	cr_assert_null(complete_kind_for("--db", "PATH"));
+	cr_assert_null(complete_kind_for(NULL, NULL));
 }

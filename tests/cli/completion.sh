@@ -1,0 +1,106 @@
+#!/bin/bash
+# completion.sh - bash, zsh and fish complete option values and ids from the store
+. "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+
+ck init -q "$T/db"
+sqlite3 "$T/db" "insert into sources(source_id, path, sha256, size, kind, ingested_at)
+	values(1, 'sellers.csv', 'x', 1, 'sellers', '2026-01-01T00:00:00Z');
+	insert into sellers(seller_id, source_id, line) values
+	('SEL-1', 1, 2), ('SEL-2', 1, 3), ('ZED', 1, 4);
+	insert into parties(party_id, kind, source_id, line) values ('SELF-FACTORY', 'factory', 1, 5);"
+has() { [ -n "$(sqlite3 "$T/db" "select 1 from sqlite_master where name = '$1'")" ]; }
+has networks && sqlite3 "$T/db" "insert into networks(network_id, size, anchor, kinds,
+	created_run, updated_run) values ('N-abc', 2, 'SEL-1', 'phone', 1, 1), ('N-abd', 2, 'ZED', 'ip', 1, 1)"
+mkdir -p "$T/share/profiles" "$T/bin" "$T/files"
+touch "$T/share/profiles/acme.profile" "$T/share/profiles/generic.profile" "$T/files/SELECTION.csv"
+ln -sf "$CASEKIT" "$T/bin/casekit"
+
+# --list-ids, the hidden question the completions ask
+rc=0; CASEKIT_DB="$T/db" "$CASEKIT" --list-ids seller SEL >"$T/out" 2>&1 || rc=$?
+expect "--list-ids reads the store in CASEKIT_DB" test "$rc $(echo $(cat "$T/out"))" = "0 SEL-1 SEL-2"
+rc=0; CASEKIT_DB="$T/db" "$CASEKIT" --list-ids any seller:SEL >"$T/out" 2>&1 || rc=$?
+expect "--list-ids types ids when the prefix is typed" test "$(echo $(cat "$T/out"))" = "seller:SEL-1 seller:SEL-2"
+rc=0; CASEKIT_DB="$T/db" "$CASEKIT" --list-ids any SEL >"$T/out" 2>&1 || rc=$?
+expect "--list-ids any offers every kind" test "$(echo $(cat "$T/out"))" = "SEL-1 SEL-2 SELF-FACTORY"
+rc=0; CASEKIT_DB="$T/none.db" "$CASEKIT" --list-ids seller "" >"$T/out" 2>&1 || rc=$?
+expect "no store: no ids and no noise" test "$rc:$(cat "$T/out")" = "0:"
+rc=0; CASEKIT_DATADIR="$T/share" "$CASEKIT" --list-ids profile "" >"$T/out" 2>&1 || rc=$?
+expect "--list-ids profile lists the profiles" test "$(echo $(cat "$T/out"))" = "acme generic"
+check_out "--list-ids kind lists the dump kinds" "$(printf 'sellers\nshipments')" --list-ids kind s
+check_exit 64 "--list-ids refuses an unknown kind" --list-ids planet ""
+
+# bash: load the file, set the words and the line, call the function.
+bash_complete() {
+	local line="$*"
+	line=${line// : /:}
+	(cd "$T/files" && PATH="$T/bin:$PATH" CASEKIT_DATADIR="$T/share" bash -c '
+		. "$1"; shift
+		COMP_LINE=$1; COMP_POINT=${#1}; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _casekit
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$TOP_SRCDIR/completions/casekit" "$line" "$@")
+}
+got=$(bash_complete casekit trace -d "$T/db" SEL)
+expect "bash: an operand completes to ids of every kind" test "$(echo $got)" = "SEL-1 SEL-2 SELF-FACTORY"
+# bash splits seller:SEL at the colon: the word is SEL, the replies must not repeat 'seller:'
+got=$(bash_complete casekit trace -d "$T/db" seller : SEL)
+expect "bash: a typed prefix completes after its colon" test "$(echo $got)" = "SEL-1 SEL-2"
+got=$(CASEKIT_DB="$T/db" bash_complete casekit trace ZE)
+expect "bash: the store comes from CASEKIT_DB without -d" test "$(echo $got)" = "ZED"
+got=$(bash_complete casekit trace -d "$T/db" SELEC)
+expect "bash: no id matches: file names" test "$(echo $got)" = "SELECTION.csv"
+got=$(bash_complete casekit trace --rank "")
+expect "bash: an option's choices" test "$(echo $got)" = "specific count"
+if "$CASEKIT" link --list-options 2>/dev/null | grep -q -- "--network" && has networks; then
+	got=$(bash_complete casekit link -d "$T/db" --network N-ab)
+	expect "bash: --network completes network ids" test "$(echo $got)" = "N-abc N-abd"
+else
+	skip "bash: --network completes network ids" "casekit link has not landed"
+fi
+
+# zsh: the function with compadd and _files stood in for, as the completion system calls it.
+if command -v zsh >/dev/null; then
+	zsh_complete() {
+		(cd "$T/files" && PATH="$T/bin:$PATH" zsh -f -c '
+			compadd() {
+				while [[ $1 == -* ]]; do
+					case $1 in
+					-a) print -l -- ${(P)2}; return ;;
+					--) shift; break ;;
+					esac
+					shift
+				done
+				print -l -- "$@"
+			}
+			_files() { print -- "<files>"; }
+			file=$1; shift
+			service=casekit words=("$@") CURRENT=$# PREFIX=$argv[-1]
+			source $file >/dev/null 2>&1
+			_casekit' _ "$TOP_SRCDIR/completions/_casekit" "$@")
+	}
+	got=$(zsh_complete casekit trace -d "$T/db" SEL)
+	expect "zsh: an operand completes to ids" test "$(echo $got)" = "SEL-1 SEL-2 SELF-FACTORY"
+	got=$(zsh_complete casekit trace -d "$T/db" seller:SEL)
+	expect "zsh: a typed prefix completes to typed ids" test "$(echo $got)" = "seller:SEL-1 seller:SEL-2"
+	got=$(zsh_complete casekit trace --rank "")
+	expect "zsh: an option's choices" test "$(echo $got)" = "specific count"
+	got=$(zsh_complete casekit trace -d "$T/db" QQ)
+	expect "zsh: no id matches: file names" test "$got" = "<files>"
+else
+	skip "zsh completes ids" "zsh not installed"
+fi
+
+# fish: its own completion engine, complete -C.
+if command -v fish >/dev/null; then
+	fish_complete() {
+		(cd "$T/files" && PATH="$T/bin:$PATH" fish -c "source '$TOP_SRCDIR/completions/casekit.fish'; complete -C '$1'")
+	}
+	got=$(fish_complete "casekit trace -d $T/db SEL" | sort)
+	expect "fish: an operand completes to ids" test "$(echo $got)" = "SEL-1 SEL-2 SELF-FACTORY"
+	got=$(fish_complete "casekit trace -d $T/db seller:SEL")
+	expect "fish: a typed prefix completes to typed ids" test "$(echo $got)" = "seller:SEL-1 seller:SEL-2"
+	got=$(fish_complete "casekit trace --rank " | sort)
+	expect "fish: an option's choices" test "$(echo $got)" = "count specific"
+else
+	skip "fish completes ids" "fish not installed"
+fi
+done_testing
