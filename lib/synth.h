@@ -31,6 +31,9 @@ void synth_perm_init(struct synth_perm *p, uint64_t n, uint64_t key);
 uint64_t synth_perm_fwd(const struct synth_perm *p, uint64_t x);
 uint64_t synth_perm_inv(const struct synth_perm *p, uint64_t y);
 
+/* t (seconds since 1970, UTC) as "2025-01-31T23:59:59Z", without strftime. */
+void synth_iso_time(char out[21], int64_t t);
+
 /* The Luhn check digit that completes the digits in s. */
 int synth_luhn_digit(const char *s);
 

@@ -1,6 +1,7 @@
 /* test_synth.c - the generator's PRNG, permutation, Luhn digits and identifier spellings */
 #include "casekit.h"
 #include <criterion/criterion.h>
+#include <time.h>
 
 Test(synth, splitmix64_matches_the_reference_sequence)
 {
@@ -154,4 +155,26 @@ Test(synth, number_spellings)
 	synth_number_spell(&b, "6217000012345678901", 2);
 	cr_assert_str_eq(b.s, "6217-0000-1234-5678-901");
 	buf_free(&b);
+}
+
+Test(synth, iso_time_agrees_with_gmtime)
+{
+	static const int64_t ts[] = { 0, 59, 86399, 86400, 951782400 /* 2000-02-29 */, 1514764800,
+		1735689599, 1764460800, 4102444800 /* 2100-01-01 */ };
+	struct synth_rng r;
+	char got[21], want[24];
+	size_t i;
+
+	synth_rng_seed(&r, 5);
+	for (i = 0; i < 2000; i++) {
+		time_t t = i < sizeof(ts) / sizeof(*ts)
+			? (time_t)ts[i]
+			: (time_t)synth_rng_below(&r, 4102444800ULL);
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		synth_iso_time(got, (int64_t)t);
+		cr_assert_str_eq(got, want);
+	}
 }
