@@ -693,6 +693,10 @@ struct op {
 	unsigned size, nshared, factory, trader, rot;
 	int hk;
 	int64_t born;
+	/* Habits of the gang, not evidence truth lists: an office, two brands, a WeChat id. */
+	char office_ip[16], wechat[24];
+	int64_t office_day[4];
+	unsigned brand[2], stem;
 };
 
 struct party {
@@ -1034,6 +1038,25 @@ static void build_world(struct world *w)
 		op->hk = synth_rng_below(&r, 100) < 25;
 		op->born = T0 - 200 * DAY + (int64_t)synth_rng_below(&r, 420) * DAY;
 		used += size;
+	}
+	for (i = 0; i < w->nops; i++) {
+		struct op *op = &w->ops[i];
+		struct synth_rng h;
+		unsigned d;
+
+		rng_for(&h, o->seed, 22, i);
+		snprintf(op->office_ip, sizeof(op->office_ip), "%d.%d.%d.%d",
+			ip_firsts[synth_rng_below(&h, N(ip_firsts))], (int)synth_rng_below(&h, 256),
+			(int)synth_rng_below(&h, 256), 1 + (int)synth_rng_below(&h, 254));
+		for (d = 0; d < 4; d++)
+			op->office_day[d] = T0 + (int64_t)synth_rng_below(&h, 330) * DAY;
+		op->brand[0] = (unsigned)synth_rng_below(&h, NBRANDS);
+		op->brand[1] = (unsigned)synth_rng_below(&h, NBRANDS);
+		op->stem = (unsigned)synth_rng_below(&h, N(shop_word_zh));
+		snprintf(op->wechat, sizeof(op->wechat), "wxid_%c%c%c%c%llu",
+			'a' + (int)synth_rng_below(&h, 26), 'a' + (int)synth_rng_below(&h, 26),
+			'a' + (int)synth_rng_below(&h, 26), 'a' + (int)synth_rng_below(&h, 26),
+			(unsigned long long)synth_rng_below(&h, 1000000));
 	}
 	w->op_slots = used;
 	w->near_pairs = n >= 20 ? (size_t)(n / 200 ? n / 200 : 1) : 0;
@@ -1389,7 +1412,11 @@ static int write_listing(struct world *w, struct seller *s, struct synth_rng *r)
 	if (kind == L_GENUINE || kind == L_COUNTERFEIT) {
 		unsigned c;
 
-		b = &brands[synth_rng_below(r, NBRANDS)];
+		/* An operation sticks to the two brands its factory copies. */
+		if (kind == L_COUNTERFEIT && s->role == 1 && synth_rng_below(r, 5))
+			b = &brands[w->ops[s->op].brand[synth_rng_below(r, 2)]];
+		else
+			b = &brands[synth_rng_below(r, NBRANDS)];
 		for (c = 0; c < 4 && b->cats[c] >= 0; c++)
 			;
 		c = (unsigned)synth_rng_below(r, c);
@@ -1400,7 +1427,10 @@ static int write_listing(struct world *w, struct seller *s, struct synth_rng *r)
 			? price * (5 + (int64_t)synth_rng_below(r, 21)) / 100
 			: price * (85 + (int64_t)synth_rng_below(r, 26)) / 100;
 		listing_title(&title, r, b, cat, zh, kind == L_COUNTERFEIT);
-		if (kind == L_COUNTERFEIT && synth_rng_below(r, 3) == 0)
+		if (kind == L_COUNTERFEIT && s->role == 1 && synth_rng_below(r, 4) == 0)
+			/* Sellers move buyers to chat: the contact sits in the picture, not the text. */
+			buf_addf(&img, "%s %s", zh ? "加微信" : "WeChat", w->ops[s->op].wechat);
+		else if (kind == L_COUNTERFEIT && synth_rng_below(r, 3) == 0)
 			buf_addf(
 				&img, "%s %s", b->name, zh ? "原单 带防尘袋" : "MADE IN ITALY AAA");
 	} else if (kind == L_GENERIC) {
@@ -1643,7 +1673,12 @@ static int write_seller(struct world *w, uint64_t i)
 	k = &w->out[K_SELLERS];
 	fld(k, s.id);
 	fld(k, synth_rng_below(&r, 4) ? "marketa" : "marketb");
-	if (s.zh)
+	/* Half of a gang's shops carry its name and a number. */
+	if (op && s.zh && synth_rng_below(&r, 2))
+		fldf(k, "%s%u号店", shop_word_zh[op->stem], s.rank + 1);
+	else if (op && synth_rng_below(&r, 2))
+		fldf(k, "%s Store %u", shop_word_en[op->stem % N(shop_word_en)], s.rank + 1);
+	else if (s.zh)
 		fldf(k, "%s%s%s", s.hk ? "港货" : "",
 			shop_word_zh[synth_rng_below(&r, N(shop_word_zh))],
 			shop_type_zh[synth_rng_below(&r, N(shop_type_zh))]);
@@ -1715,6 +1750,24 @@ static int write_seller(struct world *w, uint64_t i)
 		fld(k, user_agents[synth_rng_below(&r, N(user_agents))]);
 		fld_time(k, rand_time(&r, s.reg > T0 ? s.reg : T0, T1));
 		rc |= row_end(k);
+	}
+	if (op) {
+		/* Members work from the gang's office now and then: one IP, on the same days. */
+		unsigned m = 1 + (unsigned)synth_rng_below(&r, 3);
+
+		while (m--) {
+			fld(k, s.id);
+			buf_reset(&tmp);
+			spell(&tmp, &dev[synth_rng_below(&r, ndev)],
+				(unsigned)synth_rng_below(&r, 8));
+			fld(k, tmp.s);
+			fld(k, op->office_ip);
+			fld(k, user_agents[synth_rng_below(&r, N(user_agents))]);
+			fld_time(k,
+				op->office_day[synth_rng_below(&r, 4)] + 8 * 3600 +
+					(int64_t)synth_rng_below(&r, 12 * 3600));
+			rc |= row_end(k);
+		}
 	}
 
 	/* Payout instruments. */
@@ -1854,8 +1907,11 @@ static int write_truth(struct world *w)
 			seller_id(sid, synth_perm_inv(&w->seller_perm, op->first_slot + m));
 			fprintf(fp, "%s\"%s\"", m ? ", " : "", sid);
 		}
-		fprintf(fp, "],\n     \"factory\": \"%s\", \"trader\": \"%s\", \"shared\": [",
-			w->parties[op->factory].id, w->parties[op->trader].id);
+		fprintf(fp,
+			"],\n     \"factory\": \"%s\", \"trader\": \"%s\", \"office_ip\": \"%s\", "
+			"\"wechat\": \"%s\",\n     \"shared\": [",
+			w->parties[op->factory].id, w->parties[op->trader].id, op->office_ip,
+			op->wechat);
 		for (k = 0; k < op->nshared; k++) {
 			op_shared(w, j, k, &sh);
 			buf_reset(&v);
