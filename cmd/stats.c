@@ -250,12 +250,21 @@ static void networks(struct stats *sx, int scored)
 	}
 }
 
-/* Case values: what buyers paid for the flagged listings of the case's sellers, per currency. */
-static void cases(struct stats *sx, int scored)
+/* The orders a case's value counts, as casekit case shows it: paid orders on its listings. */
+static const char case_orders[] =
+	"INSERT OR IGNORE INTO stats_case_orders SELECT o.order_id FROM orders o "
+	"JOIN case_listings c ON c.listing_id = o.listing_id "
+	"WHERE lower(coalesce(o.status, '')) NOT IN ('cancelled', 'canceled', 'refunded') "
+	"AND o.amount IS NOT NULL";
+
+/*
+ * Cases, leads and case values: the value of one case, or of all cases with an order that
+ * two cases share counted once, per currency. The listings of a case are what case_gather()
+ * finds, so that stats and casekit case show the same value.
+ */
+static void cases(struct stats *sx, struct store *st)
 {
-	const char *members =
-		sx->case_id ? "@S" : "seller_id IN (SELECT seller_id FROM case_members)";
-	char *sql;
+	sqlite3_stmt *s;
 
 	if (!sx->case_id) {
 		figure(sx, "cases", "SELECT count(*) FROM cases");
@@ -263,14 +272,38 @@ static void cases(struct stats *sx, int scored)
 		figure(sx, "leads", "SELECT count(*) FROM case_leads");
 		group(sx, "leads", "SELECT kind, count(*) FROM case_leads GROUP BY 1 ORDER BY 1");
 	}
-	if (!scored)
+	if (sx->rc ||
+		(sx->rc = store_exec(st,
+			 "CREATE TEMP TABLE IF NOT EXISTS stats_case_orders("
+			 "order_id TEXT PRIMARY KEY); DELETE FROM stats_case_orders;")))
 		return;
-	sql = xasprintf("SELECT currency, sum(amount) FROM orders WHERE amount IS NOT NULL AND "
-			"listing_id IN (SELECT listing_id FROM scores WHERE flagged AND %s) "
-			"GROUP BY 1 ORDER BY 1",
-		members);
-	group(sx, sx->case_id ? "case.value" : "cases.value", sql);
-	free(sql);
+	if (sx->case_id) {
+		if (!(sx->rc = case_gather(st, sx->case_id)))
+			sx->rc = store_exec(st, case_orders);
+	} else if ((s = prep(sx, "SELECT case_id FROM cases ORDER BY case_id"))) {
+		char **ids = NULL;
+		size_t i, n = 0;
+
+		/* Collect first: case_gather() rewrites tables while the cursor would be open. */
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			ids = xrealloc(ids, (n + 1) * sizeof(*ids));
+			ids[n++] = xstrdup((const char *)sqlite3_column_text(s, 0));
+		}
+		sqlite3_finalize(s);
+		for (i = 0; i < n; i++) {
+			if (!sx->rc && !(sx->rc = case_gather(st, ids[i])))
+				sx->rc = store_exec(st, case_orders);
+			free(ids[i]);
+		}
+		free(ids);
+	}
+	if (sx->rc)
+		return;
+	group(sx, sx->case_id ? "case.value" : "cases.value",
+		"SELECT currency, sum(amount) FROM orders WHERE order_id IN "
+		"(SELECT order_id FROM stats_case_orders) GROUP BY 1 ORDER BY 1");
+	if (sx->case_id)
+		figure(sx, "case.listings.flagged", "SELECT count(*) FROM case_listings");
 }
 
 static void testbuys(struct stats *sx)
@@ -382,7 +415,7 @@ int cmd_stats(int argc, char **argv)
 		networks(&sx, scored);
 	if (have_table(sx.db, "cases") && have_table(sx.db, "case_members") &&
 		have_table(sx.db, "case_leads"))
-		cases(&sx, scored);
+		cases(&sx, st);
 	testbuys(&sx);
 	takedowns(&sx);
 	orc = out_close(sx.o);

@@ -87,6 +87,13 @@ if has cases && has case_members && has case_leads; then
 	expect "--case: the case value" test "$(fig case.value.EUR)" = 12900
 	rc=0; CASEKIT_CASE=C1 "$CASEKIT" stats -d "$T/db" -f tsv >"$T/out" 2>&1 || rc=$?
 	expect "CASEKIT_CASE is the default case" test "$rc $(fig case.sellers)" = "0 1"
+	sqlite3 "$T/db" "
+	insert into cases(case_id, title, opened_at, opened_by) values ('C2', 't', 'now', 'me');
+	insert into case_members(case_id, seller_id, via) values ('C2', 'S1', 'lead'), ('C2', 'S2', 'lead');"
+	run stats -d "$T/db" -f tsv
+	expect "an order two cases share counts once in the cases' value" test "$(fig cases.value.EUR)" = 17900
+	run stats -d "$T/db" -f tsv --case C2
+	expect "a taken-down listing counts in its case's value" test "$(fig case.value.EUR)" = 17900
 	check_exit 65 "an unknown case exits 65" stats -d "$T/db" --case NOPE
 	check_grep "and is named" "no case 'NOPE'" stats -d "$T/db" --case NOPE
 else
