@@ -23,6 +23,7 @@
 #include "profile.h"
 #include "progress.h"
 #include "query.h"
+#include "screen.h"
 #include "sign.h"
 #include "store.h"
 #include "synth.h"

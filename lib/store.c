@@ -104,7 +104,14 @@ static const char schema_screen[] =
 	"  flagged INTEGER NOT NULL, brand TEXT, reasons TEXT NOT NULL,\n"
 	"  rules_digest TEXT NOT NULL, scored_at TEXT NOT NULL);\n"
 	"CREATE INDEX scores_seller ON scores(seller_id);\n"
-	"CREATE INDEX scores_score ON scores(score);\n";
+	"CREATE INDEX scores_score ON scores(score);\n"
+	/*
+	 * The points the network signal added to a score, kept apart so that the signal counts
+	 * only what listings earn on their own and a rerun never feeds on its own output.
+	 */
+	"CREATE TABLE score_network(\n"
+	"  listing_id TEXT PRIMARY KEY, network_id TEXT NOT NULL, others INTEGER NOT NULL,\n"
+	"  points INTEGER NOT NULL);\n";
 /*
  * casekit link. A run links every seller over the identifiers up to last_ident_id. Networks
  * (two or more accounts) keep their id across runs; their members, the spanning forest of

@@ -1,0 +1,528 @@
+/* screen.c - score listings for counterfeit risk, with the reasons */
+#include "casekit.h"
+#include <sqlite3.h>
+
+static const char usage[] = "casekit screen [-d PATH] [-f FMT] [--min-score N] [--rules DIR] "
+			    "[--from FILE|-] [--explain LISTING] [LISTING...]";
+static const char help[] =
+	"Score listings from 0 to 100 for counterfeit risk, from their title, brand, category,\n"
+	"price and image text (the platform's OCR), and from a few facts about the seller: a\n"
+	"new account, failed test buys, a network with other flagged listings. Every listing\n"
+	"(or those given as operands or with --from; a seller:ID lead means all its listings)\n"
+	"is scored, its score and reasons are stored in the scores table, and the ones that\n"
+	"reach --min-score are printed: listing_id, seller_id, score, reasons. -f ids prints\n"
+	"listing:ID lines. --explain shows every rule checked for one listing and writes\n"
+	"nothing. Rules are data (casekit-rules(5)); the same store and rules give the same\n"
+	"scores.";
+
+/* Test-buy verdicts that mean the goods were not genuine. */
+#define FAILED_VERDICTS \
+	"('counterfeit','fake','failed','fail','not genuine','not_genuine','infringing')"
+
+/*
+ * One pass: the listings with the facts a score uses, joined in SQL so that the seller and
+ * test-buy tables are read once.
+ */
+static const char listing_sql[] =
+	"WITH fails AS (SELECT listing_id, count(*) AS n FROM testbuys\n"
+	"    WHERE lower(trim(verdict)) IN " FAILED_VERDICTS " GROUP BY listing_id),\n"
+	"  sfails AS (SELECT l.seller_id, sum(f.n) AS n FROM fails f\n"
+	"    JOIN listings l USING(listing_id) GROUP BY l.seller_id)\n"
+	"SELECT l.listing_id, l.seller_id, l.title, l.brand, l.category, l.price, l.currency,\n"
+	"  l.created_at, l.image_text, s.registered_at, coalesce(f.n, 0),\n"
+	"  coalesce(sf.n, 0) - coalesce(f.n, 0)\n"
+	"FROM listings l LEFT JOIN sellers s ON s.seller_id = l.seller_id\n"
+	"  LEFT JOIN fails f ON f.listing_id = l.listing_id\n"
+	"  LEFT JOIN sfails sf ON sf.seller_id = l.seller_id\n";
+
+struct run {
+	struct store *st;
+	struct screen *sc;
+	int min_score, have_network, restricted;
+	long long scored, nflagged;
+};
+
+static int market_pass(struct run *r)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(store_db(r->st),
+		    "SELECT brand, category, currency, price FROM listings "
+		    "WHERE brand IS NOT NULL AND price > 0",
+		    -1, &q, NULL) != SQLITE_OK)
+		return store_error(r->st, "listings");
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		screen_market_add(r->sc, (const char *)sqlite3_column_text(q, 0),
+			(const char *)sqlite3_column_text(q, 1),
+			(const char *)sqlite3_column_text(q, 2), sqlite3_column_int64(q, 3));
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return store_error(r->st, "listings");
+	screen_market_done(r->sc);
+	return 0;
+}
+
+/* The listings asked for, in temp.want; 0, or an EX_ code. */
+static int want_leads(struct run *r, struct leads *l)
+{
+	sqlite3 *db = store_db(r->st);
+	sqlite3_stmt *il, *is;
+	size_t i;
+	int rc = 0;
+
+	if ((rc = store_exec(r->st, "CREATE TEMP TABLE want(listing_id TEXT PRIMARY KEY)")))
+		return rc;
+	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.want VALUES(?)", -1, &il, NULL) ||
+		sqlite3_prepare_v2(db,
+			"INSERT OR IGNORE INTO temp.want SELECT listing_id FROM listings "
+			"WHERE seller_id = ?",
+			-1, &is, NULL))
+		return store_error(r->st, "leads");
+	for (i = 0; i < l->n && !rc; i++) {
+		sqlite3_stmt *q = strcmp(l->v[i].kind, "seller") == 0 ? is : il;
+
+		sqlite3_bind_text(q, 1, l->v[i].id, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			rc = store_error(r->st, "leads");
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(il);
+	sqlite3_finalize(is);
+	return rc;
+}
+
+static void row_listing(sqlite3_stmt *q, struct screen_listing *l, struct screen_seller *f)
+{
+	memset(l, 0, sizeof(*l));
+	l->listing_id = (const char *)sqlite3_column_text(q, 0);
+	l->seller_id = (const char *)sqlite3_column_text(q, 1);
+	l->title = (const char *)sqlite3_column_text(q, 2);
+	l->brand = (const char *)sqlite3_column_text(q, 3);
+	l->category = (const char *)sqlite3_column_text(q, 4);
+	l->has_price = sqlite3_column_type(q, 5) == SQLITE_INTEGER;
+	l->price = sqlite3_column_int64(q, 5);
+	l->currency = (const char *)sqlite3_column_text(q, 6);
+	l->created_at = (const char *)sqlite3_column_text(q, 7);
+	l->image_text = (const char *)sqlite3_column_text(q, 8);
+	f->registered_at = (const char *)sqlite3_column_text(q, 9);
+	f->failed_listing = sqlite3_column_int(q, 10);
+	f->failed_seller = sqlite3_column_int(q, 11);
+	f->network_flagged = -1;
+	f->network_id = NULL;
+	f->network_note = "no link results in the store (run 'casekit link')";
+}
+
+/*
+ * Flagged listings of other accounts in each listing's network. Only own scores count (the
+ * score less what the network signal added, kept in score_network), so a rerun never feeds on
+ * its own output.
+ */
+static const char network_sql[] =
+	"WITH own AS (SELECT sc.listing_id, sc.seller_id,\n"
+	"    sc.score - coalesce(sn.points, 0) AS score FROM scores sc\n"
+	"    LEFT JOIN score_network sn ON sn.listing_id = sc.listing_id),\n"
+	"  nf AS (SELECT m.network_id, o.seller_id, count(*) AS n FROM own o\n"
+	"    JOIN network_members m ON m.seller_id = o.seller_id\n"
+	"    WHERE o.score >= ?1 GROUP BY m.network_id, o.seller_id),\n"
+	"  nt AS (SELECT network_id, sum(n) AS tot FROM nf GROUP BY network_id)\n"
+	"SELECT o.listing_id, m.network_id, nt.tot - coalesce(nf.n, 0) AS others, o.score\n"
+	"FROM own o JOIN network_members m ON m.seller_id = o.seller_id\n"
+	"  JOIN nt ON nt.network_id = m.network_id\n"
+	"  LEFT JOIN nf ON nf.network_id = m.network_id AND nf.seller_id = o.seller_id\n"
+	"WHERE others > 0 AND (?2 IS NULL OR o.listing_id = ?2)\n"
+	"  AND (?3 = 0 OR o.listing_id IN (SELECT listing_id FROM temp.want))\n"
+	"  AND o.listing_id NOT IN (SELECT listing_id FROM score_network)\n"
+	"ORDER BY o.listing_id";
+
+static int has_rows(struct store *st, const char *sql)
+{
+	sqlite3_stmt *q;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL) == SQLITE_OK &&
+		sqlite3_step(q) == SQLITE_ROW)
+		n = 1;
+	sqlite3_finalize(q);
+	return n;
+}
+
+struct netadd {
+	char *listing_id, *network_id;
+	long long others;
+	int own;
+};
+
+/*
+ * Add the network signal to the listings this run scored (their score_network rows were
+ * dropped when they were scored). The additions are read first and written after, so that
+ * none of them changes what the others count. 0 or an EX_ code.
+ */
+static int network_pass(struct run *r)
+{
+	sqlite3 *db = store_db(r->st);
+	sqlite3_stmt *q, *up = NULL, *ins = NULL;
+	int rc, pts = screen_network_points(r->sc), flag = screen_flag_threshold(r->sc);
+	struct netadd *v = NULL;
+	size_t n = 0, cap = 0, i;
+
+	if (!r->have_network || pts <= 0)
+		return 0;
+	if (sqlite3_prepare_v2(db, network_sql, -1, &q, NULL) != SQLITE_OK)
+		return store_error(r->st, "network_members");
+	sqlite3_bind_int(q, 1, flag);
+	sqlite3_bind_null(q, 2);
+	sqlite3_bind_int(q, 3, r->restricted);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[n].listing_id = xstrdup((const char *)sqlite3_column_text(q, 0));
+		v[n].network_id = xstrdup((const char *)sqlite3_column_text(q, 1));
+		v[n].others = sqlite3_column_int64(q, 2);
+		v[n].own = sqlite3_column_int(q, 3);
+		n++;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		rc = store_error(r->st, "network_members");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(db,
+		    "UPDATE scores SET score = ?2, flagged = ?2 >= ?3,\n"
+		    "  reasons = ltrim(reasons || ' network:' || ?4 || '(' || ?5 || ')')\n"
+		    "WHERE listing_id = ?1",
+		    -1, &up, NULL) != SQLITE_OK ||
+		sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO score_network VALUES(?, ?, ?, ?)",
+			-1, &ins, NULL) != SQLITE_OK) {
+		rc = store_error(r->st, "scores");
+		goto out;
+	}
+	if ((rc = store_exec(r->st, "BEGIN IMMEDIATE")))
+		goto out;
+	for (i = 0; i < n && !rc; i++) {
+		int score = v[i].own + pts > 100 ? 100 : v[i].own + pts;
+
+		sqlite3_bind_text(up, 1, v[i].listing_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(up, 2, score);
+		sqlite3_bind_int(up, 3, flag);
+		sqlite3_bind_text(up, 4, v[i].network_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(up, 5, v[i].others);
+		sqlite3_bind_text(ins, 1, v[i].listing_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, v[i].network_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 3, v[i].others);
+		sqlite3_bind_int(ins, 4, score - v[i].own);
+		if (sqlite3_step(up) != SQLITE_DONE || sqlite3_step(ins) != SQLITE_DONE)
+			rc = store_error(r->st, "scores");
+		sqlite3_reset(up);
+		sqlite3_reset(ins);
+	}
+	if (!rc)
+		rc = store_exec(r->st, "COMMIT");
+	if (rc)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	for (i = 0; i < n; i++) {
+		free(v[i].listing_id);
+		free(v[i].network_id);
+	}
+	free(v);
+	sqlite3_finalize(up);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
+/* The same for --explain: the listing's own score_network row does not hide it. */
+static const char explain_network_sql[] =
+	"WITH own AS (SELECT sc.listing_id, sc.seller_id,\n"
+	"    sc.score - coalesce(sn.points, 0) AS score FROM scores sc\n"
+	"    LEFT JOIN score_network sn ON sn.listing_id = sc.listing_id),\n"
+	"  nf AS (SELECT m.network_id, o.seller_id, count(*) AS n FROM own o\n"
+	"    JOIN network_members m ON m.seller_id = o.seller_id\n"
+	"    WHERE o.score >= ?1 GROUP BY m.network_id, o.seller_id),\n"
+	"  nt AS (SELECT network_id, sum(n) AS tot FROM nf GROUP BY network_id)\n"
+	"SELECT l.listing_id, m.network_id, nt.tot - coalesce(nf.n, 0) AS others\n"
+	"FROM listings l JOIN network_members m ON m.seller_id = l.seller_id\n"
+	"  JOIN nt ON nt.network_id = m.network_id\n"
+	"  LEFT JOIN nf ON nf.network_id = m.network_id AND nf.seller_id = l.seller_id\n"
+	"WHERE l.listing_id = ?2 AND ?3 = 0";
+
+/* The network facts of one listing, for --explain (needs its own score stored). */
+static void network_facts(struct run *r, const char *id, struct screen_seller *f, char **netid)
+{
+	sqlite3_stmt *q;
+
+	if (!r->have_network)
+		return;
+	f->network_flagged = 0;
+	f->network_note = NULL;
+	if (sqlite3_prepare_v2(store_db(r->st),
+		    "SELECT network_id FROM network_members m JOIN listings l USING(seller_id) "
+		    "WHERE l.listing_id = ?",
+		    -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			*netid = xstrdup((const char *)sqlite3_column_text(q, 0));
+		sqlite3_finalize(q);
+	}
+	f->network_id = *netid;
+	if (!has_rows(r->st, "SELECT 1 FROM scores LIMIT 1"))
+		f->network_note = "no scores stored yet: run 'casekit screen' first";
+	if (sqlite3_prepare_v2(store_db(r->st), explain_network_sql, -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_int(q, 1, screen_flag_threshold(r->sc));
+		sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 3, 0);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			f->network_flagged = sqlite3_column_int(q, 2);
+		sqlite3_finalize(q);
+	}
+	if (f->network_note)
+		f->network_flagged = -1;
+}
+
+static int score_all(struct run *r)
+{
+	sqlite3 *db = store_db(r->st);
+	sqlite3_stmt *q = NULL, *ins = NULL, *del = NULL;
+	struct screen_result res = { 0 };
+	struct progress *pg;
+	char *sql, now[21];
+	int rc;
+
+	sql = xasprintf("%s%s", listing_sql,
+		r->restricted ? "WHERE l.listing_id IN (SELECT listing_id FROM temp.want)" : "");
+	rc = sqlite3_prepare_v2(db, sql, -1, &q, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return store_error(r->st, "listings");
+	if (sqlite3_prepare_v2(db,
+		    "INSERT OR REPLACE INTO scores(listing_id, seller_id, score, flagged, brand,\n"
+		    "  reasons, rules_digest, scored_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+		    -1, &ins, NULL) != SQLITE_OK ||
+		sqlite3_prepare_v2(db, "DELETE FROM score_network WHERE listing_id = ?", -1, &del,
+			NULL) != SQLITE_OK) {
+		sqlite3_finalize(q);
+		sqlite3_finalize(ins);
+		return store_error(r->st, "scores");
+	}
+	ck_now_iso(now);
+	pg = progress_start("screen", r->restricted ? 0 : (uint64_t)store_count(r->st, "listings"));
+	if ((rc = store_exec(r->st, "BEGIN IMMEDIATE")))
+		goto out;
+	for (;;) {
+		struct screen_listing l;
+		struct screen_seller f;
+		int step = sqlite3_step(q);
+
+		if (step == SQLITE_DONE) {
+			rc = store_exec(r->st, "COMMIT");
+			break;
+		}
+		if (step != SQLITE_ROW) {
+			rc = store_error(r->st, "listings");
+			break;
+		}
+		row_listing(q, &l, &f);
+		screen_score(r->sc, &l, &f, &res);
+		sqlite3_bind_text(ins, 1, l.listing_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, l.seller_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(ins, 3, res.score);
+		sqlite3_bind_int(ins, 4, res.flagged);
+		if (res.brand)
+			sqlite3_bind_text(ins, 5, res.brand, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(ins, 5);
+		sqlite3_bind_text(ins, 6, res.reasons.s, (int)res.reasons.len, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 7, screen_digest(r->sc), -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 8, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(del, 1, l.listing_id, -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE || sqlite3_step(del) != SQLITE_DONE) {
+			rc = store_error(r->st, "scores");
+			break;
+		}
+		sqlite3_reset(ins);
+		sqlite3_reset(del);
+		r->scored++;
+		if ((r->scored & 1023) == 0)
+			progress_update(pg, (uint64_t)r->scored, (uint64_t)r->scored);
+	}
+	if (rc)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	progress_end(pg);
+	screen_result_free(&res);
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(del);
+	return rc;
+}
+
+/* Print this run's listings at or above --min-score, highest first. */
+static int print_flagged(struct run *r)
+{
+	sqlite3_stmt *q;
+	struct out *o;
+	int rc;
+
+	if (sqlite3_prepare_v2(store_db(r->st),
+		    "SELECT listing_id, seller_id, score, reasons, flagged FROM scores\n"
+		    "WHERE score >= ?1 AND (?2 = 0 OR listing_id IN (SELECT listing_id FROM temp.want))\n"
+		    "ORDER BY score DESC, listing_id",
+		    -1, &q, NULL) != SQLITE_OK)
+		return store_error(r->st, "scores");
+	sqlite3_bind_int(q, 1, r->min_score);
+	sqlite3_bind_int(q, 2, r->restricted);
+	{
+		static const char *const cols[] = { "listing_id", "seller_id", "score", "reasons" };
+
+		o = out_open(stdout, out_format_for(stdout), cols, 4);
+	}
+	out_set_ids(o, "listing", 0);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		out_text(o, (const char *)sqlite3_column_text(q, 0));
+		out_text(o, (const char *)sqlite3_column_text(q, 1));
+		out_int(o, sqlite3_column_int(q, 2));
+		out_text(o, (const char *)sqlite3_column_text(q, 3));
+		out_end_row(o);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		out_close(o);
+		return store_error(r->st, "scores");
+	}
+	if (sqlite3_prepare_v2(store_db(r->st),
+		    "SELECT count(*), coalesce(sum(flagged), 0) FROM scores\n"
+		    "WHERE ?1 = 0 OR listing_id IN (SELECT listing_id FROM temp.want)",
+		    -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_int(q, 1, r->restricted);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			r->nflagged = sqlite3_column_int64(q, 1);
+		sqlite3_finalize(q);
+	}
+	return out_close(o);
+}
+
+static int explain(struct run *r, const char *id)
+{
+	static const char *const cols[] = { "listing_id", "rule", "points", "reason", "detail" };
+	sqlite3_stmt *q;
+	struct screen_result res = { 0 };
+	struct out *o;
+	char *sql, *netid = NULL;
+	int rc;
+	size_t i;
+
+	sql = xasprintf("%sWHERE l.listing_id = ?", listing_sql);
+	rc = sqlite3_prepare_v2(store_db(r->st), sql, -1, &q, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return store_error(r->st, "listings");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(q)) != SQLITE_ROW) {
+		sqlite3_finalize(q);
+		if (rc != SQLITE_DONE)
+			return store_error(r->st, "listings");
+		return ck_error(EX_DATAERR, "no listing '%s' in '%s'", id, store_path(r->st));
+	}
+	{
+		struct screen_listing l;
+		struct screen_seller f;
+
+		row_listing(q, &l, &f);
+		network_facts(r, id, &f, &netid);
+		screen_set_explain(r->sc, 1);
+		screen_score(r->sc, &l, &f, &res);
+		o = out_open(stdout, out_format_for(stdout), cols, 5);
+		out_set_ids(o, "listing", 0);
+		for (i = 0; i < res.nhits; i++) {
+			out_text(o, l.listing_id);
+			out_text(o, res.hits[i].rule);
+			out_int(o, res.hits[i].points);
+			out_text(o, res.hits[i].reason);
+			out_text(o, res.hits[i].detail);
+			out_end_row(o);
+		}
+		out_text(o, l.listing_id);
+		out_text(o, "score");
+		out_int(o, res.score);
+		out_text(o, res.reasons.s);
+		{
+			char *d = xasprintf("%s (flagged at %d; rules %.12s)",
+				res.flagged ? "flagged" : "not flagged",
+				screen_flag_threshold(r->sc), screen_digest(r->sc));
+
+			out_text(o, d);
+			free(d);
+		}
+		out_end_row(o);
+	}
+	rc = out_close(o);
+	screen_result_free(&res);
+	sqlite3_finalize(q);
+	free(netid);
+	return rc;
+}
+
+int cmd_screen(int argc, char **argv)
+{
+	const char *rules = NULL, *from = NULL, *explain_id = NULL;
+	long long min_score = -1;
+	struct leads leads = { 0 };
+	struct run r = { 0 };
+	int rc, i;
+	struct ck_opt opts[] = {
+		CK_OPT_DB,
+		CK_OPT_FORMAT,
+		CK_OPT_INT(0, "min-score", &min_score, "N",
+			"print listings scoring N or more (default: the rules' flag, 50)"),
+		CK_OPT_STR(
+			0, "rules", &rules, "DIR", "rules folder (default: the installed rules)"),
+		CK_OPT_STR(0, "from", &from, "FILE",
+			"listing:ID or seller:ID leads, one a line ('-': stdin)"),
+		CK_OPT_STR(0, "explain", &explain_id, "LISTING",
+			"show every rule checked for one listing"),
+		CK_OPT_END,
+	};
+
+	argc = ck_parse_opts(argc, argv, opts, usage, help);
+	if (min_score != -1 && (min_score < 0 || min_score > 100))
+		ck_usage_error("--min-score wants a number from 0 to 100");
+	if (explain_id && (from || argc > 0))
+		ck_usage_error("--explain takes one listing, without --from or operands");
+	for (i = 0; i < argc; i++)
+		if (leads_add(&leads, argv[i], "listing", "listing|seller"))
+			ck_usage_error("'%s' is not a listing or seller id", argv[i]);
+	if (from && (rc = leads_read(&leads, from, "listing", "listing|seller"))) {
+		leads_free(&leads);
+		return rc;
+	}
+	if ((rc = store_open(&r.st, NULL, explain_id ? STORE_READONLY : 0)))
+		goto done;
+	if ((rc = screen_open(&r.sc, rules)) || (rc = screen_add_store_brands(r.sc, r.st)))
+		goto done;
+	r.min_score = min_score >= 0 ? (int)min_score : screen_flag_threshold(r.sc);
+	r.have_network = has_rows(r.st, "SELECT 1 FROM network_members LIMIT 1");
+	if ((rc = market_pass(&r)))
+		goto done;
+	if (explain_id) {
+		if (!(rc = want_leads(&r, &leads)))
+			rc = explain(&r, explain_id);
+		goto done;
+	}
+	r.restricted = from || argc > 0;
+	if ((rc = want_leads(&r, &leads)))
+		goto done;
+	if ((rc = score_all(&r)) || (rc = network_pass(&r)))
+		goto done;
+	rc = print_flagged(&r);
+	if (!ck.quiet)
+		fprintf(stderr,
+			"casekit screen: %lld listings scored, %lld flagged (score >= %d)\n",
+			r.scored, r.nflagged, screen_flag_threshold(r.sc));
+done:
+	screen_close(r.sc);
+	store_close(r.st);
+	leads_free(&leads);
+	return rc;
+}
