@@ -835,6 +835,9 @@ static int cmp_rank(const void *a, const void *b)
 		return x->score < y->score ? 1 : -1;
 	if (x->fs != y->fs)
 		return x->fs < y->fs ? 1 : -1;
+	/* The naive ranking breaks ties as a count would: by how often it delivered. */
+	if (sort_trace->o.rank == TRACE_RANK_COUNT && x->out_flagged != y->out_flagged)
+		return x->out_flagged < y->out_flagged ? 1 : -1;
 	if (x->qty != y->qty)
 		return x->qty < y->qty ? 1 : -1;
 	if (x->depth != y->depth)
@@ -922,8 +925,6 @@ int trace_run(
 	 * One read transaction for the whole walk: every seek sees the same state of the store,
 	 * and the lock and the page cache are taken once instead of once per statement.
 	 */
-	/* Seeks hop around a large file: map it rather than copy page after page. */
-	sqlite3_exec(t->db, "PRAGMA mmap_size=2147418112", NULL, NULL, NULL);
 	if (sqlite3_exec(t->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
 		rc = store_error(st, "trace");
 		goto fail;

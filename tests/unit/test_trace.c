@@ -10,8 +10,8 @@ static struct store *st;
 
 /*
  * Operation S1 S2 S3: factory F1 -> warehouse W1 -> the three sellers, and W1 sends a return
- * to F1 (a cycle). Carrier C1 ships more than anyone, to all eight sellers. F2 supplies two
- * honest sellers. P9 shares a phone with S3; the phone of P8 is held by four holders.
+ * to F1 (a cycle). Carrier C1 ships more than anyone, to all eight sellers (S1 twice). F2
+ * supplies two honest sellers. P9 shares a phone with S3; P8's phone has four holders.
  */
 static const char graph[] =
 	"INSERT INTO sellers(seller_id, shop_name, source_id, line) VALUES"
@@ -31,6 +31,7 @@ static const char graph[] =
 	" ('C1c','C1','S3',900,1,'CNY',4,8),('C1d','C1','S4',900,1,'CNY',4,9),"
 	" ('C1e','C1','S5',900,1,'CNY',4,10),('C1f','C1','S6',900,1,'CNY',4,11),"
 	" ('C1g','C1','S7',900,1,'CNY',4,12),('C1h','C1','S8',900,1,'CNY',4,13),"
+	" ('C1i','C1','S1',900,1,'CNY',4,16),"
 	" ('F2a','F2','S4',50,1,'CNY',4,14),('F2b','F2','S5',50,1,'CNY',4,15);"
 	"INSERT INTO identifiers(holder_kind, holder_id, kind, value, source_id, line) VALUES"
 	" ('party','P9','phone','+861',2,5),('seller','S3','phone','+861',1,3),"
@@ -96,7 +97,7 @@ Test(trace, factory_outranks_the_carrier_that_ships_to_everyone)
 	cr_assert(f1 >= 1 && f1 <= 2, "F1 is rank %zu", f1);
 	cr_assert_gt(c1, 3, "the carrier is rank %zu", c1);
 	cr_assert_eq(trace_party_at(t, c1 - 1)->flagged_sellers, 3);
-	cr_assert_float_eq(trace_party_at(t, c1 - 1)->share_flagged, 3.0 / 8, 1e-9);
+	cr_assert_float_eq(trace_party_at(t, c1 - 1)->share_flagged, 4.0 / 9, 1e-9);
 	cr_assert_float_eq(trace_party_at(t, f1 - 1)->share_flagged, 1.0, 1e-9);
 	trace_free(t);
 }
