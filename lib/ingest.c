@@ -177,7 +177,7 @@ static const struct ispec i_none[] = {
 
 /* In the order of store_kinds: referenced kinds first. */
 static const struct kspec kinds[] = {
-	{ "brands", f_brands, "brand, category", NULL, NULL, i_none },
+	{ "brands", f_brands, "brand, category, currency", NULL, NULL, i_none },
 	{ "sellers", f_sellers, "seller_id", "seller", "seller_id", i_sellers },
 	{ "parties", f_parties, "party_id", "party", "party_id", i_parties },
 	{ "listings", f_listings, "listing_id", NULL, NULL, i_none },

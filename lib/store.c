@@ -46,7 +46,7 @@ static const char schema_core[] =
 	"  brand TEXT NOT NULL, aliases TEXT, category TEXT NOT NULL DEFAULT '',\n"
 	"  reference_price INTEGER, currency TEXT, rights_holder TEXT,\n"
 	"  attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL,\n"
-	"  PRIMARY KEY(brand, category));\n"
+	"  PRIMARY KEY(brand, category, currency));\n"
 	"CREATE TABLE sellers(\n"
 	"  seller_id TEXT PRIMARY KEY, platform TEXT, shop_name TEXT, owner_name TEXT,\n"
 	"  registered_at TEXT, phone TEXT, email TEXT, address TEXT, return_address TEXT,\n"

@@ -200,4 +200,10 @@ check_grep "and names its file and line" "bad.profile:2: " ingest -d "$T/f" -p "
 check_exit 66 "a missing profile exits 66" ingest -d "$T/f" -p nosuch "$T/items-2025.csv"
 printf '[listings]\ntitle = {nosuch}\n' >"$T/gone.profile"
 check_exit 65 "a profile naming a missing column exits 65" ingest -d "$T/f" -p "$T/gone.profile" -k listings "$T/items-2025.csv"
+# A brand has a reference price per category and currency: both survive.
+printf 'brand,aliases,category,reference_price,currency,rights_holder\nGucci,,bags,18500.00,CNY,G\nGucci,,bags,2605.00,USD,G\n' >"$T/brands.csv"
+ck init -q "$T/brands.db"
+ck ingest -q -d "$T/brands.db" "$T/brands.csv"
+check_out "reference prices per currency are all kept" "$(printf 'currency\treference_price\nCNY\t1850000\nUSD\t260500')" \
+	query -d "$T/brands.db" "select currency, reference_price from brands order by currency"
 done_testing
