@@ -3,7 +3,8 @@
 . "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 
 ck init -q "$T/db"
-sqlite3 "$T/db" <"$DATA/sample/listings.sql"
+ck ingest -q -d "$T/db" "$DATA/sample"
+sqlite3 "$T/db" <"$DATA/sample/scores.sql"
 export CASEKIT_DB="$T/db"
 
 check_grep "--help shows usage" "^usage: casekit sample" sample --help

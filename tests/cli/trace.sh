@@ -3,7 +3,7 @@
 . "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 
 ck init -q "$T/db"
-sqlite3 "$T/db" <"$DATA/trace/graph.sql"
+ck ingest -q -d "$T/db" "$DATA/trace"
 export CASEKIT_DB="$T/db"
 
 check_grep "--help shows usage" "^usage: casekit trace" trace --help
