@@ -14,8 +14,8 @@
 /* A code point's class decides where words begin and what "separators removed" removes. */
 enum { CL_SEP, CL_WORD, CL_CJK, CL_OTHER };
 /* How a brand was named: the order is the order of preference when one span gives several. */
-enum { BK_NONE, BK_TYPO, BK_SPACED, BK_HOMOGLYPH, BK_EXACT };
-static const char *const kind_names[] = { "", "typo", "spaced", "homoglyph", "exact" };
+enum { BK_NONE, BK_TYPO, BK_SPACED, BK_HOMOGLYPH, BK_LEET, BK_EXACT };
+static const char *const kind_names[] = { "", "typo", "spaced", "homoglyph", "leet", "exact" };
 enum { TIER_STRONG, TIER_MEDIUM, TIER_WEAK, TIER_CONTEXT };
 static const char *const tier_names[] = { "strong", "medium", "weak", "context", NULL };
 /* Guard targets other than a vocabulary term (a term's index is >= 0). */
@@ -30,6 +30,13 @@ struct bref {
 	char *category; /* folded; "" for any */
 	char currency[4];
 	long long price; /* minor units */
+	int from_store;  /* a rights holder's figure: it replaces the rules' for its category */
+};
+
+/* Units of a currency per US dollar (weights.conf rate.XXX), to compare across currencies. */
+struct rate {
+	char currency[4];
+	double per_usd;
 };
 
 struct brand {
@@ -43,7 +50,8 @@ struct brand {
 struct alias {
 	int brand;
 	struct cps fold; /* folded, separators removed */
-	struct cps key;  /* the confusable skeleton of fold */
+	struct cps key;  /* the confusable key of fold */
+	struct cps ukey; /* the same, upper-cased first */
 	int ntok;        /* words in the alias as written */
 	int cjk;         /* holds CJK: matched as a substring */
 	int maxd;        /* edit distance allowed for a look-alike spelling */
@@ -64,6 +72,7 @@ struct guard {
 struct tok {
 	int fs, fe;  /* span in the folded text */
 	int ks, ke;  /* span of its key in text.keys */
+	int us, ue;  /* span of its upper-case key in text.ukeys */
 	int sepnext; /* only separators lie between it and the next token */
 };
 
@@ -77,7 +86,7 @@ struct text {
 	int capx;
 	struct tok *tok;
 	int ntok, captok;
-	struct cps keys;
+	struct cps keys, ukeys;
 };
 
 struct bhit {
@@ -99,8 +108,8 @@ struct weights {
 	double flag, brand_claim, nobrand_factor, homoglyph, spaced, typo;
 	double kw_strong, kw_medium, kw_weak, kw_context, kw_max;
 	double price_strong_ratio, price_strong, price_medium_ratio, price_medium, price_max;
-	double z, z_points, z_min_n, seller_new_days, seller_new;
-	double testbuy_listing, testbuy_seller, network;
+	double z, z_points, z_min_n, z_mad_floor, seller_new_days, seller_new;
+	double testbuy_listing, testbuy_seller, network, leet;
 };
 
 struct screen {
@@ -116,6 +125,8 @@ struct screen {
 	struct guard *guards;
 	int nguards;
 	struct weights w;
+	struct rate *rates;
+	int nrates;
 	EVP_MD_CTX *md;
 	char digest[65];
 	int explain;
@@ -128,10 +139,12 @@ struct screen {
 	UChar *u16a, *u16b;
 	int32_t capu16;
 	struct text t[3]; /* title, image text, brand field */
-	struct cps cat_f, cat_k, tmp;
+	struct cps cat_f, cat_k, cat_u, tmp, leet[2];
 	struct bhit *bh;
 	int nbh, capbh;
-	int *termseen;
+	int *order;      /* term indices, longest first */
+	int (*spans)[3]; /* counted term spans: field, start, end */
+	int nspans, capspans;
 };
 
 static int ipoints_w(double v)
@@ -278,9 +291,11 @@ static char *fold_utf8(struct screen *s, const char *in)
 
 /*
  * The confusable key of code points: lowercase(skeleton(x)) with combining marks dropped, so
- * that Cyrillic and full-width look-alikes, 0/o and 1/l, and accents give the same key.
+ * that Cyrillic and full-width look-alikes, 0/o and 1/l, and accents give the same key. With
+ * upper, x is upper-cased first: folding has turned a Cyrillic capital В or Н, which look like
+ * B and H, into в and н, which look like nothing Latin.
  */
-static void key_of(struct screen *s, const UChar32 *v, int n, struct cps *out)
+static void key_of(struct screen *s, const UChar32 *v, int n, int upper, struct cps *out)
 {
 	UErrorCode e = U_ZERO_ERROR;
 	int32_t len = 0, i, j;
@@ -294,7 +309,7 @@ static void key_of(struct screen *s, const UChar32 *v, int n, struct cps *out)
 	for (i = 0; i < n; i++) {
 		UBool err = 0;
 
-		U16_APPEND(s->u16a, len, s->capu16, v[i], err);
+		U16_APPEND(s->u16a, len, s->capu16, upper ? u_toupper(v[i]) : v[i], err);
 		(void)err;
 	}
 	for (;;) {
@@ -325,6 +340,7 @@ static void text_prepare(struct screen *s, struct text *t, const char *in)
 	cps_reset(&t->f);
 	cps_reset(&t->s);
 	cps_reset(&t->keys);
+	cps_reset(&t->ukeys);
 	t->ntok = 0;
 	if (in)
 		fold_cps(s, in, &t->f);
@@ -362,8 +378,11 @@ static void text_prepare(struct screen *s, struct text *t, const char *in)
 		tk->fs = i;
 		tk->fe = j;
 		tk->ks = t->keys.n;
-		key_of(s, t->f.v + i, j - i, &t->keys);
+		key_of(s, t->f.v + i, j - i, 0, &t->keys);
 		tk->ke = t->keys.n;
+		tk->us = t->ukeys.n;
+		key_of(s, t->f.v + i, j - i, 1, &t->ukeys);
+		tk->ue = t->ukeys.n;
 		for (k = j; k < t->f.n && t->cls[k] == CL_SEP; k++)
 			;
 		tk->sepnext = k < t->f.n && t->cls[k] == CL_WORD;
@@ -594,7 +613,8 @@ static int add_alias(struct screen *s, int brand, const char *text)
 			free(a.fold.v);
 			return 0;
 		}
-	key_of(s, a.fold.v, a.fold.n, &a.key);
+	key_of(s, a.fold.v, a.fold.n, 0, &a.key);
+	key_of(s, a.fold.v, a.fold.n, 1, &a.ukey);
 	/* Short names (LV, MCM) match exactly or by skeleton only; longer ones allow typos. */
 	a.maxd = a.cjk || a.fold.n < 4 ? 0 : a.fold.n < 8 ? 1 : 2;
 	a.brand = brand;
@@ -608,7 +628,7 @@ static int add_alias(struct screen *s, int brand, const char *text)
 
 /* Add (or extend) a brand from one row of brands.tsv or the brands table. */
 static int add_brand(struct screen *s, const char *name, const char *aliases, const char *category,
-	int has_price, long long price, const char *currency, const char *holder)
+	int has_price, long long price, const char *currency, const char *holder, int from_store)
 {
 	char *display = fold_utf8(s, name), *p;
 	struct brand *b;
@@ -658,6 +678,20 @@ static int add_brand(struct screen *s, const char *name, const char *aliases, co
 			if (strcmp(b->refs[k].category, cat) == 0 &&
 				strcmp(b->refs[k].currency, currency) == 0)
 				r = &b->refs[k];
+		/* A rights holder's price for a category replaces the rules' in every currency. */
+		for (int k = 0; from_store && k < b->nrefs;)
+			if (!b->refs[k].from_store && strcmp(b->refs[k].category, cat) == 0) {
+				if (r == &b->refs[k])
+					r = NULL;
+				free(b->refs[k].category);
+				b->refs[k] = b->refs[--b->nrefs];
+			} else {
+				k++;
+			}
+		for (int k = 0; !r && k < b->nrefs; k++)
+			if (strcmp(b->refs[k].category, cat) == 0 &&
+				strcmp(b->refs[k].currency, currency) == 0)
+				r = &b->refs[k];
 		if (!r) {
 			b->refs = xrealloc(b->refs, (size_t)(b->nrefs + 1) * sizeof(*b->refs));
 			r = &b->refs[b->nrefs++];
@@ -667,6 +701,7 @@ static int add_brand(struct screen *s, const char *name, const char *aliases, co
 			free(cat);
 		}
 		r->price = price;
+		r->from_store = from_store;
 	}
 	return 0;
 }
@@ -704,7 +739,7 @@ static int load_brands(struct screen *s)
 			}
 			has_price = 1;
 		}
-		if (add_brand(s, f[0], f[1], trim(f[2]), has_price, price, cur, trim(f[5]))) {
+		if (add_brand(s, f[0], f[1], trim(f[2]), has_price, price, cur, trim(f[5]), 0)) {
 			rc = ck_error(EX_DATAERR, "%s:%ld: empty brand name", rf.path, rf.line);
 			break;
 		}
@@ -870,6 +905,7 @@ static const struct {
 	W("kw.strong", kw_strong, 40),
 	W("kw.weak", kw_weak, 10),
 	W("lookalike.homoglyph", homoglyph, 45),
+	W("lookalike.leet", leet, 45),
 	W("lookalike.spaced", spaced, 40),
 	W("lookalike.typo", typo, 30),
 	W("network.flagged", network, 15),
@@ -879,6 +915,7 @@ static const struct {
 	W("price.strong", price_strong, 40),
 	W("price.strong_ratio", price_strong_ratio, 0.3),
 	W("price.z", z, -3.5),
+	W("price.z_mad_floor", z_mad_floor, 0.1),
 	W("price.z_min_n", z_min_n, 10),
 	W("price.z_points", z_points, 15),
 	W("seller.new", seller_new, 10),
@@ -927,6 +964,12 @@ static int load_weights(struct screen *s)
 				EX_DATAERR, "%s:%ld: '%s' is not a number", rf.path, rf.line, val);
 			break;
 		}
+		if (strncmp(key, "rate.", 5) == 0 && strlen(key) == 8 && v > 0) {
+			s->rates = xrealloc(s->rates, (size_t)(s->nrates + 1) * sizeof(*s->rates));
+			memcpy(s->rates[s->nrates].currency, key + 5, 4);
+			s->rates[s->nrates++].per_usd = v;
+			continue;
+		}
 		for (i = 0; i < sizeof(weight_keys) / sizeof(*weight_keys); i++)
 			if (strcmp(weight_keys[i].name, key) == 0)
 				break;
@@ -965,7 +1008,17 @@ int screen_open(struct screen **out, const char *dir)
 		screen_close(s);
 		return rc;
 	}
-	s->termseen = xcalloc((size_t)s->nterms + 1, sizeof(int));
+	/* Longer terms first, so "super fake" is counted and the "fake" inside it is not. */
+	s->order = xcalloc((size_t)s->nterms + 1, sizeof(int));
+	for (int i = 0; i < s->nterms; i++) {
+		int j = i;
+
+		while (j > 0 && s->terms[s->order[j - 1]].s.n < s->terms[i].s.n) {
+			s->order[j] = s->order[j - 1];
+			j--;
+		}
+		s->order[j] = i;
+	}
 	*out = s;
 	return 0;
 }
@@ -990,7 +1043,7 @@ int screen_add_store_brands(struct screen *s, struct store *st)
 		}
 		if (v[0])
 			add_brand(s, v[0], v[1], v[2], sqlite3_column_type(q, 3) == SQLITE_INTEGER,
-				sqlite3_column_int64(q, 3), v[4], v[5]);
+				sqlite3_column_int64(q, 3), v[4], v[5], 1);
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : store_error(st, "brands");
@@ -1033,6 +1086,7 @@ static void text_free(struct text *t)
 	free(t->sb);
 	free(t->tok);
 	free(t->keys.v);
+	free(t->ukeys.v);
 }
 
 void screen_close(struct screen *s)
@@ -1054,6 +1108,7 @@ void screen_close(struct screen *s)
 	for (i = 0; i < s->naliases; i++) {
 		free(s->aliases[i].fold.v);
 		free(s->aliases[i].key.v);
+		free(s->aliases[i].ukey.v);
 	}
 	free(s->aliases);
 	for (i = 0; i < s->nterms; i++) {
@@ -1074,9 +1129,14 @@ void screen_close(struct screen *s)
 		text_free(&s->t[i]);
 	free(s->cat_f.v);
 	free(s->cat_k.v);
+	free(s->cat_u.v);
+	free(s->leet[0].v);
+	free(s->leet[1].v);
+	free(s->rates);
 	free(s->tmp.v);
 	free(s->bh);
-	free(s->termseen);
+	free(s->order);
+	free(s->spans);
 	free(s->u16a);
 	free(s->u16b);
 	if (s->spoof)
@@ -1186,6 +1246,59 @@ static int is_plural(const struct alias *a, const struct cps *w)
 }
 
 /*
+ * Digits written for letters ("R013x", "Cart13r", "N1k3"): a word holding letters and digits
+ * decoded twice, with 1 read as i and as l. Returns 0 when w is not such a word.
+ */
+static int leet_decode(const struct cps *w, struct cps v[2])
+{
+	static const char map[] = "oizeasgtbg"; /* 0..9; 1 and 2 differ per variant below */
+	int i, letters = 0, digits = 0;
+
+	for (i = 0; i < w->n; i++) {
+		if (w->v[i] >= '0' && w->v[i] <= '9')
+			digits++;
+		else if (w->v[i] >= 'a' && w->v[i] <= 'z')
+			letters++;
+		else
+			return 0;
+	}
+	if (!letters || !digits || letters < 2)
+		return 0;
+	cps_reset(&v[0]);
+	cps_reset(&v[1]);
+	for (i = 0; i < w->n; i++) {
+		UChar32 c = w->v[i];
+
+		if (c >= '0' && c <= '9') {
+			cps_add(&v[0], c == '1' ? 'i' : (UChar32)map[c - '0']);
+			cps_add(&v[1], c == '1' ? 'l' : (UChar32)map[c - '0']);
+		} else {
+			cps_add(&v[0], c);
+			cps_add(&v[1], c);
+		}
+	}
+	return 1;
+}
+
+/* How a decoded word names an alias: BK_LEET when equal, BK_TYPO within its distance. */
+static int leet_kind(const struct alias *al, const struct cps v[2], int typo)
+{
+	int k, best = BK_NONE;
+
+	for (k = 0; k < 2; k++) {
+		int dl = v[k].n - al->fold.n;
+
+		if (cps_eq(&al->fold, v[k].v, v[k].n))
+			return BK_LEET;
+		if (typo && al->maxd && v[k].v[0] == al->fold.v[0] && dl <= al->maxd &&
+			dl >= -al->maxd &&
+			osa(v[k].v, v[k].n, al->fold.v, al->fold.n, al->maxd) <= al->maxd)
+			best = BK_TYPO;
+	}
+	return best;
+}
+
+/*
  * Find the brands named in t. Latin script: runs of one or more words joined with the
  * separators removed (so "G U C C I" and "g.u.c.c.i" are found), compared by folded text, by
  * confusable key, and (single words only) by edit distance. CJK: a substring of the text with
@@ -1196,10 +1309,11 @@ static void match_brands(struct screen *s, struct text *t, int field)
 	int i, j, a, k;
 
 	for (i = 0; i < t->ntok;) {
-		int best_kind = BK_NONE, best_alias = -1, best_j = i;
+		int best_kind = BK_NONE, best_alias = -1, best_j = i, mixed;
 
 		cps_reset(&s->cat_f);
 		cps_reset(&s->cat_k);
+		cps_reset(&s->cat_u);
 		for (j = i; j < t->ntok && j < i + 12; j++) {
 			const struct tok *tk = &t->tok[j];
 			int nw = j - i + 1;
@@ -1210,8 +1324,11 @@ static void match_brands(struct screen *s, struct text *t, int field)
 				cps_add(&s->cat_f, t->f.v[k]);
 			for (k = tk->ks; k < tk->ke; k++)
 				cps_add(&s->cat_k, t->keys.v[k]);
+			for (k = tk->us; k < tk->ue; k++)
+				cps_add(&s->cat_u, t->ukeys.v[k]);
 			if (s->cat_f.n > s->maxalias + 2)
 				break;
+			mixed = leet_decode(&s->cat_f, s->leet);
 			for (a = 0; a < s->naliases; a++) {
 				const struct alias *al = &s->aliases[a];
 				int kind = BK_NONE, dl;
@@ -1222,15 +1339,23 @@ static void match_brands(struct screen *s, struct text *t, int field)
 					kind = nw > al->ntok ? BK_SPACED : BK_EXACT;
 				else if (nw == 1 && is_plural(al, &s->cat_f))
 					kind = BK_EXACT;
-				else if (cps_eq(&al->key, s->cat_k.v, s->cat_k.n))
+				else if (cps_eq(&al->key, s->cat_k.v, s->cat_k.n) ||
+					cps_eq(&al->ukey, s->cat_u.v, s->cat_u.n))
 					kind = BK_HOMOGLYPH;
-				else if (nw == 1 && al->maxd && s->cat_f.v[0] == al->fold.v[0] &&
+				else if ((nw == 1 || nw == al->ntok) && al->maxd &&
+					s->cat_f.v[0] == al->fold.v[0] &&
 					(dl = s->cat_f.n - al->fold.n) <= al->maxd &&
 					dl >= -al->maxd &&
 					osa(s->cat_f.v, s->cat_f.n, al->fold.v, al->fold.n,
 						al->maxd) <= al->maxd &&
 					!is_lookalike_stopword(s, &s->cat_f))
 					kind = BK_TYPO;
+				if (mixed && kind < BK_EXACT) {
+					int lk = leet_kind(al, s->leet, nw == 1 || nw == al->ntok);
+
+					if (lk > kind)
+						kind = lk;
+				}
 				if (kind > best_kind) {
 					best_kind = kind;
 					best_alias = a;
@@ -1501,6 +1626,22 @@ static int ipoints(double v)
 	return (int)lround(v);
 }
 
+static double kind_points(struct screen *s, int kind)
+{
+	switch (kind) {
+	case BK_HOMOGLYPH:
+		return s->w.homoglyph;
+	case BK_LEET:
+		return s->w.leet;
+	case BK_SPACED:
+		return s->w.spaced;
+	case BK_TYPO:
+		return s->w.typo;
+	default:
+		return 0;
+	}
+}
+
 /* A brand's look-alike spelling: the strongest one found, in the text or the brand field. */
 static int score_brand(struct screen *s, const struct screen_listing *l, struct screen_result *r)
 {
@@ -1515,10 +1656,7 @@ static int score_brand(struct screen *s, const struct screen_listing *l, struct 
 		fb = field_brand(s, l->brand, &fkind);
 	for (i = 0; i < s->nbh; i++) {
 		const struct bhit *h = &s->bh[i];
-		double pts = h->kind == BK_HOMOGLYPH ? s->w.homoglyph
-			: h->kind == BK_SPACED       ? s->w.spaced
-			: h->kind == BK_TYPO         ? s->w.typo
-						     : 0;
+		double pts = kind_points(s, h->kind);
 
 		if (!h->guarded && pts > evpts) {
 			evpts = pts;
@@ -1526,9 +1664,7 @@ static int score_brand(struct screen *s, const struct screen_listing *l, struct 
 		}
 	}
 	if (fb >= 0 && fkind != BK_EXACT) {
-		double pts = fkind == BK_HOMOGLYPH ? s->w.homoglyph
-			: fkind == BK_SPACED       ? s->w.spaced
-						   : s->w.typo;
+		double pts = kind_points(s, fkind);
 
 		if (pts > evpts) {
 			evpts = pts;
@@ -1591,11 +1727,24 @@ static int score_brand(struct screen *s, const struct screen_listing *l, struct 
 	return claim;
 }
 
+/* Is [a, b) of field f inside a longer term already counted ("fake" in "super fake")? */
+static int inside_counted(struct screen *s, int f, int a, int b)
+{
+	int i;
+
+	for (i = 0; i < s->nspans; i++)
+		if (s->spans[i][0] == f && s->spans[i][1] <= a && b <= s->spans[i][2])
+			return 1;
+	return 0;
+}
+
 static void score_vocab(struct screen *s, int claim, struct screen_result *r)
 {
-	int k, f, total = 0;
+	int o, f, total = 0;
 
-	for (k = 0; k < s->nterms; k++) {
+	s->nspans = 0;
+	for (o = 0; o < s->nterms; o++) {
+		int k = s->order[o];
 		const struct term *m = &s->terms[k];
 		int found = -1, guard = 0, pts, i;
 		double base;
@@ -1606,8 +1755,19 @@ static void score_vocab(struct screen *s, int claim, struct screen_result *r)
 			for (i = term_at(t, m, 0); i >= 0; i = term_at(t, m, i + 1)) {
 				int fs = t->smap[i], fe = t->smap[i + m->s.n - 1] + 1;
 
+				if (inside_counted(s, f, i, i + m->s.n))
+					continue;
 				if ((guard = guarded(s, t, k, fs, fe)) == 0) {
 					found = f;
+					if (s->nspans == s->capspans) {
+						s->capspans = s->capspans ? s->capspans * 2 : 16;
+						s->spans = xrealloc(s->spans,
+							(size_t)s->capspans * sizeof(*s->spans));
+					}
+					s->spans[s->nspans][0] = f;
+					s->spans[s->nspans][1] = i;
+					s->spans[s->nspans][2] = i + m->s.n;
+					s->nspans++;
 					break;
 				}
 			}
@@ -1646,6 +1806,17 @@ static void score_vocab(struct screen *s, int claim, struct screen_result *r)
 	}
 }
 
+/* Units of cur per US dollar, or 0 when the rules give no rate. */
+static double rate_of(struct screen *s, const char *cur)
+{
+	int i;
+
+	for (i = 0; i < s->nrates; i++)
+		if (strcmp(s->rates[i].currency, cur) == 0)
+			return s->rates[i].per_usd;
+	return 0;
+}
+
 static void score_price(
 	struct screen *s, const struct screen_listing *l, int claim, struct screen_result *r)
 {
@@ -1653,7 +1824,7 @@ static void score_price(
 	const struct bref *ref = NULL;
 	const struct mstat *m;
 	char *cat, *group;
-	int i, g, total = 0, pts, cap = ipoints(s->w.price_max);
+	int i, g, pass, total = 0, pts, cap = ipoints(s->w.price_max);
 
 	if (!l->has_price || l->price <= 0 || !l->currency || !*l->currency) {
 		hit(s, r, "price", 0, NULL, "no price to compare");
@@ -1668,20 +1839,30 @@ static void score_price(
 		return;
 	}
 	cat = fold_utf8(s, l->category ? l->category : "");
-	for (i = 0; i < b->nrefs; i++)
-		if (strcmp(b->refs[i].currency, l->currency) == 0) {
-			if (strcmp(b->refs[i].category, cat) == 0) {
-				ref = &b->refs[i];
-				break;
-			}
-			if (!b->refs[i].category[0] && !ref)
-				ref = &b->refs[i];
+	/*
+	 * The brand's reference for the category, else for any category; in the listing's
+	 * currency, else in another one converted at the rules' rates.
+	 */
+	for (pass = 0; pass < 4 && !ref; pass++)
+		for (i = 0; i < b->nrefs && !ref; i++) {
+			const struct bref *c = &b->refs[i];
+
+			if (strcmp(c->category, pass < 2 ? cat : "") != 0)
+				continue;
+			if (pass % 2 == 0 && strcmp(c->currency, l->currency) == 0)
+				ref = c;
+			else if (pass % 2 == 1 && rate_of(s, c->currency) > 0 &&
+				rate_of(s, l->currency) > 0)
+				ref = c;
 		}
 	if (ref) {
-		double ratio = (double)l->price / (double)ref->price;
-		int e = currency_exponent(ref->currency);
-		double unit = pow(10, e);
+		int e = currency_exponent(ref->currency), le = currency_exponent(l->currency);
+		/* the reference in the listing's currency and minor units */
+		double refp = (double)ref->price / pow(10, e), ratio;
 
+		if (strcmp(ref->currency, l->currency) != 0)
+			refp = refp / rate_of(s, ref->currency) * rate_of(s, l->currency);
+		ratio = (double)l->price / pow(10, le) / refp;
 		if (ratio < s->w.price_strong_ratio)
 			pts = ipoints(s->w.price_strong);
 		else if (ratio < s->w.price_medium_ratio)
@@ -1692,9 +1873,12 @@ static void score_price(
 			pts = cap;
 		total += pts;
 		hit(s, r, "price", pts, pts ? xasprintf("price:%.2f×ref", ratio) : NULL,
-			"%.*f %s is %.2f× the reference %.*f %s for %s%s%s", e,
-			(double)l->price / unit, l->currency, ratio, e, (double)ref->price / unit,
-			ref->currency, b->name, *ref->category ? " " : "", ref->category);
+			"%.*f %s is %.2f× the reference %.*f %s for %s%s%s%s", le,
+			(double)l->price / pow(10, le), l->currency, ratio, e,
+			(double)ref->price / pow(10, e), ref->currency, b->name,
+			*ref->category ? " " : "", ref->category,
+			strcmp(ref->currency, l->currency) ? " (converted at the rules' rates)"
+							   : "");
 	} else {
 		hit(s, r, "price", 0, NULL, "no reference price for %s in category '%s' and %s",
 			b->name, cat, l->currency);
@@ -1705,12 +1889,17 @@ static void score_price(
 	if (m && m->n >= s->w.z_min_n) {
 		double x = log((double)l->price), z;
 
+		/*
+		 * A market of near-identical prices (one shop's stock at one price) has a MAD near
+		 * 0 and would call any discount an outlier: the spread is never taken below the
+		 * floor.
+		 */
 		if (m->mad > 0)
-			z = 0.6745 * (x - m->med) / m->mad;
+			z = 0.6745 * (x - m->med) / fmax(m->mad, s->w.z_mad_floor);
 		else if (m->meanad > 0)
-			z = (x - m->med) / (1.253314 * m->meanad);
+			z = (x - m->med) / fmax(1.253314 * m->meanad, s->w.z_mad_floor / 0.6745);
 		else
-			z = 0;
+			z = 0.6745 * (x - m->med) / s->w.z_mad_floor;
 		pts = z <= s->w.z ? ipoints(s->w.z_points) : 0;
 		if (total + pts > cap)
 			pts = cap - total;
