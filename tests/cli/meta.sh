@@ -34,6 +34,27 @@ for a in $applets; do
 		fail "$a --list-options" "exit $rc"
 done
 
+# Every applet page has the sections a reader looks for; casekit(1) names every page.
+for a in $applets; do
+	page="$TOP_SRCDIR/man/casekit-$a.1"
+	[ -f "$page" ] || continue
+	missing=
+	for sec in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" ENVIRONMENT FILES EXAMPLES "SEE ALSO"; do
+		grep -Eq "^\.SH \"?$sec\"?$" "$page" || missing="$missing '$sec'"
+	done
+	[ -z "$missing" ] && pass "casekit-$a(1) has every section" ||
+		fail "casekit-$a(1) has every section" "missing:$missing"
+done
+for page in "$TOP_SRCDIR"/man/casekit-*.[5-8]; do
+	[ -f "$page" ] || continue
+	name=$(basename "$page"); sec=${name##*.}; name=${name%.*}
+	want=$(printf '\\fB%s\\fR(%s)' "$(printf %s "$name" | sed 's/-/\\-/')" "$sec")
+	grep -qF -- "$want" "$TOP_SRCDIR/man/casekit.1" &&
+		pass "casekit(1) points to $name($sec)" || fail "casekit(1) points to $name($sec)" "no $want"
+done
+grep -q '^\.B CASEKIT_CASE$' "$TOP_SRCDIR/man/casekit.1" && pass "casekit(1) documents CASEKIT_CASE" ||
+	fail "casekit(1) documents CASEKIT_CASE"
+
 # Man pages render without a warning.
 if command -v groff >/dev/null; then
 	for page in "$TOP_SRCDIR"/man/*.[1-9]; do
