@@ -18,6 +18,8 @@ shift || true
 SEEDS=${*:-1 2 3}
 D=$(mktemp -d "${TMPDIR:-/tmp}/casekit-acc.XXXXXX")
 trap 'rm -rf "$D"' EXIT
+# A copy, so that a rebuild while the bench runs does not pull the binary away.
+cp "$CK" "$D/casekit" && CK=$D/casekit
 
 for seed in $SEEDS; do
 	"$CK" synth -q -o "$D/s$seed" -n "$SELLERS" -s "$seed"

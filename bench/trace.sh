@@ -22,6 +22,8 @@ else
 	trap 'rm -rf "$D"' EXIT
 fi
 DB=$D/trace-$N.db
+# A copy, so that a rebuild while the bench runs does not pull the binary away.
+cp "$CK" "$D/casekit.bin" && CK=$D/casekit.bin
 
 # The graph: sellers in clusters of 100 (an operation or a shop street); each cluster has five
 # warehouses and two factories of its own. Factories ship to their warehouses, warehouses to

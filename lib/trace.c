@@ -485,40 +485,44 @@ static int add_start(struct trace *t, const char *id, int hint)
 /* Resolve the leads into start nodes: listings to sellers, networks to their members. */
 static int add_leads(struct trace *t, const struct leads *l)
 {
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *q_listing = NULL, *q_members = NULL, *s;
 	size_t i, before;
-	int rc = 0, v;
+	int rc, v;
 	char *sql;
 
+	if ((rc = prep(t, &q_listing, "SELECT seller_id FROM listings WHERE listing_id = ?1")))
+		return rc;
+	if (t->networks_table) {
+		sql = sqlite3_mprintf("SELECT DISTINCT seller_id FROM \"%w\""
+				      " WHERE network_id = ?1 ORDER BY seller_id",
+			t->networks_table);
+		rc = prep(t, &q_members, sql);
+		sqlite3_free(sql);
+	}
 	for (i = 0; i < l->n && !rc; i++) {
 		const char *kind = l->v[i].kind, *id = l->v[i].id;
 
 		if (strcmp(kind, "listing") == 0) {
-			rc = prep(t, &s, "SELECT seller_id FROM listings WHERE listing_id = ?1");
-			if (rc)
-				break;
+			s = q_listing;
 			sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 			if (sqlite3_step(s) == SQLITE_ROW && col_text(s, 0))
 				add_start(t, col_text(s, 0), 's');
 			else
 				ck_warn("no listing '%s' in the store: skipped", id);
+			sqlite3_reset(s);
 		} else if (strcmp(kind, "network") == 0) {
-			if (!t->networks_table)
-				return ck_error(EX_NOINPUT,
+			if (!(s = q_members)) {
+				rc = ck_error(EX_NOINPUT,
 					"network '%s': the store has no networks (run 'casekit link')",
 					id);
-			sql = sqlite3_mprintf("SELECT DISTINCT seller_id FROM \"%w\""
-					      " WHERE network_id = ?1 ORDER BY seller_id",
-				t->networks_table);
-			rc = prep(t, &s, sql);
-			sqlite3_free(sql);
-			if (rc)
 				break;
+			}
 			sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 			before = t->n;
 			while (sqlite3_step(s) == SQLITE_ROW)
 				if (col_text(s, 0))
 					add_start(t, col_text(s, 0), 's');
+			sqlite3_reset(s);
 			if (t->n == before)
 				ck_warn("no network '%s' in the store: skipped", id);
 		} else {
@@ -527,9 +531,9 @@ static int add_leads(struct trace *t, const struct leads *l)
 				ck_warn("%s '%s' is not in the store; walking from it anyway", kind,
 					id);
 		}
-		sqlite3_finalize(s);
-		s = NULL;
 	}
+	sqlite3_finalize(q_listing);
+	sqlite3_finalize(q_members);
 	if (rc)
 		return rc;
 	if (t->n == 0)
