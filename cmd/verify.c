@@ -38,6 +38,8 @@ int cmd_verify(int argc, char **argv)
 		if (rc == 0) {
 			printf("%s: valid: BagIt %s, %llu payload files, %llu bytes, %s", argv[i],
 				r.version, r.payload_files, r.payload_bytes, r.algs);
+			if (r.seal[0])
+				printf(", tagmanifest-sha256 %s", r.seal);
 			if (r.sig_checked)
 				printf(", signed by %s", r.signer);
 			else if (r.signer[0])

@@ -14,7 +14,10 @@
 #include <unicode/ustring.h>
 #include <unistd.h>
 
-#define TAG_MAX (64u << 20) /* a tag file bigger than this is refused */
+#define TAG_MAX (64u << 20)
+
+static void hex_of(const EVP_MD *md, const void *data, size_t len,
+	char *hex); /* a tag file bigger than this is refused */
 
 /* The checksum algorithms a bag may use, in the order manifests are reported. */
 enum { A_MD5, A_SHA1, A_SHA224, A_SHA256, A_SHA384, A_SHA512, NALG };
@@ -1297,6 +1300,12 @@ static int verify(struct bag *b)
 	if ((rc = check_fixity(b)))
 		return rc;
 	check_signature(b);
+	{
+		struct bfile *t = find_file(b, "tagmanifest-sha256.txt");
+
+		if (t && t->data)
+			hex_of(EVP_sha256(), t->data, (size_t)t->size, b->r->seal);
+	}
 	b->r->algs[0] = '\0';
 	for (j = 0; j < NALG; j++)
 		for (i = 0; i < b->nm; i++)
@@ -1420,10 +1429,14 @@ static void manifest(struct bag_writer *w, const char *name, const EVP_MD *md, i
 	bag_add(w, name, buf_detach(&m), i);
 }
 
-void bag_manifests(struct bag_writer *w)
+void bag_payload_manifests(struct bag_writer *w)
 {
 	manifest(w, "manifest-sha256.txt", EVP_sha256(), 0);
 	manifest(w, "manifest-sha512.txt", EVP_sha512(), 0);
+}
+
+void bag_tag_manifests(struct bag_writer *w)
+{
 	manifest(w, "tagmanifest-sha256.txt", EVP_sha256(), 1);
 	manifest(w, "tagmanifest-sha512.txt", EVP_sha512(), 1);
 }

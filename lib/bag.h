@@ -15,6 +15,7 @@ struct bag_report {
 	char version[16];
 	char algs[64];   /* "sha256 sha512" */
 	char signer[72]; /* the fingerprint in signature.txt, or "" */
+	char seal[65];   /* the SHA-256 of tagmanifest-sha256.txt, or "" */
 	int sig_checked; /* 1 when --pubkey checked it and it held */
 };
 
@@ -48,12 +49,13 @@ struct bag_writer {
 void bag_add(struct bag_writer *w, const char *path, char *data, size_t len);
 /* The sha256 of data as 64 hex digits into hex[65]. */
 void bag_sha256_hex(const void *data, size_t len, char hex[65]);
+/* Write manifest-sha256.txt and manifest-sha512.txt over the payload (data/...). */
+void bag_payload_manifests(struct bag_writer *w);
 /*
- * Finish the bag: given the payload (data/...) and bag-info labels already added as files,
- * write manifest-sha256/512.txt over data/, then tagmanifest-sha256/512.txt over every other
- * file. Then, when sigtext is wanted, the caller may add signature.txt. Returns nothing.
+ * Write tagmanifest-sha256.txt and tagmanifest-sha512.txt over every other file; after this
+ * only signature.txt, which signs tagmanifest-sha256.txt, may be added.
  */
-void bag_manifests(struct bag_writer *w);
+void bag_tag_manifests(struct bag_writer *w);
 /* The item at path, or NULL. */
 struct bag_item *bag_find(struct bag_writer *w, const char *path);
 /* Write the bag as a deterministic tar.gz with top folder top on fp; 0 or EX_IOERR. */

@@ -22,6 +22,7 @@
 #include "output.h"
 #include "profile.h"
 #include "progress.h"
+#include "report.h"
 #include "query.h"
 #include "screen.h"
 #include "sign.h"

@@ -1,0 +1,46 @@
+/* report.h - the files of a case package: CSV tables, DOT graph, HTML report, JSON-LD */
+#ifndef CASEKIT_REPORT_H
+#define CASEKIT_REPORT_H
+#include <stddef.h>
+#include <stdio.h>
+
+struct store;
+
+/* A file already made for the package, as the JSON-LD and the report cite it. */
+struct report_file {
+	const char *path; /* "data/tables/accounts.csv" */
+	char sha256[65];
+	size_t size;
+	const char *mime;
+};
+
+/* What every part of a package shares; case_gather() must have run on the store. */
+struct report_ctx {
+	struct store *st;
+	const char *case_id, *title, *status, *opened_at;
+	const char *when;      /* the export time: SOURCE_DATE_EPOCH, else the last case action */
+	const char *analyst;   /* who exports */
+	const char *recipient; /* the receiving unit, or NULL */
+	const char *org;       /* Source-Organization */
+	int redact;            /* buyers pseudonymised */
+	char store_digest[65];
+	const struct report_file *files; /* the payload files made before the report */
+	size_t nfiles;
+	char evidence_digest[65]; /* SHA-256 over "hash  path" lines of those files */
+};
+
+/* One section of the case (case_section_sql()) as CSV with a header row. 0 or EX_*. */
+int report_csv(struct report_ctx *c, const char *section, FILE *fp);
+/* The identifiers of the case's sellers and parties as CSV (payments are masked). */
+int report_identifiers_csv(struct report_ctx *c, FILE *fp);
+/* The network: sellers joined by link evidence, parties shipping to them (Graphviz DOT). */
+int report_dot(struct report_ctx *c, FILE *fp);
+/* The custody log of the case as text, one entry a line, export entries left out. */
+int report_custody(struct report_ctx *c, FILE *fp);
+/* The self-contained HTML report; dot is the network in DOT (drawn as SVG with libgvc). */
+int report_html(struct report_ctx *c, const char *dot, FILE *fp);
+/* The CASE/UCO 1.4 JSON-LD description of the case. */
+int report_jsonld(struct report_ctx *c, FILE *fp);
+/* Minor units as a decimal amount of currency ("12900", "EUR" -> "129.00"); out[40]. */
+void report_money(long long minor, const char *currency, char out[40]);
+#endif
