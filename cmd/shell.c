@@ -401,8 +401,10 @@ static int handle_line(const char *line)
 		p++;
 	if (!*p || *p == '#')
 		return 0;
-	if (split_words(p, &w) != 0)
+	if (split_words(p, &w) != 0) {
+		strv_free(&w);
 		return EX_USAGE;
+	}
 	if (w.n == 0)
 		rc = 0;
 	else if (w.v[0][0] == '.')
