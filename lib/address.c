@@ -1,13 +1,795 @@
 /* address.c - postal addresses to a unit-level and a building-level key, in Latin and Chinese
- * script (notes sections 1.1 and 1.2) */
+ * script (notes sections 1.1 and 1.2)
+ *
+ * The pipeline follows libpostal's order with rules small enough for C: NFKC case fold,
+ * accents off Latin letters, traditional markers to simplified and marker variants unified
+ * (share/ident/address-abbrev.tsv), Chinese numerals to digits, then tokens: digit runs (with
+ * their inner hyphens: 12-3-1001), letter runs, single Han characters. A Chinese address is
+ * keyed on city + road + number + building + unit + room; a Latin one on number + street +
+ * building + floor + unit. Administrative levels that people leave out (province, district,
+ * sub-district, and anything after the street in Latin script) are not in the key.
+ */
 #include "casekit.h"
 #include "ident.h"
+#include <pthread.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+
+/* The rules from share/ident: loaded once per process. */
+enum role { R_NONE, R_STREET, R_UNIT, R_FLOOR, R_BUILDING };
+struct rule {
+	char *from, *to;
+	enum role role;
+};
+static struct rule *latin, *han;
+static size_t nlatin, nhan;
+static char **cities;
+static size_t ncities;
+static pthread_once_t loaded = PTHREAD_ONCE_INIT;
+
+static int cmp_rule(const void *a, const void *b)
+{
+	return strcmp(((const struct rule *)a)->from, ((const struct rule *)b)->from);
+}
+
+/* Longer Chinese rules first, so 号楼 wins over 号. */
+static int cmp_rule_len(const void *a, const void *b)
+{
+	size_t x = strlen(((const struct rule *)a)->from),
+	       y = strlen(((const struct rule *)b)->from);
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static FILE *open_data(const char *name)
+{
+	char *path = xasprintf("%s/ident/%s", ck_datadir(), name);
+	FILE *fp = fopen(path, "r");
+
+	if (!fp)
+		ck_warn("cannot open '%s': %s; addresses are keyed without its rules", path,
+			strerror(errno));
+	free(path);
+	return fp;
+}
+
+static void load_rules(void)
+{
+	char line[512];
+	size_t caplat = 0, caphan = 0, capcity = 0, lineno = 0;
+	FILE *fp;
+
+	if ((fp = open_data("address-abbrev.tsv"))) {
+		while (fgets(line, sizeof(line), fp)) {
+			char *from = line, *to, *role, *nl;
+			struct rule r;
+
+			lineno++;
+			if ((nl = strpbrk(line, "\r\n")))
+				*nl = '\0';
+			if (!line[0] || (line[0] == '#' && line[1] != '\t'))
+				continue;
+			if (!(to = strchr(from, '\t'))) {
+				ck_warn("address-abbrev.tsv:%zu: no tab: rule ignored", lineno);
+				continue;
+			}
+			*to++ = '\0';
+			role = strchr(to, '\t');
+			if (role)
+				*role++ = '\0';
+			r.from = xstrdup(from);
+			r.to = xstrdup(to);
+			r.role = !role                          ? R_NONE
+				: strcmp(role, "street") == 0   ? R_STREET
+				: strcmp(role, "unit") == 0     ? R_UNIT
+				: strcmp(role, "floor") == 0    ? R_FLOOR
+				: strcmp(role, "building") == 0 ? R_BUILDING
+								: R_NONE;
+			if ((unsigned char)from[0] >= 0x80) {
+				if (nhan == caphan)
+					han = xrealloc(
+						han, (caphan = caphan * 2 + 16) * sizeof(*han));
+				han[nhan++] = r;
+			} else {
+				if (nlatin == caplat)
+					latin = xrealloc(
+						latin, (caplat = caplat * 2 + 64) * sizeof(*latin));
+				latin[nlatin++] = r;
+			}
+		}
+		fclose(fp);
+		qsort(latin, nlatin, sizeof(*latin), cmp_rule);
+		qsort(han, nhan, sizeof(*han), cmp_rule_len);
+	}
+	if ((fp = open_data("cn-cities.txt"))) {
+		while (fgets(line, sizeof(line), fp)) {
+			char *nl = strpbrk(line, "\r\n");
+
+			if (nl)
+				*nl = '\0';
+			if (!line[0] || line[0] == '#')
+				continue;
+			if (ncities == capcity)
+				cities = xrealloc(
+					cities, (capcity = capcity * 2 + 64) * sizeof(*cities));
+			cities[ncities++] = xstrdup(line);
+		}
+		fclose(fp);
+	}
+}
+
+static const struct rule *latin_rule(const char *w, size_t n)
+{
+	char key[64];
+	struct rule k = { key, NULL, R_NONE };
+
+	if (n >= sizeof(key))
+		return NULL;
+	memcpy(key, w, n);
+	key[n] = '\0';
+	return bsearch(&k, latin, nlatin, sizeof(*latin), cmp_rule);
+}
+
+/* Replace the Chinese variants of the rule file, longest first, from s into out. */
+static int replace_han(const char *s, size_t n, struct buf *out)
+{
+	size_t i = 0, k, changed = 0;
+
+	while (i < n) {
+		if ((unsigned char)s[i] >= 0x80) {
+			for (k = 0; k < nhan; k++) {
+				size_t len = strlen(han[k].from);
+
+				if (len <= n - i && memcmp(s + i, han[k].from, len) == 0)
+					break;
+			}
+			if (k < nhan) {
+				buf_adds(out, han[k].to);
+				i += strlen(han[k].from);
+				changed++;
+				continue;
+			}
+		}
+		buf_addc(out, s[i++]);
+	}
+	return changed > 0;
+}
+
+/* The value of a Chinese numeral character, 10/100/1000 for the multipliers, or -1. */
+static int han_digit(int c)
+{
+	switch (c) {
+	case 0x3007:
+	case 0x96f6:
+		return 0; /* 〇 零 */
+	case 0x4e00:
+		return 1; /* 一 */
+	case 0x4e8c:
+	case 0x4e24:
+	case 0x5169:
+		return 2; /* 二 两 兩 */
+	case 0x4e09:
+		return 3;
+	case 0x56db:
+		return 4;
+	case 0x4e94:
+		return 5;
+	case 0x516d:
+		return 6;
+	case 0x4e03:
+		return 7;
+	case 0x516b:
+		return 8;
+	case 0x4e5d:
+		return 9;
+	case 0x5341:
+		return 10; /* 十 */
+	case 0x767e:
+		return 100; /* 百 */
+	case 0x5343:
+		return 1000; /* 千 */
+	}
+	return -1;
+}
+
+/* Chinese numerals to digits: 三单元 to 3单元, 十二层 to 12层, 一二〇一 to 1201. */
+static int han_numerals(const char *s, size_t n, struct buf *out)
+{
+	size_t i = 0, k, changed = 0;
+	int c, v;
+
+	while (i < n) {
+		size_t start = i, end;
+		int mult = 0;
+
+		k = i;
+		c = ident_next_cp(s, n, &k);
+		if (c < 0x3000 || han_digit(c) < 0) {
+			buf_add(out, s + i, k - i);
+			i = k;
+			continue;
+		}
+		/* the whole run of numeral characters */
+		for (end = start; end < n;) {
+			size_t j = end;
+
+			if ((v = han_digit(ident_next_cp(s, n, &j))) < 0)
+				break;
+			mult |= v >= 10;
+			end = j;
+		}
+		if (mult) {
+			long total = 0, cur = 0;
+
+			for (k = start; k < end;) {
+				v = han_digit(ident_next_cp(s, n, &k));
+				if (v < 10) {
+					cur = v;
+				} else {
+					total += (cur ? cur : 1) * v;
+					cur = 0;
+				}
+			}
+			buf_addf(out, "%ld", total + cur);
+		} else {
+			for (k = start; k < end;)
+				buf_addc(out, (char)('0' + han_digit(ident_next_cp(s, n, &k))));
+		}
+		changed++;
+		i = end;
+	}
+	return changed > 0;
+}
+
+static int is_han(int c)
+{
+	UErrorCode err = U_ZERO_ERROR;
+
+	return uscript_getScript(c, &err) == USCRIPT_HAN;
+}
+
+enum ttype { T_NUM, T_WORD, T_HAN };
+struct tok {
+	enum ttype type;
+	size_t off, len;  /* in the normalised text */
+	unsigned sp : 1;  /* a separator came before it */
+	unsigned att : 1; /* glued to the token before it (12f, 3rd) */
+	unsigned used : 1;
+	unsigned ordinal : 1;
+	unsigned comma : 1;      /* the separator before it held a comma or semicolon */
+	const struct rule *rule; /* Latin words: the rule that matched */
+};
+
+struct addr {
+	struct buf text;
+	struct tok *t;
+	size_t n, cap;
+};
+
+static void add_tok(
+	struct addr *a, enum ttype type, size_t off, size_t len, int sp, int att, int comma)
+{
+	struct tok *t;
+
+	if (a->n == a->cap)
+		a->t = xrealloc(a->t, (a->cap = a->cap * 2 + 32) * sizeof(*a->t));
+	t = &a->t[a->n++];
+	memset(t, 0, sizeof(*t));
+	t->type = type;
+	t->off = off;
+	t->len = len;
+	t->sp = (unsigned)sp;
+	t->att = (unsigned)att;
+	t->comma = (unsigned)comma;
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int is_alpha(char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+/* Split the normalised text into tokens; returns how many are Han characters. */
+static size_t tokenize(struct addr *a)
+{
+	const char *s = a->text.s;
+	size_t n = a->text.len, i = 0, nhan_tok = 0;
+	int sp = 0, comma = 0, prev_end = -1;
+
+	a->n = 0;
+	while (i < n) {
+		size_t start = i;
+		int c = ident_next_cp(s, n, &i), att = prev_end == (int)start;
+
+		if (c < 0x80 && is_digit((char)c)) {
+			/* digits, keeping a hyphen between two digits: 12-3-1001 */
+			while (i < n &&
+				(is_digit(s[i]) ||
+					(s[i] == '-' && i + 1 < n && is_digit(s[i + 1]))))
+				i++;
+			add_tok(a, T_NUM, start, i - start, sp, att, comma);
+		} else if (c < 0x80 && is_alpha((char)c)) {
+			while (i < n && is_alpha(s[i]))
+				i++;
+			add_tok(a, T_WORD, start, i - start, sp, att, comma);
+		} else if (c == '#') {
+			add_tok(a, T_WORD, start, 1, sp, att, comma);
+		} else if (c >= 0x80 && u_isalpha(c)) {
+			add_tok(a, T_HAN, start, i - start, sp, att, comma);
+			nhan_tok += is_han(c);
+		} else if (c >= 0x80 && u_isdigit(c)) {
+			/* native digits NFKC leaves alone are rare in addresses: keep them as text */
+			add_tok(a, T_HAN, start, i - start, sp, att, comma);
+		} else {
+			sp = 1;
+			comma |= c == ',' || c == ';' || c == 0x3001;
+			prev_end = -1;
+			continue;
+		}
+		sp = comma = 0;
+		prev_end = (int)i;
+	}
+	return nhan_tok;
+}
+
+static int tok_is(const struct addr *a, size_t i, const char *s)
+{
+	return i < a->n && a->t[i].len == strlen(s) &&
+		memcmp(a->text.s + a->t[i].off, s, a->t[i].len) == 0;
+}
+
+static void add_tok_text(struct buf *b, const struct addr *a, size_t i)
+{
+	buf_add(b, a->text.s + a->t[i].off, a->t[i].len);
+}
+
+/* Chinese markers after a value token */
+enum { M_NONE, M_HAO, M_LANE, M_BLD, M_UNIT, M_FLOOR, M_ROOM };
+static int han_marker(const struct addr *a, size_t i, size_t *width)
+{
+	*width = 1;
+	if (tok_is(a, i, "号"))
+		return M_HAO;
+	if (tok_is(a, i, "弄"))
+		return M_LANE;
+	if (tok_is(a, i, "栋"))
+		return M_BLD;
+	if (tok_is(a, i, "单") && tok_is(a, i + 1, "元"))
+		return *width = 2, M_UNIT;
+	if (tok_is(a, i, "层") || tok_is(a, i, "楼") || tok_is(a, i, "f"))
+		return M_FLOOR;
+	if (tok_is(a, i, "室"))
+		return M_ROOM;
+	return M_NONE;
+}
+
+static int admin_mark(const struct addr *a, size_t i)
+{
+	static const char *const marks[] = { "省", "市", "区", "县", "旗", "盟", "镇", "乡", "州",
+		NULL };
+	size_t k;
+
+	if (tok_is(a, i, "道") && i > 0 && tok_is(a, i - 1, "街"))
+		return 1; /* 街道, a sub-district, unless a number follows (a road) */
+	for (k = 0; marks[k]; k++)
+		if (tok_is(a, i, marks[k]))
+			return 1;
+	return 0;
+}
+
+static int road_suffix(const struct addr *a, size_t end, size_t *width)
+{
+	static const char *const one[] = { "路", "街", "道", "巷", "弄", "里", "段", NULL };
+	size_t k;
+
+	*width = 2;
+	if (end >= 2 &&
+		((tok_is(a, end - 2, "大") &&
+			 (tok_is(a, end - 1, "道") || tok_is(a, end - 1, "街"))) ||
+			(tok_is(a, end - 2, "胡") && tok_is(a, end - 1, "同")) ||
+			(tok_is(a, end - 2, "公") && tok_is(a, end - 1, "路"))))
+		return 1;
+	*width = 1;
+	for (k = 0; one[k]; k++)
+		if (end >= 1 && tok_is(a, end - 1, one[k]))
+			return 1;
+	return 0;
+}
+
+/* The first city of the list found in text[0..len), earliest position first; *end is
+ * the offset just after it. */
+static const char *find_city(const char *s, size_t len, size_t *end)
+{
+	const char *best = NULL, *bestpos = NULL;
+	size_t k;
+
+	for (k = 0; k < ncities; k++) {
+		size_t cl = strlen(cities[k]);
+		const char *p = s;
+
+		while ((size_t)(s + len - p) >= cl) {
+			const char *hit = memchr(p, cities[k][0], (size_t)(s + len - p));
+
+			if (!hit || (size_t)(s + len - hit) < cl)
+				break;
+			if (memcmp(hit, cities[k], cl) == 0) {
+				if (!bestpos || hit < bestpos ||
+					(hit == bestpos && cl > strlen(best)))
+					best = cities[k], bestpos = hit;
+				break;
+			}
+			p = hit + 1;
+		}
+	}
+	if (best)
+		*end = (size_t)(bestpos - s) + strlen(best);
+	return best;
+}
+
+static void set_val(struct buf *b, const struct addr *a, size_t i)
+{
+	buf_reset(b);
+	add_tok_text(b, a, i);
+}
+
+/* A value before a marker: digits, or one Latin letter (A座, B栋). */
+static int is_value(const struct addr *a, size_t i)
+{
+	return i < a->n &&
+		(a->t[i].type == T_NUM ||
+			(a->t[i].type == T_WORD && a->t[i].len == 1 &&
+				a->text.s[a->t[i].off] != '#'));
+}
+
+static int key_han(struct addr *a, struct ident *id)
+{
+	struct buf no = { 0 }, bld = { 0 }, unit = { 0 }, floor = { 0 }, room = { 0 }, road = { 0 };
+	size_t i, w, roadtok = (size_t)-1, first_struct = (size_t)-1, k, start, cut, sfx,
+		     cityend = 0;
+	const char *city;
+	int m, rc = -1;
+
+	for (i = 0; i < a->n; i++) {
+		if (!is_value(a, i))
+			continue;
+		m = han_marker(a, i + 1, &w);
+		if (m == M_NONE && a->t[i].type == T_NUM && (no.len || bld.len)) {
+			/* bare values after the house number: 12-3-1001, or a room at the end */
+			const char *s = a->text.s + a->t[i].off;
+			const char *h1 = memchr(s, '-', a->t[i].len);
+
+			if (h1 && !bld.len && !room.len) {
+				const char *e = s + a->t[i].len,
+					   *h2 = memchr(h1 + 1, '-', (size_t)(e - h1 - 1));
+
+				buf_add(&bld, s, (size_t)(h1 - s));
+				if (h2) {
+					buf_add(&unit, h1 + 1, (size_t)(h2 - h1 - 1));
+					buf_add(&room, h2 + 1, (size_t)(e - h2 - 1));
+				} else {
+					buf_add(&room, h1 + 1, (size_t)(e - h1 - 1));
+				}
+			} else if (!room.len) {
+				set_val(&room, a, i);
+			}
+			if (first_struct == (size_t)-1)
+				first_struct = i;
+			continue;
+		}
+		if (m == M_NONE)
+			continue;
+		if (first_struct == (size_t)-1 && m != M_HAO && m != M_LANE)
+			first_struct = i;
+		switch (m) {
+		case M_HAO:
+			if (!no.len && !bld.len) {
+				set_val(&no, a, i);
+				roadtok = i;
+			} else if (!bld.len) {
+				set_val(&bld, a, i);
+			} else if (!room.len) {
+				set_val(&room, a, i);
+			}
+			break;
+		case M_LANE:
+			if (!no.len) {
+				set_val(&no, a, i);
+				roadtok = i;
+			}
+			break;
+		case M_BLD:
+			set_val(&bld, a, i);
+			break;
+		case M_UNIT:
+			set_val(&unit, a, i);
+			break;
+		case M_FLOOR:
+			set_val(&floor, a, i);
+			break;
+		case M_ROOM:
+			set_val(&room, a, i);
+			break;
+		}
+		i += w;
+	}
+	if (roadtok == (size_t)-1) {
+		/* no house number: an estate or a village (碧海花园3栋1201); key on what precedes */
+		if (first_struct == (size_t)-1)
+			goto out;
+		roadtok = first_struct;
+		ident_add_word(&id->note, "no house number");
+	}
+	/* The road: the run of text before the house number, after the last admin level. */
+	for (start = roadtok; start > 0 && roadtok - start < 40; start--)
+		if (a->t[start - 1].type == T_WORD)
+			break;
+	cut = start;
+	for (k = start; k < roadtok; k++)
+		if (admin_mark(a, k) && k + 1 < roadtok)
+			cut = k + 1;
+	if (cut > start)
+		ident_add_word(&id->note, "admin levels dropped");
+	if (cut >= roadtok)
+		goto out;
+	/* A city written without 市 is cut off the road like an admin level. */
+	if ((city = find_city(a->text.s, a->t[roadtok].off, &cityend)))
+		while (cut < roadtok && a->t[cut].off < cityend)
+			cut++;
+	/* Only the last two characters of the name and the road type: the district
+	 * before a road may be written without its 区, and then it is not cut above. Digits
+	 * count only inside a name (中山5路), so a key read again gives the same key. */
+	if (!road_suffix(a, roadtok, &sfx) || roadtok - sfx <= cut)
+		sfx = 0;
+	for (k = roadtok - sfx, w = 0; k > cut && w < (sfx ? 2u : 3u); k--) {
+		if (k < roadtok - sfx && a->t[k].sp)
+			break; /* a name does not run across a separator */
+		if (a->t[k - 1].type == T_HAN)
+			w++;
+		else if (a->t[k - 1].type != T_NUM || k - 1 == cut || a->t[k - 2].type != T_HAN ||
+			a->t[k].type != T_HAN || a->t[k - 1].sp)
+			break;
+	}
+	if (k == roadtok - sfx)
+		k = roadtok; /* no name: no road either */
+	for (; k < roadtok; k++)
+		add_tok_text(&road, a, k);
+	if (city)
+		buf_adds(&id->building, city);
+	if (road.len) {
+		if (id->building.len)
+			buf_addc(&id->building, ' ');
+		/* characters that were apart in the text may now form a variant (号楼) */
+		replace_han(road.s, road.len, &id->building);
+	}
+	if (no.len)
+		buf_addf(&id->building, "%s%s号", id->building.len ? " " : "", no.s);
+	if (bld.len)
+		buf_addf(&id->building, "%s%s栋", id->building.len ? " " : "", bld.s);
+	if (!id->building.len)
+		goto out;
+	buf_adds(&id->value, id->building.s);
+	if (unit.len)
+		buf_addf(&id->value, " %s单元", unit.s);
+	/* A room number carries its floor (1201 is on 12): the floor is kept only alone. */
+	if (room.len)
+		buf_addf(&id->value, " %s室", room.s);
+	else if (floor.len)
+		buf_addf(&id->value, " %s层", floor.s);
+	rc = 0;
+out:
+	buf_free(&no);
+	buf_free(&bld);
+	buf_free(&unit);
+	buf_free(&floor);
+	buf_free(&room);
+	buf_free(&road);
+	return rc;
+}
+
+/* A value after a Latin marker: 12, 12a, a. */
+static size_t latin_value(const struct addr *a, size_t i, struct buf *out)
+{
+	if (i >= a->n || a->t[i].used || (a->t[i].rule && a->t[i].rule->role != R_NONE))
+		return 0;
+	if (a->t[i].type == T_NUM) {
+		set_val(out, a, i);
+		if (i + 1 < a->n && a->t[i + 1].att && a->t[i + 1].type == T_WORD &&
+			a->t[i + 1].len <= 2 && !a->t[i + 1].rule) {
+			add_tok_text(out, a, i + 1);
+			return 2;
+		}
+		return 1;
+	}
+	if (a->t[i].type == T_WORD && a->t[i].len <= 2) {
+		set_val(out, a, i);
+		if (i + 1 < a->n && a->t[i + 1].att && a->t[i + 1].type == T_NUM) {
+			add_tok_text(out, a, i + 1);
+			return 2;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+static void add_word_of(struct buf *b, const struct addr *a, size_t i)
+{
+	const struct tok *t = &a->t[i];
+
+	if (t->ordinal) {
+		add_tok_text(b, a, i); /* 96th: the suffix stays on its number */
+		return;
+	}
+	if (t->rule && !t->rule->to[0])
+		return;
+	if (b->len)
+		buf_addc(b, ' ');
+	if (t->rule)
+		buf_adds(b, t->rule->to);
+	else
+		add_tok_text(b, a, i);
+}
+
+static int key_latin(struct addr *a, struct ident *id)
+{
+	struct buf unit = { 0 }, floor = { 0 }, bld = { 0 }, street = { 0 }, no = { 0 };
+	size_t i, k, used;
+	int expanded = 0;
+
+	for (i = 0; i < a->n; i++) {
+		struct tok *t = &a->t[i];
+
+		if (t->type != T_WORD)
+			continue;
+		/* 3rd, 21st: an ordinal suffix glued to a number */
+		if (t->att && i > 0 && a->t[i - 1].type == T_NUM &&
+			(tok_is(a, i, "st") || tok_is(a, i, "nd") || tok_is(a, i, "rd") ||
+				tok_is(a, i, "th"))) {
+			t->used = t->ordinal = 1;
+			continue;
+		}
+		if ((t->rule = latin_rule(a->text.s + t->off, t->len)) &&
+			strncmp(t->rule->to, a->text.s + t->off, t->len) != 0)
+			expanded = 1;
+	}
+	if (expanded)
+		ident_add_word(&id->note, "abbreviations expanded");
+	for (i = 0; i < a->n; i++) {
+		struct tok *t = &a->t[i];
+		enum role r = t->rule ? t->rule->role : R_NONE;
+
+		if (t->used)
+			continue;
+		if (r == R_UNIT || r == R_BUILDING) {
+			if ((used = latin_value(a, i + 1, r == R_UNIT ? &unit : &bld))) {
+				t->used = 1;
+				for (k = 1; k <= used; k++)
+					a->t[i + k].used = 1;
+			}
+		} else if (r == R_FLOOR) {
+			/* 3/F and 12F count back, "Floor 3" forward; "3rd Floor, 8 Nathan Road"
+			 * back, as a comma or an ordinal says. */
+			size_t p = i > 1 && a->t[i - 1].ordinal ? i - 2 : i - 1;
+			int prev = i > 0 && a->t[p].type == T_NUM && !a->t[p].used;
+			int next = i + 1 < a->n && a->t[i + 1].type == T_NUM && !a->t[i + 1].used &&
+				!a->t[i + 1].comma;
+
+			if (prev && (tok_is(a, i, "f") || p + 1 < i || !next))
+				k = p;
+			else if (next)
+				k = i + 1;
+			else
+				continue;
+			set_val(&floor, a, k);
+			a->t[k].used = t->used = 1;
+		}
+	}
+	/* number + street words up to a street type: 8 nathan road */
+	for (i = 0; i < a->n && !street.len; i++) {
+		if (a->t[i].type != T_NUM || a->t[i].used || (i + 1 < a->n && a->t[i + 1].ordinal))
+			continue;
+		for (k = i + 1; k < a->n && k <= i + 7; k++) {
+			const struct tok *t = &a->t[k];
+
+			if (t->ordinal || (t->type == T_NUM && k + 1 < a->n && a->t[k + 1].ordinal))
+				continue; /* 120 east 96th street */
+			if (t->used || t->type == T_NUM ||
+				(t->rule && t->rule->role != R_NONE && t->rule->role != R_STREET))
+				break;
+			if (t->rule && t->rule->role == R_STREET) {
+				size_t j;
+
+				if (k == i + 1)
+					break; /* a street type with no name is no street */
+				set_val(&no, a, i);
+				for (j = i + 1; j <= k; j++)
+					add_word_of(&street, a, j);
+				break;
+			}
+		}
+	}
+	/* street first, number after: marktstrasse 14, hauptstr 5 */
+	for (i = 0; i + 1 < a->n && !street.len; i++) {
+		const struct tok *t = &a->t[i];
+		int is_street = t->type == T_WORD && !t->used &&
+			((t->rule && t->rule->role == R_STREET) ||
+				(t->len > 7 &&
+					memcmp(a->text.s + t->off + t->len - 7, "strasse", 7) ==
+						0));
+
+		if (is_street && a->t[i + 1].type == T_NUM && !a->t[i + 1].used) {
+			size_t j = i;
+
+			while (j > 0 && i - j < 3 && a->t[j - 1].type == T_WORD &&
+				!a->t[j - 1].used && !a->t[j].sp)
+				j--;
+			for (; j <= i; j++)
+				add_word_of(&street, a, j);
+			set_val(&no, a, i + 1);
+		}
+	}
+	if (street.len) {
+		buf_addf(&id->building, "%s %s", no.s, street.s);
+	} else {
+		/* no street found: every word that is not a unit or floor is the building */
+		for (i = 0; i < a->n; i++)
+			if (!a->t[i].used)
+				add_word_of(&id->building, a, i);
+		ident_add_word(&id->note, "no street found");
+	}
+	if (bld.len)
+		buf_addf(&id->building, " building %s", bld.s);
+	buf_adds(&id->value, id->building.s ? id->building.s : "");
+	if (floor.len)
+		buf_addf(&id->value, " floor %s", floor.s);
+	if (unit.len)
+		buf_addf(&id->value, " unit %s", unit.s);
+	buf_free(&unit);
+	buf_free(&floor);
+	buf_free(&bld);
+	buf_free(&street);
+	buf_free(&no);
+	return id->building.len ? 0 : -1;
+}
 
 int ident_address(const char *raw, const char *country, struct ident *id)
 {
+	static _Thread_local struct addr a;
+	static _Thread_local struct buf t1, t2;
+	int rc;
+
 	(void)country;
-	if (ident_text(raw, id))
+	ident_reset(id);
+	pthread_once(&loaded, load_rules);
+	if (!raw)
 		return -1;
-	buf_adds(&id->building, id->value.s);
+	buf_reset(&t1);
+	buf_reset(&t2);
+	buf_reset(&a.text);
+	if (ident_fold(raw, strlen(raw), &t1) < 0 || ident_strip_marks(&t1) < 0)
+		return -1;
+	if (replace_han(t1.s, t1.len, &t2))
+		ident_add_word(&id->note, "chinese variants unified");
+	if (han_numerals(t2.s, t2.len, &a.text))
+		ident_add_word(&id->note, "chinese numerals");
+	rc = tokenize(&a) ? key_han(&a, id) : a.n ? key_latin(&a, id) : -2;
+	if (rc == -2)
+		return ident_reset(id), -1; /* punctuation only */
+	if (rc < 0) {
+		/* no structure we know: the folded text itself, one key for both levels */
+		char *note = buf_detach(&id->note);
+
+		if (ident_text(a.text.s, id) < 0) {
+			free(note);
+			return ident_reset(id), -1;
+		}
+		buf_adds(&id->note, note);
+		free(note);
+		ident_add_word(&id->note, "no structure");
+		buf_adds(&id->building, id->value.s);
+	}
 	return 0;
 }

@@ -51,7 +51,16 @@ void ident_free(struct ident *id);
  */
 int ident_phone(const char *raw, const char *country, struct ident *id);
 int ident_email(const char *raw, struct ident *id);
-/* Fills value with the unit-level key and building with the building-level key. */
+/*
+ * Fills value with the unit-level key and building with the building-level key. Chinese:
+ * "深圳 技园路 1号 3栋" + " 1201室" (city when share/ident/cn-cities.txt knows it, the last two
+ * characters of the road name and its type, house number, building, unit, then the room, or
+ * the floor when there is no room); province, district and sub-district are left out, so
+ * "广东省深圳市南山区科技园路1号3栋1201室" and "深圳南山科技园路1号3幢1201" agree. Latin:
+ * "8 nathan road" + " floor 3 unit 12" (number, street with its type expanded, block; then
+ * floor and unit); city, region and postcode are left out. Text with no structure we know
+ * is its own key at both levels (note "no street found" or "no structure").
+ */
 int ident_address(const char *raw, const char *country, struct ident *id);
 int ident_device(const char *raw, struct ident *id);
 int ident_ip(const char *raw, struct ident *id);

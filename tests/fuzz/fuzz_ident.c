@@ -50,6 +50,12 @@ static void check_stable(int which, const char *region, const struct ident *id)
 		rc = ident_email(id->value.s, &again);
 		break;
 	case 2:
+		/* a key made from text with no structure we know is that text: not a key to
+		 * parse again */
+		if (id->note.s &&
+			(strstr(id->note.s, "no street") || strstr(id->note.s, "no house") ||
+				strstr(id->note.s, "no structure")))
+			goto out;
 		rc = ident_address(id->value.s, region, &again);
 		break;
 	case 3:

@@ -427,3 +427,138 @@ Test(ident, fuzz_findings_stay_fixed)
 	cr_expect_str_eq(email("a-b-c@yahoo.com"), "a@yahoo.com");
 	cr_expect_str_eq(email("a@yahoo.com"), "a@yahoo.com");
 }
+
+static char *addr(const char *raw)
+{
+	static char out[512];
+
+	snprintf(out, sizeof(out), "%s", ident_address(raw, "CN", &id) ? "-" : id.value.s);
+	return out;
+}
+
+static void addr_init(void)
+{
+	/* the rule files live in the source tree's share/ during make check */
+	if (!getenv("CASEKIT_DATADIR"))
+		setenv("CASEKIT_DATADIR", "share", 1);
+}
+
+Test(ident, address_chinese_spellings_of_one_flat_agree, .init = addr_init)
+{
+	static const char *const same[] = { "广东省深圳市南山区科技园路1号3栋1201室",
+		"深圳南山科技园路1号3幢1201", "深圳市南山区科技园路１号３座１２０１房",
+		"广东深圳南山区粤海街道科技园路1号3栋1201室",
+		"广东省深圳市 南山区粤海街道 科技园路 1号 3栋 1201室",
+		"深圳市南山區科技園路1號3棟1201室", "深圳市南山区科技园路一号三栋一二〇一室",
+		"深圳市南山区科技园路1号3号楼1201户", NULL };
+	const char *const *p;
+	char first[512];
+
+	snprintf(first, sizeof(first), "%s", addr(same[0]));
+	cr_expect_str_eq(first, "深圳 技园路 1号 3栋 1201室");
+	cr_expect_str_eq(id.building.s, "深圳 技园路 1号 3栋");
+	for (p = same + 1; *p; p++)
+		cr_expect_str_eq(addr(*p), first, "%s", *p);
+}
+
+Test(ident, address_flats_of_one_building_share_the_building_key, .init = addr_init)
+{
+	char a[512], b[512];
+
+	snprintf(a, sizeof(a), "%s", addr("广东省深圳市南山区科技园路1号3栋1201室"));
+	snprintf(b, sizeof(b), "%s", id.building.s);
+	cr_expect_str_neq(addr("广东省深圳市南山区科技园路1号3栋1202室"), a);
+	cr_expect_str_eq(id.building.s, b);
+	cr_expect_str_neq(addr("广东省深圳市南山区科技园路1号4栋1201室"), a);
+	cr_expect_str_neq(id.building.s, b);
+	cr_expect_str_neq(addr("广东省深圳市南山区科技园路2号3栋1201室"), a);
+	cr_expect_str_neq(addr("广东省广州市南山区科技园路1号3栋1201室"), a);
+	cr_expect_str_neq(addr("广东省深圳市南山区科苑路1号3栋1201室"), a);
+}
+
+Test(ident, address_chinese_numbers_units_and_floors, .init = addr_init)
+{
+	cr_expect_str_eq(addr("杭州市西湖区古墩路88号三单元十二层"), "杭州 古墩路 88号 3单元 12层");
+	cr_expect_str_eq(addr("福建省泉州市晋江市陈埭镇江滨路5号12-3-1001"),
+		"泉州 江滨路 5号 12栋 3单元 1001室");
+	cr_expect_str_eq(addr("广州市越秀区北京街道中山五路3001号2座1205房"),
+		"广州 中山5路 3001号 2栋 1205室");
+	/* a sub-district named after a road (湖南路街道) is not the road */
+	cr_expect_str_eq(addr("江苏省南京市鼓楼区湖南路街道中山北路3001号12栋1205室"),
+		"南京 山北路 3001号 12栋 1205室");
+	cr_expect_str_eq(addr("南京中山北路3001号12栋1205室"), "南京 山北路 3001号 12栋 1205室");
+	cr_expect_str_eq(addr("上海浦东新区陆家嘴街道世纪大道100号"), "上海 世纪大道 100号");
+	cr_expect_str_eq(addr("上海市浦东新区世纪大道100号"), "上海 世纪大道 100号");
+	cr_expect_str_eq(addr("臺北市信義區信義路五段7號89樓"), "台北 義路5段 7号 89层");
+}
+
+Test(ident, address_hong_kong_latin_spellings_agree, .init = addr_init)
+{
+	static const char *const same[] = { "Flat 12, 3/F, 8 Nathan Rd, Kowloon, HK",
+		"Unit 12, 3rd Floor, 8 Nathan Road, Kowloon, Hong Kong",
+		"FLAT 12 3/F 8 NATHAN RD. KOWLOON HK", "Rm 12, 3F, No. 8 Nathan Road, Kowloon",
+		"Flat 12, Floor 3, 8 Nathan Road", NULL };
+	const char *const *p;
+
+	for (p = same; *p; p++) {
+		cr_expect_str_eq(addr(*p), "8 nathan road floor 3 unit 12", "%s", *p);
+		cr_expect_str_eq(id.building.s, "8 nathan road", "%s", *p);
+	}
+	/* the spellings casekit synth writes */
+	cr_expect_str_eq(addr("Flat 12A, 3001 Sai Yeung Choi Street, Mong Kok, Hong Kong"),
+		"3001 sai yeung choi street unit 12a");
+	cr_expect_str_eq(addr("UNIT 12A 3001 SAI YEUNG CHOI ST MONG KOK HK"),
+		"3001 sai yeung choi street unit 12a");
+	cr_expect_str_neq(addr("Flat 12B, 3001 Sai Yeung Choi Street, Mong Kok, Hong Kong"),
+		"3001 sai yeung choi street unit 12a");
+	cr_expect_str_eq(id.building.s, "3001 sai yeung choi street");
+}
+
+Test(ident, address_latin_elsewhere, .init = addr_init)
+{
+	cr_expect_str_eq(
+		addr("123 Main St Apt 4B, Springfield, IL 62704"), "123 main street unit 4b");
+	cr_expect_str_eq(addr("123 MAIN STREET #4B SPRINGFIELD IL"), "123 main street unit 4b");
+	cr_expect_str_eq(addr("120 E 96th St"), "120 east 96th street");
+	cr_expect_str_eq(addr("Marktstraße 14, 10117 Berlin"), "14 marktstrasse");
+	cr_expect_str_eq(addr("Rue de l'Église 5"), addr("rue de l eglise 5"));
+	cr_expect_str_eq(addr("  nowhere   special "), "nowhere special");
+	cr_expect_str_eq(note(), "no street found");
+	cr_expect_str_eq(addr(""), "-");
+	cr_expect_str_eq(addr(" ,;. "), "-");
+	cr_expect_str_eq(addr(NULL), "-");
+}
+
+/* A key read again gives the same key: the fuzzer's findings, then the ordinary cases. */
+Test(ident, address_keys_are_fixed_points, .init = addr_init)
+{
+	static const char *const raw[] = { "广东省深圳市南山区科\xe6\x8a::ffff:1.2.3\xe6\xa0\x8b"
+					   "1201\xe5\xae ",
+		"\n\xe5\x8f\xb7\x01\x80\xe6\xa5\xbc"
+		"2\n\xe5\x8f\xb7\x01\x80\xe6\xa5\xbc"
+		"2f",
+		"广东省深圳市南山区科\xad路1号3\xe6号3栋\xad"
+		"17",
+		"\x80"
+		"01471rd.rd\x16",
+		"\t0\x80\xd0rd\x80.rd\x80"
+		"0\x80"
+		"0rd\x80.r.rd",
+		"0800\t\x80"
+		"aa0rd\x80"
+		"0 80&rd\x80"
+		"0rd",
+		"t 69 floor 13", "2nd floor, 21st Street 5",
+		"广东省深圳市南山区科技园路1号3栋1201室", "Flat 12, 3/F, 8 Nathan Rd, Kowloon, HK",
+		"福建省泉州市晋江市陈埭镇江滨路5号12-3-1001", NULL };
+	const char *const *p;
+	char a[512];
+
+	for (p = raw; *p; p++) {
+		snprintf(a, sizeof(a), "%s", addr(*p));
+		if (strcmp(a, "-") == 0 || strstr(note(), "no street") ||
+			strstr(note(), "no house") || strstr(note(), "no structure"))
+			continue;
+		cr_expect_str_eq(addr(a), a, "%s", *p);
+	}
+}
