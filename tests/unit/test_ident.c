@@ -1,6 +1,9 @@
 /* test_ident.c - identifier normalisers: real-world spellings agree, different ones never do */
 #include "casekit.h"
 #include <criterion/criterion.h>
+#include <dirent.h>
+/* The fuzz harness itself, so that make check replays every input the fuzzer kept. */
+#include "../fuzz/fuzz_ident.c"
 
 static struct ident id;
 static const unsigned char key[32] = { 0x42, 1, 2, 3 };
@@ -561,4 +564,37 @@ Test(ident, address_keys_are_fixed_points, .init = addr_init)
 			continue;
 		cr_expect_str_eq(addr(a), a, "%s", *p);
 	}
+}
+
+/* Every seed and every finding of the fuzzer passes the harness's checks. */
+Test(ident, fuzz_corpus_replays_cleanly, .init = addr_init)
+{
+	const char *top = getenv("TOP_SRCDIR");
+	char *dir = xasprintf("%s/tests/fuzz/corpus/ident", top ? top : "..");
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	cr_assert_not_null(d, "cannot open %s", dir);
+	while ((e = readdir(d))) {
+		struct buf b = { 0 };
+		char *path, chunk[4096];
+		size_t got;
+		FILE *fp;
+
+		if (e->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		cr_assert_not_null(fp = fopen(path, "rb"), "%s", path);
+		while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+			buf_add(&b, chunk, got);
+		fclose(fp);
+		LLVMFuzzerTestOneInput((const uint8_t *)(b.s ? b.s : ""), b.len);
+		buf_free(&b);
+		free(path);
+		n++;
+	}
+	closedir(d);
+	free(dir);
+	cr_expect_geq(n, 10);
 }
