@@ -54,6 +54,25 @@ check_grep "ndjson is one object a line" '^\{"listing_id":"A[0-9]+".*"why":"scor
 check_grep "csv has a header" "^listing_id,seller_id,brand,price,currency,score,why" sample -f csv --budget 400
 check_grep "table is aligned" "^listing_id +seller_id +brand +price" sample -f table --budget 400
 
+# Spread: ten cheap gucci listings of one seller against one each of three other brands.
+# Weighted by score alone gucci would take about 3.4 of every 4 buys; spread, far fewer.
+mkdir -p "$T/more"
+{
+	echo "listing_id,seller_id,title,brand,category,price,currency,created_at,status,image_text,url"
+	for i in 0 1 2 3 4 5 6 7 8 9; do echo "G$i,S1,bag,gucci,bags,10.00,CNY,,,,"; done
+	echo "P1,S3,bag,prada,bags,10.00,CNY,,,,"
+	echo "C1,S4,belt,coach,belts,10.00,CNY,,,,"
+	echo "H1,S6,bag,hermes,bags,10.00,CNY,,,,"
+} >"$T/more/listings.csv"
+cp "$T/db" "$T/spread.db"
+ck ingest -q -d "$T/spread.db" "$T/more"
+sqlite3 "$T/spread.db" "insert into scores(listing_id, seller_id, score, flagged, reasons, rules_digest, scored_at) select listing_id, seller_id, case brand when 'gucci' then 95 else 60 end, 1, '', 'd', 'now' from listings where price = 1000"
+g=0
+for s in 1 2 3 4 5 6 7 8 9 10; do
+	run sample -d "$T/spread.db" -f tsv --budget 40 --seed $s
+	g=$((g + $(tail -n +2 "$T/out" | cut -f3 | grep -c '^gucci$')))
+done
+expect "buys spread across brands and sellers ($g of 40 gucci; unspread: 34)" test "$g" -le 20
 # Networks from link: two listings of one network are spread like one seller's.
 sqlite3 "$T/db" "create table if not exists network_members(seller_id text primary key, network_id text not null); insert into network_members(seller_id, network_id) values ('S1','N1'),('S2','N1')"
 check_grep "a network is named in why" "of network N1; chance" sample -f tsv --budget 2000
