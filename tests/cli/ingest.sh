@@ -162,6 +162,31 @@ same "each with its reason" "2|wrong field count: 3 fields, the header has 2
 3|wrong field count: 1 fields, the header has 2
 4|missing seller_id" "$(Q "$T/b" "select line||'|'||reason from rejects where source_id=(select max(source_id) from sources) order by line" | tail -n +2)"
 
+# kill -9 in the middle of a file leaves the store as it was; a rerun completes it once.
+ck init -q "$T/k"
+ck ingest -q -d "$T/k" "$D/sellers.csv"
+awk 'BEGIN { print "listing_id,seller_id,title,price,currency"
+	for (i = 1; i <= 300000; i++) printf "K%07d,S%d,\"item %d, a long enough title to fill pages\",%d.99,USD\n", i, i % 3 + 1, i, i % 500 }' >"$T/listings.csv"
+"$CASEKIT" ingest -q -d "$T/k" "$T/listings.csv" & pid=$!
+# Wait until the transaction has written a good part of the file, then kill it.
+for i in $(seq 1 400); do
+	[ "$(stat -c %s "$T/k-wal" 2>/dev/null || echo 0)" -gt 4000000 ] && break
+	kill -0 $pid 2>/dev/null || break
+	sleep 0.02
+done
+if kill -9 $pid 2>/dev/null; then
+	wait $pid 2>/dev/null
+	same "kill -9 mid-file leaves the store as it was" "0 1 0" \
+		"$(Q "$T/k" "select (select count(*) from listings)||' '||(select count(*) from sources)||' '||(select count(*) from rejects)" | tail -1)"
+	expect "the store is intact" sh -c "test \"\$('$CASEKIT' query -d '$T/k' 'pragma integrity_check' | tail -1)\" = ok"
+else
+	wait $pid
+	fail "kill -9 mid-file leaves the store as it was" "the ingest finished before it could be killed"
+fi
+check_exit 0 "a rerun after the kill loads the file" ingest -d "$T/k" "$T/listings.csv"
+same "once, with no duplicates" "300000 300000 2" \
+	"$(Q "$T/k" "select (select count(*) from listings)||' '||(select count(distinct listing_id) from listings)||' '||(select count(*) from sources)" | tail -1)"
+
 # Profiles: the shipped febrl profile, and one of the user's own.
 ck init -q "$T/f"
 check_exit 0 "the febrl profile loads FEBRL records as sellers" ingest -d "$T/f" -p febrl "$DATA/febrl/febrl-sample.csv"
