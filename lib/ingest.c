@@ -197,7 +197,15 @@ int ingest_utf8_valid(const char *str, size_t n)
 	const unsigned char *s = (const unsigned char *)str, *e = s + n;
 
 	while (s < e) {
-		unsigned c = *s;
+		unsigned c;
+		uint64_t w;
+
+		/* Eight ASCII bytes at a time: most of a dump is ASCII. */
+		while (e - s >= 8 && (memcpy(&w, s, 8), (w & 0x8080808080808080ull) == 0))
+			s += 8;
+		if (s == e)
+			break;
+		c = *s;
 
 		if (c < 0x80) {
 			s++;
@@ -324,21 +332,37 @@ static int digits(const char **s, int n, int *out)
 	return 0;
 }
 
-/* 0, or -1 when the year does not fit four digits (a typo, not a time casekit can sort). */
-static int write_time(struct tm *tm, int date_only, char out[21])
+static char *put2(char *p, int v)
 {
-	char tmp[64];
+	*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
 
-	if (tm->tm_year + 1900 < 1000 || tm->tm_year + 1900 > 9999)
+/* 0, or -1 when the year does not fit four digits (a typo, not a time casekit can sort). */
+static int write_time(const struct tm *tm, int date_only, char out[21])
+{
+	int y = tm->tm_year + 1900;
+	char *p = out;
+
+	if (y < 1000 || y > 9999)
 		return -1;
-	if (date_only)
-		snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", tm->tm_year + 1900, tm->tm_mon + 1,
-			tm->tm_mday);
-	else
-		snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm->tm_year + 1900,
-			tm->tm_mon + 1, tm->tm_mday, tm->tm_hour, tm->tm_min, tm->tm_sec);
-	memcpy(out, tmp, 21);
-	out[20] = '\0';
+	p = put2(p, y / 100);
+	p = put2(p, y % 100);
+	*p++ = '-';
+	p = put2(p, tm->tm_mon + 1);
+	*p++ = '-';
+	p = put2(p, tm->tm_mday);
+	if (!date_only) {
+		*p++ = 'T';
+		p = put2(p, tm->tm_hour);
+		*p++ = ':';
+		p = put2(p, tm->tm_min);
+		*p++ = ':';
+		p = put2(p, tm->tm_sec);
+		*p++ = 'Z';
+	}
+	*p = '\0';
 	return 0;
 }
 
@@ -410,12 +434,26 @@ int ingest_time(const char *s, const char *fmt, char out[21])
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
+	if (off == 0 && sec < 60) /* already UTC and in range: no calendar arithmetic needed */
+		return write_time(&tm, date_only, out);
 	t = timegm(&tm) - off;
 	gmtime_r(&t, &tm);
 	return write_time(&tm, date_only, out);
 }
 
 /* ---- the loader ---- */
+
+/*
+ * Ids known to be in the store, so that a million listings of ten thousand sellers ask SQLite
+ * once per seller, not once per listing. Only hits are kept: ingest never deletes a seller or
+ * a listing, so a hit stays true for the whole run. Open addressing, FNV-1a, at most
+ * REF_MAX entries (past that, SQLite answers).
+ */
+#define REF_MAX (1u << 21)
+struct refset {
+	char **v;
+	size_t cap, n;
+};
 
 struct ingest {
 	struct store *st;
@@ -429,6 +467,7 @@ struct ingest {
 		*dup_source, *add_replaced, *del_replaced, *clear_replaced, *get_rejects;
 	FILE *rejf;
 	struct out *rejo;
+	struct refset known_sellers, known_listings;
 	struct ident id, id2;
 	int loaded; /* rows kept in this run: indexes are (re)built after */
 };
@@ -817,14 +856,74 @@ static const char *shown(const char *v, size_t n, char out[48])
 	return out;
 }
 
+static uint64_t fnv1a(const char *s, size_t n, unsigned salt)
+{
+	uint64_t h = 1469598103934665603ull ^ salt;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+/* The slot of v in r: where it is, or the empty slot where it would go. */
+static size_t ref_slot(const struct refset *r, const char *v, size_t n, unsigned salt)
+{
+	size_t i = (size_t)fnv1a(v, n, salt) & (r->cap - 1);
+
+	while (r->v[i] && !(strncmp(r->v[i], v, n) == 0 && r->v[i][n] == '\0'))
+		i = (i + 1) & (r->cap - 1);
+	return i;
+}
+
+static void ref_add(struct refset *r, const char *v, size_t n, unsigned salt)
+{
+	size_t i, j;
+
+	if (r->n >= REF_MAX)
+		return;
+	if (2 * (r->n + 1) > r->cap) {
+		struct refset g = { NULL, r->cap ? 2 * r->cap : 1024, 0 };
+
+		g.v = xcalloc(g.cap, sizeof(char *));
+		for (j = 0; j < r->cap; j++)
+			if (r->v[j])
+				g.v[ref_slot(&g, r->v[j], strlen(r->v[j]), salt)] = r->v[j];
+		g.n = r->n;
+		free(r->v);
+		*r = g;
+	}
+	i = ref_slot(r, v, n, salt);
+	if (!r->v[i]) {
+		r->v[i] = xstrndup(v, n);
+		r->n++;
+	}
+}
+
+static void ref_free(struct refset *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->cap; i++)
+		free(r->v[i]);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
 static int ref_exists(struct ingest *in, const char *table, const char *v, size_t n)
 {
-	sqlite3_stmt *s = strcmp(table, "sellers") == 0 ? in->ref_sellers : in->ref_listings;
+	int sellers = strcmp(table, "sellers") == 0;
+	sqlite3_stmt *s = sellers ? in->ref_sellers : in->ref_listings;
+	struct refset *r = sellers ? &in->known_sellers : &in->known_listings;
 	int rc;
 
+	if (r->cap && r->v[ref_slot(r, v, n, 0)])
+		return 1;
 	sqlite3_bind_text(s, 1, v, (int)n, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		ref_add(r, v, n, 0);
 	return rc == SQLITE_ROW;
 }
 
@@ -1176,6 +1275,43 @@ static int report(struct ingest *in, struct file *f)
 	return 0;
 }
 
+/*
+ * Loading into an empty table is fastest with no index to keep up: drop the table's indexes
+ * (ours and any another applet made) inside the file's transaction and append the SQL that
+ * makes them again to *saved, to be run before the commit. A table with rows keeps them: a
+ * small file into a big table would pay for the whole table.
+ */
+static int drop_indexes_if_empty(struct ingest *in, const char *table, struct buf *saved)
+{
+	sqlite3_stmt *s;
+	struct buf drop = { 0 };
+	char *sql = xasprintf("SELECT 1 FROM \"%s\" LIMIT 1", table);
+	int rc, empty;
+
+	rc = sqlite3_prepare_v2(in->db, sql, -1, &s, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return store_error(in->st, table);
+	empty = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	if (!empty)
+		return 0;
+	if (sqlite3_prepare_v2(in->db,
+		    "SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name=? "
+		    "AND sql IS NOT NULL",
+		    -1, &s, NULL) != SQLITE_OK)
+		return store_error(in->st, table);
+	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		buf_addf(&drop, "DROP INDEX \"%s\";\n", (const char *)sqlite3_column_text(s, 0));
+		buf_addf(saved, "%s;\n", (const char *)sqlite3_column_text(s, 1));
+	}
+	sqlite3_finalize(s);
+	rc = drop.len ? store_exec(in->st, drop.s) : 0;
+	buf_free(&drop);
+	return rc;
+}
+
 /* Load one file in one transaction. */
 static int load_file(struct ingest *in, const char *path, const char *kind)
 {
@@ -1183,6 +1319,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	struct csvio_opts co = { 0 };
 	struct csvio_rec *rec;
 	struct progress *pg;
+	struct buf reindex = { 0 };
 	sqlite3_stmt *s;
 	char now[21];
 	int rc, in_tx = 0;
@@ -1209,6 +1346,10 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	if ((rc = step_done(in, s, "sources")))
 		goto out;
 	f.source_id = sqlite3_last_insert_rowid(in->db);
+	if ((rc = drop_indexes_if_empty(in, kind, &reindex)) ||
+		((f.k->ids[0].field || (f.pk && f.pk->nidents)) &&
+			(rc = drop_indexes_if_empty(in, "identifiers", &reindex))))
+		goto out;
 	rc = csvio_next(f.r, &rec);
 	if (rc == 0) {
 		rc = ck_error(
@@ -1233,6 +1374,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 			(rc = step_done(in, in->clear_replaced, "replaced")))
 			goto out;
 	}
+	if (reindex.len && (rc = store_exec(in->st, reindex.s)))
+		goto out;
 	s = in->upd_source;
 	sqlite3_bind_text(s, 1, csvio_sha256(f.r), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)csvio_bytes_read(f.r));
@@ -1287,6 +1430,7 @@ out:
 		sqlite3_free(err);
 	}
 	file_free(&f);
+	buf_free(&reindex);
 	return rc;
 }
 
@@ -1471,6 +1615,8 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 	if (in.rejf && fclose(in.rejf) != 0 && !rc)
 		rc = ck_error(EX_IOERR, "cannot write '%s': %s", o->reject_file, strerror(errno));
 	finalize_all(&in);
+	ref_free(&in.known_sellers);
+	ref_free(&in.known_listings);
 	ident_free(&in.id);
 	ident_free(&in.id2);
 	OPENSSL_cleanse(in.key, sizeof(in.key));
