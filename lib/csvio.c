@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <strings.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unicode/ucnv.h>
 #include <unistd.h>
@@ -18,7 +19,33 @@
  * libcsv is fed one physical line at a time, so that a record's first line is known: libcsv
  * itself counts no lines.
  */
+#define RA_BATCHES 3
+#define RA_RECORDS 2048
+
+/* A batch of records read ahead: their fields' bytes and where each record starts. */
+struct rabatch {
+	struct buf data;
+	size_t *off, *len, nf, capf;
+	size_t *first, *nfields, nrec, caprec;
+	unsigned long *line;
+	char **fptr;
+	size_t capp;
+	uint64_t bytes;
+	int rc; /* after the records: 1 more follow, 0 the end, else an EX_* code */
+};
+
+struct readahead {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, emptied;
+	struct rabatch b[RA_BATCHES];
+	size_t nfull, put, get, cur; /* batches ready; next to fill; next to read; record */
+	int stop, reading;           /* reading: the consumer holds batch get */
+	struct csvio_rec rec;
+};
+
 struct csvio {
+	struct readahead *ra;
 	char *path;
 	int fd;
 	uint64_t bytes_read, size;
@@ -126,10 +153,13 @@ int csvio_open(struct csvio **out, const char *path, const struct csvio_opts *op
 	return 0;
 }
 
+static void ra_stop(struct csvio *r);
+
 void csvio_close(struct csvio *r)
 {
 	if (!r)
 		return;
+	ra_stop(r);
 	if (r->fd > STDIN_FILENO)
 		close(r->fd);
 	if (r->gzip)
@@ -172,7 +202,10 @@ int csvio_is_gzip(const struct csvio *r)
 
 uint64_t csvio_bytes_read(const struct csvio *r)
 {
-	return r->bytes_read;
+	/* With read-ahead, what the batch being read had reached: the reader owns the rest. */
+	if (r->ra && r->ra->reading)
+		return r->ra->b[r->ra->get].bytes;
+	return r->ra ? 0 : r->bytes_read;
 }
 
 uint64_t csvio_file_size(const struct csvio *r)
@@ -185,6 +218,7 @@ const char *csvio_sha256(struct csvio *r)
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
 
+	ra_stop(r); /* the reader is done (the caller saw the end): join it */
 	if (!r->sha_hex[0]) {
 		EVP_DigestFinal_ex(r->sha, md, &n);
 		for (i = 0; i < n && i < 32; i++)
@@ -451,7 +485,7 @@ static int feed_line(struct csvio *r)
 	return 0;
 }
 
-int csvio_next(struct csvio *r, struct csvio_rec **rec)
+static int next_record(struct csvio *r, struct csvio_rec **rec)
 {
 	int rc;
 
@@ -498,4 +532,166 @@ int csvio_next(struct csvio *r, struct csvio_rec **rec)
 		if ((rc = feed_line(r)))
 			return rc;
 	}
+}
+
+/* ---- read-ahead: the reader thread parses while the caller stores ---- */
+
+static void ra_add(struct rabatch *b, const struct csvio_rec *rec)
+{
+	size_t i;
+
+	if (b->nrec == b->caprec) {
+		b->caprec = b->caprec ? 2 * b->caprec : RA_RECORDS;
+		b->first = xrealloc(b->first, b->caprec * sizeof(*b->first));
+		b->nfields = xrealloc(b->nfields, b->caprec * sizeof(*b->nfields));
+		b->line = xrealloc(b->line, b->caprec * sizeof(*b->line));
+	}
+	b->first[b->nrec] = b->nf;
+	b->nfields[b->nrec] = rec->n;
+	b->line[b->nrec] = rec->line;
+	b->nrec++;
+	for (i = 0; i < rec->n; i++) {
+		if (b->nf == b->capf) {
+			b->capf = b->capf ? 2 * b->capf : 16 * RA_RECORDS;
+			b->off = xrealloc(b->off, b->capf * sizeof(*b->off));
+			b->len = xrealloc(b->len, b->capf * sizeof(*b->len));
+		}
+		b->off[b->nf] = b->data.len;
+		b->len[b->nf] = rec->len[i];
+		b->nf++;
+		buf_add(&b->data, rec->f[i], rec->len[i] + 1); /* with its NUL */
+	}
+}
+
+static void *ra_main(void *arg)
+{
+	struct csvio *r = arg;
+	struct readahead *ra = r->ra;
+	struct csvio_rec *rec;
+	int rc = 1;
+
+	while (rc == 1) {
+		struct rabatch *b;
+
+		pthread_mutex_lock(&ra->mu);
+		while (ra->nfull == RA_BATCHES && !ra->stop)
+			pthread_cond_wait(&ra->emptied, &ra->mu);
+		if (ra->stop) {
+			pthread_mutex_unlock(&ra->mu);
+			break;
+		}
+		b = &ra->b[ra->put];
+		pthread_mutex_unlock(&ra->mu);
+		buf_reset(&b->data);
+		b->nf = b->nrec = 0;
+		while (b->nrec < RA_RECORDS && (rc = next_record(r, &rec)) == 1)
+			ra_add(b, rec);
+		b->bytes = r->bytes_read;
+		b->rc = rc;
+		pthread_mutex_lock(&ra->mu);
+		ra->put = (ra->put + 1) % RA_BATCHES;
+		ra->nfull++;
+		pthread_cond_signal(&ra->filled);
+		pthread_mutex_unlock(&ra->mu);
+	}
+	return NULL;
+}
+
+int csvio_readahead(struct csvio *r)
+{
+	struct readahead *ra;
+
+	if (r->ra)
+		return 0;
+	ra = xcalloc(1, sizeof(*ra));
+	pthread_mutex_init(&ra->mu, NULL);
+	pthread_cond_init(&ra->filled, NULL);
+	pthread_cond_init(&ra->emptied, NULL);
+	r->ra = ra;
+	if (pthread_create(&ra->th, NULL, ra_main, r) != 0) {
+		r->ra = NULL;
+		free(ra);
+		return -1; /* the caller reads on its own thread, which works as well */
+	}
+	return 0;
+}
+
+static void ra_stop(struct csvio *r)
+{
+	struct readahead *ra = r->ra;
+	size_t i;
+
+	if (!ra)
+		return;
+	pthread_mutex_lock(&ra->mu);
+	ra->stop = 1;
+	pthread_cond_signal(&ra->emptied);
+	pthread_mutex_unlock(&ra->mu);
+	pthread_join(ra->th, NULL);
+	for (i = 0; i < RA_BATCHES; i++) {
+		struct rabatch *b = &ra->b[i];
+
+		buf_free(&b->data);
+		free(b->off), free(b->len), free(b->first), free(b->nfields), free(b->line);
+		free(b->fptr);
+	}
+	pthread_mutex_destroy(&ra->mu);
+	pthread_cond_destroy(&ra->filled);
+	pthread_cond_destroy(&ra->emptied);
+	free(ra);
+	r->ra = NULL;
+}
+
+static int ra_next(struct csvio *r, struct csvio_rec **rec)
+{
+	struct readahead *ra = r->ra;
+	struct rabatch *b;
+	size_t i;
+
+	for (;;) {
+		if (!ra->reading) {
+			pthread_mutex_lock(&ra->mu);
+			while (ra->nfull == 0)
+				pthread_cond_wait(&ra->filled, &ra->mu);
+			pthread_mutex_unlock(&ra->mu);
+			b = &ra->b[ra->get];
+			if (b->capp < b->nf) {
+				b->capp = b->nf;
+				b->fptr = xrealloc(b->fptr, b->capp * sizeof(*b->fptr));
+			}
+			for (i = 0; i < b->nf; i++)
+				b->fptr[i] = b->data.s + b->off[i];
+			ra->reading = 1;
+			ra->cur = 0;
+		}
+		b = &ra->b[ra->get];
+		if (ra->cur < b->nrec) {
+			size_t k = ra->cur++;
+
+			ra->rec.n = b->nfields[k];
+			ra->rec.f = b->fptr + b->first[k];
+			ra->rec.len = b->len + b->first[k];
+			ra->rec.line = b->line[k];
+			*rec = &ra->rec;
+			return 1;
+		}
+		if (b->rc != 1) {
+			ra->cur = b->nrec; /* stay at the end: every later call says the same */
+			return b->rc;
+		}
+		/* Give the batch back to the reader and take the next. */
+		pthread_mutex_lock(&ra->mu);
+		ra->get = (ra->get + 1) % RA_BATCHES;
+		ra->nfull--;
+		ra->reading = 0;
+		pthread_cond_signal(&ra->emptied);
+		pthread_mutex_unlock(&ra->mu);
+	}
+}
+
+int csvio_next(struct csvio *r, struct csvio_rec **rec)
+{
+	if (r->ra)
+		return ra_next(r, rec);
+	return next_record(r, rec);
 }

@@ -39,6 +39,12 @@ int csvio_open(struct csvio **out, const char *path, const struct csvio_opts *op
  * gzip stream, bytes the encoding does not allow, a field over the limit, a read error.
  */
 int csvio_next(struct csvio *r, struct csvio_rec **rec);
+/*
+ * Read ahead on a thread of its own: csvio_next() then hands out records the thread has
+ * already parsed, so parsing and the caller's work overlap. Call after the first record.
+ * 0, or -1 when no thread could be made (reading goes on as before).
+ */
+int csvio_readahead(struct csvio *r);
 /* The delimiter in use (known after the first record). */
 char csvio_delim(const struct csvio *r);
 int csvio_is_gzip(const struct csvio *r);

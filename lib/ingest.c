@@ -450,8 +450,13 @@ int ingest_time(const char *s, const char *fmt, char out[21])
  * REF_MAX entries (past that, SQLite answers).
  */
 #define REF_MAX (1u << 21)
+struct refent {
+	char *s;
+	size_t n;
+	uint64_t h;
+};
 struct refset {
-	char **v;
+	struct refent *v;
 	size_t cap, n;
 };
 
@@ -856,9 +861,9 @@ static const char *shown(const char *v, size_t n, char out[48])
 	return out;
 }
 
-static uint64_t fnv1a(const char *s, size_t n, unsigned salt)
+static uint64_t fnv1a(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ull ^ salt;
+	uint64_t h = 1469598103934665603ull;
 	size_t i;
 
 	for (i = 0; i < n; i++)
@@ -867,35 +872,36 @@ static uint64_t fnv1a(const char *s, size_t n, unsigned salt)
 }
 
 /* The slot of v in r: where it is, or the empty slot where it would go. */
-static size_t ref_slot(const struct refset *r, const char *v, size_t n, unsigned salt)
+static size_t ref_slot(const struct refset *r, const char *v, size_t n, uint64_t h)
 {
-	size_t i = (size_t)fnv1a(v, n, salt) & (r->cap - 1);
+	size_t i = (size_t)h & (r->cap - 1);
 
-	while (r->v[i] && !(strncmp(r->v[i], v, n) == 0 && r->v[i][n] == '\0'))
+	while (r->v[i].s && !(r->v[i].h == h && r->v[i].n == n && memcmp(r->v[i].s, v, n) == 0))
 		i = (i + 1) & (r->cap - 1);
 	return i;
 }
 
-static void ref_add(struct refset *r, const char *v, size_t n, unsigned salt)
+static void ref_add(struct refset *r, const char *v, size_t n, uint64_t h)
 {
 	size_t i, j;
 
 	if (r->n >= REF_MAX)
 		return;
 	if (2 * (r->n + 1) > r->cap) {
-		struct refset g = { NULL, r->cap ? 2 * r->cap : 1024, 0 };
+		struct refset g = { NULL, r->cap ? 2 * r->cap : 1024, r->n };
 
-		g.v = xcalloc(g.cap, sizeof(char *));
+		g.v = xcalloc(g.cap, sizeof(*g.v));
 		for (j = 0; j < r->cap; j++)
-			if (r->v[j])
-				g.v[ref_slot(&g, r->v[j], strlen(r->v[j]), salt)] = r->v[j];
-		g.n = r->n;
+			if (r->v[j].s)
+				g.v[ref_slot(&g, r->v[j].s, r->v[j].n, r->v[j].h)] = r->v[j];
 		free(r->v);
 		*r = g;
 	}
-	i = ref_slot(r, v, n, salt);
-	if (!r->v[i]) {
-		r->v[i] = xstrndup(v, n);
+	i = ref_slot(r, v, n, h);
+	if (!r->v[i].s) {
+		r->v[i].s = xstrndup(v, n);
+		r->v[i].n = n;
+		r->v[i].h = h;
 		r->n++;
 	}
 }
@@ -905,7 +911,7 @@ static void ref_free(struct refset *r)
 	size_t i;
 
 	for (i = 0; i < r->cap; i++)
-		free(r->v[i]);
+		free(r->v[i].s);
 	free(r->v);
 	memset(r, 0, sizeof(*r));
 }
@@ -915,15 +921,16 @@ static int ref_exists(struct ingest *in, const char *table, const char *v, size_
 	int sellers = strcmp(table, "sellers") == 0;
 	sqlite3_stmt *s = sellers ? in->ref_sellers : in->ref_listings;
 	struct refset *r = sellers ? &in->known_sellers : &in->known_listings;
+	uint64_t h = fnv1a(v, n);
 	int rc;
 
-	if (r->cap && r->v[ref_slot(r, v, n, 0)])
+	if (r->cap && r->v[ref_slot(r, v, n, h)].s)
 		return 1;
 	sqlite3_bind_text(s, 1, v, (int)n, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
-		ref_add(r, v, n, 0);
+		ref_add(r, v, n, h);
 	return rc == SQLITE_ROW;
 }
 
@@ -1358,6 +1365,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	}
 	if (rc > 1 || (rc = map_header(in, &f, rec)))
 		goto out;
+	csvio_readahead(f.r);
 	pg = progress_start(path, csvio_file_size(f.r));
 	while ((rc = csvio_next(f.r, &rec)) == 1) {
 		if ((rc = load_row(in, &f, rec)))
@@ -1594,11 +1602,10 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		qsort(jobs, njobs, sizeof(*jobs), job_cmp);
 		/*
 		 * WAL with synchronous=NORMAL keeps every committed file through a crash of
-		 * casekit; a 64 MB page cache keeps memory bounded whatever the input size.
+		 * casekit; a 64 MB page cache keeps memory bounded whatever the input size
+		 * (index sorts spill to temporary files, not to memory).
 		 */
-		rc = store_exec(st,
-			"PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
-			"PRAGMA temp_store=MEMORY");
+		rc = store_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536");
 		if (!rc && !(rc = store_secret(st, in.key)))
 			in.have_key = 1;
 		if (!rc)
