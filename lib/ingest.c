@@ -260,16 +260,18 @@ int ingest_currency_exponent(const char *code)
 	static const char zero[] =
 		"BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF";
 	static const char three[] = "BHD IQD JOD KWD LYD OMR TND";
-	const char *p;
+	size_t i;
 
 	if (strlen(code) != 3)
 		return 2;
-	for (p = zero; *p; p += 4)
-		if (memcmp(p, code, 3) == 0)
-			return 0;
-	for (p = three; *p; p += 4)
-		if (memcmp(p, code, 3) == 0)
-			return 3;
+	for (i = 0; i < 3; i++)
+		if (code[i] < 'A' || code[i] > 'Z')
+			return 2;
+	/* Three capitals hold no space, so they can only match a whole code of the list. */
+	if (strstr(zero, code))
+		return 0;
+	if (strstr(three, code))
+		return 3;
 	return 2;
 }
 

@@ -1,9 +1,12 @@
 /* test_csvio.c - the CSV reader: csv-spectrum conformance, line numbers, gzip, encodings */
 #include "casekit.h"
 #include "csvio.h"
+#include <dirent.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <criterion/criterion.h>
+/* The fuzz target itself, so that every crasher it found is replayed here. */
+#include "../fuzz/fuzz_csvio.c"
 
 static char *spectrum(const char *rel)
 {
@@ -293,4 +296,37 @@ Test(csvio, utf16_with_encoding_is_converted)
 	csvio_close(r);
 	unlink(path);
 	free(path);
+}
+
+/* Each input in tests/fuzz/regress/fuzz_csvio once crashed the fuzz target; none may now. */
+Test(csvio, fuzz_crashers_stay_fixed)
+{
+	const char *top = getenv("TOP_SRCDIR");
+	char *dir = xasprintf("%s/tests/fuzz/regress/fuzz_csvio", top ? top : "..");
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	cr_assert_not_null(d, "no %s", dir);
+	while ((e = readdir(d))) {
+		char *path, *data;
+		FILE *fp;
+		size_t len;
+
+		if (e->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		data = xmalloc(1 << 20);
+		fp = fopen(path, "rb");
+		cr_assert_not_null(fp);
+		len = fread(data, 1, 1 << 20, fp);
+		fclose(fp);
+		LLVMFuzzerTestOneInput((const uint8_t *)data, len);
+		free(data);
+		free(path);
+		n++;
+	}
+	closedir(d);
+	free(dir);
+	cr_assert_gt(n, 0);
 }

@@ -46,6 +46,12 @@ Test(ingest, currencies_are_three_letters)
 	cr_assert_eq(ingest_currency_exponent("KRW"), 0);
 	cr_assert_eq(ingest_currency_exponent("EUR"), 2);
 	cr_assert_eq(ingest_currency_exponent("BHD"), 3);
+	/* fuzz_csvio found the list walk reading past its end for a code not in it */
+	cr_assert_eq(ingest_currency_exponent("ZZZ"), 2);
+	cr_assert_eq(ingest_currency_exponent("XPF"), 0);
+	cr_assert_eq(ingest_currency_exponent("TND"), 3);
+	cr_assert_eq(ingest_currency_exponent("F X"), 2);
+	cr_assert_eq(ingest_currency_exponent("a"), 2);
 }
 
 Test(ingest, times_become_utc)
