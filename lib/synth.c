@@ -151,29 +151,34 @@ static void add_fullwidth_digits(struct buf *out, const char *s)
 	}
 }
 
-/* national: 11 digits of a Chinese mobile (1[3-9]xxxxxxxxx), or 8 of a Hong Kong number. */
-void synth_phone_spell(struct buf *out, const char *national, int variant)
+/*
+ * national: 11 digits of a Chinese mobile (1[3-9]xxxxxxxxx), or 8 of a Hong Kong number. The
+ * first spellings carry the country code; with intl set only those are used, so that the
+ * number normalises to E.164 without a default country.
+ */
+void synth_phone_spell(struct buf *out, const char *national, int variant, int intl)
 {
 	const char *n = national;
+	unsigned v = (unsigned)variant;
 
 	if (strlen(n) == 8) {
-		switch (variant % 4) {
+		switch (v % (intl ? 3 : 4)) {
 		case 0:
 			buf_addf(out, "+852 %.4s %.4s", n, n + 4);
 			break;
 		case 1:
-			buf_addf(out, "(852) %s", n);
-			break;
-		case 2:
 			buf_addf(out, "00852-%.4s-%.4s", n, n + 4);
 			break;
-		default:
+		case 2:
 			buf_addf(out, "+852%s", n);
+			break;
+		default:
+			buf_addf(out, "(852) %s", n);
 			break;
 		}
 		return;
 	}
-	switch (variant % 8) {
+	switch (v % (intl ? 6 : 9)) {
 	case 0:
 		buf_addf(out, "+86 %.3s %.4s %.4s", n, n + 3, n + 7);
 		break;
@@ -184,19 +189,24 @@ void synth_phone_spell(struct buf *out, const char *national, int variant)
 		buf_addf(out, "(+86) %s", n);
 		break;
 	case 3:
-		buf_addf(out, "%.3s-%.4s-%.4s", n, n + 3, n + 7);
+		buf_addf(out, "+86-%.3s-%.8s", n, n + 3);
 		break;
 	case 4:
-		buf_adds(out, n);
+		buf_addf(out, "0086 %s", n);
 		break;
 	case 5:
+		buf_adds(out, "\xef\xbc\x8b"); /* U+FF0B FULLWIDTH PLUS SIGN */
+		add_fullwidth_digits(out, "86 ");
 		add_fullwidth_digits(out, n);
 		break;
 	case 6:
-		buf_addf(out, "+86-%.3s-%.8s", n, n + 3);
+		buf_addf(out, "%.3s-%.4s-%.4s", n, n + 3, n + 7);
+		break;
+	case 7:
+		buf_adds(out, n);
 		break;
 	default:
-		buf_addf(out, "0086 %s", n);
+		add_fullwidth_digits(out, n);
 		break;
 	}
 }
@@ -878,12 +888,15 @@ static void spell_addr(struct buf *out, const struct addr *a, unsigned v)
 	buf_free(&t);
 }
 
-/* Spell identifier s as one holder types it; variant comes from the holder's own dice. */
+/*
+ * Spell identifier s as one holder types it; variant comes from the holder's own dice. For a
+ * phone, bit 16 of variant asks for a spelling with the country code.
+ */
 static void spell(struct buf *out, const struct ident_src *s, unsigned variant)
 {
 	switch (s->kind) {
 	case ID_PHONE:
-		synth_phone_spell(out, s->national, (int)variant);
+		synth_phone_spell(out, s->national, (int)(variant & 0xffff), (int)(variant >> 16));
 		break;
 	case ID_EMAIL:
 		synth_email_spell(out, s->local, s->domain, (int)variant);
@@ -1608,6 +1621,7 @@ static int write_seller(struct world *w, uint64_t i)
 	struct synth_rng r;
 	struct seller s = { 0 };
 	struct ident_src phone = { 0 }, email = { 0 }, addr = { 0 }, sh;
+	unsigned phone_intl = 0;
 	struct buf ph = { 0 }, em = { 0 }, ad = { 0 }, ret = { 0 }, tmp = { 0 };
 	uint64_t slot = synth_perm_fwd(&w->seller_perm, i);
 	struct sink *k;
@@ -1652,14 +1666,19 @@ static int write_seller(struct world *w, uint64_t i)
 			if (!op_holds(op, s.rank, kk))
 				continue;
 			op_shared(w, s.op, kk, &sh);
-			if (sh.kind == ID_PHONE)
+			if (sh.kind == ID_PHONE) {
 				phone = sh;
-			else if (sh.kind == ID_EMAIL)
+				phone_intl = 1 << 16;
+			} else if (sh.kind == ID_EMAIL)
 				email = sh;
 			else if (sh.kind == ID_ADDRESS)
 				addr = sh;
 		}
-	spell(&ph, &phone, (unsigned)synth_rng_below(&r, 256));
+	/*
+	 * A shared phone keeps its country code: the generic profile has no default country, and
+	 * truth promises that the shared values meet once normalised. Own phones may be national.
+	 */
+	spell(&ph, &phone, (unsigned)synth_rng_below(&r, 256) | phone_intl);
 	spell(&em, &email, (unsigned)synth_rng_below(&r, 1024));
 	spell(&ad, &addr, (unsigned)synth_rng_below(&r, 256));
 	s.uses_fwd = synth_rng_below(&r, 100) < 12;

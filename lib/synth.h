@@ -38,7 +38,7 @@ void synth_iso_time(char out[21], int64_t t);
 int synth_luhn_digit(const char *s);
 
 /* Spellings of one identifier as different people type it, and its canonical form. */
-void synth_phone_spell(struct buf *out, const char *national, int variant);
+void synth_phone_spell(struct buf *out, const char *national, int variant, int intl);
 void synth_email_spell(struct buf *out, const char *local, const char *domain, int variant);
 void synth_email_canon(struct buf *out, const char *local, const char *domain);
 void synth_device_spell(struct buf *out, const char *hex32, int variant);

@@ -79,28 +79,47 @@ Test(synth, luhn_digit_completes_known_numbers)
 	cr_assert_eq(synth_luhn_digit("411111111111111"), 1);
 }
 
-static char *spell_phone(const char *n, int v)
+static char *spell_phone(const char *n, int v, int intl)
 {
 	struct buf b = { 0 };
 
-	synth_phone_spell(&b, n, v);
+	synth_phone_spell(&b, n, v, intl);
 	return buf_detach(&b);
 }
 
 Test(synth, phone_spellings_keep_every_digit)
 {
 	static const char *const want[] = { "+86 138 1234 5678", "0086-138-1234-5678",
-		"(+86) 13812345678", "138-1234-5678", "13812345678",
+		"(+86) 13812345678", "+86-138-12345678", "0086 13812345678",
+		"\xef\xbc\x8b\xef\xbc\x98\xef\xbc\x96 \xef\xbc\x91\xef\xbc\x93\xef\xbc\x98\xef\xbc\x91"
+		"\xef\xbc\x92\xef\xbc\x93\xef\xbc\x94\xef\xbc\x95\xef\xbc\x96\xef\xbc\x97\xef\xbc\x98",
+		"138-1234-5678", "13812345678",
 		"\xef\xbc\x91\xef\xbc\x93\xef\xbc\x98\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93\xef\xbc\x94"
-		"\xef\xbc\x95\xef\xbc\x96\xef\xbc\x97\xef\xbc\x98",
-		"+86-138-12345678", "0086 13812345678" };
+		"\xef\xbc\x95\xef\xbc\x96\xef\xbc\x97\xef\xbc\x98" };
 	int v;
 
-	for (v = 0; v < 8; v++) {
-		char *s = spell_phone("13812345678", v);
+	for (v = 0; v < 9; v++) {
+		char *s = spell_phone("13812345678", v, 0);
 
 		cr_assert_str_eq(s, want[v]);
 		free(s);
+	}
+}
+
+Test(synth, shared_phone_spellings_carry_the_country_code)
+{
+	int v;
+
+	for (v = 0; v < 64; v++) {
+		char *cn = spell_phone("13812345678", v, 1), *hk = spell_phone("91234567", v, 1);
+
+		/* "+86", "0086" or the full-width plus sign: never a bare national number. */
+		cr_assert(cn[0] == '+' || cn[0] == '(' || !strncmp(cn, "0086", 4) ||
+				!strncmp(cn, "\xef\xbc\x8b", 3),
+			"variant %d: %s", v, cn);
+		cr_assert(hk[0] == '+' || !strncmp(hk, "00852", 5), "variant %d: %s", v, hk);
+		free(cn);
+		free(hk);
 	}
 }
 
