@@ -466,11 +466,13 @@ int cmd_case(int argc, char **argv)
 					argv[n]);
 	if (from && (rc = leads_read(&c.leads, from, "seller", CASE_LEAD_KINDS))) {
 		leads_free(&c.leads);
+		free(lead_opts.v);
 		return rc;
 	}
 	ro = strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0;
 	if ((rc = store_open(&c.st, NULL, ro ? STORE_READONLY : 0))) {
 		leads_free(&c.leads);
+		free(lead_opts.v);
 		return rc;
 	}
 	if (strcmp(sub, "new") == 0) {
@@ -499,6 +501,7 @@ int cmd_case(int argc, char **argv)
 		rc = do_close(&c, argv[0]);
 	}
 	leads_free(&c.leads);
+	free(lead_opts.v);
 	store_close(c.st);
 	return rc;
 }

@@ -204,7 +204,8 @@ static int cmp_file(const void *a, const void *c)
 static void sort_files(struct bag *b)
 {
 	if (!b->sorted)
-		qsort(b->f, b->nf, sizeof(*b->f), cmp_file);
+		if (b->nf)
+			qsort(b->f, b->nf, sizeof(*b->f), cmp_file);
 	b->sorted = 1;
 }
 
@@ -491,7 +492,8 @@ out:
 		return ck_error(EX_DATAERR, "'%s': an empty archive", b->label);
 	}
 	/* Duplicate names: a second copy could shadow what the manifests describe. */
-	qsort(seen, nseen, sizeof(*seen), strcmp_p);
+	if (nseen)
+		qsort(seen, nseen, sizeof(*seen), strcmp_p);
 	for (i = 0; i < nseen; i++) {
 		if (i > 0 && strcmp(seen[i], seen[i - 1]) == 0 &&
 			(i < 2 || strcmp(seen[i], seen[i - 2]) != 0))
@@ -888,7 +890,8 @@ static void parse_manifest(struct bag *b, struct bfile *f, struct manifest *m)
 				*h = (char)(*h - 'A' + 'a');
 	}
 	free(text);
-	qsort(m->l, m->n, sizeof(*m->l), cmp_mline);
+	if (m->n)
+		qsort(m->l, m->n, sizeof(*m->l), cmp_mline);
 	for (i = 1; i < m->n; i++) {
 		struct mline *x = &m->l[i - 1], *y = &m->l[i];
 
@@ -997,7 +1000,8 @@ static void check_fetch(struct bag *b)
 			char *k = nfc(path);
 
 			key.key = k;
-			if (!m->tag && !bsearch(&key, m->l, m->n, sizeof(*m->l), cmp_mline_key))
+			if (!m->tag &&
+				(!m->n || !bsearch(&key, m->l, m->n, sizeof(*m->l), cmp_mline_key)))
 				problem(b, "fetch.txt line %d: '%s' is not in %s", ln, path,
 					m->name);
 			free(k);
@@ -1011,7 +1015,7 @@ static struct mline *in_manifest(struct manifest *m, const char *key)
 	struct mline k = { 0 };
 
 	k.key = (char *)key;
-	return bsearch(&k, m->l, m->n, sizeof(*m->l), cmp_mline_key);
+	return m->n ? bsearch(&k, m->l, m->n, sizeof(*m->l), cmp_mline_key) : NULL;
 }
 
 /* Every payload file in every payload manifest, every listed file present. */
@@ -1415,7 +1419,8 @@ static void manifest(struct bag_writer *w, const char *name, const EVP_MD *md, i
 	char hex[129];
 	size_t i, n = w->n;
 
-	qsort(w->v, w->n, sizeof(*w->v), cmp_item);
+	if (w->n)
+		qsort(w->v, w->n, sizeof(*w->v), cmp_item);
 	for (i = 0; i < n; i++) {
 		const char *p = w->v[i].path;
 
@@ -1464,7 +1469,8 @@ int bag_write_targz(struct bag_writer *w, const char *top, FILE *fp, long long m
 	size_t i, nd = 0;
 	int rc = 0;
 
-	qsort(w->v, w->n, sizeof(*w->v), cmp_tar_order);
+	if (w->n)
+		qsort(w->v, w->n, sizeof(*w->v), cmp_tar_order);
 	tarw_dir(t, top);
 	for (i = 0; i < w->n && !rc; i++) {
 		const char *p = w->v[i].path, *s;

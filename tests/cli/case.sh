@@ -42,7 +42,8 @@ check_exit 64 "show -f ids needs a section" case show CASE-2025-0001 -f ids
 check_exit 66 "show of a missing case exits 66" case show CASE-1999-0001
 
 # Networks, once casekit link has run: a member brings its whole network.
-ck init -q "$T/db2" && sqlite3 "$T/db2" <"$DATA/case/store.sql" && ck link -q -d "$T/db2" >/dev/null 2>&1
+ck init -q "$T/db2" && sqlite3 "$T/db2" <"$DATA/case/store.sql"
+check_exit 0 "casekit link runs on the fixture (the network cases below need it)" link -q -d "$T/db2"
 run case -d "$T/db2" new "Network" --lead seller:S1
 check_out "a seller brings its network" "$(printf 'seller:S1\nseller:S2')" \
 	case -d "$T/db2" show CASE-2025-0001 --section sellers -f ids

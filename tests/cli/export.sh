@@ -5,7 +5,7 @@
 
 ck init -q "$T/db"
 sqlite3 "$T/db" <"$DATA/case/store.sql" || { fail "load the fixture store"; done_testing; }
-ck link -q -d "$T/db" >/dev/null 2>&1
+check_exit 0 "casekit link runs on the fixture (the network cases below need it)" link -q -d "$T/db"
 export CASEKIT_DB="$T/db"
 run case new "Lux Deals ring" --lead seller:S1 --lead listing:L3
 id=$(cat "$T/out")
