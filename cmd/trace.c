@@ -6,9 +6,9 @@
 static const char usage[] = "casekit trace [-d PATH] [-f FMT] [--depth N] [--rank HOW] "
 			    "[--min-score N] [--tree] [--from FILE|-] [LEAD]...";
 static const char help[] =
-	"Walk upstream from the leads (sellers, listings, networks, parties) through shipments,\n"
-	"sales between sellers and shared identifiers, to the given depth, and rank every\n"
-	"party reached: by the share of its deliveries that go to the flagged side, the\n"
+	"Walk upstream from the leads (sellers, listings, networks, parties, cases) through\n"
+	"shipments, sales between sellers and shared identifiers, to the given depth, and rank\n"
+	"every party reached: by the share of its deliveries that go to the flagged side, the\n"
 	"distinct flagged sellers and networks it feeds, and the quantity and value it ships.\n"
 	"A carrier that ships to everyone ranks low however many leads it reaches. Leads come\n"
 	"from the operands and --from (one typed id a line; a bare id is a seller), else stdin.";
@@ -94,9 +94,10 @@ int cmd_trace(int argc, char **argv)
 			if (from)
 				ck_usage_error("leads from stdin twice");
 			from = "-";
-		} else if (leads_add(&leads, argv[i], "seller", "seller|listing|network|party")) {
-			ck_usage_error("'%s' is not a lead (seller:ID, listing:ID, network:ID or "
-				       "party:ID)",
+		} else if (leads_add(&leads, argv[i], "seller",
+				   "seller|listing|network|party|case")) {
+			ck_usage_error("'%s' is not a lead (seller:ID, listing:ID, network:ID, "
+				       "party:ID or case:ID)",
 				argv[i]);
 		}
 	if (!from && argc == 0) {
@@ -104,7 +105,8 @@ int cmd_trace(int argc, char **argv)
 			ck_usage_error("no leads given (operands, --from FILE or stdin)");
 		from = "-";
 	}
-	if (from && (rc = leads_read(&leads, from, "seller", "seller|listing|network|party"))) {
+	if (from &&
+		(rc = leads_read(&leads, from, "seller", "seller|listing|network|party|case"))) {
 		leads_free(&leads);
 		return rc;
 	}

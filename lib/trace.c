@@ -485,13 +485,21 @@ static int add_start(struct trace *t, const char *id, int hint)
 /* Resolve the leads into start nodes: listings to sellers, networks to their members. */
 static int add_leads(struct trace *t, const struct leads *l)
 {
-	sqlite3_stmt *q_listing = NULL, *q_members = NULL, *s;
+	sqlite3_stmt *q_listing = NULL, *q_members = NULL, *q_case = NULL, *s;
 	size_t i, before;
 	int rc, v;
 	char *sql;
 
 	if ((rc = prep(t, &q_listing, "SELECT seller_id FROM listings WHERE listing_id = ?1")))
 		return rc;
+	/* A case: its member sellers (casekit case gathers them) and its party leads. */
+	if ((rc = prep(t, &q_case,
+		     "SELECT 's', seller_id FROM case_members WHERE case_id = ?1"
+		     " UNION ALL SELECT 'p', id FROM case_leads WHERE case_id = ?1"
+		     " AND kind = 'party' ORDER BY 1 DESC, 2"))) {
+		sqlite3_finalize(q_listing);
+		return rc;
+	}
 	if (t->networks_table) {
 		sql = sqlite3_mprintf("SELECT DISTINCT seller_id FROM \"%w\""
 				      " WHERE network_id = ?1 ORDER BY seller_id",
@@ -525,6 +533,17 @@ static int add_leads(struct trace *t, const struct leads *l)
 			sqlite3_reset(s);
 			if (t->n == before)
 				ck_warn("no network '%s' in the store: skipped", id);
+		} else if (strcmp(kind, "case") == 0) {
+			s = q_case;
+			sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+			before = t->n;
+			while (sqlite3_step(s) == SQLITE_ROW)
+				if (col_text(s, 1))
+					add_start(t, col_text(s, 1), col_text(s, 0)[0]);
+			sqlite3_reset(s);
+			if (t->n == before)
+				ck_warn("no case '%s' in the store, or it has no members: skipped",
+					id);
 		} else {
 			v = add_start(t, id, strcmp(kind, "party") == 0 ? 'p' : 's');
 			if (t->nodes[v].holder == 'u')
@@ -534,6 +553,7 @@ static int add_leads(struct trace *t, const struct leads *l)
 	}
 	sqlite3_finalize(q_listing);
 	sqlite3_finalize(q_members);
+	sqlite3_finalize(q_case);
 	if (rc)
 		return rc;
 	if (t->n == 0)

@@ -39,7 +39,8 @@ struct trace_party {
 /* The defaults: depth 4, specific ranking, min score 50, hubs past 20 holders. */
 void trace_opts_init(struct trace_opts *o);
 /*
- * Walk upstream from the leads (seller, listing, network, party) and rank every node reached.
+ * Walk upstream from the leads (seller, listing, network, party, case) and rank every node
+ * reached.
  * Unknown leads are reported (warnings) and skipped. Returns 0 and sets *out, or prints one
  * message and returns an EX_* code (no usable lead: EX_DATAERR; network leads without link
  * results: EX_NOINPUT).

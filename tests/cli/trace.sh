@@ -10,11 +10,11 @@ check_grep "--help shows usage" "^usage: casekit trace" trace --help
 check_exit 64 "a bad option is a usage error" trace --deep 3 S1
 check_exit 64 "depth 0 is a usage error" trace --depth 0 S1
 check_exit 64 "an unknown ranking is a usage error" trace --rank loud S1
-check_exit 64 "a case lead is refused" trace case:C1
+check_exit 64 "an empty typed id is a usage error" trace seller:
 check_exit 64 "--tree with -f is a usage error" trace --tree -f csv S1
 check_exit 66 "a missing store exits 66" trace -d "$T/none.db" S1
 check_exit 66 "a missing --from file exits 66" trace --from "$T/none.txt"
-printf 'seller:S1\ncase:C1\n' >"$T/bad.txt"
+printf 'seller:S1\nseller:\n' >"$T/bad.txt"
 check_exit 65 "a bad lead line exits 65" trace --from "$T/bad.txt"
 check_exit 66 "a network lead without link results exits 66" trace network:N1
 
@@ -72,5 +72,11 @@ expect "--min-score raises the bar" test "$(awk -F'\t' '$2 == "W1" { print $8 }'
 sqlite3 "$T/db" "insert into network_members(network_id, seller_id) values ('N1','S1'),('N1','S2'),('N1','S3')"
 run trace -f tsv network:N1
 expect "a network lead walks from its members, one network" test "$(awk -F'\t' '$2 == "F1" { print $6 "/" $7 }' "$T/out")" = 3/1
+ck case -q new "Lux bags" --lead seller:S1 --lead seller:S2 >"$T/case.id"
+run trace -f tsv "case:$(cat "$T/case.id")"
+# casekit case gathers the leads' network N1, so the case has S1, S2 and S3 as members.
+expect "a case lead walks from its members" test "$(awk -F'\t' '$2 == "W1" { print $6 }' "$T/out")" = 3
+check_exit 65 "an unknown case leaves no lead (65)" trace case:CASE-1999-0009
+check_grep "and is reported" "no case 'CASE-1999-0009'" trace case:CASE-1999-0009
 check_grep "an unknown listing is reported" "no listing 'L404'" trace listing:L404 S1
 done_testing
