@@ -20,11 +20,11 @@ enum role { R_NONE, R_STREET, R_UNIT, R_FLOOR, R_BUILDING };
 struct rule {
 	char *from, *to;
 	enum role role;
+	size_t len; /* of from */
+	int cp;     /* the first code point of from */
 };
-static struct rule *latin, *han;
-static size_t nlatin, nhan;
-static char **cities;
-static size_t ncities;
+static struct rule *latin, *han, *cities;
+static size_t nlatin, nhan, ncities;
 static pthread_once_t loaded = PTHREAD_ONCE_INIT;
 
 static int cmp_rule(const void *a, const void *b)
@@ -32,13 +32,41 @@ static int cmp_rule(const void *a, const void *b)
 	return strcmp(((const struct rule *)a)->from, ((const struct rule *)b)->from);
 }
 
-/* Longer Chinese rules first, so 号楼 wins over 号. */
-static int cmp_rule_len(const void *a, const void *b)
+/* Chinese rules and cities by first code point, longer first, so 号楼 wins over 号. */
+static int cmp_rule_cp(const void *a, const void *b)
 {
-	size_t x = strlen(((const struct rule *)a)->from),
-	       y = strlen(((const struct rule *)b)->from);
+	const struct rule *x = a, *y = b;
 
-	return x < y ? 1 : x > y ? -1 : 0;
+	if (x->cp != y->cp)
+		return x->cp < y->cp ? -1 : 1;
+	return x->len < y->len ? 1 : x->len > y->len ? -1 : 0;
+}
+
+static void rule_index(struct rule *r)
+{
+	size_t i = 0;
+
+	r->len = strlen(r->from);
+	r->cp = ident_next_cp(r->from, r->len, &i);
+}
+
+/* The longest entry of tab that s[0..n) starts with (its first code point is cp), or NULL. */
+static const struct rule *match_at(
+	const struct rule *tab, size_t ntab, const char *s, size_t n, int cp)
+{
+	size_t lo = 0, hi = ntab, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (tab[mid].cp < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ntab && tab[lo].cp == cp; lo++)
+		if (tab[lo].len <= n && memcmp(s, tab[lo].from, tab[lo].len) == 0)
+			return &tab[lo];
+	return NULL;
 }
 
 static FILE *open_data(const char *name)
@@ -79,6 +107,7 @@ static void load_rules(void)
 				*role++ = '\0';
 			r.from = xstrdup(from);
 			r.to = xstrdup(to);
+			rule_index(&r);
 			r.role = !role                          ? R_NONE
 				: strcmp(role, "street") == 0   ? R_STREET
 				: strcmp(role, "unit") == 0     ? R_UNIT
@@ -99,7 +128,7 @@ static void load_rules(void)
 		}
 		fclose(fp);
 		qsort(latin, nlatin, sizeof(*latin), cmp_rule);
-		qsort(han, nhan, sizeof(*han), cmp_rule_len);
+		qsort(han, nhan, sizeof(*han), cmp_rule_cp);
 	}
 	if ((fp = open_data("cn-cities.txt"))) {
 		while (fgets(line, sizeof(line), fp)) {
@@ -112,16 +141,20 @@ static void load_rules(void)
 			if (ncities == capcity)
 				cities = xrealloc(
 					cities, (capcity = capcity * 2 + 64) * sizeof(*cities));
-			cities[ncities++] = xstrdup(line);
+			cities[ncities].from = xstrdup(line);
+			cities[ncities].to = NULL;
+			cities[ncities].role = R_NONE;
+			rule_index(&cities[ncities++]);
 		}
 		fclose(fp);
+		qsort(cities, ncities, sizeof(*cities), cmp_rule_cp);
 	}
 }
 
 static const struct rule *latin_rule(const char *w, size_t n)
 {
 	char key[64];
-	struct rule k = { key, NULL, R_NONE };
+	struct rule k = { key, NULL, R_NONE, 0, 0 };
 
 	if (n >= sizeof(key))
 		return NULL;
@@ -133,26 +166,23 @@ static const struct rule *latin_rule(const char *w, size_t n)
 /* Replace the Chinese variants of the rule file, longest first, from s into out. */
 static int replace_han(const char *s, size_t n, struct buf *out)
 {
-	size_t i = 0, k, changed = 0;
+	const struct rule *r;
+	size_t i = 0, k;
+	int changed = 0, c;
 
 	while (i < n) {
-		if ((unsigned char)s[i] >= 0x80) {
-			for (k = 0; k < nhan; k++) {
-				size_t len = strlen(han[k].from);
-
-				if (len <= n - i && memcmp(s + i, han[k].from, len) == 0)
-					break;
-			}
-			if (k < nhan) {
-				buf_adds(out, han[k].to);
-				i += strlen(han[k].from);
-				changed++;
-				continue;
-			}
+		k = i;
+		c = ident_next_cp(s, n, &k);
+		if (c >= 0x80 && (r = match_at(han, nhan, s + i, n - i, c))) {
+			buf_adds(out, r->to);
+			i += r->len;
+			changed = 1;
+			continue;
 		}
-		buf_addc(out, s[i++]);
+		buf_add(out, s + i, k - i);
+		i = k;
 	}
-	return changed > 0;
+	return changed;
 }
 
 /* The value of a Chinese numeral character, 10/100/1000 for the multipliers, or -1. */
@@ -404,36 +434,29 @@ static int road_suffix(const struct addr *a, size_t end, size_t *width)
  * the offset just after it. */
 static const char *find_city(const char *s, size_t len, size_t *end)
 {
-	const char *best = NULL, *bestpos = NULL;
-	size_t k;
+	const struct rule *r;
+	size_t i = 0, k;
+	int c;
 
-	for (k = 0; k < ncities; k++) {
-		size_t cl = strlen(cities[k]);
-		const char *p = s;
-
-		while ((size_t)(s + len - p) >= cl) {
-			const char *hit = memchr(p, cities[k][0], (size_t)(s + len - p));
-
-			if (!hit || (size_t)(s + len - hit) < cl)
-				break;
-			if (memcmp(hit, cities[k], cl) == 0) {
-				if (!bestpos || hit < bestpos ||
-					(hit == bestpos && cl > strlen(best)))
-					best = cities[k], bestpos = hit;
-				break;
-			}
-			p = hit + 1;
+	while (i < len) {
+		k = i;
+		c = ident_next_cp(s, len, &k);
+		if (c >= 0x80 && (r = match_at(cities, ncities, s + i, len - i, c))) {
+			*end = i + r->len;
+			return r->from;
 		}
+		i = k;
 	}
-	if (best)
-		*end = (size_t)(bestpos - s) + strlen(best);
-	return best;
+	return NULL;
 }
 
 static void set_val(struct buf *b, const struct addr *a, size_t i)
 {
 	buf_reset(b);
-	add_tok_text(b, a, i);
+	if (a->t[i].rule && a->t[i].type == T_NUM)
+		buf_adds(b, a->t[i].rule->to); /* five to 5 */
+	else
+		add_tok_text(b, a, i);
 }
 
 /* A value before a marker: digits, or one Latin letter (A座, B栋). */
@@ -654,6 +677,9 @@ static int key_latin(struct addr *a, struct ident *id)
 		if ((t->rule = latin_rule(a->text.s + t->off, t->len)) &&
 			strncmp(t->rule->to, a->text.s + t->off, t->len) != 0)
 			expanded = 1;
+		/* a number word is a number */
+		if (t->rule && is_digit(t->rule->to[0]))
+			t->type = T_NUM;
 	}
 	if (expanded)
 		ident_add_word(&id->note, "abbreviations expanded");

@@ -4,9 +4,10 @@
 #include "casekit.h"
 #include "ident.h"
 #include <arpa/inet.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
@@ -499,6 +500,42 @@ static int all_digits(const char *s, size_t n)
 	return n > 0;
 }
 
+/*
+ * HMAC-SHA-256 of msg under key into out[32]. OpenSSL 3's one-shot HMAC() fetches the digest
+ * and builds a context on every call; a dump has millions of instruments under one store key,
+ * so the context is kept per thread and re-keyed only when the key changes.
+ */
+static int hmac_sha256(
+	const unsigned char key[32], const char *msg, size_t n, unsigned char out[32])
+{
+	static _Thread_local EVP_MAC *mac;
+	static _Thread_local EVP_MAC_CTX *ctx;
+	static _Thread_local unsigned char lastkey[32];
+	static _Thread_local int keyed;
+	OSSL_PARAM params[] = { OSSL_PARAM_construct_utf8_string(
+					OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
+		OSSL_PARAM_construct_end() };
+	size_t outl = 0;
+
+	if ((!mac && !(mac = EVP_MAC_fetch(NULL, "HMAC", NULL))) ||
+		(!ctx && !(ctx = EVP_MAC_CTX_new(mac))))
+		return -1;
+	if (keyed && CRYPTO_memcmp(lastkey, key, 32) == 0) {
+		if (!EVP_MAC_init(ctx, NULL, 0, NULL))
+			return -1;
+	} else {
+		keyed = 0;
+		if (!EVP_MAC_init(ctx, key, 32, params))
+			return -1;
+		memcpy(lastkey, key, 32);
+		keyed = 1;
+	}
+	if (!EVP_MAC_update(ctx, (const unsigned char *)msg, n) ||
+		!EVP_MAC_final(ctx, out, &outl, 32) || outl != 32)
+		return -1;
+	return 0;
+}
+
 int ident_payment(const unsigned char key[32], const char *type, const char *raw, struct ident *id)
 {
 	static const char *const cards[] = { "card", "credit_card", "debit_card", "creditcard",
@@ -507,8 +544,9 @@ int ident_payment(const unsigned char key[32], const char *type, const char *raw
 	static const char *const banks[] = { "bank", "bank_account", "account", "cn_bank", NULL };
 	static const char *const wallets[] = { "alipay", "wechat", "weixin", "wechat_pay",
 		"wechatpay", "paypal", "wallet", "venmo", "payoneer", "crypto", NULL };
-	struct ident sub = { 0 };
-	struct buf t = { 0 };
+	/* per-thread scratch, so that a warm call allocates nothing */
+	static _Thread_local struct ident sub;
+	static _Thread_local struct buf t;
 	char norm[256], msg[320];
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int maclen = 0, i;
@@ -517,6 +555,7 @@ int ident_payment(const unsigned char key[32], const char *type, const char *raw
 	int rc = -1;
 
 	ident_reset(id);
+	buf_reset(&t);
 	if (!raw || ident_text(type ? type : "", &sub) < 0)
 		buf_adds(&t, "other");
 	else
@@ -593,11 +632,14 @@ int ident_payment(const unsigned char key[32], const char *type, const char *raw
 	mlen = (size_t)snprintf(msg, sizeof(msg), "%s:%s", cls, norm);
 	if (mlen >= sizeof(msg))
 		goto out;
-	if (!HMAC(EVP_sha256(), key, 32, (const unsigned char *)msg, mlen, mac, &maclen))
+	if (hmac_sha256(key, msg, mlen, mac))
 		goto out;
+	maclen = 32;
 	buf_adds(&id->value, "v1:");
-	for (i = 0; i < maclen; i++)
-		buf_addf(&id->value, "%02x", mac[i]);
+	for (i = 0; i < maclen; i++) {
+		buf_addc(&id->value, "0123456789abcdef"[mac[i] >> 4]);
+		buf_addc(&id->value, "0123456789abcdef"[mac[i] & 15]);
+	}
 	snprintf(id->last4, sizeof(id->last4), "%s", norm + (n > 4 ? n - 4 : 0));
 	/* The class leads the note: "card,luhn-ok", "wallet,email". */
 	{
@@ -617,7 +659,6 @@ out:
 		OPENSSL_cleanse(sub.value.s, sub.value.cap);
 	if (rc)
 		ident_reset(id);
-	ident_free(&sub);
-	buf_free(&t);
+	ident_reset(&sub);
 	return rc;
 }

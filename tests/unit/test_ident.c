@@ -2,6 +2,8 @@
 #include "casekit.h"
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 /* The fuzz harness itself, so that make check replays every input the fuzzer kept. */
 #include "../fuzz/fuzz_ident.c"
 
@@ -597,4 +599,26 @@ Test(ident, fuzz_corpus_replays_cleanly, .init = addr_init)
 	closedir(d);
 	free(dir);
 	cr_expect_geq(n, 10);
+}
+
+/* The key is HMAC-SHA-256 of "CLASS:instrument" as OpenSSL's one-shot HMAC() computes it. */
+Test(ident, payment_key_is_the_documented_hmac)
+{
+	unsigned char mac[EVP_MAX_MD_SIZE], other[32] = { 9 };
+	unsigned int len = 0, i;
+	char hex[80] = "v1:";
+
+	HMAC(EVP_sha256(), key, 32, (const unsigned char *)"card:4111111111111111", 21, mac, &len);
+	for (i = 0; i < len; i++)
+		snprintf(hex + 3 + 2 * i, 3, "%02x", mac[i]);
+	cr_expect_str_eq(pay("card", "4111 1111 1111 1111"), hex);
+	/* a new key in between, then the first again: the cached context follows */
+	cr_expect_eq(ident_payment(other, "card", "4111 1111 1111 1111", &id), 0);
+	cr_expect_str_neq(id.value.s, hex);
+	cr_expect_str_eq(pay("card", "4111 1111 1111 1111"), hex);
+	HMAC(EVP_sha256(), key, 32, (const unsigned char *)"iban:GB82WEST12345698765432", 27, mac,
+		&len);
+	for (i = 0; i < len; i++)
+		snprintf(hex + 3 + 2 * i, 3, "%02x", mac[i]);
+	cr_expect_str_eq(pay("iban", "gb82 west 1234 5698 7654 32"), hex);
 }
