@@ -1061,8 +1061,14 @@ static void build_world(struct world *w)
 		snprintf(op->office_ip, sizeof(op->office_ip), "%d.%d.%d.%d",
 			ip_firsts[synth_rng_below(&h, N(ip_firsts))], (int)synth_rng_below(&h, 256),
 			(int)synth_rng_below(&h, 256), 1 + (int)synth_rng_below(&h, 254));
+		/* Office days come after the last member registered (born + 90 days at most). */
+		int64_t first = op->born + 91 * DAY;
+
+		if (first > T1 - 10 * DAY)
+			first = T1 - 10 * DAY;
 		for (d = 0; d < 4; d++)
-			op->office_day[d] = T0 + (int64_t)synth_rng_below(&h, 330) * DAY;
+			op->office_day[d] = first +
+				(int64_t)synth_rng_below(&h, (uint64_t)((T1 - first) / DAY)) * DAY;
 		op->brand[0] = (unsigned)synth_rng_below(&h, NBRANDS);
 		op->brand[1] = (unsigned)synth_rng_below(&h, NBRANDS);
 		op->stem = (unsigned)synth_rng_below(&h, N(shop_word_zh));

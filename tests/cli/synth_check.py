@@ -152,6 +152,43 @@ for op in truth["operations"]:
 if truth["carrier"] not in parties:
     problems.append("unknown carrier")
 
+# References and the order of time: nothing happens before the account or the listing exists.
+reg = {r["seller_id"]: r["registered_at"] for r in rows("sellers")}
+lst = {}
+for r in rows("listings"):
+    lst[r["listing_id"]] = (r["seller_id"], r["created_at"])
+    if r["seller_id"] not in reg:
+        problems.append(f"listing {r['listing_id']}: unknown seller {r['seller_id']}")
+    elif r["created_at"] < reg[r["seller_id"]]:
+        problems.append(f"listing {r['listing_id']} created before its seller registered")
+orders = set()
+for r in rows("orders"):
+    orders.add(r["order_id"])
+    sel, created = lst.get(r["listing_id"], (None, None))
+    if sel != r["seller_id"]:
+        problems.append(f"order {r['order_id']}: listing {r['listing_id']} not of {r['seller_id']}")
+    elif r["ordered_at"] < created:
+        problems.append(f"order {r['order_id']} placed before its listing was created")
+for r in rows("logins"):
+    if r["at"] < reg.get(r["seller_id"], ""):
+        problems.append(f"login of {r['seller_id']} at {r['at']} before it registered")
+for r in rows("testbuys"):
+    if r["order_id"] not in orders or r["listing_id"] not in lst:
+        problems.append(f"test buy {r['testbuy_id']}: unknown order or listing")
+    if r["verdict"] not in ("counterfeit", "genuine"):
+        problems.append(f"test buy {r['testbuy_id']}: verdict {r['verdict']}")
+    elif (r["verdict"] == "counterfeit") != (r["listing_id"] in cf):
+        problems.append(f"test buy {r['testbuy_id']}: verdict disagrees with truth")
+for r in rows("takedowns"):
+    if r["listing_id"] not in lst:
+        problems.append(f"notice {r['notice_id']}: unknown listing")
+    if r["resolved_at"] and r["resolved_at"] < r["received_at"]:
+        problems.append(f"notice {r['notice_id']} resolved before it was received")
+for r in rows("shipments"):
+    for end in ("from_id", "to_id"):
+        if r[end] not in parties and r[end] not in reg:
+            problems.append(f"shipment {r['shipment_id']}: unknown {end} {r[end]}")
+
 for p in problems[:50]:
     print(p)
 sys.exit(1 if problems else 0)
