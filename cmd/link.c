@@ -4,7 +4,7 @@
 #include <sqlite3.h>
 
 static const char usage[] =
-	"casekit link [-d PATH] [-f FMT] [--full] [--threshold BITS] [--cap CLASS=N]... "
+	"casekit link [-d PATH] [-f FMT] [--full] [--fuzzy] [--threshold BITS] [--cap CLASS=N]... "
 	"[--from FILE|-] [--members|--hubs|--network ID|--explain A B]";
 static const char help[] =
 	"Join seller accounts that share identifiers (device, payment account, phone, email,\n"
@@ -236,7 +236,8 @@ static int is_bridge(char **pairs, size_t n, const char *a, const char *b)
 static int show_network(struct ctx *c, const char *given)
 {
 	static const char *const cols[] = { "network_id", "edge", "seller_a", "seller_b", "kind",
-		"value", "weight", "holders", "source_a", "source_b", "bridge" };
+		"value", "weight", "holders", "source_a", "source_b", "bridge", "comparator",
+		"score" };
 	char *id = resolve_network(c, given), **bridges = NULL;
 	size_t nb = 0, i;
 	sqlite3_stmt *s;
@@ -256,7 +257,7 @@ static int show_network(struct ctx *c, const char *given)
 			 " CASE WHEN e.kind = 'payment' THEN coalesce(xa.raw, e.value)"
 			 " ELSE e.value END, round(e.weight, 2), e.holders,"
 			 " coalesce(sa.path, '?') || ':' || xa.line,"
-			 " coalesce(sb.path, '?') || ':' || xb.line"
+			 " coalesce(sb.path, '?') || ':' || xb.line, e.comparator, e.score"
 			 " FROM link_edges e"
 			 " LEFT JOIN identifiers xa ON xa.ident_id = e.ident_a"
 			 " LEFT JOIN identifiers xb ON xb.ident_id = e.ident_b"
@@ -266,7 +267,7 @@ static int show_network(struct ctx *c, const char *given)
 			 &s)))
 		goto out;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	o = out_open(stdout, c->fmt, cols, 11);
+	o = out_open(stdout, c->fmt, cols, 13);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *a = (const char *)sqlite3_column_text(s, 1);
 		const char *b = (const char *)sqlite3_column_text(s, 2);
@@ -281,6 +282,11 @@ static int show_network(struct ctx *c, const char *given)
 				out_text(o, (const char *)sqlite3_column_text(s, (int)i));
 		}
 		out_text(o, is_bridge(bridges, nb, a, b) ? "yes" : "no");
+		out_text(o, (const char *)sqlite3_column_text(s, 9));
+		if (sqlite3_column_type(s, 10) == SQLITE_NULL)
+			out_null(o);
+		else
+			out_real(o, sqlite3_column_double(s, 10));
 		out_end_row(o);
 	}
 	sqlite3_finalize(s);
@@ -366,6 +372,43 @@ static void explain_rows(struct ctx *c, struct out *o, int step, const char *a, 
 		out_end_row(o);
 	}
 	buf_free(&note);
+}
+
+/* The fuzzy pieces stored for the forest edge a-b (they are not in the identifiers). */
+static int explain_fuzzy(struct ctx *c, struct out *o, int step, const char *a, const char *b)
+{
+	sqlite3_stmt *s;
+	int rc = prepare(c,
+		"SELECT e.kind, e.value, round(e.weight, 2), coalesce(sa.path, '?') || ':' || xa.line,"
+		" coalesce(sb.path, '?') || ':' || xb.line, 'fuzzy: ' || e.comparator || ' ' ||"
+		" e.score FROM link_edges e"
+		" LEFT JOIN identifiers xa ON xa.ident_id = e.ident_a"
+		" LEFT JOIN identifiers xb ON xb.ident_id = e.ident_b"
+		" LEFT JOIN sources sa ON sa.source_id = xa.source_id"
+		" LEFT JOIN sources sb ON sb.source_id = xb.source_id"
+		" WHERE e.comparator IS NOT NULL AND ((e.seller_a = ?1 AND e.seller_b = ?2)"
+		" OR (e.seller_a = ?2 AND e.seller_b = ?1)) ORDER BY e.edge_id, e.kind",
+		&s);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		out_int(o, step);
+		out_text(o, a);
+		out_text(o, b);
+		out_text(o, (const char *)sqlite3_column_text(s, 0));
+		out_text(o, (const char *)sqlite3_column_text(s, 1));
+		out_real(o, sqlite3_column_double(s, 2));
+		out_null(o);
+		out_text(o, (const char *)sqlite3_column_text(s, 3));
+		out_text(o, (const char *)sqlite3_column_text(s, 4));
+		out_text(o, (const char *)sqlite3_column_text(s, 5));
+		out_end_row(o);
+	}
+	sqlite3_finalize(s);
+	return 0;
 }
 
 /* The chain of forest edges from a to b inside network id (breadth first). */
@@ -464,6 +507,7 @@ static int explain(struct ctx *c, const char *a, const char *b)
 				break;
 			explain_rows(c, o, (int)i + 1, path[i], path[i + 1], &pr, 1);
 			link_pair_free(&pr);
+			rc = explain_fuzzy(c, o, (int)i + 1, path[i], path[i + 1]);
 		}
 		out_close(o);
 		if (!rc && !ck.quiet)
@@ -511,7 +555,7 @@ out:
 int cmd_link(int argc, char **argv)
 {
 	const char *from = NULL, *network = NULL, *threshold = NULL;
-	int members = 0, hubs = 0, explain_mode = 0, full = 0, modes, rc, i;
+	int members = 0, hubs = 0, explain_mode = 0, full = 0, fuzzy = 0, modes, rc, i;
 	struct ck_list caps = { 0 };
 	struct link_summary sum;
 	struct ctx c = { 0 };
@@ -526,6 +570,8 @@ int cmd_link(int argc, char **argv)
 		CK_OPT_STR(
 			0, "from", &from, "FILE", "only the networks of these typed ids (- stdin)"),
 		CK_OPT_BOOL(0, "full", &full, "relink everything, not only what is new"),
+		CK_OPT_BOOL(
+			0, "fuzzy", &fuzzy, "also join near-identical names, addresses, text ids"),
 		CK_OPT_STR(
 			0, "threshold", &threshold, "BITS", "evidence a pair needs (default 10)"),
 		CK_OPT_LIST(0, "cap", &caps, "CLASS=N", "more holders than N: a hub (repeatable)"),
@@ -542,6 +588,7 @@ int cmd_link(int argc, char **argv)
 	if (from && (hubs || explain_mode || network))
 		ck_usage_error("--from goes with the network list or --members");
 	link_params_init(&c.p);
+	c.p.fuzzy = fuzzy;
 	if (threshold) {
 		char *end;
 

@@ -32,6 +32,7 @@ void link_params_init(struct link_params *p)
 	int c;
 
 	p->threshold = 10;
+	p->fuzzy = 0;
 	for (c = 0; c < LINK_NCLASS; c++) {
 		p->base[c] = class_defaults[c].base;
 		p->cap[c] = class_defaults[c].cap;
@@ -65,7 +66,7 @@ char *link_params_text(const struct link_params *p)
 	struct buf b = { 0 };
 	int c;
 
-	buf_addf(&b, "threshold=%g", p->threshold);
+	buf_addf(&b, "threshold=%g%s", p->threshold, p->fuzzy ? " fuzzy" : "");
 	for (c = 0; c < LINK_BUILDING; c++)
 		buf_addf(&b, " %s=%g/%ld", class_defaults[c].name, p->base[c], p->cap[c]);
 	return buf_detach(&b);
@@ -262,9 +263,13 @@ struct piece {
 	uint32_t kind; /* into lk->kinds */
 	uint32_t holders;
 	uint8_t cls;
+	uint8_t comp; /* 0 exact, else a fuzzy comparator (comparators[]) */
 	float w;
-	int64_t ia, ib; /* identifiers rows */
+	float score;    /* the comparator's similarity */
+	int64_t ia, ib; /* identifiers rows (0: none) */
 };
+
+static const char *const comparators[] = { NULL, "jaro_winkler", "jaccard3", "levenshtein" };
 
 /* A candidate edge: one strong piece, or the best weak pieces of a pair (eparts[p0..p0+np)). */
 struct edge {
@@ -273,6 +278,7 @@ struct edge {
 	uint32_t p0;
 	uint16_t np;
 	uint8_t forest;
+	uint8_t fuzzy; /* joins after every exact edge, so the forest prefers exact evidence */
 };
 
 struct pair {
@@ -391,6 +397,7 @@ static void add_edge(
 	e->p0 = (uint32_t)lk->neparts;
 	e->np = (uint16_t)np;
 	e->forest = 0;
+	e->fuzzy = np && lk->pieces[parts[0]].comp;
 	for (i = 0; i < np; i++) {
 		GROW(lk->eparts, lk->neparts, lk->capeparts);
 		lk->eparts[lk->neparts++] = parts[i];
@@ -704,6 +711,8 @@ static int cmp_edge(const void *x, const void *y)
 {
 	const struct edge *a = x, *b = y;
 
+	if (a->fuzzy != b->fuzzy)
+		return a->fuzzy - b->fuzzy;
 	if (a->w != b->w)
 		return a->w > b->w ? -1 : 1;
 	if (a->a != b->a)
@@ -985,9 +994,8 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 		    lk->db, "INSERT INTO networks VALUES(?,?,?,'',?,?)", -1, &sn, NULL) ||
 		sqlite3_prepare_v2(
 			lk->db, "INSERT INTO network_members VALUES(?,?)", -1, &sm, NULL) ||
-		sqlite3_prepare_v2(lk->db,
-			"INSERT INTO link_edges VALUES(?,?,?,?,?,?,?,?,?,?,NULL,NULL)", -1, &se,
-			NULL) ||
+		sqlite3_prepare_v2(lk->db, "INSERT INTO link_edges VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+			-1, &se, NULL) ||
 		sqlite3_prepare_v2(lk->db,
 			"INSERT INTO link_hubs VALUES(?,?,?,?,?) ON CONFLICT(kind, value) DO UPDATE"
 			" SET holders = excluded.holders, day = excluded.day"
@@ -1032,8 +1040,22 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 			sqlite3_bind_text(se, 6, lk->vals[pc->val], -1, SQLITE_STATIC);
 			sqlite3_bind_double(se, 7, pc->w);
 			sqlite3_bind_int64(se, 8, pc->holders);
-			sqlite3_bind_int64(se, 9, pc->ia);
-			sqlite3_bind_int64(se, 10, pc->ib);
+			if (pc->ia)
+				sqlite3_bind_int64(se, 9, pc->ia);
+			else
+				sqlite3_bind_null(se, 9);
+			if (pc->ib)
+				sqlite3_bind_int64(se, 10, pc->ib);
+			else
+				sqlite3_bind_null(se, 10);
+			if (pc->comp) {
+				sqlite3_bind_text(se, 11, comparators[pc->comp], -1, SQLITE_STATIC);
+				sqlite3_bind_double(
+					se, 12, (double)(long)(pc->score * 1000 + 0.5) / 1000);
+			} else {
+				sqlite3_bind_null(se, 11);
+				sqlite3_bind_null(se, 12);
+			}
 			rc = step_done(lk, se, "link_edges");
 		}
 	}
@@ -1234,6 +1256,379 @@ static int record_run(struct linker *lk, const char *mode, const char *params,
 
 static int cmp_pair64(const void *x, const void *y);
 
+double link_jaro_winkler(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), win, i, j, m = 0, t = 0, k, l = 0;
+	unsigned char *ma, *mb;
+	double jaro;
+
+	if (!la && !lb)
+		return 1;
+	if (!la || !lb)
+		return 0;
+	win = (la > lb ? la : lb) / 2;
+	win = win ? win - 1 : 0;
+	ma = xcalloc(la, 1);
+	mb = xcalloc(lb, 1);
+	for (i = 0; i < la; i++)
+		for (j = i > win ? i - win : 0; j < lb && j <= i + win; j++)
+			if (!mb[j] && a[i] == b[j]) {
+				ma[i] = mb[j] = 1;
+				m++;
+				break;
+			}
+	for (i = 0, k = 0; i < la && m; i++) {
+		if (!ma[i])
+			continue;
+		while (!mb[k])
+			k++;
+		t += a[i] != b[k++];
+	}
+	free(ma);
+	free(mb);
+	if (!m)
+		return 0;
+	jaro = ((double)m / la + (double)m / lb + (m - t / 2.0) / m) / 3;
+	while (l < 4 && l < la && l < lb && a[l] == b[l])
+		l++;
+	return jaro + l * 0.1 * (1 - jaro);
+}
+
+static size_t grams3(const char *s, uint32_t **out)
+{
+	size_t n = strlen(s), i, k = 0;
+
+	*out = xmalloc((n + 1) * sizeof(**out));
+	for (i = 0; i + 3 <= n; i++)
+		(*out)[k++] = (uint32_t)(unsigned char)s[i] << 16 |
+			(uint32_t)(unsigned char)s[i + 1] << 8 | (unsigned char)s[i + 2];
+	qsort(*out, k, sizeof(**out), cmp_u32);
+	for (i = 0, n = 0; i < k; i++)
+		if (!n || (*out)[n - 1] != (*out)[i])
+			(*out)[n++] = (*out)[i];
+	return n;
+}
+
+double link_jaccard3(const char *a, const char *b)
+{
+	uint32_t *ga, *gb;
+	size_t na = grams3(a, &ga), nb = grams3(b, &gb), i = 0, j = 0, both = 0;
+
+	while (i < na && j < nb) {
+		if (ga[i] == gb[j])
+			both++, i++, j++;
+		else if (ga[i] < gb[j])
+			i++;
+		else
+			j++;
+	}
+	free(ga);
+	free(gb);
+	if (!na && !nb)
+		return strcmp(a, b) == 0;
+	return (double)both / (double)(na + nb - both);
+}
+
+/* A seller as --fuzzy sees it: a name, a unit address and one text id, lightly cleaned. */
+struct frec {
+	uint32_t seller;
+	char *name, *addr, *text;
+	int64_t addr_ident, text_ident;
+	uint32_t text_kind;
+};
+
+struct fkey {
+	uint64_t h;
+	uint32_t rec;
+};
+
+static int cmp_fkey(const void *x, const void *y)
+{
+	const struct fkey *a = x, *b = y;
+
+	if (a->h != b->h)
+		return a->h < b->h ? -1 : 1;
+	return a->rec < b->rec ? -1 : a->rec > b->rec;
+}
+
+/* Lowercase ASCII, tokens sorted and joined by one space: "Smith  John" -> "john smith". */
+static char *name_key(const char *s)
+{
+	char *c = xstrdup(s ? s : ""), *tok[32], *save = NULL, *t;
+	struct buf b = { 0 };
+	size_t n = 0, i, j;
+
+	for (t = c; *t; t++)
+		*t = (char)(*t >= 'A' && *t <= 'Z' ? *t + 32 : *t);
+	for (t = strtok_r(c, " \t,.", &save); t && n < 32; t = strtok_r(NULL, " \t,.", &save))
+		tok[n++] = t;
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && strcmp(tok[j - 1], tok[j]) > 0; j--) {
+			t = tok[j];
+			tok[j] = tok[j - 1];
+			tok[j - 1] = t;
+		}
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addc(&b, ' ');
+		buf_adds(&b, tok[i]);
+	}
+	free(c);
+	return b.s ? buf_detach(&b) : xstrdup("");
+}
+
+static uint64_t hash_key(char tag, const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL ^ (unsigned char)tag;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h * 1099511628211ULL;
+}
+
+static void add_key(struct fkey **keys, size_t *n, size_t *cap, char tag, const char *s, size_t len,
+	uint32_t rec)
+{
+	if (!len)
+		return;
+	GROW(*keys, *n, *cap);
+	(*keys)[*n].h = hash_key(tag, s, len);
+	(*keys)[(*n)++].rec = rec;
+}
+
+/* The digits of s, runs separated by one space ("12 Rd 3, 2119" -> "12 3 2119"). */
+static char *digit_key(const char *s)
+{
+	struct buf b = { 0 };
+	int in = 0;
+
+	for (; s && *s; s++) {
+		if (*s >= '0' && *s <= '9') {
+			if (!in && b.len)
+				buf_addc(&b, ' ');
+			buf_addc(&b, *s);
+			in = 1;
+		} else {
+			in = 0;
+		}
+	}
+	return b.s ? buf_detach(&b) : xstrdup("");
+}
+
+#define FUZZY_BLOCK_CAP 50
+
+/*
+ * Score one candidate pair, Fellegi-Sunter style: each comparator adds bits when it agrees
+ * and takes some away when it clearly disagrees. The pieces that added bits become the edge.
+ */
+static void fuzzy_pair(struct linker *lk, const struct frec *x, const struct frec *y)
+{
+	uint32_t parts[3];
+	struct piece pc[3];
+	size_t np = 0, i;
+	double sum = 0, s, w;
+
+	memset(pc, 0, sizeof(pc));
+	if (*x->name && *y->name) {
+		s = link_jaro_winkler(x->name, y->name);
+		w = s >= 0.95 ? 6 : s >= 0.85 ? 3 : s < 0.7 ? -4 : 0;
+		sum += w;
+		if (w > 0) {
+			pc[np].comp = 1;
+			pc[np].score = (float)s;
+			pc[np].w = (float)w;
+			pc[np].kind = intern_kind(lk, "name");
+			np++;
+		}
+	}
+	if (x->addr && y->addr) {
+		s = link_jaccard3(x->addr, y->addr);
+		w = s >= 0.8 ? 6 : s >= 0.5 ? 3 : s < 0.2 ? -4 : 0;
+		sum += w;
+		if (w > 0) {
+			pc[np].comp = 2;
+			pc[np].score = (float)s;
+			pc[np].w = (float)w;
+			pc[np].kind = intern_kind(lk, IDENT_ADDRESS_UNIT);
+			pc[np].ia = x->addr_ident;
+			pc[np].ib = y->addr_ident;
+			np++;
+		}
+	}
+	if (x->text && y->text && x->text_kind == y->text_kind) {
+		size_t d = ck_levenshtein(x->text, y->text);
+
+		w = d == 0 ? 15 : d == 1 ? 6 : d == 2 ? 2 : -6;
+		sum += w;
+		if (w > 0) {
+			pc[np].comp = 3;
+			pc[np].score = (float)d;
+			pc[np].w = (float)w;
+			pc[np].kind = x->text_kind;
+			pc[np].ia = x->text_ident;
+			pc[np].ib = y->text_ident;
+			np++;
+		}
+	}
+	if (sum < lk->p->threshold)
+		return;
+	for (i = 0; i < np; i++) {
+		const char *va = pc[i].comp == 1 ? x->name : pc[i].comp == 2 ? x->addr : x->text;
+		const char *vb = pc[i].comp == 1 ? y->name : pc[i].comp == 2 ? y->addr : y->text;
+		char *v = xasprintf("%s ~ %s", va, vb);
+
+		pc[i].a = x->seller;
+		pc[i].b = y->seller;
+		pc[i].cls = LINK_TEXT;
+		pc[i].holders = 2;
+		pc[i].val = add_val(lk, v);
+		free(v);
+		parts[i] = add_piece(lk, &pc[i]);
+	}
+	add_edge(lk, x->seller, y->seller, sum, parts, np);
+}
+
+/*
+ * --fuzzy: near-identical names, unit addresses and text ids (a profile's own kinds). Pairs
+ * come only from strict blocks (the same name tokens, the same digits of the address with the
+ * same first or last name token, half of a text id); a block of more than FUZZY_BLOCK_CAP
+ * records is skipped, so the comparisons stay near-linear.
+ */
+static int fuzzy_edges(struct linker *lk)
+{
+	static const char names_sql[] = "SELECT seller_id, owner_name FROM sellers";
+	static const char ids_sql[] =
+		"SELECT holder_id, kind, value, ident_id FROM identifiers WHERE +holder_kind ="
+		" 'seller' AND ident_id <= ?1 AND kind NOT IN ('phone', 'email', 'device', 'ip',"
+		" 'payment', 'address_building') ORDER BY ident_id";
+	struct frec *r = NULL;
+	uint32_t *recof = NULL;
+	struct fkey *keys = NULL;
+	uint64_t *pairs = NULL;
+	size_t nr = 0, capr = 0, nk = 0, capk = 0, np = 0, capp = 0, i, j, k;
+	sqlite3_stmt *s;
+	int rc;
+
+	/* One record per seller, found by its dense id. */
+#define REC_OF(d) \
+	do { \
+		if ((d) >= nrecof) { \
+			recof = xrealloc(recof, ((d) + 1) * sizeof(*recof)); \
+			for (; nrecof <= (d); nrecof++) \
+				recof[nrecof] = UINT32_MAX; \
+		} \
+		if (recof[d] == UINT32_MAX) { \
+			GROW(r, nr, capr); \
+			memset(&r[nr], 0, sizeof(*r)); \
+			r[nr].seller = (d); \
+			recof[d] = (uint32_t)nr++; \
+		} \
+	} while (0)
+	size_t nrecof = 0;
+
+	if (sqlite3_prepare_v2(lk->db, names_sql, -1, &s, NULL) != SQLITE_OK)
+		return store_error(lk->st, "sellers");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		uint32_t d = seller_id(lk, col(s, 0));
+
+		REC_OF(d);
+		free(r[recof[d]].name);
+		r[recof[d]].name = name_key(col(s, 1));
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_error(lk->st, "sellers");
+	if (sqlite3_prepare_v2(lk->db, ids_sql, -1, &s, NULL) != SQLITE_OK)
+		return store_error(lk->st, "identifiers");
+	sqlite3_bind_int64(s, 1, lk->last_ident);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		uint32_t d = seller_id(lk, col(s, 0));
+		const char *kind = col(s, 1);
+		struct frec *f;
+
+		REC_OF(d);
+		f = &r[recof[d]];
+		if (strcmp(kind, IDENT_ADDRESS_UNIT) == 0) {
+			if (!f->addr) {
+				f->addr = xstrdup(col(s, 2));
+				f->addr_ident = sqlite3_column_int64(s, 3);
+			}
+		} else if (!f->text) {
+			f->text = xstrdup(col(s, 2));
+			f->text_kind = intern_kind(lk, kind);
+			f->text_ident = sqlite3_column_int64(s, 3);
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = store_error(lk->st, "identifiers");
+		goto out;
+	}
+	rc = 0;
+	for (i = 0; i < nr; i++) {
+		struct frec *f = &r[i];
+		char *dk = digit_key(f->addr), *sp;
+		struct buf b = { 0 };
+
+		if (!f->name)
+			f->name = xstrdup("");
+		add_key(&keys, &nk, &capk, 'n', f->name, strlen(f->name), (uint32_t)i);
+		if (*dk && *f->name) {
+			/* the first and the last name token, each with the address digits */
+			sp = strchr(f->name, ' ');
+			buf_addf(&b, "%.*s|%s",
+				(int)(sp ? (size_t)(sp - f->name) : strlen(f->name)), f->name, dk);
+			add_key(&keys, &nk, &capk, 'f', b.s, b.len, (uint32_t)i);
+			buf_reset(&b);
+			sp = strrchr(f->name, ' ');
+			buf_addf(&b, "%s|%s", sp ? sp + 1 : f->name, dk);
+			add_key(&keys, &nk, &capk, 'l', b.s, b.len, (uint32_t)i);
+		}
+		if (f->text && strlen(f->text) >= 4) {
+			size_t h = strlen(f->text) / 2;
+
+			add_key(&keys, &nk, &capk, 't', f->text, h, (uint32_t)i);
+			add_key(&keys, &nk, &capk, 'u', f->text + h, strlen(f->text + h),
+				(uint32_t)i);
+		}
+		buf_free(&b);
+		free(dk);
+	}
+	qsort(keys, nk, sizeof(*keys), cmp_fkey);
+	for (i = 0; i < nk; i = j) {
+		for (j = i + 1; j < nk && keys[j].h == keys[i].h; j++)
+			;
+		if (j - i < 2 || j - i > FUZZY_BLOCK_CAP)
+			continue;
+		for (k = i; k < j; k++) {
+			size_t m;
+
+			for (m = k + 1; m < j; m++) {
+				GROW(pairs, np, capp);
+				pairs[np++] = (uint64_t)keys[k].rec << 32 | keys[m].rec;
+			}
+		}
+	}
+	qsort(pairs, np, sizeof(*pairs), cmp_pair64);
+	for (i = 0; i < np; i++)
+		if (!i || pairs[i] != pairs[i - 1])
+			fuzzy_pair(lk, &r[pairs[i] >> 32], &r[pairs[i] & 0xffffffff]);
+	ck_info("fuzzy: %zu records, %zu candidate pairs from blocks", nr, np);
+out:
+#undef REC_OF
+	for (i = 0; i < nr; i++) {
+		free(r[i].name);
+		free(r[i].addr);
+		free(r[i].text);
+	}
+	free(r);
+	free(recof);
+	free(keys);
+	free(pairs);
+	return rc;
+}
+
 static int full_run(struct linker *lk)
 {
 	struct runout ro = { 0 };
@@ -1242,6 +1637,8 @@ static int full_run(struct linker *lk)
 	if ((rc = scan(lk)))
 		return rc;
 	weak_edges(lk);
+	if (lk->p->fuzzy && (rc = fuzzy_edges(lk)))
+		return rc;
 	join(lk);
 	collect_nets(lk, &ro);
 	if (!(rc = assign_ids(lk, &ro)))
@@ -1452,7 +1849,7 @@ int link_run(
 	lk.run_id = run_id;
 	lk.last_ident = maxid;
 	sum->mode = "incremental";
-	if ((flags & LINK_FULL) || last_done < 0 || seen_now != seen || !oldparams ||
+	if ((flags & LINK_FULL) || p->fuzzy || last_done < 0 || seen_now != seen || !oldparams ||
 		strcmp(oldparams, params) != 0) {
 		sum->mode = "full";
 	} else if ((rc = incr_run(&lk, last_done))) {
@@ -1696,6 +2093,21 @@ int link_bridges(struct store *st, const struct link_params *p, const char *netw
 	if (rc)
 		goto out;
 	weak_edges(&lk);
+	/* Fuzzy edges are not in the identifiers: take them from the run that made them. */
+	if (sqlite3_prepare_v2(lk.db,
+		    "SELECT DISTINCT seller_a, seller_b FROM link_edges WHERE network_id = ?1"
+		    " AND comparator IS NOT NULL",
+		    -1, &s, NULL) != SQLITE_OK) {
+		rc = store_error(st, "link_edges");
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, network_id, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		uint32_t a = seller_id(&lk, col(s, 0)), b = seller_id(&lk, col(s, 1));
+
+		add_edge(&lk, a, b, 0, NULL, 0);
+	}
+	sqlite3_finalize(s);
 	/* The graph over pairs: evidence of several kinds between two accounts is one edge. */
 	pr = xmalloc((lk.nedges + 1) * sizeof(*pr));
 	for (i = 0; i < lk.nedges; i++)

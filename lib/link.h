@@ -29,6 +29,7 @@ struct link_params {
 	double threshold;         /* bits of evidence a pair needs to join */
 	double base[LINK_NCLASS]; /* weight of a value held by two accounts */
 	long cap[LINK_NCLASS];    /* more holders than this: a hub, links nobody */
+	int fuzzy;                /* also compare names, addresses and text ids (--fuzzy) */
 };
 void link_params_init(struct link_params *p);
 /* Apply "CLASS=N" (a cap). 0, or -1 when the class or number is bad. */
@@ -45,6 +46,13 @@ int link_has_flag(const char *flags, const char *word);
  * doubling of the holders costs one bit (term frequency). 0 for a building.
  */
 double link_weight(const struct link_params *p, enum link_class c, long n);
+
+/*
+ * Comparators of --fuzzy, on bytes: Jaro-Winkler (prefix scale 0.1, up to 4 characters),
+ * Jaccard of the sets of 3-byte grams, both in [0, 1].
+ */
+double link_jaro_winkler(const char *a, const char *b);
+double link_jaccard3(const char *a, const char *b);
 
 /* Union-find over dense uint32 ids: union by size, path halving. Zero-initialise. */
 struct uf {

@@ -137,4 +137,38 @@ expect "a row that weakens an earlier join relinks in full" grep -q "^casekit li
 mv "$T/out" "$T/inc.members"
 run link -d "$T/all" --full --members -f tsv
 expect "and again gives the networks of a full run" cmp "$T/inc.members" "$T/out"
+
+# A dump in the generic layout through casekit ingest: identifiers are normalised first.
+unset CASEKIT_DB
+mkdir "$T/g" && cp "$DATA/link/generic/"*.csv "$T/g/"
+ck init -q "$T/g.db"
+(cd "$T/g" && "$CASEKIT" ingest -q -d "$T/g.db" sellers.csv logins.csv)
+run link -d "$T/g.db" --members -f tsv
+printf 'G1\nG2\n' >"$T/want"
+cut -f2 "$T/out" | sed 1d >"$T/got"
+expect "gmail dots, +tag and googlemail spell one email: G1 and G2 join" cmp "$T/want" "$T/got"
+run link -d "$T/g.db" --explain G1 G3 -f tsv
+expect "the zero device id and a private IP link nobody" test "$(grep -c 'never links' "$T/out")" = 2
+expect "with file and line from the dump" grep -q "	logins.csv:3	logins.csv:5	" "$T/out"
+
+# --fuzzy: near-identical names, addresses and text ids, through strict blocks.
+cp "$DATA/link/febrl.csv" "$T/febrl.csv"
+ck init -q "$T/f.db"
+(cd "$T" && "$CASEKIT" ingest -q -d "$T/f.db" -p febrl -k sellers febrl.csv)
+run link -d "$T/f.db" --members -f tsv
+expect "exact evidence alone does not join typo'd records" test "$(sed 1d "$T/out" | wc -l)" = 0
+run link -d "$T/f.db" --fuzzy --members -f tsv
+printf 'rec-1-dup-0\nrec-1-org\n' >"$T/want"
+cut -f2 "$T/out" | sed 1d >"$T/got"
+expect "--fuzzy joins a duplicate with a typo in name, street and id" cmp "$T/want" "$T/got"
+expect "--fuzzy relinks in full" grep -q "full run" "$T/err"
+run link -d "$T/f.db" --fuzzy --explain rec-1-org rec-1-dup-0 -f tsv
+expect "each fuzzy piece names its comparator and score" \
+	sh -c "grep -q 'fuzzy: jaro_winkler 0.9' '$T/out' && grep -q 'fuzzy: levenshtein 1' '$T/out'"
+expect "with file and line of a fuzzy id" grep -q "febrl.csv:2	febrl.csv:3	fuzzy: levenshtein" "$T/out"
+run link -d "$T/f.db" --fuzzy --explain rec-3-org rec-4-org -f tsv
+expect "a similar name in another street stays apart" test "$rc" = 1
+net=$(ck link -d "$T/f.db" --fuzzy --members -f tsv | sed -n '2s/\t.*//p')
+run link -d "$T/f.db" --fuzzy --network "$net" -f tsv
+expect "--network shows comparator and score" grep -q "	jaccard3	0\.[0-9]*$" "$T/out"
 done_testing

@@ -90,6 +90,24 @@ Test(link, caps_are_set_by_class_name)
 	cr_assert_eq(link_params_set_cap(&p, "address_building=3"), -1);
 }
 
+Test(link, jaro_winkler_rewards_a_common_prefix)
+{
+	cr_assert_float_eq(link_jaro_winkler("martha", "marhta"), 0.9611, 1e-4);
+	cr_assert_float_eq(link_jaro_winkler("dixon", "dicksonx"), 0.8133, 1e-4);
+	cr_assert_float_eq(link_jaro_winkler("same", "same"), 1.0, 1e-9);
+	cr_assert_float_eq(link_jaro_winkler("abc", "xyz"), 0.0, 1e-9);
+	cr_assert_float_eq(link_jaro_winkler("", "abc"), 0.0, 1e-9);
+}
+
+Test(link, jaccard_of_trigrams)
+{
+	/* "abcd": abc bcd; "abce": abc bce; one of three distinct grams is shared */
+	cr_assert_float_eq(link_jaccard3("abcd", "abce"), 1.0 / 3, 1e-9);
+	cr_assert_float_eq(link_jaccard3("12 main street", "12 main street"), 1.0, 1e-9);
+	cr_assert_float_eq(link_jaccard3("ab", "ab"), 1.0, 1e-9);
+	cr_assert_float_eq(link_jaccard3("ab", "cd"), 0.0, 1e-9);
+}
+
 Test(link, network_ids_come_from_the_anchor)
 {
 	char a[18], b[18], c[18];
