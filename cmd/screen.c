@@ -19,27 +19,31 @@ static const char help[] =
 #define FAILED_VERDICTS \
 	"('counterfeit','fake','failed','fail','not genuine','not_genuine','infringing')"
 
-/*
- * One pass: the listings with the facts a score uses, joined in SQL so that the seller and
- * test-buy tables are read once.
- */
+/* One pass: the listings with their seller's registration. */
 static const char listing_sql[] =
-	"WITH fails AS (SELECT listing_id, count(*) AS n FROM testbuys\n"
-	"    WHERE lower(trim(verdict)) IN " FAILED_VERDICTS " GROUP BY listing_id),\n"
-	"  sfails AS (SELECT l.seller_id, sum(f.n) AS n FROM fails f\n"
-	"    JOIN listings l USING(listing_id) GROUP BY l.seller_id)\n"
 	"SELECT l.listing_id, l.seller_id, l.title, l.brand, l.category, l.price, l.currency,\n"
-	"  l.created_at, l.image_text, s.registered_at, coalesce(f.n, 0),\n"
-	"  coalesce(sf.n, 0) - coalesce(f.n, 0)\n"
-	"FROM listings l LEFT JOIN sellers s ON s.seller_id = l.seller_id\n"
-	"  LEFT JOIN fails f ON f.listing_id = l.listing_id\n"
-	"  LEFT JOIN sfails sf ON sf.seller_id = l.seller_id\n";
+	"  l.created_at, l.image_text, s.registered_at\n"
+	"FROM listings l LEFT JOIN sellers s ON s.seller_id = l.seller_id\n";
+
+/* Failed test buys, per listing and per seller; few, so they are read once into memory. */
+static const char fails_sql[] =
+	"SELECT t.listing_id, l.seller_id, count(*) FROM testbuys t\n"
+	"  LEFT JOIN listings l ON l.listing_id = t.listing_id\n"
+	"WHERE lower(trim(t.verdict)) IN " FAILED_VERDICTS " AND t.listing_id IS NOT NULL\n"
+	"GROUP BY t.listing_id";
+
+struct tally {
+	char *id;
+	int n;
+};
 
 struct run {
 	struct store *st;
 	struct screen *sc;
 	int min_score, have_network, restricted;
 	long long scored, nflagged;
+	struct tally *lf, *sf; /* failed test buys by listing and by seller, sorted by id */
+	size_t nlf, nsf;
 };
 
 static int market_pass(struct run *r)
@@ -92,7 +96,75 @@ static int want_leads(struct run *r, struct leads *l)
 	return rc;
 }
 
-static void row_listing(sqlite3_stmt *q, struct screen_listing *l, struct screen_seller *f)
+static int tally_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct tally *)a)->id, ((const struct tally *)b)->id);
+}
+
+static int tally_get(const struct tally *v, size_t n, const char *id)
+{
+	struct tally key = { (char *)id, 0 }, *t;
+
+	if (!n || !id)
+		return 0;
+	t = bsearch(&key, v, n, sizeof(*v), tally_cmp);
+	return t ? t->n : 0;
+}
+
+static int load_fails(struct run *r)
+{
+	sqlite3_stmt *q;
+	size_t cap = 0, i, j;
+	int rc;
+
+	if (sqlite3_prepare_v2(store_db(r->st), fails_sql, -1, &q, NULL) != SQLITE_OK)
+		return store_error(r->st, "testbuys");
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *seller = (const char *)sqlite3_column_text(q, 1);
+
+		if (r->nlf == cap) {
+			cap = cap ? cap * 2 : 64;
+			r->lf = xrealloc(r->lf, cap * sizeof(*r->lf));
+			r->sf = xrealloc(r->sf, cap * sizeof(*r->sf));
+		}
+		r->lf[r->nlf].id = xstrdup((const char *)sqlite3_column_text(q, 0));
+		r->lf[r->nlf].n = sqlite3_column_int(q, 2);
+		r->sf[r->nlf].id = xstrdup(seller ? seller : "");
+		r->sf[r->nlf].n = r->lf[r->nlf].n;
+		r->nlf++;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return store_error(r->st, "testbuys");
+	qsort(r->lf, r->nlf, sizeof(*r->lf), tally_cmp);
+	qsort(r->sf, r->nlf, sizeof(*r->sf), tally_cmp);
+	/* one entry per seller, with the sum */
+	for (i = 0, j = 0; i < r->nlf; i++) {
+		if (j > 0 && strcmp(r->sf[j - 1].id, r->sf[i].id) == 0) {
+			r->sf[j - 1].n += r->sf[i].n;
+			free(r->sf[i].id);
+		} else {
+			r->sf[j++] = r->sf[i];
+		}
+	}
+	r->nsf = j;
+	return 0;
+}
+
+static void free_fails(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nlf; i++)
+		free(r->lf[i].id);
+	for (i = 0; i < r->nsf; i++)
+		free(r->sf[i].id);
+	free(r->lf);
+	free(r->sf);
+}
+
+static void row_listing(
+	struct run *r, sqlite3_stmt *q, struct screen_listing *l, struct screen_seller *f)
 {
 	memset(l, 0, sizeof(*l));
 	l->listing_id = (const char *)sqlite3_column_text(q, 0);
@@ -106,8 +178,8 @@ static void row_listing(sqlite3_stmt *q, struct screen_listing *l, struct screen
 	l->created_at = (const char *)sqlite3_column_text(q, 7);
 	l->image_text = (const char *)sqlite3_column_text(q, 8);
 	f->registered_at = (const char *)sqlite3_column_text(q, 9);
-	f->failed_listing = sqlite3_column_int(q, 10);
-	f->failed_seller = sqlite3_column_int(q, 11);
+	f->failed_listing = tally_get(r->lf, r->nlf, l->listing_id);
+	f->failed_seller = tally_get(r->sf, r->nsf, l->seller_id) - f->failed_listing;
 	f->network_flagged = -1;
 	f->network_id = NULL;
 	f->network_note = "no link results in the store (run 'casekit link')";
@@ -296,9 +368,13 @@ static int score_all(struct run *r)
 	free(sql);
 	if (rc != SQLITE_OK)
 		return store_error(r->st, "listings");
+	/* A full run writes into emptied tables: no row to replace, no statement journal. */
 	if (sqlite3_prepare_v2(db,
-		    "INSERT OR REPLACE INTO scores(listing_id, seller_id, score, flagged, brand,\n"
-		    "  reasons, rules_digest, scored_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+		    r->restricted
+			    ? "INSERT OR REPLACE INTO scores(listing_id, seller_id, score, flagged,\n"
+			      "  brand, reasons, rules_digest, scored_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"
+			    : "INSERT INTO scores(listing_id, seller_id, score, flagged,\n"
+			      "  brand, reasons, rules_digest, scored_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
 		    -1, &ins, NULL) != SQLITE_OK ||
 		sqlite3_prepare_v2(db, "DELETE FROM score_network WHERE listing_id = ?", -1, &del,
 			NULL) != SQLITE_OK) {
@@ -310,12 +386,26 @@ static int score_all(struct run *r)
 	pg = progress_start("screen", r->restricted ? 0 : (uint64_t)store_count(r->st, "listings"));
 	if ((rc = store_exec(r->st, "BEGIN IMMEDIATE")))
 		goto out;
+	/*
+	 * A full run replaces every score: empty the tables and build the indexes once at the
+	 * end (a sort) instead of row by row; all of it in the one transaction.
+	 */
+	if (!r->restricted &&
+		(rc = store_exec(r->st,
+			 "DELETE FROM score_network; DELETE FROM scores; "
+			 "DROP INDEX scores_seller; DROP INDEX scores_score")))
+		goto fail;
 	for (;;) {
 		struct screen_listing l;
 		struct screen_seller f;
 		int step = sqlite3_step(q);
 
 		if (step == SQLITE_DONE) {
+			if (!r->restricted &&
+				(rc = store_exec(r->st,
+					 "CREATE INDEX scores_seller ON scores(seller_id); "
+					 "CREATE INDEX scores_score ON scores(score)")))
+				break;
 			rc = store_exec(r->st, "COMMIT");
 			break;
 		}
@@ -323,7 +413,7 @@ static int score_all(struct run *r)
 			rc = store_error(r->st, "listings");
 			break;
 		}
-		row_listing(q, &l, &f);
+		row_listing(r, q, &l, &f);
 		screen_score(r->sc, &l, &f, &res);
 		sqlite3_bind_text(ins, 1, l.listing_id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 2, l.seller_id, -1, SQLITE_STATIC);
@@ -337,7 +427,8 @@ static int score_all(struct run *r)
 		sqlite3_bind_text(ins, 7, screen_digest(r->sc), -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 8, now, -1, SQLITE_STATIC);
 		sqlite3_bind_text(del, 1, l.listing_id, -1, SQLITE_STATIC);
-		if (sqlite3_step(ins) != SQLITE_DONE || sqlite3_step(del) != SQLITE_DONE) {
+		if (sqlite3_step(ins) != SQLITE_DONE ||
+			(r->restricted && sqlite3_step(del) != SQLITE_DONE)) {
 			rc = store_error(r->st, "scores");
 			break;
 		}
@@ -347,6 +438,7 @@ static int score_all(struct run *r)
 		if ((r->scored & 1023) == 0)
 			progress_update(pg, (uint64_t)r->scored, (uint64_t)r->scored);
 	}
+fail:
 	if (rc)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 out:
@@ -429,7 +521,7 @@ static int explain(struct run *r, const char *id)
 		struct screen_listing l;
 		struct screen_seller f;
 
-		row_listing(q, &l, &f);
+		row_listing(r, q, &l, &f);
 		network_facts(r, id, &f, &netid);
 		screen_set_explain(r->sc, 1);
 		screen_score(r->sc, &l, &f, &res);
@@ -503,7 +595,7 @@ int cmd_screen(int argc, char **argv)
 		goto done;
 	r.min_score = min_score >= 0 ? (int)min_score : screen_flag_threshold(r.sc);
 	r.have_network = has_rows(r.st, "SELECT 1 FROM network_members LIMIT 1");
-	if ((rc = market_pass(&r)))
+	if ((rc = market_pass(&r)) || (rc = load_fails(&r)))
 		goto done;
 	if (explain_id) {
 		if (!(rc = want_leads(&r, &leads)))
@@ -511,7 +603,14 @@ int cmd_screen(int argc, char **argv)
 		goto done;
 	}
 	r.restricted = from || argc > 0;
-	if ((rc = want_leads(&r, &leads)))
+	/*
+	 * As ingest does: WAL with synchronous=NORMAL keeps every committed run through a crash,
+	 * and a 64 MB page cache keeps the scores' indexes in memory while they are written.
+	 */
+	if ((rc = store_exec(r.st,
+		     "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
+		     "PRAGMA temp_store=MEMORY")) ||
+		(rc = want_leads(&r, &leads)))
 		goto done;
 	if ((rc = score_all(&r)) || (rc = network_pass(&r)))
 		goto done;
@@ -521,6 +620,7 @@ int cmd_screen(int argc, char **argv)
 			"casekit screen: %lld listings scored, %lld flagged (score >= %d)\n",
 			r.scored, r.nflagged, screen_flag_threshold(r.sc));
 done:
+	free_fails(&r);
 	screen_close(r.sc);
 	store_close(r.st);
 	leads_free(&leads);

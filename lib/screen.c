@@ -142,14 +142,78 @@ struct screen {
 	struct cps cat_f, cat_k, cat_u, tmp, leet[2];
 	struct bhit *bh;
 	int nbh, capbh;
-	int *order;      /* term indices, longest first */
+	int *order; /* term indices, longest first */
+	struct ivec {
+		int *v;
+		int n, cap;
+	} abucket[256], tbucket[256],
+		cbucket[256]; /* aliases, terms, CJK aliases by first code point */
+	int *seen;            /* per alias: the stamp of the last text it was found in */
+	int stamp;
+	int buckets_ok;
+	uint64_t *prefixes; /* hashes of the beginnings of Latin aliases (open addressing) */
+	unsigned char mw_words[256]; /* most words of an alias of several, by first code point */
+	size_t capprefix;
+	UChar32 ascii_key[2][128][3]; /* the key of each ASCII character, plain and upper-cased */
+	int ascii_ok;
+	struct fcache {
+		char *raw;
+		int brand, kind;
+	} fcache[1024];  /* brand fields seen, and the brand they name */
 	int (*spans)[3]; /* counted term spans: field, start, end */
 	int nspans, capspans;
+	int (*occ)[3]; /* term occurrences: term, field, start */
+	int nocc, capocc;
 };
 
 static int ipoints_w(double v)
 {
 	return (int)lround(v);
+}
+
+static void ivec_add(struct ivec *v, int x)
+{
+	if (v->n && v->v[v->n - 1] == x)
+		return;
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 8;
+		v->v = xrealloc(v->v, (size_t)v->cap * sizeof(int));
+	}
+	v->v[v->n++] = x;
+}
+
+static uint64_t cps_hash(const UChar32 *v, int n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	int i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (uint64_t)v[i]) * 1099511628211ULL;
+	return h | 1; /* 0 marks an empty slot */
+}
+
+static void prefix_add(struct screen *s, const UChar32 *v, int n)
+{
+	uint64_t h = cps_hash(v, n);
+	size_t i = h & (s->capprefix - 1);
+
+	while (s->prefixes[i] && s->prefixes[i] != h)
+		i = (i + 1) & (s->capprefix - 1);
+	s->prefixes[i] = h;
+}
+
+/* Could a window that begins like v[0..n) still grow into some alias? */
+static int is_prefix(const struct screen *s, const UChar32 *v, int n)
+{
+	uint64_t h = cps_hash(v, n);
+	size_t i = h & (s->capprefix - 1);
+
+	while (s->prefixes[i]) {
+		if (s->prefixes[i] == h)
+			return 1;
+		i = (i + 1) & (s->capprefix - 1);
+	}
+	return 0;
 }
 
 static void cps_reset(struct cps *c)
@@ -238,9 +302,19 @@ static int32_t fold_u16(struct screen *s, int32_t n)
 /* Fold UTF-8 text into code points (appended to out). */
 static void fold_cps(struct screen *s, const char *in, struct cps *out)
 {
-	int32_t n = to_u16(s, in, -1), i = 0;
+	int32_t n, i = 0;
 	UChar32 c;
+	const unsigned char *p;
 
+	/* NFKC_Casefold of ASCII is its lower case. */
+	for (p = (const unsigned char *)in; *p && *p < 0x80; p++)
+		;
+	if (!*p) {
+		for (p = (const unsigned char *)in; *p; p++)
+			cps_add(out, *p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		return;
+	}
+	n = to_u16(s, in, -1);
 	n = fold_u16(s, n);
 	while (i < n) {
 		U16_NEXT(s->u16b, i, n, c);
@@ -301,6 +375,21 @@ static void key_of(struct screen *s, const UChar32 *v, int n, int upper, struct 
 	int32_t len = 0, i, j;
 	UChar32 c;
 
+	/*
+	 * The skeleton maps character by character, so ASCII words (most of the text) are keyed
+	 * from a table made once with ICU, without a call per word.
+	 */
+	for (i = 0; i < n && v[i] < 128; i++)
+		;
+	if (i == n && s->ascii_ok) {
+		for (i = 0; i < n; i++) {
+			const UChar32 *k = s->ascii_key[upper][v[i]];
+
+			for (j = 0; j < 3 && k[j]; j++)
+				cps_add(out, k[j]);
+		}
+		return;
+	}
 	if (s->capu16 < 4 * n + 64) {
 		s->capu16 = 4 * n + 64;
 		s->u16a = xrealloc(s->u16a, (size_t)s->capu16 * sizeof(UChar));
@@ -620,6 +709,11 @@ static int add_alias(struct screen *s, int brand, const char *text)
 	a.brand = brand;
 	s->aliases = xrealloc(s->aliases, (size_t)(s->naliases + 1) * sizeof(*s->aliases));
 	s->aliases[s->naliases++] = a;
+	s->buckets_ok = 0;
+	for (i = 0; i < (int)(sizeof(s->fcache) / sizeof(*s->fcache)); i++) {
+		free(s->fcache[i].raw);
+		s->fcache[i].raw = NULL;
+	}
 	if (a.fold.n > s->maxalias)
 		s->maxalias = a.fold.n;
 	(void)j;
@@ -1003,6 +1097,16 @@ int screen_open(struct screen **out, const char *dir)
 	if (!s->md || EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) != 1)
 		ck_bug("SHA-256 is not available");
 	EVP_DigestUpdate(s->md, "casekit-screen-rules 1\n", 23);
+	for (int up = 0; up < 2; up++)
+		for (UChar32 c = 1; c < 128; c++) {
+			cps_reset(&s->tmp);
+			key_of(s, &c, 1, up, &s->tmp);
+			for (int k = 0; k < 3; k++)
+				s->ascii_key[up][c][k] = k < s->tmp.n ? s->tmp.v[k] : 0;
+			if (s->tmp.n > 3)
+				ck_bug("the key of '%c' is %d characters long", (int)c, s->tmp.n);
+		}
+	s->ascii_ok = 1;
 	if ((rc = load_brands(s)) || (rc = load_vocab(s)) || (rc = load_guards(s)) ||
 		(rc = load_weights(s))) {
 		screen_close(s);
@@ -1136,7 +1240,17 @@ void screen_close(struct screen *s)
 	free(s->tmp.v);
 	free(s->bh);
 	free(s->order);
+	free(s->prefixes);
+	free(s->seen);
+	for (i = 0; i < 256; i++) {
+		free(s->abucket[i].v);
+		free(s->tbucket[i].v);
+		free(s->cbucket[i].v);
+	}
+	for (k = 0; k < sizeof(s->fcache) / sizeof(*s->fcache); k++)
+		free(s->fcache[k].raw);
 	free(s->spans);
+	free(s->occ);
 	free(s->u16a);
 	free(s->u16b);
 	if (s->spoof)
@@ -1182,7 +1296,7 @@ static int guarded(struct screen *s, const struct text *t, int target, int fs, i
 		for (i = lo; i <= hi && i + gd->f.n <= t->f.n; i++) {
 			int ge = i + gd->f.n;
 
-			if (!phrase_at(t, &gd->f, i))
+			if (t->f.v[i] != gd->f.v[0] || !phrase_at(t, &gd->f, i))
 				continue;
 			if (i < fe && ge > fs)
 				return g + 1;
@@ -1201,7 +1315,8 @@ static int guard_anywhere(struct screen *s, const struct text *t, int target)
 	for (g = 0; g < s->nguards; g++)
 		if (s->guards[g].target == target)
 			for (i = 0; i + s->guards[g].f.n <= t->f.n; i++)
-				if (phrase_at(t, &s->guards[g].f, i))
+				if (t->f.v[i] == s->guards[g].f.v[0] &&
+					phrase_at(t, &s->guards[g].f, i))
 					return g + 1;
 	return 0;
 }
@@ -1304,19 +1419,96 @@ static int leet_kind(const struct alias *al, const struct cps v[2], int typo)
  * confusable key, and (single words only) by edit distance. CJK: a substring of the text with
  * separators removed.
  */
+/* Index aliases by the first code point of their fold and keys, and terms by their first. */
+static void build_buckets(struct screen *s)
+{
+	int i;
+
+	for (i = 0; i < 256; i++)
+		s->abucket[i].n = s->tbucket[i].n = s->cbucket[i].n = 0;
+	s->seen = xrealloc(s->seen, ((size_t)s->naliases + 1) * sizeof(int));
+	memset(s->seen, 0, ((size_t)s->naliases + 1) * sizeof(int));
+	s->stamp = 0;
+	for (i = 0; i < s->naliases; i++) {
+		const struct alias *al = &s->aliases[i];
+
+		if (al->cjk) {
+			ivec_add(&s->cbucket[al->fold.v[0] & 255], i);
+			continue;
+		}
+		if (al->ntok > 1 && al->ntok > s->mw_words[al->fold.v[0] & 255])
+			s->mw_words[al->fold.v[0] & 255] =
+				(unsigned char)(al->ntok > 12 ? 12 : al->ntok);
+		ivec_add(&s->abucket[al->fold.v[0] & 255], i);
+		if (al->key.n)
+			ivec_add(&s->abucket[al->key.v[0] & 255], i);
+		if (al->ukey.n)
+			ivec_add(&s->abucket[al->ukey.v[0] & 255], i);
+	}
+	for (i = 0; i < s->nterms; i++)
+		ivec_add(&s->tbucket[s->terms[i].s.v[0] & 255], i);
+	/* Every proper beginning of a Latin alias, folded and keyed: what a window may grow into. */
+	free(s->prefixes);
+	s->capprefix = 1024;
+	while (s->capprefix < (size_t)(s->maxalias + 4) * (size_t)s->naliases * 8)
+		s->capprefix *= 2;
+	s->prefixes = xcalloc(s->capprefix, sizeof(*s->prefixes));
+	for (i = 0; i < s->naliases; i++) {
+		const struct alias *al = &s->aliases[i];
+		int k;
+
+		if (al->cjk)
+			continue;
+		for (k = 1; k < al->fold.n; k++)
+			prefix_add(s, al->fold.v, k);
+		for (k = 1; k < al->key.n; k++)
+			prefix_add(s, al->key.v, k);
+		for (k = 1; k < al->ukey.n; k++)
+			prefix_add(s, al->ukey.v, k);
+	}
+	s->buckets_ok = 1;
+}
+
+/* How the window in s->cat_f/k/u (nw words) names alias al: a BK_* kind. */
+static int alias_kind(struct screen *s, const struct alias *al, int nw, int mixed)
+{
+	int kind = BK_NONE, dl;
+
+	if (cps_eq(&al->fold, s->cat_f.v, s->cat_f.n))
+		return nw > al->ntok ? BK_SPACED : BK_EXACT;
+	if (nw == 1 && is_plural(al, &s->cat_f))
+		return BK_EXACT;
+	if (cps_eq(&al->key, s->cat_k.v, s->cat_k.n) || cps_eq(&al->ukey, s->cat_u.v, s->cat_u.n))
+		kind = BK_HOMOGLYPH;
+	else if ((nw == 1 || nw == al->ntok) && al->maxd && s->cat_f.v[0] == al->fold.v[0] &&
+		(dl = s->cat_f.n - al->fold.n) <= al->maxd && dl >= -al->maxd &&
+		osa(s->cat_f.v, s->cat_f.n, al->fold.v, al->fold.n, al->maxd) <= al->maxd &&
+		!is_lookalike_stopword(s, &s->cat_f))
+		kind = BK_TYPO;
+	if (mixed) {
+		int lk = leet_kind(al, s->leet, nw == 1 || nw == al->ntok);
+
+		if (lk > kind)
+			kind = lk;
+	}
+	return kind;
+}
+
 static void match_brands(struct screen *s, struct text *t, int field)
 {
 	int i, j, a, k;
 
+	if (!s->buckets_ok)
+		build_buckets(s);
 	for (i = 0; i < t->ntok;) {
-		int best_kind = BK_NONE, best_alias = -1, best_j = i, mixed;
+		int best_kind = BK_NONE, best_alias = -1, best_j = i;
 
 		cps_reset(&s->cat_f);
 		cps_reset(&s->cat_k);
 		cps_reset(&s->cat_u);
 		for (j = i; j < t->ntok && j < i + 12; j++) {
 			const struct tok *tk = &t->tok[j];
-			int nw = j - i + 1;
+			int nw = j - i + 1, mixed, bk[4], nb = 0, b, x;
 
 			if (j > i && !t->tok[j - 1].sepnext)
 				break;
@@ -1329,39 +1521,45 @@ static void match_brands(struct screen *s, struct text *t, int field)
 			if (s->cat_f.n > s->maxalias + 2)
 				break;
 			mixed = leet_decode(&s->cat_f, s->leet);
-			for (a = 0; a < s->naliases; a++) {
-				const struct alias *al = &s->aliases[a];
-				int kind = BK_NONE, dl;
+			/* Only aliases that begin like the window (folded, keyed or decoded) */
+			bk[nb++] = s->cat_f.v[0] & 255;
+			if (s->cat_k.n)
+				bk[nb++] = s->cat_k.v[0] & 255;
+			if (s->cat_u.n)
+				bk[nb++] = s->cat_u.v[0] & 255;
+			if (mixed)
+				bk[nb++] = s->leet[0].v[0] & 255;
+			for (b = 0; b < nb; b++) {
+				int dup = 0;
 
-				if (al->cjk)
+				for (x = 0; x < b; x++)
+					dup |= bk[x] == bk[b];
+				if (dup)
 					continue;
-				if (cps_eq(&al->fold, s->cat_f.v, s->cat_f.n))
-					kind = nw > al->ntok ? BK_SPACED : BK_EXACT;
-				else if (nw == 1 && is_plural(al, &s->cat_f))
-					kind = BK_EXACT;
-				else if (cps_eq(&al->key, s->cat_k.v, s->cat_k.n) ||
-					cps_eq(&al->ukey, s->cat_u.v, s->cat_u.n))
-					kind = BK_HOMOGLYPH;
-				else if ((nw == 1 || nw == al->ntok) && al->maxd &&
-					s->cat_f.v[0] == al->fold.v[0] &&
-					(dl = s->cat_f.n - al->fold.n) <= al->maxd &&
-					dl >= -al->maxd &&
-					osa(s->cat_f.v, s->cat_f.n, al->fold.v, al->fold.n,
-						al->maxd) <= al->maxd &&
-					!is_lookalike_stopword(s, &s->cat_f))
-					kind = BK_TYPO;
-				if (mixed && kind < BK_EXACT) {
-					int lk = leet_kind(al, s->leet, nw == 1 || nw == al->ntok);
+				for (x = 0; x < s->abucket[bk[b]].n; x++) {
+					int kind;
 
-					if (lk > kind)
-						kind = lk;
-				}
-				if (kind > best_kind) {
-					best_kind = kind;
-					best_alias = a;
-					best_j = j;
+					a = s->abucket[bk[b]].v[x];
+					kind = alias_kind(s, &s->aliases[a], nw, mixed);
+					if (kind > best_kind) {
+						best_kind = kind;
+						best_alias = a;
+						best_j = j;
+					}
 				}
 			}
+			/*
+			 * Grow the window only while it is still the beginning of some alias, or may
+			 * be a misspelt first word of a name of several words ("Lous Vuitton").
+			 */
+			if (!(nw < s->mw_words[s->cat_f.v[0] & 255]) &&
+				!is_prefix(s, s->cat_f.v, s->cat_f.n) &&
+				!is_prefix(s, s->cat_k.v, s->cat_k.n) &&
+				!is_prefix(s, s->cat_u.v, s->cat_u.n) &&
+				!(mixed &&
+					(is_prefix(s, s->leet[0].v, s->leet[0].n) ||
+						is_prefix(s, s->leet[1].v, s->leet[1].n))))
+				break;
 		}
 		if (best_kind) {
 			bh_add(s, s->aliases[best_alias].brand, best_kind, t->tok[i].fs,
@@ -1371,24 +1569,28 @@ static void match_brands(struct screen *s, struct text *t, int field)
 			i++;
 		}
 	}
-	for (a = 0; a < s->naliases; a++) {
-		const struct alias *al = &s->aliases[a];
+	/* CJK aliases: substrings of the text with separators removed, each found once. */
+	s->stamp++;
+	for (i = 0; i < t->s.n; i++) {
+		const struct ivec *b;
+		int x;
 
-		if (!al->cjk)
-			continue;
-		for (i = 0; i + al->fold.n <= t->s.n; i++) {
+		b = &s->cbucket[t->s.v[i] & 255];
+		for (x = 0; x < b->n; x++) {
+			const struct alias *al = &s->aliases[b->v[x]];
 			int spaced = 0;
 
-			if (t->s.v[i] != al->fold.v[0] ||
+			if (s->seen[b->v[x]] == s->stamp || i + al->fold.n > t->s.n ||
+				t->s.v[i] != al->fold.v[0] ||
 				memcmp(t->s.v + i, al->fold.v,
 					(size_t)al->fold.n * sizeof(UChar32)))
 				continue;
+			s->seen[b->v[x]] = s->stamp;
 			for (k = i + 1; k < i + al->fold.n; k++)
 				if (t->smap[k] != t->smap[k - 1] + 1)
 					spaced = 1;
 			bh_add(s, al->brand, spaced ? BK_SPACED : BK_EXACT, t->smap[i],
 				t->smap[i + al->fold.n - 1] + 1, field);
-			break;
 		}
 	}
 }
@@ -1399,6 +1601,18 @@ static int field_brand(struct screen *s, const char *raw, int *kind)
 	struct text *t = &s->t[2];
 	int save = s->nbh, i, best = -1;
 
+	uint32_t h = 2166136261u;
+	const char *p;
+	struct fcache *c;
+
+	/* Brand fields repeat: remember what each one named. */
+	for (p = raw; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	c = &s->fcache[h % (sizeof(s->fcache) / sizeof(*s->fcache))];
+	if (c->raw && strcmp(c->raw, raw) == 0) {
+		*kind = c->kind;
+		return c->brand;
+	}
 	*kind = BK_NONE;
 	text_prepare(s, t, raw);
 	match_brands(s, t, 2);
@@ -1408,25 +1622,24 @@ static int field_brand(struct screen *s, const char *raw, int *kind)
 			best = s->bh[i].brand;
 		}
 	s->nbh = save;
+	free(c->raw);
+	c->raw = xstrdup(raw);
+	c->brand = best;
+	c->kind = *kind;
 	return best;
 }
 
-/* First occurrence of term m in t at or after from (index into t->s), or -1. */
-static int term_at(const struct text *t, const struct term *m, int from)
+/* Does term m occur in t->s at i, on word boundaries where it begins or ends with a word? */
+static int term_here(const struct text *t, const struct term *m, int i)
 {
-	int i;
-
-	for (i = from; i + m->s.n <= t->s.n; i++) {
-		if (t->s.v[i] != m->s.v[0] ||
-			memcmp(t->s.v + i, m->s.v, (size_t)m->s.n * sizeof(UChar32)) != 0)
-			continue;
-		if (m->wb_start && !t->sb[i])
-			continue;
-		if (m->wb_end && !t->sb[i + m->s.n])
-			continue;
-		return i;
-	}
-	return -1;
+	if (i + m->s.n > t->s.n ||
+		memcmp(t->s.v + i, m->s.v, (size_t)m->s.n * sizeof(UChar32)) != 0)
+		return 0;
+	if (m->wb_start && !t->sb[i])
+		return 0;
+	if (m->wb_end && !t->sb[i + m->s.n])
+		return 0;
+	return 1;
 }
 
 /* ---- market prices ---- */
@@ -1539,7 +1752,15 @@ static int iso_day(const char *p, long *out)
 	int y, m, d;
 	long era, yoe, doy, doe;
 
-	if (!p || sscanf(p, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+	if (!p || strlen(p) < 10 || p[4] != '-' || p[7] != '-')
+		return -1;
+	for (y = 0; y < 10; y++)
+		if (y != 4 && y != 7 && (p[y] < '0' || p[y] > '9'))
+			return -1;
+	y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+	m = (p[5] - '0') * 10 + (p[6] - '0');
+	d = (p[8] - '0') * 10 + (p[9] - '0');
+	if (m < 1 || m > 12 || d < 1 || d > 31)
 		return -1;
 	y -= m <= 2;
 	era = (y >= 0 ? y : y - 399) / 400;
@@ -1743,16 +1964,46 @@ static void score_vocab(struct screen *s, int claim, struct screen_result *r)
 	int o, f, total = 0;
 
 	s->nspans = 0;
-	for (o = 0; o < s->nterms; o++) {
+	s->nocc = 0;
+	if (!s->buckets_ok)
+		build_buckets(s);
+	/* Every occurrence of every term, found through the terms' first code points. */
+	for (f = 0; f < 2; f++) {
+		const struct text *t = &s->t[f];
+		int i, x;
+
+		for (i = 0; i < t->s.n; i++) {
+			const struct ivec *b = &s->tbucket[t->s.v[i] & 255];
+
+			for (x = 0; x < b->n; x++)
+				if (term_here(t, &s->terms[b->v[x]], i)) {
+					if (s->nocc == s->capocc) {
+						s->capocc = s->capocc ? s->capocc * 2 : 16;
+						s->occ = xrealloc(s->occ,
+							(size_t)s->capocc * sizeof(*s->occ));
+					}
+					s->occ[s->nocc][0] = b->v[x];
+					s->occ[s->nocc][1] = f;
+					s->occ[s->nocc][2] = i;
+					s->nocc++;
+				}
+		}
+	}
+	for (o = 0; o < s->nterms && s->nocc; o++) {
 		int k = s->order[o];
 		const struct term *m = &s->terms[k];
-		int found = -1, guard = 0, pts, i;
+		int found = -1, guard = 0, pts, i, x;
 		double base;
 
-		for (f = 0; f < 2 && found < 0; f++) {
-			const struct text *t = &s->t[f];
+		for (x = 0; x < s->nocc && found < 0; x++) {
+			const struct text *t;
 
-			for (i = term_at(t, m, 0); i >= 0; i = term_at(t, m, i + 1)) {
+			if (s->occ[x][0] != k)
+				continue;
+			f = s->occ[x][1];
+			i = s->occ[x][2];
+			t = &s->t[f];
+			{
 				int fs = t->smap[i], fe = t->smap[i + m->s.n - 1] + 1;
 
 				if (inside_counted(s, f, i, i + m->s.n))

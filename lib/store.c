@@ -102,7 +102,7 @@ static const char schema_screen[] =
 	"CREATE TABLE scores(\n"
 	"  listing_id TEXT PRIMARY KEY, seller_id TEXT NOT NULL, score INTEGER NOT NULL,\n"
 	"  flagged INTEGER NOT NULL, brand TEXT, reasons TEXT NOT NULL,\n"
-	"  rules_digest TEXT NOT NULL, scored_at TEXT NOT NULL);\n"
+	"  rules_digest TEXT NOT NULL, scored_at TEXT NOT NULL) WITHOUT ROWID;\n"
 	"CREATE INDEX scores_seller ON scores(seller_id);\n"
 	"CREATE INDEX scores_score ON scores(score);\n"
 	/*

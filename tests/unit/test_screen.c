@@ -81,6 +81,7 @@ Test(screen, digits_for_letters_are_an_imitation)
 Test(screen, typo_in_a_two_word_brand_is_an_imitation)
 {
 	HAS("Louis Vuittton belt", "brand~louis_vuitton(typo)");
+	HAS("Lous Vuitton 钱包", "brand~louis_vuitton(typo)");
 }
 
 Test(screen, a_term_inside_a_longer_term_counts_once)
