@@ -92,6 +92,8 @@ for r in $(seq "$RUNS"); do
 	echo "$t1 - $t0" | bc -l
 done | median >"$D/ck.t"
 rows=$(($(wc -l <"$D/ck.out") - 1))
+rss=$( { /usr/bin/time -f %M "$CK" trace -d "$DB" -q -f tsv --depth $DEPTH --from "$D/leads.txt" \
+	>/dev/null; } 2>&1 | tail -1)
 
 # The peer: what a user would write in SQL, the same walk with the same depth limit,
 # counting the distinct leads each upstream node reaches.
@@ -145,7 +147,8 @@ peer_t=$(cat "$D/peer.t")
 peer2_t=$(cat "$D/peer2.t")
 printf 'store: %s shipments, %s sellers; %s leads, depth %s; median of %s runs\n' \
 	"$N" "$SELLERS" "$LEADS" "$DEPTH" "$RUNS"
-printf 'casekit trace                      %8.3f s  (%s upstream nodes ranked)\n' "$ck_t" "$rows"
+printf 'casekit trace                      %8.3f s  (%s upstream nodes ranked, peak RSS %s KB)\n' \
+	"$ck_t" "$rows" "$rss"
 printf 'sqlite CTE, reach only             %8.3f s  (%s nodes)  ratio %.2fx\n' "$peer_t" "$prow" \
 	"$(echo "$peer_t / $ck_t" | bc -l)"
 printf 'sqlite CTE, reach and share        %8.3f s  (%s nodes)  ratio %.2fx\n' "$peer2_t" \

@@ -492,14 +492,6 @@ static int add_leads(struct trace *t, const struct leads *l)
 
 	if ((rc = prep(t, &q_listing, "SELECT seller_id FROM listings WHERE listing_id = ?1")))
 		return rc;
-	/* A case: its member sellers (casekit case gathers them) and its party leads. */
-	if ((rc = prep(t, &q_case,
-		     "SELECT 's', seller_id FROM case_members WHERE case_id = ?1"
-		     " UNION ALL SELECT 'p', id FROM case_leads WHERE case_id = ?1"
-		     " AND kind = 'party' ORDER BY 1 DESC, 2"))) {
-		sqlite3_finalize(q_listing);
-		return rc;
-	}
 	if (t->networks_table) {
 		sql = sqlite3_mprintf("SELECT DISTINCT seller_id FROM \"%w\""
 				      " WHERE network_id = ?1 ORDER BY seller_id",
@@ -534,6 +526,14 @@ static int add_leads(struct trace *t, const struct leads *l)
 			if (t->n == before)
 				ck_warn("no network '%s' in the store: skipped", id);
 		} else if (strcmp(kind, "case") == 0) {
+			/* A case: its member sellers (casekit case gathers them), its party leads. */
+			if (!q_case &&
+				(rc = prep(t, &q_case,
+					 "SELECT 's', seller_id FROM case_members"
+					 " WHERE case_id = ?1 UNION ALL"
+					 " SELECT 'p', id FROM case_leads WHERE case_id = ?1"
+					 " AND kind = 'party' ORDER BY 1 DESC, 2")))
+				break;
 			s = q_case;
 			sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 			before = t->n;
