@@ -112,7 +112,7 @@ static int select_leads(struct ctx *c, const char *path)
 		     "CREATE TEMP TABLE lead_nets(network_id TEXT PRIMARY KEY)")))
 		goto out;
 	if ((rc = prepare(c,
-		     "INSERT OR IGNORE INTO lead_sellers SELECT ?2 WHERE ?1 = 'seller' UNION ALL"
+		     "INSERT OR REPLACE INTO lead_sellers SELECT ?2 WHERE ?1 = 'seller' UNION ALL"
 		     " SELECT seller_id FROM listings WHERE ?1 = 'listing' AND listing_id = ?2",
 		     &ss)) ||
 		(rc = prepare(c, "INSERT OR IGNORE INTO lead_nets VALUES(?)", &sn)))
@@ -132,6 +132,7 @@ static int select_leads(struct ctx *c, const char *path)
 			sqlite3_reset(sn);
 			continue;
 		}
+		/* REPLACE, not IGNORE: a second listing of a lead seller must still count as found. */
 		sqlite3_bind_text(ss, 1, l.v[i].kind, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ss, 2, l.v[i].id, -1, SQLITE_STATIC);
 		if (sqlite3_step(ss) != SQLITE_DONE)

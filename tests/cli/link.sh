@@ -94,6 +94,11 @@ run link -f tsv
 expect "a network shows its flagged listings and their value per currency" \
 	grep -q "	S1 S2 S3	device,payment	1	13000 EUR, 500 USD$" "$T/out"
 expect "a network without flagged listings shows 0" grep -q "	S4 S5	ip,phone	0	$" "$T/out"
+sqlite3 "$T/db" "insert into listings(listing_id, seller_id, source_id, line) values ('L3', 'S1', 1, 3)"
+printf 'listing:L1\nlisting:L3\nlisting:L404\n' >"$T/listing-leads"
+run link --from "$T/listing-leads" -f ids
+expect "--from: two listings of one seller are both found" test "$(grep -c "no listing" "$T/err")" = 1
+expect "--from: only the missing listing is named" grep -q "no listing 'L404'" "$T/err"
 
 # Formats.
 check_grep "json" '^\[' link -f json
