@@ -2,6 +2,7 @@
 #include "casekit.h"
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 /* ---- randomness: splitmix64 seeds xoshiro256** (Vigna), a keyed Feistel permutation ---- */
@@ -475,7 +476,7 @@ static const char *const generic_en[] = { "Cotton crew neck T-shirt", "Ceramic c
 
 struct sink {
 	FILE *fp;
-	char *path;
+	char *path, *part, *stale; /* the file, the name it is written under, the other form */
 	int gz, nf;
 	z_stream z;
 	struct buf b;
@@ -516,8 +517,11 @@ static int sink_open(struct sink *k, const char *dir, const char *name, int gz)
 	memset(k, 0, sizeof(*k));
 	k->gz = gz;
 	k->path = xasprintf("%s/%s%s", dir, name, gz ? ".gz" : "");
-	if (!(k->fp = fopen(k->path, "wb")))
-		return ck_error(EX_CANTCREAT, "cannot create '%s': %s", k->path, strerror(errno));
+	k->stale = xasprintf("%s/%s%s", dir, name, gz ? "" : ".gz");
+	/* Written under a temporary name: a killed run never leaves a half file as the real one. */
+	k->part = xasprintf("%s.part", k->path);
+	if (!(k->fp = fopen(k->part, "wb")))
+		return ck_error(EX_CANTCREAT, "cannot create '%s': %s", k->part, strerror(errno));
 	if (gz) {
 		/* mtime 0, no name, OS 3 (Unix): the same bytes wherever it runs. */
 		static gz_header hdr = { .os = 3 };
@@ -529,19 +533,35 @@ static int sink_open(struct sink *k, const char *dir, const char *name, int gz)
 	return 0;
 }
 
-static int sink_close(struct sink *k)
+/*
+ * Finish the file. If keep, it takes its real name, and the other form of it (NAME.csv.gz
+ * beside NAME.csv, from an earlier run) goes, so that a folder never mixes two runs; else the
+ * partial file is removed.
+ */
+static int sink_close(struct sink *k, int keep)
 {
 	int rc = 0;
 
-	if (!k->fp)
-		return 0;
-	rc = sink_flush(k, 1);
-	if (k->gz)
-		deflateEnd(&k->z);
-	if (fclose(k->fp) != 0 && !rc)
-		rc = ck_error(EX_IOERR, "cannot write '%s': %s", k->path, strerror(errno));
-	k->fp = NULL;
+	if (k->fp) {
+		rc = keep ? sink_flush(k, 1) : 0;
+		if (k->gz)
+			deflateEnd(&k->z);
+		if (fclose(k->fp) != 0 && keep && !rc)
+			rc = ck_error(EX_IOERR, "cannot write '%s': %s", k->part, strerror(errno));
+		k->fp = NULL;
+		if (keep && !rc && rename(k->part, k->path) != 0)
+			rc = ck_error(EX_CANTCREAT, "cannot rename '%s' to '%s': %s", k->part,
+				k->path, strerror(errno));
+		if (keep && !rc && unlink(k->stale) != 0 && errno != ENOENT)
+			rc = ck_error(
+				EX_CANTCREAT, "cannot remove '%s': %s", k->stale, strerror(errno));
+		if (!keep || rc)
+			unlink(k->part);
+	}
 	free(k->path);
+	free(k->part);
+	free(k->stale);
+	k->path = k->part = k->stale = NULL;
 	buf_free(&k->b);
 	return rc;
 }
@@ -1907,19 +1927,21 @@ static void json_id_list(FILE *fp, FILE *tmp, const char *indent)
 
 static int write_truth(struct world *w)
 {
-	char *path = xasprintf("%s/truth.json", w->o->dir), sid[24];
-	FILE *fp = fopen(path, "w");
+	char *path = xasprintf("%s/truth.json", w->o->dir), *part = xasprintf("%s.part", path),
+	     sid[24];
+	FILE *fp = fopen(part, "w");
 	struct ident_src sh;
 	struct buf v = { 0 };
 	size_t j, i;
 	unsigned k, m;
-	int rc = 0;
+	int rc = 0, werr;
 	static const char *const hub_what[] = { "freight forwarder warehouse (return address)",
 		"payment aggregator collection account", "all-zero advertising id" };
 
 	if (!fp) {
-		rc = ck_error(EX_CANTCREAT, "cannot create '%s': %s", path, strerror(errno));
+		rc = ck_error(EX_CANTCREAT, "cannot create '%s': %s", part, strerror(errno));
 		free(path);
+		free(part);
 		return rc;
 	}
 	fprintf(fp, "{\n  \"seed\": %llu,\n  \"sellers\": %llu,\n  \"operations\": [",
@@ -1998,9 +2020,16 @@ static int write_truth(struct world *w)
 		"  \"aggregator\": \"%s\"\n}\n",
 		w->parties[P_CARRIER].id, w->parties[P_FORWARDER].id, w->parties[P_AGGREGATOR].id);
 	buf_free(&v);
-	if (ferror(fp) || fclose(fp) != 0)
-		rc = ck_error(EX_IOERR, "cannot write '%s': %s", path, strerror(errno));
+	werr = ferror(fp);
+	if (fclose(fp) != 0 || werr)
+		rc = ck_error(EX_IOERR, "cannot write '%s': %s", part, strerror(errno));
+	else if (rename(part, path) != 0)
+		rc = ck_error(EX_CANTCREAT, "cannot rename '%s' to '%s': %s", part, path,
+			strerror(errno));
+	if (rc)
+		unlink(part);
 	free(path);
+	free(part);
 	return rc;
 }
 
@@ -2037,15 +2066,18 @@ int synth_run(const struct synth_opts *o, struct synth_stats *st)
 			progress_update(pg, i, i);
 	}
 	progress_end(pg);
-	if (!rc)
-		rc = write_truth(&w);
 	memset(st, 0, sizeof(*st));
 	for (k = 0; k < NKINDS; k++) {
 		st->rows[k] = w.out[k].rows;
 		st->total += w.out[k].rows;
-		if (sink_close(&w.out[k]) && !rc)
-			rc = EX_IOERR;
+		int crc = sink_close(&w.out[k], !rc);
+
+		if (crc && !rc)
+			rc = crc;
 	}
+	/* truth.json comes last: when it is there, the dump is complete. */
+	if (!rc)
+		rc = write_truth(&w);
 	st->operations = w.nops;
 	st->op_sellers = w.op_slots;
 	if (w.cf_tmp)

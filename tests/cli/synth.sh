@@ -100,6 +100,15 @@ expect "--gzip leaves no plain csv" sh -c "! ls '$T/z'/*.csv 2>/dev/null"
 check_exit 0 "--gzip again" synth -q -z -o "$T/z2" --sellers 300 --seed 7
 expect "--gzip output is byte-identical (mtime 0)" diff -r "$T/z" "$T/z2"
 
+check_exit 0 "plain output over a gzip run" synth -q -o "$T/z2" --sellers 300 --seed 7
+expect "replaces the .csv.gz files, mixing no runs" sh -c "! ls '$T/z2'/*.gz 2>/dev/null"
+expect "and writes the same bytes as a fresh run" diff -r "$T/a" "$T/z2"
+# A run that fails leaves the earlier dump as it was and no partial file.
+mkdir "$T/z2/listings.csv.part"
+check_exit 73 "a file that cannot be created exits 73" synth -q -o "$T/z2" --sellers 50 --seed 1
+expect "the earlier dump is untouched" diff -r -x '*.part' "$T/a" "$T/z2"
+expect "no partial file is left" test "$(ls -a "$T/z2" | grep -c 'part$')" = 1
+
 check_exit 0 "--lang en" synth -q -o "$T/en" --sellers 200 --lang en
 expect "--lang en prices every listing in USD" sh -c \
 	"test \"\$(cut -d, -f7 '$T/en/listings.csv' | sort -u | grep -c CNY)\" = 0"
