@@ -750,7 +750,8 @@ static int key_latin(struct addr *a, struct ident *id)
 			size_t j = i;
 
 			while (j > 0 && i - j < 3 && a->t[j - 1].type == T_WORD &&
-				!a->t[j - 1].used && !a->t[j].sp)
+				!a->t[j - 1].used && !a->t[j].sp &&
+				!(a->t[j - 1].rule && a->t[j - 1].rule->role != R_NONE))
 				j--;
 			for (; j <= i; j++)
 				add_word_of(&street, a, j);
