@@ -1518,10 +1518,11 @@ static int add_dir(struct ingest *in, struct job **jobs, size_t *n, const char *
 		free(real);
 		if (!ours && stat(names[i], &sb) == 0 && S_ISREG(sb.st_mode)) {
 			kind = profile_kind_of(in->prof, strrchr(names[i], '/') + 1);
-			if (in->o->kind && kind)
-				kind = in->o->kind;
-			if (kind)
+			if (kind && (!in->o->kind || strcmp(kind, in->o->kind) == 0))
 				add_job(jobs, n, names[i], kind);
+			else if (kind)
+				ck_info("'%s' holds %s, not %s: not loaded", names[i], kind,
+					in->o->kind);
 			else
 				ck_warn("'%s': its name says no kind (profile %s): not loaded",
 					names[i], in->prof->name);

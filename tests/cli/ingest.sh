@@ -113,6 +113,9 @@ mkdir "$T/dir" && cp "$D/sellers.csv" "$T/dir/" && echo hi >"$T/dir/notes.txt"
 ck init -q "$T/dir/case.db"
 check_exit 0 "a folder holding the store loads" ingest -d "$T/dir/case.db" "$T/dir"
 same "naming the files it leaves, not the store" "notes.txt': its name says no kind" "$(grep -o "[a-z.]*': its name says no kind" "$T/err" | paste -sd'|')"
+ck init -q "$T/kd"
+check_exit 0 "-k with a folder loads only that kind" ingest -d "$T/kd" -k sellers "$D"
+same "and nothing else" "3 1" "$(Q "$T/kd" "select (select count(*) from sellers)||' '||(select count(*) from sources)" | tail -1)"
 
 # Encodings
 printf 'seller_id,shop_name\nG1,高仿名牌\n' | iconv -f UTF-8 -t GB18030 >"$T/sellers.csv"
