@@ -302,8 +302,11 @@ int profile_parse(struct profile **out, const char *text, const char *path)
 					break;
 			if (i == k->nmaps)
 				rc = add_map(&k->maps, &k->nmaps, w[1], w[1], path, lineno);
-			if (!rc)
+			if (!rc) {
+				/* a second date line for the field wins */
+				free(k->maps[i].date_format);
 				k->maps[i].date_format = xstrdup(rest(copy, w, line, 2));
+			}
 		} else if (strcmp(w[0], "ident") == 0 && n >= 4 && strcmp(w[2], "=") == 0) {
 			rc = add_map(&k->idents, &k->nidents, w[1], rest(copy, w, line, 3), path,
 				lineno);
