@@ -343,9 +343,21 @@ again:
 	r->left = r->padding = 0;
 	free(r->name);
 	r->name = NULL;
-	if (get(r, h, BLOCK) < 0) {
-		/* An archive that ends without its zero blocks is still a damaged one. */
-		return -1;
+	{
+		/* An archive that ends cleanly between members (no zero blocks) ends there. */
+		int got = gzread(r->gz, h, BLOCK);
+
+		if (got == 0 && gzeof(r->gz) && !r->longname && r->paxsize < 0)
+			return 0;
+		if (got < 0 || got < BLOCK) {
+			if (got > 0)
+				r->pos += (unsigned)got;
+			if (got >= 0)
+				return fail(r, "truncated archive at byte %llu",
+					(unsigned long long)r->pos);
+			return get(r, h, BLOCK);
+		}
+		r->pos += BLOCK;
 	}
 	for (zero = 1, i = 0; i < BLOCK; i++)
 		if (h[i]) {
