@@ -244,6 +244,8 @@ void report_money(long long minor, const char *cur, char out[40])
 
 /* HTML. */
 
+#define REPORT_MAX_DRAWN 200
+
 static void h(FILE *fp, const char *s)
 {
 	for (; s && *s; s++) {
@@ -489,11 +491,35 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 	sqlite3_finalize(s);
 	fputs("</tbody>\n</table>\n", fp);
 
-	fputs("<h2>The network</h2>\n<p>Seller accounts (boxes; red: with flagged listings), "
-	      "joined by shared identifiers (red lines; dashed: fuzzy), and the upstream parties "
-	      "that ship to them (yellow).</p>\n",
-		fp);
-	picture(fp, dot);
+	fputs("<h2>The network</h2>\n", fp);
+	{
+		long long nodes = count(c,
+			"SELECT (SELECT count(*) FROM case_sellers) + "
+			"(SELECT count(*) FROM case_parties)");
+
+		/* A picture of hundreds of accounts is unreadable and slow to lay out. */
+		if (nodes > REPORT_MAX_DRAWN) {
+			fprintf(fp,
+				"<p>%lld accounts and parties are too many to draw legibly; the "
+				"network is in <code>data/graph/network.dot</code> (Graphviz), "
+				"its networks below.</p>\n",
+				nodes);
+			if ((rc = html_table(c, fp,
+				     "SELECT coalesce(network_id, '(none)') AS network, count(*) AS "
+				     "sellers, (SELECT count(*) FROM case_listings l JOIN case_sellers "
+				     "m ON m.seller_id = l.seller_id WHERE m.network_id IS "
+				     "s.network_id) AS flagged_listings FROM case_sellers s "
+				     "GROUP BY network_id ORDER BY count(*) DESC, network_id",
+				     "")))
+				return rc;
+		} else {
+			fputs("<p>Seller accounts (boxes; red: with flagged listings), joined by shared "
+			      "identifiers (red lines; dashed: fuzzy), and the upstream parties that "
+			      "ship to them (yellow).</p>\n",
+				fp);
+			picture(fp, dot);
+		}
+	}
 
 	fputs("<h2>Upstream</h2>\n", fp);
 	if (count(c, "SELECT count(*) FROM case_parties") == 0) {
