@@ -350,6 +350,10 @@ static void explain_rows(struct ctx *c, struct out *o, int step, const char *a, 
 			buf_adds(&note,
 				pc->weight >= c->p.threshold ? "joins on its own"
 							     : "counts toward the threshold");
+		else if (strcmp(pc->why, "a hub") == 0 && pc->field_a && pc->field_b &&
+			strcmp(pc->field_a, pc->field_b) == 0)
+			buf_addf(&note, "both use it as %s, but it is a hub held by %ld accounts",
+				pc->field_a, pc->holders);
 		else if (strcmp(pc->why, "a hub") == 0)
 			buf_addf(&note, "a hub held by %ld accounts: links nobody", pc->holders);
 		else

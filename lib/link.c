@@ -1914,7 +1914,7 @@ int link_pair_evidence(struct store *st, const struct link_params *p, const char
 	static const char sql[] =
 		"SELECT x.ident_id, y.ident_id, x.kind, x.value, x.flags, x.day, y.day, x.raw,"
 		" coalesce(sx.path, '?') || ':' || x.line, coalesce(sy.path, '?') || ':' || y.line,"
-		" y.flags"
+		" y.flags, x.field, y.field"
 		" FROM identifiers x JOIN identifiers y ON y.kind = x.kind AND y.value = x.value"
 		" LEFT JOIN sources sx ON sx.source_id = x.source_id"
 		" LEFT JOIN sources sy ON sy.source_id = y.source_id"
@@ -1953,6 +1953,8 @@ int link_pair_evidence(struct store *st, const struct link_params *p, const char
 		pc->ident_b = sqlite3_column_int64(s, 1);
 		pc->source_a = dupnull(col(s, 8));
 		pc->source_b = dupnull(col(s, 9));
+		pc->field_a = dupnull(col(s, 11));
+		pc->field_b = dupnull(col(s, 12));
 		if (link_has_flag(flags, "nolink") || link_has_flag(col(s, 10), "nolink")) {
 			pc->why = "never links (flagged nolink)";
 			continue;
@@ -1994,6 +1996,8 @@ void link_pair_free(struct link_pair *pr)
 		free(pr->v[i].display);
 		free(pr->v[i].source_a);
 		free(pr->v[i].source_b);
+		free(pr->v[i].field_a);
+		free(pr->v[i].field_b);
 	}
 	free(pr->v);
 	memset(pr, 0, sizeof(*pr));

@@ -93,6 +93,7 @@ struct link_piece {
 	long holders;               /* accounts that hold the value (that day, for an IP) */
 	long long ident_a, ident_b; /* identifiers rows of both sides */
 	char *source_a, *source_b;  /* "path:line" of both sides */
+	char *field_a, *field_b;    /* the columns they came from (return_address, ...) */
 	const char *why;            /* NULL when it counts, else why it does not */
 };
 struct link_pair {

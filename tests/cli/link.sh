@@ -40,7 +40,8 @@ printf 'kind\tvalue\tholders\tday\naddress_unit\tcn|shenzhen|fwd 1|a\t12\t\n' >"
 expect "--hubs lists the forwarder once with its count" cmp "$T/want" "$T/out"
 run link --explain H1 H2 -f tsv --cap address_unit=10
 expect "--explain: not joined exits 1" test "$rc" = 1
-expect "--explain names the hub and its count" grep -q "a hub held by 12 accounts: links nobody" "$T/out"
+expect "--explain names the hub, the column and its count" \
+	grep -q "both use it as return_address, but it is a hub held by 12 accounts" "$T/out"
 
 # The IP same-day rule, nolink flags, the building relation.
 run link --explain S4 S6 -f tsv
