@@ -136,8 +136,10 @@ static int load_fails(struct run *r)
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
 		return store_error(r->st, "testbuys");
-	qsort(r->lf, r->nlf, sizeof(*r->lf), tally_cmp);
-	qsort(r->sf, r->nlf, sizeof(*r->sf), tally_cmp);
+	if (r->nlf) {
+		qsort(r->lf, r->nlf, sizeof(*r->lf), tally_cmp);
+		qsort(r->sf, r->nlf, sizeof(*r->sf), tally_cmp);
+	}
 	/* one entry per seller, with the sum */
 	for (i = 0, j = 0; i < r->nlf; i++) {
 		if (j > 0 && strcmp(r->sf[j - 1].id, r->sf[i].id) == 0) {

@@ -532,15 +532,24 @@ static int rfile_open(struct screen *s, struct rfile *rf, const char *name)
 
 	memset(rf, 0, sizeof(*rf));
 	rf->path = xasprintf("%s/%s", s->dir, name);
-	if (!(fp = fopen(rf->path, "rb")))
-		return ck_error(
+	if (!(fp = fopen(rf->path, "rb"))) {
+		int rc = ck_error(
 			EX_NOINPUT, "cannot open rules '%s': %s", rf->path, strerror(errno));
+
+		free(rf->path);
+		rf->path = NULL;
+		return rc;
+	}
 	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
 		buf_add(&b, tmp, n);
 	if (ferror(fp)) {
+		int rc = ck_error(EX_IOERR, "cannot read '%s': %s", rf->path, strerror(errno));
+
 		fclose(fp);
 		buf_free(&b);
-		return ck_error(EX_IOERR, "cannot read '%s': %s", rf->path, strerror(errno));
+		free(rf->path);
+		rf->path = NULL;
+		return rc;
 	}
 	fclose(fp);
 	buf_addc(&b, '\0');
@@ -1698,7 +1707,8 @@ void screen_market_done(struct screen *s)
 	size_t i, j, k;
 	double *dev;
 
-	qsort(s->mk, s->nmk, sizeof(*s->mk), mk_cmp);
+	if (s->nmk)
+		qsort(s->mk, s->nmk, sizeof(*s->mk), mk_cmp);
 	dev = xmalloc((s->nmk + 1) * sizeof(*dev));
 	for (i = 0; i < s->nmk; i = j) {
 		struct mstat *m;
