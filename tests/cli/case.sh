@@ -86,4 +86,13 @@ check_grep "a bypassed trigger shows as a broken chain" "custody log is broken: 
 check_out "--analyst names who acts" "CASE-2025-0003" case new "Third" --lead S4 --analyst "J. Smith"
 run case show CASE-2025-0003 --section leads -f tsv
 expect "and a bare lead is a seller" grep -q "^seller:S4	2025-12-01T00:00:00Z	J. Smith$" "$T/out"
+
+# Screening flags, once casekit screen has run, bring listings in with a weaker grade.
+ck init -q "$T/db3" && sqlite3 "$T/db3" <"$DATA/case/store.sql"
+check_exit 0 "casekit screen runs on the fixture" screen -q -d "$T/db3" -f tsv
+run case -d "$T/db3" new "Screened" --lead seller:S2
+check_out "a screening flag brings a listing in, the unflagged one stays out" "listing:L3" \
+	case -d "$T/db3" show CASE-2025-0001 --section listings -f ids
+run case -d "$T/db3" show CASE-2025-0001 --section findings -f tsv
+expect "graded C3 as probable, not proof" grep -q "^listing:L3	seller:S2	flagged: score [0-9]*	C3/1	automated screening is probable, not proof" "$T/out"
 done_testing
