@@ -471,8 +471,8 @@ static int is_value(const struct addr *a, size_t i)
 static int key_han(struct addr *a, struct ident *id)
 {
 	struct buf no = { 0 }, bld = { 0 }, unit = { 0 }, floor = { 0 }, room = { 0 }, road = { 0 };
-	size_t i, w, roadtok = (size_t)-1, first_struct = (size_t)-1, k, start, cut, sfx,
-		     cityend = 0;
+	size_t i, w, mw, roadtok = (size_t)-1, first_struct = (size_t)-1, k, start, cut, sfx,
+			 cityend = 0;
 	const char *city;
 	int m, rc = -1;
 
@@ -570,6 +570,8 @@ static int key_han(struct addr *a, struct ident *id)
 	for (k = roadtok - sfx, w = 0; k > cut && w < (sfx ? 2u : 3u); k--) {
 		if (k < roadtok - sfx && a->t[k].sp)
 			break; /* a name does not run across a separator */
+		if (a->t[k - 1].type == T_HAN && han_marker(a, k - 1, &mw) != M_NONE)
+			break; /* nor across a marker (号, 栋, 室 ...) */
 		if (a->t[k - 1].type == T_HAN)
 			w++;
 		else if (a->t[k - 1].type != T_NUM || k - 1 == cut || a->t[k - 2].type != T_HAN ||
@@ -620,8 +622,11 @@ static size_t latin_value(const struct addr *a, size_t i, struct buf *out)
 		return 0;
 	if (a->t[i].type == T_NUM) {
 		set_val(out, a, i);
+		/* Flat 15F is flat F of floor 15: the letter is part of the flat, even one
+		 * that elsewhere means floor or east */
 		if (i + 1 < a->n && a->t[i + 1].att && a->t[i + 1].type == T_WORD &&
-			a->t[i + 1].len <= 2 && !a->t[i + 1].rule) {
+			!a->t[i + 1].ordinal &&
+			(a->t[i + 1].len == 1 || (a->t[i + 1].len == 2 && !a->t[i + 1].rule))) {
 			add_tok_text(out, a, i + 1);
 			return 2;
 		}

@@ -517,6 +517,13 @@ Test(ident, address_hong_kong_latin_spellings_agree, .init = addr_init)
 	cr_expect_str_neq(addr("Flat 12B, 3001 Sai Yeung Choi Street, Mong Kok, Hong Kong"),
 		"3001 sai yeung choi street unit 12a");
 	cr_expect_str_eq(id.building.s, "3001 sai yeung choi street");
+	/* flat F of floor 15, with and without commas */
+	cr_expect_str_eq(
+		addr("Flat 15F, 3000 Canton Rd., Tsim Sha Tsui, HK"), "3000 canton road unit 15f");
+	cr_expect_str_eq(addr("Unit 15F 3000 Canton Road Tsim Sha Tsui Hong Kong"),
+		"3000 canton road unit 15f");
+	cr_expect_str_neq(addr("Unit 15E 3000 Canton Road Tsim Sha Tsui Hong Kong"),
+		"3000 canton road unit 15f");
 }
 
 Test(ident, address_latin_elsewhere, .init = addr_init)
