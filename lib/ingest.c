@@ -1256,7 +1256,8 @@ static int report(struct ingest *in, struct file *f)
 			f->path, f->k->kind, (unsigned long long)f->read,
 			(unsigned long long)f->kept, (unsigned long long)f->rejected);
 	if (f->replaced && !ck.quiet)
-		fprintf(stderr, "casekit ingest: '%s': %llu records replace older versions\n",
+		fprintf(stderr,
+			"casekit ingest: '%s': %llu rows replaced an older version of their record\n",
 			f->path, (unsigned long long)f->replaced);
 	if (!f->rejected)
 		return 0;

@@ -76,6 +76,13 @@ same "gzip and stdin give the same rows" "$(Q "$T/db" "select listing_id, price,
 same "stdin's source keeps the compressed SHA-256" "$(gzip -c "$D/listings.csv" | sha256sum | cut -d' ' -f1)" \
 	"$(Q "$T/gz" "select sha256 from sources where path='-'" | tail -1)"
 
+printf 'listing_id,seller_id,title,price,currency\nL1,S1,New title,99.00,USD\nL7,S1,brand new,1.00,USD\n' >"$T/listings.csv"
+check_exit 0 "a newer listings file loads" ingest -d "$T/db" "$T/listings.csv"
+grep -q "listings.csv': 1 rows replaced an older version of their record" "$T/err" && pass "and counts the records it replaced" ||
+	fail "and counts the records it replaced" "$(cat "$T/err")"
+same "the replaced listing has the new values" "New title 9900 4" \
+	"$(Q "$T/db" "select title||' '||price||' '||(select count(*) from listings) from listings where listing_id='L1'" | tail -1)"
+
 # --strict, --dry-run, --reject-file
 ck init -q "$T/s"
 ck ingest -q -d "$T/s" "$D/sellers.csv" "$D/listings.csv"
