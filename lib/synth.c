@@ -1648,7 +1648,7 @@ static int write_seller(struct world *w, uint64_t i)
 	struct seller s = { 0 };
 	struct ident_src phone = { 0 }, email = { 0 }, addr = { 0 }, sh;
 	unsigned phone_intl = 0;
-	struct buf ph = { 0 }, em = { 0 }, ad = { 0 }, ret = { 0 }, tmp = { 0 };
+	struct buf ph = { 0 }, em = { 0 }, ad = { 0 }, ret = { 0 }, tmp = { 0 }, shop = { 0 };
 	uint64_t slot = synth_perm_fwd(&w->seller_perm, i);
 	struct sink *k;
 	const struct op *op = NULL;
@@ -1720,16 +1720,18 @@ static int write_seller(struct world *w, uint64_t i)
 	fld(k, synth_rng_below(&r, 4) ? "marketa" : "marketb");
 	/* Half of a gang's shops carry its name and a number. */
 	if (op && s.zh && synth_rng_below(&r, 2))
-		fldf(k, "%s%u号店", shop_word_zh[op->stem], s.rank + 1);
+		buf_addf(&shop, "%s%u号店", shop_word_zh[op->stem], s.rank + 1);
 	else if (op && synth_rng_below(&r, 2))
-		fldf(k, "%s Store %u", shop_word_en[op->stem % N(shop_word_en)], s.rank + 1);
+		buf_addf(
+			&shop, "%s Store %u", shop_word_en[op->stem % N(shop_word_en)], s.rank + 1);
 	else if (s.zh)
-		fldf(k, "%s%s%s", s.hk ? "港货" : "",
+		buf_addf(&shop, "%s%s%s", s.hk ? "港货" : "",
 			shop_word_zh[synth_rng_below(&r, N(shop_word_zh))],
 			shop_type_zh[synth_rng_below(&r, N(shop_type_zh))]);
 	else
-		fldf(k, "%s %s", shop_word_en[synth_rng_below(&r, N(shop_word_en))],
+		buf_addf(&shop, "%s %s", shop_word_en[synth_rng_below(&r, N(shop_word_en))],
 			shop_type_en[synth_rng_below(&r, N(shop_type_en))]);
+	fld(k, shop.s);
 	if (s.hk)
 		fldf(k, "%s %s", surname_hk[synth_rng_below(&r, N(surname_hk))],
 			given_hk[synth_rng_below(&r, N(given_hk))]);
@@ -1871,7 +1873,7 @@ static int write_seller(struct world *w, uint64_t i)
 		unsigned m = 1 + (unsigned)synth_rng_below(&r, 3);
 
 		while (m--)
-			rc |= ship(w, &r, &w->parties[op->trader], s.id, NULL, ad.s,
+			rc |= ship(w, &r, &w->parties[op->trader], s.id, shop.s, ad.s,
 				goods[synth_rng_below(&r, N(goods))],
 				20 + (int)synth_rng_below(&r, 300),
 				50000 + (int64_t)synth_rng_below(&r, 2000000),
@@ -1879,11 +1881,11 @@ static int write_seller(struct world *w, uint64_t i)
 	}
 	if (synth_rng_below(&r, 100) < (op ? 20u : 25u))
 		rc |= ship(w, &r, &w->parties[w->first_distrib + synth_rng_below(&r, w->ndistrib)],
-			s.id, NULL, ad.s, goods[synth_rng_below(&r, N(goods))],
+			s.id, shop.s, ad.s, goods[synth_rng_below(&r, N(goods))],
 			5 + (int)synth_rng_below(&r, 100),
 			20000 + (int64_t)synth_rng_below(&r, 500000), rand_time(&r, s.reg, T1));
 	if (synth_rng_below(&r, 100) < 40)
-		rc |= ship(w, &r, &w->parties[P_CARRIER], s.id, NULL, ad.s, "parcels",
+		rc |= ship(w, &r, &w->parties[P_CARRIER], s.id, shop.s, ad.s, "parcels",
 			1 + (int)synth_rng_below(&r, 20),
 			5000 + (int64_t)synth_rng_below(&r, 100000), rand_time(&r, s.reg, T1));
 
@@ -1892,6 +1894,7 @@ static int write_seller(struct world *w, uint64_t i)
 	buf_free(&ad);
 	buf_free(&ret);
 	buf_free(&tmp);
+	buf_free(&shop);
 	return rc;
 }
 
@@ -2033,6 +2036,16 @@ static int write_truth(struct world *w)
 	return rc;
 }
 
+static uint64_t rows_so_far(const struct world *w)
+{
+	uint64_t n = 0;
+	size_t k;
+
+	for (k = 0; k < NKINDS; k++)
+		n += w->out[k].rows;
+	return n;
+}
+
 int synth_run(const struct synth_opts *o, struct synth_stats *st)
 {
 	struct world w = { 0 };
@@ -2063,7 +2076,7 @@ int synth_run(const struct synth_opts *o, struct synth_stats *st)
 	for (i = 0; i < o->sellers && !rc; i++) {
 		rc = write_seller(&w, i);
 		if (i % 4096 == 0)
-			progress_update(pg, i, i);
+			progress_update(pg, i, rows_so_far(&w));
 	}
 	progress_end(pg);
 	memset(st, 0, sizeof(*st));
