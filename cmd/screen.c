@@ -355,14 +355,55 @@ static void network_facts(struct run *r, const char *id, struct screen_seller *f
 		f->network_flagged = -1;
 }
 
+/* A full run inserts this many rows a statement: less work per row for SQLite. */
+#define BATCH 32
+
+struct pending {
+	char *listing_id, *seller_id, *reasons;
+	const char *brand; /* owned by the screen */
+	int score, flagged;
+};
+
+/* Insert n pending rows with st (a statement of n rows of 8 values); 0 or an EX_ code. */
+static int flush(struct run *r, sqlite3_stmt *st, struct pending *p, int n, const char *now)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < n; i++) {
+		int b = i * 8;
+
+		sqlite3_bind_text(st, b + 1, p[i].listing_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, b + 2, p[i].seller_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, b + 3, p[i].score);
+		sqlite3_bind_int(st, b + 4, p[i].flagged);
+		if (p[i].brand)
+			sqlite3_bind_text(st, b + 5, p[i].brand, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, b + 5);
+		sqlite3_bind_text(st, b + 6, p[i].reasons, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, b + 7, screen_digest(r->sc), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, b + 8, now, -1, SQLITE_STATIC);
+	}
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = store_error(r->st, "scores");
+	sqlite3_reset(st);
+	for (i = 0; i < n; i++) {
+		free(p[i].listing_id);
+		free(p[i].seller_id);
+		free(p[i].reasons);
+	}
+	return rc;
+}
+
 static int score_all(struct run *r)
 {
 	sqlite3 *db = store_db(r->st);
-	sqlite3_stmt *q = NULL, *ins = NULL, *del = NULL;
+	sqlite3_stmt *q = NULL, *ins = NULL, *del = NULL, *many = NULL;
 	struct screen_result res = { 0 };
+	struct pending pend[BATCH];
 	struct progress *pg;
 	char *sql, now[21];
-	int rc;
+	int rc, npend = 0, i;
 
 	sql = xasprintf("%s%s", listing_sql,
 		r->restricted ? "WHERE l.listing_id IN (SELECT listing_id FROM temp.want)" : "");
@@ -384,6 +425,23 @@ static int score_all(struct run *r)
 		sqlite3_finalize(ins);
 		return store_error(r->st, "scores");
 	}
+	if (!r->restricted) {
+		struct buf b = { 0 };
+
+		buf_adds(&b,
+			"INSERT INTO scores(listing_id, seller_id, score, flagged, brand, reasons,\n"
+			"  rules_digest, scored_at) VALUES");
+		for (i = 0; i < BATCH; i++)
+			buf_adds(&b, i ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)");
+		rc = sqlite3_prepare_v2(db, b.s, -1, &many, NULL);
+		buf_free(&b);
+		if (rc != SQLITE_OK) {
+			sqlite3_finalize(q);
+			sqlite3_finalize(ins);
+			sqlite3_finalize(del);
+			return store_error(r->st, "scores");
+		}
+	}
 	ck_now_iso(now);
 	pg = progress_start("screen", r->restricted ? 0 : (uint64_t)store_count(r->st, "listings"));
 	if ((rc = store_exec(r->st, "BEGIN IMMEDIATE")))
@@ -403,6 +461,16 @@ static int score_all(struct run *r)
 		int step = sqlite3_step(q);
 
 		if (step == SQLITE_DONE) {
+			for (i = 0; i < npend && !rc; i++)
+				rc = flush(r, ins, &pend[i], 1, now);
+			for (; i < npend; i++) {
+				free(pend[i].listing_id);
+				free(pend[i].seller_id);
+				free(pend[i].reasons);
+			}
+			npend = 0;
+			if (rc)
+				break;
 			if (!r->restricted &&
 				(rc = store_exec(r->st,
 					 "CREATE INDEX scores_seller ON scores(seller_id); "
@@ -417,6 +485,23 @@ static int score_all(struct run *r)
 		}
 		row_listing(r, q, &l, &f);
 		screen_score(r->sc, &l, &f, &res);
+		if (!r->restricted) {
+			pend[npend].listing_id = xstrdup(l.listing_id);
+			pend[npend].seller_id = xstrdup(l.seller_id);
+			pend[npend].reasons = xstrdup(res.reasons.s);
+			pend[npend].brand = res.brand;
+			pend[npend].score = res.score;
+			pend[npend].flagged = res.flagged;
+			if (++npend == BATCH) {
+				npend = 0;
+				if ((rc = flush(r, many, pend, BATCH, now)))
+					break;
+			}
+			r->scored++;
+			if ((r->scored & 1023) == 0)
+				progress_update(pg, (uint64_t)r->scored, (uint64_t)r->scored);
+			continue;
+		}
 		sqlite3_bind_text(ins, 1, l.listing_id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 2, l.seller_id, -1, SQLITE_STATIC);
 		sqlite3_bind_int(ins, 3, res.score);
@@ -441,6 +526,11 @@ static int score_all(struct run *r)
 			progress_update(pg, (uint64_t)r->scored, (uint64_t)r->scored);
 	}
 fail:
+	for (i = 0; i < npend; i++) {
+		free(pend[i].listing_id);
+		free(pend[i].seller_id);
+		free(pend[i].reasons);
+	}
 	if (rc)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 out:
@@ -449,6 +539,7 @@ out:
 	sqlite3_finalize(q);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(del);
+	sqlite3_finalize(many);
 	return rc;
 }
 
