@@ -425,11 +425,12 @@ int case_gather(struct store *st, const char *case_id)
 			"  SELECT sh.from_id, 1, sh.to_id FROM shipments sh "
 			"  JOIN case_sellers s ON s.seller_id = sh.to_id WHERE sh.from_id IS NOT NULL "
 			"  UNION SELECT sh.from_id, up.depth + 1, up.party_id FROM shipments sh "
-			"  JOIN up ON sh.to_id = up.party_id WHERE up.depth < 4 AND sh.from_id IS NOT NULL)"
-			" SELECT party_id, depth, via FROM up u "
-			" WHERE party_id NOT IN (SELECT seller_id FROM case_sellers) "
-			" AND depth = (SELECT min(depth) FROM up v WHERE v.party_id = u.party_id) "
-			" ORDER BY party_id, via",
+			"  JOIN up ON sh.to_id = up.party_id WHERE up.depth < 4 AND sh.from_id IS NOT NULL),"
+			" best(party_id, depth) AS (SELECT party_id, min(depth) FROM up GROUP BY party_id)"
+			" SELECT u.party_id, u.depth, min(u.via) FROM up u "
+			" JOIN best b ON b.party_id = u.party_id AND b.depth = u.depth "
+			" WHERE u.party_id NOT IN (SELECT seller_id FROM case_sellers) "
+			" GROUP BY u.party_id ORDER BY u.party_id",
 			NULL);
 	if (!rc)
 		rc = gather_edges(st);
