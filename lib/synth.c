@@ -749,6 +749,7 @@ struct world {
 	struct ident_src fwd_addr, agg_account;
 	char cgnat[8][16];
 	uint64_t hub_holders[NHUBS];
+	int party_loc; /* -1 anywhere, -2 Hong Kong, else the locs[] of the next party */
 	uint64_t next_listing, next_order, next_ship, next_testbuy, next_notice;
 	struct sink out[NKINDS];
 	FILE *cf_tmp, *trap_tmp;
@@ -1003,12 +1004,16 @@ static unsigned pick_op_size(struct synth_rng *r)
 	return 25 + (unsigned)synth_rng_below(r, 16);
 }
 
+static const char *city_short(struct buf *tmp, const struct loc *l);
+
 static char *party_addr(struct world *w, struct synth_rng *r, size_t idx)
 {
 	struct ident_src s = { 0 };
 	struct buf b = { 0 };
 
-	gen_addr(w, r, &s, 0, 5, idx, 0);
+	gen_addr(w, r, &s, w->party_loc == -2, 5, idx, 0);
+	if (w->party_loc >= 0)
+		s.a.loc = w->party_loc;
 	spell(&b, &s, 0);
 	return buf_detach(&b);
 }
@@ -1030,7 +1035,15 @@ static void add_party(struct world *w, struct synth_rng *r, const char *kind, ch
 	spell(&b, &s, 0);
 	p->email = buf_detach(&b);
 	p->address = party_addr(w, r, w->nparties);
+	w->party_loc = -1;
 	w->nparties++;
+}
+
+/* A city for a party's name; its address will be in that city too. */
+static const char *party_city(struct world *w, struct synth_rng *r, struct buf *tmp)
+{
+	w->party_loc = (int)synth_rng_below(r, NLOCS);
+	return city_short(tmp, &locs[w->party_loc]);
 }
 
 static const char *city_short(struct buf *tmp, const struct loc *l)
@@ -1109,6 +1122,7 @@ static void build_world(struct world *w)
 	w->parties = xcalloc(P_FIXED + w->nsuppliers + w->nfactories + w->nops + w->ndistrib,
 		sizeof(*w->parties));
 	rng_for(&r, o->seed, 4, 0);
+	w->party_loc = 3; /* Guangzhou, on the airport road: the South China hub */
 	add_party(w, &r, "carrier", xstrdup("迅达快运华南转运中心"));
 	add_party(w, &r, "forwarder", xstrdup("顺达国际货运代理（深圳）有限公司"));
 	add_party(w, &r, "payment_aggregator", xstrdup("汇付通支付服务有限公司"));
@@ -1127,14 +1141,14 @@ static void build_world(struct world *w)
 	w->first_supplier = w->nparties;
 	for (i = 0; i < w->nsuppliers; i++)
 		add_party(w, &r, "supplier",
-			xasprintf("%s%s材料厂", city_short(&c, &locs[synth_rng_below(&r, NLOCS)]),
+			xasprintf("%s%s材料厂", party_city(w, &r, &c),
 				mat[synth_rng_below(&r, N(mat))]));
 	static const char *const fac[] = { "皮具厂", "鞋业有限公司", "服饰加工厂", "钟表配件厂",
 		"电子厂" };
 	w->first_factory = w->nparties;
 	for (i = 0; i < w->nfactories; i++)
 		add_party(w, &r, "factory",
-			xasprintf("%s%s%s", city_short(&c, &locs[synth_rng_below(&r, NLOCS)]),
+			xasprintf("%s%s%s", party_city(w, &r, &c),
 				shop_word_zh[synth_rng_below(&r, N(shop_word_zh))],
 				fac[synth_rng_below(&r, N(fac))]));
 	w->first_trader = w->nparties;
@@ -1143,6 +1157,7 @@ static void build_world(struct world *w)
 		w->ops[i].factory = (unsigned)(w->first_factory +
 			(i < w->nfactories ? i : synth_rng_below(&r, w->nfactories)));
 		w->ops[i].trader = (unsigned)w->nparties;
+		w->party_loc = w->ops[i].hk ? -2 : -1;
 		if (w->ops[i].hk)
 			add_party(w, &r, "trading_company",
 				xasprintf("%s %s Trading (HK) Limited",
@@ -1150,15 +1165,13 @@ static void build_world(struct world *w)
 					surname_hk[synth_rng_below(&r, N(surname_hk))]));
 		else
 			add_party(w, &r, "trading_company",
-				xasprintf("%s%s贸易有限公司",
-					city_short(&c, &locs[synth_rng_below(&r, NLOCS)]),
+				xasprintf("%s%s贸易有限公司", party_city(w, &r, &c),
 					shop_word_zh[synth_rng_below(&r, N(shop_word_zh))]));
 	}
 	w->first_distrib = w->nparties;
 	for (i = 0; i < w->ndistrib; i++)
 		add_party(w, &r, "distributor",
-			xasprintf("%s%s供应链有限公司",
-				city_short(&c, &locs[synth_rng_below(&r, NLOCS)]),
+			xasprintf("%s%s供应链有限公司", party_city(w, &r, &c),
 				shop_word_zh[synth_rng_below(&r, N(shop_word_zh))]));
 	buf_free(&t);
 	buf_free(&c);
@@ -2058,6 +2071,7 @@ int synth_run(const struct synth_opts *o, struct synth_stats *st)
 	if (mkdir(o->dir, 0777) != 0 && errno != EEXIST)
 		return ck_error(EX_CANTCREAT, "cannot create '%s': %s", o->dir, strerror(errno));
 	w.o = o;
+	w.party_loc = -1;
 	build_world(&w);
 	for (k = 0; k < NKINDS && !rc; k++) {
 		snprintf(name, sizeof(name), "%s.csv", synth_kinds[k]);
