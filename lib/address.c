@@ -575,8 +575,9 @@ static int key_han(struct addr *a, struct ident *id)
 		if (a->t[k - 1].type == T_HAN)
 			w++;
 		else if (a->t[k - 1].type != T_NUM || k - 1 == cut || a->t[k - 2].type != T_HAN ||
-			a->t[k].type != T_HAN || a->t[k - 1].sp)
-			break;
+			han_marker(a, k - 2, &mw) != M_NONE || a->t[k].type != T_HAN ||
+			a->t[k - 1].sp || a->t[k].sp)
+			break; /* digits count only inside a name, between two of its characters */
 	}
 	if (k == roadtok - sfx)
 		k = roadtok; /* no name: no road either */
