@@ -194,6 +194,8 @@ Test(screen, scale_model_is_not_one_to_one)
 Test(screen, licensed_replica_jersey_is_not_a_fake)
 {
 	HASNT("Nike replica jersey officially licensed", "kw:replica");
+	HASNT("阿迪达斯 官方授权 皇马 2025/26 主场球迷版 replica 球衣", "kw:replica");
+	HAS("阿迪达斯 replica 运动鞋", "kw:replica");
 }
 
 Test(screen, compatible_with_is_not_a_brand_claim)
