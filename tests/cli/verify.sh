@@ -119,6 +119,10 @@ expect "every escaping manifest path is refused (7 of 7)" test "$(grep -c 'is un
 expect "and the bag is invalid" test "$rc" = 1
 rm -rf "$T/x" && cp -r "$T/ok/bag" "$T/x" && printf 'http://example.org/x 3 ../../../README.md\n' >"$T/x/fetch.txt"
 invalid "an escaping fetch.txt path" "fetch.txt line 1: path '../../../README.md' is unsafe" "$T/x"
+rm -rf "$T/x" && cp -r "$T/ok/bag" "$T/x" && printf 'http://example.org/x 3 C:\\\\data\\\\a.txt\nhttp://example.org/y 3 %%HomeDrive%%\\\\x\n' >"$T/x/fetch.txt"
+run verify "$T/x"
+expect "Windows fetch paths are refused on Linux too (the LoC validator misses them)" \
+	test "$(grep -c 'fetch.txt line [12]: path .* is unsafe' "$T/out")" = 2
 rm -rf "$T/x" && cp -r "$T/ok/bag" "$T/x" && printf 'http://example.org/x 3 data/c.txt\n' >"$T/x/fetch.txt"
 invalid "a fetch.txt file not in the manifest" "'data/c.txt' is not in manifest-sha256.txt" "$T/x"
 rm -rf "$T/x" && cp -r "$T/ok/bag" "$T/x" && head -1 "$T/x/manifest-sha256.txt" | sed 's/^./0/' >>"$T/x/manifest-sha256.txt" && remanifest2=1
