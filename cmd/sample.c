@@ -246,7 +246,7 @@ static int number_networks(struct cand *c, size_t n)
 
 	for (i = 0; i < n; i++)
 		v[i] = &c[i];
-	qsort(v, n, sizeof(*v), cmp_net);
+	ck_sort(v, n, sizeof(*v), cmp_net);
 	for (i = 0; i < n; i++) {
 		if (i > 0 && strcmp(v[i]->net, v[i - 1]->net) != 0)
 			k++;

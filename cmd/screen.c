@@ -137,8 +137,8 @@ static int load_fails(struct run *r)
 	if (rc != SQLITE_DONE)
 		return store_error(r->st, "testbuys");
 	if (r->nlf) {
-		qsort(r->lf, r->nlf, sizeof(*r->lf), tally_cmp);
-		qsort(r->sf, r->nlf, sizeof(*r->sf), tally_cmp);
+		ck_sort(r->lf, r->nlf, sizeof(*r->lf), tally_cmp);
+		ck_sort(r->sf, r->nlf, sizeof(*r->sf), tally_cmp);
 	}
 	/* one entry per seller, with the sum */
 	for (i = 0, j = 0; i < r->nlf; i++) {

@@ -149,7 +149,7 @@ static void spread(struct stats *sx, const char *name, const char *sql)
 	}
 	sqlite3_finalize(s);
 	if (n) {
-		qsort(v, n, sizeof(*v), cmp_double);
+		ck_sort(v, n, sizeof(*v), cmp_double);
 		med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 		p95 = v[(size_t)ceil(0.95 * (double)n) - 1];
 		med = round(med * 10) / 10;

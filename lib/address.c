@@ -127,8 +127,8 @@ static void load_rules(void)
 			}
 		}
 		fclose(fp);
-		qsort(latin, nlatin, sizeof(*latin), cmp_rule);
-		qsort(han, nhan, sizeof(*han), cmp_rule_cp);
+		ck_sort(latin, nlatin, sizeof(*latin), cmp_rule);
+		ck_sort(han, nhan, sizeof(*han), cmp_rule_cp);
 	}
 	if ((fp = open_data("cn-cities.txt"))) {
 		while (fgets(line, sizeof(line), fp)) {
@@ -147,7 +147,7 @@ static void load_rules(void)
 			rule_index(&cities[ncities++]);
 		}
 		fclose(fp);
-		qsort(cities, ncities, sizeof(*cities), cmp_rule_cp);
+		ck_sort(cities, ncities, sizeof(*cities), cmp_rule_cp);
 	}
 }
 

@@ -205,7 +205,7 @@ static void sort_files(struct bag *b)
 {
 	if (!b->sorted)
 		if (b->nf)
-			qsort(b->f, b->nf, sizeof(*b->f), cmp_file);
+			ck_sort(b->f, b->nf, sizeof(*b->f), cmp_file);
 	b->sorted = 1;
 }
 
@@ -493,7 +493,7 @@ out:
 	}
 	/* Duplicate names: a second copy could shadow what the manifests describe. */
 	if (nseen)
-		qsort(seen, nseen, sizeof(*seen), strcmp_p);
+		ck_sort(seen, nseen, sizeof(*seen), strcmp_p);
 	for (i = 0; i < nseen; i++) {
 		if (i > 0 && strcmp(seen[i], seen[i - 1]) == 0 &&
 			(i < 2 || strcmp(seen[i], seen[i - 2]) != 0))
@@ -891,7 +891,7 @@ static void parse_manifest(struct bag *b, struct bfile *f, struct manifest *m)
 	}
 	free(text);
 	if (m->n)
-		qsort(m->l, m->n, sizeof(*m->l), cmp_mline);
+		ck_sort(m->l, m->n, sizeof(*m->l), cmp_mline);
 	for (i = 1; i < m->n; i++) {
 		struct mline *x = &m->l[i - 1], *y = &m->l[i];
 
@@ -1420,7 +1420,7 @@ static void manifest(struct bag_writer *w, const char *name, const EVP_MD *md, i
 	size_t i, n = w->n;
 
 	if (w->n)
-		qsort(w->v, w->n, sizeof(*w->v), cmp_item);
+		ck_sort(w->v, w->n, sizeof(*w->v), cmp_item);
 	for (i = 0; i < n; i++) {
 		const char *p = w->v[i].path;
 
@@ -1470,7 +1470,7 @@ int bag_write_targz(struct bag_writer *w, const char *top, FILE *fp, long long m
 	int rc = 0;
 
 	if (w->n)
-		qsort(w->v, w->n, sizeof(*w->v), cmp_tar_order);
+		ck_sort(w->v, w->n, sizeof(*w->v), cmp_tar_order);
 	tarw_dir(t, top);
 	for (i = 0; i < w->n && !rc; i++) {
 		const char *p = w->v[i].path, *s;

@@ -1508,7 +1508,7 @@ static int add_dir(struct ingest *in, struct job **jobs, size_t *n, const char *
 		names[nn++] = xasprintf("%s/%s", dir, e->d_name);
 	}
 	closedir(d);
-	qsort(names, nn, sizeof(*names), name_cmp);
+	ck_sort(names, nn, sizeof(*names), name_cmp);
 	for (i = 0; i < nn; i++) {
 		const char *kind;
 		char *real = realpath(names[i], NULL);
@@ -1603,7 +1603,7 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 	if (!rc && njobs == 0)
 		ck_warn("no files to load");
 	if (!rc && njobs) {
-		qsort(jobs, njobs, sizeof(*jobs), job_cmp);
+		ck_sort(jobs, njobs, sizeof(*jobs), job_cmp);
 		/*
 		 * WAL with synchronous=NORMAL keeps every committed file through a crash of
 		 * casekit; a 64 MB page cache keeps memory bounded whatever the input size

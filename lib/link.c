@@ -549,7 +549,7 @@ static void finish_group(struct linker *lk)
 		lk->ngrp = 0;
 		return;
 	}
-	qsort(lk->grp, lk->ngrp, sizeof(*lk->grp), cmp_member);
+	ck_sort(lk->grp, lk->ngrp, sizeof(*lk->grp), cmp_member);
 	for (i = 0; i < lk->ngrp; i++)
 		if (n == 0 || lk->grp[n - 1].seller != lk->grp[i].seller)
 			lk->grp[n++] = lk->grp[i];
@@ -725,7 +725,7 @@ static void join(struct linker *lk)
 {
 	size_t i;
 
-	qsort(lk->edges, lk->nedges, sizeof(*lk->edges), cmp_edge);
+	ck_sort(lk->edges, lk->nedges, sizeof(*lk->edges), cmp_edge);
 	for (i = 0; i < lk->nedges; i++)
 		lk->edges[i].forest = (uint8_t)uf_union(&lk->uf, lk->edges[i].a, lk->edges[i].b);
 }
@@ -807,7 +807,7 @@ static void collect_nets(struct linker *lk, struct runout *ro)
 	}
 	free(idx);
 	for (i = 0; i < ro->nnets; i++)
-		qsort(ro->nets[i].m, ro->nets[i].n, sizeof(uint32_t), cmp_u32);
+		ck_sort(ro->nets[i].m, ro->nets[i].n, sizeof(uint32_t), cmp_u32);
 }
 
 static void add_alias(struct runout *ro, const char *old, const char *new, const char *why)
@@ -866,7 +866,7 @@ static int assign_ids(struct linker *lk, struct runout *ro)
 		return store_error(lk->st, "network_members");
 	}
 	/* Sum the members each old network gives each new one. */
-	qsort(cl, ncl, sizeof(*cl), cmp_claim);
+	ck_sort(cl, ncl, sizeof(*cl), cmp_claim);
 	for (i = 0, j = 0; i < ncl; i++) {
 		if (j && cl[j - 1].old == cl[i].old && cl[j - 1].net == cl[i].net)
 			cl[j - 1].count++;
@@ -1302,7 +1302,7 @@ static size_t grams3(const char *s, uint32_t **out)
 	for (i = 0; i + 3 <= n; i++)
 		(*out)[k++] = (uint32_t)(unsigned char)s[i] << 16 |
 			(uint32_t)(unsigned char)s[i + 1] << 8 | (unsigned char)s[i + 2];
-	qsort(*out, k, sizeof(**out), cmp_u32);
+	ck_sort(*out, k, sizeof(**out), cmp_u32);
 	for (i = 0, n = 0; i < k; i++)
 		if (!n || (*out)[n - 1] != (*out)[i])
 			(*out)[n++] = (*out)[i];
@@ -1595,7 +1595,7 @@ static int fuzzy_edges(struct linker *lk)
 		buf_free(&b);
 		free(dk);
 	}
-	qsort(keys, nk, sizeof(*keys), cmp_fkey);
+	ck_sort(keys, nk, sizeof(*keys), cmp_fkey);
 	for (i = 0; i < nk; i = j) {
 		for (j = i + 1; j < nk && keys[j].h == keys[i].h; j++)
 			;
@@ -1610,7 +1610,7 @@ static int fuzzy_edges(struct linker *lk)
 			}
 		}
 	}
-	qsort(pairs, np, sizeof(*pairs), cmp_pair64);
+	ck_sort(pairs, np, sizeof(*pairs), cmp_pair64);
 	for (i = 0; i < np; i++)
 		if (!i || pairs[i] != pairs[i - 1])
 			fuzzy_pair(lk, &r[pairs[i] >> 32], &r[pairs[i] & 0xffffffff]);
@@ -1766,7 +1766,7 @@ static int incr_run(struct linker *lk, long long last_done)
 	rc = 0;
 	if (lk->need_full)
 		goto out;
-	qsort(lk->cand, lk->ncand, sizeof(*lk->cand), cmp_pair64);
+	ck_sort(lk->cand, lk->ncand, sizeof(*lk->cand), cmp_pair64);
 	for (i = 0, j = 0; i < lk->ncand && !rc; i++) {
 		if (j && lk->cand[j - 1] == lk->cand[i])
 			continue;
@@ -2116,7 +2116,7 @@ int link_bridges(struct store *st, const struct link_params *p, const char *netw
 	pr = xmalloc((lk.nedges + 1) * sizeof(*pr));
 	for (i = 0; i < lk.nedges; i++)
 		pr[i] = (uint64_t)lk.edges[i].a << 32 | lk.edges[i].b;
-	qsort(pr, lk.nedges, sizeof(*pr), cmp_pair64);
+	ck_sort(pr, lk.nedges, sizeof(*pr), cmp_pair64);
 	for (i = 0, j = 0; i < lk.nedges; i++)
 		if (!j || pr[j - 1] != pr[i])
 			pr[j++] = pr[i];

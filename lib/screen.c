@@ -1698,7 +1698,7 @@ static int dbl_cmp(const void *a, const void *b)
 
 static double median(double *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), dbl_cmp);
+	ck_sort(v, n, sizeof(*v), dbl_cmp);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
@@ -1708,7 +1708,7 @@ void screen_market_done(struct screen *s)
 	double *dev;
 
 	if (s->nmk)
-		qsort(s->mk, s->nmk, sizeof(*s->mk), mk_cmp);
+		ck_sort(s->mk, s->nmk, sizeof(*s->mk), mk_cmp);
 	dev = xmalloc((s->nmk + 1) * sizeof(*dev));
 	for (i = 0; i < s->nmk; i = j) {
 		struct mstat *m;

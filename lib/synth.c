@@ -832,7 +832,7 @@ static void gen_payment(struct world *w, struct synth_rng *r, struct ident_src *
 {
 	static const char *const bins[] = { "622202", "621700", "622848", "625807", "438088",
 		"518710" };
-	char body[24];
+	char body[48]; /* room for what snprintf may write; the digits used are fewer */
 	uint64_t u = uniq(w, space, idx);
 	size_t n;
 

@@ -783,7 +783,7 @@ static void count_reach(struct trace *t)
 			starts[2 * k + 1] = (int)i;
 			k++;
 		}
-	qsort(starts, nstarts, 2 * sizeof(int), cmp_int);
+	ck_sort(starts, nstarts, 2 * sizeof(int), cmp_int);
 	queue = xmalloc((t->n + 1) * sizeof(int));
 	qdepth = xmalloc((t->n + 1) * sizeof(int));
 	for (k = 0; k < nstarts; k++) {
@@ -887,7 +887,7 @@ static void rank(struct trace *t)
 		t->order[t->nranked++] = i;
 	}
 	sort_trace = t;
-	qsort(t->order, t->nranked, sizeof(*t->order), cmp_rank);
+	ck_sort(t->order, t->nranked, sizeof(*t->order), cmp_rank);
 	sort_trace = NULL;
 	t->ranked = xcalloc(t->nranked + 1, sizeof(*t->ranked));
 	for (k = 0; k < t->nranked; k++) {
@@ -1054,7 +1054,7 @@ int trace_write_dot(const struct trace *t, FILE *fp)
 	}
 	/* Shipments between the same two nodes become one arrow with their count and quantity. */
 	memcpy(e, t->edges, t->ne * sizeof(*e));
-	qsort(e, t->ne, sizeof(*e), cmp_edge);
+	ck_sort(e, t->ne, sizeof(*e), cmp_edge);
 	for (i = 0; i < t->ne; i = j) {
 		long long n = 0, qty = 0;
 

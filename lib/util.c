@@ -267,6 +267,12 @@ int ck_parse_long(const char *s, long long *out)
 	return 0;
 }
 
+void ck_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 size_t ck_levenshtein(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, best;

@@ -63,6 +63,8 @@ void ck_now_iso(char out[21]);
 const char *ck_analyst(void);
 /* Parse a whole decimal integer; 0 on success, -1 on junk or overflow. */
 int ck_parse_long(const char *s, long long *out);
+/* qsort() that accepts an empty array with a NULL base (qsort itself must not be given NULL). */
+void ck_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 /* Levenshtein distance between two byte strings (small strings; suggestions, fuzzy keys). */
 size_t ck_levenshtein(const char *a, const char *b);
 #endif
