@@ -159,7 +159,10 @@ struct screen {
 	struct fcache {
 		char *raw;
 		int brand, kind;
-	} fcache[1024];  /* brand fields seen, and the brand they name */
+	} fcache[1024]; /* brand fields seen, and the brand they name */
+	struct ccache {
+		char *raw, *fold;
+	} ccache[256];   /* categories seen, folded */
 	int (*spans)[3]; /* counted term spans: field, start, end */
 	int nspans, capspans;
 	int (*occ)[3]; /* term occurrences: term, field, start */
@@ -1258,6 +1261,10 @@ void screen_close(struct screen *s)
 	}
 	for (k = 0; k < sizeof(s->fcache) / sizeof(*s->fcache); k++)
 		free(s->fcache[k].raw);
+	for (k = 0; k < sizeof(s->ccache) / sizeof(*s->ccache); k++) {
+		free(s->ccache[k].raw);
+		free(s->ccache[k].fold);
+	}
 	free(s->spans);
 	free(s->occ);
 	free(s->u16a);
@@ -1653,13 +1660,30 @@ static int term_here(const struct text *t, const struct term *m, int i)
 
 /* ---- market prices ---- */
 
+/* A category folded, from a cache: categories are few and repeat on every listing. */
+static const char *cat_fold(struct screen *s, const char *raw)
+{
+	uint32_t h = 2166136261u;
+	const char *p;
+	struct ccache *c;
+
+	if (!raw)
+		raw = "";
+	for (p = raw; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	c = &s->ccache[h % (sizeof(s->ccache) / sizeof(*s->ccache))];
+	if (!c->raw || strcmp(c->raw, raw) != 0) {
+		free(c->raw);
+		free(c->fold);
+		c->raw = xstrdup(raw);
+		c->fold = fold_utf8(s, raw);
+	}
+	return c->fold;
+}
+
 static char *group_key(struct screen *s, int brand, const char *category, const char *currency)
 {
-	char *cat = fold_utf8(s, category ? category : ""), *k;
-
-	k = xasprintf("%d\x1f%s\x1f%s", brand, cat, currency ? currency : "");
-	free(cat);
-	return k;
+	return xasprintf("%d\x1f%s\x1f%s", brand, cat_fold(s, category), currency ? currency : "");
 }
 
 void screen_market_add(struct screen *s, const char *brand, const char *category,
@@ -2084,7 +2108,8 @@ static void score_price(
 	const struct brand *b = &s->brands[claim];
 	const struct bref *ref = NULL;
 	const struct mstat *m;
-	char *cat, *group;
+	const char *cat;
+	char *group;
 	int i, g, pass, total = 0, pts, cap = ipoints(s->w.price_max);
 
 	if (!l->has_price || l->price <= 0 || !l->currency || !*l->currency) {
@@ -2099,7 +2124,7 @@ static void score_price(
 		free(p);
 		return;
 	}
-	cat = fold_utf8(s, l->category ? l->category : "");
+	cat = cat_fold(s, l->category);
 	/*
 	 * The brand's reference for the category, else for any category; in the listing's
 	 * currency, else in another one converted at the rules' rates.
@@ -2171,7 +2196,6 @@ static void score_price(
 		hit(s, r, "z", 0, NULL, "no z-score: %d listings of %s '%s' in %s (needs %d)",
 			m ? m->n : 0, b->name, cat, l->currency, (int)s->w.z_min_n);
 	}
-	free(cat);
 }
 
 static void score_seller(struct screen *s, const struct screen_listing *l,
