@@ -449,7 +449,8 @@ static struct pair *pair_get(struct linker *lk, uint32_t a, uint32_t b)
 	return pr;
 }
 
-static long holders_of(sqlite3 *db, const char *kind, const char *value, const char *day);
+static long holders_of(
+	sqlite3 *db, const char *kind, const char *value, const char *day, long bound);
 
 enum { ST_NONE, ST_HUB, ST_STRONG, ST_WEAK };
 
@@ -560,7 +561,7 @@ static void finish_group(struct linker *lk)
 	cnt = (long)n;
 	if (lk->graph)
 		cnt = holders_of(
-			lk->db, lk->gkind.s, lk->gvalue.s, lk->gday.len ? lk->gday.s : NULL);
+			lk->db, lk->gkind.s, lk->gvalue.s, lk->gday.len ? lk->gday.s : NULL, 0);
 	if (cnt > lk->p->cap[cls]) {
 		if (!lk->incr || !incr_group(lk, cls, n, cnt))
 			add_hub(lk, cnt);
@@ -1674,6 +1675,9 @@ static int load_networks(struct linker *lk)
 	return rc == SQLITE_DONE ? 0 : store_error(lk->st, "network_members");
 }
 
+static int pair_evidence(struct store *st, const struct link_params *p, const char *a,
+	const char *b, int exact, struct link_pair *out);
+
 /* A weak pair with a new side, scored on all it shares; an edge of its best pieces if it joins. */
 static int score_pair(struct linker *lk, uint32_t a, uint32_t b)
 {
@@ -1683,7 +1687,7 @@ static int score_pair(struct linker *lk, uint32_t a, uint32_t b)
 	size_t i, np = 0;
 	int rc, c;
 
-	if ((rc = link_pair_evidence(lk->st, lk->p, lk->names[a], lk->names[b], &pr)))
+	if ((rc = pair_evidence(lk->st, lk->p, lk->names[a], lk->names[b], 0, &pr)))
 		return rc;
 	if (pr.score >= lk->p->threshold) {
 		for (c = 0; c < LINK_NCLASS; c++)
@@ -1728,12 +1732,20 @@ static int incr_run(struct linker *lk, long long last_done)
 	static const char keys_sql[] =
 		"SELECT DISTINCT kind, value, CASE WHEN kind = 'ip' THEN coalesce(day, '') END"
 		" FROM identifiers WHERE ident_id > ?1 AND ident_id <= ?2 AND +holder_kind = 'seller'"
-		" AND kind <> 'address_building' AND value <> ''";
+		" AND kind <> 'address_building' AND value <> ''"
+		" AND (flags IS NULL OR ',' || flags || ',' NOT LIKE '%,nolink,%')";
 	static const char group_sql[] =
 		"SELECT ident_id, kind, value, holder_id, flags, day, raw FROM identifiers"
 		" WHERE kind = ?1 AND value = ?2 AND holder_kind = 'seller' AND ident_id <= ?4"
 		" AND (?3 IS NULL OR coalesce(day, '') = ?3) ORDER BY day";
-	sqlite3_stmt *sk = NULL, *sg = NULL;
+	static const char hub_sql[] =
+		"UPDATE link_hubs SET holders = holders + (SELECT count(DISTINCT n.holder_id)"
+		" FROM identifiers n WHERE n.kind = ?1 AND n.value = ?2 AND n.ident_id > ?3"
+		" AND n.ident_id <= ?4 AND +n.holder_kind = 'seller' AND NOT EXISTS (SELECT 1"
+		" FROM identifiers o WHERE o.holder_kind = 'seller' AND o.holder_id = n.holder_id"
+		" AND +o.kind = n.kind AND +o.value = n.value AND o.ident_id <= ?3))"
+		" WHERE kind = ?1 AND value = ?2 RETURNING 1";
+	sqlite3_stmt *sk = NULL, *sg = NULL, *sh = NULL;
 	struct runout ro = { 0 };
 	size_t i, j;
 	int rc;
@@ -1743,7 +1755,8 @@ static int incr_run(struct linker *lk, long long last_done)
 	if ((rc = load_networks(lk)))
 		return rc;
 	if (sqlite3_prepare_v2(lk->db, keys_sql, -1, &sk, NULL) != SQLITE_OK ||
-		sqlite3_prepare_v2(lk->db, group_sql, -1, &sg, NULL) != SQLITE_OK) {
+		sqlite3_prepare_v2(lk->db, group_sql, -1, &sg, NULL) != SQLITE_OK ||
+		sqlite3_prepare_v2(lk->db, hub_sql, -1, &sh, NULL) != SQLITE_OK) {
 		rc = store_error(lk->st, "identifiers");
 		goto out;
 	}
@@ -1751,6 +1764,21 @@ static int incr_run(struct linker *lk, long long last_done)
 	sqlite3_bind_int64(sk, 2, lk->last_ident);
 	sqlite3_bind_int64(sg, 4, lk->last_ident);
 	while (!lk->need_full && (rc = sqlite3_step(sk)) == SQLITE_ROW) {
+		int hub;
+
+		/* A hub stays a hub: count its new holders, never read its thousands of rows. */
+		sqlite3_bind_value(sh, 1, sqlite3_column_value(sk, 0));
+		sqlite3_bind_value(sh, 2, sqlite3_column_value(sk, 1));
+		sqlite3_bind_int64(sh, 3, last_done);
+		sqlite3_bind_int64(sh, 4, lk->last_ident);
+		hub = sqlite3_column_type(sk, 2) == SQLITE_NULL && sqlite3_step(sh) == SQLITE_ROW;
+		rc = sqlite3_reset(sh);
+		if (rc != SQLITE_OK) {
+			rc = store_error(lk->st, "link_hubs");
+			goto out;
+		}
+		if (hub)
+			continue;
 		sqlite3_bind_value(sg, 1, sqlite3_column_value(sk, 0));
 		sqlite3_bind_value(sg, 2, sqlite3_column_value(sk, 1));
 		sqlite3_bind_value(sg, 3, sqlite3_column_value(sk, 2));
@@ -1783,6 +1811,7 @@ out:
 	runout_free(&ro);
 	sqlite3_finalize(sk);
 	sqlite3_finalize(sg);
+	sqlite3_finalize(sh);
 	return rc;
 }
 
@@ -1879,19 +1908,26 @@ out:
 }
 
 /* Distinct sellers holding kind=value (that day, for an IP). */
-static long holders_of(sqlite3 *db, const char *kind, const char *value, const char *day)
+/*
+ * Distinct sellers holding kind=value (that day, for an IP); with bound > 0 it stops counting
+ * past bound, so a hub of 100,000 holders costs no more than one at the cap.
+ */
+static long holders_of(
+	sqlite3 *db, const char *kind, const char *value, const char *day, long bound)
 {
 	sqlite3_stmt *s;
 	long n = 0;
 
 	if (sqlite3_prepare_v2(db,
-		    "SELECT count(DISTINCT holder_id) FROM identifiers WHERE kind = ?1 AND"
-		    " value = ?2 AND holder_kind = 'seller' AND (?3 IS NULL OR day IS ?3)",
+		    "SELECT count(*) FROM (SELECT DISTINCT holder_id FROM identifiers WHERE"
+		    " kind = ?1 AND value = ?2 AND holder_kind = 'seller' AND (?3 IS NULL OR"
+		    " day IS ?3) LIMIT ?4)",
 		    -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, bound > 0 ? bound : -1);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = (long)sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
@@ -1908,14 +1944,14 @@ static char *dupnull(const char *s)
  * pair on the same day). A piece that does not count says why; the score adds the best counting
  * piece of each class, as a run does.
  */
-int link_pair_evidence(struct store *st, const struct link_params *p, const char *a, const char *b,
-	struct link_pair *out)
+static int pair_evidence(struct store *st, const struct link_params *p, const char *a,
+	const char *b, int exact, struct link_pair *out)
 {
 	static const char sql[] =
 		"SELECT x.ident_id, y.ident_id, x.kind, x.value, x.flags, x.day, y.day, x.raw,"
 		" coalesce(sx.path, '?') || ':' || x.line, coalesce(sy.path, '?') || ':' || y.line,"
 		" y.flags, x.field, y.field"
-		" FROM identifiers x JOIN identifiers y ON y.kind = x.kind AND y.value = x.value"
+		" FROM identifiers x JOIN identifiers y ON +y.kind = x.kind AND +y.value = x.value"
 		" LEFT JOIN sources sx ON sx.source_id = x.source_id"
 		" LEFT JOIN sources sy ON sy.source_id = y.source_id"
 		" WHERE x.holder_kind = 'seller' AND x.holder_id = ?1 AND y.holder_kind = 'seller'"
@@ -1967,7 +2003,9 @@ int link_pair_evidence(struct store *st, const struct link_params *p, const char
 			pc->why = "used on different days";
 			continue;
 		}
-		pc->holders = holders_of(db, kind, value, isip ? dx : NULL);
+		/* Only whether it is over the cap matters to a run; --explain shows the count. */
+		pc->holders = holders_of(
+			db, kind, value, isip ? dx : NULL, exact ? 0 : p->cap[pc->cls] + 1);
 		if (pc->holders > p->cap[pc->cls]) {
 			pc->why = "a hub";
 			continue;
@@ -1984,6 +2022,12 @@ int link_pair_evidence(struct store *st, const struct link_params *p, const char
 	for (c = 0; c < LINK_NCLASS; c++)
 		out->score += best[c];
 	return 0;
+}
+
+int link_pair_evidence(struct store *st, const struct link_params *p, const char *a, const char *b,
+	struct link_pair *out)
+{
+	return pair_evidence(st, p, a, b, 1, out);
 }
 
 void link_pair_free(struct link_pair *pr)

@@ -124,24 +124,28 @@ check_grep "an old id still finds the network" "S1" link --network "$s45" --memb
 # Incremental: a second dump links only what it touches and gives what a full run gives.
 mkstore "$T/inc"
 mkstore "$T/all"
-ck link -q -d "$T/inc"
+ck link -q -d "$T/inc" --cap address_unit=10
 sqlite3 "$T/inc" <"$DATA/link/more.sql"
 sqlite3 "$T/all" <"$DATA/link/more.sql"
-run link -d "$T/inc" --members -f tsv
+run link -d "$T/inc" --cap address_unit=10 --members -f tsv
 expect "new rows are linked incrementally" grep -q "^casekit link: incremental run" "$T/err"
 mv "$T/out" "$T/inc.members"
-run link -d "$T/all" --members -f tsv
+run link -d "$T/all" --cap address_unit=10 --members -f tsv
 expect "incremental = full, ids included" cmp "$T/inc.members" "$T/out"
 expect "the merged network holds S1 S2 S3 S4 S5 S11" test "$(awk -F'\t' '$2 ~ /^S(1|2|3|4|5|11)$/ { print $1 }' "$T/out" | sort -u | wc -l)" = 1
 expect "weak pieces from the new dump join S9 and S10, an email S6" test "$(awk -F'\t' '$2 ~ /^S(6|9|10)$/ { print $1 }' "$T/out" | sort -u | wc -l)" = 1
-run link -d "$T/inc" --explain S9 S10 -f tsv
+run link -d "$T/inc" --cap address_unit=10 --explain S9 S10 -f tsv
 expect "--explain after an incremental run shows the new rows" grep -q "more/sellers.csv:5" "$T/out"
+ck link -d "$T/inc" --cap address_unit=10 --hubs -f tsv >"$T/inc.hubs"
+ck link -d "$T/all" --cap address_unit=10 --hubs -f tsv >"$T/all.hubs"
+expect "a hub that gained a holder counts it, as a full run does" cmp "$T/inc.hubs" "$T/all.hubs"
+expect "the forwarder is now held by 13" grep -q "	13	" "$T/inc.hubs"
 sqlite3 "$T/inc" <"$DATA/link/undo.sql"
 sqlite3 "$T/all" <"$DATA/link/undo.sql"
-run link -d "$T/inc" --members -f tsv
+run link -d "$T/inc" --cap address_unit=10 --members -f tsv
 expect "a row that weakens an earlier join relinks in full" grep -q "^casekit link: full run" "$T/err"
 mv "$T/out" "$T/inc.members"
-run link -d "$T/all" --full --members -f tsv
+run link -d "$T/all" --cap address_unit=10 --full --members -f tsv
 expect "and again gives the networks of a full run" cmp "$T/inc.members" "$T/out"
 
 # A dump in the generic layout through casekit ingest: identifiers are normalised first.

@@ -14,3 +14,7 @@ INSERT INTO identifiers(holder_kind, holder_id, kind, value, raw, flags, day, fi
  ('seller', 'S10', 'phone', '+867550001', '0755-0001', 'landline', NULL, 'phone', 5, 6),
  ('seller', 'S6', 'email', 'nine@example.com', 'nine@example.com', NULL, NULL, 'email', 5, 7),
  ('seller', 'S9', 'email', 'nine@example.com', 'NINE@example.com', NULL, NULL, 'email', 5, 8);
+-- H13 gives the forwarder's return address too: a hub grows without being read again
+INSERT INTO sellers(seller_id, source_id, line) VALUES ('H13', 5, 9);
+INSERT INTO identifiers(holder_kind, holder_id, kind, value, raw, flags, day, field, source_id, line) VALUES
+ ('seller', 'H13', 'address_unit', 'cn|shenzhen|fwd 1|a', 'FWD 1 (A)', NULL, NULL, 'return_address', 5, 9);
