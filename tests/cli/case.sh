@@ -2,8 +2,10 @@
 # case.sh - casekit case: open a case from leads, gather it, grade it, keep its custody log
 . "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 
-ck init -q "$T/db"
-sqlite3 "$T/db" <"$DATA/case/store.sql" || { fail "load the fixture store"; done_testing; }
+# load DB: a new store with the fixture dump ingested (its rows keep the file names dump/*.csv)
+cp -r "$DATA/case/dump" "$T/dump"
+load() { ck init -q "$1" && (cd "$T" && "$CASEKIT" ingest -q -d "$1" dump); }
+load "$T/db" || { fail "ingest the fixture dump"; done_testing; }
 export CASEKIT_DB="$T/db"
 
 check_grep "--help shows usage" "^usage: casekit case" case --help
@@ -42,13 +44,13 @@ check_exit 64 "show -f ids needs a section" case show CASE-2025-0001 -f ids
 check_exit 66 "show of a missing case exits 66" case show CASE-1999-0001
 
 # Networks, once casekit link has run: a member brings its whole network.
-ck init -q "$T/db2" && sqlite3 "$T/db2" <"$DATA/case/store.sql"
+load "$T/db2"
 check_exit 0 "casekit link runs on the fixture (the network cases below need it)" link -q -d "$T/db2"
 run case -d "$T/db2" new "Network" --lead seller:S1
 check_out "a seller brings its network" "$(printf 'seller:S1\nseller:S2')" \
 	case -d "$T/db2" show CASE-2025-0001 --section sellers -f ids
 run case -d "$T/db2" show CASE-2025-0001 --section links -f tsv
-expect "the link evidence names both source rows" grep -q "	S1	S2	device	dev-abc	.*	dump/logins.csv	2	dump/logins.csv	3$" "$T/out"
+expect "the link evidence names both source rows" grep -q "	S1	S2	device	devabc	.*	dump/logins.csv	2	dump/logins.csv	3$" "$T/out"
 run case -d "$T/db2" show CASE-2025-0001 --section findings -f tsv
 expect "a shared device is graded A2" grep -q "^link:[0-9]*:device	.*	A2/1	a shared device is reliable machine evidence" "$T/out"
 finding=$(grep -o "^link:[0-9]*:device" "$T/out")
@@ -76,10 +78,16 @@ expect "the custody log has each action in order" test "$(cut -f3 "$T/out" | tai
 expect "with analyst and version" sh -c "tail -n +2 '$T/out' | cut -f4,5 | sort -u | grep -qx 'tester	casekit [0-9.]*'"
 expect "and the exact command line" grep -q "case note CASE-2025-0001 'called the rights holder'" "$T/out"
 expect "and a store digest" sh -c "tail -n +2 '$T/out' | cut -f7 | grep -qxE '[0-9a-f]{64}'"
-expect "the digest changes with the store" sh -c "test \$(tail -n +2 '$T/out' | cut -f7 | sort -u | wc -l) = 1"
+expect "the digest stays while the data does" sh -c "test \$(tail -n +2 '$T/out' | cut -f7 | sort -u | wc -l) = 1"
+printf 'brand,aliases,category,reference_price,currency,rights_holder\nNike,,shoes,120.00,EUR,Nike Inc\n' >"$T/brands.csv"
+run case note CASE-2025-0002 "before"
+(cd "$T" && "$CASEKIT" ingest -q brands.csv)
+run case note CASE-2025-0002 "after"
+run case show CASE-2025-0002 --section custody -f tsv
+expect "and changes when a dump is loaded" sh -c "test \$(tail -n 2 '$T/out' | cut -f7 | sort -u | wc -l) = 2"
 expect "sqlite3 cannot change the custody log" sh -c "! sqlite3 '$T/db' \"update custody set analyst = 'x'\" 2>/dev/null"
 expect "sqlite3 cannot delete from it" sh -c "! sqlite3 '$T/db' 'delete from custody' 2>/dev/null"
-expect "the log is unchanged" test "$(sqlite3 "$T/db" "select count(*) from custody where analyst = 'tester'")" = 6
+expect "the log is unchanged" test "$(sqlite3 "$T/db" "select count(*) from custody where analyst = 'tester'")" = 8
 sqlite3 "$T/db" "drop trigger custody_no_update; update custody set analyst = 'mallory' where seq = 3"
 check_grep "a bypassed trigger shows as a broken chain" "custody log is broken: custody entry 3 was changed" \
 	case show CASE-2025-0001 --section summary
@@ -88,7 +96,7 @@ run case show CASE-2025-0003 --section leads -f tsv
 expect "and a bare lead is a seller" grep -q "^seller:S4	2025-12-01T00:00:00Z	J. Smith$" "$T/out"
 
 # Screening flags, once casekit screen has run, bring listings in with a weaker grade.
-ck init -q "$T/db3" && sqlite3 "$T/db3" <"$DATA/case/store.sql"
+load "$T/db3"
 check_exit 0 "casekit screen runs on the fixture" screen -q -d "$T/db3" -f tsv
 run case -d "$T/db3" new "Screened" --lead seller:S2
 check_out "a screening flag brings a listing in, the unflagged one stays out" "listing:L3" \
