@@ -394,8 +394,11 @@ int store_open(struct store **out, const char *path, unsigned flags)
 			unlink(path);
 			goto fail;
 		}
-	} else if (!(flags & STORE_READONLY) && (rc = migrate(st))) {
-		goto fail;
+	} else if (!(flags & STORE_READONLY)) {
+		/* WAL again if a killed bulk load (ingest) left the store in rollback mode. */
+		sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		if ((rc = migrate(st)))
+			goto fail;
 	}
 	*out = st;
 	return 0;

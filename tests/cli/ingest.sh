@@ -180,7 +180,11 @@ awk 'BEGIN { print "listing_id,seller_id,title,price,currency"
 "$CASEKIT" ingest -q -d "$T/k" "$T/listings.csv" & pid=$!
 # Wait until the transaction has written a good part of the file, then kill it.
 for i in $(seq 1 400); do
-	[ "$(stat -c %s "$T/k-wal" 2>/dev/null || echo 0)" -gt 4000000 ] && break
+	# The bulk load runs under a rollback journal (WAL if that could not be had).
+	if [ -s "$T/k-journal" ] || [ "$(stat -c %s "$T/k-wal" 2>/dev/null || echo 0)" -gt 4000000 ]; then
+		sleep 0.3
+		break
+	fi
 	kill -0 $pid 2>/dev/null || break
 	sleep 0.02
 done
@@ -194,6 +198,8 @@ else
 	fail "kill -9 mid-file leaves the store as it was" "the ingest finished before it could be killed"
 fi
 check_exit 0 "a rerun after the kill loads the file" ingest -d "$T/k" "$T/listings.csv"
+# Bytes 18 and 19 of an SQLite header are 2 in WAL mode: the load's rollback journal is gone.
+expect "the store is back in WAL mode" test "$(od -An -tu1 -j18 -N2 "$T/k" | tr -s ' ')" = " 2 2"
 same "once, with no duplicates" "300000 300000 2" \
 	"$(Q "$T/k" "select (select count(*) from listings)||' '||(select count(distinct listing_id) from listings)||' '||(select count(*) from sources)" | tail -1)"
 
