@@ -85,7 +85,7 @@ static int lead_exists(struct store *st, const struct lead *l)
 	else if (strcmp(l->kind, "party") == 0)
 		sql = "SELECT 1 FROM parties WHERE party_id = ? UNION ALL "
 		      "SELECT 1 FROM shipments WHERE from_id = ?1";
-	else if (case_have_table(st, "network_members"))
+	else if (store_has_table(store_db(st), "network_members"))
 		sql = "SELECT 1 FROM network_members WHERE network_id = ? UNION ALL "
 		      "SELECT 1 FROM network_aliases WHERE old_id = ?1";
 	else

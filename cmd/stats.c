@@ -25,20 +25,6 @@ static const char scope_store[] = "1";
 static const char scope_case[] = "seller_id IN (SELECT seller_id FROM case_members WHERE "
 				 "case_id = ?1)";
 
-static int have_table(sqlite3 *db, const char *name)
-{
-	sqlite3_stmt *s;
-	int found = 0;
-
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
-		    -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
-	return found;
-}
-
 /* Prepare tmpl with every @S replaced by the scope and ?1 bound to the case; NULL on error. */
 static sqlite3_stmt *prep(struct stats *sx, const char *tmpl)
 {
@@ -366,7 +352,7 @@ static int find_case(struct stats *sx)
 	sqlite3_stmt *s;
 	int found;
 
-	if (!have_table(sx->db, "cases") || !have_table(sx->db, "case_members"))
+	if (!store_has_table(sx->db, "cases") || !store_has_table(sx->db, "case_members"))
 		return ck_error(
 			EX_DATAERR, "no case '%s': this store has no cases yet", sx->case_id);
 	if (!(s = prep(sx, "SELECT 1 FROM cases WHERE case_id = ?1")))
@@ -408,13 +394,13 @@ int cmd_stats(int argc, char **argv)
 		case_counts(&sx);
 	else
 		store_counts(&sx, st);
-	scored = have_table(sx.db, "scores");
+	scored = store_has_table(sx.db, "scores");
 	if (scored)
 		screening(&sx);
-	if (have_table(sx.db, "networks") && have_table(sx.db, "network_members"))
+	if (store_has_table(sx.db, "networks") && store_has_table(sx.db, "network_members"))
 		networks(&sx, scored);
-	if (have_table(sx.db, "cases") && have_table(sx.db, "case_members") &&
-		have_table(sx.db, "case_leads"))
+	if (store_has_table(sx.db, "cases") && store_has_table(sx.db, "case_members") &&
+		store_has_table(sx.db, "case_leads"))
 		cases(&sx, st);
 	testbuys(&sx);
 	takedowns(&sx);

@@ -5,36 +5,6 @@
 #include <openssl/hmac.h>
 #include <sqlite3.h>
 
-int case_have_table(struct store *st, const char *table)
-{
-	sqlite3_stmt *s;
-	int have = 0;
-
-	if (sqlite3_prepare_v2(store_db(st),
-		    "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", -1,
-		    &s, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
-	have = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
-	return have;
-}
-
-int case_have_column(struct store *st, const char *table, const char *column)
-{
-	sqlite3_stmt *s;
-	int have = 0;
-
-	if (sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM pragma_table_info(?) WHERE name = ?",
-		    -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, column, -1, SQLITE_STATIC);
-	have = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
-	return have;
-}
-
 static void hex(const unsigned char *d, unsigned n, char *out)
 {
 	unsigned i;
@@ -284,7 +254,7 @@ static int exec_case(struct store *st, const char *sql, const char *case_id)
 
 int case_refresh(struct store *st, const char *case_id)
 {
-	int linked = case_have_table(st, "network_members"), rc;
+	int linked = store_has_table(store_db(st), "network_members"), rc;
 	int shipped = 1;
 
 	if ((rc = exec_case(st, "DELETE FROM case_members WHERE case_id = ?1", case_id)))
@@ -335,10 +305,10 @@ static int gather_edges(struct store *st)
 		"weight", "holders", "ident_a", "ident_b", NULL };
 	int i;
 
-	if (!case_have_table(st, "link_edges"))
+	if (!store_has_table(store_db(st), "link_edges"))
 		return 0;
 	for (i = 0; cols[i]; i++)
-		if (!case_have_column(st, "link_edges", cols[i])) {
+		if (!store_has_column(store_db(st), "link_edges", cols[i])) {
 			ck_warn("link_edges has no column '%s': link evidence left out", cols[i]);
 			return 0;
 		}
@@ -360,7 +330,9 @@ static int gather_edges(struct store *st)
 
 int case_gather(struct store *st, const char *case_id)
 {
-	int rc, scored = case_have_table(st, "scores") && case_have_column(st, "scores", "flagged");
+	int rc,
+		scored = store_has_table(store_db(st), "scores") &&
+		store_has_column(store_db(st), "scores", "flagged");
 	char *sql;
 
 	rc = store_exec(st,

@@ -68,9 +68,4 @@ extern const char *const case_sections[];
  * column that holds its typed id for -f ids (-1: none). NULL for an unknown name.
  */
 const char *case_section_sql(const char *name, int *id_col);
-
-/* 1 when table exists in the store (main schema), else 0. */
-int case_have_table(struct store *st, const char *table);
-/* 1 when table has column. */
-int case_have_column(struct store *st, const char *table, const char *column);
 #endif

@@ -18,21 +18,6 @@ static const struct {
 #define NID_KINDS (sizeof(id_kinds) / sizeof(*id_kinds))
 
 /* 1 if the store has table with column col: networks and cases come from later applets. */
-static int has_column(sqlite3 *db, const char *table, const char *col)
-{
-	sqlite3_stmt *s;
-	int found = 0;
-
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &s,
-		    NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, col, -1, SQLITE_STATIC);
-	found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
-	return found;
-}
-
 static int ids_of(sqlite3 *db, size_t k, const char *prefix, int typed, size_t limit,
 	complete_fn *fn, void *arg)
 {
@@ -40,7 +25,7 @@ static int ids_of(sqlite3 *db, size_t k, const char *prefix, int typed, size_t l
 	char *sql;
 	int n = 0;
 
-	if (!db || !has_column(db, id_kinds[k].table, id_kinds[k].col))
+	if (!db || !store_has_column(db, id_kinds[k].table, id_kinds[k].col))
 		return 0;
 	/* A range, not LIKE: it uses the primary key index, and ids are case-sensitive. */
 	sql = xasprintf("SELECT DISTINCT %s FROM %s WHERE %s >= ?1 AND %s < ?1 || char(1114111) "

@@ -3,36 +3,19 @@
 #include "leads.h"
 #include <ctype.h>
 
-static int kind_in(const char *kind, size_t len, const char *list)
-{
-	const char *p = list;
-
-	while (*p) {
-		const char *bar = strchr(p, '|');
-		size_t n = bar ? (size_t)(bar - p) : strlen(p);
-
-		if (n == len && memcmp(p, kind, len) == 0)
-			return 1;
-		if (!bar)
-			break;
-		p = bar + 1;
-	}
-	return 0;
-}
-
 int leads_add(struct leads *l, const char *text, const char *default_kind, const char *allowed)
 {
 	const char *colon = strchr(text, ':'), *kind = default_kind, *id = text;
 	size_t klen = strlen(default_kind), i;
 
-	if (colon && kind_in(text, (size_t)(colon - text), LEAD_KINDS)) {
+	if (colon && ck_in_list(LEAD_KINDS, text, (size_t)(colon - text))) {
 		kind = text;
 		klen = (size_t)(colon - text);
 		id = colon + 1;
 	}
 	if (!*id)
 		return -1;
-	if (allowed && !kind_in(kind, klen, allowed))
+	if (allowed && !ck_in_list(allowed, kind, klen))
 		return -1;
 	/* A lead named twice (a pipeline often repeats them) is one lead. */
 	for (i = 0; i < l->n; i++)

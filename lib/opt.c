@@ -64,24 +64,6 @@ static void list_options(const struct ck_opt *o)
 	}
 }
 
-static int in_choices(const char *choices, const char *v)
-{
-	size_t n = strlen(v);
-	const char *p = choices;
-
-	while (*p) {
-		const char *bar = strchr(p, '|');
-		size_t len = bar ? (size_t)(bar - p) : strlen(p);
-
-		if (len == n && memcmp(p, v, n) == 0)
-			return 1;
-		if (!bar)
-			break;
-		p = bar + 1;
-	}
-	return 0;
-}
-
 static void set_value(const struct ck_opt *o, const char *val, const char *shown)
 {
 	long long v;
@@ -92,7 +74,7 @@ static void set_value(const struct ck_opt *o, const char *val, const char *shown
 		*(int *)o->ptr = 1;
 		break;
 	case CK_OPT_T_STR:
-		if (o->choices && !in_choices(o->choices, val))
+		if (o->choices && !ck_in_list(o->choices, val, strlen(val)))
 			ck_usage_error("%s must be one of %s, not '%s'", shown, o->choices, val);
 		*(const char **)o->ptr = val;
 		break;

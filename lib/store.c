@@ -463,6 +463,34 @@ int64_t store_count(struct store *st, const char *table)
 	return n;
 }
 
+/* 1 when sql, with its parameters bound to a and b, gives a row. */
+static int gives_row(sqlite3 *db, const char *sql, const char *a, const char *b)
+{
+	sqlite3_stmt *s;
+	int found;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC);
+	if (b)
+		sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC);
+	found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return found;
+}
+
+int store_has_table(sqlite3 *db, const char *table)
+{
+	return gives_row(db,
+		"SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?1", table,
+		NULL);
+}
+
+int store_has_column(sqlite3 *db, const char *table, const char *column)
+{
+	return gives_row(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", table, column);
+}
+
 char *store_meta_get(struct store *st, const char *key)
 {
 	sqlite3_stmt *s;

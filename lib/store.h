@@ -41,6 +41,10 @@ int store_exec(struct store *st, const char *sql);
 int store_secret(struct store *st, unsigned char key[STORE_SECRET_LEN]);
 /* The number of rows in table (a trusted name), or -1 after an error. */
 int64_t store_count(struct store *st, const char *table);
+/* 1 if the store has a table or view of that name (other applets' tables may not exist yet). */
+int store_has_table(struct sqlite3 *db, const char *table);
+/* 1 if table has a column of that name. */
+int store_has_column(struct sqlite3 *db, const char *table, const char *column);
 /* A value from the meta table, malloc'd, or NULL when absent. */
 char *store_meta_get(struct store *st, const char *key);
 int store_meta_set(struct store *st, const char *key, const char *value);

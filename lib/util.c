@@ -267,6 +267,22 @@ int ck_parse_long(const char *s, long long *out)
 	return 0;
 }
 
+int ck_in_list(const char *list, const char *s, size_t n)
+{
+	const char *p = list;
+
+	for (;;) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+
+		if (len == n && memcmp(p, s, n) == 0)
+			return 1;
+		if (!bar)
+			return 0;
+		p = bar + 1;
+	}
+}
+
 void ck_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
 	if (n > 1)

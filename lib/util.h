@@ -63,6 +63,8 @@ void ck_now_iso(char out[21]);
 const char *ck_analyst(void);
 /* Parse a whole decimal integer; 0 on success, -1 on junk or overflow. */
 int ck_parse_long(const char *s, long long *out);
+/* 1 if the n bytes at s are one of the words of list, which are separated by '|' ("a|b"). */
+int ck_in_list(const char *list, const char *s, size_t n);
 /* qsort() that accepts an empty array with a NULL base (qsort itself must not be given NULL). */
 void ck_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 /* Levenshtein distance between two byte strings (small strings; suggestions, fuzzy keys). */

@@ -54,3 +54,13 @@ Test(util, now_follows_source_date_epoch)
 	cr_assert_str_eq(t, "1970-01-01T00:00:00Z");
 	unsetenv("SOURCE_DATE_EPOCH");
 }
+
+Test(util, in_list_matches_whole_words_only)
+{
+	cr_assert(ck_in_list("table|csv|tsv", "csv", 3));
+	cr_assert(ck_in_list("table|csv|tsv", "tsvx", 3));
+	cr_assert_not(ck_in_list("table|csv|tsv", "cs", 2));
+	cr_assert_not(ck_in_list("table|csv|tsv", "csv|tsv", 7));
+	cr_assert(ck_in_list("seller", "seller", 6));
+	cr_assert_not(ck_in_list("", "x", 1));
+}
