@@ -551,7 +551,7 @@ int ident_payment(const unsigned char key[32], const char *type, const char *raw
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int maclen = 0, i;
 	const char *cls;
-	size_t n = 0, mlen;
+	size_t n = 0, mlen, at, k;
 	int rc = -1;
 
 	ident_reset(id);
@@ -640,7 +640,11 @@ int ident_payment(const unsigned char key[32], const char *type, const char *raw
 		buf_addc(&id->value, "0123456789abcdef"[mac[i] >> 4]);
 		buf_addc(&id->value, "0123456789abcdef"[mac[i] & 15]);
 	}
-	snprintf(id->last4, sizeof(id->last4), "%s", norm + (n > 4 ? n - 4 : 0));
+	/* The last four characters, not bytes: a cut UTF-8 sequence is no text to show. */
+	for (at = n, k = 0; at > 0 && k < 4; k++)
+		while (at > 0 && (norm[--at] & 0xC0) == 0x80)
+			;
+	snprintf(id->last4, sizeof(id->last4), "%s", norm + at);
 	/* The class leads the note: "card,luhn-ok", "wallet,email". */
 	{
 		char *rules = buf_detach(&id->note);

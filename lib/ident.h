@@ -28,7 +28,7 @@ struct ident {
 	struct buf note;
 	struct buf flags;
 	struct buf building; /* addresses only: the building-level key */
-	char last4[8];       /* payments only: the last four characters, for display */
+	char last4[20];      /* payments only: the last four characters, for display */
 };
 void ident_reset(struct ident *id);
 void ident_free(struct ident *id);

@@ -1205,7 +1205,7 @@ static int load_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 		f->replaced++;
 	if (strcmp(k->kind, "payments") == 0) {
 		/* The payment identifier: its value is the hash, its raw form masked. */
-		char masked[16];
+		char masked[sizeof(in->id2.last4) + 4];
 
 		snprintf(masked, sizeof(masked), "****%s", in->id2.last4);
 		if ((rc = add_ident(in, f, rec, f->v[0], f->vl[0], IDENT_PAYMENT, &in->id2.value,

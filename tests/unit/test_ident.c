@@ -629,3 +629,15 @@ Test(ident, payment_key_is_the_documented_hmac)
 		snprintf(hex + 3 + 2 * i, 3, "%02x", mac[i]);
 	cr_expect_str_eq(pay("iban", "gb82 west 1234 5698 7654 32"), hex);
 }
+
+Test(ident, payment_last4_is_four_whole_characters)
+{
+	struct ident w = { 0 };
+
+	/* A wallet id in Chinese: the last four are characters, never a cut UTF-8 sequence. */
+	cr_assert_eq(ident_payment(key, "wallet", "店铺钱包账户一二三四", &w), 0);
+	cr_expect_str_eq(w.last4, "一二三四");
+	cr_assert_eq(ident_payment(key, "card", "4111 1111 1111 1111", &w), 0);
+	cr_expect_str_eq(w.last4, "1111");
+	ident_free(&w);
+}
