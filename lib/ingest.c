@@ -1610,15 +1610,8 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		 * (index sorts spill to temporary files, not to memory).
 		 */
 		rc = store_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536");
-		/*
-		 * A rollback journal writes each new page once, where WAL writes it twice (to the
-		 * log, then at the checkpoint); each file is still one transaction, and a killed
-		 * load leaves a hot journal that the next open rolls back. Back to WAL when done
-		 * (store_open() restores it too). With another connection open the switch is
-		 * refused, and the load simply stays in WAL.
-		 */
 		if (!rc && !o->dry_run)
-			sqlite3_exec(in.db, "PRAGMA journal_mode=TRUNCATE", NULL, NULL, NULL);
+			store_bulk(st, 1);
 		if (!rc && !(rc = store_secret(st, in.key)))
 			in.have_key = 1;
 		if (!rc)
@@ -1629,7 +1622,7 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 	if (!rc && in.loaded)
 		rc = build_indexes(&in);
 	if (njobs && !o->dry_run)
-		sqlite3_exec(in.db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		store_bulk(st, 0);
 	if (!rc && o->dry_run && njobs)
 		ck_warn("dry run: nothing was written to the store");
 	if (in.rejo && out_close(in.rejo) && !rc)

@@ -463,6 +463,12 @@ int64_t store_count(struct store *st, const char *table)
 	return n;
 }
 
+void store_bulk(struct store *st, int on)
+{
+	sqlite3_exec(st->db, on ? "PRAGMA journal_mode=TRUNCATE" : "PRAGMA journal_mode=WAL", NULL,
+		NULL, NULL);
+}
+
 /* 1 when sql, with its parameters bound to a and b, gives a row. */
 static int gives_row(sqlite3 *db, const char *sql, const char *a, const char *b)
 {

@@ -41,6 +41,15 @@ int store_exec(struct store *st, const char *sql);
 int store_secret(struct store *st, unsigned char key[STORE_SECRET_LEN]);
 /* The number of rows in table (a trusted name), or -1 after an error. */
 int64_t store_count(struct store *st, const char *table);
+/*
+ * Bulk writes (a whole file loaded, every score replaced) go faster under a rollback journal,
+ * which writes a new page once where WAL writes it twice (to the log, then at the checkpoint).
+ * store_bulk(st, 1) switches before such a transaction and store_bulk(st, 0) back to WAL after
+ * it; each write is still one transaction, and a killed one leaves a hot journal that the next
+ * open rolls back (store_open() also restores WAL). With another connection open the switch is
+ * refused and the work simply stays in WAL.
+ */
+void store_bulk(struct store *st, int on);
 /* 1 if the store has a table or view of that name (other applets' tables may not exist yet). */
 int store_has_table(struct sqlite3 *db, const char *table);
 /* 1 if table has a column of that name. */
