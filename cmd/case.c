@@ -326,7 +326,7 @@ static int do_grade(
 
 static int section(struct store *st, const char *id, const char *name, enum out_format fmt)
 {
-	int idcol, rc;
+	int idcol;
 	const char *sql = case_section_sql(name, &idcol);
 	sqlite3_stmt *s;
 	struct out *o;
@@ -342,14 +342,7 @@ static int section(struct store *st, const char *id, const char *name, enum out_
 				: strcmp(name, "listings") == 0 ? "listing"
 								: "party",
 			idcol);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		out_stmt_row(o, s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		out_close(o);
-		return store_error(st, name);
-	}
-	return out_close(o);
+	return out_stmt_all(o, s, st, name);
 }
 
 static int do_show(struct ctx *c, const char *id, const char *only)
@@ -388,20 +381,12 @@ static int do_list(struct ctx *c)
 		"(SELECT max(at) FROM custody k WHERE k.case_id = c.case_id) AS last_action "
 		"FROM cases c ORDER BY c.case_id");
 	struct out *o;
-	int rc;
 
 	if (!s)
 		return EX_SOFTWARE;
 	o = out_open_stmt(stdout, out_format_for(stdout), s);
 	out_set_ids(o, "case", 0);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		out_stmt_row(o, s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		out_close(o);
-		return store_error(c->st, "cases");
-	}
-	return out_close(o);
+	return out_stmt_all(o, s, c->st, "cases");
 }
 
 static void need_args(int argc, int n, const char *what)

@@ -35,18 +35,10 @@ static int prepare(struct ctx *c, const char *sql, sqlite3_stmt **s)
 static int print_stmt(struct ctx *c, sqlite3_stmt *s, int ids_col)
 {
 	struct out *o = out_open_stmt(stdout, c->fmt, s);
-	int rc;
 
 	if (ids_col >= 0)
 		out_set_ids(o, "seller", ids_col);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		out_stmt_row(o, s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		out_close(o);
-		return store_error(c->st, "link");
-	}
-	return out_close(o);
+	return out_stmt_all(o, s, c->st, "link");
 }
 
 /* A network id as given, an old id (alias) or a unique prefix; malloc'd, or NULL (message). */

@@ -460,6 +460,23 @@ void out_stmt_row(struct out *o, struct sqlite3_stmt *st)
 	out_end_row(o);
 }
 
+int out_stmt_all(struct out *o, struct sqlite3_stmt *st, struct store *store, const char *what)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		out_stmt_row(o, st);
+	if (rc != SQLITE_DONE) {
+		/* The message needs the statement's error, so report before finalizing. */
+		rc = store_error(store, what);
+		sqlite3_finalize(st);
+		out_close(o);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	return out_close(o);
+}
+
 void out_end_row(struct out *o)
 {
 	while (o->col < o->ncols)

@@ -8,6 +8,7 @@ enum out_format { OUT_TABLE, OUT_CSV, OUT_TSV, OUT_JSON, OUT_NDJSON, OUT_IDS };
 
 struct out;
 struct sqlite3_stmt;
+struct store;
 
 /* The format -f asked for, else table when fp is a terminal and tsv otherwise. */
 enum out_format out_format_for(FILE *fp);
@@ -36,6 +37,11 @@ void out_textn(struct out *o, const char *s, size_t n);
 /* Append the current row of st as one whole row (its columns in order). */
 void out_stmt_row(struct out *o, struct sqlite3_stmt *st);
 void out_end_row(struct out *o);
+/*
+ * Write every row of st, finalize st and close o. Returns 0, or after an error of st the
+ * message ("what: ..." through store_error()) and its EX_* code, or EX_IOERR.
+ */
+int out_stmt_all(struct out *o, struct sqlite3_stmt *st, struct store *store, const char *what);
 /* Finish and free; returns 0, or EX_IOERR after a failed write (message printed). */
 int out_close(struct out *o);
 

@@ -36,16 +36,8 @@ static sqlite3_stmt *prep(struct report_ctx *c, const char *sql)
 static int stmt_csv(struct report_ctx *c, sqlite3_stmt *s, FILE *fp)
 {
 	struct out *o = out_open_stmt(fp, OUT_CSV, s);
-	int rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		out_stmt_row(o, s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		out_close(o);
-		return store_error(c->st, "report");
-	}
-	return out_close(o);
+	return out_stmt_all(o, s, c->st, "report");
 }
 
 int report_csv(struct report_ctx *c, const char *section, FILE *fp)
