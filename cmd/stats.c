@@ -17,6 +17,7 @@ struct stats {
 	sqlite3 *db;
 	struct out *o;
 	const char *case_id; /* NULL: the whole store */
+	const char *part;    /* pasted for @P: the section's own filter, itself written with @S */
 	int rc;
 };
 
@@ -25,20 +26,30 @@ static const char scope_store[] = "1";
 static const char scope_case[] = "seller_id IN (SELECT seller_id FROM case_members WHERE "
 				 "case_id = ?1)";
 
-/* Prepare tmpl with every @S replaced by the scope and ?1 bound to the case; NULL on error. */
-static sqlite3_stmt *prep(struct stats *sx, const char *tmpl)
+/* Append tmpl with every @S replaced by the scope and every @P by the section's filter. */
+static void paste(struct buf *b, const struct stats *sx, const char *tmpl)
 {
-	const char *scope = sx->case_id ? scope_case : scope_store, *p;
-	struct buf b = { 0 };
-	sqlite3_stmt *s = NULL;
+	const char *p;
 
 	for (p = tmpl; *p; p++)
 		if (p[0] == '@' && p[1] == 'S') {
-			buf_adds(&b, scope);
+			buf_adds(b, sx->case_id ? scope_case : scope_store);
+			p++;
+		} else if (p[0] == '@' && p[1] == 'P' && sx->part) {
+			paste(b, sx, sx->part);
 			p++;
 		} else {
-			buf_addc(&b, *p);
+			buf_addc(b, *p);
 		}
+}
+
+/* Prepare tmpl, pasted as above, with ?1 bound to the case; NULL on error. */
+static sqlite3_stmt *prep(struct stats *sx, const char *tmpl)
+{
+	struct buf b = { 0 };
+	sqlite3_stmt *s = NULL;
+
+	paste(&b, sx, tmpl);
 	if (sqlite3_prepare_v2(sx->db, b.s, -1, &s, NULL) != SQLITE_OK) {
 		if (!sx->rc)
 			sx->rc = ck_error(EX_SOFTWARE, "%s", sqlite3_errmsg(sx->db));
@@ -206,33 +217,18 @@ static void screening(struct stats *sx)
 
 static void networks(struct stats *sx, int scored)
 {
-	static const char in_scope[] =
-		"network_id IN (SELECT network_id FROM network_members WHERE @S)";
-	char *sql;
-
-	sql = xasprintf("SELECT count(*) FROM networks WHERE %s", in_scope);
-	figure(sx, "networks", sql);
-	free(sql);
+	sx->part = "network_id IN (SELECT network_id FROM network_members WHERE @S)";
+	figure(sx, "networks", "SELECT count(*) FROM networks WHERE @P");
 	figure(sx, "networks.sellers",
 		"SELECT count(*) FROM network_members WHERE @S AND "
 		"network_id IN (SELECT network_id FROM networks)");
-	sql = xasprintf("SELECT max(size) FROM networks WHERE %s", in_scope);
-	figure(sx, "networks.size.max", sql);
-	free(sql);
-	sql = xasprintf("SELECT size FROM networks WHERE %s", in_scope);
-	spread(sx, "networks.size", sql);
-	free(sql);
-	sql = xasprintf(
-		"SELECT size, count(*) FROM networks WHERE %s GROUP BY 1 ORDER BY 1", in_scope);
-	group(sx, "networks.of_size", sql);
-	free(sql);
+	figure(sx, "networks.size.max", "SELECT max(size) FROM networks WHERE @P");
+	spread(sx, "networks.size", "SELECT size FROM networks WHERE @P");
+	group(sx, "networks.of_size",
+		"SELECT size, count(*) FROM networks WHERE @P GROUP BY 1 ORDER BY 1");
 	if (scored) {
-		sql = xasprintf("SELECT count(*) FROM networks n WHERE %s AND EXISTS "
-				"(SELECT 1 FROM network_members m JOIN scores s USING (seller_id) "
-				"WHERE m.network_id = n.network_id AND s.flagged)",
-			in_scope);
-		figure(sx, "networks.with_flagged", sql);
-		free(sql);
+		figure(sx, "networks.with_flagged",
+			"SELECT count(*) FROM networks n WHERE @P AND EXISTS (SELECT 1 FROM network_members m JOIN scores s USING (seller_id) WHERE m.network_id = n.network_id AND s.flagged)");
 	}
 }
 
@@ -292,58 +288,38 @@ static void cases(struct stats *sx, struct store *st)
 		figure(sx, "case.listings.flagged", "SELECT count(*) FROM case_listings");
 }
 
+/* The filter of the figures of a section whose rows belong to listings. */
+static const char listing_part[] = "listing_id IN (SELECT listing_id FROM listings WHERE @S)";
+
 static void testbuys(struct stats *sx)
 {
-	static const char in_scope[] = "listing_id IN (SELECT listing_id FROM listings WHERE @S)";
-	char *sql;
-
-	sql = xasprintf("SELECT count(*) FROM testbuys WHERE %s", in_scope);
-	figure(sx, "testbuys.bought", sql);
-	free(sql);
-	sql = xasprintf("SELECT lower(verdict), count(*) FROM testbuys WHERE %s GROUP BY 1 "
-			"ORDER BY 1",
-		in_scope);
-	group(sx, "testbuys.verdict", sql);
-	free(sql);
-	sql = xasprintf("SELECT currency, sum(cost) FROM testbuys WHERE cost IS NOT NULL AND %s "
-			"GROUP BY 1 ORDER BY 1",
-		in_scope);
-	group(sx, "testbuys.cost", sql);
-	free(sql);
+	sx->part = listing_part;
+	figure(sx, "testbuys.bought", "SELECT count(*) FROM testbuys WHERE @P");
+	group(sx, "testbuys.verdict",
+		"SELECT lower(verdict), count(*) FROM testbuys WHERE @P GROUP BY 1 ORDER BY 1");
+	group(sx, "testbuys.cost",
+		"SELECT currency, sum(cost) FROM testbuys WHERE cost IS NOT NULL AND @P GROUP BY 1 ORDER BY 1");
 }
 
 static void takedowns(struct stats *sx)
 {
-	static const char in_scope[] = "listing_id IN (SELECT listing_id FROM listings WHERE @S)";
-	static const char hours[] = "(julianday(resolved_at) - julianday(received_at)) * 24";
-	char *sql;
-
-	sql = xasprintf("SELECT count(*) FROM takedowns WHERE %s", in_scope);
-	figure(sx, "takedowns.received", sql);
-	free(sql);
-	sql = xasprintf(
-		"SELECT count(*) FROM takedowns WHERE resolved_at IS NOT NULL AND %s", in_scope);
-	figure(sx, "takedowns.resolved", sql);
-	free(sql);
-	sql = xasprintf(
-		"SELECT count(*) FROM takedowns WHERE resolved_at IS NULL AND %s", in_scope);
-	figure(sx, "takedowns.open", sql);
-	free(sql);
-	sql = xasprintf("SELECT lower(outcome), count(*) FROM takedowns WHERE %s GROUP BY 1 "
-			"ORDER BY 1",
-		in_scope);
-	group(sx, "takedowns.outcome", sql);
-	free(sql);
-	sql = xasprintf("SELECT %s FROM takedowns WHERE resolved_at IS NOT NULL AND %s >= 0 AND %s",
-		hours, hours, in_scope);
-	spread(sx, "takedowns.hours", sql);
-	free(sql);
+#define HOURS "(julianday(resolved_at) - julianday(received_at)) * 24"
+	sx->part = listing_part;
+	figure(sx, "takedowns.received", "SELECT count(*) FROM takedowns WHERE @P");
+	figure(sx, "takedowns.resolved",
+		"SELECT count(*) FROM takedowns WHERE resolved_at IS NOT NULL AND @P");
+	figure(sx, "takedowns.open",
+		"SELECT count(*) FROM takedowns WHERE resolved_at IS NULL AND @P");
+	group(sx, "takedowns.outcome",
+		"SELECT lower(outcome), count(*) FROM takedowns WHERE @P GROUP BY 1 ORDER BY 1");
+	spread(sx, "takedowns.hours",
+		"SELECT " HOURS " FROM takedowns WHERE resolved_at IS NOT NULL AND " HOURS
+		" >= 0 AND @P");
 	/* Resolved before received, or a time that does not parse: counted, never averaged in. */
-	sql = xasprintf("SELECT count(*) FROM takedowns WHERE resolved_at IS NOT NULL AND "
-			"(%s < 0 OR %s IS NULL) AND %s",
-		hours, hours, in_scope);
-	figure(sx, "takedowns.bad_times", sql);
-	free(sql);
+	figure(sx, "takedowns.bad_times",
+		"SELECT count(*) FROM takedowns WHERE resolved_at IS NOT NULL AND (" HOURS
+		" < 0 OR " HOURS " IS NULL) AND @P");
+#undef HOURS
 }
 
 /* 0 if the case exists, else the message printed and its code. */
