@@ -13,18 +13,11 @@
 # Targets (issue 6): precision >= 0.95 at recall >= 0.90 at the default threshold.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CK=${CASEKIT:-$PWD/_build/casekit}
-export CASEKIT_DATADIR=${CASEKIT_DATADIR:-$PWD/share}
-SELLERS=${1:-20000}
-shift || true
-SEEDS=${*:-1 2 3}
-D=$(mktemp -d "${TMPDIR:-/tmp}/casekit-acc.XXXXXX")
-trap 'rm -rf "$D"' EXIT
+. bench/lib.sh
+bench_args "1 2 3" "$@"
 
 for seed in $SEEDS; do
-	"$CK" synth -q -o "$D/s$seed" -n "$SELLERS" -s "$seed"
-	"$CK" init -q "$D/s$seed.db"
-	"$CK" ingest -q -d "$D/s$seed.db" "$D/s$seed"
+	bench_store "$seed"
 	"$CK" screen -q -d "$D/s$seed.db" -f ids >/dev/null
 done
 

@@ -12,19 +12,11 @@
 # never above the factory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CK=${CASEKIT:-$PWD/_build/casekit}
-SELLERS=${1:-20000}
-shift || true
-SEEDS=${*:-1 2 3}
-D=$(mktemp -d "${TMPDIR:-/tmp}/casekit-acc.XXXXXX")
-trap 'rm -rf "$D"' EXIT
-# A copy, so that a rebuild while the bench runs does not pull the binary away.
-cp "$CK" "$D/casekit" && CK=$D/casekit
+. bench/lib.sh
+bench_args "1 2 3" "$@"
 
 for seed in $SEEDS; do
-	"$CK" synth -q -o "$D/s$seed" -n "$SELLERS" -s "$seed"
-	"$CK" init -q "$D/s$seed.db"
-	"$CK" ingest -q -d "$D/s$seed.db" "$D/s$seed"
+	bench_store "$seed"
 	# The harder case the issue names: a carrier that delivers to every seller, so that it
 	# reaches every lead too. One parcel to each seller from synth's carrier.
 	cp "$D/s$seed.db" "$D/s$seed-all.db"
