@@ -41,7 +41,7 @@ struct run {
 	struct store *st;
 	struct screen *sc;
 	int min_score, have_network, restricted;
-	long long scored, nflagged;
+	long long scored, nflagged, run_id;
 	struct tally *lf, *sf; /* failed test buys by listing and by seller, sorted by id */
 	size_t nlf, nsf;
 };
@@ -364,13 +364,13 @@ struct pending {
 	int score, flagged;
 };
 
-/* Insert n pending rows with st (a statement of n rows of 8 values); 0 or an EX_ code. */
-static int flush(struct run *r, sqlite3_stmt *st, struct pending *p, int n, const char *now)
+/* Insert n pending rows with st (a statement of n rows of 7 values); 0 or an EX_ code. */
+static int flush(struct run *r, sqlite3_stmt *st, struct pending *p, int n)
 {
 	int i, rc = 0;
 
 	for (i = 0; i < n; i++) {
-		int b = i * 8;
+		int b = i * 7;
 
 		sqlite3_bind_text(st, b + 1, p[i].listing_id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, b + 2, p[i].seller_id, -1, SQLITE_STATIC);
@@ -381,8 +381,7 @@ static int flush(struct run *r, sqlite3_stmt *st, struct pending *p, int n, cons
 		else
 			sqlite3_bind_null(st, b + 5);
 		sqlite3_bind_text(st, b + 6, p[i].reasons, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, b + 7, screen_digest(r->sc), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, b + 8, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, b + 7, r->run_id);
 	}
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = store_error(r->st, "scores");
@@ -392,6 +391,25 @@ static int flush(struct run *r, sqlite3_stmt *st, struct pending *p, int n, cons
 		free(p[i].seller_id);
 		free(p[i].reasons);
 	}
+	return rc;
+}
+
+/* Record the run (its rules digest, time and scope) and set r->run_id; 0 or an EX_ code. */
+static int start_run(struct run *r, const char *now)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(store_db(r->st),
+		    "INSERT INTO screen_runs(rules_digest, started_at, scope) VALUES(?, ?, ?)", -1,
+		    &q, NULL) != SQLITE_OK)
+		return store_error(r->st, "screen_runs");
+	sqlite3_bind_text(q, 1, screen_digest(r->sc), -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, r->restricted ? "some" : "all", -1, SQLITE_STATIC);
+	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : store_error(r->st, "screen_runs");
+	sqlite3_finalize(q);
+	r->run_id = sqlite3_last_insert_rowid(store_db(r->st));
 	return rc;
 }
 
@@ -415,9 +433,9 @@ static int score_all(struct run *r)
 	if (sqlite3_prepare_v2(db,
 		    r->restricted
 			    ? "INSERT OR REPLACE INTO scores(listing_id, seller_id, score, flagged,\n"
-			      "  brand, reasons, rules_digest, scored_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"
+			      "  brand, reasons, run_id) VALUES(?, ?, ?, ?, ?, ?, ?)"
 			    : "INSERT INTO scores(listing_id, seller_id, score, flagged,\n"
-			      "  brand, reasons, rules_digest, scored_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+			      "  brand, reasons, run_id) VALUES(?, ?, ?, ?, ?, ?, ?)",
 		    -1, &ins, NULL) != SQLITE_OK ||
 		sqlite3_prepare_v2(db, "DELETE FROM score_network WHERE listing_id = ?", -1, &del,
 			NULL) != SQLITE_OK) {
@@ -430,9 +448,9 @@ static int score_all(struct run *r)
 
 		buf_adds(&b,
 			"INSERT INTO scores(listing_id, seller_id, score, flagged, brand, reasons,\n"
-			"  rules_digest, scored_at) VALUES");
+			"  run_id) VALUES");
 		for (i = 0; i < BATCH; i++)
-			buf_adds(&b, i ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)");
+			buf_adds(&b, i ? ",(?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?)");
 		rc = sqlite3_prepare_v2(db, b.s, -1, &many, NULL);
 		buf_free(&b);
 		if (rc != SQLITE_OK) {
@@ -446,6 +464,8 @@ static int score_all(struct run *r)
 	pg = progress_start("screen", r->restricted ? 0 : (uint64_t)store_count(r->st, "listings"));
 	if ((rc = store_exec(r->st, "BEGIN IMMEDIATE")))
 		goto out;
+	if ((rc = start_run(r, now)))
+		goto fail;
 	/*
 	 * A full run replaces every score: empty the tables and build the indexes once at the
 	 * end (a sort) instead of row by row; all of it in the one transaction.
@@ -453,7 +473,7 @@ static int score_all(struct run *r)
 	if (!r->restricted &&
 		(rc = store_exec(r->st,
 			 "DELETE FROM score_network; DELETE FROM scores; "
-			 "DROP INDEX scores_seller; DROP INDEX scores_score")))
+			 "DROP INDEX scores_seller")))
 		goto fail;
 	for (;;) {
 		struct screen_listing l;
@@ -462,7 +482,7 @@ static int score_all(struct run *r)
 
 		if (step == SQLITE_DONE) {
 			for (i = 0; i < npend && !rc; i++)
-				rc = flush(r, ins, &pend[i], 1, now);
+				rc = flush(r, ins, &pend[i], 1);
 			for (; i < npend; i++) {
 				free(pend[i].listing_id);
 				free(pend[i].seller_id);
@@ -472,9 +492,8 @@ static int score_all(struct run *r)
 			if (rc)
 				break;
 			if (!r->restricted &&
-				(rc = store_exec(r->st,
-					 "CREATE INDEX scores_seller ON scores(seller_id); "
-					 "CREATE INDEX scores_score ON scores(score)")))
+				(rc = store_exec(
+					 r->st, "CREATE INDEX scores_seller ON scores(seller_id)")))
 				break;
 			rc = store_exec(r->st, "COMMIT");
 			break;
@@ -494,7 +513,7 @@ static int score_all(struct run *r)
 			pend[npend].flagged = res.flagged;
 			if (++npend == BATCH) {
 				npend = 0;
-				if ((rc = flush(r, many, pend, BATCH, now)))
+				if ((rc = flush(r, many, pend, BATCH)))
 					break;
 			}
 			r->scored++;
@@ -511,8 +530,7 @@ static int score_all(struct run *r)
 		else
 			sqlite3_bind_null(ins, 5);
 		sqlite3_bind_text(ins, 6, res.reasons.s, (int)res.reasons.len, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 7, screen_digest(r->sc), -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 8, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 7, r->run_id);
 		sqlite3_bind_text(del, 1, l.listing_id, -1, SQLITE_STATIC);
 		if (sqlite3_step(ins) != SQLITE_DONE ||
 			(r->restricted && sqlite3_step(del) != SQLITE_DONE)) {
@@ -576,16 +594,30 @@ static int print_flagged(struct run *r)
 		out_close(o);
 		return store_error(r->st, "scores");
 	}
-	if (sqlite3_prepare_v2(store_db(r->st),
-		    "SELECT count(*), coalesce(sum(flagged), 0) FROM scores\n"
-		    "WHERE ?1 = 0 OR listing_id IN (SELECT listing_id FROM temp.want)",
-		    -1, &q, NULL) == SQLITE_OK) {
-		sqlite3_bind_int(q, 1, r->restricted);
-		if (sqlite3_step(q) == SQLITE_ROW)
-			r->nflagged = sqlite3_column_int64(q, 1);
-		sqlite3_finalize(q);
-	}
 	return out_close(o);
+}
+
+/* Keep the counts of this run with it (screen_runs); 0 or an EX_ code. */
+static int finish_run(struct run *r)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(store_db(r->st),
+		    "UPDATE screen_runs SET scored = ?2, flagged = (SELECT count(*) FROM scores\n"
+		    "  WHERE run_id = ?1 AND flagged) WHERE run_id = ?1 RETURNING flagged",
+		    -1, &q, NULL) != SQLITE_OK)
+		return store_error(r->st, "screen_runs");
+	sqlite3_bind_int64(q, 1, r->run_id);
+	sqlite3_bind_int64(q, 2, r->scored);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		r->nflagged = sqlite3_column_int64(q, 0);
+		rc = sqlite3_step(q);
+	}
+	rc = rc == SQLITE_DONE ? 0 : store_error(r->st, "screen_runs");
+	sqlite3_finalize(q);
+	return rc;
 }
 
 static int explain(struct run *r, const char *id)
@@ -705,7 +737,16 @@ int cmd_screen(int argc, char **argv)
 		     "PRAGMA temp_store=MEMORY")) ||
 		(rc = want_leads(&r, &leads)))
 		goto done;
-	if ((rc = score_all(&r)) || (rc = network_pass(&r)))
+	/*
+	 * A full run rewrites the scores table: under a rollback journal (as ingest's bulk load)
+	 * its pages are written once, to the store, not to the WAL and again at the checkpoint.
+	 */
+	if (!r.restricted)
+		store_bulk(r.st, 1);
+	rc = score_all(&r);
+	if (!r.restricted)
+		store_bulk(r.st, 0);
+	if (rc || (rc = network_pass(&r)) || (rc = finish_run(&r)))
 		goto done;
 	rc = print_flagged(&r);
 	if (!ck.quiet)

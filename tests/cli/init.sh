@@ -4,8 +4,8 @@
 
 check_grep "--help shows usage" "^usage: casekit init" init --help
 check_exit 0 "init makes a store" init "$T/a.db"
-check_grep "init says what it made" "created case store '.*b.db' \(schema 1\)" init "$T/b.db"
-check_out "schema version is recorded" "$(printf 'user_version\n1')" query -d "$T/a.db" "pragma user_version"
+check_grep "init says what it made" "created case store '.*b.db' \(schema 2\)" init "$T/b.db"
+check_out "schema version is recorded" "$(printf 'user_version\n2')" query -d "$T/a.db" "pragma user_version"
 check_out "the store has a 32-byte secret" "$(printf 'n\n32')" query -d "$T/a.db" "select length(value) as n from meta where key='secret'"
 # Bytes 18 and 19 of an SQLite header are 2 in WAL mode.
 expect "the store is in WAL mode" test "$(od -An -tu1 -j18 -N2 "$T/a.db" | tr -s ' ')" = " 2 2"
@@ -20,4 +20,25 @@ check_exit 0 "-d chooses the path" init -d "$T/c.db"
 	pass "default path is ./casekit.db" || fail "default path is ./casekit.db"
 check_exit 64 "two operands is a usage error" init "$T/x" "$T/y"
 check_exit 73 "an unwritable folder exits 73" init "$T/no/such/dir/db"
+
+# An older store is brought forward when opened, its scores kept: two screen runs of
+# schema 1 become two rows of screen_runs.
+V1=$TOP_SRCDIR/tests/data/store/v1.sql
+sqlite3 "$T/v1.db" <"$V1"
+sqlite3 "$T/v1.db" "select listing_id, seller_id, score, flagged, brand, reasons from scores order by 1" >"$T/v1.before"
+check_out "a read-only open brings schema 1 forward" "$(printf 'user_version\n2')" query -d "$T/v1.db" "pragma user_version"
+sqlite3 "$T/v1.db" "select listing_id, seller_id, score, flagged, brand, reasons from scores order by 1" >"$T/v1.after"
+expect "every score is kept" cmp "$T/v1.before" "$T/v1.after"
+check_out "each old (digest, time) is a run" "$(printf 'started_at\tscored\tflagged\tn\n2025-12-01T00:00:00Z\t9\t6\t9\n2025-12-02T00:00:00Z\t2\t2\t2')" \
+	query -d "$T/v1.db" -f tsv "select started_at, r.scored, r.flagged, count(*) as n from screen_runs r join scores s using(run_id) group by run_id order by run_id"
+check_exit 0 "screen runs on the brought-forward store" screen -q -d "$T/v1.db"
+check_out "and records its run" "$(printf 'scope\tscored\nall\t11')" \
+	query -d "$T/v1.db" -f tsv "select scope, scored from screen_runs order by run_id desc limit 1"
+if [ "$(id -u)" -ne 0 ]; then
+	sqlite3 "$T/ro.db" <"$V1"
+	chmod a-w "$T/ro.db"
+	check_exit 78 "a read-only old store is refused, not changed" query -d "$T/ro.db" "select 1"
+else
+	skip "a read-only old store is refused, not changed" "root may write any file"
+fi
 done_testing

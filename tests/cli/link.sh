@@ -88,7 +88,7 @@ check_exit 65 "--from with a lead of the wrong type" link --from "$T/bad"
 
 # Flagged listings and their order value, from the screen's scores.
 sqlite3 "$T/db" "insert into listings(listing_id, seller_id, source_id, line) values ('L1', 'S1', 1, 1), ('L2', 'S4', 1, 2);
-	insert into scores values ('L1', 'S1', 90, 1, 'gucci', 'kw:replica', 'x', 'now'), ('L2', 'S4', 10, 0, NULL, '', 'x', 'now');
+	insert into scores values ('L1', 'S1', 90, 1, 'gucci', 'kw:replica', 1), ('L2', 'S4', 10, 0, NULL, '', 1);
 	insert into orders(order_id, listing_id, seller_id, amount, currency, source_id, line) values
 	('O1', 'L1', 'S1', 12900, 'EUR', 1, 1), ('O2', 'L1', 'S1', 100, 'EUR', 1, 2), ('O3', 'L1', 'S1', 500, 'USD', 1, 3)"
 run link -f tsv

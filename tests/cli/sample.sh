@@ -66,7 +66,7 @@ mkdir -p "$T/more"
 } >"$T/more/listings.csv"
 cp "$T/db" "$T/spread.db"
 ck ingest -q -d "$T/spread.db" "$T/more"
-sqlite3 "$T/spread.db" "insert into scores(listing_id, seller_id, score, flagged, reasons, rules_digest, scored_at) select listing_id, seller_id, case brand when 'gucci' then 95 else 60 end, 1, '', 'd', 'now' from listings where price = 1000"
+sqlite3 "$T/spread.db" "insert into scores(listing_id, seller_id, score, flagged, reasons, run_id) select listing_id, seller_id, case brand when 'gucci' then 95 else 60 end, 1, '', 1 from listings where price = 1000"
 g=0
 for s in 1 2 3 4 5 6 7 8 9 10; do
 	run sample -d "$T/spread.db" -f tsv --budget 40 --seed $s

@@ -27,7 +27,9 @@ check_grep "a summary goes to stderr" "12 listings scored, 6 flagged" screen -d 
 check_out "the honest traps are left alone" "$(printf 'n\n0')" query -d "$T/db" \
 	"select count(*) as n from scores where flagged and listing_id in ('L02','L05','L06','L07','L08','L09')"
 check_out "every listing gets a score row" "$(printf 'n\n12')" query -d "$T/db" \
-	"select count(*) as n from scores where length(rules_digest) = 64"
+	"select count(*) as n from scores join screen_runs using(run_id) where length(rules_digest) = 64"
+check_out "the run is recorded with its counts" "$(printf 'scope\tscored\tflagged\nall\t12\t6')" query -d "$T/db" -f tsv \
+	"select scope, scored, flagged from screen_runs order by run_id desc limit 1"
 check_out "a brand from the store's brands table is known" "$(printf 'brand\nZorblax')" query -d "$T/db" \
 	"select brand from scores where listing_id = 'L11'"
 
@@ -53,6 +55,8 @@ check_exit 65 "--explain of an unknown listing exits 65" screen -d "$T/db" --exp
 printf 'listing:L03\n# a comment\nL11\nseller:S1\n' >"$T/leads"
 check_out "--from scores only the leads" "$(printf 'listing:L01\nlisting:L03\nlisting:L11')" \
 	screen -d "$T/db" --from "$T/leads" -f ids
+check_out "a run of some listings says so" "$(printf 'scope\tscored\nsome\t3')" query -d "$T/db" -f tsv \
+	"select scope, scored from screen_runs order by run_id desc limit 1"
 rc=0; "$CASEKIT" screen -d "$T/db" --from - -f ids <"$T/leads" >"$T/out" 2>"$T/err" || rc=$?
 [ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 3 ] && pass "--from - reads stdin" || fail "--from - reads stdin" "$(cat "$T/out" "$T/err")"
 printf 'party:P1\n' >"$T/badleads"
@@ -60,9 +64,9 @@ check_exit 65 "a party lead is refused" screen -d "$T/db" --from "$T/badleads"
 check_grep "and named by file and line" "badleads:1: 'party:P1'" screen -d "$T/db" --from "$T/badleads"
 
 S -q >/dev/null
-sqlite3 "$T/db" "select * from scores order by listing_id" >"$T/first"
+sqlite3 "$T/db" "select listing_id, seller_id, score, flagged, brand, reasons from scores order by listing_id" >"$T/first"
 S -q >/dev/null
-sqlite3 "$T/db" "select * from scores order by listing_id" >"$T/second"
+sqlite3 "$T/db" "select listing_id, seller_id, score, flagged, brand, reasons from scores order by listing_id" >"$T/second"
 expect "the same store and rules give the same scores" cmp "$T/first" "$T/second"
 
 cp -r "$TOP_SRCDIR/share/rules" "$T/rules"
@@ -71,7 +75,7 @@ printf 'flag = 95\n' >>"$T/rules/weights.conf"
 check_out "--rules reads another folder" "$(printf 'listing:L01\nlisting:L04')" \
 	screen -d "$T/db" --rules "$T/rules" -f ids --min-score 95
 check_out "and the digest follows the rules" "$(printf 'n\n1')" query -d "$T/db" \
-	"select count(distinct rules_digest) as n from scores where listing_id in ('L01','L02')"
+	"select count(distinct rules_digest) as n from scores join screen_runs using(run_id) where listing_id in ('L01','L02')"
 printf 'fake\tmighty\ten\n' >>"$T/rules/vocab.tsv"
 check_exit 65 "a malformed rule file exits 65" screen -d "$T/db" --rules "$T/rules"
 n=$(grep -c '' "$T/rules/vocab.tsv")
@@ -89,9 +93,9 @@ check_out "the network signal counts other accounts' flagged listings" \
 	"select score, reasons from scores where listing_id = 'L02'"
 check_out "and not the seller's own" "$(printf 'reasons\nseller-testbuys:1 network:N1(3)')" \
 	query -d "$T/db" "select reasons from scores where listing_id = 'L06'"
-sqlite3 "$T/db" "select * from scores order by listing_id" >"$T/first"
+sqlite3 "$T/db" "select listing_id, seller_id, score, flagged, brand, reasons from scores order by listing_id" >"$T/first"
 S -q >/dev/null
-sqlite3 "$T/db" "select * from scores order by listing_id" >"$T/second"
+sqlite3 "$T/db" "select listing_id, seller_id, score, flagged, brand, reasons from scores order by listing_id" >"$T/second"
 expect "reruns with the network signal give the same scores" cmp "$T/first" "$T/second"
 check_grep "--explain shows the network signal" "^L02	network	15	network:N1\(2\)" screen -d "$T/db" --explain L02
 done_testing

@@ -47,9 +47,9 @@ insert into takedowns(notice_id, listing_id, received_at, resolved_at, outcome, 
 	('T4', 'L3', '2026-01-03T00:00:00Z', '2026-01-03T10:00:00Z', 'removed', 1, 5),
 	('T5', 'L3', '2026-01-04T00:00:00Z', NULL, NULL, 1, 6),
 	('T6', 'L1', '2026-01-05T00:00:00Z', '2026-01-04T00:00:00Z', 'removed', 1, 7);
-insert into scores(listing_id, seller_id, score, flagged, reasons, rules_digest, scored_at) values
-	('L1', 'S1', 90, 1, '', 'd', 'now'), ('L2', 'S1', 80, 1, '', 'd', 'now'),
-	('L3', 'S2', 10, 0, '', 'd', 'now'), ('L4', 'S3', 75, 1, '', 'd', 'now');"
+insert into scores(listing_id, seller_id, score, flagged, reasons, run_id) values
+	('L1', 'S1', 90, 1, '', 1), ('L2', 'S1', 80, 1, '', 1),
+	('L3', 'S2', 10, 0, '', 1), ('L4', 'S3', 75, 1, '', 1);"
 run stats -d "$T/db" -f tsv
 fig() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$T/out"; }
 expect "listings screened and flagged" test "$(fig listings.screened) $(fig listings.flagged) $(fig listings.flagged_pct)" = "4 3 75"

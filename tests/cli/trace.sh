@@ -63,7 +63,7 @@ expect "tree: a tie is named" grep -q '`-- \[shares phone\] P9 supplier' "$T/out
 # Screening scores widen the flagged side: S1 flagged by screen makes W1 more specific.
 run trace -f tsv S2
 w1_before=$(awk -F'\t' '$2 == "W1" { print $8 }' "$T/out")
-sqlite3 "$T/db" "insert into scores(listing_id, seller_id, score, flagged, reasons, rules_digest, scored_at) values ('L1', 'S1', 90, 1, 'kw:replica', 'x', 'now')"
+sqlite3 "$T/db" "insert into scores(listing_id, seller_id, score, flagged, reasons, run_id) values ('L1', 'S1', 90, 1, 'kw:replica', 1)"
 run trace -f tsv S2
 w1_after=$(awk -F'\t' '$2 == "W1" { print $8 }' "$T/out")
 expect "screen-flagged sellers raise the share (0.5 to 0.75)" test "$w1_before/$w1_after" = 0.5/0.75

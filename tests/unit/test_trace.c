@@ -198,8 +198,7 @@ Test(trace, screen_flagged_sellers_count_on_the_flagged_side)
 
 	cr_assert_eq(store_exec(st,
 			     "INSERT INTO scores(listing_id, seller_id, score, flagged, reasons,"
-			     " rules_digest, scored_at) VALUES ('L3', 'S3', 90, 1, 'kw:replica',"
-			     " 'x', 'now');"),
+			     " run_id) VALUES ('L3', 'S3', 90, 1, 'kw:replica', 1);"),
 		0);
 	t = walk(lead, 4, TRACE_RANK_SPECIFIC, 0);
 	/* W1 ships to S1 (walked), S3 (flagged by screen), F1 (walked), and S2 (neither). */
