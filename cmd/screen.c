@@ -19,11 +19,11 @@ static const char help[] =
 #define FAILED_VERDICTS \
 	"('counterfeit','fake','failed','fail','not genuine','not_genuine','infringing')"
 
-/* One pass: the listings with their seller's registration. */
+/* One pass over the listings; a seller's facts are looked up when the seller changes. */
 static const char listing_sql[] =
 	"SELECT l.listing_id, l.seller_id, l.title, l.brand, l.category, l.price, l.currency,\n"
-	"  l.created_at, l.image_text, s.registered_at\n"
-	"FROM listings l LEFT JOIN sellers s ON s.seller_id = l.seller_id\n";
+	"  l.created_at, l.image_text\n"
+	"FROM listings l\n";
 
 /* Failed test buys, per listing and per seller; few, so they are read once into memory. */
 static const char fails_sql[] =
@@ -44,6 +44,10 @@ struct run {
 	long long scored, nflagged, run_id;
 	struct tally *lf, *sf; /* failed test buys by listing and by seller, sorted by id */
 	size_t nlf, nsf;
+	sqlite3_stmt *reg;   /* a seller's registration time */
+	struct buf seller;   /* the last seller looked up, */
+	struct buf regd;     /* its registration time, */
+	int has_reg, failed; /* and its failed test buys */
 };
 
 static int market_pass(struct run *r)
@@ -153,7 +157,7 @@ static int load_fails(struct run *r)
 	return 0;
 }
 
-static void free_fails(struct run *r)
+static void run_free(struct run *r)
 {
 	size_t i;
 
@@ -163,6 +167,35 @@ static void free_fails(struct run *r)
 		free(r->sf[i].id);
 	free(r->lf);
 	free(r->sf);
+	sqlite3_finalize(r->reg);
+	buf_free(&r->seller);
+	buf_free(&r->regd);
+}
+
+/*
+ * The facts of the listing's seller, looked up once for a run of listings of one seller (a
+ * dump lists a shop's listings together): cheaper than a join on every listing.
+ */
+static void seller_facts(struct run *r, const char *id, struct screen_seller *f)
+{
+	if (!id)
+		id = "";
+	if (!r->seller.s || strcmp(r->seller.s, id) != 0) {
+		buf_reset(&r->seller);
+		buf_adds(&r->seller, id);
+		buf_reset(&r->regd);
+		r->has_reg = 0;
+		sqlite3_bind_text(r->reg, 1, id, -1, SQLITE_STATIC);
+		if (sqlite3_step(r->reg) == SQLITE_ROW &&
+			sqlite3_column_type(r->reg, 0) != SQLITE_NULL) {
+			buf_adds(&r->regd, (const char *)sqlite3_column_text(r->reg, 0));
+			r->has_reg = 1;
+		}
+		sqlite3_reset(r->reg);
+		r->failed = tally_get(r->sf, r->nsf, id);
+	}
+	f->registered_at = r->has_reg ? r->regd.s : NULL;
+	f->failed_seller = r->failed;
 }
 
 static void row_listing(
@@ -179,9 +212,9 @@ static void row_listing(
 	l->currency = (const char *)sqlite3_column_text(q, 6);
 	l->created_at = (const char *)sqlite3_column_text(q, 7);
 	l->image_text = (const char *)sqlite3_column_text(q, 8);
-	f->registered_at = (const char *)sqlite3_column_text(q, 9);
+	seller_facts(r, l->seller_id, f);
 	f->failed_listing = tally_get(r->lf, r->nlf, l->listing_id);
-	f->failed_seller = tally_get(r->sf, r->nsf, l->seller_id) - f->failed_listing;
+	f->failed_seller -= f->failed_listing;
 	f->network_flagged = -1;
 	f->network_id = NULL;
 	f->network_note = "no link results in the store (run 'casekit link')";
@@ -720,6 +753,12 @@ int cmd_screen(int argc, char **argv)
 		goto done;
 	r.min_score = min_score >= 0 ? (int)min_score : screen_flag_threshold(r.sc);
 	r.have_network = has_rows(r.st, "SELECT 1 FROM network_members LIMIT 1");
+	if (sqlite3_prepare_v2(store_db(r.st),
+		    "SELECT registered_at FROM sellers WHERE seller_id = ?", -1, &r.reg,
+		    NULL) != SQLITE_OK) {
+		rc = store_error(r.st, "sellers");
+		goto done;
+	}
 	if ((rc = market_pass(&r)) || (rc = load_fails(&r)))
 		goto done;
 	if (explain_id) {
@@ -754,7 +793,7 @@ int cmd_screen(int argc, char **argv)
 			"casekit screen: %lld listings scored, %lld flagged (score >= %d)\n",
 			r.scored, r.nflagged, screen_flag_threshold(r.sc));
 done:
-	free_fails(&r);
+	run_free(&r);
 	screen_close(r.sc);
 	store_close(r.st);
 	leads_free(&leads);

@@ -863,16 +863,6 @@ static const char *shown(const char *v, size_t n, char out[48])
 	return out;
 }
 
-static uint64_t fnv1a(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
-}
-
 /* The slot of v in r: where it is, or the empty slot where it would go. */
 static size_t ref_slot(const struct refset *r, const char *v, size_t n, uint64_t h)
 {
@@ -923,7 +913,7 @@ static int ref_exists(struct ingest *in, const char *table, const char *v, size_
 	int sellers = strcmp(table, "sellers") == 0;
 	sqlite3_stmt *s = sellers ? in->ref_sellers : in->ref_listings;
 	struct refset *r = sellers ? &in->known_sellers : &in->known_listings;
-	uint64_t h = fnv1a(v, n);
+	uint64_t h = ck_fnv1a(v, n);
 	int rc;
 
 	if (r->cap && r->v[ref_slot(r, v, n, h)].s)

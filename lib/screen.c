@@ -93,13 +93,18 @@ struct bhit {
 	int brand, kind, fs, fe, guarded, field; /* field: 0 title, 1 image text */
 };
 
+/* A market: listings of one brand, category (folded) and currency, by small ids. */
+struct group {
+	int brand, cat, cur;
+};
+
 struct mkt {
-	char *group;
+	struct group g;
 	double x;
 };
 
 struct mstat {
-	char *group;
+	struct group g;
 	int n;
 	double med, mad, meanad;
 };
@@ -135,6 +140,7 @@ struct screen {
 	size_t nmk, capmk;
 	struct mstat *ms;
 	size_t nms;
+	struct ck_names cats, curs; /* folded categories, currencies */
 	/* scratch */
 	UChar *u16a, *u16b;
 	int32_t capu16;
@@ -162,6 +168,7 @@ struct screen {
 	} fcache[1024]; /* brand fields seen, and the brand they name */
 	struct ccache {
 		char *raw, *fold;
+		int id;  /* of fold, in cats */
 	} ccache[256];   /* categories seen, folded */
 	int (*spans)[3]; /* counted term spans: field, start, end */
 	int nspans, capspans;
@@ -1235,12 +1242,10 @@ void screen_close(struct screen *s)
 	for (i = 0; i < s->nguards; i++)
 		free(s->guards[i].f.v);
 	free(s->guards);
-	for (k = 0; k < s->nmk; k++)
-		free(s->mk[k].group);
 	free(s->mk);
-	for (k = 0; k < s->nms; k++)
-		free(s->ms[k].group);
 	free(s->ms);
+	ck_names_free(&s->cats);
+	ck_names_free(&s->curs);
 	for (i = 0; i < 3; i++)
 		text_free(&s->t[i]);
 	free(s->cat_f.v);
@@ -1617,14 +1622,10 @@ static int field_brand(struct screen *s, const char *raw, int *kind)
 	struct text *t = &s->t[2];
 	int save = s->nbh, i, best = -1;
 
-	uint32_t h = 2166136261u;
-	const char *p;
 	struct fcache *c;
 
 	/* Brand fields repeat: remember what each one named. */
-	for (p = raw; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	c = &s->fcache[h % (sizeof(s->fcache) / sizeof(*s->fcache))];
+	c = &s->fcache[ck_fnv1a(raw, strlen(raw)) % (sizeof(s->fcache) / sizeof(*s->fcache))];
 	if (c->raw && strcmp(c->raw, raw) == 0) {
 		*kind = c->kind;
 		return c->brand;
@@ -1661,29 +1662,41 @@ static int term_here(const struct text *t, const struct term *m, int i)
 /* ---- market prices ---- */
 
 /* A category folded, from a cache: categories are few and repeat on every listing. */
-static const char *cat_fold(struct screen *s, const char *raw)
+static const struct ccache *cat_fold(struct screen *s, const char *raw)
 {
-	uint32_t h = 2166136261u;
-	const char *p;
 	struct ccache *c;
 
 	if (!raw)
 		raw = "";
-	for (p = raw; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	c = &s->ccache[h % (sizeof(s->ccache) / sizeof(*s->ccache))];
+	c = &s->ccache[ck_fnv1a(raw, strlen(raw)) % (sizeof(s->ccache) / sizeof(*s->ccache))];
 	if (!c->raw || strcmp(c->raw, raw) != 0) {
 		free(c->raw);
 		free(c->fold);
 		c->raw = xstrdup(raw);
 		c->fold = fold_utf8(s, raw);
+		c->id = ck_name_id(&s->cats, c->fold);
 	}
-	return c->fold;
+	return c;
 }
 
-static char *group_key(struct screen *s, int brand, const char *category, const char *currency)
+static struct group group_of(
+	struct screen *s, int brand, const char *category, const char *currency)
 {
-	return xasprintf("%d\x1f%s\x1f%s", brand, cat_fold(s, category), currency ? currency : "");
+	struct group g;
+
+	g.brand = brand;
+	g.cat = cat_fold(s, category)->id;
+	g.cur = ck_name_id(&s->curs, currency ? currency : "");
+	return g;
+}
+
+static int group_cmp(const struct group *a, const struct group *b)
+{
+	if (a->brand != b->brand)
+		return a->brand < b->brand ? -1 : 1;
+	if (a->cat != b->cat)
+		return a->cat < b->cat ? -1 : 1;
+	return a->cur < b->cur ? -1 : a->cur > b->cur;
 }
 
 void screen_market_add(struct screen *s, const char *brand, const char *category,
@@ -1700,7 +1713,7 @@ void screen_market_add(struct screen *s, const char *brand, const char *category
 		s->capmk = s->capmk ? s->capmk * 2 : 1024;
 		s->mk = xrealloc(s->mk, s->capmk * sizeof(*s->mk));
 	}
-	s->mk[s->nmk].group = group_key(s, b, category, currency);
+	s->mk[s->nmk].g = group_of(s, b, category, currency);
 	s->mk[s->nmk].x = log((double)price);
 	s->nmk++;
 }
@@ -1708,7 +1721,7 @@ void screen_market_add(struct screen *s, const char *brand, const char *category
 static int mk_cmp(const void *a, const void *b)
 {
 	const struct mkt *x = a, *y = b;
-	int c = strcmp(x->group, y->group);
+	int c = group_cmp(&x->g, &y->g);
 
 	return c ? c : (x->x < y->x ? -1 : x->x > y->x);
 }
@@ -1738,11 +1751,11 @@ void screen_market_done(struct screen *s)
 		struct mstat *m;
 		double sum = 0;
 
-		for (j = i; j < s->nmk && strcmp(s->mk[j].group, s->mk[i].group) == 0; j++)
+		for (j = i; j < s->nmk && group_cmp(&s->mk[j].g, &s->mk[i].g) == 0; j++)
 			dev[j - i] = s->mk[j].x;
 		s->ms = xrealloc(s->ms, (s->nms + 1) * sizeof(*s->ms));
 		m = &s->ms[s->nms++];
-		m->group = xstrdup(s->mk[i].group);
+		m->g = s->mk[i].g;
 		m->n = (int)(j - i);
 		m->med = median(dev, j - i);
 		for (k = i; k < j; k++) {
@@ -1753,20 +1766,18 @@ void screen_market_done(struct screen *s)
 		m->mad = median(dev, j - i);
 	}
 	free(dev);
-	for (i = 0; i < s->nmk; i++)
-		free(s->mk[i].group);
 	free(s->mk);
 	s->mk = NULL;
 	s->nmk = s->capmk = 0;
 }
 
-static const struct mstat *market_stat(struct screen *s, const char *group)
+static const struct mstat *market_stat(struct screen *s, const struct group *g)
 {
 	size_t lo = 0, hi = s->nms;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(s->ms[mid].group, group);
+		int c = group_cmp(&s->ms[mid].g, g);
 
 		if (c == 0)
 			return &s->ms[mid];
@@ -2109,7 +2120,7 @@ static void score_price(
 	const struct bref *ref = NULL;
 	const struct mstat *m;
 	const char *cat;
-	char *group;
+	struct group grp;
 	int i, g, pass, total = 0, pts, cap = ipoints(s->w.price_max);
 
 	if (!l->has_price || l->price <= 0 || !l->currency || !*l->currency) {
@@ -2124,7 +2135,7 @@ static void score_price(
 		free(p);
 		return;
 	}
-	cat = cat_fold(s, l->category);
+	cat = cat_fold(s, l->category)->fold;
 	/*
 	 * The brand's reference for the category, else for any category; in the listing's
 	 * currency, else in another one converted at the rules' rates.
@@ -2169,9 +2180,8 @@ static void score_price(
 		hit(s, r, "price", 0, NULL, "no reference price for %s in category '%s' and %s",
 			b->name, cat, l->currency);
 	}
-	group = group_key(s, claim, l->category, l->currency);
-	m = market_stat(s, group);
-	free(group);
+	grp = group_of(s, claim, l->category, l->currency);
+	m = market_stat(s, &grp);
 	if (m && m->n >= s->w.z_min_n) {
 		double x = log((double)l->price), z;
 

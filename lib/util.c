@@ -267,6 +267,67 @@ int ck_parse_long(const char *s, long long *out)
 	return 0;
 }
 
+uint64_t ck_fnv1a(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ s[i]) * 1099511628211ull;
+	return h;
+}
+
+/* The slot of s in t: where it is, or the empty one where it would go. */
+static uint32_t name_slot(const struct ck_names *t, const char *s)
+{
+	uint32_t mask = t->nslot - 1, i;
+
+	for (i = (uint32_t)ck_fnv1a(s, strlen(s)) & mask; t->slot[i]; i = (i + 1) & mask)
+		if (strcmp(t->v[t->slot[i] - 1], s) == 0)
+			break;
+	return i;
+}
+
+int ck_name_find(const struct ck_names *t, const char *s)
+{
+	return t->nslot ? (int)t->slot[name_slot(t, s)] - 1 : -1;
+}
+
+int ck_name_id(struct ck_names *t, const char *s)
+{
+	uint32_t i;
+
+	if ((uint32_t)t->n * 2 >= t->nslot) {
+		int k;
+
+		free(t->slot);
+		t->nslot = t->nslot ? t->nslot * 2 : 64;
+		t->slot = xcalloc(t->nslot, sizeof(*t->slot));
+		for (k = 0; k < t->n; k++)
+			t->slot[name_slot(t, t->v[k])] = (uint32_t)k + 1;
+	}
+	i = name_slot(t, s);
+	if (t->slot[i])
+		return (int)t->slot[i] - 1;
+	if ((t->n & (t->n - 1)) == 0) /* 0, 1, 2, 4, ...: grow to the next power of two */
+		t->v = xrealloc(t->v, (t->n ? (size_t)t->n * 2 : 1) * sizeof(*t->v));
+	t->v[t->n] = xstrdup(s);
+	t->slot[i] = (uint32_t)++t->n;
+	return t->n - 1;
+}
+
+void ck_names_free(struct ck_names *t)
+{
+	int i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->v[i]);
+	free(t->v);
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
+
 int ck_in_list(const char *list, const char *s, size_t n)
 {
 	const char *p = list;

@@ -65,6 +65,21 @@ const char *ck_analyst(void);
 int ck_parse_long(const char *s, long long *out);
 /* 1 if the n bytes at s are one of the words of list, which are separated by '|' ("a|b"). */
 int ck_in_list(const char *list, const char *s, size_t n);
+/* FNV-1a over n bytes: a quick hash for in-memory tables. */
+uint64_t ck_fnv1a(const void *p, size_t n);
+
+/* Small ids of strings: the strings, and a hash of them. */
+struct ck_names {
+	char **v;
+	int n;
+	uint32_t *slot; /* id + 1, 0 when empty; a power of two long */
+	uint32_t nslot;
+};
+/* The id of s in t, added if new. */
+int ck_name_id(struct ck_names *t, const char *s);
+/* The id of s in t, or -1. */
+int ck_name_find(const struct ck_names *t, const char *s);
+void ck_names_free(struct ck_names *t);
 /* qsort() that accepts an empty array with a NULL base (qsort itself must not be given NULL). */
 void ck_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 /* Levenshtein distance between two byte strings (small strings; suggestions, fuzzy keys). */

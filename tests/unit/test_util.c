@@ -64,3 +64,27 @@ Test(util, in_list_matches_whole_words_only)
 	cr_assert(ck_in_list("seller", "seller", 6));
 	cr_assert_not(ck_in_list("", "x", 1));
 }
+
+Test(util, names_give_each_string_one_id_through_growth)
+{
+	struct ck_names t = { 0 };
+	char s[32];
+	int i;
+
+	cr_assert_eq(ck_name_find(&t, "x"), -1);
+	for (i = 0; i < 5000; i++) {
+		snprintf(s, sizeof(s), "seller-%d", i);
+		cr_assert_eq(ck_name_id(&t, s), i);
+	}
+	for (i = 0; i < 5000; i += 7) {
+		snprintf(s, sizeof(s), "seller-%d", i);
+		cr_assert_eq(ck_name_id(&t, s), i, "a string seen before keeps its id");
+		cr_assert_eq(ck_name_find(&t, s), i);
+		cr_assert_str_eq(t.v[i], s);
+	}
+	cr_assert_eq(t.n, 5000);
+	cr_assert_eq(ck_name_find(&t, "seller-5000"), -1);
+	cr_assert_eq(ck_name_id(&t, ""), 5000, "the empty string is a name too");
+	ck_names_free(&t);
+	cr_assert_eq(t.n, 0);
+}
