@@ -1,5 +1,6 @@
 /* screen.c - score listings for counterfeit risk, with the reasons */
 #include "casekit.h"
+#include <pthread.h>
 #include <sqlite3.h>
 
 static const char usage[] = "casekit screen [-d PATH] [-f FMT] [--min-score N] [--rules DIR] "
@@ -388,45 +389,6 @@ static void network_facts(struct run *r, const char *id, struct screen_seller *f
 		f->network_flagged = -1;
 }
 
-/* A full run inserts this many rows a statement: less work per row for SQLite. */
-#define BATCH 32
-
-struct pending {
-	char *listing_id, *seller_id, *reasons;
-	const char *brand; /* owned by the screen */
-	int score, flagged;
-};
-
-/* Insert n pending rows with st (a statement of n rows of 7 values); 0 or an EX_ code. */
-static int flush(struct run *r, sqlite3_stmt *st, struct pending *p, int n)
-{
-	int i, rc = 0;
-
-	for (i = 0; i < n; i++) {
-		int b = i * 7;
-
-		sqlite3_bind_text(st, b + 1, p[i].listing_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, b + 2, p[i].seller_id, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, b + 3, p[i].score);
-		sqlite3_bind_int(st, b + 4, p[i].flagged);
-		if (p[i].brand)
-			sqlite3_bind_text(st, b + 5, p[i].brand, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(st, b + 5);
-		sqlite3_bind_text(st, b + 6, p[i].reasons, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, b + 7, r->run_id);
-	}
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = store_error(r->st, "scores");
-	sqlite3_reset(st);
-	for (i = 0; i < n; i++) {
-		free(p[i].listing_id);
-		free(p[i].seller_id);
-		free(p[i].reasons);
-	}
-	return rc;
-}
-
 /* Record the run (its rules digest, time and scope) and set r->run_id; 0 or an EX_ code. */
 static int start_run(struct run *r, const char *now)
 {
@@ -446,15 +408,207 @@ static int start_run(struct run *r, const char *now)
 	return rc;
 }
 
+/*
+ * A run reads listings and writes scores on this thread and scores them on another, so the
+ * two halves overlap: listings go through a ring of slots, in order. A slot holds its
+ * listings' strings (in) and their reasons (out) in two arenas, by offset.
+ */
+#define BATCH 32      /* rows a full run's INSERT statement writes */
+#define SLOT_ROWS 256 /* listings a slot holds, a multiple of BATCH */
+#define RING 4        /* slots */
+#define NFIELDS 9     /* strings an item keeps */
+
+enum { SLOT_FREE, SLOT_FILLED, SLOT_DONE, SLOT_END };
+
+struct item {
+	struct screen_listing l;
+	struct screen_seller f;
+	size_t off[NFIELDS]; /* of the strings in the slot's in arena; SIZE_MAX for NULL */
+	int score, flagged;
+	const char *brand; /* owned by the screen */
+	size_t reasons;    /* offset in the slot's out arena */
+};
+
+struct slot {
+	struct item it[SLOT_ROWS];
+	int n, state;
+	struct buf in, out;
+};
+
+struct ring {
+	struct slot slot[RING];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct screen *sc;
+};
+
+/* The string fields of an item, in the order of its offsets. */
+static void item_fields(struct item *it, const char **f[NFIELDS])
+{
+	f[0] = &it->l.listing_id;
+	f[1] = &it->l.seller_id;
+	f[2] = &it->l.title;
+	f[3] = &it->l.brand;
+	f[4] = &it->l.category;
+	f[5] = &it->l.currency;
+	f[6] = &it->l.created_at;
+	f[7] = &it->l.image_text;
+	f[8] = &it->f.registered_at;
+}
+
+static int slot_wait(struct ring *g, struct slot *s, int a, int b)
+{
+	int st;
+
+	pthread_mutex_lock(&g->mu);
+	while (s->state != a && s->state != b)
+		pthread_cond_wait(&g->cv, &g->mu);
+	st = s->state;
+	pthread_mutex_unlock(&g->mu);
+	return st;
+}
+
+static void slot_set(struct ring *g, struct slot *s, int state)
+{
+	pthread_mutex_lock(&g->mu);
+	s->state = state;
+	pthread_cond_broadcast(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+}
+
+/* The scoring thread: each filled slot in turn, until the end. */
+static void *scorer(void *arg)
+{
+	struct ring *g = arg;
+	struct screen_result res = { 0 };
+	long i;
+	int k;
+
+	for (i = 0;; i++) {
+		struct slot *s = &g->slot[i % RING];
+
+		if (slot_wait(g, s, SLOT_FILLED, SLOT_END) == SLOT_END)
+			break;
+		for (k = 0; k < s->n; k++) {
+			struct item *it = &s->it[k];
+
+			screen_score(g->sc, &it->l, &it->f, &res);
+			it->score = res.score;
+			it->flagged = res.flagged;
+			it->brand = res.brand;
+			it->reasons = s->out.len;
+			buf_add(&s->out, res.reasons.s, res.reasons.len + 1);
+		}
+		slot_set(g, s, SLOT_DONE);
+	}
+	screen_result_free(&res);
+	return NULL;
+}
+
+/*
+ * Read up to SLOT_ROWS listings into s; the number read (0 at the end), *rc set on error.
+ * *eof is set when q is done: a step past the end would run it again.
+ */
+static int slot_fill(struct run *r, sqlite3_stmt *q, struct slot *s, int *eof, int *rc)
+{
+	const char **f[NFIELDS];
+	int k, j;
+
+	s->n = 0;
+	buf_reset(&s->in);
+	buf_reset(&s->out);
+	while (!*eof && s->n < SLOT_ROWS) {
+		struct item *it = &s->it[s->n];
+		int step = sqlite3_step(q);
+
+		if (step == SQLITE_DONE) {
+			*eof = 1;
+			break;
+		}
+		if (step != SQLITE_ROW) {
+			*rc = store_error(r->st, "listings");
+			break;
+		}
+		row_listing(r, q, &it->l, &it->f);
+		item_fields(it, f);
+		for (j = 0; j < NFIELDS; j++) {
+			it->off[j] = *f[j] ? s->in.len : SIZE_MAX;
+			if (*f[j])
+				buf_add(&s->in, *f[j], strlen(*f[j]) + 1);
+		}
+		s->n++;
+	}
+	/* the arena has its final place now */
+	for (k = 0; k < s->n; k++) {
+		item_fields(&s->it[k], f);
+		for (j = 0; j < NFIELDS; j++)
+			*f[j] = s->it[k].off[j] == SIZE_MAX ? NULL : s->in.s + s->it[k].off[j];
+	}
+	return *rc ? 0 : s->n;
+}
+
+/* Bind item it as row b (0-based) of an INSERT of 7 values a row. */
+static void bind_item(
+	struct run *r, sqlite3_stmt *st, int b, const struct slot *s, const struct item *it)
+{
+	b *= 7;
+	sqlite3_bind_text(st, b + 1, it->l.listing_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, b + 2, it->l.seller_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, b + 3, it->score);
+	sqlite3_bind_int(st, b + 4, it->flagged);
+	if (it->brand)
+		sqlite3_bind_text(st, b + 5, it->brand, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, b + 5);
+	sqlite3_bind_text(st, b + 6, s->out.s + it->reasons, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, b + 7, r->run_id);
+}
+
+/*
+ * Write a scored slot: BATCH rows a statement (many) where it can, else one row with ins
+ * (and, in a restricted run, the listing's old network points dropped with del).
+ */
+static int slot_write(
+	struct run *r, struct slot *s, sqlite3_stmt *ins, sqlite3_stmt *del, sqlite3_stmt *many)
+{
+	int k = 0, j;
+
+	for (; many && k + BATCH <= s->n; k += BATCH) {
+		for (j = 0; j < BATCH; j++)
+			bind_item(r, many, j, s, &s->it[k + j]);
+		if (sqlite3_step(many) != SQLITE_DONE) {
+			sqlite3_reset(many);
+			return store_error(r->st, "scores");
+		}
+		sqlite3_reset(many);
+	}
+	for (; k < s->n; k++) {
+		bind_item(r, ins, 0, s, &s->it[k]);
+		sqlite3_bind_text(del, 1, s->it[k].l.listing_id, -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE ||
+			(r->restricted && sqlite3_step(del) != SQLITE_DONE)) {
+			sqlite3_reset(ins);
+			sqlite3_reset(del);
+			return store_error(r->st, "scores");
+		}
+		sqlite3_reset(ins);
+		sqlite3_reset(del);
+	}
+	r->scored += s->n;
+	return 0;
+}
+
+/* Score the listings asked for (or all) and store the scores, in one transaction. */
 static int score_all(struct run *r)
 {
 	sqlite3 *db = store_db(r->st);
 	sqlite3_stmt *q = NULL, *ins = NULL, *del = NULL, *many = NULL;
-	struct screen_result res = { 0 };
-	struct pending pend[BATCH];
 	struct progress *pg;
+	struct ring *g;
+	pthread_t th;
 	char *sql, now[21];
-	int rc, npend = 0, i;
+	int rc, i, eof = 0;
+	long n, k;
 
 	sql = xasprintf("%s%s", listing_sql,
 		r->restricted ? "WHERE l.listing_id IN (SELECT listing_id FROM temp.want)" : "");
@@ -472,9 +626,8 @@ static int score_all(struct run *r)
 		    -1, &ins, NULL) != SQLITE_OK ||
 		sqlite3_prepare_v2(db, "DELETE FROM score_network WHERE listing_id = ?", -1, &del,
 			NULL) != SQLITE_OK) {
-		sqlite3_finalize(q);
-		sqlite3_finalize(ins);
-		return store_error(r->st, "scores");
+		rc = store_error(r->st, "scores");
+		goto out;
 	}
 	if (!r->restricted) {
 		struct buf b = { 0 };
@@ -487,106 +640,69 @@ static int score_all(struct run *r)
 		rc = sqlite3_prepare_v2(db, b.s, -1, &many, NULL);
 		buf_free(&b);
 		if (rc != SQLITE_OK) {
-			sqlite3_finalize(q);
-			sqlite3_finalize(ins);
-			sqlite3_finalize(del);
-			return store_error(r->st, "scores");
+			rc = store_error(r->st, "scores");
+			goto out;
 		}
 	}
 	ck_now_iso(now);
 	pg = progress_start("screen", r->restricted ? 0 : (uint64_t)store_count(r->st, "listings"));
 	if ((rc = store_exec(r->st, "BEGIN IMMEDIATE")))
-		goto out;
-	if ((rc = start_run(r, now)))
-		goto fail;
+		goto end;
 	/*
-	 * A full run replaces every score: empty the tables and build the indexes once at the
+	 * A full run replaces every score: empty the tables and build the index once at the
 	 * end (a sort) instead of row by row; all of it in the one transaction.
 	 */
-	if (!r->restricted &&
-		(rc = store_exec(r->st,
-			 "DELETE FROM score_network; DELETE FROM scores; "
-			 "DROP INDEX scores_seller")))
+	if ((rc = start_run(r, now)) ||
+		(!r->restricted &&
+			(rc = store_exec(r->st,
+				 "DELETE FROM score_network; "
+				 "DELETE FROM scores; DROP INDEX scores_seller"))))
 		goto fail;
-	for (;;) {
-		struct screen_listing l;
-		struct screen_seller f;
-		int step = sqlite3_step(q);
+	g = xcalloc(1, sizeof(*g));
+	g->sc = r->sc;
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_cond_init(&g->cv, NULL);
+	if (pthread_create(&th, NULL, scorer, g) != 0)
+		ck_die(EX_OSERR, "cannot start a thread: %s", strerror(errno));
+	for (n = 0;; n++) {
+		struct slot *s = &g->slot[n % RING];
 
-		if (step == SQLITE_DONE) {
-			for (i = 0; i < npend && !rc; i++)
-				rc = flush(r, ins, &pend[i], 1);
-			for (; i < npend; i++) {
-				free(pend[i].listing_id);
-				free(pend[i].seller_id);
-				free(pend[i].reasons);
-			}
-			npend = 0;
-			if (rc)
-				break;
-			if (!r->restricted &&
-				(rc = store_exec(
-					 r->st, "CREATE INDEX scores_seller ON scores(seller_id)")))
-				break;
-			rc = store_exec(r->st, "COMMIT");
-			break;
-		}
-		if (step != SQLITE_ROW) {
-			rc = store_error(r->st, "listings");
-			break;
-		}
-		row_listing(r, q, &l, &f);
-		screen_score(r->sc, &l, &f, &res);
-		if (!r->restricted) {
-			pend[npend].listing_id = xstrdup(l.listing_id);
-			pend[npend].seller_id = xstrdup(l.seller_id);
-			pend[npend].reasons = xstrdup(res.reasons.s);
-			pend[npend].brand = res.brand;
-			pend[npend].score = res.score;
-			pend[npend].flagged = res.flagged;
-			if (++npend == BATCH) {
-				npend = 0;
-				if ((rc = flush(r, many, pend, BATCH)))
-					break;
-			}
-			r->scored++;
-			if ((r->scored & 1023) == 0)
+		if (n >= RING) {
+			slot_wait(g, s, SLOT_DONE, SLOT_DONE);
+			if (!rc && (rc = slot_write(r, s, ins, del, many)) == 0)
 				progress_update(pg, (uint64_t)r->scored, (uint64_t)r->scored);
-			continue;
 		}
-		sqlite3_bind_text(ins, 1, l.listing_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 2, l.seller_id, -1, SQLITE_STATIC);
-		sqlite3_bind_int(ins, 3, res.score);
-		sqlite3_bind_int(ins, 4, res.flagged);
-		if (res.brand)
-			sqlite3_bind_text(ins, 5, res.brand, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(ins, 5);
-		sqlite3_bind_text(ins, 6, res.reasons.s, (int)res.reasons.len, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 7, r->run_id);
-		sqlite3_bind_text(del, 1, l.listing_id, -1, SQLITE_STATIC);
-		if (sqlite3_step(ins) != SQLITE_DONE ||
-			(r->restricted && sqlite3_step(del) != SQLITE_DONE)) {
-			rc = store_error(r->st, "scores");
+		if (rc || slot_fill(r, q, s, &eof, &rc) == 0) {
+			slot_set(g, s, SLOT_END);
 			break;
 		}
-		sqlite3_reset(ins);
-		sqlite3_reset(del);
-		r->scored++;
-		if ((r->scored & 1023) == 0)
-			progress_update(pg, (uint64_t)r->scored, (uint64_t)r->scored);
+		slot_set(g, s, SLOT_FILLED);
 	}
+	for (k = n - RING + 1 > 0 ? n - RING + 1 : 0; k < n; k++) {
+		struct slot *s = &g->slot[k % RING];
+
+		slot_wait(g, s, SLOT_DONE, SLOT_DONE);
+		if (!rc)
+			rc = slot_write(r, s, ins, del, many);
+	}
+	pthread_join(th, NULL);
+	for (i = 0; i < RING; i++) {
+		buf_free(&g->slot[i].in);
+		buf_free(&g->slot[i].out);
+	}
+	pthread_mutex_destroy(&g->mu);
+	pthread_cond_destroy(&g->cv);
+	free(g);
+	if (!rc && !r->restricted)
+		rc = store_exec(r->st, "CREATE INDEX scores_seller ON scores(seller_id)");
+	if (!rc)
+		rc = store_exec(r->st, "COMMIT");
 fail:
-	for (i = 0; i < npend; i++) {
-		free(pend[i].listing_id);
-		free(pend[i].seller_id);
-		free(pend[i].reasons);
-	}
 	if (rc)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-out:
+end:
 	progress_end(pg);
-	screen_result_free(&res);
+out:
 	sqlite3_finalize(q);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(del);

@@ -98,4 +98,20 @@ S -q >/dev/null
 sqlite3 "$T/db" "select listing_id, seller_id, score, flagged, brand, reasons from scores order by listing_id" >"$T/second"
 expect "reruns with the network signal give the same scores" cmp "$T/first" "$T/second"
 check_grep "--explain shows the network signal" "^L02	network	15	network:N1\(2\)" screen -d "$T/db" --explain L02
+
+# Listings are read and scored on two threads, a few hundred at a time: a dump of some
+# thousands goes round that ring several times and ends part-way through a batch.
+ck synth -q -o "$T/big" -n 300 -s 5
+ck init -q "$T/big.db"
+ck ingest -q -d "$T/big.db" "$T/big"
+n=$(sqlite3 "$T/big.db" "select count(*) from listings")
+expect "the synth dump is big enough to go round the ring" test "$n" -gt 2000
+ck screen -q -d "$T/big.db" >/dev/null
+check_out "a full run scores every listing once" "$(printf 'n\tscored\n%s\t%s' "$n" "$n")" \
+	query -d "$T/big.db" -f tsv "select count(*) as n, (select scored from screen_runs) as scored from scores"
+sqlite3 "$T/big.db" "select listing_id, seller_id, score, flagged, brand, reasons from scores order by listing_id" >"$T/full"
+sqlite3 "$T/big.db" "select 'listing:' || listing_id from listings order by rowid desc" >"$T/all"
+ck screen -q -d "$T/big.db" --from "$T/all" >/dev/null
+sqlite3 "$T/big.db" "select listing_id, seller_id, score, flagged, brand, reasons from scores order by listing_id" >"$T/some"
+expect "scoring them one by one gives the same scores" cmp "$T/full" "$T/some"
 done_testing
