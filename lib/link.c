@@ -1943,7 +1943,8 @@ static char *dupnull(const char *s)
 /*
  * The pieces: one per shared (kind, value), from the first pair of rows (for an IP, the first
  * pair on the same day). A piece that does not count says why; the score adds the best counting
- * piece of each class, as a run does.
+ * piece of each class, as a run does. Both sides are read by holder, a few rows each: the +
+ * keeps SQLite off the value index, which would read every holder of a hub the pair shares.
  */
 static int pair_evidence(struct store *st, const struct link_params *p, const char *a,
 	const char *b, int exact, struct link_pair *out)
@@ -1952,7 +1953,7 @@ static int pair_evidence(struct store *st, const struct link_params *p, const ch
 		"SELECT x.ident_id, y.ident_id, x.kind, x.value, x.flags, x.day, y.day, x.raw,"
 		" coalesce(sx.path, '?') || ':' || x.line, coalesce(sy.path, '?') || ':' || y.line,"
 		" y.flags, x.field, y.field"
-		" FROM identifiers x JOIN identifiers y ON +y.kind = x.kind AND +y.value = x.value"
+		" FROM identifiers x JOIN identifiers y ON +y.kind = +x.kind AND +y.value = +x.value"
 		" LEFT JOIN sources sx ON sx.source_id = x.source_id"
 		" LEFT JOIN sources sy ON sy.source_id = y.source_id"
 		" WHERE x.holder_kind = 'seller' AND x.holder_id = ?1 AND y.holder_kind = 'seller'"
