@@ -1815,6 +1815,50 @@ out:
 	return rc;
 }
 
+/*
+ * Whether identifiers rows the last run saw are gone since. A trigger notes such a delete in
+ * meta (link_deleted_run: the run whose rows went), whoever makes it; a store without the
+ * trigger yet (linked by an older casekit) counts the rows once, and gets it (*noted).
+ */
+static int rows_gone(struct linker *lk, long long last_run, long long last_done, long long seen,
+	int *gone, int *noted)
+{
+	long long n = 0;
+	char *sql;
+	int rc;
+
+	*gone = *noted = 0;
+	if ((rc = query_int(lk,
+		     "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+		     " AND name = 'link_identifiers_deleted'",
+		     &n)))
+		return rc;
+	if (n) {
+		if ((rc = query_int(lk,
+			     "SELECT coalesce((SELECT value FROM meta"
+			     " WHERE key = 'link_deleted_run'), 0)",
+			     &n)))
+			return rc;
+		*gone = last_done >= 0 && n == last_run;
+		return 0;
+	}
+	if (last_done >= 0) {
+		sql = sqlite3_mprintf(
+			"SELECT count(*) FROM identifiers WHERE ident_id <= %lld", last_done);
+		rc = query_int(lk, sql, &n);
+		sqlite3_free(sql);
+		if (rc)
+			return rc;
+		*gone = n != seen;
+	}
+	*noted = 1;
+	return store_exec(lk->st,
+		"CREATE TRIGGER IF NOT EXISTS link_identifiers_deleted AFTER DELETE ON identifiers"
+		" WHEN old.ident_id <= (SELECT last_ident_id FROM link_runs ORDER BY run_id DESC"
+		" LIMIT 1) BEGIN INSERT OR REPLACE INTO meta SELECT 'link_deleted_run',"
+		" max(run_id) FROM link_runs; END");
+}
+
 static void linker_init(struct linker *lk, struct store *st, const struct link_params *p)
 {
 	memset(lk, 0, sizeof(*lk));
@@ -1827,10 +1871,10 @@ int link_run(
 	struct store *st, const struct link_params *p, unsigned flags, struct link_summary *sum)
 {
 	struct linker lk;
-	long long last_run = 0, last_done = -1, maxid = 0, seen = -1, seen_now = 0, run_id;
-	char *params = link_params_text(p), *oldparams = NULL, *sql;
+	long long last_run = 0, last_done = -1, maxid = 0, seen = -1, run_id;
+	char *params = link_params_text(p), *oldparams = NULL;
+	int rc, gone = 0, noted = 0;
 	sqlite3_stmt *s;
-	int rc;
 
 	memset(sum, 0, sizeof(*sum));
 	linker_init(&lk, st, p);
@@ -1858,18 +1902,12 @@ int link_run(
 	sqlite3_finalize(s);
 	run_id = last_run + 1;
 	/* Rows replaced or deleted since (a newer version of a record) may undo joins. */
-	if (last_done >= 0) {
-		sql = sqlite3_mprintf(
-			"SELECT count(*) FROM identifiers WHERE ident_id <= %lld", last_done);
-		rc = query_int(&lk, sql, &seen_now);
-		sqlite3_free(sql);
-		if (rc)
-			goto fail;
-	}
-	if (!(flags & LINK_FULL) && last_done == maxid && seen_now == seen && oldparams &&
+	if ((rc = rows_gone(&lk, last_run, last_done, seen, &gone, &noted)))
+		goto fail;
+	if (!(flags & LINK_FULL) && last_done == maxid && !gone && oldparams &&
 		strcmp(oldparams, params) == 0) {
 		sum->mode = "none";
-		rc = store_exec(st, "ROLLBACK");
+		rc = store_exec(st, noted ? "COMMIT" : "ROLLBACK");
 		goto out;
 	}
 	sum->new_rows = maxid - (last_done < 0 ? 0 : last_done);
@@ -1878,7 +1916,7 @@ int link_run(
 	lk.run_id = run_id;
 	lk.last_ident = maxid;
 	sum->mode = "incremental";
-	if ((flags & LINK_FULL) || p->fuzzy || last_done < 0 || seen_now != seen || !oldparams ||
+	if ((flags & LINK_FULL) || p->fuzzy || last_done < 0 || gone || !oldparams ||
 		strcmp(oldparams, params) != 0) {
 		sum->mode = "full";
 	} else if ((rc = incr_run(&lk, last_done))) {
@@ -1894,7 +1932,7 @@ int link_run(
 	if (strcmp(sum->mode, "full") == 0 && (rc = full_run(&lk)))
 		goto fail;
 	if ((rc = record_run(
-		     &lk, sum->mode, params, last_done >= 0 ? seen_now : -1, last_done, sum)))
+		     &lk, sum->mode, params, last_done >= 0 && !gone ? seen : -1, last_done, sum)))
 		goto fail;
 	rc = store_exec(st, "COMMIT");
 	goto out;

@@ -121,7 +121,9 @@ static const char schema_screen[] =
  * casekit link. A run links every seller over the identifiers up to last_ident_id. Networks
  * (two or more accounts) keep their id across runs; their members, the spanning forest of
  * evidence that joined them (one row per piece of evidence, pieces of one edge share edge_id),
- * the hubs that linked nobody, and the ids networks had before they merged.
+ * the hubs that linked nobody, and the ids networks had before they merged. The first run
+ * adds a trigger, link_identifiers_deleted, that notes in meta (link_deleted_run) when rows a
+ * run saw are deleted, so the next run knows without counting them.
  */
 static const char schema_link[] =
 	"CREATE TABLE link_runs(\n"
