@@ -767,7 +767,10 @@ struct runout {
 	size_t nnets;
 	uint32_t *netof; /* dense seller -> index into nets + 1, or 0 */
 	struct oldnet *olds;
-	size_t nolds;
+	size_t nolds, capolds;
+	uint32_t (*oldm)[2]; /* members of the earlier networks: index into olds, dense seller */
+	size_t noldm, capoldm;
+	struct strmap oldids; /* incremental: the earlier networks read, id -> index into olds */
 	char **alias_old, **alias_new;
 	const char **alias_why;
 	size_t naliases, capaliases;
@@ -821,50 +824,94 @@ static void add_alias(struct runout *ro, const char *old, const char *new, const
 	ro->alias_why[ro->naliases++] = why;
 }
 
+/* One row of an earlier network: its id (rows of a network come together) and a member. */
+static void add_old_member(struct runout *ro, sqlite3_stmt *s, uint32_t *d)
+{
+	const char *nid = col(s, 1);
+
+	if (!ro->nolds || strcmp(ro->olds[ro->nolds - 1].id, nid) != 0) {
+		GROW(ro->olds, ro->nolds, ro->capolds);
+		ro->olds[ro->nolds].id = xstrdup(nid);
+		ro->olds[ro->nolds].created_run = sqlite3_column_int64(s, 2);
+		ro->olds[ro->nolds].updated_run = sqlite3_column_int64(s, 3);
+		ro->olds[ro->nolds++].size = sqlite3_column_int64(s, 4);
+	}
+	if (!d)
+		return;
+	GROW(ro->oldm, ro->noldm, ro->capoldm);
+	ro->oldm[ro->noldm][0] = (uint32_t)ro->nolds - 1;
+	ro->oldm[ro->noldm++][1] = *d;
+}
+
+#define OLD_MEMBERS_SQL \
+	"SELECT m.seller_id, m.network_id, n.created_run, n.updated_run, n.size" \
+	" FROM network_members m JOIN networks n USING(network_id)"
+
+/* Every earlier network, with its members this run knows (a full run). */
+static int read_olds(struct linker *lk, struct runout *ro)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(lk->db, OLD_MEMBERS_SQL " ORDER BY m.network_id", -1, &s, NULL) !=
+		SQLITE_OK)
+		return store_error(lk->st, "network_members");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		uint32_t d;
+
+		add_old_member(ro, s, strmap_get(&lk->sellers, col(s, 0), &d) ? &d : NULL);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_error(lk->st, "network_members");
+}
+
+/* 1 if an earlier network an incremental run did not read has id: it stays, so does its id. */
+static int id_kept(struct linker *lk, struct runout *ro, sqlite3_stmt **s, const char *id)
+{
+	uint32_t i;
+	int rc;
+
+	if (strmap_get(&ro->oldids, id, &i))
+		return 0;
+	if (!*s &&
+		sqlite3_prepare_v2(lk->db, "SELECT 1 FROM networks WHERE network_id = ?", -1, s,
+			NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(*s, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(*s);
+	sqlite3_reset(*s);
+	return rc == SQLITE_ROW;
+}
+
 /*
  * Give each network its id. A network that holds members of earlier networks keeps the id of
  * the earlier network it holds most members of (ties: the older, then the smaller id); the ids
  * of the others it absorbed become aliases ("merged"). Each earlier id goes to one network at
  * most: the one holding most of its members. A network with no earlier id gets one from its
  * anchor. So ids survive reruns, growth and merges, and a fresh store gives anchor ids.
+ * An incremental run has read only the earlier networks it touches (load_touched): the others
+ * keep their members and ids, which a new network must not take.
  */
-static int assign_ids(struct linker *lk, struct runout *ro)
+static int assign_ids(struct linker *lk, struct runout *ro, int incremental)
 {
-	static const char sql[] = "SELECT m.seller_id, m.network_id, n.created_run, n.updated_run,"
-				  " n.size"
-				  " FROM network_members m JOIN networks n USING(network_id)"
-				  " ORDER BY m.network_id";
 	struct claim *cl = NULL;
 	size_t ncl = 0, capcl = 0, i, j;
 	struct strmap used = { 0 };
+	sqlite3_stmt *sk = NULL;
 	int32_t *best;
-	sqlite3_stmt *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(lk->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return store_error(lk->st, "network_members");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *sid = col(s, 0), *nid = col(s, 1);
-		uint32_t d;
+	if (!incremental && (rc = read_olds(lk, ro)))
+		return rc;
+	for (i = 0; i < ro->noldm; i++) {
+		uint32_t d = ro->oldm[i][1];
 
-		if (!ro->nolds || strcmp(ro->olds[ro->nolds - 1].id, nid) != 0) {
-			ro->olds = xrealloc(ro->olds, (ro->nolds + 1) * sizeof(*ro->olds));
-			ro->olds[ro->nolds].id = xstrdup(nid);
-			ro->olds[ro->nolds].updated_run = sqlite3_column_int64(s, 3);
-			ro->olds[ro->nolds].size = sqlite3_column_int64(s, 4);
-			ro->olds[ro->nolds++].created_run = sqlite3_column_int64(s, 2);
-		}
-		if (!strmap_get(&lk->sellers, sid, &d) || !ro->netof[d])
+		if (!ro->netof[d])
 			continue;
 		GROW(cl, ncl, capcl);
-		cl[ncl].old = (uint32_t)ro->nolds - 1;
+		cl[ncl].old = ro->oldm[i][0];
 		cl[ncl].net = ro->netof[d] - 1;
 		cl[ncl++].count = 1;
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		free(cl);
-		return store_error(lk->st, "network_members");
 	}
 	/* Sum the members each old network gives each new one. */
 	ck_sort(cl, ncl, sizeof(*cl), cmp_claim);
@@ -935,7 +982,9 @@ static int assign_ids(struct linker *lk, struct runout *ro)
 		link_network_id(ro->nets[i].anchor, id);
 		snprintf(ro->nets[i].id, sizeof(ro->nets[i].id), "%s", id);
 		/* An old id still in use by another network: add a counter, never reuse it. */
-		for (k = 2; (slot = strmap_slot(&used, ro->nets[i].id, &found)), found; k++)
+		for (k = 2; (slot = strmap_slot(&used, ro->nets[i].id, &found)),
+		    found || (incremental && id_kept(lk, ro, &sk, ro->nets[i].id));
+			k++)
 			snprintf(ro->nets[i].id, sizeof(ro->nets[i].id), "%s-%d", id, k);
 		used.keys[slot] = xstrdup(ro->nets[i].id);
 		used.n++;
@@ -955,6 +1004,7 @@ static int assign_ids(struct linker *lk, struct runout *ro)
 			}
 		add_alias(ro, ro->olds[i].id, to, to ? "merged" : "dissolved");
 	}
+	sqlite3_finalize(sk);
 	strmap_free(&used);
 	free(best);
 	free(cl);
@@ -971,10 +1021,69 @@ static int step_done(struct linker *lk, sqlite3_stmt *s, const char *what)
 	return rc == SQLITE_DONE ? 0 : store_error(lk->st, what);
 }
 
+/* Run sql, prepared once into *s, with text a (and b) bound. */
+static int exec_text(
+	struct linker *lk, sqlite3_stmt **s, const char *sql, const char *a, const char *b)
+{
+	if (!*s && sqlite3_prepare_v2(lk->db, sql, -1, s, NULL) != SQLITE_OK)
+		return store_error(lk->st, "link tables");
+	sqlite3_bind_text(*s, 1, a, -1, SQLITE_STATIC);
+	if (b)
+		sqlite3_bind_text(*s, 2, b, -1, SQLITE_STATIC);
+	return step_done(lk, *s, "link tables");
+}
+
+#define KINDS_SQL \
+	"UPDATE networks SET kinds = coalesce((SELECT group_concat(kind, ',') FROM" \
+	" (SELECT DISTINCT kind FROM link_edges e WHERE e.network_id =" \
+	" networks.network_id ORDER BY kind)), '')"
+
 /*
- * Write networks and members (replaced whole), the new forest edges and hubs, and aliases. A
- * full run replaces the edges and hubs; an incremental one keeps the earlier ones (its joins
- * only add), renumbers nothing and moves old edges to the networks that now hold them.
+ * What an incremental run changes besides the rows it adds. Before them: the earlier networks
+ * it read go (the networks that now hold their members are written instead), and their edges
+ * move to those networks (all members of one go to one: a run that only adds never splits).
+ * After: each network written is no longer an alias, and gets its kinds.
+ */
+static int save_touched(struct linker *lk, struct runout *ro, int after)
+{
+	sqlite3_stmt *s1 = NULL, *s2 = NULL, *s3 = NULL;
+	uint32_t prev = UINT32_MAX;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < ro->noldm && !after && !rc; i++) {
+		const struct net *nt;
+
+		if (ro->oldm[i][0] == prev || !ro->netof[ro->oldm[i][1]])
+			continue;
+		prev = ro->oldm[i][0];
+		nt = &ro->nets[ro->netof[ro->oldm[i][1]] - 1];
+		if (strcmp(nt->id, ro->olds[prev].id) != 0)
+			rc = exec_text(lk, &s1,
+				"UPDATE link_edges SET network_id = ?1 WHERE network_id = ?2",
+				nt->id, ro->olds[prev].id);
+	}
+	for (i = 0; i < ro->nolds && !after && !rc; i++)
+		if (!(rc = exec_text(lk, &s2, "DELETE FROM networks WHERE network_id = ?",
+			      ro->olds[i].id, NULL)))
+			rc = exec_text(lk, &s3, "DELETE FROM network_members WHERE network_id = ?",
+				ro->olds[i].id, NULL);
+	for (i = 0; i < ro->nnets && after && !rc; i++)
+		if (!(rc = exec_text(lk, &s2, "DELETE FROM network_aliases WHERE old_id = ?",
+			      ro->nets[i].id, NULL)))
+			rc = exec_text(
+				lk, &s3, KINDS_SQL " WHERE network_id = ?", ro->nets[i].id, NULL);
+	sqlite3_finalize(s1);
+	sqlite3_finalize(s2);
+	sqlite3_finalize(s3);
+	return rc;
+}
+
+/*
+ * Write networks and members, the new forest edges and hubs, and aliases. A full run replaces
+ * them all; an incremental one replaces only the networks it touched (save_touched), keeps
+ * the earlier edges and hubs (its joins only add) and renumbers nothing: edge ids grow with
+ * the rowid, a full run writing them in order and an incremental one after the last.
  */
 static int save(struct linker *lk, struct runout *ro, int incremental)
 {
@@ -983,12 +1092,15 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 	size_t i, j;
 	int rc = 0;
 
-	rc = store_exec(lk->st,
-		incremental ? "DELETE FROM networks; DELETE FROM network_members"
-			    : "DELETE FROM networks; DELETE FROM network_members;"
-			      " DELETE FROM link_hubs; DELETE FROM link_edges");
-	if (!rc && incremental)
-		rc = query_int(lk, "SELECT coalesce(max(edge_id), 0) FROM link_edges", &eid);
+	if (!incremental)
+		rc = store_exec(lk->st,
+			"DELETE FROM networks; DELETE FROM network_members;"
+			" DELETE FROM link_hubs; DELETE FROM link_edges");
+	else if (!(rc = save_touched(lk, ro, 0)))
+		rc = query_int(lk,
+			"SELECT coalesce((SELECT edge_id FROM link_edges ORDER BY rowid DESC"
+			" LIMIT 1), 0)",
+			&eid);
 	if (rc)
 		return rc;
 	if (sqlite3_prepare_v2(
@@ -1077,22 +1189,13 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 		sqlite3_bind_text(sa, 4, ro->alias_why[i], -1, SQLITE_STATIC);
 		rc = step_done(lk, sa, "network_aliases");
 	}
-	/* An id in use again is no longer an alias. */
-	if (!rc)
+	/* An id in use again is no longer an alias; the kinds of each network, from its edges. */
+	if (!rc && incremental)
+		rc = save_touched(lk, ro, 1);
+	else if (!rc)
 		rc = store_exec(lk->st,
 			"DELETE FROM network_aliases WHERE old_id IN"
-			" (SELECT network_id FROM networks)");
-	if (!rc && incremental)
-		rc = store_exec(lk->st,
-			"UPDATE link_edges SET network_id = (SELECT network_id FROM network_members"
-			" WHERE seller_id = link_edges.seller_a) WHERE network_id <> (SELECT"
-			" network_id FROM network_members WHERE seller_id = link_edges.seller_a)");
-	/* The kinds of evidence of each network, from its edges. */
-	if (!rc)
-		rc = store_exec(lk->st,
-			"UPDATE networks SET kinds = coalesce((SELECT group_concat(kind, ',') FROM"
-			" (SELECT DISTINCT kind FROM link_edges e WHERE e.network_id ="
-			" networks.network_id ORDER BY kind)), '')");
+			" (SELECT network_id FROM networks); " KINDS_SQL);
 out:
 	sqlite3_finalize(sn);
 	sqlite3_finalize(sm);
@@ -1113,6 +1216,8 @@ static void runout_free(struct runout *ro)
 	for (i = 0; i < ro->nolds; i++)
 		free(ro->olds[i].id);
 	free(ro->olds);
+	free(ro->oldm);
+	strmap_free(&ro->oldids);
 	for (i = 0; i < ro->naliases; i++) {
 		free(ro->alias_old[i]);
 		free(ro->alias_new[i]);
@@ -1642,37 +1747,73 @@ static int full_run(struct linker *lk)
 		return rc;
 	join(lk);
 	collect_nets(lk, &ro);
-	if (!(rc = assign_ids(lk, &ro)))
+	if (!(rc = assign_ids(lk, &ro, 0)))
 		rc = save(lk, &ro, 0);
 	runout_free(&ro);
 	return rc;
 }
 
-/* The earlier networks, joined again in the union-find: an incremental run only adds to them. */
-static int load_networks(struct linker *lk)
+/*
+ * The earlier networks an incremental run touches: those of the sellers its new edges join,
+ * read whole and joined again in the union-find (the run only adds to them). The others stay
+ * as they are, and save() leaves them alone.
+ */
+static int load_touched(struct linker *lk, struct runout *ro)
 {
-	sqlite3_stmt *s;
-	struct buf prev = { 0 };
-	uint32_t first = 0;
-	int rc;
+	size_t n = lk->uf.n, i, k;
+	uint8_t *looked = xcalloc(n ? n : 1, 1);
+	sqlite3_stmt *sf = NULL, *sm = NULL;
+	int rc = 0, found;
 
-	if (sqlite3_prepare_v2(lk->db,
-		    "SELECT network_id, seller_id FROM network_members ORDER BY network_id", -1, &s,
-		    NULL) != SQLITE_OK)
-		return store_error(lk->st, "network_members");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		uint32_t d = seller_id(lk, col(s, 1));
-
-		if (prev.len && strcmp(prev.s, col(s, 0)) == 0) {
-			uf_union(&lk->uf, first, d);
-		} else {
-			set_buf(&prev, col(s, 0));
-			first = d;
-		}
+	if (sqlite3_prepare_v2(lk->db, "SELECT network_id FROM network_members WHERE seller_id = ?",
+		    -1, &sf, NULL) != SQLITE_OK ||
+		sqlite3_prepare_v2(lk->db, OLD_MEMBERS_SQL " WHERE m.network_id = ?", -1, &sm,
+			NULL) != SQLITE_OK) {
+		rc = store_error(lk->st, "network_members");
+		goto out;
 	}
-	sqlite3_finalize(s);
-	buf_free(&prev);
-	return rc == SQLITE_DONE ? 0 : store_error(lk->st, "network_members");
+	for (i = 0; i < 2 * lk->nedges && !rc; i++) {
+		uint32_t x = i & 1 ? lk->edges[i / 2].b : lk->edges[i / 2].a, first = 0, d;
+		size_t slot;
+
+		if (looked[x])
+			continue;
+		looked[x] = 1;
+		sqlite3_bind_text(sf, 1, lk->names[x], -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(sf)) != SQLITE_ROW) {
+			sqlite3_reset(sf);
+			rc = rc == SQLITE_DONE ? 0 : store_error(lk->st, "network_members");
+			continue;
+		}
+		slot = strmap_slot(&ro->oldids, col(sf, 0), &found);
+		if (found) {
+			sqlite3_reset(sf);
+			rc = 0;
+			continue;
+		}
+		ro->oldids.keys[slot] = xstrdup(col(sf, 0));
+		ro->oldids.vals[slot] = (uint32_t)ro->nolds;
+		ro->oldids.n++;
+		sqlite3_reset(sf);
+		sqlite3_bind_text(sm, 1, ro->oldids.keys[slot], -1, SQLITE_STATIC);
+		for (k = 0; (rc = sqlite3_step(sm)) == SQLITE_ROW; k++) {
+			d = seller_id(lk, col(sm, 0));
+			if (d < n)
+				looked[d] = 1;
+			add_old_member(ro, sm, &d);
+			if (k)
+				uf_union(&lk->uf, first, d);
+			else
+				first = d;
+		}
+		sqlite3_reset(sm);
+		rc = rc == SQLITE_DONE ? 0 : store_error(lk->st, "network_members");
+	}
+out:
+	sqlite3_finalize(sf);
+	sqlite3_finalize(sm);
+	free(looked);
+	return rc;
 }
 
 static int pair_evidence(struct store *st, const struct link_params *p, const char *a,
@@ -1752,8 +1893,6 @@ static int incr_run(struct linker *lk, long long last_done)
 
 	lk->incr = 1;
 	lk->incr_last = last_done;
-	if ((rc = load_networks(lk)))
-		return rc;
 	if (sqlite3_prepare_v2(lk->db, keys_sql, -1, &sk, NULL) != SQLITE_OK ||
 		sqlite3_prepare_v2(lk->db, group_sql, -1, &sg, NULL) != SQLITE_OK ||
 		sqlite3_prepare_v2(lk->db, hub_sql, -1, &sh, NULL) != SQLITE_OK) {
@@ -1801,11 +1940,11 @@ static int incr_run(struct linker *lk, long long last_done)
 		lk->cand[j++] = lk->cand[i];
 		rc = score_pair(lk, (uint32_t)(lk->cand[i] >> 32), (uint32_t)lk->cand[i]);
 	}
-	if (rc)
+	if (rc || (rc = load_touched(lk, &ro)))
 		goto out;
 	join(lk);
 	collect_nets(lk, &ro);
-	if (!(rc = assign_ids(lk, &ro)))
+	if (!(rc = assign_ids(lk, &ro, 1)))
 		rc = save(lk, &ro, 1);
 out:
 	runout_free(&ro);

@@ -310,3 +310,44 @@ Test(linkstore, stable_ids_survive_reruns_and_a_merge_keeps_the_larger)
 	}
 	cr_assert_eq(count("SELECT count(*) FROM network_aliases WHERE reason = 'merged'"), 1);
 }
+
+Test(linkstore, an_incremental_run_leaves_untouched_networks_and_their_ids_alone)
+{
+	struct link_params p;
+	char na[18], sql[200];
+
+	link_params_init(&p);
+	add("A", "device", "d1", NULL, NULL);
+	add("B", "device", "d1", NULL, NULL);
+	add("C", "device", "d1", NULL, NULL);
+	add("P", "email", "p@x", NULL, NULL);
+	add("Q", "email", "p@x", NULL, NULL);
+	run(&p, 0, "full");
+	link_network_id("A", na);
+	/* A leaves: B and C keep the id A's network had, and A is in no network. */
+	cr_assert_eq(store_exec(st, "DELETE FROM identifiers WHERE holder_id = 'A'"), 0);
+	run(&p, 0, "full");
+	snprintf(sql, sizeof(sql), "SELECT size FROM networks WHERE network_id = '%s'", na);
+	cr_assert_eq(count(sql), 2);
+	cr_assert_eq(count("SELECT max(run_id) FROM link_runs"), 2);
+	/* A joins D, both new to networks: their anchor id is taken, so it gets a counter. */
+	add("A", "payment", "v1:a", NULL, NULL);
+	add("D", "payment", "v1:a", NULL, NULL);
+	add("R", "email", "p@x", NULL, NULL);
+	run(&p, 0, "incremental");
+	snprintf(sql, sizeof(sql),
+		"SELECT count(*) FROM network_members WHERE network_id = '%s-2'"
+		" AND seller_id IN ('A', 'D')",
+		na);
+	cr_assert_eq(count(sql), 2);
+	snprintf(sql, sizeof(sql),
+		"SELECT updated_run FROM networks WHERE network_id = '%s' AND size = 2", na);
+	cr_assert_eq(count(sql), 2, "the untouched network is as the full run left it");
+	cr_assert_eq(count("SELECT size FROM networks WHERE anchor = 'P'"), 3);
+	cr_assert_eq(count("SELECT updated_run FROM networks WHERE anchor = 'P'"), 3);
+	cr_assert_eq(count("SELECT count(*) FROM network_members"), 7);
+	cr_assert_eq(count("SELECT count(*) FROM link_edges e JOIN network_members m ON"
+			   " m.seller_id = e.seller_a AND m.network_id = e.network_id"),
+		count("SELECT count(*) FROM link_edges"), "every edge is in its network");
+	cr_assert_eq(count("SELECT networks FROM link_runs WHERE run_id = 3"), 3);
+}
