@@ -325,6 +325,9 @@ struct linker {
 	struct buf gkind, gvalue, gday, gflags, graw;
 	int64_t last_ident;
 	long long run_id;
+	/* networks, members and edges after the run, when it counted them itself (counted) */
+	long long counts[3];
+	int counted;
 	/* Bridges: holders counted over the whole store, strong groups as cycles, not stars. */
 	int graph;
 	/* Incremental: rows after incr_last are new; weak pairs to score; a full run needed. */
@@ -1319,7 +1322,7 @@ static int record_run(struct linker *lk, const char *mode, const char *params,
 {
 	sqlite3_stmt *s;
 	char now[21];
-	int rc;
+	int rc, i;
 
 	ck_now_iso(now);
 	if (sqlite3_prepare_v2(lk->db,
@@ -1328,8 +1331,9 @@ static int record_run(struct linker *lk, const char *mode, const char *params,
 		    " ELSE ?6 + (SELECT count(*) FROM identifiers WHERE ident_id > ?7 AND"
 		    " ident_id <= ?4) END, ?5,"
 		    " (SELECT count(*) FROM sellers),"
-		    " (SELECT count(*) FROM networks), (SELECT count(*) FROM network_members),"
-		    " (SELECT count(DISTINCT edge_id) FROM link_edges),"
+		    " coalesce(?8, (SELECT count(*) FROM networks)),"
+		    " coalesce(?9, (SELECT count(*) FROM network_members)),"
+		    " coalesce(?10, (SELECT count(DISTINCT edge_id) FROM link_edges)),"
 		    " (SELECT count(*) FROM link_hubs))",
 		    -1, &s, NULL) != SQLITE_OK)
 		return store_error(lk->st, "link_runs");
@@ -1340,6 +1344,8 @@ static int record_run(struct linker *lk, const char *mode, const char *params,
 	sqlite3_bind_text(s, 5, params, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 6, seen_before);
 	sqlite3_bind_int64(s, 7, after);
+	for (i = 0; i < 3 && lk->counted; i++)
+		sqlite3_bind_int64(s, 8 + i, lk->counts[i]);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
@@ -1866,9 +1872,10 @@ static int score_pair(struct linker *lk, uint32_t a, uint32_t b)
 /*
  * Link only what the rows after last_done touch: each (kind, value[, day]) they hold is read
  * again whole through the index, on top of the earlier networks. Sets lk->need_full (and
- * writes nothing) when a new row could undo an earlier join.
+ * writes nothing) when a new row could undo an earlier join. counts: the last run's networks,
+ * members and edges, which this run's only change by what it touched.
  */
-static int incr_run(struct linker *lk, long long last_done)
+static int incr_run(struct linker *lk, long long last_done, const long long counts[3])
 {
 	static const char keys_sql[] =
 		"SELECT DISTINCT kind, value, CASE WHEN kind = 'ip' THEN coalesce(day, '') END"
@@ -1946,6 +1953,16 @@ static int incr_run(struct linker *lk, long long last_done)
 	collect_nets(lk, &ro);
 	if (!(rc = assign_ids(lk, &ro, 1)))
 		rc = save(lk, &ro, 1);
+	/* The counts after: the last run's, less the networks read, plus those written. */
+	memcpy(lk->counts, counts, sizeof(lk->counts));
+	lk->counts[0] += (long long)ro.nnets - (long long)ro.nolds;
+	for (i = 0; i < ro.nnets; i++)
+		lk->counts[1] += (long long)ro.nets[i].n;
+	for (i = 0; i < ro.nolds; i++)
+		lk->counts[1] -= ro.olds[i].size;
+	for (i = 0; i < lk->nedges; i++)
+		lk->counts[2] += lk->edges[i].forest;
+	lk->counted = 1;
 out:
 	runout_free(&ro);
 	sqlite3_finalize(sk);
@@ -2012,7 +2029,8 @@ int link_run(
 	struct linker lk;
 	long long last_run = 0, last_done = -1, maxid = 0, seen = -1, run_id;
 	char *params = link_params_text(p), *oldparams = NULL;
-	int rc, gone = 0, noted = 0;
+	long long counts[3] = { 0 };
+	int rc, gone = 0, noted = 0, i;
 	sqlite3_stmt *s;
 
 	memset(sum, 0, sizeof(*sum));
@@ -2026,7 +2044,8 @@ int link_run(
 	if ((rc = query_int(&lk, "SELECT coalesce(max(ident_id), 0) FROM identifiers", &maxid)))
 		goto fail;
 	if (sqlite3_prepare_v2(lk.db,
-		    "SELECT run_id, last_ident_id, params, rows_seen FROM link_runs"
+		    "SELECT run_id, last_ident_id, params, rows_seen, networks, members, edges"
+		    " FROM link_runs"
 		    " ORDER BY run_id DESC LIMIT 1",
 		    -1, &s, NULL) != SQLITE_OK) {
 		rc = store_error(st, "link_runs");
@@ -2037,6 +2056,8 @@ int link_run(
 		last_done = sqlite3_column_int64(s, 1);
 		oldparams = xstrdup(col(s, 2));
 		seen = sqlite3_column_int64(s, 3);
+		for (i = 0; i < 3; i++)
+			counts[i] = sqlite3_column_int64(s, 4 + i);
 	}
 	sqlite3_finalize(s);
 	run_id = last_run + 1;
@@ -2058,7 +2079,7 @@ int link_run(
 	if ((flags & LINK_FULL) || p->fuzzy || last_done < 0 || gone || !oldparams ||
 		strcmp(oldparams, params) != 0) {
 		sum->mode = "full";
-	} else if ((rc = incr_run(&lk, last_done))) {
+	} else if ((rc = incr_run(&lk, last_done, counts))) {
 		goto fail;
 	} else if (lk.need_full) {
 		ck_info("a new row changes a value that joined accounts before: relinking in full");
