@@ -379,6 +379,21 @@ static int migrate(struct store *st)
 	return 0;
 }
 
+/*
+ * Once, before SQLite starts: no count of its memory (a global lock on every allocation).
+ * A connection is used by one thread at a time (screen scores on a second thread, but only
+ * the first uses the store), so it is opened without its own lock as well.
+ */
+static void setup_sqlite(void)
+{
+	static int done;
+
+	if (!done) {
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		done = 1;
+	}
+}
+
 int store_open(struct store **out, const char *path, unsigned flags)
 {
 	struct store *st;
@@ -428,7 +443,8 @@ int store_open(struct store **out, const char *path, unsigned flags)
 		}
 		oflags = flags & STORE_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	}
-	rc = sqlite3_open_v2(path, &st->db, oflags, NULL);
+	setup_sqlite();
+	rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		rc = ck_error(flags & STORE_CREATE ? EX_CANTCREAT : code_for(rc),
 			"cannot open '%s': %s", path,
