@@ -182,80 +182,6 @@ void link_network_id(const char *anchor, char out[18])
 	out[17] = '\0';
 }
 
-/* A string to dense-id map: open addressing, FNV-1a, keys owned by the map. */
-struct strmap {
-	char **keys;
-	uint32_t *vals;
-	size_t n, cap;
-};
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static void strmap_grow(struct strmap *m)
-{
-	size_t oc = m->cap, i, j;
-	char **ok = m->keys;
-	uint32_t *ov = m->vals;
-
-	m->cap = oc ? 2 * oc : 4096;
-	m->keys = xcalloc(m->cap, sizeof(*m->keys));
-	m->vals = xmalloc(m->cap * sizeof(*m->vals));
-	for (i = 0; i < oc; i++) {
-		if (!ok[i])
-			continue;
-		for (j = hash_str(ok[i]) & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1))
-			;
-		m->keys[j] = ok[i];
-		m->vals[j] = ov[i];
-	}
-	free(ok);
-	free(ov);
-}
-
-/* The slot of key: *found says whether it holds key or is the empty slot to fill. */
-static size_t strmap_slot(struct strmap *m, const char *key, int *found)
-{
-	size_t j;
-
-	if (2 * (m->n + 1) > m->cap)
-		strmap_grow(m);
-	for (j = hash_str(key) & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1))
-		if (strcmp(m->keys[j], key) == 0) {
-			*found = 1;
-			return j;
-		}
-	*found = 0;
-	return j;
-}
-
-static int strmap_get(struct strmap *m, const char *key, uint32_t *val)
-{
-	int found;
-	size_t j = strmap_slot(m, key, &found);
-
-	if (found)
-		*val = m->vals[j];
-	return found;
-}
-
-static void strmap_free(struct strmap *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->cap; i++)
-		free(m->keys[i]);
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof(*m));
-}
-
 /* One piece of evidence between dense sellers a and b: a shared value. */
 struct piece {
 	uint32_t a, b;
@@ -301,9 +227,7 @@ struct linker {
 	struct store *st;
 	sqlite3 *db;
 	const struct link_params *p;
-	struct strmap sellers;
-	char **names;
-	size_t nnames, capnames;
+	struct ck_names sellers; /* dense seller ids, the same as their union-find elements */
 	struct uf uf;
 	char **vals, **kinds;
 	size_t nvals, capvals, nkinds, capkinds;
@@ -347,17 +271,11 @@ struct linker {
 
 static uint32_t seller_id(struct linker *lk, const char *name)
 {
-	int found;
-	size_t j = strmap_slot(&lk->sellers, name, &found);
+	int n = lk->sellers.n, id = ck_name_id(&lk->sellers, name);
 
-	if (found)
-		return lk->sellers.vals[j];
-	lk->sellers.keys[j] = xstrdup(name);
-	lk->sellers.vals[j] = uf_add(&lk->uf);
-	lk->sellers.n++;
-	GROW(lk->names, lk->nnames, lk->capnames);
-	lk->names[lk->nnames++] = lk->sellers.keys[j];
-	return lk->sellers.vals[j];
+	if (id == n && uf_add(&lk->uf) != (uint32_t)id)
+		ck_bug("seller %d is union-find element %d", id, n);
+	return (uint32_t)id;
 }
 
 static uint32_t intern_kind(struct linker *lk, const char *kind)
@@ -773,7 +691,7 @@ struct runout {
 	size_t nolds, capolds;
 	uint32_t (*oldm)[2]; /* members of the earlier networks: index into olds, dense seller */
 	size_t noldm, capoldm;
-	struct strmap oldids; /* incremental: the earlier networks read, id -> index into olds */
+	struct ck_names oldids; /* incremental: the ids of the earlier networks read */
 	char **alias_old, **alias_new;
 	const char **alias_why;
 	size_t naliases, capaliases;
@@ -809,8 +727,8 @@ static void collect_nets(struct linker *lk, struct runout *ro)
 		nt = &ro->nets[idx[r] - 1];
 		nt->m[nt->n++] = (uint32_t)i;
 		ro->netof[i] = idx[r];
-		if (!nt->anchor || strcmp(lk->names[i], nt->anchor) < 0)
-			nt->anchor = lk->names[i];
+		if (!nt->anchor || strcmp(lk->sellers.v[i], nt->anchor) < 0)
+			nt->anchor = lk->sellers.v[i];
 	}
 	free(idx);
 	for (i = 0; i < ro->nnets; i++)
@@ -860,9 +778,10 @@ static int read_olds(struct linker *lk, struct runout *ro)
 		SQLITE_OK)
 		return store_error(lk->st, "network_members");
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		uint32_t d;
+		int id = ck_name_find(&lk->sellers, col(s, 0));
+		uint32_t d = (uint32_t)id;
 
-		add_old_member(ro, s, strmap_get(&lk->sellers, col(s, 0), &d) ? &d : NULL);
+		add_old_member(ro, s, id >= 0 ? &d : NULL);
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : store_error(lk->st, "network_members");
@@ -871,10 +790,9 @@ static int read_olds(struct linker *lk, struct runout *ro)
 /* 1 if an earlier network an incremental run did not read has id: it stays, so does its id. */
 static int id_kept(struct linker *lk, struct runout *ro, sqlite3_stmt **s, const char *id)
 {
-	uint32_t i;
 	int rc;
 
-	if (strmap_get(&ro->oldids, id, &i))
+	if (ck_name_find(&ro->oldids, id) >= 0)
 		return 0;
 	if (!*s &&
 		sqlite3_prepare_v2(lk->db, "SELECT 1 FROM networks WHERE network_id = ?", -1, s,
@@ -899,7 +817,7 @@ static int assign_ids(struct linker *lk, struct runout *ro, int incremental)
 {
 	struct claim *cl = NULL;
 	size_t ncl = 0, capcl = 0, i, j;
-	struct strmap used = { 0 };
+	struct ck_names used = { 0 };
 	sqlite3_stmt *sk = NULL;
 	int32_t *best;
 	int rc;
@@ -957,9 +875,6 @@ static int assign_ids(struct linker *lk, struct runout *ro, int incremental)
 		}
 	}
 	for (i = 0; i < ro->nnets; i++) {
-		int found;
-		size_t slot;
-
 		if (best[i] >= 0) {
 			snprintf(ro->nets[i].id, sizeof(ro->nets[i].id), "%s",
 				ro->olds[cl[best[i]].old].id);
@@ -969,15 +884,12 @@ static int assign_ids(struct linker *lk, struct runout *ro, int incremental)
 					ro->olds[cl[best[i]].old].size == (long long)ro->nets[i].n
 				? ro->olds[cl[best[i]].old].updated_run
 				: lk->run_id;
-			slot = strmap_slot(&used, ro->nets[i].id, &found);
-			used.keys[slot] = xstrdup(ro->nets[i].id);
-			used.n++;
+			ck_name_id(&used, ro->nets[i].id);
 		}
 	}
 	for (i = 0; i < ro->nnets; i++) {
 		char id[18];
-		int found, k;
-		size_t slot;
+		int k;
 
 		if (best[i] >= 0)
 			continue;
@@ -985,20 +897,17 @@ static int assign_ids(struct linker *lk, struct runout *ro, int incremental)
 		link_network_id(ro->nets[i].anchor, id);
 		snprintf(ro->nets[i].id, sizeof(ro->nets[i].id), "%s", id);
 		/* An old id still in use by another network: add a counter, never reuse it. */
-		for (k = 2; (slot = strmap_slot(&used, ro->nets[i].id, &found)),
-		    found || (incremental && id_kept(lk, ro, &sk, ro->nets[i].id));
+		for (k = 2; ck_name_find(&used, ro->nets[i].id) >= 0 ||
+			(incremental && id_kept(lk, ro, &sk, ro->nets[i].id));
 			k++)
 			snprintf(ro->nets[i].id, sizeof(ro->nets[i].id), "%s-%d", id, k);
-		used.keys[slot] = xstrdup(ro->nets[i].id);
-		used.n++;
+		ck_name_id(&used, ro->nets[i].id);
 	}
 	/* Old ids that no network kept: merged into another, or dissolved. */
 	for (i = 0; i < ro->nolds; i++) {
-		int found;
 		const char *to = NULL;
 
-		strmap_slot(&used, ro->olds[i].id, &found);
-		if (found)
+		if (ck_name_find(&used, ro->olds[i].id) >= 0)
 			continue;
 		for (j = 0; j < ncl; j++)
 			if (cl[j].old == i && (!to || 1)) {
@@ -1008,7 +917,7 @@ static int assign_ids(struct linker *lk, struct runout *ro, int incremental)
 		add_alias(ro, ro->olds[i].id, to, to ? "merged" : "dissolved");
 	}
 	sqlite3_finalize(sk);
-	strmap_free(&used);
+	ck_names_free(&used);
 	free(best);
 	free(cl);
 	return 0;
@@ -1133,7 +1042,7 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 		if ((rc = step_done(lk, sn, "networks")))
 			break;
 		for (j = 0; j < nt->n && !rc; j++) {
-			sqlite3_bind_text(sm, 1, lk->names[nt->m[j]], -1, SQLITE_STATIC);
+			sqlite3_bind_text(sm, 1, lk->sellers.v[nt->m[j]], -1, SQLITE_STATIC);
 			sqlite3_bind_text(sm, 2, nt->id, -1, SQLITE_STATIC);
 			rc = step_done(lk, sm, "network_members");
 		}
@@ -1150,8 +1059,8 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 			sqlite3_bind_int64(se, 1, eid);
 			sqlite3_bind_text(
 				se, 2, ro->nets[ro->netof[e->a] - 1].id, -1, SQLITE_STATIC);
-			sqlite3_bind_text(se, 3, lk->names[pc->a], -1, SQLITE_STATIC);
-			sqlite3_bind_text(se, 4, lk->names[pc->b], -1, SQLITE_STATIC);
+			sqlite3_bind_text(se, 3, lk->sellers.v[pc->a], -1, SQLITE_STATIC);
+			sqlite3_bind_text(se, 4, lk->sellers.v[pc->b], -1, SQLITE_STATIC);
 			sqlite3_bind_text(se, 5, lk->kinds[pc->kind], -1, SQLITE_STATIC);
 			sqlite3_bind_text(se, 6, lk->vals[pc->val], -1, SQLITE_STATIC);
 			sqlite3_bind_double(se, 7, pc->w);
@@ -1220,7 +1129,7 @@ static void runout_free(struct runout *ro)
 		free(ro->olds[i].id);
 	free(ro->olds);
 	free(ro->oldm);
-	strmap_free(&ro->oldids);
+	ck_names_free(&ro->oldids);
 	for (i = 0; i < ro->naliases; i++) {
 		free(ro->alias_old[i]);
 		free(ro->alias_new[i]);
@@ -1234,8 +1143,7 @@ static void linker_free(struct linker *lk)
 {
 	size_t i;
 
-	strmap_free(&lk->sellers);
-	free(lk->names);
+	ck_names_free(&lk->sellers);
 	uf_free(&lk->uf);
 	for (i = 0; i < lk->nvals; i++)
 		free(lk->vals[i]);
@@ -1769,7 +1677,7 @@ static int load_touched(struct linker *lk, struct runout *ro)
 	size_t n = lk->uf.n, i, k;
 	uint8_t *looked = xcalloc(n ? n : 1, 1);
 	sqlite3_stmt *sf = NULL, *sm = NULL;
-	int rc = 0, found;
+	int rc = 0;
 
 	if (sqlite3_prepare_v2(lk->db, "SELECT network_id FROM network_members WHERE seller_id = ?",
 		    -1, &sf, NULL) != SQLITE_OK ||
@@ -1780,28 +1688,25 @@ static int load_touched(struct linker *lk, struct runout *ro)
 	}
 	for (i = 0; i < 2 * lk->nedges && !rc; i++) {
 		uint32_t x = i & 1 ? lk->edges[i / 2].b : lk->edges[i / 2].a, first = 0, d;
-		size_t slot;
+		int old;
 
 		if (looked[x])
 			continue;
 		looked[x] = 1;
-		sqlite3_bind_text(sf, 1, lk->names[x], -1, SQLITE_STATIC);
+		sqlite3_bind_text(sf, 1, lk->sellers.v[x], -1, SQLITE_STATIC);
 		if ((rc = sqlite3_step(sf)) != SQLITE_ROW) {
 			sqlite3_reset(sf);
 			rc = rc == SQLITE_DONE ? 0 : store_error(lk->st, "network_members");
 			continue;
 		}
-		slot = strmap_slot(&ro->oldids, col(sf, 0), &found);
-		if (found) {
+		if (ck_name_find(&ro->oldids, col(sf, 0)) >= 0) {
 			sqlite3_reset(sf);
 			rc = 0;
 			continue;
 		}
-		ro->oldids.keys[slot] = xstrdup(col(sf, 0));
-		ro->oldids.vals[slot] = (uint32_t)ro->nolds;
-		ro->oldids.n++;
+		old = ck_name_id(&ro->oldids, col(sf, 0));
 		sqlite3_reset(sf);
-		sqlite3_bind_text(sm, 1, ro->oldids.keys[slot], -1, SQLITE_STATIC);
+		sqlite3_bind_text(sm, 1, ro->oldids.v[old], -1, SQLITE_STATIC);
 		for (k = 0; (rc = sqlite3_step(sm)) == SQLITE_ROW; k++) {
 			d = seller_id(lk, col(sm, 0));
 			if (d < n)
@@ -1834,7 +1739,7 @@ static int score_pair(struct linker *lk, uint32_t a, uint32_t b)
 	size_t i, np = 0;
 	int rc, c;
 
-	if ((rc = pair_evidence(lk->st, lk->p, lk->names[a], lk->names[b], 0, &pr)))
+	if ((rc = pair_evidence(lk->st, lk->p, lk->sellers.v[a], lk->sellers.v[b], 0, &pr)))
 		return rc;
 	if (pr.score >= lk->p->threshold) {
 		for (c = 0; c < LINK_NCLASS; c++)
@@ -2393,8 +2298,8 @@ int link_bridges(struct store *st, const struct link_params *p, const char *netw
 		if (!bridge[i])
 			continue;
 		*pairs = xrealloc(*pairs, (*npairs + 1) * 2 * sizeof(**pairs));
-		(*pairs)[2 * *npairs] = xstrdup(lk.names[pr[i] >> 32]);
-		(*pairs)[2 * *npairs + 1] = xstrdup(lk.names[pr[i] & 0xffffffff]);
+		(*pairs)[2 * *npairs] = xstrdup(lk.sellers.v[pr[i] >> 32]);
+		(*pairs)[2 * *npairs + 1] = xstrdup(lk.sellers.v[pr[i] & 0xffffffff]);
 		(*npairs)++;
 	}
 out:
