@@ -5,6 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* How long an applet waits for another one's lock on the store. */
+#define BUSY_MS 5000
+
 struct store {
 	sqlite3 *db;
 	char *path;
@@ -320,6 +323,8 @@ static int check_identity(struct store *st, int *version_out)
 	int rc, appid = 0, version = 0;
 
 	rc = sqlite3_open_v2(st->path, &db, SQLITE_OPEN_READONLY, NULL);
+	/* another applet may be writing (screen | link): wait for it as the store's own open does */
+	sqlite3_busy_timeout(db, BUSY_MS);
 	if (rc == SQLITE_OK)
 		rc = pragma_int(db, "PRAGMA application_id", &appid);
 	if (rc == SQLITE_OK)
@@ -451,7 +456,7 @@ int store_open(struct store **out, const char *path, unsigned flags)
 			st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_busy_timeout(st->db, BUSY_MS);
 	sqlite3_extended_result_codes(st->db, 1);
 	/*
 	 * Pages read through a memory map are not copied into the page cache: a scan of every
@@ -468,8 +473,14 @@ int store_open(struct store **out, const char *path, unsigned flags)
 			goto fail;
 		}
 	} else if (!(flags & STORE_READONLY)) {
-		/* WAL again if a killed bulk load (ingest) left the store in rollback mode. */
+		/*
+		 * WAL again if a killed bulk load (ingest, screen) left the store in rollback
+		 * mode; not waiting, for a live one switches back itself when it is done, and the
+		 * next applet of a pipeline (screen | link) must not wait for it here.
+		 */
+		sqlite3_busy_timeout(st->db, 0);
 		sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		sqlite3_busy_timeout(st->db, BUSY_MS);
 		if ((rc = migrate(st)))
 			goto fail;
 	}

@@ -21,6 +21,15 @@ check_exit 0 "-d chooses the path" init -d "$T/c.db"
 check_exit 64 "two operands is a usage error" init "$T/x" "$T/y"
 check_exit 73 "an unwritable folder exits 73" init "$T/no/such/dir/db"
 
+# An applet waits for another one's lock instead of failing at once, as the second stage of
+# a pipeline does while the first (screen, under a rollback journal) commits.
+ck init -q "$T/lock.db"
+sqlite3 "$T/lock.db" "PRAGMA journal_mode=TRUNCATE" >/dev/null
+(printf 'BEGIN EXCLUSIVE;\nSELECT 1;\n'; sleep 1.5; printf 'COMMIT;\n') | sqlite3 "$T/lock.db" >/dev/null &
+sleep 0.4
+check_out "an applet waits for another's lock on the store" "$(printf 'n\n0')" query -d "$T/lock.db" "select count(*) as n from sellers"
+wait
+
 # An older store is brought forward when opened, its scores kept: two screen runs of
 # schema 1 become two rows of screen_runs.
 V1=$TOP_SRCDIR/tests/data/store/v1.sql
