@@ -420,22 +420,27 @@ int cmd_case(int argc, char **argv)
 		CK_OPT_END,
 	};
 
+	/* The order of the usage line; CASE: the completions offer case ids there. */
+	static const struct ck_sub subs[] = {
+		CK_SUB("new", NULL),
+		CK_SUB("list", NULL),
+		CK_SUB("show", "CASE"),
+		CK_SUB("add", "CASE"),
+		CK_SUB("remove", "CASE"),
+		CK_SUB("note", "CASE"),
+		CK_SUB("grade", "CASE"),
+		CK_SUB("close", "CASE"),
+		CK_SUB_END,
+	};
+
 	memset(&c, 0, sizeof(c));
 	case_remember_command();
-	argc = ck_parse_opts(argc, argv, opts, usage, help);
+	argc = ck_parse_subcommand(argc, argv, opts, subs, usage, help);
 	if (!c.analyst || !*c.analyst)
 		c.analyst = ck_analyst();
-	if (argc < 1)
-		ck_usage_error(
-			"a subcommand is needed: new, list, show, add, remove, note, grade or "
-			"close");
 	sub = argv[0];
 	argc--;
 	argv++;
-	if (strcmp(sub, "new") && strcmp(sub, "list") && strcmp(sub, "show") &&
-		strcmp(sub, "add") && strcmp(sub, "remove") && strcmp(sub, "note") &&
-		strcmp(sub, "close") && strcmp(sub, "grade"))
-		ck_usage_error("unknown subcommand '%s'", sub);
 	/* Leads: --lead, --from, and for add and remove the operands after the case id. */
 	for (i = 0; i < lead_opts.n; i++)
 		if (leads_add(&c.leads, lead_opts.v[i], "seller", CASE_LEAD_KINDS) < 0)

@@ -3,7 +3,7 @@
 #include <stdarg.h>
 
 static const char *cur_usage;
-static int want_help, want_list;
+static int want_help, want_list, want_subs;
 
 static const struct ck_opt common_opts[] = {
 	CK_OPT_BOOL('q', "quiet", &ck.quiet, "no warnings or summaries on stderr"),
@@ -11,6 +11,8 @@ static const struct ck_opt common_opts[] = {
 	CK_OPT_BOOL(0, "no-progress", &ck.no_progress, "no progress bar, even on a terminal"),
 	CK_OPT_BOOL('h', "help", &want_help, "show this help and exit"),
 	CK_OPT_BOOL(0, "list-options", &want_list, "list the options, for shell completion"),
+	CK_OPT_BOOL(0, "list-subcommands", &want_subs,
+		"list the subcommands (if any), for shell completion"),
 	CK_OPT_END,
 };
 
@@ -117,8 +119,8 @@ static const struct ck_opt *find_short(const struct ck_opt *opts, int c)
 	return NULL;
 }
 
-int ck_parse_opts(
-	int argc, char **argv, const struct ck_opt *opts, const char *usage, const char *help)
+static int parse(int argc, char **argv, const struct ck_opt *opts, const struct ck_sub *subs,
+	const char *usage, const char *help)
 {
 	int i, n = 0, only_operands = 0;
 	char shown[80];
@@ -184,6 +186,45 @@ int ck_parse_opts(
 		list_options(common_opts);
 		exit(ck_finish_stdout(0));
 	}
+	if (want_subs) {
+		for (; subs && subs->name; subs++)
+			printf("%s %s\n", subs->name, subs->argname ? subs->argname : "-");
+		exit(ck_finish_stdout(0));
+	}
 	argv[n] = NULL;
 	return n;
+}
+
+int ck_parse_opts(
+	int argc, char **argv, const struct ck_opt *opts, const char *usage, const char *help)
+{
+	return parse(argc, argv, opts, NULL, usage, help);
+}
+
+/* "new, list, show or close" */
+static char *sub_names(const struct ck_sub *subs)
+{
+	struct buf b = { 0 };
+	size_t i;
+
+	for (i = 0; subs[i].name; i++) {
+		if (i)
+			buf_adds(&b, subs[i + 1].name ? ", " : " or ");
+		buf_adds(&b, subs[i].name);
+	}
+	return b.s ? buf_detach(&b) : xstrdup("");
+}
+
+int ck_parse_subcommand(int argc, char **argv, const struct ck_opt *opts, const struct ck_sub *subs,
+	const char *usage, const char *help)
+{
+	const struct ck_sub *s;
+	int n = parse(argc, argv, opts, subs, usage, help);
+
+	if (n < 1)
+		ck_usage_error("a subcommand is needed: %s", sub_names(subs));
+	for (s = subs; s->name; s++)
+		if (strcmp(s->name, argv[0]) == 0)
+			return n;
+	ck_usage_error("unknown subcommand '%s'; it is one of %s", argv[0], sub_names(subs));
 }

@@ -53,14 +53,39 @@ struct ck_opt {
 		"output: " OUT_FORMAT_NAMES " (table on a terminal, else tsv)")
 
 /*
+ * A subcommand of an applet (case new, case show ...). argname names its first operand as an
+ * option's argument is named, so that the completions offer ids for it as they do for an
+ * option's value ("CASE": case ids); NULL when it takes none or its first is free text.
+ */
+struct ck_sub {
+	const char *name;
+	const char *argname;
+};
+#define CK_SUB(n, a) \
+	{ \
+		n, a \
+	}
+#define CK_SUB_END \
+	{ \
+		NULL, NULL \
+	}
+
+/*
  * Parse argv against opts plus the common options (-q, -v, --no-progress, -h/--help,
- * --list-options). Options and operands may mix; "--" ends the options and "-" is an operand.
- * On return argv[0..n) hold the operands in order and n is returned. --help prints usage,
- * help and the option table to stdout and exits 0; a bad option prints the message, the usage
- * line and a hint, and exits 64.
+ * --list-options, --list-subcommands). Options and operands may mix; "--" ends the options and
+ * "-" is an operand. On return argv[0..n) hold the operands in order and n is returned. --help
+ * prints usage, help and the option table to stdout and exits 0; a bad option prints the
+ * message, the usage line and a hint, and exits 64. --list-subcommands prints nothing here.
  */
 int ck_parse_opts(
 	int argc, char **argv, const struct ck_opt *opts, const char *usage, const char *help);
+/*
+ * ck_parse_opts() for an applet with subcommands: the first operand must be one of subs, else
+ * a usage error (exit 64) names them. argv[0] is the subcommand on return, and n counts it.
+ * --list-subcommands prints each one a line, "NAME ARGNAME" ("-" for no argname), and exits 0.
+ */
+int ck_parse_subcommand(int argc, char **argv, const struct ck_opt *opts, const struct ck_sub *subs,
+	const char *usage, const char *help);
 /* Report a usage error for the applet being parsed (message, usage line, hint) and exit 64. */
 _Noreturn void ck_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #endif

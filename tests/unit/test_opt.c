@@ -82,3 +82,31 @@ Test(opt, format_choices_are_enforced, .exit_code = 64)
 
 	ck_parse_opts(3, argv, f, "casekit t", "help");
 }
+
+static const struct ck_sub subs[] = { CK_SUB("new", NULL), CK_SUB("show", "CASE"), CK_SUB_END };
+
+Test(opt, subcommand_is_the_first_operand)
+{
+	const struct ck_opt o[] = { CK_OPT_FORMAT, CK_OPT_END };
+	char *argv[] = { "t", "-f", "tsv", "show", "C1", NULL };
+
+	cr_assert_eq(ck_parse_subcommand(5, argv, o, subs, "casekit t", "help"), 2);
+	cr_assert_str_eq(argv[0], "show");
+	cr_assert_str_eq(argv[1], "C1");
+}
+
+Test(opt, unknown_subcommand_exits_64, .exit_code = 64)
+{
+	const struct ck_opt o[] = { CK_OPT_END };
+	char *argv[] = { "t", "open", NULL };
+
+	ck_parse_subcommand(2, argv, o, subs, "casekit t", "help");
+}
+
+Test(opt, missing_subcommand_exits_64, .exit_code = 64)
+{
+	const struct ck_opt o[] = { CK_OPT_END };
+	char *argv[] = { "t", NULL };
+
+	ck_parse_subcommand(1, argv, o, subs, "casekit t", "help");
+}
