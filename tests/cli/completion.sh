@@ -50,6 +50,8 @@ got=$(bash_complete casekit trace -d "$T/db" SELEC)
 expect "bash: no id matches: file names" test "$(echo $got)" = "SELECTION.csv"
 got=$(bash_complete casekit trace --rank "")
 expect "bash: an option's choices" test "$(echo $got)" = "specific count"
+got=$(bash_complete casekit-trace --ra)
+expect "bash: a casekit-APPLET link completes its applet's options" test "$(echo $got)" = "--rank"
 if "$CASEKIT" link --list-options 2>/dev/null | grep -q -- "--network" && has networks; then
 	got=$(bash_complete casekit link -d "$T/db" --network N-ab)
 	expect "bash: --network completes network ids" test "$(echo $got)" = "N-abc N-abd"
