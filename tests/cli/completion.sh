@@ -79,6 +79,10 @@ if command -v zsh >/dev/null; then
 			source $file >/dev/null 2>&1
 			_casekit' _ "$TOP_SRCDIR/completions/_casekit" "$@")
 	}
+	# compinit reads the #compdef line: casekit-* is a pattern, not a command of that name.
+	got=$(zsh -f -c 'fpath=("$1" $fpath); autoload -U compinit; compinit -u -D
+		print -r -- "$_comps[casekit] $_patcomps[casekit-*]"' _ "$TOP_SRCDIR/completions")
+	expect "zsh: casekit and the casekit-APPLET links are completed" test "$got" = "_casekit _casekit"
 	got=$(zsh_complete casekit trace -d "$T/db" SEL)
 	expect "zsh: an operand completes to ids" test "$(echo $got)" = "SEL-1 SEL-2 SELF-FACTORY"
 	got=$(zsh_complete casekit trace -d "$T/db" seller:SEL)
