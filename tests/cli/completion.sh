@@ -11,6 +11,9 @@ sqlite3 "$T/db" "insert into sources(source_id, path, sha256, size, kind, ingest
 has() { [ -n "$(sqlite3 "$T/db" "select 1 from sqlite_master where name = '$1'")" ]; }
 has networks && sqlite3 "$T/db" "insert into networks(network_id, size, anchor, kinds,
 	created_run, updated_run) values ('N-abc', 2, 'SEL-1', 'phone', 1, 1), ('N-abd', 2, 'ZED', 'ip', 1, 1)"
+sqlite3 "$T/db" "insert into cases(case_id, title, opened_at, opened_by) values
+	('CASE-2026-0001', 'a', 'x', 'y'), ('CASE-2026-0002', 'b', 'x', 'y'), ('CASE-2027-0001', 'c', 'x', 'y')"
+subs="new list show add remove note grade close"
 mkdir -p "$T/share/profiles" "$T/bin" "$T/files"
 touch "$T/share/profiles/acme.profile" "$T/share/profiles/generic.profile" "$T/files/SELECTION.csv"
 ln -sf "$CASEKIT" "$T/bin/casekit"
@@ -28,6 +31,14 @@ rc=0; CASEKIT_DATADIR="$T/share" "$CASEKIT" --list-ids profile "" >"$T/out" 2>&1
 expect "--list-ids profile lists the profiles" test "$(echo $(cat "$T/out"))" = "acme generic"
 check_out "--list-ids kind lists the dump kinds" "$(printf 'sellers\nshipments')" --list-ids kind s
 check_exit 64 "--list-ids refuses an unknown kind" --list-ids planet ""
+# --list-subcommands: what case's first operand can be, and what comes after it
+run case --list-subcommands
+expect "case --list-subcommands names them in the usage line's order" \
+	test "$rc $(echo $(cut -d' ' -f1 "$T/out"))" = "0 $subs"
+expect "case --list-subcommands: show takes a CASE" grep -qx "show CASE" "$T/out"
+expect "case --list-subcommands: new takes no id" grep -qx "new -" "$T/out"
+run init --list-subcommands
+expect "an applet without subcommands lists none" test "$rc:$(cat "$T/out")" = "0:"
 
 # bash: load the file, set the words and the line, call the function.
 bash_complete() {
@@ -52,6 +63,21 @@ got=$(bash_complete casekit trace --rank "")
 expect "bash: an option's choices" test "$(echo $got)" = "specific count"
 got=$(bash_complete casekit-trace --ra)
 expect "bash: a casekit-APPLET link completes its applet's options" test "$(echo $got)" = "--rank"
+got=$(bash_complete casekit case "")
+expect "bash: case completes its subcommands" test "$(echo $got)" = "$subs"
+got=$(bash_complete casekit case -d "$T/db" s)
+expect "bash: a subcommand by prefix, after options" test "$(echo $got)" = "show"
+got=$(bash_complete casekit case -d "$T/db" show CASE-2026)
+expect "bash: case show completes case ids" test "$(echo $got)" = "CASE-2026-0001 CASE-2026-0002"
+got=$(bash_complete casekit case --section value close -d "$T/db" "")
+expect "bash: case close completes case ids, not files" \
+	test "$(echo $got)" = "CASE-2026-0001 CASE-2026-0002 CASE-2027-0001"
+got=$(bash_complete casekit case --lead seller : SEL-1 "")
+expect "bash: an option's value split at its colon is not a subcommand" test "$(echo $got)" = "$subs"
+got=$(bash_complete casekit case -d "$T/db" add CASE-2026-0001 SEL)
+expect "bash: case add completes leads after the case id" test "$(echo $got)" = "SEL-1 SEL-2 SELF-FACTORY"
+got=$(bash_complete casekit-case -d "$T/db" note CASE-2027)
+expect "bash: casekit-case completes subcommands and case ids" test "$(echo $got)" = "CASE-2027-0001"
 if "$CASEKIT" link --list-options 2>/dev/null | grep -q -- "--network" && has networks; then
 	got=$(bash_complete casekit link -d "$T/db" --network N-ab)
 	expect "bash: --network completes network ids" test "$(echo $got)" = "N-abc N-abd"
