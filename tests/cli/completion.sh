@@ -87,23 +87,28 @@ fi
 
 # zsh: the function with compadd and _files stood in for, as the completion system calls it.
 if command -v zsh >/dev/null; then
+	# compadd offers only the words that start with PREFIX, as the real one does.
 	zsh_complete() {
+		local service=casekit
+		case $1 in casekit-*) service=$1 ;; esac
 		(cd "$T/files" && PATH="$T/bin:$PATH" zsh -f -c '
 			compadd() {
+				local -a w
 				while [[ $1 == -* ]]; do
 					case $1 in
-					-a) print -l -- ${(P)2}; return ;;
-					--) shift; break ;;
+					-a) w=(${(P)2}); break ;;
+					--) shift; w=("$@"); break ;;
 					esac
 					shift
 				done
-				print -l -- "$@"
+				(( $#w )) || w=("$@")
+				print -l -- ${(M)w:#$PREFIX*}
 			}
 			_files() { print -- "<files>"; }
-			file=$1; shift
-			service=casekit words=("$@") CURRENT=$# PREFIX=$argv[-1]
+			file=$1 service=$2; shift 2
+			words=("$@") CURRENT=$# PREFIX=$argv[-1]
 			source $file >/dev/null 2>&1
-			_casekit' _ "$TOP_SRCDIR/completions/_casekit" "$@")
+			_casekit' _ "$TOP_SRCDIR/completions/_casekit" "$service" "$@")
 	}
 	# compinit reads the #compdef line: casekit-* is a pattern, not a command of that name.
 	got=$(zsh -f -c 'fpath=("$1" $fpath); autoload -U compinit; compinit -u -D
@@ -117,6 +122,19 @@ if command -v zsh >/dev/null; then
 	expect "zsh: an option's choices" test "$(echo $got)" = "specific count"
 	got=$(zsh_complete casekit trace -d "$T/db" QQ)
 	expect "zsh: no id matches: file names" test "$got" = "<files>"
+	got=$(zsh_complete casekit case "")
+	expect "zsh: case completes its subcommands" test "$(echo $got)" = "$subs"
+	got=$(zsh_complete casekit case -d "$T/db" s)
+	expect "zsh: a subcommand by prefix, after options" test "$(echo $got)" = "show"
+	got=$(zsh_complete casekit case -d "$T/db" show CASE-2026)
+	expect "zsh: case show completes case ids" test "$(echo $got)" = "CASE-2026-0001 CASE-2026-0002"
+	got=$(zsh_complete casekit case --section value close -d "$T/db" "")
+	expect "zsh: case close completes case ids, not files" \
+		test "$(echo $got)" = "CASE-2026-0001 CASE-2026-0002 CASE-2027-0001"
+	got=$(zsh_complete casekit case -d "$T/db" add CASE-2026-0001 SEL)
+	expect "zsh: case add completes leads after the case id" test "$(echo $got)" = "SEL-1 SEL-2 SELF-FACTORY"
+	got=$(zsh_complete casekit-case -d "$T/db" note CASE-2027)
+	expect "zsh: casekit-case completes subcommands and case ids" test "$(echo $got)" = "CASE-2027-0001"
 else
 	skip "zsh completes ids" "zsh not installed"
 fi
