@@ -150,6 +150,17 @@ if command -v fish >/dev/null; then
 	expect "fish: a typed prefix completes to typed ids" test "$(echo $got)" = "seller:SEL-1 seller:SEL-2"
 	got=$(fish_complete "casekit trace --rank " | sort)
 	expect "fish: an option's choices" test "$(echo $got)" = "count specific"
+	got=$(fish_complete "casekit case " | sort)
+	expect "fish: case completes its subcommands" test "$(echo $got)" = "$(echo $(printf '%s\n' $subs | sort))"
+	got=$(fish_complete "casekit case -d $T/db s")
+	expect "fish: a subcommand by prefix, after options" test "$(echo $got)" = "show"
+	got=$(fish_complete "casekit case -d $T/db show CASE-2026" | sort)
+	expect "fish: case show completes case ids" test "$(echo $got)" = "CASE-2026-0001 CASE-2026-0002"
+	got=$(fish_complete "casekit case --section value close -d $T/db " | sort)
+	expect "fish: case close completes case ids, not files" \
+		test "$(echo $got)" = "CASE-2026-0001 CASE-2026-0002 CASE-2027-0001"
+	got=$(fish_complete "casekit case -d $T/db add CASE-2026-0001 SEL" | sort)
+	expect "fish: case add completes leads after the case id" test "$(echo $got)" = "SEL-1 SEL-2 SELF-FACTORY"
 else
 	skip "fish completes ids" "fish not installed"
 fi
