@@ -54,9 +54,9 @@ static struct {
 	char prompt[160];
 } sh;
 
-/* An applet's --list-options, asked once and kept for completion and for .format. */
+/* What an applet's --list-options and --list-subcommands print, asked once and kept. */
 static struct {
-	char *applet, *text;
+	char *applet, *flag, *text;
 } opt_cache[64];
 
 /* A NULL-terminated list of strings that grows. */
@@ -155,8 +155,8 @@ static void exec_self(char **argv)
 	_exit(127);
 }
 
-/* Run `casekit APPLET --list-options` and keep what it printed; NULL for no such applet. */
-static const char *applet_options(const char *applet)
+/* Run `casekit APPLET FLAG` (a --list-* flag) and keep what it printed; NULL for no such applet. */
+static const char *applet_list(const char *applet, const char *flag)
 {
 	struct buf b = { 0 };
 	char tmp[4096], *argv[4];
@@ -168,7 +168,8 @@ static const char *applet_options(const char *applet)
 	if (!is_applet(applet))
 		return NULL;
 	for (i = 0; i < sizeof(opt_cache) / sizeof(*opt_cache) && opt_cache[i].applet; i++)
-		if (strcmp(opt_cache[i].applet, applet) == 0)
+		if (strcmp(opt_cache[i].applet, applet) == 0 &&
+			strcmp(opt_cache[i].flag, flag) == 0)
 			return opt_cache[i].text;
 	if (i == sizeof(opt_cache) / sizeof(*opt_cache) || pipe(fds) != 0)
 		return NULL;
@@ -190,7 +191,7 @@ static const char *applet_options(const char *applet)
 		close(fds[1]);
 		argv[0] = "casekit";
 		argv[1] = (char *)applet;
-		argv[2] = "--list-options";
+		argv[2] = (char *)flag;
 		argv[3] = NULL;
 		exec_self(argv);
 	}
@@ -202,8 +203,14 @@ static const char *applet_options(const char *applet)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	opt_cache[i].applet = xstrdup(applet);
+	opt_cache[i].flag = xstrdup(flag);
 	opt_cache[i].text = b.s ? buf_detach(&b) : xstrdup("");
 	return opt_cache[i].text;
+}
+
+static const char *applet_options(const char *applet)
+{
+	return applet_list(applet, "--list-options");
 }
 
 /* 1 if the applet's option list has --format, so that .format can be passed on to it. */
@@ -454,8 +461,58 @@ static void add_values(const char *kind, const char *text)
 	store_close(st);
 }
 
+/* 1 if opt is an option of the applet that takes a value (opts: its --list-options). */
+static int takes_value(const char *opts, const char *opt)
+{
+	const char *p;
+	char s[64], l[64], arg[64];
+
+	for (p = opts; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+		if (sscanf(p, "%63s %63s %63s", s, l, arg) == 3 &&
+			(strcmp(opt, s) == 0 || strcmp(opt, l) == 0))
+			return strcmp(arg, "-") != 0;
+	return 0;
+}
+
+/*
+ * For an applet with subcommands (--list-subcommands: "show CASE"), the first operand is one
+ * of them and a CASE after it a case id. 1 when that was the operand to complete.
+ */
+static int complete_subcommand(
+	const char *applet, const char *opts, const struct strv *words, const char *text)
+{
+	const char *subs = applet_list(applet, "--list-subcommands"), *p, *first = NULL;
+	char name[64], what[64];
+	size_t i, nops = 0;
+
+	if (!subs || !*subs)
+		return 0;
+	for (i = 1; i < words->n; i++) {
+		if (words->v[i][0] == '-' && words->v[i][1]) {
+			i += !strchr(words->v[i], '=') && takes_value(opts, words->v[i]);
+			continue;
+		}
+		if (!nops++)
+			first = words->v[i];
+	}
+	for (p = subs; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+		if (sscanf(p, "%63s %63s", name, what) != 2)
+			continue;
+		if (nops == 0 && strncmp(name, text, strlen(text)) == 0)
+			strv_add(&cands, name);
+		else if (nops == 1 && strcmp(name, first) == 0) {
+			if (strcmp(what, "CASE") != 0)
+				return 0;
+			add_values("case", text);
+			return 1;
+		}
+	}
+	return nops == 0;
+}
+
 /* The options of an applet, as --list-options prints them: "-f --format FMT table|csv". */
-static void complete_applet(const char *applet, const char *prev, const char *text)
+static void complete_applet(
+	const char *applet, const struct strv *words, const char *prev, const char *text)
 {
 	const char *opts = applet_options(applet), *p;
 	char s[64], l[64], arg[64], choices[256];
@@ -490,6 +547,9 @@ static void complete_applet(const char *applet, const char *prev, const char *te
 		}
 		return;
 	}
+	/* The subcommand (case show), then what it names (a case id). */
+	if (complete_subcommand(applet, opts, words, text))
+		return;
 	/* An operand: ids from the store, else a file name. */
 	add_values("any", text);
 	if (!cands.n)
@@ -528,7 +588,7 @@ static char **complete(const char *text, int start, int end)
 	} else if (strcmp(words.v[0], "help") == 0 && words.n == 1) {
 		add_matching(applet_names, text);
 	} else if (words.v[0][0] != '.') {
-		complete_applet(words.v[0], words.v[words.n - 1], text);
+		complete_applet(words.v[0], &words, words.v[words.n - 1], text);
 	}
 	if (cands.n)
 		m = rl_completion_matches(text, next_cand);

@@ -8,6 +8,7 @@ sqlite3 "$T/db" "insert into sources(source_id, path, sha256, size, kind, ingest
 	values(1, 'sellers.csv', 'x', 1, 'sellers', '2026-01-01T00:00:00Z');
 	insert into sellers(seller_id, shop_name, source_id, line) values
 	('SHOP-0017', 'a', 1, 2), ('SHOP-0018', 'b', 1, 3), ('ZED-1', 'c', 1, 4);"
+ck case -d "$T/db" new "Week 48" --lead seller:ZED-1 >/dev/null
 
 # sh_run SCRIPT [ARGS]: run the shell on a script, stdout in $T/out, stderr in $T/err
 sh_run() {
@@ -115,6 +116,10 @@ keys C-u "trace SHOP" Tab
 wait_for "Tab completes an operand to ids from the store" "^casekit> trace SHOP-001$"
 keys C-u "trace seller:Z" Tab
 wait_for "Tab completes a typed id" "^casekit> trace seller:ZED-1$"
+keys C-u "case sh" Tab
+wait_for "Tab completes a subcommand" "^casekit> case show$"
+keys "C" Tab
+wait_for "and a case id after it" "^casekit> case show CASE-[0-9]+-0001$"
 keys C-u ".fo" Tab
 wait_for "Tab completes a dot-command" "^casekit> \.format$"
 keys C-u "select count(*) from sel" Tab
