@@ -458,11 +458,6 @@ int store_open(struct store **out, const char *path, unsigned flags)
 	}
 	sqlite3_busy_timeout(st->db, BUSY_MS);
 	sqlite3_extended_result_codes(st->db, 1);
-	/*
-	 * Pages read through a memory map are not copied into the page cache: a scan of every
-	 * listing (screen, link) costs a third less. SQLite caps the size at its build limit.
-	 */
-	sqlite3_exec(st->db, "PRAGMA mmap_size=4294967296", NULL, NULL, NULL);
 	if ((rc = store_exec(st, "PRAGMA foreign_keys=ON")))
 		goto fail;
 	if (flags & STORE_CREATE) {
