@@ -503,8 +503,12 @@ struct file {
 	struct profile_tmpl *own; /* templates made for plain same-name columns */
 	uint64_t read, kept, rejected, replaced;
 	struct buf attrs, raw, reason;
+	/* The current record, converted: each field's text (NULL: missing) and number. */
 	const char *v[MAXF];
 	size_t vl[MAXF];
+	int64_t num[MAXF];
+	char tbuf[MAXF][21], cur[4];
+	const char *day; /* a login's day, for its IP */
 };
 
 static int prep(struct ingest *in, sqlite3_stmt **s, const char *sql)
@@ -835,19 +839,28 @@ static void raw_line(struct file *f, struct csvio_rec *rec, char delim)
 	}
 }
 
-static int reject(struct ingest *in, struct file *f, struct csvio_rec *rec, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int reject(struct ingest *in, struct file *f, struct csvio_rec *rec, const char *fmt, ...)
+#define REJECTED 1 /* convert_row(): the record cannot be kept; f->reason says why */
+
+/* Set f->reason and count the record as rejected; returns REJECTED. */
+static int bad(struct file *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(struct file *f, const char *fmt, ...)
 {
 	va_list ap;
-	sqlite3_stmt *s = in->ins_reject;
 
 	buf_reset(&f->reason);
 	va_start(ap, fmt);
 	buf_vaddf(&f->reason, fmt, ap);
 	va_end(ap);
-	raw_line(f, rec, csvio_delim(f->r));
 	f->rejected++;
+	return REJECTED;
+}
+
+/* Write a rejected record, with the reason in f->reason, to the rejects table. */
+static int reject(struct ingest *in, struct file *f, struct csvio_rec *rec)
+{
+	sqlite3_stmt *s = in->ins_reject;
+
+	raw_line(f, rec, csvio_delim(f->r));
 	sqlite3_bind_int64(s, 1, f->source_id);
 	sqlite3_bind_text(s, 2, f->path, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)rec->line);
@@ -1040,6 +1053,92 @@ static void json_str(struct buf *b, const char *s, size_t n)
 }
 
 /*
+ * Check one record and convert its fields into f->v (the text: times as ISO 8601 UTC, the
+ * currency upper-case; NULL when missing) and f->num (numbers; money in minor units). 0 when
+ * it can be kept, else REJECTED with the reason in f->reason. A reference to another record
+ * (a listing's seller) is checked only when there is a store.
+ */
+static int convert_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
+{
+	const struct kspec *k = f->k;
+	char q[48];
+	int cur_i = -1;
+	size_t i;
+
+	f->read++;
+	f->cur[0] = '\0';
+	f->day = NULL;
+	if (rec->n != f->ncols)
+		return bad(
+			f, "wrong field count: %zu fields, the header has %zu", rec->n, f->ncols);
+	for (i = 0; i < rec->n; i++) {
+		if (rec->len[i] && strlen(rec->f[i]) != rec->len[i])
+			return bad(f, "a NUL byte in column '%s'", f->cols[i]);
+		if (!ingest_utf8_valid(rec->f[i], rec->len[i]))
+			return bad(f, "broken UTF-8 in column '%s'", f->cols[i]);
+	}
+	for (i = 0; k->f[i].name; i++) {
+		f->v[i] = eval(&f->fs[i], rec, &f->vl[i]);
+		if (k->f[i].type == T_CUR)
+			cur_i = (int)i;
+	}
+	if (cur_i >= 0) {
+		const char *c = f->v[cur_i] ? f->v[cur_i] : in->prof->currency;
+
+		if (c && ingest_currency(c, f->cur))
+			return bad(f, "bad currency '%s': not an ISO 4217 code",
+				shown(c, strlen(c), q));
+		if (f->cur[0])
+			f->v[cur_i] = f->cur, f->vl[cur_i] = 3;
+	}
+	for (i = 0; k->f[i].name; i++) {
+		const struct fspec *fs = &k->f[i];
+		const char *v = f->v[i];
+		size_t n = f->vl[i];
+		long long ll;
+
+		if (!v && (fs->flags & (F_KEY | F_REQ)) &&
+			!(fs->flags & F_KEY && strcmp(fs->name, "category") == 0))
+			return bad(f, "missing %s", fs->name);
+		if (v && fs->ref && in->st && !ref_exists(in, fs->ref, v, n))
+			return bad(f, "%s '%s' is not in the store", fs->name, shown(v, n, q));
+		if (!v)
+			continue;
+		switch (fs->type) {
+		case T_TEXT:
+		case T_CUR:
+			break;
+		case T_INT:
+			if (ck_parse_long(v, &ll))
+				return bad(f, "bad number '%s' in %s", shown(v, n, q), fs->name);
+			f->num[i] = ll;
+			break;
+		case T_MONEY:
+			if (!f->cur[0])
+				return bad(f, "%s '%s' has no currency", fs->name, shown(v, n, q));
+			if (ingest_money(v, ingest_currency_exponent(f->cur), &f->num[i]))
+				return bad(f, "bad number '%s' in %s", shown(v, n, q), fs->name);
+			break;
+		case T_TIME:
+			if (ingest_time(v, f->fs[i].date_format, f->tbuf[i]))
+				return bad(f, "bad date '%s' in %s", shown(v, n, q), fs->name);
+			f->v[i] = f->tbuf[i];
+			f->vl[i] = strlen(f->tbuf[i]);
+			if (strcmp(fs->name, "at") == 0)
+				f->day = f->tbuf[i];
+			break;
+		case T_INSTR:
+			/* payments: field 1 is instrument_type, which classes the instrument */
+			if (!in->have_key ||
+				ident_payment(in->key, f->v[1] ? f->v[1] : "", v, &in->id2) != 0)
+				return bad(f, "instrument_id holds no usable instrument");
+			break;
+		}
+	}
+	return 0;
+}
+
+/*
  * One record: check it, convert it, write it and its identifiers. 0 when it was kept or
  * rejected (a reject is data), an EX_* code when the store failed.
  */
@@ -1048,109 +1147,41 @@ static int load_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 	const struct kspec *k = f->k;
 	size_t ki = (size_t)(k - kinds), i;
 	sqlite3_stmt *s = in->ins[ki];
-	char cur[4] = "", tbuf[MAXF][21], q[48], *day = NULL;
 	const char *country = in->prof->country;
-	int b = 1, rc, cur_i = -1, have_attrs = 0;
-	int64_t money;
+	int b = 1, rc, have_attrs = 0;
 
-	f->read++;
-	if (rec->n != f->ncols)
-		return reject(in, f, rec, "wrong field count: %zu fields, the header has %zu",
-			rec->n, f->ncols);
-	for (i = 0; i < rec->n; i++) {
-		if (rec->len[i] && strlen(rec->f[i]) != rec->len[i])
-			return reject(in, f, rec, "a NUL byte in column '%s'", f->cols[i]);
-		if (!ingest_utf8_valid(rec->f[i], rec->len[i]))
-			return reject(in, f, rec, "broken UTF-8 in column '%s'", f->cols[i]);
-	}
-	for (i = 0; k->f[i].name; i++) {
-		f->v[i] = eval(&f->fs[i], rec, &f->vl[i]);
-		if (k->f[i].type == T_CUR)
-			cur_i = (int)i;
-	}
+	if (convert_row(in, f, rec))
+		return reject(in, f, rec);
 	if (f->country_col >= 0 && rec->len[f->country_col])
 		country = rec->f[f->country_col];
-	if (cur_i >= 0) {
-		const char *c = f->v[cur_i] ? f->v[cur_i] : in->prof->currency;
-
-		if (c && ingest_currency(c, cur))
-			return reject(in, f, rec, "bad currency '%s': not an ISO 4217 code",
-				shown(c, strlen(c), q));
-	}
 	for (i = 0; k->f[i].name; i++) {
 		const struct fspec *fs = &k->f[i];
-		const char *v = f->v[i];
-		size_t n = f->vl[i];
 
-		if (!v && (fs->flags & (F_KEY | F_REQ)) &&
-			!(fs->flags & F_KEY && strcmp(fs->name, "category") == 0))
-			return reject(in, f, rec, "missing %s", fs->name);
-		if (v && fs->ref && !ref_exists(in, fs->ref, v, n))
-			return reject(in, f, rec, "%s '%s' is not in the store", fs->name,
-				shown(v, n, q));
-		if (!v) {
+		if (!f->v[i]) {
 			if (fs->flags & F_KEY) /* brands without a category: one for all */
 				sqlite3_bind_text(s, b++, "", 0, SQLITE_STATIC);
 			else if (fs->type == T_INSTR)
 				sqlite3_bind_null(s, b++), sqlite3_bind_null(s, b++);
-			else if (fs->type == T_CUR && cur[0])
-				sqlite3_bind_text(s, b++, cur, 3, SQLITE_TRANSIENT);
 			else
 				sqlite3_bind_null(s, b++);
 			continue;
 		}
 		switch (fs->type) {
 		case T_TEXT:
-			sqlite3_bind_text(s, b++, v, (int)n, SQLITE_STATIC);
-			break;
-		case T_INT: {
-			long long ll;
-
-			if (ck_parse_long(v, &ll))
-				goto bad_number;
-			sqlite3_bind_int64(s, b++, ll);
-			break;
-		}
-		case T_MONEY:
-			if (!cur[0])
-				goto no_currency;
-			if (ingest_money(v, ingest_currency_exponent(cur), &money))
-				goto bad_number;
-			sqlite3_bind_int64(s, b++, money);
-			break;
 		case T_TIME:
-			if (ingest_time(v, f->fs[i].date_format, tbuf[i]))
-				goto bad_date;
-			sqlite3_bind_text(s, b++, tbuf[i], -1, SQLITE_STATIC);
-			if (strcmp(fs->name, "at") == 0)
-				day = tbuf[i];
-			break;
 		case T_CUR:
-			sqlite3_bind_text(s, b++, cur, 3, SQLITE_TRANSIENT);
+			sqlite3_bind_text(s, b++, f->v[i], (int)f->vl[i], SQLITE_STATIC);
+			break;
+		case T_INT:
+		case T_MONEY:
+			sqlite3_bind_int64(s, b++, f->num[i]);
 			break;
 		case T_INSTR:
-			/* payments: field 1 is instrument_type, which classes the instrument */
-			if (!in->have_key ||
-				ident_payment(in->key, f->v[1] ? f->v[1] : "", v, &in->id2) != 0)
-				goto bad_instrument;
 			sqlite3_bind_text(
 				s, b++, in->id2.value.s, (int)in->id2.value.len, SQLITE_STATIC);
 			sqlite3_bind_text(s, b++, in->id2.last4, -1, SQLITE_STATIC);
 			break;
 		}
-		continue;
-	bad_number:
-		sqlite3_clear_bindings(s);
-		return reject(in, f, rec, "bad number '%s' in %s", shown(v, n, q), fs->name);
-	no_currency:
-		sqlite3_clear_bindings(s);
-		return reject(in, f, rec, "%s '%s' has no currency", fs->name, shown(v, n, q));
-	bad_date:
-		sqlite3_clear_bindings(s);
-		return reject(in, f, rec, "bad date '%s' in %s", shown(v, n, q), fs->name);
-	bad_instrument:
-		sqlite3_clear_bindings(s);
-		return reject(in, f, rec, "instrument_id holds no usable instrument");
 	}
 	buf_reset(&f->attrs);
 	for (i = 0; i < rec->n; i++) {
@@ -1202,7 +1233,7 @@ static int load_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 			     masked, &in->id2, NULL, "instrument_id")))
 			return rc;
 	}
-	if ((rc = record_idents(in, f, rec, country, day)))
+	if ((rc = record_idents(in, f, rec, country, f->day)))
 		return rc;
 	f->kept++;
 	return 0;
