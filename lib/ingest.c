@@ -1662,3 +1662,118 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 	free(jobs);
 	return rc;
 }
+
+/* ---- rows without a store ---- */
+
+struct ingest_rows {
+	struct ingest in;
+	struct ingest_opts o;
+	struct file f;
+	struct csvio_rec *rec;
+};
+
+int ingest_rows_open(struct ingest_rows **out, const struct ingest_opts *o, const char *path)
+{
+	struct ingest_rows *r;
+	struct csvio_opts co = { 0 };
+	struct csvio_rec *h;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	r = xcalloc(1, sizeof(*r));
+	r->o = *o;
+	r->in.o = &r->o;
+	r->f.path = path;
+	r->f.instr_col = -1;
+	if (!o->kind || !(r->f.k = kspec_of(o->kind))) {
+		rc = ck_error(EX_USAGE, "'%s' is not a kind", o->kind ? o->kind : "");
+		goto fail;
+	}
+	for (i = 0; r->f.k->f[i].name; i++)
+		if (r->f.k->f[i].type == T_INSTR) {
+			rc = ck_error(EX_USAGE,
+				"%s rows need the store's key: load them with ingest", o->kind);
+			goto fail;
+		}
+	if ((rc = profile_load(&r->in.prof, o->profile ? o->profile : "generic")))
+		goto fail;
+	r->f.pk = profile_kind(r->in.prof, o->kind);
+	co.delim = o->delim ? o->delim : r->in.prof->delim;
+	co.encoding = o->encoding ? o->encoding : r->in.prof->encoding;
+	if ((rc = csvio_open(&r->f.r, path, &co)))
+		goto fail;
+	rc = csvio_next(r->f.r, &h);
+	if (rc == 0)
+		rc = ck_error(
+			EX_DATAERR, "'%s' is empty: a %s file needs a header line", path, o->kind);
+	if (rc != 1 || (rc = map_header(&r->in, &r->f, h)))
+		goto fail;
+	*out = r;
+	return 0;
+fail:
+	ingest_rows_close(r);
+	return rc;
+}
+
+int ingest_rows_next(struct ingest_rows *r)
+{
+	int rc = csvio_next(r->f.r, &r->rec);
+
+	if (rc != 1)
+		return rc;
+	return convert_row(&r->in, &r->f, r->rec) ? INGEST_REJECTED : INGEST_ROW;
+}
+
+int ingest_rows_field(const struct ingest_rows *r, const char *name)
+{
+	int i;
+
+	for (i = 0; r->f.k->f[i].name; i++)
+		if (strcmp(r->f.k->f[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const char *ingest_rows_text(const struct ingest_rows *r, int field)
+{
+	return field < 0 ? NULL : r->f.v[field];
+}
+
+int ingest_rows_num(const struct ingest_rows *r, int field, int64_t *v)
+{
+	if (field < 0 || !r->f.v[field] ||
+		(r->f.k->f[field].type != T_INT && r->f.k->f[field].type != T_MONEY))
+		return 0;
+	*v = r->f.num[field];
+	return 1;
+}
+
+unsigned long ingest_rows_line(const struct ingest_rows *r)
+{
+	return r->rec ? r->rec->line : 0;
+}
+
+const char *ingest_rows_reason(const struct ingest_rows *r)
+{
+	return r->f.reason.s ? r->f.reason.s : "";
+}
+
+uint64_t ingest_rows_read(const struct ingest_rows *r)
+{
+	return r->f.read;
+}
+
+uint64_t ingest_rows_rejected(const struct ingest_rows *r)
+{
+	return r->f.rejected;
+}
+
+void ingest_rows_close(struct ingest_rows *r)
+{
+	if (!r)
+		return;
+	file_free(&r->f);
+	profile_free(r->in.prof);
+	free(r);
+}

@@ -1,7 +1,8 @@
-/* test_ingest.c - the field parsers: money, currencies, times, UTF-8 */
+/* test_ingest.c - the field parsers (money, currencies, times, UTF-8) and rows without a store */
 #include "casekit.h"
 #include "ingest.h"
 #include <criterion/criterion.h>
+#include <unistd.h>
 
 Test(ingest, money_uses_the_currency_exponent)
 {
@@ -97,4 +98,95 @@ Test(ingest, utf8_is_validated)
 	cr_assert(!ingest_utf8_valid("\xed\xa0\x80", 3), "surrogate");
 	cr_assert(!ingest_utf8_valid("\xf4\x90\x80\x80", 4), "past U+10FFFF");
 	cr_assert(!ingest_utf8_valid("\xe9\xab", 2), "truncated");
+}
+
+static char *tmpfile_with(const char *text)
+{
+	char *path = xstrdup("/tmp/test_ingest.XXXXXX");
+	int fd = mkstemp(path);
+	size_t n = strlen(text);
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, text, n), (ssize_t)n);
+	close(fd);
+	return path;
+}
+
+Test(ingest, rows_are_converted_as_ingest_converts_them)
+{
+	char *path = tmpfile_with(
+		"\xef\xbb\xbflisting_id;seller_id;title;price;currency;created_at;colour\r\n"
+		"L1;S1;\"bag\nblack\";129.5;usd;2026-01-10 09:30+01:00;red\r\n"
+		"L2;S9;x;1500;JPY;;\r\n");
+	struct ingest_opts o = { .kind = "listings" };
+	struct ingest_rows *r;
+	int price, cur, made, title;
+	int64_t v;
+
+	cr_assert_eq(ingest_rows_open(&r, &o, path), 0);
+	price = ingest_rows_field(r, "price");
+	cur = ingest_rows_field(r, "currency");
+	made = ingest_rows_field(r, "created_at");
+	title = ingest_rows_field(r, "title");
+	cr_assert_eq(ingest_rows_field(r, "colour"), -1, "not a field of the kind");
+	cr_assert_eq(ingest_rows_next(r), INGEST_ROW);
+	cr_assert_eq(ingest_rows_line(r), 2);
+	cr_assert_str_eq(ingest_rows_text(r, title), "bag\nblack");
+	cr_assert_eq(ingest_rows_num(r, price, &v), 1);
+	cr_assert_eq(v, 12950);
+	cr_assert_str_eq(ingest_rows_text(r, cur), "USD");
+	cr_assert_str_eq(ingest_rows_text(r, made), "2026-01-10T08:30:00Z");
+	cr_assert_eq(ingest_rows_next(r), INGEST_ROW, "an unknown seller is no reject here");
+	cr_assert_eq(ingest_rows_line(r), 4);
+	cr_assert_eq(ingest_rows_num(r, price, &v), 1);
+	cr_assert_eq(v, 1500);
+	cr_assert_null(ingest_rows_text(r, made), "an empty cell is missing");
+	cr_assert_eq(ingest_rows_next(r), 0);
+	cr_assert_eq(ingest_rows_read(r), 2);
+	ingest_rows_close(r);
+	unlink(path);
+	free(path);
+}
+
+Test(ingest, rows_ingest_would_reject_say_why)
+{
+	char *path = tmpfile_with("listing_id,seller_id,price,currency\n"
+				  "L1,S1,12.345,USD\n"
+				  ",S1,1,USD\n"
+				  "L3,S1,1\n"
+				  "L4,S1,1,US\n"
+				  "L5,S1,2.50,EUR\n");
+	struct ingest_opts o = { .kind = "listings" };
+	struct ingest_rows *r;
+	static const char *const why[] = { "bad number '12.345' in price", "missing listing_id",
+		"wrong field count: 3 fields, the header has 4",
+		"bad currency 'US': not an ISO 4217 code" };
+	size_t i;
+
+	cr_assert_eq(ingest_rows_open(&r, &o, path), 0);
+	for (i = 0; i < 4; i++) {
+		cr_assert_eq(ingest_rows_next(r), INGEST_REJECTED, "row %zu", i);
+		cr_assert_eq(ingest_rows_line(r), i + 2);
+		cr_assert_str_eq(ingest_rows_reason(r), why[i]);
+	}
+	cr_assert_eq(ingest_rows_next(r), INGEST_ROW);
+	cr_assert_eq(ingest_rows_next(r), 0);
+	cr_assert_eq(ingest_rows_read(r), 5);
+	cr_assert_eq(ingest_rows_rejected(r), 4);
+	ingest_rows_close(r);
+	unlink(path);
+	free(path);
+}
+
+Test(ingest, rows_need_a_header_with_the_key)
+{
+	char *path = tmpfile_with("seller_id,title\nS1,x\n");
+	struct ingest_opts o = { .kind = "listings" }, p = { .kind = "payments" };
+	struct ingest_rows *r;
+
+	cr_assert_eq(ingest_rows_open(&r, &o, path), EX_DATAERR);
+	cr_assert_null(r);
+	cr_assert_eq(ingest_rows_open(&r, &p, path), EX_USAGE, "payments need the key");
+	unlink(path);
+	free(path);
 }
