@@ -2237,6 +2237,13 @@ static void score_seller(struct screen *s, const struct screen_listing *l,
 			"%d test buys of the seller's other listings failed", f->failed_seller);
 	else
 		hit(s, r, "testbuy", 0, NULL, "no failed test buy of this seller");
+}
+
+/* The seller's network: flagged listings of its other accounts. */
+static void score_network(struct screen *s, const struct screen_seller *f, struct screen_result *r)
+{
+	if (!f)
+		return;
 	if (f->network_flagged > 0)
 		hit(s, r, "network", ipoints(s->w.network),
 			xasprintf("network:%s(%d)", f->network_id ? f->network_id : "?",
@@ -2250,6 +2257,15 @@ static void score_seller(struct screen *s, const struct screen_listing *l,
 	else
 		hit(s, r, "network", 0, NULL, "not checked: %s",
 			f->network_note ? f->network_note : "no link results in the store");
+}
+
+/* Keep the score within 0 to 100. */
+static void clamp(struct screen_result *r)
+{
+	if (r->score > 100)
+		r->score = 100;
+	if (r->score < 0)
+		r->score = 0;
 }
 
 int screen_score(struct screen *s, const struct screen_listing *l, const struct screen_seller *f,
@@ -2270,10 +2286,13 @@ int screen_score(struct screen *s, const struct screen_listing *l, const struct 
 	else
 		hit(s, r, "price", 0, NULL, "no brand claimed: price not compared");
 	score_seller(s, l, f, r);
-	if (r->score > 100)
-		r->score = 100;
-	if (r->score < 0)
-		r->score = 0;
+	clamp(r);
+	/*
+	 * The network points go on top of the listing's own score, as a full run adds them to the
+	 * stored score: the same listing gets the same score scored either way.
+	 */
+	score_network(s, f, r);
+	clamp(r);
 	r->flagged = r->score >= s->w.flag;
 	return r->score;
 }
