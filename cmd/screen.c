@@ -1,10 +1,11 @@
 /* screen.c - score listings for counterfeit risk, with the reasons */
 #include "casekit.h"
+#include "ingest.h"
 #include <pthread.h>
 #include <sqlite3.h>
 
 static const char usage[] = "casekit screen [-d PATH] [-f FMT] [--min-score N] [--rules DIR] "
-			    "[--from FILE|-] [--explain LISTING] [LISTING...]";
+			    "[--from FILE|-] [--explain LISTING] [--stream] [LISTING...]";
 static const char help[] =
 	"Score listings from 0 to 100 for counterfeit risk, from their title, brand, category,\n"
 	"price and image text (the platform's OCR), and from a few facts about the seller: a\n"
@@ -14,7 +15,14 @@ static const char help[] =
 	"reach --min-score are printed: listing_id, seller_id, score, reasons. -f ids prints\n"
 	"listing:ID lines. --explain shows every rule checked for one listing and writes\n"
 	"nothing. Rules are data (casekit-rules(5)); the same store and rules give the same\n"
-	"scores.";
+	"scores.\n"
+	"\n"
+	"--stream is a filter: it reads listings as CSV with a header (the columns of 'casekit\n"
+	"ingest -k listings') on stdin and writes one verdict per listing as soon as it is read:\n"
+	"listing_id, seller_id, score, flagged, reasons, as ndjson unless -f says tsv, csv or ids.\n"
+	"Market prices and seller facts come from the store, which it only reads; it prints\n"
+	"every listing unless --min-score is given. A row ingest would reject is named on stderr\n"
+	"with its line and skipped.";
 
 /* Test-buy verdicts that mean the goods were not genuine. */
 #define FAILED_VERDICTS \
@@ -49,6 +57,13 @@ struct run {
 	struct buf seller;   /* the last seller looked up, */
 	struct buf regd;     /* its registration time, */
 	int has_reg, failed; /* and its failed test buys */
+	/* --stream: the network signal from the store's last run */
+	sqlite3_stmt *net;     /* a seller's network */
+	struct buf netid;      /* the last seller's network, */
+	int has_net;           /* if it has one */
+	struct tally *nt, *ns; /* flagged own listings by network and by seller, sorted */
+	size_t nnt, nns;
+	const char *net_note; /* why the network signal is not checked, or NULL */
 };
 
 static int market_pass(struct run *r)
@@ -168,9 +183,17 @@ static void run_free(struct run *r)
 		free(r->sf[i].id);
 	free(r->lf);
 	free(r->sf);
+	for (i = 0; i < r->nnt; i++)
+		free(r->nt[i].id);
+	for (i = 0; i < r->nns; i++)
+		free(r->ns[i].id);
+	free(r->nt);
+	free(r->ns);
 	sqlite3_finalize(r->reg);
+	sqlite3_finalize(r->net);
 	buf_free(&r->seller);
 	buf_free(&r->regd);
+	buf_free(&r->netid);
 }
 
 /*
@@ -194,6 +217,14 @@ static void seller_facts(struct run *r, const char *id, struct screen_seller *f)
 		}
 		sqlite3_reset(r->reg);
 		r->failed = tally_get(r->sf, r->nsf, id);
+		if (r->net) {
+			buf_reset(&r->netid);
+			sqlite3_bind_text(r->net, 1, id, -1, SQLITE_STATIC);
+			r->has_net = sqlite3_step(r->net) == SQLITE_ROW;
+			if (r->has_net)
+				buf_adds(&r->netid, (const char *)sqlite3_column_text(r->net, 0));
+			sqlite3_reset(r->net);
+		}
 	}
 	f->registered_at = r->has_reg ? r->regd.s : NULL;
 	f->failed_seller = r->failed;
@@ -830,24 +861,213 @@ static int explain(struct run *r, const char *id)
 	return rc;
 }
 
+/*
+ * Flagged own listings (the score less its network points, as network_pass counts them) per
+ * network and per seller in one, from the scores the store holds. Each seller is in one
+ * network at most, so a seller's count is the network's count of that seller.
+ */
+static const char stream_network_sql[] =
+	"WITH own AS (SELECT sc.seller_id, sc.score - coalesce(sn.points, 0) AS score\n"
+	"    FROM scores sc LEFT JOIN score_network sn ON sn.listing_id = sc.listing_id)\n"
+	"SELECT m.network_id, o.seller_id, count(*) FROM own o\n"
+	"  JOIN network_members m ON m.seller_id = o.seller_id\n"
+	"WHERE o.score >= ?1 GROUP BY m.network_id, o.seller_id";
+
+static void tally_push(struct tally **v, size_t *n, size_t *cap, const char *id, int k)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*v = xrealloc(*v, *cap * sizeof(**v));
+	}
+	(*v)[*n].id = xstrdup(id);
+	(*v)[(*n)++].n = k;
+}
+
+/*
+ * What --stream needs for the network signal, read once: the counts above, and a statement
+ * for a seller's network. Without link results, or without scores to count, the signal is not
+ * checked (and the second says so once). 0 or an EX_ code.
+ */
+static int stream_network_start(struct run *r)
+{
+	sqlite3_stmt *q;
+	size_t capt = 0, caps = 0, i, j;
+	int rc;
+
+	if (!r->have_network) {
+		r->net_note = "no link results in the store (run 'casekit link')";
+		return 0;
+	}
+	if (!has_rows(r->st, "SELECT 1 FROM scores LIMIT 1")) {
+		r->net_note = "no scores stored yet: run 'casekit screen' first";
+		ck_warn("the store has link results but no scores: the network signal is not "
+			"checked (run 'casekit screen' first)");
+		return 0;
+	}
+	if (sqlite3_prepare_v2(store_db(r->st),
+		    "SELECT network_id FROM network_members WHERE seller_id = ?", -1, &r->net,
+		    NULL) != SQLITE_OK ||
+		sqlite3_prepare_v2(store_db(r->st), stream_network_sql, -1, &q, NULL) != SQLITE_OK)
+		return store_error(r->st, "network_members");
+	sqlite3_bind_int(q, 1, screen_flag_threshold(r->sc));
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		tally_push(&r->nt, &r->nnt, &capt, (const char *)sqlite3_column_text(q, 0),
+			sqlite3_column_int(q, 2));
+		tally_push(&r->ns, &r->nns, &caps, (const char *)sqlite3_column_text(q, 1),
+			sqlite3_column_int(q, 2));
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return store_error(r->st, "scores");
+	ck_sort(r->nt, r->nnt, sizeof(*r->nt), tally_cmp);
+	ck_sort(r->ns, r->nns, sizeof(*r->ns), tally_cmp);
+	/* one entry per network, with the sum */
+	for (i = 0, j = 0; i < r->nnt; i++) {
+		if (j > 0 && strcmp(r->nt[j - 1].id, r->nt[i].id) == 0) {
+			r->nt[j - 1].n += r->nt[i].n;
+			free(r->nt[i].id);
+		} else {
+			r->nt[j++] = r->nt[i];
+		}
+	}
+	r->nnt = j;
+	return 0;
+}
+
+/* The network facts of a listing of the seller seller_facts() looked up last. */
+static void stream_network(struct run *r, const char *seller, struct screen_seller *f)
+{
+	f->network_id = NULL;
+	f->network_note = r->net_note;
+	f->network_flagged = -1;
+	if (r->net_note)
+		return;
+	f->network_flagged = 0;
+	if (r->has_net) {
+		f->network_id = r->netid.s;
+		f->network_flagged =
+			tally_get(r->nt, r->nnt, r->netid.s) - tally_get(r->ns, r->nns, seller);
+	}
+}
+
+/* The listing fields of --stream, in the order of the struct screen_listing they fill. */
+enum {
+	SF_ID,
+	SF_SELLER,
+	SF_TITLE,
+	SF_BRAND,
+	SF_CATEGORY,
+	SF_PRICE,
+	SF_CURRENCY,
+	SF_CREATED,
+	SF_IMAGE,
+	SF_N
+};
+static const char *const stream_fields[SF_N] = { "listing_id", "seller_id", "title", "brand",
+	"category", "price", "currency", "created_at", "image_text" };
+
+/*
+ * --stream: listings in on stdin, one verdict out per listing, flushed at once. Rows ingest
+ * would reject are named on stderr and skipped; the exit status stays 0 for them, as ingest's.
+ */
+static int stream(struct run *r, enum out_format fmt)
+{
+	static const char *const cols[] = { "listing_id", "seller_id", "score", "flagged",
+		"reasons" };
+	struct ingest_opts io = { .kind = "listings" };
+	struct ingest_rows *in;
+	struct screen_result res = { 0 };
+	struct screen_listing l;
+	struct screen_seller f;
+	struct out *o;
+	long long screened = 0, flagged = 0;
+	int fid[SF_N], rc, k;
+	int64_t price;
+
+	if ((rc = stream_network_start(r)) || (rc = ingest_rows_open(&in, &io, "-")))
+		return rc;
+	for (k = 0; k < SF_N; k++)
+		fid[k] = ingest_rows_field(in, stream_fields[k]);
+	o = out_open(stdout, fmt, cols, 5);
+	out_set_ids(o, "listing", 0);
+	for (;;) {
+		rc = ingest_rows_next(in);
+		if (rc == INGEST_REJECTED) {
+			ck_error(EX_DATAERR, "<stdin>:%lu: %s", ingest_rows_line(in),
+				ingest_rows_reason(in));
+			continue;
+		}
+		if (rc != INGEST_ROW)
+			break;
+		memset(&l, 0, sizeof(l));
+		l.listing_id = ingest_rows_text(in, fid[SF_ID]);
+		l.seller_id = ingest_rows_text(in, fid[SF_SELLER]);
+		l.title = ingest_rows_text(in, fid[SF_TITLE]);
+		l.brand = ingest_rows_text(in, fid[SF_BRAND]);
+		l.category = ingest_rows_text(in, fid[SF_CATEGORY]);
+		l.has_price = ingest_rows_num(in, fid[SF_PRICE], &price);
+		l.price = l.has_price ? price : 0;
+		l.currency = ingest_rows_text(in, fid[SF_CURRENCY]);
+		l.created_at = ingest_rows_text(in, fid[SF_CREATED]);
+		l.image_text = ingest_rows_text(in, fid[SF_IMAGE]);
+		seller_facts(r, l.seller_id, &f);
+		f.failed_listing = tally_get(r->lf, r->nlf, l.listing_id);
+		f.failed_seller -= f.failed_listing;
+		stream_network(r, l.seller_id, &f);
+		screen_score(r->sc, &l, &f, &res);
+		screened++;
+		flagged += res.flagged;
+		if (res.score < r->min_score)
+			continue;
+		out_text(o, l.listing_id);
+		out_text(o, l.seller_id);
+		out_int(o, res.score);
+		out_int(o, res.flagged);
+		out_text(o, res.reasons.s ? res.reasons.s : "");
+		out_end_row(o);
+		/* the verdict goes out now, not when a buffer fills: a platform is waiting on it */
+		if (fflush(stdout) != 0) {
+			rc = 0; /* ck_finish_stdout() tells a closed pipe from an error */
+			break;
+		}
+	}
+	if (rc == 0 && !ck.quiet)
+		fprintf(stderr,
+			"casekit screen: %lld listings screened, %lld flagged (score >= %d)\n",
+			screened, flagged, screen_flag_threshold(r->sc));
+	if (rc == 0 && ingest_rows_rejected(in))
+		ck_warn("%llu of %llu rows rejected; the rest were screened",
+			(unsigned long long)ingest_rows_rejected(in),
+			(unsigned long long)ingest_rows_read(in));
+	if (out_close(o) && rc == 0)
+		rc = EX_IOERR;
+	screen_result_free(&res);
+	ingest_rows_close(in);
+	return ck_finish_stdout(rc);
+}
+
 int cmd_screen(int argc, char **argv)
 {
 	const char *rules = NULL, *from = NULL, *explain_id = NULL;
 	long long min_score = -1;
 	struct leads leads = { 0 };
 	struct run r = { 0 };
-	int rc, i;
+	enum out_format fmt = OUT_NDJSON;
+	int rc, i, streaming = 0;
 	struct ck_opt opts[] = {
 		CK_OPT_DB,
 		CK_OPT_FORMAT,
 		CK_OPT_INT(0, "min-score", &min_score, "N",
-			"print listings scoring N or more (default: the rules' flag, 50)"),
+			"print listings scoring N or more (default: the rules' flag, 50; "
+			"every listing with --stream)"),
 		CK_OPT_STR(
 			0, "rules", &rules, "DIR", "rules folder (default: the installed rules)"),
 		CK_OPT_STR(0, "from", &from, "FILE",
 			"listing:ID or seller:ID leads, one a line ('-': stdin)"),
 		CK_OPT_STR(0, "explain", &explain_id, "LISTING",
 			"show every rule checked for one listing"),
+		CK_OPT_BOOL(0, "stream", &streaming,
+			"score listings read as CSV on stdin, one verdict each, writing nothing"),
 		CK_OPT_END,
 	};
 
@@ -856,6 +1076,15 @@ int cmd_screen(int argc, char **argv)
 		ck_usage_error("--min-score wants a number from 0 to 100");
 	if (explain_id && (from || argc > 0))
 		ck_usage_error("--explain takes one listing, without --from or operands");
+	if (streaming && (explain_id || from || argc > 0))
+		ck_usage_error("--stream reads listings from stdin, without --explain, --from or "
+			       "operands");
+	if (streaming && ck.format) {
+		fmt = out_format_for(stdout);
+		if (fmt == OUT_TABLE || fmt == OUT_JSON)
+			ck_usage_error(
+				"-f %s cannot stream: use ndjson, tsv, csv or ids", ck.format);
+	}
 	for (i = 0; i < argc; i++)
 		if (leads_add(&leads, argv[i], "listing", "listing|seller"))
 			ck_usage_error("'%s' is not a listing or seller id", argv[i]);
@@ -863,7 +1092,7 @@ int cmd_screen(int argc, char **argv)
 		leads_free(&leads);
 		return rc;
 	}
-	if ((rc = store_open(&r.st, NULL, explain_id ? STORE_READONLY : 0)))
+	if ((rc = store_open(&r.st, NULL, explain_id || streaming ? STORE_READONLY : 0)))
 		goto done;
 	if ((rc = screen_open(&r.sc, rules)) || (rc = screen_add_store_brands(r.sc, r.st)))
 		goto done;
@@ -873,7 +1102,7 @@ int cmd_screen(int argc, char **argv)
 	 * link does without, as it must stay small on a big store.)
 	 */
 	sqlite3_exec(store_db(r.st), "PRAGMA mmap_size=2147418112", NULL, NULL, NULL);
-	r.min_score = min_score >= 0 ? (int)min_score : screen_flag_threshold(r.sc);
+	r.min_score = min_score >= 0 ? (int)min_score : streaming ? 0 : screen_flag_threshold(r.sc);
 	r.have_network = has_rows(r.st, "SELECT 1 FROM network_members LIMIT 1");
 	if (sqlite3_prepare_v2(store_db(r.st),
 		    "SELECT registered_at FROM sellers WHERE seller_id = ?", -1, &r.reg,
@@ -883,6 +1112,10 @@ int cmd_screen(int argc, char **argv)
 	}
 	if ((rc = market_pass(&r)) || (rc = load_fails(&r)))
 		goto done;
+	if (streaming) {
+		rc = stream(&r, fmt);
+		goto done;
+	}
 	if (explain_id) {
 		if (!(rc = want_leads(&r, &leads)))
 			rc = explain(&r, explain_id);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# screen.sh - casekit screen: scores, reasons, formats, --explain, --from, rules errors
+# screen.sh - casekit screen: scores, reasons, formats, --explain, --from, --stream, rules errors
 . "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 
 ck init -q "$T/db"
@@ -85,6 +85,82 @@ chmod -R u+w "$T/rules2"
 rm "$T/rules2/guards.tsv"
 check_exit 66 "a missing rule file exits 66" screen -d "$T/db" --rules "$T/rules2"
 
+# --stream: the store's listings as a dump (the columns of ingest -k listings) on stdin.
+listings_csv() {
+	sqlite3 -csv -header "$1" "select listing_id, seller_id, title, brand, category,
+		printf('%.2f', price / 100.0) as price, currency, created_at, image_text
+		from listings order by listing_id"
+}
+# stream ARGS...: casekit screen --stream ARGS with stdin from $IN, leaving out, err and rc as run
+stream() {
+	rc=0
+	"$CASEKIT" screen --stream "$@" <"$IN" >"$T/out" 2>"$T/err" || rc=$?
+}
+listings_csv "$T/db" >"$T/l.csv"
+check_exit 64 "--stream with operands is a usage error" screen -d "$T/db" --stream L01
+check_exit 64 "--stream with --explain is a usage error" screen -d "$T/db" --stream --explain L01
+check_grep "-f table cannot stream" "table cannot stream" screen -d "$T/db" --stream -f table
+IN=$T/l.csv stream -d "$T/db"
+[ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 12 ] && pass "--stream prints one verdict per listing" ||
+	fail "--stream prints one verdict per listing" "exit $rc; $(cat "$T/out" "$T/err")"
+expect "as ndjson by default" grep -q '^{"listing_id":"L01","seller_id":"S1","score":100,"flagged":1,"reasons":"brand~gucci(homoglyph) kw:高仿 price:0.12×ref new-seller:9d"}$' "$T/out"
+expect "and says how many it screened" grep -q "12 listings screened, 6 flagged" "$T/err"
+{ head -1 "$T/l.csv"; tail -n +2 "$T/l.csv" | sort -r; } >"$T/rev.csv"
+sed -n 's/^\(L[0-9]*\),.*/listing:\1/p' "$T/rev.csv" >"$T/want"
+IN=$T/rev.csv stream -q -d "$T/db" -f ids
+[ "$rc" = 0 ] && cmp -s "$T/out" "$T/want" && pass "--stream keeps the order of its input" ||
+	fail "--stream keeps the order of its input" "exit $rc; $(diff "$T/want" "$T/out"; cat "$T/err")"
+IN=$T/l.csv stream -q -d "$T/db" -f ids --min-score 90
+[ "$(cat "$T/out")" = "$(printf 'listing:L01\nlisting:L04\nlisting:L10')" ] &&
+	pass "--stream --min-score prints only the listings that reach it" ||
+	fail "--stream --min-score prints only the listings that reach it" "$(cat "$T/out" "$T/err")"
+S -q >/dev/null
+ck query -d "$T/db" -f tsv "select listing_id, seller_id, score, flagged, reasons from scores order by listing_id" >"$T/want"
+IN=$T/l.csv stream -q -d "$T/db" -f tsv
+[ "$rc" = 0 ] && cmp -s "$T/out" "$T/want" && pass "a streamed listing gets the score and reasons a full run stores" ||
+	fail "a streamed listing gets the score and reasons a full run stores" "exit $rc; $(diff "$T/want" "$T/out"; cat "$T/err")"
+
+# Bad rows are named by line (a quoted newline counts) and skipped; the others are screened.
+printf '%s\n' 'listing_id,seller_id,title,brand,category,price,currency,created_at,image_text' \
+	'L01,S1,"Guссi Marmont bag' '高仿",,bags,276.00,USD,2026-01-10T00:00:00Z,' \
+	'L90,S1,x,,bags,12.345,USD,,' ',S1,no id,,bags,1.00,USD,,' 'L91,S1,short' \
+	'L92,S9,r.e.p.l.i.c.a Rolex watch,Rolex,watches,20.00,USD,2026-01-10,' >"$T/bad.csv"
+IN=$T/bad.csv stream -d "$T/db" -f ids
+[ "$rc" = 0 ] && [ "$(cat "$T/out")" = "$(printf 'listing:L01\nlisting:L92')" ] &&
+	pass "--stream skips bad rows, exits 0 as ingest does, screens the rest (an unknown seller too)" ||
+	fail "--stream skips bad rows, exits 0 as ingest does, screens the rest (an unknown seller too)" "exit $rc; $(cat "$T/out" "$T/err")"
+expect "a bad number is named by its line" grep -qx "casekit screen: <stdin>:4: bad number '12.345' in price" "$T/err"
+expect "a missing key too" grep -qx "casekit screen: <stdin>:5: missing listing_id" "$T/err"
+expect "a short row too" grep -qx "casekit screen: <stdin>:6: wrong field count: 3 fields, the header has 9" "$T/err"
+expect "and they are counted" grep -q "3 of 5 rows rejected" "$T/err"
+IN=$T/bad.csv stream -q -d "$T/db" -f ids
+expect "-q keeps the bad rows' lines" test "$(grep -c '<stdin>:' "$T/err")" = 3
+printf 'seller_id,title\nS1,x\n' >"$T/nokey.csv"
+IN=$T/nokey.csv stream -d "$T/db"
+[ "$rc" = 65 ] && grep -q "no 'listing_id' column" "$T/err" && pass "a header without listing_id exits 65" ||
+	fail "a header without listing_id exits 65" "exit $rc; $(cat "$T/err")"
+
+# A verdict goes out as soon as its listing is read, while stdin is still open.
+mkfifo "$T/fifo"
+timeout 60 "$CASEKIT" screen -q -d "$T/db" --stream -f tsv <"$T/fifo" >"$T/live" 2>"$T/live.err" &
+pid=$!
+exec 3>"$T/fifo"
+# wait_for RE: up to 10 s for a verdict; a buffered one fails here rather than hangs
+wait_for() {
+	i=0
+	while [ $i -lt 100 ] && ! grep -q "$1" "$T/live"; do sleep 0.1; i=$((i + 1)); done
+	grep -q "$1" "$T/live"
+}
+(trap '' PIPE; head -1 "$T/l.csv"; grep '^L04,' "$T/l.csv") >&3 2>/dev/null
+wait_for '^L04	S3	100	1	' && pass "--stream answers a listing before stdin closes" ||
+	fail "--stream answers a listing before stdin closes" "$(cat "$T/live" "$T/live.err")"
+(trap '' PIPE; grep '^L02,' "$T/l.csv") >&3 2>/dev/null
+wait_for '^L02	S2	' && pass "and the next one too" ||
+	fail "and the next one too" "$(cat "$T/live" "$T/live.err")"
+exec 3>&-
+rc=0; wait $pid || rc=$?
+expect "and ends at the end of stdin" test "$rc" = 0 -a "$(wc -l <"$T/live")" = 3
+
 # Link results: S2 and S3 are one network; S3's flagged listings raise S2's, not S3's own.
 sqlite3 "$T/db" "insert into network_members values ('S2', 'N1'), ('S3', 'N1')"
 S -q >/dev/null
@@ -98,6 +174,21 @@ S -q >/dev/null
 sqlite3 "$T/db" "select listing_id, seller_id, score, flagged, brand, reasons from scores order by listing_id" >"$T/second"
 expect "reruns with the network signal give the same scores" cmp "$T/first" "$T/second"
 check_grep "--explain shows the network signal" "^L02	network	15	network:N1\(2\)" screen -d "$T/db" --explain L02
+ck query -d "$T/db" -f tsv "select listing_id, seller_id, score, flagged, reasons from scores order by listing_id" >"$T/want"
+sha256sum "$T/db" >"$T/sum.before"
+sqlite3 "$T/db" .dump >"$T/dump.before"
+IN=$T/l.csv stream -q -d "$T/db" -f tsv
+[ "$rc" = 0 ] && cmp -s "$T/out" "$T/want" && pass "--stream adds the network signal as a full run does" ||
+	fail "--stream adds the network signal as a full run does" "exit $rc; $(diff "$T/want" "$T/out"; cat "$T/err")"
+sqlite3 "$T/db" .dump >"$T/dump.after"
+expect "--stream writes nothing to the store" sha256sum -c --quiet "$T/sum.before"
+expect "not even through the WAL" cmp "$T/dump.before" "$T/dump.after"
+ck init -q "$T/net.db"
+sqlite3 "$T/net.db" <"$DATA/screen/store.sql"
+sqlite3 "$T/net.db" "insert into network_members values ('S2', 'N1'), ('S3', 'N1')"
+IN=$T/l.csv stream -d "$T/net.db"
+expect "--stream says when there are no scores to count a network by" \
+	grep -q "no scores: the network signal is not checked" "$T/err"
 
 # Listings are read and scored on two threads, a few hundred at a time: a dump of some
 # thousands goes round that ring several times and ends part-way through a batch.
@@ -114,4 +205,12 @@ sqlite3 "$T/big.db" "select 'listing:' || listing_id from listings order by rowi
 ck screen -q -d "$T/big.db" --from "$T/all" >/dev/null
 sqlite3 "$T/big.db" "select listing_id, seller_id, score, flagged, brand, reasons from scores order by listing_id" >"$T/some"
 expect "scoring them one by one gives the same scores" cmp "$T/full" "$T/some"
+ck link -q -d "$T/big.db" >/dev/null
+ck screen -q -d "$T/big.db" >/dev/null
+ck query -d "$T/big.db" -f tsv "select listing_id, seller_id, score, flagged, reasons from scores" |
+	tail -n +2 | LC_ALL=C sort >"$T/full"
+IN=$T/big/listings.csv stream -q -d "$T/big.db" -f tsv
+tail -n +2 "$T/out" | LC_ALL=C sort >"$T/streamed"
+expect "the synth dump streamed gets the scores a full run stores, network signal and all" cmp "$T/full" "$T/streamed"
+expect "some of them through the network signal" grep -q 'network:' "$T/streamed"
 done_testing
