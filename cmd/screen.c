@@ -41,9 +41,15 @@ static const char fails_sql[] =
 	"WHERE lower(trim(t.verdict)) IN " FAILED_VERDICTS " AND t.listing_id IS NOT NULL\n"
 	"GROUP BY t.listing_id";
 
+/* Counts by id: pushed in any order, then sorted with equal ids summed (tally_done). */
 struct tally {
 	char *id;
 	int n;
+};
+
+struct tallies {
+	struct tally *v;
+	size_t n, cap;
 };
 
 struct run {
@@ -51,19 +57,17 @@ struct run {
 	struct screen *sc;
 	int min_score, have_network, restricted;
 	long long scored, nflagged, run_id;
-	struct tally *lf, *sf; /* failed test buys by listing and by seller, sorted by id */
-	size_t nlf, nsf;
-	sqlite3_stmt *reg;   /* a seller's registration time */
-	struct buf seller;   /* the last seller looked up, */
-	struct buf regd;     /* its registration time, */
-	int has_reg, failed; /* and its failed test buys */
+	struct tallies lf, sf; /* failed test buys by listing and by seller */
+	sqlite3_stmt *reg;     /* a seller's registration time */
+	struct buf seller;     /* the last seller looked up, */
+	struct buf regd;       /* its registration time, */
+	int has_reg, failed;   /* and its failed test buys */
 	/* --stream: the network signal from the store's last run */
 	sqlite3_stmt *net;     /* a seller's network */
 	struct buf netid;      /* the last seller's network, */
 	int has_net;           /* if it has one */
-	struct tally *nt, *ns; /* flagged own listings by network and by seller, sorted */
-	size_t nnt, nns;
-	const char *net_note; /* why the network signal is not checked, or NULL */
+	struct tallies nt, ns; /* flagged own listings by network and by seller */
+	const char *net_note;  /* why the network signal is not checked, or NULL */
 };
 
 static int market_pass(struct run *r)
@@ -121,74 +125,80 @@ static int tally_cmp(const void *a, const void *b)
 	return strcmp(((const struct tally *)a)->id, ((const struct tally *)b)->id);
 }
 
-static int tally_get(const struct tally *v, size_t n, const char *id)
+static void tally_push(struct tallies *t, const char *id, int k)
 {
-	struct tally key = { (char *)id, 0 }, *t;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
+	}
+	t->v[t->n].id = xstrdup(id ? id : "");
+	t->v[t->n++].n = k;
+}
 
-	if (!n || !id)
+/* Sort by id, one entry per id with the sum of its counts. */
+static void tally_done(struct tallies *t)
+{
+	size_t i, j;
+
+	ck_sort(t->v, t->n, sizeof(*t->v), tally_cmp);
+	for (i = 0, j = 0; i < t->n; i++) {
+		if (j > 0 && strcmp(t->v[j - 1].id, t->v[i].id) == 0) {
+			t->v[j - 1].n += t->v[i].n;
+			free(t->v[i].id);
+		} else {
+			t->v[j++] = t->v[i];
+		}
+	}
+	t->n = j;
+}
+
+static int tally_get(const struct tallies *t, const char *id)
+{
+	struct tally key = { (char *)id, 0 }, *f;
+
+	if (!t->n || !id)
 		return 0;
-	t = bsearch(&key, v, n, sizeof(*v), tally_cmp);
-	return t ? t->n : 0;
+	f = bsearch(&key, t->v, t->n, sizeof(*t->v), tally_cmp);
+	return f ? f->n : 0;
+}
+
+static void tally_free(struct tallies *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->v[i].id);
+	free(t->v);
+	memset(t, 0, sizeof(*t));
 }
 
 static int load_fails(struct run *r)
 {
 	sqlite3_stmt *q;
-	size_t cap = 0, i, j;
 	int rc;
 
 	if (sqlite3_prepare_v2(store_db(r->st), fails_sql, -1, &q, NULL) != SQLITE_OK)
 		return store_error(r->st, "testbuys");
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *seller = (const char *)sqlite3_column_text(q, 1);
-
-		if (r->nlf == cap) {
-			cap = cap ? cap * 2 : 64;
-			r->lf = xrealloc(r->lf, cap * sizeof(*r->lf));
-			r->sf = xrealloc(r->sf, cap * sizeof(*r->sf));
-		}
-		r->lf[r->nlf].id = xstrdup((const char *)sqlite3_column_text(q, 0));
-		r->lf[r->nlf].n = sqlite3_column_int(q, 2);
-		r->sf[r->nlf].id = xstrdup(seller ? seller : "");
-		r->sf[r->nlf].n = r->lf[r->nlf].n;
-		r->nlf++;
+		tally_push(
+			&r->lf, (const char *)sqlite3_column_text(q, 0), sqlite3_column_int(q, 2));
+		tally_push(
+			&r->sf, (const char *)sqlite3_column_text(q, 1), sqlite3_column_int(q, 2));
 	}
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
 		return store_error(r->st, "testbuys");
-	if (r->nlf) {
-		ck_sort(r->lf, r->nlf, sizeof(*r->lf), tally_cmp);
-		ck_sort(r->sf, r->nlf, sizeof(*r->sf), tally_cmp);
-	}
-	/* one entry per seller, with the sum */
-	for (i = 0, j = 0; i < r->nlf; i++) {
-		if (j > 0 && strcmp(r->sf[j - 1].id, r->sf[i].id) == 0) {
-			r->sf[j - 1].n += r->sf[i].n;
-			free(r->sf[i].id);
-		} else {
-			r->sf[j++] = r->sf[i];
-		}
-	}
-	r->nsf = j;
+	tally_done(&r->lf);
+	tally_done(&r->sf);
 	return 0;
 }
 
 static void run_free(struct run *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->nlf; i++)
-		free(r->lf[i].id);
-	for (i = 0; i < r->nsf; i++)
-		free(r->sf[i].id);
-	free(r->lf);
-	free(r->sf);
-	for (i = 0; i < r->nnt; i++)
-		free(r->nt[i].id);
-	for (i = 0; i < r->nns; i++)
-		free(r->ns[i].id);
-	free(r->nt);
-	free(r->ns);
+	tally_free(&r->lf);
+	tally_free(&r->sf);
+	tally_free(&r->nt);
+	tally_free(&r->ns);
 	sqlite3_finalize(r->reg);
 	sqlite3_finalize(r->net);
 	buf_free(&r->seller);
@@ -216,7 +226,7 @@ static void seller_facts(struct run *r, const char *id, struct screen_seller *f)
 			r->has_reg = 1;
 		}
 		sqlite3_reset(r->reg);
-		r->failed = tally_get(r->sf, r->nsf, id);
+		r->failed = tally_get(&r->sf, id);
 		if (r->net) {
 			buf_reset(&r->netid);
 			sqlite3_bind_text(r->net, 1, id, -1, SQLITE_STATIC);
@@ -245,7 +255,7 @@ static void row_listing(
 	l->created_at = (const char *)sqlite3_column_text(q, 7);
 	l->image_text = (const char *)sqlite3_column_text(q, 8);
 	seller_facts(r, l->seller_id, f);
-	f->failed_listing = tally_get(r->lf, r->nlf, l->listing_id);
+	f->failed_listing = tally_get(&r->lf, l->listing_id);
 	f->failed_seller -= f->failed_listing;
 	f->network_flagged = -1;
 	f->network_id = NULL;
@@ -873,16 +883,6 @@ static const char stream_network_sql[] =
 	"  JOIN network_members m ON m.seller_id = o.seller_id\n"
 	"WHERE o.score >= ?1 GROUP BY m.network_id, o.seller_id";
 
-static void tally_push(struct tally **v, size_t *n, size_t *cap, const char *id, int k)
-{
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		*v = xrealloc(*v, *cap * sizeof(**v));
-	}
-	(*v)[*n].id = xstrdup(id);
-	(*v)[(*n)++].n = k;
-}
-
 /*
  * What --stream needs for the network signal, read once: the counts above, and a statement
  * for a seller's network. Without link results, or without scores to count, the signal is not
@@ -891,7 +891,6 @@ static void tally_push(struct tally **v, size_t *n, size_t *cap, const char *id,
 static int stream_network_start(struct run *r)
 {
 	sqlite3_stmt *q;
-	size_t capt = 0, caps = 0, i, j;
 	int rc;
 
 	if (!r->have_network) {
@@ -911,26 +910,16 @@ static int stream_network_start(struct run *r)
 		return store_error(r->st, "network_members");
 	sqlite3_bind_int(q, 1, screen_flag_threshold(r->sc));
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		tally_push(&r->nt, &r->nnt, &capt, (const char *)sqlite3_column_text(q, 0),
-			sqlite3_column_int(q, 2));
-		tally_push(&r->ns, &r->nns, &caps, (const char *)sqlite3_column_text(q, 1),
-			sqlite3_column_int(q, 2));
+		tally_push(
+			&r->nt, (const char *)sqlite3_column_text(q, 0), sqlite3_column_int(q, 2));
+		tally_push(
+			&r->ns, (const char *)sqlite3_column_text(q, 1), sqlite3_column_int(q, 2));
 	}
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
 		return store_error(r->st, "scores");
-	ck_sort(r->nt, r->nnt, sizeof(*r->nt), tally_cmp);
-	ck_sort(r->ns, r->nns, sizeof(*r->ns), tally_cmp);
-	/* one entry per network, with the sum */
-	for (i = 0, j = 0; i < r->nnt; i++) {
-		if (j > 0 && strcmp(r->nt[j - 1].id, r->nt[i].id) == 0) {
-			r->nt[j - 1].n += r->nt[i].n;
-			free(r->nt[i].id);
-		} else {
-			r->nt[j++] = r->nt[i];
-		}
-	}
-	r->nnt = j;
+	tally_done(&r->nt);
+	tally_done(&r->ns);
 	return 0;
 }
 
@@ -945,8 +934,7 @@ static void stream_network(struct run *r, const char *seller, struct screen_sell
 	f->network_flagged = 0;
 	if (r->has_net) {
 		f->network_id = r->netid.s;
-		f->network_flagged =
-			tally_get(r->nt, r->nnt, r->netid.s) - tally_get(r->ns, r->nns, seller);
+		f->network_flagged = tally_get(&r->nt, r->netid.s) - tally_get(&r->ns, seller);
 	}
 }
 
@@ -1011,7 +999,7 @@ static int stream(struct run *r, enum out_format fmt)
 		l.created_at = ingest_rows_text(in, fid[SF_CREATED]);
 		l.image_text = ingest_rows_text(in, fid[SF_IMAGE]);
 		seller_facts(r, l.seller_id, &f);
-		f.failed_listing = tally_get(r->lf, r->nlf, l.listing_id);
+		f.failed_listing = tally_get(&r->lf, l.listing_id);
 		f.failed_seller -= f.failed_listing;
 		stream_network(r, l.seller_id, &f);
 		screen_score(r->sc, &l, &f, &res);
