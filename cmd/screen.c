@@ -162,6 +162,24 @@ static int tally_get(const struct tallies *t, const char *id)
 	return f ? f->n : 0;
 }
 
+/* Rows (a, b, count) of q, finalized here, counted into ta by a and tb by b; 0 or an EX_ code. */
+static int tally_rows(
+	struct run *r, sqlite3_stmt *q, struct tallies *ta, struct tallies *tb, const char *table)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		tally_push(ta, (const char *)sqlite3_column_text(q, 0), sqlite3_column_int(q, 2));
+		tally_push(tb, (const char *)sqlite3_column_text(q, 1), sqlite3_column_int(q, 2));
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return store_error(r->st, table);
+	tally_done(ta);
+	tally_done(tb);
+	return 0;
+}
+
 static void tally_free(struct tallies *t)
 {
 	size_t i;
@@ -175,22 +193,10 @@ static void tally_free(struct tallies *t)
 static int load_fails(struct run *r)
 {
 	sqlite3_stmt *q;
-	int rc;
 
 	if (sqlite3_prepare_v2(store_db(r->st), fails_sql, -1, &q, NULL) != SQLITE_OK)
 		return store_error(r->st, "testbuys");
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		tally_push(
-			&r->lf, (const char *)sqlite3_column_text(q, 0), sqlite3_column_int(q, 2));
-		tally_push(
-			&r->sf, (const char *)sqlite3_column_text(q, 1), sqlite3_column_int(q, 2));
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return store_error(r->st, "testbuys");
-	tally_done(&r->lf);
-	tally_done(&r->sf);
-	return 0;
+	return tally_rows(r, q, &r->lf, &r->sf, "testbuys");
 }
 
 static void run_free(struct run *r)
@@ -891,7 +897,6 @@ static const char stream_network_sql[] =
 static int stream_network_start(struct run *r)
 {
 	sqlite3_stmt *q;
-	int rc;
 
 	if (!r->have_network) {
 		r->net_note = "no link results in the store (run 'casekit link')";
@@ -909,18 +914,7 @@ static int stream_network_start(struct run *r)
 		sqlite3_prepare_v2(store_db(r->st), stream_network_sql, -1, &q, NULL) != SQLITE_OK)
 		return store_error(r->st, "network_members");
 	sqlite3_bind_int(q, 1, screen_flag_threshold(r->sc));
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		tally_push(
-			&r->nt, (const char *)sqlite3_column_text(q, 0), sqlite3_column_int(q, 2));
-		tally_push(
-			&r->ns, (const char *)sqlite3_column_text(q, 1), sqlite3_column_int(q, 2));
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return store_error(r->st, "scores");
-	tally_done(&r->nt);
-	tally_done(&r->ns);
-	return 0;
+	return tally_rows(r, q, &r->nt, &r->ns, "scores");
 }
 
 /* The network facts of a listing of the seller seller_facts() looked up last. */
