@@ -5,7 +5,8 @@
 #
 # casekit synth writes a dump; each run makes a fresh store, loads everything but the
 # listings, then times 'casekit ingest listings.csv' (the peer) and 'casekit screen' over the
-# same listings. Prints the medians and the ratio screen / ingest (target, issue 6: <= 1).
+# same listings. Prints the medians and the ratio screen / ingest (target, issue 6: <= 1),
+# and the median of each run's own ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CK=${CASEKIT:-$PWD/_build/casekit}
@@ -51,3 +52,7 @@ printf 'listings             %d (median of %d runs)\n' "$n" "$RUNS"
 printf 'ingest (peer)        %.3f s wall, %.3f s CPU  (%.0f listings/s)\n' "$iw" "$ic" "$(calc "$n / $iw")"
 printf 'screen               %.3f s wall, %.3f s CPU  (%.0f listings/s)\n' "$sw" "$sc" "$(calc "$n / $sw")"
 printf 'ratio screen/ingest  %.2f wall, %.2f CPU  (target <= 1)\n' "$(calc "$sw / $iw")" "$(calc "$sc / $ic")"
+# Each run's screen beside the ingest just before it: steadier when the load moves between runs.
+pw=$(paste -d' ' "$D/ingest.t" "$D/screen.t" | awk '{ print $3 / $1 }' | median)
+pc=$(paste -d' ' "$D/ingest.t" "$D/screen.t" | awk '{ print $4 / $2 }' | median)
+printf 'paired, median       %.2f wall, %.2f CPU  (each run'"'"'s screen / its ingest)\n' "$pw" "$pc"
