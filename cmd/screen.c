@@ -370,6 +370,8 @@ static int network_pass(struct run *r)
 		sqlite3_bind_int(ins, 4, score - v[i].own);
 		if (sqlite3_step(up) != SQLITE_DONE || sqlite3_step(ins) != SQLITE_DONE)
 			rc = store_error(r->st, "scores");
+		else if (v[i].own < flag && score >= flag)
+			r->nflagged++; /* the network signal flagged it */
 		sqlite3_reset(up);
 		sqlite3_reset(ins);
 	}
@@ -642,6 +644,8 @@ static int slot_write(
 		sqlite3_reset(del);
 	}
 	r->scored += s->n;
+	for (k = 0; k < s->n; k++)
+		r->nflagged += s->it[k].flagged;
 	return 0;
 }
 
@@ -800,18 +804,13 @@ static int finish_run(struct run *r)
 	int rc;
 
 	if (sqlite3_prepare_v2(store_db(r->st),
-		    "UPDATE screen_runs SET scored = ?2, flagged = (SELECT count(*) FROM scores\n"
-		    "  WHERE run_id = ?1 AND flagged) WHERE run_id = ?1 RETURNING flagged",
-		    -1, &q, NULL) != SQLITE_OK)
+		    "UPDATE screen_runs SET scored = ?2, flagged = ?3 WHERE run_id = ?1", -1, &q,
+		    NULL) != SQLITE_OK)
 		return store_error(r->st, "screen_runs");
 	sqlite3_bind_int64(q, 1, r->run_id);
 	sqlite3_bind_int64(q, 2, r->scored);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		r->nflagged = sqlite3_column_int64(q, 0);
-		rc = sqlite3_step(q);
-	}
-	rc = rc == SQLITE_DONE ? 0 : store_error(r->st, "screen_runs");
+	sqlite3_bind_int64(q, 3, r->nflagged);
+	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : store_error(r->st, "screen_runs");
 	sqlite3_finalize(q);
 	return rc;
 }

@@ -173,6 +173,8 @@ sqlite3 "$T/db" "select listing_id, seller_id, score, flagged, brand, reasons fr
 S -q >/dev/null
 sqlite3 "$T/db" "select listing_id, seller_id, score, flagged, brand, reasons from scores order by listing_id" >"$T/second"
 expect "reruns with the network signal give the same scores" cmp "$T/first" "$T/second"
+check_out "the run counts what the network signal flagged" "$(sqlite3 "$T/db" "select 'n'; select count(*) from scores where flagged")" \
+	query -d "$T/db" "select flagged as n from screen_runs order by run_id desc limit 1"
 check_grep "--explain shows the network signal" "^L02	network	15	network:N1\(2\)" screen -d "$T/db" --explain L02
 ck query -d "$T/db" -f tsv "select listing_id, seller_id, score, flagged, reasons from scores order by listing_id" >"$T/want"
 sha256sum "$T/db" >"$T/sum.before"
@@ -207,6 +209,10 @@ sqlite3 "$T/big.db" "select listing_id, seller_id, score, flagged, brand, reason
 expect "scoring them one by one gives the same scores" cmp "$T/full" "$T/some"
 ck link -q -d "$T/big.db" >/dev/null
 ck screen -q -d "$T/big.db" >/dev/null
+nf=$(sqlite3 "$T/big.db" "select count(*) from scores s join score_network n using(listing_id) where s.flagged and s.score - n.points < 50")
+expect "the network signal flags some listings of the linked dump ($nf)" test "$nf" -gt 0
+check_out "and the run counts them among its flagged" "$(sqlite3 "$T/big.db" "select 'n'; select count(*) from scores where flagged")" \
+	query -d "$T/big.db" "select flagged as n from screen_runs order by run_id desc limit 1"
 ck query -d "$T/big.db" -f tsv "select listing_id, seller_id, score, flagged, reasons from scores" |
 	tail -n +2 | LC_ALL=C sort >"$T/full"
 IN=$T/big/listings.csv stream -q -d "$T/big.db" -f tsv
