@@ -951,19 +951,18 @@ static int exec_text(
 	" networks.network_id ORDER BY kind)), '')"
 
 /*
- * What an incremental run changes besides the rows it adds. Before them: the earlier networks
- * it read go (the networks that now hold their members are written instead), and their edges
- * move to those networks (all members of one go to one: a run that only adds never splits).
- * After: each network written is no longer an alias, and gets its kinds.
+ * Before an incremental run writes its networks: the earlier networks it read go (the
+ * networks that now hold their members are written instead), and their edges move to those
+ * networks (all members of one go to one: a run that only adds never splits).
  */
-static int save_touched(struct linker *lk, struct runout *ro, int after)
+static int drop_touched(struct linker *lk, struct runout *ro)
 {
-	sqlite3_stmt *s1 = NULL, *s2 = NULL, *s3 = NULL;
+	sqlite3_stmt *se = NULL, *sn = NULL, *sm = NULL;
 	uint32_t prev = UINT32_MAX;
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < ro->noldm && !after && !rc; i++) {
+	for (i = 0; i < ro->noldm && !rc; i++) {
 		const struct net *nt;
 
 		if (ro->oldm[i][0] == prev || !ro->netof[ro->oldm[i][1]])
@@ -971,31 +970,44 @@ static int save_touched(struct linker *lk, struct runout *ro, int after)
 		prev = ro->oldm[i][0];
 		nt = &ro->nets[ro->netof[ro->oldm[i][1]] - 1];
 		if (strcmp(nt->id, ro->olds[prev].id) != 0)
-			rc = exec_text(lk, &s1,
+			rc = exec_text(lk, &se,
 				"UPDATE link_edges SET network_id = ?1 WHERE network_id = ?2",
 				nt->id, ro->olds[prev].id);
 	}
-	for (i = 0; i < ro->nolds && !after && !rc; i++)
-		if (!(rc = exec_text(lk, &s2, "DELETE FROM networks WHERE network_id = ?",
+	for (i = 0; i < ro->nolds && !rc; i++)
+		if (!(rc = exec_text(lk, &sn, "DELETE FROM networks WHERE network_id = ?",
 			      ro->olds[i].id, NULL)))
-			rc = exec_text(lk, &s3, "DELETE FROM network_members WHERE network_id = ?",
+			rc = exec_text(lk, &sm, "DELETE FROM network_members WHERE network_id = ?",
 				ro->olds[i].id, NULL);
-	for (i = 0; i < ro->nnets && after && !rc; i++)
-		if (!(rc = exec_text(lk, &s2, "DELETE FROM network_aliases WHERE old_id = ?",
+	sqlite3_finalize(se);
+	sqlite3_finalize(sn);
+	sqlite3_finalize(sm);
+	return rc;
+}
+
+/* After: each network an incremental run wrote is no longer an alias, and gets its kinds. */
+static int settle_touched(struct linker *lk, struct runout *ro)
+{
+	sqlite3_stmt *sa = NULL, *sk = NULL;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < ro->nnets && !rc; i++)
+		if (!(rc = exec_text(lk, &sa, "DELETE FROM network_aliases WHERE old_id = ?",
 			      ro->nets[i].id, NULL)))
 			rc = exec_text(
-				lk, &s3, KINDS_SQL " WHERE network_id = ?", ro->nets[i].id, NULL);
-	sqlite3_finalize(s1);
-	sqlite3_finalize(s2);
-	sqlite3_finalize(s3);
+				lk, &sk, KINDS_SQL " WHERE network_id = ?", ro->nets[i].id, NULL);
+	sqlite3_finalize(sa);
+	sqlite3_finalize(sk);
 	return rc;
 }
 
 /*
  * Write networks and members, the new forest edges and hubs, and aliases. A full run replaces
- * them all; an incremental one replaces only the networks it touched (save_touched), keeps
- * the earlier edges and hubs (its joins only add) and renumbers nothing: edge ids grow with
- * the rowid, a full run writing them in order and an incremental one after the last.
+ * them all; an incremental one replaces only the networks it touched (drop_touched, then
+ * settle_touched), keeps the earlier edges and hubs (its joins only add) and renumbers
+ * nothing: edge ids grow with the rowid, a full run writing them in order and an incremental
+ * one after the last.
  */
 static int save(struct linker *lk, struct runout *ro, int incremental)
 {
@@ -1008,7 +1020,7 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 		rc = store_exec(lk->st,
 			"DELETE FROM networks; DELETE FROM network_members;"
 			" DELETE FROM link_hubs; DELETE FROM link_edges");
-	else if (!(rc = save_touched(lk, ro, 0)))
+	else if (!(rc = drop_touched(lk, ro)))
 		rc = query_int(lk,
 			"SELECT coalesce((SELECT edge_id FROM link_edges ORDER BY rowid DESC"
 			" LIMIT 1), 0)",
@@ -1103,7 +1115,7 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 	}
 	/* An id in use again is no longer an alias; the kinds of each network, from its edges. */
 	if (!rc && incremental)
-		rc = save_touched(lk, ro, 1);
+		rc = settle_touched(lk, ro);
 	else if (!rc)
 		rc = store_exec(lk->st,
 			"DELETE FROM network_aliases WHERE old_id IN"
