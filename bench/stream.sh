@@ -11,6 +11,8 @@
 #   round trip  one listing written into --stream's stdin and its verdict read back before the
 #               next is written, ROUNDTRIPS times: the latency a platform sees per listing
 #               (median and 99th percentile; the Python driver's own time is included)
+#   peer        a full 'casekit screen' of the same listings, stored, in the same runs: the
+#               ratio stream / full says what one flush and one verdict per listing cost
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CK=${CASEKIT:-$PWD/_build/casekit}
@@ -38,13 +40,16 @@ secs() {
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 : >"$D/full.t"
 : >"$D/empty.t"
+: >"$D/batch.t"
 for run in $(seq "$RUNS"); do
+	secs "$CK" screen -q -d "$D/s.db" -f ids >>"$D/batch.t"
 	secs sh -c "'$CK' screen -q -d '$D/s.db' --stream -f tsv <'$L' >/dev/null" >>"$D/full.t"
 	secs sh -c "'$CK' screen -q -d '$D/s.db' --stream -f tsv <'$D/header.csv' >/dev/null" >>"$D/empty.t"
 done
 fw=$(median <"$D/full.t")
 ew=$(median <"$D/empty.t")
 sw=$(calc "$fw - $ew")
+bw=$(median <"$D/batch.t")
 
 # Round trips: the first TRIPS listings, one at a time: each is written, flushed, and its
 # verdict read back before the next goes in. A Python driver does it (bash reads a pipe a byte
@@ -79,5 +84,7 @@ printf 'listings             %d (synth, %d sellers; median of %d runs)\n' "$n" "
 printf 'stream, all of them  %.3f s wall, of which start-up %.3f s (rules, market prices)\n' "$fw" "$ew"
 printf 'throughput           %.0f listings/s, %.1f µs per listing (start-up left out)\n' \
 	"$(calc "$n / $sw")" "$(calc "$sw / $n * 1e6")"
+printf 'peer: full screen   %.3f s wall for the same listings in the store; stream / full %.2f\n' \
+	"$bw" "$(calc "$fw / $bw")"
 printf 'round trip           %.1f µs median, %.1f µs p99 per listing, one at a time (%d listings)\n' \
 	"$rt" "$rt99" "$k"
