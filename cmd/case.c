@@ -10,7 +10,7 @@ static const char help[] =
 	"Open a case from leads (seller:ID, listing:ID, network:ID, party:ID; a bare id is a\n"
 	"seller) and manage it. A case gathers the networks of its leads, their sellers, the\n"
 	"flagged listings (leads, screening flags, counterfeit test buys, takedowns), their\n"
-	"orders and value per currency in minor units, test buys, takedowns and the parties\n"
+	"orders and value per currency (in major units), test buys, takedowns and the parties\n"
 	"upstream, each finding graded (source reliability A-E, information confidence 1-5,\n"
 	"handling code 1-5). 'grade' overrides a grade: GRADE is like B2 or B23 (handling 3).\n"
 	"Every action is appended to the case's custody log with the time, analyst, casekit\n"

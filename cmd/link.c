@@ -158,19 +158,21 @@ static int show_networks(struct ctx *c)
 		" ELSE '' END AS members, n.kinds,"
 		" (SELECT count(*) FROM network_members m JOIN scores s USING(seller_id)"
 		" WHERE m.network_id = n.network_id AND s.flagged) AS flagged,"
-		" (SELECT group_concat(v, ', ') FROM (SELECT sum(o.amount) || ' ' || o.currency AS v"
+		" (SELECT group_concat(v, ', ') FROM (SELECT ck_money(sum(o.amount), o.currency) || ' ' || o.currency AS v"
 		" FROM network_members m JOIN scores s ON s.seller_id = m.seller_id AND s.flagged"
 		" JOIN orders o ON o.listing_id = s.listing_id WHERE m.network_id = n.network_id"
-		" AND o.amount IS NOT NULL GROUP BY o.currency ORDER BY o.currency)) AS flagged_value"
+		" AND o.amount IS NOT NULL AND " MONEY_PAID_ORDER
+		" GROUP BY o.currency ORDER BY o.currency)) AS flagged_value"
 		" FROM networks n");
 	if (c->filtered)
 		buf_adds(&sql,
 			" WHERE n.network_id IN lead_nets UNION ALL SELECT NULL, 1,"
 			" seller_id, '', (SELECT count(*) FROM scores s WHERE s.seller_id ="
 			" l.seller_id AND s.flagged), (SELECT group_concat(v, ', ') FROM"
-			" (SELECT sum(o.amount) || ' ' || o.currency AS v FROM scores s JOIN"
+			" (SELECT ck_money(sum(o.amount), o.currency) || ' ' || o.currency AS v FROM scores s JOIN"
 			" orders o ON o.listing_id = s.listing_id WHERE s.seller_id ="
-			" l.seller_id AND s.flagged AND o.amount IS NOT NULL GROUP BY o.currency"
+			" l.seller_id AND s.flagged AND o.amount IS NOT NULL AND " MONEY_PAID_ORDER
+			" GROUP BY o.currency"
 			" ORDER BY o.currency)) FROM lead_sellers l WHERE seller_id NOT IN"
 			" (SELECT seller_id FROM network_members)");
 	buf_adds(&sql, " ORDER BY 2 DESC, 1, 3");

@@ -40,24 +40,6 @@ static double uniform(uint64_t *s)
 	return (double)(next64(s) >> 11) * (1.0 / 9007199254740992.0);
 }
 
-/* Minor-unit digits of an ISO 4217 currency (ISO 4217 table; two unless listed). */
-static int exponent(const char *cur)
-{
-	static const char *const zero[] = { "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW",
-		"PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF", NULL };
-	static const char *const three[] = { "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND",
-		NULL };
-	int i;
-
-	for (i = 0; zero[i]; i++)
-		if (strcmp(cur, zero[i]) == 0)
-			return 0;
-	for (i = 0; three[i]; i++)
-		if (strcmp(cur, three[i]) == 0)
-			return 3;
-	return 2;
-}
-
 /* "500", "500CNY", "129.50 EUR", "CNY 500": whole and fraction digits, and the code if any. */
 static void parse_budget(const char *s, char *whole, size_t wn, char *frac, size_t fn, char cur[4])
 {
@@ -112,30 +94,17 @@ bad:
 
 static long long to_minor(const char *whole, const char *frac, const char *cur, const char *raw)
 {
-	int e = exponent(cur), i;
-	long long v;
-	size_t fl = strlen(frac);
+	char num[80];
+	int64_t v;
 
-	if ((int)fl > e)
+	if ((int)strlen(frac) > money_exponent(cur))
 		ck_usage_error("--budget '%s' has more decimals than %s has", raw, cur);
-	if (ck_parse_long(whole, &v) || v > LLONG_MAX / 1000)
+	snprintf(num, sizeof(num), "%s%s%s", whole, *frac ? "." : "", frac);
+	if (money_parse(num, money_exponent(cur), &v))
 		ck_usage_error("--budget '%s' is too large", raw);
-	for (i = 0; i < e; i++)
-		v = v * 10 + ((size_t)i < fl ? frac[i] - '0' : 0);
 	if (v <= 0)
 		ck_usage_error("--budget must be more than zero");
 	return v;
-}
-
-/* Minor units as major units: 12950 with exponent 2 is "129.50". */
-static void major(char *out, size_t size, long long v, int e)
-{
-	long long div = e == 0 ? 1 : e == 3 ? 1000 : 100;
-
-	if (e == 0)
-		snprintf(out, size, "%lld", v);
-	else
-		snprintf(out, size, "%lld.%0*lld", v / div, e, v % div);
 }
 
 static int table_has_rows(sqlite3 *db, const char *sql)
@@ -362,7 +331,7 @@ int cmd_sample(int argc, char **argv)
 		out_text(o, p->listing);
 		out_text(o, p->seller);
 		out_text(o, p->brand);
-		out_int(o, p->price);
+		out_money(o, p->price, cur);
 		out_text(o, cur);
 		if (p->score >= 0)
 			out_int(o, p->score);
@@ -374,12 +343,11 @@ int cmd_sample(int argc, char **argv)
 	}
 	rc = out_close(o);
 	if (!ck.quiet) {
-		char spent[32], all[32];
+		char spent[MONEY_MAX], all[MONEY_MAX];
 
-		major(spent, sizeof(spent), budget - left, exponent(cur));
-		major(all, sizeof(all), budget, exponent(cur));
 		fprintf(stderr, "casekit sample: %zu of %zu listings chosen for %s of %s %s\n",
-			chosen, n, spent, all, cur);
+			chosen, n, money_format(budget - left, cur, spent),
+			money_format(budget, cur, all), cur);
 	}
 	for (i = 0; i < n; i++) {
 		free(c[i].listing);

@@ -236,7 +236,7 @@ static void networks(struct stats *sx, int scored)
 static const char case_orders[] =
 	"INSERT OR IGNORE INTO stats_case_orders SELECT o.order_id FROM orders o "
 	"JOIN case_listings c ON c.listing_id = o.listing_id "
-	"WHERE lower(coalesce(o.status, '')) NOT IN ('cancelled', 'canceled', 'refunded') "
+	"WHERE " MONEY_PAID_ORDER " "
 	"AND o.amount IS NOT NULL";
 
 /*
@@ -282,7 +282,7 @@ static void cases(struct stats *sx, struct store *st)
 	if (sx->rc)
 		return;
 	group(sx, sx->case_id ? "case.value" : "cases.value",
-		"SELECT currency, sum(amount) FROM orders WHERE order_id IN "
+		"SELECT currency, ck_money(sum(amount), currency) FROM orders WHERE order_id IN "
 		"(SELECT order_id FROM stats_case_orders) GROUP BY 1 ORDER BY 1");
 	if (sx->case_id)
 		figure(sx, "case.listings.flagged", "SELECT count(*) FROM case_listings");
@@ -298,7 +298,7 @@ static void testbuys(struct stats *sx)
 	group(sx, "testbuys.verdict",
 		"SELECT lower(verdict), count(*) FROM testbuys WHERE @P GROUP BY 1 ORDER BY 1");
 	group(sx, "testbuys.cost",
-		"SELECT currency, sum(cost) FROM testbuys WHERE cost IS NOT NULL AND @P GROUP BY 1 ORDER BY 1");
+		"SELECT currency, ck_money(sum(cost), currency) FROM testbuys WHERE cost IS NOT NULL AND @P GROUP BY 1 ORDER BY 1");
 }
 
 static void takedowns(struct stats *sx)
@@ -366,6 +366,8 @@ int cmd_stats(int argc, char **argv)
 		return rc;
 	}
 	sx.o = out_open(stdout, out_format_for(stdout), cols, 2);
+	/* Amounts (case values, test-buy costs) come as ck_money() decimals: numbers in JSON. */
+	out_set_decimal(sx.o, 1);
 	if (sx.case_id)
 		case_counts(&sx);
 	else

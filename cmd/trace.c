@@ -47,7 +47,7 @@ static int print_rows(const struct trace *t, enum out_format fmt)
 		out_real(o, (double)(long long)(p->score * 10000 + 0.5) / 10000);
 		out_int(o, p->quantity);
 		if (p->currency)
-			out_int(o, p->value);
+			out_money(o, p->value, p->currency);
 		else
 			out_null(o);
 		out_text(o, p->currency);

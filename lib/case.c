@@ -547,9 +547,9 @@ static const struct {
 		"UNION ALL SELECT 'upstream parties', count(*) FROM case_parties "
 		"UNION ALL SELECT 'link evidence', count(*) FROM case_edges" },
 	{ "value", -1,
-		"SELECT o.currency, count(*) AS orders, sum(o.amount) AS amount_minor "
+		"SELECT o.currency, count(*) AS orders, ck_money(sum(o.amount), o.currency) AS amount "
 		"FROM orders o JOIN case_listings c ON c.listing_id = o.listing_id "
-		"WHERE lower(coalesce(o.status, '')) NOT IN ('cancelled', 'canceled', 'refunded') "
+		"WHERE " MONEY_PAID_ORDER " "
 		"AND o.amount IS NOT NULL GROUP BY o.currency ORDER BY o.currency" },
 	{ "leads", -1,
 		"SELECT kind || ':' || id AS lead, added_at, added_by FROM case_leads "
@@ -560,18 +560,20 @@ static const struct {
 		"FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
 		"LEFT JOIN sources so ON so.source_id = s.source_id ORDER BY c.seller_id" },
 	{ "listings", 0,
-		"SELECT l.listing_id, l.seller_id, l.title, l.brand, l.category, l.price, l.currency, "
+		"SELECT l.listing_id, l.seller_id, l.title, l.brand, l.category, "
+		"ck_money(l.price, l.currency) AS price, l.currency, "
 		"l.created_at, l.status, c.why, so.path AS file, l.line "
 		"FROM case_listings c JOIN listings l ON l.listing_id = c.listing_id "
 		"LEFT JOIN sources so ON so.source_id = l.source_id ORDER BY l.listing_id" },
 	{ "orders", -1,
 		"SELECT o.order_id, o.listing_id, o.seller_id, ck_buyer(o.buyer_id) AS buyer, "
-		"o.quantity, o.amount, o.currency, o.ordered_at, ck_buyer(o.ship_to_address) AS "
+		"o.quantity, ck_money(o.amount, o.currency) AS amount, o.currency, o.ordered_at, ck_buyer(o.ship_to_address) AS "
 		"ship_to, o.status, so.path AS file, o.line "
 		"FROM orders o JOIN case_listings c ON c.listing_id = o.listing_id "
 		"LEFT JOIN sources so ON so.source_id = o.source_id ORDER BY o.order_id" },
 	{ "testbuys", -1,
-		"SELECT t.testbuy_id, t.listing_id, t.order_id, t.bought_at, t.cost, t.currency, "
+		"SELECT t.testbuy_id, t.listing_id, t.order_id, t.bought_at, "
+		"ck_money(t.cost, t.currency) AS cost, t.currency, "
 		"t.verdict, t.report_ref, so.path AS file, t.line FROM testbuys t "
 		"JOIN listings l ON l.listing_id = t.listing_id "
 		"JOIN case_sellers s ON s.seller_id = l.seller_id "

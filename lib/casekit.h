@@ -18,6 +18,7 @@
 #include "ingest.h"
 #include "leads.h"
 #include "link.h"
+#include "money.h"
 #include "opt.h"
 #include "output.h"
 #include "profile.h"

@@ -254,63 +254,6 @@ int ingest_currency(const char *s, char out[4])
 	return 0;
 }
 
-int ingest_currency_exponent(const char *code)
-{
-	/* ISO 4217 minor units; every code not listed here has two. */
-	static const char zero[] =
-		"BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF";
-	static const char three[] = "BHD IQD JOD KWD LYD OMR TND";
-	size_t i;
-
-	if (strlen(code) != 3)
-		return 2;
-	for (i = 0; i < 3; i++)
-		if (code[i] < 'A' || code[i] > 'Z')
-			return 2;
-	/* Three capitals hold no space, so they can only match a whole code of the list. */
-	if (strstr(zero, code))
-		return 0;
-	if (strstr(three, code))
-		return 3;
-	return 2;
-}
-
-int ingest_money(const char *s, int exponent, int64_t *out)
-{
-	int neg = 0, digits = 0, frac = 0;
-	int64_t v = 0;
-
-	if (*s == '-' || *s == '+')
-		neg = *s++ == '-';
-	for (; *s >= '0' && *s <= '9'; s++, digits++) {
-		if (v > (INT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	if (*s == '.') {
-		for (s++; *s >= '0' && *s <= '9'; s++) {
-			digits++;
-			if (frac < exponent) {
-				if (v > (INT64_MAX - 9) / 10)
-					return -1;
-				v = v * 10 + (*s - '0');
-				frac++;
-			} else if (*s != '0') {
-				return -1; /* more precision than the currency has: never round money */
-			}
-		}
-	}
-	if (*s || digits == 0)
-		return -1;
-	for (; frac < exponent; frac++) {
-		if (v > INT64_MAX / 10)
-			return -1;
-		v *= 10;
-	}
-	*out = neg ? -v : v;
-	return 0;
-}
-
 static int days_in_month(int y, int m)
 {
 	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
@@ -1116,7 +1059,7 @@ static int convert_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 		case T_MONEY:
 			if (!f->cur[0])
 				return bad(f, "%s '%s' has no currency", fs->name, shown(v, n, q));
-			if (ingest_money(v, ingest_currency_exponent(f->cur), &f->num[i]))
+			if (money_parse(v, money_exponent(f->cur), &f->num[i]))
 				return bad(f, "bad number '%s' in %s", shown(v, n, q), fs->name);
 			break;
 		case T_TIME:

@@ -61,10 +61,6 @@ void ingest_rows_close(struct ingest_rows *r); /* NULL is a no-op */
  */
 /* An ISO 4217 code: three ASCII letters, written upper-case into out[4]. */
 int ingest_currency(const char *s, char out[4]);
-/* Minor units per major unit, as a power of ten: 0 for JPY and KRW, 3 for KWD, mostly 2. */
-int ingest_currency_exponent(const char *code);
-/* A decimal amount in major units ("129.00", "-3.5") as integer minor units. */
-int ingest_money(const char *s, int exponent, int64_t *out);
 /*
  * A time as ISO 8601 UTC text in out[21]: "2026-01-31T09:30:00Z", or "2026-01-31" for a bare
  * date. fmt is a strptime(3) format, or NULL for ISO 8601 (a space may replace the T, a zone

@@ -21,6 +21,7 @@ struct out {
 	const char *idkind; /* for OUT_IDS */
 	int idcol;
 	int have_ids;
+	unsigned char *decimal; /* per column: text that is a decimal number is a number */
 	/* OUT_TABLE keeps every cell until out_close() knows the widths. */
 	struct buf cells; /* NUL-separated cell texts */
 	unsigned char *kinds;
@@ -57,6 +58,7 @@ struct out *out_open(FILE *fp, enum out_format fmt, const char *const *cols, int
 	o->ncols = ncols;
 	o->cols = xcalloc((size_t)ncols, sizeof(*o->cols));
 	o->width = xcalloc((size_t)ncols, sizeof(*o->width));
+	o->decimal = xcalloc((size_t)ncols ? (size_t)ncols : 1, 1);
 	for (i = 0; i < ncols; i++) {
 		o->cols[i] = xstrdup(cols[i]);
 		o->width[i] = out_display_width(cols[i], strlen(cols[i]));
@@ -75,8 +77,37 @@ struct out *out_open_stmt(FILE *fp, enum out_format fmt, struct sqlite3_stmt *st
 	for (i = 0; i < n; i++)
 		cols[i] = sqlite3_column_name(st, i);
 	o = out_open(fp, fmt, cols, n);
+	for (i = 0; i < n; i++)
+		if (ck_in_list(OUT_MONEY_COLUMNS, cols[i], strlen(cols[i])))
+			o->decimal[i] = 1;
 	free(cols);
 	return o;
+}
+
+void out_set_decimal(struct out *o, int col)
+{
+	if (col >= 0 && col < o->ncols)
+		o->decimal[col] = 1;
+}
+
+/* A plain decimal, as ck_money() writes one: -?[0-9]+(.[0-9]+)? */
+static int is_decimal(const char *s, size_t n)
+{
+	size_t i = 0, d = 0;
+
+	if (i < n && s[i] == '-')
+		i++;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		d++;
+	if (!d)
+		return 0;
+	if (i < n && s[i] == '.') {
+		for (d = 0, i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			d++;
+		if (!d)
+			return 0;
+	}
+	return i == n;
 }
 
 void out_set_ids(struct out *o, const char *kind, int col)
@@ -412,17 +443,27 @@ void out_real(struct out *o, double v)
 	cell(o, CELL_NUM, tmp, (size_t)snprintf(tmp, sizeof(tmp), "%.15g", v));
 }
 
+void out_money(struct out *o, long long minor, const char *currency)
+{
+	char tmp[MONEY_MAX];
+
+	money_format(minor, currency, tmp);
+	cell(o, CELL_NUM, tmp, strlen(tmp));
+}
+
 void out_text(struct out *o, const char *s)
 {
 	if (!s)
 		out_null(o);
 	else
-		cell(o, CELL_TEXT, s, strlen(s));
+		out_textn(o, s, strlen(s));
 }
 
 void out_textn(struct out *o, const char *s, size_t n)
 {
-	cell(o, CELL_TEXT, s, n);
+	int dec = o->col < o->ncols && o->decimal[o->col] && is_decimal(s, n);
+
+	cell(o, dec ? CELL_NUM : CELL_TEXT, s, n);
 }
 
 void out_stmt_row(struct out *o, struct sqlite3_stmt *st)
@@ -567,6 +608,7 @@ int out_close(struct out *o)
 		free(o->cols[i]);
 	free(o->cols);
 	free(o->width);
+	free(o->decimal);
 	free(o->kinds);
 	buf_free(&o->cells);
 	free(o);

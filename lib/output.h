@@ -22,8 +22,14 @@ int out_format_parse(const char *name);
  * written as U+FFFD, so the output is always valid UTF-8.
  */
 struct out *out_open(FILE *fp, enum out_format fmt, const char *const *cols, int ncols);
-/* The same, with the columns of a prepared statement. */
+/*
+ * The same, with the columns of a prepared statement. Columns named as in OUT_MONEY_COLUMNS
+ * hold amounts (SQL selects them through ck_money()): their decimals are numbers in JSON.
+ */
 struct out *out_open_stmt(FILE *fp, enum out_format fmt, struct sqlite3_stmt *st);
+#define OUT_MONEY_COLUMNS "amount|price|cost|declared_value|reference_price"
+/* Column col holds decimal amounts as text: a cell that is a plain decimal is a number. */
+void out_set_decimal(struct out *o, int col);
 /*
  * For -f ids: column col holds the id and kind is its type ("listing" prints "listing:ID").
  * With kind NULL the column already holds typed ids. Without this call, -f ids is refused.
@@ -32,6 +38,8 @@ void out_set_ids(struct out *o, const char *kind, int col);
 void out_null(struct out *o);
 void out_int(struct out *o, long long v);
 void out_real(struct out *o, double v);
+/* An amount of money in minor units, printed in major units ("59.10"), a number in JSON. */
+void out_money(struct out *o, long long minor, const char *currency);
 void out_text(struct out *o, const char *s); /* NULL is a null cell */
 void out_textn(struct out *o, const char *s, size_t n);
 /* Append the current row of st as one whole row (its columns in order). */

@@ -216,24 +216,6 @@ int report_custody(struct report_ctx *c, FILE *fp)
 	return 0;
 }
 
-void report_money(long long minor, const char *cur, char out[40])
-{
-	static const char *const zero = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF "
-					"XOF XPF";
-	static const char *const three = "BHD IQD JOD KWD LYD OMR TND";
-	int e = 2;
-	long long p = 100, a = minor < 0 ? -minor : minor;
-
-	if (cur && strlen(cur) == 3 && strstr(zero, cur))
-		e = 0, p = 1;
-	else if (cur && strlen(cur) == 3 && strstr(three, cur))
-		e = 3, p = 1000;
-	if (e == 0)
-		snprintf(out, 40, "%lld", minor);
-	else
-		snprintf(out, 40, "%s%lld.%0*lld", minor < 0 ? "-" : "", a / p, e, a % p);
-}
-
 /* HTML. */
 
 #define REPORT_MAX_DRAWN 200
@@ -463,7 +445,7 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 	fputs("</div>\n", fp);
 
 	fputs("<h2>Value</h2>\n<p>The orders of the flagged listings, cancelled and refunded "
-	      "orders left out, summed per currency (exact; minor units in brackets).</p>\n",
+	      "orders left out, summed per currency.</p>\n",
 		fp);
 	if (!(s = prep(c, case_section_sql("value", NULL))))
 		return EX_SOFTWARE;
@@ -471,14 +453,14 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 	      "<tbody>\n",
 		fp);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		char m[40];
-
-		report_money(sqlite3_column_int64(s, 2), col(s, 0), m);
 		fputs("<tr><td>", fp);
 		h(fp, col(s, 0));
-		fprintf(fp,
-			"</td><td class=\"n\">%lld</td><td class=\"n value\">%s (%lld)</td></tr>\n",
-			sqlite3_column_int64(s, 1), m, sqlite3_column_int64(s, 2));
+		fprintf(fp, "</td><td class=\"n\">%lld</td><td class=\"n value\">",
+			sqlite3_column_int64(s, 1));
+		h(fp, col(s, 2));
+		fputc(' ', fp);
+		h(fp, col(s, 0));
+		fputs("</td></tr>\n", fp);
 	}
 	sqlite3_finalize(s);
 	fputs("</tbody>\n</table>\n", fp);

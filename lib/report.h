@@ -41,6 +41,4 @@ int report_custody(struct report_ctx *c, FILE *fp);
 int report_html(struct report_ctx *c, const char *dot, FILE *fp);
 /* The CASE/UCO 1.4 JSON-LD description of the case. */
 int report_jsonld(struct report_ctx *c, FILE *fp);
-/* Minor units as a decimal amount of currency ("12900", "EUR" -> "129.00"); out[40]. */
-void report_money(long long minor, const char *currency, char out[40]);
 #endif

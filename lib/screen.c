@@ -1,6 +1,7 @@
 /* screen.c - score a listing for counterfeit risk from rules that are data */
 #include "casekit.h"
 #include "screen.h"
+#include <ctype.h>
 #include <math.h>
 #include <openssl/evp.h>
 #include <sqlite3.h>
@@ -638,52 +639,6 @@ static char *trim(char *p)
 	return p;
 }
 
-/* Decimal places of a currency's minor unit (ISO 4217). */
-static int currency_exponent(const char *cur)
-{
-	static const char zero[] =
-		"BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF";
-	static const char three[] = "BHD IQD JOD KWD LYD OMR TND";
-
-	if (strlen(cur) != 3)
-		return 2;
-	if (strstr(zero, cur))
-		return 0;
-	if (strstr(three, cur))
-		return 3;
-	return 2;
-}
-
-/* "1299.00" in cur's major units to minor units; -1 on junk. */
-static int parse_money(const char *p, const char *cur, long long *out)
-{
-	int exp = currency_exponent(cur), frac = 0, seen = 0;
-	long long v = 0;
-
-	for (; *p >= '0' && *p <= '9'; p++, seen = 1) {
-		if (v > 100000000000000LL)
-			return -1;
-		v = v * 10 + (*p - '0');
-	}
-	if (*p == '.') {
-		for (p++; *p >= '0' && *p <= '9'; p++, seen = 1) {
-			if (frac >= exp) {
-				if (*p != '0')
-					return -1;
-				continue;
-			}
-			v = v * 10 + (*p - '0');
-			frac++;
-		}
-	}
-	if (*p || !seen)
-		return -1;
-	for (; frac < exp; frac++)
-		v *= 10;
-	*out = v;
-	return 0;
-}
-
 static int find_brand(struct screen *s, const char *display)
 {
 	int i;
@@ -844,12 +799,17 @@ static int load_brands(struct screen *s)
 			break;
 		}
 		if (*trim(f[3])) {
-			if (strlen(cur) != 3 || parse_money(f[3], cur, &price)) {
+			int64_t v;
+
+			/* A reference price is a plain positive amount: no sign. */
+			if (strlen(cur) != 3 || !isdigit((unsigned char)*trim(f[3])) ||
+				money_parse(trim(f[3]), money_exponent(cur), &v)) {
 				rc = ck_error(EX_DATAERR,
 					"%s:%ld: bad reference price '%s %s' (want 1299.00 and a currency code)",
 					rf.path, rf.line, f[3], cur);
 				break;
 			}
+			price = v;
 			has_price = 1;
 		}
 		if (add_brand(s, f[0], f[1], trim(f[2]), has_price, price, cur, trim(f[5]), 0)) {
@@ -2153,7 +2113,7 @@ static void score_price(
 				ref = c;
 		}
 	if (ref) {
-		int e = currency_exponent(ref->currency), le = currency_exponent(l->currency);
+		int e = money_exponent(ref->currency), le = money_exponent(l->currency);
 		/* the reference in the listing's currency and minor units */
 		double refp = (double)ref->price / pow(10, e), ratio;
 

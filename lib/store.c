@@ -458,6 +458,7 @@ int store_open(struct store **out, const char *path, unsigned flags)
 	}
 	sqlite3_busy_timeout(st->db, BUSY_MS);
 	sqlite3_extended_result_codes(st->db, 1);
+	money_sql_register(st->db);
 	if ((rc = store_exec(st, "PRAGMA foreign_keys=ON")))
 		goto fail;
 	if (flags & STORE_CREATE) {

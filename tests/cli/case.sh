@@ -27,8 +27,8 @@ check_out "list -f ids types the ids" "$(printf 'case:CASE-2025-0001\ncase:CASE-
 check_out "sellers of the leads" "$(printf 'seller:S1\nseller:S2')" case show CASE-2025-0001 --section sellers -f ids
 check_out "flagged listings: a lead and a counterfeit test buy" "$(printf 'listing:L1\nlisting:L3')" \
 	case show CASE-2025-0001 --section listings -f ids
-printf 'currency\torders\tamount_minor\nEUR\t2\t38700\nUSD\t1\t8000\n' >"$T/want"
-check "the value per currency in minor units, cancelled orders left out" "$T/want" \
+printf 'currency\torders\tamount\nEUR\t2\t387.00\nUSD\t1\t80.00\n' >"$T/want"
+check "the value per currency in major units, cancelled orders left out" "$T/want" \
 	case show CASE-2025-0001 --section value -f tsv
 check_out "upstream parties through shipments, a cycle cut" "$(printf 'party:P1\nparty:P2')" \
 	case show CASE-2025-0001 --section parties -f ids

@@ -123,7 +123,7 @@ else
 	skip "report.html renders in headless Chromium" "chromium not installed"
 fi
 expect "report.html needs nothing from outside" sh -c "! grep -Eq '(src|href)=\"(https?:)?//|@import|url\\(' '$B/data/report/report.html'"
-expect "report.html shows the value exactly" grep -q "387.00 (38700)" "$B/data/report/report.html"
+expect "report.html shows the value exactly, in major units" grep -q ">387.00 EUR<" "$B/data/report/report.html"
 expect "and its certification block" grep -q "Certification" "$B/data/report/report.html"
 pyrdf=
 for p in python3 /usr/bin/python3; do "$p" -c "import rdflib" 2>/dev/null && { pyrdf=$p; break; }; done

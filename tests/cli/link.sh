@@ -90,10 +90,12 @@ check_exit 65 "--from with a lead of the wrong type" link --from "$T/bad"
 sqlite3 "$T/db" "insert into listings(listing_id, seller_id, source_id, line) values ('L1', 'S1', 1, 1), ('L2', 'S4', 1, 2);
 	insert into scores values ('L1', 'S1', 90, 1, 'gucci', 'kw:replica', 1), ('L2', 'S4', 10, 0, NULL, '', 1);
 	insert into orders(order_id, listing_id, seller_id, amount, currency, source_id, line) values
-	('O1', 'L1', 'S1', 12900, 'EUR', 1, 1), ('O2', 'L1', 'S1', 100, 'EUR', 1, 2), ('O3', 'L1', 'S1', 500, 'USD', 1, 3)"
+	('O1', 'L1', 'S1', 12900, 'EUR', 1, 1), ('O2', 'L1', 'S1', 100, 'EUR', 1, 2), ('O3', 'L1', 'S1', 500, 'USD', 1, 3);
+	insert into orders(order_id, listing_id, seller_id, amount, currency, status, source_id, line) values
+	('O4', 'L1', 'S1', 99900, 'EUR', 'cancelled', 1, 4), ('O5', 'L1', 'S1', 700, 'USD', 'Refunded', 1, 5)"
 run link -f tsv
-expect "a network shows its flagged listings and their value per currency" \
-	grep -q "	S1 S2 S3	device,payment	1	13000 EUR, 500 USD$" "$T/out"
+expect "a network shows its flagged listings and their value per currency, cancelled and refunded orders left out" \
+	grep -q "	S1 S2 S3	device,payment	1	130.00 EUR, 5.00 USD$" "$T/out"
 expect "a network without flagged listings shows 0" grep -q "	S4 S5	ip,phone	0	$" "$T/out"
 sqlite3 "$T/db" "insert into listings(listing_id, seller_id, source_id, line) values ('L3', 'S1', 1, 3)"
 printf 'listing:L1\nlisting:L3\nlisting:L404\n' >"$T/listing-leads"

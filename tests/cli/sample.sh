@@ -41,15 +41,15 @@ for s in 1 2 3 4 5 6 7 8; do
 	cmp -s "$T/first" "$T/out" || differ=1
 done
 expect "other seeds give other choices" test "$differ" = 1
-check_grep "a budget without a currency takes the commonest one" "^A[0-9]+	S[0-9]	[a-z]+	[0-9]+	CNY	" sample -f tsv --budget 400
+check_grep "a budget without a currency takes the commonest one" "^A[0-9]+	S[0-9]	[a-z]+	[0-9]+\.[0-9][0-9]	CNY	" sample -f tsv --budget 400
 check_grep "the summary says what was spent" "chosen for [0-9]+\.[0-9]{2} of 400\.00 CNY" sample -f tsv --budget 400
 check_out "a USD budget draws the USD listing only" "listing:U1" sample -f ids --budget USD60
-check_grep "min-score 0 lets unscored listings in" "^A10	S7	nike	3000	CNY		unscored;" sample -f tsv --budget 30 --min-score 0
+check_grep "min-score 0 lets unscored listings in" "^A10	S7	nike	30\.00	CNY		unscored;" sample -f tsv --budget 30 --min-score 0
 check_out "nothing fits a tiny budget: header only" "listing_id	seller_id	brand	price	currency	score	why" sample -f tsv --budget 1
 run sample -f tsv --budget 2000 --seed 3
 expect "a big budget buys every candidate once" test "$(tail -n +2 "$T/out" | cut -f1 | sort | tr '\n' ' ')" = "A1 A2 A3 A4 A5 A7 "
 expect "why names the score, brand and seller counts" grep -Eq "	score [0-9]+; (1st|2nd|3rd) of brand gucci; (1st|2nd) of seller S1; chance 0\.[0-9]{3}$" "$T/out"
-check_grep "json is an array of objects" '^\[?\{"listing_id":"A[0-9]+","seller_id":"S[0-9]","brand":"[a-z]+","price":[0-9]+,"currency":"CNY","score":[0-9]+,"why":' sample -f json --budget 400
+check_grep "json is an array of objects" '^\[?\{"listing_id":"A[0-9]+","seller_id":"S[0-9]","brand":"[a-z]+","price":[0-9]+\.[0-9][0-9],"currency":"CNY","score":[0-9]+,"why":' sample -f json --budget 400
 check_grep "ndjson is one object a line" '^\{"listing_id":"A[0-9]+".*"why":"score [0-9]+;[^"]*"\}$' sample -f ndjson --budget 400
 check_grep "csv has a header" "^listing_id,seller_id,brand,price,currency,score,why" sample -f csv --budget 400
 check_grep "table is aligned" "^listing_id +seller_id +brand +price" sample -f table --budget 400

@@ -56,7 +56,7 @@ expect "listings screened and flagged" test "$(fig listings.screened) $(fig list
 expect "flagged listings that never sold" test "$(fig listings.flagged_never_sold)" = 1
 expect "flagged listings taken down before a sale" test "$(fig listings.flagged_removed_before_sale)" = 2
 expect "test buy verdicts, case folded" test "$(fig testbuys.verdict.counterfeit) $(fig testbuys.verdict.genuine)" = "2 1"
-expect "test buy spend per currency, minor units" test "$(fig testbuys.cost.EUR) $(fig testbuys.cost.USD)" = "17900 2000"
+expect "test buy spend per currency, in major units" test "$(fig testbuys.cost.EUR) $(fig testbuys.cost.USD)" = "179.00 20.00"
 expect "takedowns received, resolved, open" test "$(fig takedowns.received) $(fig takedowns.resolved) $(fig takedowns.open)" = "6 5 1"
 expect "handling time median and 95th percentile, in hours" test "$(fig takedowns.hours.median) $(fig takedowns.hours.p95)" = "2.5 10"
 expect "a notice resolved before it came is counted, not averaged" test "$(fig takedowns.bad_times)" = 1
@@ -81,19 +81,19 @@ if has cases && has case_members && has case_leads; then
 	insert into case_members(case_id, seller_id, via) values ('C1', 'S1', 'lead');"
 	run stats -d "$T/db" -f tsv
 	expect "cases and leads" test "$(fig cases) $(fig cases.open) $(fig leads) $(fig leads.seller)" = "1 1 1 1"
-	expect "case values: flagged listings sold, per currency" test "$(fig cases.value.EUR)" = 12900
+	expect "case values: flagged listings sold, per currency" test "$(fig cases.value.EUR)" = 129.00
 	run stats -d "$T/db" -f tsv --case C1
 	expect "--case: the case's figures" test "$(fig case.sellers) $(fig case.listings) $(fig listings.flagged) $(fig takedowns.received)" = "1 2 2 3"
-	expect "--case: the case value" test "$(fig case.value.EUR)" = 12900
+	expect "--case: the case value" test "$(fig case.value.EUR)" = 129.00
 	rc=0; CASEKIT_CASE=C1 "$CASEKIT" stats -d "$T/db" -f tsv >"$T/out" 2>&1 || rc=$?
 	expect "CASEKIT_CASE is the default case" test "$rc $(fig case.sellers)" = "0 1"
 	sqlite3 "$T/db" "
 	insert into cases(case_id, title, opened_at, opened_by) values ('C2', 't', 'now', 'me');
 	insert into case_members(case_id, seller_id, via) values ('C2', 'S1', 'lead'), ('C2', 'S2', 'lead');"
 	run stats -d "$T/db" -f tsv
-	expect "an order two cases share counts once in the cases' value" test "$(fig cases.value.EUR)" = 17900
+	expect "an order two cases share counts once in the cases' value" test "$(fig cases.value.EUR)" = 179.00
 	run stats -d "$T/db" -f tsv --case C2
-	expect "a taken-down listing counts in its case's value" test "$(fig case.value.EUR)" = 17900
+	expect "a taken-down listing counts in its case's value" test "$(fig case.value.EUR)" = 179.00
 	check_exit 65 "an unknown case exits 65" stats -d "$T/db" --case NOPE
 	check_grep "and is named" "no case 'NOPE'" stats -d "$T/db" --case NOPE
 else

@@ -17,13 +17,13 @@ static void parsers(const char *s)
 	struct profile_tmpl tmpl;
 	const char *why;
 
-	ingest_money(s, 2, &v);
-	ingest_money(s, 0, &v);
-	ingest_money(s, 3, &v);
+	money_parse(s, 2, &v);
+	money_parse(s, 0, &v);
+	money_parse(s, 3, &v);
 	ingest_time(s, NULL, t);
 	ingest_time(s, "%d/%m/%Y %H:%M", t);
 	ingest_currency(s, c);
-	ingest_currency_exponent(s);
+	money_exponent(s);
 	ingest_utf8_valid(s, strlen(s));
 	if (profile_parse(&p, s, "fuzz") == 0) {
 		profile_kind_of(p, "sellers.csv");

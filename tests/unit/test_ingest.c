@@ -1,39 +1,8 @@
-/* test_ingest.c - the field parsers (money, currencies, times, UTF-8) and rows without a store */
+/* test_ingest.c - the field parsers (currencies, times, UTF-8) and rows without a store */
 #include "casekit.h"
 #include "ingest.h"
 #include <criterion/criterion.h>
 #include <unistd.h>
-
-Test(ingest, money_uses_the_currency_exponent)
-{
-	int64_t v;
-
-	cr_assert_eq(ingest_money("129.00", 2, &v), 0);
-	cr_assert_eq(v, 12900);
-	cr_assert_eq(ingest_money("89.5", 2, &v), 0);
-	cr_assert_eq(v, 8950);
-	cr_assert_eq(ingest_money("1500", ingest_currency_exponent("JPY"), &v), 0);
-	cr_assert_eq(v, 1500);
-	cr_assert_eq(ingest_money("1.234", ingest_currency_exponent("KWD"), &v), 0);
-	cr_assert_eq(v, 1234);
-	cr_assert_eq(ingest_money("-3.10", 2, &v), 0);
-	cr_assert_eq(v, -310);
-	cr_assert_eq(ingest_money("5.000", 2, &v), 0, "trailing zeros are not precision");
-	cr_assert_eq(v, 500);
-}
-
-Test(ingest, money_is_never_rounded_or_guessed)
-{
-	int64_t v;
-
-	cr_assert_eq(ingest_money("12.345", 2, &v), -1);
-	cr_assert_eq(ingest_money("1.5", 0, &v), -1);
-	cr_assert_eq(ingest_money("", 2, &v), -1);
-	cr_assert_eq(ingest_money(".", 2, &v), -1);
-	cr_assert_eq(ingest_money("1,200.00", 2, &v), -1);
-	cr_assert_eq(ingest_money("12 USD", 2, &v), -1);
-	cr_assert_eq(ingest_money("99999999999999999999", 2, &v), -1);
-}
 
 Test(ingest, currencies_are_three_letters)
 {
@@ -44,15 +13,6 @@ Test(ingest, currencies_are_three_letters)
 	cr_assert_eq(ingest_currency("US", c), -1);
 	cr_assert_eq(ingest_currency("USDT", c), -1);
 	cr_assert_eq(ingest_currency("U$D", c), -1);
-	cr_assert_eq(ingest_currency_exponent("KRW"), 0);
-	cr_assert_eq(ingest_currency_exponent("EUR"), 2);
-	cr_assert_eq(ingest_currency_exponent("BHD"), 3);
-	/* fuzz_csvio found the list walk reading past its end for a code not in it */
-	cr_assert_eq(ingest_currency_exponent("ZZZ"), 2);
-	cr_assert_eq(ingest_currency_exponent("XPF"), 0);
-	cr_assert_eq(ingest_currency_exponent("TND"), 3);
-	cr_assert_eq(ingest_currency_exponent("F X"), 2);
-	cr_assert_eq(ingest_currency_exponent("a"), 2);
 }
 
 Test(ingest, times_become_utc)

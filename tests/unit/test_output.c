@@ -117,3 +117,28 @@ Test(output, display_width_counts_wide_and_combining)
 	cr_assert_eq(out_display_width("e\xcc\x81", 3), 1);                /* e + combining acute */
 	cr_assert_eq(out_display_width("\xef\xbc\xa1", 3), 2);             /* fullwidth A */
 }
+
+static void money_rows(struct out *o)
+{
+	out_set_decimal(o, 1);
+	out_text(o, "S1");
+	out_text(o, "59.10");
+	out_money(o, 150000, "JPY");
+	out_end_row(o);
+	out_text(o, "S2");
+	out_text(o, "12 USD"); /* not a plain decimal: stays text */
+	out_money(o, -5, "EUR");
+	out_end_row(o);
+}
+
+Test(output, money_is_a_decimal_number_in_json_and_plain_elsewhere)
+{
+	char *j = render(OUT_JSON, money_rows), *t = render(OUT_TSV, money_rows);
+
+	cr_assert_str_eq(j,
+		"[\n{\"id\":\"S1\",\"text\":59.10,\"n\":150000},\n"
+		"{\"id\":\"S2\",\"text\":\"12 USD\",\"n\":-0.05}\n]\n");
+	cr_assert_str_eq(t, "id\ttext\tn\nS1\t59.10\t150000\nS2\t12 USD\t-0.05\n");
+	free(j);
+	free(t);
+}

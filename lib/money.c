@@ -1,0 +1,97 @@
+/* money.c - amounts of money: ISO 4217 minor units in the store, major units in every output */
+#include "casekit.h"
+#include "money.h"
+#include <sqlite3.h>
+
+int money_exponent(const char *code)
+{
+	/* ISO 4217 minor units; every code not listed here has two. */
+	static const char zero[] =
+		"BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF";
+	static const char three[] = "BHD IQD JOD KWD LYD OMR TND";
+	size_t i;
+
+	if (!code || strlen(code) != 3)
+		return 2;
+	for (i = 0; i < 3; i++)
+		if (code[i] < 'A' || code[i] > 'Z')
+			return 2;
+	/* Three capitals hold no space, so they can only match a whole code of the list. */
+	if (strstr(zero, code))
+		return 0;
+	if (strstr(three, code))
+		return 3;
+	return 2;
+}
+
+int money_parse(const char *s, int exponent, int64_t *out)
+{
+	int neg = 0, digits = 0, frac = 0;
+	int64_t v = 0;
+
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		if (v > (INT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++) {
+			digits++;
+			if (frac < exponent) {
+				if (v > (INT64_MAX - 9) / 10)
+					return -1;
+				v = v * 10 + (*s - '0');
+				frac++;
+			} else if (*s != '0') {
+				return -1; /* more precision than the currency has: never round money */
+			}
+		}
+	}
+	if (*s || digits == 0)
+		return -1;
+	for (; frac < exponent; frac++) {
+		if (v > INT64_MAX / 10)
+			return -1;
+		v *= 10;
+	}
+	*out = neg ? -v : v;
+	return 0;
+}
+
+char *money_format(int64_t minor, const char *currency, char out[MONEY_MAX])
+{
+	int e = money_exponent(currency);
+	uint64_t a = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
+	uint64_t p = e == 0 ? 1 : e == 3 ? 1000 : 100;
+
+	if (e == 0)
+		snprintf(out, MONEY_MAX, "%s%llu", minor < 0 ? "-" : "", (unsigned long long)a);
+	else
+		snprintf(out, MONEY_MAX, "%s%llu.%0*llu", minor < 0 ? "-" : "",
+			(unsigned long long)(a / p), e, (unsigned long long)(a % p));
+	return out;
+}
+
+static void sql_money(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char buf[MONEY_MAX];
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	money_format(sqlite3_value_int64(argv[0]), (const char *)sqlite3_value_text(argv[1]), buf);
+	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+}
+
+int money_sql_register(sqlite3 *db)
+{
+	return sqlite3_create_function(db, "ck_money", 2,
+		       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_money, NULL,
+		       NULL) == SQLITE_OK
+		? 0
+		: -1;
+}

@@ -1,0 +1,34 @@
+/* money.h - amounts of money: ISO 4217 minor units in the store, major units in every output */
+#ifndef CASEKIT_MONEY_H
+#define CASEKIT_MONEY_H
+#include <stdint.h>
+
+struct sqlite3;
+
+/*
+ * The orders whose amounts count as value (SQL over an orders table aliased o): cancelled and
+ * refunded orders are left out everywhere a value is shown, so case, link and stats agree.
+ */
+#define MONEY_PAID_ORDER \
+	"lower(coalesce(o.status, '')) NOT IN ('cancelled', 'canceled', 'refunded')"
+
+/* Room for any amount money_format() writes: sign, 19 digits, point, NUL. */
+#define MONEY_MAX 24
+
+/* Decimal places of a currency's minor unit (ISO 4217): 0 for JPY, 3 for KWD, else 2. */
+int money_exponent(const char *currency);
+/*
+ * Parse a decimal amount ("129.00", "-3.1", "1500") into minor units of a currency with the
+ * given exponent. Trailing zeros past the exponent are fine; any other extra digit is an
+ * error, since money is never rounded. 0 and *out set, or -1 (junk, overflow, "1,200.00").
+ */
+int money_parse(const char *s, int exponent, int64_t *out);
+/* Minor units as a decimal in major units: 5910 USD is "59.10", 1500 JPY "1500". Returns out. */
+char *money_format(int64_t minor, const char *currency, char out[MONEY_MAX]);
+/*
+ * Register the SQL function ck_money(minor, currency) on db: the amount as money_format()
+ * writes it (text), NULL when minor is NULL. Every query that shows money selects it through
+ * this, so no output ever shows minor units.
+ */
+int money_sql_register(struct sqlite3 *db);
+#endif
