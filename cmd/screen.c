@@ -57,6 +57,7 @@ struct run {
 	struct screen *sc;
 	int min_score, have_network, restricted;
 	long long scored, nflagged, run_id;
+	long long listed;      /* rows printed: at or above --min-score */
 	struct tallies lf, sf; /* failed test buys by listing and by seller */
 	sqlite3_stmt *reg;     /* a seller's registration time */
 	struct buf seller;     /* the last seller looked up, */
@@ -769,25 +770,34 @@ static int print_flagged(struct run *r)
 	int rc;
 
 	if (sqlite3_prepare_v2(store_db(r->st),
-		    "SELECT listing_id, seller_id, score, reasons, flagged FROM scores\n"
-		    "WHERE score >= ?1 AND (?2 = 0 OR listing_id IN (SELECT listing_id FROM temp.want))\n"
-		    "ORDER BY score DESC, listing_id",
+		    "SELECT s.listing_id, s.seller_id, s.score, s.reasons, l.title,\n"
+		    "  ck_money(l.price, l.currency), l.currency, l.url FROM scores s\n"
+		    "LEFT JOIN listings l ON l.listing_id = s.listing_id\n"
+		    "WHERE s.score >= ?1\n"
+		    "  AND (?2 = 0 OR s.listing_id IN (SELECT listing_id FROM temp.want))\n"
+		    "ORDER BY s.score DESC, s.listing_id",
 		    -1, &q, NULL) != SQLITE_OK)
 		return store_error(r->st, "scores");
 	sqlite3_bind_int(q, 1, r->min_score);
 	sqlite3_bind_int(q, 2, r->restricted);
 	{
-		static const char *const cols[] = { "listing_id", "seller_id", "score", "reasons" };
+		static const char *const cols[] = { "listing_id", "seller_id", "score", "reasons",
+			"title", "price", "currency", "url" };
 
-		o = out_open(stdout, out_format_for(stdout), cols, 4);
+		o = out_open(stdout, out_format_for(stdout), cols, 8);
 	}
 	out_set_ids(o, "listing", 0);
+	out_set_decimal(o, 5);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		out_text(o, (const char *)sqlite3_column_text(q, 0));
-		out_text(o, (const char *)sqlite3_column_text(q, 1));
-		out_int(o, sqlite3_column_int(q, 2));
-		out_text(o, (const char *)sqlite3_column_text(q, 3));
+		int i;
+
+		for (i = 0; i < 8; i++)
+			if (i == 2)
+				out_int(o, sqlite3_column_int(q, i));
+			else
+				out_text(o, (const char *)sqlite3_column_text(q, i));
 		out_end_row(o);
+		r->listed++;
 	}
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE) {
@@ -1124,7 +1134,12 @@ int cmd_screen(int argc, char **argv)
 	if (rc || (rc = network_pass(&r)) || (rc = finish_run(&r)))
 		goto done;
 	rc = print_flagged(&r);
-	if (!ck.quiet)
+	if (!ck.quiet && r.min_score != screen_flag_threshold(r.sc))
+		fprintf(stderr,
+			"casekit screen: %lld listings scored, %lld flagged (score >= %d), %lld "
+			"listed (score >= %d)\n",
+			r.scored, r.nflagged, screen_flag_threshold(r.sc), r.listed, r.min_score);
+	else if (!ck.quiet)
 		fprintf(stderr,
 			"casekit screen: %lld listings scored, %lld flagged (score >= %d)\n",
 			r.scored, r.nflagged, screen_flag_threshold(r.sc));

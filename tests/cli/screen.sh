@@ -15,15 +15,23 @@ check_exit 64 "--min-score past 100 is a usage error" screen -d "$T/db" --min-sc
 check_exit 64 "--explain with operands is a usage error" screen -d "$T/db" --explain L01 L02
 check_exit 66 "a missing store exits 66" screen -d "$T/none.db"
 
-printf '%s\n' 'listing_id	seller_id	score	reasons' \
-	'L01	S1	100	brand~gucci(homoglyph) kw:高仿 price:0.12×ref new-seller:9d' \
-	'L04	S3	100	brand:rolex kw:replica price:0.03×ref testbuy:failed' \
-	'L10	S2	90	brand:gucci kw:1:1 price:0.03×ref' \
-	'L03	S2	80	brand~gucci(spaced) price:0.09×ref' \
-	'L12	S3	80	brand:gucci price:0.01×ref seller-testbuys:1' \
-	'L11	S2	50	brand:zorblax price:0.10×ref' >"$T/want"
-check "flagged listings, highest first, as tsv" "$T/want" screen -d "$T/db"
+printf '%s\n' 'listing_id	seller_id	score	reasons	title	price	currency	url' \
+	'L01	S1	100	brand~gucci(homoglyph) kw:高仿 price:0.12×ref new-seller:9d	Guссi Marmont bag 高仿	276.00	USD	' \
+	'L04	S3	100	brand:rolex kw:replica price:0.03×ref testbuy:failed	r.e.p.l.i.c.a Rolex watch	200.00	USD	' \
+	'L10	S2	90	brand:gucci kw:1:1 price:0.03×ref	古驰 女包 1：1	500.00	CNY	' \
+	'L03	S2	80	brand~gucci(spaced) price:0.09×ref	G U C C I belt	40.00	USD	' \
+	'L12	S3	80	brand:gucci price:0.01×ref seller-testbuys:1	plain canvas tote	15.00	USD	' \
+	'L11	S2	50	brand:zorblax price:0.10×ref	Zorblax widget pro	10.00	USD	' >"$T/want"
+check "flagged listings, highest first, as tsv, with title, price in major units and url" \
+	"$T/want" screen -d "$T/db"
+sqlite3 "$T/db" "update listings set url = 'https://shop.example/l/11' where listing_id = 'L11'"
+check_grep "csv names the price, its currency and the url" \
+	'^L11,S2,50,brand:zorblax price:0.10×ref,Zorblax widget pro,10.00,USD,https://shop.example/l/11' \
+	screen -d "$T/db" -f csv
 check_grep "a summary goes to stderr" "12 listings scored, 6 flagged" screen -d "$T/db"
+check_grep "under --min-score the summary names both thresholds" \
+	"12 listings scored, 6 flagged \(score >= 50\), 3 listed \(score >= 90\)" \
+	screen -d "$T/db" --min-score 90
 check_out "the honest traps are left alone" "$(printf 'n\n0')" query -d "$T/db" \
 	"select count(*) as n from scores where flagged and listing_id in ('L02','L05','L06','L07','L08','L09')"
 check_out "every listing gets a score row" "$(printf 'n\n12')" query -d "$T/db" \
@@ -36,7 +44,7 @@ check_out "a brand from the store's brands table is known" "$(printf 'brand\nZor
 check_out "ids prints typed listing ids" "$(printf 'listing:L01\nlisting:L04\nlisting:L10')" \
 	screen -d "$T/db" -f ids --min-score 90
 check_grep "csv has a header" "^listing_id,seller_id,score,reasons" screen -d "$T/db" -f csv
-check_grep "json is an array of objects" '^\{"listing_id":"L11","seller_id":"S2","score":50,"reasons":"brand:zorblax price:0.10×ref"\}$' \
+check_grep "json is an array of objects" '^\{"listing_id":"L11","seller_id":"S2","score":50,"reasons":"brand:zorblax price:0.10×ref","title":"Zorblax widget pro","price":10.00,"currency":"USD","url":"https://shop.example/l/11"\}$' \
 	screen -d "$T/db" -f json
 check_grep "ndjson is one object a line" '^\{"listing_id":"L03",' screen -d "$T/db" -f ndjson
 check_grep "table is aligned" "^L11 +S2 +50 +brand:zorblax" screen -d "$T/db" -f table
