@@ -355,6 +355,16 @@ static int do_show(struct ctx *c, const char *id, const char *only)
 		ck_usage_error("no section '%s'", only);
 	if (!only && fmt == OUT_IDS)
 		ck_usage_error("-f ids needs --section sellers, listings or parties");
+	/*
+	 * The whole case is for reading: a table, even in a pipe, unless -f asks otherwise. JSON
+	 * is one object with a key per section; a format of one header row (csv, tsv, ndjson)
+	 * cannot hold sections of different columns, so it needs --section.
+	 */
+	if (!only && !ck.format)
+		fmt = OUT_TABLE;
+	if (!only && (fmt == OUT_CSV || fmt == OUT_TSV || fmt == OUT_NDJSON))
+		ck_usage_error("-f %s needs --section NAME: the sections have different columns",
+			ck.format);
 	if (!(status = case_status(c->st, id)))
 		return EX_NOINPUT;
 	free(status);
@@ -364,11 +374,17 @@ static int do_show(struct ctx *c, const char *id, const char *only)
 		ck_warn("%s: the custody log is broken: %s", id, why);
 	if (only)
 		return section(c->st, id, only, fmt);
+	if (fmt == OUT_JSON)
+		fputc('{', stdout);
 	for (i = 0; case_sections[i] && !rc; i++) {
 		if (fmt == OUT_TABLE)
 			printf("%s== %s\n", i ? "\n" : "", case_sections[i]);
+		else
+			printf("%s\"%s\":", i ? "," : "", case_sections[i]);
 		rc = section(c->st, id, case_sections[i], fmt);
 	}
+	if (fmt == OUT_JSON && !rc)
+		fputs("}\n", stdout);
 	return rc;
 }
 

@@ -41,6 +41,16 @@ expect "the timeline is in time order" sh -c "tail -n +2 '$T/out' | cut -f1 | so
 expect "the timeline has the test buy" grep -q "test buy TB1: counterfeit	listing:L1" "$T/out"
 check_grep "show prints every section" "^== custody" case show CASE-2025-0001 -f table
 check_exit 64 "show -f ids needs a section" case show CASE-2025-0001 -f ids
+check_exit 64 "show -f csv needs a section" case show CASE-2025-0001 -f csv
+check_grep "and says why" "needs --section NAME" case show CASE-2025-0001 -f tsv
+check_grep "show in a pipe is the readable table" "^== value" case show CASE-2025-0001
+run case show CASE-2025-0001 -f json
+expect "show -f json is one JSON document, a key per section" python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert list(d)[:2] == ['summary', 'value'] and 'custody' in d, list(d)
+assert d['value'] == [{'currency': 'EUR', 'orders': 2, 'amount': 387.0},
+	{'currency': 'USD', 'orders': 1, 'amount': 80.0}], d['value']" "$T/out"
 check_exit 66 "show of a missing case exits 66" case show CASE-1999-0001
 
 # Networks, once casekit link has run: a member brings its whole network.
