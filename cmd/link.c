@@ -145,40 +145,87 @@ out:
 	return rc;
 }
 
+/*
+ * The value of the flagged listings of the sellers that sellers (SQL, a condition on s) names,
+ * per currency: "130.00 EUR, 5.00 USD" as text, or an array of {amount, currency} in JSON.
+ */
+static void value_expr(struct buf *sql, int json, const char *sellers)
+{
+	buf_addf(sql,
+		"(SELECT %s FROM (SELECT o.currency AS cur, ck_money(sum(o.amount), o.currency)"
+		" AS amount FROM scores s JOIN orders o ON o.listing_id = s.listing_id WHERE %s"
+		" AND s.flagged AND o.amount IS NOT NULL AND " MONEY_PAID_ORDER
+		" GROUP BY o.currency ORDER BY o.currency))",
+		json ? "json_group_array(json_object('amount', json(amount), 'currency', cur))"
+		     : "group_concat(amount || ' ' || cur, ', ')",
+		sellers);
+}
+
 static int show_networks(struct ctx *c)
 {
+	int json = c->fmt == OUT_JSON || c->fmt == OUT_NDJSON;
 	struct buf sql = { 0 };
 	sqlite3_stmt *s;
+	struct out *o;
 	int rc;
 
-	buf_adds(&sql,
-		"SELECT n.network_id, n.size, (SELECT group_concat(seller_id, ' ') FROM"
-		" (SELECT seller_id FROM network_members WHERE network_id = n.network_id"
-		" ORDER BY seller_id LIMIT 5)) || CASE WHEN n.size > 5 THEN ' +' || (n.size - 5)"
-		" ELSE '' END AS members, n.kinds,"
-		" (SELECT count(*) FROM network_members m JOIN scores s USING(seller_id)"
-		" WHERE m.network_id = n.network_id AND s.flagged) AS flagged,"
-		" (SELECT group_concat(v, ', ') FROM (SELECT ck_money(sum(o.amount), o.currency) || ' ' || o.currency AS v"
-		" FROM network_members m JOIN scores s ON s.seller_id = m.seller_id AND s.flagged"
-		" JOIN orders o ON o.listing_id = s.listing_id WHERE m.network_id = n.network_id"
-		" AND o.amount IS NOT NULL AND " MONEY_PAID_ORDER
-		" GROUP BY o.currency ORDER BY o.currency)) AS flagged_value"
-		" FROM networks n");
-	if (c->filtered)
+	buf_adds(&sql, "SELECT n.network_id, n.size, ");
+	/* Members and kinds: lists, whole for a program, the first five for a person. */
+	if (json)
 		buf_adds(&sql,
-			" WHERE n.network_id IN lead_nets UNION ALL SELECT NULL, 1,"
-			" seller_id, '', (SELECT count(*) FROM scores s WHERE s.seller_id ="
-			" l.seller_id AND s.flagged), (SELECT group_concat(v, ', ') FROM"
-			" (SELECT ck_money(sum(o.amount), o.currency) || ' ' || o.currency AS v FROM scores s JOIN"
-			" orders o ON o.listing_id = s.listing_id WHERE s.seller_id ="
-			" l.seller_id AND s.flagged AND o.amount IS NOT NULL AND " MONEY_PAID_ORDER
-			" GROUP BY o.currency"
-			" ORDER BY o.currency)) FROM lead_sellers l WHERE seller_id NOT IN"
+			"(SELECT json_group_array(seller_id) FROM (SELECT seller_id FROM"
+			" network_members WHERE network_id = n.network_id ORDER BY seller_id)),"
+			" CASE WHEN n.kinds = '' THEN '[]' ELSE"
+			" json('[\"' || replace(n.kinds, ',', '\",\"') || '\"]') END,");
+	else
+		buf_addf(&sql,
+			"(SELECT group_concat(seller_id, ' ') FROM (SELECT seller_id FROM"
+			" network_members WHERE network_id = n.network_id ORDER BY seller_id%s))%s,"
+			" n.kinds,",
+			c->fmt == OUT_TABLE ? " LIMIT 5" : "",
+			c->fmt == OUT_TABLE ? " || CASE WHEN n.size > 5 THEN ' +' || (n.size - 5)"
+					      " ELSE '' END"
+					    : "");
+	buf_adds(&sql,
+		" (SELECT count(*) FROM network_members m JOIN scores s USING(seller_id)"
+		" WHERE m.network_id = n.network_id AND s.flagged), ");
+	value_expr(&sql, json,
+		"s.seller_id IN (SELECT seller_id FROM network_members WHERE network_id ="
+		" n.network_id)");
+	buf_adds(&sql, " FROM networks n");
+	if (c->filtered) {
+		buf_addf(&sql,
+			" WHERE n.network_id IN lead_nets UNION ALL SELECT NULL, 1, %s, %s,"
+			" (SELECT count(*) FROM scores s WHERE s.seller_id = l.seller_id AND"
+			" s.flagged), ",
+			json ? "json_array(seller_id)" : "seller_id", json ? "'[]'" : "''");
+		value_expr(&sql, json, "s.seller_id = l.seller_id");
+		buf_adds(&sql,
+			" FROM lead_sellers l WHERE seller_id NOT IN"
 			" (SELECT seller_id FROM network_members)");
+	}
 	buf_adds(&sql, " ORDER BY 2 DESC, 1, 3");
 	rc = prepare(c, sql.s, &s);
 	buf_free(&sql);
-	return rc ? rc : print_stmt(c, s, -1);
+	if (rc)
+		return rc;
+	{
+		static const char *const cols[] = { "network_id", "size", "members", "kinds",
+			"flagged", "flagged_value" };
+
+		o = out_open(stdout, c->fmt, cols, 6);
+	}
+	out_set_json(o, 2);
+	out_set_json(o, 3);
+	out_set_json(o, 5);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		out_stmt_row(o, s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		out_close(o);
+		return store_error(c->st, "link");
+	}
+	return out_close(o);
 }
 
 static int show_members(struct ctx *c, const char *network)

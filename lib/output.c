@@ -9,7 +9,11 @@
 
 static const char *const format_names[] = { "table", "csv", "tsv", "json", "ndjson", "ids" };
 
-enum cell_kind { CELL_NULL, CELL_NUM, CELL_TEXT };
+enum cell_kind { CELL_NULL, CELL_NUM, CELL_TEXT, CELL_JSON };
+
+/* What a column's text cells hold, beyond text (struct out's coltype). */
+#define COL_DECIMAL 0x1 /* a plain decimal is a number */
+#define COL_JSON 0x2    /* JSON text (from SQLite's json functions), written as it is */
 
 struct out {
 	FILE *fp;
@@ -21,7 +25,7 @@ struct out {
 	const char *idkind; /* for OUT_IDS */
 	int idcol;
 	int have_ids;
-	unsigned char *decimal; /* per column: text that is a decimal number is a number */
+	unsigned char *coltype; /* per column: COL_DECIMAL, COL_JSON */
 	/* OUT_TABLE keeps every cell until out_close() knows the widths. */
 	struct buf cells; /* NUL-separated cell texts */
 	unsigned char *kinds;
@@ -58,7 +62,7 @@ struct out *out_open(FILE *fp, enum out_format fmt, const char *const *cols, int
 	o->ncols = ncols;
 	o->cols = xcalloc((size_t)ncols, sizeof(*o->cols));
 	o->width = xcalloc((size_t)ncols, sizeof(*o->width));
-	o->decimal = xcalloc((size_t)ncols ? (size_t)ncols : 1, 1);
+	o->coltype = xcalloc((size_t)ncols ? (size_t)ncols : 1, 1);
 	for (i = 0; i < ncols; i++) {
 		o->cols[i] = xstrdup(cols[i]);
 		o->width[i] = out_display_width(cols[i], strlen(cols[i]));
@@ -79,7 +83,7 @@ struct out *out_open_stmt(FILE *fp, enum out_format fmt, struct sqlite3_stmt *st
 	o = out_open(fp, fmt, cols, n);
 	for (i = 0; i < n; i++)
 		if (ck_in_list(OUT_MONEY_COLUMNS, cols[i], strlen(cols[i])))
-			o->decimal[i] = 1;
+			o->coltype[i] |= COL_DECIMAL;
 	free(cols);
 	return o;
 }
@@ -87,7 +91,13 @@ struct out *out_open_stmt(FILE *fp, enum out_format fmt, struct sqlite3_stmt *st
 void out_set_decimal(struct out *o, int col)
 {
 	if (col >= 0 && col < o->ncols)
-		o->decimal[col] = 1;
+		o->coltype[col] |= COL_DECIMAL;
+}
+
+void out_set_json(struct out *o, int col)
+{
+	if (col >= 0 && col < o->ncols)
+		o->coltype[col] |= COL_JSON;
 }
 
 /* A plain decimal, as ck_money() writes one: -?[0-9]+(.[0-9]+)? */
@@ -403,7 +413,7 @@ static void cell(struct out *o, enum cell_kind kind, const char *s, size_t n)
 	case OUT_NDJSON:
 		if (kind == CELL_NULL)
 			fputs("null", o->fp);
-		else if (kind == CELL_NUM)
+		else if (kind == CELL_NUM || kind == CELL_JSON)
 			fwrite(s, 1, n, o->fp);
 		else
 			out_json_string(o->fp, s, n);
@@ -461,9 +471,12 @@ void out_text(struct out *o, const char *s)
 
 void out_textn(struct out *o, const char *s, size_t n)
 {
-	int dec = o->col < o->ncols && o->decimal[o->col] && is_decimal(s, n);
+	unsigned t = o->col < o->ncols ? o->coltype[o->col] : 0;
 
-	cell(o, dec ? CELL_NUM : CELL_TEXT, s, n);
+	if ((t & COL_DECIMAL) && is_decimal(s, n))
+		cell(o, CELL_NUM, s, n);
+	else
+		cell(o, t & COL_JSON ? CELL_JSON : CELL_TEXT, s, n);
 }
 
 void out_stmt_row(struct out *o, struct sqlite3_stmt *st)
@@ -608,7 +621,7 @@ int out_close(struct out *o)
 		free(o->cols[i]);
 	free(o->cols);
 	free(o->width);
-	free(o->decimal);
+	free(o->coltype);
 	free(o->kinds);
 	buf_free(&o->cells);
 	free(o);

@@ -31,6 +31,11 @@ struct out *out_open_stmt(FILE *fp, enum out_format fmt, struct sqlite3_stmt *st
 /* Column col holds decimal amounts as text: a cell that is a plain decimal is a number. */
 void out_set_decimal(struct out *o, int col);
 /*
+ * Column col holds JSON text when the format is json or ndjson (an array SQLite's json
+ * functions built): it is written as it is there, and as text in every other format.
+ */
+void out_set_json(struct out *o, int col);
+/*
  * For -f ids: column col holds the id and kind is its type ("listing" prints "listing:ID").
  * With kind NULL the column already holds typed ids. Without this call, -f ids is refused.
  */

@@ -24,9 +24,13 @@ check_exit 66 "a missing store exits 66" link -d "$T/none.db"
 run link -f tsv
 expect "a run says what it did" grep -q "full run: 22 sellers, 3 networks of 17 accounts, 0 hubs" "$T/err"
 cut -f2,3,4 "$T/out" >"$T/got"
-printf 'size\tmembers\tkinds\n12\tH1 H10 H11 H12 H2 +7\taddress_unit\n3\tS1 S2 S3\tdevice,payment\n2\tS4 S5\tip,phone\n' >"$T/want"
-expect "networks, largest first" cmp "$T/want" "$T/got"
+printf 'size\tmembers\tkinds\n12\tH1 H10 H11 H12 H2 H3 H4 H5 H6 H7 H8 H9\taddress_unit\n3\tS1 S2 S3\tdevice,payment\n2\tS4 S5\tip,phone\n' >"$T/want"
+expect "networks, largest first, every member in tsv" cmp "$T/want" "$T/got"
 expect "ids are N and 16 hex digits" sh -c "cut -f1 '$T/out' | sed 1d | grep -cxE 'N[0-9a-f]{16}' | grep -qx 3"
+run link -f table
+expect "a table shows five members and how many more" grep -q "H1 H10 H11 H12 H2 +7" "$T/out"
+run link -f json
+expect "-f json: members and kinds are arrays" sh -c "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); n=d[1]; assert n[\"members\"]==[\"S1\",\"S2\",\"S3\"] and n[\"kinds\"]==[\"device\",\"payment\"] and isinstance(n[\"flagged_value\"], (list, type(None)))' '$T/out'"
 run link -f tsv
 expect "an unchanged store is not relinked" test ! -s "$T/err"
 
