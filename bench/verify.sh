@@ -58,8 +58,8 @@ ck link -q -d "$W/db" >/dev/null
 ck query -d "$W/db" -f tsv "select 'seller:' || seller_id from sellers" | tail -n +2 |
 	ck case -d "$W/db" new "Every seller" --from - >/dev/null
 sellers=$(ck query -d "$W/db" -f tsv "select count(*) from case_members" | tail -1)
-t_exp=$(median3 sh -c "f=\$(mktemp -u '$W/pXXXXXX').tar.gz; '$CASEKIT' export -q -d '$W/db' CASE-2025-0001 -o \$f")
-ck export -q -d "$W/db" CASE-2025-0001 -o "$W/last.tar.gz"
+t_exp=$(median3 sh -c "f=\$(mktemp -u '$W/pXXXXXX').tar.gz; '$CASEKIT' export -q -d '$W/db' CASE-$(date -u +%Y)-0001 -o \$f")
+ck export -q -d "$W/db" CASE-$(date -u +%Y)-0001 -o "$W/last.tar.gz"
 size=$(stat -c %s "$W/last.tar.gz")
 t_v=$(median3 "$CASEKIT" verify -q "$W/last.tar.gz")
 printf 'export: a case of %s sellers  %.2f s  package %d KiB  verify %.2f s\n' \

@@ -159,7 +159,7 @@ static int do_new(struct ctx *c, const char *title)
 	if ((rc = store_exec(c->st, "BEGIN IMMEDIATE")))
 		return rc;
 	id = case_new_id(c->st);
-	ck_now_iso(now);
+	ck_clock_iso(now);
 	if (!(s = prep(c->st,
 		      "INSERT INTO cases(case_id, title, opened_at, opened_by) "
 		      "VALUES(?, ?, ?, ?)")))
@@ -195,7 +195,7 @@ static int do_add_remove(struct ctx *c, const char *id, int add)
 		return rc;
 	if ((rc = need_open(c->st, id)))
 		return finish(c->st, rc);
-	ck_now_iso(now);
+	ck_clock_iso(now);
 	if (add) {
 		rc = add_leads(c, id, now);
 	} else {
@@ -237,7 +237,7 @@ static int do_note(struct ctx *c, const char *id, const char *text)
 		return rc;
 	if ((rc = need_open(c->st, id)))
 		return finish(c->st, rc);
-	ck_now_iso(now);
+	ck_clock_iso(now);
 	if (!(s = prep(c->st,
 		      "INSERT INTO case_notes(case_id, at, analyst, text) VALUES(?, ?, ?, ?)")))
 		return finish(c->st, EX_SOFTWARE);
@@ -261,7 +261,7 @@ static int do_close(struct ctx *c, const char *id)
 		return rc;
 	if ((rc = need_open(c->st, id)))
 		return finish(c->st, rc);
-	ck_now_iso(now);
+	ck_clock_iso(now);
 	if (!(s = prep(c->st,
 		      "UPDATE cases SET status = 'closed', closed_at = ? WHERE case_id = ?")))
 		return finish(c->st, EX_SOFTWARE);
@@ -304,7 +304,7 @@ static int do_grade(
 				"%s: no finding '%s' (see 'casekit case "
 				"show %s --section findings')",
 				id, finding, id));
-	ck_now_iso(now);
+	ck_clock_iso(now);
 	if (!(s = prep(c->st, "INSERT OR REPLACE INTO case_grades VALUES(?, ?, ?, ?, ?, ?, ?, ?)")))
 		return finish(c->st, EX_SOFTWARE);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
@@ -427,7 +427,7 @@ int cmd_case(int argc, char **argv)
 			"read leads one a line from FILE or - (new, add, "
 			"remove)"),
 		CK_OPT_STR(0, "analyst", &c.analyst, "NAME",
-			"who acts (default: $CASEKIT_ANALYST, $USER)"),
+			"who acts (default: $CASEKIT_ANALYST, config analyst, $USER)"),
 		CK_OPT_CHOICE(0, "section", &only, "NAME",
 			"summary|value|leads|sellers|listings|orders|testbuys|takedowns|parties|links|"
 			"findings|timeline|notes|custody",

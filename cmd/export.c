@@ -10,13 +10,16 @@
 #include <zlib.h>
 
 static const char usage[] = "casekit export [-d PATH] CASE -o FILE.tar.gz [--sign KEYFILE] "
-			    "[--recipient ORG] [--redact buyers|none]";
+			    "[--recipient ORG] [--redact buyers|none] [--organization ORG] "
+			    "[--contact-name NAME] [--contact-email EMAIL] [--analyst NAME]";
 static const char help[] =
-	"Write the case as a BagIt 1.0 bag (RFC 8493) in a deterministic tar.gz: an HTML report,\n"
-	"CSV tables, the network in DOT, a CASE/UCO JSON-LD description and the custody log,\n"
-	"with SHA-256 and SHA-512 manifests. The same case and SOURCE_DATE_EPOCH give the same\n"
-	"bytes. Buyers are pseudonymised unless --redact none. --sign adds an Ed25519 signature\n"
-	"of tagmanifest-sha256.txt (signature.txt). The export is entered in the custody log.";
+	"Write the case as a BagIt 1.0 bag (RFC 8493) in a tar.gz: an HTML report, CSV tables,\n"
+	"the network in DOT, a CASE/UCO JSON-LD description and the custody log, with SHA-256\n"
+	"and SHA-512 manifests. The export is entered in the custody log first, at the real\n"
+	"time, and the package carries that entry (SOURCE_DATE_EPOCH sets only member times).\n"
+	"Buyers are pseudonymised unless --redact none. --sign adds an Ed25519 signature of\n"
+	"tagmanifest-sha256.txt (signature.txt). Organization and contact come from the options,\n"
+	"the environment or the config file (see casekit(1)); export warns when one is unknown.";
 
 /* The payload files made so far, for the report and the JSON-LD. */
 struct made {
@@ -162,31 +165,13 @@ static int read_case(struct store *st, const char *id, struct row *r)
 	return rc;
 }
 
-/* The time of the case's last action other than an export: the package's clock. */
-static char *last_action(struct store *st, const char *id)
-{
-	sqlite3_stmt *s;
-	char *t = NULL;
-
-	if (sqlite3_prepare_v2(store_db(st),
-		    "SELECT max(at) FROM custody WHERE case_id = ? AND action <> 'export'", -1, &s,
-		    NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
-		t = xstrdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	return t;
-}
-
 static int custody_entries(struct store *st, const char *id)
 {
 	sqlite3_stmt *s;
 	int n = 0;
 
-	if (sqlite3_prepare_v2(store_db(st),
-		    "SELECT count(*) FROM custody WHERE case_id = ? AND action <> 'export'", -1, &s,
-		    NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store_db(st), "SELECT count(*) FROM custody WHERE case_id = ?", -1,
+		    &s, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW)
@@ -227,7 +212,8 @@ static char *bag_info(struct report_ctx *c, struct bag_writer *w, const char *co
 		buf_addf(&b, "Case-Referral-Recipient: %s\n", c->recipient);
 	buf_addf(&b, "Export-Timestamp: %s\n", c->when);
 	buf_addf(&b, "Exported-By: %s\n", c->analyst);
-	buf_addf(&b, "Custody-Entries: %d\n", entries + 1);
+	buf_addf(&b, "Custody-Entries: %d\n", entries);
+	buf_addf(&b, "Custody-Entry: %lld %s\n", c->export_seq, c->export_hash);
 	buf_addf(&b, "Store-Digest: %s\n", c->store_digest);
 	buf_addf(&b, "Buyer-Data: %s\n",
 		c->redact ? "pseudonymised (HMAC-SHA-256 under the store secret)" : "included");
@@ -282,14 +268,13 @@ static int write_archive(
 int cmd_export(int argc, char **argv)
 {
 	const char *out = NULL, *sign = NULL, *recipient = NULL, *redact = "buyers";
-	const char *org = getenv("CASEKIT_ORGANIZATION"), *analyst = NULL;
-	const char *contact_name = NULL, *contact_email = getenv("CASEKIT_CONTACT_EMAIL");
+	const char *org = NULL, *analyst = NULL, *contact_name = NULL, *contact_email = NULL;
 	struct bag_writer w = { 0 };
 	struct made m = { 0 };
 	struct report_ctx c;
 	struct row r = { 0 };
 	struct stat sb;
-	char why[256], fp[72], sha[65], *when = NULL, *top = NULL, *dot = NULL, *text, *detail;
+	char why[256], fp[72], sha[65], when[21], *top = NULL, *dot = NULL, *text, *detail;
 	struct store *st = NULL;
 	long long mtime;
 	size_t i;
@@ -303,13 +288,13 @@ int cmd_export(int argc, char **argv)
 		CK_OPT_CHOICE(0, "redact", &redact, "WHAT", "buyers|none",
 			"pseudonymise buyers (default) or include them"),
 		CK_OPT_STR(0, "organization", &org, "ORG",
-			"Source-Organization (default: $CASEKIT_ORGANIZATION)"),
+			"Source-Organization (default: $CASEKIT_ORGANIZATION, config organization)"),
 		CK_OPT_STR(0, "contact-name", &contact_name, "NAME",
-			"Contact-Name (default: the analyst)"),
+			"Contact-Name (default: config contact-name, else the analyst)"),
 		CK_OPT_STR(0, "contact-email", &contact_email, "EMAIL",
-			"Contact-Email (default: $CASEKIT_CONTACT_EMAIL)"),
+			"Contact-Email (default: $CASEKIT_CONTACT_EMAIL, config contact-email)"),
 		CK_OPT_STR(0, "analyst", &analyst, "NAME",
-			"who exports (default: $CASEKIT_ANALYST, $USER)"),
+			"who exports (default: $CASEKIT_ANALYST, config analyst, $USER)"),
 		CK_OPT_END,
 	};
 
@@ -319,12 +304,28 @@ int cmd_export(int argc, char **argv)
 		ck_usage_error("one CASE is needed");
 	if (!out || !*out)
 		ck_usage_error("-o FILE.tar.gz is needed");
+	/* Who sends the package: police need a name, a unit and a way to reach them. */
 	if (!analyst || !*analyst)
 		analyst = ck_analyst();
 	if (!org || !*org)
-		org = "unknown organization";
+		org = ck_setting("CASEKIT_ORGANIZATION", "organization");
+	if (!contact_name || !*contact_name)
+		contact_name = ck_setting(NULL, "contact-name");
 	if (!contact_name)
 		contact_name = analyst;
+	if (!contact_email || !*contact_email)
+		contact_email = ck_setting("CASEKIT_CONTACT_EMAIL", "contact-email");
+	if (strcmp(analyst, "unknown") == 0)
+		ck_warn("the analyst is unknown: give --analyst, CASEKIT_ANALYST or analyst in "
+			"the config file");
+	if (!org) {
+		ck_warn("the organization is unknown: give --organization, CASEKIT_ORGANIZATION or "
+			"organization in the config file");
+		org = "unknown organization";
+	}
+	if (!contact_email)
+		ck_warn("no contact email: give --contact-email, CASEKIT_CONTACT_EMAIL or "
+			"contact-email in the config file");
 	if (stat(out, &sb) == 0)
 		return ck_error(EX_CANTCREAT, "'%s' exists: a package is never overwritten", out);
 	if (sign && (rc = sign_fingerprint(sign, fp)))
@@ -338,24 +339,11 @@ int cmd_export(int argc, char **argv)
 		rc = ck_error(EX_DATAERR, "%s: the custody log is broken: %s", argv[0], why);
 		goto done;
 	}
-	/* The package's clock: SOURCE_DATE_EPOCH, else the case's last action, never now. */
-	if (getenv("SOURCE_DATE_EPOCH")) {
-		when = xmalloc(21);
-		ck_now_iso(when);
-	} else if (!(when = last_action(st, argv[0]))) {
-		when = xmalloc(21);
-		ck_now_iso(when);
-	}
-	if ((mtime = epoch_of(when)) < 0) {
-		rc = ck_error(EX_DATAERR, "%s: bad time '%s' in the custody log", argv[0], when);
-		goto done;
-	}
 	c.st = st;
 	c.case_id = argv[0];
 	c.title = r.title;
 	c.status = r.status;
 	c.opened_at = r.opened_at;
-	c.when = when;
 	c.analyst = analyst;
 	c.recipient = recipient;
 	c.org = org;
@@ -364,6 +352,31 @@ int cmd_export(int argc, char **argv)
 		(rc = case_store_digest(st, c.store_digest)) ||
 		(rc = case_set_redact(st, c.redact)) || (rc = case_gather(st, argv[0])))
 		goto done;
+	/*
+	 * The export's custody entry comes first, at the real time, and the package carries it:
+	 * its time is the package's, its hash is in bag-info. Should writing fail, the
+	 * transaction takes the entry back. SOURCE_DATE_EPOCH sets only the members' mtimes.
+	 */
+	detail = xasprintf("%s recipient=%s redact=%s%s%s",
+		strrchr(out, '/') ? strrchr(out, '/') + 1 : out, recipient ? recipient : "", redact,
+		sign ? " signed-by=" : "", sign ? fp : "");
+	rc = case_custody_add(st, argv[0], "export", analyst, detail);
+	free(detail);
+	if (rc || (rc = case_custody_last(st, argv[0], &c.export_seq, when, c.export_hash)))
+		goto done;
+	c.when = when;
+	if (getenv("SOURCE_DATE_EPOCH")) {
+		char pinned[21];
+
+		ck_now_iso(pinned);
+		mtime = epoch_of(pinned);
+	} else {
+		mtime = epoch_of(when);
+	}
+	if (mtime < 0) {
+		rc = ck_error(EX_DATAERR, "%s: bad time '%s' in the custody log", argv[0], when);
+		goto done;
+	}
 
 	/* The payload: tables, graph, custody log, then the report and JSON-LD that cite them. */
 	for (i = 0; i < sizeof(tables) / sizeof(*tables) && !rc; i++) {
@@ -461,15 +474,8 @@ int cmd_export(int argc, char **argv)
 	top = top_folder(out, argv[0]);
 	if ((rc = write_archive(&w, top, out, mtime, sha)))
 		goto done;
-	detail = xasprintf("%s sha256=%s recipient=%s redact=%s%s%s", out, sha,
-		recipient ? recipient : "", redact, sign ? " signed-by=" : "", sign ? fp : "");
-	rc = case_custody_add(st, argv[0], "export", analyst, detail);
-	free(detail);
-	if (rc) {
+	if ((rc = store_exec(st, "COMMIT")))
 		unlink(out);
-		goto done;
-	}
-	rc = store_exec(st, "COMMIT");
 	if (!rc && !ck.quiet)
 		fprintf(stderr, "casekit export: %s: %s, sha256 %s\n", argv[0], out, sha);
 done:
@@ -480,7 +486,6 @@ done:
 	free(r.title);
 	free(r.status);
 	free(r.opened_at);
-	free(when);
 	free(top);
 	free(dot);
 	store_close(st);

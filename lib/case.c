@@ -145,7 +145,7 @@ int case_custody_add(struct store *st, const char *case_id, const char *action, 
 	prev = xstrdup(
 		sqlite3_step(s) == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : genesis);
 	sqlite3_finalize(s);
-	ck_now_iso(now);
+	ck_clock_iso(now);
 	cmd = command_line();
 	f[0] = prev;
 	f[1] = case_id;
@@ -179,6 +179,28 @@ int case_custody_add(struct store *st, const char *case_id, const char *action, 
 	sqlite3_finalize(s);
 	free(prev);
 	free(cmd);
+	return rc;
+}
+
+int case_custody_last(
+	struct store *st, const char *case_id, long long *seq, char at[21], char hash[65])
+{
+	sqlite3_stmt *s;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(store_db(st),
+		    "SELECT seq, at, hash FROM custody WHERE case_id = ? ORDER BY seq DESC LIMIT 1",
+		    -1, &s, NULL) != SQLITE_OK)
+		return store_error(st, "custody");
+	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(s, 0);
+		snprintf(at, 21, "%s", (const char *)sqlite3_column_text(s, 1));
+		snprintf(hash, 65, "%s", (const char *)sqlite3_column_text(s, 2));
+	} else {
+		rc = ck_error(EX_SOFTWARE, "%s: no custody entry", case_id);
+	}
+	sqlite3_finalize(s);
 	return rc;
 }
 
@@ -223,7 +245,7 @@ char *case_new_id(struct store *st)
 	char now[21], prefix[16];
 	long long n = 0;
 
-	ck_now_iso(now);
+	ck_clock_iso(now);
 	snprintf(prefix, sizeof(prefix), "CASE-%.4s-", now);
 	if (sqlite3_prepare_v2(store_db(st),
 		    "SELECT max(CAST(substr(case_id, 11) AS INTEGER)) FROM cases "

@@ -17,12 +17,16 @@ struct store;
 int case_store_digest(struct store *st, char hex[65]);
 
 /*
- * Append a custody entry for case_id: the UTC time (ck_now_iso), the analyst, the casekit
+ * Append a custody entry for case_id: the UTC time (ck_clock_iso), the analyst, the casekit
  * version, the command line (ck.argv, shell-quoted), the store digest and detail. The entry
  * is chained to the case's previous one by SHA-256. 0 or an EX_* code.
  */
 int case_custody_add(struct store *st, const char *case_id, const char *action, const char *analyst,
 	const char *detail);
+
+/* The case's last custody entry: its seq, time and hash. 0 or an EX_* code. */
+int case_custody_last(
+	struct store *st, const char *case_id, long long *seq, char at[21], char hash[65]);
 
 /* Keep the command line (ck.argv) before option parsing reorders it: applets call it first. */
 void case_remember_command(void);

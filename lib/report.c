@@ -184,20 +184,19 @@ int report_custody(struct report_ctx *c, FILE *fp)
 {
 	sqlite3_stmt *s = prep(c,
 		"SELECT seq, at, action, analyst, version, store_digest, "
-		"command, detail FROM custody WHERE case_id = ?1 AND action <> "
-		"'export' ORDER BY seq");
-	int n = 0;
+		"command, detail, hash FROM custody WHERE case_id = ?1 ORDER BY seq");
 
 	if (!s)
 		return EX_SOFTWARE;
 	fprintf(fp,
 		"# custody log of %s: seq, UTC time, action, analyst, version, "
-		"store digest (SHA-256), command line, detail; tab-separated\n",
+		"store digest (SHA-256), command line, detail, entry hash; tab-separated; "
+		"the last entry is this export\n",
 		c->case_id);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		int i;
 
-		for (i = 0; i < 8; i++) {
+		for (i = 0; i < 9; i++) {
 			const char *v = col(s, i);
 
 			if (i)
@@ -206,13 +205,8 @@ int report_custody(struct report_ctx *c, FILE *fp)
 				fputc(*v == '\t' || *v == '\n' ? ' ' : *v, fp);
 		}
 		fputc('\n', fp);
-		n = sqlite3_column_int(s, 0);
 	}
 	sqlite3_finalize(s);
-	/* This export itself: the package is its record, so no command line (it names -o). */
-	fprintf(fp, "%d\t%s\texport\t%s\t%s\t%s\t\trecipient=%s redact=%s\n", n + 1, c->when,
-		c->analyst, PACKAGE_STRING, c->store_digest, c->recipient ? c->recipient : "",
-		c->redact ? "buyers" : "none");
 	return 0;
 }
 
@@ -802,8 +796,7 @@ int report_jsonld(struct report_ctx *c, FILE *fp)
 
 	/* Who acted, once each. */
 	if (!(s = prep(c,
-		      "SELECT analyst FROM custody WHERE case_id = ?1 AND action <> 'export' "
-		      "UNION SELECT ?2 ORDER BY 1")))
+		      "SELECT analyst FROM custody WHERE case_id = ?1 UNION SELECT ?2 ORDER BY 1")))
 		return EX_SOFTWARE;
 	sqlite3_bind_text(s, 2, c->analyst, -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW) {
@@ -816,19 +809,16 @@ int report_jsonld(struct report_ctx *c, FILE *fp)
 	/* The custody log: one InvestigativeAction each, chained by ProvenanceRecords. */
 	if (!(s = prep(c,
 		      "SELECT seq, at, action, analyst, detail FROM custody "
-		      "WHERE case_id = ?1 AND action <> 'export' ORDER BY seq")))
+		      "WHERE case_id = ?1 ORDER BY seq")))
 		return EX_SOFTWARE;
-	for (;;) {
-		int row = sqlite3_step(s) == SQLITE_ROW;
+	while (sqlite3_step(s) == SQLITE_ROW) {
 		char seq[24], *exhibit;
-		const char *action = row ? col(s, 2) : "export";
-		const char *at = row ? col(s, 1) : c->when;
-		const char *who = row ? col(s, 3) : c->analyst;
-		const char *detail = row ? col(s, 4) : c->recipient;
+		const char *action = col(s, 2), *at = col(s, 1), *who = col(s, 3);
+		const char *detail = col(s, 4);
+		/* The export's entry is this package: its record names the files. */
+		int this = sqlite3_column_int64(s, 0) == c->export_seq;
 
-		snprintf(seq, sizeof(seq), "%d", row ? sqlite3_column_int(s, 0) : -1);
-		if (!row)
-			strcpy(seq, "export");
+		snprintf(seq, sizeof(seq), "%lld", sqlite3_column_int64(s, 0));
 		node_start(&l, "action", seq, "case-investigation:InvestigativeAction");
 		prop(&l, "uco-core:name", action);
 		if (detail && *detail)
@@ -853,7 +843,7 @@ int report_jsonld(struct report_ctx *c, FILE *fp)
 		prop(&l, "case-investigation:rootExhibitNumber", c->case_id);
 		fputs(",\"uco-core:object\":[", fp);
 		ld_ref(&l, "investigation", c->case_id);
-		if (!row)
+		if (this)
 			for (i = 0; i < c->nfiles; i++) {
 				fputc(',', fp);
 				ld_ref(&l, "file", c->files[i].path);
@@ -862,8 +852,6 @@ int report_jsonld(struct report_ctx *c, FILE *fp)
 		free(exhibit);
 		free(prev);
 		prev = xstrdup(seq);
-		if (!row)
-			break;
 	}
 	sqlite3_finalize(s);
 	free(prev);

@@ -18,7 +18,9 @@ struct report_file {
 struct report_ctx {
 	struct store *st;
 	const char *case_id, *title, *status, *opened_at;
-	const char *when;      /* the export time: SOURCE_DATE_EPOCH, else the last case action */
+	const char *when;     /* the export time: that of its custody entry */
+	long long export_seq; /* the export's custody entry, written before the package */
+	char export_hash[65];
 	const char *analyst;   /* who exports */
 	const char *recipient; /* the receiving unit, or NULL */
 	const char *org;       /* Source-Organization */

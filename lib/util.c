@@ -243,11 +243,90 @@ void ck_now_iso(char out[21])
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+void ck_clock_iso(char out[21])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The config file's settings, read once: "key = value" lines; # starts a comment. */
+static char **config;
+static size_t nconfig;
+
+static void config_load(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char *path, *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *fp;
+
+	if (config)
+		return;
+	config = xcalloc(1, sizeof(*config));
+	if ((path = getenv("CASEKIT_CONFIG")) && *path)
+		path = xstrdup(path);
+	else if (xdg && *xdg)
+		path = xasprintf("%s/casekit/config", xdg);
+	else if (home && *home)
+		path = xasprintf("%s/.config/casekit/config", home);
+	else
+		return;
+	if (!(fp = fopen(path, "r"))) {
+		if (errno != ENOENT)
+			ck_warn("%s: %s", path, strerror(errno));
+		free(path);
+		return;
+	}
+	while ((n = getline(&line, &cap, fp)) >= 0) {
+		char *s = line, *eq, *k, *v;
+
+		while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
+			s[--n] = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s || *s == '#')
+			continue;
+		if (!(eq = strchr(s, '='))) {
+			ck_warn("%s: '%s' is not 'key = value'", path, s);
+			continue;
+		}
+		for (k = eq; k > s && (k[-1] == ' ' || k[-1] == '\t'); k--)
+			;
+		for (v = eq + 1; *v == ' ' || *v == '\t'; v++)
+			;
+		config = xrealloc(config, (nconfig + 3) * sizeof(*config));
+		config[nconfig++] = xstrndup(s, (size_t)(k - s));
+		config[nconfig++] = xstrdup(v);
+		config[nconfig] = NULL;
+	}
+	free(line);
+	fclose(fp);
+	free(path);
+}
+
+const char *ck_setting(const char *env, const char *key)
+{
+	const char *s = env ? getenv(env) : NULL;
+	size_t i;
+
+	if (s && *s)
+		return s;
+	config_load();
+	for (i = 0; i + 1 < nconfig; i += 2)
+		if (strcmp(config[i], key) == 0 && *config[i + 1])
+			return config[i + 1];
+	return NULL;
+}
+
 const char *ck_analyst(void)
 {
-	const char *s = getenv("CASEKIT_ANALYST");
+	const char *s = ck_setting("CASEKIT_ANALYST", "analyst");
 
-	if (!s || !*s)
+	if (!s)
 		s = getenv("USER");
 	return s && *s ? s : "unknown";
 }

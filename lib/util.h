@@ -57,9 +57,20 @@ char *buf_detach(struct buf *b);
 
 /* The data folder: $CASEKIT_DATADIR if set, else the installed pkgdatadir. */
 const char *ck_datadir(void);
-/* The current UTC time as ISO 8601 ("2026-12-01T03:04:05Z"), written into out[21]. */
+/*
+ * The current UTC time as ISO 8601 ("2026-12-01T03:04:05Z"), written into out[21]; for data
+ * timestamps (ingested_at, link runs), which SOURCE_DATE_EPOCH pins for reproducible runs.
+ */
 void ck_now_iso(char out[21]);
-/* The analyst: $CASEKIT_ANALYST, else $USER, else "unknown". */
+/* The same from the system clock, whatever SOURCE_DATE_EPOCH says: case actions, custody. */
+void ck_clock_iso(char out[21]);
+/*
+ * A setting: the environment variable env when set and not empty, else "key = value" from
+ * the config file ($CASEKIT_CONFIG, else $XDG_CONFIG_HOME/casekit/config, else
+ * ~/.config/casekit/config), else NULL.
+ */
+const char *ck_setting(const char *env, const char *key);
+/* The analyst: $CASEKIT_ANALYST, else analyst in the config file, else $USER, else "unknown". */
 const char *ck_analyst(void);
 /* Parse a whole decimal integer; 0 on success, -1 on junk or overflow. */
 int ck_parse_long(const char *s, long long *out);

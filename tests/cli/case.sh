@@ -15,36 +15,36 @@ check_exit 64 "new without a lead is a usage error" case new "Empty"
 check_exit 64 "a lead of a type cases do not take is a usage error" case new "X" --lead case:CASE-1
 check_exit 65 "a lead that names nothing is refused" case new "X" --lead seller:NOPE
 check_grep "and is named" "seller:NOPE is not in the store" case new "X" --lead seller:NOPE
-check_out "new prints the case id (year from SOURCE_DATE_EPOCH)" "CASE-2025-0001" \
+check_out "new prints the case id (the year of the real clock, whatever SOURCE_DATE_EPOCH says)" "CASE-$Y-0001" \
 	case new "Lux Deals ring" --lead seller:S1 --lead listing:L3
 printf 'seller:S3\n# a comment\n\nlisting:L4\n' >"$T/leads"
-check_out "leads come from --from too, numbered on" "CASE-2025-0002" case new "Shoes" --from "$T/leads"
+check_out "leads come from --from too, numbered on" "CASE-$Y-0002" case new "Shoes" --from "$T/leads"
 run case list -f tsv
-expect "list shows both cases" test "$(cut -f1 "$T/out" | tail -n +2 | tr '\n' ' ')" = "CASE-2025-0001 CASE-2025-0002 "
-check_out "list -f ids types the ids" "$(printf 'case:CASE-2025-0001\ncase:CASE-2025-0002')" case list -f ids
+expect "list shows both cases" test "$(cut -f1 "$T/out" | tail -n +2 | tr '\n' ' ')" = "CASE-$Y-0001 CASE-$Y-0002 "
+check_out "list -f ids types the ids" "$(printf 'case:CASE-%s-0001\ncase:CASE-%s-0002' "$Y" "$Y")" case list -f ids
 
 # What the case gathers (no link run yet: the leads' sellers only).
-check_out "sellers of the leads" "$(printf 'seller:S1\nseller:S2')" case show CASE-2025-0001 --section sellers -f ids
+check_out "sellers of the leads" "$(printf 'seller:S1\nseller:S2')" case show CASE-$Y-0001 --section sellers -f ids
 check_out "flagged listings: a lead and a counterfeit test buy" "$(printf 'listing:L1\nlisting:L3')" \
-	case show CASE-2025-0001 --section listings -f ids
+	case show CASE-$Y-0001 --section listings -f ids
 printf 'currency\torders\tamount\nEUR\t2\t387.00\nUSD\t1\t80.00\n' >"$T/want"
 check "the value per currency in major units, cancelled orders left out" "$T/want" \
-	case show CASE-2025-0001 --section value -f tsv
+	case show CASE-$Y-0001 --section value -f tsv
 check_out "upstream parties through shipments, a cycle cut" "$(printf 'party:P1\nparty:P2')" \
-	case show CASE-2025-0001 --section parties -f ids
-run case show CASE-2025-0001 --section findings -f tsv
+	case show CASE-$Y-0001 --section parties -f ids
+run case show CASE-$Y-0001 --section findings -f tsv
 expect "a test-buy verdict is graded A1" grep -q "^testbuy:TB1	listing:L1	.*	A1/1	a test-buy verdict is confirmed fact	dump/testbuys.csv	2$" "$T/out"
 expect "a takedown is graded B2" grep -q "^takedown:N1	.*	B2/1	" "$T/out"
 expect "each finding names its source file and line" sh -c "! cut -f6,7 '$T/out' | tail -n +2 | grep -qv 'dump/.*csv	[0-9]'"
-run case show CASE-2025-0001 --section timeline -f tsv
+run case show CASE-$Y-0001 --section timeline -f tsv
 expect "the timeline is in time order" sh -c "tail -n +2 '$T/out' | cut -f1 | sort -c"
 expect "the timeline has the test buy" grep -q "test buy TB1: counterfeit	listing:L1" "$T/out"
-check_grep "show prints every section" "^== custody" case show CASE-2025-0001 -f table
-check_exit 64 "show -f ids needs a section" case show CASE-2025-0001 -f ids
-check_exit 64 "show -f csv needs a section" case show CASE-2025-0001 -f csv
-check_grep "and says why" "needs --section NAME" case show CASE-2025-0001 -f tsv
-check_grep "show in a pipe is the readable table" "^== value" case show CASE-2025-0001
-run case show CASE-2025-0001 -f json
+check_grep "show prints every section" "^== custody" case show CASE-$Y-0001 -f table
+check_exit 64 "show -f ids needs a section" case show CASE-$Y-0001 -f ids
+check_exit 64 "show -f csv needs a section" case show CASE-$Y-0001 -f csv
+check_grep "and says why" "needs --section NAME" case show CASE-$Y-0001 -f tsv
+check_grep "show in a pipe is the readable table" "^== value" case show CASE-$Y-0001
+run case show CASE-$Y-0001 -f json
 expect "show -f json is one JSON document, a key per section" python3 -c "
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -58,59 +58,59 @@ load "$T/db2"
 check_exit 0 "casekit link runs on the fixture (the network cases below need it)" link -q -d "$T/db2"
 run case -d "$T/db2" new "Network" --lead seller:S1
 check_out "a seller brings its network" "$(printf 'seller:S1\nseller:S2')" \
-	case -d "$T/db2" show CASE-2025-0001 --section sellers -f ids
-run case -d "$T/db2" show CASE-2025-0001 --section links -f tsv
+	case -d "$T/db2" show CASE-$Y-0001 --section sellers -f ids
+run case -d "$T/db2" show CASE-$Y-0001 --section links -f tsv
 expect "the link evidence names both source rows" grep -q "	S1	S2	device	devabc	.*	dump/logins.csv	2	dump/logins.csv	3$" "$T/out"
-run case -d "$T/db2" show CASE-2025-0001 --section findings -f tsv
+run case -d "$T/db2" show CASE-$Y-0001 --section findings -f tsv
 expect "a shared device is graded A2" grep -q "^link:[0-9]*:device	.*	A2/1	a shared device is reliable machine evidence" "$T/out"
 finding=$(grep -o "^link:[0-9]*:device" "$T/out")
-run case -d "$T/db2" grade CASE-2025-0001 "$finding" C4 --reason "shared office PC"
-run case -d "$T/db2" show CASE-2025-0001 --section findings -f tsv
+run case -d "$T/db2" grade CASE-$Y-0001 "$finding" C4 --reason "shared office PC"
+run case -d "$T/db2" show CASE-$Y-0001 --section findings -f tsv
 expect "the analyst can regrade a finding" grep -q "^$finding	.*	C4/1	analyst tester: shared office PC" "$T/out"
-check_exit 64 "a bad grade is a usage error" case -d "$T/db2" grade CASE-2025-0001 "$finding" F9
-check_exit 65 "a missing finding is refused" case -d "$T/db2" grade CASE-2025-0001 link:999:x B2
+check_exit 64 "a bad grade is a usage error" case -d "$T/db2" grade CASE-$Y-0001 "$finding" F9
+check_exit 65 "a missing finding is refused" case -d "$T/db2" grade CASE-$Y-0001 link:999:x B2
 
 # add, remove, note, close, and the custody log.
-run case add CASE-2025-0001 listing:L4
+run case add CASE-$Y-0001 listing:L4
 check_out "add brings the new lead's seller" "$(printf 'seller:S1\nseller:S2\nseller:S3')" \
-	case show CASE-2025-0001 --section sellers -f ids
-run case remove CASE-2025-0001 listing:L4
+	case show CASE-$Y-0001 --section sellers -f ids
+run case remove CASE-$Y-0001 listing:L4
 check_out "remove takes it out again" "$(printf 'seller:S1\nseller:S2')" \
-	case show CASE-2025-0001 --section sellers -f ids
-check_exit 65 "removing a lead the case lacks is refused" case remove CASE-2025-0001 seller:S4
-run case note CASE-2025-0001 "called the rights holder"
-run case show CASE-2025-0001 --section notes -f tsv
-expect "with analyst and time" grep -q "^2025-12-01T00:00:00Z	tester	called the rights holder$" "$T/out"
-run case close CASE-2025-0001
-check_exit 65 "a closed case cannot change" case note CASE-2025-0001 "late"
-run case show CASE-2025-0001 --section custody -f tsv
+	case show CASE-$Y-0001 --section sellers -f ids
+check_exit 65 "removing a lead the case lacks is refused" case remove CASE-$Y-0001 seller:S4
+run case note CASE-$Y-0001 "called the rights holder"
+run case show CASE-$Y-0001 --section notes -f tsv
+expect "with analyst and the real time" grep -qE "^$(date -u +%F)T[0-9:]{8}Z	tester	called the rights holder$" "$T/out"
+run case close CASE-$Y-0001
+check_exit 65 "a closed case cannot change" case note CASE-$Y-0001 "late"
+run case show CASE-$Y-0001 --section custody -f tsv
 expect "the custody log has each action in order" test "$(cut -f3 "$T/out" | tail -n +2 | tr '\n' ' ')" = "open add remove note close "
 expect "with analyst and version" sh -c "tail -n +2 '$T/out' | cut -f4,5 | sort -u | grep -qx 'tester	casekit [0-9.]*'"
-expect "and the exact command line" grep -q "case note CASE-2025-0001 'called the rights holder'" "$T/out"
+expect "and the exact command line" grep -q "case note CASE-$Y-0001 'called the rights holder'" "$T/out"
 expect "and a store digest" sh -c "tail -n +2 '$T/out' | cut -f7 | grep -qxE '[0-9a-f]{64}'"
 expect "the digest stays while the data does" sh -c "test \$(tail -n +2 '$T/out' | cut -f7 | sort -u | wc -l) = 1"
 printf 'brand,aliases,category,reference_price,currency,rights_holder\nNike,,shoes,120.00,EUR,Nike Inc\n' >"$T/brands.csv"
-run case note CASE-2025-0002 "before"
+run case note CASE-$Y-0002 "before"
 (cd "$T" && "$CASEKIT" ingest -q brands.csv)
-run case note CASE-2025-0002 "after"
-run case show CASE-2025-0002 --section custody -f tsv
+run case note CASE-$Y-0002 "after"
+run case show CASE-$Y-0002 --section custody -f tsv
 expect "and changes when a dump is loaded" sh -c "test \$(tail -n 2 '$T/out' | cut -f7 | sort -u | wc -l) = 2"
 expect "sqlite3 cannot change the custody log" sh -c "! sqlite3 '$T/db' \"update custody set analyst = 'x'\" 2>/dev/null"
 expect "sqlite3 cannot delete from it" sh -c "! sqlite3 '$T/db' 'delete from custody' 2>/dev/null"
 expect "the log is unchanged" test "$(sqlite3 "$T/db" "select count(*) from custody where analyst = 'tester'")" = 8
 sqlite3 "$T/db" "drop trigger custody_no_update; update custody set analyst = 'mallory' where seq = 3"
 check_grep "a bypassed trigger shows as a broken chain" "custody log is broken: custody entry 3 was changed" \
-	case show CASE-2025-0001 --section summary
-check_out "--analyst names who acts" "CASE-2025-0003" case new "Third" --lead S4 --analyst "J. Smith"
-run case show CASE-2025-0003 --section leads -f tsv
-expect "and a bare lead is a seller" grep -q "^seller:S4	2025-12-01T00:00:00Z	J. Smith$" "$T/out"
+	case show CASE-$Y-0001 --section summary
+check_out "--analyst names who acts" "CASE-$Y-0003" case new "Third" --lead S4 --analyst "J. Smith"
+run case show CASE-$Y-0003 --section leads -f tsv
+expect "and a bare lead is a seller" grep -qE "^seller:S4	$(date -u +%F)T[0-9:]{8}Z	J. Smith$" "$T/out"
 
 # Screening flags, once casekit screen has run, bring listings in with a weaker grade.
 load "$T/db3"
 check_exit 0 "casekit screen runs on the fixture" screen -q -d "$T/db3" -f tsv
 run case -d "$T/db3" new "Screened" --lead seller:S2
 check_out "a screening flag brings a listing in, the unflagged one stays out" "listing:L3" \
-	case -d "$T/db3" show CASE-2025-0001 --section listings -f ids
-run case -d "$T/db3" show CASE-2025-0001 --section findings -f tsv
+	case -d "$T/db3" show CASE-$Y-0001 --section listings -f ids
+run case -d "$T/db3" show CASE-$Y-0001 --section findings -f tsv
 expect "graded C3 as probable, not proof" grep -q "^listing:L3	seller:S2	flagged: score [0-9]*	C3/1	automated screening is probable, not proof" "$T/out"
 done_testing

@@ -34,7 +34,7 @@ expect "the payload is all there" test -s "$B/data/report/report.html" -a -s "$B
 expect "bagit.txt is exactly the 1.0 declaration" test "$(cat "$B/bagit.txt")" = "$(printf 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8')"
 expect "bag-info names the case" grep -qx "External-Identifier: $id" "$B/bag-info.txt"
 expect "bag-info has the recipient" grep -qx "Case-Referral-Recipient: Unit 7" "$B/bag-info.txt"
-expect "bag-info has the date from SOURCE_DATE_EPOCH" grep -qx "Bagging-Date: 2025-12-01" "$B/bag-info.txt"
+expect "bag-info has the real date, whatever SOURCE_DATE_EPOCH says" grep -qx "Bagging-Date: $(date -u +%F)" "$B/bag-info.txt"
 expect "the manifests pass sha256sum -c" sh -c "cd '$B' && sha256sum --quiet -c manifest-sha256.txt && sha256sum --quiet -c tagmanifest-sha256.txt"
 expect "and sha512sum -c" sh -c "cd '$B' && sha512sum --quiet -c manifest-sha512.txt && sha512sum --quiet -c tagmanifest-sha512.txt"
 expect "certification.txt names the payload manifest's digest" \
@@ -45,22 +45,52 @@ else
 	skip "an independent check with Python's hashlib passes" "python3 not installed"
 fi
 
-# Deterministic bytes.
-mv "$T/$id.tar.gz" "$T/first.tar.gz"
-run export "$id" -o "$T/$id.tar.gz" --recipient "Unit 7"
-expect "exporting again gives the same bytes" cmp "$T/first.tar.gz" "$T/$id.tar.gz"
+# The export's custody entry is written first, at the real time, and the package carries it.
+run case -d "$T/db" show "$id" --section custody -f tsv
+tail -1 "$T/out" >"$T/entry"
+expect "the export is in the custody log with its file, recipient and redaction" \
+	grep -q "	export	tester	.*	$id.tar.gz recipient=Unit 7 redact=buyers	" "$T/entry"
+expect "at the real time, whatever SOURCE_DATE_EPOCH says" grep -q "	$(date -u +%F)T" "$T/entry"
+expect "bag-info names that entry by seq and hash" \
+	grep -qx "Custody-Entry: $(cut -f1 "$T/entry") $(cut -f9 "$T/entry")" "$B/bag-info.txt"
+expect "and its time is the package's" \
+	grep -qx "Export-Timestamp: $(cut -f2 "$T/entry")" "$B/bag-info.txt"
+expect "the packed custody log ends with that entry" \
+	sh -c "tail -1 '$B/data/case/custody.log' | cut -f2,3,9 | grep -qx '$(cut -f2,3,9 "$T/entry")'"
 expect "the gzip header has time 0 and OS 3" test "$(head -c 10 "$T/$id.tar.gz" | od -An -tx1 | tr -d ' \n')" = "1f8b0800000000000203"
 if tar --help 2>/dev/null | grep -q -- "--sort"; then
 	(cd "$T/x" && LC_ALL=C tar --format=ustar --sort=name --mtime=@"$SOURCE_DATE_EPOCH" --owner=0 --group=0 \
 		--numeric-owner --mode=go+u,go-w -cf - "$id") >"$T/oracle.tar"
 	gzip -dc "$T/$id.tar.gz" >"$T/mine.tar"
-	expect "the tar is byte for byte what GNU tar --sort=name writes" cmp "$T/oracle.tar" "$T/mine.tar"
+	expect "the tar is byte for byte what GNU tar --sort=name writes (mtimes from SOURCE_DATE_EPOCH)" cmp "$T/oracle.tar" "$T/mine.tar"
 else
 	skip "the tar is byte for byte what GNU tar --sort=name writes" "GNU tar with --sort not found"
 fi
-run case -d "$T/db" show "$id" --section custody -f tsv
-expect "each export is in the custody log with the package's SHA-256" \
-	grep -q "	export	tester	.*	$T/$id.tar.gz sha256=$(sha256sum <"$T/$id.tar.gz" | cut -d' ' -f1) recipient=Unit 7 redact=buyers	" "$T/out"
+mv "$T/$id.tar.gz" "$T/first.tar.gz"
+run export "$id" -o "$T/$id.tar.gz" --recipient "Unit 7"
+mkdir "$T/x2" && tar -C "$T/x2" -xzf "$T/$id.tar.gz"
+expect "exporting again changes only the custody record and what names it" sh -c \
+	"diff -rq '$B' '$T/x2/$id' | sed 's|.*/$id/||; s| differ||' | sort | tr '\n' ' ' | grep -qx 'bag-info.txt certification.txt data/case/case.jsonld data/case/custody.log data/report/report.html manifest-sha256.txt manifest-sha512.txt tagmanifest-sha256.txt tagmanifest-sha512.txt '"
+expect "a second export has its own entry" test "$(grep -c '	export	' "$T/x2/$id/data/case/custody.log")" = 2
+
+# Who sends it: a warning for each unknown, then options, environment and config file.
+run export "$id" -o "$T/who1.tar.gz"
+expect "an unknown organization is warned about" grep -q "organization is unknown" "$T/err"
+expect "and a missing contact email" grep -q "no contact email" "$T/err"
+mkdir -p "$XDG_CONFIG_HOME/casekit"
+printf '# who we are\norganization = Brand Protection Ltd\ncontact-email = bp@example.org\n' \
+	>"$XDG_CONFIG_HOME/casekit/config"
+run export "$id" -o "$T/who2.tar.gz"
+expect "the config file fills them in, with no warning" sh -c "! grep -q \"unknown\\|no contact\" \"$T/err\""
+mkdir "$T/who" && tar -C "$T/who" -xzf "$T/who2.tar.gz"
+expect "bag-info names the organization from the config file" \
+	grep -qx "Source-Organization: Brand Protection Ltd" "$T/who/who2/bag-info.txt"
+CASEKIT_ORGANIZATION="Unit X" run export "$id" -o "$T/who3.tar.gz" --contact-email x@y.z
+mkdir "$T/who3" && tar -C "$T/who3" -xzf "$T/who3.tar.gz"
+expect "the environment wins over the config file" \
+	grep -qx "Source-Organization: Unit X" "$T/who3/who3/bag-info.txt"
+expect "and an option over both" grep -qx "Contact-Email: x@y.z" "$T/who3/who3/bag-info.txt"
+rm "$XDG_CONFIG_HOME/casekit/config"
 
 # Tampering: one byte changed in any file of the bag is caught.
 n=0 caught=0
@@ -148,6 +178,6 @@ fi
 # A case from leads alone, before any link run, still exports.
 load "$T/db2"
 run case -d "$T/db2" new "Plain" --lead listing:L4
-check_exit 0 "a case without networks exports" export -d "$T/db2" CASE-2025-0001 -o "$T/plain.tar.gz"
+check_exit 0 "a case without networks exports" export -d "$T/db2" CASE-$Y-0001 -o "$T/plain.tar.gz"
 check_grep "and verifies" ": valid: " verify "$T/plain.tar.gz"
 done_testing

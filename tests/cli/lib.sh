@@ -9,8 +9,13 @@
 export CASEKIT_DATADIR="${CASEKIT_DATADIR:-$TOP_SRCDIR/share}"
 export LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=1764547200 CASEKIT_ANALYST=tester
 unset CASEKIT_DB
+# Case ids and custody entries take the real clock, not SOURCE_DATE_EPOCH.
+Y=$(date -u +%Y)
 T=$(mktemp -d "${TMPDIR:-/tmp}/casekit-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+# Nothing from the tester's own config file.
+export XDG_CONFIG_HOME="$T/config"
+unset CASEKIT_CONFIG CASEKIT_ORGANIZATION CASEKIT_CONTACT_EMAIL
 DATA="$TOP_SRCDIR/tests/data"
 tap_n=0
 
