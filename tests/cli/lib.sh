@@ -10,6 +10,9 @@ export CASEKIT_DATADIR="${CASEKIT_DATADIR:-$TOP_SRCDIR/share}"
 export LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=1764547200 CASEKIT_ANALYST=tester
 unset CASEKIT_DB
 T=$(mktemp -d "${TMPDIR:-/tmp}/casekit-test.XXXXXX")
+# Key files go under the test's folder, never into $HOME.
+export XDG_DATA_HOME="$T/xdg"
+unset CASEKIT_KEY_FILE
 trap 'rm -rf "$T"' EXIT
 DATA="$TOP_SRCDIR/tests/data"
 tap_n=0
