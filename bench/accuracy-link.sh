@@ -15,6 +15,7 @@ B=$(cd "$(dirname "$0")" && pwd)
 CASEKIT=${CASEKIT:-$B/../_build/casekit}
 export CASEKIT_DATADIR="${CASEKIT_DATADIR:-$B/../share}"
 W=$(mktemp -d "${TMPDIR:-/tmp}/casekit-acc.XXXXXX")
+export XDG_DATA_HOME="$W" # the stores' payment key files, removed with the rest
 trap 'rm -rf "$W"' EXIT
 ck() { "$CASEKIT" "$@"; }
 

@@ -15,6 +15,7 @@ ROWS=${1:-1000000}
 RUNS=${2:-3}
 CASEKIT=${CASEKIT:-./_build/casekit}
 W=$(mktemp -d "${TMPDIR:-/tmp}/ckbench.XXXXXX")
+export XDG_DATA_HOME="$W" # the stores' payment key files, removed with the rest
 trap 'rm -rf "$W"' EXIT
 TIME=/usr/bin/time
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 not found" >&2; exit 1; }

@@ -13,6 +13,7 @@ bench_args() {
 	SEEDS=${*:-$defseeds}
 	export CASEKIT_DATADIR=${CASEKIT_DATADIR:-$PWD/share}
 	D=$(mktemp -d "${TMPDIR:-/tmp}/casekit-acc.XXXXXX")
+	export XDG_DATA_HOME="$D" # the stores' payment key files, removed with the rest
 	trap 'rm -rf "$D"' EXIT
 	cp "${CASEKIT:-$PWD/_build/casekit}" "$D/casekit"
 	CK=$D/casekit

@@ -12,6 +12,7 @@ N=${1:-20000}
 RUNS=${2:-3}
 CASEKIT=${CASEKIT:-$(dirname "$0")/../_build/casekit}
 W=$(mktemp -d "${TMPDIR:-/tmp}/casekit-bench.XXXXXX")
+export XDG_DATA_HOME="$W" # the stores' payment key files, removed with the rest
 trap 'rm -rf "$W"' EXIT
 ck() { "$CASEKIT" "$@"; }
 

@@ -14,6 +14,7 @@ export CASEKIT_DATADIR=${CASEKIT_DATADIR:-$PWD/share}
 SELLERS=${1:-20000}
 RUNS=${2:-3}
 D=$(mktemp -d "${TMPDIR:-/tmp}/casekit-bench.XXXXXX")
+export XDG_DATA_HOME="$D" # the stores' payment key files, removed with the rest
 trap 'rm -rf "$D"' EXIT
 
 "$CK" synth -q -o "$D/dump" -n "$SELLERS" -s 1

@@ -21,6 +21,7 @@ else
 	D=$(mktemp -d "${TMPDIR:-/tmp}/casekit-bench.XXXXXX")
 	trap 'rm -rf "$D"' EXIT
 fi
+export XDG_DATA_HOME="$D" # the stores' payment key files, beside the stores
 DB=$D/trace-$N.db
 # A copy, so that a rebuild while the bench runs does not pull the binary away.
 cp "$CK" "$D/casekit.bin" && CK=$D/casekit.bin

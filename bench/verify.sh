@@ -16,6 +16,7 @@ CASEKIT=${CASEKIT:-$B/../_build/casekit}
 export CASEKIT_DATADIR="${CASEKIT_DATADIR:-$B/../share}"
 export SOURCE_DATE_EPOCH=1764547200 CASEKIT_ANALYST=bench
 W=$(mktemp -d "${TMPDIR:-/tmp}/casekit-bench.XXXXXX")
+export XDG_DATA_HOME="$W" # the stores' payment key files, removed with the rest
 trap 'rm -rf "$W"' EXIT
 ck() { "$CASEKIT" "$@"; }
 

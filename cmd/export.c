@@ -216,7 +216,8 @@ static char *bag_info(struct report_ctx *c, struct bag_writer *w, const char *co
 	buf_addf(&b, "Custody-Entry: %lld %s\n", c->export_seq, c->export_hash);
 	buf_addf(&b, "Store-Digest: %s\n", c->store_digest);
 	buf_addf(&b, "Buyer-Data: %s\n",
-		c->redact ? "pseudonymised (HMAC-SHA-256 under the store secret)" : "included");
+		c->redact ? "pseudonymised (HMAC-SHA-256 under the store's pseudonym key)"
+			  : "included");
 	if (fp) {
 		buf_addf(&b, "Signature-File: %s\n", SIGN_FILE);
 		buf_addf(&b, "Signature-Key-Fingerprint: %s\n", fp);

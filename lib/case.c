@@ -502,7 +502,7 @@ int case_gather(struct store *st, const char *case_id)
 	return rc;
 }
 
-static unsigned char redact_key[STORE_SECRET_LEN];
+static unsigned char redact_key[STORE_KEY_LEN];
 static int redact_on;
 
 static void buyer_fn(sqlite3_context *c, int argc, sqlite3_value **v)
@@ -533,7 +533,7 @@ int case_set_redact(struct store *st, int redact)
 	int rc;
 
 	redact_on = redact;
-	if (redact && (rc = store_secret(st, redact_key)))
+	if (redact && (rc = store_pseudonym_key(st, redact_key)))
 		return rc;
 	if (sqlite3_create_function(store_db(st), "ck_buyer", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
 		    NULL, buyer_fn, NULL, NULL) != SQLITE_OK)

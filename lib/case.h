@@ -60,8 +60,8 @@ int case_gather(struct store *st, const char *case_id);
 
 /*
  * Buyers' personal data in the sections: with redact set, the SQL function ck_buyer(x) gives
- * "buyer-" and 16 hex digits of HMAC-SHA-256 under the store secret (stable within a store,
- * not reversible without it); else x. Registered on the store's connection. 0 or EX_*.
+ * "buyer-" and 16 hex digits of HMAC-SHA-256 under the store's pseudonym key (stable within a
+ * store, not reversible without it; not the payment key, which stays apart); else x. Registered on the store's connection. 0 or EX_*.
  */
 int case_set_redact(struct store *st, int redact);
 

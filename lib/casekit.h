@@ -16,6 +16,7 @@
 #include "csvio.h"
 #include "ident.h"
 #include "ingest.h"
+#include "keyfile.h"
 #include "leads.h"
 #include "link.h"
 #include "money.h"

@@ -410,7 +410,7 @@ struct ingest {
 	sqlite3 *db;
 	const struct ingest_opts *o;
 	struct profile *prof;
-	unsigned char key[STORE_SECRET_LEN];
+	unsigned char key[STORE_KEY_LEN];
 	int have_key;
 	sqlite3_stmt *ins[NKINDS], *old[NKINDS];
 	sqlite3_stmt *ref_sellers, *ref_listings, *ins_ident, *ins_reject, *ins_source, *upd_source,
@@ -1574,10 +1574,16 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		 * (index sorts spill to temporary files, not to memory).
 		 */
 		rc = store_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536");
+		/*
+		 * Only payments need the payment key, which is kept apart from the store; a load
+		 * with payments but no key is refused before any file is read, not half done.
+		 */
+		for (i = 0; !rc && i < njobs && !in.have_key; i++)
+			if (strcmp(jobs[i].kind, "payments") == 0 &&
+				!(rc = store_payment_key(st, in.key)))
+				in.have_key = 1;
 		if (!rc && !o->dry_run)
 			store_bulk(st, 1);
-		if (!rc && !(rc = store_secret(st, in.key)))
-			in.have_key = 1;
 		if (!rc)
 			rc = prep_all(&in);
 	}

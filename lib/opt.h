@@ -45,9 +45,13 @@ struct ck_opt {
 	{ \
 		CK_OPT_T_END, 0, NULL, NULL, NULL, NULL, NULL \
 	}
-/* The shared -d and -f options write to the globals in util.h. */
+/* The shared -d, --key-file and -f options write to the globals in util.h. */
 #define CK_OPT_DB \
 	CK_OPT_STR('d', "db", &ck.db, "PATH", "case store (default: $CASEKIT_DB or ./casekit.db)")
+#define CK_OPT_KEY_FILE \
+	CK_OPT_STR(0, "key-file", &ck.key_file, "PATH", \
+		"the payment key file (default: $CASEKIT_KEY_FILE, else one per store in " \
+		"$XDG_DATA_HOME/casekit/keys)")
 #define CK_OPT_FORMAT \
 	CK_OPT_CHOICE('f', "format", &ck.format, "FMT", OUT_FORMAT_NAMES, \
 		"output: " OUT_FORMAT_NAMES " (table on a terminal, else tsv)")

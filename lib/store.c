@@ -1,5 +1,8 @@
 /* store.c - open, create, migrate and query a case store (one SQLite file) */
 #include "casekit.h"
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -279,12 +282,58 @@ static struct store *store_new(const char *path, unsigned flags)
 	return st;
 }
 
-/* Make a new store: schema, identity and secret in one transaction. */
+static void to_hex(const unsigned char *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int meta_set_blob(struct store *st, const char *key, const unsigned char *v, int n)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO meta VALUES(?, ?)", -1, &s, NULL))
+		return store_error(st, st->path);
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, v, n, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_error(st, st->path);
+}
+
+/* A blob of STORE_KEY_LEN bytes from meta into key: 1, or 0 when there is none. */
+static int meta_get_key(struct store *st, const char *name, unsigned char key[STORE_KEY_LEN])
+{
+	sqlite3_stmt *s;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key=?", -1, &s, NULL))
+		return 0;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_bytes(s, 0) == STORE_KEY_LEN) {
+		memcpy(key, sqlite3_column_blob(s, 0), STORE_KEY_LEN);
+		found = 1;
+	}
+	sqlite3_finalize(s);
+	return found;
+}
+
+/*
+ * Make a new store: schema, identity, a random id and the keys, in one transaction. The
+ * payment key goes to its key file, written before the commit; the store keeps only its
+ * fingerprint, so that the store alone cannot turn a hash and a last four back into a card.
+ */
 static int create(struct store *st)
 {
-	unsigned char key[STORE_SECRET_LEN];
-	char now[21], sql[160];
-	sqlite3_stmt *s;
+	unsigned char key[STORE_KEY_LEN], pkey[STORE_KEY_LEN], id[8];
+	char now[21], sql[160], idhex[2 * sizeof(id) + 1], fp[65], *kpath = NULL;
 	int i, rc;
 
 	if ((rc = store_exec(st, "PRAGMA journal_mode=WAL; BEGIN")))
@@ -296,21 +345,26 @@ static int create(struct store *st)
 		STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
 	if ((rc = store_exec(st, sql)))
 		return rc;
-	if (RAND_bytes(key, sizeof(key)) != 1)
-		return ck_error(EX_SOFTWARE, "cannot make a store secret: no randomness");
-	if (sqlite3_prepare_v2(st->db, "INSERT INTO meta VALUES('secret', ?)", -1, &s, NULL))
-		return store_error(st, st->path);
-	sqlite3_bind_blob(s, 1, key, sizeof(key), SQLITE_TRANSIENT);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	OPENSSL_cleanse(key, sizeof(key));
-	if (rc != SQLITE_DONE)
-		return store_error(st, st->path);
+	if (RAND_bytes(key, sizeof(key)) != 1 || RAND_bytes(pkey, sizeof(pkey)) != 1 ||
+		RAND_bytes(id, sizeof(id)) != 1)
+		return ck_error(EX_SOFTWARE, "cannot make a store key: no randomness");
+	to_hex(id, sizeof(id), idhex);
+	keyfile_fingerprint(key, fp);
 	ck_now_iso(now);
-	if ((rc = store_meta_set(st, "created_at", now)) ||
-		(rc = store_meta_set(st, "created_by", PACKAGE_STRING)))
-		return rc;
-	return store_exec(st, "COMMIT");
+	if (!(rc = meta_set_blob(st, "pseudonym_key", pkey, sizeof(pkey))) &&
+		!(rc = store_meta_set(st, "store_id", idhex)) &&
+		!(rc = store_meta_set(st, "payment_key_fingerprint", fp)) &&
+		!(rc = store_meta_set(st, "created_at", now)) &&
+		!(rc = store_meta_set(st, "created_by", PACKAGE_STRING))) {
+		if (!(kpath = keyfile_path(idhex)))
+			rc = EX_CONFIG;
+		else if (!(rc = keyfile_create(kpath, key)) && (rc = store_exec(st, "COMMIT")))
+			unlink(kpath);
+	}
+	OPENSSL_cleanse(key, sizeof(key));
+	OPENSSL_cleanse(pkey, sizeof(pkey));
+	free(kpath);
+	return rc;
 }
 
 /*
@@ -363,6 +417,63 @@ static const char migrate_v2[] =
 	"CREATE INDEX scores_seller ON scores(seller_id);\n"
 	"PRAGMA user_version=2;\n";
 
+/*
+ * Version 3 keeps the payment key out of the store: the key in meta.secret moves to its key
+ * file, the store keeping an id and the key's fingerprint, and buyer pseudonyms in exports
+ * get a key of their own (a new one: they change once). The id is derived from the key, so a
+ * migration killed after the file was written finds the same file and goes on. The row is
+ * deleted under secure_delete and the log checkpointed, so the key's bytes leave the file.
+ * In the transaction of the caller (BEGIN IMMEDIATE); *kpath_out is the key file made, if any.
+ */
+static int migrate_v3(struct store *st, char **kpath_out)
+{
+	static const char label[] = "casekit store id";
+	unsigned char key[STORE_KEY_LEN], other[STORE_KEY_LEN], pkey[STORE_KEY_LEN], mac[32];
+	char idhex[17], fp[65], *kpath;
+	unsigned len = 0;
+	int rc, err;
+
+	*kpath_out = NULL;
+	if (!meta_get_key(st, "secret", key))
+		return ck_error(
+			EX_CONFIG, "'%s' has schema 2 but no payment key to move out", st->path);
+	HMAC(EVP_sha256(), key, sizeof(key), (const unsigned char *)label, strlen(label), mac,
+		&len);
+	to_hex(mac, 8, idhex);
+	keyfile_fingerprint(key, fp);
+	if (!(kpath = keyfile_path(idhex))) {
+		OPENSSL_cleanse(key, sizeof(key));
+		return EX_CONFIG;
+	}
+	err = keyfile_read(kpath, other);
+	if (err == ENOENT) {
+		if ((rc = keyfile_create(kpath, key)))
+			goto out;
+		*kpath_out = xstrdup(kpath);
+	} else if (err || memcmp(key, other, sizeof(key)) != 0) {
+		rc = ck_error(EX_CANTCREAT, "cannot move the payment key of '%s' out to '%s': %s",
+			st->path, kpath, err ? strerror(err) : "it exists and holds another key");
+		goto out;
+	}
+	if (RAND_bytes(pkey, sizeof(pkey)) != 1) {
+		rc = ck_error(EX_SOFTWARE, "cannot make a store key: no randomness");
+		goto out;
+	}
+	if ((rc = meta_set_blob(st, "pseudonym_key", pkey, sizeof(pkey))) ||
+		(rc = store_meta_set(st, "store_id", idhex)) ||
+		(rc = store_meta_set(st, "payment_key_fingerprint", fp)) ||
+		(rc = store_exec(st,
+			 "PRAGMA secure_delete=ON; DELETE FROM meta WHERE key='secret';"
+			 "PRAGMA secure_delete=OFF; PRAGMA user_version=3")))
+		goto out;
+out:
+	OPENSSL_cleanse(key, sizeof(key));
+	OPENSSL_cleanse(other, sizeof(other));
+	OPENSSL_cleanse(pkey, sizeof(pkey));
+	free(kpath);
+	return rc;
+}
+
 /* Bring an older schema forward, one version at a time, each step in its own transaction. */
 static int migrate(struct store *st)
 {
@@ -380,6 +491,31 @@ static int migrate(struct store *st)
 		}
 		if ((rc = store_exec(st, "COMMIT")))
 			return rc;
+	}
+	if (version < 3) {
+		char *kpath = NULL, *id;
+
+		if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+			return rc;
+		if ((rc = migrate_v3(st, &kpath)) || (rc = store_exec(st, "COMMIT"))) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			if (kpath)
+				unlink(kpath);
+			free(kpath);
+			return rc;
+		}
+		/* The old page went to the log zeroed; copy it over the file's and empty the log. */
+		sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		free(kpath);
+		id = store_meta_get(st, "store_id");
+		kpath = store_key_path(st);
+		/* Said even under -q: from now on the store needs that file to take payments. */
+		ck_error(0,
+			"moved the payment key of '%s' out of the store into '%s' (store %s): keep "
+			"that file safe, for without it no payments can be added",
+			st->path, kpath ? kpath : "?", id ? id : "?");
+		free(id);
+		free(kpath);
 	}
 	return 0;
 }
@@ -506,22 +642,53 @@ sqlite3 *store_db(struct store *st)
 	return st->db;
 }
 
-int store_secret(struct store *st, unsigned char key[STORE_SECRET_LEN])
+char *store_key_path(struct store *st)
 {
-	sqlite3_stmt *s;
-	int rc;
+	char *id = store_meta_get(st, "store_id"), *path;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key='secret'", -1, &s, NULL))
-		return store_error(st, st->path);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == STORE_SECRET_LEN) {
-		memcpy(key, sqlite3_column_blob(s, 0), STORE_SECRET_LEN);
-		rc = 0;
-	} else {
-		rc = ck_error(EX_CONFIG, "'%s' has no store secret", st->path);
+	if (!id) {
+		ck_error(EX_CONFIG, "'%s' has no store id", st->path);
+		return NULL;
 	}
-	sqlite3_finalize(s);
+	path = keyfile_path(id);
+	free(id);
+	return path;
+}
+
+int store_payment_key(struct store *st, unsigned char key[STORE_KEY_LEN])
+{
+	char *id = store_meta_get(st, "store_id");
+	char *want = store_meta_get(st, "payment_key_fingerprint"), *path = NULL, got[65];
+	int rc = 0, err;
+
+	if (!id || !want)
+		rc = ck_error(
+			EX_CONFIG, "'%s' has no store id or payment key fingerprint", st->path);
+	else if (!(path = keyfile_path(id)))
+		rc = EX_CONFIG;
+	else if ((err = keyfile_read(path, key)))
+		rc = ck_error(EX_CONFIG,
+			"payments need the payment key of store %s, kept in '%s': %s (give "
+			"--key-file or set CASEKIT_KEY_FILE)",
+			id, path, err == EINVAL ? "not a casekit key file" : strerror(err));
+	else if (keyfile_fingerprint(key, got), strcmp(got, want) != 0)
+		rc = ck_error(EX_CONFIG,
+			"'%s' is not the payment key of store %s: its fingerprint differs (give "
+			"--key-file or set CASEKIT_KEY_FILE)",
+			path, id);
+	if (rc)
+		OPENSSL_cleanse(key, STORE_KEY_LEN);
+	free(id);
+	free(want);
+	free(path);
 	return rc;
+}
+
+int store_pseudonym_key(struct store *st, unsigned char key[STORE_KEY_LEN])
+{
+	return meta_get_key(st, "pseudonym_key", key)
+		? 0
+		: ck_error(EX_CONFIG, "'%s' has no pseudonym key", st->path);
 }
 
 int64_t store_count(struct store *st, const char *table)

@@ -9,9 +9,9 @@ struct sqlite3;
 #define STORE_READONLY 0x1 /* open read-only; nothing is ever written */
 #define STORE_CREATE 0x2   /* create a new store; the file must not exist */
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_APPLICATION_ID 0x436b6974 /* "Ckit", in the file header */
-#define STORE_SECRET_LEN 32
+#define STORE_KEY_LEN 32
 
 /* The dump kinds, in the order a folder is loaded (referenced kinds first), NULL-terminated. */
 extern const char *const store_kinds[];
@@ -22,7 +22,8 @@ int store_is_kind(const char *name);
  * Open the store at path (NULL: ck.db, $CASEKIT_DB, or ./casekit.db). Checks that the file is
  * a casekit store before anything is written to it, then migrates its schema forward. Returns 0
  * and sets *out, or prints one message and returns EX_NOINPUT (no such store), EX_CANTCREAT,
- * EX_CONFIG (not a casekit store, or a newer schema) or EX_TEMPFAIL (busy).
+ * EX_CONFIG (not a casekit store, or a newer schema) or EX_TEMPFAIL (busy). STORE_CREATE also
+ * writes the new payment key to its key file (keyfile_path()), which must not exist yet.
  */
 int store_open(struct store **out, const char *path, unsigned flags);
 void store_close(struct store *st); /* NULL is a no-op */
@@ -37,8 +38,16 @@ struct sqlite3 *store_db(struct store *st);
 int store_error(struct store *st, const char *what);
 /* Run SQL with no result rows; 0, or the message printed and an EX_* code. */
 int store_exec(struct store *st, const char *sql);
-/* The per-store secret made at init (keyed hashes of payment instruments). */
-int store_secret(struct store *st, unsigned char key[STORE_SECRET_LEN]);
+/*
+ * The payment key (keyed hashes of payment instruments), read from the store's key file and
+ * checked against the fingerprint the store keeps. 0, or EX_CONFIG after one message naming
+ * the key file and the store id (no such file, not a key, or not this store's key).
+ */
+int store_payment_key(struct store *st, unsigned char key[STORE_KEY_LEN]);
+/* The key of buyer pseudonyms in exports, kept in the store itself (meta.pseudonym_key). */
+int store_pseudonym_key(struct store *st, unsigned char key[STORE_KEY_LEN]);
+/* The path of the store's payment key file (keyfile_path() of its id), malloc'd, or NULL. */
+char *store_key_path(struct store *st);
 /* The number of rows in table (a trusted name), or -1 after an error. */
 int64_t store_count(struct store *st, const char *table);
 /*

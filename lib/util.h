@@ -6,13 +6,14 @@
 
 /* Options every applet shares; set by ck_parse_opts() and the environment. */
 struct ck_globals {
-	const char *applet; /* "ingest"; NULL before dispatch */
-	const char *db;     /* -d/--db, else $CASEKIT_DB, else "casekit.db" */
-	const char *format; /* -f/--format as given, or NULL for the default */
-	int quiet;          /* -q: no warnings or summaries */
-	int verbose;        /* -v: more detail on stderr */
-	int no_progress;    /* --no-progress */
-	int argc;           /* the whole command line, for the custody log */
+	const char *applet;   /* "ingest"; NULL before dispatch */
+	const char *db;       /* -d/--db, else $CASEKIT_DB, else "casekit.db" */
+	const char *format;   /* -f/--format as given, or NULL for the default */
+	const char *key_file; /* --key-file (init, ingest): the payment key file, or NULL */
+	int quiet;            /* -q: no warnings or summaries */
+	int verbose;          /* -v: more detail on stderr */
+	int no_progress;      /* --no-progress */
+	int argc;             /* the whole command line, for the custody log */
 	char **argv;
 };
 extern struct ck_globals ck;

@@ -59,6 +59,10 @@ got=$(CASEKIT_DB="$T/db" bash_complete casekit trace ZE)
 expect "bash: the store comes from CASEKIT_DB without -d" test "$(echo $got)" = "ZED"
 got=$(bash_complete casekit trace -d "$T/db" SELEC)
 expect "bash: no id matches: file names" test "$(echo $got)" = "SELECTION.csv"
+got=$(bash_complete casekit ingest --key-file SEL)
+expect "bash: --key-file completes file names" test "$(echo $got)" = "SELECTION.csv"
+got=$(bash_complete casekit init --key)
+expect "bash: init offers --key-file" test "$(echo $got)" = "--key-file"
 got=$(bash_complete casekit trace --rank "")
 expect "bash: an option's choices" test "$(echo $got)" = "specific count"
 got=$(bash_complete casekit-trace --ra)

@@ -12,6 +12,9 @@ unset CASEKIT_DB
 # Case ids and custody entries take the real clock, not SOURCE_DATE_EPOCH.
 Y=$(date -u +%Y)
 T=$(mktemp -d "${TMPDIR:-/tmp}/casekit-test.XXXXXX")
+# Key files go under the test's folder, never into $HOME.
+export XDG_DATA_HOME="$T/xdg"
+unset CASEKIT_KEY_FILE
 trap 'rm -rf "$T"' EXIT
 # Nothing from the tester's own config file.
 export XDG_CONFIG_HOME="$T/config"

@@ -130,6 +130,8 @@ static void setup(void)
 {
 	ck.quiet = 1;
 	cr_assert_not_null(mkdtemp(dir));
+	/* key files go into the test's folder, never into $HOME */
+	cr_assert_eq(setenv("XDG_DATA_HOME", dir, 1), 0);
 	snprintf(path, sizeof(path), "%s/t.db", dir);
 	cr_assert_eq(store_open(&st, path, STORE_CREATE), 0);
 	cr_assert_eq(store_exec(st,

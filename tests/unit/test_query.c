@@ -10,6 +10,8 @@ static struct store *st;
 static void setup(void)
 {
 	cr_assert_not_null(mkdtemp(dir));
+	/* key files go into the test's folder, never into $HOME */
+	cr_assert_eq(setenv("XDG_DATA_HOME", dir, 1), 0);
 	snprintf(path, sizeof(path), "%s/test.db", dir);
 	cr_assert_eq(store_open(&st, path, STORE_CREATE), 0);
 	ck.quiet = 1;

@@ -1,4 +1,4 @@
-/* test_store.c - create, reopen, refuse foreign files, keep the secret */
+/* test_store.c - create, reopen, refuse foreign files, keep the payment key apart */
 #include "casekit.h"
 #include <criterion/criterion.h>
 #include <sqlite3.h>
@@ -11,6 +11,8 @@ static char path[256];
 static void setup(void)
 {
 	cr_assert_not_null(mkdtemp(dir));
+	/* key files go into the test's folder, never into $HOME */
+	cr_assert_eq(setenv("XDG_DATA_HOME", dir, 1), 0);
 	snprintf(path, sizeof(path), "%s/test.db", dir);
 	ck.quiet = 1;
 }
@@ -93,18 +95,31 @@ Test(store, newer_schema_is_refused)
 	cr_assert_eq(store_open(&st, path, 0), EX_CONFIG);
 }
 
-Test(store, secret_is_random_per_store)
+Test(store, payment_key_is_random_per_store_and_kept_apart)
 {
 	struct store *a, *b;
-	unsigned char ka[STORE_SECRET_LEN], kb[STORE_SECRET_LEN];
-	char p2[300];
+	unsigned char ka[STORE_KEY_LEN], kb[STORE_KEY_LEN], pa[STORE_KEY_LEN];
+	char p2[300], *ida, *idb, *kpath;
 
 	snprintf(p2, sizeof(p2), "%s/second.db", dir);
 	cr_assert_eq(store_open(&a, path, STORE_CREATE), 0);
 	cr_assert_eq(store_open(&b, p2, STORE_CREATE), 0);
-	cr_assert_eq(store_secret(a, ka), 0);
-	cr_assert_eq(store_secret(b, kb), 0);
+	cr_assert_eq(store_payment_key(a, ka), 0);
+	cr_assert_eq(store_payment_key(b, kb), 0);
+	cr_assert_eq(store_pseudonym_key(a, pa), 0);
 	cr_assert_neq(memcmp(ka, kb, sizeof(ka)), 0);
+	cr_assert_neq(memcmp(ka, pa, sizeof(ka)), 0);
+	ida = store_meta_get(a, "store_id");
+	idb = store_meta_get(b, "store_id");
+	cr_assert_eq(strlen(ida), 16);
+	cr_assert_str_neq(ida, idb);
+	cr_assert_null(store_meta_get(a, "secret"));
+	kpath = store_key_path(a);
+	cr_assert_eq(unlink(kpath), 0);
+	cr_assert_eq(store_payment_key(a, ka), EX_CONFIG);
+	free(kpath);
+	free(ida);
+	free(idb);
 	store_close(a);
 	store_close(b);
 }

@@ -41,6 +41,8 @@ static const char graph[] =
 static void setup(void)
 {
 	cr_assert_not_null(mkdtemp(dir));
+	/* key files go into the test's folder, never into $HOME */
+	cr_assert_eq(setenv("XDG_DATA_HOME", dir, 1), 0);
 	snprintf(path, sizeof(path), "%s/test.db", dir);
 	ck.quiet = 1;
 	cr_assert_eq(store_open(&st, path, STORE_CREATE), 0);
