@@ -35,7 +35,7 @@ struct tarr;
 /* What the reader accepts at most: a bag never comes near these. */
 #define TAR_NAME_MAX 4096       /* bytes in one member name */
 #define TAR_MEMBERS_MAX 100000  /* members (pax and GNU long-name records not counted) */
-#define TAR_NAMES_MAX (8 << 20) /* bytes in all member names */
+#define TAR_NAMES_MAX (4 << 20) /* bytes in all member names */
 
 /*
  * Read an archive from fd, gzip-compressed or plain (the magic number tells them apart). The
