@@ -5,11 +5,14 @@
 static const char usage[] = "casekit verify [-q] [--pubkey KEYFILE] PACKAGE.tar.gz|BAGDIR...";
 static const char help[] =
 	"Check BagIt bags (RFC 8493, versions 0.93 to 1.0): a tar archive, gzip or not, read as\n"
-	"a stream and never unpacked, or a bag folder. Refuses absolute paths, '..', links,\n"
-	"devices, duplicate names and members outside the one top folder; checks bagit.txt,\n"
-	"bag-info.txt, every manifest and tag manifest, Payload-Oxum, that nothing is missing or\n"
-	"extra, every checksum and, with --pubkey, the Ed25519 signature. Each problem is one\n"
-	"line on stdout, then a verdict line; warnings go to stderr. Exit 0 valid, 1 invalid.";
+	"a stream and never unpacked, or a bag folder. Reads archives strictly, as GNU tar,\n"
+	"bsdtar and tarfile would (refusing anything they could read differently, and data\n"
+	"after the end), and refuses absolute paths, '..', links, devices, duplicate names (after\n"
+	"NFKC and case folding) and members outside the one top folder; checks bagit.txt,\n"
+	"bag-info.txt, every manifest and tag manifest, Payload-Oxum, that no payload file is\n"
+	"missing or extra, that a signed bag holds nothing its tag manifests do not list, every\n"
+	"checksum and, with --pubkey, the Ed25519 signature. Each problem is one line on stdout,\n"
+	"then a verdict line; warnings go to stderr. Exit 0 valid, 1 invalid.";
 
 int cmd_verify(int argc, char **argv)
 {

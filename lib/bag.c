@@ -14,10 +14,14 @@
 #include <unicode/ustring.h>
 #include <unistd.h>
 
-#define TAG_MAX (64u << 20)
+/*
+ * The tag files verify reads as text (bagit.txt, bag-info.txt, fetch.txt, the manifests and
+ * the signature) are held in memory, at most this much of them in all; any other tag file is
+ * only hashed, as it streams past.
+ */
+#define PARSED_MAX (8u << 20)
 
-static void hex_of(const EVP_MD *md, const void *data, size_t len,
-	char *hex); /* a tag file bigger than this is refused */
+static void hex_of(const EVP_MD *md, const void *data, size_t len, char *hex);
 
 /* The checksum algorithms a bag may use, in the order manifests are reported. */
 enum { A_MD5, A_SHA1, A_SHA224, A_SHA256, A_SHA384, A_SHA512, NALG };
@@ -44,11 +48,11 @@ struct bfile {
 	char *path; /* relative to the bag's base folder */
 	char *key;  /* its NFC form, for comparisons */
 	unsigned long long size;
-	char *data;          /* content, for tag files only */
+	char *data;          /* content, for the tag files that are parsed only */
 	int payload;         /* under data/ */
 	int dup;             /* a second entry of the same name */
 	unsigned need, have; /* algorithms to compute, computed */
-	char hex[NALG][129];
+	char *hex[NALG];     /* computed checksums, allocated as they are computed */
 };
 
 struct mline {
@@ -77,6 +81,7 @@ struct bag {
 	char *encoding;
 	struct manifest *m;
 	size_t nm;
+	unsigned long long parsed; /* bytes of tag files held in memory */
 };
 
 static void problem(struct bag *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -140,6 +145,41 @@ static char *nfc(const char *s)
 	return out;
 }
 
+/*
+ * NFKC with case folding: two names with the same fold may land on one file (a
+ * case-insensitive file system, or a tool that normalises), so an archive may not hold both.
+ */
+static char *fold(const char *s)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	const UNormalizer2 *n = unorm2_getNFKCCasefoldInstance(&e);
+	int32_t len = (int32_t)strlen(s), ul, nl, ol;
+	UChar *u, *nu;
+	char *out;
+
+	if (U_FAILURE(e) || len > (1 << 20))
+		return xstrdup(s);
+	u = xmalloc(sizeof(UChar) * ((size_t)len + 1));
+	u_strFromUTF8(u, len + 1, &ul, s, len, &e);
+	if (U_FAILURE(e)) {
+		free(u);
+		return xstrdup(s);
+	}
+	/* NFKC can grow a code point up to 18 times (U+FDFA). */
+	nu = xmalloc(sizeof(UChar) * ((size_t)ul * 18 + 1));
+	nl = unorm2_normalize(n, u, ul, nu, ul * 18 + 1, &e);
+	out = U_FAILURE(e) ? NULL : xmalloc((size_t)nl * 3 + 1);
+	if (out)
+		u_strToUTF8(out, nl * 3 + 1, &ol, nu, nl, &e);
+	free(u);
+	free(nu);
+	if (U_FAILURE(e)) {
+		free(out);
+		return xstrdup(s);
+	}
+	return out;
+}
+
 static int valid_utf8(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
@@ -169,11 +209,6 @@ static int valid_utf8(const unsigned char *s, size_t n)
 		i += need + 1;
 	}
 	return 1;
-}
-
-static int strcmp_p(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static struct bfile *add_file(struct bag *b, const char *path)
@@ -262,6 +297,31 @@ static const char *unsafe(const char *p)
 	return NULL;
 }
 
+/* Is rel (below the base folder) a tag file verify reads as text? */
+static int parsed_tag_file(const char *rel)
+{
+	if (strchr(rel, '/'))
+		return 0;
+	return strcmp(rel, "bagit.txt") == 0 || strcmp(rel, "bag-info.txt") == 0 ||
+		strcmp(rel, "package-info.txt") == 0 || strcmp(rel, "fetch.txt") == 0 ||
+		strcmp(rel, SIGN_FILE) == 0 || strncmp(rel, "manifest-", 9) == 0 ||
+		strncmp(rel, "tagmanifest-", 12) == 0;
+}
+
+/* May f's content be held in memory? 1, or 0 after a problem when the cap is reached. */
+static int may_hold(struct bag *b, struct bfile *f)
+{
+	if (!parsed_tag_file(f->path))
+		return 0;
+	if (f->size > PARSED_MAX - b->parsed) {
+		problem(b, "%s: %llu bytes of tag files to read, more than %u MiB in all", f->path,
+			b->parsed + f->size, PARSED_MAX >> 20);
+		return 0;
+	}
+	b->parsed += f->size;
+	return 1;
+}
+
 /* Gathering from a directory. */
 
 static int read_whole(const char *path, char **out, unsigned long long size)
@@ -327,11 +387,8 @@ static int walk(struct bag *b, const char *rel)
 			struct bfile *f = add_file(b, r);
 
 			f->size = (unsigned long long)sb.st_size;
-			if (!f->payload) {
-				if (f->size > TAG_MAX)
-					problem(b, "%s: a tag file of %llu bytes is too big", r,
-						f->size);
-				else if (read_whole(p, &f->data, f->size) < 0)
+			if (!f->payload && may_hold(b, f)) {
+				if (read_whole(p, &f->data, f->size) < 0)
 					rc = ck_error(EX_IOERR, "cannot read '%s': %s", p,
 						strerror(errno));
 			}
@@ -398,11 +455,81 @@ static int archive_error(struct bag *b, struct tarr *t)
 	return rc;
 }
 
+/* A member name as stored, and folded for comparison. */
+struct seen {
+	char *fold, *name;
+	int file;
+};
+
+static int cmp_seen(const void *a, const void *c)
+{
+	const struct seen *x = a, *y = c;
+	int d = strcmp(x->fold, y->fold);
+
+	return d ? d : strcmp(x->name, y->name);
+}
+
+static void free_seen(struct seen *seen, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(seen[i].fold);
+		free(seen[i].name);
+	}
+	free(seen);
+}
+
+/*
+ * Names that another reader or file system could take for one file: the same name twice,
+ * names equal after NFKC and case folding, and a file that is also used as a folder.
+ */
+static void check_names(struct bag *b, struct seen *seen, size_t n)
+{
+	size_t i, lo, hi;
+
+	if (n)
+		ck_sort(seen, n, sizeof(*seen), cmp_seen);
+	for (i = 1; i < n; i++) {
+		if (strcmp(seen[i].fold, seen[i - 1].fold) != 0)
+			continue;
+		if (strcmp(seen[i].name, seen[i - 1].name) != 0)
+			problem(b,
+				"archive members '%s' and '%s' are one name after NFKC and case "
+				"folding",
+				seen[i - 1].name, seen[i].name);
+		else if (i < 2 || strcmp(seen[i].name, seen[i - 2].name) != 0)
+			problem(b, "archive member '%s' appears more than once", seen[i].name);
+	}
+	for (i = 0; i < n; i++) {
+		char *pre;
+		size_t pl;
+
+		if (!seen[i].file)
+			continue;
+		pre = xasprintf("%s/", seen[i].fold);
+		pl = strlen(pre);
+		/* The first name not below pre, by binary search from i. */
+		for (lo = i + 1, hi = n; lo < hi;) {
+			size_t mid = (lo + hi) / 2;
+
+			if (strcmp(seen[mid].fold, pre) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < n && strncmp(seen[lo].fold, pre, pl) == 0)
+			problem(b, "archive member '%s' is a file, but '%s' uses it as a folder",
+				seen[i].name, seen[lo].name);
+		free(pre);
+	}
+}
+
 static int gather_archive(struct bag *b)
 {
 	struct tarr *t;
 	struct tar_entry e;
-	char **seen = NULL;
+	struct seen *seen = NULL;
 	size_t nseen = 0, capseen = 0, i;
 	int rc, nent = 0;
 
@@ -422,7 +549,9 @@ static int gather_archive(struct bag *b)
 			capseen = capseen ? capseen * 2 : 64;
 			seen = xrealloc(seen, capseen * sizeof(*seen));
 		}
-		seen[nseen++] = xstrdup(name);
+		seen[nseen].fold = fold(name);
+		seen[nseen].name = xstrdup(name);
+		seen[nseen++].file = e.type == TAR_FILE;
 		if (!(rel = below_top(b, name, e.name, e.type == TAR_DIR))) {
 			free(name);
 			continue;
@@ -451,15 +580,10 @@ static int gather_archive(struct bag *b)
 			f->size = e.size;
 			if (strncmp(rel, "data/", 5) == 0)
 				b->has_data = 1;
-			if (!f->payload) {
+			if (!f->payload && may_hold(b, f)) {
 				long n;
 				size_t got = 0;
 
-				if (f->size > TAG_MAX) {
-					problem(b, "%s: a tag file of %llu bytes is too big", rel,
-						f->size);
-					break;
-				}
 				f->data = xmalloc((size_t)f->size + 1);
 				while (got < f->size &&
 					(n = tarr_read(t, f->data + got, (size_t)f->size - got)) >
@@ -479,29 +603,16 @@ static int gather_archive(struct bag *b)
 	}
 out:
 	if (rc < 0) {
-		for (i = 0; i < nseen; i++)
-			free(seen[i]);
-		free(seen);
+		free_seen(seen, nseen);
 		return archive_error(b, t);
 	}
 	tarr_close(t);
 	if (nent == 0) {
-		for (i = 0; i < nseen; i++)
-			free(seen[i]);
-		free(seen);
+		free_seen(seen, nseen);
 		return ck_error(EX_DATAERR, "'%s': an empty archive", b->label);
 	}
-	/* Duplicate names: a second copy could shadow what the manifests describe. */
-	if (nseen)
-		ck_sort(seen, nseen, sizeof(*seen), strcmp_p);
-	for (i = 0; i < nseen; i++) {
-		if (i > 0 && strcmp(seen[i], seen[i - 1]) == 0 &&
-			(i < 2 || strcmp(seen[i], seen[i - 2]) != 0))
-			problem(b, "archive member '%s' appears more than once", seen[i]);
-	}
-	for (i = 0; i < nseen; i++)
-		free(seen[i]);
-	free(seen);
+	check_names(b, seen, nseen);
+	free_seen(seen, nseen);
 	sort_files(b);
 	for (i = 1; i < b->nf; i++)
 		if (strcmp(b->f[i].path, b->f[i - 1].path) == 0)
@@ -607,6 +718,8 @@ static int check_bagit_txt(struct bag *b)
 		problem(b, "bagit.txt is missing");
 		return -1;
 	}
+	if (!f->data)
+		return -1;
 	if (f->size >= 3 && memcmp(f->data, "\xef\xbb\xbf", 3) == 0) {
 		problem(b, "bagit.txt: a byte-order mark is not allowed");
 		rc = -1;
@@ -704,7 +817,7 @@ static void check_bag_info(struct bag *b)
 		name = "package-info.txt";
 		f = find_file(b, name);
 	}
-	if (!f)
+	if (!f || !f->data)
 		return;
 	p = text = decode(b, f);
 	while ((line = next_line(&p))) {
@@ -1063,6 +1176,48 @@ static void check_complete(struct bag *b)
 	}
 }
 
+/*
+ * A signed bag is sealed: the signature covers tagmanifest-sha256.txt, so beside the payload
+ * it may hold only the files its tag manifests list, the tag manifests and the signature, and
+ * each payload manifest keeps its tag manifest. Anything else could be added or removed
+ * without breaking the signature.
+ */
+static void check_sealed(struct bag *b)
+{
+	size_t i, j;
+	int ntag = 0;
+
+	if (!find_file(b, SIGN_FILE))
+		return;
+	for (j = 0; j < b->nm; j++)
+		ntag += b->m[j].tag;
+	if (!ntag) {
+		problem(b, "the bag is signed but has no tag manifest");
+		return;
+	}
+	for (i = 0; i < b->nf; i++) {
+		struct bfile *f = &b->f[i];
+
+		if (f->payload || f->dup || strcmp(f->path, SIGN_FILE) == 0 ||
+			(strncmp(f->path, "tagmanifest-", 12) == 0 && !strchr(f->path, '/')))
+			continue;
+		for (j = 0; j < b->nm; j++)
+			if (b->m[j].tag && !in_manifest(&b->m[j], f->key))
+				problem(b, "%s is in the signed bag but not in %s", f->path,
+					b->m[j].name);
+	}
+	for (j = 0; j < b->nm; j++) {
+		char name[40];
+
+		if (b->m[j].tag)
+			continue;
+		snprintf(name, sizeof(name), "tagmanifest-%s.txt", alg_name[b->m[j].alg]);
+		if (!find_file(b, name))
+			problem(b, "%s is missing from the signed bag, which has %s", name,
+				b->m[j].name);
+	}
+}
+
 static void hash_update(EVP_MD_CTX **c, unsigned need, const void *p, size_t n)
 {
 	int a;
@@ -1097,6 +1252,7 @@ static void hash_end(EVP_MD_CTX **c, struct bfile *f)
 			continue;
 		EVP_DigestFinal_ex(c[a], md, &len);
 		EVP_MD_CTX_free(c[a]);
+		f->hex[a] = xmalloc(2 * (size_t)len + 1);
 		for (i = 0; i < len; i++)
 			snprintf(f->hex[a] + 2 * i, 3, "%02x", md[i]);
 		f->have |= 1u << a;
@@ -1134,7 +1290,7 @@ static int hash_dir_file(struct bag *b, struct bfile *f, unsigned char *buf)
 	return 0;
 }
 
-/* The second pass over an archive: hash the payload files the manifests name. */
+/* The second pass over an archive: hash the files the manifests name not yet in memory. */
 static int hash_archive(struct bag *b, unsigned char *buf)
 {
 	struct tarr *t;
@@ -1157,12 +1313,10 @@ static int hash_archive(struct bag *b, unsigned char *buf)
 		if (!b->top || strncmp(n, b->top, strlen(b->top)) != 0 || n[strlen(b->top)] != '/')
 			continue;
 		rel = n + strlen(b->top) + 1;
-		if (strncmp(rel, "data/", 5) != 0)
-			continue;
 		key = nfc(rel);
 		f = find_file(b, key);
 		free(key);
-		if (!f || !f->need || f->have || strcmp(f->path, rel) != 0)
+		if (!f || !f->need || f->have || f->data || strcmp(f->path, rel) != 0)
 			continue;
 		hash_begin(c, f->need);
 		while ((got = tarr_read(t, buf, HASHBUF)) > 0)
@@ -1257,11 +1411,14 @@ static void check_signature(struct bag *b)
 static void free_bag(struct bag *b)
 {
 	size_t i, k;
+	int j;
 
 	for (i = 0; i < b->nf; i++) {
 		free(b->f[i].path);
 		free(b->f[i].key);
 		free(b->f[i].data);
+		for (j = 0; j < NALG; j++)
+			free(b->f[i].hex[j]);
 	}
 	free(b->f);
 	for (i = 0; i < b->nm; i++) {
@@ -1301,6 +1458,7 @@ static int verify(struct bag *b)
 	check_fetch(b);
 	check_bag_info(b);
 	check_complete(b);
+	check_sealed(b);
 	if ((rc = check_fixity(b)))
 		return rc;
 	check_signature(b);

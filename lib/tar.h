@@ -32,13 +32,28 @@ struct tar_entry {
 
 struct tarr;
 
+/* What the reader accepts at most: a bag never comes near these. */
+#define TAR_NAME_MAX 4096       /* bytes in one member name */
+#define TAR_MEMBERS_MAX 100000  /* members (pax and GNU long-name records not counted) */
+#define TAR_NAMES_MAX (4 << 20) /* bytes in all member names */
+
 /*
- * Read an archive from fd, gzip-compressed or plain (zlib tells them apart). The reader owns
- * nothing but its buffers; the caller closes fd. Members are read in order: tarr_next() gives
- * the next header, tarr_read() its content; unread content is skipped.
+ * Read an archive from fd, gzip-compressed or plain (the magic number tells them apart). The
+ * reader owns nothing but its buffers; the caller closes fd. Members are read in order:
+ * tarr_next() gives the next header, tarr_read() its content; unread content is skipped.
+ * Strict, so that no other tar reader can see other names or contents: a name is pax path=,
+ * else a GNU long name, else ustar prefix/name; both kinds of long name on one member, global
+ * headers that set a path or size, pax keys that change what is extracted (GNU.sparse.*,
+ * linkpath, ...), member types other than files, folders, links, devices and FIFOs, content
+ * after anything but a file, v7 headers, and anything but zero blocks after the end of the
+ * archive are refused. A gzip stream is read to its end, its CRC-32 and length checked, and
+ * nothing may follow it.
  */
 struct tarr *tarr_open(int fd);
-/* 1 and *e filled (valid until the next call), 0 at the end, -1 on a damaged archive. */
+/*
+ * 1 and *e filled (valid until the next call), 0 at the end (everything checked), -1 on a
+ * damaged or refused archive.
+ */
 int tarr_next(struct tarr *r, struct tar_entry *e);
 /* Up to n bytes of the current member's content: the count, 0 at its end, -1 on error. */
 long tarr_read(struct tarr *r, void *buf, size_t n);

@@ -130,7 +130,7 @@ static void header(unsigned char h[512], const char *name)
 	snprintf((char *)h + 148, 8, "%06o", sum);
 }
 
-Test(tar, a_partial_header_is_truncation_but_a_clean_end_is_not)
+Test(tar, an_archive_cut_before_its_end_blocks_or_in_a_header_is_truncated)
 {
 	unsigned char h[1024];
 	struct tar_entry e;
@@ -146,7 +146,8 @@ Test(tar, a_partial_header_is_truncation_but_a_clean_end_is_not)
 	r = tarr_open(whole);
 	cr_assert_eq(tarr_next(r, &e), 1);
 	cr_assert_str_eq(e.name, "top/a");
-	cr_assert_eq(tarr_next(r, &e), 0, "the end between members is an end");
+	cr_assert_eq(tarr_next(r, &e), -1, "an end between members without zero blocks is damage");
+	cr_assert_str_eq(tarr_error(r), "truncated archive at byte 512");
 	tarr_close(r);
 	r = tarr_open(cut);
 	cr_assert_eq(tarr_next(r, &e), 1);
@@ -155,4 +156,85 @@ Test(tar, a_partial_header_is_truncation_but_a_clean_end_is_not)
 	tarr_close(r);
 	close(whole);
 	close(cut);
+}
+
+/* Read every member of the bytes in an fd; the last tarr_next() result, error in *why. */
+static int read_all(const char *bytes, size_t len, char *why, size_t whylen)
+{
+	int fd = memfd_create("tar", 0), rc;
+	struct tarr *r;
+	struct tar_entry e;
+
+	cr_assert_eq(write(fd, bytes, len), (ssize_t)len);
+	lseek(fd, 0, SEEK_SET);
+	r = tarr_open(fd);
+	while ((rc = tarr_next(r, &e)) == 1)
+		;
+	snprintf(why, whylen, "%s", tarr_error(r));
+	tarr_close(r);
+	close(fd);
+	return rc;
+}
+
+Test(tar, the_gzip_trailer_is_checked_and_nothing_may_follow_it)
+{
+	char *bytes = NULL, why[300], *more;
+	size_t len = 0;
+	int fd = archive(three, &bytes, &len);
+
+	close(fd);
+	cr_assert_eq(read_all(bytes, len, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(read_all(bytes, len - 1, why, sizeof(why)), -1, "the last byte cut");
+	cr_assert(strstr(why, "truncated compressed data"), "%s", why);
+	bytes[len - 5] ^= 1;
+	cr_assert_eq(read_all(bytes, len, why, sizeof(why)), -1, "the CRC changed");
+	cr_assert(strstr(why, "damaged compressed data"), "%s", why);
+	bytes[len - 5] ^= 1;
+	more = xmalloc(len + 3);
+	memcpy(more, bytes, len);
+	memcpy(more + len, "abc", 3);
+	cr_assert_eq(read_all(more, len + 3, why, sizeof(why)), -1, "garbage after the stream");
+	cr_assert_str_eq(why, "data after the end of the gzip stream");
+	free(more);
+	free(bytes);
+}
+
+Test(tar, a_pax_path_and_a_gnu_long_name_on_one_member_are_refused)
+{
+	unsigned char t[512 * 8];
+	const char rec[] = "29 path=top/data/report.html\n";
+	char why[300];
+
+	memset(t, 0, sizeof(t));
+	header(t, "top/PaxHeaders/x");
+	t[156] = 'x';
+	snprintf((char *)t + 124, 12, "%011o", (unsigned)strlen(rec));
+	memset(t + 148, ' ', 8);
+	{
+		unsigned sum = 0, i;
+
+		for (i = 0; i < 512; i++)
+			sum += t[i];
+		snprintf((char *)t + 148, 8, "%06o", sum);
+	}
+	memcpy(t + 512, rec, strlen(rec));
+	header(t + 1024, "././@LongLink");
+	memcpy(t + 1024 + 257, "ustar  ", 8);
+	t[1024 + 156] = 'L';
+	snprintf((char *)t + 1024 + 124, 12, "%011o", 11u);
+	memset(t + 1024 + 148, ' ', 8);
+	{
+		unsigned sum = 0, i;
+
+		for (i = 0; i < 512; i++)
+			sum += t[1024 + i];
+		snprintf((char *)t + 1024 + 148, 8, "%06o", sum);
+	}
+	memcpy(t + 1536, "top/README", 11);
+	header(t + 2048, "top/README");
+	cr_assert_eq(read_all((char *)t, sizeof(t), why, sizeof(why)), -1);
+	cr_assert(strstr(why,
+			  "'top/data/report.html' has both a pax header and a GNU long name "
+			  "'top/README'"),
+		"%s", why);
 }
