@@ -736,6 +736,14 @@ static const char *eval(struct src *s, struct csvio_rec *rec, size_t *len)
 	return s->val.s;
 }
 
+/*
+ * The store keeps a sample of each file's rejects, so that hostile input cannot grow it
+ * without bound: the first REJECT_SAMPLE rows, each cut to REJECT_RAW_MAX bytes. The counts
+ * (sources.rows_rejected, the summary) stay exact.
+ */
+#define REJECT_SAMPLE 1000
+#define REJECT_RAW_MAX 4096
+
 /* The record as a CSV line for the reject report; a payment instrument is masked. */
 static void raw_line(struct file *f, struct csvio_rec *rec, char delim)
 {
@@ -746,7 +754,7 @@ static void raw_line(struct file *f, struct csvio_rec *rec, char delim)
 		buf_adds(&f->raw, "(withheld: it may hold a payment instrument)");
 		return;
 	}
-	for (i = 0; i < rec->n && f->raw.len < 4096; i++) {
+	for (i = 0; i < rec->n && f->raw.len < REJECT_RAW_MAX; i++) {
 		const char *v = rec->f[i];
 		size_t n = rec->len[i];
 
@@ -772,8 +780,16 @@ static void raw_line(struct file *f, struct csvio_rec *rec, char delim)
 				buf_addc(&f->raw, v[j] ? v[j] : ' ');
 		}
 	}
-	if (f->raw.len >= 4096)
+	if (f->raw.len > REJECT_RAW_MAX || i < rec->n) {
+		/* Cut at a character boundary, so that the sample stays readable UTF-8. */
+		size_t cut = f->raw.len < REJECT_RAW_MAX ? f->raw.len : REJECT_RAW_MAX;
+
+		while (cut > 0 && ((unsigned char)f->raw.s[cut] & 0xc0) == 0x80)
+			cut--;
+		f->raw.len = cut;
+		f->raw.s[cut] = '\0';
 		buf_adds(&f->raw, "...");
+	}
 	if (!ingest_utf8_valid(f->raw.s, f->raw.len)) {
 		/* Keep the report readable text: broken bytes become '?'. */
 		for (j = 0; j < f->raw.len; j++)
@@ -803,6 +819,8 @@ static int reject(struct ingest *in, struct file *f, struct csvio_rec *rec)
 {
 	sqlite3_stmt *s = in->ins_reject;
 
+	if (f->rejected > REJECT_SAMPLE)
+		return 0;
 	raw_line(f, rec, csvio_delim(f->r));
 	sqlite3_bind_int64(s, 1, f->source_id);
 	sqlite3_bind_text(s, 2, f->path, -1, SQLITE_STATIC);
@@ -1011,6 +1029,8 @@ static int convert_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 	f->read++;
 	f->cur[0] = '\0';
 	f->day = NULL;
+	if (rec->err)
+		return bad(f, "%s", rec->err);
 	if (rec->n != f->ncols)
 		return bad(
 			f, "wrong field count: %zu fields, the header has %zu", rec->n, f->ncols);
@@ -1238,11 +1258,13 @@ static int report(struct ingest *in, struct file *f)
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_error(in->st, "rejects");
-	if (!ck.quiet && shown_n > 5)
+	if (!ck.quiet && f->rejected > 5)
 		fprintf(stderr,
-			"casekit ingest: '%s': %d more rejects; all of them: casekit query "
+			"casekit ingest: '%s': %llu more rejects; %s: casekit query "
 			"\"select * from rejects where source_id=%lld\"\n",
-			f->path, shown_n - 5, (long long)f->source_id);
+			f->path, (unsigned long long)f->rejected - 5,
+			f->rejected > REJECT_SAMPLE ? "the first 1000 of them" : "all of them",
+			(long long)f->source_id);
 	if (in->rejf && fflush(in->rejf) != 0)
 		return ck_error(
 			EX_IOERR, "cannot write '%s': %s", in->o->reject_file, strerror(errno));
