@@ -790,6 +790,7 @@ static void raw_line(struct file *f, struct csvio_rec *rec, char delim)
 		f->raw.s[cut] = '\0';
 		buf_adds(&f->raw, "...");
 	}
+	ck_mask_cards(f->raw.s, f->raw.len);
 	if (!ingest_utf8_valid(f->raw.s, f->raw.len)) {
 		/* Keep the report readable text: broken bytes become '?'. */
 		for (j = 0; j < f->raw.len; j++)
@@ -810,6 +811,7 @@ static int bad(struct file *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vaddf(&f->reason, fmt, ap);
 	va_end(ap);
+	ck_mask_cards(f->reason.s, f->reason.len);
 	f->rejected++;
 	return REJECTED;
 }

@@ -191,6 +191,16 @@ same "each with its reason" "2|wrong field count: 3 fields, the header has 2
 3|wrong field count: 1 fields, the header has 2
 4|missing seller_id" "$(Q "$T/b" "select line||'|'||reason from rejects where source_id=(select max(source_id) from sources) order by line" | tail -n +2)"
 
+# A card number in a wrong column is masked in messages, rejects and the reject file.
+ck init -q "$T/cm"
+"$CASEKIT" ingest -q -d "$T/cm" "$D/sellers.csv"
+printf 'seller_id,instrument_type,instrument_id,holder_name,bank,added_at\nS1,card,5500000000000004,Li Wei,ICBC,4111111111111111\nS2,card,5500000000000004,Wang,ICBC,4111-1111-1111-1111 x\n' >"$T/payments.csv"
+check_exit 0 "a shifted payments row is rejected" ingest -d "$T/cm" --reject-file "$T/cm.csv" "$T/payments.csv"
+grep -q "bad date '\*\*\*\*\*\*\*\*\*\*\*\*1111' in added_at" "$T/err" && pass "its message masks the card number" || fail "its message masks the card number" "$(cat "$T/err")"
+same "no card number in rejects, reject file or messages" "" \
+	"$({ Q "$T/cm" "select reason, raw from rejects"; cat "$T/cm.csv" "$T/err"; } | grep -E '4111[- ]?1111[- ]?1111[- ]?1111')"
+same "rejects keep the last four" "2" "$(Q "$T/cm" "select count(*) from rejects where raw like '%****%1111%' and reason like '%****%1111%'" | tail -1)"
+
 # kill -9 in the middle of a file leaves the store as it was; a rerun completes it once.
 ck init -q "$T/k"
 ck ingest -q -d "$T/k" "$D/sellers.csv"
