@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 enum ftype { T_TEXT, T_INT, T_MONEY, T_TIME, T_CUR, T_INSTR };
 #define F_KEY 0x1 /* part of the record's key: required */
@@ -1542,8 +1543,68 @@ static int build_indexes(struct ingest *in)
 		"CREATE INDEX IF NOT EXISTS rejects_source ON rejects(source_id);\n");
 }
 
+/* 1 if path is the file that sb describes. */
+static int same_file(const char *path, const struct stat *sb)
+{
+	struct stat ib;
+
+	return stat(path, &ib) == 0 && ib.st_dev == sb->st_dev && ib.st_ino == sb->st_ino;
+}
+
+/*
+ * Open a temporary file beside --reject-file, to be renamed over it at the end: never an input
+ * or the store (64), never through a symbolic link (73). 0 with in->rejf and *tmp set.
+ */
+static int open_reject_file(struct ingest *in, const struct job *jobs, size_t njobs, char **tmp)
+{
+	const char *path = in->o->reject_file, *slash = strrchr(path, '/');
+	struct stat sb;
+	mode_t mask;
+	size_t i;
+	int fd;
+
+	if (lstat(path, &sb) == 0) {
+		if (S_ISLNK(sb.st_mode))
+			return ck_error(EX_CANTCREAT,
+				"'%s' is a symbolic link: a reject file is not written through one",
+				path);
+		for (i = 0; i < njobs; i++)
+			if (strcmp(jobs[i].path, "-") && same_file(jobs[i].path, &sb))
+				return ck_error(EX_USAGE,
+					"--reject-file '%s' is an input: it would be overwritten",
+					path);
+		if (same_file(store_path(in->st), &sb))
+			return ck_error(EX_USAGE,
+				"--reject-file '%s' is the store: it would be overwritten", path);
+	}
+	if (slash)
+		*tmp = xasprintf("%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+	else
+		*tmp = xasprintf(".%s.XXXXXX", path);
+	if ((fd = mkstemp(*tmp)) < 0) {
+		int e = errno;
+
+		free(*tmp);
+		*tmp = NULL;
+		return ck_error(EX_CANTCREAT, "cannot create '%s': %s", path, strerror(e));
+	}
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0 || !(in->rejf = fdopen(fd, "w"))) {
+		int e = errno;
+
+		close(fd);
+		unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+		return ck_error(EX_CANTCREAT, "cannot create '%s': %s", path, strerror(e));
+	}
+	return 0;
+}
+
 int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char **paths)
 {
+	char *rej_tmp = NULL;
 	struct ingest in;
 	struct job *jobs = NULL;
 	size_t njobs = 0, i;
@@ -1580,9 +1641,8 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 			add_job(&jobs, &njobs, paths[k], kind);
 		}
 	}
-	if (!rc && o->reject_file && !(in.rejf = fopen(o->reject_file, "w")))
-		rc = ck_error(
-			EX_CANTCREAT, "cannot create '%s': %s", o->reject_file, strerror(errno));
+	if (!rc && o->reject_file)
+		rc = open_reject_file(&in, jobs, njobs, &rej_tmp);
 	if (in.rejf) {
 		static const char *const rcols[] = { "file", "line", "reason", "raw" };
 
@@ -1617,6 +1677,16 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		rc = ck_error(EX_IOERR, "cannot write '%s'", o->reject_file);
 	if (in.rejf && fclose(in.rejf) != 0 && !rc)
 		rc = ck_error(EX_IOERR, "cannot write '%s': %s", o->reject_file, strerror(errno));
+	if (rej_tmp) {
+		/* The reject file appears whole, in place of any old one. */
+		if (rc == EX_IOERR || rename(rej_tmp, o->reject_file) != 0) {
+			if (!rc)
+				rc = ck_error(EX_CANTCREAT, "cannot create '%s': %s",
+					o->reject_file, strerror(errno));
+			unlink(rej_tmp);
+		}
+		free(rej_tmp);
+	}
 	finalize_all(&in);
 	ref_free(&in.known_sellers);
 	ref_free(&in.known_listings);

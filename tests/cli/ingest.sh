@@ -96,6 +96,18 @@ same "--reject-file is CSV: file, line, reason, raw" "file,line,reason,raw
 $D/orders.csv,3,listing_id 'L9' is not in the store,\"O2,L9,S1,B2,1,10.00,USD,2025-06-05T12:00:00Z,,paid\"
 $D/orders.csv,4,bad number 'x' in quantity,\"O3,L2,S2,B3,x,10,JPY,2025-06-05T12:00:00Z,,paid\"" "$(tr -d '\r' <"$T/rej.csv")"
 check_exit 73 "an uncreatable reject file exits 73" ingest -d "$T/s" --reject-file "$T/no/such/dir.csv" "$D/orders.csv"
+cp "$D/orders.csv" "$T/in-orders.csv"
+check_exit 64 "--reject-file naming an input is refused" ingest -d "$T/s" -k orders --reject-file "$T/in-orders.csv" "$T/in-orders.csv"
+same "and the input stays whole" "" "$(cmp "$D/orders.csv" "$T/in-orders.csv" 2>&1)"
+check_exit 64 "--reject-file naming the store is refused" ingest -d "$T/s" --reject-file "$T/s" "$D/orders.csv"
+ln -s "$T/in-orders.csv" "$T/rej-link.csv"
+check_exit 73 "--reject-file through a symbolic link is refused" ingest -d "$T/s" -k orders --reject-file "$T/rej-link.csv" "$D/orders.csv"
+same "and its target stays whole" "" "$(cmp "$D/orders.csv" "$T/in-orders.csv" 2>&1)"
+printf 'old\n' >"$T/rej2.csv"
+ln "$T/rej2.csv" "$T/rej2-hard.csv"
+check_exit 0 "an existing reject file is replaced" ingest -d "$T/s" --reject-file "$T/rej2.csv" "$D/orders.csv"
+same "by a new file, not written in place" "old file,line,reason,raw" "$(cat "$T/rej2-hard.csv") $(head -1 "$T/rej2.csv" | tr -d "\r")"
+same "leaving no temporary file" "" "$(ls -A "$T" | grep '^\.rej')"
 
 # Messy but valid CSV: delimiters, BOM, CRLF, quoted newlines, spaces, no final newline.
 ck init -q "$T/m"
