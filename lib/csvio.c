@@ -67,7 +67,8 @@ struct csvio {
 	char *uout;
 	const char *mid;
 	size_t mid_len;
-	int mid_eof, ureset;
+	int mid_eof, ureset, ubad; /* ubad: the text stops at a byte the encoding refuses */
+	uint64_t uoff;             /* bytes of the (inflated) input converted so far */
 	char *encoding;
 	/* parsing */
 	struct csv_parser p;
@@ -320,6 +321,11 @@ static int get_text(struct csvio *r, const char **p, size_t *n)
 	if (!r->src)
 		return get_bytes(r, p, n);
 	t = r->uout;
+	if (r->ubad)
+		/* Reported once the text before it is parsed, so that the line is the right one. */
+		return ck_error(EX_DATAERR,
+			"'%s': line %lu: bytes that are not valid %s (byte %llu)", r->path, r->line,
+			r->encoding, (unsigned long long)r->uoff);
 	for (;;) {
 		if (!r->mid_len && !r->mid_eof) {
 			rc = get_bytes(r, &r->mid, &r->mid_len);
@@ -338,16 +344,30 @@ static int get_text(struct csvio *r, const char **p, size_t *n)
 				&r->psrc, &r->ptgt, r->pivot + CHUNK / 2, r->ureset == 1,
 				r->mid_eof, &err);
 			r->mid_len -= (size_t)(s - r->mid);
+			r->uoff += (uint64_t)(s - r->mid);
 			r->mid = s;
 		}
 		if (r->ureset == 1)
 			r->ureset = 0;
 		if (err == U_BUFFER_OVERFLOW_ERROR)
 			break;
-		if (U_FAILURE(err))
-			return ck_error(EX_DATAERR,
-				"'%s': bytes that are not valid %s near byte %llu of the text",
-				r->path, r->encoding, (unsigned long long)r->bytes_read);
+		if (U_FAILURE(err)) {
+			UErrorCode e2 = U_ZERO_ERROR;
+			char bad[32];
+			int8_t nbad = sizeof(bad);
+
+			ucnv_getInvalidChars(r->src, bad, &nbad, &e2);
+			if (U_SUCCESS(e2) && (uint64_t)nbad <= r->uoff)
+				r->uoff -= (uint64_t)nbad;
+			/* What was converted before the bad byte still goes to the parser. */
+			e2 = U_ZERO_ERROR;
+			ucnv_fromUnicode(r->u8, &t, r->uout + CHUNK, (const UChar **)&r->psrc,
+				r->ptgt, NULL, 0, &e2);
+			r->ubad = 1;
+			if (t == r->uout)
+				return get_text(r, p, n);
+			break;
+		}
 		if (r->mid_eof) {
 			r->ureset = 2; /* flushed */
 			break;

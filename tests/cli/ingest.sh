@@ -144,6 +144,9 @@ printf 'seller_id,shop_name\nG2,\xb8\xdf\xb7\xc2\n' >"$T/sellers.csv"
 check_exit 0 "GBK bytes without --encoding: the row is rejected" ingest -d "$T/m" "$T/sellers.csv"
 grep -q "sellers.csv:2: broken UTF-8 in column 'shop_name'" "$T/err" && pass "as broken UTF-8" || fail "as broken UTF-8" "$(cat "$T/err")"
 check_exit 64 "an unknown encoding is a usage error" ingest -d "$T/m" --encoding no-such-enc "$T/sellers.csv"
+{ printf 'seller_id,shop_name\n'; for i in $(seq 1 20); do echo "G$i,shop $i"; done; printf 'GX,\x81\x20bad\n'; for i in $(seq 1 20000); do echo "H$i,shop number $i"; done; } >"$T/sellers.csv"
+check_exit 65 "a byte gb18030 does not allow fails the file" ingest -d "$T/m" --encoding gb18030 "$T/sellers.csv"
+grep -q "sellers.csv': line 22: bytes that are not valid gb18030 (byte 245)" "$T/err" && pass "naming its line and byte" || fail "naming its line and byte" "$(cat "$T/err")"
 
 # Broken inputs: a clear message, and nothing partial.
 ck init -q "$T/b"
