@@ -21,6 +21,8 @@
  */
 #define RA_BATCHES 3
 #define RA_RECORDS 2048
+#define RA_BYTES (4 * 1024 * 1024) /* a batch ends once it holds this much */
+#define PIECE (64 * 1024)          /* libcsv is fed at most this much at a time */
 
 /* A batch of records read ahead: their fields' bytes and where each record starts. */
 struct rabatch {
@@ -28,6 +30,7 @@ struct rabatch {
 	size_t *off, *len, nf, capf;
 	size_t *first, *nfields, nrec, caprec;
 	unsigned long *line;
+	const char **err;
 	char **fptr;
 	size_t capp;
 	uint64_t bytes;
@@ -64,13 +67,16 @@ struct csvio {
 	char *uout;
 	const char *mid;
 	size_t mid_len;
-	int mid_eof, ureset;
+	int mid_eof, ureset, ubad; /* ubad: the text stops at a byte the encoding refuses */
+	uint64_t uoff;             /* bytes of the (inflated) input converted so far */
 	char *encoding;
 	/* parsing */
 	struct csv_parser p;
 	int started, finished, eof, cr_pending, ready;
 	char delim;
-	size_t max_field;
+	size_t max_field, max_fields, max_record;
+	const char *over; /* the limit the record being read is over, or NULL */
+	char msg_field[64], msg_fields[64], msg_record[64];
 	const char *chunk;
 	size_t pos, len;
 	unsigned long line, rec_line;
@@ -103,6 +109,12 @@ int csvio_open(struct csvio **out, const char *path, const struct csvio_opts *op
 	r->line = 1;
 	r->delim = opts ? opts->delim : 0;
 	r->max_field = opts && opts->max_field ? opts->max_field : CSVIO_MAX_FIELD;
+	r->max_fields = opts && opts->max_fields ? opts->max_fields : CSVIO_MAX_FIELDS;
+	r->max_record = opts && opts->max_record ? opts->max_record : CSVIO_MAX_RECORD;
+	snprintf(r->msg_field, sizeof(r->msg_field), "a field longer than %zu bytes", r->max_field);
+	snprintf(r->msg_fields, sizeof(r->msg_fields), "more than %zu fields", r->max_fields);
+	snprintf(r->msg_record, sizeof(r->msg_record), "a record longer than %zu bytes",
+		r->max_record);
 	if (opts && opts->encoding && *opts->encoding && strcasecmp(opts->encoding, "utf-8") &&
 		strcasecmp(opts->encoding, "utf8")) {
 		r->src = ucnv_open(opts->encoding, &err);
@@ -309,6 +321,11 @@ static int get_text(struct csvio *r, const char **p, size_t *n)
 	if (!r->src)
 		return get_bytes(r, p, n);
 	t = r->uout;
+	if (r->ubad)
+		/* Reported once the text before it is parsed, so that the line is the right one. */
+		return ck_error(EX_DATAERR,
+			"'%s': line %lu: bytes that are not valid %s (byte %llu)", r->path, r->line,
+			r->encoding, (unsigned long long)r->uoff);
 	for (;;) {
 		if (!r->mid_len && !r->mid_eof) {
 			rc = get_bytes(r, &r->mid, &r->mid_len);
@@ -327,16 +344,30 @@ static int get_text(struct csvio *r, const char **p, size_t *n)
 				&r->psrc, &r->ptgt, r->pivot + CHUNK / 2, r->ureset == 1,
 				r->mid_eof, &err);
 			r->mid_len -= (size_t)(s - r->mid);
+			r->uoff += (uint64_t)(s - r->mid);
 			r->mid = s;
 		}
 		if (r->ureset == 1)
 			r->ureset = 0;
 		if (err == U_BUFFER_OVERFLOW_ERROR)
 			break;
-		if (U_FAILURE(err))
-			return ck_error(EX_DATAERR,
-				"'%s': bytes that are not valid %s near byte %llu of the text",
-				r->path, r->encoding, (unsigned long long)r->bytes_read);
+		if (U_FAILURE(err)) {
+			UErrorCode e2 = U_ZERO_ERROR;
+			char bad[32];
+			int8_t nbad = sizeof(bad);
+
+			ucnv_getInvalidChars(r->src, bad, &nbad, &e2);
+			if (U_SUCCESS(e2) && (uint64_t)nbad <= r->uoff)
+				r->uoff -= (uint64_t)nbad;
+			/* What was converted before the bad byte still goes to the parser. */
+			e2 = U_ZERO_ERROR;
+			ucnv_fromUnicode(r->u8, &t, r->uout + CHUNK, (const UChar **)&r->psrc,
+				r->ptgt, NULL, 0, &e2);
+			r->ubad = 1;
+			if (t == r->uout)
+				return get_text(r, p, n);
+			break;
+		}
 		if (r->mid_eof) {
 			r->ureset = 2; /* flushed */
 			break;
@@ -355,6 +386,16 @@ static void on_field(void *s, size_t len, void *data)
 {
 	struct csvio *r = data;
 
+	if (r->over)
+		return;
+	if (r->nf == r->max_fields)
+		r->over = r->msg_fields;
+	else if (len > r->max_field)
+		r->over = r->msg_field;
+	else if (r->data.len + len + 1 + (r->nf + 1) * 3 * sizeof(size_t) > r->max_record)
+		r->over = r->msg_record;
+	if (r->over)
+		return;
 	if (r->nf == r->cap) {
 		r->cap = r->cap ? 2 * r->cap : 32;
 		r->off = xrealloc(r->off, r->cap * sizeof(*r->off));
@@ -380,6 +421,7 @@ static void on_row(int c, void *data)
 	r->rec.f = r->fptr;
 	r->rec.len = r->flen;
 	r->rec.line = r->rec_line;
+	r->rec.err = r->over;
 	r->ready = 1;
 }
 
@@ -470,6 +512,11 @@ static int feed_line(struct csvio *r)
 		end = cr + 1, r->cr_pending = 1; /* CR at the end of the chunk: LF may follow */
 	else
 		end = s + rem, line_end = 0;
+	if (end - s > PIECE) {
+		/* A long line goes in pieces, so that the limits hold after each of them. */
+		end = s + PIECE, line_end = 0;
+		r->cr_pending = 0;
+	}
 	if (r->p.pstate == 0) /* libcsv's ROW_NOT_BEGUN: a record starts on this line */
 		r->rec_line = r->line;
 	if (csv_parse(&r->p, s, (size_t)(end - s), on_field, on_row, r) != (size_t)(end - s))
@@ -478,10 +525,20 @@ static int feed_line(struct csvio *r)
 	r->pos += (size_t)(end - s);
 	if (line_end)
 		r->line++;
-	if (r->p.entry_pos > r->max_field)
-		return ck_error(EX_DATAERR,
-			"'%s': line %lu: a field longer than %zu bytes (an unclosed quote?)",
-			r->path, r->rec_line, r->max_field);
+	if (!r->over && !r->ready) {
+		/* The field being read: trailing spaces may yet be trimmed, nothing else. */
+		size_t n = r->p.entry_pos > r->p.spaces ? r->p.entry_pos - r->p.spaces : 0;
+
+		if (n > r->max_field)
+			r->over = r->msg_field;
+		else if (r->data.len + n + r->nf * 3 * sizeof(size_t) > r->max_record)
+			r->over = r->msg_record;
+	}
+	if (r->over && !r->ready) {
+		/* Over a limit: libcsv goes on to find the record's end, keeping nothing. */
+		r->p.entry_pos = 0;
+		r->p.spaces = 0;
+	}
 	return 0;
 }
 
@@ -491,6 +548,7 @@ static int next_record(struct csvio *r, struct csvio_rec **rec)
 
 	r->ready = 0;
 	r->nf = 0;
+	r->over = NULL;
 	buf_reset(&r->data);
 	if (!r->started) {
 		if ((rc = start(r)) > 1)
@@ -545,7 +603,9 @@ static void ra_add(struct rabatch *b, const struct csvio_rec *rec)
 		b->first = xrealloc(b->first, b->caprec * sizeof(*b->first));
 		b->nfields = xrealloc(b->nfields, b->caprec * sizeof(*b->nfields));
 		b->line = xrealloc(b->line, b->caprec * sizeof(*b->line));
+		b->err = xrealloc(b->err, b->caprec * sizeof(*b->err));
 	}
+	b->err[b->nrec] = rec->err;
 	b->first[b->nrec] = b->nf;
 	b->nfields[b->nrec] = rec->n;
 	b->line[b->nrec] = rec->line;
@@ -584,7 +644,8 @@ static void *ra_main(void *arg)
 		pthread_mutex_unlock(&ra->mu);
 		buf_reset(&b->data);
 		b->nf = b->nrec = 0;
-		while (b->nrec < RA_RECORDS && (rc = next_record(r, &rec)) == 1)
+		while (b->nrec < RA_RECORDS && b->data.len < RA_BYTES &&
+			(rc = next_record(r, &rec)) == 1)
 			ra_add(b, rec);
 		b->bytes = r->bytes_read;
 		b->rc = rc;
@@ -633,6 +694,7 @@ static void ra_stop(struct csvio *r)
 
 		buf_free(&b->data);
 		free(b->off), free(b->len), free(b->first), free(b->nfields), free(b->line);
+		free(b->err);
 		free(b->fptr);
 	}
 	pthread_mutex_destroy(&ra->mu);
@@ -672,6 +734,7 @@ static int ra_next(struct csvio *r, struct csvio_rec **rec)
 			ra->rec.f = b->fptr + b->first[k];
 			ra->rec.len = b->len + b->first[k];
 			ra->rec.line = b->line[k];
+			ra->rec.err = b->err[k];
 			*rec = &ra->rec;
 			return 1;
 		}

@@ -6,13 +6,20 @@
 
 struct csvio;
 
-/* A field longer than this fails the file: it is almost always an unclosed quote. */
-#define CSVIO_MAX_FIELD (1024 * 1024)
+/*
+ * Limits on one record. A record over one of them is read to its end without keeping more of
+ * it and handed over with err set, so that a hostile row costs bounded memory.
+ */
+#define CSVIO_MAX_FIELD (1024 * 1024)       /* bytes in one field */
+#define CSVIO_MAX_FIELDS 4096               /* fields in one record */
+#define CSVIO_MAX_RECORD (16 * 1024 * 1024) /* bytes a record holds, fields and bookkeeping */
 
 struct csvio_opts {
 	char delim;           /* ',' ';' '\t' ...; 0: detect it from the header line */
 	const char *encoding; /* an ICU converter name; NULL or "utf-8": bytes pass as they are */
 	size_t max_field;     /* 0: CSVIO_MAX_FIELD */
+	size_t max_fields;    /* 0: CSVIO_MAX_FIELDS */
+	size_t max_record;    /* 0: CSVIO_MAX_RECORD */
 };
 
 /*
@@ -25,6 +32,7 @@ struct csvio_rec {
 	char **f;
 	size_t *len;
 	unsigned long line;
+	const char *err; /* NULL, or the limit the record is over: f holds what came before it */
 };
 
 /*
@@ -36,7 +44,7 @@ int csvio_open(struct csvio **out, const char *path, const struct csvio_opts *op
 /*
  * The next record: 1 and *rec set, 0 at the end of the input, or an EX_* code after one
  * message naming the file (and line) when the input itself is broken: a truncated or corrupt
- * gzip stream, bytes the encoding does not allow, a field over the limit, a read error.
+ * gzip stream, bytes the encoding does not allow, a quote open at the end, a read error.
  */
 int csvio_next(struct csvio *r, struct csvio_rec **rec);
 /*

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 enum ftype { T_TEXT, T_INT, T_MONEY, T_TIME, T_CUR, T_INSTR };
 #define F_KEY 0x1 /* part of the record's key: required */
@@ -736,6 +737,14 @@ static const char *eval(struct src *s, struct csvio_rec *rec, size_t *len)
 	return s->val.s;
 }
 
+/*
+ * The store keeps a sample of each file's rejects, so that hostile input cannot grow it
+ * without bound: the first REJECT_SAMPLE rows, each cut to REJECT_RAW_MAX bytes. The counts
+ * (sources.rows_rejected, the summary) stay exact.
+ */
+#define REJECT_SAMPLE 1000
+#define REJECT_RAW_MAX 4096
+
 /* The record as a CSV line for the reject report; a payment instrument is masked. */
 static void raw_line(struct file *f, struct csvio_rec *rec, char delim)
 {
@@ -746,7 +755,7 @@ static void raw_line(struct file *f, struct csvio_rec *rec, char delim)
 		buf_adds(&f->raw, "(withheld: it may hold a payment instrument)");
 		return;
 	}
-	for (i = 0; i < rec->n && f->raw.len < 4096; i++) {
+	for (i = 0; i < rec->n && f->raw.len < REJECT_RAW_MAX; i++) {
 		const char *v = rec->f[i];
 		size_t n = rec->len[i];
 
@@ -772,8 +781,17 @@ static void raw_line(struct file *f, struct csvio_rec *rec, char delim)
 				buf_addc(&f->raw, v[j] ? v[j] : ' ');
 		}
 	}
-	if (f->raw.len >= 4096)
+	if (f->raw.len > REJECT_RAW_MAX || i < rec->n) {
+		/* Cut at a character boundary, so that the sample stays readable UTF-8. */
+		size_t cut = f->raw.len < REJECT_RAW_MAX ? f->raw.len : REJECT_RAW_MAX;
+
+		while (cut > 0 && ((unsigned char)f->raw.s[cut] & 0xc0) == 0x80)
+			cut--;
+		f->raw.len = cut;
+		f->raw.s[cut] = '\0';
 		buf_adds(&f->raw, "...");
+	}
+	ck_mask_cards(f->raw.s, f->raw.len);
 	if (!ingest_utf8_valid(f->raw.s, f->raw.len)) {
 		/* Keep the report readable text: broken bytes become '?'. */
 		for (j = 0; j < f->raw.len; j++)
@@ -794,6 +812,7 @@ static int bad(struct file *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vaddf(&f->reason, fmt, ap);
 	va_end(ap);
+	ck_mask_cards(f->reason.s, f->reason.len);
 	f->rejected++;
 	return REJECTED;
 }
@@ -803,6 +822,8 @@ static int reject(struct ingest *in, struct file *f, struct csvio_rec *rec)
 {
 	sqlite3_stmt *s = in->ins_reject;
 
+	if (f->rejected > REJECT_SAMPLE)
+		return 0;
 	raw_line(f, rec, csvio_delim(f->r));
 	sqlite3_bind_int64(s, 1, f->source_id);
 	sqlite3_bind_text(s, 2, f->path, -1, SQLITE_STATIC);
@@ -1011,6 +1032,8 @@ static int convert_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 	f->read++;
 	f->cur[0] = '\0';
 	f->day = NULL;
+	if (rec->err)
+		return bad(f, "%s", rec->err);
 	if (rec->n != f->ncols)
 		return bad(
 			f, "wrong field count: %zu fields, the header has %zu", rec->n, f->ncols);
@@ -1238,11 +1261,13 @@ static int report(struct ingest *in, struct file *f)
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_error(in->st, "rejects");
-	if (!ck.quiet && shown_n > 5)
+	if (!ck.quiet && f->rejected > 5)
 		fprintf(stderr,
-			"casekit ingest: '%s': %d more rejects; all of them: casekit query "
+			"casekit ingest: '%s': %llu more rejects; %s: casekit query "
 			"\"select * from rejects where source_id=%lld\"\n",
-			f->path, shown_n - 5, (long long)f->source_id);
+			f->path, (unsigned long long)f->rejected - 5,
+			f->rejected > REJECT_SAMPLE ? "the first 1000 of them" : "all of them",
+			(long long)f->source_id);
 	if (in->rejf && fflush(in->rejf) != 0)
 		return ck_error(
 			EX_IOERR, "cannot write '%s': %s", in->o->reject_file, strerror(errno));
@@ -1518,8 +1543,68 @@ static int build_indexes(struct ingest *in)
 		"CREATE INDEX IF NOT EXISTS rejects_source ON rejects(source_id);\n");
 }
 
+/* 1 if path is the file that sb describes. */
+static int same_file(const char *path, const struct stat *sb)
+{
+	struct stat ib;
+
+	return stat(path, &ib) == 0 && ib.st_dev == sb->st_dev && ib.st_ino == sb->st_ino;
+}
+
+/*
+ * Open a temporary file beside --reject-file, to be renamed over it at the end: never an input
+ * or the store (64), never through a symbolic link (73). 0 with in->rejf and *tmp set.
+ */
+static int open_reject_file(struct ingest *in, const struct job *jobs, size_t njobs, char **tmp)
+{
+	const char *path = in->o->reject_file, *slash = strrchr(path, '/');
+	struct stat sb;
+	mode_t mask;
+	size_t i;
+	int fd;
+
+	if (lstat(path, &sb) == 0) {
+		if (S_ISLNK(sb.st_mode))
+			return ck_error(EX_CANTCREAT,
+				"'%s' is a symbolic link: a reject file is not written through one",
+				path);
+		for (i = 0; i < njobs; i++)
+			if (strcmp(jobs[i].path, "-") && same_file(jobs[i].path, &sb))
+				return ck_error(EX_USAGE,
+					"--reject-file '%s' is an input: it would be overwritten",
+					path);
+		if (same_file(store_path(in->st), &sb))
+			return ck_error(EX_USAGE,
+				"--reject-file '%s' is the store: it would be overwritten", path);
+	}
+	if (slash)
+		*tmp = xasprintf("%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+	else
+		*tmp = xasprintf(".%s.XXXXXX", path);
+	if ((fd = mkstemp(*tmp)) < 0) {
+		int e = errno;
+
+		free(*tmp);
+		*tmp = NULL;
+		return ck_error(EX_CANTCREAT, "cannot create '%s': %s", path, strerror(e));
+	}
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0 || !(in->rejf = fdopen(fd, "w"))) {
+		int e = errno;
+
+		close(fd);
+		unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+		return ck_error(EX_CANTCREAT, "cannot create '%s': %s", path, strerror(e));
+	}
+	return 0;
+}
+
 int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char **paths)
 {
+	char *rej_tmp = NULL;
 	struct ingest in;
 	struct job *jobs = NULL;
 	size_t njobs = 0, i;
@@ -1556,9 +1641,8 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 			add_job(&jobs, &njobs, paths[k], kind);
 		}
 	}
-	if (!rc && o->reject_file && !(in.rejf = fopen(o->reject_file, "w")))
-		rc = ck_error(
-			EX_CANTCREAT, "cannot create '%s': %s", o->reject_file, strerror(errno));
+	if (!rc && o->reject_file)
+		rc = open_reject_file(&in, jobs, njobs, &rej_tmp);
 	if (in.rejf) {
 		static const char *const rcols[] = { "file", "line", "reason", "raw" };
 
@@ -1599,6 +1683,16 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		rc = ck_error(EX_IOERR, "cannot write '%s'", o->reject_file);
 	if (in.rejf && fclose(in.rejf) != 0 && !rc)
 		rc = ck_error(EX_IOERR, "cannot write '%s': %s", o->reject_file, strerror(errno));
+	if (rej_tmp) {
+		/* The reject file appears whole, in place of any old one. */
+		if (rc == EX_IOERR || rename(rej_tmp, o->reject_file) != 0) {
+			if (!rc)
+				rc = ck_error(EX_CANTCREAT, "cannot create '%s': %s",
+					o->reject_file, strerror(errno));
+			unlink(rej_tmp);
+		}
+		free(rej_tmp);
+	}
 	finalize_all(&in);
 	ref_free(&in.known_sellers);
 	ref_free(&in.known_listings);

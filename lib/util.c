@@ -5,14 +5,66 @@
 
 struct ck_globals ck;
 
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+size_t ck_mask_cards(char *s, size_t n)
+{
+	size_t i = 0, masked = 0;
+
+	while (i < n) {
+		size_t j = i, digits = 0, sum = 0, k, seen;
+
+		if (!is_digit(s[i]) || (i > 0 && is_digit(s[i - 1]))) {
+			i++;
+			continue;
+		}
+		/* The run: digits, with one separator at a time between them. */
+		while (j < n &&
+			(is_digit(s[j]) ||
+				((s[j] == ' ' || s[j] == '-') && j + 1 < n && is_digit(s[j + 1]) &&
+					is_digit(s[j - 1])))) {
+			digits += is_digit(s[j]);
+			j++;
+		}
+		if (digits >= 13 && digits <= 19) {
+			/* Luhn, from the rightmost digit. */
+			for (k = j, seen = 0; k > i; k--) {
+				int d;
+
+				if (!is_digit(s[k - 1]))
+					continue;
+				d = s[k - 1] - '0';
+				if (seen++ % 2 == 1)
+					d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+				sum += (size_t)d;
+			}
+			if (sum % 10 == 0) {
+				for (k = i, seen = 0; k < j; k++)
+					if (is_digit(s[k]) && seen++ < digits - 4)
+						s[k] = '*';
+				masked++;
+			}
+		}
+		i = j;
+	}
+	return masked;
+}
+
 static void vmessage(const char *fmt, va_list ap)
 {
+	struct buf b = { 0 };
+
+	/* Whatever a message quotes from the input, a card number does not leave casekit. */
+	buf_vaddf(&b, fmt, ap);
+	ck_mask_cards(b.s, b.len);
 	if (ck.applet)
-		fprintf(stderr, "casekit %s: ", ck.applet);
+		fprintf(stderr, "casekit %s: %s\n", ck.applet, b.s ? b.s : "");
 	else
-		fputs("casekit: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+		fprintf(stderr, "casekit: %s\n", b.s ? b.s : "");
+	buf_free(&b);
 }
 
 int ck_error(int code, const char *fmt, ...)

@@ -77,6 +77,12 @@ const char *ck_analyst(void);
 int ck_parse_long(const char *s, long long *out);
 /* 1 if the n bytes at s are one of the words of list, which are separated by '|' ("a|b"). */
 int ck_in_list(const char *list, const char *s, size_t n);
+/*
+ * Mask card-like numbers in s[0..n), in place: a run of 13 to 19 digits (single spaces or dashes
+ * between them allowed) that passes the Luhn check keeps its last four digits, the others
+ * become '*'. Returns how many runs were masked.
+ */
+size_t ck_mask_cards(char *s, size_t n);
 /* FNV-1a over n bytes: a quick hash for in-memory tables. */
 uint64_t ck_fnv1a(const void *p, size_t n);
 

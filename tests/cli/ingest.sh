@@ -96,6 +96,18 @@ same "--reject-file is CSV: file, line, reason, raw" "file,line,reason,raw
 $D/orders.csv,3,listing_id 'L9' is not in the store,\"O2,L9,S1,B2,1,10.00,USD,2025-06-05T12:00:00Z,,paid\"
 $D/orders.csv,4,bad number 'x' in quantity,\"O3,L2,S2,B3,x,10,JPY,2025-06-05T12:00:00Z,,paid\"" "$(tr -d '\r' <"$T/rej.csv")"
 check_exit 73 "an uncreatable reject file exits 73" ingest -d "$T/s" --reject-file "$T/no/such/dir.csv" "$D/orders.csv"
+cp "$D/orders.csv" "$T/in-orders.csv"
+check_exit 64 "--reject-file naming an input is refused" ingest -d "$T/s" -k orders --reject-file "$T/in-orders.csv" "$T/in-orders.csv"
+same "and the input stays whole" "" "$(cmp "$D/orders.csv" "$T/in-orders.csv" 2>&1)"
+check_exit 64 "--reject-file naming the store is refused" ingest -d "$T/s" --reject-file "$T/s" "$D/orders.csv"
+ln -s "$T/in-orders.csv" "$T/rej-link.csv"
+check_exit 73 "--reject-file through a symbolic link is refused" ingest -d "$T/s" -k orders --reject-file "$T/rej-link.csv" "$D/orders.csv"
+same "and its target stays whole" "" "$(cmp "$D/orders.csv" "$T/in-orders.csv" 2>&1)"
+printf 'old\n' >"$T/rej2.csv"
+ln "$T/rej2.csv" "$T/rej2-hard.csv"
+check_exit 0 "an existing reject file is replaced" ingest -d "$T/s" --reject-file "$T/rej2.csv" "$D/orders.csv"
+same "by a new file, not written in place" "old file,line,reason,raw" "$(cat "$T/rej2-hard.csv") $(head -1 "$T/rej2.csv" | tr -d "\r")"
+same "leaving no temporary file" "" "$(ls -A "$T" | grep '^\.rej')"
 
 # Messy but valid CSV: delimiters, BOM, CRLF, quoted newlines, spaces, no final newline.
 ck init -q "$T/m"
@@ -132,6 +144,9 @@ printf 'seller_id,shop_name\nG2,\xb8\xdf\xb7\xc2\n' >"$T/sellers.csv"
 check_exit 0 "GBK bytes without --encoding: the row is rejected" ingest -d "$T/m" "$T/sellers.csv"
 grep -q "sellers.csv:2: broken UTF-8 in column 'shop_name'" "$T/err" && pass "as broken UTF-8" || fail "as broken UTF-8" "$(cat "$T/err")"
 check_exit 64 "an unknown encoding is a usage error" ingest -d "$T/m" --encoding no-such-enc "$T/sellers.csv"
+{ printf 'seller_id,shop_name\n'; for i in $(seq 1 20); do echo "G$i,shop $i"; done; printf 'GX,\x81\x20bad\n'; for i in $(seq 1 20000); do echo "H$i,shop number $i"; done; } >"$T/sellers.csv"
+check_exit 65 "a byte gb18030 does not allow fails the file" ingest -d "$T/m" --encoding gb18030 "$T/sellers.csv"
+grep -q "sellers.csv': line 22: bytes that are not valid gb18030 (byte 245)" "$T/err" && pass "naming its line and byte" || fail "naming its line and byte" "$(cat "$T/err")"
 
 # Broken inputs: a clear message, and nothing partial.
 ck init -q "$T/b"
@@ -157,7 +172,26 @@ check_exit 0 "a 1 MB field loads" ingest -d "$T/b" "$T/sellers.csv"
 same "whole" "1000000" "$(Q "$T/b" "select length(shop_name) from sellers where seller_id='B1'" | tail -1)"
 { printf 'seller_id,shop_name\nC1,"'; head -c 1100000 /dev/zero | tr '\0' x; printf '\nC2,ok\n'; } >"$T/sellers.csv"
 check_exit 65 "an unclosed quote running past 1 MiB exits 65" ingest -d "$T/b" "$T/sellers.csv"
-grep -q "line 2: a field longer than" "$T/err" && pass "and names the line" || fail "and names the line" "$(cat "$T/err")"
+grep -q "line 2: a quoted field is not closed" "$T/err" && pass "and names the line" || fail "and names the line" "$(cat "$T/err")"
+# Limits on one record: the row is rejected, the others land, memory stays bounded.
+{ printf 'seller_id,shop_name\nL1,'; head -c 1048576 /dev/zero | tr '\0' x; printf '\nL2,'; head -c 1048577 /dev/zero | tr '\0' x; printf '\nL3,ok\n'; } >"$T/sellers.csv"
+check_exit 0 "a field of exactly 1 MiB loads, one byte more rejects its row" ingest -d "$T/b" "$T/sellers.csv"
+grep -q "sellers.csv:3: a field longer than 1048576 bytes" "$T/err" && pass "naming file, line and limit" || fail "naming file, line and limit" "$(cat "$T/err")"
+same "and the other rows land" "L1 L3" "$(Q "$T/b" "select group_concat(seller_id, ' ') from sellers where seller_id like 'L%'" | tail -1)"
+{ printf 'seller_id,shop_name\nF1'; head -c 4095 /dev/zero | tr '\0' ,; printf '\nF2'; head -c 4096 /dev/zero | tr '\0' ,; printf '\nF3,ok\n'; } >"$T/sellers.csv"
+check_exit 0 "4096 fields are a record, 4097 over the limit" ingest -d "$T/b" "$T/sellers.csv"
+same "each with its reason" "2|wrong field count: 4096 fields, the header has 2
+3|more than 4096 fields" "$(Q "$T/b" "select line||'|'||reason from rejects where source_id=(select max(source_id) from sources) order by line" | tail -n +2)"
+{ printf 'seller_id,shop_name\nM1,ok\n'; head -c $((40 * 1024 * 1024)) /dev/zero | tr '\0' ,; printf '\nM2,ok\n'; } | gzip -c >"$T/sellers.csv.gz"
+# Unbounded, this row took 2 GB; a 600 MB address space would not hold it.
+(ulimit -v 600000 && "$CASEKIT" ingest -d "$T/b" "$T/sellers.csv.gz") 2>"$T/err"
+same "a row of 40 Mi commas is rejected in bounded memory" "M1 M2" "$(Q "$T/b" "select group_concat(seller_id, ' ') from sellers where seller_id like 'M%'" | tail -1)"
+grep -q "sellers.csv.gz:3: more than 4096 fields" "$T/err" && pass "as more than 4096 fields" || fail "as more than 4096 fields" "$(cat "$T/err")"
+# The store keeps the first 1000 rejects of a file, each cut to 4 KiB; the counts stay exact.
+{ printf 'seller_id,shop_name\n'; printf 'R1,'; head -c 10000 /dev/zero | tr '\0' y; printf ',extra\n'; for i in $(seq 2 1500); do echo "R$i,a,b"; done; echo "R0,ok"; } >"$T/sellers.csv"
+check_exit 0 "1500 bad rows load the good one" ingest -d "$T/b" "$T/sellers.csv"
+grep -q "1501 rows read, 1 kept, 1500 rejected" "$T/err" && pass "counting every reject" || fail "counting every reject" "$(cat "$T/err")"
+same "the store keeps a sample of 1000 and the exact count" "1000 1500 4099" "$(Q "$T/b" "select count(*)||' '||(select rows_rejected from sources where source_id=r.source_id)||' '||max(length(raw)) from rejects r where source_id=(select max(source_id) from sources)" | tail -1)"
 printf 'seller_id,shop_name\nQ1,"open\nQ2,x\n' >"$T/sellers.csv"
 check_exit 65 "a quote open at the end of the file exits 65" ingest -d "$T/b" "$T/sellers.csv"
 same "nothing partial" "0" "$(Q "$T/b" "select count(*) from sellers where seller_id like 'Q%'" | tail -1)"
@@ -171,6 +205,16 @@ check_exit 0 "wrong field counts and a missing key are rejected" ingest -d "$T/b
 same "each with its reason" "2|wrong field count: 3 fields, the header has 2
 3|wrong field count: 1 fields, the header has 2
 4|missing seller_id" "$(Q "$T/b" "select line||'|'||reason from rejects where source_id=(select max(source_id) from sources) order by line" | tail -n +2)"
+
+# A card number in a wrong column is masked in messages, rejects and the reject file.
+ck init -q "$T/cm"
+"$CASEKIT" ingest -q -d "$T/cm" "$D/sellers.csv"
+printf 'seller_id,instrument_type,instrument_id,holder_name,bank,added_at\nS1,card,5500000000000004,Li Wei,ICBC,4111111111111111\nS2,card,5500000000000004,Wang,ICBC,4111-1111-1111-1111 x\n' >"$T/payments.csv"
+check_exit 0 "a shifted payments row is rejected" ingest -d "$T/cm" --reject-file "$T/cm.csv" "$T/payments.csv"
+grep -q "bad date '\*\*\*\*\*\*\*\*\*\*\*\*1111' in added_at" "$T/err" && pass "its message masks the card number" || fail "its message masks the card number" "$(cat "$T/err")"
+same "no card number in rejects, reject file or messages" "" \
+	"$({ Q "$T/cm" "select reason, raw from rejects"; cat "$T/cm.csv" "$T/err"; } | grep -E '4111[- ]?1111[- ]?1111[- ]?1111')"
+same "rejects keep the last four" "2" "$(Q "$T/cm" "select count(*) from rejects where raw like '%****%1111%' and reason like '%****%1111%'" | tail -1)"
 
 # kill -9 in the middle of a file leaves the store as it was; a rerun completes it once.
 ck init -q "$T/k"

@@ -330,3 +330,36 @@ Test(csvio, fuzz_crashers_stay_fixed)
 	free(dir);
 	cr_assert_gt(n, 0);
 }
+
+Test(csvio, a_record_over_a_limit_is_read_to_its_end_and_flagged)
+{
+	static const char text[] = "a,b\n1,2,3,4,5\n\"12345\",x\n\"123456\nmore\",y\n"
+				   "aaaa,bbbb,cccc\nok,1\n";
+	char *path = tmpfile_with(text, sizeof(text) - 1);
+	struct csvio_opts o = { .max_fields = 4, .max_field = 5, .max_record = 200 };
+	struct csvio *r;
+	struct csvio_rec *rec;
+
+	cr_assert_eq(csvio_open(&r, path, &o), 0);
+	cr_assert_eq(csvio_next(r, &rec), 1);
+	cr_assert_null(rec->err);
+	cr_assert_eq(csvio_next(r, &rec), 1);
+	cr_assert_str_eq(rec->err, "more than 4 fields");
+	cr_assert_eq(rec->line, 2);
+	cr_assert_eq(rec->n, 4, "what came before the limit is kept");
+	cr_assert_eq(csvio_next(r, &rec), 1);
+	cr_assert_null(rec->err, "a field of exactly the limit is fine");
+	cr_assert_eq(csvio_next(r, &rec), 1);
+	cr_assert_str_eq(rec->err, "a field longer than 5 bytes");
+	cr_assert_eq(rec->line, 4);
+	cr_assert_eq(csvio_next(r, &rec), 1);
+	cr_assert_null(rec->err);
+	cr_assert_eq(rec->line, 6, "the record after it starts on its own line");
+	cr_assert_eq(rec->n, 3);
+	cr_assert_eq(csvio_next(r, &rec), 1);
+	cr_assert_str_eq(rec->f[0], "ok");
+	cr_assert_eq(csvio_next(r, &rec), 0);
+	csvio_close(r);
+	unlink(path);
+	free(path);
+}

@@ -88,3 +88,21 @@ Test(util, names_give_each_string_one_id_through_growth)
 	ck_names_free(&t);
 	cr_assert_eq(t.n, 0);
 }
+
+Test(util, mask_cards_keeps_the_last_four_of_luhn_numbers)
+{
+	char a[] = "bad date '4111111111111111' in added_at";
+	char b[] = "4111-1111-1111-1111 and 4111 1111 1111 1111";
+	char c[] = "4111111111111112 1234567890123 20250605120000";
+	char d[] = "x378282246310005y, 41111111111111111111";
+
+	cr_assert_eq(ck_mask_cards(a, strlen(a)), 1);
+	cr_assert_str_eq(a, "bad date '************1111' in added_at");
+	cr_assert_eq(ck_mask_cards(b, strlen(b)), 2);
+	cr_assert_str_eq(b, "****-****-****-1111 and **** **** **** 1111");
+	cr_assert_eq(ck_mask_cards(c, strlen(c)), 0, "no Luhn, too short or a timestamp: kept");
+	cr_assert_str_eq(c, "4111111111111112 1234567890123 20250605120000");
+	cr_assert_eq(ck_mask_cards(d, strlen(d)), 1, "15 digits masked; 20 digits are no card");
+	cr_assert_str_eq(d, "x***********0005y, 41111111111111111111");
+	cr_assert_eq(ck_mask_cards(NULL, 0), 0);
+}
