@@ -313,23 +313,46 @@ static int create(struct store *st)
 	return store_exec(st, "COMMIT");
 }
 
+/* Read the store's application_id and user_version on a connection opened with oflags. */
+static int identity_read(const char *path, int oflags, int *appid, int *version)
+{
+	sqlite3 *db;
+	int rc;
+
+	rc = sqlite3_open_v2(path, &db, oflags, NULL);
+	sqlite3_extended_result_codes(db, 1);
+	/* another applet may be writing (screen | link): wait for it as the store's own open does */
+	sqlite3_busy_timeout(db, BUSY_MS);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "PRAGMA application_id", appid);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "PRAGMA user_version", version);
+	sqlite3_close(db);
+	return rc;
+}
+
 /*
  * Open read-only first and check the header, so that a file which is not ours is never
  * changed (not even by a journal mode switch).
  */
 static int check_identity(struct store *st, int *version_out)
 {
-	sqlite3 *db;
 	int rc, appid = 0, version = 0;
 
-	rc = sqlite3_open_v2(st->path, &db, SQLITE_OPEN_READONLY, NULL);
-	/* another applet may be writing (screen | link): wait for it as the store's own open does */
-	sqlite3_busy_timeout(db, BUSY_MS);
-	if (rc == SQLITE_OK)
-		rc = pragma_int(db, "PRAGMA application_id", &appid);
-	if (rc == SQLITE_OK)
-		rc = pragma_int(db, "PRAGMA user_version", &version);
-	sqlite3_close(db);
+	rc = identity_read(st->path, SQLITE_OPEN_READONLY, &appid, &version);
+	/*
+	 * A killed bulk load (ingest, screen, link) leaves a hot rollback journal, which a
+	 * read-only connection may be unable to roll back (SQLITE_READONLY_ROLLBACK). Reading
+	 * the header on a connection that can write recovers the file to its last commit and
+	 * changes nothing else, so the identity check still writes nothing of ours.
+	 */
+	if ((rc & 0xff) == SQLITE_READONLY && access(st->path, W_OK) == 0)
+		rc = identity_read(st->path, SQLITE_OPEN_READWRITE, &appid, &version);
+	if ((rc & 0xff) == SQLITE_READONLY)
+		return ck_error(EX_CANTCREAT,
+			"'%s' was left mid-write (a hot journal) and cannot be recovered: "
+			"open it once with write access to the file and its folder",
+			st->path);
 	if (rc == SQLITE_NOTADB || (rc == SQLITE_OK && appid != STORE_APPLICATION_ID))
 		return ck_error(EX_CONFIG, "'%s' is not a casekit store", st->path);
 	if (rc != SQLITE_OK)
