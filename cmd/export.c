@@ -473,8 +473,8 @@ int cmd_export(int argc, char **argv)
 	if (!rc && !ck.quiet)
 		fprintf(stderr, "casekit export: %s: %s, sha256 %s\n", argv[0], out, sha);
 done:
-	if (rc && st)
-		store_exec(st, "ROLLBACK");
+	if (rc)
+		store_rollback(st);
 	bag_writer_free(&w);
 	free(m.v);
 	free(r.title);

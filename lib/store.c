@@ -5,8 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* How long an applet waits for another one's lock on the store. */
-#define BUSY_MS 5000
+/*
+ * How long a writer waits for another one's lock on the store before it gives up (exit 75):
+ * $CASEKIT_BUSY_TIMEOUT seconds, 600 by default, for a second ingest must wait its turn.
+ */
+#define BUSY_DEFAULT_S 600
 
 struct store {
 	sqlite3 *db;
@@ -212,6 +215,62 @@ int store_is_kind(const char *name)
 	return 0;
 }
 
+static double busy_limit(void)
+{
+	const char *e = getenv("CASEKIT_BUSY_TIMEOUT");
+	char *end;
+	double v;
+
+	if (!e || !*e)
+		return BUSY_DEFAULT_S;
+	v = strtod(e, &end);
+	return *end || v < 0 ? BUSY_DEFAULT_S : v;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * SQLite's busy handler: sleep and try again until the limit, saying once a second on a
+ * terminal whom we wait for. count is 0 at the first try of each wait.
+ */
+static int wait_busy(void *arg, int count)
+{
+	static double start;
+	static int shown;
+	double limit = busy_limit(), waited;
+
+	(void)arg;
+	if (count == 0) {
+		start = now_s();
+		shown = 0;
+	}
+	waited = now_s() - start;
+	if (waited >= limit) {
+		if (shown)
+			fputc('\n', stderr);
+		return 0;
+	}
+	if ((int)waited > shown && isatty(STDERR_FILENO)) {
+		shown = (int)waited;
+		fprintf(stderr,
+			"\r%s %s: waiting for another casekit writing the store: %ds of %.0fs",
+			PACKAGE_NAME, ck.applet ? ck.applet : "", shown, limit);
+	}
+	usleep(count < 10 ? 1000 * (count + 1) : 50000);
+	return 1;
+}
+
+static void set_busy(sqlite3 *db)
+{
+	sqlite3_busy_handler(db, wait_busy, NULL);
+}
+
 static int code_for(int rc)
 {
 	switch (rc & 0xff) {
@@ -236,8 +295,19 @@ static int code_for(int rc)
 	}
 }
 
+/* The message for a lock that outlasted the wait. */
+static int busy_error(const char *path)
+{
+	return ck_error(EX_TEMPFAIL,
+		"'%s' is busy: another casekit kept it locked for %.0fs (CASEKIT_BUSY_TIMEOUT); "
+		"try again when it is done",
+		path, busy_limit());
+}
+
 int store_error(struct store *st, const char *what)
 {
+	if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_BUSY)
+		return busy_error(st->path);
 	return ck_error(
 		code_for(sqlite3_extended_errcode(st->db)), "%s: %s", what, sqlite3_errmsg(st->db));
 }
@@ -249,6 +319,10 @@ int store_exec(struct store *st, const char *sql)
 
 	if (rc == SQLITE_OK)
 		return 0;
+	if ((rc & 0xff) == SQLITE_BUSY) {
+		sqlite3_free(err);
+		return busy_error(st->path);
+	}
 	rc = ck_error(code_for(rc), "%s: %s", store_path(st), err ? err : sqlite3_errstr(rc));
 	sqlite3_free(err);
 	return rc;
@@ -322,7 +396,7 @@ static int identity_read(const char *path, int oflags, int *appid, int *version)
 	rc = sqlite3_open_v2(path, &db, oflags, NULL);
 	sqlite3_extended_result_codes(db, 1);
 	/* another applet may be writing (screen | link): wait for it as the store's own open does */
-	sqlite3_busy_timeout(db, BUSY_MS);
+	set_busy(db);
 	if (rc == SQLITE_OK)
 		rc = pragma_int(db, "PRAGMA application_id", appid);
 	if (rc == SQLITE_OK)
@@ -355,6 +429,8 @@ static int check_identity(struct store *st, int *version_out)
 			st->path);
 	if (rc == SQLITE_NOTADB || (rc == SQLITE_OK && appid != STORE_APPLICATION_ID))
 		return ck_error(EX_CONFIG, "'%s' is not a casekit store", st->path);
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return busy_error(st->path);
 	if (rc != SQLITE_OK)
 		return ck_error(code_for(rc), "cannot open '%s': %s", st->path, sqlite3_errstr(rc));
 	if (version > STORE_SCHEMA_VERSION)
@@ -479,7 +555,7 @@ int store_open(struct store **out, const char *path, unsigned flags)
 			st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, BUSY_MS);
+	set_busy(st->db);
 	sqlite3_extended_result_codes(st->db, 1);
 	money_sql_register(st->db);
 	if ((rc = store_exec(st, "PRAGMA foreign_keys=ON")))
@@ -499,7 +575,7 @@ int store_open(struct store **out, const char *path, unsigned flags)
 		 */
 		sqlite3_busy_timeout(st->db, 0);
 		sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
-		sqlite3_busy_timeout(st->db, BUSY_MS);
+		set_busy(st->db);
 		if ((rc = migrate(st)))
 			goto fail;
 	}
@@ -564,6 +640,12 @@ int64_t store_count(struct store *st, const char *table)
 		store_error(st, table);
 	sqlite3_finalize(s);
 	return n;
+}
+
+void store_rollback(struct store *st)
+{
+	if (st && st->db && !sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 void store_bulk(struct store *st, int on)

@@ -37,6 +37,8 @@ struct sqlite3 *store_db(struct store *st);
 int store_error(struct store *st, const char *what);
 /* Run SQL with no result rows; 0, or the message printed and an EX_* code. */
 int store_exec(struct store *st, const char *sql);
+/* Roll back the open transaction, if there is one; quiet when there is none. */
+void store_rollback(struct store *st);
 /* The per-store secret made at init (keyed hashes of payment instruments). */
 int store_secret(struct store *st, unsigned char key[STORE_SECRET_LEN]);
 /* The number of rows in table (a trusted name), or -1 after an error. */
