@@ -266,4 +266,8 @@ if command -v python3 >/dev/null; then
 	expect "and says the store is busy" grep -q "is busy: another casekit kept it locked for 1s" "$T/err"
 	wait $plock
 fi
+# Indexes are built by every ingest, even one that loads nothing new.
+sqlite3 "$T/two.db" "drop index listings_seller; drop index identifiers_kind_value"
+ck ingest -q -d "$T/two.db" "$T/w1"
+expect "a rerun that loads nothing still builds the indexes" sh -c "[ \"\$(sqlite3 '$T/two.db' \"select count(*) from sqlite_master where type = 'index' and name in ('listings_seller', 'identifiers_kind_value')\")\" = 2 ]"
 done_testing
