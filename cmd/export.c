@@ -269,8 +269,21 @@ static int write_archive(
 			rc = ck_error(EX_IOERR, "cannot write '%s': %s", out, strerror(errno));
 			fclose(fp);
 			unlink(tmp);
-		} else if (fclose(fp) != 0 || rename(tmp, out) != 0) {
+		} else if (fclose(fp) != 0) {
 			rc = ck_error(EX_IOERR, "cannot write '%s': %s", out, strerror(errno));
+			unlink(tmp);
+		} else if (link(tmp, out) != 0) {
+			/*
+			 * link(), not rename(): it never replaces what appeared at out since the
+			 * check (a file, a symlink planted meanwhile), it fails with EEXIST.
+			 */
+			rc = errno == EEXIST
+				? ck_error(EX_CANTCREAT,
+					  "'%s' exists: a package is never overwritten", out)
+				: ck_error(EX_CANTCREAT, "cannot create '%s': %s", out,
+					  strerror(errno));
+			unlink(tmp);
+		} else {
 			unlink(tmp);
 		}
 	}
@@ -325,8 +338,13 @@ int cmd_export(int argc, char **argv)
 		org = "unknown organization";
 	if (!contact_name)
 		contact_name = analyst;
-	if (stat(out, &sb) == 0)
-		return ck_error(EX_CANTCREAT, "'%s' exists: a package is never overwritten", out);
+	/* lstat: a symlink, even one pointing nowhere, is refused, never followed */
+	if (lstat(out, &sb) == 0)
+		return ck_error(EX_CANTCREAT,
+			S_ISLNK(sb.st_mode) ? "'%s' is a symbolic link: a package is written only "
+					      "to a new file"
+					    : "'%s' exists: a package is never overwritten",
+			out);
 	if (sign && (rc = sign_fingerprint(sign, fp)))
 		return rc;
 	if ((rc = store_open(&st, NULL, 0)))

@@ -190,4 +190,16 @@ else
 fi
 expect "no DOT label starts with =" sh -c "! grep -F '\"=' '$T'/ex/*/data/graph/network.dot"
 expect "and the package verifies" sh -c "'$CASEKIT' verify '$T/evil.tar.gz' | grep -q ': valid: '"
+# -o never writes through a symlink, over the store, a key or any existing file.
+ln -s "$T/elsewhere.tar.gz" "$T/dangling.tar.gz"
+check_exit 73 "-o naming a symlink is refused" export "$id" -o "$T/dangling.tar.gz"
+expect "and nothing is written where it points" test ! -e "$T/elsewhere.tar.gz"
+check_grep "and it says why" "is a symbolic link" export "$id" -o "$T/dangling.tar.gz"
+cp "$T/db" "$T/db.before"
+check_exit 73 "-o naming the store is refused" export "$id" -o "$T/db"
+expect "and the store is untouched" cmp "$T/db" "$T/db.before"
+cp "$T/key" "$T/key.before"
+check_exit 73 "-o naming the signing key is refused" export "$id" -o "$T/key" --sign "$T/key"
+expect "and the key is untouched" cmp "$T/key" "$T/key.before"
+expect "no temporary file is left behind" sh -c "! ls '$T' | grep -q '\.tmp\.'"
 done_testing
