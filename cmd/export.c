@@ -256,8 +256,21 @@ static int write_archive(
 			rc = ck_error(EX_IOERR, "cannot write '%s': %s", out, strerror(errno));
 			fclose(fp);
 			unlink(tmp);
-		} else if (fclose(fp) != 0 || rename(tmp, out) != 0) {
+		} else if (fclose(fp) != 0) {
 			rc = ck_error(EX_IOERR, "cannot write '%s': %s", out, strerror(errno));
+			unlink(tmp);
+		} else if (link(tmp, out) != 0) {
+			/*
+			 * link(), not rename(): it never replaces what appeared at out since the
+			 * check (a file, a symlink planted meanwhile), it fails with EEXIST.
+			 */
+			rc = errno == EEXIST
+				? ck_error(EX_CANTCREAT,
+					  "'%s' exists: a package is never overwritten", out)
+				: ck_error(EX_CANTCREAT, "cannot create '%s': %s", out,
+					  strerror(errno));
+			unlink(tmp);
+		} else {
 			unlink(tmp);
 		}
 	}
@@ -327,8 +340,13 @@ int cmd_export(int argc, char **argv)
 	if (!contact_email)
 		ck_warn("no contact email: give --contact-email, CASEKIT_CONTACT_EMAIL or "
 			"contact-email in the config file");
-	if (stat(out, &sb) == 0)
-		return ck_error(EX_CANTCREAT, "'%s' exists: a package is never overwritten", out);
+	/* lstat: a symlink, even one pointing nowhere, is refused, never followed */
+	if (lstat(out, &sb) == 0)
+		return ck_error(EX_CANTCREAT,
+			S_ISLNK(sb.st_mode) ? "'%s' is a symbolic link: a package is written only "
+					      "to a new file"
+					    : "'%s' exists: a package is never overwritten",
+			out);
 	if (sign && (rc = sign_fingerprint(sign, fp)))
 		return rc;
 	if ((rc = store_open(&st, NULL, 0)))
@@ -480,8 +498,8 @@ int cmd_export(int argc, char **argv)
 	if (!rc && !ck.quiet)
 		fprintf(stderr, "casekit export: %s: %s, sha256 %s\n", argv[0], out, sha);
 done:
-	if (rc && st)
-		store_exec(st, "ROLLBACK");
+	if (rc)
+		store_rollback(st);
 	bag_writer_free(&w);
 	free(m.v);
 	free(r.title);

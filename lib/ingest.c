@@ -1609,7 +1609,7 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 	struct job *jobs = NULL;
 	size_t njobs = 0, i;
 	struct stat sb;
-	int rc = 0, k;
+	int rc = 0, rc2, k;
 
 	memset(&in, 0, sizeof(in));
 	in.st = st;
@@ -1673,8 +1673,13 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 	}
 	for (i = 0; !rc && i < njobs; i++)
 		rc = load_file(&in, jobs[i].path, jobs[i].kind);
-	if (!rc && in.loaded)
-		rc = build_indexes(&in);
+	/*
+	 * Always, not only after a load: an ingest killed between its last file and its indexes
+	 * leaves them missing, and a rerun loads nothing (every file already in) but must still
+	 * build them. A failed file keeps its exit status; the files before it are in.
+	 */
+	if (!o->dry_run && (rc2 = build_indexes(&in)) && !rc)
+		rc = rc2;
 	if (njobs && !o->dry_run)
 		store_bulk(st, 0);
 	if (!rc && o->dry_run && njobs)

@@ -26,6 +26,7 @@ struct out {
 	int idcol;
 	int have_ids;
 	unsigned char *coltype; /* per column: COL_DECIMAL, COL_JSON */
+	int guard;              /* out_set_guard(): CSV cells that could run as formulas get a ' */
 	/* OUT_TABLE keeps every cell until out_close() knows the widths. */
 	struct buf cells; /* NUL-separated cell texts */
 	unsigned char *kinds;
@@ -118,6 +119,19 @@ static int is_decimal(const char *s, size_t n)
 			return 0;
 	}
 	return i == n;
+}
+
+int out_is_formula(const char *s, size_t n)
+{
+	if (!s || n == 0 || !strchr("=+-@\t\r", s[0]))
+		return 0;
+	return !is_decimal(s[0] == '+' ? s + 1 : s, s[0] == '+' ? n - 1 : n);
+}
+
+void out_set_guard(struct out *o)
+{
+	if (o)
+		o->guard = 1;
 }
 
 void out_set_ids(struct out *o, const char *kind, int col)
@@ -404,7 +418,16 @@ static void cell(struct out *o, enum cell_kind kind, const char *s, size_t n)
 		end_table_cell(o, kind, start);
 		break;
 	case OUT_CSV:
-		each_valid_run(s, n, csv_run, o);
+		if (o->guard && out_is_formula(s, n)) {
+			char *g = xmalloc(n + 1);
+
+			g[0] = '\'';
+			memcpy(g + 1, s, n);
+			each_valid_run(g, n + 1, csv_run, o);
+			free(g);
+		} else {
+			each_valid_run(s, n, csv_run, o);
+		}
 		break;
 	case OUT_TSV:
 		each_valid_run(s, n, tsv_run, o);

@@ -40,6 +40,13 @@ void out_set_json(struct out *o, int col);
  * With kind NULL the column already holds typed ids. Without this call, -f ids is refused.
  */
 void out_set_ids(struct out *o, const char *kind, int col);
+/*
+ * For files opened in a spreadsheet: a CSV cell that starts with = + - @, a tab or a carriage
+ * return and is not a number gets a leading ' (as OWASP advises), so it cannot run as a formula.
+ */
+void out_set_guard(struct out *o);
+/* 1 when s[0..n) would be read as a formula: it starts with = + - @ tab or CR, not a number. */
+int out_is_formula(const char *s, size_t n);
 void out_null(struct out *o);
 void out_int(struct out *o, long long v);
 void out_real(struct out *o, double v);

@@ -39,24 +39,92 @@ static int pragma_takes_name(const char *p)
 	return strstr(p, "_info") || strstr(p, "_list") || strstr(p, "_check");
 }
 
-static int authorize(
-	void *unused, int action, const char *a, const char *b, const char *db, const char *view)
+/*
+ * Built-in functions that reach outside the store: fts3_tokenizer hands out (and, with two
+ * arguments, installs) a C function pointer; load_extension runs a shared library.
+ */
+static const char *const refused_functions[] = {
+	"fts3_tokenizer",
+	"load_extension",
+	NULL,
+};
+
+/* The functions query may call: SQLite's built-in ones, minus the refused, and casekit's ck_*. */
+struct allow {
+	char **names;
+	size_t n;
+};
+
+static void allow_load(sqlite3 *db, struct allow *al)
 {
+	sqlite3_stmt *s;
+	size_t cap = 0;
+	int i, refused;
+
+	al->names = NULL;
+	al->n = 0;
+	if (sqlite3_prepare_v2(db, "SELECT DISTINCT name FROM pragma_function_list WHERE builtin",
+		    -1, &s, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 0);
+
+		for (refused = 0, i = 0; refused_functions[i]; i++)
+			refused |= strcasecmp(name, refused_functions[i]) == 0;
+		if (refused)
+			continue;
+		if (al->n == cap) {
+			cap = cap ? 2 * cap : 256;
+			al->names = xrealloc(al->names, cap * sizeof(*al->names));
+		}
+		al->names[al->n++] = xstrdup(name);
+	}
+	sqlite3_finalize(s);
+}
+
+static void allow_free(struct allow *al)
+{
+	size_t i;
+
+	for (i = 0; i < al->n; i++)
+		free(al->names[i]);
+	free(al->names);
+}
+
+static int function_allowed(const struct allow *al, const char *name)
+{
+	size_t i;
+
+	if (strncasecmp(name, "ck_", 3) == 0)
+		return 1;
+	for (i = 0; i < al->n; i++)
+		if (strcasecmp(name, al->names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int authorize(
+	void *arg, int action, const char *a, const char *b, const char *db, const char *view)
+{
+	const struct allow *al = arg;
 	int i;
 
-	(void)unused;
 	(void)db;
 	(void)view;
 	switch (action) {
 	case SQLITE_SELECT:
 	case SQLITE_READ:
-	case SQLITE_FUNCTION:
 	case SQLITE_RECURSIVE:
 		return SQLITE_OK;
+	case SQLITE_FUNCTION:
+		return b && function_allowed(al, b) ? SQLITE_OK : SQLITE_DENY;
 	case SQLITE_PRAGMA:
 		for (i = 0; read_pragmas[i]; i++)
 			if (strcmp(a, read_pragmas[i]) == 0 && (!b || pragma_takes_name(a)))
 				return SQLITE_OK;
+		return SQLITE_DENY;
+	case SQLITE_CREATE_VTABLE:
+	case SQLITE_DROP_VTABLE:
 		return SQLITE_DENY;
 	default:
 		return SQLITE_DENY;
@@ -92,11 +160,13 @@ int query_run(struct store *st, const char *sql, FILE *fp, enum out_format fmt)
 	sqlite3 *db = store_db(st);
 	sqlite3_stmt *s;
 	const char *tail;
+	struct allow al;
 	int rc = 0;
 
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
-	sqlite3_set_authorizer(db, authorize, NULL);
+	allow_load(db, &al);
+	sqlite3_set_authorizer(db, authorize, &al);
 	/* Prepare and run statement by statement: every one is authorized on its own. */
 	while (rc == 0 && sql && *sql) {
 		if (sqlite3_prepare_v2(db, sql, -1, &s, &tail) != SQLITE_OK) {
@@ -115,6 +185,8 @@ int query_run(struct store *st, const char *sql, FILE *fp, enum out_format fmt)
 		sqlite3_finalize(s);
 		sql = tail;
 	}
+	sqlite3_set_authorizer(db, NULL, NULL);
+	allow_free(&al);
 	return rc;
 }
 

@@ -37,6 +37,8 @@ static int stmt_csv(struct report_ctx *c, sqlite3_stmt *s, FILE *fp)
 {
 	struct out *o = out_open_stmt(fp, OUT_CSV, s);
 
+	/* the package's tables are opened in spreadsheets: no cell may run as a formula */
+	out_set_guard(o);
 	return out_stmt_all(o, s, c->st, "report");
 }
 
@@ -60,10 +62,15 @@ int report_identifiers_csv(struct report_ctx *c, FILE *fp)
 	return s ? stmt_csv(c, s, fp) : EX_SOFTWARE;
 }
 
-/* DOT ids and labels: quoted, with quotes and backslashes escaped. */
+/*
+ * DOT ids and labels: quoted, with quotes and backslashes escaped, and a leading ' before
+ * text a spreadsheet would run as a formula (as in the CSV tables).
+ */
 static void dot_str(FILE *fp, const char *s)
 {
 	fputc('"', fp);
+	if (s && out_is_formula(s, strlen(s)))
+		fputc('\'', fp);
 	for (; s && *s; s++) {
 		if (*s == '"' || *s == '\\')
 			fputc('\\', fp);

@@ -8,8 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* How long an applet waits for another one's lock on the store. */
-#define BUSY_MS 5000
+/*
+ * How long a writer waits for another one's lock on the store before it gives up (exit 75):
+ * $CASEKIT_BUSY_TIMEOUT seconds, 600 by default, for a second ingest must wait its turn.
+ */
+#define BUSY_DEFAULT_S 600
 
 struct store {
 	sqlite3 *db;
@@ -215,6 +218,62 @@ int store_is_kind(const char *name)
 	return 0;
 }
 
+static double busy_limit(void)
+{
+	const char *e = getenv("CASEKIT_BUSY_TIMEOUT");
+	char *end;
+	double v;
+
+	if (!e || !*e)
+		return BUSY_DEFAULT_S;
+	v = strtod(e, &end);
+	return *end || v < 0 ? BUSY_DEFAULT_S : v;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * SQLite's busy handler: sleep and try again until the limit, saying once a second on a
+ * terminal whom we wait for. count is 0 at the first try of each wait.
+ */
+static int wait_busy(void *arg, int count)
+{
+	static double start;
+	static int shown;
+	double limit = busy_limit(), waited;
+
+	(void)arg;
+	if (count == 0) {
+		start = now_s();
+		shown = 0;
+	}
+	waited = now_s() - start;
+	if (waited >= limit) {
+		if (shown)
+			fputc('\n', stderr);
+		return 0;
+	}
+	if ((int)waited > shown && isatty(STDERR_FILENO)) {
+		shown = (int)waited;
+		fprintf(stderr,
+			"\r%s %s: waiting for another casekit writing the store: %ds of %.0fs",
+			PACKAGE_NAME, ck.applet ? ck.applet : "", shown, limit);
+	}
+	usleep(count < 10 ? 1000 * (count + 1) : 50000);
+	return 1;
+}
+
+static void set_busy(sqlite3 *db)
+{
+	sqlite3_busy_handler(db, wait_busy, NULL);
+}
+
 static int code_for(int rc)
 {
 	switch (rc & 0xff) {
@@ -239,8 +298,19 @@ static int code_for(int rc)
 	}
 }
 
+/* The message for a lock that outlasted the wait. */
+static int busy_error(const char *path)
+{
+	return ck_error(EX_TEMPFAIL,
+		"'%s' is busy: another casekit kept it locked for %.0fs (CASEKIT_BUSY_TIMEOUT); "
+		"try again when it is done",
+		path, busy_limit());
+}
+
 int store_error(struct store *st, const char *what)
 {
+	if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_BUSY)
+		return busy_error(st->path);
 	return ck_error(
 		code_for(sqlite3_extended_errcode(st->db)), "%s: %s", what, sqlite3_errmsg(st->db));
 }
@@ -252,6 +322,10 @@ int store_exec(struct store *st, const char *sql)
 
 	if (rc == SQLITE_OK)
 		return 0;
+	if ((rc & 0xff) == SQLITE_BUSY) {
+		sqlite3_free(err);
+		return busy_error(st->path);
+	}
 	rc = ck_error(code_for(rc), "%s: %s", store_path(st), err ? err : sqlite3_errstr(rc));
 	sqlite3_free(err);
 	return rc;
@@ -367,25 +441,50 @@ static int create(struct store *st)
 	return rc;
 }
 
+/* Read the store's application_id and user_version on a connection opened with oflags. */
+static int identity_read(const char *path, int oflags, int *appid, int *version)
+{
+	sqlite3 *db;
+	int rc;
+
+	rc = sqlite3_open_v2(path, &db, oflags, NULL);
+	sqlite3_extended_result_codes(db, 1);
+	/* another applet may be writing (screen | link): wait for it as the store's own open does */
+	set_busy(db);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "PRAGMA application_id", appid);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "PRAGMA user_version", version);
+	sqlite3_close(db);
+	return rc;
+}
+
 /*
  * Open read-only first and check the header, so that a file which is not ours is never
  * changed (not even by a journal mode switch).
  */
 static int check_identity(struct store *st, int *version_out)
 {
-	sqlite3 *db;
 	int rc, appid = 0, version = 0;
 
-	rc = sqlite3_open_v2(st->path, &db, SQLITE_OPEN_READONLY, NULL);
-	/* another applet may be writing (screen | link): wait for it as the store's own open does */
-	sqlite3_busy_timeout(db, BUSY_MS);
-	if (rc == SQLITE_OK)
-		rc = pragma_int(db, "PRAGMA application_id", &appid);
-	if (rc == SQLITE_OK)
-		rc = pragma_int(db, "PRAGMA user_version", &version);
-	sqlite3_close(db);
+	rc = identity_read(st->path, SQLITE_OPEN_READONLY, &appid, &version);
+	/*
+	 * A killed bulk load (ingest, screen, link) leaves a hot rollback journal, which a
+	 * read-only connection may be unable to roll back (SQLITE_READONLY_ROLLBACK). Reading
+	 * the header on a connection that can write recovers the file to its last commit and
+	 * changes nothing else, so the identity check still writes nothing of ours.
+	 */
+	if ((rc & 0xff) == SQLITE_READONLY && access(st->path, W_OK) == 0)
+		rc = identity_read(st->path, SQLITE_OPEN_READWRITE, &appid, &version);
+	if ((rc & 0xff) == SQLITE_READONLY)
+		return ck_error(EX_CANTCREAT,
+			"'%s' was left mid-write (a hot journal) and cannot be recovered: "
+			"open it once with write access to the file and its folder",
+			st->path);
 	if (rc == SQLITE_NOTADB || (rc == SQLITE_OK && appid != STORE_APPLICATION_ID))
 		return ck_error(EX_CONFIG, "'%s' is not a casekit store", st->path);
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return busy_error(st->path);
 	if (rc != SQLITE_OK)
 		return ck_error(code_for(rc), "cannot open '%s': %s", st->path, sqlite3_errstr(rc));
 	if (version > STORE_SCHEMA_VERSION)
@@ -592,7 +691,7 @@ int store_open(struct store **out, const char *path, unsigned flags)
 			st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, BUSY_MS);
+	set_busy(st->db);
 	sqlite3_extended_result_codes(st->db, 1);
 	money_sql_register(st->db);
 	if ((rc = store_exec(st, "PRAGMA foreign_keys=ON")))
@@ -612,7 +711,7 @@ int store_open(struct store **out, const char *path, unsigned flags)
 		 */
 		sqlite3_busy_timeout(st->db, 0);
 		sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
-		sqlite3_busy_timeout(st->db, BUSY_MS);
+		set_busy(st->db);
 		if ((rc = migrate(st)))
 			goto fail;
 	}
@@ -708,6 +807,12 @@ int64_t store_count(struct store *st, const char *table)
 		store_error(st, table);
 	sqlite3_finalize(s);
 	return n;
+}
+
+void store_rollback(struct store *st)
+{
+	if (st && st->db && !sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 void store_bulk(struct store *st, int on)

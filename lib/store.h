@@ -48,6 +48,8 @@ int store_payment_key(struct store *st, unsigned char key[STORE_KEY_LEN]);
 int store_pseudonym_key(struct store *st, unsigned char key[STORE_KEY_LEN]);
 /* The path of the store's payment key file (keyfile_path() of its id), malloc'd, or NULL. */
 char *store_key_path(struct store *st);
+/* Roll back the open transaction, if there is one; quiet when there is none. */
+void store_rollback(struct store *st);
 /* The number of rows in table (a trusted name), or -1 after an error. */
 int64_t store_count(struct store *st, const char *table);
 /*

@@ -180,4 +180,56 @@ load "$T/db2"
 run case -d "$T/db2" new "Plain" --lead listing:L4
 check_exit 0 "a case without networks exports" export -d "$T/db2" CASE-$Y-0001 -o "$T/plain.tar.gz"
 check_grep "and verifies" ": valid: " verify "$T/plain.tar.gz"
+# Formula injection: a cell a spreadsheet would run gets a leading ', numbers stay numbers.
+mkdir -p "$T/evil/dump"
+cat >"$T/evil/dump/sellers.csv" <<'CSV'
+seller_id,platform,shop_name,owner_name,registered_at,phone,email,address,return_address,status
+S1,shopx,"=cmd|' /C calc'!A0",-2+3+cmd|x,2026-01-05T10:00:00Z,+8613800000001,a@example.com,@SUM(1+1),,active
+S2,shopx,"=HYPERLINK(""http://x"")",@SUM(1+1),2026-01-05T10:00:00Z,+8613800000001,b@example.com,+1 street,,active
+CSV
+cat >"$T/evil/dump/listings.csv" <<'CSV'
+listing_id,seller_id,title,brand,category,price,currency,created_at,status,image_text,url
+L1,S1,=1+1 Rolex,Rolex,watches,-5.00,EUR,2026-03-01T00:00:00Z,active,,
+L2,S2,-cheap,Nike,shoes,12.50,EUR,2026-03-01T00:00:00Z,active,,
+CSV
+ck init -q "$T/evil.db" && (cd "$T/evil" && "$CASEKIT" ingest -q -d "$T/evil.db" dump) && ck link -q -d "$T/evil.db" >/dev/null
+run case new -d "$T/evil.db" "Formula ring" --lead seller:S1 --lead seller:S2
+eid=$(cat "$T/out")
+check_exit 0 "a case with formula-like names exports" export -d "$T/evil.db" "$eid" -o "$T/evil.tar.gz"
+mkdir "$T/ex" && tar -C "$T/ex" -xzf "$T/evil.tar.gz"
+if command -v python3 >/dev/null; then
+	cat >"$T/cells.py" <<'PY'
+import csv, glob, re, sys
+num = re.compile(r'^[+-]?[0-9]+(\.[0-9]+)?$')
+bad, seen = [], set()
+for f in glob.glob(sys.argv[1] + '/*/data/tables/*.csv'):
+    for row in csv.reader(open(f, newline='', encoding='utf-8')):
+        for c in row:
+            seen.add(c)
+            if c and c[0] in '=+-@\t\r' and not num.match(c):
+                bad.append((f.split('/')[-1], c))
+for want in ["'=cmd|' /C calc'!A0", "'=HYPERLINK(\"http://x\")", "'-2+3+cmd|x", "'@SUM(1+1)"]:
+    if want not in seen:
+        bad.append(('missing', want))
+print(bad)
+sys.exit(1 if bad else 0)
+PY
+	expect "no CSV cell starts with = + - @ unless it is a number" python3 "$T/cells.py" "$T/ex"
+else
+	skip "no CSV cell starts with = + - @ unless it is a number" "python3 not installed"
+fi
+expect "no DOT label starts with =" sh -c "! grep -F '\"=' '$T'/ex/*/data/graph/network.dot"
+expect "and the package verifies" sh -c "'$CASEKIT' verify '$T/evil.tar.gz' | grep -q ': valid: '"
+# -o never writes through a symlink, over the store, a key or any existing file.
+ln -s "$T/elsewhere.tar.gz" "$T/dangling.tar.gz"
+check_exit 73 "-o naming a symlink is refused" export "$id" -o "$T/dangling.tar.gz"
+expect "and nothing is written where it points" test ! -e "$T/elsewhere.tar.gz"
+check_grep "and it says why" "is a symbolic link" export "$id" -o "$T/dangling.tar.gz"
+cp "$T/db" "$T/db.before"
+check_exit 73 "-o naming the store is refused" export "$id" -o "$T/db"
+expect "and the store is untouched" cmp "$T/db" "$T/db.before"
+cp "$T/key" "$T/key.before"
+check_exit 73 "-o naming the signing key is refused" export "$id" -o "$T/key" --sign "$T/key"
+expect "and the key is untouched" cmp "$T/key" "$T/key.before"
+expect "no temporary file is left behind" sh -c "! ls '$T' | grep -q '\.tmp\.'"
 done_testing

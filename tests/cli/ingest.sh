@@ -291,4 +291,27 @@ ck init -q "$T/brands.db"
 ck ingest -q -d "$T/brands.db" "$T/brands.csv"
 check_out "reference prices per currency are all kept" "$(printf 'currency\treference_price\nCNY\t1850000\nUSD\t260500')" \
 	query -d "$T/brands.db" "select currency, reference_price from brands order by currency"
+# Writers wait their turn: two ingests at once both finish; a lock held too long gives 75.
+ck synth -q -o "$T/w1" -n 1500 -s 3
+ck synth -q -o "$T/w2" -n 1500 -s 4
+rm -f "$T/w2/brands.csv"
+ck init -q "$T/two.db"
+"$CASEKIT" ingest -q -d "$T/two.db" "$T/w1" 2>"$T/w1.err" & p1=$!
+"$CASEKIT" ingest -q -d "$T/two.db" "$T/w2" 2>"$T/w2.err" & p2=$!
+r1=0; wait $p1 || r1=$?
+r2=0; wait $p2 || r2=$?
+expect "two ingests at once both finish" test "$r1.$r2" = "0.0"
+expect "every file of both landed" sh -c "[ \"\$(sqlite3 '$T/two.db' 'select count(*) from sources')\" -ge 18 ]"
+if command -v python3 >/dev/null; then
+	python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("begin exclusive"); open(sys.argv[2], "w").close(); time.sleep(4)' "$T/two.db" "$T/locked" & plock=$!
+	while ! [ -e "$T/locked" ]; do sleep 0.05; done
+	rc=0; CASEKIT_BUSY_TIMEOUT=1 "$CASEKIT" ingest -q -d "$T/two.db" "$T/brands.csv" >"$T/out" 2>"$T/err" || rc=$?
+	expect "a lock held past CASEKIT_BUSY_TIMEOUT exits 75" test "$rc" = 75
+	expect "and says the store is busy" grep -q "is busy: another casekit kept it locked for 1s" "$T/err"
+	wait $plock
+fi
+# Indexes are built by every ingest, even one that loads nothing new.
+sqlite3 "$T/two.db" "drop index listings_seller; drop index identifiers_kind_value"
+ck ingest -q -d "$T/two.db" "$T/w1"
+expect "a rerun that loads nothing still builds the indexes" sh -c "[ \"\$(sqlite3 '$T/two.db' \"select count(*) from sqlite_master where type = 'index' and name in ('listings_seller', 'identifiers_kind_value')\")\" = 2 ]"
 done_testing
