@@ -123,6 +123,13 @@ static int authorize(
 			if (strcmp(a, read_pragmas[i]) == 0 && (!b || pragma_takes_name(a)))
 				return SQLITE_OK;
 		return SQLITE_DENY;
+	case SQLITE_UPDATE:
+		/*
+		 * A table-valued pragma (pragma_table_info('t')) declares its table through a
+		 * nested UPDATE of sqlite_master at prepare time; the statement is still refused
+		 * below unless it is read-only, and defensive mode keeps the schema from writes.
+		 */
+		return a && strcmp(a, "sqlite_master") == 0 && !view ? SQLITE_OK : SQLITE_DENY;
 	case SQLITE_CREATE_VTABLE:
 	case SQLITE_DROP_VTABLE:
 		return SQLITE_DENY;
