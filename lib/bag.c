@@ -1,6 +1,7 @@
 /* bag.c - BagIt (RFC 8493) bags: verify a bag directory or a tar.gz, and write one */
 #include "casekit.h"
 #include "bag.h"
+#include "ident.h"
 #include "sign.h"
 #include "tar.h"
 #include <dirent.h>
@@ -10,8 +11,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unicode/ucnv.h>
-#include <unicode/unorm2.h>
-#include <unicode/ustring.h>
 #include <unistd.h>
 
 /*
@@ -111,38 +110,26 @@ static void warning(struct bag *b, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* NFC form of UTF-8 text; invalid UTF-8 is kept byte for byte (it then only equals itself). */
+static int valid_utf8(const unsigned char *s, size_t n);
+
+/*
+ * Text in normal form C, or NFKC with case folding; invalid UTF-8 is kept byte for byte (it
+ * then only equals itself: ICU would make U+FFFD of every bad byte and join them).
+ */
+static char *normal(const char *s, int (*form)(const char *, size_t, struct buf *))
+{
+	struct buf b = { 0 };
+
+	if (!valid_utf8((const unsigned char *)s, strlen(s)) || form(s, strlen(s), &b) < 0) {
+		buf_free(&b);
+		return xstrdup(s);
+	}
+	return buf_detach(&b);
+}
+
 static char *nfc(const char *s)
 {
-	UErrorCode e = U_ZERO_ERROR;
-	const UNormalizer2 *n = unorm2_getNFCInstance(&e);
-	int32_t len = (int32_t)strlen(s), ul, nl, ol;
-	UChar *u, *nu;
-	char *out;
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p && *p < 0x80; p++)
-		;
-	if (!*p || U_FAILURE(e) || len > (1 << 20))
-		return xstrdup(s);
-	u = xmalloc(sizeof(UChar) * ((size_t)len + 1));
-	u_strFromUTF8(u, len + 1, &ul, s, len, &e);
-	if (U_FAILURE(e)) {
-		free(u);
-		return xstrdup(s);
-	}
-	nu = xmalloc(sizeof(UChar) * ((size_t)ul * 3 + 1));
-	nl = unorm2_normalize(n, u, ul, nu, ul * 3 + 1, &e);
-	out = xmalloc((size_t)nl * 3 + 1);
-	if (!U_FAILURE(e))
-		u_strToUTF8(out, nl * 3 + 1, &ol, nu, nl, &e);
-	free(u);
-	free(nu);
-	if (U_FAILURE(e)) {
-		free(out);
-		return xstrdup(s);
-	}
-	return out;
+	return normal(s, ident_nfc);
 }
 
 /*
@@ -151,33 +138,7 @@ static char *nfc(const char *s)
  */
 static char *fold(const char *s)
 {
-	UErrorCode e = U_ZERO_ERROR;
-	const UNormalizer2 *n = unorm2_getNFKCCasefoldInstance(&e);
-	int32_t len = (int32_t)strlen(s), ul, nl, ol;
-	UChar *u, *nu;
-	char *out;
-
-	if (U_FAILURE(e) || len > (1 << 20))
-		return xstrdup(s);
-	u = xmalloc(sizeof(UChar) * ((size_t)len + 1));
-	u_strFromUTF8(u, len + 1, &ul, s, len, &e);
-	if (U_FAILURE(e)) {
-		free(u);
-		return xstrdup(s);
-	}
-	/* NFKC can grow a code point up to 18 times (U+FDFA). */
-	nu = xmalloc(sizeof(UChar) * ((size_t)ul * 18 + 1));
-	nl = unorm2_normalize(n, u, ul, nu, ul * 18 + 1, &e);
-	out = U_FAILURE(e) ? NULL : xmalloc((size_t)nl * 3 + 1);
-	if (out)
-		u_strToUTF8(out, nl * 3 + 1, &ol, nu, nl, &e);
-	free(u);
-	free(nu);
-	if (U_FAILURE(e)) {
-		free(out);
-		return xstrdup(s);
-	}
-	return out;
+	return normal(s, ident_fold);
 }
 
 static int valid_utf8(const unsigned char *s, size_t n)

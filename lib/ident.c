@@ -137,6 +137,23 @@ int ident_fold(const char *s, size_t n, struct buf *out)
 	return from_utf16(scratch[1].s, len, out);
 }
 
+int ident_nfc(const char *s, size_t n, struct buf *out)
+{
+	static _Thread_local const UNormalizer2 *nfc;
+	UErrorCode err = U_ZERO_ERROR;
+	int32_t len;
+
+	if (is_ascii(s, n)) {
+		buf_add(out, s, n);
+		return 0;
+	}
+	if (!nfc && !(nfc = unorm2_getNFCInstance(&err)))
+		return -1;
+	if ((len = to_utf16(s, n, 0)) < 0 || (len = normalize(nfc, len)) < 0)
+		return -1;
+	return from_utf16(scratch[1].s, len, out);
+}
+
 int ident_refold(struct buf *b)
 {
 	static _Thread_local struct buf t;

@@ -86,6 +86,8 @@ int ident_text(const char *raw, struct ident *id);
  * UTF-8 becomes U+FFFD. 0, or -1 if ICU fails.
  */
 int ident_fold(const char *s, size_t n, struct buf *out);
+/* Append s in Unicode normal form C; invalid UTF-8 becomes U+FFFD. 0, or -1 on an ICU error. */
+int ident_nfc(const char *s, size_t n, struct buf *out);
 /* Fold b again in place if it holds non-ASCII text (after characters were cut out of it). */
 int ident_refold(struct buf *b);
 /* Strip combining marks that sit on Latin letters (é to e, ệ to e), in place; 0 or -1. */
