@@ -35,7 +35,7 @@ static void parsers(const char *s)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct csvio_opts o = { 0, NULL, 4096 };
+	struct csvio_opts o = { .max_field = 4096 };
 	struct csvio *r;
 	struct csvio_rec *rec;
 	char path[64], *text;

@@ -283,7 +283,7 @@ Test(csvio, utf16_with_encoding_is_converted)
 	static const char text[] = "\xff\xfe"
 				   "a\0,\0b\0\n\0"
 				   "1\0,\0\xe4\x5b\n\0";
-	struct csvio_opts o = { 0, "utf-16", 0 };
+	struct csvio_opts o = { .encoding = "utf-16" };
 	char *path = tmpfile_with(text, sizeof(text) - 1);
 	struct csvio *r;
 	struct csvio_rec *rec;
