@@ -14,8 +14,8 @@ static const char usage[] = "casekit export [-d PATH] CASE -o FILE.tar.gz [--sig
 			    "[--contact-name NAME] [--contact-email EMAIL] [--analyst NAME]";
 static const char help[] =
 	"Write the case as a BagIt 1.0 bag (RFC 8493) in a tar.gz: an HTML report, CSV tables,\n"
-	"the network in DOT, a CASE/UCO JSON-LD description and the custody log, with SHA-256\n"
-	"and SHA-512 manifests. The export is entered in the custody log first, at the real\n"
+	"the network in DOT, a CASE/UCO JSON-LD description, the custody log and the cited rows\n"
+	"of the source files (data/sources/), with SHA-256 and SHA-512 manifests. The export is entered in the custody log first, at the real\n"
 	"time, and the package carries that entry (SOURCE_DATE_EPOCH sets only member times).\n"
 	"Buyers are pseudonymised unless --redact none. --sign adds an Ed25519 signature of\n"
 	"tagmanifest-sha256.txt (signature.txt). Organization and contact come from the options,\n"

@@ -241,7 +241,7 @@ int report_custody(struct report_ctx *c, FILE *fp)
 static int name_char(char ch)
 {
 	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-	       ch == '-' || ch == '_' || ch == '.';
+		ch == '-' || ch == '_' || ch == '.';
 }
 
 /* "dumps/listings.csv.gz" -> "listings": the file name without .gz and its extension, safe. */
@@ -285,12 +285,14 @@ int report_sources_begin(struct report_ctx *c)
 		     "CREATE TEMP TABLE report_src(source_id INTEGER PRIMARY KEY, real_path TEXT,"
 		     "  name TEXT NOT NULL)")))
 		return rc;
-	if (sqlite3_prepare_v2(db, "SELECT source_id, path, kind FROM main.sources ORDER BY source_id",
-		    -1, &s, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(db,
+		    "SELECT source_id, path, kind FROM main.sources ORDER BY source_id", -1, &s,
+		    NULL) != SQLITE_OK ||
 		sqlite3_prepare_v2(db, "INSERT INTO temp.report_src VALUES (?1, ?2, ?3)", -1, &ins,
 			NULL) != SQLITE_OK ||
-		sqlite3_prepare_v2(db, "SELECT 1 FROM temp.report_src WHERE lower(name) = lower(?1)",
-			-1, &taken, NULL) != SQLITE_OK) {
+		sqlite3_prepare_v2(db,
+			"SELECT 1 FROM temp.report_src WHERE lower(name) = lower(?1)", -1, &taken,
+			NULL) != SQLITE_OK) {
 		rc = store_error(c->st, "sources");
 		goto done;
 	}
@@ -405,20 +407,22 @@ static int feeds(const struct profile_kind *pk, const char *field, const char *n
  * Orders with buyers pseudonymised: every column that is not one of the order's own facts.
  * Without the profile, payments keep only the columns named as casekit's fields.
  */
-static void column_modes(const char *kind, const char *profile, int redact, struct csvio_rec *h,
-	int *mode)
+static void column_modes(
+	const char *kind, const char *profile, int redact, struct csvio_rec *h, int *mode)
 {
 	static const char *const order_facts[] = { "order_id", "listing_id", "seller_id",
 		"quantity", "amount", "currency", "ordered_at", "status", NULL };
-	static const char *const payment_facts[] = { "seller_id", "instrument_type",
-		"holder_name", "bank", "added_at", NULL };
+	static const char *const payment_facts[] = { "seller_id", "instrument_type", "holder_name",
+		"bank", "added_at", NULL };
 	struct profile *p = NULL;
 	const struct profile_kind *pk = NULL;
-	int payments = strcmp(kind, "payments") == 0, orders = strcmp(kind, "orders") == 0 && redact;
+	int payments = strcmp(kind, "payments") == 0,
+	    orders = strcmp(kind, "orders") == 0 && redact;
 	size_t i;
 	int k;
 
-	if ((payments || orders) && profile_quiet(&p, profile && *profile ? profile : "generic") == 0)
+	if ((payments || orders) &&
+		profile_quiet(&p, profile && *profile ? profile : "generic") == 0)
 		pk = profile_kind(p, kind);
 	for (i = 0; i < h->n; i++) {
 		mode[i] = COL_KEEP;
@@ -579,17 +583,18 @@ int report_sources(struct report_ctx *c,
 		    -1, &s, NULL) != SQLITE_OK)
 		return store_error(c->st, "sources");
 	if (sqlite3_prepare_v2(db,
-		    "SELECT line FROM temp.report_cites WHERE source_id = ?1 ORDER BY line", -1, &ls,
-		    NULL) != SQLITE_OK) {
+		    "SELECT line FROM temp.report_cites WHERE source_id = ?1 ORDER BY line", -1,
+		    &ls, NULL) != SQLITE_OK) {
 		sqlite3_finalize(s);
 		return store_error(c->st, "sources");
 	}
-	buf_adds(&list, "# The source files of this case as they were ingested, tab-separated: the "
-			"file in this package,\n# the original file name, its kind, bytes and "
-			"SHA-256, the rows of it this package cites, and a note.\n"
-			"# Each data/sources/NAME.csv holds the file's header and the cited rows, with "
-			"their line in the\n# original file in the first column (line); payment "
-			"instruments are masked (****1234)");
+	buf_adds(&list,
+		"# The source files of this case as they were ingested, tab-separated: the "
+		"file in this package,\n# the original file name, its kind, bytes and "
+		"SHA-256, the rows of it this package cites, and a note.\n"
+		"# Each data/sources/NAME.csv holds the file's header and the cited rows, with "
+		"their line in the\n# original file in the first column (line); payment "
+		"instruments are masked (****1234)");
 	buf_adds(&list, c->redact ? " and\n# buyers pseudonymised as in the tables.\n" : ".\n");
 	buf_adds(&list, "file\tsource\tkind\tbytes\tsha256\trows_cited\tnote\n");
 	while (sqlite3_step(s) == SQLITE_ROW) {
@@ -607,8 +612,8 @@ int report_sources(struct report_ctx *c,
 			while (sqlite3_step(ls) == SQLITE_ROW && n < (size_t)ncited)
 				lines[n++] = (unsigned long)sqlite3_column_int64(ls, 0);
 			sqlite3_reset(ls);
-			why = copy_rows(c, real, col(s, 7), col(s, 3), col(s, 5), col(s, 6), lines, n,
-				&out);
+			why = copy_rows(c, real, col(s, 7), col(s, 3), col(s, 5), col(s, 6), lines,
+				n, &out);
 			free(lines);
 			if (why) {
 				ck_warn("source '%s': %s", base, why);
@@ -625,10 +630,13 @@ int report_sources(struct report_ctx *c,
 		}
 		buf_addf(&list, "data/sources/%s\t", name);
 		for (; *base; base++)
-			buf_addc(&list, *base == '\t' || *base == '\n' || *base == '\r' ? ' ' : *base);
+			buf_addc(&list,
+				*base == '\t' || *base == '\n' || *base == '\r' ? ' ' : *base);
 		buf_addf(&list, "\t%s\t%lld\t%s\t%lld\t%s\n", col(s, 5), sqlite3_column_int64(s, 4),
 			col(s, 3), ncited,
-			why ? why : ncited ? "" : "no row of it is cited: not in the package");
+			why              ? why
+				: ncited ? ""
+					 : "no row of it is cited: not in the package");
 	}
 	sqlite3_finalize(s);
 	sqlite3_finalize(ls);
@@ -699,8 +707,9 @@ static void css_str(FILE *fp, const char *s)
 	for (; s && *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 
-		if (ch >= 0x80 || (ch >= 0x20 && ch != '"' && ch != '\\' && ch != '<' &&
-					  ch != '>' && ch != '&' && ch != 0x7f))
+		if (ch >= 0x80 ||
+			(ch >= 0x20 && ch != '"' && ch != '\\' && ch != '<' && ch != '>' &&
+				ch != '&' && ch != 0x7f))
 			fputc(ch, fp);
 		else
 			fprintf(fp, "\\%x ", ch);
@@ -732,10 +741,16 @@ static int html_table(struct report_ctx *c, FILE *fp, const char *sql, const cha
 			int num = sqlite3_column_type(s, i) == SQLITE_INTEGER ||
 				sqlite3_column_type(s, i) == SQLITE_FLOAT;
 
+			const char *v = col(s, i);
+
 			if (strcmp(name, "source row") == 0 || strcmp(name, "source rows") == 0)
 				fputs("<td class=\"ref\">", fp);
+			else if (num)
+				fputs("<td class=\"n\">", fp);
+			else if (strlen(v) <= 12 && !strchr(v, ' '))
+				fputs("<td class=\"nw\">", fp); /* an id or a date: one piece */
 			else
-				fputs(num ? "<td class=\"n\">" : "<td>", fp);
+				fputs("<td>", fp);
 			h(fp, col(s, i));
 			fputs("</td>", fp);
 		}
@@ -775,12 +790,12 @@ static char *one(struct report_ctx *c, const char *sql)
 }
 
 /* The reference of a source row: "data/sources/listings.csv line 412" (sources is shadowed). */
-#define REF(alias)                                                                       \
-	"(SELECT path FROM sources WHERE source_id = " alias ".source_id) || ' line ' || " \
-	alias ".line"
+#define REF(alias) \
+	"(SELECT path FROM sources WHERE source_id = " alias ".source_id) || ' line ' || " alias \
+	".line"
 
 /* Paid orders of the case's flagged listings (cancelled and refunded left out). */
-#define PAID_ORDERS                                                                    \
+#define PAID_ORDERS \
 	"orders o JOIN case_listings cl ON cl.listing_id = o.listing_id WHERE " MONEY_PAID_ORDER \
 	" AND o.amount IS NOT NULL"
 
@@ -797,6 +812,23 @@ static void picture(FILE *fp, const char *dot, const char *engine)
 	g = agmemread(dot);
 	if (g && gvLayout(gvc, g, engine) == 0 && gvRenderData(gvc, g, "svg", &svg, &len) == 0 &&
 		svg) {
+		double w = 0, ht = 0;
+		const char *dim = strstr(svg, "<svg width=\"");
+
+		/* A page is taller than wide: a layout much wider than tall is turned. */
+		if (dim && sscanf(dim, "<svg width=\"%lfpt\" height=\"%lfpt\"", &w, &ht) == 2 &&
+			w > 1.3 * ht && strcmp(engine, "dot") == 0) {
+			gvFreeRenderData(svg);
+			svg = NULL;
+			gvFreeLayout(gvc, g);
+			agsafeset(g, "rankdir", "LR", "");
+			if (gvLayout(gvc, g, engine) != 0 ||
+				gvRenderData(gvc, g, "svg", &svg, &len) != 0 || !svg) {
+				agclose(g);
+				gvFreeContext(gvc);
+				goto text;
+			}
+		}
 		/* Drop the XML prolog and DOCTYPE: the SVG goes inline in HTML. */
 		const char *start = strstr(svg, "<svg");
 
@@ -813,10 +845,11 @@ static void picture(FILE *fp, const char *dot, const char *engine)
 	if (g)
 		agclose(g);
 	gvFreeContext(gvc);
+text:
 #else
 	(void)engine;
 #endif
-	fputs("<p>In Graphviz DOT (draw it with <code>neato -Tsvg</code>):</p>\n<pre>", fp);
+	fputs("<p>In Graphviz DOT (draw it with <code>dot -Tsvg</code>):</p>\n<pre>", fp);
 	h(fp, dot);
 	fputs("</pre>\n", fp);
 }
@@ -834,7 +867,10 @@ static void gv_str(struct buf *b, const char *s, size_t max)
 		}
 		if (*s == '"' || *s == '\\')
 			buf_addc(b, '\\');
-		buf_addc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
+		if (*s == '\n')
+			buf_adds(b, "\\n");
+		else
+			buf_addc(b, *s == '\r' ? ' ' : *s);
 	}
 	buf_addc(b, '"');
 }
@@ -845,16 +881,18 @@ static char *network_dot(struct report_ctx *c, const char *network)
 	struct buf b = { 0 };
 	sqlite3_stmt *s;
 
-	buf_adds(&b, "graph network {\n\tgraph [overlap=false, splines=true, sep=\"+10\", "
-		     "fontname=\"Helvetica\", outputorder=edgesfirst, pad=0.1];\n"
-		     "\tnode [shape=box, style=\"filled,rounded\", fontname=\"Helvetica\", "
-		     "fontsize=10, margin=\"0.10,0.04\", color=\"#555555\"];\n"
-		     "\tedge [fontname=\"Helvetica\", fontsize=9, color=\"#b3261e\", "
-		     "fontcolor=\"#7a1a14\"];\n");
-	if ((s = prep(c, "SELECT c.seller_id, coalesce(s.shop_name, ''), "
-			 "(SELECT count(*) FROM case_listings l WHERE l.seller_id = c.seller_id) "
-			 "FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
-			 "WHERE c.network_id = ?2 ORDER BY c.seller_id"))) {
+	buf_adds(&b,
+		"graph network {\n\tgraph [nodesep=0.25, ranksep=0.45, "
+		"fontname=\"Helvetica\", outputorder=edgesfirst, pad=0.1];\n"
+		"\tnode [shape=box, style=\"filled,rounded\", fontname=\"Helvetica\", "
+		"fontsize=10, margin=\"0.10,0.04\", color=\"#555555\"];\n"
+		"\tedge [fontname=\"Helvetica\", fontsize=9, color=\"#b3261e\", "
+		"fontcolor=\"#7a1a14\"];\n");
+	if ((s = prep(c,
+		     "SELECT c.seller_id, coalesce(s.shop_name, ''), "
+		     "(SELECT count(*) FROM case_listings l WHERE l.seller_id = c.seller_id) "
+		     "FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
+		     "WHERE c.network_id = ?2 ORDER BY c.seller_id"))) {
 		sqlite3_bind_text(s, 2, network, -1, SQLITE_STATIC);
 		while (sqlite3_step(s) == SQLITE_ROW) {
 			char *label = xasprintf("%s\n%s", col(s, 0), col(s, 1));
@@ -863,17 +901,19 @@ static char *network_dot(struct report_ctx *c, const char *network)
 			gv_str(&b, col(s, 0), 200);
 			buf_adds(&b, " [label=");
 			gv_str(&b, label, 30);
-			buf_adds(&b, sqlite3_column_int(s, 2) ? ", fillcolor=\"#f4c7c3\"]\n"
-							   : ", fillcolor=\"#e8eef7\"]\n");
+			buf_adds(&b,
+				sqlite3_column_int(s, 2) ? ", fillcolor=\"#f4c7c3\"]\n"
+							 : ", fillcolor=\"#e8eef7\"]\n");
 			free(label);
 		}
 		sqlite3_finalize(s);
 	}
 	/* One line per pair of accounts, naming all they share. */
-	if ((s = prep(c, "SELECT e.seller_a, e.seller_b, group_concat(DISTINCT e.kind), "
-			 "max(e.comparator <> 'exact'), count(*) FROM case_edges e "
-			 "JOIN case_sellers a ON a.seller_id = e.seller_a "
-			 "WHERE a.network_id = ?2 GROUP BY 1, 2 ORDER BY 1, 2"))) {
+	if ((s = prep(c,
+		     "SELECT e.seller_a, e.seller_b, group_concat(DISTINCT e.kind), "
+		     "max(e.comparator <> 'exact'), count(*) FROM case_edges e "
+		     "JOIN case_sellers a ON a.seller_id = e.seller_a "
+		     "WHERE a.network_id = ?2 GROUP BY 1, 2 ORDER BY 1, 2"))) {
 		sqlite3_bind_text(s, 2, network, -1, SQLITE_STATIC);
 		while (sqlite3_step(s) == SQLITE_ROW) {
 			char *label = xstrdup(col(s, 2));
@@ -985,7 +1025,7 @@ static const char chains_sql[] =
 	"  JOIN case_parties p ON p.party_id = sh.from_id WHERE up.depth < 4 AND"
 	"  instr(char(31) || up.path || char(31), char(31) || sh.from_id || char(31)) = 0)"
 	" SELECT u.path, count(DISTINCT u.seller), max(u.depth),"
-	" group_concat(DISTINCT u.seller) FROM up u WHERE NOT EXISTS (SELECT 1 FROM up v"
+	" replace(group_concat(DISTINCT u.seller), ',', ', ') FROM up u WHERE NOT EXISTS (SELECT 1 FROM up v"
 	"  WHERE v.seller = u.seller AND v.depth = u.depth + 1 AND"
 	"  substr(v.path, 1, length(u.path) + 1) = u.path || char(31))"
 	" GROUP BY u.path ORDER BY max(u.depth) DESC, count(DISTINCT u.seller) DESC, u.path";
@@ -993,8 +1033,9 @@ static const char chains_sql[] =
 /* One party of a chain: kind, id and name. words: as text, else as a box. */
 static void chain_party(struct report_ctx *c, FILE *fp, const char *id, int words)
 {
-	sqlite3_stmt *s = prep(c, "SELECT coalesce(kind, 'party'), coalesce(name, '') FROM parties "
-				  "WHERE party_id = ?2");
+	sqlite3_stmt *s = prep(c,
+		"SELECT coalesce(kind, 'party'), coalesce(name, '') FROM parties "
+		"WHERE party_id = ?2");
 
 	if (!s)
 		return;
@@ -1065,7 +1106,8 @@ static void chains(struct report_ctx *c, FILE *fp)
 			continue;
 		}
 		chain = xstrdup(col(s, 0));
-		fprintf(fp, "<div class=\"chain\"><div class=\"node acct\"><small>%lld account%s</small>",
+		fprintf(fp,
+			"<div class=\"chain\"><div class=\"node acct\"><small>%lld account%s</small>",
 			sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 1) == 1 ? "" : "s");
 		fputs("<b>", fp);
 		h_cut(fp, col(s, 3), 60);
@@ -1082,7 +1124,8 @@ static void chains(struct report_ctx *c, FILE *fp)
 	}
 	sqlite3_finalize(s);
 	if (more)
-		fprintf(fp, "<p class=\"none\">%d shorter chains are in the table below.</p>\n", more);
+		fprintf(fp, "<p class=\"none\">%d shorter chains are in the table below.</p>\n",
+			more);
 }
 
 static const char css[] =
@@ -1102,12 +1145,12 @@ static const char css[] =
 	"nav.toc ol{columns:2;margin:.3em 0}nav.toc a{color:inherit}\n"
 	"table{border-collapse:collapse;width:100%;margin:.4em 0 .8em;font-size:8.5pt}\n"
 	"th,td{border:.5pt solid #aaa;padding:2pt 4pt;text-align:left;vertical-align:top;"
-	"overflow-wrap:anywhere}\n"
+	"overflow-wrap:break-word}\n"
 	"th{background:#eee}td.n{text-align:right;font-variant-numeric:tabular-nums;"
-	"white-space:nowrap}td.ref,.ref{font-size:7.5pt;color:#333}\n"
+	"white-space:nowrap}td.ref,.ref{font-size:7.5pt;color:#333;overflow-wrap:anywhere}\n"
 	"code,.url{font-family:'DejaVu Sans Mono',Consolas,monospace;font-size:7.5pt;"
-	"word-break:break-all}\n"
-	".none{color:#666;font-style:italic}.small{font-size:8.5pt;color:#444}\n"
+	"overflow-wrap:anywhere}\n"
+	"td.nw{white-space:nowrap}.none{color:#666;font-style:italic}.small{font-size:8.5pt;color:#444}\n"
 	".graph{margin:.5em 0;text-align:center}.graph svg{max-width:100%;height:auto;"
 	"max-height:230mm}\n"
 	"figure{margin:.6em 0 1.2em;break-inside:avoid}figcaption{font-size:9pt;color:#333}\n"
@@ -1135,20 +1178,24 @@ static void cover(struct report_ctx *c, FILE *fp)
 	long long sellers = count(c, "SELECT count(*) FROM case_sellers");
 	long long flagged = count(c, "SELECT count(*) FROM case_listings");
 	long long paid = count(c, "SELECT count(*) FROM " PAID_ORDERS);
-	long long orders = count(c, "SELECT count(*) FROM orders o JOIN case_listings cl ON "
-				    "cl.listing_id = o.listing_id");
-	long long fakes = count(c, "SELECT count(*) FROM testbuys t JOIN listings l ON "
-				   "l.listing_id = t.listing_id JOIN case_sellers s ON "
-				   "s.seller_id = l.seller_id WHERE lower(t.verdict) IN "
-				   "('counterfeit', 'fake', 'infringing')");
+	long long orders = count(c,
+		"SELECT count(*) FROM orders o JOIN case_listings cl ON "
+		"cl.listing_id = o.listing_id");
+	long long fakes = count(c,
+		"SELECT count(*) FROM testbuys t JOIN listings l ON "
+		"l.listing_id = t.listing_id JOIN case_sellers s ON "
+		"s.seller_id = l.seller_id WHERE lower(t.verdict) IN "
+		"('counterfeit', 'fake', 'infringing')");
 	long long edges = count(c, "SELECT count(*) FROM case_edges");
-	char *platforms = one(c, "SELECT group_concat(p, ', ') FROM (SELECT DISTINCT "
-				 "coalesce(s.platform, 'an unnamed platform') AS p FROM case_sellers c "
-				 "LEFT JOIN sellers s ON s.seller_id = c.seller_id ORDER BY 1)");
-	char *brands = one(c, "SELECT group_concat(brand, ', ') FROM (SELECT l.brand FROM "
-			      "case_listings c JOIN listings l ON l.listing_id = c.listing_id WHERE "
-			      "l.brand IS NOT NULL AND l.brand <> '' GROUP BY l.brand "
-			      "ORDER BY count(*) DESC, l.brand LIMIT 3)");
+	char *platforms = one(c,
+		"SELECT group_concat(p, ', ') FROM (SELECT DISTINCT "
+		"coalesce(s.platform, 'an unnamed platform') AS p FROM case_sellers c "
+		"LEFT JOIN sellers s ON s.seller_id = c.seller_id ORDER BY 1)");
+	char *brands = one(c,
+		"SELECT group_concat(brand, ', ') FROM (SELECT l.brand FROM "
+		"case_listings c JOIN listings l ON l.listing_id = c.listing_id WHERE "
+		"l.brand IS NOT NULL AND l.brand <> '' GROUP BY l.brand "
+		"ORDER BY count(*) DESC, l.brand LIMIT 3)");
 	char *first = one(c, "SELECT substr(min(o.ordered_at), 1, 10) FROM " PAID_ORDERS);
 	char *last = one(c, "SELECT substr(max(o.ordered_at), 1, 10) FROM " PAID_ORDERS);
 	int nvalue = 0;
@@ -1179,7 +1226,8 @@ static void cover(struct report_ctx *c, FILE *fp)
 	fputs("</p>\n</header>\n", fp);
 
 	/* The paragraph. */
-	fprintf(fp, "<p class=\"lede\">%lld seller account%s on ", sellers, sellers == 1 ? "" : "s");
+	fprintf(fp, "<p class=\"lede\">%lld seller account%s on ", sellers,
+		sellers == 1 ? "" : "s");
 	h(fp, platforms ? platforms : "the platform");
 	fputs(sellers > 1 ? " appear to be one operation" : " appears to be", fp);
 	if (brands) {
@@ -1218,9 +1266,10 @@ static void cover(struct report_ctx *c, FILE *fp)
 	}
 	if (edges && sellers > 1) {
 		fputs(" The accounts are tied together by what they share: ", fp);
-		if ((s = prep(c, "SELECT kind, count(DISTINCT value) FROM case_edges GROUP BY kind "
-				 "ORDER BY CASE kind WHEN 'payment' THEN 0 WHEN 'device' THEN 1 "
-				 "WHEN 'phone' THEN 2 WHEN 'email' THEN 3 ELSE 4 END, kind"))) {
+		if ((s = prep(c,
+			     "SELECT kind, count(DISTINCT value) FROM case_edges GROUP BY kind "
+			     "ORDER BY CASE kind WHEN 'payment' THEN 0 WHEN 'device' THEN 1 "
+			     "WHEN 'phone' THEN 2 WHEN 'email' THEN 3 ELSE 4 END, kind"))) {
 			int i = 0;
 
 			while (sqlite3_step(s) == SQLITE_ROW) {
@@ -1229,9 +1278,10 @@ static void cover(struct report_ctx *c, FILE *fp)
 				fputs(i++ ? ", " : "", fp);
 				fprintf(fp, "%lld ", n);
 				h_kind(fp, col(s, 0));
-				fputs(strcmp(col(s, 0), "payment") == 0 ? (n == 1 ? " account" : " accounts")
-				      : n == 1				     ? ""
-									     : "s",
+				fputs(strcmp(col(s, 0), "payment") == 0
+						? (n == 1 ? " account" : " accounts")
+						: n == 1 ? ""
+							 : "s",
 					fp);
 			}
 			sqlite3_finalize(s);
@@ -1244,9 +1294,10 @@ static void cover(struct report_ctx *c, FILE *fp)
 	fputs("<dl class=\"facts\">\n<dt>Accounts</dt><dd>", fp);
 	fprintf(fp, "%lld on ", sellers);
 	h(fp, platforms ? platforms : "the platform");
-	if ((s = prep(c, "SELECT s.owner_name, count(*) FROM case_sellers c JOIN sellers s ON "
-			 "s.seller_id = c.seller_id WHERE s.owner_name IS NOT NULL AND "
-			 "s.owner_name <> '' GROUP BY 1 ORDER BY 2 DESC, 1"))) {
+	if ((s = prep(c,
+		     "SELECT s.owner_name, count(*) FROM case_sellers c JOIN sellers s ON "
+		     "s.seller_id = c.seller_id WHERE s.owner_name IS NOT NULL AND "
+		     "s.owner_name <> '' GROUP BY 1 ORDER BY 2 DESC, 1"))) {
 		int i = 0, more = 0;
 
 		while (sqlite3_step(s) == SQLITE_ROW) {
@@ -1263,9 +1314,10 @@ static void cover(struct report_ctx *c, FILE *fp)
 		sqlite3_finalize(s);
 	}
 	fputs("</dd>\n<dt>Brands</dt><dd>", fp);
-	if ((s = prep(c, "SELECT l.brand, count(*) FROM case_listings c JOIN listings l ON "
-			 "l.listing_id = c.listing_id WHERE l.brand IS NOT NULL AND l.brand <> '' "
-			 "GROUP BY 1 ORDER BY 2 DESC, 1"))) {
+	if ((s = prep(c,
+		     "SELECT l.brand, count(*) FROM case_listings c JOIN listings l ON "
+		     "l.listing_id = c.listing_id WHERE l.brand IS NOT NULL AND l.brand <> '' "
+		     "GROUP BY 1 ORDER BY 2 DESC, 1"))) {
 		int i = 0, more = 0;
 
 		while (sqlite3_step(s) == SQLITE_ROW) {
@@ -1285,10 +1337,11 @@ static void cover(struct report_ctx *c, FILE *fp)
 	}
 	fprintf(fp, "; %lld flagged listing%s</dd>\n<dt>Counterfeit evidence</dt><dd>", flagged,
 		flagged == 1 ? "" : "s");
-	if ((s = prep(c, "SELECT coalesce(lower(t.verdict), 'no verdict'), count(*), "
-			 "group_concat(DISTINCT t.report_ref) FROM testbuys t JOIN listings l ON "
-			 "l.listing_id = t.listing_id JOIN case_sellers s ON s.seller_id = "
-			 "l.seller_id GROUP BY 1 ORDER BY 1 = 'counterfeit' DESC, 1"))) {
+	if ((s = prep(c,
+		     "SELECT coalesce(lower(t.verdict), 'no verdict'), count(*), "
+		     "replace(group_concat(DISTINCT t.report_ref), ',', ', ') FROM testbuys t JOIN listings l ON "
+		     "l.listing_id = t.listing_id JOIN case_sellers s ON s.seller_id = "
+		     "l.seller_id GROUP BY 1 ORDER BY 1 = 'counterfeit' DESC, 1"))) {
 		int i = 0;
 
 		while (sqlite3_step(s) == SQLITE_ROW) {
@@ -1306,8 +1359,9 @@ static void cover(struct report_ctx *c, FILE *fp)
 		sqlite3_finalize(s);
 	}
 	{
-		long long notices = count(c, "SELECT count(*) FROM takedowns t JOIN case_listings c ON "
-					     "c.listing_id = t.listing_id");
+		long long notices = count(c,
+			"SELECT count(*) FROM takedowns t JOIN case_listings c ON "
+			"c.listing_id = t.listing_id");
 
 		if (notices)
 			fprintf(fp, "; %lld takedown notice%s from rights holders", notices,
@@ -1330,8 +1384,9 @@ static void cover(struct report_ctx *c, FILE *fp)
 		       "ones left out"
 		     : "no paid orders of the flagged listings",
 		fp);
-	fprintf(fp, "</dd>\n<dt>Orders and period</dt><dd>%lld order%s of the flagged listings, "
-		    "%lld paid",
+	fprintf(fp,
+		"</dd>\n<dt>Orders and period</dt><dd>%lld order%s of the flagged listings, "
+		"%lld paid",
 		orders, orders == 1 ? "" : "s", paid);
 	if (first && last)
 		fprintf(fp, ", from %s to %s", first, last);
@@ -1341,21 +1396,22 @@ static void cover(struct report_ctx *c, FILE *fp)
 	fputs("</dd>\n<dt>Why one operation</dt><dd>", fp);
 	if (!edges || sellers < 2) {
 		fputs("no link evidence between the accounts", fp);
-	} else if ((s = prep(c, "SELECT kind, count(*), count(DISTINCT value), "
-				"sum(comparator = 'exact') FROM case_edges GROUP BY kind "
-				"ORDER BY CASE kind WHEN 'payment' THEN 0 WHEN 'device' THEN 1 "
-				"WHEN 'phone' THEN 2 WHEN 'email' THEN 3 ELSE 4 END, kind"))) {
+	} else if ((s = prep(c,
+			    "SELECT kind, count(*), count(DISTINCT value), "
+			    "sum(comparator = 'exact') FROM case_edges GROUP BY kind "
+			    "ORDER BY CASE kind WHEN 'payment' THEN 0 WHEN 'device' THEN 1 "
+			    "WHEN 'phone' THEN 2 WHEN 'email' THEN 3 ELSE 4 END, kind"))) {
 		int i = 0;
 
 		while (sqlite3_step(s) == SQLITE_ROW) {
 			const char *k = col(s, 0);
 
 			fputs(i++ ? "; " : "", fp);
-			fputs(strcmp(k, "payment") == 0	 ? "the same payment account"
-			      : strcmp(k, "device") == 0 ? "the same device logging in"
-			      : strcmp(k, "phone") == 0	 ? "the same phone number"
-			      : strcmp(k, "email") == 0	 ? "the same email address"
-							 : "the same ",
+			fputs(strcmp(k, "payment") == 0            ? "the same payment account"
+					: strcmp(k, "device") == 0 ? "the same device logging in"
+					: strcmp(k, "phone") == 0  ? "the same phone number"
+					: strcmp(k, "email") == 0  ? "the same email address"
+								   : "the same ",
 				fp);
 			if (strcmp(k, "payment") && strcmp(k, "device") && strcmp(k, "phone") &&
 				strcmp(k, "email"))
@@ -1399,8 +1455,9 @@ static void section(FILE *fp, int i)
 
 static int networks(struct report_ctx *c, FILE *fp)
 {
-	sqlite3_stmt *s = prep(c, "SELECT network_id, count(*) FROM case_sellers WHERE network_id "
-				  "IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1");
+	sqlite3_stmt *s = prep(c,
+		"SELECT network_id, count(*) FROM case_sellers WHERE network_id "
+		"IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1");
 	int n = 0;
 
 	if (!s)
@@ -1418,14 +1475,15 @@ static int networks(struct report_ctx *c, FILE *fp)
 		n++;
 		fputs("<figure>\n", fp);
 		if (size > REPORT_MAX_DRAWN) {
-			fprintf(fp, "<p class=\"none\">Network %s: %lld accounts are too many to draw "
-				    "legibly on a page; they are listed in section 1 and drawn in "
-				    "<code>data/graph/network.dot</code> (Graphviz).</p>\n",
+			fprintf(fp,
+				"<p class=\"none\">Network %s: %lld accounts are too many to draw "
+				"legibly on a page; they are listed in section 1 and drawn in "
+				"<code>data/graph/network.dot</code> (Graphviz).</p>\n",
 				"", size);
 		} else {
 			char *dot = network_dot(c, id);
 
-			picture(fp, dot, "neato");
+			picture(fp, dot, "dot");
 			free(dot);
 		}
 		fputs("<figcaption>Network <b>", fp);
@@ -1445,16 +1503,16 @@ static int networks(struct report_ctx *c, FILE *fp)
 static int listings(struct report_ctx *c, FILE *fp)
 {
 	int scored = store_has_table(store_db(c->st), "scores");
-	sqlite3_stmt *s = prep(c, scored
-			? "SELECT l.listing_id, l.seller_id, l.title, l.url, l.brand, "
-			  "ck_money(l.price, l.currency) || ' ' || l.currency, c.why, sc.reasons, "
-			  REF("l") " FROM case_listings c JOIN listings l ON l.listing_id = "
-			  "c.listing_id LEFT JOIN scores sc ON sc.listing_id = c.listing_id "
-			  "ORDER BY l.seller_id, l.listing_id"
-			: "SELECT l.listing_id, l.seller_id, l.title, l.url, l.brand, "
-			  "ck_money(l.price, l.currency) || ' ' || l.currency, c.why, NULL, "
-			  REF("l") " FROM case_listings c JOIN listings l ON l.listing_id = "
-			  "c.listing_id ORDER BY l.seller_id, l.listing_id");
+	sqlite3_stmt *s = prep(c,
+		scored ? "SELECT l.listing_id, l.seller_id, l.title, l.url, l.brand, "
+			 "ck_money(l.price, l.currency) || ' ' || l.currency, c.why, sc.reasons, " REF(
+				 "l") " FROM case_listings c JOIN listings l ON l.listing_id = "
+				      "c.listing_id LEFT JOIN scores sc ON sc.listing_id = c.listing_id "
+				      "ORDER BY l.seller_id, l.listing_id"
+		       : "SELECT l.listing_id, l.seller_id, l.title, l.url, l.brand, "
+			 "ck_money(l.price, l.currency) || ' ' || l.currency, c.why, NULL, " REF(
+				 "l") " FROM case_listings c JOIN listings l ON l.listing_id = "
+				      "c.listing_id ORDER BY l.seller_id, l.listing_id");
 	int n = 0, rc;
 
 	if (!s)
@@ -1513,8 +1571,9 @@ static int grouped(struct report_ctx *c, FILE *fp, const char *sql, int period, 
 		int k = 0;
 
 		if (n++ == 0)
-			fprintf(fp, "<table>\n<thead><tr><th>%s</th><th>%s</th><th>rows</th>"
-				    "<th style=\"width:45%%\">among them</th></tr></thead>\n<tbody>\n",
+			fprintf(fp,
+				"<table>\n<thead><tr><th>%s</th><th>%s</th><th>rows</th>"
+				"<th style=\"width:45%%\">among them</th></tr></thead>\n<tbody>\n",
 				h1, h2);
 		fputs("<tr><td>", fp);
 		h(fp, col(s, 0));
@@ -1591,7 +1650,7 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 	for (i = 0; i < sizeof(toc) / sizeof(*toc); i++)
 		fprintf(fp, "<li><a href=\"#%s\">%s</a></li>\n", toc[i].id, toc[i].title);
 	fputs("</ol>\n<p class=\"small\">Each fact names the source row it rests on, as "
-	      "<i>data/sources/FILE.csv line N</i>: the package carries those rows with their "
+	      "<i>data/sources/&hellip;.csv line N</i>: the package carries those rows with their "
 	      "line in the platform's original file (<code>data/sources/SOURCES.txt</code> "
 	      "names each file with its SHA-256). Full tables: <code>data/tables/</code>.</p>\n"
 	      "</nav>\n",
@@ -1606,9 +1665,10 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 		     "c.seller_id) AS \"paid orders\", (SELECT group_concat(v, ', ') FROM (SELECT "
 		     "ck_money(sum(o.amount), o.currency) || ' ' || o.currency AS v FROM " PAID_ORDERS
 		     " AND cl.seller_id = c.seller_id GROUP BY o.currency ORDER BY o.currency)) AS "
-		     "value, c.network_id AS network, " REF("s") " AS \"source row\" "
-		     "FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
-		     "ORDER BY c.network_id IS NULL, c.network_id, c.seller_id",
+		     "value, c.network_id AS network, " REF(
+			     "s") " AS \"source row\" "
+				  "FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
+				  "ORDER BY c.network_id IS NULL, c.network_id, c.seller_id",
 		     "No accounts.")))
 		return rc;
 
@@ -1648,11 +1708,15 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 		     "SELECT p.seller_id AS account, '****' || coalesce(p.instrument_last4, '') AS "
 		     "\"payment account\", coalesce(p.instrument_type, '') AS type, "
 		     "coalesce(p.bank, '') AS institution, coalesce(p.holder_name, '') AS holder, "
-		     "substr(p.added_at, 1, 10) AS added, coalesce((SELECT group_concat(DISTINCT "
-		     "q.seller_id) FROM payments q WHERE q.instrument_hash = p.instrument_hash AND "
-		     "q.seller_id <> p.seller_id), '') AS \"also used by\", " REF("p")
-		     " AS \"source row\" FROM payments p JOIN case_sellers c ON c.seller_id = "
-		     "p.seller_id ORDER BY p.seller_id, p.payment_id",
+		     "substr(p.added_at, 1, 10) AS added, coalesce((SELECT replace(group_concat(DISTINCT "
+		     "q.seller_id), ',', ', ') FROM payments q JOIN case_sellers k ON k.seller_id = "
+		     "q.seller_id WHERE q.instrument_hash = p.instrument_hash AND q.seller_id <> "
+		     "p.seller_id), '') || coalesce((SELECT ' (and ' || count(DISTINCT q.seller_id) "
+		     "|| ' accounts outside the case)' FROM payments q WHERE q.instrument_hash = "
+		     "p.instrument_hash AND q.seller_id NOT IN (SELECT seller_id FROM case_sellers) "
+		     "HAVING count(*) > 0), '') AS \"also used by\", " REF(
+			     "p") " AS \"source row\" FROM payments p JOIN case_sellers c ON c.seller_id = "
+				  "p.seller_id ORDER BY p.seller_id, p.payment_id",
 		     "No payment accounts on record for these accounts.")))
 		return rc;
 
@@ -1662,7 +1726,8 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 
 	section(fp, 4);
 	if (count(c, "SELECT count(*) FROM case_parties") == 0) {
-		fputs("<p class=\"none\">No shipments lead upstream from these accounts.</p>\n", fp);
+		fputs("<p class=\"none\">No shipments lead upstream from these accounts.</p>\n",
+			fp);
 	} else {
 		chains(c, fp);
 		if ((rc = html_table(c, fp,
@@ -1670,9 +1735,10 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 			     "coalesce(p.name, '') AS name, c.depth AS steps, c.via AS \"ships to\", "
 			     "(SELECT count(*) FROM shipments sh WHERE sh.from_id = c.party_id) AS "
 			     "shipments, (SELECT sum(quantity) FROM shipments sh WHERE sh.from_id = "
-			     "c.party_id) AS units, " REF("p") " AS \"source row\" FROM case_parties c "
-			     "LEFT JOIN parties p ON p.party_id = c.party_id ORDER BY c.depth, "
-			     "c.party_id",
+			     "c.party_id) AS units, " REF(
+				     "p") " AS \"source row\" FROM case_parties c "
+					  "LEFT JOIN parties p ON p.party_id = c.party_id ORDER BY c.depth, "
+					  "c.party_id",
 			     "")))
 			return rc;
 	}
@@ -1683,16 +1749,18 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 		     "SELECT t.testbuy_id AS \"test buy\", t.listing_id AS listing, l.seller_id AS "
 		     "account, substr(t.bought_at, 1, 10) AS bought, ck_money(t.cost, t.currency) || "
 		     "' ' || t.currency AS cost, coalesce(t.verdict, '') AS verdict, "
-		     "coalesce(t.report_ref, '') AS \"lab reference\", " REF("t") " AS \"source row\" "
-		     "FROM testbuys t JOIN listings l ON l.listing_id = t.listing_id JOIN "
-		     "case_sellers s ON s.seller_id = l.seller_id ORDER BY lower(t.verdict) = "
-		     "'counterfeit' DESC, t.testbuy_id",
+		     "coalesce(t.report_ref, '') AS \"lab reference\", " REF(
+			     "t") " AS \"source row\" "
+				  "FROM testbuys t JOIN listings l ON l.listing_id = t.listing_id JOIN "
+				  "case_sellers s ON s.seller_id = l.seller_id ORDER BY lower(t.verdict) = "
+				  "'counterfeit' DESC, t.testbuy_id",
 		     "No test buys of these accounts' listings.")))
 		return rc;
 	fputs("<h3>Takedown notices</h3>\n", fp);
 	if ((rc = html_table(c, fp,
 		     "SELECT coalesce(t.rights_holder, '?') AS \"rights holder\", count(*) AS "
-		     "notices, group_concat(DISTINCT coalesce(t.outcome, 'open')) AS outcomes, "
+		     "notices, replace(group_concat(DISTINCT coalesce(t.outcome, 'open')), ',', ', ') AS "
+		     "outcomes, "
 		     "group_concat(t.listing_id, ', ') AS listings, min(substr(t.received_at, 1, "
 		     "10)) AS first, max(substr(t.received_at, 1, 10)) AS last FROM takedowns t "
 		     "JOIN case_listings c ON c.listing_id = t.listing_id GROUP BY 1 ORDER BY 2 "
