@@ -19,7 +19,6 @@ check_grep "no takedowns: no handling time" '^\{"what":"takedowns.hours.median",
 check_exit 64 "ids has no meaning for stats" stats -d "$T/db" -f ids
 run stats --help
 grep -- "--format" "$T/out" | grep -q "ids" && fail "--help does not offer ids" "$(grep -- --format "$T/out")" || pass "--help does not offer ids"
-run stats --list-options
 echo "not sqlite" >"$T/junk"
 check_exit 78 "a non-store exits 78" stats -d "$T/junk"
 expect "the non-store is unchanged" test "$(cat "$T/junk")" = "not sqlite"
