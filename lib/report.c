@@ -938,6 +938,16 @@ static char *network_dot(struct report_ctx *c, const char *network)
 	return buf_detach(&b);
 }
 
+/* "trading_company" -> "trading company". */
+static void h_kind(FILE *fp, const char *kind)
+{
+	for (; kind && *kind; kind++)
+		if (*kind == '_')
+			fputc(' ', fp);
+		else
+			h_cut(fp, (char[2]){ *kind, 0 }, 1);
+}
+
 /* Screening reasons in words: "brand:dior kw:原单 price:0.08×ref" -> a sentence. */
 static void reasons_words(FILE *fp, const char *why, const char *reasons)
 {
@@ -964,7 +974,7 @@ static void reasons_words(FILE *fp, const char *why, const char *reasons)
 		fputs(n++ ? "; " : "", fp);
 		if (strncmp(tok, "brand:", 6) == 0) {
 			fputs("names the brand ", fp);
-			h(fp, tok + 6);
+			h_kind(fp, tok + 6); /* rule names spell spaces as _ */
 		} else if (sscanf(tok, "brand~%127[^(](%63[^)])", name, kind) == 2) {
 			char *p;
 
@@ -1002,16 +1012,6 @@ static void reasons_words(FILE *fp, const char *why, const char *reasons)
 		fputs("&mdash;", fp);
 	buf_free(&kw);
 	free(copy);
-}
-
-/* "trading_company" -> "trading company". */
-static void h_kind(FILE *fp, const char *kind)
-{
-	for (; kind && *kind; kind++)
-		if (*kind == '_')
-			fputc(' ', fp);
-		else
-			h_cut(fp, (char[2]){ *kind, 0 }, 1);
 }
 
 /* The upstream chains: the parties, nearest first, that goods came through to some accounts. */
@@ -1150,7 +1150,7 @@ static const char css[] =
 	"white-space:nowrap}td.ref,.ref{font-size:7.5pt;color:#333;overflow-wrap:anywhere}\n"
 	"code,.url{font-family:'DejaVu Sans Mono',Consolas,monospace;font-size:7.5pt;"
 	"overflow-wrap:anywhere}\n"
-	"td.nw{white-space:nowrap}.none{color:#666;font-style:italic}.small{font-size:8.5pt;color:#444}\n"
+	"td.nw,span.nw{white-space:nowrap}.none{color:#666;font-style:italic}.small{font-size:8.5pt;color:#444}\n"
 	".graph{margin:.5em 0;text-align:center}.graph svg{max-width:100%;height:auto;"
 	"max-height:230mm}\n"
 	"figure{margin:.6em 0 1.2em;break-inside:avoid}figcaption{font-size:9pt;color:#333}\n"
@@ -1241,7 +1241,11 @@ static void cover(struct report_ctx *c, FILE *fp)
 			fakes == 1 ? " was" : "s were");
 	fputs(".", fp);
 	if (paid && first && last) {
-		fprintf(fp, " From %s to %s they took %lld paid order%s worth ", first, last, paid,
+		fputs(" From <span class=\"nw\">", fp);
+		h(fp, first);
+		fputs("</span> to <span class=\"nw\">", fp);
+		h(fp, last);
+		fprintf(fp, "</span> they took %lld paid order%s worth ", paid,
 			paid == 1 ? "" : "s");
 		if ((s = prep(c, case_section_sql("value", NULL)))) {
 			int i = 0;
@@ -1388,8 +1392,13 @@ static void cover(struct report_ctx *c, FILE *fp)
 		"</dd>\n<dt>Orders and period</dt><dd>%lld order%s of the flagged listings, "
 		"%lld paid",
 		orders, orders == 1 ? "" : "s", paid);
-	if (first && last)
-		fprintf(fp, ", from %s to %s", first, last);
+	if (first && last) {
+		fputs(", from <span class=\"nw\">", fp);
+		h(fp, first);
+		fputs("</span> to <span class=\"nw\">", fp);
+		h(fp, last);
+		fputs("</span>", fp);
+	}
 	fputs("</dd>\n<dt>Upstream</dt><dd>", fp);
 	if (!chain_words(c, fp))
 		fputs("no shipments traced upstream", fp);
@@ -1525,7 +1534,7 @@ static int listings(struct report_ctx *c, FILE *fp)
 		if (n++ == 0)
 			fputs("<table>\n<thead><tr><th style=\"width:34%\">listing</th><th>account</th>"
 			      "<th>brand</th><th>price</th><th style=\"width:30%\">why flagged</th>"
-			      "<th>source row</th></tr></thead>\n<tbody>\n",
+			      "<th style=\"width:13%\">source row</th></tr></thead>\n<tbody>\n",
 				fp);
 		fputs("<tr><td><b>", fp);
 		h(fp, col(s, 0));
