@@ -1485,10 +1485,10 @@ static int networks(struct report_ctx *c, FILE *fp)
 		fputs("<figure>\n", fp);
 		if (size > REPORT_MAX_DRAWN) {
 			fprintf(fp,
-				"<p class=\"none\">Network %s: %lld accounts are too many to draw "
+				"<p class=\"none\">%lld accounts are too many to draw "
 				"legibly on a page; they are listed in section 1 and drawn in "
 				"<code>data/graph/network.dot</code> (Graphviz).</p>\n",
-				"", size);
+				size);
 		} else {
 			char *dot = network_dot(c, id);
 
