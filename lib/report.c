@@ -565,6 +565,24 @@ static const char *copy_rows(struct report_ctx *c, const char *fpath, const char
 	return why;
 }
 
+/*
+ * Where a source file is now: its path as ingested, or, when that was relative and is not
+ * found from here, the same path beside the store (ingest ran in the store's folder). malloc'd.
+ */
+static char *source_where(struct report_ctx *c, const char *fpath)
+{
+	const char *db = store_path(c->st), *slash = db ? strrchr(db, '/') : NULL;
+	char *other;
+
+	if (!*fpath || fpath[0] == '/' || access(fpath, R_OK) == 0 || !slash)
+		return xstrdup(fpath);
+	other = xasprintf("%.*s/%s", (int)(slash - db), db, fpath);
+	if (access(other, R_OK) == 0)
+		return other;
+	free(other);
+	return xstrdup(fpath);
+}
+
 int report_sources(struct report_ctx *c,
 	void (*add)(void *arg, const char *fpath, char *data, size_t len), void *arg)
 {
@@ -612,8 +630,11 @@ int report_sources(struct report_ctx *c,
 			while (sqlite3_step(ls) == SQLITE_ROW && n < (size_t)ncited)
 				lines[n++] = (unsigned long)sqlite3_column_int64(ls, 0);
 			sqlite3_reset(ls);
-			why = copy_rows(c, real, col(s, 7), col(s, 3), col(s, 5), col(s, 6), lines,
+			char *where = source_where(c, real);
+
+			why = copy_rows(c, where, col(s, 7), col(s, 3), col(s, 5), col(s, 6), lines,
 				n, &out);
+			free(where);
 			free(lines);
 			if (why) {
 				ck_warn("source '%s': %s", base, why);

@@ -212,6 +212,18 @@ expect "the sellers' text is escaped" sh -c "! grep -q '<script' '$A/data/report
 expect "the report has a table of contents" grep -q '<nav class="toc">' "$A/data/report/report.html"
 expect "and prints on A4 with the case id on every page" grep -q "@page{size:A4;.*content:\"$aid\"" "$A/data/report/report.html"
 
+expect "a dump ingested by a relative path beside the store is found from elsewhere" \
+	test -s "$B/data/sources/listings.csv" -a -s "$B/data/sources/payments.csv"
+# A source changed or gone since ingest: its rows stay out, said in SOURCES.txt, and on stderr.
+echo "L9,S1,late row,,shoes,1.00,EUR,2026-03-09T00:00:00Z,active,," >>"$T/abs/dump/listings.csv"
+rm "$T/abs/dump/testbuys.csv"
+run export -d "$T/abs.db" "$aid" -o "$T/abs/changed.tar.gz"
+expect "a changed source is warned about" grep -q "source 'listings.csv': changed since it was ingested" "$T/err"
+expect "and so is a missing one" grep -q "source 'testbuys.csv': not found at export" "$T/err"
+mkdir "$T/cx" && tar -C "$T/cx" -xzf "$T/abs/changed.tar.gz"
+expect "SOURCES.txt says so, and their rows stay out" sh -c "grep -q '^data/sources/listings.csv	.*changed since it was ingested' '$T/cx/changed/data/sources/SOURCES.txt' && test ! -e '$T/cx/changed/data/sources/listings.csv'"
+check_grep "and the package still verifies" ": valid: " verify "$T/abs/changed.tar.gz"
+
 # Printed by a real browser: page one tells the case and its value; no page is wider than A4.
 if command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null; then
 	timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run \
