@@ -1208,6 +1208,7 @@ static void cover(struct report_ctx *c, FILE *fp)
 		"s.seller_id = l.seller_id WHERE lower(t.verdict) IN "
 		"('counterfeit', 'fake', 'infringing')");
 	long long edges = count(c, "SELECT count(*) FROM case_edges");
+	long long nets = count(c, "SELECT count(DISTINCT network_id) FROM case_sellers");
 	char *platforms = one(c,
 		"SELECT group_concat(p, ', ') FROM (SELECT DISTINCT "
 		"coalesce(s.platform, 'an unnamed platform') AS p FROM case_sellers c "
@@ -1250,7 +1251,10 @@ static void cover(struct report_ctx *c, FILE *fp)
 	fprintf(fp, "<p class=\"lede\">%lld seller account%s on ", sellers,
 		sellers == 1 ? "" : "s");
 	h(fp, platforms ? platforms : "the platform");
-	fputs(sellers > 1 ? " appear to be one operation" : " appears to be", fp);
+	if (nets > 1)
+		fprintf(fp, ", in %lld networks of linked accounts, appear to be organised groups", nets);
+	else
+		fputs(sellers > 1 ? " appear to be one operation" : " appears to be", fp);
 	if (brands) {
 		fputs(" offering counterfeit ", fp);
 		h(fp, brands);
