@@ -182,6 +182,7 @@ fi
 mkdir -p "$T/abs" && cp -r "$DATA/case/dump" "$T/abs/dump"
 printf '%s\n' 'L6,S1,<script>alert(1)</script> Rolex "Sub",Rolex,watches,399.00,CNY,2026-03-09T00:00:00Z,active,,https://market.example/item/L6?a=1&b=<2>' \
 	>>"$T/abs/dump/listings.csv"
+sed -i '2s/^S1,\([^,]*\),[^,]*,/S1,\1,"<\/text><script>alert(2)<\/script>",/' "$T/abs/dump/sellers.csv"
 ck init -q "$T/abs.db" && ck ingest -q -d "$T/abs.db" "$T/abs/dump" && ck link -q -d "$T/abs.db" >/dev/null
 run case new -d "$T/abs.db" "Absolute ring" --lead seller:S1 --lead seller:S2 --lead listing:L6
 aid=$(cat "$T/out")
@@ -209,6 +210,7 @@ expect "the copied payment row is masked too" sh -c "grep -q ',\*\*\*\*1234,' '$
 expect "a listing priced 399.00 reads 399.00 CNY" grep -q ">399.00 CNY<" "$A/data/report/report.html"
 expect "with its URL" grep -qF "https://market.example/item/L6?a=1&amp;b=&lt;2&gt;" "$A/data/report/report.html"
 expect "the sellers' text is escaped" sh -c "! grep -q '<script' '$A/data/report/report.html' && grep -qF '&lt;script&gt;alert(1)&lt;/script&gt; Rolex &quot;Sub&quot;' '$A/data/report/report.html'"
+expect "and so is a shop name, in the tables and in the network picture" sh -c "grep -q '<svg' '$A/data/report/report.html' && ! grep -q '<script\|</text><' '$A/data/report/report.html'"
 expect "the report has a table of contents" grep -q '<nav class="toc">' "$A/data/report/report.html"
 expect "and prints on A4 with the case id on every page" grep -q "@page{size:A4;.*content:\"$aid\"" "$A/data/report/report.html"
 
