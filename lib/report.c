@@ -35,13 +35,72 @@ static sqlite3_stmt *prep(struct report_ctx *c, const char *sql)
 	return s;
 }
 
+static const char *col(sqlite3_stmt *s, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(s, i);
+
+	return v ? v : "";
+}
+
+/*
+ * Write a query's rows as CSV. A payment's keyed hash (value "v1:..." where kind is payment)
+ * is of no use to police, who cannot take it to a bank: it is given masked, as the platform
+ * showed it (****1234); the platform record to request is in the row's file and line.
+ */
 static int stmt_csv(struct report_ctx *c, sqlite3_stmt *s, FILE *fp)
 {
 	struct out *o = out_open_stmt(fp, OUT_CSV, s);
+	sqlite3_stmt *mask = NULL;
+	int i, n = sqlite3_column_count(s), kind = -1, value = -1, rc;
 
 	/* the package's tables are opened in spreadsheets: no cell may run as a formula */
 	out_set_guard(o);
-	return out_stmt_all(o, s, c->st, "report");
+	for (i = 0; i < n; i++) {
+		if (strcmp(sqlite3_column_name(s, i), "kind") == 0)
+			kind = i;
+		if (strcmp(sqlite3_column_name(s, i), "value") == 0)
+			value = i;
+	}
+	if (kind < 0 || value < 0)
+		return out_stmt_all(o, s, c->st, "report");
+	if (sqlite3_prepare_v2(store_db(c->st),
+		    "SELECT coalesce(raw, '****') FROM identifiers WHERE kind = 'payment' AND "
+		    "value = ?1 ORDER BY ident_id LIMIT 1",
+		    -1, &mask, NULL) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		out_close(o);
+		return store_error(c->st, "report");
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++) {
+			const char *v = (const char *)sqlite3_column_text(s, i);
+
+			if (i == value && v && strcmp(col(s, kind), "payment") == 0 &&
+				strncmp(v, "v1:", 3) == 0) {
+				sqlite3_bind_text(mask, 1, v, -1, SQLITE_TRANSIENT);
+				out_text(o,
+					sqlite3_step(mask) == SQLITE_ROW ? col(mask, 0) : "****");
+				sqlite3_reset(mask);
+			} else if (sqlite3_column_type(s, i) == SQLITE_NULL) {
+				out_null(o);
+			} else if (sqlite3_column_type(s, i) == SQLITE_INTEGER) {
+				out_int(o, sqlite3_column_int64(s, i));
+			} else if (sqlite3_column_type(s, i) == SQLITE_FLOAT) {
+				out_real(o, sqlite3_column_double(s, i));
+			} else {
+				out_textn(o, v, (size_t)sqlite3_column_bytes(s, i));
+			}
+		}
+		out_end_row(o);
+	}
+	rc = rc == SQLITE_DONE ? 0 : store_error(c->st, "report");
+	sqlite3_finalize(mask);
+	sqlite3_finalize(s);
+	if (rc) {
+		out_close(o);
+		return rc;
+	}
+	return out_close(o);
 }
 
 int report_csv(struct report_ctx *c, const char *section, FILE *fp)
@@ -82,13 +141,6 @@ static void dot_str(FILE *fp, const char *s)
 			fputc(*s, fp);
 	}
 	fputc('"', fp);
-}
-
-static const char *col(sqlite3_stmt *s, int i)
-{
-	const char *v = (const char *)sqlite3_column_text(s, i);
-
-	return v ? v : "";
 }
 
 int report_dot(struct report_ctx *c, FILE *fp)
@@ -1252,7 +1304,8 @@ static void cover(struct report_ctx *c, FILE *fp)
 		sellers == 1 ? "" : "s");
 	h(fp, platforms ? platforms : "the platform");
 	if (nets > 1)
-		fprintf(fp, ", in %lld networks of linked accounts, appear to be organised groups", nets);
+		fprintf(fp, ", in %lld networks of linked accounts, appear to be organised groups",
+			nets);
 	else
 		fputs(sellers > 1 ? " appear to be one operation" : " appears to be", fp);
 	if (brands) {

@@ -204,6 +204,8 @@ expect "every source reference in the report names a file of the package" sh -c 
 expect "report.html names no path of this machine" sh -c "! grep -qF '$T' '$A/data/report/report.html'"
 expect "nor does any file of the package" sh -c "! grep -rqF '$T' '$A'"
 expect "report.html has no keyed hash (v1:)" sh -c "! grep -q 'v1:' '$A/data/report/report.html'"
+expect "nor does any file of the package: a payment's value is masked in the tables" \
+	sh -c "! grep -rq 'v1:[0-9a-f]\{16\}' '$A' && grep -q ',payment,\*\*\*\*1234,' '$A/data/tables/identifiers.csv'"
 expect "a payment shows masked, with the record to request" \
 	grep -q "\*\*\*\*1234.*data/sources/payments.csv line 2" "$A/data/report/report.html"
 expect "the copied payment row is masked too" sh -c "grep -q ',\*\*\*\*1234,' '$A/data/sources/payments.csv' && ! grep -rq 4111111111111234 '$A'"
