@@ -29,6 +29,7 @@
 #include "screen.h"
 #include "sign.h"
 #include "store.h"
+#include "store_db.h"
 #include "synth.h"
 #include "tar.h"
 #include "trace.h"
