@@ -28,6 +28,7 @@
 #include "query.h"
 #include "screen.h"
 #include "sign.h"
+#include "stats.h"
 #include "store.h"
 #include "store_db.h"
 #include "synth.h"
