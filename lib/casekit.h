@@ -27,6 +27,7 @@
 #include "report.h"
 #include "query.h"
 #include "screen.h"
+#include "screen_run.h"
 #include "sign.h"
 #include "stats.h"
 #include "store.h"

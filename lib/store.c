@@ -344,6 +344,11 @@ int store_exec(struct store *st, const char *sql)
 	return rc;
 }
 
+int store_exec_quiet(struct store *st, const char *sql)
+{
+	return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
 static int pragma_int(sqlite3 *db, const char *sql, int *out)
 {
 	sqlite3_stmt *s;

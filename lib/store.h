@@ -36,6 +36,8 @@ const char *store_default_path(void);
 int store_error(struct store *st, const char *what);
 /* Run SQL with no result rows; 0, or the message printed and an EX_* code. */
 int store_exec(struct store *st, const char *sql);
+/* The same, quietly, for a setting that may be refused (a tuning pragma): 0 or -1. */
+int store_exec_quiet(struct store *st, const char *sql);
 /*
  * The payment key (keyed hashes of payment instruments), read from the store's key file and
  * checked against the fingerprint the store keeps. 0, or EX_CONFIG after one message naming
