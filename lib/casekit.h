@@ -19,6 +19,7 @@
 #include "keyfile.h"
 #include "leads.h"
 #include "link.h"
+#include "link_show.h"
 #include "money.h"
 #include "opt.h"
 #include "output.h"
