@@ -26,6 +26,7 @@
 #include "profile.h"
 #include "progress.h"
 #include "report.h"
+#include "sample.h"
 #include "query.h"
 #include "screen.h"
 #include "screen_run.h"

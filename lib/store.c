@@ -891,9 +891,10 @@ struct store_stmt *store_prepare(struct store *st, const char *sql)
 	return p;
 }
 
+/* A parameter the SQL does not have is no error: one set of bindings serves its variants. */
 static int bound(struct store_stmt *s, int rc)
 {
-	return rc == SQLITE_OK ? 0 : store_error(s->st, s->st->path);
+	return rc == SQLITE_OK || rc == SQLITE_RANGE ? 0 : store_error(s->st, s->st->path);
 }
 
 int store_bind_text(struct store_stmt *s, int i, const char *v)

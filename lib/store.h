@@ -76,7 +76,11 @@ enum store_type { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT, STORE_BLOB };
 
 /* The statement of sql, ready to bind, or NULL after one message (bad SQL, missing table). */
 struct store_stmt *store_prepare(struct store *st, const char *sql);
-/* Bind parameter i; NULL text binds null. 0, or an EX_* code after one message. */
+/*
+ * Bind parameter i; NULL text binds null. Binding a parameter the SQL does not have does
+ * nothing, so that one set of bindings serves the variants of a query built in parts. 0, or an
+ * EX_* code after one message.
+ */
 int store_bind_text(struct store_stmt *s, int i, const char *v);
 int store_bind_textn(struct store_stmt *s, int i, const char *v, size_t n);
 int store_bind_int(struct store_stmt *s, int i, int64_t v);

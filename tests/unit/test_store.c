@@ -272,3 +272,16 @@ Test(store, tables_columns_and_indexes_are_found)
 	cr_assert(store_is_readonly(st));
 	store_close(st);
 }
+
+Test(store, binding_a_parameter_the_sql_lacks_does_nothing)
+{
+	struct store *st = store_with_t();
+	struct store_stmt *s = store_prepare(st, "SELECT count(*) FROM t WHERE b > ?1");
+
+	cr_assert_eq(store_bind_int(s, 1, 1), 0);
+	cr_assert_eq(store_bind_text(s, 2, "unused"), 0);
+	cr_assert_eq(store_step(s), STORE_ROW);
+	cr_assert_eq(store_col_int(s, 0), 2);
+	store_done(s);
+	store_close(st);
+}
