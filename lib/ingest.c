@@ -420,7 +420,8 @@ struct ingest {
 	struct out *rejo;
 	struct refset known_sellers, known_listings;
 	struct ident id, id2;
-	int loaded; /* rows kept in this run: indexes are (re)built after */
+	char country[3]; /* the default country of this run, or "" */
+	int loaded;      /* rows kept in this run: indexes are (re)built after */
 };
 
 /* Where one field of a kind comes from in this file. */
@@ -1113,7 +1114,7 @@ static int load_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 	const struct kspec *k = f->k;
 	size_t ki = (size_t)(k - kinds), i;
 	sqlite3_stmt *s = in->ins[ki];
-	const char *country = in->prof->country;
+	const char *country = in->country[0] ? in->country : NULL;
 	int b = 1, rc, have_attrs = 0;
 
 	if (convert_row(in, f, rec))
@@ -1602,6 +1603,24 @@ static int open_reject_file(struct ingest *in, const struct job *jobs, size_t nj
 	return 0;
 }
 
+/* The run's default country: --country, else the profile's, else the store's. */
+static int default_country(struct ingest *in)
+{
+	char *meta = NULL;
+	const char *cc = in->o->country;
+	int rc = 0;
+
+	if (!cc)
+		cc = in->prof->country;
+	if (!cc)
+		cc = meta = store_meta_get(in->st, "country");
+	/* The profile's is checked as it is read; the store's was checked by init. */
+	if (cc && profile_country(cc, in->country))
+		rc = ck_error(EX_CONFIG, "'%s' is not an ISO 3166-1 alpha-2 country code", cc);
+	free(meta);
+	return rc;
+}
+
 int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char **paths)
 {
 	char *rej_tmp = NULL;
@@ -1619,6 +1638,8 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		return ck_error(EX_USAGE, "'%s' is not a kind", o->kind);
 	if ((rc = profile_load(&in.prof, o->profile ? o->profile : "generic")))
 		return rc;
+	if ((rc = default_country(&in)))
+		goto done;
 	for (k = 0; k < npaths && !rc; k++) {
 		const char *kind;
 
@@ -1698,6 +1719,7 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		}
 		free(rej_tmp);
 	}
+done:
 	finalize_all(&in);
 	ref_free(&in.known_sellers);
 	ref_free(&in.known_listings);

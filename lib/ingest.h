@@ -10,6 +10,7 @@ struct ingest_opts {
 	const char *kind;        /* -k: the kind of every operand; NULL: from the file name */
 	const char *profile;     /* a profile name or file; NULL: generic */
 	const char *encoding;    /* ICU converter name; NULL: UTF-8 */
+	const char *country;     /* --country: default region of phones and addresses, or NULL */
 	char delim;              /* 0: detect from the header line */
 	const char *reject_file; /* CSV of rejected rows (file, line, reason, raw), or NULL */
 	int strict;              /* any rejected row fails its file */
@@ -18,7 +19,8 @@ struct ingest_opts {
 
 /*
  * Load paths (files, folders, "-" for stdin) into st, in dependency order (store_kinds). Each
- * file is one transaction. Returns 0 (rows may have been rejected: they are reported), or the
+ * file is one transaction. The default country of phones and addresses is a row's country
+ * column, else o->country, else the profile's, else the store's (meta.country, from init). Returns 0 (rows may have been rejected: they are reported), or the
  * EX_* code of the first file that failed, after one message; files before it stay loaded.
  */
 int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char **paths);
