@@ -336,4 +336,19 @@ same "a profile's country wins over the store's, a row's over both" "+8525123456
 check_exit 64 "--country takes ISO 3166-1 codes only" ingest -d "$T/cn0.db" --country Brazil "$T/cn/sellers.csv"
 check_exit 64 "init --country too" init --country XX "$T/cn4.db"
 expect "and makes no store" test ! -e "$T/cn4.db"
+# Identifier quality is said at the end of every ingest, with the fix for national numbers.
+printf 'seller_id,phone,email\nS1,178-6665-8722,a@x.cn\nS2,(+86)17866658722,junk\nS3,178 6665 8723,\nS4,17866658724,\n' >"$T/cn/q.csv"
+ck init -q "$T/q0.db"
+check_exit 0 "a file with national numbers loads" ingest -d "$T/q0.db" -k sellers "$T/cn/q.csv"
+expect "ingest says what became of each identifier kind" grep -q "identifiers: phone: 4 keys from 4 values, 3 national without country, 0 null or private, 0 hub candidates, 0 unparsed" "$T/err"
+expect "and counts values that gave no key" grep -q "identifiers: email: 1 keys from 2 values, 0 null or private, 0 hub candidates, 1 unparsed" "$T/err"
+expect "a large share of national numbers warns and names --country" grep -q "3 of 4 phone numbers are national with no country: they match only each other; name it with --country CC or a profile's country line" "$T/err"
+ck init -q "$T/q1.db"
+check_exit 0 "with --country CN" ingest -d "$T/q1.db" --country CN -k sellers "$T/cn/q.csv"
+expect "no number is national" grep -q "identifiers: phone: 4 keys from 4 values, 0 national without country" "$T/err"
+expect "and nothing warns" sh -c "! grep -q 'name it with --country' '$T/err'"
+for i in $(seq 1 60); do echo "H$i,+8613800000000,"; done | sed '1i seller_id,phone,email' >"$T/cn/hub.csv"
+ck init -q "$T/q2.db"
+ck ingest -d "$T/q2.db" -k sellers "$T/cn/hub.csv" 2>"$T/err" >/dev/null
+expect "a phone held by more accounts than link's cap is a hub candidate" grep -q "identifiers: phone: 60 keys from 60 values, 0 national without country, 0 null or private, 1 hub candidates" "$T/err"
 done_testing
