@@ -322,6 +322,45 @@ static void takedowns(struct stats *sx)
 #undef HOURS
 }
 
+/*
+ * The store's country and the quality of its identifiers, per kind, as ingest says it at the
+ * end of a run (casekit-ingest(1), Identifier quality).
+ */
+static void ident_quality(struct stats *sx, struct store *st)
+{
+	struct ingest_quality *q;
+	size_t n, i, j;
+	char *c = store_meta_get(st, "country");
+
+	out_text(sx->o, "country");
+	if (c)
+		out_text(sx->o, c);
+	else
+		out_null(sx->o);
+	out_end_row(sx->o);
+	free(c);
+	if ((sx->rc = ingest_quality(st, &q, &n)))
+		return;
+	for (i = 0; i < n; i++) {
+		const struct {
+			const char *name;
+			int64_t v;
+		} f[] = { { "keys", q[i].keys }, { "national_no_country", q[i].national },
+			{ "coarse", q[i].coarse }, { "null_or_private", q[i].nolink },
+			{ "hub_candidates", q[i].hubs }, { "unparsed", q[i].unparsed } };
+
+		for (j = 0; j < sizeof(f) / sizeof(*f); j++) {
+			char *what = xasprintf("identifiers.%s.%s", q[i].kind, f[j].name);
+
+			out_text(sx->o, what);
+			out_int(sx->o, f[j].v);
+			out_end_row(sx->o);
+			free(what);
+		}
+	}
+	ingest_quality_free(q, n);
+}
+
 /* 0 if the case exists, else the message printed and its code. */
 static int find_case(struct stats *sx)
 {
@@ -372,6 +411,8 @@ int cmd_stats(int argc, char **argv)
 		case_counts(&sx);
 	else
 		store_counts(&sx, st);
+	if (!sx.case_id && !sx.rc)
+		ident_quality(&sx, st);
 	scored = store_has_table(sx.db, "scores");
 	if (scored)
 		screening(&sx);

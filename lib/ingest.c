@@ -1995,6 +1995,120 @@ done:
 	return rc;
 }
 
+/* ---- identifier quality of a store ---- */
+
+static struct ingest_quality *quality_of(struct ingest_quality **q, size_t *n, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*q)[i].kind, kind) == 0)
+			return &(*q)[i];
+	*q = xrealloc(*q, (*n + 1) * sizeof(**q));
+	memset(&(*q)[*n], 0, sizeof(**q));
+	(*q)[*n].kind = xstrdup(kind);
+	return &(*q)[(*n)++];
+}
+
+void ingest_quality_free(struct ingest_quality *q, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(q[i].kind);
+	free(q);
+}
+
+int ingest_quality(struct store *st, struct ingest_quality **out, size_t *n)
+{
+	/* The classes of iq_count(), in SQL. */
+	static const char counts[] =
+		"SELECT kind, count(*), "
+		"sum(','||flags||',' LIKE '%,local,%'), "
+		"sum(','||flags||',' LIKE '%,coarse,%' OR note LIKE '%no street found%' "
+		"OR note LIKE '%no structure%'), "
+		"sum(','||flags||',' LIKE '%,nolink,%') "
+		"FROM identifiers WHERE kind <> 'address_building' GROUP BY kind ORDER BY kind";
+	static const char hubs[] =
+		"SELECT g.kind, (SELECT max(flags) FROM identifiers j WHERE j.kind = g.kind AND "
+		"j.value = g.value), (SELECT max(n) FROM (SELECT count(DISTINCT holder_id) AS n "
+		"FROM identifiers j WHERE j.kind = g.kind AND j.value = g.value GROUP BY day)) "
+		"FROM (SELECT kind, value FROM identifiers GROUP BY kind, value "
+		"HAVING count(*) > 10) g";
+	/* A value in an identifier column of a row that has no identifier from that field. */
+	static const struct {
+		const char *table, *holder_kind, *holder, *field, *kind;
+	} cols[] = {
+		{ "sellers", "seller", "seller_id", "phone", IDENT_PHONE },
+		{ "sellers", "seller", "seller_id", "email", IDENT_EMAIL },
+		{ "sellers", "seller", "seller_id", "address", IDENT_ADDRESS_UNIT },
+		{ "sellers", "seller", "seller_id", "return_address", IDENT_ADDRESS_UNIT },
+		{ "parties", "party", "party_id", "phone", IDENT_PHONE },
+		{ "parties", "party", "party_id", "email", IDENT_EMAIL },
+		{ "parties", "party", "party_id", "address", IDENT_ADDRESS_UNIT },
+		{ "logins", "seller", "seller_id", "device_id", IDENT_DEVICE },
+		{ "logins", "seller", "seller_id", "ip", IDENT_IP },
+	};
+	sqlite3 *db = store_db(st);
+	struct link_params lp;
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	link_params_init(&lp);
+	if (sqlite3_prepare_v2(db, counts, -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct ingest_quality *q =
+			quality_of(out, n, (const char *)sqlite3_column_text(s, 0));
+
+		q->keys = sqlite3_column_int64(s, 1);
+		q->national = sqlite3_column_int64(s, 2);
+		q->coarse = sqlite3_column_int64(s, 3);
+		q->nolink = sqlite3_column_int64(s, 4);
+	}
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(db, hubs, -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(s, 0);
+		const char *flags = (const char *)sqlite3_column_text(s, 1);
+		enum link_class c = link_class_of(kind, flags ? flags : "");
+
+		if (c != LINK_BUILDING && sqlite3_column_int64(s, 2) > lp.cap[c])
+			quality_of(out, n, kind)->hubs++;
+	}
+	sqlite3_finalize(s);
+	for (i = 0; i < sizeof(cols) / sizeof(*cols); i++) {
+		char *sql = xasprintf(
+			"SELECT count(*) FROM %s t WHERE coalesce(t.%s, '') <> '' AND NOT EXISTS "
+			"(SELECT 1 FROM identifiers i WHERE i.holder_kind = '%s' AND i.holder_id = "
+			"t.%s AND i.field = '%s' AND i.source_id = t.source_id AND i.line = t.line)",
+			cols[i].table, cols[i].field, cols[i].holder_kind, cols[i].holder,
+			cols[i].field);
+		int64_t v = 0;
+
+		rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			goto fail;
+		if (sqlite3_step(s) == SQLITE_ROW)
+			v = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+		if (v)
+			quality_of(out, n, cols[i].kind)->unparsed += v;
+	}
+	return 0;
+fail:
+	rc = store_error(st, "identifiers");
+	ingest_quality_free(*out, *n);
+	*out = NULL;
+	*n = 0;
+	return rc;
+}
+
 /* ---- rows without a store ---- */
 
 struct ingest_rows {
