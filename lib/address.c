@@ -894,6 +894,29 @@ static int key_latin(struct addr *a, struct ident *id)
 			add_word_of(&street, a, j);
 		last = noi > end ? noi : end - 1;
 	}
+	if (!street.len && !unit.len && !bld.len) {
+		/*
+		 * A house number and the words after it, up to a comma: a street whose type we
+		 * cannot read (a typo, a language the rules lack): 1 dookie treet, 3218.
+		 */
+		for (i = 0; i + 1 < a->n && !street.len; i++) {
+			size_t end;
+
+			if (a->t[i].type != T_NUM || a->t[i].used || a->t[i].rule ||
+				lead_digits(a, i) > 3 || lead_digits(a, i) < a->t[i].len)
+				continue;
+			for (end = i + 1; end < a->n && end <= i + 6 && name_word(a, end) &&
+				!(end > i + 1 && a->t[end].comma);
+				end++)
+				add_word_of(&street, a, end);
+			if (!street.len)
+				continue;
+			set_val(&no, a, i);
+			noi = i;
+			last = end - 1;
+			ident_add_word(&id->note, "no street type");
+		}
+	}
 	if (street.len) {
 		buf_addf(&id->building, "%s %s", no.s, street.s);
 	} else {

@@ -564,6 +564,10 @@ Test(ident, address_latin_elsewhere, .init = addr_init)
 	cr_expect_str_neq(addr("12 main street, shelbyville"), a);
 	snprintf(a, sizeof(a), "%s", addr("12 main street, 2000"));
 	cr_expect_str_neq(addr("12 main street, 2600"), a);
+	/* a street type we cannot read: the number, the words up to a comma, the place */
+	cr_expect_str_eq(addr("1 dookie treet, harristown nsw 3218"), "1 dookie treet, 3218");
+	cr_expect_str_eq(addr("1 dookie treet, harristown 3218"), "1 dookie treet, 3218");
+	cr_expect_str_eq(flags(), "");
 	cr_expect_str_eq(addr("  nowhere   special 12 "), "nowhere special 12");
 	cr_expect_str_eq(note(), "no street found");
 	cr_expect_str_eq(flags(), "");
