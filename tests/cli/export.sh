@@ -183,8 +183,10 @@ mkdir -p "$T/abs" && cp -r "$DATA/case/dump" "$T/abs/dump"
 printf '%s\n' 'L6,S1,<script>alert(1)</script> Rolex "Sub",Rolex,watches,399.00,CNY,2026-03-09T00:00:00Z,active,,https://market.example/item/L6?a=1&b=<2>' \
 	>>"$T/abs/dump/listings.csv"
 sed -i '2s/^S1,\([^,]*\),[^,]*,/S1,\1,"<\/text><script>alert(2)<\/script>",/' "$T/abs/dump/sellers.csv"
-ck init -q "$T/abs.db" && ck ingest -q -d "$T/abs.db" "$T/abs/dump" && ck link -q -d "$T/abs.db" >/dev/null
-run case new -d "$T/abs.db" "Absolute ring" --lead seller:S1 --lead seller:S2 --lead listing:L6
+mkdir "$T/abs/more" && { head -1 "$T/abs/dump/listings.csv"; echo "L7,S2,Gucci bag,Gucci,bags,20.00,USD,2026-03-10T00:00:00Z,active,,"; } >"$T/abs/more/listings.csv"
+ck init -q "$T/abs.db" && ck ingest -q -d "$T/abs.db" "$T/abs/dump" && ck ingest -q -d "$T/abs.db" "$T/abs/more" &&
+	ck link -q -d "$T/abs.db" >/dev/null
+run case new -d "$T/abs.db" "Absolute ring" --lead seller:S1 --lead seller:S2 --lead listing:L6 --lead listing:L7
 aid=$(cat "$T/out")
 check_exit 0 "a store ingested by absolute paths exports" export -d "$T/abs.db" "$aid" -o "$T/abs/$aid.tar.gz" --recipient "Unit 7"
 check_grep "and verifies" ": valid: " verify "$T/abs/$aid.tar.gz"
@@ -195,6 +197,7 @@ expect "SOURCES.txt names each file with its size and SHA-256" \
 expect "a cited row keeps its original line number" \
 	grep -q "^$(grep -n '^L6,' "$T/abs/dump/listings.csv" | cut -d: -f1),L6,S1," "$A/data/sources/listings.csv"
 expect "and the source's header, after line" sh -c "head -1 '$A/data/sources/listings.csv' | tr -d '\r' | grep -qx 'line,$(head -1 "$T/abs/dump/listings.csv")'"
+expect "a second file of the same name gets its own name" grep -q '^2,L7,S2,' "$A/data/sources/listings-2.csv"
 expect "uncited rows stay out" sh -c "! grep -q '^[0-9]*,L4,' '$A/data/sources/listings.csv'"
 expect "the tables' source references resolve inside the package" \
 	grep -q ",data/sources/listings.csv,[0-9]" "$A/data/tables/listings.csv"
