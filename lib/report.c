@@ -724,7 +724,8 @@ int report_sources(struct report_ctx *c,
  * the report accuses.
  */
 
-#define REPORT_MAX_DRAWN 40  /* accounts in one network picture: more is not legible on A4 */
+#define REPORT_MAX_DRAWN 30  /* accounts in one picture: more is not legible on A4 */
+#define REPORT_MAX_PARTS 10  /* pictures of one network; a bigger one is left to network.dot */
 #define REPORT_MAX_CHAINS 12 /* upstream chains drawn */
 
 static void h(FILE *fp, const char *s)
@@ -948,11 +949,146 @@ static void gv_str(struct buf *b, const char *s, size_t max)
 	buf_addc(b, '"');
 }
 
-/* One network's accounts and the evidence between them, laid out by neato. */
-static char *network_dot(struct report_ctx *c, const char *network)
+/* A network to draw: its accounts, and one line per pair of accounts naming all they share. */
+struct gnode {
+	char *id, *shop;
+	int flagged, part, seen;
+};
+struct gedge {
+	size_t a, b;
+	char *kinds;
+	int fuzzy, pieces;
+};
+struct gnet {
+	struct gnode *n;
+	size_t nn;
+	struct gedge *e;
+	size_t ne;
+	int parts;
+};
+
+static void gnet_free(struct gnet *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nn; i++) {
+		free(g->n[i].id);
+		free(g->n[i].shop);
+	}
+	for (i = 0; i < g->ne; i++)
+		free(g->e[i].kinds);
+	free(g->n);
+	free(g->e);
+}
+
+static size_t gnet_find(const struct gnet *g, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < g->nn; i++)
+		if (strcmp(g->n[i].id, id) == 0)
+			return i;
+	return (size_t)-1;
+}
+
+/*
+ * Load a network and cut it into parts of at most REPORT_MAX_DRAWN accounts, in breadth-first
+ * order from its best-connected account, so that a part holds accounts close to each other.
+ */
+static void gnet_load(struct report_ctx *c, const char *network, struct gnet *g)
+{
+	sqlite3_stmt *s;
+	size_t *queue, head = 0, tail = 0, i, k, order = 0;
+
+	memset(g, 0, sizeof(*g));
+	if ((s = prep(c,
+		     "SELECT c.seller_id, coalesce(s.shop_name, ''), "
+		     "(SELECT count(*) FROM case_listings l WHERE l.seller_id = c.seller_id) "
+		     "FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
+		     "WHERE c.network_id = ?2 ORDER BY c.seller_id"))) {
+		sqlite3_bind_text(s, 2, network, -1, SQLITE_STATIC);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			g->n = xrealloc(g->n, (g->nn + 1) * sizeof(*g->n));
+			g->n[g->nn].id = xstrdup(col(s, 0));
+			g->n[g->nn].shop = xstrdup(col(s, 1));
+			g->n[g->nn].flagged = sqlite3_column_int(s, 2) > 0;
+			g->n[g->nn].part = 0;
+			g->n[g->nn].seen = 0;
+			g->nn++;
+		}
+		sqlite3_finalize(s);
+	}
+	if ((s = prep(c,
+		     "SELECT e.seller_a, e.seller_b, group_concat(DISTINCT e.kind), "
+		     "max(e.comparator <> 'exact'), count(*) FROM case_edges e "
+		     "JOIN case_sellers a ON a.seller_id = e.seller_a "
+		     "WHERE a.network_id = ?2 GROUP BY 1, 2 ORDER BY 1, 2"))) {
+		sqlite3_bind_text(s, 2, network, -1, SQLITE_STATIC);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			size_t x = gnet_find(g, col(s, 0)), y = gnet_find(g, col(s, 1));
+			char *p;
+
+			if (x == (size_t)-1 || y == (size_t)-1)
+				continue;
+			g->e = xrealloc(g->e, (g->ne + 1) * sizeof(*g->e));
+			g->e[g->ne].a = x;
+			g->e[g->ne].b = y;
+			g->e[g->ne].kinds = xstrdup(col(s, 2));
+			for (p = g->e[g->ne].kinds; *p; p++)
+				if (*p == ',' || *p == '_')
+					*p = *p == ',' ? '/' : ' ';
+			g->e[g->ne].fuzzy = sqlite3_column_int(s, 3);
+			g->e[g->ne].pieces = sqlite3_column_int(s, 4);
+			g->ne++;
+		}
+		sqlite3_finalize(s);
+	}
+	queue = xcalloc(g->nn + 1, sizeof(*queue));
+	while (order < g->nn) {
+		size_t best = (size_t)-1;
+		int bestdeg = -1;
+
+		for (i = 0; i < g->nn; i++) {
+			int deg = 0;
+
+			if (g->n[i].seen)
+				continue;
+			for (k = 0; k < g->ne; k++)
+				deg += g->e[k].a == i || g->e[k].b == i;
+			if (deg > bestdeg)
+				bestdeg = deg, best = i;
+		}
+		g->n[best].seen = 1;
+		queue[tail++] = best;
+		while (head < tail) {
+			size_t u = queue[head++];
+
+			g->n[u].part = (int)(order++ / REPORT_MAX_DRAWN);
+			for (k = 0; k < g->ne; k++) {
+				size_t v = g->e[k].a == u ? g->e[k].b
+					: g->e[k].b == u  ? g->e[k].a
+							  : u;
+
+				if (v != u && !g->n[v].seen) {
+					g->n[v].seen = 1;
+					queue[tail++] = v;
+				}
+			}
+		}
+	}
+	free(queue);
+	g->parts = 0;
+	for (i = 0; i < g->nn; i++)
+		if (g->n[i].part + 1 > g->parts)
+			g->parts = g->n[i].part + 1;
+}
+
+/* One part of a network in DOT; an account of another part it touches is drawn dashed. */
+static char *gnet_dot(const struct gnet *g, int part)
 {
 	struct buf b = { 0 };
-	sqlite3_stmt *s;
+	size_t i, k;
+	char *ghost = xcalloc(g->nn + 1, 1);
 
 	buf_adds(&b,
 		"graph network {\n\tgraph [nodesep=0.25, ranksep=0.45, "
@@ -961,53 +1097,47 @@ static char *network_dot(struct report_ctx *c, const char *network)
 		"fontsize=10, margin=\"0.10,0.04\", color=\"#555555\"];\n"
 		"\tedge [fontname=\"Helvetica\", fontsize=9, color=\"#b3261e\", "
 		"fontcolor=\"#7a1a14\"];\n");
-	if ((s = prep(c,
-		     "SELECT c.seller_id, coalesce(s.shop_name, ''), "
-		     "(SELECT count(*) FROM case_listings l WHERE l.seller_id = c.seller_id) "
-		     "FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
-		     "WHERE c.network_id = ?2 ORDER BY c.seller_id"))) {
-		sqlite3_bind_text(s, 2, network, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			char *label = xasprintf("%s\n%s", col(s, 0), col(s, 1));
-
-			buf_addc(&b, '\t');
-			gv_str(&b, col(s, 0), 200);
-			buf_adds(&b, " [label=");
-			gv_str(&b, label, 30);
-			buf_adds(&b,
-				sqlite3_column_int(s, 2) ? ", fillcolor=\"#f4c7c3\"]\n"
-							 : ", fillcolor=\"#e8eef7\"]\n");
-			free(label);
-		}
-		sqlite3_finalize(s);
+	for (k = 0; k < g->ne; k++) {
+		if (g->n[g->e[k].a].part == part && g->n[g->e[k].b].part != part)
+			ghost[g->e[k].b] = 1;
+		if (g->n[g->e[k].b].part == part && g->n[g->e[k].a].part != part)
+			ghost[g->e[k].a] = 1;
 	}
-	/* One line per pair of accounts, naming all they share. */
-	if ((s = prep(c,
-		     "SELECT e.seller_a, e.seller_b, group_concat(DISTINCT e.kind), "
-		     "max(e.comparator <> 'exact'), count(*) FROM case_edges e "
-		     "JOIN case_sellers a ON a.seller_id = e.seller_a "
-		     "WHERE a.network_id = ?2 GROUP BY 1, 2 ORDER BY 1, 2"))) {
-		sqlite3_bind_text(s, 2, network, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			char *label = xstrdup(col(s, 2));
-			char *p;
+	for (i = 0; i < g->nn; i++) {
+		char *label;
 
-			for (p = label; *p; p++)
-				if (*p == ',' || *p == '_')
-					*p = *p == ',' ? '/' : ' ';
-			buf_addc(&b, '\t');
-			gv_str(&b, col(s, 0), 200);
-			buf_adds(&b, " -- ");
-			gv_str(&b, col(s, 1), 200);
-			buf_adds(&b, " [label=");
-			gv_str(&b, label, 40);
-			buf_addf(&b, ", penwidth=%d%s]\n", sqlite3_column_int(s, 4) > 1 ? 2 : 1,
-				sqlite3_column_int(s, 3) ? ", style=dashed" : "");
-			free(label);
-		}
-		sqlite3_finalize(s);
+		if (g->n[i].part != part && !ghost[i])
+			continue;
+		if (ghost[i])
+			label = xasprintf("%s\n(part %d)", g->n[i].id, g->n[i].part + 1);
+		else
+			label = xasprintf("%s\n%s", g->n[i].id, g->n[i].shop);
+		buf_addc(&b, '\t');
+		gv_str(&b, g->n[i].id, 200);
+		buf_adds(&b, " [label=");
+		gv_str(&b, label, 30);
+		buf_adds(&b,
+			ghost[i]                  ? ", style=\"dashed,rounded\", fillcolor=white]\n"
+				: g->n[i].flagged ? ", fillcolor=\"#f4c7c3\"]\n"
+						  : ", fillcolor=\"#e8eef7\"]\n");
+		free(label);
+	}
+	for (k = 0; k < g->ne; k++) {
+		const struct gedge *e = &g->e[k];
+
+		if (g->n[e->a].part != part && g->n[e->b].part != part)
+			continue;
+		buf_addc(&b, '\t');
+		gv_str(&b, g->n[e->a].id, 200);
+		buf_adds(&b, " -- ");
+		gv_str(&b, g->n[e->b].id, 200);
+		buf_adds(&b, " [label=");
+		gv_str(&b, e->kinds, 40);
+		buf_addf(&b, ", penwidth=%d%s]\n", e->pieces > 1 ? 2 : 1,
+			e->fuzzy ? ", style=dashed" : "");
 	}
 	buf_adds(&b, "}\n");
+	free(ghost);
 	return buf_detach(&b);
 }
 
@@ -1560,23 +1690,39 @@ static int networks(struct report_ctx *c, FILE *fp)
 		char *id = xstrdup(col(s, 0));
 
 		n++;
-		fputs("<figure>\n", fp);
-		if (size > REPORT_MAX_DRAWN) {
+		if (size > REPORT_MAX_PARTS * REPORT_MAX_DRAWN) {
+			fputs("<figure>\n", fp);
 			fprintf(fp,
 				"<p class=\"none\">%lld accounts are too many to draw "
-				"legibly on a page; they are listed in section 1 and drawn in "
+				"legibly; they are listed in section 1 and drawn in "
 				"<code>data/graph/network.dot</code> (Graphviz).</p>\n",
 				size);
+			fputs("<figcaption>Network <b>", fp);
+			h(fp, id);
+			fprintf(fp, "</b>: %lld accounts.</figcaption>\n</figure>\n", size);
 		} else {
-			char *dot = network_dot(c, id);
+			struct gnet g;
+			int part;
 
-			picture(fp, dot, "dot");
-			free(dot);
+			gnet_load(c, id, &g);
+			for (part = 0; part < g.parts; part++) {
+				char *dot = gnet_dot(&g, part);
+
+				fputs("<figure>\n", fp);
+				picture(fp, dot, "dot");
+				free(dot);
+				fputs("<figcaption>Network <b>", fp);
+				h(fp, id);
+				fprintf(fp, "</b>: %lld account%s", size, size == 1 ? "" : "s");
+				if (g.parts > 1)
+					fprintf(fp,
+						", part %d of %d (dashed: an account drawn in "
+						"another part)",
+						part + 1, g.parts);
+				fputs(".</figcaption>\n</figure>\n", fp);
+			}
+			gnet_free(&g);
 		}
-		fputs("<figcaption>Network <b>", fp);
-		h(fp, id);
-		fprintf(fp, "</b>: %lld account%s.</figcaption>\n</figure>\n", size,
-			size == 1 ? "" : "s");
 		free(id);
 	}
 	sqlite3_finalize(s);

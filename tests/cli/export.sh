@@ -252,6 +252,28 @@ else
 	done
 fi
 
+# A network too big for one picture is drawn in parts, each legible on A4.
+mkdir -p "$T/chain/d"
+{ echo "seller_id,platform,shop_name,owner_name,registered_at,phone,email,address,return_address,status"
+  for i in $(seq 1 35); do echo "S$i,shopx,Shop $i,Owner $i,2026-01-05T10:00:00Z,,,,,active"; done; } >"$T/chain/d/sellers.csv"
+{ echo "seller_id,device_id,ip,user_agent,at"
+  for i in $(seq 1 34); do echo "S$i,dev-$i-abcdef,,,2026-02-01T00:00:00Z"; echo "S$((i + 1)),dev-$i-abcdef,,,2026-02-01T00:00:00Z"; done; } >"$T/chain/d/logins.csv"
+ck init -q "$T/chain.db" && ck ingest -q -d "$T/chain.db" "$T/chain/d" && ck link -q -d "$T/chain.db" >/dev/null
+run case new -d "$T/chain.db" "Chain" --lead seller:S1
+check_exit 0 "a case of a 35-account network exports" export -d "$T/chain.db" "$(cat "$T/out")" -o "$T/chain.tar.gz"
+mkdir "$T/chx" && tar -C "$T/chx" -xzf "$T/chain.tar.gz"
+expect "its network is drawn in two parts" sh -c "grep -c 'part [12] of 2' '$T/chx/chain/data/report/report.html' | grep -qx 2"
+if grep -q '<svg' "$T/chx/chain/data/report/report.html" && command -v python3 >/dev/null; then
+	expect "each with at most 30 accounts and the accounts it touches" python3 -c "
+import re, sys
+html = open(sys.argv[1], encoding='utf-8').read()
+svgs = re.findall(r'<svg.*?</svg>', html, re.S)
+counts = [len(re.findall(r'class=\"node\"', s)) for s in svgs]
+sys.exit(0 if len(counts) == 2 and all(c <= 31 for c in counts) and sum(counts) >= 35 else 1)" "$T/chx/chain/data/report/report.html"
+else
+	skip "each with at most 30 accounts" "casekit built without Graphviz, or no python3"
+fi
+
 # A case from leads alone, before any link run, still exports.
 load "$T/db2"
 run case -d "$T/db2" new "Plain" --lead listing:L4
