@@ -873,6 +873,14 @@ static char *one(struct report_ctx *c, const char *sql)
 	"orders o JOIN case_listings cl ON cl.listing_id = o.listing_id WHERE " MONEY_PAID_ORDER \
 	" AND o.amount IS NOT NULL"
 
+#ifdef HAVE_GVC
+/*
+ * One Graphviz context for all the report's pictures: the pango plugin of Graphviz 2.42 keeps
+ * font names of a freed context and reads them in the next one (ASan: heap-use-after-free).
+ */
+static GVC_t *report_gvc;
+#endif
+
 /* Draw one graph (DOT) as inline SVG with libgvc, or give its DOT text. */
 static void picture(FILE *fp, const char *dot, const char *engine)
 {
@@ -882,7 +890,9 @@ static void picture(FILE *fp, const char *dot, const char *engine)
 	char *svg = NULL;
 	unsigned int len = 0;
 
-	gvc = gvContext();
+	if (!report_gvc)
+		report_gvc = gvContext();
+	gvc = report_gvc;
 	g = agmemread(dot);
 	if (g && gvLayout(gvc, g, engine) == 0 && gvRenderData(gvc, g, "svg", &svg, &len) == 0 &&
 		svg) {
@@ -899,7 +909,6 @@ static void picture(FILE *fp, const char *dot, const char *engine)
 			if (gvLayout(gvc, g, engine) != 0 ||
 				gvRenderData(gvc, g, "svg", &svg, &len) != 0 || !svg) {
 				agclose(g);
-				gvFreeContext(gvc);
 				goto text;
 			}
 		}
@@ -913,12 +922,10 @@ static void picture(FILE *fp, const char *dot, const char *engine)
 		gvFreeRenderData(svg);
 		gvFreeLayout(gvc, g);
 		agclose(g);
-		gvFreeContext(gvc);
 		return;
 	}
 	if (g)
 		agclose(g);
-	gvFreeContext(gvc);
 text:
 #else
 	(void)engine;
@@ -1854,7 +1861,7 @@ static const char timeline_sql[] =
 	"UNION ALL SELECT at, 'case ' || action, analyst FROM custody WHERE case_id = ?1 "
 	") WHERE at IS NOT NULL AND at <> '' GROUP BY 1, 2 ORDER BY 1, 2";
 
-int report_html(struct report_ctx *c, const char *dot, FILE *fp)
+static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 {
 	size_t i;
 	int rc;
@@ -2093,6 +2100,18 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 	      "unpacked folder.</p>\n</div>\n</body>\n</html>\n",
 		fp);
 	return 0;
+}
+
+int report_html(struct report_ctx *c, const char *dot, FILE *fp)
+{
+	int rc = html_body(c, dot, fp);
+
+#ifdef HAVE_GVC
+	if (report_gvc)
+		gvFreeContext(report_gvc);
+	report_gvc = NULL;
+#endif
+	return rc;
 }
 
 /* JSON-LD. Every node gets a stable id: UUIDv5 in a namespace made from the case id. */
