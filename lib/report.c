@@ -1897,20 +1897,28 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 		fp);
 
 	section(fp, 0);
-	if ((rc = html_table(c, fp,
-		     "SELECT c.seller_id AS account, s.shop_name AS shop, s.owner_name AS "
-		     "\"registered to\", substr(s.registered_at, 1, 10) AS since, s.status, "
-		     "(SELECT count(*) FROM case_listings l WHERE l.seller_id = c.seller_id) AS "
-		     "flagged, (SELECT count(*) FROM " PAID_ORDERS " AND cl.seller_id = "
-		     "c.seller_id) AS \"paid orders\", (SELECT group_concat(v, ', ') FROM (SELECT "
-		     "ck_money(sum(o.amount), o.currency) || ' ' || o.currency AS v FROM " PAID_ORDERS
-		     " AND cl.seller_id = c.seller_id GROUP BY o.currency ORDER BY o.currency)) AS "
-		     "value, c.network_id AS network, " REF(
-			     "s") " AS \"source row\" "
-				  "FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
-				  "ORDER BY c.network_id IS NULL, c.network_id, c.seller_id",
-		     "No accounts.")))
-		return rc;
+	{
+		/* The network column only when there is more than one to tell apart. */
+		int several = count(c, "SELECT count(DISTINCT network_id) FROM case_sellers") > 1;
+		char *sql = xasprintf(
+			"SELECT c.seller_id AS account, s.shop_name AS shop, s.owner_name AS "
+			"\"registered to\", substr(s.registered_at, 1, 10) AS since, s.status, "
+			"(SELECT count(*) FROM case_listings l WHERE l.seller_id = c.seller_id) AS "
+			"flagged, (SELECT count(*) FROM " PAID_ORDERS " AND cl.seller_id = "
+			"c.seller_id) AS \"paid orders\", (SELECT group_concat(v, ', ') FROM (SELECT "
+			"ck_money(sum(o.amount), o.currency) || ' ' || o.currency AS v FROM " PAID_ORDERS
+			" AND cl.seller_id = c.seller_id GROUP BY o.currency ORDER BY o.currency)) AS "
+			"value, %s" REF(
+				"s") " AS \"source row\" FROM case_sellers c LEFT JOIN sellers "
+				     "s ON s.seller_id = c.seller_id ORDER BY c.network_id IS NULL, c.network_id, "
+				     "c.seller_id",
+			several ? "c.network_id AS network, " : "");
+
+		rc = html_table(c, fp, sql, "No accounts.");
+		free(sql);
+		if (rc)
+			return rc;
+	}
 
 	section(fp, 1);
 	fputs("<p>What the accounts share, piece by piece, strongest first: a payment account or a "
