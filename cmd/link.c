@@ -1,5 +1,6 @@
 /* link.c - join seller accounts into networks by shared identifiers, with the evidence */
 #include "casekit.h"
+#include "commands.h"
 #include "link.h"
 #include "link_show.h"
 

@@ -1,5 +1,6 @@
 /* screen.c - score listings for counterfeit risk, with the reasons */
 #include "casekit.h"
+#include "commands.h"
 #include "screen_run.h"
 
 static const char usage[] = "casekit screen [-d PATH] [-f FMT] [--min-score N] [--rules DIR] "
