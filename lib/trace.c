@@ -359,36 +359,10 @@ static char *find_table(
 
 static int table_has_rows(struct trace *t, const char *table)
 {
-	sqlite3_stmt *s;
 	char *sql = sqlite3_mprintf("SELECT 1 FROM \"%w\" LIMIT 1", table);
-	int found = 0;
+	int found = store_has_rows(t->st, sql);
 
-	if (sqlite3_prepare_v2(t->db, sql, -1, &s, NULL) == SQLITE_OK)
-		found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
 	sqlite3_free(sql);
-	return found;
-}
-
-/* 1 if an index of table starts with col (and then col2, when given). */
-static int has_index(sqlite3 *db, const char *table, const char *col, const char *col2)
-{
-	sqlite3_stmt *s;
-	int found = 0;
-
-	if (sqlite3_prepare_v2(db,
-		    "SELECT 1 FROM pragma_index_list(?1) l"
-		    " WHERE (SELECT name FROM pragma_index_info(l.name) WHERE seqno = 0) = ?2"
-		    " AND (?3 IS NULL OR (SELECT name FROM pragma_index_info(l.name)"
-		    "                     WHERE seqno = 1) = ?3)",
-		    -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, col, -1, SQLITE_STATIC);
-	if (col2)
-		sqlite3_bind_text(s, 3, col2, -1, SQLITE_STATIC);
-	found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
 	return found;
 }
 
@@ -415,7 +389,7 @@ static void ensure_indexes(struct trace *t)
 	size_t i;
 
 	for (i = 0; i < sizeof(want) / sizeof(*want); i++) {
-		if (has_index(t->db, want[i][0], want[i][1], want[i][2]))
+		if (store_has_index(t->st, want[i][0], want[i][1], want[i][2]))
 			continue;
 		if (sqlite3_db_readonly(t->db, "main") == 1) {
 			ck_warn("no index on %s(%s) and the store is read-only: the walk will be slow",
