@@ -193,6 +193,48 @@ static void counts(struct stats *sx)
 		store_counts(sx);
 }
 
+/*
+ * The store's country and the quality of its identifiers, per kind, as ingest says it at the
+ * end of a run (casekit-ingest(1), Identifier quality). Store figures only.
+ */
+static void ident_quality(struct stats *sx)
+{
+	struct ingest_quality *q;
+	size_t n, i, j;
+	char *c;
+
+	if (sx->case_id || sx->rc)
+		return;
+	c = store_meta_get(sx->st, "country");
+	out_text(sx->o, "country");
+	if (c)
+		out_text(sx->o, c);
+	else
+		out_null(sx->o);
+	out_end_row(sx->o);
+	free(c);
+	if ((sx->rc = ingest_quality(sx->st, &q, &n)))
+		return;
+	for (i = 0; i < n; i++) {
+		const struct {
+			const char *name;
+			int64_t v;
+		} f[] = { { "keys", q[i].keys }, { "national_no_country", q[i].national },
+			{ "coarse", q[i].coarse }, { "null_or_private", q[i].nolink },
+			{ "hub_candidates", q[i].hubs }, { "unparsed", q[i].unparsed } };
+
+		for (j = 0; j < sizeof(f) / sizeof(*f); j++) {
+			char *what = xasprintf("identifiers.%s.%s", q[i].kind, f[j].name);
+
+			out_text(sx->o, what);
+			out_int(sx->o, f[j].v);
+			out_end_row(sx->o);
+			free(what);
+		}
+	}
+	ingest_quality_free(q, n);
+}
+
 static void screening(struct stats *sx)
 {
 	if (!store_table_exists(sx->st, "scores"))
@@ -336,6 +378,7 @@ static void takedowns(struct stats *sx)
  */
 static void (*const sections[])(struct stats *) = {
 	counts,
+	ident_quality,
 	screening,
 	networks,
 	cases,
