@@ -1074,8 +1074,12 @@ static int record_idents(struct ingest *in, struct file *f, struct csvio_rec *re
 		iq_count(in, kind, got != 0 || !in->id.value.len ? NULL : &in->id);
 		if (got != 0 || !in->id.value.len)
 			continue;
-		if ((rc = add_ident(in, f, rec, holder, hl, kind, &in->id.value, v, &in->id,
-			     strcmp(kind, IDENT_IP) == 0 ? day : NULL, k->ids[j].field)))
+		if ((rc = add_ident(in, f, rec, holder, hl,
+			     strcmp(kind, IDENT_ADDRESS_UNIT) == 0 && ident_address_is_area(&in->id)
+				     ? IDENT_ADDRESS_AREA
+				     : kind,
+			     &in->id.value, v, &in->id, strcmp(kind, IDENT_IP) == 0 ? day : NULL,
+			     k->ids[j].field)))
 			return rc;
 		if (strcmp(kind, IDENT_ADDRESS_UNIT) == 0 && in->id.building.len &&
 			(rc = add_ident(in, f, rec, holder, hl, IDENT_ADDRESS_BUILDING,

@@ -183,8 +183,11 @@ check_exit 0 "4096 fields are a record, 4097 over the limit" ingest -d "$T/b" "$
 same "each with its reason" "2|wrong field count: 4096 fields, the header has 2
 3|more than 4096 fields" "$(Q "$T/b" "select line||'|'||reason from rejects where source_id=(select max(source_id) from sources) order by line" | tail -n +2)"
 { printf 'seller_id,shop_name\nM1,ok\n'; head -c $((40 * 1024 * 1024)) /dev/zero | tr '\0' ,; printf '\nM2,ok\n'; } | gzip -c >"$T/sellers.csv.gz"
-# Unbounded, this row took 2 GB; a 600 MB address space would not hold it.
-(ulimit -v 600000 && "$CASEKIT" ingest -d "$T/b" "$T/sellers.csv.gz") 2>"$T/err"
+# Unbounded, this row took 2 GB; a 600 MB address space would not hold it. (AddressSanitizer
+# reserves terabytes of address space up front: under it the limit cannot be set.)
+vlimit=600000
+grep -qa __asan_init "$CASEKIT" && vlimit=unlimited
+(ulimit -v $vlimit && "$CASEKIT" ingest -d "$T/b" "$T/sellers.csv.gz") 2>"$T/err"
 same "a row of 40 Mi commas is rejected in bounded memory" "M1 M2" "$(Q "$T/b" "select group_concat(seller_id, ' ') from sellers where seller_id like 'M%'" | tail -1)"
 grep -q "sellers.csv.gz:3: more than 4096 fields" "$T/err" && pass "as more than 4096 fields" || fail "as more than 4096 fields" "$(cat "$T/err")"
 # The store keeps the first 1000 rejects of a file, each cut to 4 KiB; the counts stay exact.
