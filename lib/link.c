@@ -1196,27 +1196,6 @@ static int query_int(struct linker *lk, const char *sql, long long *out)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_error(lk->st, "link");
 }
 
-/* 1 if some index on identifiers leads with col1 (and then col2, when given). */
-static int has_index(struct linker *lk, const char *col1, const char *col2)
-{
-	sqlite3_stmt *s;
-	int n = 0;
-
-	if (sqlite3_prepare_v2(lk->db,
-		    "SELECT count(*) FROM pragma_index_list('identifiers') l"
-		    " WHERE (SELECT name FROM pragma_index_info(l.name) WHERE seqno = 0) = ?1"
-		    " AND (?2 IS NULL OR (SELECT name FROM pragma_index_info(l.name)"
-		    " WHERE seqno = 1) = ?2)",
-		    -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, col1, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, col2, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return n > 0;
-}
-
 /*
  * The indexes a run and --explain read through, unless ingest or another applet made one on
  * the same leading columns: (kind, value) sorts the scan, holder_id (or holder_kind, holder_id)
@@ -1226,11 +1205,12 @@ static int ensure_indexes(struct linker *lk)
 {
 	int rc = 0;
 
-	if (!has_index(lk, "kind", "value"))
+	if (!store_has_index(lk->st, "identifiers", "kind", "value"))
 		rc = store_exec(lk->st,
 			"CREATE INDEX IF NOT EXISTS link_identifiers_value"
 			" ON identifiers(kind, value)");
-	if (!rc && !has_index(lk, "holder_id", NULL) && !has_index(lk, "holder_kind", "holder_id"))
+	if (!rc && !store_has_index(lk->st, "identifiers", "holder_id", NULL) &&
+		!store_has_index(lk->st, "identifiers", "holder_kind", "holder_id"))
 		rc = store_exec(lk->st,
 			"CREATE INDEX IF NOT EXISTS link_identifiers_holder"
 			" ON identifiers(holder_id)");
