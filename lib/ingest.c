@@ -1027,11 +1027,11 @@ static void iq_count(struct ingest *in, const char *kind, const struct ident *id
 	q->keys++;
 	if (has_word(&id->flags, "local"))
 		q->national++;
-	if (has_word(&id->flags, "nolink"))
-		q->nolink++;
-	if (has_word(&id->flags, "coarse") || has_word(&id->note, "no street found") ||
-		has_word(&id->note, "no structure"))
+	/* a coarse address is flagged nolink too, but it is neither null nor private */
+	if (has_word(&id->flags, "coarse"))
 		q->coarse++;
+	else if (has_word(&id->flags, "nolink"))
+		q->nolink++;
 }
 
 /* Record the identifiers the row holds; the row itself is already in. */
@@ -2099,9 +2099,8 @@ int ingest_quality(struct store *st, struct ingest_quality **out, size_t *n)
 	static const char counts[] =
 		"SELECT kind, count(*), "
 		"sum(','||flags||',' LIKE '%,local,%'), "
-		"sum(','||flags||',' LIKE '%,coarse,%' OR note LIKE '%no street found%' "
-		"OR note LIKE '%no structure%'), "
-		"sum(','||flags||',' LIKE '%,nolink,%') "
+		"sum(','||flags||',' LIKE '%,coarse,%'), "
+		"sum(','||flags||',' LIKE '%,nolink,%' AND ','||flags||',' NOT LIKE '%,coarse,%') "
 		"FROM identifiers WHERE kind <> 'address_building' GROUP BY kind ORDER BY kind";
 	static const char hubs[] =
 		"SELECT g.kind, (SELECT max(flags) FROM identifiers j WHERE j.kind = g.kind AND "

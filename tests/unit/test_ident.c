@@ -609,7 +609,7 @@ Test(ident, address_coarse_is_an_area, .init = addr_init)
 	for (p = area; *p; p++) {
 		cr_expect_str_neq(addr(*p), "-", "%s", *p);
 		cr_expect(ident_address_is_area(&id), "%s", *p);
-		cr_expect_str_eq(flags(), "area,nolink", "%s", *p);
+		cr_expect_str_eq(flags(), "coarse,nolink", "%s", *p);
 		cr_expect_str_eq(id.building.s ? id.building.s : "", "", "%s", *p);
 	}
 	for (p = place; *p; p++) {
