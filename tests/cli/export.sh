@@ -243,11 +243,18 @@ if command -v chromium >/dev/null && command -v pdftotext >/dev/null && command 
 	pages=$(pdfinfo "$T/report.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
 	pdfinfo -f 1 -l "${pages:-1}" "$T/report.pdf" 2>/dev/null | sed -n 's/^Page *[0-9]* size: *\([0-9.]*\) x.*/\1/p' >"$T/widths"
 	expect "no page is wider than A4 ($pages pages)" awk 'END { exit !(NR > 0 && ok) } NR == 1 { ok = 1 } $1 > 595.5 { ok = 0 }' "$T/widths"
+	# A table wider than the page would make Chromium shrink the whole report to fit it: the
+	# 20pt title would come out smaller, and words would run into the right margin (13 mm).
+	pdftotext -bbox "$T/report.pdf" "$T/bbox.html" 2>/dev/null
+	expect "no table is wider than the page: nothing is shrunk to fit" awk -v id="$aid" '
+		/<word / { split($0, a, "\""); if (a[6] + 0 > xmax) xmax = a[6] + 0
+			if (index($0, ">" id "<") && a[8] - a[4] > h) h = a[8] - a[4] }
+		END { if (h < 18 || xmax > 560) { print "title " h "pt, rightmost " xmax "pt"; exit 1 } }' "$T/bbox.html"
 	pdftotext -layout "$T/report.pdf" "$T/all.txt" 2>/dev/null
 	expect "every page names the case" test "$(grep -c "$aid" "$T/all.txt")" -ge "${pages:-1}"
 else
 	for d in "chromium prints report.html to PDF" "page 1 holds the case id" "and the value in its currency" \
-		"no page is wider than A4" "every page names the case"; do
+		"no page is wider than A4" "no table is wider than the page" "every page names the case"; do
 		skip "$d" "chromium or poppler-utils (pdftotext, pdfinfo) not installed"
 	done
 fi
