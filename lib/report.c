@@ -267,7 +267,9 @@ int report_custody(struct report_ctx *c, FILE *fp)
 			for (; *v; v++) {
 				/* A word with folders in the command line: only its last part. */
 				if (i == 6 && (v == col(s, i) || v[-1] == ' ')) {
-					size_t w = strcspn(v, " "), k;
+					/* a quoted word ('/a b/c') runs to its closing quote */
+					const char *q = *v == '\'' ? strchr(v + 1, '\'') : NULL;
+					size_t w = q ? (size_t)(q - v) : strcspn(v, " "), k;
 
 					for (k = w; k > 0 && v[k - 1] != '/'; k--)
 						;
