@@ -1178,6 +1178,12 @@ static void reasons_words(FILE *fp, const char *why, const char *reasons)
 		char name[128], kind[64];
 
 		if (strncmp(tok, "kw:", 3) == 0) {
+			char *p;
+
+			/* rule names spell spaces as _ */
+			for (p = tok + 3; *p; p++)
+				if (*p == '_')
+					*p = ' ';
 			buf_adds(&kw, kw.len ? ", \xe2\x80\x9c" : "\xe2\x80\x9c");
 			buf_adds(&kw, tok + 3);
 			buf_adds(&kw, "\xe2\x80\x9d");

@@ -185,7 +185,7 @@ printf '%s\n' 'L6,S1,<script>alert(1)</script> Rolex "Sub",Rolex,watches,399.00,
 sed -i '2s/^S1,\([^,]*\),[^,]*,/S1,\1,"<\/text><script>alert(2)<\/script>",/' "$T/abs/dump/sellers.csv"
 mkdir "$T/abs/more" && { head -1 "$T/abs/dump/listings.csv"; echo "L7,S2,Gucci bag,Gucci,bags,20.00,USD,2026-03-10T00:00:00Z,active,,"; } >"$T/abs/more/listings.csv"
 ck init -q "$T/abs.db" && ck ingest -q -d "$T/abs.db" "$T/abs/dump" && ck ingest -q -d "$T/abs.db" "$T/abs/more" &&
-	ck link -q -d "$T/abs.db" >/dev/null
+	ck screen -q -d "$T/abs.db" >/dev/null && ck link -q -d "$T/abs.db" >/dev/null
 run case new -d "$T/abs.db" "Absolute ring" --lead seller:S1 --lead seller:S2 --lead listing:L6 --lead listing:L7
 aid=$(cat "$T/out")
 check_exit 0 "a store ingested by absolute paths exports" export -d "$T/abs.db" "$aid" -o "$T/abs/$aid.tar.gz" --recipient "Unit 7"
@@ -213,6 +213,7 @@ expect "a payment shows masked, with the record to request" \
 	grep -q "\*\*\*\*1234.*data/sources/payments.csv line 2" "$A/data/report/report.html"
 expect "the copied payment row is masked too" sh -c "grep -q ',\*\*\*\*1234,' '$A/data/sources/payments.csv' && ! grep -rq 4111111111111234 '$A'"
 expect "a listing priced 399.00 reads 399.00 CNY" grep -q ">399.00 CNY<" "$A/data/report/report.html"
+expect "each flagged listing says why, in words" sh -c "grep -qF 'price 6% of the brand'\''s reference price' '$A/data/report/report.html' && grep -qF 'counterfeit wording “mirror quality”' '$A/data/report/report.html' && grep -qF 'a lead of the analyst' '$A/data/report/report.html'"
 expect "with its URL" grep -qF "https://market.example/item/L6?a=1&amp;b=&lt;2&gt;" "$A/data/report/report.html"
 expect "the sellers' text is escaped" sh -c "! grep -q '<script' '$A/data/report/report.html' && grep -qF '&lt;script&gt;alert(1)&lt;/script&gt; Rolex &quot;Sub&quot;' '$A/data/report/report.html'"
 expect "and so is a shop name, in the tables and in the network picture" sh -c "grep -q '<svg' '$A/data/report/report.html' && ! grep -q '<script\|</text><' '$A/data/report/report.html'"
