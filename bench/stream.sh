@@ -26,7 +26,7 @@ trap 'rm -rf "$D"' EXIT
 
 "$CK" synth -q -o "$D/dump" -n "$SELLERS" -s 1
 "$CK" init -q "$D/s.db"
-"$CK" ingest -q -d "$D/s.db" "$D/dump"
+"$CK" ingest -q -d "$D/s.db" --country CN "$D/dump"
 "$CK" link -q -d "$D/s.db" >/dev/null
 "$CK" screen -q -d "$D/s.db" -f ids >/dev/null
 L=$D/dump/listings.csv

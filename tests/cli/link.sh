@@ -225,7 +225,11 @@ expect "with file and line from the dump" grep -q "	logins.csv:3	logins.csv:5	" 
 # city and a prefix, and no network may form from the address alone.
 cp "$DATA/link/br/sellers.csv" "$T/br.csv"
 ck init -q "$T/br.db"
-(cd "$T" && "$CASEKIT" ingest -q -d "$T/br.db" -p "$DATA/link/br/br.profile" -k sellers br.csv)
+(cd "$T" && "$CASEKIT" ingest -d "$T/br.db" -p "$DATA/link/br/br.profile" -k sellers br.csv) \
+	2>"$T/br.err"
+expect "ingest counts the coarse addresses and says so" sh -c "grep -q 'address_unit: 80 keys from \
+80 values, 80 coarse, 0 null or private' '$T/br.err' && grep -q '80 of 80 addresses name no \
+street' '$T/br.err'"
 run query -d "$T/br.db" -f tsv "select kind, count(*) from identifiers group by kind"
 printf 'kind\tcount(*)\naddress_area\t80\n' >"$T/want"
 expect "city, state and zip prefix are address_area, with no building key" cmp "$T/want" "$T/out"
