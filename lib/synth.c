@@ -1847,15 +1847,17 @@ static int write_seller(struct world *w, uint64_t i)
 			op_shared(w, s.op, kk, &sh);
 			if (sh.kind == ID_PHONE) {
 				phone = sh;
-				phone_intl = 1 << 16;
+				/* A Hong Kong number written without 852 is no number anywhere else. */
+				phone_intl = strlen(sh.national) == 8 ? 1 << 16 : 0;
 			} else if (sh.kind == ID_EMAIL)
 				email = sh;
 			else if (sh.kind == ID_ADDRESS)
 				addr = sh;
 		}
 	/*
-	 * A shared phone keeps its country code: the generic profile has no default country, and
-	 * truth promises that the shared values meet once normalised. Own phones may be national.
+	 * A gang types its shared mainland mobile as each account's owner would: with +86 or 0086,
+	 * or national (178-6665-8722), as a real dump has them, so the values meet once normalised
+	 * in China (ingest --country CN) and not before. A shared Hong Kong number keeps its code.
 	 */
 	spell(&ph, &phone, (unsigned)synth_rng_below(&r, 256) | phone_intl);
 	spell(&em, &email, (unsigned)synth_rng_below(&r, 1024));
