@@ -1,5 +1,7 @@
 /* test_sample.c - the draw: within the budget, in one currency, the same for the same seed */
 #include "casekit.h"
+#include "sample.h"
+#include "store.h"
 #include <criterion/criterion.h>
 
 static char dir[] = "/tmp/casekit-unit.XXXXXX";
