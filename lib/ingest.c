@@ -1496,8 +1496,8 @@ static void iq_report(const struct ingest *in)
 				"evidence of one place on their own",
 				thousands(q->coarse, a), thousands(q->values, b));
 		if (large(q->unparsed, q->values))
-			ck_warn("%s of %s %s values gave no key (not a %s casekit can read): check "
-				"the column the profile maps to it",
+			ck_warn("%s of %s %s values gave no key (casekit cannot read them as %s): "
+				"check the column the profile maps to it",
 				thousands(q->unparsed, a), thousands(q->values, b), q->kind,
 				q->kind);
 	}
