@@ -1502,11 +1502,39 @@ static void iq_report(const struct ingest *in)
 	}
 }
 
-/* Print the file's figures and its first rejects; write every reject to --reject-file. */
-static int report(struct ingest *in, struct file *f)
+/* A reject's reason with its quoted values left out, so that alike rejects add up. */
+static void reason_shape(const char *r, struct buf *out)
+{
+	buf_reset(out);
+	for (; *r; r++) {
+		if (*r == '\'' && strchr(r + 1, '\'')) {
+			buf_adds(out, "'...'");
+			r = strchr(r + 1, '\'');
+			continue;
+		}
+		buf_addc(out, *r);
+	}
+}
+
+struct tally {
+	char *what;
+	uint64_t n;
+};
+
+/*
+ * Print the file's figures and its first rejects; write every reject to --reject-file. A file
+ * that stays in the store points at its rejects there; one that does not (a dry run, --strict,
+ * every row rejected) has them nowhere else, so its report is printed whole: more rejects, and
+ * how many of each reason.
+ */
+static int report(struct ingest *in, struct file *f, int stays)
 {
 	sqlite3_stmt *s = in->get_rejects;
-	int shown_n = 0, rc;
+	int shown_n = 0, rc, limit = stays ? 5 : 20;
+	struct tally *t = NULL;
+	struct buf shape = { 0 };
+	size_t nt = 0, i;
+	char a[32];
 
 	if (!ck.quiet)
 		fprintf(stderr,
@@ -1521,28 +1549,55 @@ static int report(struct ingest *in, struct file *f)
 		return 0;
 	sqlite3_bind_int64(s, 1, f->source_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (!ck.quiet && shown_n < 5)
+		const char *why = (const char *)sqlite3_column_text(s, 2);
+
+		if (!ck.quiet && shown_n < limit)
 			fprintf(stderr, "casekit ingest: %s:%lld: %s\n", f->path,
-				(long long)sqlite3_column_int64(s, 1),
-				(const char *)sqlite3_column_text(s, 2));
+				(long long)sqlite3_column_int64(s, 1), why);
 		shown_n++;
 		if (in->rejo)
 			out_stmt_row(in->rejo, s);
+		if (stays)
+			continue;
+		reason_shape(why ? why : "", &shape);
+		for (i = 0; i < nt && strcmp(t[i].what, shape.s); i++)
+			;
+		if (i == nt) {
+			t = xrealloc(t, (nt + 1) * sizeof(*t));
+			t[nt].what = xstrdup(shape.s);
+			t[nt++].n = 0;
+		}
+		t[i].n++;
 	}
 	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return store_error(in->st, "rejects");
-	if (!ck.quiet && f->rejected > 5)
+	buf_free(&shape);
+	if (rc != SQLITE_DONE) {
+		rc = store_error(in->st, "rejects");
+		goto out;
+	}
+	rc = 0;
+	if (!ck.quiet && stays && f->rejected > 5)
 		fprintf(stderr,
 			"casekit ingest: '%s': %llu more rejects; %s: casekit query "
 			"\"select * from rejects where source_id=%lld\"\n",
 			f->path, (unsigned long long)f->rejected - 5,
 			f->rejected > REJECT_SAMPLE ? "the first 1000 of them" : "all of them",
 			(long long)f->source_id);
+	if (!ck.quiet && !stays && f->rejected > (uint64_t)limit) {
+		fprintf(stderr, "casekit ingest: '%s': rejects by reason%s:\n", f->path,
+			f->rejected > REJECT_SAMPLE ? " (of the first 1000)" : "");
+		for (i = 0; i < nt; i++)
+			fprintf(stderr, "casekit ingest:   %s  %s\n", thousands(t[i].n, a),
+				t[i].what);
+	}
 	if (in->rejf && fflush(in->rejf) != 0)
-		return ck_error(
+		rc = ck_error(
 			EX_IOERR, "cannot write '%s': %s", in->o->reject_file, strerror(errno));
-	return 0;
+out:
+	for (i = 0; i < nt; i++)
+		free(t[i].what);
+	free(t);
+	return rc;
 }
 
 /*
@@ -1593,7 +1648,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	sqlite3_stmt *s;
 	sqlite3_int64 first_ident = 0;
 	char now[21];
-	int rc, in_tx = 0, made_idents;
+	int rc, in_tx = 0, made_idents, all_rejected;
 	size_t nsaved;
 	uint64_t *saved = iq_save(in, &nsaved);
 
@@ -1680,23 +1735,34 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		if (sqlite3_step(s) == SQLITE_ROW && !ck.quiet)
 			fprintf(stderr,
 				"casekit ingest: '%s': already ingested as source %lld ('%s', "
-				"same SHA-256): skipped\n",
+				"same SHA-256): %s\n",
 				path, (long long)sqlite3_column_int64(s, 0),
-				(const char *)sqlite3_column_text(s, 1));
+				(const char *)sqlite3_column_text(s, 1),
+				in->o->dry_run ? "a load would skip it; checked anyway"
+					       : "skipped");
 		sqlite3_reset(s);
-		rc = store_exec(in->st, "ROLLBACK");
-		in_tx = 0;
-		goto out;
-	}
-	if ((rc = sqlite3_reset(s)) != SQLITE_OK) {
+		if (!in->o->dry_run) {
+			rc = store_exec(in->st, "ROLLBACK");
+			in_tx = 0;
+			goto out;
+		}
+	} else if ((rc = sqlite3_reset(s)) != SQLITE_OK) {
 		rc = store_error(in->st, "sources");
 		goto out;
 	}
-	if ((rc = report(in, &f)))
+	all_rejected = f.read > 0 && f.kept == 0;
+	if ((rc = report(
+		     in, &f, !in->o->dry_run && !(in->o->strict && f.rejected) && !all_rejected)))
 		goto out;
 	if (in->o->strict && f.rejected) {
 		rc = ck_error(EX_DATAERR, "'%s': %llu rows rejected and --strict: nothing loaded",
 			path, (unsigned long long)f.rejected);
+		goto out;
+	}
+	if (all_rejected) {
+		/* Nothing to keep: a profile or a file that does not fit, not a few bad rows. */
+		rc = ck_error(EX_DATAERR, "'%s': all %llu rows rejected: nothing %s", path,
+			(unsigned long long)f.read, in->o->dry_run ? "would load" : "loaded");
 		goto out;
 	}
 	if (in->o->dry_run) {

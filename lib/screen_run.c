@@ -78,7 +78,9 @@ static int want_leads(struct screen_run *r, const struct leads *l)
 	size_t i;
 	int rc = 0;
 
-	if ((rc = store_exec(r->st, "CREATE TEMP TABLE want(listing_id TEXT PRIMARY KEY)")))
+	if ((rc = store_exec(r->st,
+		     "CREATE TEMP TABLE IF NOT EXISTS want(listing_id TEXT PRIMARY KEY);"
+		     " DELETE FROM temp.want")))
 		return rc;
 	il = store_prepare(r->st, "INSERT OR IGNORE INTO temp.want VALUES(?1)");
 	is = store_prepare(r->st,

@@ -1067,6 +1067,11 @@ int store_commit(struct store *st)
 	return store_exec(st, "COMMIT");
 }
 
+void store_interrupt(struct store *st)
+{
+	sqlite3_interrupt(st->db);
+}
+
 int64_t store_changes(struct store *st)
 {
 	return sqlite3_changes(st->db);
