@@ -550,13 +550,14 @@ out:
 }
 
 /* A seller as a DOT node: its id and shop, filled red when it has flagged listings. */
-static void dot_seller(FILE *fp, const char *id, const char *shop, long long flagged)
+static void dot_seller(
+	FILE *fp, const char *indent, const char *id, const char *shop, long long flagged)
 {
 	char *node = xasprintf("seller:%s", id), *label;
 
 	label = flagged ? xasprintf("%s\n%s\n%lld flagged", id, shop, flagged)
 			: xasprintf("%s\n%s", id, shop);
-	fputs("\t\t", fp);
+	fputs(indent, fp);
 	out_dot_str(fp, node);
 	fprintf(fp, " [fillcolor=\"%s\", label=", flagged ? "#f4c7c3" : "#e8eef7");
 	out_dot_str(fp, label);
@@ -566,12 +567,13 @@ static void dot_seller(FILE *fp, const char *id, const char *shop, long long fla
 }
 
 /* The sellers of the rows of s (seller_id, shop name, flagged listings), given back here. */
-static int dot_sellers(FILE *fp, struct store_stmt *s)
+static int dot_sellers(FILE *fp, const char *indent, struct store_stmt *s)
 {
 	int rc;
 
 	while ((rc = store_step(s)) == STORE_ROW)
-		dot_seller(fp, store_col_text(s, 0), store_col_text(s, 1), store_col_int(s, 2));
+		dot_seller(fp, indent, store_col_text(s, 0), store_col_text(s, 1),
+			store_col_int(s, 2));
 	store_done(s);
 	return rc;
 }
@@ -596,7 +598,7 @@ static int dot_network(struct link_show *c, const char *id, const char *label)
 		      " ORDER BY m.seller_id")))
 		return EX_SOFTWARE;
 	store_bind_text(s, 1, id);
-	if ((rc = dot_sellers(c->fp, s)))
+	if ((rc = dot_sellers(c->fp, "\t\t", s)))
 		return rc;
 	/* the pieces of one edge (same edge_id) are one line; fuzzy evidence is dashed */
 	if (!(s = store_prepare(c->st,
@@ -670,7 +672,7 @@ int link_show_dot(struct link_show *c, const char *network)
 			      " l.seller_id NOT IN (SELECT seller_id FROM network_members)"
 			      " ORDER BY l.seller_id")))
 			return EX_SOFTWARE;
-		rc = dot_sellers(c->fp, s);
+		rc = dot_sellers(c->fp, "\t", s);
 	}
 	if (rc)
 		return rc;
