@@ -1,6 +1,7 @@
 /* test_output.c - every format escapes what it must and nothing else */
 #include "casekit.h"
 #include "output.h"
+#include "store.h"
 #include <criterion/criterion.h>
 
 static char *render(enum out_format fmt, void (*rows)(struct out *))
@@ -142,4 +143,33 @@ Test(output, money_is_a_decimal_number_in_json_and_plain_elsewhere)
 	cr_assert_str_eq(t, "id\ttext\tn\nS1\t59.10\t150000\nS2\t12 USD\t-0.05\n");
 	free(j);
 	free(t);
+}
+
+Test(output, a_store_statement_prints_its_columns_and_types)
+{
+	char dir[] = "/tmp/casekit-unit.XXXXXX", path[256], *text = NULL, cmd[300];
+	size_t len = 0;
+	struct store *st;
+	struct store_stmt *s;
+	FILE *fp;
+
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert_eq(setenv("XDG_DATA_HOME", dir, 1), 0);
+	snprintf(path, sizeof(path), "%s/test.db", dir);
+	cr_assert_eq(store_open(&st, path, STORE_CREATE), 0);
+	s = store_prepare(st,
+		"SELECT 'L1' AS listing_id, 5910 AS n, '59.10' AS price, NULL AS none,"
+		" 1.5 AS r, x'ab01' AS b");
+	cr_assert_not_null(s);
+	fp = open_memstream(&text, &len);
+	cr_assert_eq(out_query_all(out_open_query(fp, OUT_JSON, s), s), 0);
+	fclose(fp);
+	/* a money column's decimal is a number; a blob is hex */
+	cr_assert_str_eq(text,
+		"[\n{\"listing_id\":\"L1\",\"n\":5910,\"price\":59.10,\"none\":null,\"r\":1.5,"
+		"\"b\":\"ab01\"}\n]\n");
+	free(text);
+	store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
 }
