@@ -13,8 +13,9 @@ static const char help[] =
 	"whole or not at all, and a file loaded before (same SHA-256) is skipped. Rows that\n"
 	"cannot be kept go to the reject report with file, line and reason; the others land\n"
 	"and the exit status stays 0. Kinds: brands sellers parties listings orders logins\n"
-	"payments shipments testbuys takedowns. Payments need the store's payment key file\n"
-	"(see casekit init); without it they are refused (exit 78) and nothing is loaded.";
+	"payments shipments testbuys takedowns notifiers notices. Payments need the store's\n"
+	"payment key file (see casekit init); without it they are refused (exit 78) and nothing\n"
+	"is loaded.";
 
 int cmd_ingest(int argc, char **argv)
 {
@@ -26,7 +27,7 @@ int cmd_ingest(int argc, char **argv)
 	struct ck_opt opts[] = {
 		CK_OPT_CHOICE('k', "kind", &o.kind, "KIND",
 			"brands|sellers|parties|listings|orders|logins|payments|shipments|testbuys|"
-			"takedowns",
+			"takedowns|notifiers|notices",
 			"the kind of every input (default: from the file name)"),
 		CK_OPT_STR('p', "profile", &o.profile, "PROFILE",
 			"column mapping: a name or a file (default: generic)"),
