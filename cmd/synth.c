@@ -5,9 +5,10 @@ static const char usage[] =
 	"casekit synth [-o DIR] [--sellers N] [--seed S] [--gzip] [--lang LANGS]";
 static const char help[] =
 	"Write a synthetic marketplace dump in the generic layout (sellers, listings, orders,\n"
-	"logins, payments, parties, shipments, testbuys, takedowns and brands as CSV) plus\n"
-	"truth.json: the planted operations and the identifiers they share, the counterfeit\n"
-	"and the trap listings, the innocent hubs, the near misses and the upstream parties.\n"
+	"logins, payments, parties, shipments, testbuys, takedowns, brands, notifiers and\n"
+	"notices as CSV) plus truth.json: the planted operations and the identifiers they\n"
+	"share, the counterfeit and the trap listings, the innocent hubs, the near misses and\n"
+	"the upstream parties; notices_truth.json says which notices are valid.\n"
 	"The same seed and options give the same bytes on any machine; memory stays flat\n"
 	"however many sellers are asked for.";
 
@@ -62,9 +63,10 @@ int cmd_synth(int argc, char **argv)
 	if (!ck.quiet)
 		fprintf(stderr,
 			"casekit synth: wrote %llu rows to '%s': %llu sellers, %llu listings, "
-			"%llu orders; %llu operations of %llu sellers\n",
+			"%llu orders; %llu operations of %llu sellers; %llu notices\n",
 			(unsigned long long)st.total, dir, (unsigned long long)st.rows[0],
 			(unsigned long long)st.rows[1], (unsigned long long)st.rows[2],
-			(unsigned long long)st.operations, (unsigned long long)st.op_sellers);
+			(unsigned long long)st.operations, (unsigned long long)st.op_sellers,
+			(unsigned long long)st.notices);
 	return 0;
 }

@@ -31,4 +31,22 @@ check_out "a notifier names whom it acts for" "$(printf "notifier\tacts_for\tsin
 	query -d "$T/k.db" -f tsv "select notifier, acts_for, since from notifiers"
 check_out "received_at is ISO 8601 UTC" "$(printf 'received_at\n2025-11-03T08:00:00Z')" \
 	query -d "$T/k.db" -f tsv "select received_at from notices where notice_id = 'N5'"
+
+# ---- synth: notices with their truth ----
+ck synth -q -o "$T/s1" --sellers 2000 --seed 11
+ck synth -q -o "$T/s2" --sellers 2000 --seed 11
+ck synth -q -o "$T/s3" --sellers 2000 --seed 12
+expect "synth writes notices, notifiers and their truth" test -s "$T/s1/notices.csv" -a -s "$T/s1/notifiers.csv" -a -s "$T/s1/notices_truth.json"
+expect "the same seed gives the same notices" cmp "$T/s1/notices.csv" "$T/s2/notices.csv"
+expect "the same seed gives the same truth" cmp "$T/s1/notices_truth.json" "$T/s2/notices_truth.json"
+if cmp -s "$T/s1/notices.csv" "$T/s3/notices.csv"; then fail "another seed gives other notices"
+else pass "another seed gives other notices"; fi
+for c in valid bad_faith wrong_holder brand_mismatch unknown_listing duplicate; do
+	expect "the truth holds $c notices" grep -q "\"class\": \"$c\"" "$T/s1/notices_truth.json"
+done
+expect "every notice has its truth" test "$(($(wc -l <"$T/s1/notices.csv") - 1))" = "$(grep -c '"notice_id"' "$T/s1/notices_truth.json")"
+ck init -q "$T/s.db"
+check_exit 0 "the synth dump loads" ingest -q -d "$T/s.db" "$T/s1"
+check_out "and no notice is rejected" "$(printf 'n\n0')" query -d "$T/s.db" -f tsv \
+	"select count(*) n from rejects r join sources s using(source_id) where s.kind in ('notices', 'notifiers')"
 done_testing
