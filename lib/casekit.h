@@ -30,6 +30,8 @@
 #include "sign.h"
 #include "store.h"
 #include "synth.h"
+#include "synthnotice.h"
+#include "takedown.h"
 #include "tar.h"
 #include "trace.h"
 

@@ -49,4 +49,70 @@ ck init -q "$T/s.db"
 check_exit 0 "the synth dump loads" ingest -q -d "$T/s.db" "$T/s1"
 check_out "and no notice is rejected" "$(printf 'n\n0')" query -d "$T/s.db" -f tsv \
 	"select count(*) n from rejects r join sources s using(source_id) where s.kind in ('notices', 'notifiers')"
+
+# ---- triage on a hand-made store: one notice for each path ----
+ck init -q "$T/f.db"
+ck ingest -q -d "$T/f.db" "$DATA/takedown"
+ck screen -q -d "$T/f.db" -f tsv >/dev/null
+check_grep "--help shows usage" "^usage: casekit takedown" takedown --help
+check_exit 64 "no subcommand is a usage error" takedown -d "$T/f.db"
+check_exit 64 "an unknown subcommand is a usage error" takedown -d "$T/f.db" triag
+check_exit 64 "decide needs --reason" takedown -d "$T/f.db" decide N2 reject
+check_exit 64 "decide takes accept or reject only" takedown -d "$T/f.db" decide N2 maybe --reason x
+check_exit 64 "--open goes with list" takedown -d "$T/f.db" triage --open
+check_exit 64 "--overdue takes hours" takedown -d "$T/f.db" list --overdue soon
+check_exit 66 "a missing store exits 66" takedown -d "$T/none.db" list
+check_out "nothing decided yet: every notice is open" "$(printf 'n\n8')" \
+	query -d "$T/f.db" -f tsv "select count(*) n from notices where notice_id not in (select notice_id from notice_decisions)"
+run takedown -d "$T/f.db" triage -f tsv
+cp "$T/out" "$T/triage.tsv"
+expect "triage exits 0" test "$rc" = 0
+expect "triage prints its columns" test "$(head -1 "$T/triage.tsv")" = "$(printf 'notice_id\tdecision\tlane\treasons\tlisting_id\tseller_id\tnetwork_id\thours_open')"
+expect "one row per notice" test "$(wc -l <"$T/triage.tsv")" = 9
+row() { awk -F'\t' -v id="$1" '$1 == id { print $2 " " $3 " " $4 }' "$T/triage.tsv"; }
+expect "a flagged listing of the brand is accepted in the express lane" test "$(row N1)" = "accept express screen:100"
+expect "a price at the reference sends to review" test "$(row N2)" = "review review price-at-reference"
+expect "a notifier that is not the holder is rejected" sh -c "echo '$(row N3)' | grep -q '^reject auto not-holder'"
+expect "a declared agent is the holder's: only the duplicate counts" test "$(row N4)" = "reject auto duplicate:N1"
+expect "a listing that does not show the brand is rejected" test "$(row N5)" = "reject auto brand-not-shown"
+expect "a listing not in the store is rejected" test "$(row N6)" = "reject auto no-listing"
+expect "a url finds its listing" sh -c "awk -F'\t' '\$1 == \"N7\" { print \$2, \$5 }' '$T/triage.tsv' | grep -qx 'accept L3'"
+expect "an authorised seller sends to review despite the flag" test "$(row N8)" = "review review screen:100 authorised"
+expect "every rejection has a reason" sh -c "awk -F'\t' 'NR > 1 && \$2 == \"reject\" && \$4 == \"\"' '$T/triage.tsv' | grep -q . && exit 1 || exit 0"
+check_out "a second triage finds nothing open" "$(printf 'notice_id\tdecision\tlane\treasons\tlisting_id\tseller_id\tnetwork_id\thours_open')" \
+	takedown -d "$T/f.db" triage -f tsv
+check_out "every decision is recorded with analyst and evidence" "$(printf 'analyst\tevidence\ntester\tlisting:L1 score:L1')" \
+	query -d "$T/f.db" -f tsv "select analyst, evidence from notice_decisions where notice_id = 'N1'"
+check_out "the decision time is the real clock" "$(printf 'y\n1')" \
+	query -d "$T/f.db" -f tsv "select count(*) y from notice_decisions where notice_id = 'N1' and decided_at like '$Y-%'"
+check_exit 0 "decide records an analyst's reject" takedown -d "$T/f.db" decide N2 reject --reason "licensed boutique, invoices seen"
+run takedown -d "$T/f.db" list -f tsv
+expect "list shows the analyst's reject as the state" sh -c "grep '^N2' '$T/out' | cut -f2,3 | grep -qx \"\$(printf 'reject\tanalyst')\""
+expect "list marks a notice whose listing is missing" sh -c "grep '^N6' '$T/out' | cut -f7 | grep -qx missing"
+check_out "list --open shows what waits for review" "notice:N8" takedown -d "$T/f.db" list --open -f ids
+check_out "list --overdue 1 shows it too (received in 2025)" "notice:N8" takedown -d "$T/f.db" list --overdue 1 -f ids
+run takedown -d "$T/f.db" list --overdue 876000 -f ids
+expect "list --overdue of a century shows nothing" test "$rc:$(cat "$T/out")" = "0:"
+check_exit 65 "decide on an unknown notice exits 65" takedown -d "$T/f.db" decide N404 accept --reason x
+check_exit 0 "decide reverses an accept" takedown -d "$T/f.db" decide N1 reject --reason "withdrawn by the holder"
+run takedown -d "$T/f.db" notifiers -f tsv
+printf 'notifier\tnotices\taccepted\trejected\trejected_on_review\tat_fault\treversed\tin_review\tstanding\nGuccio Gucci S.p.A.\t5\t0\t4\t2\t3\t1\t1\tnew\n' >"$T/want"
+grep -e '^notifier' -e '^Guccio' "$T/out" >"$T/got"
+expect "the notifier's record shows the reversal and the analyst's rejections" cmp "$T/want" "$T/got"
+run takedown -d "$T/f.db" export -f csv
+expect "export gives each notice's last decision" test "$(sed -n 2p "$T/out" | cut -d, -f1-3)" = "N1,reject,analyst"
+run takedown -d "$T/f.db" export --all -f json
+expect "export --all gives every decision as JSON" sh -c "grep -o '\"decision_id\"' '$T/out' | wc -l | grep -qx 10"
+check_out "expand lists the operation's other flagged listings of the brand" "listing:L7" takedown -d "$T/f.db" expand N4 -f ids
+check_exit 65 "expand of a notice without a listing exits 65" takedown -d "$T/f.db" expand N6
+run takedown -d "$T/f.db" expand N1 -f tsv
+expect "expand gives the score and reasons" sh -c "grep -q '^L7	S1		100	brand:gucci' '$T/out'"
+# A decision on a listing of a case goes to its custody log.
+ck case -d "$T/f.db" new "Gucci copies" --lead seller:S1 >/dev/null
+printf 'notice_id,rights_holder,brand,listing_id,received_at\nN9,Guccio Gucci S.p.A.,Gucci,L7,2025-11-11\n' >"$T/n9.csv"
+ck ingest -q -d "$T/f.db" -k notices "$T/n9.csv"
+echo notice:N9 >"$T/ids"
+check_grep "--from triages only the notices named" "^N9	accept	express" takedown -d "$T/f.db" triage --from "$T/ids" -f tsv
+check_out "the decision is in the case's custody log" "$(printf 'action\tanalyst\ntakedown\ttester')" \
+	query -d "$T/f.db" -f tsv "select action, analyst from custody where detail like 'notice N9 %'"
 done_testing
