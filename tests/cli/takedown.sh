@@ -115,4 +115,15 @@ echo notice:N9 >"$T/ids"
 check_grep "--from triages only the notices named" "^N9	accept	express" takedown -d "$T/f.db" triage --from "$T/ids" -f tsv
 check_out "the decision is in the case's custody log" "$(printf 'action\tanalyst\ntakedown\ttester')" \
 	query -d "$T/f.db" -f tsv "select action, analyst from custody where detail like 'notice N9 %'"
+
+# ---- stats: how fast notices are decided ----
+now1=$(date -u -d '1 hour ago' +%Y-%m-%dT%H:%M:%SZ)
+printf 'notice_id,rights_holder,brand,listing_id,received_at\nN10,"Nike, Inc.",Nike,L3,%s\n' "$now1" >"$T/n10.csv"
+ck ingest -q -d "$T/f.db" -k notices "$T/n10.csv"
+ck takedown -d "$T/f.db" triage -f tsv >/dev/null
+run stats -d "$T/f.db" -f tsv
+expect "stats counts the notices received" grep -qx "$(printf 'notices.received\t10')" "$T/out"
+expect "stats counts them by decision" grep -qx "$(printf 'notices.decision.reject\t7')" "$T/out"
+expect "stats gives the share decided within 24 hours" grep -qx "$(printf 'notices.decided_24h_pct\t10')" "$T/out"
+expect "stats gives the removals proposed per accepted notice" grep -q "^notices.proposed_per_accept	" "$T/out"
 done_testing
