@@ -116,6 +116,15 @@ check_grep "--from triages only the notices named" "^N9	accept	express" takedown
 check_out "the decision is in the case's custody log" "$(printf 'action\tanalyst\ntakedown\ttester')" \
 	query -d "$T/f.db" -f tsv "select action, analyst from custody where detail like 'notice N9 %'"
 
+# ---- shell and completion ----
+rc=0
+printf 'takedown list --open -f ids\n' | "$CASEKIT" shell -d "$T/f.db" >"$T/out" 2>"$T/err" || rc=$?
+expect "the shell runs takedown" test "$rc:$(cat "$T/out")" = "0:notice:N8"
+rc=0; CASEKIT_DB="$T/f.db" "$CASEKIT" --list-ids notice N >"$T/out" 2>&1 || rc=$?
+expect "completion offers notice ids" test "$rc $(echo $(cat "$T/out"))" = "0 N1 N2 N3 N4 N5 N6 N7 N8 N9"
+run takedown --list-subcommands
+expect "decide and expand complete notice ids" sh -c "grep -qx 'decide NOTICE' '$T/out' && grep -qx 'expand NOTICE' '$T/out'"
+
 # ---- stats: how fast notices are decided ----
 now1=$(date -u -d '1 hour ago' +%Y-%m-%dT%H:%M:%SZ)
 printf 'notice_id,rights_holder,brand,listing_id,received_at\nN10,"Nike, Inc.",Nike,L3,%s\n' "$now1" >"$T/n10.csv"
