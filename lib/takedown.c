@@ -6,6 +6,11 @@
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
+#define S_RECORD_MIN STR(TAKEDOWN_RECORD_MIN)
+#define S_BAD_SHARE STR(TAKEDOWN_BAD_SHARE_PCT)
+#define S_BAD_REVERSED STR(TAKEDOWN_BAD_REVERSED)
+#define S_TRUST_MIN STR(TAKEDOWN_TRUST_MIN)
+#define S_TRUST_REJECT STR(TAKEDOWN_TRUST_REJECT_PCT)
 
 const char *const takedown_triage_cols[] = { "notice_id", "decision", "lane", "reasons",
 	"listing_id", "seller_id", "network_id", "hours_open" };
@@ -39,21 +44,14 @@ const char takedown_record_sql[] =
 	"  sum(notice_id IN rev) reversed, sum(decision = 'review') in_review\n"
 	"  FROM last WHERE notifier IS NOT NULL GROUP BY notifier)\n"
 	"SELECT notifier, notices, accepted, rejected, rejected_on_review, at_fault, reversed,\n"
-	"  in_review, CASE WHEN notices >= " STR(
-		TAKEDOWN_RECORD_MIN) " AND\n"
-				     "    (100 * at_fault >= " STR(
-					     TAKEDOWN_BAD_SHARE_PCT) " * notices\n"
-								     "    OR reversed >= " STR(
-									     TAKEDOWN_BAD_REVERSED) ") THEN 'barred'\n"
-												    "  WHEN notices >= " STR(
-													    TAKEDOWN_TRUST_MIN) " AND reversed = 0 AND\n"
-																"    100 * at_fault <= " STR(
-																	TAKEDOWN_TRUST_REJECT_PCT) " * notices\n"
-																				   "    THEN 'trusted'\n"
-																				   "  WHEN notices < " STR(
-																					   TAKEDOWN_RECORD_MIN) " THEN 'new'\n"
-																								"  ELSE 'ordinary' END standing\n"
-																								"FROM r ORDER BY notifier";
+	"  in_review, CASE WHEN notices >= " S_RECORD_MIN " AND\n"
+	"    (100 * at_fault >= " S_BAD_SHARE " * notices\n"
+	"    OR reversed >= " S_BAD_REVERSED ") THEN 'barred'\n"
+	"  WHEN accepted >= " S_TRUST_MIN " AND reversed = 0 AND\n"
+	"    100 * at_fault <= " S_TRUST_REJECT " * notices THEN 'trusted'\n"
+	"  WHEN notices < " S_RECORD_MIN " THEN 'new'\n"
+	"  ELSE 'ordinary' END standing\n"
+	"FROM r ORDER BY notifier";
 
 /* An automatic rejection that is the notifier's fault (not a listing gone, not a reminder). */
 static int at_fault(const char *reasons)
@@ -107,7 +105,7 @@ static long long iso_secs(const char *t)
 /* A growing list of distinct strings, ids into a ck_names table. */
 struct counts {
 	struct ck_names names;
-	int *acc, *rej, *rev; /* notices decided, rejections at its fault, reversals */
+	int *tot, *acc, *rej, *rev; /* notices decided, accepted, rejected at its fault, reversed */
 	int cap;
 };
 
@@ -120,11 +118,12 @@ static int counts_slot(struct counts *c, const char *name)
 
 		while (cap <= i)
 			cap *= 2;
+		c->tot = xrealloc(c->tot, (size_t)cap * sizeof(int));
 		c->acc = xrealloc(c->acc, (size_t)cap * sizeof(int));
 		c->rej = xrealloc(c->rej, (size_t)cap * sizeof(int));
 		c->rev = xrealloc(c->rev, (size_t)cap * sizeof(int));
 		for (j = c->cap; j < cap; j++)
-			c->acc[j] = c->rej[j] = c->rev[j] = 0;
+			c->tot[j] = c->acc[j] = c->rej[j] = c->rev[j] = 0;
 		c->cap = cap;
 	}
 	return i;
@@ -133,6 +132,7 @@ static int counts_slot(struct counts *c, const char *name)
 static void counts_free(struct counts *c)
 {
 	ck_names_free(&c->names);
+	free(c->tot);
 	free(c->acc);
 	free(c->rej);
 	free(c->rev);
@@ -196,7 +196,8 @@ static int load_history(struct triage *t)
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int i = counts_slot(&t->rec, col(s, 0));
 
-		t->rec.acc[i] = sqlite3_column_int(s, 1);
+		t->rec.tot[i] = sqlite3_column_int(s, 1);
+		t->rec.acc[i] = sqlite3_column_int(s, 2);
 		t->rec.rej[i] = sqlite3_column_int(s, 5);
 		t->rec.rev[i] = sqlite3_column_int(s, 6);
 	}
@@ -529,12 +530,13 @@ static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 	if (holder < 0)
 		add_word(&against, "holder-unknown");
 	if (n->notifier && (slot = ck_name_find(&t->rec.names, n->notifier)) >= 0) {
-		int all = t->rec.acc[slot], rej = t->rec.rej[slot], rev = t->rec.rev[slot];
+		int all = t->rec.tot[slot], acc = t->rec.acc[slot], rej = t->rec.rej[slot];
+		int rev = t->rec.rev[slot];
 
 		if (all >= TAKEDOWN_RECORD_MIN &&
 			(100 * rej >= TAKEDOWN_BAD_SHARE_PCT * all || rev >= TAKEDOWN_BAD_REVERSED))
 			add_word(&against, "notifier-record:%d/%d", rej, all);
-		else if (!pro.len && all >= TAKEDOWN_TRUST_MIN && rev == 0 &&
+		else if (!pro.len && acc >= TAKEDOWN_TRUST_MIN && rev == 0 &&
 			100 * rej <= TAKEDOWN_TRUST_REJECT_PCT * all && 2 * score >= t->flag)
 			add_word(&pro, "trusted-notifier score:%d", score);
 	}
@@ -719,8 +721,10 @@ int takedown_triage(struct store *st, const char *rules, const char *analyst,
 		rc = record(&t, &n, &v);
 		if (!rc && n.notifier) {
 			slot = counts_slot(&t.rec, n.notifier);
-			t.rec.acc[slot]++;
-			if (strcmp(v.decision, "reject") == 0 && at_fault(v.reasons.s))
+			t.rec.tot[slot]++;
+			if (strcmp(v.decision, "accept") == 0)
+				t.rec.acc[slot]++;
+			else if (strcmp(v.decision, "reject") == 0 && at_fault(v.reasons.s))
 				t.rec.rej[slot]++;
 		}
 		if (!rc && v.listing && v.canon && strcmp(v.decision, "reject") != 0)

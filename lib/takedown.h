@@ -10,7 +10,7 @@ struct out;
  * The good-faith thresholds (casekit-takedown(1)). A notifier's record counts once it has
  * TAKEDOWN_RECORD_MIN notices decided; from then on rejections at its fault in
  * TAKEDOWN_BAD_SHARE_PCT percent of them or more, or TAKEDOWN_BAD_REVERSED reversals, send
- * every notice of it to review. A notifier with TAKEDOWN_TRUST_MIN notices decided, at most
+ * every notice of it to review. A notifier with TAKEDOWN_TRUST_MIN notices accepted, at most
  * TAKEDOWN_TRUST_REJECT_PCT percent rejected at its fault and none reversed is trusted: its notice is
  * accepted when the listing shows the brand and scores at least half the flag threshold.
  * A network backs a notice when TAKEDOWN_NETWORK_MIN listings of the brand by its other

@@ -116,10 +116,34 @@ check_grep "--from triages only the notices named" "^N9	accept	express" takedown
 check_out "the decision is in the case's custody log" "$(printf 'action\tanalyst\ntakedown\ttester')" \
 	query -d "$T/f.db" -f tsv "select action, analyst from custody where detail like 'notice N9 %'"
 
+# A notifier with a long clean record is accepted on weaker evidence: a listing that shows
+# the brand and scores half the flag threshold (30 here: brand claim, price), never flagged.
+{
+	echo "listing_id,seller_id,title,brand,category,price,currency"
+	for i in $(seq 20); do echo "U$i,S1,Gucci replica 1:1 bag $i,Gucci,bags,500.00,CNY"; done
+	echo "T1,S2,Gucci canvas tote,Gucci,bags,9000.00,CNY"
+	echo "T2,S2,Gucci canvas tote,Gucci,bags,9000.00,CNY"
+} >"$T/u.csv"
+{
+	echo "notice_id,rights_holder,brand,listing_id,received_at"
+	for i in $(seq 20); do echo "B$i,Brandwatch Legal,Gucci,U$i,2025-11-12"; done
+	echo "B21,Brandwatch Legal,Gucci,T1,2025-11-13"
+	echo "B22,Guccio Gucci S.p.A.,Gucci,T2,2025-11-14"
+} >"$T/b.csv"
+ck ingest -q -d "$T/f.db" -k listings "$T/u.csv"
+ck ingest -q -d "$T/f.db" -k notices "$T/b.csv"
+ck screen -q -d "$T/f.db" -f tsv >/dev/null
+run takedown -d "$T/f.db" triage -f tsv
+expect "twenty flagged listings are accepted in the express lane" test "$(grep -c '	accept	express	' "$T/out")" = 20
+expect "then the trusted notifier is accepted on weaker evidence" grep -q "^B21	accept	trusted	trusted-notifier score:30	T1" "$T/out"
+expect "a notifier without that record goes to review on the same listing" grep -q "^B22	review	review	no-evidence	T2" "$T/out"
+run takedown -d "$T/f.db" notifiers -f tsv
+expect "the record shows the standing" grep -q "^Brandwatch Legal	22	21	1	0	0	0	0	trusted$" "$T/out"
+
 # ---- shell and completion ----
 rc=0
 printf 'takedown list --open -f ids\n' | "$CASEKIT" shell -d "$T/f.db" >"$T/out" 2>"$T/err" || rc=$?
-expect "the shell runs takedown" test "$rc:$(cat "$T/out")" = "0:notice:N8"
+expect "the shell runs takedown" test "$rc:$(echo $(cat "$T/out"))" = "0:notice:N8 notice:B22"
 rc=0; CASEKIT_DB="$T/f.db" "$CASEKIT" --list-ids notice N >"$T/out" 2>&1 || rc=$?
 expect "completion offers notice ids" test "$rc $(echo $(cat "$T/out"))" = "0 N1 N2 N3 N4 N5 N6 N7 N8 N9"
 run takedown --list-subcommands
@@ -131,8 +155,8 @@ printf 'notice_id,rights_holder,brand,listing_id,received_at\nN10,"Nike, Inc.",N
 ck ingest -q -d "$T/f.db" -k notices "$T/n10.csv"
 ck takedown -d "$T/f.db" triage -f tsv >/dev/null
 run stats -d "$T/f.db" -f tsv
-expect "stats counts the notices received" grep -qx "$(printf 'notices.received\t10')" "$T/out"
+expect "stats counts the notices received" grep -qx "$(printf 'notices.received\t32')" "$T/out"
 expect "stats counts them by decision" grep -qx "$(printf 'notices.decision.reject\t7')" "$T/out"
-expect "stats gives the share decided within 24 hours" grep -qx "$(printf 'notices.decided_24h_pct\t10')" "$T/out"
+expect "stats gives the share decided within 24 hours" grep -qx "$(printf 'notices.decided_24h_pct\t3.1')" "$T/out"
 expect "stats gives the removals proposed per accepted notice" grep -q "^notices.proposed_per_accept	" "$T/out"
 done_testing
