@@ -658,6 +658,14 @@ static int select_only(struct store *st, const char *const *ids, size_t n)
 		}
 	}
 	sqlite3_finalize(s);
+	/* A typo must not pass for a notice already decided. */
+	if (!(s = prep(st,
+		      "SELECT notice_id FROM td_only WHERE notice_id NOT IN (SELECT notice_id "
+		      "FROM notices) ORDER BY 1")))
+		return EX_SOFTWARE;
+	while (sqlite3_step(s) == SQLITE_ROW)
+		ck_warn("notice '%s' is not in the store", col(s, 0));
+	sqlite3_finalize(s);
 	return 0;
 }
 

@@ -62,16 +62,17 @@ check_exit 64 "decide takes accept or reject only" takedown -d "$T/f.db" decide 
 check_exit 64 "--open goes with list" takedown -d "$T/f.db" triage --open
 check_exit 64 "--overdue takes hours" takedown -d "$T/f.db" list --overdue soon
 check_exit 66 "a missing store exits 66" takedown -d "$T/none.db" list
-check_out "nothing decided yet: every notice is open" "$(printf 'n\n8')" \
+check_out "nothing decided yet: every notice is open" "$(printf 'n\n9')" \
 	query -d "$T/f.db" -f tsv "select count(*) n from notices where notice_id not in (select notice_id from notice_decisions)"
 run takedown -d "$T/f.db" triage -f tsv
 cp "$T/out" "$T/triage.tsv"
 expect "triage exits 0" test "$rc" = 0
 expect "triage prints its columns" test "$(head -1 "$T/triage.tsv")" = "$(printf 'notice_id\tdecision\tlane\treasons\tlisting_id\tseller_id\tnetwork_id\thours_open')"
-expect "one row per notice" test "$(wc -l <"$T/triage.tsv")" = 9
+expect "one row per notice" test "$(wc -l <"$T/triage.tsv")" = 10
 row() { awk -F'\t' -v id="$1" '$1 == id { print $2 " " $3 " " $4 }' "$T/triage.tsv"; }
-expect "a flagged listing of the brand is accepted in the express lane" test "$(row N1)" = "accept express screen:100"
-expect "a price at the reference sends to review" test "$(row N2)" = "review review price-at-reference"
+expect "a flagged listing of the brand is accepted in the express lane" test "$(row N1)" = "accept express screen:100 testbuy:TB2"
+expect "a genuine test buy and a price at the reference send to review" test "$(row N2)" = "review review genuine-testbuy:TB1 price-at-reference"
+expect "a counterfeit test buy of the seller backs the notice" test "$(row N12)" = "accept express screen:60 testbuy:TB2"
 expect "a notifier that is not the holder is rejected" sh -c "echo '$(row N3)' | grep -q '^reject auto not-holder'"
 expect "a declared agent is the holder's: only the duplicate counts" test "$(row N4)" = "reject auto duplicate:N1"
 expect "a listing that does not show the brand is rejected" test "$(row N5)" = "reject auto brand-not-shown"
@@ -81,7 +82,7 @@ expect "an authorised seller sends to review despite the flag" test "$(row N8)" 
 expect "every rejection has a reason" sh -c "awk -F'\t' 'NR > 1 && \$2 == \"reject\" && \$4 == \"\"' '$T/triage.tsv' | grep -q . && exit 1 || exit 0"
 check_out "a second triage finds nothing open" "$(printf 'notice_id\tdecision\tlane\treasons\tlisting_id\tseller_id\tnetwork_id\thours_open')" \
 	takedown -d "$T/f.db" triage -f tsv
-check_out "every decision is recorded with analyst and evidence" "$(printf 'analyst\tevidence\ntester\tlisting:L1 score:L1')" \
+check_out "every decision is recorded with analyst and evidence" "$(printf 'analyst\tevidence\ntester\tlisting:L1 score:L1 testbuy:TB2')" \
 	query -d "$T/f.db" -f tsv "select analyst, evidence from notice_decisions where notice_id = 'N1'"
 check_out "the decision time is the real clock" "$(printf 'y\n1')" \
 	query -d "$T/f.db" -f tsv "select count(*) y from notice_decisions where notice_id = 'N1' and decided_at like '$Y-%'"
@@ -96,14 +97,14 @@ expect "list --overdue of a century shows nothing" test "$rc:$(cat "$T/out")" = 
 check_exit 65 "decide on an unknown notice exits 65" takedown -d "$T/f.db" decide N404 accept --reason x
 check_exit 0 "decide reverses an accept" takedown -d "$T/f.db" decide N1 reject --reason "withdrawn by the holder"
 run takedown -d "$T/f.db" notifiers -f tsv
-printf 'notifier\tnotices\taccepted\trejected\trejected_on_review\tat_fault\treversed\tin_review\tstanding\nGuccio Gucci S.p.A.\t5\t0\t4\t2\t3\t1\t1\tnew\n' >"$T/want"
+printf 'notifier\tnotices\taccepted\trejected\trejected_on_review\tat_fault\treversed\tin_review\tstanding\nGuccio Gucci S.p.A.\t6\t1\t4\t2\t3\t1\t1\tnew\n' >"$T/want"
 grep -e '^notifier' -e '^Guccio' "$T/out" >"$T/got"
 expect "the notifier's record shows the reversal and the analyst's rejections" cmp "$T/want" "$T/got"
 run takedown -d "$T/f.db" export -f csv
 expect "export gives each notice's last decision" test "$(sed -n 2p "$T/out" | cut -d, -f1-3)" = "N1,reject,analyst"
 run takedown -d "$T/f.db" export --all -f json
-expect "export --all gives every decision as JSON" sh -c "grep -o '\"decision_id\"' '$T/out' | wc -l | grep -qx 10"
-check_out "expand lists the operation's other flagged listings of the brand" "listing:L7" takedown -d "$T/f.db" expand N4 -f ids
+expect "export --all gives every decision as JSON" sh -c "grep -o '\"decision_id\"' '$T/out' | wc -l | grep -qx 11"
+check_out "expand lists the operation's other flagged listings of the brand" "$(printf 'listing:L7\nlisting:L8')" takedown -d "$T/f.db" expand N4 -f ids
 check_exit 65 "expand of a notice without a listing exits 65" takedown -d "$T/f.db" expand N6
 run takedown -d "$T/f.db" expand N1 -f tsv
 expect "expand gives the score and reasons" sh -c "grep -q '^L7	S1		100	brand:gucci' '$T/out'"
@@ -111,6 +112,8 @@ expect "expand gives the score and reasons" sh -c "grep -q '^L7	S1		100	brand:gu
 ck case -d "$T/f.db" new "Gucci copies" --lead seller:S1 >/dev/null
 printf 'notice_id,rights_holder,brand,listing_id,received_at\nN9,Guccio Gucci S.p.A.,Gucci,L7,2025-11-11\n' >"$T/n9.csv"
 ck ingest -q -d "$T/f.db" -k notices "$T/n9.csv"
+printf 'notice:N404\n' >"$T/ids"
+check_grep "--from names an id that is no notice" "notice 'N404' is not in the store" takedown -d "$T/f.db" triage --from "$T/ids" -f tsv
 echo notice:N9 >"$T/ids"
 check_grep "--from triages only the notices named" "^N9	accept	express" takedown -d "$T/f.db" triage --from "$T/ids" -f tsv
 check_out "the decision is in the case's custody log" "$(printf 'action\tanalyst\ntakedown\ttester')" \
@@ -121,8 +124,8 @@ check_out "the decision is in the case's custody log" "$(printf 'action\tanalyst
 {
 	echo "listing_id,seller_id,title,brand,category,price,currency"
 	for i in $(seq 20); do echo "U$i,S1,Gucci replica 1:1 bag $i,Gucci,bags,500.00,CNY"; done
-	echo "T1,S2,Gucci canvas tote,Gucci,bags,9000.00,CNY"
-	echo "T2,S2,Gucci canvas tote,Gucci,bags,9000.00,CNY"
+	echo "T1,S4,Gucci canvas tote,Gucci,bags,9000.00,CNY"
+	echo "T2,S4,Gucci canvas tote,Gucci,bags,9000.00,CNY"
 } >"$T/u.csv"
 {
 	echo "notice_id,rights_holder,brand,listing_id,received_at"
@@ -130,6 +133,7 @@ check_out "the decision is in the case's custody log" "$(printf 'action\tanalyst
 	echo "B21,Brandwatch Legal,Gucci,T1,2025-11-13"
 	echo "B22,Guccio Gucci S.p.A.,Gucci,T2,2025-11-14"
 } >"$T/b.csv"
+printf 'seller_id\nS4\n' | ck ingest -q -d "$T/f.db" -k sellers -
 ck ingest -q -d "$T/f.db" -k listings "$T/u.csv"
 ck ingest -q -d "$T/f.db" -k notices "$T/b.csv"
 ck screen -q -d "$T/f.db" -f tsv >/dev/null
@@ -145,7 +149,7 @@ rc=0
 printf 'takedown list --open -f ids\n' | "$CASEKIT" shell -d "$T/f.db" >"$T/out" 2>"$T/err" || rc=$?
 expect "the shell runs takedown" test "$rc:$(echo $(cat "$T/out"))" = "0:notice:N8 notice:B22"
 rc=0; CASEKIT_DB="$T/f.db" "$CASEKIT" --list-ids notice N >"$T/out" 2>&1 || rc=$?
-expect "completion offers notice ids" test "$rc $(echo $(cat "$T/out"))" = "0 N1 N2 N3 N4 N5 N6 N7 N8 N9"
+expect "completion offers notice ids" test "$rc $(echo $(cat "$T/out"))" = "0 N1 N12 N2 N3 N4 N5 N6 N7 N8 N9"
 run takedown --list-subcommands
 expect "decide and expand complete notice ids" sh -c "grep -qx 'decide NOTICE' '$T/out' && grep -qx 'expand NOTICE' '$T/out'"
 
@@ -155,8 +159,8 @@ printf 'notice_id,rights_holder,brand,listing_id,received_at\nN10,"Nike, Inc.",N
 ck ingest -q -d "$T/f.db" -k notices "$T/n10.csv"
 ck takedown -d "$T/f.db" triage -f tsv >/dev/null
 run stats -d "$T/f.db" -f tsv
-expect "stats counts the notices received" grep -qx "$(printf 'notices.received\t32')" "$T/out"
+expect "stats counts the notices received" grep -qx "$(printf 'notices.received\t33')" "$T/out"
 expect "stats counts them by decision" grep -qx "$(printf 'notices.decision.reject\t7')" "$T/out"
-expect "stats gives the share decided within 24 hours" grep -qx "$(printf 'notices.decided_24h_pct\t3.1')" "$T/out"
+expect "stats gives the share decided within 24 hours" grep -qx "$(printf 'notices.decided_24h_pct\t3')" "$T/out"
 expect "stats gives the removals proposed per accepted notice" grep -q "^notices.proposed_per_accept	" "$T/out"
 done_testing
