@@ -1,5 +1,6 @@
 /* case.c - open and manage cases: leads, members, notes, grades, value, custody log */
 #include "casekit.h"
+#include "commands.h"
 #include <sqlite3.h>
 
 static const char usage[] =

@@ -1,5 +1,6 @@
 /* shell.c - the investigator's shell: applets, read-only SQL and dot-commands, with readline */
 #include "casekit.h"
+#include "commands.h"
 #include <ctype.h>
 #include <fcntl.h>
 #include <signal.h>

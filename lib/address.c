@@ -931,7 +931,7 @@ static int key_latin(struct addr *a, struct ident *id)
 		 * a district, a state and a postcode are an area, shared by strangers.
 		 */
 		if (!unit.len && !bld.len && !house_number(a))
-			ident_add_word(&id->flags, "area");
+			ident_add_word(&id->flags, "coarse");
 	}
 	if (bld.len)
 		buf_addf(&id->building, " building %s", bld.s);
@@ -990,7 +990,7 @@ int ident_address(const char *raw, const char *country, struct ident *id)
 		buf_adds(&id->note, note);
 		free(note);
 		ident_add_word(&id->note, "no structure");
-		ident_add_word(&id->flags, "area");
+		ident_add_word(&id->flags, "coarse");
 	}
 	if (ident_address_is_area(id)) {
 		/* an area is no building: it names no place two accounts could share */
@@ -1005,10 +1005,10 @@ int ident_address_is_area(const struct ident *id)
 	const char *f = id->flags.s;
 	size_t i;
 
-	/* the flags are words separated by commas: "area" is one of them or not */
+	/* the flags are words separated by commas: "coarse" is one of them or not */
 	for (i = 0; f && f[i]; i++)
-		if ((i == 0 || f[i - 1] == ',') && strncmp(f + i, "area", 4) == 0 &&
-			(f[i + 4] == ',' || f[i + 4] == '\0'))
+		if ((i == 0 || f[i - 1] == ',') && strncmp(f + i, "coarse", 6) == 0 &&
+			(f[i + 6] == ',' || f[i + 6] == '\0'))
 			return 1;
 	return 0;
 }

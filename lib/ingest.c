@@ -212,6 +212,37 @@ static const struct kspec kinds[] = {
 };
 #define NKINDS (sizeof(kinds) / sizeof(*kinds))
 
+int ingest_kind_has_field(const char *kind, const char *field, const char **guess)
+{
+	const struct kspec *k = NULL;
+	size_t i, best = (size_t)-1, d;
+
+	*guess = NULL;
+	for (i = 0; i < NKINDS; i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			k = &kinds[i];
+	if (!k)
+		return 0;
+	for (i = 0; k->f[i].name; i++) {
+		if (strcmp(k->f[i].name, field) == 0)
+			return 1;
+		d = ck_levenshtein(k->f[i].name, field);
+		if (d < best && d <= 2 + strlen(field) / 4)
+			best = d, *guess = k->f[i].name;
+	}
+	return 0;
+}
+
+int ingest_kind_holds_idents(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < NKINDS; i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return kinds[i].holder_kind != NULL;
+	return 0;
+}
+
 /* ---- field parsers ---- */
 
 int ingest_utf8_valid(const char *str, size_t n)
@@ -640,8 +671,12 @@ static int column_of(struct file *f, const char *name)
 	return -1;
 }
 
-/* Resolve a template against the header: 0, or an EX_DATAERR message naming the column. */
-static int bind_src(struct file *f, struct src *s, const struct profile_tmpl *t, const char *what)
+/*
+ * Resolve a template against the header: 0, or an EX_CONFIG message naming the profile's line
+ * and the column the file lacks.
+ */
+static int bind_src(struct ingest *in, struct file *f, struct src *s, const struct profile_tmpl *t,
+	const char *what, unsigned long pline)
 {
 	size_t i;
 
@@ -652,9 +687,9 @@ static int bind_src(struct file *f, struct src *s, const struct profile_tmpl *t,
 		if (!t->parts[i].is_col)
 			continue;
 		if ((s->cols[i] = column_of(f, t->parts[i].text)) < 0)
-			return ck_error(EX_DATAERR,
-				"'%s': no column '%s' (the profile maps it to %s)", f->path,
-				t->parts[i].text, what);
+			return ck_error(EX_CONFIG,
+				"%s:%lu: no column '%s' in '%s' (the profile maps it to %s)",
+				in->prof->path, pline, t->parts[i].text, f->path, what);
 		f->used[s->cols[i]] = 1;
 	}
 	return 0;
@@ -695,12 +730,12 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 		f->fs[i].date_format = m && m->date_format ? m->date_format : in->prof->date_format;
 		what = xasprintf("%s.%s", k->kind, k->f[i].name);
 		if (m) {
-			rc = bind_src(f, &f->fs[i], &m->tmpl, what);
+			rc = bind_src(in, f, &f->fs[i], &m->tmpl, what, m->line);
 		} else if (column_of(f, k->f[i].name) >= 0) {
 			const char *why;
 
 			profile_tmpl_parse(&f->own[i], k->f[i].name, &why);
-			rc = bind_src(f, &f->fs[i], &f->own[i], what);
+			rc = bind_src(in, f, &f->fs[i], &f->own[i], what, 0);
 		} else {
 			rc = 0;
 		}
@@ -723,7 +758,8 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 		for (j = 0; j < f->nxs; j++) {
 			char *what = xasprintf("identifier %s", f->pk->idents[j].field);
 
-			rc = bind_src(f, &f->xs[j], &f->pk->idents[j].tmpl, what);
+			rc = bind_src(in, f, &f->xs[j], &f->pk->idents[j].tmpl, what,
+				f->pk->idents[j].line);
 			free(what);
 			if (rc)
 				return rc;
@@ -1012,11 +1048,11 @@ static void iq_count(struct ingest *in, const char *kind, const struct ident *id
 	q->keys++;
 	if (has_word(&id->flags, "local"))
 		q->national++;
-	if (has_word(&id->flags, "nolink"))
-		q->nolink++;
-	if (has_word(&id->flags, "coarse") || has_word(&id->note, "no street found") ||
-		has_word(&id->note, "no structure"))
+	/* a coarse address is flagged nolink too, but it is neither null nor private */
+	if (has_word(&id->flags, "coarse"))
 		q->coarse++;
+	else if (has_word(&id->flags, "nolink"))
+		q->nolink++;
 }
 
 /* Record the identifiers the row holds; the row itself is already in. */
@@ -1716,6 +1752,31 @@ out:
 	return rc;
 }
 
+/*
+ * Read a file's header and map it as loading would, and nothing more, so that a file that
+ * cannot be read or a profile that names a column a file lacks fails the run before any file
+ * is loaded. An empty file is left to load_file(), which says so in its turn.
+ */
+static int check_header(struct ingest *in, const char *path, const char *kind)
+{
+	struct file f;
+	struct csvio_opts co = { 0 };
+	struct csvio_rec *rec;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	f.path = path;
+	f.k = kspec_of(kind);
+	f.pk = profile_kind(in->prof, kind);
+	f.instr_col = -1;
+	co.delim = in->o->delim ? in->o->delim : in->prof->delim;
+	co.encoding = in->o->encoding ? in->o->encoding : in->prof->encoding;
+	if (!(rc = csvio_open(&f.r, path, &co)) && (rc = csvio_next(f.r, &rec)) == 1)
+		rc = map_header(in, &f, rec);
+	file_free(&f);
+	return rc;
+}
+
 /* The kind of a file: -k, else the profile's file names. */
 static const char *kind_of(struct ingest *in, const char *path)
 {
@@ -1816,9 +1877,13 @@ static int build_indexes(struct ingest *in)
 		"CREATE INDEX IF NOT EXISTS listings_seller ON listings(seller_id);\n"
 		"CREATE INDEX IF NOT EXISTS orders_listing ON orders(listing_id);\n"
 		"CREATE INDEX IF NOT EXISTS orders_seller ON orders(seller_id);\n"
+		/* trace: who bought from a seller, what a party shipped, which sellers are flagged */
+		"CREATE INDEX IF NOT EXISTS orders_buyer ON orders(buyer_id);\n"
 		"CREATE INDEX IF NOT EXISTS logins_seller ON logins(seller_id);\n"
 		"CREATE INDEX IF NOT EXISTS payments_seller ON payments(seller_id);\n"
-		"CREATE INDEX IF NOT EXISTS shipments_from ON shipments(from_id);\n"
+		"CREATE INDEX IF NOT EXISTS shipments_from_to ON shipments(from_id, to_id, quantity);\n"
+		"DROP INDEX IF EXISTS shipments_from;\n"
+		"CREATE INDEX IF NOT EXISTS scores_score ON scores(score, seller_id);\n"
 		"CREATE INDEX IF NOT EXISTS shipments_to ON shipments(to_id);\n"
 		"CREATE INDEX IF NOT EXISTS testbuys_listing ON testbuys(listing_id);\n"
 		"CREATE INDEX IF NOT EXISTS takedowns_listing ON takedowns(listing_id);\n"
@@ -1943,6 +2008,11 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 			add_job(&jobs, &njobs, paths[k], kind);
 		}
 	}
+	if (!rc && njobs)
+		ck_sort(jobs, njobs, sizeof(*jobs), job_cmp);
+	for (i = 0; !rc && i < njobs; i++)
+		if (strcmp(jobs[i].path, "-") != 0)
+			rc = check_header(&in, jobs[i].path, jobs[i].kind);
 	if (!rc && o->reject_file)
 		rc = open_reject_file(&in, jobs, njobs, &rej_tmp);
 	if (in.rejf) {
@@ -2052,9 +2122,8 @@ int ingest_quality(struct store *st, struct ingest_quality **out, size_t *n)
 	static const char counts[] =
 		"SELECT kind, count(*), "
 		"sum(','||flags||',' LIKE '%,local,%'), "
-		"sum(','||flags||',' LIKE '%,coarse,%' OR note LIKE '%no street found%' "
-		"OR note LIKE '%no structure%'), "
-		"sum(','||flags||',' LIKE '%,nolink,%') "
+		"sum(','||flags||',' LIKE '%,coarse,%'), "
+		"sum(','||flags||',' LIKE '%,nolink,%' AND ','||flags||',' NOT LIKE '%,coarse,%') "
 		"FROM identifiers WHERE kind <> 'address_building' GROUP BY kind ORDER BY kind";
 	static const char hubs[] =
 		"SELECT g.kind, (SELECT max(flags) FROM identifiers j WHERE j.kind = g.kind AND "

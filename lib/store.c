@@ -696,6 +696,8 @@ int store_open(struct store **out, const char *path, unsigned flags)
 	int rc, oflags, version = 0;
 
 	*out = NULL;
+	/* before the first connection, the identity check's: SQLite refuses it after */
+	setup_sqlite();
 	if (!path)
 		path = ck.db ? ck.db : store_default_path();
 	st = store_new(path, flags);
@@ -738,7 +740,6 @@ int store_open(struct store **out, const char *path, unsigned flags)
 		}
 		oflags = flags & STORE_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	}
-	setup_sqlite();
 	rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		rc = ck_error(flags & STORE_CREATE ? EX_CANTCREAT : code_for(rc),

@@ -283,11 +283,34 @@ same "renames, joins, constants, dates and the default currency" "I2|S1|Belt|199
 	"$(Q "$T/f" "select listing_id||'|'||seller_id||'|'||title||'|'||price||'|'||currency||'|'||created_at||'|'||status from listings where listing_id='I2'" | tail -1)"
 grep -q "items-2025.csv:2: bad number '12,5' in price" "$T/err" && pass "a decimal comma is rejected, not guessed" || fail "a decimal comma is rejected, not guessed" "$(cat "$T/err")"
 printf '[listings]\nseller_id shop\n' >"$T/bad.profile"
-check_exit 65 "a broken profile exits 65" ingest -d "$T/f" -p "$T/bad.profile" "$T/items-2025.csv"
+check_exit 78 "a broken profile exits 78" ingest -d "$T/f" -p "$T/bad.profile" "$T/items-2025.csv"
 check_grep "and names its file and line" "bad.profile:2: " ingest -d "$T/f" -p "$T/bad.profile" "$T/items-2025.csv"
 check_exit 66 "a missing profile exits 66" ingest -d "$T/f" -p nosuch "$T/items-2025.csv"
-printf '[listings]\ntitle = {nosuch}\n' >"$T/gone.profile"
-check_exit 65 "a profile naming a missing column exits 65" ingest -d "$T/f" -p "$T/gone.profile" -k listings "$T/items-2025.csv"
+# Profiles are checked like code: every mistake names the profile's line, exit 78, no row read.
+{ sed 's/^title = .*/title = {nosuch}/' "$T/shop.profile" && printf '[sellers]\nfiles sellers*.csv\n'; } >"$T/gone.profile"
+printf 'seller_id\nS9\n' >"$T/sellers2.csv"
+check_exit 78 "a profile naming a column the file lacks exits 78" ingest -d "$T/f" -p "$T/gone.profile" -k listings "$T/items-2025.csv"
+check_grep "and names the profile's line, the column and the file" "gone.profile:9: no column 'nosuch' in '.*items-2025.csv' .the profile maps it to listings.title" \
+	ingest -d "$T/f" -p "$T/gone.profile" "$T/sellers2.csv" "$T/items-2025.csv"
+same "before any file of the run is loaded" "0" "$(Q "$T/f" "select count(*) from sellers where seller_id='S9'" | tail -1)"
+bad_profile() { # DESC LINE MESSAGE PROFILE-TEXT
+	printf '%b' "$4" >"$T/p.profile"
+	check_exit 78 "$1 exits 78" ingest -d "$T/f" -p "$T/p.profile" -k sellers "$T/sellers2.csv"
+	expect "and says so at line $2" grep -q "p.profile:$2: $3" "$T/err"
+}
+bad_profile "a misspelt field" 3 "'adress' is not a field of sellers: did you mean 'address'?" \
+	'profile x\n[sellers]\nadress = seller_city\n'
+bad_profile "a country that is not ISO 3166-1" 2 "'Brazil' is not an ISO 3166-1 alpha-2 country code" \
+	'profile x\ncountry Brazil\n'
+bad_profile "a currency that is not ISO 4217" 1 "'BRLX' is not an ISO 4217 currency code" 'currency BRLX\n'
+bad_profile "a three-letter currency ISO 4217 lacks" 1 "'BRX' is not an ISO 4217 currency code" 'currency BRX\n'
+bad_profile "an unknown kind" 2 "'seller' is not a kind" '\n[seller]\n'
+bad_profile "a malformed template" 2 "'{' without a column name and '}'" '[sellers]\naddress = {street\n'
+bad_profile "a date for a field the kind lacks" 2 "'opened' is not a field of sellers" '[sellers]\ndate opened %d/%m/%Y\n'
+bad_profile "an ident line on a kind with no account" 2 "listings rows hold no account" '[listings]\nident x = y\n'
+bad_profile "an encoding ICU does not know" 1 "'latin-9x' is not an encoding ICU knows" 'encoding latin-9x\n'
+printf 'country br\ncurrency brl\n[sellers]\nfiles s*.csv\n' >"$T/ok.profile"
+check_exit 0 "ISO codes in either case are accepted" ingest -n -d "$T/f" -p "$T/ok.profile" -k sellers "$T/sellers2.csv"
 # A brand has a reference price per category and currency: both survive.
 printf 'brand,aliases,category,reference_price,currency,rights_holder\nGucci,,bags,18500.00,CNY,G\nGucci,,bags,2605.00,USD,G\n' >"$T/brands.csv"
 ck init -q "$T/brands.db"

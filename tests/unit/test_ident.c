@@ -125,6 +125,23 @@ Test(ident, phone_national_forms_of_each_region)
 	cr_expect_str_eq(phone("06 1234 5678", "IT"), "+390612345678");
 }
 
+Test(ident, phone_mobile_that_looks_like_a_carrier_prefix_stays_national)
+{
+	/* 19152 is a carrier's prefix before 00, and 191 a mainland mobile range */
+	cr_expect_str_eq(phone("191-5200-2605", "CN"), "+8619152002605");
+	cr_expect_str_eq(phone("１９１０３００３０１０", "CN"), "+8619103003010");
+	cr_expect_str_eq(phone("17951 00 852 9123 4567", "CN"), "+85291234567");
+}
+
+Test(ident, phone_bracketed_country_code_of_another_region)
+{
+	cr_expect_str_eq(phone("(852) 5007 8960", "CN"), "+85250078960");
+	cr_expect_str_eq(phone("(010) 6552 9988", "CN"), "+861065529988");
+	cr_expect_str_eq(phone("(86) 138 0013 8000", "CN"), "+8613800138000");
+	/* NANP writes area codes in brackets: 212 stays New York, not Morocco */
+	cr_expect_str_eq(phone("(212) 555-0123", "US"), "+12125550123");
+}
+
 Test(ident, phone_trunk_zero_after_the_country_code_goes)
 {
 	cr_expect_str_eq(phone("+44 (0)20 7946 0958", NULL), "+442079460958");
@@ -592,7 +609,7 @@ Test(ident, address_coarse_is_an_area, .init = addr_init)
 	for (p = area; *p; p++) {
 		cr_expect_str_neq(addr(*p), "-", "%s", *p);
 		cr_expect(ident_address_is_area(&id), "%s", *p);
-		cr_expect_str_eq(flags(), "area,nolink", "%s", *p);
+		cr_expect_str_eq(flags(), "coarse,nolink", "%s", *p);
 		cr_expect_str_eq(id.building.s ? id.building.s : "", "", "%s", *p);
 	}
 	for (p = place; *p; p++) {
