@@ -1,5 +1,6 @@
 /* takedown.c - decide rights holders' notices on casekit's own evidence, and expand them */
 #include "casekit.h"
+#include "commands.h"
 #include <sqlite3.h>
 #include <unistd.h>
 
