@@ -1,7 +1,6 @@
 /* takedown.c - rights holders' notices decided on the evidence the store already holds */
 #include "casekit.h"
 #include "takedown.h"
-#include <sqlite3.h>
 #include <time.h>
 
 #define STR_(x) #x
@@ -62,23 +61,18 @@ static int at_fault(const char *reasons)
 
 /* ---- small helpers ---- */
 
-static sqlite3_stmt *prep(struct store *st, const char *sql)
+/* The statement of sql, or NULL after one message. */
+static struct store_stmt *prep(struct store *st, const char *sql)
 {
-	sqlite3_stmt *s;
-
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
-		store_error(st, "takedown");
-		return NULL;
-	}
-	return s;
+	return store_prepare(st, sql);
 }
 
-static const char *col(sqlite3_stmt *s, int i)
+static const char *col(struct store_stmt *s, int i)
 {
-	return (const char *)sqlite3_column_text(s, i);
+	return store_col_text(s, i);
 }
 
-static char *dupcol(sqlite3_stmt *s, int i)
+static char *dupcol(struct store_stmt *s, int i)
 {
 	const char *v = col(s, i);
 
@@ -146,7 +140,7 @@ struct triage {
 	struct screen_result res;
 	const char *analyst;
 	int has_scores, has_networks, flag;
-	sqlite3_stmt *listing, *holders, *agent, *net_count, *seller_count, *tb_cf_net,
+	struct store_stmt *listing, *holders, *agent, *net_count, *seller_count, *tb_cf_net,
 		*tb_cf_seller, *tb_genuine, *ref_price, *authorised, *ins, *cases;
 	struct counts rec;
 	struct ck_names dup; /* "listing\tbrand" of notices not rejected */
@@ -154,6 +148,7 @@ struct triage {
 	int dup_cap;
 	char now[21];
 	long long now_s;
+	char *byurl; /* the listing id found by url, bound to listing */
 };
 
 static int dup_find(struct triage *t, const char *listing, const char *brand)
@@ -188,41 +183,40 @@ static void dup_add(struct triage *t, const char *listing, const char *brand, co
 /* The records and the open duplicates of earlier runs. */
 static int load_history(struct triage *t)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int rc;
 
 	if (!(s = prep(t->st, takedown_record_sql)))
 		return EX_SOFTWARE;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_step(s)) == STORE_ROW) {
 		int i = counts_slot(&t->rec, col(s, 0));
 
-		t->rec.tot[i] = sqlite3_column_int(s, 1);
-		t->rec.acc[i] = sqlite3_column_int(s, 2);
-		t->rec.rej[i] = sqlite3_column_int(s, 5);
-		t->rec.rev[i] = sqlite3_column_int(s, 6);
+		t->rec.tot[i] = (int)store_col_int(s, 1);
+		t->rec.acc[i] = (int)store_col_int(s, 2);
+		t->rec.rej[i] = (int)store_col_int(s, 5);
+		t->rec.rev[i] = (int)store_col_int(s, 6);
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return store_error(t->st, "notice_decisions");
+	store_done(s);
+	if (rc != STORE_DONE)
+		return rc;
 	if (!(s = prep(t->st,
 		      "SELECT listing_id, brand, notice_id FROM (" LAST_DECISIONS
 		      ") WHERE decision != 'reject' AND listing_id IS NOT NULL "
 		      "AND brand IS NOT NULL")))
 		return EX_SOFTWARE;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = store_step(s)) == STORE_ROW)
 		dup_add(t, col(s, 0), col(s, 1), col(s, 2));
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : store_error(t->st, "notice_decisions");
+	store_done(s);
+	return rc;
 }
 
 static int prepare(struct triage *t)
 {
-	sqlite3 *db = store_db(t->st);
 	struct buf q = { 0 };
 	int ok;
 
-	t->has_scores = store_has_table(db, "scores");
-	t->has_networks = store_has_table(db, "network_members");
+	t->has_scores = store_table_exists(t->st, "scores");
+	t->has_networks = store_table_exists(t->st, "network_members");
 	buf_addf(&q,
 		"SELECT l.listing_id, l.seller_id, l.title, l.brand, l.category, l.price, "
 		"l.currency, l.image_text, l.created_at, %s, %s FROM listings l %s %s "
@@ -264,7 +258,7 @@ static int prepare(struct triage *t)
 			 "INSERT INTO notice_decisions(notice_id, decided_at, analyst, decision, "
 			 "lane, reasons, evidence, listing_id, seller_id, network_id, notifier, "
 			 "brand, proposed) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) &&
-		(t->cases = store_has_table(db, "cases")
+		(t->cases = store_table_exists(t->st, "cases")
 				? prep(t->st,
 					  "SELECT c.case_id FROM cases c WHERE c.status = 'open' AND "
 					  "(EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = "
@@ -272,7 +266,7 @@ static int prepare(struct triage *t)
 					  "case_leads k WHERE k.case_id = c.case_id AND k.kind = "
 					  "'listing' AND k.id = ?1)) ORDER BY c.case_id")
 				: NULL,
-			!store_has_table(db, "cases") || t->cases);
+			!store_table_exists(t->st, "cases") || t->cases);
 	if (ok && t->has_scores)
 		ok = (t->seller_count = prep(t->st,
 			      "SELECT count(*) FROM scores WHERE seller_id = ?1 AND flagged AND "
@@ -294,14 +288,14 @@ static int prepare(struct triage *t)
 
 static void finalize_all(struct triage *t)
 {
-	sqlite3_stmt **all[] = { &t->listing, &t->holders, &t->agent, &t->net_count,
+	struct store_stmt **all[] = { &t->listing, &t->holders, &t->agent, &t->net_count,
 		&t->seller_count, &t->tb_cf_net, &t->tb_cf_seller, &t->tb_genuine, &t->ref_price,
 		&t->authorised, &t->ins, &t->cases };
 	size_t i;
 	int j;
 
 	for (i = 0; i < sizeof(all) / sizeof(*all); i++) {
-		sqlite3_finalize(*all[i]);
+		store_done(*all[i]);
 		*all[i] = NULL;
 	}
 	counts_free(&t->rec);
@@ -311,6 +305,7 @@ static void finalize_all(struct triage *t)
 	ck_names_free(&t->dup);
 	screen_result_free(&t->res);
 	screen_close(t->sc);
+	free(t->byurl);
 }
 
 /* ---- one notice ---- */
@@ -339,9 +334,9 @@ static void add_word(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *first_text(sqlite3_stmt *s)
+static const char *first_text(struct store_stmt *s)
 {
-	return sqlite3_step(s) == SQLITE_ROW ? col(s, 0) : NULL;
+	return store_step(s) == STORE_ROW ? col(s, 0) : NULL;
 }
 
 /* Is the notifier the brand's holder or a declared agent of it? -1 when no holder is known. */
@@ -349,8 +344,8 @@ static int holder_ok(struct triage *t, const struct notice *n, const char *brand
 {
 	int found = 0, any = 0;
 
-	sqlite3_bind_text(t->holders, 1, brand, -1, SQLITE_STATIC);
-	while (!found && sqlite3_step(t->holders) == SQLITE_ROW) {
+	store_bind_text(t->holders, 1, brand);
+	while (!found && store_step(t->holders) == STORE_ROW) {
 		const char *h = col(t->holders, 0);
 
 		any = 1;
@@ -358,13 +353,13 @@ static int holder_ok(struct triage *t, const struct notice *n, const char *brand
 			found = 1;
 			break;
 		}
-		sqlite3_bind_text(t->agent, 1, n->notifier, -1, SQLITE_STATIC);
-		sqlite3_bind_text(t->agent, 2, h, -1, SQLITE_STATIC);
-		sqlite3_bind_text(t->agent, 3, n->received, -1, SQLITE_STATIC);
-		found = sqlite3_step(t->agent) == SQLITE_ROW;
-		sqlite3_reset(t->agent);
+		store_bind_text(t->agent, 1, n->notifier);
+		store_bind_text(t->agent, 2, h);
+		store_bind_text(t->agent, 3, n->received);
+		found = store_step(t->agent) == STORE_ROW;
+		store_reset(t->agent);
 	}
-	sqlite3_reset(t->holders);
+	store_reset(t->holders);
 	return found ? 1 : any ? 0 : -1;
 }
 
@@ -376,27 +371,29 @@ static int find_listing(struct triage *t, const struct notice *n)
 	int rc;
 
 	if (!id && n->url) {
-		sqlite3_stmt *s = prep(t->st, "SELECT listing_id FROM td_urls WHERE url = ?1");
+		struct store_stmt *s = prep(t->st, "SELECT listing_id FROM td_urls WHERE url = ?1");
 
 		if (!s)
 			return -1;
-		sqlite3_bind_text(s, 1, n->url, -1, SQLITE_STATIC);
-		byurl = sqlite3_step(s) == SQLITE_ROW ? dupcol(s, 0) : NULL;
-		sqlite3_finalize(s);
+		store_bind_text(s, 1, n->url);
+		byurl = store_step(s) == STORE_ROW ? dupcol(s, 0) : NULL;
+		store_done(s);
 		id = byurl;
 	}
 	if (!id)
 		return 0;
-	sqlite3_bind_text(t->listing, 1, id, -1, SQLITE_TRANSIENT);
-	free(byurl);
-	rc = sqlite3_step(t->listing);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	/* bound text is not copied: the id stays until the listing's row has been read */
+	free(t->byurl);
+	t->byurl = byurl;
+	store_bind_text(t->listing, 1, id);
+	rc = store_step(t->listing);
+	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : -1;
 }
 
 /* Score a listing the store has no score for, as screen would (without seller facts). */
 static void live_score(struct triage *t, int *score, int *flagged, const char **brand)
 {
-	sqlite3_stmt *l = t->listing;
+	struct store_stmt *l = t->listing;
 	struct screen_listing sl = { 0 };
 
 	sl.listing_id = col(l, 0);
@@ -404,8 +401,8 @@ static void live_score(struct triage *t, int *score, int *flagged, const char **
 	sl.title = col(l, 2);
 	sl.brand = col(l, 3);
 	sl.category = col(l, 4);
-	sl.has_price = sqlite3_column_type(l, 5) == SQLITE_INTEGER;
-	sl.price = sqlite3_column_int64(l, 5);
+	sl.has_price = store_col_type(l, 5) == STORE_INT;
+	sl.price = store_col_int(l, 5);
 	sl.currency = col(l, 6);
 	sl.image_text = col(l, 7);
 	sl.created_at = col(l, 8);
@@ -432,12 +429,12 @@ static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 		v->listing = dupcol(t->listing, 0);
 		v->seller = dupcol(t->listing, 1);
 		v->network = dupcol(t->listing, 12);
-		has_price = sqlite3_column_type(t->listing, 5) == SQLITE_INTEGER;
-		price = sqlite3_column_int64(t->listing, 5);
+		has_price = store_col_type(t->listing, 5) == STORE_INT;
+		price = store_col_int(t->listing, 5);
 		price_cur = col(t->listing, 6);
-		if (sqlite3_column_type(t->listing, 9) != SQLITE_NULL) {
-			score = sqlite3_column_int(t->listing, 9);
-			flagged = sqlite3_column_int(t->listing, 10);
+		if (store_col_type(t->listing, 9) != STORE_NULL) {
+			score = (int)store_col_int(t->listing, 9);
+			flagged = (int)store_col_int(t->listing, 10);
 			shown = col(t->listing, 11);
 		} else {
 			live_score(t, &score, &flagged, &shown);
@@ -459,7 +456,7 @@ static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 	if (v->reasons.len) {
 		v->decision = "reject";
 		v->lane = "auto";
-		sqlite3_reset(t->listing);
+		store_reset(t->listing);
 		return;
 	}
 
@@ -469,64 +466,64 @@ static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 		add_word(&v->evidence, "score:%s", v->listing);
 	}
 	if (v->network && t->tb_cf_net) {
-		sqlite3_bind_text(t->tb_cf_net, 1, v->network, -1, SQLITE_STATIC);
+		store_bind_text(t->tb_cf_net, 1, v->network);
 		tb = first_text(t->tb_cf_net);
 	} else {
-		sqlite3_bind_text(t->tb_cf_seller, 1, v->seller, -1, SQLITE_STATIC);
+		store_bind_text(t->tb_cf_seller, 1, v->seller);
 		tb = first_text(t->tb_cf_seller);
 	}
 	if (tb) {
 		add_word(&pro, "testbuy:%s", tb);
 		add_word(&v->evidence, "testbuy:%s", tb);
 	}
-	sqlite3_reset(t->tb_cf_net ? t->tb_cf_net : t->tb_cf_seller);
-	sqlite3_reset(t->tb_cf_seller);
+	store_reset(t->tb_cf_net ? t->tb_cf_net : t->tb_cf_seller);
+	store_reset(t->tb_cf_seller);
 	if (v->network && t->net_count) {
 		int others;
 
-		sqlite3_bind_text(t->net_count, 1, v->network, -1, SQLITE_STATIC);
-		sqlite3_bind_text(t->net_count, 2, v->canon, -1, SQLITE_STATIC);
-		sqlite3_bind_text(t->net_count, 3, v->listing, -1, SQLITE_STATIC);
-		sqlite3_bind_text(t->net_count, 4, v->seller, -1, SQLITE_STATIC);
-		if (sqlite3_step(t->net_count) == SQLITE_ROW) {
-			v->proposed = sqlite3_column_int(t->net_count, 0);
-			others = sqlite3_column_int(t->net_count, 1);
+		store_bind_text(t->net_count, 1, v->network);
+		store_bind_text(t->net_count, 2, v->canon);
+		store_bind_text(t->net_count, 3, v->listing);
+		store_bind_text(t->net_count, 4, v->seller);
+		if (store_step(t->net_count) == STORE_ROW) {
+			v->proposed = (int)store_col_int(t->net_count, 0);
+			others = (int)store_col_int(t->net_count, 1);
 			if (others >= TAKEDOWN_NETWORK_MIN) {
 				add_word(&pro, "network:%s(%d)", v->network, others);
 				add_word(&v->evidence, "network:%s", v->network);
 			}
 		}
-		sqlite3_reset(t->net_count);
+		store_reset(t->net_count);
 	} else if (t->seller_count) {
-		sqlite3_bind_text(t->seller_count, 1, v->seller, -1, SQLITE_STATIC);
-		sqlite3_bind_text(t->seller_count, 2, v->canon, -1, SQLITE_STATIC);
-		sqlite3_bind_text(t->seller_count, 3, v->listing, -1, SQLITE_STATIC);
-		if (sqlite3_step(t->seller_count) == SQLITE_ROW)
-			v->proposed = sqlite3_column_int(t->seller_count, 0);
-		sqlite3_reset(t->seller_count);
+		store_bind_text(t->seller_count, 1, v->seller);
+		store_bind_text(t->seller_count, 2, v->canon);
+		store_bind_text(t->seller_count, 3, v->listing);
+		if (store_step(t->seller_count) == STORE_ROW)
+			v->proposed = (int)store_col_int(t->seller_count, 0);
+		store_reset(t->seller_count);
 	}
 
 	/* Evidence the other way sends the notice to an analyst, whatever backs it. */
-	sqlite3_bind_text(t->tb_genuine, 1, v->listing, -1, SQLITE_STATIC);
-	sqlite3_bind_text(t->tb_genuine, 2, v->seller, -1, SQLITE_STATIC);
+	store_bind_text(t->tb_genuine, 1, v->listing);
+	store_bind_text(t->tb_genuine, 2, v->seller);
 	if ((tb = first_text(t->tb_genuine))) {
 		add_word(&against, "genuine-testbuy:%s", tb);
 		add_word(&v->evidence, "testbuy:%s", tb);
 	}
-	sqlite3_reset(t->tb_genuine);
+	store_reset(t->tb_genuine);
 	if (has_price && price_cur) {
-		sqlite3_bind_text(t->ref_price, 1, v->canon, -1, SQLITE_STATIC);
-		sqlite3_bind_text(t->ref_price, 2, price_cur, -1, SQLITE_STATIC);
-		sqlite3_bind_text(t->ref_price, 3, col(t->listing, 4), -1, SQLITE_STATIC);
-		if (sqlite3_step(t->ref_price) == SQLITE_ROW &&
-			price >= sqlite3_column_int64(t->ref_price, 0))
+		store_bind_text(t->ref_price, 1, v->canon);
+		store_bind_text(t->ref_price, 2, price_cur);
+		store_bind_text(t->ref_price, 3, col(t->listing, 4));
+		if (store_step(t->ref_price) == STORE_ROW &&
+			price >= store_col_int(t->ref_price, 0))
 			add_word(&against, "price-at-reference");
-		sqlite3_reset(t->ref_price);
+		store_reset(t->ref_price);
 	}
-	sqlite3_bind_text(t->authorised, 1, v->seller, -1, SQLITE_STATIC);
-	if (sqlite3_step(t->authorised) == SQLITE_ROW)
+	store_bind_text(t->authorised, 1, v->seller);
+	if (store_step(t->authorised) == STORE_ROW)
 		add_word(&against, "authorised");
-	sqlite3_reset(t->authorised);
+	store_reset(t->authorised);
 	if (holder < 0)
 		add_word(&against, "holder-unknown");
 	if (n->notifier && (slot = ck_name_find(&t->rec.names, n->notifier)) >= 0) {
@@ -540,7 +537,7 @@ static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 			100 * rej <= TAKEDOWN_TRUST_REJECT_PCT * all && 2 * score >= t->flag)
 			add_word(&pro, "trusted-notifier score:%d", score);
 	}
-	sqlite3_reset(t->listing);
+	store_reset(t->listing);
 	if (pro.len)
 		add_word(&v->reasons, "%s", pro.s);
 	if (against.len) {
@@ -560,7 +557,7 @@ static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 }
 
 /* Write a decision to the custody log of every open case that holds its listing. */
-static int to_custody(struct store *st, sqlite3_stmt *cases, const char *notice,
+static int to_custody(struct store *st, struct store_stmt *cases, const char *notice,
 	const char *listing, const char *seller, const char *decision, const char *lane,
 	const char *reasons, const char *analyst)
 {
@@ -570,13 +567,13 @@ static int to_custody(struct store *st, sqlite3_stmt *cases, const char *notice,
 
 	if (!cases || !listing)
 		return 0;
-	sqlite3_bind_text(cases, 1, listing, -1, SQLITE_STATIC);
-	sqlite3_bind_text(cases, 2, seller, -1, SQLITE_STATIC);
-	while (sqlite3_step(cases) == SQLITE_ROW) {
+	store_bind_text(cases, 1, listing);
+	store_bind_text(cases, 2, seller);
+	while (store_step(cases) == STORE_ROW) {
 		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
 		ids[n++] = dupcol(cases, 0);
 	}
-	sqlite3_reset(cases);
+	store_reset(cases);
 	for (i = 0; i < n; i++) {
 		char *detail = xasprintf("notice %s on listing %s: %s (%s): %s", notice, listing,
 			decision, lane, reasons);
@@ -592,26 +589,26 @@ static int to_custody(struct store *st, sqlite3_stmt *cases, const char *notice,
 
 static int record(struct triage *t, const struct notice *n, const struct verdict *v)
 {
-	sqlite3_stmt *s = t->ins;
+	struct store_stmt *s = t->ins;
 	int rc;
 
-	sqlite3_bind_text(s, 1, n->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, t->now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, t->analyst, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, v->decision, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, v->lane, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, v->reasons.s ? v->reasons.s : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, v->evidence.s ? v->evidence.s : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, v->listing, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 9, v->seller, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 10, v->network, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 11, n->notifier, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 12, v->canon, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 13, strcmp(v->decision, "accept") == 0 ? v->proposed : 0);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return store_error(t->st, "notice_decisions");
+	store_bind_text(s, 1, n->id);
+	store_bind_text(s, 2, t->now);
+	store_bind_text(s, 3, t->analyst);
+	store_bind_text(s, 4, v->decision);
+	store_bind_text(s, 5, v->lane);
+	store_bind_text(s, 6, v->reasons.s ? v->reasons.s : "");
+	store_bind_text(s, 7, v->evidence.s ? v->evidence.s : "");
+	store_bind_text(s, 8, v->listing);
+	store_bind_text(s, 9, v->seller);
+	store_bind_text(s, 10, v->network);
+	store_bind_text(s, 11, n->notifier);
+	store_bind_text(s, 12, v->canon);
+	store_bind_int(s, 13, strcmp(v->decision, "accept") == 0 ? v->proposed : 0);
+	rc = store_step(s);
+	store_reset(s);
+	if (rc != STORE_DONE)
+		return rc;
 	return to_custody(t->st, t->cases, n->id, v->listing, v->seller, v->decision, v->lane,
 		v->reasons.s ? v->reasons.s : "", t->analyst);
 }
@@ -638,7 +635,7 @@ static void verdict_free(struct verdict *v)
 /* Restrict the run to the notices named, through TEMP table td_only. */
 static int select_only(struct store *st, const char *const *ids, size_t n)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	size_t i;
 	int rc;
 
@@ -649,23 +646,23 @@ static int select_only(struct store *st, const char *const *ids, size_t n)
 	if (!(s = prep(st, "INSERT OR IGNORE INTO td_only VALUES(?)")))
 		return EX_SOFTWARE;
 	for (i = 0; i < n; i++) {
-		sqlite3_bind_text(s, 1, ids[i], -1, SQLITE_STATIC);
-		rc = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE) {
-			sqlite3_finalize(s);
-			return store_error(st, "td_only");
+		store_bind_text(s, 1, ids[i]);
+		rc = store_step(s);
+		store_reset(s);
+		if (rc != STORE_DONE) {
+			store_done(s);
+			return rc;
 		}
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	/* A typo must not pass for a notice already decided. */
 	if (!(s = prep(st,
 		      "SELECT notice_id FROM td_only WHERE notice_id NOT IN (SELECT notice_id "
 		      "FROM notices) ORDER BY 1")))
 		return EX_SOFTWARE;
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while (store_step(s) == STORE_ROW)
 		ck_warn("notice '%s' is not in the store", col(s, 0));
-	sqlite3_finalize(s);
+	store_done(s);
 	return 0;
 }
 
@@ -683,7 +680,7 @@ int takedown_triage(struct store *st, const char *rules, const char *analyst,
 	const char *const *ids, size_t nids, struct out *o)
 {
 	struct triage t;
-	sqlite3_stmt *q = NULL;
+	struct store_stmt *q = NULL;
 	int rc;
 
 	memset(&t, 0, sizeof(t));
@@ -693,7 +690,7 @@ int takedown_triage(struct store *st, const char *rules, const char *analyst,
 	t.now_s = iso_secs(t.now);
 	if ((rc = open_screen(&t, rules)))
 		goto out;
-	if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+	if ((rc = store_begin(st)))
 		goto out;
 	/* Addresses are matched in one pass over the listings, not one per notice. */
 	if ((rc = store_exec(st,
@@ -717,7 +714,7 @@ int takedown_triage(struct store *st, const char *rules, const char *analyst,
 		rc = EX_SOFTWARE;
 		goto out;
 	}
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = store_step(q)) == STORE_ROW) {
 		struct notice n = { dupcol(q, 0), dupcol(q, 1), dupcol(q, 2), dupcol(q, 3),
 			dupcol(q, 4), dupcol(q, 5) };
 		struct verdict v;
@@ -756,16 +753,12 @@ int takedown_triage(struct store *st, const char *rules, const char *analyst,
 		if (rc)
 			break;
 	}
-	if (rc == SQLITE_DONE)
-		rc = 0;
-	else if (rc == SQLITE_ROW || (rc > 0 && rc < 64))
-		rc = store_error(st, "notices");
-	sqlite3_finalize(q);
+	store_done(q);
 	q = NULL;
 	if (!rc)
-		rc = store_exec(st, "COMMIT");
+		rc = store_commit(st);
 out:
-	sqlite3_finalize(q);
+	store_done(q);
 	if (rc)
 		store_rollback(st);
 	finalize_all(&t);
@@ -775,7 +768,7 @@ out:
 int takedown_decide(struct store *st, const char *notice, const char *decision, const char *reason,
 	const char *analyst)
 {
-	sqlite3_stmt *s, *cases = NULL;
+	struct store_stmt *s, *cases = NULL;
 	char now[21];
 	int rc;
 	char *listing = NULL, *seller = NULL, *network = NULL, *notifier = NULL, *brand = NULL,
@@ -789,9 +782,9 @@ int takedown_decide(struct store *st, const char *notice, const char *decision, 
 		      "notice_decisions d ON d.notice_id = n.notice_id WHERE n.notice_id = ?1 "
 		      "ORDER BY d.decision_id DESC LIMIT 1")))
 		return EX_SOFTWARE;
-	sqlite3_bind_text(s, 1, notice, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+	store_bind_text(s, 1, notice);
+	if (store_step(s) != STORE_ROW) {
+		store_done(s);
 		return ck_error(EX_DATAERR, "no notice '%s' (see 'casekit takedown list')", notice);
 	}
 	notifier = dupcol(s, 1);
@@ -800,17 +793,17 @@ int takedown_decide(struct store *st, const char *notice, const char *decision, 
 	network = dupcol(s, 4);
 	brand = dupcol(s, 5);
 	evidence = dupcol(s, 6);
-	proposed = sqlite3_column_int64(s, 7);
-	sqlite3_finalize(s);
+	proposed = store_col_int(s, 7);
+	store_done(s);
 	if (!seller && listing &&
 		(s = prep(st, "SELECT seller_id FROM listings WHERE listing_id = ?1"))) {
-		sqlite3_bind_text(s, 1, listing, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW)
+		store_bind_text(s, 1, listing);
+		if (store_step(s) == STORE_ROW)
 			seller = dupcol(s, 0);
-		sqlite3_finalize(s);
+		store_done(s);
 	}
 	ck_clock_iso(now);
-	if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+	if ((rc = store_begin(st)))
 		goto out;
 	if (!(s = prep(st,
 		      "INSERT INTO notice_decisions(notice_id, decided_at, analyst, decision, "
@@ -819,21 +812,20 @@ int takedown_decide(struct store *st, const char *notice, const char *decision, 
 		rc = EX_SOFTWARE;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, notice, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, analyst, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, decision, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, evidence ? evidence : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, listing, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, seller, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 9, network, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 10, notifier, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 11, brand, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 12, strcmp(decision, "accept") == 0 ? proposed : 0);
-	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_error(st, "notice_decisions");
-	sqlite3_finalize(s);
-	if (!rc && store_has_table(store_db(st), "cases") &&
+	store_bind_text(s, 1, notice);
+	store_bind_text(s, 2, now);
+	store_bind_text(s, 3, analyst);
+	store_bind_text(s, 4, decision);
+	store_bind_text(s, 5, reason);
+	store_bind_text(s, 6, evidence ? evidence : "");
+	store_bind_text(s, 7, listing);
+	store_bind_text(s, 8, seller);
+	store_bind_text(s, 9, network);
+	store_bind_text(s, 10, notifier);
+	store_bind_text(s, 11, brand);
+	store_bind_int(s, 12, strcmp(decision, "accept") == 0 ? proposed : 0);
+	rc = store_run(s);
+	if (!rc && store_table_exists(st, "cases") &&
 		(cases = prep(st,
 			 "SELECT c.case_id FROM cases c WHERE c.status = 'open' AND "
 			 "(EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = "
@@ -842,9 +834,9 @@ int takedown_decide(struct store *st, const char *notice, const char *decision, 
 			 "'listing' AND k.id = ?1)) ORDER BY c.case_id")))
 		rc = to_custody(
 			st, cases, notice, listing, seller, decision, "analyst", reason, analyst);
-	sqlite3_finalize(cases);
+	store_done(cases);
 	if (!rc)
-		rc = store_exec(st, "COMMIT");
+		rc = store_commit(st);
 out:
 	if (rc)
 		store_rollback(st);
@@ -859,13 +851,12 @@ out:
 
 int takedown_expand(struct store *st, const char *rules, const char *notice)
 {
-	sqlite3 *db = store_db(st);
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	char *listing = NULL, *seller = NULL, *brand = NULL, *network = NULL, *named = NULL;
 	struct screen *sc = NULL;
 	int rc = 0;
 
-	if (!store_has_table(db, "scores"))
+	if (!store_table_exists(st, "scores"))
 		return ck_error(EX_DATAERR, "no scores yet (run 'casekit screen')");
 	if (!(s = prep(st,
 		      "SELECT coalesce(d.listing_id, n.listing_id, (SELECT min(listing_id) "
@@ -873,15 +864,15 @@ int takedown_expand(struct store *st, const char *rules, const char *notice)
 		      "LEFT JOIN notice_decisions d ON d.notice_id = n.notice_id WHERE "
 		      "n.notice_id = ?1 ORDER BY d.decision_id DESC LIMIT 1")))
 		return EX_SOFTWARE;
-	sqlite3_bind_text(s, 1, notice, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+	store_bind_text(s, 1, notice);
+	if (store_step(s) != STORE_ROW) {
+		store_done(s);
 		return ck_error(EX_DATAERR, "no notice '%s' (see 'casekit takedown list')", notice);
 	}
 	listing = dupcol(s, 0);
 	brand = dupcol(s, 1);
 	named = dupcol(s, 2);
-	sqlite3_finalize(s);
+	store_done(s);
 	if (!brand && named) {
 		if ((rc = screen_open(&sc, rules)) || (rc = screen_add_store_brands(sc, st)))
 			goto out;
@@ -895,9 +886,9 @@ int takedown_expand(struct store *st, const char *rules, const char *notice)
 			: ck_error(EX_DATAERR, "notice '%s' names no listing in the store", notice);
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, listing, -1, SQLITE_STATIC);
-	seller = sqlite3_step(s) == SQLITE_ROW ? dupcol(s, 0) : NULL;
-	sqlite3_finalize(s);
+	store_bind_text(s, 1, listing);
+	seller = store_step(s) == STORE_ROW ? dupcol(s, 0) : NULL;
+	store_done(s);
 	if (!seller) {
 		rc = ck_error(EX_DATAERR,
 			"notice '%s' names listing '%s', which is not in the store", notice,
@@ -908,11 +899,11 @@ int takedown_expand(struct store *st, const char *rules, const char *notice)
 		rc = ck_error(EX_DATAERR, "notice '%s' names no brand the rules know", notice);
 		goto out;
 	}
-	if (store_has_table(db, "network_members") &&
+	if (store_table_exists(st, "network_members") &&
 		(s = prep(st, "SELECT network_id FROM network_members WHERE seller_id = ?1"))) {
-		sqlite3_bind_text(s, 1, seller, -1, SQLITE_STATIC);
-		network = sqlite3_step(s) == SQLITE_ROW ? dupcol(s, 0) : NULL;
-		sqlite3_finalize(s);
+		store_bind_text(s, 1, seller);
+		network = store_step(s) == STORE_ROW ? dupcol(s, 0) : NULL;
+		store_done(s);
 	}
 	if ((rc = store_exec(st,
 		     "CREATE TEMP TABLE IF NOT EXISTS td_expand(listing_id TEXT, "
@@ -932,12 +923,11 @@ int takedown_expand(struct store *st, const char *rules, const char *notice)
 		rc = EX_SOFTWARE;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, network, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, brand, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, listing, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, seller, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_error(st, "td_expand");
-	sqlite3_finalize(s);
+	store_bind_text(s, 1, network);
+	store_bind_text(s, 2, brand);
+	store_bind_text(s, 3, listing);
+	store_bind_text(s, 4, seller);
+	rc = store_run(s);
 out:
 	screen_close(sc);
 	free(listing);
