@@ -1,7 +1,6 @@
 /* takedown.c - decide rights holders' notices on casekit's own evidence, and expand them */
 #include "casekit.h"
 #include "commands.h"
-#include <sqlite3.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -19,17 +18,6 @@ static const char help[] =
 	"the operation; 'list', 'export' and 'notifiers' show notices, decisions and each\n"
 	"notifier's good-faith record. Every decision is kept with its time, analyst, reasons\n"
 	"and evidence, and goes to the custody log of an open case that holds the listing.";
-
-static sqlite3_stmt *prep(struct store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
-		store_error(st, "takedown");
-		return NULL;
-	}
-	return s;
-}
 
 /* Notice ids one a line ("notice:ID" or a bare id); blank lines and # comments skipped. */
 static int read_ids(const char *path, char ***ids, size_t *n)
@@ -93,19 +81,19 @@ static int do_triage(struct store *st, const char *rules, const char *analyst, c
 static int print_sql(
 	struct store *st, const char *sql, const char *idkind, const char *bind, double hours)
 {
-	sqlite3_stmt *s = prep(st, sql);
+	struct store_stmt *s = store_prepare(st, sql);
 	struct out *o;
 
 	if (!s)
 		return EX_SOFTWARE;
 	if (bind)
-		sqlite3_bind_text(s, 1, bind, -1, SQLITE_STATIC);
+		store_bind_text(s, 1, bind);
 	if (hours >= 0)
-		sqlite3_bind_double(s, 2, hours);
-	o = out_open_stmt(stdout, out_format_for(stdout), s);
+		store_bind_double(s, 2, hours);
+	o = out_open_query(stdout, out_format_for(stdout), s);
 	if (idkind)
 		out_set_ids(o, idkind, 0);
-	return out_stmt_all(o, s, st, "notices");
+	return out_query_all(o, s);
 }
 
 /* A notice's state: its last decision, or open. */
@@ -165,18 +153,18 @@ static int do_export(struct store *st, int all)
 static int do_expand(struct store *st, const char *rules, const char *notice)
 {
 	int rc = takedown_expand(st, rules, notice);
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	struct out *o;
 
 	if (rc)
 		return rc;
-	if (!(s = prep(st,
-		      "SELECT listing_id, seller_id, network_id, score, reasons FROM "
-		      "td_expand ORDER BY rowid")))
+	if (!(s = store_prepare(st,
+		      "SELECT listing_id, seller_id, network_id, score, reasons "
+		      "FROM td_expand ORDER BY rowid")))
 		return EX_SOFTWARE;
-	o = out_open_stmt(stdout, out_format_for(stdout), s);
+	o = out_open_query(stdout, out_format_for(stdout), s);
 	out_set_ids(o, "listing", 0);
-	return out_stmt_all(o, s, st, "td_expand");
+	return out_query_all(o, s);
 }
 
 int cmd_takedown(int argc, char **argv)
