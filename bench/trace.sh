@@ -60,8 +60,9 @@ iw=$(cut -d' ' -f1 "$D/ingest.t" | median) ic=$(cut -d' ' -f2 "$D/ingest.t" | me
 tw=$(cut -d' ' -f1 "$D/trace.t" | median) tc=$(cut -d' ' -f2 "$D/trace.t" | median)
 printf '%s sellers, %s flagged listings as leads, %s parties ranked; medians of %s runs\n' \
 	"$N" "$(wc -l <"$D/leads")" "$rows" "$RUNS"
-printf 'ingest   wall %8.2f s   cpu %8.2f s   (runs: %s)\n' "$iw" "$ic" "$(tr '\n' ' ' <"$D/ingest.t")"
-printf 'trace    wall %8.2f s   cpu %8.2f s   (runs: %s)\n' "$tw" "$tc" "$(tr '\n' ' ' <"$D/trace.t")"
+runs() { awk '{ printf "%s%s/%s", (NR > 1 ? ", " : ""), $1, $2 }' "$1"; }
+printf 'ingest   wall %8.2f s   cpu %8.2f s   (runs, wall/cpu: %s)\n' "$iw" "$ic" "$(runs "$D/ingest.t")"
+printf 'trace    wall %8.2f s   cpu %8.2f s   (runs, wall/cpu: %s)\n' "$tw" "$tc" "$(runs "$D/trace.t")"
 awk -v tw="$tw" -v iw="$iw" -v tc="$tc" -v ic="$ic" 'BEGIN {
 	printf "trace / ingest: wall %.2f%%, cpu %.2f%%  (target: at most 3%%)\n",
 		100 * tw / iw, 100 * tc / ic }'

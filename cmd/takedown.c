@@ -1,6 +1,11 @@
 /* takedown.c - decide rights holders' notices on casekit's own evidence, and expand them */
 #include "casekit.h"
+#include "case.h"
 #include "commands.h"
+#include "opt.h"
+#include "output.h"
+#include "store.h"
+#include "takedown.h"
 #include <unistd.h>
 
 static const char usage[] =

@@ -1,8 +1,15 @@
 /* ingest.c - load marketplace dumps into the case store, losing nothing */
 #include "casekit.h"
 #include "csvio.h"
+#include "ident.h"
 #include "ingest.h"
+#include "link.h"
+#include "money.h"
+#include "output.h"
 #include "profile.h"
+#include "progress.h"
+#include "store.h"
+#include "store_db.h"
 #include <dirent.h>
 #include <openssl/crypto.h>
 #include <sqlite3.h>
@@ -608,7 +615,8 @@ static int prep_all(struct ingest *in)
 			 "UPDATE sources SET sha256=?, size=?, rows_read=?, rows_kept=?, "
 			 "rows_rejected=? WHERE source_id=?")) ||
 		(rc = prep(in, &in->dup_source,
-			 "SELECT source_id, path FROM sources WHERE sha256=?")) ||
+			 "SELECT source_id, path FROM sources WHERE sha256=? AND source_id<>? "
+			 "AND replaced_by IS NULL ORDER BY source_id LIMIT 1")) ||
 		(rc = prep(in, &in->add_replaced, "INSERT INTO temp.ck_replaced VALUES(?,?,?)")) ||
 		(rc = prep(in, &in->del_replaced,
 			 "DELETE FROM identifiers WHERE holder_kind=? AND (holder_id, source_id, line) "
@@ -1518,18 +1526,46 @@ static void iq_report(const struct ingest *in)
 				"evidence of one place on their own",
 				thousands(q->coarse, a), thousands(q->values, b));
 		if (large(q->unparsed, q->values))
-			ck_warn("%s of %s %s values gave no key (not a %s casekit can read): check "
-				"the column the profile maps to it",
+			ck_warn("%s of %s %s values gave no key (casekit cannot read them as %s): "
+				"check the column the profile maps to it",
 				thousands(q->unparsed, a), thousands(q->values, b), q->kind,
 				q->kind);
 	}
 }
 
-/* Print the file's figures and its first rejects; write every reject to --reject-file. */
-static int report(struct ingest *in, struct file *f)
+/* A reject's reason with its quoted values left out, so that alike rejects add up. */
+static void reason_shape(const char *r, struct buf *out)
+{
+	buf_reset(out);
+	for (; *r; r++) {
+		if (*r == '\'' && strchr(r + 1, '\'')) {
+			buf_adds(out, "'...'");
+			r = strchr(r + 1, '\'');
+			continue;
+		}
+		buf_addc(out, *r);
+	}
+}
+
+struct tally {
+	char *what;
+	uint64_t n;
+};
+
+/*
+ * Print the file's figures and its first rejects; write every reject to --reject-file. A file
+ * that stays in the store points at its rejects there; one that does not (a dry run, --strict,
+ * every row rejected) has them nowhere else, so its report is printed whole: more rejects, and
+ * how many of each reason.
+ */
+static int report(struct ingest *in, struct file *f, int stays)
 {
 	sqlite3_stmt *s = in->get_rejects;
-	int shown_n = 0, rc;
+	int shown_n = 0, rc, limit = stays ? 5 : 20;
+	struct tally *t = NULL;
+	struct buf shape = { 0 };
+	size_t nt = 0, i;
+	char a[32];
 
 	if (!ck.quiet)
 		fprintf(stderr,
@@ -1544,28 +1580,55 @@ static int report(struct ingest *in, struct file *f)
 		return 0;
 	sqlite3_bind_int64(s, 1, f->source_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (!ck.quiet && shown_n < 5)
+		const char *why = (const char *)sqlite3_column_text(s, 2);
+
+		if (!ck.quiet && shown_n < limit)
 			fprintf(stderr, "casekit ingest: %s:%lld: %s\n", f->path,
-				(long long)sqlite3_column_int64(s, 1),
-				(const char *)sqlite3_column_text(s, 2));
+				(long long)sqlite3_column_int64(s, 1), why);
 		shown_n++;
 		if (in->rejo)
 			out_stmt_row(in->rejo, s);
+		if (stays)
+			continue;
+		reason_shape(why ? why : "", &shape);
+		for (i = 0; i < nt && strcmp(t[i].what, shape.s); i++)
+			;
+		if (i == nt) {
+			t = xrealloc(t, (nt + 1) * sizeof(*t));
+			t[nt].what = xstrdup(shape.s);
+			t[nt++].n = 0;
+		}
+		t[i].n++;
 	}
 	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return store_error(in->st, "rejects");
-	if (!ck.quiet && f->rejected > 5)
+	buf_free(&shape);
+	if (rc != SQLITE_DONE) {
+		rc = store_error(in->st, "rejects");
+		goto out;
+	}
+	rc = 0;
+	if (!ck.quiet && stays && f->rejected > 5)
 		fprintf(stderr,
 			"casekit ingest: '%s': %llu more rejects; %s: casekit query "
 			"\"select * from rejects where source_id=%lld\"\n",
 			f->path, (unsigned long long)f->rejected - 5,
 			f->rejected > REJECT_SAMPLE ? "the first 1000 of them" : "all of them",
 			(long long)f->source_id);
+	if (!ck.quiet && !stays && f->rejected > (uint64_t)limit) {
+		fprintf(stderr, "casekit ingest: '%s': rejects by reason%s:\n", f->path,
+			f->rejected > REJECT_SAMPLE ? " (of the first 1000)" : "");
+		for (i = 0; i < nt; i++)
+			fprintf(stderr, "casekit ingest:   %s  %s\n", thousands(t[i].n, a),
+				t[i].what);
+	}
 	if (in->rejf && fflush(in->rejf) != 0)
-		return ck_error(
+		rc = ck_error(
 			EX_IOERR, "cannot write '%s': %s", in->o->reject_file, strerror(errno));
-	return 0;
+out:
+	for (i = 0; i < nt; i++)
+		free(t[i].what);
+	free(t);
+	return rc;
 }
 
 /*
@@ -1605,6 +1668,58 @@ static int drop_indexes_if_empty(struct ingest *in, const char *table, struct bu
 	return rc;
 }
 
+/*
+ * --replace: the earlier loads of this file (same path or same SHA-256, same kind, not replaced
+ * yet) give way to this one. Their records that this load brought again were replaced row by
+ * row already; the others go, with their identifiers. The old sources stay on record, each
+ * naming the load that replaced it (replaced_by), with their rejects.
+ */
+static int replace_sources(struct ingest *in, struct file *f, const char *sha)
+{
+	sqlite3_stmt *s;
+	int64_t *old = NULL;
+	size_t n = 0, i;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(in->db,
+		    "SELECT source_id FROM sources WHERE kind=?1 AND replaced_by IS NULL AND "
+		    "source_id<>?2 AND (path=?3 OR sha256=?4) ORDER BY source_id",
+		    -1, &s, NULL) != SQLITE_OK)
+		return store_error(in->st, "sources");
+	sqlite3_bind_text(s, 1, f->k->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, f->source_id);
+	sqlite3_bind_text(s, 3, f->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, sha, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		old = xrealloc(old, (n + 1) * sizeof(*old));
+		old[n++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	for (i = 0; i < n && !rc; i++) {
+		char *sql = xasprintf(
+			"DELETE FROM %s WHERE source_id=%lld", f->k->kind, (long long)old[i]);
+		int64_t gone;
+
+		rc = store_exec(in->st, sql);
+		free(sql);
+		gone = sqlite3_changes(in->db);
+		if (rc)
+			break;
+		sql = xasprintf("DELETE FROM identifiers WHERE source_id=%lld; "
+				"UPDATE sources SET replaced_by=%lld WHERE source_id=%lld",
+			(long long)old[i], (long long)f->source_id, (long long)old[i]);
+		rc = store_exec(in->st, sql);
+		free(sql);
+		if (!rc && !ck.quiet)
+			fprintf(stderr,
+				"casekit ingest: '%s': replaces source %lld; %lld of its rows that "
+				"this load did not bring again were removed\n",
+				f->path, (long long)old[i], (long long)gone);
+	}
+	free(old);
+	return rc;
+}
+
 /* Load one file in one transaction. */
 static int load_file(struct ingest *in, const char *path, const char *kind)
 {
@@ -1616,7 +1731,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	sqlite3_stmt *s;
 	sqlite3_int64 first_ident = 0;
 	char now[21];
-	int rc, in_tx = 0, made_idents;
+	int rc, in_tx = 0, made_idents, all_rejected;
 	size_t nsaved;
 	uint64_t *saved = iq_save(in, &nsaved);
 
@@ -1684,42 +1799,55 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 			(rc = step_done(in, in->clear_replaced, "replaced")))
 			goto out;
 	}
+	/* A file loaded before (same SHA-256) is skipped, unless --replace; -n checks it. */
+	s = in->dup_source;
+	sqlite3_bind_text(s, 1, csvio_sha256(f.r), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, f.source_id);
+	if (sqlite3_step(s) == SQLITE_ROW && !in->o->replace) {
+		if (!ck.quiet)
+			fprintf(stderr,
+				"casekit ingest: '%s': already ingested as source %lld ('%s', "
+				"same SHA-256): %s\n",
+				path, (long long)sqlite3_column_int64(s, 0),
+				(const char *)sqlite3_column_text(s, 1),
+				in->o->dry_run ? "a load would skip it; checked anyway"
+					       : "skipped (--replace loads it again)");
+		sqlite3_reset(s);
+		if (!in->o->dry_run) {
+			rc = store_exec(in->st, "ROLLBACK");
+			in_tx = 0;
+			goto out;
+		}
+	}
+	sqlite3_reset(s);
+	if (in->o->replace && (rc = replace_sources(in, &f, csvio_sha256(f.r))))
+		goto out;
 	if (reindex.len && (rc = store_exec(in->st, reindex.s)))
 		goto out;
 	if (made_idents && f.kept && (rc = count_hubs(in, first_ident)))
 		goto out;
 	s = in->upd_source;
-	sqlite3_bind_text(s, 1, csvio_sha256(f.r), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 1, csvio_sha256(f.r), -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)csvio_bytes_read(f.r));
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)f.read);
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)f.kept);
 	sqlite3_bind_int64(s, 5, (sqlite3_int64)f.rejected);
 	sqlite3_bind_int64(s, 6, f.source_id);
-	if (sqlite3_step(s) != SQLITE_DONE &&
-		sqlite3_extended_errcode(in->db) == SQLITE_CONSTRAINT_UNIQUE) {
-		sqlite3_reset(s);
-		s = in->dup_source;
-		sqlite3_bind_text(s, 1, csvio_sha256(f.r), -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW && !ck.quiet)
-			fprintf(stderr,
-				"casekit ingest: '%s': already ingested as source %lld ('%s', "
-				"same SHA-256): skipped\n",
-				path, (long long)sqlite3_column_int64(s, 0),
-				(const char *)sqlite3_column_text(s, 1));
-		sqlite3_reset(s);
-		rc = store_exec(in->st, "ROLLBACK");
-		in_tx = 0;
+	if ((rc = step_done(in, s, "sources")))
 		goto out;
-	}
-	if ((rc = sqlite3_reset(s)) != SQLITE_OK) {
-		rc = store_error(in->st, "sources");
-		goto out;
-	}
-	if ((rc = report(in, &f)))
+	all_rejected = f.read > 0 && f.kept == 0;
+	if ((rc = report(
+		     in, &f, !in->o->dry_run && !(in->o->strict && f.rejected) && !all_rejected)))
 		goto out;
 	if (in->o->strict && f.rejected) {
 		rc = ck_error(EX_DATAERR, "'%s': %llu rows rejected and --strict: nothing loaded",
 			path, (unsigned long long)f.rejected);
+		goto out;
+	}
+	if (all_rejected) {
+		/* Nothing to keep: a profile or a file that does not fit, not a few bad rows. */
+		rc = ck_error(EX_DATAERR, "'%s': all %llu rows rejected: nothing %s", path,
+			(unsigned long long)f.read, in->o->dry_run ? "would load" : "loaded");
 		goto out;
 	}
 	if (in->o->dry_run) {

@@ -1,6 +1,13 @@
 /* report.c - the files of a case package: CSV tables, DOT graph, HTML report, JSON-LD */
 #include "casekit.h"
+#include "case.h"
+#include "csvio.h"
+#include "money.h"
+#include "output.h"
+#include "profile.h"
 #include "report.h"
+#include "store.h"
+#include "store_db.h"
 #include <openssl/evp.h>
 #include <sqlite3.h>
 #include <strings.h>
@@ -267,7 +274,9 @@ int report_custody(struct report_ctx *c, FILE *fp)
 			for (; *v; v++) {
 				/* A word with folders in the command line: only its last part. */
 				if (i == 6 && (v == col(s, i) || v[-1] == ' ')) {
-					size_t w = strcspn(v, " "), k;
+					/* a quoted word ('/a b/c') runs to its closing quote */
+					const char *q = *v == '\'' ? strchr(v + 1, '\'') : NULL;
+					size_t w = q ? (size_t)(q - v) : strcspn(v, " "), k;
 
 					for (k = w; k > 0 && v[k - 1] != '/'; k--)
 						;
@@ -873,6 +882,14 @@ static char *one(struct report_ctx *c, const char *sql)
 	"orders o JOIN case_listings cl ON cl.listing_id = o.listing_id WHERE " MONEY_PAID_ORDER \
 	" AND o.amount IS NOT NULL"
 
+#ifdef HAVE_GVC
+/*
+ * One Graphviz context for all the report's pictures: the pango plugin of Graphviz 2.42 keeps
+ * font names of a freed context and reads them in the next one (ASan: heap-use-after-free).
+ */
+static GVC_t *report_gvc;
+#endif
+
 /* Draw one graph (DOT) as inline SVG with libgvc, or give its DOT text. */
 static void picture(FILE *fp, const char *dot, const char *engine)
 {
@@ -882,7 +899,9 @@ static void picture(FILE *fp, const char *dot, const char *engine)
 	char *svg = NULL;
 	unsigned int len = 0;
 
-	gvc = gvContext();
+	if (!report_gvc)
+		report_gvc = gvContext();
+	gvc = report_gvc;
 	g = agmemread(dot);
 	if (g && gvLayout(gvc, g, engine) == 0 && gvRenderData(gvc, g, "svg", &svg, &len) == 0 &&
 		svg) {
@@ -899,7 +918,6 @@ static void picture(FILE *fp, const char *dot, const char *engine)
 			if (gvLayout(gvc, g, engine) != 0 ||
 				gvRenderData(gvc, g, "svg", &svg, &len) != 0 || !svg) {
 				agclose(g);
-				gvFreeContext(gvc);
 				goto text;
 			}
 		}
@@ -913,12 +931,10 @@ static void picture(FILE *fp, const char *dot, const char *engine)
 		gvFreeRenderData(svg);
 		gvFreeLayout(gvc, g);
 		agclose(g);
-		gvFreeContext(gvc);
 		return;
 	}
 	if (g)
 		agclose(g);
-	gvFreeContext(gvc);
 text:
 #else
 	(void)engine;
@@ -1169,6 +1185,12 @@ static void reasons_words(FILE *fp, const char *why, const char *reasons)
 		char name[128], kind[64];
 
 		if (strncmp(tok, "kw:", 3) == 0) {
+			char *p;
+
+			/* rule names spell spaces as _ */
+			for (p = tok + 3; *p; p++)
+				if (*p == '_')
+					*p = ' ';
 			buf_adds(&kw, kw.len ? ", \xe2\x80\x9c" : "\xe2\x80\x9c");
 			buf_adds(&kw, tok + 3);
 			buf_adds(&kw, "\xe2\x80\x9d");
@@ -1854,7 +1876,7 @@ static const char timeline_sql[] =
 	"UNION ALL SELECT at, 'case ' || action, analyst FROM custody WHERE case_id = ?1 "
 	") WHERE at IS NOT NULL AND at <> '' GROUP BY 1, 2 ORDER BY 1, 2";
 
-int report_html(struct report_ctx *c, const char *dot, FILE *fp)
+static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 {
 	size_t i;
 	int rc;
@@ -1890,20 +1912,28 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 		fp);
 
 	section(fp, 0);
-	if ((rc = html_table(c, fp,
-		     "SELECT c.seller_id AS account, s.shop_name AS shop, s.owner_name AS "
-		     "\"registered to\", substr(s.registered_at, 1, 10) AS since, s.status, "
-		     "(SELECT count(*) FROM case_listings l WHERE l.seller_id = c.seller_id) AS "
-		     "flagged, (SELECT count(*) FROM " PAID_ORDERS " AND cl.seller_id = "
-		     "c.seller_id) AS \"paid orders\", (SELECT group_concat(v, ', ') FROM (SELECT "
-		     "ck_money(sum(o.amount), o.currency) || ' ' || o.currency AS v FROM " PAID_ORDERS
-		     " AND cl.seller_id = c.seller_id GROUP BY o.currency ORDER BY o.currency)) AS "
-		     "value, c.network_id AS network, " REF(
-			     "s") " AS \"source row\" "
-				  "FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
-				  "ORDER BY c.network_id IS NULL, c.network_id, c.seller_id",
-		     "No accounts.")))
-		return rc;
+	{
+		/* The network column only when there is more than one to tell apart. */
+		int several = count(c, "SELECT count(DISTINCT network_id) FROM case_sellers") > 1;
+		char *sql = xasprintf(
+			"SELECT c.seller_id AS account, s.shop_name AS shop, s.owner_name AS "
+			"\"registered to\", substr(s.registered_at, 1, 10) AS since, s.status, "
+			"(SELECT count(*) FROM case_listings l WHERE l.seller_id = c.seller_id) AS "
+			"flagged, (SELECT count(*) FROM " PAID_ORDERS " AND cl.seller_id = "
+			"c.seller_id) AS \"paid orders\", (SELECT group_concat(v, ', ') FROM (SELECT "
+			"ck_money(sum(o.amount), o.currency) || char(160) || o.currency AS v FROM " PAID_ORDERS
+			" AND cl.seller_id = c.seller_id GROUP BY o.currency ORDER BY o.currency)) AS "
+			"value, %s" REF(
+				"s") " AS \"source row\" FROM case_sellers c LEFT JOIN sellers "
+				     "s ON s.seller_id = c.seller_id ORDER BY c.network_id IS NULL, c.network_id, "
+				     "c.seller_id",
+			several ? "c.network_id AS network, " : "");
+
+		rc = html_table(c, fp, sql, "No accounts.");
+		free(sql);
+		if (rc)
+			return rc;
+	}
 
 	section(fp, 1);
 	fputs("<p>What the accounts share, piece by piece, strongest first: a payment account or a "
@@ -1981,7 +2011,7 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 	if ((rc = html_table(c, fp,
 		     "SELECT t.testbuy_id AS \"test buy\", t.listing_id AS listing, l.seller_id AS "
 		     "account, substr(t.bought_at, 1, 10) AS bought, ck_money(t.cost, t.currency) || "
-		     "' ' || t.currency AS cost, coalesce(t.verdict, '') AS verdict, "
+		     "char(160) || t.currency AS cost, coalesce(t.verdict, '') AS verdict, "
 		     "coalesce(t.report_ref, '') AS \"lab reference\", " REF(
 			     "t") " AS \"source row\" "
 				  "FROM testbuys t JOIN listings l ON l.listing_id = t.listing_id JOIN "
@@ -2093,6 +2123,18 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 	      "unpacked folder.</p>\n</div>\n</body>\n</html>\n",
 		fp);
 	return 0;
+}
+
+int report_html(struct report_ctx *c, const char *dot, FILE *fp)
+{
+	int rc = html_body(c, dot, fp);
+
+#ifdef HAVE_GVC
+	if (report_gvc)
+		gvFreeContext(report_gvc);
+	report_gvc = NULL;
+#endif
+	return rc;
 }
 
 /* JSON-LD. Every node gets a stable id: UUIDv5 in a namespace made from the case id. */

@@ -1,7 +1,12 @@
 /* screen_run.c - a screening run over the store: score and store, explain, stream */
 #include "casekit.h"
 #include "ingest.h"
+#include "leads.h"
+#include "output.h"
+#include "progress.h"
+#include "screen.h"
 #include "screen_run.h"
+#include "store.h"
 #include <pthread.h>
 
 /* Test-buy verdicts that mean the goods were not genuine. */
@@ -78,7 +83,9 @@ static int want_leads(struct screen_run *r, const struct leads *l)
 	size_t i;
 	int rc = 0;
 
-	if ((rc = store_exec(r->st, "CREATE TEMP TABLE want(listing_id TEXT PRIMARY KEY)")))
+	if ((rc = store_exec(r->st,
+		     "CREATE TEMP TABLE IF NOT EXISTS want(listing_id TEXT PRIMARY KEY);"
+		     " DELETE FROM temp.want")))
 		return rc;
 	il = store_prepare(r->st, "INSERT OR IGNORE INTO temp.want VALUES(?1)");
 	is = store_prepare(r->st,

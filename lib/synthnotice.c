@@ -1,6 +1,7 @@
 /* synthnotice.c - rights holders' notices for the synthetic marketplace, with their truth */
 #include "casekit.h"
 #include "synthnotice.h"
+#include "synth.h"
 #include <zlib.h>
 
 /*

@@ -1,6 +1,10 @@
 /* takedown.c - rights holders' notices decided on the evidence the store already holds */
 #include "casekit.h"
 #include "takedown.h"
+#include "case.h"
+#include "output.h"
+#include "screen.h"
+#include "store.h"
 #include <time.h>
 
 #define STR_(x) #x

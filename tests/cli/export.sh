@@ -185,7 +185,7 @@ printf '%s\n' 'L6,S1,<script>alert(1)</script> Rolex "Sub",Rolex,watches,399.00,
 sed -i '2s/^S1,\([^,]*\),[^,]*,/S1,\1,"<\/text><script>alert(2)<\/script>",/' "$T/abs/dump/sellers.csv"
 mkdir "$T/abs/more" && { head -1 "$T/abs/dump/listings.csv"; echo "L7,S2,Gucci bag,Gucci,bags,20.00,USD,2026-03-10T00:00:00Z,active,,"; } >"$T/abs/more/listings.csv"
 ck init -q "$T/abs.db" && ck ingest -q -d "$T/abs.db" "$T/abs/dump" && ck ingest -q -d "$T/abs.db" "$T/abs/more" &&
-	ck link -q -d "$T/abs.db" >/dev/null
+	ck screen -q -d "$T/abs.db" >/dev/null && ck link -q -d "$T/abs.db" >/dev/null
 run case new -d "$T/abs.db" "Absolute ring" --lead seller:S1 --lead seller:S2 --lead listing:L6 --lead listing:L7
 aid=$(cat "$T/out")
 check_exit 0 "a store ingested by absolute paths exports" export -d "$T/abs.db" "$aid" -o "$T/abs/$aid.tar.gz" --recipient "Unit 7"
@@ -213,6 +213,7 @@ expect "a payment shows masked, with the record to request" \
 	grep -q "\*\*\*\*1234.*data/sources/payments.csv line 2" "$A/data/report/report.html"
 expect "the copied payment row is masked too" sh -c "grep -q ',\*\*\*\*1234,' '$A/data/sources/payments.csv' && ! grep -rq 4111111111111234 '$A'"
 expect "a listing priced 399.00 reads 399.00 CNY" grep -q ">399.00 CNY<" "$A/data/report/report.html"
+expect "each flagged listing says why, in words" sh -c "grep -qF 'price 6% of the brand'\''s reference price' '$A/data/report/report.html' && grep -qF 'counterfeit wording “mirror quality”' '$A/data/report/report.html' && grep -qF 'a lead of the analyst' '$A/data/report/report.html'"
 expect "with its URL" grep -qF "https://market.example/item/L6?a=1&amp;b=&lt;2&gt;" "$A/data/report/report.html"
 expect "the sellers' text is escaped" sh -c "! grep -q '<script' '$A/data/report/report.html' && grep -qF '&lt;script&gt;alert(1)&lt;/script&gt; Rolex &quot;Sub&quot;' '$A/data/report/report.html'"
 expect "and so is a shop name, in the tables and in the network picture" sh -c "grep -q '<svg' '$A/data/report/report.html' && ! grep -q '<script\|</text><' '$A/data/report/report.html'"
@@ -243,11 +244,18 @@ if command -v chromium >/dev/null && command -v pdftotext >/dev/null && command 
 	pages=$(pdfinfo "$T/report.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
 	pdfinfo -f 1 -l "${pages:-1}" "$T/report.pdf" 2>/dev/null | sed -n 's/^Page *[0-9]* size: *\([0-9.]*\) x.*/\1/p' >"$T/widths"
 	expect "no page is wider than A4 ($pages pages)" awk 'END { exit !(NR > 0 && ok) } NR == 1 { ok = 1 } $1 > 595.5 { ok = 0 }' "$T/widths"
+	# A table wider than the page would make Chromium shrink the whole report to fit it: the
+	# 20pt title would come out smaller, and words would run into the right margin (13 mm).
+	pdftotext -bbox "$T/report.pdf" "$T/bbox.html" 2>/dev/null
+	expect "no table is wider than the page: nothing is shrunk to fit" awk -v id="$aid" '
+		/<word / { split($0, a, "\""); if (a[6] + 0 > xmax) xmax = a[6] + 0
+			if (index($0, ">" id "<") && a[8] - a[4] > h) h = a[8] - a[4] }
+		END { if (h < 18 || xmax > 560) { print "title " h "pt, rightmost " xmax "pt"; exit 1 } }' "$T/bbox.html"
 	pdftotext -layout "$T/report.pdf" "$T/all.txt" 2>/dev/null
 	expect "every page names the case" test "$(grep -c "$aid" "$T/all.txt")" -ge "${pages:-1}"
 else
 	for d in "chromium prints report.html to PDF" "page 1 holds the case id" "and the value in its currency" \
-		"no page is wider than A4" "every page names the case"; do
+		"no page is wider than A4" "no table is wider than the page" "every page names the case"; do
 		skip "$d" "chromium or poppler-utils (pdftotext, pdfinfo) not installed"
 	done
 fi

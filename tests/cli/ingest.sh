@@ -140,7 +140,7 @@ same "and nothing else" "3 1" "$(Q "$T/kd" "select (select count(*) from sellers
 printf 'seller_id,shop_name\nG1,高仿名牌\n' | iconv -f UTF-8 -t GB18030 >"$T/sellers.csv"
 check_exit 0 "--encoding gb18030 converts" ingest -d "$T/m" --encoding gb18030 "$T/sellers.csv"
 same "to UTF-8" "高仿名牌" "$(Q "$T/m" "select shop_name from sellers where seller_id='G1'" | tail -1)"
-printf 'seller_id,shop_name\nG2,\xb8\xdf\xb7\xc2\n' >"$T/sellers.csv"
+printf 'seller_id,shop_name\nG2,\xb8\xdf\xb7\xc2\nG3,ok\n' >"$T/sellers.csv"
 check_exit 0 "GBK bytes without --encoding: the row is rejected" ingest -d "$T/m" "$T/sellers.csv"
 grep -q "sellers.csv:2: broken UTF-8 in column 'shop_name'" "$T/err" && pass "as broken UTF-8" || fail "as broken UTF-8" "$(cat "$T/err")"
 check_exit 64 "an unknown encoding is a usage error" ingest -d "$T/m" --encoding no-such-enc "$T/sellers.csv"
@@ -203,7 +203,7 @@ check_exit 65 "a header without the key column exits 65" ingest -d "$T/b" "$T/se
 check_grep "and names the column" "no 'seller_id' column" ingest -d "$T/b" "$T/sellers.csv"
 printf 'seller_id,a,a\nx,1,2\n' >"$T/sellers.csv"
 check_exit 65 "a column twice in the header exits 65" ingest -d "$T/b" "$T/sellers.csv"
-printf 'seller_id,shop_name\nW1,a,b\nW2\n,empty key\n' >"$T/sellers.csv"
+printf 'seller_id,shop_name\nW1,a,b\nW2\n,empty key\nW3,good\n' >"$T/sellers.csv"
 check_exit 0 "wrong field counts and a missing key are rejected" ingest -d "$T/b" "$T/sellers.csv"
 same "each with its reason" "2|wrong field count: 3 fields, the header has 2
 3|wrong field count: 1 fields, the header has 2
@@ -212,7 +212,7 @@ same "each with its reason" "2|wrong field count: 3 fields, the header has 2
 # A card number in a wrong column is masked in messages, rejects and the reject file.
 ck init -q "$T/cm"
 "$CASEKIT" ingest -q -d "$T/cm" "$D/sellers.csv"
-printf 'seller_id,instrument_type,instrument_id,holder_name,bank,added_at\nS1,card,5500000000000004,Li Wei,ICBC,4111111111111111\nS2,card,5500000000000004,Wang,ICBC,4111-1111-1111-1111 x\n' >"$T/payments.csv"
+printf 'seller_id,instrument_type,instrument_id,holder_name,bank,added_at\nS1,card,5500000000000004,Li Wei,ICBC,4111111111111111\nS2,card,5500000000000004,Wang,ICBC,4111-1111-1111-1111 x\nS1,card,5500000000000004,Li Wei,ICBC,2025-01-01\n' >"$T/payments.csv"
 check_exit 0 "a shifted payments row is rejected" ingest -d "$T/cm" --reject-file "$T/cm.csv" "$T/payments.csv"
 grep -q "bad date '\*\*\*\*\*\*\*\*\*\*\*\*1111' in added_at" "$T/err" && pass "its message masks the card number" || fail "its message masks the card number" "$(cat "$T/err")"
 same "no card number in rejects, reject file or messages" "" \
@@ -377,4 +377,39 @@ for i in $(seq 1 60); do echo "H$i,+8613800000000,"; done | sed '1i seller_id,ph
 ck init -q "$T/q2.db"
 ck ingest -d "$T/q2.db" -k sellers "$T/cn/hub.csv" 2>"$T/err" >/dev/null
 expect "a phone held by more accounts than link's cap is a hub candidate" grep -q "identifiers: phone: 60 keys from 60 values, 0 national without country, 0 null or private, 1 hub candidates" "$T/err"
+# A file whose every row is rejected is not loaded and exits 65; a dry run prints its report.
+ck init -q "$T/rj.db"
+printf 'seller_id,shop_name\nS1,a\n' >"$T/rj-sellers.csv"
+ck ingest -q -d "$T/rj.db" -k sellers "$T/rj-sellers.csv"
+{ echo "listing_id,seller_id,price,currency"; for i in $(seq 1 30); do echo "L$i,S9,1.00,USD"; done; echo "L99,S1,x,USD"; } >"$T/rj-listings.csv"
+check_exit 65 "a file whose every row is rejected exits 65 without --strict" ingest -d "$T/rj.db" -k listings "$T/rj-listings.csv"
+expect "and says nothing was loaded" grep -q "all 31 rows rejected: nothing loaded" "$T/err"
+expect "never that the rest were loaded" sh -c "! grep -q 'the rest were loaded' '$T/err'"
+same "and its source is not kept (a fixed file can be loaded)" "0" "$(Q "$T/rj.db" "select count(*) from sources where kind='listings'" | tail -1)"
+check_exit 65 "a dry run of it exits 65 too" ingest -n -d "$T/rj.db" -k listings "$T/rj-listings.csv"
+expect "and prints its rejects by reason" grep -q "^casekit ingest:   30  seller_id '...' is not in the store" "$T/err"
+expect "instead of pointing at a query that returns nothing" sh -c "! grep -q 'casekit query' '$T/err'"
+check_exit 0 "a dry run reads a file loaded before" ingest -n -d "$T/rj.db" -k sellers "$T/rj-sellers.csv"
+expect "and checks it, saying a load would skip it" grep -q "already ingested as source 1 .*a load would skip it; checked anyway" "$T/err"
+expect "with its figures" grep -q "rj-sellers.csv' (sellers): 1 rows read, 1 kept, 0 rejected" "$T/err"
+# --replace loads a file again through a fixed profile; both loads stay in sources.
+ck init -q "$T/rp.db"
+printf 'seller_id,shop_name,seller_city,tel\nS1,a,Rua A 1,138 0013 8000\nS2,b,Rua B 2,139 0013 8000\n' >"$T/rp.csv"
+printf 'profile shops\n[sellers]\nphone = tel\n' >"$T/rp1.profile"
+ck ingest -q -d "$T/rp.db" -p "$T/rp1.profile" -k sellers "$T/rp.csv"
+check_exit 0 "the same file again is skipped" ingest -d "$T/rp.db" -p "$T/rp1.profile" -k sellers "$T/rp.csv"
+expect "saying --replace loads it again" grep -q "skipped (--replace loads it again)" "$T/err"
+printf 'profile shops\ncountry CN\n[sellers]\nphone = tel\naddress = seller_city\n' >"$T/rp2.profile"
+check_exit 0 "--replace loads it again through the fixed profile" ingest -d "$T/rp.db" -p "$T/rp2.profile" --replace -k sellers "$T/rp.csv"
+same "its rows come from the new load" "S1|Rua A 1|2 S2|Rua B 2|2" \
+	"$(Q "$T/rp.db" "select seller_id||'|'||address||'|'||source_id from sellers order by 1" | tail -n +2 | paste -sd' ')"
+same "with the new identifiers only" "+8613800138000 +8613900138000" \
+	"$(Q "$T/rp.db" "select value from identifiers where kind='phone' order by 1" | tail -n +2 | paste -sd' ')"
+same "both loads stay in sources, the first naming the second" "1|2 2|" \
+	"$(Q "$T/rp.db" "select source_id||'|'||coalesce(replaced_by,'') from sources order by 1" | tail -n +2 | paste -sd' ')"
+printf 'seller_id,shop_name,seller_city,tel\nS1,a,Rua A 1,138 0013 8000\n' >"$T/rp.csv"
+check_exit 0 "--replace by name: a file with a record less" ingest -d "$T/rp.db" -p "$T/rp2.profile" --replace -k sellers "$T/rp.csv"
+same "the record it no longer has goes, with its identifiers" "S1 0" \
+	"$(Q "$T/rp.db" "select group_concat(seller_id), (select count(*) from identifiers where holder_id='S2') from sellers" | tail -1 | tr '\t' ' ')"
+expect "and ingest says so" grep -q "replaces source 2; 1 of its rows that this load did not bring again were removed" "$T/err"
 done_testing

@@ -272,6 +272,22 @@ expect "each fuzzy piece names its comparator and score" \
 expect "with file and line of a fuzzy id" grep -q "febrl.csv:2	febrl.csv:3	fuzzy: levenshtein" "$T/out"
 run link -d "$T/f.db" --fuzzy --explain rec-3-org rec-4-org -f tsv
 expect "a similar name in another street stays apart" test "$rc" = 1
+# One street name in two towns is two places; a misspelt town is the same one.
+cp "$DATA/link/febrl-towns.csv" "$T/febrl-towns.csv"
+ck init -q "$T/t.db"
+(cd "$T" && "$CASEKIT" ingest -q -d "$T/t.db" -p febrl -k sellers febrl-towns.csv)
+run link -d "$T/t.db" --members -f tsv
+printf 'rec-20-dup-0\nrec-20-org\n' >"$T/want"
+cut -f2 "$T/out" | sed 1d | sort >"$T/got"
+expect "the same postcode joins a misspelt town; one street in two towns does not" \
+	cmp "$T/want" "$T/got"
+run link -d "$T/t.db" --explain rec-10-org rec-11-org -f tsv
+expect "14 station street in burwood and in box hill share no key" test "$rc" = 1
+run link -d "$T/t.db" --fuzzy --members -f tsv
+printf 'rec-20-dup-0\nrec-20-org\nrec-30-dup-0\nrec-30-org\n' >"$T/want"
+cut -f2 "$T/out" | sed 1d | sort >"$T/got"
+expect "--fuzzy joins a town misspelt with no postcode, not a namesake in another town" \
+	cmp "$T/want" "$T/got"
 net=$(ck link -d "$T/f.db" --fuzzy --members -f tsv | sed -n '2s/\t.*//p')
 run link -d "$T/f.db" --fuzzy --network "$net" -f tsv
 expect "--network shows comparator and score" grep -q "	jaccard3	0\.[0-9]*$" "$T/out"

@@ -1,5 +1,6 @@
 /* test_ident.c - identifier normalisers: real-world spellings agree, different ones never do */
 #include "casekit.h"
+#include "ident.h"
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <openssl/evp.h>
@@ -576,6 +577,14 @@ Test(ident, address_latin_elsewhere, .init = addr_init)
 	cr_expect_str_eq(addr("12 rue de la Paix, 75002 Paris"), "12 rue de la paix, 75002");
 	cr_expect_str_eq(addr("Calle Mayor 5, Madrid"), "5 calle mayor, madrid");
 	cr_expect_str_eq(addr("Via Roma 10, 00184 Roma"), "10 via roma, 184");
+	/* British and Canadian postcodes, which mix letters and digits */
+	cr_expect_str_eq(addr("Flat 3, 2nd Floor, 10 Downing St, London SW1A 2AA"),
+		"10 downing street, sw1a 2aa floor 2 unit 3");
+	cr_expect_str_eq(addr("flat 3 floor 2 10 downing street sw1a 2aa"),
+		"10 downing street, sw1a 2aa floor 2 unit 3");
+	cr_expect_str_eq(addr("24 Sussex Drive, Ottawa ON K1A 0B1"), "24 sussex drive, k1a 0b1");
+	cr_expect_str_eq(
+		addr("Block A1 2nd floor, 8 nathan road"), "8 nathan road building a1 floor 2");
 	/* one street name in two towns */
 	snprintf(a, sizeof(a), "%s", addr("12 main street, springfield"));
 	cr_expect_str_neq(addr("12 main street, shelbyville"), a);
@@ -597,13 +606,14 @@ Test(ident, address_latin_elsewhere, .init = addr_init)
 Test(ident, address_coarse_is_an_area, .init = addr_init)
 {
 	static const char *const area[] = { "sao paulo SP 01310", "Sao Paulo, SP, 1310",
-		"rio de janeiro RJ 20040-020", "Springfield", "springfield, IL 62704",
-		"75002 Paris", "nowhere special", "Mill Lane, Little Hampton", "广东省深圳市南山区",
-		"深圳市南山区科技园路", "unit", NULL };
+		"London SW1A 2AA", "rio de janeiro RJ 20040-020", "Springfield",
+		"springfield, IL 62704", "75002 Paris", "nowhere special",
+		"Mill Lane, Little Hampton", "广东省深圳市南山区", "深圳市南山区科技园路", "unit",
+		"unit 5", "北京市朝阳区 100020", "四川省成都市武侯区610020", NULL };
 	static const char *const place[] = { "8 Nathan Road, Kowloon",
 		"Flat 3, Rose Court, Springfield", "Rua Augusta, 1500, Sao Paulo",
 		"po box 123, springfield 2000", "广东省深圳市南山区科技园路1号3栋1201室",
-		"碧海花园3栋1201", NULL };
+		"碧海花园3栋1201", "東京都千代田区丸の内1-9-1", "深圳市南山区科技园路1001", NULL };
 	const char *const *p;
 
 	for (p = area; *p; p++) {
@@ -641,7 +651,10 @@ Test(ident, address_keys_are_fixed_points, .init = addr_init)
 		"0 80&rd\x80"
 		"0rd",
 		"t 69 floor 13", "2nd floor, 21st Street 5",
-		"广东省深圳市南山区科技园路1号3栋1201室", "Flat 12, 3/F, 8 Nathan Rd, Kowloon, HK",
+		"Flat 3, 10 Downing St, London SW1A 2AA", "24 Sussex Drive, Ottawa ON K1A 0B1",
+		"Rua Augusta, 1500, São Paulo - SP, 01305-100", "12 rue de la Paix, 75002 Paris",
+		"Marktstraße 14, 10117 Berlin", "广东省深圳市南山区科技园路1号3栋1201室",
+		"Flat 12, 3/F, 8 Nathan Rd, Kowloon, HK",
 		"福建省泉州市晋江市陈埭镇江滨路5号12-3-1001", NULL };
 	const char *const *p;
 	char a[512];
