@@ -54,6 +54,7 @@ check_out "and no notice is rejected" "$(printf 'n\n0')" query -d "$T/s.db" -f t
 ck init -q "$T/f.db"
 ck ingest -q -d "$T/f.db" "$DATA/takedown"
 ck screen -q -d "$T/f.db" -f tsv >/dev/null
+ck link -q -d "$T/f.db" -f ids >/dev/null
 check_grep "--help shows usage" "^usage: casekit takedown" takedown --help
 check_exit 64 "no subcommand is a usage error" takedown -d "$T/f.db"
 check_exit 64 "an unknown subcommand is a usage error" takedown -d "$T/f.db" triag
@@ -62,13 +63,13 @@ check_exit 64 "decide takes accept or reject only" takedown -d "$T/f.db" decide 
 check_exit 64 "--open goes with list" takedown -d "$T/f.db" triage --open
 check_exit 64 "--overdue takes hours" takedown -d "$T/f.db" list --overdue soon
 check_exit 66 "a missing store exits 66" takedown -d "$T/none.db" list
-check_out "nothing decided yet: every notice is open" "$(printf 'n\n9')" \
+check_out "nothing decided yet: every notice is open" "$(printf 'n\n10')" \
 	query -d "$T/f.db" -f tsv "select count(*) n from notices where notice_id not in (select notice_id from notice_decisions)"
 run takedown -d "$T/f.db" triage -f tsv
 cp "$T/out" "$T/triage.tsv"
 expect "triage exits 0" test "$rc" = 0
 expect "triage prints its columns" test "$(head -1 "$T/triage.tsv")" = "$(printf 'notice_id\tdecision\tlane\treasons\tlisting_id\tseller_id\tnetwork_id\thours_open')"
-expect "one row per notice" test "$(wc -l <"$T/triage.tsv")" = 10
+expect "one row per notice" test "$(wc -l <"$T/triage.tsv")" = 11
 row() { awk -F'\t' -v id="$1" '$1 == id { print $2 " " $3 " " $4 }' "$T/triage.tsv"; }
 expect "a flagged listing of the brand is accepted in the express lane" test "$(row N1)" = "accept express screen:100 testbuy:TB2"
 expect "a genuine test buy and a price at the reference send to review" test "$(row N2)" = "review review genuine-testbuy:TB1 price-at-reference"
@@ -78,6 +79,8 @@ expect "a declared agent is the holder's: only the duplicate counts" test "$(row
 expect "a listing that does not show the brand is rejected" test "$(row N5)" = "reject auto brand-not-shown"
 expect "a listing not in the store is rejected" test "$(row N6)" = "reject auto no-listing"
 expect "a url finds its listing" sh -c "awk -F'\t' '\$1 == \"N7\" { print \$2, \$5 }' '$T/triage.tsv' | grep -qx 'accept L3'"
+expect "flagged listings of the brand by another account of the network back a notice" \
+	sh -c "echo '$(row N13)' | grep -Eqx 'accept express testbuy:TB2 network:N[0-9a-f]+\(3\)'"
 expect "an authorised seller sends to review despite the flag" test "$(row N8)" = "review review screen:100 authorised"
 expect "every rejection has a reason" sh -c "awk -F'\t' 'NR > 1 && \$2 == \"reject\" && \$4 == \"\"' '$T/triage.tsv' | grep -q . && exit 1 || exit 0"
 check_out "a second triage finds nothing open" "$(printf 'notice_id\tdecision\tlane\treasons\tlisting_id\tseller_id\tnetwork_id\thours_open')" \
@@ -97,17 +100,17 @@ expect "list --overdue of a century shows nothing" test "$rc:$(cat "$T/out")" = 
 check_exit 65 "decide on an unknown notice exits 65" takedown -d "$T/f.db" decide N404 accept --reason x
 check_exit 0 "decide reverses an accept" takedown -d "$T/f.db" decide N1 reject --reason "withdrawn by the holder"
 run takedown -d "$T/f.db" notifiers -f tsv
-printf 'notifier\tnotices\taccepted\trejected\trejected_on_review\tat_fault\treversed\tin_review\tstanding\nGuccio Gucci S.p.A.\t6\t1\t4\t2\t3\t1\t1\tnew\n' >"$T/want"
+printf 'notifier\tnotices\taccepted\trejected\trejected_on_review\tat_fault\treversed\tin_review\tstanding\nGuccio Gucci S.p.A.\t7\t2\t4\t2\t3\t1\t1\tnew\n' >"$T/want"
 grep -e '^notifier' -e '^Guccio' "$T/out" >"$T/got"
 expect "the notifier's record shows the reversal and the analyst's rejections" cmp "$T/want" "$T/got"
 run takedown -d "$T/f.db" export -f csv
 expect "export gives each notice's last decision" test "$(sed -n 2p "$T/out" | cut -d, -f1-3)" = "N1,reject,analyst"
 run takedown -d "$T/f.db" export --all -f json
-expect "export --all gives every decision as JSON" sh -c "grep -o '\"decision_id\"' '$T/out' | wc -l | grep -qx 11"
+expect "export --all gives every decision as JSON" sh -c "grep -o '\"decision_id\"' '$T/out' | wc -l | grep -qx 12"
 check_out "expand lists the operation's other flagged listings of the brand" "$(printf 'listing:L7\nlisting:L8')" takedown -d "$T/f.db" expand N4 -f ids
 check_exit 65 "expand of a notice without a listing exits 65" takedown -d "$T/f.db" expand N6
 run takedown -d "$T/f.db" expand N1 -f tsv
-expect "expand gives the score and reasons" sh -c "grep -q '^L7	S1		100	brand:gucci' '$T/out'"
+expect "expand gives the network, score and reasons" grep -Eq '^L7	S1	N[0-9a-f]+	100	brand:gucci' "$T/out"
 # A decision on a listing of a case goes to its custody log.
 ck case -d "$T/f.db" new "Gucci copies" --lead seller:S1 >/dev/null
 printf 'notice_id,rights_holder,brand,listing_id,received_at\nN9,Guccio Gucci S.p.A.,Gucci,L7,2025-11-11\n' >"$T/n9.csv"
@@ -149,7 +152,7 @@ rc=0
 printf 'takedown list --open -f ids\n' | "$CASEKIT" shell -d "$T/f.db" >"$T/out" 2>"$T/err" || rc=$?
 expect "the shell runs takedown" test "$rc:$(echo $(cat "$T/out"))" = "0:notice:N8 notice:B22"
 rc=0; CASEKIT_DB="$T/f.db" "$CASEKIT" --list-ids notice N >"$T/out" 2>&1 || rc=$?
-expect "completion offers notice ids" test "$rc $(echo $(cat "$T/out"))" = "0 N1 N12 N2 N3 N4 N5 N6 N7 N8 N9"
+expect "completion offers notice ids" test "$rc $(echo $(cat "$T/out"))" = "0 N1 N12 N13 N2 N3 N4 N5 N6 N7 N8 N9"
 run takedown --list-subcommands
 expect "decide and expand complete notice ids" sh -c "grep -qx 'decide NOTICE' '$T/out' && grep -qx 'expand NOTICE' '$T/out'"
 
@@ -159,8 +162,8 @@ printf 'notice_id,rights_holder,brand,listing_id,received_at\nN10,"Nike, Inc.",N
 ck ingest -q -d "$T/f.db" -k notices "$T/n10.csv"
 ck takedown -d "$T/f.db" triage -f tsv >/dev/null
 run stats -d "$T/f.db" -f tsv
-expect "stats counts the notices received" grep -qx "$(printf 'notices.received\t33')" "$T/out"
+expect "stats counts the notices received" grep -qx "$(printf 'notices.received\t34')" "$T/out"
 expect "stats counts them by decision" grep -qx "$(printf 'notices.decision.reject\t7')" "$T/out"
-expect "stats gives the share decided within 24 hours" grep -qx "$(printf 'notices.decided_24h_pct\t3')" "$T/out"
+expect "stats gives the share decided within 24 hours" grep -qx "$(printf 'notices.decided_24h_pct\t2.9')" "$T/out"
 expect "stats gives the removals proposed per accepted notice" grep -q "^notices.proposed_per_accept	" "$T/out"
 done_testing
