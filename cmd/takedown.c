@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "opt.h"
 #include "output.h"
+#include "screen.h"
 #include "store.h"
 #include "takedown.h"
 #include <unistd.h>
@@ -62,8 +63,13 @@ static int do_triage(struct store *st, const char *rules, const char *analyst, c
 	char **ids = NULL;
 	size_t n = 0, i;
 	struct out *o;
+	struct screen *sc;
 	int rc;
 
+	/* The rules first: a folder that is not there must not leave a header with no rows. */
+	if ((rc = screen_open(&sc, rules)))
+		return rc;
+	screen_close(sc);
 	if (from && (rc = read_ids(from, &ids, &n)))
 		return rc;
 	if (from && n == 0) {

@@ -65,6 +65,8 @@ check_exit 64 "--overdue takes hours" takedown -d "$T/f.db" list --overdue soon
 check_exit 66 "a missing store exits 66" takedown -d "$T/none.db" list
 check_out "nothing decided yet: every notice is open" "$(printf 'n\n10')" \
 	query -d "$T/f.db" -f tsv "select count(*) n from notices where notice_id not in (select notice_id from notice_decisions)"
+run takedown -d "$T/f.db" --rules "$T/norules" triage -f tsv
+expect "missing rules exit 66 and print no rows" test "$rc:$(cat "$T/out")" = "66:"
 run takedown -d "$T/f.db" triage -f tsv
 cp "$T/out" "$T/triage.tsv"
 expect "triage exits 0" test "$rc" = 0
