@@ -1,5 +1,6 @@
 /* test_ident.c - identifier normalisers: real-world spellings agree, different ones never do */
 #include "casekit.h"
+#include "ident.h"
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <openssl/evp.h>
