@@ -2,6 +2,7 @@
 #include "casekit.h"
 #include "leads.h"
 #include <ctype.h>
+#include <sqlite3.h>
 
 int leads_add(struct leads *l, const char *text, const char *default_kind, const char *allowed)
 {
@@ -77,4 +78,53 @@ void leads_free(struct leads *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = l->cap = 0;
+}
+
+/* Add seller id to out once (out may be NULL). */
+static void reach(struct leads *out, const char *id)
+{
+	if (out && id)
+		leads_add(out, id, "seller", "seller");
+}
+
+int leads_resolve(struct store *st, const struct lead *l, struct leads *sellers)
+{
+	sqlite3 *db = store_db(st);
+	int aliases = store_has_table(db, "network_aliases"), found = 0, rc;
+	const char *sql;
+	sqlite3_stmt *s;
+
+	if (strcmp(l->kind, "seller") == 0)
+		sql = "SELECT seller_id, 1 FROM sellers WHERE seller_id = ?1";
+	else if (strcmp(l->kind, "listing") == 0)
+		sql = "SELECT seller_id, 1 FROM listings WHERE listing_id = ?1";
+	else if (strcmp(l->kind, "party") == 0)
+		/* A party is there when it is listed or ships; it reaches whom it ships to. */
+		sql = "SELECT NULL, 1 FROM parties WHERE party_id = ?1 UNION ALL "
+		      "SELECT s.seller_id, 1 FROM shipments sh JOIN sellers s "
+		      "ON s.seller_id = sh.to_id WHERE sh.from_id = ?1 UNION ALL "
+		      "SELECT NULL, 1 WHERE EXISTS (SELECT 1 FROM shipments WHERE from_id = ?1)";
+	else if (strcmp(l->kind, "case") == 0)
+		sql = "SELECT NULL, 1 FROM cases WHERE case_id = ?1 UNION ALL "
+		      "SELECT seller_id, 1 FROM case_members WHERE case_id = ?1";
+	else if (!store_has_table(db, "network_members"))
+		return ck_error(
+			EX_DATAERR, "network:%s: no networks yet (run 'casekit link')", l->id);
+	else if (aliases)
+		/* A network merged into another answers by its old id too. */
+		sql = "SELECT seller_id, 1 FROM network_members WHERE network_id = coalesce("
+		      "(SELECT network_id FROM network_aliases WHERE old_id = ?1), ?1)";
+	else
+		sql = "SELECT seller_id, 1 FROM network_members WHERE network_id = ?1";
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return store_error(st, "leads");
+	sqlite3_bind_text(s, 1, l->id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		found = 1;
+		reach(sellers, (const char *)sqlite3_column_text(s, 0));
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_error(st, "leads");
+	return found ? 0 : ck_error(EX_DATAERR, "%s:%s is not in the store", l->kind, l->id);
 }

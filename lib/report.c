@@ -427,16 +427,9 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 			{ "networks", "SELECT count(DISTINCT network_id) FROM case_sellers" },
 			{ "seller accounts", "SELECT count(*) FROM case_sellers" },
 			{ "flagged listings", "SELECT count(*) FROM case_listings" },
-			{ "orders",
-				"SELECT count(*) FROM orders o JOIN case_listings c ON "
-				"c.listing_id = o.listing_id" },
-			{ "test buys",
-				"SELECT count(*) FROM testbuys t JOIN listings l ON "
-				"l.listing_id = t.listing_id JOIN case_sellers s ON "
-				"s.seller_id = l.seller_id" },
-			{ "takedowns",
-				"SELECT count(*) FROM takedowns t JOIN case_listings c ON "
-				"c.listing_id = t.listing_id" },
+			{ "orders", "SELECT count(*) FROM case_orders" },
+			{ "test buys", "SELECT count(*) FROM case_testbuys" },
+			{ "takedowns", "SELECT count(*) FROM case_takedowns" },
 			{ "upstream parties", "SELECT count(*) FROM case_parties" },
 			{ "link evidence", "SELECT count(*) FROM case_edges" },
 		};

@@ -1,5 +1,6 @@
 /* store.c - open, create, migrate and query a case store (one SQLite file) */
 #include "casekit.h"
+#include "case.h"
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -198,8 +199,42 @@ static const char schema_case[] =
 	"CREATE TRIGGER custody_no_delete BEFORE DELETE ON custody\n"
 	"  BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;\n";
 
+/*
+ * Schema 4: a case is a snapshot. It pins the screen and link runs it was taken from and
+ * keeps the listings (with why each is in), orders (with amount, currency and status),
+ * test buys, takedowns, upstream parties and link evidence that made it, so that later
+ * ingests, screens and links change it only through 'casekit case refresh'. The members are
+ * case_members. Each statement is idempotent: the v3 to v4 step runs the same text.
+ */
+static const char schema_case_snap[] =
+	"CREATE TABLE IF NOT EXISTS case_pins(\n"
+	"  case_id TEXT PRIMARY KEY REFERENCES cases, screen_run INTEGER, link_run INTEGER,\n"
+	"  taken_at TEXT NOT NULL) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_listings(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, listing_id TEXT NOT NULL, seller_id TEXT,\n"
+	"  why TEXT NOT NULL, price INTEGER, currency TEXT,\n"
+	"  PRIMARY KEY(case_id, listing_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_orders(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, order_id TEXT NOT NULL, listing_id TEXT,\n"
+	"  seller_id TEXT, amount INTEGER, currency TEXT, status TEXT,\n"
+	"  PRIMARY KEY(case_id, order_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_testbuys(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, testbuy_id TEXT NOT NULL, listing_id TEXT,\n"
+	"  verdict TEXT, PRIMARY KEY(case_id, testbuy_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_takedowns(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, notice_id TEXT NOT NULL, listing_id TEXT,\n"
+	"  PRIMARY KEY(case_id, notice_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_parties(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, party_id TEXT NOT NULL, depth INTEGER,\n"
+	"  via TEXT, PRIMARY KEY(case_id, party_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_edges(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, edge_id INTEGER, seller_a TEXT, seller_b TEXT,\n"
+	"  kind TEXT, value TEXT, weight REAL, holders INTEGER, comparator TEXT, file_a TEXT,\n"
+	"  line_a INTEGER, file_b TEXT, line_b INTEGER);\n"
+	"CREATE INDEX IF NOT EXISTS case_snap_edges_case ON case_snap_edges(case_id, edge_id);\n";
+
 static const char *const schema_now[] = { schema_core, schema_screen_runs, schema_screen,
-	schema_link, schema_trace, schema_case, NULL };
+	schema_link, schema_trace, schema_case, schema_case_snap, NULL };
 
 const char *store_default_path(void)
 {
@@ -615,6 +650,17 @@ static int migrate(struct store *st)
 			st->path, kpath ? kpath : "?", id ? id : "?");
 		free(id);
 		free(kpath);
+	}
+	if (version < 4) {
+		/* Cases become snapshots: each open case is pinned as it stands now, and says so. */
+		if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+			return rc;
+		if ((rc = store_exec(st, schema_case_snap)) || (rc = case_pin_existing(st)) ||
+			(rc = store_exec(st, "PRAGMA user_version=4")) ||
+			(rc = store_exec(st, "COMMIT"))) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
 	}
 	return 0;
 }

@@ -506,3 +506,18 @@ size_t ck_levenshtein(const char *a, const char *b)
 	free(row);
 	return best;
 }
+
+const char *ck_count(long long n, const char *one, const char *many)
+{
+	static char bufs[8][128];
+	static unsigned next;
+	char *b = bufs[next++ % 8];
+
+	snprintf(b, sizeof(bufs[0]), "%lld %s", n, n == 1 || n == -1 ? one : many);
+	return b;
+}
+
+const char *ck_article(const char *word)
+{
+	return word && strchr("aeiouAEIOU", *word) && *word ? "an" : "a";
+}

@@ -102,4 +102,12 @@ void ck_names_free(struct ck_names *t);
 void ck_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 /* Levenshtein distance between two byte strings (small strings; suggestions, fuzzy keys). */
 size_t ck_levenshtein(const char *a, const char *b);
+/*
+ * A count with its noun, for every message that counts: "1 row", "2 rows", "0 rows"
+ * (ck_count(n, "row", "rows")). The text lives in one of eight static buffers that turn
+ * round, so up to eight may appear in one printf().
+ */
+const char *ck_count(long long n, const char *one, const char *many);
+/* The indefinite article of word: "an" before a vowel letter ("an orders file"), else "a". */
+const char *ck_article(const char *word);
 #endif
