@@ -82,21 +82,19 @@ static int do_refresh(struct ctx *c, const char *id)
 /* The case the operands name, else the current one ($CASEKIT_CASE: .case in casekit shell). */
 static const char *case_arg(int *argc, char ***argv, int full, const char *sub)
 {
-	const char *env = getenv("CASEKIT_CASE"), *id;
+	const char *id = case_current(NULL);
 
-	if (*argc >= full || !env || !*env) {
+	if (*argc >= full || !id) {
 		if (*argc < 1)
 			ck_usage_error(
 				"%s needs a case ID (or a current case: $CASEKIT_CASE, .case "
 				"in casekit shell)",
 				sub);
-		id = (*argv)[0];
+		id = case_current((*argv)[0]);
 		(*argc)--;
 		(*argv)++;
-	} else {
-		id = env;
 	}
-	return strncmp(id, "case:", 5) == 0 ? id + 5 : id;
+	return id;
 }
 
 static void lead_or_die(struct leads *l, const char *text)

@@ -4,14 +4,15 @@
 #include <unistd.h>
 
 static const char usage[] = "casekit trace [-d PATH] [-f FMT] [--depth N] [--rank HOW] "
-			    "[--min-score N] [--tree] [--from FILE|-] [LEAD]...";
+			    "[--min-score N] [--tree] [--case CASE] [--from FILE|-] [LEAD]...";
 static const char help[] =
 	"Walk upstream from the leads (sellers, listings, networks, parties, cases) through\n"
 	"shipments, sales between sellers and shared identifiers, to the given depth, and rank\n"
 	"every party reached: by the share of its deliveries that go to the flagged side, the\n"
 	"distinct flagged sellers and networks it feeds, and the quantity and value it ships.\n"
 	"A carrier that ships to everyone ranks low however many leads it reaches. Leads come\n"
-	"from the operands and --from (one typed id a line; a bare id is a seller), else stdin.";
+	"from the operands, --case and --from (one typed id a line; a bare id is a seller),\n"
+	"else stdin, else the current case ($CASEKIT_CASE).";
 
 static const char *const cols[] = { "rank", "party_id", "kind", "name", "depth", "flagged_sellers",
 	"networks", "share_flagged", "score", "quantity", "value", "currency", "path" };
@@ -59,7 +60,7 @@ static int print_rows(const struct trace *t, enum out_format fmt)
 
 int cmd_trace(int argc, char **argv)
 {
-	const char *from = NULL, *rankname = "specific", *fmtname;
+	const char *from = NULL, *rankname = "specific", *fmtname, *case_id = NULL;
 	long long depth = 4, min_score = 50;
 	int tree = 0, rc, i;
 	struct leads leads = { 0 };
@@ -78,6 +79,9 @@ int cmd_trace(int argc, char **argv)
 		CK_OPT_BOOL(0, "tree", &tree, "print an indented upstream tree"),
 		CK_OPT_STR(
 			0, "from", &from, "FILE", "read leads from FILE, one a line ('-': stdin)"),
+		CK_OPT_STR(0, "case", &case_id, "CASE",
+			"walk from a case's members and party leads (default with no leads: "
+			"$CASEKIT_CASE)"),
 		CK_OPT_END,
 	};
 
@@ -100,16 +104,22 @@ int cmd_trace(int argc, char **argv)
 				       "party:ID or case:ID)",
 				argv[i]);
 		}
-	if (!from && argc == 0) {
-		if (isatty(STDIN_FILENO))
-			ck_usage_error("no leads given (operands, --from FILE or stdin)");
-		from = "-";
+	if (case_id && leads_add(&leads, case_current(case_id), "case", "case"))
+		ck_usage_error("--case needs a case id");
+	/* No leads at all: stdin when it is not a terminal, else the current case. */
+	if (!from && argc == 0 && !case_id) {
+		if (isatty(STDIN_FILENO) && !case_current(NULL))
+			ck_usage_error("no leads given (operands, --from FILE, --case or stdin)");
+		if (!isatty(STDIN_FILENO))
+			from = "-";
 	}
 	if (from &&
 		(rc = leads_read(&leads, from, "seller", "seller|listing|network|party|case"))) {
 		leads_free(&leads);
 		return rc;
 	}
+	if (leads.n == 0 && !case_id && case_current(NULL))
+		leads_add(&leads, case_current(NULL), "case", "case");
 	if (leads.n == 0) {
 		leads_free(&leads);
 		return ck_error(EX_DATAERR, "no leads given");

@@ -1009,6 +1009,28 @@ static int exec_text(struct store *st, const char *sql, int n, const char *const
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_error(st, "case");
 }
 
+const char *case_current(const char *given)
+{
+	const char *env = getenv("CASEKIT_CASE");
+
+	if (given)
+		return strncmp(given, "case:", 5) == 0 ? given + 5 : given;
+	return env && *env ? env : NULL;
+}
+
+int case_warn_pending(struct store *st, const char *case_id)
+{
+	char *summary = NULL, *detail = NULL;
+	int rc = case_pending(st, case_id, &summary, &detail);
+
+	if (!rc && summary)
+		ck_warn("%s: not taken in yet: %s: casekit case refresh %s", case_id, summary,
+			case_id);
+	free(summary);
+	free(detail);
+	return rc;
+}
+
 int case_exists(struct store *st, const char *case_id)
 {
 	sqlite3_stmt *s;

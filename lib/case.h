@@ -69,6 +69,13 @@ int case_grade(struct store *st, const char *case_id, const char *finding, const
 	const char *reason, const char *analyst);
 /* Split a grade like B2 or B23; -1 when it is not one. */
 int case_grade_parse(const char *grade, char rel[2], int *conf, char hand[2]);
+/*
+ * The case an applet works on: given (an operand or option; "case:ID" is ID) when not NULL,
+ * else the current case, $CASEKIT_CASE (set by .case in casekit shell), else NULL.
+ */
+const char *case_current(const char *given);
+/* Warn when newer data would change the case (see case_pending()); 0 or EX_*. Reads only. */
+int case_warn_pending(struct store *st, const char *case_id);
 /* 1 when the store has a case of that id, else 0; quiet. */
 int case_exists(struct store *st, const char *case_id);
 /* 0 when the case exists (and, with need_open, is open); else one message and EX_*. */

@@ -169,6 +169,28 @@ unset CASEKIT_CASE
 check_grep "without one, a case id is needed" "show needs a case ID \(or a current case" case show
 check_exit 64 "and that is a usage error" case show
 
+# The current case in the other applets that take one: export, trace, stats, casekit shell.
+export CASEKIT_DB="$T/db4"
+CASEKIT_CASE=CASE-$Y-0001 "$CASEKIT" export -o "$T/cur.tar.gz" >"$T/out" 2>"$T/err"
+expect "export takes CASEKIT_CASE" tar -tzf "$T/cur.tar.gz" cur/bag-info.txt
+expect "and the package is the current case's" sh -c "tar -xzOf '$T/cur.tar.gz' cur/bag-info.txt | grep -qx 'External-Identifier: CASE-$Y-0001'"
+check_exit 64 "export without a case or a current one is a usage error" export -o "$T/none.tar.gz"
+run trace -f tsv --case CASE-$Y-0001
+cp "$T/out" "$T/trace.case"
+expect "trace --case walks from the case" grep -q "	P1	warehouse	.*	S1<-P1$" "$T/trace.case"
+CASEKIT_CASE=CASE-$Y-0001 "$CASEKIT" trace -f tsv >"$T/out" 2>"$T/err" </dev/null
+expect "trace with no leads walks from CASEKIT_CASE" cmp "$T/trace.case" "$T/out"
+printf 'seller:S4\n' | CASEKIT_CASE=CASE-$Y-0001 "$CASEKIT" trace -f tsv >"$T/out" 2>"$T/err"
+expect "but leads in a pipe come first" sh -c "! cmp -s '$T/trace.case' '$T/out'"
+run case show CASE-$Y-0001 --section value -f tsv
+cp "$T/out" "$T/value.now"
+printf '.case CASE-%s-0001\ncase show --section value -f tsv\n' "$Y" |
+	"$CASEKIT" shell >"$T/out" 2>"$T/err"
+expect ".case in casekit shell is the case of case show" cmp "$T/value.now" "$T/out"
+printf '.case CASE-%s-0001\ncase note "from the shell"\n' "$Y" | "$CASEKIT" shell >/dev/null 2>&1
+run case show CASE-$Y-0001 --section notes -f tsv
+expect "and of case note" grep -q "	from the shell$" "$T/out"
+
 # Schema 3 to 4: a case made before snapshots is pinned as it stood, and says so.
 load "$T/db5"
 ck case -d "$T/db5" new "Old" --lead seller:S1 >/dev/null
