@@ -356,7 +356,7 @@ int cmd_export(int argc, char **argv)
 					      "to a new file"
 					    : "'%s' exists: a package is never overwritten",
 			out);
-	if (sign && (rc = sign_fingerprint(sign, fp)))
+	if (sign && (rc = sign_fingerprint(sign, 1, fp)))
 		return rc;
 	if ((rc = store_open(&st, NULL, 0)))
 		return rc;

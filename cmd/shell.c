@@ -98,7 +98,8 @@ static int is_applet(const char *name)
 /*
  * Split a line into words as a POSIX shell would, without expansions: 'single quotes' keep
  * everything, "double quotes" let a backslash escape \ " $ and `, and a backslash outside
- * quotes keeps the next character. Returns 0, or -1 after reporting an open quote.
+ * quotes keeps the next character. An unquoted | < > ; or & is refused: this is not a shell
+ * that runs pipelines. Returns 0, or -1 after reporting the problem.
  */
 static int split_words(const char *p, struct strv *out)
 {
@@ -130,6 +131,14 @@ static int split_words(const char *p, struct strv *out)
 			} else if (*p == '\\' && p[1]) {
 				buf_addc(&w, p[1]);
 				p += 2;
+			} else if (strchr("|<>;&", *p)) {
+				buf_free(&w);
+				ck_error(EX_USAGE,
+					"'%c': pipes, redirections and command lists are not run here; "
+					"quote it to pass it on, or run the line from your shell with "
+					"'casekit' before the applet",
+					*p);
+				return -1;
 			} else {
 				buf_addc(&w, *p++);
 			}

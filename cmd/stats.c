@@ -346,7 +346,7 @@ int cmd_stats(int argc, char **argv)
 	int rc, orc, scored;
 	struct ck_opt opts[] = {
 		CK_OPT_DB,
-		CK_OPT_FORMAT,
+		CK_OPT_FORMAT_NO_IDS,
 		CK_OPT_STR(0, "case", &sx.case_id, "CASE",
 			"the figures of one case (default: $CASEKIT_CASE; '' for the store)"),
 		CK_OPT_END,

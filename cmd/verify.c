@@ -29,7 +29,7 @@ int cmd_verify(int argc, char **argv)
 	if (argc < 1)
 		ck_usage_error("a package or bag folder is needed");
 	/* A key that cannot be read is the caller's mistake, found before any bag is read. */
-	if (pubkey && (rc = sign_fingerprint(pubkey, fp)))
+	if (pubkey && (rc = sign_fingerprint(pubkey, 0, fp)))
 		return rc;
 	for (i = 0; i < argc; i++) {
 		struct bag_report r;

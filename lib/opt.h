@@ -55,6 +55,10 @@ struct ck_opt {
 #define CK_OPT_FORMAT \
 	CK_OPT_CHOICE('f', "format", &ck.format, "FMT", OUT_FORMAT_NAMES, \
 		"output: " OUT_FORMAT_NAMES " (table on a terminal, else tsv)")
+/* The same for an answer that has no ids to pass on (figures, not rows of things). */
+#define CK_OPT_FORMAT_NO_IDS \
+	CK_OPT_CHOICE('f', "format", &ck.format, "FMT", OUT_FORMAT_NAMES_NO_IDS, \
+		"output: " OUT_FORMAT_NAMES_NO_IDS " (table on a terminal, else tsv)")
 
 /*
  * A subcommand of an applet (case new, case show ...). argname names its first operand as an

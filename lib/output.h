@@ -3,7 +3,8 @@
 #define CASEKIT_OUTPUT_H
 #include <stdio.h>
 
-#define OUT_FORMAT_NAMES "table|csv|tsv|json|ndjson|ids"
+#define OUT_FORMAT_NAMES_NO_IDS "table|csv|tsv|json|ndjson"
+#define OUT_FORMAT_NAMES OUT_FORMAT_NAMES_NO_IDS "|ids"
 enum out_format { OUT_TABLE, OUT_CSV, OUT_TSV, OUT_JSON, OUT_NDJSON, OUT_IDS };
 
 struct out;

@@ -21,8 +21,13 @@ static void fingerprint(EVP_PKEY *k, char fp[72])
 		snprintf(fp + 7 + 2 * i, 3, "%02x", md[i]);
 }
 
-/* Read a PEM key, private or public, as an Ed25519 key; NULL after a message. */
-static EVP_PKEY *read_key(const char *path, int want_private, int *code)
+enum key_want { KEY_PRIVATE, KEY_PUBLIC };
+
+/*
+ * Read a PEM key as an Ed25519 key, private or public as asked; NULL after a message. A public key is asked for only to check a signature: a private key there is
+ * refused, since handing it to whoever checks would let them sign.
+ */
+static EVP_PKEY *read_key(const char *path, enum key_want want, int *code)
 {
 	FILE *fp = fopen(path, "r");
 	EVP_PKEY *k = NULL;
@@ -34,14 +39,23 @@ static EVP_PKEY *read_key(const char *path, int want_private, int *code)
 		return NULL;
 	}
 	k = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
-	if (!k && !want_private) {
+	if (k && want == KEY_PUBLIC) {
+		fclose(fp);
+		EVP_PKEY_free(k);
+		ck_error(EX_DATAERR,
+			"'%s' is a private key: check with its public key (as written by "
+			"'casekit keygen', KEYFILE.pub), and keep the private key to yourself",
+			path);
+		return NULL;
+	}
+	if (!k && want == KEY_PUBLIC) {
 		rewind(fp);
 		k = PEM_read_PUBKEY(fp, NULL, NULL, NULL);
 	}
 	fclose(fp);
 	if (!k) {
 		ck_error(EX_DATAERR, "'%s' is not a PEM %skey", path,
-			want_private ? "private " : "");
+			want == KEY_PRIVATE ? "private " : "public ");
 		return NULL;
 	}
 	if (EVP_PKEY_id(k) != EVP_PKEY_ED25519) {
@@ -122,10 +136,10 @@ int sign_keygen(const char *path, char fp[72])
 	return rc;
 }
 
-int sign_fingerprint(const char *keypath, char fp[72])
+int sign_fingerprint(const char *keypath, int private_key, char fp[72])
 {
 	int code;
-	EVP_PKEY *k = read_key(keypath, 0, &code);
+	EVP_PKEY *k = read_key(keypath, private_key ? KEY_PRIVATE : KEY_PUBLIC, &code);
 
 	if (!k)
 		return code;
@@ -137,7 +151,7 @@ int sign_fingerprint(const char *keypath, char fp[72])
 char *sign_text(const char *keypath, const void *data, size_t len, char fp[72])
 {
 	int code;
-	EVP_PKEY *k = read_key(keypath, 1, &code);
+	EVP_PKEY *k = read_key(keypath, KEY_PRIVATE, &code);
 	EVP_MD_CTX *m;
 	unsigned char sig[64], b64[96];
 	size_t slen = sizeof(sig);
@@ -184,7 +198,7 @@ int sign_check(const char *pubpath, const char *text, size_t len, const void *da
 	char why[200])
 {
 	int code;
-	EVP_PKEY *k = read_key(pubpath, 0, &code);
+	EVP_PKEY *k = read_key(pubpath, KEY_PUBLIC, &code);
 	char *alg, *file, *kfp, *sig;
 	unsigned char raw[128];
 	char fp[72];

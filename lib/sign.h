@@ -19,8 +19,11 @@ int sign_keygen(const char *path, char fp[72]);
  * fp[72] to the fingerprint. NULL after a message.
  */
 char *sign_text(const char *keypath, const void *data, size_t len, char fp[72]);
-/* The fingerprint of the key (private or public PEM) in keypath; 0 or an EX_* code. */
-int sign_fingerprint(const char *keypath, char fp[72]);
+/*
+ * The fingerprint of the key in keypath: a private PEM key when private_key, else a public
+ * one (a private key is refused there); 0 or an EX_* code.
+ */
+int sign_fingerprint(const char *keypath, int private_key, char fp[72]);
 /*
  * Check signature.txt (text, len) against data under the public key in pubpath. Returns 1 good,
  * 0 bad (why in why[200]), or an EX_* code when the key cannot be read.

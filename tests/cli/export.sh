@@ -116,6 +116,8 @@ expect "payment instruments never appear" sh -c "! gzip -dc '$T/full.tar.gz' | g
 # Signing.
 run keygen "$T/key"
 fp=$(cat "$T/out")
+check_exit 65 "a public key is refused for --sign" export "$id" -o "$T/pub.tar.gz" --sign "$T/key.pub"
+[ ! -e "$T/pub.tar.gz" ] && pass "and no package is written" || fail "and no package is written"
 run export "$id" -o "$T/signed.tar.gz" --sign "$T/key"
 run verify --pubkey "$T/key.pub" "$T/signed.tar.gz"
 expect "a signed package verifies under its key" grep -q "valid: .*signed by $fp" "$T/out"

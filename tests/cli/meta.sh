@@ -77,9 +77,12 @@ got=$(bash_complete casekit "")
 for a in $applets; do
 	printf '%s\n' "$got" | grep -qx "$a" && pass "bash completes applet $a" || fail "bash completes applet $a" "$got"
 done
-got=$(bash_complete casekit stats -f "")
+got=$(bash_complete casekit query -f "")
 [ "$(echo $got)" = "table csv tsv json ndjson ids" ] && pass "bash completes format values" ||
 	fail "bash completes format values" "$got"
+got=$(bash_complete casekit stats -f "")
+[ "$(echo $got)" = "table csv tsv json ndjson" ] && pass "bash offers stats no ids format" ||
+	fail "bash offers stats no ids format" "$got"
 got=$(bash_complete casekit stats --no-p)
 [ "$got" = "--no-progress" ] && pass "bash completes long options" || fail "bash completes long options" "$got"
 

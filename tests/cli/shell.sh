@@ -59,6 +59,11 @@ sh_run $'.nope\n'
 sh_run $'query "select 1\n'
 [ $rc = 64 ] && grep -q "quote is not closed" "$T/err" && pass "an open quote is reported" ||
 	fail "an open quote is reported" "rc $rc $(cat "$T/err")"
+sh_run $'screen -f ids | head -3\n'
+[ $rc = 64 ] && grep -q "'|': pipes, redirections and command lists are not run here" "$T/err" &&
+	pass "a pipe is refused, saying so" || fail "a pipe is refused, saying so" "rc $rc $(cat "$T/err")"
+sh_run $'query "select \'a|b\' as x"\n'
+[ $rc = 0 ] && grep -q "a|b" "$T/out" && pass "a quoted | is passed on" || fail "a quoted | is passed on" "rc $rc $(cat "$T/err")"
 sh_run $'.format xml\n'
 [ $rc = 64 ] && pass ".format refuses an unknown format" || fail ".format refuses an unknown format" "rc $rc"
 sh_run $'select 6 as six'

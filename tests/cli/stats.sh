@@ -17,6 +17,8 @@ check_grep "ndjson is one object a line" '^\{"what":"identifiers","value":0\}$' 
 check_grep "table is aligned" "^listings +0$" stats -d "$T/db" -f table
 check_grep "no takedowns: no handling time" '^\{"what":"takedowns.hours.median","value":null\}$' stats -d "$T/db" -f ndjson
 check_exit 64 "ids has no meaning for stats" stats -d "$T/db" -f ids
+run stats --help
+grep -- "--format" "$T/out" | grep -q "ids" && fail "--help does not offer ids" "$(grep -- --format "$T/out")" || pass "--help does not offer ids"
 echo "not sqlite" >"$T/junk"
 check_exit 78 "a non-store exits 78" stats -d "$T/junk"
 expect "the non-store is unchanged" test "$(cat "$T/junk")" = "not sqlite"

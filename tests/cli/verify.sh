@@ -282,6 +282,8 @@ if command -v openssl >/dev/null; then
 	sed -i '1s/^./f/' "$T/s2/tagmanifest-sha256.txt"
 	invalid "a changed tag manifest breaks the signature" "does not verify" --pubkey "$T/key.pub" "$T/s2"
 	check_exit 66 "a missing public key exits 66" verify --pubkey "$T/nokey.pub" "$T/s"
+	check_exit 65 "a private key given as --pubkey is refused" verify --pubkey "$T/key" "$T/s"
+	check_grep "saying to use the public key" "is a private key: check with its public key" verify --pubkey "$T/key" "$T/s"
 	check_exit 65 "a public key that is not PEM exits 65" verify --pubkey "$T/s/bagit.txt" "$T/s"
 else
 	skip "signatures" "openssl not installed"
