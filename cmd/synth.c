@@ -25,7 +25,7 @@ int cmd_synth(int argc, char **argv)
 	struct ck_opt opts[] = {
 		CK_OPT_STR('o', "output", &dir, "DIR",
 			"output folder, created if missing (default: synth)"),
-		CK_OPT_INT('n', "sellers", &sellers, "N", "seller accounts (default: 1000)"),
+		CK_OPT_INT(0, "sellers", &sellers, "N", "seller accounts (default: 1000)"),
 		CK_OPT_INT('s', "seed", &seed, "S", "random seed, 0 or more (default: 1)"),
 		CK_OPT_BOOL(
 			'z', "gzip", &gz, "write NAME.csv.gz (gzip, mtime 0) instead of NAME.csv"),

@@ -71,7 +71,7 @@ int cmd_trace(int argc, char **argv)
 		CK_OPT_DB,
 		CK_OPT_CHOICE('f', "format", &ck.format, "FMT", OUT_FORMAT_NAMES "|dot",
 			"output: " OUT_FORMAT_NAMES "|dot (table on a terminal, else tsv)"),
-		CK_OPT_INT('n', "depth", &depth, "N", "hops upstream from a lead (default 4)"),
+		CK_OPT_INT(0, "depth", &depth, "N", "hops upstream from a lead (default 4)"),
 		CK_OPT_CHOICE(0, "rank", &rankname, "HOW", "specific|count",
 			"specific (default) or count (flagged sellers only, to compare)"),
 		CK_OPT_INT(0, "min-score", &min_score, "N",

@@ -292,8 +292,8 @@ ck ingest -q -d "$T/brands.db" "$T/brands.csv"
 check_out "reference prices per currency are all kept" "$(printf 'currency\treference_price\nCNY\t1850000\nUSD\t260500')" \
 	query -d "$T/brands.db" "select currency, reference_price from brands order by currency"
 # Writers wait their turn: two ingests at once both finish; a lock held too long gives 75.
-ck synth -q -o "$T/w1" -n 1500 -s 3
-ck synth -q -o "$T/w2" -n 1500 -s 4
+ck synth -q -o "$T/w1" --sellers 1500 -s 3
+ck synth -q -o "$T/w2" --sellers 1500 -s 4
 rm -f "$T/w2/brands.csv"
 ck init -q "$T/two.db"
 "$CASEKIT" ingest -q -d "$T/two.db" "$T/w1" 2>"$T/w1.err" & p1=$!
