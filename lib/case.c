@@ -296,8 +296,18 @@ static int count_case(struct store *st, const char *sql, const char *case_id, lo
  * (gather_live) or from the case's snapshot (load_snapshot); every section reads only these
  * and rows looked up by their ids.
  */
+static int natural(void *arg, int na, const void *a, int nb, const void *b)
+{
+	(void)arg;
+	return ck_natural_cmp(a, (size_t)na, b, (size_t)nb);
+}
+
 static int temp_tables(struct store *st)
 {
+	/* Ids sort as people read them: link:20 before link:100 (COLLATE ck_natural). */
+	if (sqlite3_create_collation(store_db(st), "ck_natural", SQLITE_UTF8, NULL, natural) !=
+		SQLITE_OK)
+		return store_error(st, "ck_natural");
 	return store_exec(st,
 		"DROP TABLE IF EXISTS temp.case_sellers; DROP TABLE IF EXISTS temp.case_listings;"
 		"DROP TABLE IF EXISTS temp.case_orders; DROP TABLE IF EXISTS temp.case_testbuys;"
@@ -895,48 +905,48 @@ static const struct {
 		"AND o.amount IS NOT NULL GROUP BY o.currency ORDER BY o.currency" },
 	{ "leads", -1,
 		"SELECT kind || ':' || id AS lead, added_at, added_by FROM case_leads "
-		"WHERE case_id = ?1 ORDER BY kind, id" },
+		"WHERE case_id = ?1 ORDER BY kind, id COLLATE ck_natural" },
 	{ "sellers", 0,
 		"SELECT s.seller_id, c.network_id, s.platform, s.shop_name, s.owner_name, "
 		"s.registered_at, s.status, c.via, so.path AS file, s.line "
 		"FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
-		"LEFT JOIN sources so ON so.source_id = s.source_id ORDER BY c.seller_id" },
+		"LEFT JOIN sources so ON so.source_id = s.source_id ORDER BY c.seller_id COLLATE ck_natural" },
 	{ "listings", 0,
 		"SELECT l.listing_id, l.seller_id, l.title, l.brand, l.category, "
 		"ck_money(c.price, c.currency) AS price, c.currency, "
 		"l.created_at, l.status, c.why, so.path AS file, l.line "
 		"FROM case_listings c JOIN listings l ON l.listing_id = c.listing_id "
-		"LEFT JOIN sources so ON so.source_id = l.source_id ORDER BY l.listing_id" },
+		"LEFT JOIN sources so ON so.source_id = l.source_id ORDER BY l.listing_id COLLATE ck_natural" },
 	{ "orders", -1,
 		"SELECT c.order_id, c.listing_id, c.seller_id, ck_buyer(o.buyer_id) AS buyer, "
 		"o.quantity, ck_money(c.amount, c.currency) AS amount, c.currency, o.ordered_at, "
 		"ck_buyer(o.ship_to_address) AS ship_to, c.status, so.path AS file, o.line "
 		"FROM case_orders c LEFT JOIN orders o ON o.order_id = c.order_id "
-		"LEFT JOIN sources so ON so.source_id = o.source_id ORDER BY c.order_id" },
+		"LEFT JOIN sources so ON so.source_id = o.source_id ORDER BY c.order_id COLLATE ck_natural" },
 	{ "testbuys", -1,
 		"SELECT c.testbuy_id, c.listing_id, t.order_id, t.bought_at, "
 		"ck_money(t.cost, t.currency) AS cost, t.currency, "
 		"c.verdict, t.report_ref, so.path AS file, t.line FROM case_testbuys c "
 		"LEFT JOIN testbuys t ON t.testbuy_id = c.testbuy_id "
-		"LEFT JOIN sources so ON so.source_id = t.source_id ORDER BY c.testbuy_id" },
+		"LEFT JOIN sources so ON so.source_id = t.source_id ORDER BY c.testbuy_id COLLATE ck_natural" },
 	{ "takedowns", -1,
 		"SELECT t.notice_id, t.rights_holder, t.listing_id, t.received_at, t.resolved_at, "
 		"t.outcome, so.path AS file, t.line FROM case_takedowns c "
 		"JOIN takedowns t ON t.notice_id = c.notice_id "
-		"LEFT JOIN sources so ON so.source_id = t.source_id ORDER BY t.notice_id" },
+		"LEFT JOIN sources so ON so.source_id = t.source_id ORDER BY t.notice_id COLLATE ck_natural" },
 	{ "parties", 0,
 		"SELECT c.party_id, p.kind, p.name, c.depth, c.via, "
 		"(SELECT count(*) FROM shipments sh WHERE sh.from_id = c.party_id) AS shipments, "
 		"(SELECT sum(quantity) FROM shipments sh WHERE sh.from_id = c.party_id) AS quantity, "
 		"so.path AS file, p.line FROM case_parties c "
 		"LEFT JOIN parties p ON p.party_id = c.party_id "
-		"LEFT JOIN sources so ON so.source_id = p.source_id ORDER BY c.depth, c.party_id" },
+		"LEFT JOIN sources so ON so.source_id = p.source_id ORDER BY c.depth, c.party_id COLLATE ck_natural" },
 	{ "links", -1,
 		"SELECT edge_id, seller_a, seller_b, kind, value, weight, holders, comparator, "
 		"file_a, line_a, file_b, line_b FROM case_edges ORDER BY edge_id" },
 	{ "findings", -1,
 		"SELECT finding, subject, what, reliability || confidence || '/' || handling AS grade, "
-		"rule, file, line FROM case_findings ORDER BY kind, finding" },
+		"rule, file, line FROM case_findings ORDER BY kind, finding COLLATE ck_natural" },
 	{ "timeline", -1,
 		"SELECT * FROM ("
 		"SELECT registered_at AS at, 'seller registered' AS event, 'seller:' || seller_id "
@@ -962,7 +972,7 @@ static const struct {
 		"  OR to_id IN (SELECT party_id FROM case_parties)) "
 		"UNION ALL SELECT at, 'case ' || action || ' by ' || analyst, 'case:' || case_id "
 		"  FROM custody WHERE case_id = ?1 AND action <> 'export' "
-		") ORDER BY at, event, subject" },
+		") ORDER BY at, event, subject COLLATE ck_natural" },
 	{ "notes", -1,
 		"SELECT at, analyst, text FROM case_notes WHERE case_id = ?1 ORDER BY note_id" },
 	{ "custody", -1,

@@ -521,3 +521,46 @@ const char *ck_article(const char *word)
 {
 	return word && strchr("aeiouAEIOU", *word) && *word ? "an" : "a";
 }
+
+static int natural_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t i = 0, j = 0;
+
+	while (i < na && j < nb) {
+		if (a[i] >= '0' && a[i] <= '9' && b[j] >= '0' && b[j] <= '9') {
+			size_t si, sj, li, lj;
+
+			/* Leading zeros do not count; then the longer run is the larger number. */
+			while (i < na && a[i] == '0')
+				i++;
+			while (j < nb && b[j] == '0')
+				j++;
+			for (si = i; i < na && a[i] >= '0' && a[i] <= '9'; i++)
+				;
+			for (sj = j; j < nb && b[j] >= '0' && b[j] <= '9'; j++)
+				;
+			li = i - si;
+			lj = j - sj;
+			if (li != lj)
+				return li < lj ? -1 : 1;
+			if (li && memcmp(a + si, b + sj, li) != 0)
+				return memcmp(a + si, b + sj, li);
+			continue;
+		}
+		if (a[i] != b[j])
+			return (unsigned char)a[i] < (unsigned char)b[j] ? -1 : 1;
+		i++;
+		j++;
+	}
+	return na - i == nb - j ? 0 : na - i < nb - j ? -1 : 1;
+}
+
+int ck_natural_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	int c = natural_cmp(a, na, b, nb);
+
+	/* Equal as numbers ("S7", "S007"): the bytes decide, so the order is total. */
+	if (c == 0 && (c = memcmp(a, b, na < nb ? na : nb)) == 0 && na != nb)
+		c = na < nb ? -1 : 1;
+	return c;
+}

@@ -108,6 +108,12 @@ size_t ck_levenshtein(const char *a, const char *b);
  * round, so up to eight may appear in one printf().
  */
 const char *ck_count(long long n, const char *one, const char *many);
+/*
+ * Compare two byte strings as people sort ids: runs of digits by their number, the rest byte
+ * by byte, so "link:20" comes before "link:100" and "L9" before "L10"; strings equal so
+ * ("S7", "S007") are ordered by their bytes. <0, 0 (the same bytes) or >0.
+ */
+int ck_natural_cmp(const char *a, size_t na, const char *b, size_t nb);
 /* The indefinite article of word: "an" before a vowel letter ("an orders file"), else "a". */
 const char *ck_article(const char *word);
 #endif

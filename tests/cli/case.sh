@@ -204,4 +204,12 @@ expect "the store is at schema 4" test "$(sqlite3 "$T/db5" "pragma user_version"
 check_out "the migrated case keeps its value" "$(printf 'currency\torders\tamount\nEUR\t2\t387.00')" \
 	case -d "$T/db5" show CASE-$Y-0001 --section value -f tsv
 expect "its custody chain is whole" test ! -s "$T/err"
+# Finding ids sort as numbers: link:20 before link:100.
+load "$T/db6"
+ck link -q -d "$T/db6" >/dev/null
+sqlite3 "$T/db6" "insert into link_edges(edge_id, network_id, seller_a, seller_b, kind, value, weight, holders)
+	values (100, 'x', 'S1', 'S2', 'email', 'a@example.com', 1, 2), (20, 'x', 'S1', 'S2', 'phone', '+1', 1, 2)"
+run case -d "$T/db6" new "Sorted" --lead seller:S1
+run case -d "$T/db6" show CASE-$Y-0001 --section findings -f tsv
+expect "finding ids sort as numbers" test "$(grep -o '^link:[0-9]*' "$T/out" | tr '\n' ' ')" = "link:1 link:20 link:100 "
 done_testing
