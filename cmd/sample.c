@@ -345,9 +345,10 @@ int cmd_sample(int argc, char **argv)
 	if (!ck.quiet) {
 		char spent[MONEY_MAX], all[MONEY_MAX];
 
-		fprintf(stderr, "casekit sample: %zu of %zu listings chosen for %s of %s %s\n",
-			chosen, n, money_format(budget - left, cur, spent),
-			money_format(budget, cur, all), cur);
+		fprintf(stderr, "casekit sample: %zu of %s chosen for %s of %s %s\n", chosen,
+			ck_count((long long)n, "listing", "listings"),
+			money_format(budget - left, cur, spent), money_format(budget, cur, all),
+			cur);
 	}
 	for (i = 0; i < n; i++) {
 		free(c[i].listing);

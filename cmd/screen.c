@@ -1023,13 +1023,13 @@ static int stream(struct run *r, enum out_format fmt)
 		}
 	}
 	if (rc == 0 && !ck.quiet)
-		fprintf(stderr,
-			"casekit screen: %lld listings screened, %lld flagged (score >= %d)\n",
-			screened, flagged, screen_flag_threshold(r->sc));
+		fprintf(stderr, "casekit screen: %s screened, %lld flagged (score >= %d)\n",
+			ck_count(screened, "listing", "listings"), flagged,
+			screen_flag_threshold(r->sc));
 	if (rc == 0 && ingest_rows_rejected(in))
-		ck_warn("%llu of %llu rows rejected; the rest were screened",
+		ck_warn("%llu of %s rejected; the rest were screened",
 			(unsigned long long)ingest_rows_rejected(in),
-			(unsigned long long)ingest_rows_read(in));
+			ck_count((long long)ingest_rows_read(in), "row", "rows"));
 	if (out_close(o) && rc == 0)
 		rc = EX_IOERR;
 	screen_result_free(&res);
@@ -1136,13 +1136,14 @@ int cmd_screen(int argc, char **argv)
 	rc = print_flagged(&r);
 	if (!ck.quiet && r.min_score != screen_flag_threshold(r.sc))
 		fprintf(stderr,
-			"casekit screen: %lld listings scored, %lld flagged (score >= %d), %lld "
+			"casekit screen: %s scored, %lld flagged (score >= %d), %lld "
 			"listed (score >= %d)\n",
-			r.scored, r.nflagged, screen_flag_threshold(r.sc), r.listed, r.min_score);
+			ck_count(r.scored, "listing", "listings"), r.nflagged,
+			screen_flag_threshold(r.sc), r.listed, r.min_score);
 	else if (!ck.quiet)
-		fprintf(stderr,
-			"casekit screen: %lld listings scored, %lld flagged (score >= %d)\n",
-			r.scored, r.nflagged, screen_flag_threshold(r.sc));
+		fprintf(stderr, "casekit screen: %s scored, %lld flagged (score >= %d)\n",
+			ck_count(r.scored, "listing", "listings"), r.nflagged,
+			screen_flag_threshold(r.sc));
 done:
 	run_free(&r);
 	screen_close(r.sc);

@@ -169,8 +169,9 @@ int report_dot(struct report_ctx *c, FILE *fp)
 		return EX_SOFTWARE;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		char *a = xasprintf("party:%s", col(s, 0));
-		char *label = xasprintf("%lld shipments, %lld units", sqlite3_column_int64(s, 2),
-			sqlite3_column_int64(s, 3));
+		char *label = xasprintf("%s, %s",
+			ck_count(sqlite3_column_int64(s, 2), "shipment", "shipments"),
+			ck_count(sqlite3_column_int64(s, 3), "unit", "units"));
 
 		fputc('\t', fp);
 		dot_str(fp, a);
@@ -374,8 +375,9 @@ static void tree(struct report_ctx *c, FILE *fp, const char *to, int depth, int 
 		h(fp, col(s, 1));
 		fputs(" <i>", fp);
 		h(fp, col(s, 2));
-		fprintf(fp, "</i>: %lld shipment(s), %lld unit(s)", sqlite3_column_int64(s, 3),
-			sqlite3_column_int64(s, 4));
+		fprintf(fp, "</i>: %s, %s",
+			ck_count(sqlite3_column_int64(s, 3), "shipment", "shipments"),
+			ck_count(sqlite3_column_int64(s, 4), "unit", "units"));
 		tree(c, fp, id, depth + 1, limit);
 		fputs("</li></ul>\n", fp);
 		free(id);

@@ -564,3 +564,14 @@ int ck_natural_cmp(const char *a, size_t na, const char *b, size_t nb)
 		c = na < nb ? -1 : 1;
 	return c;
 }
+
+char *ck_path_join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 1 && dir[0] == '/')
+		return xasprintf("/%s", name);
+	return xasprintf("%.*s/%s", (int)n, dir, name);
+}

@@ -114,6 +114,11 @@ const char *ck_count(long long n, const char *one, const char *many);
  * ("S7", "S007") are ordered by their bytes. <0, 0 (the same bytes) or >0.
  */
 int ck_natural_cmp(const char *a, size_t na, const char *b, size_t nb);
+/*
+ * dir and name joined by one slash, whatever slashes dir ends with ("dump/" and "sellers.csv"
+ * give "dump/sellers.csv", not "dump//sellers.csv"); malloc'd.
+ */
+char *ck_path_join(const char *dir, const char *name);
 /* The indefinite article of word: "an" before a vowel letter ("an orders file"), else "a". */
 const char *ck_article(const char *word);
 #endif

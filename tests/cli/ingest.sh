@@ -78,7 +78,7 @@ same "stdin's source keeps the compressed SHA-256" "$(gzip -c "$D/listings.csv" 
 
 printf 'listing_id,seller_id,title,price,currency\nL1,S1,New title,99.00,USD\nL7,S1,brand new,1.00,USD\n' >"$T/listings.csv"
 check_exit 0 "a newer listings file loads" ingest -d "$T/db" "$T/listings.csv"
-grep -q "listings.csv': 1 rows replaced an older version of their record" "$T/err" && pass "and counts the records it replaced" ||
+grep -q "listings.csv': 1 row replaced an older version of its record" "$T/err" && pass "and counts the records it replaced" ||
 	fail "and counts the records it replaced" "$(cat "$T/err")"
 same "the replaced listing has the new values" "New title 9900 4" \
 	"$(Q "$T/db" "select title||' '||price||' '||(select count(*) from listings) from listings where listing_id='L1'" | tail -1)"

@@ -126,3 +126,17 @@ Test(util, count_says_one_or_many)
 	cr_assert_str_eq(ck_article("orders"), "an");
 	cr_assert_str_eq(ck_article("sellers"), "a");
 }
+
+Test(util, path_join_uses_one_slash)
+{
+	char *p;
+
+	cr_assert_str_eq(p = ck_path_join("dump/", "sellers.csv"), "dump/sellers.csv");
+	free(p);
+	cr_assert_str_eq(p = ck_path_join("dump", "sellers.csv"), "dump/sellers.csv");
+	free(p);
+	cr_assert_str_eq(p = ck_path_join("a//", "b"), "a/b");
+	free(p);
+	cr_assert_str_eq(p = ck_path_join("/", "b"), "/b");
+	free(p);
+}
