@@ -365,8 +365,8 @@ static int live_members(struct store *st, const char *case_id)
 			rc = exec_case(st,
 				"INSERT OR IGNORE INTO case_sellers(seller_id, via) "
 				"SELECT m2.seller_id, 'network:' || m.network_id "
-				"FROM case_sellers c JOIN network_members m ON m.seller_id = c.seller_id "
-				"JOIN network_members m2 ON m2.network_id = m.network_id",
+				"FROM case_sellers c CROSS JOIN network_members m ON m.seller_id = c.seller_id "
+				"CROSS JOIN network_members m2 ON m2.network_id = m.network_id",
 				NULL);
 		if (!rc)
 			rc = exec_case(st,
@@ -395,7 +395,8 @@ static int gather_edges(struct store *st)
 		"INSERT INTO case_edges SELECT e.edge_id, e.seller_a, e.seller_b, e.kind, e.value, "
 		"e.weight, e.holders, coalesce(e.comparator, 'exact'), "
 		"sa.path, ia.line, sb.path, ib.line "
-		"FROM link_edges e "
+		"FROM (SELECT DISTINCT network_id FROM case_sellers WHERE network_id IS NOT NULL) n "
+		"CROSS JOIN link_edges e ON e.network_id = n.network_id "
 		"JOIN case_sellers a ON a.seller_id = e.seller_a "
 		"JOIN case_sellers b ON b.seller_id = e.seller_b "
 		"LEFT JOIN identifiers ia ON ia.ident_id = e.ident_a "
@@ -429,20 +430,20 @@ static int gather_live(struct store *st, const char *case_id, int keep_members)
 	if (!rc)
 		rc = exec_case(st,
 			"INSERT OR IGNORE INTO case_listings SELECT l.listing_id, l.seller_id, 'lead', "
-			"l.price, l.currency FROM case_leads c JOIN listings l ON l.listing_id = c.id "
+			"l.price, l.currency FROM case_leads c CROSS JOIN listings l ON l.listing_id = c.id "
 			"WHERE c.case_id = ?1 AND c.kind = 'listing'",
 			case_id);
 	if (!rc)
 		rc = exec_case(st,
 			"INSERT INTO case_testbuys SELECT t.testbuy_id, t.listing_id, t.verdict "
-			"FROM case_sellers s JOIN listings l ON l.seller_id = s.seller_id "
-			"JOIN testbuys t ON t.listing_id = l.listing_id",
+			"FROM case_sellers s CROSS JOIN listings l ON l.seller_id = s.seller_id "
+			"CROSS JOIN testbuys t ON t.listing_id = l.listing_id",
 			NULL);
 	if (!rc)
 		rc = exec_case(st,
 			"INSERT OR IGNORE INTO case_listings SELECT l.listing_id, l.seller_id, "
 			"'test buy ' || t.testbuy_id || ': ' || t.verdict, l.price, l.currency "
-			"FROM case_testbuys t JOIN listings l ON l.listing_id = t.listing_id "
+			"FROM case_testbuys t CROSS JOIN listings l ON l.listing_id = t.listing_id "
 			"WHERE lower(t.verdict) IN ('counterfeit', 'fake', 'infringing') "
 			"ORDER BY t.testbuy_id",
 			NULL);
@@ -450,27 +451,27 @@ static int gather_live(struct store *st, const char *case_id, int keep_members)
 		rc = exec_case(st,
 			"INSERT OR IGNORE INTO case_listings SELECT c.listing_id, l.seller_id, "
 			"'score ' || c.score, l.price, l.currency FROM case_sellers s "
-			"JOIN listings l ON l.seller_id = s.seller_id "
-			"JOIN scores c ON c.listing_id = l.listing_id WHERE c.flagged "
+			"CROSS JOIN listings l ON l.seller_id = s.seller_id "
+			"CROSS JOIN scores c ON c.listing_id = l.listing_id WHERE c.flagged "
 			"ORDER BY c.listing_id",
 			NULL);
 	if (!rc)
 		rc = exec_case(st,
 			"INSERT OR IGNORE INTO case_listings SELECT l.listing_id, l.seller_id, "
 			"'takedown ' || t.notice_id, l.price, l.currency FROM case_sellers s "
-			"JOIN listings l ON l.seller_id = s.seller_id "
-			"JOIN takedowns t ON t.listing_id = l.listing_id ORDER BY t.notice_id",
+			"CROSS JOIN listings l ON l.seller_id = s.seller_id "
+			"CROSS JOIN takedowns t ON t.listing_id = l.listing_id ORDER BY t.notice_id",
 			NULL);
 	if (!rc)
 		rc = exec_case(st,
 			"INSERT INTO case_takedowns SELECT t.notice_id, t.listing_id "
-			"FROM case_listings c JOIN takedowns t ON t.listing_id = c.listing_id",
+			"FROM case_listings c CROSS JOIN takedowns t ON t.listing_id = c.listing_id",
 			NULL);
 	if (!rc)
 		rc = exec_case(st,
 			"INSERT INTO case_orders SELECT o.order_id, o.listing_id, o.seller_id, "
 			"o.amount, o.currency, o.status FROM case_listings c "
-			"JOIN orders o ON o.listing_id = c.listing_id",
+			"CROSS JOIN orders o ON o.listing_id = c.listing_id",
 			NULL);
 	/* Upstream: whoever shipped to a member, and to them, four steps up, cycles cut. */
 	if (!rc)
@@ -482,10 +483,11 @@ static int gather_live(struct store *st, const char *case_id, int keep_members)
 		rc = exec_case(st,
 			"INSERT OR IGNORE INTO case_parties "
 			"WITH RECURSIVE up(party_id, depth, via) AS ("
-			"  SELECT sh.from_id, 1, sh.to_id FROM shipments sh "
-			"  JOIN case_sellers s ON s.seller_id = sh.to_id WHERE sh.from_id IS NOT NULL "
-			"  UNION SELECT sh.from_id, up.depth + 1, up.party_id FROM shipments sh "
-			"  JOIN up ON sh.to_id = up.party_id WHERE up.depth < 4 AND sh.from_id IS NOT NULL),"
+			"  SELECT sh.from_id, 1, sh.to_id FROM case_sellers s "
+			"  CROSS JOIN shipments sh ON sh.to_id = s.seller_id WHERE sh.from_id IS NOT NULL "
+			"  UNION SELECT sh.from_id, up.depth + 1, up.party_id FROM up "
+			"  CROSS JOIN shipments sh ON sh.to_id = up.party_id "
+			"  WHERE up.depth < 4 AND sh.from_id IS NOT NULL),"
 			" best(party_id, depth) AS (SELECT party_id, min(depth) FROM up GROUP BY party_id)"
 			" SELECT u.party_id, u.depth, min(u.via) FROM up u "
 			" JOIN best b ON b.party_id = u.party_id AND b.depth = u.depth "
@@ -736,7 +738,7 @@ static int gather_findings(struct store *st, const char *case_id)
 			"  'notice by ' || coalesce(t.rights_holder, '?') || ': ' || "
 			"  coalesce(t.outcome, 'open'), 'B', 2, '1', "
 			"  'a rights holder''s notice', so.path, t.line "
-			"FROM case_takedowns c JOIN takedowns t ON t.notice_id = c.notice_id "
+			"FROM case_takedowns c CROSS JOIN takedowns t ON t.notice_id = c.notice_id "
 			"LEFT JOIN sources so ON so.source_id = t.source_id ORDER BY t.notice_id",
 			NULL);
 	if (!rc)
@@ -915,7 +917,7 @@ static const struct {
 		"SELECT l.listing_id, l.seller_id, l.title, l.brand, l.category, "
 		"ck_money(c.price, c.currency) AS price, c.currency, "
 		"l.created_at, l.status, c.why, so.path AS file, l.line "
-		"FROM case_listings c JOIN listings l ON l.listing_id = c.listing_id "
+		"FROM case_listings c CROSS JOIN listings l ON l.listing_id = c.listing_id "
 		"LEFT JOIN sources so ON so.source_id = l.source_id ORDER BY l.listing_id COLLATE ck_natural" },
 	{ "orders", -1,
 		"SELECT c.order_id, c.listing_id, c.seller_id, ck_buyer(o.buyer_id) AS buyer, "
@@ -932,7 +934,7 @@ static const struct {
 	{ "takedowns", -1,
 		"SELECT t.notice_id, t.rights_holder, t.listing_id, t.received_at, t.resolved_at, "
 		"t.outcome, so.path AS file, t.line FROM case_takedowns c "
-		"JOIN takedowns t ON t.notice_id = c.notice_id "
+		"CROSS JOIN takedowns t ON t.notice_id = c.notice_id "
 		"LEFT JOIN sources so ON so.source_id = t.source_id ORDER BY t.notice_id COLLATE ck_natural" },
 	{ "parties", 0,
 		"SELECT c.party_id, p.kind, p.name, c.depth, c.via, "
@@ -956,14 +958,14 @@ static const struct {
 		"  FROM listings WHERE listing_id IN (SELECT listing_id FROM case_listings) "
 		"  AND created_at IS NOT NULL "
 		"UNION ALL SELECT min(o.ordered_at), 'first order (' || count(*) || ' in all)', "
-		"  'listing:' || c.listing_id FROM case_orders c JOIN orders o "
+		"  'listing:' || c.listing_id FROM case_orders c CROSS JOIN orders o "
 		"  ON o.order_id = c.order_id WHERE o.ordered_at IS NOT NULL GROUP BY c.listing_id "
 		"UNION ALL SELECT t.bought_at, 'test buy ' || t.testbuy_id || ': ' || "
 		"  coalesce(c.verdict, '?'), 'listing:' || t.listing_id FROM case_testbuys c "
-		"  JOIN testbuys t ON t.testbuy_id = c.testbuy_id WHERE t.bought_at IS NOT NULL "
+		"  CROSS JOIN testbuys t ON t.testbuy_id = c.testbuy_id WHERE t.bought_at IS NOT NULL "
 		"UNION ALL SELECT t.received_at, 'takedown notice ' || t.notice_id || ' from ' || "
 		"  coalesce(t.rights_holder, '?'), 'listing:' || t.listing_id FROM case_takedowns c "
-		"  JOIN takedowns t ON t.notice_id = c.notice_id WHERE t.received_at IS NOT NULL "
+		"  CROSS JOIN takedowns t ON t.notice_id = c.notice_id WHERE t.received_at IS NOT NULL "
 		"UNION ALL SELECT shipped_at, 'shipment ' || shipment_id || ' from party:' || from_id, "
 		"  CASE WHEN to_id IN (SELECT seller_id FROM case_sellers) THEN 'seller:' "
 		"  ELSE 'party:' END || to_id FROM shipments "

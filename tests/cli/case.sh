@@ -208,7 +208,8 @@ expect "its custody chain is whole" test ! -s "$T/err"
 load "$T/db6"
 ck link -q -d "$T/db6" >/dev/null
 sqlite3 "$T/db6" "insert into link_edges(edge_id, network_id, seller_a, seller_b, kind, value, weight, holders)
-	values (100, 'x', 'S1', 'S2', 'email', 'a@example.com', 1, 2), (20, 'x', 'S1', 'S2', 'phone', '+1', 1, 2)"
+	select 100, network_id, 'S1', 'S2', 'email', 'a@example.com', 1, 2 from network_members where seller_id = 'S1'
+	union all select 20, network_id, 'S1', 'S2', 'phone', '+1', 1, 2 from network_members where seller_id = 'S1'"
 run case -d "$T/db6" new "Sorted" --lead seller:S1
 run case -d "$T/db6" show CASE-$Y-0001 --section findings -f tsv
 expect "finding ids sort as numbers" test "$(grep -o '^link:[0-9]*' "$T/out" | tr '\n' ' ')" = "link:1 link:20 link:100 "
