@@ -15,8 +15,8 @@ bench_args() {
 	D=$(mktemp -d "${TMPDIR:-/tmp}/casekit-acc.XXXXXX")
 	export XDG_DATA_HOME="$D" # the stores' payment key files, removed with the rest
 	trap 'rm -rf "$D"' EXIT
-	cp "${CASEKIT:-$PWD/_build/casekit}" "$D/casekit"
-	CK=$D/casekit
+	cp "${CASEKIT:-$PWD/_build/casekit}" "$D/casekit.bin" # not $D/casekit: the key folder
+	CK=$D/casekit.bin
 }
 
 # bench_store SEED: a synth dump of SELLERS sellers in $D/sSEED, loaded into $D/sSEED.db.

@@ -14,8 +14,8 @@ static const char usage[] = "casekit export [-d PATH] [CASE] -o FILE.tar.gz [--s
 			    "[--contact-name NAME] [--contact-email EMAIL] [--analyst NAME]";
 static const char help[] =
 	"Write the case as a BagIt 1.0 bag (RFC 8493) in a tar.gz: an HTML report, CSV tables,\n"
-	"the network in DOT, a CASE/UCO JSON-LD description and the custody log, with SHA-256\n"
-	"and SHA-512 manifests. The export is entered in the custody log first, at the real\n"
+	"the network in DOT, a CASE/UCO JSON-LD description, the custody log and the cited rows\n"
+	"of the source files (data/sources/), with SHA-256 and SHA-512 manifests. The export is entered in the custody log first, at the real\n"
 	"time, and the package carries that entry (SOURCE_DATE_EPOCH sets only member times).\n"
 	"Buyers are pseudonymised unless --redact none. --sign adds an Ed25519 signature of\n"
 	"tagmanifest-sha256.txt (signature.txt). Organization and contact come from the options,\n"
@@ -34,11 +34,11 @@ static void add_file(struct bag_writer *w, struct made *m, const char *path, cha
 
 	m->v = xrealloc(m->v, (m->n + 1) * sizeof(*m->v));
 	f = &m->v[m->n++];
-	f->path = path;
 	f->size = len;
 	f->mime = mime;
 	bag_sha256_hex(data, len, f->sha256);
 	bag_add(w, path, data, len);
+	f->path = w->v[w->n - 1].path; /* the bag's copy: path may be the caller's buffer */
 }
 
 /* Run fn into memory and add the result as a payload file. */
@@ -61,6 +61,20 @@ static int make(struct bag_writer *w, struct made *m, const char *path, const ch
 	}
 	add_file(w, m, path, data, len, mime);
 	return 0;
+}
+
+/* The cited source rows, as report_sources() hands them over. */
+struct adder {
+	struct bag_writer *w;
+	struct made *m;
+};
+
+static void add_source(void *arg, const char *path, char *data, size_t len)
+{
+	struct adder *a = arg;
+	const char *mime = strcmp(path + strlen(path) - 4, ".txt") == 0 ? "text/plain" : "text/csv";
+
+	add_file(a->w, a->m, path, data, len, mime);
 }
 
 static const struct {
@@ -379,7 +393,7 @@ int cmd_export(int argc, char **argv)
 	if ((rc = store_exec(st, "BEGIN IMMEDIATE")) ||
 		(rc = case_store_digest(st, c.store_digest)) ||
 		(rc = case_set_redact(st, c.redact)) || (rc = case_warn_pending(st, argv[0])) ||
-		(rc = case_gather(st, argv[0])))
+		(rc = report_sources_begin(&c)) || (rc = case_gather(st, argv[0])))
 		goto done;
 	/*
 	 * The export's custody entry comes first, at the real time, and the package carries it:
@@ -429,6 +443,11 @@ int cmd_export(int argc, char **argv)
 		rc = make(&w, &m, "data/graph/network.dot", "text/vnd.graphviz", report_dot, &c);
 	if (!rc)
 		rc = make(&w, &m, "data/case/custody.log", "text/plain", report_custody, &c);
+	if (!rc) {
+		struct adder a = { &w, &m };
+
+		rc = report_sources(&c, add_source, &a);
+	}
 	if (rc)
 		goto done;
 	{

@@ -6,7 +6,8 @@
 
 static const char usage[] =
 	"casekit ingest [-k KIND] [-p PROFILE] [--encoding ENC] [--delimiter C] "
-	"[--reject-file FILE] [--strict] [-n] [--key-file PATH] [-d PATH] FILE|DIR|-...";
+	"[--country CC] [--reject-file FILE] [--strict] [-n] [--key-file PATH] [-d PATH] "
+	"FILE|DIR|-...";
 static const char help[] =
 	"Load CSV or TSV dumps, gzip or not, into the store: files, folders (every file whose\n"
 	"name says its kind, referenced kinds first) or stdin ('-', with -k). Each file lands\n"
@@ -21,6 +22,7 @@ int cmd_ingest(int argc, char **argv)
 	static char dash[] = "-";
 	struct ingest_opts o = { 0 };
 	const char *delim = NULL;
+	char country[3];
 	struct store *st;
 	int rc;
 	struct ck_opt opts[] = {
@@ -32,6 +34,9 @@ int cmd_ingest(int argc, char **argv)
 			"column mapping: a name or a file (default: generic)"),
 		CK_OPT_STR(0, "encoding", &o.encoding, "ENC",
 			"the input's encoding, e.g. gb18030 (default: UTF-8, validated)"),
+		CK_OPT_STR(0, "country", &o.country, "CC",
+			"country of national phone numbers and addresses (default: the profile's, "
+			"else the store's)"),
 		CK_OPT_STR(0, "delimiter", &delim, "C",
 			"field delimiter: one character or 'tab' (default: from the header)"),
 		CK_OPT_STR(0, "reject-file", &o.reject_file, "FILE",
@@ -53,6 +58,11 @@ int cmd_ingest(int argc, char **argv)
 		else
 			ck_usage_error("a delimiter is one character or 'tab', not '%s'", delim);
 	}
+	if (o.country && profile_country(o.country, country))
+		ck_usage_error("--country takes an ISO 3166-1 alpha-2 code such as CN, not '%s'",
+			o.country);
+	if (o.country)
+		o.country = country;
 	if (argc == 0) {
 		if (isatty(STDIN_FILENO))
 			ck_usage_error("no input: give files, folders or '-'");

@@ -1,7 +1,7 @@
 /* link.c - join seller accounts into networks by shared identifiers, with the evidence */
 #include "casekit.h"
 #include "link.h"
-#include <sqlite3.h>
+#include "link_show.h"
 
 static const char usage[] =
 	"casekit link [-d PATH] [-f FMT] [--full] [--fuzzy] [--threshold BITS] [--cap CLASS=N]... "
@@ -16,595 +16,14 @@ static const char help[] =
 	"down to file and line, and --explain why two accounts are joined, or why not.\n"
 	"Classes for --cap: device payment email phone landline address_unit ip text.";
 
-struct ctx {
-	struct store *st;
-	sqlite3 *db;
-	struct link_params p;
-	enum out_format fmt;
-	int filtered; /* --from: temp.lead_nets and temp.lead_sellers hold the selection */
-};
-
-static int prepare(struct ctx *c, const char *sql, sqlite3_stmt **s)
-{
-	if (sqlite3_prepare_v2(c->db, sql, -1, s, NULL) != SQLITE_OK)
-		return store_error(c->st, "link");
-	return 0;
-}
-
-/* Print every row of s; ids_col >= 0 makes -f ids print seller:ID from that column. */
-static int print_stmt(struct ctx *c, sqlite3_stmt *s, int ids_col)
-{
-	struct out *o = out_open_stmt(stdout, c->fmt, s);
-
-	if (ids_col >= 0)
-		out_set_ids(o, "seller", ids_col);
-	return out_stmt_all(o, s, c->st, "link");
-}
-
-/* A network id as given, an old id (alias) or a unique prefix; malloc'd, or NULL (message). */
-static char *resolve_network(struct ctx *c, const char *given)
-{
-	sqlite3_stmt *s;
-	char *id = NULL, *pat;
-	int n = 0;
-
-	if (prepare(c,
-		    "SELECT network_id FROM networks WHERE network_id = ?1 UNION ALL"
-		    " SELECT network_id FROM network_aliases WHERE old_id = ?1 AND network_id"
-		    " IS NOT NULL",
-		    &s))
-		return NULL;
-	sqlite3_bind_text(s, 1, given, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		id = xstrdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	if (id) {
-		if (strcmp(id, given) != 0)
-			ck_warn("network '%s' is now '%s'", given, id);
-		return id;
-	}
-	if (prepare(c,
-		    "SELECT network_id FROM networks WHERE substr(network_id, 1, length(?1)) = ?1"
-		    " LIMIT 2",
-		    &s))
-		return NULL;
-	pat = xstrdup(given);
-	sqlite3_bind_text(s, 1, pat, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		if (!n++)
-			id = xstrdup((const char *)sqlite3_column_text(s, 0));
-	}
-	sqlite3_finalize(s);
-	free(pat);
-	if (n == 1)
-		return id;
-	free(id);
-	if (n > 1)
-		ck_error(EX_DATAERR, "network '%s' is ambiguous: give more of its id", given);
-	else
-		ck_error(EX_DATAERR, "no network '%s'", given);
-	return NULL;
-}
-
-/*
- * --from: the sellers named (a listing names its seller), and the networks they or a network
- * lead belong to, in two temporary tables.
- */
-static int select_leads(struct ctx *c, const char *path)
-{
-	struct leads l = { 0 };
-	sqlite3_stmt *ss = NULL, *sn = NULL;
-	size_t i;
-	int rc;
-
-	if ((rc = leads_read(&l, path, "seller", "seller|listing|network")))
-		return rc;
-	if ((rc = store_exec(c->st,
-		     "CREATE TEMP TABLE lead_sellers(seller_id TEXT PRIMARY KEY);"
-		     "CREATE TEMP TABLE lead_nets(network_id TEXT PRIMARY KEY)")))
-		goto out;
-	if ((rc = prepare(c,
-		     "INSERT OR REPLACE INTO lead_sellers SELECT ?2 WHERE ?1 = 'seller' UNION ALL"
-		     " SELECT seller_id FROM listings WHERE ?1 = 'listing' AND listing_id = ?2",
-		     &ss)) ||
-		(rc = prepare(c, "INSERT OR IGNORE INTO lead_nets VALUES(?)", &sn)))
-		goto out;
-	for (i = 0; i < l.n && !rc; i++) {
-		if (strcmp(l.v[i].kind, "network") == 0) {
-			char *id = resolve_network(c, l.v[i].id);
-
-			if (!id) {
-				rc = EX_DATAERR;
-				break;
-			}
-			sqlite3_bind_text(sn, 1, id, -1, SQLITE_TRANSIENT);
-			free(id);
-			if (sqlite3_step(sn) != SQLITE_DONE)
-				rc = store_error(c->st, "lead_nets");
-			sqlite3_reset(sn);
-			continue;
-		}
-		/* REPLACE, not IGNORE: a second listing of a lead seller must still count as found. */
-		sqlite3_bind_text(ss, 1, l.v[i].kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ss, 2, l.v[i].id, -1, SQLITE_STATIC);
-		if (sqlite3_step(ss) != SQLITE_DONE)
-			rc = store_error(c->st, "lead_sellers");
-		else if (sqlite3_changes(c->db) == 0 && strcmp(l.v[i].kind, "listing") == 0)
-			ck_warn("%s: no listing '%s'", path, l.v[i].id);
-		sqlite3_reset(ss);
-	}
-	if (!rc)
-		rc = store_exec(c->st,
-			"INSERT OR IGNORE INTO lead_nets SELECT network_id"
-			" FROM network_members WHERE seller_id IN lead_sellers");
-	c->filtered = 1;
-out:
-	sqlite3_finalize(ss);
-	sqlite3_finalize(sn);
-	leads_free(&l);
-	return rc;
-}
-
-/*
- * The value of the flagged listings of the sellers that sellers (SQL, a condition on s) names,
- * per currency: "130.00 EUR, 5.00 USD" as text, or an array of {amount, currency} in JSON.
- */
-static void value_expr(struct buf *sql, int json, const char *sellers)
-{
-	buf_addf(sql,
-		"(SELECT %s FROM (SELECT o.currency AS cur, ck_money(sum(o.amount), o.currency)"
-		" AS amount FROM scores s JOIN orders o ON o.listing_id = s.listing_id WHERE %s"
-		" AND s.flagged AND o.amount IS NOT NULL AND " MONEY_PAID_ORDER
-		" GROUP BY o.currency ORDER BY o.currency))",
-		json ? "json_group_array(json_object('amount', json(amount), 'currency', cur))"
-		     : "group_concat(amount || ' ' || cur, ', ')",
-		sellers);
-}
-
-static int show_networks(struct ctx *c)
-{
-	int json = c->fmt == OUT_JSON || c->fmt == OUT_NDJSON;
-	struct buf sql = { 0 };
-	sqlite3_stmt *s;
-	struct out *o;
-	int rc;
-
-	buf_adds(&sql, "SELECT n.network_id, n.size, ");
-	/* Members and kinds: lists, whole for a program, the first five for a person. */
-	if (json)
-		buf_adds(&sql,
-			"(SELECT json_group_array(seller_id) FROM (SELECT seller_id FROM"
-			" network_members WHERE network_id = n.network_id ORDER BY seller_id)),"
-			" CASE WHEN n.kinds = '' THEN '[]' ELSE"
-			" json('[\"' || replace(n.kinds, ',', '\",\"') || '\"]') END,");
-	else
-		buf_addf(&sql,
-			"(SELECT group_concat(seller_id, ' ') FROM (SELECT seller_id FROM"
-			" network_members WHERE network_id = n.network_id ORDER BY seller_id%s))%s,"
-			" n.kinds,",
-			c->fmt == OUT_TABLE ? " LIMIT 5" : "",
-			c->fmt == OUT_TABLE ? " || CASE WHEN n.size > 5 THEN ' +' || (n.size - 5)"
-					      " ELSE '' END"
-					    : "");
-	buf_adds(&sql,
-		" (SELECT count(*) FROM network_members m JOIN scores s USING(seller_id)"
-		" WHERE m.network_id = n.network_id AND s.flagged), ");
-	value_expr(&sql, json,
-		"s.seller_id IN (SELECT seller_id FROM network_members WHERE network_id ="
-		" n.network_id)");
-	buf_adds(&sql, " FROM networks n");
-	if (c->filtered) {
-		buf_addf(&sql,
-			" WHERE n.network_id IN lead_nets UNION ALL SELECT NULL, 1, %s, %s,"
-			" (SELECT count(*) FROM scores s WHERE s.seller_id = l.seller_id AND"
-			" s.flagged), ",
-			json ? "json_array(seller_id)" : "seller_id", json ? "'[]'" : "''");
-		value_expr(&sql, json, "s.seller_id = l.seller_id");
-		buf_adds(&sql,
-			" FROM lead_sellers l WHERE seller_id NOT IN"
-			" (SELECT seller_id FROM network_members)");
-	}
-	buf_adds(&sql, " ORDER BY 2 DESC, 1, 3");
-	rc = prepare(c, sql.s, &s);
-	buf_free(&sql);
-	if (rc)
-		return rc;
-	{
-		static const char *const cols[] = { "network_id", "size", "members", "kinds",
-			"flagged", "flagged_value" };
-
-		o = out_open(stdout, c->fmt, cols, 6);
-	}
-	out_set_json(o, 2);
-	out_set_json(o, 3);
-	out_set_json(o, 5);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		out_stmt_row(o, s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		out_close(o);
-		return store_error(c->st, "link");
-	}
-	return out_close(o);
-}
-
-static int show_members(struct ctx *c, const char *network)
-{
-	struct buf sql = { 0 };
-	sqlite3_stmt *s;
-	int rc;
-
-	buf_adds(&sql, "SELECT * FROM (SELECT network_id, seller_id FROM network_members");
-	if (network)
-		buf_adds(&sql, " WHERE network_id = ?1");
-	else if (c->filtered)
-		buf_adds(&sql,
-			" WHERE network_id IN lead_nets UNION ALL SELECT NULL, seller_id"
-			" FROM lead_sellers WHERE seller_id NOT IN"
-			" (SELECT seller_id FROM network_members)");
-	buf_adds(&sql, ") ORDER BY network_id IS NULL, 1, 2");
-	rc = prepare(c, sql.s, &s);
-	buf_free(&sql);
-	if (rc)
-		return rc;
-	if (network)
-		sqlite3_bind_text(s, 1, network, -1, SQLITE_TRANSIENT);
-	return print_stmt(c, s, 1);
-}
-
-static int show_hubs(struct ctx *c)
-{
-	sqlite3_stmt *s;
-	int rc = prepare(c,
-		"SELECT kind, display AS value, holders, day FROM link_hubs"
-		" ORDER BY holders DESC, kind, display",
-		&s);
-
-	return rc ? rc : print_stmt(c, s, -1);
-}
-
-static int is_bridge(char **pairs, size_t n, const char *a, const char *b)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if ((strcmp(pairs[2 * i], a) == 0 && strcmp(pairs[2 * i + 1], b) == 0) ||
-			(strcmp(pairs[2 * i], b) == 0 && strcmp(pairs[2 * i + 1], a) == 0))
-			return 1;
-	return 0;
-}
-
-/* One network: its evidence edges with the file and line of both sides, bridges marked. */
-static int show_network(struct ctx *c, const char *given)
-{
-	static const char *const cols[] = { "network_id", "edge", "seller_a", "seller_b", "kind",
-		"value", "weight", "holders", "source_a", "source_b", "bridge", "comparator",
-		"score" };
-	char *id = resolve_network(c, given), **bridges = NULL;
-	size_t nb = 0, i;
-	sqlite3_stmt *s;
-	struct out *o;
-	int rc;
-
-	if (!id)
-		return EX_DATAERR;
-	if (c->fmt == OUT_IDS) {
-		rc = show_members(c, id);
-		free(id);
-		return rc;
-	}
-	if ((rc = link_bridges(c->st, &c->p, id, &bridges, &nb)) ||
-		(rc = prepare(c,
-			 "SELECT e.edge_id, e.seller_a, e.seller_b, e.kind,"
-			 " CASE WHEN e.kind = 'payment' THEN coalesce(xa.raw, e.value)"
-			 " ELSE e.value END, round(e.weight, 2), e.holders,"
-			 " coalesce(sa.path, '?') || ':' || xa.line,"
-			 " coalesce(sb.path, '?') || ':' || xb.line, e.comparator, e.score"
-			 " FROM link_edges e"
-			 " LEFT JOIN identifiers xa ON xa.ident_id = e.ident_a"
-			 " LEFT JOIN identifiers xb ON xb.ident_id = e.ident_b"
-			 " LEFT JOIN sources sa ON sa.source_id = xa.source_id"
-			 " LEFT JOIN sources sb ON sb.source_id = xb.source_id"
-			 " WHERE e.network_id = ? ORDER BY e.edge_id, e.kind",
-			 &s)))
-		goto out;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	o = out_open(stdout, c->fmt, cols, 13);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *a = (const char *)sqlite3_column_text(s, 1);
-		const char *b = (const char *)sqlite3_column_text(s, 2);
-
-		out_text(o, id);
-		for (i = 0; i < 9; i++) {
-			if (i == 5)
-				out_real(o, sqlite3_column_double(s, 5));
-			else if (i == 0 || i == 6)
-				out_int(o, sqlite3_column_int64(s, (int)i));
-			else
-				out_text(o, (const char *)sqlite3_column_text(s, (int)i));
-		}
-		out_text(o, is_bridge(bridges, nb, a, b) ? "yes" : "no");
-		out_text(o, (const char *)sqlite3_column_text(s, 9));
-		if (sqlite3_column_type(s, 10) == SQLITE_NULL)
-			out_null(o);
-		else
-			out_real(o, sqlite3_column_double(s, 10));
-		out_end_row(o);
-	}
-	sqlite3_finalize(s);
-	rc = rc == SQLITE_DONE ? out_close(o) : (out_close(o), store_error(c->st, "link_edges"));
-out:
-	for (i = 0; i < 2 * nb; i++)
-		free(bridges[i]);
-	free(bridges);
-	free(id);
-	return rc;
-}
-
-static char *network_of(struct ctx *c, const char *seller)
-{
-	sqlite3_stmt *s;
-	char *id = NULL;
-
-	if (prepare(c, "SELECT network_id FROM network_members WHERE seller_id = ?", &s))
-		return NULL;
-	sqlite3_bind_text(s, 1, seller, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		id = xstrdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	return id;
-}
-
-static int seller_known(struct ctx *c, const char *seller)
-{
-	sqlite3_stmt *s;
-	int known;
-
-	if (prepare(c,
-		    "SELECT 1 FROM sellers WHERE seller_id = ?1 UNION ALL SELECT 1 FROM identifiers"
-		    " WHERE holder_id = ?1 AND holder_kind = 'seller' LIMIT 1",
-		    &s))
-		return 0;
-	sqlite3_bind_text(s, 1, seller, -1, SQLITE_STATIC);
-	known = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
-	return known;
-}
-
-static const char *const explain_cols[] = { "step", "seller_a", "seller_b", "kind", "value",
-	"weight", "holders", "source_a", "source_b", "note" };
-
-/* Print the pieces of one pair; counting pieces only when counting_only. */
-static void explain_rows(struct ctx *c, struct out *o, int step, const char *a, const char *b,
-	const struct link_pair *pr, int counting_only)
-{
-	struct buf note = { 0 };
-	size_t i;
-
-	for (i = 0; i < pr->n; i++) {
-		const struct link_piece *pc = &pr->v[i];
-
-		if (counting_only && pc->why)
-			continue;
-		buf_reset(&note);
-		if (!pc->why)
-			buf_adds(&note,
-				pc->weight >= c->p.threshold ? "joins on its own"
-							     : "counts toward the threshold");
-		else if (strcmp(pc->why, "a hub") == 0 && pc->field_a && pc->field_b &&
-			strcmp(pc->field_a, pc->field_b) == 0)
-			buf_addf(&note, "both use it as %s, but it is a hub held by %ld accounts",
-				pc->field_a, pc->holders);
-		else if (strcmp(pc->why, "a hub") == 0)
-			buf_addf(&note, "a hub held by %ld accounts: links nobody", pc->holders);
-		else
-			buf_adds(&note, pc->why);
-		out_int(o, step);
-		out_text(o, a);
-		out_text(o, b);
-		out_text(o, pc->kind);
-		out_text(o, pc->display);
-		if (pc->why)
-			out_null(o);
-		else
-			out_real(o, (double)(long long)(pc->weight * 100 + 0.5) / 100);
-		if (pc->holders)
-			out_int(o, pc->holders);
-		else
-			out_null(o);
-		out_text(o, pc->source_a);
-		out_text(o, pc->source_b);
-		out_text(o, note.s);
-		out_end_row(o);
-	}
-	buf_free(&note);
-}
-
-/* The fuzzy pieces stored for the forest edge a-b (they are not in the identifiers). */
-static int explain_fuzzy(struct ctx *c, struct out *o, int step, const char *a, const char *b)
-{
-	sqlite3_stmt *s;
-	int rc = prepare(c,
-		"SELECT e.kind, e.value, round(e.weight, 2), coalesce(sa.path, '?') || ':' || xa.line,"
-		" coalesce(sb.path, '?') || ':' || xb.line, 'fuzzy: ' || e.comparator || ' ' ||"
-		" e.score FROM link_edges e"
-		" LEFT JOIN identifiers xa ON xa.ident_id = e.ident_a"
-		" LEFT JOIN identifiers xb ON xb.ident_id = e.ident_b"
-		" LEFT JOIN sources sa ON sa.source_id = xa.source_id"
-		" LEFT JOIN sources sb ON sb.source_id = xb.source_id"
-		" WHERE e.comparator IS NOT NULL AND ((e.seller_a = ?1 AND e.seller_b = ?2)"
-		" OR (e.seller_a = ?2 AND e.seller_b = ?1)) ORDER BY e.edge_id, e.kind",
-		&s);
-
-	if (rc)
-		return rc;
-	sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		out_int(o, step);
-		out_text(o, a);
-		out_text(o, b);
-		out_text(o, (const char *)sqlite3_column_text(s, 0));
-		out_text(o, (const char *)sqlite3_column_text(s, 1));
-		out_real(o, sqlite3_column_double(s, 2));
-		out_null(o);
-		out_text(o, (const char *)sqlite3_column_text(s, 3));
-		out_text(o, (const char *)sqlite3_column_text(s, 4));
-		out_text(o, (const char *)sqlite3_column_text(s, 5));
-		out_end_row(o);
-	}
-	sqlite3_finalize(s);
-	return 0;
-}
-
-/* The chain of forest edges from a to b inside network id (breadth first). */
-static int forest_path(
-	struct ctx *c, const char *id, const char *a, const char *b, char ***path, size_t *n)
-{
-	sqlite3_stmt *s;
-	char **ea = NULL, **eb = NULL, **q = NULL;
-	size_t ne = 0, cap = 0, i, head = 0, nq = 0;
-	size_t *prev = NULL;
-	int rc;
-
-	if ((rc = prepare(c,
-		     "SELECT DISTINCT seller_a, seller_b FROM link_edges WHERE network_id = ?",
-		     &s)))
-		return rc;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		if (ne == cap) {
-			cap = cap ? 2 * cap : 64;
-			ea = xrealloc(ea, cap * sizeof(*ea));
-			eb = xrealloc(eb, cap * sizeof(*eb));
-		}
-		ea[ne] = xstrdup((const char *)sqlite3_column_text(s, 0));
-		eb[ne++] = xstrdup((const char *)sqlite3_column_text(s, 1));
-	}
-	sqlite3_finalize(s);
-	/* Nodes are visited once each: q holds them, prev the index of the one before. */
-	q = xmalloc((ne + 2) * sizeof(*q));
-	prev = xmalloc((ne + 2) * sizeof(*prev));
-	q[nq] = (char *)a;
-	prev[nq++] = (size_t)-1;
-	for (head = 0; head < nq && strcmp(q[head], b) != 0; head++)
-		for (i = 0; i < ne; i++) {
-			const char *o = strcmp(ea[i], q[head]) == 0 ? eb[i]
-				: strcmp(eb[i], q[head]) == 0       ? ea[i]
-								    : NULL;
-			size_t k;
-
-			if (!o)
-				continue;
-			for (k = 0; k < nq && strcmp(q[k], o) != 0; k++)
-				;
-			if (k < nq || nq >= ne + 2)
-				continue;
-			q[nq] = (char *)o;
-			prev[nq++] = head;
-		}
-	*path = NULL;
-	*n = 0;
-	if (head < nq) {
-		size_t k, len = 0;
-
-		for (k = head; k != (size_t)-1; k = prev[k])
-			len++;
-		*path = xmalloc(len * sizeof(**path));
-		*n = len;
-		for (k = head; k != (size_t)-1; k = prev[k])
-			(*path)[--len] = xstrdup(q[k]);
-	}
-	for (i = 0; i < ne; i++) {
-		free(ea[i]);
-		free(eb[i]);
-	}
-	free(ea);
-	free(eb);
-	free(q);
-	free(prev);
-	return 0;
-}
-
-/* Why a and b are one network (the chain of evidence) or why not. 0 joined, 1 not. */
-static int explain(struct ctx *c, const char *a, const char *b)
-{
-	char *na, *nb, **path = NULL;
-	struct link_pair pr;
-	size_t n = 0, i;
-	struct out *o;
-	int rc = 0, joined;
-
-	if (strcmp(a, b) == 0)
-		ck_usage_error("--explain needs two different accounts");
-	if (!seller_known(c, a))
-		return ck_error(EX_DATAERR, "no seller '%s'", a);
-	if (!seller_known(c, b))
-		return ck_error(EX_DATAERR, "no seller '%s'", b);
-	na = network_of(c, a);
-	nb = network_of(c, b);
-	joined = na && nb && strcmp(na, nb) == 0;
-	if (joined && (rc = forest_path(c, na, a, b, &path, &n)))
-		goto out;
-	o = out_open(stdout, c->fmt, explain_cols, 10);
-	if (joined && n >= 2) {
-		for (i = 0; i + 1 < n && !rc; i++) {
-			if ((rc = link_pair_evidence(c->st, &c->p, path[i], path[i + 1], &pr)))
-				break;
-			explain_rows(c, o, (int)i + 1, path[i], path[i + 1], &pr, 1);
-			link_pair_free(&pr);
-			rc = explain_fuzzy(c, o, (int)i + 1, path[i], path[i + 1]);
-		}
-		out_close(o);
-		if (!rc && !ck.quiet)
-			fprintf(stderr,
-				"casekit link: %s and %s are joined in network %s by %zu step%s\n",
-				a, b, na, n - 1, n == 2 ? "" : "s");
-		goto out;
-	}
-	if ((rc = link_pair_evidence(c->st, &c->p, a, b, &pr))) {
-		out_close(o);
-		goto out;
-	}
-	explain_rows(c, o, 0, a, b, &pr, 0);
-	if ((rc = out_close(o)) == 0) {
-		rc = 1;
-		if (ck.quiet)
-			;
-		else if (!pr.n)
-			fprintf(stderr,
-				"casekit link: %s and %s are not joined: they share no identifier\n",
-				a, b);
-		else if (pr.score == 0)
-			fprintf(stderr,
-				"casekit link: %s and %s are not joined: no value they share counts\n",
-				a, b);
-		else
-			fprintf(stderr,
-				"casekit link: %s and %s are not joined: their evidence weighs %.2f bits,"
-				" the threshold is %.2f\n",
-				a, b, pr.score, c->p.threshold);
-		if (!ck.quiet && (na || nb))
-			fprintf(stderr, "casekit link: %s is in %s, %s in %s\n", a,
-				na ? na : "no network", b, nb ? nb : "no network");
-	}
-	link_pair_free(&pr);
-out:
-	for (i = 0; i < n; i++)
-		free(path[i]);
-	free(path);
-	free(na);
-	free(nb);
-	return rc;
-}
-
 int cmd_link(int argc, char **argv)
 {
 	const char *from = NULL, *network = NULL, *threshold = NULL;
 	int members = 0, hubs = 0, explain_mode = 0, full = 0, fuzzy = 0, modes, rc, i;
 	struct ck_list caps = { 0 };
 	struct link_summary sum;
-	struct ctx c = { 0 };
+	struct link_params p;
+	struct link_show c = { .p = &p, .fp = stdout };
 	struct ck_opt opts[] = {
 		CK_OPT_DB,
 		CK_OPT_FORMAT,
@@ -633,18 +52,18 @@ int cmd_link(int argc, char **argv)
 			explain_mode ? "--explain needs two seller ids" : "no operands expected");
 	if (from && (hubs || explain_mode || network))
 		ck_usage_error("--from goes with the network list or --members");
-	link_params_init(&c.p);
-	c.p.fuzzy = fuzzy;
+	link_params_init(&p);
+	p.fuzzy = fuzzy;
 	if (threshold) {
 		char *end;
 
-		c.p.threshold = strtod(threshold, &end);
-		if (*end || end == threshold || !(c.p.threshold > 0))
+		p.threshold = strtod(threshold, &end);
+		if (*end || end == threshold || !(p.threshold > 0))
 			ck_usage_error(
 				"--threshold wants a positive number of bits, not '%s'", threshold);
 	}
 	for (i = 0; i < (int)caps.n; i++)
-		if (link_params_set_cap(&c.p, caps.v[i]))
+		if (link_params_set_cap(&p, caps.v[i]))
 			ck_usage_error(
 				"bad --cap '%s': want CLASS=N with a class of: device payment"
 				" email phone landline address_unit ip text",
@@ -653,8 +72,7 @@ int cmd_link(int argc, char **argv)
 	c.fmt = out_format_for(stdout);
 	if ((rc = store_open(&c.st, NULL, 0)))
 		return rc;
-	c.db = store_db(c.st);
-	if ((rc = link_run(c.st, &c.p, full ? LINK_FULL : 0, &sum)))
+	if ((rc = link_run(c.st, &p, full ? LINK_FULL : 0, &sum)))
 		goto out;
 	if (strcmp(sum.mode, "none") != 0 && !ck.quiet)
 		fprintf(stderr, "casekit link: %s run: %s, %s of %s, %s\n", sum.mode,
@@ -662,23 +80,25 @@ int cmd_link(int argc, char **argv)
 			ck_count(sum.networks, "network", "networks"),
 			ck_count(sum.members, "account", "accounts"),
 			ck_count(sum.hubs, "hub", "hubs"));
-	if (from && (rc = select_leads(&c, from)))
+	if (from && (rc = link_show_select(&c, from)))
 		goto out;
-	if (explain_mode)
-		rc = explain(&c, argv[0], argv[1]);
-	else if (hubs)
-		rc = show_hubs(&c);
+	if (explain_mode) {
+		if (strcmp(argv[0], argv[1]) == 0)
+			ck_usage_error("--explain needs two different accounts");
+		rc = link_show_explain(&c, argv[0], argv[1]);
+	} else if (hubs)
+		rc = link_show_hubs(&c);
 	else if (network && members) {
-		char *id = resolve_network(&c, network);
+		char *id = link_show_resolve(c.st, network);
 
-		rc = id ? show_members(&c, id) : EX_DATAERR;
+		rc = id ? link_show_members(&c, id) : EX_DATAERR;
 		free(id);
 	} else if (network)
-		rc = show_network(&c, network);
+		rc = link_show_network(&c, network);
 	else if (members || c.fmt == OUT_IDS)
-		rc = show_members(&c, NULL);
+		rc = link_show_members(&c, NULL);
 	else
-		rc = show_networks(&c);
+		rc = link_show_networks(&c);
 out:
 	store_close(c.st);
 	return rc;

@@ -8,14 +8,16 @@ static const char usage[] = "casekit trace [-d PATH] [-f FMT] [--depth N] [--ran
 static const char help[] =
 	"Walk upstream from the leads (sellers, listings, networks, parties, cases) through\n"
 	"shipments, sales between sellers and shared identifiers, to the given depth, and rank\n"
-	"every party reached: by the share of its deliveries that go to the flagged side, the\n"
-	"distinct flagged sellers and networks it feeds, and the quantity and value it ships.\n"
-	"A carrier that ships to everyone ranks low however many leads it reaches. Leads come\n"
-	"from the operands, --case and --from (one typed id a line; a bare id is a seller),\n"
-	"else stdin, else the current case ($CASEKIT_CASE).";
+	"every party reached: by the share of what it delivers that ends with flagged sellers\n"
+	"(through its customers, recursively), the distinct flagged sellers and networks it\n"
+	"feeds, and whether it ships goods or inputs (materials, packaging, parts). A carrier\n"
+	"that ships to everyone ranks low however many leads it reaches; a supplier of inputs\n"
+	"ranks below the factory it feeds. A party lead starts the walk but flags nobody.\n"
+	"Leads come from the operands, --case and --from (one typed id a line; a bare id is a\n"
+	"seller), else stdin, else the current case ($CASEKIT_CASE).";
 
 static const char *const cols[] = { "rank", "party_id", "kind", "name", "depth", "flagged_sellers",
-	"networks", "share_flagged", "score", "quantity", "value", "currency", "path" };
+	"networks", "share_flagged", "inputs", "score", "quantity", "value", "currency", "path" };
 
 static int print_rows(const struct trace *t, enum out_format fmt)
 {
@@ -45,6 +47,7 @@ static int print_rows(const struct trace *t, enum out_format fmt)
 		out_int(o, p->flagged_sellers);
 		out_int(o, p->networks);
 		out_real(o, (double)(long long)(p->share_flagged * 10000 + 0.5) / 10000);
+		out_real(o, (double)(long long)(p->inputs * 10000 + 0.5) / 10000);
 		out_real(o, (double)(long long)(p->score * 10000 + 0.5) / 10000);
 		out_int(o, p->quantity);
 		if (p->currency)

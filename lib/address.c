@@ -662,10 +662,104 @@ static void add_word_of(struct buf *b, const struct addr *a, size_t i)
 		add_tok_text(b, a, i);
 }
 
+/* German and Nordic compounds carry the street type: marktstrasse, lindenweg, kalverstraat. */
+static int compound_street(const struct addr *a, size_t i)
+{
+	static const char *const sfx[] = { "strasse", "str", "weg", "gasse", "platz", "allee",
+		"damm", "straat", "laan", "gracht", "vej", "gade", "gatan", "vagen", "veien",
+		NULL };
+	const struct tok *t = &a->t[i];
+	size_t k, n;
+
+	for (k = 0; sfx[k]; k++) {
+		n = strlen(sfx[k]);
+		if (t->len > n + 2 && memcmp(a->text.s + t->off + t->len - n, sfx[k], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A word of a street name: no marker, no number, not used. */
+static int name_word(const struct addr *a, size_t i)
+{
+	const struct tok *t = &a->t[i];
+
+	return t->type == T_WORD && !t->used && !t->ordinal && a->text.s[t->off] != '#' &&
+		!(t->rule && (t->rule->role != R_NONE || !t->rule->to[0]));
+}
+
+/* The digits before the first hyphen of a number token. */
+static size_t lead_digits(const struct addr *a, size_t i)
+{
+	const char *s = a->text.s + a->t[i].off;
+	size_t n = 0;
+
+	while (n < a->t[i].len && is_digit(s[n]))
+		n++;
+	return n;
+}
+
+/* A number of one to three digits beside a word: a house number, whatever the street. */
+static int house_number(const struct addr *a)
+{
+	size_t i, words = 0, shortnum = 0;
+
+	for (i = 0; i < a->n; i++) {
+		const struct tok *t = &a->t[i];
+
+		if (t->used)
+			continue;
+		if (t->type == T_NUM && !t->rule && lead_digits(a, i) <= 3)
+			shortnum++;
+		else if (t->type != T_NUM && !(t->type == T_WORD && a->text.s[t->off] == '#'))
+			words++;
+	}
+	return shortnum && words;
+}
+
+/*
+ * Where the street is: the postcode (a number of 3 to 10 digits that is not the house number,
+ * the last one if there are several; leading zeros off, as spreadsheets drop them, and only
+ * its first part: 01310-200 and 62704-1234 are 1310 and 62704), else the first word after the
+ * street (the suburb or town). 1 with a postcode in *out, 0 with a town or nothing.
+ */
+static int latin_place(const struct addr *a, size_t noi, size_t last, struct buf *out)
+{
+	size_t i, n, found = (size_t)-1;
+
+	buf_reset(out);
+	for (i = 0; i < a->n; i++) {
+		const struct tok *t = &a->t[i];
+
+		if (i == noi || t->used || t->type != T_NUM || t->rule ||
+			(i + 1 < a->n && a->t[i + 1].ordinal))
+			continue;
+		n = lead_digits(a, i);
+		if (n >= 3 && n <= 10)
+			found = i;
+	}
+	if (found != (size_t)-1) {
+		const char *s = a->text.s + a->t[found].off;
+
+		n = lead_digits(a, found);
+		while (n > 1 && *s == '0')
+			s++, n--;
+		buf_add(out, s, n);
+		return 1;
+	}
+	for (i = last + 1; i < a->n; i++)
+		if (name_word(a, i) || a->t[i].type == T_HAN) {
+			add_word_of(out, a, i);
+			break;
+		}
+	return 0;
+}
+
 static int key_latin(struct addr *a, struct ident *id)
 {
-	struct buf unit = { 0 }, floor = { 0 }, bld = { 0 }, street = { 0 }, no = { 0 };
-	size_t i, k, used;
+	struct buf unit = { 0 }, floor = { 0 }, bld = { 0 }, street = { 0 }, no = { 0 },
+		   place = { 0 };
+	size_t i, k, used, noi = 0, last = 0;
 	int expanded = 0;
 
 	for (i = 0; i < a->n; i++) {
@@ -731,28 +825,31 @@ static int key_latin(struct addr *a, struct ident *id)
 			if (t->used || t->type == T_NUM ||
 				(t->rule && t->rule->role != R_NONE && t->rule->role != R_STREET))
 				break;
-			if (t->rule && t->rule->role == R_STREET) {
+			if ((t->rule && t->rule->role == R_STREET) ||
+				(!t->rule && t->type == T_WORD && compound_street(a, k) &&
+					(k + 1 == a->n || a->t[k + 1].comma ||
+						a->t[k + 1].type != T_WORD))) {
 				size_t j;
 
-				if (k == i + 1)
+				if (k == i + 1 && t->rule)
 					break; /* a street type with no name is no street */
 				set_val(&no, a, i);
+				noi = i;
+				last = k;
 				for (j = i + 1; j <= k; j++)
 					add_word_of(&street, a, j);
 				break;
 			}
 		}
 	}
-	/* street first, number after: marktstrasse 14, hauptstr 5 */
+	/* a compound street first, number after: marktstrasse 14, hauptstr 5 */
 	for (i = 0; i + 1 < a->n && !street.len; i++) {
 		const struct tok *t = &a->t[i];
-		int is_street = t->type == T_WORD && !t->used &&
-			((t->rule && t->rule->role == R_STREET) ||
-				(t->len > 7 &&
-					memcmp(a->text.s + t->off + t->len - 7, "strasse", 7) ==
-						0));
+		int is_street = t->type == T_WORD && !t->used && !t->rule && compound_street(a, i);
 
-		if (is_street && a->t[i + 1].type == T_NUM && !a->t[i + 1].used) {
+		/* the number after a comma is a postcode: 14 marktstrasse, 10117 */
+		if (is_street && a->t[i + 1].type == T_NUM && !a->t[i + 1].used &&
+			!a->t[i + 1].comma) {
 			size_t j = i;
 
 			while (j > 0 && i - j < 3 && a->t[j - 1].type == T_WORD &&
@@ -762,6 +859,62 @@ static int key_latin(struct addr *a, struct ident *id)
 			for (; j <= i; j++)
 				add_word_of(&street, a, j);
 			set_val(&no, a, i + 1);
+			noi = last = i + 1;
+		}
+	}
+	/* the street type first: rua augusta, 1500; via roma 10; 12 rue de la paix */
+	for (i = 0; i + 1 < a->n && !street.len; i++) {
+		const struct tok *t = &a->t[i];
+		size_t j, end;
+
+		if (t->type != T_WORD || t->used || !t->rule || t->rule->role != R_STREET)
+			continue;
+		for (end = i + 1; end < a->n && end <= i + 6 && name_word(a, end) &&
+			!(end > i + 1 && a->t[end].comma);
+			end++)
+			;
+		if (end == i + 1)
+			continue; /* no name */
+		if (i > 0 && a->t[i - 1].type == T_NUM && !a->t[i - 1].used && !a->t[i].comma &&
+			!(i > 1 && a->t[i - 2].ordinal)) {
+			noi = i - 1; /* 12 rue de la paix */
+		} else {
+			/* rua augusta, no 1500: a dropped word (no, nr) may come before it */
+			for (j = end; j < a->n && j < end + 2 && a->t[j].type == T_WORD &&
+				a->t[j].rule && !a->t[j].rule->to[0];
+				j++)
+				;
+			if (j >= a->n || a->t[j].type != T_NUM || a->t[j].used || a->t[j].len > 5 ||
+				(j + 1 < a->n && a->t[j + 1].ordinal))
+				continue;
+			noi = j;
+		}
+		set_val(&no, a, noi);
+		for (j = i; j < end; j++)
+			add_word_of(&street, a, j);
+		last = noi > end ? noi : end - 1;
+	}
+	if (!street.len && !unit.len && !bld.len) {
+		/*
+		 * A house number and the words after it, up to a comma: a street whose type we
+		 * cannot read (a typo, a language the rules lack): 1 dookie treet, 3218.
+		 */
+		for (i = 0; i + 1 < a->n && !street.len; i++) {
+			size_t end;
+
+			if (a->t[i].type != T_NUM || a->t[i].used || a->t[i].rule ||
+				lead_digits(a, i) > 3 || lead_digits(a, i) < a->t[i].len)
+				continue;
+			for (end = i + 1; end < a->n && end <= i + 6 && name_word(a, end) &&
+				!(end > i + 1 && a->t[end].comma);
+				end++)
+				add_word_of(&street, a, end);
+			if (!street.len)
+				continue;
+			set_val(&no, a, i);
+			noi = i;
+			last = end - 1;
+			ident_add_word(&id->note, "no street type");
 		}
 	}
 	if (street.len) {
@@ -772,9 +925,23 @@ static int key_latin(struct addr *a, struct ident *id)
 			if (!a->t[i].used)
 				add_word_of(&id->building, a, i);
 		ident_add_word(&id->note, "no street found");
+		/*
+		 * Street-level only when it names a unit or building, or holds a short number
+		 * beside words (a house number on a street we cannot read); otherwise a town,
+		 * a district, a state and a postcode are an area, shared by strangers.
+		 */
+		if (!unit.len && !bld.len && !house_number(a))
+			ident_add_word(&id->flags, "area");
 	}
 	if (bld.len)
 		buf_addf(&id->building, " building %s", bld.s);
+	if (street.len && latin_place(a, noi, last, &place)) {
+		buf_addf(&id->building, ", %s", place.s);
+		ident_add_word(&id->note, "postcode kept");
+	} else if (street.len && place.len) {
+		buf_addf(&id->building, ", %s", place.s);
+		ident_add_word(&id->note, "town kept");
+	}
 	buf_adds(&id->value, id->building.s ? id->building.s : "");
 	if (floor.len)
 		buf_addf(&id->value, " floor %s", floor.s);
@@ -785,6 +952,7 @@ static int key_latin(struct addr *a, struct ident *id)
 	buf_free(&bld);
 	buf_free(&street);
 	buf_free(&no);
+	buf_free(&place);
 	return id->building.len ? 0 : -1;
 }
 
@@ -822,7 +990,25 @@ int ident_address(const char *raw, const char *country, struct ident *id)
 		buf_adds(&id->note, note);
 		free(note);
 		ident_add_word(&id->note, "no structure");
-		buf_adds(&id->building, id->value.s);
+		ident_add_word(&id->flags, "area");
 	}
+	if (ident_address_is_area(id)) {
+		/* an area is no building: it names no place two accounts could share */
+		buf_reset(&id->building);
+		ident_add_word(&id->flags, "nolink");
+	}
+	return 0;
+}
+
+int ident_address_is_area(const struct ident *id)
+{
+	const char *f = id->flags.s;
+	size_t i;
+
+	/* the flags are words separated by commas: "area" is one of them or not */
+	for (i = 0; f && f[i]; i++)
+		if ((i == 0 || f[i - 1] == ',') && strncmp(f + i, "area", 4) == 0 &&
+			(f[i + 4] == ',' || f[i + 4] == '\0'))
+			return 1;
 	return 0;
 }

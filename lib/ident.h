@@ -12,6 +12,7 @@
 #define IDENT_EMAIL "email"
 #define IDENT_ADDRESS_UNIT "address_unit"         /* building + unit, floor, room: links */
 #define IDENT_ADDRESS_BUILDING "address_building" /* same building: a weak relation only */
+#define IDENT_ADDRESS_AREA "address_area"         /* town, district, postcode: never links */
 #define IDENT_DEVICE "device"
 #define IDENT_IP "ip"
 #define IDENT_PAYMENT "payment"
@@ -57,11 +58,19 @@ int ident_email(const char *raw, struct ident *id);
  * characters of the road name and its type, house number, building, unit, then the room, or
  * the floor when there is no room); province, district and sub-district are left out, so
  * "广东省深圳市南山区科技园路1号3栋1201室" and "深圳南山科技园路1号3幢1201" agree. Latin:
- * "8 nathan road" + " floor 3 unit 12" (number, street with its type expanded, block; then
- * floor and unit); city, region and postcode are left out. Text with no structure we know
- * is its own key at both levels (note "no street found" or "no structure").
+ * "8 nathan road, kowloon" + " floor 3 unit 12" (number, street with its type expanded,
+ * block, then where it is: the postcode, or the first word after the street when there is
+ * none, so one street name in two towns never collides; then floor and unit); a street type
+ * may come first (rua augusta 1500, 12 rue de la paix). An address that names no street-level
+ * place (no house number, unit or building: a town, a district, a state, a postcode) gets
+ * flags "area,nolink" and no building key: it is recorded as address_area, which never links.
+ * Text with no street we can read but a short house number beside words is its own key at
+ * both levels (note "no street found"); Chinese text with no road number or building is an
+ * area (note "no structure").
  */
 int ident_address(const char *raw, const char *country, struct ident *id);
+/* 1 if ident_address() found only an area (flag "area"): record it as IDENT_ADDRESS_AREA. */
+int ident_address_is_area(const struct ident *id);
 int ident_device(const char *raw, struct ident *id);
 int ident_ip(const char *raw, struct ident *id);
 /*

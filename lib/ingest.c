@@ -406,6 +406,15 @@ struct refset {
 	size_t cap, n;
 };
 
+/*
+ * What became of the identifier values of one kind in a run: keys made, and of those how many
+ * are weak in a way the user can fix or should know (casekit-ingest(1), IDENTIFIER QUALITY).
+ */
+struct iq {
+	char *kind;
+	uint64_t values, keys, national, coarse, nolink, hubs, unparsed;
+};
+
 struct ingest {
 	struct store *st;
 	sqlite3 *db;
@@ -420,6 +429,12 @@ struct ingest {
 	struct out *rejo;
 	struct refset known_sellers, known_listings;
 	struct ident id, id2;
+	char country[3]; /* the default country of this run, or "" */
+	struct iq *iq;   /* per identifier kind, in the order first seen */
+	size_t niq;
+	char **hubs; /* "kind\tvalue" of the hub candidates counted, not to count them twice */
+	size_t nhubs;
+	sqlite3_stmt *get_hubs;
 	int loaded; /* rows kept in this run: indexes are (re)built after */
 };
 
@@ -446,6 +461,7 @@ struct file {
 	size_t nxs;
 	struct profile_tmpl *own; /* templates made for plain same-name columns */
 	uint64_t read, kept, rejected, replaced;
+	int counted; /* committed: its identifiers count in the run's quality */
 	struct buf attrs, raw, reason;
 	/* The current record, converted: each field's text (NULL: missing) and number. */
 	const char *v[MAXF];
@@ -555,7 +571,7 @@ static int prep_all(struct ingest *in)
 
 static void finalize_all(struct ingest *in)
 {
-	sqlite3_stmt **all[] = { &in->ref_sellers, &in->ref_listings, &in->ins_ident,
+	sqlite3_stmt **all[] = { &in->get_hubs, &in->ref_sellers, &in->ref_listings, &in->ins_ident,
 		&in->ins_reject, &in->ins_source, &in->upd_source, &in->dup_source,
 		&in->add_replaced, &in->del_replaced, &in->clear_replaced, &in->get_rejects };
 	size_t i;
@@ -933,6 +949,56 @@ static int add_ident(struct ingest *in, struct file *f, struct csvio_rec *rec, c
 	return step_done(in, s, "identifiers");
 }
 
+static struct iq *iq_of(struct ingest *in, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < in->niq; i++)
+		if (strcmp(in->iq[i].kind, kind) == 0)
+			return &in->iq[i];
+	in->iq = xrealloc(in->iq, (in->niq + 1) * sizeof(*in->iq));
+	memset(&in->iq[in->niq], 0, sizeof(*in->iq));
+	in->iq[in->niq].kind = xstrdup(kind);
+	return &in->iq[in->niq++];
+}
+
+/* 1 if the comma-separated list b holds word. */
+static int has_word(const struct buf *b, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = b->len ? b->s : "";
+
+	while ((p = strstr(p, word))) {
+		if ((p == b->s || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/*
+ * Count one identifier value of kind: id is what its normaliser made, or NULL when it made
+ * nothing (unparsed). The classes are those casekit stats shows (ingest_quality_sql).
+ */
+static void iq_count(struct ingest *in, const char *kind, const struct ident *id)
+{
+	struct iq *q = iq_of(in, kind);
+
+	q->values++;
+	if (!id) {
+		q->unparsed++;
+		return;
+	}
+	q->keys++;
+	if (has_word(&id->flags, "local"))
+		q->national++;
+	if (has_word(&id->flags, "nolink"))
+		q->nolink++;
+	if (has_word(&id->flags, "coarse") || has_word(&id->note, "no street found") ||
+		has_word(&id->note, "no structure"))
+		q->coarse++;
+}
+
 /* Record the identifiers the row holds; the row itself is already in. */
 static int record_idents(struct ingest *in, struct file *f, struct csvio_rec *rec,
 	const char *country, const char *day)
@@ -970,10 +1036,15 @@ static int record_idents(struct ingest *in, struct file *f, struct csvio_rec *re
 			got = ident_ip(v, &in->id);
 		else
 			got = ident_text(v, &in->id);
+		iq_count(in, kind, got != 0 || !in->id.value.len ? NULL : &in->id);
 		if (got != 0 || !in->id.value.len)
 			continue;
-		if ((rc = add_ident(in, f, rec, holder, hl, kind, &in->id.value, v, &in->id,
-			     strcmp(kind, IDENT_IP) == 0 ? day : NULL, k->ids[j].field)))
+		if ((rc = add_ident(in, f, rec, holder, hl,
+			     strcmp(kind, IDENT_ADDRESS_UNIT) == 0 && ident_address_is_area(&in->id)
+				     ? IDENT_ADDRESS_AREA
+				     : kind,
+			     &in->id.value, v, &in->id, strcmp(kind, IDENT_IP) == 0 ? day : NULL,
+			     k->ids[j].field)))
 			return rc;
 		if (strcmp(kind, IDENT_ADDRESS_UNIT) == 0 && in->id.building.len &&
 			(rc = add_ident(in, f, rec, holder, hl, IDENT_ADDRESS_BUILDING,
@@ -984,8 +1055,13 @@ static int record_idents(struct ingest *in, struct file *f, struct csvio_rec *re
 		size_t n;
 		const char *v = eval(&f->xs[j], rec, &n);
 
-		if (!v || ident_text(v, &in->id) != 0 || !in->id.value.len)
+		if (!v)
 			continue;
+		if (ident_text(v, &in->id) != 0 || !in->id.value.len) {
+			iq_count(in, f->pk->idents[j].field, NULL);
+			continue;
+		}
+		iq_count(in, f->pk->idents[j].field, &in->id);
 		if ((rc = add_ident(in, f, rec, holder, hl, f->pk->idents[j].field, &in->id.value,
 			     v, &in->id, NULL, f->pk->idents[j].field)))
 			return rc;
@@ -1114,7 +1190,7 @@ static int load_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 	const struct kspec *k = f->k;
 	size_t ki = (size_t)(k - kinds), i;
 	sqlite3_stmt *s = in->ins[ki];
-	const char *country = in->prof->country;
+	const char *country = in->country[0] ? in->country : NULL;
 	int b = 1, rc, have_attrs = 0;
 
 	if (convert_row(in, f, rec))
@@ -1195,6 +1271,7 @@ static int load_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 		/* The payment identifier: its value is the hash, its raw form masked. */
 		char masked[sizeof(in->id2.last4) + 4];
 
+		iq_count(in, IDENT_PAYMENT, &in->id2);
 		snprintf(masked, sizeof(masked), "****%s", in->id2.last4);
 		if ((rc = add_ident(in, f, rec, f->v[0], f->vl[0], IDENT_PAYMENT, &in->id2.value,
 			     masked, &in->id2, NULL, "instrument_id")))
@@ -1230,6 +1307,164 @@ static void file_free(struct file *f)
 	buf_free(&f->attrs);
 	buf_free(&f->raw);
 	buf_free(&f->reason);
+}
+
+/* Counters of a file, taken back when the file is skipped or fails. */
+static uint64_t *iq_save(const struct ingest *in, size_t *n)
+{
+	uint64_t *v = xcalloc(in->niq ? in->niq : 1, 7 * sizeof(uint64_t));
+	size_t i;
+
+	for (i = 0; i < in->niq; i++) {
+		const struct iq *q = &in->iq[i];
+		uint64_t *w = v + 7 * i;
+
+		w[0] = q->values, w[1] = q->keys, w[2] = q->national, w[3] = q->coarse;
+		w[4] = q->nolink, w[5] = q->hubs, w[6] = q->unparsed;
+	}
+	*n = in->niq;
+	return v;
+}
+
+static void iq_restore(struct ingest *in, const uint64_t *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < in->niq; i++) {
+		struct iq *q = &in->iq[i];
+		const uint64_t *w = v + 7 * i;
+
+		if (i >= n) {
+			q->values = q->keys = q->national = q->coarse = q->nolink = q->hubs =
+				q->unparsed = 0;
+			continue;
+		}
+		q->values = w[0], q->keys = w[1], q->national = w[2], q->coarse = w[3];
+		q->nolink = w[4], q->hubs = w[5], q->unparsed = w[6];
+	}
+}
+
+/*
+ * Count the hub candidates among the values this file recorded (identifiers past ident_id
+ * first): values held by more accounts than linking's default cap for their class, so that
+ * link will list them as hubs and join nobody on them. An IP counts on its busiest day, as
+ * link does.
+ */
+static int count_hubs(struct ingest *in, sqlite3_int64 first)
+{
+	struct link_params lp;
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = store_exec(in->st,
+		     "CREATE INDEX IF NOT EXISTS identifiers_kind_value ON identifiers(kind, value)")))
+		return rc;
+	if ((rc = prep(in, &in->get_hubs,
+		     /*
+		      * One pass over the index (no row is read) finds the values with more
+		      * rows than the smallest cap; only those few are counted exactly.
+		      */
+		     "SELECT g.kind, g.value, (SELECT max(flags) FROM identifiers j WHERE "
+		     "j.kind = g.kind AND j.value = g.value), (SELECT max(n) FROM (SELECT "
+		     "count(DISTINCT holder_id) AS n FROM identifiers j WHERE j.kind = g.kind "
+		     "AND j.value = g.value GROUP BY day)) FROM (SELECT kind, value FROM "
+		     "identifiers GROUP BY kind, value HAVING count(*) > 10) g WHERE EXISTS "
+		     "(SELECT 1 FROM identifiers k WHERE k.kind = g.kind AND k.value = g.value "
+		     "AND k.ident_id > ?1)")))
+		return rc;
+	link_params_init(&lp);
+	s = in->get_hubs;
+	sqlite3_bind_int64(s, 1, first);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(s, 0);
+		const char *value = (const char *)sqlite3_column_text(s, 1);
+		const char *flags = (const char *)sqlite3_column_text(s, 2);
+		enum link_class c = link_class_of(kind, flags ? flags : "");
+		char *key;
+		size_t i;
+
+		if (c == LINK_BUILDING || sqlite3_column_int64(s, 3) <= lp.cap[c])
+			continue;
+		key = xasprintf("%s\t%s", kind, value);
+		for (i = 0; i < in->nhubs && strcmp(in->hubs[i], key); i++)
+			;
+		if (i < in->nhubs) {
+			free(key);
+			continue;
+		}
+		in->hubs = xrealloc(in->hubs, (in->nhubs + 1) * sizeof(*in->hubs));
+		in->hubs[in->nhubs++] = key;
+		iq_of(in, kind)->hubs++;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : store_error(in->st, "identifiers");
+}
+
+/* 1,234,567: figures people read. */
+static const char *thousands(uint64_t v, char out[32])
+{
+	char tmp[32];
+	int n = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v), i, j = 0;
+
+	for (i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			out[j++] = ',';
+		out[j++] = tmp[i];
+	}
+	out[j] = '\0';
+	return out;
+}
+
+/* A share worth a warning: at least 1 in 100, and more than a stray value or two. */
+static int large(uint64_t part, uint64_t whole)
+{
+	return part >= 3 && part * 100 >= whole;
+}
+
+/*
+ * The identifier quality of the run, one line per kind, and a warning with the fix for each
+ * large share of values that cannot link as they should.
+ */
+static void iq_report(const struct ingest *in)
+{
+	char a[32], b[32];
+	size_t i;
+
+	if (ck.quiet)
+		return;
+	for (i = 0; i < in->niq; i++) {
+		const struct iq *q = &in->iq[i];
+		struct buf l = { 0 };
+
+		buf_addf(&l, "casekit ingest: identifiers: %s: %s keys from %s values", q->kind,
+			thousands(q->keys, a), thousands(q->values, b));
+		if (q->national || strcmp(q->kind, IDENT_PHONE) == 0)
+			buf_addf(&l, ", %s national without country", thousands(q->national, a));
+		if (q->coarse || strcmp(q->kind, IDENT_ADDRESS_UNIT) == 0)
+			buf_addf(&l, ", %s coarse", thousands(q->coarse, a));
+		buf_addf(&l, ", %s null or private", thousands(q->nolink, a));
+		buf_addf(&l, ", %s hub candidates", thousands(q->hubs, a));
+		buf_addf(&l, ", %s unparsed", thousands(q->unparsed, a));
+		fprintf(stderr, "%s\n", l.s);
+		buf_free(&l);
+	}
+	for (i = 0; i < in->niq; i++) {
+		const struct iq *q = &in->iq[i];
+
+		if (large(q->national, q->values))
+			ck_warn("%s of %s %s numbers are national with no country: they match only "
+				"each other; name it with --country CC or a profile's country line",
+				thousands(q->national, a), thousands(q->values, b), q->kind);
+		if (large(q->coarse, q->values))
+			ck_warn("%s of %s addresses name no street, building or unit: they are no "
+				"evidence of one place on their own",
+				thousands(q->coarse, a), thousands(q->values, b));
+		if (large(q->unparsed, q->values))
+			ck_warn("%s of %s %s values gave no key (not a %s casekit can read): check "
+				"the column the profile maps to it",
+				thousands(q->unparsed, a), thousands(q->values, b), q->kind,
+				q->kind);
+	}
 }
 
 /* Print the file's figures and its first rejects; write every reject to --reject-file. */
@@ -1320,8 +1555,11 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	struct progress *pg;
 	struct buf reindex = { 0 };
 	sqlite3_stmt *s;
+	sqlite3_int64 first_ident = 0;
 	char now[21];
-	int rc, in_tx = 0;
+	int rc, in_tx = 0, made_idents;
+	size_t nsaved;
+	uint64_t *saved = iq_save(in, &nsaved);
 
 	memset(&f, 0, sizeof(f));
 	f.path = path;
@@ -1345,6 +1583,19 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	if ((rc = step_done(in, s, "sources")))
 		goto out;
 	f.source_id = sqlite3_last_insert_rowid(in->db);
+	made_idents = f.k->ids[0].field || (f.pk && f.pk->nidents);
+	if (made_idents) {
+		sqlite3_stmt *m;
+
+		if (sqlite3_prepare_v2(in->db, "SELECT max(ident_id) FROM identifiers", -1, &m,
+			    NULL) != SQLITE_OK) {
+			rc = store_error(in->st, "identifiers");
+			goto out;
+		}
+		if (sqlite3_step(m) == SQLITE_ROW)
+			first_ident = sqlite3_column_int64(m, 0);
+		sqlite3_finalize(m);
+	}
 	if ((rc = drop_indexes_if_empty(in, kind, &reindex)) ||
 		((f.k->ids[0].field || (f.pk && f.pk->nidents)) &&
 			(rc = drop_indexes_if_empty(in, "identifiers", &reindex))))
@@ -1375,6 +1626,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 			goto out;
 	}
 	if (reindex.len && (rc = store_exec(in->st, reindex.s)))
+		goto out;
+	if (made_idents && f.kept && (rc = count_hubs(in, first_ident)))
 		goto out;
 	s = in->upd_source;
 	sqlite3_bind_text(s, 1, csvio_sha256(f.r), -1, SQLITE_STATIC);
@@ -1413,11 +1666,13 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	if (in->o->dry_run) {
 		rc = store_exec(in->st, "ROLLBACK");
 		in_tx = 0;
+		f.counted = 1;
 		goto out;
 	}
 	if ((rc = store_exec(in->st, "COMMIT")))
 		goto out;
 	in_tx = 0;
+	f.counted = 1;
 	in->loaded += f.kept > 0;
 	if (f.rejected)
 		ck_warn("'%s': %llu of %s rejected; the rest were loaded", path,
@@ -1429,6 +1684,10 @@ out:
 		sqlite3_exec(in->db, "ROLLBACK", NULL, NULL, &err);
 		sqlite3_free(err);
 	}
+	/* A file that did not land (failed, or skipped as loaded before) counts for nothing. */
+	if (rc || !f.counted)
+		iq_restore(in, saved, nsaved);
+	free(saved);
 	file_free(&f);
 	buf_free(&reindex);
 	return rc;
@@ -1602,6 +1861,24 @@ static int open_reject_file(struct ingest *in, const struct job *jobs, size_t nj
 	return 0;
 }
 
+/* The run's default country: --country, else the profile's, else the store's. */
+static int default_country(struct ingest *in)
+{
+	char *meta = NULL;
+	const char *cc = in->o->country;
+	int rc = 0;
+
+	if (!cc)
+		cc = in->prof->country;
+	if (!cc)
+		cc = meta = store_meta_get(in->st, "country");
+	/* The profile's is checked as it is read; the store's was checked by init. */
+	if (cc && profile_country(cc, in->country))
+		rc = ck_error(EX_CONFIG, "'%s' is not an ISO 3166-1 alpha-2 country code", cc);
+	free(meta);
+	return rc;
+}
+
 int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char **paths)
 {
 	char *rej_tmp = NULL;
@@ -1619,6 +1896,8 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		return ck_error(EX_USAGE, "'%s' is not a kind", o->kind);
 	if ((rc = profile_load(&in.prof, o->profile ? o->profile : "generic")))
 		return rc;
+	if ((rc = default_country(&in)))
+		goto done;
 	for (k = 0; k < npaths && !rc; k++) {
 		const char *kind;
 
@@ -1682,6 +1961,8 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		rc = rc2;
 	if (njobs && !o->dry_run)
 		store_bulk(st, 0);
+	if (!rc && njobs)
+		iq_report(&in);
 	if (!rc && o->dry_run && njobs)
 		ck_warn("dry run: nothing was written to the store");
 	if (in.rejo && out_close(in.rejo) && !rc)
@@ -1698,6 +1979,13 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		}
 		free(rej_tmp);
 	}
+done:
+	for (i = 0; i < in.niq; i++)
+		free(in.iq[i].kind);
+	free(in.iq);
+	for (i = 0; i < in.nhubs; i++)
+		free(in.hubs[i]);
+	free(in.hubs);
 	finalize_all(&in);
 	ref_free(&in.known_sellers);
 	ref_free(&in.known_listings);
@@ -1708,6 +1996,120 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 	for (i = 0; i < njobs; i++)
 		free(jobs[i].path);
 	free(jobs);
+	return rc;
+}
+
+/* ---- identifier quality of a store ---- */
+
+static struct ingest_quality *quality_of(struct ingest_quality **q, size_t *n, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*q)[i].kind, kind) == 0)
+			return &(*q)[i];
+	*q = xrealloc(*q, (*n + 1) * sizeof(**q));
+	memset(&(*q)[*n], 0, sizeof(**q));
+	(*q)[*n].kind = xstrdup(kind);
+	return &(*q)[(*n)++];
+}
+
+void ingest_quality_free(struct ingest_quality *q, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(q[i].kind);
+	free(q);
+}
+
+int ingest_quality(struct store *st, struct ingest_quality **out, size_t *n)
+{
+	/* The classes of iq_count(), in SQL. */
+	static const char counts[] =
+		"SELECT kind, count(*), "
+		"sum(','||flags||',' LIKE '%,local,%'), "
+		"sum(','||flags||',' LIKE '%,coarse,%' OR note LIKE '%no street found%' "
+		"OR note LIKE '%no structure%'), "
+		"sum(','||flags||',' LIKE '%,nolink,%') "
+		"FROM identifiers WHERE kind <> 'address_building' GROUP BY kind ORDER BY kind";
+	static const char hubs[] =
+		"SELECT g.kind, (SELECT max(flags) FROM identifiers j WHERE j.kind = g.kind AND "
+		"j.value = g.value), (SELECT max(n) FROM (SELECT count(DISTINCT holder_id) AS n "
+		"FROM identifiers j WHERE j.kind = g.kind AND j.value = g.value GROUP BY day)) "
+		"FROM (SELECT kind, value FROM identifiers GROUP BY kind, value "
+		"HAVING count(*) > 10) g";
+	/* A value in an identifier column of a row that has no identifier from that field. */
+	static const struct {
+		const char *table, *holder_kind, *holder, *field, *kind;
+	} cols[] = {
+		{ "sellers", "seller", "seller_id", "phone", IDENT_PHONE },
+		{ "sellers", "seller", "seller_id", "email", IDENT_EMAIL },
+		{ "sellers", "seller", "seller_id", "address", IDENT_ADDRESS_UNIT },
+		{ "sellers", "seller", "seller_id", "return_address", IDENT_ADDRESS_UNIT },
+		{ "parties", "party", "party_id", "phone", IDENT_PHONE },
+		{ "parties", "party", "party_id", "email", IDENT_EMAIL },
+		{ "parties", "party", "party_id", "address", IDENT_ADDRESS_UNIT },
+		{ "logins", "seller", "seller_id", "device_id", IDENT_DEVICE },
+		{ "logins", "seller", "seller_id", "ip", IDENT_IP },
+	};
+	sqlite3 *db = store_db(st);
+	struct link_params lp;
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	link_params_init(&lp);
+	if (sqlite3_prepare_v2(db, counts, -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct ingest_quality *q =
+			quality_of(out, n, (const char *)sqlite3_column_text(s, 0));
+
+		q->keys = sqlite3_column_int64(s, 1);
+		q->national = sqlite3_column_int64(s, 2);
+		q->coarse = sqlite3_column_int64(s, 3);
+		q->nolink = sqlite3_column_int64(s, 4);
+	}
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(db, hubs, -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(s, 0);
+		const char *flags = (const char *)sqlite3_column_text(s, 1);
+		enum link_class c = link_class_of(kind, flags ? flags : "");
+
+		if (c != LINK_BUILDING && sqlite3_column_int64(s, 2) > lp.cap[c])
+			quality_of(out, n, kind)->hubs++;
+	}
+	sqlite3_finalize(s);
+	for (i = 0; i < sizeof(cols) / sizeof(*cols); i++) {
+		char *sql = xasprintf(
+			"SELECT count(*) FROM %s t WHERE coalesce(t.%s, '') <> '' AND NOT EXISTS "
+			"(SELECT 1 FROM identifiers i WHERE i.holder_kind = '%s' AND i.holder_id = "
+			"t.%s AND i.field = '%s' AND i.source_id = t.source_id AND i.line = t.line)",
+			cols[i].table, cols[i].field, cols[i].holder_kind, cols[i].holder,
+			cols[i].field);
+		int64_t v = 0;
+
+		rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			goto fail;
+		if (sqlite3_step(s) == SQLITE_ROW)
+			v = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+		if (v)
+			quality_of(out, n, cols[i].kind)->unparsed += v;
+	}
+	return 0;
+fail:
+	rc = store_error(st, "identifiers");
+	ingest_quality_free(*out, *n);
+	*out = NULL;
+	*n = 0;
 	return rc;
 }
 

@@ -10,6 +10,7 @@ struct ingest_opts {
 	const char *kind;        /* -k: the kind of every operand; NULL: from the file name */
 	const char *profile;     /* a profile name or file; NULL: generic */
 	const char *encoding;    /* ICU converter name; NULL: UTF-8 */
+	const char *country;     /* --country: default region of phones and addresses, or NULL */
 	char delim;              /* 0: detect from the header line */
 	const char *reject_file; /* CSV of rejected rows (file, line, reason, raw), or NULL */
 	int strict;              /* any rejected row fails its file */
@@ -18,10 +19,25 @@ struct ingest_opts {
 
 /*
  * Load paths (files, folders, "-" for stdin) into st, in dependency order (store_kinds). Each
- * file is one transaction. Returns 0 (rows may have been rejected: they are reported), or the
+ * file is one transaction. The default country of phones and addresses is a row's country
+ * column, else o->country, else the profile's, else the store's (meta.country, from init). Returns 0 (rows may have been rejected: they are reported), or the
  * EX_* code of the first file that failed, after one message; files before it stay loaded.
  */
 int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char **paths);
+
+/*
+ * The identifier quality of the whole store, per identifier kind, as ingest counts it for a
+ * run: keys recorded, national phones without a country, coarse addresses, null or private
+ * values, hub candidates (more holders than link's default cap for their class) and values
+ * in the stores' identifier columns that gave no key.
+ */
+struct ingest_quality {
+	char *kind;
+	int64_t keys, national, coarse, nolink, hubs, unparsed;
+};
+/* 0 with *out (malloc'd, free with ingest_quality_free) and *n set, or an EX_* code. */
+int ingest_quality(struct store *st, struct ingest_quality **out, size_t *n);
+void ingest_quality_free(struct ingest_quality *q, size_t n);
 
 /*
  * Rows of one kind read from a file or stdin ("-"), checked and converted as ingest checks and

@@ -102,7 +102,7 @@ enum link_class link_class_of(const char *kind, const char *flags)
 			: LINK_PHONE;
 	if (strcmp(kind, IDENT_ADDRESS_UNIT) == 0)
 		return LINK_ADDRESS;
-	if (strcmp(kind, IDENT_ADDRESS_BUILDING) == 0)
+	if (strcmp(kind, IDENT_ADDRESS_BUILDING) == 0 || strcmp(kind, IDENT_ADDRESS_AREA) == 0)
 		return LINK_BUILDING;
 	if (strcmp(kind, IDENT_IP) == 0)
 		return LINK_IP;
@@ -614,7 +614,8 @@ static int scan(struct linker *lk)
 {
 	static const char sql[] =
 		"SELECT ident_id, kind, value, holder_id, flags, day, raw FROM identifiers"
-		" WHERE +holder_kind = 'seller' AND ident_id <= ?1 AND kind <> 'address_building'"
+		" WHERE +holder_kind = 'seller' AND ident_id <= ?1"
+		" AND kind NOT IN ('address_building', 'address_area')"
 		" ORDER BY kind, value, day";
 	struct progress *pg = progress_start("link", (uint64_t)lk->last_ident);
 	sqlite3_stmt *s;
@@ -1195,27 +1196,6 @@ static int query_int(struct linker *lk, const char *sql, long long *out)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_error(lk->st, "link");
 }
 
-/* 1 if some index on identifiers leads with col1 (and then col2, when given). */
-static int has_index(struct linker *lk, const char *col1, const char *col2)
-{
-	sqlite3_stmt *s;
-	int n = 0;
-
-	if (sqlite3_prepare_v2(lk->db,
-		    "SELECT count(*) FROM pragma_index_list('identifiers') l"
-		    " WHERE (SELECT name FROM pragma_index_info(l.name) WHERE seqno = 0) = ?1"
-		    " AND (?2 IS NULL OR (SELECT name FROM pragma_index_info(l.name)"
-		    " WHERE seqno = 1) = ?2)",
-		    -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, col1, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, col2, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return n > 0;
-}
-
 /*
  * The indexes a run and --explain read through, unless ingest or another applet made one on
  * the same leading columns: (kind, value) sorts the scan, holder_id (or holder_kind, holder_id)
@@ -1225,11 +1205,12 @@ static int ensure_indexes(struct linker *lk)
 {
 	int rc = 0;
 
-	if (!has_index(lk, "kind", "value"))
+	if (!store_has_index(lk->st, "identifiers", "kind", "value"))
 		rc = store_exec(lk->st,
 			"CREATE INDEX IF NOT EXISTS link_identifiers_value"
 			" ON identifiers(kind, value)");
-	if (!rc && !has_index(lk, "holder_id", NULL) && !has_index(lk, "holder_kind", "holder_id"))
+	if (!rc && !store_has_index(lk->st, "identifiers", "holder_id", NULL) &&
+		!store_has_index(lk->st, "identifiers", "holder_kind", "holder_id"))
 		rc = store_exec(lk->st,
 			"CREATE INDEX IF NOT EXISTS link_identifiers_holder"
 			" ON identifiers(holder_id)");
@@ -1451,6 +1432,57 @@ static char *digit_key(const char *s)
 #define FUZZY_BLOCK_CAP 50
 
 /*
+ * A Latin unit key is "8 nathan road, kowloon floor 3 unit 12": the place (a postcode or the
+ * first word of the town) follows the comma. Split it into the place and the rest.
+ */
+static int addr_split(const char *k, struct buf *rest, struct buf *place)
+{
+	const char *c = strstr(k, ", "), *e;
+
+	buf_reset(rest);
+	buf_reset(place);
+	if (!c)
+		return 0;
+	e = strchr(c + 2, ' ');
+	if (!e)
+		e = c + strlen(c);
+	buf_add(rest, k, (size_t)(c - k));
+	buf_adds(rest, e);
+	buf_add(place, c + 2, (size_t)(e - c - 2));
+	return 1;
+}
+
+/*
+ * Whether the places of two unit keys agree: 2 the same, 1 a typo apart (a postcode with two
+ * digits swapped, a town misspelt), -1 clearly not (another town: the same street name is
+ * another street), 0 when a key has no place or one has a postcode and the other a town.
+ */
+static int addr_place_agrees(const char *a, const char *b)
+{
+	static _Thread_local struct buf ra, pa, rb, pb;
+
+	if (!addr_split(a, &ra, &pa) || !addr_split(b, &rb, &pb))
+		return 0;
+	if (strcmp(pa.s, pb.s) == 0)
+		return 2;
+	if ((pa.s[0] >= '0' && pa.s[0] <= '9') != (pb.s[0] >= '0' && pb.s[0] <= '9'))
+		return 0; /* a postcode on one side, a town on the other: nothing to compare */
+	if (pa.len == pb.len && ck_levenshtein(pa.s, pb.s) <= 2 && pa.len >= 4)
+		return 1;
+	return link_jaro_winkler(pa.s, pb.s) >= 0.9 ? 1 : -1;
+}
+
+/* Jaccard of the 3-grams of two unit keys, places left out when both have one. */
+static double addr_jaccard(const char *a, const char *b)
+{
+	static _Thread_local struct buf ra, pa, rb, pb;
+
+	if (!addr_split(a, &ra, &pa) || !addr_split(b, &rb, &pb))
+		return link_jaccard3(a, b);
+	return link_jaccard3(ra.s, rb.s);
+}
+
+/*
  * Score one candidate pair, Fellegi-Sunter style: each comparator adds bits when it agrees
  * and takes some away when it clearly disagrees. The pieces that added bits become the edge.
  */
@@ -1475,8 +1507,19 @@ static void fuzzy_pair(struct linker *lk, const struct frec *x, const struct fre
 		}
 	}
 	if (x->addr && y->addr) {
-		s = link_jaccard3(x->addr, y->addr);
-		w = s >= 0.8 ? 6 : s >= 0.5 ? 3 : s < 0.2 ? -4 : 0;
+		int place = addr_place_agrees(x->addr, y->addr);
+
+		/*
+		 * One street name in two towns is no agreement at all; the same number, street
+		 * and unit with a typo in the postcode or town is nearly the exact key (14 bits).
+		 */
+		s = place < 0 ? 0 : addr_jaccard(x->addr, y->addr);
+		w = place < 0                  ? -4
+			: place == 1 && s >= 1 ? 12
+			: s >= 0.8             ? 6
+			: s >= 0.5             ? 3
+			: s < 0.2              ? -4
+					       : 0;
 		sum += w;
 		if (w > 0) {
 			pc[np].comp = 2;
@@ -1533,8 +1576,9 @@ static int fuzzy_edges(struct linker *lk)
 	static const char ids_sql[] =
 		"SELECT holder_id, kind, value, ident_id FROM identifiers WHERE +holder_kind ="
 		" 'seller' AND ident_id <= ?1 AND kind NOT IN ('phone', 'email', 'device', 'ip',"
-		" 'payment', 'address_building') ORDER BY ident_id";
+		" 'payment', 'address_building', 'address_area') ORDER BY ident_id";
 	struct frec *r = NULL;
+	struct buf pl = { 0 };
 	uint32_t *recof = NULL;
 	struct fkey *keys = NULL;
 	uint64_t *pairs = NULL;
@@ -1600,11 +1644,17 @@ static int fuzzy_edges(struct linker *lk)
 	rc = 0;
 	for (i = 0; i < nr; i++) {
 		struct frec *f = &r[i];
-		char *dk = digit_key(f->addr), *sp;
+		char *dk, *sp;
 		struct buf b = { 0 };
 
 		if (!f->name)
 			f->name = xstrdup("");
+		/* block on the house number and unit, not the postcode: it may carry a typo */
+		if (f->addr && addr_split(f->addr, &b, &pl))
+			dk = digit_key(b.s);
+		else
+			dk = digit_key(f->addr);
+		buf_reset(&b);
 		add_key(&keys, &nk, &capk, 'n', f->name, strlen(f->name), (uint32_t)i);
 		if (*dk && *f->name) {
 			/* the first and the last name token, each with the address digits */
@@ -1627,6 +1677,7 @@ static int fuzzy_edges(struct linker *lk)
 		buf_free(&b);
 		free(dk);
 	}
+	buf_free(&pl);
 	ck_sort(keys, nk, sizeof(*keys), cmp_fkey);
 	for (i = 0; i < nk; i = j) {
 		for (j = i + 1; j < nk && keys[j].h == keys[i].h; j++)
@@ -2108,6 +2159,11 @@ static int pair_evidence(struct store *st, const struct link_params *p, const ch
 		pc->source_b = dupnull(col(s, 9));
 		pc->field_a = dupnull(col(s, 11));
 		pc->field_b = dupnull(col(s, 12));
+		if (strcmp(kind, IDENT_ADDRESS_AREA) == 0) {
+			pc->why =
+				"same area (no street-level place): corroboration only, never a link";
+			continue;
+		}
 		if (link_has_flag(flags, "nolink") || link_has_flag(col(s, 10), "nolink")) {
 			pc->why = "never links (flagged nolink)";
 			continue;
@@ -2235,7 +2291,7 @@ int link_bridges(struct store *st, const struct link_params *p, const char *netw
 		"SELECT i.ident_id, i.kind, i.value, i.holder_id, i.flags, i.day, i.raw"
 		" FROM network_members m JOIN identifiers i ON i.holder_id = m.seller_id"
 		" WHERE m.network_id = ?1 AND i.holder_kind = 'seller'"
-		" AND i.kind <> 'address_building' ORDER BY i.kind, i.value, i.day";
+		" AND i.kind NOT IN ('address_building', 'address_area') ORDER BY i.kind, i.value, i.day";
 	struct linker lk = { 0 };
 	uint64_t *pr = NULL;
 	uint32_t(*adj)[2] = NULL;

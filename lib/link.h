@@ -8,8 +8,9 @@ struct store;
 
 /*
  * The classes of evidence. A phone flagged landline, tollfree or local is a landline (FF: a few
- * accounts may share it); any kind a profile adds is text. address_building is a relation only:
- * it never joins accounts and is shown by --explain.
+ * accounts may share it); any kind a profile adds is text. address_building and address_area
+ * (a town or postcode with no street-level place) are relations only: they never join accounts
+ * and are shown by --explain.
  */
 enum link_class {
 	LINK_DEVICE,

@@ -1,6 +1,7 @@
 /* money.c - amounts of money: ISO 4217 minor units in the store, major units in every output */
 #include "casekit.h"
 #include "money.h"
+#include <ctype.h>
 #include <sqlite3.h>
 
 int money_exponent(const char *code)
@@ -57,6 +58,54 @@ int money_parse(const char *s, int exponent, int64_t *out)
 		v *= 10;
 	}
 	*out = neg ? -v : v;
+	return 0;
+}
+
+/* Three letters at p, as capitals into cur: the length taken (3), or 0. */
+static size_t code_at(const char *p, char cur[4])
+{
+	size_t n;
+
+	for (n = 0; n < 3 && isalpha((unsigned char)p[n]); n++)
+		cur[n] = (char)toupper((unsigned char)p[n]);
+	cur[n] = '\0';
+	return n == 3 && !isalpha((unsigned char)p[3]) ? 3 : 0;
+}
+
+int money_split(const char *s, char num[MONEY_NUM_MAX], char cur[4])
+{
+	const char *p = s, *w, *f = NULL;
+	size_t m = 0;
+
+	cur[0] = '\0';
+	while (isspace((unsigned char)*p))
+		p++;
+	if (isalpha((unsigned char)*p)) {
+		if (!code_at(p, cur))
+			return -1;
+		p += 3;
+		while (isspace((unsigned char)*p))
+			p++;
+	}
+	for (w = p; isdigit((unsigned char)*p); p++)
+		;
+	if (p == w || p - w > 23)
+		return -1;
+	if (*p == '.') {
+		for (f = ++p; isdigit((unsigned char)*p); p++)
+			;
+		m = (size_t)(p - f);
+		if (m == 0 || m > 7)
+			return -1;
+	}
+	snprintf(num, MONEY_NUM_MAX, "%.*s%s%.*s", (int)((f ? f - 1 : p) - w), w, f ? "." : "",
+		(int)m, f ? f : "");
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p) {
+		if (cur[0] || !code_at(p, cur) || p[3])
+			return -1;
+	}
 	return 0;
 }
 

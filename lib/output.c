@@ -89,6 +89,22 @@ struct out *out_open_stmt(FILE *fp, enum out_format fmt, struct sqlite3_stmt *st
 	return o;
 }
 
+struct out *out_open_query(FILE *fp, enum out_format fmt, struct store_stmt *s)
+{
+	int i, n = store_col_count(s);
+	const char **cols = xcalloc((size_t)n, sizeof(*cols));
+	struct out *o;
+
+	for (i = 0; i < n; i++)
+		cols[i] = store_col_name(s, i);
+	o = out_open(fp, fmt, cols, n);
+	for (i = 0; i < n; i++)
+		if (ck_in_list(OUT_MONEY_COLUMNS, cols[i], strlen(cols[i])))
+			o->coltype[i] |= COL_DECIMAL;
+	free(cols);
+	return o;
+}
+
 void out_set_decimal(struct out *o, int col)
 {
 	if (col >= 0 && col < o->ncols)
@@ -551,6 +567,54 @@ int out_stmt_all(struct out *o, struct sqlite3_stmt *st, struct store *store, co
 		return rc;
 	}
 	sqlite3_finalize(st);
+	return out_close(o);
+}
+
+void out_query_row(struct out *o, struct store_stmt *s)
+{
+	int i, n = store_col_count(s);
+
+	for (i = 0; i < n; i++) {
+		switch (store_col_type(s, i)) {
+		case STORE_NULL:
+			out_null(o);
+			break;
+		case STORE_INT:
+			out_int(o, store_col_int(s, i));
+			break;
+		case STORE_REAL:
+			out_real(o, store_col_double(s, i));
+			break;
+		case STORE_BLOB: {
+			/* Blobs (key hashes) are shown as hex, never as raw bytes. */
+			const unsigned char *p = store_col_blob(s, i);
+			size_t j, len = store_col_bytes(s, i);
+			struct buf b = { 0 };
+
+			for (j = 0; j < len; j++)
+				buf_addf(&b, "%02x", p[j]);
+			out_textn(o, b.s ? b.s : "", b.len);
+			buf_free(&b);
+			break;
+		}
+		default:
+			out_textn(o, store_col_text(s, i), store_col_bytes(s, i));
+		}
+	}
+	out_end_row(o);
+}
+
+int out_query_all(struct out *o, struct store_stmt *s)
+{
+	int rc;
+
+	while ((rc = store_step(s)) == STORE_ROW)
+		out_query_row(o, s);
+	store_done(s);
+	if (rc) {
+		out_close(o);
+		return rc;
+	}
 	return out_close(o);
 }
 

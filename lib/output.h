@@ -9,6 +9,7 @@ enum out_format { OUT_TABLE, OUT_CSV, OUT_TSV, OUT_JSON, OUT_NDJSON, OUT_IDS };
 
 struct out;
 struct sqlite3_stmt;
+struct store_stmt;
 struct store;
 
 /* The format -f asked for, else table when fp is a terminal and tsv otherwise. */
@@ -29,6 +30,8 @@ struct out *out_open(FILE *fp, enum out_format fmt, const char *const *cols, int
  */
 struct out *out_open_stmt(FILE *fp, enum out_format fmt, struct sqlite3_stmt *st);
 #define OUT_MONEY_COLUMNS "amount|price|cost|declared_value|reference_price"
+/* The same, with the columns of a statement of the store's statement API (store.h). */
+struct out *out_open_query(FILE *fp, enum out_format fmt, struct store_stmt *s);
 /* Column col holds decimal amounts as text: a cell that is a plain decimal is a number. */
 void out_set_decimal(struct out *o, int col);
 /*
@@ -63,6 +66,13 @@ void out_end_row(struct out *o);
  * message ("what: ..." through store_error()) and its EX_* code, or EX_IOERR.
  */
 int out_stmt_all(struct out *o, struct sqlite3_stmt *st, struct store *store, const char *what);
+/* The same for a statement of the store's statement API (store.h): its current row. */
+void out_query_row(struct out *o, struct store_stmt *s);
+/*
+ * Write every row of s, give s back (store_done()) and close o. Returns 0, or the EX_* code
+ * of a failed step (message printed) or EX_IOERR.
+ */
+int out_query_all(struct out *o, struct store_stmt *s);
 /* Finish and free; returns 0, or EX_IOERR after a failed write (message printed). */
 int out_close(struct out *o);
 

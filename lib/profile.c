@@ -3,6 +3,9 @@
 #include "profile.h"
 #include <ctype.h>
 #include <fnmatch.h>
+#include <unicode/ucurr.h>
+#include <unicode/uenum.h>
+#include <unicode/uloc.h>
 
 /*
  * The generic profile, also shipped as share/profiles/generic.profile; this copy lets a
@@ -19,6 +22,41 @@ static const char generic_text[] = "profile generic\n"
 				   "[shipments]\nfiles shipments.csv shipments.tsv shipments.txt\n"
 				   "[testbuys]\nfiles testbuys.csv testbuys.tsv testbuys.txt\n"
 				   "[takedowns]\nfiles takedowns.csv takedowns.tsv takedowns.txt\n";
+
+int profile_country(const char *s, char out[3])
+{
+	const char *const *c;
+
+	if (!s || !isalpha((unsigned char)s[0]) || !isalpha((unsigned char)s[1]) || s[2])
+		return -1;
+	out[0] = (char)toupper((unsigned char)s[0]);
+	out[1] = (char)toupper((unsigned char)s[1]);
+	out[2] = '\0';
+	/* ICU's list is ISO 3166-1 alpha-2, deprecated codes left out. */
+	for (c = uloc_getISOCountries(); *c; c++)
+		if (strcmp(*c, out) == 0)
+			return 0;
+	return -1;
+}
+
+int profile_currency(const char *s, char out[4])
+{
+	UErrorCode err = U_ZERO_ERROR;
+	UEnumeration *e;
+	const char *c;
+	int found = 0;
+
+	if (ingest_currency(s, out))
+		return -1;
+	/* Every code ISO 4217 has had, historic ones too: old dumps hold old money. */
+	e = ucurr_openISOCurrencies(UCURR_ALL, &err);
+	if (U_FAILURE(err))
+		return -1;
+	while (!found && (c = uenum_next(e, NULL, &err)) && U_SUCCESS(err))
+		found = strcmp(c, out) == 0;
+	uenum_close(e);
+	return found ? 0 : -1;
+}
 
 void profile_tmpl_free(struct profile_tmpl *t)
 {

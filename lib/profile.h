@@ -63,4 +63,11 @@ const struct profile_kind *profile_kind(const struct profile *p, const char *kin
 /* Parse a template ("{a} {b}", "name", "=constant"); 0, or -1 with a reason in *why. */
 int profile_tmpl_parse(struct profile_tmpl *t, const char *s, const char **why);
 void profile_tmpl_free(struct profile_tmpl *t);
+/*
+ * An ISO 3166-1 alpha-2 country code (ICU's list), either case: 0 with the upper-case code in
+ * out, or -1 ("Brazil", "XX").
+ */
+int profile_country(const char *s, char out[3]);
+/* An ISO 4217 currency code, current or historic (ICU's list): 0 with out set, or -1. */
+int profile_currency(const char *s, char out[4]);
 #endif

@@ -3,6 +3,8 @@
 #include "report.h"
 #include <openssl/evp.h>
 #include <sqlite3.h>
+#include <strings.h>
+#include <unistd.h>
 #ifdef HAVE_GVC
 #include <gvc.h>
 #endif
@@ -199,7 +201,9 @@ int report_custody(struct report_ctx *c, FILE *fp)
 	fprintf(fp,
 		"# custody log of %s: seq, UTC time, action, analyst, version, "
 		"store digest (SHA-256), command line, detail, entry hash; tab-separated; "
-		"the last entry is this export\n",
+		"the last entry is this export. Command lines name files without their folders "
+		"(the analyst's disk); each entry's hash is over the entry as the store keeps "
+		"it\n",
 		c->case_id);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		int i;
@@ -209,8 +213,23 @@ int report_custody(struct report_ctx *c, FILE *fp)
 
 			if (i)
 				fputc('\t', fp);
-			for (; *v; v++)
+			for (; *v; v++) {
+				/* A word with folders in the command line: only its last part. */
+				if (i == 6 && (v == col(s, i) || v[-1] == ' ')) {
+					size_t w = strcspn(v, " "), k;
+
+					for (k = w; k > 0 && v[k - 1] != '/'; k--)
+						;
+					if (k > 0) {
+						if (*v == '\'')
+							fputc('\'', fp);
+						v += k;
+						if (!*v)
+							break;
+					}
+				}
 				fputc(*v == '\t' || *v == '\n' ? ' ' : *v, fp);
+			}
 		}
 		fputc('\n', fp);
 	}
@@ -218,9 +237,423 @@ int report_custody(struct report_ctx *c, FILE *fp)
 	return 0;
 }
 
-/* HTML. */
+/* Source rows: the package carries every row it cites, so no reference leads off it. */
 
-#define REPORT_MAX_DRAWN 200
+static int name_char(char ch)
+{
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+		ch == '-' || ch == '_' || ch == '.';
+}
+
+/* "dumps/listings.csv.gz" -> "listings": the file name without .gz and its extension, safe. */
+static char *source_stem(const char *fpath, const char *kind)
+{
+	const char *base = strrchr(fpath, '/');
+	char *stem;
+	size_t n, i;
+
+	base = base ? base + 1 : fpath;
+	n = strlen(base);
+	if (n > 3 && strcmp(base + n - 3, ".gz") == 0)
+		n -= 3;
+	for (i = n; i > 0; i--)
+		if (base[i - 1] == '.') {
+			n = i - 1;
+			break;
+		}
+	stem = xstrndup(base, n > 60 ? 60 : n);
+	for (i = 0; stem[i]; i++)
+		if (!name_char(stem[i]))
+			stem[i] = '_';
+	if (!*stem || stem[0] == '.' || strcmp(base, "-") == 0) {
+		free(stem);
+		stem = xstrdup(kind && *kind ? kind : "source");
+		for (i = 0; stem[i]; i++)
+			if (!name_char(stem[i]))
+				stem[i] = '_';
+	}
+	return stem;
+}
+
+int report_sources_begin(struct report_ctx *c)
+{
+	sqlite3 *db = store_db(c->st);
+	sqlite3_stmt *s = NULL, *ins = NULL, *taken = NULL;
+	int rc;
+
+	if ((rc = store_exec(c->st,
+		     "DROP TABLE IF EXISTS temp.report_src; DROP TABLE IF EXISTS temp.sources;"
+		     "CREATE TEMP TABLE report_src(source_id INTEGER PRIMARY KEY, real_path TEXT,"
+		     "  name TEXT NOT NULL)")))
+		return rc;
+	if (sqlite3_prepare_v2(db,
+		    "SELECT source_id, path, kind FROM main.sources ORDER BY source_id", -1, &s,
+		    NULL) != SQLITE_OK ||
+		sqlite3_prepare_v2(db, "INSERT INTO temp.report_src VALUES (?1, ?2, ?3)", -1, &ins,
+			NULL) != SQLITE_OK ||
+		sqlite3_prepare_v2(db,
+			"SELECT 1 FROM temp.report_src WHERE lower(name) = lower(?1)", -1, &taken,
+			NULL) != SQLITE_OK) {
+		rc = store_error(c->st, "sources");
+		goto done;
+	}
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char *stem = source_stem(col(s, 1), col(s, 2)), *name = xasprintf("%s.csv", stem);
+		int k = 1;
+
+		/* Two files of one name (folders, versions): the later ones get -2, -3, ... */
+		for (;;) {
+			int used;
+
+			sqlite3_bind_text(taken, 1, name, -1, SQLITE_TRANSIENT);
+			used = sqlite3_step(taken) == SQLITE_ROW;
+			sqlite3_reset(taken);
+			if (!used)
+				break;
+			free(name);
+			name = xasprintf("%s-%d.csv", stem, ++k);
+		}
+		sqlite3_bind_int64(ins, 1, sqlite3_column_int64(s, 0));
+		sqlite3_bind_text(ins, 2, col(s, 1), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 3, name, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : store_error(c->st, "sources");
+		sqlite3_reset(ins);
+		free(stem);
+		free(name);
+		if (rc)
+			goto done;
+	}
+	rc = store_exec(c->st,
+		"CREATE TEMP TABLE sources(source_id INTEGER PRIMARY KEY, path TEXT NOT NULL,"
+		"  sha256 TEXT NOT NULL, size INTEGER NOT NULL, kind TEXT NOT NULL, profile TEXT,"
+		"  encoding TEXT, ingested_at TEXT NOT NULL, rows_read INTEGER NOT NULL,"
+		"  rows_kept INTEGER NOT NULL, rows_rejected INTEGER NOT NULL);"
+		"INSERT INTO temp.sources SELECT s.source_id, 'data/sources/' || r.name, s.sha256,"
+		"  s.size, s.kind, s.profile, s.encoding, s.ingested_at, s.rows_read, s.rows_kept,"
+		"  s.rows_rejected FROM main.sources s JOIN temp.report_src r USING (source_id)");
+done:
+	sqlite3_finalize(s);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(taken);
+	return rc;
+}
+
+/* The rows the package cites, source by source (after case_gather()). */
+static int cites_gather(struct report_ctx *c)
+{
+	return store_exec(c->st,
+		"DROP TABLE IF EXISTS temp.report_cites;"
+		"CREATE TEMP TABLE report_cites(source_id INTEGER, line INTEGER,"
+		"  PRIMARY KEY(source_id, line)) WITHOUT ROWID;"
+		"INSERT OR IGNORE INTO report_cites SELECT s.source_id, s.line FROM main.sellers s"
+		"  JOIN case_sellers c ON c.seller_id = s.seller_id;"
+		"INSERT OR IGNORE INTO report_cites SELECT l.source_id, l.line FROM main.listings l"
+		"  JOIN case_listings c ON c.listing_id = l.listing_id;"
+		"INSERT OR IGNORE INTO report_cites SELECT o.source_id, o.line FROM main.orders o"
+		"  JOIN case_listings c ON c.listing_id = o.listing_id;"
+		"INSERT OR IGNORE INTO report_cites SELECT t.source_id, t.line FROM main.testbuys t"
+		"  JOIN main.listings l ON l.listing_id = t.listing_id"
+		"  JOIN case_sellers s ON s.seller_id = l.seller_id;"
+		"INSERT OR IGNORE INTO report_cites SELECT t.source_id, t.line FROM main.takedowns t"
+		"  JOIN case_listings c ON c.listing_id = t.listing_id;"
+		"INSERT OR IGNORE INTO report_cites SELECT p.source_id, p.line FROM main.parties p"
+		"  JOIN case_parties c ON c.party_id = p.party_id;"
+		"INSERT OR IGNORE INTO report_cites SELECT i.source_id, i.line FROM main.identifiers i"
+		"  WHERE (i.holder_kind = 'seller' AND i.holder_id IN (SELECT seller_id FROM"
+		"  case_sellers)) OR (i.holder_kind = 'party' AND i.holder_id IN (SELECT party_id"
+		"  FROM case_parties));"
+		"INSERT OR IGNORE INTO report_cites SELECT p.source_id, p.line FROM main.payments p"
+		"  JOIN case_sellers c ON c.seller_id = p.seller_id;"
+		"INSERT OR IGNORE INTO report_cites SELECT sh.source_id, sh.line FROM main.shipments sh"
+		"  WHERE sh.from_id IN (SELECT party_id FROM case_parties) AND (sh.to_id IN"
+		"  (SELECT seller_id FROM case_sellers) OR sh.to_id IN (SELECT party_id FROM"
+		"  case_parties));");
+}
+
+/* The profile a source was ingested with, or -1 when it is gone (said in SOURCES.txt terms). */
+static int profile_quiet(struct profile **p, const char *name)
+{
+	size_t n = strlen(name);
+	char *fpath = strchr(name, '/') || (n > 8 && strcmp(name + n - 8, ".profile") == 0)
+		? xstrdup(name)
+		: xasprintf("%s/profiles/%s.profile", ck_datadir(), name);
+	int ok = strcmp(name, "generic") == 0 || access(fpath, R_OK) == 0;
+
+	free(fpath);
+	*p = NULL;
+	return ok ? profile_load(p, name) : -1;
+}
+
+/* How a column of a source is copied. */
+enum { COL_KEEP, COL_INSTRUMENT, COL_BUYER };
+
+/* 1 when the profile fills field from column name (a same-name column when it says nothing). */
+static int feeds(const struct profile_kind *pk, const char *field, const char *name)
+{
+	size_t i, j;
+
+	for (i = 0; pk && i < pk->nmaps; i++)
+		if (strcmp(pk->maps[i].field, field) == 0) {
+			for (j = 0; j < pk->maps[i].tmpl.n; j++)
+				if (pk->maps[i].tmpl.parts[j].is_col &&
+					strcmp(pk->maps[i].tmpl.parts[j].text, name) == 0)
+					return 1;
+			return 0;
+		}
+	return strcmp(field, name) == 0;
+}
+
+/*
+ * Payments: the columns that give the instrument are masked (the store never holds it either).
+ * Orders with buyers pseudonymised: every column that is not one of the order's own facts.
+ * Without the profile, payments keep only the columns named as casekit's fields.
+ */
+static void column_modes(
+	const char *kind, const char *profile, int redact, struct csvio_rec *h, int *mode)
+{
+	static const char *const order_facts[] = { "order_id", "listing_id", "seller_id",
+		"quantity", "amount", "currency", "ordered_at", "status", NULL };
+	static const char *const payment_facts[] = { "seller_id", "instrument_type", "holder_name",
+		"bank", "added_at", NULL };
+	struct profile *p = NULL;
+	const struct profile_kind *pk = NULL;
+	int payments = strcmp(kind, "payments") == 0,
+	    orders = strcmp(kind, "orders") == 0 && redact;
+	size_t i;
+	int k;
+
+	if ((payments || orders) &&
+		profile_quiet(&p, profile && *profile ? profile : "generic") == 0)
+		pk = profile_kind(p, kind);
+	for (i = 0; i < h->n; i++) {
+		mode[i] = COL_KEEP;
+		if (payments) {
+			if (!p) {
+				mode[i] = COL_INSTRUMENT;
+				for (k = 0; payment_facts[k]; k++)
+					if (strcmp(h->f[i], payment_facts[k]) == 0)
+						mode[i] = COL_KEEP;
+			} else if (feeds(pk, "instrument_id", h->f[i])) {
+				mode[i] = COL_INSTRUMENT;
+			}
+		} else if (orders) {
+			mode[i] = COL_BUYER;
+			for (k = 0; order_facts[k]; k++)
+				if (feeds(pk, order_facts[k], h->f[i]))
+					mode[i] = COL_KEEP;
+		}
+	}
+	profile_free(p);
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Copy the header and the cited lines of one source file as CSV into out. NULL when done,
+ * else why the rows are left out (the file is gone, changed or unreadable).
+ */
+static const char *copy_rows(struct report_ctx *c, const char *fpath, const char *encoding,
+	const char *sha256, const char *kind, const char *profile, unsigned long *lines,
+	size_t nlines, struct buf *out)
+{
+	struct csvio *r = NULL;
+	struct csvio_opts co = { 0 };
+	struct csvio_rec *rec;
+	struct out *o = NULL;
+	sqlite3_stmt *pseud = NULL;
+	char *data = NULL;
+	size_t len = 0, ncols = 0, i;
+	int *mode = NULL, rc;
+	const char *why = NULL;
+	FILE *fp;
+
+	if (!*fpath || strcmp(fpath, "-") == 0 || access(fpath, R_OK) != 0)
+		return "not found at export: its rows are not in the package";
+	co.encoding = encoding && *encoding ? encoding : NULL;
+	if (csvio_open(&r, fpath, &co))
+		return "unreadable at export: its rows are not in the package";
+	if (!(fp = open_memstream(&data, &len)))
+		ck_die(EX_OSERR, "open_memstream: %s", strerror(errno));
+	if (sqlite3_prepare_v2(store_db(c->st), "SELECT ck_buyer(?1)", -1, &pseud, NULL) !=
+		SQLITE_OK)
+		pseud = NULL;
+	while ((rc = csvio_next(r, &rec)) == 1) {
+		if (!o) {
+			const char **cols;
+
+			ncols = rec->n + 1;
+			cols = xcalloc(ncols, sizeof(*cols));
+			cols[0] = "line";
+			for (i = 0; i < rec->n; i++)
+				cols[i + 1] = rec->f[i];
+			o = out_open(fp, OUT_CSV, cols, (int)ncols);
+			out_set_guard(o);
+			free(cols);
+			mode = xcalloc(rec->n + 1, sizeof(*mode));
+			column_modes(kind, profile, c->redact, rec, mode);
+			continue;
+		}
+		if (!bsearch(&rec->line, lines, nlines, sizeof(*lines), cmp_line))
+			continue;
+		out_int(o, (long long)rec->line);
+		for (i = 0; i < rec->n && i + 1 < ncols; i++) {
+			char *v = rec->f[i];
+			size_t n = rec->len[i];
+
+			if (i + 2 == ncols && rec->n > i + 1) {
+				/* More fields than the header: the rest joins the last column. */
+				struct buf b = { 0 };
+				size_t j;
+
+				for (j = i; j < rec->n; j++) {
+					if (j > i)
+						buf_addc(&b, ',');
+					buf_add(&b, rec->f[j], rec->len[j]);
+				}
+				ck_mask_cards(b.s, b.len);
+				out_textn(o, b.s, b.len);
+				buf_free(&b);
+				break;
+			}
+			if (n && mode[i] == COL_INSTRUMENT) {
+				char m[9] = "****";
+				size_t k = 4, j = n;
+
+				/* the last four letters or digits, as the store keeps them */
+				while (j > 0 && k < 8 && n > 4)
+					if (name_char(v[--j]) && v[j] != '.' && v[j] != '-' &&
+						v[j] != '_')
+						k++;
+				if (k == 8)
+					for (k = 4; j < n; j++)
+						if (name_char(v[j]) && v[j] != '.' && v[j] != '-' &&
+							v[j] != '_')
+							m[k++] = v[j];
+				m[k == 8 ? 8 : 4] = '\0';
+				out_text(o, m);
+			} else if (n && mode[i] == COL_BUYER && pseud) {
+				sqlite3_bind_text(pseud, 1, v, (int)n, SQLITE_TRANSIENT);
+				sqlite3_step(pseud);
+				out_text(o, (const char *)sqlite3_column_text(pseud, 0));
+				sqlite3_reset(pseud);
+			} else {
+				/* Whatever a row holds, a card number does not leave casekit. */
+				ck_mask_cards(v, n);
+				out_textn(o, v, n);
+			}
+		}
+		out_end_row(o);
+	}
+	if (rc != 0)
+		why = "unreadable at export: its rows are not in the package";
+	else if (strcasecmp(csvio_sha256(r), sha256) != 0)
+		why = "changed since it was ingested (another SHA-256): its rows are not in the "
+		      "package";
+	if (o)
+		out_close(o);
+	fclose(fp);
+	if (!why)
+		buf_add(out, data, len);
+	free(data);
+	free(mode);
+	sqlite3_finalize(pseud);
+	csvio_close(r);
+	return why;
+}
+
+int report_sources(struct report_ctx *c,
+	void (*add)(void *arg, const char *fpath, char *data, size_t len), void *arg)
+{
+	sqlite3 *db = store_db(c->st);
+	sqlite3_stmt *s, *ls;
+	struct buf list = { 0 };
+	int rc;
+
+	if ((rc = cites_gather(c)))
+		return rc;
+	if (sqlite3_prepare_v2(db,
+		    "SELECT r.source_id, r.real_path, r.name, m.sha256, m.size, m.kind, m.profile,"
+		    " m.encoding, (SELECT count(*) FROM temp.report_cites x WHERE x.source_id ="
+		    " r.source_id) FROM temp.report_src r JOIN main.sources m USING (source_id)"
+		    " ORDER BY r.name",
+		    -1, &s, NULL) != SQLITE_OK)
+		return store_error(c->st, "sources");
+	if (sqlite3_prepare_v2(db,
+		    "SELECT line FROM temp.report_cites WHERE source_id = ?1 ORDER BY line", -1,
+		    &ls, NULL) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return store_error(c->st, "sources");
+	}
+	buf_adds(&list,
+		"# The source files of this case as they were ingested, tab-separated: the "
+		"file in this package,\n# the original file name, its kind, bytes and "
+		"SHA-256, the rows of it this package cites, and a note.\n"
+		"# Each data/sources/NAME.csv holds the file's header and the cited rows, with "
+		"their line in the\n# original file in the first column (line); payment "
+		"instruments are masked (****1234)");
+	buf_adds(&list, c->redact ? " and\n# buyers pseudonymised as in the tables.\n" : ".\n");
+	buf_adds(&list, "file\tsource\tkind\tbytes\tsha256\trows_cited\tnote\n");
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *real = col(s, 1), *name = col(s, 2), *base = strrchr(real, '/');
+		long long ncited = sqlite3_column_int64(s, 8);
+		const char *why = NULL;
+
+		base = base ? base + 1 : real;
+		if (ncited > 0) {
+			unsigned long *lines = xcalloc((size_t)ncited, sizeof(*lines));
+			size_t n = 0;
+			struct buf out = { 0 };
+
+			sqlite3_bind_int64(ls, 1, sqlite3_column_int64(s, 0));
+			while (sqlite3_step(ls) == SQLITE_ROW && n < (size_t)ncited)
+				lines[n++] = (unsigned long)sqlite3_column_int64(ls, 0);
+			sqlite3_reset(ls);
+			why = copy_rows(c, real, col(s, 7), col(s, 3), col(s, 5), col(s, 6), lines,
+				n, &out);
+			free(lines);
+			if (why) {
+				ck_warn("source '%s': %s", base, why);
+				buf_free(&out);
+			} else {
+				char *fpath = xasprintf("data/sources/%s", name);
+
+				if (!out.s)
+					buf_adds(&out, "");
+				add(arg, fpath, out.s, out.len);
+				out.s = NULL;
+				free(fpath);
+			}
+		}
+		buf_addf(&list, "data/sources/%s\t", name);
+		for (; *base; base++)
+			buf_addc(&list,
+				*base == '\t' || *base == '\n' || *base == '\r' ? ' ' : *base);
+		buf_addf(&list, "\t%s\t%lld\t%s\t%lld\t%s\n", col(s, 5), sqlite3_column_int64(s, 4),
+			col(s, 3), ncited,
+			why              ? why
+				: ncited ? ""
+					 : "no row of it is cited: not in the package");
+	}
+	sqlite3_finalize(s);
+	sqlite3_finalize(ls);
+	add(arg, "data/sources/SOURCES.txt", list.s, list.len);
+	return 0;
+}
+
+/*
+ * HTML: a referral a police officer or a prosecutor reads, on screen or printed on A4. Page one
+ * tells the case; the sections behind it give the evidence, each fact with the source row it
+ * rests on (data/sources/). Everything shown is escaped: the data was written by the people
+ * the report accuses.
+ */
+
+#define REPORT_MAX_DRAWN 40  /* accounts in one network picture: more is not legible on A4 */
+#define REPORT_MAX_CHAINS 12 /* upstream chains drawn */
 
 static void h(FILE *fp, const char *s)
 {
@@ -238,13 +671,54 @@ static void h(FILE *fp, const char *s)
 		case '"':
 			fputs("&quot;", fp);
 			break;
+		case '\'':
+			fputs("&#39;", fp);
+			break;
 		default:
 			fputc(*s, fp);
 		}
 	}
 }
 
-/* A table of a query's rows; empty shows a note. */
+/* At most max characters of UTF-8 text, escaped, with an ellipsis when cut. */
+static void h_cut(FILE *fp, const char *s, size_t max)
+{
+	size_t i = 0, chars = 0;
+	char *t;
+
+	if (!s)
+		return;
+	while (s[i] && chars < max) {
+		i++;
+		while (((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		chars++;
+	}
+	t = xstrndup(s, i);
+	h(fp, t);
+	free(t);
+	if (s[i])
+		fputs("&hellip;", fp);
+}
+
+/* A CSS string literal (for @page): only plain characters pass, the rest as \HEX escapes. */
+static void css_str(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch >= 0x80 ||
+			(ch >= 0x20 && ch != '"' && ch != '\\' && ch != '<' && ch != '>' &&
+				ch != '&' && ch != 0x7f))
+			fputc(ch, fp);
+		else
+			fprintf(fp, "\\%x ", ch);
+	}
+	fputc('"', fp);
+}
+
+/* A table of a query's rows, its columns named by the query; empty shows a note. */
 static int html_table(struct report_ctx *c, FILE *fp, const char *sql, const char *empty)
 {
 	sqlite3_stmt *s = prep(c, sql);
@@ -264,10 +738,20 @@ static int html_table(struct report_ctx *c, FILE *fp, const char *sql, const cha
 		}
 		fputs("<tr>", fp);
 		for (i = 0; i < sqlite3_column_count(s); i++) {
+			const char *name = sqlite3_column_name(s, i);
 			int num = sqlite3_column_type(s, i) == SQLITE_INTEGER ||
 				sqlite3_column_type(s, i) == SQLITE_FLOAT;
 
-			fputs(num ? "<td class=\"n\">" : "<td>", fp);
+			const char *v = col(s, i);
+
+			if (strcmp(name, "source row") == 0 || strcmp(name, "source rows") == 0)
+				fputs("<td class=\"ref\">", fp);
+			else if (num)
+				fputs("<td class=\"n\">", fp);
+			else if (strlen(v) <= 12 && !strchr(v, ' '))
+				fputs("<td class=\"nw\">", fp); /* an id or a date: one piece */
+			else
+				fputs("<td>", fp);
 			h(fp, col(s, i));
 			fputs("</td>", fp);
 		}
@@ -294,7 +778,30 @@ static long long count(struct report_ctx *c, const char *sql)
 	return n;
 }
 
-static void picture(FILE *fp, const char *dot)
+/* The first column of a query's first row (malloc'd), or NULL when there is none. */
+static char *one(struct report_ctx *c, const char *sql)
+{
+	sqlite3_stmt *s = prep(c, sql);
+	char *v = NULL;
+
+	if (s && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		v = xstrdup(col(s, 0));
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* The reference of a source row: "data/sources/listings.csv line 412" (sources is shadowed). */
+#define REF(alias) \
+	"(SELECT path FROM sources WHERE source_id = " alias ".source_id) || ' line ' || " alias \
+	".line"
+
+/* Paid orders of the case's flagged listings (cancelled and refunded left out). */
+#define PAID_ORDERS \
+	"orders o JOIN case_listings cl ON cl.listing_id = o.listing_id WHERE " MONEY_PAID_ORDER \
+	" AND o.amount IS NOT NULL"
+
+/* Draw one graph (DOT) as inline SVG with libgvc, or give its DOT text. */
+static void picture(FILE *fp, const char *dot, const char *engine)
 {
 #ifdef HAVE_GVC
 	GVC_t *gvc;
@@ -304,8 +811,25 @@ static void picture(FILE *fp, const char *dot)
 
 	gvc = gvContext();
 	g = agmemread(dot);
-	if (g && gvLayout(gvc, g, "dot") == 0 && gvRenderData(gvc, g, "svg", &svg, &len) == 0 &&
+	if (g && gvLayout(gvc, g, engine) == 0 && gvRenderData(gvc, g, "svg", &svg, &len) == 0 &&
 		svg) {
+		double w = 0, ht = 0;
+		const char *dim = strstr(svg, "<svg width=\"");
+
+		/* A page is taller than wide: a layout much wider than tall is turned. */
+		if (dim && sscanf(dim, "<svg width=\"%lfpt\" height=\"%lfpt\"", &w, &ht) == 2 &&
+			w > 1.3 * ht && strcmp(engine, "dot") == 0) {
+			gvFreeRenderData(svg);
+			svg = NULL;
+			gvFreeLayout(gvc, g);
+			agsafeset(g, "rankdir", "LR", "");
+			if (gvLayout(gvc, g, engine) != 0 ||
+				gvRenderData(gvc, g, "svg", &svg, &len) != 0 || !svg) {
+				agclose(g);
+				gvFreeContext(gvc);
+				goto text;
+			}
+		}
 		/* Drop the XML prolog and DOCTYPE: the SVG goes inline in HTML. */
 		const char *start = strstr(svg, "<svg");
 
@@ -322,87 +846,368 @@ static void picture(FILE *fp, const char *dot)
 	if (g)
 		agclose(g);
 	gvFreeContext(gvc);
+text:
+#else
+	(void)engine;
 #endif
-	fputs("<p>The network in Graphviz DOT (render with <code>dot -Tsvg</code>):</p>\n<pre>",
-		fp);
+	fputs("<p>In Graphviz DOT (draw it with <code>dot -Tsvg</code>):</p>\n<pre>", fp);
 	h(fp, dot);
 	fputs("</pre>\n", fp);
 }
 
-static const char css[] =
-	"body{font:14px/1.45 Helvetica,Arial,sans-serif;color:#1b1b1b;margin:2em auto;"
-	"max-width:70em;padding:0 1em}\n"
-	"h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;border-bottom:2px solid #1b1b1b;"
-	"margin-top:2em;padding-bottom:.2em}\n"
-	"table{border-collapse:collapse;width:100%;margin:.5em 0;font-size:12px}\n"
-	"th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}\n"
-	"th{background:#eee}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-	".glance{display:flex;flex-wrap:wrap;gap:.6em}.glance div{border:1px solid #bbb;"
-	"padding:.5em .8em;min-width:8em}.glance b{display:block;font-size:1.5em}\n"
-	".value{font-size:1.3em}.none{color:#666;font-style:italic}\n"
-	".graph svg{max-width:100%;height:auto}pre{background:#f6f6f6;padding:.8em;overflow:auto;"
-	"font-size:11px}\n"
-	".cert{border:2px solid #1b1b1b;padding:1em;margin-top:2em;page-break-inside:avoid}\n"
-	".cert code{word-break:break-all}ul.tree{list-style:none;padding-left:1.2em}\n"
-	"ul.tree li:before{content:'\\2190  ';color:#8a6d1d}\n"
-	"@media print{body{margin:0;max-width:none;font-size:11px}h2{page-break-after:avoid}"
-	"tr{page-break-inside:avoid}a{color:inherit;text-decoration:none}}\n";
-
-/* The upstream tree: each party under whoever it ships to, depth first. */
-static void tree(struct report_ctx *c, FILE *fp, const char *to, int depth, int limit)
+/* A Graphviz string: quotes and backslashes escaped, at most max characters. */
+static void gv_str(struct buf *b, const char *s, size_t max)
 {
+	size_t chars = 0;
+
+	buf_addc(b, '"');
+	for (; s && *s; s++) {
+		if (((unsigned char)*s & 0xc0) != 0x80 && ++chars > max) {
+			buf_adds(b, "...");
+			break;
+		}
+		if (*s == '"' || *s == '\\')
+			buf_addc(b, '\\');
+		if (*s == '\n')
+			buf_adds(b, "\\n");
+		else
+			buf_addc(b, *s == '\r' ? ' ' : *s);
+	}
+	buf_addc(b, '"');
+}
+
+/* One network's accounts and the evidence between them, laid out by neato. */
+static char *network_dot(struct report_ctx *c, const char *network)
+{
+	struct buf b = { 0 };
 	sqlite3_stmt *s;
 
-	if (depth > limit)
-		return;
-	if (!(s = prep(c,
-		      "SELECT DISTINCT sh.from_id, coalesce(p.name, ''), coalesce(p.kind, ''), "
-		      "(SELECT count(*) FROM shipments x WHERE x.from_id = sh.from_id AND "
-		      "x.to_id = ?2), (SELECT coalesce(sum(quantity), 0) FROM shipments x WHERE "
-		      "x.from_id = sh.from_id AND x.to_id = ?2) "
-		      "FROM shipments sh JOIN case_parties c ON c.party_id = sh.from_id "
-		      "LEFT JOIN parties p ON p.party_id = sh.from_id WHERE sh.to_id = ?2 "
-		      "AND c.depth = ?3 ORDER BY sh.from_id")))
-		return;
-	sqlite3_bind_text(s, 2, to, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 3, depth);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		char *id = xstrdup(col(s, 0));
+	buf_adds(&b,
+		"graph network {\n\tgraph [nodesep=0.25, ranksep=0.45, "
+		"fontname=\"Helvetica\", outputorder=edgesfirst, pad=0.1];\n"
+		"\tnode [shape=box, style=\"filled,rounded\", fontname=\"Helvetica\", "
+		"fontsize=10, margin=\"0.10,0.04\", color=\"#555555\"];\n"
+		"\tedge [fontname=\"Helvetica\", fontsize=9, color=\"#b3261e\", "
+		"fontcolor=\"#7a1a14\"];\n");
+	if ((s = prep(c,
+		     "SELECT c.seller_id, coalesce(s.shop_name, ''), "
+		     "(SELECT count(*) FROM case_listings l WHERE l.seller_id = c.seller_id) "
+		     "FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
+		     "WHERE c.network_id = ?2 ORDER BY c.seller_id"))) {
+		sqlite3_bind_text(s, 2, network, -1, SQLITE_STATIC);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			char *label = xasprintf("%s\n%s", col(s, 0), col(s, 1));
 
-		fputs("<ul class=\"tree\"><li><b>", fp);
+			buf_addc(&b, '\t');
+			gv_str(&b, col(s, 0), 200);
+			buf_adds(&b, " [label=");
+			gv_str(&b, label, 30);
+			buf_adds(&b,
+				sqlite3_column_int(s, 2) ? ", fillcolor=\"#f4c7c3\"]\n"
+							 : ", fillcolor=\"#e8eef7\"]\n");
+			free(label);
+		}
+		sqlite3_finalize(s);
+	}
+	/* One line per pair of accounts, naming all they share. */
+	if ((s = prep(c,
+		     "SELECT e.seller_a, e.seller_b, group_concat(DISTINCT e.kind), "
+		     "max(e.comparator <> 'exact'), count(*) FROM case_edges e "
+		     "JOIN case_sellers a ON a.seller_id = e.seller_a "
+		     "WHERE a.network_id = ?2 GROUP BY 1, 2 ORDER BY 1, 2"))) {
+		sqlite3_bind_text(s, 2, network, -1, SQLITE_STATIC);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			char *label = xstrdup(col(s, 2));
+			char *p;
+
+			for (p = label; *p; p++)
+				if (*p == ',' || *p == '_')
+					*p = *p == ',' ? '/' : ' ';
+			buf_addc(&b, '\t');
+			gv_str(&b, col(s, 0), 200);
+			buf_adds(&b, " -- ");
+			gv_str(&b, col(s, 1), 200);
+			buf_adds(&b, " [label=");
+			gv_str(&b, label, 40);
+			buf_addf(&b, ", penwidth=%d%s]\n", sqlite3_column_int(s, 4) > 1 ? 2 : 1,
+				sqlite3_column_int(s, 3) ? ", style=dashed" : "");
+			free(label);
+		}
+		sqlite3_finalize(s);
+	}
+	buf_adds(&b, "}\n");
+	return buf_detach(&b);
+}
+
+/* "trading_company" -> "trading company". */
+static void h_kind(FILE *fp, const char *kind)
+{
+	for (; kind && *kind; kind++)
+		if (*kind == '_')
+			fputc(' ', fp);
+		else
+			h_cut(fp, (char[2]){ *kind, 0 }, 1);
+}
+
+/* Screening reasons in words: "brand:dior kw:原单 price:0.08×ref" -> a sentence. */
+static void reasons_words(FILE *fp, const char *why, const char *reasons)
+{
+	struct buf kw = { 0 };
+	char *copy = xstrdup(reasons ? reasons : ""), *tok, *save = NULL;
+	int n = 0;
+
+	if (why && *why && strncmp(why, "score ", 6) != 0) {
+		/* "lead", "test buy T1: counterfeit", "takedown N1" */
+		h(fp, strcmp(why, "lead") == 0 ? "a lead of the analyst" : why);
+		n++;
+	}
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		double x;
+		long v;
+		char name[128], kind[64];
+
+		if (strncmp(tok, "kw:", 3) == 0) {
+			buf_adds(&kw, kw.len ? ", \xe2\x80\x9c" : "\xe2\x80\x9c");
+			buf_adds(&kw, tok + 3);
+			buf_adds(&kw, "\xe2\x80\x9d");
+			continue;
+		}
+		fputs(n++ ? "; " : "", fp);
+		if (strncmp(tok, "brand:", 6) == 0) {
+			fputs("names the brand ", fp);
+			h_kind(fp, tok + 6); /* rule names spell spaces as _ */
+		} else if (sscanf(tok, "brand~%127[^(](%63[^)])", name, kind) == 2) {
+			char *p;
+
+			for (p = name; *p; p++)
+				if (*p == '_')
+					*p = ' ';
+			fputs("the brand ", fp);
+			h(fp, name);
+			fputs(" spelt to dodge filters (", fp);
+			h(fp, kind);
+			fputs(")", fp);
+		} else if (sscanf(tok, "price:%lf", &x) == 1) {
+			fprintf(fp, "price %.0f%% of the brand's reference price", x * 100);
+		} else if (sscanf(tok, "z:%lf", &x) == 1) {
+			fprintf(fp, "price far below the brand's other listings (z = %.1f)", x);
+		} else if (sscanf(tok, "new-seller:%ldd", &v) == 1) {
+			fprintf(fp, "listed by an account %ld days old", v);
+		} else if (sscanf(tok, "seller-testbuys:%ld", &v) == 1) {
+			fprintf(fp, "%ld test buy(s) from this account found counterfeit", v);
+		} else if (strcmp(tok, "testbuy:failed") == 0) {
+			fputs("a test buy of it was found counterfeit", fp);
+		} else if (sscanf(tok, "network:%127[^(](%ld)", name, &v) == 2) {
+			fprintf(fp, "%ld flagged listings of other accounts of network ", v);
+			h(fp, name);
+		} else {
+			h(fp, tok);
+		}
+	}
+	if (kw.len) {
+		fputs(n++ ? "; " : "", fp);
+		fputs("counterfeit wording ", fp);
+		h(fp, kw.s);
+	}
+	if (!n)
+		fputs("&mdash;", fp);
+	buf_free(&kw);
+	free(copy);
+}
+
+/* The upstream chains: the parties, nearest first, that goods came through to some accounts. */
+static const char chains_sql[] =
+	"WITH RECURSIVE up(seller, path, last, depth) AS ("
+	" SELECT DISTINCT sh.to_id, sh.from_id, sh.from_id, 1 FROM shipments sh"
+	"  JOIN case_sellers s ON s.seller_id = sh.to_id"
+	"  JOIN case_parties p ON p.party_id = sh.from_id"
+	" UNION SELECT up.seller, up.path || char(31) || sh.from_id, sh.from_id, up.depth + 1"
+	"  FROM up JOIN shipments sh ON sh.to_id = up.last"
+	"  JOIN case_parties p ON p.party_id = sh.from_id WHERE up.depth < 4 AND"
+	"  instr(char(31) || up.path || char(31), char(31) || sh.from_id || char(31)) = 0)"
+	" SELECT u.path, count(DISTINCT u.seller), max(u.depth),"
+	" replace(group_concat(DISTINCT u.seller), ',', ', ') FROM up u WHERE NOT EXISTS (SELECT 1 FROM up v"
+	"  WHERE v.seller = u.seller AND v.depth = u.depth + 1 AND"
+	"  substr(v.path, 1, length(u.path) + 1) = u.path || char(31))"
+	" GROUP BY u.path ORDER BY max(u.depth) DESC, count(DISTINCT u.seller) DESC, u.path";
+
+/* One party of a chain: kind, id and name. words: as text, else as a box. */
+static void chain_party(struct report_ctx *c, FILE *fp, const char *id, int words)
+{
+	sqlite3_stmt *s = prep(c,
+		"SELECT coalesce(kind, 'party'), coalesce(name, '') FROM parties "
+		"WHERE party_id = ?2");
+
+	if (!s)
+		return;
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		if (!words)
+			fputs("<div class=\"node party\"><small>", fp);
+		h_kind(fp, col(s, 0));
+		fputs(words ? " " : "</small><b>", fp);
 		h(fp, id);
-		fputs("</b> ", fp);
-		h(fp, col(s, 1));
-		fputs(" <i>", fp);
-		h(fp, col(s, 2));
-		fprintf(fp, "</i>: %s, %s",
-			ck_count(sqlite3_column_int64(s, 3), "shipment", "shipments"),
-			ck_count(sqlite3_column_int64(s, 4), "unit", "units"));
-		tree(c, fp, id, depth + 1, limit);
-		fputs("</li></ul>\n", fp);
-		free(id);
+		fputs(words ? " (" : "</b><br>", fp);
+		h_cut(fp, col(s, 1), 24);
+		fputs(words ? ")" : "</div>", fp);
 	}
 	sqlite3_finalize(s);
 }
 
-int report_html(struct report_ctx *c, const char *dot, FILE *fp)
+/* The longest chain in words, for page one; 0 when nothing is traced upstream. */
+static int chain_words(struct report_ctx *c, FILE *fp)
+{
+	sqlite3_stmt *s = prep(c, chains_sql);
+	int found = 0;
+
+	if (!s)
+		return 0;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		char *chain = xstrdup(col(s, 0)), *p, *next;
+		char **ids = NULL;
+		size_t n = 0, i;
+
+		found = 1;
+		for (p = chain; p; p = next) {
+			next = strchr(p, 31);
+			if (next)
+				*next++ = '\0';
+			ids = xrealloc(ids, (n + 1) * sizeof(*ids));
+			ids[n++] = p;
+		}
+		/* Goods flow: the farthest party first. */
+		for (i = n; i > 0; i--) {
+			chain_party(c, fp, ids[i - 1], 1);
+			fputs(" &rarr; ", fp);
+		}
+		fprintf(fp, "%lld of the accounts", sqlite3_column_int64(s, 1));
+		free(ids);
+		free(chain);
+	}
+	sqlite3_finalize(s);
+	return found;
+}
+
+static void chains(struct report_ctx *c, FILE *fp)
+{
+	sqlite3_stmt *s = prep(c, chains_sql);
+	int n = 0, more = 0;
+
+	if (!s)
+		return;
+	fputs("<p>How the goods reached the accounts, from the shipment records of the platform: "
+	      "each arrow is goods shipped, read from the source (right) to the accounts "
+	      "(left): accounts &larr; trader &larr; factory &larr; supplier.</p>\n",
+		fp);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char *chain, *p, *next;
+
+		if (n++ >= REPORT_MAX_CHAINS) {
+			more++;
+			continue;
+		}
+		chain = xstrdup(col(s, 0));
+		fprintf(fp,
+			"<div class=\"chain\"><div class=\"node acct\"><small>%lld account%s</small>",
+			sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 1) == 1 ? "" : "s");
+		fputs("<b>", fp);
+		h_cut(fp, col(s, 3), 60);
+		fputs("</b></div>", fp);
+		for (p = chain; p; p = next) {
+			next = strchr(p, 31);
+			if (next)
+				*next++ = '\0';
+			fputs("<div class=\"arrow\">&larr;</div>", fp);
+			chain_party(c, fp, p, 0);
+		}
+		fputs("</div>\n", fp);
+		free(chain);
+	}
+	sqlite3_finalize(s);
+	if (more)
+		fprintf(fp, "<p class=\"none\">%d shorter chains are in the table below.</p>\n",
+			more);
+}
+
+static const char css[] =
+	"body{font:10.5pt/1.4 Helvetica,Arial,'Noto Sans','Noto Sans CJK SC','WenQuanYi Zen Hei',"
+	"'Microsoft YaHei','PingFang SC',sans-serif;color:#1b1b1b;margin:1.5em auto;"
+	"max-width:60em;padding:0 1em}\n"
+	"h1{font-size:20pt;margin:.2em 0 0}h2{font-size:13pt;border-bottom:1.5pt solid #1b1b1b;"
+	"margin:1.6em 0 .5em;padding-bottom:.15em;break-after:avoid}\n"
+	"h3{font-size:11pt;margin:1.2em 0 .3em;break-after:avoid}\n"
+	".kicker{text-transform:uppercase;letter-spacing:.08em;font-size:8.5pt;color:#555;"
+	"margin:0}.subtitle{font-size:13pt;margin:.1em 0 .6em}\n"
+	".meta{color:#444;font-size:9pt}.lede{font-size:11.5pt;line-height:1.5}\n"
+	"dl.facts{display:grid;grid-template-columns:11em 1fr;gap:.35em 1em;margin:1em 0;"
+	"padding:.7em .9em;border:1pt solid #999;background:#fafafa}\n"
+	"dl.facts dt{font-weight:bold}dl.facts dd{margin:0}\n"
+	".money{font-weight:bold;white-space:nowrap}\n"
+	"nav.toc ol{columns:2;margin:.3em 0}nav.toc a{color:inherit}\n"
+	"table{border-collapse:collapse;width:100%;margin:.4em 0 .8em;font-size:8.5pt}\n"
+	"th,td{border:.5pt solid #aaa;padding:2pt 4pt;text-align:left;vertical-align:top;"
+	"overflow-wrap:break-word}\n"
+	"th{background:#eee}td.n{text-align:right;font-variant-numeric:tabular-nums;"
+	"white-space:nowrap}td.ref,.ref{font-size:7.5pt;color:#333;overflow-wrap:anywhere}\n"
+	"code,.url{font-family:'DejaVu Sans Mono',Consolas,monospace;font-size:7.5pt;"
+	"overflow-wrap:anywhere}\n"
+	"td.nw,span.nw{white-space:nowrap}.none{color:#666;font-style:italic}.small{font-size:8.5pt;color:#444}\n"
+	".graph{margin:.5em 0;text-align:center}.graph svg{max-width:100%;height:auto;"
+	"max-height:230mm}\n"
+	"figure{margin:.6em 0 1.2em;break-inside:avoid}figcaption{font-size:9pt;color:#333}\n"
+	".legend span{display:inline-block;margin-right:1.2em;font-size:8.5pt}\n"
+	".sw{display:inline-block;width:1.4em;height:.9em;border:.5pt solid #555;"
+	"vertical-align:middle;margin-right:.3em;border-radius:2pt}\n"
+	".chain{display:flex;flex-wrap:wrap;align-items:center;gap:.2em;margin:.4em 0;"
+	"break-inside:avoid}\n"
+	".node{border:1pt solid #555;border-radius:3pt;padding:.2em .5em;font-size:8.5pt;"
+	"max-width:15em}.node small{display:block;color:#555;text-transform:uppercase;"
+	"font-size:6.5pt;letter-spacing:.05em}.acct{background:#f4c7c3}.party{background:#fde9b5}\n"
+	".arrow{font-size:14pt;color:#8a6d1d;padding:0 .15em}\n"
+	"pre{background:#f6f6f6;padding:.8em;white-space:pre-wrap;overflow-wrap:anywhere;"
+	"font-size:8pt}\n"
+	".cert{border:1.5pt solid #1b1b1b;padding:.2em 1em 1em;margin-top:2em}\n"
+	".cert code{word-break:break-all}\n"
+	"@media print{body{margin:0;max-width:none;padding:0;font-size:9.5pt}"
+	"nav.toc{break-after:page}a{color:inherit;text-decoration:none}"
+	"tr,.node{break-inside:avoid}thead{display:table-header-group}}\n";
+
+/* Page one: the case in a paragraph, then the figures a reader asks for first. */
+static void cover(struct report_ctx *c, FILE *fp)
 {
 	sqlite3_stmt *s;
-	size_t i;
-	int rc;
+	long long sellers = count(c, "SELECT count(*) FROM case_sellers");
+	long long flagged = count(c, "SELECT count(*) FROM case_listings");
+	long long paid = count(c, "SELECT count(*) FROM " PAID_ORDERS);
+	long long orders = count(c,
+		"SELECT count(*) FROM orders o JOIN case_listings cl ON "
+		"cl.listing_id = o.listing_id");
+	long long fakes = count(c,
+		"SELECT count(*) FROM testbuys t JOIN listings l ON "
+		"l.listing_id = t.listing_id JOIN case_sellers s ON "
+		"s.seller_id = l.seller_id WHERE lower(t.verdict) IN "
+		"('counterfeit', 'fake', 'infringing')");
+	long long edges = count(c, "SELECT count(*) FROM case_edges");
+	char *platforms = one(c,
+		"SELECT group_concat(p, ', ') FROM (SELECT DISTINCT "
+		"coalesce(s.platform, 'an unnamed platform') AS p FROM case_sellers c "
+		"LEFT JOIN sellers s ON s.seller_id = c.seller_id ORDER BY 1)");
+	char *brands = one(c,
+		"SELECT group_concat(brand, ', ') FROM (SELECT l.brand FROM "
+		"case_listings c JOIN listings l ON l.listing_id = c.listing_id WHERE "
+		"l.brand IS NOT NULL AND l.brand <> '' GROUP BY l.brand "
+		"ORDER BY count(*) DESC, l.brand LIMIT 3)");
+	char *first = one(c, "SELECT substr(min(o.ordered_at), 1, 10) FROM " PAID_ORDERS);
+	char *last = one(c, "SELECT substr(max(o.ordered_at), 1, 10) FROM " PAID_ORDERS);
+	int nvalue = 0;
 
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n", fp);
-	fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", fp);
-	fputs("<title>", fp);
+	fputs("<header>\n<p class=\"kicker\">Counterfeit goods: case report for referral</p>\n"
+	      "<h1>",
+		fp);
 	h(fp, c->case_id);
-	fputs(": ", fp);
+	fputs("</h1>\n<p class=\"subtitle\">", fp);
 	h(fp, c->title);
-	fprintf(fp, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
-	fputs("<h1>", fp);
-	h(fp, c->case_id);
-	fputs(": ", fp);
-	h(fp, c->title);
-	fputs("</h1>\n<p>Counterfeit case package exported ", fp);
+	fputs("</p>\n<p class=\"meta\">Exported ", fp);
 	h(fp, c->when);
 	fputs(" by ", fp);
 	h(fp, c->analyst);
@@ -412,135 +1217,632 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 		fputs(" for ", fp);
 		h(fp, c->recipient);
 	}
-	fputs(". Case status: ", fp);
+	fputs(". Case ", fp);
 	h(fp, c->status);
 	fputs(", opened ", fp);
 	h(fp, c->opened_at);
 	fputs(".", fp);
 	if (c->redact)
-		fputs(" Buyers' personal data is pseudonymised (keyed hash).", fp);
+		fputs(" Buyers are pseudonymised (buyer-&hellip;).", fp);
+	fputs("</p>\n</header>\n", fp);
+
+	/* The paragraph. */
+	fprintf(fp, "<p class=\"lede\">%lld seller account%s on ", sellers,
+		sellers == 1 ? "" : "s");
+	h(fp, platforms ? platforms : "the platform");
+	fputs(sellers > 1 ? " appear to be one operation" : " appears to be", fp);
+	if (brands) {
+		fputs(" offering counterfeit ", fp);
+		h(fp, brands);
+		fputs(" goods", fp);
+	}
+	fprintf(fp, ". %lld of their listings are flagged", flagged);
+	if (fakes)
+		fprintf(fp, ", and %lld test buy%s found counterfeit", fakes,
+			fakes == 1 ? " was" : "s were");
+	fputs(".", fp);
+	if (paid && first && last) {
+		fputs(" From <span class=\"nw\">", fp);
+		h(fp, first);
+		fputs("</span> to <span class=\"nw\">", fp);
+		h(fp, last);
+		fprintf(fp, "</span> they took %lld paid order%s worth ", paid,
+			paid == 1 ? "" : "s");
+		if ((s = prep(c, case_section_sql("value", NULL)))) {
+			int i = 0;
+
+			while (sqlite3_step(s) == SQLITE_ROW) {
+				fputs(i++ ? " and " : "", fp);
+				fputs("<span class=\"money\">", fp);
+				h(fp, col(s, 2));
+				fputc(' ', fp);
+				h(fp, col(s, 0));
+				fputs("</span>", fp);
+			}
+			sqlite3_finalize(s);
+		}
+		fputs(".", fp);
+	}
+	if (count(c, "SELECT count(*) FROM case_parties")) {
+		fputs(" Goods came to them through ", fp);
+		if (!chain_words(c, fp))
+			fputs("upstream parties", fp);
+		fputs(".", fp);
+	}
+	if (edges && sellers > 1) {
+		fputs(" The accounts are tied together by what they share: ", fp);
+		if ((s = prep(c,
+			     "SELECT kind, count(DISTINCT value) FROM case_edges GROUP BY kind "
+			     "ORDER BY CASE kind WHEN 'payment' THEN 0 WHEN 'device' THEN 1 "
+			     "WHEN 'phone' THEN 2 WHEN 'email' THEN 3 ELSE 4 END, kind"))) {
+			int i = 0;
+
+			while (sqlite3_step(s) == SQLITE_ROW) {
+				long long n = sqlite3_column_int64(s, 1);
+
+				fputs(i++ ? ", " : "", fp);
+				fprintf(fp, "%lld ", n);
+				h_kind(fp, col(s, 0));
+				fputs(strcmp(col(s, 0), "payment") == 0
+						? (n == 1 ? " account" : " accounts")
+						: n == 1 ? ""
+							 : "s",
+					fp);
+			}
+			sqlite3_finalize(s);
+		}
+		fputs(".", fp);
+	}
 	fputs("</p>\n", fp);
 
-	fputs("<h2>At a glance</h2>\n<div class=\"glance\">\n", fp);
-	{
-		static const struct {
-			const char *label, *sql;
-		} g[] = {
-			{ "networks", "SELECT count(DISTINCT network_id) FROM case_sellers" },
-			{ "seller accounts", "SELECT count(*) FROM case_sellers" },
-			{ "flagged listings", "SELECT count(*) FROM case_listings" },
-			{ "orders", "SELECT count(*) FROM case_orders" },
-			{ "test buys", "SELECT count(*) FROM case_testbuys" },
-			{ "takedowns", "SELECT count(*) FROM case_takedowns" },
-			{ "upstream parties", "SELECT count(*) FROM case_parties" },
-			{ "link evidence", "SELECT count(*) FROM case_edges" },
-		};
-		for (i = 0; i < sizeof(g) / sizeof(*g); i++)
-			fprintf(fp, "<div><b>%lld</b>%s</div>\n", count(c, g[i].sql), g[i].label);
-	}
-	fputs("</div>\n", fp);
+	/* The figures. */
+	fputs("<dl class=\"facts\">\n<dt>Accounts</dt><dd>", fp);
+	fprintf(fp, "%lld on ", sellers);
+	h(fp, platforms ? platforms : "the platform");
+	if ((s = prep(c,
+		     "SELECT s.owner_name, count(*) FROM case_sellers c JOIN sellers s ON "
+		     "s.seller_id = c.seller_id WHERE s.owner_name IS NOT NULL AND "
+		     "s.owner_name <> '' GROUP BY 1 ORDER BY 2 DESC, 1"))) {
+		int i = 0, more = 0;
 
-	fputs("<h2>Value</h2>\n<p>The orders of the flagged listings, cancelled and refunded "
-	      "orders left out, summed per currency.</p>\n",
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			if (i >= 4) {
+				more++;
+				continue;
+			}
+			fputs(i++ ? ", " : "; registered to ", fp);
+			h_cut(fp, col(s, 0), 30);
+			fprintf(fp, " (%lld)", sqlite3_column_int64(s, 1));
+		}
+		if (more)
+			fprintf(fp, " and %d other name%s", more, more == 1 ? "" : "s");
+		sqlite3_finalize(s);
+	}
+	fputs("</dd>\n<dt>Brands</dt><dd>", fp);
+	if ((s = prep(c,
+		     "SELECT l.brand, count(*) FROM case_listings c JOIN listings l ON "
+		     "l.listing_id = c.listing_id WHERE l.brand IS NOT NULL AND l.brand <> '' "
+		     "GROUP BY 1 ORDER BY 2 DESC, 1"))) {
+		int i = 0, more = 0;
+
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			if (i >= 6) {
+				more++;
+				continue;
+			}
+			fputs(i++ ? ", " : "", fp);
+			h(fp, col(s, 0));
+			fprintf(fp, " (%lld)", sqlite3_column_int64(s, 1));
+		}
+		if (more)
+			fprintf(fp, " and %d more", more);
+		if (!i)
+			fputs("none named", fp);
+		sqlite3_finalize(s);
+	}
+	fprintf(fp, "; %lld flagged listing%s</dd>\n<dt>Counterfeit evidence</dt><dd>", flagged,
+		flagged == 1 ? "" : "s");
+	if ((s = prep(c,
+		     "SELECT coalesce(lower(t.verdict), 'no verdict'), count(*), "
+		     "replace(group_concat(DISTINCT t.report_ref), ',', ', ') FROM testbuys t JOIN listings l ON "
+		     "l.listing_id = t.listing_id JOIN case_sellers s ON s.seller_id = "
+		     "l.seller_id GROUP BY 1 ORDER BY 1 = 'counterfeit' DESC, 1"))) {
+		int i = 0;
+
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			fputs(i++ ? "; " : "test buys: ", fp);
+			fprintf(fp, "%lld ", sqlite3_column_int64(s, 1));
+			h(fp, col(s, 0));
+			if (*col(s, 2)) {
+				fputs(" (lab reference ", fp);
+				h_cut(fp, col(s, 2), 80);
+				fputs(")", fp);
+			}
+		}
+		if (!i)
+			fputs("no test buys", fp);
+		sqlite3_finalize(s);
+	}
+	{
+		long long notices = count(c,
+			"SELECT count(*) FROM takedowns t JOIN case_listings c ON "
+			"c.listing_id = t.listing_id");
+
+		if (notices)
+			fprintf(fp, "; %lld takedown notice%s from rights holders", notices,
+				notices == 1 ? "" : "s");
+	}
+	fputs("</dd>\n<dt>Value</dt><dd>", fp);
+	if ((s = prep(c, case_section_sql("value", NULL)))) {
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			fputs(nvalue++ ? ", " : "", fp);
+			fputs("<span class=\"money\">", fp);
+			h(fp, col(s, 2));
+			fputc(' ', fp);
+			h(fp, col(s, 0));
+			fputs("</span>", fp);
+			fprintf(fp, " (%lld orders)", sqlite3_column_int64(s, 1));
+		}
+		sqlite3_finalize(s);
+	}
+	fputs(nvalue ? "; delivered and paid orders of the flagged listings, cancelled and refunded "
+		       "ones left out"
+		     : "no paid orders of the flagged listings",
 		fp);
-	if (!(s = prep(c, case_section_sql("value", NULL))))
+	fprintf(fp,
+		"</dd>\n<dt>Orders and period</dt><dd>%lld order%s of the flagged listings, "
+		"%lld paid",
+		orders, orders == 1 ? "" : "s", paid);
+	if (first && last) {
+		fputs(", from <span class=\"nw\">", fp);
+		h(fp, first);
+		fputs("</span> to <span class=\"nw\">", fp);
+		h(fp, last);
+		fputs("</span>", fp);
+	}
+	fputs("</dd>\n<dt>Upstream</dt><dd>", fp);
+	if (!chain_words(c, fp))
+		fputs("no shipments traced upstream", fp);
+	fputs("</dd>\n<dt>Why one operation</dt><dd>", fp);
+	if (!edges || sellers < 2) {
+		fputs("no link evidence between the accounts", fp);
+	} else if ((s = prep(c,
+			    "SELECT kind, count(*), count(DISTINCT value), "
+			    "sum(comparator = 'exact') FROM case_edges GROUP BY kind "
+			    "ORDER BY CASE kind WHEN 'payment' THEN 0 WHEN 'device' THEN 1 "
+			    "WHEN 'phone' THEN 2 WHEN 'email' THEN 3 ELSE 4 END, kind"))) {
+		int i = 0;
+
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			const char *k = col(s, 0);
+
+			fputs(i++ ? "; " : "", fp);
+			fputs(strcmp(k, "payment") == 0            ? "the same payment account"
+					: strcmp(k, "device") == 0 ? "the same device logging in"
+					: strcmp(k, "phone") == 0  ? "the same phone number"
+					: strcmp(k, "email") == 0  ? "the same email address"
+								   : "the same ",
+				fp);
+			if (strcmp(k, "payment") && strcmp(k, "device") && strcmp(k, "phone") &&
+				strcmp(k, "email"))
+				h_kind(fp, k);
+			fprintf(fp, " (%lld piece%s of evidence%s)", sqlite3_column_int64(s, 1),
+				sqlite3_column_int64(s, 1) == 1 ? "" : "s",
+				sqlite3_column_int64(s, 3) < sqlite3_column_int64(s, 1)
+					? ", some fuzzy"
+					: "");
+		}
+		sqlite3_finalize(s);
+	}
+	fputs("</dd>\n</dl>\n", fp);
+	free(platforms);
+	free(brands);
+	free(first);
+	free(last);
+}
+
+static const struct {
+	const char *id, *title;
+} toc[] = {
+	{ "accounts", "The accounts" },
+	{ "links", "Why the accounts are one operation" },
+	{ "payments", "Payment accounts" },
+	{ "network", "The network" },
+	{ "upstream", "Upstream: where the goods came from" },
+	{ "evidence", "Counterfeit evidence: test buys and notices" },
+	{ "listings", "Flagged listings" },
+	{ "findings", "Findings and their grades" },
+	{ "timeline", "Timeline" },
+	{ "notes", "Notes and custody" },
+	{ "sources", "Source files" },
+	{ "certification", "Certification" },
+};
+
+static void section(FILE *fp, int i)
+{
+	fprintf(fp, "<h2 id=\"%s\">%d. %s</h2>\n", toc[i].id, i + 1, toc[i].title);
+}
+
+static int networks(struct report_ctx *c, FILE *fp)
+{
+	sqlite3_stmt *s = prep(c,
+		"SELECT network_id, count(*) FROM case_sellers WHERE network_id "
+		"IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1");
+	int n = 0;
+
+	if (!s)
 		return EX_SOFTWARE;
-	fputs("<table>\n<thead><tr><th>currency</th><th>orders</th><th>value</th></tr></thead>\n"
-	      "<tbody>\n",
+	fputs("<p class=\"legend\"><span><i class=\"sw\" style=\"background:#f4c7c3\"></i>account "
+	      "with flagged listings</span><span><i class=\"sw\" style=\"background:#e8eef7\">"
+	      "</i>account without</span><span><i class=\"sw\" style=\"border:0;border-top:2pt "
+	      "solid #b3261e;height:0\"></i>what two accounts share (thick: several pieces; "
+	      "dashed: a fuzzy match)</span></p>\n",
 		fp);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		fputs("<tr><td>", fp);
+		long long size = sqlite3_column_int64(s, 1);
+		char *id = xstrdup(col(s, 0));
+
+		n++;
+		fputs("<figure>\n", fp);
+		if (size > REPORT_MAX_DRAWN) {
+			fprintf(fp,
+				"<p class=\"none\">%lld accounts are too many to draw "
+				"legibly on a page; they are listed in section 1 and drawn in "
+				"<code>data/graph/network.dot</code> (Graphviz).</p>\n",
+				size);
+		} else {
+			char *dot = network_dot(c, id);
+
+			picture(fp, dot, "dot");
+			free(dot);
+		}
+		fputs("<figcaption>Network <b>", fp);
+		h(fp, id);
+		fprintf(fp, "</b>: %lld account%s.</figcaption>\n</figure>\n", size,
+			size == 1 ? "" : "s");
+		free(id);
+	}
+	sqlite3_finalize(s);
+	if (!n)
+		fputs("<p class=\"none\">No network: casekit link has not joined these accounts to "
+		      "others.</p>\n",
+			fp);
+	return 0;
+}
+
+static int listings(struct report_ctx *c, FILE *fp)
+{
+	int scored = store_has_table(store_db(c->st), "scores");
+	sqlite3_stmt *s = prep(c,
+		scored ? "SELECT l.listing_id, l.seller_id, l.title, l.url, l.brand, "
+			 "ck_money(l.price, l.currency) || ' ' || l.currency, c.why, sc.reasons, " REF(
+				 "l") " FROM case_listings c JOIN listings l ON l.listing_id = "
+				      "c.listing_id LEFT JOIN scores sc ON sc.listing_id = c.listing_id "
+				      "ORDER BY l.seller_id, l.listing_id"
+		       : "SELECT l.listing_id, l.seller_id, l.title, l.url, l.brand, "
+			 "ck_money(l.price, l.currency) || ' ' || l.currency, c.why, NULL, " REF(
+				 "l") " FROM case_listings c JOIN listings l ON l.listing_id = "
+				      "c.listing_id ORDER BY l.seller_id, l.listing_id");
+	int n = 0, rc;
+
+	if (!s)
+		return EX_SOFTWARE;
+	fputs("<p>Every flagged listing with why it is flagged: the screening rules' reasons in "
+	      "words, a test buy, a takedown notice or the analyst's lead. The addresses are given "
+	      "as text, not links: open them only from a machine fit for the purpose.</p>\n",
+		fp);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n++ == 0)
+			fputs("<table>\n<thead><tr><th style=\"width:34%\">listing</th><th>account</th>"
+			      "<th>brand</th><th>price</th><th style=\"width:30%\">why flagged</th>"
+			      "<th style=\"width:13%\">source row</th></tr></thead>\n<tbody>\n",
+				fp);
+		fputs("<tr><td><b>", fp);
 		h(fp, col(s, 0));
-		fprintf(fp, "</td><td class=\"n\">%lld</td><td class=\"n value\">",
-			sqlite3_column_int64(s, 1));
+		fputs("</b> ", fp);
 		h(fp, col(s, 2));
-		fputc(' ', fp);
-		h(fp, col(s, 0));
+		if (*col(s, 3)) {
+			fputs("<br><span class=\"url\">", fp);
+			h(fp, col(s, 3));
+			fputs("</span>", fp);
+		}
+		fputs("</td><td>", fp);
+		h(fp, col(s, 1));
+		fputs("</td><td>", fp);
+		h(fp, col(s, 4));
+		fputs("</td><td class=\"n\">", fp);
+		h(fp, col(s, 5));
+		fputs("</td><td>", fp);
+		reasons_words(fp, col(s, 6), col(s, 7));
+		fputs("</td><td class=\"ref\">", fp);
+		h(fp, col(s, 8));
 		fputs("</td></tr>\n", fp);
 	}
 	sqlite3_finalize(s);
-	fputs("</tbody>\n</table>\n", fp);
+	if (rc != SQLITE_DONE)
+		return store_error(c->st, "report");
+	fputs(n ? "</tbody>\n</table>\n" : "<p class=\"none\">No flagged listings.</p>\n", fp);
+	return 0;
+}
 
-	fputs("<h2>The network</h2>\n", fp);
-	{
-		long long nodes = count(c,
-			"SELECT (SELECT count(*) FROM case_sellers) + "
-			"(SELECT count(*) FROM case_parties)");
+/* Rows grouped by period and kind: how many, and the first few subjects. */
+static int grouped(struct report_ctx *c, FILE *fp, const char *sql, int period, const char *h1,
+	const char *h2, const char *full)
+{
+	sqlite3_stmt *s = prep(c, sql);
+	int n = 0, rc;
 
-		/* A picture of hundreds of accounts is unreadable and slow to lay out. */
-		if (nodes > REPORT_MAX_DRAWN) {
+	if (!s)
+		return EX_SOFTWARE;
+	if (sqlite3_bind_parameter_count(s) >= 2)
+		sqlite3_bind_int(s, 2, period);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char *subj = xstrdup(col(s, 3)), *p, *save = NULL;
+		int k = 0;
+
+		if (n++ == 0)
 			fprintf(fp,
-				"<p>%lld accounts and parties are too many to draw legibly; the "
-				"network is in <code>data/graph/network.dot</code> (Graphviz), "
-				"its networks below.</p>\n",
-				nodes);
-			if ((rc = html_table(c, fp,
-				     "SELECT coalesce(network_id, '(none)') AS network, count(*) AS "
-				     "sellers, (SELECT count(*) FROM case_listings l JOIN case_sellers "
-				     "m ON m.seller_id = l.seller_id WHERE m.network_id IS "
-				     "s.network_id) AS flagged_listings FROM case_sellers s "
-				     "GROUP BY network_id ORDER BY count(*) DESC, network_id",
-				     "")))
-				return rc;
-		} else {
-			fputs("<p>Seller accounts (boxes; red: with flagged listings), joined by shared "
-			      "identifiers (red lines; dashed: fuzzy), and the upstream parties that "
-			      "ship to them (yellow).</p>\n",
-				fp);
-			picture(fp, dot);
+				"<table>\n<thead><tr><th>%s</th><th>%s</th><th>rows</th>"
+				"<th style=\"width:45%%\">among them</th></tr></thead>\n<tbody>\n",
+				h1, h2);
+		fputs("<tr><td>", fp);
+		h(fp, col(s, 0));
+		fputs("</td><td>", fp);
+		h(fp, col(s, 1));
+		fprintf(fp, "</td><td class=\"n\">%lld</td><td>", sqlite3_column_int64(s, 2));
+		for (p = strtok_r(subj, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
+			if (k++ == 6) {
+				fprintf(fp, " and %lld more", sqlite3_column_int64(s, 2) - 6);
+				break;
+			}
+			fputs(k > 1 ? ", " : "", fp);
+			h(fp, p);
 		}
+		fputs("</td></tr>\n", fp);
+		free(subj);
 	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_error(c->st, "report");
+	if (n)
+		fputs("</tbody>\n</table>\n", fp);
+	fprintf(fp, "<p class=\"small\">Every row, with its source row: <code>%s</code>.</p>\n",
+		full);
+	return 0;
+}
 
-	fputs("<h2>Upstream</h2>\n", fp);
-	if (count(c, "SELECT count(*) FROM case_parties") == 0) {
-		fputs("<p class=\"none\">No shipments lead upstream from these sellers.</p>\n", fp);
+/* The evidence rows of one kind of event, dated: (at, kind, subject). */
+static const char timeline_sql[] =
+	"SELECT substr(at, 1, ?2) AS period, kind, count(*), group_concat(subject, ' ') FROM ("
+	"SELECT s.registered_at AS at, 'account registered' AS kind, s.seller_id AS subject "
+	" FROM sellers s JOIN case_sellers c ON c.seller_id = s.seller_id "
+	"UNION ALL SELECT l.created_at, 'flagged listing created', l.listing_id FROM listings l "
+	" JOIN case_listings c ON c.listing_id = l.listing_id "
+	"UNION ALL SELECT o.ordered_at, 'order of a flagged listing', o.order_id FROM orders o "
+	" JOIN case_listings c ON c.listing_id = o.listing_id "
+	"UNION ALL SELECT t.bought_at, 'test buy: ' || coalesce(lower(t.verdict), '?'), "
+	" t.testbuy_id FROM testbuys t JOIN listings l ON l.listing_id = t.listing_id "
+	" JOIN case_sellers s ON s.seller_id = l.seller_id "
+	"UNION ALL SELECT t.received_at, 'takedown notice', t.notice_id FROM takedowns t "
+	" JOIN case_listings c ON c.listing_id = t.listing_id "
+	"UNION ALL SELECT sh.shipped_at, 'shipment from upstream', sh.shipment_id FROM shipments sh "
+	" WHERE sh.from_id IN (SELECT party_id FROM case_parties) AND (sh.to_id IN (SELECT "
+	" seller_id FROM case_sellers) OR sh.to_id IN (SELECT party_id FROM case_parties)) "
+	"UNION ALL SELECT at, 'case ' || action, analyst FROM custody WHERE case_id = ?1 "
+	") WHERE at IS NOT NULL AND at <> '' GROUP BY 1, 2 ORDER BY 1, 2";
+
+int report_html(struct report_ctx *c, const char *dot, FILE *fp)
+{
+	size_t i;
+	int rc;
+
+	(void)dot; /* the package's whole network; the report draws one network at a time */
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n", fp);
+	fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", fp);
+	fputs("<title>", fp);
+	h(fp, c->case_id);
+	fputs(": ", fp);
+	h(fp, c->title);
+	fprintf(fp, "</title>\n<style>\n%s", css);
+	/* Printed: A4, the case id on every page, page numbers. */
+	fputs("@page{size:A4;margin:16mm 13mm 15mm;@top-left{content:", fp);
+	css_str(fp, c->case_id);
+	fputs(";font:8pt Helvetica,Arial,sans-serif;color:#444}@top-right{content:"
+	      "\"Counterfeit case report\";font:8pt Helvetica,Arial,sans-serif;color:#444}"
+	      "@bottom-right{content:\"page \" counter(page) \" of \" counter(pages);"
+	      "font:8pt Helvetica,Arial,sans-serif;color:#444}@bottom-left{content:",
+		fp);
+	css_str(fp, c->case_id);
+	fputs(";font:8pt Helvetica,Arial,sans-serif;color:#444}}\n</style>\n</head>\n<body>\n", fp);
+
+	cover(c, fp);
+	fputs("<nav class=\"toc\">\n<h2>Contents</h2>\n<ol>\n", fp);
+	for (i = 0; i < sizeof(toc) / sizeof(*toc); i++)
+		fprintf(fp, "<li><a href=\"#%s\">%s</a></li>\n", toc[i].id, toc[i].title);
+	fputs("</ol>\n<p class=\"small\">Each fact names the source row it rests on, as "
+	      "<i>data/sources/&hellip;.csv line N</i>: the package carries those rows with their "
+	      "line in the platform's original file (<code>data/sources/SOURCES.txt</code> "
+	      "names each file with its SHA-256). Full tables: <code>data/tables/</code>.</p>\n"
+	      "</nav>\n",
+		fp);
+
+	section(fp, 0);
+	if ((rc = html_table(c, fp,
+		     "SELECT c.seller_id AS account, s.shop_name AS shop, s.owner_name AS "
+		     "\"registered to\", substr(s.registered_at, 1, 10) AS since, s.status, "
+		     "(SELECT count(*) FROM case_listings l WHERE l.seller_id = c.seller_id) AS "
+		     "flagged, (SELECT count(*) FROM " PAID_ORDERS " AND cl.seller_id = "
+		     "c.seller_id) AS \"paid orders\", (SELECT group_concat(v, ', ') FROM (SELECT "
+		     "ck_money(sum(o.amount), o.currency) || ' ' || o.currency AS v FROM " PAID_ORDERS
+		     " AND cl.seller_id = c.seller_id GROUP BY o.currency ORDER BY o.currency)) AS "
+		     "value, c.network_id AS network, " REF(
+			     "s") " AS \"source row\" "
+				  "FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
+				  "ORDER BY c.network_id IS NULL, c.network_id, c.seller_id",
+		     "No accounts.")))
+		return rc;
+
+	section(fp, 1);
+	fputs("<p>What the accounts share, piece by piece, strongest first: a payment account or a "
+	      "device is machine evidence, a phone or email usually one person's, an address or a "
+	      "name weaker alone. <i>Holders</i> is how many accounts of the whole store hold the "
+	      "same value.</p>\n",
+		fp);
+	if (store_has_table(store_db(c->st), "link_edges")) {
+		rc = html_table(c, fp,
+			"SELECT e.kind AS shared, e.seller_a || ' and ' || e.seller_b AS accounts, "
+			"coalesce(ia.raw, ia.value, CASE WHEN e.kind = 'payment' THEN '(masked)' ELSE "
+			"e.value END) AS \"as the platform has it\", e.holders AS holders, "
+			"CASE WHEN e.comparator = 'exact' THEN 'exact' ELSE 'fuzzy' END AS \"match\", "
+			"coalesce(e.file_a || ' line ' || e.line_a, '') || CASE WHEN e.file_b IS NULL "
+			"THEN '' ELSE '; ' || e.file_b || ' line ' || e.line_b END AS \"source rows\" "
+			"FROM case_edges e LEFT JOIN link_edges x ON x.edge_id = e.edge_id AND "
+			"x.kind = e.kind AND x.seller_a = e.seller_a AND x.seller_b = e.seller_b "
+			"LEFT JOIN identifiers ia ON ia.ident_id = x.ident_a "
+			"ORDER BY CASE e.kind WHEN 'payment' THEN 0 WHEN 'device' THEN 1 WHEN 'phone' "
+			"THEN 2 WHEN 'email' THEN 3 ELSE 4 END, e.kind, e.edge_id",
+			"No link evidence: casekit link has not joined these accounts.");
 	} else {
-		if (!(s = prep(c, "SELECT seller_id FROM case_sellers ORDER BY seller_id")))
-			return EX_SOFTWARE;
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			char *id = xstrdup(col(s, 0));
+		fputs("<p class=\"none\">No link evidence: casekit link has not run.</p>\n", fp);
+		rc = 0;
+	}
+	if (rc)
+		return rc;
 
-			fputs("<div>", fp);
-			h(fp, "seller ");
-			h(fp, id);
-			tree(c, fp, id, 1, 4);
-			fputs("</div>\n", fp);
-			free(id);
-		}
-		sqlite3_finalize(s);
-		if ((rc = html_table(c, fp, case_section_sql("parties", NULL), "")))
+	section(fp, 2);
+	fputs("<p>Every payment account the platform holds for these accounts, as the platform "
+	      "shows it (masked), with the record to request from the platform. <i>Also "
+	      "used by</i> names the other accounts paid through the same one.</p>\n",
+		fp);
+	if ((rc = html_table(c, fp,
+		     "SELECT p.seller_id AS account, '****' || coalesce(p.instrument_last4, '') AS "
+		     "\"payment account\", coalesce(p.instrument_type, '') AS type, "
+		     "coalesce(p.bank, '') AS institution, coalesce(p.holder_name, '') AS holder, "
+		     "substr(p.added_at, 1, 10) AS added, coalesce((SELECT replace(group_concat(DISTINCT "
+		     "q.seller_id), ',', ', ') FROM payments q JOIN case_sellers k ON k.seller_id = "
+		     "q.seller_id WHERE q.instrument_hash = p.instrument_hash AND q.seller_id <> "
+		     "p.seller_id), '') || coalesce((SELECT ' (and ' || count(DISTINCT q.seller_id) "
+		     "|| ' accounts outside the case)' FROM payments q WHERE q.instrument_hash = "
+		     "p.instrument_hash AND q.seller_id NOT IN (SELECT seller_id FROM case_sellers) "
+		     "HAVING count(*) > 0), '') AS \"also used by\", " REF(
+			     "p") " AS \"source row\" FROM payments p JOIN case_sellers c ON c.seller_id = "
+				  "p.seller_id ORDER BY p.seller_id, p.payment_id",
+		     "No payment accounts on record for these accounts.")))
+		return rc;
+
+	section(fp, 3);
+	if ((rc = networks(c, fp)))
+		return rc;
+
+	section(fp, 4);
+	if (count(c, "SELECT count(*) FROM case_parties") == 0) {
+		fputs("<p class=\"none\">No shipments lead upstream from these accounts.</p>\n",
+			fp);
+	} else {
+		chains(c, fp);
+		if ((rc = html_table(c, fp,
+			     "SELECT c.party_id AS party, coalesce(p.kind, '') AS kind, "
+			     "coalesce(p.name, '') AS name, c.depth AS steps, c.via AS \"ships to\", "
+			     "(SELECT count(*) FROM shipments sh WHERE sh.from_id = c.party_id) AS "
+			     "shipments, (SELECT sum(quantity) FROM shipments sh WHERE sh.from_id = "
+			     "c.party_id) AS units, " REF(
+				     "p") " AS \"source row\" FROM case_parties c "
+					  "LEFT JOIN parties p ON p.party_id = c.party_id ORDER BY c.depth, "
+					  "c.party_id",
+			     "")))
 			return rc;
 	}
 
-	fputs("<h2>Findings</h2>\n<p>Each finding with its grade: source reliability A (always "
-	      "reliable) to E (untested), information confidence 1 (known to be true) to 5 "
-	      "(suspected false), and after the slash the handling code (5x5x5); the rule or "
-	      "analyst that set it; and the source row it rests on.</p>\n",
-		fp);
-	if ((rc = html_table(c, fp, case_section_sql("findings", NULL), "No findings.")))
+	section(fp, 5);
+	fputs("<h3>Test buys</h3>\n", fp);
+	if ((rc = html_table(c, fp,
+		     "SELECT t.testbuy_id AS \"test buy\", t.listing_id AS listing, l.seller_id AS "
+		     "account, substr(t.bought_at, 1, 10) AS bought, ck_money(t.cost, t.currency) || "
+		     "' ' || t.currency AS cost, coalesce(t.verdict, '') AS verdict, "
+		     "coalesce(t.report_ref, '') AS \"lab reference\", " REF(
+			     "t") " AS \"source row\" "
+				  "FROM testbuys t JOIN listings l ON l.listing_id = t.listing_id JOIN "
+				  "case_sellers s ON s.seller_id = l.seller_id ORDER BY lower(t.verdict) = "
+				  "'counterfeit' DESC, t.testbuy_id",
+		     "No test buys of these accounts' listings.")))
 		return rc;
-	fputs("<h2>Timeline</h2>\n", fp);
-	if ((rc = html_table(c, fp, case_section_sql("timeline", NULL), "No dated events.")))
-		return rc;
-	fputs("<h2>Seller accounts</h2>\n", fp);
-	if ((rc = html_table(c, fp, case_section_sql("sellers", NULL), "No sellers.")))
-		return rc;
-	fputs("<h2>Flagged listings</h2>\n", fp);
-	if ((rc = html_table(c, fp, case_section_sql("listings", NULL), "No flagged listings.")))
-		return rc;
-	fputs("<h2>Test buys</h2>\n", fp);
-	if ((rc = html_table(c, fp, case_section_sql("testbuys", NULL), "No test buys.")))
-		return rc;
-	fputs("<h2>Link evidence</h2>\n", fp);
-	if ((rc = html_table(c, fp, case_section_sql("links", NULL),
-		     "No link evidence (casekit link has not joined these sellers).")))
-		return rc;
-	fputs("<h2>Notes</h2>\n", fp);
-	if ((rc = html_table(c, fp, case_section_sql("notes", NULL), "No notes.")))
+	fputs("<h3>Takedown notices</h3>\n", fp);
+	if ((rc = html_table(c, fp,
+		     "SELECT coalesce(t.rights_holder, '?') AS \"rights holder\", count(*) AS "
+		     "notices, replace(group_concat(DISTINCT coalesce(t.outcome, 'open')), ',', ', ') AS "
+		     "outcomes, "
+		     "group_concat(t.listing_id, ', ') AS listings, min(substr(t.received_at, 1, "
+		     "10)) AS first, max(substr(t.received_at, 1, 10)) AS last FROM takedowns t "
+		     "JOIN case_listings c ON c.listing_id = t.listing_id GROUP BY 1 ORDER BY 2 "
+		     "DESC, 1",
+		     "No takedown notices.")))
 		return rc;
 
-	fputs("<div class=\"cert\">\n<h2>Certification</h2>\n<p>This package was produced by "
-	      "<b>" PACKAGE_STRING "</b> as a BagIt 1.0 bag (RFC 8493). Every file is listed with "
+	section(fp, 6);
+	if ((rc = listings(c, fp)))
+		return rc;
+
+	section(fp, 7);
+	fputs("<p>The findings grouped by kind and grade: source reliability A (always "
+	      "reliable) to E (untested), information confidence 1 (known to be true) to 5 "
+	      "(suspected false), after the slash the handling code (5x5x5).</p>\n",
+		fp);
+	if ((rc = grouped(c, fp,
+		     "SELECT kind, reliability || confidence || '/' || handling || ': ' || "
+		     "min(rule), count(*), group_concat(finding, ' ') FROM (SELECT * FROM "
+		     "case_findings ORDER BY finding) GROUP BY kind, reliability, confidence, "
+		     "handling ORDER BY kind, reliability, confidence",
+		     0, "kind", "grade and basis", "data/tables/findings.csv")))
+		return rc;
+
+	section(fp, 8);
+	{
+		/* By day when that stays short, else by month. */
+		long long days = count(c,
+			"SELECT count(DISTINCT substr(at, 1, 10)) FROM (SELECT ordered_at AS at FROM "
+			"orders o JOIN case_listings c ON c.listing_id = o.listing_id UNION ALL "
+			"SELECT created_at FROM listings l JOIN case_listings c ON c.listing_id = "
+			"l.listing_id)");
+		int len = days > 40 ? 7 : 10;
+
+		fprintf(fp, "<p>The dated events grouped by %s and kind.</p>\n",
+			len == 7 ? "month" : "day");
+		if ((rc = grouped(c, fp, timeline_sql, len, len == 7 ? "month" : "day", "event",
+			     "data/tables/timeline.csv")))
+			return rc;
+	}
+
+	section(fp, 9);
+	if ((rc = html_table(c, fp,
+		     "SELECT at AS time, analyst, text AS note FROM case_notes WHERE case_id = ?1 "
+		     "ORDER BY note_id",
+		     "No notes.")))
+		return rc;
+	fputs("<p>The custody log (every entry, with its command line and hash: "
+	      "<code>data/case/custody.log</code>):</p>\n",
+		fp);
+	if ((rc = html_table(c, fp,
+		     "SELECT seq, at AS time, action, analyst, version AS casekit FROM custody "
+		     "WHERE case_id = ?1 ORDER BY seq",
+		     "No entries.")))
+		return rc;
+
+	section(fp, 10);
+	fputs("<p>The platform's files this case rests on, as they were ingested. The rows cited "
+	      "are in the package, each with its line in the original file.</p>\n",
+		fp);
+	if ((rc = html_table(c, fp,
+		     "SELECT 'data/sources/' || r.name AS \"in the package\", m.kind, "
+		     "(SELECT count(*) FROM temp.report_cites x WHERE x.source_id = r.source_id) AS "
+		     "\"rows cited\", m.size AS bytes, m.sha256 AS \"SHA-256 of the original\" "
+		     "FROM temp.report_src r JOIN main.sources m USING (source_id) ORDER BY r.name",
+		     "No source files.")))
+		return rc;
+
+	fputs("<div class=\"cert\">\n", fp);
+	section(fp, 11);
+	fputs("<p>This package was produced by <b>" PACKAGE_STRING "</b> as a BagIt 1.0 bag (RFC "
+	      "8493). Every file is listed with "
 	      "its SHA-256 and SHA-512 in <code>manifest-sha256.txt</code> and "
 	      "<code>manifest-sha512.txt</code>; the tag files, among them "
 	      "<code>certification.txt</code>, which states the SHA-256 of "

@@ -39,6 +39,25 @@ int report_identifiers_csv(struct report_ctx *c, FILE *fp);
 int report_dot(struct report_ctx *c, FILE *fp);
 /* The custody log of the case as text, one entry a line, export entries left out. */
 int report_custody(struct report_ctx *c, FILE *fp);
+/*
+ * Give every source of the store its name in the package, "data/sources/NAME.csv": a TEMP
+ * table sources shadows the store's for the rest of the connection, with path holding that
+ * name, so every source reference the package gives (the tables' file columns, the report,
+ * the JSON-LD) resolves inside it and none names the analyst's disk. Call before
+ * case_gather(); the store digest reads the same ids, hashes and counts. 0 or EX_*.
+ */
+int report_sources_begin(struct report_ctx *c);
+/*
+ * The cited source rows (after case_gather()): for each source a row of the package cites,
+ * data/sources/NAME.csv with a first column line (the row's line in the source file) and the
+ * source's header, holding the header and every cited row, read again from the file, which
+ * must still have the SHA-256 it was ingested with; then data/sources/SOURCES.txt naming each
+ * source with its size, SHA-256 and rows cited. Payment instruments are masked, buyers'
+ * columns pseudonymised as in the tables. add takes each file over (malloc'd data). A source
+ * missing or changed since ingest is warned about and said so in SOURCES.txt. 0 or EX_*.
+ */
+int report_sources(struct report_ctx *c,
+	void (*add)(void *arg, const char *path, char *data, size_t len), void *arg);
 /* The self-contained HTML report; dot is the network in DOT (drawn as SVG with libgvc). */
 int report_html(struct report_ctx *c, const char *dot, FILE *fp);
 /* The CASE/UCO 1.4 JSON-LD description of the case. */

@@ -15,10 +15,23 @@
  */
 #define BUSY_DEFAULT_S 600
 
+/* A kept statement; those of one SQL text share a hash slot's chain. */
+struct store_stmt {
+	sqlite3_stmt *s;
+	struct store *st;
+	const char *sql; /* sqlite3_sql(s): owned by the statement */
+	uint64_t hash;
+	int out; /* handed out by store_prepare(), not yet given back */
+	struct store_stmt *next;
+};
+
+#define STMT_SLOTS 64
+
 struct store {
 	sqlite3 *db;
 	char *path;
 	unsigned flags;
+	struct store_stmt *stmts[STMT_SLOTS];
 };
 
 const char *const store_kinds[] = {
@@ -364,6 +377,11 @@ int store_exec(struct store *st, const char *sql)
 	rc = ck_error(code_for(rc), "%s: %s", store_path(st), err ? err : sqlite3_errstr(rc));
 	sqlite3_free(err);
 	return rc;
+}
+
+int store_exec_quiet(struct store *st, const char *sql)
+{
+	return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
 static int pragma_int(sqlite3 *db, const char *sql, int *out)
@@ -770,8 +788,17 @@ fail:
 
 void store_close(struct store *st)
 {
+	struct store_stmt *p, *next;
+	size_t i;
+
 	if (!st)
 		return;
+	for (i = 0; i < STMT_SLOTS; i++)
+		for (p = st->stmts[i]; p; p = next) {
+			next = p->next;
+			sqlite3_finalize(p->s);
+			free(p);
+		}
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -875,12 +902,224 @@ static int gives_row(sqlite3 *db, const char *sql, const char *a, const char *b)
 
 	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
 		return 0;
-	sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC);
+	if (a)
+		sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC);
 	if (b)
 		sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC);
 	found = sqlite3_step(s) == SQLITE_ROW;
 	sqlite3_finalize(s);
 	return found;
+}
+
+struct store_stmt *store_prepare(struct store *st, const char *sql)
+{
+	uint64_t h = ck_fnv1a(sql, strlen(sql));
+	struct store_stmt **slot = &st->stmts[h % STMT_SLOTS], *p;
+	sqlite3_stmt *s;
+
+	for (p = *slot; p; p = p->next)
+		if (!p->out && p->hash == h && strcmp(p->sql, sql) == 0) {
+			p->out = 1;
+			return p;
+		}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+		store_error(st, st->path);
+		return NULL;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->s = s;
+	p->st = st;
+	p->sql = sqlite3_sql(s);
+	p->hash = h;
+	p->out = 1;
+	p->next = *slot;
+	*slot = p;
+	return p;
+}
+
+/* A parameter the SQL does not have is no error: one set of bindings serves its variants. */
+static int bound(struct store_stmt *s, int rc)
+{
+	return rc == SQLITE_OK || rc == SQLITE_RANGE ? 0 : store_error(s->st, s->st->path);
+}
+
+int store_bind_text(struct store_stmt *s, int i, const char *v)
+{
+	return bound(s,
+		v ? sqlite3_bind_text(s->s, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(s->s, i));
+}
+
+int store_bind_textn(struct store_stmt *s, int i, const char *v, size_t n)
+{
+	return bound(s,
+		v ? sqlite3_bind_text(s->s, i, v, (int)n, SQLITE_STATIC)
+		  : sqlite3_bind_null(s->s, i));
+}
+
+int store_bind_int(struct store_stmt *s, int i, int64_t v)
+{
+	return bound(s, sqlite3_bind_int64(s->s, i, v));
+}
+
+int store_bind_double(struct store_stmt *s, int i, double v)
+{
+	return bound(s, sqlite3_bind_double(s->s, i, v));
+}
+
+int store_bind_null(struct store_stmt *s, int i)
+{
+	return bound(s, sqlite3_bind_null(s->s, i));
+}
+
+int store_bind_count(struct store_stmt *s)
+{
+	return sqlite3_bind_parameter_count(s->s);
+}
+
+int store_step(struct store_stmt *s)
+{
+	switch (sqlite3_step(s->s)) {
+	case SQLITE_ROW:
+		return STORE_ROW;
+	case SQLITE_DONE:
+		return STORE_DONE;
+	default:
+		return store_error(s->st, s->st->path);
+	}
+}
+
+int store_run(struct store_stmt *s)
+{
+	int rc = store_step(s);
+
+	store_done(s);
+	return rc == STORE_ROW ? 0 : rc;
+}
+
+void store_reset(struct store_stmt *s)
+{
+	sqlite3_reset(s->s);
+}
+
+void store_done(struct store_stmt *s)
+{
+	if (!s)
+		return;
+	sqlite3_reset(s->s);
+	sqlite3_clear_bindings(s->s);
+	s->out = 0;
+}
+
+int store_col_count(struct store_stmt *s)
+{
+	return sqlite3_column_count(s->s);
+}
+
+const char *store_col_name(struct store_stmt *s, int col)
+{
+	return sqlite3_column_name(s->s, col);
+}
+
+enum store_type store_col_type(struct store_stmt *s, int col)
+{
+	switch (sqlite3_column_type(s->s, col)) {
+	case SQLITE_INTEGER:
+		return STORE_INT;
+	case SQLITE_FLOAT:
+		return STORE_REAL;
+	case SQLITE_TEXT:
+		return STORE_TEXT;
+	case SQLITE_BLOB:
+		return STORE_BLOB;
+	default:
+		return STORE_NULL;
+	}
+}
+
+const char *store_col_text(struct store_stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(s->s, col);
+}
+
+const void *store_col_blob(struct store_stmt *s, int col)
+{
+	return sqlite3_column_blob(s->s, col);
+}
+
+size_t store_col_bytes(struct store_stmt *s, int col)
+{
+	return (size_t)sqlite3_column_bytes(s->s, col);
+}
+
+int64_t store_col_int(struct store_stmt *s, int col)
+{
+	return sqlite3_column_int64(s->s, col);
+}
+
+double store_col_double(struct store_stmt *s, int col)
+{
+	return sqlite3_column_double(s->s, col);
+}
+
+int store_has_rows(struct store *st, const char *sql)
+{
+	return gives_row(st->db, sql, NULL, NULL);
+}
+
+int store_table_exists(struct store *st, const char *table)
+{
+	return store_has_table(st->db, table);
+}
+
+int store_column_exists(struct store *st, const char *table, const char *column)
+{
+	return store_has_column(st->db, table, column);
+}
+
+int store_has_index(struct store *st, const char *table, const char *col1, const char *col2)
+{
+	sqlite3_stmt *s;
+	int found;
+
+	if (sqlite3_prepare_v2(st->db,
+		    "SELECT 1 FROM pragma_index_list(?1) l"
+		    " WHERE (SELECT name FROM pragma_index_info(l.name) WHERE seqno = 0) = ?2"
+		    " AND (?3 IS NULL OR (SELECT name FROM pragma_index_info(l.name)"
+		    " WHERE seqno = 1) = ?3)",
+		    -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, col1, -1, SQLITE_STATIC);
+	if (col2)
+		sqlite3_bind_text(s, 3, col2, -1, SQLITE_STATIC);
+	found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return found;
+}
+
+int store_is_readonly(struct store *st)
+{
+	return sqlite3_db_readonly(st->db, "main") == 1;
+}
+
+int store_begin(struct store *st)
+{
+	return store_exec(st, "BEGIN IMMEDIATE");
+}
+
+int store_commit(struct store *st)
+{
+	return store_exec(st, "COMMIT");
+}
+
+int64_t store_changes(struct store *st)
+{
+	return sqlite3_changes(st->db);
+}
+
+int64_t store_last_rowid(struct store *st)
+{
+	return sqlite3_last_insert_rowid(st->db);
 }
 
 int store_has_table(sqlite3 *db, const char *table)

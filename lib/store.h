@@ -1,10 +1,11 @@
 /* store.h - open, create, migrate and query a case store (one SQLite file) */
 #ifndef CASEKIT_STORE_H
 #define CASEKIT_STORE_H
+#include <stddef.h>
 #include <stdint.h>
 
 struct store;
-struct sqlite3;
+struct store_stmt; /* a prepared statement of a store: see store_prepare() */
 
 #define STORE_READONLY 0x1 /* open read-only; nothing is ever written */
 #define STORE_CREATE 0x2   /* create a new store; the file must not exist */
@@ -31,13 +32,12 @@ void store_close(struct store *st); /* NULL is a no-op */
 const char *store_path(const struct store *st);
 /* The default path: $CASEKIT_DB, else "casekit.db". */
 const char *store_default_path(void);
-/* The SQLite handle, for lib/ modules that prepare their own statements. */
-struct sqlite3 *store_db(struct store *st);
-
 /* Report the last SQLite error as "what: message" and return the matching EX_* code. */
 int store_error(struct store *st, const char *what);
 /* Run SQL with no result rows; 0, or the message printed and an EX_* code. */
 int store_exec(struct store *st, const char *sql);
+/* The same, quietly, for a setting that may be refused (a tuning pragma): 0 or -1. */
+int store_exec_quiet(struct store *st, const char *sql);
 /*
  * The payment key (keyed hashes of payment instruments), read from the store's key file and
  * checked against the fingerprint the store keeps. 0, or EX_CONFIG after one message naming
@@ -61,10 +61,72 @@ int64_t store_count(struct store *st, const char *table);
  * refused and the work simply stays in WAL.
  */
 void store_bulk(struct store *st, int on);
+/*
+ * Statements. The store keeps every statement it prepares, keyed by its SQL text, until
+ * store_close(): store_prepare() hands out the kept one, reset and with nothing bound, or
+ * prepares it on first use. A statement is the caller's until store_done() gives it back;
+ * asking again for SQL whose statement is still out (a nested loop over the same query) gets
+ * a second one. Parameters are numbered from 1 (?1, ?2 ... in the SQL); columns from 0.
+ * Text bound with store_bind_text() is not copied: it must stay put until the statement is
+ * reset, rebound or given back. None of this names SQLite, so another store may back it.
+ */
+#define STORE_DONE 0 /* store_step(): no more rows (a write has been done) */
+#define STORE_ROW 1  /* store_step(): a row is ready to read */
+enum store_type { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT, STORE_BLOB };
+
+/* The statement of sql, ready to bind, or NULL after one message (bad SQL, missing table). */
+struct store_stmt *store_prepare(struct store *st, const char *sql);
+/*
+ * Bind parameter i; NULL text binds null. Binding a parameter the SQL does not have does
+ * nothing, so that one set of bindings serves the variants of a query built in parts. 0, or an
+ * EX_* code after one message.
+ */
+int store_bind_text(struct store_stmt *s, int i, const char *v);
+int store_bind_textn(struct store_stmt *s, int i, const char *v, size_t n);
+int store_bind_int(struct store_stmt *s, int i, int64_t v);
+int store_bind_double(struct store_stmt *s, int i, double v);
+int store_bind_null(struct store_stmt *s, int i);
+/* How many parameters the statement has (the highest ?N). */
+int store_bind_count(struct store_stmt *s);
+/* Run to the next row: STORE_ROW, STORE_DONE, or an EX_* code after one message. */
+int store_step(struct store_stmt *s);
+/* Step a statement that gives no rows and give it back: 0, or an EX_* code (message printed). */
+int store_run(struct store_stmt *s);
+/* Rewind to run again, keeping the values bound. */
+void store_reset(struct store_stmt *s);
+/* Reset, unbind and give the statement back to its store. NULL is a no-op. */
+void store_done(struct store_stmt *s);
+
+/* The current row's columns. Text is valid until the next step, reset or done; NULL for null. */
+int store_col_count(struct store_stmt *s);
+const char *store_col_name(struct store_stmt *s, int col);
+enum store_type store_col_type(struct store_stmt *s, int col);
+const char *store_col_text(struct store_stmt *s, int col);
+const void *store_col_blob(struct store_stmt *s, int col);
+size_t store_col_bytes(struct store_stmt *s, int col); /* of the text or blob */
+int64_t store_col_int(struct store_stmt *s, int col);  /* 0 for null */
+double store_col_double(struct store_stmt *s, int col);
+
+/* 1 if sql (no parameters) gives a row; 0 if not or after an error (quiet). */
+int store_has_rows(struct store *st, const char *sql);
 /* 1 if the store has a table or view of that name (other applets' tables may not exist yet). */
-int store_has_table(struct sqlite3 *db, const char *table);
+int store_table_exists(struct store *st, const char *table);
 /* 1 if table has a column of that name. */
-int store_has_column(struct sqlite3 *db, const char *table, const char *column);
+int store_column_exists(struct store *st, const char *table, const char *column);
+/* 1 if an index of table leads with col1 (and then col2, unless NULL). */
+int store_has_index(struct store *st, const char *table, const char *col1, const char *col2);
+/* 1 if the store was opened read-only, or its file cannot be written. */
+int store_is_readonly(struct store *st);
+
+/*
+ * Transactions: store_begin() takes the write lock at once (waiting for another writer as the
+ * busy timeout says), so that a write never fails half-way for a lock. 0, or an EX_* code.
+ */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+/* The rows the last INSERT, UPDATE or DELETE changed; the rowid the last INSERT made. */
+int64_t store_changes(struct store *st);
+int64_t store_last_rowid(struct store *st);
 /* A value from the meta table, malloc'd, or NULL when absent. */
 char *store_meta_get(struct store *st, const char *key);
 int store_meta_set(struct store *st, const char *key, const char *value);

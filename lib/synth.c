@@ -725,7 +725,7 @@ struct ident_src {
 
 struct op {
 	uint64_t first_slot;
-	unsigned size, nshared, factory, trader, rot;
+	unsigned size, nshared, factory, wh[2], rot; /* wh: its two warehouses (party indexes) */
 	int hk;
 	int64_t born;
 	/* Habits of the gang, not evidence truth lists: an office, two brands, a WeChat id. */
@@ -738,6 +738,7 @@ struct party {
 	char id[12];
 	const char *kind;
 	char *name, *phone, *email, *address;
+	unsigned sup[3], nsup; /* a factory's material and packaging suppliers (party indexes) */
 };
 
 enum { HUB_FWD, HUB_AGG, HUB_ZERO, HUB_CGNAT0, NHUBS = HUB_CGNAT0 + 8 };
@@ -749,8 +750,8 @@ struct world {
 	size_t nops, near_pairs;
 	uint64_t op_slots;
 	struct party *parties;
-	size_t nparties, nsuppliers, first_supplier, nfactories, first_factory, first_trader,
-		ndistrib, first_distrib;
+	size_t nparties, nsuppliers, first_supplier, npack, first_pack, nfactories, first_factory,
+		nhonest, first_honest, first_wh, ndistrib, first_distrib;
 	struct ident_src fwd_addr, agg_account;
 	char cgnat[8][16];
 	uint64_t hub_holders[NHUBS];
@@ -1120,11 +1121,20 @@ static void build_world(struct world *w)
 	if (w->op_slots + 2 * w->near_pairs > n)
 		w->near_pairs = 0;
 
-	/* Parties: a carrier hub, a forwarder, a payment aggregator, then the chains. */
+	/*
+	 * Parties: a carrier hub, a forwarder, a payment aggregator, then the chains. Counterfeit
+	 * factories each feed one or two operations, each operation through two warehouses of its
+	 * own; material suppliers feed counterfeit and honest factories alike, and half of the
+	 * counterfeit factories have a packaging supplier that feeds them alone (it looks as
+	 * specific as the factory); honest factories feed the honest distributors.
+	 */
 	w->nsuppliers = w->nops / 4 + 2;
 	w->nfactories = w->nops ? (w->nops * 2 + 2) / 3 : 1;
+	w->npack = (w->nfactories + 1) / 2;
+	w->nhonest = w->nops / 4 + 2;
 	w->ndistrib = n / 1000 + 2;
-	w->parties = xcalloc(P_FIXED + w->nsuppliers + w->nfactories + w->nops + w->ndistrib,
+	w->parties = xcalloc(P_FIXED + w->nsuppliers + w->npack + w->nfactories + w->nhonest +
+			2 * w->nops + w->ndistrib,
 		sizeof(*w->parties));
 	rng_for(&r, o->seed, 4, 0);
 	w->party_loc = 3; /* Guangzhou, on the airport road: the South China hub */
@@ -1141,37 +1151,90 @@ static void build_world(struct world *w)
 		snprintf(w->cgnat[i], sizeof(w->cgnat[i]), "100.%d.%d.%d",
 			64 + (int)synth_rng_below(&r, 64), (int)synth_rng_below(&r, 256),
 			1 + (int)synth_rng_below(&r, 254));
-	static const char *const mat[] = { "皮革", "五金配件", "织唛标签", "鞋底", "包装盒",
-		"表壳" };
+	static const char *const mat[] = { "皮革", "五金配件", "织唛标签", "鞋底", "表壳", "辅料" };
 	w->first_supplier = w->nparties;
 	for (i = 0; i < w->nsuppliers; i++)
 		add_party(w, &r, "supplier",
 			xasprintf("%s%s材料厂", party_city(w, &r, &c),
 				mat[synth_rng_below(&r, N(mat))]));
+	w->first_pack = w->nparties;
+	for (i = 0; i < w->npack; i++)
+		add_party(w, &r, "supplier",
+			xasprintf("%s%s包装制品厂", party_city(w, &r, &c),
+				shop_word_zh[synth_rng_below(&r, N(shop_word_zh))]));
 	static const char *const fac[] = { "皮具厂", "鞋业有限公司", "服饰加工厂", "钟表配件厂",
 		"电子厂" };
 	w->first_factory = w->nparties;
-	for (i = 0; i < w->nfactories; i++)
+	for (i = 0; i < w->nfactories + w->nhonest; i++) {
+		struct party *f;
+		unsigned k;
+
+		if (i == w->nfactories)
+			w->first_honest = w->nparties;
 		add_party(w, &r, "factory",
 			xasprintf("%s%s%s", party_city(w, &r, &c),
 				shop_word_zh[synth_rng_below(&r, N(shop_word_zh))],
 				fac[synth_rng_below(&r, N(fac))]));
-	w->first_trader = w->nparties;
+		f = &w->parties[w->nparties - 1];
+		f->nsup = 1 + (unsigned)synth_rng_below(&r, 2);
+		for (k = 0; k < f->nsup; k++)
+			f->sup[k] =
+				(unsigned)(w->first_supplier + synth_rng_below(&r, w->nsuppliers));
+		if (f->nsup == 2 && f->sup[1] == f->sup[0])
+			f->nsup = 1;
+		if (i < w->nfactories && i % 2 == 0)
+			f->sup[f->nsup++] = (unsigned)(w->first_pack + i / 2);
+	}
+	w->nhonest = w->nparties - w->first_honest;
+	{
+		/*
+		 * The first factories each feed one operation; each of the others feeds a second
+		 * one, drawn without replacement, so no factory feeds more than two.
+		 */
+		size_t *pick = xmalloc((w->nfactories + 1) * sizeof(*pick)), j;
+
+		for (j = 0; j < w->nfactories; j++)
+			pick[j] = j;
+		for (i = 0; i < w->nops; i++) {
+			if (i < w->nfactories) {
+				w->ops[i].factory = (unsigned)(w->first_factory + i);
+				continue;
+			}
+			j = (i - w->nfactories) +
+				synth_rng_below(&r, w->nfactories - (i - w->nfactories));
+			size_t tmp = pick[j];
+
+			pick[j] = pick[i - w->nfactories];
+			pick[i - w->nfactories] = tmp;
+			w->ops[i].factory = (unsigned)(w->first_factory + tmp);
+		}
+		free(pick);
+	}
+	w->first_wh = w->nparties;
 	for (i = 0; i < w->nops; i++) {
-		/* The first factories each feed one operation; the rest are shared at random. */
-		w->ops[i].factory = (unsigned)(w->first_factory +
-			(i < w->nfactories ? i : synth_rng_below(&r, w->nfactories)));
-		w->ops[i].trader = (unsigned)w->nparties;
-		w->party_loc = w->ops[i].hk ? -2 : -1;
-		if (w->ops[i].hk)
-			add_party(w, &r, "trading_company",
-				xasprintf("%s %s Trading (HK) Limited",
-					shop_word_en[synth_rng_below(&r, N(shop_word_en))],
-					surname_hk[synth_rng_below(&r, N(surname_hk))]));
-		else
-			add_party(w, &r, "trading_company",
-				xasprintf("%s%s贸易有限公司", party_city(w, &r, &c),
-					shop_word_zh[synth_rng_below(&r, N(shop_word_zh))]));
+		static const char *const no_zh[] = { "一号仓", "二号仓" };
+		const char *city = NULL;
+		unsigned k;
+
+		/* Both warehouses of an operation are in one city, under one trading company. */
+		if (!w->ops[i].hk)
+			city = party_city(w, &r, &c);
+		int loc = w->party_loc;
+		const char *word = shop_word_zh[synth_rng_below(&r, N(shop_word_zh))];
+		const char *en = shop_word_en[synth_rng_below(&r, N(shop_word_en))];
+		const char *sur = surname_hk[synth_rng_below(&r, N(surname_hk))];
+
+		for (k = 0; k < 2; k++) {
+			w->ops[i].wh[k] = (unsigned)w->nparties;
+			w->party_loc = w->ops[i].hk ? -2 : loc;
+			if (w->ops[i].hk)
+				add_party(w, &r, "warehouse",
+					xasprintf("%s %s Trading (HK) Limited Warehouse %u", en,
+						sur, k + 1));
+			else
+				add_party(w, &r, "warehouse",
+					xasprintf("%s%s贸易有限公司%s", city, word, no_zh[k]));
+		}
 	}
 	w->first_distrib = w->nparties;
 	for (i = 0; i < w->ndistrib; i++)
@@ -1275,38 +1338,67 @@ static int write_parties(struct world *w)
 		fld(k, p->address);
 		rc |= row_end(k);
 	}
-	/* Material suppliers feed factories; factories feed each operation's trading company. */
-	static const char *const mats[] = { "PU leather rolls", "zinc alloy hardware",
-		"woven logo labels", "rubber shoe soles", "printed gift boxes", "watch cases" };
+	/*
+	 * Suppliers ship materials and packaging (named in English or Chinese) to factories;
+	 * counterfeit factories ship finished goods to both warehouses of each operation they
+	 * feed; honest factories ship to the distributors.
+	 */
+	static const char *const mats[][2] = { { "PU leather rolls", "PU皮革卷料" },
+		{ "zinc alloy hardware", "锌合金五金配件" }, { "woven logo labels", "织唛标签" },
+		{ "rubber shoe soles", "橡胶鞋底" }, { "watch cases", "表壳配件" },
+		{ "zipper pulls and buckles", "拉链头及扣件" } };
+	static const char *const packs[][2] = { { "printed gift boxes", "印刷礼盒" },
+		{ "dust bags", "防尘袋" }, { "hang tags and cards", "吊牌" },
+		{ "shipping cartons", "纸箱" } };
 	rng_for(&r, w->o->seed, 5, 0);
-	for (i = 0; i < w->nfactories; i++) {
+	for (i = 0; i < w->nfactories + w->nhonest; i++) {
 		struct party *f = &w->parties[w->first_factory + i];
-		unsigned ns = 1 + (unsigned)synth_rng_below(&r, 2);
 
-		for (j = 0; j < ns; j++) {
-			struct party *s =
-				&w->parties[w->first_supplier + synth_rng_below(&r, w->nsuppliers)];
-			unsigned m = 2 + (unsigned)synth_rng_below(&r, 3);
+		for (j = 0; j < f->nsup; j++) {
+			struct party *s = &w->parties[f->sup[j]];
+			int pack = f->sup[j] >= w->first_pack && f->sup[j] < w->first_factory;
+			unsigned m = 2 + (unsigned)synth_rng_below(&r, 3), zh;
 
-			while (m--)
+			while (m--) {
+				zh = (unsigned)synth_rng_below(&r, 2);
 				rc |= ship(w, &r, s, f->id, f->name, f->address,
-					mats[synth_rng_below(&r, N(mats))],
+					pack ? packs[synth_rng_below(&r, N(packs))][zh]
+					     : mats[synth_rng_below(&r, N(mats))][zh],
 					500 + (int)synth_rng_below(&r, 5000),
 					100000 + (int64_t)synth_rng_below(&r, 5000000),
 					rand_time(&r, T0 - 300 * DAY, T1 - 60 * DAY));
+			}
 		}
 	}
 	for (i = 0; i < w->nops; i++) {
-		struct party *f = &w->parties[w->ops[i].factory],
-			     *t = &w->parties[w->ops[i].trader];
-		unsigned m = 2 + (unsigned)synth_rng_below(&r, 5);
+		struct party *f = &w->parties[w->ops[i].factory];
 
-		while (m--)
-			rc |= ship(w, &r, f, t->id, t->name, t->address,
+		for (j = 0; j < 2; j++) {
+			struct party *t = &w->parties[w->ops[i].wh[j]];
+			unsigned m = 2 + (unsigned)synth_rng_below(&r, 3);
+
+			while (m--)
+				rc |= ship(w, &r, f, t->id, t->name, t->address,
+					cat_en[synth_rng_below(&r, NCATS)][0],
+					200 + (int)synth_rng_below(&r, 3000),
+					200000 + (int64_t)synth_rng_below(&r, 8000000),
+					rand_time(&r, T0 - 200 * DAY, T1 - 30 * DAY));
+		}
+	}
+	for (i = 0; i < w->ndistrib; i++) {
+		struct party *d = &w->parties[w->first_distrib + i];
+		unsigned m = 2 + (unsigned)synth_rng_below(&r, 3);
+
+		while (m--) {
+			struct party *f =
+				&w->parties[w->first_honest + synth_rng_below(&r, w->nhonest)];
+
+			rc |= ship(w, &r, f, d->id, d->name, d->address,
 				cat_en[synth_rng_below(&r, NCATS)][0],
 				200 + (int)synth_rng_below(&r, 3000),
 				200000 + (int64_t)synth_rng_below(&r, 8000000),
 				rand_time(&r, T0 - 200 * DAY, T1 - 30 * DAY));
+		}
 	}
 	return rc;
 }
@@ -1884,25 +1976,33 @@ static int write_seller(struct world *w, uint64_t i)
 	for (j = 0; j < nl; j++)
 		rc |= write_listing(w, &s, &r);
 
-	/* Goods coming in: the trading company, honest distributors, the carrier hub. */
+	/*
+	 * Goods coming in: an operation member from its warehouse (one of the two, now and then
+	 * both), honest distributors, and the carrier hub that delivers to nearly every seller.
+	 */
 	static const char *const goods[] = { "handbags", "sneakers", "watches", "apparel",
 		"accessories", "electronics", "perfume" };
 	if (op) {
-		unsigned m = 1 + (unsigned)synth_rng_below(&r, 3);
+		unsigned m = 1 + (unsigned)synth_rng_below(&r, 3), wk = s.rank % 2;
 
-		while (m--)
-			rc |= ship(w, &r, &w->parties[op->trader], s.id, shop.s, ad.s,
+		if (synth_rng_below(&r, 100) < 30)
+			m++;
+		while (m--) {
+			rc |= ship(w, &r, &w->parties[op->wh[wk]], s.id, shop.s, ad.s,
 				goods[synth_rng_below(&r, N(goods))],
 				20 + (int)synth_rng_below(&r, 300),
 				50000 + (int64_t)synth_rng_below(&r, 2000000),
 				rand_time(&r, s.reg, T1));
+			if (m == 1)
+				wk ^= synth_rng_below(&r, 100) < 30;
+		}
 	}
 	if (synth_rng_below(&r, 100) < (op ? 20u : 25u))
 		rc |= ship(w, &r, &w->parties[w->first_distrib + synth_rng_below(&r, w->ndistrib)],
 			s.id, shop.s, ad.s, goods[synth_rng_below(&r, N(goods))],
 			5 + (int)synth_rng_below(&r, 100),
 			20000 + (int64_t)synth_rng_below(&r, 500000), rand_time(&r, s.reg, T1));
-	if (synth_rng_below(&r, 100) < 40)
+	if (synth_rng_below(&r, 100) < 97)
 		rc |= ship(w, &r, &w->parties[P_CARRIER], s.id, shop.s, ad.s, "parcels",
 			1 + (int)synth_rng_below(&r, 20),
 			5000 + (int64_t)synth_rng_below(&r, 100000), rand_time(&r, s.reg, T1));
@@ -1975,11 +2075,19 @@ static int write_truth(struct world *w)
 			seller_id(sid, synth_perm_inv(&w->seller_perm, op->first_slot + m));
 			fprintf(fp, "%s\"%s\"", m ? ", " : "", sid);
 		}
+		const struct party *f = &w->parties[op->factory];
+
 		fprintf(fp,
-			"],\n     \"factory\": \"%s\", \"trader\": \"%s\", \"office_ip\": \"%s\", "
-			"\"wechat\": \"%s\",\n     \"shared\": [",
-			w->parties[op->factory].id, w->parties[op->trader].id, op->office_ip,
-			op->wechat);
+			"],\n     \"factory\": \"%s\", \"warehouses\": [\"%s\", \"%s\"], "
+			"\"decoys\": [",
+			f->id, w->parties[op->wh[0]].id, w->parties[op->wh[1]].id);
+		/* Upstream of the operation but not its factory: what trace must not put first. */
+		for (k = 0; k < f->nsup; k++)
+			fprintf(fp, "\"%s\", ", w->parties[f->sup[k]].id);
+		fprintf(fp,
+			"\"%s\"],\n     \"office_ip\": \"%s\", \"wechat\": \"%s\",\n"
+			"     \"shared\": [",
+			w->parties[P_CARRIER].id, op->office_ip, op->wechat);
 		for (k = 0; k < op->nshared; k++) {
 			op_shared(w, j, k, &sh);
 			buf_reset(&v);

@@ -22,7 +22,8 @@ enum edge_kind { EDGE_SHIP, EDGE_ORDER, EDGE_TIE };
 struct edge {
 	int from, to; /* goods flow from -> to; a tie points from the party to what it is tied to */
 	int kind;
-	int tie; /* the identifier kind of a tie (an interned string) */
+	int tie;   /* the identifier kind of a tie (an interned string) */
+	int input; /* a shipment of materials, packaging or parts (share/trace/inputs.txt) */
 	long long qty, value;
 	int cur; /* interned currency, or NONE */
 };
@@ -31,15 +32,15 @@ struct node {
 	char *id;
 	const char *kind; /* interned */
 	char *name;
-	int depth, parent, pedge; /* the shortest-path tree */
-	int holder;               /* 's' seller, 'p' party, 'n' name only, 'u' unknown */
-	int start, flagged, net;
+	int depth, parent, pedge;            /* the shortest-path tree */
+	int holder;                          /* 's' seller, 'p' party, 'n' name only, 'u' unknown */
+	int start, party_lead, flagged, net; /* a party lead starts the walk but flags nothing */
 	int fs, nets, last_net, rank;
 	unsigned stamp;
-	long long out_total, out_flagged, qty;
+	long long out_flagged, qty;
 	int cur[MAXCUR], ncur[MAXCUR];
 	long long val[MAXCUR];
-	double share, score;
+	double share, inputs, score; /* inputs: the share of its walked shipments that are inputs */
 	char *path;
 };
 
@@ -70,8 +71,13 @@ struct trace {
 	size_t nranked;
 	struct trace_party *ranked;
 	char *scores_table, *networks_table;
-	sqlite3_stmt *q_ship, *q_order, *q_tie, *q_party, *q_seller, *q_out_ship, *q_out_order,
-		*q_ties_of, *q_ship_to, *q_order_to, *q_net_of;
+	sqlite3_stmt *q_ship, *q_order, *q_ids_of, *q_nholders, *q_holders, *q_party, *q_seller,
+		*q_out_ship, *q_out_order, *q_net_of;
+	struct strmap hubs; /* "kind\tvalue" -> holders (up to max_holders + 1), asked once */
+	char **hub_keys;
+	size_t nhub_keys;
+	char **inwords; /* share/trace/inputs.txt */
+	size_t ninwords;
 	long no_sender;
 	int in_txn;
 };
@@ -232,6 +238,75 @@ static int intern_node(struct trace *t, const char *id, int hint, int depth, int
 	return (int)t->n++;
 }
 
+/* Load the words that make goods an input; without the file every shipment is goods. */
+static void load_inputs(struct trace *t)
+{
+	char *path = xasprintf("%s/trace/inputs.txt", ck_datadir()), line[256], *p, *e;
+	FILE *fp = fopen(path, "r");
+
+	if (!fp) {
+		ck_warn("cannot open '%s': %s; materials weigh as much as finished goods", path,
+			strerror(errno));
+		free(path);
+		return;
+	}
+	while (fgets(line, sizeof(line), fp)) {
+		if ((p = strchr(line, '#')))
+			*p = 0;
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		for (e = p + strlen(p); e > p && strchr(" \t\r\n", e[-1]); e--)
+			;
+		*e = 0;
+		if (!*p)
+			continue;
+		for (e = p; *e; e++)
+			if (*e >= 'A' && *e <= 'Z')
+				*e = (char)(*e - 'A' + 'a');
+		t->inwords = xrealloc(t->inwords, (t->ninwords + 1) * sizeof(*t->inwords));
+		t->inwords[t->ninwords++] = xstrdup(p);
+	}
+	fclose(fp);
+	free(path);
+}
+
+static int is_word_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/*
+ * 1 if goods names an input: an entry of inputs.txt in it, a Latin entry as whole words
+ * (case-insensitive), any other (Chinese) entry anywhere.
+ */
+static int is_input(const struct trace *t, const char *goods)
+{
+	char low[512];
+	size_t i, n, k;
+
+	if (!goods || !t->ninwords)
+		return 0;
+	for (n = 0; goods[n] && n < sizeof(low) - 1; n++)
+		low[n] = (char)(goods[n] >= 'A' && goods[n] <= 'Z' ? goods[n] - 'A' + 'a'
+								   : goods[n]);
+	low[n] = 0;
+	for (i = 0; i < t->ninwords; i++) {
+		const char *w = t->inwords[i], *h = low;
+		size_t wl = strlen(w);
+		int latin = is_word_byte((unsigned char)w[0]);
+
+		while ((h = strstr(h, w))) {
+			k = (size_t)(h - low);
+			if (!latin ||
+				((k == 0 || !is_word_byte((unsigned char)low[k - 1])) &&
+					!is_word_byte((unsigned char)h[wl])))
+				return 1;
+			h++;
+		}
+	}
+	return 0;
+}
+
 static void add_edge(
 	struct trace *t, int from, int to, int kind, int tie, sqlite3_stmt *s, int qcol)
 {
@@ -248,15 +323,157 @@ static void add_edge(
 	e->tie = tie;
 	e->qty = e->value = 0;
 	e->cur = NONE;
+	e->input = 0;
 	if (s) {
 		e->qty = sqlite3_column_int64(s, qcol);
 		e->value = sqlite3_column_int64(s, qcol + 1);
 		if (col_text(s, qcol + 2))
 			e->cur = intern_str(t, col_text(s, qcol + 2));
+		if (kind == EDGE_SHIP)
+			e->input = is_input(t, col_text(s, qcol + 3));
 	}
 	if (t->nodes[from].pedge == NONE && t->nodes[from].parent == to)
 		t->nodes[from].pedge = (int)t->ne;
 	t->ne++;
+}
+
+/* One holder an identifier ties to: its kind ("seller", "party"), id and the tie's kind. */
+struct tie_hit {
+	char *hkind, *hid;
+	int tie;
+};
+
+struct tie_list {
+	struct tie_hit *v;
+	size_t n, cap;
+};
+
+static void tie_list_free(struct tie_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].hkind);
+		free(l->v[i].hid);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+static struct trace *sort_ties_trace;
+
+static int cmp_tie(const void *a, const void *b)
+{
+	const struct tie_hit *x = a, *y = b;
+	int c = strcmp(x->hid, y->hid);
+
+	if (c)
+		return c;
+	if ((c = strcmp(x->hkind, y->hkind)))
+		return c;
+	return strcmp(sort_ties_trace->strs[x->tie], sort_ties_trace->strs[y->tie]);
+}
+
+static int has_flag(const char *flags, const char *flag)
+{
+	size_t n = strlen(flag);
+	const char *p = flags;
+
+	while (p && (p = strstr(p, flag))) {
+		if ((p == flags || p[-1] == ',') && (p[n] == 0 || p[n] == ','))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* The holders of kind:value, counted up to max_holders + 1 and remembered. */
+static int holders_of(struct trace *t, const char *kind, const char *value)
+{
+	char *key = xasprintf("%s\t%s", kind, value);
+	int n = strmap_get(&t->hubs, key);
+
+	if (n != NONE) {
+		free(key);
+		return n;
+	}
+	sqlite3_bind_text(t->q_nholders, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(t->q_nholders, 2, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int(t->q_nholders, 3, t->o.max_holders + 1);
+	n = sqlite3_step(t->q_nholders) == SQLITE_ROW ? sqlite3_column_int(t->q_nholders, 0) : 0;
+	sqlite3_reset(t->q_nholders);
+	t->hub_keys = xrealloc(t->hub_keys, (t->nhub_keys + 1) * sizeof(*t->hub_keys));
+	t->hub_keys[t->nhub_keys++] = key;
+	strmap_put(&t->hubs, key, n);
+	return n;
+}
+
+/*
+ * The holders that share an identifier with (hkind, id), each (holder, tie kind) once, sorted
+ * by holder id. Weak kinds (an IP, a building) and values that must never link (private or
+ * CGNAT addresses, null device ids) tie nothing, and neither does a value held by more than
+ * max_holders holders (a hub: a forwarder's phone, a marketplace warehouse). A hub is counted
+ * once a value, and only up to the limit, so a value held by half the store costs no more
+ * than one held by two.
+ */
+static int ties_of(
+	struct trace *t, const char *hkind, const char *id, int parties_only, struct tie_list *out)
+{
+	sqlite3_stmt *s = t->q_ids_of, *h = t->q_holders;
+	size_t i, j;
+	int rc;
+
+	sqlite3_bind_text(s, 1, hkind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *kind = col_text(s, 0), *value = col_text(s, 1), *flags = col_text(s, 2);
+		int tie;
+
+		if (!kind || !value || strcmp(kind, "ip") == 0 ||
+			strcmp(kind, "address_building") == 0)
+			continue;
+		if (flags &&
+			(has_flag(flags, "nolink") || has_flag(flags, "private") ||
+				has_flag(flags, "cgnat") || has_flag(flags, "null")))
+			continue;
+		if (holders_of(t, kind, value) > t->o.max_holders)
+			continue;
+		tie = intern_str(t, kind);
+		sqlite3_bind_text(h, 1, kind, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(h, 2, value, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(h) == SQLITE_ROW) {
+			const char *bk = col_text(h, 0), *bid = col_text(h, 1);
+
+			if (!bk || !bid || (parties_only && strcmp(bk, "party") != 0) ||
+				(strcmp(bk, hkind) == 0 && strcmp(bid, id) == 0))
+				continue;
+			if (out->n == out->cap) {
+				out->cap = out->cap ? 2 * out->cap : 16;
+				out->v = xrealloc(out->v, out->cap * sizeof(*out->v));
+			}
+			out->v[out->n].hkind = xstrdup(bk);
+			out->v[out->n].hid = xstrdup(bid);
+			out->v[out->n++].tie = tie;
+		}
+		sqlite3_reset(h);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_error(t->st, "identifiers");
+	sort_ties_trace = t;
+	ck_sort(out->v, out->n, sizeof(*out->v), cmp_tie);
+	sort_ties_trace = NULL;
+	for (i = j = 0; i < out->n; i++) {
+		if (j && cmp_tie(&out->v[j - 1], &out->v[i]) == 0) {
+			free(out->v[i].hkind);
+			free(out->v[i].hid);
+			continue;
+		}
+		out->v[j++] = out->v[i];
+	}
+	out->n = j;
+	return 0;
 }
 
 /* Add the upstream neighbours of node v: who shipped to it, sold to it, shares an id with it. */
@@ -302,35 +519,20 @@ static int expand(struct trace *t, int v)
 			return store_error(t->st, "orders");
 	}
 	if (holder == 's' || holder == 'p') {
-		s = t->q_tie;
-		sqlite3_bind_text(s, 1, holder == 's' ? "seller" : "party", -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 3, t->o.max_holders);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			u = intern_node(t, col_text(s, 0), 'p', depth, v);
+		struct tie_list l = { 0 };
+		size_t i;
+
+		if ((rc = ties_of(t, holder == 's' ? "seller" : "party", id, 1, &l)))
+			return rc;
+		for (i = 0; i < l.n; i++) {
+			u = intern_node(t, l.v[i].hid, 'p', depth, v);
 			if (u != v)
-				add_edge(t, u, v, EDGE_TIE, intern_str(t, col_text(s, 1)), NULL, 0);
+				add_edge(t, u, v, EDGE_TIE, l.v[i].tie, NULL, 0);
 		}
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE)
-			return store_error(t->st, "identifiers");
+		tie_list_free(&l);
 	}
 	return 0;
 }
-
-/*
- * Identifier filters shared by the tie queries: weak kinds (an IP, a building) and values that
- * must never link (private or CGNAT addresses, null device ids) tie nothing, and neither does a
- * value held by more than ?3 holders (a hub: a forwarder's phone, a marketplace warehouse).
- */
-#define TIE_FILTER \
-	" a.kind NOT IN ('ip', 'address_building')" \
-	" AND instr(',' || coalesce(a.flags, '') || ',', ',nolink,') = 0" \
-	" AND instr(',' || coalesce(a.flags, '') || ',', ',private,') = 0" \
-	" AND instr(',' || coalesce(a.flags, '') || ',', ',cgnat,') = 0" \
-	" AND instr(',' || coalesce(a.flags, '') || ',', ',null,') = 0" \
-	" AND (SELECT count(DISTINCT c.holder_kind || ':' || c.holder_id) FROM identifiers c" \
-	"      WHERE c.kind = a.kind AND c.value = a.value) <= ?3"
 
 /* The first table or view with all the named columns, preferring the name given first. */
 static char *find_table(
@@ -407,8 +609,9 @@ static void ensure_indexes(struct trace *t)
 			"CREATE INDEX trace_orders_buyer ON orders(buyer_id)" },
 		{ "orders", "seller_id", NULL,
 			"CREATE INDEX trace_orders_seller ON orders(seller_id)" },
-		{ "identifiers", "holder_id", NULL,
-			"CREATE INDEX trace_identifiers_holder ON identifiers(holder_id)" },
+		{ "identifiers", "holder_kind", "holder_id",
+			"CREATE INDEX trace_identifiers_holder"
+			" ON identifiers(holder_kind, holder_id)" },
 		{ "identifiers", "kind", "value",
 			"CREATE INDEX trace_identifiers_value ON identifiers(kind, value)" },
 	};
@@ -435,32 +638,29 @@ static int prepare_all(struct trace *t)
 	char *sql;
 
 	if ((rc = prep(t, &t->q_ship,
-		     "SELECT from_id, from_name, from_address, quantity, declared_value, currency"
-		     " FROM shipments WHERE to_id = ?1")) ||
+		     "SELECT from_id, from_name, from_address, quantity, declared_value, currency,"
+		     " goods FROM shipments WHERE to_id = ?1")) ||
 		(rc = prep(t, &t->q_order,
 			 "SELECT seller_id, quantity, amount, currency FROM orders"
 			 " WHERE buyer_id = ?1 AND seller_id IS NOT NULL AND seller_id <> ''"
 			 " AND seller_id <> buyer_id")) ||
-		(rc = prep(t, &t->q_tie,
-			 "SELECT DISTINCT b.holder_id, a.kind FROM identifiers a"
-			 " JOIN identifiers b ON b.kind = a.kind AND b.value = a.value"
-			 " WHERE a.holder_kind = ?1 AND a.holder_id = ?2 AND b.holder_kind = 'party'"
-			 " AND NOT (a.holder_kind = 'party' AND b.holder_id = a.holder_id)"
-			 " AND" TIE_FILTER " ORDER BY b.holder_id, a.kind")) ||
+		(rc = prep(t, &t->q_ids_of,
+			 "SELECT kind, value, flags FROM identifiers"
+			 " WHERE holder_kind = ?1 AND holder_id = ?2")) ||
+		(rc = prep(t, &t->q_nholders,
+			 "SELECT count(*) FROM (SELECT DISTINCT holder_kind, holder_id"
+			 " FROM identifiers WHERE kind = ?1 AND value = ?2 LIMIT ?3)")) ||
+		(rc = prep(t, &t->q_holders,
+			 "SELECT DISTINCT holder_kind, holder_id FROM identifiers"
+			 " WHERE kind = ?1 AND value = ?2")) ||
 		(rc = prep(t, &t->q_party, "SELECT kind, name FROM parties WHERE party_id = ?1")) ||
 		(rc = prep(
 			 t, &t->q_seller, "SELECT shop_name FROM sellers WHERE seller_id = ?1")) ||
-		(rc = prep(
-			 t, &t->q_out_ship, "SELECT count(*) FROM shipments WHERE from_id = ?1")) ||
-		(rc = prep(
-			 t, &t->q_out_order, "SELECT count(*) FROM orders WHERE seller_id = ?1")) ||
-		(rc = prep(t, &t->q_ties_of,
-			 "SELECT DISTINCT b.holder_kind, b.holder_id FROM identifiers a"
-			 " JOIN identifiers b ON b.kind = a.kind AND b.value = a.value"
-			 " WHERE a.holder_kind = 'party' AND a.holder_id = ?1"
-			 " AND NOT (b.holder_kind = 'party' AND b.holder_id = a.holder_id) AND" TIE_FILTER)) ||
-		(rc = prep(t, &t->q_ship_to, "SELECT to_id FROM shipments WHERE from_id = ?1")) ||
-		(rc = prep(t, &t->q_order_to, "SELECT buyer_id FROM orders WHERE seller_id = ?1")))
+		(rc = prep(t, &t->q_out_ship,
+			 "SELECT s.to_id, s.quantity, p.party_id IS NOT NULL FROM shipments s"
+			 " LEFT JOIN parties p ON p.party_id = s.to_id WHERE s.from_id = ?1")) ||
+		(rc = prep(t, &t->q_out_order,
+			 "SELECT buyer_id, quantity FROM orders WHERE seller_id = ?1")))
 		return rc;
 	if (t->networks_table) {
 		sql = sqlite3_mprintf("SELECT network_id FROM \"%w\" WHERE seller_id = ?1"
@@ -479,6 +679,8 @@ static int add_start(struct trace *t, const char *id, int hint)
 	t->nodes[v].start = 1;
 	t->nodes[v].depth = 0;
 	t->nodes[v].parent = NONE;
+	/* A party lead is where to start looking, not evidence: it flags nobody. */
+	t->nodes[v].party_lead = t->nodes[v].holder == 'p';
 	return v;
 }
 
@@ -561,7 +763,27 @@ static int add_leads(struct trace *t, const struct leads *l)
 	return 0;
 }
 
-/* The flagged sellers: every lead seller, and sellers of listings screen scored high. */
+/* 1 if table has a column named col. */
+static int has_column(struct trace *t, const char *table, const char *col)
+{
+	sqlite3_stmt *s;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(t->db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &s,
+		    NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, col, -1, SQLITE_STATIC);
+	found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return found;
+}
+
+/*
+ * The flagged sellers: every lead seller (not a party lead), and the sellers of listings
+ * screen scored --min-score or more (read through scores(score, seller_id): only the flagged
+ * rows are read, however many listings were scored).
+ */
 static int load_flagged(struct trace *t)
 {
 	sqlite3_stmt *s;
@@ -570,17 +792,21 @@ static int load_flagged(struct trace *t)
 	int rc;
 
 	for (i = 0; i < t->n; i++)
-		if (t->nodes[i].start) {
+		if (t->nodes[i].start && !t->nodes[i].party_lead) {
 			t->nodes[i].flagged = 1;
 			strmap_put(&t->flagged, t->nodes[i].id, (int)i);
 		}
 	if (!t->scores_table)
 		return 0;
-	sql = sqlite3_mprintf("SELECT DISTINCT l.seller_id FROM \"%w\" s"
-			      " JOIN listings l ON l.listing_id = s.listing_id"
-			      " WHERE s.score >= ?1 AND l.seller_id IS NOT NULL"
-			      " ORDER BY l.seller_id",
-		t->scores_table);
+	if (has_column(t, t->scores_table, "seller_id"))
+		sql = sqlite3_mprintf("SELECT DISTINCT seller_id FROM \"%w\""
+				      " WHERE score >= ?1 AND seller_id IS NOT NULL",
+			t->scores_table);
+	else
+		sql = sqlite3_mprintf("SELECT DISTINCT l.seller_id FROM \"%w\" s"
+				      " JOIN listings l ON l.listing_id = s.listing_id"
+				      " WHERE s.score >= ?1 AND l.seller_id IS NOT NULL",
+			t->scores_table);
 	rc = prep(t, &s, sql);
 	sqlite3_free(sql);
 	if (rc)
@@ -592,7 +818,7 @@ static int load_flagged(struct trace *t)
 
 		if (!id || strmap_get(&t->flagged, id) != NONE)
 			continue;
-		if ((v = strmap_get(&t->ids, id)) != NONE) {
+		if ((v = strmap_get(&t->ids, id)) != NONE && !t->nodes[v].party_lead) {
 			t->nodes[v].flagged = 1;
 			strmap_put(&t->flagged, t->nodes[v].id, v);
 			continue;
@@ -604,38 +830,6 @@ static int load_flagged(struct trace *t)
 	rc = rc == SQLITE_DONE ? 0 : store_error(t->st, t->scores_table);
 	sqlite3_finalize(s);
 	return rc;
-}
-
-/* 1 if id is on the flagged side: walked (upstream of a lead) or a flagged seller. */
-static int on_flagged_side(const struct trace *t, const char *id)
-{
-	return strmap_get(&t->ids, id) != NONE || strmap_get(&t->flagged, id) != NONE;
-}
-
-static long long count_query(sqlite3_stmt *s, const char *id)
-{
-	long long n = 0;
-
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return n;
-}
-
-/* Rows of s (one id column) that land on the flagged side but were not walked. */
-static long long count_unwalked_flagged(struct trace *t, sqlite3_stmt *s, const char *id)
-{
-	long long n = 0;
-	const char *to;
-
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		if ((to = col_text(s, 0)) && strmap_get(&t->ids, to) == NONE &&
-			strmap_get(&t->flagged, to) != NONE)
-			n++;
-	sqlite3_reset(s);
-	return n;
 }
 
 static void add_value(struct node *nd, int cur, long long v)
@@ -656,15 +850,133 @@ static void add_value(struct node *nd, int cur, long long v)
 }
 
 /*
- * How specific each node is to the flagged side: of everything it delivers (shipments, sales
- * to other sellers) and every holder it shares an identifier with, the share that lands on
- * the flagged side. A carrier that ships to every seller has a tiny share however many
- * flagged sellers it reaches; a factory that feeds only one operation has a share near one.
+ * The flow of one node for the share: what it delivered in all (weighed by quantity; a row
+ * without one weighs 1), what of it went straight to flagged sellers, and what went to
+ * parties or walked nodes whose own share decides how much of it ends with flagged sellers.
  */
-static void measure(struct trace *t)
+struct flow {
+	double direct, total, f, next;
+	int *tgt;
+	double *tw;
+	int nt, cap, fixed, depth;
+};
+
+struct flows {
+	struct flow *v;
+	size_t n, cap;
+	struct strmap down; /* parties downstream of the walk, not walked: id -> flow index */
+	char **down_ids;
+	size_t ndown;
+};
+
+static int flow_new(struct flows *fs, int depth)
 {
-	size_t i;
-	sqlite3_stmt *s = t->q_ties_of;
+	if (fs->n == fs->cap) {
+		fs->cap = fs->cap ? 2 * fs->cap : 256;
+		fs->v = xrealloc(fs->v, fs->cap * sizeof(*fs->v));
+	}
+	memset(&fs->v[fs->n], 0, sizeof(*fs->v));
+	fs->v[fs->n].depth = depth;
+	return (int)fs->n++;
+}
+
+static void flow_to(struct flows *fs, int from, int to, double w)
+{
+	struct flow *f = &fs->v[from];
+
+	if (f->nt == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 4;
+		f->tgt = xrealloc(f->tgt, (size_t)f->cap * sizeof(*f->tgt));
+		f->tw = xrealloc(f->tw, (size_t)f->cap * sizeof(*f->tw));
+	}
+	f->tgt[f->nt] = to;
+	f->tw[f->nt++] = w;
+}
+
+/* Where a delivery from flow `from` to id went: flagged, a node whose share counts, or out. */
+static void deliver(struct trace *t, struct flows *fs, int from, const char *id, int is_party,
+	double w, int **queue, size_t *nq, size_t *qcap)
+{
+	int v, d;
+
+	fs->v[from].total += w;
+	if (!id)
+		return;
+	if ((v = strmap_get(&t->flagged, id)) != NONE) {
+		fs->v[from].direct += w;
+		return;
+	}
+	if ((v = strmap_get(&t->ids, id)) != NONE) {
+		if (v != from)
+			flow_to(fs, from, v, w);
+		return;
+	}
+	if (!is_party || fs->v[from].depth + 1 >= t->o.depth)
+		return;
+	/* A party the walk did not reach (a warehouse of another operation): follow it down. */
+	if ((d = strmap_get(&fs->down, id)) == NONE) {
+		fs->down_ids = xrealloc(fs->down_ids, (fs->ndown + 1) * sizeof(char *));
+		fs->down_ids[fs->ndown] = xstrdup(id);
+		d = flow_new(fs, fs->v[from].depth + 1);
+		strmap_put(&fs->down, fs->down_ids[fs->ndown++], d);
+		if (*nq == *qcap) {
+			*qcap = *qcap ? 2 * *qcap : 64;
+			*queue = xrealloc(*queue, *qcap * sizeof(**queue));
+		}
+		(*queue)[(*nq)++] = d;
+	}
+	flow_to(fs, from, d, w);
+}
+
+/* Read what the node of flow i delivered: its shipments, and a seller's sales. */
+static int read_flow(struct trace *t, struct flows *fs, int i, const char *id, int holder,
+	int **queue, size_t *nq, size_t *qcap)
+{
+	sqlite3_stmt *s = t->q_out_ship;
+	int rc;
+
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		long long q = sqlite3_column_int64(s, 1);
+
+		deliver(t, fs, i, col_text(s, 0), sqlite3_column_int(s, 2), q > 0 ? (double)q : 1,
+			queue, nq, qcap);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_error(t->st, "shipments");
+	if (holder != 's')
+		return 0;
+	s = t->q_out_order;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		long long q = sqlite3_column_int64(s, 1);
+
+		deliver(t, fs, i, col_text(s, 0), 0, q > 0 ? (double)q : 1, queue, nq, qcap);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_error(t->st, "orders");
+	return 0;
+}
+
+/*
+ * How specific each node is to the flagged side: of everything it delivered (its shipments,
+ * its sales to other sellers, by quantity), the share that ends with flagged sellers. What
+ * went to a flagged seller counts whole; what went to a party counts by that party's own
+ * share, and so on down, as far as the walk's depth: a factory whose other customers are the
+ * warehouses of another flagged operation is as specific as the warehouses are. A carrier
+ * that ships to every seller has a tiny share however many flagged sellers it reaches. A
+ * party that delivered nothing is judged by the holders it shares identifiers with; a sender
+ * known by name only, by what the walk saw of it.
+ */
+static int measure(struct trace *t)
+{
+	struct flows fs = { 0 };
+	int *queue = NULL, rc = 0;
+	size_t nq = 0, qcap = 0, i, k;
+	double moved;
+	int round, j;
 
 	for (i = 0; i < t->ne; i++) {
 		struct edge *e = &t->edges[i];
@@ -677,39 +989,83 @@ static void measure(struct trace *t)
 		if (e->cur != NONE)
 			add_value(nd, e->cur, e->value);
 	}
-	for (i = 0; i < t->n; i++) {
+	for (i = 0; i < t->n; i++)
+		flow_new(&fs, 0);
+	for (i = 0; i < t->n && !rc; i++) {
 		struct node *nd = &t->nodes[i];
 
-		if (nd->start)
-			continue;
-		if (nd->holder == 'n') {
-			/* A sender known by name only cannot be looked up: what was seen is all. */
-			nd->out_total = nd->out_flagged;
+		if (nd->flagged) {
+			fs.v[i].fixed = 1;
+			fs.v[i].f = 1;
+		} else if (nd->holder == 'n') {
+			for (k = 0; k < t->ne; k++)
+				if (t->edges[k].from == (int)i && t->edges[k].kind != EDGE_TIE)
+					deliver(t, &fs, (int)i, t->nodes[t->edges[k].to].id, 0,
+						t->edges[k].qty > 0 ? (double)t->edges[k].qty : 1,
+						&queue, &nq, &qcap);
 		} else {
-			nd->out_total = count_query(t->q_out_ship, nd->id);
-			if (t->nflagged)
-				nd->out_flagged += count_unwalked_flagged(t, t->q_ship_to, nd->id);
-			if (nd->holder == 's') {
-				nd->out_total += count_query(t->q_out_order, nd->id);
-				if (t->nflagged)
-					nd->out_flagged +=
-						count_unwalked_flagged(t, t->q_order_to, nd->id);
-			}
+			rc = read_flow(t, &fs, (int)i, nd->id, nd->holder, &queue, &nq, &qcap);
 		}
-		if (nd->holder == 'p') {
-			sqlite3_bind_text(s, 1, nd->id, -1, SQLITE_STATIC);
-			sqlite3_bind_int(s, 3, t->o.max_holders);
-			while (sqlite3_step(s) == SQLITE_ROW) {
-				nd->out_total++;
-				if (on_flagged_side(t, col_text(s, 1)))
-					nd->out_flagged++;
-			}
-			sqlite3_reset(s);
-		}
-		if (nd->out_flagged > nd->out_total)
-			nd->out_total = nd->out_flagged;
-		nd->share = nd->out_total ? (double)nd->out_flagged / (double)nd->out_total : 0;
 	}
+	for (k = 0; k < nq && !rc; k++)
+		rc = read_flow(t, &fs, queue[k], fs.down_ids[queue[k] - (int)t->n], 'p', &queue,
+			&nq, &qcap);
+	for (i = 0; i < t->n && !rc; i++) {
+		struct node *nd = &t->nodes[i];
+		struct tie_list l = { 0 };
+		size_t m, hit = 0;
+
+		if (nd->flagged || nd->holder != 'p' || fs.v[i].total > 0)
+			continue;
+		if ((rc = ties_of(t, "party", nd->id, 0, &l)))
+			break;
+		for (m = 0; m < l.n; m++)
+			hit += strcmp(l.v[m].hkind, "seller") == 0 &&
+				strmap_get(&t->flagged, l.v[m].hid) != NONE;
+		fs.v[i].fixed = 1;
+		fs.v[i].f = l.n ? (double)hit / (double)l.n : 0;
+		tie_list_free(&l);
+	}
+	/*
+	 * Each round carries the flagged share one hop further up; rounds go on until no share
+	 * moves (a return from a warehouse to its factory is a cycle that converges).
+	 */
+	for (i = 0; i < fs.n; i++)
+		if (!fs.v[i].fixed)
+			fs.v[i].f = fs.v[i].total > 0 ? fs.v[i].direct / fs.v[i].total : 0;
+	for (round = 1, moved = 1; round < 200 && moved > 1e-12 && !rc; round++) {
+		moved = 0;
+		for (i = 0; i < fs.n; i++) {
+			struct flow *f = &fs.v[i];
+			double sum = f->direct;
+
+			if (f->fixed) {
+				f->next = f->f;
+				continue;
+			}
+			for (j = 0; j < f->nt; j++)
+				sum += f->tw[j] * fs.v[f->tgt[j]].f;
+			f->next = f->total > 0 ? sum / f->total : 0;
+		}
+		for (i = 0; i < fs.n; i++) {
+			if (fabs(fs.v[i].next - fs.v[i].f) > moved)
+				moved = fabs(fs.v[i].next - fs.v[i].f);
+			fs.v[i].f = fs.v[i].next;
+		}
+	}
+	for (i = 0; i < t->n; i++)
+		t->nodes[i].share = t->nodes[i].start ? 1 : fs.v[i].f;
+	for (i = 0; i < fs.n; i++) {
+		free(fs.v[i].tgt);
+		free(fs.v[i].tw);
+	}
+	for (i = 0; i < fs.ndown; i++)
+		free(fs.down_ids[i]);
+	free(fs.down_ids);
+	free(fs.v);
+	strmap_free(&fs.down);
+	free(queue);
+	return rc;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -768,14 +1124,15 @@ static void count_reach(struct trace *t)
 		free(fill);
 	}
 	starts = xmalloc(2 * t->n * sizeof(int) + 1);
+	/* Party leads start the walk but are no flagged seller and no network: not counted. */
 	for (i = 0; i < t->n; i++)
-		if (t->nodes[i].start) {
+		if (t->nodes[i].start && !t->nodes[i].party_lead) {
 			t->nodes[i].net = network_of(t, t->nodes[i].id, &nets, &keys, &nkeys);
 			nstarts++;
 		}
 	next_net = (int)nkeys;
 	for (i = 0, k = 0; i < t->n; i++)
-		if (t->nodes[i].start) {
+		if (t->nodes[i].start && !t->nodes[i].party_lead) {
 			if (t->nodes[i].net == NONE)
 				t->nodes[i].net =
 					next_net++; /* a seller in no network is its own */
@@ -855,7 +1212,8 @@ static int cmp_rank(const void *a, const void *b)
 	const struct node *x = &sort_trace->nodes[*(const size_t *)a];
 	const struct node *y = &sort_trace->nodes[*(const size_t *)b];
 
-	if (x->score != y->score)
+	/* Scores that differ only by rounding (a share that converged) are equal. */
+	if (fabs(x->score - y->score) > 1e-9)
 		return x->score < y->score ? 1 : -1;
 	if (x->fs != y->fs)
 		return x->fs < y->fs ? 1 : -1;
@@ -869,20 +1227,78 @@ static int cmp_rank(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-static void rank(struct trace *t)
-{
-	size_t i, k;
+/* What an input weighs against finished goods, and the cap on a supplier of inputs. */
+#define INPUT_WEIGHT 0.25
 
-	t->order = xmalloc((t->n + 1) * sizeof(*t->order));
+/*
+ * The score: share x goods x reach, where reach is log2(1 + flagged sellers) + log2(1 +
+ * networks) and goods is 1 for a node that ships finished goods, down to INPUT_WEIGHT for one
+ * whose walked shipments are all inputs (materials, packaging, parts). A node that ships
+ * mostly inputs never outranks a node it supplies them to: its score is capped at
+ * INPUT_WEIGHT times the lowest score among those customers.
+ */
+static void score_all(struct trace *t)
+{
+	double *in = xcalloc(2 * t->n + 1, sizeof(double)), *all = in + t->n;
+	size_t i, k;
+	int pass, changed = 1;
+
+	for (k = 0; k < t->ne; k++) {
+		const struct edge *e = &t->edges[k];
+		double w = e->qty > 0 ? (double)e->qty : 1;
+
+		if (e->kind != EDGE_SHIP)
+			continue;
+		all[e->from] += w;
+		if (e->input)
+			in[e->from] += w;
+	}
 	for (i = 0; i < t->n; i++) {
 		struct node *nd = &t->nodes[i];
 
 		if (nd->start)
 			continue;
+		nd->inputs = all[i] > 0 ? in[i] / all[i] : 0;
 		if (t->o.rank == TRACE_RANK_COUNT)
 			nd->score = nd->fs;
 		else
-			nd->score = nd->share * (log2(1.0 + nd->fs) + log2(1.0 + nd->nets));
+			nd->score = nd->share * (1 - (1 - INPUT_WEIGHT) * nd->inputs) *
+				(log2(1.0 + nd->fs) + log2(1.0 + nd->nets));
+	}
+	free(in);
+	if (t->o.rank == TRACE_RANK_COUNT)
+		return;
+	/* Caps pass up a chain of suppliers (packaging for a leather mill): a few passes. */
+	for (pass = 0; pass < 8 && changed; pass++) {
+		changed = 0;
+		for (k = 0; k < t->ne; k++) {
+			const struct edge *e = &t->edges[k];
+			struct node *sup = &t->nodes[e->from], *cust = &t->nodes[e->to];
+			double cap;
+
+			if (e->kind != EDGE_SHIP || !e->input || sup->start || cust->start ||
+				sup->inputs <= 0.5)
+				continue;
+			cap = INPUT_WEIGHT * cust->score;
+			if (sup->score > cap) {
+				sup->score = cap;
+				changed = 1;
+			}
+		}
+	}
+}
+
+static void rank(struct trace *t)
+{
+	size_t i, k;
+
+	t->order = xmalloc((t->n + 1) * sizeof(*t->order));
+	score_all(t);
+	for (i = 0; i < t->n; i++) {
+		struct node *nd = &t->nodes[i];
+
+		if (nd->start)
+			continue;
 		make_path(t, nd);
 		t->order[t->nranked++] = i;
 	}
@@ -905,6 +1321,7 @@ static void rank(struct trace *t)
 		p->flagged_sellers = nd->fs;
 		p->networks = nd->nets;
 		p->share_flagged = nd->share;
+		p->inputs = nd->inputs;
 		p->score = nd->score;
 		p->quantity = nd->qty;
 		p->value = nd->ncur[best] ? nd->val[best] : 0;
@@ -933,6 +1350,7 @@ int trace_run(
 	t->st = st;
 	t->db = store_db(st);
 	t->o = *o;
+	load_inputs(t);
 	ensure_indexes(t);
 	/* screen writes scores(listing_id, seller_id, score, ...); an empty one says nothing. */
 	t->scores_table = find_table(t, "scores", "listing_id", "score", "listings");
@@ -965,7 +1383,8 @@ int trace_run(
 			ck_count(t->no_sender, "shipment names", "shipments name"));
 	if ((rc = load_flagged(t)))
 		goto fail;
-	measure(t);
+	if ((rc = measure(t)))
+		goto fail;
 	count_reach(t);
 	rank(t);
 	sqlite3_exec(t->db, "COMMIT", NULL, NULL, NULL);
@@ -1086,57 +1505,92 @@ int trace_write_dot(const struct trace *t, FILE *fp)
 	return ferror(fp) ? ck_error(EX_IOERR, "cannot write: %s", strerror(errno)) : 0;
 }
 
-static void tree_line(const struct trace *t, FILE *fp, int v, const char *prefix, int last,
-	int **kids, int *nkids)
+static void tree_line(const struct trace *t, FILE *fp, int v, int via, const char *prefix, int last,
+	int **kids, int **kvia, int *nkids, unsigned char *shown)
 {
 	const struct node *nd = &t->nodes[v];
 	struct buf pre = { 0 };
-	int i;
+	int i, again = !nd->start && shown[v];
 
 	if (nd->start) {
 		fprintf(fp, "%s %s", nd->kind, nd->id);
 	} else {
 		fprintf(fp, "%s%s", prefix, last ? "`-- " : "|-- ");
-		if (nd->pedge != NONE && t->edges[nd->pedge].kind == EDGE_TIE)
-			fprintf(fp, "[shares %s] ", t->strs[t->edges[nd->pedge].tie]);
-		else if (nd->pedge != NONE && t->edges[nd->pedge].kind == EDGE_ORDER)
+		if (via != NONE && t->edges[via].kind == EDGE_TIE)
+			fprintf(fp, "[shares %s] ", t->strs[t->edges[via].tie]);
+		else if (via != NONE && t->edges[via].kind == EDGE_ORDER)
 			fputs("[sold to] ", fp);
 		fprintf(fp, "%s %s", nd->id, nd->kind);
 	}
 	if (nd->name)
 		fprintf(fp, " \"%s\"", nd->name);
-	if (!nd->start)
+	if (again)
+		fprintf(fp, " (rank %d, see above)", nd->rank);
+	else if (!nd->start)
 		fprintf(fp, " (rank %d, %d flagged, share %.2f)", nd->rank, nd->fs, nd->share);
 	fputc('\n', fp);
+	if (again)
+		return;
+	shown[v] = 1;
 	buf_adds(&pre, prefix);
 	if (!nd->start)
 		buf_adds(&pre, last ? "    " : "|   ");
 	for (i = 0; i < nkids[v]; i++)
-		tree_line(t, fp, kids[v][i], pre.s ? pre.s : "", i == nkids[v] - 1, kids, nkids);
+		tree_line(t, fp, kids[v][i], kvia[v][i], pre.s ? pre.s : "", i == nkids[v] - 1,
+			kids, kvia, nkids, shown);
 	buf_free(&pre);
 }
 
+/*
+ * Every lead at a root with all its suppliers under it, and theirs under them; a node met a
+ * second time (a warehouse that serves twenty sellers) is named with its rank and not
+ * unfolded again.
+ */
 int trace_write_tree(const struct trace *t, FILE *fp)
 {
-	int **kids = xcalloc(t->n + 1, sizeof(*kids)), *nkids = xcalloc(t->n + 1, sizeof(int));
+	int **kids = xcalloc(t->n + 1, sizeof(*kids)), **kvia = xcalloc(t->n + 1, sizeof(*kvia)),
+	    *nkids = xcalloc(t->n + 1, sizeof(int));
+	unsigned char *shown = xcalloc(t->n + 1, 1);
 	size_t i;
 
-	/* Children in rank order, so the strongest lead comes first under each node. */
-	for (i = 0; i < t->nranked; i++) {
-		int v = (int)t->order[i], p = t->nodes[v].parent;
+	/* Suppliers in rank order, so the strongest lead comes first under each node. */
+	for (i = 0; i < t->n; i++) {
+		int j, m, n = 0;
 
-		if (p == NONE)
-			continue;
-		kids[p] = xrealloc(kids[p], (size_t)(nkids[p] + 1) * sizeof(int));
-		kids[p][nkids[p]++] = v;
+		for (j = t->in_off[i]; j < t->in_off[i + 1]; j++) {
+			int e = t->in_edge[j], u = t->edges[e].from;
+
+			if (t->nodes[u].start)
+				continue; /* a lead is a root of its own */
+			for (m = 0; m < n && kids[i][m] != u; m++)
+				;
+			if (m < n)
+				continue;
+			kids[i] = xrealloc(kids[i], (size_t)(n + 1) * sizeof(int));
+			kvia[i] = xrealloc(kvia[i], (size_t)(n + 1) * sizeof(int));
+			/* Insertion by rank: a node has few suppliers. */
+			for (m = n; m > 0 && t->nodes[kids[i][m - 1]].rank > t->nodes[u].rank;
+				m--) {
+				kids[i][m] = kids[i][m - 1];
+				kvia[i][m] = kvia[i][m - 1];
+			}
+			kids[i][m] = u;
+			kvia[i][m] = e;
+			n++;
+		}
+		nkids[i] = n;
 	}
 	for (i = 0; i < t->n; i++)
 		if (t->nodes[i].start)
-			tree_line(t, fp, (int)i, "", 1, kids, nkids);
-	for (i = 0; i < t->n; i++)
+			tree_line(t, fp, (int)i, NONE, "", 1, kids, kvia, nkids, shown);
+	for (i = 0; i < t->n; i++) {
 		free(kids[i]);
+		free(kvia[i]);
+	}
 	free(kids);
+	free(kvia);
 	free(nkids);
+	free(shown);
 	return ferror(fp) ? ck_error(EX_IOERR, "cannot write: %s", strerror(errno)) : 0;
 }
 
@@ -1157,14 +1611,13 @@ void trace_free(struct trace *t)
 		free(t->flagged_keys[i]);
 	sqlite3_finalize(t->q_ship);
 	sqlite3_finalize(t->q_order);
-	sqlite3_finalize(t->q_tie);
+	sqlite3_finalize(t->q_ids_of);
+	sqlite3_finalize(t->q_nholders);
+	sqlite3_finalize(t->q_holders);
 	sqlite3_finalize(t->q_party);
 	sqlite3_finalize(t->q_seller);
 	sqlite3_finalize(t->q_out_ship);
 	sqlite3_finalize(t->q_out_order);
-	sqlite3_finalize(t->q_ties_of);
-	sqlite3_finalize(t->q_ship_to);
-	sqlite3_finalize(t->q_order_to);
 	sqlite3_finalize(t->q_net_of);
 	if (t->in_txn)
 		sqlite3_exec(t->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1172,6 +1625,13 @@ void trace_free(struct trace *t)
 	free(t->edges);
 	free(t->strs);
 	free(t->flagged_keys);
+	for (i = 0; i < t->nhub_keys; i++)
+		free(t->hub_keys[i]);
+	free(t->hub_keys);
+	strmap_free(&t->hubs);
+	for (i = 0; i < t->ninwords; i++)
+		free(t->inwords[i]);
+	free(t->inwords);
 	strmap_free(&t->ids);
 	strmap_free(&t->flagged);
 	free(t->in_off);

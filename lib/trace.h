@@ -28,7 +28,8 @@ struct trace_party {
 	int depth;            /* fewest hops from a lead */
 	int flagged_sellers;  /* distinct flagged leads it reaches within the depth */
 	int networks;         /* distinct networks among them (a seller in none is its own) */
-	double share_flagged; /* share of its deliveries and ties that go to the flagged side */
+	double share_flagged; /* share of what it delivers that ends with flagged sellers */
+	double inputs;        /* share of its shipments to the walk that are materials or parts */
 	double score;
 	long long quantity; /* goods it shipped to the flagged side */
 	long long value;    /* their declared value, minor units of currency */

@@ -575,3 +575,17 @@ char *ck_path_join(const char *dir, const char *name)
 		return xasprintf("/%s", name);
 	return xasprintf("%.*s/%s", (int)n, dir, name);
 }
+
+uint64_t ck_splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+double ck_uniform(uint64_t *state)
+{
+	return (double)(ck_splitmix64(state) >> 11) * (1.0 / 9007199254740992.0);
+}

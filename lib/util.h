@@ -3,6 +3,7 @@
 #define CASEKIT_UTIL_H
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Options every applet shares; set by ck_parse_opts() and the environment. */
 struct ck_globals {
@@ -85,6 +86,14 @@ int ck_in_list(const char *list, const char *s, size_t n);
 size_t ck_mask_cards(char *s, size_t n);
 /* FNV-1a over n bytes: a quick hash for in-memory tables. */
 uint64_t ck_fnv1a(const void *p, size_t n);
+
+/*
+ * splitmix64 (Steele, Lea, Flood 2014): the next number of the sequence that *state seeds;
+ * tiny, fast and the same on every platform, so a seed gives the same draw everywhere.
+ */
+uint64_t ck_splitmix64(uint64_t *state);
+/* A uniform double in [0, 1) from the same sequence (53 bits of the next number). */
+double ck_uniform(uint64_t *state);
 
 /* Small ids of strings: the strings, and a hash of them. */
 struct ck_names {

@@ -24,7 +24,7 @@ expect "and nothing is written" test ! -e "$T/p.tar.gz"
 check_exit 0 "export writes the package" export "$id" -o "$T/$id.tar.gz" --recipient "Unit 7"
 check_exit 73 "an existing package is never overwritten" export "$id" -o "$T/$id.tar.gz"
 run verify "$T/$id.tar.gz"
-expect "casekit verify says it is valid" grep -q "valid: BagIt 1.0, 15 payload files" "$T/out"
+expect "casekit verify says it is valid" grep -q "valid: BagIt 1.0, [0-9]* payload files" "$T/out"
 mkdir "$T/x" && tar -C "$T/x" -xzf "$T/$id.tar.gz"
 expect "it unpacks into one folder named after the file" test "$(ls "$T/x")" = "$id"
 B="$T/x/$id"
@@ -175,6 +175,62 @@ assert len(set(g.subjects(rdflib.RDF.type, inv.Investigation))) == 1
 " "$B/data/case/case.jsonld"
 else
 	skip "case.jsonld parses in rdflib" "python3-rdflib not installed"
+fi
+
+# The package stands alone: the cited source rows travel with it, and it names no path of this
+# machine, even when the dump was ingested and the package written by absolute paths.
+mkdir -p "$T/abs" && cp -r "$DATA/case/dump" "$T/abs/dump"
+printf '%s\n' 'L6,S1,<script>alert(1)</script> Rolex "Sub",Rolex,watches,399.00,CNY,2026-03-09T00:00:00Z,active,,https://market.example/item/L6?a=1&b=<2>' \
+	>>"$T/abs/dump/listings.csv"
+ck init -q "$T/abs.db" && ck ingest -q -d "$T/abs.db" "$T/abs/dump" && ck link -q -d "$T/abs.db" >/dev/null
+run case new -d "$T/abs.db" "Absolute ring" --lead seller:S1 --lead seller:S2 --lead listing:L6
+aid=$(cat "$T/out")
+check_exit 0 "a store ingested by absolute paths exports" export -d "$T/abs.db" "$aid" -o "$T/abs/$aid.tar.gz" --recipient "Unit 7"
+check_grep "and verifies" ": valid: " verify "$T/abs/$aid.tar.gz"
+mkdir "$T/ax" && tar -C "$T/ax" -xzf "$T/abs/$aid.tar.gz" && A="$T/ax/$aid"
+expect "the package has data/sources with SOURCES.txt" test -s "$A/data/sources/SOURCES.txt" -a -s "$A/data/sources/listings.csv"
+expect "SOURCES.txt names each file with its size and SHA-256" \
+	grep -q "^data/sources/listings.csv	listings.csv	listings	$(stat -c %s "$T/abs/dump/listings.csv")	$(sha256sum <"$T/abs/dump/listings.csv" | cut -d' ' -f1)	" "$A/data/sources/SOURCES.txt"
+expect "a cited row keeps its original line number" \
+	grep -q "^$(grep -n '^L6,' "$T/abs/dump/listings.csv" | cut -d: -f1),L6,S1," "$A/data/sources/listings.csv"
+expect "and the source's header, after line" sh -c "head -1 '$A/data/sources/listings.csv' | tr -d '\r' | grep -qx 'line,$(head -1 "$T/abs/dump/listings.csv")'"
+expect "uncited rows stay out" sh -c "! grep -q '^[0-9]*,L4,' '$A/data/sources/listings.csv'"
+expect "the tables' source references resolve inside the package" \
+	grep -q ",data/sources/listings.csv,[0-9]" "$A/data/tables/listings.csv"
+expect "every source reference in the report names a file of the package" sh -c "
+	grep -oE 'data/sources/[A-Za-z0-9._-]+[.](csv|txt)' '$A/data/report/report.html' | sort -u | while read -r f; do
+		test -f '$A'/\"\$f\" || { echo \"missing \$f\"; exit 1; }; done"
+expect "report.html names no path of this machine" sh -c "! grep -qF '$T' '$A/data/report/report.html'"
+expect "nor does any file of the package" sh -c "! grep -rqF '$T' '$A'"
+expect "report.html has no keyed hash (v1:)" sh -c "! grep -q 'v1:' '$A/data/report/report.html'"
+expect "a payment shows masked, with the record to request" \
+	grep -q "\*\*\*\*1234.*data/sources/payments.csv line 2" "$A/data/report/report.html"
+expect "the copied payment row is masked too" sh -c "grep -q ',\*\*\*\*1234,' '$A/data/sources/payments.csv' && ! grep -rq 4111111111111234 '$A'"
+expect "a listing priced 399.00 reads 399.00 CNY" grep -q ">399.00 CNY<" "$A/data/report/report.html"
+expect "with its URL" grep -qF "https://market.example/item/L6?a=1&amp;b=&lt;2&gt;" "$A/data/report/report.html"
+expect "the sellers' text is escaped" sh -c "! grep -q '<script' '$A/data/report/report.html' && grep -qF '&lt;script&gt;alert(1)&lt;/script&gt; Rolex &quot;Sub&quot;' '$A/data/report/report.html'"
+expect "the report has a table of contents" grep -q '<nav class="toc">' "$A/data/report/report.html"
+expect "and prints on A4 with the case id on every page" grep -q "@page{size:A4;.*content:\"$aid\"" "$A/data/report/report.html"
+
+# Printed by a real browser: page one tells the case and its value; no page is wider than A4.
+if command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null; then
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run \
+		--user-data-dir="$T/chr2" --no-pdf-header-footer --print-to-pdf="$T/report.pdf" \
+		"file://$A/data/report/report.html" >/dev/null 2>&1
+	expect "chromium prints report.html to PDF" test -s "$T/report.pdf"
+	pdftotext -f 1 -l 1 -layout "$T/report.pdf" "$T/page1.txt" 2>/dev/null
+	expect "page 1 holds the case id" grep -q "$aid" "$T/page1.txt"
+	expect "and the value in its currency" grep -q "387.00 EUR" "$T/page1.txt"
+	pages=$(pdfinfo "$T/report.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+	pdfinfo -f 1 -l "${pages:-1}" "$T/report.pdf" 2>/dev/null | sed -n 's/^Page *[0-9]* size: *\([0-9.]*\) x.*/\1/p' >"$T/widths"
+	expect "no page is wider than A4 ($pages pages)" awk 'END { exit !(NR > 0 && ok) } NR == 1 { ok = 1 } $1 > 595.5 { ok = 0 }' "$T/widths"
+	pdftotext -layout "$T/report.pdf" "$T/all.txt" 2>/dev/null
+	expect "every page names the case" test "$(grep -c "$aid" "$T/all.txt")" -ge "${pages:-1}"
+else
+	for d in "chromium prints report.html to PDF" "page 1 holds the case id" "and the value in its currency" \
+		"no page is wider than A4" "every page names the case"; do
+		skip "$d" "chromium or poppler-utils (pdftotext, pdfinfo) not installed"
+	done
 fi
 
 # A case from leads alone, before any link run, still exports.

@@ -200,6 +200,36 @@ run link -d "$T/g.db" --explain G1 G3 -f tsv
 expect "the zero device id and a private IP link nobody" test "$(grep -c 'never links' "$T/out")" = 2
 expect "with file and line from the dump" grep -q "	logins.csv:3	logins.csv:5	" "$T/out"
 
+# A seller list with city, state and zip prefix only (tests/data/link/br): strangers share a
+# city and a prefix, and no network may form from the address alone.
+cp "$DATA/link/br/sellers.csv" "$T/br.csv"
+ck init -q "$T/br.db"
+(cd "$T" && "$CASEKIT" ingest -q -d "$T/br.db" -p "$DATA/link/br/br.profile" -k sellers br.csv)
+run query -d "$T/br.db" -f tsv "select kind, count(*) from identifiers group by kind"
+printf 'kind\tcount(*)\naddress_area\t80\n' >"$T/want"
+expect "city, state and zip prefix are address_area, with no building key" cmp "$T/want" "$T/out"
+run link -d "$T/br.db" -f tsv
+expect "a city-level seller list forms no network" grep -q "80 sellers, 0 networks" "$T/err"
+run link -d "$T/br.db" --fuzzy -f tsv
+expect "nor with --fuzzy" grep -q "80 sellers, 0 networks" "$T/err"
+pair=$(ck query -d "$T/br.db" -f tsv "select group_concat(holder_id, ' ') from (select holder_id
+	from identifiers where value = 'campinas sp 13087' order by holder_id limit 2)" | sed 1d)
+run link -d "$T/br.db" --explain $pair -f tsv
+expect "--explain lists the shared area as corroboration only" \
+	grep -q "address_area	campinas sp 13087	.*same area (no street-level place): corroboration only" "$T/out"
+expect "and the two are not joined" test "$rc" = 1
+# the control: the same profile does join two sellers on one street-level address
+{
+	cat "$T/br.csv"
+	printf 'c1,01305,"Rua Augusta, 1500, Sao Paulo",SP\nc2,1305,rua augusta 1500 sao paulo,SP\n'
+} >"$T/br2.csv"
+ck init -q "$T/br2.db"
+(cd "$T" && "$CASEKIT" ingest -q -d "$T/br2.db" -p "$DATA/link/br/br.profile" -k sellers br2.csv)
+run link -d "$T/br2.db" --members -f tsv
+printf 'c1\nc2\n' >"$T/want"
+cut -f2 "$T/out" | sed 1d >"$T/got"
+expect "a street-level address in the same list still links" cmp "$T/want" "$T/got"
+
 # --fuzzy: near-identical names, addresses and text ids, through strict blocks.
 cp "$DATA/link/febrl.csv" "$T/febrl.csv"
 ck init -q "$T/f.db"

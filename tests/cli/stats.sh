@@ -102,4 +102,17 @@ else
 	check_exit 65 "--case without cases exits 65" stats -d "$T/db" --case C1
 	skip "case figures" "no case tables yet (casekit case)"
 fi
+# The store's country and the quality of its identifiers.
+ck init -q --country CN "$T/cn.db"
+check_grep "the store's country is shown" '^{"what":"country","value":"CN"}$' stats -d "$T/cn.db" -f ndjson
+ck init -q "$T/q.db"
+printf 'seller_id,phone,email\nS1,178-6665-8722,a@x.cn\nS2,(+86)17866658722,junk\nS3,178 6665 8723,\n' >"$T/sellers.csv"
+ck ingest -q -d "$T/q.db" "$T/sellers.csv"
+run stats -d "$T/q.db" -f tsv
+grep '^identifiers\.' "$T/out" | grep -E 'phone|email' >"$T/got"
+for k in email.1.0.0.0.0.1 phone.3.2.0.0.0.0; do
+	echo "$k" | awk -F. '{ split("keys national_no_country coarse null_or_private hub_candidates unparsed", n, " ")
+		for (i = 1; i <= 6; i++) printf "identifiers.%s.%s\t%s\n", $1, n[i], $(i + 1) }'
+done >"$T/want"
+expect "identifier quality per kind, as ingest says it" cmp "$T/want" "$T/got"
 done_testing

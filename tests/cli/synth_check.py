@@ -184,10 +184,34 @@ for r in rows("takedowns"):
         problems.append(f"notice {r['notice_id']}: unknown listing")
     if r["resolved_at"] and r["resolved_at"] < r["received_at"]:
         problems.append(f"notice {r['notice_id']} resolved before it was received")
+ships = defaultdict(set)  # from -> to
 for r in rows("shipments"):
     for end in ("from_id", "to_id"):
         if r[end] not in parties and r[end] not in reg:
             problems.append(f"shipment {r['shipment_id']}: unknown {end} {r[end]}")
+    ships[r["from_id"]].add(r["to_id"])
+
+# The upstream world trace is measured on: each factory feeds one or two operations, each
+# through its two warehouses, which deliver to that operation's sellers and nobody else; the
+# decoys (the factory's suppliers, the carrier) ship to the factory or nearly every seller.
+feeds = defaultdict(list)
+for op in truth["operations"]:
+    feeds[op["factory"]].append(op["id"])
+    whs = op.get("warehouses", [])
+    if len(whs) != 2 or not all(w in ships[op["factory"]] for w in whs):
+        problems.append(f"{op['id']}: its factory does not ship to two warehouses")
+    served = set().union(*(ships[w] for w in whs)) if whs else set()
+    if served != set(op["sellers"]):
+        problems.append(f"{op['id']}: its warehouses serve {len(served)} sellers, "
+                        f"not its {len(op['sellers'])}")
+    for x in op.get("decoys", []):
+        if x != truth["carrier"] and op["factory"] not in ships[x]:
+            problems.append(f"{op['id']}: decoy {x} does not supply its factory")
+for f, ops in feeds.items():
+    if len(ops) > 2:
+        problems.append(f"factory {f} feeds {len(ops)} operations")
+if truth["operations"] and len(ships[truth["carrier"]]) < 0.9 * len(reg):
+    problems.append(f"the carrier reaches {len(ships[truth['carrier']])} of {len(reg)} sellers")
 
 for p in problems[:50]:
     print(p)

@@ -21,13 +21,15 @@ check_exit 66 "a network lead without link results exits 66" trace network:N1
 # The factory feeding only the operation outranks the carrier that ships to everyone.
 run trace -f tsv S1 S2 S3
 head -1 "$T/out" >"$T/got"
-printf 'rank\tparty_id\tkind\tname\tdepth\tflagged_sellers\tnetworks\tshare_flagged\tscore\tquantity\tvalue\tcurrency\tpath\n' >"$T/want"
+printf 'rank\tparty_id\tkind\tname\tdepth\tflagged_sellers\tnetworks\tshare_flagged\tinputs\tscore\tquantity\tvalue\tcurrency\tpath\n' >"$T/want"
 expect "tsv has the documented columns" cmp "$T/want" "$T/got"
-expect "the factory is first" test "$(sed -n 2p "$T/out" | cut -f2,3,5,13)" = "$(printf 'F1\tfactory\t2\tS1<-W1<-F1')"
+expect "the factory is first" test "$(sed -n 2p "$T/out" | cut -f2,3,5,14)" = "$(printf 'F1\tfactory\t2\tS1<-W1<-F1')"
 expect "the warehouse is second" test "$(sed -n 3p "$T/out" | cut -f2)" = W1
 crank=$(awk -F'\t' '$2 == "C1" { print $1 }' "$T/out")
 expect "the carrier is not in the top 3" test "${crank:-0}" -gt 3
-expect "the carrier's share is 4 of 8 deliveries" test "$(awk -F'\t' '$2 == "C1" { print $8 }' "$T/out")" = 0.5
+# C1 delivers 900 to each of eight sellers: three leads, and S4, which passes half of what it
+# sells to a lead (S4's own share, 0.5); the other four pass nothing on. (2700 + 450) / 7200.
+expect "the carrier's share counts what its customers pass on" test "$(awk -F'\t' '$2 == "C1" { print $8 }' "$T/out")" = 0.4375
 expect "a shared phone shows in the path" grep -q "S3<~phone~P9" "$T/out"
 expect "a sender known by name only is kept" grep -q "^.*name:Mr Wu	unlisted" "$T/out"
 expect "a seller who sold to a lead is upstream" grep -q "S2<-S4" "$T/out"
@@ -58,7 +60,15 @@ fi
 run trace --tree S1 S2 S3
 expect "tree: a lead at a root" grep -q '^seller S1 "Lux Bags"$' "$T/out"
 expect "tree: the factory under the warehouse" grep -q '^|   `-- F1 factory "Dongguan Leather" (rank 1, 3 flagged, share 1.00)$' "$T/out"
-expect "tree: a tie is named" grep -q '`-- \[shares phone\] P9 supplier' "$T/out"
+expect "tree: a tie is named" grep -q '^[|`]-- \[shares phone\] P9 supplier' "$T/out"
+expect "tree: every lead seller shows its suppliers" test "$(grep -c '^|-- W1 warehouse' "$T/out")" = 3
+expect "tree: a node met again is not unfolded again" grep -q '^|-- W1 warehouse "Yiwu Store 9" (rank 2, see above)$' "$T/out"
+
+# A party lead is where the walk starts, not a flagged seller or a network.
+run trace -f tsv party:W1
+expect "a party lead flags nobody: the factory above it reaches no flagged seller" test "$(awk -F'\t' '$2 == "F1" { print $6 "/" $7 }' "$T/out")" = 0/0
+run trace -f tsv party:W1 S1
+expect "with a seller lead beside it, only the seller counts" test "$(awk -F'\t' '$2 == "F1" { print $6 "/" $7 }' "$T/out")" = 1/1
 
 # Screening scores widen the flagged side: S1 flagged by screen makes W1 more specific.
 run trace -f tsv S2
@@ -66,9 +76,9 @@ w1_before=$(awk -F'\t' '$2 == "W1" { print $8 }' "$T/out")
 sqlite3 "$T/db" "insert into scores(listing_id, seller_id, score, flagged, reasons, run_id) values ('L1', 'S1', 90, 1, 'kw:replica', 1)"
 run trace -f tsv S2
 w1_after=$(awk -F'\t' '$2 == "W1" { print $8 }' "$T/out")
-expect "screen-flagged sellers raise the share (0.5 to 0.75)" test "$w1_before/$w1_after" = 0.5/0.75
+expect "screen-flagged sellers raise the share (1/3 to 2/3)" test "$w1_before/$w1_after" = 0.3333/0.6667
 run trace -f tsv --min-score 95 S2
-expect "--min-score raises the bar" test "$(awk -F'\t' '$2 == "W1" { print $8 }' "$T/out")" = 0.5
+expect "--min-score raises the bar" test "$(awk -F'\t' '$2 == "W1" { print $8 }' "$T/out")" = 0.3333
 sqlite3 "$T/db" "insert into network_members(network_id, seller_id) values ('N1','S1'),('N1','S2'),('N1','S3')"
 run trace -f tsv network:N1
 expect "a network lead walks from its members, one network" test "$(awk -F'\t' '$2 == "F1" { print $6 "/" $7 }' "$T/out")" = 3/1

@@ -502,43 +502,106 @@ Test(ident, address_hong_kong_latin_spellings_agree, .init = addr_init)
 	static const char *const same[] = { "Flat 12, 3/F, 8 Nathan Rd, Kowloon, HK",
 		"Unit 12, 3rd Floor, 8 Nathan Road, Kowloon, Hong Kong",
 		"FLAT 12 3/F 8 NATHAN RD. KOWLOON HK", "Rm 12, 3F, No. 8 Nathan Road, Kowloon",
-		"Flat 12, Floor 3, 8 Nathan Road", NULL };
+		NULL };
 	const char *const *p;
 
 	for (p = same; *p; p++) {
-		cr_expect_str_eq(addr(*p), "8 nathan road floor 3 unit 12", "%s", *p);
-		cr_expect_str_eq(id.building.s, "8 nathan road", "%s", *p);
+		cr_expect_str_eq(addr(*p), "8 nathan road, kowloon floor 3 unit 12", "%s", *p);
+		cr_expect_str_eq(id.building.s, "8 nathan road, kowloon", "%s", *p);
+		cr_expect_str_eq(flags(), "", "%s", *p);
 	}
+	/* with no town, no postcode: the street could be in any town */
+	cr_expect_str_neq(
+		addr("Flat 12, Floor 3, 8 Nathan Road"), "8 nathan road, kowloon floor 3 unit 12");
+	cr_expect_str_eq(addr("Flat 12, Floor 3, 8 Nathan Road"), "8 nathan road floor 3 unit 12");
+	/* the same street and number in another district is another building */
+	cr_expect_str_neq(addr("Flat 12, 3/F, 8 Nathan Rd, Jordan, HK"),
+		"8 nathan road, kowloon floor 3 unit 12");
 	/* the spellings casekit synth writes */
 	cr_expect_str_eq(addr("Flat 12A, 3001 Sai Yeung Choi Street, Mong Kok, Hong Kong"),
-		"3001 sai yeung choi street unit 12a");
+		"3001 sai yeung choi street, mong unit 12a");
 	cr_expect_str_eq(addr("UNIT 12A 3001 SAI YEUNG CHOI ST MONG KOK HK"),
-		"3001 sai yeung choi street unit 12a");
+		"3001 sai yeung choi street, mong unit 12a");
 	cr_expect_str_neq(addr("Flat 12B, 3001 Sai Yeung Choi Street, Mong Kok, Hong Kong"),
-		"3001 sai yeung choi street unit 12a");
-	cr_expect_str_eq(id.building.s, "3001 sai yeung choi street");
+		"3001 sai yeung choi street, mong unit 12a");
+	cr_expect_str_eq(id.building.s, "3001 sai yeung choi street, mong");
 	/* flat F of floor 15, with and without commas */
-	cr_expect_str_eq(
-		addr("Flat 15F, 3000 Canton Rd., Tsim Sha Tsui, HK"), "3000 canton road unit 15f");
+	cr_expect_str_eq(addr("Flat 15F, 3000 Canton Rd., Tsim Sha Tsui, HK"),
+		"3000 canton road, tsim unit 15f");
 	cr_expect_str_eq(addr("Unit 15F 3000 Canton Road Tsim Sha Tsui Hong Kong"),
-		"3000 canton road unit 15f");
+		"3000 canton road, tsim unit 15f");
 	cr_expect_str_neq(addr("Unit 15E 3000 Canton Road Tsim Sha Tsui Hong Kong"),
-		"3000 canton road unit 15f");
+		"3000 canton road, tsim unit 15f");
 }
 
 Test(ident, address_latin_elsewhere, .init = addr_init)
 {
+	char a[512];
+
+	/* the postcode, or the town when there is none, is part of the key */
+	cr_expect_str_eq(addr("123 Main St Apt 4B, Springfield, IL 62704"),
+		"123 main street, 62704 unit 4b");
 	cr_expect_str_eq(
-		addr("123 Main St Apt 4B, Springfield, IL 62704"), "123 main street unit 4b");
-	cr_expect_str_eq(addr("123 MAIN STREET #4B SPRINGFIELD IL"), "123 main street unit 4b");
+		addr("123 main street apt 4b, 62704-1234"), "123 main street, 62704 unit 4b");
+	cr_expect_str_eq(
+		addr("123 MAIN STREET #4B SPRINGFIELD IL"), "123 main street, springfield unit 4b");
 	cr_expect_str_eq(addr("120 E 96th St"), "120 east 96th street");
-	cr_expect_str_eq(addr("Marktstraße 14, 10117 Berlin"), "14 marktstrasse");
+	cr_expect_str_eq(addr("Marktstraße 14, 10117 Berlin"), "14 marktstrasse, 10117");
+	cr_expect_str_eq(addr("Lindenweg 3, 10117 Berlin"), "3 lindenweg, 10117");
 	cr_expect_str_eq(addr("Rue de l'Église 5"), addr("rue de l eglise 5"));
-	cr_expect_str_eq(addr("  nowhere   special "), "nowhere special");
+	/* street types written first, in Portuguese, Spanish, French, Italian */
+	cr_expect_str_eq(addr("Rua Augusta, 1500 - Consolação, São Paulo - SP, 01305-100"),
+		"1500 rua augusta, 1305");
+	cr_expect_str_eq(
+		addr("Av. Paulista, nº 1578, São Paulo, 01310-200"), "1578 avenue paulista, 1310");
+	cr_expect_str_eq(
+		addr("Avenida Paulista 1578, 01310-200 São Paulo"), "1578 avenue paulista, 1310");
+	cr_expect_str_eq(addr("12 rue de la Paix, 75002 Paris"), "12 rue de la paix, 75002");
+	cr_expect_str_eq(addr("Calle Mayor 5, Madrid"), "5 calle mayor, madrid");
+	cr_expect_str_eq(addr("Via Roma 10, 00184 Roma"), "10 via roma, 184");
+	/* one street name in two towns */
+	snprintf(a, sizeof(a), "%s", addr("12 main street, springfield"));
+	cr_expect_str_neq(addr("12 main street, shelbyville"), a);
+	snprintf(a, sizeof(a), "%s", addr("12 main street, 2000"));
+	cr_expect_str_neq(addr("12 main street, 2600"), a);
+	/* a street type we cannot read: the number, the words up to a comma, the place */
+	cr_expect_str_eq(addr("1 dookie treet, harristown nsw 3218"), "1 dookie treet, 3218");
+	cr_expect_str_eq(addr("1 dookie treet, harristown 3218"), "1 dookie treet, 3218");
+	cr_expect_str_eq(flags(), "");
+	cr_expect_str_eq(addr("  nowhere   special 12 "), "nowhere special 12");
 	cr_expect_str_eq(note(), "no street found");
+	cr_expect_str_eq(flags(), "");
 	cr_expect_str_eq(addr(""), "-");
 	cr_expect_str_eq(addr(" ,;. "), "-");
 	cr_expect_str_eq(addr(NULL), "-");
+}
+
+/* A town, a district, a state and a postcode name no place: an area that never links. */
+Test(ident, address_coarse_is_an_area, .init = addr_init)
+{
+	static const char *const area[] = { "sao paulo SP 01310", "Sao Paulo, SP, 1310",
+		"rio de janeiro RJ 20040-020", "Springfield", "springfield, IL 62704",
+		"75002 Paris", "nowhere special", "Mill Lane, Little Hampton", "广东省深圳市南山区",
+		"深圳市南山区科技园路", "unit", NULL };
+	static const char *const place[] = { "8 Nathan Road, Kowloon",
+		"Flat 3, Rose Court, Springfield", "Rua Augusta, 1500, Sao Paulo",
+		"po box 123, springfield 2000", "广东省深圳市南山区科技园路1号3栋1201室",
+		"碧海花园3栋1201", NULL };
+	const char *const *p;
+
+	for (p = area; *p; p++) {
+		cr_expect_str_neq(addr(*p), "-", "%s", *p);
+		cr_expect(ident_address_is_area(&id), "%s", *p);
+		cr_expect_str_eq(flags(), "area,nolink", "%s", *p);
+		cr_expect_str_eq(id.building.s ? id.building.s : "", "", "%s", *p);
+	}
+	for (p = place; *p; p++) {
+		cr_expect_str_neq(addr(*p), "-", "%s", *p);
+		cr_expect_not(ident_address_is_area(&id), "%s", *p);
+		cr_expect_str_neq(id.building.s ? id.building.s : "", "", "%s", *p);
+	}
+	/* strangers in one city share the area key, and it is flagged so that it never links */
+	cr_expect_str_eq(addr("Sao Paulo SP 01310"), "sao paulo sp 01310");
 }
 
 /* A key read again gives the same key: the fuzzer's findings, then the ordinary cases. */

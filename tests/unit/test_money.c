@@ -97,3 +97,29 @@ Test(money, sql_function_formats_and_keeps_null)
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 }
+
+Test(money, split_takes_the_code_before_or_after_the_amount)
+{
+	char num[MONEY_NUM_MAX], cur[4];
+
+	cr_assert_eq(money_split("500", num, cur), 0);
+	cr_assert_str_eq(num, "500");
+	cr_assert_str_eq(cur, "");
+	cr_assert_eq(money_split(" usd 129.50 ", num, cur), 0);
+	cr_assert_str_eq(num, "129.50");
+	cr_assert_str_eq(cur, "USD");
+	cr_assert_eq(money_split("300JPY", num, cur), 0);
+	cr_assert_str_eq(num, "300");
+	cr_assert_str_eq(cur, "JPY");
+}
+
+Test(money, split_refuses_what_is_not_one_amount)
+{
+	static const char *const bad[] = { "", "CNY", "500.", ".5", "-5", "5 CNYX", "ABCD 5",
+		"CNY 5 USD", "5CNY7", "1.12345678", "123456789012345678901234", "1,200.00" };
+	char num[MONEY_NUM_MAX], cur[4];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		cr_assert_eq(money_split(bad[i], num, cur), -1, "'%s'", bad[i]);
+}

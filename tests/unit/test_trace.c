@@ -203,8 +203,73 @@ Test(trace, screen_flagged_sellers_count_on_the_flagged_side)
 			     " run_id) VALUES ('L3', 'S3', 90, 1, 'kw:replica', 1);"),
 		0);
 	t = walk(lead, 4, TRACE_RANK_SPECIFIC, 0);
-	/* W1 ships to S1 (walked), S3 (flagged by screen), F1 (walked), and S2 (neither). */
-	cr_assert_float_eq(trace_party_at(t, rank_of(t, "W1") - 1)->share_flagged, 0.75, 1e-9);
+	/*
+	 * W1 ships 100 each to S1 (a lead), S3 (flagged by screen) and S2 (neither), and 5 back to
+	 * F1, which passes all it makes to W1: the share is 200 / 300 whatever the return.
+	 */
+	cr_assert_float_eq(trace_party_at(t, rank_of(t, "W1") - 1)->share_flagged, 2.0 / 3, 1e-9);
 	cr_assert_str_eq(trace_scores_table(t), "scores");
+	trace_free(t);
+}
+
+/*
+ * A second operation S6 S7, flagged by screen, gets its goods from F1 through warehouse W2;
+ * M1 ships leather rolls (an input) to F1 alone; K1 ships boxes to M1.
+ */
+static const char shared[] =
+	"INSERT INTO parties(party_id, kind, name, source_id, line) VALUES"
+	" ('W2','warehouse','Store 2',2,7),('M1','supplier','Leather mill',2,8),"
+	" ('K1','supplier','Boxes',2,9);"
+	"INSERT INTO listings(listing_id, seller_id, source_id, line) VALUES"
+	" ('L6','S6',3,2),('L7','S7',3,3);"
+	"INSERT INTO scores(listing_id, seller_id, score, flagged, reasons, run_id) VALUES"
+	" ('L6','S6',90,1,'kw:replica',1),('L7','S7',90,1,'kw:replica',1);"
+	"INSERT INTO shipments(shipment_id, from_id, to_id, goods, quantity, source_id, line)"
+	" VALUES ('X1','F1','W2','handbags',500,4,20),('X2','W2','S6','handbags',50,4,21),"
+	" ('X3','W2','S7','handbags',50,4,22),('X4','M1','F1','PU leather rolls',3000,4,23),"
+	" ('X5','K1','M1','印刷礼盒',10,4,24);";
+
+Test(trace, factory_feeding_two_flagged_operations_is_specific_to_both)
+{
+	struct trace *t;
+
+	cr_assert_eq(store_exec(st, shared), 0);
+	t = walk(op, 4, TRACE_RANK_SPECIFIC, 0);
+	/* Half of F1's goods go to W2, outside the walk, but W2 passes them all to S6 and S7. */
+	cr_assert_float_eq(trace_party_at(t, rank_of(t, "F1") - 1)->share_flagged, 1.0, 1e-9);
+	cr_assert_eq(rank_of(t, "F1"), 1);
+	trace_free(t);
+}
+
+Test(trace, a_supplier_of_inputs_never_outranks_the_factory_it_feeds)
+{
+	struct trace *t;
+	const struct trace_party *m1, *f1;
+
+	cr_assert_eq(store_exec(st, shared), 0);
+	t = walk(op, 4, TRACE_RANK_SPECIFIC, 0);
+	m1 = trace_party_at(t, rank_of(t, "M1") - 1);
+	f1 = trace_party_at(t, rank_of(t, "F1") - 1);
+	/* M1 feeds F1 alone: as specific, as far-reaching, but what it ships is an input. */
+	cr_assert_float_eq(m1->share_flagged, 1.0, 1e-9);
+	cr_assert_eq(m1->flagged_sellers, f1->flagged_sellers);
+	cr_assert_float_eq(m1->inputs, 1.0, 1e-9);
+	cr_assert_float_eq(f1->inputs, 0.0, 1e-9);
+	cr_assert_lt(m1->score, f1->score);
+	/* Chinese words count too, and the cap passes up the chain. */
+	cr_assert_neq(rank_of(t, "K1"), 0);
+	cr_assert_lt(trace_party_at(t, rank_of(t, "K1") - 1)->score, m1->score);
+	cr_assert_float_eq(trace_party_at(t, rank_of(t, "K1") - 1)->inputs, 1.0, 1e-9);
+	trace_free(t);
+}
+
+Test(trace, a_party_lead_is_neither_a_flagged_seller_nor_a_network)
+{
+	static const char *const lead[] = { "party:W1", NULL };
+	struct trace *t = walk(lead, 4, TRACE_RANK_SPECIFIC, 0);
+	const struct trace_party *f1 = trace_party_at(t, rank_of(t, "F1") - 1);
+
+	cr_assert_eq(f1->flagged_sellers, 0);
+	cr_assert_eq(f1->networks, 0);
 	trace_free(t);
 }

@@ -140,3 +140,27 @@ Test(util, path_join_uses_one_slash)
 	cr_assert_str_eq(p = ck_path_join("/", "b"), "/b");
 	free(p);
 }
+
+Test(util, splitmix64_gives_the_published_sequence)
+{
+	/* the first outputs of splitmix64 seeded with 0, as in Vigna's reference code */
+	uint64_t s = 0;
+
+	cr_assert_eq(ck_splitmix64(&s), 0xe220a8397b1dcdafULL);
+	cr_assert_eq(ck_splitmix64(&s), 0x6e789e6aa1b965f4ULL);
+	cr_assert_eq(ck_splitmix64(&s), 0x06c45d188009454fULL);
+}
+
+Test(util, uniform_stays_in_the_unit_interval)
+{
+	uint64_t s = 42;
+	double v, sum = 0;
+	int i;
+
+	for (i = 0; i < 10000; i++) {
+		v = ck_uniform(&s);
+		cr_assert(v >= 0 && v < 1);
+		sum += v;
+	}
+	cr_assert(sum / 10000 > 0.48 && sum / 10000 < 0.52);
+}

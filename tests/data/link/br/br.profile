@@ -1,0 +1,3 @@
+profile brsellers
+[sellers]
+address = {seller_city} {seller_state} {seller_zip_code_prefix}
