@@ -325,7 +325,7 @@ static int temp_tables(struct store *st)
 		"CREATE TEMP TABLE case_parties(party_id TEXT PRIMARY KEY, depth INTEGER, via TEXT);"
 		"CREATE TEMP TABLE case_edges(edge_id, seller_a TEXT, seller_b TEXT, kind TEXT,"
 		"  value TEXT, weight REAL, holders INTEGER, comparator TEXT, file_a TEXT, line_a INTEGER,"
-		"  file_b TEXT, line_b INTEGER);"
+		"  file_b TEXT, line_b INTEGER, ident_a INTEGER, ident_b INTEGER);"
 		"CREATE TEMP TABLE case_findings(finding TEXT PRIMARY KEY, kind TEXT, subject TEXT,"
 		"  what TEXT, reliability TEXT, confidence INTEGER, handling TEXT, rule TEXT,"
 		"  file TEXT, line INTEGER);"
@@ -394,7 +394,7 @@ static int gather_edges(struct store *st)
 	return exec_case(st,
 		"INSERT INTO case_edges SELECT e.edge_id, e.seller_a, e.seller_b, e.kind, e.value, "
 		"e.weight, e.holders, coalesce(e.comparator, 'exact'), "
-		"sa.path, ia.line, sb.path, ib.line "
+		"sa.path, ia.line, sb.path, ib.line, e.ident_a, e.ident_b "
 		"FROM (SELECT DISTINCT network_id FROM case_sellers WHERE network_id IS NOT NULL) n "
 		"CROSS JOIN link_edges e ON e.network_id = n.network_id "
 		"JOIN case_sellers a ON a.seller_id = e.seller_a "
@@ -511,8 +511,8 @@ static const struct {
 	{ "case_snap_takedowns", "case_takedowns", "notice_id, listing_id" },
 	{ "case_snap_parties", "case_parties", "party_id, depth, via" },
 	{ "case_snap_edges", "case_edges",
-		"edge_id, seller_a, seller_b, kind, value, weight, holders, comparator, file_a, "
-		"line_a, file_b, line_b" },
+		"edge_id, seller_a, seller_b, kind, value, weight, holders, comparator, ident_a, "
+		"ident_b" },
 };
 
 /* Fill the TEMP tables from the case's snapshot. */
@@ -531,6 +531,20 @@ static int load_snapshot(struct store *st, const char *case_id)
 		rc = exec_case(st, sql, case_id);
 		free(sql);
 	}
+	/*
+	 * The evidence rows' files are looked up now, not kept: an export names them by their
+	 * place in the package (its temp.sources), never by a path of the analyst's disk.
+	 */
+	if (!rc)
+		rc = exec_case(st,
+			"UPDATE temp.case_edges SET "
+			"file_a = (SELECT so.path FROM identifiers i JOIN sources so "
+			"  ON so.source_id = i.source_id WHERE i.ident_id = case_edges.ident_a), "
+			"line_a = (SELECT line FROM identifiers WHERE ident_id = case_edges.ident_a), "
+			"file_b = (SELECT so.path FROM identifiers i JOIN sources so "
+			"  ON so.source_id = i.source_id WHERE i.ident_id = case_edges.ident_b), "
+			"line_b = (SELECT line FROM identifiers WHERE ident_id = case_edges.ident_b)",
+			NULL);
 	return rc;
 }
 

@@ -242,8 +242,8 @@ static const char schema_case_snap[] =
 	"  via TEXT, PRIMARY KEY(case_id, party_id)) WITHOUT ROWID;\n"
 	"CREATE TABLE IF NOT EXISTS case_snap_edges(\n"
 	"  case_id TEXT NOT NULL REFERENCES cases, edge_id INTEGER, seller_a TEXT, seller_b TEXT,\n"
-	"  kind TEXT, value TEXT, weight REAL, holders INTEGER, comparator TEXT, file_a TEXT,\n"
-	"  line_a INTEGER, file_b TEXT, line_b INTEGER);\n"
+	"  kind TEXT, value TEXT, weight REAL, holders INTEGER, comparator TEXT, ident_a INTEGER,\n"
+	"  ident_b INTEGER);\n"
 	"CREATE INDEX IF NOT EXISTS case_snap_edges_case ON case_snap_edges(case_id, edge_id);\n";
 
 static const char *const schema_now[] = { schema_core, schema_screen_runs, schema_screen,

@@ -136,15 +136,21 @@ check_grep "the summary names the runs the case is pinned to" "^pinned	screen ru
 	case show CASE-$Y-0001 --section summary -f tsv
 run case show CASE-$Y-0001 --section orders -f tsv
 expect "the orders are the snapshot's" test "$(tail -n +2 "$T/out" | cut -f1 | tr '\n' ' ')" = "O1 O2 O3 O4 "
+CASEKIT_ORGANIZATION=Unit "$CASEKIT" export CASE-$Y-0001 -o "$T/snap.tar.gz" >/dev/null 2>"$T/err"
+expect "export warns of what is not taken in" grep -q "not taken in yet: .*casekit case refresh" "$T/err"
+mkdir "$T/snapx" && tar -C "$T/snapx" -xzf "$T/snap.tar.gz"
+expect "and its package has the snapshot's orders" \
+	test "$(cut -d, -f1 "$T/snapx/snap/data/tables/orders.csv" | tail -n +2 | tr '\n' ' ')" = "O1 O2 O3 O4 "
+expect "and the report counts them" sh -c "! grep -q 'O6\|O7\|L5' '$T/snapx/snap/data/report/report.html'"
 check_grep "refresh takes the changes in" "CASE-$Y-0001: took in .*value \+1,197\.00 CNY" case refresh CASE-$Y-0001
 run case show CASE-$Y-0001 --section value -f tsv
 expect "the value is the store's now" sh -c "! cmp -s '$T/value.before' '$T/out' && grep -q '^CNY	1	1197.00$' '$T/out' && grep -q '^EUR	3	516.00$' '$T/out'"
 run case show CASE-$Y-0001 --section custody -f tsv
-expect "the custody log has a refresh entry" test "$(cut -f3 "$T/out" | tail -n +2 | tr '\n' ' ')" = "open refresh "
+expect "the custody log has a refresh entry" test "$(cut -f3 "$T/out" | tail -n +2 | tr '\n' ' ')" = "open export refresh "
 expect "that lists each change and the value" grep -qE "	refresh	.*screen run 2, link run [0-9]+: .*\+order:O6 .*\+order:O7.*value \+129\.00 EUR" "$T/out"
 check_grep "a second refresh has nothing to take in" "nothing to take in" case refresh CASE-$Y-0001
 run case show CASE-$Y-0001 --section custody -f tsv
-expect "and writes no entry" test "$(tail -n +2 "$T/out" | wc -l)" = 2
+expect "and writes no entry" test "$(tail -n +2 "$T/out" | wc -l)" = 3
 run case show CASE-$Y-0001 --section value -f tsv
 expect "show is quiet once nothing is pending" test ! -s "$T/err"
 
@@ -161,7 +167,7 @@ check_exit 0 "remove takes the current case" case remove listing:L4
 check_exit 0 "an id operand still wins" case note CASE-$Y-0002 "named"
 check_exit 0 "a typed case id too" case note case:CASE-$Y-0002 "typed"
 run case show --section custody -f tsv
-expect "all of it went to the current case" test "$(cut -f3 "$T/out" | tail -n +2 | tr '\n' ' ')" = "open refresh note add remove "
+expect "all of it went to the current case" test "$(cut -f3 "$T/out" | tail -n +2 | tr '\n' ' ')" = "open export refresh note add remove "
 run case show CASE-$Y-0002 --section notes -f tsv
 expect "and the named one to the named case" test "$(tail -n +2 "$T/out" | cut -f3 | tr '\n' ' ')" = "named typed "
 check_exit 0 "refresh takes the current case" case refresh
