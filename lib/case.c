@@ -1,6 +1,7 @@
 /* case.c - cases: leads, members, custody log, grades, and the rows a case gathers */
 #include "casekit.h"
 #include "case.h"
+#include "link_show.h"
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <sqlite3.h>
@@ -1144,6 +1145,14 @@ static char *snapshot_detail(
 	return buf_detach(&b);
 }
 
+/* The id a lead is kept by: a network as casekit link names it now (an old id, a prefix). */
+static char *lead_id(struct store *st, const struct lead *l)
+{
+	if (strcmp(l->kind, "network") == 0 && store_table_exists(st, "networks"))
+		return link_show_resolve(st, l->id);
+	return xstrdup(l->id);
+}
+
 static int add_leads(struct store *st, const char *case_id, const struct leads *l,
 	const char *analyst, const char *now)
 {
@@ -1151,11 +1160,19 @@ static int add_leads(struct store *st, const char *case_id, const struct leads *
 	int rc = 0;
 
 	for (i = 0; i < l->n && !rc; i++) {
-		const char *v[5] = { case_id, l->v[i].kind, l->v[i].id, now, analyst };
+		char *id;
 
-		if (!(rc = leads_resolve(st, &l->v[i], NULL)))
+		if ((rc = leads_resolve(st, &l->v[i], NULL)))
+			break;
+		if (!(id = lead_id(st, &l->v[i])))
+			return EX_DATAERR;
+		{
+			const char *v[5] = { case_id, l->v[i].kind, id, now, analyst };
+
 			rc = exec_text(
 				st, "INSERT OR IGNORE INTO case_leads VALUES(?, ?, ?, ?, ?)", 5, v);
+		}
+		free(id);
 	}
 	return rc;
 }
@@ -1211,10 +1228,16 @@ int case_leads_change(struct store *st, const char *case_id, const struct leads 
 	if (add)
 		rc = add_leads(st, case_id, leads, analyst, now);
 	for (i = 0; !add && i < leads->n && !rc; i++) {
-		const char *v[3] = { case_id, leads->v[i].kind, leads->v[i].id };
+		char *id = lead_id(st, &leads->v[i]);
+		const char *v[3] = { case_id, leads->v[i].kind, id };
 
+		if (!id) {
+			rc = EX_DATAERR;
+			break;
+		}
 		rc = exec_text(st,
 			"DELETE FROM case_leads WHERE case_id = ? AND kind = ? AND id = ?", 3, v);
+		free(id);
 		if (!rc && sqlite3_changes(store_db(st)) == 0)
 			rc = ck_error(EX_DATAERR, "%s:%s is not a lead of %s", leads->v[i].kind,
 				leads->v[i].id, case_id);

@@ -1,8 +1,8 @@
 /* leads.c - typed ids read from --from FILE|- and operands: seller:ID, listing:ID, ... */
 #include "casekit.h"
 #include "leads.h"
+#include "link_show.h"
 #include <ctype.h>
-#include <sqlite3.h>
 
 int leads_add(struct leads *l, const char *text, const char *default_kind, const char *allowed)
 {
@@ -89,42 +89,44 @@ static void reach(struct leads *out, const char *id)
 
 int leads_resolve(struct store *st, const struct lead *l, struct leads *sellers)
 {
-	sqlite3 *db = store_db(st);
-	int aliases = store_has_table(db, "network_aliases"), found = 0, rc;
 	const char *sql;
-	sqlite3_stmt *s;
+	struct store_stmt *s;
+	char *net = NULL;
+	int found = 0, rc;
 
 	if (strcmp(l->kind, "seller") == 0)
-		sql = "SELECT seller_id, 1 FROM sellers WHERE seller_id = ?1";
+		sql = "SELECT seller_id FROM sellers WHERE seller_id = ?1";
 	else if (strcmp(l->kind, "listing") == 0)
-		sql = "SELECT seller_id, 1 FROM listings WHERE listing_id = ?1";
+		sql = "SELECT seller_id FROM listings WHERE listing_id = ?1";
 	else if (strcmp(l->kind, "party") == 0)
 		/* A party is there when it is listed or ships; it reaches whom it ships to. */
-		sql = "SELECT NULL, 1 FROM parties WHERE party_id = ?1 UNION ALL "
-		      "SELECT s.seller_id, 1 FROM shipments sh JOIN sellers s "
+		sql = "SELECT NULL FROM parties WHERE party_id = ?1 UNION ALL "
+		      "SELECT s.seller_id FROM shipments sh JOIN sellers s "
 		      "ON s.seller_id = sh.to_id WHERE sh.from_id = ?1 UNION ALL "
-		      "SELECT NULL, 1 WHERE EXISTS (SELECT 1 FROM shipments WHERE from_id = ?1)";
+		      "SELECT NULL WHERE EXISTS (SELECT 1 FROM shipments WHERE from_id = ?1)";
 	else if (strcmp(l->kind, "case") == 0)
-		sql = "SELECT NULL, 1 FROM cases WHERE case_id = ?1 UNION ALL "
-		      "SELECT seller_id, 1 FROM case_members WHERE case_id = ?1";
-	else if (!store_has_table(db, "network_members"))
+		sql = "SELECT NULL FROM cases WHERE case_id = ?1 UNION ALL "
+		      "SELECT seller_id FROM case_members WHERE case_id = ?1";
+	else if (!store_table_exists(st, "networks"))
 		return ck_error(
 			EX_DATAERR, "network:%s: no networks yet (run 'casekit link')", l->id);
-	else if (aliases)
-		/* A network merged into another answers by its old id too. */
-		sql = "SELECT seller_id, 1 FROM network_members WHERE network_id = coalesce("
-		      "(SELECT network_id FROM network_aliases WHERE old_id = ?1), ?1)";
+	/* A network is named as casekit link names it: its id, an id it had, or a prefix. */
+	else if (!(net = link_show_resolve(st, l->id)))
+		return EX_DATAERR;
 	else
-		sql = "SELECT seller_id, 1 FROM network_members WHERE network_id = ?1";
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-		return store_error(st, "leads");
-	sqlite3_bind_text(s, 1, l->id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		found = 1;
-		reach(sellers, (const char *)sqlite3_column_text(s, 0));
+		sql = "SELECT seller_id FROM network_members WHERE network_id = ?1";
+	if (!(s = store_prepare(st, sql))) {
+		free(net);
+		return EX_SOFTWARE;
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return store_error(st, "leads");
+	store_bind_text(s, 1, net ? net : l->id);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		found = 1;
+		reach(sellers, store_col_text(s, 0));
+	}
+	store_done(s);
+	free(net);
+	if (rc != STORE_DONE)
+		return rc;
 	return found ? 0 : ck_error(EX_DATAERR, "%s:%s is not in the store", l->kind, l->id);
 }

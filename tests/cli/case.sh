@@ -219,4 +219,11 @@ sqlite3 "$T/db6" "insert into link_edges(edge_id, network_id, seller_a, seller_b
 run case -d "$T/db6" new "Sorted" --lead seller:S1
 run case -d "$T/db6" show CASE-$Y-0001 --section findings -f tsv
 expect "finding ids sort as numbers" test "$(grep -o '^link:[0-9]*' "$T/out" | tr '\n' ' ')" = "link:1 link:20 link:100 "
+# A network lead is named as casekit link names it: its id, or a prefix of it; kept in full.
+net=$(sqlite3 "$T/db6" "select network_id from network_members where seller_id = 'S1'")
+check_out "a network lead may be a prefix of its id" "CASE-$Y-0002" case -d "$T/db6" new "Prefix" --lead "network:${net:0:6}"
+run case -d "$T/db6" show CASE-$Y-0002 --section leads -f tsv
+expect "and is kept by its whole id" test "$(tail -n +2 "$T/out" | cut -f1)" = "network:$net"
+check_out "and brings the network" "$(printf 'seller:S1\nseller:S2')" case -d "$T/db6" show CASE-$Y-0002 --section sellers -f ids
+check_exit 65 "a network that is not there is refused" case -d "$T/db6" new "None" --lead network:Nzzzz
 done_testing
