@@ -10,9 +10,10 @@ struct store;
 
 /*
  * The digest of the store state an action read: SHA-256 over one line per source
- * ("source ID SHA256 ROWS_KEPT ROWS_REJECTED") in id order, then one line per data or derived
- * table that exists ("table NAME ROWS"), case tables and the custody log excepted. Written as
- * 64 hex digits into hex[65]. 0 or an EX_* code.
+ * ("source ID SHA256 ROWS_KEPT ROWS_REJECTED") in id order, then one line per run table that
+ * exists ("run screen_runs N", "run link_runs N": the last run). The sources determine the
+ * data and the last runs the derived tables; the case tables and custody are left out. Reads
+ * no table whole. Written as 64 hex digits into hex[65]. 0 or an EX_* code.
  */
 int case_store_digest(struct store *st, char hex[65]);
 

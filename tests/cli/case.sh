@@ -113,6 +113,11 @@ check_out "a screening flag brings a listing in, the unflagged one stays out" "l
 	case -d "$T/db3" show CASE-$Y-0001 --section listings -f ids
 run case -d "$T/db3" show CASE-$Y-0001 --section findings -f tsv
 expect "graded C3 as probable, not proof" grep -q "^listing:L3	seller:S2	flagged: score [0-9]*	C3/1	automated screening is probable, not proof" "$T/out"
+run case -d "$T/db3" note CASE-$Y-0001 "before the rerun"
+ck screen -q -d "$T/db3" -f tsv >/dev/null
+run case -d "$T/db3" note CASE-$Y-0001 "after the rerun"
+run case -d "$T/db3" show CASE-$Y-0001 --section custody -f tsv
+expect "the store digest names the last screen run" sh -c "test \$(tail -n 2 '$T/out' | cut -f7 | sort -u | wc -l) = 2"
 
 # A case is a snapshot: later ingests, screens and links change it only through refresh.
 load "$T/db4"
