@@ -831,7 +831,16 @@ int case_gather(struct store *st, const char *case_id)
 
 int case_pending(struct store *st, const char *case_id, char **summary, char **detail)
 {
+	long long open = 0;
 	int rc;
+
+	/* A closed case takes nothing in any more: there is nothing pending to tell. */
+	*summary = *detail = NULL;
+	if ((rc = count_case(st,
+		     "SELECT count(*) FROM cases WHERE case_id = ?1 AND status = 'open'", case_id,
+		     &open)) ||
+		!open)
+		return rc;
 
 	if ((rc = gather_live(st, case_id, 0)))
 		return rc;

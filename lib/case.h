@@ -84,7 +84,8 @@ int case_status(struct store *st, const char *case_id, int need_open);
 /*
  * What the store as it is now would change in the case, compared with its snapshot:
  * *summary in words ("2 listings newly flagged, value +1,197.00 CNY") and *detail every
- * changed id, both malloc'd, or both NULL when nothing would change. Leaves the TEMP tables
+ * changed id, both malloc'd, or both NULL when nothing would change (or the case is closed,
+ * and takes nothing in). Leaves the TEMP tables
  * holding the store as it is now: call case_gather() after it. Reads only.
  */
 int case_pending(struct store *st, const char *case_id, char **summary, char **detail);

@@ -231,4 +231,13 @@ run case -d "$T/db6" show CASE-$Y-0002 --section leads -f tsv
 expect "and is kept by its whole id" test "$(tail -n +2 "$T/out" | cut -f1)" = "network:$net"
 check_out "and brings the network" "$(printf 'seller:S1\nseller:S2')" case -d "$T/db6" show CASE-$Y-0002 --section sellers -f ids
 check_exit 65 "a network that is not there is refused" case -d "$T/db6" new "None" --lead network:Nzzzz
+# A closed case takes nothing in: show says nothing is pending.
+export CASEKIT_DB="$T/db4"
+printf 'order_id,listing_id,seller_id,buyer_id,quantity,amount,currency,ordered_at,ship_to_address,status\nO8,L1,S1,B-fay,1,129.00,EUR,2026-05-04T10:00:00Z,"6 Ash St",delivered\n' >"$T/more/orders2.csv"
+(cd "$T" && "$CASEKIT" ingest -q -k orders more/orders2.csv)
+check_grep "an open case with a new order says so" "not taken in yet: 1 new order" case show CASE-$Y-0001 --section value
+run case close CASE-$Y-0001
+run case show CASE-$Y-0001 --section value
+expect "once closed, show says nothing is pending" test ! -s "$T/err"
+check_exit 65 "and refresh is refused" case refresh CASE-$Y-0001
 done_testing
