@@ -38,7 +38,7 @@ for seed in 1 2 3; do
 	d="$W/synth$seed"
 	ck synth -q -o "$d" --sellers "$N" -s "$seed"
 	ck init -q "$d.db"
-	ck ingest -q -d "$d.db" "$d"
+	ck ingest -q -d "$d.db" --country CN "$d"
 	ck link -q -d "$d.db" --members -f tsv >"$d.members"
 	python3 "$B/synthtruth.py" "$d/truth.json" "$d/sellers.csv" >"$d.truth"
 	python3 -c 'import json, sys

@@ -23,5 +23,5 @@ bench_args() {
 bench_store() {
 	"$CK" synth -q -o "$D/s$1" --sellers "$SELLERS" -s "$1"
 	"$CK" init -q "$D/s$1.db"
-	"$CK" ingest -q -d "$D/s$1.db" "$D/s$1"
+	"$CK" ingest -q -d "$D/s$1.db" --country CN "$D/s$1"
 }

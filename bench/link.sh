@@ -37,7 +37,7 @@ done
 for i in $(seq "$RUNS"); do
 	rm -f "$W/s.db" "$W/s.db-wal" "$W/s.db-shm"
 	ck init -q "$W/s.db"
-	timeit "$CASEKIT" ingest -q -d "$W/s.db" "$W/dump" >>"$W/ingest.t"
+	timeit "$CASEKIT" ingest -q -d "$W/s.db" --country CN "$W/dump" >>"$W/ingest.t"
 done
 ck link -q -d "$W/s.db" >/dev/null
 cp "$W/s.db" "$W/base.db"
@@ -48,7 +48,7 @@ done
 : >"$W/incr.t"
 for i in $(seq "$RUNS"); do
 	cp "$W/base.db" "$W/i.db"
-	ck ingest -q -d "$W/i.db" "$W/new"
+	ck ingest -q -d "$W/i.db" --country CN "$W/new"
 	timeit "$CASEKIT" link -d "$W/i.db" >>"$W/incr.t"
 done
 mode=$(sed -n 's/^casekit link: \([a-z]*\) run.*/\1/p' "$W/last.err")

@@ -50,7 +50,7 @@ step synth 0 "$SELLERS sellers" "$CK" synth -q --sellers "$SELLERS" -s 1 -o "$W/
 CSV_BYTES=$(cat "$W"/dump/*.csv | wc -c)
 ROWS=$(( $(cat "$W"/dump/*.csv | wc -l) - $(ls "$W"/dump/*.csv | wc -l) ))
 step init 0 "" "$CK" init -q "$CASEKIT_DB"
-step ingest "$ROWS" "$ROWS rows, $((CSV_BYTES / 1048576)) MiB of CSV" "$CK" ingest -q "$W/dump"
+step ingest "$ROWS" "$ROWS rows, $((CSV_BYTES / 1048576)) MiB of CSV" "$CK" ingest -q --country CN "$W/dump"
 LISTINGS=$(q "select count(*) from listings")
 step screen "$LISTINGS" "" "$CK" screen -q -f ids --min-score 50
 step link "$SELLERS" "" "$CK" link -q -f ids

@@ -54,7 +54,7 @@ rm -rf "$W/bag" "$W/bag.tar.gz"
 
 ck synth -q -o "$W/dump" --sellers "$N" -s 1
 ck init -q "$W/db"
-ck ingest -q -d "$W/db" "$W/dump"
+ck ingest -q -d "$W/db" --country CN "$W/dump"
 ck link -q -d "$W/db" >/dev/null
 ck query -d "$W/db" -f tsv "select 'seller:' || seller_id from sellers" | tail -n +2 |
 	ck case -d "$W/db" new "Every seller" --from - >/dev/null

@@ -1,5 +1,6 @@
 /* case.c - open and manage cases: leads, members, notes, grades, value, custody log */
 #include "casekit.h"
+#include "commands.h"
 
 static const char usage[] =
 	"casekit case [-d PATH] [-f FMT] [--analyst NAME] new TITLE [--lead LEAD]... [--from FILE]"

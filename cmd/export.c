@@ -1,5 +1,6 @@
 /* export.c - write a case package for police referral: a BagIt bag as a deterministic tar.gz */
 #include "casekit.h"
+#include "commands.h"
 #include "report.h"
 #include <fcntl.h>
 #include <openssl/opensslv.h>

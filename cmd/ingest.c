@@ -1,7 +1,7 @@
 /* ingest.c - load marketplace dumps into the case store */
 #include "casekit.h"
+#include "commands.h"
 #include "ingest.h"
-#include <sqlite3.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -71,8 +71,6 @@ int cmd_ingest(int argc, char **argv)
 		argv[0] = dash;
 		argc = 1;
 	}
-	/* No per-allocation statistics: a bulk load makes millions of them (before any open). */
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if ((rc = store_open(&st, NULL, 0)))
 		return rc;
 	rc = ingest_run(st, &o, argc, argv);

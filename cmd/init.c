@@ -1,5 +1,6 @@
 /* init.c - create a case store */
 #include "casekit.h"
+#include "commands.h"
 
 static const char usage[] = "casekit init [--country CC] [--key-file PATH] [-d PATH] [PATH]";
 static const char help[] =

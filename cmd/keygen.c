@@ -1,5 +1,6 @@
 /* keygen.c - make an Ed25519 key pair for signing case packages */
 #include "casekit.h"
+#include "commands.h"
 #include "sign.h"
 
 static const char usage[] = "casekit keygen KEYFILE";

@@ -1,5 +1,6 @@
 /* link.c - join seller accounts into networks by shared identifiers, with the evidence */
 #include "casekit.h"
+#include "commands.h"
 #include "link.h"
 #include "link_show.h"
 
@@ -14,19 +15,21 @@ static const char help[] =
 	"class allows is a hub and links nobody. The results stay in the store: a later run\n"
 	"does only what new identifiers need. --network shows one network's evidence edges\n"
 	"down to file and line, and --explain why two accounts are joined, or why not.\n"
+	"-f dot draws the networks (or the one of --network, or those of --from) for Graphviz.\n"
 	"Classes for --cap: device payment email phone landline address_unit ip text.";
 
 int cmd_link(int argc, char **argv)
 {
 	const char *from = NULL, *network = NULL, *threshold = NULL;
-	int members = 0, hubs = 0, explain_mode = 0, full = 0, fuzzy = 0, modes, rc, i;
+	int members = 0, hubs = 0, explain_mode = 0, full = 0, fuzzy = 0, modes, rc, i, dot;
 	struct ck_list caps = { 0 };
 	struct link_summary sum;
 	struct link_params p;
 	struct link_show c = { .p = &p, .fp = stdout };
 	struct ck_opt opts[] = {
 		CK_OPT_DB,
-		CK_OPT_FORMAT,
+		CK_OPT_CHOICE('f', "format", &ck.format, "FMT", OUT_FORMAT_NAMES "|dot",
+			"output: " OUT_FORMAT_NAMES "|dot (table on a terminal, else tsv)"),
 		CK_OPT_BOOL(0, "members", &members, "one row per member: network_id, seller_id"),
 		CK_OPT_BOOL(0, "hubs", &hubs, "the values that linked nobody: too many holders"),
 		CK_OPT_STR(
@@ -52,6 +55,9 @@ int cmd_link(int argc, char **argv)
 			explain_mode ? "--explain needs two seller ids" : "no operands expected");
 	if (from && (hubs || explain_mode || network))
 		ck_usage_error("--from goes with the network list or --members");
+	dot = ck.format && strcmp(ck.format, "dot") == 0;
+	if (dot && (members || hubs || explain_mode))
+		ck_usage_error("-f dot draws networks: not with --members, --hubs or --explain");
 	link_params_init(&p);
 	p.fuzzy = fuzzy;
 	if (threshold) {
@@ -93,8 +99,15 @@ int cmd_link(int argc, char **argv)
 
 		rc = id ? link_show_members(&c, id) : EX_DATAERR;
 		free(id);
+	} else if (network && dot) {
+		char *id = link_show_resolve(c.st, network);
+
+		rc = id ? link_show_dot(&c, id) : EX_DATAERR;
+		free(id);
 	} else if (network)
 		rc = link_show_network(&c, network);
+	else if (dot)
+		rc = link_show_dot(&c, NULL);
 	else if (members || c.fmt == OUT_IDS)
 		rc = link_show_members(&c, NULL);
 	else

@@ -1,5 +1,6 @@
 /* main.c - the casekit multi-call binary: find the applet and run it */
 #include "casekit.h"
+#include "commands.h"
 #include <locale.h>
 
 struct applet {

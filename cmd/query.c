@@ -1,5 +1,6 @@
 /* query.c - read-only SQL over the store, in any output format */
 #include "casekit.h"
+#include "commands.h"
 #include <unistd.h>
 
 static const char usage[] = "casekit query [-d PATH] [-f FMT] [SQL|-]";

@@ -1,5 +1,6 @@
 /* sample.c - choose listings for test purchases within a budget, weighted by risk */
 #include "casekit.h"
+#include "commands.h"
 #include "sample.h"
 
 static const char usage[] = "casekit sample --budget AMOUNT [-d PATH] [-f FMT] [--seed S] "

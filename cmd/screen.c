@@ -1,9 +1,11 @@
 /* screen.c - score listings for counterfeit risk, with the reasons */
 #include "casekit.h"
+#include "commands.h"
 #include "screen_run.h"
 
-static const char usage[] = "casekit screen [-d PATH] [-f FMT] [--min-score N] [--rules DIR] "
-			    "[--from FILE|-] [--explain LISTING] [--stream] [LISTING...]";
+static const char usage[] =
+	"casekit screen [-d PATH] [-f FMT] [--min-score N] [--rules DIR] "
+	"[--from FILE|-] [--explain LISTING] [--stream] [--rescore] [LISTING...]";
 static const char help[] =
 	"Score listings from 0 to 100 for counterfeit risk, from their title, brand, category,\n"
 	"price and image text (the platform's OCR), and from a few facts about the seller: a\n"
@@ -13,7 +15,8 @@ static const char help[] =
 	"reach --min-score are printed: listing_id, seller_id, score, reasons. -f ids prints\n"
 	"listing:ID lines. --explain shows every rule checked for one listing and writes\n"
 	"nothing. Rules are data (casekit-rules(5)); the same store and rules give the same\n"
-	"scores.\n"
+	"scores, so a run of every listing takes the last one's scores when neither the rules\n"
+	"nor what it read changed since (it says so); --rescore scores them again.\n"
 	"\n"
 	"--stream is a filter: it reads listings as CSV with a header (the columns of 'casekit\n"
 	"ingest -k listings') on stdin and writes one verdict per listing as soon as it is read:\n"
@@ -48,8 +51,10 @@ int cmd_screen(int argc, char **argv)
 	struct leads leads = { 0 };
 	struct screen_run *r = NULL;
 	struct store *st = NULL;
+	long long run_id;
+	char when[21];
 	enum out_format fmt = OUT_NDJSON;
-	int rc, i, streaming = 0;
+	int rc, i, streaming = 0, rescore = 0, restricted;
 	struct ck_opt opts[] = {
 		CK_OPT_DB,
 		CK_OPT_FORMAT,
@@ -64,6 +69,8 @@ int cmd_screen(int argc, char **argv)
 			"show every rule checked for one listing"),
 		CK_OPT_BOOL(0, "stream", &streaming,
 			"score listings read as CSV on stdin, one verdict each, writing nothing"),
+		CK_OPT_BOOL(0, "rescore", &rescore,
+			"score every listing again, even when the last run still holds"),
 		CK_OPT_END,
 	};
 
@@ -99,7 +106,14 @@ int cmd_screen(int argc, char **argv)
 		rc = screen_run_explain(r, explain_id, stdout);
 		goto done;
 	}
-	if ((rc = screen_run_score(r, &leads, from || argc > 0)))
+	restricted = from || argc > 0;
+	if (!restricted && !rescore && screen_run_reuse(r, &run_id, when)) {
+		if (!ck.quiet)
+			fprintf(stderr,
+				"casekit screen: reusing run %lld of %s: the rules and the listings "
+				"are unchanged (--rescore scores again)\n",
+				run_id, when);
+	} else if ((rc = screen_run_score(r, &leads, restricted)))
 		goto done;
 	rc = screen_run_print(r, stdout);
 	summary(r);

@@ -1,5 +1,6 @@
 /* shell.c - the investigator's shell: applets, read-only SQL and dot-commands, with readline */
 #include "casekit.h"
+#include "commands.h"
 #include <ctype.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -7,7 +8,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <sqlite3.h>
 #include <readline/history.h>
 #include <readline/readline.h>
 
@@ -305,7 +305,7 @@ out:
 }
 
 /* The store SQL is running on, so that Ctrl-C can interrupt it. */
-static struct sqlite3 *volatile running_db;
+static struct store *volatile running_st;
 
 static int run_sql(const char *sql)
 {
@@ -315,9 +315,9 @@ static int run_sql(const char *sql)
 	ck.format = sh.fmt;
 	if ((rc = store_open(&st, NULL, STORE_READONLY)))
 		return rc;
-	running_db = store_db(st);
+	running_st = st;
 	rc = query_run(st, sql, stdout, out_format_for(stdout));
-	running_db = NULL;
+	running_st = NULL;
 	store_close(st);
 	fflush(stdout);
 	return rc;
@@ -636,8 +636,8 @@ static void on_sigint(int sig)
 {
 	(void)sig;
 	/* SQL runs in the shell itself: stop the statement, not the shell. */
-	if (running_db) {
-		sqlite3_interrupt(running_db);
+	if (running_st) {
+		store_interrupt(running_st);
 		return;
 	}
 	buf_reset(&sh.sql);

@@ -1,5 +1,6 @@
 /* stats.c - the enforcement figures of a store or a case: counts, flags, networks, values */
 #include "casekit.h"
+#include "commands.h"
 
 static const char usage[] = "casekit stats [-d PATH] [-f FMT] [--case ID]";
 static const char help[] =

@@ -1,5 +1,6 @@
 /* synth.c - generate a realistic synthetic marketplace dump with planted networks */
 #include "casekit.h"
+#include "commands.h"
 
 static const char usage[] =
 	"casekit synth [-o DIR] [--sellers N] [--seed S] [--gzip] [--lang LANGS]";

@@ -1,5 +1,6 @@
 /* trace.c - walk upstream from leads to suppliers, warehouses and factories */
 #include "casekit.h"
+#include "commands.h"
 #include "trace.h"
 #include <unistd.h>
 

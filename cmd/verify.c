@@ -1,5 +1,6 @@
 /* verify.c - check a case package: complete, untampered, signed by whom */
 #include "casekit.h"
+#include "commands.h"
 #include "bag.h"
 
 static const char usage[] = "casekit verify [-q] [--pubkey KEYFILE] PACKAGE.tar.gz|BAGDIR...";

@@ -699,6 +699,67 @@ static size_t lead_digits(const struct addr *a, size_t i)
 	return n;
 }
 
+static int tok_letters(const struct addr *a, size_t i, size_t lo, size_t hi)
+{
+	return i < a->n && a->t[i].type == T_WORD && a->t[i].len >= lo && a->t[i].len <= hi &&
+		is_alpha(a->text.s[a->t[i].off]);
+}
+
+static int tok_digits(const struct addr *a, size_t i, size_t lo, size_t hi)
+{
+	return i < a->n && a->t[i].type == T_NUM && a->t[i].len >= lo && a->t[i].len <= hi &&
+		lead_digits(a, i) == a->t[i].len;
+}
+
+/*
+ * A British (SW1A 2AA, M1 1AE) or Canadian (K1A 0B1) postcode, which the tokens split into
+ * letters and digits: its tokens are marked used and its text goes to pc ("sw1a 2aa"; the
+ * space is needed to read it again). 1 if found.
+ */
+static int alnum_postcode(struct addr *a, struct buf *pc)
+{
+	size_t i, j, k;
+
+	for (i = 0; i + 3 < a->n; i++) {
+		const struct rule *before = i > 0 && a->t[i - 1].type == T_WORD
+			? latin_rule(a->text.s + a->t[i - 1].off, a->t[i - 1].len)
+			: NULL;
+
+		/* not a value after a marker (block a1), nor an ordinal (a1 2nd floor) */
+		if (a->t[i].used || a->t[i].att || !tok_letters(a, i, 1, 2) ||
+			!tok_digits(a, i + 1, 1, 2) || !a->t[i + 1].att ||
+			(before && before->role != R_NONE && before->role != R_STREET))
+			continue;
+		if (a->t[i].len == 1 && a->t[i + 1].len == 1 && tok_letters(a, i + 2, 1, 1) &&
+			a->t[i + 2].att && tok_digits(a, i + 3, 1, 1) && a->t[i + 3].sp &&
+			tok_letters(a, i + 4, 1, 1) && a->t[i + 4].att &&
+			tok_digits(a, i + 5, 1, 1) && a->t[i + 5].att &&
+			!(i + 6 < a->n && a->t[i + 6].att)) {
+			j = i + 6; /* Canada: letter digit letter, digit letter digit */
+		} else {
+			j = i + 2;
+			if (tok_letters(a, j, 1, 1) && a->t[j].att)
+				j++;
+			if (!tok_digits(a, j, 1, 1) || !a->t[j].sp ||
+				!tok_letters(a, j + 1, 2, 2) || !a->t[j + 1].att ||
+				(j + 2 < a->n && a->t[j + 2].att) || tok_is(a, j + 1, "st") ||
+				tok_is(a, j + 1, "nd") || tok_is(a, j + 1, "rd") ||
+				tok_is(a, j + 1, "th"))
+				continue;
+			j += 2;
+		}
+		buf_reset(pc);
+		for (k = i; k < j; k++) {
+			if (k > i && a->t[k].sp)
+				buf_addc(pc, ' ');
+			add_tok_text(pc, a, k);
+			a->t[k].used = 1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
 /* A number of one to three digits beside a word: a house number, whatever the street. */
 static int house_number(const struct addr *a)
 {
@@ -723,11 +784,16 @@ static int house_number(const struct addr *a)
  * its first part: 01310-200 and 62704-1234 are 1310 and 62704), else the first word after the
  * street (the suburb or town). 1 with a postcode in *out, 0 with a town or nothing.
  */
-static int latin_place(const struct addr *a, size_t noi, size_t last, struct buf *out)
+static int latin_place(
+	const struct addr *a, size_t noi, size_t last, const struct buf *pc, struct buf *out)
 {
 	size_t i, n, found = (size_t)-1;
 
 	buf_reset(out);
+	if (pc->len) {
+		buf_adds(out, pc->s);
+		return 1;
+	}
 	for (i = 0; i < a->n; i++) {
 		const struct tok *t = &a->t[i];
 
@@ -758,14 +824,15 @@ static int latin_place(const struct addr *a, size_t noi, size_t last, struct buf
 static int key_latin(struct addr *a, struct ident *id)
 {
 	struct buf unit = { 0 }, floor = { 0 }, bld = { 0 }, street = { 0 }, no = { 0 },
-		   place = { 0 };
+		   place = { 0 }, pc = { 0 };
 	size_t i, k, used, noi = 0, last = 0;
 	int expanded = 0;
 
+	alnum_postcode(a, &pc);
 	for (i = 0; i < a->n; i++) {
 		struct tok *t = &a->t[i];
 
-		if (t->type != T_WORD)
+		if (t->type != T_WORD || t->used)
 			continue;
 		/* 3rd, 21st: an ordinal suffix glued to a number */
 		if (t->att && i > 0 && a->t[i - 1].type == T_NUM &&
@@ -924,6 +991,8 @@ static int key_latin(struct addr *a, struct ident *id)
 		for (i = 0; i < a->n; i++)
 			if (!a->t[i].used)
 				add_word_of(&id->building, a, i);
+		if (pc.len)
+			buf_addf(&id->building, "%s%s", id->building.len ? " " : "", pc.s);
 		ident_add_word(&id->note, "no street found");
 		/*
 		 * Street-level only when it names a unit or building, or holds a short number
@@ -931,11 +1000,11 @@ static int key_latin(struct addr *a, struct ident *id)
 		 * a district, a state and a postcode are an area, shared by strangers.
 		 */
 		if (!unit.len && !bld.len && !house_number(a))
-			ident_add_word(&id->flags, "area");
+			ident_add_word(&id->flags, "coarse");
 	}
 	if (bld.len)
 		buf_addf(&id->building, " building %s", bld.s);
-	if (street.len && latin_place(a, noi, last, &place)) {
+	if (street.len && latin_place(a, noi, last, &pc, &place)) {
 		buf_addf(&id->building, ", %s", place.s);
 		ident_add_word(&id->note, "postcode kept");
 	} else if (street.len && place.len) {
@@ -953,6 +1022,7 @@ static int key_latin(struct addr *a, struct ident *id)
 	buf_free(&street);
 	buf_free(&no);
 	buf_free(&place);
+	buf_free(&pc);
 	return id->building.len ? 0 : -1;
 }
 
@@ -990,7 +1060,7 @@ int ident_address(const char *raw, const char *country, struct ident *id)
 		buf_adds(&id->note, note);
 		free(note);
 		ident_add_word(&id->note, "no structure");
-		ident_add_word(&id->flags, "area");
+		ident_add_word(&id->flags, "coarse");
 	}
 	if (ident_address_is_area(id)) {
 		/* an area is no building: it names no place two accounts could share */
@@ -1005,10 +1075,10 @@ int ident_address_is_area(const struct ident *id)
 	const char *f = id->flags.s;
 	size_t i;
 
-	/* the flags are words separated by commas: "area" is one of them or not */
+	/* the flags are words separated by commas: "coarse" is one of them or not */
 	for (i = 0; f && f[i]; i++)
-		if ((i == 0 || f[i - 1] == ',') && strncmp(f + i, "area", 4) == 0 &&
-			(f[i + 4] == ',' || f[i + 4] == '\0'))
+		if ((i == 0 || f[i - 1] == ',') && strncmp(f + i, "coarse", 6) == 0 &&
+			(f[i + 6] == ',' || f[i + 6] == '\0'))
 			return 1;
 	return 0;
 }

@@ -37,9 +37,4 @@
 #include "synth.h"
 #include "tar.h"
 #include "trace.h"
-
-/* One entry point per applet, cmd_NAME(), from the applet list. */
-#define CK_CMD(name, desc) int cmd_##name(int argc, char **argv);
-#include "commands.def"
-#undef CK_CMD
 #endif

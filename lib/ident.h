@@ -63,13 +63,13 @@ int ident_email(const char *raw, struct ident *id);
  * none, so one street name in two towns never collides; then floor and unit); a street type
  * may come first (rua augusta 1500, 12 rue de la paix). An address that names no street-level
  * place (no house number, unit or building: a town, a district, a state, a postcode) gets
- * flags "area,nolink" and no building key: it is recorded as address_area, which never links.
+ * flags "coarse,nolink" and no building key: it is recorded as address_area, which never links.
  * Text with no street we can read but a short house number beside words is its own key at
  * both levels (note "no street found"); Chinese text with no road number or building is an
  * area (note "no structure").
  */
 int ident_address(const char *raw, const char *country, struct ident *id);
-/* 1 if ident_address() found only an area (flag "area"): record it as IDENT_ADDRESS_AREA. */
+/* 1 if ident_address() found only an area (flag "coarse"): record it as IDENT_ADDRESS_AREA. */
 int ident_address_is_area(const struct ident *id);
 int ident_device(const char *raw, struct ident *id);
 int ident_ip(const char *raw, struct ident *id);

@@ -191,6 +191,37 @@ static const struct kspec kinds[] = {
 };
 #define NKINDS (sizeof(kinds) / sizeof(*kinds))
 
+int ingest_kind_has_field(const char *kind, const char *field, const char **guess)
+{
+	const struct kspec *k = NULL;
+	size_t i, best = (size_t)-1, d;
+
+	*guess = NULL;
+	for (i = 0; i < NKINDS; i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			k = &kinds[i];
+	if (!k)
+		return 0;
+	for (i = 0; k->f[i].name; i++) {
+		if (strcmp(k->f[i].name, field) == 0)
+			return 1;
+		d = ck_levenshtein(k->f[i].name, field);
+		if (d < best && d <= 2 + strlen(field) / 4)
+			best = d, *guess = k->f[i].name;
+	}
+	return 0;
+}
+
+int ingest_kind_holds_idents(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < NKINDS; i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return kinds[i].holder_kind != NULL;
+	return 0;
+}
+
 /* ---- field parsers ---- */
 
 int ingest_utf8_valid(const char *str, size_t n)
@@ -619,8 +650,12 @@ static int column_of(struct file *f, const char *name)
 	return -1;
 }
 
-/* Resolve a template against the header: 0, or an EX_DATAERR message naming the column. */
-static int bind_src(struct file *f, struct src *s, const struct profile_tmpl *t, const char *what)
+/*
+ * Resolve a template against the header: 0, or an EX_CONFIG message naming the profile's line
+ * and the column the file lacks.
+ */
+static int bind_src(struct ingest *in, struct file *f, struct src *s, const struct profile_tmpl *t,
+	const char *what, unsigned long pline)
 {
 	size_t i;
 
@@ -631,9 +666,9 @@ static int bind_src(struct file *f, struct src *s, const struct profile_tmpl *t,
 		if (!t->parts[i].is_col)
 			continue;
 		if ((s->cols[i] = column_of(f, t->parts[i].text)) < 0)
-			return ck_error(EX_DATAERR,
-				"'%s': no column '%s' (the profile maps it to %s)", f->path,
-				t->parts[i].text, what);
+			return ck_error(EX_CONFIG,
+				"%s:%lu: no column '%s' in '%s' (the profile maps it to %s)",
+				in->prof->path, pline, t->parts[i].text, f->path, what);
 		f->used[s->cols[i]] = 1;
 	}
 	return 0;
@@ -674,12 +709,12 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 		f->fs[i].date_format = m && m->date_format ? m->date_format : in->prof->date_format;
 		what = xasprintf("%s.%s", k->kind, k->f[i].name);
 		if (m) {
-			rc = bind_src(f, &f->fs[i], &m->tmpl, what);
+			rc = bind_src(in, f, &f->fs[i], &m->tmpl, what, m->line);
 		} else if (column_of(f, k->f[i].name) >= 0) {
 			const char *why;
 
 			profile_tmpl_parse(&f->own[i], k->f[i].name, &why);
-			rc = bind_src(f, &f->fs[i], &f->own[i], what);
+			rc = bind_src(in, f, &f->fs[i], &f->own[i], what, 0);
 		} else {
 			rc = 0;
 		}
@@ -703,7 +738,8 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 		for (j = 0; j < f->nxs; j++) {
 			char *what = xasprintf("identifier %s", f->pk->idents[j].field);
 
-			rc = bind_src(f, &f->xs[j], &f->pk->idents[j].tmpl, what);
+			rc = bind_src(in, f, &f->xs[j], &f->pk->idents[j].tmpl, what,
+				f->pk->idents[j].line);
 			free(what);
 			if (rc)
 				return rc;
@@ -992,11 +1028,11 @@ static void iq_count(struct ingest *in, const char *kind, const struct ident *id
 	q->keys++;
 	if (has_word(&id->flags, "local"))
 		q->national++;
-	if (has_word(&id->flags, "nolink"))
-		q->nolink++;
-	if (has_word(&id->flags, "coarse") || has_word(&id->note, "no street found") ||
-		has_word(&id->note, "no structure"))
+	/* a coarse address is flagged nolink too, but it is neither null nor private */
+	if (has_word(&id->flags, "coarse"))
 		q->coarse++;
+	else if (has_word(&id->flags, "nolink"))
+		q->nolink++;
 }
 
 /* Record the identifiers the row holds; the row itself is already in. */
@@ -1467,11 +1503,39 @@ static void iq_report(const struct ingest *in)
 	}
 }
 
-/* Print the file's figures and its first rejects; write every reject to --reject-file. */
-static int report(struct ingest *in, struct file *f)
+/* A reject's reason with its quoted values left out, so that alike rejects add up. */
+static void reason_shape(const char *r, struct buf *out)
+{
+	buf_reset(out);
+	for (; *r; r++) {
+		if (*r == '\'' && strchr(r + 1, '\'')) {
+			buf_adds(out, "'...'");
+			r = strchr(r + 1, '\'');
+			continue;
+		}
+		buf_addc(out, *r);
+	}
+}
+
+struct tally {
+	char *what;
+	uint64_t n;
+};
+
+/*
+ * Print the file's figures and its first rejects; write every reject to --reject-file. A file
+ * that stays in the store points at its rejects there; one that does not (a dry run, --strict,
+ * every row rejected) has them nowhere else, so its report is printed whole: more rejects, and
+ * how many of each reason.
+ */
+static int report(struct ingest *in, struct file *f, int stays)
 {
 	sqlite3_stmt *s = in->get_rejects;
-	int shown_n = 0, rc;
+	int shown_n = 0, rc, limit = stays ? 5 : 20;
+	struct tally *t = NULL;
+	struct buf shape = { 0 };
+	size_t nt = 0, i;
+	char a[32];
 
 	if (!ck.quiet)
 		fprintf(stderr, "casekit ingest: '%s' (%s): %s read, %llu kept, %llu rejected\n",
@@ -1485,28 +1549,55 @@ static int report(struct ingest *in, struct file *f)
 		return 0;
 	sqlite3_bind_int64(s, 1, f->source_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (!ck.quiet && shown_n < 5)
+		const char *why = (const char *)sqlite3_column_text(s, 2);
+
+		if (!ck.quiet && shown_n < limit)
 			fprintf(stderr, "casekit ingest: %s:%lld: %s\n", f->path,
-				(long long)sqlite3_column_int64(s, 1),
-				(const char *)sqlite3_column_text(s, 2));
+				(long long)sqlite3_column_int64(s, 1), why);
 		shown_n++;
 		if (in->rejo)
 			out_stmt_row(in->rejo, s);
+		if (stays)
+			continue;
+		reason_shape(why ? why : "", &shape);
+		for (i = 0; i < nt && strcmp(t[i].what, shape.s); i++)
+			;
+		if (i == nt) {
+			t = xrealloc(t, (nt + 1) * sizeof(*t));
+			t[nt].what = xstrdup(shape.s);
+			t[nt++].n = 0;
+		}
+		t[i].n++;
 	}
 	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return store_error(in->st, "rejects");
-	if (!ck.quiet && f->rejected > 5)
+	buf_free(&shape);
+	if (rc != SQLITE_DONE) {
+		rc = store_error(in->st, "rejects");
+		goto out;
+	}
+	rc = 0;
+	if (!ck.quiet && stays && f->rejected > 5)
 		fprintf(stderr,
 			"casekit ingest: '%s': %llu more rejects; %s: casekit query "
 			"\"select * from rejects where source_id=%lld\"\n",
 			f->path, (unsigned long long)f->rejected - 5,
 			f->rejected > REJECT_SAMPLE ? "the first 1000 of them" : "all of them",
 			(long long)f->source_id);
+	if (!ck.quiet && !stays && f->rejected > (uint64_t)limit) {
+		fprintf(stderr, "casekit ingest: '%s': rejects by reason%s:\n", f->path,
+			f->rejected > REJECT_SAMPLE ? " (of the first 1000)" : "");
+		for (i = 0; i < nt; i++)
+			fprintf(stderr, "casekit ingest:   %s  %s\n", thousands(t[i].n, a),
+				t[i].what);
+	}
 	if (in->rejf && fflush(in->rejf) != 0)
-		return ck_error(
+		rc = ck_error(
 			EX_IOERR, "cannot write '%s': %s", in->o->reject_file, strerror(errno));
-	return 0;
+out:
+	for (i = 0; i < nt; i++)
+		free(t[i].what);
+	free(t);
+	return rc;
 }
 
 /*
@@ -1557,7 +1648,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	sqlite3_stmt *s;
 	sqlite3_int64 first_ident = 0;
 	char now[21];
-	int rc, in_tx = 0, made_idents;
+	int rc, in_tx = 0, made_idents, all_rejected;
 	size_t nsaved;
 	uint64_t *saved = iq_save(in, &nsaved);
 
@@ -1644,23 +1735,34 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		if (sqlite3_step(s) == SQLITE_ROW && !ck.quiet)
 			fprintf(stderr,
 				"casekit ingest: '%s': already ingested as source %lld ('%s', "
-				"same SHA-256): skipped\n",
+				"same SHA-256): %s\n",
 				path, (long long)sqlite3_column_int64(s, 0),
-				(const char *)sqlite3_column_text(s, 1));
+				(const char *)sqlite3_column_text(s, 1),
+				in->o->dry_run ? "a load would skip it; checked anyway"
+					       : "skipped");
 		sqlite3_reset(s);
-		rc = store_exec(in->st, "ROLLBACK");
-		in_tx = 0;
-		goto out;
-	}
-	if ((rc = sqlite3_reset(s)) != SQLITE_OK) {
+		if (!in->o->dry_run) {
+			rc = store_exec(in->st, "ROLLBACK");
+			in_tx = 0;
+			goto out;
+		}
+	} else if ((rc = sqlite3_reset(s)) != SQLITE_OK) {
 		rc = store_error(in->st, "sources");
 		goto out;
 	}
-	if ((rc = report(in, &f)))
+	all_rejected = f.read > 0 && f.kept == 0;
+	if ((rc = report(
+		     in, &f, !in->o->dry_run && !(in->o->strict && f.rejected) && !all_rejected)))
 		goto out;
 	if (in->o->strict && f.rejected) {
 		rc = ck_error(EX_DATAERR, "'%s': %s rejected and --strict: nothing loaded", path,
 			ck_count((long long)f.rejected, "row", "rows"));
+		goto out;
+	}
+	if (all_rejected) {
+		/* Nothing to keep: a profile or a file that does not fit, not a few bad rows. */
+		rc = ck_error(EX_DATAERR, "'%s': all %llu rows rejected: nothing %s", path,
+			(unsigned long long)f.read, in->o->dry_run ? "would load" : "loaded");
 		goto out;
 	}
 	if (in->o->dry_run) {
@@ -1690,6 +1792,31 @@ out:
 	free(saved);
 	file_free(&f);
 	buf_free(&reindex);
+	return rc;
+}
+
+/*
+ * Read a file's header and map it as loading would, and nothing more, so that a file that
+ * cannot be read or a profile that names a column a file lacks fails the run before any file
+ * is loaded. An empty file is left to load_file(), which says so in its turn.
+ */
+static int check_header(struct ingest *in, const char *path, const char *kind)
+{
+	struct file f;
+	struct csvio_opts co = { 0 };
+	struct csvio_rec *rec;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	f.path = path;
+	f.k = kspec_of(kind);
+	f.pk = profile_kind(in->prof, kind);
+	f.instr_col = -1;
+	co.delim = in->o->delim ? in->o->delim : in->prof->delim;
+	co.encoding = in->o->encoding ? in->o->encoding : in->prof->encoding;
+	if (!(rc = csvio_open(&f.r, path, &co)) && (rc = csvio_next(f.r, &rec)) == 1)
+		rc = map_header(in, &f, rec);
+	file_free(&f);
 	return rc;
 }
 
@@ -1793,9 +1920,13 @@ static int build_indexes(struct ingest *in)
 		"CREATE INDEX IF NOT EXISTS listings_seller ON listings(seller_id);\n"
 		"CREATE INDEX IF NOT EXISTS orders_listing ON orders(listing_id);\n"
 		"CREATE INDEX IF NOT EXISTS orders_seller ON orders(seller_id);\n"
+		/* trace: who bought from a seller, what a party shipped, which sellers are flagged */
+		"CREATE INDEX IF NOT EXISTS orders_buyer ON orders(buyer_id);\n"
 		"CREATE INDEX IF NOT EXISTS logins_seller ON logins(seller_id);\n"
 		"CREATE INDEX IF NOT EXISTS payments_seller ON payments(seller_id);\n"
-		"CREATE INDEX IF NOT EXISTS shipments_from ON shipments(from_id);\n"
+		"CREATE INDEX IF NOT EXISTS shipments_from_to ON shipments(from_id, to_id, quantity);\n"
+		"DROP INDEX IF EXISTS shipments_from;\n"
+		"CREATE INDEX IF NOT EXISTS scores_score ON scores(score, seller_id);\n"
 		"CREATE INDEX IF NOT EXISTS shipments_to ON shipments(to_id);\n"
 		"CREATE INDEX IF NOT EXISTS testbuys_listing ON testbuys(listing_id);\n"
 		"CREATE INDEX IF NOT EXISTS takedowns_listing ON takedowns(listing_id);\n"
@@ -1920,6 +2051,11 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 			add_job(&jobs, &njobs, paths[k], kind);
 		}
 	}
+	if (!rc && njobs)
+		ck_sort(jobs, njobs, sizeof(*jobs), job_cmp);
+	for (i = 0; !rc && i < njobs; i++)
+		if (strcmp(jobs[i].path, "-") != 0)
+			rc = check_header(&in, jobs[i].path, jobs[i].kind);
 	if (!rc && o->reject_file)
 		rc = open_reject_file(&in, jobs, njobs, &rej_tmp);
 	if (in.rejf) {
@@ -2029,9 +2165,8 @@ int ingest_quality(struct store *st, struct ingest_quality **out, size_t *n)
 	static const char counts[] =
 		"SELECT kind, count(*), "
 		"sum(','||flags||',' LIKE '%,local,%'), "
-		"sum(','||flags||',' LIKE '%,coarse,%' OR note LIKE '%no street found%' "
-		"OR note LIKE '%no structure%'), "
-		"sum(','||flags||',' LIKE '%,nolink,%') "
+		"sum(','||flags||',' LIKE '%,coarse,%'), "
+		"sum(','||flags||',' LIKE '%,nolink,%' AND ','||flags||',' NOT LIKE '%,coarse,%') "
 		"FROM identifiers WHERE kind <> 'address_building' GROUP BY kind ORDER BY kind";
 	static const char hubs[] =
 		"SELECT g.kind, (SELECT max(flags) FROM identifiers j WHERE j.kind = g.kind AND "

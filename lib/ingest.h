@@ -72,6 +72,14 @@ uint64_t ingest_rows_rejected(const struct ingest_rows *r);
 void ingest_rows_close(struct ingest_rows *r); /* NULL is a no-op */
 
 /*
+ * The fields of a kind, as profiles name them (casekit-store(5)): 1 if kind has field. When it
+ * has not, *guess is set to its closest field (a typo), or NULL.
+ */
+int ingest_kind_has_field(const char *kind, const char *field, const char **guess);
+/* 1 if rows of kind belong to an account or party, so that they can carry identifiers. */
+int ingest_kind_holds_idents(const char *kind);
+
+/*
  * The field parsers, exported for the tests and the fuzzer. Each returns 0, or -1 when s is
  * not a value of its type.
  */

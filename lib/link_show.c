@@ -544,3 +544,132 @@ out:
 	free(nb);
 	return rc;
 }
+
+/* A seller as a DOT node: its id and shop, filled red when it has flagged listings. */
+static void dot_seller(FILE *fp, const char *id, const char *shop, long long flagged)
+{
+	char *node = xasprintf("seller:%s", id), *label;
+
+	label = flagged ? xasprintf("%s\n%s\n%lld flagged", id, shop, flagged)
+			: xasprintf("%s\n%s", id, shop);
+	fputs("\t\t", fp);
+	out_dot_str(fp, node);
+	fprintf(fp, " [fillcolor=\"%s\", label=", flagged ? "#f4c7c3" : "#e8eef7");
+	out_dot_str(fp, label);
+	fputs("];\n", fp);
+	free(node);
+	free(label);
+}
+
+/* The sellers of the rows of s (seller_id, shop name, flagged listings), given back here. */
+static int dot_sellers(FILE *fp, struct store_stmt *s)
+{
+	int rc;
+
+	while ((rc = store_step(s)) == STORE_ROW)
+		dot_seller(fp, store_col_text(s, 0), store_col_text(s, 1), store_col_int(s, 2));
+	store_done(s);
+	return rc;
+}
+
+/* One network as a cluster: its sellers, and one line per evidence edge with its kinds. */
+static int dot_network(struct link_show *c, const char *id, const char *label)
+{
+	struct store_stmt *s;
+	char *cluster = xasprintf("cluster_%s", id);
+	int rc;
+
+	fputs("\tsubgraph ", c->fp);
+	out_dot_str(c->fp, cluster);
+	fputs(" {\n\t\tlabel=", c->fp);
+	out_dot_str(c->fp, label);
+	fputs(";\n", c->fp);
+	free(cluster);
+	if (!(s = store_prepare(c->st,
+		      "SELECT m.seller_id, coalesce(s.shop_name, ''), (SELECT count(*) FROM scores sc"
+		      " WHERE sc.seller_id = m.seller_id AND sc.flagged) FROM network_members m"
+		      " LEFT JOIN sellers s ON s.seller_id = m.seller_id WHERE m.network_id = ?1"
+		      " ORDER BY m.seller_id")))
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, id);
+	if ((rc = dot_sellers(c->fp, s)))
+		return rc;
+	/* the pieces of one edge (same edge_id) are one line; fuzzy evidence is dashed */
+	if (!(s = store_prepare(c->st,
+		      "SELECT seller_a, seller_b, group_concat(kind, ', '), max(comparator IS NOT NULL)"
+		      " FROM (SELECT edge_id, seller_a, seller_b, kind, comparator FROM link_edges"
+		      " WHERE network_id = ?1 ORDER BY edge_id, kind) GROUP BY edge_id ORDER BY edge_id")))
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, id);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		char *a = xasprintf("seller:%s", store_col_text(s, 0));
+		char *b = xasprintf("seller:%s", store_col_text(s, 1));
+
+		fputs("\t\t", c->fp);
+		out_dot_str(c->fp, a);
+		fputs(" -- ", c->fp);
+		out_dot_str(c->fp, b);
+		fputs(" [label=", c->fp);
+		out_dot_str(c->fp, store_col_text(s, 2));
+		fputs(store_col_int(s, 3) ? ", style=dashed];\n" : "];\n", c->fp);
+		free(a);
+		free(b);
+	}
+	store_done(s);
+	fputs("\t}\n", c->fp);
+	return rc;
+}
+
+int link_show_dot(struct link_show *c, const char *network)
+{
+	struct buf sql = { 0 };
+	struct store_stmt *s;
+	int rc;
+
+	fputs("graph networks {\n\tgraph [fontname=\"Helvetica\", labeljust=l];\n"
+	      "\tnode [shape=box, style=filled, fontname=\"Helvetica\", fontsize=10];\n"
+	      "\tedge [color=\"#b3261e\", fontname=\"Helvetica\", fontsize=9];\n",
+		c->fp);
+	buf_adds(&sql,
+		"SELECT n.network_id, n.size, n.kinds, (SELECT count(*) FROM network_members m"
+		" JOIN scores s USING(seller_id) WHERE m.network_id = n.network_id AND s.flagged)"
+		" FROM networks n");
+	if (network)
+		buf_adds(&sql, " WHERE n.network_id = ?1");
+	else if (c->filtered)
+		buf_adds(&sql, " WHERE n.network_id IN lead_nets");
+	buf_adds(&sql, " ORDER BY n.size DESC, n.network_id");
+	s = store_prepare(c->st, sql.s);
+	buf_free(&sql);
+	if (!s)
+		return EX_SOFTWARE;
+	if (network)
+		store_bind_text(s, 1, network);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *kinds = store_col_text(s, 2);
+		char *label = xasprintf("%s: %lld accounts (%s), %lld flagged listings",
+			store_col_text(s, 0), (long long)store_col_int(s, 1),
+			kinds && *kinds ? kinds : "-", (long long)store_col_int(s, 3));
+
+		rc = dot_network(c, store_col_text(s, 0), label);
+		free(label);
+		if (rc)
+			break;
+	}
+	store_done(s);
+	/* --from: the lead sellers in no network stand alone */
+	if (!rc && !network && c->filtered) {
+		if (!(s = store_prepare(c->st,
+			      "SELECT l.seller_id, coalesce(s.shop_name, ''), (SELECT count(*) FROM"
+			      " scores sc WHERE sc.seller_id = l.seller_id AND sc.flagged) FROM"
+			      " lead_sellers l LEFT JOIN sellers s ON s.seller_id = l.seller_id WHERE"
+			      " l.seller_id NOT IN (SELECT seller_id FROM network_members)"
+			      " ORDER BY l.seller_id")))
+			return EX_SOFTWARE;
+		rc = dot_sellers(c->fp, s);
+	}
+	if (rc)
+		return rc;
+	fputs("}\n", c->fp);
+	return ferror(c->fp) ? ck_error(EX_IOERR, "cannot write: %s", strerror(errno)) : 0;
+}

@@ -35,6 +35,13 @@ int link_show_hubs(struct link_show *c);
 /* One network (given as link_show_resolve() takes it): its evidence edges, bridges marked. */
 int link_show_network(struct link_show *c, const char *given);
 /*
+ * The networks as a Graphviz DOT picture (undirected): one cluster per network, labelled with
+ * its size, kinds and flagged listings; its sellers as boxes (red with flagged listings) and
+ * one line per evidence edge with its kinds, dashed when fuzzy. network (a resolved id) draws
+ * that one alone; after link_show_select() the lead networks and lead sellers.
+ */
+int link_show_dot(struct link_show *c, const char *network);
+/*
  * Why sellers a and b are one network (the chain of evidence, step by step) or why not (what
  * they share and why it does not count). 0 joined, 1 not, or an EX_* code after a message.
  */

@@ -105,6 +105,22 @@ struct out *out_open_query(FILE *fp, enum out_format fmt, struct store_stmt *s)
 	return o;
 }
 
+void out_dot_str(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	if (s && out_is_formula(s, strlen(s)))
+		fputc('\'', fp);
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', fp);
+		if (*s == '\n')
+			fputs("\\n", fp);
+		else
+			fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
 void out_set_decimal(struct out *o, int col)
 {
 	if (col >= 0 && col < o->ncols)

@@ -76,6 +76,11 @@ int out_query_all(struct out *o, struct store_stmt *s);
 /* Finish and free; returns 0, or EX_IOERR after a failed write (message printed). */
 int out_close(struct out *o);
 
+/*
+ * Write s as a Graphviz DOT string (quotes included; quotes and backslashes escaped, a newline
+ * as \n), with a leading ' before text a spreadsheet would run as a formula, as in CSV.
+ */
+void out_dot_str(FILE *fp, const char *s);
 /* Display width of UTF-8 text on a terminal (East Asian wide characters count two). */
 size_t out_display_width(const char *s, size_t n);
 /* Write s as a JSON string literal (quotes included), with invalid UTF-8 as U+FFFD. */

@@ -290,8 +290,9 @@ struct scan {
 	char d[MAXDIGITS + 1];
 	size_t n;
 	int plus;
-	long zero_paren; /* where a lone "(0)" stood in d, or -1 */
-	int cut;         /* 1: an extension, 2: other trailing text */
+	long zero_paren;   /* where a lone "(0)" stood in d, or -1 */
+	size_t lead_paren; /* digits in a "(...)" the number starts with: "(852) 5123 4567" */
+	int cut;           /* 1: an extension, 2: other trailing text */
 };
 
 /* Collect the digits of s (already NFKC case-folded); -1 when there are too many. */
@@ -304,6 +305,7 @@ static int scan_digits(const char *s, size_t len, struct scan *sc)
 	sc->n = 0;
 	sc->plus = 0;
 	sc->zero_paren = -1;
+	sc->lead_paren = 0;
 	sc->cut = 0;
 	while (i < len) {
 		k = i;
@@ -333,6 +335,8 @@ static int scan_digits(const char *s, size_t len, struct scan *sc)
 			if (paren >= 0 && (size_t)paren + 1 == sc->n && sc->d[paren] == '0' &&
 				sc->zero_paren < 0)
 				sc->zero_paren = paren;
+			if (paren == 0 && sc->lead_paren == 0)
+				sc->lead_paren = sc->n;
 			paren = -1;
 			continue;
 		}
@@ -376,6 +380,50 @@ static int emit(const struct region *r, int cc, const char *d, size_t n, struct 
 	return 0;
 }
 
+/* The number after an international prefix or "+": country code, then its national number. */
+static int international(struct scan *sc, const char *d, size_t n, struct ident *id)
+{
+	const struct region *rc;
+	size_t k;
+	int cc = 0;
+
+	if (!(k = cc_len(d, n, &cc)))
+		return -1;
+	/* +44 (0)20...: the trunk 0 some people write after the country code */
+	if (sc->zero_paren >= 0 && (size_t)sc->zero_paren == (size_t)(d - sc->d) + k) {
+		memmove(sc->d + sc->zero_paren, sc->d + sc->zero_paren + 1,
+			sc->n - (size_t)sc->zero_paren);
+		n--;
+		ident_add_word(&id->note, "(0) cut");
+	}
+	d += k, n -= k;
+	rc = region_by_cc(cc);
+	if (rc && rc->trunk == '0' && n > 1 && d[0] == '0' && n - 1 >= rc->min) {
+		d++, n--;
+		ident_add_word(&id->note, "trunk prefix cut");
+	}
+	return emit(rc, cc, d, n, id);
+}
+
+/* A national number of region r: cut the trunk prefix, put the region's code in front. */
+static int national(const struct region *r, const char *d, size_t n, struct ident *id)
+{
+	if (r->trunk && d[0] == r->trunk && n - 1 >= r->min && n - 1 <= r->max) {
+		d++, n--;
+		ident_add_word(&id->note, "trunk prefix cut");
+	} else if (n > r->max) {
+		/* 8613800138000: the country code without its plus */
+		char ccs[8];
+		size_t cl = (size_t)snprintf(ccs, sizeof(ccs), "%d", r->cc);
+
+		if (starts(d, n, ccs) && n - cl >= r->min && n - cl <= r->max) {
+			d += cl, n -= cl;
+			ident_add_word(&id->note, "country code without +");
+		}
+	}
+	return emit(r, r->cc, d, n, id);
+}
+
 int ident_phone(const char *raw, const char *country, struct ident *id)
 {
 	static _Thread_local struct buf f;
@@ -401,31 +449,50 @@ int ident_phone(const char *raw, const char *country, struct ident *id)
 		ident_add_word(&id->note, "no rules for the region");
 
 	if (sc.plus) {
-		k = 0;
-	} else if (r && (k = idd_len(r, d, n))) {
-		ident_add_word(&id->note, "idd cut");
-	} else if (!r && starts(d, n, "00")) {
-		k = 2;
-		ident_add_word(&id->note, "idd cut");
+		rv = international(&sc, d, n, id);
 	} else if (r) {
-		/* National form: cut the trunk prefix, put the region's code in front. */
-		if (r->trunk && d[0] == r->trunk && n - 1 >= r->min && n - 1 <= r->max) {
-			d++, n--;
-			ident_add_word(&id->note, "trunk prefix cut");
-		} else if (n > r->max) {
-			/* 8613800138000: the country code without its plus */
-			char ccs[8];
-			size_t cl = (size_t)snprintf(ccs, sizeof(ccs), "%d", r->cc);
-
-			if (starts(d, n, ccs) && n - cl >= r->min && n - cl <= r->max) {
-				d += cl, n -= cl;
-				ident_add_word(&id->note, "country code without +");
-			}
+		/*
+		 * "(852) 5123 4567" read in China: a region whose area codes are written with
+		 * their trunk 0 ("(010) 6552 9988") puts no area code in brackets without it, so
+		 * a bracketed country code of another region that leaves a valid number of that
+		 * region is one. NANP writes its area codes in brackets ("(212) 555-0123").
+		 */
+		if (r->trunk == '0' && sc.lead_paren >= 1 && sc.lead_paren <= 3 && d[0] != '0' &&
+			cc_len(d, n, &cc) == sc.lead_paren && cc != r->cc &&
+			(rc = region_by_cc(cc)) && rc->cc != 1 &&
+			emit(rc, cc, d + sc.lead_paren, n - sc.lead_paren, id) == 0) {
+			ident_add_word(&id->note, "bracketed country code");
+			return 0;
 		}
-		rv = emit(r, r->cc, d, n, id);
-		if (rv)
+		ident_reset(id);
+		if (sc.cut == 1)
+			ident_add_word(&id->note, "extension cut");
+		else if (sc.cut == 2)
+			ident_add_word(&id->note, "trailing text cut");
+		/*
+		 * A dialling prefix (00, 0011, a Chinese carrier's 17951 then 00) starts an
+		 * international number, unless the digits fit a whole national one:
+		 * 191-5200-2605 is a mainland mobile, not carrier 19152, 00, then 2605.
+		 */
+		k = idd_len(r, d, n);
+		if (k > 2 && n <= r->max)
+			k = 0;
+		rv = -1;
+		if (k) {
+			ident_add_word(&id->note, "idd cut");
+			rv = international(&sc, d + k, n - k, id);
+		}
+		if (rv) {
 			ident_reset(id);
-		return rv;
+			if (sc.cut == 1)
+				ident_add_word(&id->note, "extension cut");
+			else if (sc.cut == 2)
+				ident_add_word(&id->note, "trailing text cut");
+			rv = national(r, d, n, id);
+		}
+	} else if (starts(d, n, "00")) {
+		ident_add_word(&id->note, "idd cut");
+		rv = international(&sc, d + 2, n - 2, id);
 	} else {
 		/* No region: a national number means nothing elsewhere, so it never links across. */
 		if (n < 2 || n > 17)
@@ -436,26 +503,6 @@ int ident_phone(const char *raw, const char *country, struct ident *id)
 		ident_add_word(&id->note, "no region");
 		return 0;
 	}
-
-	d += k, n -= k;
-	if (!(k = cc_len(d, n, &cc))) {
-		ident_reset(id);
-		return -1;
-	}
-	/* +44 (0)20...: the trunk 0 some people write after the country code */
-	if (sc.zero_paren >= 0 && (size_t)sc.zero_paren == (size_t)(d - sc.d) + k) {
-		memmove(sc.d + sc.zero_paren, sc.d + sc.zero_paren + 1,
-			sc.n - (size_t)sc.zero_paren);
-		n--;
-		ident_add_word(&id->note, "(0) cut");
-	}
-	d += k, n -= k;
-	rc = region_by_cc(cc);
-	if (rc && rc->trunk == '0' && n > 1 && d[0] == '0' && n - 1 >= rc->min) {
-		d++, n--;
-		ident_add_word(&id->note, "trunk prefix cut");
-	}
-	rv = emit(rc, cc, d, n, id);
 	if (rv)
 		ident_reset(id);
 	return rv;

@@ -3,6 +3,7 @@
 #include "profile.h"
 #include <ctype.h>
 #include <fnmatch.h>
+#include <unicode/ucnv.h>
 #include <unicode/ucurr.h>
 #include <unicode/uenum.h>
 #include <unicode/uloc.h>
@@ -224,7 +225,7 @@ static char *rest(char *line_copy, char *const *w, char *line, size_t i)
 static int perr(const char *path, unsigned long line, const char *fmt, const char *arg)
 {
 	char *m = xasprintf(fmt, arg);
-	int rc = ck_error(EX_DATAERR, "%s:%lu: %s", path, line, m);
+	int rc = ck_error(EX_CONFIG, "%s:%lu: %s", path, line, m);
 
 	free(m);
 	return rc;
@@ -242,7 +243,51 @@ static int add_map(struct profile_map **maps, size_t *n, const char *field, cons
 	if (profile_tmpl_parse(&m->tmpl, value, &why))
 		return perr(path, line, "%s", why);
 	m->field = xstrdup(field);
+	m->line = line;
 	(*n)++;
+	return 0;
+}
+
+/* 0 if kind k has the field, else a message naming the line (and the field meant). */
+static int check_field(
+	const struct profile_kind *k, const char *field, const char *path, unsigned long line)
+{
+	const char *guess;
+	char *m;
+	int rc;
+
+	if (ingest_kind_has_field(k->kind, field, &guess))
+		return 0;
+	if (guess)
+		m = xasprintf(
+			"'%s' is not a field of %s: did you mean '%s'? (see casekit-store(5))",
+			field, k->kind, guess);
+	else
+		m = xasprintf("'%s' is not a field of %s (see casekit-store(5))", field, k->kind);
+	rc = perr(path, line, "%s", m);
+	free(m);
+	return rc;
+}
+
+/* The settings that name a code: checked against ICU's lists. */
+static int check_setting(const char *key, const char *v, const char *path, unsigned long line)
+{
+	char code[4];
+	UErrorCode err = U_ZERO_ERROR;
+	UConverter *cv;
+
+	if (strcmp(key, "country") == 0 && profile_country(v, code))
+		return perr(path, line,
+			"'%s' is not an ISO 3166-1 alpha-2 country code (CN, AU, BR ...)", v);
+	if (strcmp(key, "currency") == 0 && profile_currency(v, code))
+		return perr(
+			path, line, "'%s' is not an ISO 4217 currency code (CNY, AUD, BRL ...)", v);
+	if (strcmp(key, "encoding") == 0) {
+		cv = ucnv_open(v, &err);
+		if (U_FAILURE(err))
+			return perr(path, line, "'%s' is not an encoding ICU knows", v);
+		ucnv_close(cv);
+	}
 	return 0;
 }
 
@@ -325,16 +370,23 @@ int profile_parse(struct profile **out, const char *text, const char *path)
 				rc = perr(path, lineno, "unknown setting '%s'", w[0]);
 				break;
 			}
+			if ((rc = check_setting(w[0], w[1], path, lineno)))
+				break;
 			free(*slot);
 			*slot = xstrdup(w[1]);
 			continue;
 		}
 		if (strcmp(w[0], "files") == 0) {
+			if (n < 2)
+				rc = perr(path, lineno, "'%s' needs at least one file name pattern",
+					"files");
 			for (i = 1; i < n; i++) {
 				k->globs = xrealloc(k->globs, (k->nglobs + 1) * sizeof(*k->globs));
 				k->globs[k->nglobs++] = xstrdup(w[i]);
 			}
 		} else if (strcmp(w[0], "date") == 0 && n >= 3) {
+			if ((rc = check_field(k, w[1], path, lineno)))
+				break;
 			for (i = 0; i < k->nmaps; i++)
 				if (strcmp(k->maps[i].field, w[1]) == 0)
 					break;
@@ -346,9 +398,18 @@ int profile_parse(struct profile **out, const char *text, const char *path)
 				k->maps[i].date_format = xstrdup(rest(copy, w, line, 2));
 			}
 		} else if (strcmp(w[0], "ident") == 0 && n >= 4 && strcmp(w[2], "=") == 0) {
+			if (!ingest_kind_holds_idents(k->kind)) {
+				rc = perr(path, lineno,
+					"%s rows hold no account: only sellers, parties, logins "
+					"and payments take an ident line",
+					k->kind);
+				break;
+			}
 			rc = add_map(&k->idents, &k->nidents, w[1], rest(copy, w, line, 3), path,
 				lineno);
 		} else if (n >= 3 && strcmp(w[1], "=") == 0) {
+			if ((rc = check_field(k, w[0], path, lineno)))
+				break;
 			for (i = 0; i < k->nmaps; i++)
 				if (strcmp(k->maps[i].field, w[0]) == 0)
 					break;
@@ -356,6 +417,7 @@ int profile_parse(struct profile **out, const char *text, const char *path)
 				const char *why = NULL;
 
 				profile_tmpl_free(&k->maps[i].tmpl);
+				k->maps[i].line = lineno;
 				if (profile_tmpl_parse(
 					    &k->maps[i].tmpl, rest(copy, w, line, 2), &why))
 					rc = perr(path, lineno, "%s", why);

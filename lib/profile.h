@@ -23,6 +23,7 @@ struct profile_map {
 	char *field;
 	struct profile_tmpl tmpl;
 	char *date_format;
+	unsigned long line; /* where the profile says it, for messages */
 };
 
 struct profile_kind {
@@ -49,8 +50,10 @@ struct profile {
 
 /*
  * Load a profile: a name looks for $CASEKIT_DATADIR/profiles/NAME.profile, anything with a '/'
- * or ending in .profile is a path. The format is casekit-profile(5). Returns 0 and sets *out,
- * or prints one message naming file and line and returns EX_NOINPUT or EX_DATAERR.
+ * or ending in .profile is a path. The format is casekit-profile(5), checked as a whole: an
+ * unknown setting, kind or field, a malformed template, a country or currency that is not
+ * ISO 3166-1 / ISO 4217, an encoding ICU does not know. Returns 0 and sets *out, or prints one
+ * message naming file and line and returns EX_NOINPUT, EX_IOERR or EX_CONFIG.
  */
 int profile_load(struct profile **out, const char *name);
 /* Parse profile text (path is for messages). Same returns as profile_load(). */

@@ -35,13 +35,72 @@ static sqlite3_stmt *prep(struct report_ctx *c, const char *sql)
 	return s;
 }
 
+static const char *col(sqlite3_stmt *s, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(s, i);
+
+	return v ? v : "";
+}
+
+/*
+ * Write a query's rows as CSV. A payment's keyed hash (value "v1:..." where kind is payment)
+ * is of no use to police, who cannot take it to a bank: it is given masked, as the platform
+ * showed it (****1234); the platform record to request is in the row's file and line.
+ */
 static int stmt_csv(struct report_ctx *c, sqlite3_stmt *s, FILE *fp)
 {
 	struct out *o = out_open_stmt(fp, OUT_CSV, s);
+	sqlite3_stmt *mask = NULL;
+	int i, n = sqlite3_column_count(s), kind = -1, value = -1, rc;
 
 	/* the package's tables are opened in spreadsheets: no cell may run as a formula */
 	out_set_guard(o);
-	return out_stmt_all(o, s, c->st, "report");
+	for (i = 0; i < n; i++) {
+		if (strcmp(sqlite3_column_name(s, i), "kind") == 0)
+			kind = i;
+		if (strcmp(sqlite3_column_name(s, i), "value") == 0)
+			value = i;
+	}
+	if (kind < 0 || value < 0)
+		return out_stmt_all(o, s, c->st, "report");
+	if (sqlite3_prepare_v2(store_db(c->st),
+		    "SELECT coalesce(raw, '****') FROM identifiers WHERE kind = 'payment' AND "
+		    "value = ?1 ORDER BY ident_id LIMIT 1",
+		    -1, &mask, NULL) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		out_close(o);
+		return store_error(c->st, "report");
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++) {
+			const char *v = (const char *)sqlite3_column_text(s, i);
+
+			if (i == value && v && strcmp(col(s, kind), "payment") == 0 &&
+				strncmp(v, "v1:", 3) == 0) {
+				sqlite3_bind_text(mask, 1, v, -1, SQLITE_TRANSIENT);
+				out_text(o,
+					sqlite3_step(mask) == SQLITE_ROW ? col(mask, 0) : "****");
+				sqlite3_reset(mask);
+			} else if (sqlite3_column_type(s, i) == SQLITE_NULL) {
+				out_null(o);
+			} else if (sqlite3_column_type(s, i) == SQLITE_INTEGER) {
+				out_int(o, sqlite3_column_int64(s, i));
+			} else if (sqlite3_column_type(s, i) == SQLITE_FLOAT) {
+				out_real(o, sqlite3_column_double(s, i));
+			} else {
+				out_textn(o, v, (size_t)sqlite3_column_bytes(s, i));
+			}
+		}
+		out_end_row(o);
+	}
+	rc = rc == SQLITE_DONE ? 0 : store_error(c->st, "report");
+	sqlite3_finalize(mask);
+	sqlite3_finalize(s);
+	if (rc) {
+		out_close(o);
+		return rc;
+	}
+	return out_close(o);
 }
 
 int report_csv(struct report_ctx *c, const char *section, FILE *fp)
@@ -82,13 +141,6 @@ static void dot_str(FILE *fp, const char *s)
 			fputc(*s, fp);
 	}
 	fputc('"', fp);
-}
-
-static const char *col(sqlite3_stmt *s, int i)
-{
-	const char *v = (const char *)sqlite3_column_text(s, i);
-
-	return v ? v : "";
 }
 
 int report_dot(struct report_ctx *c, FILE *fp)
@@ -216,7 +268,9 @@ int report_custody(struct report_ctx *c, FILE *fp)
 			for (; *v; v++) {
 				/* A word with folders in the command line: only its last part. */
 				if (i == 6 && (v == col(s, i) || v[-1] == ' ')) {
-					size_t w = strcspn(v, " "), k;
+					/* a quoted word ('/a b/c') runs to its closing quote */
+					const char *q = *v == '\'' ? strchr(v + 1, '\'') : NULL;
+					size_t w = q ? (size_t)(q - v) : strcspn(v, " "), k;
 
 					for (k = w; k > 0 && v[k - 1] != '/'; k--)
 						;
@@ -566,6 +620,24 @@ static const char *copy_rows(struct report_ctx *c, const char *fpath, const char
 	return why;
 }
 
+/*
+ * Where a source file is now: its path as ingested, or, when that was relative and is not
+ * found from here, the same path beside the store (ingest ran in the store's folder). malloc'd.
+ */
+static char *source_where(struct report_ctx *c, const char *fpath)
+{
+	const char *db = store_path(c->st), *slash = db ? strrchr(db, '/') : NULL;
+	char *other;
+
+	if (!*fpath || fpath[0] == '/' || access(fpath, R_OK) == 0 || !slash)
+		return xstrdup(fpath);
+	other = xasprintf("%.*s/%s", (int)(slash - db), db, fpath);
+	if (access(other, R_OK) == 0)
+		return other;
+	free(other);
+	return xstrdup(fpath);
+}
+
 int report_sources(struct report_ctx *c,
 	void (*add)(void *arg, const char *fpath, char *data, size_t len), void *arg)
 {
@@ -613,8 +685,11 @@ int report_sources(struct report_ctx *c,
 			while (sqlite3_step(ls) == SQLITE_ROW && n < (size_t)ncited)
 				lines[n++] = (unsigned long)sqlite3_column_int64(ls, 0);
 			sqlite3_reset(ls);
-			why = copy_rows(c, real, col(s, 7), col(s, 3), col(s, 5), col(s, 6), lines,
+			char *where = source_where(c, real);
+
+			why = copy_rows(c, where, col(s, 7), col(s, 3), col(s, 5), col(s, 6), lines,
 				n, &out);
+			free(where);
 			free(lines);
 			if (why) {
 				ck_warn("source '%s': %s", base, why);
@@ -652,7 +727,8 @@ int report_sources(struct report_ctx *c,
  * the report accuses.
  */
 
-#define REPORT_MAX_DRAWN 40  /* accounts in one network picture: more is not legible on A4 */
+#define REPORT_MAX_DRAWN 30  /* accounts in one picture: more is not legible on A4 */
+#define REPORT_MAX_PARTS 10  /* pictures of one network; a bigger one is left to network.dot */
 #define REPORT_MAX_CHAINS 12 /* upstream chains drawn */
 
 static void h(FILE *fp, const char *s)
@@ -800,6 +876,14 @@ static char *one(struct report_ctx *c, const char *sql)
 	"orders o JOIN case_listings cl ON cl.listing_id = o.listing_id JOIN case_orders co ON " \
 	"co.order_id = o.order_id WHERE " MONEY_PAID_ORDER " AND o.amount IS NOT NULL"
 
+#ifdef HAVE_GVC
+/*
+ * One Graphviz context for all the report's pictures: the pango plugin of Graphviz 2.42 keeps
+ * font names of a freed context and reads them in the next one (ASan: heap-use-after-free).
+ */
+static GVC_t *report_gvc;
+#endif
+
 /* Draw one graph (DOT) as inline SVG with libgvc, or give its DOT text. */
 static void picture(FILE *fp, const char *dot, const char *engine)
 {
@@ -809,7 +893,9 @@ static void picture(FILE *fp, const char *dot, const char *engine)
 	char *svg = NULL;
 	unsigned int len = 0;
 
-	gvc = gvContext();
+	if (!report_gvc)
+		report_gvc = gvContext();
+	gvc = report_gvc;
 	g = agmemread(dot);
 	if (g && gvLayout(gvc, g, engine) == 0 && gvRenderData(gvc, g, "svg", &svg, &len) == 0 &&
 		svg) {
@@ -826,7 +912,6 @@ static void picture(FILE *fp, const char *dot, const char *engine)
 			if (gvLayout(gvc, g, engine) != 0 ||
 				gvRenderData(gvc, g, "svg", &svg, &len) != 0 || !svg) {
 				agclose(g);
-				gvFreeContext(gvc);
 				goto text;
 			}
 		}
@@ -840,12 +925,10 @@ static void picture(FILE *fp, const char *dot, const char *engine)
 		gvFreeRenderData(svg);
 		gvFreeLayout(gvc, g);
 		agclose(g);
-		gvFreeContext(gvc);
 		return;
 	}
 	if (g)
 		agclose(g);
-	gvFreeContext(gvc);
 text:
 #else
 	(void)engine;
@@ -876,11 +959,146 @@ static void gv_str(struct buf *b, const char *s, size_t max)
 	buf_addc(b, '"');
 }
 
-/* One network's accounts and the evidence between them, laid out by neato. */
-static char *network_dot(struct report_ctx *c, const char *network)
+/* A network to draw: its accounts, and one line per pair of accounts naming all they share. */
+struct gnode {
+	char *id, *shop;
+	int flagged, part, seen;
+};
+struct gedge {
+	size_t a, b;
+	char *kinds;
+	int fuzzy, pieces;
+};
+struct gnet {
+	struct gnode *n;
+	size_t nn;
+	struct gedge *e;
+	size_t ne;
+	int parts;
+};
+
+static void gnet_free(struct gnet *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nn; i++) {
+		free(g->n[i].id);
+		free(g->n[i].shop);
+	}
+	for (i = 0; i < g->ne; i++)
+		free(g->e[i].kinds);
+	free(g->n);
+	free(g->e);
+}
+
+static size_t gnet_find(const struct gnet *g, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < g->nn; i++)
+		if (strcmp(g->n[i].id, id) == 0)
+			return i;
+	return (size_t)-1;
+}
+
+/*
+ * Load a network and cut it into parts of at most REPORT_MAX_DRAWN accounts, in breadth-first
+ * order from its best-connected account, so that a part holds accounts close to each other.
+ */
+static void gnet_load(struct report_ctx *c, const char *network, struct gnet *g)
+{
+	sqlite3_stmt *s;
+	size_t *queue, head = 0, tail = 0, i, k, order = 0;
+
+	memset(g, 0, sizeof(*g));
+	if ((s = prep(c,
+		     "SELECT c.seller_id, coalesce(s.shop_name, ''), "
+		     "(SELECT count(*) FROM case_listings l WHERE l.seller_id = c.seller_id) "
+		     "FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
+		     "WHERE c.network_id = ?2 ORDER BY c.seller_id"))) {
+		sqlite3_bind_text(s, 2, network, -1, SQLITE_STATIC);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			g->n = xrealloc(g->n, (g->nn + 1) * sizeof(*g->n));
+			g->n[g->nn].id = xstrdup(col(s, 0));
+			g->n[g->nn].shop = xstrdup(col(s, 1));
+			g->n[g->nn].flagged = sqlite3_column_int(s, 2) > 0;
+			g->n[g->nn].part = 0;
+			g->n[g->nn].seen = 0;
+			g->nn++;
+		}
+		sqlite3_finalize(s);
+	}
+	if ((s = prep(c,
+		     "SELECT e.seller_a, e.seller_b, group_concat(DISTINCT e.kind), "
+		     "max(e.comparator <> 'exact'), count(*) FROM case_edges e "
+		     "JOIN case_sellers a ON a.seller_id = e.seller_a "
+		     "WHERE a.network_id = ?2 GROUP BY 1, 2 ORDER BY 1, 2"))) {
+		sqlite3_bind_text(s, 2, network, -1, SQLITE_STATIC);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			size_t x = gnet_find(g, col(s, 0)), y = gnet_find(g, col(s, 1));
+			char *p;
+
+			if (x == (size_t)-1 || y == (size_t)-1)
+				continue;
+			g->e = xrealloc(g->e, (g->ne + 1) * sizeof(*g->e));
+			g->e[g->ne].a = x;
+			g->e[g->ne].b = y;
+			g->e[g->ne].kinds = xstrdup(col(s, 2));
+			for (p = g->e[g->ne].kinds; *p; p++)
+				if (*p == ',' || *p == '_')
+					*p = *p == ',' ? '/' : ' ';
+			g->e[g->ne].fuzzy = sqlite3_column_int(s, 3);
+			g->e[g->ne].pieces = sqlite3_column_int(s, 4);
+			g->ne++;
+		}
+		sqlite3_finalize(s);
+	}
+	queue = xcalloc(g->nn + 1, sizeof(*queue));
+	while (order < g->nn) {
+		size_t best = (size_t)-1;
+		int bestdeg = -1;
+
+		for (i = 0; i < g->nn; i++) {
+			int deg = 0;
+
+			if (g->n[i].seen)
+				continue;
+			for (k = 0; k < g->ne; k++)
+				deg += g->e[k].a == i || g->e[k].b == i;
+			if (deg > bestdeg)
+				bestdeg = deg, best = i;
+		}
+		g->n[best].seen = 1;
+		queue[tail++] = best;
+		while (head < tail) {
+			size_t u = queue[head++];
+
+			g->n[u].part = (int)(order++ / REPORT_MAX_DRAWN);
+			for (k = 0; k < g->ne; k++) {
+				size_t v = g->e[k].a == u ? g->e[k].b
+					: g->e[k].b == u  ? g->e[k].a
+							  : u;
+
+				if (v != u && !g->n[v].seen) {
+					g->n[v].seen = 1;
+					queue[tail++] = v;
+				}
+			}
+		}
+	}
+	free(queue);
+	g->parts = 0;
+	for (i = 0; i < g->nn; i++)
+		if (g->n[i].part + 1 > g->parts)
+			g->parts = g->n[i].part + 1;
+}
+
+/* One part of a network in DOT; an account of another part it touches is drawn dashed. */
+static char *gnet_dot(const struct gnet *g, int part)
 {
 	struct buf b = { 0 };
-	sqlite3_stmt *s;
+	size_t i, k;
+	char *ghost = xcalloc(g->nn + 1, 1);
 
 	buf_adds(&b,
 		"graph network {\n\tgraph [nodesep=0.25, ranksep=0.45, "
@@ -889,53 +1107,47 @@ static char *network_dot(struct report_ctx *c, const char *network)
 		"fontsize=10, margin=\"0.10,0.04\", color=\"#555555\"];\n"
 		"\tedge [fontname=\"Helvetica\", fontsize=9, color=\"#b3261e\", "
 		"fontcolor=\"#7a1a14\"];\n");
-	if ((s = prep(c,
-		     "SELECT c.seller_id, coalesce(s.shop_name, ''), "
-		     "(SELECT count(*) FROM case_listings l WHERE l.seller_id = c.seller_id) "
-		     "FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
-		     "WHERE c.network_id = ?2 ORDER BY c.seller_id"))) {
-		sqlite3_bind_text(s, 2, network, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			char *label = xasprintf("%s\n%s", col(s, 0), col(s, 1));
-
-			buf_addc(&b, '\t');
-			gv_str(&b, col(s, 0), 200);
-			buf_adds(&b, " [label=");
-			gv_str(&b, label, 30);
-			buf_adds(&b,
-				sqlite3_column_int(s, 2) ? ", fillcolor=\"#f4c7c3\"]\n"
-							 : ", fillcolor=\"#e8eef7\"]\n");
-			free(label);
-		}
-		sqlite3_finalize(s);
+	for (k = 0; k < g->ne; k++) {
+		if (g->n[g->e[k].a].part == part && g->n[g->e[k].b].part != part)
+			ghost[g->e[k].b] = 1;
+		if (g->n[g->e[k].b].part == part && g->n[g->e[k].a].part != part)
+			ghost[g->e[k].a] = 1;
 	}
-	/* One line per pair of accounts, naming all they share. */
-	if ((s = prep(c,
-		     "SELECT e.seller_a, e.seller_b, group_concat(DISTINCT e.kind), "
-		     "max(e.comparator <> 'exact'), count(*) FROM case_edges e "
-		     "JOIN case_sellers a ON a.seller_id = e.seller_a "
-		     "WHERE a.network_id = ?2 GROUP BY 1, 2 ORDER BY 1, 2"))) {
-		sqlite3_bind_text(s, 2, network, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			char *label = xstrdup(col(s, 2));
-			char *p;
+	for (i = 0; i < g->nn; i++) {
+		char *label;
 
-			for (p = label; *p; p++)
-				if (*p == ',' || *p == '_')
-					*p = *p == ',' ? '/' : ' ';
-			buf_addc(&b, '\t');
-			gv_str(&b, col(s, 0), 200);
-			buf_adds(&b, " -- ");
-			gv_str(&b, col(s, 1), 200);
-			buf_adds(&b, " [label=");
-			gv_str(&b, label, 40);
-			buf_addf(&b, ", penwidth=%d%s]\n", sqlite3_column_int(s, 4) > 1 ? 2 : 1,
-				sqlite3_column_int(s, 3) ? ", style=dashed" : "");
-			free(label);
-		}
-		sqlite3_finalize(s);
+		if (g->n[i].part != part && !ghost[i])
+			continue;
+		if (ghost[i])
+			label = xasprintf("%s\n(part %d)", g->n[i].id, g->n[i].part + 1);
+		else
+			label = xasprintf("%s\n%s", g->n[i].id, g->n[i].shop);
+		buf_addc(&b, '\t');
+		gv_str(&b, g->n[i].id, 200);
+		buf_adds(&b, " [label=");
+		gv_str(&b, label, 30);
+		buf_adds(&b,
+			ghost[i]                  ? ", style=\"dashed,rounded\", fillcolor=white]\n"
+				: g->n[i].flagged ? ", fillcolor=\"#f4c7c3\"]\n"
+						  : ", fillcolor=\"#e8eef7\"]\n");
+		free(label);
+	}
+	for (k = 0; k < g->ne; k++) {
+		const struct gedge *e = &g->e[k];
+
+		if (g->n[e->a].part != part && g->n[e->b].part != part)
+			continue;
+		buf_addc(&b, '\t');
+		gv_str(&b, g->n[e->a].id, 200);
+		buf_adds(&b, " -- ");
+		gv_str(&b, g->n[e->b].id, 200);
+		buf_adds(&b, " [label=");
+		gv_str(&b, e->kinds, 40);
+		buf_addf(&b, ", penwidth=%d%s]\n", e->pieces > 1 ? 2 : 1,
+			e->fuzzy ? ", style=dashed" : "");
 	}
 	buf_adds(&b, "}\n");
+	free(ghost);
 	return buf_detach(&b);
 }
 
@@ -967,6 +1179,12 @@ static void reasons_words(FILE *fp, const char *why, const char *reasons)
 		char name[128], kind[64];
 
 		if (strncmp(tok, "kw:", 3) == 0) {
+			char *p;
+
+			/* rule names spell spaces as _ */
+			for (p = tok + 3; *p; p++)
+				if (*p == '_')
+					*p = ' ';
 			buf_adds(&kw, kw.len ? ", \xe2\x80\x9c" : "\xe2\x80\x9c");
 			buf_adds(&kw, tok + 3);
 			buf_adds(&kw, "\xe2\x80\x9d");
@@ -1184,6 +1402,7 @@ static void cover(struct report_ctx *c, FILE *fp)
 		"SELECT count(*) FROM case_testbuys t WHERE lower(t.verdict) IN "
 		"('counterfeit', 'fake', 'infringing')");
 	long long edges = count(c, "SELECT count(*) FROM case_edges");
+	long long nets = count(c, "SELECT count(DISTINCT network_id) FROM case_sellers");
 	char *platforms = one(c,
 		"SELECT group_concat(p, ', ') FROM (SELECT DISTINCT "
 		"coalesce(s.platform, 'an unnamed platform') AS p FROM case_sellers c "
@@ -1226,7 +1445,11 @@ static void cover(struct report_ctx *c, FILE *fp)
 	fprintf(fp, "<p class=\"lede\">%lld seller account%s on ", sellers,
 		sellers == 1 ? "" : "s");
 	h(fp, platforms ? platforms : "the platform");
-	fputs(sellers > 1 ? " appear to be one operation" : " appears to be", fp);
+	if (nets > 1)
+		fprintf(fp, ", in %lld networks of linked accounts, appear to be organised groups",
+			nets);
+	else
+		fputs(sellers > 1 ? " appear to be one operation" : " appears to be", fp);
 	if (brands) {
 		fputs(" offering counterfeit ", fp);
 		h(fp, brands);
@@ -1476,23 +1699,39 @@ static int networks(struct report_ctx *c, FILE *fp)
 		char *id = xstrdup(col(s, 0));
 
 		n++;
-		fputs("<figure>\n", fp);
-		if (size > REPORT_MAX_DRAWN) {
+		if (size > REPORT_MAX_PARTS * REPORT_MAX_DRAWN) {
+			fputs("<figure>\n", fp);
 			fprintf(fp,
 				"<p class=\"none\">%lld accounts are too many to draw "
-				"legibly on a page; they are listed in section 1 and drawn in "
+				"legibly; they are listed in section 1 and drawn in "
 				"<code>data/graph/network.dot</code> (Graphviz).</p>\n",
 				size);
+			fputs("<figcaption>Network <b>", fp);
+			h(fp, id);
+			fprintf(fp, "</b>: %lld accounts.</figcaption>\n</figure>\n", size);
 		} else {
-			char *dot = network_dot(c, id);
+			struct gnet g;
+			int part;
 
-			picture(fp, dot, "dot");
-			free(dot);
+			gnet_load(c, id, &g);
+			for (part = 0; part < g.parts; part++) {
+				char *dot = gnet_dot(&g, part);
+
+				fputs("<figure>\n", fp);
+				picture(fp, dot, "dot");
+				free(dot);
+				fputs("<figcaption>Network <b>", fp);
+				h(fp, id);
+				fprintf(fp, "</b>: %lld account%s", size, size == 1 ? "" : "s");
+				if (g.parts > 1)
+					fprintf(fp,
+						", part %d of %d (dashed: an account drawn in "
+						"another part)",
+						part + 1, g.parts);
+				fputs(".</figcaption>\n</figure>\n", fp);
+			}
+			gnet_free(&g);
 		}
-		fputs("<figcaption>Network <b>", fp);
-		h(fp, id);
-		fprintf(fp, "</b>: %lld account%s.</figcaption>\n</figure>\n", size,
-			size == 1 ? "" : "s");
 		free(id);
 	}
 	sqlite3_finalize(s);
@@ -1623,7 +1862,7 @@ static const char timeline_sql[] =
 	"UNION ALL SELECT at, 'case ' || action, analyst FROM custody WHERE case_id = ?1 "
 	") WHERE at IS NOT NULL AND at <> '' GROUP BY 1, 2 ORDER BY 1, 2";
 
-int report_html(struct report_ctx *c, const char *dot, FILE *fp)
+static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 {
 	size_t i;
 	int rc;
@@ -1659,20 +1898,28 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 		fp);
 
 	section(fp, 0);
-	if ((rc = html_table(c, fp,
-		     "SELECT c.seller_id AS account, s.shop_name AS shop, s.owner_name AS "
-		     "\"registered to\", substr(s.registered_at, 1, 10) AS since, s.status, "
-		     "(SELECT count(*) FROM case_listings l WHERE l.seller_id = c.seller_id) AS "
-		     "flagged, (SELECT count(*) FROM " PAID_ORDERS " AND cl.seller_id = "
-		     "c.seller_id) AS \"paid orders\", (SELECT group_concat(v, ', ') FROM (SELECT "
-		     "ck_money(sum(o.amount), o.currency) || ' ' || o.currency AS v FROM " PAID_ORDERS
-		     " AND cl.seller_id = c.seller_id GROUP BY o.currency ORDER BY o.currency)) AS "
-		     "value, c.network_id AS network, " REF(
-			     "s") " AS \"source row\" "
-				  "FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
-				  "ORDER BY c.network_id IS NULL, c.network_id, c.seller_id",
-		     "No accounts.")))
-		return rc;
+	{
+		/* The network column only when there is more than one to tell apart. */
+		int several = count(c, "SELECT count(DISTINCT network_id) FROM case_sellers") > 1;
+		char *sql = xasprintf(
+			"SELECT c.seller_id AS account, s.shop_name AS shop, s.owner_name AS "
+			"\"registered to\", substr(s.registered_at, 1, 10) AS since, s.status, "
+			"(SELECT count(*) FROM case_listings l WHERE l.seller_id = c.seller_id) AS "
+			"flagged, (SELECT count(*) FROM " PAID_ORDERS " AND cl.seller_id = "
+			"c.seller_id) AS \"paid orders\", (SELECT group_concat(v, ', ') FROM (SELECT "
+			"ck_money(sum(o.amount), o.currency) || ' ' || o.currency AS v FROM " PAID_ORDERS
+			" AND cl.seller_id = c.seller_id GROUP BY o.currency ORDER BY o.currency)) AS "
+			"value, %s" REF(
+				"s") " AS \"source row\" FROM case_sellers c LEFT JOIN sellers "
+				     "s ON s.seller_id = c.seller_id ORDER BY c.network_id IS NULL, c.network_id, "
+				     "c.seller_id",
+			several ? "c.network_id AS network, " : "");
+
+		rc = html_table(c, fp, sql, "No accounts.");
+		free(sql);
+		if (rc)
+			return rc;
+	}
 
 	section(fp, 1);
 	fputs("<p>What the accounts share, piece by piece, strongest first: a payment account or a "
@@ -1862,6 +2109,18 @@ int report_html(struct report_ctx *c, const char *dot, FILE *fp)
 	      "unpacked folder.</p>\n</div>\n</body>\n</html>\n",
 		fp);
 	return 0;
+}
+
+int report_html(struct report_ctx *c, const char *dot, FILE *fp)
+{
+	int rc = html_body(c, dot, fp);
+
+#ifdef HAVE_GVC
+	if (report_gvc)
+		gvFreeContext(report_gvc);
+	report_gvc = NULL;
+#endif
+	return rc;
 }
 
 /* JSON-LD. Every node gets a stable id: UUIDv5 in a namespace made from the case id. */

@@ -49,6 +49,7 @@ struct screen_run {
 	int has_net;            /* if it has one */
 	struct tallies nt, ns;  /* flagged own listings by network and by seller */
 	const char *net_note;   /* why the network signal is not checked, or NULL */
+	int ready;              /* the market prices and failed test buys are read */
 };
 
 static int market_pass(struct screen_run *r)
@@ -77,7 +78,9 @@ static int want_leads(struct screen_run *r, const struct leads *l)
 	size_t i;
 	int rc = 0;
 
-	if ((rc = store_exec(r->st, "CREATE TEMP TABLE want(listing_id TEXT PRIMARY KEY)")))
+	if ((rc = store_exec(r->st,
+		     "CREATE TEMP TABLE IF NOT EXISTS want(listing_id TEXT PRIMARY KEY);"
+		     " DELETE FROM temp.want")))
 		return rc;
 	il = store_prepare(r->st, "INSERT OR IGNORE INTO temp.want VALUES(?1)");
 	is = store_prepare(r->st,
@@ -393,6 +396,46 @@ static void network_facts(
 	}
 	if (f->network_note)
 		f->network_flagged = -1;
+}
+
+/*
+ * What a full run's scores depend on besides the rules (whose digest the run keeps): the
+ * sources loaded (each ingest adds one), the link runs, and the rows of the tables a score
+ * reads, counted with their last rowid (so that rows written around casekit count too). The
+ * run id leads, so that the text names one run. malloc'd, or NULL when a table is missing.
+ */
+static char *inputs(struct screen_run *r)
+{
+	struct store_stmt *q;
+	char *v = NULL;
+
+	if (!store_table_exists(r->st, "link_runs") ||
+		!store_table_exists(r->st, "network_members"))
+		return NULL;
+	if (!(q = store_prepare(r->st,
+		      "SELECT ?1 || ' sources ' || (SELECT count(*) || '.' || coalesce(max(source_id), 0)"
+		      " FROM sources) || ' link ' || (SELECT coalesce(max(run_id), 0) FROM link_runs)"
+		      " || ' listings ' || (SELECT count(*) || '.' || coalesce(max(rowid), 0) FROM listings)"
+		      " || ' sellers ' || (SELECT count(*) || '.' || coalesce(max(rowid), 0) FROM sellers)"
+		      " || ' testbuys ' || (SELECT count(*) || '.' || coalesce(max(rowid), 0) FROM testbuys)"
+		      " || ' networks ' || (SELECT count(*) || '.' || coalesce(max(rowid), 0)"
+		      " FROM network_members)")))
+		return NULL;
+	store_bind_int(q, 1, r->run_id);
+	if (store_step(q) == STORE_ROW)
+		v = xstrdup(store_col_text(q, 0));
+	store_done(q);
+	return v;
+}
+
+/* Keep the inputs of a full run (meta.screen_inputs), for screen_run_reuse(). */
+static int note_inputs(struct screen_run *r)
+{
+	char *v = inputs(r);
+	int rc = v ? store_meta_set(r->st, "screen_inputs", v) : 0;
+
+	free(v);
+	return rc;
 }
 
 /* Record the run (its rules digest, time and scope) and set r->run_id; 0 or an EX_ code. */
@@ -826,6 +869,19 @@ static int explain(struct screen_run *r, const char *id, FILE *fp)
 	return rc;
 }
 
+/* Read what scoring needs besides the rules, once: market prices and failed test buys. */
+static int get_ready(struct screen_run *r)
+{
+	int rc;
+
+	if (r->ready)
+		return 0;
+	if ((rc = market_pass(r)) || (rc = load_fails(r)))
+		return rc;
+	r->ready = 1;
+	return 0;
+}
+
 /*
  * Flagged own listings (the score less its network points, as network_pass counts them) per
  * network and per seller in one, from the scores the store holds. Each seller is in one
@@ -914,7 +970,8 @@ int screen_run_stream(struct screen_run *r, enum out_format fmt)
 	int fid[SF_N], rc, k;
 	int64_t price;
 
-	if ((rc = stream_network_start(r)) || (rc = ingest_rows_open(&in, &io, "-")))
+	if ((rc = get_ready(r)) || (rc = stream_network_start(r)) ||
+		(rc = ingest_rows_open(&in, &io, "-")))
 		return rc;
 	for (k = 0; k < SF_N; k++)
 		fid[k] = ingest_rows_field(in, stream_fields[k]);
@@ -981,7 +1038,7 @@ int screen_run_explain(struct screen_run *r, const char *listing_id, FILE *fp)
 	static const struct leads none;
 	int rc;
 
-	if ((rc = want_leads(r, &none)))
+	if ((rc = get_ready(r)) || (rc = want_leads(r, &none)))
 		return rc;
 	return explain(r, listing_id, fp);
 }
@@ -1009,8 +1066,6 @@ int screen_run_open(
 		rc = EX_SOFTWARE;
 		goto fail;
 	}
-	if ((rc = market_pass(r)) || (rc = load_fails(r)))
-		goto fail;
 	*out = r;
 	return 0;
 fail:
@@ -1031,6 +1086,8 @@ int screen_run_score(struct screen_run *r, const struct leads *leads, int restri
 {
 	int rc;
 
+	if ((rc = get_ready(r)))
+		return rc;
 	r->restricted = restricted;
 	/*
 	 * As ingest does: WAL with synchronous=NORMAL keeps every committed run through a crash,
@@ -1050,9 +1107,54 @@ int screen_run_score(struct screen_run *r, const struct leads *leads, int restri
 	rc = score_all(r);
 	if (!r->restricted)
 		store_bulk(r->st, 0);
-	if (rc || (rc = network_pass(r)))
+	if (rc || (rc = network_pass(r)) || (rc = finish_run(r)))
 		return rc;
-	return finish_run(r);
+	return r->restricted ? 0 : note_inputs(r);
+}
+
+int screen_run_reuse(struct screen_run *r, long long *run_id, char started_at[21])
+{
+	static const struct leads none;
+	struct store_stmt *q;
+	char *fp, *kept;
+	int ok = 0;
+
+	if (!(q = store_prepare(r->st,
+		      "SELECT run_id, rules_digest, started_at, scored, flagged FROM screen_runs"
+		      " WHERE scope = 'all' AND scored IS NOT NULL AND run_id ="
+		      " (SELECT max(run_id) FROM screen_runs)")))
+		return 0;
+	if (store_step(q) == STORE_ROW && strcmp(store_col_text(q, 1), screen_digest(r->sc)) == 0) {
+		r->run_id = store_col_int(q, 0);
+		snprintf(started_at, 21, "%s", store_col_text(q, 2));
+		r->scored = store_col_int(q, 3);
+		r->nflagged = store_col_int(q, 4);
+		ok = 1;
+	}
+	store_done(q);
+	if (!ok)
+		return 0;
+	fp = inputs(r);
+	kept = store_meta_get(r->st, "screen_inputs");
+	ok = fp && kept && strcmp(fp, kept) == 0;
+	free(fp);
+	free(kept);
+	/* every score is the run's own, none gone since */
+	if (ok &&
+		(q = store_prepare(r->st,
+			 "SELECT count(*) = ?2 AND coalesce(sum(run_id != ?1), 0) = 0 FROM scores"))) {
+		store_bind_int(q, 1, r->run_id);
+		store_bind_int(q, 2, r->scored);
+		ok = store_step(q) == STORE_ROW && store_col_int(q, 0);
+		store_done(q);
+	}
+	if (!ok || want_leads(r, &none)) {
+		r->run_id = r->scored = r->nflagged = 0;
+		return 0;
+	}
+	r->restricted = 0;
+	*run_id = r->run_id;
+	return 1;
 }
 
 void screen_run_counts(const struct screen_run *r, struct screen_run_counts *c)

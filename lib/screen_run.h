@@ -24,6 +24,13 @@ void screen_run_close(struct screen_run *r); /* NULL is a no-op */
  * all of a full run in one transaction. 0 or an EX_* code.
  */
 int screen_run_score(struct screen_run *r, const struct leads *leads, int restricted);
+/*
+ * Take the store's last run for this one, instead of scoring again, when it was a full run
+ * with the same rules digest, nothing it read has changed since (no ingest, no link run, the
+ * same rows in listings, sellers, test buys and networks) and the scores are all its own.
+ * 1 and *run_id and started_at set (ISO 8601), or 0: score.
+ */
+int screen_run_reuse(struct screen_run *r, long long *run_id, char started_at[21]);
 /* Print the listings of the run at or above the minimum score, highest first, to fp. */
 int screen_run_print(struct screen_run *r, FILE *fp);
 /* Every rule checked for one listing, and its score, to fp; writes nothing to the store. */

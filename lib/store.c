@@ -705,6 +705,8 @@ int store_open(struct store **out, const char *path, unsigned flags)
 	int rc, oflags, version = 0;
 
 	*out = NULL;
+	/* before the first connection, the identity check's: SQLite refuses it after */
+	setup_sqlite();
 	if (!path)
 		path = ck.db ? ck.db : store_default_path();
 	st = store_new(path, flags);
@@ -747,7 +749,6 @@ int store_open(struct store **out, const char *path, unsigned flags)
 		}
 		oflags = flags & STORE_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	}
-	setup_sqlite();
 	rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		rc = ck_error(flags & STORE_CREATE ? EX_CANTCREAT : code_for(rc),
@@ -1110,6 +1111,11 @@ int store_begin(struct store *st)
 int store_commit(struct store *st)
 {
 	return store_exec(st, "COMMIT");
+}
+
+void store_interrupt(struct store *st)
+{
+	sqlite3_interrupt(st->db);
 }
 
 int64_t store_changes(struct store *st)

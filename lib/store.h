@@ -124,6 +124,11 @@ int store_is_readonly(struct store *st);
  */
 int store_begin(struct store *st);
 int store_commit(struct store *st);
+/*
+ * Stop the statement running on st as soon as it can (it fails with an error); safe to call
+ * from a signal handler or another thread, as a shell's Ctrl-C does.
+ */
+void store_interrupt(struct store *st);
 /* The rows the last INSERT, UPDATE or DELETE changed; the rowid the last INSERT made. */
 int64_t store_changes(struct store *st);
 int64_t store_last_rowid(struct store *st);

@@ -391,24 +391,25 @@ static const char *const cf_en[] = { "replica", "1:1", "AAA", "AAA quality", "mi
 
 struct loc {
 	const char *prov, *city, *district, *street, *road;
+	int zip; /* the first three digits of the district's postcodes */
 };
 static const struct loc locs[] = {
-	{ "广东省", "深圳市", "龙岗区", "坂田街道", "五和大道" },
-	{ "广东省", "深圳市", "宝安区", "福永街道", "凤凰路" },
-	{ "广东省", "深圳市", "南山区", "粤海街道", "科技园路" },
-	{ "广东省", "广州市", "白云区", "三元里街道", "机场路" },
-	{ "广东省", "广州市", "越秀区", "北京街道", "中山五路" },
-	{ "浙江省", "杭州市", "余杭区", "五常街道", "文一西路" },
-	{ "浙江省", "杭州市", "西湖区", "文新街道", "古墩路" },
-	{ "浙江省", "金华市", "义乌市", "稠城街道", "工人北路" },
-	{ "福建省", "莆田市", "荔城区", "镇海街道", "荔园路" },
-	{ "福建省", "泉州市", "晋江市", "陈埭镇", "江滨路" },
-	{ "江苏省", "南京市", "鼓楼区", "湖南路街道", "中山北路" },
-	{ "江苏省", "苏州市", "姑苏区", "平江街道", "干将东路" },
-	{ "上海市", "上海市", "浦东新区", "陆家嘴街道", "世纪大道" },
-	{ "北京市", "北京市", "朝阳区", "建外街道", "建国路" },
-	{ "四川省", "成都市", "武侯区", "玉林街道", "人民南路" },
-	{ "湖北省", "武汉市", "洪山区", "珞南街道", "珞喻路" },
+	{ "广东省", "深圳市", "龙岗区", "坂田街道", "五和大道", 518 },
+	{ "广东省", "深圳市", "宝安区", "福永街道", "凤凰路", 518 },
+	{ "广东省", "深圳市", "南山区", "粤海街道", "科技园路", 518 },
+	{ "广东省", "广州市", "白云区", "三元里街道", "机场路", 510 },
+	{ "广东省", "广州市", "越秀区", "北京街道", "中山五路", 510 },
+	{ "浙江省", "杭州市", "余杭区", "五常街道", "文一西路", 311 },
+	{ "浙江省", "杭州市", "西湖区", "文新街道", "古墩路", 310 },
+	{ "浙江省", "金华市", "义乌市", "稠城街道", "工人北路", 322 },
+	{ "福建省", "莆田市", "荔城区", "镇海街道", "荔园路", 351 },
+	{ "福建省", "泉州市", "晋江市", "陈埭镇", "江滨路", 362 },
+	{ "江苏省", "南京市", "鼓楼区", "湖南路街道", "中山北路", 210 },
+	{ "江苏省", "苏州市", "姑苏区", "平江街道", "干将东路", 215 },
+	{ "上海市", "上海市", "浦东新区", "陆家嘴街道", "世纪大道", 200 },
+	{ "北京市", "北京市", "朝阳区", "建外街道", "建国路", 100 },
+	{ "四川省", "成都市", "武侯区", "玉林街道", "人民南路", 610 },
+	{ "湖北省", "武汉市", "洪山区", "珞南街道", "珞喻路", 430 },
 };
 #define NLOCS (sizeof(locs) / sizeof(*locs))
 
@@ -426,6 +427,13 @@ static const struct hkloc hklocs[] = {
 	{ "Shanghai", "Street", "Yau Ma Tei" },
 };
 #define NHKLOCS (sizeof(hklocs) / sizeof(*hklocs))
+/* Streets of one name in two districts, numbered apart: the same number is two buildings. */
+static const struct hkloc twin_streets[][2] = {
+	{ { "Main", "Street", "Stanley" }, { "Main", "Street", "Ap Lei Chau" } },
+	{ { "Tai Po", "Road", "Sham Shui Po" }, { "Tai Po", "Road", "Sha Tin" } },
+	{ { "Ma On Shan", "Road", "Tai Wai" }, { "Ma On Shan", "Road", "Ma On Shan" } },
+};
+#define NTWINS (sizeof(twin_streets) / sizeof(*twin_streets))
 
 static const char *const surname_zh[] = { "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴",
 	"周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高" };
@@ -711,6 +719,8 @@ static const char *const idkind_name[NIDKINDS] = { "phone", "email", "address_un
 
 struct addr {
 	int hk, loc, num, bld, room; /* room: floor * 100 + door (CN), floor * 100 + letter (HK) */
+	int twin;                    /* 1 or 2: a street of twin_streets[loc], in that district */
+	int coarse; /* district and postcode only (num: the postcode's last three digits) */
 };
 
 /* Everything one identifier needs to be spelled in any of its variants. */
@@ -866,8 +876,22 @@ static void spell_addr(struct buf *out, const struct addr *a, unsigned v)
 {
 	struct buf t = { 0 };
 
+	if (a->coarse) {
+		/* no street at all: what a seller form with city and postcode fields keeps */
+		if (a->hk)
+			buf_addf(out, "%s%s%s", hklocs[a->loc].district, v & 8 ? " " : ", ",
+				v & 4 ? "HK" : "Hong Kong");
+		else
+			buf_addf(out, "%s%s%s%s%03d", locs[a->loc].prov,
+				!strcmp(locs[a->loc].prov, locs[a->loc].city) ? ""
+									      : locs[a->loc].city,
+				locs[a->loc].district, v & 128 ? " " : "",
+				locs[a->loc].zip * 1000 + a->num);
+		return;
+	}
 	if (a->hk) {
-		const struct hkloc *h = &hklocs[a->loc];
+		const struct hkloc *h =
+			a->twin ? &twin_streets[a->loc][a->twin - 1] : &hklocs[a->loc];
 		const char *type = h->type, *sep = v & 8 ? " " : ", ";
 		char room[16];
 
@@ -1797,6 +1821,30 @@ static int write_seller(struct world *w, uint64_t i)
 		gen_addr(w, &pr, &addr, 0, 14, pair, 0);
 		addr.a.room += (int)(m * (1 + synth_rng_below(&pr, 3)));
 	}
+	if (s.role == 0 && !s.lone) {
+		/*
+		 * Harder addresses for honest sellers, from dice of their own so the rest of the
+		 * dump stays as it was: a district and postcode with no street (strangers share
+		 * them), and pairs of sellers at one number and flat on one street name in two
+		 * districts (two buildings).
+		 */
+		struct synth_rng cr, tr;
+		uint64_t pair = i / 2;
+
+		rng_for(&cr, w->o->seed, 23, i);
+		rng_for(&tr, w->o->seed, 24, pair);
+		if (synth_rng_below(&cr, 100) < 6) {
+			memset(&addr.a, 0, sizeof(addr.a));
+			addr.a.coarse = 1;
+			addr.a.hk = s.hk;
+			addr.a.loc = (int)synth_rng_below(&cr, s.hk ? NHKLOCS : NLOCS);
+			addr.a.num = (int)synth_rng_below(&cr, 20) * 10;
+		} else if (synth_rng_below(&tr, 100) < 3) {
+			gen_addr(w, &tr, &addr, 1, 15, pair, 1);
+			addr.a.loc = (int)(pair % NTWINS);
+			addr.a.twin = 1 + (int)(i & 1);
+		}
+	}
 	if (op)
 		for (kk = 0; kk < op->nshared; kk++) {
 			if (!op_holds(op, s.rank, kk))
@@ -1804,15 +1852,17 @@ static int write_seller(struct world *w, uint64_t i)
 			op_shared(w, s.op, kk, &sh);
 			if (sh.kind == ID_PHONE) {
 				phone = sh;
-				phone_intl = 1 << 16;
+				/* A Hong Kong number written without 852 is no number anywhere else. */
+				phone_intl = strlen(sh.national) == 8 ? 1 << 16 : 0;
 			} else if (sh.kind == ID_EMAIL)
 				email = sh;
 			else if (sh.kind == ID_ADDRESS)
 				addr = sh;
 		}
 	/*
-	 * A shared phone keeps its country code: the generic profile has no default country, and
-	 * truth promises that the shared values meet once normalised. Own phones may be national.
+	 * A gang types its shared mainland mobile as each account's owner would: with +86 or 0086,
+	 * or national (178-6665-8722), as a real dump has them, so the values meet once normalised
+	 * in China (ingest --country CN) and not before. A shared Hong Kong number keeps its code.
 	 */
 	spell(&ph, &phone, (unsigned)synth_rng_below(&r, 256) | phone_intl);
 	spell(&em, &email, (unsigned)synth_rng_below(&r, 1024));

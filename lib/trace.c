@@ -71,9 +71,9 @@ struct trace {
 	size_t nranked;
 	struct trace_party *ranked;
 	char *scores_table, *networks_table;
-	sqlite3_stmt *q_ship, *q_order, *q_ids_of, *q_nholders, *q_holders, *q_party, *q_seller,
-		*q_out_ship, *q_out_order, *q_net_of;
-	struct strmap hubs; /* "kind\tvalue" -> holders (up to max_holders + 1), asked once */
+	sqlite3_stmt *q_ship, *q_order, *q_ids_of, *q_holders, *q_party, *q_seller, *q_out_ship,
+		*q_out_order, *q_net_of;
+	struct strmap hubs; /* "kind\tvalue" of the hubs met: asked once */
 	char **hub_keys;
 	size_t nhub_keys;
 	char **inwords; /* share/trace/inputs.txt */
@@ -388,25 +388,23 @@ static int has_flag(const char *flags, const char *flag)
 	return 0;
 }
 
-/* The holders of kind:value, counted up to max_holders + 1 and remembered. */
-static int holders_of(struct trace *t, const char *kind, const char *value)
+/* 1 if kind:value was found held by more than max_holders holders before (a hub). */
+static int known_hub(struct trace *t, const char *kind, const char *value)
 {
 	char *key = xasprintf("%s\t%s", kind, value);
-	int n = strmap_get(&t->hubs, key);
+	int hub = strmap_get(&t->hubs, key) != NONE;
 
-	if (n != NONE) {
-		free(key);
-		return n;
-	}
-	sqlite3_bind_text(t->q_nholders, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(t->q_nholders, 2, value, -1, SQLITE_STATIC);
-	sqlite3_bind_int(t->q_nholders, 3, t->o.max_holders + 1);
-	n = sqlite3_step(t->q_nholders) == SQLITE_ROW ? sqlite3_column_int(t->q_nholders, 0) : 0;
-	sqlite3_reset(t->q_nholders);
+	free(key);
+	return hub;
+}
+
+static void remember_hub(struct trace *t, const char *kind, const char *value)
+{
+	char *key = xasprintf("%s\t%s", kind, value);
+
 	t->hub_keys = xrealloc(t->hub_keys, (t->nhub_keys + 1) * sizeof(*t->hub_keys));
 	t->hub_keys[t->nhub_keys++] = key;
-	strmap_put(&t->hubs, key, n);
-	return n;
+	strmap_put(&t->hubs, key, 1);
 }
 
 /*
@@ -421,8 +419,8 @@ static int ties_of(
 	struct trace *t, const char *hkind, const char *id, int parties_only, struct tie_list *out)
 {
 	sqlite3_stmt *s = t->q_ids_of, *h = t->q_holders;
-	size_t i, j;
-	int rc;
+	size_t i, j, first;
+	int rc, nh;
 
 	sqlite3_bind_text(s, 1, hkind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
@@ -437,12 +435,14 @@ static int ties_of(
 			(has_flag(flags, "nolink") || has_flag(flags, "private") ||
 				has_flag(flags, "cgnat") || has_flag(flags, "null")))
 			continue;
-		if (holders_of(t, kind, value) > t->o.max_holders)
+		if (known_hub(t, kind, value))
 			continue;
 		tie = intern_str(t, kind);
+		/* Up to max_holders + 1 holders: one more than the limit says it is a hub. */
 		sqlite3_bind_text(h, 1, kind, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(h, 2, value, -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(h) == SQLITE_ROW) {
+		sqlite3_bind_int(h, 3, t->o.max_holders + 1);
+		for (first = out->n, nh = 0; sqlite3_step(h) == SQLITE_ROW; nh++) {
 			const char *bk = col_text(h, 0), *bid = col_text(h, 1);
 
 			if (!bk || !bid || (parties_only && strcmp(bk, "party") != 0) ||
@@ -455,6 +455,14 @@ static int ties_of(
 			out->v[out->n].hkind = xstrdup(bk);
 			out->v[out->n].hid = xstrdup(bid);
 			out->v[out->n++].tie = tie;
+		}
+		if (nh > t->o.max_holders) {
+			remember_hub(t, kind, value);
+			while (out->n > first) {
+				out->n--;
+				free(out->v[out->n].hkind);
+				free(out->v[out->n].hid);
+			}
 		}
 		sqlite3_reset(h);
 	}
@@ -561,36 +569,10 @@ static char *find_table(
 
 static int table_has_rows(struct trace *t, const char *table)
 {
-	sqlite3_stmt *s;
 	char *sql = sqlite3_mprintf("SELECT 1 FROM \"%w\" LIMIT 1", table);
-	int found = 0;
+	int found = store_has_rows(t->st, sql);
 
-	if (sqlite3_prepare_v2(t->db, sql, -1, &s, NULL) == SQLITE_OK)
-		found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
 	sqlite3_free(sql);
-	return found;
-}
-
-/* 1 if an index of table starts with col (and then col2, when given). */
-static int has_index(sqlite3 *db, const char *table, const char *col, const char *col2)
-{
-	sqlite3_stmt *s;
-	int found = 0;
-
-	if (sqlite3_prepare_v2(db,
-		    "SELECT 1 FROM pragma_index_list(?1) l"
-		    " WHERE (SELECT name FROM pragma_index_info(l.name) WHERE seqno = 0) = ?2"
-		    " AND (?3 IS NULL OR (SELECT name FROM pragma_index_info(l.name)"
-		    "                     WHERE seqno = 1) = ?3)",
-		    -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, col, -1, SQLITE_STATIC);
-	if (col2)
-		sqlite3_bind_text(s, 3, col2, -1, SQLITE_STATIC);
-	found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
 	return found;
 }
 
@@ -604,7 +586,8 @@ static void ensure_indexes(struct trace *t)
 		{ "shipments", "to_id", NULL,
 			"CREATE INDEX trace_shipments_to ON shipments(to_id)" },
 		{ "shipments", "from_id", NULL,
-			"CREATE INDEX trace_shipments_from ON shipments(from_id)" },
+			"CREATE INDEX trace_shipments_from"
+			" ON shipments(from_id, to_id, quantity)" },
 		{ "orders", "buyer_id", NULL,
 			"CREATE INDEX trace_orders_buyer ON orders(buyer_id)" },
 		{ "orders", "seller_id", NULL,
@@ -614,11 +597,13 @@ static void ensure_indexes(struct trace *t)
 			" ON identifiers(holder_kind, holder_id)" },
 		{ "identifiers", "kind", "value",
 			"CREATE INDEX trace_identifiers_value ON identifiers(kind, value)" },
+		{ "scores", "score", NULL,
+			"CREATE INDEX trace_scores_score ON scores(score, seller_id)" },
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(want) / sizeof(*want); i++) {
-		if (has_index(t->db, want[i][0], want[i][1], want[i][2]))
+		if (store_has_index(t->st, want[i][0], want[i][1], want[i][2]))
 			continue;
 		if (sqlite3_db_readonly(t->db, "main") == 1) {
 			ck_warn("no index on %s(%s) and the store is read-only: the walk will be slow",
@@ -645,14 +630,12 @@ static int prepare_all(struct trace *t)
 			 " WHERE buyer_id = ?1 AND seller_id IS NOT NULL AND seller_id <> ''"
 			 " AND seller_id <> buyer_id")) ||
 		(rc = prep(t, &t->q_ids_of,
-			 "SELECT kind, value, flags FROM identifiers"
-			 " WHERE holder_kind = ?1 AND holder_id = ?2")) ||
-		(rc = prep(t, &t->q_nholders,
-			 "SELECT count(*) FROM (SELECT DISTINCT holder_kind, holder_id"
-			 " FROM identifiers WHERE kind = ?1 AND value = ?2 LIMIT ?3)")) ||
+			 "SELECT DISTINCT kind, value, flags FROM identifiers"
+			 " WHERE holder_kind = ?1 AND holder_id = ?2"
+			 " AND kind NOT IN ('ip', 'address_building')")) ||
 		(rc = prep(t, &t->q_holders,
 			 "SELECT DISTINCT holder_kind, holder_id FROM identifiers"
-			 " WHERE kind = ?1 AND value = ?2")) ||
+			 " WHERE kind = ?1 AND value = ?2 LIMIT ?3")) ||
 		(rc = prep(t, &t->q_party, "SELECT kind, name FROM parties WHERE party_id = ?1")) ||
 		(rc = prep(
 			 t, &t->q_seller, "SELECT shop_name FROM sellers WHERE seller_id = ?1")) ||
@@ -799,7 +782,7 @@ static int load_flagged(struct trace *t)
 	if (!t->scores_table)
 		return 0;
 	if (has_column(t, t->scores_table, "seller_id"))
-		sql = sqlite3_mprintf("SELECT DISTINCT seller_id FROM \"%w\""
+		sql = sqlite3_mprintf("SELECT seller_id FROM \"%w\""
 				      " WHERE score >= ?1 AND seller_id IS NOT NULL",
 			t->scores_table);
 	else
@@ -1612,7 +1595,6 @@ void trace_free(struct trace *t)
 	sqlite3_finalize(t->q_ship);
 	sqlite3_finalize(t->q_order);
 	sqlite3_finalize(t->q_ids_of);
-	sqlite3_finalize(t->q_nholders);
 	sqlite3_finalize(t->q_holders);
 	sqlite3_finalize(t->q_party);
 	sqlite3_finalize(t->q_seller);

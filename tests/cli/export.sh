@@ -182,8 +182,11 @@ fi
 mkdir -p "$T/abs" && cp -r "$DATA/case/dump" "$T/abs/dump"
 printf '%s\n' 'L6,S1,<script>alert(1)</script> Rolex "Sub",Rolex,watches,399.00,CNY,2026-03-09T00:00:00Z,active,,https://market.example/item/L6?a=1&b=<2>' \
 	>>"$T/abs/dump/listings.csv"
-ck init -q "$T/abs.db" && ck ingest -q -d "$T/abs.db" "$T/abs/dump" && ck link -q -d "$T/abs.db" >/dev/null
-run case new -d "$T/abs.db" "Absolute ring" --lead seller:S1 --lead seller:S2 --lead listing:L6
+sed -i '2s/^S1,\([^,]*\),[^,]*,/S1,\1,"<\/text><script>alert(2)<\/script>",/' "$T/abs/dump/sellers.csv"
+mkdir "$T/abs/more" && { head -1 "$T/abs/dump/listings.csv"; echo "L7,S2,Gucci bag,Gucci,bags,20.00,USD,2026-03-10T00:00:00Z,active,,"; } >"$T/abs/more/listings.csv"
+ck init -q "$T/abs.db" && ck ingest -q -d "$T/abs.db" "$T/abs/dump" && ck ingest -q -d "$T/abs.db" "$T/abs/more" &&
+	ck screen -q -d "$T/abs.db" >/dev/null && ck link -q -d "$T/abs.db" >/dev/null
+run case new -d "$T/abs.db" "Absolute ring" --lead seller:S1 --lead seller:S2 --lead listing:L6 --lead listing:L7
 aid=$(cat "$T/out")
 check_exit 0 "a store ingested by absolute paths exports" export -d "$T/abs.db" "$aid" -o "$T/abs/$aid.tar.gz" --recipient "Unit 7"
 check_grep "and verifies" ": valid: " verify "$T/abs/$aid.tar.gz"
@@ -194,6 +197,7 @@ expect "SOURCES.txt names each file with its size and SHA-256" \
 expect "a cited row keeps its original line number" \
 	grep -q "^$(grep -n '^L6,' "$T/abs/dump/listings.csv" | cut -d: -f1),L6,S1," "$A/data/sources/listings.csv"
 expect "and the source's header, after line" sh -c "head -1 '$A/data/sources/listings.csv' | tr -d '\r' | grep -qx 'line,$(head -1 "$T/abs/dump/listings.csv")'"
+expect "a second file of the same name gets its own name" grep -q '^2,L7,S2,' "$A/data/sources/listings-2.csv"
 expect "uncited rows stay out" sh -c "! grep -q '^[0-9]*,L4,' '$A/data/sources/listings.csv'"
 expect "the tables' source references resolve inside the package" \
 	grep -q ",data/sources/listings.csv,[0-9]" "$A/data/tables/listings.csv"
@@ -203,14 +207,30 @@ expect "every source reference in the report names a file of the package" sh -c 
 expect "report.html names no path of this machine" sh -c "! grep -qF '$T' '$A/data/report/report.html'"
 expect "nor does any file of the package" sh -c "! grep -rqF '$T' '$A'"
 expect "report.html has no keyed hash (v1:)" sh -c "! grep -q 'v1:' '$A/data/report/report.html'"
+expect "nor does any file of the package: a payment's value is masked in the tables" \
+	sh -c "! grep -rq 'v1:[0-9a-f]\{16\}' '$A' && grep -q ',payment,\*\*\*\*1234,' '$A/data/tables/identifiers.csv'"
 expect "a payment shows masked, with the record to request" \
 	grep -q "\*\*\*\*1234.*data/sources/payments.csv line 2" "$A/data/report/report.html"
 expect "the copied payment row is masked too" sh -c "grep -q ',\*\*\*\*1234,' '$A/data/sources/payments.csv' && ! grep -rq 4111111111111234 '$A'"
 expect "a listing priced 399.00 reads 399.00 CNY" grep -q ">399.00 CNY<" "$A/data/report/report.html"
+expect "each flagged listing says why, in words" sh -c "grep -qF 'price 6% of the brand'\''s reference price' '$A/data/report/report.html' && grep -qF 'counterfeit wording “mirror quality”' '$A/data/report/report.html' && grep -qF 'a lead of the analyst' '$A/data/report/report.html'"
 expect "with its URL" grep -qF "https://market.example/item/L6?a=1&amp;b=&lt;2&gt;" "$A/data/report/report.html"
 expect "the sellers' text is escaped" sh -c "! grep -q '<script' '$A/data/report/report.html' && grep -qF '&lt;script&gt;alert(1)&lt;/script&gt; Rolex &quot;Sub&quot;' '$A/data/report/report.html'"
+expect "and so is a shop name, in the tables and in the network picture" sh -c "grep -q '<svg' '$A/data/report/report.html' && ! grep -q '<script\|</text><' '$A/data/report/report.html'"
 expect "the report has a table of contents" grep -q '<nav class="toc">' "$A/data/report/report.html"
 expect "and prints on A4 with the case id on every page" grep -q "@page{size:A4;.*content:\"$aid\"" "$A/data/report/report.html"
+
+expect "a dump ingested by a relative path beside the store is found from elsewhere" \
+	test -s "$B/data/sources/listings.csv" -a -s "$B/data/sources/payments.csv"
+# A source changed or gone since ingest: its rows stay out, said in SOURCES.txt, and on stderr.
+echo "L9,S1,late row,,shoes,1.00,EUR,2026-03-09T00:00:00Z,active,," >>"$T/abs/dump/listings.csv"
+rm "$T/abs/dump/testbuys.csv"
+run export -d "$T/abs.db" "$aid" -o "$T/abs/changed.tar.gz"
+expect "a changed source is warned about" grep -q "source 'listings.csv': changed since it was ingested" "$T/err"
+expect "and so is a missing one" grep -q "source 'testbuys.csv': not found at export" "$T/err"
+mkdir "$T/cx" && tar -C "$T/cx" -xzf "$T/abs/changed.tar.gz"
+expect "SOURCES.txt says so, and their rows stay out" sh -c "grep -q '^data/sources/listings.csv	.*changed since it was ingested' '$T/cx/changed/data/sources/SOURCES.txt' && test ! -e '$T/cx/changed/data/sources/listings.csv'"
+check_grep "and the package still verifies" ": valid: " verify "$T/abs/changed.tar.gz"
 
 # Printed by a real browser: page one tells the case and its value; no page is wider than A4.
 if command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null; then
@@ -224,13 +244,42 @@ if command -v chromium >/dev/null && command -v pdftotext >/dev/null && command 
 	pages=$(pdfinfo "$T/report.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
 	pdfinfo -f 1 -l "${pages:-1}" "$T/report.pdf" 2>/dev/null | sed -n 's/^Page *[0-9]* size: *\([0-9.]*\) x.*/\1/p' >"$T/widths"
 	expect "no page is wider than A4 ($pages pages)" awk 'END { exit !(NR > 0 && ok) } NR == 1 { ok = 1 } $1 > 595.5 { ok = 0 }' "$T/widths"
+	# A table wider than the page would make Chromium shrink the whole report to fit it: the
+	# 20pt title would come out smaller, and words would run into the right margin (13 mm).
+	pdftotext -bbox "$T/report.pdf" "$T/bbox.html" 2>/dev/null
+	expect "no table is wider than the page: nothing is shrunk to fit" awk -v id="$aid" '
+		/<word / { split($0, a, "\""); if (a[6] + 0 > xmax) xmax = a[6] + 0
+			if (index($0, ">" id "<") && a[8] - a[4] > h) h = a[8] - a[4] }
+		END { if (h < 18 || xmax > 560) { print "title " h "pt, rightmost " xmax "pt"; exit 1 } }' "$T/bbox.html"
 	pdftotext -layout "$T/report.pdf" "$T/all.txt" 2>/dev/null
 	expect "every page names the case" test "$(grep -c "$aid" "$T/all.txt")" -ge "${pages:-1}"
 else
 	for d in "chromium prints report.html to PDF" "page 1 holds the case id" "and the value in its currency" \
-		"no page is wider than A4" "every page names the case"; do
+		"no page is wider than A4" "no table is wider than the page" "every page names the case"; do
 		skip "$d" "chromium or poppler-utils (pdftotext, pdfinfo) not installed"
 	done
+fi
+
+# A network too big for one picture is drawn in parts, each legible on A4.
+mkdir -p "$T/chain/d"
+{ echo "seller_id,platform,shop_name,owner_name,registered_at,phone,email,address,return_address,status"
+  for i in $(seq 1 35); do echo "S$i,shopx,Shop $i,Owner $i,2026-01-05T10:00:00Z,,,,,active"; done; } >"$T/chain/d/sellers.csv"
+{ echo "seller_id,device_id,ip,user_agent,at"
+  for i in $(seq 1 34); do echo "S$i,dev-$i-abcdef,,,2026-02-01T00:00:00Z"; echo "S$((i + 1)),dev-$i-abcdef,,,2026-02-01T00:00:00Z"; done; } >"$T/chain/d/logins.csv"
+ck init -q "$T/chain.db" && ck ingest -q -d "$T/chain.db" "$T/chain/d" && ck link -q -d "$T/chain.db" >/dev/null
+run case new -d "$T/chain.db" "Chain" --lead seller:S1
+check_exit 0 "a case of a 35-account network exports" export -d "$T/chain.db" "$(cat "$T/out")" -o "$T/chain.tar.gz"
+mkdir "$T/chx" && tar -C "$T/chx" -xzf "$T/chain.tar.gz"
+expect "its network is drawn in two parts" sh -c "grep -c 'part [12] of 2' '$T/chx/chain/data/report/report.html' | grep -qx 2"
+if grep -q '<svg' "$T/chx/chain/data/report/report.html" && command -v python3 >/dev/null; then
+	expect "each with at most 30 accounts and the accounts it touches" python3 -c "
+import re, sys
+html = open(sys.argv[1], encoding='utf-8').read()
+svgs = re.findall(r'<svg.*?</svg>', html, re.S)
+counts = [len(re.findall(r'class=\"node\"', s)) for s in svgs]
+sys.exit(0 if len(counts) == 2 and all(c <= 31 for c in counts) and sum(counts) >= 35 else 1)" "$T/chx/chain/data/report/report.html"
+else
+	skip "each with at most 30 accounts" "casekit built without Graphviz, or no python3"
 fi
 
 # A case from leads alone, before any link run, still exports.

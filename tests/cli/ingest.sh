@@ -140,7 +140,7 @@ same "and nothing else" "3 1" "$(Q "$T/kd" "select (select count(*) from sellers
 printf 'seller_id,shop_name\nG1,高仿名牌\n' | iconv -f UTF-8 -t GB18030 >"$T/sellers.csv"
 check_exit 0 "--encoding gb18030 converts" ingest -d "$T/m" --encoding gb18030 "$T/sellers.csv"
 same "to UTF-8" "高仿名牌" "$(Q "$T/m" "select shop_name from sellers where seller_id='G1'" | tail -1)"
-printf 'seller_id,shop_name\nG2,\xb8\xdf\xb7\xc2\n' >"$T/sellers.csv"
+printf 'seller_id,shop_name\nG2,\xb8\xdf\xb7\xc2\nG3,ok\n' >"$T/sellers.csv"
 check_exit 0 "GBK bytes without --encoding: the row is rejected" ingest -d "$T/m" "$T/sellers.csv"
 grep -q "sellers.csv:2: broken UTF-8 in column 'shop_name'" "$T/err" && pass "as broken UTF-8" || fail "as broken UTF-8" "$(cat "$T/err")"
 check_exit 64 "an unknown encoding is a usage error" ingest -d "$T/m" --encoding no-such-enc "$T/sellers.csv"
@@ -203,7 +203,7 @@ check_exit 65 "a header without the key column exits 65" ingest -d "$T/b" "$T/se
 check_grep "and names the column" "no 'seller_id' column" ingest -d "$T/b" "$T/sellers.csv"
 printf 'seller_id,a,a\nx,1,2\n' >"$T/sellers.csv"
 check_exit 65 "a column twice in the header exits 65" ingest -d "$T/b" "$T/sellers.csv"
-printf 'seller_id,shop_name\nW1,a,b\nW2\n,empty key\n' >"$T/sellers.csv"
+printf 'seller_id,shop_name\nW1,a,b\nW2\n,empty key\nW3,good\n' >"$T/sellers.csv"
 check_exit 0 "wrong field counts and a missing key are rejected" ingest -d "$T/b" "$T/sellers.csv"
 same "each with its reason" "2|wrong field count: 3 fields, the header has 2
 3|wrong field count: 1 fields, the header has 2
@@ -212,7 +212,7 @@ same "each with its reason" "2|wrong field count: 3 fields, the header has 2
 # A card number in a wrong column is masked in messages, rejects and the reject file.
 ck init -q "$T/cm"
 "$CASEKIT" ingest -q -d "$T/cm" "$D/sellers.csv"
-printf 'seller_id,instrument_type,instrument_id,holder_name,bank,added_at\nS1,card,5500000000000004,Li Wei,ICBC,4111111111111111\nS2,card,5500000000000004,Wang,ICBC,4111-1111-1111-1111 x\n' >"$T/payments.csv"
+printf 'seller_id,instrument_type,instrument_id,holder_name,bank,added_at\nS1,card,5500000000000004,Li Wei,ICBC,4111111111111111\nS2,card,5500000000000004,Wang,ICBC,4111-1111-1111-1111 x\nS1,card,5500000000000004,Li Wei,ICBC,2025-01-01\n' >"$T/payments.csv"
 check_exit 0 "a shifted payments row is rejected" ingest -d "$T/cm" --reject-file "$T/cm.csv" "$T/payments.csv"
 grep -q "bad date '\*\*\*\*\*\*\*\*\*\*\*\*1111' in added_at" "$T/err" && pass "its message masks the card number" || fail "its message masks the card number" "$(cat "$T/err")"
 same "no card number in rejects, reject file or messages" "" \
@@ -283,11 +283,34 @@ same "renames, joins, constants, dates and the default currency" "I2|S1|Belt|199
 	"$(Q "$T/f" "select listing_id||'|'||seller_id||'|'||title||'|'||price||'|'||currency||'|'||created_at||'|'||status from listings where listing_id='I2'" | tail -1)"
 grep -q "items-2025.csv:2: bad number '12,5' in price" "$T/err" && pass "a decimal comma is rejected, not guessed" || fail "a decimal comma is rejected, not guessed" "$(cat "$T/err")"
 printf '[listings]\nseller_id shop\n' >"$T/bad.profile"
-check_exit 65 "a broken profile exits 65" ingest -d "$T/f" -p "$T/bad.profile" "$T/items-2025.csv"
+check_exit 78 "a broken profile exits 78" ingest -d "$T/f" -p "$T/bad.profile" "$T/items-2025.csv"
 check_grep "and names its file and line" "bad.profile:2: " ingest -d "$T/f" -p "$T/bad.profile" "$T/items-2025.csv"
 check_exit 66 "a missing profile exits 66" ingest -d "$T/f" -p nosuch "$T/items-2025.csv"
-printf '[listings]\ntitle = {nosuch}\n' >"$T/gone.profile"
-check_exit 65 "a profile naming a missing column exits 65" ingest -d "$T/f" -p "$T/gone.profile" -k listings "$T/items-2025.csv"
+# Profiles are checked like code: every mistake names the profile's line, exit 78, no row read.
+{ sed 's/^title = .*/title = {nosuch}/' "$T/shop.profile" && printf '[sellers]\nfiles sellers*.csv\n'; } >"$T/gone.profile"
+printf 'seller_id\nS9\n' >"$T/sellers2.csv"
+check_exit 78 "a profile naming a column the file lacks exits 78" ingest -d "$T/f" -p "$T/gone.profile" -k listings "$T/items-2025.csv"
+check_grep "and names the profile's line, the column and the file" "gone.profile:9: no column 'nosuch' in '.*items-2025.csv' .the profile maps it to listings.title" \
+	ingest -d "$T/f" -p "$T/gone.profile" "$T/sellers2.csv" "$T/items-2025.csv"
+same "before any file of the run is loaded" "0" "$(Q "$T/f" "select count(*) from sellers where seller_id='S9'" | tail -1)"
+bad_profile() { # DESC LINE MESSAGE PROFILE-TEXT
+	printf '%b' "$4" >"$T/p.profile"
+	check_exit 78 "$1 exits 78" ingest -d "$T/f" -p "$T/p.profile" -k sellers "$T/sellers2.csv"
+	expect "and says so at line $2" grep -q "p.profile:$2: $3" "$T/err"
+}
+bad_profile "a misspelt field" 3 "'adress' is not a field of sellers: did you mean 'address'?" \
+	'profile x\n[sellers]\nadress = seller_city\n'
+bad_profile "a country that is not ISO 3166-1" 2 "'Brazil' is not an ISO 3166-1 alpha-2 country code" \
+	'profile x\ncountry Brazil\n'
+bad_profile "a currency that is not ISO 4217" 1 "'BRLX' is not an ISO 4217 currency code" 'currency BRLX\n'
+bad_profile "a three-letter currency ISO 4217 lacks" 1 "'BRX' is not an ISO 4217 currency code" 'currency BRX\n'
+bad_profile "an unknown kind" 2 "'seller' is not a kind" '\n[seller]\n'
+bad_profile "a malformed template" 2 "'{' without a column name and '}'" '[sellers]\naddress = {street\n'
+bad_profile "a date for a field the kind lacks" 2 "'opened' is not a field of sellers" '[sellers]\ndate opened %d/%m/%Y\n'
+bad_profile "an ident line on a kind with no account" 2 "listings rows hold no account" '[listings]\nident x = y\n'
+bad_profile "an encoding ICU does not know" 1 "'latin-9x' is not an encoding ICU knows" 'encoding latin-9x\n'
+printf 'country br\ncurrency brl\n[sellers]\nfiles s*.csv\n' >"$T/ok.profile"
+check_exit 0 "ISO codes in either case are accepted" ingest -n -d "$T/f" -p "$T/ok.profile" -k sellers "$T/sellers2.csv"
 # A brand has a reference price per category and currency: both survive.
 printf 'brand,aliases,category,reference_price,currency,rights_holder\nGucci,,bags,18500.00,CNY,G\nGucci,,bags,2605.00,USD,G\n' >"$T/brands.csv"
 ck init -q "$T/brands.db"
@@ -354,4 +377,19 @@ for i in $(seq 1 60); do echo "H$i,+8613800000000,"; done | sed '1i seller_id,ph
 ck init -q "$T/q2.db"
 ck ingest -d "$T/q2.db" -k sellers "$T/cn/hub.csv" 2>"$T/err" >/dev/null
 expect "a phone held by more accounts than link's cap is a hub candidate" grep -q "identifiers: phone: 60 keys from 60 values, 0 national without country, 0 null or private, 1 hub candidates" "$T/err"
+# A file whose every row is rejected is not loaded and exits 65; a dry run prints its report.
+ck init -q "$T/rj.db"
+printf 'seller_id,shop_name\nS1,a\n' >"$T/rj-sellers.csv"
+ck ingest -q -d "$T/rj.db" -k sellers "$T/rj-sellers.csv"
+{ echo "listing_id,seller_id,price,currency"; for i in $(seq 1 30); do echo "L$i,S9,1.00,USD"; done; echo "L99,S1,x,USD"; } >"$T/rj-listings.csv"
+check_exit 65 "a file whose every row is rejected exits 65 without --strict" ingest -d "$T/rj.db" -k listings "$T/rj-listings.csv"
+expect "and says nothing was loaded" grep -q "all 31 rows rejected: nothing loaded" "$T/err"
+expect "never that the rest were loaded" sh -c "! grep -q 'the rest were loaded' '$T/err'"
+same "and its source is not kept (a fixed file can be loaded)" "0" "$(Q "$T/rj.db" "select count(*) from sources where kind='listings'" | tail -1)"
+check_exit 65 "a dry run of it exits 65 too" ingest -n -d "$T/rj.db" -k listings "$T/rj-listings.csv"
+expect "and prints its rejects by reason" grep -q "^casekit ingest:   30  seller_id '...' is not in the store" "$T/err"
+expect "instead of pointing at a query that returns nothing" sh -c "! grep -q 'casekit query' '$T/err'"
+check_exit 0 "a dry run reads a file loaded before" ingest -n -d "$T/rj.db" -k sellers "$T/rj-sellers.csv"
+expect "and checks it, saying a load would skip it" grep -q "already ingested as source 1 .*a load would skip it; checked anyway" "$T/err"
+expect "with its figures" grep -q "rj-sellers.csv' (sellers): 1 rows read, 1 kept, 0 rejected" "$T/err"
 done_testing

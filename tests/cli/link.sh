@@ -107,6 +107,27 @@ run link --from "$T/listing-leads" -f ids
 expect "--from: two listings of one seller are both found" test "$(grep -c "no listing" "$T/err")" = 1
 expect "--from: only the missing listing is named" grep -q "no listing 'L404'" "$T/err"
 
+# -f dot: the networks for Graphviz, one cluster each, the sellers with flagged listings filled.
+run link -f dot
+expect "-f dot is an undirected graph" grep -q "^graph networks {" "$T/out"
+expect "-f dot draws each network as a cluster" test "$(grep -c 'subgraph "cluster_N' "$T/out")" = 3
+expect "-f dot labels an evidence edge with its kinds" grep -q '"seller:S1" -- "seller:S2" \[label="device"\];' "$T/out"
+expect "-f dot fills a seller with flagged listings" \
+	grep -q '"seller:S1" \[fillcolor="#f4c7c3", label="S1\\n.*\\n1 flagged"\];' "$T/out"
+if command -v dot >/dev/null; then
+	expect "graphviz reads the dot" dot -Tsvg -o "$T/g.svg" "$T/out"
+else
+	skip "graphviz reads the dot" "dot not installed"
+fi
+run link -f dot --network "$(echo "$net" | cut -c1-8)"
+expect "-f dot --network draws that network alone" \
+	sh -c "[ $rc = 0 ] && [ \$(grep -c subgraph '$T/out') = 1 ] && grep -q 'seller:S3' '$T/out'"
+printf 'S10\nseller:S5\n' >"$T/dot-leads"
+run link -f dot --from "$T/dot-leads"
+expect "-f dot --from: the lead's network, and a lead in none alone" \
+	sh -c "[ \$(grep -c subgraph '$T/out') = 1 ] && grep -q 'seller:S4' '$T/out' && grep -q 'seller:S10' '$T/out'"
+check_exit 64 "-f dot with --members is a usage error" link -f dot --members
+
 # Formats.
 check_grep "json" '^\[' link -f json
 check_grep "ndjson" '^\{"network_id":"N[0-9a-f]{16}","size":12,' link -f ndjson
@@ -204,7 +225,11 @@ expect "with file and line from the dump" grep -q "	logins.csv:3	logins.csv:5	" 
 # city and a prefix, and no network may form from the address alone.
 cp "$DATA/link/br/sellers.csv" "$T/br.csv"
 ck init -q "$T/br.db"
-(cd "$T" && "$CASEKIT" ingest -q -d "$T/br.db" -p "$DATA/link/br/br.profile" -k sellers br.csv)
+(cd "$T" && "$CASEKIT" ingest -d "$T/br.db" -p "$DATA/link/br/br.profile" -k sellers br.csv) \
+	2>"$T/br.err"
+expect "ingest counts the coarse addresses and says so" sh -c "grep -q 'address_unit: 80 keys from \
+80 values, 80 coarse, 0 null or private' '$T/br.err' && grep -q '80 of 80 addresses name no \
+street' '$T/br.err'"
 run query -d "$T/br.db" -f tsv "select kind, count(*) from identifiers group by kind"
 printf 'kind\tcount(*)\naddress_area\t80\n' >"$T/want"
 expect "city, state and zip prefix are address_area, with no building key" cmp "$T/want" "$T/out"
@@ -247,6 +272,22 @@ expect "each fuzzy piece names its comparator and score" \
 expect "with file and line of a fuzzy id" grep -q "febrl.csv:2	febrl.csv:3	fuzzy: levenshtein" "$T/out"
 run link -d "$T/f.db" --fuzzy --explain rec-3-org rec-4-org -f tsv
 expect "a similar name in another street stays apart" test "$rc" = 1
+# One street name in two towns is two places; a misspelt town is the same one.
+cp "$DATA/link/febrl-towns.csv" "$T/febrl-towns.csv"
+ck init -q "$T/t.db"
+(cd "$T" && "$CASEKIT" ingest -q -d "$T/t.db" -p febrl -k sellers febrl-towns.csv)
+run link -d "$T/t.db" --members -f tsv
+printf 'rec-20-dup-0\nrec-20-org\n' >"$T/want"
+cut -f2 "$T/out" | sed 1d | sort >"$T/got"
+expect "the same postcode joins a misspelt town; one street in two towns does not" \
+	cmp "$T/want" "$T/got"
+run link -d "$T/t.db" --explain rec-10-org rec-11-org -f tsv
+expect "14 station street in burwood and in box hill share no key" test "$rc" = 1
+run link -d "$T/t.db" --fuzzy --members -f tsv
+printf 'rec-20-dup-0\nrec-20-org\nrec-30-dup-0\nrec-30-org\n' >"$T/want"
+cut -f2 "$T/out" | sed 1d | sort >"$T/got"
+expect "--fuzzy joins a town misspelt with no postcode, not a namesake in another town" \
+	cmp "$T/want" "$T/got"
 net=$(ck link -d "$T/f.db" --fuzzy --members -f tsv | sed -n '2s/\t.*//p')
 run link -d "$T/f.db" --fuzzy --network "$net" -f tsv
 expect "--network shows comparator and score" grep -q "	jaccard3	0\.[0-9]*$" "$T/out"

@@ -227,4 +227,40 @@ IN=$T/big/listings.csv stream -q -d "$T/big.db" -f tsv
 tail -n +2 "$T/out" | LC_ALL=C sort >"$T/streamed"
 expect "the synth dump streamed gets the scores a full run stores, network signal and all" cmp "$T/full" "$T/streamed"
 expect "some of them through the network signal" grep -q 'network:' "$T/streamed"
+# A run of every listing with nothing it reads changed since the last run takes that run's
+# scores, says so and records no run; --rescore, an ingest, a network member or other rules
+# make it score again.
+B=$T/big.db
+nruns() { sqlite3 "$B" "select count(*) from screen_runs"; }
+runs=$(nruns)
+last=$(sqlite3 "$B" "select max(run_id) || ' of ' || started_at from screen_runs")
+sqlite3 "$B" "select 'listing:' || listing_id from scores where score >= 70 order by score desc, listing_id" >"$T/want70"
+check "a listing run with nothing changed prints what the last run gave" "$T/want70" \
+	screen -d "$B" -f ids --min-score 70
+expect "and says it reuses that run" grep -q "reusing run $last" "$T/err"
+expect "and records no run" test "$(nruns)" = "$runs"
+check_grep "its summary still counts the run's flagged listings" \
+	"[0-9]+ listings scored, $(sqlite3 "$B" "select flagged from screen_runs order by run_id desc limit 1") flagged" \
+	screen -d "$B" -f ids
+run screen -d "$B" -f ids --rescore
+expect "--rescore scores again, saying nothing of reuse" \
+	sh -c "[ $rc = 0 ] && [ $(nruns) = $((runs + 1)) ] && ! grep -q reusing '$T/err'"
+sqlite3 "$B" "insert into network_members select seller_id, (select network_id from networks limit 1)
+	from sellers where seller_id not in (select seller_id from network_members) limit 1"
+run screen -d "$B" -f ids
+expect "a network member added since is a change" sh -c "[ $rc = 0 ] && ! grep -q reusing '$T/err'"
+run screen -d "$B" -f ids
+expect "and the run after that reuses again" grep -q reusing "$T/err"
+{ head -1 "$T/big/listings.csv"; sed -n 2p "$T/big/listings.csv" | sed 's/^[^,]*,/LNEW1,/'; } >"$T/new.csv"
+ck ingest -q -d "$B" -k listings "$T/new.csv"
+run screen -d "$B" -f ids --min-score 0
+expect "a listing ingested since is scored" sh -c "! grep -q reusing '$T/err' && grep -q '^listing:LNEW1$' '$T/out'"
+cp -r "$TOP_SRCDIR/share/rules" "$T/rules3"
+chmod -R u+w "$T/rules3"
+echo "# changed" >>"$T/rules3/weights.conf"
+run screen -d "$B" -f ids --rules "$T/rules3"
+expect "other rules are a change" sh -c "[ $rc = 0 ] && ! grep -q reusing '$T/err'"
+run screen -d "$B" -f ids L00000001
+run screen -d "$B" -f ids
+expect "a run of some listings since is a change" sh -c "[ $rc = 0 ] && ! grep -q reusing '$T/err'"
 done_testing

@@ -62,7 +62,7 @@ json.dump(t, open(p, "w", encoding="utf-8"))
 PY
 	expect "a doctored truth is caught" sh -c "! python3 '$TOP_SRCDIR/tests/cli/synth_check.py' '$T/c'"
 	# casekit's own normalisers, through ingest, reconcile what synth spelled apart.
-	if ck init -q "$T/a.db" && ck ingest -q -d "$T/a.db" "$T/a" 2>"$T/ingest.err"; then
+	if ck init -q --country CN "$T/a.db" && ck ingest -q -d "$T/a.db" "$T/a" 2>"$T/ingest.err"; then
 		ok=1
 		for k in $kinds; do
 			n=$(ck query -d "$T/a.db" -f tsv "select count(*) from $k" | tail -1)
@@ -74,6 +74,32 @@ PY
 	else
 		fail "the dump loads into a store" "$(cat "$T/ingest.err")"
 	fi
+	# Hard addresses for honest sellers: a district and postcode only, shared by strangers,
+	# and one street name in two districts; linking joins none of them.
+	ck init -q "$T/d.db" && ck ingest -q -d "$T/d.db" "$T/d" && ck link -q -d "$T/d.db" \
+		--members -f tsv >"$T/d.members"
+	run query -d "$T/d.db" -f tsv "select count(*), count(distinct value), max(n) from
+		(select value, count(distinct holder_id) n from identifiers
+		 where kind = 'address_area' group by value)"
+	expect "some sellers give a district and postcode only (address_area)" \
+		sh -c "tail -1 '$T/out' | awk '{ exit !(\$1 >= 40) }'"
+	expect "strangers share one area" sh -c "tail -1 '$T/out' | awk '{ exit !(\$3 >= 2) }'"
+	expect "one street, number and flat in two districts" python3 - "$T/d" <<'PY'
+import collections, csv, re, sys
+seen = collections.defaultdict(set)
+for r in csv.DictReader(open(sys.argv[1] + "/sellers.csv", encoding="utf-8")):
+    m = re.match(r"(?i)(?:flat|unit) (\w+),? (\d+) (.+?) (?:road|rd\.?|street|st\.?),? (.+?),? (?:hong kong|hk)$",
+                 r["address"])
+    if m:
+        seen[m.group(1).lower(), m.group(2), m.group(3).lower()].add(m.group(4).lower())
+sys.exit(0 if sum(len(v) > 1 for v in seen.values()) >= 3 else 1)
+PY
+	expect "and no honest seller is in a network" python3 - "$T/d" "$T/d.members" <<'PY'
+import json, sys
+ops = {s for op in json.load(open(sys.argv[1] + "/truth.json"))["operations"] for s in op["sellers"]}
+got = {l.split("\t")[1] for l in open(sys.argv[2]).read().splitlines()[1:]}
+sys.exit(0 if got and got <= ops else 1)
+PY
 else
 	skip "truth matches the files" "python3 not installed"
 fi

@@ -19,7 +19,11 @@ check_exit 65 "a bad lead line exits 65" trace --from "$T/bad.txt"
 check_exit 66 "a network lead without link results exits 66" trace network:N1
 
 # The factory feeding only the operation outranks the carrier that ships to everyone.
-run trace -f tsv S1 S2 S3
+run trace -v -f tsv S1 S2 S3
+expect "a freshly loaded store has every index the walk seeks by" sh -c "! grep -q indexing '$T/err'"
+for ix in orders_buyer shipments_from_to scores_score; do
+	expect "ingest made $ix" test "$(sqlite3 "$T/db" "select count(*) from sqlite_master where name = '$ix'")" = 1
+done
 head -1 "$T/out" >"$T/got"
 printf 'rank\tparty_id\tkind\tname\tdepth\tflagged_sellers\tnetworks\tshare_flagged\tinputs\tscore\tquantity\tvalue\tcurrency\tpath\n' >"$T/want"
 expect "tsv has the documented columns" cmp "$T/want" "$T/got"

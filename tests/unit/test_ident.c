@@ -125,6 +125,23 @@ Test(ident, phone_national_forms_of_each_region)
 	cr_expect_str_eq(phone("06 1234 5678", "IT"), "+390612345678");
 }
 
+Test(ident, phone_mobile_that_looks_like_a_carrier_prefix_stays_national)
+{
+	/* 19152 is a carrier's prefix before 00, and 191 a mainland mobile range */
+	cr_expect_str_eq(phone("191-5200-2605", "CN"), "+8619152002605");
+	cr_expect_str_eq(phone("１９１０３００３０１０", "CN"), "+8619103003010");
+	cr_expect_str_eq(phone("17951 00 852 9123 4567", "CN"), "+85291234567");
+}
+
+Test(ident, phone_bracketed_country_code_of_another_region)
+{
+	cr_expect_str_eq(phone("(852) 5007 8960", "CN"), "+85250078960");
+	cr_expect_str_eq(phone("(010) 6552 9988", "CN"), "+861065529988");
+	cr_expect_str_eq(phone("(86) 138 0013 8000", "CN"), "+8613800138000");
+	/* NANP writes area codes in brackets: 212 stays New York, not Morocco */
+	cr_expect_str_eq(phone("(212) 555-0123", "US"), "+12125550123");
+}
+
 Test(ident, phone_trunk_zero_after_the_country_code_goes)
 {
 	cr_expect_str_eq(phone("+44 (0)20 7946 0958", NULL), "+442079460958");
@@ -559,6 +576,14 @@ Test(ident, address_latin_elsewhere, .init = addr_init)
 	cr_expect_str_eq(addr("12 rue de la Paix, 75002 Paris"), "12 rue de la paix, 75002");
 	cr_expect_str_eq(addr("Calle Mayor 5, Madrid"), "5 calle mayor, madrid");
 	cr_expect_str_eq(addr("Via Roma 10, 00184 Roma"), "10 via roma, 184");
+	/* British and Canadian postcodes, which mix letters and digits */
+	cr_expect_str_eq(addr("Flat 3, 2nd Floor, 10 Downing St, London SW1A 2AA"),
+		"10 downing street, sw1a 2aa floor 2 unit 3");
+	cr_expect_str_eq(addr("flat 3 floor 2 10 downing street sw1a 2aa"),
+		"10 downing street, sw1a 2aa floor 2 unit 3");
+	cr_expect_str_eq(addr("24 Sussex Drive, Ottawa ON K1A 0B1"), "24 sussex drive, k1a 0b1");
+	cr_expect_str_eq(
+		addr("Block A1 2nd floor, 8 nathan road"), "8 nathan road building a1 floor 2");
 	/* one street name in two towns */
 	snprintf(a, sizeof(a), "%s", addr("12 main street, springfield"));
 	cr_expect_str_neq(addr("12 main street, shelbyville"), a);
@@ -580,9 +605,10 @@ Test(ident, address_latin_elsewhere, .init = addr_init)
 Test(ident, address_coarse_is_an_area, .init = addr_init)
 {
 	static const char *const area[] = { "sao paulo SP 01310", "Sao Paulo, SP, 1310",
-		"rio de janeiro RJ 20040-020", "Springfield", "springfield, IL 62704",
-		"75002 Paris", "nowhere special", "Mill Lane, Little Hampton", "广东省深圳市南山区",
-		"深圳市南山区科技园路", "unit", NULL };
+		"London SW1A 2AA", "rio de janeiro RJ 20040-020", "Springfield",
+		"springfield, IL 62704", "75002 Paris", "nowhere special",
+		"Mill Lane, Little Hampton", "广东省深圳市南山区", "深圳市南山区科技园路", "unit",
+		NULL };
 	static const char *const place[] = { "8 Nathan Road, Kowloon",
 		"Flat 3, Rose Court, Springfield", "Rua Augusta, 1500, Sao Paulo",
 		"po box 123, springfield 2000", "广东省深圳市南山区科技园路1号3栋1201室",
@@ -592,7 +618,7 @@ Test(ident, address_coarse_is_an_area, .init = addr_init)
 	for (p = area; *p; p++) {
 		cr_expect_str_neq(addr(*p), "-", "%s", *p);
 		cr_expect(ident_address_is_area(&id), "%s", *p);
-		cr_expect_str_eq(flags(), "area,nolink", "%s", *p);
+		cr_expect_str_eq(flags(), "coarse,nolink", "%s", *p);
 		cr_expect_str_eq(id.building.s ? id.building.s : "", "", "%s", *p);
 	}
 	for (p = place; *p; p++) {
@@ -624,7 +650,10 @@ Test(ident, address_keys_are_fixed_points, .init = addr_init)
 		"0 80&rd\x80"
 		"0rd",
 		"t 69 floor 13", "2nd floor, 21st Street 5",
-		"广东省深圳市南山区科技园路1号3栋1201室", "Flat 12, 3/F, 8 Nathan Rd, Kowloon, HK",
+		"Flat 3, 10 Downing St, London SW1A 2AA", "24 Sussex Drive, Ottawa ON K1A 0B1",
+		"Rua Augusta, 1500, São Paulo - SP, 01305-100", "12 rue de la Paix, 75002 Paris",
+		"Marktstraße 14, 10117 Berlin", "广东省深圳市南山区科技园路1号3栋1201室",
+		"Flat 12, 3/F, 8 Nathan Rd, Kowloon, HK",
 		"福建省泉州市晋江市陈埭镇江滨路5号12-3-1001", NULL };
 	const char *const *p;
 	char a[512];

@@ -2,6 +2,7 @@
 #include "casekit.h"
 #include <criterion/criterion.h>
 #include <sqlite3.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -282,6 +283,29 @@ Test(store, binding_a_parameter_the_sql_lacks_does_nothing)
 	cr_assert_eq(store_bind_text(s, 2, "unused"), 0);
 	cr_assert_eq(store_step(s), STORE_ROW);
 	cr_assert_eq(store_col_int(s, 0), 2);
+	store_done(s);
+	store_close(st);
+}
+
+static void *interrupt_soon(void *arg)
+{
+	usleep(100000);
+	store_interrupt(arg);
+	return NULL;
+}
+
+Test(store, interrupt_stops_a_running_statement)
+{
+	struct store *st = store_with_t();
+	struct store_stmt *s = store_prepare(st,
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)"
+		" SELECT count(*) FROM n");
+	pthread_t th;
+
+	cr_assert_eq(pthread_create(&th, NULL, interrupt_soon, st), 0);
+	/* an endless count: only the interrupt ends it */
+	cr_assert_neq(store_step(s), STORE_ROW);
+	pthread_join(th, NULL);
 	store_done(s);
 	store_close(st);
 }
