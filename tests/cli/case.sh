@@ -114,7 +114,7 @@ check_out "a screening flag brings a listing in, the unflagged one stays out" "l
 run case -d "$T/db3" show CASE-$Y-0001 --section findings -f tsv
 expect "graded C3 as probable, not proof" grep -q "^listing:L3	seller:S2	flagged: score [0-9]*	C3/1	automated screening is probable, not proof" "$T/out"
 run case -d "$T/db3" note CASE-$Y-0001 "before the rerun"
-ck screen -q -d "$T/db3" -f tsv >/dev/null
+ck screen -q -d "$T/db3" --rescore -f tsv >/dev/null
 run case -d "$T/db3" note CASE-$Y-0001 "after the rerun"
 run case -d "$T/db3" show CASE-$Y-0001 --section custody -f tsv
 expect "the store digest names the last screen run" sh -c "test \$(tail -n 2 '$T/out' | cut -f7 | sort -u | wc -l) = 2"

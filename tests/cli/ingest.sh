@@ -391,5 +391,5 @@ expect "and prints its rejects by reason" grep -q "^casekit ingest:   30  seller
 expect "instead of pointing at a query that returns nothing" sh -c "! grep -q 'casekit query' '$T/err'"
 check_exit 0 "a dry run reads a file loaded before" ingest -n -d "$T/rj.db" -k sellers "$T/rj-sellers.csv"
 expect "and checks it, saying a load would skip it" grep -q "already ingested as source 1 .*a load would skip it; checked anyway" "$T/err"
-expect "with its figures" grep -q "rj-sellers.csv' (sellers): 1 rows read, 1 kept, 0 rejected" "$T/err"
+expect "with its figures" grep -q "rj-sellers.csv' (sellers): 1 row read, 1 kept, 0 rejected" "$T/err"
 done_testing
