@@ -1,6 +1,11 @@
 /* case.c - open and manage cases: leads, members, notes, grades, value, custody log */
 #include "casekit.h"
 #include "commands.h"
+#include "case.h"
+#include "leads.h"
+#include "opt.h"
+#include "output.h"
+#include "store.h"
 
 static const char usage[] =
 	"casekit case [-d PATH] [-f FMT] [--analyst NAME] new TITLE [--lead LEAD]... [--from FILE]"

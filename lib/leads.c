@@ -2,6 +2,7 @@
 #include "casekit.h"
 #include "leads.h"
 #include "link_show.h"
+#include "store.h"
 #include <ctype.h>
 
 int leads_add(struct leads *l, const char *text, const char *default_kind, const char *allowed)

@@ -1,5 +1,8 @@
 /* test_case.c - a case is a snapshot: open, what is pending, refresh, grades, custody chain */
 #include "casekit.h"
+#include "case.h"
+#include "leads.h"
+#include "store.h"
 #include <criterion/criterion.h>
 
 static char dir[] = "/tmp/casekit-unit.XXXXXX";
