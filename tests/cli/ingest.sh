@@ -412,4 +412,27 @@ check_exit 0 "--replace by name: a file with a record less" ingest -d "$T/rp.db"
 same "the record it no longer has goes, with its identifiers" "S1 0" \
 	"$(Q "$T/rp.db" "select group_concat(seller_id), (select count(*) from identifiers where holder_id='S2') from sellers" | tail -1 | tr '\t' ' ')"
 expect "and ingest says so" grep -q "replaces source 2; 1 of its rows that this load did not bring again were removed" "$T/err"
+# Lookups: a value mapped through a two-column file, a field taken from another file by key.
+mkdir -p "$T/olist"
+printf 'product_category_name,product_category_name_english\nbeleza_saude,health_beauty\n' >"$T/olist/cats.csv"
+printf 'order_id,product_id,seller_id\nO1,P1,S1\nO2,P2,S2\nO3,P1,S9\n' >"$T/olist/items.csv"
+printf 'product_id,product_category_name\nP1,beleza_saude\nP2,brinquedos\n' >"$T/olist/products.csv"
+cat >"$T/olist/olist.profile" <<'PROF'
+profile olist
+[listings]
+files products.csv
+listing_id = product_id
+category = lookup(cats.csv, product_category_name, product_category_name_english, {product_category_name})
+seller_id = lookup(items.csv, product_id, seller_id, product_id)
+PROF
+ck init -q "$T/lk.db"
+printf 'seller_id\nS1\nS2\n' >"$T/olist/sellers.csv"
+ck ingest -q -d "$T/lk.db" "$T/olist/sellers.csv"
+check_exit 0 "a profile with lookups loads" ingest -d "$T/lk.db" -p "$T/olist/olist.profile" "$T/olist/products.csv"
+same "a category is translated, one the table lacks is kept; the seller comes from another file (first row of a key)" \
+	"P1|S1|health_beauty P2|S2|brinquedos" \
+	"$(Q "$T/lk.db" "select listing_id||'|'||seller_id||'|'||category from listings order by 1" | tail -n +2 | paste -sd' ')"
+sed 's/product_category_name_english,/english,/' "$T/olist/olist.profile" >"$T/olist/bad.profile"
+check_exit 78 "a lookup column the file lacks exits 78" ingest -d "$T/lk.db" -p "$T/olist/bad.profile" "$T/olist/products.csv"
+expect "naming the profile's line" grep -q "bad.profile:5: lookup file '.*cats.csv' has no column 'english'" "$T/err"
 done_testing
