@@ -2,6 +2,9 @@
 #include "casekit.h"
 #include "commands.h"
 #include "ingest.h"
+#include "opt.h"
+#include "profile.h"
+#include "store.h"
 #include <unistd.h>
 
 static const char usage[] =

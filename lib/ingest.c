@@ -1,8 +1,15 @@
 /* ingest.c - load marketplace dumps into the case store, losing nothing */
 #include "casekit.h"
 #include "csvio.h"
+#include "ident.h"
 #include "ingest.h"
+#include "link.h"
+#include "money.h"
+#include "output.h"
 #include "profile.h"
+#include "progress.h"
+#include "store.h"
+#include "store_db.h"
 #include <dirent.h>
 #include <openssl/crypto.h>
 #include <sqlite3.h>

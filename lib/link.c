@@ -1,6 +1,10 @@
 /* link.c - join seller accounts into networks by shared identifiers, with the evidence */
 #include "casekit.h"
+#include "ident.h"
 #include "link.h"
+#include "progress.h"
+#include "store.h"
+#include "store_db.h"
 #include <math.h>
 #include <openssl/evp.h>
 #include <sqlite3.h>

@@ -1,6 +1,13 @@
 /* report.c - the files of a case package: CSV tables, DOT graph, HTML report, JSON-LD */
 #include "casekit.h"
+#include "case.h"
+#include "csvio.h"
+#include "money.h"
+#include "output.h"
+#include "profile.h"
 #include "report.h"
+#include "store.h"
+#include "store_db.h"
 #include <openssl/evp.h>
 #include <sqlite3.h>
 #include <strings.h>
@@ -1914,7 +1921,7 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 			"(SELECT count(*) FROM case_listings l WHERE l.seller_id = c.seller_id) AS "
 			"flagged, (SELECT count(*) FROM " PAID_ORDERS " AND cl.seller_id = "
 			"c.seller_id) AS \"paid orders\", (SELECT group_concat(v, ', ') FROM (SELECT "
-			"ck_money(sum(o.amount), o.currency) || ' ' || o.currency AS v FROM " PAID_ORDERS
+			"ck_money(sum(o.amount), o.currency) || char(160) || o.currency AS v FROM " PAID_ORDERS
 			" AND cl.seller_id = c.seller_id GROUP BY o.currency ORDER BY o.currency)) AS "
 			"value, %s" REF(
 				"s") " AS \"source row\" FROM case_sellers c LEFT JOIN sellers "
@@ -2004,7 +2011,7 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 	if ((rc = html_table(c, fp,
 		     "SELECT t.testbuy_id AS \"test buy\", t.listing_id AS listing, l.seller_id AS "
 		     "account, substr(t.bought_at, 1, 10) AS bought, ck_money(t.cost, t.currency) || "
-		     "' ' || t.currency AS cost, coalesce(t.verdict, '') AS verdict, "
+		     "char(160) || t.currency AS cost, coalesce(t.verdict, '') AS verdict, "
 		     "coalesce(t.report_ref, '') AS \"lab reference\", " REF(
 			     "t") " AS \"source row\" "
 				  "FROM testbuys t JOIN listings l ON l.listing_id = t.listing_id JOIN "

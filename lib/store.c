@@ -1,5 +1,9 @@
 /* store.c - open, create, migrate and query a case store (one SQLite file) */
 #include "casekit.h"
+#include "keyfile.h"
+#include "money.h"
+#include "store.h"
+#include "store_db.h"
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
