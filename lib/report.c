@@ -1363,7 +1363,7 @@ static const char css[] =
 	"nav.toc ol{columns:2;margin:.3em 0}nav.toc a{color:inherit}\n"
 	"table{border-collapse:collapse;width:100%;margin:.4em 0 .8em;font-size:8.5pt}\n"
 	"th,td{border:.5pt solid #aaa;padding:2pt 4pt;text-align:left;vertical-align:top;"
-	"overflow-wrap:break-word}\n"
+	"overflow-wrap:anywhere}\n"
 	"th{background:#eee}td.n{text-align:right;font-variant-numeric:tabular-nums;"
 	"white-space:nowrap}td.ref,.ref{font-size:7.5pt;color:#333;overflow-wrap:anywhere}\n"
 	"code,.url{font-family:'DejaVu Sans Mono',Consolas,monospace;font-size:7.5pt;"

@@ -183,6 +183,8 @@ mkdir -p "$T/abs" && cp -r "$DATA/case/dump" "$T/abs/dump"
 printf '%s\n' 'L6,S1,<script>alert(1)</script> Rolex "Sub",Rolex,watches,399.00,CNY,2026-03-09T00:00:00Z,active,,https://market.example/item/L6?a=1&b=<2>' \
 	>>"$T/abs/dump/listings.csv"
 sed -i '2s/^S1,\([^,]*\),[^,]*,/S1,\1,"<\/text><script>alert(2)<\/script>",/' "$T/abs/dump/sellers.csv"
+# A name with no space to break at (here 300 letters) must not widen a table past the page.
+sed -i "3s/,Wang Fang,/,Wang$(printf 'W%.0s' $(seq 300)),/" "$T/abs/dump/sellers.csv"
 mkdir "$T/abs/more" && { head -1 "$T/abs/dump/listings.csv"; echo "L7,S2,Gucci bag,Gucci,bags,20.00,USD,2026-03-10T00:00:00Z,active,,"; } >"$T/abs/more/listings.csv"
 ck init -q "$T/abs.db" && ck ingest -q -d "$T/abs.db" "$T/abs/dump" && ck ingest -q -d "$T/abs.db" "$T/abs/more" &&
 	ck screen -q -d "$T/abs.db" >/dev/null && ck link -q -d "$T/abs.db" >/dev/null
