@@ -730,9 +730,51 @@ int report_sources(struct report_ctx *c,
 #define REPORT_MAX_PARTS 10  /* pictures of one network; a bigger one is left to network.dot */
 #define REPORT_MAX_CHAINS 12 /* upstream chains drawn */
 
+/*
+ * A character that is invisible or turns the text around it (a bidi control, a zero-width
+ * space, a soft hyphen, a control character but tab and line ends) lets a name read as another: its length in
+ * bytes at s, with its code point in *cp, or 0. Joiners (U+200C, U+200D) belong to scripts
+ * and emoji, and pass.
+ */
+static size_t invisible(const char *s, unsigned *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if ((u[0] < 0x20 && u[0] != '\t' && u[0] != '\n' && u[0] != '\r') || u[0] == 0x7f) {
+		*cp = u[0];
+		return 1;
+	}
+	if (u[0] == 0xc2 && u[1] == 0xad) {
+		*cp = 0xad;
+		return 2;
+	}
+	if (u[0] == 0xd8 && u[1] == 0x9c) {
+		*cp = 0x61c;
+		return 2;
+	}
+	if ((u[0] == 0xe1 && u[1] == 0xa0 && u[2] == 0x8e) ||
+		(u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) ||
+		(u[0] == 0xe2 && u[1] == 0x80 &&
+			(u[2] == 0x8b || u[2] == 0x8e || u[2] == 0x8f ||
+				(u[2] >= 0xaa && u[2] <= 0xae))) ||
+		(u[0] == 0xe2 && u[1] == 0x81 && u[2] >= 0xa0 && u[2] <= 0xa9 && u[2] != 0xa5)) {
+		*cp = ((u[0] & 0x0fu) << 12) | ((u[1] & 0x3fu) << 6) | (u[2] & 0x3fu);
+		return 3;
+	}
+	return 0;
+}
+
 static void h(FILE *fp, const char *s)
 {
 	for (; s && *s; s++) {
+		unsigned cp;
+		size_t n = invisible(s, &cp);
+
+		if (n) {
+			fprintf(fp, "[U+%04X]", cp);
+			s += n - 1;
+			continue;
+		}
 		switch (*s) {
 		case '&':
 			fputs("&amp;", fp);
@@ -940,13 +982,19 @@ text:
 /* A Graphviz string: quotes and backslashes escaped, at most max characters. */
 static void gv_str(struct buf *b, const char *s, size_t max)
 {
-	size_t chars = 0;
+	size_t chars = 0, n;
+	unsigned cp;
 
 	buf_addc(b, '"');
 	for (; s && *s; s++) {
 		if (((unsigned char)*s & 0xc0) != 0x80 && ++chars > max) {
 			buf_adds(b, "...");
 			break;
+		}
+		if (*s != '\n' && (n = invisible(s, &cp))) {
+			buf_addf(b, "[U+%04X]", cp);
+			s += n - 1;
+			continue;
 		}
 		if (*s == '"' || *s == '\\')
 			buf_addc(b, '\\');

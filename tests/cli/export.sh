@@ -185,6 +185,8 @@ printf '%s\n' 'L6,S1,<script>alert(1)</script> Rolex "Sub",Rolex,watches,399.00,
 sed -i '2s/^S1,\([^,]*\),[^,]*,/S1,\1,"<\/text><script>alert(2)<\/script>",/' "$T/abs/dump/sellers.csv"
 # A name with no space to break at (here 300 letters) must not widen a table past the page.
 sed -i "3s/,Wang Fang,/,Wang$(printf 'W%.0s' $(seq 300)),/" "$T/abs/dump/sellers.csv"
+# A shop name that reads as another: a right-to-left override and a zero-width space.
+sed -i "3s/,Brand Outlet,/,Brand $(printf '\342\200\213')Outlet$(printf '\342\200\256')teltuO,/" "$T/abs/dump/sellers.csv"
 mkdir "$T/abs/more" && { head -1 "$T/abs/dump/listings.csv"; echo "L7,S2,Gucci bag,Gucci,bags,20.00,USD,2026-03-10T00:00:00Z,active,,"; } >"$T/abs/more/listings.csv"
 ck init -q "$T/abs.db" && ck ingest -q -d "$T/abs.db" "$T/abs/dump" && ck ingest -q -d "$T/abs.db" "$T/abs/more" &&
 	ck screen -q -d "$T/abs.db" >/dev/null && ck link -q -d "$T/abs.db" >/dev/null
@@ -219,6 +221,12 @@ expect "each flagged listing says why, in words" sh -c "grep -qF 'price 6% of th
 expect "with its URL" grep -qF "https://market.example/item/L6?a=1&amp;b=&lt;2&gt;" "$A/data/report/report.html"
 expect "the sellers' text is escaped" sh -c "! grep -q '<script' '$A/data/report/report.html' && grep -qF '&lt;script&gt;alert(1)&lt;/script&gt; Rolex &quot;Sub&quot;' '$A/data/report/report.html'"
 expect "and so is a shop name, in the tables and in the network picture" sh -c "grep -q '<svg' '$A/data/report/report.html' && ! grep -q '<script\|</text><' '$A/data/report/report.html'"
+expect "invisible and direction-changing characters are shown, not obeyed" sh -c "! LC_ALL=C grep -q '$(printf '\342\200[\213\256]')' '$A/data/report/report.html' && grep -qF 'Brand [U+200B]Outlet[U+202E]teltuO' '$A/data/report/report.html'"
+if grep -q '<svg' "$A/data/report/report.html"; then
+	expect "in the network picture too" sh -c "sed -n '/<svg/,/<\/svg>/p' '$A/data/report/report.html' | grep -qF 'Outlet[U+202E]'"
+else
+	skip "in the network picture too" "casekit built without Graphviz"
+fi
 expect "the report has a table of contents" grep -q '<nav class="toc">' "$A/data/report/report.html"
 expect "and prints on A4 with the case id on every page" grep -q "@page{size:A4;.*content:\"$aid\"" "$A/data/report/report.html"
 
