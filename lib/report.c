@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <sqlite3.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #ifdef HAVE_GVC
 #include <gvc.h>
@@ -511,9 +512,10 @@ static int cmp_line(const void *a, const void *b)
  * else why the rows are left out (the file is gone, changed or unreadable).
  */
 static const char *copy_rows(struct report_ctx *c, const char *fpath, const char *encoding,
-	const char *sha256, const char *kind, const char *profile, unsigned long *lines,
-	size_t nlines, struct buf *out)
+	const char *sha256, long long size, const char *kind, const char *profile,
+	unsigned long *lines, size_t nlines, struct buf *out)
 {
+	struct stat sb;
 	struct csvio *r = NULL;
 	struct csvio_opts co = { 0 };
 	struct csvio_rec *rec;
@@ -527,6 +529,13 @@ static const char *copy_rows(struct report_ctx *c, const char *fpath, const char
 
 	if (!*fpath || strcmp(fpath, "-") == 0 || access(fpath, R_OK) != 0)
 		return "not found at export: its rows are not in the package";
+	/* A device or a pipe (a crafted store) would never end; a size not as ingested is
+	 * another file, without reading it. The SHA-256 below still decides. */
+	if (stat(fpath, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return "not a regular file at export: its rows are not in the package";
+	if (sb.st_size != size)
+		return "changed since it was ingested (another size): its rows are not in the "
+		       "package";
 	co.encoding = encoding && *encoding ? encoding : NULL;
 	if (csvio_open(&r, fpath, &co))
 		return "unreadable at export: its rows are not in the package";
@@ -686,8 +695,8 @@ int report_sources(struct report_ctx *c,
 			sqlite3_reset(ls);
 			char *where = source_where(c, real);
 
-			why = copy_rows(c, where, col(s, 7), col(s, 3), col(s, 5), col(s, 6), lines,
-				n, &out);
+			why = copy_rows(c, where, col(s, 7), col(s, 3), sqlite3_column_int64(s, 4),
+				col(s, 5), col(s, 6), lines, n, &out);
 			free(where);
 			free(lines);
 			if (why) {

@@ -241,6 +241,23 @@ expect "and so is a missing one" grep -q "source 'testbuys.csv': not found at ex
 mkdir "$T/cx" && tar -C "$T/cx" -xzf "$T/abs/changed.tar.gz"
 expect "SOURCES.txt says so, and their rows stay out" sh -c "grep -q '^data/sources/listings.csv	.*changed since it was ingested' '$T/cx/changed/data/sources/SOURCES.txt' && test ! -e '$T/cx/changed/data/sources/listings.csv'"
 check_grep "and the package still verifies" ": valid: " verify "$T/abs/changed.tar.gz"
+# A crafted store may name a device or a pipe as a source: export neither hangs nor reads it.
+if command -v sqlite3 >/dev/null; then
+	cp "$T/abs.db" "$T/craft.db" && mkfifo "$T/fifo"
+	sqlite3 "$T/craft.db" "UPDATE sources SET path = '/dev/zero' WHERE kind = 'sellers';
+		UPDATE sources SET path = '$T/fifo' WHERE kind = 'payments'"
+	timeout 60 "$CASEKIT" export -d "$T/craft.db" "$aid" -o "$T/abs/craft.tar.gz" >"$T/out" 2>"$T/err" </dev/null
+	expect "a source that is a device or a pipe is left out, not read" sh -c "test -s '$T/abs/craft.tar.gz' &&
+		grep -q \"source 'zero': not a regular file\" '$T/err' && grep -q \"source 'fifo': not a regular file\" '$T/err'"
+else
+	skip "a source that is a device or a pipe is left out, not read" "sqlite3 not installed"
+fi
+# A source replaced by a symlink to another file is a changed source.
+cp "$T/abs/dump/orders.csv" "$T/abs/orders.orig" && ln -sf "$T/abs/dump/logins.csv" "$T/abs/dump/orders.csv"
+run export -d "$T/abs.db" "$aid" -o "$T/abs/symlink.tar.gz"
+expect "a source now a symlink to another file is left out as changed" \
+	grep -q "source 'orders.csv': changed since it was ingested" "$T/err"
+rm "$T/abs/dump/orders.csv" && mv "$T/abs/orders.orig" "$T/abs/dump/orders.csv"
 
 # Printed by a real browser: page one tells the case and its value; no page is wider than A4.
 if command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null; then
