@@ -2062,6 +2062,7 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		static const char *const rcols[] = { "file", "line", "reason", "raw" };
 
 		in.rejo = out_open(in.rejf, OUT_CSV, rcols, 4);
+		out_set_guard(in.rejo); /* the rows are the sellers' text, opened in spreadsheets */
 	}
 	if (!rc && njobs == 0)
 		ck_warn("no files to load");

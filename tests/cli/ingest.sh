@@ -108,6 +108,10 @@ ln "$T/rej2.csv" "$T/rej2-hard.csv"
 check_exit 0 "an existing reject file is replaced" ingest -d "$T/s" --reject-file "$T/rej2.csv" "$D/orders.csv"
 same "by a new file, not written in place" "old file,line,reason,raw" "$(cat "$T/rej2-hard.csv") $(head -1 "$T/rej2.csv" | tr -d "\r")"
 same "leaving no temporary file" "" "$(ls -A "$T" | grep '^\.rej')"
+# A rejected row is the seller's text: opened in a spreadsheet, it must not run as a formula.
+printf 'order_id,listing_id,seller_id,buyer_id,quantity,amount,currency,ordered_at,ship_to_address,status\n=cmd|x,L2,S2,B3,x,10,JPY,2025-06-05T12:00:00Z,,paid\n' >"$T/evil-orders.csv"
+check_exit 65 "a file whose one row reads as a formula is rejected" ingest -d "$T/s" -k orders --reject-file "$T/rej3.csv" "$T/evil-orders.csv"
+same "and its raw cell in the reject file gets a leading '" "$T/evil-orders.csv,2,bad number 'x' in quantity,\"'=cmd|x,L2,S2,B3,x,10,JPY,2025-06-05T12:00:00Z,,paid\"" "$(tr -d '\r' <"$T/rej3.csv" | tail -1)"
 
 # Messy but valid CSV: delimiters, BOM, CRLF, quoted newlines, spaces, no final newline.
 ck init -q "$T/m"
