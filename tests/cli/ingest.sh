@@ -290,6 +290,11 @@ printf '[listings]\nseller_id shop\n' >"$T/bad.profile"
 check_exit 78 "a broken profile exits 78" ingest -d "$T/f" -p "$T/bad.profile" "$T/items-2025.csv"
 check_grep "and names its file and line" "bad.profile:2: " ingest -d "$T/f" -p "$T/bad.profile" "$T/items-2025.csv"
 check_exit 66 "a missing profile exits 66" ingest -d "$T/f" -p nosuch "$T/items-2025.csv"
+# A profile handed to the analyst may be anything: a huge file or a device is refused, not read.
+{ echo "profile big"; head -c 1100000 /dev/zero | tr '\0' '#'; echo; } >"$T/big.profile"
+check_exit 78 "a profile over 1 MiB exits 78" ingest -n -d "$T/f" -p "$T/big.profile" "$T/items-2025.csv"
+check_grep "and says why" "profile '.*big.profile' is bigger than 1 MiB" ingest -n -d "$T/f" -p "$T/big.profile" "$T/items-2025.csv"
+check_exit 78 "so is an endless one (/dev/zero)" ingest -n -d "$T/f" -p /dev/zero "$T/items-2025.csv"
 # Profiles are checked like code: every mistake names the profile's line, exit 78, no row read.
 { sed 's/^title = .*/title = {nosuch}/' "$T/shop.profile" && printf '[sellers]\nfiles sellers*.csv\n'; } >"$T/gone.profile"
 printf 'seller_id\nS9\n' >"$T/sellers2.csv"
