@@ -354,6 +354,17 @@ else
 fi
 expect "no DOT label starts with =" sh -c "! grep -F '\"=' '$T'/ex/*/data/graph/network.dot"
 expect "and the package verifies" sh -c "'$CASEKIT' verify '$T/evil.tar.gz' | grep -q ': valid: '"
+# A title, recipient or name with a line break cannot add labels of its own to the tag files.
+run case new -d "$T/evil.db" "$(printf 'Ring\nBagging-Date: 1999-01-01\r')" --lead seller:S1
+check_exit 0 "a case titled across lines exports" export -d "$T/evil.db" "$(cat "$T/out")" -o "$T/lines.tar.gz" \
+	--recipient "$(printf 'Unit\nSource-Organization: EVIL')" --analyst "$(printf 'an\nExported-By: x')" \
+	--organization "$(printf 'Org\nContact-Name: x')"
+mkdir "$T/lx" && tar -C "$T/lx" -xzf "$T/lines.tar.gz"
+expect "each label of bag-info.txt stays once, on its line" sh -c "cd '$T/lx/lines' &&
+	test \"\$(grep -c '^Bagging-Date: ' bag-info.txt) \$(grep -c '^Source-Organization: ' bag-info.txt) \$(grep -c '^Contact-Name: ' bag-info.txt)\" = '1 1 1' &&
+	grep -qx 'Case-Referral-Recipient: Unit Source-Organization: EVIL' bag-info.txt && ! grep -q \"\$(printf '\r')\" bag-info.txt"
+expect "and of certification.txt" sh -c "test \"\$(grep -c '^Exported-By: ' '$T/lx/lines/certification.txt')\" = 1"
+check_grep "and the package verifies" ": valid: " verify "$T/lines.tar.gz"
 # -o never writes through a symlink, over the store, a key or any existing file.
 ln -s "$T/elsewhere.tar.gz" "$T/dangling.tar.gz"
 check_exit 73 "-o naming a symlink is refused" export "$id" -o "$T/dangling.tar.gz"
