@@ -1933,6 +1933,10 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 
 	(void)dot; /* the package's whole network; the report draws one network at a time */
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n", fp);
+	/* Should escaping ever fail, a browser still runs and loads nothing. */
+	fputs("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	      "style-src 'unsafe-inline'\">\n",
+		fp);
 	fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", fp);
 	fputs("<title>", fp);
 	h(fp, c->case_id);

@@ -155,6 +155,9 @@ else
 	skip "report.html renders in headless Chromium" "chromium not installed"
 fi
 expect "report.html needs nothing from outside" sh -c "! grep -Eq '(src|href)=\"(https?:)?//|@import|url\\(' '$B/data/report/report.html'"
+expect "it links only inside itself and loads nothing: no src, every href a #fragment" sh -c "! grep -Eqi '[^a-z-](src|srcset|action|data)=|href=\"[^#]|<(script|link|img|image|iframe|object|embed|base)[ >]' '$B/data/report/report.html'"
+expect "and its Content-Security-Policy forbids loading anything, should escaping ever fail" \
+	grep -qF "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">" "$B/data/report/report.html"
 expect "report.html shows the value exactly, in major units" grep -q ">387.00 EUR<" "$B/data/report/report.html"
 expect "and its certification block" grep -q "Certification" "$B/data/report/report.html"
 pyrdf=
