@@ -6,6 +6,7 @@
  * loop with KIND "lower" (ASCII lowercase into the same buffer) is the trivial peer.
  */
 #include "casekit.h"
+#include "ident.h"
 #include <time.h>
 
 int main(int argc, char **argv)

@@ -1,6 +1,12 @@
 /* case.c - open and manage cases: leads, members, notes, grades, value, custody log */
 #include "casekit.h"
 #include "commands.h"
+#include "case.h"
+#include "leads.h"
+#include "opt.h"
+#include "output.h"
+#include "store.h"
+#include "store_db.h"
 #include <sqlite3.h>
 
 static const char usage[] =

@@ -1,7 +1,13 @@
 /* export.c - write a case package for police referral: a BagIt bag as a deterministic tar.gz */
 #include "casekit.h"
 #include "commands.h"
+#include "bag.h"
+#include "case.h"
+#include "opt.h"
 #include "report.h"
+#include "sign.h"
+#include "store.h"
+#include "store_db.h"
 #include <fcntl.h>
 #include <openssl/opensslv.h>
 #include <sqlite3.h>

@@ -2,20 +2,24 @@
 #include "casekit.h"
 #include "commands.h"
 #include "ingest.h"
+#include "opt.h"
+#include "profile.h"
+#include "store.h"
 #include <unistd.h>
 
 static const char usage[] =
 	"casekit ingest [-k KIND] [-p PROFILE] [--encoding ENC] [--delimiter C] "
-	"[--country CC] [--reject-file FILE] [--strict] [-n] [--key-file PATH] [-d PATH] "
-	"FILE|DIR|-...";
+	"[--country CC] [--reject-file FILE] [--strict] [--replace] [-n] [--key-file PATH] "
+	"[-d PATH] FILE|DIR|-...";
 static const char help[] =
 	"Load CSV or TSV dumps, gzip or not, into the store: files, folders (every file whose\n"
 	"name says its kind, referenced kinds first) or stdin ('-', with -k). Each file lands\n"
-	"whole or not at all, and a file loaded before (same SHA-256) is skipped. Rows that\n"
-	"cannot be kept go to the reject report with file, line and reason; the others land\n"
-	"and the exit status stays 0. Kinds: brands sellers parties listings orders logins\n"
-	"payments shipments testbuys takedowns. Payments need the store's payment key file\n"
-	"(see casekit init); without it they are refused (exit 78) and nothing is loaded.";
+	"whole or not at all, and a file loaded before (same SHA-256) is skipped unless\n"
+	"--replace. Rows that cannot be kept go to the reject report with file, line and\n"
+	"reason; the others land and the exit status stays 0 (65 when every row of a file is\n"
+	"rejected). Kinds: brands sellers parties listings orders logins payments shipments\n"
+	"testbuys takedowns. Payments need the store's payment key file (see casekit init);\n"
+	"without it they are refused (exit 78) and nothing is loaded.";
 
 int cmd_ingest(int argc, char **argv)
 {
@@ -42,6 +46,8 @@ int cmd_ingest(int argc, char **argv)
 		CK_OPT_STR(0, "reject-file", &o.reject_file, "FILE",
 			"write rejected rows as CSV: file, line, reason, raw"),
 		CK_OPT_BOOL(0, "strict", &o.strict, "any rejected row fails its file (exit 65)"),
+		CK_OPT_BOOL(0, "replace", &o.replace,
+			"load files loaded before again (same name or SHA-256), replacing their rows"),
 		CK_OPT_BOOL('n', "dry-run", &o.dry_run, "read and check everything, write nothing"),
 		CK_OPT_KEY_FILE,
 		CK_OPT_DB,

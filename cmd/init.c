@@ -1,6 +1,9 @@
 /* init.c - create a case store */
 #include "casekit.h"
 #include "commands.h"
+#include "opt.h"
+#include "profile.h"
+#include "store.h"
 
 static const char usage[] = "casekit init [--country CC] [--key-file PATH] [-d PATH] [PATH]";
 static const char help[] =

@@ -1,6 +1,7 @@
 /* keygen.c - make an Ed25519 key pair for signing case packages */
 #include "casekit.h"
 #include "commands.h"
+#include "opt.h"
 #include "sign.h"
 
 static const char usage[] = "casekit keygen KEYFILE";

@@ -3,6 +3,9 @@
 #include "commands.h"
 #include "link.h"
 #include "link_show.h"
+#include "opt.h"
+#include "output.h"
+#include "store.h"
 
 static const char usage[] =
 	"casekit link [-d PATH] [-f FMT] [--full] [--fuzzy] [--threshold BITS] [--cap CLASS=N]... "

@@ -1,6 +1,7 @@
 /* main.c - the casekit multi-call binary: find the applet and run it */
 #include "casekit.h"
 #include "commands.h"
+#include "complete.h"
 #include <locale.h>
 
 struct applet {

@@ -1,6 +1,10 @@
 /* query.c - read-only SQL over the store, in any output format */
 #include "casekit.h"
 #include "commands.h"
+#include "opt.h"
+#include "output.h"
+#include "query.h"
+#include "store.h"
 #include <unistd.h>
 
 static const char usage[] = "casekit query [-d PATH] [-f FMT] [SQL|-]";

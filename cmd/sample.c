@@ -1,7 +1,10 @@
 /* sample.c - choose listings for test purchases within a budget, weighted by risk */
 #include "casekit.h"
 #include "commands.h"
+#include "money.h"
+#include "opt.h"
 #include "sample.h"
+#include "store.h"
 
 static const char usage[] = "casekit sample --budget AMOUNT [-d PATH] [-f FMT] [--seed S] "
 			    "[--min-score N]";

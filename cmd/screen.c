@@ -1,7 +1,11 @@
 /* screen.c - score listings for counterfeit risk, with the reasons */
 #include "casekit.h"
 #include "commands.h"
+#include "leads.h"
+#include "opt.h"
+#include "output.h"
 #include "screen_run.h"
+#include "store.h"
 
 static const char usage[] =
 	"casekit screen [-d PATH] [-f FMT] [--min-score N] [--rules DIR] "

@@ -1,6 +1,11 @@
 /* shell.c - the investigator's shell: applets, read-only SQL and dot-commands, with readline */
 #include "casekit.h"
 #include "commands.h"
+#include "complete.h"
+#include "opt.h"
+#include "output.h"
+#include "query.h"
+#include "store.h"
 #include <ctype.h>
 #include <fcntl.h>
 #include <signal.h>

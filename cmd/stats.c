@@ -1,6 +1,10 @@
 /* stats.c - the enforcement figures of a store or a case: counts, flags, networks, values */
 #include "casekit.h"
 #include "commands.h"
+#include "opt.h"
+#include "output.h"
+#include "stats.h"
+#include "store.h"
 
 static const char usage[] = "casekit stats [-d PATH] [-f FMT] [--case ID]";
 static const char help[] =

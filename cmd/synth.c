@@ -1,6 +1,8 @@
 /* synth.c - generate a realistic synthetic marketplace dump with planted networks */
 #include "casekit.h"
 #include "commands.h"
+#include "opt.h"
+#include "synth.h"
 
 static const char usage[] =
 	"casekit synth [-o DIR] [--sellers N] [--seed S] [--gzip] [--lang LANGS]";

@@ -1,6 +1,10 @@
 /* trace.c - walk upstream from leads to suppliers, warehouses and factories */
 #include "casekit.h"
 #include "commands.h"
+#include "leads.h"
+#include "opt.h"
+#include "output.h"
+#include "store.h"
 #include "trace.h"
 #include <unistd.h>
 

@@ -2,6 +2,8 @@
 #include "casekit.h"
 #include "commands.h"
 #include "bag.h"
+#include "opt.h"
+#include "sign.h"
 
 static const char usage[] = "casekit verify [-q] [--pubkey KEYFILE] PACKAGE.tar.gz|BAGDIR...";
 static const char help[] =

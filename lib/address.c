@@ -1030,6 +1030,7 @@ int ident_address(const char *raw, const char *country, struct ident *id)
 {
 	static _Thread_local struct addr a;
 	static _Thread_local struct buf t1, t2;
+	size_t nh;
 	int rc;
 
 	(void)country;
@@ -1046,12 +1047,26 @@ int ident_address(const char *raw, const char *country, struct ident *id)
 		ident_add_word(&id->note, "chinese variants unified");
 	if (han_numerals(t2.s, t2.len, &a.text))
 		ident_add_word(&id->note, "chinese numerals");
-	rc = tokenize(&a) ? key_han(&a, id) : a.n ? key_latin(&a, id) : -2;
+	nh = tokenize(&a);
+	rc = nh ? key_han(&a, id) : a.n ? key_latin(&a, id) : -2;
 	if (rc == -2)
 		return ident_reset(id), -1; /* punctuation only */
 	if (rc < 0) {
 		/* no structure we know: the folded text itself, one key for both levels */
 		char *note = buf_detach(&id->note);
+		size_t i, w;
+		int placed = 0;
+
+		/*
+		 * CJK text with a house number we cannot place names a place: a hyphenated one
+		 * (丸の内1-9-1) or a short one after a road (科技园路1001). With no number, only a
+		 * postcode, or a numeral inside a name (四川, 千代田), it is an area.
+		 */
+		for (i = 0; nh && i < a.n; i++)
+			if (a.t[i].type == T_NUM &&
+				(memchr(a.text.s + a.t[i].off, '-', a.t[i].len) ||
+					(a.t[i].len <= 4 && road_suffix(&a, i, &w))))
+				placed = 1;
 
 		if (ident_text(a.text.s, id) < 0) {
 			free(note);
@@ -1060,7 +1075,10 @@ int ident_address(const char *raw, const char *country, struct ident *id)
 		buf_adds(&id->note, note);
 		free(note);
 		ident_add_word(&id->note, "no structure");
-		ident_add_word(&id->flags, "coarse");
+		if (placed)
+			buf_adds(&id->building, id->value.s);
+		else
+			ident_add_word(&id->flags, "coarse");
 	}
 	if (ident_address_is_area(id)) {
 		/* an area is no building: it names no place two accounts could share */

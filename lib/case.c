@@ -1,6 +1,9 @@
 /* case.c - cases: leads, members, custody log, grades, and the rows a case gathers */
 #include "casekit.h"
 #include "case.h"
+#include "money.h"
+#include "store.h"
+#include "store_db.h"
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <sqlite3.h>

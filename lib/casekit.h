@@ -1,4 +1,7 @@
-/* casekit.h - umbrella header: every .c file of casekit includes this first */
+/*
+ * casekit.h - the base header every .c file includes first: config.h, the standard headers
+ * nearly every file needs, and util.h. Each file then includes the lib/ headers it uses.
+ */
 #ifndef CASEKIT_H
 #define CASEKIT_H
 #include "config.h"
@@ -10,31 +13,4 @@
 #include <string.h>
 #include <sysexits.h>
 #include "util.h"
-#include "bag.h"
-#include "case.h"
-#include "complete.h"
-#include "csvio.h"
-#include "ident.h"
-#include "ingest.h"
-#include "keyfile.h"
-#include "leads.h"
-#include "link.h"
-#include "link_show.h"
-#include "money.h"
-#include "opt.h"
-#include "output.h"
-#include "profile.h"
-#include "progress.h"
-#include "report.h"
-#include "sample.h"
-#include "query.h"
-#include "screen.h"
-#include "screen_run.h"
-#include "sign.h"
-#include "stats.h"
-#include "store.h"
-#include "store_db.h"
-#include "synth.h"
-#include "tar.h"
-#include "trace.h"
 #endif

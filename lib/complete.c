@@ -1,6 +1,8 @@
 /* complete.c - candidates for completion: ids from the store by prefix, kinds and profiles */
 #include "casekit.h"
 #include "complete.h"
+#include "store.h"
+#include "store_db.h"
 #include <dirent.h>
 #include <sqlite3.h>
 #include <unistd.h>

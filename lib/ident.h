@@ -65,8 +65,9 @@ int ident_email(const char *raw, struct ident *id);
  * place (no house number, unit or building: a town, a district, a state, a postcode) gets
  * flags "coarse,nolink" and no building key: it is recorded as address_area, which never links.
  * Text with no street we can read but a short house number beside words is its own key at
- * both levels (note "no street found"); Chinese text with no road number or building is an
- * area (note "no structure").
+ * both levels (note "no street found"); Chinese or Japanese text we cannot read is its own
+ * key when it holds a hyphenated number (1-9-1) or a short one after a road, else an area
+ * (note "no structure").
  */
 int ident_address(const char *raw, const char *country, struct ident *id);
 /* 1 if ident_address() found only an area (flag "coarse"): record it as IDENT_ADDRESS_AREA. */

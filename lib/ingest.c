@@ -1,8 +1,15 @@
 /* ingest.c - load marketplace dumps into the case store, losing nothing */
 #include "casekit.h"
 #include "csvio.h"
+#include "ident.h"
 #include "ingest.h"
+#include "link.h"
+#include "money.h"
+#include "output.h"
 #include "profile.h"
+#include "progress.h"
+#include "store.h"
+#include "store_db.h"
 #include <dirent.h>
 #include <openssl/crypto.h>
 #include <sqlite3.h>
@@ -587,7 +594,8 @@ static int prep_all(struct ingest *in)
 			 "UPDATE sources SET sha256=?, size=?, rows_read=?, rows_kept=?, "
 			 "rows_rejected=? WHERE source_id=?")) ||
 		(rc = prep(in, &in->dup_source,
-			 "SELECT source_id, path FROM sources WHERE sha256=?")) ||
+			 "SELECT source_id, path FROM sources WHERE sha256=? AND source_id<>? "
+			 "AND replaced_by IS NULL ORDER BY source_id LIMIT 1")) ||
 		(rc = prep(in, &in->add_replaced, "INSERT INTO temp.ck_replaced VALUES(?,?,?)")) ||
 		(rc = prep(in, &in->del_replaced,
 			 "DELETE FROM identifiers WHERE holder_kind=? AND (holder_id, source_id, line) "
@@ -1495,8 +1503,8 @@ static void iq_report(const struct ingest *in)
 				"evidence of one place on their own",
 				thousands(q->coarse, a), thousands(q->values, b));
 		if (large(q->unparsed, q->values))
-			ck_warn("%s of %s %s values gave no key (not a %s casekit can read): check "
-				"the column the profile maps to it",
+			ck_warn("%s of %s %s values gave no key (casekit cannot read them as %s): "
+				"check the column the profile maps to it",
 				thousands(q->unparsed, a), thousands(q->values, b), q->kind,
 				q->kind);
 	}
@@ -1637,6 +1645,58 @@ static int drop_indexes_if_empty(struct ingest *in, const char *table, struct bu
 	return rc;
 }
 
+/*
+ * --replace: the earlier loads of this file (same path or same SHA-256, same kind, not replaced
+ * yet) give way to this one. Their records that this load brought again were replaced row by
+ * row already; the others go, with their identifiers. The old sources stay on record, each
+ * naming the load that replaced it (replaced_by), with their rejects.
+ */
+static int replace_sources(struct ingest *in, struct file *f, const char *sha)
+{
+	sqlite3_stmt *s;
+	int64_t *old = NULL;
+	size_t n = 0, i;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(in->db,
+		    "SELECT source_id FROM sources WHERE kind=?1 AND replaced_by IS NULL AND "
+		    "source_id<>?2 AND (path=?3 OR sha256=?4) ORDER BY source_id",
+		    -1, &s, NULL) != SQLITE_OK)
+		return store_error(in->st, "sources");
+	sqlite3_bind_text(s, 1, f->k->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, f->source_id);
+	sqlite3_bind_text(s, 3, f->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, sha, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		old = xrealloc(old, (n + 1) * sizeof(*old));
+		old[n++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	for (i = 0; i < n && !rc; i++) {
+		char *sql = xasprintf(
+			"DELETE FROM %s WHERE source_id=%lld", f->k->kind, (long long)old[i]);
+		int64_t gone;
+
+		rc = store_exec(in->st, sql);
+		free(sql);
+		gone = sqlite3_changes(in->db);
+		if (rc)
+			break;
+		sql = xasprintf("DELETE FROM identifiers WHERE source_id=%lld; "
+				"UPDATE sources SET replaced_by=%lld WHERE source_id=%lld",
+			(long long)old[i], (long long)f->source_id, (long long)old[i]);
+		rc = store_exec(in->st, sql);
+		free(sql);
+		if (!rc && !ck.quiet)
+			fprintf(stderr,
+				"casekit ingest: '%s': replaces source %lld; %lld of its rows that "
+				"this load did not bring again were removed\n",
+				f->path, (long long)old[i], (long long)gone);
+	}
+	free(old);
+	return rc;
+}
+
 /* Load one file in one transaction. */
 static int load_file(struct ingest *in, const char *path, const char *kind)
 {
@@ -1716,40 +1776,42 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 			(rc = step_done(in, in->clear_replaced, "replaced")))
 			goto out;
 	}
-	if (reindex.len && (rc = store_exec(in->st, reindex.s)))
-		goto out;
-	if (made_idents && f.kept && (rc = count_hubs(in, first_ident)))
-		goto out;
-	s = in->upd_source;
-	sqlite3_bind_text(s, 1, csvio_sha256(f.r), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)csvio_bytes_read(f.r));
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)f.read);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)f.kept);
-	sqlite3_bind_int64(s, 5, (sqlite3_int64)f.rejected);
-	sqlite3_bind_int64(s, 6, f.source_id);
-	if (sqlite3_step(s) != SQLITE_DONE &&
-		sqlite3_extended_errcode(in->db) == SQLITE_CONSTRAINT_UNIQUE) {
-		sqlite3_reset(s);
-		s = in->dup_source;
-		sqlite3_bind_text(s, 1, csvio_sha256(f.r), -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW && !ck.quiet)
+	/* A file loaded before (same SHA-256) is skipped, unless --replace; -n checks it. */
+	s = in->dup_source;
+	sqlite3_bind_text(s, 1, csvio_sha256(f.r), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, f.source_id);
+	if (sqlite3_step(s) == SQLITE_ROW && !in->o->replace) {
+		if (!ck.quiet)
 			fprintf(stderr,
 				"casekit ingest: '%s': already ingested as source %lld ('%s', "
 				"same SHA-256): %s\n",
 				path, (long long)sqlite3_column_int64(s, 0),
 				(const char *)sqlite3_column_text(s, 1),
 				in->o->dry_run ? "a load would skip it; checked anyway"
-					       : "skipped");
+					       : "skipped (--replace loads it again)");
 		sqlite3_reset(s);
 		if (!in->o->dry_run) {
 			rc = store_exec(in->st, "ROLLBACK");
 			in_tx = 0;
 			goto out;
 		}
-	} else if ((rc = sqlite3_reset(s)) != SQLITE_OK) {
-		rc = store_error(in->st, "sources");
-		goto out;
 	}
+	sqlite3_reset(s);
+	if (in->o->replace && (rc = replace_sources(in, &f, csvio_sha256(f.r))))
+		goto out;
+	if (reindex.len && (rc = store_exec(in->st, reindex.s)))
+		goto out;
+	if (made_idents && f.kept && (rc = count_hubs(in, first_ident)))
+		goto out;
+	s = in->upd_source;
+	sqlite3_bind_text(s, 1, csvio_sha256(f.r), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)csvio_bytes_read(f.r));
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)f.read);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)f.kept);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)f.rejected);
+	sqlite3_bind_int64(s, 6, f.source_id);
+	if ((rc = step_done(in, s, "sources")))
+		goto out;
 	all_rejected = f.read > 0 && f.kept == 0;
 	if ((rc = report(
 		     in, &f, !in->o->dry_run && !(in->o->strict && f.rejected) && !all_rejected)))

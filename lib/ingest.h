@@ -15,6 +15,7 @@ struct ingest_opts {
 	const char *reject_file; /* CSV of rejected rows (file, line, reason, raw), or NULL */
 	int strict;              /* any rejected row fails its file */
 	int dry_run;             /* read and check everything, write nothing */
+	int replace;             /* load files again, replacing the rows of their earlier loads */
 };
 
 /*

@@ -1,5 +1,7 @@
 /* keyfile.c - the payment key, kept in a file of its own apart from the store it protects */
 #include "casekit.h"
+#include "bag.h"
+#include "keyfile.h"
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <sys/stat.h>

@@ -1,6 +1,10 @@
 /* link.c - join seller accounts into networks by shared identifiers, with the evidence */
 #include "casekit.h"
+#include "ident.h"
 #include "link.h"
+#include "progress.h"
+#include "store.h"
+#include "store_db.h"
 #include <math.h>
 #include <openssl/evp.h>
 #include <sqlite3.h>
@@ -1449,7 +1453,7 @@ static int addr_split(const char *k, struct buf *rest, struct buf *place)
 	buf_add(rest, k, (size_t)(c - k));
 	buf_adds(rest, e);
 	buf_add(place, c + 2, (size_t)(e - c - 2));
-	return 1;
+	return rest->len && place->len; /* "x, " or ", y" is no key of ours */
 }
 
 /*

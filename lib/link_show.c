@@ -1,7 +1,11 @@
 /* link_show.c - what casekit link prints: networks, members, hubs, evidence, --explain */
 #include "casekit.h"
+#include "leads.h"
 #include "link.h"
 #include "link_show.h"
+#include "money.h"
+#include "output.h"
+#include "store.h"
 
 /* Print every row of s; ids_col >= 0 makes -f ids print seller:ID from that column. */
 static int print_stmt(struct link_show *c, struct store_stmt *s, int ids_col)

@@ -1,5 +1,6 @@
 /* opt.c - the option table every applet declares, its parser and its --help */
 #include "casekit.h"
+#include "opt.h"
 #include <stdarg.h>
 
 static const char *cur_usage;

@@ -2,6 +2,7 @@
 #ifndef CASEKIT_OPT_H
 #define CASEKIT_OPT_H
 #include <stddef.h>
+#include "output.h" /* OUT_FORMAT_NAMES, in CK_OPT_FORMAT */
 
 enum ck_opt_type { CK_OPT_T_END, CK_OPT_T_BOOL, CK_OPT_T_STR, CK_OPT_T_INT, CK_OPT_T_LIST };
 

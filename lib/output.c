@@ -1,5 +1,8 @@
 /* output.c - one result layer for every applet: table, csv, tsv, json, ndjson and ids */
 #include "casekit.h"
+#include "money.h"
+#include "output.h"
+#include "store.h"
 #include <csv.h>
 #include <math.h>
 #include <sqlite3.h>

@@ -1,6 +1,8 @@
 /* profile.c - map another platform's files and columns onto casekit's kinds and fields */
 #include "casekit.h"
+#include "ingest.h"
 #include "profile.h"
+#include "store.h"
 #include <ctype.h>
 #include <fnmatch.h>
 #include <unicode/ucnv.h>

@@ -1,5 +1,6 @@
 /* progress.c - a progress bar on stderr, shown only when stderr is a terminal */
 #include "casekit.h"
+#include "progress.h"
 #include <time.h>
 #include <unistd.h>
 

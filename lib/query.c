@@ -1,6 +1,8 @@
 /* query.c - read-only SQL over a store: the guard and the runner that query and shell share */
 #include "casekit.h"
+#include "output.h"
 #include "query.h"
+#include "store_db.h"
 #include <ctype.h>
 #include <sqlite3.h>
 #include <strings.h>

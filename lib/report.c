@@ -1,6 +1,13 @@
 /* report.c - the files of a case package: CSV tables, DOT graph, HTML report, JSON-LD */
 #include "casekit.h"
+#include "case.h"
+#include "csvio.h"
+#include "money.h"
+#include "output.h"
+#include "profile.h"
 #include "report.h"
+#include "store.h"
+#include "store_db.h"
 #include <openssl/evp.h>
 #include <sqlite3.h>
 #include <strings.h>

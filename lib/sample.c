@@ -1,6 +1,8 @@
 /* sample.c - choose listings for test purchases within a budget, weighted by risk */
 #include "casekit.h"
+#include "output.h"
 #include "sample.h"
+#include "store.h"
 #include <math.h>
 
 /* Spreading: a brand or network already sampled weighs this much less each time. */

@@ -1,6 +1,9 @@
 /* screen.c - score a listing for counterfeit risk from rules that are data */
 #include "casekit.h"
+#include "money.h"
 #include "screen.h"
+#include "store.h"
+#include "store_db.h"
 #include <ctype.h>
 #include <math.h>
 #include <openssl/evp.h>

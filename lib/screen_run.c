@@ -1,7 +1,12 @@
 /* screen_run.c - a screening run over the store: score and store, explain, stream */
 #include "casekit.h"
 #include "ingest.h"
+#include "leads.h"
+#include "output.h"
+#include "progress.h"
+#include "screen.h"
 #include "screen_run.h"
+#include "store.h"
 #include <pthread.h>
 
 /* Test-buy verdicts that mean the goods were not genuine. */

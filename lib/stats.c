@@ -1,5 +1,11 @@
 /* stats.c - the enforcement figures of a store or a case: counts, flags, networks, values */
 #include "casekit.h"
+#include "case.h"
+#include "ingest.h"
+#include "money.h"
+#include "output.h"
+#include "stats.h"
+#include "store.h"
 #include <math.h>
 
 /* Where the figures come from: the whole store, or the sellers of one case. */

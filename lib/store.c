@@ -1,5 +1,9 @@
 /* store.c - open, create, migrate and query a case store (one SQLite file) */
 #include "casekit.h"
+#include "keyfile.h"
+#include "money.h"
+#include "store.h"
+#include "store_db.h"
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -57,10 +61,12 @@ const char *const store_kinds[] = {
 static const char schema_core[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;\n"
 	"CREATE TABLE sources(\n"
-	"  source_id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE,\n"
+	"  source_id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL,\n"
 	"  size INTEGER NOT NULL, kind TEXT NOT NULL, profile TEXT, encoding TEXT,\n"
 	"  ingested_at TEXT NOT NULL, rows_read INTEGER NOT NULL DEFAULT 0,\n"
-	"  rows_kept INTEGER NOT NULL DEFAULT 0, rows_rejected INTEGER NOT NULL DEFAULT 0);\n"
+	"  rows_kept INTEGER NOT NULL DEFAULT 0, rows_rejected INTEGER NOT NULL DEFAULT 0,\n"
+	"  replaced_by INTEGER);\n"
+	"CREATE INDEX sources_sha256 ON sources(sha256);\n"
 	"CREATE TABLE rejects(\n"
 	"  reject_id INTEGER PRIMARY KEY, source_id INTEGER REFERENCES sources, path TEXT NOT NULL,\n"
 	"  line INTEGER NOT NULL, reason TEXT NOT NULL, raw TEXT);\n"
@@ -535,6 +541,25 @@ static const char migrate_v2[] =
 	"PRAGMA user_version=2;\n";
 
 /*
+ * Version 4 lets a file be loaded again (ingest --replace) with both loads on record: sha256
+ * is no longer unique, and a load that was replaced names the one that replaced it. SQLite
+ * cannot drop a constraint, so the table is made again (foreign keys off: rejects refer to it).
+ */
+static const char migrate_v4[] =
+	"CREATE TABLE sources_v4(\n"
+	"  source_id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL,\n"
+	"  size INTEGER NOT NULL, kind TEXT NOT NULL, profile TEXT, encoding TEXT,\n"
+	"  ingested_at TEXT NOT NULL, rows_read INTEGER NOT NULL DEFAULT 0,\n"
+	"  rows_kept INTEGER NOT NULL DEFAULT 0, rows_rejected INTEGER NOT NULL DEFAULT 0,\n"
+	"  replaced_by INTEGER);\n"
+	"INSERT INTO sources_v4 SELECT source_id, path, sha256, size, kind, profile, encoding,\n"
+	"  ingested_at, rows_read, rows_kept, rows_rejected, NULL FROM sources;\n"
+	"DROP TABLE sources;\n"
+	"ALTER TABLE sources_v4 RENAME TO sources;\n"
+	"CREATE INDEX IF NOT EXISTS sources_sha256 ON sources(sha256);\n"
+	"PRAGMA user_version=4;\n";
+
+/*
  * Version 3 keeps the payment key out of the store: the key in meta.secret moves to its key
  * file, the store keeping an id and the key's fingerprint, and buyer pseudonyms in exports
  * get a key of their own (a new one: they change once). The id is derived from the key, so a
@@ -633,6 +658,18 @@ static int migrate(struct store *st)
 			st->path, kpath ? kpath : "?", id ? id : "?");
 		free(id);
 		free(kpath);
+	}
+	if (version < 4) {
+		/* Off outside the transaction (SQLite ignores it inside one), on again after. */
+		if ((rc = store_exec(st, "PRAGMA foreign_keys=OFF; BEGIN IMMEDIATE")))
+			return rc;
+		if ((rc = store_exec(st, migrate_v4)) || (rc = store_exec(st, "COMMIT"))) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			store_exec(st, "PRAGMA foreign_keys=ON");
+			return rc;
+		}
+		if ((rc = store_exec(st, "PRAGMA foreign_keys=ON")))
+			return rc;
 	}
 	return 0;
 }

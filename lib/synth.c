@@ -1,5 +1,7 @@
 /* synth.c - a synthetic marketplace dump with planted counterfeit operations and its truth */
 #include "casekit.h"
+#include "progress.h"
+#include "synth.h"
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>

@@ -1,5 +1,8 @@
 /* trace.c - walk upstream from leads to suppliers, warehouses and factories, and rank them */
 #include "casekit.h"
+#include "leads.h"
+#include "store.h"
+#include "store_db.h"
 #include "trace.h"
 #include <math.h>
 #include <sqlite3.h>

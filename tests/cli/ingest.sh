@@ -401,4 +401,24 @@ expect "instead of pointing at a query that returns nothing" sh -c "! grep -q 'c
 check_exit 0 "a dry run reads a file loaded before" ingest -n -d "$T/rj.db" -k sellers "$T/rj-sellers.csv"
 expect "and checks it, saying a load would skip it" grep -q "already ingested as source 1 .*a load would skip it; checked anyway" "$T/err"
 expect "with its figures" grep -q "rj-sellers.csv' (sellers): 1 rows read, 1 kept, 0 rejected" "$T/err"
+# --replace loads a file again through a fixed profile; both loads stay in sources.
+ck init -q "$T/rp.db"
+printf 'seller_id,shop_name,seller_city,tel\nS1,a,Rua A 1,138 0013 8000\nS2,b,Rua B 2,139 0013 8000\n' >"$T/rp.csv"
+printf 'profile shops\n[sellers]\nphone = tel\n' >"$T/rp1.profile"
+ck ingest -q -d "$T/rp.db" -p "$T/rp1.profile" -k sellers "$T/rp.csv"
+check_exit 0 "the same file again is skipped" ingest -d "$T/rp.db" -p "$T/rp1.profile" -k sellers "$T/rp.csv"
+expect "saying --replace loads it again" grep -q "skipped (--replace loads it again)" "$T/err"
+printf 'profile shops\ncountry CN\n[sellers]\nphone = tel\naddress = seller_city\n' >"$T/rp2.profile"
+check_exit 0 "--replace loads it again through the fixed profile" ingest -d "$T/rp.db" -p "$T/rp2.profile" --replace -k sellers "$T/rp.csv"
+same "its rows come from the new load" "S1|Rua A 1|2 S2|Rua B 2|2" \
+	"$(Q "$T/rp.db" "select seller_id||'|'||address||'|'||source_id from sellers order by 1" | tail -n +2 | paste -sd' ')"
+same "with the new identifiers only" "+8613800138000 +8613900138000" \
+	"$(Q "$T/rp.db" "select value from identifiers where kind='phone' order by 1" | tail -n +2 | paste -sd' ')"
+same "both loads stay in sources, the first naming the second" "1|2 2|" \
+	"$(Q "$T/rp.db" "select source_id||'|'||coalesce(replaced_by,'') from sources order by 1" | tail -n +2 | paste -sd' ')"
+printf 'seller_id,shop_name,seller_city,tel\nS1,a,Rua A 1,138 0013 8000\n' >"$T/rp.csv"
+check_exit 0 "--replace by name: a file with a record less" ingest -d "$T/rp.db" -p "$T/rp2.profile" --replace -k sellers "$T/rp.csv"
+same "the record it no longer has goes, with its identifiers" "S1 0" \
+	"$(Q "$T/rp.db" "select group_concat(seller_id), (select count(*) from identifiers where holder_id='S2') from sellers" | tail -1 | tr '\t' ' ')"
+expect "and ingest says so" grep -q "replaces source 2; 1 of its rows that this load did not bring again were removed" "$T/err"
 done_testing

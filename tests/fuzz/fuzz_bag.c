@@ -1,5 +1,6 @@
 /* fuzz_bag.c - libFuzzer harness: the tar reader and the BagIt checks of casekit verify */
 #include "casekit.h"
+#include "bag.h"
 
 static FILE *sink;
 

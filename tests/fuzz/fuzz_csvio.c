@@ -3,6 +3,7 @@
 #include "casekit.h"
 #include "csvio.h"
 #include "ingest.h"
+#include "money.h"
 #include "profile.h"
 #include <sys/mman.h>
 #include <unistd.h>

@@ -6,6 +6,7 @@
  * instrument.
  */
 #include "casekit.h"
+#include "ident.h"
 #include <unicode/ustring.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

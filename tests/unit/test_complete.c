@@ -1,5 +1,7 @@
 /* test_complete.c - completion candidates: ids by prefix, typed ids, later tables, kinds */
 #include "casekit.h"
+#include "complete.h"
+#include "store.h"
 #include <criterion/criterion.h>
 #include <unistd.h>
 

@@ -1,5 +1,6 @@
 /* test_ident.c - identifier normalisers: real-world spellings agree, different ones never do */
 #include "casekit.h"
+#include "ident.h"
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <openssl/evp.h>
@@ -608,11 +609,11 @@ Test(ident, address_coarse_is_an_area, .init = addr_init)
 		"London SW1A 2AA", "rio de janeiro RJ 20040-020", "Springfield",
 		"springfield, IL 62704", "75002 Paris", "nowhere special",
 		"Mill Lane, Little Hampton", "广东省深圳市南山区", "深圳市南山区科技园路", "unit",
-		NULL };
+		"unit 5", "北京市朝阳区 100020", "四川省成都市武侯区610020", NULL };
 	static const char *const place[] = { "8 Nathan Road, Kowloon",
 		"Flat 3, Rose Court, Springfield", "Rua Augusta, 1500, Sao Paulo",
 		"po box 123, springfield 2000", "广东省深圳市南山区科技园路1号3栋1201室",
-		"碧海花园3栋1201", NULL };
+		"碧海花园3栋1201", "東京都千代田区丸の内1-9-1", "深圳市南山区科技园路1001", NULL };
 	const char *const *p;
 
 	for (p = area; *p; p++) {

@@ -1,5 +1,8 @@
 /* test_link.c - union-find, weights, hub caps, stable ids, and small stores linked end to end */
 #include "casekit.h"
+#include "link.h"
+#include "store.h"
+#include "store_db.h"
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <unistd.h>

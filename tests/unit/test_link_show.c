@@ -1,5 +1,9 @@
 /* test_link_show.c - network ids as given, aliases and prefixes; the DOT picture */
 #include "casekit.h"
+#include "link.h"
+#include "link_show.h"
+#include "output.h"
+#include "store.h"
 #include <criterion/criterion.h>
 
 static char dir[] = "/tmp/casekit-unit.XXXXXX";

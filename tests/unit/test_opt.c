@@ -1,5 +1,6 @@
 /* test_opt.c - the option parser: long, short, bundled, values, operands */
 #include "casekit.h"
+#include "opt.h"
 #include <criterion/criterion.h>
 
 static int flag_n;

@@ -1,5 +1,6 @@
 /* test_output.c - every format escapes what it must and nothing else */
 #include "casekit.h"
+#include "output.h"
 #include <criterion/criterion.h>
 
 static char *render(enum out_format fmt, void (*rows)(struct out *))

@@ -1,5 +1,8 @@
 /* test_query.c - the read-only runner: what counts as SQL, what is refused, what is printed */
 #include "casekit.h"
+#include "output.h"
+#include "query.h"
+#include "store.h"
 #include <criterion/criterion.h>
 #include <unistd.h>
 

@@ -1,5 +1,8 @@
 /* test_screen_run.c - a run over a store: scores stored, printed, and reused while unchanged */
 #include "casekit.h"
+#include "leads.h"
+#include "screen_run.h"
+#include "store.h"
 #include <criterion/criterion.h>
 
 static char dir[] = "/tmp/casekit-unit.XXXXXX";

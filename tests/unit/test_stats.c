@@ -1,5 +1,8 @@
 /* test_stats.c - the figures of a store: counts, takedown times, a case that is not there */
 #include "casekit.h"
+#include "output.h"
+#include "stats.h"
+#include "store.h"
 #include <criterion/criterion.h>
 
 static char dir[] = "/tmp/casekit-unit.XXXXXX";

@@ -1,5 +1,6 @@
 /* test_store.c - create, reopen, refuse foreign files, keep the payment key apart, statements */
 #include "casekit.h"
+#include "store.h"
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <pthread.h>

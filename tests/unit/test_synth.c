@@ -1,5 +1,6 @@
 /* test_synth.c - the generator's PRNG, permutation, Luhn digits and identifier spellings */
 #include "casekit.h"
+#include "synth.h"
 #include <criterion/criterion.h>
 #include <time.h>
 

@@ -1,5 +1,8 @@
 /* test_trace.c - the upstream walk: cycles, depth, ties, hubs and ranking by specificity */
 #include "casekit.h"
+#include "leads.h"
+#include "store.h"
+#include "trace.h"
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <unistd.h>

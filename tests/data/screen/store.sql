@@ -1,5 +1,5 @@
 -- store.sql - a small marketplace for tests/cli/screen.sh (loaded with sqlite3 into 'casekit init')
-INSERT INTO sources VALUES(1, 'listings.csv', 'fixture', 0, 'listings', 'generic', 'UTF-8', '2026-01-01T00:00:00Z', 12, 12, 0);
+INSERT INTO sources VALUES(1, 'listings.csv', 'fixture', 0, 'listings', 'generic', 'UTF-8', '2026-01-01T00:00:00Z', 12, 12, 0, NULL);
 INSERT INTO brands(brand, aliases, category, reference_price, currency, rights_holder, source_id, line)
   VALUES('Zorblax', '佐布拉', 'gadgets', 10000, 'USD', 'Zorblax Ltd', 1, 1);
 INSERT INTO sellers(seller_id, registered_at, source_id, line) VALUES
