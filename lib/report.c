@@ -653,6 +653,13 @@ static char *source_where(struct report_ctx *c, const char *fpath)
 	return xstrdup(fpath);
 }
 
+/* A field of SOURCES.txt or a message: a control character (tab, line break, escape) as a space. */
+static void one_line(struct buf *b, const char *s)
+{
+	for (; s && *s; s++)
+		buf_addc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+}
+
 int report_sources(struct report_ctx *c,
 	void (*add)(void *arg, const char *fpath, char *data, size_t len), void *arg)
 {
@@ -707,7 +714,11 @@ int report_sources(struct report_ctx *c,
 			free(where);
 			free(lines);
 			if (why) {
-				ck_warn("source '%s': %s", base, why);
+				struct buf shown = { 0 };
+
+				one_line(&shown, base);
+				ck_warn("source '%s': %s", shown.s ? shown.s : "", why);
+				buf_free(&shown);
 				buf_free(&out);
 			} else {
 				char *fpath = xasprintf("data/sources/%s", name);
@@ -720,11 +731,12 @@ int report_sources(struct report_ctx *c,
 			}
 		}
 		buf_addf(&list, "data/sources/%s\t", name);
-		for (; *base; base++)
-			buf_addc(&list,
-				*base == '\t' || *base == '\n' || *base == '\r' ? ' ' : *base);
-		buf_addf(&list, "\t%s\t%lld\t%s\t%lld\t%s\n", col(s, 5), sqlite3_column_int64(s, 4),
-			col(s, 3), ncited,
+		one_line(&list, base);
+		buf_addc(&list, '\t');
+		one_line(&list, col(s, 5));
+		buf_addf(&list, "\t%lld\t", sqlite3_column_int64(s, 4));
+		one_line(&list, col(s, 3));
+		buf_addf(&list, "\t%lld\t%s\n", ncited,
 			why              ? why
 				: ncited ? ""
 					 : "no row of it is cited: not in the package");

@@ -252,8 +252,20 @@ if command -v sqlite3 >/dev/null; then
 	timeout 60 "$CASEKIT" export -d "$T/craft.db" "$aid" -o "$T/abs/craft.tar.gz" >"$T/out" 2>"$T/err" </dev/null
 	expect "a source that is a device or a pipe is left out, not read" sh -c "test -s '$T/abs/craft.tar.gz' &&
 		grep -q \"source 'zero': not a regular file\" '$T/err' && grep -q \"source 'fifo': not a regular file\" '$T/err'"
+	# ... or a name, kind and digest with line breaks, tabs and terminal escapes.
+	cp "$T/abs.db" "$T/craft2.db"
+	sqlite3 "$T/craft2.db" "UPDATE sources SET path = '../'||char(10)||'ev'||char(9)||'il/x'||char(27)||'[31m.csv'
+		WHERE kind = 'sellers'; UPDATE sources SET kind = 'list'||char(10)||'ings', sha256 = 'ab'||char(9)||'cd'
+		WHERE kind = 'listings'"
+	run export -d "$T/craft2.db" "$aid" -o "$T/abs/craft2.tar.gz"
+	mkdir "$T/c2x" && tar -C "$T/c2x" -xzf "$T/abs/craft2.tar.gz"
+	expect "SOURCES.txt keeps one line of 7 fields per source, with no control character" sh -c "
+		awk -F '\t' '!/^#/ && NF != 7 { exit 1 }' '$T/c2x/craft2/data/sources/SOURCES.txt' &&
+		test \$(grep -vc '^#' '$T/c2x/craft2/data/sources/SOURCES.txt') = \$(( \$(sqlite3 '$T/craft2.db' 'select count(*) from sources') + 1 )) &&
+		! grep -q \"\$(printf '\033')\" '$T/c2x/craft2/data/sources/SOURCES.txt' '$T/err'"
 else
 	skip "a source that is a device or a pipe is left out, not read" "sqlite3 not installed"
+	skip "SOURCES.txt keeps one line of 7 fields per source" "sqlite3 not installed"
 fi
 # A source replaced by a symlink to another file is a changed source.
 cp "$T/abs/dump/orders.csv" "$T/abs/orders.orig" && ln -sf "$T/abs/dump/logins.csv" "$T/abs/dump/orders.csv"
