@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-static const char usage[] = "casekit export [-d PATH] CASE -o FILE.tar.gz [--sign KEYFILE] "
+static const char usage[] = "casekit export [-d PATH] [CASE] -o FILE.tar.gz [--sign KEYFILE] "
 			    "[--recipient ORG] [--redact buyers|none] [--organization ORG] "
 			    "[--contact-name NAME] [--contact-email EMAIL] [--analyst NAME]";
 static const char help[] =
@@ -352,8 +352,17 @@ int cmd_export(int argc, char **argv)
 
 	case_remember_command();
 	argc = ck_parse_opts(argc, argv, opts, usage, help);
+	/* No CASE: the current case ($CASEKIT_CASE, .case in casekit shell). */
+	if (argc == 0 && case_current(NULL)) {
+		static char *current[2];
+
+		current[0] = (char *)case_current(NULL);
+		argv = current;
+		argc = 1;
+	}
 	if (argc != 1)
-		ck_usage_error("one CASE is needed");
+		ck_usage_error("one CASE is needed (or a current case: $CASEKIT_CASE)");
+	argv[0] = (char *)case_current(argv[0]);
 	if (!out || !*out)
 		ck_usage_error("-o FILE.tar.gz is needed");
 	/* Who sends the package: police need a name, a unit and a way to reach them. */
@@ -407,8 +416,8 @@ int cmd_export(int argc, char **argv)
 	c.redact = strcmp(redact, "none") != 0;
 	if ((rc = store_exec(st, "BEGIN IMMEDIATE")) ||
 		(rc = case_store_digest(st, c.store_digest)) ||
-		(rc = case_set_redact(st, c.redact)) || (rc = report_sources_begin(&c)) ||
-		(rc = case_gather(st, argv[0])))
+		(rc = case_set_redact(st, c.redact)) || (rc = case_warn_pending(st, argv[0])) ||
+		(rc = report_sources_begin(&c)) || (rc = case_gather(st, argv[0])))
 		goto done;
 	/*
 	 * The export's custody entry comes first, at the real time, and the package carries it:

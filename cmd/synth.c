@@ -28,7 +28,7 @@ int cmd_synth(int argc, char **argv)
 	struct ck_opt opts[] = {
 		CK_OPT_STR('o', "output", &dir, "DIR",
 			"output folder, created if missing (default: synth)"),
-		CK_OPT_INT('n', "sellers", &sellers, "N", "seller accounts (default: 1000)"),
+		CK_OPT_INT(0, "sellers", &sellers, "N", "seller accounts (default: 1000)"),
 		CK_OPT_INT('s', "seed", &seed, "S", "random seed, 0 or more (default: 1)"),
 		CK_OPT_BOOL(
 			'z', "gzip", &gz, "write NAME.csv.gz (gzip, mtime 0) instead of NAME.csv"),
@@ -63,11 +63,12 @@ int cmd_synth(int argc, char **argv)
 	if ((rc = synth_run(&o, &st)))
 		return rc;
 	if (!ck.quiet)
-		fprintf(stderr,
-			"casekit synth: wrote %llu rows to '%s': %llu sellers, %llu listings, "
-			"%llu orders; %llu operations of %llu sellers\n",
-			(unsigned long long)st.total, dir, (unsigned long long)st.rows[0],
-			(unsigned long long)st.rows[1], (unsigned long long)st.rows[2],
-			(unsigned long long)st.operations, (unsigned long long)st.op_sellers);
+		fprintf(stderr, "casekit synth: wrote %s to '%s': %s, %s, %s; %s of %s\n",
+			ck_count((long long)st.total, "row", "rows"), dir,
+			ck_count((long long)st.rows[0], "seller", "sellers"),
+			ck_count((long long)st.rows[1], "listing", "listings"),
+			ck_count((long long)st.rows[2], "order", "orders"),
+			ck_count((long long)st.operations, "operation", "operations"),
+			ck_count((long long)st.op_sellers, "seller", "sellers"));
 	return 0;
 }

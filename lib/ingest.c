@@ -698,8 +698,8 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 			strlen(h->f[i]) != h->len[i])
 			return ck_error(EX_DATAERR,
 				"'%s': line %lu: the header has an empty or unreadable column name "
-				"(column %zu): is this a %s file?",
-				f->path, h->line, i + 1, k->kind);
+				"(column %zu): is this %s %s file?",
+				f->path, h->line, i + 1, ck_article(k->kind), k->kind);
 		f->cols[i] = xstrdup(h->f[i]);
 		for (j = 0; j < i; j++)
 			if (strcmp(f->cols[j], f->cols[i]) == 0)
@@ -733,8 +733,9 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 			!(strcmp(k->kind, "brands") == 0 && strcmp(k->f[i].name, "category") == 0))
 			return ck_error(EX_DATAERR,
 				"'%s': line %lu: no '%s' column, which every %s row needs "
-				"(is this a %s file? see casekit-profile(5))",
-				f->path, h->line, k->f[i].name, k->kind, k->kind);
+				"(is this %s %s file? see casekit-profile(5))",
+				f->path, h->line, k->f[i].name, k->kind, ck_article(k->kind),
+				k->kind);
 		if (k->f[i].type == T_INSTR)
 			f->instr_col =
 				f->fs[i].tmpl && f->fs[i].tmpl->n == 1 ? f->fs[i].cols[0] : -2;
@@ -1545,14 +1546,13 @@ static int report(struct ingest *in, struct file *f, int stays)
 	char a[32];
 
 	if (!ck.quiet)
-		fprintf(stderr,
-			"casekit ingest: '%s' (%s): %llu rows read, %llu kept, %llu rejected\n",
-			f->path, f->k->kind, (unsigned long long)f->read,
+		fprintf(stderr, "casekit ingest: '%s' (%s): %s read, %llu kept, %llu rejected\n",
+			f->path, f->k->kind, ck_count((long long)f->read, "row", "rows"),
 			(unsigned long long)f->kept, (unsigned long long)f->rejected);
 	if (f->replaced && !ck.quiet)
-		fprintf(stderr,
-			"casekit ingest: '%s': %llu rows replaced an older version of their record\n",
-			f->path, (unsigned long long)f->replaced);
+		fprintf(stderr, "casekit ingest: '%s': %s an older version of %s record\n", f->path,
+			ck_count((long long)f->replaced, "row replaced", "rows replaced"),
+			f->replaced == 1 ? "its" : "their");
 	if (!f->rejected)
 		return 0;
 	sqlite3_bind_int64(s, 1, f->source_id);
@@ -1753,8 +1753,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		goto out;
 	rc = csvio_next(f.r, &rec);
 	if (rc == 0) {
-		rc = ck_error(
-			EX_DATAERR, "'%s' is empty: a %s file needs a header line", path, kind);
+		rc = ck_error(EX_DATAERR, "'%s' is empty: %s %s file needs a header line", path,
+			ck_article(kind), kind);
 		goto out;
 	}
 	if (rc > 1 || (rc = map_header(in, &f, rec)))
@@ -1817,8 +1817,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		     in, &f, !in->o->dry_run && !(in->o->strict && f.rejected) && !all_rejected)))
 		goto out;
 	if (in->o->strict && f.rejected) {
-		rc = ck_error(EX_DATAERR, "'%s': %llu rows rejected and --strict: nothing loaded",
-			path, (unsigned long long)f.rejected);
+		rc = ck_error(EX_DATAERR, "'%s': %s rejected and --strict: nothing loaded", path,
+			ck_count((long long)f.rejected, "row", "rows"));
 		goto out;
 	}
 	if (all_rejected) {
@@ -1839,8 +1839,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	f.counted = 1;
 	in->loaded += f.kept > 0;
 	if (f.rejected)
-		ck_warn("'%s': %llu of %llu rows rejected; the rest were loaded", path,
-			(unsigned long long)f.rejected, (unsigned long long)f.read);
+		ck_warn("'%s': %llu of %s rejected; the rest were loaded", path,
+			(unsigned long long)f.rejected, ck_count((long long)f.read, "row", "rows"));
 out:
 	if (in_tx) {
 		char *err = NULL;
@@ -1942,7 +1942,7 @@ static int add_dir(struct ingest *in, struct job **jobs, size_t *n, const char *
 		if (e->d_name[0] == '.')
 			continue;
 		names = xrealloc(names, (nn + 1) * sizeof(*names));
-		names[nn++] = xasprintf("%s/%s", dir, e->d_name);
+		names[nn++] = ck_path_join(dir, e->d_name);
 	}
 	closedir(d);
 	ck_sort(names, nn, sizeof(*names), name_cmp);
@@ -2353,8 +2353,8 @@ int ingest_rows_open(struct ingest_rows **out, const struct ingest_opts *o, cons
 		goto fail;
 	rc = csvio_next(r->f.r, &h);
 	if (rc == 0)
-		rc = ck_error(
-			EX_DATAERR, "'%s' is empty: a %s file needs a header line", path, o->kind);
+		rc = ck_error(EX_DATAERR, "'%s' is empty: %s %s file needs a header line", path,
+			ck_article(o->kind), o->kind);
 	if (rc != 1 || (rc = map_header(&r->in, &r->f, h)))
 		goto fail;
 	*out = r;

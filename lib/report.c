@@ -231,8 +231,9 @@ int report_dot(struct report_ctx *c, FILE *fp)
 		return EX_SOFTWARE;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		char *a = xasprintf("party:%s", col(s, 0));
-		char *label = xasprintf("%lld shipments, %lld units", sqlite3_column_int64(s, 2),
-			sqlite3_column_int64(s, 3));
+		char *label = xasprintf("%s, %s",
+			ck_count(sqlite3_column_int64(s, 2), "shipment", "shipments"),
+			ck_count(sqlite3_column_int64(s, 3), "unit", "units"));
 
 		fputc('\t', fp);
 		dot_str(fp, a);
@@ -942,8 +943,8 @@ static char *one(struct report_ctx *c, const char *sql)
 
 /* Paid orders of the case's flagged listings (cancelled and refunded left out). */
 #define PAID_ORDERS \
-	"orders o JOIN case_listings cl ON cl.listing_id = o.listing_id WHERE " MONEY_PAID_ORDER \
-	" AND o.amount IS NOT NULL"
+	"orders o JOIN case_listings cl ON cl.listing_id = o.listing_id JOIN case_orders co ON " \
+	"co.order_id = o.order_id WHERE " MONEY_PAID_ORDER " AND o.amount IS NOT NULL"
 
 #ifdef HAVE_GVC
 /*
@@ -1472,13 +1473,9 @@ static void cover(struct report_ctx *c, FILE *fp)
 	long long sellers = count(c, "SELECT count(*) FROM case_sellers");
 	long long flagged = count(c, "SELECT count(*) FROM case_listings");
 	long long paid = count(c, "SELECT count(*) FROM " PAID_ORDERS);
-	long long orders = count(c,
-		"SELECT count(*) FROM orders o JOIN case_listings cl ON "
-		"cl.listing_id = o.listing_id");
+	long long orders = count(c, "SELECT count(*) FROM case_orders");
 	long long fakes = count(c,
-		"SELECT count(*) FROM testbuys t JOIN listings l ON "
-		"l.listing_id = t.listing_id JOIN case_sellers s ON "
-		"s.seller_id = l.seller_id WHERE lower(t.verdict) IN "
+		"SELECT count(*) FROM case_testbuys t WHERE lower(t.verdict) IN "
 		"('counterfeit', 'fake', 'infringing')");
 	long long edges = count(c, "SELECT count(*) FROM case_edges");
 	long long nets = count(c, "SELECT count(DISTINCT network_id) FROM case_sellers");
@@ -1642,9 +1639,8 @@ static void cover(struct report_ctx *c, FILE *fp)
 		flagged == 1 ? "" : "s");
 	if ((s = prep(c,
 		     "SELECT coalesce(lower(t.verdict), 'no verdict'), count(*), "
-		     "replace(group_concat(DISTINCT t.report_ref), ',', ', ') FROM testbuys t JOIN listings l ON "
-		     "l.listing_id = t.listing_id JOIN case_sellers s ON s.seller_id = "
-		     "l.seller_id GROUP BY 1 ORDER BY 1 = 'counterfeit' DESC, 1"))) {
+		     "replace(group_concat(DISTINCT t.report_ref), ',', ', ') FROM case_testbuys ct JOIN "
+		     "testbuys t ON t.testbuy_id = ct.testbuy_id GROUP BY 1 ORDER BY 1 = 'counterfeit' DESC, 1"))) {
 		int i = 0;
 
 		while (sqlite3_step(s) == SQLITE_ROW) {
@@ -1662,9 +1658,7 @@ static void cover(struct report_ctx *c, FILE *fp)
 		sqlite3_finalize(s);
 	}
 	{
-		long long notices = count(c,
-			"SELECT count(*) FROM takedowns t JOIN case_listings c ON "
-			"c.listing_id = t.listing_id");
+		long long notices = count(c, "SELECT count(*) FROM case_takedowns");
 
 		if (notices)
 			fprintf(fp, "; %lld takedown notice%s from rights holders", notices,
@@ -1933,12 +1927,11 @@ static const char timeline_sql[] =
 	"UNION ALL SELECT l.created_at, 'flagged listing created', l.listing_id FROM listings l "
 	" JOIN case_listings c ON c.listing_id = l.listing_id "
 	"UNION ALL SELECT o.ordered_at, 'order of a flagged listing', o.order_id FROM orders o "
-	" JOIN case_listings c ON c.listing_id = o.listing_id "
+	" JOIN case_orders c ON c.order_id = o.order_id "
 	"UNION ALL SELECT t.bought_at, 'test buy: ' || coalesce(lower(t.verdict), '?'), "
-	" t.testbuy_id FROM testbuys t JOIN listings l ON l.listing_id = t.listing_id "
-	" JOIN case_sellers s ON s.seller_id = l.seller_id "
-	"UNION ALL SELECT t.received_at, 'takedown notice', t.notice_id FROM takedowns t "
-	" JOIN case_listings c ON c.listing_id = t.listing_id "
+	" t.testbuy_id FROM case_testbuys c JOIN testbuys t ON t.testbuy_id = c.testbuy_id "
+	"UNION ALL SELECT t.received_at, 'takedown notice', t.notice_id FROM case_takedowns c "
+	" JOIN takedowns t ON t.notice_id = c.notice_id "
 	"UNION ALL SELECT sh.shipped_at, 'shipment from upstream', sh.shipment_id FROM shipments sh "
 	" WHERE sh.from_id IN (SELECT party_id FROM case_parties) AND (sh.to_id IN (SELECT "
 	" seller_id FROM case_sellers) OR sh.to_id IN (SELECT party_id FROM case_parties)) "
@@ -2087,8 +2080,8 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 		     "char(160) || t.currency AS cost, coalesce(t.verdict, '') AS verdict, "
 		     "coalesce(t.report_ref, '') AS \"lab reference\", " REF(
 			     "t") " AS \"source row\" "
-				  "FROM testbuys t JOIN listings l ON l.listing_id = t.listing_id JOIN "
-				  "case_sellers s ON s.seller_id = l.seller_id ORDER BY lower(t.verdict) = "
+				  "FROM case_testbuys ct JOIN testbuys t ON t.testbuy_id = ct.testbuy_id "
+				  "JOIN listings l ON l.listing_id = t.listing_id ORDER BY lower(t.verdict) = "
 				  "'counterfeit' DESC, t.testbuy_id",
 		     "No test buys of these accounts' listings.")))
 		return rc;
@@ -2098,8 +2091,8 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 		     "notices, replace(group_concat(DISTINCT coalesce(t.outcome, 'open')), ',', ', ') AS "
 		     "outcomes, "
 		     "group_concat(t.listing_id, ', ') AS listings, min(substr(t.received_at, 1, "
-		     "10)) AS first, max(substr(t.received_at, 1, 10)) AS last FROM takedowns t "
-		     "JOIN case_listings c ON c.listing_id = t.listing_id GROUP BY 1 ORDER BY 2 "
+		     "10)) AS first, max(substr(t.received_at, 1, 10)) AS last FROM case_takedowns c "
+		     "JOIN takedowns t ON t.notice_id = c.notice_id GROUP BY 1 ORDER BY 2 "
 		     "DESC, 1",
 		     "No takedown notices.")))
 		return rc;

@@ -1,5 +1,6 @@
 /* store.c - open, create, migrate and query a case store (one SQLite file) */
 #include "casekit.h"
+#include "case.h"
 #include "keyfile.h"
 #include "money.h"
 #include "store.h"
@@ -217,8 +218,42 @@ static const char schema_case[] =
 	"CREATE TRIGGER custody_no_delete BEFORE DELETE ON custody\n"
 	"  BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;\n";
 
+/*
+ * Schema 4: a case is a snapshot. It pins the screen and link runs it was taken from and
+ * keeps the listings (with why each is in), orders (with amount, currency and status),
+ * test buys, takedowns, upstream parties and link evidence that made it, so that later
+ * ingests, screens and links change it only through 'casekit case refresh'. The members are
+ * case_members. Each statement is idempotent: the v3 to v4 step runs the same text.
+ */
+static const char schema_case_snap[] =
+	"CREATE TABLE IF NOT EXISTS case_pins(\n"
+	"  case_id TEXT PRIMARY KEY REFERENCES cases, screen_run INTEGER, link_run INTEGER,\n"
+	"  taken_at TEXT NOT NULL) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_listings(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, listing_id TEXT NOT NULL, seller_id TEXT,\n"
+	"  why TEXT NOT NULL, price INTEGER, currency TEXT,\n"
+	"  PRIMARY KEY(case_id, listing_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_orders(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, order_id TEXT NOT NULL, listing_id TEXT,\n"
+	"  seller_id TEXT, amount INTEGER, currency TEXT, status TEXT,\n"
+	"  PRIMARY KEY(case_id, order_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_testbuys(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, testbuy_id TEXT NOT NULL, listing_id TEXT,\n"
+	"  verdict TEXT, PRIMARY KEY(case_id, testbuy_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_takedowns(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, notice_id TEXT NOT NULL, listing_id TEXT,\n"
+	"  PRIMARY KEY(case_id, notice_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_parties(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, party_id TEXT NOT NULL, depth INTEGER,\n"
+	"  via TEXT, PRIMARY KEY(case_id, party_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_edges(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, edge_id INTEGER, seller_a TEXT, seller_b TEXT,\n"
+	"  kind TEXT, value TEXT, weight REAL, holders INTEGER, comparator TEXT, ident_a INTEGER,\n"
+	"  ident_b INTEGER);\n"
+	"CREATE INDEX IF NOT EXISTS case_snap_edges_case ON case_snap_edges(case_id, edge_id);\n";
+
 static const char *const schema_now[] = { schema_core, schema_screen_runs, schema_screen,
-	schema_link, schema_trace, schema_case, NULL };
+	schema_link, schema_trace, schema_case, schema_case_snap, NULL };
 
 const char *store_default_path(void)
 {
@@ -660,10 +695,15 @@ static int migrate(struct store *st)
 		free(kpath);
 	}
 	if (version < 4) {
-		/* Off outside the transaction (SQLite ignores it inside one), on again after. */
+		/*
+		 * One step: sources gain replaced_by (rebuilt, foreign keys off outside the
+		 * transaction, as SQLite ignores the pragma inside one), and cases become snapshots,
+		 * each pinned as it stands now with a custody entry saying so.
+		 */
 		if ((rc = store_exec(st, "PRAGMA foreign_keys=OFF; BEGIN IMMEDIATE")))
 			return rc;
-		if ((rc = store_exec(st, migrate_v4)) || (rc = store_exec(st, "COMMIT"))) {
+		if ((rc = store_exec(st, migrate_v4)) || (rc = store_exec(st, schema_case_snap)) ||
+			(rc = case_pin_existing(st)) || (rc = store_exec(st, "COMMIT"))) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			store_exec(st, "PRAGMA foreign_keys=ON");
 			return rc;

@@ -524,10 +524,15 @@ static int sink_flush(struct sink *k, int finish)
 
 static int sink_open(struct sink *k, const char *dir, const char *name, int gz)
 {
+	char *file = xasprintf("%s%s", name, gz ? ".gz" : ""),
+	     *other = xasprintf("%s%s", name, gz ? "" : ".gz");
+
 	memset(k, 0, sizeof(*k));
 	k->gz = gz;
-	k->path = xasprintf("%s/%s%s", dir, name, gz ? ".gz" : "");
-	k->stale = xasprintf("%s/%s%s", dir, name, gz ? "" : ".gz");
+	k->path = ck_path_join(dir, file);
+	k->stale = ck_path_join(dir, other);
+	free(file);
+	free(other);
 	/* Written under a temporary name: a killed run never leaves a half file as the real one. */
 	k->part = xasprintf("%s.part", k->path);
 	if (!(k->fp = fopen(k->part, "wb")))

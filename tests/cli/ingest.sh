@@ -78,7 +78,7 @@ same "stdin's source keeps the compressed SHA-256" "$(gzip -c "$D/listings.csv" 
 
 printf 'listing_id,seller_id,title,price,currency\nL1,S1,New title,99.00,USD\nL7,S1,brand new,1.00,USD\n' >"$T/listings.csv"
 check_exit 0 "a newer listings file loads" ingest -d "$T/db" "$T/listings.csv"
-grep -q "listings.csv': 1 rows replaced an older version of their record" "$T/err" && pass "and counts the records it replaced" ||
+grep -q "listings.csv': 1 row replaced an older version of its record" "$T/err" && pass "and counts the records it replaced" ||
 	fail "and counts the records it replaced" "$(cat "$T/err")"
 same "the replaced listing has the new values" "New title 9900 4" \
 	"$(Q "$T/db" "select title||' '||price||' '||(select count(*) from listings) from listings where listing_id='L1'" | tail -1)"
@@ -327,8 +327,8 @@ ck ingest -q -d "$T/brands.db" "$T/brands.csv"
 check_out "reference prices per currency are all kept" "$(printf 'currency\treference_price\nCNY\t1850000\nUSD\t260500')" \
 	query -d "$T/brands.db" "select currency, reference_price from brands order by currency"
 # Writers wait their turn: two ingests at once both finish; a lock held too long gives 75.
-ck synth -q -o "$T/w1" -n 1500 -s 3
-ck synth -q -o "$T/w2" -n 1500 -s 4
+ck synth -q -o "$T/w1" --sellers 1500 -s 3
+ck synth -q -o "$T/w2" --sellers 1500 -s 4
 rm -f "$T/w2/brands.csv"
 ck init -q "$T/two.db"
 "$CASEKIT" ingest -q -d "$T/two.db" "$T/w1" 2>"$T/w1.err" & p1=$!
@@ -400,7 +400,7 @@ expect "and prints its rejects by reason" grep -q "^casekit ingest:   30  seller
 expect "instead of pointing at a query that returns nothing" sh -c "! grep -q 'casekit query' '$T/err'"
 check_exit 0 "a dry run reads a file loaded before" ingest -n -d "$T/rj.db" -k sellers "$T/rj-sellers.csv"
 expect "and checks it, saying a load would skip it" grep -q "already ingested as source 1 .*a load would skip it; checked anyway" "$T/err"
-expect "with its figures" grep -q "rj-sellers.csv' (sellers): 1 rows read, 1 kept, 0 rejected" "$T/err"
+expect "with its figures" grep -q "rj-sellers.csv' (sellers): 1 row read, 1 kept, 0 rejected" "$T/err"
 # --replace loads a file again through a fixed profile; both loads stay in sources.
 ck init -q "$T/rp.db"
 printf 'seller_id,shop_name,seller_city,tel\nS1,a,Rua A 1,138 0013 8000\nS2,b,Rua B 2,139 0013 8000\n' >"$T/rp.csv"
