@@ -8,9 +8,10 @@ static const char usage[] =
 	"casekit synth [-o DIR] [--sellers N] [--seed S] [--gzip] [--lang LANGS]";
 static const char help[] =
 	"Write a synthetic marketplace dump in the generic layout (sellers, listings, orders,\n"
-	"logins, payments, parties, shipments, testbuys, takedowns and brands as CSV) plus\n"
-	"truth.json: the planted operations and the identifiers they share, the counterfeit\n"
-	"and the trap listings, the innocent hubs, the near misses and the upstream parties.\n"
+	"logins, payments, parties, shipments, testbuys, takedowns, brands, notifiers and\n"
+	"notices as CSV) plus truth.json: the planted operations and the identifiers they\n"
+	"share, the counterfeit and the trap listings, the innocent hubs, the near misses and\n"
+	"the upstream parties; notices_truth.json says which notices are valid.\n"
 	"The same seed and options give the same bytes on any machine; memory stays flat\n"
 	"however many sellers are asked for.";
 
@@ -63,12 +64,13 @@ int cmd_synth(int argc, char **argv)
 	if ((rc = synth_run(&o, &st)))
 		return rc;
 	if (!ck.quiet)
-		fprintf(stderr, "casekit synth: wrote %s to '%s': %s, %s, %s; %s of %s\n",
+		fprintf(stderr, "casekit synth: wrote %s to '%s': %s, %s, %s; %s of %s; %s\n",
 			ck_count((long long)st.total, "row", "rows"), dir,
 			ck_count((long long)st.rows[0], "seller", "sellers"),
 			ck_count((long long)st.rows[1], "listing", "listings"),
 			ck_count((long long)st.rows[2], "order", "orders"),
 			ck_count((long long)st.operations, "operation", "operations"),
-			ck_count((long long)st.op_sellers, "seller", "sellers"));
+			ck_count((long long)st.op_sellers, "seller", "sellers"),
+			ck_count((long long)st.notices, "notice", "notices"));
 	return 0;
 }

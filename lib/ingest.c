@@ -156,6 +156,25 @@ static const struct fspec f_takedowns[] = {
 	{ "outcome", T_TEXT, 0, NULL },
 	{ NULL, 0, 0, NULL },
 };
+static const struct fspec f_notifiers[] = {
+	{ "notifier", T_TEXT, F_KEY, NULL },
+	{ "acts_for", T_TEXT, F_KEY, NULL },
+	{ "contact_email", T_TEXT, 0, NULL },
+	{ "since", T_TIME, 0, NULL },
+	{ NULL, 0, 0, NULL },
+};
+/* A notice must be answered even when its listing is gone: listing_id is not checked here. */
+static const struct fspec f_notices[] = {
+	{ "notice_id", T_TEXT, F_KEY, NULL },
+	{ "rights_holder", T_TEXT, 0, NULL },
+	{ "brand", T_TEXT, 0, NULL },
+	{ "listing_id", T_TEXT, 0, NULL },
+	{ "url", T_TEXT, 0, NULL },
+	{ "grounds", T_TEXT, 0, NULL },
+	{ "received_at", T_TIME, 0, NULL },
+	{ "contact_email", T_TEXT, 0, NULL },
+	{ NULL, 0, 0, NULL },
+};
 
 static const struct ispec i_sellers[] = {
 	{ "phone", IDENT_PHONE },
@@ -195,6 +214,8 @@ static const struct kspec kinds[] = {
 	{ "shipments", f_shipments, "shipment_id", NULL, NULL, i_none },
 	{ "testbuys", f_testbuys, "testbuy_id", NULL, NULL, i_none },
 	{ "takedowns", f_takedowns, "notice_id", NULL, NULL, i_none },
+	{ "notifiers", f_notifiers, "notifier, acts_for", NULL, NULL, i_none },
+	{ "notices", f_notices, "notice_id", NULL, NULL, i_none },
 };
 #define NKINDS (sizeof(kinds) / sizeof(*kinds))
 
@@ -1222,6 +1243,8 @@ static int convert_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 			break;
 		}
 	}
+	if (strcmp(k->kind, "notices") == 0 && !f->v[3] && !f->v[4])
+		return bad(f, "a notice needs a listing_id or a url");
 	return 0;
 }
 

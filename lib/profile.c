@@ -26,7 +26,9 @@ static const char generic_text[] = "profile generic\n"
 				   "[payments]\nfiles payments.csv payments.tsv payments.txt\n"
 				   "[shipments]\nfiles shipments.csv shipments.tsv shipments.txt\n"
 				   "[testbuys]\nfiles testbuys.csv testbuys.tsv testbuys.txt\n"
-				   "[takedowns]\nfiles takedowns.csv takedowns.tsv takedowns.txt\n";
+				   "[takedowns]\nfiles takedowns.csv takedowns.tsv takedowns.txt\n"
+				   "[notifiers]\nfiles notifiers.csv notifiers.tsv notifiers.txt\n"
+				   "[notices]\nfiles notices.csv notices.tsv notices.txt\n";
 
 int profile_country(const char *s, char out[3])
 {

@@ -1609,6 +1609,16 @@ static int field_brand(struct screen *s, const char *raw, int *kind)
 	return best;
 }
 
+const char *screen_brand_of(struct screen *s, const char *text)
+{
+	int kind, b;
+
+	if (!text || !*text)
+		return NULL;
+	b = field_brand(s, text, &kind);
+	return b >= 0 ? s->brands[b].name : NULL;
+}
+
 /* Does term m occur in t->s at i, on word boundaries where it begins or ends with a word? */
 static int term_here(const struct text *t, const struct term *m, int i)
 {

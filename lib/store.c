@@ -49,6 +49,8 @@ const char *const store_kinds[] = {
 	"shipments",
 	"testbuys",
 	"takedowns",
+	"notifiers",
+	"notices",
 	NULL,
 };
 
@@ -252,8 +254,33 @@ static const char schema_case_snap[] =
 	"  ident_b INTEGER);\n"
 	"CREATE INDEX IF NOT EXISTS case_snap_edges_case ON case_snap_edges(case_id, edge_id);\n";
 
+/*
+ * casekit takedown (schema 4): rights holders' notices and the agents that file them, kinds
+ * like any other, and every decision on a notice, appended and never changed: a notice's
+ * state is its last decision, and an analyst's reversal stays beside the decision it reverses.
+ */
+static const char schema_takedown[] =
+	"CREATE TABLE IF NOT EXISTS notices(\n"
+	"  notice_id TEXT PRIMARY KEY, rights_holder TEXT, brand TEXT, listing_id TEXT, url TEXT,\n"
+	"  grounds TEXT, received_at TEXT, contact_email TEXT, attrs TEXT,\n"
+	"  source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n"
+	"CREATE TABLE IF NOT EXISTS notifiers(\n"
+	"  notifier TEXT NOT NULL, acts_for TEXT NOT NULL, contact_email TEXT, since TEXT,\n"
+	"  attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL,\n"
+	"  PRIMARY KEY(notifier, acts_for));\n"
+	"CREATE TABLE IF NOT EXISTS notice_decisions(\n"
+	"  decision_id INTEGER PRIMARY KEY, notice_id TEXT NOT NULL, decided_at TEXT NOT NULL,\n"
+	"  analyst TEXT NOT NULL, decision TEXT NOT NULL\n"
+	"  CHECK(decision IN ('accept', 'review', 'reject')), lane TEXT NOT NULL,\n"
+	"  reasons TEXT NOT NULL, evidence TEXT NOT NULL, listing_id TEXT, seller_id TEXT,\n"
+	"  network_id TEXT, notifier TEXT, brand TEXT, proposed INTEGER NOT NULL DEFAULT 0);\n"
+	"CREATE INDEX IF NOT EXISTS notice_decisions_notice\n"
+	"  ON notice_decisions(notice_id, decision_id);\n"
+	"CREATE TRIGGER IF NOT EXISTS notice_decisions_no_update BEFORE UPDATE ON notice_decisions\n"
+	"  BEGIN SELECT RAISE(ABORT, 'notice decisions are append-only'); END;\n";
+
 static const char *const schema_now[] = { schema_core, schema_screen_runs, schema_screen,
-	schema_link, schema_trace, schema_case, schema_case_snap, NULL };
+	schema_link, schema_trace, schema_case, schema_case_snap, schema_takedown, NULL };
 
 const char *store_default_path(void)
 {
@@ -697,13 +724,15 @@ static int migrate(struct store *st)
 	if (version < 4) {
 		/*
 		 * One step: sources gain replaced_by (rebuilt, foreign keys off outside the
-		 * transaction, as SQLite ignores the pragma inside one), and cases become snapshots,
-		 * each pinned as it stands now with a custody entry saying so.
+		 * transaction, as SQLite ignores the pragma inside one), cases become snapshots,
+		 * each pinned as it stands now with a custody entry saying so, and the takedown
+		 * tables arrive (notices, notifiers, notice_decisions).
 		 */
 		if ((rc = store_exec(st, "PRAGMA foreign_keys=OFF; BEGIN IMMEDIATE")))
 			return rc;
 		if ((rc = store_exec(st, migrate_v4)) || (rc = store_exec(st, schema_case_snap)) ||
-			(rc = case_pin_existing(st)) || (rc = store_exec(st, "COMMIT"))) {
+			(rc = store_exec(st, schema_takedown)) || (rc = case_pin_existing(st)) ||
+			(rc = store_exec(st, "COMMIT"))) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			store_exec(st, "PRAGMA foreign_keys=ON");
 			return rc;
