@@ -36,7 +36,7 @@ report() {
 
 for seed in 1 2 3; do
 	d="$W/synth$seed"
-	ck synth -q -o "$d" -n "$N" -s "$seed"
+	ck synth -q -o "$d" --sellers "$N" -s "$seed"
 	ck init -q "$d.db"
 	ck ingest -q -d "$d.db" --country CN "$d"
 	ck link -q -d "$d.db" --members -f tsv >"$d.members"

@@ -20,7 +20,7 @@ D=$(mktemp -d "${TMPDIR:-/tmp}/casekit-ident.XXXXXX")
 trap 'rm -rf "$D"' EXIT
 export CASEKIT_DATADIR=${CASEKIT_DATADIR:-$TOP/share}
 
-"$CK" synth -q -o "$D/s" -n "$SELLERS" -s 1
+"$CK" synth -q -o "$D/s" --sellers "$SELLERS" -s 1
 python3 - "$D" <<'PY'
 import csv, sys
 d = sys.argv[1]

@@ -24,7 +24,7 @@ command -v sqlite3 >/dev/null || { echo "bench: sqlite3 not found" >&2; exit 1; 
 SELLERS=$(( ROWS / 100 + 1 ))
 echo "generating about $ROWS listings in $W" >&2
 if "$CASEKIT" synth --help >/dev/null 2>&1 && [ -z "${BENCH_AWK:-}" ] &&
-	"$CASEKIT" synth -q -n $(( ROWS / 8 + 1 )) -o "$W/synth" >/dev/null 2>&1 &&
+	"$CASEKIT" synth -q --sellers $(( ROWS / 8 + 1 )) -o "$W/synth" >/dev/null 2>&1 &&
 	[ -f "$W/synth/listings.csv" ]; then
 	cp "$W/synth/sellers.csv" "$W/sellers.csv"
 	cp "$W/synth/listings.csv" "$W/listings.csv"

@@ -21,7 +21,7 @@ bench_args() {
 
 # bench_store SEED: a synth dump of SELLERS sellers in $D/sSEED, loaded into $D/sSEED.db.
 bench_store() {
-	"$CK" synth -q -o "$D/s$1" -n "$SELLERS" -s "$1"
+	"$CK" synth -q -o "$D/s$1" --sellers "$SELLERS" -s "$1"
 	"$CK" init -q "$D/s$1.db"
 	"$CK" ingest -q -d "$D/s$1.db" --country CN "$D/s$1"
 }

@@ -24,10 +24,10 @@ timeit() {
 	awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$W/time"
 }
 
-ck synth -q -o "$W/dump" -n "$N" -s 7
+ck synth -q -o "$W/dump" --sellers "$N" -s 7
 extra=$((N / 100))
 [ "$extra" -ge 1 ] || extra=1
-ck synth -q -o "$W/more" -n "$extra" -s 8
+ck synth -q -o "$W/more" --sellers "$extra" -s 8
 mkdir "$W/new"
 for f in sellers logins payments; do
 	sed 's/\bS\([0-9]\)/Z\1/g' "$W/more/$f.csv" >"$W/new/$f.csv"

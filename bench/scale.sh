@@ -46,7 +46,7 @@ step() {
 
 q() { "$CK" query -f tsv "$1" | tail -n +2; }
 
-step synth 0 "$SELLERS sellers" "$CK" synth -q -n "$SELLERS" -s 1 -o "$W/dump"
+step synth 0 "$SELLERS sellers" "$CK" synth -q --sellers "$SELLERS" -s 1 -o "$W/dump"
 CSV_BYTES=$(cat "$W"/dump/*.csv | wc -c)
 ROWS=$(( $(cat "$W"/dump/*.csv | wc -l) - $(ls "$W"/dump/*.csv | wc -l) ))
 step init 0 "" "$CK" init -q "$CASEKIT_DB"

@@ -17,7 +17,7 @@ D=$(mktemp -d "${TMPDIR:-/tmp}/casekit-bench.XXXXXX")
 export XDG_DATA_HOME="$D" # the stores' payment key files, removed with the rest
 trap 'rm -rf "$D"' EXIT
 
-"$CK" synth -q -o "$D/dump" -n "$SELLERS" -s 1
+"$CK" synth -q -o "$D/dump" --sellers "$SELLERS" -s 1
 mkdir "$D/rest" "$D/late"
 for f in "$D"/dump/*.csv; do
 	case $(basename "$f") in

@@ -25,7 +25,7 @@ run() {
 	: >"$D/t" && : >"$D/m"
 	for i in $(seq "$RUNS"); do
 		rm -rf "$D/out"
-		/usr/bin/time -f "%e %M" -o "$D/time" "$CK" synth -q -o "$D/out" -n "$n" -s "$i"
+		/usr/bin/time -f "%e %M" -o "$D/time" "$CK" synth -q -o "$D/out" --sellers "$n" -s "$i"
 		read -r secs kb <"$D/time"
 		echo "$secs" >>"$D/t"
 		echo "$kb" >>"$D/m"

@@ -52,7 +52,7 @@ printf 'verify tar.gz: %d MiB  gzip -dc|sha256sum %.3f s  casekit verify %.3f s 
 	"$MIB" "$t_zsum" "$t_zver" "$(awk -v a="$t_zsum" -v b="$t_zver" 'BEGIN { print a / b }')"
 rm -rf "$W/bag" "$W/bag.tar.gz"
 
-ck synth -q -o "$W/dump" -n "$N" -s 1
+ck synth -q -o "$W/dump" --sellers "$N" -s 1
 ck init -q "$W/db"
 ck ingest -q -d "$W/db" --country CN "$W/dump"
 ck link -q -d "$W/db" >/dev/null

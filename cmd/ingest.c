@@ -18,8 +18,8 @@ static const char help[] =
 	"--replace. Rows that cannot be kept go to the reject report with file, line and\n"
 	"reason; the others land and the exit status stays 0 (65 when every row of a file is\n"
 	"rejected). Kinds: brands sellers parties listings orders logins payments shipments\n"
-	"testbuys takedowns. Payments need the store's payment key file (see casekit init);\n"
-	"without it they are refused (exit 78) and nothing is loaded.";
+	"testbuys takedowns notifiers notices. Payments need the store's payment key file (see\n"
+	"casekit init); without it they are refused (exit 78) and nothing is loaded.";
 
 int cmd_ingest(int argc, char **argv)
 {
@@ -32,7 +32,7 @@ int cmd_ingest(int argc, char **argv)
 	struct ck_opt opts[] = {
 		CK_OPT_CHOICE('k', "kind", &o.kind, "KIND",
 			"brands|sellers|parties|listings|orders|logins|payments|shipments|testbuys|"
-			"takedowns",
+			"takedowns|notifiers|notices",
 			"the kind of every input (default: from the file name)"),
 		CK_OPT_STR('p', "profile", &o.profile, "PROFILE",
 			"column mapping: a name or a file (default: generic)"),

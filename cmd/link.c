@@ -84,10 +84,11 @@ int cmd_link(int argc, char **argv)
 	if ((rc = link_run(c.st, &p, full ? LINK_FULL : 0, &sum)))
 		goto out;
 	if (strcmp(sum.mode, "none") != 0 && !ck.quiet)
-		fprintf(stderr,
-			"casekit link: %s run: %lld sellers, %lld networks of %lld accounts, %lld"
-			" hubs\n",
-			sum.mode, sum.sellers, sum.networks, sum.members, sum.hubs);
+		fprintf(stderr, "casekit link: %s run: %s, %s of %s, %s\n", sum.mode,
+			ck_count(sum.sellers, "seller", "sellers"),
+			ck_count(sum.networks, "network", "networks"),
+			ck_count(sum.members, "account", "accounts"),
+			ck_count(sum.hubs, "hub", "hubs"));
 	if (from && (rc = link_show_select(&c, from)))
 		goto out;
 	if (explain_mode) {

@@ -76,9 +76,10 @@ int cmd_sample(int argc, char **argv)
 	if ((!rc || res.candidates) && !ck.quiet) {
 		char spent[MONEY_MAX], all[MONEY_MAX];
 
-		fprintf(stderr, "casekit sample: %zu of %zu listings chosen for %s of %s %s\n",
-			res.chosen, res.candidates, money_format(res.spent, cur, spent),
-			money_format(so.budget, cur, all), cur);
+		fprintf(stderr, "casekit sample: %zu of %s chosen for %s of %s %s\n", res.chosen,
+			ck_count((long long)res.candidates, "listing", "listings"),
+			money_format(res.spent, cur, spent), money_format(so.budget, cur, all),
+			cur);
 	}
 	store_close(st);
 	return rc;

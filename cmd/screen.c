@@ -39,13 +39,13 @@ static void summary(const struct screen_run *r)
 	screen_run_counts(r, &c);
 	if (c.min_score != c.threshold)
 		fprintf(stderr,
-			"casekit screen: %lld listings scored, %lld flagged (score >= %d), %lld "
+			"casekit screen: %s scored, %lld flagged (score >= %d), %lld "
 			"listed (score >= %d)\n",
-			c.scored, c.flagged, c.threshold, c.listed, c.min_score);
+			ck_count(c.scored, "listing", "listings"), c.flagged, c.threshold, c.listed,
+			c.min_score);
 	else
-		fprintf(stderr,
-			"casekit screen: %lld listings scored, %lld flagged (score >= %d)\n",
-			c.scored, c.flagged, c.threshold);
+		fprintf(stderr, "casekit screen: %s scored, %lld flagged (score >= %d)\n",
+			ck_count(c.scored, "listing", "listings"), c.flagged, c.threshold);
 }
 
 int cmd_screen(int argc, char **argv)

@@ -8,9 +8,10 @@ static const char usage[] =
 	"casekit synth [-o DIR] [--sellers N] [--seed S] [--gzip] [--lang LANGS]";
 static const char help[] =
 	"Write a synthetic marketplace dump in the generic layout (sellers, listings, orders,\n"
-	"logins, payments, parties, shipments, testbuys, takedowns and brands as CSV) plus\n"
-	"truth.json: the planted operations and the identifiers they share, the counterfeit\n"
-	"and the trap listings, the innocent hubs, the near misses and the upstream parties.\n"
+	"logins, payments, parties, shipments, testbuys, takedowns, brands, notifiers and\n"
+	"notices as CSV) plus truth.json: the planted operations and the identifiers they\n"
+	"share, the counterfeit and the trap listings, the innocent hubs, the near misses and\n"
+	"the upstream parties; notices_truth.json says which notices are valid.\n"
 	"The same seed and options give the same bytes on any machine; memory stays flat\n"
 	"however many sellers are asked for.";
 
@@ -28,7 +29,7 @@ int cmd_synth(int argc, char **argv)
 	struct ck_opt opts[] = {
 		CK_OPT_STR('o', "output", &dir, "DIR",
 			"output folder, created if missing (default: synth)"),
-		CK_OPT_INT('n', "sellers", &sellers, "N", "seller accounts (default: 1000)"),
+		CK_OPT_INT(0, "sellers", &sellers, "N", "seller accounts (default: 1000)"),
 		CK_OPT_INT('s', "seed", &seed, "S", "random seed, 0 or more (default: 1)"),
 		CK_OPT_BOOL(
 			'z', "gzip", &gz, "write NAME.csv.gz (gzip, mtime 0) instead of NAME.csv"),
@@ -63,11 +64,13 @@ int cmd_synth(int argc, char **argv)
 	if ((rc = synth_run(&o, &st)))
 		return rc;
 	if (!ck.quiet)
-		fprintf(stderr,
-			"casekit synth: wrote %llu rows to '%s': %llu sellers, %llu listings, "
-			"%llu orders; %llu operations of %llu sellers\n",
-			(unsigned long long)st.total, dir, (unsigned long long)st.rows[0],
-			(unsigned long long)st.rows[1], (unsigned long long)st.rows[2],
-			(unsigned long long)st.operations, (unsigned long long)st.op_sellers);
+		fprintf(stderr, "casekit synth: wrote %s to '%s': %s, %s, %s; %s of %s; %s\n",
+			ck_count((long long)st.total, "row", "rows"), dir,
+			ck_count((long long)st.rows[0], "seller", "sellers"),
+			ck_count((long long)st.rows[1], "listing", "listings"),
+			ck_count((long long)st.rows[2], "order", "orders"),
+			ck_count((long long)st.operations, "operation", "operations"),
+			ck_count((long long)st.op_sellers, "seller", "sellers"),
+			ck_count((long long)st.notices, "notice", "notices"));
 	return 0;
 }

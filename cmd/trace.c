@@ -1,6 +1,7 @@
 /* trace.c - walk upstream from leads to suppliers, warehouses and factories */
 #include "casekit.h"
 #include "commands.h"
+#include "case.h"
 #include "leads.h"
 #include "opt.h"
 #include "output.h"
@@ -9,7 +10,7 @@
 #include <unistd.h>
 
 static const char usage[] = "casekit trace [-d PATH] [-f FMT] [--depth N] [--rank HOW] "
-			    "[--min-score N] [--tree] [--from FILE|-] [LEAD]...";
+			    "[--min-score N] [--tree] [--case CASE] [--from FILE|-] [LEAD]...";
 static const char help[] =
 	"Walk upstream from the leads (sellers, listings, networks, parties, cases) through\n"
 	"shipments, sales between sellers and shared identifiers, to the given depth, and rank\n"
@@ -18,8 +19,8 @@ static const char help[] =
 	"feeds, and whether it ships goods or inputs (materials, packaging, parts). A carrier\n"
 	"that ships to everyone ranks low however many leads it reaches; a supplier of inputs\n"
 	"ranks below the factory it feeds. A party lead starts the walk but flags nobody.\n"
-	"Leads come from the operands and --from (one typed id a line; a bare id is a seller),\n"
-	"else stdin.";
+	"Leads come from the operands, --case and --from (one typed id a line; a bare id is a\n"
+	"seller), else stdin, else the current case ($CASEKIT_CASE).";
 
 static const char *const cols[] = { "rank", "party_id", "kind", "name", "depth", "flagged_sellers",
 	"networks", "share_flagged", "inputs", "score", "quantity", "value", "currency", "path" };
@@ -68,7 +69,7 @@ static int print_rows(const struct trace *t, enum out_format fmt)
 
 int cmd_trace(int argc, char **argv)
 {
-	const char *from = NULL, *rankname = "specific", *fmtname;
+	const char *from = NULL, *rankname = "specific", *fmtname, *case_id = NULL;
 	long long depth = 4, min_score = 50;
 	int tree = 0, rc, i;
 	struct leads leads = { 0 };
@@ -79,7 +80,7 @@ int cmd_trace(int argc, char **argv)
 		CK_OPT_DB,
 		CK_OPT_CHOICE('f', "format", &ck.format, "FMT", OUT_FORMAT_NAMES "|dot",
 			"output: " OUT_FORMAT_NAMES "|dot (table on a terminal, else tsv)"),
-		CK_OPT_INT('n', "depth", &depth, "N", "hops upstream from a lead (default 4)"),
+		CK_OPT_INT(0, "depth", &depth, "N", "hops upstream from a lead (default 4)"),
 		CK_OPT_CHOICE(0, "rank", &rankname, "HOW", "specific|count",
 			"specific (default) or count (flagged sellers only, to compare)"),
 		CK_OPT_INT(0, "min-score", &min_score, "N",
@@ -87,6 +88,9 @@ int cmd_trace(int argc, char **argv)
 		CK_OPT_BOOL(0, "tree", &tree, "print an indented upstream tree"),
 		CK_OPT_STR(
 			0, "from", &from, "FILE", "read leads from FILE, one a line ('-': stdin)"),
+		CK_OPT_STR(0, "case", &case_id, "CASE",
+			"walk from a case's members and party leads (default with no leads: "
+			"$CASEKIT_CASE)"),
 		CK_OPT_END,
 	};
 
@@ -109,16 +113,22 @@ int cmd_trace(int argc, char **argv)
 				       "party:ID or case:ID)",
 				argv[i]);
 		}
-	if (!from && argc == 0) {
-		if (isatty(STDIN_FILENO))
-			ck_usage_error("no leads given (operands, --from FILE or stdin)");
-		from = "-";
+	if (case_id && leads_add(&leads, case_current(case_id), "case", "case"))
+		ck_usage_error("--case needs a case id");
+	/* No leads at all: stdin when it is not a terminal, else the current case. */
+	if (!from && argc == 0 && !case_id) {
+		if (isatty(STDIN_FILENO) && !case_current(NULL))
+			ck_usage_error("no leads given (operands, --from FILE, --case or stdin)");
+		if (!isatty(STDIN_FILENO))
+			from = "-";
 	}
 	if (from &&
 		(rc = leads_read(&leads, from, "seller", "seller|listing|network|party|case"))) {
 		leads_free(&leads);
 		return rc;
 	}
+	if (leads.n == 0 && !case_id && case_current(NULL))
+		leads_add(&leads, case_current(NULL), "case", "case");
 	if (leads.n == 0) {
 		leads_free(&leads);
 		return ck_error(EX_DATAERR, "no leads given");

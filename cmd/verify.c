@@ -42,8 +42,10 @@ int cmd_verify(int argc, char **argv)
 		r.pubkey = pubkey;
 		rc = bag_verify(argv[i], &r);
 		if (rc == 0) {
-			printf("%s: valid: BagIt %s, %llu payload files, %llu bytes, %s", argv[i],
-				r.version, r.payload_files, r.payload_bytes, r.algs);
+			printf("%s: valid: BagIt %s, %s, %s, %s", argv[i], r.version,
+				ck_count((long long)r.payload_files, "payload file",
+					"payload files"),
+				ck_count((long long)r.payload_bytes, "byte", "bytes"), r.algs);
 			if (r.seal[0])
 				printf(", tagmanifest-sha256 %s", r.seal);
 			if (r.sig_checked)

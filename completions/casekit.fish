@@ -43,7 +43,7 @@ function __casekit_kind
 			string replace -- '--' '' $argv[1]
 		case '*:CASE' '*:CASE-ID'
 			echo case
-		case '*:SELLER' '*:LISTING' '*:PARTY' '*:NETWORK' '*:KIND' '*:PROFILE'
+		case '*:SELLER' '*:LISTING' '*:PARTY' '*:NETWORK' '*:NOTICE' '*:KIND' '*:PROFILE'
 			string lower -- $argv[2]
 		case '*:ID'
 			echo any

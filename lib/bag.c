@@ -316,7 +316,7 @@ static int read_whole(const char *path, char **out, unsigned long long size)
 
 static int walk(struct bag *b, const char *rel)
 {
-	char *full = rel[0] ? xasprintf("%s/%s", b->dir, rel) : xstrdup(b->dir);
+	char *full = rel[0] ? ck_path_join(b->dir, rel) : xstrdup(b->dir);
 	DIR *d = opendir(full);
 	struct dirent *de;
 	int rc = 0;
@@ -333,7 +333,7 @@ static int walk(struct bag *b, const char *rel)
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		r = rel[0] ? xasprintf("%s/%s", rel, de->d_name) : xstrdup(de->d_name);
-		p = xasprintf("%s/%s", b->dir, r);
+		p = ck_path_join(b->dir, r);
 		if (lstat(p, &sb) < 0) {
 			rc = ck_error(EX_IOERR, "cannot read '%s': %s", p, strerror(errno));
 		} else if (S_ISDIR(sb.st_mode)) {
@@ -825,10 +825,11 @@ static void check_bag_info(struct bag *b)
 	}
 	free(text);
 	if (noxum == 1 && (obytes != b->r->payload_bytes || ofiles != b->r->payload_files))
-		problem(b,
-			"Payload-Oxum says %llu bytes in %llu files; the payload has %llu bytes in "
-			"%llu files",
-			obytes, ofiles, b->r->payload_bytes, b->r->payload_files);
+		problem(b, "Payload-Oxum says %s in %s; the payload has %s in %s",
+			ck_count((long long)obytes, "byte", "bytes"),
+			ck_count((long long)ofiles, "file", "files"),
+			ck_count((long long)b->r->payload_bytes, "byte", "bytes"),
+			ck_count((long long)b->r->payload_files, "file", "files"));
 	if (!noxum)
 		warning(b, "no Payload-Oxum in %s", name);
 }
@@ -1224,7 +1225,7 @@ static void hash_end(EVP_MD_CTX **c, struct bfile *f)
 
 static int hash_dir_file(struct bag *b, struct bfile *f, unsigned char *buf)
 {
-	char *p = xasprintf("%s/%s", b->dir, f->path);
+	char *p = ck_path_join(b->dir, f->path);
 	int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	EVP_MD_CTX *c[NALG];
 	ssize_t n;

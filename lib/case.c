@@ -1,6 +1,8 @@
 /* case.c - cases: leads, members, custody log, grades, and the rows a case gathers */
 #include "casekit.h"
 #include "case.h"
+#include "leads.h"
+#include "link_show.h"
 #include "money.h"
 #include "store.h"
 #include "store_db.h"
@@ -15,6 +17,8 @@ static void hex(const unsigned char *d, unsigned n, char *out)
 	for (i = 0; i < n; i++)
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
+
+static int count_case(struct store *st, const char *sql, const char *case_id, long long *n);
 
 int case_store_digest(struct store *st, char out[65])
 {
@@ -42,25 +46,28 @@ int case_store_digest(struct store *st, char out[65])
 		EVP_DigestUpdate(m, line.s, line.len);
 	}
 	sqlite3_finalize(s);
-	/* Every table but the case's own: what an action read, not what it wrote. */
-	if (sqlite3_prepare_v2(db,
-		    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'case%' "
-		    "AND name NOT IN ('custody', 'meta', 'sqlite_sequence', 'sqlite_stat1') "
-		    "ORDER BY name",
-		    -1, &s, NULL) != SQLITE_OK) {
-		EVP_MD_CTX_free(m);
-		buf_free(&line);
-		return store_error(st, "sqlite_master");
-	}
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(s, 0);
-		int64_t c = store_count(st, t);
+	/*
+	 * The derived tables are what the runs made: the last run of each names them. Counting
+	 * every table's rows instead read the whole store for every action.
+	 */
+	{
+		static const char *const runs[] = { "screen_runs", "link_runs" };
+		size_t i;
 
-		buf_reset(&line);
-		buf_addf(&line, "table %s %lld\n", t, (long long)c);
-		EVP_DigestUpdate(m, line.s, line.len);
+		for (i = 0; i < sizeof(runs) / sizeof(*runs); i++) {
+			long long last = 0;
+			char *sql;
+
+			if (!store_table_exists(st, runs[i]))
+				continue;
+			sql = xasprintf("SELECT coalesce(max(run_id), 0) FROM %s", runs[i]);
+			count_case(st, sql, NULL, &last);
+			free(sql);
+			buf_reset(&line);
+			buf_addf(&line, "run %s %lld\n", runs[i], last);
+			EVP_DigestUpdate(m, line.s, line.len);
+		}
 	}
-	sqlite3_finalize(s);
 	EVP_DigestFinal_ex(m, d, &n);
 	EVP_MD_CTX_free(m);
 	buf_free(&line);
@@ -277,53 +284,110 @@ static int exec_case(struct store *st, const char *sql, const char *case_id)
 	return rc == SQLITE_DONE ? 0 : store_error(st, "case");
 }
 
-int case_refresh(struct store *st, const char *case_id)
+/* Run sql with ?1 bound to case_id and count its rows into *n (NULL: ignore them). */
+static int count_case(struct store *st, const char *sql, const char *case_id, long long *n)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*n = 0;
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
+		return store_error(st, "case");
+	if (case_id && sqlite3_bind_parameter_count(s) > 0)
+		sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_error(st, "case");
+}
+
+/*
+ * The TEMP tables a case is read through, empty. Filled either from the store as it is now
+ * (gather_live) or from the case's snapshot (load_snapshot); every section reads only these
+ * and rows looked up by their ids.
+ */
+static int natural(void *arg, int na, const void *a, int nb, const void *b)
+{
+	(void)arg;
+	return ck_natural_cmp(a, (size_t)na, b, (size_t)nb);
+}
+
+static int temp_tables(struct store *st)
+{
+	/* Ids sort as people read them: link:20 before link:100 (COLLATE ck_natural). */
+	if (sqlite3_create_collation(store_db(st), "ck_natural", SQLITE_UTF8, NULL, natural) !=
+		SQLITE_OK)
+		return store_error(st, "ck_natural");
+	return store_exec(st,
+		"DROP TABLE IF EXISTS temp.case_sellers; DROP TABLE IF EXISTS temp.case_listings;"
+		"DROP TABLE IF EXISTS temp.case_orders; DROP TABLE IF EXISTS temp.case_testbuys;"
+		"DROP TABLE IF EXISTS temp.case_takedowns;"
+		"DROP TABLE IF EXISTS temp.case_parties; DROP TABLE IF EXISTS temp.case_edges;"
+		"DROP TABLE IF EXISTS temp.case_findings; DROP TABLE IF EXISTS temp.case_pending;"
+		"CREATE TEMP TABLE case_sellers(seller_id TEXT PRIMARY KEY, network_id TEXT, via TEXT);"
+		"CREATE TEMP TABLE case_listings(listing_id TEXT PRIMARY KEY, seller_id TEXT, why TEXT,"
+		"  price INTEGER, currency TEXT);"
+		"CREATE TEMP TABLE case_orders(order_id TEXT PRIMARY KEY, listing_id TEXT,"
+		"  seller_id TEXT, amount INTEGER, currency TEXT, status TEXT);"
+		"CREATE TEMP TABLE case_testbuys(testbuy_id TEXT PRIMARY KEY, listing_id TEXT,"
+		"  verdict TEXT);"
+		"CREATE TEMP TABLE case_takedowns(notice_id TEXT PRIMARY KEY, listing_id TEXT);"
+		"CREATE TEMP TABLE case_parties(party_id TEXT PRIMARY KEY, depth INTEGER, via TEXT);"
+		"CREATE TEMP TABLE case_edges(edge_id, seller_a TEXT, seller_b TEXT, kind TEXT,"
+		"  value TEXT, weight REAL, holders INTEGER, comparator TEXT, file_a TEXT, line_a INTEGER,"
+		"  file_b TEXT, line_b INTEGER, ident_a INTEGER, ident_b INTEGER);"
+		"CREATE TEMP TABLE case_findings(finding TEXT PRIMARY KEY, kind TEXT, subject TEXT,"
+		"  what TEXT, reliability TEXT, confidence INTEGER, handling TEXT, rule TEXT,"
+		"  file TEXT, line INTEGER);"
+		"CREATE TEMP TABLE case_pending(what TEXT);");
+}
+
+/*
+ * The members as the leads reach them now: a seller lead, the seller of a listing lead, the
+ * members of a network lead, and the sellers a party lead ships to; each then brings its
+ * whole network (when casekit link has run).
+ */
+static int live_members(struct store *st, const char *case_id)
 {
 	int linked = store_has_table(store_db(st), "network_members"), rc;
-	int shipped = 1;
 
-	if ((rc = exec_case(st, "DELETE FROM case_members WHERE case_id = ?1", case_id)))
-		return rc;
 	rc = exec_case(st,
-		"INSERT OR IGNORE INTO case_members(case_id, seller_id, via) "
-		"SELECT ?1, id, 'seller:' || id FROM case_leads WHERE case_id = ?1 AND kind = 'seller' "
-		"UNION ALL SELECT ?1, l.seller_id, 'listing:' || l.listing_id FROM case_leads c "
+		"INSERT OR IGNORE INTO case_sellers(seller_id, via) "
+		"SELECT id, 'seller:' || id FROM case_leads WHERE case_id = ?1 AND kind = 'seller' "
+		"UNION ALL SELECT l.seller_id, 'listing:' || l.listing_id FROM case_leads c "
 		"JOIN listings l ON l.listing_id = c.id WHERE c.case_id = ?1 AND c.kind = 'listing'",
 		case_id);
-	if (!rc && shipped)
+	if (!rc)
 		rc = exec_case(st,
-			"INSERT OR IGNORE INTO case_members(case_id, seller_id, via) "
-			"SELECT ?1, s.seller_id, 'party:' || c.id FROM case_leads c "
+			"INSERT OR IGNORE INTO case_sellers(seller_id, via) "
+			"SELECT s.seller_id, 'party:' || c.id FROM case_leads c "
 			"JOIN shipments sh ON sh.from_id = c.id JOIN sellers s ON s.seller_id = sh.to_id "
 			"WHERE c.case_id = ?1 AND c.kind = 'party'",
 			case_id);
 	if (!rc && linked) {
-		/* A network lead brings its members; every member brings its network. */
 		rc = exec_case(st,
-			"INSERT OR IGNORE INTO case_members(case_id, seller_id, via) "
-			"SELECT ?1, m.seller_id, 'network:' || c.id FROM case_leads c "
+			"INSERT OR IGNORE INTO case_sellers(seller_id, via) "
+			"SELECT m.seller_id, 'network:' || c.id FROM case_leads c "
 			"JOIN network_members m ON m.network_id = c.id "
 			"WHERE c.case_id = ?1 AND c.kind = 'network'",
 			case_id);
 		if (!rc)
 			rc = exec_case(st,
-				"INSERT OR IGNORE INTO case_members(case_id, seller_id, via) "
-				"SELECT ?1, m2.seller_id, 'network:' || m.network_id "
-				"FROM case_members c JOIN network_members m ON m.seller_id = c.seller_id "
-				"JOIN network_members m2 ON m2.network_id = m.network_id "
-				"WHERE c.case_id = ?1",
-				case_id);
+				"INSERT OR IGNORE INTO case_sellers(seller_id, via) "
+				"SELECT m2.seller_id, 'network:' || m.network_id "
+				"FROM case_sellers c CROSS JOIN network_members m ON m.seller_id = c.seller_id "
+				"CROSS JOIN network_members m2 ON m2.network_id = m.network_id",
+				NULL);
 		if (!rc)
 			rc = exec_case(st,
-				"UPDATE case_members SET network_id = (SELECT network_id FROM "
-				"network_members m WHERE m.seller_id = case_members.seller_id) "
-				"WHERE case_id = ?1",
-				case_id);
+				"UPDATE case_sellers SET network_id = (SELECT network_id FROM "
+				"network_members m WHERE m.seller_id = case_sellers.seller_id)",
+				NULL);
 	}
 	return rc;
 }
 
-/* The parts of case_gather() that need the link tables, with their exact columns. */
+/* The link evidence among the members, with its exact columns (when linked). */
 static int gather_edges(struct store *st)
 {
 	static const char *const cols[] = { "edge_id", "seller_a", "seller_b", "kind", "value",
@@ -339,10 +403,10 @@ static int gather_edges(struct store *st)
 		}
 	return exec_case(st,
 		"INSERT INTO case_edges SELECT e.edge_id, e.seller_a, e.seller_b, e.kind, e.value, "
-		"e.weight, e.holders, " /**/
-		"coalesce(e.comparator, 'exact'), "
-		"sa.path, ia.line, sb.path, ib.line "
-		"FROM link_edges e "
+		"e.weight, e.holders, coalesce(e.comparator, 'exact'), "
+		"sa.path, ia.line, sb.path, ib.line, e.ident_a, e.ident_b "
+		"FROM (SELECT DISTINCT network_id FROM case_sellers WHERE network_id IS NOT NULL) n "
+		"CROSS JOIN link_edges e ON e.network_id = n.network_id "
 		"JOIN case_sellers a ON a.seller_id = e.seller_a "
 		"JOIN case_sellers b ON b.seller_id = e.seller_b "
 		"LEFT JOIN identifiers ia ON ia.ident_id = e.ident_a "
@@ -353,61 +417,71 @@ static int gather_edges(struct store *st)
 		NULL);
 }
 
-int case_gather(struct store *st, const char *case_id)
+/*
+ * Fill the TEMP tables from the store as it is now: members from the leads (or, with
+ * keep_members, the members the case has), then what they bring.
+ */
+static int gather_live(struct store *st, const char *case_id, int keep_members)
 {
 	int rc,
 		scored = store_has_table(store_db(st), "scores") &&
 		store_has_column(store_db(st), "scores", "flagged");
-	char *sql;
 
-	rc = store_exec(st,
-		"DROP TABLE IF EXISTS temp.case_sellers; DROP TABLE IF EXISTS temp.case_listings;"
-		"DROP TABLE IF EXISTS temp.case_parties; DROP TABLE IF EXISTS temp.case_edges;"
-		"DROP TABLE IF EXISTS temp.case_findings;"
-		"CREATE TEMP TABLE case_sellers(seller_id TEXT PRIMARY KEY, network_id TEXT, via TEXT);"
-		"CREATE TEMP TABLE case_listings(listing_id TEXT PRIMARY KEY, seller_id TEXT, why TEXT);"
-		"CREATE TEMP TABLE case_parties(party_id TEXT PRIMARY KEY, depth INTEGER, via TEXT);"
-		"CREATE TEMP TABLE case_edges(edge_id, seller_a TEXT, seller_b TEXT, kind TEXT,"
-		"  value TEXT, weight REAL, holders INTEGER, comparator TEXT, file_a TEXT, line_a INTEGER,"
-		"  file_b TEXT, line_b INTEGER);"
-		"CREATE TEMP TABLE case_findings(finding TEXT PRIMARY KEY, kind TEXT, subject TEXT,"
-		"  what TEXT, reliability TEXT, confidence INTEGER, handling TEXT, rule TEXT,"
-		"  file TEXT, line INTEGER);");
-	if (rc)
+	if ((rc = temp_tables(st)))
 		return rc;
-	rc = exec_case(st,
-		"INSERT INTO case_sellers SELECT seller_id, network_id, via FROM case_members "
-		"WHERE case_id = ?1 ORDER BY seller_id",
-		case_id);
+	if (keep_members)
+		rc = exec_case(st,
+			"INSERT INTO case_sellers SELECT seller_id, network_id, via FROM case_members "
+			"WHERE case_id = ?1",
+			case_id);
+	else
+		rc = live_members(st, case_id);
 	/* Flagged listings: the analyst's leads, then what the evidence flags. */
 	if (!rc)
 		rc = exec_case(st,
-			"INSERT OR IGNORE INTO case_listings SELECT l.listing_id, l.seller_id, 'lead' "
-			"FROM case_leads c JOIN listings l ON l.listing_id = c.id "
+			"INSERT OR IGNORE INTO case_listings SELECT l.listing_id, l.seller_id, 'lead', "
+			"l.price, l.currency FROM case_leads c CROSS JOIN listings l ON l.listing_id = c.id "
 			"WHERE c.case_id = ?1 AND c.kind = 'listing'",
 			case_id);
 	if (!rc)
 		rc = exec_case(st,
+			"INSERT INTO case_testbuys SELECT t.testbuy_id, t.listing_id, t.verdict "
+			"FROM case_sellers s CROSS JOIN listings l ON l.seller_id = s.seller_id "
+			"CROSS JOIN testbuys t ON t.listing_id = l.listing_id",
+			NULL);
+	if (!rc)
+		rc = exec_case(st,
 			"INSERT OR IGNORE INTO case_listings SELECT l.listing_id, l.seller_id, "
-			"'test buy ' || t.testbuy_id || ': ' || t.verdict FROM testbuys t "
-			"JOIN listings l ON l.listing_id = t.listing_id "
-			"JOIN case_sellers s ON s.seller_id = l.seller_id "
+			"'test buy ' || t.testbuy_id || ': ' || t.verdict, l.price, l.currency "
+			"FROM case_testbuys t CROSS JOIN listings l ON l.listing_id = t.listing_id "
 			"WHERE lower(t.verdict) IN ('counterfeit', 'fake', 'infringing') "
 			"ORDER BY t.testbuy_id",
 			NULL);
 	if (!rc && scored)
 		rc = exec_case(st,
 			"INSERT OR IGNORE INTO case_listings SELECT c.listing_id, l.seller_id, "
-			"'score ' || c.score FROM scores c JOIN listings l ON l.listing_id = c.listing_id "
-			"JOIN case_sellers s ON s.seller_id = l.seller_id WHERE c.flagged "
+			"'score ' || c.score, l.price, l.currency FROM case_sellers s "
+			"CROSS JOIN listings l ON l.seller_id = s.seller_id "
+			"CROSS JOIN scores c ON c.listing_id = l.listing_id WHERE c.flagged "
 			"ORDER BY c.listing_id",
 			NULL);
 	if (!rc)
 		rc = exec_case(st,
 			"INSERT OR IGNORE INTO case_listings SELECT l.listing_id, l.seller_id, "
-			"'takedown ' || t.notice_id FROM takedowns t "
-			"JOIN listings l ON l.listing_id = t.listing_id "
-			"JOIN case_sellers s ON s.seller_id = l.seller_id ORDER BY t.notice_id",
+			"'takedown ' || t.notice_id, l.price, l.currency FROM case_sellers s "
+			"CROSS JOIN listings l ON l.seller_id = s.seller_id "
+			"CROSS JOIN takedowns t ON t.listing_id = l.listing_id ORDER BY t.notice_id",
+			NULL);
+	if (!rc)
+		rc = exec_case(st,
+			"INSERT INTO case_takedowns SELECT t.notice_id, t.listing_id "
+			"FROM case_listings c CROSS JOIN takedowns t ON t.listing_id = c.listing_id",
+			NULL);
+	if (!rc)
+		rc = exec_case(st,
+			"INSERT INTO case_orders SELECT o.order_id, o.listing_id, o.seller_id, "
+			"o.amount, o.currency, o.status FROM case_listings c "
+			"CROSS JOIN orders o ON o.listing_id = c.listing_id",
 			NULL);
 	/* Upstream: whoever shipped to a member, and to them, four steps up, cycles cut. */
 	if (!rc)
@@ -419,10 +493,11 @@ int case_gather(struct store *st, const char *case_id)
 		rc = exec_case(st,
 			"INSERT OR IGNORE INTO case_parties "
 			"WITH RECURSIVE up(party_id, depth, via) AS ("
-			"  SELECT sh.from_id, 1, sh.to_id FROM shipments sh "
-			"  JOIN case_sellers s ON s.seller_id = sh.to_id WHERE sh.from_id IS NOT NULL "
-			"  UNION SELECT sh.from_id, up.depth + 1, up.party_id FROM shipments sh "
-			"  JOIN up ON sh.to_id = up.party_id WHERE up.depth < 4 AND sh.from_id IS NOT NULL),"
+			"  SELECT sh.from_id, 1, sh.to_id FROM case_sellers s "
+			"  CROSS JOIN shipments sh ON sh.to_id = s.seller_id WHERE sh.from_id IS NOT NULL "
+			"  UNION SELECT sh.from_id, up.depth + 1, up.party_id FROM up "
+			"  CROSS JOIN shipments sh ON sh.to_id = up.party_id "
+			"  WHERE up.depth < 4 AND sh.from_id IS NOT NULL),"
 			" best(party_id, depth) AS (SELECT party_id, min(depth) FROM up GROUP BY party_id)"
 			" SELECT u.party_id, u.depth, min(u.via) FROM up u "
 			" JOIN best b ON b.party_id = u.party_id AND b.depth = u.depth "
@@ -431,17 +506,255 @@ int case_gather(struct store *st, const char *case_id)
 			NULL);
 	if (!rc)
 		rc = gather_edges(st);
-	/* Findings and their grades (source reliability, information confidence, handling). */
+	return rc;
+}
+
+/* The snapshot tables and their columns, in the order of the TEMP tables they fill. */
+static const struct {
+	const char *snap, *temp, *cols;
+} snaps[] = {
+	{ "case_members", "case_sellers", "seller_id, network_id, via" },
+	{ "case_snap_listings", "case_listings", "listing_id, seller_id, why, price, currency" },
+	{ "case_snap_orders", "case_orders",
+		"order_id, listing_id, seller_id, amount, currency, status" },
+	{ "case_snap_testbuys", "case_testbuys", "testbuy_id, listing_id, verdict" },
+	{ "case_snap_takedowns", "case_takedowns", "notice_id, listing_id" },
+	{ "case_snap_parties", "case_parties", "party_id, depth, via" },
+	{ "case_snap_edges", "case_edges",
+		"edge_id, seller_a, seller_b, kind, value, weight, holders, comparator, ident_a, "
+		"ident_b" },
+};
+
+/* Fill the TEMP tables from the case's snapshot. */
+static int load_snapshot(struct store *st, const char *case_id)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = temp_tables(st)))
+		return rc;
+	for (i = 0; i < sizeof(snaps) / sizeof(*snaps) && !rc; i++) {
+		char *sql = xasprintf("INSERT INTO temp.%s(%s) SELECT %s FROM main.%s "
+				      "WHERE case_id = ?1",
+			snaps[i].temp, snaps[i].cols, snaps[i].cols, snaps[i].snap);
+
+		rc = exec_case(st, sql, case_id);
+		free(sql);
+	}
+	/*
+	 * The evidence rows' files are looked up now, not kept: an export names them by their
+	 * place in the package (its temp.sources), never by a path of the analyst's disk.
+	 */
 	if (!rc)
 		rc = exec_case(st,
-			"INSERT OR IGNORE INTO case_findings "
-			"SELECT 'testbuy:' || t.testbuy_id, 'testbuy', 'listing:' || t.listing_id, "
-			"  'test buy verdict: ' || coalesce(t.verdict, '(none)'), 'A', 1, '1', "
-			"  'a test-buy verdict is confirmed fact', so.path, t.line "
-			"FROM testbuys t JOIN listings l ON l.listing_id = t.listing_id "
-			"JOIN case_sellers s ON s.seller_id = l.seller_id "
-			"LEFT JOIN sources so ON so.source_id = t.source_id ORDER BY t.testbuy_id",
+			"UPDATE temp.case_edges SET "
+			"file_a = (SELECT so.path FROM identifiers i JOIN sources so "
+			"  ON so.source_id = i.source_id WHERE i.ident_id = case_edges.ident_a), "
+			"line_a = (SELECT line FROM identifiers WHERE ident_id = case_edges.ident_a), "
+			"file_b = (SELECT so.path FROM identifiers i JOIN sources so "
+			"  ON so.source_id = i.source_id WHERE i.ident_id = case_edges.ident_b), "
+			"line_b = (SELECT line FROM identifiers WHERE ident_id = case_edges.ident_b)",
 			NULL);
+	return rc;
+}
+
+/* The last screen and link runs, 0 when there is none. */
+static void current_runs(struct store *st, long long *screen, long long *link)
+{
+	*screen = *link = 0;
+	if (store_has_table(store_db(st), "screen_runs"))
+		count_case(st, "SELECT coalesce(max(run_id), 0) FROM screen_runs", NULL, screen);
+	if (store_has_table(store_db(st), "link_runs"))
+		count_case(st, "SELECT coalesce(max(run_id), 0) FROM link_runs", NULL, link);
+}
+
+/* Replace the case's snapshot with the TEMP tables, pinned to the runs of now. */
+static int save_snapshot(struct store *st, const char *case_id)
+{
+	sqlite3_stmt *s;
+	long long screen, link;
+	char now[21];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(snaps) / sizeof(*snaps) && !rc; i++) {
+		char *sql = xasprintf("DELETE FROM main.%s WHERE case_id = ?1; ", snaps[i].snap);
+
+		rc = exec_case(st, sql, case_id);
+		free(sql);
+		if (rc)
+			break;
+		sql = xasprintf("INSERT INTO main.%s(case_id, %s) SELECT ?1, %s FROM temp.%s",
+			snaps[i].snap, snaps[i].cols, snaps[i].cols, snaps[i].temp);
+		rc = exec_case(st, sql, case_id);
+		free(sql);
+	}
+	if (rc)
+		return rc;
+	current_runs(st, &screen, &link);
+	ck_clock_iso(now);
+	if (sqlite3_prepare_v2(store_db(st), "INSERT OR REPLACE INTO case_pins VALUES(?, ?, ?, ?)",
+		    -1, &s, NULL) != SQLITE_OK)
+		return store_error(st, "case_pins");
+	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
+	if (screen)
+		sqlite3_bind_int64(s, 2, screen);
+	if (link)
+		sqlite3_bind_int64(s, 3, link);
+	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_error(st, "case_pins");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/*
+ * What the TEMP tables (the store now) hold that the snapshot does not, and the reverse: one
+ * row per kind of change, ?1 the case. Each query gives the typed ids, in id order.
+ */
+static const struct {
+	const char *sign, *one, *many, *sql;
+} change_kinds[] = {
+	{ "+", "seller joined", "sellers joined",
+		"SELECT 'seller:' || seller_id FROM temp.case_sellers EXCEPT "
+		"SELECT 'seller:' || seller_id FROM main.case_members WHERE case_id = ?1" },
+	{ "-", "seller left", "sellers left",
+		"SELECT 'seller:' || seller_id FROM main.case_members WHERE case_id = ?1 EXCEPT "
+		"SELECT 'seller:' || seller_id FROM temp.case_sellers" },
+	{ "+", "listing newly flagged", "listings newly flagged",
+		"SELECT 'listing:' || listing_id FROM temp.case_listings EXCEPT "
+		"SELECT 'listing:' || listing_id FROM main.case_snap_listings WHERE case_id = ?1" },
+	{ "-", "listing no longer flagged", "listings no longer flagged",
+		"SELECT 'listing:' || listing_id FROM main.case_snap_listings WHERE case_id = ?1 "
+		"EXCEPT SELECT 'listing:' || listing_id FROM temp.case_listings" },
+	{ "+", "new order", "new orders",
+		"SELECT 'order:' || order_id FROM temp.case_orders EXCEPT "
+		"SELECT 'order:' || order_id FROM main.case_snap_orders WHERE case_id = ?1" },
+	{ "-", "order gone", "orders gone",
+		"SELECT 'order:' || order_id FROM main.case_snap_orders WHERE case_id = ?1 EXCEPT "
+		"SELECT 'order:' || order_id FROM temp.case_orders" },
+	{ "~", "order changed", "orders changed",
+		"SELECT 'order:' || n.order_id FROM temp.case_orders n "
+		"JOIN main.case_snap_orders o ON o.case_id = ?1 AND o.order_id = n.order_id "
+		"WHERE n.amount IS NOT o.amount OR n.currency IS NOT o.currency "
+		"OR n.status IS NOT o.status" },
+	{ "+", "new test buy", "new test buys",
+		"SELECT 'testbuy:' || testbuy_id FROM temp.case_testbuys EXCEPT "
+		"SELECT 'testbuy:' || testbuy_id FROM main.case_snap_testbuys WHERE case_id = ?1" },
+	{ "+", "new takedown", "new takedowns",
+		"SELECT 'takedown:' || notice_id FROM temp.case_takedowns EXCEPT "
+		"SELECT 'takedown:' || notice_id FROM main.case_snap_takedowns WHERE case_id = ?1" },
+	{ "+", "new upstream party", "new upstream parties",
+		"SELECT 'party:' || party_id FROM temp.case_parties EXCEPT "
+		"SELECT 'party:' || party_id FROM main.case_snap_parties WHERE case_id = ?1" },
+	{ "-", "upstream party gone", "upstream parties gone",
+		"SELECT 'party:' || party_id FROM main.case_snap_parties WHERE case_id = ?1 EXCEPT "
+		"SELECT 'party:' || party_id FROM temp.case_parties" },
+	{ "+", "new piece of link evidence", "new pieces of link evidence",
+		"SELECT 'link:' || seller_a || '~' || seller_b || ':' || kind FROM temp.case_edges "
+		"EXCEPT SELECT 'link:' || seller_a || '~' || seller_b || ':' || kind "
+		"FROM main.case_snap_edges WHERE case_id = ?1" },
+	{ "-", "piece of link evidence gone", "pieces of link evidence gone",
+		"SELECT 'link:' || seller_a || '~' || seller_b || ':' || kind "
+		"FROM main.case_snap_edges WHERE case_id = ?1 EXCEPT "
+		"SELECT 'link:' || seller_a || '~' || seller_b || ':' || kind FROM temp.case_edges" },
+};
+
+/* "1,197.00" for 119700 CNY: money_format() with thousands grouped, for sentences. */
+static void money_words(long long minor, const char *currency, char out[2 * MONEY_MAX])
+{
+	char plain[MONEY_MAX], *p = plain, *dot;
+	size_t digits, i, o = 0;
+
+	money_format(minor < 0 ? -minor : minor, currency, plain);
+	out[o++] = minor < 0 ? '-' : '+';
+	dot = strchr(plain, '.');
+	digits = dot ? (size_t)(dot - plain) : strlen(plain);
+	for (i = 0; i < digits; i++) {
+		if (i && (digits - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = p[i];
+	}
+	snprintf(out + o, 2 * MONEY_MAX - o, "%s %s", p + digits, currency);
+}
+
+/*
+ * Compare the TEMP tables (filled by gather_live) with the case's snapshot. *summary gets
+ * the changes in words ("2 listings newly flagged, value +1,197.00 CNY"), *detail every
+ * changed id and the value per currency; both NULL when nothing changed. 0 or EX_*.
+ */
+static int diff_snapshot(struct store *st, const char *case_id, char **summary, char **detail)
+{
+	struct buf sum = { 0 }, det = { 0 };
+	sqlite3_stmt *s;
+	size_t i;
+	int rc = 0;
+
+	*summary = *detail = NULL;
+	for (i = 0; i < sizeof(change_kinds) / sizeof(*change_kinds) && !rc; i++) {
+		long long n = 0;
+
+		if (sqlite3_prepare_v2(store_db(st), change_kinds[i].sql, -1, &s, NULL) !=
+			SQLITE_OK) {
+			rc = store_error(st, "case");
+			break;
+		}
+		if (sqlite3_bind_parameter_count(s) > 0)
+			sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			buf_addf(&det, "%s%s%s", det.len ? " " : "", change_kinds[i].sign,
+				(const char *)sqlite3_column_text(s, 0));
+			n++;
+		}
+		sqlite3_finalize(s);
+		rc = rc == SQLITE_DONE ? 0 : store_error(st, "case");
+		if (n)
+			buf_addf(&sum, "%s%s", sum.len ? ", " : "",
+				ck_count(n, change_kinds[i].one, change_kinds[i].many));
+	}
+	/* The value per currency: paid orders now against paid orders in the snapshot. */
+	if (!rc &&
+		sqlite3_prepare_v2(store_db(st),
+			"SELECT currency, sum(a) FROM ("
+			" SELECT o.currency, o.amount AS a FROM temp.case_orders o WHERE " MONEY_PAID_ORDER
+			" UNION ALL SELECT o.currency, -o.amount FROM main.case_snap_orders o"
+			" WHERE o.case_id = ?1 AND " MONEY_PAID_ORDER ") "
+			"WHERE currency IS NOT NULL AND a IS NOT NULL "
+			"GROUP BY currency HAVING sum(a) <> 0 ORDER BY currency",
+			-1, &s, NULL) != SQLITE_OK)
+		rc = store_error(st, "case");
+	else if (!rc) {
+		sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			char m[2 * MONEY_MAX];
+			const char *cur = (const char *)sqlite3_column_text(s, 0);
+
+			money_words(sqlite3_column_int64(s, 1), cur, m);
+			buf_addf(&sum, "%svalue %s", sum.len ? ", " : "", m);
+			buf_addf(&det, "%svalue %s", det.len ? "; " : "", m);
+		}
+		sqlite3_finalize(s);
+	}
+	if (!rc && sum.len) {
+		*summary = buf_detach(&sum);
+		*detail = buf_detach(&det);
+	}
+	buf_free(&sum);
+	buf_free(&det);
+	return rc;
+}
+
+/* Findings and their grades, from the TEMP tables (source reliability, confidence, handling). */
+static int gather_findings(struct store *st, const char *case_id)
+{
+	int rc = exec_case(st,
+		"INSERT OR IGNORE INTO case_findings "
+		"SELECT 'testbuy:' || c.testbuy_id, 'testbuy', 'listing:' || c.listing_id, "
+		"  'test buy verdict: ' || coalesce(c.verdict, '(none)'), 'A', 1, '1', "
+		"  'a test-buy verdict is confirmed fact', so.path, t.line "
+		"FROM case_testbuys c LEFT JOIN testbuys t ON t.testbuy_id = c.testbuy_id "
+		"LEFT JOIN sources so ON so.source_id = t.source_id ORDER BY c.testbuy_id",
+		NULL);
+
 	if (!rc)
 		rc = exec_case(st,
 			"INSERT OR IGNORE INTO case_findings "
@@ -449,14 +762,15 @@ int case_gather(struct store *st, const char *case_id)
 			"  'notice by ' || coalesce(t.rights_holder, '?') || ': ' || "
 			"  coalesce(t.outcome, 'open'), 'B', 2, '1', "
 			"  'a rights holder''s notice', so.path, t.line "
-			"FROM takedowns t JOIN case_listings l ON l.listing_id = t.listing_id "
+			"FROM case_takedowns c CROSS JOIN takedowns t ON t.notice_id = c.notice_id "
 			"LEFT JOIN sources so ON so.source_id = t.source_id ORDER BY t.notice_id",
 			NULL);
 	if (!rc)
 		rc = exec_case(st,
 			"INSERT OR IGNORE INTO case_findings "
-			"SELECT 'link:' || e.edge_id || ':' || e.kind, 'link', 'seller:' || e.seller_a || ' seller:' || "
-			"  e.seller_b, 'shared ' || e.kind || ' (' || e.holders || ' holders)', "
+			"SELECT 'link:' || e.edge_id || ':' || e.kind, 'link', 'seller:' || e.seller_a || "
+			"  ' seller:' || e.seller_b, 'shared ' || e.kind || ' (' || e.holders || "
+			"  ' holders)', "
 			"  CASE WHEN e.comparator <> 'exact' THEN 'C' "
 			"       WHEN e.kind IN ('device', 'payment') THEN 'A' "
 			"       WHEN e.kind IN ('phone', 'email', 'address_unit') THEN 'B' ELSE 'C' END, "
@@ -480,28 +794,74 @@ int case_gather(struct store *st, const char *case_id)
 			"  CASE WHEN c.why = 'lead' THEN 'an analyst''s lead' "
 			"       WHEN c.why LIKE 'score %' THEN 'automated screening is probable, not proof' "
 			"       ELSE 'flagged by the evidence named' END, so.path, l.line "
-			"FROM case_listings c JOIN listings l ON l.listing_id = c.listing_id "
+			"FROM case_listings c LEFT JOIN listings l ON l.listing_id = c.listing_id "
 			"LEFT JOIN sources so ON so.source_id = l.source_id ORDER BY c.listing_id",
 			NULL);
 	if (!rc)
 		rc = exec_case(st,
 			"INSERT OR IGNORE INTO case_findings "
 			"SELECT 'party:' || c.party_id, 'party', 'party:' || c.party_id, "
-			"  'upstream, ' || c.depth || ' step(s) from the sellers', 'B', 3, '1', "
-			"  'shipment records of the platform', so.path, p.line "
+			"  'upstream, ' || c.depth || CASE WHEN c.depth = 1 THEN ' step' ELSE ' steps' END "
+			"  || ' from the sellers', "
+			"  'B', 3, '1', 'shipment records of the platform', so.path, p.line "
 			"FROM case_parties c LEFT JOIN parties p ON p.party_id = c.party_id "
 			"LEFT JOIN sources so ON so.source_id = p.source_id ORDER BY c.party_id",
 			NULL);
 	/* The analyst's word overrides the rules. */
-	if (!rc) {
-		sql = xasprintf("UPDATE case_findings SET reliability = g.reliability, "
-				"confidence = g.confidence, handling = g.handling, "
-				"rule = 'analyst ' || g.set_by || ': ' || coalesce(g.reason, '') "
-				"FROM case_grades g WHERE g.case_id = ?1 AND g.finding = "
-				"case_findings.finding");
-		rc = exec_case(st, sql, case_id);
-		free(sql);
-	}
+	if (!rc)
+		rc = exec_case(st,
+			"UPDATE case_findings SET reliability = g.reliability, "
+			"confidence = g.confidence, handling = g.handling, "
+			"rule = 'analyst ' || g.set_by || ': ' || coalesce(g.reason, '') "
+			"FROM case_grades g WHERE g.case_id = ?1 AND g.finding = "
+			"case_findings.finding",
+			case_id);
+	return rc;
+}
+
+int case_gather(struct store *st, const char *case_id)
+{
+	long long pinned = 0;
+	int rc;
+
+	/* A case written by other means than casekit has no snapshot: read the store as it is. */
+	if ((rc = count_case(
+		     st, "SELECT count(*) FROM case_pins WHERE case_id = ?1", case_id, &pinned)))
+		return rc;
+	if ((rc = pinned ? load_snapshot(st, case_id) : gather_live(st, case_id, 1)))
+		return rc;
+	return gather_findings(st, case_id);
+}
+
+int case_pending(struct store *st, const char *case_id, char **summary, char **detail)
+{
+	long long open = 0;
+	int rc;
+
+	/* A closed case takes nothing in any more: there is nothing pending to tell. */
+	*summary = *detail = NULL;
+	if ((rc = count_case(st,
+		     "SELECT count(*) FROM cases WHERE case_id = ?1 AND status = 'open'", case_id,
+		     &open)) ||
+		!open)
+		return rc;
+
+	if ((rc = gather_live(st, case_id, 0)))
+		return rc;
+	return diff_snapshot(st, case_id, summary, detail);
+}
+
+/* Take the store as it is now into the case's snapshot; *detail lists what changed. */
+static int take_snapshot(struct store *st, const char *case_id, int keep_members, char **detail)
+{
+	char *summary = NULL;
+	int rc;
+
+	*detail = NULL;
+	if (!(rc = gather_live(st, case_id, keep_members)) &&
+		!(rc = diff_snapshot(st, case_id, &summary, detail)))
+		rc = save_snapshot(st, case_id);
+	free(summary);
 	return rc;
 }
 
@@ -565,62 +925,63 @@ static const struct {
 		"UNION ALL SELECT 'networks', count(DISTINCT network_id) FROM case_sellers "
 		"UNION ALL SELECT 'sellers', count(*) FROM case_sellers "
 		"UNION ALL SELECT 'flagged listings', count(*) FROM case_listings "
-		"UNION ALL SELECT 'orders', count(*) FROM orders o JOIN case_listings c "
-		"  ON c.listing_id = o.listing_id "
-		"UNION ALL SELECT 'test buys', count(*) FROM testbuys t JOIN listings l "
-		"  ON l.listing_id = t.listing_id JOIN case_sellers s ON s.seller_id = l.seller_id "
+		"UNION ALL SELECT 'orders', count(*) FROM case_orders "
+		"UNION ALL SELECT 'test buys', count(*) FROM case_testbuys "
 		"UNION ALL SELECT 'upstream parties', count(*) FROM case_parties "
-		"UNION ALL SELECT 'link evidence', count(*) FROM case_edges" },
+		"UNION ALL SELECT 'link evidence', count(*) FROM case_edges "
+		"UNION ALL SELECT 'pinned', coalesce('screen run ' || screen_run, 'no screen run') "
+		"  || ', ' || coalesce('link run ' || link_run, 'no link run') || ', taken ' || "
+		"  taken_at FROM case_pins WHERE case_id = ?1 "
+		"UNION ALL SELECT 'not taken in', what || ' (casekit case refresh ' || ?1 || ')' "
+		"  FROM case_pending" },
 	{ "value", -1,
 		"SELECT o.currency, count(*) AS orders, ck_money(sum(o.amount), o.currency) AS amount "
-		"FROM orders o JOIN case_listings c ON c.listing_id = o.listing_id "
-		"WHERE " MONEY_PAID_ORDER " "
+		"FROM case_orders o WHERE " MONEY_PAID_ORDER " "
 		"AND o.amount IS NOT NULL GROUP BY o.currency ORDER BY o.currency" },
 	{ "leads", -1,
 		"SELECT kind || ':' || id AS lead, added_at, added_by FROM case_leads "
-		"WHERE case_id = ?1 ORDER BY kind, id" },
+		"WHERE case_id = ?1 ORDER BY kind, id COLLATE ck_natural" },
 	{ "sellers", 0,
 		"SELECT s.seller_id, c.network_id, s.platform, s.shop_name, s.owner_name, "
 		"s.registered_at, s.status, c.via, so.path AS file, s.line "
 		"FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
-		"LEFT JOIN sources so ON so.source_id = s.source_id ORDER BY c.seller_id" },
+		"LEFT JOIN sources so ON so.source_id = s.source_id ORDER BY c.seller_id COLLATE ck_natural" },
 	{ "listings", 0,
 		"SELECT l.listing_id, l.seller_id, l.title, l.brand, l.category, "
-		"ck_money(l.price, l.currency) AS price, l.currency, "
+		"ck_money(c.price, c.currency) AS price, c.currency, "
 		"l.created_at, l.status, c.why, so.path AS file, l.line "
-		"FROM case_listings c JOIN listings l ON l.listing_id = c.listing_id "
-		"LEFT JOIN sources so ON so.source_id = l.source_id ORDER BY l.listing_id" },
+		"FROM case_listings c CROSS JOIN listings l ON l.listing_id = c.listing_id "
+		"LEFT JOIN sources so ON so.source_id = l.source_id ORDER BY l.listing_id COLLATE ck_natural" },
 	{ "orders", -1,
-		"SELECT o.order_id, o.listing_id, o.seller_id, ck_buyer(o.buyer_id) AS buyer, "
-		"o.quantity, ck_money(o.amount, o.currency) AS amount, o.currency, o.ordered_at, ck_buyer(o.ship_to_address) AS "
-		"ship_to, o.status, so.path AS file, o.line "
-		"FROM orders o JOIN case_listings c ON c.listing_id = o.listing_id "
-		"LEFT JOIN sources so ON so.source_id = o.source_id ORDER BY o.order_id" },
+		"SELECT c.order_id, c.listing_id, c.seller_id, ck_buyer(o.buyer_id) AS buyer, "
+		"o.quantity, ck_money(c.amount, c.currency) AS amount, c.currency, o.ordered_at, "
+		"ck_buyer(o.ship_to_address) AS ship_to, c.status, so.path AS file, o.line "
+		"FROM case_orders c LEFT JOIN orders o ON o.order_id = c.order_id "
+		"LEFT JOIN sources so ON so.source_id = o.source_id ORDER BY c.order_id COLLATE ck_natural" },
 	{ "testbuys", -1,
-		"SELECT t.testbuy_id, t.listing_id, t.order_id, t.bought_at, "
+		"SELECT c.testbuy_id, c.listing_id, t.order_id, t.bought_at, "
 		"ck_money(t.cost, t.currency) AS cost, t.currency, "
-		"t.verdict, t.report_ref, so.path AS file, t.line FROM testbuys t "
-		"JOIN listings l ON l.listing_id = t.listing_id "
-		"JOIN case_sellers s ON s.seller_id = l.seller_id "
-		"LEFT JOIN sources so ON so.source_id = t.source_id ORDER BY t.testbuy_id" },
+		"c.verdict, t.report_ref, so.path AS file, t.line FROM case_testbuys c "
+		"LEFT JOIN testbuys t ON t.testbuy_id = c.testbuy_id "
+		"LEFT JOIN sources so ON so.source_id = t.source_id ORDER BY c.testbuy_id COLLATE ck_natural" },
 	{ "takedowns", -1,
 		"SELECT t.notice_id, t.rights_holder, t.listing_id, t.received_at, t.resolved_at, "
-		"t.outcome, so.path AS file, t.line FROM takedowns t "
-		"JOIN case_listings c ON c.listing_id = t.listing_id "
-		"LEFT JOIN sources so ON so.source_id = t.source_id ORDER BY t.notice_id" },
+		"t.outcome, so.path AS file, t.line FROM case_takedowns c "
+		"CROSS JOIN takedowns t ON t.notice_id = c.notice_id "
+		"LEFT JOIN sources so ON so.source_id = t.source_id ORDER BY t.notice_id COLLATE ck_natural" },
 	{ "parties", 0,
 		"SELECT c.party_id, p.kind, p.name, c.depth, c.via, "
 		"(SELECT count(*) FROM shipments sh WHERE sh.from_id = c.party_id) AS shipments, "
 		"(SELECT sum(quantity) FROM shipments sh WHERE sh.from_id = c.party_id) AS quantity, "
 		"so.path AS file, p.line FROM case_parties c "
 		"LEFT JOIN parties p ON p.party_id = c.party_id "
-		"LEFT JOIN sources so ON so.source_id = p.source_id ORDER BY c.depth, c.party_id" },
+		"LEFT JOIN sources so ON so.source_id = p.source_id ORDER BY c.depth, c.party_id COLLATE ck_natural" },
 	{ "links", -1,
 		"SELECT edge_id, seller_a, seller_b, kind, value, weight, holders, comparator, "
 		"file_a, line_a, file_b, line_b FROM case_edges ORDER BY edge_id" },
 	{ "findings", -1,
 		"SELECT finding, subject, what, reliability || confidence || '/' || handling AS grade, "
-		"rule, file, line FROM case_findings ORDER BY kind, finding" },
+		"rule, file, line FROM case_findings ORDER BY kind, finding COLLATE ck_natural" },
 	{ "timeline", -1,
 		"SELECT * FROM ("
 		"SELECT registered_at AS at, 'seller registered' AS event, 'seller:' || seller_id "
@@ -629,18 +990,15 @@ static const struct {
 		"UNION ALL SELECT created_at, 'flagged listing created', 'listing:' || listing_id "
 		"  FROM listings WHERE listing_id IN (SELECT listing_id FROM case_listings) "
 		"  AND created_at IS NOT NULL "
-		"UNION ALL SELECT min(ordered_at), 'first order (' || count(*) || ' in all)', "
-		"  'listing:' || listing_id FROM orders "
-		"  WHERE listing_id IN (SELECT listing_id FROM case_listings) "
-		"  AND ordered_at IS NOT NULL GROUP BY listing_id "
+		"UNION ALL SELECT min(o.ordered_at), 'first order (' || count(*) || ' in all)', "
+		"  'listing:' || c.listing_id FROM case_orders c CROSS JOIN orders o "
+		"  ON o.order_id = c.order_id WHERE o.ordered_at IS NOT NULL GROUP BY c.listing_id "
 		"UNION ALL SELECT t.bought_at, 'test buy ' || t.testbuy_id || ': ' || "
-		"  coalesce(t.verdict, '?'), 'listing:' || t.listing_id FROM testbuys t "
-		"  JOIN listings l ON l.listing_id = t.listing_id "
-		"  JOIN case_sellers s ON s.seller_id = l.seller_id WHERE t.bought_at IS NOT NULL "
-		"UNION ALL SELECT received_at, 'takedown notice ' || notice_id || ' from ' || "
-		"  coalesce(rights_holder, '?'), 'listing:' || listing_id FROM takedowns "
-		"  WHERE listing_id IN (SELECT listing_id FROM case_listings) "
-		"  AND received_at IS NOT NULL "
+		"  coalesce(c.verdict, '?'), 'listing:' || t.listing_id FROM case_testbuys c "
+		"  CROSS JOIN testbuys t ON t.testbuy_id = c.testbuy_id WHERE t.bought_at IS NOT NULL "
+		"UNION ALL SELECT t.received_at, 'takedown notice ' || t.notice_id || ' from ' || "
+		"  coalesce(t.rights_holder, '?'), 'listing:' || t.listing_id FROM case_takedowns c "
+		"  CROSS JOIN takedowns t ON t.notice_id = c.notice_id WHERE t.received_at IS NOT NULL "
 		"UNION ALL SELECT shipped_at, 'shipment ' || shipment_id || ' from party:' || from_id, "
 		"  CASE WHEN to_id IN (SELECT seller_id FROM case_sellers) THEN 'seller:' "
 		"  ELSE 'party:' END || to_id FROM shipments "
@@ -649,7 +1007,7 @@ static const struct {
 		"  OR to_id IN (SELECT party_id FROM case_parties)) "
 		"UNION ALL SELECT at, 'case ' || action || ' by ' || analyst, 'case:' || case_id "
 		"  FROM custody WHERE case_id = ?1 AND action <> 'export' "
-		") ORDER BY at, event, subject" },
+		") ORDER BY at, event, subject COLLATE ck_natural" },
 	{ "notes", -1,
 		"SELECT at, analyst, text FROM case_notes WHERE case_id = ?1 ORDER BY note_id" },
 	{ "custody", -1,
@@ -668,4 +1026,476 @@ const char *case_section_sql(const char *name, int *id_col)
 			return sections[i].sql;
 		}
 	return NULL;
+}
+
+/* The analyst's actions: each checks, writes and logs custody in one transaction. */
+
+static int finish(struct store *st, int rc)
+{
+	if (rc) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_exec(st, "COMMIT");
+}
+
+/* Run one statement with text parameters (NULL binds NULL); 0 or EX_*. */
+static int exec_text(struct store *st, const char *sql, int n, const char *const *v)
+{
+	sqlite3_stmt *s;
+	int i, rc;
+
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
+		return store_error(st, "case");
+	for (i = 0; i < n; i++)
+		sqlite3_bind_text(s, i + 1, v[i], -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_error(st, "case");
+}
+
+const char *case_current(const char *given)
+{
+	const char *env = getenv("CASEKIT_CASE");
+
+	if (given)
+		return strncmp(given, "case:", 5) == 0 ? given + 5 : given;
+	return env && *env ? env : NULL;
+}
+
+int case_warn_pending(struct store *st, const char *case_id)
+{
+	char *summary = NULL, *detail = NULL;
+	int rc = case_pending(st, case_id, &summary, &detail);
+
+	if (!rc && summary)
+		ck_warn("%s: not taken in yet: %s: casekit case refresh %s", case_id, summary,
+			case_id);
+	free(summary);
+	free(detail);
+	return rc;
+}
+
+int case_exists(struct store *st, const char *case_id)
+{
+	sqlite3_stmt *s;
+	int found;
+
+	if (sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM cases WHERE case_id = ?", -1, &s,
+		    NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
+	found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return found;
+}
+
+int case_status(struct store *st, const char *case_id, int need_open)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(store_db(st), "SELECT status FROM cases WHERE case_id = ?", -1, &s,
+		    NULL) != SQLITE_OK)
+		return store_error(st, "cases");
+	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		rc = ck_error(EX_NOINPUT, "no case '%s' (see 'casekit case list')", case_id);
+	else if (need_open && strcmp((const char *)sqlite3_column_text(s, 0), "open") != 0)
+		rc = ck_error(EX_DATAERR, "case '%s' is closed", case_id);
+	else
+		rc = 0;
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The typed ids of leads, space-separated, malloc'd. */
+static char *leads_text(const struct leads *l)
+{
+	struct buf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		buf_addf(&b, "%s%s:%s", i ? " " : "", l->v[i].kind, l->v[i].id);
+	if (!b.s)
+		buf_adds(&b, "");
+	return buf_detach(&b);
+}
+
+/* "LEADS; pinned to screen run N, link run M: CHANGES", the detail of open, add and remove. */
+static char *snapshot_detail(
+	struct store *st, const char *case_id, const char *leads, const char *changes)
+{
+	long long screen = 0, link = 0;
+	struct buf b = { 0 };
+
+	count_case(st, "SELECT coalesce(screen_run, 0) FROM case_pins WHERE case_id = ?1", case_id,
+		&screen);
+	count_case(st, "SELECT coalesce(link_run, 0) FROM case_pins WHERE case_id = ?1", case_id,
+		&link);
+	if (leads)
+		buf_addf(&b, "%s; ", leads);
+	buf_adds(&b, "pinned to ");
+	if (screen)
+		buf_addf(&b, "screen run %lld", screen);
+	else
+		buf_adds(&b, "no screen run");
+	if (link)
+		buf_addf(&b, ", link run %lld", link);
+	else
+		buf_adds(&b, ", no link run");
+	if (changes) {
+		buf_addf(&b, ": %s", changes);
+	} else {
+		long long n[3];
+
+		/* No change to list (a new case, a migrated one): what the snapshot holds. */
+		count_case(
+			st, "SELECT count(*) FROM case_members WHERE case_id = ?1", case_id, &n[0]);
+		count_case(st, "SELECT count(*) FROM case_snap_listings WHERE case_id = ?1",
+			case_id, &n[1]);
+		count_case(st, "SELECT count(*) FROM case_snap_orders WHERE case_id = ?1", case_id,
+			&n[2]);
+		buf_addf(&b, ": %s, %s, %s", ck_count(n[0], "seller", "sellers"),
+			ck_count(n[1], "flagged listing", "flagged listings"),
+			ck_count(n[2], "order", "orders"));
+	}
+	return buf_detach(&b);
+}
+
+/* The id a lead is kept by: a network as casekit link names it now (an old id, a prefix). */
+static char *lead_id(struct store *st, const struct lead *l)
+{
+	if (strcmp(l->kind, "network") == 0 && store_table_exists(st, "networks"))
+		return link_show_resolve(st, l->id);
+	return xstrdup(l->id);
+}
+
+static int add_leads(struct store *st, const char *case_id, const struct leads *l,
+	const char *analyst, const char *now)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < l->n && !rc; i++) {
+		char *id;
+
+		if ((rc = leads_resolve(st, &l->v[i], NULL)))
+			break;
+		if (!(id = lead_id(st, &l->v[i])))
+			return EX_DATAERR;
+		{
+			const char *v[5] = { case_id, l->v[i].kind, id, now, analyst };
+
+			rc = exec_text(
+				st, "INSERT OR IGNORE INTO case_leads VALUES(?, ?, ?, ?, ?)", 5, v);
+		}
+		free(id);
+	}
+	return rc;
+}
+
+int case_open(struct store *st, const char *title, const struct leads *leads, const char *analyst,
+	char **id_out)
+{
+	char now[21], *id, *changes = NULL, *lt, *detail;
+	int rc;
+
+	*id_out = NULL;
+	if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+		return rc;
+	id = case_new_id(st);
+	ck_clock_iso(now);
+	{
+		const char *v[4] = { id, title, now, analyst };
+
+		rc = exec_text(st,
+			"INSERT INTO cases(case_id, title, opened_at, opened_by) VALUES(?, ?, ?, ?)",
+			4, v);
+	}
+	if (!rc)
+		rc = add_leads(st, id, leads, analyst, now);
+	if (!rc)
+		rc = take_snapshot(st, id, 0, &changes);
+	lt = leads_text(leads);
+	detail = snapshot_detail(st, id, lt, NULL);
+	if (!rc)
+		rc = case_custody_add(st, id, "open", analyst, detail);
+	free(changes);
+	free(lt);
+	free(detail);
+	if ((rc = finish(st, rc)))
+		free(id);
+	else
+		*id_out = id;
+	return rc;
+}
+
+int case_leads_change(struct store *st, const char *case_id, const struct leads *leads, int add,
+	const char *analyst)
+{
+	char now[21], *changes = NULL, *lt, *detail;
+	size_t i;
+	int rc;
+
+	if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+		return rc;
+	if ((rc = case_status(st, case_id, 1)))
+		return finish(st, rc);
+	ck_clock_iso(now);
+	if (add)
+		rc = add_leads(st, case_id, leads, analyst, now);
+	for (i = 0; !add && i < leads->n && !rc; i++) {
+		char *id = lead_id(st, &leads->v[i]);
+		const char *v[3] = { case_id, leads->v[i].kind, id };
+
+		if (!id) {
+			rc = EX_DATAERR;
+			break;
+		}
+		rc = exec_text(st,
+			"DELETE FROM case_leads WHERE case_id = ? AND kind = ? AND id = ?", 3, v);
+		free(id);
+		if (!rc && sqlite3_changes(store_db(st)) == 0)
+			rc = ck_error(EX_DATAERR, "%s:%s is not a lead of %s", leads->v[i].kind,
+				leads->v[i].id, case_id);
+	}
+	if (!rc)
+		rc = take_snapshot(st, case_id, 0, &changes);
+	lt = leads_text(leads);
+	detail = snapshot_detail(st, case_id, lt, changes);
+	if (!rc)
+		rc = case_custody_add(st, case_id, add ? "add" : "remove", analyst, detail);
+	free(changes);
+	free(lt);
+	free(detail);
+	return finish(st, rc);
+}
+
+int case_refresh(struct store *st, const char *case_id, const char *analyst, char **changes)
+{
+	char *summary = NULL, *detail = NULL, *entry;
+	int rc;
+
+	*changes = NULL;
+	if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+		return rc;
+	if ((rc = case_status(st, case_id, 1)) || (rc = gather_live(st, case_id, 0)) ||
+		(rc = diff_snapshot(st, case_id, &summary, &detail)))
+		return finish(st, rc);
+	if (!summary) {
+		store_rollback(st);
+		return 0;
+	}
+	rc = save_snapshot(st, case_id);
+	entry = snapshot_detail(st, case_id, NULL, detail);
+	if (!rc)
+		rc = case_custody_add(st, case_id, "refresh", analyst, entry);
+	free(entry);
+	free(detail);
+	if ((rc = finish(st, rc)))
+		free(summary);
+	else
+		*changes = summary;
+	return rc;
+}
+
+int case_note(struct store *st, const char *case_id, const char *text, const char *analyst)
+{
+	char now[21];
+	int rc;
+
+	if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+		return rc;
+	if ((rc = case_status(st, case_id, 1)))
+		return finish(st, rc);
+	ck_clock_iso(now);
+	{
+		const char *v[4] = { case_id, now, analyst, text };
+
+		rc = exec_text(st,
+			"INSERT INTO case_notes(case_id, at, analyst, text) VALUES(?, ?, ?, ?)", 4,
+			v);
+	}
+	if (!rc)
+		rc = case_custody_add(st, case_id, "note", analyst, text);
+	return finish(st, rc);
+}
+
+int case_close(struct store *st, const char *case_id, const char *analyst)
+{
+	char now[21];
+	int rc;
+
+	if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+		return rc;
+	if ((rc = case_status(st, case_id, 1)))
+		return finish(st, rc);
+	ck_clock_iso(now);
+	{
+		const char *v[2] = { now, case_id };
+
+		rc = exec_text(st,
+			"UPDATE cases SET status = 'closed', closed_at = ? WHERE case_id = ?", 2,
+			v);
+	}
+	if (!rc)
+		rc = case_custody_add(st, case_id, "close", analyst, NULL);
+	return finish(st, rc);
+}
+
+int case_grade_parse(const char *grade, char rel[2], int *conf, char hand[2])
+{
+	if (!(grade[0] >= 'A' && grade[0] <= 'E') || !(grade[1] >= '1' && grade[1] <= '5') ||
+		(grade[2] && (!(grade[2] >= '1' && grade[2] <= '5') || grade[3])))
+		return -1;
+	rel[0] = grade[0];
+	rel[1] = '\0';
+	*conf = grade[1] - '0';
+	hand[0] = grade[2] ? grade[2] : '1';
+	hand[1] = '\0';
+	return 0;
+}
+
+int case_grade(struct store *st, const char *case_id, const char *finding, const char *grade,
+	const char *reason, const char *analyst)
+{
+	char now[21], rel[2], hand[2], conf_s[2], *detail;
+	long long found = 0;
+	int rc, conf;
+
+	if (case_grade_parse(grade, rel, &conf, hand))
+		return ck_error(EX_USAGE, "grade '%s' is not like B2 or B23", grade);
+	if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+		return rc;
+	if ((rc = case_status(st, case_id, 1)) || (rc = case_gather(st, case_id)))
+		return finish(st, rc);
+	{
+		sqlite3_stmt *s;
+
+		if (sqlite3_prepare_v2(store_db(st),
+			    "SELECT 1 FROM case_findings WHERE finding = ?", -1, &s,
+			    NULL) != SQLITE_OK)
+			return finish(st, store_error(st, "case_findings"));
+		sqlite3_bind_text(s, 1, finding, -1, SQLITE_STATIC);
+		found = sqlite3_step(s) == SQLITE_ROW;
+		sqlite3_finalize(s);
+	}
+	if (!found)
+		return finish(st,
+			ck_error(EX_DATAERR,
+				"%s: no finding '%s' (see 'casekit case show %s --section findings')",
+				case_id, finding, case_id));
+	ck_clock_iso(now);
+	snprintf(conf_s, sizeof(conf_s), "%d", conf);
+	{
+		const char *v[8] = { case_id, finding, rel, conf_s, hand, reason, now, analyst };
+
+		rc = exec_text(st,
+			"INSERT OR REPLACE INTO case_grades VALUES(?, ?, ?, CAST(? AS INTEGER), ?, ?, "
+			"?, ?)",
+			8, v);
+	}
+	detail = xasprintf("%s %s%d/%s%s%s", finding, rel, conf, hand, reason ? ": " : "",
+		reason ? reason : "");
+	if (!rc)
+		rc = case_custody_add(st, case_id, "grade", analyst, detail);
+	free(detail);
+	return finish(st, rc);
+}
+
+int case_pin_existing(struct store *st)
+{
+	sqlite3_stmt *s;
+	char **ids = NULL, *changes, *detail;
+	size_t n = 0, i;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(store_db(st),
+		    "SELECT case_id FROM cases WHERE case_id NOT IN (SELECT case_id FROM case_pins) "
+		    "ORDER BY case_id",
+		    -1, &s, NULL) != SQLITE_OK)
+		return store_error(st, "cases");
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
+		ids[n++] = xstrdup((const char *)sqlite3_column_text(s, 0));
+	}
+	sqlite3_finalize(s);
+	/* As each case stood: its members as they are, the rest as show gathered it. */
+	for (i = 0; i < n && !rc; i++) {
+		if (!(rc = take_snapshot(st, ids[i], 1, &changes))) {
+			detail = snapshot_detail(st, ids[i],
+				"store schema 4: the case as it stood, kept as its snapshot", NULL);
+			rc = case_custody_add(st, ids[i], "snapshot", ck_analyst(), detail);
+			free(detail);
+		}
+		free(changes);
+	}
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	return rc;
+}
+
+int case_show_prepare(struct store *st, const char *case_id, char **pending)
+{
+	char *detail = NULL, why[256];
+	int rc;
+
+	*pending = NULL;
+	if ((rc = case_status(st, case_id, 0)) || (rc = case_set_redact(st, 0)) ||
+		(rc = case_pending(st, case_id, pending, &detail)) ||
+		(rc = case_gather(st, case_id)))
+		return rc;
+	free(detail);
+	if (*pending) {
+		const char *v[1] = { *pending };
+
+		if ((rc = exec_text(st, "INSERT INTO temp.case_pending VALUES(?)", 1, v)))
+			return rc;
+	}
+	if (case_custody_check(st, case_id, why))
+		ck_warn("%s: the custody log is broken: %s", case_id, why);
+	return 0;
+}
+
+int case_print_section(struct store *st, const char *case_id, const char *name, int fmt)
+{
+	int idcol;
+	const char *sql = case_section_sql(name, &idcol);
+	sqlite3_stmt *s;
+	struct out *o;
+
+	if (!sql)
+		return ck_error(EX_SOFTWARE, "no section '%s'", name);
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
+		return store_error(st, name);
+	if (sqlite3_bind_parameter_count(s) > 0)
+		sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
+	o = out_open_stmt(stdout, (enum out_format)fmt, s);
+	if (idcol >= 0)
+		out_set_ids(o,
+			strcmp(name, "sellers") == 0            ? "seller"
+				: strcmp(name, "listings") == 0 ? "listing"
+								: "party",
+			idcol);
+	return out_stmt_all(o, s, st, name);
+}
+
+int case_print_list(struct store *st, int fmt)
+{
+	sqlite3_stmt *s;
+	struct out *o;
+
+	if (sqlite3_prepare_v2(store_db(st),
+		    "SELECT c.case_id, c.status, c.title, c.opened_at, c.opened_by, "
+		    "(SELECT count(*) FROM case_leads l WHERE l.case_id = c.case_id) AS leads, "
+		    "(SELECT count(*) FROM case_members m WHERE m.case_id = c.case_id) AS sellers, "
+		    "(SELECT max(at) FROM custody k WHERE k.case_id = c.case_id) AS last_action "
+		    "FROM cases c ORDER BY c.case_id",
+		    -1, &s, NULL) != SQLITE_OK)
+		return store_error(st, "cases");
+	o = out_open_stmt(stdout, (enum out_format)fmt, s);
+	out_set_ids(o, "case", 0);
+	return out_stmt_all(o, s, st, "cases");
 }

@@ -16,6 +16,7 @@ static const struct {
 	{ "party", "parties", "party_id" },
 	{ "network", "networks", "network_id" },
 	{ "case", "cases", "case_id" },
+	{ "notice", "notices", "notice_id" },
 };
 #define NID_KINDS (sizeof(id_kinds) / sizeof(*id_kinds))
 
@@ -152,6 +153,7 @@ const char *complete_kind_for(const char *longopt, const char *argname)
 		{ "KIND", "kind" },
 		{ "LISTING", "listing" },
 		{ "NETWORK", "network" },
+		{ "NOTICE", "notice" },
 		{ "PARTY", "party" },
 		{ "PROFILE", "profile" },
 		{ "SELLER", "seller" },

@@ -6,7 +6,7 @@
 struct store;
 
 /* What complete_values() can list, in the order 'any' walks the id kinds. */
-#define COMPLETE_KINDS "seller|listing|party|network|case|any|kind|profile|table"
+#define COMPLETE_KINDS "seller|listing|party|network|case|notice|any|kind|profile|table"
 
 /* Called once per candidate; the string is only valid during the call. */
 typedef void complete_fn(const char *candidate, void *arg);

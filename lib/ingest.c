@@ -156,6 +156,25 @@ static const struct fspec f_takedowns[] = {
 	{ "outcome", T_TEXT, 0, NULL },
 	{ NULL, 0, 0, NULL },
 };
+static const struct fspec f_notifiers[] = {
+	{ "notifier", T_TEXT, F_KEY, NULL },
+	{ "acts_for", T_TEXT, F_KEY, NULL },
+	{ "contact_email", T_TEXT, 0, NULL },
+	{ "since", T_TIME, 0, NULL },
+	{ NULL, 0, 0, NULL },
+};
+/* A notice must be answered even when its listing is gone: listing_id is not checked here. */
+static const struct fspec f_notices[] = {
+	{ "notice_id", T_TEXT, F_KEY, NULL },
+	{ "rights_holder", T_TEXT, 0, NULL },
+	{ "brand", T_TEXT, 0, NULL },
+	{ "listing_id", T_TEXT, 0, NULL },
+	{ "url", T_TEXT, 0, NULL },
+	{ "grounds", T_TEXT, 0, NULL },
+	{ "received_at", T_TIME, 0, NULL },
+	{ "contact_email", T_TEXT, 0, NULL },
+	{ NULL, 0, 0, NULL },
+};
 
 static const struct ispec i_sellers[] = {
 	{ "phone", IDENT_PHONE },
@@ -195,6 +214,8 @@ static const struct kspec kinds[] = {
 	{ "shipments", f_shipments, "shipment_id", NULL, NULL, i_none },
 	{ "testbuys", f_testbuys, "testbuy_id", NULL, NULL, i_none },
 	{ "takedowns", f_takedowns, "notice_id", NULL, NULL, i_none },
+	{ "notifiers", f_notifiers, "notifier, acts_for", NULL, NULL, i_none },
+	{ "notices", f_notices, "notice_id", NULL, NULL, i_none },
 };
 #define NKINDS (sizeof(kinds) / sizeof(*kinds))
 
@@ -699,8 +720,8 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 			strlen(h->f[i]) != h->len[i])
 			return ck_error(EX_DATAERR,
 				"'%s': line %lu: the header has an empty or unreadable column name "
-				"(column %zu): is this a %s file?",
-				f->path, h->line, i + 1, k->kind);
+				"(column %zu): is this %s %s file?",
+				f->path, h->line, i + 1, ck_article(k->kind), k->kind);
 		f->cols[i] = xstrdup(h->f[i]);
 		for (j = 0; j < i; j++)
 			if (strcmp(f->cols[j], f->cols[i]) == 0)
@@ -735,8 +756,9 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 			!(strcmp(k->kind, "brands") == 0 && strcmp(k->f[i].name, "category") == 0))
 			return ck_error(EX_DATAERR,
 				"'%s': line %lu: no '%s' column, which every %s row needs "
-				"(is this a %s file? see casekit-profile(5))",
-				f->path, h->line, k->f[i].name, k->kind, k->kind);
+				"(is this %s %s file? see casekit-profile(5))",
+				f->path, h->line, k->f[i].name, k->kind, ck_article(k->kind),
+				k->kind);
 		if (k->f[i].type == T_INSTR)
 			f->instr_col =
 				f->fs[i].tmpl && f->fs[i].tmpl->n == 1 ? f->fs[i].cols[0] : -2;
@@ -1241,6 +1263,8 @@ static int convert_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 			break;
 		}
 	}
+	if (strcmp(k->kind, "notices") == 0 && !f->v[3] && !f->v[4])
+		return bad(f, "a notice needs a listing_id or a url");
 	return 0;
 }
 
@@ -1565,14 +1589,13 @@ static int report(struct ingest *in, struct file *f, int stays)
 	char a[32];
 
 	if (!ck.quiet)
-		fprintf(stderr,
-			"casekit ingest: '%s' (%s): %llu rows read, %llu kept, %llu rejected\n",
-			f->path, f->k->kind, (unsigned long long)f->read,
+		fprintf(stderr, "casekit ingest: '%s' (%s): %s read, %llu kept, %llu rejected\n",
+			f->path, f->k->kind, ck_count((long long)f->read, "row", "rows"),
 			(unsigned long long)f->kept, (unsigned long long)f->rejected);
 	if (f->replaced && !ck.quiet)
-		fprintf(stderr,
-			"casekit ingest: '%s': %llu rows replaced an older version of their record\n",
-			f->path, (unsigned long long)f->replaced);
+		fprintf(stderr, "casekit ingest: '%s': %s an older version of %s record\n", f->path,
+			ck_count((long long)f->replaced, "row replaced", "rows replaced"),
+			f->replaced == 1 ? "its" : "their");
 	if (!f->rejected)
 		return 0;
 	sqlite3_bind_int64(s, 1, f->source_id);
@@ -1773,8 +1796,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		goto out;
 	rc = csvio_next(f.r, &rec);
 	if (rc == 0) {
-		rc = ck_error(
-			EX_DATAERR, "'%s' is empty: a %s file needs a header line", path, kind);
+		rc = ck_error(EX_DATAERR, "'%s' is empty: %s %s file needs a header line", path,
+			ck_article(kind), kind);
 		goto out;
 	}
 	if (rc > 1 || (rc = map_header(in, &f, rec)))
@@ -1837,8 +1860,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		     in, &f, !in->o->dry_run && !(in->o->strict && f.rejected) && !all_rejected)))
 		goto out;
 	if (in->o->strict && f.rejected) {
-		rc = ck_error(EX_DATAERR, "'%s': %llu rows rejected and --strict: nothing loaded",
-			path, (unsigned long long)f.rejected);
+		rc = ck_error(EX_DATAERR, "'%s': %s rejected and --strict: nothing loaded", path,
+			ck_count((long long)f.rejected, "row", "rows"));
 		goto out;
 	}
 	if (all_rejected) {
@@ -1859,8 +1882,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	f.counted = 1;
 	in->loaded += f.kept > 0;
 	if (f.rejected)
-		ck_warn("'%s': %llu of %llu rows rejected; the rest were loaded", path,
-			(unsigned long long)f.rejected, (unsigned long long)f.read);
+		ck_warn("'%s': %llu of %s rejected; the rest were loaded", path,
+			(unsigned long long)f.rejected, ck_count((long long)f.read, "row", "rows"));
 out:
 	if (in_tx) {
 		char *err = NULL;
@@ -1962,7 +1985,7 @@ static int add_dir(struct ingest *in, struct job **jobs, size_t *n, const char *
 		if (e->d_name[0] == '.')
 			continue;
 		names = xrealloc(names, (nn + 1) * sizeof(*names));
-		names[nn++] = xasprintf("%s/%s", dir, e->d_name);
+		names[nn++] = ck_path_join(dir, e->d_name);
 	}
 	closedir(d);
 	ck_sort(names, nn, sizeof(*names), name_cmp);
@@ -2144,6 +2167,7 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		static const char *const rcols[] = { "file", "line", "reason", "raw" };
 
 		in.rejo = out_open(in.rejf, OUT_CSV, rcols, 4);
+		out_set_guard(in.rejo); /* the rows are the sellers' text, opened in spreadsheets */
 	}
 	if (!rc && njobs == 0)
 		ck_warn("no files to load");
@@ -2372,8 +2396,8 @@ int ingest_rows_open(struct ingest_rows **out, const struct ingest_opts *o, cons
 		goto fail;
 	rc = csvio_next(r->f.r, &h);
 	if (rc == 0)
-		rc = ck_error(
-			EX_DATAERR, "'%s' is empty: a %s file needs a header line", path, o->kind);
+		rc = ck_error(EX_DATAERR, "'%s' is empty: %s %s file needs a header line", path,
+			ck_article(o->kind), o->kind);
 	if (rc != 1 || (rc = map_header(&r->in, &r->f, h)))
 		goto fail;
 	*out = r;

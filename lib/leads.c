@@ -1,6 +1,8 @@
 /* leads.c - typed ids read from --from FILE|- and operands: seller:ID, listing:ID, ... */
 #include "casekit.h"
 #include "leads.h"
+#include "link_show.h"
+#include "store.h"
 #include <ctype.h>
 
 int leads_add(struct leads *l, const char *text, const char *default_kind, const char *allowed)
@@ -77,4 +79,55 @@ void leads_free(struct leads *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = l->cap = 0;
+}
+
+/* Add seller id to out once (out may be NULL). */
+static void reach(struct leads *out, const char *id)
+{
+	if (out && id)
+		leads_add(out, id, "seller", "seller");
+}
+
+int leads_resolve(struct store *st, const struct lead *l, struct leads *sellers)
+{
+	const char *sql;
+	struct store_stmt *s;
+	char *net = NULL;
+	int found = 0, rc;
+
+	if (strcmp(l->kind, "seller") == 0)
+		sql = "SELECT seller_id FROM sellers WHERE seller_id = ?1";
+	else if (strcmp(l->kind, "listing") == 0)
+		sql = "SELECT seller_id FROM listings WHERE listing_id = ?1";
+	else if (strcmp(l->kind, "party") == 0)
+		/* A party is there when it is listed or ships; it reaches whom it ships to. */
+		sql = "SELECT NULL FROM parties WHERE party_id = ?1 UNION ALL "
+		      "SELECT s.seller_id FROM shipments sh JOIN sellers s "
+		      "ON s.seller_id = sh.to_id WHERE sh.from_id = ?1 UNION ALL "
+		      "SELECT NULL WHERE EXISTS (SELECT 1 FROM shipments WHERE from_id = ?1)";
+	else if (strcmp(l->kind, "case") == 0)
+		sql = "SELECT NULL FROM cases WHERE case_id = ?1 UNION ALL "
+		      "SELECT seller_id FROM case_members WHERE case_id = ?1";
+	else if (!store_table_exists(st, "networks"))
+		return ck_error(
+			EX_DATAERR, "network:%s: no networks yet (run 'casekit link')", l->id);
+	/* A network is named as casekit link names it: its id, an id it had, or a prefix. */
+	else if (!(net = link_show_resolve(st, l->id)))
+		return EX_DATAERR;
+	else
+		sql = "SELECT seller_id FROM network_members WHERE network_id = ?1";
+	if (!(s = store_prepare(st, sql))) {
+		free(net);
+		return EX_SOFTWARE;
+	}
+	store_bind_text(s, 1, net ? net : l->id);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		found = 1;
+		reach(sellers, store_col_text(s, 0));
+	}
+	store_done(s);
+	free(net);
+	if (rc != STORE_DONE)
+		return rc;
+	return found ? 0 : ck_error(EX_DATAERR, "%s:%s is not in the store", l->kind, l->id);
 }

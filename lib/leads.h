@@ -29,4 +29,14 @@ int leads_add(struct leads *l, const char *text, const char *default_kind, const
  */
 int leads_read(struct leads *l, const char *path, const char *default_kind, const char *allowed);
 void leads_free(struct leads *l);
+
+struct store;
+/*
+ * Resolve one lead against the store, the same way for every applet: a seller is itself, a
+ * listing its seller, a network its members (an id a merged network had answers too), a
+ * party the sellers it ships to, a case its members. The sellers reached are added to
+ * sellers (NULL: only check). 0, or one message and EX_DATAERR when the lead names nothing
+ * in the store ("listing:L9 is not in the store"), or another EX_* code.
+ */
+int leads_resolve(struct store *st, const struct lead *l, struct leads *sellers);
 #endif

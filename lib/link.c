@@ -1453,7 +1453,7 @@ static int addr_split(const char *k, struct buf *rest, struct buf *place)
 	buf_add(rest, k, (size_t)(c - k));
 	buf_adds(rest, e);
 	buf_add(place, c + 2, (size_t)(e - c - 2));
-	return 1;
+	return rest->len && place->len; /* "x, " or ", y" is no key of ours */
 }
 
 /*

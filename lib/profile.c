@@ -11,6 +11,8 @@
 #include <unicode/uenum.h>
 #include <unicode/uloc.h>
 
+#define PROFILE_MAX_BYTES (1024 * 1024) /* bigger is not a profile */
+
 /*
  * The generic profile, also shipped as share/profiles/generic.profile; this copy lets a
  * binary that is not installed still read its own layout.
@@ -25,7 +27,9 @@ static const char generic_text[] = "profile generic\n"
 				   "[payments]\nfiles payments.csv payments.tsv payments.txt\n"
 				   "[shipments]\nfiles shipments.csv shipments.tsv shipments.txt\n"
 				   "[testbuys]\nfiles testbuys.csv testbuys.tsv testbuys.txt\n"
-				   "[takedowns]\nfiles takedowns.csv takedowns.tsv takedowns.txt\n";
+				   "[takedowns]\nfiles takedowns.csv takedowns.tsv takedowns.txt\n"
+				   "[notifiers]\nfiles notifiers.csv notifiers.tsv notifiers.txt\n"
+				   "[notices]\nfiles notices.csv notices.tsv notices.txt\n";
 
 int profile_country(const char *s, char out[3])
 {
@@ -662,9 +666,12 @@ int profile_load(struct profile **out, const char *name)
 		free(path);
 		return rc;
 	}
-	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
+	/* A profile may come from anyone: a huge file or a device is refused, not read whole. */
+	while (b.len <= PROFILE_MAX_BYTES && (n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
 		buf_add(&b, tmp, n);
-	if (ferror(fp))
+	if (b.len > PROFILE_MAX_BYTES)
+		rc = ck_error(EX_CONFIG, "profile '%s' is bigger than 1 MiB", path);
+	else if (ferror(fp))
 		rc = ck_error(EX_IOERR, "cannot read profile '%s': %s", path, strerror(errno));
 	else
 		rc = profile_parse(out, b.s ? b.s : "", path);

@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <sqlite3.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #ifdef HAVE_GVC
 #include <gvc.h>
@@ -230,8 +231,9 @@ int report_dot(struct report_ctx *c, FILE *fp)
 		return EX_SOFTWARE;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		char *a = xasprintf("party:%s", col(s, 0));
-		char *label = xasprintf("%lld shipments, %lld units", sqlite3_column_int64(s, 2),
-			sqlite3_column_int64(s, 3));
+		char *label = xasprintf("%s, %s",
+			ck_count(sqlite3_column_int64(s, 2), "shipment", "shipments"),
+			ck_count(sqlite3_column_int64(s, 3), "unit", "units"));
 
 		fputc('\t', fp);
 		dot_str(fp, a);
@@ -518,9 +520,10 @@ static int cmp_line(const void *a, const void *b)
  * else why the rows are left out (the file is gone, changed or unreadable).
  */
 static const char *copy_rows(struct report_ctx *c, const char *fpath, const char *encoding,
-	const char *sha256, const char *kind, const char *profile, unsigned long *lines,
-	size_t nlines, struct buf *out)
+	const char *sha256, long long size, const char *kind, const char *profile,
+	unsigned long *lines, size_t nlines, struct buf *out)
 {
+	struct stat sb;
 	struct csvio *r = NULL;
 	struct csvio_opts co = { 0 };
 	struct csvio_rec *rec;
@@ -534,6 +537,13 @@ static const char *copy_rows(struct report_ctx *c, const char *fpath, const char
 
 	if (!*fpath || strcmp(fpath, "-") == 0 || access(fpath, R_OK) != 0)
 		return "not found at export: its rows are not in the package";
+	/* A device or a pipe (a crafted store) would never end; a size not as ingested is
+	 * another file, without reading it. The SHA-256 below still decides. */
+	if (stat(fpath, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return "not a regular file at export: its rows are not in the package";
+	if (sb.st_size != size)
+		return "changed since it was ingested (another size): its rows are not in the "
+		       "package";
 	co.encoding = encoding && *encoding ? encoding : NULL;
 	if (csvio_open(&r, fpath, &co))
 		return "unreadable at export: its rows are not in the package";
@@ -644,6 +654,13 @@ static char *source_where(struct report_ctx *c, const char *fpath)
 	return xstrdup(fpath);
 }
 
+/* A field of SOURCES.txt or a message: a control character (tab, line break, escape) as a space. */
+static void one_line(struct buf *b, const char *s)
+{
+	for (; s && *s; s++)
+		buf_addc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+}
+
 int report_sources(struct report_ctx *c,
 	void (*add)(void *arg, const char *fpath, char *data, size_t len), void *arg)
 {
@@ -693,12 +710,16 @@ int report_sources(struct report_ctx *c,
 			sqlite3_reset(ls);
 			char *where = source_where(c, real);
 
-			why = copy_rows(c, where, col(s, 7), col(s, 3), col(s, 5), col(s, 6), lines,
-				n, &out);
+			why = copy_rows(c, where, col(s, 7), col(s, 3), sqlite3_column_int64(s, 4),
+				col(s, 5), col(s, 6), lines, n, &out);
 			free(where);
 			free(lines);
 			if (why) {
-				ck_warn("source '%s': %s", base, why);
+				struct buf shown = { 0 };
+
+				one_line(&shown, base);
+				ck_warn("source '%s': %s", shown.s ? shown.s : "", why);
+				buf_free(&shown);
 				buf_free(&out);
 			} else {
 				char *fpath = xasprintf("data/sources/%s", name);
@@ -711,11 +732,12 @@ int report_sources(struct report_ctx *c,
 			}
 		}
 		buf_addf(&list, "data/sources/%s\t", name);
-		for (; *base; base++)
-			buf_addc(&list,
-				*base == '\t' || *base == '\n' || *base == '\r' ? ' ' : *base);
-		buf_addf(&list, "\t%s\t%lld\t%s\t%lld\t%s\n", col(s, 5), sqlite3_column_int64(s, 4),
-			col(s, 3), ncited,
+		one_line(&list, base);
+		buf_addc(&list, '\t');
+		one_line(&list, col(s, 5));
+		buf_addf(&list, "\t%lld\t", sqlite3_column_int64(s, 4));
+		one_line(&list, col(s, 3));
+		buf_addf(&list, "\t%lld\t%s\n", ncited,
 			why              ? why
 				: ncited ? ""
 					 : "no row of it is cited: not in the package");
@@ -737,9 +759,51 @@ int report_sources(struct report_ctx *c,
 #define REPORT_MAX_PARTS 10  /* pictures of one network; a bigger one is left to network.dot */
 #define REPORT_MAX_CHAINS 12 /* upstream chains drawn */
 
+/*
+ * A character that is invisible or turns the text around it (a bidi control, a zero-width
+ * space, a soft hyphen, a control character but tab and line ends) lets a name read as another: its length in
+ * bytes at s, with its code point in *cp, or 0. Joiners (U+200C, U+200D) belong to scripts
+ * and emoji, and pass.
+ */
+static size_t invisible(const char *s, unsigned *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if ((u[0] < 0x20 && u[0] != '\t' && u[0] != '\n' && u[0] != '\r') || u[0] == 0x7f) {
+		*cp = u[0];
+		return 1;
+	}
+	if (u[0] == 0xc2 && u[1] == 0xad) {
+		*cp = 0xad;
+		return 2;
+	}
+	if (u[0] == 0xd8 && u[1] == 0x9c) {
+		*cp = 0x61c;
+		return 2;
+	}
+	if ((u[0] == 0xe1 && u[1] == 0xa0 && u[2] == 0x8e) ||
+		(u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) ||
+		(u[0] == 0xe2 && u[1] == 0x80 &&
+			(u[2] == 0x8b || u[2] == 0x8e || u[2] == 0x8f ||
+				(u[2] >= 0xaa && u[2] <= 0xae))) ||
+		(u[0] == 0xe2 && u[1] == 0x81 && u[2] >= 0xa0 && u[2] <= 0xa9 && u[2] != 0xa5)) {
+		*cp = ((u[0] & 0x0fu) << 12) | ((u[1] & 0x3fu) << 6) | (u[2] & 0x3fu);
+		return 3;
+	}
+	return 0;
+}
+
 static void h(FILE *fp, const char *s)
 {
 	for (; s && *s; s++) {
+		unsigned cp;
+		size_t n = invisible(s, &cp);
+
+		if (n) {
+			fprintf(fp, "[U+%04X]", cp);
+			s += n - 1;
+			continue;
+		}
 		switch (*s) {
 		case '&':
 			fputs("&amp;", fp);
@@ -879,8 +943,8 @@ static char *one(struct report_ctx *c, const char *sql)
 
 /* Paid orders of the case's flagged listings (cancelled and refunded left out). */
 #define PAID_ORDERS \
-	"orders o JOIN case_listings cl ON cl.listing_id = o.listing_id WHERE " MONEY_PAID_ORDER \
-	" AND o.amount IS NOT NULL"
+	"orders o JOIN case_listings cl ON cl.listing_id = o.listing_id JOIN case_orders co ON " \
+	"co.order_id = o.order_id WHERE " MONEY_PAID_ORDER " AND o.amount IS NOT NULL"
 
 #ifdef HAVE_GVC
 /*
@@ -947,13 +1011,19 @@ text:
 /* A Graphviz string: quotes and backslashes escaped, at most max characters. */
 static void gv_str(struct buf *b, const char *s, size_t max)
 {
-	size_t chars = 0;
+	size_t chars = 0, n;
+	unsigned cp;
 
 	buf_addc(b, '"');
 	for (; s && *s; s++) {
 		if (((unsigned char)*s & 0xc0) != 0x80 && ++chars > max) {
 			buf_adds(b, "...");
 			break;
+		}
+		if (*s != '\n' && (n = invisible(s, &cp))) {
+			buf_addf(b, "[U+%04X]", cp);
+			s += n - 1;
+			continue;
 		}
 		if (*s == '"' || *s == '\\')
 			buf_addc(b, '\\');
@@ -1370,7 +1440,7 @@ static const char css[] =
 	"nav.toc ol{columns:2;margin:.3em 0}nav.toc a{color:inherit}\n"
 	"table{border-collapse:collapse;width:100%;margin:.4em 0 .8em;font-size:8.5pt}\n"
 	"th,td{border:.5pt solid #aaa;padding:2pt 4pt;text-align:left;vertical-align:top;"
-	"overflow-wrap:break-word}\n"
+	"overflow-wrap:anywhere}\n"
 	"th{background:#eee}td.n{text-align:right;font-variant-numeric:tabular-nums;"
 	"white-space:nowrap}td.ref,.ref{font-size:7.5pt;color:#333;overflow-wrap:anywhere}\n"
 	"code,.url{font-family:'DejaVu Sans Mono',Consolas,monospace;font-size:7.5pt;"
@@ -1403,13 +1473,9 @@ static void cover(struct report_ctx *c, FILE *fp)
 	long long sellers = count(c, "SELECT count(*) FROM case_sellers");
 	long long flagged = count(c, "SELECT count(*) FROM case_listings");
 	long long paid = count(c, "SELECT count(*) FROM " PAID_ORDERS);
-	long long orders = count(c,
-		"SELECT count(*) FROM orders o JOIN case_listings cl ON "
-		"cl.listing_id = o.listing_id");
+	long long orders = count(c, "SELECT count(*) FROM case_orders");
 	long long fakes = count(c,
-		"SELECT count(*) FROM testbuys t JOIN listings l ON "
-		"l.listing_id = t.listing_id JOIN case_sellers s ON "
-		"s.seller_id = l.seller_id WHERE lower(t.verdict) IN "
+		"SELECT count(*) FROM case_testbuys t WHERE lower(t.verdict) IN "
 		"('counterfeit', 'fake', 'infringing')");
 	long long edges = count(c, "SELECT count(*) FROM case_edges");
 	long long nets = count(c, "SELECT count(DISTINCT network_id) FROM case_sellers");
@@ -1573,9 +1639,8 @@ static void cover(struct report_ctx *c, FILE *fp)
 		flagged == 1 ? "" : "s");
 	if ((s = prep(c,
 		     "SELECT coalesce(lower(t.verdict), 'no verdict'), count(*), "
-		     "replace(group_concat(DISTINCT t.report_ref), ',', ', ') FROM testbuys t JOIN listings l ON "
-		     "l.listing_id = t.listing_id JOIN case_sellers s ON s.seller_id = "
-		     "l.seller_id GROUP BY 1 ORDER BY 1 = 'counterfeit' DESC, 1"))) {
+		     "replace(group_concat(DISTINCT t.report_ref), ',', ', ') FROM case_testbuys ct JOIN "
+		     "testbuys t ON t.testbuy_id = ct.testbuy_id GROUP BY 1 ORDER BY 1 = 'counterfeit' DESC, 1"))) {
 		int i = 0;
 
 		while (sqlite3_step(s) == SQLITE_ROW) {
@@ -1593,9 +1658,7 @@ static void cover(struct report_ctx *c, FILE *fp)
 		sqlite3_finalize(s);
 	}
 	{
-		long long notices = count(c,
-			"SELECT count(*) FROM takedowns t JOIN case_listings c ON "
-			"c.listing_id = t.listing_id");
+		long long notices = count(c, "SELECT count(*) FROM case_takedowns");
 
 		if (notices)
 			fprintf(fp, "; %lld takedown notice%s from rights holders", notices,
@@ -1864,12 +1927,11 @@ static const char timeline_sql[] =
 	"UNION ALL SELECT l.created_at, 'flagged listing created', l.listing_id FROM listings l "
 	" JOIN case_listings c ON c.listing_id = l.listing_id "
 	"UNION ALL SELECT o.ordered_at, 'order of a flagged listing', o.order_id FROM orders o "
-	" JOIN case_listings c ON c.listing_id = o.listing_id "
+	" JOIN case_orders c ON c.order_id = o.order_id "
 	"UNION ALL SELECT t.bought_at, 'test buy: ' || coalesce(lower(t.verdict), '?'), "
-	" t.testbuy_id FROM testbuys t JOIN listings l ON l.listing_id = t.listing_id "
-	" JOIN case_sellers s ON s.seller_id = l.seller_id "
-	"UNION ALL SELECT t.received_at, 'takedown notice', t.notice_id FROM takedowns t "
-	" JOIN case_listings c ON c.listing_id = t.listing_id "
+	" t.testbuy_id FROM case_testbuys c JOIN testbuys t ON t.testbuy_id = c.testbuy_id "
+	"UNION ALL SELECT t.received_at, 'takedown notice', t.notice_id FROM case_takedowns c "
+	" JOIN takedowns t ON t.notice_id = c.notice_id "
 	"UNION ALL SELECT sh.shipped_at, 'shipment from upstream', sh.shipment_id FROM shipments sh "
 	" WHERE sh.from_id IN (SELECT party_id FROM case_parties) AND (sh.to_id IN (SELECT "
 	" seller_id FROM case_sellers) OR sh.to_id IN (SELECT party_id FROM case_parties)) "
@@ -1883,6 +1945,10 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 
 	(void)dot; /* the package's whole network; the report draws one network at a time */
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n", fp);
+	/* Should escaping ever fail, a browser still runs and loads nothing. */
+	fputs("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	      "style-src 'unsafe-inline'\">\n",
+		fp);
 	fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", fp);
 	fputs("<title>", fp);
 	h(fp, c->case_id);
@@ -2014,8 +2080,8 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 		     "char(160) || t.currency AS cost, coalesce(t.verdict, '') AS verdict, "
 		     "coalesce(t.report_ref, '') AS \"lab reference\", " REF(
 			     "t") " AS \"source row\" "
-				  "FROM testbuys t JOIN listings l ON l.listing_id = t.listing_id JOIN "
-				  "case_sellers s ON s.seller_id = l.seller_id ORDER BY lower(t.verdict) = "
+				  "FROM case_testbuys ct JOIN testbuys t ON t.testbuy_id = ct.testbuy_id "
+				  "JOIN listings l ON l.listing_id = t.listing_id ORDER BY lower(t.verdict) = "
 				  "'counterfeit' DESC, t.testbuy_id",
 		     "No test buys of these accounts' listings.")))
 		return rc;
@@ -2025,8 +2091,8 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 		     "notices, replace(group_concat(DISTINCT coalesce(t.outcome, 'open')), ',', ', ') AS "
 		     "outcomes, "
 		     "group_concat(t.listing_id, ', ') AS listings, min(substr(t.received_at, 1, "
-		     "10)) AS first, max(substr(t.received_at, 1, 10)) AS last FROM takedowns t "
-		     "JOIN case_listings c ON c.listing_id = t.listing_id GROUP BY 1 ORDER BY 2 "
+		     "10)) AS first, max(substr(t.received_at, 1, 10)) AS last FROM case_takedowns c "
+		     "JOIN takedowns t ON t.notice_id = c.notice_id GROUP BY 1 ORDER BY 2 "
 		     "DESC, 1",
 		     "No takedown notices.")))
 		return rc;

@@ -545,7 +545,7 @@ static int rfile_open(struct screen *s, struct rfile *rf, const char *name)
 	size_t n;
 
 	memset(rf, 0, sizeof(*rf));
-	rf->path = xasprintf("%s/%s", s->dir, name);
+	rf->path = ck_path_join(s->dir, name);
 	if (!(fp = fopen(rf->path, "rb"))) {
 		int rc = ck_error(
 			EX_NOINPUT, "cannot open rules '%s': %s", rf->path, strerror(errno));
@@ -1067,7 +1067,7 @@ int screen_open(struct screen **out, const char *dir)
 	int rc;
 
 	*out = NULL;
-	s->dir = dir ? xstrdup(dir) : xasprintf("%s/rules", ck_datadir());
+	s->dir = dir ? xstrdup(dir) : ck_path_join(ck_datadir(), "rules");
 	s->nfkc = unorm2_getNFKCCasefoldInstance(&e);
 	if (U_SUCCESS(e))
 		s->spoof = uspoof_open(&e);
@@ -1607,6 +1607,16 @@ static int field_brand(struct screen *s, const char *raw, int *kind)
 	c->brand = best;
 	c->kind = *kind;
 	return best;
+}
+
+const char *screen_brand_of(struct screen *s, const char *text)
+{
+	int kind, b;
+
+	if (!text || !*text)
+		return NULL;
+	b = field_brand(s, text, &kind);
+	return b >= 0 ? s->brands[b].name : NULL;
 }
 
 /* Does term m occur in t->s at i, on word boundaries where it begins or ends with a word? */

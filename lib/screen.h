@@ -22,6 +22,11 @@ const char *screen_digest(struct screen *s);
 int screen_flag_threshold(const struct screen *s);
 /* The points of the network signal (weights.conf "network.flagged"). */
 int screen_network_points(const struct screen *s);
+/*
+ * The brand that text names, read as a listing's brand field is read (aliases, look-alikes),
+ * as named in the rules; NULL when it names none. The string belongs to s.
+ */
+const char *screen_brand_of(struct screen *s, const char *text);
 /* With on, screen_score() also records the rules checked that gave nothing, with details. */
 void screen_set_explain(struct screen *s, int on);
 

@@ -1024,13 +1024,13 @@ int screen_run_stream(struct screen_run *r, enum out_format fmt)
 		}
 	}
 	if (rc == 0 && !ck.quiet)
-		fprintf(stderr,
-			"casekit screen: %lld listings screened, %lld flagged (score >= %d)\n",
-			screened, flagged, screen_flag_threshold(r->sc));
+		fprintf(stderr, "casekit screen: %s screened, %lld flagged (score >= %d)\n",
+			ck_count(screened, "listing", "listings"), flagged,
+			screen_flag_threshold(r->sc));
 	if (rc == 0 && ingest_rows_rejected(in))
-		ck_warn("%llu of %llu rows rejected; the rest were screened",
+		ck_warn("%llu of %s rejected; the rest were screened",
 			(unsigned long long)ingest_rows_rejected(in),
-			(unsigned long long)ingest_rows_read(in));
+			ck_count((long long)ingest_rows_read(in), "row", "rows"));
 	if (out_close(o) && rc == 0)
 		rc = EX_IOERR;
 	screen_result_free(&res);

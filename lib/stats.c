@@ -378,6 +378,55 @@ static void takedowns(struct stats *sx)
 }
 
 /*
+ * casekit takedown: the notices received, their last decisions by decision and lane, the hours
+ * from receipt to the first accept or reject, the share of notices that took at most 24 of
+ * them, and the removals an accepted notice proposes (expand) or came before a first sale.
+ */
+static void notices(struct stats *sx)
+{
+#define LAST_D \
+	"(SELECT d.* FROM notice_decisions d WHERE d.decision_id = (SELECT max(decision_id) " \
+	"FROM notice_decisions x WHERE x.notice_id = d.notice_id))"
+#define FIRST_FINAL \
+	"(SELECT min(decided_at) FROM notice_decisions d WHERE d.notice_id = n.notice_id AND " \
+	"d.decision IN ('accept', 'reject'))"
+#define N_HOURS "(julianday(" FIRST_FINAL ") - julianday(n.received_at)) * 24"
+	if (!store_table_exists(sx->st, "notice_decisions") ||
+		!store_table_exists(sx->st, "notices"))
+		return;
+	sx->part = sx->case_id ? "notice_id IN (SELECT n.notice_id FROM notices n JOIN listings "
+				 "USING(listing_id) WHERE @S UNION SELECT notice_id FROM "
+				 "notice_decisions WHERE @S)"
+			       : "1";
+	figure(sx, "notices.received", "SELECT count(*) FROM notices WHERE @P");
+	figure(sx, "notices.decided",
+		"SELECT count(*) FROM " LAST_D " WHERE decision IN ('accept', 'reject') AND @P");
+	figure(sx, "notices.open",
+		"SELECT count(*) FROM notices n WHERE @P AND NOT EXISTS (SELECT 1 FROM "
+		"notice_decisions d WHERE d.notice_id = n.notice_id)");
+	group(sx, "notices.decision",
+		"SELECT decision, count(*) FROM " LAST_D " WHERE @P GROUP BY 1 ORDER BY 1");
+	group(sx, "notices.lane",
+		"SELECT lane, count(*) FROM " LAST_D " WHERE @P GROUP BY 1 ORDER BY 1");
+	spread(sx, "notices.hours",
+		"SELECT " N_HOURS " FROM notices n WHERE " N_HOURS " >= 0 AND @P");
+	figure(sx, "notices.decided_24h_pct",
+		"SELECT round(100.0 * sum(coalesce(" N_HOURS " <= 24, 0)) / count(*), 1) FROM "
+		"notices n WHERE @P");
+	figure(sx, "notices.proposed_per_accept",
+		"SELECT round(1.0 * sum(proposed) / count(*), 1) FROM " LAST_D
+		" WHERE decision = 'accept' AND @P");
+	figure(sx, "notices.accepted_before_sale",
+		"SELECT count(*) FROM " LAST_D
+		" a WHERE a.decision = 'accept' AND @P AND NOT EXISTS "
+		"(SELECT 1 FROM orders o WHERE o.listing_id = a.listing_id AND o.ordered_at <= "
+		"a.decided_at)");
+#undef N_HOURS
+#undef FIRST_FINAL
+#undef LAST_D
+}
+
+/*
  * The sections, in the order they are written. A section checks that the tables it reads
  * exist (another applet may not have run yet) and writes its figures with figure(), group()
  * and spread(); adding one is a function and a line here.
@@ -390,6 +439,7 @@ static void (*const sections[])(struct stats *) = {
 	cases,
 	testbuys,
 	takedowns,
+	notices,
 };
 
 int stats_write(struct store *st, const char *case_id, struct out *o)

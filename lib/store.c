@@ -1,5 +1,6 @@
 /* store.c - open, create, migrate and query a case store (one SQLite file) */
 #include "casekit.h"
+#include "case.h"
 #include "keyfile.h"
 #include "money.h"
 #include "store.h"
@@ -48,6 +49,8 @@ const char *const store_kinds[] = {
 	"shipments",
 	"testbuys",
 	"takedowns",
+	"notifiers",
+	"notices",
 	NULL,
 };
 
@@ -217,8 +220,67 @@ static const char schema_case[] =
 	"CREATE TRIGGER custody_no_delete BEFORE DELETE ON custody\n"
 	"  BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;\n";
 
+/*
+ * Schema 4: a case is a snapshot. It pins the screen and link runs it was taken from and
+ * keeps the listings (with why each is in), orders (with amount, currency and status),
+ * test buys, takedowns, upstream parties and link evidence that made it, so that later
+ * ingests, screens and links change it only through 'casekit case refresh'. The members are
+ * case_members. Each statement is idempotent: the v3 to v4 step runs the same text.
+ */
+static const char schema_case_snap[] =
+	"CREATE TABLE IF NOT EXISTS case_pins(\n"
+	"  case_id TEXT PRIMARY KEY REFERENCES cases, screen_run INTEGER, link_run INTEGER,\n"
+	"  taken_at TEXT NOT NULL) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_listings(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, listing_id TEXT NOT NULL, seller_id TEXT,\n"
+	"  why TEXT NOT NULL, price INTEGER, currency TEXT,\n"
+	"  PRIMARY KEY(case_id, listing_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_orders(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, order_id TEXT NOT NULL, listing_id TEXT,\n"
+	"  seller_id TEXT, amount INTEGER, currency TEXT, status TEXT,\n"
+	"  PRIMARY KEY(case_id, order_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_testbuys(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, testbuy_id TEXT NOT NULL, listing_id TEXT,\n"
+	"  verdict TEXT, PRIMARY KEY(case_id, testbuy_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_takedowns(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, notice_id TEXT NOT NULL, listing_id TEXT,\n"
+	"  PRIMARY KEY(case_id, notice_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_parties(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, party_id TEXT NOT NULL, depth INTEGER,\n"
+	"  via TEXT, PRIMARY KEY(case_id, party_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS case_snap_edges(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, edge_id INTEGER, seller_a TEXT, seller_b TEXT,\n"
+	"  kind TEXT, value TEXT, weight REAL, holders INTEGER, comparator TEXT, ident_a INTEGER,\n"
+	"  ident_b INTEGER);\n"
+	"CREATE INDEX IF NOT EXISTS case_snap_edges_case ON case_snap_edges(case_id, edge_id);\n";
+
+/*
+ * casekit takedown (schema 4): rights holders' notices and the agents that file them, kinds
+ * like any other, and every decision on a notice, appended and never changed: a notice's
+ * state is its last decision, and an analyst's reversal stays beside the decision it reverses.
+ */
+static const char schema_takedown[] =
+	"CREATE TABLE IF NOT EXISTS notices(\n"
+	"  notice_id TEXT PRIMARY KEY, rights_holder TEXT, brand TEXT, listing_id TEXT, url TEXT,\n"
+	"  grounds TEXT, received_at TEXT, contact_email TEXT, attrs TEXT,\n"
+	"  source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n"
+	"CREATE TABLE IF NOT EXISTS notifiers(\n"
+	"  notifier TEXT NOT NULL, acts_for TEXT NOT NULL, contact_email TEXT, since TEXT,\n"
+	"  attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL,\n"
+	"  PRIMARY KEY(notifier, acts_for));\n"
+	"CREATE TABLE IF NOT EXISTS notice_decisions(\n"
+	"  decision_id INTEGER PRIMARY KEY, notice_id TEXT NOT NULL, decided_at TEXT NOT NULL,\n"
+	"  analyst TEXT NOT NULL, decision TEXT NOT NULL\n"
+	"  CHECK(decision IN ('accept', 'review', 'reject')), lane TEXT NOT NULL,\n"
+	"  reasons TEXT NOT NULL, evidence TEXT NOT NULL, listing_id TEXT, seller_id TEXT,\n"
+	"  network_id TEXT, notifier TEXT, brand TEXT, proposed INTEGER NOT NULL DEFAULT 0);\n"
+	"CREATE INDEX IF NOT EXISTS notice_decisions_notice\n"
+	"  ON notice_decisions(notice_id, decision_id);\n"
+	"CREATE TRIGGER IF NOT EXISTS notice_decisions_no_update BEFORE UPDATE ON notice_decisions\n"
+	"  BEGIN SELECT RAISE(ABORT, 'notice decisions are append-only'); END;\n";
+
 static const char *const schema_now[] = { schema_core, schema_screen_runs, schema_screen,
-	schema_link, schema_trace, schema_case, NULL };
+	schema_link, schema_trace, schema_case, schema_case_snap, schema_takedown, NULL };
 
 const char *store_default_path(void)
 {
@@ -660,10 +722,17 @@ static int migrate(struct store *st)
 		free(kpath);
 	}
 	if (version < 4) {
-		/* Off outside the transaction (SQLite ignores it inside one), on again after. */
+		/*
+		 * One step: sources gain replaced_by (rebuilt, foreign keys off outside the
+		 * transaction, as SQLite ignores the pragma inside one), cases become snapshots,
+		 * each pinned as it stands now with a custody entry saying so, and the takedown
+		 * tables arrive (notices, notifiers, notice_decisions).
+		 */
 		if ((rc = store_exec(st, "PRAGMA foreign_keys=OFF; BEGIN IMMEDIATE")))
 			return rc;
-		if ((rc = store_exec(st, migrate_v4)) || (rc = store_exec(st, "COMMIT"))) {
+		if ((rc = store_exec(st, migrate_v4)) || (rc = store_exec(st, schema_case_snap)) ||
+			(rc = store_exec(st, schema_takedown)) || (rc = case_pin_existing(st)) ||
+			(rc = store_exec(st, "COMMIT"))) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			store_exec(st, "PRAGMA foreign_keys=ON");
 			return rc;

@@ -2,6 +2,7 @@
 #include "casekit.h"
 #include "progress.h"
 #include "synth.h"
+#include "synthnotice.h"
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -524,10 +525,15 @@ static int sink_flush(struct sink *k, int finish)
 
 static int sink_open(struct sink *k, const char *dir, const char *name, int gz)
 {
+	char *file = xasprintf("%s%s", name, gz ? ".gz" : ""),
+	     *other = xasprintf("%s%s", name, gz ? "" : ".gz");
+
 	memset(k, 0, sizeof(*k));
 	k->gz = gz;
-	k->path = xasprintf("%s/%s%s", dir, name, gz ? ".gz" : "");
-	k->stale = xasprintf("%s/%s%s", dir, name, gz ? "" : ".gz");
+	k->path = ck_path_join(dir, file);
+	k->stale = ck_path_join(dir, other);
+	free(file);
+	free(other);
 	/* Written under a temporary name: a killed run never leaves a half file as the real one. */
 	k->part = xasprintf("%s.part", k->path);
 	if (!(k->fp = fopen(k->part, "wb")))
@@ -768,6 +774,7 @@ struct world {
 	FILE *cf_tmp, *trap_tmp;
 	struct buf lid; /* the current listing id */
 	uint64_t ncf, ntrap;
+	struct synth_notices *notices; /* notices.csv: a stream of randomness of its own */
 };
 
 enum { P_CARRIER, P_FORWARDER, P_AGGREGATOR, P_FIXED };
@@ -1684,6 +1691,16 @@ static int write_listing(struct world *w, struct seller *s, struct synth_rng *r)
 	fld(k, img.s);
 	fld_id(k, "https://market.example/item/L", w->next_listing, 8);
 	rc |= row_end(k);
+	if (w->notices) {
+		struct synth_notice_listing nl = { lid, s->id,
+			kind == L_COUNTERFEIT       ? SYNTH_L_COUNTERFEIT
+				: kind == L_GENUINE ? SYNTH_L_GENUINE
+				: kind == L_GENERIC ? SYNTH_L_GENERIC
+						    : SYNTH_L_TRAP,
+			b ? (int)(b - brands) : -1, s->role == 1 ? s->op + 1 : 0, created };
+
+		synth_notices_listing(w->notices, &nl);
+	}
 	if (kind == L_COUNTERFEIT) {
 		fprintf(w->cf_tmp, "%s\n", lid);
 		w->ncf++;
@@ -2242,6 +2259,13 @@ int synth_run(const struct synth_opts *o, struct synth_stats *st)
 	}
 	if (!rc && (!(w.cf_tmp = tmpfile()) || !(w.trap_tmp = tmpfile())))
 		rc = ck_error(EX_CANTCREAT, "cannot create a temporary file: %s", strerror(errno));
+	if (!rc) {
+		static const char *names[NBRANDS], *holders[NBRANDS];
+
+		for (k = 0; k < NBRANDS; k++)
+			names[k] = brands[k].name, holders[k] = brands[k].holder;
+		rc = synth_notices_open(&w.notices, o, names, holders, NBRANDS);
+	}
 	if (!rc)
 		rc = write_brands(&w);
 	if (!rc)
@@ -2261,6 +2285,12 @@ int synth_run(const struct synth_opts *o, struct synth_stats *st)
 
 		if (crc && !rc)
 			rc = crc;
+	}
+	{
+		int nrc = synth_notices_close(w.notices, !rc, &st->notices);
+
+		if (nrc && !rc)
+			rc = nrc;
 	}
 	/* truth.json comes last: when it is there, the dump is complete. */
 	if (!rc)

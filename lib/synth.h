@@ -56,6 +56,7 @@ struct synth_opts {
 struct synth_stats {
 	uint64_t rows[10]; /* per kind, in synth_kinds order */
 	uint64_t total, operations, op_sellers;
+	uint64_t notices; /* notices.csv, apart from rows[] and total */
 };
 extern const char *const synth_kinds[10];
 

@@ -1365,7 +1365,8 @@ int trace_run(
 		if ((rc = expand(t, (int)i)))
 			goto fail;
 	if (t->no_sender)
-		ck_info("%ld shipments name no sender: not followed", t->no_sender);
+		ck_info("%s no sender: not followed",
+			ck_count(t->no_sender, "shipment names", "shipments name"));
 	if ((rc = load_flagged(t)))
 		goto fail;
 	if ((rc = measure(t)))

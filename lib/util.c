@@ -507,6 +507,75 @@ size_t ck_levenshtein(const char *a, const char *b)
 	return best;
 }
 
+const char *ck_count(long long n, const char *one, const char *many)
+{
+	static char bufs[8][128];
+	static unsigned next;
+	char *b = bufs[next++ % 8];
+
+	snprintf(b, sizeof(bufs[0]), "%lld %s", n, n == 1 || n == -1 ? one : many);
+	return b;
+}
+
+const char *ck_article(const char *word)
+{
+	return word && strchr("aeiouAEIOU", *word) && *word ? "an" : "a";
+}
+
+static int natural_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t i = 0, j = 0;
+
+	while (i < na && j < nb) {
+		if (a[i] >= '0' && a[i] <= '9' && b[j] >= '0' && b[j] <= '9') {
+			size_t si, sj, li, lj;
+
+			/* Leading zeros do not count; then the longer run is the larger number. */
+			while (i < na && a[i] == '0')
+				i++;
+			while (j < nb && b[j] == '0')
+				j++;
+			for (si = i; i < na && a[i] >= '0' && a[i] <= '9'; i++)
+				;
+			for (sj = j; j < nb && b[j] >= '0' && b[j] <= '9'; j++)
+				;
+			li = i - si;
+			lj = j - sj;
+			if (li != lj)
+				return li < lj ? -1 : 1;
+			if (li && memcmp(a + si, b + sj, li) != 0)
+				return memcmp(a + si, b + sj, li);
+			continue;
+		}
+		if (a[i] != b[j])
+			return (unsigned char)a[i] < (unsigned char)b[j] ? -1 : 1;
+		i++;
+		j++;
+	}
+	return na - i == nb - j ? 0 : na - i < nb - j ? -1 : 1;
+}
+
+int ck_natural_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	int c = natural_cmp(a, na, b, nb);
+
+	/* Equal as numbers ("S7", "S007"): the bytes decide, so the order is total. */
+	if (c == 0 && (c = memcmp(a, b, na < nb ? na : nb)) == 0 && na != nb)
+		c = na < nb ? -1 : 1;
+	return c;
+}
+
+char *ck_path_join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 1 && dir[0] == '/')
+		return xasprintf("/%s", name);
+	return xasprintf("%.*s/%s", (int)n, dir, name);
+}
+
 uint64_t ck_splitmix64(uint64_t *state)
 {
 	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);

@@ -111,4 +111,23 @@ void ck_names_free(struct ck_names *t);
 void ck_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 /* Levenshtein distance between two byte strings (small strings; suggestions, fuzzy keys). */
 size_t ck_levenshtein(const char *a, const char *b);
+/*
+ * A count with its noun, for every message that counts: "1 row", "2 rows", "0 rows"
+ * (ck_count(n, "row", "rows")). The text lives in one of eight static buffers that turn
+ * round, so up to eight may appear in one printf().
+ */
+const char *ck_count(long long n, const char *one, const char *many);
+/*
+ * Compare two byte strings as people sort ids: runs of digits by their number, the rest byte
+ * by byte, so "link:20" comes before "link:100" and "L9" before "L10"; strings equal so
+ * ("S7", "S007") are ordered by their bytes. <0, 0 (the same bytes) or >0.
+ */
+int ck_natural_cmp(const char *a, size_t na, const char *b, size_t nb);
+/*
+ * dir and name joined by one slash, whatever slashes dir ends with ("dump/" and "sellers.csv"
+ * give "dump/sellers.csv", not "dump//sellers.csv"); malloc'd.
+ */
+char *ck_path_join(const char *dir, const char *name);
+/* The indefinite article of word: "an" before a vowel letter ("an orders file"), else "a". */
+const char *ck_article(const char *word);
 #endif

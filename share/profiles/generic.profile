@@ -23,3 +23,7 @@ files shipments.csv shipments.tsv shipments.txt
 files testbuys.csv testbuys.tsv testbuys.txt
 [takedowns]
 files takedowns.csv takedowns.tsv takedowns.txt
+[notifiers]
+files notifiers.csv notifiers.tsv notifiers.txt
+[notices]
+files notices.csv notices.tsv notices.txt

@@ -113,4 +113,131 @@ check_out "a screening flag brings a listing in, the unflagged one stays out" "l
 	case -d "$T/db3" show CASE-$Y-0001 --section listings -f ids
 run case -d "$T/db3" show CASE-$Y-0001 --section findings -f tsv
 expect "graded C3 as probable, not proof" grep -q "^listing:L3	seller:S2	flagged: score [0-9]*	C3/1	automated screening is probable, not proof" "$T/out"
+run case -d "$T/db3" note CASE-$Y-0001 "before the rerun"
+ck screen -q -d "$T/db3" --rescore -f tsv >/dev/null
+run case -d "$T/db3" note CASE-$Y-0001 "after the rerun"
+run case -d "$T/db3" show CASE-$Y-0001 --section custody -f tsv
+expect "the store digest names the last screen run" sh -c "test \$(tail -n 2 '$T/out' | cut -f7 | sort -u | wc -l) = 2"
+
+# A case is a snapshot: later ingests, screens and links change it only through refresh.
+load "$T/db4"
+mkdir -p "$T/more"
+printf 'listing_id,seller_id,title,brand,category,price,currency,created_at,status,image_text,url\nL5,S1,Nike Air replica 1:1 AAA,Nike,shoes,1197.00,CNY,2026-05-01T00:00:00Z,active,,\n' >"$T/more/listings.csv"
+printf 'order_id,listing_id,seller_id,buyer_id,quantity,amount,currency,ordered_at,ship_to_address,status\nO6,L1,S1,B-dave,1,129.00,EUR,2026-05-02T10:00:00Z,"4 Elm St",delivered\nO7,L5,S1,B-erin,1,1197.00,CNY,2026-05-03T10:00:00Z,"5 Oak St",delivered\n' >"$T/more/orders.csv"
+export CASEKIT_DB="$T/db4"
+ck screen -q -f tsv >/dev/null && ck link -q >/dev/null
+run case new "Snapshot" --lead seller:S1
+ck case show CASE-$Y-0001 --section value -f tsv >"$T/value.before" 2>/dev/null
+ck case show CASE-$Y-0001 --section summary -f tsv >"$T/summary.before" 2>/dev/null
+(cd "$T" && "$CASEKIT" ingest -q more/listings.csv more/orders.csv) && ck screen -q -f tsv >/dev/null && ck link -q >/dev/null
+check "new listings and orders of a lead seller, ingested, screened and linked, leave the value as it was" \
+	"$T/value.before" case show CASE-$Y-0001 --section value -f tsv
+check_grep "show says what newer data would change, and how to take it in" \
+	"CASE-$Y-0001: not taken in yet: .*new orders?, value \+1,197\.00 CNY, value \+129\.00 EUR: casekit case refresh CASE-$Y-0001" \
+	case show CASE-$Y-0001 --section value -f tsv
+check_grep "and so does the summary" "^not taken in	.*casekit case refresh CASE-$Y-0001" \
+	case show CASE-$Y-0001 --section summary -f tsv
+check_grep "the summary names the runs the case is pinned to" "^pinned	screen run 1, link run 1, taken " \
+	case show CASE-$Y-0001 --section summary -f tsv
+run case show CASE-$Y-0001 --section orders -f tsv
+expect "the orders are the snapshot's" test "$(tail -n +2 "$T/out" | cut -f1 | tr '\n' ' ')" = "O1 O2 O3 O4 "
+CASEKIT_ORGANIZATION=Unit "$CASEKIT" export CASE-$Y-0001 -o "$T/snap.tar.gz" >/dev/null 2>"$T/err"
+expect "export warns of what is not taken in" grep -q "not taken in yet: .*casekit case refresh" "$T/err"
+mkdir "$T/snapx" && tar -C "$T/snapx" -xzf "$T/snap.tar.gz"
+expect "and its package has the snapshot's orders" \
+	test "$(cut -d, -f1 "$T/snapx/snap/data/tables/orders.csv" | tail -n +2 | tr '\n' ' ')" = "O1 O2 O3 O4 "
+expect "and the report counts them" sh -c "! grep -q 'O6\|O7\|L5' '$T/snapx/snap/data/report/report.html'"
+check_grep "refresh takes the changes in" "CASE-$Y-0001: took in .*value \+1,197\.00 CNY" case refresh CASE-$Y-0001
+run case show CASE-$Y-0001 --section value -f tsv
+expect "the value is the store's now" sh -c "! cmp -s '$T/value.before' '$T/out' && grep -q '^CNY	1	1197.00$' '$T/out' && grep -q '^EUR	3	516.00$' '$T/out'"
+run case show CASE-$Y-0001 --section custody -f tsv
+expect "the custody log has a refresh entry" test "$(cut -f3 "$T/out" | tail -n +2 | tr '\n' ' ')" = "open export refresh "
+expect "that lists each change and the value" grep -qE "	refresh	.*screen run 2, link run [0-9]+: .*\+order:O6 .*\+order:O7.*value \+129\.00 EUR" "$T/out"
+check_grep "a second refresh has nothing to take in" "nothing to take in" case refresh CASE-$Y-0001
+run case show CASE-$Y-0001 --section custody -f tsv
+expect "and writes no entry" test "$(tail -n +2 "$T/out" | wc -l)" = 3
+run case show CASE-$Y-0001 --section value -f tsv
+expect "show is quiet once nothing is pending" test ! -s "$T/err"
+
+# The current case: .case in casekit shell, CASEKIT_CASE everywhere a case is taken.
+cp "$T/out" "$T/value.now"
+CASEKIT_CASE=CASE-$Y-0001 "$CASEKIT" case show --section value -f tsv >"$T/out" 2>&1
+expect "CASEKIT_CASE=ID casekit case show --section value" cmp "$T/value.now" "$T/out"
+run case new "Other" --lead seller:S4
+export CASEKIT_CASE=CASE-$Y-0001
+check_exit 0 "note takes the current case" case note "about the current case"
+check_exit 0 "add takes the current case" case add listing:L4
+check_out "and adds to it" "$(printf 'seller:S1\nseller:S2\nseller:S3')" case show --section sellers -f ids
+check_exit 0 "remove takes the current case" case remove listing:L4
+check_exit 0 "an id operand still wins" case note CASE-$Y-0002 "named"
+check_exit 0 "a typed case id too" case note case:CASE-$Y-0002 "typed"
+run case show --section custody -f tsv
+expect "all of it went to the current case" test "$(cut -f3 "$T/out" | tail -n +2 | tr '\n' ' ')" = "open export refresh note add remove "
+run case show CASE-$Y-0002 --section notes -f tsv
+expect "and the named one to the named case" test "$(tail -n +2 "$T/out" | cut -f3 | tr '\n' ' ')" = "named typed "
+check_exit 0 "refresh takes the current case" case refresh
+unset CASEKIT_CASE
+check_grep "without one, a case id is needed" "show needs a case ID \(or a current case" case show
+check_exit 64 "and that is a usage error" case show
+
+# The current case in the other applets that take one: export, trace, stats, casekit shell.
+export CASEKIT_DB="$T/db4"
+CASEKIT_CASE=CASE-$Y-0001 "$CASEKIT" export -o "$T/cur.tar.gz" >"$T/out" 2>"$T/err"
+expect "export takes CASEKIT_CASE" tar -tzf "$T/cur.tar.gz" cur/bag-info.txt
+expect "and the package is the current case's" sh -c "tar -xzOf '$T/cur.tar.gz' cur/bag-info.txt | grep -qx 'External-Identifier: CASE-$Y-0001'"
+check_exit 64 "export without a case or a current one is a usage error" export -o "$T/none.tar.gz"
+run trace -f tsv --case CASE-$Y-0001
+cp "$T/out" "$T/trace.case"
+expect "trace --case walks from the case" grep -q "	P1	warehouse	.*	S1<-P1$" "$T/trace.case"
+CASEKIT_CASE=CASE-$Y-0001 "$CASEKIT" trace -f tsv >"$T/out" 2>"$T/err" </dev/null
+expect "trace with no leads walks from CASEKIT_CASE" cmp "$T/trace.case" "$T/out"
+printf 'seller:S4\n' | CASEKIT_CASE=CASE-$Y-0001 "$CASEKIT" trace -f tsv >"$T/out" 2>"$T/err"
+expect "but leads in a pipe come first" sh -c "! cmp -s '$T/trace.case' '$T/out'"
+run case show CASE-$Y-0001 --section value -f tsv
+cp "$T/out" "$T/value.now"
+printf '.case CASE-%s-0001\ncase show --section value -f tsv\n' "$Y" |
+	"$CASEKIT" shell >"$T/out" 2>"$T/err"
+expect ".case in casekit shell is the case of case show" cmp "$T/value.now" "$T/out"
+printf '.case CASE-%s-0001\ncase note "from the shell"\n' "$Y" | "$CASEKIT" shell >/dev/null 2>&1
+run case show CASE-$Y-0001 --section notes -f tsv
+expect "and of case note" grep -q "	from the shell$" "$T/out"
+
+# Schema 3 to 4: a case made before snapshots is pinned as it stood, and says so.
+load "$T/db5"
+ck case -d "$T/db5" new "Old" --lead seller:S1 >/dev/null
+sqlite3 "$T/db5" "drop table case_pins; drop table case_snap_listings; drop table case_snap_orders;
+	drop table case_snap_testbuys; drop table case_snap_takedowns; drop table case_snap_parties;
+	drop table case_snap_edges; pragma user_version=3"
+run case -d "$T/db5" show CASE-$Y-0001 --section custody -f tsv
+expect "opening a schema 3 store snapshots its cases with a custody entry" \
+	grep -qE "	snapshot	tester	.*	store schema 4: the case as it stood, kept as its snapshot; pinned to no screen run, no link run: 1 seller, 1 flagged listing, 2 orders" "$T/out"
+expect "the store is at schema 4" test "$(sqlite3 "$T/db5" "pragma user_version")" = 4
+check_out "the migrated case keeps its value" "$(printf 'currency\torders\tamount\nEUR\t2\t387.00')" \
+	case -d "$T/db5" show CASE-$Y-0001 --section value -f tsv
+expect "its custody chain is whole" test ! -s "$T/err"
+# Finding ids sort as numbers: link:20 before link:100.
+load "$T/db6"
+ck link -q -d "$T/db6" >/dev/null
+sqlite3 "$T/db6" "insert into link_edges(edge_id, network_id, seller_a, seller_b, kind, value, weight, holders)
+	select 100, network_id, 'S1', 'S2', 'email', 'a@example.com', 1, 2 from network_members where seller_id = 'S1'
+	union all select 20, network_id, 'S1', 'S2', 'phone', '+1', 1, 2 from network_members where seller_id = 'S1'"
+run case -d "$T/db6" new "Sorted" --lead seller:S1
+run case -d "$T/db6" show CASE-$Y-0001 --section findings -f tsv
+expect "finding ids sort as numbers" test "$(grep -o '^link:[0-9]*' "$T/out" | tr '\n' ' ')" = "link:1 link:20 link:100 "
+# A network lead is named as casekit link names it: its id, or a prefix of it; kept in full.
+net=$(sqlite3 "$T/db6" "select network_id from network_members where seller_id = 'S1'")
+check_out "a network lead may be a prefix of its id" "CASE-$Y-0002" case -d "$T/db6" new "Prefix" --lead "network:${net:0:6}"
+run case -d "$T/db6" show CASE-$Y-0002 --section leads -f tsv
+expect "and is kept by its whole id" test "$(tail -n +2 "$T/out" | cut -f1)" = "network:$net"
+check_out "and brings the network" "$(printf 'seller:S1\nseller:S2')" case -d "$T/db6" show CASE-$Y-0002 --section sellers -f ids
+check_exit 65 "a network that is not there is refused" case -d "$T/db6" new "None" --lead network:Nzzzz
+# A closed case takes nothing in: show says nothing is pending.
+export CASEKIT_DB="$T/db4"
+printf 'order_id,listing_id,seller_id,buyer_id,quantity,amount,currency,ordered_at,ship_to_address,status\nO8,L1,S1,B-fay,1,129.00,EUR,2026-05-04T10:00:00Z,"6 Ash St",delivered\n' >"$T/more/orders2.csv"
+(cd "$T" && "$CASEKIT" ingest -q -k orders more/orders2.csv)
+check_grep "an open case with a new order says so" "not taken in yet: 1 new order" case show CASE-$Y-0001 --section value
+run case close CASE-$Y-0001
+run case show CASE-$Y-0001 --section value
+expect "once closed, show says nothing is pending" test ! -s "$T/err"
+check_exit 65 "and refresh is refused" case refresh CASE-$Y-0001
 done_testing

@@ -13,7 +13,7 @@ has networks && sqlite3 "$T/db" "insert into networks(network_id, size, anchor, 
 	created_run, updated_run) values ('N-abc', 2, 'SEL-1', 'phone', 1, 1), ('N-abd', 2, 'ZED', 'ip', 1, 1)"
 sqlite3 "$T/db" "insert into cases(case_id, title, opened_at, opened_by) values
 	('CASE-2026-0001', 'a', 'x', 'y'), ('CASE-2026-0002', 'b', 'x', 'y'), ('CASE-2027-0001', 'c', 'x', 'y')"
-subs="new list show add remove note grade close"
+subs="new list show add remove note grade close refresh"
 mkdir -p "$T/share/profiles" "$T/bin" "$T/files"
 touch "$T/share/profiles/acme.profile" "$T/share/profiles/generic.profile" "$T/files/SELECTION.csv"
 ln -sf "$CASEKIT" "$T/bin/casekit"

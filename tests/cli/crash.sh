@@ -6,7 +6,7 @@ if ! command -v sqlite3 >/dev/null; then
 	skip "crash tests" "no sqlite3 CLI to check integrity"
 	done_testing
 fi
-ck synth -q -o "$T/syn" -n 3000 -s 7
+ck synth -q -o "$T/syn" --sellers 3000 -s 7
 
 # counts DB: what a clean run leaves, one line a table
 counts() {

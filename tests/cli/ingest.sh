@@ -78,7 +78,7 @@ same "stdin's source keeps the compressed SHA-256" "$(gzip -c "$D/listings.csv" 
 
 printf 'listing_id,seller_id,title,price,currency\nL1,S1,New title,99.00,USD\nL7,S1,brand new,1.00,USD\n' >"$T/listings.csv"
 check_exit 0 "a newer listings file loads" ingest -d "$T/db" "$T/listings.csv"
-grep -q "listings.csv': 1 rows replaced an older version of their record" "$T/err" && pass "and counts the records it replaced" ||
+grep -q "listings.csv': 1 row replaced an older version of its record" "$T/err" && pass "and counts the records it replaced" ||
 	fail "and counts the records it replaced" "$(cat "$T/err")"
 same "the replaced listing has the new values" "New title 9900 4" \
 	"$(Q "$T/db" "select title||' '||price||' '||(select count(*) from listings) from listings where listing_id='L1'" | tail -1)"
@@ -108,6 +108,10 @@ ln "$T/rej2.csv" "$T/rej2-hard.csv"
 check_exit 0 "an existing reject file is replaced" ingest -d "$T/s" --reject-file "$T/rej2.csv" "$D/orders.csv"
 same "by a new file, not written in place" "old file,line,reason,raw" "$(cat "$T/rej2-hard.csv") $(head -1 "$T/rej2.csv" | tr -d "\r")"
 same "leaving no temporary file" "" "$(ls -A "$T" | grep '^\.rej')"
+# A rejected row is the seller's text: opened in a spreadsheet, it must not run as a formula.
+printf 'order_id,listing_id,seller_id,buyer_id,quantity,amount,currency,ordered_at,ship_to_address,status\n=cmd|x,L2,S2,B3,x,10,JPY,2025-06-05T12:00:00Z,,paid\n' >"$T/evil-orders.csv"
+check_exit 65 "a file whose one row reads as a formula is rejected" ingest -d "$T/s" -k orders --reject-file "$T/rej3.csv" "$T/evil-orders.csv"
+same "and its raw cell in the reject file gets a leading '" "$T/evil-orders.csv,2,bad number 'x' in quantity,\"'=cmd|x,L2,S2,B3,x,10,JPY,2025-06-05T12:00:00Z,,paid\"" "$(tr -d '\r' <"$T/rej3.csv" | tail -1)"
 
 # Messy but valid CSV: delimiters, BOM, CRLF, quoted newlines, spaces, no final newline.
 ck init -q "$T/m"
@@ -286,6 +290,11 @@ printf '[listings]\nseller_id shop\n' >"$T/bad.profile"
 check_exit 78 "a broken profile exits 78" ingest -d "$T/f" -p "$T/bad.profile" "$T/items-2025.csv"
 check_grep "and names its file and line" "bad.profile:2: " ingest -d "$T/f" -p "$T/bad.profile" "$T/items-2025.csv"
 check_exit 66 "a missing profile exits 66" ingest -d "$T/f" -p nosuch "$T/items-2025.csv"
+# A profile handed to the analyst may be anything: a huge file or a device is refused, not read.
+{ echo "profile big"; head -c 1100000 /dev/zero | tr '\0' '#'; echo; } >"$T/big.profile"
+check_exit 78 "a profile over 1 MiB exits 78" ingest -n -d "$T/f" -p "$T/big.profile" "$T/items-2025.csv"
+check_grep "and says why" "profile '.*big.profile' is bigger than 1 MiB" ingest -n -d "$T/f" -p "$T/big.profile" "$T/items-2025.csv"
+check_exit 78 "so is an endless one (/dev/zero)" ingest -n -d "$T/f" -p /dev/zero "$T/items-2025.csv"
 # Profiles are checked like code: every mistake names the profile's line, exit 78, no row read.
 { sed 's/^title = .*/title = {nosuch}/' "$T/shop.profile" && printf '[sellers]\nfiles sellers*.csv\n'; } >"$T/gone.profile"
 printf 'seller_id\nS9\n' >"$T/sellers2.csv"
@@ -318,8 +327,8 @@ ck ingest -q -d "$T/brands.db" "$T/brands.csv"
 check_out "reference prices per currency are all kept" "$(printf 'currency\treference_price\nCNY\t1850000\nUSD\t260500')" \
 	query -d "$T/brands.db" "select currency, reference_price from brands order by currency"
 # Writers wait their turn: two ingests at once both finish; a lock held too long gives 75.
-ck synth -q -o "$T/w1" -n 1500 -s 3
-ck synth -q -o "$T/w2" -n 1500 -s 4
+ck synth -q -o "$T/w1" --sellers 1500 -s 3
+ck synth -q -o "$T/w2" --sellers 1500 -s 4
 rm -f "$T/w2/brands.csv"
 ck init -q "$T/two.db"
 "$CASEKIT" ingest -q -d "$T/two.db" "$T/w1" 2>"$T/w1.err" & p1=$!
@@ -391,7 +400,7 @@ expect "and prints its rejects by reason" grep -q "^casekit ingest:   30  seller
 expect "instead of pointing at a query that returns nothing" sh -c "! grep -q 'casekit query' '$T/err'"
 check_exit 0 "a dry run reads a file loaded before" ingest -n -d "$T/rj.db" -k sellers "$T/rj-sellers.csv"
 expect "and checks it, saying a load would skip it" grep -q "already ingested as source 1 .*a load would skip it; checked anyway" "$T/err"
-expect "with its figures" grep -q "rj-sellers.csv' (sellers): 1 rows read, 1 kept, 0 rejected" "$T/err"
+expect "with its figures" grep -q "rj-sellers.csv' (sellers): 1 row read, 1 kept, 0 rejected" "$T/err"
 # --replace loads a file again through a fixed profile; both loads stay in sources.
 ck init -q "$T/rp.db"
 printf 'seller_id,shop_name,seller_city,tel\nS1,a,Rua A 1,138 0013 8000\nS2,b,Rua B 2,139 0013 8000\n' >"$T/rp.csv"

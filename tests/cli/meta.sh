@@ -34,6 +34,14 @@ for a in $applets; do
 		fail "$a --list-options" "exit $rc"
 done
 
+# A short option means one thing in every applet: -n is --dry-run wherever it exists.
+bad=
+for a in $applets; do
+	"$CASEKIT" "$a" --list-options 2>/dev/null | grep -q '^-n ' || continue
+	"$CASEKIT" "$a" --list-options | grep -q '^-n --dry-run ' || bad="$bad $a"
+done
+expect "-n means --dry-run in every applet that has it" test -z "$bad"
+
 # Every applet page has the sections a reader looks for; casekit(1) names every page.
 for a in $applets; do
 	page="$TOP_SRCDIR/man/casekit-$a.1"

@@ -202,7 +202,7 @@ expect "--stream says when there are no scores to count a network by" \
 
 # Listings are read and scored on two threads, a few hundred at a time: a dump of some
 # thousands goes round that ring several times and ends part-way through a batch.
-ck synth -q -o "$T/big" -n 300 -s 5
+ck synth -q -o "$T/big" --sellers 300 -s 5
 ck init -q "$T/big.db"
 ck ingest -q -d "$T/big.db" "$T/big"
 n=$(sqlite3 "$T/big.db" "select count(*) from listings")

@@ -107,6 +107,40 @@ Test(util, mask_cards_keeps_the_last_four_of_luhn_numbers)
 	cr_assert_eq(ck_mask_cards(NULL, 0), 0);
 }
 
+Test(util, natural_cmp_sorts_digit_runs_as_numbers)
+{
+	cr_assert_lt(ck_natural_cmp("link:20", 7, "link:100", 8), 0);
+	cr_assert_gt(ck_natural_cmp("L10", 3, "L9", 2), 0);
+	cr_assert_lt(ck_natural_cmp("S007", 4, "S7", 2), 0);
+	cr_assert_eq(ck_natural_cmp("S7", 2, "S7", 2), 0);
+	cr_assert_lt(ck_natural_cmp("S7", 2, "S7a", 3), 0);
+	cr_assert_lt(ck_natural_cmp("a", 1, "b", 1), 0);
+	cr_assert_lt(ck_natural_cmp("link:2:device", 13, "link:2:phone", 12), 0);
+}
+
+Test(util, count_says_one_or_many)
+{
+	cr_assert_str_eq(ck_count(1, "shipment", "shipments"), "1 shipment");
+	cr_assert_str_eq(ck_count(0, "row", "rows"), "0 rows");
+	cr_assert_str_eq(ck_count(2, "party", "parties"), "2 parties");
+	cr_assert_str_eq(ck_article("orders"), "an");
+	cr_assert_str_eq(ck_article("sellers"), "a");
+}
+
+Test(util, path_join_uses_one_slash)
+{
+	char *p;
+
+	cr_assert_str_eq(p = ck_path_join("dump/", "sellers.csv"), "dump/sellers.csv");
+	free(p);
+	cr_assert_str_eq(p = ck_path_join("dump", "sellers.csv"), "dump/sellers.csv");
+	free(p);
+	cr_assert_str_eq(p = ck_path_join("a//", "b"), "a/b");
+	free(p);
+	cr_assert_str_eq(p = ck_path_join("/", "b"), "/b");
+	free(p);
+}
+
 Test(util, splitmix64_gives_the_published_sequence)
 {
 	/* the first outputs of splitmix64 seeded with 0, as in Vigna's reference code */

@@ -1,0 +1,61 @@
+/* takedown.h - rights holders' notices decided on the evidence the store already holds */
+#ifndef CASEKIT_TAKEDOWN_H
+#define CASEKIT_TAKEDOWN_H
+#include <stddef.h>
+
+struct store;
+struct out;
+
+/*
+ * The good-faith thresholds (casekit-takedown(1)). A notifier's record counts once it has
+ * TAKEDOWN_RECORD_MIN notices decided; from then on rejections at its fault in
+ * TAKEDOWN_BAD_SHARE_PCT percent of them or more, or TAKEDOWN_BAD_REVERSED reversals, send
+ * every notice of it to review. A notifier with TAKEDOWN_TRUST_MIN notices accepted, at most
+ * TAKEDOWN_TRUST_REJECT_PCT percent rejected at its fault and none reversed is trusted: its notice is
+ * accepted when the listing shows the brand and scores at least half the flag threshold.
+ * A network backs a notice when TAKEDOWN_NETWORK_MIN listings of the brand by its other
+ * accounts are flagged.
+ */
+#define TAKEDOWN_RECORD_MIN 20
+#define TAKEDOWN_BAD_SHARE_PCT 30
+#define TAKEDOWN_BAD_REVERSED 2
+#define TAKEDOWN_TRUST_MIN 20
+#define TAKEDOWN_TRUST_REJECT_PCT 5
+#define TAKEDOWN_NETWORK_MIN 2
+
+/* The columns of a triage row, in order. */
+extern const char *const takedown_triage_cols[];
+#define TAKEDOWN_TRIAGE_NCOLS 8
+
+/*
+ * Decide every open notice (no decision yet), oldest first, or only those named in ids[0..n)
+ * when n > 0, recording each decision (time from the real clock, analyst, reasons, evidence)
+ * and writing it to the custody log of every open case that holds the listing. One row per
+ * notice goes to o (takedown_triage_cols). rules: the rules folder (NULL: the installed one).
+ * 0 or an EX_* code after one message; nothing is recorded then.
+ */
+int takedown_triage(struct store *st, const char *rules, const char *analyst,
+	const char *const *ids, size_t n, struct out *o);
+
+/*
+ * An analyst's decision on a notice: decision is "accept" or "reject", reason free text.
+ * Recorded and written to the custody log as triage's are. 0, or EX_DATAERR (no such notice)
+ * or another EX_* code after one message.
+ */
+int takedown_decide(struct store *st, const char *notice, const char *decision, const char *reason,
+	const char *analyst);
+
+/*
+ * The SQL of the notifiers' good-faith record: notifier, notices, accepted, rejected,
+ * rejected_on_review, at_fault (the rejections that count: the notifier's own fault or an
+ * analyst's), reversed, in_review, standing (trusted, ordinary, barred or new).
+ */
+extern const char takedown_record_sql[];
+
+/*
+ * Set up TEMP table td_expand(listing_id, seller_id, network_id, score, reasons) with the other
+ * listings of the notice's operation (its seller's network, or the seller alone) that screen
+ * flags for the notice's brand. 0, or EX_DATAERR (no such notice, or its listing is unknown).
+ */
+int takedown_expand(struct store *st, const char *rules, const char *notice);
+#endif

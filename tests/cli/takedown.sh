@@ -1,0 +1,177 @@
+#!/bin/sh
+# takedown.sh - notices and notifiers as kinds, and casekit takedown on them
+. "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+
+# ---- the notices and notifiers kinds ----
+ck init -q "$T/k.db"
+mkdir "$T/k"
+printf 'seller_id\nS1\n' >"$T/k/sellers.csv"
+printf 'listing_id,seller_id,title,url\nL1,S1,Gucci bag,https://m.example/L1\n' >"$T/k/listings.csv"
+cat >"$T/k/notices.csv" <<'CSV'
+notice_id,rights_holder,brand,listing_id,url,grounds,received_at,contact_email
+N1,Guccio Gucci S.p.A.,Gucci,L1,,trademark,2025-11-01T10:00:00Z,legal@gucci.example
+N2,Guccio Gucci S.p.A.,Gucci,L404,,trademark,2025-11-02,legal@gucci.example
+N3,Guccio Gucci S.p.A.,Gucci,,,trademark,2025-11-02,
+N4,Guccio Gucci S.p.A.,Gucci,,https://m.example/L1,trademark,yesterday,
+N5,Guccio Gucci S.p.A.,Gucci,,https://m.example/L1,copyright,2025-11-03 08:00,
+CSV
+cat >"$T/k/notifiers.csv" <<'CSV'
+notifier,acts_for,contact_email,since
+Brandwatch Legal,Guccio Gucci S.p.A.,tk@bw.example,2024-01-01
+,Guccio Gucci S.p.A.,,
+CSV
+check_exit 0 "a folder with notices and notifiers loads" ingest -d "$T/k.db" --reject-file "$T/rej.csv" "$T/k"
+check_out "a notice of a listing not in the store is kept" "$(printf 'n\nN1 N2 N5')" \
+	query -d "$T/k.db" -f tsv "select group_concat(notice_id, ' ') n from (select notice_id from notices order by 1)"
+expect "a notice with neither listing_id nor url is in the reject file" \
+	grep -q "notices.csv,4,a notice needs a listing_id or a url" "$T/rej.csv"
+expect "a bad received_at is rejected by line" grep -q "notices.csv,5,bad date 'yesterday' in received_at" "$T/rej.csv"
+expect "a notifier row without a notifier is rejected by line" grep -q "notifiers.csv,3,missing notifier" "$T/rej.csv"
+check_out "a notifier names whom it acts for" "$(printf "notifier\tacts_for\tsince\nBrandwatch Legal\tGuccio Gucci S.p.A.\t2024-01-01")" \
+	query -d "$T/k.db" -f tsv "select notifier, acts_for, since from notifiers"
+check_out "received_at is ISO 8601 UTC" "$(printf 'received_at\n2025-11-03T08:00:00Z')" \
+	query -d "$T/k.db" -f tsv "select received_at from notices where notice_id = 'N5'"
+
+# ---- synth: notices with their truth ----
+ck synth -q -o "$T/s1" --sellers 2000 --seed 11
+ck synth -q -o "$T/s2" --sellers 2000 --seed 11
+ck synth -q -o "$T/s3" --sellers 2000 --seed 12
+expect "synth writes notices, notifiers and their truth" test -s "$T/s1/notices.csv" -a -s "$T/s1/notifiers.csv" -a -s "$T/s1/notices_truth.json"
+expect "the same seed gives the same notices" cmp "$T/s1/notices.csv" "$T/s2/notices.csv"
+expect "the same seed gives the same truth" cmp "$T/s1/notices_truth.json" "$T/s2/notices_truth.json"
+if cmp -s "$T/s1/notices.csv" "$T/s3/notices.csv"; then fail "another seed gives other notices"
+else pass "another seed gives other notices"; fi
+for c in valid bad_faith wrong_holder brand_mismatch unknown_listing duplicate; do
+	expect "the truth holds $c notices" grep -q "\"class\": \"$c\"" "$T/s1/notices_truth.json"
+done
+expect "every notice has its truth" test "$(($(wc -l <"$T/s1/notices.csv") - 1))" = "$(grep -c '"notice_id"' "$T/s1/notices_truth.json")"
+ck init -q "$T/s.db"
+check_exit 0 "the synth dump loads" ingest -q -d "$T/s.db" "$T/s1"
+check_out "and no notice is rejected" "$(printf 'n\n0')" query -d "$T/s.db" -f tsv \
+	"select count(*) n from rejects r join sources s using(source_id) where s.kind in ('notices', 'notifiers')"
+
+# ---- triage on a hand-made store: one notice for each path ----
+ck init -q "$T/f.db"
+ck ingest -q -d "$T/f.db" "$DATA/takedown"
+ck screen -q -d "$T/f.db" -f tsv >/dev/null
+ck link -q -d "$T/f.db" -f ids >/dev/null
+check_grep "--help shows usage" "^usage: casekit takedown" takedown --help
+check_exit 64 "no subcommand is a usage error" takedown -d "$T/f.db"
+check_exit 64 "an unknown subcommand is a usage error" takedown -d "$T/f.db" triag
+check_exit 64 "decide needs --reason" takedown -d "$T/f.db" decide N2 reject
+check_exit 64 "decide takes accept or reject only" takedown -d "$T/f.db" decide N2 maybe --reason x
+check_exit 64 "--open goes with list" takedown -d "$T/f.db" triage --open
+check_exit 64 "--overdue takes hours" takedown -d "$T/f.db" list --overdue soon
+check_exit 66 "a missing store exits 66" takedown -d "$T/none.db" list
+check_out "nothing decided yet: every notice is open" "$(printf 'n\n10')" \
+	query -d "$T/f.db" -f tsv "select count(*) n from notices where notice_id not in (select notice_id from notice_decisions)"
+run takedown -d "$T/f.db" --rules "$T/norules" triage -f tsv
+expect "missing rules exit 66 and print no rows" test "$rc:$(cat "$T/out")" = "66:"
+run takedown -d "$T/f.db" triage -f tsv
+cp "$T/out" "$T/triage.tsv"
+expect "triage exits 0" test "$rc" = 0
+expect "triage prints its columns" test "$(head -1 "$T/triage.tsv")" = "$(printf 'notice_id\tdecision\tlane\treasons\tlisting_id\tseller_id\tnetwork_id\thours_open')"
+expect "one row per notice" test "$(wc -l <"$T/triage.tsv")" = 11
+row() { awk -F'\t' -v id="$1" '$1 == id { print $2 " " $3 " " $4 }' "$T/triage.tsv"; }
+expect "a flagged listing of the brand is accepted in the express lane" test "$(row N1)" = "accept express screen:100 testbuy:TB2"
+expect "a genuine test buy and a price at the reference send to review" test "$(row N2)" = "review review genuine-testbuy:TB1 price-at-reference"
+expect "a counterfeit test buy of the seller backs the notice" test "$(row N12)" = "accept express screen:60 testbuy:TB2"
+expect "a notifier that is not the holder is rejected" sh -c "echo '$(row N3)' | grep -q '^reject auto not-holder'"
+expect "a declared agent is the holder's: only the duplicate counts" test "$(row N4)" = "reject auto duplicate:N1"
+expect "a listing that does not show the brand is rejected" test "$(row N5)" = "reject auto brand-not-shown"
+expect "a listing not in the store is rejected" test "$(row N6)" = "reject auto no-listing"
+expect "a url finds its listing" sh -c "awk -F'\t' '\$1 == \"N7\" { print \$2, \$5 }' '$T/triage.tsv' | grep -qx 'accept L3'"
+expect "flagged listings of the brand by another account of the network back a notice" \
+	sh -c "echo '$(row N13)' | grep -Eqx 'accept express testbuy:TB2 network:N[0-9a-f]+\(3\)'"
+expect "an authorised seller sends to review despite the flag" test "$(row N8)" = "review review screen:100 authorised"
+expect "every rejection has a reason" sh -c "awk -F'\t' 'NR > 1 && \$2 == \"reject\" && \$4 == \"\"' '$T/triage.tsv' | grep -q . && exit 1 || exit 0"
+check_out "a second triage finds nothing open" "$(printf 'notice_id\tdecision\tlane\treasons\tlisting_id\tseller_id\tnetwork_id\thours_open')" \
+	takedown -d "$T/f.db" triage -f tsv
+check_out "every decision is recorded with analyst and evidence" "$(printf 'analyst\tevidence\ntester\tlisting:L1 score:L1 testbuy:TB2')" \
+	query -d "$T/f.db" -f tsv "select analyst, evidence from notice_decisions where notice_id = 'N1'"
+check_out "the decision time is the real clock" "$(printf 'y\n1')" \
+	query -d "$T/f.db" -f tsv "select count(*) y from notice_decisions where notice_id = 'N1' and decided_at like '$Y-%'"
+check_exit 0 "decide records an analyst's reject" takedown -d "$T/f.db" decide N2 reject --reason "licensed boutique, invoices seen"
+run takedown -d "$T/f.db" list -f tsv
+expect "list shows the analyst's reject as the state" sh -c "grep '^N2' '$T/out' | cut -f2,3 | grep -qx \"\$(printf 'reject\tanalyst')\""
+expect "list marks a notice whose listing is missing" sh -c "grep '^N6' '$T/out' | cut -f7 | grep -qx missing"
+check_out "list --open shows what waits for review" "notice:N8" takedown -d "$T/f.db" list --open -f ids
+check_out "list --overdue 1 shows it too (received in 2025)" "notice:N8" takedown -d "$T/f.db" list --overdue 1 -f ids
+run takedown -d "$T/f.db" list --overdue 876000 -f ids
+expect "list --overdue of a century shows nothing" test "$rc:$(cat "$T/out")" = "0:"
+check_exit 65 "decide on an unknown notice exits 65" takedown -d "$T/f.db" decide N404 accept --reason x
+check_exit 0 "decide reverses an accept" takedown -d "$T/f.db" decide N1 reject --reason "withdrawn by the holder"
+run takedown -d "$T/f.db" notifiers -f tsv
+printf 'notifier\tnotices\taccepted\trejected\trejected_on_review\tat_fault\treversed\tin_review\tstanding\nGuccio Gucci S.p.A.\t7\t2\t4\t2\t3\t1\t1\tnew\n' >"$T/want"
+grep -e '^notifier' -e '^Guccio' "$T/out" >"$T/got"
+expect "the notifier's record shows the reversal and the analyst's rejections" cmp "$T/want" "$T/got"
+run takedown -d "$T/f.db" export -f csv
+expect "export gives each notice's last decision" test "$(sed -n 2p "$T/out" | cut -d, -f1-3)" = "N1,reject,analyst"
+run takedown -d "$T/f.db" export --all -f json
+expect "export --all gives every decision as JSON" sh -c "grep -o '\"decision_id\"' '$T/out' | wc -l | grep -qx 12"
+check_out "expand lists the operation's other flagged listings of the brand" "$(printf 'listing:L7\nlisting:L8')" takedown -d "$T/f.db" expand N4 -f ids
+check_exit 65 "expand of a notice without a listing exits 65" takedown -d "$T/f.db" expand N6
+run takedown -d "$T/f.db" expand N1 -f tsv
+expect "expand gives the network, score and reasons" grep -Eq '^L7	S1	N[0-9a-f]+	100	brand:gucci' "$T/out"
+# A decision on a listing of a case goes to its custody log.
+ck case -d "$T/f.db" new "Gucci copies" --lead seller:S1 >/dev/null
+printf 'notice_id,rights_holder,brand,listing_id,received_at\nN9,Guccio Gucci S.p.A.,Gucci,L7,2025-11-11\n' >"$T/n9.csv"
+ck ingest -q -d "$T/f.db" -k notices "$T/n9.csv"
+printf 'notice:N404\n' >"$T/ids"
+check_grep "--from names an id that is no notice" "notice 'N404' is not in the store" takedown -d "$T/f.db" triage --from "$T/ids" -f tsv
+echo notice:N9 >"$T/ids"
+check_grep "--from triages only the notices named" "^N9	accept	express" takedown -d "$T/f.db" triage --from "$T/ids" -f tsv
+check_out "the decision is in the case's custody log" "$(printf 'action\tanalyst\ntakedown\ttester')" \
+	query -d "$T/f.db" -f tsv "select action, analyst from custody where detail like 'notice N9 %'"
+
+# A notifier with a long clean record is accepted on weaker evidence: a listing that shows
+# the brand and scores half the flag threshold (30 here: brand claim, price), never flagged.
+{
+	echo "listing_id,seller_id,title,brand,category,price,currency"
+	for i in $(seq 20); do echo "U$i,S1,Gucci replica 1:1 bag $i,Gucci,bags,500.00,CNY"; done
+	echo "T1,S4,Gucci canvas tote,Gucci,bags,9000.00,CNY"
+	echo "T2,S4,Gucci canvas tote,Gucci,bags,9000.00,CNY"
+} >"$T/u.csv"
+{
+	echo "notice_id,rights_holder,brand,listing_id,received_at"
+	for i in $(seq 20); do echo "B$i,Brandwatch Legal,Gucci,U$i,2025-11-12"; done
+	echo "B21,Brandwatch Legal,Gucci,T1,2025-11-13"
+	echo "B22,Guccio Gucci S.p.A.,Gucci,T2,2025-11-14"
+} >"$T/b.csv"
+printf 'seller_id\nS4\n' | ck ingest -q -d "$T/f.db" -k sellers -
+ck ingest -q -d "$T/f.db" -k listings "$T/u.csv"
+ck ingest -q -d "$T/f.db" -k notices "$T/b.csv"
+ck screen -q -d "$T/f.db" -f tsv >/dev/null
+run takedown -d "$T/f.db" triage -f tsv
+expect "twenty flagged listings are accepted in the express lane" test "$(grep -c '	accept	express	' "$T/out")" = 20
+expect "then the trusted notifier is accepted on weaker evidence" grep -q "^B21	accept	trusted	trusted-notifier score:30	T1" "$T/out"
+expect "a notifier without that record goes to review on the same listing" grep -q "^B22	review	review	no-evidence	T2" "$T/out"
+run takedown -d "$T/f.db" notifiers -f tsv
+expect "the record shows the standing" grep -q "^Brandwatch Legal	22	21	1	0	0	0	0	trusted$" "$T/out"
+
+# ---- shell and completion ----
+rc=0
+printf 'takedown list --open -f ids\n' | "$CASEKIT" shell -d "$T/f.db" >"$T/out" 2>"$T/err" || rc=$?
+expect "the shell runs takedown" test "$rc:$(echo $(cat "$T/out"))" = "0:notice:N8 notice:B22"
+rc=0; CASEKIT_DB="$T/f.db" "$CASEKIT" --list-ids notice N >"$T/out" 2>&1 || rc=$?
+expect "completion offers notice ids" test "$rc $(echo $(cat "$T/out"))" = "0 N1 N12 N13 N2 N3 N4 N5 N6 N7 N8 N9"
+run takedown --list-subcommands
+expect "decide and expand complete notice ids" sh -c "grep -qx 'decide NOTICE' '$T/out' && grep -qx 'expand NOTICE' '$T/out'"
+
+# ---- stats: how fast notices are decided ----
+now1=$(date -u -d '1 hour ago' +%Y-%m-%dT%H:%M:%SZ)
+printf 'notice_id,rights_holder,brand,listing_id,received_at\nN10,"Nike, Inc.",Nike,L3,%s\n' "$now1" >"$T/n10.csv"
+ck ingest -q -d "$T/f.db" -k notices "$T/n10.csv"
+ck takedown -d "$T/f.db" triage -f tsv >/dev/null
+run stats -d "$T/f.db" -f tsv
+expect "stats counts the notices received" grep -qx "$(printf 'notices.received\t34')" "$T/out"
+expect "stats counts them by decision" grep -qx "$(printf 'notices.decision.reject\t7')" "$T/out"
+expect "stats gives the share decided within 24 hours" grep -qx "$(printf 'notices.decided_24h_pct\t2.9')" "$T/out"
+expect "stats gives the removals proposed per accepted notice" grep -q "^notices.proposed_per_accept	" "$T/out"
+# A notice is the notifier's text: exported as CSV for a spreadsheet, no cell may run as a formula.
+mkdir "$T/evil" && cp "$DATA"/takedown/*.csv "$T/evil/"
+echo 'N90,"=HYPERLINK(""http://x/"")",Gucci,L1,,trademark,2025-11-11T08:00:00Z,=cmd|x' >>"$T/evil/notices.csv"
+ck init -q "$T/evil.db" && ck ingest -q -d "$T/evil.db" "$T/evil" && ck takedown -q -d "$T/evil.db" triage >/dev/null
+run takedown -d "$T/evil.db" export -f csv
+expect "takedown export gives a formula cell a leading '" sh -c "grep '^N90,' '$T/out' | grep -qF ',\"'\''=HYPERLINK(\"\"http://x/\"\")\",'\''=cmd|x,'"
+done_testing
