@@ -5,10 +5,13 @@
 #include "profile.h"
 #include "store.h"
 #include <ctype.h>
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <sys/stat.h>
 #include <unicode/ucnv.h>
 #include <unicode/ucurr.h>
 #include <unicode/uenum.h>
+#include <unistd.h>
 #include <unicode/uloc.h>
 
 #define PROFILE_MAX_BYTES (1024 * 1024) /* bigger is not a profile */
@@ -201,6 +204,9 @@ static void lookup_free(struct profile_lookup *l)
 	free(l);
 }
 
+/* The largest lookup file read (it is held in memory whole, as a table). */
+#define PROFILE_LOOKUP_MAX (256 << 20)
+
 static int perr(const char *path, unsigned long line, const char *fmt, const char *arg);
 
 static void trim(char **s)
@@ -227,9 +233,9 @@ static int lookup_load(
 	struct csvio *r = NULL;
 	struct csvio_opts co = { 0 };
 	struct csvio_rec *rec;
-	int i, kc = -1, vc = -1, rc;
+	int i, kc = -1, vc = -1, rc, fd = -1;
 	size_t j;
-	FILE *fp;
+	struct stat sb;
 
 	*out = NULL;
 	for (i = 0; i < 3; i++) {
@@ -249,19 +255,37 @@ static int lookup_load(
 	if (!*a[0] || !*a[1] || !*a[2] || !*p)
 		return perr(
 			path, line, "%s", "lookup(FILE, KEY, VALUE, {column}) has an empty part");
-	if (a[0][0] == '/' || !slash)
+	/*
+	 * Beside the profile, and only there: a crafted profile must not copy other files of the
+	 * analyst's machine into the store (and from there into a package), nor hang on a device.
+	 */
+	if (a[0][0] == '/' || strcmp(a[0], "..") == 0 || strncmp(a[0], "../", 3) == 0 ||
+		strstr(a[0], "/../") ||
+		(strlen(a[0]) >= 3 && strcmp(a[0] + strlen(a[0]) - 3, "/..") == 0))
+		return perr(path, line,
+			"lookup file '%s': name it relative to the profile's folder, without '..'",
+			a[0]);
+	if (!slash)
 		file = xstrdup(a[0]);
 	else
 		file = xasprintf("%.*s/%s", (int)(slash - path), path, a[0]);
-	if (!(fp = fopen(file, "r"))) {
-		char *m = xasprintf("cannot open lookup file '%s': %s", file, strerror(errno));
+	if ((fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 || fstat(fd, &sb) != 0 ||
+		!S_ISREG(sb.st_mode) || sb.st_size > PROFILE_LOOKUP_MAX) {
+		char *m = fd < 0
+			? xasprintf("cannot open lookup file '%s': %s", file, strerror(errno))
+			: !S_ISREG(sb.st_mode)
+			? xasprintf("lookup file '%s' is not a regular file", file)
+			: xasprintf("lookup file '%s' is over %d MiB", file,
+				  PROFILE_LOOKUP_MAX >> 20);
 
+		if (fd >= 0)
+			close(fd);
 		rc = perr(path, line, "%s", m);
 		free(m);
 		free(file);
 		return rc;
 	}
-	fclose(fp);
+	close(fd);
 	if ((rc = csvio_open(&r, file, &co)) || (rc = csvio_next(r, &rec)) != 1) {
 		char *m = xasprintf("lookup file '%s' is empty or unreadable", file);
 

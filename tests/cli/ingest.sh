@@ -444,4 +444,14 @@ same "a category is translated, one the table lacks is kept; the seller comes fr
 sed 's/product_category_name_english,/english,/' "$T/olist/olist.profile" >"$T/olist/bad.profile"
 check_exit 78 "a lookup column the file lacks exits 78" ingest -d "$T/lk.db" -p "$T/olist/bad.profile" "$T/olist/products.csv"
 expect "naming the profile's line" grep -q "bad.profile:5: lookup file '.*cats.csv' has no column 'english'" "$T/err"
+# A lookup file sits beside the profile: a crafted profile cannot read other files into a
+# police package, nor hang ingest on a device or a FIFO.
+printf 'product_category_name,product_category_name_english\nbeleza_saude,secret\n' >"$T/secret.csv"
+mkfifo "$T/olist/fifo.csv"
+for f in "$T/secret.csv" ../secret.csv /dev/zero fifo.csv; do
+	sed "s|cats.csv|$f|" "$T/olist/olist.profile" >"$T/olist/far.profile"
+	rc=0
+	timeout 10 "$CASEKIT" ingest -d "$T/lk.db" -p "$T/olist/far.profile" "$T/olist/products.csv" 2>"$T/err" || rc=$?
+	[ $rc = 78 ] && pass "a lookup file '$f' is refused" || fail "a lookup file '$f' is refused" "exit $rc: $(cat "$T/err")"
+done
 done_testing
