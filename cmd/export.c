@@ -201,6 +201,23 @@ static int custody_entries(struct store *st, const char *id)
 	return n;
 }
 
+/*
+ * A tag file value stays on its line: a control character becomes a space, so that a title or
+ * a name with a line break cannot add a label of its own (Bagging-Date: ...).
+ */
+static void tag_value(struct buf *b, const char *s)
+{
+	for (; s && *s; s++)
+		buf_addc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+}
+
+static void tag(struct buf *b, const char *label, const char *s)
+{
+	buf_addf(b, "%s: ", label);
+	tag_value(b, s);
+	buf_addc(b, '\n');
+}
+
 static char *bag_info(struct report_ctx *c, struct bag_writer *w, const char *contact_name,
 	const char *contact_email, const char *fp, int entries)
 {
@@ -215,24 +232,24 @@ static char *bag_info(struct report_ctx *c, struct bag_writer *w, const char *co
 			files++;
 		}
 	human_size(bytes, size);
-	buf_addf(&b, "Source-Organization: %s\n", c->org);
-	buf_addf(&b, "Contact-Name: %s\n", contact_name);
+	tag(&b, "Source-Organization", c->org);
+	tag(&b, "Contact-Name", contact_name);
 	if (contact_email)
-		buf_addf(&b, "Contact-Email: %s\n", contact_email);
+		tag(&b, "Contact-Email", contact_email);
 	buf_addf(&b, "External-Identifier: %s\n", c->case_id);
-	buf_addf(&b, "External-Description: Counterfeit case package: %s\n", c->title);
+	tag(&b, "External-Description: Counterfeit case package", c->title);
 	buf_addf(&b, "Bagging-Date: %.10s\n", c->when);
 	buf_addf(&b, "Payload-Oxum: %llu.%llu\n", bytes, files);
 	buf_addf(&b, "Bag-Size: %s\n", size);
 	buf_addf(&b, "Bag-Software-Agent: %s (zlib %s, %s, SQLite %s)\n", PACKAGE_STRING,
 		zlibVersion(), OPENSSL_VERSION_TEXT, sqlite3_libversion());
 	buf_addf(&b, "BagIt-Profile-Identifier: urn:casekit:profile:case-package:v1\n");
-	buf_addf(&b, "Case-Title: %s\n", c->title);
+	tag(&b, "Case-Title", c->title);
 	buf_addf(&b, "Case-Status: %s\n", c->status);
 	if (c->recipient)
-		buf_addf(&b, "Case-Referral-Recipient: %s\n", c->recipient);
+		tag(&b, "Case-Referral-Recipient", c->recipient);
 	buf_addf(&b, "Export-Timestamp: %s\n", c->when);
-	buf_addf(&b, "Exported-By: %s\n", c->analyst);
+	tag(&b, "Exported-By", c->analyst);
 	buf_addf(&b, "Custody-Entries: %d\n", entries);
 	buf_addf(&b, "Custody-Entry: %lld %s\n", c->export_seq, c->export_hash);
 	buf_addf(&b, "Store-Digest: %s\n", c->store_digest);
@@ -497,10 +514,15 @@ int cmd_export(int argc, char **argv)
 	bag_payload_manifests(&w);
 	{
 		struct bag_item *pm = bag_find(&w, "manifest-sha256.txt");
+		struct buf who = { 0 }, org1 = { 0 };
 		char msha[65];
 
 		/* A tag file the tag manifests seal in turn: it can name the payload manifest. */
 		bag_sha256_hex(pm->data, pm->len, msha);
+		tag_value(&who, c.analyst);
+		tag_value(&org1, c.org);
+		buf_adds(&who, "");
+		buf_adds(&org1, "");
 		text = xasprintf(
 			"Certification of a case package (cf. US FRE 902(14))\n"
 			"Case: %s\nTool: %s\nAlgorithm: SHA-256\n"
@@ -511,8 +533,9 @@ int cmd_export(int argc, char **argv)
 			"tagmanifest-sha256.txt lists this file and the other tag files. "
 			"'casekit verify' prints the SHA-256 of tagmanifest-sha256.txt, which "
 			"identifies the whole package.\n",
-			c.case_id, PACKAGE_STRING, msha, c.evidence_digest, c.when, c.analyst,
-			c.org);
+			c.case_id, PACKAGE_STRING, msha, c.evidence_digest, c.when, who.s, org1.s);
+		buf_free(&who);
+		buf_free(&org1);
 		bag_add(&w, "certification.txt", text, strlen(text));
 	}
 	bag_tag_manifests(&w);

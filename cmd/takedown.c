@@ -102,6 +102,7 @@ static int print_sql(
 	if (hours >= 0)
 		store_bind_double(s, 2, hours);
 	o = out_open_query(stdout, out_format_for(stdout), s);
+	out_set_guard(o); /* notifiers' text, bound for spreadsheets: no cell runs as a formula */
 	if (idkind)
 		out_set_ids(o, idkind, 0);
 	return out_query_all(o, s);

@@ -502,6 +502,7 @@ struct src {
 	const struct profile_tmpl *tmpl; /* NULL: the field is not in the file */
 	int *cols;                       /* column of each part, -1 for literals */
 	const char *date_format;
+	const struct profile_lookup *lookup; /* the value is mapped through it, or NULL */
 	struct buf val;
 };
 
@@ -738,6 +739,7 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 		f->fs[i].date_format = m && m->date_format ? m->date_format : in->prof->date_format;
 		what = xasprintf("%s.%s", k->kind, k->f[i].name);
 		if (m) {
+			f->fs[i].lookup = m->lookup;
 			rc = bind_src(in, f, &f->fs[i], &m->tmpl, what, m->line);
 		} else if (column_of(f, k->f[i].name) >= 0) {
 			const char *why;
@@ -767,6 +769,7 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 		for (j = 0; j < f->nxs; j++) {
 			char *what = xasprintf("identifier %s", f->pk->idents[j].field);
 
+			f->xs[j].lookup = f->pk->idents[j].lookup;
 			rc = bind_src(in, f, &f->xs[j], &f->pk->idents[j].tmpl, what,
 				f->pk->idents[j].line);
 			free(what);
@@ -778,8 +781,25 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 	return 0;
 }
 
-/* The value of a source for this record: a pointer into the record, or into s->val. */
+static const char *eval_tmpl(struct src *s, struct csvio_rec *rec, size_t *len);
+
+/*
+ * The value of a source for this record: a pointer into the record, into s->val, or into the
+ * profile's lookup table (a value the table does not have stays as it is).
+ */
 static const char *eval(struct src *s, struct csvio_rec *rec, size_t *len)
+{
+	const char *v = eval_tmpl(s, rec, len), *m;
+	size_t n;
+
+	if (v && s->lookup && (m = profile_lookup_get(s->lookup, v, *len, &n))) {
+		*len = n;
+		return n ? m : NULL;
+	}
+	return v;
+}
+
+static const char *eval_tmpl(struct src *s, struct csvio_rec *rec, size_t *len)
 {
 	const struct profile_tmpl *t = s->tmpl;
 	size_t i;
@@ -2147,6 +2167,7 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		static const char *const rcols[] = { "file", "line", "reason", "raw" };
 
 		in.rejo = out_open(in.rejf, OUT_CSV, rcols, 4);
+		out_set_guard(in.rejo); /* the rows are the sellers' text, opened in spreadsheets */
 	}
 	if (!rc && njobs == 0)
 		ck_warn("no files to load");

@@ -1,14 +1,20 @@
 /* profile.c - map another platform's files and columns onto casekit's kinds and fields */
 #include "casekit.h"
+#include "csvio.h"
 #include "ingest.h"
 #include "profile.h"
 #include "store.h"
 #include <ctype.h>
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <sys/stat.h>
 #include <unicode/ucnv.h>
 #include <unicode/ucurr.h>
 #include <unicode/uenum.h>
+#include <unistd.h>
 #include <unicode/uloc.h>
+
+#define PROFILE_MAX_BYTES (1024 * 1024) /* bigger is not a profile */
 
 /*
  * The generic profile, also shipped as share/profiles/generic.profile; this copy lets a
@@ -125,8 +131,203 @@ int profile_tmpl_parse(struct profile_tmpl *t, const char *s, const char **why)
 	return 0;
 }
 
+struct lookup_ent {
+	char *k, *v;
+	size_t kn, vn;
+	uint64_t h;
+};
+struct profile_lookup {
+	struct lookup_ent *e;
+	size_t cap, n;
+};
+
+static size_t lookup_slot(const struct profile_lookup *l, const char *k, size_t n, uint64_t h)
+{
+	size_t i = (size_t)h & (l->cap - 1);
+
+	while (l->e[i].k && !(l->e[i].h == h && l->e[i].kn == n && memcmp(l->e[i].k, k, n) == 0))
+		i = (i + 1) & (l->cap - 1);
+	return i;
+}
+
+static void lookup_add(struct profile_lookup *l, const char *k, size_t kn, const char *v, size_t vn)
+{
+	uint64_t h = ck_fnv1a(k, kn);
+	size_t i, j;
+
+	if (2 * (l->n + 1) > l->cap) {
+		struct profile_lookup g = { NULL, l->cap ? 2 * l->cap : 256, l->n };
+
+		g.e = xcalloc(g.cap, sizeof(*g.e));
+		for (j = 0; j < l->cap; j++)
+			if (l->e[j].k)
+				g.e[lookup_slot(&g, l->e[j].k, l->e[j].kn, l->e[j].h)] = l->e[j];
+		free(l->e);
+		*l = g;
+	}
+	i = lookup_slot(l, k, kn, h);
+	if (l->e[i].k)
+		return; /* the first row of a key wins */
+	l->e[i].k = xstrndup(k, kn);
+	l->e[i].v = xstrndup(v, vn);
+	l->e[i].kn = kn;
+	l->e[i].vn = vn;
+	l->e[i].h = h;
+	l->n++;
+}
+
+const char *profile_lookup_get(
+	const struct profile_lookup *l, const char *key, size_t n, size_t *len)
+{
+	size_t i;
+
+	if (!l->cap)
+		return NULL;
+	i = lookup_slot(l, key, n, ck_fnv1a(key, n));
+	if (!l->e[i].k)
+		return NULL;
+	*len = l->e[i].vn;
+	return l->e[i].v;
+}
+
+static void lookup_free(struct profile_lookup *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->cap; i++) {
+		free(l->e[i].k);
+		free(l->e[i].v);
+	}
+	free(l->e);
+	free(l);
+}
+
+/* The largest lookup file read (it is held in memory whole, as a table). */
+#define PROFILE_LOOKUP_MAX (256 << 20)
+
+static int perr(const char *path, unsigned long line, const char *fmt, const char *arg);
+
+static void trim(char **s)
+{
+	char *e;
+
+	while (isspace((unsigned char)**s))
+		(*s)++;
+	e = *s + strlen(*s);
+	while (e > *s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+}
+
+/*
+ * "lookup(FILE, KEY, VALUE, TEMPLATE)": read FILE (relative to the profile's folder) into a
+ * table from its KEY column to its VALUE column; *tmpl points at the template. 0, or a
+ * message naming the profile's line and EX_CONFIG.
+ */
+static int lookup_load(
+	struct profile_lookup **out, char *args, char **tmpl, const char *path, unsigned long line)
+{
+	char *a[3], *p = args, *file;
+	const char *slash = strrchr(path, '/');
+	struct csvio *r = NULL;
+	struct csvio_opts co = { 0 };
+	struct csvio_rec *rec;
+	int i, kc = -1, vc = -1, rc, fd = -1;
+	size_t j;
+	struct stat sb;
+
+	*out = NULL;
+	for (i = 0; i < 3; i++) {
+		char *c = strchr(p, ',');
+
+		if (!c)
+			return perr(path, line, "%s",
+				"lookup takes a file, a key column, a value column and a template: "
+				"lookup(FILE, KEY, VALUE, {column})");
+		*c = '\0';
+		a[i] = p;
+		trim(&a[i]);
+		p = c + 1;
+	}
+	trim(&p);
+	*tmpl = p;
+	if (!*a[0] || !*a[1] || !*a[2] || !*p)
+		return perr(
+			path, line, "%s", "lookup(FILE, KEY, VALUE, {column}) has an empty part");
+	/*
+	 * Beside the profile, and only there: a crafted profile must not copy other files of the
+	 * analyst's machine into the store (and from there into a package), nor hang on a device.
+	 */
+	if (a[0][0] == '/' || strcmp(a[0], "..") == 0 || strncmp(a[0], "../", 3) == 0 ||
+		strstr(a[0], "/../") ||
+		(strlen(a[0]) >= 3 && strcmp(a[0] + strlen(a[0]) - 3, "/..") == 0))
+		return perr(path, line,
+			"lookup file '%s': name it relative to the profile's folder, without '..'",
+			a[0]);
+	if (!slash)
+		file = xstrdup(a[0]);
+	else
+		file = xasprintf("%.*s/%s", (int)(slash - path), path, a[0]);
+	if ((fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 || fstat(fd, &sb) != 0 ||
+		!S_ISREG(sb.st_mode) || sb.st_size > PROFILE_LOOKUP_MAX) {
+		char *m = fd < 0
+			? xasprintf("cannot open lookup file '%s': %s", file, strerror(errno))
+			: !S_ISREG(sb.st_mode)
+			? xasprintf("lookup file '%s' is not a regular file", file)
+			: xasprintf("lookup file '%s' is over %d MiB", file,
+				  PROFILE_LOOKUP_MAX >> 20);
+
+		if (fd >= 0)
+			close(fd);
+		rc = perr(path, line, "%s", m);
+		free(m);
+		free(file);
+		return rc;
+	}
+	close(fd);
+	if ((rc = csvio_open(&r, file, &co)) || (rc = csvio_next(r, &rec)) != 1) {
+		char *m = xasprintf("lookup file '%s' is empty or unreadable", file);
+
+		csvio_close(r);
+		rc = perr(path, line, "%s", m);
+		free(m);
+		free(file);
+		return rc;
+	}
+	for (j = 0; j < rec->n; j++) {
+		if (strcmp(rec->f[j], a[1]) == 0)
+			kc = (int)j;
+		if (strcmp(rec->f[j], a[2]) == 0)
+			vc = (int)j;
+	}
+	if (kc < 0 || vc < 0) {
+		char *m = xasprintf(
+			"lookup file '%s' has no column '%s'", file, kc < 0 ? a[1] : a[2]);
+
+		csvio_close(r);
+		rc = perr(path, line, "%s", m);
+		free(m);
+		free(file);
+		return rc;
+	}
+	*out = xcalloc(1, sizeof(**out));
+	while ((rc = csvio_next(r, &rec)) == 1)
+		if ((size_t)kc < rec->n && (size_t)vc < rec->n && rec->len[kc])
+			lookup_add(*out, rec->f[kc], rec->len[kc], rec->f[vc], rec->len[vc]);
+	csvio_close(r);
+	free(file);
+	if (rc != 0) {
+		lookup_free(*out);
+		*out = NULL;
+		return perr(path, line, "%s", "the lookup file is broken (see the message above)");
+	}
+	return 0;
+}
+
 static void free_map(struct profile_map *m)
 {
+	lookup_free(m->lookup);
 	free(m->field);
 	free(m->date_format);
 	profile_tmpl_free(&m->tmpl);
@@ -235,19 +436,43 @@ static int perr(const char *path, unsigned long line, const char *fmt, const cha
 	return rc;
 }
 
+/* Parse value into m: a template, or lookup(FILE, KEY, VALUE, TEMPLATE). */
+static int set_value(struct profile_map *m, const char *value, const char *path, unsigned long line)
+{
+	const char *why = NULL;
+	int rc = 0;
+
+	lookup_free(m->lookup);
+	m->lookup = NULL;
+	profile_tmpl_free(&m->tmpl);
+	m->line = line;
+	if (strncmp(value, "lookup(", 7) == 0 && value[strlen(value) - 1] == ')') {
+		char *args = xstrndup(value + 7, strlen(value) - 8), *tmpl = NULL;
+
+		rc = lookup_load(&m->lookup, args, &tmpl, path, line);
+		if (!rc && profile_tmpl_parse(&m->tmpl, tmpl, &why))
+			rc = perr(path, line, "%s", why);
+		free(args);
+	} else if (profile_tmpl_parse(&m->tmpl, value, &why)) {
+		rc = perr(path, line, "%s", why);
+	}
+	return rc;
+}
+
 static int add_map(struct profile_map **maps, size_t *n, const char *field, const char *value,
 	const char *path, unsigned long line)
 {
 	struct profile_map *m;
-	const char *why = NULL;
+	int rc;
 
 	*maps = xrealloc(*maps, (*n + 1) * sizeof(**maps));
 	m = &(*maps)[*n];
 	memset(m, 0, sizeof(*m));
-	if (profile_tmpl_parse(&m->tmpl, value, &why))
-		return perr(path, line, "%s", why);
+	if ((rc = set_value(m, value, path, line))) {
+		free_map(m);
+		return rc;
+	}
 	m->field = xstrdup(field);
-	m->line = line;
 	(*n)++;
 	return 0;
 }
@@ -418,13 +643,7 @@ int profile_parse(struct profile **out, const char *text, const char *path)
 				if (strcmp(k->maps[i].field, w[0]) == 0)
 					break;
 			if (i < k->nmaps) {
-				const char *why = NULL;
-
-				profile_tmpl_free(&k->maps[i].tmpl);
-				k->maps[i].line = lineno;
-				if (profile_tmpl_parse(
-					    &k->maps[i].tmpl, rest(copy, w, line, 2), &why))
-					rc = perr(path, lineno, "%s", why);
+				rc = set_value(&k->maps[i], rest(copy, w, line, 2), path, lineno);
 			} else {
 				rc = add_map(&k->maps, &k->nmaps, w[0], rest(copy, w, line, 2),
 					path, lineno);
@@ -471,9 +690,12 @@ int profile_load(struct profile **out, const char *name)
 		free(path);
 		return rc;
 	}
-	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
+	/* A profile may come from anyone: a huge file or a device is refused, not read whole. */
+	while (b.len <= PROFILE_MAX_BYTES && (n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
 		buf_add(&b, tmp, n);
-	if (ferror(fp))
+	if (b.len > PROFILE_MAX_BYTES)
+		rc = ck_error(EX_CONFIG, "profile '%s' is bigger than 1 MiB", path);
+	else if (ferror(fp))
 		rc = ck_error(EX_IOERR, "cannot read profile '%s': %s", path, strerror(errno));
 	else
 		rc = profile_parse(out, b.s ? b.s : "", path);

@@ -18,12 +18,16 @@ struct profile_tmpl {
 	size_t n;
 };
 
+/* A two-column table read from a file: FIELD = lookup(FILE, KEY, VALUE, {column}). */
+struct profile_lookup;
+
 /* One field of a kind: where its value comes from, and its date format (or NULL). */
 struct profile_map {
 	char *field;
 	struct profile_tmpl tmpl;
 	char *date_format;
-	unsigned long line; /* where the profile says it, for messages */
+	struct profile_lookup *lookup; /* the template's value is mapped through it, or NULL */
+	unsigned long line;            /* where the profile says it, for messages */
 };
 
 struct profile_kind {
@@ -66,6 +70,12 @@ const struct profile_kind *profile_kind(const struct profile *p, const char *kin
 /* Parse a template ("{a} {b}", "name", "=constant"); 0, or -1 with a reason in *why. */
 int profile_tmpl_parse(struct profile_tmpl *t, const char *s, const char **why);
 void profile_tmpl_free(struct profile_tmpl *t);
+/*
+ * The value key[0..n) maps to in l (*len set), or NULL when the table has no such key: the
+ * caller keeps the value as it was. The first row of a key wins.
+ */
+const char *profile_lookup_get(
+	const struct profile_lookup *l, const char *key, size_t n, size_t *len);
 /*
  * An ISO 3166-1 alpha-2 country code (ICU's list), either case: 0 with the upper-case code in
  * out, or -1 ("Brazil", "XX").

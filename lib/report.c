@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <sqlite3.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #ifdef HAVE_GVC
 #include <gvc.h>
@@ -519,9 +520,10 @@ static int cmp_line(const void *a, const void *b)
  * else why the rows are left out (the file is gone, changed or unreadable).
  */
 static const char *copy_rows(struct report_ctx *c, const char *fpath, const char *encoding,
-	const char *sha256, const char *kind, const char *profile, unsigned long *lines,
-	size_t nlines, struct buf *out)
+	const char *sha256, long long size, const char *kind, const char *profile,
+	unsigned long *lines, size_t nlines, struct buf *out)
 {
+	struct stat sb;
 	struct csvio *r = NULL;
 	struct csvio_opts co = { 0 };
 	struct csvio_rec *rec;
@@ -535,6 +537,13 @@ static const char *copy_rows(struct report_ctx *c, const char *fpath, const char
 
 	if (!*fpath || strcmp(fpath, "-") == 0 || access(fpath, R_OK) != 0)
 		return "not found at export: its rows are not in the package";
+	/* A device or a pipe (a crafted store) would never end; a size not as ingested is
+	 * another file, without reading it. The SHA-256 below still decides. */
+	if (stat(fpath, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return "not a regular file at export: its rows are not in the package";
+	if (sb.st_size != size)
+		return "changed since it was ingested (another size): its rows are not in the "
+		       "package";
 	co.encoding = encoding && *encoding ? encoding : NULL;
 	if (csvio_open(&r, fpath, &co))
 		return "unreadable at export: its rows are not in the package";
@@ -645,6 +654,13 @@ static char *source_where(struct report_ctx *c, const char *fpath)
 	return xstrdup(fpath);
 }
 
+/* A field of SOURCES.txt or a message: a control character (tab, line break, escape) as a space. */
+static void one_line(struct buf *b, const char *s)
+{
+	for (; s && *s; s++)
+		buf_addc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+}
+
 int report_sources(struct report_ctx *c,
 	void (*add)(void *arg, const char *fpath, char *data, size_t len), void *arg)
 {
@@ -694,12 +710,16 @@ int report_sources(struct report_ctx *c,
 			sqlite3_reset(ls);
 			char *where = source_where(c, real);
 
-			why = copy_rows(c, where, col(s, 7), col(s, 3), col(s, 5), col(s, 6), lines,
-				n, &out);
+			why = copy_rows(c, where, col(s, 7), col(s, 3), sqlite3_column_int64(s, 4),
+				col(s, 5), col(s, 6), lines, n, &out);
 			free(where);
 			free(lines);
 			if (why) {
-				ck_warn("source '%s': %s", base, why);
+				struct buf shown = { 0 };
+
+				one_line(&shown, base);
+				ck_warn("source '%s': %s", shown.s ? shown.s : "", why);
+				buf_free(&shown);
 				buf_free(&out);
 			} else {
 				char *fpath = xasprintf("data/sources/%s", name);
@@ -712,11 +732,12 @@ int report_sources(struct report_ctx *c,
 			}
 		}
 		buf_addf(&list, "data/sources/%s\t", name);
-		for (; *base; base++)
-			buf_addc(&list,
-				*base == '\t' || *base == '\n' || *base == '\r' ? ' ' : *base);
-		buf_addf(&list, "\t%s\t%lld\t%s\t%lld\t%s\n", col(s, 5), sqlite3_column_int64(s, 4),
-			col(s, 3), ncited,
+		one_line(&list, base);
+		buf_addc(&list, '\t');
+		one_line(&list, col(s, 5));
+		buf_addf(&list, "\t%lld\t", sqlite3_column_int64(s, 4));
+		one_line(&list, col(s, 3));
+		buf_addf(&list, "\t%lld\t%s\n", ncited,
 			why              ? why
 				: ncited ? ""
 					 : "no row of it is cited: not in the package");
@@ -738,9 +759,51 @@ int report_sources(struct report_ctx *c,
 #define REPORT_MAX_PARTS 10  /* pictures of one network; a bigger one is left to network.dot */
 #define REPORT_MAX_CHAINS 12 /* upstream chains drawn */
 
+/*
+ * A character that is invisible or turns the text around it (a bidi control, a zero-width
+ * space, a soft hyphen, a control character but tab and line ends) lets a name read as another: its length in
+ * bytes at s, with its code point in *cp, or 0. Joiners (U+200C, U+200D) belong to scripts
+ * and emoji, and pass.
+ */
+static size_t invisible(const char *s, unsigned *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if ((u[0] < 0x20 && u[0] != '\t' && u[0] != '\n' && u[0] != '\r') || u[0] == 0x7f) {
+		*cp = u[0];
+		return 1;
+	}
+	if (u[0] == 0xc2 && u[1] == 0xad) {
+		*cp = 0xad;
+		return 2;
+	}
+	if (u[0] == 0xd8 && u[1] == 0x9c) {
+		*cp = 0x61c;
+		return 2;
+	}
+	if ((u[0] == 0xe1 && u[1] == 0xa0 && u[2] == 0x8e) ||
+		(u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) ||
+		(u[0] == 0xe2 && u[1] == 0x80 &&
+			(u[2] == 0x8b || u[2] == 0x8e || u[2] == 0x8f ||
+				(u[2] >= 0xaa && u[2] <= 0xae))) ||
+		(u[0] == 0xe2 && u[1] == 0x81 && u[2] >= 0xa0 && u[2] <= 0xa9 && u[2] != 0xa5)) {
+		*cp = ((u[0] & 0x0fu) << 12) | ((u[1] & 0x3fu) << 6) | (u[2] & 0x3fu);
+		return 3;
+	}
+	return 0;
+}
+
 static void h(FILE *fp, const char *s)
 {
 	for (; s && *s; s++) {
+		unsigned cp;
+		size_t n = invisible(s, &cp);
+
+		if (n) {
+			fprintf(fp, "[U+%04X]", cp);
+			s += n - 1;
+			continue;
+		}
 		switch (*s) {
 		case '&':
 			fputs("&amp;", fp);
@@ -948,13 +1011,19 @@ text:
 /* A Graphviz string: quotes and backslashes escaped, at most max characters. */
 static void gv_str(struct buf *b, const char *s, size_t max)
 {
-	size_t chars = 0;
+	size_t chars = 0, n;
+	unsigned cp;
 
 	buf_addc(b, '"');
 	for (; s && *s; s++) {
 		if (((unsigned char)*s & 0xc0) != 0x80 && ++chars > max) {
 			buf_adds(b, "...");
 			break;
+		}
+		if (*s != '\n' && (n = invisible(s, &cp))) {
+			buf_addf(b, "[U+%04X]", cp);
+			s += n - 1;
+			continue;
 		}
 		if (*s == '"' || *s == '\\')
 			buf_addc(b, '\\');
@@ -1371,7 +1440,7 @@ static const char css[] =
 	"nav.toc ol{columns:2;margin:.3em 0}nav.toc a{color:inherit}\n"
 	"table{border-collapse:collapse;width:100%;margin:.4em 0 .8em;font-size:8.5pt}\n"
 	"th,td{border:.5pt solid #aaa;padding:2pt 4pt;text-align:left;vertical-align:top;"
-	"overflow-wrap:break-word}\n"
+	"overflow-wrap:anywhere}\n"
 	"th{background:#eee}td.n{text-align:right;font-variant-numeric:tabular-nums;"
 	"white-space:nowrap}td.ref,.ref{font-size:7.5pt;color:#333;overflow-wrap:anywhere}\n"
 	"code,.url{font-family:'DejaVu Sans Mono',Consolas,monospace;font-size:7.5pt;"
@@ -1876,6 +1945,10 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 
 	(void)dot; /* the package's whole network; the report draws one network at a time */
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n", fp);
+	/* Should escaping ever fail, a browser still runs and loads nothing. */
+	fputs("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	      "style-src 'unsafe-inline'\">\n",
+		fp);
 	fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", fp);
 	fputs("<title>", fp);
 	h(fp, c->case_id);

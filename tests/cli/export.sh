@@ -155,6 +155,9 @@ else
 	skip "report.html renders in headless Chromium" "chromium not installed"
 fi
 expect "report.html needs nothing from outside" sh -c "! grep -Eq '(src|href)=\"(https?:)?//|@import|url\\(' '$B/data/report/report.html'"
+expect "it links only inside itself and loads nothing: no src, every href a #fragment" sh -c "! grep -Eqi '[^a-z-](src|srcset|action|data)=|href=\"[^#]|<(script|link|img|image|iframe|object|embed|base)[ >]' '$B/data/report/report.html'"
+expect "and its Content-Security-Policy forbids loading anything, should escaping ever fail" \
+	grep -qF "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">" "$B/data/report/report.html"
 expect "report.html shows the value exactly, in major units" grep -q ">387.00 EUR<" "$B/data/report/report.html"
 expect "and its certification block" grep -q "Certification" "$B/data/report/report.html"
 pyrdf=
@@ -183,6 +186,10 @@ mkdir -p "$T/abs" && cp -r "$DATA/case/dump" "$T/abs/dump"
 printf '%s\n' 'L6,S1,<script>alert(1)</script> Rolex "Sub",Rolex,watches,399.00,CNY,2026-03-09T00:00:00Z,active,,https://market.example/item/L6?a=1&b=<2>' \
 	>>"$T/abs/dump/listings.csv"
 sed -i '2s/^S1,\([^,]*\),[^,]*,/S1,\1,"<\/text><script>alert(2)<\/script>",/' "$T/abs/dump/sellers.csv"
+# A name with no space to break at (here 300 letters) must not widen a table past the page.
+sed -i "3s/,Wang Fang,/,Wang$(printf 'W%.0s' $(seq 300)),/" "$T/abs/dump/sellers.csv"
+# A shop name that reads as another: a right-to-left override and a zero-width space.
+sed -i "3s/,Brand Outlet,/,Brand $(printf '\342\200\213')Outlet$(printf '\342\200\256')teltuO,/" "$T/abs/dump/sellers.csv"
 mkdir "$T/abs/more" && { head -1 "$T/abs/dump/listings.csv"; echo "L7,S2,Gucci bag,Gucci,bags,20.00,USD,2026-03-10T00:00:00Z,active,,"; } >"$T/abs/more/listings.csv"
 ck init -q "$T/abs.db" && ck ingest -q -d "$T/abs.db" "$T/abs/dump" && ck ingest -q -d "$T/abs.db" "$T/abs/more" &&
 	ck screen -q -d "$T/abs.db" >/dev/null && ck link -q -d "$T/abs.db" >/dev/null
@@ -217,6 +224,12 @@ expect "each flagged listing says why, in words" sh -c "grep -qF 'price 6% of th
 expect "with its URL" grep -qF "https://market.example/item/L6?a=1&amp;b=&lt;2&gt;" "$A/data/report/report.html"
 expect "the sellers' text is escaped" sh -c "! grep -q '<script' '$A/data/report/report.html' && grep -qF '&lt;script&gt;alert(1)&lt;/script&gt; Rolex &quot;Sub&quot;' '$A/data/report/report.html'"
 expect "and so is a shop name, in the tables and in the network picture" sh -c "grep -q '<svg' '$A/data/report/report.html' && ! grep -q '<script\|</text><' '$A/data/report/report.html'"
+expect "invisible and direction-changing characters are shown, not obeyed" sh -c "! LC_ALL=C grep -q '$(printf '\342\200[\213\256]')' '$A/data/report/report.html' && grep -qF 'Brand [U+200B]Outlet[U+202E]teltuO' '$A/data/report/report.html'"
+if grep -q '<svg' "$A/data/report/report.html"; then
+	expect "in the network picture too" sh -c "sed -n '/<svg/,/<\/svg>/p' '$A/data/report/report.html' | grep -qF 'Outlet[U+202E]'"
+else
+	skip "in the network picture too" "casekit built without Graphviz"
+fi
 expect "the report has a table of contents" grep -q '<nav class="toc">' "$A/data/report/report.html"
 expect "and prints on A4 with the case id on every page" grep -q "@page{size:A4;.*content:\"$aid\"" "$A/data/report/report.html"
 
@@ -231,6 +244,35 @@ expect "and so is a missing one" grep -q "source 'testbuys.csv': not found at ex
 mkdir "$T/cx" && tar -C "$T/cx" -xzf "$T/abs/changed.tar.gz"
 expect "SOURCES.txt says so, and their rows stay out" sh -c "grep -q '^data/sources/listings.csv	.*changed since it was ingested' '$T/cx/changed/data/sources/SOURCES.txt' && test ! -e '$T/cx/changed/data/sources/listings.csv'"
 check_grep "and the package still verifies" ": valid: " verify "$T/abs/changed.tar.gz"
+# A crafted store may name a device or a pipe as a source: export neither hangs nor reads it.
+if command -v sqlite3 >/dev/null; then
+	cp "$T/abs.db" "$T/craft.db" && mkfifo "$T/fifo"
+	sqlite3 "$T/craft.db" "UPDATE sources SET path = '/dev/zero' WHERE kind = 'sellers';
+		UPDATE sources SET path = '$T/fifo' WHERE kind = 'payments'"
+	timeout 60 "$CASEKIT" export -d "$T/craft.db" "$aid" -o "$T/abs/craft.tar.gz" >"$T/out" 2>"$T/err" </dev/null
+	expect "a source that is a device or a pipe is left out, not read" sh -c "test -s '$T/abs/craft.tar.gz' &&
+		grep -q \"source 'zero': not a regular file\" '$T/err' && grep -q \"source 'fifo': not a regular file\" '$T/err'"
+	# ... or a name, kind and digest with line breaks, tabs and terminal escapes.
+	cp "$T/abs.db" "$T/craft2.db"
+	sqlite3 "$T/craft2.db" "UPDATE sources SET path = '../'||char(10)||'ev'||char(9)||'il/x'||char(27)||'[31m.csv'
+		WHERE kind = 'sellers'; UPDATE sources SET kind = 'list'||char(10)||'ings', sha256 = 'ab'||char(9)||'cd'
+		WHERE kind = 'listings'"
+	run export -d "$T/craft2.db" "$aid" -o "$T/abs/craft2.tar.gz"
+	mkdir "$T/c2x" && tar -C "$T/c2x" -xzf "$T/abs/craft2.tar.gz"
+	expect "SOURCES.txt keeps one line of 7 fields per source, with no control character" sh -c "
+		awk -F '\t' '!/^#/ && NF != 7 { exit 1 }' '$T/c2x/craft2/data/sources/SOURCES.txt' &&
+		test \$(grep -vc '^#' '$T/c2x/craft2/data/sources/SOURCES.txt') = \$(( \$(sqlite3 '$T/craft2.db' 'select count(*) from sources') + 1 )) &&
+		! grep -q \"\$(printf '\033')\" '$T/c2x/craft2/data/sources/SOURCES.txt' '$T/err'"
+else
+	skip "a source that is a device or a pipe is left out, not read" "sqlite3 not installed"
+	skip "SOURCES.txt keeps one line of 7 fields per source" "sqlite3 not installed"
+fi
+# A source replaced by a symlink to another file is a changed source.
+cp "$T/abs/dump/orders.csv" "$T/abs/orders.orig" && ln -sf "$T/abs/dump/logins.csv" "$T/abs/dump/orders.csv"
+run export -d "$T/abs.db" "$aid" -o "$T/abs/symlink.tar.gz"
+expect "a source now a symlink to another file is left out as changed" \
+	grep -q "source 'orders.csv': changed since it was ingested" "$T/err"
+rm "$T/abs/dump/orders.csv" && mv "$T/abs/orders.orig" "$T/abs/dump/orders.csv"
 
 # Printed by a real browser: page one tells the case and its value; no page is wider than A4.
 if command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null; then
@@ -327,6 +369,17 @@ else
 fi
 expect "no DOT label starts with =" sh -c "! grep -F '\"=' '$T'/ex/*/data/graph/network.dot"
 expect "and the package verifies" sh -c "'$CASEKIT' verify '$T/evil.tar.gz' | grep -q ': valid: '"
+# A title, recipient or name with a line break cannot add labels of its own to the tag files.
+run case new -d "$T/evil.db" "$(printf 'Ring\nBagging-Date: 1999-01-01\r')" --lead seller:S1
+check_exit 0 "a case titled across lines exports" export -d "$T/evil.db" "$(cat "$T/out")" -o "$T/lines.tar.gz" \
+	--recipient "$(printf 'Unit\nSource-Organization: EVIL')" --analyst "$(printf 'an\nExported-By: x')" \
+	--organization "$(printf 'Org\nContact-Name: x')"
+mkdir "$T/lx" && tar -C "$T/lx" -xzf "$T/lines.tar.gz"
+expect "each label of bag-info.txt stays once, on its line" sh -c "cd '$T/lx/lines' &&
+	test \"\$(grep -c '^Bagging-Date: ' bag-info.txt) \$(grep -c '^Source-Organization: ' bag-info.txt) \$(grep -c '^Contact-Name: ' bag-info.txt)\" = '1 1 1' &&
+	grep -qx 'Case-Referral-Recipient: Unit Source-Organization: EVIL' bag-info.txt && ! grep -q \"\$(printf '\r')\" bag-info.txt"
+expect "and of certification.txt" sh -c "test \"\$(grep -c '^Exported-By: ' '$T/lx/lines/certification.txt')\" = 1"
+check_grep "and the package verifies" ": valid: " verify "$T/lines.tar.gz"
 # -o never writes through a symlink, over the store, a key or any existing file.
 ln -s "$T/elsewhere.tar.gz" "$T/dangling.tar.gz"
 check_exit 73 "-o naming a symlink is refused" export "$id" -o "$T/dangling.tar.gz"

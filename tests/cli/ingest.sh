@@ -108,6 +108,10 @@ ln "$T/rej2.csv" "$T/rej2-hard.csv"
 check_exit 0 "an existing reject file is replaced" ingest -d "$T/s" --reject-file "$T/rej2.csv" "$D/orders.csv"
 same "by a new file, not written in place" "old file,line,reason,raw" "$(cat "$T/rej2-hard.csv") $(head -1 "$T/rej2.csv" | tr -d "\r")"
 same "leaving no temporary file" "" "$(ls -A "$T" | grep '^\.rej')"
+# A rejected row is the seller's text: opened in a spreadsheet, it must not run as a formula.
+printf 'order_id,listing_id,seller_id,buyer_id,quantity,amount,currency,ordered_at,ship_to_address,status\n=cmd|x,L2,S2,B3,x,10,JPY,2025-06-05T12:00:00Z,,paid\n' >"$T/evil-orders.csv"
+check_exit 65 "a file whose one row reads as a formula is rejected" ingest -d "$T/s" -k orders --reject-file "$T/rej3.csv" "$T/evil-orders.csv"
+same "and its raw cell in the reject file gets a leading '" "$T/evil-orders.csv,2,bad number 'x' in quantity,\"'=cmd|x,L2,S2,B3,x,10,JPY,2025-06-05T12:00:00Z,,paid\"" "$(tr -d '\r' <"$T/rej3.csv" | tail -1)"
 
 # Messy but valid CSV: delimiters, BOM, CRLF, quoted newlines, spaces, no final newline.
 ck init -q "$T/m"
@@ -286,6 +290,11 @@ printf '[listings]\nseller_id shop\n' >"$T/bad.profile"
 check_exit 78 "a broken profile exits 78" ingest -d "$T/f" -p "$T/bad.profile" "$T/items-2025.csv"
 check_grep "and names its file and line" "bad.profile:2: " ingest -d "$T/f" -p "$T/bad.profile" "$T/items-2025.csv"
 check_exit 66 "a missing profile exits 66" ingest -d "$T/f" -p nosuch "$T/items-2025.csv"
+# A profile handed to the analyst may be anything: a huge file or a device is refused, not read.
+{ echo "profile big"; head -c 1100000 /dev/zero | tr '\0' '#'; echo; } >"$T/big.profile"
+check_exit 78 "a profile over 1 MiB exits 78" ingest -n -d "$T/f" -p "$T/big.profile" "$T/items-2025.csv"
+check_grep "and says why" "profile '.*big.profile' is bigger than 1 MiB" ingest -n -d "$T/f" -p "$T/big.profile" "$T/items-2025.csv"
+check_exit 78 "so is an endless one (/dev/zero)" ingest -n -d "$T/f" -p /dev/zero "$T/items-2025.csv"
 # Profiles are checked like code: every mistake names the profile's line, exit 78, no row read.
 { sed 's/^title = .*/title = {nosuch}/' "$T/shop.profile" && printf '[sellers]\nfiles sellers*.csv\n'; } >"$T/gone.profile"
 printf 'seller_id\nS9\n' >"$T/sellers2.csv"
@@ -412,4 +421,37 @@ check_exit 0 "--replace by name: a file with a record less" ingest -d "$T/rp.db"
 same "the record it no longer has goes, with its identifiers" "S1 0" \
 	"$(Q "$T/rp.db" "select group_concat(seller_id), (select count(*) from identifiers where holder_id='S2') from sellers" | tail -1 | tr '\t' ' ')"
 expect "and ingest says so" grep -q "replaces source 2; 1 of its rows that this load did not bring again were removed" "$T/err"
+# Lookups: a value mapped through a two-column file, a field taken from another file by key.
+mkdir -p "$T/olist"
+printf 'product_category_name,product_category_name_english\nbeleza_saude,health_beauty\n' >"$T/olist/cats.csv"
+printf 'order_id,product_id,seller_id\nO1,P1,S1\nO2,P2,S2\nO3,P1,S9\n' >"$T/olist/items.csv"
+printf 'product_id,product_category_name\nP1,beleza_saude\nP2,brinquedos\n' >"$T/olist/products.csv"
+cat >"$T/olist/olist.profile" <<'PROF'
+profile olist
+[listings]
+files products.csv
+listing_id = product_id
+category = lookup(cats.csv, product_category_name, product_category_name_english, {product_category_name})
+seller_id = lookup(items.csv, product_id, seller_id, product_id)
+PROF
+ck init -q "$T/lk.db"
+printf 'seller_id\nS1\nS2\n' >"$T/olist/sellers.csv"
+ck ingest -q -d "$T/lk.db" "$T/olist/sellers.csv"
+check_exit 0 "a profile with lookups loads" ingest -d "$T/lk.db" -p "$T/olist/olist.profile" "$T/olist/products.csv"
+same "a category is translated, one the table lacks is kept; the seller comes from another file (first row of a key)" \
+	"P1|S1|health_beauty P2|S2|brinquedos" \
+	"$(Q "$T/lk.db" "select listing_id||'|'||seller_id||'|'||category from listings order by 1" | tail -n +2 | paste -sd' ')"
+sed 's/product_category_name_english,/english,/' "$T/olist/olist.profile" >"$T/olist/bad.profile"
+check_exit 78 "a lookup column the file lacks exits 78" ingest -d "$T/lk.db" -p "$T/olist/bad.profile" "$T/olist/products.csv"
+expect "naming the profile's line" grep -q "bad.profile:5: lookup file '.*cats.csv' has no column 'english'" "$T/err"
+# A lookup file sits beside the profile: a crafted profile cannot read other files into a
+# police package, nor hang ingest on a device or a FIFO.
+printf 'product_category_name,product_category_name_english\nbeleza_saude,secret\n' >"$T/secret.csv"
+mkfifo "$T/olist/fifo.csv"
+for f in "$T/secret.csv" ../secret.csv /dev/zero fifo.csv; do
+	sed "s|cats.csv|$f|" "$T/olist/olist.profile" >"$T/olist/far.profile"
+	rc=0
+	timeout 10 "$CASEKIT" ingest -d "$T/lk.db" -p "$T/olist/far.profile" "$T/olist/products.csv" 2>"$T/err" || rc=$?
+	[ $rc = 78 ] && pass "a lookup file '$f' is refused" || fail "a lookup file '$f' is refused" "exit $rc: $(cat "$T/err")"
+done
 done_testing

@@ -168,4 +168,10 @@ expect "stats counts the notices received" grep -qx "$(printf 'notices.received\
 expect "stats counts them by decision" grep -qx "$(printf 'notices.decision.reject\t7')" "$T/out"
 expect "stats gives the share decided within 24 hours" grep -qx "$(printf 'notices.decided_24h_pct\t2.9')" "$T/out"
 expect "stats gives the removals proposed per accepted notice" grep -q "^notices.proposed_per_accept	" "$T/out"
+# A notice is the notifier's text: exported as CSV for a spreadsheet, no cell may run as a formula.
+mkdir "$T/evil" && cp "$DATA"/takedown/*.csv "$T/evil/"
+echo 'N90,"=HYPERLINK(""http://x/"")",Gucci,L1,,trademark,2025-11-11T08:00:00Z,=cmd|x' >>"$T/evil/notices.csv"
+ck init -q "$T/evil.db" && ck ingest -q -d "$T/evil.db" "$T/evil" && ck takedown -q -d "$T/evil.db" triage >/dev/null
+run takedown -d "$T/evil.db" export -f csv
+expect "takedown export gives a formula cell a leading '" sh -c "grep '^N90,' '$T/out' | grep -qF ',\"'\''=HYPERLINK(\"\"http://x/\"\")\",'\''=cmd|x,'"
 done_testing
