@@ -3,30 +3,20 @@
 #include "output.h"
 #include "query.h"
 #include "store.h"
+#include "unit.h"
 #include <criterion/criterion.h>
 #include <unistd.h>
 
-static char dir[] = "/tmp/casekit-unit.XXXXXX";
-static char path[256];
 static struct store *st;
 
 static void setup(void)
 {
-	cr_assert_not_null(mkdtemp(dir));
-	/* key files go into the test's folder, never into $HOME */
-	cr_assert_eq(setenv("XDG_DATA_HOME", dir, 1), 0);
-	snprintf(path, sizeof(path), "%s/test.db", dir);
-	cr_assert_eq(store_open(&st, path, STORE_CREATE), 0);
-	ck.quiet = 1;
+	st = unit_store();
 }
 
 static void teardown(void)
 {
-	char cmd[300];
-
-	store_close(st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
+	unit_store_close(st);
 }
 
 TestSuite(query, .init = setup, .fini = teardown);

@@ -2,19 +2,14 @@
 #include "casekit.h"
 #include "sample.h"
 #include "store.h"
+#include "unit.h"
 #include <criterion/criterion.h>
 
-static char dir[] = "/tmp/casekit-unit.XXXXXX";
-static char path[256];
 static struct store *st;
 
 static void setup(void)
 {
-	cr_assert_not_null(mkdtemp(dir));
-	cr_assert_eq(setenv("XDG_DATA_HOME", dir, 1), 0);
-	snprintf(path, sizeof(path), "%s/test.db", dir);
-	ck.quiet = 1;
-	cr_assert_eq(store_open(&st, path, STORE_CREATE), 0);
+	st = unit_store();
 	/* ten CNY listings at 100.00 to 1000.00, one USD listing, one already test-bought */
 	cr_assert_eq(
 		store_exec(st,
@@ -31,11 +26,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[300];
-
-	store_close(st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
+	unit_store_close(st);
 }
 
 TestSuite(sample, .init = setup, .fini = teardown);

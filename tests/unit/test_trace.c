@@ -3,12 +3,11 @@
 #include "leads.h"
 #include "store.h"
 #include "trace.h"
+#include "unit.h"
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
-static char dir[] = "/tmp/casekit-unit.XXXXXX";
-static char path[256];
 static struct store *st;
 
 /*
@@ -43,22 +42,13 @@ static const char graph[] =
 
 static void setup(void)
 {
-	cr_assert_not_null(mkdtemp(dir));
-	/* key files go into the test's folder, never into $HOME */
-	cr_assert_eq(setenv("XDG_DATA_HOME", dir, 1), 0);
-	snprintf(path, sizeof(path), "%s/test.db", dir);
-	ck.quiet = 1;
-	cr_assert_eq(store_open(&st, path, STORE_CREATE), 0);
+	st = unit_store();
 	cr_assert_eq(store_exec(st, graph), 0);
 }
 
 static void teardown(void)
 {
-	char cmd[300];
-
-	store_close(st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
+	unit_store_close(st);
 }
 
 TestSuite(trace, .init = setup, .fini = teardown);
