@@ -22,7 +22,7 @@ ck() { "$CASEKIT" "$@"; }
 
 for seed in $SEEDS; do
 	d="$W/s$seed"
-	ck synth -q -o "$d" -n "$N" -s "$seed"
+	ck synth -q -o "$d" --sellers "$N" -s "$seed"
 	python3 "$B/synthtruth.py" "$d/truth.json" "$d/sellers.csv" >"$d.truth"
 	for cc in none CN; do
 		rm -f "$d.db"*

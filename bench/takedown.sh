@@ -19,7 +19,7 @@ D=$(mktemp -d "${TMPDIR:-/tmp}/casekit-bench.XXXXXX")
 export XDG_DATA_HOME="$D" # the store's payment key file, removed with the rest
 trap 'rm -rf "$D"' EXIT
 
-"$CK" synth -q -o "$D/dump" -n "$SELLERS" -s 1
+"$CK" synth -q -o "$D/dump" --sellers "$SELLERS" -s 1
 "$CK" init -q "$D/s.db"
 "$CK" ingest -q -d "$D/s.db" "$D/dump"
 "$CK" screen -q -d "$D/s.db" -f ids >/dev/null

@@ -37,7 +37,7 @@ timed() {
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 echo "synth $N sellers ..." >&2
-"$CK" synth -q -n "$N" -s 1 -o "$D/dump"
+"$CK" synth -q --sellers "$N" -s 1 -o "$D/dump"
 : >"$D/ingest.t"
 for r in $(seq "$RUNS"); do
 	echo "ingest, run $r of $RUNS ..." >&2
