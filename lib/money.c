@@ -2,7 +2,6 @@
 #include "casekit.h"
 #include "money.h"
 #include <ctype.h>
-#include <sqlite3.h>
 
 int money_exponent(const char *code)
 {
@@ -121,26 +120,4 @@ char *money_format(int64_t minor, const char *currency, char out[MONEY_MAX])
 		snprintf(out, MONEY_MAX, "%s%llu.%0*llu", minor < 0 ? "-" : "",
 			(unsigned long long)(a / p), e, (unsigned long long)(a % p));
 	return out;
-}
-
-static void sql_money(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	char buf[MONEY_MAX];
-
-	(void)argc;
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	money_format(sqlite3_value_int64(argv[0]), (const char *)sqlite3_value_text(argv[1]), buf);
-	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
-}
-
-int money_sql_register(sqlite3 *db)
-{
-	return sqlite3_create_function(db, "ck_money", 2,
-		       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_money, NULL,
-		       NULL) == SQLITE_OK
-		? 0
-		: -1;
 }

@@ -3,8 +3,6 @@
 #define CASEKIT_MONEY_H
 #include <stdint.h>
 
-struct sqlite3;
-
 /*
  * The orders whose amounts count as value (SQL over an orders table aliased o): cancelled and
  * refunded orders are left out everywhere a value is shown, so case, link and stats agree.
@@ -33,10 +31,4 @@ int money_parse(const char *s, int exponent, int64_t *out);
 int money_split(const char *s, char num[MONEY_NUM_MAX], char cur[4]);
 /* Minor units as a decimal in major units: 5910 USD is "59.10", 1500 JPY "1500". Returns out. */
 char *money_format(int64_t minor, const char *currency, char out[MONEY_MAX]);
-/*
- * Register the SQL function ck_money(minor, currency) on db: the amount as money_format()
- * writes it (text), NULL when minor is NULL. Every query that shows money selects it through
- * this, so no output ever shows minor units.
- */
-int money_sql_register(struct sqlite3 *db);
 #endif

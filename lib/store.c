@@ -748,6 +748,30 @@ static int migrate(struct store *st)
  * A connection is used by one thread at a time (screen scores on a second thread, but only
  * the first uses the store), so it is opened without its own lock as well.
  */
+/* ck_money(minor, currency): the amount as money_format() writes it, NULL for NULL. */
+static void sql_money(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char buf[MONEY_MAX];
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	money_format(sqlite3_value_int64(argv[0]), (const char *)sqlite3_value_text(argv[1]), buf);
+	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+}
+
+/*
+ * The SQL functions every store offers (a server store defines the same in its schema): every
+ * query that shows money selects it through ck_money(), so no output ever shows minor units.
+ */
+static void sql_functions(sqlite3 *db)
+{
+	sqlite3_create_function(db, "ck_money", 2,
+		SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_money, NULL, NULL);
+}
+
 static void setup_sqlite(void)
 {
 	static int done;
@@ -818,7 +842,7 @@ int store_open(struct store **out, const char *path, unsigned flags)
 	}
 	set_busy(st->db);
 	sqlite3_extended_result_codes(st->db, 1);
-	money_sql_register(st->db);
+	sql_functions(st->db);
 	if ((rc = store_exec(st, "PRAGMA foreign_keys=ON")))
 		goto fail;
 	if (flags & STORE_CREATE) {

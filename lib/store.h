@@ -74,6 +74,11 @@ void store_bulk(struct store *st, int on);
 #define STORE_ROW 1  /* store_step(): a row is ready to read */
 enum store_type { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT, STORE_BLOB };
 
+/*
+ * The SQL of every store has ck_money(minor, currency): the amount as money_format() writes it
+ * (text), NULL when minor is NULL. Every query that shows money selects it through this, so no
+ * output ever shows minor units.
+ */
 /* The statement of sql, ready to bind, or NULL after one message (bad SQL, missing table). */
 struct store_stmt *store_prepare(struct store *st, const char *sql);
 /*

@@ -2,7 +2,6 @@
 #include "casekit.h"
 #include "money.h"
 #include <criterion/criterion.h>
-#include <sqlite3.h>
 
 Test(money, parse_uses_the_currency_exponent)
 {
@@ -76,26 +75,6 @@ Test(money, format_inverts_parse)
 		cr_assert_eq(money_parse(cases[i][0], money_exponent(cases[i][1]), &v), 0);
 		cr_assert_str_eq(money_format(v, cases[i][1], b), cases[i][0]);
 	}
-}
-
-Test(money, sql_function_formats_and_keeps_null)
-{
-	sqlite3 *db;
-	sqlite3_stmt *s;
-
-	cr_assert_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
-	cr_assert_eq(money_sql_register(db), 0);
-	cr_assert_eq(sqlite3_prepare_v2(db,
-			     "SELECT ck_money(5910, 'USD'), ck_money(NULL, 'USD'), "
-			     "ck_money(sum(x), 'JPY') FROM (SELECT 700 AS x UNION ALL SELECT 800)",
-			     -1, &s, NULL),
-		SQLITE_OK);
-	cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
-	cr_assert_str_eq((const char *)sqlite3_column_text(s, 0), "59.10");
-	cr_assert_eq(sqlite3_column_type(s, 1), SQLITE_NULL);
-	cr_assert_str_eq((const char *)sqlite3_column_text(s, 2), "1500");
-	sqlite3_finalize(s);
-	sqlite3_close(db);
 }
 
 Test(money, split_takes_the_code_before_or_after_the_amount)

@@ -310,3 +310,19 @@ Test(store, interrupt_stops_a_running_statement)
 	store_done(s);
 	store_close(st);
 }
+
+Test(store, money_function_formats_and_keeps_null)
+{
+	struct store *st = store_with_t();
+	struct store_stmt *s = store_prepare(st,
+		"SELECT ck_money(5910, 'USD'), ck_money(NULL, 'USD'), "
+		"ck_money(sum(x), 'JPY') FROM (SELECT 700 AS x UNION ALL SELECT 800)");
+
+	cr_assert_not_null(s);
+	cr_assert_eq(store_step(s), STORE_ROW);
+	cr_assert_str_eq(store_col_text(s, 0), "59.10");
+	cr_assert_eq(store_col_type(s, 1), STORE_NULL);
+	cr_assert_str_eq(store_col_text(s, 2), "1500");
+	store_done(s);
+	store_close(st);
+}
