@@ -3,11 +3,9 @@
 #include "money.h"
 #include "screen.h"
 #include "store.h"
-#include "store_db.h"
 #include <ctype.h>
 #include <math.h>
 #include <openssl/evp.h>
-#include <sqlite3.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
@@ -1111,28 +1109,27 @@ int screen_open(struct screen **out, const char *dir)
 
 int screen_add_store_brands(struct screen *s, struct store *st)
 {
-	sqlite3_stmt *q;
+	struct store_stmt *q = store_prepare(st,
+		"SELECT brand, aliases, category, reference_price, currency, rights_holder "
+		"FROM brands ORDER BY brand, category");
 	int rc;
 
-	if (sqlite3_prepare_v2(store_db(st),
-		    "SELECT brand, aliases, category, reference_price, currency, rights_holder "
-		    "FROM brands ORDER BY brand, category",
-		    -1, &q, NULL) != SQLITE_OK)
-		return store_error(st, "brands");
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	if (!q)
+		return EX_SOFTWARE;
+	while ((rc = store_step(q)) == STORE_ROW) {
 		const char *v[6];
 		int i;
 
 		for (i = 0; i < 6; i++) {
-			v[i] = (const char *)sqlite3_column_text(q, i);
+			v[i] = store_col_text(q, i);
 			EVP_DigestUpdate(s->md, v[i] ? v[i] : "", v[i] ? strlen(v[i]) + 1 : 1);
 		}
 		if (v[0])
-			add_brand(s, v[0], v[1], v[2], sqlite3_column_type(q, 3) == SQLITE_INTEGER,
-				sqlite3_column_int64(q, 3), v[4], v[5], 1);
+			add_brand(s, v[0], v[1], v[2], store_col_type(q, 3) == STORE_INT,
+				store_col_int(q, 3), v[4], v[5], 1);
 	}
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? 0 : store_error(st, "brands");
+	store_done(q);
+	return rc;
 }
 
 const char *screen_digest(struct screen *s)
