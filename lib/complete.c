@@ -2,9 +2,7 @@
 #include "casekit.h"
 #include "complete.h"
 #include "store.h"
-#include "store_db.h"
 #include <dirent.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 /* Each id kind, the table and the column that hold its ids. */
@@ -20,28 +18,31 @@ static const struct {
 };
 #define NID_KINDS (sizeof(id_kinds) / sizeof(*id_kinds))
 
-/* 1 if the store has table with column col: networks and cases come from later applets. */
-static int ids_of(sqlite3 *db, size_t k, const char *prefix, int typed, size_t limit,
+/*
+ * The ids of kind k that start with prefix, at most limit of them, to fn; nothing when st has no
+ * such table yet (networks and cases come from later applets). The count given.
+ */
+static int ids_of(struct store *st, size_t k, const char *prefix, int typed, size_t limit,
 	complete_fn *fn, void *arg)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	char *sql;
 	int n = 0;
 
-	if (!db || !store_has_column(db, id_kinds[k].table, id_kinds[k].col))
+	if (!st || !store_column_exists(st, id_kinds[k].table, id_kinds[k].col))
 		return 0;
 	/* A range, not LIKE: it uses the primary key index, and ids are case-sensitive. */
 	sql = xasprintf("SELECT DISTINCT %s FROM %s WHERE %s >= ?1 AND %s < ?1 || char(1114111) "
-			"ORDER BY 1 LIMIT %zu",
-		id_kinds[k].col, id_kinds[k].table, id_kinds[k].col, id_kinds[k].col, limit);
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-		free(sql);
-		return 0;
-	}
+			"ORDER BY 1 LIMIT ?2",
+		id_kinds[k].col, id_kinds[k].table, id_kinds[k].col, id_kinds[k].col);
+	s = store_prepare(st, sql);
 	free(sql);
-	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(s, 0);
+	if (!s)
+		return 0;
+	store_bind_text(s, 1, prefix);
+	store_bind_int(s, 2, (int64_t)limit);
+	while (store_step(s) == STORE_ROW) {
+		const char *id = store_col_text(s, 0);
 
 		if (!id)
 			continue;
@@ -55,7 +56,7 @@ static int ids_of(sqlite3 *db, size_t k, const char *prefix, int typed, size_t l
 		}
 		n++;
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	return n;
 }
 
@@ -83,30 +84,9 @@ static int list_profiles(const char *prefix, complete_fn *fn, void *arg)
 	return n;
 }
 
-static int list_tables(sqlite3 *db, const char *prefix, complete_fn *fn, void *arg)
-{
-	sqlite3_stmt *s;
-	int n = 0;
-
-	if (!db ||
-		sqlite3_prepare_v2(db,
-			"SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND "
-			"name NOT LIKE 'sqlite_%' AND substr(name, 1, length(?1)) = ?1 ORDER BY 1",
-			-1, &s, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		fn((const char *)sqlite3_column_text(s, 0), arg);
-		n++;
-	}
-	sqlite3_finalize(s);
-	return n;
-}
-
 int complete_values(struct store *st, const char *kind, const char *prefix, size_t limit,
 	complete_fn *fn, void *arg)
 {
-	sqlite3 *db = st ? store_db(st) : NULL;
 	const char *colon;
 	size_t k;
 	int n = 0;
@@ -122,23 +102,23 @@ int complete_values(struct store *st, const char *kind, const char *prefix, size
 	if (strcmp(kind, "profile") == 0)
 		return list_profiles(prefix, fn, arg);
 	if (strcmp(kind, "table") == 0)
-		return list_tables(db, prefix, fn, arg);
+		return st ? store_tables(st, prefix, fn, arg) : 0;
 	if (strcmp(kind, "any") == 0) {
 		colon = strchr(prefix, ':');
 		for (k = 0; k < NID_KINDS; k++) {
 			size_t len = strlen(id_kinds[k].kind);
 
 			if (!colon)
-				n += ids_of(db, k, prefix, 0, limit, fn, arg);
+				n += ids_of(st, k, prefix, 0, limit, fn, arg);
 			else if ((size_t)(colon - prefix) == len &&
 				strncmp(prefix, id_kinds[k].kind, len) == 0)
-				n += ids_of(db, k, colon + 1, 1, limit, fn, arg);
+				n += ids_of(st, k, colon + 1, 1, limit, fn, arg);
 		}
 		return n;
 	}
 	for (k = 0; k < NID_KINDS; k++)
 		if (strcmp(kind, id_kinds[k].kind) == 0)
-			return ids_of(db, k, prefix, 0, limit, fn, arg);
+			return ids_of(st, k, prefix, 0, limit, fn, arg);
 	return -1;
 }
 

@@ -1156,6 +1156,25 @@ int store_table_exists(struct store *st, const char *table)
 	return store_has_table(st->db, table);
 }
 
+int store_tables(
+	struct store *st, const char *prefix, void (*fn)(const char *name, void *arg), void *arg)
+{
+	struct store_stmt *s = store_prepare(st,
+		"SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND "
+		"name NOT LIKE 'sqlite_%' AND substr(name, 1, length(?1)) = ?1 ORDER BY 1");
+	int n = 0;
+
+	if (!s)
+		return 0;
+	store_bind_text(s, 1, prefix);
+	while (store_step(s) == STORE_ROW) {
+		fn(store_col_text(s, 0), arg);
+		n++;
+	}
+	store_done(s);
+	return n;
+}
+
 int store_column_exists(struct store *st, const char *table, const char *column)
 {
 	return store_has_column(st->db, table, column);

@@ -116,6 +116,12 @@ double store_col_double(struct store_stmt *s, int col);
 int store_has_rows(struct store *st, const char *sql);
 /* 1 if the store has a table or view of that name (other applets' tables may not exist yet). */
 int store_table_exists(struct store *st, const char *table);
+/*
+ * Call fn with the name of each table and view of the store (not the database's own) that
+ * starts with prefix, in name order; the number of names given.
+ */
+int store_tables(
+	struct store *st, const char *prefix, void (*fn)(const char *name, void *arg), void *arg);
 /* 1 if table has a column of that name. */
 int store_column_exists(struct store *st, const char *table, const char *column);
 /* 1 if an index of table leads with col1 (and then col2, unless NULL). */

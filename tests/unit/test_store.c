@@ -275,6 +275,29 @@ Test(store, tables_columns_and_indexes_are_found)
 	store_close(st);
 }
 
+static void add_name(const char *name, void *arg)
+{
+	struct buf *b = arg;
+
+	buf_addf(b, "%s ", name);
+}
+
+Test(store, tables_are_listed_by_prefix_in_order)
+{
+	struct store *st = store_with_t();
+	struct buf b = { 0 };
+
+	cr_assert_eq(store_exec(st, "CREATE TABLE tb(x); CREATE VIEW ta AS SELECT 1"), 0);
+	cr_assert_eq(store_tables(st, "t", add_name, &b), 5);
+	/* the schema's own tables that start with t, the view among them, and nothing of SQLite */
+	cr_assert_str_eq(b.s, "t ta takedowns tb testbuys ");
+	b.len = 0;
+	cr_assert_eq(store_tables(st, "zz", add_name, &b), 0);
+	cr_assert_eq(b.len, 0);
+	buf_free(&b);
+	store_close(st);
+}
+
 Test(store, binding_a_parameter_the_sql_lacks_does_nothing)
 {
 	struct store *st = store_with_t();
