@@ -25,13 +25,12 @@ int out_format_parse(const char *name);
  */
 struct out *out_open(FILE *fp, enum out_format fmt, const char *const *cols, int ncols);
 /*
- * The same, with the columns of a prepared statement. Columns named as in OUT_MONEY_COLUMNS
- * hold amounts (SQL selects them through ck_money()): their decimals are numbers in JSON.
+ * The same, with the columns of a statement of the store (store.h). Columns named as in
+ * OUT_MONEY_COLUMNS hold amounts (SQL selects them through ck_money()): their decimals are
+ * numbers in JSON.
  */
-struct out *out_open_stmt(FILE *fp, enum out_format fmt, struct sqlite3_stmt *st);
-#define OUT_MONEY_COLUMNS "amount|price|cost|declared_value|reference_price"
-/* The same, with the columns of a statement of the store's statement API (store.h). */
 struct out *out_open_query(FILE *fp, enum out_format fmt, struct store_stmt *s);
+#define OUT_MONEY_COLUMNS "amount|price|cost|declared_value|reference_price"
 /* Column col holds decimal amounts as text: a cell that is a plain decimal is a number. */
 void out_set_decimal(struct out *o, int col);
 /*
@@ -58,21 +57,22 @@ void out_real(struct out *o, double v);
 void out_money(struct out *o, long long minor, const char *currency);
 void out_text(struct out *o, const char *s); /* NULL is a null cell */
 void out_textn(struct out *o, const char *s, size_t n);
-/* Append the current row of st as one whole row (its columns in order). */
-void out_stmt_row(struct out *o, struct sqlite3_stmt *st);
 void out_end_row(struct out *o);
-/*
- * Write every row of st, finalize st and close o. Returns 0, or after an error of st the
- * message ("what: ..." through store_error()) and its EX_* code, or EX_IOERR.
- */
-int out_stmt_all(struct out *o, struct sqlite3_stmt *st, struct store *store, const char *what);
-/* The same for a statement of the store's statement API (store.h): its current row. */
+/* Append the current row of s as one whole row (its columns in order). */
 void out_query_row(struct out *o, struct store_stmt *s);
 /*
  * Write every row of s, give s back (store_done()) and close o. Returns 0, or the EX_* code
  * of a failed step (message printed) or EX_IOERR.
  */
 int out_query_all(struct out *o, struct store_stmt *s);
+/*
+ * The same three for a raw SQLite statement, for code not yet on the statement API (#16): they
+ * read it through that API, so both give the same output. out_stmt_all() finalizes st and
+ * words an error of st as "what: ..." (store_error()).
+ */
+struct out *out_open_stmt(FILE *fp, enum out_format fmt, struct sqlite3_stmt *st);
+void out_stmt_row(struct out *o, struct sqlite3_stmt *st);
+int out_stmt_all(struct out *o, struct sqlite3_stmt *st, struct store *store, const char *what);
 /* Finish and free; returns 0, or EX_IOERR after a failed write (message printed). */
 int out_close(struct out *o);
 

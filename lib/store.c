@@ -26,8 +26,13 @@ struct store_stmt {
 	const char *sql; /* sqlite3_sql(s): owned by the statement */
 	uint64_t hash;
 	int out; /* handed out by store_prepare(), not yet given back */
+	unsigned flags;
 	struct store_stmt *next;
 };
+
+#define STMT_ONCE 0x1     /* not kept: store_done() finalizes it (ad-hoc SQL, an adopted one) */
+#define STMT_BORROWED 0x2 /* a wrapper only: store_done() frees it, s stays its owner's */
+#define STMT_QUIET 0x4    /* a failed step prints nothing: the caller words the error */
 
 #define STMT_SLOTS 64
 
@@ -1022,6 +1027,18 @@ struct store_stmt *store_prepare(struct store *st, const char *sql)
 	return p;
 }
 
+struct store_stmt *store_stmt_wrap(struct store *st, sqlite3_stmt *s, int own)
+{
+	struct store_stmt *p = xcalloc(1, sizeof(*p));
+
+	p->s = s;
+	p->st = st;
+	p->sql = sqlite3_sql(s);
+	p->out = 1;
+	p->flags = (own ? STMT_ONCE : STMT_BORROWED) | STMT_QUIET;
+	return p;
+}
+
 /* A parameter the SQL does not have is no error: one set of bindings serves its variants. */
 static int bound(struct store_stmt *s, int rc)
 {
@@ -1069,6 +1086,8 @@ int store_step(struct store_stmt *s)
 	case SQLITE_DONE:
 		return STORE_DONE;
 	default:
+		if (s->flags & STMT_QUIET || !s->st)
+			return code_for(sqlite3_extended_errcode(sqlite3_db_handle(s->s)));
 		return store_error(s->st, s->st->path);
 	}
 }
@@ -1090,6 +1109,12 @@ void store_done(struct store_stmt *s)
 {
 	if (!s)
 		return;
+	if (s->flags & (STMT_ONCE | STMT_BORROWED)) {
+		if (s->flags & STMT_ONCE)
+			sqlite3_finalize(s->s);
+		free(s);
+		return;
+	}
 	sqlite3_reset(s->s);
 	sqlite3_clear_bindings(s->s);
 	s->out = 0;
