@@ -1,164 +1,30 @@
-/* query.c - read-only SQL over a store: the guard and the runner that query and shell share */
+/* query.c - read-only SQL over a store: the runner that query and shell share */
 #include "casekit.h"
 #include "output.h"
 #include "query.h"
-#include "store_db.h"
+#include "store.h"
 #include <ctype.h>
-#include <sqlite3.h>
 #include <strings.h>
 
-/* Pragmas that only read; with an argument that sets a value they are refused as well. */
-static const char *const read_pragmas[] = {
-	"application_id",
-	"collation_list",
-	"compile_options",
-	"data_version",
-	"database_list",
-	"encoding",
-	"foreign_key_check",
-	"foreign_key_list",
-	"freelist_count",
-	"function_list",
-	"index_info",
-	"index_list",
-	"index_xinfo",
-	"integrity_check",
-	"page_count",
-	"page_size",
-	"pragma_list",
-	"quick_check",
-	"schema_version",
-	"table_info",
-	"table_list",
-	"table_xinfo",
-	"user_version",
-	NULL,
-};
-
-/* Pragmas whose argument names a table to read, not a value to set. */
-static int pragma_takes_name(const char *p)
-{
-	return strstr(p, "_info") || strstr(p, "_list") || strstr(p, "_check");
-}
-
-/*
- * Built-in functions that reach outside the store: fts3_tokenizer hands out (and, with two
- * arguments, installs) a C function pointer; load_extension runs a shared library.
- */
-static const char *const refused_functions[] = {
-	"fts3_tokenizer",
-	"load_extension",
-	NULL,
-};
-
-/* The functions query may call: SQLite's built-in ones, minus the refused, and casekit's ck_*. */
-struct allow {
-	char **names;
-	size_t n;
-};
-
-static void allow_load(sqlite3 *db, struct allow *al)
-{
-	sqlite3_stmt *s;
-	size_t cap = 0;
-	int i, refused;
-
-	al->names = NULL;
-	al->n = 0;
-	if (sqlite3_prepare_v2(db, "SELECT DISTINCT name FROM pragma_function_list WHERE builtin",
-		    -1, &s, NULL) != SQLITE_OK)
-		return;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(s, 0);
-
-		for (refused = 0, i = 0; refused_functions[i]; i++)
-			refused |= strcasecmp(name, refused_functions[i]) == 0;
-		if (refused)
-			continue;
-		if (al->n == cap) {
-			cap = cap ? 2 * cap : 256;
-			al->names = xrealloc(al->names, cap * sizeof(*al->names));
-		}
-		al->names[al->n++] = xstrdup(name);
-	}
-	sqlite3_finalize(s);
-}
-
-static void allow_free(struct allow *al)
-{
-	size_t i;
-
-	for (i = 0; i < al->n; i++)
-		free(al->names[i]);
-	free(al->names);
-}
-
-static int function_allowed(const struct allow *al, const char *name)
-{
-	size_t i;
-
-	if (strncasecmp(name, "ck_", 3) == 0)
-		return 1;
-	for (i = 0; i < al->n; i++)
-		if (strcasecmp(name, al->names[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static int authorize(
-	void *arg, int action, const char *a, const char *b, const char *db, const char *view)
-{
-	const struct allow *al = arg;
-	int i;
-
-	(void)db;
-	(void)view;
-	switch (action) {
-	case SQLITE_SELECT:
-	case SQLITE_READ:
-	case SQLITE_RECURSIVE:
-		return SQLITE_OK;
-	case SQLITE_FUNCTION:
-		return b && function_allowed(al, b) ? SQLITE_OK : SQLITE_DENY;
-	case SQLITE_PRAGMA:
-		for (i = 0; read_pragmas[i]; i++)
-			if (strcmp(a, read_pragmas[i]) == 0 && (!b || pragma_takes_name(a)))
-				return SQLITE_OK;
-		return SQLITE_DENY;
-	case SQLITE_UPDATE:
-		/*
-		 * A table-valued pragma (pragma_table_info('t')) declares its table through a
-		 * nested UPDATE of sqlite_master at prepare time; the statement is still refused
-		 * below unless it is read-only, and defensive mode keeps the schema from writes.
-		 */
-		return a && strcmp(a, "sqlite_master") == 0 && !view ? SQLITE_OK : SQLITE_DENY;
-	case SQLITE_CREATE_VTABLE:
-	case SQLITE_DROP_VTABLE:
-		return SQLITE_DENY;
-	default:
-		return SQLITE_DENY;
-	}
-}
-
-static int run_one(sqlite3 *db, sqlite3_stmt *s, FILE *fp, enum out_format fmt)
+static int run_one(struct store *st, struct store_stmt *s, FILE *fp, enum out_format fmt)
 {
 	struct out *o = NULL;
 	int rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_step(s)) == STORE_ROW) {
 		if (!o) {
-			o = out_open_stmt(fp, fmt, s);
+			o = out_open_query(fp, fmt, s);
 			/* -f ids passes typed ids through from the first column. */
 			out_set_ids(o, NULL, 0);
 		}
-		out_stmt_row(o, s);
+		out_query_row(o, s);
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		out_close(o);
-		return ck_error(EX_DATAERR, "%s", sqlite3_errmsg(db));
+		return ck_error(EX_DATAERR, "%s", store_errmsg(st));
 	}
-	if (!o && sqlite3_column_count(s) > 0) {
-		o = out_open_stmt(fp, fmt, s);
+	if (!o && store_col_count(s) > 0) {
+		o = out_open_query(fp, fmt, s);
 		out_set_ids(o, NULL, 0);
 	}
 	return out_close(o);
@@ -166,36 +32,28 @@ static int run_one(sqlite3 *db, sqlite3_stmt *s, FILE *fp, enum out_format fmt)
 
 int query_run(struct store *st, const char *sql, FILE *fp, enum out_format fmt)
 {
-	sqlite3 *db = store_db(st);
-	sqlite3_stmt *s;
-	const char *tail;
-	struct allow al;
-	int rc = 0;
+	struct store_guard *g = store_guard_begin(st);
+	struct store_stmt *s;
+	int rc = 0, err;
 
-	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
-	allow_load(db, &al);
-	sqlite3_set_authorizer(db, authorize, &al);
 	/* Prepare and run statement by statement: every one is authorized on its own. */
 	while (rc == 0 && sql && *sql) {
-		if (sqlite3_prepare_v2(db, sql, -1, &s, &tail) != SQLITE_OK) {
-			if (sqlite3_errcode(db) == SQLITE_AUTH)
+		if (!(s = store_prepare_adhoc(st, &sql, &err)) && err) {
+			if (err == STORE_REFUSED)
 				rc = ck_error(EX_DATAERR,
 					"refused: only read-only SQL is allowed (%s)",
-					sqlite3_errmsg(db));
+					store_errmsg(st));
 			else
-				rc = ck_error(EX_DATAERR, "%s", sqlite3_errmsg(db));
+				rc = ck_error(EX_DATAERR, "%s", store_errmsg(st));
 			break;
 		}
-		if (s && !sqlite3_stmt_readonly(s))
+		if (s && !store_stmt_readonly(s))
 			rc = ck_error(EX_DATAERR, "refused: only read-only SQL is allowed");
 		else if (s)
-			rc = run_one(db, s, fp, fmt);
-		sqlite3_finalize(s);
-		sql = tail;
+			rc = run_one(st, s, fp, fmt);
+		store_done(s);
 	}
-	sqlite3_set_authorizer(db, NULL, NULL);
-	allow_free(&al);
+	store_guard_end(st, g);
 	return rc;
 }
 
@@ -216,5 +74,5 @@ int query_is_sql(const char *line)
 
 int query_complete(const char *sql)
 {
-	return sqlite3_complete(sql);
+	return store_sql_complete(sql);
 }

@@ -1,4 +1,4 @@
-/* query.h - read-only SQL over a store: the guard and the runner that query and shell share */
+/* query.h - read-only SQL over a store: the runner that query and shell share */
 #ifndef CASEKIT_QUERY_H
 #define CASEKIT_QUERY_H
 #include <stdio.h>

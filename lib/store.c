@@ -1027,6 +1027,40 @@ struct store_stmt *store_prepare(struct store *st, const char *sql)
 	return p;
 }
 
+struct store_stmt *store_prepare_adhoc(struct store *st, const char **sql, int *err)
+{
+	struct store_stmt *p;
+	sqlite3_stmt *s;
+	const char *tail;
+	int rc = sqlite3_prepare_v2(st->db, *sql, -1, &s, &tail);
+
+	if (rc != SQLITE_OK) {
+		*err = (rc & 0xff) == SQLITE_AUTH ? STORE_REFUSED : code_for(rc);
+		return NULL;
+	}
+	*sql = tail;
+	*err = 0;
+	if (!s)
+		return NULL;
+	p = xcalloc(1, sizeof(*p));
+	p->s = s;
+	p->st = st;
+	p->sql = sqlite3_sql(s);
+	p->out = 1;
+	p->flags = STMT_ONCE | STMT_QUIET;
+	return p;
+}
+
+const char *store_errmsg(struct store *st)
+{
+	return sqlite3_errmsg(st->db);
+}
+
+int store_stmt_readonly(struct store_stmt *s)
+{
+	return sqlite3_stmt_readonly(s->s) != 0;
+}
+
 struct store_stmt *store_stmt_wrap(struct store *st, sqlite3_stmt *s, int own)
 {
 	struct store_stmt *p = xcalloc(1, sizeof(*p));

@@ -97,6 +97,31 @@ int store_bind_count(struct store_stmt *s);
 int store_step(struct store_stmt *s);
 /* Step a statement that gives no rows and give it back: 0, or an EX_* code (message printed). */
 int store_run(struct store_stmt *s);
+/*
+ * Ad-hoc SQL (what a user typed, one statement after another): prepare the first statement of
+ * *sql and move *sql past it. The statement is not kept (store_done() frees it), and nothing
+ * is printed, neither here nor when a step fails (store_step() then only returns the EX_*
+ * code): the caller words the error, with store_errmsg(). Returns the statement; or NULL with
+ * *err 0 when *sql held no statement (white space, a comment), STORE_REFUSED when the guard
+ * (store_guard_begin()) refused it, or another EX_* code (bad SQL).
+ */
+#define STORE_REFUSED (-1)
+struct store_stmt *store_prepare_adhoc(struct store *st, const char **sql, int *err);
+/*
+ * The guard of ad-hoc SQL: between store_guard_begin() and store_guard_end(), a statement that
+ * would write (insert, create, drop, attach, a pragma that sets a value) or reach outside the
+ * store (load_extension) is refused when it is prepared (STORE_REFUSED). The schema stays
+ * protected from writes (defensive mode) and attaching stays refused on st after the end.
+ */
+struct store_guard;
+struct store_guard *store_guard_begin(struct store *st);
+void store_guard_end(struct store *st, struct store_guard *g);
+/* 1 if sql ends with a complete statement (a ';' outside quotes, comments and triggers). */
+int store_sql_complete(const char *sql);
+/* The message of the store's last error ("no such table: x"), valid until the next call. */
+const char *store_errmsg(struct store *st);
+/* 1 if the statement cannot change the store. */
+int store_stmt_readonly(struct store_stmt *s);
 /* Rewind to run again, keeping the values bound. */
 void store_reset(struct store_stmt *s);
 /* Reset, unbind and give the statement back to its store. NULL is a no-op. */

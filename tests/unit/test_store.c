@@ -349,3 +349,92 @@ Test(store, money_function_formats_and_keeps_null)
 	store_done(s);
 	store_close(st);
 }
+
+Test(store, adhoc_sql_is_prepared_one_statement_at_a_time)
+{
+	struct store *st = store_with_t();
+	const char *sql = "  SELECT 1 AS one; -- a comment\n SELECT 'x' AS b;  ";
+	struct store_stmt *s;
+	int err;
+
+	s = store_prepare_adhoc(st, &sql, &err);
+	cr_assert_not_null(s);
+	cr_assert_eq(err, 0);
+	cr_assert_eq(store_step(s), STORE_ROW);
+	cr_assert_str_eq(store_col_name(s, 0), "one");
+	store_done(s);
+	s = store_prepare_adhoc(st, &sql, &err);
+	cr_assert_not_null(s);
+	cr_assert_eq(store_step(s), STORE_ROW);
+	cr_assert_str_eq(store_col_text(s, 0), "x");
+	store_done(s);
+	/* what is left is white space: no statement and no error */
+	cr_assert_null(store_prepare_adhoc(st, &sql, &err));
+	cr_assert_eq(err, 0);
+	cr_assert_str_eq(sql, "");
+	store_close(st);
+}
+
+Test(store, adhoc_errors_are_left_to_the_caller)
+{
+	struct store *st = store_with_t();
+	const char *sql = "SELECT nosuch FROM t", *bad = sql;
+	struct store_stmt *s;
+	int err;
+
+	cr_assert_null(store_prepare_adhoc(st, &sql, &err));
+	cr_assert_eq(err, EX_SOFTWARE);
+	cr_assert_eq(sql, bad);
+	cr_assert(strstr(store_errmsg(st), "no such column: nosuch"));
+	sql = "SELECT abs(-9223372036854775807 - 1)";
+	s = store_prepare_adhoc(st, &sql, &err);
+	cr_assert_not_null(s);
+	cr_assert_neq(store_step(s), STORE_ROW);
+	cr_assert(strstr(store_errmsg(st), "integer overflow"));
+	store_done(s);
+	store_close(st);
+}
+
+/* Prepare sql as ad-hoc SQL and give the statement back: its err. */
+static int adhoc_err(struct store *st, const char *sql, int *readonly)
+{
+	struct store_stmt *s;
+	int err;
+
+	s = store_prepare_adhoc(st, &sql, &err);
+	if (s && readonly)
+		*readonly = store_stmt_readonly(s);
+	store_done(s);
+	return err;
+}
+
+Test(store, guard_refuses_writes_and_outside_reach_until_its_end)
+{
+	struct store *st = store_with_t();
+	struct store_guard *g = store_guard_begin(st);
+	int ro = -1;
+
+	cr_assert_eq(adhoc_err(st, "INSERT INTO t(a) VALUES('w')", NULL), STORE_REFUSED);
+	cr_assert_eq(adhoc_err(st, "DROP TABLE t", NULL), STORE_REFUSED);
+	cr_assert_eq(adhoc_err(st, "PRAGMA user_version = 3", NULL), STORE_REFUSED);
+	cr_assert_eq(adhoc_err(st, "ATTACH 'x.db' AS x", NULL), STORE_REFUSED);
+	/* refused, or missing where SQLite was built without it */
+	cr_assert_neq(adhoc_err(st, "SELECT load_extension('x')", NULL), 0);
+	cr_assert_eq(adhoc_err(st, "SELECT count(*), ck_money(1, 'USD') FROM t", &ro), 0);
+	cr_assert_eq(ro, 1);
+	cr_assert_eq(adhoc_err(st, "SELECT name FROM pragma_table_info('t')", NULL), 0);
+	cr_assert_eq(adhoc_err(st, "PRAGMA table_info(t)", NULL), 0);
+	store_guard_end(st, g);
+	cr_assert_eq(adhoc_err(st, "INSERT INTO t(a) VALUES('w')", &ro), 0);
+	cr_assert_eq(ro, 0);
+	cr_assert_eq(store_count(st, "t"), 3);
+	store_close(st);
+}
+
+Test(store, sql_is_complete_at_a_semicolon_outside_quotes)
+{
+	cr_assert_not(store_sql_complete("SELECT 1"));
+	cr_assert_not(store_sql_complete("SELECT ';'"));
+	cr_assert_not(store_sql_complete("SELECT 1 -- ;"));
+	cr_assert(store_sql_complete("SELECT\n 1;\n"));
+}
