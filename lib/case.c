@@ -5,10 +5,8 @@
 #include "link_show.h"
 #include "money.h"
 #include "store.h"
-#include "store_db.h"
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <sqlite3.h>
 
 static void hex(const unsigned char *d, unsigned n, char *out)
 {
@@ -22,30 +20,34 @@ static int count_case(struct store *st, const char *sql, const char *case_id, lo
 
 int case_store_digest(struct store *st, char out[65])
 {
-	sqlite3 *db = store_db(st);
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	EVP_MD_CTX *m = EVP_MD_CTX_new();
 	unsigned char d[32];
 	unsigned n;
 	struct buf line = { 0 };
+	int rc;
 
 	if (!m || EVP_DigestInit_ex(m, EVP_sha256(), NULL) != 1)
 		ck_bug("sha256");
-	if (sqlite3_prepare_v2(db,
-		    "SELECT source_id, sha256, rows_kept, rows_rejected FROM sources ORDER BY "
-		    "source_id",
-		    -1, &s, NULL) != SQLITE_OK) {
+	if (!(s = store_prepare(st,
+		      "SELECT source_id, sha256, rows_kept, rows_rejected FROM sources ORDER BY "
+		      "source_id"))) {
 		EVP_MD_CTX_free(m);
-		return store_error(st, "sources");
+		return EX_SOFTWARE;
 	}
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((rc = store_step(s)) == STORE_ROW) {
 		buf_reset(&line);
-		buf_addf(&line, "source %lld %s %lld %lld\n", sqlite3_column_int64(s, 0),
-			(const char *)sqlite3_column_text(s, 1), sqlite3_column_int64(s, 2),
-			sqlite3_column_int64(s, 3));
+		buf_addf(&line, "source %lld %s %lld %lld\n", (long long)store_col_int(s, 0),
+			store_col_text(s, 1), (long long)store_col_int(s, 2),
+			(long long)store_col_int(s, 3));
 		EVP_DigestUpdate(m, line.s, line.len);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
+	if (rc) {
+		EVP_MD_CTX_free(m);
+		buf_free(&line);
+		return rc;
+	}
 	/*
 	 * The derived tables are what the runs made: the last run of each names them. Counting
 	 * every table's rows instead read the whole store for every action.
@@ -140,21 +142,24 @@ static const char genesis[] = "0000000000000000000000000000000000000000000000000
 int case_custody_add(struct store *st, const char *case_id, const char *action, const char *analyst,
 	const char *detail)
 {
-	sqlite3 *db = store_db(st);
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	char now[21], digest[65], h[65], *prev = NULL, *cmd;
 	const char *f[9];
 	int rc;
 
 	if ((rc = case_store_digest(st, digest)))
 		return rc;
-	if (sqlite3_prepare_v2(db, "SELECT hash FROM custody WHERE case_id = ? ORDER BY seq DESC",
-		    -1, &s, NULL) != SQLITE_OK)
-		return store_error(st, "custody");
-	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
-	prev = xstrdup(
-		sqlite3_step(s) == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : genesis);
-	sqlite3_finalize(s);
+	if (!(s = store_prepare(
+		      st, "SELECT hash FROM custody WHERE case_id = ?1 ORDER BY seq DESC")))
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, case_id);
+	rc = store_step(s);
+	prev = xstrdup(rc == STORE_ROW ? store_col_text(s, 0) : genesis);
+	store_done(s);
+	if (rc != STORE_ROW && rc != STORE_DONE) {
+		free(prev);
+		return rc;
+	}
 	ck_clock_iso(now);
 	cmd = command_line();
 	f[0] = prev;
@@ -167,26 +172,25 @@ int case_custody_add(struct store *st, const char *case_id, const char *action, 
 	f[7] = digest;
 	f[8] = detail;
 	entry_hash(f, h);
-	if (sqlite3_prepare_v2(db,
-		    "INSERT INTO custody(case_id, action, at, analyst, version, command, "
-		    "store_digest, detail, prev, hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		    -1, &s, NULL) != SQLITE_OK) {
+	if (!(s = store_prepare(st,
+		      "INSERT INTO custody(case_id, action, at, analyst, version, command, "
+		      "store_digest, detail, prev, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		      "?10)"))) {
 		free(prev);
 		free(cmd);
-		return store_error(st, "custody");
+		return EX_SOFTWARE;
 	}
-	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, analyst, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, PACKAGE_STRING, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, cmd, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, digest, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, detail, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 9, prev, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 10, h, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_error(st, "custody");
-	sqlite3_finalize(s);
+	store_bind_text(s, 1, case_id);
+	store_bind_text(s, 2, action);
+	store_bind_text(s, 3, now);
+	store_bind_text(s, 4, analyst);
+	store_bind_text(s, 5, PACKAGE_STRING);
+	store_bind_text(s, 6, cmd);
+	store_bind_text(s, 7, digest);
+	store_bind_text(s, 8, detail);
+	store_bind_text(s, 9, prev);
+	store_bind_text(s, 10, h);
+	rc = store_run(s);
 	free(prev);
 	free(cmd);
 	return rc;
@@ -195,110 +199,109 @@ int case_custody_add(struct store *st, const char *case_id, const char *action, 
 int case_custody_last(
 	struct store *st, const char *case_id, long long *seq, char at[21], char hash[65])
 {
-	sqlite3_stmt *s;
-	int rc = 0;
+	struct store_stmt *s = store_prepare(st,
+		"SELECT seq, at, hash FROM custody WHERE case_id = ?1 ORDER BY seq DESC LIMIT 1");
+	int rc;
 
-	if (sqlite3_prepare_v2(store_db(st),
-		    "SELECT seq, at, hash FROM custody WHERE case_id = ? ORDER BY seq DESC LIMIT 1",
-		    -1, &s, NULL) != SQLITE_OK)
-		return store_error(st, "custody");
-	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		*seq = sqlite3_column_int64(s, 0);
-		snprintf(at, 21, "%s", (const char *)sqlite3_column_text(s, 1));
-		snprintf(hash, 65, "%s", (const char *)sqlite3_column_text(s, 2));
-	} else {
+	if (!s)
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, case_id);
+	if ((rc = store_step(s)) == STORE_ROW) {
+		*seq = store_col_int(s, 0);
+		snprintf(at, 21, "%s", store_col_text(s, 1));
+		snprintf(hash, 65, "%s", store_col_text(s, 2));
+		rc = 0;
+	} else if (rc == STORE_DONE) {
 		rc = ck_error(EX_SOFTWARE, "%s: no custody entry", case_id);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	return rc;
 }
 
 int case_custody_check(struct store *st, const char *case_id, char why[256])
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	char prev[65], h[65];
 	int bad = 0;
 
 	strcpy(prev, genesis);
-	if (sqlite3_prepare_v2(store_db(st),
-		    "SELECT seq, prev, case_id, action, at, analyst, version, command, store_digest, "
-		    "detail, hash FROM custody WHERE case_id = ? ORDER BY seq",
-		    -1, &s, NULL) != SQLITE_OK)
-		return store_error(st, "custody");
-	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
-	while (!bad && sqlite3_step(s) == SQLITE_ROW) {
+	if (!(s = store_prepare(st,
+		      "SELECT seq, prev, case_id, action, at, analyst, version, command, "
+		      "store_digest, detail, hash FROM custody WHERE case_id = ?1 ORDER BY seq")))
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, case_id);
+	while (!bad && store_step(s) == STORE_ROW) {
 		const char *f[9];
 		int i;
 
 		for (i = 0; i < 9; i++)
-			f[i] = (const char *)sqlite3_column_text(s, i + 1);
+			f[i] = store_col_text(s, i + 1);
 		entry_hash(f, h);
 		if (!f[0] || strcmp(f[0], prev) != 0) {
 			snprintf(why, 256, "custody entry %lld does not follow the entry before it",
-				sqlite3_column_int64(s, 0));
+				(long long)store_col_int(s, 0));
 			bad = 1;
-		} else if (strcmp(h, (const char *)sqlite3_column_text(s, 10)) != 0) {
+		} else if (strcmp(h, store_col_text(s, 10)) != 0) {
 			snprintf(why, 256, "custody entry %lld was changed after it was written",
-				sqlite3_column_int64(s, 0));
+				(long long)store_col_int(s, 0));
 			bad = 1;
 		}
 		memcpy(prev, h, 65);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	return bad;
 }
 
 char *case_new_id(struct store *st)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	char now[21], prefix[16];
 	long long n = 0;
 
 	ck_clock_iso(now);
 	snprintf(prefix, sizeof(prefix), "CASE-%.4s-", now);
-	if (sqlite3_prepare_v2(store_db(st),
-		    "SELECT max(CAST(substr(case_id, 11) AS INTEGER)) FROM cases "
-		    "WHERE substr(case_id, 1, 10) = ?",
-		    -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			n = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
+	if ((s = store_prepare(st,
+		     "SELECT max(CAST(substr(case_id, 11) AS INTEGER)) FROM cases "
+		     "WHERE substr(case_id, 1, 10) = ?1"))) {
+		store_bind_text(s, 1, prefix);
+		if (store_step(s) == STORE_ROW)
+			n = store_col_int(s, 0);
+		store_done(s);
 	}
 	return xasprintf("%s%04lld", prefix, n + 1);
 }
 
+/* Run sql with ?1 bound to case_id (when given), every row it gives ignored; 0 or EX_*. */
 static int exec_case(struct store *st, const char *sql, const char *case_id)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s = store_prepare(st, sql);
 	int rc;
 
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		return store_error(st, "case");
+	if (!s)
+		return EX_SOFTWARE;
 	if (case_id)
-		sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		store_bind_text(s, 1, case_id);
+	while ((rc = store_step(s)) == STORE_ROW)
 		;
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : store_error(st, "case");
+	store_done(s);
+	return rc;
 }
 
 /* Run sql with ?1 bound to case_id and count its rows into *n (NULL: ignore them). */
 static int count_case(struct store *st, const char *sql, const char *case_id, long long *n)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s = store_prepare(st, sql);
 	int rc;
 
 	*n = 0;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		return store_error(st, "case");
-	if (case_id && sqlite3_bind_parameter_count(s) > 0)
-		sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_error(st, "case");
+	if (!s)
+		return EX_SOFTWARE;
+	if (case_id)
+		store_bind_text(s, 1, case_id);
+	if ((rc = store_step(s)) == STORE_ROW)
+		*n = store_col_int(s, 0);
+	store_done(s);
+	return rc == STORE_ROW ? 0 : rc;
 }
 
 /*
@@ -306,18 +309,9 @@ static int count_case(struct store *st, const char *sql, const char *case_id, lo
  * (gather_live) or from the case's snapshot (load_snapshot); every section reads only these
  * and rows looked up by their ids.
  */
-static int natural(void *arg, int na, const void *a, int nb, const void *b)
-{
-	(void)arg;
-	return ck_natural_cmp(a, (size_t)na, b, (size_t)nb);
-}
-
 static int temp_tables(struct store *st)
 {
 	/* Ids sort as people read them: link:20 before link:100 (COLLATE ck_natural). */
-	if (sqlite3_create_collation(store_db(st), "ck_natural", SQLITE_UTF8, NULL, natural) !=
-		SQLITE_OK)
-		return store_error(st, "ck_natural");
 	return store_exec(st,
 		"DROP TABLE IF EXISTS temp.case_sellers; DROP TABLE IF EXISTS temp.case_listings;"
 		"DROP TABLE IF EXISTS temp.case_orders; DROP TABLE IF EXISTS temp.case_testbuys;"
@@ -349,7 +343,7 @@ static int temp_tables(struct store *st)
  */
 static int live_members(struct store *st, const char *case_id)
 {
-	int linked = store_has_table(store_db(st), "network_members"), rc;
+	int linked = store_table_exists(st, "network_members"), rc;
 
 	rc = exec_case(st,
 		"INSERT OR IGNORE INTO case_sellers(seller_id, via) "
@@ -394,10 +388,10 @@ static int gather_edges(struct store *st)
 		"weight", "holders", "ident_a", "ident_b", NULL };
 	int i;
 
-	if (!store_has_table(store_db(st), "link_edges"))
+	if (!store_table_exists(st, "link_edges"))
 		return 0;
 	for (i = 0; cols[i]; i++)
-		if (!store_has_column(store_db(st), "link_edges", cols[i])) {
+		if (!store_column_exists(st, "link_edges", cols[i])) {
 			ck_warn("link_edges has no column '%s': link evidence left out", cols[i]);
 			return 0;
 		}
@@ -424,8 +418,8 @@ static int gather_edges(struct store *st)
 static int gather_live(struct store *st, const char *case_id, int keep_members)
 {
 	int rc,
-		scored = store_has_table(store_db(st), "scores") &&
-		store_has_column(store_db(st), "scores", "flagged");
+		scored = store_table_exists(st, "scores") &&
+		store_column_exists(st, "scores", "flagged");
 
 	if ((rc = temp_tables(st)))
 		return rc;
@@ -562,16 +556,16 @@ static int load_snapshot(struct store *st, const char *case_id)
 static void current_runs(struct store *st, long long *screen, long long *link)
 {
 	*screen = *link = 0;
-	if (store_has_table(store_db(st), "screen_runs"))
+	if (store_table_exists(st, "screen_runs"))
 		count_case(st, "SELECT coalesce(max(run_id), 0) FROM screen_runs", NULL, screen);
-	if (store_has_table(store_db(st), "link_runs"))
+	if (store_table_exists(st, "link_runs"))
 		count_case(st, "SELECT coalesce(max(run_id), 0) FROM link_runs", NULL, link);
 }
 
 /* Replace the case's snapshot with the TEMP tables, pinned to the runs of now. */
 static int save_snapshot(struct store *st, const char *case_id)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	long long screen, link;
 	char now[21];
 	size_t i;
@@ -593,18 +587,15 @@ static int save_snapshot(struct store *st, const char *case_id)
 		return rc;
 	current_runs(st, &screen, &link);
 	ck_clock_iso(now);
-	if (sqlite3_prepare_v2(store_db(st), "INSERT OR REPLACE INTO case_pins VALUES(?, ?, ?, ?)",
-		    -1, &s, NULL) != SQLITE_OK)
-		return store_error(st, "case_pins");
-	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
+	if (!(s = store_prepare(st, "INSERT OR REPLACE INTO case_pins VALUES(?1, ?2, ?3, ?4)")))
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, case_id);
 	if (screen)
-		sqlite3_bind_int64(s, 2, screen);
+		store_bind_int(s, 2, screen);
 	if (link)
-		sqlite3_bind_int64(s, 3, link);
-	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_error(st, "case_pins");
-	sqlite3_finalize(s);
-	return rc;
+		store_bind_int(s, 3, link);
+	store_bind_text(s, 4, now);
+	return store_run(s);
 }
 
 /*
@@ -685,7 +676,7 @@ static void money_words(long long minor, const char *currency, char out[2 * MONE
 static int diff_snapshot(struct store *st, const char *case_id, char **summary, char **detail)
 {
 	struct buf sum = { 0 }, det = { 0 };
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	size_t i;
 	int rc = 0;
 
@@ -693,46 +684,42 @@ static int diff_snapshot(struct store *st, const char *case_id, char **summary, 
 	for (i = 0; i < sizeof(change_kinds) / sizeof(*change_kinds) && !rc; i++) {
 		long long n = 0;
 
-		if (sqlite3_prepare_v2(store_db(st), change_kinds[i].sql, -1, &s, NULL) !=
-			SQLITE_OK) {
-			rc = store_error(st, "case");
+		if (!(s = store_prepare(st, change_kinds[i].sql))) {
+			rc = EX_SOFTWARE;
 			break;
 		}
-		if (sqlite3_bind_parameter_count(s) > 0)
-			sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_bind_text(s, 1, case_id);
+		while ((rc = store_step(s)) == STORE_ROW) {
 			buf_addf(&det, "%s%s%s", det.len ? " " : "", change_kinds[i].sign,
-				(const char *)sqlite3_column_text(s, 0));
+				store_col_text(s, 0));
 			n++;
 		}
-		sqlite3_finalize(s);
-		rc = rc == SQLITE_DONE ? 0 : store_error(st, "case");
+		store_done(s);
 		if (n)
 			buf_addf(&sum, "%s%s", sum.len ? ", " : "",
 				ck_count(n, change_kinds[i].one, change_kinds[i].many));
 	}
 	/* The value per currency: paid orders now against paid orders in the snapshot. */
 	if (!rc &&
-		sqlite3_prepare_v2(store_db(st),
-			"SELECT currency, sum(a) FROM ("
-			" SELECT o.currency, o.amount AS a FROM temp.case_orders o WHERE " MONEY_PAID_ORDER
-			" UNION ALL SELECT o.currency, -o.amount FROM main.case_snap_orders o"
-			" WHERE o.case_id = ?1 AND " MONEY_PAID_ORDER ") "
-			"WHERE currency IS NOT NULL AND a IS NOT NULL "
-			"GROUP BY currency HAVING sum(a) <> 0 ORDER BY currency",
-			-1, &s, NULL) != SQLITE_OK)
-		rc = store_error(st, "case");
+		!(s = store_prepare(st,
+			  "SELECT currency, sum(a) FROM ("
+			  " SELECT o.currency, o.amount AS a FROM temp.case_orders o WHERE " MONEY_PAID_ORDER
+			  " UNION ALL SELECT o.currency, -o.amount FROM main.case_snap_orders o"
+			  " WHERE o.case_id = ?1 AND " MONEY_PAID_ORDER ") "
+			  "WHERE currency IS NOT NULL AND a IS NOT NULL "
+			  "GROUP BY currency HAVING sum(a) <> 0 ORDER BY currency")))
+		rc = EX_SOFTWARE;
 	else if (!rc) {
-		sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW) {
+		store_bind_text(s, 1, case_id);
+		while (store_step(s) == STORE_ROW) {
 			char m[2 * MONEY_MAX];
-			const char *cur = (const char *)sqlite3_column_text(s, 0);
+			const char *cur = store_col_text(s, 0);
 
-			money_words(sqlite3_column_int64(s, 1), cur, m);
+			money_words(store_col_int(s, 1), cur, m);
 			buf_addf(&sum, "%svalue %s", sum.len ? ", " : "", m);
 			buf_addf(&det, "%svalue %s", det.len ? "; " : "", m);
 		}
-		sqlite3_finalize(s);
+		store_done(s);
 	}
 	if (!rc && sum.len) {
 		*summary = buf_detach(&sum);
@@ -868,27 +855,19 @@ static int take_snapshot(struct store *st, const char *case_id, int keep_members
 static unsigned char redact_key[STORE_KEY_LEN];
 static int redact_on;
 
-static void buyer_fn(sqlite3_context *c, int argc, sqlite3_value **v)
+/* ck_buyer(x): a buyer's pseudonym ("buyer-" and 16 hex digits) when redacting, else x. */
+static const char *buyer_fn(void *arg, const char *x, size_t n, char out[STORE_FN_MAX])
 {
-	const unsigned char *x = sqlite3_value_text(v[0]);
 	unsigned char mac[32];
 	unsigned len = 0;
-	char out[6 + 33];
 
-	(void)argc;
-	if (!x) {
-		sqlite3_result_null(c);
-		return;
-	}
-	if (!redact_on) {
-		sqlite3_result_value(c, v[0]);
-		return;
-	}
-	HMAC(EVP_sha256(), redact_key, sizeof(redact_key), x, (size_t)sqlite3_value_bytes(v[0]),
-		mac, &len);
+	(void)arg;
+	if (!redact_on)
+		return NULL;
+	HMAC(EVP_sha256(), redact_key, sizeof(redact_key), (const unsigned char *)x, n, mac, &len);
 	memcpy(out, "buyer-", 6);
 	hex(mac, 8, out + 6);
-	sqlite3_result_text(c, out, -1, SQLITE_TRANSIENT);
+	return out;
 }
 
 int case_set_redact(struct store *st, int redact)
@@ -898,10 +877,7 @@ int case_set_redact(struct store *st, int redact)
 	redact_on = redact;
 	if (redact && (rc = store_pseudonym_key(st, redact_key)))
 		return rc;
-	if (sqlite3_create_function(store_db(st), "ck_buyer", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-		    NULL, buyer_fn, NULL, NULL) != SQLITE_OK)
-		return store_error(st, "ck_buyer");
-	return 0;
+	return store_text_function(st, "ck_buyer", buyer_fn, NULL);
 }
 
 const char *const case_sections[] = { "summary", "value", "leads", "sellers", "listings", "orders",
@@ -1036,22 +1012,20 @@ static int finish(struct store *st, int rc)
 		store_rollback(st);
 		return rc;
 	}
-	return store_exec(st, "COMMIT");
+	return store_commit(st);
 }
 
 /* Run one statement with text parameters (NULL binds NULL); 0 or EX_*. */
 static int exec_text(struct store *st, const char *sql, int n, const char *const *v)
 {
-	sqlite3_stmt *s;
-	int i, rc;
+	struct store_stmt *s = store_prepare(st, sql);
+	int i;
 
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		return store_error(st, "case");
+	if (!s)
+		return EX_SOFTWARE;
 	for (i = 0; i < n; i++)
-		sqlite3_bind_text(s, i + 1, v[i], -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_error(st, "case");
+		store_bind_text(s, i + 1, v[i]);
+	return store_run(s);
 }
 
 const char *case_current(const char *given)
@@ -1078,34 +1052,34 @@ int case_warn_pending(struct store *st, const char *case_id)
 
 int case_exists(struct store *st, const char *case_id)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s = store_prepare(st, "SELECT 1 FROM cases WHERE case_id = ?1");
 	int found;
 
-	if (sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM cases WHERE case_id = ?", -1, &s,
-		    NULL) != SQLITE_OK)
+	if (!s)
 		return 0;
-	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
-	found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
+	store_bind_text(s, 1, case_id);
+	found = store_step(s) == STORE_ROW;
+	store_done(s);
 	return found;
 }
 
 int case_status(struct store *st, const char *case_id, int need_open)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s = store_prepare(st, "SELECT status FROM cases WHERE case_id = ?1");
 	int rc;
 
-	if (sqlite3_prepare_v2(store_db(st), "SELECT status FROM cases WHERE case_id = ?", -1, &s,
-		    NULL) != SQLITE_OK)
-		return store_error(st, "cases");
-	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_ROW)
+	if (!s)
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, case_id);
+	if ((rc = store_step(s)) == STORE_DONE)
 		rc = ck_error(EX_NOINPUT, "no case '%s' (see 'casekit case list')", case_id);
-	else if (need_open && strcmp((const char *)sqlite3_column_text(s, 0), "open") != 0)
+	else if (rc != STORE_ROW)
+		;
+	else if (need_open && strcmp(store_col_text(s, 0), "open") != 0)
 		rc = ck_error(EX_DATAERR, "case '%s' is closed", case_id);
 	else
 		rc = 0;
-	sqlite3_finalize(s);
+	store_done(s);
 	return rc;
 }
 
@@ -1202,7 +1176,7 @@ int case_open(struct store *st, const char *title, const struct leads *leads, co
 	int rc;
 
 	*id_out = NULL;
-	if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+	if ((rc = store_begin(st)))
 		return rc;
 	id = case_new_id(st);
 	ck_clock_iso(now);
@@ -1238,7 +1212,7 @@ int case_leads_change(struct store *st, const char *case_id, const struct leads 
 	size_t i;
 	int rc;
 
-	if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+	if ((rc = store_begin(st)))
 		return rc;
 	if ((rc = case_status(st, case_id, 1)))
 		return finish(st, rc);
@@ -1256,7 +1230,7 @@ int case_leads_change(struct store *st, const char *case_id, const struct leads 
 		rc = exec_text(st,
 			"DELETE FROM case_leads WHERE case_id = ? AND kind = ? AND id = ?", 3, v);
 		free(id);
-		if (!rc && sqlite3_changes(store_db(st)) == 0)
+		if (!rc && store_changes(st) == 0)
 			rc = ck_error(EX_DATAERR, "%s:%s is not a lead of %s", leads->v[i].kind,
 				leads->v[i].id, case_id);
 	}
@@ -1278,7 +1252,7 @@ int case_refresh(struct store *st, const char *case_id, const char *analyst, cha
 	int rc;
 
 	*changes = NULL;
-	if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+	if ((rc = store_begin(st)))
 		return rc;
 	if ((rc = case_status(st, case_id, 1)) || (rc = gather_live(st, case_id, 0)) ||
 		(rc = diff_snapshot(st, case_id, &summary, &detail)))
@@ -1305,7 +1279,7 @@ int case_note(struct store *st, const char *case_id, const char *text, const cha
 	char now[21];
 	int rc;
 
-	if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+	if ((rc = store_begin(st)))
 		return rc;
 	if ((rc = case_status(st, case_id, 1)))
 		return finish(st, rc);
@@ -1327,7 +1301,7 @@ int case_close(struct store *st, const char *case_id, const char *analyst)
 	char now[21];
 	int rc;
 
-	if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+	if ((rc = store_begin(st)))
 		return rc;
 	if ((rc = case_status(st, case_id, 1)))
 		return finish(st, rc);
@@ -1366,20 +1340,19 @@ int case_grade(struct store *st, const char *case_id, const char *finding, const
 
 	if (case_grade_parse(grade, rel, &conf, hand))
 		return ck_error(EX_USAGE, "grade '%s' is not like B2 or B23", grade);
-	if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+	if ((rc = store_begin(st)))
 		return rc;
 	if ((rc = case_status(st, case_id, 1)) || (rc = case_gather(st, case_id)))
 		return finish(st, rc);
 	{
-		sqlite3_stmt *s;
+		struct store_stmt *s =
+			store_prepare(st, "SELECT 1 FROM case_findings WHERE finding = ?1");
 
-		if (sqlite3_prepare_v2(store_db(st),
-			    "SELECT 1 FROM case_findings WHERE finding = ?", -1, &s,
-			    NULL) != SQLITE_OK)
-			return finish(st, store_error(st, "case_findings"));
-		sqlite3_bind_text(s, 1, finding, -1, SQLITE_STATIC);
-		found = sqlite3_step(s) == SQLITE_ROW;
-		sqlite3_finalize(s);
+		if (!s)
+			return finish(st, EX_SOFTWARE);
+		store_bind_text(s, 1, finding);
+		found = store_step(s) == STORE_ROW;
+		store_done(s);
 	}
 	if (!found)
 		return finish(st,
@@ -1406,21 +1379,20 @@ int case_grade(struct store *st, const char *case_id, const char *finding, const
 
 int case_pin_existing(struct store *st)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	char **ids = NULL, *changes, *detail;
 	size_t n = 0, i;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(store_db(st),
-		    "SELECT case_id FROM cases WHERE case_id NOT IN (SELECT case_id FROM case_pins) "
-		    "ORDER BY case_id",
-		    -1, &s, NULL) != SQLITE_OK)
-		return store_error(st, "cases");
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	if (!(s = store_prepare(st,
+		      "SELECT case_id FROM cases WHERE case_id NOT IN (SELECT case_id FROM "
+		      "case_pins) ORDER BY case_id")))
+		return EX_SOFTWARE;
+	while (store_step(s) == STORE_ROW) {
 		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
-		ids[n++] = xstrdup((const char *)sqlite3_column_text(s, 0));
+		ids[n++] = xstrdup(store_col_text(s, 0));
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	/* As each case stood: its members as they are, the rest as show gathered it. */
 	for (i = 0; i < n && !rc; i++) {
 		if (!(rc = take_snapshot(st, ids[i], 1, &changes))) {
@@ -1463,39 +1435,37 @@ int case_print_section(struct store *st, const char *case_id, const char *name, 
 {
 	int idcol;
 	const char *sql = case_section_sql(name, &idcol);
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	struct out *o;
 
 	if (!sql)
 		return ck_error(EX_SOFTWARE, "no section '%s'", name);
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		return store_error(st, name);
-	if (sqlite3_bind_parameter_count(s) > 0)
-		sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC);
-	o = out_open_stmt(stdout, (enum out_format)fmt, s);
+	if (!(s = store_prepare(st, sql)))
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, case_id);
+	o = out_open_query(stdout, (enum out_format)fmt, s);
 	if (idcol >= 0)
 		out_set_ids(o,
 			strcmp(name, "sellers") == 0            ? "seller"
 				: strcmp(name, "listings") == 0 ? "listing"
 								: "party",
 			idcol);
-	return out_stmt_all(o, s, st, name);
+	return out_query_all(o, s);
 }
 
 int case_print_list(struct store *st, int fmt)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	struct out *o;
 
-	if (sqlite3_prepare_v2(store_db(st),
-		    "SELECT c.case_id, c.status, c.title, c.opened_at, c.opened_by, "
-		    "(SELECT count(*) FROM case_leads l WHERE l.case_id = c.case_id) AS leads, "
-		    "(SELECT count(*) FROM case_members m WHERE m.case_id = c.case_id) AS sellers, "
-		    "(SELECT max(at) FROM custody k WHERE k.case_id = c.case_id) AS last_action "
-		    "FROM cases c ORDER BY c.case_id",
-		    -1, &s, NULL) != SQLITE_OK)
-		return store_error(st, "cases");
-	o = out_open_stmt(stdout, (enum out_format)fmt, s);
+	if (!(s = store_prepare(st,
+		      "SELECT c.case_id, c.status, c.title, c.opened_at, c.opened_by, "
+		      "(SELECT count(*) FROM case_leads l WHERE l.case_id = c.case_id) AS leads, "
+		      "(SELECT count(*) FROM case_members m WHERE m.case_id = c.case_id) AS "
+		      "sellers, (SELECT max(at) FROM custody k WHERE k.case_id = c.case_id) AS "
+		      "last_action FROM cases c ORDER BY c.case_id")))
+		return EX_SOFTWARE;
+	o = out_open_query(stdout, (enum out_format)fmt, s);
 	out_set_ids(o, "case", 0);
-	return out_stmt_all(o, s, st, "cases");
+	return out_query_all(o, s);
 }

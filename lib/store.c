@@ -771,10 +771,53 @@ static void sql_money(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * The SQL functions every store offers (a server store defines the same in its schema): every
  * query that shows money selects it through ck_money(), so no output ever shows minor units.
  */
+static int sql_natural(void *arg, int na, const void *a, int nb, const void *b)
+{
+	(void)arg;
+	return ck_natural_cmp(a, (size_t)na, b, (size_t)nb);
+}
+
 static void sql_functions(sqlite3 *db)
 {
 	sqlite3_create_function(db, "ck_money", 2,
 		SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_money, NULL, NULL);
+	sqlite3_create_collation(db, "ck_natural", SQLITE_UTF8, NULL, sql_natural);
+}
+
+/* A function of store_text_function(), as SQLite's user data. */
+struct text_fn {
+	store_text_fn *fn;
+	void *arg;
+};
+
+static void sql_text_fn(sqlite3_context *c, int argc, sqlite3_value **v)
+{
+	struct text_fn *f = sqlite3_user_data(c);
+	const char *x = (const char *)sqlite3_value_text(v[0]), *r;
+	char buf[STORE_FN_MAX];
+
+	(void)argc;
+	if (!x) {
+		sqlite3_result_null(c);
+		return;
+	}
+	if (!(r = f->fn(f->arg, x, (size_t)sqlite3_value_bytes(v[0]), buf)))
+		sqlite3_result_value(c, v[0]);
+	else
+		sqlite3_result_text(c, r, -1, SQLITE_TRANSIENT);
+}
+
+int store_text_function(struct store *st, const char *name, store_text_fn *fn, void *arg)
+{
+	struct text_fn *f = xmalloc(sizeof(*f));
+
+	f->fn = fn;
+	f->arg = arg;
+	/* SQLite frees f with the function, also when a later call replaces it. */
+	if (sqlite3_create_function_v2(st->db, name, 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, f,
+		    sql_text_fn, NULL, NULL, free) != SQLITE_OK)
+		return store_error(st, name);
+	return 0;
 }
 
 static void setup_sqlite(void)

@@ -77,8 +77,17 @@ enum store_type { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT, STORE_BLOB };
 /*
  * The SQL of every store has ck_money(minor, currency): the amount as money_format() writes it
  * (text), NULL when minor is NULL. Every query that shows money selects it through this, so no
- * output ever shows minor units.
+ * output ever shows minor units. And the collation ck_natural: text as people read ids, digits
+ * by their value (ck_natural_cmp(): link:20 before link:100).
  */
+/*
+ * Define the SQL function name(x) on st, until it is closed or name is defined again: NULL
+ * gives NULL; other x is taken as text, and fn(arg, x, its length, buf) returns the result
+ * text (in buf, of STORE_FN_MAX bytes, or elsewhere), or NULL to give x unchanged. 0 or EX_*.
+ */
+#define STORE_FN_MAX 256
+typedef const char *store_text_fn(void *arg, const char *x, size_t n, char buf[STORE_FN_MAX]);
+int store_text_function(struct store *st, const char *name, store_text_fn *fn, void *arg);
 /* The statement of sql, ready to bind, or NULL after one message (bad SQL, missing table). */
 struct store_stmt *store_prepare(struct store *st, const char *sql);
 /*

@@ -438,3 +438,57 @@ Test(store, sql_is_complete_at_a_semicolon_outside_quotes)
 	cr_assert_not(store_sql_complete("SELECT 1 -- ;"));
 	cr_assert(store_sql_complete("SELECT\n 1;\n"));
 }
+
+Test(store, natural_collation_orders_digits_by_value)
+{
+	struct store *st = store_with_t();
+	struct store_stmt *s = store_prepare(st,
+		"SELECT group_concat(x, ' ') FROM (SELECT x FROM (SELECT 'link:100' AS x UNION ALL"
+		" SELECT 'link:20' UNION ALL SELECT 'link:3') ORDER BY x COLLATE ck_natural)");
+
+	cr_assert_not_null(s);
+	cr_assert_eq(store_step(s), STORE_ROW);
+	cr_assert_str_eq(store_col_text(s, 0), "link:3 link:20 link:100");
+	store_done(s);
+	store_close(st);
+}
+
+/* A text function for the test: x reversed, or x itself when arg says so. */
+static const char *reverse(void *arg, const char *x, size_t n, char buf[STORE_FN_MAX])
+{
+	size_t i;
+
+	if (*(int *)arg)
+		return NULL;
+	for (i = 0; i < n && i < STORE_FN_MAX - 1; i++)
+		buf[i] = x[n - 1 - i];
+	buf[i] = '\0';
+	return buf;
+}
+
+Test(store, text_function_gives_its_text_null_or_the_value_unchanged)
+{
+	struct store *st = store_with_t();
+	struct store_stmt *s;
+	int keep = 0;
+
+	cr_assert_eq(store_text_function(st, "ck_rev", reverse, &keep), 0);
+	s = store_prepare(st, "SELECT ck_rev('abc'), ck_rev(NULL), ck_rev(12)");
+	cr_assert_eq(store_step(s), STORE_ROW);
+	cr_assert_str_eq(store_col_text(s, 0), "cba");
+	cr_assert_eq(store_col_type(s, 1), STORE_NULL);
+	cr_assert_str_eq(store_col_text(s, 2), "21");
+	store_done(s);
+	keep = 1;
+	/* NULL from the function keeps the value, its type included */
+	s = store_prepare(st, "SELECT ck_rev('abc'), ck_rev(12)");
+	cr_assert_eq(store_step(s), STORE_ROW);
+	cr_assert_str_eq(store_col_text(s, 0), "abc");
+	cr_assert_eq(store_col_type(s, 1), STORE_INT);
+	store_done(s);
+	/* defined again: the new one serves */
+	keep = 0;
+	cr_assert_eq(store_text_function(st, "ck_rev", reverse, &keep), 0);
+	cr_assert(store_has_rows(st, "SELECT 1 WHERE ck_rev('xy') = 'yx'"));
+	store_close(st);
+}
