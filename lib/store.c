@@ -1277,6 +1277,43 @@ int store_tables(
 	return n;
 }
 
+char *store_find_table(
+	struct store *st, const char *prefer, const char *c1, const char *c2, const char *except)
+{
+	struct store_stmt *s = store_prepare(st,
+		"SELECT m.name FROM sqlite_master m WHERE m.type IN ('table', 'view')"
+		" AND m.name <> ?4"
+		" AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = ?2)"
+		" AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = ?3)"
+		" ORDER BY m.name <> ?1, m.name LIMIT 1");
+	char *name = NULL;
+
+	if (!s)
+		return NULL;
+	store_bind_text(s, 1, prefer);
+	store_bind_text(s, 2, c1);
+	store_bind_text(s, 3, c2);
+	store_bind_text(s, 4, except ? except : "");
+	if (store_step(s) == STORE_ROW)
+		name = xstrdup(store_col_text(s, 0));
+	store_done(s);
+	return name;
+}
+
+char *store_quote_name(const char *name)
+{
+	struct buf b = { 0 };
+
+	buf_addc(&b, '"');
+	for (; *name; name++) {
+		if (*name == '"')
+			buf_addc(&b, '"');
+		buf_addc(&b, *name);
+	}
+	buf_addc(&b, '"');
+	return buf_detach(&b);
+}
+
 int store_column_exists(struct store *st, const char *table, const char *column)
 {
 	return store_has_column(st->db, table, column);
@@ -1311,6 +1348,11 @@ int store_is_readonly(struct store *st)
 int store_begin(struct store *st)
 {
 	return store_exec(st, "BEGIN IMMEDIATE");
+}
+
+int store_begin_read(struct store *st)
+{
+	return store_exec(st, "BEGIN");
 }
 
 int store_commit(struct store *st)

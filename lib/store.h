@@ -156,6 +156,14 @@ int store_table_exists(struct store *st, const char *table);
  */
 int store_tables(
 	struct store *st, const char *prefix, void (*fn)(const char *name, void *arg), void *arg);
+/*
+ * The name of the first table or view, other than except (NULL: none), that has columns c1
+ * and c2, prefer if it is one of them; malloc'd, or NULL when there is none.
+ */
+char *store_find_table(
+	struct store *st, const char *prefer, const char *c1, const char *c2, const char *except);
+/* name as a quoted SQL identifier ("a""b" for a"b), malloc'd, to put a table name in SQL. */
+char *store_quote_name(const char *name);
 /* 1 if table has a column of that name. */
 int store_column_exists(struct store *st, const char *table, const char *column);
 /* 1 if an index of table leads with col1 (and then col2, unless NULL). */
@@ -168,6 +176,11 @@ int store_is_readonly(struct store *st);
  * busy timeout says), so that a write never fails half-way for a lock. 0, or an EX_* code.
  */
 int store_begin(struct store *st);
+/*
+ * A read transaction: every statement until store_commit() (or store_rollback()) sees the
+ * same state of the store, and no write lock is taken. 0, or an EX_* code.
+ */
+int store_begin_read(struct store *st);
 int store_commit(struct store *st);
 /*
  * Stop the statement running on st as soon as it can (it fails with an error); safe to call

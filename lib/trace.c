@@ -2,10 +2,8 @@
 #include "casekit.h"
 #include "leads.h"
 #include "store.h"
-#include "store_db.h"
 #include "trace.h"
 #include <math.h>
-#include <sqlite3.h>
 
 /*
  * The walk has two phases. Discovery goes upstream level by level from the leads, one index
@@ -56,7 +54,6 @@ struct strmap {
 
 struct trace {
 	struct store *st;
-	sqlite3 *db;
 	struct trace_opts o;
 	struct node *nodes;
 	size_t n, cap;
@@ -74,8 +71,9 @@ struct trace {
 	size_t nranked;
 	struct trace_party *ranked;
 	char *scores_table, *networks_table;
-	sqlite3_stmt *q_ship, *q_order, *q_ids_of, *q_holders, *q_party, *q_seller, *q_out_ship,
-		*q_out_order, *q_net_of;
+	/* Statements out of the store's cache for the whole walk, given back by trace_free(). */
+	struct store_stmt *q_ship, *q_order, *q_ids_of, *q_holders, *q_party, *q_seller,
+		*q_out_ship, *q_out_order, *q_net_of;
 	struct strmap hubs; /* "kind\tvalue" of the hubs met: asked once */
 	char **hub_keys;
 	size_t nhub_keys;
@@ -160,45 +158,43 @@ static const char *intern_cstr(struct trace *t, const char *s)
 	return t->strs[i];
 }
 
-static const char *col_text(sqlite3_stmt *s, int i)
+static const char *col_text(struct store_stmt *s, int i)
 {
-	const char *v = (const char *)sqlite3_column_text(s, i);
+	const char *v = store_col_text(s, i);
 
 	return v && *v ? v : NULL;
 }
 
-static int prep(struct trace *t, sqlite3_stmt **s, const char *sql)
+static int prep(struct trace *t, struct store_stmt **s, const char *sql)
 {
-	if (sqlite3_prepare_v2(t->db, sql, -1, s, NULL) != SQLITE_OK)
-		return store_error(t->st, "trace");
-	return 0;
+	return (*s = store_prepare(t->st, sql)) ? 0 : EX_SOFTWARE;
 }
 
 /* Look up what a node is: a party (its kind and name), a seller, or neither. */
 static void describe(struct trace *t, struct node *nd, int hint)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 
 	if (hint != 's') {
 		s = t->q_party;
-		sqlite3_bind_text(s, 1, nd->id, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW) {
+		store_bind_text(s, 1, nd->id);
+		if (store_step(s) == STORE_ROW) {
 			nd->holder = 'p';
 			nd->kind = intern_cstr(t, col_text(s, 0) ? col_text(s, 0) : "party");
 			nd->name = col_text(s, 1) ? xstrdup(col_text(s, 1)) : NULL;
 		}
-		sqlite3_reset(s);
+		store_reset(s);
 		if (nd->holder)
 			return;
 	}
 	s = t->q_seller;
-	sqlite3_bind_text(s, 1, nd->id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	store_bind_text(s, 1, nd->id);
+	if (store_step(s) == STORE_ROW) {
 		nd->holder = 's';
 		nd->kind = intern_cstr(t, "seller");
 		nd->name = col_text(s, 0) ? xstrdup(col_text(s, 0)) : NULL;
 	}
-	sqlite3_reset(s);
+	store_reset(s);
 	if (!nd->holder && hint == 's') {
 		/* A lead seller may also be a party id; try that before giving up. */
 		describe(t, nd, 'p');
@@ -311,7 +307,7 @@ static int is_input(const struct trace *t, const char *goods)
 }
 
 static void add_edge(
-	struct trace *t, int from, int to, int kind, int tie, sqlite3_stmt *s, int qcol)
+	struct trace *t, int from, int to, int kind, int tie, struct store_stmt *s, int qcol)
 {
 	struct edge *e;
 
@@ -328,8 +324,8 @@ static void add_edge(
 	e->cur = NONE;
 	e->input = 0;
 	if (s) {
-		e->qty = sqlite3_column_int64(s, qcol);
-		e->value = sqlite3_column_int64(s, qcol + 1);
+		e->qty = store_col_int(s, qcol);
+		e->value = store_col_int(s, qcol + 1);
 		if (col_text(s, qcol + 2))
 			e->cur = intern_str(t, col_text(s, qcol + 2));
 		if (kind == EDGE_SHIP)
@@ -421,13 +417,13 @@ static void remember_hub(struct trace *t, const char *kind, const char *value)
 static int ties_of(
 	struct trace *t, const char *hkind, const char *id, int parties_only, struct tie_list *out)
 {
-	sqlite3_stmt *s = t->q_ids_of, *h = t->q_holders;
+	struct store_stmt *s = t->q_ids_of, *h = t->q_holders;
 	size_t i, j, first;
 	int rc, nh;
 
-	sqlite3_bind_text(s, 1, hkind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	store_bind_text(s, 1, hkind);
+	store_bind_text(s, 2, id);
+	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *kind = col_text(s, 0), *value = col_text(s, 1), *flags = col_text(s, 2);
 		int tie;
 
@@ -442,10 +438,11 @@ static int ties_of(
 			continue;
 		tie = intern_str(t, kind);
 		/* Up to max_holders + 1 holders: one more than the limit says it is a hub. */
-		sqlite3_bind_text(h, 1, kind, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(h, 2, value, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(h, 3, t->o.max_holders + 1);
-		for (first = out->n, nh = 0; sqlite3_step(h) == SQLITE_ROW; nh++) {
+		/* kind and value are s's row: they stay put until h is reset below. */
+		store_bind_text(h, 1, kind);
+		store_bind_text(h, 2, value);
+		store_bind_int(h, 3, t->o.max_holders + 1);
+		for (first = out->n, nh = 0; store_step(h) == STORE_ROW; nh++) {
 			const char *bk = col_text(h, 0), *bid = col_text(h, 1);
 
 			if (!bk || !bid || (parties_only && strcmp(bk, "party") != 0) ||
@@ -467,11 +464,11 @@ static int ties_of(
 				free(out->v[out->n].hid);
 			}
 		}
-		sqlite3_reset(h);
+		store_reset(h);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return store_error(t->st, "identifiers");
+	store_reset(s);
+	if (rc != STORE_DONE)
+		return rc;
 	sort_ties_trace = t;
 	ck_sort(out->v, out->n, sizeof(*out->v), cmp_tie);
 	sort_ties_trace = NULL;
@@ -492,14 +489,14 @@ static int expand(struct trace *t, int v)
 {
 	char *id = t->nodes[v].id, *pseudo;
 	int depth = t->nodes[v].depth + 1, holder = t->nodes[v].holder, u, rc;
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	const char *from, *name;
 
 	if (holder == 'n')
 		return 0;
 	s = t->q_ship;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	store_bind_text(s, 1, id);
+	while ((rc = store_step(s)) == STORE_ROW) {
 		if ((from = col_text(s, 0))) {
 			u = intern_node(t, from, 0, depth, v);
 		} else if ((name = col_text(s, 1)) || (name = col_text(s, 2))) {
@@ -514,20 +511,20 @@ static int expand(struct trace *t, int v)
 		if (u != v)
 			add_edge(t, u, v, EDGE_SHIP, NONE, s, 3);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return store_error(t->st, "shipments");
+	store_reset(s);
+	if (rc != STORE_DONE)
+		return rc;
 	if (t->q_order) {
 		s = t->q_order;
-		sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_bind_text(s, 1, id);
+		while ((rc = store_step(s)) == STORE_ROW) {
 			u = intern_node(t, col_text(s, 0), 's', depth, v);
 			if (u != v)
 				add_edge(t, u, v, EDGE_ORDER, NONE, s, 1);
 		}
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE)
-			return store_error(t->st, "orders");
+		store_reset(s);
+		if (rc != STORE_DONE)
+			return rc;
 	}
 	if (holder == 's' || holder == 'p') {
 		struct tie_list l = { 0 };
@@ -545,37 +542,13 @@ static int expand(struct trace *t, int v)
 	return 0;
 }
 
-/* The first table or view with all the named columns, preferring the name given first. */
-static char *find_table(
-	struct trace *t, const char *prefer, const char *c1, const char *c2, const char *except)
-{
-	sqlite3_stmt *s;
-	char *name = NULL;
-
-	if (sqlite3_prepare_v2(t->db,
-		    "SELECT m.name FROM sqlite_master m WHERE m.type IN ('table', 'view')"
-		    " AND m.name <> ?4"
-		    " AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = ?2)"
-		    " AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = ?3)"
-		    " ORDER BY m.name <> ?1, m.name LIMIT 1",
-		    -1, &s, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_text(s, 1, prefer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, c1, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, c2, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, except, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		name = xstrdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	return name;
-}
-
 static int table_has_rows(struct trace *t, const char *table)
 {
-	char *sql = sqlite3_mprintf("SELECT 1 FROM \"%w\" LIMIT 1", table);
+	char *q = store_quote_name(table), *sql = xasprintf("SELECT 1 FROM %s LIMIT 1", q);
 	int found = store_has_rows(t->st, sql);
 
-	sqlite3_free(sql);
+	free(sql);
+	free(q);
 	return found;
 }
 
@@ -608,22 +581,22 @@ static void ensure_indexes(struct trace *t)
 	for (i = 0; i < sizeof(want) / sizeof(*want); i++) {
 		if (store_has_index(t->st, want[i][0], want[i][1], want[i][2]))
 			continue;
-		if (sqlite3_db_readonly(t->db, "main") == 1) {
+		if (store_is_readonly(t->st)) {
 			ck_warn("no index on %s(%s) and the store is read-only: the walk will be slow",
 				want[i][0], want[i][1]);
 			continue;
 		}
 		ck_info("indexing %s(%s) for the walk", want[i][0], want[i][1]);
-		if (sqlite3_exec(t->db, want[i][3], NULL, NULL, NULL) != SQLITE_OK)
+		if (store_exec_quiet(t->st, want[i][3]))
 			ck_warn("cannot index %s(%s): %s", want[i][0], want[i][1],
-				sqlite3_errmsg(t->db));
+				store_errmsg(t->st));
 	}
 }
 
 static int prepare_all(struct trace *t)
 {
 	int rc;
-	char *sql;
+	char *sql, *q;
 
 	if ((rc = prep(t, &t->q_ship,
 		     "SELECT from_id, from_name, from_address, quantity, declared_value, currency,"
@@ -649,11 +622,13 @@ static int prepare_all(struct trace *t)
 			 "SELECT buyer_id, quantity FROM orders WHERE seller_id = ?1")))
 		return rc;
 	if (t->networks_table) {
-		sql = sqlite3_mprintf("SELECT network_id FROM \"%w\" WHERE seller_id = ?1"
-				      " ORDER BY network_id LIMIT 1",
-			t->networks_table);
+		q = store_quote_name(t->networks_table);
+		sql = xasprintf(
+			"SELECT network_id FROM %s WHERE seller_id = ?1 ORDER BY network_id LIMIT 1",
+			q);
 		rc = prep(t, &t->q_net_of, sql);
-		sqlite3_free(sql);
+		free(sql);
+		free(q);
 	}
 	return rc;
 }
@@ -673,31 +648,33 @@ static int add_start(struct trace *t, const char *id, int hint)
 /* Resolve the leads into start nodes: listings to sellers, networks to their members. */
 static int add_leads(struct trace *t, const struct leads *l)
 {
-	sqlite3_stmt *q_listing = NULL, *q_members = NULL, *q_case = NULL, *s;
+	struct store_stmt *q_listing = NULL, *q_members = NULL, *q_case = NULL, *s;
 	size_t i, before;
 	int rc, v;
-	char *sql;
+	char *sql, *q;
 
 	if ((rc = prep(t, &q_listing, "SELECT seller_id FROM listings WHERE listing_id = ?1")))
 		return rc;
 	if (t->networks_table) {
-		sql = sqlite3_mprintf("SELECT DISTINCT seller_id FROM \"%w\""
-				      " WHERE network_id = ?1 ORDER BY seller_id",
-			t->networks_table);
+		q = store_quote_name(t->networks_table);
+		sql = xasprintf(
+			"SELECT DISTINCT seller_id FROM %s WHERE network_id = ?1 ORDER BY seller_id",
+			q);
 		rc = prep(t, &q_members, sql);
-		sqlite3_free(sql);
+		free(sql);
+		free(q);
 	}
 	for (i = 0; i < l->n && !rc; i++) {
 		const char *kind = l->v[i].kind, *id = l->v[i].id;
 
 		if (strcmp(kind, "listing") == 0) {
 			s = q_listing;
-			sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-			if (sqlite3_step(s) == SQLITE_ROW && col_text(s, 0))
+			store_bind_text(s, 1, id);
+			if (store_step(s) == STORE_ROW && col_text(s, 0))
 				add_start(t, col_text(s, 0), 's');
 			else
 				ck_warn("no listing '%s' in the store: skipped", id);
-			sqlite3_reset(s);
+			store_reset(s);
 		} else if (strcmp(kind, "network") == 0) {
 			if (!(s = q_members)) {
 				rc = ck_error(EX_NOINPUT,
@@ -705,12 +682,12 @@ static int add_leads(struct trace *t, const struct leads *l)
 					id);
 				break;
 			}
-			sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+			store_bind_text(s, 1, id);
 			before = t->n;
-			while (sqlite3_step(s) == SQLITE_ROW)
+			while (store_step(s) == STORE_ROW)
 				if (col_text(s, 0))
 					add_start(t, col_text(s, 0), 's');
-			sqlite3_reset(s);
+			store_reset(s);
 			if (t->n == before)
 				ck_warn("no network '%s' in the store: skipped", id);
 		} else if (strcmp(kind, "case") == 0) {
@@ -723,12 +700,12 @@ static int add_leads(struct trace *t, const struct leads *l)
 					 " AND kind = 'party' ORDER BY 1 DESC, 2")))
 				break;
 			s = q_case;
-			sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+			store_bind_text(s, 1, id);
 			before = t->n;
-			while (sqlite3_step(s) == SQLITE_ROW)
+			while (store_step(s) == STORE_ROW)
 				if (col_text(s, 1))
 					add_start(t, col_text(s, 1), col_text(s, 0)[0]);
-			sqlite3_reset(s);
+			store_reset(s);
 			if (t->n == before)
 				ck_warn("no case '%s' in the store, or it has no members: skipped",
 					id);
@@ -739,30 +716,14 @@ static int add_leads(struct trace *t, const struct leads *l)
 					id);
 		}
 	}
-	sqlite3_finalize(q_listing);
-	sqlite3_finalize(q_members);
-	sqlite3_finalize(q_case);
+	store_done(q_listing);
+	store_done(q_members);
+	store_done(q_case);
 	if (rc)
 		return rc;
 	if (t->n == 0)
 		return ck_error(EX_DATAERR, "no lead to walk from");
 	return 0;
-}
-
-/* 1 if table has a column named col. */
-static int has_column(struct trace *t, const char *table, const char *col)
-{
-	sqlite3_stmt *s;
-	int found = 0;
-
-	if (sqlite3_prepare_v2(t->db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &s,
-		    NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, col, -1, SQLITE_STATIC);
-	found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
-	return found;
 }
 
 /*
@@ -772,8 +733,8 @@ static int has_column(struct trace *t, const char *table, const char *col)
  */
 static int load_flagged(struct trace *t)
 {
-	sqlite3_stmt *s;
-	char *sql;
+	struct store_stmt *s;
+	char *sql, *q;
 	size_t i;
 	int rc;
 
@@ -784,21 +745,22 @@ static int load_flagged(struct trace *t)
 		}
 	if (!t->scores_table)
 		return 0;
-	if (has_column(t, t->scores_table, "seller_id"))
-		sql = sqlite3_mprintf("SELECT seller_id FROM \"%w\""
-				      " WHERE score >= ?1 AND seller_id IS NOT NULL",
-			t->scores_table);
+	q = store_quote_name(t->scores_table);
+	if (store_column_exists(t->st, t->scores_table, "seller_id"))
+		sql = xasprintf(
+			"SELECT seller_id FROM %s WHERE score >= ?1 AND seller_id IS NOT NULL", q);
 	else
-		sql = sqlite3_mprintf("SELECT DISTINCT l.seller_id FROM \"%w\" s"
-				      " JOIN listings l ON l.listing_id = s.listing_id"
-				      " WHERE s.score >= ?1 AND l.seller_id IS NOT NULL",
-			t->scores_table);
+		sql = xasprintf("SELECT DISTINCT l.seller_id FROM %s s"
+				" JOIN listings l ON l.listing_id = s.listing_id"
+				" WHERE s.score >= ?1 AND l.seller_id IS NOT NULL",
+			q);
 	rc = prep(t, &s, sql);
-	sqlite3_free(sql);
+	free(sql);
+	free(q);
 	if (rc)
 		return rc;
-	sqlite3_bind_int(s, 1, t->o.min_score);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	store_bind_int(s, 1, t->o.min_score);
+	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *id = col_text(s, 0);
 		int v;
 
@@ -813,8 +775,7 @@ static int load_flagged(struct trace *t)
 		t->flagged_keys[t->nflagged] = xstrdup(id);
 		strmap_put(&t->flagged, t->flagged_keys[t->nflagged++], UNWALKED);
 	}
-	rc = rc == SQLITE_DONE ? 0 : store_error(t->st, t->scores_table);
-	sqlite3_finalize(s);
+	store_done(s);
 	return rc;
 }
 
@@ -918,31 +879,31 @@ static void deliver(struct trace *t, struct flows *fs, int from, const char *id,
 static int read_flow(struct trace *t, struct flows *fs, int i, const char *id, int holder,
 	int **queue, size_t *nq, size_t *qcap)
 {
-	sqlite3_stmt *s = t->q_out_ship;
+	struct store_stmt *s = t->q_out_ship;
 	int rc;
 
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		long long q = sqlite3_column_int64(s, 1);
+	store_bind_text(s, 1, id);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		long long q = store_col_int(s, 1);
 
-		deliver(t, fs, i, col_text(s, 0), sqlite3_column_int(s, 2), q > 0 ? (double)q : 1,
+		deliver(t, fs, i, col_text(s, 0), (int)store_col_int(s, 2), q > 0 ? (double)q : 1,
 			queue, nq, qcap);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return store_error(t->st, "shipments");
+	store_reset(s);
+	if (rc != STORE_DONE)
+		return rc;
 	if (holder != 's')
 		return 0;
 	s = t->q_out_order;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		long long q = sqlite3_column_int64(s, 1);
+	store_bind_text(s, 1, id);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		long long q = store_col_int(s, 1);
 
 		deliver(t, fs, i, col_text(s, 0), 0, q > 0 ? (double)q : 1, queue, nq, qcap);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return store_error(t->st, "orders");
+	store_reset(s);
+	if (rc != STORE_DONE)
+		return rc;
 	return 0;
 }
 
@@ -1069,8 +1030,8 @@ static int network_of(
 
 	if (!t->q_net_of)
 		return NONE;
-	sqlite3_bind_text(t->q_net_of, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(t->q_net_of) == SQLITE_ROW && (net = col_text(t->q_net_of, 0))) {
+	store_bind_text(t->q_net_of, 1, id);
+	if (store_step(t->q_net_of) == STORE_ROW && (net = col_text(t->q_net_of, 0))) {
 		if ((n = strmap_get(nets, net)) == NONE) {
 			*keys = xrealloc(*keys, (*nkeys + 1) * sizeof(char *));
 			(*keys)[*nkeys] = xstrdup(net);
@@ -1078,7 +1039,7 @@ static int network_of(
 			strmap_put(nets, (*keys)[(*nkeys)++], n);
 		}
 	}
-	sqlite3_reset(t->q_net_of);
+	store_reset(t->q_net_of);
 	return n;
 }
 
@@ -1334,17 +1295,17 @@ int trace_run(
 
 	*out = NULL;
 	t->st = st;
-	t->db = store_db(st);
 	t->o = *o;
 	load_inputs(t);
 	ensure_indexes(t);
 	/* screen writes scores(listing_id, seller_id, score, ...); an empty one says nothing. */
-	t->scores_table = find_table(t, "scores", "listing_id", "score", "listings");
+	t->scores_table = store_find_table(st, "scores", "listing_id", "score", "listings");
 	if (t->scores_table && !table_has_rows(t, t->scores_table)) {
 		free(t->scores_table);
 		t->scores_table = NULL;
 	}
-	t->networks_table = find_table(t, "network_members", "network_id", "seller_id", "");
+	t->networks_table =
+		store_find_table(st, "network_members", "network_id", "seller_id", NULL);
 	if (t->networks_table && !table_has_rows(t, t->networks_table)) {
 		free(t->networks_table);
 		t->networks_table = NULL;
@@ -1353,10 +1314,8 @@ int trace_run(
 	 * One read transaction for the whole walk: every seek sees the same state of the store,
 	 * and the lock and the page cache are taken once instead of once per statement.
 	 */
-	if (sqlite3_exec(t->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		rc = store_error(st, "trace");
+	if ((rc = store_begin_read(st)))
 		goto fail;
-	}
 	t->in_txn = 1;
 	if ((rc = prepare_all(t)) || (rc = add_leads(t, leads)))
 		goto fail;
@@ -1373,7 +1332,8 @@ int trace_run(
 		goto fail;
 	count_reach(t);
 	rank(t);
-	sqlite3_exec(t->db, "COMMIT", NULL, NULL, NULL);
+	if ((rc = store_commit(st)))
+		goto fail;
 	t->in_txn = 0;
 	*out = t;
 	return 0;
@@ -1595,17 +1555,17 @@ void trace_free(struct trace *t)
 		free(t->strs[i]);
 	for (i = 0; i < t->nflagged; i++)
 		free(t->flagged_keys[i]);
-	sqlite3_finalize(t->q_ship);
-	sqlite3_finalize(t->q_order);
-	sqlite3_finalize(t->q_ids_of);
-	sqlite3_finalize(t->q_holders);
-	sqlite3_finalize(t->q_party);
-	sqlite3_finalize(t->q_seller);
-	sqlite3_finalize(t->q_out_ship);
-	sqlite3_finalize(t->q_out_order);
-	sqlite3_finalize(t->q_net_of);
+	store_done(t->q_ship);
+	store_done(t->q_order);
+	store_done(t->q_ids_of);
+	store_done(t->q_holders);
+	store_done(t->q_party);
+	store_done(t->q_seller);
+	store_done(t->q_out_ship);
+	store_done(t->q_out_order);
+	store_done(t->q_net_of);
 	if (t->in_txn)
-		sqlite3_exec(t->db, "ROLLBACK", NULL, NULL, NULL);
+		store_rollback(t->st);
 	free(t->nodes);
 	free(t->edges);
 	free(t->strs);

@@ -492,3 +492,57 @@ Test(store, text_function_gives_its_text_null_or_the_value_unchanged)
 	cr_assert(store_has_rows(st, "SELECT 1 WHERE ck_rev('xy') = 'yx'"));
 	store_close(st);
 }
+
+Test(store, find_table_prefers_the_name_given_and_skips_the_excepted)
+{
+	struct store *st = store_with_t();
+	char *name;
+
+	cr_assert_eq(store_exec(st,
+			     "CREATE TABLE a_scores(listing_id, score);"
+			     "CREATE VIEW z_scores AS SELECT 1 AS listing_id, 2 AS score"),
+		0);
+	name = store_find_table(st, "z_scores", "listing_id", "score", NULL);
+	cr_assert_str_eq(name, "z_scores");
+	free(name);
+	/* without the preferred one, the first by name: scores of the schema comes after a_ */
+	name = store_find_table(st, "nosuch", "listing_id", "score", NULL);
+	cr_assert_str_eq(name, "a_scores");
+	free(name);
+	name = store_find_table(st, "nosuch", "listing_id", "score", "a_scores");
+	cr_assert_str_eq(name, "scores");
+	free(name);
+	cr_assert_null(store_find_table(st, "t", "a", "nosuch", NULL));
+	store_close(st);
+}
+
+Test(store, quoted_name_is_an_identifier_even_with_quotes_in_it)
+{
+	struct store *st = store_with_t();
+	char *q = store_quote_name("we\"ird");
+	char *sql = xasprintf("CREATE TABLE %s(x); INSERT INTO %s VALUES(1)", q, q);
+
+	cr_assert_str_eq(q, "\"we\"\"ird\"");
+	cr_assert_eq(store_exec(st, sql), 0);
+	cr_assert(store_table_exists(st, "we\"ird"));
+	cr_assert(store_has_rows(st, "SELECT 1 FROM \"we\"\"ird\" WHERE x = 1"));
+	free(sql);
+	free(q);
+	store_close(st);
+}
+
+Test(store, read_transaction_sees_one_state_of_the_store)
+{
+	struct store *st = store_with_t(), *other;
+
+	cr_assert_eq(store_open(&other, path, 0), 0);
+	cr_assert_eq(store_begin_read(st), 0);
+	cr_assert_eq(store_count(st, "t"), 3);
+	/* another connection writes meanwhile: this one does not see it until the end */
+	cr_assert_eq(store_exec(other, "INSERT INTO t(a) VALUES('new')"), 0);
+	cr_assert_eq(store_count(st, "t"), 3);
+	cr_assert_eq(store_commit(st), 0);
+	cr_assert_eq(store_count(st, "t"), 4);
+	store_close(other);
+	store_close(st);
+}
