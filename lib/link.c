@@ -4,10 +4,8 @@
 #include "link.h"
 #include "progress.h"
 #include "store.h"
-#include "store_db.h"
 #include <math.h>
 #include <openssl/evp.h>
-#include <sqlite3.h>
 
 /*
  * Defaults (notes on linking, section 2): F1 kinds, which one account holds (a device, a payout
@@ -229,7 +227,6 @@ struct member {
 
 struct linker {
 	struct store *st;
-	sqlite3 *db;
 	const struct link_params *p;
 	struct ck_names sellers; /* dense seller ids, the same as their union-find elements */
 	struct uf uf;
@@ -375,7 +372,7 @@ static struct pair *pair_get(struct linker *lk, uint32_t a, uint32_t b)
 }
 
 static long holders_of(
-	sqlite3 *db, const char *kind, const char *value, const char *day, long bound);
+	struct store *st, const char *kind, const char *value, const char *day, long bound);
 
 enum { ST_NONE, ST_HUB, ST_STRONG, ST_WEAK };
 
@@ -486,7 +483,7 @@ static void finish_group(struct linker *lk)
 	cnt = (long)n;
 	if (lk->graph)
 		cnt = holders_of(
-			lk->db, lk->gkind.s, lk->gvalue.s, lk->gday.len ? lk->gday.s : NULL, 0);
+			lk->st, lk->gkind.s, lk->gvalue.s, lk->gday.len ? lk->gday.s : NULL, 0);
 	if (cnt > lk->p->cap[cls]) {
 		if (!lk->incr || !incr_group(lk, cls, n, cnt))
 			add_hub(lk, cnt);
@@ -555,9 +552,9 @@ static void weak_edges(struct linker *lk)
 	}
 }
 
-static const char *col(sqlite3_stmt *s, int i)
+static const char *col(struct store_stmt *s, int i)
 {
-	return (const char *)sqlite3_column_text(s, i);
+	return store_col_text(s, i);
 }
 
 static void set_buf(struct buf *b, const char *s)
@@ -574,14 +571,14 @@ static void set_buf(struct buf *b, const char *s)
  * (twice the time).
  * Values flagged nolink and building keys never link and are skipped here.
  */
-static int scan_rows(struct linker *lk, sqlite3_stmt *s, struct progress *pg)
+static int scan_rows(struct linker *lk, struct store_stmt *s, struct progress *pg)
 {
 	uint64_t rows = 0;
 	int rc, isip = 0;
 
 	buf_reset(&lk->gkind);
 	buf_reset(&lk->gvalue);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *kind = col(s, 1), *value = col(s, 2), *holder = col(s, 3);
 		const char *flags = col(s, 4), *day = col(s, 5);
 		struct member *m;
@@ -606,10 +603,10 @@ static int scan_rows(struct linker *lk, sqlite3_stmt *s, struct progress *pg)
 		GROW(lk->grp, lk->ngrp, lk->capgrp);
 		m = &lk->grp[lk->ngrp++];
 		m->seller = seller_id(lk, holder);
-		m->ident = sqlite3_column_int64(s, 0);
+		m->ident = store_col_int(s, 0);
 	}
-	if (rc != SQLITE_DONE)
-		return store_error(lk->st, "identifiers");
+	if (rc != STORE_DONE)
+		return rc;
 	finish_group(lk);
 	return 0;
 }
@@ -622,14 +619,14 @@ static int scan(struct linker *lk)
 		" AND kind NOT IN ('address_building', 'address_area')"
 		" ORDER BY kind, value, day";
 	struct progress *pg = progress_start("link", (uint64_t)lk->last_ident);
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(lk->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return store_error(lk->st, "identifiers");
-	sqlite3_bind_int64(s, 1, lk->last_ident);
+	if (!(s = store_prepare(lk->st, sql)))
+		return EX_SOFTWARE;
+	store_bind_int(s, 1, lk->last_ident);
 	rc = scan_rows(lk, s, pg);
-	sqlite3_finalize(s);
+	store_done(s);
 	progress_end(pg);
 	return rc;
 }
@@ -751,16 +748,16 @@ static void add_alias(struct runout *ro, const char *old, const char *new, const
 }
 
 /* One row of an earlier network: its id (rows of a network come together) and a member. */
-static void add_old_member(struct runout *ro, sqlite3_stmt *s, uint32_t *d)
+static void add_old_member(struct runout *ro, struct store_stmt *s, uint32_t *d)
 {
 	const char *nid = col(s, 1);
 
 	if (!ro->nolds || strcmp(ro->olds[ro->nolds - 1].id, nid) != 0) {
 		GROW(ro->olds, ro->nolds, ro->capolds);
 		ro->olds[ro->nolds].id = xstrdup(nid);
-		ro->olds[ro->nolds].created_run = sqlite3_column_int64(s, 2);
-		ro->olds[ro->nolds].updated_run = sqlite3_column_int64(s, 3);
-		ro->olds[ro->nolds++].size = sqlite3_column_int64(s, 4);
+		ro->olds[ro->nolds].created_run = store_col_int(s, 2);
+		ro->olds[ro->nolds].updated_run = store_col_int(s, 3);
+		ro->olds[ro->nolds++].size = store_col_int(s, 4);
 	}
 	if (!d)
 		return;
@@ -776,37 +773,34 @@ static void add_old_member(struct runout *ro, sqlite3_stmt *s, uint32_t *d)
 /* Every earlier network, with its members this run knows (a full run). */
 static int read_olds(struct linker *lk, struct runout *ro)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(lk->db, OLD_MEMBERS_SQL " ORDER BY m.network_id", -1, &s, NULL) !=
-		SQLITE_OK)
-		return store_error(lk->st, "network_members");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	if (!(s = store_prepare(lk->st, OLD_MEMBERS_SQL " ORDER BY m.network_id")))
+		return EX_SOFTWARE;
+	while ((rc = store_step(s)) == STORE_ROW) {
 		int id = ck_name_find(&lk->sellers, col(s, 0));
 		uint32_t d = (uint32_t)id;
 
 		add_old_member(ro, s, id >= 0 ? &d : NULL);
 	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : store_error(lk->st, "network_members");
+	store_done(s);
+	return rc;
 }
 
 /* 1 if an earlier network an incremental run did not read has id: it stays, so does its id. */
-static int id_kept(struct linker *lk, struct runout *ro, sqlite3_stmt **s, const char *id)
+static int id_kept(struct linker *lk, struct runout *ro, struct store_stmt **s, const char *id)
 {
 	int rc;
 
 	if (ck_name_find(&ro->oldids, id) >= 0)
 		return 0;
-	if (!*s &&
-		sqlite3_prepare_v2(lk->db, "SELECT 1 FROM networks WHERE network_id = ?", -1, s,
-			NULL) != SQLITE_OK)
+	if (!*s && !(*s = store_prepare(lk->st, "SELECT 1 FROM networks WHERE network_id = ?1")))
 		return 0;
-	sqlite3_bind_text(*s, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(*s);
-	sqlite3_reset(*s);
-	return rc == SQLITE_ROW;
+	store_bind_text(*s, 1, id);
+	rc = store_step(*s);
+	store_reset(*s);
+	return rc == STORE_ROW;
 }
 
 /*
@@ -823,7 +817,7 @@ static int assign_ids(struct linker *lk, struct runout *ro, int incremental)
 	struct claim *cl = NULL;
 	size_t ncl = 0, capcl = 0, i, j;
 	struct ck_names used = { 0 };
-	sqlite3_stmt *sk = NULL;
+	struct store_stmt *sk = NULL;
 	int32_t *best;
 	int rc;
 
@@ -921,7 +915,7 @@ static int assign_ids(struct linker *lk, struct runout *ro, int incremental)
 			}
 		add_alias(ro, ro->olds[i].id, to, to ? "merged" : "dissolved");
 	}
-	sqlite3_finalize(sk);
+	store_done(sk);
 	ck_names_free(&used);
 	free(best);
 	free(cl);
@@ -930,24 +924,25 @@ static int assign_ids(struct linker *lk, struct runout *ro, int incremental)
 
 static int query_int(struct linker *lk, const char *sql, long long *out);
 
-static int step_done(struct linker *lk, sqlite3_stmt *s, const char *what)
+/* Run a statement that gives no rows and rewind it, to run again: 0 or EX_*. */
+static int step_done(struct store_stmt *s)
 {
-	int rc = sqlite3_step(s);
+	int rc = store_step(s);
 
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_error(lk->st, what);
+	store_reset(s);
+	return rc == STORE_ROW ? 0 : rc;
 }
 
-/* Run sql, prepared once into *s, with text a (and b) bound. */
+/* Run sql, prepared once into *s (the caller gives it back), with text a (and b) bound. */
 static int exec_text(
-	struct linker *lk, sqlite3_stmt **s, const char *sql, const char *a, const char *b)
+	struct linker *lk, struct store_stmt **s, const char *sql, const char *a, const char *b)
 {
-	if (!*s && sqlite3_prepare_v2(lk->db, sql, -1, s, NULL) != SQLITE_OK)
-		return store_error(lk->st, "link tables");
-	sqlite3_bind_text(*s, 1, a, -1, SQLITE_STATIC);
+	if (!*s && !(*s = store_prepare(lk->st, sql)))
+		return EX_SOFTWARE;
+	store_bind_text(*s, 1, a);
 	if (b)
-		sqlite3_bind_text(*s, 2, b, -1, SQLITE_STATIC);
-	return step_done(lk, *s, "link tables");
+		store_bind_text(*s, 2, b);
+	return step_done(*s);
 }
 
 #define KINDS_SQL \
@@ -962,7 +957,7 @@ static int exec_text(
  */
 static int drop_touched(struct linker *lk, struct runout *ro)
 {
-	sqlite3_stmt *se = NULL, *sn = NULL, *sm = NULL;
+	struct store_stmt *se = NULL, *sn = NULL, *sm = NULL;
 	uint32_t prev = UINT32_MAX;
 	size_t i;
 	int rc = 0;
@@ -980,30 +975,30 @@ static int drop_touched(struct linker *lk, struct runout *ro)
 				nt->id, ro->olds[prev].id);
 	}
 	for (i = 0; i < ro->nolds && !rc; i++)
-		if (!(rc = exec_text(lk, &sn, "DELETE FROM networks WHERE network_id = ?",
+		if (!(rc = exec_text(lk, &sn, "DELETE FROM networks WHERE network_id = ?1",
 			      ro->olds[i].id, NULL)))
-			rc = exec_text(lk, &sm, "DELETE FROM network_members WHERE network_id = ?",
+			rc = exec_text(lk, &sm, "DELETE FROM network_members WHERE network_id = ?1",
 				ro->olds[i].id, NULL);
-	sqlite3_finalize(se);
-	sqlite3_finalize(sn);
-	sqlite3_finalize(sm);
+	store_done(se);
+	store_done(sn);
+	store_done(sm);
 	return rc;
 }
 
 /* After: each network an incremental run wrote is no longer an alias, and gets its kinds. */
 static int settle_touched(struct linker *lk, struct runout *ro)
 {
-	sqlite3_stmt *sa = NULL, *sk = NULL;
+	struct store_stmt *sa = NULL, *sk = NULL;
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < ro->nnets && !rc; i++)
-		if (!(rc = exec_text(lk, &sa, "DELETE FROM network_aliases WHERE old_id = ?",
+		if (!(rc = exec_text(lk, &sa, "DELETE FROM network_aliases WHERE old_id = ?1",
 			      ro->nets[i].id, NULL)))
 			rc = exec_text(
-				lk, &sk, KINDS_SQL " WHERE network_id = ?", ro->nets[i].id, NULL);
-	sqlite3_finalize(sa);
-	sqlite3_finalize(sk);
+				lk, &sk, KINDS_SQL " WHERE network_id = ?1", ro->nets[i].id, NULL);
+	store_done(sa);
+	store_done(sk);
 	return rc;
 }
 
@@ -1016,7 +1011,7 @@ static int settle_touched(struct linker *lk, struct runout *ro)
  */
 static int save(struct linker *lk, struct runout *ro, int incremental)
 {
-	sqlite3_stmt *sn = NULL, *sm = NULL, *se = NULL, *sh = NULL, *sa = NULL;
+	struct store_stmt *sn = NULL, *sm = NULL, *se = NULL, *sh = NULL, *sa = NULL;
 	long long eid = 0;
 	size_t i, j;
 	int rc = 0;
@@ -1032,36 +1027,34 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 			&eid);
 	if (rc)
 		return rc;
-	if (sqlite3_prepare_v2(
-		    lk->db, "INSERT INTO networks VALUES(?,?,?,'',?,?)", -1, &sn, NULL) ||
-		sqlite3_prepare_v2(
-			lk->db, "INSERT INTO network_members VALUES(?,?)", -1, &sm, NULL) ||
-		sqlite3_prepare_v2(lk->db, "INSERT INTO link_edges VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-			-1, &se, NULL) ||
-		sqlite3_prepare_v2(lk->db,
-			"INSERT INTO link_hubs VALUES(?,?,?,?,?) ON CONFLICT(kind, value) DO UPDATE"
-			" SET holders = excluded.holders, day = excluded.day"
-			" WHERE excluded.holders >= holders",
-			-1, &sh, NULL) ||
-		sqlite3_prepare_v2(lk->db, "INSERT OR REPLACE INTO network_aliases VALUES(?,?,?,?)",
-			-1, &sa, NULL)) {
-		rc = store_error(lk->st, "link tables");
+	if (!(sn = store_prepare(lk->st, "INSERT INTO networks VALUES(?1, ?2, ?3, '', ?4, ?5)")) ||
+		!(sm = store_prepare(lk->st, "INSERT INTO network_members VALUES(?1, ?2)")) ||
+		!(se = store_prepare(lk->st,
+			  "INSERT INTO link_edges VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+			  " ?12)")) ||
+		!(sh = store_prepare(lk->st,
+			  "INSERT INTO link_hubs VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(kind, value)"
+			  " DO UPDATE SET holders = excluded.holders, day = excluded.day"
+			  " WHERE excluded.holders >= holders")) ||
+		!(sa = store_prepare(lk->st,
+			  "INSERT OR REPLACE INTO network_aliases VALUES(?1, ?2, ?3, ?4)"))) {
+		rc = EX_SOFTWARE;
 		goto out;
 	}
 	for (i = 0; i < ro->nnets && !rc; i++) {
 		const struct net *nt = &ro->nets[i];
 
-		sqlite3_bind_text(sn, 1, nt->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(sn, 2, (long long)nt->n);
-		sqlite3_bind_text(sn, 3, nt->anchor, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(sn, 4, nt->created_run);
-		sqlite3_bind_int64(sn, 5, nt->updated_run);
-		if ((rc = step_done(lk, sn, "networks")))
+		store_bind_text(sn, 1, nt->id);
+		store_bind_int(sn, 2, (long long)nt->n);
+		store_bind_text(sn, 3, nt->anchor);
+		store_bind_int(sn, 4, nt->created_run);
+		store_bind_int(sn, 5, nt->updated_run);
+		if ((rc = step_done(sn)))
 			break;
 		for (j = 0; j < nt->n && !rc; j++) {
-			sqlite3_bind_text(sm, 1, lk->sellers.v[nt->m[j]], -1, SQLITE_STATIC);
-			sqlite3_bind_text(sm, 2, nt->id, -1, SQLITE_STATIC);
-			rc = step_done(lk, sm, "network_members");
+			store_bind_text(sm, 1, lk->sellers.v[nt->m[j]]);
+			store_bind_text(sm, 2, nt->id);
+			rc = step_done(sm);
 		}
 	}
 	for (i = 0; i < lk->nedges && !rc; i++) {
@@ -1073,50 +1066,49 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 		for (j = 0; j < e->np && !rc; j++) {
 			const struct piece *pc = &lk->pieces[lk->eparts[e->p0 + j]];
 
-			sqlite3_bind_int64(se, 1, eid);
-			sqlite3_bind_text(
-				se, 2, ro->nets[ro->netof[e->a] - 1].id, -1, SQLITE_STATIC);
-			sqlite3_bind_text(se, 3, lk->sellers.v[pc->a], -1, SQLITE_STATIC);
-			sqlite3_bind_text(se, 4, lk->sellers.v[pc->b], -1, SQLITE_STATIC);
-			sqlite3_bind_text(se, 5, lk->kinds[pc->kind], -1, SQLITE_STATIC);
-			sqlite3_bind_text(se, 6, lk->vals[pc->val], -1, SQLITE_STATIC);
-			sqlite3_bind_double(se, 7, pc->w);
-			sqlite3_bind_int64(se, 8, pc->holders);
+			store_bind_int(se, 1, eid);
+			store_bind_text(se, 2, ro->nets[ro->netof[e->a] - 1].id);
+			store_bind_text(se, 3, lk->sellers.v[pc->a]);
+			store_bind_text(se, 4, lk->sellers.v[pc->b]);
+			store_bind_text(se, 5, lk->kinds[pc->kind]);
+			store_bind_text(se, 6, lk->vals[pc->val]);
+			store_bind_double(se, 7, pc->w);
+			store_bind_int(se, 8, pc->holders);
 			if (pc->ia)
-				sqlite3_bind_int64(se, 9, pc->ia);
+				store_bind_int(se, 9, pc->ia);
 			else
-				sqlite3_bind_null(se, 9);
+				store_bind_null(se, 9);
 			if (pc->ib)
-				sqlite3_bind_int64(se, 10, pc->ib);
+				store_bind_int(se, 10, pc->ib);
 			else
-				sqlite3_bind_null(se, 10);
+				store_bind_null(se, 10);
 			if (pc->comp) {
-				sqlite3_bind_text(se, 11, comparators[pc->comp], -1, SQLITE_STATIC);
-				sqlite3_bind_double(
+				store_bind_text(se, 11, comparators[pc->comp]);
+				store_bind_double(
 					se, 12, (double)(long)(pc->score * 1000 + 0.5) / 1000);
 			} else {
-				sqlite3_bind_null(se, 11);
-				sqlite3_bind_null(se, 12);
+				store_bind_null(se, 11);
+				store_bind_null(se, 12);
 			}
-			rc = step_done(lk, se, "link_edges");
+			rc = step_done(se);
 		}
 	}
 	for (i = 0; i < lk->nhubs && !rc; i++) {
 		const struct hub *h = &lk->hubs[i];
 
-		sqlite3_bind_text(sh, 1, lk->kinds[h->kind], -1, SQLITE_STATIC);
-		sqlite3_bind_text(sh, 2, lk->vals[h->val], -1, SQLITE_STATIC);
-		sqlite3_bind_text(sh, 3, h->display, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(sh, 4, h->holders);
-		sqlite3_bind_text(sh, 5, h->day, -1, SQLITE_STATIC);
-		rc = step_done(lk, sh, "link_hubs");
+		store_bind_text(sh, 1, lk->kinds[h->kind]);
+		store_bind_text(sh, 2, lk->vals[h->val]);
+		store_bind_text(sh, 3, h->display);
+		store_bind_int(sh, 4, h->holders);
+		store_bind_text(sh, 5, h->day);
+		rc = step_done(sh);
 	}
 	for (i = 0; i < ro->naliases && !rc; i++) {
-		sqlite3_bind_text(sa, 1, ro->alias_old[i], -1, SQLITE_STATIC);
-		sqlite3_bind_text(sa, 2, ro->alias_new[i], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(sa, 3, lk->run_id);
-		sqlite3_bind_text(sa, 4, ro->alias_why[i], -1, SQLITE_STATIC);
-		rc = step_done(lk, sa, "network_aliases");
+		store_bind_text(sa, 1, ro->alias_old[i]);
+		store_bind_text(sa, 2, ro->alias_new[i]);
+		store_bind_int(sa, 3, lk->run_id);
+		store_bind_text(sa, 4, ro->alias_why[i]);
+		rc = step_done(sa);
 	}
 	/* An id in use again is no longer an alias; the kinds of each network, from its edges. */
 	if (!rc && incremental)
@@ -1126,11 +1118,11 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 			"DELETE FROM network_aliases WHERE old_id IN"
 			" (SELECT network_id FROM networks); " KINDS_SQL);
 out:
-	sqlite3_finalize(sn);
-	sqlite3_finalize(sm);
-	sqlite3_finalize(se);
-	sqlite3_finalize(sh);
-	sqlite3_finalize(sa);
+	store_done(sn);
+	store_done(sm);
+	store_done(se);
+	store_done(sh);
+	store_done(sa);
 	return rc;
 }
 
@@ -1189,15 +1181,15 @@ static void linker_free(struct linker *lk)
 
 static int query_int(struct linker *lk, const char *sql, long long *out)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s = store_prepare(lk->st, sql);
 	int rc;
 
-	if (sqlite3_prepare_v2(lk->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return store_error(lk->st, "link");
-	rc = sqlite3_step(s);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_error(lk->st, "link");
+	if (!s)
+		return EX_SOFTWARE;
+	rc = store_step(s);
+	*out = rc == STORE_ROW ? store_col_int(s, 0) : 0;
+	store_done(s);
+	return rc == STORE_ROW ? 0 : rc;
 }
 
 /*
@@ -1225,49 +1217,45 @@ static int ensure_indexes(struct linker *lk)
 static int record_run(struct linker *lk, const char *mode, const char *params,
 	long long seen_before, long long after, struct link_summary *sum)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	char now[21];
 	int rc, i;
 
 	ck_now_iso(now);
-	if (sqlite3_prepare_v2(lk->db,
-		    "INSERT INTO link_runs VALUES(?,?,?,?,"
-		    " CASE WHEN ?6 < 0 THEN (SELECT count(*) FROM identifiers WHERE ident_id <= ?4)"
-		    " ELSE ?6 + (SELECT count(*) FROM identifiers WHERE ident_id > ?7 AND"
-		    " ident_id <= ?4) END, ?5,"
-		    " (SELECT count(*) FROM sellers),"
-		    " coalesce(?8, (SELECT count(*) FROM networks)),"
-		    " coalesce(?9, (SELECT count(*) FROM network_members)),"
-		    " coalesce(?10, (SELECT count(DISTINCT edge_id) FROM link_edges)),"
-		    " (SELECT count(*) FROM link_hubs))",
-		    -1, &s, NULL) != SQLITE_OK)
-		return store_error(lk->st, "link_runs");
-	sqlite3_bind_int64(s, 1, lk->run_id);
-	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, mode, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, lk->last_ident);
-	sqlite3_bind_text(s, 5, params, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, seen_before);
-	sqlite3_bind_int64(s, 7, after);
+	if (!(s = store_prepare(lk->st,
+		      "INSERT INTO link_runs VALUES(?1, ?2, ?3, ?4,"
+		      " CASE WHEN ?6 < 0 THEN (SELECT count(*) FROM identifiers WHERE ident_id <= ?4)"
+		      " ELSE ?6 + (SELECT count(*) FROM identifiers WHERE ident_id > ?7 AND"
+		      " ident_id <= ?4) END, ?5,"
+		      " (SELECT count(*) FROM sellers),"
+		      " coalesce(?8, (SELECT count(*) FROM networks)),"
+		      " coalesce(?9, (SELECT count(*) FROM network_members)),"
+		      " coalesce(?10, (SELECT count(DISTINCT edge_id) FROM link_edges)),"
+		      " (SELECT count(*) FROM link_hubs))")))
+		return EX_SOFTWARE;
+	store_bind_int(s, 1, lk->run_id);
+	store_bind_text(s, 2, now);
+	store_bind_text(s, 3, mode);
+	store_bind_int(s, 4, lk->last_ident);
+	store_bind_text(s, 5, params);
+	store_bind_int(s, 6, seen_before);
+	store_bind_int(s, 7, after);
 	for (i = 0; i < 3 && lk->counted; i++)
-		sqlite3_bind_int64(s, 8 + i, lk->counts[i]);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return store_error(lk->st, "link_runs");
-	if (sqlite3_prepare_v2(lk->db,
-		    "SELECT sellers, networks, members, edges, hubs FROM link_runs WHERE run_id = ?",
-		    -1, &s, NULL) != SQLITE_OK)
-		return store_error(lk->st, "link_runs");
-	sqlite3_bind_int64(s, 1, lk->run_id);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		sum->sellers = sqlite3_column_int64(s, 0);
-		sum->networks = sqlite3_column_int64(s, 1);
-		sum->members = sqlite3_column_int64(s, 2);
-		sum->edges = sqlite3_column_int64(s, 3);
-		sum->hubs = sqlite3_column_int64(s, 4);
+		store_bind_int(s, 8 + i, lk->counts[i]);
+	if ((rc = store_run(s)))
+		return rc;
+	if (!(s = store_prepare(lk->st,
+		      "SELECT sellers, networks, members, edges, hubs FROM link_runs WHERE run_id = ?1")))
+		return EX_SOFTWARE;
+	store_bind_int(s, 1, lk->run_id);
+	if (store_step(s) == STORE_ROW) {
+		sum->sellers = store_col_int(s, 0);
+		sum->networks = store_col_int(s, 1);
+		sum->members = store_col_int(s, 2);
+		sum->edges = store_col_int(s, 3);
+		sum->hubs = store_col_int(s, 4);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	return 0;
 }
 
@@ -1587,7 +1575,7 @@ static int fuzzy_edges(struct linker *lk)
 	struct fkey *keys = NULL;
 	uint64_t *pairs = NULL;
 	size_t nr = 0, capr = 0, nk = 0, capk = 0, np = 0, capp = 0, i, j, k;
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int rc;
 
 	/* One record per seller, found by its dense id. */
@@ -1607,22 +1595,22 @@ static int fuzzy_edges(struct linker *lk)
 	} while (0)
 	size_t nrecof = 0;
 
-	if (sqlite3_prepare_v2(lk->db, names_sql, -1, &s, NULL) != SQLITE_OK)
-		return store_error(lk->st, "sellers");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	if (!(s = store_prepare(lk->st, names_sql)))
+		return EX_SOFTWARE;
+	while ((rc = store_step(s)) == STORE_ROW) {
 		uint32_t d = seller_id(lk, col(s, 0));
 
 		REC_OF(d);
 		free(r[recof[d]].name);
 		r[recof[d]].name = name_key(col(s, 1));
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return store_error(lk->st, "sellers");
-	if (sqlite3_prepare_v2(lk->db, ids_sql, -1, &s, NULL) != SQLITE_OK)
-		return store_error(lk->st, "identifiers");
-	sqlite3_bind_int64(s, 1, lk->last_ident);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	store_done(s);
+	if (rc != STORE_DONE)
+		return rc;
+	if (!(s = store_prepare(lk->st, ids_sql)))
+		return EX_SOFTWARE;
+	store_bind_int(s, 1, lk->last_ident);
+	while ((rc = store_step(s)) == STORE_ROW) {
 		uint32_t d = seller_id(lk, col(s, 0));
 		const char *kind = col(s, 1);
 		struct frec *f;
@@ -1632,20 +1620,17 @@ static int fuzzy_edges(struct linker *lk)
 		if (strcmp(kind, IDENT_ADDRESS_UNIT) == 0) {
 			if (!f->addr) {
 				f->addr = xstrdup(col(s, 2));
-				f->addr_ident = sqlite3_column_int64(s, 3);
+				f->addr_ident = store_col_int(s, 3);
 			}
 		} else if (!f->text) {
 			f->text = xstrdup(col(s, 2));
 			f->text_kind = intern_kind(lk, kind);
-			f->text_ident = sqlite3_column_int64(s, 3);
+			f->text_ident = store_col_int(s, 3);
 		}
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		rc = store_error(lk->st, "identifiers");
+	store_done(s);
+	if (rc != STORE_DONE)
 		goto out;
-	}
-	rc = 0;
 	for (i = 0; i < nr; i++) {
 		struct frec *f = &r[i];
 		char *dk, *sp;
@@ -1743,14 +1728,13 @@ static int load_touched(struct linker *lk, struct runout *ro)
 {
 	size_t n = lk->uf.n, i, k;
 	uint8_t *looked = xcalloc(n ? n : 1, 1);
-	sqlite3_stmt *sf = NULL, *sm = NULL;
+	struct store_stmt *sf = NULL, *sm = NULL;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(lk->db, "SELECT network_id FROM network_members WHERE seller_id = ?",
-		    -1, &sf, NULL) != SQLITE_OK ||
-		sqlite3_prepare_v2(lk->db, OLD_MEMBERS_SQL " WHERE m.network_id = ?", -1, &sm,
-			NULL) != SQLITE_OK) {
-		rc = store_error(lk->st, "network_members");
+	if (!(sf = store_prepare(
+		      lk->st, "SELECT network_id FROM network_members WHERE seller_id = ?1")) ||
+		!(sm = store_prepare(lk->st, OLD_MEMBERS_SQL " WHERE m.network_id = ?1"))) {
+		rc = EX_SOFTWARE;
 		goto out;
 	}
 	for (i = 0; i < 2 * lk->nedges && !rc; i++) {
@@ -1760,21 +1744,20 @@ static int load_touched(struct linker *lk, struct runout *ro)
 		if (looked[x])
 			continue;
 		looked[x] = 1;
-		sqlite3_bind_text(sf, 1, lk->sellers.v[x], -1, SQLITE_STATIC);
-		if ((rc = sqlite3_step(sf)) != SQLITE_ROW) {
-			sqlite3_reset(sf);
-			rc = rc == SQLITE_DONE ? 0 : store_error(lk->st, "network_members");
+		store_bind_text(sf, 1, lk->sellers.v[x]);
+		if ((rc = store_step(sf)) != STORE_ROW) {
+			store_reset(sf);
 			continue;
 		}
 		if (ck_name_find(&ro->oldids, col(sf, 0)) >= 0) {
-			sqlite3_reset(sf);
+			store_reset(sf);
 			rc = 0;
 			continue;
 		}
 		old = ck_name_id(&ro->oldids, col(sf, 0));
-		sqlite3_reset(sf);
-		sqlite3_bind_text(sm, 1, ro->oldids.v[old], -1, SQLITE_STATIC);
-		for (k = 0; (rc = sqlite3_step(sm)) == SQLITE_ROW; k++) {
+		store_reset(sf);
+		store_bind_text(sm, 1, ro->oldids.v[old]);
+		for (k = 0; (rc = store_step(sm)) == STORE_ROW; k++) {
 			d = seller_id(lk, col(sm, 0));
 			if (d < n)
 				looked[d] = 1;
@@ -1784,12 +1767,11 @@ static int load_touched(struct linker *lk, struct runout *ro)
 			else
 				first = d;
 		}
-		sqlite3_reset(sm);
-		rc = rc == SQLITE_DONE ? 0 : store_error(lk->st, "network_members");
+		store_reset(sm);
 	}
 out:
-	sqlite3_finalize(sf);
-	sqlite3_finalize(sm);
+	store_done(sf);
+	store_done(sm);
 	free(looked);
 	return rc;
 }
@@ -1865,50 +1847,50 @@ static int incr_run(struct linker *lk, long long last_done, const long long coun
 		" FROM identifiers o WHERE o.holder_kind = 'seller' AND o.holder_id = n.holder_id"
 		" AND +o.kind = n.kind AND +o.value = n.value AND o.ident_id <= ?3))"
 		" WHERE kind = ?1 AND value = ?2 RETURNING 1";
-	sqlite3_stmt *sk = NULL, *sg = NULL, *sh = NULL;
+	struct store_stmt *sk = NULL, *sg = NULL, *sh = NULL;
 	struct runout ro = { 0 };
 	size_t i, j;
 	int rc;
 
 	lk->incr = 1;
 	lk->incr_last = last_done;
-	if (sqlite3_prepare_v2(lk->db, keys_sql, -1, &sk, NULL) != SQLITE_OK ||
-		sqlite3_prepare_v2(lk->db, group_sql, -1, &sg, NULL) != SQLITE_OK ||
-		sqlite3_prepare_v2(lk->db, hub_sql, -1, &sh, NULL) != SQLITE_OK) {
-		rc = store_error(lk->st, "identifiers");
+	if (!(sk = store_prepare(lk->st, keys_sql)) || !(sg = store_prepare(lk->st, group_sql)) ||
+		!(sh = store_prepare(lk->st, hub_sql))) {
+		rc = EX_SOFTWARE;
 		goto out;
 	}
-	sqlite3_bind_int64(sk, 1, last_done);
-	sqlite3_bind_int64(sk, 2, lk->last_ident);
-	sqlite3_bind_int64(sg, 4, lk->last_ident);
-	while (!lk->need_full && (rc = sqlite3_step(sk)) == SQLITE_ROW) {
-		int hub;
+	store_bind_int(sk, 1, last_done);
+	store_bind_int(sk, 2, lk->last_ident);
+	store_bind_int(sg, 4, lk->last_ident);
+	while (!lk->need_full && (rc = store_step(sk)) == STORE_ROW) {
+		/* Text of sk's row: it stays put while sh and sg run, until sk steps on. */
+		const char *kind = store_col_text(sk, 0), *value = store_col_text(sk, 1);
+		int hub = 0;
 
 		/* A hub stays a hub: count its new holders, never read its thousands of rows. */
-		sqlite3_bind_value(sh, 1, sqlite3_column_value(sk, 0));
-		sqlite3_bind_value(sh, 2, sqlite3_column_value(sk, 1));
-		sqlite3_bind_int64(sh, 3, last_done);
-		sqlite3_bind_int64(sh, 4, lk->last_ident);
-		hub = sqlite3_column_type(sk, 2) == SQLITE_NULL && sqlite3_step(sh) == SQLITE_ROW;
-		rc = sqlite3_reset(sh);
-		if (rc != SQLITE_OK) {
-			rc = store_error(lk->st, "link_hubs");
-			goto out;
+		if (store_col_type(sk, 2) == STORE_NULL) {
+			store_bind_text(sh, 1, kind);
+			store_bind_text(sh, 2, value);
+			store_bind_int(sh, 3, last_done);
+			store_bind_int(sh, 4, lk->last_ident);
+			rc = store_step(sh);
+			store_reset(sh);
+			if (rc != STORE_ROW && rc != STORE_DONE)
+				goto out;
+			hub = rc == STORE_ROW;
 		}
 		if (hub)
 			continue;
-		sqlite3_bind_value(sg, 1, sqlite3_column_value(sk, 0));
-		sqlite3_bind_value(sg, 2, sqlite3_column_value(sk, 1));
-		sqlite3_bind_value(sg, 3, sqlite3_column_value(sk, 2));
+		store_bind_text(sg, 1, kind);
+		store_bind_text(sg, 2, value);
+		store_bind_text(sg, 3, store_col_text(sk, 2));
 		rc = scan_rows(lk, sg, NULL);
-		sqlite3_reset(sg);
+		store_reset(sg);
 		if (rc)
 			goto out;
 	}
-	if (!lk->need_full && rc != SQLITE_DONE) {
-		rc = store_error(lk->st, "identifiers");
+	if (!lk->need_full && rc != STORE_DONE)
 		goto out;
-	}
 	rc = 0;
 	if (lk->need_full)
 		goto out;
@@ -1937,9 +1919,9 @@ static int incr_run(struct linker *lk, long long last_done, const long long coun
 	lk->counted = 1;
 out:
 	runout_free(&ro);
-	sqlite3_finalize(sk);
-	sqlite3_finalize(sg);
-	sqlite3_finalize(sh);
+	store_done(sk);
+	store_done(sg);
+	store_done(sh);
 	return rc;
 }
 
@@ -1952,16 +1934,10 @@ static int rows_gone(struct linker *lk, long long last_run, long long last_done,
 	int *gone, int *noted)
 {
 	long long n = 0;
-	char *sql;
 	int rc;
 
 	*gone = *noted = 0;
-	if ((rc = query_int(lk,
-		     "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
-		     " AND name = 'link_identifiers_deleted'",
-		     &n)))
-		return rc;
-	if (n) {
+	if (store_trigger_exists(lk->st, "link_identifiers_deleted")) {
 		if ((rc = query_int(lk,
 			     "SELECT coalesce((SELECT value FROM meta"
 			     " WHERE key = 'link_deleted_run'), 0)",
@@ -1971,12 +1947,17 @@ static int rows_gone(struct linker *lk, long long last_run, long long last_done,
 		return 0;
 	}
 	if (last_done >= 0) {
-		sql = sqlite3_mprintf(
-			"SELECT count(*) FROM identifiers WHERE ident_id <= %lld", last_done);
-		rc = query_int(lk, sql, &n);
-		sqlite3_free(sql);
-		if (rc)
-			return rc;
+		struct store_stmt *s = store_prepare(
+			lk->st, "SELECT count(*) FROM identifiers WHERE ident_id <= ?1");
+
+		if (!s)
+			return EX_SOFTWARE;
+		store_bind_int(s, 1, last_done);
+		if ((rc = store_step(s)) == STORE_ROW)
+			n = store_col_int(s, 0);
+		store_done(s);
+		if (rc != STORE_ROW)
+			return rc ? rc : EX_SOFTWARE;
 		*gone = n != seen;
 	}
 	*noted = 1;
@@ -1991,7 +1972,6 @@ static void linker_init(struct linker *lk, struct store *st, const struct link_p
 {
 	memset(lk, 0, sizeof(*lk));
 	lk->st = st;
-	lk->db = store_db(st);
 	lk->p = p;
 }
 
@@ -2003,7 +1983,7 @@ int link_run(
 	char *params = link_params_text(p), *oldparams = NULL;
 	long long counts[3] = { 0 };
 	int rc, gone = 0, noted = 0, i;
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 
 	memset(sum, 0, sizeof(*sum));
 	linker_init(&lk, st, p);
@@ -2015,23 +1995,21 @@ int link_run(
 		goto out;
 	if ((rc = query_int(&lk, "SELECT coalesce(max(ident_id), 0) FROM identifiers", &maxid)))
 		goto fail;
-	if (sqlite3_prepare_v2(lk.db,
-		    "SELECT run_id, last_ident_id, params, rows_seen, networks, members, edges"
-		    " FROM link_runs"
-		    " ORDER BY run_id DESC LIMIT 1",
-		    -1, &s, NULL) != SQLITE_OK) {
-		rc = store_error(st, "link_runs");
+	if (!(s = store_prepare(st,
+		      "SELECT run_id, last_ident_id, params, rows_seen, networks, members, edges"
+		      " FROM link_runs ORDER BY run_id DESC LIMIT 1"))) {
+		rc = EX_SOFTWARE;
 		goto fail;
 	}
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		last_run = sqlite3_column_int64(s, 0);
-		last_done = sqlite3_column_int64(s, 1);
+	if (store_step(s) == STORE_ROW) {
+		last_run = store_col_int(s, 0);
+		last_done = store_col_int(s, 1);
 		oldparams = xstrdup(col(s, 2));
-		seen = sqlite3_column_int64(s, 3);
+		seen = store_col_int(s, 3);
 		for (i = 0; i < 3; i++)
-			counts[i] = sqlite3_column_int64(s, 4 + i);
+			counts[i] = store_col_int(s, 4 + i);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	run_id = last_run + 1;
 	/* Rows replaced or deleted since (a newer version of a record) may undo joins. */
 	if ((rc = rows_gone(&lk, last_run, last_done, seen, &gone, &noted)))
@@ -2066,10 +2044,10 @@ int link_run(
 	if ((rc = record_run(
 		     &lk, sum->mode, params, last_done >= 0 && !gone ? seen : -1, last_done, sum)))
 		goto fail;
-	rc = store_exec(st, "COMMIT");
+	rc = store_commit(st);
 	goto out;
 fail:
-	sqlite3_exec(lk.db, "ROLLBACK", NULL, NULL, NULL);
+	store_rollback(st);
 out:
 	linker_free(&lk);
 	free(params);
@@ -2084,24 +2062,23 @@ out:
  * SQLite from walking the holder index for DISTINCT: that reads every seller's rows.
  */
 static long holders_of(
-	sqlite3 *db, const char *kind, const char *value, const char *day, long bound)
+	struct store *st, const char *kind, const char *value, const char *day, long bound)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s = store_prepare(st,
+		"SELECT count(*) FROM (SELECT DISTINCT holder_id FROM identifiers WHERE"
+		" kind = ?1 AND value = ?2 AND +holder_kind = 'seller' AND (?3 IS NULL OR"
+		" day IS ?3) LIMIT ?4)");
 	long n = 0;
 
-	if (sqlite3_prepare_v2(db,
-		    "SELECT count(*) FROM (SELECT DISTINCT holder_id FROM identifiers WHERE"
-		    " kind = ?1 AND value = ?2 AND +holder_kind = 'seller' AND (?3 IS NULL OR"
-		    " day IS ?3) LIMIT ?4)",
-		    -1, &s, NULL) != SQLITE_OK)
+	if (!s)
 		return -1;
-	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, bound > 0 ? bound : -1);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	store_bind_text(s, 1, kind);
+	store_bind_text(s, 2, value);
+	store_bind_text(s, 3, day);
+	store_bind_int(s, 4, bound > 0 ? bound : -1);
+	if (store_step(s) == STORE_ROW)
+		n = (long)store_col_int(s, 0);
+	store_done(s);
 	return n;
 }
 
@@ -2129,18 +2106,17 @@ static int pair_evidence(struct store *st, const struct link_params *p, const ch
 		" WHERE x.holder_kind = 'seller' AND x.holder_id = ?1 AND y.holder_kind = 'seller'"
 		" AND y.holder_id = ?2 AND x.value <> ''"
 		" ORDER BY x.kind, x.value, (x.day IS NOT y.day), x.ident_id, y.ident_id";
-	sqlite3 *db = store_db(st);
 	double best[LINK_NCLASS] = { 0 };
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	size_t cap = 0;
 	int rc, c;
 
 	memset(out, 0, sizeof(*out));
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-		return store_error(st, "identifiers");
-	sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	if (!(s = store_prepare(st, sql)))
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, a);
+	store_bind_text(s, 2, b);
+	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *kind = col(s, 2), *value = col(s, 3), *flags = col(s, 4);
 		const char *dx = col(s, 5), *dy = col(s, 6);
 		struct link_piece *pc;
@@ -2157,8 +2133,8 @@ static int pair_evidence(struct store *st, const struct link_params *p, const ch
 		pc->display =
 			xstrdup(strcmp(kind, IDENT_PAYMENT) == 0 && col(s, 7) ? col(s, 7) : value);
 		pc->cls = link_class_of(kind, flags);
-		pc->ident_a = sqlite3_column_int64(s, 0);
-		pc->ident_b = sqlite3_column_int64(s, 1);
+		pc->ident_a = store_col_int(s, 0);
+		pc->ident_b = store_col_int(s, 1);
 		pc->source_a = dupnull(col(s, 8));
 		pc->source_b = dupnull(col(s, 9));
 		pc->field_a = dupnull(col(s, 11));
@@ -2182,7 +2158,7 @@ static int pair_evidence(struct store *st, const struct link_params *p, const ch
 		}
 		/* Only whether it is over the cap matters to a run; --explain shows the count. */
 		pc->holders = holders_of(
-			db, kind, value, isip ? dx : NULL, exact ? 0 : p->cap[pc->cls] + 1);
+			st, kind, value, isip ? dx : NULL, exact ? 0 : p->cap[pc->cls] + 1);
 		if (pc->holders > p->cap[pc->cls]) {
 			pc->why = "a hub";
 			continue;
@@ -2191,10 +2167,10 @@ static int pair_evidence(struct store *st, const struct link_params *p, const ch
 		if (pc->weight > best[pc->cls])
 			best[pc->cls] = pc->weight;
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
+	store_done(s);
+	if (rc != STORE_DONE) {
 		link_pair_free(out);
-		return store_error(st, "identifiers");
+		return rc;
 	}
 	for (c = 0; c < LINK_NCLASS; c++)
 		out->score += best[c];
@@ -2301,38 +2277,36 @@ int link_bridges(struct store *st, const struct link_params *p, const char *netw
 	uint32_t(*adj)[2] = NULL;
 	size_t *off = NULL, n = 0, i, j;
 	uint8_t *bridge = NULL;
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int rc;
 
 	*pairs = NULL;
 	*npairs = 0;
 	lk.st = st;
-	lk.db = store_db(st);
 	lk.p = p;
 	lk.graph = 1;
-	if (sqlite3_prepare_v2(lk.db, sql, -1, &s, NULL) != SQLITE_OK)
-		return store_error(st, "identifiers");
-	sqlite3_bind_text(s, 1, network_id, -1, SQLITE_STATIC);
+	if (!(s = store_prepare(st, sql)))
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, network_id);
 	rc = scan_rows(&lk, s, NULL);
-	sqlite3_finalize(s);
+	store_done(s);
 	if (rc)
 		goto out;
 	weak_edges(&lk);
 	/* Fuzzy edges are not in the identifiers: take them from the run that made them. */
-	if (sqlite3_prepare_v2(lk.db,
-		    "SELECT DISTINCT seller_a, seller_b FROM link_edges WHERE network_id = ?1"
-		    " AND comparator IS NOT NULL",
-		    -1, &s, NULL) != SQLITE_OK) {
-		rc = store_error(st, "link_edges");
+	if (!(s = store_prepare(st,
+		      "SELECT DISTINCT seller_a, seller_b FROM link_edges WHERE network_id = ?1"
+		      " AND comparator IS NOT NULL"))) {
+		rc = EX_SOFTWARE;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, network_id, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	store_bind_text(s, 1, network_id);
+	while (store_step(s) == STORE_ROW) {
 		uint32_t a = seller_id(&lk, col(s, 0)), b = seller_id(&lk, col(s, 1));
 
 		add_edge(&lk, a, b, 0, NULL, 0);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	/* The graph over pairs: evidence of several kinds between two accounts is one edge. */
 	pr = xmalloc((lk.nedges + 1) * sizeof(*pr));
 	for (i = 0; i < lk.nedges; i++)

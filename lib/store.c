@@ -1258,6 +1258,12 @@ int store_table_exists(struct store *st, const char *table)
 	return store_has_table(st->db, table);
 }
 
+int store_trigger_exists(struct store *st, const char *name)
+{
+	return gives_row(st->db, "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+		name, NULL);
+}
+
 int store_tables(
 	struct store *st, const char *prefix, void (*fn)(const char *name, void *arg), void *arg)
 {

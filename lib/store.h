@@ -150,6 +150,8 @@ double store_col_double(struct store_stmt *s, int col);
 int store_has_rows(struct store *st, const char *sql);
 /* 1 if the store has a table or view of that name (other applets' tables may not exist yet). */
 int store_table_exists(struct store *st, const char *table);
+/* 1 if the store has a trigger of that name. */
+int store_trigger_exists(struct store *st, const char *name);
 /*
  * Call fn with the name of each table and view of the store (not the database's own) that
  * starts with prefix, in name order; the number of names given.

@@ -546,3 +546,16 @@ Test(store, read_transaction_sees_one_state_of_the_store)
 	store_close(other);
 	store_close(st);
 }
+
+Test(store, triggers_are_found_by_name)
+{
+	struct store *st = store_with_t();
+
+	cr_assert_not(store_trigger_exists(st, "t_noted"));
+	cr_assert_eq(
+		store_exec(st, "CREATE TRIGGER t_noted AFTER DELETE ON t BEGIN SELECT 1; END"), 0);
+	cr_assert(store_trigger_exists(st, "t_noted"));
+	/* a table of that name is not a trigger */
+	cr_assert_not(store_trigger_exists(st, "t"));
+	store_close(st);
+}
