@@ -1908,7 +1908,7 @@ static int incr_run(struct linker *lk, long long last_done, const long long coun
 	struct store_stmt *sk = NULL, *sg = NULL, *sh = NULL;
 	struct runout ro = { 0 };
 	size_t i, j;
-	int rc;
+	int rc = 0;
 
 	lk->incr = 1;
 	lk->incr_last = last_done;
