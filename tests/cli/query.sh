@@ -36,6 +36,7 @@ check_exit 65 "fts3_tokenizer with two arguments is refused" query -d "$T/db" "s
 check_exit 65 "load_extension is refused" query -d "$T/db" "select load_extension('x')"
 check_grep "a refused function is named" "fts3_tokenizer" query -d "$T/db" "select fts3_tokenizer('simple')"
 check_out "scalar, json, date, aggregate and window functions are allowed" "$(printf 'u\tj\td\tn\tr\nA\t[1]\t1970-01-01\t1\t1')" query -d "$T/db" "select upper('a') u, json_array(1) j, date(0, 'unixepoch') d, count(*) n, row_number() over () r from meta where key = 'created_at'"
+check_out "ids sort as people read them with ck_natural" "$(printf 'x\nL20\nL100')" query -d "$T/db" "select x from (select 'L100' as x union all select 'L20') order by x collate ck_natural"
 check_out "casekit's own ck_money is allowed" "$(printf 'm\n1.00')" query -d "$T/db" "select ck_money(100, 'EUR') as m"
 check_exit 65 "a syntax error exits 65" query -d "$T/db" "selec 1"
 check_grep "and names the problem" "syntax error" query -d "$T/db" "selec 1"
