@@ -2049,7 +2049,7 @@ int link_run(
 	 * Link results are derived: the store's WAL keeps them consistent, and a power cut that
 	 * loses the last run loses nothing a rerun does not give back, so commits need no fsync.
 	 */
-	if ((rc = store_exec(st, "PRAGMA synchronous=NORMAL; BEGIN IMMEDIATE")))
+	if ((rc = store_derived(st)) || (rc = store_begin(st)))
 		goto out;
 	if ((rc = query_int(&lk, "SELECT coalesce(max(ident_id), 0) FROM identifiers", &maxid)))
 		goto fail;

@@ -1356,6 +1356,11 @@ int store_begin(struct store *st)
 	return store_exec(st, "BEGIN IMMEDIATE");
 }
 
+int store_derived(struct store *st)
+{
+	return store_exec(st, "PRAGMA synchronous=NORMAL");
+}
+
 int store_begin_read(struct store *st)
 {
 	return store_exec(st, "BEGIN");

@@ -179,6 +179,11 @@ int store_is_readonly(struct store *st);
  */
 int store_begin(struct store *st);
 /*
+ * What st writes from now on is derived (a rerun gives it back): its commits need not wait for
+ * the disk; the store stays consistent, and a power cut loses at most the last ones. 0 or EX_*.
+ */
+int store_derived(struct store *st);
+/*
  * A read transaction: every statement until store_commit() (or store_rollback()) sees the
  * same state of the store, and no write lock is taken. 0, or an EX_* code.
  */

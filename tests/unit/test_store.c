@@ -559,3 +559,22 @@ Test(store, triggers_are_found_by_name)
 	cr_assert_not(store_trigger_exists(st, "t"));
 	store_close(st);
 }
+
+Test(store, derived_writes_do_not_wait_for_the_disk)
+{
+	struct store *st = store_with_t();
+	struct store_stmt *s = store_prepare(st, "PRAGMA synchronous");
+	int64_t before;
+
+	cr_assert_eq(store_step(s), STORE_ROW);
+	before = store_col_int(s, 0);
+	store_done(s);
+	cr_assert_eq(store_derived(st), 0);
+	s = store_prepare(st, "PRAGMA synchronous");
+	cr_assert_eq(store_step(s), STORE_ROW);
+	/* FULL (2) or more before; NORMAL (1) after */
+	cr_assert_geq(before, 2);
+	cr_assert_eq(store_col_int(s, 0), 1);
+	store_done(s);
+	store_close(st);
+}
