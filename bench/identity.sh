@@ -9,6 +9,7 @@
 # --explain of a joined and an unjoined pair), sample, stats (store and case), trace and a
 # case, in a fresh folder with SOURCE_DATE_EPOCH set, and keeps stdout, stderr and the
 # stored scores. Prints the files that differ with their diff; exits 0 when none does.
+# bench/identity-deep.sh goes further into case (actions, show, export), trace and link.
 # Wrap a binary in a folder named casekit (it dispatches on its name).
 set -u
 [ $# -ge 2 ] || { echo "usage: bench/identity.sh OLD NEW [SELLERS [SEED]]" >&2; exit 64; }
