@@ -4,6 +4,7 @@
 #include "screen.h"
 #include "store.h"
 #include "store_db.h"
+#include "text.h"
 #include <ctype.h>
 #include <math.h>
 #include <openssl/evp.h>
@@ -583,14 +584,6 @@ static void rfile_close(struct rfile *rf)
 	free(rf->data);
 }
 
-static int valid_utf8(const char *p)
-{
-	UErrorCode e = U_ZERO_ERROR;
-
-	u_strFromUTF8(NULL, 0, NULL, p, -1, &e);
-	return e == U_BUFFER_OVERFLOW_ERROR || e == U_STRING_NOT_TERMINATED_WARNING || U_SUCCESS(e);
-}
-
 /*
  * The next line that is not blank or a comment, split at tabs into f (up to max fields, the
  * rest counted in *nf). Returns 1, 0 at the end, or an EX_ code after a message.
@@ -607,7 +600,7 @@ static int rfile_next(struct rfile *rf, char **f, int max, int *nf)
 		rf->line++;
 		if (nl && nl > line && nl[-1] == '\r')
 			nl[-1] = '\0';
-		if (!valid_utf8(line))
+		if (!text_utf8_valid(line, strlen(line)))
 			return ck_error(EX_DATAERR, "%s:%ld: not valid UTF-8", rf->path, rf->line);
 		for (q = line; *q == ' ' || *q == '\t'; q++)
 			;
