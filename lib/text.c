@@ -7,40 +7,43 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
-size_t text_utf8_valid_prefix(const char *s, size_t n)
+/* The length of the valid prefix; inlined into both callers, as ingest calls it on each field. */
+static inline size_t valid_prefix(const char *str, size_t n)
 {
-	size_t i = 0;
+	const unsigned char *s = (const unsigned char *)str, *p = s, *e = s + n;
 
-	while (i < n) {
+	while (p < e) {
 		uint64_t w;
-		int32_t k = 0, m;
+		int32_t k = 0;
 		UChar32 c;
 
 		/* Eight ASCII bytes at a time: most of a dump is ASCII. */
-		if (n - i >= 8 && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ull) == 0)) {
-			i += 8;
-			continue;
-		}
-		if ((unsigned char)s[i] < 0x80) {
-			i++;
+		while (e - p >= 8 && (memcpy(&w, p, 8), (w & 0x8080808080808080ull) == 0))
+			p += 8;
+		if (p == e)
+			break;
+		if (*p < 0x80) {
+			p++;
 			continue;
 		}
 		/* ICU's U8_NEXT takes well-formed UTF-8 only: no overlong forms, surrogates or
 		 * values past U+10FFFF. A sequence is at most four bytes. */
-		const char *p = s + i;
-
-		m = n - i < 4 ? (int32_t)(n - i) : 4;
-		U8_NEXT(p, k, m, c);
+		U8_NEXT(p, k, e - p < 4 ? (int32_t)(e - p) : 4, c);
 		if (c < 0)
-			return i;
-		i += (size_t)k;
+			return (size_t)(p - s);
+		p += k;
 	}
 	return n;
 }
 
+size_t text_utf8_valid_prefix(const char *s, size_t n)
+{
+	return valid_prefix(s, n);
+}
+
 int text_utf8_valid(const char *s, size_t n)
 {
-	return text_utf8_valid_prefix(s, n) == n;
+	return valid_prefix(s, n) == n;
 }
 
 /*
