@@ -112,6 +112,16 @@ static int32_t normalize(const UNormalizer2 *nm, int32_t n)
 	return U_FAILURE(err) ? -1 : len;
 }
 
+/* Append s[0..n) normalised with nm to out; 0 or -1. */
+static int append_normal(const UNormalizer2 *nm, const char *s, size_t n, struct buf *out)
+{
+	int32_t len;
+
+	if ((len = to_utf16(s, n, 0)) < 0 || (len = normalize(nm, len)) < 0)
+		return -1;
+	return from_utf16(scratch[1].s, len, out);
+}
+
 int text_is_ascii(const char *s, size_t n)
 {
 	size_t i;
@@ -126,7 +136,6 @@ int text_fold(const char *s, size_t n, struct buf *out)
 {
 	static _Thread_local const UNormalizer2 *nfkc_cf;
 	UErrorCode err = U_ZERO_ERROR;
-	int32_t len;
 	size_t i;
 
 	/* On ASCII, NFKC_Casefold is exactly A-Z to a-z: skip ICU for the common case. */
@@ -141,16 +150,13 @@ int text_fold(const char *s, size_t n, struct buf *out)
 	}
 	if (!nfkc_cf && !(nfkc_cf = unorm2_getNFKCCasefoldInstance(&err)))
 		return -1;
-	if ((len = to_utf16(s, n, 0)) < 0 || (len = normalize(nfkc_cf, len)) < 0)
-		return -1;
-	return from_utf16(scratch[1].s, len, out);
+	return append_normal(nfkc_cf, s, n, out);
 }
 
 int text_nfc(const char *s, size_t n, struct buf *out)
 {
 	static _Thread_local const UNormalizer2 *nfc;
 	UErrorCode err = U_ZERO_ERROR;
-	int32_t len;
 
 	if (text_is_ascii(s, n)) {
 		buf_add(out, s, n);
@@ -158,9 +164,7 @@ int text_nfc(const char *s, size_t n, struct buf *out)
 	}
 	if (!nfc && !(nfc = unorm2_getNFCInstance(&err)))
 		return -1;
-	if ((len = to_utf16(s, n, 0)) < 0 || (len = normalize(nfc, len)) < 0)
-		return -1;
-	return from_utf16(scratch[1].s, len, out);
+	return append_normal(nfc, s, n, out);
 }
 
 int text_refold(struct buf *b)

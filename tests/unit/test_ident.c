@@ -2,7 +2,6 @@
 #include "casekit.h"
 #include "ident.h"
 #include "payment.h"
-#include "text.h"
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <openssl/evp.h>
@@ -407,17 +406,6 @@ Test(ident, text_is_folded_and_squeezed)
 	cr_expect_eq(ident_text(" \t ", &id), -1);
 	cr_expect_eq(ident_text("\xff\xfe", &id), 0); /* broken UTF-8 is replaced, not dropped */
 	cr_expect_str_eq(id.value.s, "\xef\xbf\xbd\xef\xbf\xbd");
-}
-
-Test(ident, strip_marks_only_on_latin)
-{
-	struct buf b = { 0 };
-
-	buf_adds(&b, "café Nguyễn Đường ябълка ё");
-	cr_assert_eq(text_strip_marks(&b), 0);
-	/* ё is Cyrillic: its diaeresis carries meaning and stays */
-	cr_expect_str_eq(b.s, "cafe Nguyen Đuong ябълка ё");
-	buf_free(&b);
 }
 
 /* What tests/fuzz/fuzz_ident.c found: each stays fixed. */

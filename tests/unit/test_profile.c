@@ -1,23 +1,21 @@
 /* test_profile.c - profiles: parsing, the checks that refuse a bad one, kinds and lookups */
 #include "casekit.h"
 #include "profile.h"
+#include "unit.h"
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 
-static char dir[] = "/tmp/casekit-profile.XXXXXX";
+static const char *dir;
 
 static void setup(void)
 {
-	cr_assert_not_null(mkdtemp(dir));
+	dir = unit_tmpdir();
 	cr_redirect_stderr();
 }
 
 static void teardown(void)
 {
-	char cmd[64];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
+	unit_rmdir();
 }
 
 TestSuite(profile, .init = setup, .fini = teardown);

@@ -121,25 +121,27 @@ Test(shell, sql_that_writes_is_taken_as_sql_to_be_refused)
 	cr_assert_not(shell_is_sql(".format json"));
 }
 
-Test(shell, a_format_option_on_the_line_wins_over_dot_format)
+/* shell_has_format_arg() of a line's words. */
+static int has_format(const char *line)
 {
 	struct shell_words w = { 0 };
+	int r;
 
-	cr_assert_eq(shell_split("link -f json S1", &w), 0);
-	cr_assert(shell_has_format_arg(&w));
+	cr_assert_eq(shell_split(line, &w), 0);
+	r = shell_has_format_arg(&w);
 	shell_words_free(&w);
-	cr_assert_eq(shell_split("link -qf json S1", &w), 0);
-	cr_assert(shell_has_format_arg(&w));
-	shell_words_free(&w);
-	cr_assert_eq(shell_split("link --format=csv S1", &w), 0);
-	cr_assert(shell_has_format_arg(&w));
-	shell_words_free(&w);
-	cr_assert_eq(shell_split("link --explain S1 -- -f", &w), 0);
-	cr_assert_not(shell_has_format_arg(&w));
-	shell_words_free(&w);
-	cr_assert_eq(shell_split("link --fast", &w), 0);
-	cr_assert_not(shell_has_format_arg(&w));
-	shell_words_free(&w);
+	return r;
+}
+
+Test(shell, a_format_option_on_the_line_wins_over_dot_format)
+{
+	cr_assert(has_format("link -f json S1"));
+	cr_assert(has_format("link -qf json S1"));
+	cr_assert(has_format("link --format=csv S1"));
+	cr_assert(has_format("link --format csv S1"));
+	cr_assert_not(has_format("link --explain S1 -- -f"));
+	cr_assert_not(has_format("link --fast"));
+	cr_assert_not(has_format("link S1"));
 }
 
 Test(shell, format_is_offered_only_to_applets_that_take_it)

@@ -1,17 +1,18 @@
 /* test_sign.c - Ed25519 keys and signatures: sign, verify, and the keys that are refused */
 #include "casekit.h"
 #include "sign.h"
+#include "unit.h"
 #include <criterion/criterion.h>
 #include <sys/stat.h>
 
-static char dir[] = "/tmp/casekit-sign.XXXXXX";
+static const char *dir;
 static char key_a[64], key_b[64], pub_a[64], pub_b[64];
 static char fp_a[72], fp_b[72];
 static const char data[] = "0123abcd  data/tables/accounts.csv\n";
 
 static void setup(void)
 {
-	cr_assert_not_null(mkdtemp(dir));
+	dir = unit_tmpdir();
 	snprintf(key_a, sizeof(key_a), "%s/a.key", dir);
 	snprintf(key_b, sizeof(key_b), "%s/b.key", dir);
 	snprintf(pub_a, sizeof(pub_a), "%s/a.key.pub", dir);
@@ -23,10 +24,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[64];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
+	unit_rmdir();
 }
 
 TestSuite(sign, .init = setup, .fini = teardown);
