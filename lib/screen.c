@@ -370,12 +370,14 @@ static char *cps_utf8(const UChar32 *v, int n)
 	return buf_detach(&b);
 }
 
-/* A folded UTF-8 copy (categories, brand names). */
-static char *fold_utf8(struct screen *s, const char *in)
+/* A folded UTF-8 copy (categories, brand names): text.c's NFKC_Casefold. */
+static char *fold_utf8(const char *in)
 {
-	cps_reset(&s->tmp);
-	fold_cps(s, in, &s->tmp);
-	return cps_utf8(s->tmp.v, s->tmp.n);
+	struct buf b = { 0 };
+
+	if (text_fold(in, strlen(in), &b) < 0)
+		ck_bug("NFKC_Casefold failed");
+	return b.s ? buf_detach(&b) : xstrdup("");
 }
 
 /*
@@ -694,7 +696,7 @@ static int add_alias(struct screen *s, int brand, const char *text)
 static int add_brand(struct screen *s, const char *name, const char *aliases, const char *category,
 	int has_price, long long price, const char *currency, const char *holder, int from_store)
 {
-	char *display = fold_utf8(s, name), *p;
+	char *display = fold_utf8(name), *p;
 	struct brand *b;
 	int i;
 
@@ -735,7 +737,7 @@ static int add_brand(struct screen *s, const char *name, const char *aliases, co
 		free(copy);
 	}
 	if (has_price && currency && strlen(currency) == 3) {
-		char *cat = fold_utf8(s, category ? category : "");
+		char *cat = fold_utf8(category ? category : "");
 		struct bref *r = NULL;
 
 		for (int k = 0; k < b->nrefs; k++)
@@ -1639,7 +1641,7 @@ static const struct ccache *cat_fold(struct screen *s, const char *raw)
 		free(c->raw);
 		free(c->fold);
 		c->raw = xstrdup(raw);
-		c->fold = fold_utf8(s, raw);
+		c->fold = fold_utf8(raw);
 		c->id = ck_name_id(&s->cats, c->fold);
 	}
 	return c;
