@@ -4,6 +4,7 @@
 #include "store.h"
 #include "unit.h"
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 
 static const char *const applets[] = { "case", "link", "query", "screen", "stats", NULL };
 
@@ -298,6 +299,26 @@ Test(shell, completion_offers_tables_in_sql_and_ids_from_the_store)
 	cr_assert_complete(&sh, "select * from selle", "sellers");
 	cr_assert_complete(&sh, "link SHOP", "SHOP-1|SHOP-2");
 	cr_assert_complete(&sh, "link NOPE", "+files");
+	unit_store_close(st);
+	shell_free(&sh);
+}
+
+Test(shell, sql_runs_read_only_on_the_store_in_the_format_of_dot_format)
+{
+	struct store *st = unit_store();
+	struct shell sh = new_shell();
+	char path[sizeof(unit_dir) + 16];
+
+	snprintf(path, sizeof(path), "%s/test.db", unit_dir);
+	ck.db = path;
+	cr_redirect_stdout();
+	sh.fmt = xstrdup("json");
+	cr_assert_eq(shell_run_sql(&sh, "select 1 as one;"), 0);
+	cr_assert_eq(shell_run_sql(&sh, "drop table sellers;"), EX_DATAERR);
+	cr_assert_null(sh.running, "Ctrl-C has no statement to stop once it is done");
+	fflush(stdout);
+	cr_assert_stdout_eq_str("[\n{\"one\":1}\n]\n");
+	cr_assert_eq(store_exec(st, "select count(*) from sellers"), 0, "the table is still there");
 	unit_store_close(st);
 	shell_free(&sh);
 }
