@@ -112,18 +112,9 @@ static int run_applet(struct shell *shp, const struct shell_words *w)
 	struct sigaction ign = { 0 }, old_int, old_quit;
 	struct shell_words argv = { 0 };
 	int status = 0, rc;
-	size_t i;
 	pid_t pid;
 
-	shell_words_add(&argv, "casekit");
-	shell_words_add(&argv, w->v[0]);
-	if (shp->fmt && shell_is_applet(shp, w->v[0]) && !shell_has_format_arg(w) &&
-		shell_takes_format(shp, w->v[0])) {
-		shell_words_add(&argv, "-f");
-		shell_words_add(&argv, shp->fmt);
-	}
-	for (i = 1; i < w->n; i++)
-		shell_words_add(&argv, w->v[i]);
+	shell_applet_argv(shp, w, &argv);
 	fflush(NULL);
 	ign.sa_handler = SIG_IGN;
 	sigemptyset(&ign.sa_mask);

@@ -121,7 +121,8 @@ int shell_is_sql(const char *line)
 	return 0;
 }
 
-int shell_has_format_arg(const struct shell_words *w)
+/* 1 if an applet line already chooses a format (-f, --format, -qf). */
+static int has_format_arg(const struct shell_words *w)
 {
 	size_t i;
 
@@ -137,7 +138,7 @@ int shell_has_format_arg(const struct shell_words *w)
 	return 0;
 }
 
-int shell_is_applet(const struct shell *sh, const char *name)
+static int is_applet(const struct shell *sh, const char *name)
 {
 	const char *const *a;
 
@@ -149,16 +150,26 @@ int shell_is_applet(const struct shell *sh, const char *name)
 
 static const char *applet_list(struct shell *sh, const char *applet, const char *flag)
 {
-	if (!shell_is_applet(sh, applet) || !sh->applet_list)
+	if (!is_applet(sh, applet) || !sh->applet_list)
 		return NULL;
 	return sh->applet_list(sh, applet, flag);
 }
 
-int shell_takes_format(struct shell *sh, const char *applet)
+void shell_applet_argv(struct shell *sh, const struct shell_words *w, struct shell_words *argv)
 {
-	const char *opts = applet_list(sh, applet, "--list-options");
+	const char *opts;
+	size_t i;
 
-	return opts && strstr(opts, " --format ");
+	shell_words_add(argv, "casekit");
+	shell_words_add(argv, w->v[0]);
+	/* Only an applet that takes --format gets .format's, and only if the line sets none. */
+	if (sh->fmt && !has_format_arg(w) && (opts = applet_list(sh, w->v[0], "--list-options")) &&
+		strstr(opts, " --format ")) {
+		shell_words_add(argv, "-f");
+		shell_words_add(argv, sh->fmt);
+	}
+	for (i = 1; i < w->n; i++)
+		shell_words_add(argv, w->v[i]);
 }
 
 int shell_run_sql(struct shell *sh, const char *sql)

@@ -55,12 +55,12 @@ void shell_free(struct shell *sh);
 int shell_split(const char *line, struct shell_words *out);
 /* 1 if line opens SQL: read-only SQL, or a statement that writes (to be refused as SQL). */
 int shell_is_sql(const char *line);
-/* 1 if an applet line (words[0] the applet) already chooses a format (-f, --format). */
-int shell_has_format_arg(const struct shell_words *words);
-/* 1 if name is one of sh->applets. */
-int shell_is_applet(const struct shell *sh, const char *name);
-/* 1 if the applet takes --format (its --list-options say so), so .format applies to it. */
-int shell_takes_format(struct shell *sh, const char *applet);
+/*
+ * The command line that runs an applet line (words[0] the applet), appended to argv:
+ * "casekit", the applet, "-f FMT" when .format is set, the applet takes --format and the line
+ * chooses no format of its own (-f, --format), then the rest of the words.
+ */
+void shell_applet_argv(struct shell *sh, const struct shell_words *words, struct shell_words *argv);
 
 /*
  * One line of input (sh->lineno is its number): more SQL, which runs through sh->run_sql once

@@ -122,36 +122,44 @@ Test(shell, sql_that_writes_is_taken_as_sql_to_be_refused)
 	cr_assert_not(shell_is_sql(".format json"));
 }
 
-/* shell_has_format_arg() of a line's words. */
-static int has_format(const char *line)
-{
-	struct shell_words w = { 0 };
-	int r;
-
-	cr_assert_eq(shell_split(line, &w), 0);
-	r = shell_has_format_arg(&w);
-	shell_words_free(&w);
-	return r;
-}
-
-Test(shell, a_format_option_on_the_line_wins_over_dot_format)
-{
-	cr_assert(has_format("link -f json S1"));
-	cr_assert(has_format("link -qf json S1"));
-	cr_assert(has_format("link --format=csv S1"));
-	cr_assert(has_format("link --format csv S1"));
-	cr_assert_not(has_format("link --explain S1 -- -f"));
-	cr_assert_not(has_format("link --fast"));
-	cr_assert_not(has_format("link S1"));
-}
-
-Test(shell, format_is_offered_only_to_applets_that_take_it)
+/* The command line shell_applet_argv() makes of line under .format fmt, joined by ' '. */
+static char *argv_of(const char *fmt, const char *line)
 {
 	struct shell sh = new_shell();
+	struct shell_words w = { 0 }, argv = { 0 };
+	struct buf b = { 0 };
+	size_t i;
 
-	cr_assert(shell_takes_format(&sh, "link"));
-	cr_assert_not(shell_takes_format(&sh, "stats"));
-	cr_assert_not(shell_takes_format(&sh, "nosuch"));
+	sh.fmt = fmt ? xstrdup(fmt) : NULL;
+	cr_assert_eq(shell_split(line, &w), 0);
+	shell_applet_argv(&sh, &w, &argv);
+	for (i = 0; i < argv.n; i++)
+		buf_addf(&b, "%s%s", i ? " " : "", argv.v[i]);
+	shell_words_free(&w);
+	shell_words_free(&argv);
+	shell_free(&sh);
+	return buf_detach(&b);
+}
+
+#define cr_assert_argv(fmt, line, want) \
+	do { \
+		char *got_ = argv_of(fmt, line); \
+		cr_assert_str_eq(got_, want, "argv(%s)", line); \
+		free(got_); \
+	} while (0)
+
+Test(shell, dot_format_goes_to_applets_that_take_it_unless_the_line_chooses)
+{
+	cr_assert_argv(NULL, "link 'S 1'", "casekit link S 1");
+	cr_assert_argv("json", "link S1", "casekit link -f json S1");
+	cr_assert_argv("json", "stats", "casekit stats");
+	cr_assert_argv("json", "nosuch x", "casekit nosuch x");
+	cr_assert_argv("json", "link -f csv S1", "casekit link -f csv S1");
+	cr_assert_argv("json", "link -qf csv S1", "casekit link -qf csv S1");
+	cr_assert_argv("json", "link --format=csv S1", "casekit link --format=csv S1");
+	cr_assert_argv("json", "link --format csv", "casekit link --format csv");
+	cr_assert_argv(
+		"json", "link --explain S1 -- -f", "casekit link -f json --explain S1 -- -f");
 }
 
 Test(shell, sql_runs_once_its_semicolon_comes_with_the_line_it_began_at)
