@@ -62,6 +62,14 @@ static struct shell new_shell(void)
 	return sh;
 }
 
+/* call returns a malloc'd string: it must be want. */
+#define cr_assert_gives(call, want) \
+	do { \
+		char *got_ = (call); \
+		cr_assert_str_eq(got_, want, "%s", #call); \
+		free(got_); \
+	} while (0)
+
 /* The words of line joined by '|', or the exit status as text when it is refused. */
 static char *split(const char *line)
 {
@@ -81,32 +89,25 @@ static char *split(const char *line)
 	return b.s ? buf_detach(&b) : xstrdup("");
 }
 
-#define cr_assert_split(line, want) \
-	do { \
-		char *got_ = split(line); \
-		cr_assert_str_eq(got_, want, "split(%s)", line); \
-		free(got_); \
-	} while (0)
-
 Test(shell, words_split_with_shell_quoting)
 {
-	cr_assert_split("link  --explain\tS1 S2", "link|--explain|S1|S2");
-	cr_assert_split("query 'select \"a b\"'", "query|select \"a b\"");
-	cr_assert_split("query \"it's \\\"x\\\" \\n\"", "query|it's \"x\" \\n");
-	cr_assert_split("a\\ b 'c'\"d\"e", "a b|cde");
-	cr_assert_split("x ''", "x|");
-	cr_assert_split("   ", "");
+	cr_assert_gives(split("link  --explain\tS1 S2"), "link|--explain|S1|S2");
+	cr_assert_gives(split("query 'select \"a b\"'"), "query|select \"a b\"");
+	cr_assert_gives(split("query \"it's \\\"x\\\" \\n\""), "query|it's \"x\" \\n");
+	cr_assert_gives(split("a\\ b 'c'\"d\"e"), "a b|cde");
+	cr_assert_gives(split("x ''"), "x|");
+	cr_assert_gives(split("   "), "");
 }
 
 Test(shell, unquoted_metacharacters_and_open_quotes_are_refused)
 {
-	cr_assert_split("screen -f ids | head", "rc 64");
-	cr_assert_split("stats > out", "rc 64");
-	cr_assert_split("stats; stats", "rc 64");
-	cr_assert_split("stats &", "rc 64");
-	cr_assert_split("query \"select 1", "rc 64");
-	cr_assert_split("query 'select 1", "rc 64");
-	cr_assert_split("query 'a|b' \"c;d\" e\\&f", "query|a|b|c;d|e&f");
+	cr_assert_gives(split("screen -f ids | head"), "rc 64");
+	cr_assert_gives(split("stats > out"), "rc 64");
+	cr_assert_gives(split("stats; stats"), "rc 64");
+	cr_assert_gives(split("stats &"), "rc 64");
+	cr_assert_gives(split("query \"select 1"), "rc 64");
+	cr_assert_gives(split("query 'select 1"), "rc 64");
+	cr_assert_gives(split("query 'a|b' \"c;d\" e\\&f"), "query|a|b|c;d|e&f");
 }
 
 Test(shell, sql_that_writes_is_taken_as_sql_to_be_refused)
@@ -141,25 +142,18 @@ static char *argv_of(const char *fmt, const char *line)
 	return buf_detach(&b);
 }
 
-#define cr_assert_argv(fmt, line, want) \
-	do { \
-		char *got_ = argv_of(fmt, line); \
-		cr_assert_str_eq(got_, want, "argv(%s)", line); \
-		free(got_); \
-	} while (0)
-
 Test(shell, dot_format_goes_to_applets_that_take_it_unless_the_line_chooses)
 {
-	cr_assert_argv(NULL, "link 'S 1'", "casekit link S 1");
-	cr_assert_argv("json", "link S1", "casekit link -f json S1");
-	cr_assert_argv("json", "stats", "casekit stats");
-	cr_assert_argv("json", "nosuch x", "casekit nosuch x");
-	cr_assert_argv("json", "link -f csv S1", "casekit link -f csv S1");
-	cr_assert_argv("json", "link -qf csv S1", "casekit link -qf csv S1");
-	cr_assert_argv("json", "link --format=csv S1", "casekit link --format=csv S1");
-	cr_assert_argv("json", "link --format csv", "casekit link --format csv");
-	cr_assert_argv(
-		"json", "link --explain S1 -- -f", "casekit link -f json --explain S1 -- -f");
+	cr_assert_gives(argv_of(NULL, "link 'S 1'"), "casekit link S 1");
+	cr_assert_gives(argv_of("json", "link S1"), "casekit link -f json S1");
+	cr_assert_gives(argv_of("json", "stats"), "casekit stats");
+	cr_assert_gives(argv_of("json", "nosuch x"), "casekit nosuch x");
+	cr_assert_gives(argv_of("json", "link -f csv S1"), "casekit link -f csv S1");
+	cr_assert_gives(argv_of("json", "link -qf csv S1"), "casekit link -qf csv S1");
+	cr_assert_gives(argv_of("json", "link --format=csv S1"), "casekit link --format=csv S1");
+	cr_assert_gives(argv_of("json", "link --format csv"), "casekit link --format csv");
+	cr_assert_gives(argv_of("json", "link --explain S1 -- -f"),
+		"casekit link -f json --explain S1 -- -f");
 }
 
 Test(shell, sql_runs_once_its_semicolon_comes_with_the_line_it_began_at)
@@ -261,42 +255,43 @@ static char *complete(struct shell *sh, const char *line)
 	return b.s ? buf_detach(&b) : xstrdup("");
 }
 
-#define cr_assert_complete(sh, line, want) \
-	do { \
-		char *got_ = complete(sh, line); \
-		cr_assert_str_eq(got_, want, "complete(%s)", line); \
-		free(got_); \
-	} while (0)
-
 Test(shell, completion_offers_applets_dot_commands_and_options)
 {
 	struct shell sh = new_shell();
 
 	ck.db = "/nonexistent/casekit.db";
-	cr_assert_complete(&sh, "s", "screen|stats|select");
-	cr_assert_complete(&sh, "h", "help");
-	cr_assert_complete(&sh, ".f", ".format");
-	cr_assert_complete(&sh, ".format j", "json");
-	cr_assert_complete(&sh, "help li", "link");
-	cr_assert_complete(&sh, "link --ex", "--explain");
-	cr_assert_complete(&sh, "link -", "--format|--db|--network|--explain");
-	cr_assert_complete(&sh, "link -f", "-f");
-	cr_assert_complete(&sh, "link -f t", "table|tsv");
-	cr_assert_complete(&sh, "link --db ", "+files");
-	cr_assert_complete(&sh, "case ", "new|show|list");
-	cr_assert_complete(&sh, "case -d x.db s", "show");
-	cr_assert_complete(&sh, "nosuch --", "");
+	cr_assert_gives(complete(&sh, "s"), "screen|stats|select");
+	cr_assert_gives(complete(&sh, "h"), "help");
+	cr_assert_gives(complete(&sh, ".f"), ".format");
+	cr_assert_gives(complete(&sh, ".format j"), "json");
+	cr_assert_gives(complete(&sh, "help li"), "link");
+	cr_assert_gives(complete(&sh, "link --ex"), "--explain");
+	cr_assert_gives(complete(&sh, "link -"), "--format|--db|--network|--explain");
+	cr_assert_gives(complete(&sh, "link -f"), "-f");
+	cr_assert_gives(complete(&sh, "link -f t"), "table|tsv");
+	cr_assert_gives(complete(&sh, "link --db "), "+files");
+	cr_assert_gives(complete(&sh, "case "), "new|show|list");
+	cr_assert_gives(complete(&sh, "case -d x.db s"), "show");
+	cr_assert_gives(complete(&sh, "nosuch --"), "");
 	shell_free(&sh);
+}
+
+/* A new store that the shell opens as its -d store (ck.db). */
+static struct store *shell_store(void)
+{
+	static char path[sizeof(unit_dir) + 16];
+	struct store *st = unit_store();
+
+	snprintf(path, sizeof(path), "%s/test.db", unit_dir);
+	ck.db = path;
+	return st;
 }
 
 Test(shell, completion_offers_tables_in_sql_and_ids_from_the_store)
 {
-	struct store *st = unit_store();
+	struct store *st = shell_store();
 	struct shell sh = new_shell();
-	char path[sizeof(unit_dir) + 16];
 
-	snprintf(path, sizeof(path), "%s/test.db", unit_dir);
-	ck.db = path;
 	cr_assert_eq(store_exec(st,
 			     "insert into sources(source_id, path, sha256, size, kind, "
 			     "ingested_at) values(1, 's.csv', 'x', 1, 'sellers', "
@@ -304,21 +299,18 @@ Test(shell, completion_offers_tables_in_sql_and_ids_from_the_store)
 			     "insert into sellers(seller_id, shop_name, source_id, line) "
 			     "values('SHOP-1', 'a', 1, 2), ('SHOP-2', 'b', 1, 3)"),
 		0);
-	cr_assert_complete(&sh, "select * from selle", "sellers");
-	cr_assert_complete(&sh, "link SHOP", "SHOP-1|SHOP-2");
-	cr_assert_complete(&sh, "link NOPE", "+files");
+	cr_assert_gives(complete(&sh, "select * from selle"), "sellers");
+	cr_assert_gives(complete(&sh, "link SHOP"), "SHOP-1|SHOP-2");
+	cr_assert_gives(complete(&sh, "link NOPE"), "+files");
 	unit_store_close(st);
 	shell_free(&sh);
 }
 
 Test(shell, sql_runs_read_only_on_the_store_in_the_format_of_dot_format)
 {
-	struct store *st = unit_store();
+	struct store *st = shell_store();
 	struct shell sh = new_shell();
-	char path[sizeof(unit_dir) + 16];
 
-	snprintf(path, sizeof(path), "%s/test.db", unit_dir);
-	ck.db = path;
 	cr_redirect_stdout();
 	sh.fmt = xstrdup("json");
 	cr_assert_eq(shell_run_sql(&sh, "select 1 as one;"), 0);
