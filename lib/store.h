@@ -80,6 +80,7 @@ enum store_type { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT, STORE_BLOB };
  * output ever shows minor units. And the collation ck_natural: text as people read ids, digits
  * by their value (ck_natural_cmp(): link:20 before link:100).
  */
+
 /*
  * Define the SQL function name(x) on st, until it is closed or name is defined again: NULL
  * gives NULL; other x is taken as text, and fn(arg, x, its length, buf) returns the result
