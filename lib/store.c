@@ -282,6 +282,15 @@ static const char schema_takedown[] =
 static const char *const schema_now[] = { schema_core, schema_screen_runs, schema_screen,
 	schema_link, schema_trace, schema_case, schema_case_snap, schema_takedown, NULL };
 
+const char *store_engine(void)
+{
+	static char v[48];
+
+	if (!v[0])
+		snprintf(v, sizeof(v), "SQLite %s", sqlite3_libversion());
+	return v;
+}
+
 const char *store_default_path(void)
 {
 	const char *p = getenv("CASEKIT_DB");

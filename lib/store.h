@@ -32,6 +32,8 @@ void store_close(struct store *st); /* NULL is a no-op */
 const char *store_path(const struct store *st);
 /* The default path: $CASEKIT_DB, else "casekit.db". */
 const char *store_default_path(void);
+/* The engine that backs stores and its version, for the record: "SQLite 3.45.1". */
+const char *store_engine(void);
 /* Report the last SQLite error as "what: message" and return the matching EX_* code. */
 int store_error(struct store *st, const char *what);
 /* Run SQL with no result rows; 0, or the message printed and an EX_* code. */
