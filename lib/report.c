@@ -7,10 +7,13 @@
 #include "profile.h"
 #include "report.h"
 #include "store.h"
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 #ifdef HAVE_GVC
 #include <gvc.h>
 #endif
@@ -503,25 +506,344 @@ static int cmp_line(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The package's copy of one source: its header, then each cited row as it is read. */
+struct rowcopy {
+	struct report_ctx *c;
+	const char *kind, *profile;
+	const unsigned long *lines; /* the cited lines, sorted */
+	size_t nlines;
+	FILE *fp; /* into data, len */
+	char *data;
+	size_t len, ncols;
+	struct out *o;
+	int *mode;
+	struct store_stmt *pseud;
+};
+
+static void rowcopy_start(struct rowcopy *k)
+{
+	if (!(k->fp = open_memstream(&k->data, &k->len)))
+		ck_die(EX_OSERR, "open_memstream: %s", strerror(errno));
+	k->pseud = store_prepare(k->c->st, "SELECT ck_buyer(?1)");
+}
+
+/* Done: the CSV added to out when why is NULL; why is handed back. */
+static const char *rowcopy_end(struct rowcopy *k, const char *why, struct buf *out)
+{
+	if (k->o)
+		out_close(k->o);
+	fclose(k->fp);
+	if (!why)
+		buf_add(out, k->data, k->len);
+	free(k->data);
+	free(k->mode);
+	store_done(k->pseud);
+	return why;
+}
+
+static void rowcopy_header(struct rowcopy *k, struct csvio_rec *rec)
+{
+	const char **cols;
+	size_t i;
+
+	k->ncols = rec->n + 1;
+	cols = xcalloc(k->ncols, sizeof(*cols));
+	cols[0] = "line";
+	for (i = 0; i < rec->n; i++)
+		cols[i + 1] = rec->f[i];
+	k->o = out_open(k->fp, OUT_CSV, cols, (int)k->ncols);
+	out_set_guard(k->o);
+	free(cols);
+	k->mode = xcalloc(rec->n + 1, sizeof(*k->mode));
+	column_modes(k->kind, k->profile, k->c->redact, rec, k->mode);
+}
+
+/* The record rec, at line of the source, when the package cites it. */
+static void rowcopy_row(struct rowcopy *k, struct csvio_rec *rec, unsigned long line)
+{
+	struct out *o = k->o;
+	size_t i;
+
+	if (!bsearch(&line, k->lines, k->nlines, sizeof(*k->lines), cmp_line))
+		return;
+	out_int(o, (long long)line);
+	for (i = 0; i < rec->n && i + 1 < k->ncols; i++) {
+		char *v = rec->f[i];
+		size_t n = rec->len[i];
+
+		if (i + 2 == k->ncols && rec->n > i + 1) {
+			/* More fields than the header: the rest joins the last column. */
+			struct buf b = { 0 };
+			size_t j;
+
+			for (j = i; j < rec->n; j++) {
+				if (j > i)
+					buf_addc(&b, ',');
+				buf_add(&b, rec->f[j], rec->len[j]);
+			}
+			ck_mask_cards(b.s, b.len);
+			out_textn(o, b.s, b.len);
+			buf_free(&b);
+			break;
+		}
+		if (n && k->mode[i] == COL_INSTRUMENT) {
+			char m[9] = "****";
+			size_t q = 4, j = n;
+
+			/* the last four letters or digits, as the store keeps them */
+			while (j > 0 && q < 8 && n > 4)
+				if (name_char(v[--j]) && v[j] != '.' && v[j] != '-' && v[j] != '_')
+					q++;
+			if (q == 8)
+				for (q = 4; j < n; j++)
+					if (name_char(v[j]) && v[j] != '.' && v[j] != '-' &&
+						v[j] != '_')
+						m[q++] = v[j];
+			m[q == 8 ? 8 : 4] = '\0';
+			out_text(o, m);
+		} else if (n && k->mode[i] == COL_BUYER && k->pseud) {
+			store_bind_textn(k->pseud, 1, v, n);
+			store_step(k->pseud);
+			out_text(o, store_col_text(k->pseud, 0));
+			store_reset(k->pseud);
+		} else {
+			/* Whatever a row holds, a card number does not leave casekit. */
+			ck_mask_cards(v, n);
+			out_textn(o, v, n);
+		}
+	}
+	out_end_row(o);
+}
+
+#define WHY_CHANGED \
+	"changed since it was ingested (another SHA-256): its rows are not in the package"
+#define WHY_UNREADABLE "unreadable at export: its rows are not in the package"
+
+/* A source without marks (ingested before schema 5): the whole file, hashed to the end. */
+static const char *copy_whole(
+	struct rowcopy *k, const char *fpath, const char *encoding, const char *sha256)
+{
+	struct csvio *r = NULL;
+	struct csvio_opts co = { 0 };
+	struct csvio_rec *rec;
+	int rc;
+	const char *why = NULL;
+
+	co.encoding = encoding && *encoding ? encoding : NULL;
+	if (csvio_open(&r, fpath, &co))
+		return WHY_UNREADABLE;
+	while ((rc = csvio_next(r, &rec)) == 1)
+		if (!k->o)
+			rowcopy_header(k, rec);
+		else
+			rowcopy_row(k, rec, rec->line);
+	if (rc != 0)
+		why = WHY_UNREADABLE;
+	else if (strcasecmp(csvio_sha256(r), sha256) != 0)
+		why = WHY_CHANGED;
+	csvio_close(r);
+	return why;
+}
+
+/* The text of a source file, read forward span by span: as it is, or inflated. */
+struct text {
+	int fd, gzip, zend, zeof;
+	z_stream z;
+	unsigned char in[64 * 1024];
+	uint64_t pos; /* text bytes inflated so far */
+};
+
+/* Read len bytes of text at off into buf (off at or after the last read's end). 0 or -1. */
+static int text_read(struct text *t, uint64_t off, char *buf, size_t len)
+{
+	static char skip[64 * 1024];
+	ssize_t n;
+
+	if (!t->gzip) {
+		while (len > 0) {
+			n = pread(t->fd, buf, len, (off_t)off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				return -1;
+			buf += n, len -= (size_t)n, off += (uint64_t)n;
+		}
+		return 0;
+	}
+	if (off < t->pos)
+		return -1;
+	while (len > 0) {
+		int zr;
+		int skipping = t->pos < off;
+		size_t want = skipping ? (off - t->pos < sizeof(skip) ? off - t->pos : sizeof(skip))
+				       : len;
+
+		if (t->z.avail_in == 0) {
+			if (t->zeof)
+				return -1;
+			do
+				n = read(t->fd, t->in, sizeof(t->in));
+			while (n < 0 && errno == EINTR);
+			if (n < 0)
+				return -1;
+			if (n == 0) {
+				t->zeof = 1;
+				return -1;
+			}
+			t->z.next_in = t->in;
+			t->z.avail_in = (uInt)n;
+		}
+		if (t->zend) {
+			/* several members are one stream, as ingest read them */
+			if (inflateReset(&t->z) != Z_OK)
+				return -1;
+			t->zend = 0;
+		}
+		t->z.next_out = (unsigned char *)(skipping ? skip : buf);
+		t->z.avail_out = (uInt)(want > (1u << 30) ? (1u << 30) : want);
+		zr = inflate(&t->z, Z_NO_FLUSH);
+		if (zr == Z_STREAM_END)
+			t->zend = 1;
+		else if (zr != Z_OK && zr != Z_BUF_ERROR)
+			return -1;
+		n = (ssize_t)((unsigned char *)t->z.next_out -
+			(unsigned char *)(skipping ? skip : buf));
+		t->pos += (uint64_t)n;
+		if (!skipping)
+			buf += n, len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The spans of a source (source_marks): line, offset, len, SHA-256. */
+#define SPAN_MAX (64u * 1024 * 1024)
+struct mark {
+	unsigned long line;
+	uint64_t offset, len;
+	unsigned char sha256[32];
+};
+
+/* The marks of source id, in line order; 0 when it has none. */
+static size_t marks_of(struct report_ctx *c, long long id, struct mark **out)
+{
+	struct store_stmt *s = store_prepare(c->st,
+		"SELECT line, offset, len, sha256 FROM source_marks WHERE source_id = ?1 "
+		"ORDER BY line");
+	struct mark *v = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	if (!s)
+		return 0;
+	store_bind_int(s, 1, id);
+	while (store_step(s) == STORE_ROW) {
+		if (store_col_bytes(s, 3) != 32)
+			continue;
+		if (n == cap)
+			v = xrealloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+		v[n].line = (unsigned long)store_col_int(s, 0);
+		v[n].offset = (uint64_t)store_col_int(s, 1);
+		v[n].len = (uint64_t)store_col_int(s, 2);
+		memcpy(v[n].sha256, store_col_blob(s, 3), 32);
+		n++;
+	}
+	store_done(s);
+	*out = v;
+	return n;
+}
+
+/*
+ * A source with marks: only the spans that hold the header and the cited rows are read, each
+ * checked against the SHA-256 it had at ingest before a row of it is copied, and each parsed
+ * alone (a span starts where a record starts). The rows are the file's bytes as ingested.
+ */
+static const char *copy_marked(
+	struct rowcopy *k, const char *fpath, const struct mark *m, size_t nm)
+{
+	struct text t;
+	unsigned char head[2], md[32];
+	const char *why = NULL;
+	char delim = 0;
+	size_t i, j = 0;
+
+	memset(&t, 0, sizeof(t));
+	if ((t.fd = open(fpath, O_RDONLY | O_CLOEXEC)) < 0)
+		return WHY_UNREADABLE;
+	if (pread(t.fd, head, 2, 0) == 2 && head[0] == 0x1f && head[1] == 0x8b) {
+		t.gzip = 1;
+		if (inflateInit2(&t.z, 16 + MAX_WBITS) != Z_OK)
+			ck_bug("inflateInit2 failed");
+	}
+	for (i = 0; i < nm && !why; i++) {
+		struct csvio_opts co = { 0 };
+		struct csvio *r = NULL;
+		struct csvio_rec *rec;
+		char *span;
+		int fd, rc;
+
+		/* The header's span, and each span that holds a cited line. */
+		while (j < k->nlines && k->lines[j] < m[i].line)
+			j++;
+		if (i > 0 && !(j < k->nlines && (i + 1 == nm || k->lines[j] < m[i + 1].line)))
+			continue;
+		span = xmalloc(m[i].len ? (size_t)m[i].len : 1);
+		if (text_read(&t, m[i].offset, span, (size_t)m[i].len)) {
+			free(span);
+			why = WHY_CHANGED;
+			break;
+		}
+		EVP_Digest(span, (size_t)m[i].len, md, NULL, EVP_sha256(), NULL);
+		if (memcmp(md, m[i].sha256, 32) != 0) {
+			free(span);
+			why = WHY_CHANGED;
+			break;
+		}
+		if ((fd = memfd_create("span", MFD_CLOEXEC)) < 0 ||
+			write(fd, span, (size_t)m[i].len) != (ssize_t)m[i].len ||
+			lseek(fd, 0, SEEK_SET) != 0) {
+			if (fd >= 0)
+				close(fd);
+			free(span);
+			why = WHY_UNREADABLE;
+			break;
+		}
+		free(span);
+		co.delim = delim;
+		if (csvio_open_fd(&r, fd, fpath, &co)) {
+			why = WHY_UNREADABLE;
+			break;
+		}
+		while ((rc = csvio_next(r, &rec)) == 1) {
+			if (!k->o)
+				rowcopy_header(k, rec);
+			else
+				rowcopy_row(k, rec, rec->line + m[i].line - 1);
+		}
+		if (!delim)
+			delim = csvio_delim(r);
+		csvio_close(r);
+		if (rc != 0)
+			why = WHY_UNREADABLE;
+	}
+	if (t.gzip)
+		inflateEnd(&t.z);
+	close(t.fd);
+	return why;
+}
+
 /*
  * Copy the header and the cited lines of one source file as CSV into out. NULL when done,
  * else why the rows are left out (the file is gone, changed or unreadable).
  */
-static const char *copy_rows(struct report_ctx *c, const char *fpath, const char *encoding,
-	const char *sha256, long long size, const char *kind, const char *profile,
-	unsigned long *lines, size_t nlines, struct buf *out)
+static const char *copy_rows(struct report_ctx *c, long long id, const char *fpath,
+	const char *encoding, const char *sha256, long long size, const char *kind,
+	const char *profile, unsigned long *lines, size_t nlines, struct buf *out)
 {
+	struct rowcopy k;
 	struct stat sb;
-	struct csvio *r = NULL;
-	struct csvio_opts co = { 0 };
-	struct csvio_rec *rec;
-	struct out *o = NULL;
-	struct store_stmt *pseud = NULL;
-	char *data = NULL;
-	size_t len = 0, ncols = 0, i;
-	int *mode = NULL, rc;
-	const char *why = NULL;
-	FILE *fp;
+	struct mark *m;
+	size_t nm, i;
+	const char *why;
 
 	if (!*fpath || strcmp(fpath, "-") == 0 || access(fpath, R_OK) != 0)
 		return "not found at export: its rows are not in the package";
@@ -532,94 +854,20 @@ static const char *copy_rows(struct report_ctx *c, const char *fpath, const char
 	if (sb.st_size != size)
 		return "changed since it was ingested (another size): its rows are not in the "
 		       "package";
-	co.encoding = encoding && *encoding ? encoding : NULL;
-	if (csvio_open(&r, fpath, &co))
-		return "unreadable at export: its rows are not in the package";
-	if (!(fp = open_memstream(&data, &len)))
-		ck_die(EX_OSERR, "open_memstream: %s", strerror(errno));
-	pseud = store_prepare(c->st, "SELECT ck_buyer(?1)");
-	while ((rc = csvio_next(r, &rec)) == 1) {
-		if (!o) {
-			const char **cols;
-
-			ncols = rec->n + 1;
-			cols = xcalloc(ncols, sizeof(*cols));
-			cols[0] = "line";
-			for (i = 0; i < rec->n; i++)
-				cols[i + 1] = rec->f[i];
-			o = out_open(fp, OUT_CSV, cols, (int)ncols);
-			out_set_guard(o);
-			free(cols);
-			mode = xcalloc(rec->n + 1, sizeof(*mode));
-			column_modes(kind, profile, c->redact, rec, mode);
-			continue;
-		}
-		if (!bsearch(&rec->line, lines, nlines, sizeof(*lines), cmp_line))
-			continue;
-		out_int(o, (long long)rec->line);
-		for (i = 0; i < rec->n && i + 1 < ncols; i++) {
-			char *v = rec->f[i];
-			size_t n = rec->len[i];
-
-			if (i + 2 == ncols && rec->n > i + 1) {
-				/* More fields than the header: the rest joins the last column. */
-				struct buf b = { 0 };
-				size_t j;
-
-				for (j = i; j < rec->n; j++) {
-					if (j > i)
-						buf_addc(&b, ',');
-					buf_add(&b, rec->f[j], rec->len[j]);
-				}
-				ck_mask_cards(b.s, b.len);
-				out_textn(o, b.s, b.len);
-				buf_free(&b);
-				break;
-			}
-			if (n && mode[i] == COL_INSTRUMENT) {
-				char m[9] = "****";
-				size_t k = 4, j = n;
-
-				/* the last four letters or digits, as the store keeps them */
-				while (j > 0 && k < 8 && n > 4)
-					if (name_char(v[--j]) && v[j] != '.' && v[j] != '-' &&
-						v[j] != '_')
-						k++;
-				if (k == 8)
-					for (k = 4; j < n; j++)
-						if (name_char(v[j]) && v[j] != '.' && v[j] != '-' &&
-							v[j] != '_')
-							m[k++] = v[j];
-				m[k == 8 ? 8 : 4] = '\0';
-				out_text(o, m);
-			} else if (n && mode[i] == COL_BUYER && pseud) {
-				store_bind_textn(pseud, 1, v, n);
-				store_step(pseud);
-				out_text(o, store_col_text(pseud, 0));
-				store_reset(pseud);
-			} else {
-				/* Whatever a row holds, a card number does not leave casekit. */
-				ck_mask_cards(v, n);
-				out_textn(o, v, n);
-			}
-		}
-		out_end_row(o);
-	}
-	if (rc != 0)
-		why = "unreadable at export: its rows are not in the package";
-	else if (strcasecmp(csvio_sha256(r), sha256) != 0)
-		why = "changed since it was ingested (another SHA-256): its rows are not in the "
-		      "package";
-	if (o)
-		out_close(o);
-	fclose(fp);
-	if (!why)
-		buf_add(out, data, len);
-	free(data);
-	free(mode);
-	store_done(pseud);
-	csvio_close(r);
-	return why;
+	memset(&k, 0, sizeof(k));
+	k.c = c;
+	k.kind = kind;
+	k.profile = profile;
+	k.lines = lines;
+	k.nlines = nlines;
+	rowcopy_start(&k);
+	nm = marks_of(c, id, &m);
+	for (i = 0; i < nm; i++)
+		if (m[i].len > SPAN_MAX)
+			nm = 0; /* a span this long is a record over the limits: read it all as before */
+	why = nm ? copy_marked(&k, fpath, m, nm) : copy_whole(&k, fpath, encoding, sha256);
+	free(m);
+	return rowcopy_end(&k, why, out);
 }
 
 /*
@@ -693,8 +941,8 @@ int report_sources(struct report_ctx *c,
 			store_reset(ls);
 			char *where = source_where(c, real);
 
-			why = copy_rows(c, where, col(s, 7), col(s, 3), store_col_int(s, 4),
-				col(s, 5), col(s, 6), lines, n, &out);
+			why = copy_rows(c, store_col_int(s, 0), where, col(s, 7), col(s, 3),
+				store_col_int(s, 4), col(s, 5), col(s, 6), lines, n, &out);
 			free(where);
 			free(lines);
 			if (why) {
@@ -2014,6 +2262,11 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 	      "shows it (masked), with the record to request from the platform. <i>Also "
 	      "used by</i> names the other accounts paid through the same one.</p>\n",
 		fp);
+	/*
+	 * Other holders of an instrument are found through its identifier (each payments row
+	 * has one, with the same hash), whose index payments lack: a scan of every payment
+	 * for each of the case's.
+	 */
 	if ((rc = html_table(c, fp,
 		     "SELECT p.seller_id AS account, '****' || coalesce(p.instrument_last4, '') AS "
 		     "\"payment account\", coalesce(p.instrument_type, '') AS type, "
@@ -2022,9 +2275,11 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 		     "q.seller_id), ',', ', ') FROM payments q JOIN case_sellers k ON k.seller_id = "
 		     "q.seller_id WHERE q.instrument_hash = p.instrument_hash AND q.seller_id <> "
 		     "p.seller_id), '') || coalesce((SELECT ' (and ' || count(DISTINCT q.seller_id) "
-		     "|| ' accounts outside the case)' FROM payments q WHERE q.instrument_hash = "
-		     "p.instrument_hash AND q.seller_id NOT IN (SELECT seller_id FROM case_sellers) "
-		     "HAVING count(*) > 0), '') AS \"also used by\", " REF(
+		     "|| ' accounts outside the case)' FROM identifiers i JOIN payments q ON "
+		     "q.seller_id = i.holder_id AND q.instrument_hash = i.value WHERE i.kind = "
+		     "'payment' AND i.value = p.instrument_hash AND i.holder_kind = 'seller' AND "
+		     "q.seller_id NOT IN (SELECT seller_id FROM case_sellers) HAVING count(*) > 0), "
+		     "'') AS \"also used by\", " REF(
 			     "p") " AS \"source row\" FROM payments p JOIN case_sellers c ON c.seller_id = "
 				  "p.seller_id ORDER BY p.seller_id, p.payment_id",
 		     "No payment accounts on record for these accounts.")))
