@@ -2264,9 +2264,20 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 		fp);
 	/*
 	 * Other holders of an instrument are found through its identifier (each payments row
-	 * has one, with the same hash), whose index payments lack: a scan of every payment
-	 * for each of the case's.
+	 * has one, with the same hash), whose index payments lack, and once per instrument: a
+	 * shared one (a payment service) has thousands of holders.
 	 */
+	if ((rc = store_exec(c->st,
+		     "DROP TABLE IF EXISTS temp.report_pay_out;"
+		     "CREATE TEMP TABLE report_pay_out(h TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID;"
+		     "INSERT INTO temp.report_pay_out SELECT i.value, count(DISTINCT q.seller_id) "
+		     "FROM (SELECT DISTINCT p.instrument_hash AS h FROM payments p JOIN case_sellers "
+		     "c ON c.seller_id = p.seller_id WHERE p.instrument_hash IS NOT NULL) x "
+		     "CROSS JOIN identifiers i ON i.kind = 'payment' AND i.value = x.h AND "
+		     "i.holder_kind = 'seller' CROSS JOIN payments q ON q.seller_id = i.holder_id AND "
+		     "q.instrument_hash = i.value WHERE q.seller_id NOT IN (SELECT seller_id FROM "
+		     "case_sellers) GROUP BY i.value")))
+		return rc;
 	if ((rc = html_table(c, fp,
 		     "SELECT p.seller_id AS account, '****' || coalesce(p.instrument_last4, '') AS "
 		     "\"payment account\", coalesce(p.instrument_type, '') AS type, "
@@ -2274,12 +2285,9 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 		     "substr(p.added_at, 1, 10) AS added, coalesce((SELECT replace(group_concat(DISTINCT "
 		     "q.seller_id), ',', ', ') FROM payments q JOIN case_sellers k ON k.seller_id = "
 		     "q.seller_id WHERE q.instrument_hash = p.instrument_hash AND q.seller_id <> "
-		     "p.seller_id), '') || coalesce((SELECT ' (and ' || count(DISTINCT q.seller_id) "
-		     "|| ' accounts outside the case)' FROM identifiers i JOIN payments q ON "
-		     "q.seller_id = i.holder_id AND q.instrument_hash = i.value WHERE i.kind = "
-		     "'payment' AND i.value = p.instrument_hash AND i.holder_kind = 'seller' AND "
-		     "q.seller_id NOT IN (SELECT seller_id FROM case_sellers) HAVING count(*) > 0), "
-		     "'') AS \"also used by\", " REF(
+		     "p.seller_id), '') || coalesce((SELECT ' (and ' || n || ' accounts outside the "
+		     "case)' FROM temp.report_pay_out WHERE h = p.instrument_hash), '') AS \"also "
+		     "used by\", " REF(
 			     "p") " AS \"source row\" FROM payments p JOIN case_sellers c ON c.seller_id = "
 				  "p.seller_id ORDER BY p.seller_id, p.payment_id",
 		     "No payment accounts on record for these accounts.")))
