@@ -2,7 +2,7 @@
 # export.sh - export of a one-network case against the ingest of its store (#15's bar: 1%)
 #
 # usage: bench/export.sh [SELLERS [RUNS]]     default 100000 sellers, 3 exports
-# GZIP=1 gzips the dump first, so that every source is read through zlib.
+# GZ=1 gzips the dump first, so that every source is read through zlib.
 # Builds one store (synth, ingest, screen, link), opens a case on the biggest network with
 # flagged listings (as bench/scale.sh does), exports it RUNS times and prints ingest's wall
 # time, the median export's wall and CPU time, how many source rows the package cites, and
@@ -28,7 +28,7 @@ timed() { # timed FILE CMD...: wall and CPU seconds of CMD into FILE
 }
 
 "$CK" synth -q --sellers "$SELLERS" -s 1 -o "$W/dump"
-[ "${GZIP:-0}" = 1 ] && gzip -1 "$W"/dump/*.csv
+[ "${GZ:-0}" = 1 ] && gzip -1 "$W"/dump/*.csv
 "$CK" init -q "$CASEKIT_DB"
 timed "$W/t.ingest" "$CK" ingest -q --country CN "$W/dump"
 "$CK" screen -q -f ids --min-score 50 >/dev/null
@@ -49,6 +49,6 @@ read -r IW _ <"$W/t.ingest"
 read -r EW EC <<<"$(for i in $(seq "$RUNS"); do awk '{ print $1, $2 + $3 }' "$W/t.export$i"; done |
 	sort -n | awk '{ w[NR] = $1; c[NR] = $2 } END { m = int((NR + 1) / 2); print w[m], c[m] }')"
 printf 'sellers %s%s, network of %s accounts, %s source rows cited\n' "$SELLERS" \
-	"$([ "${GZIP:-0}" = 1 ] && echo ' (gzip)')" "$MEMBERS" "$CITED"
+	"$([ "${GZ:-0}" = 1 ] && echo ' (gzip)')" "$MEMBERS" "$CITED"
 printf 'ingest %.2f s; export (median of %s) %.2f s wall, %.2f s CPU\n' "$IW" "$RUNS" "$EW" "$EC"
 awk -v e="$EW" -v i="$IW" 'BEGIN { printf "export / ingest: %.4f\n", e / i }'
