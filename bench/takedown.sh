@@ -37,7 +37,8 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for run in $(seq "$RUNS"); do
 	# --rescore: a screen run that finds nothing changed takes the last scores instead
 	secs "$CK" screen -q -d "$D/s.db" --rescore -f ids >>"$D/screen.t"
-	sqlite3 "$D/s.db" "delete from notice_decisions"
+	# the store refuses to forget decisions: the bench drops that guard of its scratch store
+	sqlite3 "$D/s.db" "drop trigger if exists notice_decisions_no_delete; delete from notice_decisions"
 	secs "$CK" takedown -d "$D/s.db" triage -f tsv >>"$D/triage.t"
 done
 listings=$(sqlite3 "$D/s.db" "select count(*) from listings")

@@ -91,6 +91,21 @@ check_out "every decision is recorded with analyst and evidence" "$(printf 'anal
 	query -d "$T/f.db" -f tsv "select analyst, evidence from notice_decisions where notice_id = 'N1'"
 check_out "the decision time is the real clock" "$(printf 'y\n1')" \
 	query -d "$T/f.db" -f tsv "select count(*) y from notice_decisions where notice_id = 'N1' and decided_at like '$Y-%'"
+# Decisions are part of the record, as the custody log is: the store refuses to change them.
+rc=0; sqlite3 "$T/f.db" "delete from notice_decisions where notice_id = 'N1'" 2>"$T/err" || rc=$?
+expect "the store refuses DELETE of a decision" sh -c "test $rc != 0 && grep -q 'append-only' '$T/err'"
+rc=0; sqlite3 "$T/f.db" "update notice_decisions set decision = 'reject' where notice_id = 'N1'" 2>"$T/err" || rc=$?
+expect "and UPDATE" sh -c "test $rc != 0 && grep -q 'append-only' '$T/err'"
+check_out "the decision is still there, unchanged" "$(printf 'decision\naccept')" \
+	query -d "$T/f.db" -f tsv "select decision from notice_decisions where notice_id = 'N1'"
+sqlite3 "$T/f.db" "vacuum into '$T/v4.db'"
+sqlite3 "$T/v4.db" "drop trigger notice_decisions_no_delete; pragma user_version=4"
+ck takedown -d "$T/v4.db" list -f ids >/dev/null
+rc=0; sqlite3 "$T/v4.db" "delete from notice_decisions" 2>/dev/null || rc=$?
+expect "a schema 4 store refuses DELETE once opened (schema 5)" \
+	test "$rc" != 0
+check_out "and keeps its decisions" "$(printf 'v\tn\n5\t1')" query -d "$T/v4.db" -f tsv \
+	"select (select user_version from pragma_user_version) v, count(*) > 0 n from notice_decisions"
 check_exit 0 "decide records an analyst's reject" takedown -d "$T/f.db" decide N2 reject --reason "licensed boutique, invoices seen"
 run takedown -d "$T/f.db" list -f tsv
 expect "list shows the analyst's reject as the state" sh -c "grep '^N2' '$T/out' | cut -f2,3 | grep -qx \"\$(printf 'reject\tanalyst')\""
