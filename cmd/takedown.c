@@ -108,13 +108,16 @@ static int print_sql(
 	return out_query_all(o, s);
 }
 
-/* A notice's state: its last decision, or open. */
+/*
+ * A notice's state: its last decision, or open. Its listing is the one triage found; before
+ * triage, the one of its id, while an address waits for triage to match it (unchecked).
+ */
 #define STATE_SQL \
 	"SELECT n.notice_id, coalesce(d.decision, 'open') state, d.lane, n.rights_holder notifier," \
-	" n.brand, coalesce(n.listing_id, n.url) listing_or_url, CASE WHEN EXISTS (SELECT 1 " \
-	"FROM listings l WHERE l.listing_id = n.listing_id) OR (n.listing_id IS NULL AND " \
-	"EXISTS (SELECT 1 FROM listings l WHERE l.url = n.url)) THEN 'found' ELSE 'missing' END " \
-	"listing, n.received_at, round((julianday(coalesce(d.decided_at, ?1)) - " \
+	" n.brand, coalesce(n.listing_id, n.url) listing_or_url, CASE WHEN d.decision_id IS " \
+	"NULL AND n.listing_id IS NULL THEN 'unchecked' WHEN EXISTS (SELECT 1 FROM listings l " \
+	"WHERE l.listing_id = coalesce(d.listing_id, n.listing_id)) THEN 'found' ELSE " \
+	"'missing' END listing, n.received_at, round((julianday(coalesce(d.decided_at, ?1)) - " \
 	"julianday(n.received_at)) * 24, 1) hours_open FROM notices n LEFT JOIN " \
 	"notice_decisions d ON d.decision_id = (SELECT max(decision_id) FROM notice_decisions x " \
 	"WHERE x.notice_id = n.notice_id)"

@@ -5,6 +5,8 @@
 #include "output.h"
 #include "screen.h"
 #include "store.h"
+#include <ctype.h>
+#include <strings.h>
 #include <time.h>
 
 #define STR_(x) #x
@@ -61,6 +63,149 @@ static int at_fault(const char *reasons)
 {
 	return strstr(reasons, "not-holder") || strstr(reasons, "brand-not-shown") ||
 		strstr(reasons, "unknown-brand") || strstr(reasons, "no-brand");
+}
+
+/* ---- addresses ---- */
+
+/* Query parameters that say how a visitor came, not which page: dropped from an address. */
+static int tracking_param(const char *p, size_t len)
+{
+	static const char *const names[] = { "fbclid", "gclid", "dclid", "gbraid", "wbraid",
+		"msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "spm", "scm",
+		"pvid", NULL };
+	size_t i, n = strcspn(p, "=");
+
+	if (n > len)
+		n = len;
+	if (n > 4 && strncasecmp(p, "utm_", 4) == 0)
+		return 1;
+	for (i = 0; names[i]; i++)
+		if (strlen(names[i]) == n && strncasecmp(p, names[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+char *takedown_url_key(const char *url)
+{
+	struct buf b = { 0 };
+	const char *s, *e, *p, *host, *q, *f;
+	size_t keep;
+
+	if (!url)
+		return NULL;
+	for (s = url; *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'; s++)
+		;
+	for (e = s + strlen(s);
+		e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'); e--)
+		;
+	if (e == s)
+		return NULL;
+	/* The fragment is the browser's, never the server's. */
+	f = memchr(s, '#', (size_t)(e - s));
+	if (f)
+		e = f;
+	/* Scheme and host are case-blind (RFC 3986 6.2.2.1); the path is not. */
+	host = s;
+	for (p = s; p < e && (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.');
+		p++)
+		;
+	if (p + 2 < e && p > s && p[0] == ':' && p[1] == '/' && p[2] == '/')
+		host = p + 3;
+	for (p = host; p < e && *p != '/' && *p != '?'; p++)
+		;
+	for (q = s; q < p; q++)
+		buf_addc(&b, (char)tolower((unsigned char)*q));
+	q = memchr(p, '?', (size_t)(e - p));
+	if (!q)
+		q = e;
+	/* The path without trailing slashes: "/item/1/" and "/item/1" are one page. */
+	keep = (size_t)(q - p);
+	while (keep > 0 && p[keep - 1] == '/')
+		keep--;
+	buf_add(&b, p, keep);
+	if (q < e) {
+		const char *a = q + 1;
+		int first = 1;
+
+		while (a <= e) {
+			const char *z = memchr(a, '&', (size_t)(e - a));
+			size_t len;
+
+			if (!z)
+				z = e;
+			len = (size_t)(z - a);
+			if (len && !tracking_param(a, len)) {
+				buf_addc(&b, first ? '?' : '&');
+				buf_add(&b, a, len);
+				first = 0;
+			}
+			a = z + 1;
+		}
+	}
+	if (!b.len) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/*
+ * The candidates for a key: listings whose address equals it, case aside, or goes on past its
+ * end with a trailing slash, a query, more parameters or a fragment; four index searches on
+ * listings_url (without that index, four scans). A prefix that reaches further than one
+ * listing ("https://market.example") stops after 256 candidates.
+ */
+#define URL_LOOKUP_SQL \
+	"SELECT listing_id, url FROM listings WHERE url COLLATE NOCASE = ?1 UNION ALL " \
+	"SELECT listing_id, url FROM listings WHERE url COLLATE NOCASE >= ?1 || '#' AND " \
+	"url COLLATE NOCASE < ?1 || char(39) UNION ALL " \
+	"SELECT listing_id, url FROM listings WHERE url COLLATE NOCASE >= ?1 || '/' AND " \
+	"url COLLATE NOCASE < ?1 || '0' UNION ALL " \
+	"SELECT listing_id, url FROM listings WHERE url COLLATE NOCASE >= ?1 || '?' AND " \
+	"url COLLATE NOCASE < ?1 || '@' LIMIT 256"
+
+/* The listing whose address has the key of url (the least id if several), or NULL. */
+static char *url_listing(struct store_stmt *s, const char *url)
+{
+	char *key = takedown_url_key(url), *best = NULL;
+
+	if (!key)
+		return NULL;
+	store_bind_text(s, 1, key);
+	while (store_step(s) == STORE_ROW) {
+		const char *id = store_col_text(s, 0);
+		char *k = takedown_url_key(store_col_text(s, 1));
+
+		if (id && k && strcmp(k, key) == 0 && (!best || strcmp(id, best) < 0)) {
+			free(best);
+			best = xstrdup(id);
+		}
+		free(k);
+	}
+	store_reset(s);
+	free(key);
+	return best;
+}
+
+/*
+ * Addresses are looked up through an index of listings(url), case aside, made the first
+ * time a notice gives only an address and kept (as casekit trace keeps its indexes): one
+ * pass over the listings once, then a search per notice.
+ */
+static int url_index(struct store *st)
+{
+	if (store_has_rows(st,
+		    "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = "
+		    "'listings_url'") ||
+		!store_has_rows(st,
+			"SELECT 1 FROM notices n WHERE n.listing_id IS NULL AND "
+			"n.url IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+			"notice_decisions d WHERE d.notice_id = n.notice_id)"))
+		return 0;
+	ck_info("indexing listings(url) for the notices' addresses");
+	return store_exec(st,
+		"CREATE INDEX IF NOT EXISTS listings_url ON listings(url COLLATE "
+		"NOCASE)");
 }
 
 /* ---- small helpers ---- */
@@ -145,7 +290,7 @@ struct triage {
 	const char *analyst;
 	int has_scores, has_networks, flag;
 	struct store_stmt *listing, *holders, *agent, *net_count, *seller_count, *tb_cf_net,
-		*tb_cf_seller, *tb_genuine, *ref_price, *authorised, *ins, *cases;
+		*tb_cf_seller, *tb_genuine, *ref_price, *authorised, *ins, *cases, *byurl_q;
 	struct counts rec;
 	struct ck_names dup; /* "listing\tbrand" of notices not rejected */
 	char **dup_notice;   /* the notice of each dup entry */
@@ -232,7 +377,7 @@ static int prepare(struct triage *t)
 				: "");
 	t->listing = prep(t->st, q.s);
 	buf_free(&q);
-	ok = t->listing &&
+	ok = t->listing && (t->byurl_q = prep(t->st, URL_LOOKUP_SQL)) &&
 		(t->holders = prep(t->st,
 			 "SELECT DISTINCT rights_holder FROM brands WHERE lower(brand) = lower(?1) "
 			 "AND rights_holder IS NOT NULL AND rights_holder != ''")) &&
@@ -294,7 +439,7 @@ static void finalize_all(struct triage *t)
 {
 	struct store_stmt **all[] = { &t->listing, &t->holders, &t->agent, &t->net_count,
 		&t->seller_count, &t->tb_cf_net, &t->tb_cf_seller, &t->tb_genuine, &t->ref_price,
-		&t->authorised, &t->ins, &t->cases };
+		&t->authorised, &t->ins, &t->cases, &t->byurl_q };
 	size_t i;
 	int j;
 
@@ -374,16 +519,8 @@ static int find_listing(struct triage *t, const struct notice *n)
 	char *byurl = NULL;
 	int rc;
 
-	if (!id && n->url) {
-		struct store_stmt *s = prep(t->st, "SELECT listing_id FROM td_urls WHERE url = ?1");
-
-		if (!s)
-			return -1;
-		store_bind_text(s, 1, n->url);
-		byurl = store_step(s) == STORE_ROW ? dupcol(s, 0) : NULL;
-		store_done(s);
-		id = byurl;
-	}
+	if (!id && n->url)
+		id = byurl = url_listing(t->byurl_q, n->url);
 	if (!id)
 		return 0;
 	/* bound text is not copied: the id stays until the listing's row has been read */
@@ -694,16 +831,9 @@ int takedown_triage(struct store *st, const char *rules, const char *analyst,
 	t.now_s = iso_secs(t.now);
 	if ((rc = open_screen(&t, rules)))
 		goto out;
-	if ((rc = store_begin(st)))
+	if ((rc = url_index(st)) || (rc = store_begin(st)))
 		goto out;
-	/* Addresses are matched in one pass over the listings, not one per notice. */
-	if ((rc = store_exec(st,
-		     "CREATE TEMP TABLE IF NOT EXISTS td_urls(url TEXT PRIMARY KEY, listing_id TEXT);"
-		     "DELETE FROM td_urls;"
-		     "INSERT OR IGNORE INTO td_urls SELECT l.url, l.listing_id FROM listings l "
-		     "WHERE l.url IN (SELECT url FROM notices WHERE listing_id IS NULL AND url IS "
-		     "NOT NULL) ORDER BY l.listing_id")) ||
-		(nids && (rc = select_only(st, ids, nids))) || (rc = prepare(&t)) ||
+	if ((nids && (rc = select_only(st, ids, nids))) || (rc = prepare(&t)) ||
 		(rc = load_history(&t)))
 		goto out;
 	if (!(q = prep(st,
@@ -857,16 +987,16 @@ int takedown_expand(struct store *st, const char *rules, const char *notice)
 {
 	struct store_stmt *s;
 	char *listing = NULL, *seller = NULL, *brand = NULL, *network = NULL, *named = NULL;
+	char *url = NULL;
 	struct screen *sc = NULL;
 	int rc = 0;
 
 	if (!store_table_exists(st, "scores"))
 		return ck_error(EX_DATAERR, "no scores yet (run 'casekit screen')");
 	if (!(s = prep(st,
-		      "SELECT coalesce(d.listing_id, n.listing_id, (SELECT min(listing_id) "
-		      "FROM listings l WHERE l.url = n.url)), d.brand, n.brand FROM notices n "
-		      "LEFT JOIN notice_decisions d ON d.notice_id = n.notice_id WHERE "
-		      "n.notice_id = ?1 ORDER BY d.decision_id DESC LIMIT 1")))
+		      "SELECT coalesce(d.listing_id, n.listing_id), d.brand, n.brand, n.url, "
+		      "d.decision_id FROM notices n LEFT JOIN notice_decisions d ON d.notice_id = "
+		      "n.notice_id WHERE n.notice_id = ?1 ORDER BY d.decision_id DESC LIMIT 1")))
 		return EX_SOFTWARE;
 	store_bind_text(s, 1, notice);
 	if (store_step(s) != STORE_ROW) {
@@ -876,7 +1006,13 @@ int takedown_expand(struct store *st, const char *rules, const char *notice)
 	listing = dupcol(s, 0);
 	brand = dupcol(s, 1);
 	named = dupcol(s, 2);
+	url = store_col_type(s, 4) == STORE_NULL ? dupcol(s, 3) : NULL;
 	store_done(s);
+	/* A notice not yet triaged that gives only an address: matched as triage would. */
+	if (!listing && url && (s = prep(st, URL_LOOKUP_SQL))) {
+		listing = url_listing(s, url);
+		store_done(s);
+	}
 	if (!brand && named) {
 		if ((rc = screen_open(&sc, rules)) || (rc = screen_add_store_brands(sc, st)))
 			goto out;
@@ -939,5 +1075,6 @@ out:
 	free(brand);
 	free(named);
 	free(network);
+	free(url);
 	return rc;
 }

@@ -23,6 +23,15 @@ struct out;
 #define TAKEDOWN_TRUST_REJECT_PCT 5
 #define TAKEDOWN_NETWORK_MIN 2
 
+/*
+ * The form in which a notice's address and a listing's are compared (casekit-takedown(1)):
+ * surrounding blanks, the fragment, tracking parameters of the query (utm_*, fbclid, gclid,
+ * spm ...), an empty query and trailing slashes of the path go; scheme and host are lowercased.
+ * The rest (path, the other parameters and their order) is kept as written. A new string the
+ * caller frees, or NULL for NULL or an empty address.
+ */
+char *takedown_url_key(const char *url);
+
 /* The columns of a triage row, in order. */
 extern const char *const takedown_triage_cols[];
 #define TAKEDOWN_TRIAGE_NCOLS 8

@@ -164,6 +164,35 @@ expect "a notifier without that record goes to review on the same listing" grep 
 run takedown -d "$T/f.db" notifiers -f tsv
 expect "the record shows the standing" grep -q "^Brandwatch Legal	22	21	1	0	0	0	0	trusted$" "$T/out"
 
+# ---- addresses: a notice's url finds its listing in the normalised form (see the man page) ----
+ck init -q "$T/u.db"
+ck ingest -q -d "$T/u.db" "$DATA/takedown"
+printf 'listing_id,seller_id,title,brand,url\nL20,S1,Nike Air replica,Nike,https://M.EXAMPLE/item/L20/?spm=a1z.2#top\n' >"$T/l20.csv"
+ck ingest -q -d "$T/u.db" -k listings "$T/l20.csv"
+cat >"$T/urls.csv" <<'CSV'
+notice_id,rights_holder,brand,url,received_at
+U1,"Nike, Inc.",Nike,HTTPS://M.Example/item/L3/?utm_source=newsletter&utm_medium=email#reviews,2025-11-20
+U2,"Nike, Inc.",Nike,https://m.example/item/l3,2025-11-20
+U3,"Nike, Inc.",Nike,https://m.example/item/L,2025-11-20
+U4,"Nike, Inc.",Nike,https://m.example/item/L3/reviews,2025-11-20
+U5,"Nike, Inc.",Nike,https://m.example/item/L20,2025-11-20
+CSV
+ck ingest -q -d "$T/u.db" -k notices "$T/urls.csv"
+run takedown -d "$T/u.db" list -f tsv
+expect "before triage, list says an address is unchecked" sh -c "grep '^U1	' '$T/out' | cut -f7 | grep -qx unchecked"
+printf 'U1\nU2\nU3\nU4\nU5\n' >"$T/ids"
+run takedown -d "$T/u.db" triage --from "$T/ids" -f tsv
+urlrow() { awk -F'\t' -v id="$1" '$1 == id { print $5 }' "$T/out"; }
+expect "scheme and host case, a trailing slash, tracking parameters and a fragment do not matter" test "$(urlrow U1)" = L3
+expect "the path's case does" test "$(urlrow U2)" = ""
+expect "a prefix of an address finds nothing" test "$(urlrow U3)" = ""
+expect "nor a page below the listing's" test "$(urlrow U4)" = ""
+expect "the listing's own address is read the same way" test "$(urlrow U5)" = L20
+check_out "triage indexes listings(url) for addresses" "$(printf 'n\n1')" query -d "$T/u.db" -f tsv \
+	"select count(*) n from sqlite_master where type = 'index' and name = 'listings_url'"
+run takedown -d "$T/u.db" list -f tsv
+expect "after triage, list says whether it was found" sh -c "grep '^U1	' '$T/out' | cut -f7 | grep -qx found && grep '^U2	' '$T/out' | cut -f7 | grep -qx missing"
+
 # ---- shell and completion ----
 rc=0
 printf 'takedown list --open -f ids\n' | "$CASEKIT" shell -d "$T/f.db" >"$T/out" 2>"$T/err" || rc=$?
