@@ -212,6 +212,34 @@ expect "stats counts the notices received" grep -qx "$(printf 'notices.received\
 expect "stats counts them by decision" grep -qx "$(printf 'notices.decision.reject\t7')" "$T/out"
 expect "stats gives the share decided within 24 hours" grep -qx "$(printf 'notices.decided_24h_pct\t2.9')" "$T/out"
 expect "stats gives the removals proposed per accepted notice" grep -q "^notices.proposed_per_accept	" "$T/out"
+# A store with known decision times gives the known share and hours. Decisions are made by the
+# real clock: these are written straight into the table, as a past desk would have left them.
+ck init -q "$T/h.db"
+ck ingest -q -d "$T/h.db" -k sellers "$DATA/takedown/sellers.csv"
+ck ingest -q -d "$T/h.db" -k listings "$DATA/takedown/listings.csv"
+cat >"$T/h.csv" <<'CSV'
+notice_id,rights_holder,brand,listing_id,received_at
+HA,Guccio Gucci S.p.A.,Gucci,L1,2025-11-01T00:00:00Z
+HB,Guccio Gucci S.p.A.,Gucci,L2,2025-11-01T00:00:00Z
+HC,Guccio Gucci S.p.A.,Gucci,L5,2025-11-01T00:00:00Z
+HD,Guccio Gucci S.p.A.,Gucci,L7,2025-11-01T00:00:00Z
+HE,Guccio Gucci S.p.A.,Gucci,L8,2025-11-01T00:00:00Z
+HF,Guccio Gucci S.p.A.,Gucci,L9,2025-11-05T00:00:00Z
+CSV
+ck ingest -q -d "$T/h.db" -k notices "$T/h.csv"
+sqlite3 "$T/h.db" "insert into notice_decisions(notice_id, decided_at, analyst, decision, lane, reasons, evidence) values
+	('HA', '2025-11-01T02:00:00Z', 'a', 'accept', 'express', 'screen:90', ''),
+	('HB', '2025-11-01T01:00:00Z', 'a', 'review', 'review', 'no-evidence', ''),
+	('HB', '2025-11-02T00:00:00Z', 'b', 'reject', 'analyst', 'licensed', ''),
+	('HC', '2025-11-01T01:00:00Z', 'a', 'review', 'review', 'no-evidence', ''),
+	('HC', '2025-11-03T00:00:00Z', 'b', 'accept', 'analyst', 'test buy', ''),
+	('HD', '2025-11-01T01:00:00Z', 'a', 'review', 'review', 'no-evidence', ''),
+	('HF', '2025-11-04T00:00:00Z', 'a', 'accept', 'express', 'screen:90', '')"
+run stats -d "$T/h.db" -f tsv
+# HA 2 h and HB 24 h count; HC took 48 h, HD waits in review, HE is open, and HF's decision
+# is dated before its receipt (bad data), which counts as no time at all: 2 of 6.
+expect "stats gives the known share decided within 24 hours" grep -qx "$(printf 'notices.decided_24h_pct\t33.3')" "$T/out"
+expect "and the hours to the first accept or reject" sh -c "grep -qx '$(printf 'notices.hours.median\t24')' '$T/out' && grep -qx '$(printf 'notices.hours.p95\t48')' '$T/out'"
 # A notice is the notifier's text: exported as CSV for a spreadsheet, no cell may run as a formula.
 mkdir "$T/evil" && cp "$DATA"/takedown/*.csv "$T/evil/"
 echo 'N90,"=HYPERLINK(""http://x/"")",Gucci,L1,,trademark,2025-11-11T08:00:00Z,=cmd|x' >>"$T/evil/notices.csv"
