@@ -49,6 +49,24 @@ ck init -q "$T/s.db"
 check_exit 0 "the synth dump loads" ingest -q -d "$T/s.db" "$T/s1"
 check_out "and no notice is rejected" "$(printf 'n\n0')" query -d "$T/s.db" -f tsv \
 	"select count(*) n from rejects r join sources s using(source_id) where s.kind in ('notices', 'notifiers')"
+ck takedown -d "$T/s.db" triage -f tsv >"$T/s.tsv"
+expect "only the notices of unknown listings find none, however their addresses are written" test \
+	"$(awk -F'\t' '$4 ~ /no-listing/' "$T/s.tsv" | wc -l)" = "$(grep -c '"class": "unknown_listing"' "$T/s1/notices_truth.json")"
+ck synth -q -o "$T/s4" --sellers 2000 --seed 11 --notices-until 2025-12-02
+expect "--notices-until changes only the times of the notices" cmp "$T/s1/notices_truth.json" "$T/s4/notices_truth.json"
+grep -oE '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z' "$T/s4/notices.csv" | sort >"$T/times"
+expect "which fall in the 24 hours before it" test "$(wc -l <"$T/times") $(head -1 "$T/times" | cut -c1-10) $(tail -1 "$T/times" | cut -c1-10)" = \
+	"$(($(wc -l <"$T/s4/notices.csv") - 1)) 2025-12-01 2025-12-01"
+check_exit 64 "--notices-until takes a time" synth -o "$T/s5" --notices-until yesterday
+check_exit 64 "--notices-until comes after the dump's listings" synth -o "$T/s5" --notices-until 2025-11-01
+# Notices received in the last day and triaged now: stats gives the share triage decided.
+ck synth -q -o "$T/s6" --sellers 2000 --seed 11 --notices-until now
+ck init -q "$T/s6.db" && ck ingest -q -d "$T/s6.db" "$T/s6" && ck screen -q -d "$T/s6.db" -f ids >/dev/null
+ck takedown -d "$T/s6.db" triage -f tsv >"$T/s6.tsv"
+want=$(awk -F'\t' 'NR > 1 { n++; if ($2 != "review") d++ } END { printf "%.1f", 100 * d / n }' "$T/s6.tsv")
+run stats -d "$T/s6.db" -f tsv
+expect "stats gives the share of recent synth notices decided within 24 hours ($want%)" \
+	sh -c "test '$want' != 0.0 && grep -qx '$(printf 'notices.decided_24h_pct\t')$want' '$T/out'"
 
 # ---- triage on a hand-made store: one notice for each path ----
 ck init -q "$T/f.db"
