@@ -9,14 +9,6 @@
 #include <strings.h>
 #include <time.h>
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#define S_RECORD_MIN STR(TAKEDOWN_RECORD_MIN)
-#define S_BAD_SHARE STR(TAKEDOWN_BAD_SHARE_PCT)
-#define S_BAD_REVERSED STR(TAKEDOWN_BAD_REVERSED)
-#define S_TRUST_MIN STR(TAKEDOWN_TRUST_MIN)
-#define S_TRUST_REJECT STR(TAKEDOWN_TRUST_REJECT_PCT)
-
 const char *const takedown_triage_cols[] = { "notice_id", "decision", "lane", "reasons",
 	"listing_id", "seller_id", "network_id", "hours_open" };
 
@@ -36,7 +28,7 @@ const char *const takedown_triage_cols[] = { "notice_id", "decision", "lane", "r
 	"SELECT d.* FROM notice_decisions d JOIN (SELECT notice_id, max(decision_id) m " \
 	"FROM notice_decisions GROUP BY notice_id) x ON d.decision_id = x.m"
 
-const char takedown_record_sql[] =
+static const char record_sql[] =
 	"WITH last AS (" LAST_DECISIONS "),\n"
 	"rev AS (SELECT DISTINCT a.notice_id FROM notice_decisions a JOIN notice_decisions b\n"
 	"  ON b.notice_id = a.notice_id AND b.decision_id < a.decision_id\n"
@@ -49,14 +41,63 @@ const char takedown_record_sql[] =
 	"  sum(notice_id IN rev) reversed, sum(decision = 'review') in_review\n"
 	"  FROM last WHERE notifier IS NOT NULL GROUP BY notifier)\n"
 	"SELECT notifier, notices, accepted, rejected, rejected_on_review, at_fault, reversed,\n"
-	"  in_review, CASE WHEN notices >= " S_RECORD_MIN " AND\n"
-	"    (100 * at_fault >= " S_BAD_SHARE " * notices\n"
-	"    OR reversed >= " S_BAD_REVERSED ") THEN 'barred'\n"
-	"  WHEN accepted >= " S_TRUST_MIN " AND reversed = 0 AND\n"
-	"    100 * at_fault <= " S_TRUST_REJECT " * notices THEN 'trusted'\n"
-	"  WHEN notices < " S_RECORD_MIN " THEN 'new'\n"
+	"  in_review, CASE WHEN notices >= ?1 AND\n"
+	"    (100 * at_fault >= ?2 * notices\n"
+	"    OR reversed >= ?3) THEN 'barred'\n"
+	"  WHEN accepted >= ?4 AND reversed = 0 AND\n"
+	"    100 * at_fault <= ?5 * notices THEN 'trusted'\n"
+	"  WHEN notices < ?1 THEN 'new'\n"
 	"  ELSE 'ordinary' END standing\n"
 	"FROM r ORDER BY notifier";
+
+struct store_stmt *takedown_record_prepare(struct store *st, const struct takedown_policy *p)
+{
+	struct store_stmt *s = store_prepare(st, record_sql);
+
+	if (s) {
+		store_bind_int(s, 1, p->record_min);
+		store_bind_int(s, 2, p->barred_share);
+		store_bind_int(s, 3, p->barred_reversals);
+		store_bind_int(s, 4, p->trusted_accepts);
+		store_bind_int(s, 5, p->trusted_share);
+	}
+	return s;
+}
+
+/* One threshold from the config file: a whole number from lo to hi, or EX_CONFIG. */
+static int policy_key(const char *key, int *v, int lo, int hi)
+{
+	const char *s = ck_setting(NULL, key);
+	long long n;
+
+	if (!s)
+		return 0;
+	if (ck_parse_long(s, &n) != 0 || n < lo || n > hi)
+		return ck_error(EX_CONFIG,
+			"config '%s' takes a whole number from %d to %d, not '%s'", key, lo, hi, s);
+	*v = (int)n;
+	return 0;
+}
+
+int takedown_policy_load(struct takedown_policy *p)
+{
+	int rc;
+
+	p->record_min = 20;
+	p->barred_share = 30;
+	p->barred_reversals = 2;
+	p->trusted_accepts = 20;
+	p->trusted_share = 5;
+	p->network_min = 2;
+	if ((rc = policy_key("takedown-record-min", &p->record_min, 1, 1000000)) ||
+		(rc = policy_key("takedown-barred-share", &p->barred_share, 0, 100)) ||
+		(rc = policy_key("takedown-barred-reversals", &p->barred_reversals, 1, 1000000)) ||
+		(rc = policy_key("takedown-trusted-accepts", &p->trusted_accepts, 1, 1000000)) ||
+		(rc = policy_key("takedown-trusted-share", &p->trusted_share, 0, 100)) ||
+		(rc = policy_key("takedown-network-min", &p->network_min, 1, 1000000)))
+		return rc;
+	return 0;
+}
 
 /* An automatic rejection that is the notifier's fault (not a listing gone, not a reminder). */
 static int at_fault(const char *reasons)
@@ -287,6 +328,7 @@ struct triage {
 	struct store *st;
 	struct screen *sc;
 	struct screen_result res;
+	const struct takedown_policy *policy;
 	const char *analyst;
 	int has_scores, has_networks, flag;
 	struct store_stmt *listing, *holders, *agent, *net_count, *seller_count, *tb_cf_net,
@@ -335,7 +377,7 @@ static int load_history(struct triage *t)
 	struct store_stmt *s;
 	int rc;
 
-	if (!(s = prep(t->st, takedown_record_sql)))
+	if (!(s = takedown_record_prepare(t->st, t->policy)))
 		return EX_SOFTWARE;
 	while ((rc = store_step(s)) == STORE_ROW) {
 		int i = counts_slot(&t->rec, col(s, 0));
@@ -629,7 +671,7 @@ static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 		if (store_step(t->net_count) == STORE_ROW) {
 			v->proposed = (int)store_col_int(t->net_count, 0);
 			others = (int)store_col_int(t->net_count, 1);
-			if (others >= TAKEDOWN_NETWORK_MIN) {
+			if (others >= t->policy->network_min) {
 				add_word(&pro, "network:%s(%d)", v->network, others);
 				add_word(&v->evidence, "network:%s", v->network);
 			}
@@ -670,12 +712,13 @@ static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 	if (n->notifier && (slot = ck_name_find(&t->rec.names, n->notifier)) >= 0) {
 		int all = t->rec.tot[slot], acc = t->rec.acc[slot], rej = t->rec.rej[slot];
 		int rev = t->rec.rev[slot];
+		const struct takedown_policy *p = t->policy;
 
-		if (all >= TAKEDOWN_RECORD_MIN &&
-			(100 * rej >= TAKEDOWN_BAD_SHARE_PCT * all || rev >= TAKEDOWN_BAD_REVERSED))
+		if (all >= p->record_min &&
+			(100 * rej >= p->barred_share * all || rev >= p->barred_reversals))
 			add_word(&against, "notifier-record:%d/%d", rej, all);
-		else if (!pro.len && acc >= TAKEDOWN_TRUST_MIN && rev == 0 &&
-			100 * rej <= TAKEDOWN_TRUST_REJECT_PCT * all && 2 * score >= t->flag)
+		else if (!pro.len && acc >= p->trusted_accepts && rev == 0 &&
+			100 * rej <= p->trusted_share * all && 2 * score >= t->flag)
 			add_word(&pro, "trusted-notifier score:%d", score);
 	}
 	store_reset(t->listing);
@@ -817,8 +860,8 @@ static int open_screen(struct triage *t, const char *rules)
 	return 0;
 }
 
-int takedown_triage(struct store *st, const char *rules, const char *analyst,
-	const char *const *ids, size_t nids, struct out *o)
+int takedown_triage(struct store *st, const struct takedown_policy *policy, const char *rules,
+	const char *analyst, const char *const *ids, size_t nids, struct out *o)
 {
 	struct triage t;
 	struct store_stmt *q = NULL;
@@ -826,6 +869,7 @@ int takedown_triage(struct store *st, const char *rules, const char *analyst,
 
 	memset(&t, 0, sizeof(t));
 	t.st = st;
+	t.policy = policy;
 	t.analyst = analyst;
 	ck_clock_iso(t.now);
 	t.now_s = iso_secs(t.now);

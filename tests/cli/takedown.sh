@@ -181,6 +181,22 @@ expect "then the trusted notifier is accepted on weaker evidence" grep -q "^B21	
 expect "a notifier without that record goes to review on the same listing" grep -q "^B22	review	review	no-evidence	T2" "$T/out"
 run takedown -d "$T/f.db" notifiers -f tsv
 expect "the record shows the standing" grep -q "^Brandwatch Legal	22	21	1	0	0	0	0	trusted$" "$T/out"
+# The thresholds are the config file's when it sets them.
+printf '# stricter trust\ntakedown-trusted-accepts = 30\n' >"$T/strict.conf"
+export CASEKIT_CONFIG="$T/strict.conf"
+run takedown -d "$T/f.db" notifiers -f tsv
+expect "a config that asks 30 accepts for trust leaves the notifier ordinary" grep -q "^Brandwatch Legal	22	21	1	0	0	0	0	ordinary$" "$T/out"
+printf 'listing_id,seller_id,title,brand,category,price,currency\nT3,S4,Gucci canvas tote,Gucci,bags,9000.00,CNY\n' | ck ingest -q -d "$T/f.db" -k listings -
+printf 'notice_id,rights_holder,brand,listing_id,received_at\nB23,Brandwatch Legal,Gucci,T3,2025-11-15\n' | ck ingest -q -d "$T/f.db" -k notices -
+ck screen -q -d "$T/f.db" -f tsv >/dev/null
+echo B23 >"$T/ids"
+run takedown -d "$T/f.db" triage --from "$T/ids" -f tsv
+expect "and triage sends its weaker notice to review" grep -q "^B23	review	review	no-evidence	T3" "$T/out"
+printf 'takedown-barred-share = 130\n' >"$T/bad.conf"
+CASEKIT_CONFIG="$T/bad.conf"
+run takedown -d "$T/f.db" notifiers
+unset CASEKIT_CONFIG
+expect "a threshold out of range is a config error (78)" sh -c "test $rc = 78 && grep -q \"config 'takedown-barred-share' takes a whole number from 0 to 100, not '130'\" '$T/err'"
 
 # ---- addresses: a notice's url finds its listing in the normalised form (see the man page) ----
 ck init -q "$T/u.db"
@@ -214,7 +230,7 @@ expect "after triage, list says whether it was found" sh -c "grep '^U1	' '$T/out
 # ---- shell and completion ----
 rc=0
 printf 'takedown list --open -f ids\n' | "$CASEKIT" shell -d "$T/f.db" >"$T/out" 2>"$T/err" || rc=$?
-expect "the shell runs takedown" test "$rc:$(echo $(cat "$T/out"))" = "0:notice:N8 notice:B22"
+expect "the shell runs takedown" test "$rc:$(echo $(cat "$T/out"))" = "0:notice:N8 notice:B22 notice:B23"
 rc=0; CASEKIT_DB="$T/f.db" "$CASEKIT" --list-ids notice N >"$T/out" 2>&1 || rc=$?
 expect "completion offers notice ids" test "$rc $(echo $(cat "$T/out"))" = "0 N1 N12 N13 N2 N3 N4 N5 N6 N7 N8 N9"
 run takedown --list-subcommands
@@ -226,7 +242,7 @@ printf 'notice_id,rights_holder,brand,listing_id,received_at\nN10,"Nike, Inc.",N
 ck ingest -q -d "$T/f.db" -k notices "$T/n10.csv"
 ck takedown -d "$T/f.db" triage -f tsv >/dev/null
 run stats -d "$T/f.db" -f tsv
-expect "stats counts the notices received" grep -qx "$(printf 'notices.received\t34')" "$T/out"
+expect "stats counts the notices received" grep -qx "$(printf 'notices.received\t35')" "$T/out"
 expect "stats counts them by decision" grep -qx "$(printf 'notices.decision.reject\t7')" "$T/out"
 expect "stats gives the share decided within 24 hours" grep -qx "$(printf 'notices.decided_24h_pct\t2.9')" "$T/out"
 expect "stats gives the removals proposed per accepted notice" grep -q "^notices.proposed_per_accept	" "$T/out"
