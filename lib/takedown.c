@@ -331,9 +331,16 @@ struct triage {
 	const struct takedown_policy *policy;
 	const char *analyst;
 	int has_scores, has_networks, flag;
-	struct store_stmt *listing, *holders, *agent, *net_count, *seller_count, *tb_cf_net,
+	struct store_stmt *listing, *holders, *agent, *net_total, *seller_count, *tb_cf_net,
 		*tb_cf_seller, *tb_genuine, *ref_price, *authorised, *ins, *cases, *byurl_q;
 	struct counts rec;
+	/*
+	 * What a network says holds for every notice of it in a run: asked once a network (its
+	 * counterfeit test buy, "" for none) and once a network and brand (its flagged listings).
+	 */
+	struct ck_names net_tb, net_flagged;
+	char **net_tb_id;
+	int *net_flagged_n, net_tb_cap, net_flagged_cap;
 	struct ck_names dup; /* "listing\tbrand" of notices not rejected */
 	char **dup_notice;   /* the notice of each dup entry */
 	int dup_cap;
@@ -477,11 +484,10 @@ static int prepare(struct triage *t)
 			      "SELECT count(*) FROM scores WHERE seller_id = ?1 AND flagged AND "
 			      "brand = ?2 AND listing_id != ?3")) != NULL;
 	if (ok && t->has_scores && t->has_networks)
-		ok = (t->net_count = prep(t->st,
-			      "SELECT count(*), sum(sc.seller_id != ?4) FROM network_members m "
-			      "JOIN scores sc ON sc.seller_id = m.seller_id WHERE m.network_id = "
-			      "?1 AND sc.flagged AND sc.brand = ?2 AND sc.listing_id != ?3")) !=
-			NULL;
+		ok = (t->net_total = prep(t->st,
+			      "SELECT count(*) FROM network_members m JOIN scores sc ON "
+			      "sc.seller_id = m.seller_id WHERE m.network_id = ?1 AND sc.flagged "
+			      "AND sc.brand = ?2")) != NULL;
 	if (ok && t->has_networks)
 		ok = (t->tb_cf_net = prep(t->st,
 			      "SELECT t.testbuy_id FROM network_members m JOIN listings l ON "
@@ -493,7 +499,7 @@ static int prepare(struct triage *t)
 
 static void finalize_all(struct triage *t)
 {
-	struct store_stmt **all[] = { &t->listing, &t->holders, &t->agent, &t->net_count,
+	struct store_stmt **all[] = { &t->listing, &t->holders, &t->agent, &t->net_total,
 		&t->seller_count, &t->tb_cf_net, &t->tb_cf_seller, &t->tb_genuine, &t->ref_price,
 		&t->authorised, &t->ins, &t->cases, &t->byurl_q };
 	size_t i;
@@ -504,6 +510,12 @@ static void finalize_all(struct triage *t)
 		*all[i] = NULL;
 	}
 	counts_free(&t->rec);
+	for (j = 0; j < t->net_tb.n; j++)
+		free(t->net_tb_id[j]);
+	free(t->net_tb_id);
+	free(t->net_flagged_n);
+	ck_names_free(&t->net_tb);
+	ck_names_free(&t->net_flagged);
 	for (j = 0; j < t->dup_cap; j++)
 		free(t->dup_notice[j]);
 	free(t->dup_notice);
@@ -608,10 +620,58 @@ static void live_score(struct triage *t, int *score, int *flagged, const char **
 	*brand = t->res.brand;
 }
 
+/* The first counterfeit test buy of a network's listings (NULL: none), asked once a run. */
+static const char *network_testbuy(struct triage *t, const char *network)
+{
+	int i = ck_name_find(&t->net_tb, network);
+
+	if (i < 0) {
+		const char *tb;
+
+		store_bind_text(t->tb_cf_net, 1, network);
+		tb = first_text(t->tb_cf_net);
+		i = ck_name_id(&t->net_tb, network);
+		if (i >= t->net_tb_cap) {
+			t->net_tb_cap = 2 * i + 64;
+			t->net_tb_id =
+				xrealloc(t->net_tb_id, (size_t)t->net_tb_cap * sizeof(char *));
+		}
+		t->net_tb_id[i] = xstrdup(tb ? tb : "");
+		store_reset(t->tb_cf_net);
+	}
+	return *t->net_tb_id[i] ? t->net_tb_id[i] : NULL;
+}
+
+/* How many listings of the network screen flags for brand, asked once a run. */
+static int network_flagged(struct triage *t, const char *network, const char *brand)
+{
+	char *k = xasprintf("%s\t%s", network, brand);
+	int i = ck_name_find(&t->net_flagged, k);
+
+	if (i < 0) {
+		int n = 0;
+
+		store_bind_text(t->net_total, 1, network);
+		store_bind_text(t->net_total, 2, brand);
+		if (store_step(t->net_total) == STORE_ROW)
+			n = (int)store_col_int(t->net_total, 0);
+		store_reset(t->net_total);
+		i = ck_name_id(&t->net_flagged, k);
+		if (i >= t->net_flagged_cap) {
+			t->net_flagged_cap = 2 * i + 64;
+			t->net_flagged_n = xrealloc(
+				t->net_flagged_n, (size_t)t->net_flagged_cap * sizeof(int));
+		}
+		t->net_flagged_n[i] = n;
+	}
+	free(k);
+	return t->net_flagged_n[i];
+}
+
 static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 {
 	struct buf against = { 0 }, pro = { 0 };
-	int found, holder = -1, score = 0, flagged = 0, slot = -1, d;
+	int found, holder = -1, score = 0, flagged = 0, slot = -1, d, scored = 0;
 	const char *shown = NULL, *price_cur = NULL, *tb;
 	long long price = 0;
 	int has_price = 0;
@@ -630,6 +690,7 @@ static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 		price = store_col_int(t->listing, 5);
 		price_cur = col(t->listing, 6);
 		if (store_col_type(t->listing, 9) != STORE_NULL) {
+			scored = 1;
 			score = (int)store_col_int(t->listing, 9);
 			flagged = (int)store_col_int(t->listing, 10);
 			shown = col(t->listing, 11);
@@ -663,8 +724,7 @@ static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 		add_word(&v->evidence, "score:%s", v->listing);
 	}
 	if (v->network && t->tb_cf_net) {
-		store_bind_text(t->tb_cf_net, 1, v->network);
-		tb = first_text(t->tb_cf_net);
+		tb = network_testbuy(t, v->network);
 	} else {
 		store_bind_text(t->tb_cf_seller, 1, v->seller);
 		tb = first_text(t->tb_cf_seller);
@@ -673,31 +733,28 @@ static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 		add_word(&pro, "testbuy:%s", tb);
 		add_word(&v->evidence, "testbuy:%s", tb);
 	}
-	store_reset(t->tb_cf_net ? t->tb_cf_net : t->tb_cf_seller);
 	store_reset(t->tb_cf_seller);
-	if (v->network && t->net_count) {
-		int others;
+	if (t->seller_count) {
+		/* The seller's other flagged listings of the brand; then the network's. */
+		int own = 0, self = scored && flagged;
 
-		store_bind_text(t->net_count, 1, v->network);
-		store_bind_text(t->net_count, 2, v->canon);
-		store_bind_text(t->net_count, 3, v->listing);
-		store_bind_text(t->net_count, 4, v->seller);
-		if (store_step(t->net_count) == STORE_ROW) {
-			v->proposed = (int)store_col_int(t->net_count, 0);
-			others = (int)store_col_int(t->net_count, 1);
+		store_bind_text(t->seller_count, 1, v->seller);
+		store_bind_text(t->seller_count, 2, v->canon);
+		store_bind_text(t->seller_count, 3, v->listing);
+		if (store_step(t->seller_count) == STORE_ROW)
+			own = (int)store_col_int(t->seller_count, 0);
+		store_reset(t->seller_count);
+		v->proposed = own;
+		if (v->network && t->net_total) {
+			int all = network_flagged(t, v->network, v->canon), others;
+
+			v->proposed = all - self;
+			others = all - self - own;
 			if (others >= t->policy->network_min) {
 				add_word(&pro, "network:%s(%d)", v->network, others);
 				add_word(&v->evidence, "network:%s", v->network);
 			}
 		}
-		store_reset(t->net_count);
-	} else if (t->seller_count) {
-		store_bind_text(t->seller_count, 1, v->seller);
-		store_bind_text(t->seller_count, 2, v->canon);
-		store_bind_text(t->seller_count, 3, v->listing);
-		if (store_step(t->seller_count) == STORE_ROW)
-			v->proposed = (int)store_col_int(t->seller_count, 0);
-		store_reset(t->seller_count);
 	}
 
 	/* Evidence the other way sends the notice to an analyst, whatever backs it. */
