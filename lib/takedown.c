@@ -424,7 +424,14 @@ static int prepare(struct triage *t)
 		     "CREATE INDEX temp.td_brands_b ON td_brands(b, currency);"
 		     "CREATE TEMP TABLE td_agents AS SELECT lower(notifier) notifier, "
 		     "lower(acts_for) acts_for, since FROM notifiers;"
-		     "CREATE INDEX temp.td_agents_n ON td_agents(notifier, acts_for)")))
+		     "CREATE INDEX temp.td_agents_n ON td_agents(notifier, acts_for);"
+		     /* and the open cases by their members and listing leads, for custody */
+		     "DROP TABLE IF EXISTS temp.td_cases;"
+		     "CREATE TEMP TABLE td_cases AS SELECT 's' t, m.seller_id k, c.case_id FROM "
+		     "cases c JOIN case_members m USING(case_id) WHERE c.status = 'open' UNION "
+		     "SELECT 'l', l.id, c.case_id FROM cases c JOIN case_leads l USING(case_id) "
+		     "WHERE c.status = 'open' AND l.kind = 'listing';"
+		     "CREATE INDEX temp.td_cases_k ON td_cases(k, t)")))
 		return rc;
 
 	t->has_scores = store_table_exists(t->st, "scores");
@@ -470,15 +477,9 @@ static int prepare(struct triage *t)
 			 "INSERT INTO notice_decisions(notice_id, decided_at, analyst, decision, "
 			 "lane, reasons, evidence, listing_id, seller_id, network_id, notifier, "
 			 "brand, proposed) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) &&
-		(t->cases = store_table_exists(t->st, "cases")
-				? prep(t->st,
-					  "SELECT c.case_id FROM cases c WHERE c.status = 'open' AND "
-					  "(EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = "
-					  "c.case_id AND m.seller_id = ?2) OR EXISTS (SELECT 1 FROM "
-					  "case_leads k WHERE k.case_id = c.case_id AND k.kind = "
-					  "'listing' AND k.id = ?1)) ORDER BY c.case_id")
-				: NULL,
-			!store_table_exists(t->st, "cases") || t->cases);
+		(t->cases = prep(t->st,
+			 "SELECT case_id FROM td_cases WHERE k = ?2 AND t = 's' UNION "
+			 "SELECT case_id FROM td_cases WHERE k = ?1 AND t = 'l' ORDER BY 1"));
 	if (ok && t->has_scores)
 		ok = (t->seller_count = prep(t->st,
 			      "SELECT count(*) FROM scores WHERE seller_id = ?1 AND flagged AND "
