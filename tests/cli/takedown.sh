@@ -156,6 +156,12 @@ echo notice:N9 >"$T/ids"
 check_grep "--from triages only the notices named" "^N9	accept	express" takedown -d "$T/f.db" triage --from "$T/ids" -f tsv
 check_out "the decision is in the case's custody log" "$(printf 'action\tanalyst\ntakedown\ttester')" \
 	query -d "$T/f.db" -f tsv "select action, analyst from custody where detail like 'notice N9 %'"
+ck case -d "$T/f.db" new "One listing" --lead listing:L5 >/dev/null
+printf 'notice_id,rights_holder,brand,listing_id,received_at\nN11,Guccio Gucci S.p.A.,Gucci,L5,2025-11-11\n' | ck ingest -q -d "$T/f.db" -k notices -
+echo N11 >"$T/ids"
+ck takedown -d "$T/f.db" triage --from "$T/ids" -f tsv >/dev/null
+check_out "a decision goes to the case that holds the listing, and only there" "$(printf 'case_id\nCASE-%s-0002' "$Y")" \
+	query -d "$T/f.db" -f tsv "select case_id from custody where detail like 'notice N11 %'"
 
 # A notifier with a long clean record is accepted on weaker evidence: a listing that shows
 # the brand and scores half the flag threshold (30 here: brand claim, price), never flagged.
@@ -232,7 +238,7 @@ rc=0
 printf 'takedown list --open -f ids\n' | "$CASEKIT" shell -d "$T/f.db" >"$T/out" 2>"$T/err" || rc=$?
 expect "the shell runs takedown" test "$rc:$(echo $(cat "$T/out"))" = "0:notice:N8 notice:B22 notice:B23"
 rc=0; CASEKIT_DB="$T/f.db" "$CASEKIT" --list-ids notice N >"$T/out" 2>&1 || rc=$?
-expect "completion offers notice ids" test "$rc $(echo $(cat "$T/out"))" = "0 N1 N12 N13 N2 N3 N4 N5 N6 N7 N8 N9"
+expect "completion offers notice ids" test "$rc $(echo $(cat "$T/out"))" = "0 N1 N11 N12 N13 N2 N3 N4 N5 N6 N7 N8 N9"
 run takedown --list-subcommands
 expect "decide and expand complete notice ids" sh -c "grep -qx 'decide NOTICE' '$T/out' && grep -qx 'expand NOTICE' '$T/out'"
 
@@ -242,9 +248,9 @@ printf 'notice_id,rights_holder,brand,listing_id,received_at\nN10,"Nike, Inc.",N
 ck ingest -q -d "$T/f.db" -k notices "$T/n10.csv"
 ck takedown -d "$T/f.db" triage -f tsv >/dev/null
 run stats -d "$T/f.db" -f tsv
-expect "stats counts the notices received" grep -qx "$(printf 'notices.received\t35')" "$T/out"
-expect "stats counts them by decision" grep -qx "$(printf 'notices.decision.reject\t7')" "$T/out"
-expect "stats gives the share decided within 24 hours" grep -qx "$(printf 'notices.decided_24h_pct\t2.9')" "$T/out"
+expect "stats counts the notices received" grep -qx "$(printf 'notices.received\t36')" "$T/out"
+expect "stats counts them by decision" grep -qx "$(printf 'notices.decision.reject\t8')" "$T/out"
+expect "stats gives the share decided within 24 hours" grep -qx "$(printf 'notices.decided_24h_pct\t2.8')" "$T/out"
 expect "stats gives the removals proposed per accepted notice" grep -q "^notices.proposed_per_accept	" "$T/out"
 # A store with known decision times gives the known share and hours. Decisions are made by the
 # real clock: these are written straight into the table, as a past desk would have left them.
