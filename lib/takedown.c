@@ -486,9 +486,9 @@ static int prepare(struct triage *t)
 			      "brand = ?2 AND listing_id != ?3")) != NULL;
 	if (ok && t->has_scores && t->has_networks)
 		ok = (t->net_total = prep(t->st,
-			      "SELECT count(*) FROM network_members m JOIN scores sc ON "
+			      "SELECT sc.brand, count(*) FROM network_members m JOIN scores sc ON "
 			      "sc.seller_id = m.seller_id WHERE m.network_id = ?1 AND sc.flagged "
-			      "AND sc.brand = ?2")) != NULL;
+			      "GROUP BY sc.brand")) != NULL;
 	if (ok && t->has_networks)
 		ok = (t->tb_cf_net = prep(t->st,
 			      "SELECT t.testbuy_id FROM network_members m JOIN listings l ON "
@@ -643,30 +643,39 @@ static const char *network_testbuy(struct triage *t, const char *network)
 	return *t->net_tb_id[i] ? t->net_tb_id[i] : NULL;
 }
 
-/* How many listings of the network screen flags for brand, asked once a run. */
+/*
+ * How many listings of the network screen flags for brand. The first notice of a network
+ * counts them for every brand at once ("network\tbrand"; the network alone marks it done).
+ */
 static int network_flagged(struct triage *t, const char *network, const char *brand)
 {
-	char *k = xasprintf("%s\t%s", network, brand);
-	int i = ck_name_find(&t->net_flagged, k);
+	char *k;
+	int i;
 
-	if (i < 0) {
-		int n = 0;
-
+	if (ck_name_find(&t->net_flagged, network) < 0) {
 		store_bind_text(t->net_total, 1, network);
-		store_bind_text(t->net_total, 2, brand);
-		if (store_step(t->net_total) == STORE_ROW)
-			n = (int)store_col_int(t->net_total, 0);
-		store_reset(t->net_total);
-		i = ck_name_id(&t->net_flagged, k);
-		if (i >= t->net_flagged_cap) {
-			t->net_flagged_cap = 2 * i + 64;
-			t->net_flagged_n = xrealloc(
-				t->net_flagged_n, (size_t)t->net_flagged_cap * sizeof(int));
+		while (store_step(t->net_total) == STORE_ROW) {
+			const char *b = col(t->net_total, 0);
+
+			if (!b)
+				continue;
+			k = xasprintf("%s\t%s", network, b);
+			i = ck_name_id(&t->net_flagged, k);
+			free(k);
+			if (i >= t->net_flagged_cap) {
+				t->net_flagged_cap = 2 * i + 64;
+				t->net_flagged_n = xrealloc(
+					t->net_flagged_n, (size_t)t->net_flagged_cap * sizeof(int));
+			}
+			t->net_flagged_n[i] = (int)store_col_int(t->net_total, 1);
 		}
-		t->net_flagged_n[i] = n;
+		store_reset(t->net_total);
+		ck_name_id(&t->net_flagged, network);
 	}
+	k = xasprintf("%s\t%s", network, brand);
+	i = ck_name_find(&t->net_flagged, k);
 	free(k);
-	return t->net_flagged_n[i];
+	return i < 0 ? 0 : t->net_flagged_n[i];
 }
 
 static void judge(struct triage *t, const struct notice *n, struct verdict *v)
