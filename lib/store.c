@@ -283,8 +283,30 @@ static const char schema_takedown[] =
 	"CREATE TRIGGER IF NOT EXISTS notice_decisions_no_delete BEFORE DELETE ON notice_decisions\n"
 	"  BEGIN SELECT RAISE(ABORT, 'notice decisions are append-only'); END;\n";
 
+/*
+ * Schema 5: marks in each source file (csvio_keep_marks()), so that export reads again only
+ * the spans that hold the rows a case cites: a span starts at line `line`, byte `offset` of the
+ * file's text (inflated, for gzip), runs for len bytes of whole records, and had SHA-256
+ * sha256 when it was ingested. Idempotent: the v4 to v5 step runs the same text.
+ */
+static const char schema_marks[] =
+	"CREATE TABLE IF NOT EXISTS source_marks(\n"
+	"  source_id INTEGER NOT NULL REFERENCES sources, line INTEGER NOT NULL,\n"
+	"  offset INTEGER NOT NULL, len INTEGER NOT NULL, sha256 BLOB NOT NULL,\n"
+	"  PRIMARY KEY(source_id, line)) WITHOUT ROWID;\n";
+
 static const char *const schema_now[] = { schema_core, schema_screen_runs, schema_screen,
-	schema_link, schema_trace, schema_case, schema_case_snap, schema_takedown, NULL };
+	schema_link, schema_trace, schema_case, schema_case_snap, schema_takedown, schema_marks,
+	NULL };
+
+const char *store_engine(void)
+{
+	static char v[48];
+
+	if (!v[0])
+		snprintf(v, sizeof(v), "SQLite %s", sqlite3_libversion());
+	return v;
+}
 
 const char *store_default_path(void)
 {
@@ -625,7 +647,10 @@ static const char migrate_v4[] =
 	"CREATE INDEX IF NOT EXISTS sources_sha256 ON sources(sha256);\n"
 	"PRAGMA user_version=4;\n";
 
-/* Version 5 refuses DELETE on notice decisions (schema_takedown holds the same trigger). */
+/*
+ * Version 5 (with schema_marks) refuses DELETE on notice decisions; schema_takedown holds the
+ * same trigger for new stores.
+ */
 static const char migrate_v5[] =
 	"CREATE TRIGGER IF NOT EXISTS notice_decisions_no_delete BEFORE DELETE ON notice_decisions\n"
 	"  BEGIN SELECT RAISE(ABORT, 'notice decisions are append-only'); END;\n"
@@ -751,10 +776,14 @@ static int migrate(struct store *st)
 			return rc;
 	}
 	if (version < 5) {
-		/* Notice decisions are part of the record: DELETE is refused, as UPDATE was. */
+		/*
+		 * One step: sources ingested before have no marks (export reads them whole, as
+		 * it did), and notice decisions refuse DELETE as they refused UPDATE.
+		 */
 		if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
 			return rc;
-		if ((rc = store_exec(st, migrate_v5)) || (rc = store_exec(st, "COMMIT"))) {
+		if ((rc = store_exec(st, schema_marks)) || (rc = store_exec(st, migrate_v5)) ||
+			(rc = store_exec(st, "COMMIT"))) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			return rc;
 		}
@@ -1044,6 +1073,11 @@ int store_bind_int(struct store_stmt *s, int i, int64_t v)
 int store_bind_double(struct store_stmt *s, int i, double v)
 {
 	return bound(s, sqlite3_bind_double(s->s, i, v));
+}
+
+int store_bind_blob(struct store_stmt *s, int i, const void *v, size_t n)
+{
+	return bound(s, sqlite3_bind_blob64(s->s, i, v, n, SQLITE_TRANSIENT));
 }
 
 int store_bind_null(struct store_stmt *s, int i)
