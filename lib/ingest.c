@@ -9,10 +9,8 @@
 #include "profile.h"
 #include "progress.h"
 #include "store.h"
-#include "store_db.h"
 #include <dirent.h>
 #include <openssl/crypto.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -476,14 +474,14 @@ struct iq {
 
 struct ingest {
 	struct store *st;
-	sqlite3 *db;
 	const struct ingest_opts *o;
 	struct profile *prof;
 	unsigned char key[STORE_KEY_LEN];
 	int have_key;
-	sqlite3_stmt *ins[NKINDS], *old[NKINDS];
-	sqlite3_stmt *ref_sellers, *ref_listings, *ins_ident, *ins_reject, *ins_source, *upd_source,
-		*dup_source, *add_replaced, *del_replaced, *clear_replaced, *get_rejects;
+	struct store_stmt *ins[NKINDS], *old[NKINDS];
+	struct store_stmt *ref_sellers, *ref_listings, *ins_ident, *ins_reject, *ins_source,
+		*upd_source, *dup_source, *add_replaced, *del_replaced, *clear_replaced,
+		*get_rejects;
 	FILE *rejf;
 	struct out *rejo;
 	struct refset known_sellers, known_listings;
@@ -493,7 +491,7 @@ struct ingest {
 	size_t niq;
 	char **hubs; /* "kind\tvalue" of the hub candidates counted, not to count them twice */
 	size_t nhubs;
-	sqlite3_stmt *get_hubs;
+	struct store_stmt *get_hubs;
 	int loaded; /* rows kept in this run: indexes are (re)built after */
 };
 
@@ -531,13 +529,12 @@ struct file {
 	const char *day; /* a login's day, for its IP */
 };
 
-static int prep(struct ingest *in, sqlite3_stmt **s, const char *sql)
+/* The statements of a run are prepared once, kept out until the run ends and reused. */
+static int prep(struct ingest *in, struct store_stmt **s, const char *sql)
 {
 	if (*s)
 		return 0;
-	if (sqlite3_prepare_v3(in->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL) != SQLITE_OK)
-		return store_error(in->st, "prepare");
-	return 0;
+	return (*s = store_prepare(in->st, sql)) ? 0 : EX_SOFTWARE;
 }
 
 static const struct kspec *kspec_of(const char *kind)
@@ -632,42 +629,29 @@ static int prep_all(struct ingest *in)
 
 static void finalize_all(struct ingest *in)
 {
-	sqlite3_stmt **all[] = { &in->get_hubs, &in->ref_sellers, &in->ref_listings, &in->ins_ident,
-		&in->ins_reject, &in->ins_source, &in->upd_source, &in->dup_source,
+	struct store_stmt **all[] = { &in->get_hubs, &in->ref_sellers, &in->ref_listings,
+		&in->ins_ident, &in->ins_reject, &in->ins_source, &in->upd_source, &in->dup_source,
 		&in->add_replaced, &in->del_replaced, &in->clear_replaced, &in->get_rejects };
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(*all); i++) {
-		sqlite3_finalize(*all[i]);
+		store_done(*all[i]);
 		*all[i] = NULL;
 	}
 	for (i = 0; i < NKINDS; i++) {
-		sqlite3_finalize(in->ins[i]);
-		sqlite3_finalize(in->old[i]);
+		store_done(in->ins[i]);
+		store_done(in->old[i]);
 		in->ins[i] = in->old[i] = NULL;
 	}
 }
 
-static int step_done(struct ingest *in, sqlite3_stmt *s, const char *what)
+/* Run a kept statement that gives no rows and rewind it: 0, or an EX_* code (message printed). */
+static int step_done(struct store_stmt *s)
 {
-	int rc = sqlite3_step(s), code;
+	int rc = store_step(s);
 
-	sqlite3_reset(s);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-		return 0;
-	switch (rc & 0xff) {
-	case SQLITE_FULL:
-	case SQLITE_IOERR:
-		code = EX_IOERR;
-		break;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		code = EX_TEMPFAIL;
-		break;
-	default:
-		code = EX_SOFTWARE;
-	}
-	return ck_error(code, "%s: %s", what, sqlite3_errmsg(in->db));
+	store_reset(s);
+	return rc == STORE_DONE || rc == STORE_ROW ? 0 : rc;
 }
 
 static int column_of(struct file *f, const char *name)
@@ -922,17 +906,17 @@ static int bad(struct file *f, const char *fmt, ...)
 /* Write a rejected record, with the reason in f->reason, to the rejects table. */
 static int reject(struct ingest *in, struct file *f, struct csvio_rec *rec)
 {
-	sqlite3_stmt *s = in->ins_reject;
+	struct store_stmt *s = in->ins_reject;
 
 	if (f->rejected > REJECT_SAMPLE)
 		return 0;
 	raw_line(f, rec, csvio_delim(f->r));
-	sqlite3_bind_int64(s, 1, f->source_id);
-	sqlite3_bind_text(s, 2, f->path, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)rec->line);
-	sqlite3_bind_text(s, 4, f->reason.s, (int)f->reason.len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, f->raw.s, (int)f->raw.len, SQLITE_STATIC);
-	return step_done(in, s, "rejects");
+	store_bind_int(s, 1, f->source_id);
+	store_bind_text(s, 2, f->path);
+	store_bind_int(s, 3, (int64_t)rec->line);
+	store_bind_textn(s, 4, f->reason.s, f->reason.len);
+	store_bind_textn(s, 5, f->raw.s, f->raw.len);
+	return step_done(s);
 }
 
 /* A value quoted for a message: at most 40 bytes of it. */
@@ -990,48 +974,39 @@ static void ref_free(struct refset *r)
 static int ref_exists(struct ingest *in, const char *table, const char *v, size_t n)
 {
 	int sellers = strcmp(table, "sellers") == 0;
-	sqlite3_stmt *s = sellers ? in->ref_sellers : in->ref_listings;
+	struct store_stmt *s = sellers ? in->ref_sellers : in->ref_listings;
 	struct refset *r = sellers ? &in->known_sellers : &in->known_listings;
 	uint64_t h = ck_fnv1a(v, n);
 	int rc;
 
 	if (r->cap && r->v[ref_slot(r, v, n, h)].s)
 		return 1;
-	sqlite3_bind_text(s, 1, v, (int)n, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
+	store_bind_textn(s, 1, v, n);
+	rc = store_step(s);
+	store_reset(s);
+	if (rc == STORE_ROW)
 		ref_add(r, v, n, h);
-	return rc == SQLITE_ROW;
+	return rc == STORE_ROW;
 }
 
 static int add_ident(struct ingest *in, struct file *f, struct csvio_rec *rec, const char *holder,
 	size_t holder_len, const char *kind, const struct buf *value, const char *raw,
 	const struct ident *id, const char *day, const char *field)
 {
-	sqlite3_stmt *s = in->ins_ident;
+	struct store_stmt *s = in->ins_ident;
 
-	sqlite3_bind_text(s, 1, f->k->holder_kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, holder, (int)holder_len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, value->s, (int)value->len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, raw, -1, SQLITE_STATIC);
-	if (id->note.len)
-		sqlite3_bind_text(s, 6, id->note.s, (int)id->note.len, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, 6);
-	if (id->flags.len)
-		sqlite3_bind_text(s, 7, id->flags.s, (int)id->flags.len, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, 7);
-	if (day)
-		sqlite3_bind_text(s, 8, day, 10, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, 8);
-	sqlite3_bind_text(s, 9, field, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 10, f->source_id);
-	sqlite3_bind_int64(s, 11, (sqlite3_int64)rec->line);
-	return step_done(in, s, "identifiers");
+	store_bind_text(s, 1, f->k->holder_kind);
+	store_bind_textn(s, 2, holder, holder_len);
+	store_bind_text(s, 3, kind);
+	store_bind_textn(s, 4, value->s, value->len);
+	store_bind_text(s, 5, raw);
+	store_bind_textn(s, 6, id->note.len ? id->note.s : NULL, id->note.len);
+	store_bind_textn(s, 7, id->flags.len ? id->flags.s : NULL, id->flags.len);
+	store_bind_textn(s, 8, day, 10);
+	store_bind_text(s, 9, field);
+	store_bind_int(s, 10, f->source_id);
+	store_bind_int(s, 11, (int64_t)rec->line);
+	return step_done(s);
 }
 
 static struct iq *iq_of(struct ingest *in, const char *kind)
@@ -1276,7 +1251,7 @@ static int load_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 {
 	const struct kspec *k = f->k;
 	size_t ki = (size_t)(k - kinds), i;
-	sqlite3_stmt *s = in->ins[ki];
+	struct store_stmt *s = in->ins[ki];
 	const char *country = in->country[0] ? in->country : NULL;
 	int b = 1, rc, have_attrs = 0;
 
@@ -1289,27 +1264,26 @@ static int load_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 
 		if (!f->v[i]) {
 			if (fs->flags & F_KEY) /* brands without a category: one for all */
-				sqlite3_bind_text(s, b++, "", 0, SQLITE_STATIC);
+				store_bind_textn(s, b++, "", 0);
 			else if (fs->type == T_INSTR)
-				sqlite3_bind_null(s, b++), sqlite3_bind_null(s, b++);
+				store_bind_null(s, b++), store_bind_null(s, b++);
 			else
-				sqlite3_bind_null(s, b++);
+				store_bind_null(s, b++);
 			continue;
 		}
 		switch (fs->type) {
 		case T_TEXT:
 		case T_TIME:
 		case T_CUR:
-			sqlite3_bind_text(s, b++, f->v[i], (int)f->vl[i], SQLITE_STATIC);
+			store_bind_textn(s, b++, f->v[i], f->vl[i]);
 			break;
 		case T_INT:
 		case T_MONEY:
-			sqlite3_bind_int64(s, b++, f->num[i]);
+			store_bind_int(s, b++, f->num[i]);
 			break;
 		case T_INSTR:
-			sqlite3_bind_text(
-				s, b++, in->id2.value.s, (int)in->id2.value.len, SQLITE_STATIC);
-			sqlite3_bind_text(s, b++, in->id2.last4, -1, SQLITE_STATIC);
+			store_bind_textn(s, b++, in->id2.value.s, in->id2.value.len);
+			store_bind_text(s, b++, in->id2.last4);
 			break;
 		}
 	}
@@ -1324,35 +1298,37 @@ static int load_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 	}
 	if (have_attrs) {
 		buf_addc(&f->attrs, '}');
-		sqlite3_bind_text(s, b++, f->attrs.s, (int)f->attrs.len, SQLITE_STATIC);
+		store_bind_textn(s, b++, f->attrs.s, f->attrs.len);
 	} else {
-		sqlite3_bind_null(s, b++);
+		store_bind_null(s, b++);
 	}
-	sqlite3_bind_int64(s, b++, f->source_id);
-	sqlite3_bind_int64(s, b++, (sqlite3_int64)rec->line);
+	store_bind_int(s, b++, f->source_id);
+	store_bind_int(s, b++, (int64_t)rec->line);
 	/* A record seen before: the identifiers of its old row go (after the file's rows). */
 	if (in->old[ki]) {
-		sqlite3_stmt *o = in->old[ki];
+		struct store_stmt *o = in->old[ki];
 
-		sqlite3_bind_text(o, 1, f->v[0], (int)f->vl[0], SQLITE_STATIC);
-		if (sqlite3_step(o) == SQLITE_ROW) {
-			sqlite3_stmt *a = in->add_replaced;
+		store_bind_textn(o, 1, f->v[0], f->vl[0]);
+		if ((rc = store_step(o)) == STORE_ROW) {
+			struct store_stmt *a = in->add_replaced;
 
-			sqlite3_bind_text(a, 1, f->v[0], (int)f->vl[0], SQLITE_STATIC);
-			sqlite3_bind_int64(a, 2, sqlite3_column_int64(o, 0));
-			sqlite3_bind_int64(a, 3, sqlite3_column_int64(o, 1));
-			sqlite3_reset(o);
-			if ((rc = step_done(in, a, "replaced")))
+			store_bind_textn(a, 1, f->v[0], f->vl[0]);
+			store_bind_int(a, 2, store_col_int(o, 0));
+			store_bind_int(a, 3, store_col_int(o, 1));
+			store_reset(o);
+			if ((rc = step_done(a)))
 				return rc;
 			f->replaced++;
+		} else if (rc != STORE_DONE) {
+			return rc;
 		}
-		sqlite3_reset(o);
+		store_reset(o);
 	} else if (k->conflict) {
-		sqlite3_set_last_insert_rowid(in->db, 0);
+		store_set_last_rowid(in->st, 0);
 	}
-	if ((rc = step_done(in, s, k->kind)))
+	if ((rc = step_done(s)))
 		return rc;
-	if (!in->old[ki] && k->conflict && sqlite3_last_insert_rowid(in->db) == 0)
+	if (!in->old[ki] && k->conflict && store_last_rowid(in->st) == 0)
 		f->replaced++;
 	if (strcmp(k->kind, "payments") == 0) {
 		/* The payment identifier: its value is the hash, its raw form masked. */
@@ -1437,10 +1413,10 @@ static void iq_restore(struct ingest *in, const uint64_t *v, size_t n)
  * link will list them as hubs and join nobody on them. An IP counts on its busiest day, as
  * link does.
  */
-static int count_hubs(struct ingest *in, sqlite3_int64 first)
+static int count_hubs(struct ingest *in, int64_t first)
 {
 	struct link_params lp;
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int rc;
 
 	if ((rc = store_exec(in->st,
@@ -1461,16 +1437,16 @@ static int count_hubs(struct ingest *in, sqlite3_int64 first)
 		return rc;
 	link_params_init(&lp);
 	s = in->get_hubs;
-	sqlite3_bind_int64(s, 1, first);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(s, 0);
-		const char *value = (const char *)sqlite3_column_text(s, 1);
-		const char *flags = (const char *)sqlite3_column_text(s, 2);
+	store_bind_int(s, 1, first);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *kind = store_col_text(s, 0);
+		const char *value = store_col_text(s, 1);
+		const char *flags = store_col_text(s, 2);
 		enum link_class c = link_class_of(kind, flags ? flags : "");
 		char *key;
 		size_t i;
 
-		if (c == LINK_BUILDING || sqlite3_column_int64(s, 3) <= lp.cap[c])
+		if (c == LINK_BUILDING || store_col_int(s, 3) <= lp.cap[c])
 			continue;
 		key = xasprintf("%s\t%s", kind, value);
 		for (i = 0; i < in->nhubs && strcmp(in->hubs[i], key); i++)
@@ -1483,8 +1459,8 @@ static int count_hubs(struct ingest *in, sqlite3_int64 first)
 		in->hubs[in->nhubs++] = key;
 		iq_of(in, kind)->hubs++;
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_error(in->st, "identifiers");
+	store_reset(s);
+	return rc == STORE_DONE ? 0 : rc;
 }
 
 /* 1,234,567: figures people read. */
@@ -1581,7 +1557,7 @@ struct tally {
  */
 static int report(struct ingest *in, struct file *f, int stays)
 {
-	sqlite3_stmt *s = in->get_rejects;
+	struct store_stmt *s = in->get_rejects;
 	int shown_n = 0, rc, limit = stays ? 5 : 20;
 	struct tally *t = NULL;
 	struct buf shape = { 0 };
@@ -1598,16 +1574,16 @@ static int report(struct ingest *in, struct file *f, int stays)
 			f->replaced == 1 ? "its" : "their");
 	if (!f->rejected)
 		return 0;
-	sqlite3_bind_int64(s, 1, f->source_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *why = (const char *)sqlite3_column_text(s, 2);
+	store_bind_int(s, 1, f->source_id);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *why = store_col_text(s, 2);
 
 		if (!ck.quiet && shown_n < limit)
 			fprintf(stderr, "casekit ingest: %s:%lld: %s\n", f->path,
-				(long long)sqlite3_column_int64(s, 1), why);
+				(long long)store_col_int(s, 1), why);
 		shown_n++;
 		if (in->rejo)
-			out_stmt_row(in->rejo, s);
+			out_query_row(in->rejo, s);
 		if (stays)
 			continue;
 		reason_shape(why ? why : "", &shape);
@@ -1620,12 +1596,10 @@ static int report(struct ingest *in, struct file *f, int stays)
 		}
 		t[i].n++;
 	}
-	sqlite3_reset(s);
+	store_reset(s);
 	buf_free(&shape);
-	if (rc != SQLITE_DONE) {
-		rc = store_error(in->st, "rejects");
+	if (rc != STORE_DONE)
 		goto out;
-	}
 	rc = 0;
 	if (!ck.quiet && stays && f->rejected > 5)
 		fprintf(stderr,
@@ -1659,30 +1633,29 @@ out:
  */
 static int drop_indexes_if_empty(struct ingest *in, const char *table, struct buf *saved)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	struct buf drop = { 0 };
 	char *sql = xasprintf("SELECT 1 FROM \"%s\" LIMIT 1", table);
 	int rc, empty;
 
-	rc = sqlite3_prepare_v2(in->db, sql, -1, &s, NULL);
+	s = store_prepare(in->st, sql);
 	free(sql);
-	if (rc != SQLITE_OK)
-		return store_error(in->st, table);
-	empty = sqlite3_step(s) == SQLITE_DONE;
-	sqlite3_finalize(s);
+	if (!s)
+		return EX_SOFTWARE;
+	empty = store_step(s) == STORE_DONE;
+	store_done(s);
 	if (!empty)
 		return 0;
-	if (sqlite3_prepare_v2(in->db,
-		    "SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name=? "
-		    "AND sql IS NOT NULL",
-		    -1, &s, NULL) != SQLITE_OK)
-		return store_error(in->st, table);
-	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		buf_addf(&drop, "DROP INDEX \"%s\";\n", (const char *)sqlite3_column_text(s, 0));
-		buf_addf(saved, "%s;\n", (const char *)sqlite3_column_text(s, 1));
+	if (!(s = store_prepare(in->st,
+		      "SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name=? "
+		      "AND sql IS NOT NULL")))
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, table);
+	while (store_step(s) == STORE_ROW) {
+		buf_addf(&drop, "DROP INDEX \"%s\";\n", store_col_text(s, 0));
+		buf_addf(saved, "%s;\n", store_col_text(s, 1));
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	rc = drop.len ? store_exec(in->st, drop.s) : 0;
 	buf_free(&drop);
 	return rc;
@@ -1696,25 +1669,24 @@ static int drop_indexes_if_empty(struct ingest *in, const char *table, struct bu
  */
 static int replace_sources(struct ingest *in, struct file *f, const char *sha)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int64_t *old = NULL;
 	size_t n = 0, i;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(in->db,
-		    "SELECT source_id FROM sources WHERE kind=?1 AND replaced_by IS NULL AND "
-		    "source_id<>?2 AND (path=?3 OR sha256=?4) ORDER BY source_id",
-		    -1, &s, NULL) != SQLITE_OK)
-		return store_error(in->st, "sources");
-	sqlite3_bind_text(s, 1, f->k->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, f->source_id);
-	sqlite3_bind_text(s, 3, f->path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, sha, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	if (!(s = store_prepare(in->st,
+		      "SELECT source_id FROM sources WHERE kind=?1 AND replaced_by IS NULL AND "
+		      "source_id<>?2 AND (path=?3 OR sha256=?4) ORDER BY source_id")))
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, f->k->kind);
+	store_bind_int(s, 2, f->source_id);
+	store_bind_text(s, 3, f->path);
+	store_bind_text(s, 4, sha);
+	while (store_step(s) == STORE_ROW) {
 		old = xrealloc(old, (n + 1) * sizeof(*old));
-		old[n++] = sqlite3_column_int64(s, 0);
+		old[n++] = store_col_int(s, 0);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	for (i = 0; i < n && !rc; i++) {
 		char *sql = xasprintf(
 			"DELETE FROM %s WHERE source_id=%lld", f->k->kind, (long long)old[i]);
@@ -1722,7 +1694,7 @@ static int replace_sources(struct ingest *in, struct file *f, const char *sha)
 
 		rc = store_exec(in->st, sql);
 		free(sql);
-		gone = sqlite3_changes(in->db);
+		gone = store_changes(in->st);
 		if (rc)
 			break;
 		sql = xasprintf("DELETE FROM identifiers WHERE source_id=%lld; "
@@ -1748,8 +1720,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	struct csvio_rec *rec;
 	struct progress *pg;
 	struct buf reindex = { 0 };
-	sqlite3_stmt *s;
-	sqlite3_int64 first_ident = 0;
+	struct store_stmt *s;
+	int64_t first_ident = 0;
 	char now[21];
 	int rc, in_tx = 0, made_idents, all_rejected;
 	size_t nsaved;
@@ -1764,31 +1736,31 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	co.encoding = in->o->encoding ? in->o->encoding : in->prof->encoding;
 	if ((rc = csvio_open(&f.r, path, &co)) || (rc = prep_kind(in, f.k)))
 		goto out;
-	if ((rc = store_exec(in->st, "BEGIN IMMEDIATE")))
+	if ((rc = store_begin(in->st)))
 		goto out;
 	in_tx = 1;
 	s = in->ins_source;
 	ck_now_iso(now);
-	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, in->prof->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, co.encoding ? co.encoding : "UTF-8", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
-	if ((rc = step_done(in, s, "sources")))
+	store_bind_text(s, 1, path);
+	store_bind_text(s, 2, kind);
+	store_bind_text(s, 3, in->prof->name);
+	store_bind_text(s, 4, co.encoding ? co.encoding : "UTF-8");
+	store_bind_text(s, 5, now);
+	if ((rc = step_done(s)))
 		goto out;
-	f.source_id = sqlite3_last_insert_rowid(in->db);
+	f.source_id = store_last_rowid(in->st);
 	made_idents = f.k->ids[0].field || (f.pk && f.pk->nidents);
 	if (made_idents) {
-		sqlite3_stmt *m;
+		struct store_stmt *m =
+			store_prepare(in->st, "SELECT max(ident_id) FROM identifiers");
 
-		if (sqlite3_prepare_v2(in->db, "SELECT max(ident_id) FROM identifiers", -1, &m,
-			    NULL) != SQLITE_OK) {
-			rc = store_error(in->st, "identifiers");
+		if (!m) {
+			rc = EX_SOFTWARE;
 			goto out;
 		}
-		if (sqlite3_step(m) == SQLITE_ROW)
-			first_ident = sqlite3_column_int64(m, 0);
-		sqlite3_finalize(m);
+		if (store_step(m) == STORE_ROW)
+			first_ident = store_col_int(m, 0);
+		store_done(m);
 	}
 	if ((rc = drop_indexes_if_empty(in, kind, &reindex)) ||
 		((f.k->ids[0].field || (f.pk && f.pk->nidents)) &&
@@ -1814,32 +1786,30 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	if (rc)
 		goto out;
 	if (f.replaced && in->old[f.k - kinds]) {
-		sqlite3_bind_text(in->del_replaced, 1, f.k->holder_kind, -1, SQLITE_STATIC);
-		if ((rc = step_done(in, in->del_replaced, "identifiers")) ||
-			(rc = step_done(in, in->clear_replaced, "replaced")))
+		store_bind_text(in->del_replaced, 1, f.k->holder_kind);
+		if ((rc = step_done(in->del_replaced)) || (rc = step_done(in->clear_replaced)))
 			goto out;
 	}
 	/* A file loaded before (same SHA-256) is skipped, unless --replace; -n checks it. */
 	s = in->dup_source;
-	sqlite3_bind_text(s, 1, csvio_sha256(f.r), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, f.source_id);
-	if (sqlite3_step(s) == SQLITE_ROW && !in->o->replace) {
+	store_bind_text(s, 1, csvio_sha256(f.r));
+	store_bind_int(s, 2, f.source_id);
+	if (store_step(s) == STORE_ROW && !in->o->replace) {
 		if (!ck.quiet)
 			fprintf(stderr,
 				"casekit ingest: '%s': already ingested as source %lld ('%s', "
 				"same SHA-256): %s\n",
-				path, (long long)sqlite3_column_int64(s, 0),
-				(const char *)sqlite3_column_text(s, 1),
+				path, (long long)store_col_int(s, 0), store_col_text(s, 1),
 				in->o->dry_run ? "a load would skip it; checked anyway"
 					       : "skipped (--replace loads it again)");
-		sqlite3_reset(s);
+		store_reset(s);
 		if (!in->o->dry_run) {
 			rc = store_exec(in->st, "ROLLBACK");
 			in_tx = 0;
 			goto out;
 		}
 	}
-	sqlite3_reset(s);
+	store_reset(s);
 	if (in->o->replace && (rc = replace_sources(in, &f, csvio_sha256(f.r))))
 		goto out;
 	if (reindex.len && (rc = store_exec(in->st, reindex.s)))
@@ -1847,13 +1817,13 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	if (made_idents && f.kept && (rc = count_hubs(in, first_ident)))
 		goto out;
 	s = in->upd_source;
-	sqlite3_bind_text(s, 1, csvio_sha256(f.r), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)csvio_bytes_read(f.r));
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)f.read);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)f.kept);
-	sqlite3_bind_int64(s, 5, (sqlite3_int64)f.rejected);
-	sqlite3_bind_int64(s, 6, f.source_id);
-	if ((rc = step_done(in, s, "sources")))
+	store_bind_text(s, 1, csvio_sha256(f.r));
+	store_bind_int(s, 2, (int64_t)csvio_bytes_read(f.r));
+	store_bind_int(s, 3, (int64_t)f.read);
+	store_bind_int(s, 4, (int64_t)f.kept);
+	store_bind_int(s, 5, (int64_t)f.rejected);
+	store_bind_int(s, 6, f.source_id);
+	if ((rc = step_done(s)))
 		goto out;
 	all_rejected = f.read > 0 && f.kept == 0;
 	if ((rc = report(
@@ -1876,7 +1846,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		f.counted = 1;
 		goto out;
 	}
-	if ((rc = store_exec(in->st, "COMMIT")))
+	if ((rc = store_commit(in->st)))
 		goto out;
 	in_tx = 0;
 	f.counted = 1;
@@ -1885,12 +1855,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		ck_warn("'%s': %llu of %s rejected; the rest were loaded", path,
 			(unsigned long long)f.rejected, ck_count((long long)f.read, "row", "rows"));
 out:
-	if (in_tx) {
-		char *err = NULL;
-
-		sqlite3_exec(in->db, "ROLLBACK", NULL, NULL, &err);
-		sqlite3_free(err);
-	}
+	if (in_tx)
+		store_rollback(in->st);
 	/* A file that did not land (failed, or skipped as loaded before) counts for nothing. */
 	if (rc || !f.counted)
 		iq_restore(in, saved, nsaved);
@@ -2126,7 +2092,6 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 
 	memset(&in, 0, sizeof(in));
 	in.st = st;
-	in.db = store_db(st);
 	in.o = o;
 	if (o->kind && !kspec_of(o->kind))
 		return ck_error(EX_USAGE, "'%s' is not a kind", o->kind);
@@ -2294,38 +2259,38 @@ int ingest_quality(struct store *st, struct ingest_quality **out, size_t *n)
 		{ "logins", "seller", "seller_id", "device_id", IDENT_DEVICE },
 		{ "logins", "seller", "seller_id", "ip", IDENT_IP },
 	};
-	sqlite3 *db = store_db(st);
 	struct link_params lp;
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	size_t i;
 	int rc = 0;
 
 	*out = NULL;
 	*n = 0;
 	link_params_init(&lp);
-	if (sqlite3_prepare_v2(db, counts, -1, &s, NULL) != SQLITE_OK)
+	if (!(s = store_prepare(st, counts)))
 		goto fail;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		struct ingest_quality *q =
-			quality_of(out, n, (const char *)sqlite3_column_text(s, 0));
+	while ((rc = store_step(s)) == STORE_ROW) {
+		struct ingest_quality *q = quality_of(out, n, store_col_text(s, 0));
 
-		q->keys = sqlite3_column_int64(s, 1);
-		q->national = sqlite3_column_int64(s, 2);
-		q->coarse = sqlite3_column_int64(s, 3);
-		q->nolink = sqlite3_column_int64(s, 4);
+		q->keys = store_col_int(s, 1);
+		q->national = store_col_int(s, 2);
+		q->coarse = store_col_int(s, 3);
+		q->nolink = store_col_int(s, 4);
 	}
-	sqlite3_finalize(s);
-	if (sqlite3_prepare_v2(db, hubs, -1, &s, NULL) != SQLITE_OK)
+	store_done(s);
+	if (rc != STORE_DONE || !(s = store_prepare(st, hubs)))
 		goto fail;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(s, 0);
-		const char *flags = (const char *)sqlite3_column_text(s, 1);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *kind = store_col_text(s, 0);
+		const char *flags = store_col_text(s, 1);
 		enum link_class c = link_class_of(kind, flags ? flags : "");
 
-		if (c != LINK_BUILDING && sqlite3_column_int64(s, 2) > lp.cap[c])
+		if (c != LINK_BUILDING && store_col_int(s, 2) > lp.cap[c])
 			quality_of(out, n, kind)->hubs++;
 	}
-	sqlite3_finalize(s);
+	store_done(s);
+	if (rc != STORE_DONE)
+		goto fail;
 	for (i = 0; i < sizeof(cols) / sizeof(*cols); i++) {
 		char *sql = xasprintf(
 			"SELECT count(*) FROM %s t WHERE coalesce(t.%s, '') <> '' AND NOT EXISTS "
@@ -2335,19 +2300,22 @@ int ingest_quality(struct store *st, struct ingest_quality **out, size_t *n)
 			cols[i].field);
 		int64_t v = 0;
 
-		rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+		s = store_prepare(st, sql);
 		free(sql);
-		if (rc != SQLITE_OK)
+		if (!s)
 			goto fail;
-		if (sqlite3_step(s) == SQLITE_ROW)
-			v = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
+		if ((rc = store_step(s)) == STORE_ROW)
+			v = store_col_int(s, 0);
+		store_done(s);
+		if (rc != STORE_ROW)
+			goto fail;
 		if (v)
 			quality_of(out, n, cols[i].kind)->unparsed += v;
 	}
 	return 0;
 fail:
-	rc = store_error(st, "identifiers");
+	if (rc == STORE_ROW || rc == STORE_DONE) /* store_prepare() failed: it said why */
+		rc = EX_SOFTWARE;
 	ingest_quality_free(*out, *n);
 	*out = NULL;
 	*n = 0;
