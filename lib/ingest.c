@@ -450,18 +450,20 @@ int ingest_time(const char *s, const char *fmt, char out[21])
 /*
  * Ids known to be in the store, so that a million listings of ten thousand sellers ask SQLite
  * once per seller, not once per listing. Only hits are kept: ingest never deletes a seller or
- * a listing, so a hit stays true for the whole run. Open addressing, FNV-1a, at most
- * REF_MAX entries (past that, SQLite answers).
+ * a listing, so a hit stays true for the whole run. Open addressing, FNV-1a; the ids sit in
+ * one arena. Memory is bounded whatever the store holds: at most REF_MAX ids and REF_BYTES of
+ * them a set (about 32 MB); past that, SQLite answers.
  */
-#define REF_MAX (1u << 21)
+#define REF_MAX (1u << 20)
+#define REF_BYTES (16u << 20)
 struct refent {
-	char *s;
-	size_t n;
 	uint64_t h;
+	uint32_t off, len1; /* len1: the id's length + 1; 0 for an empty slot */
 };
 struct refset {
 	struct refent *v;
 	size_t cap, n;
+	struct buf ids;
 };
 
 /*
@@ -972,7 +974,9 @@ static size_t ref_slot(const struct refset *r, const char *v, size_t n, uint64_t
 {
 	size_t i = (size_t)h & (r->cap - 1);
 
-	while (r->v[i].s && !(r->v[i].h == h && r->v[i].n == n && memcmp(r->v[i].s, v, n) == 0))
+	while (r->v[i].len1 &&
+		!(r->v[i].h == h && r->v[i].len1 == n + 1 &&
+			memcmp(r->ids.s + r->v[i].off, v, n) == 0))
 		i = (i + 1) & (r->cap - 1);
 	return i;
 }
@@ -981,34 +985,35 @@ static void ref_add(struct refset *r, const char *v, size_t n, uint64_t h)
 {
 	size_t i, j;
 
-	if (r->n >= REF_MAX)
+	if (r->n >= REF_MAX || r->ids.len + n > REF_BYTES)
 		return;
 	if (2 * (r->n + 1) > r->cap) {
-		struct refset g = { NULL, r->cap ? 2 * r->cap : 1024, r->n };
+		struct refset g = { NULL, r->cap ? 2 * r->cap : 1024, r->n, r->ids };
 
 		g.v = xcalloc(g.cap, sizeof(*g.v));
 		for (j = 0; j < r->cap; j++)
-			if (r->v[j].s)
-				g.v[ref_slot(&g, r->v[j].s, r->v[j].n, r->v[j].h)] = r->v[j];
+			if (r->v[j].len1) {
+				const struct refent *e = &r->v[j];
+
+				g.v[ref_slot(&g, r->ids.s + e->off, e->len1 - 1, e->h)] = *e;
+			}
 		free(r->v);
 		*r = g;
 	}
 	i = ref_slot(r, v, n, h);
-	if (!r->v[i].s) {
-		r->v[i].s = xstrndup(v, n);
-		r->v[i].n = n;
+	if (!r->v[i].len1) {
 		r->v[i].h = h;
+		r->v[i].off = (uint32_t)r->ids.len;
+		r->v[i].len1 = (uint32_t)n + 1;
+		buf_add(&r->ids, v, n);
 		r->n++;
 	}
 }
 
 static void ref_free(struct refset *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->cap; i++)
-		free(r->v[i].s);
 	free(r->v);
+	buf_free(&r->ids);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -1020,7 +1025,7 @@ static int ref_exists(struct ingest *in, const char *table, const char *v, size_
 	uint64_t h = ck_fnv1a(v, n);
 	int rc;
 
-	if (r->cap && r->v[ref_slot(r, v, n, h)].s)
+	if (r->cap && r->v[ref_slot(r, v, n, h)].len1)
 		return 1;
 	store_bind_textn(s, 1, v, n);
 	rc = store_step(s);
