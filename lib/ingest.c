@@ -2037,6 +2037,7 @@ static void *worker(void *arg)
 		pthread_cond_broadcast(&p->ready);
 		pthread_mutex_unlock(&p->mu);
 	}
+	ident_thread_free();
 	return NULL;
 }
 
