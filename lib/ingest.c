@@ -2571,10 +2571,10 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		ck_sort(jobs, njobs, sizeof(*jobs), job_cmp);
 		/*
 		 * WAL with synchronous=NORMAL keeps every committed file through a crash of
-		 * casekit; a 64 MB page cache keeps memory bounded whatever the input size
-		 * (index sorts spill to temporary files, not to memory).
+		 * casekit; a 32 MB page cache keeps memory bounded whatever the input size
+		 * (index sorts take as much again, then spill to temporary files).
 		 */
-		rc = store_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536");
+		rc = store_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768");
 		/*
 		 * Only payments need the payment key, which is kept apart from the store; a load
 		 * with payments but no key is refused before any file is read, not half done.
