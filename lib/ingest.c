@@ -482,6 +482,9 @@ struct ingest {
 	unsigned char key[STORE_KEY_LEN];
 	int have_key;
 	struct store_stmt *ins[NKINDS], *old[NKINDS];
+	struct store_stmt *ins_idents; /* IDENT_ROWS identifiers at once */
+	struct ident_row *pend;        /* identifiers waiting for it */
+	size_t npend;
 	struct store_stmt *ref_sellers, *ref_listings, *ins_ident, *ins_reject, *ins_source,
 		*upd_source, *dup_source, *add_replaced, *del_replaced, *clear_replaced,
 		*get_rejects;
@@ -631,18 +634,34 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 	return rc;
 }
 
+/* An identifier waiting to be written: its batch stays put until flush_idents(). */
+struct ident_row {
+	const struct obatch *b;
+	const struct orow *r;
+	const struct oid *id;
+	unsigned long line;
+};
+
+/*
+ * Identifiers are written IDENT_ROWS to an INSERT: a sellers file has several to a row, and a
+ * statement run once for each costs more than its rows. They keep their order (ident_id).
+ */
+#define IDENT_ROWS 32
+#define IDENT_COLS \
+	"INSERT INTO identifiers(holder_kind, holder_id, kind, value, raw, note, flags, day, " \
+	"field, source_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+
 static int prep_all(struct ingest *in)
 {
-	int rc;
+	struct buf sql = { 0 };
+	int rc, i;
 
 	if ((rc = store_exec(in->st,
 		     "CREATE TEMP TABLE IF NOT EXISTS ck_replaced(holder_id, source_id, line)")))
 		return rc;
 	if ((rc = prep(in, &in->ref_sellers, "SELECT 1 FROM sellers WHERE seller_id=?")) ||
 		(rc = prep(in, &in->ref_listings, "SELECT 1 FROM listings WHERE listing_id=?")) ||
-		(rc = prep(in, &in->ins_ident,
-			 "INSERT INTO identifiers(holder_kind, holder_id, kind, value, raw, note, "
-			 "flags, day, field, source_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?)")) ||
+		(rc = prep(in, &in->ins_ident, IDENT_COLS)) ||
 		(rc = prep(in, &in->ins_reject,
 			 "INSERT INTO rejects(source_id, path, line, reason, raw) "
 			 "VALUES(?,?,?,?,?)")) ||
@@ -664,14 +683,21 @@ static int prep_all(struct ingest *in)
 			 "SELECT path, line, reason, raw FROM rejects WHERE source_id=? "
 			 "ORDER BY line")))
 		return rc;
-	return 0;
+	buf_adds(&sql, IDENT_COLS);
+	for (i = 1; i < IDENT_ROWS; i++)
+		buf_adds(&sql, ",(?,?,?,?,?,?,?,?,?,?,?)");
+	rc = prep(in, &in->ins_idents, sql.s);
+	buf_free(&sql);
+	in->pend = xcalloc(IDENT_ROWS, sizeof(*in->pend));
+	return rc;
 }
 
 static void finalize_all(struct ingest *in)
 {
-	struct store_stmt **all[] = { &in->get_hubs, &in->ref_sellers, &in->ref_listings,
-		&in->ins_ident, &in->ins_reject, &in->ins_source, &in->upd_source, &in->dup_source,
-		&in->add_replaced, &in->del_replaced, &in->clear_replaced, &in->get_rejects };
+	struct store_stmt **all[] = { &in->ins_idents, &in->get_hubs, &in->ref_sellers,
+		&in->ref_listings, &in->ins_ident, &in->ins_reject, &in->ins_source,
+		&in->upd_source, &in->dup_source, &in->add_replaced, &in->del_replaced,
+		&in->clear_replaced, &in->get_rejects };
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(*all); i++) {
@@ -1178,23 +1204,49 @@ static void bind_oval(struct store_stmt *s, int i, const struct obatch *b, const
 		store_bind_null(s, i);
 }
 
+/* Bind an identifier as the parameters from base + 1 on. */
+static void bind_ident(
+	const struct file *f, struct store_stmt *s, int base, const struct ident_row *p)
+{
+	store_bind_text(s, base + 1, f->k->holder_kind);
+	bind_oval(s, base + 2, p->b, &p->r->holder);
+	store_bind_text(s, base + 3, p->id->kind);
+	bind_oval(s, base + 4, p->b, &p->id->value);
+	bind_oval(s, base + 5, p->b, &p->id->raw);
+	bind_oval(s, base + 6, p->b, &p->id->note);
+	bind_oval(s, base + 7, p->b, &p->id->flags);
+	bind_oval(s, base + 8, p->b, &p->id->day);
+	store_bind_text(s, base + 9, p->id->field);
+	store_bind_int(s, base + 10, f->source_id);
+	store_bind_int(s, base + 11, (int64_t)p->line);
+}
+
+/* Write the identifiers waiting, in order: 0, or an EX_* code (message printed). */
+static int flush_idents(struct ingest *in, struct file *f)
+{
+	size_t i, n = in->npend;
+	int rc = 0;
+
+	in->npend = 0;
+	if (n == IDENT_ROWS) {
+		for (i = 0; i < n; i++)
+			bind_ident(f, in->ins_idents, (int)i * 11, &in->pend[i]);
+		return step_done(in->ins_idents);
+	}
+	for (i = 0; i < n && !rc; i++) {
+		bind_ident(f, in->ins_ident, 0, &in->pend[i]);
+		rc = step_done(in->ins_ident);
+	}
+	return rc;
+}
+
 static int add_ident(struct ingest *in, struct file *f, unsigned long line, const struct obatch *b,
 	const struct orow *r, const struct oid *id)
 {
-	struct store_stmt *s = in->ins_ident;
+	struct ident_row *p = &in->pend[in->npend++];
 
-	store_bind_text(s, 1, f->k->holder_kind);
-	bind_oval(s, 2, b, &r->holder);
-	store_bind_text(s, 3, id->kind);
-	bind_oval(s, 4, b, &id->value);
-	bind_oval(s, 5, b, &id->raw);
-	bind_oval(s, 6, b, &id->note);
-	bind_oval(s, 7, b, &id->flags);
-	bind_oval(s, 8, b, &id->day);
-	store_bind_text(s, 9, id->field);
-	store_bind_int(s, 10, f->source_id);
-	store_bind_int(s, 11, (int64_t)line);
-	return step_done(s);
+	p->b = b, p->r = r, p->id = id, p->line = line;
+	return in->npend == IDENT_ROWS ? flush_idents(in, f) : 0;
 }
 
 static struct iq *iq_of(struct ingest *in, const char *kind)
@@ -2143,6 +2195,10 @@ static int load_rows(struct ingest *in, struct file *f)
 	for (seq = 0; more && !rc && pipeline_next(&p, seq, &ob); seq++) {
 		for (i = 0; i < ob->nrows && !rc; i++)
 			rc = write_row(in, f, ob, &ob->rows[i]);
+		/* before the batch goes back: the identifiers waiting point into it */
+		if (!rc)
+			rc = flush_idents(in, f);
+		in->npend = 0;
 		if (!rc && (more = csvio_batch_rc(ob->in)) != 1)
 			rc = more; /* 0 at the end, else the input broke */
 		progress_update(pg, csvio_batch_bytes(ob->in), f->read);
@@ -2625,6 +2681,7 @@ done:
 		free(in.hubs[i]);
 	free(in.hubs);
 	finalize_all(&in);
+	free(in.pend);
 	ref_free(&in.known_sellers);
 	ref_free(&in.known_listings);
 	OPENSSL_cleanse(in.key, sizeof(in.key));
