@@ -2,6 +2,7 @@
  * provider table follows validator.js normalizeEmail) */
 #include "casekit.h"
 #include "ident.h"
+#include "text.h"
 #include <unicode/uidna.h>
 
 /* Is the domain "name.TLD" or "name.co.TLD" (outlook.com, hotmail.co.uk, live.com.au)? */
@@ -125,7 +126,7 @@ int ident_email(const char *raw, struct ident *id)
 	buf_reset(&email_f);
 	buf_reset(&email_local);
 	buf_reset(&email_dom);
-	if (ident_fold(raw, strlen(raw), &email_f) < 0)
+	if (text_fold(raw, strlen(raw), &email_f) < 0)
 		return -1;
 	s = email_f.s;
 	e = email_f.s + email_f.len;
@@ -195,7 +196,7 @@ int ident_email(const char *raw, struct ident *id)
 			ident_add_word(&id->note, "yandex to yandex.ru");
 		}
 	}
-	if (!email_local.len || ident_refold(&email_local) < 0)
+	if (!email_local.len || text_refold(&email_local) < 0)
 		return ident_reset(id), -1;
 	buf_add(&id->value, email_local.s, email_local.len);
 	buf_addc(&id->value, '@');
