@@ -44,6 +44,11 @@ struct kspec {
 };
 
 #define MAXF 16
+/*
+ * Rows of a kind whose writes read nothing back (no old row to find) are written ROWS to an
+ * INSERT: running a statement once a row costs more than the row.
+ */
+#define ROWS 32
 
 static const struct fspec f_brands[] = {
 	{ "brand", T_TEXT, F_KEY, NULL },
@@ -437,6 +442,10 @@ struct ingest {
 	unsigned char key[STORE_KEY_LEN];
 	int have_key;
 	struct store_stmt *ins[NKINDS], *old[NKINDS];
+	struct store_stmt *insn[NKINDS]; /* ROWS rows at once, for kinds without old[] */
+	struct kind_row *prow;           /* rows waiting for it */
+	size_t nprow;
+	int64_t max_rowid;             /* of the table being loaded: a new row gets the next */
 	struct store_stmt *ins_idents; /* IDENT_ROWS identifiers at once */
 	struct ident_row *pend;        /* identifiers waiting for it */
 	size_t npend;
@@ -550,7 +559,7 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 {
 	size_t ki = (size_t)(k - kinds), i;
 	struct buf cols = { 0 }, vals = { 0 }, set = { 0 }, sql = { 0 };
-	int rc, nb = 0;
+	int rc = 0, nb = 0, r;
 
 	if (in->ins[ki])
 		return 0;
@@ -569,14 +578,20 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 			nb++;
 		}
 	}
-	buf_addf(&sql, "INSERT INTO %s(%s, attrs, source_id, line) VALUES(%s, ?, ?, ?)", k->kind,
-		cols.s, vals.s);
-	if (k->conflict)
-		buf_addf(&sql,
-			" ON CONFLICT(%s) DO UPDATE SET %s, attrs=excluded.attrs, "
-			"source_id=excluded.source_id, line=excluded.line",
-			k->conflict, set.s);
-	rc = prep(in, &in->ins[ki], sql.s);
+	for (r = 0; r < 2 && !rc; r++) {
+		buf_reset(&sql);
+		buf_addf(&sql, "INSERT INTO %s(%s, attrs, source_id, line) VALUES(%s, ?, ?, ?)",
+			k->kind, cols.s, vals.s);
+		for (i = 1; r && i < ROWS; i++)
+			buf_addf(&sql, ",(%s, ?, ?, ?)", vals.s);
+		if (k->conflict)
+			buf_addf(&sql,
+				" ON CONFLICT(%s) DO UPDATE SET %s, attrs=excluded.attrs, "
+				"source_id=excluded.source_id, line=excluded.line",
+				k->conflict, set.s);
+		if (!r || !(k->holder_kind && k->conflict))
+			rc = prep(in, r ? &in->insn[ki] : &in->ins[ki], sql.s);
+	}
 	if (!rc && k->holder_kind && k->conflict) {
 		buf_reset(&sql);
 		buf_addf(&sql, "SELECT source_id, line FROM %s WHERE %s=?", k->kind, k->conflict);
@@ -588,6 +603,13 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 	buf_free(&sql);
 	return rc;
 }
+
+/* A row waiting to be written: its batch stays put until flush_rows(). */
+struct kind_row {
+	const struct obatch *b;
+	const struct orow *r;
+	unsigned long line;
+};
 
 /* An identifier waiting to be written: its batch stays put until flush_idents(). */
 struct ident_row {
@@ -644,6 +666,7 @@ static int prep_all(struct ingest *in)
 	rc = prep(in, &in->ins_idents, sql.s);
 	buf_free(&sql);
 	in->pend = xcalloc(IDENT_ROWS, sizeof(*in->pend));
+	in->prow = xcalloc(ROWS, sizeof(*in->prow));
 	return rc;
 }
 
@@ -661,8 +684,9 @@ static void finalize_all(struct ingest *in)
 	}
 	for (i = 0; i < NKINDS; i++) {
 		store_done(in->ins[i]);
+		store_done(in->insn[i]);
 		store_done(in->old[i]);
-		in->ins[i] = in->old[i] = NULL;
+		in->ins[i] = in->insn[i] = in->old[i] = NULL;
 	}
 }
 
@@ -1562,6 +1586,43 @@ static void stage_row(const struct ingest *in, const struct file *f, struct row 
 }
 
 /*
+ * Write the rows waiting, in order: 0, or an EX_* code (message printed). A row of a keyed kind
+ * either makes a new one, whose rowid is the next, or updates the one it replaces: what the
+ * rowid of the last new row says is how many were new.
+ */
+static int flush_rows(struct ingest *in, struct file *f)
+{
+	size_t ki = (size_t)(f->k - kinds), i, j, n = in->nprow;
+	struct store_stmt *s = n == ROWS ? in->insn[ki] : in->ins[ki];
+	int rc = 0, base = 0;
+	int64_t last;
+
+	in->nprow = 0;
+	for (i = 0; i < n && !rc; i++) {
+		const struct kind_row *p = &in->prow[i];
+
+		for (j = 0; j < p->r->nval; j++)
+			bind_oval(s, base + (int)j + 1, p->b, &p->b->vals[p->r->val0 + j]);
+		store_bind_int(s, base + (int)p->r->nval + 1, f->source_id);
+		store_bind_int(s, base + (int)p->r->nval + 2, (int64_t)p->line);
+		base += (int)p->r->nval + 2;
+		if (s == in->insn[ki] && i + 1 < n)
+			continue;
+		store_set_last_rowid(in->st, 0);
+		if ((rc = step_done(s)))
+			break;
+		last = store_last_rowid(in->st);
+		if (f->k->conflict)
+			f->replaced += (s == in->insn[ki] ? n : 1) -
+				(uint64_t)(last ? last - in->max_rowid : 0);
+		if (last)
+			in->max_rowid = last;
+		base = 0;
+	}
+	return rc;
+}
+
+/*
  * Write one converted record: check its references, then keep it, with its identifiers, or
  * report it. 0 when it was kept or rejected (a reject is data), an EX_* code when the store
  * failed.
@@ -1590,6 +1651,14 @@ static int write_row(
 	}
 	if (r->rejected)
 		return reject(in, f, &rec, ob->bytes.s + r->reason.off, r->reason.n);
+	if (in->insn[ki]) {
+		struct kind_row *p = &in->prow[in->nprow++];
+
+		p->b = ob, p->r = r, p->line = rec.line;
+		if (in->nprow == ROWS && (rc = flush_rows(in, f)))
+			return rc;
+		goto idents;
+	}
 	for (i = 0; i < r->nval; i++)
 		bind_oval(s, (int)i + 1, ob, &ob->vals[r->val0 + i]);
 	store_bind_int(s, (int)r->nval + 1, f->source_id);
@@ -1620,6 +1689,7 @@ static int write_row(
 		return rc;
 	if (!in->old[ki] && k->conflict && store_last_rowid(in->st) == 0)
 		f->replaced++;
+idents:
 	for (i = 0; i < r->nid; i++) {
 		const struct oid *id = &ob->ids[r->id0 + i];
 
@@ -2145,15 +2215,45 @@ static int load_rows(struct ingest *in, struct file *f)
 	struct obatch *ob;
 	size_t seq, i;
 	int rc = 0, more = 1;
+	size_t ki = (size_t)(f->k - kinds);
+	char *sql;
 
+	in->max_rowid = 0;
+	if (in->insn[ki]) {
+		/* Rows are counted as new by their rowids: a table without them is written a row at a time. */
+		sql = xasprintf("SELECT 1 FROM sqlite_master WHERE name = '%s' AND sql LIKE "
+				"'%%WITHOUT ROWID%%'",
+			f->k->kind);
+		if (store_has_rows(in->st, sql)) {
+			store_done(in->insn[ki]);
+			in->insn[ki] = NULL;
+		}
+		free(sql);
+	}
+	if (in->insn[ki]) {
+		struct store_stmt *m;
+
+		sql = xasprintf("SELECT max(rowid) FROM %s", f->k->kind);
+		m = store_prepare(in->st, sql);
+		free(sql);
+		if (!m)
+			return EX_SOFTWARE;
+		if ((rc = store_step(m)) == STORE_ROW)
+			in->max_rowid = store_col_int(m, 0), rc = 0;
+		store_done(m);
+		if (rc)
+			return rc;
+	}
 	pipeline_start(&p, in, f);
 	for (seq = 0; more && !rc && pipeline_next(&p, seq, &ob); seq++) {
 		for (i = 0; i < ob->nrows && !rc; i++)
 			rc = write_row(in, f, ob, &ob->rows[i]);
-		/* before the batch goes back: the identifiers waiting point into it */
+		/* before the batch goes back: the rows waiting point into it */
+		if (!rc)
+			rc = flush_rows(in, f);
 		if (!rc)
 			rc = flush_idents(in, f);
-		in->npend = 0;
+		in->npend = in->nprow = 0;
 		if (!rc && (more = csvio_batch_rc(ob->in)) != 1)
 			rc = more; /* 0 at the end, else the input broke */
 		progress_update(pg, csvio_batch_bytes(ob->in), f->read);
@@ -2637,6 +2737,7 @@ done:
 	free(in.hubs);
 	finalize_all(&in);
 	free(in.pend);
+	free(in.prow);
 	ref_free(&in.known_sellers);
 	ref_free(&in.known_listings);
 	OPENSSL_cleanse(in.key, sizeof(in.key));
