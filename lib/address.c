@@ -1027,10 +1027,12 @@ static int key_latin(struct addr *a, struct ident *id)
 	return id->building.len ? 0 : -1;
 }
 
+/* The scratch space of ident_address(), one a thread: see ident_thread_free(). */
+static _Thread_local struct addr addr_a;
+static _Thread_local struct buf addr_t1, addr_t2;
+
 int ident_address(const char *raw, const char *country, struct ident *id)
 {
-	static _Thread_local struct addr a;
-	static _Thread_local struct buf t1, t2;
 	size_t nh;
 	int rc;
 
@@ -1039,17 +1041,17 @@ int ident_address(const char *raw, const char *country, struct ident *id)
 	pthread_once(&loaded, load_rules);
 	if (!raw)
 		return -1;
-	buf_reset(&t1);
-	buf_reset(&t2);
-	buf_reset(&a.text);
-	if (text_fold(raw, strlen(raw), &t1) < 0 || text_strip_marks(&t1) < 0)
+	buf_reset(&addr_t1);
+	buf_reset(&addr_t2);
+	buf_reset(&addr_a.text);
+	if (text_fold(raw, strlen(raw), &addr_t1) < 0 || text_strip_marks(&addr_t1) < 0)
 		return -1;
-	if (replace_han(t1.s, t1.len, &t2))
+	if (replace_han(addr_t1.s, addr_t1.len, &addr_t2))
 		ident_add_word(&id->note, "chinese variants unified");
-	if (han_numerals(t2.s, t2.len, &a.text))
+	if (han_numerals(addr_t2.s, addr_t2.len, &addr_a.text))
 		ident_add_word(&id->note, "chinese numerals");
-	nh = tokenize(&a);
-	rc = nh ? key_han(&a, id) : a.n ? key_latin(&a, id) : -2;
+	nh = tokenize(&addr_a);
+	rc = nh ? key_han(&addr_a, id) : addr_a.n ? key_latin(&addr_a, id) : -2;
 	if (rc == -2)
 		return ident_reset(id), -1; /* punctuation only */
 	if (rc < 0) {
@@ -1063,13 +1065,13 @@ int ident_address(const char *raw, const char *country, struct ident *id)
 		 * (丸の内1-9-1) or a short one after a road (科技园路1001). With no number, only a
 		 * postcode, or a numeral inside a name (四川, 千代田), it is an area.
 		 */
-		for (i = 0; nh && i < a.n; i++)
-			if (a.t[i].type == T_NUM &&
-				(memchr(a.text.s + a.t[i].off, '-', a.t[i].len) ||
-					(a.t[i].len <= 4 && road_suffix(&a, i, &w))))
+		for (i = 0; nh && i < addr_a.n; i++)
+			if (addr_a.t[i].type == T_NUM &&
+				(memchr(addr_a.text.s + addr_a.t[i].off, '-', addr_a.t[i].len) ||
+					(addr_a.t[i].len <= 4 && road_suffix(&addr_a, i, &w))))
 				placed = 1;
 
-		if (ident_text(a.text.s, id) < 0) {
+		if (ident_text(addr_a.text.s, id) < 0) {
 			free(note);
 			return ident_reset(id), -1;
 		}
@@ -1100,4 +1102,13 @@ int ident_address_is_area(const struct ident *id)
 			(f[i + 6] == ',' || f[i + 6] == '\0'))
 			return 1;
 	return 0;
+}
+
+void ident_address_thread_free(void)
+{
+	buf_free(&addr_a.text);
+	free(addr_a.t);
+	memset(&addr_a, 0, sizeof(addr_a));
+	buf_free(&addr_t1);
+	buf_free(&addr_t2);
 }

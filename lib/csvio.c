@@ -19,13 +19,16 @@
  * libcsv is fed one physical line at a time, so that a record's first line is known: libcsv
  * itself counts no lines.
  */
-#define RA_BATCHES 3
-#define RA_RECORDS 2048
-#define RA_BYTES (4 * 1024 * 1024) /* a batch ends once it holds this much */
-#define PIECE (64 * 1024)          /* libcsv is fed at most this much at a time */
+#define RA_BATCHES 3 /* batches read ahead for one taker */
+#define RA_MAX_BATCHES 16
+#define RA_RECORDS 1024
+#define RA_BYTES (1024 * 1024) /* a batch ends once it holds this much */
+#define PIECE (64 * 1024)      /* libcsv is fed at most this much at a time */
+
+enum { RA_FREE, RA_FILLING, RA_FULL, RA_TAKEN };
 
 /* A batch of records read ahead: their fields' bytes and where each record starts. */
-struct rabatch {
+struct csvio_batch {
 	struct buf data;
 	size_t *off, *len, nf, capf;
 	size_t *first, *nfields, nrec, caprec;
@@ -34,16 +37,25 @@ struct rabatch {
 	char **fptr;
 	size_t capp;
 	uint64_t bytes;
+	size_t seq;
+	int state;
 	int rc; /* after the records: 1 more follow, 0 the end, else an EX_* code */
 };
 
+/*
+ * The reader fills free batches in turn and numbers them; takers get them in that order and
+ * give them back in any order. Whoever takes the last one (rc != 1) ends the taking.
+ */
 struct readahead {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t filled, emptied;
-	struct rabatch b[RA_BATCHES];
-	size_t nfull, put, get, cur; /* batches ready; next to fill; next to read; record */
-	int stop, reading;           /* reading: the consumer holds batch get */
+	struct csvio_batch *b;
+	size_t nb, put, take; /* batches; the numbers of the next to fill and to take */
+	int stop, ended;
+	struct csvio_batch *cur; /* csvio_next() reads this one */
+	size_t k;
+	uint64_t bytes; /* what the batch csvio_next() reads had reached */
 	struct csvio_rec rec;
 };
 
@@ -242,9 +254,7 @@ int csvio_is_gzip(const struct csvio *r)
 uint64_t csvio_bytes_read(const struct csvio *r)
 {
 	/* With read-ahead, what the batch being read had reached: the reader owns the rest. */
-	if (r->ra && r->ra->reading)
-		return r->ra->b[r->ra->get].bytes;
-	return r->ra ? 0 : r->bytes_read;
+	return r->ra ? r->ra->bytes : r->bytes_read;
 }
 
 uint64_t csvio_file_size(const struct csvio *r)
@@ -683,7 +693,7 @@ static int next_record(struct csvio *r, struct csvio_rec **rec)
 
 /* ---- read-ahead: the reader thread parses while the caller stores ---- */
 
-static void ra_add(struct rabatch *b, const struct csvio_rec *rec)
+static void ra_add(struct csvio_batch *b, const struct csvio_rec *rec)
 {
 	size_t i;
 
@@ -720,17 +730,23 @@ static void *ra_main(void *arg)
 	int rc = 1;
 
 	while (rc == 1) {
-		struct rabatch *b;
+		struct csvio_batch *b = NULL;
+		size_t i;
 
 		pthread_mutex_lock(&ra->mu);
-		while (ra->nfull == RA_BATCHES && !ra->stop)
+		while (!ra->stop) {
+			for (i = 0; i < ra->nb && ra->b[i].state != RA_FREE; i++)
+				;
+			if (i < ra->nb) {
+				b = &ra->b[i];
+				b->state = RA_FILLING;
+				break;
+			}
 			pthread_cond_wait(&ra->emptied, &ra->mu);
-		if (ra->stop) {
-			pthread_mutex_unlock(&ra->mu);
-			break;
 		}
-		b = &ra->b[ra->put];
 		pthread_mutex_unlock(&ra->mu);
+		if (!b)
+			break;
 		buf_reset(&b->data);
 		b->nf = b->nrec = 0;
 		while (b->nrec < RA_RECORDS && b->data.len < RA_BYTES &&
@@ -739,31 +755,130 @@ static void *ra_main(void *arg)
 		b->bytes = r->bytes_read;
 		b->rc = rc;
 		pthread_mutex_lock(&ra->mu);
-		ra->put = (ra->put + 1) % RA_BATCHES;
-		ra->nfull++;
-		pthread_cond_signal(&ra->filled);
+		b->seq = ra->put++;
+		b->state = RA_FULL;
+		pthread_cond_broadcast(&ra->filled);
 		pthread_mutex_unlock(&ra->mu);
 	}
 	return NULL;
 }
 
-int csvio_readahead(struct csvio *r)
+int csvio_readahead_n(struct csvio *r, size_t nbatches)
 {
 	struct readahead *ra;
 
 	if (r->ra)
 		return 0;
 	ra = xcalloc(1, sizeof(*ra));
+	ra->nb = nbatches < 2 ? 2 : nbatches > RA_MAX_BATCHES ? RA_MAX_BATCHES : nbatches;
+	ra->b = xcalloc(ra->nb, sizeof(*ra->b));
+	ra->bytes = r->bytes_read;
 	pthread_mutex_init(&ra->mu, NULL);
 	pthread_cond_init(&ra->filled, NULL);
 	pthread_cond_init(&ra->emptied, NULL);
 	r->ra = ra;
 	if (pthread_create(&ra->th, NULL, ra_main, r) != 0) {
 		r->ra = NULL;
+		pthread_mutex_destroy(&ra->mu);
+		pthread_cond_destroy(&ra->filled);
+		pthread_cond_destroy(&ra->emptied);
+		free(ra->b);
 		free(ra);
 		return -1; /* the caller reads on its own thread, which works as well */
 	}
 	return 0;
+}
+
+int csvio_readahead(struct csvio *r)
+{
+	return csvio_readahead_n(r, RA_BATCHES);
+}
+
+int csvio_take(struct csvio *r, struct csvio_batch **out)
+{
+	struct readahead *ra = r->ra;
+	struct csvio_batch *b = NULL;
+	size_t i;
+
+	*out = NULL;
+	pthread_mutex_lock(&ra->mu);
+	while (!ra->stop && !ra->ended) {
+		for (i = 0; i < ra->nb; i++)
+			if (ra->b[i].state == RA_FULL && ra->b[i].seq == ra->take)
+				b = &ra->b[i];
+		if (b) {
+			b->state = RA_TAKEN;
+			ra->take++;
+			ra->ended = b->rc != 1;
+			break;
+		}
+		pthread_cond_wait(&ra->filled, &ra->mu);
+	}
+	pthread_mutex_unlock(&ra->mu);
+	if (!b)
+		return 0;
+	if (b->capp < b->nf) {
+		b->capp = b->nf;
+		b->fptr = xrealloc(b->fptr, b->capp * sizeof(*b->fptr));
+	}
+	for (i = 0; i < b->nf; i++)
+		b->fptr[i] = b->data.s + b->off[i];
+	*out = b;
+	return 1;
+}
+
+void csvio_give(struct csvio *r, struct csvio_batch *b)
+{
+	struct readahead *ra = r->ra;
+
+	if (!b)
+		return;
+	pthread_mutex_lock(&ra->mu);
+	b->state = RA_FREE;
+	pthread_cond_signal(&ra->emptied);
+	pthread_mutex_unlock(&ra->mu);
+}
+
+void csvio_cancel(struct csvio *r)
+{
+	struct readahead *ra = r->ra;
+
+	if (!ra)
+		return;
+	pthread_mutex_lock(&ra->mu);
+	ra->stop = 1;
+	pthread_cond_broadcast(&ra->emptied);
+	pthread_cond_broadcast(&ra->filled);
+	pthread_mutex_unlock(&ra->mu);
+}
+
+size_t csvio_batch_size(const struct csvio_batch *b)
+{
+	return b->nrec;
+}
+
+size_t csvio_batch_seq(const struct csvio_batch *b)
+{
+	return b->seq;
+}
+
+uint64_t csvio_batch_bytes(const struct csvio_batch *b)
+{
+	return b->bytes;
+}
+
+int csvio_batch_rc(const struct csvio_batch *b)
+{
+	return b->rc;
+}
+
+void csvio_batch_rec(const struct csvio_batch *b, size_t k, struct csvio_rec *rec)
+{
+	rec->n = b->nfields[k];
+	rec->f = b->fptr + b->first[k];
+	rec->len = b->len + b->first[k];
+	rec->line = b->line[k];
+	rec->err = b->err[k];
 }
 
 static void ra_stop(struct csvio *r)
@@ -773,13 +888,10 @@ static void ra_stop(struct csvio *r)
 
 	if (!ra)
 		return;
-	pthread_mutex_lock(&ra->mu);
-	ra->stop = 1;
-	pthread_cond_signal(&ra->emptied);
-	pthread_mutex_unlock(&ra->mu);
+	csvio_cancel(r);
 	pthread_join(ra->th, NULL);
-	for (i = 0; i < RA_BATCHES; i++) {
-		struct rabatch *b = &ra->b[i];
+	for (i = 0; i < ra->nb; i++) {
+		struct csvio_batch *b = &ra->b[i];
 
 		buf_free(&b->data);
 		free(b->off), free(b->len), free(b->first), free(b->nfields), free(b->line);
@@ -789,55 +901,32 @@ static void ra_stop(struct csvio *r)
 	pthread_mutex_destroy(&ra->mu);
 	pthread_cond_destroy(&ra->filled);
 	pthread_cond_destroy(&ra->emptied);
+	free(ra->b);
 	free(ra);
 	r->ra = NULL;
 }
 
+/* One taker reading record by record: each batch in turn, given back when it is read. */
 static int ra_next(struct csvio *r, struct csvio_rec **rec)
 {
 	struct readahead *ra = r->ra;
-	struct rabatch *b;
-	size_t i;
 
 	for (;;) {
-		if (!ra->reading) {
-			pthread_mutex_lock(&ra->mu);
-			while (ra->nfull == 0)
-				pthread_cond_wait(&ra->filled, &ra->mu);
-			pthread_mutex_unlock(&ra->mu);
-			b = &ra->b[ra->get];
-			if (b->capp < b->nf) {
-				b->capp = b->nf;
-				b->fptr = xrealloc(b->fptr, b->capp * sizeof(*b->fptr));
-			}
-			for (i = 0; i < b->nf; i++)
-				b->fptr[i] = b->data.s + b->off[i];
-			ra->reading = 1;
-			ra->cur = 0;
+		if (!ra->cur) {
+			if (!csvio_take(r, &ra->cur))
+				return 0; /* not reached: the last batch is kept (below) */
+			ra->k = 0;
+			ra->bytes = ra->cur->bytes;
 		}
-		b = &ra->b[ra->get];
-		if (ra->cur < b->nrec) {
-			size_t k = ra->cur++;
-
-			ra->rec.n = b->nfields[k];
-			ra->rec.f = b->fptr + b->first[k];
-			ra->rec.len = b->len + b->first[k];
-			ra->rec.line = b->line[k];
-			ra->rec.err = b->err[k];
+		if (ra->k < ra->cur->nrec) {
+			csvio_batch_rec(ra->cur, ra->k++, &ra->rec);
 			*rec = &ra->rec;
 			return 1;
 		}
-		if (b->rc != 1) {
-			ra->cur = b->nrec; /* stay at the end: every later call says the same */
-			return b->rc;
-		}
-		/* Give the batch back to the reader and take the next. */
-		pthread_mutex_lock(&ra->mu);
-		ra->get = (ra->get + 1) % RA_BATCHES;
-		ra->nfull--;
-		ra->reading = 0;
-		pthread_cond_signal(&ra->emptied);
-		pthread_mutex_unlock(&ra->mu);
+		if (ra->cur->rc != 1)
+			return ra->cur->rc; /* stay at the end: every later call says the same */
+		csvio_give(r, ra->cur);
+		ra->cur = NULL;
 	}
 }
 

@@ -53,6 +53,27 @@ int csvio_next(struct csvio *r, struct csvio_rec **rec);
  * 0, or -1 when no thread could be made (reading goes on as before).
  */
 int csvio_readahead(struct csvio *r);
+int csvio_readahead_n(struct csvio *r, size_t nbatches); /* with nbatches in flight (2..16) */
+/*
+ * Several takers (worker threads) share the read-ahead: csvio_take() gives each the next batch
+ * of records in file order, numbered from 0 (csvio_batch_seq()), and the batch is the taker's
+ * until csvio_give() hands it back (any thread, in any order; at most nbatches are out or
+ * read ahead at once). 1 with *b set, or 0 once the last batch has been taken or after
+ * csvio_cancel(). The last batch is the one whose csvio_batch_rc() is not 1: 0 at the end of
+ * the input, else the EX_* code of csvio_next() (its message printed). Do not mix with
+ * csvio_next() on one reader. csvio_cancel() wakes every taker and stops the reader; join the
+ * takers before csvio_close().
+ */
+struct csvio_batch;
+int csvio_take(struct csvio *r, struct csvio_batch **b);
+void csvio_give(struct csvio *r, struct csvio_batch *b);
+void csvio_cancel(struct csvio *r);
+size_t csvio_batch_size(const struct csvio_batch *b); /* its records */
+size_t csvio_batch_seq(const struct csvio_batch *b);
+uint64_t csvio_batch_bytes(const struct csvio_batch *b); /* csvio_bytes_read() at its end */
+int csvio_batch_rc(const struct csvio_batch *b);
+/* Record k of the batch into *rec (its arrays point into the batch). */
+void csvio_batch_rec(const struct csvio_batch *b, size_t k, struct csvio_rec *rec);
 /* The delimiter in use (known after the first record). */
 char csvio_delim(const struct csvio *r);
 int csvio_is_gzip(const struct csvio *r);

@@ -74,10 +74,12 @@ static int domain_ok(const char *dom, size_t n)
 	return label && dots;
 }
 
+/* The UTS #46 converter of domain_ascii(), one a thread: see ident_thread_free(). */
+static _Thread_local UIDNA *uts46;
+
 /* The domain in A-labels (UTS #46 ToASCII) into out; -1 if it is no domain name. */
 static int domain_ascii(const char *dom, size_t n, struct buf *out)
 {
-	static _Thread_local UIDNA *uts46;
 	UErrorCode err = U_ZERO_ERROR;
 	UIDNAInfo info = UIDNA_INFO_INITIALIZER;
 	int32_t len;
@@ -108,26 +110,28 @@ static int domain_ascii(const char *dom, size_t n, struct buf *out)
 	return 0;
 }
 
+/* The scratch space of ident_email(), one a thread: see ident_thread_free(). */
+static _Thread_local struct buf email_f, email_local, email_dom;
+
 int ident_email(const char *raw, struct ident *id)
 {
 	static const char *const icloud[] = { "icloud.com", "me.com", "mac.com", NULL };
 	static const char *const yahoo_more[] = { "ymail.com", "rocketmail.com", NULL };
-	static _Thread_local struct buf f, local, dom;
 	const char *s, *e, *at, *lt;
 	size_t n, i;
 
 	ident_reset(id);
 	if (!raw)
 		return -1;
-	buf_reset(&f);
-	buf_reset(&local);
-	buf_reset(&dom);
-	if (text_fold(raw, strlen(raw), &f) < 0)
+	buf_reset(&email_f);
+	buf_reset(&email_local);
+	buf_reset(&email_dom);
+	if (text_fold(raw, strlen(raw), &email_f) < 0)
 		return -1;
-	s = f.s;
-	e = f.s + f.len;
+	s = email_f.s;
+	e = email_f.s + email_f.len;
 	/* "John Doe <john@x.com>" and "mailto:john@x.com" are how mail clients paste them */
-	if ((lt = memchr(s, '<', f.len)) && memchr(lt, '>', (size_t)(e - lt))) {
+	if ((lt = memchr(s, '<', email_f.len)) && memchr(lt, '>', (size_t)(e - lt))) {
 		s = lt + 1;
 		e = memchr(lt, '>', (size_t)(e - lt));
 	}
@@ -144,20 +148,20 @@ int ident_email(const char *raw, struct ident *id)
 		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f || s[i] == ',' || s[i] == ';' ||
 			s[i] == '<' || s[i] == '>')
 			return -1;
-	buf_add(&local, s, (size_t)(at - s));
+	buf_add(&email_local, s, (size_t)(at - s));
 	n = (size_t)(e - at - 1);
 	if (n && at[n] == '.')
 		n--; /* a trailing dot names the same domain */
-	if (n == 0 || domain_ascii(at + 1, n, &dom) < 0)
+	if (n == 0 || domain_ascii(at + 1, n, &email_dom) < 0)
 		return -1;
-	if (strcmp(dom.s, "gmail.com") == 0 || strcmp(dom.s, "googlemail.com") == 0) {
+	if (strcmp(email_dom.s, "gmail.com") == 0 || strcmp(email_dom.s, "googlemail.com") == 0) {
 		size_t j = 0;
 
-		cut_at(&local, '+', id, "+tag cut");
-		for (i = 0; i < local.len; i++)
-			if (local.s[i] != '.')
-				local.s[j++] = local.s[i];
-		if (j != local.len) {
+		cut_at(&email_local, '+', id, "+tag cut");
+		for (i = 0; i < email_local.len; i++)
+			if (email_local.s[i] != '.')
+				email_local.s[j++] = email_local.s[i];
+		if (j != email_local.len) {
 			/* the dots rule comes first in the note, as it is the one people notice */
 			char *rules = buf_detach(&id->note);
 
@@ -166,35 +170,46 @@ int ident_email(const char *raw, struct ident *id)
 				ident_add_word(&id->note, rules);
 			free(rules);
 		}
-		local.s[j] = '\0';
-		local.len = j;
-		if (dom.s[1] == 'o') {
-			buf_reset(&dom);
-			buf_adds(&dom, "gmail.com");
+		email_local.s[j] = '\0';
+		email_local.len = j;
+		if (email_dom.s[1] == 'o') {
+			buf_reset(&email_dom);
+			buf_adds(&email_dom, "gmail.com");
 			ident_add_word(&id->note, "googlemail to gmail");
 		}
-	} else if (family(dom.s, "outlook") || family(dom.s, "hotmail") || family(dom.s, "live") ||
-		strcmp(dom.s, "msn.com") == 0 || strcmp(dom.s, "passport.com") == 0 ||
-		strcmp(dom.s, "windowslive.com") == 0) {
-		cut_at(&local, '+', id, "+tag cut");
-	} else if (family(dom.s, "yahoo") || is_any(dom.s, yahoo_more)) {
+	} else if (family(email_dom.s, "outlook") || family(email_dom.s, "hotmail") ||
+		family(email_dom.s, "live") || strcmp(email_dom.s, "msn.com") == 0 ||
+		strcmp(email_dom.s, "passport.com") == 0 ||
+		strcmp(email_dom.s, "windowslive.com") == 0) {
+		cut_at(&email_local, '+', id, "+tag cut");
+	} else if (family(email_dom.s, "yahoo") || is_any(email_dom.s, yahoo_more)) {
 		/* Yahoo's disposable addresses are base-keyword, and a base name holds no hyphen:
 		 * cutting at the first one makes the key a fixed point (validator.js drops only
 		 * the last part, which a second pass would cut again). */
-		cut_at(&local, '-', id, "yahoo -suffix cut");
-	} else if (is_any(dom.s, icloud)) {
-		cut_at(&local, '+', id, "+tag cut");
-	} else if (family(dom.s, "yandex") || strcmp(dom.s, "ya.ru") == 0) {
-		if (strcmp(dom.s, "yandex.ru") != 0) {
-			buf_reset(&dom);
-			buf_adds(&dom, "yandex.ru");
+		cut_at(&email_local, '-', id, "yahoo -suffix cut");
+	} else if (is_any(email_dom.s, icloud)) {
+		cut_at(&email_local, '+', id, "+tag cut");
+	} else if (family(email_dom.s, "yandex") || strcmp(email_dom.s, "ya.ru") == 0) {
+		if (strcmp(email_dom.s, "yandex.ru") != 0) {
+			buf_reset(&email_dom);
+			buf_adds(&email_dom, "yandex.ru");
 			ident_add_word(&id->note, "yandex to yandex.ru");
 		}
 	}
-	if (!local.len || text_refold(&local) < 0)
+	if (!email_local.len || text_refold(&email_local) < 0)
 		return ident_reset(id), -1;
-	buf_add(&id->value, local.s, local.len);
+	buf_add(&id->value, email_local.s, email_local.len);
 	buf_addc(&id->value, '@');
-	buf_add(&id->value, dom.s, dom.len);
+	buf_add(&id->value, email_dom.s, email_dom.len);
 	return 0;
+}
+
+void ident_email_thread_free(void)
+{
+	if (uts46)
+		uidna_close(uts46);
+	uts46 = NULL;
+	buf_free(&email_f);
+	buf_free(&email_local);
+	buf_free(&email_dom);
 }

@@ -5,6 +5,7 @@
  */
 #include "casekit.h"
 #include "ident.h"
+#include "payment.h"
 #include "text.h"
 #include <arpa/inet.h>
 
@@ -240,4 +241,13 @@ int ident_ip(const char *raw, struct ident *id)
 		ident_add_word(&id->note, cls);
 	}
 	return 0;
+}
+
+void ident_thread_free(void)
+{
+	text_thread_free();
+	payment_thread_free();
+	ident_address_thread_free();
+	ident_phone_thread_free();
+	ident_email_thread_free();
 }

@@ -79,4 +79,12 @@ int ident_text(const char *raw, struct ident *id);
 
 /* Append word to a comma-separated list (note, flags). */
 void ident_add_word(struct buf *b, const char *word);
+/*
+ * Free the calling thread's scratch space of the normalisers (a thread that normalised calls
+ * it before it ends). The per-module parts are ident_thread_free()'s own.
+ */
+void ident_thread_free(void);
+void ident_address_thread_free(void);
+void ident_phone_thread_free(void);
+void ident_email_thread_free(void);
 #endif

@@ -10,11 +10,10 @@
 #include "profile.h"
 #include "progress.h"
 #include "store.h"
-#include "store_db.h"
 #include "text.h"
 #include <dirent.h>
 #include <openssl/crypto.h>
-#include <sqlite3.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,6 +44,11 @@ struct kspec {
 };
 
 #define MAXF 16
+/*
+ * Rows of a kind whose writes read nothing back (no old row to find) are written ROWS to an
+ * INSERT: running a statement once a row costs more than the row.
+ */
+#define ROWS 32
 
 static const struct fspec f_brands[] = {
 	{ "brand", T_TEXT, F_KEY, NULL },
@@ -406,18 +410,20 @@ int ingest_time(const char *s, const char *fmt, char out[21])
 /*
  * Ids known to be in the store, so that a million listings of ten thousand sellers ask SQLite
  * once per seller, not once per listing. Only hits are kept: ingest never deletes a seller or
- * a listing, so a hit stays true for the whole run. Open addressing, FNV-1a, at most
- * REF_MAX entries (past that, SQLite answers).
+ * a listing, so a hit stays true for the whole run. Open addressing, FNV-1a; the ids sit in
+ * one arena. Memory is bounded whatever the store holds: at most REF_MAX ids and REF_BYTES of
+ * them a set (about 32 MB); past that, SQLite answers.
  */
-#define REF_MAX (1u << 21)
+#define REF_MAX (1u << 20)
+#define REF_BYTES (16u << 20)
 struct refent {
-	char *s;
-	size_t n;
 	uint64_t h;
+	uint32_t off, len1; /* len1: the id's length + 1; 0 for an empty slot */
 };
 struct refset {
 	struct refent *v;
 	size_t cap, n;
+	struct buf ids;
 };
 
 /*
@@ -431,24 +437,30 @@ struct iq {
 
 struct ingest {
 	struct store *st;
-	sqlite3 *db;
 	const struct ingest_opts *o;
 	struct profile *prof;
 	unsigned char key[STORE_KEY_LEN];
 	int have_key;
-	sqlite3_stmt *ins[NKINDS], *old[NKINDS];
-	sqlite3_stmt *ref_sellers, *ref_listings, *ins_ident, *ins_reject, *ins_source, *upd_source,
-		*dup_source, *add_replaced, *del_replaced, *clear_replaced, *get_rejects;
+	struct store_stmt *ins[NKINDS], *old[NKINDS];
+	struct store_stmt *insn[NKINDS]; /* ROWS rows at once, for kinds without old[] */
+	struct kind_row *prow;           /* rows waiting for it */
+	size_t nprow;
+	int64_t max_rowid;             /* of the table being loaded: a new row gets the next */
+	struct store_stmt *ins_idents; /* IDENT_ROWS identifiers at once */
+	struct ident_row *pend;        /* identifiers waiting for it */
+	size_t npend;
+	struct store_stmt *ref_sellers, *ref_listings, *ins_ident, *ins_reject, *ins_source,
+		*upd_source, *dup_source, *add_replaced, *del_replaced, *clear_replaced,
+		*get_rejects;
 	FILE *rejf;
 	struct out *rejo;
 	struct refset known_sellers, known_listings;
-	struct ident id, id2;
 	char country[3]; /* the default country of this run, or "" */
 	struct iq *iq;   /* per identifier kind, in the order first seen */
 	size_t niq;
 	char **hubs; /* "kind\tvalue" of the hub candidates counted, not to count them twice */
 	size_t nhubs;
-	sqlite3_stmt *get_hubs;
+	struct store_stmt *get_hubs;
 	int loaded; /* rows kept in this run: indexes are (re)built after */
 };
 
@@ -458,7 +470,6 @@ struct src {
 	int *cols;                       /* column of each part, -1 for literals */
 	const char *date_format;
 	const struct profile_lookup *lookup; /* the value is mapped through it, or NULL */
-	struct buf val;
 };
 
 struct file {
@@ -477,22 +488,60 @@ struct file {
 	struct profile_tmpl *own; /* templates made for plain same-name columns */
 	uint64_t read, kept, rejected, replaced;
 	int counted; /* committed: its identifiers count in the run's quality */
-	struct buf attrs, raw, reason;
-	/* The current record, converted: each field's text (NULL: missing) and number. */
+	struct buf raw, reason;
+};
+
+struct pipeline;
+
+/*
+ * One record being converted, and the scratch space that takes: each thread that converts
+ * records has its own.
+ */
+struct row {
+	/* The record, converted: each field's text (NULL: missing) and number. */
 	const char *v[MAXF];
 	size_t vl[MAXF];
 	int64_t num[MAXF];
 	char tbuf[MAXF][21], cur[4];
 	const char *day; /* a login's day, for its IP */
+	int ref[MAXF];   /* the fields whose reference the writer checks, in order */
+	size_t nref;
+	struct buf val[MAXF], *xval; /* templates' values: the fields', the extra identifiers' */
+	size_t nxval;
+	struct buf reason, attrs;
+	struct ident id, id2;
+	struct pipeline *pipe; /* of the worker thread that owns it */
 };
 
-static int prep(struct ingest *in, sqlite3_stmt **s, const char *sql)
+static void row_init(struct row *w, const struct file *f)
+{
+	memset(w, 0, sizeof(*w));
+	w->nxval = f->nxs;
+	w->xval = xcalloc(f->nxs ? f->nxs : 1, sizeof(*w->xval));
+}
+
+static void row_free(struct row *w)
+{
+	size_t i;
+
+	for (i = 0; i < MAXF; i++)
+		buf_free(&w->val[i]);
+	for (i = 0; i < w->nxval; i++)
+		buf_free(&w->xval[i]);
+	free(w->xval);
+	buf_free(&w->reason);
+	buf_free(&w->attrs);
+	ident_free(&w->id);
+	ident_free(&w->id2);
+	OPENSSL_cleanse(w->tbuf, sizeof(w->tbuf));
+}
+
+/* The statements of a run are prepared once, kept out until the run ends and reused. */
+static int prep(struct ingest *in, struct store_stmt **s, const char *sql)
 {
 	if (*s)
 		return 0;
-	if (sqlite3_prepare_v3(in->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL) != SQLITE_OK)
-		return store_error(in->st, "prepare");
-	return 0;
+	return (*s = store_prepare(in->st, sql)) ? 0 : EX_SOFTWARE;
 }
 
 static const struct kspec *kspec_of(const char *kind)
@@ -510,7 +559,7 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 {
 	size_t ki = (size_t)(k - kinds), i;
 	struct buf cols = { 0 }, vals = { 0 }, set = { 0 }, sql = { 0 };
-	int rc, nb = 0;
+	int rc = 0, nb = 0, r;
 
 	if (in->ins[ki])
 		return 0;
@@ -529,14 +578,20 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 			nb++;
 		}
 	}
-	buf_addf(&sql, "INSERT INTO %s(%s, attrs, source_id, line) VALUES(%s, ?, ?, ?)", k->kind,
-		cols.s, vals.s);
-	if (k->conflict)
-		buf_addf(&sql,
-			" ON CONFLICT(%s) DO UPDATE SET %s, attrs=excluded.attrs, "
-			"source_id=excluded.source_id, line=excluded.line",
-			k->conflict, set.s);
-	rc = prep(in, &in->ins[ki], sql.s);
+	for (r = 0; r < 2 && !rc; r++) {
+		buf_reset(&sql);
+		buf_addf(&sql, "INSERT INTO %s(%s, attrs, source_id, line) VALUES(%s, ?, ?, ?)",
+			k->kind, cols.s, vals.s);
+		for (i = 1; r && i < ROWS; i++)
+			buf_addf(&sql, ",(%s, ?, ?, ?)", vals.s);
+		if (k->conflict)
+			buf_addf(&sql,
+				" ON CONFLICT(%s) DO UPDATE SET %s, attrs=excluded.attrs, "
+				"source_id=excluded.source_id, line=excluded.line",
+				k->conflict, set.s);
+		if (!r || !(k->holder_kind && k->conflict))
+			rc = prep(in, r ? &in->insn[ki] : &in->ins[ki], sql.s);
+	}
 	if (!rc && k->holder_kind && k->conflict) {
 		buf_reset(&sql);
 		buf_addf(&sql, "SELECT source_id, line FROM %s WHERE %s=?", k->kind, k->conflict);
@@ -549,18 +604,41 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 	return rc;
 }
 
+/* A row waiting to be written: its batch stays put until flush_rows(). */
+struct kind_row {
+	const struct obatch *b;
+	const struct orow *r;
+	unsigned long line;
+};
+
+/* An identifier waiting to be written: its batch stays put until flush_idents(). */
+struct ident_row {
+	const struct obatch *b;
+	const struct orow *r;
+	const struct oid *id;
+	unsigned long line;
+};
+
+/*
+ * Identifiers are written IDENT_ROWS to an INSERT: a sellers file has several to a row, and a
+ * statement run once for each costs more than its rows. They keep their order (ident_id).
+ */
+#define IDENT_ROWS 32
+#define IDENT_COLS \
+	"INSERT INTO identifiers(holder_kind, holder_id, kind, value, raw, note, flags, day, " \
+	"field, source_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+
 static int prep_all(struct ingest *in)
 {
-	int rc;
+	struct buf sql = { 0 };
+	int rc, i;
 
 	if ((rc = store_exec(in->st,
 		     "CREATE TEMP TABLE IF NOT EXISTS ck_replaced(holder_id, source_id, line)")))
 		return rc;
 	if ((rc = prep(in, &in->ref_sellers, "SELECT 1 FROM sellers WHERE seller_id=?")) ||
 		(rc = prep(in, &in->ref_listings, "SELECT 1 FROM listings WHERE listing_id=?")) ||
-		(rc = prep(in, &in->ins_ident,
-			 "INSERT INTO identifiers(holder_kind, holder_id, kind, value, raw, note, "
-			 "flags, day, field, source_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?)")) ||
+		(rc = prep(in, &in->ins_ident, IDENT_COLS)) ||
 		(rc = prep(in, &in->ins_reject,
 			 "INSERT INTO rejects(source_id, path, line, reason, raw) "
 			 "VALUES(?,?,?,?,?)")) ||
@@ -582,47 +660,43 @@ static int prep_all(struct ingest *in)
 			 "SELECT path, line, reason, raw FROM rejects WHERE source_id=? "
 			 "ORDER BY line")))
 		return rc;
-	return 0;
+	buf_adds(&sql, IDENT_COLS);
+	for (i = 1; i < IDENT_ROWS; i++)
+		buf_adds(&sql, ",(?,?,?,?,?,?,?,?,?,?,?)");
+	rc = prep(in, &in->ins_idents, sql.s);
+	buf_free(&sql);
+	in->pend = xcalloc(IDENT_ROWS, sizeof(*in->pend));
+	in->prow = xcalloc(ROWS, sizeof(*in->prow));
+	return rc;
 }
 
 static void finalize_all(struct ingest *in)
 {
-	sqlite3_stmt **all[] = { &in->get_hubs, &in->ref_sellers, &in->ref_listings, &in->ins_ident,
-		&in->ins_reject, &in->ins_source, &in->upd_source, &in->dup_source,
-		&in->add_replaced, &in->del_replaced, &in->clear_replaced, &in->get_rejects };
+	struct store_stmt **all[] = { &in->ins_idents, &in->get_hubs, &in->ref_sellers,
+		&in->ref_listings, &in->ins_ident, &in->ins_reject, &in->ins_source,
+		&in->upd_source, &in->dup_source, &in->add_replaced, &in->del_replaced,
+		&in->clear_replaced, &in->get_rejects };
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(*all); i++) {
-		sqlite3_finalize(*all[i]);
+		store_done(*all[i]);
 		*all[i] = NULL;
 	}
 	for (i = 0; i < NKINDS; i++) {
-		sqlite3_finalize(in->ins[i]);
-		sqlite3_finalize(in->old[i]);
-		in->ins[i] = in->old[i] = NULL;
+		store_done(in->ins[i]);
+		store_done(in->insn[i]);
+		store_done(in->old[i]);
+		in->ins[i] = in->insn[i] = in->old[i] = NULL;
 	}
 }
 
-static int step_done(struct ingest *in, sqlite3_stmt *s, const char *what)
+/* Run a kept statement that gives no rows and rewind it: 0, or an EX_* code (message printed). */
+static int step_done(struct store_stmt *s)
 {
-	int rc = sqlite3_step(s), code;
+	int rc = store_step(s);
 
-	sqlite3_reset(s);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-		return 0;
-	switch (rc & 0xff) {
-	case SQLITE_FULL:
-	case SQLITE_IOERR:
-		code = EX_IOERR;
-		break;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		code = EX_TEMPFAIL;
-		break;
-	default:
-		code = EX_SOFTWARE;
-	}
-	return ck_error(code, "%s: %s", what, sqlite3_errmsg(in->db));
+	store_reset(s);
+	return rc == STORE_DONE || rc == STORE_ROW ? 0 : rc;
 }
 
 static int column_of(struct file *f, const char *name)
@@ -736,15 +810,17 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 	return 0;
 }
 
-static const char *eval_tmpl(struct src *s, struct csvio_rec *rec, size_t *len);
+static const char *eval_tmpl(
+	const struct src *s, const struct csvio_rec *rec, struct buf *val, size_t *len);
 
 /*
- * The value of a source for this record: a pointer into the record, into s->val, or into the
+ * The value of a source for this record: a pointer into the record, into val, or into the
  * profile's lookup table (a value the table does not have stays as it is).
  */
-static const char *eval(struct src *s, struct csvio_rec *rec, size_t *len)
+static const char *eval(
+	const struct src *s, const struct csvio_rec *rec, struct buf *val, size_t *len)
 {
-	const char *v = eval_tmpl(s, rec, len), *m;
+	const char *v = eval_tmpl(s, rec, val, len), *m;
 	size_t n;
 
 	if (v && s->lookup && (m = profile_lookup_get(s->lookup, v, *len, &n))) {
@@ -754,7 +830,8 @@ static const char *eval(struct src *s, struct csvio_rec *rec, size_t *len)
 	return v;
 }
 
-static const char *eval_tmpl(struct src *s, struct csvio_rec *rec, size_t *len)
+static const char *eval_tmpl(
+	const struct src *s, const struct csvio_rec *rec, struct buf *val, size_t *len)
 {
 	const struct profile_tmpl *t = s->tmpl;
 	size_t i;
@@ -767,7 +844,7 @@ static const char *eval_tmpl(struct src *s, struct csvio_rec *rec, size_t *len)
 		*len = rec->len[s->cols[0]];
 		return *len ? rec->f[s->cols[0]] : NULL;
 	}
-	buf_reset(&s->val);
+	buf_reset(val);
 	for (i = 0; i < t->n; i++) {
 		if (t->parts[i].is_col) {
 			const char *v = rec->f[s->cols[i]];
@@ -778,20 +855,20 @@ static const char *eval_tmpl(struct src *s, struct csvio_rec *rec, size_t *len)
 				continue;
 			/* The literal before a column goes in only when the column has a value. */
 			if (i > 0 && !t->parts[i - 1].is_col && (any || i == 1))
-				buf_adds(&s->val, t->parts[i - 1].text);
-			buf_add(&s->val, v, rec->len[s->cols[i]]);
+				buf_adds(val, t->parts[i - 1].text);
+			buf_add(val, v, rec->len[s->cols[i]]);
 			any = 1;
 		} else if (i + 1 == t->n && last) {
 			/* a closing literal belongs to the column before it: "({colour})" */
-			buf_adds(&s->val, t->parts[i].text);
+			buf_adds(val, t->parts[i].text);
 		}
 	}
 	if (!col)
-		buf_adds(&s->val, t->parts[0].text), any = 1;
-	if (!any || !s->val.len)
+		buf_adds(val, t->parts[0].text), any = 1;
+	if (!any || !val->len)
 		return NULL;
-	*len = s->val.len;
-	return s->val.s;
+	*len = val->len;
+	return val->s;
 }
 
 /*
@@ -803,7 +880,7 @@ static const char *eval_tmpl(struct src *s, struct csvio_rec *rec, size_t *len)
 #define REJECT_RAW_MAX 4096
 
 /* The record as a CSV line for the reject report; a payment instrument is masked. */
-static void raw_line(struct file *f, struct csvio_rec *rec, char delim)
+static void raw_line(struct file *f, const struct csvio_rec *rec, char delim)
 {
 	size_t i, j;
 
@@ -857,37 +934,37 @@ static void raw_line(struct file *f, struct csvio_rec *rec, char delim)
 	}
 }
 
-#define REJECTED 1 /* convert_row(): the record cannot be kept; f->reason says why */
+#define REJECTED 1 /* convert_row(): the record cannot be kept; the reason says why */
 
-/* Set f->reason and count the record as rejected; returns REJECTED. */
-static int bad(struct file *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int bad(struct file *f, const char *fmt, ...)
+/* Set the reason a record cannot be kept; returns REJECTED. */
+static int bad(struct buf *reason, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(struct buf *reason, const char *fmt, ...)
 {
 	va_list ap;
 
-	buf_reset(&f->reason);
+	buf_reset(reason);
 	va_start(ap, fmt);
-	buf_vaddf(&f->reason, fmt, ap);
+	buf_vaddf(reason, fmt, ap);
 	va_end(ap);
-	ck_mask_cards(f->reason.s, f->reason.len);
-	f->rejected++;
+	ck_mask_cards(reason->s, reason->len);
 	return REJECTED;
 }
 
-/* Write a rejected record, with the reason in f->reason, to the rejects table. */
-static int reject(struct ingest *in, struct file *f, struct csvio_rec *rec)
+/* Count a rejected record and write it, with its reason, to the rejects table. */
+static int reject(struct ingest *in, struct file *f, const struct csvio_rec *rec,
+	const char *reason, size_t reason_len)
 {
-	sqlite3_stmt *s = in->ins_reject;
+	struct store_stmt *s = in->ins_reject;
 
-	if (f->rejected > REJECT_SAMPLE)
+	if (++f->rejected > REJECT_SAMPLE)
 		return 0;
 	raw_line(f, rec, csvio_delim(f->r));
-	sqlite3_bind_int64(s, 1, f->source_id);
-	sqlite3_bind_text(s, 2, f->path, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)rec->line);
-	sqlite3_bind_text(s, 4, f->reason.s, (int)f->reason.len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, f->raw.s, (int)f->raw.len, SQLITE_STATIC);
-	return step_done(in, s, "rejects");
+	store_bind_int(s, 1, f->source_id);
+	store_bind_text(s, 2, f->path);
+	store_bind_int(s, 3, (int64_t)rec->line);
+	store_bind_textn(s, 4, reason, reason_len);
+	store_bind_textn(s, 5, f->raw.s, f->raw.len);
+	return step_done(s);
 }
 
 /* A value quoted for a message: at most 40 bytes of it. */
@@ -902,7 +979,9 @@ static size_t ref_slot(const struct refset *r, const char *v, size_t n, uint64_t
 {
 	size_t i = (size_t)h & (r->cap - 1);
 
-	while (r->v[i].s && !(r->v[i].h == h && r->v[i].n == n && memcmp(r->v[i].s, v, n) == 0))
+	while (r->v[i].len1 &&
+		!(r->v[i].h == h && r->v[i].len1 == n + 1 &&
+			memcmp(r->ids.s + r->v[i].off, v, n) == 0))
 		i = (i + 1) & (r->cap - 1);
 	return i;
 }
@@ -911,82 +990,242 @@ static void ref_add(struct refset *r, const char *v, size_t n, uint64_t h)
 {
 	size_t i, j;
 
-	if (r->n >= REF_MAX)
+	if (r->n >= REF_MAX || r->ids.len + n > REF_BYTES)
 		return;
 	if (2 * (r->n + 1) > r->cap) {
-		struct refset g = { NULL, r->cap ? 2 * r->cap : 1024, r->n };
+		struct refset g = { NULL, r->cap ? 2 * r->cap : 1024, r->n, r->ids };
 
 		g.v = xcalloc(g.cap, sizeof(*g.v));
 		for (j = 0; j < r->cap; j++)
-			if (r->v[j].s)
-				g.v[ref_slot(&g, r->v[j].s, r->v[j].n, r->v[j].h)] = r->v[j];
+			if (r->v[j].len1) {
+				const struct refent *e = &r->v[j];
+
+				g.v[ref_slot(&g, r->ids.s + e->off, e->len1 - 1, e->h)] = *e;
+			}
 		free(r->v);
 		*r = g;
 	}
 	i = ref_slot(r, v, n, h);
-	if (!r->v[i].s) {
-		r->v[i].s = xstrndup(v, n);
-		r->v[i].n = n;
+	if (!r->v[i].len1) {
 		r->v[i].h = h;
+		r->v[i].off = (uint32_t)r->ids.len;
+		r->v[i].len1 = (uint32_t)n + 1;
+		buf_add(&r->ids, v, n);
 		r->n++;
 	}
 }
 
 static void ref_free(struct refset *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->cap; i++)
-		free(r->v[i].s);
 	free(r->v);
+	buf_free(&r->ids);
 	memset(r, 0, sizeof(*r));
 }
 
 static int ref_exists(struct ingest *in, const char *table, const char *v, size_t n)
 {
 	int sellers = strcmp(table, "sellers") == 0;
-	sqlite3_stmt *s = sellers ? in->ref_sellers : in->ref_listings;
+	struct store_stmt *s = sellers ? in->ref_sellers : in->ref_listings;
 	struct refset *r = sellers ? &in->known_sellers : &in->known_listings;
 	uint64_t h = ck_fnv1a(v, n);
 	int rc;
 
-	if (r->cap && r->v[ref_slot(r, v, n, h)].s)
+	if (r->cap && r->v[ref_slot(r, v, n, h)].len1)
 		return 1;
-	sqlite3_bind_text(s, 1, v, (int)n, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
+	store_bind_textn(s, 1, v, n);
+	rc = store_step(s);
+	store_reset(s);
+	if (rc == STORE_ROW)
 		ref_add(r, v, n, h);
-	return rc == SQLITE_ROW;
+	return rc == STORE_ROW;
 }
 
-static int add_ident(struct ingest *in, struct file *f, struct csvio_rec *rec, const char *holder,
-	size_t holder_len, const char *kind, const struct buf *value, const char *raw,
-	const struct ident *id, const char *day, const char *field)
-{
-	sqlite3_stmt *s = in->ins_ident;
+/*
+ * Converted records, a batch at a time: what the worker threads hand the writer. Text is kept
+ * as offsets into the batch's bytes (which grow while it fills).
+ */
+enum { OV_NULL, OV_TEXT, OV_INT };
+struct oval {
+	int type;
+	size_t off, n; /* OV_TEXT */
+	int64_t i;     /* OV_INT */
+};
 
-	sqlite3_bind_text(s, 1, f->k->holder_kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, holder, (int)holder_len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, value->s, (int)value->len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, raw, -1, SQLITE_STATIC);
-	if (id->note.len)
-		sqlite3_bind_text(s, 6, id->note.s, (int)id->note.len, SQLITE_STATIC);
+/* The quality classes of one identifier value (iq_count()). */
+#define IQ_UNPARSED 0x1
+#define IQ_LOCAL 0x2
+#define IQ_COARSE 0x4
+#define IQ_NOLINK 0x8
+
+/* An identifier of a record: counted in the run's quality, recorded, or both. */
+struct oid {
+	const char *iq_kind; /* counted under this kind, or NULL */
+	const char *kind;    /* recorded as this kind, or NULL */
+	const char *field;
+	unsigned q;
+	struct oval value, raw, note, flags, day;
+};
+
+/* A field whose reference (a listing's seller) the writer checks, in the record's order. */
+struct oref {
+	int field;
+	struct oval v;
+};
+
+struct orow {
+	size_t rec; /* its record in the input batch */
+	int rejected;
+	struct oval reason; /* why, when rejected (unless a reference fails first) */
+	struct oval holder; /* whose identifiers these are, and the record's key */
+	size_t val0, nval, ref0, nref, id0, nid;
+};
+
+struct obatch {
+	struct csvio_batch *in; /* the records, kept for the reject report */
+	int ready;
+	struct buf bytes;
+	struct orow *rows;
+	size_t nrows, caprows;
+	struct oval *vals;
+	size_t nvals, capvals;
+	struct oref *refs;
+	size_t nrefs, caprefs;
+	struct oid *ids;
+	size_t nids, capids;
+};
+
+/* Room for one more element of an array that doubles as it grows. */
+static void *grow(void *p, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return p;
+	*cap = *cap ? 2 * *cap : 256;
+	return xrealloc(p, *cap * size);
+}
+
+static void ob_reset(struct obatch *ob)
+{
+	buf_reset(&ob->bytes);
+	ob->nrows = ob->nvals = ob->nrefs = ob->nids = 0;
+}
+
+static void ob_free(struct obatch *ob)
+{
+	buf_free(&ob->bytes);
+	free(ob->rows);
+	free(ob->vals);
+	free(ob->refs);
+	free(ob->ids);
+}
+
+static struct oval ob_text(struct obatch *ob, const char *s, size_t n)
+{
+	struct oval v = { OV_TEXT, ob->bytes.len, n, 0 };
+
+	buf_add(&ob->bytes, s, n);
+	return v;
+}
+
+static struct oval ob_textz(struct obatch *ob, const char *s)
+{
+	struct oval v = { OV_NULL, 0, 0, 0 };
+
+	return s ? ob_text(ob, s, strlen(s)) : v;
+}
+
+static struct oval ob_buf(struct obatch *ob, const struct buf *b)
+{
+	struct oval v = { OV_NULL, 0, 0, 0 };
+
+	return b->len ? ob_text(ob, b->s, b->len) : v;
+}
+
+static void ob_val(struct obatch *ob, struct oval v)
+{
+	ob->vals = grow(ob->vals, ob->nvals, &ob->capvals, sizeof(*ob->vals));
+	ob->vals[ob->nvals++] = v;
+}
+
+static void ob_int(struct obatch *ob, int64_t i)
+{
+	struct oval v = { OV_INT, 0, 0, i };
+
+	ob_val(ob, v);
+}
+
+static struct oid *ob_id(struct obatch *ob, const char *iq_kind, const char *kind,
+	const char *field, const struct ident *id)
+{
+	struct oid *o;
+
+	ob->ids = grow(ob->ids, ob->nids, &ob->capids, sizeof(*ob->ids));
+	o = &ob->ids[ob->nids++];
+	memset(o, 0, sizeof(*o));
+	o->iq_kind = iq_kind;
+	o->kind = kind;
+	o->field = field;
+	if (id) {
+		o->value = ob_buf(ob, &id->value);
+		o->note = ob_buf(ob, &id->note);
+		o->flags = ob_buf(ob, &id->flags);
+	}
+	return o;
+}
+
+/* Bind v, text from the batch b, as parameter i. */
+static void bind_oval(struct store_stmt *s, int i, const struct obatch *b, const struct oval *v)
+{
+	if (v->type == OV_TEXT)
+		store_bind_textn(s, i, v->n ? b->bytes.s + v->off : "", v->n);
+	else if (v->type == OV_INT)
+		store_bind_int(s, i, v->i);
 	else
-		sqlite3_bind_null(s, 6);
-	if (id->flags.len)
-		sqlite3_bind_text(s, 7, id->flags.s, (int)id->flags.len, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, 7);
-	if (day)
-		sqlite3_bind_text(s, 8, day, 10, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, 8);
-	sqlite3_bind_text(s, 9, field, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 10, f->source_id);
-	sqlite3_bind_int64(s, 11, (sqlite3_int64)rec->line);
-	return step_done(in, s, "identifiers");
+		store_bind_null(s, i);
+}
+
+/* Bind an identifier as the parameters from base + 1 on. */
+static void bind_ident(
+	const struct file *f, struct store_stmt *s, int base, const struct ident_row *p)
+{
+	store_bind_text(s, base + 1, f->k->holder_kind);
+	bind_oval(s, base + 2, p->b, &p->r->holder);
+	store_bind_text(s, base + 3, p->id->kind);
+	bind_oval(s, base + 4, p->b, &p->id->value);
+	bind_oval(s, base + 5, p->b, &p->id->raw);
+	bind_oval(s, base + 6, p->b, &p->id->note);
+	bind_oval(s, base + 7, p->b, &p->id->flags);
+	bind_oval(s, base + 8, p->b, &p->id->day);
+	store_bind_text(s, base + 9, p->id->field);
+	store_bind_int(s, base + 10, f->source_id);
+	store_bind_int(s, base + 11, (int64_t)p->line);
+}
+
+/* Write the identifiers waiting, in order: 0, or an EX_* code (message printed). */
+static int flush_idents(struct ingest *in, struct file *f)
+{
+	size_t i, n = in->npend;
+	int rc = 0;
+
+	in->npend = 0;
+	if (n == IDENT_ROWS) {
+		for (i = 0; i < n; i++)
+			bind_ident(f, in->ins_idents, (int)i * 11, &in->pend[i]);
+		return step_done(in->ins_idents);
+	}
+	for (i = 0; i < n && !rc; i++) {
+		bind_ident(f, in->ins_ident, 0, &in->pend[i]);
+		rc = step_done(in->ins_ident);
+	}
+	return rc;
+}
+
+static int add_ident(struct ingest *in, struct file *f, unsigned long line, const struct obatch *b,
+	const struct orow *r, const struct oid *id)
+{
+	struct ident_row *p = &in->pend[in->npend++];
+
+	p->b = b, p->r = r, p->id = id, p->line = line;
+	return in->npend == IDENT_ROWS ? flush_idents(in, f) : 0;
 }
 
 static struct iq *iq_of(struct ingest *in, const char *kind)
@@ -1017,96 +1256,111 @@ static int has_word(const struct buf *b, const char *word)
 }
 
 /*
- * Count one identifier value of kind: id is what its normaliser made, or NULL when it made
+ * The classes of an identifier value: id is what its normaliser made, or NULL when it made
  * nothing (unparsed). The classes are those casekit stats shows (ingest_quality_sql).
  */
-static void iq_count(struct ingest *in, const char *kind, const struct ident *id)
+static unsigned iq_bits(const struct ident *id)
 {
-	struct iq *q = iq_of(in, kind);
+	unsigned q = 0;
 
-	q->values++;
-	if (!id) {
-		q->unparsed++;
-		return;
-	}
-	q->keys++;
+	if (!id)
+		return IQ_UNPARSED;
 	if (has_word(&id->flags, "local"))
-		q->national++;
+		q |= IQ_LOCAL;
 	/* a coarse address is flagged nolink too, but it is neither null nor private */
 	if (has_word(&id->flags, "coarse"))
-		q->coarse++;
+		q |= IQ_COARSE;
 	else if (has_word(&id->flags, "nolink"))
-		q->nolink++;
+		q |= IQ_NOLINK;
+	return q;
 }
 
-/* Record the identifiers the row holds; the row itself is already in. */
-static int record_idents(struct ingest *in, struct file *f, struct csvio_rec *rec,
-	const char *country, const char *day)
+/* Count one identifier value of kind, of the classes q. */
+static void iq_count(struct ingest *in, const char *kind, unsigned q)
+{
+	struct iq *c = iq_of(in, kind);
+
+	c->values++;
+	if (q & IQ_UNPARSED) {
+		c->unparsed++;
+		return;
+	}
+	c->keys++;
+	c->national += (q & IQ_LOCAL) != 0;
+	c->coarse += (q & IQ_COARSE) != 0;
+	c->nolink += (q & IQ_NOLINK) != 0;
+}
+
+/* The identifiers a record holds, normalised, for the writer to count and record. */
+static void stage_idents(const struct file *f, struct row *w, const struct csvio_rec *rec,
+	const char *country, struct obatch *ob)
 {
 	const struct kspec *k = f->k;
-	const char *holder = NULL;
-	size_t hl = 0, i, j;
-	int rc;
+	size_t i, j;
+	int holder = 0;
+	struct oid *o;
 
 	for (i = 0; k->f[i].name; i++)
 		if (k->holder_field && strcmp(k->f[i].name, k->holder_field) == 0)
-			holder = f->v[i], hl = f->vl[i];
+			holder = w->v[i] != NULL;
 	if (!holder)
-		return 0;
+		return;
 	for (j = 0; k->ids[j].field; j++) {
-		const char *kind = k->ids[j].kind, *v = NULL;
-		int got;
+		const char *kind = k->ids[j].kind, *field = k->ids[j].field, *v = NULL;
+		int got, unit = strcmp(kind, IDENT_ADDRESS_UNIT) == 0;
+		struct oval raw;
 
 		if (strcmp(kind, IDENT_PAYMENT) == 0)
 			continue; /* recorded with the row: its hash is a column */
 		for (i = 0; k->f[i].name; i++)
-			if (strcmp(k->f[i].name, k->ids[j].field) == 0)
-				v = f->v[i];
+			if (strcmp(k->f[i].name, field) == 0)
+				v = w->v[i];
 		if (!v)
 			continue;
 		if (strcmp(kind, IDENT_PHONE) == 0)
-			got = ident_phone(v, country, &in->id);
+			got = ident_phone(v, country, &w->id);
 		else if (strcmp(kind, IDENT_EMAIL) == 0)
-			got = ident_email(v, &in->id);
-		else if (strcmp(kind, IDENT_ADDRESS_UNIT) == 0)
-			got = ident_address(v, country, &in->id);
+			got = ident_email(v, &w->id);
+		else if (unit)
+			got = ident_address(v, country, &w->id);
 		else if (strcmp(kind, IDENT_DEVICE) == 0)
-			got = ident_device(v, &in->id);
+			got = ident_device(v, &w->id);
 		else if (strcmp(kind, IDENT_IP) == 0)
-			got = ident_ip(v, &in->id);
+			got = ident_ip(v, &w->id);
 		else
-			got = ident_text(v, &in->id);
-		iq_count(in, kind, got != 0 || !in->id.value.len ? NULL : &in->id);
-		if (got != 0 || !in->id.value.len)
-			continue;
-		if ((rc = add_ident(in, f, rec, holder, hl,
-			     strcmp(kind, IDENT_ADDRESS_UNIT) == 0 && ident_address_is_area(&in->id)
-				     ? IDENT_ADDRESS_AREA
-				     : kind,
-			     &in->id.value, v, &in->id, strcmp(kind, IDENT_IP) == 0 ? day : NULL,
-			     k->ids[j].field)))
-			return rc;
-		if (strcmp(kind, IDENT_ADDRESS_UNIT) == 0 && in->id.building.len &&
-			(rc = add_ident(in, f, rec, holder, hl, IDENT_ADDRESS_BUILDING,
-				 &in->id.building, v, &in->id, NULL, k->ids[j].field)))
-			return rc;
-	}
-	for (j = 0; j < f->nxs; j++) {
-		size_t n;
-		const char *v = eval(&f->xs[j], rec, &n);
-
-		if (!v)
-			continue;
-		if (ident_text(v, &in->id) != 0 || !in->id.value.len) {
-			iq_count(in, f->pk->idents[j].field, NULL);
+			got = ident_text(v, &w->id);
+		if (got != 0 || !w->id.value.len) {
+			ob_id(ob, kind, NULL, field, NULL)->q = IQ_UNPARSED;
 			continue;
 		}
-		iq_count(in, f->pk->idents[j].field, &in->id);
-		if ((rc = add_ident(in, f, rec, holder, hl, f->pk->idents[j].field, &in->id.value,
-			     v, &in->id, NULL, f->pk->idents[j].field)))
-			return rc;
+		raw = ob_textz(ob, v);
+		o = ob_id(ob, kind,
+			unit && ident_address_is_area(&w->id) ? IDENT_ADDRESS_AREA : kind, field,
+			&w->id);
+		o->q = iq_bits(&w->id);
+		o->raw = raw;
+		if (strcmp(kind, IDENT_IP) == 0 && w->day)
+			o->day = ob_text(ob, w->day, 10);
+		if (unit && w->id.building.len) {
+			o = ob_id(ob, NULL, IDENT_ADDRESS_BUILDING, field, &w->id);
+			o->value = ob_buf(ob, &w->id.building);
+			o->raw = raw;
+		}
 	}
-	return 0;
+	for (j = 0; j < f->nxs; j++) {
+		const char *name = f->pk->idents[j].field, *v;
+		size_t n;
+
+		if (!(v = eval(&f->xs[j], rec, &w->xval[j], &n)))
+			continue;
+		if (ident_text(v, &w->id) != 0 || !w->id.value.len) {
+			ob_id(ob, name, NULL, name, NULL)->q = IQ_UNPARSED;
+			continue;
+		}
+		o = ob_id(ob, name, name, name, &w->id);
+		o->q = iq_bits(&w->id);
+		o->raw = ob_textz(ob, v);
+	}
 }
 
 static void json_str(struct buf *b, const char *s, size_t n)
@@ -1134,57 +1388,59 @@ static void json_str(struct buf *b, const char *s, size_t n)
 }
 
 /*
- * Check one record and convert its fields into f->v (the text: times as ISO 8601 UTC, the
- * currency upper-case; NULL when missing) and f->num (numbers; money in minor units). 0 when
- * it can be kept, else REJECTED with the reason in f->reason. A reference to another record
- * (a listing's seller) is checked only when there is a store.
+ * Check one record and convert its fields into w->v (the text: times as ISO 8601 UTC, the
+ * currency upper-case; NULL when missing) and w->num (numbers; money in minor units). 0 when
+ * it can be kept, else REJECTED with the reason in w->reason. A reference to another record
+ * (a listing's seller) is only noted in w->ref, when there is a store: the writer checks it,
+ * and it comes first when it fails, as it comes before the fields after it.
  */
-static int convert_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
+static int convert_row(
+	const struct ingest *in, const struct file *f, struct row *w, const struct csvio_rec *rec)
 {
 	const struct kspec *k = f->k;
 	char q[48];
 	int cur_i = -1;
 	size_t i;
 
-	f->read++;
-	f->cur[0] = '\0';
-	f->day = NULL;
+	w->cur[0] = '\0';
+	w->day = NULL;
+	w->nref = 0;
 	if (rec->err)
-		return bad(f, "%s", rec->err);
+		return bad(&w->reason, "%s", rec->err);
 	if (rec->n != f->ncols)
-		return bad(
-			f, "wrong field count: %zu fields, the header has %zu", rec->n, f->ncols);
+		return bad(&w->reason, "wrong field count: %zu fields, the header has %zu", rec->n,
+			f->ncols);
 	for (i = 0; i < rec->n; i++) {
 		if (rec->len[i] && strlen(rec->f[i]) != rec->len[i])
-			return bad(f, "a NUL byte in column '%s'", f->cols[i]);
+			return bad(&w->reason, "a NUL byte in column '%s'", f->cols[i]);
 		if (!text_utf8_valid(rec->f[i], rec->len[i]))
-			return bad(f, "broken UTF-8 in column '%s'", f->cols[i]);
+			return bad(&w->reason, "broken UTF-8 in column '%s'", f->cols[i]);
 	}
 	for (i = 0; k->f[i].name; i++) {
-		f->v[i] = eval(&f->fs[i], rec, &f->vl[i]);
+		w->v[i] = eval(&f->fs[i], rec, &w->val[i], &w->vl[i]);
 		if (k->f[i].type == T_CUR)
 			cur_i = (int)i;
 	}
 	if (cur_i >= 0) {
-		const char *c = f->v[cur_i] ? f->v[cur_i] : in->prof->currency;
+		const char *c = w->v[cur_i] ? w->v[cur_i] : in->prof->currency;
 
-		if (c && ingest_currency(c, f->cur))
-			return bad(f, "bad currency '%s': not an ISO 4217 code",
+		if (c && ingest_currency(c, w->cur))
+			return bad(&w->reason, "bad currency '%s': not an ISO 4217 code",
 				shown(c, strlen(c), q));
-		if (f->cur[0])
-			f->v[cur_i] = f->cur, f->vl[cur_i] = 3;
+		if (w->cur[0])
+			w->v[cur_i] = w->cur, w->vl[cur_i] = 3;
 	}
 	for (i = 0; k->f[i].name; i++) {
 		const struct fspec *fs = &k->f[i];
-		const char *v = f->v[i];
-		size_t n = f->vl[i];
+		const char *v = w->v[i];
+		size_t n = w->vl[i];
 		long long ll;
 
 		if (!v && (fs->flags & (F_KEY | F_REQ)) &&
 			!(fs->flags & F_KEY && strcmp(fs->name, "category") == 0))
-			return bad(f, "missing %s", fs->name);
-		if (v && fs->ref && in->st && !ref_exists(in, fs->ref, v, n))
-			return bad(f, "%s '%s' is not in the store", fs->name, shown(v, n, q));
+			return bad(&w->reason, "missing %s", fs->name);
+		if (v && fs->ref && in->st)
+			w->ref[w->nref++] = (int)i;
 		if (!v)
 			continue;
 		switch (fs->type) {
@@ -1193,134 +1449,255 @@ static int convert_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 			break;
 		case T_INT:
 			if (ck_parse_long(v, &ll))
-				return bad(f, "bad number '%s' in %s", shown(v, n, q), fs->name);
-			f->num[i] = ll;
+				return bad(&w->reason, "bad number '%s' in %s", shown(v, n, q),
+					fs->name);
+			w->num[i] = ll;
 			break;
 		case T_MONEY:
-			if (!f->cur[0])
-				return bad(f, "%s '%s' has no currency", fs->name, shown(v, n, q));
-			if (money_parse(v, money_exponent(f->cur), &f->num[i]))
-				return bad(f, "bad number '%s' in %s", shown(v, n, q), fs->name);
+			if (!w->cur[0])
+				return bad(&w->reason, "%s '%s' has no currency", fs->name,
+					shown(v, n, q));
+			if (money_parse(v, money_exponent(w->cur), &w->num[i]))
+				return bad(&w->reason, "bad number '%s' in %s", shown(v, n, q),
+					fs->name);
 			break;
 		case T_TIME:
-			if (ingest_time(v, f->fs[i].date_format, f->tbuf[i]))
-				return bad(f, "bad date '%s' in %s", shown(v, n, q), fs->name);
-			f->v[i] = f->tbuf[i];
-			f->vl[i] = strlen(f->tbuf[i]);
+			if (ingest_time(v, f->fs[i].date_format, w->tbuf[i]))
+				return bad(&w->reason, "bad date '%s' in %s", shown(v, n, q),
+					fs->name);
+			w->v[i] = w->tbuf[i];
+			w->vl[i] = strlen(w->tbuf[i]);
 			if (strcmp(fs->name, "at") == 0)
-				f->day = f->tbuf[i];
+				w->day = w->tbuf[i];
 			break;
 		case T_INSTR:
 			/* payments: field 1 is instrument_type, which classes the instrument */
 			if (!in->have_key ||
-				payment_ident(in->key, f->v[1] ? f->v[1] : "", v, &in->id2) != 0)
-				return bad(f, "instrument_id holds no usable instrument");
+				payment_ident(in->key, w->v[1] ? w->v[1] : "", v, &w->id2) != 0)
+				return bad(&w->reason, "instrument_id holds no usable instrument");
 			break;
 		}
 	}
-	if (strcmp(k->kind, "notices") == 0 && !f->v[3] && !f->v[4])
-		return bad(f, "a notice needs a listing_id or a url");
+	if (strcmp(k->kind, "notices") == 0 && !w->v[3] && !w->v[4])
+		return bad(&w->reason, "a notice needs a listing_id or a url");
 	return 0;
 }
 
 /*
- * One record: check it, convert it, write it and its identifiers. 0 when it was kept or
- * rejected (a reject is data), an EX_* code when the store failed.
+ * Convert record k of a batch into ob: its checks, the values its INSERT binds, its
+ * identifiers. What needs the store (references, the row before it) is left to the writer.
+ * The holder of a kind's identifiers is its first field, which is also its key.
  */
-static int load_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
+static void stage_row(const struct ingest *in, const struct file *f, struct row *w,
+	struct obatch *ob, const struct csvio_rec *rec, size_t k)
 {
-	const struct kspec *k = f->k;
-	size_t ki = (size_t)(k - kinds), i;
-	sqlite3_stmt *s = in->ins[ki];
+	const struct kspec *ks = f->k;
 	const char *country = in->country[0] ? in->country : NULL;
-	int b = 1, rc, have_attrs = 0;
+	struct orow *r;
+	size_t i;
+	int rej = convert_row(in, f, w, rec), have_attrs = 0;
 
-	if (convert_row(in, f, rec))
-		return reject(in, f, rec);
+	ob->rows = grow(ob->rows, ob->nrows, &ob->caprows, sizeof(*ob->rows));
+	r = &ob->rows[ob->nrows++];
+	memset(r, 0, sizeof(*r));
+	r->rec = k;
+	r->ref0 = ob->nrefs;
+	r->nref = w->nref;
+	for (i = 0; i < w->nref; i++) {
+		struct oref *x;
+
+		ob->refs = grow(ob->refs, ob->nrefs, &ob->caprefs, sizeof(*ob->refs));
+		x = &ob->refs[ob->nrefs++];
+		x->field = w->ref[i];
+		x->v = ob_text(ob, w->v[w->ref[i]], w->vl[w->ref[i]]);
+	}
+	r->val0 = ob->nvals;
+	r->id0 = ob->nids;
+	if (rej) {
+		r->rejected = 1;
+		r->reason = ob_text(ob, w->reason.s, w->reason.len);
+		return;
+	}
+	r->holder = ob_text(ob, w->v[0], w->vl[0]);
 	if (f->country_col >= 0 && rec->len[f->country_col])
 		country = rec->f[f->country_col];
-	for (i = 0; k->f[i].name; i++) {
-		const struct fspec *fs = &k->f[i];
+	for (i = 0; ks->f[i].name; i++) {
+		const struct fspec *fs = &ks->f[i];
+		struct oval none = { OV_NULL, 0, 0, 0 };
 
-		if (!f->v[i]) {
+		if (!w->v[i]) {
 			if (fs->flags & F_KEY) /* brands without a category: one for all */
-				sqlite3_bind_text(s, b++, "", 0, SQLITE_STATIC);
+				ob_val(ob, ob_text(ob, "", 0));
 			else if (fs->type == T_INSTR)
-				sqlite3_bind_null(s, b++), sqlite3_bind_null(s, b++);
+				ob_val(ob, none), ob_val(ob, none);
 			else
-				sqlite3_bind_null(s, b++);
+				ob_val(ob, none);
 			continue;
 		}
 		switch (fs->type) {
 		case T_TEXT:
 		case T_TIME:
 		case T_CUR:
-			sqlite3_bind_text(s, b++, f->v[i], (int)f->vl[i], SQLITE_STATIC);
+			ob_val(ob, ob_text(ob, w->v[i], w->vl[i]));
 			break;
 		case T_INT:
 		case T_MONEY:
-			sqlite3_bind_int64(s, b++, f->num[i]);
+			ob_int(ob, w->num[i]);
 			break;
 		case T_INSTR:
-			sqlite3_bind_text(
-				s, b++, in->id2.value.s, (int)in->id2.value.len, SQLITE_STATIC);
-			sqlite3_bind_text(s, b++, in->id2.last4, -1, SQLITE_STATIC);
+			ob_val(ob, ob_text(ob, w->id2.value.s, w->id2.value.len));
+			ob_val(ob, ob_textz(ob, w->id2.last4));
 			break;
 		}
 	}
-	buf_reset(&f->attrs);
+	buf_reset(&w->attrs);
 	for (i = 0; i < rec->n; i++) {
 		if (f->used[i] || rec->len[i] == 0)
 			continue;
-		buf_addc(&f->attrs, have_attrs++ ? ',' : '{');
-		json_str(&f->attrs, f->cols[i], strlen(f->cols[i]));
-		buf_addc(&f->attrs, ':');
-		json_str(&f->attrs, rec->f[i], rec->len[i]);
+		buf_addc(&w->attrs, have_attrs++ ? ',' : '{');
+		json_str(&w->attrs, f->cols[i], strlen(f->cols[i]));
+		buf_addc(&w->attrs, ':');
+		json_str(&w->attrs, rec->f[i], rec->len[i]);
 	}
 	if (have_attrs) {
-		buf_addc(&f->attrs, '}');
-		sqlite3_bind_text(s, b++, f->attrs.s, (int)f->attrs.len, SQLITE_STATIC);
+		struct oval a;
+
+		buf_addc(&w->attrs, '}');
+		a = ob_text(ob, w->attrs.s, w->attrs.len);
+		ob_val(ob, a);
 	} else {
-		sqlite3_bind_null(s, b++);
+		struct oval none = { OV_NULL, 0, 0, 0 };
+
+		ob_val(ob, none);
 	}
-	sqlite3_bind_int64(s, b++, f->source_id);
-	sqlite3_bind_int64(s, b++, (sqlite3_int64)rec->line);
+	r->nval = ob->nvals - r->val0;
+	if (strcmp(ks->kind, "payments") == 0) {
+		/* The payment identifier: its value is the hash, its raw form masked. */
+		char masked[sizeof(w->id2.last4) + 4];
+		struct oid *o;
+
+		snprintf(masked, sizeof(masked), "****%s", w->id2.last4);
+		o = ob_id(ob, IDENT_PAYMENT, IDENT_PAYMENT, "instrument_id", &w->id2);
+		o->q = iq_bits(&w->id2);
+		o->raw = ob_textz(ob, masked);
+	}
+	stage_idents(f, w, rec, country, ob);
+	r->nid = ob->nids - r->id0;
+}
+
+/*
+ * Write the rows waiting, in order: 0, or an EX_* code (message printed). A row of a keyed kind
+ * either makes a new one, whose rowid is the next, or updates the one it replaces: what the
+ * rowid of the last new row says is how many were new.
+ */
+static int flush_rows(struct ingest *in, struct file *f)
+{
+	size_t ki = (size_t)(f->k - kinds), i, j, n = in->nprow;
+	struct store_stmt *s = n == ROWS ? in->insn[ki] : in->ins[ki];
+	int rc = 0, base = 0;
+	int64_t last;
+
+	in->nprow = 0;
+	for (i = 0; i < n && !rc; i++) {
+		const struct kind_row *p = &in->prow[i];
+
+		for (j = 0; j < p->r->nval; j++)
+			bind_oval(s, base + (int)j + 1, p->b, &p->b->vals[p->r->val0 + j]);
+		store_bind_int(s, base + (int)p->r->nval + 1, f->source_id);
+		store_bind_int(s, base + (int)p->r->nval + 2, (int64_t)p->line);
+		base += (int)p->r->nval + 2;
+		if (s == in->insn[ki] && i + 1 < n)
+			continue;
+		store_set_last_rowid(in->st, 0);
+		if ((rc = step_done(s)))
+			break;
+		last = store_last_rowid(in->st);
+		if (f->k->conflict)
+			f->replaced += (s == in->insn[ki] ? n : 1) -
+				(uint64_t)(last ? last - in->max_rowid : 0);
+		if (last)
+			in->max_rowid = last;
+		base = 0;
+	}
+	return rc;
+}
+
+/*
+ * Write one converted record: check its references, then keep it, with its identifiers, or
+ * report it. 0 when it was kept or rejected (a reject is data), an EX_* code when the store
+ * failed.
+ */
+static int write_row(
+	struct ingest *in, struct file *f, const struct obatch *ob, const struct orow *r)
+{
+	const struct kspec *k = f->k;
+	size_t ki = (size_t)(k - kinds), i;
+	struct store_stmt *s = in->ins[ki];
+	struct csvio_rec rec;
+	int rc;
+
+	csvio_batch_rec(ob->in, r->rec, &rec);
+	f->read++;
+	for (i = 0; i < r->nref; i++) {
+		const struct oref *x = &ob->refs[r->ref0 + i];
+		const char *v = ob->bytes.s + x->v.off;
+		char q[48];
+
+		if (!ref_exists(in, k->f[x->field].ref, v, x->v.n)) {
+			bad(&f->reason, "%s '%s' is not in the store", k->f[x->field].name,
+				shown(v, x->v.n, q));
+			return reject(in, f, &rec, f->reason.s, f->reason.len);
+		}
+	}
+	if (r->rejected)
+		return reject(in, f, &rec, ob->bytes.s + r->reason.off, r->reason.n);
+	if (in->insn[ki]) {
+		struct kind_row *p = &in->prow[in->nprow++];
+
+		p->b = ob, p->r = r, p->line = rec.line;
+		if (in->nprow == ROWS && (rc = flush_rows(in, f)))
+			return rc;
+		goto idents;
+	}
+	for (i = 0; i < r->nval; i++)
+		bind_oval(s, (int)i + 1, ob, &ob->vals[r->val0 + i]);
+	store_bind_int(s, (int)r->nval + 1, f->source_id);
+	store_bind_int(s, (int)r->nval + 2, (int64_t)rec.line);
 	/* A record seen before: the identifiers of its old row go (after the file's rows). */
 	if (in->old[ki]) {
-		sqlite3_stmt *o = in->old[ki];
+		struct store_stmt *o = in->old[ki];
 
-		sqlite3_bind_text(o, 1, f->v[0], (int)f->vl[0], SQLITE_STATIC);
-		if (sqlite3_step(o) == SQLITE_ROW) {
-			sqlite3_stmt *a = in->add_replaced;
+		bind_oval(o, 1, ob, &r->holder);
+		if ((rc = store_step(o)) == STORE_ROW) {
+			struct store_stmt *a = in->add_replaced;
 
-			sqlite3_bind_text(a, 1, f->v[0], (int)f->vl[0], SQLITE_STATIC);
-			sqlite3_bind_int64(a, 2, sqlite3_column_int64(o, 0));
-			sqlite3_bind_int64(a, 3, sqlite3_column_int64(o, 1));
-			sqlite3_reset(o);
-			if ((rc = step_done(in, a, "replaced")))
+			bind_oval(a, 1, ob, &r->holder);
+			store_bind_int(a, 2, store_col_int(o, 0));
+			store_bind_int(a, 3, store_col_int(o, 1));
+			store_reset(o);
+			if ((rc = step_done(a)))
 				return rc;
 			f->replaced++;
+		} else if (rc != STORE_DONE) {
+			return rc;
 		}
-		sqlite3_reset(o);
+		store_reset(o);
 	} else if (k->conflict) {
-		sqlite3_set_last_insert_rowid(in->db, 0);
+		store_set_last_rowid(in->st, 0);
 	}
-	if ((rc = step_done(in, s, k->kind)))
+	if ((rc = step_done(s)))
 		return rc;
-	if (!in->old[ki] && k->conflict && sqlite3_last_insert_rowid(in->db) == 0)
+	if (!in->old[ki] && k->conflict && store_last_rowid(in->st) == 0)
 		f->replaced++;
-	if (strcmp(k->kind, "payments") == 0) {
-		/* The payment identifier: its value is the hash, its raw form masked. */
-		char masked[sizeof(in->id2.last4) + 4];
+idents:
+	for (i = 0; i < r->nid; i++) {
+		const struct oid *id = &ob->ids[r->id0 + i];
 
-		iq_count(in, IDENT_PAYMENT, &in->id2);
-		snprintf(masked, sizeof(masked), "****%s", in->id2.last4);
-		if ((rc = add_ident(in, f, rec, f->v[0], f->vl[0], IDENT_PAYMENT, &in->id2.value,
-			     masked, &in->id2, NULL, "instrument_id")))
+		if (id->iq_kind)
+			iq_count(in, id->iq_kind, id->q);
+		if (id->kind && (rc = add_ident(in, f, rec.line, ob, r, id)))
 			return rc;
 	}
-	if ((rc = record_idents(in, f, rec, country, f->day)))
-		return rc;
 	f->kept++;
 	return 0;
 }
@@ -1336,17 +1713,13 @@ static void file_free(struct file *f)
 	free(f->used);
 	for (i = 0; i < MAXF; i++) {
 		free(f->fs[i].cols);
-		buf_free(&f->fs[i].val);
 		if (f->own)
 			profile_tmpl_free(&f->own[i]);
 	}
-	for (i = 0; i < f->nxs; i++) {
+	for (i = 0; i < f->nxs; i++)
 		free(f->xs[i].cols);
-		buf_free(&f->xs[i].val);
-	}
 	free(f->xs);
 	free(f->own);
-	buf_free(&f->attrs);
 	buf_free(&f->raw);
 	buf_free(&f->reason);
 }
@@ -1392,10 +1765,10 @@ static void iq_restore(struct ingest *in, const uint64_t *v, size_t n)
  * link will list them as hubs and join nobody on them. An IP counts on its busiest day, as
  * link does.
  */
-static int count_hubs(struct ingest *in, sqlite3_int64 first)
+static int count_hubs(struct ingest *in, int64_t first)
 {
 	struct link_params lp;
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int rc;
 
 	if ((rc = store_exec(in->st,
@@ -1416,16 +1789,16 @@ static int count_hubs(struct ingest *in, sqlite3_int64 first)
 		return rc;
 	link_params_init(&lp);
 	s = in->get_hubs;
-	sqlite3_bind_int64(s, 1, first);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(s, 0);
-		const char *value = (const char *)sqlite3_column_text(s, 1);
-		const char *flags = (const char *)sqlite3_column_text(s, 2);
+	store_bind_int(s, 1, first);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *kind = store_col_text(s, 0);
+		const char *value = store_col_text(s, 1);
+		const char *flags = store_col_text(s, 2);
 		enum link_class c = link_class_of(kind, flags ? flags : "");
 		char *key;
 		size_t i;
 
-		if (c == LINK_BUILDING || sqlite3_column_int64(s, 3) <= lp.cap[c])
+		if (c == LINK_BUILDING || store_col_int(s, 3) <= lp.cap[c])
 			continue;
 		key = xasprintf("%s\t%s", kind, value);
 		for (i = 0; i < in->nhubs && strcmp(in->hubs[i], key); i++)
@@ -1438,8 +1811,8 @@ static int count_hubs(struct ingest *in, sqlite3_int64 first)
 		in->hubs[in->nhubs++] = key;
 		iq_of(in, kind)->hubs++;
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_error(in->st, "identifiers");
+	store_reset(s);
+	return rc == STORE_DONE ? 0 : rc;
 }
 
 /* 1,234,567: figures people read. */
@@ -1536,7 +1909,7 @@ struct tally {
  */
 static int report(struct ingest *in, struct file *f, int stays)
 {
-	sqlite3_stmt *s = in->get_rejects;
+	struct store_stmt *s = in->get_rejects;
 	int shown_n = 0, rc, limit = stays ? 5 : 20;
 	struct tally *t = NULL;
 	struct buf shape = { 0 };
@@ -1553,16 +1926,16 @@ static int report(struct ingest *in, struct file *f, int stays)
 			f->replaced == 1 ? "its" : "their");
 	if (!f->rejected)
 		return 0;
-	sqlite3_bind_int64(s, 1, f->source_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *why = (const char *)sqlite3_column_text(s, 2);
+	store_bind_int(s, 1, f->source_id);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *why = store_col_text(s, 2);
 
 		if (!ck.quiet && shown_n < limit)
 			fprintf(stderr, "casekit ingest: %s:%lld: %s\n", f->path,
-				(long long)sqlite3_column_int64(s, 1), why);
+				(long long)store_col_int(s, 1), why);
 		shown_n++;
 		if (in->rejo)
-			out_stmt_row(in->rejo, s);
+			out_query_row(in->rejo, s);
 		if (stays)
 			continue;
 		reason_shape(why ? why : "", &shape);
@@ -1575,12 +1948,10 @@ static int report(struct ingest *in, struct file *f, int stays)
 		}
 		t[i].n++;
 	}
-	sqlite3_reset(s);
+	store_reset(s);
 	buf_free(&shape);
-	if (rc != SQLITE_DONE) {
-		rc = store_error(in->st, "rejects");
+	if (rc != STORE_DONE)
 		goto out;
-	}
 	rc = 0;
 	if (!ck.quiet && stays && f->rejected > 5)
 		fprintf(stderr,
@@ -1614,30 +1985,29 @@ out:
  */
 static int drop_indexes_if_empty(struct ingest *in, const char *table, struct buf *saved)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	struct buf drop = { 0 };
 	char *sql = xasprintf("SELECT 1 FROM \"%s\" LIMIT 1", table);
 	int rc, empty;
 
-	rc = sqlite3_prepare_v2(in->db, sql, -1, &s, NULL);
+	s = store_prepare(in->st, sql);
 	free(sql);
-	if (rc != SQLITE_OK)
-		return store_error(in->st, table);
-	empty = sqlite3_step(s) == SQLITE_DONE;
-	sqlite3_finalize(s);
+	if (!s)
+		return EX_SOFTWARE;
+	empty = store_step(s) == STORE_DONE;
+	store_done(s);
 	if (!empty)
 		return 0;
-	if (sqlite3_prepare_v2(in->db,
-		    "SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name=? "
-		    "AND sql IS NOT NULL",
-		    -1, &s, NULL) != SQLITE_OK)
-		return store_error(in->st, table);
-	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		buf_addf(&drop, "DROP INDEX \"%s\";\n", (const char *)sqlite3_column_text(s, 0));
-		buf_addf(saved, "%s;\n", (const char *)sqlite3_column_text(s, 1));
+	if (!(s = store_prepare(in->st,
+		      "SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name=? "
+		      "AND sql IS NOT NULL")))
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, table);
+	while (store_step(s) == STORE_ROW) {
+		buf_addf(&drop, "DROP INDEX \"%s\";\n", store_col_text(s, 0));
+		buf_addf(saved, "%s;\n", store_col_text(s, 1));
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	rc = drop.len ? store_exec(in->st, drop.s) : 0;
 	buf_free(&drop);
 	return rc;
@@ -1651,25 +2021,24 @@ static int drop_indexes_if_empty(struct ingest *in, const char *table, struct bu
  */
 static int replace_sources(struct ingest *in, struct file *f, const char *sha)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int64_t *old = NULL;
 	size_t n = 0, i;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(in->db,
-		    "SELECT source_id FROM sources WHERE kind=?1 AND replaced_by IS NULL AND "
-		    "source_id<>?2 AND (path=?3 OR sha256=?4) ORDER BY source_id",
-		    -1, &s, NULL) != SQLITE_OK)
-		return store_error(in->st, "sources");
-	sqlite3_bind_text(s, 1, f->k->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, f->source_id);
-	sqlite3_bind_text(s, 3, f->path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, sha, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	if (!(s = store_prepare(in->st,
+		      "SELECT source_id FROM sources WHERE kind=?1 AND replaced_by IS NULL AND "
+		      "source_id<>?2 AND (path=?3 OR sha256=?4) ORDER BY source_id")))
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, f->k->kind);
+	store_bind_int(s, 2, f->source_id);
+	store_bind_text(s, 3, f->path);
+	store_bind_text(s, 4, sha);
+	while (store_step(s) == STORE_ROW) {
 		old = xrealloc(old, (n + 1) * sizeof(*old));
-		old[n++] = sqlite3_column_int64(s, 0);
+		old[n++] = store_col_int(s, 0);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	for (i = 0; i < n && !rc; i++) {
 		char *sql = xasprintf(
 			"DELETE FROM %s WHERE source_id=%lld", f->k->kind, (long long)old[i]);
@@ -1677,7 +2046,7 @@ static int replace_sources(struct ingest *in, struct file *f, const char *sha)
 
 		rc = store_exec(in->st, sql);
 		free(sql);
-		gone = sqlite3_changes(in->db);
+		gone = store_changes(in->st);
 		if (rc)
 			break;
 		sql = xasprintf("DELETE FROM identifiers WHERE source_id=%lld; "
@@ -1692,6 +2061,206 @@ static int replace_sources(struct ingest *in, struct file *f, const char *sha)
 				f->path, (long long)old[i], (long long)gone);
 	}
 	free(old);
+	return rc;
+}
+
+/*
+ * The rows of a file go through three stages: the reader thread of csvio parses batches of
+ * records, worker threads check and convert them (identifier normalisation is most of the
+ * work), and this thread writes them in file order, for SQLite has one writer. Batch seq is
+ * converted into slot seq % nslots, which is free by then: the reader fills a batch only
+ * when one is given back, and the writer gives them back in order.
+ */
+#define MAX_WORKERS 8
+
+struct pipeline {
+	const struct ingest *in;
+	const struct file *f;
+	pthread_mutex_t mu;
+	pthread_cond_t ready;
+	struct obatch *slot;
+	size_t nslots, nworkers;
+	pthread_t th[MAX_WORKERS];
+	struct row w[MAX_WORKERS]; /* each worker's; the first is the writer's when none started */
+};
+
+/* Convert the records of batch b into its slot. */
+static struct obatch *stage_batch(struct pipeline *p, struct row *w, struct csvio_batch *b)
+{
+	struct obatch *ob = &p->slot[csvio_batch_seq(b) % p->nslots];
+	struct csvio_rec rec;
+	size_t k, n = csvio_batch_size(b);
+
+	ob_reset(ob);
+	ob->in = b;
+	for (k = 0; k < n; k++) {
+		csvio_batch_rec(b, k, &rec);
+		stage_row(p->in, p->f, w, ob, &rec, k);
+	}
+	return ob;
+}
+
+static void *worker(void *arg)
+{
+	struct row *w = arg;
+	struct pipeline *p = w->pipe;
+	struct csvio_batch *b;
+
+	while (csvio_take(p->f->r, &b)) {
+		struct obatch *ob = stage_batch(p, w, b);
+
+		pthread_mutex_lock(&p->mu);
+		ob->ready = 1;
+		pthread_cond_broadcast(&p->ready);
+		pthread_mutex_unlock(&p->mu);
+	}
+	ident_thread_free();
+	return NULL;
+}
+
+/* The number of worker threads: one a core, at least two, so that order is always tested. */
+static size_t worker_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 2 ? 2 : n > MAX_WORKERS ? MAX_WORKERS : (size_t)n;
+}
+
+/* Start reading ahead and the workers; with no thread to be had, the writer does it all. */
+static void pipeline_start(struct pipeline *p, const struct ingest *in, const struct file *f)
+{
+	size_t i, n = worker_count();
+
+	memset(p, 0, sizeof(*p));
+	p->in = in;
+	p->f = f;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->ready, NULL);
+	p->nslots = 2 * n + 2;
+	p->slot = xcalloc(p->nslots, sizeof(*p->slot));
+	for (i = 0; i < n; i++) {
+		row_init(&p->w[i], f);
+		p->w[i].pipe = p;
+	}
+	if (csvio_readahead_n(f->r, p->nslots) != 0)
+		ck_die(EX_OSERR, "cannot start a thread: %s", strerror(errno));
+	for (i = 0; i < n; i++) {
+		if (pthread_create(&p->th[i], NULL, worker, &p->w[i]) != 0)
+			break;
+		p->nworkers++;
+	}
+}
+
+/*
+ * The converted batch of number seq, in its turn: 1 with *out set, or 0 when there is none
+ * (csvio_take() said so: the batch before was the last).
+ */
+static int pipeline_next(struct pipeline *p, size_t seq, struct obatch **out)
+{
+	struct obatch *ob = &p->slot[seq % p->nslots];
+	struct csvio_batch *b;
+
+	if (!p->nworkers) {
+		if (!csvio_take(p->f->r, &b))
+			return 0;
+		*out = stage_batch(p, &p->w[0], b);
+		return 1;
+	}
+	pthread_mutex_lock(&p->mu);
+	while (!ob->ready || csvio_batch_seq(ob->in) != seq)
+		pthread_cond_wait(&p->ready, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	*out = ob;
+	return 1;
+}
+
+/* Give a written batch back, to be read into again. */
+static void pipeline_done(struct pipeline *p, struct obatch *ob)
+{
+	struct csvio_batch *b = ob->in;
+
+	pthread_mutex_lock(&p->mu);
+	ob->ready = 0;
+	ob->in = NULL;
+	pthread_mutex_unlock(&p->mu);
+	csvio_give(p->f->r, b);
+}
+
+/* Stop the reader and the workers (at once, when the writer failed) and free it all. */
+static void pipeline_end(struct pipeline *p)
+{
+	size_t i;
+
+	csvio_cancel(p->f->r);
+	for (i = 0; i < p->nworkers; i++)
+		pthread_join(p->th[i], NULL);
+	for (i = 0; i < MAX_WORKERS; i++)
+		if (p->w[i].pipe)
+			row_free(&p->w[i]);
+	for (i = 0; i < p->nslots; i++)
+		ob_free(&p->slot[i]);
+	free(p->slot);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->ready);
+}
+
+/*
+ * Write the rows of a file whose header has been read, in order: 0 at its end, or an EX_*
+ * code when the input broke (csvio said why) or the store failed.
+ */
+static int load_rows(struct ingest *in, struct file *f)
+{
+	struct pipeline p;
+	struct progress *pg = progress_start(f->path, csvio_file_size(f->r));
+	struct obatch *ob;
+	size_t seq, i;
+	int rc = 0, more = 1;
+	size_t ki = (size_t)(f->k - kinds);
+	char *sql;
+
+	in->max_rowid = 0;
+	if (in->insn[ki]) {
+		/* Rows are counted as new by their rowids: a table without them is written a row at a time. */
+		sql = xasprintf("SELECT 1 FROM sqlite_master WHERE name = '%s' AND sql LIKE "
+				"'%%WITHOUT ROWID%%'",
+			f->k->kind);
+		if (store_has_rows(in->st, sql)) {
+			store_done(in->insn[ki]);
+			in->insn[ki] = NULL;
+		}
+		free(sql);
+	}
+	if (in->insn[ki]) {
+		struct store_stmt *m;
+
+		sql = xasprintf("SELECT max(rowid) FROM %s", f->k->kind);
+		m = store_prepare(in->st, sql);
+		free(sql);
+		if (!m)
+			return EX_SOFTWARE;
+		if ((rc = store_step(m)) == STORE_ROW)
+			in->max_rowid = store_col_int(m, 0), rc = 0;
+		store_done(m);
+		if (rc)
+			return rc;
+	}
+	pipeline_start(&p, in, f);
+	for (seq = 0; more && !rc && pipeline_next(&p, seq, &ob); seq++) {
+		for (i = 0; i < ob->nrows && !rc; i++)
+			rc = write_row(in, f, ob, &ob->rows[i]);
+		/* before the batch goes back: the rows waiting point into it */
+		if (!rc)
+			rc = flush_rows(in, f);
+		if (!rc)
+			rc = flush_idents(in, f);
+		in->npend = in->nprow = 0;
+		if (!rc && (more = csvio_batch_rc(ob->in)) != 1)
+			rc = more; /* 0 at the end, else the input broke */
+		progress_update(pg, csvio_batch_bytes(ob->in), f->read);
+		pipeline_done(&p, ob);
+	}
+	pipeline_end(&p);
+	progress_end(pg);
 	return rc;
 }
 
@@ -1733,10 +2302,9 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	struct file f;
 	struct csvio_opts co = { 0 };
 	struct csvio_rec *rec;
-	struct progress *pg;
 	struct buf reindex = { 0 };
-	sqlite3_stmt *s;
-	sqlite3_int64 first_ident = 0;
+	struct store_stmt *s;
+	int64_t first_ident = 0;
 	char now[21];
 	int rc, in_tx = 0, made_idents, all_rejected;
 	size_t nsaved;
@@ -1753,31 +2321,31 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		goto out;
 	if (!in->o->dry_run)
 		csvio_keep_marks(f.r, INGEST_MARK_SPAN);
-	if ((rc = store_exec(in->st, "BEGIN IMMEDIATE")))
+	if ((rc = store_begin(in->st)))
 		goto out;
 	in_tx = 1;
 	s = in->ins_source;
 	ck_now_iso(now);
-	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, in->prof->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, co.encoding ? co.encoding : "UTF-8", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
-	if ((rc = step_done(in, s, "sources")))
+	store_bind_text(s, 1, path);
+	store_bind_text(s, 2, kind);
+	store_bind_text(s, 3, in->prof->name);
+	store_bind_text(s, 4, co.encoding ? co.encoding : "UTF-8");
+	store_bind_text(s, 5, now);
+	if ((rc = step_done(s)))
 		goto out;
-	f.source_id = sqlite3_last_insert_rowid(in->db);
+	f.source_id = store_last_rowid(in->st);
 	made_idents = f.k->ids[0].field || (f.pk && f.pk->nidents);
 	if (made_idents) {
-		sqlite3_stmt *m;
+		struct store_stmt *m =
+			store_prepare(in->st, "SELECT max(ident_id) FROM identifiers");
 
-		if (sqlite3_prepare_v2(in->db, "SELECT max(ident_id) FROM identifiers", -1, &m,
-			    NULL) != SQLITE_OK) {
-			rc = store_error(in->st, "identifiers");
+		if (!m) {
+			rc = EX_SOFTWARE;
 			goto out;
 		}
-		if (sqlite3_step(m) == SQLITE_ROW)
-			first_ident = sqlite3_column_int64(m, 0);
-		sqlite3_finalize(m);
+		if (store_step(m) == STORE_ROW)
+			first_ident = store_col_int(m, 0);
+		store_done(m);
 	}
 	if ((rc = drop_indexes_if_empty(in, kind, &reindex)) ||
 		((f.k->ids[0].field || (f.pk && f.pk->nidents)) &&
@@ -1791,44 +2359,33 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	}
 	if (rc > 1 || (rc = map_header(in, &f, rec)))
 		goto out;
-	csvio_readahead(f.r);
-	pg = progress_start(path, csvio_file_size(f.r));
-	while ((rc = csvio_next(f.r, &rec)) == 1) {
-		if ((rc = load_row(in, &f, rec)))
-			break;
-		if ((f.read & 1023) == 0)
-			progress_update(pg, csvio_bytes_read(f.r), f.read);
-	}
-	progress_end(pg);
-	if (rc)
+	if ((rc = load_rows(in, &f)))
 		goto out;
 	if (f.replaced && in->old[f.k - kinds]) {
-		sqlite3_bind_text(in->del_replaced, 1, f.k->holder_kind, -1, SQLITE_STATIC);
-		if ((rc = step_done(in, in->del_replaced, "identifiers")) ||
-			(rc = step_done(in, in->clear_replaced, "replaced")))
+		store_bind_text(in->del_replaced, 1, f.k->holder_kind);
+		if ((rc = step_done(in->del_replaced)) || (rc = step_done(in->clear_replaced)))
 			goto out;
 	}
 	/* A file loaded before (same SHA-256) is skipped, unless --replace; -n checks it. */
 	s = in->dup_source;
-	sqlite3_bind_text(s, 1, csvio_sha256(f.r), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, f.source_id);
-	if (sqlite3_step(s) == SQLITE_ROW && !in->o->replace) {
+	store_bind_text(s, 1, csvio_sha256(f.r));
+	store_bind_int(s, 2, f.source_id);
+	if (store_step(s) == STORE_ROW && !in->o->replace) {
 		if (!ck.quiet)
 			fprintf(stderr,
 				"casekit ingest: '%s': already ingested as source %lld ('%s', "
 				"same SHA-256): %s\n",
-				path, (long long)sqlite3_column_int64(s, 0),
-				(const char *)sqlite3_column_text(s, 1),
+				path, (long long)store_col_int(s, 0), store_col_text(s, 1),
 				in->o->dry_run ? "a load would skip it; checked anyway"
 					       : "skipped (--replace loads it again)");
-		sqlite3_reset(s);
+		store_reset(s);
 		if (!in->o->dry_run) {
 			rc = store_exec(in->st, "ROLLBACK");
 			in_tx = 0;
 			goto out;
 		}
 	}
-	sqlite3_reset(s);
+	store_reset(s);
 	if (in->o->replace && (rc = replace_sources(in, &f, csvio_sha256(f.r))))
 		goto out;
 	if (reindex.len && (rc = store_exec(in->st, reindex.s)))
@@ -1836,13 +2393,13 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	if (made_idents && f.kept && (rc = count_hubs(in, first_ident)))
 		goto out;
 	s = in->upd_source;
-	sqlite3_bind_text(s, 1, csvio_sha256(f.r), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)csvio_bytes_read(f.r));
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)f.read);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)f.kept);
-	sqlite3_bind_int64(s, 5, (sqlite3_int64)f.rejected);
-	sqlite3_bind_int64(s, 6, f.source_id);
-	if ((rc = step_done(in, s, "sources")) || (rc = save_marks(in, &f)))
+	store_bind_text(s, 1, csvio_sha256(f.r));
+	store_bind_int(s, 2, (int64_t)csvio_bytes_read(f.r));
+	store_bind_int(s, 3, (int64_t)f.read);
+	store_bind_int(s, 4, (int64_t)f.kept);
+	store_bind_int(s, 5, (int64_t)f.rejected);
+	store_bind_int(s, 6, f.source_id);
+	if ((rc = step_done(s)) || (rc = save_marks(in, &f)))
 		goto out;
 	all_rejected = f.read > 0 && f.kept == 0;
 	if ((rc = report(
@@ -1865,7 +2422,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		f.counted = 1;
 		goto out;
 	}
-	if ((rc = store_exec(in->st, "COMMIT")))
+	if ((rc = store_commit(in->st)))
 		goto out;
 	in_tx = 0;
 	f.counted = 1;
@@ -1874,12 +2431,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		ck_warn("'%s': %llu of %s rejected; the rest were loaded", path,
 			(unsigned long long)f.rejected, ck_count((long long)f.read, "row", "rows"));
 out:
-	if (in_tx) {
-		char *err = NULL;
-
-		sqlite3_exec(in->db, "ROLLBACK", NULL, NULL, &err);
-		sqlite3_free(err);
-	}
+	if (in_tx)
+		store_rollback(in->st);
 	/* A file that did not land (failed, or skipped as loaded before) counts for nothing. */
 	if (rc || !f.counted)
 		iq_restore(in, saved, nsaved);
@@ -2115,7 +2668,6 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 
 	memset(&in, 0, sizeof(in));
 	in.st = st;
-	in.db = store_db(st);
 	in.o = o;
 	if (o->kind && !kspec_of(o->kind))
 		return ck_error(EX_USAGE, "'%s' is not a kind", o->kind);
@@ -2164,10 +2716,10 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		ck_sort(jobs, njobs, sizeof(*jobs), job_cmp);
 		/*
 		 * WAL with synchronous=NORMAL keeps every committed file through a crash of
-		 * casekit; a 64 MB page cache keeps memory bounded whatever the input size
-		 * (index sorts spill to temporary files, not to memory).
+		 * casekit; a 32 MB page cache keeps memory bounded whatever the input size
+		 * (index sorts take as much again, then spill to temporary files).
 		 */
-		rc = store_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536");
+		rc = store_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768");
 		/*
 		 * Only payments need the payment key, which is kept apart from the store; a load
 		 * with payments but no key is refused before any file is read, not half done.
@@ -2218,10 +2770,10 @@ done:
 		free(in.hubs[i]);
 	free(in.hubs);
 	finalize_all(&in);
+	free(in.pend);
+	free(in.prow);
 	ref_free(&in.known_sellers);
 	ref_free(&in.known_listings);
-	ident_free(&in.id);
-	ident_free(&in.id2);
 	OPENSSL_cleanse(in.key, sizeof(in.key));
 	profile_free(in.prof);
 	for (i = 0; i < njobs; i++)
@@ -2283,38 +2835,38 @@ int ingest_quality(struct store *st, struct ingest_quality **out, size_t *n)
 		{ "logins", "seller", "seller_id", "device_id", IDENT_DEVICE },
 		{ "logins", "seller", "seller_id", "ip", IDENT_IP },
 	};
-	sqlite3 *db = store_db(st);
 	struct link_params lp;
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	size_t i;
 	int rc = 0;
 
 	*out = NULL;
 	*n = 0;
 	link_params_init(&lp);
-	if (sqlite3_prepare_v2(db, counts, -1, &s, NULL) != SQLITE_OK)
+	if (!(s = store_prepare(st, counts)))
 		goto fail;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		struct ingest_quality *q =
-			quality_of(out, n, (const char *)sqlite3_column_text(s, 0));
+	while ((rc = store_step(s)) == STORE_ROW) {
+		struct ingest_quality *q = quality_of(out, n, store_col_text(s, 0));
 
-		q->keys = sqlite3_column_int64(s, 1);
-		q->national = sqlite3_column_int64(s, 2);
-		q->coarse = sqlite3_column_int64(s, 3);
-		q->nolink = sqlite3_column_int64(s, 4);
+		q->keys = store_col_int(s, 1);
+		q->national = store_col_int(s, 2);
+		q->coarse = store_col_int(s, 3);
+		q->nolink = store_col_int(s, 4);
 	}
-	sqlite3_finalize(s);
-	if (sqlite3_prepare_v2(db, hubs, -1, &s, NULL) != SQLITE_OK)
+	store_done(s);
+	if (rc != STORE_DONE || !(s = store_prepare(st, hubs)))
 		goto fail;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(s, 0);
-		const char *flags = (const char *)sqlite3_column_text(s, 1);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *kind = store_col_text(s, 0);
+		const char *flags = store_col_text(s, 1);
 		enum link_class c = link_class_of(kind, flags ? flags : "");
 
-		if (c != LINK_BUILDING && sqlite3_column_int64(s, 2) > lp.cap[c])
+		if (c != LINK_BUILDING && store_col_int(s, 2) > lp.cap[c])
 			quality_of(out, n, kind)->hubs++;
 	}
-	sqlite3_finalize(s);
+	store_done(s);
+	if (rc != STORE_DONE)
+		goto fail;
 	for (i = 0; i < sizeof(cols) / sizeof(*cols); i++) {
 		char *sql = xasprintf(
 			"SELECT count(*) FROM %s t WHERE coalesce(t.%s, '') <> '' AND NOT EXISTS "
@@ -2324,19 +2876,22 @@ int ingest_quality(struct store *st, struct ingest_quality **out, size_t *n)
 			cols[i].field);
 		int64_t v = 0;
 
-		rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+		s = store_prepare(st, sql);
 		free(sql);
-		if (rc != SQLITE_OK)
+		if (!s)
 			goto fail;
-		if (sqlite3_step(s) == SQLITE_ROW)
-			v = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
+		if ((rc = store_step(s)) == STORE_ROW)
+			v = store_col_int(s, 0);
+		store_done(s);
+		if (rc != STORE_ROW)
+			goto fail;
 		if (v)
 			quality_of(out, n, cols[i].kind)->unparsed += v;
 	}
 	return 0;
 fail:
-	rc = store_error(st, "identifiers");
+	if (rc == STORE_ROW || rc == STORE_DONE) /* store_prepare() failed: it said why */
+		rc = EX_SOFTWARE;
 	ingest_quality_free(*out, *n);
 	*out = NULL;
 	*n = 0;
@@ -2349,6 +2904,8 @@ struct ingest_rows {
 	struct ingest in;
 	struct ingest_opts o;
 	struct file f;
+	struct row w;
+	int have_row;
 	struct csvio_rec *rec;
 };
 
@@ -2389,6 +2946,8 @@ int ingest_rows_open(struct ingest_rows **out, const struct ingest_opts *o, cons
 			ck_article(o->kind), o->kind);
 	if (rc != 1 || (rc = map_header(&r->in, &r->f, h)))
 		goto fail;
+	row_init(&r->w, &r->f);
+	r->have_row = 1;
 	*out = r;
 	return 0;
 fail:
@@ -2402,7 +2961,12 @@ int ingest_rows_next(struct ingest_rows *r)
 
 	if (rc != 1)
 		return rc;
-	return convert_row(&r->in, &r->f, r->rec) ? INGEST_REJECTED : INGEST_ROW;
+	r->f.read++;
+	if (convert_row(&r->in, &r->f, &r->w, r->rec)) {
+		r->f.rejected++;
+		return INGEST_REJECTED;
+	}
+	return INGEST_ROW;
 }
 
 int ingest_rows_field(const struct ingest_rows *r, const char *name)
@@ -2417,15 +2981,15 @@ int ingest_rows_field(const struct ingest_rows *r, const char *name)
 
 const char *ingest_rows_text(const struct ingest_rows *r, int field)
 {
-	return field < 0 ? NULL : r->f.v[field];
+	return field < 0 ? NULL : r->w.v[field];
 }
 
 int ingest_rows_num(const struct ingest_rows *r, int field, int64_t *v)
 {
-	if (field < 0 || !r->f.v[field] ||
+	if (field < 0 || !r->w.v[field] ||
 		(r->f.k->f[field].type != T_INT && r->f.k->f[field].type != T_MONEY))
 		return 0;
-	*v = r->f.num[field];
+	*v = r->w.num[field];
 	return 1;
 }
 
@@ -2436,7 +3000,7 @@ unsigned long ingest_rows_line(const struct ingest_rows *r)
 
 const char *ingest_rows_reason(const struct ingest_rows *r)
 {
-	return r->f.reason.s ? r->f.reason.s : "";
+	return r->w.reason.s ? r->w.reason.s : "";
 }
 
 uint64_t ingest_rows_read(const struct ingest_rows *r)
@@ -2454,6 +3018,8 @@ void ingest_rows_close(struct ingest_rows *r)
 	if (!r)
 		return;
 	file_free(&r->f);
+	if (r->have_row)
+		row_free(&r->w);
 	profile_free(r->in.prof);
 	free(r);
 }

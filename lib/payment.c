@@ -92,6 +92,12 @@ static int all_digits(const char *s, size_t n)
 	return n > 0;
 }
 
+/* The HMAC of hmac_sha256(), one a thread: see payment_thread_free(). */
+static _Thread_local EVP_MAC *hmac_mac;
+static _Thread_local EVP_MAC_CTX *hmac_ctx;
+static _Thread_local unsigned char hmac_lastkey[32];
+static _Thread_local int hmac_keyed;
+
 /*
  * HMAC-SHA-256 of msg under key into out[32]. OpenSSL 3's one-shot HMAC() fetches the digest
  * and builds a context on every call; a dump has millions of instruments under one store key,
@@ -100,33 +106,33 @@ static int all_digits(const char *s, size_t n)
 static int hmac_sha256(
 	const unsigned char key[32], const char *msg, size_t n, unsigned char out[32])
 {
-	static _Thread_local EVP_MAC *mac;
-	static _Thread_local EVP_MAC_CTX *ctx;
-	static _Thread_local unsigned char lastkey[32];
-	static _Thread_local int keyed;
 	OSSL_PARAM params[] = { OSSL_PARAM_construct_utf8_string(
 					OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
 		OSSL_PARAM_construct_end() };
 	size_t outl = 0;
 
-	if ((!mac && !(mac = EVP_MAC_fetch(NULL, "HMAC", NULL))) ||
-		(!ctx && !(ctx = EVP_MAC_CTX_new(mac))))
+	if ((!hmac_mac && !(hmac_mac = EVP_MAC_fetch(NULL, "HMAC", NULL))) ||
+		(!hmac_ctx && !(hmac_ctx = EVP_MAC_CTX_new(hmac_mac))))
 		return -1;
-	if (keyed && CRYPTO_memcmp(lastkey, key, 32) == 0) {
-		if (!EVP_MAC_init(ctx, NULL, 0, NULL))
+	if (hmac_keyed && CRYPTO_memcmp(hmac_lastkey, key, 32) == 0) {
+		if (!EVP_MAC_init(hmac_ctx, NULL, 0, NULL))
 			return -1;
 	} else {
-		keyed = 0;
-		if (!EVP_MAC_init(ctx, key, 32, params))
+		hmac_keyed = 0;
+		if (!EVP_MAC_init(hmac_ctx, key, 32, params))
 			return -1;
-		memcpy(lastkey, key, 32);
-		keyed = 1;
+		memcpy(hmac_lastkey, key, 32);
+		hmac_keyed = 1;
 	}
-	if (!EVP_MAC_update(ctx, (const unsigned char *)msg, n) ||
-		!EVP_MAC_final(ctx, out, &outl, 32) || outl != 32)
+	if (!EVP_MAC_update(hmac_ctx, (const unsigned char *)msg, n) ||
+		!EVP_MAC_final(hmac_ctx, out, &outl, 32) || outl != 32)
 		return -1;
 	return 0;
 }
+
+/* The scratch space of payment_ident(), one a thread, so that a warm call allocates nothing. */
+static _Thread_local struct ident pay_sub;
+static _Thread_local struct buf pay_t;
 
 int payment_ident(const unsigned char key[32], const char *type, const char *raw, struct ident *id)
 {
@@ -136,9 +142,6 @@ int payment_ident(const unsigned char key[32], const char *type, const char *raw
 	static const char *const banks[] = { "bank", "bank_account", "account", "cn_bank", NULL };
 	static const char *const wallets[] = { "alipay", "wechat", "weixin", "wechat_pay",
 		"wechatpay", "paypal", "wallet", "venmo", "payoneer", "crypto", NULL };
-	/* per-thread scratch, so that a warm call allocates nothing */
-	static _Thread_local struct ident sub;
-	static _Thread_local struct buf t;
 	char norm[256], msg[320];
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int maclen = 0, i;
@@ -147,43 +150,44 @@ int payment_ident(const unsigned char key[32], const char *type, const char *raw
 	int rc = -1;
 
 	ident_reset(id);
-	buf_reset(&t);
-	if (!raw || ident_text(type ? type : "", &sub) < 0)
-		buf_adds(&t, "other");
+	buf_reset(&pay_t);
+	if (!raw || ident_text(type ? type : "", &pay_sub) < 0)
+		buf_adds(&pay_t, "other");
 	else
-		buf_adds(&t, sub.value.s);
-	for (i = 0; i < t.len; i++)
-		if (t.s[i] == ' ' || t.s[i] == '-')
-			t.s[i] = '_';
-	ident_reset(&sub);
+		buf_adds(&pay_t, pay_sub.value.s);
+	for (i = 0; i < pay_t.len; i++)
+		if (pay_t.s[i] == ' ' || pay_t.s[i] == '-')
+			pay_t.s[i] = '_';
+	ident_reset(&pay_sub);
 	if (!raw)
 		goto out;
-	if (type_is(t.s, wallets)) {
+	if (type_is(pay_t.s, wallets)) {
 		/* A wallet whose account is a phone or an email is that phone or email. */
 		const char *kind = NULL;
 
 		if (strchr(raw, '@') || strstr(raw, "\xef\xbc\xa0")) { /* @ or full-width @ */
-			if (ident_email(raw, &sub) == 0)
+			if (ident_email(raw, &pay_sub) == 0)
 				kind = "email";
 		} else if (ident_phone(raw,
-				   strcmp(t.s, "alipay") == 0 || strncmp(t.s, "we", 2) == 0 ? "CN"
-											    : NULL,
-				   &sub) == 0 &&
-			!strstr(sub.flags.s ? sub.flags.s : "", "local")) {
+				   strcmp(pay_t.s, "alipay") == 0 || strncmp(pay_t.s, "we", 2) == 0
+					   ? "CN"
+					   : NULL,
+				   &pay_sub) == 0 &&
+			!strstr(pay_sub.flags.s ? pay_sub.flags.s : "", "local")) {
 			kind = "phone";
 		}
 		if (kind) {
-			if (sub.value.len + 8 > sizeof(norm))
+			if (pay_sub.value.len + 8 > sizeof(norm))
 				goto out;
-			n = (size_t)snprintf(norm, sizeof(norm), "%s:%s", kind, sub.value.s);
+			n = (size_t)snprintf(norm, sizeof(norm), "%s:%s", kind, pay_sub.value.s);
 			ident_add_word(&id->note, kind);
 		} else {
-			ident_reset(&sub);
-			if (ident_text(raw, &sub) < 0)
+			ident_reset(&pay_sub);
+			if (ident_text(raw, &pay_sub) < 0)
 				goto out;
 			/* EVM addresses are hex: case carries no meaning; base58 ids are case-sensitive. */
 			if (!(raw[0] == '0' && (raw[1] == 'x' || raw[1] == 'X')) &&
-				strncmp(sub.value.s, "bc1", 3) != 0) {
+				strncmp(pay_sub.value.s, "bc1", 3) != 0) {
 				const char *e;
 
 				while (*raw == ' ' || *raw == '\t')
@@ -191,34 +195,34 @@ int payment_ident(const unsigned char key[32], const char *type, const char *raw
 				for (e = raw + strlen(raw);
 					e > raw && (e[-1] == ' ' || e[-1] == '\t');)
 					e--;
-				ident_reset(&sub);
-				buf_add(&sub.value, raw, (size_t)(e - raw));
+				ident_reset(&pay_sub);
+				buf_add(&pay_sub.value, raw, (size_t)(e - raw));
 			}
-			if (sub.value.len + 4 > sizeof(norm))
+			if (pay_sub.value.len + 4 > sizeof(norm))
 				goto out;
-			n = (size_t)snprintf(norm, sizeof(norm), "id:%s", sub.value.s);
+			n = (size_t)snprintf(norm, sizeof(norm), "id:%s", pay_sub.value.s);
 		}
 		cls = "wallet";
 	} else {
 		if (compact(raw, norm, sizeof(norm), &n) < 0 || n == 0)
 			goto out;
-		if (looks_iban(norm, n) && !type_is(t.s, cards)) {
+		if (looks_iban(norm, n) && !type_is(pay_t.s, cards)) {
 			cls = "iban";
 			ident_add_word(&id->note, iban_ok(norm, n) ? "iban-ok" : "iban-bad");
 		} else if (all_digits(norm, n) && n >= 12 && n <= 19 &&
-			(type_is(t.s, cards) ||
-				(type_is(t.s, banks) && norm[0] == '6' && norm[1] == '2'))) {
+			(type_is(pay_t.s, cards) ||
+				(type_is(pay_t.s, banks) && norm[0] == '6' && norm[1] == '2'))) {
 			/* A UnionPay card (62...) listed as a bank account is still that card. */
 			cls = "card";
-			if (!type_is(t.s, cards))
+			if (!type_is(pay_t.s, cards))
 				ident_add_word(&id->note, "cn bank card");
 			ident_add_word(&id->note, luhn_ok(norm, n) ? "luhn-ok" : "luhn-bad");
-		} else if (type_is(t.s, cards)) {
+		} else if (type_is(pay_t.s, cards)) {
 			goto out; /* not 12 to 19 digits: no card number */
-		} else if (type_is(t.s, banks)) {
+		} else if (type_is(pay_t.s, banks)) {
 			cls = "bank";
 		} else {
-			cls = t.s;
+			cls = pay_t.s;
 		}
 	}
 	mlen = (size_t)snprintf(msg, sizeof(msg), "%s:%s", cls, norm);
@@ -251,10 +255,21 @@ out:
 	/* The instrument must not outlive this call anywhere in memory we hand back. */
 	OPENSSL_cleanse(norm, sizeof(norm));
 	OPENSSL_cleanse(msg, sizeof(msg));
-	if (sub.value.s)
-		OPENSSL_cleanse(sub.value.s, sub.value.cap);
+	if (pay_sub.value.s)
+		OPENSSL_cleanse(pay_sub.value.s, pay_sub.value.cap);
 	if (rc)
 		ident_reset(id);
-	ident_reset(&sub);
+	ident_reset(&pay_sub);
 	return rc;
+}
+
+void payment_thread_free(void)
+{
+	ident_free(&pay_sub);
+	OPENSSL_cleanse(pay_t.s, pay_t.len);
+	buf_free(&pay_t);
+	EVP_MAC_CTX_free(hmac_ctx);
+	EVP_MAC_free(hmac_mac);
+	hmac_ctx = NULL, hmac_mac = NULL, hmac_keyed = 0;
+	OPENSSL_cleanse(hmac_lastkey, sizeof(hmac_lastkey));
 }

@@ -20,4 +20,6 @@ struct ident;
  * The raw number is in no field, no message, and is wiped from scratch memory.
  */
 int payment_ident(const unsigned char key[32], const char *type, const char *raw, struct ident *id);
+/* Free the calling thread's scratch space (ident_thread_free() calls it). */
+void payment_thread_free(void);
 #endif

@@ -425,9 +425,11 @@ static int national(const struct region *r, const char *d, size_t n, struct iden
 	return emit(r, r->cc, d, n, id);
 }
 
+/* The scratch space of ident_phone(), one a thread: see ident_thread_free(). */
+static _Thread_local struct buf phone_f;
+
 int ident_phone(const char *raw, const char *country, struct ident *id)
 {
-	static _Thread_local struct buf f;
 	const struct region *r = region_by_iso(country), *rc;
 	struct scan sc;
 	const char *d;
@@ -437,8 +439,9 @@ int ident_phone(const char *raw, const char *country, struct ident *id)
 	ident_reset(id);
 	if (!raw)
 		return -1;
-	buf_reset(&f);
-	if (text_fold(raw, strlen(raw), &f) < 0 || scan_digits(f.s, f.len, &sc) < 0 || sc.n == 0)
+	buf_reset(&phone_f);
+	if (text_fold(raw, strlen(raw), &phone_f) < 0 ||
+		scan_digits(phone_f.s, phone_f.len, &sc) < 0 || sc.n == 0)
 		return -1;
 	d = sc.d;
 	n = sc.n;
@@ -507,4 +510,9 @@ int ident_phone(const char *raw, const char *country, struct ident *id)
 	if (rv)
 		ident_reset(id);
 	return rv;
+}
+
+void ident_phone_thread_free(void)
+{
+	buf_free(&phone_f);
 }

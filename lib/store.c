@@ -1439,6 +1439,11 @@ int64_t store_last_rowid(struct store *st)
 	return sqlite3_last_insert_rowid(st->db);
 }
 
+void store_set_last_rowid(struct store *st, int64_t v)
+{
+	sqlite3_set_last_insert_rowid(st->db, v);
+}
+
 int store_has_table(sqlite3 *db, const char *table)
 {
 	return gives_row(db,

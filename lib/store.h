@@ -201,6 +201,11 @@ void store_interrupt(struct store *st);
 /* The rows the last INSERT, UPDATE or DELETE changed; the rowid the last INSERT made. */
 int64_t store_changes(struct store *st);
 int64_t store_last_rowid(struct store *st);
+/*
+ * Set what store_last_rowid() gives until the next INSERT makes a row: set to 0 before an
+ * UPSERT, it tells an insert (a new rowid) from an update of the row already there (still 0).
+ */
+void store_set_last_rowid(struct store *st, int64_t v);
 /* A value from the meta table, malloc'd, or NULL when absent. */
 char *store_meta_get(struct store *st, const char *key);
 int store_meta_set(struct store *st, const char *key, const char *value);

@@ -167,21 +167,23 @@ int text_nfc(const char *s, size_t n, struct buf *out)
 	return append_normal(nfc, s, n, out);
 }
 
+/* The scratch space of text_refold(), one a thread: see text_thread_free(). */
+static _Thread_local struct buf refold_t;
+
 int text_refold(struct buf *b)
 {
-	static _Thread_local struct buf t;
 	struct buf swap;
 
 	/* Cutting characters out of a normalised string can leave marks side by side that
 	 * normalisation would order or compose: fold again so the key is a fixed point. */
 	if (text_is_ascii(b->s, b->len))
 		return 0;
-	buf_reset(&t);
-	if (text_fold(b->s, b->len, &t) < 0)
+	buf_reset(&refold_t);
+	if (text_fold(b->s, b->len, &refold_t) < 0)
 		return -1;
 	swap = *b;
-	*b = t;
-	t = swap;
+	*b = refold_t;
+	refold_t = swap;
 	return 0;
 }
 
@@ -237,4 +239,16 @@ int text_is_space(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
 		(c >= 0x80 && u_isUWhiteSpace(c)) || c == 0x200b || c == 0x2060 || c == 0xfeff;
+}
+
+void text_thread_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(scratch) / sizeof(*scratch); i++) {
+		free(scratch[i].s);
+		scratch[i].s = NULL;
+		scratch[i].cap = 0;
+	}
+	buf_free(&refold_t);
 }

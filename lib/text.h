@@ -31,4 +31,6 @@ int text_nfc(const char *s, size_t n, struct buf *out);
 int text_refold(struct buf *b);
 /* Strip combining marks that sit on Latin letters (é to e, ệ to e), in place; 0 or -1. */
 int text_strip_marks(struct buf *b);
+/* Free the calling thread's scratch space (ident_thread_free() calls it). */
+void text_thread_free(void);
 #endif

@@ -454,4 +454,53 @@ for f in "$T/secret.csv" ../secret.csv /dev/zero fifo.csv; do
 	timeout 10 "$CASEKIT" ingest -d "$T/lk.db" -p "$T/olist/far.profile" "$T/olist/products.csv" 2>"$T/err" || rc=$?
 	[ $rc = 78 ] && pass "a lookup file '$f' is refused" || fail "a lookup file '$f' is refused" "exit $rc: $(cat "$T/err")"
 done
+# Worker threads convert batches of rows (1024 a batch) while one thread writes: with rejects
+# scattered through files of many batches, every row is kept or reported, in line order.
+ck synth -q -o "$T/thr" --sellers 4000 -s 11
+awk 'NR == 1 { print; next } NR % 397 == 0 { print $0 ",extra"; next }
+	NR % 211 == 0 { printf "%s\xff\n", $0; next } { print }' "$T/thr/sellers.csv" >"$T/thr-sellers.csv"
+listings_of() {
+	awk 'BEGIN { print "listing_id,seller_id,title,price,currency,created_at" }
+	{ id[NR] = $1 } END { for (i = 1; i <= 30000; i++) {
+		l = i + 1; s = id[(i * 7) % NR + 1]; d = "2025-03-04T05:06:07Z"
+		if (l % 293 == 0) s = "S-GONE"
+		if (l % 389 == 0) d = "2025-02-30"
+		if (l % 577 == 0) { printf "L%d,%s,\"a title, quoted\",9.99,CNY,%s,surplus\n", i, s, d; continue }
+		printf "L%d,%s,\"title %d\",%d.50,CNY,%s\n", i, s, i, i % 500, d } }'
+}
+# want FILE MODS...: the line numbers of FILE divisible by one of MODS, in order
+want_lines() {
+	local f=$1; shift
+	awk -v m="$*" 'BEGIN { n = split(m, M, " ") } NR > 1 { for (i = 1; i <= n; i++) if (NR % M[i] == 0) { print NR; break } }' "$f"
+}
+ck init -q "$T/thr.db"
+run ingest -d "$T/thr.db" --reject-file "$T/thr-rej.csv" "$T/thr-sellers.csv" -k sellers
+rej_s=$(want_lines "$T/thr-sellers.csv" 397 211 | wc -l)
+n_s=$(( $(wc -l <"$T/thr-sellers.csv") - 1 ))
+grep -q ": $n_s rows read, $((n_s - rej_s)) kept, $rej_s rejected" "$T/err" &&
+	pass "threaded: sellers read = kept + rejected" || fail "threaded: sellers read = kept + rejected" "$(head -3 "$T/err")"
+same "threaded: the sellers rejected are the bad lines, in line order" "$(want_lines "$T/thr-sellers.csv" 397 211)" \
+	"$(Q "$T/thr.db" "select line from rejects order by rowid" | tail -n +2)"
+same "threaded: the sellers kept are in line order" \
+	"$(awk 'NR > 1 && NR % 397 && NR % 211 { print NR }' "$T/thr-sellers.csv")" \
+	"$(Q "$T/thr.db" "select line from sellers order by rowid" | tail -n +2)"
+same "threaded: identifiers are recorded in line order" "0" \
+	"$(Q "$T/thr.db" "select count(*) from identifiers a join identifiers b on b.ident_id = a.ident_id + 1 where b.line < a.line" | tail -1)"
+same "threaded: the first rejects name file:line in order" \
+	"$(want_lines "$T/thr-sellers.csv" 397 211 | head -5 | sed "s|^|casekit ingest: $T/thr-sellers.csv:|")" \
+	"$(grep -o "^casekit ingest: $T/thr-sellers.csv:[0-9]*" "$T/err")"
+Q "$T/thr.db" "select seller_id from sellers" | tail -n +2 | listings_of >"$T/thr-listings.csv"
+run ingest -d "$T/thr.db" --reject-file "$T/thr-rej.csv" "$T/thr-listings.csv" -k listings
+rej_l=$(want_lines "$T/thr-listings.csv" 293 389 577 | wc -l)
+grep -q ": 30000 rows read, $((30000 - rej_l)) kept, $rej_l rejected" "$T/err" &&
+	pass "threaded: listings read = kept + rejected" || fail "threaded: listings read = kept + rejected" "$(head -3 "$T/err")"
+same "threaded: the listings rejected are the bad lines, in line order" \
+	"$(want_lines "$T/thr-listings.csv" 293 389 577)" \
+	"$(tail -n +2 "$T/thr-rej.csv" | cut -d, -f2)"
+same "threaded: each reject has the reason of its first bad field" "$rej_l" \
+	"$(tail -n +2 "$T/thr-rej.csv" | awk -F, '($2 % 293 == 0 && /S-GONE. is not in the store/) ||
+		($2 % 293 && $2 % 389 == 0 && /bad date/) || ($2 % 293 && $2 % 389 && /wrong field count/)' | wc -l)"
+same "threaded: the listings kept are in line order" \
+	"$(awk 'NR > 1 && NR % 293 && NR % 389 && NR % 577 { print NR }' "$T/thr-listings.csv")" \
+	"$(Q "$T/thr.db" "select line from listings order by rowid" | tail -n +2)"
 done_testing

@@ -240,6 +240,28 @@ Test(store, write_statement_runs_and_counts_changes)
 	store_close(st);
 }
 
+Test(store, cleared_last_rowid_tells_an_upsert_insert_from_an_update)
+{
+	struct store *st = store_with_t();
+	struct store_stmt *s;
+	const char *keys[] = { "a", "b", "a" };
+	int64_t want[] = { 1, 2, 0 }; /* the third is an update of the first */
+	size_t i;
+
+	cr_assert_eq(store_exec(st, "CREATE TABLE u(k TEXT PRIMARY KEY, n INTEGER)"), 0);
+	s = store_prepare(st, "INSERT INTO u VALUES(?1, 1) ON CONFLICT(k) DO UPDATE SET n = n + 1");
+	for (i = 0; i < 3; i++) {
+		store_set_last_rowid(st, 0);
+		store_bind_text(s, 1, keys[i]);
+		cr_assert_eq(store_step(s), STORE_DONE);
+		store_reset(s);
+		cr_assert_eq(store_last_rowid(st), want[i], "row %zu", i);
+	}
+	store_done(s);
+	cr_assert(store_has_rows(st, "SELECT 1 FROM u WHERE k = 'a' AND n = 2"));
+	store_close(st);
+}
+
 Test(store, bad_sql_and_failed_step_are_reported)
 {
 	struct store *st = store_with_t();
