@@ -3,7 +3,6 @@
 #include "money.h"
 #include "output.h"
 #include "store.h"
-#include "store_db.h"
 #include "text.h"
 #include <csv.h>
 #include <math.h>
@@ -543,45 +542,6 @@ int out_query_all(struct out *o, struct store_stmt *s)
 
 	while ((rc = store_step(s)) == STORE_ROW)
 		out_query_row(o, s);
-	store_done(s);
-	if (rc) {
-		out_close(o);
-		return rc;
-	}
-	return out_close(o);
-}
-
-/*
- * The statements of code not yet on the statement API (#16), read through it: one path for
- * both, so that a query's output is the same wherever its statement comes from.
- */
-struct out *out_open_stmt(FILE *fp, enum out_format fmt, struct sqlite3_stmt *raw)
-{
-	struct store_stmt *s = store_stmt_wrap(NULL, raw, 0);
-	struct out *o = out_open_query(fp, fmt, s);
-
-	store_done(s);
-	return o;
-}
-
-void out_stmt_row(struct out *o, struct sqlite3_stmt *raw)
-{
-	struct store_stmt *s = store_stmt_wrap(NULL, raw, 0);
-
-	out_query_row(o, s);
-	store_done(s);
-}
-
-int out_stmt_all(struct out *o, struct sqlite3_stmt *raw, struct store *store, const char *what)
-{
-	struct store_stmt *s = store_stmt_wrap(store, raw, 1);
-	int rc;
-
-	while ((rc = store_step(s)) == STORE_ROW)
-		out_query_row(o, s);
-	/* The message needs the statement's error, so report before finalizing. */
-	if (rc)
-		rc = store_error(store, what);
 	store_done(s);
 	if (rc) {
 		out_close(o);

@@ -8,7 +8,6 @@
 enum out_format { OUT_TABLE, OUT_CSV, OUT_TSV, OUT_JSON, OUT_NDJSON, OUT_IDS };
 
 struct out;
-struct sqlite3_stmt;
 struct store_stmt;
 struct store;
 
@@ -65,14 +64,6 @@ void out_query_row(struct out *o, struct store_stmt *s);
  * of a failed step (message printed) or EX_IOERR.
  */
 int out_query_all(struct out *o, struct store_stmt *s);
-/*
- * The same three for a raw SQLite statement, for code not yet on the statement API (#16): they
- * read it through that API, so both give the same output. out_stmt_all() finalizes st and
- * words an error of st as "what: ..." (store_error()).
- */
-struct out *out_open_stmt(FILE *fp, enum out_format fmt, struct sqlite3_stmt *st);
-void out_stmt_row(struct out *o, struct sqlite3_stmt *st);
-int out_stmt_all(struct out *o, struct sqlite3_stmt *st, struct store *store, const char *what);
 /* Finish and free; returns 0, or EX_IOERR after a failed write (message printed). */
 int out_close(struct out *o);
 

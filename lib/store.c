@@ -30,9 +30,8 @@ struct store_stmt {
 	struct store_stmt *next;
 };
 
-#define STMT_ONCE 0x1     /* not kept: store_done() finalizes it (ad-hoc SQL, an adopted one) */
-#define STMT_BORROWED 0x2 /* a wrapper only: store_done() frees it, s stays its owner's */
-#define STMT_QUIET 0x4    /* a failed step prints nothing: the caller words the error */
+#define STMT_ONCE 0x1  /* not kept: store_done() finalizes it (ad-hoc SQL) */
+#define STMT_QUIET 0x4 /* a failed step prints nothing: the caller words the error */
 
 #define STMT_SLOTS 64
 
@@ -1152,18 +1151,6 @@ int store_stmt_readonly(struct store_stmt *s)
 	return sqlite3_stmt_readonly(s->s) != 0;
 }
 
-struct store_stmt *store_stmt_wrap(struct store *st, sqlite3_stmt *s, int own)
-{
-	struct store_stmt *p = xcalloc(1, sizeof(*p));
-
-	p->s = s;
-	p->st = st;
-	p->sql = sqlite3_sql(s);
-	p->out = 1;
-	p->flags = (own ? STMT_ONCE : STMT_BORROWED) | STMT_QUIET;
-	return p;
-}
-
 /* A parameter the SQL does not have is no error: one set of bindings serves its variants. */
 static int bound(struct store_stmt *s, int rc)
 {
@@ -1239,9 +1226,8 @@ void store_done(struct store_stmt *s)
 {
 	if (!s)
 		return;
-	if (s->flags & (STMT_ONCE | STMT_BORROWED)) {
-		if (s->flags & STMT_ONCE)
-			sqlite3_finalize(s->s);
+	if (s->flags & STMT_ONCE) {
+		sqlite3_finalize(s->s);
 		free(s);
 		return;
 	}

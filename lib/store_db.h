@@ -2,9 +2,7 @@
 #ifndef CASEKIT_STORE_DB_H
 #define CASEKIT_STORE_DB_H
 struct sqlite3;
-struct sqlite3_stmt;
 struct store;
-struct store_stmt;
 
 /*
  * The SQLite handle, for lib/ modules that prepare their own statements. New code uses the
@@ -15,11 +13,4 @@ struct sqlite3 *store_db(struct store *st);
 int store_has_table(struct sqlite3 *db, const char *table);
 /* 1 if table has a column of that name. */
 int store_has_column(struct sqlite3 *db, const char *table, const char *column);
-/*
- * A statement of that handle seen through the statement API (store_step(), store_col_*), for
- * code that has one: with own set, store_done() finalizes s; without, store_done() frees only
- * the wrapper. A failed step prints nothing (store_error(st, ...) words it); st may be NULL
- * when the wrapper only reads columns.
- */
-struct store_stmt *store_stmt_wrap(struct store *st, struct sqlite3_stmt *s, int own);
 #endif

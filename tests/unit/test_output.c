@@ -2,9 +2,7 @@
 #include "casekit.h"
 #include "output.h"
 #include "store.h"
-#include "store_db.h"
 #include <criterion/criterion.h>
-#include <sqlite3.h>
 
 static char *render(enum out_format fmt, void (*rows)(struct out *))
 {
@@ -171,43 +169,6 @@ Test(output, a_store_statement_prints_its_columns_and_types)
 		"[\n{\"listing_id\":\"L1\",\"n\":5910,\"price\":59.10,\"none\":null,\"r\":1.5,"
 		"\"b\":\"ab01\"}\n]\n");
 	free(text);
-	store_close(st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
-}
-
-Test(output, a_raw_statement_prints_as_a_store_statement)
-{
-	char dir[] = "/tmp/casekit-unit.XXXXXX", path[256], *a = NULL, *b = NULL, cmd[300];
-	const char *sql = "SELECT 'L1' AS listing_id, 5910 AS n, '59.10' AS price, NULL AS none,"
-			  " 1.5 AS r, x'ab01' AS b UNION ALL SELECT 'L2', 1, '1', 'x', 2.0, NULL";
-	size_t na = 0, nb = 0;
-	struct store *st;
-	struct store_stmt *s;
-	sqlite3_stmt *raw;
-	struct out *o;
-	FILE *fp;
-
-	cr_assert_not_null(mkdtemp(dir));
-	cr_assert_eq(setenv("XDG_DATA_HOME", dir, 1), 0);
-	snprintf(path, sizeof(path), "%s/test.db", dir);
-	cr_assert_eq(store_open(&st, path, STORE_CREATE), 0);
-	fp = open_memstream(&a, &na);
-	s = store_prepare(st, sql);
-	cr_assert_eq(out_query_all(out_open_query(fp, OUT_JSON, s), s), 0);
-	fclose(fp);
-	fp = open_memstream(&b, &nb);
-	cr_assert_eq(sqlite3_prepare_v2(store_db(st), sql, -1, &raw, NULL), SQLITE_OK);
-	/* the first row through out_stmt_row(), the rest through out_stmt_all() */
-	o = out_open_stmt(fp, OUT_JSON, raw);
-	cr_assert_eq(sqlite3_step(raw), SQLITE_ROW);
-	out_stmt_row(o, raw);
-	cr_assert_eq(out_stmt_all(o, raw, st, "test"), 0);
-	fclose(fp);
-	cr_assert_str_eq(b, a);
-	cr_assert(strstr(a, "\"price\":59.10"));
-	free(a);
-	free(b);
 	store_close(st);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	cr_assert_eq(system(cmd), 0);
