@@ -64,6 +64,13 @@ expect "handling time median and 95th percentile, in hours" test "$(fig takedown
 expect "a notice resolved before it came is counted, not averaged" test "$(fig takedowns.bad_times)" = 1
 expect "takedown outcomes" test "$(fig takedowns.outcome.removed) $(fig takedowns.outcome.none)" = "4 1"
 expect "the row counts stay" test "$(fig listings) $(fig takedowns)" = "4 6"
+sqlite3 "$T/db" "
+insert into testbuys(testbuy_id, listing_id, source_id, line) values ('TB9', 'L9', 1, 5);
+insert into takedowns(notice_id, listing_id, received_at, source_id, line)
+	values ('T9', 'L9', '2026-01-06T00:00:00Z', 1, 8);"
+run stats -d "$T/db" -f tsv
+expect "test buys and notices of a listing not in the store are not counted" test "$(fig testbuys.bought) $(fig takedowns.received) $(fig takedowns.open) $(fig takedowns)" = "3 6 1 7"
+sqlite3 "$T/db" "delete from testbuys where testbuy_id = 'TB9'; delete from takedowns where notice_id = 'T9'"
 
 if has networks && has network_members; then
 	sqlite3 "$T/db" "
