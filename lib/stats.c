@@ -230,23 +230,23 @@ static const struct qcol {
 };
 #define NQCOLS (sizeof(qcols) / sizeof(*qcols))
 
-/* The tables of those columns, each read once in holder order beside the identifiers. */
+/* The tables of those columns, each read once beside the identifiers, in the same order. */
 static const struct qtab {
-	const char *holder_kind, *sql;
+	const char *holder_kind, *holder, *sql;
 	size_t col0, ncols; /* its columns in qcols */
 } qtabs[] = {
-	{ "seller",
+	{ "seller", "seller_id",
 		"SELECT seller_id, source_id, line, coalesce(phone, '') <> '', coalesce(email, '')"
 		" <> '', coalesce(address, '') <> '', coalesce(return_address, '') <> ''"
-		" FROM sellers ORDER BY seller_id",
+		" FROM sellers",
 		0, 4 },
-	{ "party",
+	{ "party", "party_id",
 		"SELECT party_id, source_id, line, coalesce(phone, '') <> '', coalesce(email, '')"
-		" <> '', coalesce(address, '') <> '' FROM parties ORDER BY party_id",
+		" <> '', coalesce(address, '') <> '' FROM parties",
 		4, 3 },
-	{ "seller",
+	{ "seller", "seller_id",
 		"SELECT seller_id, source_id, line, coalesce(device_id, '') <> '', coalesce(ip, '')"
-		" <> '' FROM logins ORDER BY seller_id",
+		" <> '' FROM logins",
 		7, 2 },
 };
 #define NQTABS (sizeof(qtabs) / sizeof(*qtabs))
@@ -408,25 +408,39 @@ static void keep(struct buf *b, int *null, const char *v, size_t n)
 	*null = !v;
 }
 
+/* Start each table's read, in holder order or in row order. */
+static int open_tables(struct store *st, struct qpass *p, int by_holder)
+{
+	size_t t;
+	char *sql;
+
+	for (t = 0; t < NQTABS; t++) {
+		sql = xasprintf(
+			"%s ORDER BY %s", qtabs[t].sql, by_holder ? qtabs[t].holder : "rowid");
+		p->tab[t] = store_prepare(st, sql);
+		free(sql);
+		if (!p->tab[t])
+			return EX_SOFTWARE;
+		if ((p->at[t] = store_step(p->tab[t])) > STORE_ROW)
+			return p->at[t];
+	}
+	return 0;
+}
+
 /*
  * One pass over the identifiers in holder order (the index on holder_kind, holder_id), with
  * each identifier table beside it in the same order: the keys and flags per kind, and the
  * column values no identifier came from. Each column was a query that looked up every row's
  * holder again, and the keys a scan of their own: this reads each row once.
  */
-static int quality_pass(struct store *st, struct qpass *p)
+static int holder_pass(struct store *st, struct qpass *p)
 {
 	struct store_stmt *s;
 	struct buf hk = { 0 }, hid = { 0 };
-	int have = 0, hk_null = 0, hid_null = 0, rc = 0;
+	int have = 0, hk_null = 0, hid_null = 0, rc;
 	size_t t;
 
-	for (t = 0; t < NQTABS && !rc; t++)
-		if (!(p->tab[t] = store_prepare(st, qtabs[t].sql)))
-			rc = EX_SOFTWARE;
-		else if ((p->at[t] = store_step(p->tab[t])) > STORE_ROW)
-			rc = p->at[t];
-	if (rc)
+	if ((rc = open_tables(st, p, 1)))
 		return rc;
 	if (!(s = store_prepare(st,
 		      "SELECT holder_kind, holder_id, field, source_id, line, kind,"
@@ -472,6 +486,190 @@ static int quality_pass(struct store *st, struct qpass *p)
 	buf_free(&hk);
 	buf_free(&hid);
 	return rc;
+}
+
+/* A row's (source_id, line); not ok when either is not an integer, as = never holds then. */
+struct qkey {
+	int ok;
+	int64_t src, line;
+};
+
+static struct qkey key_of(struct store_stmt *s, int col)
+{
+	struct qkey k = { store_col_type(s, col) == STORE_INT &&
+			store_col_type(s, col + 1) == STORE_INT,
+		store_col_int(s, col), store_col_int(s, col + 1) };
+
+	return k;
+}
+
+static int key_cmp(const struct qkey *a, const struct qkey *b)
+{
+	if (a->src != b->src)
+		return a->src < b->src ? -1 : 1;
+	return (a->line > b->line) - (a->line < b->line);
+}
+
+/* The identifiers of one (source_id, line): holder kind (qtabs order), holder and field. */
+struct qgroup {
+	struct qkey key;
+	struct {
+		int hk, field;
+		size_t off, len;
+	} * v;
+	size_t n, cap;
+	struct buf ids; /* the holders, one after another */
+};
+
+#define OUT_OF_ORDER (-1)
+
+/*
+ * The rows of table t up to key (NULL: every row left): a column with a value and no identifier
+ * of its row's holder, field, source and line in g is unparsed. OUT_OF_ORDER when a row's key
+ * is less than the one before.
+ */
+static int table_upto_key(struct qpass *p, size_t t, const struct qgroup *g, struct qkey *last)
+{
+	const struct qtab *qt = &qtabs[t];
+	struct store_stmt *s = p->tab[t];
+	size_t j, e, f;
+
+	while (p->at[t] == STORE_ROW) {
+		struct qkey k = key_of(s, 1);
+		const char *h = store_col_text(s, 0);
+		size_t hn = h ? store_col_bytes(s, 0) : 0;
+		int c = -1;
+
+		if (k.ok) {
+			if (last->ok && key_cmp(&k, last) < 0)
+				return OUT_OF_ORDER;
+			*last = k;
+			if (g && (c = key_cmp(&k, &g->key)) > 0)
+				break;
+		}
+		for (j = 0; j < qt->ncols; j++) {
+			int found = 0;
+
+			if (!store_col_int(s, 3 + (int)j))
+				continue;
+			for (f = 0; strcmp(qcols[f].field, qcols[qt->col0 + j].field) != 0; f++)
+				;
+			for (e = 0; c == 0 && h && !found && e < g->n; e++)
+				found = strcmp(qtabs[g->v[e].hk].holder_kind, qt->holder_kind) ==
+						0 &&
+					g->v[e].field == (int)f && g->v[e].len == hn &&
+					memcmp(g->ids.s + g->v[e].off, h, hn) == 0;
+			if (!found)
+				p->unparsed[qt->col0 + j]++;
+		}
+		p->at[t] = store_step(s);
+	}
+	return p->at[t] == STORE_ROW || p->at[t] == STORE_DONE ? 0 : p->at[t];
+}
+
+static int group_done(struct qpass *p, const struct qgroup *g, struct qkey last[NQTABS])
+{
+	size_t t;
+	int rc;
+
+	for (t = 0; t < NQTABS; t++)
+		if ((rc = table_upto_key(p, t, g, &last[t])))
+			return rc;
+	return 0;
+}
+
+/*
+ * The same figures from one pass over the identifiers and the tables in row order, merged on
+ * (source_id, line): ingest writes a file's rows, and then their identifiers, in line order
+ * and each file after the last, so every read is sequential. OUT_OF_ORDER (and the figures
+ * are void) as soon as a key is less than the one before it in any of them.
+ */
+static int key_pass(struct store *st, struct qpass *p)
+{
+	struct store_stmt *s;
+	struct qgroup g = { 0 };
+	struct qkey last[NQTABS] = { { 0 } }, prev = { 0 };
+	int rc;
+
+	if ((rc = open_tables(st, p, 0)))
+		return rc;
+	if (!(s = store_prepare(st,
+		      "SELECT source_id, line, holder_kind, holder_id, field, kind,"
+		      " flags FROM identifiers ORDER BY ident_id")))
+		return EX_SOFTWARE;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		struct qkey k = key_of(s, 0);
+		const char *hk = store_col_text(s, 2), *h = store_col_text(s, 3);
+		const char *field = store_col_text(s, 4);
+		size_t t, f;
+
+		count_kind(p, store_col_text(s, 5), store_col_text(s, 6));
+		if (!k.ok)
+			continue;
+		if (prev.ok && key_cmp(&k, &prev) < 0) {
+			rc = OUT_OF_ORDER;
+			break;
+		}
+		if (prev.ok && key_cmp(&k, &prev) > 0) {
+			if ((rc = group_done(p, &g, last)))
+				break;
+			g.n = 0;
+			buf_reset(&g.ids);
+		}
+		prev = g.key = k;
+		for (t = 0; hk && t < NQTABS && strcmp(qtabs[t].holder_kind, hk) != 0; t++)
+			;
+		for (f = 0; field && f < NQCOLS && strcmp(qcols[f].field, field) != 0; f++)
+			;
+		if (!h || !hk || t == NQTABS || !field || f == NQCOLS)
+			continue;
+		if (g.n == g.cap) {
+			g.cap = g.cap ? 2 * g.cap : 16;
+			g.v = xrealloc(g.v, g.cap * sizeof(*g.v));
+		}
+		g.v[g.n].hk = (int)t;
+		g.v[g.n].field = (int)f;
+		g.v[g.n].off = g.ids.len;
+		g.v[g.n++].len = store_col_bytes(s, 3);
+		buf_add(&g.ids, h, store_col_bytes(s, 3));
+	}
+	store_done(s);
+	if (rc == STORE_DONE && prev.ok)
+		rc = group_done(p, &g, last);
+	if (rc == STORE_DONE)
+		rc = group_done(p, NULL, last);
+	free(g.v);
+	buf_free(&g.ids);
+	return rc;
+}
+
+/* Forget what a pass counted, to count again. */
+static void pass_reset(struct qpass *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nkinds; i++)
+		free(p->kinds[i].kind);
+	free(p->kinds);
+	p->kinds = NULL;
+	p->nkinds = 0;
+	memset(p->unparsed, 0, sizeof(p->unparsed));
+	for (i = 0; i < NQTABS; i++) {
+		store_done(p->tab[i]);
+		p->tab[i] = NULL;
+		p->at[i] = STORE_DONE;
+	}
+}
+
+/* The key pass, or the holder pass when the store's rows are not in the order ingest writes. */
+static int quality_pass(struct store *st, struct qpass *p)
+{
+	int rc = key_pass(st, p);
+
+	if (rc != OUT_OF_ORDER)
+		return rc;
+	pass_reset(p);
+	return holder_pass(st, p);
 }
 
 static struct quality *quality_of(struct quality **q, size_t *n, const char *kind)
