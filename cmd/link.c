@@ -8,7 +8,8 @@
 #include "store.h"
 
 static const char usage[] =
-	"casekit link [-d PATH] [-f FMT] [--full] [--fuzzy] [--threshold BITS] [--cap CLASS=N]... "
+	"casekit link [-d PATH] [-f FMT] [--full] [--defaults] [--fuzzy] [--threshold BITS] "
+	"[--cap CLASS=N]... "
 	"[--from FILE|-] [--members|--hubs|--network ID|--explain A B]";
 static const char help[] =
 	"Join seller accounts that share identifiers (device, payment account, phone, email,\n"
@@ -18,13 +19,17 @@ static const char help[] =
 	"class allows is a hub and links nobody. The results stay in the store: a later run\n"
 	"does only what new identifiers need. --network shows one network's evidence edges\n"
 	"down to file and line, and --explain why two accounts are joined, or why not.\n"
+	"A run keeps the settings of the last one (--fuzzy, --threshold, --cap) unless it is\n"
+	"given new ones; --defaults starts again from the defaults.\n"
 	"-f dot draws the networks (or the one of --network, or those of --from) for Graphviz.\n"
 	"Classes for --cap: device payment email phone landline address_unit ip text.";
 
 int cmd_link(int argc, char **argv)
 {
 	const char *from = NULL, *network = NULL, *threshold = NULL;
-	int members = 0, hubs = 0, explain_mode = 0, full = 0, fuzzy = 0, modes, rc, i, dot;
+	int members = 0, hubs = 0, explain_mode = 0, full = 0, fuzzy = 0, defaults = 0, modes, rc,
+	    i, dot;
+	double bits = 0;
 	struct ck_list caps = { 0 };
 	struct link_summary sum;
 	struct link_params p;
@@ -41,6 +46,8 @@ int cmd_link(int argc, char **argv)
 		CK_OPT_STR(
 			0, "from", &from, "FILE", "only the networks of these typed ids (- stdin)"),
 		CK_OPT_BOOL(0, "full", &full, "relink everything, not only what is new"),
+		CK_OPT_BOOL(0, "defaults", &defaults,
+			"the default settings, not those of the last run"),
 		CK_OPT_BOOL(
 			0, "fuzzy", &fuzzy, "also join near-identical names, addresses, text ids"),
 		CK_OPT_STR(
@@ -62,12 +69,11 @@ int cmd_link(int argc, char **argv)
 	if (dot && (members || hubs || explain_mode))
 		ck_usage_error("-f dot draws networks: not with --members, --hubs or --explain");
 	link_params_init(&p);
-	p.fuzzy = fuzzy;
 	if (threshold) {
 		char *end;
 
-		p.threshold = strtod(threshold, &end);
-		if (*end || end == threshold || !(p.threshold > 0))
+		bits = strtod(threshold, &end);
+		if (*end || end == threshold || !(bits > 0))
 			ck_usage_error(
 				"--threshold wants a positive number of bits, not '%s'", threshold);
 	}
@@ -77,10 +83,18 @@ int cmd_link(int argc, char **argv)
 				"bad --cap '%s': want CLASS=N with a class of: device payment"
 				" email phone landline address_unit ip text",
 				caps.v[i]);
-	free(caps.v);
 	c.fmt = out_format_for(stdout);
 	if ((rc = store_open(&c.st, NULL, 0)))
-		return rc;
+		goto out;
+	/* The last run's settings, then what this one names on top. */
+	if (!defaults && (rc = link_params_last(c.st, &p)) > 1)
+		goto out;
+	if (fuzzy)
+		p.fuzzy = 1;
+	if (threshold)
+		p.threshold = bits;
+	for (i = 0; i < (int)caps.n; i++)
+		link_params_set_cap(&p, caps.v[i]);
 	if ((rc = link_run(c.st, &p, full ? LINK_FULL : 0, &sum)))
 		goto out;
 	if (strcmp(sum.mode, "none") != 0 && !ck.quiet)
@@ -117,5 +131,6 @@ int cmd_link(int argc, char **argv)
 		rc = link_show_networks(&c);
 out:
 	store_close(c.st);
+	free(caps.v);
 	return rc;
 }

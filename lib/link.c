@@ -76,6 +76,64 @@ char *link_params_text(const struct link_params *p)
 	return buf_detach(&b);
 }
 
+int link_params_parse(struct link_params *p, const char *text)
+{
+	struct link_params q;
+	const char *s = text;
+	char *end;
+	int c;
+
+	link_params_init(&q);
+	if (strncmp(s, "threshold=", 10) != 0)
+		return -1;
+	q.threshold = strtod(s + 10, &end);
+	if (end == s + 10 || !(q.threshold > 0))
+		return -1;
+	s = end;
+	if (strncmp(s, " fuzzy", 6) == 0 && (s[6] == ' ' || s[6] == '\0')) {
+		q.fuzzy = 1;
+		s += 6;
+	}
+	for (c = 0; c < LINK_BUILDING; c++) {
+		size_t n = strlen(class_defaults[c].name);
+
+		if (*s++ != ' ' || strncmp(s, class_defaults[c].name, n) != 0 || s[n] != '=')
+			return -1;
+		q.base[c] = strtod(s + n + 1, &end);
+		if (end == s + n + 1 || *end != '/')
+			return -1;
+		s = end + 1;
+		q.cap[c] = strtol(s, &end, 10);
+		if (end == s || q.cap[c] < 1)
+			return -1;
+		s = end;
+	}
+	if (*s)
+		return -1;
+	*p = q;
+	return 0;
+}
+
+int link_params_last(struct store *st, struct link_params *p)
+{
+	struct store_stmt *s;
+	int rc = 0;
+
+	if (!store_table_exists(st, "link_runs"))
+		return 0;
+	if (!(s = store_prepare(st, "SELECT params FROM link_runs ORDER BY run_id DESC LIMIT 1")))
+		return EX_SOFTWARE;
+	if ((rc = store_step(s)) == STORE_ROW) {
+		const char *text = store_col_text(s, 0);
+
+		rc = text && link_params_parse(p, text) == 0;
+	} else if (rc == STORE_DONE) {
+		rc = 0;
+	}
+	store_done(s);
+	return rc;
+}
+
 int link_has_flag(const char *flags, const char *word)
 {
 	size_t n = strlen(word);

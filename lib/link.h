@@ -37,6 +37,13 @@ void link_params_init(struct link_params *p);
 int link_params_set_cap(struct link_params *p, const char *spec);
 /* The parameters as text, stored with each run (a change forces a full run). */
 char *link_params_text(const struct link_params *p);
+/* Read link_params_text()'s text back into p: 0, or -1 (p untouched) when it is not such text. */
+int link_params_parse(struct link_params *p, const char *text);
+/*
+ * The settings of the store's last link run into p: 1 when there is one, 0 when there is none
+ * or its text is not understood (p untouched), or an EX_* code after one message.
+ */
+int link_params_last(struct store *st, struct link_params *p);
 const char *link_class_name(enum link_class c);
 /* The class of an identifier kind, given its flags (comma-separated words, or NULL). */
 enum link_class link_class_of(const char *kind, const char *flags);

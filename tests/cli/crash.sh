@@ -66,7 +66,7 @@ for app in ingest screen link; do
 		got=$(counts "$T/db")
 		if [ "$app" = link ]; then
 			# --fuzzy may join more: compare what a plain rerun of link --full gives
-			ck link -q --full -d "$T/db" >/dev/null
+			ck link -q --full --defaults -d "$T/db" >/dev/null
 			got=$(counts "$T/db")
 		fi
 		if [ "$got" = "$want" ]; then pass "$app killed ($hots): a rerun gives the clean result"

@@ -39,13 +39,17 @@ run link --members -f csv --cap address_unit=10
 expect "--members csv header" sh -c "head -1 '$T/out' | grep -q '^network_id,seller_id'"
 expect "--members: five members in two networks" test "$(sed 1d "$T/out" | wc -l)" = 5
 expect "a changed cap relinks in full" grep -q "full run" "$T/err"
-run link --hubs -f tsv --cap address_unit=10
+# The cap stays for later runs until --defaults.
+run link --hubs -f tsv
 printf 'kind\tvalue\tholders\tday\naddress_unit\tcn|shenzhen|fwd 1|a\t12\t\n' >"$T/want"
 expect "--hubs lists the forwarder once with its count" cmp "$T/want" "$T/out"
-run link --explain H1 H2 -f tsv --cap address_unit=10
+run link --explain H1 H2 -f tsv
 expect "--explain: not joined exits 1" test "$rc" = 1
 expect "--explain names the hub, the column and its count" \
 	grep -q "both use it as return_address, but it is a hub held by 12 accounts" "$T/out"
+run link --defaults --hubs -f tsv
+expect "--defaults drops the cap and relinks in full" \
+	sh -c "grep -q 'full run' '$T/err' && test \$(sed 1d '$T/out' | wc -l) = 0"
 
 # The IP same-day rule, nolink flags, the building relation.
 run link --explain S4 S6 -f tsv
@@ -291,4 +295,16 @@ expect "--fuzzy joins a town misspelt with no postcode, not a namesake in anothe
 net=$(ck link -d "$T/f.db" --fuzzy --members -f tsv | sed -n '2s/\t.*//p')
 run link -d "$T/f.db" --fuzzy --network "$net" -f tsv
 expect "--network shows comparator and score" grep -q "	jaccard3	0\.[0-9]*$" "$T/out"
+# A run keeps the last run's settings: showing fuzzy networks does not relink them exactly.
+run link -d "$T/f.db" --members -f tsv
+cut -f2 "$T/out" | sed 1d >"$T/got"
+printf 'rec-1-dup-0\nrec-1-org\n' >"$T/want"
+expect "after --fuzzy, a plain --members shows the fuzzy networks" cmp "$T/want" "$T/got"
+expect "and runs nothing new" sh -c "! grep -q 'run:' '$T/err'"
+run link -d "$T/f.db" --explain rec-1-org rec-1-dup-0 -f tsv
+expect "a plain --explain explains the fuzzy join" test "$rc" = 0
+run link -d "$T/f.db" --defaults --members -f tsv
+expect "--defaults goes back to exact links" sh -c "grep -q 'full run' '$T/err' && test \$(sed 1d '$T/out' | wc -l) = 0"
+run link -d "$T/f.db" --members -f tsv
+expect "and that sticks" test "$(sed 1d "$T/out" | wc -l)" = 0
 done_testing

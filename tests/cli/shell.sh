@@ -84,11 +84,12 @@ TM="tmux -L casekit-test-$$ -f /dev/null"
 cleanup_tmux() { $TM kill-server 2>/dev/null; rm -rf "$T"; }
 trap cleanup_tmux EXIT
 screen_text() { $TM capture-pane -p -t ck 2>/dev/null; }
-# wait_for DESC REGEX: the screen shows REGEX within five seconds (capture-pane drops
-# trailing blanks, so a completed word shows without the space Tab adds)
+# wait_for DESC REGEX: the screen shows REGEX within 20 seconds (capture-pane drops
+# trailing blanks, so a completed word shows without the space Tab adds; a sanitizer build
+# on a loaded machine is slow)
 wait_for() {
 	local i
-	for i in $(seq 50); do
+	for i in $(seq 200); do
 		screen_text | grep -Eq -- "$2" && { pass "$1"; return; }
 		sleep 0.1
 	done
@@ -115,6 +116,11 @@ keys "-f ta" Tab
 wait_for "Tab completes an option value" "^casekit> stats -f table$"
 keys Enter
 wait_for "the applet runs and prints its table" "^takedowns.bad_times +0$"
+# keys typed before the applet has finished would land in its output: wait for the prompt
+for i in $(seq 200); do
+	[ "$(screen_text | grep -v '^$' | tail -1)" = "casekit>" ] && break
+	sleep 0.1
+done
 keys "stats --no-p" Tab
 wait_for "Tab completes a long option" "^casekit> stats --no-progress$"
 keys C-u "trace SHOP" Tab

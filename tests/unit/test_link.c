@@ -67,6 +67,30 @@ Test(link, strong_kinds_join_alone_up_to_their_cap_weak_ones_never)
 	cr_assert_geq(link_weight(&p, LINK_IP, 2) + link_weight(&p, LINK_LANDLINE, 2), p.threshold);
 }
 
+Test(link, settings_read_back_from_their_text)
+{
+	struct link_params p, q;
+	char *a, *b;
+
+	link_params_init(&p);
+	p.fuzzy = 1;
+	p.threshold = 12.5;
+	cr_assert_eq(link_params_set_cap(&p, "phone=7"), 0);
+	a = link_params_text(&p);
+	link_params_init(&q);
+	cr_assert_eq(link_params_parse(&q, a), 0, "%s", a);
+	cr_assert(q.fuzzy && q.threshold == 12.5 && q.cap[LINK_PHONE] == 7);
+	b = link_params_text(&q);
+	cr_assert_str_eq(a, b);
+	free(b);
+	link_params_init(&q);
+	cr_assert_eq(link_params_parse(&q, "threshold=10 fuzzy"), -1, "classes missing");
+	cr_assert_eq(link_params_parse(&q, "threshold=-1"), -1);
+	cr_assert_eq(link_params_parse(&q, ""), -1);
+	cr_assert(!q.fuzzy && q.threshold == 10, "a refused text leaves the settings alone");
+	free(a);
+}
+
 Test(link, classes_of_kinds_and_flags)
 {
 	cr_assert_eq(link_class_of("phone", "mobile"), LINK_PHONE);
