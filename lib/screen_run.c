@@ -252,11 +252,13 @@ static void row_listing(struct screen_run *r, struct store_stmt *q, struct scree
 /*
  * Flagged listings of other accounts in each listing's network. Only own scores count (the
  * score less what the network signal added, kept in score_network), so a rerun never feeds on
- * its own output.
+ * its own output. own is the listings of sellers in networks (a few in a hundred), read
+ * through scores(seller_id): SQLite holds it while the query runs, so not every score.
  */
 static const char network_sql[] =
 	"WITH own AS (SELECT sc.listing_id, sc.seller_id,\n"
-	"    sc.score - coalesce(sn.points, 0) AS score FROM scores sc\n"
+	"    sc.score - coalesce(sn.points, 0) AS score FROM network_members nm\n"
+	"    JOIN scores sc ON sc.seller_id = nm.seller_id\n"
 	"    LEFT JOIN score_network sn ON sn.listing_id = sc.listing_id),\n"
 	"  nf AS (SELECT m.network_id, o.seller_id, count(*) AS n FROM own o\n"
 	"    JOIN network_members m ON m.seller_id = o.seller_id\n"
@@ -358,7 +360,8 @@ out:
 /* The same for --explain: the listing's own score_network row does not hide it. */
 static const char explain_network_sql[] =
 	"WITH own AS (SELECT sc.listing_id, sc.seller_id,\n"
-	"    sc.score - coalesce(sn.points, 0) AS score FROM scores sc\n"
+	"    sc.score - coalesce(sn.points, 0) AS score FROM network_members nm\n"
+	"    JOIN scores sc ON sc.seller_id = nm.seller_id\n"
 	"    LEFT JOIN score_network sn ON sn.listing_id = sc.listing_id),\n"
 	"  nf AS (SELECT m.network_id, o.seller_id, count(*) AS n FROM own o\n"
 	"    JOIN network_members m ON m.seller_id = o.seller_id\n"
