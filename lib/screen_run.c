@@ -1099,11 +1099,11 @@ int screen_run_score(struct screen_run *r, const struct leads *leads, int restri
 	r->restricted = restricted;
 	/*
 	 * As ingest does: WAL with synchronous=NORMAL keeps every committed run through a crash,
-	 * and a 64 MB page cache keeps the scores' indexes in memory while they are written.
+	 * and a 64 MB page cache keeps the scores' indexes in memory while they are written. Temp
+	 * storage stays in files: the sort that builds scores(seller_id) spills past the cache,
+	 * and in memory that spill grew with the listings.
 	 */
-	if ((rc = store_exec(r->st,
-		     "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
-		     "PRAGMA temp_store=MEMORY")) ||
+	if ((rc = store_exec(r->st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536")) ||
 		(rc = want_leads(r, leads)))
 		return rc;
 	/*
