@@ -7,6 +7,7 @@
  */
 #include "casekit.h"
 #include "ident.h"
+#include "payment.h"
 #include <time.h>
 
 int main(int argc, char **argv)
@@ -39,7 +40,7 @@ int main(int argc, char **argv)
 				if (kind[1] == 'h')
 					ident_phone(v[i], "CN", &id);
 				else
-					ident_payment(key, "card", v[i], &id);
+					payment_ident(key, "card", v[i], &id);
 				break;
 			case 'e':
 				ident_email(v[i], &id);

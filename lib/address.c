@@ -11,6 +11,7 @@
  */
 #include "casekit.h"
 #include "ident.h"
+#include "text.h"
 #include <pthread.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
@@ -47,7 +48,7 @@ static void rule_index(struct rule *r)
 	size_t i = 0;
 
 	r->len = strlen(r->from);
-	r->cp = ident_next_cp(r->from, r->len, &i);
+	r->cp = text_next_cp(r->from, r->len, &i);
 }
 
 /* The longest entry of tab that s[0..n) starts with (its first code point is cp), or NULL. */
@@ -172,7 +173,7 @@ static int replace_han(const char *s, size_t n, struct buf *out)
 
 	while (i < n) {
 		k = i;
-		c = ident_next_cp(s, n, &k);
+		c = text_next_cp(s, n, &k);
 		if (c >= 0x80 && (r = match_at(han, nhan, s + i, n - i, c))) {
 			buf_adds(out, r->to);
 			i += r->len;
@@ -233,7 +234,7 @@ static int han_numerals(const char *s, size_t n, struct buf *out)
 		int mult = 0;
 
 		k = i;
-		c = ident_next_cp(s, n, &k);
+		c = text_next_cp(s, n, &k);
 		if (c < 0x3000 || han_digit(c) < 0) {
 			buf_add(out, s + i, k - i);
 			i = k;
@@ -243,7 +244,7 @@ static int han_numerals(const char *s, size_t n, struct buf *out)
 		for (end = start; end < n;) {
 			size_t j = end;
 
-			if ((v = han_digit(ident_next_cp(s, n, &j))) < 0)
+			if ((v = han_digit(text_next_cp(s, n, &j))) < 0)
 				break;
 			mult |= v >= 10;
 			end = j;
@@ -252,7 +253,7 @@ static int han_numerals(const char *s, size_t n, struct buf *out)
 			long total = 0, cur = 0;
 
 			for (k = start; k < end;) {
-				v = han_digit(ident_next_cp(s, n, &k));
+				v = han_digit(text_next_cp(s, n, &k));
 				if (v < 10) {
 					cur = v;
 				} else {
@@ -263,7 +264,7 @@ static int han_numerals(const char *s, size_t n, struct buf *out)
 			buf_addf(out, "%ld", total + cur);
 		} else {
 			for (k = start; k < end;)
-				buf_addc(out, (char)('0' + han_digit(ident_next_cp(s, n, &k))));
+				buf_addc(out, (char)('0' + han_digit(text_next_cp(s, n, &k))));
 		}
 		changed++;
 		i = end;
@@ -333,7 +334,7 @@ static size_t tokenize(struct addr *a)
 	a->n = 0;
 	while (i < n) {
 		size_t start = i;
-		int c = ident_next_cp(s, n, &i), att = prev_end == (int)start;
+		int c = text_next_cp(s, n, &i), att = prev_end == (int)start;
 
 		if (c < 0x80 && is_digit((char)c)) {
 			/* digits, keeping a hyphen between two digits: 12-3-1001 */
@@ -440,7 +441,7 @@ static const char *find_city(const char *s, size_t len, size_t *end)
 
 	while (i < len) {
 		k = i;
-		c = ident_next_cp(s, len, &k);
+		c = text_next_cp(s, len, &k);
 		if (c >= 0x80 && (r = match_at(cities, ncities, s + i, len - i, c))) {
 			*end = i + r->len;
 			return r->from;
@@ -1041,7 +1042,7 @@ int ident_address(const char *raw, const char *country, struct ident *id)
 	buf_reset(&t1);
 	buf_reset(&t2);
 	buf_reset(&a.text);
-	if (ident_fold(raw, strlen(raw), &t1) < 0 || ident_strip_marks(&t1) < 0)
+	if (text_fold(raw, strlen(raw), &t1) < 0 || text_strip_marks(&t1) < 0)
 		return -1;
 	if (replace_han(t1.s, t1.len, &t2))
 		ident_add_word(&id->note, "chinese variants unified");

@@ -1,7 +1,7 @@
 /* bag.c - BagIt (RFC 8493) bags: verify a bag directory or a tar.gz, and write one */
 #include "casekit.h"
 #include "bag.h"
-#include "ident.h"
+#include "text.h"
 #include "sign.h"
 #include "tar.h"
 #include <dirent.h>
@@ -110,8 +110,6 @@ static void warning(struct bag *b, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int valid_utf8(const unsigned char *s, size_t n);
-
 /*
  * Text in normal form C, or NFKC with case folding; invalid UTF-8 is kept byte for byte (it
  * then only equals itself: ICU would make U+FFFD of every bad byte and join them).
@@ -120,7 +118,7 @@ static char *normal(const char *s, int (*form)(const char *, size_t, struct buf 
 {
 	struct buf b = { 0 };
 
-	if (!valid_utf8((const unsigned char *)s, strlen(s)) || form(s, strlen(s), &b) < 0) {
+	if (!text_utf8_valid(s, strlen(s)) || form(s, strlen(s), &b) < 0) {
 		buf_free(&b);
 		return xstrdup(s);
 	}
@@ -129,7 +127,7 @@ static char *normal(const char *s, int (*form)(const char *, size_t, struct buf 
 
 static char *nfc(const char *s)
 {
-	return normal(s, ident_nfc);
+	return normal(s, text_nfc);
 }
 
 /*
@@ -138,38 +136,7 @@ static char *nfc(const char *s)
  */
 static char *fold(const char *s)
 {
-	return normal(s, ident_fold);
-}
-
-static int valid_utf8(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i], need, min, cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1, min = 0x80, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			need = 2, min = 0x800, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			need = 3, min = 0x10000, cp = c & 0x07;
-		else
-			return 0;
-		for (size_t k = 1; k <= need; k++) {
-			if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += need + 1;
-	}
-	return 1;
+	return normal(s, text_fold);
 }
 
 static struct bfile *add_file(struct bag *b, const char *path)
@@ -598,7 +565,7 @@ static char *decode(struct bag *b, struct bfile *f)
 			d += 3;
 			len -= 3;
 		}
-		if (!valid_utf8((const unsigned char *)d, len))
+		if (!text_utf8_valid(d, len))
 			problem(b, "%s: not valid UTF-8", f->path);
 		return xstrndup(d, len);
 	}
@@ -685,7 +652,7 @@ static int check_bagit_txt(struct bag *b)
 		problem(b, "bagit.txt: a byte-order mark is not allowed");
 		rc = -1;
 	}
-	if (!valid_utf8((unsigned char *)f->data, (size_t)f->size)) {
+	if (!text_utf8_valid(f->data, (size_t)f->size)) {
 		problem(b, "bagit.txt: not valid UTF-8");
 		return -1;
 	}

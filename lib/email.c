@@ -2,6 +2,7 @@
  * provider table follows validator.js normalizeEmail) */
 #include "casekit.h"
 #include "ident.h"
+#include "text.h"
 #include <unicode/uidna.h>
 
 /* Is the domain "name.TLD" or "name.co.TLD" (outlook.com, hotmail.co.uk, live.com.au)? */
@@ -121,7 +122,7 @@ int ident_email(const char *raw, struct ident *id)
 	buf_reset(&f);
 	buf_reset(&local);
 	buf_reset(&dom);
-	if (ident_fold(raw, strlen(raw), &f) < 0)
+	if (text_fold(raw, strlen(raw), &f) < 0)
 		return -1;
 	s = f.s;
 	e = f.s + f.len;
@@ -190,7 +191,7 @@ int ident_email(const char *raw, struct ident *id)
 			ident_add_word(&id->note, "yandex to yandex.ru");
 		}
 	}
-	if (!local.len || ident_refold(&local) < 0)
+	if (!local.len || text_refold(&local) < 0)
 		return ident_reset(id), -1;
 	buf_add(&id->value, local.s, local.len);
 	buf_addc(&id->value, '@');

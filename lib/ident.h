@@ -1,5 +1,5 @@
 /* ident.h - normalise identifiers before anything compares them: phones, emails, addresses,
- * device ids, IPs and payment instruments */
+ * device ids, IPs (payment instruments: payment.h) */
 #ifndef CASEKIT_IDENT_H
 #define CASEKIT_IDENT_H
 #include "util.h"
@@ -74,38 +74,9 @@ int ident_address(const char *raw, const char *country, struct ident *id);
 int ident_address_is_area(const struct ident *id);
 int ident_device(const char *raw, struct ident *id);
 int ident_ip(const char *raw, struct ident *id);
-/*
- * type is the instrument type as given (card, bank, iban, alipay, wechat, paypal, wallet, ...).
- * The instrument is normalised by class: card (12-19 digits; a UnionPay 62... number given as a
- * bank account is a card too; note "luhn-ok" or "luhn-bad"), iban (uppercase, no spaces; note
- * "iban-ok" or "iban-bad"), bank (other account numbers), wallet (an account that is a phone
- * or an email goes through those rules first: "phone:+86...", "email:..."; other wallet ids
- * keep their case unless hex or bech32), or the type itself. value becomes "v1:" + hex
- * HMAC-SHA-256 under key of "CLASS:" + the normalised instrument, so equal digit strings of
- * different classes never collide; the note starts with the class; last4 is kept for display.
- * The raw number is in no field, no message, and is wiped from scratch memory.
- */
-int ident_payment(const unsigned char key[32], const char *type, const char *raw, struct ident *id);
 /* Any other kind: NFKC case-folded text, trimmed, white space runs collapsed to one space. */
 int ident_text(const char *raw, struct ident *id);
 
-/*
- * Helpers the normalisers share, for modules that compare text the same way (screen, link).
- * ident_fold appends the NFKC case fold (Unicode NFKC_Casefold) of s[0..n) to out: full-width
- * forms become ASCII, U+3000 a space, letters lowercase. ASCII takes a fast path; invalid
- * UTF-8 becomes U+FFFD. 0, or -1 if ICU fails.
- */
-int ident_fold(const char *s, size_t n, struct buf *out);
-/* Append s in Unicode normal form C; invalid UTF-8 becomes U+FFFD. 0, or -1 on an ICU error. */
-int ident_nfc(const char *s, size_t n, struct buf *out);
-/* Fold b again in place if it holds non-ASCII text (after characters were cut out of it). */
-int ident_refold(struct buf *b);
-/* Strip combining marks that sit on Latin letters (é to e, ệ to e), in place; 0 or -1. */
-int ident_strip_marks(struct buf *b);
-/* The code point at s[*i] (U+FFFD for a bad byte), advancing *i; -1 at the end. */
-int ident_next_cp(const char *s, size_t n, size_t *i);
-/* Unicode white space, plus the zero-width spaces that pasted text carries. */
-int ident_is_space(int c);
 /* Append word to a comma-separated list (note, flags). */
 void ident_add_word(struct buf *b, const char *word);
 #endif

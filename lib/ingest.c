@@ -6,10 +6,12 @@
 #include "link.h"
 #include "money.h"
 #include "output.h"
+#include "payment.h"
 #include "profile.h"
 #include "progress.h"
 #include "store.h"
 #include "store_db.h"
+#include "text.h"
 #include <dirent.h>
 #include <openssl/crypto.h>
 #include <sqlite3.h>
@@ -251,53 +253,6 @@ int ingest_kind_holds_idents(const char *kind)
 }
 
 /* ---- field parsers ---- */
-
-int ingest_utf8_valid(const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str, *e = s + n;
-
-	while (s < e) {
-		unsigned c;
-		uint64_t w;
-
-		/* Eight ASCII bytes at a time: most of a dump is ASCII. */
-		while (e - s >= 8 && (memcpy(&w, s, 8), (w & 0x8080808080808080ull) == 0))
-			s += 8;
-		if (s == e)
-			break;
-		c = *s;
-
-		if (c < 0x80) {
-			s++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			if (e - s < 2 || (s[1] & 0xc0) != 0x80)
-				return 0;
-			s += 2;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			if (e - s < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-				return 0;
-			if (c == 0xe0 && s[1] < 0xa0) /* overlong */
-				return 0;
-			if (c == 0xed && s[1] >= 0xa0) /* surrogate */
-				return 0;
-			s += 3;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			if (e - s < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-				(s[3] & 0xc0) != 0x80)
-				return 0;
-			if (c == 0xf0 && s[1] < 0x90) /* overlong */
-				return 0;
-			if (c == 0xf4 && s[1] >= 0x90) /* past U+10FFFF */
-				return 0;
-			s += 4;
-		} else {
-			return 0;
-		}
-	}
-	return 1;
-}
 
 int ingest_currency(const char *s, char out[4])
 {
@@ -716,7 +671,7 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 	f->used = xcalloc(h->n, 1);
 	f->own = xcalloc(MAXF, sizeof(*f->own));
 	for (i = 0; i < h->n; i++) {
-		if (h->len[i] == 0 || !ingest_utf8_valid(h->f[i], h->len[i]) ||
+		if (h->len[i] == 0 || !text_utf8_valid(h->f[i], h->len[i]) ||
 			strlen(h->f[i]) != h->len[i])
 			return ck_error(EX_DATAERR,
 				"'%s': line %lu: the header has an empty or unreadable column name "
@@ -894,7 +849,7 @@ static void raw_line(struct file *f, struct csvio_rec *rec, char delim)
 		buf_adds(&f->raw, "...");
 	}
 	ck_mask_cards(f->raw.s, f->raw.len);
-	if (!ingest_utf8_valid(f->raw.s, f->raw.len)) {
+	if (!text_utf8_valid(f->raw.s, f->raw.len)) {
 		/* Keep the report readable text: broken bytes become '?'. */
 		for (j = 0; j < f->raw.len; j++)
 			if ((unsigned char)f->raw.s[j] >= 0x80)
@@ -1202,7 +1157,7 @@ static int convert_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 	for (i = 0; i < rec->n; i++) {
 		if (rec->len[i] && strlen(rec->f[i]) != rec->len[i])
 			return bad(f, "a NUL byte in column '%s'", f->cols[i]);
-		if (!ingest_utf8_valid(rec->f[i], rec->len[i]))
+		if (!text_utf8_valid(rec->f[i], rec->len[i]))
 			return bad(f, "broken UTF-8 in column '%s'", f->cols[i]);
 	}
 	for (i = 0; k->f[i].name; i++) {
@@ -1258,7 +1213,7 @@ static int convert_row(struct ingest *in, struct file *f, struct csvio_rec *rec)
 		case T_INSTR:
 			/* payments: field 1 is instrument_type, which classes the instrument */
 			if (!in->have_key ||
-				ident_payment(in->key, f->v[1] ? f->v[1] : "", v, &in->id2) != 0)
+				payment_ident(in->key, f->v[1] ? f->v[1] : "", v, &in->id2) != 0)
 				return bad(f, "instrument_id holds no usable instrument");
 			break;
 		}

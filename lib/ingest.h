@@ -78,6 +78,4 @@ int ingest_currency(const char *s, char out[4]);
  * offset is applied, no zone is UTC; fractions of a second are dropped).
  */
 int ingest_time(const char *s, const char *fmt, char out[21]);
-/* 1 if s[0..n) is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF). */
-int ingest_utf8_valid(const char *s, size_t n);
 #endif

@@ -3,6 +3,7 @@
 #include "money.h"
 #include "output.h"
 #include "store.h"
+#include "text.h"
 #include <csv.h>
 #include <math.h>
 #include <sqlite3.h>
@@ -176,31 +177,12 @@ void out_set_ids(struct out *o, const char *kind, int col)
 	o->have_ids = 1;
 }
 
-/* Length of the valid UTF-8 prefix of s[0..n). */
-static size_t utf8_valid_prefix(const char *s, size_t n)
-{
-	int32_t i = 0, prev;
-	UChar32 c;
-
-	while ((size_t)i < n) {
-		if ((unsigned char)s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		prev = i;
-		U8_NEXT(s, i, (int32_t)n, c);
-		if (c < 0)
-			return (size_t)prev;
-	}
-	return n;
-}
-
 /* Call emit on the valid runs of s, with U+FFFD for each invalid sequence. */
 static void each_valid_run(
 	const char *s, size_t n, void (*emit)(struct out *, const char *, size_t), struct out *o)
 {
 	while (n) {
-		size_t ok = utf8_valid_prefix(s, n);
+		size_t ok = text_utf8_valid_prefix(s, n);
 		int32_t i = (int32_t)ok;
 		UChar32 c;
 

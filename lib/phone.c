@@ -2,6 +2,7 @@
  * linking needs (notes section 1.3) */
 #include "casekit.h"
 #include "ident.h"
+#include "text.h"
 #include <unicode/uchar.h>
 
 /* Assigned country calling codes (ITU-T E.164 annex); they form a prefix-free set. */
@@ -309,7 +310,7 @@ static int scan_digits(const char *s, size_t len, struct scan *sc)
 	sc->cut = 0;
 	while (i < len) {
 		k = i;
-		c = ident_next_cp(s, len, &i);
+		c = text_next_cp(s, len, &i);
 		if (c >= '0' && c <= '9') {
 			if (sc->n >= MAXDIGITS)
 				return -1;
@@ -437,7 +438,7 @@ int ident_phone(const char *raw, const char *country, struct ident *id)
 	if (!raw)
 		return -1;
 	buf_reset(&f);
-	if (ident_fold(raw, strlen(raw), &f) < 0 || scan_digits(f.s, f.len, &sc) < 0 || sc.n == 0)
+	if (text_fold(raw, strlen(raw), &f) < 0 || scan_digits(f.s, f.len, &sc) < 0 || sc.n == 0)
 		return -1;
 	d = sc.d;
 	n = sc.n;

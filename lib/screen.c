@@ -4,6 +4,7 @@
 #include "screen.h"
 #include "store.h"
 #include "store_db.h"
+#include "text.h"
 #include <ctype.h>
 #include <math.h>
 #include <openssl/evp.h>
@@ -369,12 +370,14 @@ static char *cps_utf8(const UChar32 *v, int n)
 	return buf_detach(&b);
 }
 
-/* A folded UTF-8 copy (categories, brand names). */
-static char *fold_utf8(struct screen *s, const char *in)
+/* A folded UTF-8 copy (categories, brand names): text.c's NFKC_Casefold. */
+static char *fold_utf8(const char *in)
 {
-	cps_reset(&s->tmp);
-	fold_cps(s, in, &s->tmp);
-	return cps_utf8(s->tmp.v, s->tmp.n);
+	struct buf b = { 0 };
+
+	if (text_fold(in, strlen(in), &b) < 0)
+		ck_bug("NFKC_Casefold failed");
+	return b.s ? buf_detach(&b) : xstrdup("");
 }
 
 /*
@@ -583,14 +586,6 @@ static void rfile_close(struct rfile *rf)
 	free(rf->data);
 }
 
-static int valid_utf8(const char *p)
-{
-	UErrorCode e = U_ZERO_ERROR;
-
-	u_strFromUTF8(NULL, 0, NULL, p, -1, &e);
-	return e == U_BUFFER_OVERFLOW_ERROR || e == U_STRING_NOT_TERMINATED_WARNING || U_SUCCESS(e);
-}
-
 /*
  * The next line that is not blank or a comment, split at tabs into f (up to max fields, the
  * rest counted in *nf). Returns 1, 0 at the end, or an EX_ code after a message.
@@ -607,7 +602,7 @@ static int rfile_next(struct rfile *rf, char **f, int max, int *nf)
 		rf->line++;
 		if (nl && nl > line && nl[-1] == '\r')
 			nl[-1] = '\0';
-		if (!valid_utf8(line))
+		if (!text_utf8_valid(line, strlen(line)))
 			return ck_error(EX_DATAERR, "%s:%ld: not valid UTF-8", rf->path, rf->line);
 		for (q = line; *q == ' ' || *q == '\t'; q++)
 			;
@@ -701,7 +696,7 @@ static int add_alias(struct screen *s, int brand, const char *text)
 static int add_brand(struct screen *s, const char *name, const char *aliases, const char *category,
 	int has_price, long long price, const char *currency, const char *holder, int from_store)
 {
-	char *display = fold_utf8(s, name), *p;
+	char *display = fold_utf8(name), *p;
 	struct brand *b;
 	int i;
 
@@ -742,7 +737,7 @@ static int add_brand(struct screen *s, const char *name, const char *aliases, co
 		free(copy);
 	}
 	if (has_price && currency && strlen(currency) == 3) {
-		char *cat = fold_utf8(s, category ? category : "");
+		char *cat = fold_utf8(category ? category : "");
 		struct bref *r = NULL;
 
 		for (int k = 0; k < b->nrefs; k++)
@@ -1646,7 +1641,7 @@ static const struct ccache *cat_fold(struct screen *s, const char *raw)
 		free(c->raw);
 		free(c->fold);
 		c->raw = xstrdup(raw);
-		c->fold = fold_utf8(s, raw);
+		c->fold = fold_utf8(raw);
 		c->id = ck_name_id(&s->cats, c->fold);
 	}
 	return c;

@@ -5,6 +5,7 @@
 #include "ingest.h"
 #include "money.h"
 #include "profile.h"
+#include "text.h"
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -25,7 +26,7 @@ static void parsers(const char *s)
 	ingest_time(s, "%d/%m/%Y %H:%M", t);
 	ingest_currency(s, c);
 	money_exponent(s);
-	ingest_utf8_valid(s, strlen(s));
+	text_utf8_valid(s, strlen(s));
 	if (profile_parse(&p, s, "fuzz") == 0) {
 		profile_kind_of(p, "sellers.csv");
 		profile_free(p);

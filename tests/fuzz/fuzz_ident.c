@@ -7,6 +7,8 @@
  */
 #include "casekit.h"
 #include "ident.h"
+#include "payment.h"
+#include "text.h"
 #include <unicode/ustring.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -112,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rc = ident_ip(raw, &id);
 		break;
 	case 5:
-		rc = ident_payment(key, types[(data[0] >> 3) % 8], raw, &id);
+		rc = payment_ident(key, types[(data[0] >> 3) % 8], raw, &id);
 		break;
 	case 6:
 		rc = ident_text(raw, &id);
@@ -120,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	default: {
 		struct buf b = { 0 };
 
-		rc = ident_fold(raw, strlen(raw), &b) ? -1 : ident_strip_marks(&b);
+		rc = text_fold(raw, strlen(raw), &b) ? -1 : text_strip_marks(&b);
 		if (rc == 0)
 			check_utf8(b.s);
 		buf_free(&b);

@@ -48,18 +48,6 @@ Test(ingest, bad_times_are_refused)
 	cr_assert_eq(ingest_time("31/02/2025", "%d/%m/%Y", t), -1);
 }
 
-Test(ingest, utf8_is_validated)
-{
-	cr_assert(ingest_utf8_valid("plain", 5));
-	cr_assert(ingest_utf8_valid("\xe9\xab\x98\xe4\xbb\xbf", 6));
-	cr_assert(ingest_utf8_valid("\xf0\x9f\x98\x80", 4));
-	cr_assert(!ingest_utf8_valid("\xb8\xdf", 2), "GBK bytes");
-	cr_assert(!ingest_utf8_valid("\xc0\xaf", 2), "overlong");
-	cr_assert(!ingest_utf8_valid("\xed\xa0\x80", 3), "surrogate");
-	cr_assert(!ingest_utf8_valid("\xf4\x90\x80\x80", 4), "past U+10FFFF");
-	cr_assert(!ingest_utf8_valid("\xe9\xab", 2), "truncated");
-}
-
 static char *tmpfile_with(const char *text)
 {
 	char *path = xstrdup("/tmp/test_ingest.XXXXXX");
