@@ -1018,7 +1018,7 @@ static int has_word(const struct buf *b, const char *word)
 
 /*
  * Count one identifier value of kind: id is what its normaliser made, or NULL when it made
- * nothing (unparsed). The classes are those casekit stats shows (ingest_quality_sql).
+ * nothing (unparsed). The classes are those casekit stats shows (count_kind() in lib/stats.c).
  */
 static void iq_count(struct ingest *in, const char *kind, const struct ident *id)
 {
