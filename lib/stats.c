@@ -91,6 +91,26 @@ static void figure(struct stats *sx, const char *name, const char *sql)
 	store_done(s);
 }
 
+/* Several figures from the one row sql gives: column i is names[i] (NULL-ended). */
+static void figures(struct stats *sx, const char *const *names, const char *sql)
+{
+	struct store_stmt *s = prep(sx, sql);
+	int row, i;
+
+	if (!s)
+		return;
+	row = store_step(s) == STORE_ROW;
+	for (i = 0; names[i]; i++) {
+		out_text(sx->o, names[i]);
+		if (row)
+			cell(sx->o, s, i);
+		else
+			out_null(sx->o);
+		out_end_row(sx->o);
+	}
+	store_done(s);
+}
+
 /* A breakdown: each row of sql is (key, value), printed as "name.key". */
 static void group(struct stats *sx, const char *name, const char *sql)
 {
@@ -776,24 +796,29 @@ static void ident_quality(struct stats *sx)
 
 static void screening(struct stats *sx)
 {
+	static const char *const names[] = { "listings.screened", "listings.flagged",
+		"listings.flagged_pct", "listings.flagged_never_sold",
+		"listings.flagged_removed_before_sale", NULL };
+
 	if (!store_table_exists(sx->st, "scores"))
 		return;
-	figure(sx, "listings.screened", "SELECT count(*) FROM scores WHERE @S");
-	figure(sx, "listings.flagged", "SELECT count(*) FROM scores WHERE flagged AND @S");
-	figure(sx, "listings.flagged_pct",
-		"SELECT round(100.0 * sum(flagged != 0) / count(*), 1) FROM scores WHERE @S");
-	/* No order at all, whatever became of the listing. */
-	figure(sx, "listings.flagged_never_sold",
-		"SELECT count(*) FROM scores s WHERE s.flagged AND @S AND NOT EXISTS "
-		"(SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id)");
-	/* Taken down (a notice resolved, with sane times, not rejected) before any order was placed. */
-	figure(sx, "listings.flagged_removed_before_sale",
-		"SELECT count(*) FROM scores s WHERE s.flagged AND @S AND EXISTS "
+	/*
+	 * One pass over the scores. Never sold: no order at all, whatever became of the listing.
+	 * Removed before sale: taken down (a notice resolved, with sane times, not rejected)
+	 * before any order was placed.
+	 */
+	figures(sx, names,
+		"SELECT count(*), coalesce(sum(CASE WHEN s.flagged THEN 1 ELSE 0 END), 0), "
+		"round(100.0 * sum(s.flagged != 0) / count(*), 1), "
+		"coalesce(sum(CASE WHEN s.flagged AND NOT EXISTS "
+		"(SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id) THEN 1 ELSE 0 END), 0), "
+		"coalesce(sum(CASE WHEN s.flagged AND EXISTS "
 		"(SELECT 1 FROM takedowns t WHERE t.listing_id = s.listing_id AND "
 		"julianday(t.resolved_at) >= julianday(t.received_at) AND "
 		"coalesce(t.outcome, '') NOT LIKE 'reject%' AND "
 		"NOT EXISTS (SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id AND "
-		"o.ordered_at <= t.resolved_at))");
+		"o.ordered_at <= t.resolved_at)) THEN 1 ELSE 0 END), 0) "
+		"FROM scores s WHERE @S");
 }
 
 static void networks(struct stats *sx)
