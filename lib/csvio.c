@@ -80,6 +80,14 @@ struct csvio {
 	const char *chunk;
 	size_t pos, len;
 	unsigned long line, rec_line;
+	/* marks (csvio_keep_marks()): where spans of whole records start in the text, hashed */
+	size_t mark_span;
+	uint64_t toff; /* offset in the text of chunk[0] */
+	int bol;       /* the next byte fed starts a physical line */
+	EVP_MD_CTX *mark_sha;
+	struct csvio_mark *marks;
+	size_t nmarks, capmarks;
+	int marks_done;
 	struct buf data;
 	size_t *off, *flen, nf, cap;
 	char **fptr;
@@ -96,7 +104,20 @@ static int space_or_tab(unsigned char c)
 	return c == ' ' || c == '\t';
 }
 
+static int open_at(struct csvio **out, int fd, const char *path, const struct csvio_opts *opts);
+
 int csvio_open(struct csvio **out, const char *path, const struct csvio_opts *opts)
+{
+	return open_at(out, -1, path, opts);
+}
+
+int csvio_open_fd(struct csvio **out, int fd, const char *name, const struct csvio_opts *opts)
+{
+	return open_at(out, fd, name, opts);
+}
+
+/* Open path, or fd (taken over) when it is not -1. */
+static int open_at(struct csvio **out, int fd, const char *path, const struct csvio_opts *opts)
 {
 	struct csvio *r;
 	struct stat sb;
@@ -105,8 +126,9 @@ int csvio_open(struct csvio **out, const char *path, const struct csvio_opts *op
 	*out = NULL;
 	r = xcalloc(1, sizeof(*r));
 	r->path = xstrdup(path);
-	r->fd = -1;
+	r->fd = fd; /* -1 or the caller's, which csvio_close() closes */
 	r->line = 1;
+	r->bol = 1;
 	r->delim = opts ? opts->delim : 0;
 	r->max_field = opts && opts->max_field ? opts->max_field : CSVIO_MAX_FIELD;
 	r->max_fields = opts && opts->max_fields ? opts->max_fields : CSVIO_MAX_FIELDS;
@@ -141,7 +163,9 @@ int csvio_open(struct csvio **out, const char *path, const struct csvio_opts *op
 		r->ureset = 1;
 		r->encoding = xstrdup(opts->encoding);
 	}
-	if (strcmp(path, "-") == 0) {
+	if (fd >= 0) {
+		/* given */
+	} else if (strcmp(path, "-") == 0) {
 		r->fd = STDIN_FILENO;
 	} else if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		int e = errno;
@@ -182,6 +206,9 @@ void csvio_close(struct csvio *r)
 		ucnv_close(r->u8);
 	if (r->sha)
 		EVP_MD_CTX_free(r->sha);
+	if (r->mark_sha)
+		EVP_MD_CTX_free(r->mark_sha);
+	free(r->marks);
 	if (r->raw)
 		csv_free(&r->p);
 	free(r->pivot);
@@ -486,6 +513,60 @@ static int start(struct csvio *r)
 	return 1;
 }
 
+/* Close the span open since the last mark at the text read so far. */
+static void mark_close(struct csvio *r)
+{
+	struct csvio_mark *m = &r->marks[r->nmarks - 1];
+	unsigned int n = 0;
+
+	m->len = r->toff + r->pos - m->offset;
+	EVP_DigestFinal_ex(r->mark_sha, m->sha256, &n);
+}
+
+/* A record starts at the start of this line: a mark when the span since the last is full. */
+static void mark_here(struct csvio *r)
+{
+	uint64_t off = r->toff + r->pos;
+
+	if (r->nmarks && off - r->marks[r->nmarks - 1].offset < r->mark_span)
+		return;
+	if (r->nmarks)
+		mark_close(r);
+	if (r->nmarks == r->capmarks) {
+		r->capmarks = r->capmarks ? 2 * r->capmarks : 64;
+		r->marks = xrealloc(r->marks, r->capmarks * sizeof(*r->marks));
+	}
+	r->marks[r->nmarks].line = r->line;
+	r->marks[r->nmarks].offset = off;
+	r->nmarks++;
+	if (!EVP_DigestInit_ex(r->mark_sha, EVP_sha256(), NULL))
+		ck_bug("cannot start SHA-256");
+}
+
+void csvio_keep_marks(struct csvio *r, size_t span)
+{
+	/* Offsets into converted text would name no byte of the file: none are kept then. */
+	if (r->started || r->src || r->fd == STDIN_FILENO || !span)
+		return;
+	r->mark_span = span;
+	if (!(r->mark_sha = EVP_MD_CTX_new()))
+		ck_bug("cannot start SHA-256");
+}
+
+const struct csvio_mark *csvio_marks(struct csvio *r, size_t *n)
+{
+	ra_stop(r); /* the reader is done (the caller saw the end): join it */
+	*n = 0;
+	if (!r->mark_span || !r->finished || !r->nmarks)
+		return NULL;
+	if (!r->marks_done) {
+		mark_close(r);
+		r->marks_done = 1;
+	}
+	*n = r->nmarks;
+	return r->marks;
+}
+
 /* Feed libcsv the next physical line (or the part of it in this chunk). */
 static int feed_line(struct csvio *r)
 {
@@ -497,10 +578,14 @@ static int feed_line(struct csvio *r)
 		r->cr_pending = 0;
 		if (*s == '\n') {
 			csv_parse(&r->p, s, 1, on_field, on_row, r);
+			if (r->mark_sha)
+				EVP_DigestUpdate(r->mark_sha, s, 1);
 			r->pos++;
 			return 0;
 		}
 	}
+	if (r->mark_span && r->bol && r->p.pstate == 0)
+		mark_here(r);
 	nl = memchr(s, '\n', rem);
 	lim = nl ? nl : s + rem;
 	cr = memchr(s, '\r', (size_t)(lim - s));
@@ -522,7 +607,10 @@ static int feed_line(struct csvio *r)
 	if (csv_parse(&r->p, s, (size_t)(end - s), on_field, on_row, r) != (size_t)(end - s))
 		return ck_error(EX_SOFTWARE, "'%s': line %lu: %s", r->path, r->line,
 			csv_strerror(csv_error(&r->p)));
+	if (r->mark_sha)
+		EVP_DigestUpdate(r->mark_sha, s, (size_t)(end - s));
 	r->pos += (size_t)(end - s);
+	r->bol = line_end;
 	if (line_end)
 		r->line++;
 	if (!r->over && !r->ready) {
@@ -577,6 +665,7 @@ static int next_record(struct csvio *r, struct csvio_rec **rec)
 						r->path, r->rec_line);
 				continue;
 			}
+			r->toff += r->len;
 			rc = get_text(r, &r->chunk, &r->len);
 			r->pos = 0;
 			if (rc > 1)

@@ -61,6 +61,28 @@ uint64_t csvio_bytes_read(const struct csvio *r);
 uint64_t csvio_file_size(const struct csvio *r);
 /* The SHA-256 of every byte read, as 64 hex digits; complete once csvio_next() returned 0. */
 const char *csvio_sha256(struct csvio *r);
+/*
+ * Marks, for reading a few records again later without the whole file: call
+ * csvio_keep_marks() before the first csvio_next(), and the reader notes, every span bytes or
+ * so, the line and byte offset where a record starts, and the SHA-256 of the bytes from there
+ * to the next mark (the last runs to the end). Each span holds whole records and parses alone
+ * with the file's delimiter; the first starts at line 1, the header, after any byte-order
+ * mark. Offsets are in the inflated text of a gzip file. A file read through an encoding
+ * converter, or stdin, gets none.
+ */
+struct csvio_mark {
+	unsigned long line;
+	uint64_t offset, len;
+	unsigned char sha256[32];
+};
+void csvio_keep_marks(struct csvio *r, size_t span);
+/* The marks, once csvio_next() returned 0 (NULL and *n 0 when none were kept). */
+const struct csvio_mark *csvio_marks(struct csvio *r, size_t *n);
+/*
+ * Open an open file descriptor (taken over) as csvio_open() opens a path; name is what
+ * messages call it.
+ */
+int csvio_open_fd(struct csvio **out, int fd, const char *name, const struct csvio_opts *opts);
 /* The path as given ("-" for stdin). */
 const char *csvio_path(const struct csvio *r);
 void csvio_close(struct csvio *r); /* NULL is a no-op */

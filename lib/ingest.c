@@ -1695,6 +1695,38 @@ static int replace_sources(struct ingest *in, struct file *f, const char *sha)
 	return rc;
 }
 
+/*
+ * Keep the file's marks (csvio_keep_marks()), so that export reads again only the spans that
+ * hold the rows a case cites, checked against their SHA-256 (#15).
+ */
+#define INGEST_MARK_SPAN (16 * 1024)
+
+static int save_marks(struct ingest *in, struct file *f)
+{
+	const struct csvio_mark *m;
+	struct store_stmt *s;
+	size_t n, i;
+	int rc = 0;
+
+	if (!(m = csvio_marks(f->r, &n)))
+		return 0;
+	if (!(s = store_prepare(in->st,
+		      "INSERT OR REPLACE INTO source_marks VALUES(?1, ?2, ?3, "
+		      "?4, ?5)")))
+		return EX_SOFTWARE;
+	for (i = 0; i < n && !rc; i++) {
+		store_bind_int(s, 1, f->source_id);
+		store_bind_int(s, 2, (int64_t)m[i].line);
+		store_bind_int(s, 3, (int64_t)m[i].offset);
+		store_bind_int(s, 4, (int64_t)m[i].len);
+		store_bind_blob(s, 5, m[i].sha256, sizeof(m[i].sha256));
+		rc = store_step(s);
+		store_reset(s);
+	}
+	store_done(s);
+	return rc;
+}
+
 /* Load one file in one transaction. */
 static int load_file(struct ingest *in, const char *path, const char *kind)
 {
@@ -1719,6 +1751,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	co.encoding = in->o->encoding ? in->o->encoding : in->prof->encoding;
 	if ((rc = csvio_open(&f.r, path, &co)) || (rc = prep_kind(in, f.k)))
 		goto out;
+	if (!in->o->dry_run)
+		csvio_keep_marks(f.r, INGEST_MARK_SPAN);
 	if ((rc = store_exec(in->st, "BEGIN IMMEDIATE")))
 		goto out;
 	in_tx = 1;
@@ -1808,7 +1842,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)f.kept);
 	sqlite3_bind_int64(s, 5, (sqlite3_int64)f.rejected);
 	sqlite3_bind_int64(s, 6, f.source_id);
-	if ((rc = step_done(in, s, "sources")))
+	if ((rc = step_done(in, s, "sources")) || (rc = save_marks(in, &f)))
 		goto out;
 	all_rejected = f.read > 0 && f.kept == 0;
 	if ((rc = report(

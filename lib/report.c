@@ -7,12 +7,13 @@
 #include "profile.h"
 #include "report.h"
 #include "store.h"
-#include "store_db.h"
+#include <fcntl.h>
 #include <openssl/evp.h>
-#include <sqlite3.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 #ifdef HAVE_GVC
 #include <gvc.h>
 #endif
@@ -30,22 +31,18 @@ const char *__lsan_default_suppressions(void)
 }
 #endif
 
-static sqlite3_stmt *prep(struct report_ctx *c, const char *sql)
+static struct store_stmt *prep(struct report_ctx *c, const char *sql)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s = store_prepare(c->st, sql);
 
-	if (sqlite3_prepare_v2(store_db(c->st), sql, -1, &s, NULL) != SQLITE_OK) {
-		store_error(c->st, "report");
-		return NULL;
-	}
-	if (sqlite3_bind_parameter_count(s) > 0)
-		sqlite3_bind_text(s, 1, c->case_id, -1, SQLITE_STATIC);
+	if (s)
+		store_bind_text(s, 1, c->case_id);
 	return s;
 }
 
-static const char *col(sqlite3_stmt *s, int i)
+static const char *col(struct store_stmt *s, int i)
 {
-	const char *v = (const char *)sqlite3_column_text(s, i);
+	const char *v = store_col_text(s, i);
 
 	return v ? v : "";
 }
@@ -55,55 +52,53 @@ static const char *col(sqlite3_stmt *s, int i)
  * is of no use to police, who cannot take it to a bank: it is given masked, as the platform
  * showed it (****1234); the platform record to request is in the row's file and line.
  */
-static int stmt_csv(struct report_ctx *c, sqlite3_stmt *s, FILE *fp)
+static int stmt_csv(struct report_ctx *c, struct store_stmt *s, FILE *fp)
 {
-	struct out *o = out_open_stmt(fp, OUT_CSV, s);
-	sqlite3_stmt *mask = NULL;
-	int i, n = sqlite3_column_count(s), kind = -1, value = -1, rc;
+	struct out *o = out_open_query(fp, OUT_CSV, s);
+	struct store_stmt *mask = NULL;
+	int i, n = store_col_count(s), kind = -1, value = -1, rc;
 
 	/* the package's tables are opened in spreadsheets: no cell may run as a formula */
 	out_set_guard(o);
 	for (i = 0; i < n; i++) {
-		if (strcmp(sqlite3_column_name(s, i), "kind") == 0)
+		if (strcmp(store_col_name(s, i), "kind") == 0)
 			kind = i;
-		if (strcmp(sqlite3_column_name(s, i), "value") == 0)
+		if (strcmp(store_col_name(s, i), "value") == 0)
 			value = i;
 	}
 	if (kind < 0 || value < 0)
-		return out_stmt_all(o, s, c->st, "report");
-	if (sqlite3_prepare_v2(store_db(c->st),
-		    "SELECT coalesce(raw, '****') FROM identifiers WHERE kind = 'payment' AND "
-		    "value = ?1 ORDER BY ident_id LIMIT 1",
-		    -1, &mask, NULL) != SQLITE_OK) {
-		sqlite3_finalize(s);
+		return out_query_all(o, s);
+	if (!(mask = store_prepare(c->st,
+		      "SELECT coalesce(raw, '****') FROM identifiers WHERE kind = 'payment' AND "
+		      "value = ?1 ORDER BY ident_id LIMIT 1"))) {
+		store_done(s);
 		out_close(o);
-		return store_error(c->st, "report");
+		return EX_SOFTWARE;
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_step(s)) == STORE_ROW) {
 		for (i = 0; i < n; i++) {
-			const char *v = (const char *)sqlite3_column_text(s, i);
+			const char *v = store_col_text(s, i);
 
 			if (i == value && v && strcmp(col(s, kind), "payment") == 0 &&
 				strncmp(v, "v1:", 3) == 0) {
-				sqlite3_bind_text(mask, 1, v, -1, SQLITE_TRANSIENT);
-				out_text(o,
-					sqlite3_step(mask) == SQLITE_ROW ? col(mask, 0) : "****");
-				sqlite3_reset(mask);
-			} else if (sqlite3_column_type(s, i) == SQLITE_NULL) {
+				store_bind_text(mask, 1, v);
+				out_text(o, store_step(mask) == STORE_ROW ? col(mask, 0) : "****");
+				store_reset(mask);
+			} else if (store_col_type(s, i) == STORE_NULL) {
 				out_null(o);
-			} else if (sqlite3_column_type(s, i) == SQLITE_INTEGER) {
-				out_int(o, sqlite3_column_int64(s, i));
-			} else if (sqlite3_column_type(s, i) == SQLITE_FLOAT) {
-				out_real(o, sqlite3_column_double(s, i));
+			} else if (store_col_type(s, i) == STORE_INT) {
+				out_int(o, store_col_int(s, i));
+			} else if (store_col_type(s, i) == STORE_REAL) {
+				out_real(o, store_col_double(s, i));
 			} else {
-				out_textn(o, v, (size_t)sqlite3_column_bytes(s, i));
+				out_textn(o, v, store_col_bytes(s, i));
 			}
 		}
 		out_end_row(o);
 	}
-	rc = rc == SQLITE_DONE ? 0 : store_error(c->st, "report");
-	sqlite3_finalize(mask);
-	sqlite3_finalize(s);
+	rc = rc == STORE_DONE ? 0 : rc;
+	store_done(mask);
+	store_done(s);
 	if (rc) {
 		out_close(o);
 		return rc;
@@ -113,14 +108,14 @@ static int stmt_csv(struct report_ctx *c, sqlite3_stmt *s, FILE *fp)
 
 int report_csv(struct report_ctx *c, const char *section, FILE *fp)
 {
-	sqlite3_stmt *s = prep(c, case_section_sql(section, NULL));
+	struct store_stmt *s = prep(c, case_section_sql(section, NULL));
 
 	return s ? stmt_csv(c, s, fp) : EX_SOFTWARE;
 }
 
 int report_identifiers_csv(struct report_ctx *c, FILE *fp)
 {
-	sqlite3_stmt *s = prep(c,
+	struct store_stmt *s = prep(c,
 		"SELECT i.holder_kind, i.holder_id, i.kind, i.value, i.raw, i.flags, i.field, "
 		"so.path AS file, i.line FROM identifiers i "
 		"LEFT JOIN sources so ON so.source_id = i.source_id "
@@ -153,7 +148,7 @@ static void dot_str(FILE *fp, const char *s)
 
 int report_dot(struct report_ctx *c, FILE *fp)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 
 	fputs("digraph network {\n\tgraph [rankdir=LR, fontname=\"Helvetica\"];\n"
 	      "\tnode [fontname=\"Helvetica\", fontsize=10];\n"
@@ -165,7 +160,7 @@ int report_dot(struct report_ctx *c, FILE *fp)
 		      "FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
 		      "ORDER BY c.seller_id")))
 		return EX_SOFTWARE;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_step(s) == STORE_ROW) {
 		char *label = xasprintf("%s\n%s", col(s, 0), col(s, 1));
 		char *id = xasprintf("seller:%s", col(s, 0));
 
@@ -173,19 +168,19 @@ int report_dot(struct report_ctx *c, FILE *fp)
 		dot_str(fp, id);
 		free(id);
 		fputs(" [shape=box, style=filled, fillcolor=", fp);
-		fputs(sqlite3_column_int(s, 2) ? "\"#f4c7c3\"" : "\"#e8eef7\"", fp);
+		fputs(store_col_int(s, 2) ? "\"#f4c7c3\"" : "\"#e8eef7\"", fp);
 		fputs(", label=", fp);
 		dot_str(fp, label);
 		fputs("];\n", fp);
 		free(label);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	if (!(s = prep(c,
 		      "SELECT c.party_id, coalesce(p.name, ''), coalesce(p.kind, 'party') "
 		      "FROM case_parties c LEFT JOIN parties p ON p.party_id = c.party_id "
 		      "ORDER BY c.party_id")))
 		return EX_SOFTWARE;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_step(s) == STORE_ROW) {
 		char *id = xasprintf("party:%s", col(s, 0));
 		char *label = xasprintf("%s\n%s (%s)", col(s, 0), col(s, 1), col(s, 2));
 
@@ -197,13 +192,13 @@ int report_dot(struct report_ctx *c, FILE *fp)
 		free(id);
 		free(label);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	/* Link evidence: one undirected edge per piece. */
 	if (!(s = prep(c,
 		      "SELECT seller_a, seller_b, kind, comparator FROM case_edges "
 		      "ORDER BY edge_id, kind, seller_a, seller_b")))
 		return EX_SOFTWARE;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_step(s) == STORE_ROW) {
 		char *a = xasprintf("seller:%s", col(s, 0)), *b = xasprintf("seller:%s", col(s, 1));
 
 		fputc('\t', fp);
@@ -218,7 +213,7 @@ int report_dot(struct report_ctx *c, FILE *fp)
 		free(a);
 		free(b);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	/* Goods: shipments from upstream parties to members or to other upstream parties. */
 	if (!(s = prep(c,
 		      "SELECT sh.from_id, CASE WHEN sh.to_id IN (SELECT seller_id FROM "
@@ -229,11 +224,11 @@ int report_dot(struct report_ctx *c, FILE *fp)
 		      "sh.to_id IN (SELECT party_id FROM case_parties)) "
 		      "GROUP BY 1, 2 ORDER BY 1, 2")))
 		return EX_SOFTWARE;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_step(s) == STORE_ROW) {
 		char *a = xasprintf("party:%s", col(s, 0));
-		char *label = xasprintf("%s, %s",
-			ck_count(sqlite3_column_int64(s, 2), "shipment", "shipments"),
-			ck_count(sqlite3_column_int64(s, 3), "unit", "units"));
+		char *label =
+			xasprintf("%s, %s", ck_count(store_col_int(s, 2), "shipment", "shipments"),
+				ck_count(store_col_int(s, 3), "unit", "units"));
 
 		fputc('\t', fp);
 		dot_str(fp, a);
@@ -245,14 +240,14 @@ int report_dot(struct report_ctx *c, FILE *fp)
 		free(a);
 		free(label);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	fputs("}\n", fp);
 	return 0;
 }
 
 int report_custody(struct report_ctx *c, FILE *fp)
 {
-	sqlite3_stmt *s = prep(c,
+	struct store_stmt *s = prep(c,
 		"SELECT seq, at, action, analyst, version, store_digest, "
 		"command, detail, hash FROM custody WHERE case_id = ?1 ORDER BY seq");
 
@@ -265,7 +260,7 @@ int report_custody(struct report_ctx *c, FILE *fp)
 		"(the analyst's disk); each entry's hash is over the entry as the store keeps "
 		"it\n",
 		c->case_id);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_step(s) == STORE_ROW) {
 		int i;
 
 		for (i = 0; i < 9; i++) {
@@ -295,7 +290,7 @@ int report_custody(struct report_ctx *c, FILE *fp)
 		}
 		fputc('\n', fp);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	return 0;
 }
 
@@ -339,8 +334,7 @@ static char *source_stem(const char *fpath, const char *kind)
 
 int report_sources_begin(struct report_ctx *c)
 {
-	sqlite3 *db = store_db(c->st);
-	sqlite3_stmt *s = NULL, *ins = NULL, *taken = NULL;
+	struct store_stmt *s = NULL, *ins = NULL, *taken = NULL;
 	int rc;
 
 	if ((rc = store_exec(c->st,
@@ -348,18 +342,15 @@ int report_sources_begin(struct report_ctx *c)
 		     "CREATE TEMP TABLE report_src(source_id INTEGER PRIMARY KEY, real_path TEXT,"
 		     "  name TEXT NOT NULL)")))
 		return rc;
-	if (sqlite3_prepare_v2(db,
-		    "SELECT source_id, path, kind FROM main.sources ORDER BY source_id", -1, &s,
-		    NULL) != SQLITE_OK ||
-		sqlite3_prepare_v2(db, "INSERT INTO temp.report_src VALUES (?1, ?2, ?3)", -1, &ins,
-			NULL) != SQLITE_OK ||
-		sqlite3_prepare_v2(db,
-			"SELECT 1 FROM temp.report_src WHERE lower(name) = lower(?1)", -1, &taken,
-			NULL) != SQLITE_OK) {
-		rc = store_error(c->st, "sources");
+	if (!(s = store_prepare(c->st,
+		      "SELECT source_id, path, kind FROM main.sources ORDER BY source_id")) ||
+		!(ins = store_prepare(c->st, "INSERT INTO temp.report_src VALUES (?1, ?2, ?3)")) ||
+		!(taken = store_prepare(
+			  c->st, "SELECT 1 FROM temp.report_src WHERE lower(name) = lower(?1)"))) {
+		rc = EX_SOFTWARE;
 		goto done;
 	}
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_step(s) == STORE_ROW) {
 		char *stem = source_stem(col(s, 1), col(s, 2)), *name = xasprintf("%s.csv", stem);
 		int k = 1;
 
@@ -367,19 +358,19 @@ int report_sources_begin(struct report_ctx *c)
 		for (;;) {
 			int used;
 
-			sqlite3_bind_text(taken, 1, name, -1, SQLITE_TRANSIENT);
-			used = sqlite3_step(taken) == SQLITE_ROW;
-			sqlite3_reset(taken);
+			store_bind_text(taken, 1, name);
+			used = store_step(taken) == STORE_ROW;
+			store_reset(taken);
 			if (!used)
 				break;
 			free(name);
 			name = xasprintf("%s-%d.csv", stem, ++k);
 		}
-		sqlite3_bind_int64(ins, 1, sqlite3_column_int64(s, 0));
-		sqlite3_bind_text(ins, 2, col(s, 1), -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 3, name, -1, SQLITE_TRANSIENT);
-		rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : store_error(c->st, "sources");
-		sqlite3_reset(ins);
+		store_bind_int(ins, 1, store_col_int(s, 0));
+		store_bind_text(ins, 2, col(s, 1));
+		store_bind_text(ins, 3, name);
+		rc = store_step(ins); /* STORE_DONE is 0 */
+		store_reset(ins);
 		free(stem);
 		free(name);
 		if (rc)
@@ -394,9 +385,9 @@ int report_sources_begin(struct report_ctx *c)
 		"  s.size, s.kind, s.profile, s.encoding, s.ingested_at, s.rows_read, s.rows_kept,"
 		"  s.rows_rejected FROM main.sources s JOIN temp.report_src r USING (source_id)");
 done:
-	sqlite3_finalize(s);
-	sqlite3_finalize(ins);
-	sqlite3_finalize(taken);
+	store_done(s);
+	store_done(ins);
+	store_done(taken);
 	return rc;
 }
 
@@ -515,25 +506,344 @@ static int cmp_line(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The package's copy of one source: its header, then each cited row as it is read. */
+struct rowcopy {
+	struct report_ctx *c;
+	const char *kind, *profile;
+	const unsigned long *lines; /* the cited lines, sorted */
+	size_t nlines;
+	FILE *fp; /* into data, len */
+	char *data;
+	size_t len, ncols;
+	struct out *o;
+	int *mode;
+	struct store_stmt *pseud;
+};
+
+static void rowcopy_start(struct rowcopy *k)
+{
+	if (!(k->fp = open_memstream(&k->data, &k->len)))
+		ck_die(EX_OSERR, "open_memstream: %s", strerror(errno));
+	k->pseud = store_prepare(k->c->st, "SELECT ck_buyer(?1)");
+}
+
+/* Done: the CSV added to out when why is NULL; why is handed back. */
+static const char *rowcopy_end(struct rowcopy *k, const char *why, struct buf *out)
+{
+	if (k->o)
+		out_close(k->o);
+	fclose(k->fp);
+	if (!why)
+		buf_add(out, k->data, k->len);
+	free(k->data);
+	free(k->mode);
+	store_done(k->pseud);
+	return why;
+}
+
+static void rowcopy_header(struct rowcopy *k, struct csvio_rec *rec)
+{
+	const char **cols;
+	size_t i;
+
+	k->ncols = rec->n + 1;
+	cols = xcalloc(k->ncols, sizeof(*cols));
+	cols[0] = "line";
+	for (i = 0; i < rec->n; i++)
+		cols[i + 1] = rec->f[i];
+	k->o = out_open(k->fp, OUT_CSV, cols, (int)k->ncols);
+	out_set_guard(k->o);
+	free(cols);
+	k->mode = xcalloc(rec->n + 1, sizeof(*k->mode));
+	column_modes(k->kind, k->profile, k->c->redact, rec, k->mode);
+}
+
+/* The record rec, at line of the source, when the package cites it. */
+static void rowcopy_row(struct rowcopy *k, struct csvio_rec *rec, unsigned long line)
+{
+	struct out *o = k->o;
+	size_t i;
+
+	if (!bsearch(&line, k->lines, k->nlines, sizeof(*k->lines), cmp_line))
+		return;
+	out_int(o, (long long)line);
+	for (i = 0; i < rec->n && i + 1 < k->ncols; i++) {
+		char *v = rec->f[i];
+		size_t n = rec->len[i];
+
+		if (i + 2 == k->ncols && rec->n > i + 1) {
+			/* More fields than the header: the rest joins the last column. */
+			struct buf b = { 0 };
+			size_t j;
+
+			for (j = i; j < rec->n; j++) {
+				if (j > i)
+					buf_addc(&b, ',');
+				buf_add(&b, rec->f[j], rec->len[j]);
+			}
+			ck_mask_cards(b.s, b.len);
+			out_textn(o, b.s, b.len);
+			buf_free(&b);
+			break;
+		}
+		if (n && k->mode[i] == COL_INSTRUMENT) {
+			char m[9] = "****";
+			size_t q = 4, j = n;
+
+			/* the last four letters or digits, as the store keeps them */
+			while (j > 0 && q < 8 && n > 4)
+				if (name_char(v[--j]) && v[j] != '.' && v[j] != '-' && v[j] != '_')
+					q++;
+			if (q == 8)
+				for (q = 4; j < n; j++)
+					if (name_char(v[j]) && v[j] != '.' && v[j] != '-' &&
+						v[j] != '_')
+						m[q++] = v[j];
+			m[q == 8 ? 8 : 4] = '\0';
+			out_text(o, m);
+		} else if (n && k->mode[i] == COL_BUYER && k->pseud) {
+			store_bind_textn(k->pseud, 1, v, n);
+			store_step(k->pseud);
+			out_text(o, store_col_text(k->pseud, 0));
+			store_reset(k->pseud);
+		} else {
+			/* Whatever a row holds, a card number does not leave casekit. */
+			ck_mask_cards(v, n);
+			out_textn(o, v, n);
+		}
+	}
+	out_end_row(o);
+}
+
+#define WHY_CHANGED \
+	"changed since it was ingested (another SHA-256): its rows are not in the package"
+#define WHY_UNREADABLE "unreadable at export: its rows are not in the package"
+
+/* A source without marks (ingested before schema 5): the whole file, hashed to the end. */
+static const char *copy_whole(
+	struct rowcopy *k, const char *fpath, const char *encoding, const char *sha256)
+{
+	struct csvio *r = NULL;
+	struct csvio_opts co = { 0 };
+	struct csvio_rec *rec;
+	int rc;
+	const char *why = NULL;
+
+	co.encoding = encoding && *encoding ? encoding : NULL;
+	if (csvio_open(&r, fpath, &co))
+		return WHY_UNREADABLE;
+	while ((rc = csvio_next(r, &rec)) == 1)
+		if (!k->o)
+			rowcopy_header(k, rec);
+		else
+			rowcopy_row(k, rec, rec->line);
+	if (rc != 0)
+		why = WHY_UNREADABLE;
+	else if (strcasecmp(csvio_sha256(r), sha256) != 0)
+		why = WHY_CHANGED;
+	csvio_close(r);
+	return why;
+}
+
+/* The text of a source file, read forward span by span: as it is, or inflated. */
+struct text {
+	int fd, gzip, zend, zeof;
+	z_stream z;
+	unsigned char in[64 * 1024];
+	uint64_t pos; /* text bytes inflated so far */
+};
+
+/* Read len bytes of text at off into buf (off at or after the last read's end). 0 or -1. */
+static int text_read(struct text *t, uint64_t off, char *buf, size_t len)
+{
+	static char skip[64 * 1024];
+	ssize_t n;
+
+	if (!t->gzip) {
+		while (len > 0) {
+			n = pread(t->fd, buf, len, (off_t)off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				return -1;
+			buf += n, len -= (size_t)n, off += (uint64_t)n;
+		}
+		return 0;
+	}
+	if (off < t->pos)
+		return -1;
+	while (len > 0) {
+		int zr;
+		int skipping = t->pos < off;
+		size_t want = skipping ? (off - t->pos < sizeof(skip) ? off - t->pos : sizeof(skip))
+				       : len;
+
+		if (t->z.avail_in == 0) {
+			if (t->zeof)
+				return -1;
+			do
+				n = read(t->fd, t->in, sizeof(t->in));
+			while (n < 0 && errno == EINTR);
+			if (n < 0)
+				return -1;
+			if (n == 0) {
+				t->zeof = 1;
+				return -1;
+			}
+			t->z.next_in = t->in;
+			t->z.avail_in = (uInt)n;
+		}
+		if (t->zend) {
+			/* several members are one stream, as ingest read them */
+			if (inflateReset(&t->z) != Z_OK)
+				return -1;
+			t->zend = 0;
+		}
+		t->z.next_out = (unsigned char *)(skipping ? skip : buf);
+		t->z.avail_out = (uInt)(want > (1u << 30) ? (1u << 30) : want);
+		zr = inflate(&t->z, Z_NO_FLUSH);
+		if (zr == Z_STREAM_END)
+			t->zend = 1;
+		else if (zr != Z_OK && zr != Z_BUF_ERROR)
+			return -1;
+		n = (ssize_t)((unsigned char *)t->z.next_out -
+			(unsigned char *)(skipping ? skip : buf));
+		t->pos += (uint64_t)n;
+		if (!skipping)
+			buf += n, len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The spans of a source (source_marks): line, offset, len, SHA-256. */
+#define SPAN_MAX (64u * 1024 * 1024)
+struct mark {
+	unsigned long line;
+	uint64_t offset, len;
+	unsigned char sha256[32];
+};
+
+/* The marks of source id, in line order; 0 when it has none. */
+static size_t marks_of(struct report_ctx *c, long long id, struct mark **out)
+{
+	struct store_stmt *s = store_prepare(c->st,
+		"SELECT line, offset, len, sha256 FROM source_marks WHERE source_id = ?1 "
+		"ORDER BY line");
+	struct mark *v = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	if (!s)
+		return 0;
+	store_bind_int(s, 1, id);
+	while (store_step(s) == STORE_ROW) {
+		if (store_col_bytes(s, 3) != 32)
+			continue;
+		if (n == cap)
+			v = xrealloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+		v[n].line = (unsigned long)store_col_int(s, 0);
+		v[n].offset = (uint64_t)store_col_int(s, 1);
+		v[n].len = (uint64_t)store_col_int(s, 2);
+		memcpy(v[n].sha256, store_col_blob(s, 3), 32);
+		n++;
+	}
+	store_done(s);
+	*out = v;
+	return n;
+}
+
+/*
+ * A source with marks: only the spans that hold the header and the cited rows are read, each
+ * checked against the SHA-256 it had at ingest before a row of it is copied, and each parsed
+ * alone (a span starts where a record starts). The rows are the file's bytes as ingested.
+ */
+static const char *copy_marked(
+	struct rowcopy *k, const char *fpath, const struct mark *m, size_t nm)
+{
+	struct text t;
+	unsigned char head[2], md[32];
+	const char *why = NULL;
+	char delim = 0;
+	size_t i, j = 0;
+
+	memset(&t, 0, sizeof(t));
+	if ((t.fd = open(fpath, O_RDONLY | O_CLOEXEC)) < 0)
+		return WHY_UNREADABLE;
+	if (pread(t.fd, head, 2, 0) == 2 && head[0] == 0x1f && head[1] == 0x8b) {
+		t.gzip = 1;
+		if (inflateInit2(&t.z, 16 + MAX_WBITS) != Z_OK)
+			ck_bug("inflateInit2 failed");
+	}
+	for (i = 0; i < nm && !why; i++) {
+		struct csvio_opts co = { 0 };
+		struct csvio *r = NULL;
+		struct csvio_rec *rec;
+		char *span;
+		int fd, rc;
+
+		/* The header's span, and each span that holds a cited line. */
+		while (j < k->nlines && k->lines[j] < m[i].line)
+			j++;
+		if (i > 0 && !(j < k->nlines && (i + 1 == nm || k->lines[j] < m[i + 1].line)))
+			continue;
+		span = xmalloc(m[i].len ? (size_t)m[i].len : 1);
+		if (text_read(&t, m[i].offset, span, (size_t)m[i].len)) {
+			free(span);
+			why = WHY_CHANGED;
+			break;
+		}
+		EVP_Digest(span, (size_t)m[i].len, md, NULL, EVP_sha256(), NULL);
+		if (memcmp(md, m[i].sha256, 32) != 0) {
+			free(span);
+			why = WHY_CHANGED;
+			break;
+		}
+		if ((fd = memfd_create("span", MFD_CLOEXEC)) < 0 ||
+			write(fd, span, (size_t)m[i].len) != (ssize_t)m[i].len ||
+			lseek(fd, 0, SEEK_SET) != 0) {
+			if (fd >= 0)
+				close(fd);
+			free(span);
+			why = WHY_UNREADABLE;
+			break;
+		}
+		free(span);
+		co.delim = delim;
+		if (csvio_open_fd(&r, fd, fpath, &co)) {
+			why = WHY_UNREADABLE;
+			break;
+		}
+		while ((rc = csvio_next(r, &rec)) == 1) {
+			if (!k->o)
+				rowcopy_header(k, rec);
+			else
+				rowcopy_row(k, rec, rec->line + m[i].line - 1);
+		}
+		if (!delim)
+			delim = csvio_delim(r);
+		csvio_close(r);
+		if (rc != 0)
+			why = WHY_UNREADABLE;
+	}
+	if (t.gzip)
+		inflateEnd(&t.z);
+	close(t.fd);
+	return why;
+}
+
 /*
  * Copy the header and the cited lines of one source file as CSV into out. NULL when done,
  * else why the rows are left out (the file is gone, changed or unreadable).
  */
-static const char *copy_rows(struct report_ctx *c, const char *fpath, const char *encoding,
-	const char *sha256, long long size, const char *kind, const char *profile,
-	unsigned long *lines, size_t nlines, struct buf *out)
+static const char *copy_rows(struct report_ctx *c, long long id, const char *fpath,
+	const char *encoding, const char *sha256, long long size, const char *kind,
+	const char *profile, unsigned long *lines, size_t nlines, struct buf *out)
 {
+	struct rowcopy k;
 	struct stat sb;
-	struct csvio *r = NULL;
-	struct csvio_opts co = { 0 };
-	struct csvio_rec *rec;
-	struct out *o = NULL;
-	sqlite3_stmt *pseud = NULL;
-	char *data = NULL;
-	size_t len = 0, ncols = 0, i;
-	int *mode = NULL, rc;
-	const char *why = NULL;
-	FILE *fp;
+	struct mark *m;
+	size_t nm, i;
+	const char *why;
 
 	if (!*fpath || strcmp(fpath, "-") == 0 || access(fpath, R_OK) != 0)
 		return "not found at export: its rows are not in the package";
@@ -544,96 +854,20 @@ static const char *copy_rows(struct report_ctx *c, const char *fpath, const char
 	if (sb.st_size != size)
 		return "changed since it was ingested (another size): its rows are not in the "
 		       "package";
-	co.encoding = encoding && *encoding ? encoding : NULL;
-	if (csvio_open(&r, fpath, &co))
-		return "unreadable at export: its rows are not in the package";
-	if (!(fp = open_memstream(&data, &len)))
-		ck_die(EX_OSERR, "open_memstream: %s", strerror(errno));
-	if (sqlite3_prepare_v2(store_db(c->st), "SELECT ck_buyer(?1)", -1, &pseud, NULL) !=
-		SQLITE_OK)
-		pseud = NULL;
-	while ((rc = csvio_next(r, &rec)) == 1) {
-		if (!o) {
-			const char **cols;
-
-			ncols = rec->n + 1;
-			cols = xcalloc(ncols, sizeof(*cols));
-			cols[0] = "line";
-			for (i = 0; i < rec->n; i++)
-				cols[i + 1] = rec->f[i];
-			o = out_open(fp, OUT_CSV, cols, (int)ncols);
-			out_set_guard(o);
-			free(cols);
-			mode = xcalloc(rec->n + 1, sizeof(*mode));
-			column_modes(kind, profile, c->redact, rec, mode);
-			continue;
-		}
-		if (!bsearch(&rec->line, lines, nlines, sizeof(*lines), cmp_line))
-			continue;
-		out_int(o, (long long)rec->line);
-		for (i = 0; i < rec->n && i + 1 < ncols; i++) {
-			char *v = rec->f[i];
-			size_t n = rec->len[i];
-
-			if (i + 2 == ncols && rec->n > i + 1) {
-				/* More fields than the header: the rest joins the last column. */
-				struct buf b = { 0 };
-				size_t j;
-
-				for (j = i; j < rec->n; j++) {
-					if (j > i)
-						buf_addc(&b, ',');
-					buf_add(&b, rec->f[j], rec->len[j]);
-				}
-				ck_mask_cards(b.s, b.len);
-				out_textn(o, b.s, b.len);
-				buf_free(&b);
-				break;
-			}
-			if (n && mode[i] == COL_INSTRUMENT) {
-				char m[9] = "****";
-				size_t k = 4, j = n;
-
-				/* the last four letters or digits, as the store keeps them */
-				while (j > 0 && k < 8 && n > 4)
-					if (name_char(v[--j]) && v[j] != '.' && v[j] != '-' &&
-						v[j] != '_')
-						k++;
-				if (k == 8)
-					for (k = 4; j < n; j++)
-						if (name_char(v[j]) && v[j] != '.' && v[j] != '-' &&
-							v[j] != '_')
-							m[k++] = v[j];
-				m[k == 8 ? 8 : 4] = '\0';
-				out_text(o, m);
-			} else if (n && mode[i] == COL_BUYER && pseud) {
-				sqlite3_bind_text(pseud, 1, v, (int)n, SQLITE_TRANSIENT);
-				sqlite3_step(pseud);
-				out_text(o, (const char *)sqlite3_column_text(pseud, 0));
-				sqlite3_reset(pseud);
-			} else {
-				/* Whatever a row holds, a card number does not leave casekit. */
-				ck_mask_cards(v, n);
-				out_textn(o, v, n);
-			}
-		}
-		out_end_row(o);
-	}
-	if (rc != 0)
-		why = "unreadable at export: its rows are not in the package";
-	else if (strcasecmp(csvio_sha256(r), sha256) != 0)
-		why = "changed since it was ingested (another SHA-256): its rows are not in the "
-		      "package";
-	if (o)
-		out_close(o);
-	fclose(fp);
-	if (!why)
-		buf_add(out, data, len);
-	free(data);
-	free(mode);
-	sqlite3_finalize(pseud);
-	csvio_close(r);
-	return why;
+	memset(&k, 0, sizeof(k));
+	k.c = c;
+	k.kind = kind;
+	k.profile = profile;
+	k.lines = lines;
+	k.nlines = nlines;
+	rowcopy_start(&k);
+	nm = marks_of(c, id, &m);
+	for (i = 0; i < nm; i++)
+		if (m[i].len > SPAN_MAX)
+			nm = 0; /* a span this long is a record over the limits: read it all as before */
+	why = nm ? copy_marked(&k, fpath, m, nm) : copy_whole(&k, fpath, encoding, sha256);
+	free(m);
+	return rowcopy_end(&k, why, out);
 }
 
 /*
@@ -664,25 +898,22 @@ static void one_line(struct buf *b, const char *s)
 int report_sources(struct report_ctx *c,
 	void (*add)(void *arg, const char *fpath, char *data, size_t len), void *arg)
 {
-	sqlite3 *db = store_db(c->st);
-	sqlite3_stmt *s, *ls;
+	struct store_stmt *s, *ls;
 	struct buf list = { 0 };
 	int rc;
 
 	if ((rc = cites_gather(c)))
 		return rc;
-	if (sqlite3_prepare_v2(db,
-		    "SELECT r.source_id, r.real_path, r.name, m.sha256, m.size, m.kind, m.profile,"
-		    " m.encoding, (SELECT count(*) FROM temp.report_cites x WHERE x.source_id ="
-		    " r.source_id) FROM temp.report_src r JOIN main.sources m USING (source_id)"
-		    " ORDER BY r.name",
-		    -1, &s, NULL) != SQLITE_OK)
-		return store_error(c->st, "sources");
-	if (sqlite3_prepare_v2(db,
-		    "SELECT line FROM temp.report_cites WHERE source_id = ?1 ORDER BY line", -1,
-		    &ls, NULL) != SQLITE_OK) {
-		sqlite3_finalize(s);
-		return store_error(c->st, "sources");
+	if (!(s = store_prepare(c->st,
+		      "SELECT r.source_id, r.real_path, r.name, m.sha256, m.size, m.kind, m.profile,"
+		      " m.encoding, (SELECT count(*) FROM temp.report_cites x WHERE x.source_id ="
+		      " r.source_id) FROM temp.report_src r JOIN main.sources m USING (source_id)"
+		      " ORDER BY r.name")))
+		return EX_SOFTWARE;
+	if (!(ls = store_prepare(c->st,
+		      "SELECT line FROM temp.report_cites WHERE source_id = ?1 ORDER BY line"))) {
+		store_done(s);
+		return EX_SOFTWARE;
 	}
 	buf_adds(&list,
 		"# The source files of this case as they were ingested, tab-separated: the "
@@ -693,9 +924,9 @@ int report_sources(struct report_ctx *c,
 		"instruments are masked (****1234)");
 	buf_adds(&list, c->redact ? " and\n# buyers pseudonymised as in the tables.\n" : ".\n");
 	buf_adds(&list, "file\tsource\tkind\tbytes\tsha256\trows_cited\tnote\n");
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_step(s) == STORE_ROW) {
 		const char *real = col(s, 1), *name = col(s, 2), *base = strrchr(real, '/');
-		long long ncited = sqlite3_column_int64(s, 8);
+		long long ncited = store_col_int(s, 8);
 		const char *why = NULL;
 
 		base = base ? base + 1 : real;
@@ -704,14 +935,14 @@ int report_sources(struct report_ctx *c,
 			size_t n = 0;
 			struct buf out = { 0 };
 
-			sqlite3_bind_int64(ls, 1, sqlite3_column_int64(s, 0));
-			while (sqlite3_step(ls) == SQLITE_ROW && n < (size_t)ncited)
-				lines[n++] = (unsigned long)sqlite3_column_int64(ls, 0);
-			sqlite3_reset(ls);
+			store_bind_int(ls, 1, store_col_int(s, 0));
+			while (store_step(ls) == STORE_ROW && n < (size_t)ncited)
+				lines[n++] = (unsigned long)store_col_int(ls, 0);
+			store_reset(ls);
 			char *where = source_where(c, real);
 
-			why = copy_rows(c, where, col(s, 7), col(s, 3), sqlite3_column_int64(s, 4),
-				col(s, 5), col(s, 6), lines, n, &out);
+			why = copy_rows(c, store_col_int(s, 0), where, col(s, 7), col(s, 3),
+				store_col_int(s, 4), col(s, 5), col(s, 6), lines, n, &out);
 			free(where);
 			free(lines);
 			if (why) {
@@ -735,15 +966,15 @@ int report_sources(struct report_ctx *c,
 		one_line(&list, base);
 		buf_addc(&list, '\t');
 		one_line(&list, col(s, 5));
-		buf_addf(&list, "\t%lld\t", sqlite3_column_int64(s, 4));
+		buf_addf(&list, "\t%lld\t", (long long)store_col_int(s, 4));
 		one_line(&list, col(s, 3));
 		buf_addf(&list, "\t%lld\t%s\n", ncited,
 			why              ? why
 				: ncited ? ""
 					 : "no row of it is cited: not in the package");
 	}
-	sqlite3_finalize(s);
-	sqlite3_finalize(ls);
+	store_done(s);
+	store_done(ls);
 	add(arg, "data/sources/SOURCES.txt", list.s, list.len);
 	return 0;
 }
@@ -867,26 +1098,26 @@ static void css_str(FILE *fp, const char *s)
 /* A table of a query's rows, its columns named by the query; empty shows a note. */
 static int html_table(struct report_ctx *c, FILE *fp, const char *sql, const char *empty)
 {
-	sqlite3_stmt *s = prep(c, sql);
+	struct store_stmt *s = prep(c, sql);
 	int i, n = 0, rc;
 
 	if (!s)
 		return EX_SOFTWARE;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_step(s)) == STORE_ROW) {
 		if (n++ == 0) {
 			fputs("<table>\n<thead><tr>", fp);
-			for (i = 0; i < sqlite3_column_count(s); i++) {
+			for (i = 0; i < store_col_count(s); i++) {
 				fputs("<th>", fp);
-				h(fp, sqlite3_column_name(s, i));
+				h(fp, store_col_name(s, i));
 				fputs("</th>", fp);
 			}
 			fputs("</tr></thead>\n<tbody>\n", fp);
 		}
 		fputs("<tr>", fp);
-		for (i = 0; i < sqlite3_column_count(s); i++) {
-			const char *name = sqlite3_column_name(s, i);
-			int num = sqlite3_column_type(s, i) == SQLITE_INTEGER ||
-				sqlite3_column_type(s, i) == SQLITE_FLOAT;
+		for (i = 0; i < store_col_count(s); i++) {
+			const char *name = store_col_name(s, i);
+			int num = store_col_type(s, i) == STORE_INT ||
+				store_col_type(s, i) == STORE_REAL;
 
 			const char *v = col(s, i);
 
@@ -903,9 +1134,9 @@ static int html_table(struct report_ctx *c, FILE *fp, const char *sql, const cha
 		}
 		fputs("</tr>\n", fp);
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return store_error(c->st, "report");
+	store_done(s);
+	if (rc != STORE_DONE)
+		return rc;
 	if (n)
 		fputs("</tbody>\n</table>\n", fp);
 	else
@@ -915,24 +1146,24 @@ static int html_table(struct report_ctx *c, FILE *fp, const char *sql, const cha
 
 static long long count(struct report_ctx *c, const char *sql)
 {
-	sqlite3_stmt *s = prep(c, sql);
+	struct store_stmt *s = prep(c, sql);
 	long long n = 0;
 
-	if (s && sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	if (s && store_step(s) == STORE_ROW)
+		n = store_col_int(s, 0);
+	store_done(s);
 	return n;
 }
 
 /* The first column of a query's first row (malloc'd), or NULL when there is none. */
 static char *one(struct report_ctx *c, const char *sql)
 {
-	sqlite3_stmt *s = prep(c, sql);
+	struct store_stmt *s = prep(c, sql);
 	char *v = NULL;
 
-	if (s && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+	if (s && store_step(s) == STORE_ROW && store_col_type(s, 0) != STORE_NULL)
 		v = xstrdup(col(s, 0));
-	sqlite3_finalize(s);
+	store_done(s);
 	return v;
 }
 
@@ -1083,7 +1314,7 @@ static size_t gnet_find(const struct gnet *g, const char *id)
  */
 static void gnet_load(struct report_ctx *c, const char *network, struct gnet *g)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	size_t *queue, head = 0, tail = 0, i, k, order = 0;
 
 	memset(g, 0, sizeof(*g));
@@ -1092,25 +1323,25 @@ static void gnet_load(struct report_ctx *c, const char *network, struct gnet *g)
 		     "(SELECT count(*) FROM case_listings l WHERE l.seller_id = c.seller_id) "
 		     "FROM case_sellers c LEFT JOIN sellers s ON s.seller_id = c.seller_id "
 		     "WHERE c.network_id = ?2 ORDER BY c.seller_id"))) {
-		sqlite3_bind_text(s, 2, network, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW) {
+		store_bind_text(s, 2, network);
+		while (store_step(s) == STORE_ROW) {
 			g->n = xrealloc(g->n, (g->nn + 1) * sizeof(*g->n));
 			g->n[g->nn].id = xstrdup(col(s, 0));
 			g->n[g->nn].shop = xstrdup(col(s, 1));
-			g->n[g->nn].flagged = sqlite3_column_int(s, 2) > 0;
+			g->n[g->nn].flagged = store_col_int(s, 2) > 0;
 			g->n[g->nn].part = 0;
 			g->n[g->nn].seen = 0;
 			g->nn++;
 		}
-		sqlite3_finalize(s);
+		store_done(s);
 	}
 	if ((s = prep(c,
 		     "SELECT e.seller_a, e.seller_b, group_concat(DISTINCT e.kind), "
 		     "max(e.comparator <> 'exact'), count(*) FROM case_edges e "
 		     "JOIN case_sellers a ON a.seller_id = e.seller_a "
 		     "WHERE a.network_id = ?2 GROUP BY 1, 2 ORDER BY 1, 2"))) {
-		sqlite3_bind_text(s, 2, network, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW) {
+		store_bind_text(s, 2, network);
+		while (store_step(s) == STORE_ROW) {
 			size_t x = gnet_find(g, col(s, 0)), y = gnet_find(g, col(s, 1));
 			char *p;
 
@@ -1123,11 +1354,11 @@ static void gnet_load(struct report_ctx *c, const char *network, struct gnet *g)
 			for (p = g->e[g->ne].kinds; *p; p++)
 				if (*p == ',' || *p == '_')
 					*p = *p == ',' ? '/' : ' ';
-			g->e[g->ne].fuzzy = sqlite3_column_int(s, 3);
-			g->e[g->ne].pieces = sqlite3_column_int(s, 4);
+			g->e[g->ne].fuzzy = store_col_int(s, 3);
+			g->e[g->ne].pieces = store_col_int(s, 4);
 			g->ne++;
 		}
-		sqlite3_finalize(s);
+		store_done(s);
 	}
 	queue = xcalloc(g->nn + 1, sizeof(*queue));
 	while (order < g->nn) {
@@ -1328,14 +1559,14 @@ static const char chains_sql[] =
 /* One party of a chain: kind, id and name. words: as text, else as a box. */
 static void chain_party(struct report_ctx *c, FILE *fp, const char *id, int words)
 {
-	sqlite3_stmt *s = prep(c,
+	struct store_stmt *s = prep(c,
 		"SELECT coalesce(kind, 'party'), coalesce(name, '') FROM parties "
 		"WHERE party_id = ?2");
 
 	if (!s)
 		return;
-	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	store_bind_text(s, 2, id);
+	if (store_step(s) == STORE_ROW) {
 		if (!words)
 			fputs("<div class=\"node party\"><small>", fp);
 		h_kind(fp, col(s, 0));
@@ -1345,18 +1576,18 @@ static void chain_party(struct report_ctx *c, FILE *fp, const char *id, int word
 		h_cut(fp, col(s, 1), 24);
 		fputs(words ? ")" : "</div>", fp);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 }
 
 /* The longest chain in words, for page one; 0 when nothing is traced upstream. */
 static int chain_words(struct report_ctx *c, FILE *fp)
 {
-	sqlite3_stmt *s = prep(c, chains_sql);
+	struct store_stmt *s = prep(c, chains_sql);
 	int found = 0;
 
 	if (!s)
 		return 0;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	if (store_step(s) == STORE_ROW) {
 		char *chain = xstrdup(col(s, 0)), *p, *next;
 		char **ids = NULL;
 		size_t n = 0, i;
@@ -1374,17 +1605,17 @@ static int chain_words(struct report_ctx *c, FILE *fp)
 			chain_party(c, fp, ids[i - 1], 1);
 			fputs(" &rarr; ", fp);
 		}
-		fprintf(fp, "%lld of the accounts", sqlite3_column_int64(s, 1));
+		fprintf(fp, "%lld of the accounts", (long long)store_col_int(s, 1));
 		free(ids);
 		free(chain);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	return found;
 }
 
 static void chains(struct report_ctx *c, FILE *fp)
 {
-	sqlite3_stmt *s = prep(c, chains_sql);
+	struct store_stmt *s = prep(c, chains_sql);
 	int n = 0, more = 0;
 
 	if (!s)
@@ -1393,7 +1624,7 @@ static void chains(struct report_ctx *c, FILE *fp)
 	      "each arrow is goods shipped, read from the source (right) to the accounts "
 	      "(left): accounts &larr; trader &larr; factory &larr; supplier.</p>\n",
 		fp);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_step(s) == STORE_ROW) {
 		char *chain, *p, *next;
 
 		if (n++ >= REPORT_MAX_CHAINS) {
@@ -1403,7 +1634,7 @@ static void chains(struct report_ctx *c, FILE *fp)
 		chain = xstrdup(col(s, 0));
 		fprintf(fp,
 			"<div class=\"chain\"><div class=\"node acct\"><small>%lld account%s</small>",
-			sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 1) == 1 ? "" : "s");
+			(long long)store_col_int(s, 1), store_col_int(s, 1) == 1 ? "" : "s");
 		fputs("<b>", fp);
 		h_cut(fp, col(s, 3), 60);
 		fputs("</b></div>", fp);
@@ -1417,7 +1648,7 @@ static void chains(struct report_ctx *c, FILE *fp)
 		fputs("</div>\n", fp);
 		free(chain);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	if (more)
 		fprintf(fp, "<p class=\"none\">%d shorter chains are in the table below.</p>\n",
 			more);
@@ -1469,7 +1700,7 @@ static const char css[] =
 /* Page one: the case in a paragraph, then the figures a reader asks for first. */
 static void cover(struct report_ctx *c, FILE *fp)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	long long sellers = count(c, "SELECT count(*) FROM case_sellers");
 	long long flagged = count(c, "SELECT count(*) FROM case_listings");
 	long long paid = count(c, "SELECT count(*) FROM " PAID_ORDERS);
@@ -1546,7 +1777,7 @@ static void cover(struct report_ctx *c, FILE *fp)
 		if ((s = prep(c, case_section_sql("value", NULL)))) {
 			int i = 0;
 
-			while (sqlite3_step(s) == SQLITE_ROW) {
+			while (store_step(s) == STORE_ROW) {
 				fputs(i++ ? " and " : "", fp);
 				fputs("<span class=\"money\">", fp);
 				h(fp, col(s, 2));
@@ -1554,7 +1785,7 @@ static void cover(struct report_ctx *c, FILE *fp)
 				h(fp, col(s, 0));
 				fputs("</span>", fp);
 			}
-			sqlite3_finalize(s);
+			store_done(s);
 		}
 		fputs(".", fp);
 	}
@@ -1572,8 +1803,8 @@ static void cover(struct report_ctx *c, FILE *fp)
 			     "WHEN 'phone' THEN 2 WHEN 'email' THEN 3 ELSE 4 END, kind"))) {
 			int i = 0;
 
-			while (sqlite3_step(s) == SQLITE_ROW) {
-				long long n = sqlite3_column_int64(s, 1);
+			while (store_step(s) == STORE_ROW) {
+				long long n = store_col_int(s, 1);
 
 				fputs(i++ ? ", " : "", fp);
 				fprintf(fp, "%lld ", n);
@@ -1584,7 +1815,7 @@ static void cover(struct report_ctx *c, FILE *fp)
 							 : "s",
 					fp);
 			}
-			sqlite3_finalize(s);
+			store_done(s);
 		}
 		fputs(".", fp);
 	}
@@ -1600,18 +1831,18 @@ static void cover(struct report_ctx *c, FILE *fp)
 		     "s.owner_name <> '' GROUP BY 1 ORDER BY 2 DESC, 1"))) {
 		int i = 0, more = 0;
 
-		while (sqlite3_step(s) == SQLITE_ROW) {
+		while (store_step(s) == STORE_ROW) {
 			if (i >= 4) {
 				more++;
 				continue;
 			}
 			fputs(i++ ? ", " : "; registered to ", fp);
 			h_cut(fp, col(s, 0), 30);
-			fprintf(fp, " (%lld)", sqlite3_column_int64(s, 1));
+			fprintf(fp, " (%lld)", (long long)store_col_int(s, 1));
 		}
 		if (more)
 			fprintf(fp, " and %d other name%s", more, more == 1 ? "" : "s");
-		sqlite3_finalize(s);
+		store_done(s);
 	}
 	fputs("</dd>\n<dt>Brands</dt><dd>", fp);
 	if ((s = prep(c,
@@ -1620,20 +1851,20 @@ static void cover(struct report_ctx *c, FILE *fp)
 		     "GROUP BY 1 ORDER BY 2 DESC, 1"))) {
 		int i = 0, more = 0;
 
-		while (sqlite3_step(s) == SQLITE_ROW) {
+		while (store_step(s) == STORE_ROW) {
 			if (i >= 6) {
 				more++;
 				continue;
 			}
 			fputs(i++ ? ", " : "", fp);
 			h(fp, col(s, 0));
-			fprintf(fp, " (%lld)", sqlite3_column_int64(s, 1));
+			fprintf(fp, " (%lld)", (long long)store_col_int(s, 1));
 		}
 		if (more)
 			fprintf(fp, " and %d more", more);
 		if (!i)
 			fputs("none named", fp);
-		sqlite3_finalize(s);
+		store_done(s);
 	}
 	fprintf(fp, "; %lld flagged listing%s</dd>\n<dt>Counterfeit evidence</dt><dd>", flagged,
 		flagged == 1 ? "" : "s");
@@ -1643,9 +1874,9 @@ static void cover(struct report_ctx *c, FILE *fp)
 		     "testbuys t ON t.testbuy_id = ct.testbuy_id GROUP BY 1 ORDER BY 1 = 'counterfeit' DESC, 1"))) {
 		int i = 0;
 
-		while (sqlite3_step(s) == SQLITE_ROW) {
+		while (store_step(s) == STORE_ROW) {
 			fputs(i++ ? "; " : "test buys: ", fp);
-			fprintf(fp, "%lld ", sqlite3_column_int64(s, 1));
+			fprintf(fp, "%lld ", (long long)store_col_int(s, 1));
 			h(fp, col(s, 0));
 			if (*col(s, 2)) {
 				fputs(" (lab reference ", fp);
@@ -1655,7 +1886,7 @@ static void cover(struct report_ctx *c, FILE *fp)
 		}
 		if (!i)
 			fputs("no test buys", fp);
-		sqlite3_finalize(s);
+		store_done(s);
 	}
 	{
 		long long notices = count(c, "SELECT count(*) FROM case_takedowns");
@@ -1666,16 +1897,16 @@ static void cover(struct report_ctx *c, FILE *fp)
 	}
 	fputs("</dd>\n<dt>Value</dt><dd>", fp);
 	if ((s = prep(c, case_section_sql("value", NULL)))) {
-		while (sqlite3_step(s) == SQLITE_ROW) {
+		while (store_step(s) == STORE_ROW) {
 			fputs(nvalue++ ? ", " : "", fp);
 			fputs("<span class=\"money\">", fp);
 			h(fp, col(s, 2));
 			fputc(' ', fp);
 			h(fp, col(s, 0));
 			fputs("</span>", fp);
-			fprintf(fp, " (%lld orders)", sqlite3_column_int64(s, 1));
+			fprintf(fp, " (%lld orders)", (long long)store_col_int(s, 1));
 		}
-		sqlite3_finalize(s);
+		store_done(s);
 	}
 	fputs(nvalue ? "; delivered and paid orders of the flagged listings, cancelled and refunded "
 		       "ones left out"
@@ -1705,7 +1936,7 @@ static void cover(struct report_ctx *c, FILE *fp)
 			    "WHEN 'phone' THEN 2 WHEN 'email' THEN 3 ELSE 4 END, kind"))) {
 		int i = 0;
 
-		while (sqlite3_step(s) == SQLITE_ROW) {
+		while (store_step(s) == STORE_ROW) {
 			const char *k = col(s, 0);
 
 			fputs(i++ ? "; " : "", fp);
@@ -1718,13 +1949,11 @@ static void cover(struct report_ctx *c, FILE *fp)
 			if (strcmp(k, "payment") && strcmp(k, "device") && strcmp(k, "phone") &&
 				strcmp(k, "email"))
 				h_kind(fp, k);
-			fprintf(fp, " (%lld piece%s of evidence%s)", sqlite3_column_int64(s, 1),
-				sqlite3_column_int64(s, 1) == 1 ? "" : "s",
-				sqlite3_column_int64(s, 3) < sqlite3_column_int64(s, 1)
-					? ", some fuzzy"
-					: "");
+			fprintf(fp, " (%lld piece%s of evidence%s)", (long long)store_col_int(s, 1),
+				store_col_int(s, 1) == 1 ? "" : "s",
+				store_col_int(s, 3) < store_col_int(s, 1) ? ", some fuzzy" : "");
 		}
-		sqlite3_finalize(s);
+		store_done(s);
 	}
 	fputs("</dd>\n</dl>\n", fp);
 	free(platforms);
@@ -1757,7 +1986,7 @@ static void section(FILE *fp, int i)
 
 static int networks(struct report_ctx *c, FILE *fp)
 {
-	sqlite3_stmt *s = prep(c,
+	struct store_stmt *s = prep(c,
 		"SELECT network_id, count(*) FROM case_sellers WHERE network_id "
 		"IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1");
 	int n = 0;
@@ -1770,8 +1999,8 @@ static int networks(struct report_ctx *c, FILE *fp)
 	      "solid #b3261e;height:0\"></i>what two accounts share (thick: several pieces; "
 	      "dashed: a fuzzy match)</span></p>\n",
 		fp);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		long long size = sqlite3_column_int64(s, 1);
+	while (store_step(s) == STORE_ROW) {
+		long long size = store_col_int(s, 1);
 		char *id = xstrdup(col(s, 0));
 
 		n++;
@@ -1810,7 +2039,7 @@ static int networks(struct report_ctx *c, FILE *fp)
 		}
 		free(id);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	if (!n)
 		fputs("<p class=\"none\">No network: casekit link has not joined these accounts to "
 		      "others.</p>\n",
@@ -1820,8 +2049,8 @@ static int networks(struct report_ctx *c, FILE *fp)
 
 static int listings(struct report_ctx *c, FILE *fp)
 {
-	int scored = store_has_table(store_db(c->st), "scores");
-	sqlite3_stmt *s = prep(c,
+	int scored = store_table_exists(c->st, "scores");
+	struct store_stmt *s = prep(c,
 		scored ? "SELECT l.listing_id, l.seller_id, l.title, l.url, l.brand, "
 			 "ck_money(l.price, l.currency) || ' ' || l.currency, c.why, sc.reasons, " REF(
 				 "l") " FROM case_listings c JOIN listings l ON l.listing_id = "
@@ -1839,7 +2068,7 @@ static int listings(struct report_ctx *c, FILE *fp)
 	      "words, a test buy, a takedown notice or the analyst's lead. The addresses are given "
 	      "as text, not links: open them only from a machine fit for the purpose.</p>\n",
 		fp);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_step(s)) == STORE_ROW) {
 		if (n++ == 0)
 			fputs("<table>\n<thead><tr><th style=\"width:34%\">listing</th><th>account</th>"
 			      "<th>brand</th><th>price</th><th style=\"width:30%\">why flagged</th>"
@@ -1866,9 +2095,9 @@ static int listings(struct report_ctx *c, FILE *fp)
 		h(fp, col(s, 8));
 		fputs("</td></tr>\n", fp);
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return store_error(c->st, "report");
+	store_done(s);
+	if (rc != STORE_DONE)
+		return rc;
 	fputs(n ? "</tbody>\n</table>\n" : "<p class=\"none\">No flagged listings.</p>\n", fp);
 	return 0;
 }
@@ -1877,14 +2106,14 @@ static int listings(struct report_ctx *c, FILE *fp)
 static int grouped(struct report_ctx *c, FILE *fp, const char *sql, int period, const char *h1,
 	const char *h2, const char *full)
 {
-	sqlite3_stmt *s = prep(c, sql);
+	struct store_stmt *s = prep(c, sql);
 	int n = 0, rc;
 
 	if (!s)
 		return EX_SOFTWARE;
-	if (sqlite3_bind_parameter_count(s) >= 2)
-		sqlite3_bind_int(s, 2, period);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	if (store_bind_count(s) >= 2)
+		store_bind_int(s, 2, period);
+	while ((rc = store_step(s)) == STORE_ROW) {
 		char *subj = xstrdup(col(s, 3)), *p, *save = NULL;
 		int k = 0;
 
@@ -1897,10 +2126,10 @@ static int grouped(struct report_ctx *c, FILE *fp, const char *sql, int period, 
 		h(fp, col(s, 0));
 		fputs("</td><td>", fp);
 		h(fp, col(s, 1));
-		fprintf(fp, "</td><td class=\"n\">%lld</td><td>", sqlite3_column_int64(s, 2));
+		fprintf(fp, "</td><td class=\"n\">%lld</td><td>", (long long)store_col_int(s, 2));
 		for (p = strtok_r(subj, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
 			if (k++ == 6) {
-				fprintf(fp, " and %lld more", sqlite3_column_int64(s, 2) - 6);
+				fprintf(fp, " and %lld more", (long long)store_col_int(s, 2) - 6);
 				break;
 			}
 			fputs(k > 1 ? ", " : "", fp);
@@ -1909,9 +2138,9 @@ static int grouped(struct report_ctx *c, FILE *fp, const char *sql, int period, 
 		fputs("</td></tr>\n", fp);
 		free(subj);
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return store_error(c->st, "report");
+	store_done(s);
+	if (rc != STORE_DONE)
+		return rc;
 	if (n)
 		fputs("</tbody>\n</table>\n", fp);
 	fprintf(fp, "<p class=\"small\">Every row, with its source row: <code>%s</code>.</p>\n",
@@ -2007,7 +2236,7 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 	      "name weaker alone. <i>Holders</i> is how many accounts of the whole store hold the "
 	      "same value.</p>\n",
 		fp);
-	if (store_has_table(store_db(c->st), "link_edges")) {
+	if (store_table_exists(c->st, "link_edges")) {
 		rc = html_table(c, fp,
 			"SELECT e.kind AS shared, e.seller_a || ' and ' || e.seller_b AS accounts, "
 			"coalesce(ia.raw, ia.value, CASE WHEN e.kind = 'payment' THEN '(masked)' ELSE "
@@ -2033,6 +2262,22 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 	      "shows it (masked), with the record to request from the platform. <i>Also "
 	      "used by</i> names the other accounts paid through the same one.</p>\n",
 		fp);
+	/*
+	 * Other holders of an instrument are found through its identifier (each payments row
+	 * has one, with the same hash), whose index payments lack, and once per instrument: a
+	 * shared one (a payment service) has thousands of holders.
+	 */
+	if ((rc = store_exec(c->st,
+		     "DROP TABLE IF EXISTS temp.report_pay_out;"
+		     "CREATE TEMP TABLE report_pay_out(h TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID;"
+		     "INSERT INTO temp.report_pay_out SELECT i.value, count(DISTINCT q.seller_id) "
+		     "FROM (SELECT DISTINCT p.instrument_hash AS h FROM payments p JOIN case_sellers "
+		     "c ON c.seller_id = p.seller_id WHERE p.instrument_hash IS NOT NULL) x "
+		     "CROSS JOIN identifiers i ON i.kind = 'payment' AND i.value = x.h AND "
+		     "i.holder_kind = 'seller' CROSS JOIN payments q ON q.seller_id = i.holder_id AND "
+		     "q.instrument_hash = i.value WHERE q.seller_id NOT IN (SELECT seller_id FROM "
+		     "case_sellers) GROUP BY i.value")))
+		return rc;
 	if ((rc = html_table(c, fp,
 		     "SELECT p.seller_id AS account, '****' || coalesce(p.instrument_last4, '') AS "
 		     "\"payment account\", coalesce(p.instrument_type, '') AS type, "
@@ -2040,10 +2285,9 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 		     "substr(p.added_at, 1, 10) AS added, coalesce((SELECT replace(group_concat(DISTINCT "
 		     "q.seller_id), ',', ', ') FROM payments q JOIN case_sellers k ON k.seller_id = "
 		     "q.seller_id WHERE q.instrument_hash = p.instrument_hash AND q.seller_id <> "
-		     "p.seller_id), '') || coalesce((SELECT ' (and ' || count(DISTINCT q.seller_id) "
-		     "|| ' accounts outside the case)' FROM payments q WHERE q.instrument_hash = "
-		     "p.instrument_hash AND q.seller_id NOT IN (SELECT seller_id FROM case_sellers) "
-		     "HAVING count(*) > 0), '') AS \"also used by\", " REF(
+		     "p.seller_id), '') || coalesce((SELECT ' (and ' || n || ' accounts outside the "
+		     "case)' FROM temp.report_pay_out WHERE h = p.instrument_hash), '') AS \"also "
+		     "used by\", " REF(
 			     "p") " AS \"source row\" FROM payments p JOIN case_sellers c ON c.seller_id = "
 				  "p.seller_id ORDER BY p.seller_id, p.payment_id",
 		     "No payment accounts on record for these accounts.")))
@@ -2282,7 +2526,7 @@ static void when(struct ld *l, const char *name, const char *t)
 int report_jsonld(struct report_ctx *c, FILE *fp)
 {
 	struct ld l;
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	size_t i;
 	int nact = 0;
 	char *prev = NULL;
@@ -2321,12 +2565,12 @@ int report_jsonld(struct report_ctx *c, FILE *fp)
 	fputs(",\"uco-core:object\":[", fp);
 	if (!(s = prep(c, "SELECT seller_id FROM case_sellers ORDER BY seller_id")))
 		return EX_SOFTWARE;
-	for (i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+	for (i = 0; store_step(s) == STORE_ROW; i++) {
 		if (i)
 			fputc(',', fp);
 		ld_ref(&l, "account", col(s, 0));
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	for (size_t k = 0; k < c->nfiles; k++) {
 		if (i++)
 			fputc(',', fp);
@@ -2343,12 +2587,12 @@ int report_jsonld(struct report_ctx *c, FILE *fp)
 		      "SELECT DISTINCT coalesce(s.platform, 'unknown') FROM case_sellers c "
 		      "LEFT JOIN sellers s ON s.seller_id = c.seller_id ORDER BY 1")))
 		return EX_SOFTWARE;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_step(s) == STORE_ROW) {
 		node_start(&l, "organization", col(s, 0), "uco-identity:Organization");
 		prop(&l, "uco-core:name", col(s, 0));
 		fputs("}", fp);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 
 	/* A DigitalAccount per seller. */
 	if (!(s = prep(c,
@@ -2356,7 +2600,7 @@ int report_jsonld(struct report_ctx *c, FILE *fp)
 		      "s.status, s.registered_at FROM case_sellers c "
 		      "LEFT JOIN sellers s ON s.seller_id = c.seller_id ORDER BY c.seller_id")))
 		return EX_SOFTWARE;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_step(s) == STORE_ROW) {
 		const char *id = col(s, 0);
 
 		node_start(&l, "account", id, "uco-observable:DigitalAccount");
@@ -2369,7 +2613,7 @@ int report_jsonld(struct report_ctx *c, FILE *fp)
 		prop(&l, "uco-observable:accountType", "marketplace seller");
 		fprintf(fp, ",\"uco-observable:isActive\":%s",
 			strcmp(col(s, 3), "active") == 0 ? "true" : "false");
-		if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+		if (store_col_type(s, 4) != STORE_NULL)
 			when(&l, "uco-observable:observableCreatedTime", col(s, 4));
 		fputs("},{\"@id\":", fp);
 		ld_id(&l, "digital-account-facet", id);
@@ -2377,14 +2621,14 @@ int report_jsonld(struct report_ctx *c, FILE *fp)
 		prop(&l, "uco-observable:displayName", col(s, 2));
 		fputs("}]}", fp);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 
 	/* A Relationship per piece of link evidence. */
 	if (!(s = prep(c,
 		      "SELECT edge_id, seller_a, seller_b, kind, value, comparator, file_a, "
 		      "line_a, file_b, line_b FROM case_edges ORDER BY edge_id, kind")))
 		return EX_SOFTWARE;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_step(s) == STORE_ROW) {
 		char *key = xasprintf("%s:%s", col(s, 0), col(s, 3));
 		char *desc = xasprintf("shared %s (%s match): %s line %s and %s line %s", col(s, 3),
 			col(s, 5), col(s, 6), col(s, 7), col(s, 8), col(s, 9));
@@ -2401,7 +2645,7 @@ int report_jsonld(struct report_ctx *c, FILE *fp)
 		free(key);
 		free(desc);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 
 	/* The payload files with their hashes. */
 	for (i = 0; i < c->nfiles; i++) {
@@ -2433,27 +2677,27 @@ int report_jsonld(struct report_ctx *c, FILE *fp)
 	if (!(s = prep(c,
 		      "SELECT analyst FROM custody WHERE case_id = ?1 UNION SELECT ?2 ORDER BY 1")))
 		return EX_SOFTWARE;
-	sqlite3_bind_text(s, 2, c->analyst, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	store_bind_text(s, 2, c->analyst);
+	while (store_step(s) == STORE_ROW) {
 		node_start(&l, "person", col(s, 0), "uco-identity:Person");
 		prop(&l, "uco-core:name", col(s, 0));
 		fputs("}", fp);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 
 	/* The custody log: one InvestigativeAction each, chained by ProvenanceRecords. */
 	if (!(s = prep(c,
 		      "SELECT seq, at, action, analyst, detail FROM custody "
 		      "WHERE case_id = ?1 ORDER BY seq")))
 		return EX_SOFTWARE;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_step(s) == STORE_ROW) {
 		char seq[24], *exhibit;
 		const char *action = col(s, 2), *at = col(s, 1), *who = col(s, 3);
 		const char *detail = col(s, 4);
 		/* The export's entry is this package: its record names the files. */
-		int this = sqlite3_column_int64(s, 0) == c->export_seq;
+		int this = store_col_int(s, 0) == c->export_seq;
 
-		snprintf(seq, sizeof(seq), "%lld", sqlite3_column_int64(s, 0));
+		snprintf(seq, sizeof(seq), "%lld", (long long)store_col_int(s, 0));
 		node_start(&l, "action", seq, "case-investigation:InvestigativeAction");
 		prop(&l, "uco-core:name", action);
 		if (detail && *detail)
@@ -2488,7 +2732,7 @@ int report_jsonld(struct report_ctx *c, FILE *fp)
 		free(prev);
 		prev = xstrdup(seq);
 	}
-	sqlite3_finalize(s);
+	store_done(s);
 	free(prev);
 	fputs("\n]}\n", fp);
 	return 0;

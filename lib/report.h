@@ -50,8 +50,9 @@ int report_sources_begin(struct report_ctx *c);
 /*
  * The cited source rows (after case_gather()): for each source a row of the package cites,
  * data/sources/NAME.csv with a first column line (the row's line in the source file) and the
- * source's header, holding the header and every cited row, read again from the file, which
- * must still have the SHA-256 it was ingested with; then data/sources/SOURCES.txt naming each
+ * source's header, holding the header and every cited row, read again from the file: only the
+ * spans of it that hold them when ingest marked it (source_marks), each of which must still
+ * have the SHA-256 it was ingested with, else the whole file, which must; then data/sources/SOURCES.txt naming each
  * source with its size, SHA-256 and rows cited. Payment instruments are masked, buyers'
  * columns pseudonymised as in the tables. add takes each file over (malloc'd data). A source
  * missing or changed since ingest is warned about and said so in SOURCES.txt. 0 or EX_*.

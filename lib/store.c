@@ -279,8 +279,30 @@ static const char schema_takedown[] =
 	"CREATE TRIGGER IF NOT EXISTS notice_decisions_no_update BEFORE UPDATE ON notice_decisions\n"
 	"  BEGIN SELECT RAISE(ABORT, 'notice decisions are append-only'); END;\n";
 
+/*
+ * Schema 5: marks in each source file (csvio_keep_marks()), so that export reads again only
+ * the spans that hold the rows a case cites: a span starts at line `line`, byte `offset` of the
+ * file's text (inflated, for gzip), runs for len bytes of whole records, and had SHA-256
+ * sha256 when it was ingested. Idempotent: the v4 to v5 step runs the same text.
+ */
+static const char schema_marks[] =
+	"CREATE TABLE IF NOT EXISTS source_marks(\n"
+	"  source_id INTEGER NOT NULL REFERENCES sources, line INTEGER NOT NULL,\n"
+	"  offset INTEGER NOT NULL, len INTEGER NOT NULL, sha256 BLOB NOT NULL,\n"
+	"  PRIMARY KEY(source_id, line)) WITHOUT ROWID;\n";
+
 static const char *const schema_now[] = { schema_core, schema_screen_runs, schema_screen,
-	schema_link, schema_trace, schema_case, schema_case_snap, schema_takedown, NULL };
+	schema_link, schema_trace, schema_case, schema_case_snap, schema_takedown, schema_marks,
+	NULL };
+
+const char *store_engine(void)
+{
+	static char v[48];
+
+	if (!v[0])
+		snprintf(v, sizeof(v), "SQLite %s", sqlite3_libversion());
+	return v;
+}
 
 const char *store_default_path(void)
 {
@@ -740,6 +762,17 @@ static int migrate(struct store *st)
 		if ((rc = store_exec(st, "PRAGMA foreign_keys=ON")))
 			return rc;
 	}
+	if (version < 5) {
+		/* Sources ingested before have no marks: export reads them whole, as it did. */
+		if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+			return rc;
+		if ((rc = store_exec(st, schema_marks)) ||
+			(rc = store_exec(st, "PRAGMA user_version=5")) ||
+			(rc = store_exec(st, "COMMIT"))) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+	}
 	return 0;
 }
 
@@ -1025,6 +1058,11 @@ int store_bind_int(struct store_stmt *s, int i, int64_t v)
 int store_bind_double(struct store_stmt *s, int i, double v)
 {
 	return bound(s, sqlite3_bind_double(s->s, i, v));
+}
+
+int store_bind_blob(struct store_stmt *s, int i, const void *v, size_t n)
+{
+	return bound(s, sqlite3_bind_blob64(s->s, i, v, n, SQLITE_TRANSIENT));
 }
 
 int store_bind_null(struct store_stmt *s, int i)

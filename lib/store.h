@@ -10,7 +10,7 @@ struct store_stmt; /* a prepared statement of a store: see store_prepare() */
 #define STORE_READONLY 0x1 /* open read-only; nothing is ever written */
 #define STORE_CREATE 0x2   /* create a new store; the file must not exist */
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_APPLICATION_ID 0x436b6974 /* "Ckit", in the file header */
 #define STORE_KEY_LEN 32
 
@@ -32,6 +32,8 @@ void store_close(struct store *st); /* NULL is a no-op */
 const char *store_path(const struct store *st);
 /* The default path: $CASEKIT_DB, else "casekit.db". */
 const char *store_default_path(void);
+/* The engine that backs stores and its version, for the record: "SQLite 3.45.1". */
+const char *store_engine(void);
 /* Report the last SQLite error as "what: message" and return the matching EX_* code. */
 int store_error(struct store *st, const char *what);
 /* Run SQL with no result rows; 0, or the message printed and an EX_* code. */
@@ -86,6 +88,7 @@ int store_bind_textn(struct store_stmt *s, int i, const char *v, size_t n);
 int store_bind_int(struct store_stmt *s, int i, int64_t v);
 int store_bind_double(struct store_stmt *s, int i, double v);
 int store_bind_null(struct store_stmt *s, int i);
+int store_bind_blob(struct store_stmt *s, int i, const void *v, size_t n); /* copied */
 /* How many parameters the statement has (the highest ?N). */
 int store_bind_count(struct store_stmt *s);
 /* Run to the next row: STORE_ROW, STORE_DONE, or an EX_* code after one message. */

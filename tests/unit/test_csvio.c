@@ -2,6 +2,8 @@
 #include "casekit.h"
 #include "csvio.h"
 #include <dirent.h>
+#include <openssl/evp.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <criterion/criterion.h>
@@ -224,6 +226,70 @@ Test(csvio, records_know_their_first_line)
 		i++;
 	}
 	cr_assert_eq(i, 5);
+	csvio_close(r);
+	unlink(path);
+	free(path);
+}
+
+/*
+ * Marks: every span starts where a record starts, the spans cover the text after the BOM, each
+ * has the SHA-256 of its bytes, and each parsed alone gives the records a whole read gives,
+ * at the same lines (a quoted line break, CRLF and a lone CR included).
+ */
+Test(csvio, marks_start_spans_that_parse_alone)
+{
+	static const char text[] =
+		"\xef\xbb\xbf"
+		"id,name\r\n1,\"a\r\nb\"\r\n2,c\r\n\r\n3,\"d,e\"\r4,f\n5,\"g\n\nh\"\n6,i";
+	char *path = tmpfile_with(text, sizeof(text) - 1);
+	struct csvio *r;
+	struct csvio_rec *rec;
+	const struct csvio_mark *m;
+	char *whole[16];
+	unsigned long lines[16];
+	size_t n = 0, nm, i, k;
+	uint64_t at = 3;
+
+	cr_assert_eq(csvio_open(&r, path, NULL), 0);
+	csvio_keep_marks(r, 4);
+	while (csvio_next(r, &rec) == 1) {
+		cr_assert_lt(n, 16);
+		lines[n] = rec->line;
+		whole[n++] = xasprintf("%s|%s", rec->f[0], rec->n > 1 ? rec->f[1] : "");
+	}
+	cr_assert_eq(n, 7);
+	cr_assert_not_null(m = csvio_marks(r, &nm));
+	cr_assert_gt(nm, 3, "%zu marks", nm);
+	cr_assert_eq(m[0].line, 1);
+	for (i = 0, k = 0; i < nm; i++) {
+		unsigned char md[32];
+		struct csvio *sr;
+		struct csvio_opts co = { 0 };
+		int fd = memfd_create("span", 0);
+
+		cr_assert_eq(m[i].offset, at, "mark %zu: offset", i);
+		at += m[i].len;
+		EVP_Digest(text + m[i].offset, m[i].len, md, NULL, EVP_sha256(), NULL);
+		cr_assert_eq(memcmp(md, m[i].sha256, 32), 0, "mark %zu: sha256", i);
+		cr_assert_eq(write(fd, text + m[i].offset, m[i].len), (ssize_t)m[i].len);
+		lseek(fd, 0, SEEK_SET);
+		co.delim = ',';
+		cr_assert_eq(csvio_open_fd(&sr, fd, "span", &co), 0);
+		while (csvio_next(sr, &rec) == 1) {
+			char *got = xasprintf("%s|%s", rec->f[0], rec->n > 1 ? rec->f[1] : "");
+
+			cr_assert_lt(k, n);
+			cr_assert_eq(rec->line + m[i].line - 1, lines[k], "record %zu: line", k);
+			cr_assert_str_eq(got, whole[k]);
+			free(got);
+			k++;
+		}
+		csvio_close(sr);
+	}
+	cr_assert_eq(k, n);
+	cr_assert_eq(at, sizeof(text) - 1);
+	for (i = 0; i < n; i++)
+		free(whole[i]);
 	csvio_close(r);
 	unlink(path);
 	free(path);
