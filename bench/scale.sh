@@ -89,7 +89,7 @@ awk -v s="$STORE_BYTES" -v c="$CSV_BYTES" 'BEGIN { printf "store / CSV bytes:   
 # Wall and CPU: on a shared machine the wall ratio also measures the neighbours' disk use.
 ratio() {
 	awk -v a="${WALL[$1]:-0}" -v b="${WALL[$2]:-0}" -v c="${CPU[$1]:-0}" -v d="${CPU[$2]:-0}" \
-		-v t="$3" 'BEGIN { if (b > 0) printf "%-27s %.3f (cpu %.3f)\n", t, a / b, d > 0 ? c / d : 0 }'
+		-v t="$3" 'BEGIN { if (b > 0) printf "%-27s %.3f (cpu %.3f)\n", t, a / b, (d > 0 ? c / d : 0) }'
 }
 ratio ingest_sl import "ingest / sqlite3 .import:"
 ratio trace ingest "trace / ingest:"
