@@ -5,10 +5,11 @@
 #                                            and 9,000 notices), 3 runs
 #
 # casekit synth writes a dump with notices (about one per ten sellers); the store is loaded,
-# screened and linked once. Each run times 'casekit screen --rescore' over all its listings and
-# 'casekit takedown triage' of all its notices (the decisions of the run before are removed
-# first, so every run decides every notice). Prints the medians, the ratio triage / screen
-# (target, issue 14: <= 1) and the median of each run's own ratio.
+# screened and linked once. Each run times 'casekit screen --rescore' over all its listings
+# and 'casekit takedown triage' of all its notices (the decisions of the run before are
+# removed first, so every run decides every notice; the first triage, which makes the index
+# of listings(url) that later ones search, is timed apart). Prints the medians, the ratio
+# triage / screen (target, issue 14: <= 1) and the median of each run's own ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CK=${CASEKIT:-$PWD/_build/casekit}
@@ -32,11 +33,15 @@ secs() {
 	echo "$t" | awk '{ printf "%s %.3f\n", $1, $2 + $3 }'
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# The first triage makes listings_url, once for the store's life: timed apart from the runs.
+sqlite3 "$D/s.db" "drop trigger if exists notice_decisions_no_delete"
+first=$(secs "$CK" takedown -d "$D/s.db" triage -f tsv)
 : >"$D/screen.t"
 : >"$D/triage.t"
 for run in $(seq "$RUNS"); do
 	# --rescore: a screen run that finds nothing changed takes the last scores instead
 	secs "$CK" screen -q -d "$D/s.db" --rescore -f ids >>"$D/screen.t"
+	# the store refuses to forget decisions: the bench dropped that guard of its scratch store
 	sqlite3 "$D/s.db" "delete from notice_decisions"
 	secs "$CK" takedown -d "$D/s.db" triage -f tsv >>"$D/triage.t"
 done
@@ -50,5 +55,5 @@ tc=$(cut -d' ' -f2 "$D/triage.t" | median)
 paste -d' ' "$D/screen.t" "$D/triage.t" | awk '{ print $3 / $1 }' >"$D/ratio"
 echo "sellers $SELLERS, listings $listings, notices $notices (decided $decided), runs $RUNS"
 echo "screen: median wall ${sw}s, cpu ${sc}s"
-echo "triage: median wall ${tw}s, cpu ${tc}s"
+echo "triage: median wall ${tw}s, cpu ${tc}s (the first, which indexed listings(url): wall ${first% *}s, cpu ${first#* }s)"
 echo "ratio triage/screen: wall $(calc "$tw / $sw"), cpu $(calc "$tc / $sc"); median of runs $(median <"$D/ratio")"

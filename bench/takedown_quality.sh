@@ -14,7 +14,10 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 bench_args 1 "${1:-20000}"
 SEED=${2:-1}
-bench_store "$SEED"
+# Notices received over the last day, so that stats' handling times mean something.
+"$CK" synth -q -o "$D/s$SEED" --sellers "$SELLERS" -s "$SEED" --notices-until now
+"$CK" init -q "$D/s$SEED.db"
+"$CK" ingest -q -d "$D/s$SEED.db" --country CN "$D/s$SEED"
 db=$D/s$SEED.db
 "$CK" screen -q -d "$db" -f ids >/dev/null
 "$CK" link -q -d "$db" -f ids >/dev/null

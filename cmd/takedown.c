@@ -58,7 +58,8 @@ static int read_ids(const char *path, char ***ids, size_t *n)
 	return 0;
 }
 
-static int do_triage(struct store *st, const char *rules, const char *analyst, const char *from)
+static int do_triage(struct store *st, const struct takedown_policy *p, const char *rules,
+	const char *analyst, const char *from)
 {
 	char **ids = NULL;
 	size_t n = 0, i;
@@ -78,7 +79,7 @@ static int do_triage(struct store *st, const char *rules, const char *analyst, c
 	}
 	o = out_open(stdout, out_format_for(stdout), takedown_triage_cols, TAKEDOWN_TRIAGE_NCOLS);
 	out_set_ids(o, "notice", 0);
-	rc = takedown_triage(st, rules, analyst, (const char *const *)ids, n, o);
+	rc = takedown_triage(st, p, rules, analyst, (const char *const *)ids, n, o);
 	if (rc)
 		out_close(o);
 	else
@@ -89,18 +90,13 @@ static int do_triage(struct store *st, const char *rules, const char *analyst, c
 	return rc;
 }
 
-static int print_sql(
-	struct store *st, const char *sql, const char *idkind, const char *bind, double hours)
+/* Print the rows of s (NULL: EX_SOFTWARE, already said), ids of kind idkind. */
+static int print_stmt(struct store_stmt *s, const char *idkind)
 {
-	struct store_stmt *s = store_prepare(st, sql);
 	struct out *o;
 
 	if (!s)
 		return EX_SOFTWARE;
-	if (bind)
-		store_bind_text(s, 1, bind);
-	if (hours >= 0)
-		store_bind_double(s, 2, hours);
 	o = out_open_query(stdout, out_format_for(stdout), s);
 	out_set_guard(o); /* notifiers' text, bound for spreadsheets: no cell runs as a formula */
 	if (idkind)
@@ -108,13 +104,28 @@ static int print_sql(
 	return out_query_all(o, s);
 }
 
-/* A notice's state: its last decision, or open. */
+static int print_sql(
+	struct store *st, const char *sql, const char *idkind, const char *bind, double hours)
+{
+	struct store_stmt *s = store_prepare(st, sql);
+
+	if (s && bind)
+		store_bind_text(s, 1, bind);
+	if (s && hours >= 0)
+		store_bind_double(s, 2, hours);
+	return print_stmt(s, idkind);
+}
+
+/*
+ * A notice's state: its last decision, or open. Its listing is the one triage found; before
+ * triage, the one of its id, while an address waits for triage to match it (unchecked).
+ */
 #define STATE_SQL \
 	"SELECT n.notice_id, coalesce(d.decision, 'open') state, d.lane, n.rights_holder notifier," \
-	" n.brand, coalesce(n.listing_id, n.url) listing_or_url, CASE WHEN EXISTS (SELECT 1 " \
-	"FROM listings l WHERE l.listing_id = n.listing_id) OR (n.listing_id IS NULL AND " \
-	"EXISTS (SELECT 1 FROM listings l WHERE l.url = n.url)) THEN 'found' ELSE 'missing' END " \
-	"listing, n.received_at, round((julianday(coalesce(d.decided_at, ?1)) - " \
+	" n.brand, coalesce(n.listing_id, n.url) listing_or_url, CASE WHEN d.decision_id IS " \
+	"NULL AND n.listing_id IS NULL THEN 'unchecked' WHEN EXISTS (SELECT 1 FROM listings l " \
+	"WHERE l.listing_id = coalesce(d.listing_id, n.listing_id)) THEN 'found' ELSE " \
+	"'missing' END listing, n.received_at, round((julianday(coalesce(d.decided_at, ?1)) - " \
 	"julianday(n.received_at)) * 24, 1) hours_open FROM notices n LEFT JOIN " \
 	"notice_decisions d ON d.decision_id = (SELECT max(decision_id) FROM notice_decisions x " \
 	"WHERE x.notice_id = n.notice_id)"
@@ -184,6 +195,7 @@ int cmd_takedown(int argc, char **argv)
 	const char *from = NULL, *analyst = NULL, *reason = NULL, *overdue = NULL, *rules = NULL,
 		   *sub;
 	int open = 0, all = 0, rc;
+	struct takedown_policy policy;
 	struct store *st;
 	struct ck_opt opts[] = {
 		CK_OPT_DB,
@@ -241,12 +253,15 @@ int cmd_takedown(int argc, char **argv)
 		ck_usage_error("--reason goes with decide");
 	if (all && strcmp(sub, "export") != 0)
 		ck_usage_error("--all goes with export");
+	if ((strcmp(sub, "triage") == 0 || strcmp(sub, "notifiers") == 0) &&
+		(rc = takedown_policy_load(&policy)))
+		return rc;
 	if ((rc = store_open(&st, NULL,
 		     strcmp(sub, "triage") == 0 || strcmp(sub, "decide") == 0 ? 0
 									      : STORE_READONLY)))
 		return rc;
 	if (strcmp(sub, "triage") == 0)
-		rc = do_triage(st, rules, analyst, from);
+		rc = do_triage(st, &policy, rules, analyst, from);
 	else if (strcmp(sub, "decide") == 0)
 		rc = takedown_decide(st, argv[0], argv[1], reason, analyst);
 	else if (strcmp(sub, "expand") == 0)
@@ -256,7 +271,7 @@ int cmd_takedown(int argc, char **argv)
 	else if (strcmp(sub, "export") == 0)
 		rc = do_export(st, all);
 	else
-		rc = print_sql(st, takedown_record_sql, NULL, NULL, -1);
+		rc = print_stmt(takedown_record_prepare(st, &policy), NULL);
 	store_close(st);
 	return rc;
 }

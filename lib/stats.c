@@ -974,8 +974,8 @@ static void notices(struct stats *sx)
 	spread(sx, "notices.hours",
 		"SELECT " N_HOURS " FROM notices n WHERE " N_HOURS " >= 0 AND @P");
 	figure(sx, "notices.decided_24h_pct",
-		"SELECT round(100.0 * sum(coalesce(" N_HOURS " <= 24, 0)) / count(*), 1) FROM "
-		"notices n WHERE @P");
+		"SELECT round(100.0 * sum(coalesce(" N_HOURS " BETWEEN 0 AND 24, 0)) / "
+		"count(*), 1) FROM notices n WHERE @P");
 	figure(sx, "notices.proposed_per_accept",
 		"SELECT round(1.0 * sum(proposed) / count(*), 1) FROM " LAST_D
 		" WHERE decision = 'accept' AND @P");

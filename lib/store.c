@@ -258,6 +258,8 @@ static const char schema_case_snap[] =
  * casekit takedown (schema 4): rights holders' notices and the agents that file them, kinds
  * like any other, and every decision on a notice, appended and never changed: a notice's
  * state is its last decision, and an analyst's reversal stays beside the decision it reverses.
+ * Decisions are part of the record, as the custody log is: triggers refuse UPDATE and (from
+ * schema 5) DELETE.
  */
 static const char schema_takedown[] =
 	"CREATE TABLE IF NOT EXISTS notices(\n"
@@ -277,6 +279,8 @@ static const char schema_takedown[] =
 	"CREATE INDEX IF NOT EXISTS notice_decisions_notice\n"
 	"  ON notice_decisions(notice_id, decision_id);\n"
 	"CREATE TRIGGER IF NOT EXISTS notice_decisions_no_update BEFORE UPDATE ON notice_decisions\n"
+	"  BEGIN SELECT RAISE(ABORT, 'notice decisions are append-only'); END;\n"
+	"CREATE TRIGGER IF NOT EXISTS notice_decisions_no_delete BEFORE DELETE ON notice_decisions\n"
 	"  BEGIN SELECT RAISE(ABORT, 'notice decisions are append-only'); END;\n";
 
 /*
@@ -644,6 +648,15 @@ static const char migrate_v4[] =
 	"PRAGMA user_version=4;\n";
 
 /*
+ * Version 5 (with schema_marks) refuses DELETE on notice decisions; schema_takedown holds the
+ * same trigger for new stores.
+ */
+static const char migrate_v5[] =
+	"CREATE TRIGGER IF NOT EXISTS notice_decisions_no_delete BEFORE DELETE ON notice_decisions\n"
+	"  BEGIN SELECT RAISE(ABORT, 'notice decisions are append-only'); END;\n"
+	"PRAGMA user_version=5;\n";
+
+/*
  * Version 3 keeps the payment key out of the store: the key in meta.secret moves to its key
  * file, the store keeping an id and the key's fingerprint, and buyer pseudonyms in exports
  * get a key of their own (a new one: they change once). The id is derived from the key, so a
@@ -763,11 +776,13 @@ static int migrate(struct store *st)
 			return rc;
 	}
 	if (version < 5) {
-		/* Sources ingested before have no marks: export reads them whole, as it did. */
+		/*
+		 * One step: sources ingested before have no marks (export reads them whole, as
+		 * it did), and notice decisions refuse DELETE as they refused UPDATE.
+		 */
 		if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
 			return rc;
-		if ((rc = store_exec(st, schema_marks)) ||
-			(rc = store_exec(st, "PRAGMA user_version=5")) ||
+		if ((rc = store_exec(st, schema_marks)) || (rc = store_exec(st, migrate_v5)) ||
 			(rc = store_exec(st, "COMMIT"))) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			return rc;

@@ -50,6 +50,11 @@ struct synth_opts {
 	uint64_t seed;    /* the only source of randomness */
 	int gzip;         /* write NAME.csv.gz instead of NAME.csv */
 	int zh, en;       /* listing languages */
+	/*
+	 * Seconds since 1970: notices arrive in the 24 hours before it, as a notice desk gets
+	 * them between two triage runs; 0: over the weeks after each listing appeared.
+	 */
+	int64_t notices_until;
 };
 
 /* Figures of a finished run, for the summary line. */

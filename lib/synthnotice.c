@@ -92,7 +92,10 @@ static struct notice *add(struct synth_notices *n, int class, int brand, const c
 	x->brand = brand;
 	x->notifier = notifier;
 	x->email = email;
-	x->at = at > T1 + 7 * DAY ? T1 + 7 * DAY : at;
+	if (n->o->notices_until)
+		x->at = at > n->o->notices_until ? n->o->notices_until : at;
+	else
+		x->at = at > T1 + 7 * DAY ? T1 + 7 * DAY : at;
 	x->counterfeit = counterfeit;
 	/* A fifth of the notices give the listing's address instead of its id. */
 	x->url_only = below(n, 5) == 0;
@@ -115,7 +118,23 @@ static int64_t when(struct synth_notices *n, int64_t created)
 {
 	int64_t from = created + DAY, span = T1 + 7 * DAY - from;
 
+	/* One draw either way: the same notices, at other times. */
+	if (n->o->notices_until) {
+		from = n->o->notices_until - DAY;
+		span = (int64_t)synth_rng_below(&n->r, span > 0 ? (uint64_t)span : 1) % DAY;
+		return from + span;
+	}
 	return from + (span > 0 ? (int64_t)synth_rng_below(&n->r, (uint64_t)span) : 0);
+}
+
+/* A second notice about the same listing, some time after the first. */
+static int64_t later(struct synth_notices *n, int64_t first)
+{
+	int64_t gap = DAY + below(n, 5 * DAY);
+
+	if (n->o->notices_until)
+		return first + gap % (n->o->notices_until - first);
+	return first + gap;
 }
 
 static int other_brand(struct synth_notices *n, int b)
@@ -149,9 +168,8 @@ void synth_notices_listing(struct synth_notices *n, const struct synth_notice_li
 			x = add(n, NT_VALID, b, l->listing_id, who, email, when(n, l->created), 1);
 			/* The holder chases a listing that is still up, by another channel. */
 			if (below(n, 100) < 4) {
-				int64_t at = x->at + DAY + below(n, 5 * DAY);
-
-				add(n, NT_DUPLICATE, b, l->listing_id, who, email, at, 1);
+				add(n, NT_DUPLICATE, b, l->listing_id, who, email, later(n, x->at),
+					1);
 			}
 		} else if (p < 1550) {
 			/* Another brand's holder, or an agent no notifiers file declares. */
@@ -303,7 +321,15 @@ static int write_notices(struct synth_notices *n)
 	for (i = 0; i < n->n; i++) {
 		const struct notice *x = &n->v[i];
 
-		snprintf(url, sizeof(url), "https://market.example/item/%s", x->listing);
+		/* Half the addresses as a browser copies them: casekit takedown normalises. */
+		static const char *const form[] = { "https://market.example/item/%s",
+			"https://market.example/item/%s?utm_source=email&utm_medium=notice",
+			"https://market.example/item/%s",
+			"https://market.example/item/%s/#description",
+			"https://market.example/item/%s",
+			"HTTPS://Market.Example/item/%s?spm=a2g0o" };
+
+		snprintf(url, sizeof(url), form[i % 6], x->listing);
 		synth_iso_time(at, x->at);
 		field(&f, x->id, 0);
 		field(&f, x->notifier, 0);

@@ -5,15 +5,9 @@
 #include "output.h"
 #include "screen.h"
 #include "store.h"
+#include <ctype.h>
+#include <strings.h>
 #include <time.h>
-
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#define S_RECORD_MIN STR(TAKEDOWN_RECORD_MIN)
-#define S_BAD_SHARE STR(TAKEDOWN_BAD_SHARE_PCT)
-#define S_BAD_REVERSED STR(TAKEDOWN_BAD_REVERSED)
-#define S_TRUST_MIN STR(TAKEDOWN_TRUST_MIN)
-#define S_TRUST_REJECT STR(TAKEDOWN_TRUST_REJECT_PCT)
 
 const char *const takedown_triage_cols[] = { "notice_id", "decision", "lane", "reasons",
 	"listing_id", "seller_id", "network_id", "hours_open" };
@@ -34,7 +28,7 @@ const char *const takedown_triage_cols[] = { "notice_id", "decision", "lane", "r
 	"SELECT d.* FROM notice_decisions d JOIN (SELECT notice_id, max(decision_id) m " \
 	"FROM notice_decisions GROUP BY notice_id) x ON d.decision_id = x.m"
 
-const char takedown_record_sql[] =
+static const char record_sql[] =
 	"WITH last AS (" LAST_DECISIONS "),\n"
 	"rev AS (SELECT DISTINCT a.notice_id FROM notice_decisions a JOIN notice_decisions b\n"
 	"  ON b.notice_id = a.notice_id AND b.decision_id < a.decision_id\n"
@@ -47,20 +41,212 @@ const char takedown_record_sql[] =
 	"  sum(notice_id IN rev) reversed, sum(decision = 'review') in_review\n"
 	"  FROM last WHERE notifier IS NOT NULL GROUP BY notifier)\n"
 	"SELECT notifier, notices, accepted, rejected, rejected_on_review, at_fault, reversed,\n"
-	"  in_review, CASE WHEN notices >= " S_RECORD_MIN " AND\n"
-	"    (100 * at_fault >= " S_BAD_SHARE " * notices\n"
-	"    OR reversed >= " S_BAD_REVERSED ") THEN 'barred'\n"
-	"  WHEN accepted >= " S_TRUST_MIN " AND reversed = 0 AND\n"
-	"    100 * at_fault <= " S_TRUST_REJECT " * notices THEN 'trusted'\n"
-	"  WHEN notices < " S_RECORD_MIN " THEN 'new'\n"
+	"  in_review, CASE WHEN notices >= ?1 AND\n"
+	"    (100 * at_fault >= ?2 * notices\n"
+	"    OR reversed >= ?3) THEN 'barred'\n"
+	"  WHEN accepted >= ?4 AND reversed = 0 AND\n"
+	"    100 * at_fault <= ?5 * notices THEN 'trusted'\n"
+	"  WHEN notices < ?1 THEN 'new'\n"
 	"  ELSE 'ordinary' END standing\n"
 	"FROM r ORDER BY notifier";
+
+struct store_stmt *takedown_record_prepare(struct store *st, const struct takedown_policy *p)
+{
+	struct store_stmt *s = store_prepare(st, record_sql);
+
+	if (s) {
+		store_bind_int(s, 1, p->record_min);
+		store_bind_int(s, 2, p->barred_share);
+		store_bind_int(s, 3, p->barred_reversals);
+		store_bind_int(s, 4, p->trusted_accepts);
+		store_bind_int(s, 5, p->trusted_share);
+	}
+	return s;
+}
+
+/* One threshold from the config file: a whole number from lo to hi, or EX_CONFIG. */
+static int policy_key(const char *key, int *v, int lo, int hi)
+{
+	const char *s = ck_setting(NULL, key);
+	long long n;
+
+	if (!s)
+		return 0;
+	if (ck_parse_long(s, &n) != 0 || n < lo || n > hi)
+		return ck_error(EX_CONFIG,
+			"config '%s' takes a whole number from %d to %d, not '%s'", key, lo, hi, s);
+	*v = (int)n;
+	return 0;
+}
+
+int takedown_policy_load(struct takedown_policy *p)
+{
+	int rc;
+
+	p->record_min = 20;
+	p->barred_share = 30;
+	p->barred_reversals = 2;
+	p->trusted_accepts = 20;
+	p->trusted_share = 5;
+	p->network_min = 2;
+	if ((rc = policy_key("takedown-record-min", &p->record_min, 1, 1000000)) ||
+		(rc = policy_key("takedown-barred-share", &p->barred_share, 0, 100)) ||
+		(rc = policy_key("takedown-barred-reversals", &p->barred_reversals, 1, 1000000)) ||
+		(rc = policy_key("takedown-trusted-accepts", &p->trusted_accepts, 1, 1000000)) ||
+		(rc = policy_key("takedown-trusted-share", &p->trusted_share, 0, 100)) ||
+		(rc = policy_key("takedown-network-min", &p->network_min, 1, 1000000)))
+		return rc;
+	return 0;
+}
 
 /* An automatic rejection that is the notifier's fault (not a listing gone, not a reminder). */
 static int at_fault(const char *reasons)
 {
 	return strstr(reasons, "not-holder") || strstr(reasons, "brand-not-shown") ||
 		strstr(reasons, "unknown-brand") || strstr(reasons, "no-brand");
+}
+
+/* ---- addresses ---- */
+
+/* Query parameters that say how a visitor came, not which page: dropped from an address. */
+static int tracking_param(const char *p, size_t len)
+{
+	static const char *const names[] = { "fbclid", "gclid", "dclid", "gbraid", "wbraid",
+		"msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "spm", "scm",
+		"pvid", NULL };
+	size_t i, n = strcspn(p, "=");
+
+	if (n > len)
+		n = len;
+	if (n > 4 && strncasecmp(p, "utm_", 4) == 0)
+		return 1;
+	for (i = 0; names[i]; i++)
+		if (strlen(names[i]) == n && strncasecmp(p, names[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+char *takedown_url_key(const char *url)
+{
+	struct buf b = { 0 };
+	const char *s, *e, *p, *host, *q, *f;
+	size_t keep;
+
+	if (!url)
+		return NULL;
+	for (s = url; *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'; s++)
+		;
+	for (e = s + strlen(s);
+		e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'); e--)
+		;
+	if (e == s)
+		return NULL;
+	/* The fragment is the browser's, never the server's. */
+	f = memchr(s, '#', (size_t)(e - s));
+	if (f)
+		e = f;
+	/* Scheme and host are case-blind (RFC 3986 6.2.2.1); the path is not. */
+	host = s;
+	for (p = s; p < e && (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.');
+		p++)
+		;
+	if (p + 2 < e && p > s && p[0] == ':' && p[1] == '/' && p[2] == '/')
+		host = p + 3;
+	for (p = host; p < e && *p != '/' && *p != '?'; p++)
+		;
+	for (q = s; q < p; q++)
+		buf_addc(&b, (char)tolower((unsigned char)*q));
+	q = memchr(p, '?', (size_t)(e - p));
+	if (!q)
+		q = e;
+	/* The path without trailing slashes: "/item/1/" and "/item/1" are one page. */
+	keep = (size_t)(q - p);
+	while (keep > 0 && p[keep - 1] == '/')
+		keep--;
+	buf_add(&b, p, keep);
+	if (q < e) {
+		const char *a = q + 1;
+		int first = 1;
+
+		while (a <= e) {
+			const char *z = memchr(a, '&', (size_t)(e - a));
+			size_t len;
+
+			if (!z)
+				z = e;
+			len = (size_t)(z - a);
+			if (len && !tracking_param(a, len)) {
+				buf_addc(&b, first ? '?' : '&');
+				buf_add(&b, a, len);
+				first = 0;
+			}
+			a = z + 1;
+		}
+	}
+	if (!b.len) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/*
+ * The candidates for a key: listings whose address equals it, case aside, or goes on past its
+ * end with a trailing slash, a query, more parameters or a fragment; four index searches on
+ * listings_url (without that index, four scans). A prefix that reaches further than one
+ * listing ("https://market.example") stops after 256 candidates.
+ */
+#define URL_LOOKUP_SQL \
+	"SELECT listing_id, url FROM listings WHERE url COLLATE NOCASE = ?1 UNION ALL " \
+	"SELECT listing_id, url FROM listings WHERE url COLLATE NOCASE >= ?1 || '#' AND " \
+	"url COLLATE NOCASE < ?1 || char(39) UNION ALL " \
+	"SELECT listing_id, url FROM listings WHERE url COLLATE NOCASE >= ?1 || '/' AND " \
+	"url COLLATE NOCASE < ?1 || '0' UNION ALL " \
+	"SELECT listing_id, url FROM listings WHERE url COLLATE NOCASE >= ?1 || '?' AND " \
+	"url COLLATE NOCASE < ?1 || '@' LIMIT 256"
+
+/* The listing whose address has the key of url (the least id if several), or NULL. */
+static char *url_listing(struct store_stmt *s, const char *url)
+{
+	char *key = takedown_url_key(url), *best = NULL;
+
+	if (!key)
+		return NULL;
+	store_bind_text(s, 1, key);
+	while (store_step(s) == STORE_ROW) {
+		const char *id = store_col_text(s, 0);
+		char *k = takedown_url_key(store_col_text(s, 1));
+
+		if (id && k && strcmp(k, key) == 0 && (!best || strcmp(id, best) < 0)) {
+			free(best);
+			best = xstrdup(id);
+		}
+		free(k);
+	}
+	store_reset(s);
+	free(key);
+	return best;
+}
+
+/*
+ * Addresses are looked up through an index of listings(url), case aside, made the first
+ * time a notice gives only an address and kept (as casekit trace keeps its indexes): one
+ * pass over the listings once, then a search per notice.
+ */
+static int url_index(struct store *st)
+{
+	if (store_has_rows(st,
+		    "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = "
+		    "'listings_url'") ||
+		!store_has_rows(st,
+			"SELECT 1 FROM notices n WHERE n.listing_id IS NULL AND "
+			"n.url IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+			"notice_decisions d WHERE d.notice_id = n.notice_id)"))
+		return 0;
+	ck_info("indexing listings(url) for the notices' addresses");
+	return store_exec(st,
+		"CREATE INDEX IF NOT EXISTS listings_url ON listings(url COLLATE "
+		"NOCASE)");
 }
 
 /* ---- small helpers ---- */
@@ -142,11 +328,19 @@ struct triage {
 	struct store *st;
 	struct screen *sc;
 	struct screen_result res;
+	const struct takedown_policy *policy;
 	const char *analyst;
 	int has_scores, has_networks, flag;
-	struct store_stmt *listing, *holders, *agent, *net_count, *seller_count, *tb_cf_net,
-		*tb_cf_seller, *tb_genuine, *ref_price, *authorised, *ins, *cases;
+	struct store_stmt *listing, *holders, *agent, *net_total, *seller_count, *tb_cf_net,
+		*tb_cf_seller, *tb_genuine, *ref_price, *authorised, *ins, *cases, *byurl_q;
 	struct counts rec;
+	/*
+	 * What a network says holds for every notice of it in a run: asked once a network (its
+	 * counterfeit test buy, "" for none) and once a network and brand (its flagged listings).
+	 */
+	struct ck_names net_tb, net_flagged;
+	char **net_tb_id;
+	int *net_flagged_n, net_tb_cap, net_flagged_cap;
 	struct ck_names dup; /* "listing\tbrand" of notices not rejected */
 	char **dup_notice;   /* the notice of each dup entry */
 	int dup_cap;
@@ -190,7 +384,7 @@ static int load_history(struct triage *t)
 	struct store_stmt *s;
 	int rc;
 
-	if (!(s = prep(t->st, takedown_record_sql)))
+	if (!(s = takedown_record_prepare(t->st, t->policy)))
 		return EX_SOFTWARE;
 	while ((rc = store_step(s)) == STORE_ROW) {
 		int i = counts_slot(&t->rec, col(s, 0));
@@ -217,7 +411,28 @@ static int load_history(struct triage *t)
 static int prepare(struct triage *t)
 {
 	struct buf q = { 0 };
-	int ok;
+	int ok, rc;
+
+	/*
+	 * Brands and agents are matched case-blind, which no index of theirs serves: one pass
+	 * over each into indexed copies, then a search per notice.
+	 */
+	if ((rc = store_exec(t->st,
+		     "DROP TABLE IF EXISTS temp.td_brands; DROP TABLE IF EXISTS temp.td_agents;"
+		     "CREATE TEMP TABLE td_brands AS SELECT lower(brand) b, rights_holder, "
+		     "category, currency, reference_price FROM brands;"
+		     "CREATE INDEX temp.td_brands_b ON td_brands(b, currency);"
+		     "CREATE TEMP TABLE td_agents AS SELECT lower(notifier) notifier, "
+		     "lower(acts_for) acts_for, since FROM notifiers;"
+		     "CREATE INDEX temp.td_agents_n ON td_agents(notifier, acts_for);"
+		     /* and the open cases by their members and listing leads, for custody */
+		     "DROP TABLE IF EXISTS temp.td_cases;"
+		     "CREATE TEMP TABLE td_cases AS SELECT 's' t, m.seller_id k, c.case_id FROM "
+		     "cases c JOIN case_members m USING(case_id) WHERE c.status = 'open' UNION "
+		     "SELECT 'l', l.id, c.case_id FROM cases c JOIN case_leads l USING(case_id) "
+		     "WHERE c.status = 'open' AND l.kind = 'listing';"
+		     "CREATE INDEX temp.td_cases_k ON td_cases(k, t)")))
+		return rc;
 
 	t->has_scores = store_table_exists(t->st, "scores");
 	t->has_networks = store_table_exists(t->st, "network_members");
@@ -232,16 +447,16 @@ static int prepare(struct triage *t)
 				: "");
 	t->listing = prep(t->st, q.s);
 	buf_free(&q);
-	ok = t->listing &&
+	ok = t->listing && (t->byurl_q = prep(t->st, URL_LOOKUP_SQL)) &&
 		(t->holders = prep(t->st,
-			 "SELECT DISTINCT rights_holder FROM brands WHERE lower(brand) = lower(?1) "
+			 "SELECT DISTINCT rights_holder FROM td_brands WHERE b = lower(?1) "
 			 "AND rights_holder IS NOT NULL AND rights_holder != ''")) &&
 		(t->agent = prep(t->st,
-			 "SELECT 1 FROM notifiers WHERE lower(notifier) = lower(?1) AND "
-			 "lower(acts_for) = lower(?2) AND (since IS NULL OR ?3 IS NULL OR "
+			 "SELECT 1 FROM td_agents WHERE notifier = lower(?1) AND "
+			 "acts_for = lower(?2) AND (since IS NULL OR ?3 IS NULL OR "
 			 "since <= ?3)")) &&
 		(t->ref_price = prep(t->st,
-			 "SELECT reference_price FROM brands WHERE lower(brand) = lower(?1) AND "
+			 "SELECT reference_price FROM td_brands WHERE b = lower(?1) AND "
 			 "currency = ?2 AND reference_price IS NOT NULL ORDER BY category = ?3 "
 			 "DESC, reference_price LIMIT 1")) &&
 		(t->tb_genuine = prep(t->st,
@@ -262,25 +477,18 @@ static int prepare(struct triage *t)
 			 "INSERT INTO notice_decisions(notice_id, decided_at, analyst, decision, "
 			 "lane, reasons, evidence, listing_id, seller_id, network_id, notifier, "
 			 "brand, proposed) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) &&
-		(t->cases = store_table_exists(t->st, "cases")
-				? prep(t->st,
-					  "SELECT c.case_id FROM cases c WHERE c.status = 'open' AND "
-					  "(EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = "
-					  "c.case_id AND m.seller_id = ?2) OR EXISTS (SELECT 1 FROM "
-					  "case_leads k WHERE k.case_id = c.case_id AND k.kind = "
-					  "'listing' AND k.id = ?1)) ORDER BY c.case_id")
-				: NULL,
-			!store_table_exists(t->st, "cases") || t->cases);
+		(t->cases = prep(t->st,
+			 "SELECT case_id FROM td_cases WHERE k = ?2 AND t = 's' UNION "
+			 "SELECT case_id FROM td_cases WHERE k = ?1 AND t = 'l' ORDER BY 1"));
 	if (ok && t->has_scores)
 		ok = (t->seller_count = prep(t->st,
 			      "SELECT count(*) FROM scores WHERE seller_id = ?1 AND flagged AND "
 			      "brand = ?2 AND listing_id != ?3")) != NULL;
 	if (ok && t->has_scores && t->has_networks)
-		ok = (t->net_count = prep(t->st,
-			      "SELECT count(*), sum(sc.seller_id != ?4) FROM network_members m "
-			      "JOIN scores sc ON sc.seller_id = m.seller_id WHERE m.network_id = "
-			      "?1 AND sc.flagged AND sc.brand = ?2 AND sc.listing_id != ?3")) !=
-			NULL;
+		ok = (t->net_total = prep(t->st,
+			      "SELECT sc.brand, count(*) FROM network_members m JOIN scores sc ON "
+			      "sc.seller_id = m.seller_id WHERE m.network_id = ?1 AND sc.flagged "
+			      "GROUP BY sc.brand")) != NULL;
 	if (ok && t->has_networks)
 		ok = (t->tb_cf_net = prep(t->st,
 			      "SELECT t.testbuy_id FROM network_members m JOIN listings l ON "
@@ -292,9 +500,9 @@ static int prepare(struct triage *t)
 
 static void finalize_all(struct triage *t)
 {
-	struct store_stmt **all[] = { &t->listing, &t->holders, &t->agent, &t->net_count,
+	struct store_stmt **all[] = { &t->listing, &t->holders, &t->agent, &t->net_total,
 		&t->seller_count, &t->tb_cf_net, &t->tb_cf_seller, &t->tb_genuine, &t->ref_price,
-		&t->authorised, &t->ins, &t->cases };
+		&t->authorised, &t->ins, &t->cases, &t->byurl_q };
 	size_t i;
 	int j;
 
@@ -303,6 +511,12 @@ static void finalize_all(struct triage *t)
 		*all[i] = NULL;
 	}
 	counts_free(&t->rec);
+	for (j = 0; j < t->net_tb.n; j++)
+		free(t->net_tb_id[j]);
+	free(t->net_tb_id);
+	free(t->net_flagged_n);
+	ck_names_free(&t->net_tb);
+	ck_names_free(&t->net_flagged);
 	for (j = 0; j < t->dup_cap; j++)
 		free(t->dup_notice[j]);
 	free(t->dup_notice);
@@ -374,16 +588,8 @@ static int find_listing(struct triage *t, const struct notice *n)
 	char *byurl = NULL;
 	int rc;
 
-	if (!id && n->url) {
-		struct store_stmt *s = prep(t->st, "SELECT listing_id FROM td_urls WHERE url = ?1");
-
-		if (!s)
-			return -1;
-		store_bind_text(s, 1, n->url);
-		byurl = store_step(s) == STORE_ROW ? dupcol(s, 0) : NULL;
-		store_done(s);
-		id = byurl;
-	}
+	if (!id && n->url)
+		id = byurl = url_listing(t->byurl_q, n->url);
 	if (!id)
 		return 0;
 	/* bound text is not copied: the id stays until the listing's row has been read */
@@ -415,10 +621,67 @@ static void live_score(struct triage *t, int *score, int *flagged, const char **
 	*brand = t->res.brand;
 }
 
+/* The first counterfeit test buy of a network's listings (NULL: none), asked once a run. */
+static const char *network_testbuy(struct triage *t, const char *network)
+{
+	int i = ck_name_find(&t->net_tb, network);
+
+	if (i < 0) {
+		const char *tb;
+
+		store_bind_text(t->tb_cf_net, 1, network);
+		tb = first_text(t->tb_cf_net);
+		i = ck_name_id(&t->net_tb, network);
+		if (i >= t->net_tb_cap) {
+			t->net_tb_cap = 2 * i + 64;
+			t->net_tb_id =
+				xrealloc(t->net_tb_id, (size_t)t->net_tb_cap * sizeof(char *));
+		}
+		t->net_tb_id[i] = xstrdup(tb ? tb : "");
+		store_reset(t->tb_cf_net);
+	}
+	return *t->net_tb_id[i] ? t->net_tb_id[i] : NULL;
+}
+
+/*
+ * How many listings of the network screen flags for brand. The first notice of a network
+ * counts them for every brand at once ("network\tbrand"; the network alone marks it done).
+ */
+static int network_flagged(struct triage *t, const char *network, const char *brand)
+{
+	char *k;
+	int i;
+
+	if (ck_name_find(&t->net_flagged, network) < 0) {
+		store_bind_text(t->net_total, 1, network);
+		while (store_step(t->net_total) == STORE_ROW) {
+			const char *b = col(t->net_total, 0);
+
+			if (!b)
+				continue;
+			k = xasprintf("%s\t%s", network, b);
+			i = ck_name_id(&t->net_flagged, k);
+			free(k);
+			if (i >= t->net_flagged_cap) {
+				t->net_flagged_cap = 2 * i + 64;
+				t->net_flagged_n = xrealloc(
+					t->net_flagged_n, (size_t)t->net_flagged_cap * sizeof(int));
+			}
+			t->net_flagged_n[i] = (int)store_col_int(t->net_total, 1);
+		}
+		store_reset(t->net_total);
+		ck_name_id(&t->net_flagged, network);
+	}
+	k = xasprintf("%s\t%s", network, brand);
+	i = ck_name_find(&t->net_flagged, k);
+	free(k);
+	return i < 0 ? 0 : t->net_flagged_n[i];
+}
+
 static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 {
 	struct buf against = { 0 }, pro = { 0 };
-	int found, holder = -1, score = 0, flagged = 0, slot = -1, d;
+	int found, holder = -1, score = 0, flagged = 0, slot = -1, d, scored = 0;
 	const char *shown = NULL, *price_cur = NULL, *tb;
 	long long price = 0;
 	int has_price = 0;
@@ -437,6 +700,7 @@ static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 		price = store_col_int(t->listing, 5);
 		price_cur = col(t->listing, 6);
 		if (store_col_type(t->listing, 9) != STORE_NULL) {
+			scored = 1;
 			score = (int)store_col_int(t->listing, 9);
 			flagged = (int)store_col_int(t->listing, 10);
 			shown = col(t->listing, 11);
@@ -470,8 +734,7 @@ static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 		add_word(&v->evidence, "score:%s", v->listing);
 	}
 	if (v->network && t->tb_cf_net) {
-		store_bind_text(t->tb_cf_net, 1, v->network);
-		tb = first_text(t->tb_cf_net);
+		tb = network_testbuy(t, v->network);
 	} else {
 		store_bind_text(t->tb_cf_seller, 1, v->seller);
 		tb = first_text(t->tb_cf_seller);
@@ -480,31 +743,28 @@ static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 		add_word(&pro, "testbuy:%s", tb);
 		add_word(&v->evidence, "testbuy:%s", tb);
 	}
-	store_reset(t->tb_cf_net ? t->tb_cf_net : t->tb_cf_seller);
 	store_reset(t->tb_cf_seller);
-	if (v->network && t->net_count) {
-		int others;
+	if (t->seller_count) {
+		/* The seller's other flagged listings of the brand; then the network's. */
+		int own = 0, self = scored && flagged;
 
-		store_bind_text(t->net_count, 1, v->network);
-		store_bind_text(t->net_count, 2, v->canon);
-		store_bind_text(t->net_count, 3, v->listing);
-		store_bind_text(t->net_count, 4, v->seller);
-		if (store_step(t->net_count) == STORE_ROW) {
-			v->proposed = (int)store_col_int(t->net_count, 0);
-			others = (int)store_col_int(t->net_count, 1);
-			if (others >= TAKEDOWN_NETWORK_MIN) {
-				add_word(&pro, "network:%s(%d)", v->network, others);
-				add_word(&v->evidence, "network:%s", v->network);
-			}
-		}
-		store_reset(t->net_count);
-	} else if (t->seller_count) {
 		store_bind_text(t->seller_count, 1, v->seller);
 		store_bind_text(t->seller_count, 2, v->canon);
 		store_bind_text(t->seller_count, 3, v->listing);
 		if (store_step(t->seller_count) == STORE_ROW)
-			v->proposed = (int)store_col_int(t->seller_count, 0);
+			own = (int)store_col_int(t->seller_count, 0);
 		store_reset(t->seller_count);
+		v->proposed = own;
+		if (v->network && t->net_total) {
+			int all = network_flagged(t, v->network, v->canon), others;
+
+			v->proposed = all - self;
+			others = all - self - own;
+			if (others >= t->policy->network_min) {
+				add_word(&pro, "network:%s(%d)", v->network, others);
+				add_word(&v->evidence, "network:%s", v->network);
+			}
+		}
 	}
 
 	/* Evidence the other way sends the notice to an analyst, whatever backs it. */
@@ -533,12 +793,13 @@ static void judge(struct triage *t, const struct notice *n, struct verdict *v)
 	if (n->notifier && (slot = ck_name_find(&t->rec.names, n->notifier)) >= 0) {
 		int all = t->rec.tot[slot], acc = t->rec.acc[slot], rej = t->rec.rej[slot];
 		int rev = t->rec.rev[slot];
+		const struct takedown_policy *p = t->policy;
 
-		if (all >= TAKEDOWN_RECORD_MIN &&
-			(100 * rej >= TAKEDOWN_BAD_SHARE_PCT * all || rev >= TAKEDOWN_BAD_REVERSED))
+		if (all >= p->record_min &&
+			(100 * rej >= p->barred_share * all || rev >= p->barred_reversals))
 			add_word(&against, "notifier-record:%d/%d", rej, all);
-		else if (!pro.len && acc >= TAKEDOWN_TRUST_MIN && rev == 0 &&
-			100 * rej <= TAKEDOWN_TRUST_REJECT_PCT * all && 2 * score >= t->flag)
+		else if (!pro.len && acc >= p->trusted_accepts && rev == 0 &&
+			100 * rej <= p->trusted_share * all && 2 * score >= t->flag)
 			add_word(&pro, "trusted-notifier score:%d", score);
 	}
 	store_reset(t->listing);
@@ -680,8 +941,8 @@ static int open_screen(struct triage *t, const char *rules)
 	return 0;
 }
 
-int takedown_triage(struct store *st, const char *rules, const char *analyst,
-	const char *const *ids, size_t nids, struct out *o)
+int takedown_triage(struct store *st, const struct takedown_policy *policy, const char *rules,
+	const char *analyst, const char *const *ids, size_t nids, struct out *o)
 {
 	struct triage t;
 	struct store_stmt *q = NULL;
@@ -689,21 +950,20 @@ int takedown_triage(struct store *st, const char *rules, const char *analyst,
 
 	memset(&t, 0, sizeof(t));
 	t.st = st;
+	t.policy = policy;
 	t.analyst = analyst;
 	ck_clock_iso(t.now);
 	t.now_s = iso_secs(t.now);
 	if ((rc = open_screen(&t, rules)))
 		goto out;
-	if ((rc = store_begin(st)))
+	/*
+	 * Each notice is a handful of index searches over the whole store: the upper pages of
+	 * those indexes stay in a larger cache, and mapped pages are not copied in at all.
+	 */
+	store_exec_quiet(st, "PRAGMA cache_size=-65536; PRAGMA mmap_size=2147418112");
+	if ((rc = url_index(st)) || (rc = store_begin(st)))
 		goto out;
-	/* Addresses are matched in one pass over the listings, not one per notice. */
-	if ((rc = store_exec(st,
-		     "CREATE TEMP TABLE IF NOT EXISTS td_urls(url TEXT PRIMARY KEY, listing_id TEXT);"
-		     "DELETE FROM td_urls;"
-		     "INSERT OR IGNORE INTO td_urls SELECT l.url, l.listing_id FROM listings l "
-		     "WHERE l.url IN (SELECT url FROM notices WHERE listing_id IS NULL AND url IS "
-		     "NOT NULL) ORDER BY l.listing_id")) ||
-		(nids && (rc = select_only(st, ids, nids))) || (rc = prepare(&t)) ||
+	if ((nids && (rc = select_only(st, ids, nids))) || (rc = prepare(&t)) ||
 		(rc = load_history(&t)))
 		goto out;
 	if (!(q = prep(st,
@@ -857,16 +1117,16 @@ int takedown_expand(struct store *st, const char *rules, const char *notice)
 {
 	struct store_stmt *s;
 	char *listing = NULL, *seller = NULL, *brand = NULL, *network = NULL, *named = NULL;
+	char *url = NULL;
 	struct screen *sc = NULL;
 	int rc = 0;
 
 	if (!store_table_exists(st, "scores"))
 		return ck_error(EX_DATAERR, "no scores yet (run 'casekit screen')");
 	if (!(s = prep(st,
-		      "SELECT coalesce(d.listing_id, n.listing_id, (SELECT min(listing_id) "
-		      "FROM listings l WHERE l.url = n.url)), d.brand, n.brand FROM notices n "
-		      "LEFT JOIN notice_decisions d ON d.notice_id = n.notice_id WHERE "
-		      "n.notice_id = ?1 ORDER BY d.decision_id DESC LIMIT 1")))
+		      "SELECT coalesce(d.listing_id, n.listing_id), d.brand, n.brand, n.url, "
+		      "d.decision_id FROM notices n LEFT JOIN notice_decisions d ON d.notice_id = "
+		      "n.notice_id WHERE n.notice_id = ?1 ORDER BY d.decision_id DESC LIMIT 1")))
 		return EX_SOFTWARE;
 	store_bind_text(s, 1, notice);
 	if (store_step(s) != STORE_ROW) {
@@ -876,7 +1136,13 @@ int takedown_expand(struct store *st, const char *rules, const char *notice)
 	listing = dupcol(s, 0);
 	brand = dupcol(s, 1);
 	named = dupcol(s, 2);
+	url = store_col_type(s, 4) == STORE_NULL ? dupcol(s, 3) : NULL;
 	store_done(s);
+	/* A notice not yet triaged that gives only an address: matched as triage would. */
+	if (!listing && url && (s = prep(st, URL_LOOKUP_SQL))) {
+		listing = url_listing(s, url);
+		store_done(s);
+	}
 	if (!brand && named) {
 		if ((rc = screen_open(&sc, rules)) || (rc = screen_add_store_brands(sc, st)))
 			goto out;
@@ -939,5 +1205,6 @@ out:
 	free(brand);
 	free(named);
 	free(network);
+	free(url);
 	return rc;
 }

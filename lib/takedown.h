@@ -4,24 +4,38 @@
 #include <stddef.h>
 
 struct store;
+struct store_stmt;
 struct out;
 
 /*
  * The good-faith thresholds (casekit-takedown(1)). A notifier's record counts once it has
- * TAKEDOWN_RECORD_MIN notices decided; from then on rejections at its fault in
- * TAKEDOWN_BAD_SHARE_PCT percent of them or more, or TAKEDOWN_BAD_REVERSED reversals, send
- * every notice of it to review. A notifier with TAKEDOWN_TRUST_MIN notices accepted, at most
- * TAKEDOWN_TRUST_REJECT_PCT percent rejected at its fault and none reversed is trusted: its notice is
- * accepted when the listing shows the brand and scores at least half the flag threshold.
- * A network backs a notice when TAKEDOWN_NETWORK_MIN listings of the brand by its other
- * accounts are flagged.
+ * record_min notices decided; from then on rejections at its fault in barred_share percent
+ * of them or more, or barred_reversals reversals, send every notice of it to review. A
+ * notifier with trusted_accepts notices accepted, at most trusted_share percent rejected at
+ * its fault and none reversed is trusted: its notice is accepted when the listing shows the
+ * brand and scores at least half the flag threshold. A network backs a notice when
+ * network_min listings of the brand by its other accounts are flagged.
  */
-#define TAKEDOWN_RECORD_MIN 20
-#define TAKEDOWN_BAD_SHARE_PCT 30
-#define TAKEDOWN_BAD_REVERSED 2
-#define TAKEDOWN_TRUST_MIN 20
-#define TAKEDOWN_TRUST_REJECT_PCT 5
-#define TAKEDOWN_NETWORK_MIN 2
+struct takedown_policy {
+	int record_min, barred_share, barred_reversals, trusted_accepts, trusted_share;
+	int network_min;
+};
+
+/*
+ * The defaults (20, 30, 2, 20, 5, 2), each replaced by the config file's takedown-record-min,
+ * takedown-barred-share, takedown-barred-reversals, takedown-trusted-accepts,
+ * takedown-trusted-share or takedown-network-min when set. 0, or EX_CONFIG after one message.
+ */
+int takedown_policy_load(struct takedown_policy *p);
+
+/*
+ * The form in which a notice's address and a listing's are compared (casekit-takedown(1)):
+ * surrounding blanks, the fragment, tracking parameters of the query (utm_*, fbclid, gclid,
+ * spm ...), an empty query and trailing slashes of the path go; scheme and host are lowercased.
+ * The rest (path, the other parameters and their order) is kept as written. A new string the
+ * caller frees, or NULL for NULL or an empty address.
+ */
+char *takedown_url_key(const char *url);
 
 /* The columns of a triage row, in order. */
 extern const char *const takedown_triage_cols[];
@@ -34,8 +48,8 @@ extern const char *const takedown_triage_cols[];
  * notice goes to o (takedown_triage_cols). rules: the rules folder (NULL: the installed one).
  * 0 or an EX_* code after one message; nothing is recorded then.
  */
-int takedown_triage(struct store *st, const char *rules, const char *analyst,
-	const char *const *ids, size_t n, struct out *o);
+int takedown_triage(struct store *st, const struct takedown_policy *p, const char *rules,
+	const char *analyst, const char *const *ids, size_t n, struct out *o);
 
 /*
  * An analyst's decision on a notice: decision is "accept" or "reject", reason free text.
@@ -46,11 +60,12 @@ int takedown_decide(struct store *st, const char *notice, const char *decision, 
 	const char *analyst);
 
 /*
- * The SQL of the notifiers' good-faith record: notifier, notices, accepted, rejected,
- * rejected_on_review, at_fault (the rejections that count: the notifier's own fault or an
- * analyst's), reversed, in_review, standing (trusted, ordinary, barred or new).
+ * The notifiers' good-faith record under policy p, one row a notifier: notifier, notices,
+ * accepted, rejected, rejected_on_review, at_fault (the rejections that count: the
+ * notifier's own fault or an analyst's), reversed, in_review, standing (trusted, ordinary,
+ * barred or new). The caller steps and finishes it (store_done); NULL after one message.
  */
-extern const char takedown_record_sql[];
+struct store_stmt *takedown_record_prepare(struct store *st, const struct takedown_policy *p);
 
 /*
  * Set up TEMP table td_expand(listing_id, seller_id, network_id, score, reasons) with the other
