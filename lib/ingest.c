@@ -1257,7 +1257,7 @@ static int has_word(const struct buf *b, const char *word)
 
 /*
  * The classes of an identifier value: id is what its normaliser made, or NULL when it made
- * nothing (unparsed). The classes are those casekit stats shows (ingest_quality_sql).
+ * nothing (unparsed). The classes are those casekit stats shows (count_kind() in lib/stats.c).
  */
 static unsigned iq_bits(const struct ident *id)
 {
@@ -2779,122 +2779,6 @@ done:
 	for (i = 0; i < njobs; i++)
 		free(jobs[i].path);
 	free(jobs);
-	return rc;
-}
-
-/* ---- identifier quality of a store ---- */
-
-static struct ingest_quality *quality_of(struct ingest_quality **q, size_t *n, const char *kind)
-{
-	size_t i;
-
-	for (i = 0; i < *n; i++)
-		if (strcmp((*q)[i].kind, kind) == 0)
-			return &(*q)[i];
-	*q = xrealloc(*q, (*n + 1) * sizeof(**q));
-	memset(&(*q)[*n], 0, sizeof(**q));
-	(*q)[*n].kind = xstrdup(kind);
-	return &(*q)[(*n)++];
-}
-
-void ingest_quality_free(struct ingest_quality *q, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(q[i].kind);
-	free(q);
-}
-
-int ingest_quality(struct store *st, struct ingest_quality **out, size_t *n)
-{
-	/* The classes of iq_count(), in SQL. */
-	static const char counts[] =
-		"SELECT kind, count(*), "
-		"sum(','||flags||',' LIKE '%,local,%'), "
-		"sum(','||flags||',' LIKE '%,coarse,%'), "
-		"sum(','||flags||',' LIKE '%,nolink,%' AND ','||flags||',' NOT LIKE '%,coarse,%') "
-		"FROM identifiers WHERE kind <> 'address_building' GROUP BY kind ORDER BY kind";
-	static const char hubs[] =
-		"SELECT g.kind, (SELECT max(flags) FROM identifiers j WHERE j.kind = g.kind AND "
-		"j.value = g.value), (SELECT max(n) FROM (SELECT count(DISTINCT holder_id) AS n "
-		"FROM identifiers j WHERE j.kind = g.kind AND j.value = g.value GROUP BY day)) "
-		"FROM (SELECT kind, value FROM identifiers GROUP BY kind, value "
-		"HAVING count(*) > 10) g";
-	/* A value in an identifier column of a row that has no identifier from that field. */
-	static const struct {
-		const char *table, *holder_kind, *holder, *field, *kind;
-	} cols[] = {
-		{ "sellers", "seller", "seller_id", "phone", IDENT_PHONE },
-		{ "sellers", "seller", "seller_id", "email", IDENT_EMAIL },
-		{ "sellers", "seller", "seller_id", "address", IDENT_ADDRESS_UNIT },
-		{ "sellers", "seller", "seller_id", "return_address", IDENT_ADDRESS_UNIT },
-		{ "parties", "party", "party_id", "phone", IDENT_PHONE },
-		{ "parties", "party", "party_id", "email", IDENT_EMAIL },
-		{ "parties", "party", "party_id", "address", IDENT_ADDRESS_UNIT },
-		{ "logins", "seller", "seller_id", "device_id", IDENT_DEVICE },
-		{ "logins", "seller", "seller_id", "ip", IDENT_IP },
-	};
-	struct link_params lp;
-	struct store_stmt *s = NULL;
-	size_t i;
-	int rc = 0;
-
-	*out = NULL;
-	*n = 0;
-	link_params_init(&lp);
-	if (!(s = store_prepare(st, counts)))
-		goto fail;
-	while ((rc = store_step(s)) == STORE_ROW) {
-		struct ingest_quality *q = quality_of(out, n, store_col_text(s, 0));
-
-		q->keys = store_col_int(s, 1);
-		q->national = store_col_int(s, 2);
-		q->coarse = store_col_int(s, 3);
-		q->nolink = store_col_int(s, 4);
-	}
-	store_done(s);
-	if (rc != STORE_DONE || !(s = store_prepare(st, hubs)))
-		goto fail;
-	while ((rc = store_step(s)) == STORE_ROW) {
-		const char *kind = store_col_text(s, 0);
-		const char *flags = store_col_text(s, 1);
-		enum link_class c = link_class_of(kind, flags ? flags : "");
-
-		if (c != LINK_BUILDING && store_col_int(s, 2) > lp.cap[c])
-			quality_of(out, n, kind)->hubs++;
-	}
-	store_done(s);
-	if (rc != STORE_DONE)
-		goto fail;
-	for (i = 0; i < sizeof(cols) / sizeof(*cols); i++) {
-		char *sql = xasprintf(
-			"SELECT count(*) FROM %s t WHERE coalesce(t.%s, '') <> '' AND NOT EXISTS "
-			"(SELECT 1 FROM identifiers i WHERE i.holder_kind = '%s' AND i.holder_id = "
-			"t.%s AND i.field = '%s' AND i.source_id = t.source_id AND i.line = t.line)",
-			cols[i].table, cols[i].field, cols[i].holder_kind, cols[i].holder,
-			cols[i].field);
-		int64_t v = 0;
-
-		s = store_prepare(st, sql);
-		free(sql);
-		if (!s)
-			goto fail;
-		if ((rc = store_step(s)) == STORE_ROW)
-			v = store_col_int(s, 0);
-		store_done(s);
-		if (rc != STORE_ROW)
-			goto fail;
-		if (v)
-			quality_of(out, n, cols[i].kind)->unparsed += v;
-	}
-	return 0;
-fail:
-	if (rc == STORE_ROW || rc == STORE_DONE) /* store_prepare() failed: it said why */
-		rc = EX_SOFTWARE;
-	ingest_quality_free(*out, *n);
-	*out = NULL;
-	*n = 0;
 	return rc;
 }
 

@@ -27,20 +27,6 @@ struct ingest_opts {
 int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char **paths);
 
 /*
- * The identifier quality of the whole store, per identifier kind, as ingest counts it for a
- * run: keys recorded, national phones without a country, coarse addresses, null or private
- * values, hub candidates (more holders than link's default cap for their class) and values
- * in the stores' identifier columns that gave no key.
- */
-struct ingest_quality {
-	char *kind;
-	int64_t keys, national, coarse, nolink, hubs, unparsed;
-};
-/* 0 with *out (malloc'd, free with ingest_quality_free) and *n set, or an EX_* code. */
-int ingest_quality(struct store *st, struct ingest_quality **out, size_t *n);
-void ingest_quality_free(struct ingest_quality *q, size_t n);
-
-/*
  * Rows of one kind read from a file or stdin ("-"), checked and converted as ingest checks and
  * converts them, and written nowhere: for filters such as screen --stream. References to other
  * records (a listing's seller) are not checked, as there is no store; payments, which need the

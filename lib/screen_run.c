@@ -252,11 +252,13 @@ static void row_listing(struct screen_run *r, struct store_stmt *q, struct scree
 /*
  * Flagged listings of other accounts in each listing's network. Only own scores count (the
  * score less what the network signal added, kept in score_network), so a rerun never feeds on
- * its own output.
+ * its own output. own is the listings of sellers in networks (a few in a hundred), read
+ * through scores(seller_id): SQLite holds it while the query runs, so not every score.
  */
 static const char network_sql[] =
 	"WITH own AS (SELECT sc.listing_id, sc.seller_id,\n"
-	"    sc.score - coalesce(sn.points, 0) AS score FROM scores sc\n"
+	"    sc.score - coalesce(sn.points, 0) AS score FROM network_members nm\n"
+	"    JOIN scores sc ON sc.seller_id = nm.seller_id\n"
 	"    LEFT JOIN score_network sn ON sn.listing_id = sc.listing_id),\n"
 	"  nf AS (SELECT m.network_id, o.seller_id, count(*) AS n FROM own o\n"
 	"    JOIN network_members m ON m.seller_id = o.seller_id\n"
@@ -358,7 +360,8 @@ out:
 /* The same for --explain: the listing's own score_network row does not hide it. */
 static const char explain_network_sql[] =
 	"WITH own AS (SELECT sc.listing_id, sc.seller_id,\n"
-	"    sc.score - coalesce(sn.points, 0) AS score FROM scores sc\n"
+	"    sc.score - coalesce(sn.points, 0) AS score FROM network_members nm\n"
+	"    JOIN scores sc ON sc.seller_id = nm.seller_id\n"
 	"    LEFT JOIN score_network sn ON sn.listing_id = sc.listing_id),\n"
 	"  nf AS (SELECT m.network_id, o.seller_id, count(*) AS n FROM own o\n"
 	"    JOIN network_members m ON m.seller_id = o.seller_id\n"
@@ -1059,11 +1062,11 @@ int screen_run_open(
 	if ((rc = screen_open(&r->sc, rules)) || (rc = screen_add_store_brands(r->sc, st)))
 		goto fail;
 	/*
-	 * Listings are read twice, every page of them: through a memory map the pages are not
-	 * copied into SQLite's cache, a third of the time. (The mapped pages count in the RSS;
-	 * link does without, as it must stay small on a big store.)
+	 * No memory map: every mapped page of the listings counts in the RSS (2.7 GB at a million
+	 * sellers), and reading through the page cache costs about a tenth more CPU, not more wall
+	 * time, since the scorer threads and the writes bound the run.
 	 */
-	store_exec_quiet(st, "PRAGMA mmap_size=2147418112");
+	store_exec_quiet(st, "PRAGMA mmap_size=0");
 	r->min_score = min_score >= 0 ? min_score : streaming ? 0 : screen_flag_threshold(r->sc);
 	r->have_network = store_has_rows(st, "SELECT 1 FROM network_members LIMIT 1");
 	if (!(r->reg = store_prepare(
@@ -1096,11 +1099,11 @@ int screen_run_score(struct screen_run *r, const struct leads *leads, int restri
 	r->restricted = restricted;
 	/*
 	 * As ingest does: WAL with synchronous=NORMAL keeps every committed run through a crash,
-	 * and a 64 MB page cache keeps the scores' indexes in memory while they are written.
+	 * and a 64 MB page cache keeps the scores' indexes in memory while they are written. Temp
+	 * storage stays in files: the sort that builds scores(seller_id) spills past the cache,
+	 * and in memory that spill grew with the listings.
 	 */
-	if ((rc = store_exec(r->st,
-		     "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
-		     "PRAGMA temp_store=MEMORY")) ||
+	if ((rc = store_exec(r->st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536")) ||
 		(rc = want_leads(r, leads)))
 		return rc;
 	/*

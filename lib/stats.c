@@ -1,11 +1,13 @@
 /* stats.c - the enforcement figures of a store or a case: counts, flags, networks, values */
 #include "casekit.h"
 #include "case.h"
-#include "ingest.h"
+#include "ident.h"
+#include "link.h"
 #include "money.h"
 #include "output.h"
 #include "stats.h"
 #include "store.h"
+#include <ctype.h>
 #include <math.h>
 
 /* Where the figures come from: the whole store, or the sellers of one case. */
@@ -86,6 +88,26 @@ static void figure(struct stats *sx, const char *name, const char *sql)
 	else
 		out_null(sx->o);
 	out_end_row(sx->o);
+	store_done(s);
+}
+
+/* Several figures from the one row sql gives: column i is names[i] (NULL-ended). */
+static void figures(struct stats *sx, const char *const *names, const char *sql)
+{
+	struct store_stmt *s = prep(sx, sql);
+	int row, i;
+
+	if (!s)
+		return;
+	row = store_step(s) == STORE_ROW;
+	for (i = 0; names[i]; i++) {
+		out_text(sx->o, names[i]);
+		if (row)
+			cell(sx->o, s, i);
+		else
+			out_null(sx->o);
+		out_end_row(sx->o);
+	}
 	store_done(s);
 }
 
@@ -199,14 +221,530 @@ static void counts(struct stats *sx)
 		store_counts(sx);
 }
 
+/* ---- the quality of the store's identifiers ---- */
+
 /*
- * The store's country and the quality of its identifiers, per kind, as ingest says it at the
- * end of a run (casekit-ingest(1), Identifier quality). Store figures only.
+ * Per identifier kind, as ingest counts it for a run (casekit-ingest(1), Identifier quality):
+ * keys recorded, national phones without a country, coarse addresses, null or private values,
+ * hub candidates (more holders than link's default cap for their class) and values in the
+ * stores' identifier columns that gave no key.
+ */
+struct quality {
+	char *kind;
+	int64_t keys, national, coarse, nolink, hubs, unparsed;
+};
+
+/* The identifier columns: a value in one whose row has no identifier from it is unparsed. */
+static const struct qcol {
+	const char *field, *kind;
+} qcols[] = {
+	{ "phone", IDENT_PHONE },
+	{ "email", IDENT_EMAIL }, /* sellers */
+	{ "address", IDENT_ADDRESS_UNIT },
+	{ "return_address", IDENT_ADDRESS_UNIT },
+	{ "phone", IDENT_PHONE },
+	{ "email", IDENT_EMAIL }, /* parties */
+	{ "address", IDENT_ADDRESS_UNIT },
+	{ "device_id", IDENT_DEVICE }, /* logins */
+	{ "ip", IDENT_IP },
+};
+#define NQCOLS (sizeof(qcols) / sizeof(*qcols))
+
+/* The tables of those columns, each read once beside the identifiers, in the same order. */
+static const struct qtab {
+	const char *holder_kind, *holder, *sql;
+	size_t col0, ncols; /* its columns in qcols */
+} qtabs[] = {
+	{ "seller", "seller_id",
+		"SELECT seller_id, source_id, line, coalesce(phone, '') <> '', coalesce(email, '')"
+		" <> '', coalesce(address, '') <> '', coalesce(return_address, '') <> ''"
+		" FROM sellers",
+		0, 4 },
+	{ "party", "party_id",
+		"SELECT party_id, source_id, line, coalesce(phone, '') <> '', coalesce(email, '')"
+		" <> '', coalesce(address, '') <> '' FROM parties",
+		4, 3 },
+	{ "seller", "seller_id",
+		"SELECT seller_id, source_id, line, coalesce(device_id, '') <> '', coalesce(ip, '')"
+		" <> '' FROM logins",
+		7, 2 },
+};
+#define NQTABS (sizeof(qtabs) / sizeof(*qtabs))
+
+/* One identifier of the holder at hand that may account for a column's value. */
+struct qid {
+	int field; /* the first qcols entry of its field */
+	int64_t source_id, line;
+};
+
+/* The running state of the pass: per-kind counts, the holder's identifiers, the tables. */
+struct qpass {
+	struct quality *kinds; /* keys, national, coarse, nolink */
+	size_t nkinds;
+	struct qid *ids;
+	size_t nids, capids;
+	struct store_stmt *tab[NQTABS];
+	int at[NQTABS]; /* STORE_ROW while the table has a row at hand */
+	int64_t unparsed[NQCOLS];
+};
+
+/* The order of SQLite's BINARY collation over text of n bytes (NULL: before everything). */
+static int bin_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c;
+
+	if (!a || !b)
+		return !b - !a;
+	c = memcmp(a, b, an < bn ? an : bn);
+	return c ? c : (an > bn) - (an < bn);
+}
+
+/* 1 if "," flags "," holds "," word "," with ASCII case ignored, as LIKE '%,word,%' finds it. */
+static int flag_like(const char *flags, const char *word)
+{
+	size_t n = strlen(word), i;
+	const char *p = flags, *e;
+
+	for (;; p = e + 1) {
+		e = strchr(p, ',');
+		if ((e ? (size_t)(e - p) : strlen(p)) == n) {
+			for (i = 0; i < n && tolower((unsigned char)p[i]) == word[i]; i++)
+				;
+			if (i == n)
+				return 1;
+		}
+		if (!e)
+			return 0;
+	}
+}
+
+static int qid_cmp(const void *a, const void *b)
+{
+	const struct qid *x = a, *y = b;
+
+	if (x->field != y->field)
+		return x->field < y->field ? -1 : 1;
+	if (x->source_id != y->source_id)
+		return x->source_id < y->source_id ? -1 : 1;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+static int kind_cmp(const void *a, const void *b)
+{
+	const char *x = ((const struct quality *)a)->kind, *y = ((const struct quality *)b)->kind;
+
+	return bin_cmp(x, strlen(x), y, strlen(y));
+}
+
+/* Count one identifier row's kind and flags, as GROUP BY kind with LIKE over the flags would. */
+static void count_kind(struct qpass *p, const char *kind, const char *flags)
+{
+	struct quality *q = NULL;
+	size_t i;
+
+	if (!kind || strcmp(kind, IDENT_ADDRESS_BUILDING) == 0)
+		return;
+	for (i = p->nkinds; i-- > 0;)
+		if (strcmp(p->kinds[i].kind, kind) == 0) {
+			q = &p->kinds[i];
+			break;
+		}
+	if (!q) {
+		p->kinds = xrealloc(p->kinds, (p->nkinds + 1) * sizeof(*p->kinds));
+		q = memset(&p->kinds[p->nkinds++], 0, sizeof(*q));
+		q->kind = xstrdup(kind);
+	}
+	q->keys++;
+	if (!flags)
+		return;
+	q->national += flag_like(flags, "local");
+	if (flag_like(flags, "coarse"))
+		q->coarse++;
+	else
+		q->nolink += flag_like(flags, "nolink");
+}
+
+/*
+ * The rows of table t held by holder (NULL: every row left), which sorts at or after each of
+ * them: a column with a value and no identifier of the holder from its field, source and line
+ * is unparsed. p->ids holds the holder's identifiers, sorted.
+ */
+static int table_upto(struct qpass *p, size_t t, const char *holder, size_t hn)
+{
+	const struct qtab *qt = &qtabs[t];
+	struct store_stmt *s = p->tab[t];
+	size_t j;
+	int c;
+
+	while (p->at[t] == STORE_ROW) {
+		const char *h = store_col_text(s, 0);
+		int ints = store_col_type(s, 1) == STORE_INT && store_col_type(s, 2) == STORE_INT;
+
+		c = holder ? bin_cmp(h, h ? store_col_bytes(s, 0) : 0, holder, hn) : -1;
+		if (c > 0)
+			break;
+		for (j = 0; j < qt->ncols; j++) {
+			struct qid k = { (int)(qt->col0 + j), store_col_int(s, 1),
+				store_col_int(s, 2) };
+			size_t f;
+
+			if (!store_col_int(s, 3 + (int)j))
+				continue;
+			for (f = 0; strcmp(qcols[f].field, qcols[k.field].field) != 0; f++)
+				;
+			k.field = (int)f;
+			if (c < 0 || !h || !ints ||
+				!bsearch(&k, p->ids, p->nids, sizeof(*p->ids), qid_cmp))
+				p->unparsed[qt->col0 + j]++;
+		}
+		p->at[t] = store_step(s);
+	}
+	return p->at[t] == STORE_ROW || p->at[t] == STORE_DONE ? 0 : p->at[t];
+}
+
+/*
+ * The identifiers of one holder are read: match the tables' rows of that holder against them.
+ * An identifier with no holder kind or id accounts for no row (= never holds for null).
+ */
+static int holder_done(struct qpass *p, const char *hkind, const char *holder, size_t hn)
+{
+	size_t t;
+	int rc;
+
+	if (!hkind || !holder)
+		return 0;
+	ck_sort(p->ids, p->nids, sizeof(*p->ids), qid_cmp);
+	for (t = 0; t < NQTABS; t++)
+		if (strcmp(qtabs[t].holder_kind, hkind) == 0 && (rc = table_upto(p, t, holder, hn)))
+			return rc;
+	return 0;
+}
+
+/* Keep a column's text (NULL for null) as the holder at hand. */
+static void keep(struct buf *b, int *null, const char *v, size_t n)
+{
+	buf_reset(b);
+	buf_add(b, v ? v : "", v ? n : 0);
+	*null = !v;
+}
+
+/* Start each table's read, in holder order or in row order. */
+static int open_tables(struct store *st, struct qpass *p, int by_holder)
+{
+	size_t t;
+	char *sql;
+
+	for (t = 0; t < NQTABS; t++) {
+		sql = xasprintf(
+			"%s ORDER BY %s", qtabs[t].sql, by_holder ? qtabs[t].holder : "rowid");
+		p->tab[t] = store_prepare(st, sql);
+		free(sql);
+		if (!p->tab[t])
+			return EX_SOFTWARE;
+		if ((p->at[t] = store_step(p->tab[t])) > STORE_ROW)
+			return p->at[t];
+	}
+	return 0;
+}
+
+/*
+ * One pass over the identifiers in holder order (the index on holder_kind, holder_id), with
+ * each identifier table beside it in the same order: the keys and flags per kind, and the
+ * column values no identifier came from. Each column was a query that looked up every row's
+ * holder again, and the keys a scan of their own: this reads each row once.
+ */
+static int holder_pass(struct store *st, struct qpass *p)
+{
+	struct store_stmt *s;
+	struct buf hk = { 0 }, hid = { 0 };
+	int have = 0, hk_null = 0, hid_null = 0, rc;
+	size_t t;
+
+	if ((rc = open_tables(st, p, 1)))
+		return rc;
+	if (!(s = store_prepare(st,
+		      "SELECT holder_kind, holder_id, field, source_id, line, kind,"
+		      " flags FROM identifiers ORDER BY holder_kind, holder_id")))
+		return EX_SOFTWARE;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *k = store_col_text(s, 0), *h = store_col_text(s, 1);
+		const char *field = store_col_text(s, 2);
+		size_t kn = k ? store_col_bytes(s, 0) : 0, hn = h ? store_col_bytes(s, 1) : 0, f;
+
+		count_kind(p, store_col_text(s, 5), store_col_text(s, 6));
+		if (!have || bin_cmp(k, kn, hk_null ? NULL : hk.s, hk.len) != 0 ||
+			bin_cmp(h, hn, hid_null ? NULL : hid.s, hid.len) != 0) {
+			if (have &&
+				(rc = holder_done(p, hk_null ? NULL : hk.s, hid_null ? NULL : hid.s,
+					 hid.len)))
+				break;
+			have = 1;
+			keep(&hk, &hk_null, k, kn);
+			keep(&hid, &hid_null, h, hn);
+			p->nids = 0;
+		}
+		if (!field || store_col_type(s, 3) != STORE_INT ||
+			store_col_type(s, 4) != STORE_INT)
+			continue;
+		for (f = 0; f < NQCOLS && strcmp(qcols[f].field, field) != 0; f++)
+			;
+		if (f == NQCOLS)
+			continue;
+		if (p->nids == p->capids) {
+			p->capids = p->capids ? 2 * p->capids : 64;
+			p->ids = xrealloc(p->ids, p->capids * sizeof(*p->ids));
+		}
+		p->ids[p->nids].field = (int)f;
+		p->ids[p->nids].source_id = store_col_int(s, 3);
+		p->ids[p->nids++].line = store_col_int(s, 4);
+	}
+	store_done(s);
+	if (rc == STORE_DONE && have)
+		rc = holder_done(p, hk_null ? NULL : hk.s, hid_null ? NULL : hid.s, hid.len);
+	for (t = 0; t < NQTABS && rc == STORE_DONE; t++)
+		rc = table_upto(p, t, NULL, 0);
+	buf_free(&hk);
+	buf_free(&hid);
+	return rc;
+}
+
+/* A row's (source_id, line); not ok when either is not an integer, as = never holds then. */
+struct qkey {
+	int ok;
+	int64_t src, line;
+};
+
+static struct qkey key_of(struct store_stmt *s, int col)
+{
+	struct qkey k = { store_col_type(s, col) == STORE_INT &&
+			store_col_type(s, col + 1) == STORE_INT,
+		store_col_int(s, col), store_col_int(s, col + 1) };
+
+	return k;
+}
+
+static int key_cmp(const struct qkey *a, const struct qkey *b)
+{
+	if (a->src != b->src)
+		return a->src < b->src ? -1 : 1;
+	return (a->line > b->line) - (a->line < b->line);
+}
+
+/* The identifiers of one (source_id, line): holder kind (qtabs order), holder and field. */
+struct qgroup {
+	struct qkey key;
+	struct {
+		int hk, field;
+		size_t off, len;
+	} * v;
+	size_t n, cap;
+	struct buf ids; /* the holders, one after another */
+};
+
+#define OUT_OF_ORDER (-1)
+
+/*
+ * The rows of table t up to key (NULL: every row left): a column with a value and no identifier
+ * of its row's holder, field, source and line in g is unparsed. OUT_OF_ORDER when a row's key
+ * is less than the one before.
+ */
+static int table_upto_key(struct qpass *p, size_t t, const struct qgroup *g, struct qkey *last)
+{
+	const struct qtab *qt = &qtabs[t];
+	struct store_stmt *s = p->tab[t];
+	size_t j, e, f;
+
+	while (p->at[t] == STORE_ROW) {
+		struct qkey k = key_of(s, 1);
+		const char *h = store_col_text(s, 0);
+		size_t hn = h ? store_col_bytes(s, 0) : 0;
+		int c = -1;
+
+		if (k.ok) {
+			if (last->ok && key_cmp(&k, last) < 0)
+				return OUT_OF_ORDER;
+			*last = k;
+			if (g && (c = key_cmp(&k, &g->key)) > 0)
+				break;
+		}
+		for (j = 0; j < qt->ncols; j++) {
+			int found = 0;
+
+			if (!store_col_int(s, 3 + (int)j))
+				continue;
+			for (f = 0; strcmp(qcols[f].field, qcols[qt->col0 + j].field) != 0; f++)
+				;
+			for (e = 0; c == 0 && h && !found && e < g->n; e++)
+				found = strcmp(qtabs[g->v[e].hk].holder_kind, qt->holder_kind) ==
+						0 &&
+					g->v[e].field == (int)f && g->v[e].len == hn &&
+					memcmp(g->ids.s + g->v[e].off, h, hn) == 0;
+			if (!found)
+				p->unparsed[qt->col0 + j]++;
+		}
+		p->at[t] = store_step(s);
+	}
+	return p->at[t] == STORE_ROW || p->at[t] == STORE_DONE ? 0 : p->at[t];
+}
+
+static int group_done(struct qpass *p, const struct qgroup *g, struct qkey last[NQTABS])
+{
+	size_t t;
+	int rc;
+
+	for (t = 0; t < NQTABS; t++)
+		if ((rc = table_upto_key(p, t, g, &last[t])))
+			return rc;
+	return 0;
+}
+
+/*
+ * The same figures from one pass over the identifiers and the tables in row order, merged on
+ * (source_id, line): ingest writes a file's rows, and then their identifiers, in line order
+ * and each file after the last, so every read is sequential. OUT_OF_ORDER (and the figures
+ * are void) as soon as a key is less than the one before it in any of them.
+ */
+static int key_pass(struct store *st, struct qpass *p)
+{
+	struct store_stmt *s;
+	struct qgroup g = { 0 };
+	struct qkey last[NQTABS] = { { 0 } }, prev = { 0 };
+	int rc;
+
+	if ((rc = open_tables(st, p, 0)))
+		return rc;
+	if (!(s = store_prepare(st,
+		      "SELECT source_id, line, holder_kind, holder_id, field, kind,"
+		      " flags FROM identifiers ORDER BY ident_id")))
+		return EX_SOFTWARE;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		struct qkey k = key_of(s, 0);
+		const char *hk = store_col_text(s, 2), *h = store_col_text(s, 3);
+		const char *field = store_col_text(s, 4);
+		size_t t, f;
+
+		count_kind(p, store_col_text(s, 5), store_col_text(s, 6));
+		if (!k.ok)
+			continue;
+		if (prev.ok && key_cmp(&k, &prev) < 0) {
+			rc = OUT_OF_ORDER;
+			break;
+		}
+		if (prev.ok && key_cmp(&k, &prev) > 0) {
+			if ((rc = group_done(p, &g, last)))
+				break;
+			g.n = 0;
+			buf_reset(&g.ids);
+		}
+		prev = g.key = k;
+		for (t = 0; hk && t < NQTABS && strcmp(qtabs[t].holder_kind, hk) != 0; t++)
+			;
+		for (f = 0; field && f < NQCOLS && strcmp(qcols[f].field, field) != 0; f++)
+			;
+		if (!h || !hk || t == NQTABS || !field || f == NQCOLS)
+			continue;
+		if (g.n == g.cap) {
+			g.cap = g.cap ? 2 * g.cap : 16;
+			g.v = xrealloc(g.v, g.cap * sizeof(*g.v));
+		}
+		g.v[g.n].hk = (int)t;
+		g.v[g.n].field = (int)f;
+		g.v[g.n].off = g.ids.len;
+		g.v[g.n++].len = store_col_bytes(s, 3);
+		buf_add(&g.ids, h, store_col_bytes(s, 3));
+	}
+	store_done(s);
+	if (rc == STORE_DONE && prev.ok)
+		rc = group_done(p, &g, last);
+	if (rc == STORE_DONE)
+		rc = group_done(p, NULL, last);
+	free(g.v);
+	buf_free(&g.ids);
+	return rc;
+}
+
+/* Forget what a pass counted, to count again. */
+static void pass_reset(struct qpass *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nkinds; i++)
+		free(p->kinds[i].kind);
+	free(p->kinds);
+	p->kinds = NULL;
+	p->nkinds = 0;
+	memset(p->unparsed, 0, sizeof(p->unparsed));
+	for (i = 0; i < NQTABS; i++) {
+		store_done(p->tab[i]);
+		p->tab[i] = NULL;
+		p->at[i] = STORE_DONE;
+	}
+}
+
+/* The key pass, or the holder pass when the store's rows are not in the order ingest writes. */
+static int quality_pass(struct store *st, struct qpass *p)
+{
+	int rc = key_pass(st, p);
+
+	if (rc != OUT_OF_ORDER)
+		return rc;
+	pass_reset(p);
+	return holder_pass(st, p);
+}
+
+static struct quality *quality_of(struct quality **q, size_t *n, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*q)[i].kind, kind) == 0)
+			return &(*q)[i];
+	*q = xrealloc(*q, (*n + 1) * sizeof(**q));
+	memset(&(*q)[*n], 0, sizeof(**q));
+	(*q)[*n].kind = xstrdup(kind);
+	return &(*q)[(*n)++];
+}
+
+/*
+ * The values held by more accounts than linking's default cap for their class: one pass over
+ * the index on (kind, value) (no row is read) finds those with more rows than the smallest cap;
+ * only those few are counted exactly, an IP on its busiest day, as link does.
+ */
+static int count_hubs(struct store *st, struct quality **q, size_t *n)
+{
+	struct store_stmt *s = store_prepare(st,
+		"SELECT g.kind, (SELECT max(flags) FROM identifiers j WHERE j.kind = g.kind AND "
+		"j.value = g.value), (SELECT max(n) FROM (SELECT count(DISTINCT holder_id) AS n "
+		"FROM identifiers j WHERE j.kind = g.kind AND j.value = g.value GROUP BY day)) "
+		"FROM (SELECT kind, value FROM identifiers GROUP BY kind, value "
+		"HAVING count(*) > 10) g");
+	struct link_params lp;
+	int rc;
+
+	if (!s)
+		return EX_SOFTWARE;
+	link_params_init(&lp);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *kind = store_col_text(s, 0), *flags = store_col_text(s, 1);
+		enum link_class c = link_class_of(kind, flags ? flags : "");
+
+		if (c != LINK_BUILDING && store_col_int(s, 2) > lp.cap[c])
+			quality_of(q, n, kind)->hubs++;
+	}
+	store_done(s);
+	return rc;
+}
+
+/*
+ * The store's country and the quality of its identifiers per kind, in the order the kinds
+ * come: those with keys (sorted), then those with hub candidates, then those with unparsed
+ * values only. Store figures only.
  */
 static void ident_quality(struct stats *sx)
 {
-	struct ingest_quality *q;
-	size_t n, i, j;
+	struct qpass p = { 0 };
+	struct quality *q = NULL;
+	size_t n = 0, i, j;
 	char *c;
 
 	if (sx->case_id || sx->rc)
@@ -219,9 +757,16 @@ static void ident_quality(struct stats *sx)
 		out_null(sx->o);
 	out_end_row(sx->o);
 	free(c);
-	if ((sx->rc = ingest_quality(sx->st, &q, &n)))
-		return;
-	for (i = 0; i < n; i++) {
+	if (!(sx->rc = quality_pass(sx->st, &p))) {
+		ck_sort(p.kinds, p.nkinds, sizeof(*p.kinds), kind_cmp);
+		q = p.kinds, n = p.nkinds;
+		p.kinds = NULL, p.nkinds = 0;
+		sx->rc = count_hubs(sx->st, &q, &n);
+	}
+	for (i = 0; i < NQCOLS && !sx->rc; i++)
+		if (p.unparsed[i])
+			quality_of(&q, &n, qcols[i].kind)->unparsed += p.unparsed[i];
+	for (i = 0; i < n && !sx->rc; i++) {
 		const struct {
 			const char *name;
 			int64_t v;
@@ -238,29 +783,42 @@ static void ident_quality(struct stats *sx)
 			free(what);
 		}
 	}
-	ingest_quality_free(q, n);
+	for (i = 0; i < n; i++)
+		free(q[i].kind);
+	free(q);
+	for (i = 0; i < p.nkinds; i++)
+		free(p.kinds[i].kind);
+	free(p.kinds);
+	free(p.ids);
+	for (i = 0; i < NQTABS; i++)
+		store_done(p.tab[i]);
 }
 
 static void screening(struct stats *sx)
 {
+	static const char *const names[] = { "listings.screened", "listings.flagged",
+		"listings.flagged_pct", "listings.flagged_never_sold",
+		"listings.flagged_removed_before_sale", NULL };
+
 	if (!store_table_exists(sx->st, "scores"))
 		return;
-	figure(sx, "listings.screened", "SELECT count(*) FROM scores WHERE @S");
-	figure(sx, "listings.flagged", "SELECT count(*) FROM scores WHERE flagged AND @S");
-	figure(sx, "listings.flagged_pct",
-		"SELECT round(100.0 * sum(flagged != 0) / count(*), 1) FROM scores WHERE @S");
-	/* No order at all, whatever became of the listing. */
-	figure(sx, "listings.flagged_never_sold",
-		"SELECT count(*) FROM scores s WHERE s.flagged AND @S AND NOT EXISTS "
-		"(SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id)");
-	/* Taken down (a notice resolved, with sane times, not rejected) before any order was placed. */
-	figure(sx, "listings.flagged_removed_before_sale",
-		"SELECT count(*) FROM scores s WHERE s.flagged AND @S AND EXISTS "
+	/*
+	 * One pass over the scores. Never sold: no order at all, whatever became of the listing.
+	 * Removed before sale: taken down (a notice resolved, with sane times, not rejected)
+	 * before any order was placed.
+	 */
+	figures(sx, names,
+		"SELECT count(*), coalesce(sum(CASE WHEN s.flagged THEN 1 ELSE 0 END), 0), "
+		"round(100.0 * sum(s.flagged != 0) / count(*), 1), "
+		"coalesce(sum(CASE WHEN s.flagged AND NOT EXISTS "
+		"(SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id) THEN 1 ELSE 0 END), 0), "
+		"coalesce(sum(CASE WHEN s.flagged AND EXISTS "
 		"(SELECT 1 FROM takedowns t WHERE t.listing_id = s.listing_id AND "
 		"julianday(t.resolved_at) >= julianday(t.received_at) AND "
 		"coalesce(t.outcome, '') NOT LIKE 'reject%' AND "
 		"NOT EXISTS (SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id AND "
-		"o.ordered_at <= t.resolved_at))");
+		"o.ordered_at <= t.resolved_at)) THEN 1 ELSE 0 END), 0) "
+		"FROM scores s WHERE @S");
 }
 
 static void networks(struct stats *sx)
@@ -343,12 +901,17 @@ static void cases(struct stats *sx)
 		figure(sx, "case.listings.flagged", "SELECT count(*) FROM case_listings");
 }
 
-/* The filter of the figures of a section whose rows belong to listings. */
-static const char listing_part[] = "listing_id IN (SELECT listing_id FROM listings WHERE @S)";
+/*
+ * The filter of the figures of a section whose rows belong to listings: a row whose listing is
+ * in the store (and in scope). EXISTS seeks each row's listing by its key; "listing_id IN
+ * (SELECT ...)" built a temporary index of every listing for each figure, most of stats' time.
+ */
+#define LISTING_PART(table) \
+	"EXISTS (SELECT 1 FROM listings l WHERE l.listing_id = " table ".listing_id AND @S)"
 
 static void testbuys(struct stats *sx)
 {
-	sx->part = listing_part;
+	sx->part = LISTING_PART("testbuys");
 	figure(sx, "testbuys.bought", "SELECT count(*) FROM testbuys WHERE @P");
 	group(sx, "testbuys.verdict",
 		"SELECT lower(verdict), count(*) FROM testbuys WHERE @P GROUP BY 1 ORDER BY 1");
@@ -359,7 +922,7 @@ static void testbuys(struct stats *sx)
 static void takedowns(struct stats *sx)
 {
 #define HOURS "(julianday(resolved_at) - julianday(received_at)) * 24"
-	sx->part = listing_part;
+	sx->part = LISTING_PART("takedowns");
 	figure(sx, "takedowns.received", "SELECT count(*) FROM takedowns WHERE @P");
 	figure(sx, "takedowns.resolved",
 		"SELECT count(*) FROM takedowns WHERE resolved_at IS NOT NULL AND @P");
