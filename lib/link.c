@@ -1479,8 +1479,6 @@ static char *digit_key(const char *s)
 	return b.s ? buf_detach(&b) : xstrdup("");
 }
 
-#define FUZZY_BLOCK_CAP 50
-
 /*
  * A Latin unit key is "8 nathan road, kowloon floor 3 unit 12": the place (a postcode or the
  * first word of the town) follows the comma. Split it into the place and the rest.
@@ -1532,29 +1530,25 @@ static double addr_jaccard(const char *a, const char *b)
 	return link_jaccard3(ra.s, rb.s);
 }
 
-/*
- * Score one candidate pair, Fellegi-Sunter style: each comparator adds bits when it agrees
- * and takes some away when it clearly disagrees. The pieces that added bits become the edge.
- */
-static void fuzzy_pair(struct linker *lk, const struct frec *x, const struct frec *y)
+struct fpiece {
+	uint8_t comp;   /* comparators[] */
+	uint8_t apart;  /* unit addresses in two places */
+	float score, w; /* w < 0: the comparator took bits away */
+};
+
+/* The comparators on one pair: the sum of their bits, and the pieces that added or took any. */
+static double fuzzy_score(
+	const struct frec *x, const struct frec *y, struct fpiece pc[3], size_t *n)
 {
-	uint32_t parts[3];
-	struct piece pc[3];
-	size_t np = 0, i;
+	size_t np = 0;
 	double sum = 0, s, w;
 
-	memset(pc, 0, sizeof(pc));
 	if (*x->name && *y->name) {
 		s = link_jaro_winkler(x->name, y->name);
 		w = s >= 0.95 ? 6 : s >= 0.85 ? 3 : s < 0.7 ? -4 : 0;
 		sum += w;
-		if (w > 0) {
-			pc[np].comp = 1;
-			pc[np].score = (float)s;
-			pc[np].w = (float)w;
-			pc[np].kind = intern_kind(lk, "name");
-			np++;
-		}
+		if (w)
+			pc[np++] = (struct fpiece){ 1, 0, (float)s, (float)w };
 	}
 	if (x->addr && y->addr) {
 		int place = addr_place_agrees(x->addr, y->addr);
@@ -1571,64 +1565,127 @@ static void fuzzy_pair(struct linker *lk, const struct frec *x, const struct fre
 			: s < 0.2              ? -4
 					       : 0;
 		sum += w;
-		if (w > 0) {
-			pc[np].comp = 2;
-			pc[np].score = (float)s;
-			pc[np].w = (float)w;
-			pc[np].kind = intern_kind(lk, IDENT_ADDRESS_UNIT);
-			pc[np].ia = x->addr_ident;
-			pc[np].ib = y->addr_ident;
-			np++;
-		}
+		if (w)
+			pc[np++] = (struct fpiece){ 2, place < 0, (float)s, (float)w };
 	}
 	if (x->text && y->text && x->text_kind == y->text_kind) {
 		size_t d = ck_levenshtein(x->text, y->text);
 
 		w = d == 0 ? 15 : d == 1 ? 6 : d == 2 ? 2 : -6;
 		sum += w;
-		if (w > 0) {
-			pc[np].comp = 3;
-			pc[np].score = (float)d;
-			pc[np].w = (float)w;
-			pc[np].kind = x->text_kind;
-			pc[np].ia = x->text_ident;
-			pc[np].ib = y->text_ident;
-			np++;
-		}
+		if (w)
+			pc[np++] = (struct fpiece){ 3, 0, (float)d, (float)w };
 	}
+	*n = np;
+	return sum;
+}
+
+/* The value a fuzzy piece compared: "a ~ b", malloc'd. */
+static char *fpiece_value(const struct fpiece *f, const struct frec *x, const struct frec *y)
+{
+	const char *va = f->comp == 1 ? x->name : f->comp == 2 ? x->addr : x->text;
+	const char *vb = f->comp == 1 ? y->name : f->comp == 2 ? y->addr : y->text;
+
+	return xasprintf("%s ~ %s", va, vb);
+}
+
+/*
+ * Score one candidate pair, Fellegi-Sunter style: each comparator adds bits when it agrees
+ * and takes some away when it clearly disagrees. The pieces that added bits become the edge.
+ */
+static void fuzzy_pair(struct linker *lk, const struct frec *x, const struct frec *y)
+{
+	uint32_t parts[3];
+	struct piece pc;
+	struct fpiece fp[3];
+	size_t nf, np = 0, i;
+	double sum = fuzzy_score(x, y, fp, &nf);
+
 	if (sum < lk->p->threshold)
 		return;
-	for (i = 0; i < np; i++) {
-		const char *va = pc[i].comp == 1 ? x->name : pc[i].comp == 2 ? x->addr : x->text;
-		const char *vb = pc[i].comp == 1 ? y->name : pc[i].comp == 2 ? y->addr : y->text;
-		char *v = xasprintf("%s ~ %s", va, vb);
+	for (i = 0; i < nf; i++) {
+		char *v;
 
-		pc[i].a = x->seller;
-		pc[i].b = y->seller;
-		pc[i].cls = LINK_TEXT;
-		pc[i].holders = 2;
-		pc[i].val = add_val(lk, v);
+		if (fp[i].w <= 0) /* the edge keeps the pieces that added bits */
+			continue;
+		v = fpiece_value(&fp[i], x, y);
+		memset(&pc, 0, sizeof(pc));
+		pc.comp = fp[i].comp;
+		pc.score = fp[i].score;
+		pc.w = fp[i].w;
+		pc.kind = fp[i].comp == 1 ? intern_kind(lk, "name")
+			: fp[i].comp == 2 ? intern_kind(lk, IDENT_ADDRESS_UNIT)
+					  : x->text_kind;
+		pc.ia = fp[i].comp == 2 ? x->addr_ident : fp[i].comp == 3 ? x->text_ident : 0;
+		pc.ib = fp[i].comp == 2 ? y->addr_ident : fp[i].comp == 3 ? y->text_ident : 0;
+		pc.a = x->seller;
+		pc.b = y->seller;
+		pc.cls = LINK_TEXT;
+		pc.holders = 2;
+		pc.val = add_val(lk, v);
 		free(v);
-		parts[i] = add_piece(lk, &pc[i]);
+		parts[np++] = add_piece(lk, &pc);
 	}
 	add_edge(lk, x->seller, y->seller, sum, parts, np);
 }
 
 /*
+ * The blocking keys of record rec: its name; the first and the last name token, each with the
+ * digits of its address (the house number and unit, not the postcode: it may carry a typo);
+ * each half of its text id. Pairs come only from records that share a key.
+ */
+static void frec_keys(struct frec *f, uint32_t rec, struct fkey **keys, size_t *nk, size_t *capk)
+{
+	struct buf b = { 0 }, pl = { 0 };
+	char *dk, *sp;
+
+	if (!f->name)
+		f->name = xstrdup("");
+	if (f->addr && addr_split(f->addr, &b, &pl))
+		dk = digit_key(b.s);
+	else
+		dk = digit_key(f->addr);
+	buf_reset(&b);
+	add_key(keys, nk, capk, 'n', f->name, strlen(f->name), rec);
+	if (*dk && *f->name) {
+		sp = strchr(f->name, ' ');
+		buf_addf(&b, "%.*s|%s", (int)(sp ? (size_t)(sp - f->name) : strlen(f->name)),
+			f->name, dk);
+		add_key(keys, nk, capk, 'f', b.s, b.len, rec);
+		buf_reset(&b);
+		sp = strrchr(f->name, ' ');
+		buf_addf(&b, "%s|%s", sp ? sp + 1 : f->name, dk);
+		add_key(keys, nk, capk, 'l', b.s, b.len, rec);
+	}
+	if (f->text && strlen(f->text) >= 4) {
+		size_t h = strlen(f->text) / 2;
+
+		add_key(keys, nk, capk, 't', f->text, h, rec);
+		add_key(keys, nk, capk, 'u', f->text + h, strlen(f->text + h), rec);
+	}
+	buf_free(&b);
+	buf_free(&pl);
+	free(dk);
+}
+
+/* The identifier kinds --fuzzy compares as a unit address or a text id. */
+#define FUZZY_IDS_WHERE \
+	"+holder_kind = 'seller' AND kind NOT IN ('phone', 'email', 'device', 'ip', 'payment'," \
+	" 'address_building', 'address_area')"
+
+/*
  * --fuzzy: near-identical names, unit addresses and text ids (a profile's own kinds). Pairs
  * come only from strict blocks (the same name tokens, the same digits of the address with the
- * same first or last name token, half of a text id); a block of more than FUZZY_BLOCK_CAP
+ * same first or last name token, half of a text id); a block of more than LINK_FUZZY_BLOCK_CAP
  * records is skipped, so the comparisons stay near-linear.
  */
 static int fuzzy_edges(struct linker *lk)
 {
 	static const char names_sql[] = "SELECT seller_id, owner_name FROM sellers";
 	static const char ids_sql[] =
-		"SELECT holder_id, kind, value, ident_id FROM identifiers WHERE +holder_kind ="
-		" 'seller' AND ident_id <= ?1 AND kind NOT IN ('phone', 'email', 'device', 'ip',"
-		" 'payment', 'address_building', 'address_area') ORDER BY ident_id";
+		"SELECT holder_id, kind, value, ident_id FROM identifiers WHERE " FUZZY_IDS_WHERE
+		" AND ident_id <= ?1 ORDER BY ident_id";
 	struct frec *r = NULL;
-	struct buf pl = { 0 };
 	uint32_t *recof = NULL;
 	struct fkey *keys = NULL;
 	uint64_t *pairs = NULL;
@@ -1689,47 +1746,13 @@ static int fuzzy_edges(struct linker *lk)
 	store_done(s);
 	if (rc != STORE_DONE)
 		goto out;
-	for (i = 0; i < nr; i++) {
-		struct frec *f = &r[i];
-		char *dk, *sp;
-		struct buf b = { 0 };
-
-		if (!f->name)
-			f->name = xstrdup("");
-		/* block on the house number and unit, not the postcode: it may carry a typo */
-		if (f->addr && addr_split(f->addr, &b, &pl))
-			dk = digit_key(b.s);
-		else
-			dk = digit_key(f->addr);
-		buf_reset(&b);
-		add_key(&keys, &nk, &capk, 'n', f->name, strlen(f->name), (uint32_t)i);
-		if (*dk && *f->name) {
-			/* the first and the last name token, each with the address digits */
-			sp = strchr(f->name, ' ');
-			buf_addf(&b, "%.*s|%s",
-				(int)(sp ? (size_t)(sp - f->name) : strlen(f->name)), f->name, dk);
-			add_key(&keys, &nk, &capk, 'f', b.s, b.len, (uint32_t)i);
-			buf_reset(&b);
-			sp = strrchr(f->name, ' ');
-			buf_addf(&b, "%s|%s", sp ? sp + 1 : f->name, dk);
-			add_key(&keys, &nk, &capk, 'l', b.s, b.len, (uint32_t)i);
-		}
-		if (f->text && strlen(f->text) >= 4) {
-			size_t h = strlen(f->text) / 2;
-
-			add_key(&keys, &nk, &capk, 't', f->text, h, (uint32_t)i);
-			add_key(&keys, &nk, &capk, 'u', f->text + h, strlen(f->text + h),
-				(uint32_t)i);
-		}
-		buf_free(&b);
-		free(dk);
-	}
-	buf_free(&pl);
+	for (i = 0; i < nr; i++)
+		frec_keys(&r[i], (uint32_t)i, &keys, &nk, &capk);
 	ck_sort(keys, nk, sizeof(*keys), cmp_fkey);
 	for (i = 0; i < nk; i = j) {
 		for (j = i + 1; j < nk && keys[j].h == keys[i].h; j++)
 			;
-		if (j - i < 2 || j - i > FUZZY_BLOCK_CAP)
+		if (j - i < 2 || j - i > LINK_FUZZY_BLOCK_CAP)
 			continue;
 		for (k = i; k < j; k++) {
 			size_t m;
@@ -1757,6 +1780,111 @@ out:
 	free(keys);
 	free(pairs);
 	return rc;
+}
+
+/* One seller as fuzzy_edges() sees it (its first unit address and text id, as there). */
+static int frec_load(struct store *st, const char *seller, struct frec *f, char **text_kind)
+{
+	struct store_stmt *s =
+		store_prepare(st, "SELECT owner_name FROM sellers WHERE seller_id = ?1");
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	*text_kind = NULL;
+	if (!s)
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, seller);
+	if ((rc = store_step(s)) == STORE_ROW)
+		f->name = name_key(store_col_text(s, 0));
+	store_done(s);
+	if (rc != STORE_ROW && rc != STORE_DONE)
+		return rc;
+	if (!(s = store_prepare(st,
+		      "SELECT kind, value, ident_id FROM identifiers WHERE"
+		      " holder_id = ?1 AND " FUZZY_IDS_WHERE " ORDER BY ident_id")))
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, seller);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *kind = store_col_text(s, 0);
+
+		if (strcmp(kind, IDENT_ADDRESS_UNIT) == 0) {
+			if (!f->addr) {
+				f->addr = xstrdup(store_col_text(s, 1));
+				f->addr_ident = store_col_int(s, 2);
+			}
+		} else if (!f->text) {
+			f->text = xstrdup(store_col_text(s, 1));
+			f->text_ident = store_col_int(s, 2);
+			*text_kind = xstrdup(kind);
+		}
+	}
+	store_done(s);
+	return rc == STORE_DONE ? 0 : rc;
+}
+
+int link_fuzzy_pair(struct store *st, const char *a, const char *b, struct link_fuzzy *out)
+{
+	struct frec x = { 0 }, y = { 0 };
+	struct fpiece fp[3];
+	struct fkey *keys = NULL;
+	char *tka = NULL, *tkb = NULL;
+	size_t nk = 0, capk = 0, np, i, j;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!(rc = frec_load(st, a, &x, &tka)) && !(rc = frec_load(st, b, &y, &tkb))) {
+		if (tka && tkb && strcmp(tka, tkb) == 0)
+			x.text_kind = y.text_kind =
+				1; /* the same kind: the text ids are compared */
+		else
+			x.text_kind = 1, y.text_kind = 2;
+		frec_keys(&x, 0, &keys, &nk, &capk);
+		frec_keys(&y, 1, &keys, &nk, &capk);
+		for (i = 0; i < nk && !out->blocked; i++)
+			for (j = i + 1; j < nk; j++)
+				if (keys[i].rec != keys[j].rec && keys[i].h == keys[j].h)
+					out->blocked = 1;
+		out->sum = fuzzy_score(&x, &y, fp, &np);
+		for (i = 0; i < np; i++) {
+			struct link_fuzzy_piece *p = &out->v[out->n++];
+
+			p->comparator = comparators[fp[i].comp];
+			p->apart = fp[i].apart;
+			p->score = fp[i].score;
+			p->weight = fp[i].w;
+			p->kind = xstrdup(fp[i].comp == 1 ? "name"
+					: fp[i].comp == 2 ? IDENT_ADDRESS_UNIT
+							  : tka);
+			p->value = fpiece_value(&fp[i], &x, &y);
+			p->ident_a = fp[i].comp == 2 ? x.addr_ident
+				: fp[i].comp == 3    ? x.text_ident
+						     : 0;
+			p->ident_b = fp[i].comp == 2 ? y.addr_ident
+				: fp[i].comp == 3    ? y.text_ident
+						     : 0;
+		}
+	}
+	free(keys);
+	free(tka);
+	free(tkb);
+	free(x.name);
+	free(x.addr);
+	free(x.text);
+	free(y.name);
+	free(y.addr);
+	free(y.text);
+	return rc;
+}
+
+void link_fuzzy_free(struct link_fuzzy *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		free(f->v[i].kind);
+		free(f->v[i].value);
+	}
+	f->n = 0;
 }
 
 static int full_run(struct linker *lk)

@@ -114,6 +114,27 @@ int link_pair_evidence(struct store *st, const struct link_params *p, const char
 	struct link_pair *out);
 void link_pair_free(struct link_pair *pr);
 
+/* A blocking key held by more records than this pairs none of them (it says too little). */
+#define LINK_FUZZY_BLOCK_CAP 50
+/* What --fuzzy makes of one pair: the comparators that added or took bits, their sum, and whether
+ * the two share a blocking key (only such pairs are ever compared). */
+struct link_fuzzy_piece {
+	const char *comparator;     /* jaro_winkler, jaccard3 or levenshtein */
+	double score, weight;       /* weight < 0: the comparator took bits away */
+	int apart;                  /* unit addresses in two places (towns or postcodes) */
+	char *kind, *value;         /* name, address_unit or a text kind; "a ~ b" */
+	long long ident_a, ident_b; /* identifiers rows (0 for a name) */
+};
+struct link_fuzzy {
+	struct link_fuzzy_piece v[3];
+	size_t n;
+	double sum;  /* all comparators, those that took bits away too */
+	int blocked; /* 1 when a blocking key is shared */
+};
+/* Score a and b as a fuzzy run would. 0, or an EX_* code; link_fuzzy_free() after either. */
+int link_fuzzy_pair(struct store *st, const char *a, const char *b, struct link_fuzzy *out);
+void link_fuzzy_free(struct link_fuzzy *f);
+
 /*
  * The bridges of a stored network: pairs of members whose evidence is the only path between two
  * parts of it (a likely false link when it is weak). *pairs holds 2 * *npairs malloc'd seller ids

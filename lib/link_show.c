@@ -413,6 +413,54 @@ static int explain_fuzzy(struct link_show *c, struct out *o, int step, const cha
 	return 0;
 }
 
+/* "path:line" of an identifiers row, malloc'd, or NULL. */
+static char *ident_source(struct link_show *c, long long id)
+{
+	struct store_stmt *s;
+	char *r = NULL;
+
+	if (!id ||
+		!(s = store_prepare(c->st,
+			  "SELECT coalesce(s.path, '?') || ':' || i.line"
+			  " FROM identifiers i LEFT JOIN sources s"
+			  " ON s.source_id = i.source_id WHERE i.ident_id = ?1")))
+		return NULL;
+	store_bind_int(s, 1, id);
+	if (store_step(s) == STORE_ROW && store_col_text(s, 0))
+		r = xstrdup(store_col_text(s, 0));
+	store_done(s);
+	return r;
+}
+
+/* The pieces --fuzzy finds for a pair it did not join, as rows of step 0. */
+static void explain_fuzzy_rows(struct link_show *c, struct out *o, const char *a, const char *b,
+	const struct link_fuzzy *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		char *sa = ident_source(c, f->v[i].ident_a), *sb = ident_source(c, f->v[i].ident_b);
+		char *note = f->v[i].apart
+			? xasprintf("fuzzy: %s: another place", f->v[i].comparator)
+			: xasprintf("fuzzy: %s %g", f->v[i].comparator, f->v[i].score);
+
+		out_int(o, 0);
+		out_text(o, a);
+		out_text(o, b);
+		out_text(o, f->v[i].kind);
+		out_text(o, f->v[i].value);
+		out_real(o, f->v[i].weight);
+		out_null(o);
+		out_text(o, sa);
+		out_text(o, sb);
+		out_text(o, note);
+		out_end_row(o);
+		free(sa);
+		free(sb);
+		free(note);
+	}
+}
+
 /* The chain of forest edges from a to b inside network id (breadth first). */
 static int forest_path(
 	struct link_show *c, const char *id, const char *a, const char *b, char ***path, size_t *n)
@@ -483,6 +531,7 @@ static int forest_path(
 int link_show_explain(struct link_show *c, const char *a, const char *b)
 {
 	char *na, *nb, **path = NULL;
+	struct link_fuzzy fz = { .n = 0 };
 	struct link_pair pr;
 	size_t n = 0, i;
 	struct out *o;
@@ -518,6 +567,12 @@ int link_show_explain(struct link_show *c, const char *a, const char *b)
 		goto out;
 	}
 	explain_rows(c, o, 0, a, b, &pr, 0);
+	if (c->p->fuzzy && (rc = link_fuzzy_pair(c->st, a, b, &fz))) {
+		out_close(o);
+		link_pair_free(&pr);
+		goto out;
+	}
+	explain_fuzzy_rows(c, o, a, b, &fz);
 	if ((rc = out_close(o)) == 0) {
 		rc = 1;
 		if (ck.quiet)
@@ -535,11 +590,29 @@ int link_show_explain(struct link_show *c, const char *a, const char *b)
 				"casekit link: %s and %s are not joined: their evidence weighs %.2f bits,"
 				" the threshold is %.2f\n",
 				a, b, pr.score, c->p->threshold);
+		if (ck.quiet || !c->p->fuzzy)
+			;
+		else if (!fz.blocked)
+			fprintf(stderr,
+				"casekit link: --fuzzy never compared them: they share no name, no"
+				" name token with the same address digits and no half of an id\n");
+		else if (fz.sum < c->p->threshold)
+			fprintf(stderr,
+				"casekit link: --fuzzy: their near matches weigh %.2f bits, the"
+				" threshold is %.2f\n",
+				fz.sum, c->p->threshold);
+		else
+			fprintf(stderr,
+				"casekit link: --fuzzy: their near matches weigh %.2f bits, but every"
+				" key they share is held by more than %d accounts, so they were never"
+				" compared\n",
+				fz.sum, LINK_FUZZY_BLOCK_CAP);
 		if (!ck.quiet && (na || nb))
 			fprintf(stderr, "casekit link: %s is in %s, %s in %s\n", a,
 				na ? na : "no network", b, nb ? nb : "no network");
 	}
 	link_pair_free(&pr);
+	link_fuzzy_free(&fz);
 out:
 	for (i = 0; i < n; i++)
 		free(path[i]);

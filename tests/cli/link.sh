@@ -276,6 +276,11 @@ expect "each fuzzy piece names its comparator and score" \
 expect "with file and line of a fuzzy id" grep -q "febrl.csv:2	febrl.csv:3	fuzzy: levenshtein" "$T/out"
 run link -d "$T/f.db" --fuzzy --explain rec-3-org rec-4-org -f tsv
 expect "a similar name in another street stays apart" test "$rc" = 1
+expect "--explain shows what --fuzzy made of the pair, bits taken away too" \
+	sh -c "grep -q '	name	brown peter ~ browne peter	3	' '$T/out' && grep -q '	-4	.*fuzzy: jaccard3' '$T/out'"
+expect "and why that is not enough" grep -q -- "--fuzzy: their near matches weigh -7.00 bits, the threshold is 10.00" "$T/err"
+run link -d "$T/f.db" --fuzzy --explain rec-2-org rec-3-org -f tsv
+expect "a pair --fuzzy never compares is said to be one" grep -q -- "--fuzzy never compared them" "$T/err"
 # One street name in two towns is two places; a misspelt town is the same one.
 cp "$DATA/link/febrl-towns.csv" "$T/febrl-towns.csv"
 ck init -q "$T/t.db"
