@@ -1668,6 +1668,24 @@ static void frec_keys(struct frec *f, uint32_t rec, struct fkey **keys, size_t *
 	free(dk);
 }
 
+/* Take a seller's first unit address and first text id (rows in ident_id order): 1 when
+ * value became its text id. */
+static int frec_take(struct frec *f, const char *kind, const char *value, int64_t ident)
+{
+	if (strcmp(kind, IDENT_ADDRESS_UNIT) == 0) {
+		if (!f->addr) {
+			f->addr = xstrdup(value);
+			f->addr_ident = ident;
+		}
+		return 0;
+	}
+	if (f->text)
+		return 0;
+	f->text = xstrdup(value);
+	f->text_ident = ident;
+	return 1;
+}
+
 /* The identifier kinds --fuzzy compares as a unit address or a text id. */
 #define FUZZY_IDS_WHERE \
 	"+holder_kind = 'seller' AND kind NOT IN ('phone', 'email', 'device', 'ip', 'payment'," \
@@ -1732,16 +1750,8 @@ static int fuzzy_edges(struct linker *lk)
 
 		REC_OF(d);
 		f = &r[recof[d]];
-		if (strcmp(kind, IDENT_ADDRESS_UNIT) == 0) {
-			if (!f->addr) {
-				f->addr = xstrdup(col(s, 2));
-				f->addr_ident = store_col_int(s, 3);
-			}
-		} else if (!f->text) {
-			f->text = xstrdup(col(s, 2));
+		if (frec_take(f, kind, col(s, 2), store_col_int(s, 3)))
 			f->text_kind = intern_kind(lk, kind);
-			f->text_ident = store_col_int(s, 3);
-		}
 	}
 	store_done(s);
 	if (rc != STORE_DONE)
@@ -1807,16 +1817,8 @@ static int frec_load(struct store *st, const char *seller, struct frec *f, char 
 	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *kind = store_col_text(s, 0);
 
-		if (strcmp(kind, IDENT_ADDRESS_UNIT) == 0) {
-			if (!f->addr) {
-				f->addr = xstrdup(store_col_text(s, 1));
-				f->addr_ident = store_col_int(s, 2);
-			}
-		} else if (!f->text) {
-			f->text = xstrdup(store_col_text(s, 1));
-			f->text_ident = store_col_int(s, 2);
+		if (frec_take(f, kind, store_col_text(s, 1), store_col_int(s, 2)))
 			*text_kind = xstrdup(kind);
-		}
 	}
 	store_done(s);
 	return rc == STORE_DONE ? 0 : rc;
