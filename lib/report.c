@@ -126,26 +126,6 @@ int report_identifiers_csv(struct report_ctx *c, FILE *fp)
 	return s ? stmt_csv(c, s, fp) : EX_SOFTWARE;
 }
 
-/*
- * DOT ids and labels: quoted, with quotes and backslashes escaped, and a leading ' before
- * text a spreadsheet would run as a formula (as in the CSV tables).
- */
-static void dot_str(FILE *fp, const char *s)
-{
-	fputc('"', fp);
-	if (s && out_is_formula(s, strlen(s)))
-		fputc('\'', fp);
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', fp);
-		if (*s == '\n')
-			fputs("\\n", fp);
-		else
-			fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
 int report_dot(struct report_ctx *c, FILE *fp)
 {
 	struct store_stmt *s;
@@ -165,12 +145,12 @@ int report_dot(struct report_ctx *c, FILE *fp)
 		char *id = xasprintf("seller:%s", col(s, 0));
 
 		fputc('\t', fp);
-		dot_str(fp, id);
+		out_dot_str(fp, id);
 		free(id);
 		fputs(" [shape=box, style=filled, fillcolor=", fp);
 		fputs(store_col_int(s, 2) ? "\"#f4c7c3\"" : "\"#e8eef7\"", fp);
 		fputs(", label=", fp);
-		dot_str(fp, label);
+		out_dot_str(fp, label);
 		fputs("];\n", fp);
 		free(label);
 	}
@@ -185,9 +165,9 @@ int report_dot(struct report_ctx *c, FILE *fp)
 		char *label = xasprintf("%s\n%s (%s)", col(s, 0), col(s, 1), col(s, 2));
 
 		fputc('\t', fp);
-		dot_str(fp, id);
+		out_dot_str(fp, id);
 		fputs(" [shape=ellipse, style=filled, fillcolor=\"#fde9b5\", label=", fp);
-		dot_str(fp, label);
+		out_dot_str(fp, label);
 		fputs("];\n", fp);
 		free(id);
 		free(label);
@@ -202,11 +182,11 @@ int report_dot(struct report_ctx *c, FILE *fp)
 		char *a = xasprintf("seller:%s", col(s, 0)), *b = xasprintf("seller:%s", col(s, 1));
 
 		fputc('\t', fp);
-		dot_str(fp, a);
+		out_dot_str(fp, a);
 		fputs(" -> ", fp);
-		dot_str(fp, b);
+		out_dot_str(fp, b);
 		fputs(" [dir=none, color=\"#b3261e\", label=", fp);
-		dot_str(fp, col(s, 2));
+		out_dot_str(fp, col(s, 2));
 		if (strcmp(col(s, 3), "exact") != 0)
 			fputs(", style=dashed", fp);
 		fputs("];\n", fp);
@@ -231,11 +211,11 @@ int report_dot(struct report_ctx *c, FILE *fp)
 				ck_count(store_col_int(s, 3), "unit", "units"));
 
 		fputc('\t', fp);
-		dot_str(fp, a);
+		out_dot_str(fp, a);
 		fputs(" -> ", fp);
-		dot_str(fp, col(s, 1));
+		out_dot_str(fp, col(s, 1));
 		fputs(" [color=\"#8a6d1d\", label=", fp);
-		dot_str(fp, label);
+		out_dot_str(fp, label);
 		fputs("];\n", fp);
 		free(a);
 		free(label);

@@ -249,21 +249,25 @@ static void row_listing(struct screen_run *r, struct store_stmt *q, struct scree
 	f->network_note = "no link results in the store (run 'casekit link')";
 }
 
+/* own: the own scores of listings of sellers in networks; nf: flagged ones per network and
+ * seller; nt: per network. ?1 is the flag threshold. */
+#define NETWORK_CTE \
+	"WITH own AS (SELECT sc.listing_id, sc.seller_id,\n" \
+	"    sc.score - coalesce(sn.points, 0) AS score FROM network_members nm\n" \
+	"    JOIN scores sc ON sc.seller_id = nm.seller_id\n" \
+	"    LEFT JOIN score_network sn ON sn.listing_id = sc.listing_id),\n" \
+	"  nf AS (SELECT m.network_id, o.seller_id, count(*) AS n FROM own o\n" \
+	"    JOIN network_members m ON m.seller_id = o.seller_id\n" \
+	"    WHERE o.score >= ?1 GROUP BY m.network_id, o.seller_id),\n" \
+	"  nt AS (SELECT network_id, sum(n) AS tot FROM nf GROUP BY network_id)\n"
+
 /*
  * Flagged listings of other accounts in each listing's network. Only own scores count (the
  * score less what the network signal added, kept in score_network), so a rerun never feeds on
  * its own output. own is the listings of sellers in networks (a few in a hundred), read
  * through scores(seller_id): SQLite holds it while the query runs, so not every score.
  */
-static const char network_sql[] =
-	"WITH own AS (SELECT sc.listing_id, sc.seller_id,\n"
-	"    sc.score - coalesce(sn.points, 0) AS score FROM network_members nm\n"
-	"    JOIN scores sc ON sc.seller_id = nm.seller_id\n"
-	"    LEFT JOIN score_network sn ON sn.listing_id = sc.listing_id),\n"
-	"  nf AS (SELECT m.network_id, o.seller_id, count(*) AS n FROM own o\n"
-	"    JOIN network_members m ON m.seller_id = o.seller_id\n"
-	"    WHERE o.score >= ?1 GROUP BY m.network_id, o.seller_id),\n"
-	"  nt AS (SELECT network_id, sum(n) AS tot FROM nf GROUP BY network_id)\n"
+static const char network_sql[] = NETWORK_CTE
 	"SELECT o.listing_id, m.network_id, nt.tot - coalesce(nf.n, 0) AS others, o.score\n"
 	"FROM own o JOIN network_members m ON m.seller_id = o.seller_id\n"
 	"  JOIN nt ON nt.network_id = m.network_id\n"
@@ -358,15 +362,7 @@ out:
 }
 
 /* The same for --explain: the listing's own score_network row does not hide it. */
-static const char explain_network_sql[] =
-	"WITH own AS (SELECT sc.listing_id, sc.seller_id,\n"
-	"    sc.score - coalesce(sn.points, 0) AS score FROM network_members nm\n"
-	"    JOIN scores sc ON sc.seller_id = nm.seller_id\n"
-	"    LEFT JOIN score_network sn ON sn.listing_id = sc.listing_id),\n"
-	"  nf AS (SELECT m.network_id, o.seller_id, count(*) AS n FROM own o\n"
-	"    JOIN network_members m ON m.seller_id = o.seller_id\n"
-	"    WHERE o.score >= ?1 GROUP BY m.network_id, o.seller_id),\n"
-	"  nt AS (SELECT network_id, sum(n) AS tot FROM nf GROUP BY network_id)\n"
+static const char explain_network_sql[] = NETWORK_CTE
 	"SELECT l.listing_id, m.network_id, nt.tot - coalesce(nf.n, 0) AS others\n"
 	"FROM listings l JOIN network_members m ON m.seller_id = l.seller_id\n"
 	"  JOIN nt ON nt.network_id = m.network_id\n"
