@@ -455,6 +455,13 @@ struct ingest {
 	FILE *rejf;
 	struct out *rejo;
 	struct refset known_sellers, known_listings;
+	/*
+	 * The keys this file wrote, while its table was empty when the file began and none
+	 * was left out of the set: a row whose key is not among them is new, so no older row
+	 * is looked for and it goes ROWS to an INSERT (fresh is 0 once a key is left out).
+	 */
+	struct refset written;
+	int fresh;
 	char country[3]; /* the default country of this run, or "" */
 	struct iq *iq;   /* per identifier kind, in the order first seen */
 	size_t niq;
@@ -589,8 +596,7 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 				" ON CONFLICT(%s) DO UPDATE SET %s, attrs=excluded.attrs, "
 				"source_id=excluded.source_id, line=excluded.line",
 				k->conflict, set.s);
-		if (!r || !(k->holder_kind && k->conflict))
-			rc = prep(in, r ? &in->insn[ki] : &in->ins[ki], sql.s);
+		rc = prep(in, r ? &in->insn[ki] : &in->ins[ki], sql.s);
 	}
 	if (!rc && k->holder_kind && k->conflict) {
 		buf_reset(&sql);
@@ -986,12 +992,13 @@ static size_t ref_slot(const struct refset *r, const char *v, size_t n, uint64_t
 	return i;
 }
 
-static void ref_add(struct refset *r, const char *v, size_t n, uint64_t h)
+/* Add v to r: 1, or 0 when r is full and v was left out. */
+static int ref_add(struct refset *r, const char *v, size_t n, uint64_t h)
 {
 	size_t i, j;
 
 	if (r->n >= REF_MAX || r->ids.len + n > REF_BYTES)
-		return;
+		return 0;
 	if (2 * (r->n + 1) > r->cap) {
 		struct refset g = { NULL, r->cap ? 2 * r->cap : 1024, r->n, r->ids };
 
@@ -1013,6 +1020,7 @@ static void ref_add(struct refset *r, const char *v, size_t n, uint64_t h)
 		buf_add(&r->ids, v, n);
 		r->n++;
 	}
+	return 1;
 }
 
 static void ref_free(struct refset *r)
@@ -1020,6 +1028,43 @@ static void ref_free(struct refset *r)
 	free(r->v);
 	buf_free(&r->ids);
 	memset(r, 0, sizeof(*r));
+}
+
+/* Add the ids of from, now in the store, to to; from is left empty. */
+static void ref_merge(struct refset *to, struct refset *from)
+{
+	size_t i;
+
+	if (!to->n) {
+		ref_free(to);
+		*to = *from;
+		memset(from, 0, sizeof(*from));
+		return;
+	}
+	for (i = 0; i < from->cap; i++)
+		if (from->v[i].len1)
+			ref_add(to, from->ids.s + from->v[i].off, from->v[i].len1 - 1,
+				from->v[i].h);
+	ref_free(from);
+}
+
+/*
+ * 1 if the row with key v is new to its table by the file's own count (in->fresh): its key
+ * is not in the store, nor among the keys this file wrote, to which it is added.
+ */
+static int fresh_key(struct ingest *in, const char *v, size_t n)
+{
+	struct refset *r = &in->written;
+	uint64_t h;
+
+	if (!in->fresh)
+		return 0;
+	h = ck_fnv1a(v, n);
+	if (r->cap && r->v[ref_slot(r, v, n, h)].len1)
+		return 0;
+	if (!ref_add(r, v, n, h))
+		in->fresh = 0;
+	return in->fresh;
 }
 
 static int ref_exists(struct ingest *in, const char *table, const char *v, size_t n)
@@ -1651,7 +1696,8 @@ static int write_row(
 	}
 	if (r->rejected)
 		return reject(in, f, &rec, ob->bytes.s + r->reason.off, r->reason.n);
-	if (in->insn[ki]) {
+	if (in->insn[ki] &&
+		(!in->old[ki] || fresh_key(in, ob->bytes.s + r->holder.off, r->holder.n))) {
 		struct kind_row *p = &in->prow[in->nprow++];
 
 		p->b = ob, p->r = r, p->line = rec.line;
@@ -1659,6 +1705,9 @@ static int write_row(
 			return rc;
 		goto idents;
 	}
+	/* the rows waiting go first: the older row may be among them, and they share s */
+	if (in->nprow && (rc = flush_rows(in, f)))
+		return rc;
 	for (i = 0; i < r->nval; i++)
 		bind_oval(s, (int)i + 1, ob, &ob->vals[r->val0 + i]);
 	store_bind_int(s, (int)r->nval + 1, f->source_id);
@@ -1682,13 +1731,14 @@ static int write_row(
 			return rc;
 		}
 		store_reset(o);
-	} else if (k->conflict) {
-		store_set_last_rowid(in->st, 0);
 	}
+	store_set_last_rowid(in->st, 0);
 	if ((rc = step_done(s)))
 		return rc;
 	if (!in->old[ki] && k->conflict && store_last_rowid(in->st) == 0)
 		f->replaced++;
+	if (store_last_rowid(in->st) > in->max_rowid) /* the batches count new rows from it */
+		in->max_rowid = store_last_rowid(in->st);
 idents:
 	for (i = 0; i < r->nid; i++) {
 		const struct oid *id = &ob->ids[r->id0 + i];
@@ -1981,9 +2031,10 @@ out:
  * Loading into an empty table is fastest with no index to keep up: drop the table's indexes
  * (ours and any another applet made) inside the file's transaction and append the SQL that
  * makes them again to *saved, to be run before the commit. A table with rows keeps them: a
- * small file into a big table would pay for the whole table.
+ * small file into a big table would pay for the whole table. *was_empty, when given, says which.
  */
-static int drop_indexes_if_empty(struct ingest *in, const char *table, struct buf *saved)
+static int drop_indexes_if_empty(
+	struct ingest *in, const char *table, struct buf *saved, int *was_empty)
 {
 	struct store_stmt *s;
 	struct buf drop = { 0 };
@@ -1996,6 +2047,8 @@ static int drop_indexes_if_empty(struct ingest *in, const char *table, struct bu
 		return EX_SOFTWARE;
 	empty = store_step(s) == STORE_DONE;
 	store_done(s);
+	if (was_empty)
+		*was_empty = empty;
 	if (!empty)
 		return 0;
 	if (!(s = store_prepare(in->st,
@@ -2347,9 +2400,10 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 			first_ident = store_col_int(m, 0);
 		store_done(m);
 	}
-	if ((rc = drop_indexes_if_empty(in, kind, &reindex)) ||
+	ref_free(&in->written);
+	if ((rc = drop_indexes_if_empty(in, kind, &reindex, &in->fresh)) ||
 		((f.k->ids[0].field || (f.pk && f.pk->nidents)) &&
-			(rc = drop_indexes_if_empty(in, "identifiers", &reindex))))
+			(rc = drop_indexes_if_empty(in, "identifiers", &reindex, NULL))))
 		goto out;
 	rc = csvio_next(f.r, &rec);
 	if (rc == 0) {
@@ -2426,6 +2480,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		goto out;
 	in_tx = 0;
 	f.counted = 1;
+	if (strcmp(kind, "sellers") == 0) /* the listings after them need not ask for them */
+		ref_merge(&in->known_sellers, &in->written);
 	in->loaded += f.kept > 0;
 	if (f.rejected)
 		ck_warn("'%s': %llu of %s rejected; the rest were loaded", path,
@@ -2439,6 +2495,8 @@ out:
 	free(saved);
 	file_free(&f);
 	buf_free(&reindex);
+	ref_free(&in->written);
+	in->fresh = 0;
 	return rc;
 }
 
