@@ -462,6 +462,7 @@ struct ingest {
 	 */
 	struct refset written;
 	int fresh;
+	int preloaded;   /* 0x1: known_sellers, 0x2: known_listings were read from the store */
 	char country[3]; /* the default country of this run, or "" */
 	struct iq *iq;   /* per identifier kind, in the order first seen */
 	size_t niq;
@@ -1083,6 +1084,50 @@ static int ref_exists(struct ingest *in, const char *table, const char *v, size_
 	if (rc == STORE_ROW)
 		ref_add(r, v, n, h);
 	return rc == STORE_ROW;
+}
+
+/*
+ * Before a file whose rows name records of table: read the keys table holds into its known
+ * set at once, as far as the set has room, when the file has 16 bytes or more for each of
+ * them (a file that may ask for a good share of them one at a time): one scan of the key's
+ * index costs less than a lookup a key. A key not read is asked of SQLite as before.
+ */
+static int ref_preload(struct ingest *in, const struct file *f, const char *table)
+{
+	int sellers = strcmp(table, "sellers") == 0, rc;
+	struct refset *r = sellers ? &in->known_sellers : &in->known_listings;
+	int bit = sellers ? 0x1 : 0x2;
+	struct store_stmt *s;
+	int64_t rows = 0;
+	char *sql;
+
+	if (in->preloaded & bit)
+		return 0;
+	sql = xasprintf("SELECT max(rowid) FROM %s", table);
+	s = store_prepare(in->st, sql);
+	free(sql);
+	if (!s)
+		return EX_SOFTWARE;
+	if ((rc = store_step(s)) == STORE_ROW)
+		rows = store_col_int(s, 0), rc = 0;
+	store_done(s);
+	if (rc || rows == 0 || csvio_file_size(f->r) / 16 < (uint64_t)rows || r->n >= (size_t)rows)
+		return rc == STORE_DONE ? 0 : rc;
+	in->preloaded |= bit;
+	sql = xasprintf("SELECT %s FROM %s", sellers ? "seller_id" : "listing_id", table);
+	s = store_prepare(in->st, sql);
+	free(sql);
+	if (!s)
+		return EX_SOFTWARE;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *v = store_col_text(s, 0);
+		size_t n = v ? strlen(v) : 0;
+
+		if (v && !ref_add(r, v, n, ck_fnv1a(v, n)))
+			break;
+	}
+	store_done(s);
+	return rc == STORE_ROW || rc == STORE_DONE ? 0 : rc;
 }
 
 /*
@@ -2360,7 +2405,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	int64_t first_ident = 0;
 	char now[21];
 	int rc, in_tx = 0, made_idents, all_rejected;
-	size_t nsaved;
+	size_t nsaved, i;
 	uint64_t *saved = iq_save(in, &nsaved);
 
 	memset(&f, 0, sizeof(f));
@@ -2413,6 +2458,9 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	}
 	if (rc > 1 || (rc = map_header(in, &f, rec)))
 		goto out;
+	for (i = 0; f.k->f[i].name; i++)
+		if (f.k->f[i].ref && (rc = ref_preload(in, &f, f.k->f[i].ref)))
+			goto out;
 	if ((rc = load_rows(in, &f)))
 		goto out;
 	if (f.replaced && in->old[f.k - kinds]) {
