@@ -454,7 +454,11 @@ struct ingest {
 		*get_rejects;
 	FILE *rejf;
 	struct out *rejo;
-	struct refset known_sellers, known_listings;
+	/*
+	 * Ids known to be in the store. The worker threads look in known_* while a file loads,
+	 * so the writer adds what SQLite finds to its own later_*, merged after the file.
+	 */
+	struct refset known_sellers, known_listings, later_sellers, later_listings;
 	/*
 	 * The keys this file wrote, while its table was empty when the file began and none
 	 * was left out of the set: a row whose key is not among them is new, so no older row
@@ -1024,6 +1028,12 @@ static int ref_add(struct refset *r, const char *v, size_t n, uint64_t h)
 	return 1;
 }
 
+/* 1 if r holds v. */
+static int ref_has(const struct refset *r, const char *v, size_t n, uint64_t h)
+{
+	return r->cap && r->v[ref_slot(r, v, n, h)].len1;
+}
+
 static void ref_free(struct refset *r)
 {
 	free(r->v);
@@ -1050,33 +1060,30 @@ static void ref_merge(struct refset *to, struct refset *from)
 }
 
 /*
- * 1 if the row with key v is new to its table by the file's own count (in->fresh): its key
- * is not in the store, nor among the keys this file wrote, to which it is added.
+ * 1 if the row with key v (hash h) is new to its table by the file's own count (in->fresh):
+ * its key is not in the store, nor among the keys this file wrote, to which it is added.
  */
-static int fresh_key(struct ingest *in, const char *v, size_t n)
+static int fresh_key(struct ingest *in, const char *v, size_t n, uint64_t h)
 {
 	struct refset *r = &in->written;
-	uint64_t h;
 
-	if (!in->fresh)
-		return 0;
-	h = ck_fnv1a(v, n);
-	if (r->cap && r->v[ref_slot(r, v, n, h)].len1)
+	if (!in->fresh || ref_has(r, v, n, h))
 		return 0;
 	if (!ref_add(r, v, n, h))
 		in->fresh = 0;
 	return in->fresh;
 }
 
+/* 1 if the store holds v, a key of table: the writer's look, past the workers' (known_*). */
 static int ref_exists(struct ingest *in, const char *table, const char *v, size_t n)
 {
 	int sellers = strcmp(table, "sellers") == 0;
 	struct store_stmt *s = sellers ? in->ref_sellers : in->ref_listings;
-	struct refset *r = sellers ? &in->known_sellers : &in->known_listings;
+	struct refset *r = sellers ? &in->later_sellers : &in->later_listings;
 	uint64_t h = ck_fnv1a(v, n);
 	int rc;
 
-	if (r->cap && r->v[ref_slot(r, v, n, h)].len1)
+	if (ref_has(r, v, n, h))
 		return 1;
 	store_bind_textn(s, 1, v, n);
 	rc = store_step(s);
@@ -1159,6 +1166,7 @@ struct oid {
 /* A field whose reference (a listing's seller) the writer checks, in the record's order. */
 struct oref {
 	int field;
+	int known; /* a worker found it in the known set: the writer need not look */
 	struct oval v;
 };
 
@@ -1167,6 +1175,7 @@ struct orow {
 	int rejected;
 	struct oval reason; /* why, when rejected (unless a reference fails first) */
 	struct oval holder; /* whose identifiers these are, and the record's key */
+	uint64_t hkey;      /* ck_fnv1a() of the key, for kinds that look for older rows */
 	size_t val0, nval, ref0, nref, id0, nid;
 };
 
@@ -1600,6 +1609,11 @@ static void stage_row(const struct ingest *in, const struct file *f, struct row 
 		x = &ob->refs[ob->nrefs++];
 		x->field = w->ref[i];
 		x->v = ob_text(ob, w->v[w->ref[i]], w->vl[w->ref[i]]);
+		x->known =
+			ref_has(strcmp(ks->f[x->field].ref, "sellers") == 0 ? &in->known_sellers
+									    : &in->known_listings,
+				w->v[w->ref[i]], w->vl[w->ref[i]],
+				ck_fnv1a(w->v[w->ref[i]], w->vl[w->ref[i]]));
 	}
 	r->val0 = ob->nvals;
 	r->id0 = ob->nids;
@@ -1609,6 +1623,8 @@ static void stage_row(const struct ingest *in, const struct file *f, struct row 
 		return;
 	}
 	r->holder = ob_text(ob, w->v[0], w->vl[0]);
+	if (ks->holder_kind && ks->conflict)
+		r->hkey = ck_fnv1a(w->v[0], w->vl[0]);
 	if (f->country_col >= 0 && rec->len[f->country_col])
 		country = rec->f[f->country_col];
 	for (i = 0; ks->f[i].name; i++) {
@@ -1733,7 +1749,7 @@ static int write_row(
 		const char *v = ob->bytes.s + x->v.off;
 		char q[48];
 
-		if (!ref_exists(in, k->f[x->field].ref, v, x->v.n)) {
+		if (!x->known && !ref_exists(in, k->f[x->field].ref, v, x->v.n)) {
 			bad(&f->reason, "%s '%s' is not in the store", k->f[x->field].name,
 				shown(v, x->v.n, q));
 			return reject(in, f, &rec, f->reason.s, f->reason.len);
@@ -1742,7 +1758,8 @@ static int write_row(
 	if (r->rejected)
 		return reject(in, f, &rec, ob->bytes.s + r->reason.off, r->reason.n);
 	if (in->insn[ki] &&
-		(!in->old[ki] || fresh_key(in, ob->bytes.s + r->holder.off, r->holder.n))) {
+		(!in->old[ki] ||
+			fresh_key(in, ob->bytes.s + r->holder.off, r->holder.n, r->hkey))) {
 		struct kind_row *p = &in->prow[in->nprow++];
 
 		p->b = ob, p->r = r, p->line = rec.line;
@@ -2461,7 +2478,11 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	for (i = 0; f.k->f[i].name; i++)
 		if (f.k->f[i].ref && (rc = ref_preload(in, &f, f.k->f[i].ref)))
 			goto out;
-	if ((rc = load_rows(in, &f)))
+	rc = load_rows(in, &f);
+	/* the workers are done: what the writer found goes where they look */
+	ref_merge(&in->known_sellers, &in->later_sellers);
+	ref_merge(&in->known_listings, &in->later_listings);
+	if (rc)
 		goto out;
 	if (f.replaced && in->old[f.k - kinds]) {
 		store_bind_text(in->del_replaced, 1, f.k->holder_kind);
@@ -2880,6 +2901,8 @@ done:
 	free(in.prow);
 	ref_free(&in.known_sellers);
 	ref_free(&in.known_listings);
+	ref_free(&in.later_sellers);
+	ref_free(&in.later_listings);
 	OPENSSL_cleanse(in.key, sizeof(in.key));
 	profile_free(in.prof);
 	for (i = 0; i < njobs; i++)
