@@ -1080,6 +1080,7 @@ static int ref_exists(struct ingest *in, const char *table, const char *v, size_
 	int sellers = strcmp(table, "sellers") == 0;
 	struct store_stmt *s = sellers ? in->ref_sellers : in->ref_listings;
 	struct refset *r = sellers ? &in->later_sellers : &in->later_listings;
+	const struct refset *k = sellers ? &in->known_sellers : &in->known_listings;
 	uint64_t h = ck_fnv1a(v, n);
 	int rc;
 
@@ -1088,7 +1089,8 @@ static int ref_exists(struct ingest *in, const char *table, const char *v, size_
 	store_bind_textn(s, 1, v, n);
 	rc = store_step(s);
 	store_reset(s);
-	if (rc == STORE_ROW)
+	/* the two sets together stay within the bounds of one */
+	if (rc == STORE_ROW && k->n + r->n < REF_MAX && k->ids.len + r->ids.len + n <= REF_BYTES)
 		ref_add(r, v, n, h);
 	return rc == STORE_ROW;
 }
