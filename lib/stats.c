@@ -715,7 +715,7 @@ static int count_hubs(struct store *st, struct quality **q, size_t *n)
 	struct store_stmt *s = store_prepare(st,
 		"SELECT g.kind, (SELECT max(flags) FROM identifiers j WHERE j.kind = g.kind AND "
 		"j.value = g.value), (SELECT max(n) FROM (SELECT count(DISTINCT holder_id) AS n "
-		"FROM identifiers j WHERE j.kind = g.kind AND j.value = g.value GROUP BY day)) "
+		"FROM identifiers j WHERE j.kind = g.kind AND j.value = g.value GROUP BY day) d) "
 		"FROM (SELECT kind, value FROM identifiers GROUP BY kind, value "
 		"HAVING count(*) > 10) g");
 	struct link_params lp;
@@ -808,11 +808,11 @@ static void screening(struct stats *sx)
 	 * before any order was placed.
 	 */
 	figures(sx, names,
-		"SELECT count(*), coalesce(sum(CASE WHEN s.flagged THEN 1 ELSE 0 END), 0), "
+		"SELECT count(*), coalesce(sum(CASE WHEN s.flagged <> 0 THEN 1 ELSE 0 END), 0), "
 		"round(100.0 * sum(s.flagged != 0) / count(*), 1), "
-		"coalesce(sum(CASE WHEN s.flagged AND NOT EXISTS "
+		"coalesce(sum(CASE WHEN s.flagged <> 0 AND NOT EXISTS "
 		"(SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id) THEN 1 ELSE 0 END), 0), "
-		"coalesce(sum(CASE WHEN s.flagged AND EXISTS "
+		"coalesce(sum(CASE WHEN s.flagged <> 0 AND EXISTS "
 		"(SELECT 1 FROM takedowns t WHERE t.listing_id = s.listing_id AND "
 		"julianday(t.resolved_at) >= julianday(t.received_at) AND "
 		"coalesce(t.outcome, '') NOT LIKE 'reject%' AND "
@@ -837,7 +837,7 @@ static void networks(struct stats *sx)
 		"SELECT size, count(*) FROM networks WHERE @P GROUP BY 1 ORDER BY 1");
 	if (store_table_exists(sx->st, "scores")) {
 		figure(sx, "networks.with_flagged",
-			"SELECT count(*) FROM networks n WHERE @P AND EXISTS (SELECT 1 FROM network_members m JOIN scores s USING (seller_id) WHERE m.network_id = n.network_id AND s.flagged)");
+			"SELECT count(*) FROM networks n WHERE @P AND EXISTS (SELECT 1 FROM network_members m JOIN scores s USING (seller_id) WHERE m.network_id = n.network_id AND s.flagged <> 0)");
 	}
 }
 
@@ -949,7 +949,7 @@ static void notices(struct stats *sx)
 {
 #define LAST_D \
 	"(SELECT d.* FROM notice_decisions d WHERE d.decision_id = (SELECT max(decision_id) " \
-	"FROM notice_decisions x WHERE x.notice_id = d.notice_id))"
+	"FROM notice_decisions x WHERE x.notice_id = d.notice_id)) ld"
 #define FIRST_FINAL \
 	"(SELECT min(decided_at) FROM notice_decisions d WHERE d.notice_id = n.notice_id AND " \
 	"d.decision IN ('accept', 'reject'))"
@@ -974,16 +974,17 @@ static void notices(struct stats *sx)
 	spread(sx, "notices.hours",
 		"SELECT " N_HOURS " FROM notices n WHERE " N_HOURS " >= 0 AND @P");
 	figure(sx, "notices.decided_24h_pct",
-		"SELECT round(100.0 * sum(coalesce(" N_HOURS " BETWEEN 0 AND 24, 0)) / "
+		"SELECT round(100.0 * sum(CASE WHEN " N_HOURS
+		" BETWEEN 0 AND 24 THEN 1 ELSE 0 END) / "
 		"count(*), 1) FROM notices n WHERE @P");
 	figure(sx, "notices.proposed_per_accept",
 		"SELECT round(1.0 * sum(proposed) / count(*), 1) FROM " LAST_D
 		" WHERE decision = 'accept' AND @P");
 	figure(sx, "notices.accepted_before_sale",
 		"SELECT count(*) FROM " LAST_D
-		" a WHERE a.decision = 'accept' AND @P AND NOT EXISTS "
-		"(SELECT 1 FROM orders o WHERE o.listing_id = a.listing_id AND o.ordered_at <= "
-		"a.decided_at)");
+		" WHERE ld.decision = 'accept' AND @P AND NOT EXISTS "
+		"(SELECT 1 FROM orders o WHERE o.listing_id = ld.listing_id AND o.ordered_at <= "
+		"ld.decided_at)");
 #undef N_HOURS
 #undef FIRST_FINAL
 #undef LAST_D
