@@ -1206,6 +1206,26 @@ int stats_counts_fill(struct store *st)
 	return rc == STORE_DONE ? 0 : rc;
 }
 
+/* The five screening figures, with all the scores in scope counted by the subquery all. */
+static void paste_figures(struct stats *sx, const char *const *names, const char *all)
+{
+	char *sql = xasprintf(
+		"SELECT a.n, f.n, round(100.0 * f.n / a.n, 1), f.never, f.removed FROM %s a, "
+		"(SELECT count(*) AS n, "
+		"coalesce(sum(NOT EXISTS (SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id)), "
+		"0) AS never, "
+		"coalesce(sum(EXISTS (SELECT 1 FROM takedowns t WHERE t.listing_id = s.listing_id AND "
+		"julianday(t.resolved_at) >= julianday(t.received_at) AND "
+		"coalesce(t.outcome, '') NOT LIKE 'reject%%' AND "
+		"NOT EXISTS (SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id AND "
+		"o.ordered_at <= t.resolved_at))), 0) AS removed "
+		"FROM scores s WHERE flagged AND @S) f",
+		all);
+
+	figures(sx, names, sql);
+	free(sql);
+}
+
 static void screening(struct stats *sx)
 {
 	static const char *const names[] = { "listings.screened", "listings.flagged",
@@ -1215,22 +1235,15 @@ static void screening(struct stats *sx)
 	if (!store_table_exists(sx->st, "scores"))
 		return;
 	/*
-	 * One pass over the scores. Never sold: no order at all, whatever became of the listing.
-	 * Removed before sale: taken down (a notice resolved, with sane times, not rejected)
-	 * before any order was placed.
+	 * The scores counted (the store's: no filter, so SQLite counts an index's entries), and
+	 * the flagged ones read alone, through the partial index scores_flagged where the store
+	 * has it. Never sold: no order at all, whatever became of the listing. Removed before
+	 * sale: taken down (a notice resolved, with sane times, not rejected) before any order
+	 * was placed.
 	 */
-	figures(sx, names,
-		"SELECT count(*), coalesce(sum(CASE WHEN s.flagged THEN 1 ELSE 0 END), 0), "
-		"round(100.0 * sum(s.flagged != 0) / count(*), 1), "
-		"coalesce(sum(CASE WHEN s.flagged AND NOT EXISTS "
-		"(SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id) THEN 1 ELSE 0 END), 0), "
-		"coalesce(sum(CASE WHEN s.flagged AND EXISTS "
-		"(SELECT 1 FROM takedowns t WHERE t.listing_id = s.listing_id AND "
-		"julianday(t.resolved_at) >= julianday(t.received_at) AND "
-		"coalesce(t.outcome, '') NOT LIKE 'reject%' AND "
-		"NOT EXISTS (SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id AND "
-		"o.ordered_at <= t.resolved_at)) THEN 1 ELSE 0 END), 0) "
-		"FROM scores s WHERE @S");
+	paste_figures(sx, names,
+		sx->case_id ? "(SELECT count(*) AS n FROM scores WHERE @S)"
+			    : "(SELECT count(*) AS n FROM scores)");
 }
 
 static void networks(struct stats *sx)

@@ -305,6 +305,7 @@ static const char schema_marks[] =
  * transaction of the rows they count (stats_tally_write()). Per source: for each identifier
  * kind (field ''), its keys and flags; for each identifier column stats reads (field
  * 'sellers.phone'), the values that gave no identifier; and the values that are hub candidates.
+ * The flagged scores get an index of their own, which screen keeps (a few percent of them).
  * Idempotent: the v5 to v6 step runs the same text, then fills them (stats_counts_fill()).
  */
 static const char schema_counts[] =
@@ -315,7 +316,8 @@ static const char schema_counts[] =
 	"  unparsed INTEGER NOT NULL DEFAULT 0,\n"
 	"  PRIMARY KEY(source_id, kind, field)) WITHOUT ROWID;\n"
 	"CREATE TABLE IF NOT EXISTS ident_hubs(\n"
-	"  kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(kind, value)) WITHOUT ROWID;\n";
+	"  kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(kind, value)) WITHOUT ROWID;\n"
+	"CREATE INDEX IF NOT EXISTS scores_flagged ON scores(listing_id) WHERE flagged;\n";
 
 static const char *const schema_now[] = { schema_core, schema_screen_runs, schema_screen,
 	schema_link, schema_trace, schema_case, schema_case_snap, schema_takedown, schema_marks,
