@@ -1630,6 +1630,33 @@ static int flush_rows(struct ingest *in, struct file *f)
 }
 
 /*
+ * 1 if the value r's identifier i could make nothing of is one that stats counts as unparsed:
+ * its field is a column of the row with a value, and no identifier of the row (nor another
+ * unparsed value before it) came from that field. A profile's ident line may share a
+ * column's name.
+ */
+static int unparsed_alone(
+	const struct kspec *k, const struct obatch *ob, const struct orow *r, size_t i)
+{
+	const struct oid *id = &ob->ids[r->id0 + i];
+	size_t j;
+
+	for (j = 0; j < r->nid; j++) {
+		const struct oid *o = &ob->ids[r->id0 + j];
+
+		if (j != i && strcmp(o->field, id->field) == 0 && (o->kind || j < i))
+			return 0;
+	}
+	for (j = 0; k->f[j].name; j++)
+		if (strcmp(k->f[j].name, id->field) == 0) {
+			const struct oval *v = &ob->vals[r->val0 + j];
+
+			return v->type == OV_INT || (v->type == OV_TEXT && v->n);
+		}
+	return 0;
+}
+
+/*
  * Write one converted record: check its references, then keep it, with its identifiers, or
  * report it. 0 when it was kept or rejected (a reject is data), an EX_* code when the store
  * failed.
@@ -1708,7 +1735,7 @@ idents:
 			stats_tally_ident(in->tally, f->source_id, id->kind,
 				id->flags.type == OV_TEXT ? ob->bytes.s + id->flags.off : NULL,
 				id->flags.n);
-		else if (id->q & IQ_UNPARSED)
+		else if ((id->q & IQ_UNPARSED) && unparsed_alone(k, ob, r, i))
 			stats_tally_unparsed(in->tally, f->source_id, k->kind, id->field);
 		if (id->kind && (rc = add_ident(in, f, rec.line, ob, r, id)))
 			return rc;
@@ -2420,7 +2447,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		goto out;
 	if (made_idents && f.kept &&
 		((rc = count_hubs(in, first_ident)) ||
-			((f.replaced || in->o->replace) && (rc = stats_hubs_recheck(in->st)))))
+			((f.replaced || in->o->replace) && (rc = stats_hubs_refill(in->st)))))
 		goto out;
 	s = in->upd_source;
 	store_bind_text(s, 1, csvio_sha256(f.r));

@@ -1143,59 +1143,12 @@ int stats_hub_seen(
 	return rc == STORE_DONE ? 0 : rc;
 }
 
-int stats_hubs_recheck(struct store *st)
+int stats_hubs_refill(struct store *st)
 {
-	struct store_stmt *s = store_prepare(st,
-		"SELECT h.kind, h.value, (SELECT count(*) FROM identifiers j WHERE j.kind = h.kind "
-		"AND j.value = h.value), (SELECT max(flags) FROM identifiers j WHERE j.kind = h.kind "
-		"AND j.value = h.value), (SELECT max(n) FROM (SELECT count(DISTINCT holder_id) AS n "
-		"FROM identifiers j WHERE j.kind = h.kind AND j.value = h.value GROUP BY day)) "
-		"FROM ident_hubs h");
-	char **gone = NULL;
-	size_t n = 0, i;
-	int rc;
-
-	if (!s)
-		return EX_SOFTWARE;
-	while ((rc = store_step(s)) == STORE_ROW)
-		if (store_col_int(s, 2) <= HUB_ROWS ||
-			!is_hub(store_col_text(s, 0), store_col_text(s, 3), store_col_int(s, 4))) {
-			gone = xrealloc(gone, (n + 2) * sizeof(*gone));
-			gone[n++] = xstrdup(store_col_text(s, 0));
-			gone[n++] = xstrdup(store_col_text(s, 1));
-		}
-	store_done(s);
-	rc = rc == STORE_DONE ? 0 : rc;
-	for (i = 0; i < n; i += 2) {
-		if (!rc &&
-			(s = store_prepare(
-				 st, "DELETE FROM ident_hubs WHERE kind = ?1 AND value = ?2"))) {
-			store_bind_text(s, 1, gone[i]);
-			store_bind_text(s, 2, gone[i + 1]);
-			rc = store_step(s) == STORE_DONE ? 0 : EX_SOFTWARE;
-			store_done(s);
-		}
-		free(gone[i]);
-		free(gone[i + 1]);
-	}
-	free(gone);
-	return rc;
-}
-
-int stats_counts_fill(struct store *st)
-{
-	struct qpass p = { 0 };
 	struct store_stmt *s;
 	int rc;
 
-	if ((rc = store_exec(st, "DELETE FROM ident_counts; DELETE FROM ident_hubs;")))
-		return rc;
-	if (!(rc = quality_pass(st, &p)))
-		rc = stats_tally_write(st, &p.tally);
-	pass_reset(&p);
-	free(p.tally.e);
-	free(p.ids);
-	if (rc)
+	if ((rc = store_exec(st, "DELETE FROM ident_hubs")))
 		return rc;
 	if (!(s = store_prepare(st, HUB_SQL(STR(HUB_ROWS)))))
 		return EX_SOFTWARE;
@@ -1204,6 +1157,21 @@ int stats_counts_fill(struct store *st)
 			store_col_text(s, 2), store_col_int(s, 3));
 	store_done(s);
 	return rc == STORE_DONE ? 0 : rc;
+}
+
+int stats_counts_fill(struct store *st)
+{
+	struct qpass p = { 0 };
+	int rc;
+
+	if ((rc = store_exec(st, "DELETE FROM ident_counts")))
+		return rc;
+	if (!(rc = quality_pass(st, &p)))
+		rc = stats_tally_write(st, &p.tally);
+	pass_reset(&p);
+	free(p.tally.e);
+	free(p.ids);
+	return rc ? rc : stats_hubs_refill(st);
 }
 
 /* The five screening figures, with all the scores in scope counted by the subquery all. */

@@ -53,12 +53,13 @@ int stats_tally_write(struct store *st, struct stats_tally *t);
 /*
  * A value of kind with these greatest flags and holders on its busiest day, more than ten
  * rows of it (as ingest's hub count finds them): in ident_hubs if it is a hub candidate, out
- * of it if not. stats_hubs_recheck() checks each value in ident_hubs again, after identifiers
- * were deleted. 0 or an EX_* code.
+ * of it if not. After identifiers were deleted, any value may have changed (a row gone may
+ * change a value's class, and its cap): stats_hubs_refill() finds them all again, one pass
+ * over the index on (kind, value). 0 or an EX_* code.
  */
 int stats_hub_seen(
 	struct store *st, const char *kind, const char *value, const char *flags, int64_t holders);
-int stats_hubs_recheck(struct store *st);
+int stats_hubs_refill(struct store *st);
 /* Fill ident_counts and ident_hubs from the store's rows (the schema 6 migration). */
 int stats_counts_fill(struct store *st);
 #endif

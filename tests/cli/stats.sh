@@ -241,6 +241,13 @@ kept_is_recount "kept counts: parties written over"
 ck ingest -q --replace -d "$T/k.db" "$T/kd/sellers.csv" "$T/kd/logins.csv" 2>/dev/null
 kept_is_recount "kept counts: --replace of the first sellers and logins"
 expect "the counts are per source, none for a source replaced" test "$(sqlite3 "$T/k.db" "select count(*) from ident_counts where source_id in (select source_id from sources where replaced_by is not null)")" = 0
+# A profile's ident line named like an identifier column: a value counts as unparsed only
+# when neither made an identifier, and only when the column itself has a value.
+printf '[sellers]\nident phone = {alt}\nident wechat = {wx}\n' >"$T/alt.profile"
+printf 'seller_id,phone,alt,wx\nS9000001,junk,,w1\nS9000002,junk,13912345678,\nS9000003,,nope,w1\nS9000004,,,\nS9000005,13912345679,,w2\n' >"$T/alt.csv"
+ck ingest -q -k sellers -p "$T/alt.profile" -d "$T/k.db" "$T/alt.csv" 2>/dev/null
+kept_is_recount "kept counts: a profile's ident line named like a column"
+expect "and its own kind is counted" test "$(kfig identifiers.wechat.keys)" = 3
 check_grep "--recount is offered" "--recount" stats --help
 # A schema 5 store has no counts: opening it fills them from its rows.
 sqlite3 "$T/k.db" ".backup '$T/v5.db'"
