@@ -9,6 +9,7 @@
 #include "payment.h"
 #include "profile.h"
 #include "progress.h"
+#include "stats.h"
 #include "store.h"
 #include "text.h"
 #include <dirent.h>
@@ -443,7 +444,9 @@ struct ingest {
 	int have_key;
 	struct store_stmt *ins[NKINDS], *old[NKINDS];
 	struct store_stmt *insn[NKINDS]; /* ROWS rows at once, for kinds without old[] */
-	struct kind_row *prow;           /* rows waiting for it */
+	/* instead of insn[] and ins_idents, where the store loads in bulk (a server's COPY) */
+	struct store_load *load[NKINDS], *load_idents;
+	struct kind_row *prow; /* rows waiting for it */
 	size_t nprow;
 	int64_t max_rowid;             /* of the table being loaded: a new row gets the next */
 	struct store_stmt *ins_idents; /* IDENT_ROWS identifiers at once */
@@ -456,7 +459,7 @@ struct ingest {
 	struct out *rejo;
 	/*
 	 * Ids known to be in the store. The worker threads look in known_* while a file loads,
-	 * so the writer adds what SQLite finds to its own later_*, merged after the file.
+	 * so the writer adds what the store gives to its own later_*, merged after the file.
 	 */
 	struct refset known_sellers, known_listings, later_sellers, later_listings;
 	/*
@@ -466,14 +469,15 @@ struct ingest {
 	 */
 	struct refset written;
 	int fresh;
-	int preloaded;   /* 0x1: known_sellers, 0x2: known_listings were read from the store */
-	char country[3]; /* the default country of this run, or "" */
-	struct iq *iq;   /* per identifier kind, in the order first seen */
+	int preloaded[2]; /* known_sellers, known_listings: ref_preload() was run */
+	char country[3];  /* the default country of this run, or "" */
+	struct iq *iq;    /* per identifier kind, in the order first seen */
 	size_t niq;
 	char **hubs; /* "kind\tvalue" of the hub candidates counted, not to count them twice */
 	size_t nhubs;
 	struct store_stmt *get_hubs;
-	int loaded; /* rows kept in this run: indexes are (re)built after */
+	struct stats_tally *tally; /* the file's changes to the counts stats reads */
+	int loaded;                /* rows kept in this run: indexes are (re)built after */
 };
 
 /* Where one field of a kind comes from in this file. */
@@ -590,6 +594,11 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 			nb++;
 		}
 	}
+	if (!(k->holder_kind && k->conflict)) {
+		buf_reset(&sql);
+		buf_addf(&sql, "%s, attrs, source_id, line", cols.s);
+		in->load[ki] = store_load_new(in->st, k->kind, sql.s, k->conflict);
+	}
 	for (r = 0; r < 2 && !rc; r++) {
 		buf_reset(&sql);
 		buf_addf(&sql, "INSERT INTO %s(%s, attrs, source_id, line) VALUES(%s, ?, ?, ?)",
@@ -601,11 +610,20 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 				" ON CONFLICT(%s) DO UPDATE SET %s, attrs=excluded.attrs, "
 				"source_id=excluded.source_id, line=excluded.line",
 				k->conflict, set.s);
-		rc = prep(in, r ? &in->insn[ki] : &in->ins[ki], sql.s);
+		/*
+		 * A server's store loads what it can in bulk; its sellers go a row at a time
+		 * (insn counts new rows by their rowids, which a server has not).
+		 */
+		if (!r || !(in->load[ki] || (k->holder_kind && k->conflict && in->load_idents)))
+			rc = prep(in, r ? &in->insn[ki] : &in->ins[ki], sql.s);
 	}
 	if (!rc && k->holder_kind && k->conflict) {
 		buf_reset(&sql);
-		buf_addf(&sql, "SELECT source_id, line FROM %s WHERE %s=?", k->kind, k->conflict);
+		char *nonempty = stats_tally_cols(k->kind);
+
+		buf_addf(&sql, "SELECT source_id, line%s FROM %s WHERE %s=?", nonempty, k->kind,
+			k->conflict);
+		free(nonempty);
 		rc = prep(in, &in->old[ki], sql.s);
 	}
 	buf_free(&cols);
@@ -645,7 +663,8 @@ static int prep_all(struct ingest *in)
 	int rc, i;
 
 	if ((rc = store_exec(in->st,
-		     "CREATE TEMP TABLE IF NOT EXISTS ck_replaced(holder_id, source_id, line)")))
+		     "CREATE TEMP TABLE IF NOT EXISTS ck_replaced(holder_id TEXT, source_id INTEGER, "
+		     "line INTEGER)")))
 		return rc;
 	if ((rc = prep(in, &in->ref_sellers, "SELECT 1 FROM sellers WHERE seller_id=?")) ||
 		(rc = prep(in, &in->ref_listings, "SELECT 1 FROM listings WHERE listing_id=?")) ||
@@ -676,7 +695,11 @@ static int prep_all(struct ingest *in)
 		buf_adds(&sql, ",(?,?,?,?,?,?,?,?,?,?,?)");
 	rc = prep(in, &in->ins_idents, sql.s);
 	buf_free(&sql);
+	in->load_idents = store_load_new(in->st, "identifiers",
+		"holder_kind, holder_id, kind, value, raw, note, flags, day, field, source_id, line",
+		NULL);
 	in->pend = xcalloc(IDENT_ROWS, sizeof(*in->pend));
+	in->tally = stats_tally_new();
 	in->prow = xcalloc(ROWS, sizeof(*in->prow));
 	return rc;
 }
@@ -698,7 +721,11 @@ static void finalize_all(struct ingest *in)
 		store_done(in->insn[i]);
 		store_done(in->old[i]);
 		in->ins[i] = in->insn[i] = in->old[i] = NULL;
+		store_load_free(in->load[i]);
+		in->load[i] = NULL;
 	}
+	store_load_free(in->load_idents);
+	in->load_idents = NULL;
 }
 
 /* Run a kept statement that gives no rows and rewind it: 0, or an EX_* code (message printed). */
@@ -1074,13 +1101,25 @@ static int fresh_key(struct ingest *in, const char *v, size_t n, uint64_t h)
 	return in->fresh;
 }
 
+/*
+ * Note that the store holds v, a key of sellers (t 0) or listings (t 1), in the writer's own
+ * set: that and the workers' together stay within the bounds of one.
+ */
+static void ref_later(struct ingest *in, int t, const char *v, size_t n, uint64_t h)
+{
+	const struct refset *k = t == 0 ? &in->known_sellers : &in->known_listings;
+	struct refset *r = t == 0 ? &in->later_sellers : &in->later_listings;
+
+	if (k->n + r->n < REF_MAX && k->ids.len + r->ids.len + n <= REF_BYTES)
+		ref_add(r, v, n, h);
+}
+
 /* 1 if the store holds v, a key of table: the writer's look, past the workers' (known_*). */
 static int ref_exists(struct ingest *in, const char *table, const char *v, size_t n)
 {
 	int sellers = strcmp(table, "sellers") == 0;
 	struct store_stmt *s = sellers ? in->ref_sellers : in->ref_listings;
 	struct refset *r = sellers ? &in->later_sellers : &in->later_listings;
-	const struct refset *k = sellers ? &in->known_sellers : &in->known_listings;
 	uint64_t h = ck_fnv1a(v, n);
 	int rc;
 
@@ -1089,48 +1128,42 @@ static int ref_exists(struct ingest *in, const char *table, const char *v, size_
 	store_bind_textn(s, 1, v, n);
 	rc = store_step(s);
 	store_reset(s);
-	/* the two sets together stay within the bounds of one */
-	if (rc == STORE_ROW && k->n + r->n < REF_MAX && k->ids.len + r->ids.len + n <= REF_BYTES)
-		ref_add(r, v, n, h);
+	if (rc == STORE_ROW)
+		ref_later(in, !sellers, v, n, h);
 	return rc == STORE_ROW;
 }
 
 /*
  * Before a file whose rows name records of table: read the keys table holds into its known
  * set at once, as far as the set has room, when the file has 16 bytes or more for each of
- * them (a file that may ask for a good share of them one at a time): one scan of the key's
- * index costs less than a lookup a key. A key not read is asked of SQLite as before.
+ * them (a file that may ask for a good share of them one at a time), or always on a server,
+ * where each question is a round trip: one scan of the key's index costs less than a lookup
+ * a key. A key not read is asked of the store as before.
  */
 static int ref_preload(struct ingest *in, const struct file *f, const char *table)
 {
-	int sellers = strcmp(table, "sellers") == 0, rc;
-	struct refset *r = sellers ? &in->known_sellers : &in->known_listings;
-	int bit = sellers ? 0x1 : 0x2;
+	int t = strcmp(table, "sellers") == 0 ? 0 : 1, rc;
+	struct refset *r = t == 0 ? &in->known_sellers : &in->known_listings;
 	struct store_stmt *s;
-	int64_t rows = 0;
+	int64_t rows;
 	char *sql;
 
-	if (in->preloaded & bit)
+	if (in->preloaded[t])
 		return 0;
-	sql = xasprintf("SELECT max(rowid) FROM %s", table);
-	s = store_prepare(in->st, sql);
-	free(sql);
-	if (!s)
+	if ((rows = store_count(in->st, table)) < 0)
 		return EX_SOFTWARE;
-	if ((rc = store_step(s)) == STORE_ROW)
-		rows = store_col_int(s, 0), rc = 0;
-	store_done(s);
-	if (rc || rows == 0 || csvio_file_size(f->r) / 16 < (uint64_t)rows || r->n >= (size_t)rows)
-		return rc == STORE_DONE ? 0 : rc;
-	in->preloaded |= bit;
-	sql = xasprintf("SELECT %s FROM %s", sellers ? "seller_id" : "listing_id", table);
+	if (rows == 0 || r->n >= (size_t)rows ||
+		(!in->load_idents && csvio_file_size(f->r) / 16 < (uint64_t)rows))
+		return 0;
+	in->preloaded[t] = 1;
+	sql = xasprintf("SELECT %s FROM %s", t == 0 ? "seller_id" : "listing_id", table);
 	s = store_prepare(in->st, sql);
 	free(sql);
 	if (!s)
 		return EX_SOFTWARE;
 	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *v = store_col_text(s, 0);
-		size_t n = v ? strlen(v) : 0;
+		size_t n = store_col_bytes(s, 0);
 
 		if (v && !ref_add(r, v, n, ck_fnv1a(v, n)))
 			break;
@@ -1301,6 +1334,17 @@ static void bind_ident(
 	store_bind_int(s, base + 11, (int64_t)p->line);
 }
 
+/* Add v, text from the batch b, to the row being loaded. */
+static void load_oval(struct store_load *l, const struct obatch *b, const struct oval *v)
+{
+	if (v->type == OV_TEXT)
+		store_load_text(l, v->n ? b->bytes.s + v->off : "", v->n);
+	else if (v->type == OV_INT)
+		store_load_int(l, v->i);
+	else
+		store_load_text(l, NULL, 0);
+}
+
 /* Write the identifiers waiting, in order: 0, or an EX_* code (message printed). */
 static int flush_idents(struct ingest *in, struct file *f)
 {
@@ -1308,6 +1352,25 @@ static int flush_idents(struct ingest *in, struct file *f)
 	int rc = 0;
 
 	in->npend = 0;
+	for (i = 0; in->load_idents && i < n; i++) {
+		const struct ident_row *p = &in->pend[i];
+		struct store_load *l = in->load_idents;
+
+		store_load_text(l, f->k->holder_kind, strlen(f->k->holder_kind));
+		load_oval(l, p->b, &p->r->holder);
+		store_load_text(l, p->id->kind, strlen(p->id->kind));
+		load_oval(l, p->b, &p->id->value);
+		load_oval(l, p->b, &p->id->raw);
+		load_oval(l, p->b, &p->id->note);
+		load_oval(l, p->b, &p->id->flags);
+		load_oval(l, p->b, &p->id->day);
+		store_load_text(l, p->id->field, p->id->field ? strlen(p->id->field) : 0);
+		store_load_int(l, f->source_id);
+		store_load_int(l, (int64_t)p->line);
+		store_load_row(l);
+	}
+	if (in->load_idents)
+		return 0;
 	if (n == IDENT_ROWS) {
 		for (i = 0; i < n; i++)
 			bind_ident(f, in->ins_idents, (int)i * 11, &in->pend[i]);
@@ -1706,6 +1769,17 @@ static int flush_rows(struct ingest *in, struct file *f)
 	int64_t last;
 
 	in->nprow = 0;
+	for (i = 0; in->load[ki] && i < n; i++) {
+		const struct kind_row *p = &in->prow[i];
+
+		for (j = 0; j < p->r->nval; j++)
+			load_oval(in->load[ki], p->b, &p->b->vals[p->r->val0 + j]);
+		store_load_int(in->load[ki], f->source_id);
+		store_load_int(in->load[ki], (int64_t)p->line);
+		store_load_row(in->load[ki]);
+	}
+	if (in->load[ki])
+		return 0;
 	for (i = 0; i < n && !rc; i++) {
 		const struct kind_row *p = &in->prow[i];
 
@@ -1728,6 +1802,33 @@ static int flush_rows(struct ingest *in, struct file *f)
 		base = 0;
 	}
 	return rc;
+}
+
+/*
+ * 1 if the value r's identifier i could make nothing of is one that stats counts as unparsed:
+ * its field is a column of the row with a value, and no identifier of the row (nor another
+ * unparsed value before it) came from that field. A profile's ident line may share a
+ * column's name.
+ */
+static int unparsed_alone(
+	const struct kspec *k, const struct obatch *ob, const struct orow *r, size_t i)
+{
+	const struct oid *id = &ob->ids[r->id0 + i];
+	size_t j;
+
+	for (j = 0; j < r->nid; j++) {
+		const struct oid *o = &ob->ids[r->id0 + j];
+
+		if (j != i && strcmp(o->field, id->field) == 0 && (o->kind || j < i))
+			return 0;
+	}
+	for (j = 0; k->f[j].name; j++)
+		if (strcmp(k->f[j].name, id->field) == 0) {
+			const struct oval *v = &ob->vals[r->val0 + j];
+
+			return v->type == OV_INT || (v->type == OV_TEXT && v->n);
+		}
+	return 0;
 }
 
 /*
@@ -1759,9 +1860,11 @@ static int write_row(
 	}
 	if (r->rejected)
 		return reject(in, f, &rec, ob->bytes.s + r->reason.off, r->reason.n);
-	if (in->insn[ki] &&
-		(!in->old[ki] ||
-			fresh_key(in, ob->bytes.s + r->holder.off, r->holder.n, r->hkey))) {
+	if (in->load[ki] ||
+		(in->insn[ki] &&
+			(!in->old[ki] ||
+				fresh_key(
+					in, ob->bytes.s + r->holder.off, r->holder.n, r->hkey)))) {
 		struct kind_row *p = &in->prow[in->nprow++];
 
 		p->b = ob, p->r = r, p->line = rec.line;
@@ -1783,6 +1886,8 @@ static int write_row(
 		bind_oval(o, 1, ob, &r->holder);
 		if ((rc = store_step(o)) == STORE_ROW) {
 			struct store_stmt *a = in->add_replaced;
+
+			stats_tally_old_row(in->tally, store_col_int(o, 0), k->kind, o, 2);
 
 			bind_oval(a, 1, ob, &r->holder);
 			store_bind_int(a, 2, store_col_int(o, 0));
@@ -1809,6 +1914,12 @@ idents:
 
 		if (id->iq_kind)
 			iq_count(in, id->iq_kind, id->q);
+		if (id->kind)
+			stats_tally_ident(in->tally, f->source_id, id->kind,
+				id->flags.type == OV_TEXT ? ob->bytes.s + id->flags.off : NULL,
+				id->flags.n);
+		else if ((id->q & IQ_UNPARSED) && unparsed_alone(k, ob, r, i))
+			stats_tally_unparsed(in->tally, f->source_id, k->kind, id->field);
 		if (id->kind && (rc = add_ident(in, f, rec.line, ob, r, id)))
 			return rc;
 	}
@@ -1896,7 +2007,7 @@ static int count_hubs(struct ingest *in, int64_t first)
 		     "SELECT g.kind, g.value, (SELECT max(flags) FROM identifiers j WHERE "
 		     "j.kind = g.kind AND j.value = g.value), (SELECT max(n) FROM (SELECT "
 		     "count(DISTINCT holder_id) AS n FROM identifiers j WHERE j.kind = g.kind "
-		     "AND j.value = g.value GROUP BY day)) FROM (SELECT kind, value FROM "
+		     "AND j.value = g.value GROUP BY day) d) FROM (SELECT kind, value FROM "
 		     "identifiers GROUP BY kind, value HAVING count(*) > 10) g WHERE EXISTS "
 		     "(SELECT 1 FROM identifiers k WHERE k.kind = g.kind AND k.value = g.value "
 		     "AND k.ident_id > ?1)")))
@@ -1912,6 +2023,11 @@ static int count_hubs(struct ingest *in, int64_t first)
 		char *key;
 		size_t i;
 
+		/* the hub candidates stats reads: in or out, whatever this file made of them */
+		if ((rc = stats_hub_seen(in->st, kind, value, flags, store_col_int(s, 3)))) {
+			store_reset(s);
+			return rc;
+		}
 		if (c == LINK_BUILDING || store_col_int(s, 3) <= lp.cap[c])
 			continue;
 		key = xasprintf("%s\t%s", kind, value);
@@ -2097,11 +2213,23 @@ out:
  * makes them again to *saved, to be run before the commit. A table with rows keeps them: a
  * small file into a big table would pay for the whole table. *was_empty, when given, says which.
  */
+struct index_sql {
+	struct buf drop, *saved;
+};
+
+static void index_sql(const char *name, const char *sql, void *arg)
+{
+	struct index_sql *x = arg;
+
+	buf_addf(&x->drop, "DROP INDEX \"%s\";\n", name);
+	buf_addf(x->saved, "%s;\n", sql);
+}
+
 static int drop_indexes_if_empty(
 	struct ingest *in, const char *table, struct buf *saved, int *was_empty)
 {
 	struct store_stmt *s;
-	struct buf drop = { 0 };
+	struct index_sql x = { { 0 }, saved };
 	char *sql = xasprintf("SELECT 1 FROM \"%s\" LIMIT 1", table);
 	int rc, empty;
 
@@ -2115,18 +2243,9 @@ static int drop_indexes_if_empty(
 		*was_empty = empty;
 	if (!empty)
 		return 0;
-	if (!(s = store_prepare(in->st,
-		      "SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name=? "
-		      "AND sql IS NOT NULL")))
-		return EX_SOFTWARE;
-	store_bind_text(s, 1, table);
-	while (store_step(s) == STORE_ROW) {
-		buf_addf(&drop, "DROP INDEX \"%s\";\n", store_col_text(s, 0));
-		buf_addf(saved, "%s;\n", store_col_text(s, 1));
-	}
-	store_done(s);
-	rc = drop.len ? store_exec(in->st, drop.s) : 0;
-	buf_free(&drop);
+	store_indexes(in->st, table, index_sql, &x);
+	rc = x.drop.len ? store_exec(in->st, x.drop.s) : 0;
+	buf_free(&x.drop);
 	return rc;
 }
 
@@ -2167,8 +2286,10 @@ static int replace_sources(struct ingest *in, struct file *f, const char *sha)
 		if (rc)
 			break;
 		sql = xasprintf("DELETE FROM identifiers WHERE source_id=%lld; "
+				"DELETE FROM ident_counts WHERE source_id=%lld; "
 				"UPDATE sources SET replaced_by=%lld WHERE source_id=%lld",
-			(long long)old[i], (long long)f->source_id, (long long)old[i]);
+			(long long)old[i], (long long)old[i], (long long)f->source_id,
+			(long long)old[i]);
 		rc = store_exec(in->st, sql);
 		free(sql);
 		if (!rc && !ck.quiet)
@@ -2322,6 +2443,69 @@ static void pipeline_end(struct pipeline *p)
 }
 
 /*
+ * On a store that loads in bulk (a server), each question is a round trip: ask once a batch
+ * which of the references it names are in the store, REF_ASK at a time, that the workers did
+ * not find (known), so that ref_exists() finds them in the writer's set.
+ */
+#define REF_ASK 64
+
+static int ref_prefetch(struct ingest *in, const struct file *f, const struct obatch *ob)
+{
+	static const char *const tables[] = { "sellers", "listings" };
+	struct refset *later[] = { &in->later_sellers, &in->later_listings };
+	struct buf sql = { 0 };
+	size_t t, i, k;
+	int rc = 0, n;
+
+	for (t = 0; t < 2 && !rc; t++) {
+		const char *last = NULL;
+		size_t lastn = 0;
+		struct store_stmt *s;
+
+		buf_reset(&sql);
+		buf_addf(&sql, "SELECT %.*s_id FROM %s WHERE %.*s_id IN (?1",
+			(int)strlen(tables[t]) - 1, tables[t], tables[t],
+			(int)strlen(tables[t]) - 1, tables[t]);
+		for (k = 2; k <= REF_ASK; k++)
+			buf_addf(&sql, ", ?%zu", k);
+		buf_adds(&sql, ")");
+		if (!(s = store_prepare(in->st, sql.s))) {
+			rc = EX_SOFTWARE;
+			break;
+		}
+		for (i = 0, n = 0; i <= ob->nrefs && !rc; i++) {
+			const struct oref *x = i < ob->nrefs ? &ob->refs[i] : NULL;
+			const char *v = x ? ob->bytes.s + x->v.off : NULL;
+
+			if (x &&
+				(x->known || strcmp(f->k->f[x->field].ref, tables[t]) != 0 ||
+					(last && lastn == x->v.n && memcmp(last, v, lastn) == 0) ||
+					ref_has(later[t], v, x->v.n, ck_fnv1a(v, x->v.n))))
+				continue;
+			if (x) {
+				store_bind_textn(s, ++n, v, x->v.n);
+				last = v, lastn = x->v.n;
+			}
+			if (n == REF_ASK || (!x && n)) {
+				while ((rc = store_step(s)) == STORE_ROW) {
+					const char *id = store_col_text(s, 0);
+					size_t idn = store_col_bytes(s, 0);
+
+					ref_later(in, (int)t, id, idn, ck_fnv1a(id, idn));
+				}
+				rc = rc == STORE_DONE ? 0 : rc;
+				store_done(s);
+				s = store_prepare(in->st, sql.s);
+				n = 0;
+			}
+		}
+		store_done(s);
+	}
+	buf_free(&sql);
+	return rc;
+}
+
+/*
  * Write the rows of a file whose header has been read, in order: 0 at its end, or an EX_*
  * code when the input broke (csvio said why) or the store failed.
  */
@@ -2363,6 +2547,8 @@ static int load_rows(struct ingest *in, struct file *f)
 	}
 	pipeline_start(&p, in, f);
 	for (seq = 0; more && !rc && pipeline_next(&p, seq, &ob); seq++) {
+		if (in->load[ki] && ob->nrefs)
+			rc = ref_prefetch(in, f, ob);
 		for (i = 0; i < ob->nrows && !rc; i++)
 			rc = write_row(in, f, ob, &ob->rows[i]);
 		/* before the batch goes back: the rows waiting point into it */
@@ -2370,6 +2556,10 @@ static int load_rows(struct ingest *in, struct file *f)
 			rc = flush_rows(in, f);
 		if (!rc)
 			rc = flush_idents(in, f);
+		if (!rc)
+			rc = store_load_flush(in->load[ki], &f->replaced, 0);
+		if (!rc)
+			rc = store_load_flush(in->load_idents, NULL, 0);
 		in->npend = in->nprow = 0;
 		if (!rc && (more = csvio_batch_rc(ob->in)) != 1)
 			rc = more; /* 0 at the end, else the input broke */
@@ -2377,6 +2567,10 @@ static int load_rows(struct ingest *in, struct file *f)
 		pipeline_done(&p, ob);
 	}
 	pipeline_end(&p);
+	if (!rc)
+		rc = store_load_flush(in->load[ki], &f->replaced, 1);
+	if (!rc)
+		rc = store_load_flush(in->load_idents, NULL, 1);
 	progress_end(pg);
 	return rc;
 }
@@ -2391,11 +2585,27 @@ static int save_marks(struct ingest *in, struct file *f)
 {
 	const struct csvio_mark *m;
 	struct store_stmt *s;
+	struct store_load *l;
 	size_t n, i;
 	int rc = 0;
 
 	if (!(m = csvio_marks(f->r, &n)))
 		return 0;
+	if ((l = store_load_new(
+		     in->st, "source_marks", "source_id, line, \"offset\", len, sha256", NULL))) {
+		/* a new source has no marks yet: nothing to replace */
+		for (i = 0; i < n; i++) {
+			store_load_int(l, f->source_id);
+			store_load_int(l, (int64_t)m[i].line);
+			store_load_int(l, (int64_t)m[i].offset);
+			store_load_int(l, (int64_t)m[i].len);
+			store_load_blob(l, m[i].sha256, sizeof(m[i].sha256));
+			store_load_row(l);
+		}
+		rc = store_load_flush(l, NULL, 1);
+		store_load_free(l);
+		return rc;
+	}
 	if (!(s = store_prepare(in->st,
 		      "INSERT OR REPLACE INTO source_marks VALUES(?1, ?2, ?3, "
 		      "?4, ?5)")))
@@ -2427,6 +2637,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	size_t nsaved, i;
 	uint64_t *saved = iq_save(in, &nsaved);
 
+	stats_tally_reset(in->tally);
 	memset(&f, 0, sizeof(f));
 	f.path = path;
 	f.k = kspec_of(kind);
@@ -2486,6 +2697,11 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	ref_merge(&in->known_listings, &in->later_listings);
 	if (rc)
 		goto out;
+	/* before the identifiers of rows written over go, and the sources replaced */
+	if ((f.replaced && in->old[f.k - kinds] &&
+		    (rc = stats_tally_replaced(in->tally, in->st, kind))) ||
+		(rc = stats_tally_write(in->st, in->tally)))
+		goto out;
 	if (f.replaced && in->old[f.k - kinds]) {
 		store_bind_text(in->del_replaced, 1, f.k->holder_kind);
 		if ((rc = step_done(in->del_replaced)) || (rc = step_done(in->clear_replaced)))
@@ -2515,7 +2731,9 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		goto out;
 	if (reindex.len && (rc = store_exec(in->st, reindex.s)))
 		goto out;
-	if (made_idents && f.kept && (rc = count_hubs(in, first_ident)))
+	if (made_idents && f.kept &&
+		((rc = count_hubs(in, first_ident)) ||
+			((f.replaced || in->o->replace) && (rc = stats_hubs_refill(in->st)))))
 		goto out;
 	s = in->upd_source;
 	store_bind_text(s, 1, csvio_sha256(f.r));
@@ -2898,6 +3116,7 @@ done:
 	for (i = 0; i < in.nhubs; i++)
 		free(in.hubs[i]);
 	free(in.hubs);
+	stats_tally_free(in.tally);
 	finalize_all(&in);
 	free(in.pend);
 	free(in.prow);
