@@ -10,7 +10,7 @@ struct store_stmt; /* a prepared statement of a store: see store_prepare() */
 #define STORE_READONLY 0x1 /* open read-only; nothing is ever written */
 #define STORE_CREATE 0x2   /* create a new store; the file must not exist */
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 #define STORE_APPLICATION_ID 0x436b6974 /* "Ckit", in the file header */
 #define STORE_KEY_LEN 32
 
