@@ -969,6 +969,28 @@ static void setup_sqlite(void)
 	}
 }
 
+/*
+ * Bring a server store forward, each step in its own transaction, as migrate() does a file
+ * (a read-only open too: the server has no file mode to keep it from the writes).
+ */
+static int pg_migrate(struct store *st)
+{
+	char v[16];
+	int rc;
+
+	if (pg_version(st->pg) < 6) {
+		snprintf(v, sizeof(v), "%d", 6);
+		if ((rc = store_begin(st)))
+			return rc;
+		if ((rc = store_exec(st, pg_schema_v6)) || (rc = stats_counts_fill(st)) ||
+			(rc = store_meta_set(st, "user_version", v)) || (rc = store_commit(st))) {
+			store_rollback(st);
+			return rc;
+		}
+	}
+	return 0;
+}
+
 int store_open(struct store **out, const char *path, unsigned flags)
 {
 	struct store *st;
@@ -988,6 +1010,8 @@ int store_open(struct store **out, const char *path, unsigned flags)
 			store_rollback(st);
 			goto fail;
 		}
+		if (!(flags & STORE_CREATE) && (rc = pg_migrate(st)))
+			goto fail;
 		*out = st;
 		return 0;
 	}
