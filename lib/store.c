@@ -1654,8 +1654,20 @@ int store_is_readonly(struct store *st)
 
 int store_begin(struct store *st)
 {
-	if (st->pg)
-		return store_exec(st, "BEGIN");
+	if (st->pg) {
+		/*
+		 * The write lock of a server store: one casekit writer at a time, as on a file,
+		 * so that two analysts' writes never deadlock on each other's tables (a lock
+		 * that lives as long as the transaction). Readers never wait for it.
+		 */
+		char sql[160];
+
+		snprintf(sql, sizeof(sql),
+			"BEGIN; SET LOCAL lock_timeout = '%.0fs'; "
+			"SELECT pg_advisory_xact_lock(%d)",
+			busy_limit(), STORE_APPLICATION_ID);
+		return store_exec(st, sql);
+	}
 	return store_exec(st, "BEGIN IMMEDIATE");
 }
 
