@@ -623,9 +623,15 @@ static const char pg_schema[] =
 	"END $$;\n"
 	"CREATE FUNCTION ck_value(x anyelement) RETURNS json LANGUAGE sql IMMUTABLE\n"
 	"  AS $$ SELECT to_json(x) $$;\n"
+	"CREATE FUNCTION json_extract(t text, path text) RETURNS text LANGUAGE plpgsql IMMUTABLE\n"
+	"AS $$ BEGIN\n"
+	"  RETURN t::json #>> string_to_array(substr(path, 3), '.');\n"
+	"EXCEPTION WHEN others THEN RETURN NULL; END $$;\n"
 	"CREATE FUNCTION julianday(t text) RETURNS double precision LANGUAGE plpgsql IMMUTABLE\n"
 	"AS $$ BEGIN\n"
-	"  RETURN extract(epoch FROM t::timestamptz) / 86400.0 + 2440587.5;\n"
+	/* as SQLite computes it: whole milliseconds since the Julian epoch, over a day's */
+	"  RETURN (round(extract(epoch FROM t::timestamptz) * 1000)::bigint + 210866760000000)\n"
+	"    / 86400000.0::double precision;\n"
 	"EXCEPTION WHEN others THEN RETURN NULL; END $$;\n"
 	"CREATE FUNCTION hex(b bytea) RETURNS text LANGUAGE sql IMMUTABLE\n"
 	"  AS $$ SELECT upper(encode(b, 'hex')) $$;\n"
@@ -720,6 +726,7 @@ int pg_open(struct pg **out, const char *uri, unsigned flags)
 	if ((rc = raw_exec(c,
 		     "SET client_encoding = 'UTF8'; SET client_min_messages = warning;"
 		     " SET application_name = 'casekit'; SET DateStyle = 'ISO';"
+		     " SET TimeZone = 'UTC';"
 		     " SET extra_float_digits = 1",
 		     0)))
 		goto fail;
@@ -784,6 +791,7 @@ struct tr {
 	int between;      /* a BETWEEN waits for its AND */
 	int drop_temp;    /* DROP TABLE of a temporary table: its views go with it, as in SQLite */
 	int dropping;     /* in a DROP TABLE */
+	int indexing;     /* in a CREATE INDEX */
 	char derived[64]; /* at each depth: the ( opens a table in FROM or JOIN */
 	/* an ORDER BY at depth ob (-1: none): SQLite sorts NULL first, PostgreSQL last */
 	int ob, ob_desc, ob_nulls;
@@ -895,7 +903,7 @@ static void end_stmt(struct tr *t)
 		buf_free(&cl);
 	}
 	t->conflict = 0;
-	t->dropping = 0;
+	t->dropping = t->indexing = 0;
 	t->ret_at = 0;
 	buf_reset(&t->cols);
 	t->skip_stmt = 0;
@@ -1162,8 +1170,24 @@ static void word(struct tr *t, const char *w, size_t n)
 		t->ob_desc = t->ob_nulls = 0;
 		return;
 	}
+	if (word_is(w, n, "in")) {
+		/* SQLite's x IN some_table */
+		const char *x = peek_word(t->p, &nn);
+
+		if (x && !isdigit((unsigned char)*x) && x[nn] != '(' && x[nn] != '.' &&
+			!word_is(x, nn, "select")) {
+			buf_add(&t->o, w, n);
+			buf_addf(&t->o, " (SELECT * FROM %.*s)", (int)nn, x);
+			t->p = x + nn;
+			set_prev(t, "x", 1);
+			return;
+		}
+	}
 	if (word_is(w, n, "table") && strcmp(t->prev, "drop") == 0)
 		t->dropping = 1;
+	if (word_is(w, n, "index") &&
+		(strcmp(t->prev, "create") == 0 || strcmp(t->prev, "unique") == 0))
+		t->indexing = 1;
 	if (word_is(w, n, "between"))
 		t->between = 1;
 	else if (word_is(w, n, "and") && t->between) {
@@ -1186,6 +1210,12 @@ static void word(struct tr *t, const char *w, size_t n)
 	} else if (word_is(w, n, "temp") && *t->p == '.') {
 		if (strcmp(t->prev, "exists") == 0 || strcmp(t->prev, "table") == 0)
 			t->drop_temp = t->dropping;
+		if (t->indexing &&
+			(strcmp(t->prev, "exists") == 0 || strcmp(t->prev, "index") == 0)) {
+			/* an index lives where its table does: its name takes no schema */
+			t->p++;
+			return;
+		}
 		buf_adds(&t->o, "pg_temp");
 		set_prev(t, "pg_temp", 7);
 		return;
