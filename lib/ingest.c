@@ -444,7 +444,9 @@ struct ingest {
 	int have_key;
 	struct store_stmt *ins[NKINDS], *old[NKINDS];
 	struct store_stmt *insn[NKINDS]; /* ROWS rows at once, for kinds without old[] */
-	struct kind_row *prow;           /* rows waiting for it */
+	/* instead of insn[] and ins_idents, where the store loads in bulk (a server's COPY) */
+	struct store_load *load[NKINDS], *load_idents;
+	struct kind_row *prow; /* rows waiting for it */
 	size_t nprow;
 	int64_t max_rowid;             /* of the table being loaded: a new row gets the next */
 	struct store_stmt *ins_idents; /* IDENT_ROWS identifiers at once */
@@ -456,8 +458,9 @@ struct ingest {
 	FILE *rejf;
 	struct out *rejo;
 	struct refset known_sellers, known_listings;
-	char country[3]; /* the default country of this run, or "" */
-	struct iq *iq;   /* per identifier kind, in the order first seen */
+	int preloaded[2]; /* known_sellers, known_listings: ref_preload() was run */
+	char country[3];  /* the default country of this run, or "" */
+	struct iq *iq;    /* per identifier kind, in the order first seen */
 	size_t niq;
 	char **hubs; /* "kind\tvalue" of the hub candidates counted, not to count them twice */
 	size_t nhubs;
@@ -580,6 +583,11 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 			nb++;
 		}
 	}
+	if (!(k->holder_kind && k->conflict)) {
+		buf_reset(&sql);
+		buf_addf(&sql, "%s, attrs, source_id, line", cols.s);
+		in->load[ki] = store_load_new(in->st, k->kind, sql.s, k->conflict);
+	}
 	for (r = 0; r < 2 && !rc; r++) {
 		buf_reset(&sql);
 		buf_addf(&sql, "INSERT INTO %s(%s, attrs, source_id, line) VALUES(%s, ?, ?, ?)",
@@ -591,7 +599,7 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 				" ON CONFLICT(%s) DO UPDATE SET %s, attrs=excluded.attrs, "
 				"source_id=excluded.source_id, line=excluded.line",
 				k->conflict, set.s);
-		if (!r || !(k->holder_kind && k->conflict))
+		if (!r || !((k->holder_kind && k->conflict) || in->load[ki]))
 			rc = prep(in, r ? &in->insn[ki] : &in->ins[ki], sql.s);
 	}
 	if (!rc && k->holder_kind && k->conflict) {
@@ -641,7 +649,8 @@ static int prep_all(struct ingest *in)
 	int rc, i;
 
 	if ((rc = store_exec(in->st,
-		     "CREATE TEMP TABLE IF NOT EXISTS ck_replaced(holder_id, source_id, line)")))
+		     "CREATE TEMP TABLE IF NOT EXISTS ck_replaced(holder_id TEXT, source_id INTEGER, "
+		     "line INTEGER)")))
 		return rc;
 	if ((rc = prep(in, &in->ref_sellers, "SELECT 1 FROM sellers WHERE seller_id=?")) ||
 		(rc = prep(in, &in->ref_listings, "SELECT 1 FROM listings WHERE listing_id=?")) ||
@@ -672,6 +681,9 @@ static int prep_all(struct ingest *in)
 		buf_adds(&sql, ",(?,?,?,?,?,?,?,?,?,?,?)");
 	rc = prep(in, &in->ins_idents, sql.s);
 	buf_free(&sql);
+	in->load_idents = store_load_new(in->st, "identifiers",
+		"holder_kind, holder_id, kind, value, raw, note, flags, day, field, source_id, line",
+		NULL);
 	in->pend = xcalloc(IDENT_ROWS, sizeof(*in->pend));
 	in->tally = stats_tally_new();
 	in->prow = xcalloc(ROWS, sizeof(*in->prow));
@@ -695,7 +707,11 @@ static void finalize_all(struct ingest *in)
 		store_done(in->insn[i]);
 		store_done(in->old[i]);
 		in->ins[i] = in->insn[i] = in->old[i] = NULL;
+		store_load_free(in->load[i]);
+		in->load[i] = NULL;
 	}
+	store_load_free(in->load_idents);
+	in->load_idents = NULL;
 }
 
 /* Run a kept statement that gives no rows and rewind it: 0, or an EX_* code (message printed). */
@@ -1208,6 +1224,17 @@ static void bind_ident(
 	store_bind_int(s, base + 11, (int64_t)p->line);
 }
 
+/* Add v, text from the batch b, to the row being loaded. */
+static void load_oval(struct store_load *l, const struct obatch *b, const struct oval *v)
+{
+	if (v->type == OV_TEXT)
+		store_load_text(l, v->n ? b->bytes.s + v->off : "", v->n);
+	else if (v->type == OV_INT)
+		store_load_int(l, v->i);
+	else
+		store_load_text(l, NULL, 0);
+}
+
 /* Write the identifiers waiting, in order: 0, or an EX_* code (message printed). */
 static int flush_idents(struct ingest *in, struct file *f)
 {
@@ -1215,6 +1242,25 @@ static int flush_idents(struct ingest *in, struct file *f)
 	int rc = 0;
 
 	in->npend = 0;
+	for (i = 0; in->load_idents && i < n; i++) {
+		const struct ident_row *p = &in->pend[i];
+		struct store_load *l = in->load_idents;
+
+		store_load_text(l, f->k->holder_kind, strlen(f->k->holder_kind));
+		load_oval(l, p->b, &p->r->holder);
+		store_load_text(l, p->id->kind, strlen(p->id->kind));
+		load_oval(l, p->b, &p->id->value);
+		load_oval(l, p->b, &p->id->raw);
+		load_oval(l, p->b, &p->id->note);
+		load_oval(l, p->b, &p->id->flags);
+		load_oval(l, p->b, &p->id->day);
+		store_load_text(l, p->id->field, p->id->field ? strlen(p->id->field) : 0);
+		store_load_int(l, f->source_id);
+		store_load_int(l, (int64_t)p->line);
+		store_load_row(l);
+	}
+	if (in->load_idents)
+		return 0;
 	if (n == IDENT_ROWS) {
 		for (i = 0; i < n; i++)
 			bind_ident(f, in->ins_idents, (int)i * 11, &in->pend[i]);
@@ -1606,6 +1652,17 @@ static int flush_rows(struct ingest *in, struct file *f)
 	int64_t last;
 
 	in->nprow = 0;
+	for (i = 0; in->load[ki] && i < n; i++) {
+		const struct kind_row *p = &in->prow[i];
+
+		for (j = 0; j < p->r->nval; j++)
+			load_oval(in->load[ki], p->b, &p->b->vals[p->r->val0 + j]);
+		store_load_int(in->load[ki], f->source_id);
+		store_load_int(in->load[ki], (int64_t)p->line);
+		store_load_row(in->load[ki]);
+	}
+	if (in->load[ki])
+		return 0;
 	for (i = 0; i < n && !rc; i++) {
 		const struct kind_row *p = &in->prow[i];
 
@@ -1686,7 +1743,7 @@ static int write_row(
 	}
 	if (r->rejected)
 		return reject(in, f, &rec, ob->bytes.s + r->reason.off, r->reason.n);
-	if (in->insn[ki]) {
+	if (in->insn[ki] || in->load[ki]) {
 		struct kind_row *p = &in->prow[in->nprow++];
 
 		p->b = ob, p->r = r, p->line = rec.line;
@@ -1824,7 +1881,7 @@ static int count_hubs(struct ingest *in, int64_t first)
 		     "SELECT g.kind, g.value, (SELECT max(flags) FROM identifiers j WHERE "
 		     "j.kind = g.kind AND j.value = g.value), (SELECT max(n) FROM (SELECT "
 		     "count(DISTINCT holder_id) AS n FROM identifiers j WHERE j.kind = g.kind "
-		     "AND j.value = g.value GROUP BY day)) FROM (SELECT kind, value FROM "
+		     "AND j.value = g.value GROUP BY day) d) FROM (SELECT kind, value FROM "
 		     "identifiers GROUP BY kind, value HAVING count(*) > 10) g WHERE EXISTS "
 		     "(SELECT 1 FROM identifiers k WHERE k.kind = g.kind AND k.value = g.value "
 		     "AND k.ident_id > ?1)")))
@@ -2030,10 +2087,22 @@ out:
  * makes them again to *saved, to be run before the commit. A table with rows keeps them: a
  * small file into a big table would pay for the whole table.
  */
+struct index_sql {
+	struct buf drop, *saved;
+};
+
+static void index_sql(const char *name, const char *sql, void *arg)
+{
+	struct index_sql *x = arg;
+
+	buf_addf(&x->drop, "DROP INDEX \"%s\";\n", name);
+	buf_addf(x->saved, "%s;\n", sql);
+}
+
 static int drop_indexes_if_empty(struct ingest *in, const char *table, struct buf *saved)
 {
 	struct store_stmt *s;
-	struct buf drop = { 0 };
+	struct index_sql x = { { 0 }, saved };
 	char *sql = xasprintf("SELECT 1 FROM \"%s\" LIMIT 1", table);
 	int rc, empty;
 
@@ -2045,18 +2114,9 @@ static int drop_indexes_if_empty(struct ingest *in, const char *table, struct bu
 	store_done(s);
 	if (!empty)
 		return 0;
-	if (!(s = store_prepare(in->st,
-		      "SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name=? "
-		      "AND sql IS NOT NULL")))
-		return EX_SOFTWARE;
-	store_bind_text(s, 1, table);
-	while (store_step(s) == STORE_ROW) {
-		buf_addf(&drop, "DROP INDEX \"%s\";\n", store_col_text(s, 0));
-		buf_addf(saved, "%s;\n", store_col_text(s, 1));
-	}
-	store_done(s);
-	rc = drop.len ? store_exec(in->st, drop.s) : 0;
-	buf_free(&drop);
+	store_indexes(in->st, table, index_sql, &x);
+	rc = x.drop.len ? store_exec(in->st, x.drop.s) : 0;
+	buf_free(&x.drop);
 	return rc;
 }
 
@@ -2254,6 +2314,110 @@ static void pipeline_end(struct pipeline *p)
 }
 
 /*
+ * On a store that loads in bulk (a server), each question is a round trip: ask once a batch
+ * which of the references it names are in the store, REF_ASK at a time, so that ref_exists()
+ * finds them known.
+ */
+#define REF_ASK 64
+
+/*
+ * Before a file that names them, every key of a table that fits the set, in one query: the
+ * batches then ask for none of them.
+ */
+static int ref_preload(struct ingest *in, struct refset *r, const char *table, int *done)
+{
+	char *sql;
+	struct store_stmt *s;
+	int64_t n;
+	int rc;
+
+	if (*done)
+		return 0;
+	*done = 1;
+	if ((n = store_count(in->st, table)) < 0)
+		return EX_SOFTWARE;
+	if ((uint64_t)n > REF_MAX / 2)
+		return 0;
+	sql = xasprintf("SELECT %.*s_id FROM %s", (int)strlen(table) - 1, table, table);
+	s = store_prepare(in->st, sql);
+	free(sql);
+	if (!s)
+		return EX_SOFTWARE;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *id = store_col_text(s, 0);
+		size_t idn = store_col_bytes(s, 0);
+
+		ref_add(r, id, idn, ck_fnv1a(id, idn));
+	}
+	store_done(s);
+	return rc == STORE_DONE ? 0 : rc;
+}
+
+static int ref_prefetch(struct ingest *in, const struct file *f, const struct obatch *ob)
+{
+	static const char *const tables[] = { "sellers", "listings" };
+	struct refset *known[] = { &in->known_sellers, &in->known_listings };
+	struct buf sql = { 0 };
+	size_t t, i, k;
+	int rc = 0, n;
+
+	for (t = 0; t < 2 && !rc; t++) {
+		const char *last = NULL;
+		size_t lastn = 0;
+		struct store_stmt *s;
+
+		for (i = 0; f->k->f[i].name; i++)
+			if (f->k->f[i].ref && strcmp(f->k->f[i].ref, tables[t]) == 0 &&
+				(rc = ref_preload(in, known[t], tables[t], &in->preloaded[t])))
+				return rc;
+
+		buf_reset(&sql);
+		buf_addf(&sql, "SELECT %.*s_id FROM %s WHERE %.*s_id IN (?1",
+			(int)strlen(tables[t]) - 1, tables[t], tables[t],
+			(int)strlen(tables[t]) - 1, tables[t]);
+		for (k = 2; k <= REF_ASK; k++)
+			buf_addf(&sql, ", ?%zu", k);
+		buf_adds(&sql, ")");
+		if (!(s = store_prepare(in->st, sql.s))) {
+			rc = EX_SOFTWARE;
+			break;
+		}
+		for (i = 0, n = 0; i <= ob->nrefs && !rc; i++) {
+			const struct oref *x = i < ob->nrefs ? &ob->refs[i] : NULL;
+			const char *v = x ? ob->bytes.s + x->v.off : NULL;
+
+			if (x &&
+				(strcmp(f->k->f[x->field].ref, tables[t]) != 0 ||
+					(last && lastn == x->v.n && memcmp(last, v, lastn) == 0) ||
+					(known[t]->cap &&
+						known[t]->v[ref_slot(known[t], v, x->v.n,
+								    ck_fnv1a(v, x->v.n))]
+							.len1)))
+				continue;
+			if (x) {
+				store_bind_textn(s, ++n, v, x->v.n);
+				last = v, lastn = x->v.n;
+			}
+			if (n == REF_ASK || (!x && n)) {
+				while ((rc = store_step(s)) == STORE_ROW) {
+					const char *id = store_col_text(s, 0);
+					size_t idn = store_col_bytes(s, 0);
+
+					ref_add(known[t], id, idn, ck_fnv1a(id, idn));
+				}
+				rc = rc == STORE_DONE ? 0 : rc;
+				store_done(s);
+				s = store_prepare(in->st, sql.s);
+				n = 0;
+			}
+		}
+		store_done(s);
+	}
+	buf_free(&sql);
+	return rc;
+}
+
+/*
  * Write the rows of a file whose header has been read, in order: 0 at its end, or an EX_*
  * code when the input broke (csvio said why) or the store failed.
  */
@@ -2295,6 +2459,8 @@ static int load_rows(struct ingest *in, struct file *f)
 	}
 	pipeline_start(&p, in, f);
 	for (seq = 0; more && !rc && pipeline_next(&p, seq, &ob); seq++) {
+		if (in->load[ki] && ob->nrefs)
+			rc = ref_prefetch(in, f, ob);
 		for (i = 0; i < ob->nrows && !rc; i++)
 			rc = write_row(in, f, ob, &ob->rows[i]);
 		/* before the batch goes back: the rows waiting point into it */
@@ -2302,6 +2468,10 @@ static int load_rows(struct ingest *in, struct file *f)
 			rc = flush_rows(in, f);
 		if (!rc)
 			rc = flush_idents(in, f);
+		if (!rc)
+			rc = store_load_flush(in->load[ki], &f->replaced, 0);
+		if (!rc)
+			rc = store_load_flush(in->load_idents, NULL, 0);
 		in->npend = in->nprow = 0;
 		if (!rc && (more = csvio_batch_rc(ob->in)) != 1)
 			rc = more; /* 0 at the end, else the input broke */
@@ -2309,6 +2479,10 @@ static int load_rows(struct ingest *in, struct file *f)
 		pipeline_done(&p, ob);
 	}
 	pipeline_end(&p);
+	if (!rc)
+		rc = store_load_flush(in->load[ki], &f->replaced, 1);
+	if (!rc)
+		rc = store_load_flush(in->load_idents, NULL, 1);
 	progress_end(pg);
 	return rc;
 }
@@ -2323,11 +2497,27 @@ static int save_marks(struct ingest *in, struct file *f)
 {
 	const struct csvio_mark *m;
 	struct store_stmt *s;
+	struct store_load *l;
 	size_t n, i;
 	int rc = 0;
 
 	if (!(m = csvio_marks(f->r, &n)))
 		return 0;
+	if ((l = store_load_new(
+		     in->st, "source_marks", "source_id, line, \"offset\", len, sha256", NULL))) {
+		/* a new source has no marks yet: nothing to replace */
+		for (i = 0; i < n; i++) {
+			store_load_int(l, f->source_id);
+			store_load_int(l, (int64_t)m[i].line);
+			store_load_int(l, (int64_t)m[i].offset);
+			store_load_int(l, (int64_t)m[i].len);
+			store_load_blob(l, m[i].sha256, sizeof(m[i].sha256));
+			store_load_row(l);
+		}
+		rc = store_load_flush(l, NULL, 1);
+		store_load_free(l);
+		return rc;
+	}
 	if (!(s = store_prepare(in->st,
 		      "INSERT OR REPLACE INTO source_marks VALUES(?1, ?2, ?3, "
 		      "?4, ?5)")))

@@ -760,7 +760,7 @@ static struct quality *quality_of(struct quality **q, size_t *n, const char *kin
 static const char hub_sql[] =
 	"SELECT g.kind, g.value, (SELECT max(flags) FROM identifiers j WHERE j.kind = g.kind AND "
 	"j.value = g.value), (SELECT max(n) FROM (SELECT count(DISTINCT holder_id) AS n "
-	"FROM identifiers j WHERE j.kind = g.kind AND j.value = g.value GROUP BY day)) "
+	"FROM identifiers j WHERE j.kind = g.kind AND j.value = g.value GROUP BY day) d) "
 	"FROM (SELECT kind, value FROM identifiers GROUP BY kind, value "
 	"HAVING count(*) > 10) g";
 
@@ -1093,9 +1093,11 @@ int stats_tally_write(struct store *st, struct stats_tally *t)
 		      "INSERT INTO ident_counts(source_id, kind, field, keys, national, coarse, "
 		      "nolink, unparsed) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
 		      "ON CONFLICT(source_id, kind, field) DO UPDATE SET "
-		      "keys = keys + excluded.keys, national = national + excluded.national, "
-		      "coarse = coarse + excluded.coarse, nolink = nolink + excluded.nolink, "
-		      "unparsed = unparsed + excluded.unparsed")))
+		      "keys = ident_counts.keys + excluded.keys, "
+		      "national = ident_counts.national + excluded.national, "
+		      "coarse = ident_counts.coarse + excluded.coarse, "
+		      "nolink = ident_counts.nolink + excluded.nolink, "
+		      "unparsed = ident_counts.unparsed + excluded.unparsed")))
 		return EX_SOFTWARE;
 	for (i = 0; i < t->n && !rc; i++) {
 		const struct tally_ent *e = &t->e[i];
@@ -1175,15 +1177,16 @@ int stats_counts_fill(struct store *st)
 static void paste_figures(struct stats *sx, const char *const *names, const char *all)
 {
 	char *sql = xasprintf(
-		"SELECT a.n, f.n, round(100.0 * f.n / a.n, 1), f.never, f.removed FROM %s a, "
+		"SELECT a.n, f.n, round(100.0 * f.n / nullif(a.n, 0), 1), f.never, f.removed FROM %s a, "
 		"(SELECT count(*) AS n, "
-		"coalesce(sum(NOT EXISTS (SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id)), "
-		"0) AS never, "
-		"coalesce(sum(EXISTS (SELECT 1 FROM takedowns t WHERE t.listing_id = s.listing_id AND "
+		"coalesce(sum(CASE WHEN NOT EXISTS (SELECT 1 FROM orders o "
+		"WHERE o.listing_id = s.listing_id) THEN 1 ELSE 0 END), 0) AS never, "
+		"coalesce(sum(CASE WHEN EXISTS (SELECT 1 FROM takedowns t "
+		"WHERE t.listing_id = s.listing_id AND "
 		"julianday(t.resolved_at) >= julianday(t.received_at) AND "
 		"coalesce(t.outcome, '') NOT LIKE 'reject%%' AND "
 		"NOT EXISTS (SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id AND "
-		"o.ordered_at <= t.resolved_at))), 0) AS removed "
+		"o.ordered_at <= t.resolved_at)) THEN 1 ELSE 0 END), 0) AS removed "
 		"FROM scores s WHERE flagged AND @S) f",
 		all);
 
@@ -1227,7 +1230,7 @@ static void networks(struct stats *sx)
 		"SELECT size, count(*) FROM networks WHERE @P GROUP BY 1 ORDER BY 1");
 	if (store_table_exists(sx->st, "scores")) {
 		figure(sx, "networks.with_flagged",
-			"SELECT count(*) FROM networks n WHERE @P AND EXISTS (SELECT 1 FROM network_members m JOIN scores s USING (seller_id) WHERE m.network_id = n.network_id AND s.flagged)");
+			"SELECT count(*) FROM networks n WHERE @P AND EXISTS (SELECT 1 FROM network_members m JOIN scores s USING (seller_id) WHERE m.network_id = n.network_id AND s.flagged <> 0)");
 	}
 }
 
@@ -1339,7 +1342,7 @@ static void notices(struct stats *sx)
 {
 #define LAST_D \
 	"(SELECT d.* FROM notice_decisions d WHERE d.decision_id = (SELECT max(decision_id) " \
-	"FROM notice_decisions x WHERE x.notice_id = d.notice_id))"
+	"FROM notice_decisions x WHERE x.notice_id = d.notice_id)) ld"
 #define FIRST_FINAL \
 	"(SELECT min(decided_at) FROM notice_decisions d WHERE d.notice_id = n.notice_id AND " \
 	"d.decision IN ('accept', 'reject'))"
@@ -1364,16 +1367,17 @@ static void notices(struct stats *sx)
 	spread(sx, "notices.hours",
 		"SELECT " N_HOURS " FROM notices n WHERE " N_HOURS " >= 0 AND @P");
 	figure(sx, "notices.decided_24h_pct",
-		"SELECT round(100.0 * sum(coalesce(" N_HOURS " BETWEEN 0 AND 24, 0)) / "
+		"SELECT round(100.0 * sum(CASE WHEN " N_HOURS
+		" BETWEEN 0 AND 24 THEN 1 ELSE 0 END) / "
 		"count(*), 1) FROM notices n WHERE @P");
 	figure(sx, "notices.proposed_per_accept",
 		"SELECT round(1.0 * sum(proposed) / count(*), 1) FROM " LAST_D
 		" WHERE decision = 'accept' AND @P");
 	figure(sx, "notices.accepted_before_sale",
 		"SELECT count(*) FROM " LAST_D
-		" a WHERE a.decision = 'accept' AND @P AND NOT EXISTS "
-		"(SELECT 1 FROM orders o WHERE o.listing_id = a.listing_id AND o.ordered_at <= "
-		"a.decided_at)");
+		" WHERE ld.decision = 'accept' AND @P AND NOT EXISTS "
+		"(SELECT 1 FROM orders o WHERE o.listing_id = ld.listing_id AND o.ordered_at <= "
+		"ld.decided_at)");
 #undef N_HOURS
 #undef FIRST_FINAL
 #undef LAST_D
