@@ -618,9 +618,10 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 			rc = prep(in, r ? &in->insn[ki] : &in->ins[ki], sql.s);
 	}
 	if (!rc && k->holder_kind && k->conflict) {
-		buf_reset(&sql);
+		/* the old row's identifier columns with a value, to take them back (stats) */
 		char *nonempty = stats_tally_cols(k->kind);
 
+		buf_reset(&sql);
 		buf_addf(&sql, "SELECT source_id, line%s FROM %s WHERE %s=?", nonempty, k->kind,
 			k->conflict);
 		free(nonempty);
@@ -1888,7 +1889,6 @@ static int write_row(
 			struct store_stmt *a = in->add_replaced;
 
 			stats_tally_old_row(in->tally, store_col_int(o, 0), k->kind, o, 2);
-
 			bind_oval(a, 1, ob, &r->holder);
 			store_bind_int(a, 2, store_col_int(o, 0));
 			store_bind_int(a, 3, store_col_int(o, 1));

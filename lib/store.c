@@ -897,8 +897,17 @@ static int sql_natural(void *arg, int na, const void *a, int nb, const void *b)
 	return ck_natural_cmp(a, (size_t)na, b, (size_t)nb);
 }
 
+/* ck_value(x): x as it is; on a server, where a column has one type, x as JSON. */
+static void sql_value(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_value(ctx, argv[0]);
+}
+
 static void sql_functions(sqlite3 *db)
 {
+	sqlite3_create_function(db, "ck_value", 1,
+		SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_value, NULL, NULL);
 	sqlite3_create_function(db, "ck_money", 2,
 		SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_money, NULL, NULL);
 	sqlite3_create_collation(db, "ck_natural", SQLITE_UTF8, NULL, sql_natural);
@@ -929,8 +938,13 @@ static void sql_text_fn(sqlite3_context *c, int argc, sqlite3_value **v)
 
 int store_text_function(struct store *st, const char *name, store_text_fn *fn, void *arg)
 {
-	struct text_fn *f = xmalloc(sizeof(*f));
+	struct text_fn *f;
 
+	if (st->pg)
+		return pg_has_function(st->pg, name)
+			? 0
+			: ck_error(EX_SOFTWARE, "'%s' has no SQL function %s", st->path, name);
+	f = xmalloc(sizeof(*f));
 	f->fn = fn;
 	f->arg = arg;
 	/* SQLite frees f with the function, also when a later call replaces it. */
@@ -938,6 +952,11 @@ int store_text_function(struct store *st, const char *name, store_text_fn *fn, v
 		    sql_text_fn, NULL, NULL, free) != SQLITE_OK)
 		return store_error(st, name);
 	return 0;
+}
+
+int store_set(struct store *st, const char *name, const char *value)
+{
+	return st->pg ? pg_set(st->pg, name, value) : 0;
 }
 
 static void setup_sqlite(void)
@@ -948,6 +967,28 @@ static void setup_sqlite(void)
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 		done = 1;
 	}
+}
+
+/*
+ * Bring a server store forward, each step in its own transaction, as migrate() does a file
+ * (a read-only open too: the server has no file mode to keep it from the writes).
+ */
+static int pg_migrate(struct store *st)
+{
+	char v[16];
+	int rc;
+
+	if (pg_version(st->pg) < 6) {
+		snprintf(v, sizeof(v), "%d", 6);
+		if ((rc = store_begin(st)))
+			return rc;
+		if ((rc = store_exec(st, pg_schema_v6)) || (rc = stats_counts_fill(st)) ||
+			(rc = store_meta_set(st, "user_version", v)) || (rc = store_commit(st))) {
+			store_rollback(st);
+			return rc;
+		}
+	}
+	return 0;
 }
 
 int store_open(struct store **out, const char *path, unsigned flags)
@@ -969,6 +1010,8 @@ int store_open(struct store **out, const char *path, unsigned flags)
 			store_rollback(st);
 			goto fail;
 		}
+		if (!(flags & STORE_CREATE) && (rc = pg_migrate(st)))
+			goto fail;
 		*out = st;
 		return 0;
 	}
@@ -1611,8 +1654,20 @@ int store_is_readonly(struct store *st)
 
 int store_begin(struct store *st)
 {
-	if (st->pg)
-		return store_exec(st, "BEGIN");
+	if (st->pg) {
+		/*
+		 * The write lock of a server store: one casekit writer at a time, as on a file,
+		 * so that two analysts' writes never deadlock on each other's tables (a lock
+		 * that lives as long as the transaction). Readers never wait for it.
+		 */
+		char sql[160];
+
+		snprintf(sql, sizeof(sql),
+			"BEGIN; SET LOCAL lock_timeout = '%.0fs'; "
+			"SELECT pg_advisory_xact_lock(%d)",
+			busy_limit(), STORE_APPLICATION_ID);
+		return store_exec(st, sql);
+	}
 	return store_exec(st, "BEGIN IMMEDIATE");
 }
 

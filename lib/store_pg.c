@@ -17,6 +17,8 @@ struct pg {
 	int errcode;                 /* the EX_* code of the last error */
 	struct store_load *inflight; /* a COPY sent whose result is not read yet: drain() */
 	struct buf engine;
+	char schema[64]; /* where the store's tables are: SQLite's main */
+	int version;     /* the schema version the store had when opened */
 };
 
 struct pg_param {
@@ -39,6 +41,7 @@ struct pg_stmt {
 	PGresult *desc; /* the columns of a statement not yet run */
 	int row, nrows;
 	unsigned char **blobs; /* decoded bytea of the current row, per column */
+	char **strs;           /* decoded JSON strings of the current row, per column */
 	size_t *blen;
 };
 
@@ -52,6 +55,7 @@ struct pg_stmt {
 #define OID_FLOAT4 700
 #define OID_FLOAT8 701
 #define OID_NUMERIC 1700
+#define OID_JSON 114
 
 int pg_is_uri(const char *path)
 {
@@ -201,6 +205,22 @@ int pg_trigger_exists(struct pg *c, const char *name)
 	return gives_row(c, "SELECT 1 FROM pg_trigger WHERE tgname = $1", name, NULL);
 }
 
+int pg_has_function(struct pg *c, const char *name)
+{
+	return gives_row(c, "SELECT 1 FROM pg_proc WHERE proname = $1", name, NULL);
+}
+
+int pg_set(struct pg *c, const char *name, const char *value)
+{
+	char *full = xasprintf("casekit.%s", name),
+	     *v = value_of(c, "SELECT set_config($1, $2, false)", full, value);
+	int rc = v ? 0 : ck_error(pg_errcode(c), "%s: %s", c->uri, c->errmsg);
+
+	free(full);
+	free(v);
+	return rc;
+}
+
 int pg_has_index(struct pg *c, const char *table, const char *col1, const char *col2)
 {
 	const char *v[3] = { table, col1, col2 };
@@ -279,6 +299,11 @@ void pg_set_last_rowid(struct pg *c, int64_t v)
 	c->last_rowid = v;
 }
 
+int pg_version(struct pg *c)
+{
+	return c->version;
+}
+
 int pg_readonly(struct pg *c)
 {
 	return (c->flags & STORE_READONLY) != 0;
@@ -295,7 +320,21 @@ const char *pg_engine(struct pg *c)
 }
 
 /*
- * The schema at version 6, as SQLite's (lib/store.c) with the server's types: BIGINT for
+ * Schema 6: the counts stats reads instead of every identifier, as lib/store.c's
+ * schema_counts. Idempotent, so that it also brings a store of schema 5 forward.
+ */
+const char pg_schema_v6[] =
+	"CREATE TABLE IF NOT EXISTS ident_counts(\n"
+	"  source_id BIGINT NOT NULL, kind TEXT NOT NULL, field TEXT NOT NULL,\n"
+	"  keys BIGINT NOT NULL DEFAULT 0, national BIGINT NOT NULL DEFAULT 0,\n"
+	"  coarse BIGINT NOT NULL DEFAULT 0, nolink BIGINT NOT NULL DEFAULT 0,\n"
+	"  unparsed BIGINT NOT NULL DEFAULT 0, PRIMARY KEY(source_id, kind, field));\n"
+	"CREATE TABLE IF NOT EXISTS ident_hubs(\n"
+	"  kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(kind, value));\n"
+	"CREATE INDEX IF NOT EXISTS scores_flagged ON scores(listing_id) WHERE flagged <> 0;\n";
+
+/*
+ * The schema at version 5 (then pg_schema_v6), as SQLite's (lib/store.c) with the server's types: BIGINT for
  * INTEGER, an identity column where SQLite has INTEGER PRIMARY KEY, BYTEA for blobs, and a
  * rowid identity column on the tables where SQLite has an implicit rowid (queries order by it
  * and count with it). SQLite's functions that PostgreSQL lacks, and casekit's own (ck_money,
@@ -479,15 +518,6 @@ static const char pg_schema[] =
 	"  source_id BIGINT NOT NULL REFERENCES sources, line BIGINT NOT NULL,\n"
 	"  \"offset\" BIGINT NOT NULL, len BIGINT NOT NULL, sha256 BYTEA NOT NULL,\n"
 	"  PRIMARY KEY(source_id, line));\n"
-	"CREATE TABLE ident_counts(\n"
-	"  source_id BIGINT NOT NULL, kind TEXT NOT NULL, field TEXT NOT NULL,\n"
-	"  keys BIGINT NOT NULL DEFAULT 0, national BIGINT NOT NULL DEFAULT 0,\n"
-	"  coarse BIGINT NOT NULL DEFAULT 0, nolink BIGINT NOT NULL DEFAULT 0,\n"
-	"  unparsed BIGINT NOT NULL DEFAULT 0,\n"
-	"  PRIMARY KEY(source_id, kind, field));\n"
-	"CREATE TABLE ident_hubs(\n"
-	"  kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(kind, value));\n"
-	"CREATE INDEX scores_flagged ON scores(listing_id) WHERE flagged <> 0;\n"
 	/* The record is append-only, whoever asks: the owner too. */
 	"CREATE FUNCTION ck_append_only() RETURNS trigger LANGUAGE plpgsql AS $$\n"
 	"BEGIN\n"
@@ -567,9 +597,41 @@ static const char pg_schema[] =
 	"  finalfunc = ck_json_end, initcond = '');\n"
 	"CREATE AGGREGATE json_group_array(text) (sfunc = ck_json_add, stype = text,\n"
 	"  finalfunc = ck_json_end, initcond = '');\n"
+	"CREATE FUNCTION round(v double precision, n int) RETURNS double precision\n"
+	"  LANGUAGE sql IMMUTABLE AS $$ SELECT round(v::numeric, n)::double precision $$;\n"
+	/*
+	 * ck_buyer(x): a buyer's pseudonym ("buyer-" and 16 hex digits of HMAC-SHA-256 under
+	 * the store's pseudonym key) when the session redacts (store_set(), as lib/case.c's
+	 * C function does on a file store), else x.
+	 */
+	"CREATE FUNCTION ck_pad(k bytea, pad int) RETURNS bytea LANGUAGE plpgsql IMMUTABLE\n"
+	"AS $$ DECLARE r bytea := decode(repeat('00', 64), 'hex'); i int;\n"
+	"BEGIN\n"
+	"  FOR i IN 0..63 LOOP\n"
+	"    r := set_byte(r, i, (CASE WHEN i < length(k) THEN get_byte(k, i) ELSE 0 END) # pad);\n"
+	"  END LOOP;\n"
+	"  RETURN r;\n"
+	"END $$;\n"
+	"CREATE FUNCTION ck_hmac(k bytea, m bytea) RETURNS bytea LANGUAGE sql IMMUTABLE\n"
+	"  AS $$ SELECT sha256(ck_pad(k, 92) || sha256(ck_pad(k, 54) || m)) $$;\n"
+	"CREATE FUNCTION ck_buyer(x text) RETURNS text LANGUAGE plpgsql STABLE AS $$\n"
+	"DECLARE k text := current_setting('casekit.redact_key', true);\n"
+	"BEGIN\n"
+	"  IF x IS NULL OR k IS NULL OR k = '' THEN RETURN x; END IF;\n"
+	"  RETURN 'buyer-' || encode(substr(ck_hmac(decode(k, 'hex'), convert_to(x, 'UTF8')),\n"
+	"    1, 8), 'hex');\n"
+	"END $$;\n"
+	"CREATE FUNCTION ck_value(x anyelement) RETURNS json LANGUAGE sql IMMUTABLE\n"
+	"  AS $$ SELECT to_json(x) $$;\n"
+	"CREATE FUNCTION json_extract(t text, path text) RETURNS text LANGUAGE plpgsql IMMUTABLE\n"
+	"AS $$ BEGIN\n"
+	"  RETURN t::json #>> string_to_array(substr(path, 3), '.');\n"
+	"EXCEPTION WHEN others THEN RETURN NULL; END $$;\n"
 	"CREATE FUNCTION julianday(t text) RETURNS double precision LANGUAGE plpgsql IMMUTABLE\n"
 	"AS $$ BEGIN\n"
-	"  RETURN extract(epoch FROM t::timestamptz) / 86400.0 + 2440587.5;\n"
+	/* as SQLite computes it: whole milliseconds since the Julian epoch, over a day's */
+	"  RETURN (round(extract(epoch FROM t::timestamptz) * 1000)::bigint + 210866760000000)\n"
+	"    / 86400000.0::double precision;\n"
 	"EXCEPTION WHEN others THEN RETURN NULL; END $$;\n"
 	"CREATE FUNCTION hex(b bytea) RETURNS text LANGUAGE sql IMMUTABLE\n"
 	"  AS $$ SELECT upper(encode(b, 'hex')) $$;\n"
@@ -602,7 +664,7 @@ int pg_create_schema(struct pg *c)
 	char sql[160];
 	int rc;
 
-	if ((rc = raw_exec(c, pg_schema, 0)))
+	if ((rc = raw_exec(c, pg_schema, 0)) || (rc = raw_exec(c, pg_schema_v6, 0)))
 		return rc;
 	snprintf(sql, sizeof(sql),
 		"INSERT INTO meta VALUES('application_id', '%d'), ('user_version', '%d')",
@@ -633,7 +695,7 @@ static int check_identity(struct pg *c, int *version)
 	if (*version > STORE_SCHEMA_VERSION)
 		return ck_error(EX_CONFIG, "'%s' has schema %d, newer than this casekit (%d)",
 			c->uri, *version, STORE_SCHEMA_VERSION);
-	if (*version < STORE_SCHEMA_VERSION)
+	if (*version < 5)
 		return ck_error(EX_CONFIG, "'%s' has schema %d, which no server store has", c->uri,
 			*version);
 	return 0;
@@ -664,9 +726,16 @@ int pg_open(struct pg **out, const char *uri, unsigned flags)
 	if ((rc = raw_exec(c,
 		     "SET client_encoding = 'UTF8'; SET client_min_messages = warning;"
 		     " SET application_name = 'casekit'; SET DateStyle = 'ISO';"
+		     " SET TimeZone = 'UTC';"
 		     " SET extra_float_digits = 1",
 		     0)))
 		goto fail;
+	{
+		char *sch = value_of(c, "SELECT current_schema()", NULL, NULL);
+
+		snprintf(c->schema, sizeof(c->schema), "%s", sch ? sch : "public");
+		free(sch);
+	}
 	if (flags & STORE_CREATE) {
 		if (pg_table_exists(c, "meta")) {
 			rc = ck_error(
@@ -720,7 +789,12 @@ struct tr {
 	size_t stmt_at;   /* where the statement starts in the output */
 	int skip_stmt;    /* a PRAGMA: dropped */
 	int between;      /* a BETWEEN waits for its AND */
+	int drop_temp;    /* DROP TABLE of a temporary table: its views go with it, as in SQLite */
+	int dropping;     /* in a DROP TABLE */
+	int indexing;     /* in a CREATE INDEX */
 	char derived[64]; /* at each depth: the ( opens a table in FROM or JOIN */
+	/* an ORDER BY at depth ob (-1: none): SQLite sorts NULL first, PostgreSQL last */
+	int ob, ob_desc, ob_nulls;
 	int nalias;
 	int depth;
 };
@@ -768,6 +842,10 @@ static void conflict_clause(struct tr *t, struct buf *out)
 		buf_adds(out, " ON CONFLICT DO NOTHING");
 		return;
 	}
+	if (!t->c) {
+		buf_adds(out, " ON CONFLICT DO NOTHING");
+		return;
+	}
 	r = table_columns(t->c, t->table);
 	n = PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : 0;
 	for (i = 0; i < n; i++) {
@@ -801,6 +879,16 @@ static void conflict_clause(struct tr *t, struct buf *out)
 /* The statement ends: its ON CONFLICT clause goes in (before RETURNING). */
 static void end_stmt(struct tr *t)
 {
+	if (t->drop_temp) {
+		size_t at = t->o.len;
+
+		while (at > t->stmt_at && isspace((unsigned char)t->o.s[at - 1]))
+			at--;
+		t->o.len = at;
+		t->o.s[at] = '\0';
+		buf_adds(&t->o, " CASCADE");
+		t->drop_temp = 0;
+	}
 	if (t->conflict) {
 		struct buf cl = { 0 };
 		size_t at = t->ret_at ? t->ret_at : t->o.len;
@@ -815,9 +903,32 @@ static void end_stmt(struct tr *t)
 		buf_free(&cl);
 	}
 	t->conflict = 0;
+	t->dropping = t->indexing = 0;
 	t->ret_at = 0;
 	buf_reset(&t->cols);
 	t->skip_stmt = 0;
+}
+
+/* An item of an ORDER BY ends: where SQLite puts its NULLs. all: the ORDER BY ends too. */
+static void order_item(struct tr *t, int all)
+{
+	if (t->ob < 0 || t->depth != t->ob)
+		return;
+	if (!t->ob_nulls) {
+		const char *x = t->ob_desc ? " NULLS LAST" : " NULLS FIRST";
+		size_t n = strlen(x), at = t->o.len;
+
+		/* after the item, before the space that follows it */
+		while (at > 0 && isspace((unsigned char)t->o.s[at - 1]))
+			at--;
+		buf_grow(&t->o, n);
+		memmove(t->o.s + at + n, t->o.s + at, t->o.len - at + 1);
+		memcpy(t->o.s + at, x, n);
+		t->o.len += n;
+	}
+	t->ob_desc = t->ob_nulls = 0;
+	if (all)
+		t->ob = -1;
 }
 
 static void set_prev(struct tr *t, const char *w, size_t n)
@@ -847,6 +958,27 @@ static int unary_here(const struct tr *t)
 		if (strcmp(t->prev, after[i]) == 0)
 			return 1;
 	return 0;
+}
+
+/* 1 when rest is JOIN table [AS] [alias] ON or USING: a CROSS JOIN with a condition. */
+static int cross_join_on(const char *rest)
+{
+	const char *w;
+	size_t n;
+
+	if (!(w = peek_word(rest, &n)) || !word_is(w, n, "join"))
+		return 0;
+	if (!(w = peek_word(w + n, &n)))
+		return 0;
+	if (w[n] == '.' && !(w = peek_word(w + n + 1, &n)))
+		return 0;
+	if (!(w = peek_word(w + n, &n)))
+		return 0;
+	if (word_is(w, n, "as") && !(w = peek_word(w + n, &n)))
+		return 0;
+	if (!word_is(w, n, "on") && !word_is(w, n, "using") && !(w = peek_word(w + n, &n)))
+		return 0;
+	return word_is(w, n, "on") || word_is(w, n, "using");
 }
 
 /* 1 when the derived table closed before rest has no name of its own. */
@@ -956,6 +1088,15 @@ static void word(struct tr *t, const char *w, size_t n)
 		t->skip_stmt = 1;
 		return;
 	}
+	if (word_is(w, n, "analyze") && strcmp(t->prev, ";") == 0) {
+		/* SQLite's ANALYZE temp; a server's autovacuum keeps its own statistics */
+		const char *x = peek_word(t->p, &nn);
+
+		if (x && word_is(x, nn, "temp")) {
+			t->skip_stmt = 1;
+			return;
+		}
+	}
 	if (word_is(w, n, "insert") || word_is(w, n, "replace")) {
 		const char *s = t->p;
 
@@ -1008,12 +1149,55 @@ static void word(struct tr *t, const char *w, size_t n)
 		set_prev(t, "x", 1);
 		return;
 	}
+	if (t->ob >= 0 && t->depth == t->ob) {
+		static const char *const ends[] = { "limit", "offset", "union", "except",
+			"intersect", "fetch", "for", "rows", "range", "groups", "window",
+			"returning", "on", NULL };
+		int i;
+
+		if (word_is(w, n, "desc"))
+			t->ob_desc = 1;
+		else if (word_is(w, n, "nulls"))
+			t->ob_nulls = 1;
+		for (i = 0; ends[i]; i++)
+			if (word_is(w, n, ends[i]))
+				order_item(t, 1);
+	}
+	if (word_is(w, n, "by") && strcmp(t->prev, "order") == 0) {
+		buf_add(&t->o, w, n);
+		set_prev(t, "by", 2);
+		t->ob = t->depth;
+		t->ob_desc = t->ob_nulls = 0;
+		return;
+	}
+	if (word_is(w, n, "in")) {
+		/* SQLite's x IN some_table */
+		const char *x = peek_word(t->p, &nn);
+
+		if (x && !isdigit((unsigned char)*x) && x[nn] != '(' && x[nn] != '.' &&
+			!word_is(x, nn, "select")) {
+			buf_add(&t->o, w, n);
+			buf_addf(&t->o, " (SELECT * FROM %.*s)", (int)nn, x);
+			t->p = x + nn;
+			set_prev(t, "x", 1);
+			return;
+		}
+	}
+	if (word_is(w, n, "table") && strcmp(t->prev, "drop") == 0)
+		t->dropping = 1;
+	if (word_is(w, n, "index") &&
+		(strcmp(t->prev, "create") == 0 || strcmp(t->prev, "unique") == 0))
+		t->indexing = 1;
 	if (word_is(w, n, "between"))
 		t->between = 1;
 	else if (word_is(w, n, "and") && t->between) {
 		t->between = 0;
 		buf_add(&t->o, w, n);
 		set_prev(t, "and-between", 11);
+		return;
+	}
+	if (word_is(w, n, "cross") && cross_join_on(t->p)) {
+		/* SQLite's CROSS JOIN ... ON fixes the join order; elsewhere it is an inner join */
 		return;
 	}
 	if (word_is(w, n, "char") && *t->p == '(') {
@@ -1024,11 +1208,21 @@ static void word(struct tr *t, const char *w, size_t n)
 	if (word_is(w, n, "returning") && t->conflict && t->depth == 0) {
 		t->ret_at = t->o.len;
 	} else if (word_is(w, n, "temp") && *t->p == '.') {
+		if (strcmp(t->prev, "exists") == 0 || strcmp(t->prev, "table") == 0)
+			t->drop_temp = t->dropping;
+		if (t->indexing &&
+			(strcmp(t->prev, "exists") == 0 || strcmp(t->prev, "index") == 0)) {
+			/* an index lives where its table does: its name takes no schema */
+			t->p++;
+			return;
+		}
 		buf_adds(&t->o, "pg_temp");
 		set_prev(t, "pg_temp", 7);
 		return;
 	} else if (word_is(w, n, "main") && *t->p == '.') {
-		t->p++;
+		/* the store's own tables, not temporary ones of the same name */
+		buf_addf(&t->o, "\"%s\"", t->c ? t->c->schema : "public");
+		set_prev(t, "main", 4);
 		return;
 	} else if (word_is(w, n, "ifnull")) {
 		buf_adds(&t->o, "coalesce");
@@ -1108,6 +1302,17 @@ static void word(struct tr *t, const char *w, size_t n)
 
 		while (isspace((unsigned char)*q))
 			q++;
+		if (*q == '?' && isdigit((unsigned char)q[1])) {
+			/* SQLite's LIMIT -1 is no limit; PostgreSQL's is LIMIT NULL */
+			int k = (int)strtol(q + 1, (char **)&q, 10);
+
+			buf_addf(&t->o, "LIMIT CASE WHEN $%d < 0 THEN NULL ELSE $%d END", k, k);
+			if (k > t->maxparam)
+				t->maxparam = k;
+			t->p = q;
+			set_prev(t, "x", 1);
+			return;
+		}
 		if (q[0] == '-' && q[1] == '1' && !isdigit((unsigned char)q[2])) {
 			buf_adds(&t->o, "LIMIT ALL");
 			t->p = q + 2;
@@ -1124,10 +1329,12 @@ char *pg_translate(struct pg *c, const char *sql, int *nparams)
 	struct tr t;
 
 	memset(&t, 0, sizeof(t));
+	t.ob = -1;
 	t.c = c;
 	t.p = sql;
 	strcpy(t.prev, ";");
 	buf_grow(&t.o, strlen(sql) + 64);
+	buf_adds(&t.o, "");
 	while (*t.p) {
 		const char *s = t.p;
 
@@ -1211,6 +1418,7 @@ char *pg_translate(struct pg *c, const char *sql, int *nparams)
 			t.p++;
 			if (*s == ';') {
 				if (!t.skip_stmt) {
+					order_item(&t, 1);
 					end_stmt(&t);
 					buf_addc(&t.o, ';');
 				}
@@ -1227,6 +1435,7 @@ char *pg_translate(struct pg *c, const char *sql, int *nparams)
 						strcmp(t.prev, "join") == 0;
 				t.depth++;
 			} else if (*s == ')' && t.depth > 0) {
+				order_item(&t, 1);
 				t.depth--;
 				if (t.depth < (int)sizeof(t.derived) && t.derived[t.depth] &&
 					needs_alias(t.p)) {
@@ -1236,6 +1445,8 @@ char *pg_translate(struct pg *c, const char *sql, int *nparams)
 					continue;
 				}
 			}
+			if (*s == ',')
+				order_item(&t, 0);
 			if (*s == '=' && s[1] == '=') {
 				t.p++;
 			} else if (*s == '+' && unary_here(&t)) {
@@ -1255,8 +1466,10 @@ char *pg_translate(struct pg *c, const char *sql, int *nparams)
 			}
 		}
 	}
-	if (!t.skip_stmt)
+	if (!t.skip_stmt) {
+		order_item(&t, 1);
 		end_stmt(&t);
+	}
 	buf_free(&t.cols);
 	if (nparams)
 		*nparams = t.maxparam;
@@ -1371,6 +1584,12 @@ static void drop_blobs(struct pg_stmt *s)
 {
 	int i;
 
+	if (s->strs) {
+		for (i = 0; s->res && i < PQnfields(s->res); i++)
+			free(s->strs[i]);
+		free(s->strs);
+		s->strs = NULL;
+	}
 	if (!s->blobs)
 		return;
 	for (i = 0; s->res && i < PQnfields(s->res); i++)
@@ -1488,14 +1707,17 @@ static int server_prepare(struct pg_stmt *s, int quiet)
 {
 	PGresult *r;
 	const char *state;
-	int rc = drain(s->c);
+	/* a failed prepare must not end the caller's transaction, as it does not on SQLite */
+	int rc = drain(s->c), sp = pg_in_transaction(s->c);
 
-	if (rc)
+	if (rc || (sp && (rc = raw_exec(s->c, "SAVEPOINT ck_prep", 0))))
 		return rc;
 	r = PQprepare(s->c->conn, s->name, s->tsql, s->nparams, NULL);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-		if (state && strcmp(state, "42P18") == 0 && s->nparams) {
+		if (state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0) &&
+			s->nparams &&
+			(!sp || !raw_exec(s->c, "ROLLBACK TO SAVEPOINT ck_prep", 1))) {
 			Oid *types = xcalloc((size_t)s->nparams, sizeof(*types));
 			int i;
 
@@ -1511,11 +1733,14 @@ static int server_prepare(struct pg_stmt *s, int quiet)
 		rc = quiet ? keep_error(s->c, r) : report(s->c, r);
 		trace(s);
 		PQclear(r);
+		if (sp)
+			raw_exec(s->c, "ROLLBACK TO SAVEPOINT ck_prep; RELEASE SAVEPOINT ck_prep",
+				1);
 		return rc;
 	}
 	PQclear(r);
 	s->prepared = 1;
-	return 0;
+	return sp ? raw_exec(s->c, "RELEASE SAVEPOINT ck_prep", 0) : 0;
 }
 
 int pg_step(struct pg_stmt *s)
@@ -1641,9 +1866,62 @@ enum store_type pg_col_type(struct pg_stmt *s, int col)
 		return strchr(v, '.') ? STORE_REAL : STORE_INT;
 	case OID_BYTEA:
 		return STORE_BLOB;
+	case OID_JSON:
+		/* ck_value(): the JSON of a value, typed as SQLite would have it */
+		v = PQgetvalue(s->res, s->row, col);
+		if (strcmp(v, "null") == 0)
+			return STORE_NULL;
+		if (*v == '-' || isdigit((unsigned char)*v))
+			return strpbrk(v, ".eE") ? STORE_REAL : STORE_INT;
+		return STORE_TEXT;
 	default:
 		return STORE_TEXT;
 	}
+}
+
+/* The text of a JSON string value ("a\"b" is a"b), malloc'd. */
+static char *json_string(const char *v)
+{
+	struct buf b = { 0 };
+	unsigned u;
+
+	buf_adds(&b, "");
+	for (v++; *v && *v != '"'; v++) {
+		if (*v != '\\') {
+			buf_addc(&b, *v);
+			continue;
+		}
+		switch (*++v) {
+		case 'n':
+			buf_addc(&b, '\n');
+			break;
+		case 't':
+			buf_addc(&b, '\t');
+			break;
+		case 'r':
+			buf_addc(&b, '\r');
+			break;
+		case 'b':
+			buf_addc(&b, '\b');
+			break;
+		case 'f':
+			buf_addc(&b, '\f');
+			break;
+		case 'u':
+			if (sscanf(v + 1, "%4x", &u) != 1)
+				break;
+			v += 4;
+			/* to_json() escapes only control characters this way */
+			buf_addc(&b, (char)u);
+			break;
+		case '\0':
+			v--;
+			break;
+		default:
+			buf_addc(&b, *v);
+		}
+	}
+	return buf_detach(&b);
 }
 
 const char *pg_col_text(struct pg_stmt *s, int col)
@@ -1657,6 +1935,13 @@ const char *pg_col_text(struct pg_stmt *s, int col)
 		return v[0] == 't' ? "1" : "0";
 	if (PQftype(s->res, col) == OID_BYTEA)
 		return pg_col_blob(s, col);
+	if (PQftype(s->res, col) == OID_JSON && *v == '"') {
+		if (!s->strs)
+			s->strs = xcalloc((size_t)PQnfields(s->res), sizeof(*s->strs));
+		if (!s->strs[col])
+			s->strs[col] = json_string(v);
+		return s->strs[col];
+	}
 	return v;
 }
 
@@ -1692,6 +1977,8 @@ size_t pg_col_bytes(struct pg_stmt *s, int col)
 	}
 	if (PQftype(s->res, col) == OID_BOOL)
 		return 1;
+	if (PQftype(s->res, col) == OID_JSON && *PQgetvalue(s->res, s->row, col) == '"')
+		return strlen(pg_col_text(s, col));
 	return (size_t)PQgetlength(s->res, s->row, col);
 }
 

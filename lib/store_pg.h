@@ -25,6 +25,10 @@ void pg_close(struct pg *c);
  * redistributes its tables. 0 or an EX_* code after one message.
  */
 int pg_create_schema(struct pg *c);
+/* The DDL that brings a store of schema 5 to 6 (idempotent); lib/store.c fills the counts. */
+extern const char pg_schema_v6[];
+/* The schema version of the store when it was opened. */
+int pg_version(struct pg *c);
 /* Run SQL (translated from SQLite's dialect; several statements); quiet: no message. */
 int pg_exec(struct pg *c, const char *sql, int quiet);
 const char *pg_errmsg(struct pg *c);
@@ -61,6 +65,9 @@ size_t pg_col_bytes(struct pg_stmt *s, int col);
 int pg_table_exists(struct pg *c, const char *table);
 int pg_column_exists(struct pg *c, const char *table, const char *column);
 int pg_trigger_exists(struct pg *c, const char *name);
+int pg_has_function(struct pg *c, const char *name);
+/* Set casekit.NAME for the session: 0 or EX_*. */
+int pg_set(struct pg *c, const char *name, const char *value);
 int pg_has_index(struct pg *c, const char *table, const char *col1, const char *col2);
 /* SQL that lists (name) the tables and views of the store, a parameter ?1 a name prefix. */
 extern const char pg_tables_sql[];
