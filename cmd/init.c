@@ -13,7 +13,9 @@ static const char help[] =
 	"--key-file or $CASEKIT_KEY_FILE. PATH (or -d) defaults to $CASEKIT_DB, else\n"
 	"./casekit.db. An existing store or key file is never overwritten. --country names the\n"
 	"country of national phone numbers and addresses in every dump loaded into the store,\n"
-	"unless a profile, ingest --country or a row's country column says otherwise.";
+	"unless a profile, ingest --country or a row's country column says otherwise.\n"
+	"A PATH that is a libpq URI (postgresql://...) makes the store in that PostgreSQL\n"
+	"database instead, which must hold no store yet.";
 
 int cmd_init(int argc, char **argv)
 {

@@ -5,6 +5,7 @@
 #include "money.h"
 #include "store.h"
 #include "store_db.h"
+#include "store_pg.h"
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -22,8 +23,9 @@
 /* A kept statement; those of one SQL text share a hash slot's chain. */
 struct store_stmt {
 	sqlite3_stmt *s;
+	struct pg_stmt *q; /* instead of s, on a PostgreSQL store */
 	struct store *st;
-	const char *sql; /* sqlite3_sql(s): owned by the statement */
+	const char *sql; /* sqlite3_sql(s) or pg_stmt_sql(q): owned by the statement */
 	uint64_t hash;
 	int out; /* handed out by store_prepare(), not yet given back */
 	unsigned flags;
@@ -37,6 +39,7 @@ struct store_stmt {
 
 struct store {
 	sqlite3 *db;
+	struct pg *pg; /* instead of db, when the path is a libpq URI */
 	char *path;
 	unsigned flags;
 	struct store_stmt *stmts[STMT_SLOTS];
@@ -420,6 +423,8 @@ static int busy_error(const char *path)
 
 int store_error(struct store *st, const char *what)
 {
+	if (st->pg)
+		return ck_error(pg_errcode(st->pg), "%s: %s", what, pg_errmsg(st->pg));
 	if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_BUSY)
 		return busy_error(st->path);
 	return ck_error(
@@ -429,8 +434,11 @@ int store_error(struct store *st, const char *what)
 int store_exec(struct store *st, const char *sql)
 {
 	char *err = NULL;
-	int rc = sqlite3_exec(st->db, sql, NULL, NULL, &err);
+	int rc;
 
+	if (st->pg)
+		return pg_exec(st->pg, sql, 0);
+	rc = sqlite3_exec(st->db, sql, NULL, NULL, &err);
 	if (rc == SQLITE_OK)
 		return 0;
 	if ((rc & 0xff) == SQLITE_BUSY) {
@@ -444,6 +452,8 @@ int store_exec(struct store *st, const char *sql)
 
 int store_exec_quiet(struct store *st, const char *sql)
 {
+	if (st->pg)
+		return pg_exec(st->pg, sql, 1);
 	return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
@@ -489,6 +499,16 @@ static int meta_set_blob(struct store *st, const char *key, const unsigned char 
 	sqlite3_stmt *s;
 	int rc;
 
+	if (st->pg) {
+		/* a server's meta holds text: the bytes in hex */
+		char *hex = xmalloc(2 * (size_t)n + 1);
+
+		to_hex(v, (size_t)n, hex);
+		rc = store_meta_set(st, key, hex);
+		OPENSSL_cleanse(hex, 2 * (size_t)n);
+		free(hex);
+		return rc;
+	}
 	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO meta VALUES(?, ?)", -1, &s, NULL))
 		return store_error(st, st->path);
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
@@ -504,6 +524,23 @@ static int meta_get_key(struct store *st, const char *name, unsigned char key[ST
 	sqlite3_stmt *s;
 	int found = 0;
 
+	if (st->pg) {
+		char *hex = store_meta_get(st, name);
+		size_t i;
+
+		if (hex && strlen(hex) == 2 * STORE_KEY_LEN) {
+			for (i = 0, found = 1; i < STORE_KEY_LEN && found; i++) {
+				unsigned v;
+
+				found = sscanf(hex + 2 * i, "%2x", &v) == 1;
+				key[i] = (unsigned char)v;
+			}
+		}
+		if (hex)
+			OPENSSL_cleanse(hex, strlen(hex));
+		free(hex);
+		return found;
+	}
 	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key=?", -1, &s, NULL))
 		return 0;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
@@ -526,15 +563,20 @@ static int create(struct store *st)
 	char now[21], sql[160], idhex[2 * sizeof(id) + 1], fp[65], *kpath = NULL;
 	int i, rc;
 
-	if ((rc = store_exec(st, "PRAGMA journal_mode=WAL; BEGIN")))
-		return rc;
-	for (i = 0; schema_now[i]; i++)
-		if ((rc = store_exec(st, schema_now[i])))
+	if (st->pg) {
+		if ((rc = store_exec(st, "BEGIN")) || (rc = pg_create_schema(st->pg)))
 			return rc;
-	snprintf(sql, sizeof(sql), "PRAGMA application_id=%d; PRAGMA user_version=%d",
-		STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
-	if ((rc = store_exec(st, sql)))
-		return rc;
+	} else {
+		if ((rc = store_exec(st, "PRAGMA journal_mode=WAL; BEGIN")))
+			return rc;
+		for (i = 0; schema_now[i]; i++)
+			if ((rc = store_exec(st, schema_now[i])))
+				return rc;
+		snprintf(sql, sizeof(sql), "PRAGMA application_id=%d; PRAGMA user_version=%d",
+			STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
+		if ((rc = store_exec(st, sql)))
+			return rc;
+	}
 	if (RAND_bytes(key, sizeof(key)) != 1 || RAND_bytes(pkey, sizeof(pkey)) != 1 ||
 		RAND_bytes(id, sizeof(id)) != 1)
 		return ck_error(EX_SOFTWARE, "cannot make a store key: no randomness");
@@ -889,6 +931,16 @@ int store_open(struct store **out, const char *path, unsigned flags)
 	if (!path)
 		path = ck.db ? ck.db : store_default_path();
 	st = store_new(path, flags);
+	if (pg_is_uri(path)) {
+		if ((rc = pg_open(&st->pg, path, flags)))
+			goto fail;
+		if ((flags & STORE_CREATE) && (rc = create(st))) {
+			store_rollback(st);
+			goto fail;
+		}
+		*out = st;
+		return 0;
+	}
 	if (flags & STORE_CREATE) {
 		if (stat(path, &sb) == 0) {
 			rc = ck_error(EX_CANTCREAT, "'%s' already exists", path);
@@ -976,10 +1028,14 @@ void store_close(struct store *st)
 	for (i = 0; i < STMT_SLOTS; i++)
 		for (p = st->stmts[i]; p; p = next) {
 			next = p->next;
-			sqlite3_finalize(p->s);
+			if (p->q)
+				pg_finalize(p->q);
+			else
+				sqlite3_finalize(p->s);
 			free(p);
 		}
 	sqlite3_close(st->db);
+	pg_close(st->pg);
 	free(st->path);
 	free(st);
 }
@@ -992,6 +1048,11 @@ const char *store_path(const struct store *st)
 sqlite3 *store_db(struct store *st)
 {
 	return st->db;
+}
+
+struct pg *store_pg(struct store *st)
+{
+	return st->pg;
 }
 
 char *store_key_path(struct store *st)
@@ -1050,6 +1111,14 @@ int64_t store_count(struct store *st, const char *table)
 	int64_t n = -1;
 
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"", table);
+	if (st->pg) {
+		struct store_stmt *q = store_prepare(st, sql);
+
+		if (q && store_step(q) == STORE_ROW)
+			n = store_col_int(q, 0);
+		store_done(q);
+		return n;
+	}
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
 		store_error(st, table);
 		return -1;
@@ -1064,12 +1133,16 @@ int64_t store_count(struct store *st, const char *table)
 
 void store_rollback(struct store *st)
 {
-	if (st && st->db && !sqlite3_get_autocommit(st->db))
+	if (st && st->pg && pg_in_transaction(st->pg))
+		pg_exec(st->pg, "ROLLBACK", 1);
+	else if (st && st->db && !sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 void store_bulk(struct store *st, int on)
 {
+	if (st->pg)
+		return;
 	sqlite3_exec(st->db, on ? "PRAGMA journal_mode=TRUNCATE" : "PRAGMA journal_mode=WAL", NULL,
 		NULL, NULL);
 }
@@ -1102,6 +1175,17 @@ struct store_stmt *store_prepare(struct store *st, const char *sql)
 			p->out = 1;
 			return p;
 		}
+	if (st->pg) {
+		p = xcalloc(1, sizeof(*p));
+		p->q = pg_prepare(st->pg, sql, 0, NULL);
+		p->st = st;
+		p->sql = pg_stmt_sql(p->q);
+		p->hash = h;
+		p->out = 1;
+		p->next = *slot;
+		*slot = p;
+		return p;
+	}
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
 		store_error(st, st->path);
 		return NULL;
@@ -1117,13 +1201,45 @@ struct store_stmt *store_prepare(struct store *st, const char *sql)
 	return p;
 }
 
+/*
+ * Ad-hoc SQL on a server: one statement, refused unless it can only read (the transaction of
+ * store_guard_begin() is read-only as well, so the server refuses what slips through).
+ */
+static struct store_stmt *pg_prepare_adhoc(struct store *st, const char **sql, int *err)
+{
+	const char *tail;
+	struct pg_stmt *q = pg_prepare(st->pg, *sql, 1, &tail);
+	struct store_stmt *p;
+
+	*sql = tail;
+	*err = 0;
+	if (!q)
+		return NULL;
+	if (!pg_stmt_readonly(q)) {
+		pg_refuse(st->pg, q);
+		pg_finalize(q);
+		*err = STORE_REFUSED;
+		return NULL;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->q = q;
+	p->st = st;
+	p->sql = pg_stmt_sql(q);
+	p->out = 1;
+	p->flags = STMT_ONCE | STMT_QUIET;
+	return p;
+}
+
 struct store_stmt *store_prepare_adhoc(struct store *st, const char **sql, int *err)
 {
 	struct store_stmt *p;
 	sqlite3_stmt *s;
 	const char *tail;
-	int rc = sqlite3_prepare_v2(st->db, *sql, -1, &s, &tail);
+	int rc;
 
+	if (st->pg)
+		return pg_prepare_adhoc(st, sql, err);
+	rc = sqlite3_prepare_v2(st->db, *sql, -1, &s, &tail);
 	if (rc != SQLITE_OK) {
 		*err = (rc & 0xff) == SQLITE_AUTH ? STORE_REFUSED : code_for(rc);
 		return NULL;
@@ -1143,11 +1259,15 @@ struct store_stmt *store_prepare_adhoc(struct store *st, const char **sql, int *
 
 const char *store_errmsg(struct store *st)
 {
+	if (st->pg)
+		return pg_errmsg(st->pg);
 	return sqlite3_errmsg(st->db);
 }
 
 int store_stmt_readonly(struct store_stmt *s)
 {
+	if (s->q)
+		return pg_stmt_readonly(s->q);
 	return sqlite3_stmt_readonly(s->s) != 0;
 }
 
@@ -1159,12 +1279,16 @@ static int bound(struct store_stmt *s, int rc)
 
 int store_bind_text(struct store_stmt *s, int i, const char *v)
 {
+	if (s->q)
+		return pg_bind(s->q, i, v ? STORE_TEXT : STORE_NULL, v, v ? strlen(v) : 0);
 	return bound(s,
 		v ? sqlite3_bind_text(s->s, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(s->s, i));
 }
 
 int store_bind_textn(struct store_stmt *s, int i, const char *v, size_t n)
 {
+	if (s->q)
+		return pg_bind(s->q, i, v ? STORE_TEXT : STORE_NULL, v, n);
 	return bound(s,
 		v ? sqlite3_bind_text(s->s, i, v, (int)n, SQLITE_STATIC)
 		  : sqlite3_bind_null(s->s, i));
@@ -1172,31 +1296,43 @@ int store_bind_textn(struct store_stmt *s, int i, const char *v, size_t n)
 
 int store_bind_int(struct store_stmt *s, int i, int64_t v)
 {
+	if (s->q)
+		return pg_bind(s->q, i, STORE_INT, &v, 0);
 	return bound(s, sqlite3_bind_int64(s->s, i, v));
 }
 
 int store_bind_double(struct store_stmt *s, int i, double v)
 {
+	if (s->q)
+		return pg_bind(s->q, i, STORE_REAL, &v, 0);
 	return bound(s, sqlite3_bind_double(s->s, i, v));
 }
 
 int store_bind_blob(struct store_stmt *s, int i, const void *v, size_t n)
 {
+	if (s->q)
+		return pg_bind(s->q, i, STORE_BLOB, v, n);
 	return bound(s, sqlite3_bind_blob64(s->s, i, v, n, SQLITE_TRANSIENT));
 }
 
 int store_bind_null(struct store_stmt *s, int i)
 {
+	if (s->q)
+		return pg_bind(s->q, i, STORE_NULL, NULL, 0);
 	return bound(s, sqlite3_bind_null(s->s, i));
 }
 
 int store_bind_count(struct store_stmt *s)
 {
+	if (s->q)
+		return pg_bind_count(s->q);
 	return sqlite3_bind_parameter_count(s->s);
 }
 
 int store_step(struct store_stmt *s)
 {
+	if (s->q)
+		return pg_step(s->q);
 	switch (sqlite3_step(s->s)) {
 	case SQLITE_ROW:
 		return STORE_ROW;
@@ -1219,6 +1355,10 @@ int store_run(struct store_stmt *s)
 
 void store_reset(struct store_stmt *s)
 {
+	if (s->q) {
+		pg_reset(s->q);
+		return;
+	}
 	sqlite3_reset(s->s);
 }
 
@@ -1227,27 +1367,40 @@ void store_done(struct store_stmt *s)
 	if (!s)
 		return;
 	if (s->flags & STMT_ONCE) {
-		sqlite3_finalize(s->s);
+		if (s->q)
+			pg_finalize(s->q);
+		else
+			sqlite3_finalize(s->s);
 		free(s);
 		return;
 	}
-	sqlite3_reset(s->s);
-	sqlite3_clear_bindings(s->s);
+	if (s->q) {
+		pg_clear(s->q);
+	} else {
+		sqlite3_reset(s->s);
+		sqlite3_clear_bindings(s->s);
+	}
 	s->out = 0;
 }
 
 int store_col_count(struct store_stmt *s)
 {
+	if (s->q)
+		return pg_col_count(s->q);
 	return sqlite3_column_count(s->s);
 }
 
 const char *store_col_name(struct store_stmt *s, int col)
 {
+	if (s->q)
+		return pg_col_name(s->q, col);
 	return sqlite3_column_name(s->s, col);
 }
 
 enum store_type store_col_type(struct store_stmt *s, int col)
 {
+	if (s->q)
+		return pg_col_type(s->q, col);
 	switch (sqlite3_column_type(s->s, col)) {
 	case SQLITE_INTEGER:
 		return STORE_INT;
@@ -1264,41 +1417,68 @@ enum store_type store_col_type(struct store_stmt *s, int col)
 
 const char *store_col_text(struct store_stmt *s, int col)
 {
+	if (s->q)
+		return pg_col_text(s->q, col);
 	return (const char *)sqlite3_column_text(s->s, col);
 }
 
 const void *store_col_blob(struct store_stmt *s, int col)
 {
+	if (s->q)
+		return pg_col_blob(s->q, col);
 	return sqlite3_column_blob(s->s, col);
 }
 
 size_t store_col_bytes(struct store_stmt *s, int col)
 {
+	if (s->q)
+		return pg_col_bytes(s->q, col);
 	return (size_t)sqlite3_column_bytes(s->s, col);
 }
 
 int64_t store_col_int(struct store_stmt *s, int col)
 {
+	if (s->q) {
+		const char *v = pg_col_text(s->q, col);
+
+		return v ? strtoll(v, NULL, 10) : 0;
+	}
 	return sqlite3_column_int64(s->s, col);
 }
 
 double store_col_double(struct store_stmt *s, int col)
 {
+	if (s->q) {
+		const char *v = pg_col_text(s->q, col);
+
+		return v ? strtod(v, NULL) : 0;
+	}
 	return sqlite3_column_double(s->s, col);
 }
 
 int store_has_rows(struct store *st, const char *sql)
 {
+	if (st->pg) {
+		struct store_stmt *s = store_prepare(st, sql);
+		int found = s && store_step(s) == STORE_ROW;
+
+		store_done(s);
+		return found;
+	}
 	return gives_row(st->db, sql, NULL, NULL);
 }
 
 int store_table_exists(struct store *st, const char *table)
 {
+	if (st->pg)
+		return pg_table_exists(st->pg, table);
 	return store_has_table(st->db, table);
 }
 
 int store_trigger_exists(struct store *st, const char *name)
 {
+	if (st->pg)
+		return pg_trigger_exists(st->pg, name);
 	return gives_row(st->db, "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
 		name, NULL);
 }
@@ -1307,8 +1487,9 @@ int store_tables(
 	struct store *st, const char *prefix, void (*fn)(const char *name, void *arg), void *arg)
 {
 	struct store_stmt *s = store_prepare(st,
-		"SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND "
-		"name NOT LIKE 'sqlite_%' AND substr(name, 1, length(?1)) = ?1 ORDER BY 1");
+		st->pg ? pg_tables_sql
+		       : "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND "
+			 "name NOT LIKE 'sqlite_%' AND substr(name, 1, length(?1)) = ?1 ORDER BY 1");
 	int n = 0;
 
 	if (!s)
@@ -1326,11 +1507,12 @@ char *store_find_table(
 	struct store *st, const char *prefer, const char *c1, const char *c2, const char *except)
 {
 	struct store_stmt *s = store_prepare(st,
-		"SELECT m.name FROM sqlite_master m WHERE m.type IN ('table', 'view')"
-		" AND m.name <> ?4"
-		" AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = ?2)"
-		" AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = ?3)"
-		" ORDER BY m.name <> ?1, m.name LIMIT 1");
+		st->pg ? pg_find_table_sql
+		       : "SELECT m.name FROM sqlite_master m WHERE m.type IN ('table', 'view')"
+			 " AND m.name <> ?4"
+			 " AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = ?2)"
+			 " AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = ?3)"
+			 " ORDER BY m.name <> ?1, m.name LIMIT 1");
 	char *name = NULL;
 
 	if (!s)
@@ -1361,6 +1543,8 @@ char *store_quote_name(const char *name)
 
 int store_column_exists(struct store *st, const char *table, const char *column)
 {
+	if (st->pg)
+		return pg_column_exists(st->pg, table, column);
 	return store_has_column(st->db, table, column);
 }
 
@@ -1369,6 +1553,8 @@ int store_has_index(struct store *st, const char *table, const char *col1, const
 	sqlite3_stmt *s;
 	int found;
 
+	if (st->pg)
+		return pg_has_index(st->pg, table, col1, col2);
 	if (sqlite3_prepare_v2(st->db,
 		    "SELECT 1 FROM pragma_index_list(?1) l"
 		    " WHERE (SELECT name FROM pragma_index_info(l.name) WHERE seqno = 0) = ?2"
@@ -1387,21 +1573,29 @@ int store_has_index(struct store *st, const char *table, const char *col1, const
 
 int store_is_readonly(struct store *st)
 {
+	if (st->pg)
+		return pg_readonly(st->pg);
 	return sqlite3_db_readonly(st->db, "main") == 1;
 }
 
 int store_begin(struct store *st)
 {
+	if (st->pg)
+		return store_exec(st, "BEGIN");
 	return store_exec(st, "BEGIN IMMEDIATE");
 }
 
 int store_derived(struct store *st)
 {
+	if (st->pg)
+		return store_exec(st, "SET synchronous_commit = off");
 	return store_exec(st, "PRAGMA synchronous=NORMAL");
 }
 
 int store_begin_read(struct store *st)
 {
+	if (st->pg)
+		return store_exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ");
 	return store_exec(st, "BEGIN");
 }
 
@@ -1412,21 +1606,33 @@ int store_commit(struct store *st)
 
 void store_interrupt(struct store *st)
 {
+	if (st->pg) {
+		pg_interrupt(st->pg);
+		return;
+	}
 	sqlite3_interrupt(st->db);
 }
 
 int64_t store_changes(struct store *st)
 {
+	if (st->pg)
+		return pg_changes(st->pg);
 	return sqlite3_changes(st->db);
 }
 
 int64_t store_last_rowid(struct store *st)
 {
+	if (st->pg)
+		return pg_last_rowid(st->pg);
 	return sqlite3_last_insert_rowid(st->db);
 }
 
 void store_set_last_rowid(struct store *st, int64_t v)
 {
+	if (st->pg) {
+		pg_set_last_rowid(st->pg, v);
+		return;
+	}
 	sqlite3_set_last_insert_rowid(st->db, v);
 }
 
@@ -1447,6 +1653,15 @@ char *store_meta_get(struct store *st, const char *key)
 	sqlite3_stmt *s;
 	char *v = NULL;
 
+	if (st->pg) {
+		struct store_stmt *q = store_prepare(st, "SELECT value FROM meta WHERE key = ?1");
+
+		store_bind_text(q, 1, key);
+		if (q && store_step(q) == STORE_ROW && store_col_text(q, 0))
+			v = xstrdup(store_col_text(q, 0));
+		store_done(q);
+		return v;
+	}
 	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key=?", -1, &s, NULL))
 		return NULL;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
@@ -1461,6 +1676,16 @@ int store_meta_set(struct store *st, const char *key, const char *value)
 	sqlite3_stmt *s;
 	int rc;
 
+	if (st->pg) {
+		struct store_stmt *q =
+			store_prepare(st, "INSERT OR REPLACE INTO meta VALUES(?1, ?2)");
+
+		if (!q)
+			return EX_SOFTWARE;
+		store_bind_text(q, 1, key);
+		store_bind_text(q, 2, value);
+		return store_run(q);
+	}
 	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO meta VALUES(?, ?)", -1, &s, NULL))
 		return store_error(st, st->path);
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);

@@ -143,6 +143,15 @@ struct store_guard *store_guard_begin(struct store *st)
 	sqlite3 *db = store_db(st);
 	struct store_guard *g = xcalloc(1, sizeof(*g));
 
+	if (store_pg(st)) {
+		/*
+		 * On a server the guard is the server's: a read-only transaction, in which a
+		 * query has run, so that nothing typed can make it read-write again.
+		 */
+		store_exec(st, "BEGIN TRANSACTION READ ONLY; SELECT 1");
+		return g;
+	}
+
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
 	allow_load(db, g);
@@ -152,6 +161,11 @@ struct store_guard *store_guard_begin(struct store *st)
 
 void store_guard_end(struct store *st, struct store_guard *g)
 {
+	if (store_pg(st)) {
+		store_rollback(st);
+		free(g);
+		return;
+	}
 	sqlite3_set_authorizer(store_db(st), NULL, NULL);
 	allow_free(g);
 	free(g);

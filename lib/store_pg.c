@@ -1,0 +1,1549 @@
+/* store_pg.c - a case store in a PostgreSQL database, behind the statement API of store.h */
+#include "casekit.h"
+#include "store.h"
+#include "store_pg.h"
+#include <ctype.h>
+#include <libpq-fe.h>
+#include <strings.h>
+
+struct pg {
+	PGconn *conn;
+	char *uri;
+	unsigned flags;
+	unsigned nstmt;     /* statements prepared: the next is named ckN */
+	int64_t changes;    /* rows the last INSERT, UPDATE or DELETE changed */
+	int64_t last_rowid; /* set by pg_set_last_rowid(); -1: ask the server (lastval()) */
+	char errmsg[512];
+	int errcode; /* the EX_* code of the last error */
+	struct buf engine;
+};
+
+struct pg_param {
+	char *v;    /* owned copy; NULL binds null */
+	int len;    /* of a blob (binary format) */
+	int fmt;    /* 0 text, 1 binary */
+	Oid type;   /* what the value is, should the server need to be told */
+	size_t cap; /* of v */
+};
+
+struct pg_stmt {
+	struct pg *c;
+	char *sql;  /* as given */
+	char *tsql; /* translated */
+	char name[16];
+	int prepared, adhoc;
+	int nparams;
+	struct pg_param *p;
+	PGresult *res;
+	PGresult *desc; /* the columns of a statement not yet run */
+	int row, nrows;
+	unsigned char **blobs; /* decoded bytea of the current row, per column */
+	size_t *blen;
+};
+
+#define OID_BOOL 16
+#define OID_BYTEA 17
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+#define OID_TEXT 25
+#define OID_OID 26
+#define OID_FLOAT4 700
+#define OID_FLOAT8 701
+#define OID_NUMERIC 1700
+
+int pg_is_uri(const char *path)
+{
+	return path &&
+		(strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0);
+}
+
+/* The EX_* code for a server error, from its SQLSTATE. */
+static int code_for_state(const char *state)
+{
+	if (!state)
+		return EX_UNAVAILABLE;
+	if (strncmp(state, "23", 2) == 0 || strncmp(state, "22", 2) == 0)
+		return EX_DATAERR;
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+		strcmp(state, "55P03") == 0 || strncmp(state, "57", 2) == 0)
+		return EX_TEMPFAIL;
+	if (strcmp(state, "25006") == 0 || strcmp(state, "42501") == 0)
+		return EX_CANTCREAT;
+	if (strncmp(state, "53", 2) == 0 || strncmp(state, "58", 2) == 0)
+		return EX_IOERR;
+	if (strncmp(state, "08", 2) == 0)
+		return EX_UNAVAILABLE;
+	return EX_SOFTWARE;
+}
+
+/* Keep the message of res (or of the connection) as the last error; its EX_* code. */
+static int keep_error(struct pg *c, const PGresult *res)
+{
+	const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	size_t n;
+
+	if (!m)
+		m = res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res)
+						      : PQerrorMessage(c->conn);
+	snprintf(c->errmsg, sizeof(c->errmsg), "%s", m);
+	n = strlen(c->errmsg);
+	while (n && (c->errmsg[n - 1] == '\n' || c->errmsg[n - 1] == ' '))
+		c->errmsg[--n] = '\0';
+	return c->errcode = code_for_state(state);
+}
+
+static int report(struct pg *c, const PGresult *res)
+{
+	int rc = keep_error(c, res);
+
+	return ck_error(rc, "%s: %s", c->uri, c->errmsg);
+}
+
+const char *pg_errmsg(struct pg *c)
+{
+	return c->errmsg;
+}
+
+int pg_errcode(struct pg *c)
+{
+	return c->errcode ? c->errcode : EX_SOFTWARE;
+}
+
+/* Run sql as it is (no translation), several statements allowed. */
+static int raw_exec(struct pg *c, const char *sql, int quiet)
+{
+	PGresult *res = PQexec(c->conn, sql);
+	ExecStatusType t = PQresultStatus(res);
+	int rc = 0;
+
+	if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK) {
+		const char *n = PQcmdTuples(res);
+
+		if (n && *n)
+			c->changes = strtoll(n, NULL, 10);
+	} else {
+		rc = quiet ? (keep_error(c, res), -1) : report(c, res);
+	}
+	PQclear(res);
+	return rc;
+}
+
+int pg_exec(struct pg *c, const char *sql, int quiet)
+{
+	char *t = pg_translate(c, sql, NULL);
+	int rc;
+
+	/* nothing left: PRAGMAs only, which mean nothing to a server */
+	if (strspn(t, " \t\n;") == strlen(t))
+		rc = 0;
+	else
+		rc = raw_exec(c, t, quiet);
+	free(t);
+	return rc;
+}
+
+/* The first value of the first row of sql with one text parameter (or none); malloc'd or NULL. */
+static char *value_of(struct pg *c, const char *sql, const char *a, const char *b)
+{
+	const char *v[2] = { a, b };
+	PGresult *res = PQexecParams(c->conn, sql, b ? 2 : a ? 1 : 0, NULL, v, NULL, NULL, 0);
+	char *out = NULL;
+
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+		out = xstrdup(PQgetvalue(res, 0, 0));
+	else if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		keep_error(c, res);
+	PQclear(res);
+	return out;
+}
+
+static int gives_row(struct pg *c, const char *sql, const char *a, const char *b)
+{
+	char *v = value_of(c, sql, a, b);
+
+	free(v);
+	return v != NULL;
+}
+
+int pg_table_exists(struct pg *c, const char *table)
+{
+	return gives_row(c,
+		"SELECT 1 FROM pg_class WHERE relname = $1 AND relkind IN ('r', 'v', 'p', 'm', 'f')"
+		" AND pg_table_is_visible(oid)",
+		table, NULL);
+}
+
+int pg_column_exists(struct pg *c, const char *table, const char *column)
+{
+	return gives_row(c,
+		"SELECT 1 FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid"
+		" WHERE r.relname = $1 AND pg_table_is_visible(r.oid) AND a.attname = $2"
+		" AND a.attnum > 0 AND NOT a.attisdropped",
+		table, column);
+}
+
+int pg_trigger_exists(struct pg *c, const char *name)
+{
+	return gives_row(c, "SELECT 1 FROM pg_trigger WHERE tgname = $1", name, NULL);
+}
+
+int pg_has_index(struct pg *c, const char *table, const char *col1, const char *col2)
+{
+	const char *v[3] = { table, col1, col2 };
+	PGresult *res = PQexecParams(c->conn,
+		"SELECT 1 FROM pg_index i JOIN pg_class r ON r.oid = i.indrelid"
+		" WHERE r.relname = $1 AND pg_table_is_visible(r.oid)"
+		" AND (SELECT attname FROM pg_attribute WHERE attrelid = r.oid"
+		"      AND attnum = i.indkey[0]) = $2"
+		" AND ($3::text IS NULL OR (SELECT attname FROM pg_attribute WHERE attrelid = r.oid"
+		"      AND attnum = i.indkey[1]) = $3)",
+		3, NULL, v, NULL, NULL, 0);
+	int found = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0;
+
+	PQclear(res);
+	return found;
+}
+
+const char pg_tables_sql[] =
+	"SELECT c.relname FROM pg_class c WHERE c.relkind IN ('r', 'v', 'p', 'm')"
+	" AND pg_table_is_visible(c.oid) AND c.relnamespace <> 'pg_catalog'::regnamespace"
+	" AND c.relnamespace <> 'information_schema'::regnamespace"
+	" AND substr(c.relname, 1, length($1)) = $1 ORDER BY 1";
+
+const char pg_find_table_sql[] =
+	"SELECT c.relname FROM pg_class c WHERE c.relkind IN ('r', 'v', 'p', 'm')"
+	" AND pg_table_is_visible(c.oid) AND c.relnamespace <> 'pg_catalog'::regnamespace"
+	" AND c.relname <> $4"
+	" AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = $2)"
+	" AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = $3)"
+	" ORDER BY c.relname <> $1, c.relname LIMIT 1";
+
+int pg_in_transaction(struct pg *c)
+{
+	return PQtransactionStatus(c->conn) != PQTRANS_IDLE;
+}
+
+void pg_interrupt(struct pg *c)
+{
+	PGcancel *k = PQgetCancel(c->conn);
+	char err[256];
+
+	if (k) {
+		PQcancel(k, err, sizeof(err));
+		PQfreeCancel(k);
+	}
+}
+
+int64_t pg_changes(struct pg *c)
+{
+	return c->changes;
+}
+
+int64_t pg_last_rowid(struct pg *c)
+{
+	char *v;
+
+	if (c->last_rowid >= 0)
+		return c->last_rowid;
+	v = value_of(c, "SELECT lastval()", NULL, NULL);
+	c->last_rowid = v ? strtoll(v, NULL, 10) : 0;
+	free(v);
+	return c->last_rowid;
+}
+
+void pg_set_last_rowid(struct pg *c, int64_t v)
+{
+	c->last_rowid = v;
+}
+
+int pg_readonly(struct pg *c)
+{
+	return (c->flags & STORE_READONLY) != 0;
+}
+
+const char *pg_engine(struct pg *c)
+{
+	if (!c->engine.len) {
+		int v = PQserverVersion(c->conn);
+
+		buf_addf(&c->engine, "PostgreSQL %d.%d", v / 10000, v % 10000);
+	}
+	return c->engine.s;
+}
+
+/*
+ * The schema at version 5, as SQLite's (lib/store.c) with the server's types: BIGINT for
+ * INTEGER, an identity column where SQLite has INTEGER PRIMARY KEY, BYTEA for blobs, and a
+ * rowid identity column on the tables where SQLite has an implicit rowid (queries order by it
+ * and count with it). SQLite's functions that PostgreSQL lacks, and casekit's own (ck_money,
+ * the collation ck_natural), are defined here under their SQLite names. The custody log and
+ * the notice decisions are append-only in the database itself: triggers refuse UPDATE, DELETE
+ * and TRUNCATE, whoever asks, and nobody holds those rights on them; each entry records the
+ * database user that wrote it (db_user), whatever analyst name it gives.
+ */
+static const char pg_schema[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);\n"
+	"CREATE TABLE sources(\n"
+	"  source_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, path TEXT NOT NULL,\n"
+	"  sha256 TEXT NOT NULL, size BIGINT NOT NULL, kind TEXT NOT NULL, profile TEXT,\n"
+	"  encoding TEXT, ingested_at TEXT NOT NULL, rows_read BIGINT NOT NULL DEFAULT 0,\n"
+	"  rows_kept BIGINT NOT NULL DEFAULT 0, rows_rejected BIGINT NOT NULL DEFAULT 0,\n"
+	"  replaced_by BIGINT);\n"
+	"CREATE INDEX sources_sha256 ON sources(sha256);\n"
+	"CREATE TABLE rejects(\n"
+	"  reject_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+	"  source_id BIGINT REFERENCES sources, path TEXT NOT NULL, line BIGINT NOT NULL,\n"
+	"  reason TEXT NOT NULL, raw TEXT);\n"
+	"CREATE TABLE brands(\n"
+	"  brand TEXT NOT NULL, aliases TEXT, category TEXT NOT NULL DEFAULT '',\n"
+	"  reference_price BIGINT, currency TEXT, rights_holder TEXT,\n"
+	"  attrs TEXT, source_id BIGINT NOT NULL, line BIGINT NOT NULL,\n"
+	"  rowid BIGINT GENERATED BY DEFAULT AS IDENTITY,\n"
+	"  UNIQUE NULLS NOT DISTINCT (brand, category, currency));\n"
+	"CREATE TABLE sellers(\n"
+	"  seller_id TEXT PRIMARY KEY, platform TEXT, shop_name TEXT, owner_name TEXT,\n"
+	"  registered_at TEXT, phone TEXT, email TEXT, address TEXT, return_address TEXT,\n"
+	"  status TEXT, attrs TEXT, source_id BIGINT NOT NULL, line BIGINT NOT NULL,\n"
+	"  rowid BIGINT GENERATED BY DEFAULT AS IDENTITY);\n"
+	"CREATE TABLE parties(\n"
+	"  party_id TEXT PRIMARY KEY, kind TEXT, name TEXT, phone TEXT, email TEXT, address TEXT,\n"
+	"  attrs TEXT, source_id BIGINT NOT NULL, line BIGINT NOT NULL,\n"
+	"  rowid BIGINT GENERATED BY DEFAULT AS IDENTITY);\n"
+	"CREATE TABLE listings(\n"
+	"  listing_id TEXT PRIMARY KEY, seller_id TEXT NOT NULL, title TEXT, brand TEXT,\n"
+	"  category TEXT, price BIGINT, currency TEXT, created_at TEXT, status TEXT,\n"
+	"  image_text TEXT, url TEXT, attrs TEXT, source_id BIGINT NOT NULL, line BIGINT NOT NULL,\n"
+	"  rowid BIGINT GENERATED BY DEFAULT AS IDENTITY);\n"
+	"CREATE TABLE orders(\n"
+	"  order_id TEXT PRIMARY KEY, listing_id TEXT, seller_id TEXT, buyer_id TEXT,\n"
+	"  quantity BIGINT, amount BIGINT, currency TEXT, ordered_at TEXT, ship_to_address TEXT,\n"
+	"  status TEXT, attrs TEXT, source_id BIGINT NOT NULL, line BIGINT NOT NULL,\n"
+	"  rowid BIGINT GENERATED BY DEFAULT AS IDENTITY);\n"
+	"CREATE TABLE logins(\n"
+	"  login_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, seller_id TEXT NOT NULL,\n"
+	"  device_id TEXT, ip TEXT, user_agent TEXT, at TEXT, attrs TEXT,\n"
+	"  source_id BIGINT NOT NULL, line BIGINT NOT NULL);\n"
+	"CREATE TABLE payments(\n"
+	"  payment_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+	"  seller_id TEXT NOT NULL, instrument_type TEXT, instrument_hash TEXT NOT NULL,\n"
+	"  instrument_last4 TEXT, holder_name TEXT, bank TEXT, added_at TEXT, attrs TEXT,\n"
+	"  source_id BIGINT NOT NULL, line BIGINT NOT NULL);\n"
+	"CREATE TABLE shipments(\n"
+	"  shipment_id TEXT PRIMARY KEY, from_id TEXT, from_name TEXT, from_address TEXT,\n"
+	"  to_id TEXT, to_name TEXT, to_address TEXT, carrier TEXT, tracking_no TEXT, goods TEXT,\n"
+	"  quantity BIGINT, declared_value BIGINT, currency TEXT, shipped_at TEXT,\n"
+	"  attrs TEXT, source_id BIGINT NOT NULL, line BIGINT NOT NULL,\n"
+	"  rowid BIGINT GENERATED BY DEFAULT AS IDENTITY);\n"
+	"CREATE TABLE testbuys(\n"
+	"  testbuy_id TEXT PRIMARY KEY, listing_id TEXT, order_id TEXT, bought_at TEXT,\n"
+	"  cost BIGINT, currency TEXT, verdict TEXT, report_ref TEXT,\n"
+	"  attrs TEXT, source_id BIGINT NOT NULL, line BIGINT NOT NULL,\n"
+	"  rowid BIGINT GENERATED BY DEFAULT AS IDENTITY);\n"
+	"CREATE TABLE takedowns(\n"
+	"  notice_id TEXT PRIMARY KEY, rights_holder TEXT, listing_id TEXT, received_at TEXT,\n"
+	"  resolved_at TEXT, outcome TEXT, attrs TEXT, source_id BIGINT NOT NULL,\n"
+	"  line BIGINT NOT NULL, rowid BIGINT GENERATED BY DEFAULT AS IDENTITY);\n"
+	"CREATE TABLE identifiers(\n"
+	"  ident_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+	"  holder_kind TEXT NOT NULL, holder_id TEXT NOT NULL, kind TEXT NOT NULL,\n"
+	"  value TEXT NOT NULL, raw TEXT, note TEXT, flags TEXT, day TEXT, field TEXT,\n"
+	"  source_id BIGINT NOT NULL, line BIGINT NOT NULL);\n"
+	"CREATE TABLE screen_runs(\n"
+	"  run_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+	"  rules_digest TEXT NOT NULL, started_at TEXT NOT NULL, scope TEXT NOT NULL,\n"
+	"  scored BIGINT, flagged BIGINT);\n"
+	"CREATE TABLE scores(\n"
+	"  listing_id TEXT PRIMARY KEY, seller_id TEXT NOT NULL, score BIGINT NOT NULL,\n"
+	"  flagged BIGINT NOT NULL, brand TEXT, reasons TEXT NOT NULL, run_id BIGINT NOT NULL);\n"
+	"CREATE INDEX scores_seller ON scores(seller_id);\n"
+	"CREATE TABLE score_network(\n"
+	"  listing_id TEXT PRIMARY KEY, network_id TEXT NOT NULL, others BIGINT NOT NULL,\n"
+	"  points BIGINT NOT NULL, rowid BIGINT GENERATED BY DEFAULT AS IDENTITY);\n"
+	"CREATE TABLE link_runs(\n"
+	"  run_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, started_at TEXT NOT NULL,\n"
+	"  mode TEXT NOT NULL, last_ident_id BIGINT NOT NULL, rows_seen BIGINT NOT NULL,\n"
+	"  params TEXT NOT NULL, sellers BIGINT NOT NULL, networks BIGINT NOT NULL,\n"
+	"  members BIGINT NOT NULL, edges BIGINT NOT NULL, hubs BIGINT NOT NULL);\n"
+	"CREATE TABLE networks(\n"
+	"  network_id TEXT PRIMARY KEY, size BIGINT NOT NULL, anchor TEXT NOT NULL,\n"
+	"  kinds TEXT NOT NULL, created_run BIGINT NOT NULL, updated_run BIGINT NOT NULL,\n"
+	"  rowid BIGINT GENERATED BY DEFAULT AS IDENTITY);\n"
+	"CREATE TABLE network_members(\n"
+	"  seller_id TEXT PRIMARY KEY, network_id TEXT NOT NULL,\n"
+	"  rowid BIGINT GENERATED BY DEFAULT AS IDENTITY);\n"
+	"CREATE INDEX network_members_network ON network_members(network_id);\n"
+	"CREATE TABLE link_edges(\n"
+	"  edge_id BIGINT NOT NULL, network_id TEXT NOT NULL, seller_a TEXT NOT NULL,\n"
+	"  seller_b TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,\n"
+	"  weight DOUBLE PRECISION NOT NULL, holders BIGINT NOT NULL, ident_a BIGINT,\n"
+	"  ident_b BIGINT, comparator TEXT, score DOUBLE PRECISION,\n"
+	"  rowid BIGINT GENERATED BY DEFAULT AS IDENTITY);\n"
+	"CREATE INDEX link_edges_network ON link_edges(network_id);\n"
+	"CREATE TABLE link_hubs(\n"
+	"  kind TEXT NOT NULL, value TEXT NOT NULL, display TEXT NOT NULL, holders BIGINT NOT NULL,\n"
+	"  day TEXT, PRIMARY KEY(kind, value));\n"
+	"CREATE TABLE network_aliases(\n"
+	"  old_id TEXT PRIMARY KEY, network_id TEXT, run_id BIGINT NOT NULL, reason TEXT NOT NULL);\n"
+	"CREATE TABLE cases(\n"
+	"  case_id TEXT PRIMARY KEY, title TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open'\n"
+	"  CHECK(status IN ('open', 'closed')), opened_at TEXT NOT NULL, opened_by TEXT NOT NULL,\n"
+	"  closed_at TEXT, recipient TEXT, rowid BIGINT GENERATED BY DEFAULT AS IDENTITY);\n"
+	"CREATE TABLE case_leads(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, kind TEXT NOT NULL, id TEXT NOT NULL,\n"
+	"  added_at TEXT NOT NULL, added_by TEXT NOT NULL, PRIMARY KEY(case_id, kind, id));\n"
+	"CREATE TABLE case_members(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, seller_id TEXT NOT NULL, network_id TEXT,\n"
+	"  via TEXT NOT NULL, PRIMARY KEY(case_id, seller_id));\n"
+	"CREATE TABLE case_notes(\n"
+	"  note_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, at TEXT NOT NULL, analyst TEXT NOT NULL,\n"
+	"  text TEXT NOT NULL);\n"
+	"CREATE TABLE case_grades(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, finding TEXT NOT NULL,\n"
+	"  reliability TEXT NOT NULL CHECK(reliability IN ('A', 'B', 'C', 'D', 'E')),\n"
+	"  confidence BIGINT NOT NULL CHECK(confidence BETWEEN 1 AND 5),\n"
+	"  handling TEXT NOT NULL CHECK(handling IN ('1', '2', '3', '4', '5')),\n"
+	"  reason TEXT, set_at TEXT NOT NULL, set_by TEXT NOT NULL,\n"
+	"  PRIMARY KEY(case_id, finding));\n"
+	"CREATE TABLE custody(\n"
+	"  seq BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, case_id TEXT NOT NULL,\n"
+	"  action TEXT NOT NULL, at TEXT NOT NULL, analyst TEXT NOT NULL, version TEXT NOT NULL,\n"
+	"  command TEXT NOT NULL, store_digest TEXT NOT NULL, detail TEXT, prev TEXT NOT NULL,\n"
+	"  hash TEXT NOT NULL, db_user TEXT NOT NULL DEFAULT current_user);\n"
+	"CREATE INDEX custody_case ON custody(case_id, seq);\n"
+	"CREATE TABLE case_pins(\n"
+	"  case_id TEXT PRIMARY KEY REFERENCES cases, screen_run BIGINT, link_run BIGINT,\n"
+	"  taken_at TEXT NOT NULL);\n"
+	"CREATE TABLE case_snap_listings(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, listing_id TEXT NOT NULL, seller_id TEXT,\n"
+	"  why TEXT NOT NULL, price BIGINT, currency TEXT, PRIMARY KEY(case_id, listing_id));\n"
+	"CREATE TABLE case_snap_orders(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, order_id TEXT NOT NULL, listing_id TEXT,\n"
+	"  seller_id TEXT, amount BIGINT, currency TEXT, status TEXT,\n"
+	"  PRIMARY KEY(case_id, order_id));\n"
+	"CREATE TABLE case_snap_testbuys(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, testbuy_id TEXT NOT NULL, listing_id TEXT,\n"
+	"  verdict TEXT, PRIMARY KEY(case_id, testbuy_id));\n"
+	"CREATE TABLE case_snap_takedowns(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, notice_id TEXT NOT NULL, listing_id TEXT,\n"
+	"  PRIMARY KEY(case_id, notice_id));\n"
+	"CREATE TABLE case_snap_parties(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, party_id TEXT NOT NULL, depth BIGINT,\n"
+	"  via TEXT, PRIMARY KEY(case_id, party_id));\n"
+	"CREATE TABLE case_snap_edges(\n"
+	"  case_id TEXT NOT NULL REFERENCES cases, edge_id BIGINT, seller_a TEXT, seller_b TEXT,\n"
+	"  kind TEXT, value TEXT, weight DOUBLE PRECISION, holders BIGINT, comparator TEXT,\n"
+	"  ident_a BIGINT, ident_b BIGINT, rowid BIGINT GENERATED BY DEFAULT AS IDENTITY);\n"
+	"CREATE INDEX case_snap_edges_case ON case_snap_edges(case_id, edge_id);\n"
+	"CREATE TABLE notices(\n"
+	"  notice_id TEXT PRIMARY KEY, rights_holder TEXT, brand TEXT, listing_id TEXT, url TEXT,\n"
+	"  grounds TEXT, received_at TEXT, contact_email TEXT, attrs TEXT,\n"
+	"  source_id BIGINT NOT NULL, line BIGINT NOT NULL,\n"
+	"  rowid BIGINT GENERATED BY DEFAULT AS IDENTITY);\n"
+	"CREATE TABLE notifiers(\n"
+	"  notifier TEXT NOT NULL, acts_for TEXT NOT NULL, contact_email TEXT, since TEXT,\n"
+	"  attrs TEXT, source_id BIGINT NOT NULL, line BIGINT NOT NULL,\n"
+	"  rowid BIGINT GENERATED BY DEFAULT AS IDENTITY, PRIMARY KEY(notifier, acts_for));\n"
+	"CREATE TABLE notice_decisions(\n"
+	"  decision_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+	"  notice_id TEXT NOT NULL, decided_at TEXT NOT NULL, analyst TEXT NOT NULL,\n"
+	"  decision TEXT NOT NULL CHECK(decision IN ('accept', 'review', 'reject')),\n"
+	"  lane TEXT NOT NULL, reasons TEXT NOT NULL, evidence TEXT NOT NULL, listing_id TEXT,\n"
+	"  seller_id TEXT, network_id TEXT, notifier TEXT, brand TEXT,\n"
+	"  proposed BIGINT NOT NULL DEFAULT 0, db_user TEXT NOT NULL DEFAULT current_user);\n"
+	"CREATE INDEX notice_decisions_notice ON notice_decisions(notice_id, decision_id);\n"
+	"CREATE TABLE source_marks(\n"
+	"  source_id BIGINT NOT NULL REFERENCES sources, line BIGINT NOT NULL,\n"
+	"  \"offset\" BIGINT NOT NULL, len BIGINT NOT NULL, sha256 BYTEA NOT NULL,\n"
+	"  PRIMARY KEY(source_id, line));\n"
+	/* The record is append-only, whoever asks: the owner too. */
+	"CREATE FUNCTION ck_append_only() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"  IF TG_TABLE_NAME = 'custody' THEN\n"
+	"    RAISE EXCEPTION 'the custody log is append-only' USING ERRCODE = '23000';\n"
+	"  END IF;\n"
+	"  RAISE EXCEPTION 'notice decisions are append-only' USING ERRCODE = '23000';\n"
+	"END $$;\n"
+	"CREATE FUNCTION ck_db_user() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN NEW.db_user := current_user; RETURN NEW; END $$;\n"
+	"CREATE TRIGGER custody_no_update BEFORE UPDATE OR DELETE ON custody\n"
+	"  FOR EACH ROW EXECUTE FUNCTION ck_append_only();\n"
+	"CREATE TRIGGER custody_no_truncate BEFORE TRUNCATE ON custody\n"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION ck_append_only();\n"
+	"CREATE TRIGGER custody_db_user BEFORE INSERT ON custody\n"
+	"  FOR EACH ROW EXECUTE FUNCTION ck_db_user();\n"
+	"CREATE TRIGGER notice_decisions_no_update BEFORE UPDATE OR DELETE ON notice_decisions\n"
+	"  FOR EACH ROW EXECUTE FUNCTION ck_append_only();\n"
+	"CREATE TRIGGER notice_decisions_no_truncate BEFORE TRUNCATE ON notice_decisions\n"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION ck_append_only();\n"
+	"CREATE TRIGGER notice_decisions_db_user BEFORE INSERT ON notice_decisions\n"
+	"  FOR EACH ROW EXECUTE FUNCTION ck_db_user();\n"
+	"REVOKE UPDATE, DELETE, TRUNCATE ON custody, notice_decisions FROM PUBLIC;\n"
+	"REVOKE UPDATE, DELETE, TRUNCATE ON custody, notice_decisions FROM CURRENT_USER;\n"
+	/* casekit's own functions, as lib/store.c gives SQLite */
+	"CREATE COLLATION ck_natural (provider = icu, locale = 'und-u-kn-true');\n"
+	"CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2',\n"
+	"  deterministic = false);\n"
+	"CREATE FUNCTION ck_money_exponent(cur text) RETURNS int LANGUAGE sql IMMUTABLE AS $$\n"
+	"  SELECT CASE WHEN cur IN ('BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG',\n"
+	"    'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') THEN 0\n"
+	"    WHEN cur IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND') THEN 3 ELSE 2 END $$;\n"
+	"CREATE FUNCTION ck_money(minor numeric, cur text) RETURNS text LANGUAGE sql IMMUTABLE\n"
+	"AS $$\n"
+	"  SELECT CASE WHEN minor IS NULL THEN NULL\n"
+	"    WHEN ck_money_exponent(cur) = 0 THEN trunc(minor)::text\n"
+	"    ELSE CASE WHEN minor < 0 THEN '-' ELSE '' END ||\n"
+	"      trunc(abs(minor) / (CASE ck_money_exponent(cur) WHEN 3 THEN 1000\n"
+	"        ELSE 100 END))::text || '.' ||\n"
+	"      lpad((abs(trunc(minor)) % (CASE ck_money_exponent(cur) WHEN 3 THEN 1000\n"
+	"        ELSE 100 END))::text, ck_money_exponent(cur), '0') END $$;\n"
+
+	/* SQLite's functions under their names */
+	"CREATE FUNCTION instr(a text, b text) RETURNS bigint LANGUAGE sql IMMUTABLE\n"
+	"  AS $$ SELECT strpos(a, b) $$;\n"
+	"CREATE FUNCTION iif(c boolean, a anyelement, b anyelement) RETURNS anyelement\n"
+	"  LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN c THEN a ELSE b END $$;\n"
+	"CREATE FUNCTION ck_concat(s text, v text, sep text) RETURNS text LANGUAGE sql IMMUTABLE\n"
+	"  AS $$ SELECT CASE WHEN v IS NULL THEN s WHEN s IS NULL THEN v ELSE s || sep || v END $$;\n"
+	"CREATE FUNCTION ck_concat1(s text, v text) RETURNS text LANGUAGE sql IMMUTABLE\n"
+	"  AS $$ SELECT ck_concat(s, v, ',') $$;\n"
+	"CREATE FUNCTION ck_concat1(s text, v bigint) RETURNS text LANGUAGE sql IMMUTABLE\n"
+	"  AS $$ SELECT ck_concat(s, v::text, ',') $$;\n"
+	"CREATE FUNCTION ck_concat(s text, v bigint, sep text) RETURNS text LANGUAGE sql IMMUTABLE\n"
+	"  AS $$ SELECT ck_concat(s, v::text, sep) $$;\n"
+	"CREATE AGGREGATE group_concat(text) (sfunc = ck_concat1, stype = text);\n"
+	"CREATE AGGREGATE group_concat(bigint) (sfunc = ck_concat1, stype = text);\n"
+	"CREATE AGGREGATE group_concat(text, text) (sfunc = ck_concat, stype = text);\n"
+	"CREATE AGGREGATE group_concat(bigint, text) (sfunc = ck_concat, stype = text);\n"
+	"CREATE FUNCTION ck_sum_bool(s bigint, v boolean) RETURNS bigint LANGUAGE sql IMMUTABLE\n"
+	"  AS $$ SELECT CASE WHEN v IS NULL THEN s ELSE coalesce(s, 0) + v::int END $$;\n"
+	"CREATE AGGREGATE sum(boolean) (sfunc = ck_sum_bool, stype = bigint);\n"
+	"CREATE FUNCTION ck_total(s double precision, v double precision) RETURNS double precision\n"
+	"  LANGUAGE sql IMMUTABLE AS $$ SELECT s + coalesce(v, 0) $$;\n"
+	"CREATE AGGREGATE total(double precision) (sfunc = ck_total, stype = double precision,\n"
+	"  initcond = '0');\n";
+
+int pg_create_schema(struct pg *c)
+{
+	char sql[160];
+	int rc;
+
+	if ((rc = raw_exec(c, pg_schema, 0)))
+		return rc;
+	snprintf(sql, sizeof(sql),
+		"INSERT INTO meta VALUES('application_id', '%d'), ('user_version', '%d')",
+		STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
+	return raw_exec(c, sql, 0);
+}
+
+/* What the store is: 0 and its version, or one message and an EX_* code. */
+static int check_identity(struct pg *c, int *version)
+{
+	char *v;
+	char want[16];
+
+	if (!pg_table_exists(c, "meta"))
+		return ck_error(EX_CONFIG,
+			"'%s' is not a casekit store (no meta table; make one with 'casekit init')",
+			c->uri);
+	v = value_of(c, "SELECT value FROM meta WHERE key = 'application_id'", NULL, NULL);
+	snprintf(want, sizeof(want), "%d", STORE_APPLICATION_ID);
+	if (!v || strcmp(v, want) != 0) {
+		free(v);
+		return ck_error(EX_CONFIG, "'%s' is not a casekit store", c->uri);
+	}
+	free(v);
+	v = value_of(c, "SELECT value FROM meta WHERE key = 'user_version'", NULL, NULL);
+	*version = v ? atoi(v) : 0;
+	free(v);
+	if (*version > STORE_SCHEMA_VERSION)
+		return ck_error(EX_CONFIG, "'%s' has schema %d, newer than this casekit (%d)",
+			c->uri, *version, STORE_SCHEMA_VERSION);
+	if (*version < 5)
+		return ck_error(EX_CONFIG, "'%s' has schema %d, which no server store has", c->uri,
+			*version);
+	return 0;
+}
+
+int pg_open(struct pg **out, const char *uri, unsigned flags)
+{
+	struct pg *c = xcalloc(1, sizeof(*c));
+	int rc, version;
+
+	*out = NULL;
+	c->uri = xstrdup(uri);
+	c->flags = flags;
+	c->last_rowid = -1;
+	c->conn = PQconnectdb(uri);
+	if (PQstatus(c->conn) != CONNECTION_OK) {
+		char *m = xstrdup(PQerrorMessage(c->conn));
+		size_t n = strlen(m);
+
+		while (n && m[n - 1] == '\n')
+			m[--n] = '\0';
+		rc = ck_error(flags & STORE_CREATE ? EX_CANTCREAT : EX_NOINPUT,
+			"cannot connect to '%s': %s", uri, m);
+		free(m);
+		goto fail;
+	}
+	/* SQLite's text is UTF-8, its LIKE and its dates are ours: the server is told so. */
+	if ((rc = raw_exec(c,
+		     "SET client_encoding = 'UTF8'; SET client_min_messages = warning;"
+		     " SET application_name = 'casekit'; SET DateStyle = 'ISO';"
+		     " SET extra_float_digits = 1",
+		     0)))
+		goto fail;
+	if (flags & STORE_CREATE) {
+		if (pg_table_exists(c, "meta")) {
+			rc = ck_error(
+				EX_CANTCREAT, "'%s' already holds a store (a meta table)", uri);
+			goto fail;
+		}
+	} else {
+		if ((rc = check_identity(c, &version)))
+			goto fail;
+		/* the server refuses every write of this session, whatever SQL runs */
+		if ((flags & STORE_READONLY) &&
+			(rc = raw_exec(c, "SET default_transaction_read_only = on", 0)))
+			goto fail;
+	}
+	*out = c;
+	return 0;
+fail:
+	pg_close(c);
+	return rc;
+}
+
+void pg_close(struct pg *c)
+{
+	if (!c)
+		return;
+	PQfinish(c->conn);
+	free(c->uri);
+	buf_free(&c->engine);
+	free(c);
+}
+
+/*
+ * Translation. SQLite's dialect, as casekit writes it, into PostgreSQL's, word by word with
+ * strings, quoted names and comments left alone. What it cannot do mechanically, the queries
+ * avoid (they are written in SQL both engines read the same).
+ */
+struct tr {
+	struct pg *c;
+	const char *p; /* input */
+	struct buf o;
+	int nparam, maxparam;
+	char prev[32]; /* the last word or symbol emitted, lowercased */
+	/* an INSERT OR IGNORE/REPLACE of this statement: what goes at its end */
+	int conflict; /* 0, 'I' ignore, 'R' replace */
+	char table[64];
+	struct buf cols; /* the INSERT's column list, as given */
+	size_t ret_at;   /* output position of RETURNING, or 0 */
+	size_t stmt_at;  /* where the statement starts in the output */
+	int skip_stmt;   /* a PRAGMA: dropped */
+	int depth;
+};
+
+static int word_is(const char *w, size_t n, const char *kw)
+{
+	return strlen(kw) == n && strncasecmp(w, kw, n) == 0;
+}
+
+/* The next word of s (after space), its length in *n; NULL when s goes on with no word. */
+static const char *peek_word(const char *s, size_t *n)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	*n = 0;
+	while (isalnum((unsigned char)s[*n]) || s[*n] == '_')
+		(*n)++;
+	return *n ? s : NULL;
+}
+
+/* The columns of table as (name, is-key) pairs, from the catalog: a result to PQclear(). */
+static PGresult *table_columns(struct pg *c, const char *table)
+{
+	const char *v[1] = { table };
+
+	return PQexecParams(c->conn,
+		"SELECT a.attname, coalesce(a.attnum = ANY(i.indkey), false),"
+		" a.attidentity <> '' AND a.attname = 'rowid'"
+		" FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid"
+		" LEFT JOIN pg_index i ON i.indrelid = r.oid AND i.indisprimary"
+		" WHERE r.relname = $1 AND pg_table_is_visible(r.oid) AND a.attnum > 0"
+		" AND NOT a.attisdropped ORDER BY a.attnum",
+		1, NULL, v, NULL, NULL, 0);
+}
+
+/* The ON CONFLICT clause of an INSERT OR IGNORE or OR REPLACE. */
+static void conflict_clause(struct tr *t, struct buf *out)
+{
+	PGresult *r;
+	struct buf key = { 0 }, set = { 0 };
+	int i, n;
+
+	if (t->conflict == 'I') {
+		buf_adds(out, " ON CONFLICT DO NOTHING");
+		return;
+	}
+	r = table_columns(t->c, t->table);
+	n = PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : 0;
+	for (i = 0; i < n; i++) {
+		const char *name = PQgetvalue(r, i, 0);
+		int is_key = PQgetvalue(r, i, 1)[0] == 't';
+		char pat[80];
+
+		if (PQgetvalue(r, i, 2)[0] == 't')
+			continue;
+		if (is_key) {
+			buf_addf(&key, "%s\"%s\"", key.len ? ", " : "", name);
+			continue;
+		}
+		/* with a column list, only the columns it names */
+		snprintf(pat, sizeof(pat), ",%s,", name);
+		if (t->cols.len && !strstr(t->cols.s, pat))
+			continue;
+		buf_addf(&set, "%s\"%s\" = EXCLUDED.\"%s\"", set.len ? ", " : "", name, name);
+	}
+	PQclear(r);
+	if (!key.len)
+		buf_adds(out, " ON CONFLICT DO NOTHING");
+	else if (!set.len)
+		buf_addf(out, " ON CONFLICT (%s) DO NOTHING", key.s);
+	else
+		buf_addf(out, " ON CONFLICT (%s) DO UPDATE SET %s", key.s, set.s);
+	buf_free(&key);
+	buf_free(&set);
+}
+
+/* The statement ends: its ON CONFLICT clause goes in (before RETURNING). */
+static void end_stmt(struct tr *t)
+{
+	if (t->conflict) {
+		struct buf cl = { 0 };
+		size_t at = t->ret_at ? t->ret_at : t->o.len;
+
+		while (!t->ret_at && at > t->stmt_at && isspace((unsigned char)t->o.s[at - 1]))
+			at--;
+		conflict_clause(t, &cl);
+		buf_grow(&t->o, cl.len);
+		memmove(t->o.s + at + cl.len, t->o.s + at, t->o.len - at + 1);
+		memcpy(t->o.s + at, cl.s, cl.len);
+		t->o.len += cl.len;
+		buf_free(&cl);
+	}
+	t->conflict = 0;
+	t->ret_at = 0;
+	buf_reset(&t->cols);
+	t->skip_stmt = 0;
+}
+
+static void set_prev(struct tr *t, const char *w, size_t n)
+{
+	size_t i;
+
+	if (n >= sizeof(t->prev))
+		n = sizeof(t->prev) - 1;
+	for (i = 0; i < n; i++)
+		t->prev[i] = (char)tolower((unsigned char)w[i]);
+	t->prev[n] = '\0';
+}
+
+/* 1 when a + here is unary (an index hint of SQLite's: +col), not an addition. */
+static int unary_here(const struct tr *t)
+{
+	static const char *const after[] = { "where", "and", "or", "on", "not", "select", "by",
+		"when", "then", "else", "case", "in", "is", "set", "values", "like", "between", "(",
+		",", "=", "<", ">", "<=", ">=", "<>", "!=", NULL };
+	int i;
+
+	if (!t->prev[0])
+		return 1;
+	for (i = 0; after[i]; i++)
+		if (strcmp(t->prev, after[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The number of arguments of the call whose '(' is at p: commas at its depth, plus one. */
+static int call_args(const char *p)
+{
+	int depth = 0, n = 1;
+
+	for (; *p; p++) {
+		if (*p == '\'') {
+			for (p++; *p && !(*p == '\'' && p[1] != '\''); p++)
+				if (*p == '\'')
+					p++;
+			if (!*p)
+				break;
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')') {
+			if (--depth == 0)
+				return n;
+		} else if (*p == ',' && depth == 1) {
+			n++;
+		}
+	}
+	return n;
+}
+
+static void word(struct tr *t, const char *w, size_t n)
+{
+	size_t nn;
+	const char *nx;
+
+	if (t->skip_stmt)
+		return;
+	if (word_is(w, n, "pragma") && strcmp(t->prev, ";") == 0) {
+		t->skip_stmt = 1;
+		return;
+	}
+	if (word_is(w, n, "insert") || word_is(w, n, "replace")) {
+		const char *s = t->p;
+
+		nx = peek_word(s, &nn);
+		if (word_is(w, n, "replace") && !(nx && word_is(nx, nn, "into"))) {
+			buf_add(&t->o, w, n); /* replace() the function */
+			set_prev(t, w, n);
+			return;
+		}
+		buf_adds(&t->o, "INSERT");
+		if (word_is(w, n, "replace"))
+			t->conflict = 'R';
+		if (nx && word_is(nx, nn, "or")) {
+			const char *how = peek_word(nx + nn, &nn);
+
+			t->conflict = how && word_is(how, nn, "ignore") ? 'I' : 'R';
+			t->p = how + nn;
+		}
+		if (t->conflict) {
+			/* the table and the column list, for the clause at the end */
+			const char *into = peek_word(t->p, &nn), *tb, *q;
+
+			if (into && word_is(into, nn, "into")) {
+				tb = peek_word(into + nn, &nn);
+				if (tb && word_is(tb, nn, "temp") && tb[nn] == '.')
+					tb = peek_word(tb + nn + 1, &nn);
+				if (tb) {
+					snprintf(t->table, sizeof(t->table), "%.*s", (int)nn, tb);
+					q = tb + nn;
+					while (isspace((unsigned char)*q))
+						q++;
+					buf_reset(&t->cols);
+					if (*q == '(') {
+						buf_addc(&t->cols, ',');
+						for (q++; *q && *q != ')'; q++)
+							if (!isspace((unsigned char)*q))
+								buf_addc(&t->cols, *q);
+						buf_addc(&t->cols, ',');
+					}
+				}
+			}
+		}
+		set_prev(t, "insert", 6);
+		return;
+	}
+	if (word_is(w, n, "returning") && t->conflict && t->depth == 0) {
+		t->ret_at = t->o.len;
+	} else if (word_is(w, n, "temp") && *t->p == '.') {
+		buf_adds(&t->o, "pg_temp");
+		set_prev(t, "pg_temp", 7);
+		return;
+	} else if (word_is(w, n, "main") && *t->p == '.') {
+		t->p++;
+		return;
+	} else if (word_is(w, n, "ifnull")) {
+		buf_adds(&t->o, "coalesce");
+		set_prev(t, "coalesce", 8);
+		return;
+	} else if ((word_is(w, n, "max") || word_is(w, n, "min")) && *t->p == '(' &&
+		call_args(t->p) > 1) {
+		buf_adds(&t->o, word_is(w, n, "max") ? "greatest" : "least");
+		set_prev(t, "greatest", 8);
+		return;
+	} else if (word_is(w, n, "like") || word_is(w, n, "glob")) {
+		/* SQLite's LIKE ignores the case of ASCII letters */
+		buf_adds(&t->o, word_is(w, n, "like") ? "ILIKE" : "LIKE");
+		set_prev(t, "like", 4);
+		return;
+	} else if (word_is(w, n, "integer")) {
+		nx = peek_word(t->p, &nn);
+		if (nx && word_is(nx, nn, "primary")) {
+			buf_adds(&t->o, "BIGINT GENERATED BY DEFAULT AS IDENTITY");
+		} else {
+			buf_adds(&t->o, "BIGINT");
+		}
+		set_prev(t, "bigint", 6);
+		return;
+	} else if (word_is(w, n, "real")) {
+		buf_adds(&t->o, "DOUBLE PRECISION");
+		set_prev(t, "real", 4);
+		return;
+	} else if (word_is(w, n, "blob")) {
+		buf_adds(&t->o, "BYTEA");
+		set_prev(t, "blob", 4);
+		return;
+	} else if (word_is(w, n, "autoincrement")) {
+		return;
+	} else if (word_is(w, n, "without")) {
+		nx = peek_word(t->p, &nn);
+		if (nx && word_is(nx, nn, "rowid")) {
+			t->p = nx + nn;
+			return;
+		}
+	} else if ((word_is(w, n, "immediate") || word_is(w, n, "deferred") ||
+			   word_is(w, n, "exclusive")) &&
+		strcmp(t->prev, "begin") == 0) {
+		return;
+	} else if (word_is(w, n, "binary") && strcmp(t->prev, "collate") == 0) {
+		buf_adds(&t->o, "\"C\"");
+		set_prev(t, "c", 1);
+		return;
+	} else if (word_is(w, n, "offset") &&
+		(strcmp(t->prev, ",") == 0 || strcmp(t->prev, "select") == 0 ||
+			strcmp(t->prev, "(") == 0 || strcmp(t->prev, ".") == 0)) {
+		buf_adds(&t->o, "\"offset\"");
+		set_prev(t, "offset", 6);
+		return;
+	} else if (word_is(w, n, "is")) {
+		/* SQLite's IS compares any two values; PostgreSQL's only with NULL, TRUE, FALSE */
+		int neg = 0;
+		const char *after = t->p;
+
+		nx = peek_word(after, &nn);
+		if (nx && word_is(nx, nn, "not")) {
+			neg = 1;
+			after = nx + nn;
+			nx = peek_word(after, &nn);
+		}
+		if (!nx ||
+			!(word_is(nx, nn, "null") || word_is(nx, nn, "true") ||
+				word_is(nx, nn, "false") || word_is(nx, nn, "distinct") ||
+				word_is(nx, nn, "unknown"))) {
+			buf_adds(&t->o, neg ? "IS DISTINCT FROM" : "IS NOT DISTINCT FROM");
+			t->p = after;
+			set_prev(t, "is", 2);
+			return;
+		}
+	} else if (word_is(w, n, "limit")) {
+		const char *q = t->p;
+
+		while (isspace((unsigned char)*q))
+			q++;
+		if (q[0] == '-' && q[1] == '1' && !isdigit((unsigned char)q[2])) {
+			buf_adds(&t->o, "LIMIT ALL");
+			t->p = q + 2;
+			set_prev(t, "all", 3);
+			return;
+		}
+	}
+	buf_add(&t->o, w, n);
+	set_prev(t, w, n);
+}
+
+char *pg_translate(struct pg *c, const char *sql, int *nparams)
+{
+	struct tr t;
+
+	memset(&t, 0, sizeof(t));
+	t.c = c;
+	t.p = sql;
+	strcpy(t.prev, ";");
+	buf_grow(&t.o, strlen(sql) + 64);
+	while (*t.p) {
+		const char *s = t.p;
+
+		if (*s == '\'' || *s == '"' || *s == '`') {
+			char end = *s;
+
+			s++;
+			while (*s && !(*s == end && s[1] != end))
+				s += *s == end ? 2 : 1;
+			if (*s)
+				s++;
+			if (!t.skip_stmt) {
+				size_t at = t.o.len;
+
+				buf_add(&t.o, t.p, (size_t)(s - t.p));
+				if (end == '`') {
+					t.o.s[at] = '"';
+					if (s[-1] == '`')
+						t.o.s[t.o.len - 1] = '"';
+				}
+			}
+			set_prev(&t, "x", 1);
+			t.p = s;
+		} else if (s[0] == '-' && s[1] == '-') {
+			while (*s && *s != '\n')
+				s++;
+			if (!t.skip_stmt)
+				buf_add(&t.o, t.p, (size_t)(s - t.p));
+			t.p = s;
+		} else if (s[0] == '/' && s[1] == '*') {
+			const char *e = strstr(s + 2, "*/");
+
+			s = e ? e + 2 : s + strlen(s);
+			if (!t.skip_stmt)
+				buf_add(&t.o, t.p, (size_t)(s - t.p));
+			t.p = s;
+		} else if (s[0] == '$' && (s[1] == '$' || isalpha((unsigned char)s[1]))) {
+			/* a dollar-quoted string, in SQL written for PostgreSQL */
+			const char *e = strchr(s + 1, '$'), *close;
+			char tag[64];
+
+			if (e && (size_t)(e - s + 1) < sizeof(tag)) {
+				snprintf(tag, sizeof(tag), "%.*s", (int)(e - s + 1), s);
+				close = strstr(e + 1, tag);
+				s = close ? close + strlen(tag) : s + strlen(s);
+			} else {
+				s++;
+			}
+			buf_add(&t.o, t.p, (size_t)(s - t.p));
+			t.p = s;
+		} else if (*s == '?') {
+			int k;
+
+			s++;
+			if (isdigit((unsigned char)*s)) {
+				k = (int)strtol(s, (char **)&s, 10);
+			} else {
+				k = ++t.nparam;
+			}
+			if (k > t.maxparam)
+				t.maxparam = k;
+			if (!t.skip_stmt)
+				buf_addf(&t.o, "$%d", k);
+			set_prev(&t, "x", 1);
+			t.p = s;
+		} else if (isalpha((unsigned char)*s) || *s == '_') {
+			const char *w = s;
+
+			while (isalnum((unsigned char)*s) || *s == '_' || *s == '$')
+				s++;
+			t.p = s;
+			word(&t, w, (size_t)(s - w));
+		} else {
+			t.p++;
+			if (*s == ';') {
+				if (!t.skip_stmt) {
+					end_stmt(&t);
+					buf_addc(&t.o, ';');
+				}
+				end_stmt(&t);
+				t.stmt_at = t.o.len;
+				strcpy(t.prev, ";");
+				continue;
+			}
+			if (t.skip_stmt)
+				continue;
+			if (*s == '(')
+				t.depth++;
+			else if (*s == ')')
+				t.depth--;
+			if (*s == '=' && s[1] == '=') {
+				t.p++;
+			} else if (*s == '+' && unary_here(&t)) {
+				continue;
+			}
+			buf_addc(&t.o, *s);
+			if (!isspace((unsigned char)*s)) {
+				char sym[3] = { *s, 0, 0 };
+
+				if ((*s == '<' || *s == '>' || *s == '!') &&
+					(s[1] == '=' || s[1] == '>')) {
+					sym[1] = s[1];
+					buf_addc(&t.o, s[1]);
+					t.p++;
+				}
+				set_prev(&t, sym, strlen(sym));
+			}
+		}
+	}
+	if (!t.skip_stmt)
+		end_stmt(&t);
+	buf_free(&t.cols);
+	if (nparams)
+		*nparams = t.maxparam;
+	return buf_detach(&t.o);
+}
+
+/* The end of the first statement of sql (past its ';'), quotes and comments skipped. */
+static const char *stmt_end(const char *s)
+{
+	while (*s) {
+		if (*s == '\'' || *s == '"') {
+			char q = *s++;
+
+			while (*s && !(*s == q && s[1] != q))
+				s += *s == q ? 2 : 1;
+			if (*s)
+				s++;
+		} else if (s[0] == '-' && s[1] == '-') {
+			while (*s && *s != '\n')
+				s++;
+		} else if (s[0] == '/' && s[1] == '*') {
+			const char *e = strstr(s + 2, "*/");
+
+			s = e ? e + 2 : s + strlen(s);
+		} else if (*s++ == ';') {
+			return s;
+		}
+	}
+	return s;
+}
+
+/* 1 if sql holds nothing but space and comments. */
+static int blank(const char *sql, const char *end)
+{
+	while (sql < end) {
+		if (isspace((unsigned char)*sql) || *sql == ';') {
+			sql++;
+		} else if (sql[0] == '-' && sql[1] == '-') {
+			while (sql < end && *sql != '\n')
+				sql++;
+		} else if (sql[0] == '/' && sql[1] == '*') {
+			const char *e = strstr(sql + 2, "*/");
+
+			sql = e ? e + 2 : end;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+struct pg_stmt *pg_prepare(struct pg *c, const char *sql, int adhoc, const char **tail)
+{
+	struct pg_stmt *s;
+	const char *end = adhoc ? stmt_end(sql) : sql + strlen(sql);
+
+	if (tail)
+		*tail = end;
+	if (adhoc && blank(sql, end))
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
+	s->c = c;
+	s->sql = xstrndup(sql, (size_t)(end - sql));
+	s->tsql = pg_translate(c, s->sql, &s->nparams);
+	s->adhoc = adhoc;
+	if (s->nparams) {
+		int i;
+
+		s->p = xcalloc((size_t)s->nparams, sizeof(*s->p));
+		for (i = 0; i < s->nparams; i++)
+			s->p[i].len = -1; /* unbound: null, as in SQLite */
+	}
+	if (!adhoc)
+		snprintf(s->name, sizeof(s->name), "ck%u", ++c->nstmt);
+	return s;
+}
+
+const char *pg_stmt_sql(struct pg_stmt *s)
+{
+	return s->sql;
+}
+
+void pg_refuse(struct pg *c, struct pg_stmt *s)
+{
+	size_t n;
+	const char *w = peek_word(s->sql, &n);
+
+	snprintf(c->errmsg, sizeof(c->errmsg), "%.*s", w ? (int)n : 0, w ? w : "");
+}
+
+int pg_stmt_readonly(struct pg_stmt *s)
+{
+	/* What writes, ends or changes the transaction; anything else the server judges. */
+	static const char *const refused[] = { "abort", "alter", "analyze", "begin", "call",
+		"checkpoint", "close", "cluster", "comment", "commit", "copy", "create",
+		"deallocate", "declare", "delete", "discard", "do", "drop", "end", "execute",
+		"fetch", "grant", "import", "insert", "listen", "load", "lock", "merge", "move",
+		"notify", "prepare", "reassign", "refresh", "reindex", "release", "reset", "revoke",
+		"rollback", "savepoint", "security", "set", "start", "truncate", "unlisten",
+		"update", "vacuum", NULL };
+	size_t n;
+	const char *w = peek_word(s->sql, &n);
+	int i;
+
+	for (i = 0; w && refused[i]; i++)
+		if (word_is(w, n, refused[i]))
+			return 0;
+	return 1;
+}
+
+static void drop_blobs(struct pg_stmt *s)
+{
+	int i;
+
+	if (!s->blobs)
+		return;
+	for (i = 0; s->res && i < PQnfields(s->res); i++)
+		if (s->blobs[i])
+			PQfreemem(s->blobs[i]);
+	free(s->blobs);
+	free(s->blen);
+	s->blobs = NULL;
+	s->blen = NULL;
+}
+
+void pg_reset(struct pg_stmt *s)
+{
+	drop_blobs(s);
+	PQclear(s->res);
+	s->res = NULL;
+	s->row = s->nrows = 0;
+}
+
+void pg_clear(struct pg_stmt *s)
+{
+	int i;
+
+	pg_reset(s);
+	for (i = 0; i < s->nparams; i++) {
+		s->p[i].len = -1; /* null */
+		s->p[i].fmt = 0;
+		s->p[i].type = 0;
+	}
+}
+
+void pg_finalize(struct pg_stmt *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	pg_reset(s);
+	PQclear(s->desc);
+	if (s->prepared && s->name[0] && PQstatus(s->c->conn) == CONNECTION_OK) {
+		char sql[40];
+
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
+		PQclear(PQexec(s->c->conn, sql));
+	}
+	for (i = 0; i < s->nparams; i++)
+		free(s->p[i].v);
+	free(s->p);
+	free(s->sql);
+	free(s->tsql);
+	free(s);
+}
+
+int pg_bind_count(struct pg_stmt *s)
+{
+	return s->nparams;
+}
+
+int pg_bind(struct pg_stmt *s, int i, enum store_type t, const void *v, size_t n)
+{
+	struct pg_param *p;
+	char num[32];
+
+	if (i < 1 || i > s->nparams)
+		return 0;
+	p = &s->p[i - 1];
+	p->fmt = 0;
+	switch (t) {
+	case STORE_NULL:
+		p->len = -1;
+		p->type = 0;
+		return 0;
+	case STORE_INT:
+		n = (size_t)snprintf(num, sizeof(num), "%lld", (long long)*(const int64_t *)v);
+		v = num;
+		p->type = OID_INT8;
+		break;
+	case STORE_REAL:
+		n = (size_t)snprintf(num, sizeof(num), "%.17g", *(const double *)v);
+		v = num;
+		p->type = OID_FLOAT8;
+		break;
+	case STORE_BLOB:
+		p->fmt = 1;
+		p->type = OID_BYTEA;
+		break;
+	default:
+		p->type = OID_TEXT;
+		break;
+	}
+	if (p->cap < n + 1) {
+		p->cap = n + 1 < 32 ? 32 : n + 1;
+		p->v = xrealloc(p->v, p->cap);
+	}
+	memcpy(p->v, v, n);
+	p->v[n] = '\0';
+	p->len = (int)n;
+	return 0;
+}
+
+/*
+ * Prepare on the server at first use. Parameters are of no type first, so that the server
+ * takes each from where it stands (a text column, a number); where it cannot tell (?1 IS NULL)
+ * it is told the type of what was bound.
+ */
+static int server_prepare(struct pg_stmt *s, int quiet)
+{
+	PGresult *r = PQprepare(s->c->conn, s->name, s->tsql, s->nparams, NULL);
+	const char *state;
+
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		if (state && strcmp(state, "42P18") == 0 && s->nparams) {
+			Oid *types = xcalloc((size_t)s->nparams, sizeof(*types));
+			int i;
+
+			for (i = 0; i < s->nparams; i++)
+				types[i] =
+					s->p[i].len < 0 || !s->p[i].type ? OID_TEXT : s->p[i].type;
+			PQclear(r);
+			r = PQprepare(s->c->conn, s->name, s->tsql, s->nparams, types);
+			free(types);
+		}
+	}
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		int rc = quiet ? keep_error(s->c, r) : report(s->c, r);
+
+		PQclear(r);
+		return rc;
+	}
+	PQclear(r);
+	s->prepared = 1;
+	return 0;
+}
+
+int pg_step(struct pg_stmt *s)
+{
+	if (!s->res) {
+		const char **vals = NULL;
+		int *lens = NULL, *fmts = NULL, i, rc;
+		ExecStatusType t;
+
+		if (s->nparams) {
+			vals = xcalloc((size_t)s->nparams, sizeof(*vals));
+			lens = xcalloc((size_t)s->nparams, sizeof(*lens));
+			fmts = xcalloc((size_t)s->nparams, sizeof(*fmts));
+			for (i = 0; i < s->nparams; i++) {
+				vals[i] = s->p[i].len < 0 || !s->p[i].v ? NULL : s->p[i].v;
+				lens[i] = s->p[i].len < 0 ? 0 : s->p[i].len;
+				fmts[i] = s->p[i].fmt;
+			}
+		}
+		if (s->adhoc) {
+			s->res = PQexecParams(
+				s->c->conn, s->tsql, s->nparams, NULL, vals, lens, fmts, 0);
+		} else if (!s->prepared && (rc = server_prepare(s, 0))) {
+			free(vals);
+			free(lens);
+			free(fmts);
+			return rc;
+		} else {
+			s->res = PQexecPrepared(
+				s->c->conn, s->name, s->nparams, vals, lens, fmts, 0);
+		}
+		free(vals);
+		free(lens);
+		free(fmts);
+		t = PQresultStatus(s->res);
+		if (t == PGRES_COMMAND_OK) {
+			const char *n = PQcmdTuples(s->res);
+
+			if (n && *n)
+				s->c->changes = strtoll(n, NULL, 10);
+			s->c->last_rowid = -1;
+			s->nrows = 0;
+		} else if (t == PGRES_TUPLES_OK) {
+			s->nrows = PQntuples(s->res);
+			if (strncasecmp(s->tsql, "select", 6) != 0 &&
+				strncasecmp(s->tsql, "with", 4) != 0) {
+				s->c->changes = s->nrows;
+				s->c->last_rowid = -1;
+			}
+		} else {
+			rc = s->adhoc ? keep_error(s->c, s->res) : report(s->c, s->res);
+			pg_reset(s);
+			return rc;
+		}
+		s->row = -1;
+	}
+	drop_blobs(s);
+	if (++s->row < s->nrows)
+		return STORE_ROW;
+	return STORE_DONE;
+}
+
+/* The columns of a statement not yet run: its description from the server. */
+static const PGresult *described(struct pg_stmt *s)
+{
+	if (s->res)
+		return s->res;
+	if (s->desc)
+		return s->desc;
+	if (!s->prepared && (s->adhoc || server_prepare(s, 1)))
+		return NULL;
+	s->desc = PQdescribePrepared(s->c->conn, s->name);
+	return s->desc;
+}
+
+int pg_col_count(struct pg_stmt *s)
+{
+	const PGresult *r = described(s);
+
+	return r ? PQnfields(r) : 0;
+}
+
+const char *pg_col_name(struct pg_stmt *s, int col)
+{
+	const PGresult *r = described(s);
+
+	return r ? PQfname(r, col) : NULL;
+}
+
+static int has_value(struct pg_stmt *s, int col)
+{
+	return s->res && s->row >= 0 && s->row < s->nrows && col < PQnfields(s->res) &&
+		!PQgetisnull(s->res, s->row, col);
+}
+
+enum store_type pg_col_type(struct pg_stmt *s, int col)
+{
+	const char *v;
+
+	if (!has_value(s, col))
+		return STORE_NULL;
+	switch (PQftype(s->res, col)) {
+	case OID_INT2:
+	case OID_INT4:
+	case OID_INT8:
+	case OID_OID:
+	case OID_BOOL:
+		return STORE_INT;
+	case OID_FLOAT4:
+	case OID_FLOAT8:
+		return STORE_REAL;
+	case OID_NUMERIC:
+		v = PQgetvalue(s->res, s->row, col);
+		return strchr(v, '.') ? STORE_REAL : STORE_INT;
+	case OID_BYTEA:
+		return STORE_BLOB;
+	default:
+		return STORE_TEXT;
+	}
+}
+
+const char *pg_col_text(struct pg_stmt *s, int col)
+{
+	const char *v;
+
+	if (!has_value(s, col))
+		return NULL;
+	v = PQgetvalue(s->res, s->row, col);
+	if (PQftype(s->res, col) == OID_BOOL)
+		return v[0] == 't' ? "1" : "0";
+	if (PQftype(s->res, col) == OID_BYTEA)
+		return pg_col_blob(s, col);
+	return v;
+}
+
+const void *pg_col_blob(struct pg_stmt *s, int col)
+{
+	int n;
+
+	if (!has_value(s, col))
+		return NULL;
+	if (PQftype(s->res, col) != OID_BYTEA)
+		return PQgetvalue(s->res, s->row, col);
+	n = PQnfields(s->res);
+	if (!s->blobs) {
+		s->blobs = xcalloc((size_t)n, sizeof(*s->blobs));
+		s->blen = xcalloc((size_t)n, sizeof(*s->blen));
+	}
+	if (!s->blobs[col]) {
+		s->blobs[col] = PQunescapeBytea(
+			(const unsigned char *)PQgetvalue(s->res, s->row, col), &s->blen[col]);
+		if (!s->blobs[col])
+			ck_die(EX_OSERR, "out of memory");
+	}
+	return s->blobs[col];
+}
+
+size_t pg_col_bytes(struct pg_stmt *s, int col)
+{
+	if (!has_value(s, col))
+		return 0;
+	if (PQftype(s->res, col) == OID_BYTEA) {
+		pg_col_blob(s, col);
+		return s->blen[col];
+	}
+	if (PQftype(s->res, col) == OID_BOOL)
+		return 1;
+	return (size_t)PQgetlength(s->res, s->row, col);
+}
+
+void pg_copy_field(struct buf *b, const char *v, size_t n)
+{
+	size_t i;
+
+	if (!v) {
+		buf_add(b, "\\N", 2);
+		return;
+	}
+	buf_grow(b, n + 8);
+	for (i = 0; i < n; i++) {
+		char ch = v[i];
+
+		switch (ch) {
+		case '\\':
+			buf_add(b, "\\\\", 2);
+			break;
+		case '\t':
+			buf_add(b, "\\t", 2);
+			break;
+		case '\n':
+			buf_add(b, "\\n", 2);
+			break;
+		case '\r':
+			buf_add(b, "\\r", 2);
+			break;
+		default:
+			buf_addc(b, ch);
+		}
+	}
+}
+
+int pg_copy(struct pg *c, const char *table, const char *columns, const char *data, size_t n)
+{
+	char *sql = xasprintf("COPY %s(%s) FROM STDIN", table, columns);
+	PGresult *r = PQexec(c->conn, sql);
+	int rc = 0;
+
+	free(sql);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		rc = report(c, r);
+		PQclear(r);
+		return rc;
+	}
+	PQclear(r);
+	/* in pieces under 1 GB, libpq's int length */
+	while (n && rc == 0) {
+		int k = n > (1u << 26) ? 1 << 26 : (int)n;
+
+		if (PQputCopyData(c->conn, data, k) != 1)
+			rc = report(c, NULL);
+		data += k;
+		n -= (size_t)k;
+	}
+	if (PQputCopyEnd(c->conn, rc ? "casekit stopped" : NULL) != 1 && !rc)
+		rc = report(c, NULL);
+	while ((r = PQgetResult(c->conn))) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && !rc)
+			rc = report(c, r);
+		else if (PQresultStatus(r) == PGRES_COMMAND_OK)
+			c->changes = strtoll(PQcmdTuples(r), NULL, 10);
+		PQclear(r);
+	}
+	return rc;
+}

@@ -1,0 +1,54 @@
+#!/bin/sh
+# pg.sh - a case store in PostgreSQL: init, open, meta, keys and read-only query on a libpq URI
+. "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+. "$TOP_SRCDIR/tests/pg/lib.sh"
+pg_start 56010
+# check_out_sql DESC SQL WANT: psql's answer to SQL is WANT
+check_out_sql() { if [ "$(sql "$2" 2>&1)" = "$3" ]; then pass "$1"; else fail "$1" "$(sql "$2" 2>&1)"; fi; }
+
+check_exit 0 "init makes a store in a database" init -q "$URI"
+check_grep "a second init refuses" "already holds a store" init "$URI"
+check_exit 73 "and exits 73" init "$URI"
+id=$(sql "select value from meta where key = 'store_id'")
+expect "the store has an id" test -n "$id"
+expect "the payment key went to its key file" test -f "$XDG_DATA_HOME/casekit/keys/$id.key"
+check_out "meta holds the schema version" "$(printf 'value\n5')" query -d "$URI" "select value from meta where key = 'user_version'"
+export CASEKIT_DB="$URI"
+check_out "CASEKIT_DB takes a URI as -d does" "$(printf 'n\n0')" query "select count(*) as n from sellers"
+unset CASEKIT_DB
+check_out "postgres:// is a URI as well" "$(printf 'n\n0')" query -d "$(echo "$URI" | sed 's|^postgresql:|postgres:|')" "select count(*) as n from listings"
+sql "create database other"
+other=$(echo "$URI" | sed 's|/casekit?|/other?|')
+check_exit 78 "a database without a store is no store" query -d "$other" "select 1"
+check_grep "and says so" "not a casekit store" query -d "$other" "select 1"
+check_exit 66 "a server that is not there" query -d "postgresql:///casekit?host=$T/nowhere&port=1" "select 1"
+check_grep "says it cannot connect" "cannot connect to" query -d "postgresql:///casekit?host=$T/nowhere&port=1" "select 1"
+
+# The same SQL functions as a file store.
+check_out "ck_money writes major units" "$(printf 'a\tb\tc\td\n123.45\t-5\t-0.005\t')" query -d "$URI" "select ck_money(12345, 'EUR') a, ck_money(-5, 'JPY') b, ck_money(-5, 'BHD') c, ck_money(null, 'EUR') d"
+check_out "ids sort as people read them with ck_natural" "$(printf 'x\nL20\nL100')" query -d "$URI" "select x from (select 'L100' as x union all select 'L20') t order by x collate ck_natural"
+check_out "several statements print in turn" "$(printf 'a\n1\nb\n2')" query -d "$URI" "select 1 as a; select 2 as b"
+check_out "SQLite's ifnull and group_concat" "$(printf 'a\tb\nx\t1,2')" query -d "$URI" "select ifnull(null, 'x') a, group_concat(n) b from (values (1), (2)) v(n)"
+
+# query runs in a read-only transaction: the server refuses every write.
+for q in "insert into meta values('x', '1')" "create table x(y int)" "set transaction read write" \
+	"drop table custody" "begin" "select 1; delete from meta"; do
+	check_exit 65 "refused: $q" query -d "$URI" "$q"
+done
+sql "create function ck_t_write() returns int language sql as \$\$ insert into meta values('w', '1') returning 1 \$\$"
+check_exit 65 "a function that writes fails" query -d "$URI" "select ck_t_write()"
+check_grep "in a read-only transaction" "read-only transaction" query -d "$URI" "select ck_t_write()"
+check_exit 65 "so does a write in a WITH" query -d "$URI" "with x as (insert into meta values('q', '1') returning 1) select * from x"
+check_exit 65 "and a read-write switch through set_config" query -d "$URI" "select set_config('transaction_read_only', 'off', false)"
+check_out_sql "nothing was written" "select count(*) from meta where key in ('x', 'w', 'q')" 0
+check_exit 65 "a syntax error exits 65" query -d "$URI" "selec 1"
+
+# The custody log is append-only in the database itself, and records the database user.
+sql "insert into cases(case_id, title, opened_at, opened_by) values('C1', 't', 'now', 'a')"
+sql "insert into custody(case_id, action, at, analyst, version, command, store_digest, prev, hash, db_user) values('C1', 'open', 'now', 'someone', 'v', 'c', 'd', 'p', 'h', 'forged')"
+check_out_sql "a custody entry records the database user, not what it claims" "select db_user = current_user from custody" t
+for q in "update custody set analyst = 'x'" "delete from custody" "truncate custody"; do
+	if sql "$q" >"$T/o" 2>&1; then fail "the server refuses: $q"; else pass "the server refuses: $q"; fi
+done
+check_out_sql "the entry is still there" "select analyst from custody" someone
+done_testing
