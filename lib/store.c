@@ -4,6 +4,7 @@
 #include "keyfile.h"
 #include "money.h"
 #include "store.h"
+#include "store_citus.h"
 #include "store_db.h"
 #include "store_pg.h"
 #include <openssl/crypto.h>
@@ -315,6 +316,11 @@ const char *store_engine(void)
 	return v;
 }
 
+int store_is_uri(const char *path)
+{
+	return pg_is_uri(path);
+}
+
 const char *store_default_path(void)
 {
 	const char *p = getenv("CASEKIT_DB");
@@ -564,7 +570,9 @@ static int create(struct store *st)
 	int i, rc;
 
 	if (st->pg) {
-		if ((rc = store_exec(st, "BEGIN")) || (rc = pg_create_schema(st->pg)))
+		if ((rc = store_exec(st, "BEGIN")) || (rc = pg_create_schema(st->pg)) ||
+			((st->flags & STORE_DISTRIBUTED) &&
+				(rc = citus_distribute(st->pg, st->path))))
 			return rc;
 	} else {
 		if ((rc = store_exec(st, "PRAGMA journal_mode=WAL; BEGIN")))

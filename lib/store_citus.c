@@ -1,0 +1,141 @@
+/* store_citus.c - a case store spread over a Citus cluster: the distributed layout */
+#include "casekit.h"
+#include "store_citus.h"
+#include "store_pg.h"
+
+/*
+ * The account-centred tables, hash-distributed on the seller id and co-located with sellers:
+ * a seller's listings, orders, logins, payments, identifiers, scores and network membership
+ * sit in the same shard on the same worker, so that what is done seller by seller (screening
+ * a seller's listings, reading an account's identifiers) joins on the worker, in parallel.
+ * Citus wants the distribution column in every primary key of a distributed table: key names
+ * the plain schema's key column, which the distribution widens to (column, key); NULL keeps
+ * the key (it is the column already, or there is none). identifiers are distributed on their
+ * holder: a seller's are co-located with the seller, a party's land by the party's id.
+ */
+static const struct dist {
+	const char *table, *column, *key;
+} distributed[] = {
+	{ "sellers", "seller_id", NULL },
+	{ "listings", "seller_id", "listing_id" },
+	{ "orders", "seller_id", "order_id" },
+	{ "logins", "seller_id", "login_id" },
+	{ "payments", "seller_id", "payment_id" },
+	{ "identifiers", "holder_id", "ident_id" },
+	{ "scores", "seller_id", "listing_id" },
+	{ "network_members", "seller_id", NULL },
+	{ "link_edges", "seller_a", NULL },
+};
+
+/*
+ * Small tables that every node reads, copied whole to each (reference tables): joins with a
+ * distributed table then stay on the worker. Referenced tables come before the tables that
+ * reference them (rejects and source_marks name a source).
+ */
+static const char *const reference[] = {
+	"meta",
+	"sources",
+	"rejects",
+	"source_marks",
+	"brands",
+	"parties",
+	"shipments",
+	"testbuys",
+	"takedowns",
+	"notifiers",
+	"notices",
+	"screen_runs",
+	"link_runs",
+	"networks",
+	"link_hubs",
+	"network_aliases",
+};
+
+/*
+ * The points the network signal adds to a listing have no seller id: distributed on the
+ * listing id, in a co-location group of their own (sharing the sellers' would only look
+ * co-located).
+ */
+#define SCORE_NETWORK \
+	"SELECT create_distributed_table('score_network', 'listing_id', 'hash', 'none')"
+
+/*
+ * Cases, their snapshots, the custody log and the notice decisions stay plain tables on the
+ * coordinator: a team's case actions then go through one node, in one transaction each, the
+ * custody chain (each entry hashes the one before) is extended under one lock, and the
+ * append-only triggers and revoked rights of the plain schema hold as they are (Citus runs no
+ * triggers on a distributed or reference table unless told that they are safe). They are
+ * small; Citus joins them with distributed tables by shipping their rows to the workers.
+ */
+
+static int run(struct pg *c, const char *sql)
+{
+	return pg_exec(c, sql, 0);
+}
+
+int citus_distribute(struct pg *c, const char *uri)
+{
+	char sql[256];
+	size_t i;
+	int rc;
+
+	if (pg_exec(c,
+		    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')"
+		    " THEN RAISE EXCEPTION 'no citus'; END IF; END $$",
+		    1))
+		return ck_error(EX_CONFIG,
+			"'%s' has no citus extension: a distributed store needs Citus "
+			"('create extension citus' there, its workers added with citus_add_node())",
+			uri);
+	if (pg_exec(c,
+		    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_dist_node WHERE noderole = "
+		    "'primary' AND groupid <> 0) THEN RAISE EXCEPTION 'no workers'; END IF; END $$",
+		    1))
+		ck_warn("'%s' has no Citus worker yet: the shards stay on the coordinator until "
+			"workers are added (citus_add_node(), then citus_rebalance_start())",
+			uri);
+	/*
+	 * One connection per worker for the whole transaction: the tables were made in it, and
+	 * Citus can only see them from the connection that made them.
+	 */
+	if ((rc = run(c, "SET LOCAL citus.multi_shard_modify_mode TO 'sequential'")) ||
+		(rc = run(c, "INSERT INTO meta VALUES('layout', 'citus')")))
+		return rc;
+	for (i = 0; i < sizeof(distributed) / sizeof(*distributed); i++) {
+		const struct dist *d = &distributed[i];
+
+		if (!d->key)
+			continue;
+		snprintf(sql, sizeof(sql),
+			"ALTER TABLE %s DROP CONSTRAINT %s_pkey, ADD PRIMARY KEY (%s, %s)",
+			d->table, d->table, d->column, d->key);
+		if ((rc = run(c, sql)))
+			return rc;
+	}
+	for (i = 0; i < sizeof(reference) / sizeof(*reference); i++) {
+		snprintf(sql, sizeof(sql), "SELECT create_reference_table('%s')", reference[i]);
+		if ((rc = run(c, sql)))
+			return rc;
+	}
+	for (i = 0; i < sizeof(distributed) / sizeof(*distributed); i++) {
+		const struct dist *d = &distributed[i];
+
+		snprintf(sql, sizeof(sql),
+			"SELECT create_distributed_table('%s', '%s', 'hash', '%s')", d->table,
+			d->column, i ? "sellers" : "none");
+		if ((rc = run(c, sql)))
+			return rc;
+	}
+	if ((rc = run(c, SCORE_NETWORK)))
+		return rc;
+	/*
+	 * Queries join listings with orders, scores with listings, on the listing id: not the
+	 * distribution column, so Citus must repartition one side, which it does only when asked.
+	 */
+	return run(c,
+		"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET "
+		"citus.enable_repartition_joins = on', current_database());\n"
+		"EXCEPTION WHEN insufficient_privilege THEN RAISE WARNING 'only the owner of the "
+		"database can turn citus.enable_repartition_joins on for it: ask them to';\n"
+		"END $$");
+}

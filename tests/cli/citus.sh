@@ -1,0 +1,65 @@
+#!/bin/sh
+# citus.sh - a distributed store on a Citus cluster of three nodes on this machine: init
+# --distributed lays the tables out as casekit-store(5) says
+. "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+CITUS="$TOP_SRCDIR/tests/pg/citus.sh"
+PSQL=$(command -v psql || true)
+if ! "$CITUS" available || [ -z "$PSQL" ]; then
+	echo "1..0 # SKIP no PostgreSQL server with Citus here (CITUS_SRC=... ./quickstart citus)"
+	exit 77
+fi
+# the servers run as postgres when we are root: they must reach their folders
+chmod 755 "$T"
+# three ports free here: the sockets live in our own folder, so only the numbers must differ
+for i in 0 3 6 9; do
+	URI=$("$CITUS" start "$T/citus$i" $((56120 + i)) 2>"$T/citus.err") && break
+	URI=
+done
+if [ -z "$URI" ]; then
+	echo "Bail out! cannot start a Citus cluster: $(cat "$T/citus.err")"
+	exit 1
+fi
+CDIR="$T/citus$i"
+trap '"$CITUS" stop "$CDIR"; rm -rf "$T"' EXIT
+# sql SQL: psql's answer on the coordinator, unaligned, no header
+sql() { "$PSQL" -X -qAt -v ON_ERROR_STOP=1 -d "$URI" -c "$*"; }
+# check_sql DESC SQL WANT: psql's answer to SQL is WANT
+check_sql() {
+	got=$(sql "$2" 2>&1)
+	if [ "$got" = "$3" ]; then pass "$1"; else fail "$1" "$got"; fi
+}
+
+check_exit 64 "--distributed wants a URI, not a file" init --distributed "$T/x.db"
+expect "and the file is not made" test ! -e "$T/x.db"
+sql "create database plain" >/dev/null 2>&1
+plain=$(echo "$URI" | sed 's|/casekit?|/plain?|')
+check_exit 78 "a database without the citus extension is refused" init --distributed "$plain"
+check_grep "and says what it lacks" "has no citus extension" init --distributed "$plain"
+check_sql "and nothing is left there" \
+	"select count(*) from pg_tables where schemaname = 'public'" 0
+
+check_exit 0 "init --distributed makes a store on the coordinator" init -q --distributed "$URI"
+check_sql "meta says the layout" "select value from meta where key = 'layout'" citus
+check_sql "the account-centred tables are distributed on the seller and co-located" \
+	"select string_agg(table_name || ':' || distribution_column, ' ' order by table_name::text)
+	from citus_tables where citus_table_type = 'distributed'
+	and colocation_id = (select colocation_id from citus_tables where table_name = 'sellers'::regclass)" \
+	"identifiers:holder_id link_edges:seller_a listings:seller_id logins:seller_id network_members:seller_id orders:seller_id payments:seller_id scores:seller_id sellers:seller_id"
+check_sql "small tables are reference tables" \
+	"select count(*) from citus_tables where citus_table_type = 'reference'
+	and table_name::text in ('brands', 'parties', 'meta', 'sources', 'networks')" 5
+check_sql "cases and the custody log stay on the coordinator, out of Citus" \
+	"select count(*) from pg_class c where relname in ('cases', 'custody', 'case_members', 'notice_decisions')
+	and relkind = 'r' and not exists (select 1 from pg_dist_partition p where p.logicalrelid = c.oid)" 4
+check_sql "listings' key holds the seller id" \
+	"select pg_get_constraintdef(oid) from pg_constraint where conname = 'listings_pkey'" \
+	"PRIMARY KEY (seller_id, listing_id)"
+for t in sellers listings; do
+	check_sql "$t has shards on both workers" \
+		"select count(distinct n.nodename) from pg_dist_shard s join pg_dist_placement p using (shardid)
+		join pg_dist_node n using (groupid) where s.logicalrelid = '$t'::regclass and n.groupid <> 0" 2
+done
+check_exit 73 "a second init refuses" init --distributed "$URI"
+check_sql "the custody log is still append-only" \
+	"select count(*) from pg_trigger where tgrelid = 'custody'::regclass and not tgisinternal" 3
+done_testing
