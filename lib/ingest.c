@@ -443,7 +443,9 @@ struct ingest {
 	int have_key;
 	struct store_stmt *ins[NKINDS], *old[NKINDS];
 	struct store_stmt *insn[NKINDS]; /* ROWS rows at once, for kinds without old[] */
-	struct kind_row *prow;           /* rows waiting for it */
+	/* instead of insn[] and ins_idents, where the store loads in bulk (a server's COPY) */
+	struct store_load *load[NKINDS], *load_idents;
+	struct kind_row *prow; /* rows waiting for it */
 	size_t nprow;
 	int64_t max_rowid;             /* of the table being loaded: a new row gets the next */
 	struct store_stmt *ins_idents; /* IDENT_ROWS identifiers at once */
@@ -578,6 +580,11 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 			nb++;
 		}
 	}
+	if (!(k->holder_kind && k->conflict)) {
+		buf_reset(&sql);
+		buf_addf(&sql, "%s, attrs, source_id, line", cols.s);
+		in->load[ki] = store_load_new(in->st, k->kind, sql.s, k->conflict);
+	}
 	for (r = 0; r < 2 && !rc; r++) {
 		buf_reset(&sql);
 		buf_addf(&sql, "INSERT INTO %s(%s, attrs, source_id, line) VALUES(%s, ?, ?, ?)",
@@ -589,7 +596,7 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 				" ON CONFLICT(%s) DO UPDATE SET %s, attrs=excluded.attrs, "
 				"source_id=excluded.source_id, line=excluded.line",
 				k->conflict, set.s);
-		if (!r || !(k->holder_kind && k->conflict))
+		if (!r || !((k->holder_kind && k->conflict) || in->load[ki]))
 			rc = prep(in, r ? &in->insn[ki] : &in->ins[ki], sql.s);
 	}
 	if (!rc && k->holder_kind && k->conflict) {
@@ -634,7 +641,8 @@ static int prep_all(struct ingest *in)
 	int rc, i;
 
 	if ((rc = store_exec(in->st,
-		     "CREATE TEMP TABLE IF NOT EXISTS ck_replaced(holder_id, source_id, line)")))
+		     "CREATE TEMP TABLE IF NOT EXISTS ck_replaced(holder_id TEXT, source_id INTEGER, "
+		     "line INTEGER)")))
 		return rc;
 	if ((rc = prep(in, &in->ref_sellers, "SELECT 1 FROM sellers WHERE seller_id=?")) ||
 		(rc = prep(in, &in->ref_listings, "SELECT 1 FROM listings WHERE listing_id=?")) ||
@@ -665,6 +673,9 @@ static int prep_all(struct ingest *in)
 		buf_adds(&sql, ",(?,?,?,?,?,?,?,?,?,?,?)");
 	rc = prep(in, &in->ins_idents, sql.s);
 	buf_free(&sql);
+	in->load_idents = store_load_new(in->st, "identifiers",
+		"holder_kind, holder_id, kind, value, raw, note, flags, day, field, source_id, line",
+		NULL);
 	in->pend = xcalloc(IDENT_ROWS, sizeof(*in->pend));
 	in->prow = xcalloc(ROWS, sizeof(*in->prow));
 	return rc;
@@ -687,7 +698,11 @@ static void finalize_all(struct ingest *in)
 		store_done(in->insn[i]);
 		store_done(in->old[i]);
 		in->ins[i] = in->insn[i] = in->old[i] = NULL;
+		store_load_free(in->load[i]);
+		in->load[i] = NULL;
 	}
+	store_load_free(in->load_idents);
+	in->load_idents = NULL;
 }
 
 /* Run a kept statement that gives no rows and rewind it: 0, or an EX_* code (message printed). */
@@ -1200,6 +1215,17 @@ static void bind_ident(
 	store_bind_int(s, base + 11, (int64_t)p->line);
 }
 
+/* Add v, text from the batch b, to the row being loaded. */
+static void load_oval(struct store_load *l, const struct obatch *b, const struct oval *v)
+{
+	if (v->type == OV_TEXT)
+		store_load_text(l, v->n ? b->bytes.s + v->off : "", v->n);
+	else if (v->type == OV_INT)
+		store_load_int(l, v->i);
+	else
+		store_load_text(l, NULL, 0);
+}
+
 /* Write the identifiers waiting, in order: 0, or an EX_* code (message printed). */
 static int flush_idents(struct ingest *in, struct file *f)
 {
@@ -1207,6 +1233,25 @@ static int flush_idents(struct ingest *in, struct file *f)
 	int rc = 0;
 
 	in->npend = 0;
+	for (i = 0; in->load_idents && i < n; i++) {
+		const struct ident_row *p = &in->pend[i];
+		struct store_load *l = in->load_idents;
+
+		store_load_text(l, f->k->holder_kind, strlen(f->k->holder_kind));
+		load_oval(l, p->b, &p->r->holder);
+		store_load_text(l, p->id->kind, strlen(p->id->kind));
+		load_oval(l, p->b, &p->id->value);
+		load_oval(l, p->b, &p->id->raw);
+		load_oval(l, p->b, &p->id->note);
+		load_oval(l, p->b, &p->id->flags);
+		load_oval(l, p->b, &p->id->day);
+		store_load_text(l, p->id->field, p->id->field ? strlen(p->id->field) : 0);
+		store_load_int(l, f->source_id);
+		store_load_int(l, (int64_t)p->line);
+		store_load_row(l);
+	}
+	if (in->load_idents)
+		return 0;
 	if (n == IDENT_ROWS) {
 		for (i = 0; i < n; i++)
 			bind_ident(f, in->ins_idents, (int)i * 11, &in->pend[i]);
@@ -1598,6 +1643,17 @@ static int flush_rows(struct ingest *in, struct file *f)
 	int64_t last;
 
 	in->nprow = 0;
+	for (i = 0; in->load[ki] && i < n; i++) {
+		const struct kind_row *p = &in->prow[i];
+
+		for (j = 0; j < p->r->nval; j++)
+			load_oval(in->load[ki], p->b, &p->b->vals[p->r->val0 + j]);
+		store_load_int(in->load[ki], f->source_id);
+		store_load_int(in->load[ki], (int64_t)p->line);
+		store_load_row(in->load[ki]);
+	}
+	if (in->load[ki])
+		return 0;
 	for (i = 0; i < n && !rc; i++) {
 		const struct kind_row *p = &in->prow[i];
 
@@ -1651,7 +1707,7 @@ static int write_row(
 	}
 	if (r->rejected)
 		return reject(in, f, &rec, ob->bytes.s + r->reason.off, r->reason.n);
-	if (in->insn[ki]) {
+	if (in->insn[ki] || in->load[ki]) {
 		struct kind_row *p = &in->prow[in->nprow++];
 
 		p->b = ob, p->r = r, p->line = rec.line;
@@ -1782,7 +1838,7 @@ static int count_hubs(struct ingest *in, int64_t first)
 		     "SELECT g.kind, g.value, (SELECT max(flags) FROM identifiers j WHERE "
 		     "j.kind = g.kind AND j.value = g.value), (SELECT max(n) FROM (SELECT "
 		     "count(DISTINCT holder_id) AS n FROM identifiers j WHERE j.kind = g.kind "
-		     "AND j.value = g.value GROUP BY day)) FROM (SELECT kind, value FROM "
+		     "AND j.value = g.value GROUP BY day) d) FROM (SELECT kind, value FROM "
 		     "identifiers GROUP BY kind, value HAVING count(*) > 10) g WHERE EXISTS "
 		     "(SELECT 1 FROM identifiers k WHERE k.kind = g.kind AND k.value = g.value "
 		     "AND k.ident_id > ?1)")))
@@ -1983,10 +2039,22 @@ out:
  * makes them again to *saved, to be run before the commit. A table with rows keeps them: a
  * small file into a big table would pay for the whole table.
  */
+struct index_sql {
+	struct buf drop, *saved;
+};
+
+static void index_sql(const char *name, const char *sql, void *arg)
+{
+	struct index_sql *x = arg;
+
+	buf_addf(&x->drop, "DROP INDEX \"%s\";\n", name);
+	buf_addf(x->saved, "%s;\n", sql);
+}
+
 static int drop_indexes_if_empty(struct ingest *in, const char *table, struct buf *saved)
 {
 	struct store_stmt *s;
-	struct buf drop = { 0 };
+	struct index_sql x = { { 0 }, saved };
 	char *sql = xasprintf("SELECT 1 FROM \"%s\" LIMIT 1", table);
 	int rc, empty;
 
@@ -1998,18 +2066,9 @@ static int drop_indexes_if_empty(struct ingest *in, const char *table, struct bu
 	store_done(s);
 	if (!empty)
 		return 0;
-	if (!(s = store_prepare(in->st,
-		      "SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name=? "
-		      "AND sql IS NOT NULL")))
-		return EX_SOFTWARE;
-	store_bind_text(s, 1, table);
-	while (store_step(s) == STORE_ROW) {
-		buf_addf(&drop, "DROP INDEX \"%s\";\n", store_col_text(s, 0));
-		buf_addf(saved, "%s;\n", store_col_text(s, 1));
-	}
-	store_done(s);
-	rc = drop.len ? store_exec(in->st, drop.s) : 0;
-	buf_free(&drop);
+	store_indexes(in->st, table, index_sql, &x);
+	rc = x.drop.len ? store_exec(in->st, x.drop.s) : 0;
+	buf_free(&x.drop);
 	return rc;
 }
 
@@ -2253,6 +2312,10 @@ static int load_rows(struct ingest *in, struct file *f)
 			rc = flush_rows(in, f);
 		if (!rc)
 			rc = flush_idents(in, f);
+		if (!rc)
+			rc = store_load_flush(in->load[ki], &f->replaced);
+		if (!rc)
+			rc = store_load_flush(in->load_idents, NULL);
 		in->npend = in->nprow = 0;
 		if (!rc && (more = csvio_batch_rc(ob->in)) != 1)
 			rc = more; /* 0 at the end, else the input broke */

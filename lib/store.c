@@ -1656,6 +1656,32 @@ int store_has_column(sqlite3 *db, const char *table, const char *column)
 	return gives_row(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", table, column);
 }
 
+int store_indexes(struct store *st, const char *table,
+	void (*fn)(const char *name, const char *sql, void *arg), void *arg)
+{
+	struct store_stmt *s = store_prepare(st,
+		st->pg ? pg_indexes_sql
+		       : "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+			 "tbl_name = ?1 AND sql IS NOT NULL");
+	int n = 0;
+
+	if (!s)
+		return 0;
+	store_bind_text(s, 1, table);
+	while (store_step(s) == STORE_ROW) {
+		fn(store_col_text(s, 0), store_col_text(s, 1), arg);
+		n++;
+	}
+	store_done(s);
+	return n;
+}
+
+struct store_load *store_load_new(
+	struct store *st, const char *table, const char *columns, const char *conflict)
+{
+	return st->pg ? pg_load_new(st->pg, table, columns, conflict) : NULL;
+}
+
 char *store_meta_get(struct store *st, const char *key)
 {
 	sqlite3_stmt *s;

@@ -210,6 +210,29 @@ int64_t store_last_rowid(struct store *st);
  * UPSERT, it tells an insert (a new rowid) from an update of the row already there (still 0).
  */
 void store_set_last_rowid(struct store *st, int64_t v);
+/*
+ * Call fn with the name and the CREATE INDEX statement of each index of table that can be
+ * dropped and made again (not those that keep its keys); the number of indexes.
+ */
+int store_indexes(struct store *st, const char *table,
+	void (*fn)(const char *name, const char *sql, void *arg), void *arg);
+/*
+ * Bulk load, where the store's engine has one faster than INSERT statements (a server's COPY):
+ * store_load_new() gives NULL when it has none, and the caller writes its rows with INSERT.
+ * Rows are kept as they come (a field at a time, in the order of columns, then
+ * store_load_row()) and sent at store_load_flush(), in the caller's transaction. With
+ * conflict (the key columns), a row whose key is in the table already replaces that row, as
+ * an UPSERT does; *replaced then counts them (also when a row replaces one before it in the
+ * same flush). Text is copied.
+ */
+struct store_load;
+struct store_load *store_load_new(
+	struct store *st, const char *table, const char *columns, const char *conflict);
+void store_load_text(struct store_load *l, const char *v, size_t n); /* NULL: null */
+void store_load_int(struct store_load *l, int64_t v);
+void store_load_row(struct store_load *l);
+int store_load_flush(struct store_load *l, uint64_t *replaced); /* 0 or EX_* (one message) */
+void store_load_free(struct store_load *l);                     /* NULL is a no-op */
 /* A value from the meta table, malloc'd, or NULL when absent. */
 char *store_meta_get(struct store *st, const char *key);
 int store_meta_set(struct store *st, const char *key, const char *value);

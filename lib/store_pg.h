@@ -65,6 +65,11 @@ int pg_has_index(struct pg *c, const char *table, const char *col1, const char *
 /* SQL that lists (name) the tables and views of the store, a parameter ?1 a name prefix. */
 extern const char pg_tables_sql[];
 extern const char pg_find_table_sql[];
+/* SQL that lists (name, CREATE INDEX) the indexes of table ?1 that no key constraint needs. */
+extern const char pg_indexes_sql[];
+/* store_load_new() of a server store; the rest of store_load_*() is in store_pg.c too. */
+struct store_load *pg_load_new(
+	struct pg *c, const char *table, const char *columns, const char *conflict);
 
 /* The SQLite dialect to PostgreSQL's, for one or more statements: malloc'd. */
 char *pg_translate(struct pg *c, const char *sql, int *nparams);
