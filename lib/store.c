@@ -316,6 +316,11 @@ const char *store_engine(void)
 	return v;
 }
 
+int store_is_distributed(struct store *st)
+{
+	return st->pg && pg_distributed(st->pg);
+}
+
 int store_is_uri(const char *path)
 {
 	return pg_is_uri(path);

@@ -32,6 +32,11 @@ int store_open(struct store **out, const char *path, unsigned flags);
 void store_close(struct store *st); /* NULL is a no-op */
 /* The path given to store_open(), after the default was applied. */
 const char *store_path(const struct store *st);
+/*
+ * 1 if the store is spread over a Citus cluster (casekit init --distributed), where a query
+ * that groups identifiers by value must not correlate on them (casekit-store(5)).
+ */
+int store_is_distributed(struct store *st);
 /* 1 if path names a database on a server (a libpq URI, postgresql://...), not a file. */
 int store_is_uri(const char *path);
 /* The default path: $CASEKIT_DB, else "casekit.db". */

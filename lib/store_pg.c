@@ -16,6 +16,7 @@ struct pg {
 	char errmsg[512];
 	int errcode; /* the EX_* code of the last error */
 	struct buf engine;
+	int distributed; /* a Citus store (meta.layout): pg_exec() runs one statement at a time */
 };
 
 struct pg_param {
@@ -132,6 +133,29 @@ static int raw_exec(struct pg *c, const char *sql, int quiet)
 	return rc;
 }
 
+static const char *stmt_end(const char *s);
+static int blank(const char *sql, const char *end);
+
+/*
+ * Citus sends a DDL statement on to the workers as the whole query string it came in, which
+ * they refuse when it holds several: on a distributed store they go one at a time.
+ */
+static int exec_each(struct pg *c, char *sql, int quiet)
+{
+	int rc = 0;
+
+	while (!rc && *sql) {
+		char *end = (char *)stmt_end(sql), keep = *end;
+
+		*end = '\0';
+		if (!blank(sql, end))
+			rc = raw_exec(c, sql, quiet);
+		*end = keep;
+		sql = end;
+	}
+	return rc;
+}
+
 int pg_exec(struct pg *c, const char *sql, int quiet)
 {
 	char *t = pg_translate(c, sql, NULL);
@@ -140,6 +164,8 @@ int pg_exec(struct pg *c, const char *sql, int quiet)
 	/* nothing left: PRAGMAs only, which mean nothing to a server */
 	if (strspn(t, " \t\n;") == strlen(t))
 		rc = 0;
+	else if (c->distributed)
+		rc = exec_each(c, t, quiet);
 	else
 		rc = raw_exec(c, t, quiet);
 	free(t);
@@ -265,6 +291,11 @@ int64_t pg_last_rowid(struct pg *c)
 void pg_set_last_rowid(struct pg *c, int64_t v)
 {
 	c->last_rowid = v;
+}
+
+int pg_distributed(struct pg *c)
+{
+	return c->distributed;
 }
 
 int pg_readonly(struct pg *c)
@@ -617,6 +648,8 @@ int pg_open(struct pg **out, const char *uri, unsigned flags)
 	} else {
 		if ((rc = check_identity(c, &version)))
 			goto fail;
+		c->distributed = gives_row(c,
+			"SELECT 1 FROM meta WHERE key = 'layout' AND value = 'citus'", NULL, NULL);
 		/* the server refuses every write of this session, whatever SQL runs */
 		if ((flags & STORE_READONLY) &&
 			(rc = raw_exec(c, "SET default_transaction_read_only = on", 0)))
@@ -1089,7 +1122,20 @@ char *pg_translate(struct pg *c, const char *sql, int *nparams)
 static const char *stmt_end(const char *s)
 {
 	while (*s) {
-		if (*s == '\'' || *s == '"') {
+		size_t n = 1;
+
+		/* a dollar-quoted string ($$ or $tag$), in SQL written for PostgreSQL */
+		if (s[0] == '$' && !isdigit((unsigned char)s[1]))
+			while (isalnum((unsigned char)s[n]) || s[n] == '_')
+				n++;
+		if (s[0] == '$' && s[n] == '$' && !isdigit((unsigned char)s[1])) {
+			char tag[64];
+			const char *close;
+
+			snprintf(tag, sizeof(tag), "%.*s", (int)(n + 1), s);
+			close = n + 1 < sizeof(tag) ? strstr(s + n + 1, tag) : NULL;
+			s = close ? close + n + 1 : s + strlen(s);
+		} else if (*s == '\'' || *s == '"') {
 			char q = *s++;
 
 			while (*s && !(*s == q && s[1] != q))
