@@ -60,6 +60,22 @@ for t in sellers listings; do
 		join pg_dist_node n using (groupid) where s.logicalrelid = '$t'::regclass and n.groupid <> 0" 2
 done
 check_exit 73 "a second init refuses" init --distributed "$URI"
+
+# The same dump into the file store and the distributed one.
+ck synth -q -o "$T/dump" --sellers 60 --seed 17
+ck init -q "$T/file.db"
+ck ingest -q -d "$T/file.db" "$T/dump"
+check_exit 0 "ingest loads a dump into the distributed store" ingest -q -d "$URI" "$T/dump"
+counts="select (select count(*) from sellers) || ' ' || (select count(*) from listings) || ' ' ||
+	(select count(*) from orders) || ' ' || (select count(*) from identifiers) || ' ' ||
+	(select count(*) from rejects) as n"
+check_out "with every row the file store keeps" "$(ck query -d "$T/file.db" -f tsv "$counts")" \
+	query -d "$URI" -f tsv "$counts"
+for t in sellers listings identifiers; do
+	check_sql "$t rows sit on both workers" \
+		"select count(distinct c.nodename) from run_command_on_shards('$t', 'select count(*) from %s') r
+		join citus_shards c using (shardid) where r.success and r.result::int > 0" 2
+done
 check_sql "the custody log is still append-only" \
 	"select count(*) from pg_trigger where tgrelid = 'custody'::regclass and not tgisinternal" 3
 done_testing
