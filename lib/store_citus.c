@@ -27,6 +27,22 @@ static const struct dist {
 	{ "link_edges", "seller_a", NULL },
 };
 
+const char *citus_key(const char *table, const char *key)
+{
+	static char wide[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(distributed) / sizeof(*distributed); i++) {
+		const struct dist *d = &distributed[i];
+
+		if (d->key && strcmp(d->table, table) == 0 && strcmp(d->key, key) == 0) {
+			snprintf(wide, sizeof(wide), "%s, %s", d->column, d->key);
+			return wide;
+		}
+	}
+	return key;
+}
+
 /*
  * Small tables that every node reads, copied whole to each (reference tables): joins with a
  * distributed table then stay on the worker. Referenced tables come before the tables that

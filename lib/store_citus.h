@@ -17,4 +17,10 @@ struct pg;
  * citus extension) or another EX_* code.
  */
 int citus_distribute(struct pg *c, const char *uri);
+/*
+ * The key of table on a distributed store, for key, its key in the plain schema: "seller_id,
+ * listing_id" for listings' "listing_id"; key itself where the distribution left it. The
+ * result lasts until the next call.
+ */
+const char *citus_key(const char *table, const char *key);
 #endif

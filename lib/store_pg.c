@@ -1,6 +1,7 @@
 /* store_pg.c - a case store in a PostgreSQL database, behind the statement API of store.h */
 #include "casekit.h"
 #include "store.h"
+#include "store_citus.h"
 #include "store_pg.h"
 #include <ctype.h>
 #include <libpq-fe.h>
@@ -1659,7 +1660,8 @@ struct store_load *pg_load_new(
 	l->c = c;
 	l->table = xstrdup(table);
 	l->columns = xstrdup(columns);
-	l->conflict = conflict ? xstrdup(conflict) : NULL;
+	l->conflict =
+		conflict ? xstrdup(c->distributed ? citus_key(table, conflict) : conflict) : NULL;
 	return l;
 }
 
@@ -1745,6 +1747,9 @@ int store_load_flush(struct store_load *l, uint64_t *replaced)
 		return 0;
 	if (!l->conflict) {
 		rc = pg_copy(l->c, l->table, l->columns, l->data.s, l->data.len);
+	} else if (l->c->distributed) {
+		/* Citus raises a worker's duplicate key as an internal error: no quick try there */
+		rc = load_upsert(l, replaced);
 	} else {
 		/*
 		 * Most loads bring new keys only: straight into the table, under a savepoint;

@@ -71,6 +71,15 @@ counts="select (select count(*) from sellers) || ' ' || (select count(*) from li
 	(select count(*) from rejects) as n"
 check_out "with every row the file store keeps" "$(ck query -d "$T/file.db" -f tsv "$counts")" \
 	query -d "$URI" -f tsv "$counts"
+# A listing loaded again with another price replaces the one there, as on the file store.
+head -4 "$T/dump/listings.csv" | awk -F, 'BEGIN { OFS = "," } NR > 1 { $6 = "1.23" } { print }' \
+	>"$T/again.csv"
+ck ingest -q -d "$T/file.db" -k listings "$T/again.csv"
+check_grep "a listing loaded again replaces the older row" "3 rows replaced" \
+	ingest -d "$URI" -k listings "$T/again.csv"
+prices="select listing_id, price from listings where price = 123 order by listing_id"
+check_out "with the same result as on the file store" "$(ck query -d "$T/file.db" -f tsv "$prices")" \
+	query -d "$URI" -f tsv "$prices"
 for t in sellers listings identifiers; do
 	check_sql "$t rows sit on both workers" \
 		"select count(distinct c.nodename) from run_command_on_shards('$t', 'select count(*) from %s') r
