@@ -457,8 +457,9 @@ struct ingest {
 	FILE *rejf;
 	struct out *rejo;
 	struct refset known_sellers, known_listings;
-	char country[3]; /* the default country of this run, or "" */
-	struct iq *iq;   /* per identifier kind, in the order first seen */
+	int listings_read; /* on Citus: known_listings was filled from the store at once */
+	char country[3];   /* the default country of this run, or "" */
+	struct iq *iq;     /* per identifier kind, in the order first seen */
 	size_t niq;
 	char **hubs; /* "kind\tvalue" of the hub candidates counted, not to count them twice */
 	size_t nhubs;
@@ -1047,6 +1048,24 @@ static int ref_exists(struct ingest *in, const char *table, const char *v, size_
 
 	if (r->cap && r->v[ref_slot(r, v, n, h)].len1)
 		return 1;
+	/*
+	 * On Citus listings are not distributed by their id: each question would go to every
+	 * shard. The first miss reads the ids in one pass instead, as many as the set holds.
+	 */
+	if (!sellers && !in->listings_read && store_is_distributed(in->st)) {
+		struct store_stmt *a = store_prepare(in->st, "SELECT listing_id FROM listings");
+
+		in->listings_read = 1;
+		while (a && store_step(a) == STORE_ROW) {
+			const char *id = store_col_text(a, 0);
+			size_t len = store_col_bytes(a, 0);
+
+			ref_add(r, id, len, ck_fnv1a(id, len));
+		}
+		store_done(a);
+		if (r->cap && r->v[ref_slot(r, v, n, h)].len1)
+			return 1;
+	}
 	store_bind_textn(s, 1, v, n);
 	rc = store_step(s);
 	store_reset(s);
