@@ -457,9 +457,9 @@ struct ingest {
 	FILE *rejf;
 	struct out *rejo;
 	struct refset known_sellers, known_listings;
-	int listings_read; /* on Citus: known_listings was filled from the store at once */
-	char country[3];   /* the default country of this run, or "" */
-	struct iq *iq;     /* per identifier kind, in the order first seen */
+	int preloaded[2]; /* known_sellers, known_listings: ref_preload() was run */
+	char country[3];  /* the default country of this run, or "" */
+	struct iq *iq;    /* per identifier kind, in the order first seen */
 	size_t niq;
 	char **hubs; /* "kind\tvalue" of the hub candidates counted, not to count them twice */
 	size_t nhubs;
@@ -1048,24 +1048,6 @@ static int ref_exists(struct ingest *in, const char *table, const char *v, size_
 
 	if (r->cap && r->v[ref_slot(r, v, n, h)].len1)
 		return 1;
-	/*
-	 * On Citus listings are not distributed by their id: each question would go to every
-	 * shard. The first miss reads the ids in one pass instead, as many as the set holds.
-	 */
-	if (!sellers && !in->listings_read && store_is_distributed(in->st)) {
-		struct store_stmt *a = store_prepare(in->st, "SELECT listing_id FROM listings");
-
-		in->listings_read = 1;
-		while (a && store_step(a) == STORE_ROW) {
-			const char *id = store_col_text(a, 0);
-			size_t len = store_col_bytes(a, 0);
-
-			ref_add(r, id, len, ck_fnv1a(id, len));
-		}
-		store_done(a);
-		if (r->cap && r->v[ref_slot(r, v, n, h)].len1)
-			return 1;
-	}
 	store_bind_textn(s, 1, v, n);
 	rc = store_step(s);
 	store_reset(s);
@@ -2290,6 +2272,110 @@ static void pipeline_end(struct pipeline *p)
 }
 
 /*
+ * On a store that loads in bulk (a server), each question is a round trip: ask once a batch
+ * which of the references it names are in the store, REF_ASK at a time, so that ref_exists()
+ * finds them known.
+ */
+#define REF_ASK 64
+
+/*
+ * Before a file that names them, every key of a table that fits the set, in one query: the
+ * batches then ask for none of them.
+ */
+static int ref_preload(struct ingest *in, struct refset *r, const char *table, int *done)
+{
+	char *sql;
+	struct store_stmt *s;
+	int64_t n;
+	int rc;
+
+	if (*done)
+		return 0;
+	*done = 1;
+	if ((n = store_count(in->st, table)) < 0)
+		return EX_SOFTWARE;
+	if ((uint64_t)n > REF_MAX / 2)
+		return 0;
+	sql = xasprintf("SELECT %.*s_id FROM %s", (int)strlen(table) - 1, table, table);
+	s = store_prepare(in->st, sql);
+	free(sql);
+	if (!s)
+		return EX_SOFTWARE;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *id = store_col_text(s, 0);
+		size_t idn = store_col_bytes(s, 0);
+
+		ref_add(r, id, idn, ck_fnv1a(id, idn));
+	}
+	store_done(s);
+	return rc == STORE_DONE ? 0 : rc;
+}
+
+static int ref_prefetch(struct ingest *in, const struct file *f, const struct obatch *ob)
+{
+	static const char *const tables[] = { "sellers", "listings" };
+	struct refset *known[] = { &in->known_sellers, &in->known_listings };
+	struct buf sql = { 0 };
+	size_t t, i, k;
+	int rc = 0, n;
+
+	for (t = 0; t < 2 && !rc; t++) {
+		const char *last = NULL;
+		size_t lastn = 0;
+		struct store_stmt *s;
+
+		for (i = 0; f->k->f[i].name; i++)
+			if (f->k->f[i].ref && strcmp(f->k->f[i].ref, tables[t]) == 0 &&
+				(rc = ref_preload(in, known[t], tables[t], &in->preloaded[t])))
+				return rc;
+
+		buf_reset(&sql);
+		buf_addf(&sql, "SELECT %.*s_id FROM %s WHERE %.*s_id IN (?1",
+			(int)strlen(tables[t]) - 1, tables[t], tables[t],
+			(int)strlen(tables[t]) - 1, tables[t]);
+		for (k = 2; k <= REF_ASK; k++)
+			buf_addf(&sql, ", ?%zu", k);
+		buf_adds(&sql, ")");
+		if (!(s = store_prepare(in->st, sql.s))) {
+			rc = EX_SOFTWARE;
+			break;
+		}
+		for (i = 0, n = 0; i <= ob->nrefs && !rc; i++) {
+			const struct oref *x = i < ob->nrefs ? &ob->refs[i] : NULL;
+			const char *v = x ? ob->bytes.s + x->v.off : NULL;
+
+			if (x &&
+				(strcmp(f->k->f[x->field].ref, tables[t]) != 0 ||
+					(last && lastn == x->v.n && memcmp(last, v, lastn) == 0) ||
+					(known[t]->cap &&
+						known[t]->v[ref_slot(known[t], v, x->v.n,
+								    ck_fnv1a(v, x->v.n))]
+							.len1)))
+				continue;
+			if (x) {
+				store_bind_textn(s, ++n, v, x->v.n);
+				last = v, lastn = x->v.n;
+			}
+			if (n == REF_ASK || (!x && n)) {
+				while ((rc = store_step(s)) == STORE_ROW) {
+					const char *id = store_col_text(s, 0);
+					size_t idn = store_col_bytes(s, 0);
+
+					ref_add(known[t], id, idn, ck_fnv1a(id, idn));
+				}
+				rc = rc == STORE_DONE ? 0 : rc;
+				store_done(s);
+				s = store_prepare(in->st, sql.s);
+				n = 0;
+			}
+		}
+		store_done(s);
+	}
+	buf_free(&sql);
+	return rc;
+}
+
+/*
  * Write the rows of a file whose header has been read, in order: 0 at its end, or an EX_*
  * code when the input broke (csvio said why) or the store failed.
  */
@@ -2331,6 +2417,8 @@ static int load_rows(struct ingest *in, struct file *f)
 	}
 	pipeline_start(&p, in, f);
 	for (seq = 0; more && !rc && pipeline_next(&p, seq, &ob); seq++) {
+		if (in->load[ki] && ob->nrefs)
+			rc = ref_prefetch(in, f, ob);
 		for (i = 0; i < ob->nrows && !rc; i++)
 			rc = write_row(in, f, ob, &ob->rows[i]);
 		/* before the batch goes back: the rows waiting point into it */
@@ -2339,9 +2427,9 @@ static int load_rows(struct ingest *in, struct file *f)
 		if (!rc)
 			rc = flush_idents(in, f);
 		if (!rc)
-			rc = store_load_flush(in->load[ki], &f->replaced);
+			rc = store_load_flush(in->load[ki], &f->replaced, 0);
 		if (!rc)
-			rc = store_load_flush(in->load_idents, NULL);
+			rc = store_load_flush(in->load_idents, NULL, 0);
 		in->npend = in->nprow = 0;
 		if (!rc && (more = csvio_batch_rc(ob->in)) != 1)
 			rc = more; /* 0 at the end, else the input broke */
@@ -2349,6 +2437,10 @@ static int load_rows(struct ingest *in, struct file *f)
 		pipeline_done(&p, ob);
 	}
 	pipeline_end(&p);
+	if (!rc)
+		rc = store_load_flush(in->load[ki], &f->replaced, 1);
+	if (!rc)
+		rc = store_load_flush(in->load_idents, NULL, 1);
 	progress_end(pg);
 	return rc;
 }
@@ -2363,11 +2455,27 @@ static int save_marks(struct ingest *in, struct file *f)
 {
 	const struct csvio_mark *m;
 	struct store_stmt *s;
+	struct store_load *l;
 	size_t n, i;
 	int rc = 0;
 
 	if (!(m = csvio_marks(f->r, &n)))
 		return 0;
+	if ((l = store_load_new(
+		     in->st, "source_marks", "source_id, line, \"offset\", len, sha256", NULL))) {
+		/* a new source has no marks yet: nothing to replace */
+		for (i = 0; i < n; i++) {
+			store_load_int(l, f->source_id);
+			store_load_int(l, (int64_t)m[i].line);
+			store_load_int(l, (int64_t)m[i].offset);
+			store_load_int(l, (int64_t)m[i].len);
+			store_load_blob(l, m[i].sha256, sizeof(m[i].sha256));
+			store_load_row(l);
+		}
+		rc = store_load_flush(l, NULL, 1);
+		store_load_free(l);
+		return rc;
+	}
 	if (!(s = store_prepare(in->st,
 		      "INSERT OR REPLACE INTO source_marks VALUES(?1, ?2, ?3, "
 		      "?4, ?5)")))

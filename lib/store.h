@@ -225,7 +225,7 @@ int store_indexes(struct store *st, const char *table,
  * Bulk load, where the store's engine has one faster than INSERT statements (a server's COPY):
  * store_load_new() gives NULL when it has none, and the caller writes its rows with INSERT.
  * Rows are kept as they come (a field at a time, in the order of columns, then
- * store_load_row()) and sent at store_load_flush(), in the caller's transaction. With
+ * store_load_row()) and sent by store_load_flush(), in the caller's transaction. With
  * conflict (the key columns), a row whose key is in the table already replaces that row, as
  * an UPSERT does; *replaced then counts them (also when a row replaces one before it in the
  * same flush). Text is copied.
@@ -235,9 +235,14 @@ struct store_load *store_load_new(
 	struct store *st, const char *table, const char *columns, const char *conflict);
 void store_load_text(struct store_load *l, const char *v, size_t n); /* NULL: null */
 void store_load_int(struct store_load *l, int64_t v);
+void store_load_blob(struct store_load *l, const void *v, size_t n);
 void store_load_row(struct store_load *l);
-int store_load_flush(struct store_load *l, uint64_t *replaced); /* 0 or EX_* (one message) */
-void store_load_free(struct store_load *l);                     /* NULL is a no-op */
+/*
+ * 0 or EX_* (one message). Unless all, rows are held back until there are enough of them to
+ * be worth a round trip (a few MB); a load is flushed with all before anything reads its table.
+ */
+int store_load_flush(struct store_load *l, uint64_t *replaced, int all);
+void store_load_free(struct store_load *l); /* NULL is a no-op */
 /* A value from the meta table, malloc'd, or NULL when absent. */
 char *store_meta_get(struct store *st, const char *key);
 int store_meta_set(struct store *st, const char *key, const char *value);

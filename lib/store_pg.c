@@ -15,7 +15,8 @@ struct pg {
 	int64_t changes;    /* rows the last INSERT, UPDATE or DELETE changed */
 	int64_t last_rowid; /* set by pg_set_last_rowid(); -1: ask the server (lastval()) */
 	char errmsg[512];
-	int errcode; /* the EX_* code of the last error */
+	int errcode;                 /* the EX_* code of the last error */
+	struct store_load *inflight; /* a COPY sent whose result is not read yet: drain() */
 	struct buf engine;
 	int distributed; /* a Citus store (meta.layout): pg_exec() runs one statement at a time */
 };
@@ -113,13 +114,19 @@ int pg_errcode(struct pg *c)
 	return c->errcode ? c->errcode : EX_SOFTWARE;
 }
 
+static int drain(struct pg *c);
+
 /* Run sql as it is (no translation), several statements allowed. */
 static int raw_exec(struct pg *c, const char *sql, int quiet)
 {
-	PGresult *res = PQexec(c->conn, sql);
-	ExecStatusType t = PQresultStatus(res);
-	int rc = 0;
+	PGresult *res;
+	ExecStatusType t;
+	int rc = drain(c);
 
+	if (rc)
+		return rc;
+	res = PQexec(c->conn, sql);
+	t = PQresultStatus(res);
 	if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK) {
 		const char *n = PQcmdTuples(res);
 
@@ -177,9 +184,12 @@ int pg_exec(struct pg *c, const char *sql, int quiet)
 static char *value_of(struct pg *c, const char *sql, const char *a, const char *b)
 {
 	const char *v[2] = { a, b };
-	PGresult *res = PQexecParams(c->conn, sql, b ? 2 : a ? 1 : 0, NULL, v, NULL, NULL, 0);
+	PGresult *res;
 	char *out = NULL;
 
+	if (drain(c))
+		return NULL;
+	res = PQexecParams(c->conn, sql, b ? 2 : a ? 1 : 0, NULL, v, NULL, NULL, 0);
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
 		out = xstrdup(PQgetvalue(res, 0, 0));
 	else if (PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -221,14 +231,16 @@ int pg_trigger_exists(struct pg *c, const char *name)
 int pg_has_index(struct pg *c, const char *table, const char *col1, const char *col2)
 {
 	const char *v[3] = { table, col1, col2 };
-	PGresult *res = PQexecParams(c->conn,
-		"SELECT 1 FROM pg_index i JOIN pg_class r ON r.oid = i.indrelid"
-		" WHERE r.relname = $1 AND pg_table_is_visible(r.oid)"
-		" AND (SELECT attname FROM pg_attribute WHERE attrelid = r.oid"
-		"      AND attnum = i.indkey[0]) = $2"
-		" AND ($3::text IS NULL OR (SELECT attname FROM pg_attribute WHERE attrelid = r.oid"
-		"      AND attnum = i.indkey[1]) = $3)",
-		3, NULL, v, NULL, NULL, 0);
+	PGresult *res = drain(c)
+		? NULL
+		: PQexecParams(c->conn,
+			  "SELECT 1 FROM pg_index i JOIN pg_class r ON r.oid = i.indrelid"
+			  " WHERE r.relname = $1 AND pg_table_is_visible(r.oid)"
+			  " AND (SELECT attname FROM pg_attribute WHERE attrelid = r.oid"
+			  "      AND attnum = i.indkey[0]) = $2"
+			  " AND ($3::text IS NULL OR (SELECT attname FROM pg_attribute WHERE attrelid = r.oid"
+			  "      AND attnum = i.indkey[1]) = $3)",
+			  3, NULL, v, NULL, NULL, 0);
 	int found = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0;
 
 	PQclear(res);
@@ -715,6 +727,7 @@ static PGresult *table_columns(struct pg *c, const char *table)
 {
 	const char *v[1] = { table };
 
+	drain(c);
 	return PQexecParams(c->conn,
 		"SELECT a.attname, coalesce(a.attnum = ANY(i.indkey), false),"
 		" a.attidentity <> '' AND a.attname = 'rowid'"
@@ -1283,6 +1296,7 @@ void pg_finalize(struct pg_stmt *s)
 		char sql[40];
 
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
+		drain(s->c);
 		PQclear(PQexec(s->c->conn, sql));
 	}
 	for (i = 0; i < s->nparams; i++)
@@ -1354,9 +1368,13 @@ static void trace(const struct pg_stmt *s)
  */
 static int server_prepare(struct pg_stmt *s, int quiet)
 {
-	PGresult *r = PQprepare(s->c->conn, s->name, s->tsql, s->nparams, NULL);
+	PGresult *r;
 	const char *state;
+	int rc = drain(s->c);
 
+	if (rc)
+		return rc;
+	r = PQprepare(s->c->conn, s->name, s->tsql, s->nparams, NULL);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		if (state && strcmp(state, "42P18") == 0 && s->nparams) {
@@ -1372,8 +1390,7 @@ static int server_prepare(struct pg_stmt *s, int quiet)
 		}
 	}
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		int rc = quiet ? keep_error(s->c, r) : report(s->c, r);
-
+		rc = quiet ? keep_error(s->c, r) : report(s->c, r);
 		trace(s);
 		PQclear(r);
 		return rc;
@@ -1399,6 +1416,12 @@ int pg_step(struct pg_stmt *s)
 				lens[i] = s->p[i].len < 0 ? 0 : s->p[i].len;
 				fmts[i] = s->p[i].fmt;
 			}
+		}
+		if ((rc = drain(s->c))) {
+			free(vals);
+			free(lens);
+			free(fmts);
+			return rc;
 		}
 		if (s->adhoc) {
 			s->res = PQexecParams(
@@ -1452,6 +1475,8 @@ static const PGresult *described(struct pg_stmt *s)
 	if (s->desc)
 		return s->desc;
 	if (!s->prepared && (s->adhoc || server_prepare(s, 1)))
+		return NULL;
+	if (drain(s->c))
 		return NULL;
 	s->desc = PQdescribePrepared(s->c->conn, s->name);
 	return s->desc;
@@ -1583,17 +1608,45 @@ void pg_copy_field(struct buf *b, const char *v, size_t n)
 	}
 }
 
-/*
- * COPY, where a unique violation is STORE_REFUSED with no message (the caller has a savepoint
- * to go back to) when dup_quiet.
- */
-static int copy_rows(struct pg *c, const char *table, const char *columns, const char *data,
-	size_t n, int dup_quiet)
+/* 1 if the n bytes at name are one of the names of list ("a, b, c"). */
+static int in_list(const char *list, const char *name, size_t n)
 {
-	char *sql = xasprintf("COPY %s(%s) FROM STDIN", table, columns);
-	PGresult *r = PQexec(c->conn, sql);
+	while (*list) {
+		size_t k = strcspn(list, ", ");
+
+		if (k == n && strncmp(list, name, n) == 0)
+			return 1;
+		list += k;
+		list += strspn(list, ", ");
+	}
+	return 0;
+}
+
+struct store_load {
+	struct pg *c;
+	char *table, *columns, *conflict;
+	struct buf data, sent; /* rows being added; rows sent, whose result is not read yet */
+	size_t nrows, nsent;
+	uint64_t *replaced; /* of the flush in flight */
+	int nf;             /* fields of the row being added */
+};
+
+/*
+ * Send COPY table(columns) and its rows (after prefix, SQL of its own); the result is read by
+ * copy_result(), so that the server takes the rows in while the caller makes the next ones.
+ */
+static int copy_send(struct pg *c, const char *prefix, const char *table, const char *columns,
+	const char *data, size_t n)
+{
+	char *sql = xasprintf("%sCOPY %s(%s) FROM STDIN", prefix, table, columns);
+	PGresult *r;
 	int rc = 0;
 
+	if ((rc = drain(c))) {
+		free(sql);
+		return rc;
+	}
+	r = PQexec(c->conn, sql);
 	free(sql);
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
 		rc = report(c, r);
@@ -1612,6 +1665,15 @@ static int copy_rows(struct pg *c, const char *table, const char *columns, const
 	}
 	if (PQputCopyEnd(c->conn, rc ? "casekit stopped" : NULL) != 1 && !rc)
 		rc = report(c, NULL);
+	return rc;
+}
+
+/* The result of the COPY sent; a unique violation is STORE_REFUSED, quietly, when dup_quiet. */
+static int copy_result(struct pg *c, int dup_quiet)
+{
+	PGresult *r;
+	int rc = 0;
+
 	while ((r = PQgetResult(c->conn))) {
 		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 
@@ -1627,30 +1689,41 @@ static int copy_rows(struct pg *c, const char *table, const char *columns, const
 	return rc;
 }
 
-static int pg_copy_quiet(
-	struct pg *c, const char *table, const char *columns, const char *data, size_t n);
-
-/* 1 if the n bytes at name are one of the names of list ("a, b, c"). */
-static int in_list(const char *list, const char *name, size_t n)
+int pg_copy(struct pg *c, const char *table, const char *columns, const char *data, size_t n)
 {
-	while (*list) {
-		size_t k = strcspn(list, ", ");
+	int rc = copy_send(c, "", table, columns, data, n);
 
-		if (k == n && strncmp(list, name, n) == 0)
-			return 1;
-		list += k;
-		list += strspn(list, ", ");
-	}
-	return 0;
+	return rc ? rc : copy_result(c, 0);
 }
 
-struct store_load {
-	struct pg *c;
-	char *table, *columns, *conflict;
-	struct buf data;
-	size_t nrows;
-	int nf; /* fields of the row being added */
-};
+static int load_upsert(struct store_load *l, uint64_t *replaced);
+
+/*
+ * Read the result of the load in flight, if any, before the connection is used again. A load
+ * that may replace rows went straight into its table under a savepoint: when a key was taken,
+ * its rows go again the long way round (load_upsert()).
+ */
+static int drain(struct pg *c)
+{
+	struct store_load *l = c->inflight;
+	int rc;
+
+	if (!l)
+		return 0;
+	c->inflight = NULL;
+	rc = copy_result(c, l->conflict != NULL);
+	if (l->conflict) {
+		if (rc == 0)
+			rc = raw_exec(c, "RELEASE SAVEPOINT ck_load", 0);
+		else if (rc == STORE_REFUSED &&
+			!(rc = raw_exec(c,
+				  "ROLLBACK TO SAVEPOINT ck_load; RELEASE SAVEPOINT ck_load", 0)))
+			rc = load_upsert(l, l->replaced);
+	}
+	buf_reset(&l->sent);
+	l->nsent = 0;
+	return rc;
+}
 
 struct store_load *pg_load_new(
 	struct pg *c, const char *table, const char *columns, const char *conflict)
@@ -1679,6 +1752,22 @@ void store_load_int(struct store_load *l, int64_t v)
 	buf_addf(&l->data, "%lld", (long long)v);
 }
 
+void store_load_blob(struct store_load *l, const void *v, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *p = v;
+	size_t i;
+
+	if (l->nf++)
+		buf_addc(&l->data, '\t');
+	buf_grow(&l->data, 3 + 2 * n);
+	buf_add(&l->data, "\\\\x", 3);
+	for (i = 0; i < n; i++) {
+		buf_addc(&l->data, digits[p[i] >> 4]);
+		buf_addc(&l->data, digits[p[i] & 15]);
+	}
+}
+
 void store_load_row(struct store_load *l)
 {
 	buf_addc(&l->data, '\n');
@@ -1704,7 +1793,7 @@ static int load_upsert(struct store_load *l, uint64_t *replaced)
 		"TRUNCATE %s",
 		stage, l->columns, l->table, stage);
 	if ((rc = raw_exec(l->c, sql.s, 0)) ||
-		(rc = pg_copy(l->c, stage, l->columns, l->data.s, l->data.len)))
+		(rc = pg_copy(l->c, stage, l->columns, l->sent.s, l->sent.len)))
 		goto out;
 	while (*p) {
 		size_t n = strcspn(p, ", ");
@@ -1730,7 +1819,7 @@ static int load_upsert(struct store_load *l, uint64_t *replaced)
 
 		for (i = 0; i < PQntuples(r); i++)
 			fresh += PQgetvalue(r, i, 0)[0] == 't';
-		*replaced += l->nrows - (uint64_t)fresh;
+		*replaced += l->nsent - (uint64_t)fresh;
 	}
 	PQclear(r);
 out:
@@ -1739,32 +1828,39 @@ out:
 	return rc;
 }
 
-int store_load_flush(struct store_load *l, uint64_t *replaced)
+/* What a flush that need not send all waits for: fewer COPYs, but memory stays bounded. */
+#define LOAD_CHUNK (4u << 20)
+
+int store_load_flush(struct store_load *l, uint64_t *replaced, int all)
 {
+	struct buf t;
 	int rc;
 
-	if (!l || !l->nrows)
+	if (!l || (!all && l->data.len < LOAD_CHUNK))
 		return 0;
-	if (!l->conflict) {
-		rc = pg_copy(l->c, l->table, l->columns, l->data.s, l->data.len);
-	} else if (l->c->distributed) {
-		/* Citus raises a worker's duplicate key as an internal error: no quick try there */
-		rc = load_upsert(l, replaced);
-	} else {
+	if ((rc = drain(l->c)) || !l->nrows)
+		goto out;
+	t = l->sent, l->sent = l->data, l->data = t;
+	l->nsent = l->nrows;
+	l->replaced = replaced;
+	if (l->conflict && l->c->distributed) {
 		/*
-		 * Most loads bring new keys only: straight into the table, under a savepoint;
-		 * a key already there sends the rows the long way round.
+		 * Citus raises a worker's duplicate key as an internal error, which the quick
+		 * try below cannot tell from another: the long way round at once.
 		 */
-		if ((rc = raw_exec(l->c, "SAVEPOINT ck_load", 0)))
-			goto out;
-		rc = pg_copy_quiet(l->c, l->table, l->columns, l->data.s, l->data.len);
-		if (rc == 0)
-			rc = raw_exec(l->c, "RELEASE SAVEPOINT ck_load", 0);
-		else if (rc == STORE_REFUSED &&
-			!(rc = raw_exec(l->c,
-				  "ROLLBACK TO SAVEPOINT ck_load; RELEASE SAVEPOINT ck_load", 0)))
-			rc = load_upsert(l, replaced);
+		rc = load_upsert(l, replaced);
+		buf_reset(&l->sent);
+		l->nsent = 0;
+		goto out;
 	}
+	/*
+	 * Most loads bring new keys only: straight into the table, under a savepoint; a key
+	 * already there sends the rows the long way round (drain()).
+	 */
+	rc = copy_send(l->c, l->conflict ? "SAVEPOINT ck_load; " : "", l->table, l->columns,
+		l->sent.s, l->sent.len);
+	if (!rc)
+		l->c->inflight = l;
 out:
 	buf_reset(&l->data);
 	l->nrows = 0;
@@ -1776,20 +1872,12 @@ void store_load_free(struct store_load *l)
 {
 	if (!l)
 		return;
+	if (l->c->inflight == l)
+		drain(l->c);
 	free(l->table);
 	free(l->columns);
 	free(l->conflict);
 	buf_free(&l->data);
+	buf_free(&l->sent);
 	free(l);
-}
-
-int pg_copy(struct pg *c, const char *table, const char *columns, const char *data, size_t n)
-{
-	return copy_rows(c, table, columns, data, n, 0);
-}
-
-static int pg_copy_quiet(
-	struct pg *c, const char *table, const char *columns, const char *data, size_t n)
-{
-	return copy_rows(c, table, columns, data, n, 1);
 }

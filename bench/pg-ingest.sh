@@ -1,0 +1,58 @@
+#!/bin/bash
+# pg-ingest.sh - casekit ingest into a PostgreSQL store against psql's \copy of the same file
+#
+# usage: bench/pg-ingest.sh [SELLERS] [RUNS]    (default 20000 sellers, 3 runs; medians printed)
+# Needs the built binary ($CASEKIT, default ./_build/casekit), a PostgreSQL server
+# (tests/pg/cluster.sh starts a throwaway one on port $BENCH_PORT, default 56090) and psql.
+# The file is the listings of `casekit synth --sellers SELLERS` (about 8 a seller). Each run
+# loads it into the listings table of a store that holds the sellers, with casekit ingest
+# (COPY from the client after its checks: field count, UTF-8, the seller exists, money and
+# time, provenance), and with psql's \copy into a table of the same columns, key and types
+# (price numeric: the file has major units), without any check. ratio = psql / casekit:
+# above 1.0 casekit is the faster. #17's bar: ratio >= 1.0.
+set -euo pipefail
+SELLERS=${1:-20000}
+RUNS=${2:-3}
+CASEKIT=${CASEKIT:-./_build/casekit}
+PORT=${BENCH_PORT:-56090}
+PGC=$(dirname "$0")/../tests/pg/cluster.sh
+W=$(mktemp -d "${TMPDIR:-/tmp}/ckpgbench.XXXXXX")
+chmod 755 "$W"
+export XDG_DATA_HOME="$W" CASEKIT_DATADIR=${CASEKIT_DATADIR:-$(dirname "$0")/../share}
+URI=$("$PGC" start "$W/pg" "$PORT")
+trap '"$PGC" stop "$W/pg"; rm -rf "$W"' EXIT
+cp "$CASEKIT" "$W/casekit.bin"
+CK=$W/casekit.bin
+psql_() { psql -X -qAt -v ON_ERROR_STOP=1 -d "$URI" "$@"; }
+
+echo "generating $SELLERS sellers in $W" >&2
+"$CK" synth -q --sellers "$SELLERS" -s 1 -o "$W/dump" >/dev/null
+L=$W/dump/listings.csv
+ROWS=$(($(wc -l <"$L") - 1))
+"$CK" init -q "$URI"
+"$CK" ingest -q -d "$URI" "$W/dump/sellers.csv"
+psql_ -c "CREATE TABLE peer (LIKE listings INCLUDING ALL);
+	ALTER TABLE peer ALTER price TYPE numeric, ALTER source_id DROP NOT NULL,
+	ALTER line DROP NOT NULL"
+COLS=$(head -1 "$L")
+
+now() { date +%s.%N; }
+for r in $(seq "$RUNS"); do
+	psql_ -c "TRUNCATE listings; DELETE FROM source_marks WHERE source_id IN
+		(SELECT source_id FROM sources WHERE kind = 'listings');
+		DELETE FROM sources WHERE kind = 'listings'; TRUNCATE peer; CHECKPOINT"
+	t0=$(now)
+	"$CK" ingest -q -d "$URI" "$L"
+	t1=$(now)
+	psql_ -c "\\copy peer($COLS) FROM '$L' WITH (FORMAT csv, HEADER true)"
+	t2=$(now)
+	echo "$t0 $t1 $t2" | awk '{ printf "%.3f %.3f\n", $2 - $1, $3 - $2 }'
+done >"$W/times"
+[ "$(psql_ -c 'SELECT count(*) FROM listings')" = "$ROWS" ] || { echo "bench: casekit lost rows" >&2; exit 1; }
+[ "$(psql_ -c 'SELECT count(*) FROM peer')" = "$ROWS" ] || { echo "bench: psql lost rows" >&2; exit 1; }
+med() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+ck=$(cut -d' ' -f1 "$W/times" | med)
+ps=$(cut -d' ' -f2 "$W/times" | med)
+printf 'listings: %d rows, %d runs (medians)\n' "$ROWS" "$RUNS"
+printf '  casekit ingest  %8.3f s\n  psql \\copy      %8.3f s\n' "$ck" "$ps"
+awk -v a="$ck" -v b="$ps" 'BEGIN { printf "  ratio (psql / casekit) %.2f (bar >= 1.00)\n", b / a }'
