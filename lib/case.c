@@ -327,13 +327,23 @@ static int temp_tables(struct store *st)
 		"  verdict TEXT);"
 		"CREATE TEMP TABLE case_takedowns(notice_id TEXT PRIMARY KEY, listing_id TEXT);"
 		"CREATE TEMP TABLE case_parties(party_id TEXT PRIMARY KEY, depth INTEGER, via TEXT);"
-		"CREATE TEMP TABLE case_edges(edge_id, seller_a TEXT, seller_b TEXT, kind TEXT,"
+		"CREATE TEMP TABLE case_edges(edge_id INTEGER, seller_a TEXT, seller_b TEXT, kind TEXT,"
 		"  value TEXT, weight REAL, holders INTEGER, comparator TEXT, file_a TEXT, line_a INTEGER,"
 		"  file_b TEXT, line_b INTEGER, ident_a INTEGER, ident_b INTEGER);"
 		"CREATE TEMP TABLE case_findings(finding TEXT PRIMARY KEY, kind TEXT, subject TEXT,"
 		"  what TEXT, reliability TEXT, confidence INTEGER, handling TEXT, rule TEXT,"
 		"  file TEXT, line INTEGER);"
-		"CREATE TEMP TABLE case_pending(what TEXT);");
+		"CREATE TEMP TABLE case_pending(what TEXT);"
+		/*
+		 * The case's goods: shipments from its upstream parties to its members or to other
+		 * upstream parties. Found from the receiving end (the + keeps SQLite off the sender's
+		 * index), so a factory that ships to the whole store costs only what reaches the case.
+		 */
+		"DROP VIEW IF EXISTS temp.case_goods;"
+		"CREATE TEMP VIEW case_goods AS SELECT * FROM main.shipments sh"
+		"  WHERE +sh.from_id IN (SELECT party_id FROM case_parties)"
+		"  AND (sh.to_id IN (SELECT seller_id FROM case_sellers)"
+		"  OR sh.to_id IN (SELECT party_id FROM case_parties));");
 }
 
 /*
@@ -977,10 +987,7 @@ static const struct {
 		"  CROSS JOIN takedowns t ON t.notice_id = c.notice_id WHERE t.received_at IS NOT NULL "
 		"UNION ALL SELECT shipped_at, 'shipment ' || shipment_id || ' from party:' || from_id, "
 		"  CASE WHEN to_id IN (SELECT seller_id FROM case_sellers) THEN 'seller:' "
-		"  ELSE 'party:' END || to_id FROM shipments "
-		"  WHERE from_id IN (SELECT party_id FROM case_parties) AND shipped_at IS NOT NULL "
-		"  AND (to_id IN (SELECT seller_id FROM case_sellers) "
-		"  OR to_id IN (SELECT party_id FROM case_parties)) "
+		"  ELSE 'party:' END || to_id FROM case_goods WHERE shipped_at IS NOT NULL "
 		"UNION ALL SELECT at, 'case ' || action || ' by ' || analyst, 'case:' || case_id "
 		"  FROM custody WHERE case_id = ?1 AND action <> 'export' "
 		") ORDER BY at, event, subject COLLATE ck_natural" },

@@ -9,6 +9,7 @@
 #include "payment.h"
 #include "profile.h"
 #include "progress.h"
+#include "stats.h"
 #include "store.h"
 #include "text.h"
 #include <dirent.h>
@@ -464,7 +465,8 @@ struct ingest {
 	char **hubs; /* "kind\tvalue" of the hub candidates counted, not to count them twice */
 	size_t nhubs;
 	struct store_stmt *get_hubs;
-	int loaded; /* rows kept in this run: indexes are (re)built after */
+	struct stats_tally *tally; /* the file's changes to the counts stats reads */
+	int loaded;                /* rows kept in this run: indexes are (re)built after */
 };
 
 /* Where one field of a kind comes from in this file. */
@@ -602,7 +604,11 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 	}
 	if (!rc && k->holder_kind && k->conflict) {
 		buf_reset(&sql);
-		buf_addf(&sql, "SELECT source_id, line FROM %s WHERE %s=?", k->kind, k->conflict);
+		char *nonempty = stats_tally_cols(k->kind);
+
+		buf_addf(&sql, "SELECT source_id, line%s FROM %s WHERE %s=?", nonempty, k->kind,
+			k->conflict);
+		free(nonempty);
 		rc = prep(in, &in->old[ki], sql.s);
 	}
 	buf_free(&cols);
@@ -678,6 +684,7 @@ static int prep_all(struct ingest *in)
 		"holder_kind, holder_id, kind, value, raw, note, flags, day, field, source_id, line",
 		NULL);
 	in->pend = xcalloc(IDENT_ROWS, sizeof(*in->pend));
+	in->tally = stats_tally_new();
 	in->prow = xcalloc(ROWS, sizeof(*in->prow));
 	return rc;
 }
@@ -1680,6 +1687,33 @@ static int flush_rows(struct ingest *in, struct file *f)
 }
 
 /*
+ * 1 if the value r's identifier i could make nothing of is one that stats counts as unparsed:
+ * its field is a column of the row with a value, and no identifier of the row (nor another
+ * unparsed value before it) came from that field. A profile's ident line may share a
+ * column's name.
+ */
+static int unparsed_alone(
+	const struct kspec *k, const struct obatch *ob, const struct orow *r, size_t i)
+{
+	const struct oid *id = &ob->ids[r->id0 + i];
+	size_t j;
+
+	for (j = 0; j < r->nid; j++) {
+		const struct oid *o = &ob->ids[r->id0 + j];
+
+		if (j != i && strcmp(o->field, id->field) == 0 && (o->kind || j < i))
+			return 0;
+	}
+	for (j = 0; k->f[j].name; j++)
+		if (strcmp(k->f[j].name, id->field) == 0) {
+			const struct oval *v = &ob->vals[r->val0 + j];
+
+			return v->type == OV_INT || (v->type == OV_TEXT && v->n);
+		}
+	return 0;
+}
+
+/*
  * Write one converted record: check its references, then keep it, with its identifiers, or
  * report it. 0 when it was kept or rejected (a reject is data), an EX_* code when the store
  * failed.
@@ -1728,6 +1762,8 @@ static int write_row(
 		if ((rc = store_step(o)) == STORE_ROW) {
 			struct store_stmt *a = in->add_replaced;
 
+			stats_tally_old_row(in->tally, store_col_int(o, 0), k->kind, o, 2);
+
 			bind_oval(a, 1, ob, &r->holder);
 			store_bind_int(a, 2, store_col_int(o, 0));
 			store_bind_int(a, 3, store_col_int(o, 1));
@@ -1752,6 +1788,12 @@ idents:
 
 		if (id->iq_kind)
 			iq_count(in, id->iq_kind, id->q);
+		if (id->kind)
+			stats_tally_ident(in->tally, f->source_id, id->kind,
+				id->flags.type == OV_TEXT ? ob->bytes.s + id->flags.off : NULL,
+				id->flags.n);
+		else if ((id->q & IQ_UNPARSED) && unparsed_alone(k, ob, r, i))
+			stats_tally_unparsed(in->tally, f->source_id, k->kind, id->field);
 		if (id->kind && (rc = add_ident(in, f, rec.line, ob, r, id)))
 			return rc;
 	}
@@ -1862,6 +1904,11 @@ static int count_hubs(struct ingest *in, int64_t first)
 		char *key;
 		size_t i;
 
+		/* the hub candidates stats reads: in or out, whatever this file made of them */
+		if ((rc = stats_hub_seen(in->st, kind, value, flags, store_col_int(s, 3)))) {
+			store_reset(s);
+			return rc;
+		}
 		if (c == LINK_BUILDING || store_col_int(s, 3) <= lp.cap[c])
 			continue;
 		key = xasprintf("%s\t%s", kind, value);
@@ -2117,8 +2164,10 @@ static int replace_sources(struct ingest *in, struct file *f, const char *sha)
 		if (rc)
 			break;
 		sql = xasprintf("DELETE FROM identifiers WHERE source_id=%lld; "
+				"DELETE FROM ident_counts WHERE source_id=%lld; "
 				"UPDATE sources SET replaced_by=%lld WHERE source_id=%lld",
-			(long long)old[i], (long long)f->source_id, (long long)old[i]);
+			(long long)old[i], (long long)old[i], (long long)f->source_id,
+			(long long)old[i]);
 		rc = store_exec(in->st, sql);
 		free(sql);
 		if (!rc && !ck.quiet)
@@ -2507,6 +2556,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	size_t nsaved;
 	uint64_t *saved = iq_save(in, &nsaved);
 
+	stats_tally_reset(in->tally);
 	memset(&f, 0, sizeof(f));
 	f.path = path;
 	f.k = kspec_of(kind);
@@ -2558,6 +2608,11 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		goto out;
 	if ((rc = load_rows(in, &f)))
 		goto out;
+	/* before the identifiers of rows written over go, and the sources replaced */
+	if ((f.replaced && in->old[f.k - kinds] &&
+		    (rc = stats_tally_replaced(in->tally, in->st, kind))) ||
+		(rc = stats_tally_write(in->st, in->tally)))
+		goto out;
 	if (f.replaced && in->old[f.k - kinds]) {
 		store_bind_text(in->del_replaced, 1, f.k->holder_kind);
 		if ((rc = step_done(in->del_replaced)) || (rc = step_done(in->clear_replaced)))
@@ -2587,7 +2642,9 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		goto out;
 	if (reindex.len && (rc = store_exec(in->st, reindex.s)))
 		goto out;
-	if (made_idents && f.kept && (rc = count_hubs(in, first_ident)))
+	if (made_idents && f.kept &&
+		((rc = count_hubs(in, first_ident)) ||
+			((f.replaced || in->o->replace) && (rc = stats_hubs_refill(in->st)))))
 		goto out;
 	s = in->upd_source;
 	store_bind_text(s, 1, csvio_sha256(f.r));
@@ -2966,6 +3023,7 @@ done:
 	for (i = 0; i < in.nhubs; i++)
 		free(in.hubs[i]);
 	free(in.hubs);
+	stats_tally_free(in.tally);
 	finalize_all(&in);
 	free(in.pend);
 	free(in.prow);

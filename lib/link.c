@@ -675,7 +675,7 @@ static int scan(struct linker *lk)
 		"SELECT ident_id, kind, value, holder_id, flags, day, raw FROM identifiers"
 		" WHERE +holder_kind = 'seller' AND ident_id <= ?1"
 		" AND kind NOT IN ('address_building', 'address_area')"
-		" ORDER BY kind, value, day";
+		" ORDER BY kind, value, day, ident_id";
 	struct progress *pg = progress_start("link", (uint64_t)lk->last_ident);
 	struct store_stmt *s;
 	int rc;
@@ -1093,7 +1093,7 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 		!(sh = store_prepare(lk->st,
 			  "INSERT INTO link_hubs VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(kind, value)"
 			  " DO UPDATE SET holders = excluded.holders, day = excluded.day"
-			  " WHERE excluded.holders >= holders")) ||
+			  " WHERE excluded.holders >= link_hubs.holders")) ||
 		!(sa = store_prepare(lk->st,
 			  "INSERT OR REPLACE INTO network_aliases VALUES(?1, ?2, ?3, ?4)"))) {
 		rc = EX_SOFTWARE;
@@ -2027,7 +2027,7 @@ static int incr_run(struct linker *lk, long long last_done, const long long coun
 	static const char group_sql[] =
 		"SELECT ident_id, kind, value, holder_id, flags, day, raw FROM identifiers"
 		" WHERE kind = ?1 AND value = ?2 AND holder_kind = 'seller' AND ident_id <= ?4"
-		" AND (?3 IS NULL OR coalesce(day, '') = ?3) ORDER BY day";
+		" AND (?3 IS NULL OR coalesce(day, '') = ?3) ORDER BY day, ident_id";
 	static const char hub_sql[] =
 		"UPDATE link_hubs SET holders = holders + (SELECT count(DISTINCT n.holder_id)"
 		" FROM identifiers n WHERE n.kind = ?1 AND n.value = ?2 AND n.ident_id > ?3"
@@ -2128,7 +2128,7 @@ static int rows_gone(struct linker *lk, long long last_run, long long last_done,
 	if (store_trigger_exists(lk->st, "link_identifiers_deleted")) {
 		if ((rc = query_int(lk,
 			     "SELECT coalesce((SELECT value FROM meta"
-			     " WHERE key = 'link_deleted_run'), 0)",
+			     " WHERE key = 'link_deleted_run'), '0')",
 			     &n)))
 			return rc;
 		*gone = last_done >= 0 && n == last_run;
@@ -2459,7 +2459,8 @@ int link_bridges(struct store *st, const struct link_params *p, const char *netw
 		"SELECT i.ident_id, i.kind, i.value, i.holder_id, i.flags, i.day, i.raw"
 		" FROM network_members m JOIN identifiers i ON i.holder_id = m.seller_id"
 		" WHERE m.network_id = ?1 AND i.holder_kind = 'seller'"
-		" AND i.kind NOT IN ('address_building', 'address_area') ORDER BY i.kind, i.value, i.day";
+		" AND i.kind NOT IN ('address_building', 'address_area')"
+		" ORDER BY i.kind, i.value, i.day, i.ident_id";
 	struct linker lk = { 0 };
 	uint64_t *pr = NULL;
 	uint32_t(*adj)[2] = NULL;

@@ -198,10 +198,7 @@ int report_dot(struct report_ctx *c, FILE *fp)
 	if (!(s = prep(c,
 		      "SELECT sh.from_id, CASE WHEN sh.to_id IN (SELECT seller_id FROM "
 		      "case_sellers) THEN 'seller:' ELSE 'party:' END || sh.to_id, count(*), "
-		      "coalesce(sum(sh.quantity), 0) FROM shipments sh "
-		      "WHERE sh.from_id IN (SELECT party_id FROM case_parties) AND "
-		      "(sh.to_id IN (SELECT seller_id FROM case_sellers) OR "
-		      "sh.to_id IN (SELECT party_id FROM case_parties)) "
+		      "coalesce(sum(sh.quantity), 0) FROM case_goods sh "
 		      "GROUP BY 1, 2 ORDER BY 1, 2")))
 		return EX_SOFTWARE;
 	while (store_step(s) == STORE_ROW) {
@@ -397,10 +394,7 @@ static int cites_gather(struct report_ctx *c)
 		"  FROM case_parties));"
 		"INSERT OR IGNORE INTO report_cites SELECT p.source_id, p.line FROM main.payments p"
 		"  JOIN case_sellers c ON c.seller_id = p.seller_id;"
-		"INSERT OR IGNORE INTO report_cites SELECT sh.source_id, sh.line FROM main.shipments sh"
-		"  WHERE sh.from_id IN (SELECT party_id FROM case_parties) AND (sh.to_id IN"
-		"  (SELECT seller_id FROM case_sellers) OR sh.to_id IN (SELECT party_id FROM"
-		"  case_parties));");
+		"INSERT OR IGNORE INTO report_cites SELECT source_id, line FROM case_goods;");
 }
 
 /* The profile a source was ingested with, or -1 when it is gone (said in SOURCES.txt terms). */
@@ -2082,11 +2076,23 @@ static int listings(struct report_ctx *c, FILE *fp)
 	return 0;
 }
 
-/* Rows grouped by period and kind: how many, and the first few subjects. */
+static int cmp_natural(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+
+	return ck_natural_cmp(x, strlen(x), y, strlen(y));
+}
+
+/*
+ * Rows grouped by period and kind: how many, and the first few subjects as people read ids
+ * (column 3 holds them all, joined by char(31), in whatever order the store found them).
+ */
 static int grouped(struct report_ctx *c, FILE *fp, const char *sql, int period, const char *h1,
 	const char *h2, const char *full)
 {
 	struct store_stmt *s = prep(c, sql);
+	char **v = NULL;
+	size_t nv = 0, cap = 0, i;
 	int n = 0, rc;
 
 	if (!s)
@@ -2095,7 +2101,15 @@ static int grouped(struct report_ctx *c, FILE *fp, const char *sql, int period, 
 		store_bind_int(s, 2, period);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		char *subj = xstrdup(col(s, 3)), *p, *save = NULL;
-		int k = 0;
+
+		for (nv = 0, p = strtok_r(subj, "\x1f", &save); p;
+			p = strtok_r(NULL, "\x1f", &save)) {
+			if (nv == cap)
+				v = xrealloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+			v[nv++] = p;
+		}
+		if (nv)
+			qsort(v, nv, sizeof(*v), cmp_natural);
 
 		if (n++ == 0)
 			fprintf(fp,
@@ -2107,17 +2121,16 @@ static int grouped(struct report_ctx *c, FILE *fp, const char *sql, int period, 
 		fputs("</td><td>", fp);
 		h(fp, col(s, 1));
 		fprintf(fp, "</td><td class=\"n\">%lld</td><td>", (long long)store_col_int(s, 2));
-		for (p = strtok_r(subj, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
-			if (k++ == 6) {
-				fprintf(fp, " and %lld more", (long long)store_col_int(s, 2) - 6);
-				break;
-			}
-			fputs(k > 1 ? ", " : "", fp);
-			h(fp, p);
+		for (i = 0; i < nv && i < 6; i++) {
+			fputs(i ? ", " : "", fp);
+			h(fp, v[i]);
 		}
+		if (nv > 6)
+			fprintf(fp, " and %lld more", (long long)store_col_int(s, 2) - 6);
 		fputs("</td></tr>\n", fp);
 		free(subj);
 	}
+	free(v);
 	store_done(s);
 	if (rc != STORE_DONE)
 		return rc;
@@ -2130,7 +2143,7 @@ static int grouped(struct report_ctx *c, FILE *fp, const char *sql, int period, 
 
 /* The evidence rows of one kind of event, dated: (at, kind, subject). */
 static const char timeline_sql[] =
-	"SELECT substr(at, 1, ?2) AS period, kind, count(*), group_concat(subject, ' ') FROM ("
+	"SELECT substr(at, 1, ?2) AS period, kind, count(*), group_concat(subject, char(31)) FROM ("
 	"SELECT s.registered_at AS at, 'account registered' AS kind, s.seller_id AS subject "
 	" FROM sellers s JOIN case_sellers c ON c.seller_id = s.seller_id "
 	"UNION ALL SELECT l.created_at, 'flagged listing created', l.listing_id FROM listings l "
@@ -2141,9 +2154,7 @@ static const char timeline_sql[] =
 	" t.testbuy_id FROM case_testbuys c JOIN testbuys t ON t.testbuy_id = c.testbuy_id "
 	"UNION ALL SELECT t.received_at, 'takedown notice', t.notice_id FROM case_takedowns c "
 	" JOIN takedowns t ON t.notice_id = c.notice_id "
-	"UNION ALL SELECT sh.shipped_at, 'shipment from upstream', sh.shipment_id FROM shipments sh "
-	" WHERE sh.from_id IN (SELECT party_id FROM case_parties) AND (sh.to_id IN (SELECT "
-	" seller_id FROM case_sellers) OR sh.to_id IN (SELECT party_id FROM case_parties)) "
+	"UNION ALL SELECT shipped_at, 'shipment from upstream', shipment_id FROM case_goods "
 	"UNION ALL SELECT at, 'case ' || action, analyst FROM custody WHERE case_id = ?1 "
 	") WHERE at IS NOT NULL AND at <> '' GROUP BY 1, 2 ORDER BY 1, 2";
 
@@ -2332,7 +2343,7 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 		fp);
 	if ((rc = grouped(c, fp,
 		     "SELECT kind, reliability || confidence || '/' || handling || ': ' || "
-		     "min(rule), count(*), group_concat(finding, ' ') FROM (SELECT * FROM "
+		     "min(rule), count(*), group_concat(finding, char(31)) FROM (SELECT * FROM "
 		     "case_findings ORDER BY finding) GROUP BY kind, reliability, confidence, "
 		     "handling ORDER BY kind, reliability, confidence",
 		     0, "kind", "grade and basis", "data/tables/findings.csv")))

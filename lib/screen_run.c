@@ -21,7 +21,7 @@ static const char listing_sql[] =
 
 /* Failed test buys, per listing and per seller; few, so they are read once into memory. */
 static const char fails_sql[] =
-	"SELECT t.listing_id, l.seller_id, count(*) FROM testbuys t\n"
+	"SELECT t.listing_id, max(l.seller_id), count(*) FROM testbuys t\n"
 	"  LEFT JOIN listings l ON l.listing_id = t.listing_id\n"
 	"WHERE lower(trim(t.verdict)) IN " FAILED_VERDICTS " AND t.listing_id IS NOT NULL\n"
 	"GROUP BY t.listing_id";

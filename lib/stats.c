@@ -16,6 +16,7 @@ struct stats {
 	struct out *o;
 	const char *case_id; /* NULL: the whole store */
 	const char *part;    /* pasted for @P: the section's own filter, itself written with @S */
+	unsigned flags;      /* STATS_RECOUNT */
 	int rc;
 };
 
@@ -252,19 +253,19 @@ static const struct qcol {
 
 /* The tables of those columns, each read once beside the identifiers, in the same order. */
 static const struct qtab {
-	const char *holder_kind, *holder, *sql;
+	const char *table, *holder_kind, *holder, *sql;
 	size_t col0, ncols; /* its columns in qcols */
 } qtabs[] = {
-	{ "seller", "seller_id",
+	{ "sellers", "seller", "seller_id",
 		"SELECT seller_id, source_id, line, coalesce(phone, '') <> '', coalesce(email, '')"
 		" <> '', coalesce(address, '') <> '', coalesce(return_address, '') <> ''"
 		" FROM sellers",
 		0, 4 },
-	{ "party", "party_id",
+	{ "parties", "party", "party_id",
 		"SELECT party_id, source_id, line, coalesce(phone, '') <> '', coalesce(email, '')"
 		" <> '', coalesce(address, '') <> '' FROM parties",
 		4, 3 },
-	{ "seller", "seller_id",
+	{ "logins", "seller", "seller_id",
 		"SELECT seller_id, source_id, line, coalesce(device_id, '') <> '', coalesce(ip, '')"
 		" <> '' FROM logins",
 		7, 2 },
@@ -277,15 +278,30 @@ struct qid {
 	int64_t source_id, line;
 };
 
-/* The running state of the pass: per-kind counts, the holder's identifiers, the tables. */
+/*
+ * The figures of each source: per identifier kind (col -1) its keys and flags, per column of
+ * qcols (col >= 0) its values that gave no identifier. A tally adds up signed counts, so that
+ * ingest can take back what a row it writes over had counted.
+ */
+struct tally_ent {
+	int64_t src;
+	char *kind;
+	int col;
+	int64_t keys, national, coarse, nolink, unparsed;
+};
+
+struct stats_tally {
+	struct tally_ent *e;
+	size_t n, cap;
+};
+
+/* The running state of the pass: the counts, the holder's identifiers, the tables. */
 struct qpass {
-	struct quality *kinds; /* keys, national, coarse, nolink */
-	size_t nkinds;
+	struct stats_tally tally;
 	struct qid *ids;
 	size_t nids, capids;
 	struct store_stmt *tab[NQTABS];
 	int at[NQTABS]; /* STORE_ROW while the table has a row at hand */
-	int64_t unparsed[NQCOLS];
 };
 
 /* The order of SQLite's BINARY collation over text of n bytes (NULL: before everything). */
@@ -299,15 +315,18 @@ static int bin_cmp(const char *a, size_t an, const char *b, size_t bn)
 	return c ? c : (an > bn) - (an < bn);
 }
 
-/* 1 if "," flags "," holds "," word "," with ASCII case ignored, as LIKE '%,word,%' finds it. */
-static int flag_like(const char *flags, const char *word)
+/*
+ * 1 if "," flags "," (len bytes) holds "," word "," with ASCII case ignored, as LIKE
+ * '%,word,%' finds it.
+ */
+static int flag_like(const char *flags, size_t len, const char *word)
 {
 	size_t n = strlen(word), i;
-	const char *p = flags, *e;
+	const char *p = flags, *end = flags + len, *e;
 
 	for (;; p = e + 1) {
-		e = strchr(p, ',');
-		if ((e ? (size_t)(e - p) : strlen(p)) == n) {
+		e = memchr(p, ',', (size_t)(end - p));
+		if ((size_t)((e ? e : end) - p) == n) {
 			for (i = 0; i < n && tolower((unsigned char)p[i]) == word[i]; i++)
 				;
 			if (i == n)
@@ -336,32 +355,63 @@ static int kind_cmp(const void *a, const void *b)
 	return bin_cmp(x, strlen(x), y, strlen(y));
 }
 
-/* Count one identifier row's kind and flags, as GROUP BY kind with LIKE over the flags would. */
-static void count_kind(struct qpass *p, const char *kind, const char *flags)
+/* The entry of (src, kind, col), made if new; the latest entries are looked at first. */
+static struct tally_ent *tally_get(struct stats_tally *t, int64_t src, const char *kind, int col)
 {
-	struct quality *q = NULL;
+	struct tally_ent *e;
 	size_t i;
+
+	for (i = t->n; i-- > 0;) {
+		e = &t->e[i];
+		if (e->src == src && e->col == col && strcmp(e->kind, kind) == 0)
+			return e;
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 32;
+		t->e = xrealloc(t->e, t->cap * sizeof(*t->e));
+	}
+	e = memset(&t->e[t->n++], 0, sizeof(*e));
+	e->src = src;
+	e->kind = xstrdup(kind);
+	e->col = col;
+	return e;
+}
+
+static void tally_reset(struct stats_tally *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->e[i].kind);
+	t->n = 0;
+}
+
+/*
+ * Count one identifier row of source src (sign -1: take it back), its kind and flags (n
+ * bytes, NULL for null), as GROUP BY kind with LIKE over the flags would.
+ */
+static void tally_ident(
+	struct stats_tally *t, int64_t src, const char *kind, const char *flags, size_t n, int sign)
+{
+	struct tally_ent *q;
 
 	if (!kind || strcmp(kind, IDENT_ADDRESS_BUILDING) == 0)
 		return;
-	for (i = p->nkinds; i-- > 0;)
-		if (strcmp(p->kinds[i].kind, kind) == 0) {
-			q = &p->kinds[i];
-			break;
-		}
-	if (!q) {
-		p->kinds = xrealloc(p->kinds, (p->nkinds + 1) * sizeof(*p->kinds));
-		q = memset(&p->kinds[p->nkinds++], 0, sizeof(*q));
-		q->kind = xstrdup(kind);
-	}
-	q->keys++;
+	q = tally_get(t, src, kind, -1);
+	q->keys += sign;
 	if (!flags)
 		return;
-	q->national += flag_like(flags, "local");
-	if (flag_like(flags, "coarse"))
-		q->coarse++;
+	q->national += sign * flag_like(flags, n, "local");
+	if (flag_like(flags, n, "coarse"))
+		q->coarse += sign;
 	else
-		q->nolink += flag_like(flags, "nolink");
+		q->nolink += sign * flag_like(flags, n, "nolink");
+}
+
+/* Count delta values of column col (qcols) of source src that gave no identifier. */
+static void tally_col(struct stats_tally *t, int64_t src, size_t col, int64_t delta)
+{
+	tally_get(t, src, qcols[col].kind, (int)col)->unparsed += delta;
 }
 
 /*
@@ -395,7 +445,7 @@ static int table_upto(struct qpass *p, size_t t, const char *holder, size_t hn)
 			k.field = (int)f;
 			if (c < 0 || !h || !ints ||
 				!bsearch(&k, p->ids, p->nids, sizeof(*p->ids), qid_cmp))
-				p->unparsed[qt->col0 + j]++;
+				tally_col(&p->tally, store_col_int(s, 1), qt->col0 + j, 1);
 		}
 		p->at[t] = store_step(s);
 	}
@@ -471,7 +521,8 @@ static int holder_pass(struct store *st, struct qpass *p)
 		const char *field = store_col_text(s, 2);
 		size_t kn = k ? store_col_bytes(s, 0) : 0, hn = h ? store_col_bytes(s, 1) : 0, f;
 
-		count_kind(p, store_col_text(s, 5), store_col_text(s, 6));
+		tally_ident(&p->tally, store_col_int(s, 3), store_col_text(s, 5),
+			store_col_text(s, 6), store_col_bytes(s, 6), 1);
 		if (!have || bin_cmp(k, kn, hk_null ? NULL : hk.s, hk.len) != 0 ||
 			bin_cmp(h, hn, hid_null ? NULL : hid.s, hid.len) != 0) {
 			if (have &&
@@ -580,7 +631,7 @@ static int table_upto_key(struct qpass *p, size_t t, const struct qgroup *g, str
 					g->v[e].field == (int)f && g->v[e].len == hn &&
 					memcmp(g->ids.s + g->v[e].off, h, hn) == 0;
 			if (!found)
-				p->unparsed[qt->col0 + j]++;
+				tally_col(&p->tally, store_col_int(s, 1), qt->col0 + j, 1);
 		}
 		p->at[t] = store_step(s);
 	}
@@ -623,7 +674,8 @@ static int key_pass(struct store *st, struct qpass *p)
 		const char *field = store_col_text(s, 4);
 		size_t t, f;
 
-		count_kind(p, store_col_text(s, 5), store_col_text(s, 6));
+		tally_ident(&p->tally, store_col_int(s, 0), store_col_text(s, 5),
+			store_col_text(s, 6), store_col_bytes(s, 6), 1);
 		if (!k.ok)
 			continue;
 		if (prev.ok && key_cmp(&k, &prev) < 0) {
@@ -668,12 +720,7 @@ static void pass_reset(struct qpass *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->nkinds; i++)
-		free(p->kinds[i].kind);
-	free(p->kinds);
-	p->kinds = NULL;
-	p->nkinds = 0;
-	memset(p->unparsed, 0, sizeof(p->unparsed));
+	tally_reset(&p->tally);
 	for (i = 0; i < NQTABS; i++) {
 		store_done(p->tab[i]);
 		p->tab[i] = NULL;
@@ -706,44 +753,176 @@ static struct quality *quality_of(struct quality **q, size_t *n, const char *kin
 }
 
 /*
- * The values held by more accounts than linking's default cap for their class: one pass over
- * the index on (kind, value) (no row is read) finds those with more rows than the smallest cap;
- * only those few are counted exactly, an IP on its busiest day, as link does.
+ * The values that may be hub candidates: one pass over the index on (kind, value) (no row is
+ * read) finds those with more rows than the smallest cap; only those few are counted exactly,
+ * an IP on its busiest day, as link does. Columns: kind, value, greatest flags, holders.
  */
+#define HUB_SQL(rows) \
+	"SELECT g.kind, g.value, (SELECT max(flags) FROM identifiers j WHERE j.kind = g.kind AND " \
+	"j.value = g.value), (SELECT max(n) FROM (SELECT count(DISTINCT holder_id) AS n " \
+	"FROM identifiers j WHERE j.kind = g.kind AND j.value = g.value GROUP BY day) d) " \
+	"FROM (SELECT kind, value FROM identifiers GROUP BY kind, value " \
+	"HAVING count(*) > " rows ") g"
+#define HUB_ROWS 10
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* 1 if a value of kind, with these greatest flags, held by holders on its busiest day, is one. */
+static int is_hub(const char *kind, const char *flags, int64_t holders)
+{
+	struct link_params lp;
+	enum link_class c = link_class_of(kind, flags ? flags : "");
+
+	link_params_init(&lp);
+	return c != LINK_BUILDING && holders > lp.cap[c];
+}
+
+/* The values held by more accounts than linking's default cap for their class, by kind. */
 static int count_hubs(struct store *st, struct quality **q, size_t *n)
 {
-	struct store_stmt *s = store_prepare(st,
-		"SELECT g.kind, (SELECT max(flags) FROM identifiers j WHERE j.kind = g.kind AND "
-		"j.value = g.value), (SELECT max(n) FROM (SELECT count(DISTINCT holder_id) AS n "
-		"FROM identifiers j WHERE j.kind = g.kind AND j.value = g.value GROUP BY day)) "
-		"FROM (SELECT kind, value FROM identifiers GROUP BY kind, value "
-		"HAVING count(*) > 10) g");
-	struct link_params lp;
+	struct store_stmt *s = store_prepare(st, HUB_SQL(STR(HUB_ROWS)));
 	int rc;
 
 	if (!s)
 		return EX_SOFTWARE;
-	link_params_init(&lp);
 	while ((rc = store_step(s)) == STORE_ROW) {
-		const char *kind = store_col_text(s, 0), *flags = store_col_text(s, 1);
-		enum link_class c = link_class_of(kind, flags ? flags : "");
+		const char *kind = store_col_text(s, 0);
 
-		if (c != LINK_BUILDING && store_col_int(s, 2) > lp.cap[c])
+		if (is_hub(kind, store_col_text(s, 2), store_col_int(s, 3)))
 			quality_of(q, n, kind)->hubs++;
 	}
 	store_done(s);
 	return rc;
 }
 
+/* The column of qcols a table's field is, or -1. */
+static int col_of(const char *table, const char *field)
+{
+	size_t t, j;
+
+	for (t = 0; t < NQTABS; t++)
+		if (strcmp(qtabs[t].table, table) == 0)
+			for (j = 0; j < qtabs[t].ncols; j++)
+				if (strcmp(qcols[qtabs[t].col0 + j].field, field) == 0)
+					return (int)(qtabs[t].col0 + j);
+	return -1;
+}
+
+/* The name of a column of qcols in ident_counts: "sellers.phone". */
+static char *col_name(size_t col)
+{
+	size_t t;
+
+	for (t = 0; t + 1 < NQTABS && col >= qtabs[t].col0 + qtabs[t].ncols; t++)
+		;
+	return xasprintf("%s.%s", qtabs[t].table, qcols[col].field);
+}
+
+/*
+ * The counts ingest keeps, summed over the sources, into t (as source 0), and the hub
+ * candidates into q (as count_hubs() finds them). A field that names no column of qcols is
+ * left out, as stats has no line for it.
+ */
+static int kept_counts(struct store *st, struct stats_tally *t, struct quality **q, size_t *n)
+{
+	struct store_stmt *s = store_prepare(st,
+		"SELECT kind, field, sum(keys), sum(national), sum(coarse), sum(nolink), "
+		"sum(unparsed) FROM ident_counts GROUP BY kind, field ORDER BY kind, field");
+	int rc;
+
+	if (!s)
+		return EX_SOFTWARE;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *kind = store_col_text(s, 0), *field = store_col_text(s, 1), *dot;
+		struct tally_ent *e;
+		char *table;
+		int col;
+
+		if (!kind || !field)
+			continue;
+		if (!*field) {
+			e = tally_get(t, 0, kind, -1);
+			e->keys += store_col_int(s, 2), e->national += store_col_int(s, 3);
+			e->coarse += store_col_int(s, 4), e->nolink += store_col_int(s, 5);
+			continue;
+		}
+		if (!(dot = strchr(field, '.')))
+			continue;
+		table = xstrndup(field, (size_t)(dot - field));
+		col = col_of(table, dot + 1);
+		free(table);
+		if (col >= 0)
+			tally_col(t, 0, (size_t)col, store_col_int(s, 6));
+	}
+	store_done(s);
+	if (rc != STORE_DONE)
+		return rc;
+	if (!(s = store_prepare(st, "SELECT kind FROM ident_hubs ORDER BY kind, value")))
+		return EX_SOFTWARE;
+	while ((rc = store_step(s)) == STORE_ROW)
+		quality_of(q, n, store_col_text(s, 0))->hubs++;
+	store_done(s);
+	return rc;
+}
+
+/*
+ * The identifier figures of a tally, per kind: the kinds with keys, sorted, each with its
+ * counts, are put before what q holds (hub candidates); unparsed[] gets each column's values
+ * that gave no identifier.
+ */
+static void quality_of_tally(
+	const struct stats_tally *t, struct quality **q, size_t *n, int64_t unparsed[NQCOLS])
+{
+	struct quality *k = NULL;
+	size_t nk = 0, i, j;
+
+	for (i = 0; i < t->n; i++) {
+		const struct tally_ent *e = &t->e[i];
+		struct quality *x;
+
+		if (e->col >= 0) {
+			unparsed[e->col] += e->unparsed;
+			continue;
+		}
+		x = quality_of(&k, &nk, e->kind);
+		x->keys += e->keys, x->national += e->national;
+		x->coarse += e->coarse, x->nolink += e->nolink;
+	}
+	/* a kind whose identifiers all went has no line, as GROUP BY would give it none */
+	for (i = j = 0; i < nk; i++)
+		if (k[i].keys)
+			k[j++] = k[i];
+		else
+			free(k[i].kind);
+	nk = j;
+	ck_sort(k, nk, sizeof(*k), kind_cmp);
+	for (i = 0; i < *n; i++) {
+		for (j = 0; j < nk && strcmp(k[j].kind, (*q)[i].kind) != 0; j++)
+			;
+		if (j < nk) {
+			k[j].hubs = (*q)[i].hubs;
+			free((*q)[i].kind);
+		} else {
+			k = xrealloc(k, (nk + 1) * sizeof(*k));
+			k[nk++] = (*q)[i];
+		}
+	}
+	free(*q);
+	*q = k, *n = nk;
+}
+
 /*
  * The store's country and the quality of its identifiers per kind, in the order the kinds
  * come: those with keys (sorted), then those with hub candidates, then those with unparsed
- * values only. Store figures only.
+ * values only. From the counts ingest keeps, or (STATS_RECOUNT, or a store without them) from
+ * the identifiers and their tables. Store figures only.
  */
 static void ident_quality(struct stats *sx)
 {
 	struct qpass p = { 0 };
+	struct stats_tally kept = { 0 };
 	struct quality *q = NULL;
+	int64_t unparsed[NQCOLS] = { 0 };
 	size_t n = 0, i, j;
 	char *c;
 
@@ -757,15 +936,16 @@ static void ident_quality(struct stats *sx)
 		out_null(sx->o);
 	out_end_row(sx->o);
 	free(c);
-	if (!(sx->rc = quality_pass(sx->st, &p))) {
-		ck_sort(p.kinds, p.nkinds, sizeof(*p.kinds), kind_cmp);
-		q = p.kinds, n = p.nkinds;
-		p.kinds = NULL, p.nkinds = 0;
-		sx->rc = count_hubs(sx->st, &q, &n);
+	if (!(sx->flags & STATS_RECOUNT) && store_table_exists(sx->st, "ident_counts") &&
+		store_table_exists(sx->st, "ident_hubs")) {
+		if (!(sx->rc = kept_counts(sx->st, &kept, &q, &n)))
+			quality_of_tally(&kept, &q, &n, unparsed);
+	} else if (!(sx->rc = quality_pass(sx->st, &p)) && !(sx->rc = count_hubs(sx->st, &q, &n))) {
+		quality_of_tally(&p.tally, &q, &n, unparsed);
 	}
 	for (i = 0; i < NQCOLS && !sx->rc; i++)
-		if (p.unparsed[i])
-			quality_of(&q, &n, qcols[i].kind)->unparsed += p.unparsed[i];
+		if (unparsed[i])
+			quality_of(&q, &n, qcols[i].kind)->unparsed += unparsed[i];
 	for (i = 0; i < n && !sx->rc; i++) {
 		const struct {
 			const char *name;
@@ -786,12 +966,233 @@ static void ident_quality(struct stats *sx)
 	for (i = 0; i < n; i++)
 		free(q[i].kind);
 	free(q);
-	for (i = 0; i < p.nkinds; i++)
-		free(p.kinds[i].kind);
-	free(p.kinds);
+	tally_reset(&kept);
+	free(kept.e);
+	pass_reset(&p);
+	free(p.tally.e);
 	free(p.ids);
-	for (i = 0; i < NQTABS; i++)
-		store_done(p.tab[i]);
+}
+
+/* ---- the counts ingest keeps (stats.h) ---- */
+
+struct stats_tally *stats_tally_new(void)
+{
+	return xcalloc(1, sizeof(struct stats_tally));
+}
+
+void stats_tally_free(struct stats_tally *t)
+{
+	if (!t)
+		return;
+	tally_reset(t);
+	free(t->e);
+	free(t);
+}
+
+void stats_tally_reset(struct stats_tally *t)
+{
+	if (t)
+		tally_reset(t);
+}
+
+void stats_tally_ident(
+	struct stats_tally *t, int64_t src, const char *kind, const char *flags, size_t n)
+{
+	tally_ident(t, src, kind, flags, n, 1);
+}
+
+void stats_tally_unparsed(struct stats_tally *t, int64_t src, const char *table, const char *field)
+{
+	int col = col_of(table, field);
+
+	if (col >= 0)
+		tally_col(t, src, (size_t)col, 1);
+}
+
+static const struct qtab *qtab_of(const char *table)
+{
+	size_t t;
+
+	for (t = 0; t < NQTABS; t++)
+		if (strcmp(qtabs[t].table, table) == 0)
+			return &qtabs[t];
+	return NULL;
+}
+
+char *stats_tally_cols(const char *table)
+{
+	const struct qtab *qt = qtab_of(table);
+	struct buf b = { 0 };
+	size_t j;
+
+	buf_adds(&b, "");
+	for (j = 0; qt && j < qt->ncols; j++)
+		buf_addf(&b, ", coalesce(%s, '') <> ''", qcols[qt->col0 + j].field);
+	return b.s;
+}
+
+void stats_tally_old_row(
+	struct stats_tally *t, int64_t src, const char *table, struct store_stmt *s, int col0)
+{
+	const struct qtab *qt = qtab_of(table);
+	size_t j;
+
+	for (j = 0; qt && j < qt->ncols; j++)
+		if (store_col_int(s, col0 + (int)j))
+			tally_col(t, src, qt->col0 + j, -1);
+}
+
+int stats_tally_replaced(struct stats_tally *t, struct store *st, const char *table)
+{
+	const struct qtab *qt = qtab_of(table);
+	struct buf prev = { 0 }, key = { 0 };
+	struct store_stmt *s;
+	int rc;
+
+	if (!qt)
+		return 0;
+	if (!(s = store_prepare(st,
+		      "SELECT source_id, holder_id, line, field, kind, flags FROM identifiers "
+		      "WHERE holder_kind = ?1 AND (holder_id, source_id, line) IN (SELECT "
+		      "holder_id, source_id, line FROM temp.ck_replaced) "
+		      "ORDER BY source_id, holder_id, line, field")))
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, qt->holder_kind);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		int64_t src = store_col_int(s, 0);
+		const char *h = store_col_text(s, 1), *field = store_col_text(s, 3);
+		int col = field ? col_of(table, field) : -1;
+
+		tally_ident(t, src, store_col_text(s, 4), store_col_text(s, 5),
+			store_col_bytes(s, 5), -1);
+		if (col < 0 || !h)
+			continue;
+		/* a row's field with identifiers had counted none unparsed: what goes is one less */
+		buf_reset(&key);
+		buf_addf(&key, "%lld\t%lld\t%s\t", (long long)src, (long long)store_col_int(s, 2),
+			field);
+		buf_add(&key, h, store_col_bytes(s, 1));
+		if (prev.len == key.len && memcmp(prev.s, key.s, key.len) == 0)
+			continue;
+		tally_col(t, src, (size_t)col, 1);
+		buf_reset(&prev);
+		buf_add(&prev, key.s, key.len);
+	}
+	store_done(s);
+	buf_free(&prev);
+	buf_free(&key);
+	return rc == STORE_DONE ? 0 : rc;
+}
+
+int stats_tally_write(struct store *st, struct stats_tally *t)
+{
+	struct store_stmt *s;
+	size_t i;
+	int rc = 0;
+
+	if (!t->n)
+		return 0;
+	if (!(s = store_prepare(st,
+		      "INSERT INTO ident_counts(source_id, kind, field, keys, national, coarse, "
+		      "nolink, unparsed) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+		      "ON CONFLICT(source_id, kind, field) DO UPDATE SET "
+		      "keys = keys + excluded.keys, national = national + excluded.national, "
+		      "coarse = coarse + excluded.coarse, nolink = nolink + excluded.nolink, "
+		      "unparsed = unparsed + excluded.unparsed")))
+		return EX_SOFTWARE;
+	for (i = 0; i < t->n && !rc; i++) {
+		const struct tally_ent *e = &t->e[i];
+		char *field;
+
+		if (!e->keys && !e->national && !e->coarse && !e->nolink && !e->unparsed)
+			continue;
+		field = e->col < 0 ? xstrdup("") : col_name((size_t)e->col);
+		store_bind_int(s, 1, e->src);
+		store_bind_text(s, 2, e->kind);
+		store_bind_text(s, 3, field);
+		store_bind_int(s, 4, e->keys);
+		store_bind_int(s, 5, e->national);
+		store_bind_int(s, 6, e->coarse);
+		store_bind_int(s, 7, e->nolink);
+		store_bind_int(s, 8, e->unparsed);
+		rc = store_step(s);
+		rc = rc == STORE_DONE ? 0 : rc;
+		store_reset(s);
+		free(field);
+	}
+	store_done(s);
+	tally_reset(t);
+	return rc;
+}
+
+int stats_hub_seen(
+	struct store *st, const char *kind, const char *value, const char *flags, int64_t holders)
+{
+	struct store_stmt *s = store_prepare(st,
+		is_hub(kind, flags, holders)
+			? "INSERT OR IGNORE INTO ident_hubs VALUES(?1, ?2)"
+			: "DELETE FROM ident_hubs WHERE kind = ?1 AND value = ?2");
+	int rc;
+
+	if (!s)
+		return EX_SOFTWARE;
+	store_bind_text(s, 1, kind);
+	store_bind_text(s, 2, value);
+	rc = store_step(s);
+	store_done(s);
+	return rc == STORE_DONE ? 0 : rc;
+}
+
+int stats_hubs_refill(struct store *st)
+{
+	struct store_stmt *s;
+	int rc;
+
+	if ((rc = store_exec(st, "DELETE FROM ident_hubs")))
+		return rc;
+	if (!(s = store_prepare(st, HUB_SQL(STR(HUB_ROWS)))))
+		return EX_SOFTWARE;
+	while (!rc && (rc = store_step(s)) == STORE_ROW)
+		rc = stats_hub_seen(st, store_col_text(s, 0), store_col_text(s, 1),
+			store_col_text(s, 2), store_col_int(s, 3));
+	store_done(s);
+	return rc == STORE_DONE ? 0 : rc;
+}
+
+int stats_counts_fill(struct store *st)
+{
+	struct qpass p = { 0 };
+	int rc;
+
+	if ((rc = store_exec(st, "DELETE FROM ident_counts")))
+		return rc;
+	if (!(rc = quality_pass(st, &p)))
+		rc = stats_tally_write(st, &p.tally);
+	pass_reset(&p);
+	free(p.tally.e);
+	free(p.ids);
+	return rc ? rc : stats_hubs_refill(st);
+}
+
+/* The five screening figures, with all the scores in scope counted by the subquery all. */
+static void paste_figures(struct stats *sx, const char *const *names, const char *all)
+{
+	char *sql = xasprintf(
+		"SELECT a.n, f.n, round(100.0 * f.n / nullif(a.n, 0), 1), f.never, f.removed FROM %s a, "
+		"(SELECT count(*) AS n, "
+		"coalesce(sum(CASE WHEN NOT EXISTS (SELECT 1 FROM orders o "
+		"WHERE o.listing_id = s.listing_id) THEN 1 ELSE 0 END), 0) AS never, "
+		"coalesce(sum(CASE WHEN EXISTS (SELECT 1 FROM takedowns t "
+		"WHERE t.listing_id = s.listing_id AND "
+		"julianday(t.resolved_at) >= julianday(t.received_at) AND "
+		"coalesce(t.outcome, '') NOT LIKE 'reject%%' AND "
+		"NOT EXISTS (SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id AND "
+		"o.ordered_at <= t.resolved_at)) THEN 1 ELSE 0 END), 0) AS removed "
+		"FROM scores s WHERE flagged AND @S) f",
+		all);
+
+	figures(sx, names, sql);
+	free(sql);
 }
 
 static void screening(struct stats *sx)
@@ -803,22 +1204,15 @@ static void screening(struct stats *sx)
 	if (!store_table_exists(sx->st, "scores"))
 		return;
 	/*
-	 * One pass over the scores. Never sold: no order at all, whatever became of the listing.
-	 * Removed before sale: taken down (a notice resolved, with sane times, not rejected)
-	 * before any order was placed.
+	 * The scores counted (the store's: no filter, so SQLite counts an index's entries), and
+	 * the flagged ones read alone, through the partial index scores_flagged where the store
+	 * has it. Never sold: no order at all, whatever became of the listing. Removed before
+	 * sale: taken down (a notice resolved, with sane times, not rejected) before any order
+	 * was placed.
 	 */
-	figures(sx, names,
-		"SELECT count(*), coalesce(sum(CASE WHEN s.flagged THEN 1 ELSE 0 END), 0), "
-		"round(100.0 * sum(s.flagged != 0) / count(*), 1), "
-		"coalesce(sum(CASE WHEN s.flagged AND NOT EXISTS "
-		"(SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id) THEN 1 ELSE 0 END), 0), "
-		"coalesce(sum(CASE WHEN s.flagged AND EXISTS "
-		"(SELECT 1 FROM takedowns t WHERE t.listing_id = s.listing_id AND "
-		"julianday(t.resolved_at) >= julianday(t.received_at) AND "
-		"coalesce(t.outcome, '') NOT LIKE 'reject%' AND "
-		"NOT EXISTS (SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id AND "
-		"o.ordered_at <= t.resolved_at)) THEN 1 ELSE 0 END), 0) "
-		"FROM scores s WHERE @S");
+	paste_figures(sx, names,
+		sx->case_id ? "(SELECT count(*) AS n FROM scores WHERE @S)"
+			    : "(SELECT count(*) AS n FROM scores)");
 }
 
 static void networks(struct stats *sx)
@@ -837,7 +1231,7 @@ static void networks(struct stats *sx)
 		"SELECT size, count(*) FROM networks WHERE @P GROUP BY 1 ORDER BY 1");
 	if (store_table_exists(sx->st, "scores")) {
 		figure(sx, "networks.with_flagged",
-			"SELECT count(*) FROM networks n WHERE @P AND EXISTS (SELECT 1 FROM network_members m JOIN scores s USING (seller_id) WHERE m.network_id = n.network_id AND s.flagged)");
+			"SELECT count(*) FROM networks n WHERE @P AND EXISTS (SELECT 1 FROM network_members m JOIN scores s USING (seller_id) WHERE m.network_id = n.network_id AND s.flagged <> 0)");
 	}
 }
 
@@ -949,7 +1343,7 @@ static void notices(struct stats *sx)
 {
 #define LAST_D \
 	"(SELECT d.* FROM notice_decisions d WHERE d.decision_id = (SELECT max(decision_id) " \
-	"FROM notice_decisions x WHERE x.notice_id = d.notice_id))"
+	"FROM notice_decisions x WHERE x.notice_id = d.notice_id)) ld"
 #define FIRST_FINAL \
 	"(SELECT min(decided_at) FROM notice_decisions d WHERE d.notice_id = n.notice_id AND " \
 	"d.decision IN ('accept', 'reject'))"
@@ -974,16 +1368,17 @@ static void notices(struct stats *sx)
 	spread(sx, "notices.hours",
 		"SELECT " N_HOURS " FROM notices n WHERE " N_HOURS " >= 0 AND @P");
 	figure(sx, "notices.decided_24h_pct",
-		"SELECT round(100.0 * sum(coalesce(" N_HOURS " BETWEEN 0 AND 24, 0)) / "
+		"SELECT round(100.0 * sum(CASE WHEN " N_HOURS
+		" BETWEEN 0 AND 24 THEN 1 ELSE 0 END) / "
 		"count(*), 1) FROM notices n WHERE @P");
 	figure(sx, "notices.proposed_per_accept",
 		"SELECT round(1.0 * sum(proposed) / count(*), 1) FROM " LAST_D
 		" WHERE decision = 'accept' AND @P");
 	figure(sx, "notices.accepted_before_sale",
 		"SELECT count(*) FROM " LAST_D
-		" a WHERE a.decision = 'accept' AND @P AND NOT EXISTS "
-		"(SELECT 1 FROM orders o WHERE o.listing_id = a.listing_id AND o.ordered_at <= "
-		"a.decided_at)");
+		" WHERE ld.decision = 'accept' AND @P AND NOT EXISTS "
+		"(SELECT 1 FROM orders o WHERE o.listing_id = ld.listing_id AND o.ordered_at <= "
+		"ld.decided_at)");
 #undef N_HOURS
 #undef FIRST_FINAL
 #undef LAST_D
@@ -1005,9 +1400,9 @@ static void (*const sections[])(struct stats *) = {
 	notices,
 };
 
-int stats_write(struct store *st, const char *case_id, struct out *o)
+int stats_write(struct store *st, const char *case_id, unsigned flags, struct out *o)
 {
-	struct stats sx = { .st = st, .o = o, .case_id = case_id };
+	struct stats sx = { .st = st, .o = o, .case_id = case_id, .flags = flags };
 	size_t i;
 
 	for (i = 0; i < sizeof(sections) / sizeof(*sections); i++) {

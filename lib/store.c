@@ -3,6 +3,7 @@
 #include "case.h"
 #include "keyfile.h"
 #include "money.h"
+#include "stats.h"
 #include "store.h"
 #include "store_citus.h"
 #include "store_db.h"
@@ -303,9 +304,28 @@ static const char schema_marks[] =
 	"  offset INTEGER NOT NULL, len INTEGER NOT NULL, sha256 BLOB NOT NULL,\n"
 	"  PRIMARY KEY(source_id, line)) WITHOUT ROWID;\n";
 
+/*
+ * Schema 6: the counts stats reads instead of every identifier, kept by ingest in the
+ * transaction of the rows they count (stats_tally_write()). Per source: for each identifier
+ * kind (field ''), its keys and flags; for each identifier column stats reads (field
+ * 'sellers.phone'), the values that gave no identifier; and the values that are hub candidates.
+ * The flagged scores get an index of their own, which screen keeps (a few percent of them).
+ * Idempotent: the v5 to v6 step runs the same text, then fills them (stats_counts_fill()).
+ */
+static const char schema_counts[] =
+	"CREATE TABLE IF NOT EXISTS ident_counts(\n"
+	"  source_id INTEGER NOT NULL, kind TEXT NOT NULL, field TEXT NOT NULL,\n"
+	"  keys INTEGER NOT NULL DEFAULT 0, national INTEGER NOT NULL DEFAULT 0,\n"
+	"  coarse INTEGER NOT NULL DEFAULT 0, nolink INTEGER NOT NULL DEFAULT 0,\n"
+	"  unparsed INTEGER NOT NULL DEFAULT 0,\n"
+	"  PRIMARY KEY(source_id, kind, field)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS ident_hubs(\n"
+	"  kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(kind, value)) WITHOUT ROWID;\n"
+	"CREATE INDEX IF NOT EXISTS scores_flagged ON scores(listing_id) WHERE flagged;\n";
+
 static const char *const schema_now[] = { schema_core, schema_screen_runs, schema_screen,
 	schema_link, schema_trace, schema_case, schema_case_snap, schema_takedown, schema_marks,
-	NULL };
+	schema_counts, NULL };
 
 const char *store_engine(void)
 {
@@ -842,6 +862,17 @@ static int migrate(struct store *st)
 		if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
 			return rc;
 		if ((rc = store_exec(st, schema_marks)) || (rc = store_exec(st, migrate_v5)) ||
+			(rc = store_exec(st, "COMMIT"))) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+	}
+	if (version < 6) {
+		/* The counts stats reads, as the rows give them now: one pass over the store. */
+		if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+			return rc;
+		if ((rc = store_exec(st, schema_counts)) || (rc = stats_counts_fill(st)) ||
+			(rc = store_exec(st, "PRAGMA user_version=6")) ||
 			(rc = store_exec(st, "COMMIT"))) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			return rc;

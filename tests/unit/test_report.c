@@ -205,3 +205,38 @@ Test(report, the_custody_log_lists_the_case_actions)
 	cr_assert_has(t, "seller:S1");
 	free(t);
 }
+
+/*
+ * The timeline's "among them" shows the first subjects in the order people read ids (O2
+ * before O10), whatever order the store hands them in, and an analyst's name stays whole.
+ */
+Test(report, the_timeline_names_its_first_subjects_in_id_order)
+{
+	struct leads l = { 0 };
+	char *t, *id2 = NULL;
+
+	cr_assert_eq(store_exec(st,
+			     "INSERT INTO orders(order_id, listing_id, seller_id, amount, currency,"
+			     " ordered_at, source_id, line) VALUES"
+			     " ('O10', 'L1', 'S1', 100, 'EUR', '2026-01-05T00:00:00Z', 1, 4),"
+			     " ('O9', 'L1', 'S1', 100, 'EUR', '2026-01-05T00:00:00Z', 1, 5),"
+			     " ('O8', 'L1', 'S1', 100, 'EUR', '2026-01-05T00:00:00Z', 1, 6),"
+			     " ('O7', 'L1', 'S1', 100, 'EUR', '2026-01-05T00:00:00Z', 1, 7),"
+			     " ('O6', 'L1', 'S1', 100, 'EUR', '2026-01-05T00:00:00Z', 1, 8),"
+			     " ('O5', 'L1', 'S1', 100, 'EUR', '2026-01-05T00:00:00Z', 1, 9),"
+			     " ('O4', 'L1', 'S1', 100, 'EUR', '2026-01-05T00:00:00Z', 1, 10),"
+			     " ('O3', 'L1', 'S1', 100, 'EUR', '2026-01-05T00:00:00Z', 1, 11)"),
+		0);
+	cr_assert_eq(leads_add(&l, "seller:S1", "seller", CASE_LEAD_KINDS), 0);
+	cr_assert_eq(case_open(st, "two", &l, "Jane Doe", &id2), 0);
+	leads_free(&l);
+	c.case_id = id2;
+	cr_assert_eq(case_gather(st, id2), 0);
+	t = text_of(html);
+	cr_assert_has(t, "<td>O3, O4, O5, O6, O7, O8 and 2 more</td>");
+	cr_assert_has(t, "<td>Jane Doe</td>");
+	cr_assert_lacks(t, "Jane, Doe");
+	c.case_id = case_id;
+	free(id2);
+	free(t);
+}

@@ -29,7 +29,7 @@ static char *figures(const char *case_id, int *rc)
 	FILE *fp = open_memstream(&text, &len);
 	struct out *o = out_open(fp, OUT_TSV, cols, 2);
 
-	*rc = stats_write(st, case_id, o);
+	*rc = stats_write(st, case_id, 0, o);
 	cr_assert_eq(out_close(o), 0);
 	fclose(fp);
 	return text;
