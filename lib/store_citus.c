@@ -24,7 +24,6 @@ static const struct dist {
 	{ "identifiers", "holder_id", "ident_id" },
 	{ "scores", "seller_id", "listing_id" },
 	{ "network_members", "seller_id", NULL },
-	{ "link_edges", "seller_a", NULL },
 };
 
 const char *citus_key(const char *table, const char *key)
@@ -45,7 +44,9 @@ const char *citus_key(const char *table, const char *key)
 
 /*
  * Small tables that every node reads, copied whole to each (reference tables): joins with a
- * distributed table then stay on the worker. Referenced tables come before the tables that
+ * distributed table then stay on the worker. The evidence of networks (link_edges) is one of
+ * them, as networks are: link sets each network's kinds from its edges in one UPDATE, which
+ * Citus runs on a reference table only when all it reads is reference tables too. Referenced tables come before the tables that
  * reference them (rejects and source_marks name a source).
  */
 static const char *const reference[] = {
@@ -63,8 +64,11 @@ static const char *const reference[] = {
 	"screen_runs",
 	"link_runs",
 	"networks",
+	"link_edges",
 	"link_hubs",
 	"network_aliases",
+	"ident_counts",
+	"ident_hubs",
 };
 
 /*
@@ -114,8 +118,13 @@ int citus_distribute(struct pg *c, const char *uri)
 	 * One connection per worker for the whole transaction: the tables were made in it, and
 	 * Citus can only see them from the connection that made them.
 	 */
+	/*
+	 * Citus runs no trigger on a distributed table's shards (not safely: each shard's would
+	 * write meta from its worker), so link counts deleted identifiers there instead.
+	 */
 	if ((rc = run(c, "SET LOCAL citus.multi_shard_modify_mode TO 'sequential'")) ||
-		(rc = run(c, "INSERT INTO meta VALUES('layout', 'citus')")))
+		(rc = run(c, "INSERT INTO meta VALUES('layout', 'citus')")) ||
+		(rc = run(c, "DROP TRIGGER IF EXISTS link_identifiers_deleted ON identifiers")))
 		return rc;
 	for (i = 0; i < sizeof(distributed) / sizeof(*distributed); i++) {
 		const struct dist *d = &distributed[i];
@@ -129,7 +138,10 @@ int citus_distribute(struct pg *c, const char *uri)
 			return rc;
 	}
 	for (i = 0; i < sizeof(reference) / sizeof(*reference); i++) {
-		snprintf(sql, sizeof(sql), "SELECT create_reference_table('%s')", reference[i]);
+		/* a table of a newer schema the server's DDL may not have yet stays local */
+		snprintf(sql, sizeof(sql),
+			"SELECT create_reference_table(t) FROM to_regclass('%s') t WHERE t IS NOT NULL",
+			reference[i]);
 		if ((rc = run(c, sql)))
 			return rc;
 	}
