@@ -761,13 +761,25 @@ int screen_run_print(struct screen_run *r, FILE *fp)
 	struct out *o;
 	int rc;
 
+	/*
+	 * On Citus an outer join must be on the distribution column: a score's seller is its
+	 * listing's, and the join stays on the worker that holds both.
+	 */
 	if (!(q = store_prepare(r->st,
-		      "SELECT s.listing_id, s.seller_id, s.score, s.reasons, l.title,\n"
-		      "  ck_money(l.price, l.currency), l.currency, l.url FROM scores s\n"
-		      "LEFT JOIN listings l ON l.listing_id = s.listing_id\n"
-		      "WHERE s.score >= ?1\n"
-		      "  AND (?2 = 0 OR s.listing_id IN (SELECT listing_id FROM temp.want))\n"
-		      "ORDER BY s.score DESC, s.listing_id")))
+		      store_is_distributed(r->st)
+			      ? "SELECT s.listing_id, s.seller_id, s.score, s.reasons, l.title,\n"
+				"  ck_money(l.price, l.currency), l.currency, l.url FROM scores s\n"
+				"LEFT JOIN listings l ON l.seller_id = s.seller_id\n"
+				"  AND l.listing_id = s.listing_id\n"
+				"WHERE s.score >= ?1\n"
+				"  AND (?2 = 0 OR s.listing_id IN (SELECT listing_id FROM temp.want))\n"
+				"ORDER BY s.score DESC, s.listing_id"
+			      : "SELECT s.listing_id, s.seller_id, s.score, s.reasons, l.title,\n"
+				"  ck_money(l.price, l.currency), l.currency, l.url FROM scores s\n"
+				"LEFT JOIN listings l ON l.listing_id = s.listing_id\n"
+				"WHERE s.score >= ?1\n"
+				"  AND (?2 = 0 OR s.listing_id IN (SELECT listing_id FROM temp.want))\n"
+				"ORDER BY s.score DESC, s.listing_id")))
 		return EX_SOFTWARE;
 	store_bind_int(q, 1, r->min_score);
 	store_bind_int(q, 2, r->restricted);

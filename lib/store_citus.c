@@ -46,7 +46,10 @@ const char *citus_key(const char *table, const char *key)
  * Small tables that every node reads, copied whole to each (reference tables): joins with a
  * distributed table then stay on the worker. The evidence of networks (link_edges) is one of
  * them, as networks are: link sets each network's kinds from its edges in one UPDATE, which
- * Citus runs on a reference table only when all it reads is reference tables too. Referenced tables come before the tables that
+ * Citus runs on a reference table only when all it reads is reference tables too. So are the
+ * points the network signal adds to a listing (score_network, a few listings in a hundred),
+ * which have no seller id: screen joins them to scores on the listing id, an outer join
+ * Citus takes only with a reference table on its inner side. Referenced tables come before the tables that
  * reference them (rejects and source_marks name a source).
  */
 static const char *const reference[] = {
@@ -66,18 +69,11 @@ static const char *const reference[] = {
 	"networks",
 	"link_edges",
 	"link_hubs",
+	"score_network",
 	"network_aliases",
 	"ident_counts",
 	"ident_hubs",
 };
-
-/*
- * The points the network signal adds to a listing have no seller id: distributed on the
- * listing id, in a co-location group of their own (sharing the sellers' would only look
- * co-located).
- */
-#define SCORE_NETWORK \
-	"SELECT create_distributed_table('score_network', 'listing_id', 'hash', 'none')"
 
 /*
  * Cases, their snapshots, the custody log and the notice decisions stay plain tables on the
@@ -154,8 +150,6 @@ int citus_distribute(struct pg *c, const char *uri)
 		if ((rc = run(c, sql)))
 			return rc;
 	}
-	if ((rc = run(c, SCORE_NETWORK)))
-		return rc;
 	/*
 	 * Queries join listings with orders, scores with listings, on the listing id: not the
 	 * distribution column, so Citus must repartition one side, which it does only when asked.
