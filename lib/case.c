@@ -506,7 +506,7 @@ static int gather_live(struct store *st, const char *case_id, int keep_members)
 			" SELECT u.party_id, u.depth, min(u.via) FROM up u "
 			" JOIN best b ON b.party_id = u.party_id AND b.depth = u.depth "
 			" WHERE u.party_id NOT IN (SELECT seller_id FROM case_sellers) "
-			" GROUP BY u.party_id ORDER BY u.party_id",
+			" GROUP BY u.party_id, u.depth ORDER BY u.party_id",
 			NULL);
 	if (!rc)
 		rc = gather_edges(st);
@@ -882,12 +882,18 @@ static const char *buyer_fn(void *arg, const char *x, size_t n, char out[STORE_F
 
 int case_set_redact(struct store *st, int redact)
 {
+	char khex[2 * STORE_KEY_LEN + 1] = "";
 	int rc;
 
 	redact_on = redact;
 	if (redact && (rc = store_pseudonym_key(st, redact_key)))
 		return rc;
-	return store_text_function(st, "ck_buyer", buyer_fn, NULL);
+	if (redact)
+		hex(redact_key, STORE_KEY_LEN, khex);
+	/* a server store's ck_buyer() is SQL of its own, which takes the key from the session */
+	rc = store_set(st, "redact_key", khex);
+	OPENSSL_cleanse(khex, sizeof(khex));
+	return rc ? rc : store_text_function(st, "ck_buyer", buyer_fn, NULL);
 }
 
 const char *const case_sections[] = { "summary", "value", "leads", "sellers", "listings", "orders",
@@ -900,26 +906,27 @@ static const struct {
 	const char *sql;
 } sections[] = {
 	{ "summary", -1,
-		"SELECT 'case' AS what, case_id AS value FROM cases WHERE case_id = ?1 "
-		"UNION ALL SELECT 'title', title FROM cases WHERE case_id = ?1 "
-		"UNION ALL SELECT 'status', status FROM cases WHERE case_id = ?1 "
-		"UNION ALL SELECT 'opened', opened_at || ' by ' || opened_by FROM cases "
+		/* ck_value(): a column of text and numbers, as SQLite's are, on any store */
+		"SELECT 'case' AS what, ck_value(case_id) AS value FROM cases WHERE case_id = ?1 "
+		"UNION ALL SELECT 'title', ck_value(title) FROM cases WHERE case_id = ?1 "
+		"UNION ALL SELECT 'status', ck_value(status) FROM cases WHERE case_id = ?1 "
+		"UNION ALL SELECT 'opened', ck_value(opened_at || ' by ' || opened_by) FROM cases "
 		"  WHERE case_id = ?1 "
-		"UNION ALL SELECT 'closed', closed_at FROM cases WHERE case_id = ?1 AND closed_at "
-		"  IS NOT NULL "
-		"UNION ALL SELECT 'leads', count(*) FROM case_leads WHERE case_id = ?1 "
-		"UNION ALL SELECT 'networks', count(DISTINCT network_id) FROM case_sellers "
-		"UNION ALL SELECT 'sellers', count(*) FROM case_sellers "
-		"UNION ALL SELECT 'flagged listings', count(*) FROM case_listings "
-		"UNION ALL SELECT 'orders', count(*) FROM case_orders "
-		"UNION ALL SELECT 'test buys', count(*) FROM case_testbuys "
-		"UNION ALL SELECT 'upstream parties', count(*) FROM case_parties "
-		"UNION ALL SELECT 'link evidence', count(*) FROM case_edges "
-		"UNION ALL SELECT 'pinned', coalesce('screen run ' || screen_run, 'no screen run') "
-		"  || ', ' || coalesce('link run ' || link_run, 'no link run') || ', taken ' || "
-		"  taken_at FROM case_pins WHERE case_id = ?1 "
-		"UNION ALL SELECT 'not taken in', what || ' (casekit case refresh ' || ?1 || ')' "
-		"  FROM case_pending" },
+		"UNION ALL SELECT 'closed', ck_value(closed_at) FROM cases WHERE case_id = ?1 AND "
+		"  closed_at IS NOT NULL "
+		"UNION ALL SELECT 'leads', ck_value(count(*)) FROM case_leads WHERE case_id = ?1 "
+		"UNION ALL SELECT 'networks', ck_value(count(DISTINCT network_id)) FROM case_sellers "
+		"UNION ALL SELECT 'sellers', ck_value(count(*)) FROM case_sellers "
+		"UNION ALL SELECT 'flagged listings', ck_value(count(*)) FROM case_listings "
+		"UNION ALL SELECT 'orders', ck_value(count(*)) FROM case_orders "
+		"UNION ALL SELECT 'test buys', ck_value(count(*)) FROM case_testbuys "
+		"UNION ALL SELECT 'upstream parties', ck_value(count(*)) FROM case_parties "
+		"UNION ALL SELECT 'link evidence', ck_value(count(*)) FROM case_edges "
+		"UNION ALL SELECT 'pinned', ck_value(coalesce('screen run ' || screen_run, "
+		"  'no screen run') || ', ' || coalesce('link run ' || link_run, 'no link run') || "
+		"  ', taken ' || taken_at) FROM case_pins WHERE case_id = ?1 "
+		"UNION ALL SELECT 'not taken in', ck_value(what || ' (casekit case refresh ' || ?1 || "
+		"  ')') FROM case_pending" },
 	{ "value", -1,
 		"SELECT o.currency, count(*) AS orders, ck_money(sum(o.amount), o.currency) AS amount "
 		"FROM case_orders o WHERE " MONEY_PAID_ORDER " "

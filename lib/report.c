@@ -1311,7 +1311,8 @@ static void gnet_load(struct report_ctx *c, const char *network, struct gnet *g)
 	}
 	if ((s = prep(c,
 		     "SELECT e.seller_a, e.seller_b, group_concat(DISTINCT e.kind), "
-		     "max(e.comparator <> 'exact'), count(*) FROM case_edges e "
+		     "max(CASE WHEN e.comparator <> 'exact' THEN 1 ELSE 0 END), count(*) "
+		     "FROM case_edges e "
 		     "JOIN case_sellers a ON a.seller_id = e.seller_a "
 		     "WHERE a.network_id = ?2 GROUP BY 1, 2 ORDER BY 1, 2"))) {
 		store_bind_text(s, 2, network);
@@ -1845,7 +1846,7 @@ static void cover(struct report_ctx *c, FILE *fp)
 	if ((s = prep(c,
 		     "SELECT coalesce(lower(t.verdict), 'no verdict'), count(*), "
 		     "replace(group_concat(DISTINCT t.report_ref), ',', ', ') FROM case_testbuys ct JOIN "
-		     "testbuys t ON t.testbuy_id = ct.testbuy_id GROUP BY 1 ORDER BY 1 = 'counterfeit' DESC, 1"))) {
+		     "testbuys t ON t.testbuy_id = ct.testbuy_id GROUP BY 1 ORDER BY 1"))) {
 		int i = 0;
 
 		while (store_step(s) == STORE_ROW) {

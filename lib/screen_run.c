@@ -272,7 +272,7 @@ static const char network_sql[] = NETWORK_CTE
 	"FROM own o JOIN network_members m ON m.seller_id = o.seller_id\n"
 	"  JOIN nt ON nt.network_id = m.network_id\n"
 	"  LEFT JOIN nf ON nf.network_id = m.network_id AND nf.seller_id = o.seller_id\n"
-	"WHERE others > 0 AND (?2 IS NULL OR o.listing_id = ?2)\n"
+	"WHERE nt.tot - coalesce(nf.n, 0) > 0 AND (?2 IS NULL OR o.listing_id = ?2)\n"
 	"  AND (?3 = 0 OR o.listing_id IN (SELECT listing_id FROM temp.want))\n"
 	"  AND o.listing_id NOT IN (SELECT listing_id FROM score_network)\n"
 	"ORDER BY o.listing_id";
@@ -317,7 +317,7 @@ static int network_pass(struct screen_run *r)
 	if (rc)
 		goto out;
 	if (!(up = store_prepare(r->st,
-		      "UPDATE scores SET score = ?2, flagged = ?2 >= ?3,\n"
+		      "UPDATE scores SET score = ?2, flagged = CASE WHEN ?2 >= ?3 THEN 1 ELSE 0 END,\n"
 		      "  reasons = ltrim(reasons || ' network:' || ?4 || '(' || ?5 || ')')\n"
 		      "WHERE listing_id = ?1")) ||
 		!(ins = store_prepare(

@@ -910,8 +910,17 @@ static int sql_natural(void *arg, int na, const void *a, int nb, const void *b)
 	return ck_natural_cmp(a, (size_t)na, b, (size_t)nb);
 }
 
+/* ck_value(x): x as it is; on a server, where a column has one type, x as JSON. */
+static void sql_value(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_value(ctx, argv[0]);
+}
+
 static void sql_functions(sqlite3 *db)
 {
+	sqlite3_create_function(db, "ck_value", 1,
+		SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_value, NULL, NULL);
 	sqlite3_create_function(db, "ck_money", 2,
 		SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_money, NULL, NULL);
 	sqlite3_create_collation(db, "ck_natural", SQLITE_UTF8, NULL, sql_natural);
@@ -942,8 +951,13 @@ static void sql_text_fn(sqlite3_context *c, int argc, sqlite3_value **v)
 
 int store_text_function(struct store *st, const char *name, store_text_fn *fn, void *arg)
 {
-	struct text_fn *f = xmalloc(sizeof(*f));
+	struct text_fn *f;
 
+	if (st->pg)
+		return pg_has_function(st->pg, name)
+			? 0
+			: ck_error(EX_SOFTWARE, "'%s' has no SQL function %s", st->path, name);
+	f = xmalloc(sizeof(*f));
 	f->fn = fn;
 	f->arg = arg;
 	/* SQLite frees f with the function, also when a later call replaces it. */
@@ -951,6 +965,11 @@ int store_text_function(struct store *st, const char *name, store_text_fn *fn, v
 		    sql_text_fn, NULL, NULL, free) != SQLITE_OK)
 		return store_error(st, name);
 	return 0;
+}
+
+int store_set(struct store *st, const char *name, const char *value)
+{
+	return st->pg ? pg_set(st->pg, name, value) : 0;
 }
 
 static void setup_sqlite(void)

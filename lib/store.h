@@ -88,7 +88,9 @@ enum store_type { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT, STORE_BLOB };
 /*
  * The SQL of every store has ck_money(minor, currency): the amount as money_format() writes it
  * (text), NULL when minor is NULL. Every query that shows money selects it through this, so no
- * output ever shows minor units. And the collation ck_natural: text as people read ids, digits
+ * output ever shows minor units. ck_value(x) is x, for a column that holds text in some rows
+ * and numbers in others (a summary), which a server store keeps as JSON and gives back typed
+ * as SQLite would. And the collation ck_natural: text as people read ids, digits
  * by their value (ck_natural_cmp(): link:20 before link:100).
  */
 
@@ -100,6 +102,13 @@ enum store_type { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT, STORE_BLOB };
 #define STORE_FN_MAX 256
 typedef const char *store_text_fn(void *arg, const char *x, size_t n, char buf[STORE_FN_MAX]);
 int store_text_function(struct store *st, const char *name, store_text_fn *fn, void *arg);
+/*
+ * fn cannot run on a server, so there the store's schema defines name in SQL and
+ * store_text_function() only checks that it does; what the C function knows reaches the SQL
+ * one as a setting of the session: store_set(st, "redact_key", hex) is casekit.redact_key
+ * there (current_setting()), and nothing on a file store. 0 or an EX_* code.
+ */
+int store_set(struct store *st, const char *name, const char *value);
 /* The statement of sql, ready to bind, or NULL after one message (bad SQL, missing table). */
 struct store_stmt *store_prepare(struct store *st, const char *sql);
 /*

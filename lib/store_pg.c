@@ -19,6 +19,7 @@ struct pg {
 	struct store_load *inflight; /* a COPY sent whose result is not read yet: drain() */
 	struct buf engine;
 	int distributed; /* a Citus store (meta.layout): pg_exec() runs one statement at a time */
+	char schema[64]; /* where the store's tables are: SQLite's main */
 };
 
 struct pg_param {
@@ -41,6 +42,7 @@ struct pg_stmt {
 	PGresult *desc; /* the columns of a statement not yet run */
 	int row, nrows;
 	unsigned char **blobs; /* decoded bytea of the current row, per column */
+	char **strs;           /* decoded JSON strings of the current row, per column */
 	size_t *blen;
 };
 
@@ -54,6 +56,7 @@ struct pg_stmt {
 #define OID_FLOAT4 700
 #define OID_FLOAT8 701
 #define OID_NUMERIC 1700
+#define OID_JSON 114
 
 int pg_is_uri(const char *path)
 {
@@ -226,6 +229,22 @@ int pg_column_exists(struct pg *c, const char *table, const char *column)
 int pg_trigger_exists(struct pg *c, const char *name)
 {
 	return gives_row(c, "SELECT 1 FROM pg_trigger WHERE tgname = $1", name, NULL);
+}
+
+int pg_has_function(struct pg *c, const char *name)
+{
+	return gives_row(c, "SELECT 1 FROM pg_proc WHERE proname = $1", name, NULL);
+}
+
+int pg_set(struct pg *c, const char *name, const char *value)
+{
+	char *full = xasprintf("casekit.%s", name),
+	     *v = value_of(c, "SELECT set_config($1, $2, false)", full, value);
+	int rc = v ? 0 : ck_error(pg_errcode(c), "%s: %s", c->uri, c->errmsg);
+
+	free(full);
+	free(v);
+	return rc;
 }
 
 int pg_has_index(struct pg *c, const char *table, const char *col1, const char *col2)
@@ -590,6 +609,32 @@ static const char pg_schema[] =
 	"  finalfunc = ck_json_end, initcond = '');\n"
 	"CREATE AGGREGATE json_group_array(text) (sfunc = ck_json_add, stype = text,\n"
 	"  finalfunc = ck_json_end, initcond = '');\n"
+	"CREATE FUNCTION round(v double precision, n int) RETURNS double precision\n"
+	"  LANGUAGE sql IMMUTABLE AS $$ SELECT round(v::numeric, n)::double precision $$;\n"
+	/*
+	 * ck_buyer(x): a buyer's pseudonym ("buyer-" and 16 hex digits of HMAC-SHA-256 under
+	 * the store's pseudonym key) when the session redacts (store_set(), as lib/case.c's
+	 * C function does on a file store), else x.
+	 */
+	"CREATE FUNCTION ck_pad(k bytea, pad int) RETURNS bytea LANGUAGE plpgsql IMMUTABLE\n"
+	"AS $$ DECLARE r bytea := decode(repeat('00', 64), 'hex'); i int;\n"
+	"BEGIN\n"
+	"  FOR i IN 0..63 LOOP\n"
+	"    r := set_byte(r, i, (CASE WHEN i < length(k) THEN get_byte(k, i) ELSE 0 END) # pad);\n"
+	"  END LOOP;\n"
+	"  RETURN r;\n"
+	"END $$;\n"
+	"CREATE FUNCTION ck_hmac(k bytea, m bytea) RETURNS bytea LANGUAGE sql IMMUTABLE\n"
+	"  AS $$ SELECT sha256(ck_pad(k, 92) || sha256(ck_pad(k, 54) || m)) $$;\n"
+	"CREATE FUNCTION ck_buyer(x text) RETURNS text LANGUAGE plpgsql STABLE AS $$\n"
+	"DECLARE k text := current_setting('casekit.redact_key', true);\n"
+	"BEGIN\n"
+	"  IF x IS NULL OR k IS NULL OR k = '' THEN RETURN x; END IF;\n"
+	"  RETURN 'buyer-' || encode(substr(ck_hmac(decode(k, 'hex'), convert_to(x, 'UTF8')),\n"
+	"    1, 8), 'hex');\n"
+	"END $$;\n"
+	"CREATE FUNCTION ck_value(x anyelement) RETURNS json LANGUAGE sql IMMUTABLE\n"
+	"  AS $$ SELECT to_json(x) $$;\n"
 	"CREATE FUNCTION julianday(t text) RETURNS double precision LANGUAGE plpgsql IMMUTABLE\n"
 	"AS $$ BEGIN\n"
 	"  RETURN extract(epoch FROM t::timestamptz) / 86400.0 + 2440587.5;\n"
@@ -690,6 +735,12 @@ int pg_open(struct pg **out, const char *uri, unsigned flags)
 		     " SET extra_float_digits = 1",
 		     0)))
 		goto fail;
+	{
+		char *sch = value_of(c, "SELECT current_schema()", NULL, NULL);
+
+		snprintf(c->schema, sizeof(c->schema), "%s", sch ? sch : "public");
+		free(sch);
+	}
 	if (flags & STORE_CREATE) {
 		if (pg_table_exists(c, "meta")) {
 			rc = ck_error(
@@ -746,6 +797,8 @@ struct tr {
 	int skip_stmt;    /* a PRAGMA: dropped */
 	int between;      /* a BETWEEN waits for its AND */
 	char derived[64]; /* at each depth: the ( opens a table in FROM or JOIN */
+	/* an ORDER BY at depth ob (-1: none): SQLite sorts NULL first, PostgreSQL last */
+	int ob, ob_desc, ob_nulls;
 	int nalias;
 	int depth;
 };
@@ -790,6 +843,10 @@ static void conflict_clause(struct tr *t, struct buf *out)
 	int i, n;
 
 	if (t->conflict == 'I') {
+		buf_adds(out, " ON CONFLICT DO NOTHING");
+		return;
+	}
+	if (!t->c) {
 		buf_adds(out, " ON CONFLICT DO NOTHING");
 		return;
 	}
@@ -845,6 +902,28 @@ static void end_stmt(struct tr *t)
 	t->skip_stmt = 0;
 }
 
+/* An item of an ORDER BY ends: where SQLite puts its NULLs. all: the ORDER BY ends too. */
+static void order_item(struct tr *t, int all)
+{
+	if (t->ob < 0 || t->depth != t->ob)
+		return;
+	if (!t->ob_nulls) {
+		const char *x = t->ob_desc ? " NULLS LAST" : " NULLS FIRST";
+		size_t n = strlen(x), at = t->o.len;
+
+		/* after the item, before the space that follows it */
+		while (at > 0 && isspace((unsigned char)t->o.s[at - 1]))
+			at--;
+		buf_grow(&t->o, n);
+		memmove(t->o.s + at + n, t->o.s + at, t->o.len - at + 1);
+		memcpy(t->o.s + at, x, n);
+		t->o.len += n;
+	}
+	t->ob_desc = t->ob_nulls = 0;
+	if (all)
+		t->ob = -1;
+}
+
 static void set_prev(struct tr *t, const char *w, size_t n)
 {
 	size_t i;
@@ -872,6 +951,27 @@ static int unary_here(const struct tr *t)
 		if (strcmp(t->prev, after[i]) == 0)
 			return 1;
 	return 0;
+}
+
+/* 1 when rest is JOIN table [AS] [alias] ON or USING: a CROSS JOIN with a condition. */
+static int cross_join_on(const char *rest)
+{
+	const char *w;
+	size_t n;
+
+	if (!(w = peek_word(rest, &n)) || !word_is(w, n, "join"))
+		return 0;
+	if (!(w = peek_word(w + n, &n)))
+		return 0;
+	if (w[n] == '.' && !(w = peek_word(w + n + 1, &n)))
+		return 0;
+	if (!(w = peek_word(w + n, &n)))
+		return 0;
+	if (word_is(w, n, "as") && !(w = peek_word(w + n, &n)))
+		return 0;
+	if (!word_is(w, n, "on") && !word_is(w, n, "using") && !(w = peek_word(w + n, &n)))
+		return 0;
+	return word_is(w, n, "on") || word_is(w, n, "using");
 }
 
 /* 1 when the derived table closed before rest has no name of its own. */
@@ -981,6 +1081,15 @@ static void word(struct tr *t, const char *w, size_t n)
 		t->skip_stmt = 1;
 		return;
 	}
+	if (word_is(w, n, "analyze") && strcmp(t->prev, ";") == 0) {
+		/* SQLite's ANALYZE temp; a server's autovacuum keeps its own statistics */
+		const char *x = peek_word(t->p, &nn);
+
+		if (x && word_is(x, nn, "temp")) {
+			t->skip_stmt = 1;
+			return;
+		}
+	}
 	if (word_is(w, n, "insert") || word_is(w, n, "replace")) {
 		const char *s = t->p;
 
@@ -1033,12 +1142,37 @@ static void word(struct tr *t, const char *w, size_t n)
 		set_prev(t, "x", 1);
 		return;
 	}
+	if (t->ob >= 0 && t->depth == t->ob) {
+		static const char *const ends[] = { "limit", "offset", "union", "except",
+			"intersect", "fetch", "for", "rows", "range", "groups", "window",
+			"returning", "on", NULL };
+		int i;
+
+		if (word_is(w, n, "desc"))
+			t->ob_desc = 1;
+		else if (word_is(w, n, "nulls"))
+			t->ob_nulls = 1;
+		for (i = 0; ends[i]; i++)
+			if (word_is(w, n, ends[i]))
+				order_item(t, 1);
+	}
+	if (word_is(w, n, "by") && strcmp(t->prev, "order") == 0) {
+		buf_add(&t->o, w, n);
+		set_prev(t, "by", 2);
+		t->ob = t->depth;
+		t->ob_desc = t->ob_nulls = 0;
+		return;
+	}
 	if (word_is(w, n, "between"))
 		t->between = 1;
 	else if (word_is(w, n, "and") && t->between) {
 		t->between = 0;
 		buf_add(&t->o, w, n);
 		set_prev(t, "and-between", 11);
+		return;
+	}
+	if (word_is(w, n, "cross") && cross_join_on(t->p)) {
+		/* SQLite's CROSS JOIN ... ON fixes the join order; elsewhere it is an inner join */
 		return;
 	}
 	if (word_is(w, n, "char") && *t->p == '(') {
@@ -1053,7 +1187,9 @@ static void word(struct tr *t, const char *w, size_t n)
 		set_prev(t, "pg_temp", 7);
 		return;
 	} else if (word_is(w, n, "main") && *t->p == '.') {
-		t->p++;
+		/* the store's own tables, not temporary ones of the same name */
+		buf_addf(&t->o, "\"%s\"", t->c ? t->c->schema : "public");
+		set_prev(t, "main", 4);
 		return;
 	} else if (word_is(w, n, "ifnull")) {
 		buf_adds(&t->o, "coalesce");
@@ -1133,6 +1269,17 @@ static void word(struct tr *t, const char *w, size_t n)
 
 		while (isspace((unsigned char)*q))
 			q++;
+		if (*q == '?' && isdigit((unsigned char)q[1])) {
+			/* SQLite's LIMIT -1 is no limit; PostgreSQL's is LIMIT NULL */
+			int k = (int)strtol(q + 1, (char **)&q, 10);
+
+			buf_addf(&t->o, "LIMIT CASE WHEN $%d < 0 THEN NULL ELSE $%d END", k, k);
+			if (k > t->maxparam)
+				t->maxparam = k;
+			t->p = q;
+			set_prev(t, "x", 1);
+			return;
+		}
 		if (q[0] == '-' && q[1] == '1' && !isdigit((unsigned char)q[2])) {
 			buf_adds(&t->o, "LIMIT ALL");
 			t->p = q + 2;
@@ -1149,10 +1296,12 @@ char *pg_translate(struct pg *c, const char *sql, int *nparams)
 	struct tr t;
 
 	memset(&t, 0, sizeof(t));
+	t.ob = -1;
 	t.c = c;
 	t.p = sql;
 	strcpy(t.prev, ";");
 	buf_grow(&t.o, strlen(sql) + 64);
+	buf_adds(&t.o, "");
 	while (*t.p) {
 		const char *s = t.p;
 
@@ -1236,6 +1385,7 @@ char *pg_translate(struct pg *c, const char *sql, int *nparams)
 			t.p++;
 			if (*s == ';') {
 				if (!t.skip_stmt) {
+					order_item(&t, 1);
 					end_stmt(&t);
 					buf_addc(&t.o, ';');
 				}
@@ -1252,6 +1402,7 @@ char *pg_translate(struct pg *c, const char *sql, int *nparams)
 						strcmp(t.prev, "join") == 0;
 				t.depth++;
 			} else if (*s == ')' && t.depth > 0) {
+				order_item(&t, 1);
 				t.depth--;
 				if (t.depth < (int)sizeof(t.derived) && t.derived[t.depth] &&
 					needs_alias(t.p)) {
@@ -1261,6 +1412,8 @@ char *pg_translate(struct pg *c, const char *sql, int *nparams)
 					continue;
 				}
 			}
+			if (*s == ',')
+				order_item(&t, 0);
 			if (*s == '=' && s[1] == '=') {
 				t.p++;
 			} else if (*s == '+' && unary_here(&t)) {
@@ -1280,8 +1433,10 @@ char *pg_translate(struct pg *c, const char *sql, int *nparams)
 			}
 		}
 	}
-	if (!t.skip_stmt)
+	if (!t.skip_stmt) {
+		order_item(&t, 1);
 		end_stmt(&t);
+	}
 	buf_free(&t.cols);
 	if (nparams)
 		*nparams = t.maxparam;
@@ -1409,6 +1564,12 @@ static void drop_blobs(struct pg_stmt *s)
 {
 	int i;
 
+	if (s->strs) {
+		for (i = 0; s->res && i < PQnfields(s->res); i++)
+			free(s->strs[i]);
+		free(s->strs);
+		s->strs = NULL;
+	}
 	if (!s->blobs)
 		return;
 	for (i = 0; s->res && i < PQnfields(s->res); i++)
@@ -1526,14 +1687,17 @@ static int server_prepare(struct pg_stmt *s, int quiet)
 {
 	PGresult *r;
 	const char *state;
-	int rc = drain(s->c);
+	/* a failed prepare must not end the caller's transaction, as it does not on SQLite */
+	int rc = drain(s->c), sp = pg_in_transaction(s->c);
 
-	if (rc)
+	if (rc || (sp && (rc = raw_exec(s->c, "SAVEPOINT ck_prep", 0))))
 		return rc;
 	r = PQprepare(s->c->conn, s->name, s->tsql, s->nparams, NULL);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-		if (state && strcmp(state, "42P18") == 0 && s->nparams) {
+		if (state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0) &&
+			s->nparams &&
+			(!sp || !raw_exec(s->c, "ROLLBACK TO SAVEPOINT ck_prep", 1))) {
 			Oid *types = xcalloc((size_t)s->nparams, sizeof(*types));
 			int i;
 
@@ -1549,11 +1713,14 @@ static int server_prepare(struct pg_stmt *s, int quiet)
 		rc = quiet ? keep_error(s->c, r) : report(s->c, r);
 		trace(s);
 		PQclear(r);
+		if (sp)
+			raw_exec(s->c, "ROLLBACK TO SAVEPOINT ck_prep; RELEASE SAVEPOINT ck_prep",
+				1);
 		return rc;
 	}
 	PQclear(r);
 	s->prepared = 1;
-	return 0;
+	return sp ? raw_exec(s->c, "RELEASE SAVEPOINT ck_prep", 0) : 0;
 }
 
 int pg_step(struct pg_stmt *s)
@@ -1679,9 +1846,62 @@ enum store_type pg_col_type(struct pg_stmt *s, int col)
 		return strchr(v, '.') ? STORE_REAL : STORE_INT;
 	case OID_BYTEA:
 		return STORE_BLOB;
+	case OID_JSON:
+		/* ck_value(): the JSON of a value, typed as SQLite would have it */
+		v = PQgetvalue(s->res, s->row, col);
+		if (strcmp(v, "null") == 0)
+			return STORE_NULL;
+		if (*v == '-' || isdigit((unsigned char)*v))
+			return strpbrk(v, ".eE") ? STORE_REAL : STORE_INT;
+		return STORE_TEXT;
 	default:
 		return STORE_TEXT;
 	}
+}
+
+/* The text of a JSON string value ("a\"b" is a"b), malloc'd. */
+static char *json_string(const char *v)
+{
+	struct buf b = { 0 };
+	unsigned u;
+
+	buf_adds(&b, "");
+	for (v++; *v && *v != '"'; v++) {
+		if (*v != '\\') {
+			buf_addc(&b, *v);
+			continue;
+		}
+		switch (*++v) {
+		case 'n':
+			buf_addc(&b, '\n');
+			break;
+		case 't':
+			buf_addc(&b, '\t');
+			break;
+		case 'r':
+			buf_addc(&b, '\r');
+			break;
+		case 'b':
+			buf_addc(&b, '\b');
+			break;
+		case 'f':
+			buf_addc(&b, '\f');
+			break;
+		case 'u':
+			if (sscanf(v + 1, "%4x", &u) != 1)
+				break;
+			v += 4;
+			/* to_json() escapes only control characters this way */
+			buf_addc(&b, (char)u);
+			break;
+		case '\0':
+			v--;
+			break;
+		default:
+			buf_addc(&b, *v);
+		}
+	}
+	return buf_detach(&b);
 }
 
 const char *pg_col_text(struct pg_stmt *s, int col)
@@ -1695,6 +1915,13 @@ const char *pg_col_text(struct pg_stmt *s, int col)
 		return v[0] == 't' ? "1" : "0";
 	if (PQftype(s->res, col) == OID_BYTEA)
 		return pg_col_blob(s, col);
+	if (PQftype(s->res, col) == OID_JSON && *v == '"') {
+		if (!s->strs)
+			s->strs = xcalloc((size_t)PQnfields(s->res), sizeof(*s->strs));
+		if (!s->strs[col])
+			s->strs[col] = json_string(v);
+		return s->strs[col];
+	}
 	return v;
 }
 
@@ -1730,6 +1957,8 @@ size_t pg_col_bytes(struct pg_stmt *s, int col)
 	}
 	if (PQftype(s->res, col) == OID_BOOL)
 		return 1;
+	if (PQftype(s->res, col) == OID_JSON && *PQgetvalue(s->res, s->row, col) == '"')
+		return strlen(pg_col_text(s, col));
 	return (size_t)PQgetlength(s->res, s->row, col);
 }
 

@@ -62,6 +62,9 @@ size_t pg_col_bytes(struct pg_stmt *s, int col);
 int pg_table_exists(struct pg *c, const char *table);
 int pg_column_exists(struct pg *c, const char *table, const char *column);
 int pg_trigger_exists(struct pg *c, const char *name);
+int pg_has_function(struct pg *c, const char *name);
+/* Set casekit.NAME for the session: 0 or EX_*. */
+int pg_set(struct pg *c, const char *name, const char *value);
 int pg_has_index(struct pg *c, const char *table, const char *col1, const char *col2);
 /* SQL that lists (name) the tables and views of the store, a parameter ?1 a name prefix. */
 extern const char pg_tables_sql[];
