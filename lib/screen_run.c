@@ -318,7 +318,7 @@ static int network_pass(struct screen_run *r)
 		goto out;
 	if (!(up = store_prepare(r->st,
 		      "UPDATE scores SET score = ?2, flagged = CASE WHEN ?2 >= ?3 THEN 1 ELSE 0 END,\n"
-		      "  reasons = ltrim(reasons || ' network:' || ?4 || '(' || ?5 || ')')\n"
+		      "  reasons = ltrim(reasons || ' network:' || ?4 || '(' || CAST(?5 AS TEXT) || ')')\n"
 		      "WHERE listing_id = ?1")) ||
 		!(ins = store_prepare(
 			  r->st, "INSERT OR REPLACE INTO score_network VALUES(?1, ?2, ?3, ?4)"))) {
