@@ -1096,9 +1096,11 @@ int stats_tally_write(struct store *st, struct stats_tally *t)
 		      "INSERT INTO ident_counts(source_id, kind, field, keys, national, coarse, "
 		      "nolink, unparsed) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
 		      "ON CONFLICT(source_id, kind, field) DO UPDATE SET "
-		      "keys = keys + excluded.keys, national = national + excluded.national, "
-		      "coarse = coarse + excluded.coarse, nolink = nolink + excluded.nolink, "
-		      "unparsed = unparsed + excluded.unparsed")))
+		      "keys = ident_counts.keys + excluded.keys, "
+		      "national = ident_counts.national + excluded.national, "
+		      "coarse = ident_counts.coarse + excluded.coarse, "
+		      "nolink = ident_counts.nolink + excluded.nolink, "
+		      "unparsed = ident_counts.unparsed + excluded.unparsed")))
 		return EX_SOFTWARE;
 	for (i = 0; i < t->n && !rc; i++) {
 		const struct tally_ent *e = &t->e[i];

@@ -982,6 +982,28 @@ static void setup_sqlite(void)
 	}
 }
 
+/*
+ * Bring a server store forward, each step in its own transaction, as migrate() does a file
+ * (a read-only open too: the server has no file mode to keep it from the writes).
+ */
+static int pg_migrate(struct store *st)
+{
+	char v[16];
+	int rc;
+
+	if (pg_version(st->pg) < 6) {
+		snprintf(v, sizeof(v), "%d", 6);
+		if ((rc = store_begin(st)))
+			return rc;
+		if ((rc = store_exec(st, pg_schema_v6)) || (rc = stats_counts_fill(st)) ||
+			(rc = store_meta_set(st, "user_version", v)) || (rc = store_commit(st))) {
+			store_rollback(st);
+			return rc;
+		}
+	}
+	return 0;
+}
+
 int store_open(struct store **out, const char *path, unsigned flags)
 {
 	struct store *st;
@@ -1001,6 +1023,8 @@ int store_open(struct store **out, const char *path, unsigned flags)
 			store_rollback(st);
 			goto fail;
 		}
+		if (!(flags & STORE_CREATE) && (rc = pg_migrate(st)))
+			goto fail;
 		*out = st;
 		return 0;
 	}
@@ -1643,8 +1667,20 @@ int store_is_readonly(struct store *st)
 
 int store_begin(struct store *st)
 {
-	if (st->pg)
-		return store_exec(st, "BEGIN");
+	if (st->pg) {
+		/*
+		 * The write lock of a server store: one casekit writer at a time, as on a file,
+		 * so that two analysts' writes never deadlock on each other's tables (a lock
+		 * that lives as long as the transaction). Readers never wait for it.
+		 */
+		char sql[160];
+
+		snprintf(sql, sizeof(sql),
+			"BEGIN; SET LOCAL lock_timeout = '%.0fs'; "
+			"SELECT pg_advisory_xact_lock(%d)",
+			busy_limit(), STORE_APPLICATION_ID);
+		return store_exec(st, sql);
+	}
 	return store_exec(st, "BEGIN IMMEDIATE");
 }
 

@@ -20,6 +20,7 @@ struct pg {
 	struct buf engine;
 	int distributed; /* a Citus store (meta.layout): pg_exec() runs one statement at a time */
 	char schema[64]; /* where the store's tables are: SQLite's main */
+	int version;     /* the schema version the store had when opened */
 };
 
 struct pg_param {
@@ -330,6 +331,11 @@ int pg_distributed(struct pg *c)
 	return c->distributed;
 }
 
+int pg_version(struct pg *c)
+{
+	return c->version;
+}
+
 int pg_readonly(struct pg *c)
 {
 	return (c->flags & STORE_READONLY) != 0;
@@ -346,7 +352,21 @@ const char *pg_engine(struct pg *c)
 }
 
 /*
- * The schema at version 5, as SQLite's (lib/store.c) with the server's types: BIGINT for
+ * Schema 6: the counts stats reads instead of every identifier, as lib/store.c's
+ * schema_counts. Idempotent, so that it also brings a store of schema 5 forward.
+ */
+const char pg_schema_v6[] =
+	"CREATE TABLE IF NOT EXISTS ident_counts(\n"
+	"  source_id BIGINT NOT NULL, kind TEXT NOT NULL, field TEXT NOT NULL,\n"
+	"  keys BIGINT NOT NULL DEFAULT 0, national BIGINT NOT NULL DEFAULT 0,\n"
+	"  coarse BIGINT NOT NULL DEFAULT 0, nolink BIGINT NOT NULL DEFAULT 0,\n"
+	"  unparsed BIGINT NOT NULL DEFAULT 0, PRIMARY KEY(source_id, kind, field));\n"
+	"CREATE TABLE IF NOT EXISTS ident_hubs(\n"
+	"  kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(kind, value));\n"
+	"CREATE INDEX IF NOT EXISTS scores_flagged ON scores(listing_id) WHERE flagged <> 0;\n";
+
+/*
+ * The schema at version 5 (then pg_schema_v6), as SQLite's (lib/store.c) with the server's types: BIGINT for
  * INTEGER, an identity column where SQLite has INTEGER PRIMARY KEY, BYTEA for blobs, and a
  * rowid identity column on the tables where SQLite has an implicit rowid (queries order by it
  * and count with it). SQLite's functions that PostgreSQL lacks, and casekit's own (ck_money,
@@ -670,7 +690,7 @@ int pg_create_schema(struct pg *c)
 	char sql[160];
 	int rc;
 
-	if ((rc = raw_exec(c, pg_schema, 0)))
+	if ((rc = raw_exec(c, pg_schema, 0)) || (rc = raw_exec(c, pg_schema_v6, 0)))
 		return rc;
 	snprintf(sql, sizeof(sql),
 		"INSERT INTO meta VALUES('application_id', '%d'), ('user_version', '%d')",
@@ -796,6 +816,8 @@ struct tr {
 	size_t stmt_at;   /* where the statement starts in the output */
 	int skip_stmt;    /* a PRAGMA: dropped */
 	int between;      /* a BETWEEN waits for its AND */
+	int drop_temp;    /* DROP TABLE of a temporary table: its views go with it, as in SQLite */
+	int dropping;     /* in a DROP TABLE */
 	char derived[64]; /* at each depth: the ( opens a table in FROM or JOIN */
 	/* an ORDER BY at depth ob (-1: none): SQLite sorts NULL first, PostgreSQL last */
 	int ob, ob_desc, ob_nulls;
@@ -883,6 +905,16 @@ static void conflict_clause(struct tr *t, struct buf *out)
 /* The statement ends: its ON CONFLICT clause goes in (before RETURNING). */
 static void end_stmt(struct tr *t)
 {
+	if (t->drop_temp) {
+		size_t at = t->o.len;
+
+		while (at > t->stmt_at && isspace((unsigned char)t->o.s[at - 1]))
+			at--;
+		t->o.len = at;
+		t->o.s[at] = '\0';
+		buf_adds(&t->o, " CASCADE");
+		t->drop_temp = 0;
+	}
 	if (t->conflict) {
 		struct buf cl = { 0 };
 		size_t at = t->ret_at ? t->ret_at : t->o.len;
@@ -897,6 +929,7 @@ static void end_stmt(struct tr *t)
 		buf_free(&cl);
 	}
 	t->conflict = 0;
+	t->dropping = 0;
 	t->ret_at = 0;
 	buf_reset(&t->cols);
 	t->skip_stmt = 0;
@@ -1163,6 +1196,8 @@ static void word(struct tr *t, const char *w, size_t n)
 		t->ob_desc = t->ob_nulls = 0;
 		return;
 	}
+	if (word_is(w, n, "table") && strcmp(t->prev, "drop") == 0)
+		t->dropping = 1;
 	if (word_is(w, n, "between"))
 		t->between = 1;
 	else if (word_is(w, n, "and") && t->between) {
@@ -1183,6 +1218,8 @@ static void word(struct tr *t, const char *w, size_t n)
 	if (word_is(w, n, "returning") && t->conflict && t->depth == 0) {
 		t->ret_at = t->o.len;
 	} else if (word_is(w, n, "temp") && *t->p == '.') {
+		if (strcmp(t->prev, "exists") == 0 || strcmp(t->prev, "table") == 0)
+			t->drop_temp = t->dropping;
 		buf_adds(&t->o, "pg_temp");
 		set_prev(t, "pg_temp", 7);
 		return;

@@ -25,6 +25,10 @@ void pg_close(struct pg *c);
  * redistributes its tables. 0 or an EX_* code after one message.
  */
 int pg_create_schema(struct pg *c);
+/* The DDL that brings a store of schema 5 to 6 (idempotent); lib/store.c fills the counts. */
+extern const char pg_schema_v6[];
+/* The schema version of the store when it was opened. */
+int pg_version(struct pg *c);
 /* Run SQL (translated from SQLite's dialect; several statements); quiet: no message. */
 int pg_exec(struct pg *c, const char *sql, int quiet);
 const char *pg_errmsg(struct pg *c);

@@ -12,7 +12,7 @@ check_exit 73 "and exits 73" init "$URI"
 id=$(sql "select value from meta where key = 'store_id'")
 expect "the store has an id" test -n "$id"
 expect "the payment key went to its key file" test -f "$XDG_DATA_HOME/casekit/keys/$id.key"
-check_out "meta holds the schema version" "$(printf 'value\n5')" query -d "$URI" "select value from meta where key = 'user_version'"
+check_out "meta holds the schema version" "$(printf 'value\n6')" query -d "$URI" "select value from meta where key = 'user_version'"
 export CASEKIT_DB="$URI"
 check_out "CASEKIT_DB takes a URI as -d does" "$(printf 'n\n0')" query "select count(*) as n from sellers"
 unset CASEKIT_DB

@@ -51,6 +51,8 @@ Test(store_pg, sqlite_words_become_postgresql_ones)
 	is("BEGIN IMMEDIATE", "BEGIN ");
 	is("PRAGMA x = 1; SELECT 1", " SELECT 1");
 	is("SELECT char(10)", "SELECT chr(10)");
+	is("DROP TABLE IF EXISTS temp.a; DROP TABLE b;",
+		"DROP TABLE IF EXISTS pg_temp.a CASCADE; DROP TABLE b;");
 }
 
 Test(store_pg, truth_values_are_booleans)
