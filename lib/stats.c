@@ -763,6 +763,14 @@ static struct quality *quality_of(struct quality **q, size_t *n, const char *kin
 	"FROM identifiers j WHERE j.kind = g.kind AND j.value = g.value GROUP BY day) d) " \
 	"FROM (SELECT kind, value FROM identifiers GROUP BY kind, value " \
 	"HAVING count(*) > " rows ") g"
+/*
+ * The same on Citus, which cannot correlate on a column it does not distribute identifiers
+ * by: one grouping, done on the workers, counts every value.
+ */
+#define HUB_SQL_CITUS(rows) \
+	"SELECT kind, value, max(flags), max(n) FROM (SELECT kind, value, max(flags) AS flags, " \
+	"count(DISTINCT holder_id) AS n, count(*) AS c FROM identifiers " \
+	"GROUP BY kind, value, day) d GROUP BY kind, value HAVING sum(c) > " rows
 #define HUB_ROWS 10
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -780,7 +788,8 @@ static int is_hub(const char *kind, const char *flags, int64_t holders)
 /* The values held by more accounts than linking's default cap for their class, by kind. */
 static int count_hubs(struct store *st, struct quality **q, size_t *n)
 {
-	struct store_stmt *s = store_prepare(st, HUB_SQL(STR(HUB_ROWS)));
+	struct store_stmt *s = store_prepare(st,
+		store_is_distributed(st) ? HUB_SQL_CITUS(STR(HUB_ROWS)) : HUB_SQL(STR(HUB_ROWS)));
 	int rc;
 
 	if (!s)
@@ -1152,7 +1161,9 @@ int stats_hubs_refill(struct store *st)
 
 	if ((rc = store_exec(st, "DELETE FROM ident_hubs")))
 		return rc;
-	if (!(s = store_prepare(st, HUB_SQL(STR(HUB_ROWS)))))
+	if (!(s = store_prepare(st,
+		      store_is_distributed(st) ? HUB_SQL_CITUS(STR(HUB_ROWS))
+					       : HUB_SQL(STR(HUB_ROWS)))))
 		return EX_SOFTWARE;
 	while (!rc && (rc = store_step(s)) == STORE_ROW)
 		rc = stats_hub_seen(st, store_col_text(s, 0), store_col_text(s, 1),

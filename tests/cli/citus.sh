@@ -62,7 +62,7 @@ done
 check_exit 73 "a second init refuses" init --distributed "$URI"
 
 # The same dump into the file store and the distributed one.
-ck synth -q -o "$T/dump" --sellers 60 --seed 17
+ck synth -q -o "$T/dump" --sellers 200 --seed 1
 ck init -q "$T/file.db"
 ck ingest -q -d "$T/file.db" "$T/dump"
 check_exit 0 "ingest loads a dump into the distributed store" ingest -q -d "$URI" "$T/dump"
@@ -80,6 +80,34 @@ check_grep "a listing loaded again replaces the older row" "3 rows replaced" \
 prices="select listing_id, price from listings where price = 123 order by listing_id"
 check_out "with the same result as on the file store" "$(ck query -d "$T/file.db" -f tsv "$prices")" \
 	query -d "$URI" -f tsv "$prices"
+# Screen and link give what they give on the file store: flagged listings, then networks.
+ck screen -q -d "$T/file.db" --min-score 70 -f ids | sort >"$T/flagged.file"
+ck screen -q -d "$URI" --min-score 70 -f ids >"$T/flagged.citus" 2>"$T/err"
+sort "$T/flagged.citus" >"$T/flagged.sorted"
+if [ -s "$T/flagged.file" ] && cmp -s "$T/flagged.file" "$T/flagged.sorted"; then
+	pass "screen flags the same listings ($(wc -l <"$T/flagged.file"))"
+else
+	fail "screen flags the same listings" "$(cat "$T/err"; diff "$T/flagged.file" "$T/flagged.sorted")"
+fi
+ck link -q -d "$T/file.db" >/dev/null
+check_exit 0 "link runs on the distributed store" link -q -d "$URI"
+# nets STORE: one line per network, its sellers in order
+nets() {
+	ck query -d "$1" -f tsv "select network_id, seller_id from network_members" | tail -n +2 |
+		sort | awk -F'\t' '$1 != p { if (p != "") print s; s = $2; p = $1; next }
+			{ s = s " " $2 } END { if (p != "") print s }' | sort
+}
+nets "$T/file.db" >"$T/nets.file"
+nets "$URI" >"$T/nets.citus"
+if [ -s "$T/nets.file" ] && cmp -s "$T/nets.file" "$T/nets.citus"; then
+	pass "link finds the same networks, as sets of sellers ($(wc -l <"$T/nets.file"))"
+else
+	fail "link finds the same networks, as sets of sellers" "$(diff "$T/nets.file" "$T/nets.citus")"
+fi
+check_out "and shows them as the file store does" "$(ck link -q -d "$T/file.db" -f tsv)" \
+	link -q -d "$URI" -f tsv
+check_out "a screen after link adds the same network signal" \
+	"$(ck screen -q -d "$T/file.db" --min-score 70 -f tsv)" screen -q -d "$URI" --min-score 70 -f tsv
 for t in sellers listings identifiers; do
 	check_sql "$t rows sit on both workers" \
 		"select count(distinct c.nodename) from run_command_on_shards('$t', 'select count(*) from %s') r
