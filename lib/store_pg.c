@@ -366,8 +366,8 @@ const char pg_schema_v6[] =
 	"CREATE INDEX IF NOT EXISTS scores_flagged ON scores(listing_id) WHERE flagged <> 0;\n";
 
 /*
- * The schema at version 5 (then pg_schema_v6), as SQLite's (lib/store.c) with the server's types: BIGINT for
- * INTEGER, an identity column where SQLite has INTEGER PRIMARY KEY, BYTEA for blobs, and a
+ * The schema at version 6 (pg_schema_v6 too, idempotent), as SQLite's (lib/store.c) with the
+ * server's types: BIGINT for INTEGER, an identity column where SQLite has INTEGER PRIMARY KEY, BYTEA for blobs, and a
  * rowid identity column on the tables where SQLite has an implicit rowid (queries order by it
  * and count with it). SQLite's functions that PostgreSQL lacks, and casekit's own (ck_money,
  * the collation ck_natural), are defined here under their SQLite names. The custody log and
@@ -550,6 +550,15 @@ static const char pg_schema[] =
 	"  source_id BIGINT NOT NULL REFERENCES sources, line BIGINT NOT NULL,\n"
 	"  \"offset\" BIGINT NOT NULL, len BIGINT NOT NULL, sha256 BYTEA NOT NULL,\n"
 	"  PRIMARY KEY(source_id, line));\n"
+	"CREATE TABLE ident_counts(\n"
+	"  source_id BIGINT NOT NULL, kind TEXT NOT NULL, field TEXT NOT NULL,\n"
+	"  keys BIGINT NOT NULL DEFAULT 0, national BIGINT NOT NULL DEFAULT 0,\n"
+	"  coarse BIGINT NOT NULL DEFAULT 0, nolink BIGINT NOT NULL DEFAULT 0,\n"
+	"  unparsed BIGINT NOT NULL DEFAULT 0,\n"
+	"  PRIMARY KEY(source_id, kind, field));\n"
+	"CREATE TABLE ident_hubs(\n"
+	"  kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(kind, value));\n"
+	"CREATE INDEX scores_flagged ON scores(listing_id) WHERE flagged <> 0;\n"
 	/* The record is append-only, whoever asks: the owner too. */
 	"CREATE FUNCTION ck_append_only() RETURNS trigger LANGUAGE plpgsql AS $$\n"
 	"BEGIN\n"
@@ -721,7 +730,7 @@ static int check_identity(struct pg *c, int *version)
 	if (*version > STORE_SCHEMA_VERSION)
 		return ck_error(EX_CONFIG, "'%s' has schema %d, newer than this casekit (%d)",
 			c->uri, *version, STORE_SCHEMA_VERSION);
-	if (*version < 5)
+	if (*version < STORE_SCHEMA_VERSION)
 		return ck_error(EX_CONFIG, "'%s' has schema %d, which no server store has", c->uri,
 			*version);
 	return 0;
