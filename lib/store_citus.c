@@ -23,7 +23,6 @@ static const struct dist {
 	{ "payments", "seller_id", "payment_id" },
 	{ "identifiers", "holder_id", "ident_id" },
 	{ "scores", "seller_id", "listing_id" },
-	{ "network_members", "seller_id", NULL },
 };
 
 const char *citus_key(const char *table, const char *key)
@@ -44,13 +43,15 @@ const char *citus_key(const char *table, const char *key)
 
 /*
  * Small tables that every node reads, copied whole to each (reference tables): joins with a
- * distributed table then stay on the worker. The evidence of networks (link_edges) is one of
- * them, as networks are: link sets each network's kinds from its edges in one UPDATE, which
- * Citus runs on a reference table only when all it reads is reference tables too. So are the
- * points the network signal adds to a listing (score_network, a few listings in a hundred),
- * which have no seller id: screen joins them to scores on the listing id, an outer join
- * Citus takes only with a reference table on its inner side. Referenced tables come before the tables that
- * reference them (rejects and source_marks name a source).
+ * distributed table then stay on the worker. Referenced tables come before the tables that
+ * reference them (rejects and source_marks name a source). Link's results are among them,
+ * written by the coordinator that runs link, and few beside the accounts: networks, their
+ * members (sellers in a network, a few in a hundred), which cases and link join by network
+ * id, and their evidence (link_edges), from which link sets each network's kinds in one
+ * UPDATE, which Citus runs on a reference table only when all it reads is reference tables
+ * too. So are the points the network signal adds to a listing (score_network), which have no
+ * seller id: screen joins them to scores on the listing id, in an outer join that Citus takes
+ * only with a reference table on its inner side.
  */
 static const char *const reference[] = {
 	"meta",
@@ -67,6 +68,7 @@ static const char *const reference[] = {
 	"screen_runs",
 	"link_runs",
 	"networks",
+	"network_members",
 	"link_edges",
 	"link_hubs",
 	"score_network",
