@@ -108,6 +108,15 @@ check_out "and shows them as the file store does" "$(ck link -q -d "$T/file.db" 
 	link -q -d "$URI" -f tsv
 check_out "a screen after link adds the same network signal" \
 	"$(ck screen -q -d "$T/file.db" --min-score 70 -f tsv)" screen -q -d "$URI" --min-score 70 -f tsv
+# A case opened on the biggest network: the same members, in the custody log of the coordinator.
+net=$(ck link -q -d "$T/file.db" -f tsv | sed -n 2p | cut -f1)
+ck case -q -d "$T/file.db" new "ring" --lead "network:$net" >/dev/null
+check_exit 0 "a case opens on the distributed store" case -q -d "$URI" new "ring" --lead "network:$net"
+case=$(sql "select case_id from cases")
+members="select seller_id, network_id, via from case_members order by seller_id"
+check_out "with the members it has on the file store" "$(ck query -d "$T/file.db" -f tsv "$members")" \
+	query -d "$URI" -f tsv "$members"
+check_sql "and its opening in the custody log" "select action from custody where case_id = '$case'" open
 for t in sellers listings identifiers; do
 	check_sql "$t rows sit on both workers" \
 		"select count(distinct c.nodename) from run_command_on_shards('$t', 'select count(*) from %s') r
