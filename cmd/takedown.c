@@ -183,7 +183,7 @@ static int do_expand(struct store *st, const char *rules, const char *notice)
 		return rc;
 	if (!(s = store_prepare(st,
 		      "SELECT listing_id, seller_id, network_id, score, reasons "
-		      "FROM td_expand ORDER BY rowid")))
+		      "FROM td_expand ORDER BY score DESC, listing_id")))
 		return EX_SOFTWARE;
 	o = out_open_query(stdout, out_format_for(stdout), s);
 	out_set_ids(o, "listing", 0);

@@ -366,8 +366,8 @@ const char pg_schema_v6[] =
 	"CREATE INDEX IF NOT EXISTS scores_flagged ON scores(listing_id) WHERE flagged <> 0;\n";
 
 /*
- * The schema at version 6 (pg_schema_v6 too, idempotent), as SQLite's (lib/store.c) with the
- * server's types: BIGINT for INTEGER, an identity column where SQLite has INTEGER PRIMARY KEY, BYTEA for blobs, and a
+ * The schema at version 5 (then pg_schema_v6), as SQLite's (lib/store.c) with the server's types: BIGINT for
+ * INTEGER, an identity column where SQLite has INTEGER PRIMARY KEY, BYTEA for blobs, and a
  * rowid identity column on the tables where SQLite has an implicit rowid (queries order by it
  * and count with it). SQLite's functions that PostgreSQL lacks, and casekit's own (ck_money,
  * the collation ck_natural), are defined here under their SQLite names. The custody log and
@@ -550,15 +550,6 @@ static const char pg_schema[] =
 	"  source_id BIGINT NOT NULL REFERENCES sources, line BIGINT NOT NULL,\n"
 	"  \"offset\" BIGINT NOT NULL, len BIGINT NOT NULL, sha256 BYTEA NOT NULL,\n"
 	"  PRIMARY KEY(source_id, line));\n"
-	"CREATE TABLE ident_counts(\n"
-	"  source_id BIGINT NOT NULL, kind TEXT NOT NULL, field TEXT NOT NULL,\n"
-	"  keys BIGINT NOT NULL DEFAULT 0, national BIGINT NOT NULL DEFAULT 0,\n"
-	"  coarse BIGINT NOT NULL DEFAULT 0, nolink BIGINT NOT NULL DEFAULT 0,\n"
-	"  unparsed BIGINT NOT NULL DEFAULT 0,\n"
-	"  PRIMARY KEY(source_id, kind, field));\n"
-	"CREATE TABLE ident_hubs(\n"
-	"  kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(kind, value));\n"
-	"CREATE INDEX scores_flagged ON scores(listing_id) WHERE flagged <> 0;\n"
 	/* The record is append-only, whoever asks: the owner too. */
 	"CREATE FUNCTION ck_append_only() RETURNS trigger LANGUAGE plpgsql AS $$\n"
 	"BEGIN\n"
@@ -664,9 +655,15 @@ static const char pg_schema[] =
 	"END $$;\n"
 	"CREATE FUNCTION ck_value(x anyelement) RETURNS json LANGUAGE sql IMMUTABLE\n"
 	"  AS $$ SELECT to_json(x) $$;\n"
+	"CREATE FUNCTION json_extract(t text, path text) RETURNS text LANGUAGE plpgsql IMMUTABLE\n"
+	"AS $$ BEGIN\n"
+	"  RETURN t::json #>> string_to_array(substr(path, 3), '.');\n"
+	"EXCEPTION WHEN others THEN RETURN NULL; END $$;\n"
 	"CREATE FUNCTION julianday(t text) RETURNS double precision LANGUAGE plpgsql IMMUTABLE\n"
 	"AS $$ BEGIN\n"
-	"  RETURN extract(epoch FROM t::timestamptz) / 86400.0 + 2440587.5;\n"
+	/* as SQLite computes it: whole milliseconds since the Julian epoch, over a day's */
+	"  RETURN (round(extract(epoch FROM t::timestamptz) * 1000)::bigint + 210866760000000)\n"
+	"    / 86400000.0::double precision;\n"
 	"EXCEPTION WHEN others THEN RETURN NULL; END $$;\n"
 	"CREATE FUNCTION hex(b bytea) RETURNS text LANGUAGE sql IMMUTABLE\n"
 	"  AS $$ SELECT upper(encode(b, 'hex')) $$;\n"
@@ -730,7 +727,7 @@ static int check_identity(struct pg *c, int *version)
 	if (*version > STORE_SCHEMA_VERSION)
 		return ck_error(EX_CONFIG, "'%s' has schema %d, newer than this casekit (%d)",
 			c->uri, *version, STORE_SCHEMA_VERSION);
-	if (*version < STORE_SCHEMA_VERSION)
+	if (*version < 5)
 		return ck_error(EX_CONFIG, "'%s' has schema %d, which no server store has", c->uri,
 			*version);
 	return 0;
@@ -761,6 +758,7 @@ int pg_open(struct pg **out, const char *uri, unsigned flags)
 	if ((rc = raw_exec(c,
 		     "SET client_encoding = 'UTF8'; SET client_min_messages = warning;"
 		     " SET application_name = 'casekit'; SET DateStyle = 'ISO';"
+		     " SET TimeZone = 'UTC';"
 		     " SET extra_float_digits = 1",
 		     0)))
 		goto fail;
@@ -827,6 +825,7 @@ struct tr {
 	int between;      /* a BETWEEN waits for its AND */
 	int drop_temp;    /* DROP TABLE of a temporary table: its views go with it, as in SQLite */
 	int dropping;     /* in a DROP TABLE */
+	int indexing;     /* in a CREATE INDEX */
 	char derived[64]; /* at each depth: the ( opens a table in FROM or JOIN */
 	/* an ORDER BY at depth ob (-1: none): SQLite sorts NULL first, PostgreSQL last */
 	int ob, ob_desc, ob_nulls;
@@ -938,7 +937,7 @@ static void end_stmt(struct tr *t)
 		buf_free(&cl);
 	}
 	t->conflict = 0;
-	t->dropping = 0;
+	t->dropping = t->indexing = 0;
 	t->ret_at = 0;
 	buf_reset(&t->cols);
 	t->skip_stmt = 0;
@@ -1205,8 +1204,24 @@ static void word(struct tr *t, const char *w, size_t n)
 		t->ob_desc = t->ob_nulls = 0;
 		return;
 	}
+	if (word_is(w, n, "in")) {
+		/* SQLite's x IN some_table */
+		const char *x = peek_word(t->p, &nn);
+
+		if (x && !isdigit((unsigned char)*x) && x[nn] != '(' && x[nn] != '.' &&
+			!word_is(x, nn, "select")) {
+			buf_add(&t->o, w, n);
+			buf_addf(&t->o, " (SELECT * FROM %.*s)", (int)nn, x);
+			t->p = x + nn;
+			set_prev(t, "x", 1);
+			return;
+		}
+	}
 	if (word_is(w, n, "table") && strcmp(t->prev, "drop") == 0)
 		t->dropping = 1;
+	if (word_is(w, n, "index") &&
+		(strcmp(t->prev, "create") == 0 || strcmp(t->prev, "unique") == 0))
+		t->indexing = 1;
 	if (word_is(w, n, "between"))
 		t->between = 1;
 	else if (word_is(w, n, "and") && t->between) {
@@ -1229,6 +1244,12 @@ static void word(struct tr *t, const char *w, size_t n)
 	} else if (word_is(w, n, "temp") && *t->p == '.') {
 		if (strcmp(t->prev, "exists") == 0 || strcmp(t->prev, "table") == 0)
 			t->drop_temp = t->dropping;
+		if (t->indexing &&
+			(strcmp(t->prev, "exists") == 0 || strcmp(t->prev, "index") == 0)) {
+			/* an index lives where its table does: its name takes no schema */
+			t->p++;
+			return;
+		}
 		buf_adds(&t->o, "pg_temp");
 		set_prev(t, "pg_temp", 7);
 		return;

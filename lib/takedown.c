@@ -235,9 +235,7 @@ static char *url_listing(struct store_stmt *s, const char *url)
  */
 static int url_index(struct store *st)
 {
-	if (store_has_rows(st,
-		    "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = "
-		    "'listings_url'") ||
+	if (store_has_index(st, "listings", "url", NULL) ||
 		!store_has_rows(st,
 			"SELECT 1 FROM notices n WHERE n.listing_id IS NULL AND "
 			"n.url IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "

@@ -53,6 +53,9 @@ Test(store_pg, sqlite_words_become_postgresql_ones)
 	is("SELECT char(10)", "SELECT chr(10)");
 	is("DROP TABLE IF EXISTS temp.a; DROP TABLE b;",
 		"DROP TABLE IF EXISTS pg_temp.a CASCADE; DROP TABLE b;");
+	is("CREATE INDEX temp.x ON y(a)", "CREATE INDEX x ON y(a)");
+	is("SELECT a IN b, a IN (1), a IN (SELECT 1)",
+		"SELECT a IN (SELECT * FROM b), a IN (1), a IN (SELECT 1)");
 }
 
 Test(store_pg, truth_values_are_booleans)
