@@ -698,6 +698,7 @@ static int check_identity(struct pg *c, int *version)
 	if (*version < 5)
 		return ck_error(EX_CONFIG, "'%s' has schema %d, which no server store has", c->uri,
 			*version);
+	c->version = *version;
 	return 0;
 }
 
