@@ -2234,7 +2234,7 @@ out:
 }
 
 /* What a flush that need not send all waits for: fewer COPYs, but memory stays bounded. */
-#define LOAD_CHUNK (4u << 20)
+#define LOAD_CHUNK (1u << 20)
 
 int store_load_flush(struct store_load *l, uint64_t *replaced, int all)
 {
