@@ -1756,8 +1756,14 @@ int store_indexes(struct store *st, const char *table,
 			 "tbl_name = ?1 AND sql IS NOT NULL");
 	int n = 0;
 
-	if (!s)
+	/*
+	 * None on a server: dropping an index locks its table against every reader until the
+	 * load commits, and the server keeps an index up during a COPY about as fast.
+	 */
+	if (!s || st->pg) {
+		store_done(s);
 		return 0;
+	}
 	store_bind_text(s, 1, table);
 	while (store_step(s) == STORE_ROW) {
 		fn(store_col_text(s, 0), store_col_text(s, 1), arg);

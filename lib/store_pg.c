@@ -730,6 +730,7 @@ static int check_identity(struct pg *c, int *version)
 	if (*version < 5)
 		return ck_error(EX_CONFIG, "'%s' has schema %d, which no server store has", c->uri,
 			*version);
+	c->version = *version;
 	return 0;
 }
 
@@ -2281,7 +2282,7 @@ out:
 }
 
 /* What a flush that need not send all waits for: fewer COPYs, but memory stays bounded. */
-#define LOAD_CHUNK (4u << 20)
+#define LOAD_CHUNK (1u << 20)
 
 int store_load_flush(struct store_load *l, uint64_t *replaced, int all)
 {
