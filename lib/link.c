@@ -2299,13 +2299,29 @@ static int pair_evidence(struct store *st, const struct link_params *p, const ch
 		" WHERE x.holder_kind = 'seller' AND x.holder_id = ?1 AND y.holder_kind = 'seller'"
 		" AND y.holder_id = ?2 AND x.value <> ''"
 		" ORDER BY x.kind, x.value, (x.day IS NOT y.day), x.ident_id, y.ident_id";
+	/*
+	 * Citus joins two distributed tables only on the column they are distributed by: there
+	 * each side is read first from its holder's shard, and the two joined on the coordinator.
+	 */
+	static const char sql_citus[] =
+		"WITH x AS MATERIALIZED (SELECT * FROM identifiers WHERE holder_kind = 'seller'"
+		" AND holder_id = ?1), y AS MATERIALIZED (SELECT * FROM identifiers WHERE"
+		" holder_kind = 'seller' AND holder_id = ?2)"
+		" SELECT x.ident_id, y.ident_id, x.kind, x.value, x.flags, x.day, y.day, x.raw,"
+		" coalesce(sx.path, '?') || ':' || x.line, coalesce(sy.path, '?') || ':' || y.line,"
+		" y.flags, x.field, y.field"
+		" FROM x JOIN y ON y.kind = x.kind AND y.value = x.value"
+		" LEFT JOIN sources sx ON sx.source_id = x.source_id"
+		" LEFT JOIN sources sy ON sy.source_id = y.source_id"
+		" WHERE x.value <> ''"
+		" ORDER BY x.kind, x.value, (x.day IS NOT y.day), x.ident_id, y.ident_id";
 	double best[LINK_NCLASS] = { 0 };
 	struct store_stmt *s;
 	size_t cap = 0;
 	int rc, c;
 
 	memset(out, 0, sizeof(*out));
-	if (!(s = store_prepare(st, sql)))
+	if (!(s = store_prepare(st, store_is_distributed(st) ? sql_citus : sql)))
 		return EX_SOFTWARE;
 	store_bind_text(s, 1, a);
 	store_bind_text(s, 2, b);

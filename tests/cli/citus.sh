@@ -106,6 +106,28 @@ else
 fi
 check_out "and shows them as the file store does" "$(ck link -q -d "$T/file.db" -f tsv)" \
 	link -q -d "$URI" -f tsv
+# Twenty more sellers (renamed Z...), then an incremental link on both, and one pair explained.
+ck synth -q -o "$T/more" --sellers 20 --seed 8
+mkdir "$T/new"
+for f in sellers logins payments; do
+	sed 's/\bS\([0-9]\)/Z\1/g' "$T/more/$f.csv" >"$T/new/$f.csv"
+done
+ck ingest -q -d "$T/file.db" "$T/new"
+ck link -q -d "$T/file.db" >/dev/null
+ck ingest -q -d "$URI" "$T/new"
+check_grep "an incremental link runs there" "incremental run" link -d "$URI"
+nets "$URI" >"$T/nets.citus"
+nets "$T/file.db" >"$T/nets.file"
+if cmp -s "$T/nets.file" "$T/nets.citus"; then
+	pass "with the same networks as the file store"
+else
+	fail "with the same networks as the file store" "$(diff "$T/nets.file" "$T/nets.citus")"
+fi
+pair=$(ck query -d "$T/file.db" -f tsv "select seller_a, seller_b from link_edges order by edge_id limit 1" |
+	sed -n 2p | tr '\t' ' ')
+# shellcheck disable=SC2086
+check_out "link --explain gives the same evidence, file and line" \
+	"$(ck link -q -d "$T/file.db" --explain $pair)" link -q -d "$URI" --explain $pair
 check_out "a screen after link adds the same network signal" \
 	"$(ck screen -q -d "$T/file.db" --min-score 70 -f tsv)" screen -q -d "$URI" --min-score 70 -f tsv
 # A case opened on the biggest network: the same members, in the custody log of the coordinator.
