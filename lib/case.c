@@ -565,15 +565,34 @@ static int load_snapshot(struct store *st, const char *case_id)
 	 * The evidence rows' files are looked up now, not kept: an export names them by their
 	 * place in the package (its temp.sources), never by a path of the analyst's disk.
 	 */
+	/*
+	 * Citus cannot correlate with a distributed table on a column it is not distributed by,
+	 * and sends a subquery on a reference table to a worker, where the temporary table is
+	 * not: there the identifiers cited and the sources are read first, into copies.
+	 */
 	if (!rc)
 		rc = exec_case(st,
-			"UPDATE temp.case_edges SET "
-			"file_a = (SELECT so.path FROM identifiers i JOIN sources so "
-			"  ON so.source_id = i.source_id WHERE i.ident_id = case_edges.ident_a), "
-			"line_a = (SELECT line FROM identifiers WHERE ident_id = case_edges.ident_a), "
-			"file_b = (SELECT so.path FROM identifiers i JOIN sources so "
-			"  ON so.source_id = i.source_id WHERE i.ident_id = case_edges.ident_b), "
-			"line_b = (SELECT line FROM identifiers WHERE ident_id = case_edges.ident_b)",
+			store_is_distributed(st)
+				? "WITH identifiers AS MATERIALIZED (SELECT ident_id, source_id, line "
+				  "FROM identifiers WHERE ident_id IN (SELECT ident_a FROM "
+				  "temp.case_edges UNION SELECT ident_b FROM temp.case_edges)), "
+				  "sources AS MATERIALIZED (SELECT source_id, path FROM sources) "
+				  "UPDATE temp.case_edges SET "
+				  "file_a = (SELECT so.path FROM identifiers i JOIN sources so "
+				  "  ON so.source_id = i.source_id WHERE i.ident_id = case_edges.ident_a), "
+				  "line_a = (SELECT line FROM identifiers WHERE ident_id = "
+				  "case_edges.ident_a), "
+				  "file_b = (SELECT so.path FROM identifiers i JOIN sources so "
+				  "  ON so.source_id = i.source_id WHERE i.ident_id = case_edges.ident_b), "
+				  "line_b = (SELECT line FROM identifiers WHERE ident_id = "
+				  "case_edges.ident_b)"
+				: "UPDATE temp.case_edges SET "
+				  "file_a = (SELECT so.path FROM identifiers i JOIN sources so "
+				  "  ON so.source_id = i.source_id WHERE i.ident_id = case_edges.ident_a), "
+				  "line_a = (SELECT line FROM identifiers WHERE ident_id = case_edges.ident_a), "
+				  "file_b = (SELECT so.path FROM identifiers i JOIN sources so "
+				  "  ON so.source_id = i.source_id WHERE i.ident_id = case_edges.ident_b), "
+				  "line_b = (SELECT line FROM identifiers WHERE ident_id = case_edges.ident_b)",
 			NULL);
 	return rc;
 }

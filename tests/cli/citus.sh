@@ -138,6 +138,20 @@ case=$(sql "select case_id from cases")
 members="select seller_id, network_id, via from case_members order by seller_id"
 check_out "with the members it has on the file store" "$(ck query -d "$T/file.db" -f tsv "$members")" \
 	query -d "$URI" -f tsv "$members"
+for sec in sellers listings orders value parties findings; do
+	check_out "case show --section $sec as on the file store" \
+		"$(ck case -d "$T/file.db" show "$case" --section "$sec" -f tsv 2>&1)" \
+		case -d "$URI" show "$case" --section "$sec" -f tsv
+done
+# links, but for the value of a payment, a keyed hash under each store's own key
+ck case -d "$T/file.db" show "$case" --section links -f tsv | cut -f1-4,6- >"$T/links.file"
+ck case -d "$URI" show "$case" --section links -f tsv 2>"$T/err" | cut -f1-4,6- >"$T/links.citus"
+if [ "$(wc -l <"$T/links.file")" -gt 1 ] && cmp -s "$T/links.file" "$T/links.citus"; then
+	pass "case show --section links as on the file store, payment hashes aside"
+else
+	fail "case show --section links as on the file store, payment hashes aside" \
+		"$(cat "$T/err"; diff "$T/links.file" "$T/links.citus")"
+fi
 check_sql "and its opening in the custody log" "select action from custody where case_id = '$case'" open
 for t in sellers listings identifiers; do
 	check_sql "$t rows sit on both workers" \
