@@ -155,11 +155,16 @@ int citus_distribute(struct pg *c, const char *uri)
 	/*
 	 * Queries join listings with orders, scores with listings, on the listing id: not the
 	 * distribution column, so Citus must repartition one side, which it does only when asked.
+	 * And they join a case's temporary tables with distributed ones: those are small, so they
+	 * go to the workers rather than the other way round.
 	 */
 	return run(c,
 		"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET "
 		"citus.enable_repartition_joins = on', current_database());\n"
+		"EXECUTE format('ALTER DATABASE %I SET citus.local_table_join_policy = "
+		"''prefer-distributed''', current_database());\n"
 		"EXCEPTION WHEN insufficient_privilege THEN RAISE WARNING 'only the owner of the "
-		"database can turn citus.enable_repartition_joins on for it: ask them to';\n"
+		"database can set citus.enable_repartition_joins and "
+		"citus.local_table_join_policy for it: ask them to';\n"
 		"END $$");
 }

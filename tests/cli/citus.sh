@@ -152,7 +152,12 @@ else
 	fail "case show --section links as on the file store, payment hashes aside" \
 		"$(cat "$T/err"; diff "$T/links.file" "$T/links.citus")"
 fi
-check_sql "and its opening in the custody log" "select action from custody where case_id = '$case'" open
+ck keygen "$T/unit.key" >/dev/null 2>&1
+check_exit 0 "the case exports from the distributed store" \
+	export -q -d "$URI" "$case" -o "$T/case.tar.gz" --sign "$T/unit.key"
+check_grep "and the package verifies" "valid" verify --pubkey "$T/unit.key.pub" "$T/case.tar.gz"
+check_sql "its opening and its export are in the custody log" \
+	"select string_agg(action, ' ' order by seq) from custody where case_id = '$case'" "open export"
 for t in sellers listings identifiers; do
 	check_sql "$t rows sit on both workers" \
 		"select count(distinct c.nodename) from run_command_on_shards('$t', 'select count(*) from %s') r
