@@ -335,6 +335,11 @@ const char *store_engine(void)
 	return v;
 }
 
+const char *store_engine_of(struct store *st)
+{
+	return st && st->pg ? pg_engine(st->pg) : store_engine();
+}
+
 const char *store_default_path(void)
 {
 	const char *p = getenv("CASEKIT_DB");
