@@ -346,6 +346,11 @@ int store_is_uri(const char *path)
 	return pg_is_uri(path);
 }
 
+const char *store_engine_of(struct store *st)
+{
+	return st && st->pg ? pg_engine(st->pg) : store_engine();
+}
+
 const char *store_default_path(void)
 {
 	const char *p = getenv("CASEKIT_DB");

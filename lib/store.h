@@ -43,6 +43,8 @@ int store_is_uri(const char *path);
 const char *store_default_path(void);
 /* The engine that backs stores and its version, for the record: "SQLite 3.45.1". */
 const char *store_engine(void);
+/* The engine of st: store_engine(), or the server's, "PostgreSQL 15.18". */
+const char *store_engine_of(struct store *st);
 /* Report the last SQLite error as "what: message" and return the matching EX_* code. */
 int store_error(struct store *st, const char *what);
 /* Run SQL with no result rows; 0, or the message printed and an EX_* code. */

@@ -346,7 +346,8 @@ const char *pg_engine(struct pg *c)
 	if (!c->engine.len) {
 		int v = PQserverVersion(c->conn);
 
-		buf_addf(&c->engine, "PostgreSQL %d.%d", v / 10000, v % 10000);
+		buf_addf(&c->engine, "PostgreSQL %d.%d (libpq %d.%d)", v / 10000, v % 10000,
+			PQlibVersion() / 10000, PQlibVersion() % 10000);
 	}
 	return c->engine.s;
 }
