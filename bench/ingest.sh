@@ -21,6 +21,7 @@ RUNS=${2:-3}
 CASEKIT=${CASEKIT:-./_build/casekit}
 W=$(mktemp -d "${TMPDIR:-/tmp}/ckbench.XXXXXX")
 export XDG_DATA_HOME="$W" # the stores' payment key files, removed with the rest
+export CASEKIT_DATADIR=${CASEKIT_DATADIR:-$PWD/share} # the address rules, as an installed casekit has them
 trap 'rm -rf "$W"' EXIT
 TIME=/usr/bin/time
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 not found" >&2; exit 1; }
