@@ -457,7 +457,18 @@ struct ingest {
 		*get_rejects;
 	FILE *rejf;
 	struct out *rejo;
-	struct refset known_sellers, known_listings;
+	/*
+	 * Ids known to be in the store. The worker threads look in known_* while a file loads,
+	 * so the writer adds what the store gives to its own later_*, merged after the file.
+	 */
+	struct refset known_sellers, known_listings, later_sellers, later_listings;
+	/*
+	 * The keys this file wrote, while its table was empty when the file began and none
+	 * was left out of the set: a row whose key is not among them is new, so no older row
+	 * is looked for and it goes ROWS to an INSERT (fresh is 0 once a key is left out).
+	 */
+	struct refset written;
+	int fresh;
 	int preloaded[2]; /* known_sellers, known_listings: ref_preload() was run */
 	char country[3];  /* the default country of this run, or "" */
 	struct iq *iq;    /* per identifier kind, in the order first seen */
@@ -599,13 +610,18 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 				" ON CONFLICT(%s) DO UPDATE SET %s, attrs=excluded.attrs, "
 				"source_id=excluded.source_id, line=excluded.line",
 				k->conflict, set.s);
-		if (!r || !((k->holder_kind && k->conflict) || in->load[ki]))
+		/*
+		 * A server's store loads what it can in bulk; its sellers go a row at a time
+		 * (insn counts new rows by their rowids, which a server has not).
+		 */
+		if (!r || !(in->load[ki] || (k->holder_kind && k->conflict && in->load_idents)))
 			rc = prep(in, r ? &in->insn[ki] : &in->ins[ki], sql.s);
 	}
 	if (!rc && k->holder_kind && k->conflict) {
-		buf_reset(&sql);
+		/* the old row's identifier columns with a value, to take them back (stats) */
 		char *nonempty = stats_tally_cols(k->kind);
 
+		buf_reset(&sql);
 		buf_addf(&sql, "SELECT source_id, line%s FROM %s WHERE %s=?", nonempty, k->kind,
 			k->conflict);
 		free(nonempty);
@@ -1009,12 +1025,13 @@ static size_t ref_slot(const struct refset *r, const char *v, size_t n, uint64_t
 	return i;
 }
 
-static void ref_add(struct refset *r, const char *v, size_t n, uint64_t h)
+/* Add v to r: 1, or 0 when r is full and v was left out. */
+static int ref_add(struct refset *r, const char *v, size_t n, uint64_t h)
 {
 	size_t i, j;
 
 	if (r->n >= REF_MAX || r->ids.len + n > REF_BYTES)
-		return;
+		return 0;
 	if (2 * (r->n + 1) > r->cap) {
 		struct refset g = { NULL, r->cap ? 2 * r->cap : 1024, r->n, r->ids };
 
@@ -1036,6 +1053,13 @@ static void ref_add(struct refset *r, const char *v, size_t n, uint64_t h)
 		buf_add(&r->ids, v, n);
 		r->n++;
 	}
+	return 1;
+}
+
+/* 1 if r holds v. */
+static int ref_has(const struct refset *r, const char *v, size_t n, uint64_t h)
+{
+	return r->cap && r->v[ref_slot(r, v, n, h)].len1;
 }
 
 static void ref_free(struct refset *r)
@@ -1045,22 +1069,108 @@ static void ref_free(struct refset *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* Add the ids of from, now in the store, to to; from is left empty. */
+static void ref_merge(struct refset *to, struct refset *from)
+{
+	size_t i;
+
+	if (!to->n) {
+		ref_free(to);
+		*to = *from;
+		memset(from, 0, sizeof(*from));
+		return;
+	}
+	for (i = 0; i < from->cap; i++)
+		if (from->v[i].len1)
+			ref_add(to, from->ids.s + from->v[i].off, from->v[i].len1 - 1,
+				from->v[i].h);
+	ref_free(from);
+}
+
+/*
+ * 1 if the row with key v (hash h) is new to its table by the file's own count (in->fresh):
+ * its key is not in the store, nor among the keys this file wrote, to which it is added.
+ */
+static int fresh_key(struct ingest *in, const char *v, size_t n, uint64_t h)
+{
+	struct refset *r = &in->written;
+
+	if (!in->fresh || ref_has(r, v, n, h))
+		return 0;
+	if (!ref_add(r, v, n, h))
+		in->fresh = 0;
+	return in->fresh;
+}
+
+/*
+ * Note that the store holds v, a key of sellers (t 0) or listings (t 1), in the writer's own
+ * set: that and the workers' together stay within the bounds of one.
+ */
+static void ref_later(struct ingest *in, int t, const char *v, size_t n, uint64_t h)
+{
+	const struct refset *k = t == 0 ? &in->known_sellers : &in->known_listings;
+	struct refset *r = t == 0 ? &in->later_sellers : &in->later_listings;
+
+	if (k->n + r->n < REF_MAX && k->ids.len + r->ids.len + n <= REF_BYTES)
+		ref_add(r, v, n, h);
+}
+
+/* 1 if the store holds v, a key of table: the writer's look, past the workers' (known_*). */
 static int ref_exists(struct ingest *in, const char *table, const char *v, size_t n)
 {
 	int sellers = strcmp(table, "sellers") == 0;
 	struct store_stmt *s = sellers ? in->ref_sellers : in->ref_listings;
-	struct refset *r = sellers ? &in->known_sellers : &in->known_listings;
+	struct refset *r = sellers ? &in->later_sellers : &in->later_listings;
 	uint64_t h = ck_fnv1a(v, n);
 	int rc;
 
-	if (r->cap && r->v[ref_slot(r, v, n, h)].len1)
+	if (ref_has(r, v, n, h))
 		return 1;
 	store_bind_textn(s, 1, v, n);
 	rc = store_step(s);
 	store_reset(s);
 	if (rc == STORE_ROW)
-		ref_add(r, v, n, h);
+		ref_later(in, !sellers, v, n, h);
 	return rc == STORE_ROW;
+}
+
+/*
+ * Before a file whose rows name records of table: read the keys table holds into its known
+ * set at once, as far as the set has room, when the file has 16 bytes or more for each of
+ * them (a file that may ask for a good share of them one at a time), or always on a server,
+ * where each question is a round trip: one scan of the key's index costs less than a lookup
+ * a key. A key not read is asked of the store as before.
+ */
+static int ref_preload(struct ingest *in, const struct file *f, const char *table)
+{
+	int t = strcmp(table, "sellers") == 0 ? 0 : 1, rc;
+	struct refset *r = t == 0 ? &in->known_sellers : &in->known_listings;
+	struct store_stmt *s;
+	int64_t rows;
+	char *sql;
+
+	if (in->preloaded[t])
+		return 0;
+	if ((rows = store_count(in->st, table)) < 0)
+		return EX_SOFTWARE;
+	if (rows == 0 || r->n >= (size_t)rows ||
+		(!in->load_idents && csvio_file_size(f->r) / 16 < (uint64_t)rows))
+		return 0;
+	in->preloaded[t] = 1;
+	sql = xasprintf("SELECT %s FROM %s", t == 0 ? "seller_id" : "listing_id", table);
+	s = store_prepare(in->st, sql);
+	free(sql);
+	if (!s)
+		return EX_SOFTWARE;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *v = store_col_text(s, 0);
+		size_t n = store_col_bytes(s, 0);
+
+		if (v && !ref_add(r, v, n, ck_fnv1a(v, n)))
+			break;
+	}
+	store_done(s);
+	return rc == STORE_ROW || rc == STORE_DONE ? 0 : rc;
 }
 
 /*
@@ -1092,6 +1202,7 @@ struct oid {
 /* A field whose reference (a listing's seller) the writer checks, in the record's order. */
 struct oref {
 	int field;
+	int known; /* a worker found it in the known set: the writer need not look */
 	struct oval v;
 };
 
@@ -1100,6 +1211,7 @@ struct orow {
 	int rejected;
 	struct oval reason; /* why, when rejected (unless a reference fails first) */
 	struct oval holder; /* whose identifiers these are, and the record's key */
+	uint64_t hkey;      /* ck_fnv1a() of the key, for kinds that look for older rows */
 	size_t val0, nval, ref0, nref, id0, nid;
 };
 
@@ -1563,6 +1675,11 @@ static void stage_row(const struct ingest *in, const struct file *f, struct row 
 		x = &ob->refs[ob->nrefs++];
 		x->field = w->ref[i];
 		x->v = ob_text(ob, w->v[w->ref[i]], w->vl[w->ref[i]]);
+		x->known =
+			ref_has(strcmp(ks->f[x->field].ref, "sellers") == 0 ? &in->known_sellers
+									    : &in->known_listings,
+				w->v[w->ref[i]], w->vl[w->ref[i]],
+				ck_fnv1a(w->v[w->ref[i]], w->vl[w->ref[i]]));
 	}
 	r->val0 = ob->nvals;
 	r->id0 = ob->nids;
@@ -1572,6 +1689,8 @@ static void stage_row(const struct ingest *in, const struct file *f, struct row 
 		return;
 	}
 	r->holder = ob_text(ob, w->v[0], w->vl[0]);
+	if (ks->holder_kind && ks->conflict)
+		r->hkey = ck_fnv1a(w->v[0], w->vl[0]);
 	if (f->country_col >= 0 && rec->len[f->country_col])
 		country = rec->f[f->country_col];
 	for (i = 0; ks->f[i].name; i++) {
@@ -1734,7 +1853,7 @@ static int write_row(
 		const char *v = ob->bytes.s + x->v.off;
 		char q[48];
 
-		if (!ref_exists(in, k->f[x->field].ref, v, x->v.n)) {
+		if (!x->known && !ref_exists(in, k->f[x->field].ref, v, x->v.n)) {
 			bad(&f->reason, "%s '%s' is not in the store", k->f[x->field].name,
 				shown(v, x->v.n, q));
 			return reject(in, f, &rec, f->reason.s, f->reason.len);
@@ -1742,7 +1861,11 @@ static int write_row(
 	}
 	if (r->rejected)
 		return reject(in, f, &rec, ob->bytes.s + r->reason.off, r->reason.n);
-	if (in->insn[ki] || in->load[ki]) {
+	if (in->load[ki] ||
+		(in->insn[ki] &&
+			(!in->old[ki] ||
+				fresh_key(
+					in, ob->bytes.s + r->holder.off, r->holder.n, r->hkey)))) {
 		struct kind_row *p = &in->prow[in->nprow++];
 
 		p->b = ob, p->r = r, p->line = rec.line;
@@ -1750,6 +1873,9 @@ static int write_row(
 			return rc;
 		goto idents;
 	}
+	/* the rows waiting go first: the older row may be among them, and they share s */
+	if (in->nprow && (rc = flush_rows(in, f)))
+		return rc;
 	for (i = 0; i < r->nval; i++)
 		bind_oval(s, (int)i + 1, ob, &ob->vals[r->val0 + i]);
 	store_bind_int(s, (int)r->nval + 1, f->source_id);
@@ -1763,7 +1889,6 @@ static int write_row(
 			struct store_stmt *a = in->add_replaced;
 
 			stats_tally_old_row(in->tally, store_col_int(o, 0), k->kind, o, 2);
-
 			bind_oval(a, 1, ob, &r->holder);
 			store_bind_int(a, 2, store_col_int(o, 0));
 			store_bind_int(a, 3, store_col_int(o, 1));
@@ -1775,13 +1900,14 @@ static int write_row(
 			return rc;
 		}
 		store_reset(o);
-	} else if (k->conflict) {
-		store_set_last_rowid(in->st, 0);
 	}
+	store_set_last_rowid(in->st, 0);
 	if ((rc = step_done(s)))
 		return rc;
 	if (!in->old[ki] && k->conflict && store_last_rowid(in->st) == 0)
 		f->replaced++;
+	if (store_last_rowid(in->st) > in->max_rowid) /* the batches count new rows from it */
+		in->max_rowid = store_last_rowid(in->st);
 idents:
 	for (i = 0; i < r->nid; i++) {
 		const struct oid *id = &ob->ids[r->id0 + i];
@@ -2085,7 +2211,7 @@ out:
  * Loading into an empty table is fastest with no index to keep up: drop the table's indexes
  * (ours and any another applet made) inside the file's transaction and append the SQL that
  * makes them again to *saved, to be run before the commit. A table with rows keeps them: a
- * small file into a big table would pay for the whole table.
+ * small file into a big table would pay for the whole table. *was_empty, when given, says which.
  */
 struct index_sql {
 	struct buf drop, *saved;
@@ -2099,7 +2225,8 @@ static void index_sql(const char *name, const char *sql, void *arg)
 	buf_addf(x->saved, "%s;\n", sql);
 }
 
-static int drop_indexes_if_empty(struct ingest *in, const char *table, struct buf *saved)
+static int drop_indexes_if_empty(
+	struct ingest *in, const char *table, struct buf *saved, int *was_empty)
 {
 	struct store_stmt *s;
 	struct index_sql x = { { 0 }, saved };
@@ -2112,6 +2239,8 @@ static int drop_indexes_if_empty(struct ingest *in, const char *table, struct bu
 		return EX_SOFTWARE;
 	empty = store_step(s) == STORE_DONE;
 	store_done(s);
+	if (was_empty)
+		*was_empty = empty;
 	if (!empty)
 		return 0;
 	store_indexes(in->st, table, index_sql, &x);
@@ -2315,48 +2444,15 @@ static void pipeline_end(struct pipeline *p)
 
 /*
  * On a store that loads in bulk (a server), each question is a round trip: ask once a batch
- * which of the references it names are in the store, REF_ASK at a time, so that ref_exists()
- * finds them known.
+ * which of the references it names are in the store, REF_ASK at a time, that the workers did
+ * not find (known), so that ref_exists() finds them in the writer's set.
  */
 #define REF_ASK 64
-
-/*
- * Before a file that names them, every key of a table that fits the set, in one query: the
- * batches then ask for none of them.
- */
-static int ref_preload(struct ingest *in, struct refset *r, const char *table, int *done)
-{
-	char *sql;
-	struct store_stmt *s;
-	int64_t n;
-	int rc;
-
-	if (*done)
-		return 0;
-	*done = 1;
-	if ((n = store_count(in->st, table)) < 0)
-		return EX_SOFTWARE;
-	if ((uint64_t)n > REF_MAX / 2)
-		return 0;
-	sql = xasprintf("SELECT %.*s_id FROM %s", (int)strlen(table) - 1, table, table);
-	s = store_prepare(in->st, sql);
-	free(sql);
-	if (!s)
-		return EX_SOFTWARE;
-	while ((rc = store_step(s)) == STORE_ROW) {
-		const char *id = store_col_text(s, 0);
-		size_t idn = store_col_bytes(s, 0);
-
-		ref_add(r, id, idn, ck_fnv1a(id, idn));
-	}
-	store_done(s);
-	return rc == STORE_DONE ? 0 : rc;
-}
 
 static int ref_prefetch(struct ingest *in, const struct file *f, const struct obatch *ob)
 {
 	static const char *const tables[] = { "sellers", "listings" };
-	struct refset *known[] = { &in->known_sellers, &in->known_listings };
+	struct refset *later[] = { &in->later_sellers, &in->later_listings };
 	struct buf sql = { 0 };
 	size_t t, i, k;
 	int rc = 0, n;
@@ -2365,11 +2461,6 @@ static int ref_prefetch(struct ingest *in, const struct file *f, const struct ob
 		const char *last = NULL;
 		size_t lastn = 0;
 		struct store_stmt *s;
-
-		for (i = 0; f->k->f[i].name; i++)
-			if (f->k->f[i].ref && strcmp(f->k->f[i].ref, tables[t]) == 0 &&
-				(rc = ref_preload(in, known[t], tables[t], &in->preloaded[t])))
-				return rc;
 
 		buf_reset(&sql);
 		buf_addf(&sql, "SELECT %.*s_id FROM %s WHERE %.*s_id IN (?1",
@@ -2387,12 +2478,9 @@ static int ref_prefetch(struct ingest *in, const struct file *f, const struct ob
 			const char *v = x ? ob->bytes.s + x->v.off : NULL;
 
 			if (x &&
-				(strcmp(f->k->f[x->field].ref, tables[t]) != 0 ||
+				(x->known || strcmp(f->k->f[x->field].ref, tables[t]) != 0 ||
 					(last && lastn == x->v.n && memcmp(last, v, lastn) == 0) ||
-					(known[t]->cap &&
-						known[t]->v[ref_slot(known[t], v, x->v.n,
-								    ck_fnv1a(v, x->v.n))]
-							.len1)))
+					ref_has(later[t], v, x->v.n, ck_fnv1a(v, x->v.n))))
 				continue;
 			if (x) {
 				store_bind_textn(s, ++n, v, x->v.n);
@@ -2403,7 +2491,7 @@ static int ref_prefetch(struct ingest *in, const struct file *f, const struct ob
 					const char *id = store_col_text(s, 0);
 					size_t idn = store_col_bytes(s, 0);
 
-					ref_add(known[t], id, idn, ck_fnv1a(id, idn));
+					ref_later(in, (int)t, id, idn, ck_fnv1a(id, idn));
 				}
 				rc = rc == STORE_DONE ? 0 : rc;
 				store_done(s);
@@ -2546,7 +2634,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	int64_t first_ident = 0;
 	char now[21];
 	int rc, in_tx = 0, made_idents, all_rejected;
-	size_t nsaved;
+	size_t nsaved, i;
 	uint64_t *saved = iq_save(in, &nsaved);
 
 	stats_tally_reset(in->tally);
@@ -2587,9 +2675,10 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 			first_ident = store_col_int(m, 0);
 		store_done(m);
 	}
-	if ((rc = drop_indexes_if_empty(in, kind, &reindex)) ||
+	ref_free(&in->written);
+	if ((rc = drop_indexes_if_empty(in, kind, &reindex, &in->fresh)) ||
 		((f.k->ids[0].field || (f.pk && f.pk->nidents)) &&
-			(rc = drop_indexes_if_empty(in, "identifiers", &reindex))))
+			(rc = drop_indexes_if_empty(in, "identifiers", &reindex, NULL))))
 		goto out;
 	rc = csvio_next(f.r, &rec);
 	if (rc == 0) {
@@ -2599,7 +2688,14 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	}
 	if (rc > 1 || (rc = map_header(in, &f, rec)))
 		goto out;
-	if ((rc = load_rows(in, &f)))
+	for (i = 0; f.k->f[i].name; i++)
+		if (f.k->f[i].ref && (rc = ref_preload(in, &f, f.k->f[i].ref)))
+			goto out;
+	rc = load_rows(in, &f);
+	/* the workers are done: what the writer found goes where they look */
+	ref_merge(&in->known_sellers, &in->later_sellers);
+	ref_merge(&in->known_listings, &in->later_listings);
+	if (rc)
 		goto out;
 	/* before the identifiers of rows written over go, and the sources replaced */
 	if ((f.replaced && in->old[f.k - kinds] &&
@@ -2673,6 +2769,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		goto out;
 	in_tx = 0;
 	f.counted = 1;
+	if (strcmp(kind, "sellers") == 0) /* the listings after them need not ask for them */
+		ref_merge(&in->known_sellers, &in->written);
 	in->loaded += f.kept > 0;
 	if (f.rejected)
 		ck_warn("'%s': %llu of %s rejected; the rest were loaded", path,
@@ -2686,6 +2784,8 @@ out:
 	free(saved);
 	file_free(&f);
 	buf_free(&reindex);
+	ref_free(&in->written);
+	in->fresh = 0;
 	return rc;
 }
 
@@ -3022,6 +3122,8 @@ done:
 	free(in.prow);
 	ref_free(&in.known_sellers);
 	ref_free(&in.known_listings);
+	ref_free(&in.later_sellers);
+	ref_free(&in.later_listings);
 	OPENSSL_cleanse(in.key, sizeof(in.key));
 	profile_free(in.prof);
 	for (i = 0; i < njobs; i++)

@@ -757,15 +757,12 @@ static struct quality *quality_of(struct quality **q, size_t *n, const char *kin
  * read) finds those with more rows than the smallest cap; only those few are counted exactly,
  * an IP on its busiest day, as link does. Columns: kind, value, greatest flags, holders.
  */
-#define HUB_SQL(rows) \
-	"SELECT g.kind, g.value, (SELECT max(flags) FROM identifiers j WHERE j.kind = g.kind AND " \
-	"j.value = g.value), (SELECT max(n) FROM (SELECT count(DISTINCT holder_id) AS n " \
-	"FROM identifiers j WHERE j.kind = g.kind AND j.value = g.value GROUP BY day) d) " \
-	"FROM (SELECT kind, value FROM identifiers GROUP BY kind, value " \
-	"HAVING count(*) > " rows ") g"
-#define HUB_ROWS 10
-#define STR_(x) #x
-#define STR(x) STR_(x)
+static const char hub_sql[] =
+	"SELECT g.kind, g.value, (SELECT max(flags) FROM identifiers j WHERE j.kind = g.kind AND "
+	"j.value = g.value), (SELECT max(n) FROM (SELECT count(DISTINCT holder_id) AS n "
+	"FROM identifiers j WHERE j.kind = g.kind AND j.value = g.value GROUP BY day) d) "
+	"FROM (SELECT kind, value FROM identifiers GROUP BY kind, value "
+	"HAVING count(*) > 10) g";
 
 /* 1 if a value of kind, with these greatest flags, held by holders on its busiest day, is one. */
 static int is_hub(const char *kind, const char *flags, int64_t holders)
@@ -780,7 +777,7 @@ static int is_hub(const char *kind, const char *flags, int64_t holders)
 /* The values held by more accounts than linking's default cap for their class, by kind. */
 static int count_hubs(struct store *st, struct quality **q, size_t *n)
 {
-	struct store_stmt *s = store_prepare(st, HUB_SQL(STR(HUB_ROWS)));
+	struct store_stmt *s = store_prepare(st, hub_sql);
 	int rc;
 
 	if (!s)
@@ -1152,7 +1149,7 @@ int stats_hubs_refill(struct store *st)
 
 	if ((rc = store_exec(st, "DELETE FROM ident_hubs")))
 		return rc;
-	if (!(s = store_prepare(st, HUB_SQL(STR(HUB_ROWS)))))
+	if (!(s = store_prepare(st, hub_sql)))
 		return EX_SOFTWARE;
 	while (!rc && (rc = store_step(s)) == STORE_ROW)
 		rc = stats_hub_seen(st, store_col_text(s, 0), store_col_text(s, 1),

@@ -66,6 +66,24 @@ same "the old row's identifiers go with it" "+8613911112222|li@example.com" \
 same "both sources stay on record" "2" "$(Q "$T/db" "select count(*) from sources where kind='sellers'" | tail -1)"
 same "other sellers keep theirs" "1" "$(Q "$T/db" "select count(*) from identifiers where holder_id='S2' and kind='phone'" | tail -1)"
 
+# A seller twice in one file, into an empty table: the later row wins, wherever the rows fall
+# in the batches ingest writes, and only its identifiers stay.
+ck init -q "$T/twice"
+{
+	echo seller_id,phone,email
+	for i in $(seq 1 40); do echo "T$i,+86139111100$((10 + i)),t$i@example.com"; done
+	echo T5,+8613999990005,new5@example.com
+	echo T40,+8613999990040,new40@example.com
+} >"$T/sellers.csv"
+check_exit 0 "a sellers file with repeated sellers loads" ingest -d "$T/twice" "$T/sellers.csv"
+grep -q "sellers.csv': 2 rows replaced an older version of their record" "$T/err" &&
+	pass "and counts the repeats as replaced" || fail "and counts the repeats as replaced" "$(cat "$T/err")"
+same "the later rows win" "40 +8613999990005 42 +8613999990040 43" \
+	"$(Q "$T/twice" "select (select count(*) from sellers)||' '||(select phone||' '||line from sellers where seller_id='T5')||' '||(select phone||' '||line from sellers where seller_id='T40')" | tail -1)"
+same "only the later rows' identifiers stay" "T40 email 43|T40 phone 43|T5 email 42|T5 phone 42" \
+	"$(Q "$T/twice" "select holder_id||' '||kind||' '||line from identifiers where holder_id in ('T5','T40') order by 1" | tail -n +2 | paste -sd'|')"
+same "the others keep theirs" "76" "$(Q "$T/twice" "select count(*) from identifiers where holder_id not in ('T5','T40')" | tail -1)"
+
 # gzip is known by its magic bytes, and stdin works with -k.
 ck init -q "$T/gz"
 gzip -c "$D/sellers.csv" >"$T/sellers.dat"

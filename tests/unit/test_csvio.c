@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <criterion/criterion.h>
+#include <csv.h>
 /* The fuzz target itself, so that every crasher it found is replayed here. */
 #include "../fuzz/fuzz_csvio.c"
 
@@ -428,4 +429,94 @@ Test(csvio, a_record_over_a_limit_is_read_to_its_end_and_flagged)
 	csvio_close(r);
 	unlink(path);
 	free(path);
+}
+
+/* libcsv's records of text, as csvio reads with delimiter d: "field|field|...\n" each. */
+static int lib_space(unsigned char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int lib_space_tsv(unsigned char c)
+{
+	return c == ' ';
+}
+
+static void lib_field(void *s, size_t len, void *data)
+{
+	struct buf *b = data;
+
+	buf_add(b, s ? s : "", len);
+	buf_addc(b, '|');
+}
+
+static void lib_row(int c, void *data)
+{
+	(void)c;
+	buf_addc(data, '\n');
+}
+
+static char *lib_records(const char *text, size_t n, char d, size_t *len)
+{
+	struct csv_parser p;
+	struct buf b = { 0 };
+
+	cr_assert_eq(csv_init(&p, CSV_APPEND_NULL), 0);
+	csv_set_delim(&p, (unsigned char)d);
+	csv_set_space_func(&p, d == '\t' ? lib_space_tsv : lib_space);
+	cr_assert_eq(csv_parse(&p, text, n, lib_field, lib_row, &b), n);
+	csv_fini(&p, lib_field, lib_row, &b);
+	csv_free(&p);
+	*len = b.len;
+	return buf_detach(&b);
+}
+
+/*
+ * Lines without a quote are split without libcsv: random lines of delimiters, spaces, tabs,
+ * line ends (CRLF and lone CR), NUL and UTF-8 bytes, some with quotes, split as libcsv splits
+ * them, in CSV and TSV.
+ */
+Test(csvio, lines_without_quotes_split_as_libcsv_splits_them)
+{
+	static const char alphabet[] = { 'a', 'b', ' ', ' ', '\t', ',', ';', '\r', '\n', '\n', '\0',
+		'"', '\xc3', '\xa9' };
+	unsigned seed = 7;
+	int round;
+
+	for (round = 0; round < 400; round++) {
+		char d = round % 2 ? ',' : '\t', *path, *want;
+		struct buf text = { 0 }, got = { 0 };
+		struct csvio_opts co = { 0 };
+		struct csvio *r;
+		struct csvio_rec *rec;
+		size_t i, n = 1 + (size_t)(round * 7 % 300), wn;
+		int quotes = round % 3 == 0, rc;
+
+		buf_adds(&text, "h1,h2\n");
+		for (i = 0; i < n; i++) {
+			char c;
+
+			seed = seed * 1103515245u + 12345u;
+			c = alphabet[(seed >> 16) % sizeof(alphabet)];
+			if (c == '"' && !quotes)
+				c = 'q';
+			buf_addc(&text, c);
+		}
+		buf_addc(&text, '\n');
+		want = lib_records(text.s, text.len, d, &wn);
+		path = tmpfile_with(text.s, text.len);
+		co.delim = d;
+		cr_assert_eq(csvio_open(&r, path, &co), 0);
+		while ((rc = csvio_next(r, &rec)) == 1) {
+			for (i = 0; i < rec->n; i++)
+				lib_field(rec->f[i], rec->len[i], &got);
+			lib_row(0, &got);
+		}
+		if (rc == 0)
+			cr_assert(got.len == wn && memcmp(got.s, want, wn) == 0,
+				"round %d: csvio and libcsv split the text apart", round);
+		csvio_close(r);
+		unlink(path);
+		free(path), free(want), buf_free(&text), buf_free(&got);
+	}
 }
