@@ -5,6 +5,7 @@
 #include "money.h"
 #include "stats.h"
 #include "store.h"
+#include "store_citus.h"
 #include "store_db.h"
 #include "store_pg.h"
 #include <openssl/crypto.h>
@@ -335,6 +336,16 @@ const char *store_engine(void)
 	return v;
 }
 
+int store_is_distributed(struct store *st)
+{
+	return st->pg && pg_distributed(st->pg);
+}
+
+int store_is_uri(const char *path)
+{
+	return pg_is_uri(path);
+}
+
 const char *store_engine_of(struct store *st)
 {
 	return st && st->pg ? pg_engine(st->pg) : store_engine();
@@ -589,7 +600,9 @@ static int create(struct store *st)
 	int i, rc;
 
 	if (st->pg) {
-		if ((rc = store_exec(st, "BEGIN")) || (rc = pg_create_schema(st->pg)))
+		if ((rc = store_exec(st, "BEGIN")) || (rc = pg_create_schema(st->pg)) ||
+			((st->flags & STORE_DISTRIBUTED) &&
+				(rc = citus_distribute(st->pg, st->path))))
 			return rc;
 	} else {
 		if ((rc = store_exec(st, "PRAGMA journal_mode=WAL; BEGIN")))
