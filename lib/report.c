@@ -1846,7 +1846,8 @@ static void cover(struct report_ctx *c, FILE *fp)
 	if ((s = prep(c,
 		     "SELECT coalesce(lower(t.verdict), 'no verdict'), count(*), "
 		     "replace(group_concat(DISTINCT t.report_ref), ',', ', ') FROM case_testbuys ct JOIN "
-		     "testbuys t ON t.testbuy_id = ct.testbuy_id GROUP BY 1 ORDER BY 1"))) {
+		     "testbuys t ON t.testbuy_id = ct.testbuy_id GROUP BY 1 "
+		     "ORDER BY coalesce(lower(t.verdict), 'no verdict') = 'counterfeit' DESC, 1"))) {
 		int i = 0;
 
 		while (store_step(s) == STORE_ROW) {

@@ -27,8 +27,9 @@ static void add_source(void *arg, const char *path, char *data, size_t len)
 }
 
 /*
- * A seller with a hostile shop name, a listing whose title is markup, a counterfeit test buy
- * in euros and paid orders in euros and yen, and a case opened on the seller and gathered.
+ * A seller with a hostile shop name, a listing whose title is markup, a counterfeit and an
+ * authentic test buy in euros, paid orders in euros and yen, and a case opened on the seller
+ * and gathered.
  */
 static void setup(void)
 {
@@ -46,7 +47,8 @@ static void setup(void)
 			" 12900, 'EUR', 1, 2);"
 			"INSERT INTO testbuys(testbuy_id, listing_id, verdict, cost, currency,"
 			" bought_at, source_id, line) VALUES('T1', 'L1', 'counterfeit', 4550,"
-			" 'EUR', '2026-01-02T00:00:00Z', 1, 2);"
+			" 'EUR', '2026-01-02T00:00:00Z', 1, 2), ('T2', 'L1', 'authentic', 4550,"
+			" 'EUR', '2026-01-02T00:00:00Z', 1, 3);"
 			"INSERT INTO orders(order_id, listing_id, seller_id, amount, currency,"
 			" status, source_id, line) VALUES('O1', 'L1', 'S1', 12900, 'EUR',"
 			" 'delivered', 1, 2), ('O2', 'L1', 'S1', 1500, 'JPY', 'delivered', 1, 3)"),
@@ -238,5 +240,14 @@ Test(report, the_timeline_names_its_first_subjects_in_id_order)
 	cr_assert_lacks(t, "Jane, Doe");
 	c.case_id = case_id;
 	free(id2);
+	free(t);
+}
+
+/* The summary names counterfeit test buys first (setup's T1), before T2's 'authentic'. */
+Test(report, the_summary_puts_counterfeit_test_buys_first)
+{
+	char *t = text_of(html);
+
+	cr_assert_has(t, "test buys: 1 counterfeit; 1 authentic");
 	free(t);
 }
