@@ -152,6 +152,18 @@ else
 	fail "case show --section links as on the file store, payment hashes aside" \
 		"$(cat "$T/err"; diff "$T/links.file" "$T/links.citus")"
 fi
+# stats reads the same figures from both stores, for the store and for the case
+for scope in "" "$case"; do
+	ck stats -d "$T/file.db" --case "$scope" -f tsv >"$T/stats.file"
+	ck stats -d "$URI" --case "$scope" -f tsv >"$T/stats.citus" 2>"$T/err"
+	if grep -q "^listings.screened	[1-9]" "$T/stats.file" &&
+		cmp -s "$T/stats.file" "$T/stats.citus"; then
+		pass "stats ${scope:+--case }gives the figures of the file store"
+	else
+		fail "stats ${scope:+--case }gives the figures of the file store" \
+			"$(cat "$T/err"; grep listings "$T/stats.file"; diff "$T/stats.file" "$T/stats.citus")"
+	fi
+done
 ck keygen "$T/unit.key" >/dev/null 2>&1
 check_exit 0 "the case exports from the distributed store" \
 	export -q -d "$URI" "$case" -o "$T/case.tar.gz" --sign "$T/unit.key"
