@@ -164,6 +164,17 @@ for scope in "" "$case"; do
 			"$(cat "$T/err"; grep listings "$T/stats.file"; diff "$T/stats.file" "$T/stats.citus")"
 	fi
 done
+# sample draws the same test buys from both stores with the same seed
+for seed in 1 7; do
+	ck sample -d "$T/file.db" --budget 500 --seed $seed -f tsv >"$T/sample.file" 2>&1
+	ck sample -d "$URI" --budget 500 --seed $seed -f tsv >"$T/sample.citus" 2>&1
+	if [ "$(wc -l <"$T/sample.file")" -gt 2 ] && cmp -s "$T/sample.file" "$T/sample.citus"; then
+		pass "sample --seed $seed picks the test buys it picks on the file store"
+	else
+		fail "sample --seed $seed picks the test buys it picks on the file store" \
+			"$(diff "$T/sample.file" "$T/sample.citus")"
+	fi
+done
 ck keygen "$T/unit.key" >/dev/null 2>&1
 check_exit 0 "the case exports from the distributed store" \
 	export -q -d "$URI" "$case" -o "$T/case.tar.gz" --sign "$T/unit.key"
