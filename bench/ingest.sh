@@ -11,7 +11,9 @@
 # provenance and builds its indexes. Each run times, in turn: sellers+listings into a new
 # store and into a new sqlite3 database, then listings alone into a store that holds the
 # sellers and into a new database. BENCH_GZ=1 adds listings.csv.gz against `|gzip -dc`;
-# BENCH_DUMP=1 adds one ingest of the whole dump, for its peak RSS.
+# BENCH_DUMP=1 adds one ingest of the whole dump, for its peak RSS. CASEKIT_OLD=BINARY times
+# an older casekit too, in the same runs, so that a change is measured under the same load as
+# its baseline (a shared machine's load moves single runs by a third).
 # #15's bars: sellers+listings ratio >= 1.0, listings ratio >= 1.5, peak RSS < 200 MB.
 set -euo pipefail
 SELLERS=${1:-300000}
@@ -19,12 +21,18 @@ RUNS=${2:-3}
 CASEKIT=${CASEKIT:-./_build/casekit}
 W=$(mktemp -d "${TMPDIR:-/tmp}/ckbench.XXXXXX")
 export XDG_DATA_HOME="$W" # the stores' payment key files, removed with the rest
+export CASEKIT_DATADIR=${CASEKIT_DATADIR:-$PWD/share} # the address rules, as an installed casekit has them
 trap 'rm -rf "$W"' EXIT
 TIME=/usr/bin/time
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 not found" >&2; exit 1; }
 [ -x "$TIME" ] || { echo "bench: GNU time (/usr/bin/time) not found" >&2; exit 1; }
 cp "$CASEKIT" "$W/casekit.bin" # a rebuild while the bench runs does not pull it away
 CK=$W/casekit.bin
+OLD=
+if [ -n "${CASEKIT_OLD:-}" ]; then
+	cp "$CASEKIT_OLD" "$W/old-casekit.bin" # not casekit-*: it would dispatch on that name
+	OLD=$W/old-casekit.bin
+fi
 
 echo "generating $SELLERS sellers in $W" >&2
 "$CK" synth -q --sellers "$SELLERS" -s 1 -o "$W/dump" >/dev/null
@@ -36,6 +44,10 @@ SL_BYTES=$(cat "$S" "$L" | wc -c)
 L_BYTES=$(stat -c %s "$L")
 "$CK" init -q "$W/sellers.db"
 "$CK" ingest -q -d "$W/sellers.db" "$S"
+if [ -n "$OLD" ]; then # its own: an older casekit may not open a newer schema
+	"$OLD" init -q "$W/sellers-old.db"
+	"$OLD" ingest -q -d "$W/sellers-old.db" "$S"
+fi
 
 # timed LABEL SETUP CMD: run CMD (after SETUP, untimed) once; append "seconds kb" to $W/LABEL
 timed() {
@@ -60,6 +72,10 @@ for i in $(seq 1 "$RUNS"); do
 	timed sq_sl "rm -f $W/sq.db*" "$(import "$W/sq.db" "$S" sellers "$L" listings)"
 	timed ck_l "rm -f $W/ck.db*; cp $W/sellers.db $W/ck.db" "'$CK' ingest -q -d $W/ck.db $L"
 	timed sq_l "rm -f $W/sq.db*" "$(import "$W/sq.db" "$L" listings)"
+	if [ -n "$OLD" ]; then
+		timed old_sl "rm -f $W/ck.db*; '$OLD' init -q $W/ck.db" "'$OLD' ingest -q -d $W/ck.db $S $L"
+		timed old_l "rm -f $W/ck.db*; cp $W/sellers-old.db $W/ck.db" "'$OLD' ingest -q -d $W/ck.db $L"
+	fi
 	if [ -n "${BENCH_GZ:-}" ]; then
 		timed ck_z "rm -f $W/ck.db*; cp $W/sellers.db $W/ck.db" \
 			"'$CK' ingest -q -d $W/ck.db $W/listings.csv.gz"
@@ -84,6 +100,10 @@ line "casekit sellers+listings" ck_sl "$SL_ROWS" "$SL_BYTES"
 line "sqlite3 .import sellers+listings" sq_sl "$SL_ROWS" "$SL_BYTES"
 line "casekit listings" ck_l "$L_ROWS" "$L_BYTES"
 line "sqlite3 .import listings" sq_l "$L_ROWS" "$L_BYTES"
+if [ -n "$OLD" ]; then
+	line "old casekit sellers+listings" old_sl "$SL_ROWS" "$SL_BYTES"
+	line "old casekit listings" old_l "$L_ROWS" "$L_BYTES"
+fi
 if [ -n "${BENCH_GZ:-}" ]; then
 	line "casekit listings .gz" ck_z "$L_ROWS" "$L_BYTES"
 	line "sqlite3 .import |gzip -dc" sq_z "$L_ROWS" "$L_BYTES"
@@ -96,6 +116,11 @@ echo "ratios (sqlite3 time / casekit time):"
 ratio "  sellers+listings" sq_sl ck_sl 1.0
 ratio "  listings" sq_l ck_l 1.5
 [ -z "${BENCH_GZ:-}" ] || ratio "  listings .gz" sq_z ck_z 1.0
+if [ -n "$OLD" ]; then
+	echo "the old casekit in the same runs (sqlite3 time / old casekit time):"
+	ratio "  sellers+listings" sq_sl old_sl 1.0
+	ratio "  listings" sq_l old_l 1.5
+fi
 p=0
 for n in ck_sl ck_l ${BENCH_GZ:+ck_z} ${BENCH_DUMP:+ck_all}; do
 	k=$(peak "$n")

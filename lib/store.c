@@ -1030,6 +1030,8 @@ int store_open(struct store **out, const char *path, unsigned flags)
 		}
 		if (!(flags & STORE_CREATE) && (rc = pg_migrate(st)))
 			goto fail;
+		if (!(flags & (STORE_CREATE | STORE_READONLY)))
+			pg_analyze_stale(st->pg);
 		*out = st;
 		return 0;
 	}

@@ -794,6 +794,24 @@ fail:
 	return rc;
 }
 
+void pg_analyze_stale(struct pg *c)
+{
+	/* as autovacuum would, only now: loaded much since the server last looked */
+	PGresult *r = PQexec(c->conn,
+		"SELECT quote_ident(relname) FROM pg_stat_user_tables"
+		" WHERE schemaname = current_schema() AND n_mod_since_analyze > 1000"
+		" AND n_mod_since_analyze > n_live_tup / 5");
+	int i;
+
+	for (i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r); i++) {
+		char *sql = xasprintf("ANALYZE %s", PQgetvalue(r, i, 0));
+
+		raw_exec(c, sql, 1);
+		free(sql);
+	}
+	PQclear(r);
+}
+
 void pg_close(struct pg *c)
 {
 	if (!c)

@@ -19,6 +19,12 @@ int pg_is_uri(const char *path);
 int pg_open(struct pg **out, const char *uri, unsigned flags);
 void pg_close(struct pg *c);
 /*
+ * ANALYZE the store's tables that changed much since the server last gathered statistics on
+ * them: right after a load autovacuum has not yet, and the next applet's plans would be made
+ * blind (a nested loop over every listing). Quiet; a table not ours to analyze is skipped.
+ */
+void pg_analyze_stale(struct pg *c);
+/*
  * The DDL of a new store at STORE_SCHEMA_VERSION, in the transaction the caller opened: every
  * table, index, function, collation and trigger, and meta's application id and version. Kept in
  * one place so that a distributed store (Citus) makes the same plain schema first, then

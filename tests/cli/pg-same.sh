@@ -42,16 +42,13 @@ pipeline() {
 	ck link -f csv >"$O/link.csv" 2>"$O/link.err"
 	ck stats -f tsv >"$O/stats" 2>&1
 	ck sample --budget "500 USD" --seed 3 -f tsv >"$O/sample" 2>&1
-	ck takedown triage -f tsv >"$O/takedown-triage" 2>&1
-	cut -f1-7 "$O/takedown-triage" >"$O/takedown-triaged"
-	# (the hours a notice has been open grow between the two runs)
+	# (the hours a notice has been open, triage's last column, grow between the two runs)
+	ck takedown triage -f tsv 2>&1 | cut -f1-7 >"$O/takedown-triage"
 	ck takedown list -f tsv 2>&1 | cut -f1-8 >"$O/takedown-list"
 	ck takedown notifiers -f tsv >"$O/takedown-notifiers" 2>&1
-	N=$(sed -n 2p "$O/takedown-triaged" | cut -f1)
+	N=$(sed -n 2p "$O/takedown-triage" | cut -f1)
 	ck takedown decide "$N" reject --reason test >"$O/takedown-decide" 2>&1
-	N=$(awk -F'\t' '$2 == "accept" { print $1; exit }' "$O/takedown-triaged")
-	# (the hours a notice waits grow between the two runs)
-	rm "$O/takedown-triage"
+	N=$(awk -F'\t' '$2 == "accept" { print $1; exit }' "$O/takedown-triage")
 	ck takedown expand "$N" -f tsv >"$O/takedown-expand" 2>&1
 	ck takedown export --all -f tsv >"$O/takedown-export" 2>&1
 	NET=$(sed -n 2p "$O/link.csv" | cut -d, -f1)
