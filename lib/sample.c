@@ -46,19 +46,42 @@ static int load(struct store *st, const char *cur, int scored, int min_score, in
 	int rc;
 	struct cand *c = NULL;
 
+	/*
+	 * Citus joins scores with listings on the seller too, on the worker of both, and copies
+	 * the candidates to the coordinator first: it correlates no subquery with a distributed
+	 * table, nor ranks over one.
+	 */
+	int citus = store_is_distributed(st);
+	char *with = citus
+		? xasprintf("WITH cand AS MATERIALIZED (SELECT l.listing_id, l.seller_id,"
+			    " l.brand, l.price, l.currency, l.status, %s AS score"
+			    " FROM listings l %s WHERE l.currency = ?1 AND l.price > 0) ",
+			  scored ? "sc.score" : "NULL",
+			  scored ? "LEFT JOIN scores sc ON sc.seller_id = l.seller_id"
+				   " AND sc.listing_id = l.listing_id"
+				 : "")
+		: xstrdup("");
+
 	sql = xasprintf(
-		"SELECT l.listing_id, l.seller_id, l.brand, l.price, %s, %s,"
+		"%sSELECT l.listing_id, l.seller_id, l.brand, l.price, %s, %s,"
 		" dense_rank() OVER (ORDER BY lower(coalesce(l.brand, '')))"
-		" FROM listings l %s %s"
+		" FROM %s %s %s"
 		" WHERE l.currency = ?1 AND l.price > 0"
 		" AND lower(coalesce(l.status, '')) NOT IN"
 		"   ('removed', 'deleted', 'closed', 'banned', 'taken_down', 'takendown')"
 		" AND NOT EXISTS (SELECT 1 FROM testbuys t WHERE t.listing_id = l.listing_id)"
 		" %s ORDER BY l.listing_id",
-		scored ? "sc.score" : "NULL", networks ? "nm.network_id" : "NULL",
-		scored ? "LEFT JOIN scores sc ON sc.listing_id = l.listing_id" : "",
+		with,
+		!scored         ? "NULL"
+			: citus ? "l.score"
+				: "sc.score",
+		networks ? "nm.network_id" : "NULL", citus ? "cand l" : "listings l",
+		scored && !citus ? "LEFT JOIN scores sc ON sc.listing_id = l.listing_id" : "",
 		networks ? "LEFT JOIN network_members nm ON nm.seller_id = l.seller_id" : "",
-		scored ? "AND coalesce(sc.score, 0) >= ?2" : "");
+		!scored         ? ""
+			: citus ? "AND coalesce(l.score, 0) >= ?2"
+				: "AND coalesce(sc.score, 0) >= ?2");
+	free(with);
 	s = store_prepare(st, sql);
 	free(sql);
 	if (!s)

@@ -16,6 +16,7 @@ struct stats {
 	struct out *o;
 	const char *case_id; /* NULL: the whole store */
 	const char *part;    /* pasted for @P: the section's own filter, itself written with @S */
+	const char *with;    /* pasted, with @S, before each statement: the section's CTEs */
 	unsigned flags;      /* STATS_RECOUNT */
 	int rc;
 };
@@ -48,6 +49,8 @@ static struct store_stmt *prep(struct stats *sx, const char *tmpl)
 	struct buf b = { 0 };
 	struct store_stmt *s;
 
+	if (sx->with)
+		paste(&b, sx, sx->with);
 	paste(&b, sx, tmpl);
 	if (!(s = store_prepare(sx->st, b.s))) {
 		if (!sx->rc)
@@ -1182,22 +1185,35 @@ int stats_counts_fill(struct store *st)
 	return rc ? rc : stats_hubs_refill(st);
 }
 
-/* The five screening figures, with all the scores in scope counted by the subquery all. */
+/*
+ * The five screening figures, with all the scores in scope counted by the subquery all. Citus
+ * runs no subquery correlated with a distributed table: there the flagged listings in scope,
+ * and the orders on them, are copied first to the coordinator (a handful of rows), and the
+ * correlated subqueries read the copies.
+ */
 static void paste_figures(struct stats *sx, const char *const *names, const char *all)
 {
+	int citus = store_is_distributed(sx->st);
 	char *sql = xasprintf(
-		"SELECT a.n, f.n, round(100.0 * f.n / nullif(a.n, 0), 1), f.never, f.removed FROM %s a, "
+		"%sSELECT a.n, f.n, round(100.0 * f.n / nullif(a.n, 0), 1), f.never, f.removed "
+		"FROM %s a, "
 		"(SELECT count(*) AS n, "
-		"coalesce(sum(CASE WHEN NOT EXISTS (SELECT 1 FROM orders o "
+		"coalesce(sum(CASE WHEN NOT EXISTS (SELECT 1 FROM %s o "
 		"WHERE o.listing_id = s.listing_id) THEN 1 ELSE 0 END), 0) AS never, "
 		"coalesce(sum(CASE WHEN EXISTS (SELECT 1 FROM takedowns t "
 		"WHERE t.listing_id = s.listing_id AND "
 		"julianday(t.resolved_at) >= julianday(t.received_at) AND "
 		"coalesce(t.outcome, '') NOT LIKE 'reject%%' AND "
-		"NOT EXISTS (SELECT 1 FROM orders o WHERE o.listing_id = s.listing_id AND "
+		"NOT EXISTS (SELECT 1 FROM %s o WHERE o.listing_id = s.listing_id AND "
 		"o.ordered_at <= t.resolved_at)) THEN 1 ELSE 0 END), 0) AS removed "
-		"FROM scores s WHERE flagged AND @S) f",
-		all);
+		"FROM %s) f",
+		citus ? "WITH ck_flagged AS MATERIALIZED (SELECT listing_id FROM scores "
+			"WHERE flagged AND @S), ck_orders AS MATERIALIZED (SELECT listing_id, "
+			"ordered_at FROM orders WHERE listing_id IN (SELECT listing_id FROM "
+			"ck_flagged)) "
+		      : "",
+		all, citus ? "ck_orders" : "orders", citus ? "ck_orders" : "orders",
+		citus ? "ck_flagged s" : "scores s WHERE flagged AND @S");
 
 	figures(sx, names, sql);
 	free(sql);
@@ -1238,8 +1254,13 @@ static void networks(struct stats *sx)
 	group(sx, "networks.of_size",
 		"SELECT size, count(*) FROM networks WHERE @P GROUP BY 1 ORDER BY 1");
 	if (store_table_exists(sx->st, "scores")) {
+		/* on Citus the correlated subquery reads a copy of the flagged sellers */
+		if (store_is_distributed(sx->st))
+			sx->with = "WITH scores AS MATERIALIZED (SELECT DISTINCT seller_id, 1 AS "
+				   "flagged FROM scores WHERE flagged <> 0) ";
 		figure(sx, "networks.with_flagged",
 			"SELECT count(*) FROM networks n WHERE @P AND EXISTS (SELECT 1 FROM network_members m JOIN scores s USING (seller_id) WHERE m.network_id = n.network_id AND s.flagged <> 0)");
+		sx->with = NULL;
 	}
 }
 
@@ -1311,9 +1332,19 @@ static void cases(struct stats *sx)
 #define LISTING_PART(table) \
 	"EXISTS (SELECT 1 FROM listings l WHERE l.listing_id = " table ".listing_id AND @S)"
 
+/*
+ * On Citus, which correlates no subquery with a distributed table, the listings the filter
+ * above reads: a copy of those of the section's table, made first on the coordinator.
+ */
+#define LISTING_COPY(table) \
+	"WITH listings AS MATERIALIZED (SELECT listing_id, seller_id FROM listings WHERE " \
+	"listing_id IN (SELECT listing_id FROM " table ")) "
+
 static void testbuys(struct stats *sx)
 {
 	sx->part = LISTING_PART("testbuys");
+	if (store_is_distributed(sx->st))
+		sx->with = LISTING_COPY("testbuys");
 	figure(sx, "testbuys.bought", "SELECT count(*) FROM testbuys WHERE @P");
 	group(sx, "testbuys.verdict",
 		"SELECT lower(verdict), count(*) FROM testbuys WHERE @P GROUP BY 1 ORDER BY 1");
@@ -1325,6 +1356,8 @@ static void takedowns(struct stats *sx)
 {
 #define HOURS "(julianday(resolved_at) - julianday(received_at)) * 24"
 	sx->part = LISTING_PART("takedowns");
+	if (store_is_distributed(sx->st))
+		sx->with = LISTING_COPY("takedowns");
 	figure(sx, "takedowns.received", "SELECT count(*) FROM takedowns WHERE @P");
 	figure(sx, "takedowns.resolved",
 		"SELECT count(*) FROM takedowns WHERE resolved_at IS NOT NULL AND @P");
@@ -1382,6 +1415,10 @@ static void notices(struct stats *sx)
 	figure(sx, "notices.proposed_per_accept",
 		"SELECT round(1.0 * sum(proposed) / count(*), 1) FROM " LAST_D
 		" WHERE decision = 'accept' AND @P");
+	/* on Citus the orders on the notices' listings are copied first, as above */
+	if (store_is_distributed(sx->st))
+		sx->with = "WITH orders AS MATERIALIZED (SELECT listing_id, ordered_at FROM orders "
+			   "WHERE listing_id IN (SELECT listing_id FROM notices)) ";
 	figure(sx, "notices.accepted_before_sale",
 		"SELECT count(*) FROM " LAST_D
 		" WHERE ld.decision = 'accept' AND @P AND NOT EXISTS "
@@ -1415,6 +1452,7 @@ int stats_write(struct store *st, const char *case_id, unsigned flags, struct ou
 
 	for (i = 0; i < sizeof(sections) / sizeof(*sections); i++) {
 		sx.part = NULL;
+		sx.with = NULL;
 		sections[i](&sx);
 	}
 	return sx.rc;

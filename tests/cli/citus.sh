@@ -152,6 +152,37 @@ else
 	fail "case show --section links as on the file store, payment hashes aside" \
 		"$(cat "$T/err"; diff "$T/links.file" "$T/links.citus")"
 fi
+# a case shown whole says on stderr only what it says on the file store (no Citus warning)
+ck case -d "$T/file.db" show "$case" >/dev/null 2>"$T/err.file"
+ck case -d "$URI" show "$case" >"$T/show.citus" 2>"$T/err.citus"
+if [ -s "$T/show.citus" ] && cmp -s "$T/err.file" "$T/err.citus"; then
+	pass "case show prints nothing unexpected on stderr"
+else
+	fail "case show prints nothing unexpected on stderr" "$(diff "$T/err.file" "$T/err.citus")"
+fi
+# stats reads the same figures from both stores, for the store and for the case
+for scope in "" "$case"; do
+	ck stats -d "$T/file.db" --case "$scope" -f tsv >"$T/stats.file"
+	ck stats -d "$URI" --case "$scope" -f tsv >"$T/stats.citus" 2>"$T/err"
+	if grep -q "^listings.screened	[1-9]" "$T/stats.file" && [ ! -s "$T/err" ] &&
+		cmp -s "$T/stats.file" "$T/stats.citus"; then
+		pass "stats ${scope:+--case }gives the figures of the file store"
+	else
+		fail "stats ${scope:+--case }gives the figures of the file store" \
+			"$(cat "$T/err"; grep listings "$T/stats.file"; diff "$T/stats.file" "$T/stats.citus")"
+	fi
+done
+# sample draws the same test buys from both stores with the same seed
+for seed in 1 7; do
+	ck sample -d "$T/file.db" --budget 500 --seed $seed -f tsv >"$T/sample.file" 2>&1
+	ck sample -d "$URI" --budget 500 --seed $seed -f tsv >"$T/sample.citus" 2>&1
+	if [ "$(wc -l <"$T/sample.file")" -gt 2 ] && cmp -s "$T/sample.file" "$T/sample.citus"; then
+		pass "sample --seed $seed picks the test buys it picks on the file store"
+	else
+		fail "sample --seed $seed picks the test buys it picks on the file store" \
+			"$(diff "$T/sample.file" "$T/sample.citus")"
+	fi
+done
 ck keygen "$T/unit.key" >/dev/null 2>&1
 check_exit 0 "the case exports from the distributed store" \
 	export -q -d "$URI" "$case" -o "$T/case.tar.gz" --sign "$T/unit.key"
