@@ -975,29 +975,33 @@ static const struct {
 	{ "findings", -1,
 		"SELECT finding, subject, what, reliability || confidence || '/' || handling AS grade, "
 		"rule, file, line FROM case_findings ORDER BY kind, finding COLLATE ck_natural" },
+	/*
+	 * Custody entries come first in their second, in the order they were made (seq): the
+	 * clock has whole seconds, so their words would order them by chance.
+	 */
 	{ "timeline", -1,
-		"SELECT * FROM ("
+		"SELECT at, event, subject FROM ("
 		"SELECT registered_at AS at, 'seller registered' AS event, 'seller:' || seller_id "
-		"  AS subject FROM sellers WHERE seller_id IN (SELECT seller_id FROM case_sellers) "
+		"  AS subject, NULL AS seq FROM sellers WHERE seller_id IN (SELECT seller_id FROM case_sellers) "
 		"  AND registered_at IS NOT NULL "
-		"UNION ALL SELECT created_at, 'flagged listing created', 'listing:' || listing_id "
+		"UNION ALL SELECT created_at, 'flagged listing created', 'listing:' || listing_id, NULL "
 		"  FROM listings WHERE listing_id IN (SELECT listing_id FROM case_listings) "
 		"  AND created_at IS NOT NULL "
 		"UNION ALL SELECT min(o.ordered_at), 'first order (' || count(*) || ' in all)', "
-		"  'listing:' || c.listing_id FROM case_orders c CROSS JOIN orders o "
+		"  'listing:' || c.listing_id, NULL FROM case_orders c CROSS JOIN orders o "
 		"  ON o.order_id = c.order_id WHERE o.ordered_at IS NOT NULL GROUP BY c.listing_id "
 		"UNION ALL SELECT t.bought_at, 'test buy ' || t.testbuy_id || ': ' || "
-		"  coalesce(c.verdict, '?'), 'listing:' || t.listing_id FROM case_testbuys c "
+		"  coalesce(c.verdict, '?'), 'listing:' || t.listing_id, NULL FROM case_testbuys c "
 		"  CROSS JOIN testbuys t ON t.testbuy_id = c.testbuy_id WHERE t.bought_at IS NOT NULL "
 		"UNION ALL SELECT t.received_at, 'takedown notice ' || t.notice_id || ' from ' || "
-		"  coalesce(t.rights_holder, '?'), 'listing:' || t.listing_id FROM case_takedowns c "
+		"  coalesce(t.rights_holder, '?'), 'listing:' || t.listing_id, NULL FROM case_takedowns c "
 		"  CROSS JOIN takedowns t ON t.notice_id = c.notice_id WHERE t.received_at IS NOT NULL "
 		"UNION ALL SELECT shipped_at, 'shipment ' || shipment_id || ' from party:' || from_id, "
 		"  CASE WHEN to_id IN (SELECT seller_id FROM case_sellers) THEN 'seller:' "
-		"  ELSE 'party:' END || to_id FROM case_goods WHERE shipped_at IS NOT NULL "
-		"UNION ALL SELECT at, 'case ' || action || ' by ' || analyst, 'case:' || case_id "
+		"  ELSE 'party:' END || to_id, NULL FROM case_goods WHERE shipped_at IS NOT NULL "
+		"UNION ALL SELECT at, 'case ' || action || ' by ' || analyst, 'case:' || case_id, seq "
 		"  FROM custody WHERE case_id = ?1 AND action <> 'export' "
-		") ORDER BY at, event, subject COLLATE ck_natural" },
+		") ORDER BY at, seq IS NULL, seq, event, subject COLLATE ck_natural" },
 	{ "notes", -1,
 		"SELECT at, analyst, text FROM case_notes WHERE case_id = ?1 ORDER BY note_id" },
 	{ "custody", -1,
