@@ -964,9 +964,9 @@ static const struct {
 		"LEFT JOIN sources so ON so.source_id = t.source_id ORDER BY t.notice_id COLLATE ck_natural" },
 	{ "parties", 0,
 		"SELECT c.party_id, p.kind, p.name, c.depth, c.via, "
-		"(SELECT count(*) FROM shipments sh WHERE sh.from_id = c.party_id) AS shipments, "
-		"(SELECT sum(quantity) FROM shipments sh WHERE sh.from_id = c.party_id) AS quantity, "
+		"coalesce(t.n, 0) AS shipments, t.q AS quantity, "
 		"so.path AS file, p.line FROM case_parties c "
+		"LEFT JOIN (" CASE_PARTY_TOTALS ") t ON t.from_id = c.party_id "
 		"LEFT JOIN parties p ON p.party_id = c.party_id "
 		"LEFT JOIN sources so ON so.source_id = p.source_id ORDER BY c.depth, c.party_id COLLATE ck_natural" },
 	{ "links", -1,

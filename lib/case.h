@@ -127,6 +127,14 @@ int case_gather(struct store *st, const char *case_id);
  */
 int case_set_redact(struct store *st, int redact);
 
+/*
+ * Each upstream party's shipments and units in all (from_id, n, q), in one read of its range
+ * of the sender's index: the sections join it rather than count and sum in two subqueries.
+ */
+#define CASE_PARTY_TOTALS \
+	"SELECT from_id, count(*) AS n, sum(quantity) AS q FROM shipments " \
+	"WHERE from_id IN (SELECT party_id FROM case_parties) GROUP BY from_id"
+
 /* The section names of a case, in report order, NULL-terminated. */
 extern const char *const case_sections[];
 /*

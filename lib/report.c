@@ -2298,10 +2298,9 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 		if ((rc = html_table(c, fp,
 			     "SELECT c.party_id AS party, coalesce(p.kind, '') AS kind, "
 			     "coalesce(p.name, '') AS name, c.depth AS steps, c.via AS \"ships to\", "
-			     "(SELECT count(*) FROM shipments sh WHERE sh.from_id = c.party_id) AS "
-			     "shipments, (SELECT sum(quantity) FROM shipments sh WHERE sh.from_id = "
-			     "c.party_id) AS units, " REF(
-				     "p") " AS \"source row\" FROM case_parties c "
+			     "coalesce(t.n, 0) AS shipments, t.q AS units, " REF(
+				     "p") " AS \"source row\" FROM case_parties c LEFT JOIN (" CASE_PARTY_TOTALS
+					  ") t ON t.from_id = c.party_id "
 					  "LEFT JOIN parties p ON p.party_id = c.party_id ORDER BY c.depth, "
 					  "c.party_id",
 			     "")))
