@@ -2255,19 +2255,21 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 	      "used by</i> names the other accounts paid through the same one.</p>\n",
 		fp);
 	/*
-	 * Other holders of an instrument are found through its identifier (each payments row
-	 * has one, with the same hash), whose index payments lack, and once per instrument: a
-	 * shared one (a payment service) has thousands of holders.
+	 * Other holders of an instrument are found through its identifier, whose index payments
+	 * lack, and once per instrument: a shared one (a payment service) has thousands of
+	 * holders. Ingest makes each payments row's identifier from the row itself (value its
+	 * instrument_hash, holder its seller, and no other row makes a payment identifier), so
+	 * the identifiers alone count the holders: going back to each holder's payments row
+	 * read a store-sized share of payments for the same number.
 	 */
 	if ((rc = store_exec(c->st,
 		     "DROP TABLE IF EXISTS temp.report_pay_out;"
 		     "CREATE TEMP TABLE report_pay_out(h TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID;"
-		     "INSERT INTO temp.report_pay_out SELECT i.value, count(DISTINCT q.seller_id) "
-		     "FROM (SELECT DISTINCT p.instrument_hash AS h FROM payments p JOIN case_sellers "
-		     "c ON c.seller_id = p.seller_id WHERE p.instrument_hash IS NOT NULL) x "
+		     "INSERT INTO temp.report_pay_out SELECT i.value, count(DISTINCT i.holder_id) "
+		     "FROM (SELECT DISTINCT p.instrument_hash AS h FROM case_sellers c CROSS JOIN "
+		     "payments p ON p.seller_id = c.seller_id WHERE p.instrument_hash IS NOT NULL) x "
 		     "CROSS JOIN identifiers i ON i.kind = 'payment' AND i.value = x.h AND "
-		     "i.holder_kind = 'seller' CROSS JOIN payments q ON q.seller_id = i.holder_id AND "
-		     "q.instrument_hash = i.value WHERE q.seller_id NOT IN (SELECT seller_id FROM "
+		     "i.holder_kind = 'seller' WHERE i.holder_id NOT IN (SELECT seller_id FROM "
 		     "case_sellers) GROUP BY i.value")))
 		return rc;
 	if ((rc = html_table(c, fp,
