@@ -697,29 +697,60 @@ struct mark {
 	unsigned char sha256[32];
 };
 
-/* The marks of source id, in line order; 0 when it has none. */
-static size_t marks_of(struct report_ctx *c, long long id, struct mark **out)
+/* Add the mark s holds to v (n of cap), unless it is the last one added. */
+static void mark_add(struct store_stmt *s, struct mark **v, size_t *n, size_t *cap)
 {
+	unsigned long line;
+
+	if (store_step(s) != STORE_ROW || store_col_bytes(s, 3) != 32)
+		return;
+	line = (unsigned long)store_col_int(s, 0);
+	if (*n && (*v)[*n - 1].line == line)
+		return;
+	if (*n == *cap)
+		*v = xrealloc(*v, (*cap = *cap ? 2 * *cap : 64) * sizeof(**v));
+	(*v)[*n].line = line;
+	(*v)[*n].offset = (uint64_t)store_col_int(s, 1);
+	(*v)[*n].len = (uint64_t)store_col_int(s, 2);
+	memcpy((*v)[*n].sha256, store_col_blob(s, 3), 32);
+	(*n)++;
+}
+
+/*
+ * The marks of source id that copy_marked() reads, in line order: the first (the header's
+ * span) and the one that holds each of the sorted lines; 0 when it has none. One index read a
+ * line: a big file has a mark every few thousand lines, and a case cites few of them.
+ */
+static size_t marks_of(struct report_ctx *c, long long id, const unsigned long *lines,
+	size_t nlines, struct mark **out)
+{
+	struct store_stmt *first = store_prepare(c->st,
+		"SELECT line, offset, len, sha256 FROM source_marks WHERE source_id = ?1 "
+		"ORDER BY line LIMIT 1");
 	struct store_stmt *s = store_prepare(c->st,
 		"SELECT line, offset, len, sha256 FROM source_marks WHERE source_id = ?1 "
-		"ORDER BY line");
+		"AND line <= ?2 ORDER BY line DESC LIMIT 1");
 	struct mark *v = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, i;
 
 	*out = NULL;
-	if (!s)
+	if (!first || !s) {
+		if (first)
+			store_done(first);
+		if (s)
+			store_done(s);
 		return 0;
-	store_bind_int(s, 1, id);
-	while (store_step(s) == STORE_ROW) {
-		if (store_col_bytes(s, 3) != 32)
+	}
+	store_bind_int(first, 1, id);
+	mark_add(first, &v, &n, &cap);
+	store_done(first);
+	for (i = 0; n && i < nlines; i++) {
+		if (i > 0 && lines[i] == lines[i - 1])
 			continue;
-		if (n == cap)
-			v = xrealloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
-		v[n].line = (unsigned long)store_col_int(s, 0);
-		v[n].offset = (uint64_t)store_col_int(s, 1);
-		v[n].len = (uint64_t)store_col_int(s, 2);
-		memcpy(v[n].sha256, store_col_blob(s, 3), 32);
-		n++;
+		store_bind_int(s, 1, id);
+		store_bind_int(s, 2, (long long)lines[i]);
+		mark_add(s, &v, &n, &cap);
+		store_reset(s);
 	}
 	store_done(s);
 	*out = v;
@@ -835,7 +866,7 @@ static const char *copy_rows(struct report_ctx *c, long long id, const char *fpa
 	k.lines = lines;
 	k.nlines = nlines;
 	rowcopy_start(&k);
-	nm = marks_of(c, id, &m);
+	nm = marks_of(c, id, lines, nlines, &m);
 	for (i = 0; i < nm; i++)
 		if (m[i].len > SPAN_MAX)
 			nm = 0; /* a span this long is a record over the limits: read it all as before */
