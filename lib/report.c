@@ -2286,22 +2286,29 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 	      "used by</i> names the other accounts paid through the same one.</p>\n",
 		fp);
 	/*
-	 * Other holders of an instrument are found through its identifier, whose index payments
-	 * lack, and once per instrument: a shared one (a payment service) has thousands of
-	 * holders. Ingest makes each payments row's identifier from the row itself (value its
-	 * instrument_hash, holder its seller, and no other row makes a payment identifier), so
-	 * the identifiers alone count the holders: going back to each holder's payments row
-	 * read a store-sized share of payments for the same number.
+	 * Other holders of an instrument, once per instrument: a shared one (a payment service)
+	 * has thousands of holders, so they are counted in an index alone. Ingest makes
+	 * payments_instrument (SQLite); a store without it counts them through the payment
+	 * identifiers (ingest makes each from its payments row: value the instrument_hash, holder
+	 * the seller, and nothing else makes one), which reads a row of each holder.
 	 */
 	if ((rc = store_exec(c->st,
 		     "DROP TABLE IF EXISTS temp.report_pay_out;"
-		     "CREATE TEMP TABLE report_pay_out(h TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID;"
-		     "INSERT INTO temp.report_pay_out SELECT i.value, count(DISTINCT i.holder_id) "
-		     "FROM (SELECT DISTINCT p.instrument_hash AS h FROM case_sellers c CROSS JOIN "
-		     "payments p ON p.seller_id = c.seller_id WHERE p.instrument_hash IS NOT NULL) x "
-		     "CROSS JOIN identifiers i ON i.kind = 'payment' AND i.value = x.h AND "
-		     "i.holder_kind = 'seller' WHERE i.holder_id NOT IN (SELECT seller_id FROM "
-		     "case_sellers) GROUP BY i.value")))
+		     "CREATE TEMP TABLE report_pay_out(h TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID;")))
+		return rc;
+	if ((rc = store_exec(c->st,
+		     store_index_exists(c->st, "payments_instrument")
+			     ? "INSERT INTO temp.report_pay_out SELECT x.h, count(DISTINCT q.seller_id) "
+			       "FROM (SELECT DISTINCT p.instrument_hash AS h FROM case_sellers c CROSS "
+			       "JOIN payments p ON p.seller_id = c.seller_id) x CROSS JOIN payments q "
+			       "ON q.instrument_hash = x.h WHERE q.seller_id NOT IN (SELECT seller_id "
+			       "FROM case_sellers) GROUP BY x.h"
+			     : "INSERT INTO temp.report_pay_out SELECT i.value, count(DISTINCT "
+			       "i.holder_id) FROM (SELECT DISTINCT p.instrument_hash AS h FROM "
+			       "case_sellers c CROSS JOIN payments p ON p.seller_id = c.seller_id WHERE "
+			       "p.instrument_hash IS NOT NULL) x CROSS JOIN identifiers i ON i.kind = "
+			       "'payment' AND i.value = x.h AND i.holder_kind = 'seller' WHERE "
+			       "i.holder_id NOT IN (SELECT seller_id FROM case_sellers) GROUP BY i.value")))
 		return rc;
 	if ((rc = html_table(c, fp,
 		     "SELECT p.seller_id AS account, '****' || coalesce(p.instrument_last4, '') AS "
