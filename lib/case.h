@@ -128,12 +128,11 @@ int case_gather(struct store *st, const char *case_id);
 int case_set_redact(struct store *st, int redact);
 
 /*
- * Each upstream party's shipments and units in all (from_id, n, q), in one read of its range
- * of the sender's index: the sections join it rather than count and sum in two subqueries.
+ * Each upstream party's shipments and units in all, into the TEMP table case_party_totals
+ * (party_id, n, q) that the parties section reads: one read of each party's range of the
+ * sender's index, once a case_gather() however many sections read it. 0 or EX_*.
  */
-#define CASE_PARTY_TOTALS \
-	"SELECT from_id, count(*) AS n, sum(quantity) AS q FROM shipments " \
-	"WHERE from_id IN (SELECT party_id FROM case_parties) GROUP BY from_id"
+int case_party_totals(struct store *st);
 
 /* The section names of a case, in report order, NULL-terminated. */
 extern const char *const case_sections[];

@@ -108,8 +108,12 @@ static int stmt_csv(struct report_ctx *c, struct store_stmt *s, FILE *fp)
 
 int report_csv(struct report_ctx *c, const char *section, FILE *fp)
 {
-	struct store_stmt *s = prep(c, case_section_sql(section, NULL));
+	struct store_stmt *s;
+	int rc;
 
+	if (strcmp(section, "parties") == 0 && (rc = case_party_totals(c->st)))
+		return rc;
+	s = prep(c, case_section_sql(section, NULL));
 	return s ? stmt_csv(c, s, fp) : EX_SOFTWARE;
 }
 
@@ -2335,15 +2339,15 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 			fp);
 	} else {
 		chains(c, fp);
-		if ((rc = html_table(c, fp,
-			     "SELECT c.party_id AS party, coalesce(p.kind, '') AS kind, "
-			     "coalesce(p.name, '') AS name, c.depth AS steps, c.via AS \"ships to\", "
-			     "coalesce(t.n, 0) AS shipments, t.q AS units, " REF(
-				     "p") " AS \"source row\" FROM case_parties c LEFT JOIN (" CASE_PARTY_TOTALS
-					  ") t ON t.from_id = c.party_id "
-					  "LEFT JOIN parties p ON p.party_id = c.party_id ORDER BY c.depth, "
-					  "c.party_id",
-			     "")))
+		if ((rc = case_party_totals(c->st)) ||
+			(rc = html_table(c, fp,
+				 "SELECT c.party_id AS party, coalesce(p.kind, '') AS kind, "
+				 "coalesce(p.name, '') AS name, c.depth AS steps, c.via AS \"ships to\", "
+				 "coalesce(t.n, 0) AS shipments, t.q AS units, " REF(
+					 "p") " AS \"source row\" FROM case_parties c LEFT JOIN case_party_totals t ON t.party_id = c.party_id "
+					      "LEFT JOIN parties p ON p.party_id = c.party_id ORDER BY c.depth, "
+					      "c.party_id",
+				 "")))
 			return rc;
 	}
 
