@@ -5,7 +5,8 @@
 #include "profile.h"
 #include "store.h"
 
-static const char usage[] = "casekit init [--country CC] [--key-file PATH] [-d PATH] [PATH]";
+static const char usage[] =
+	"casekit init [--distributed] [--country CC] [--key-file PATH] [-d PATH] [PATH]";
 static const char help[] =
 	"Create a case store: one SQLite file holding the schema and a random store id, and\n"
 	"nothing else yet, and its payment key (for keyed hashes of payment instruments) in a\n"
@@ -15,15 +16,19 @@ static const char help[] =
 	"country of national phone numbers and addresses in every dump loaded into the store,\n"
 	"unless a profile, ingest --country or a row's country column says otherwise.\n"
 	"A PATH that is a libpq URI (postgresql://...) makes the store in that PostgreSQL\n"
-	"database instead, which must hold no store yet.";
+	"database instead, which must hold no store yet. --distributed spreads that store over\n"
+	"the database's Citus cluster (the citus extension, its workers added): sellers and\n"
+	"what hangs off them sharded by seller id, small tables copied to every node.";
 
 int cmd_init(int argc, char **argv)
 {
 	struct store *st;
 	const char *path, *country = NULL;
 	char *kpath, cc[3];
-	int rc;
+	int rc, distributed = 0;
 	struct ck_opt opts[] = {
+		CK_OPT_BOOL(0, "distributed", &distributed,
+			"spread the store over a Citus cluster (PATH a libpq URI)"),
 		CK_OPT_STR(0, "country", &country, "CC",
 			"the store's country for national phone numbers and addresses"),
 		CK_OPT_KEY_FILE,
@@ -40,7 +45,12 @@ int cmd_init(int argc, char **argv)
 		ck_usage_error(
 			"--country takes an ISO 3166-1 alpha-2 code such as CN, not '%s'", country);
 	path = argc == 1 ? argv[0] : ck.db ? ck.db : store_default_path();
-	if ((rc = store_open(&st, path, STORE_CREATE)))
+	if (distributed && !store_is_uri(path))
+		ck_usage_error(
+			"--distributed makes a store on a Citus database: give its libpq URI "
+			"(postgresql://...), not '%s'",
+			path);
+	if ((rc = store_open(&st, path, STORE_CREATE | (distributed ? STORE_DISTRIBUTED : 0))))
 		return rc;
 	if (country && (rc = store_meta_set(st, "country", cc))) {
 		store_close(st);

@@ -384,10 +384,19 @@ static int live_members(struct store *st, const char *case_id)
 				"FROM case_sellers c CROSS JOIN network_members m ON m.seller_id = c.seller_id "
 				"CROSS JOIN network_members m2 ON m2.network_id = m.network_id",
 				NULL);
-		if (!rc)
+		/*
+		 * Citus sends a subquery on a reference table to a worker, where this temporary
+		 * table is not: there the join goes in FROM, which it runs here.
+		 */
+		if (!rc && !store_is_distributed(st))
 			rc = exec_case(st,
 				"UPDATE case_sellers SET network_id = (SELECT network_id FROM "
 				"network_members m WHERE m.seller_id = case_sellers.seller_id)",
+				NULL);
+		else if (!rc)
+			rc = exec_case(st,
+				"UPDATE case_sellers SET network_id = m.network_id FROM network_members m "
+				"WHERE m.seller_id = case_sellers.seller_id",
 				NULL);
 	}
 	return rc;
@@ -463,13 +472,20 @@ static int gather_live(struct store *st, const char *case_id, int keep_members)
 			"WHERE lower(t.verdict) IN ('counterfeit', 'fake', 'infringing') "
 			"ORDER BY t.testbuy_id",
 			NULL);
+	/* on Citus scores join listings on the seller too, to stay on the worker of both */
 	if (!rc && scored)
 		rc = exec_case(st,
-			"INSERT OR IGNORE INTO case_listings SELECT c.listing_id, l.seller_id, "
-			"'score ' || c.score, l.price, l.currency FROM case_sellers s "
-			"CROSS JOIN listings l ON l.seller_id = s.seller_id "
-			"CROSS JOIN scores c ON c.listing_id = l.listing_id WHERE c.flagged "
-			"ORDER BY c.listing_id",
+			store_is_distributed(st)
+				? "INSERT OR IGNORE INTO case_listings SELECT c.listing_id, l.seller_id, "
+				  "'score ' || c.score, l.price, l.currency FROM case_sellers s "
+				  "CROSS JOIN listings l ON l.seller_id = s.seller_id "
+				  "CROSS JOIN scores c ON c.seller_id = l.seller_id "
+				  "AND c.listing_id = l.listing_id WHERE c.flagged ORDER BY c.listing_id"
+				: "INSERT OR IGNORE INTO case_listings SELECT c.listing_id, l.seller_id, "
+				  "'score ' || c.score, l.price, l.currency FROM case_sellers s "
+				  "CROSS JOIN listings l ON l.seller_id = s.seller_id "
+				  "CROSS JOIN scores c ON c.listing_id = l.listing_id WHERE c.flagged "
+				  "ORDER BY c.listing_id",
 			NULL);
 	if (!rc)
 		rc = exec_case(st,
@@ -551,15 +567,34 @@ static int load_snapshot(struct store *st, const char *case_id)
 	 * The evidence rows' files are looked up now, not kept: an export names them by their
 	 * place in the package (its temp.sources), never by a path of the analyst's disk.
 	 */
+	/*
+	 * Citus cannot correlate with a distributed table on a column it is not distributed by,
+	 * and sends a subquery on a reference table to a worker, where the temporary table is
+	 * not: there the identifiers cited and the sources are read first, into copies.
+	 */
 	if (!rc)
 		rc = exec_case(st,
-			"UPDATE temp.case_edges SET "
-			"file_a = (SELECT so.path FROM identifiers i JOIN sources so "
-			"  ON so.source_id = i.source_id WHERE i.ident_id = case_edges.ident_a), "
-			"line_a = (SELECT line FROM identifiers WHERE ident_id = case_edges.ident_a), "
-			"file_b = (SELECT so.path FROM identifiers i JOIN sources so "
-			"  ON so.source_id = i.source_id WHERE i.ident_id = case_edges.ident_b), "
-			"line_b = (SELECT line FROM identifiers WHERE ident_id = case_edges.ident_b)",
+			store_is_distributed(st)
+				? "WITH identifiers AS MATERIALIZED (SELECT ident_id, source_id, line "
+				  "FROM identifiers WHERE ident_id IN (SELECT ident_a FROM "
+				  "temp.case_edges UNION SELECT ident_b FROM temp.case_edges)), "
+				  "sources AS MATERIALIZED (SELECT source_id, path FROM sources) "
+				  "UPDATE temp.case_edges SET "
+				  "file_a = (SELECT so.path FROM identifiers i JOIN sources so "
+				  "  ON so.source_id = i.source_id WHERE i.ident_id = case_edges.ident_a), "
+				  "line_a = (SELECT line FROM identifiers WHERE ident_id = "
+				  "case_edges.ident_a), "
+				  "file_b = (SELECT so.path FROM identifiers i JOIN sources so "
+				  "  ON so.source_id = i.source_id WHERE i.ident_id = case_edges.ident_b), "
+				  "line_b = (SELECT line FROM identifiers WHERE ident_id = "
+				  "case_edges.ident_b)"
+				: "UPDATE temp.case_edges SET "
+				  "file_a = (SELECT so.path FROM identifiers i JOIN sources so "
+				  "  ON so.source_id = i.source_id WHERE i.ident_id = case_edges.ident_a), "
+				  "line_a = (SELECT line FROM identifiers WHERE ident_id = case_edges.ident_a), "
+				  "file_b = (SELECT so.path FROM identifiers i JOIN sources so "
+				  "  ON so.source_id = i.source_id WHERE i.ident_id = case_edges.ident_b), "
+				  "line_b = (SELECT line FROM identifiers WHERE ident_id = case_edges.ident_b)",
 			NULL);
 	return rc;
 }

@@ -239,7 +239,7 @@ static char *bag_info(struct report_ctx *c, struct bag_writer *w, const struct e
 	buf_addf(&b, "Payload-Oxum: %llu.%llu\n", bytes, files);
 	buf_addf(&b, "Bag-Size: %s\n", size);
 	buf_addf(&b, "Bag-Software-Agent: %s (zlib %s, %s, %s)\n", PACKAGE_STRING, zlibVersion(),
-		OPENSSL_VERSION_TEXT, store_engine());
+		OPENSSL_VERSION_TEXT, store_engine_of(c->st));
 	buf_addf(&b, "BagIt-Profile-Identifier: urn:casekit:profile:case-package:v1\n");
 	tag(&b, "Case-Title", c->title);
 	buf_addf(&b, "Case-Status: %s\n", c->status);

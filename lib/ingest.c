@@ -2002,15 +2002,22 @@ static int count_hubs(struct ingest *in, int64_t first)
 	if ((rc = prep(in, &in->get_hubs,
 		     /*
 		      * One pass over the index (no row is read) finds the values with more
-		      * rows than the smallest cap; only those few are counted exactly.
+		      * rows than the smallest cap; only those few are counted exactly. Citus
+		      * cannot correlate on a column it does not distribute identifiers by:
+		      * there one grouping, done on the workers, counts every value.
 		      */
-		     "SELECT g.kind, g.value, (SELECT max(flags) FROM identifiers j WHERE "
-		     "j.kind = g.kind AND j.value = g.value), (SELECT max(n) FROM (SELECT "
-		     "count(DISTINCT holder_id) AS n FROM identifiers j WHERE j.kind = g.kind "
-		     "AND j.value = g.value GROUP BY day) d) FROM (SELECT kind, value FROM "
-		     "identifiers GROUP BY kind, value HAVING count(*) > 10) g WHERE EXISTS "
-		     "(SELECT 1 FROM identifiers k WHERE k.kind = g.kind AND k.value = g.value "
-		     "AND k.ident_id > ?1)")))
+		     !store_is_distributed(in->st)
+			     ? "SELECT g.kind, g.value, (SELECT max(flags) FROM identifiers j WHERE "
+			       "j.kind = g.kind AND j.value = g.value), (SELECT max(n) FROM (SELECT "
+			       "count(DISTINCT holder_id) AS n FROM identifiers j WHERE j.kind = "
+			       "g.kind AND j.value = g.value GROUP BY day) d) FROM (SELECT kind, "
+			       "value FROM identifiers GROUP BY kind, value HAVING count(*) > 10) g "
+			       "WHERE EXISTS (SELECT 1 FROM identifiers k WHERE k.kind = g.kind AND "
+			       "k.value = g.value AND k.ident_id > ?1)"
+			     : "SELECT kind, value, max(flags), max(n) FROM (SELECT kind, value, "
+			       "max(flags) AS flags, count(DISTINCT holder_id) AS n, count(*) AS c, "
+			       "max(ident_id) AS last FROM identifiers GROUP BY kind, value, day) d "
+			       "GROUP BY kind, value HAVING sum(c) > 10 AND max(last) > ?1")))
 		return rc;
 	link_params_init(&lp);
 	s = in->get_hubs;

@@ -1281,7 +1281,8 @@ static int record_run(struct linker *lk, const char *mode, const char *params,
 
 	ck_now_iso(now);
 	if (!(s = store_prepare(lk->st,
-		      "INSERT INTO link_runs VALUES(?1, ?2, ?3, ?4,"
+		      /* a SELECT, not VALUES: Citus takes no subqueries in VALUES */
+		      "INSERT INTO link_runs SELECT ?1, ?2, ?3, ?4,"
 		      " CASE WHEN ?6 < 0 THEN (SELECT count(*) FROM identifiers WHERE ident_id <= ?4)"
 		      " ELSE ?6 + (SELECT count(*) FROM identifiers WHERE ident_id > ?7 AND"
 		      " ident_id <= ?4) END, ?5,"
@@ -1289,7 +1290,7 @@ static int record_run(struct linker *lk, const char *mode, const char *params,
 		      " coalesce(?8, (SELECT count(*) FROM networks)),"
 		      " coalesce(?9, (SELECT count(*) FROM network_members)),"
 		      " coalesce(?10, (SELECT count(DISTINCT edge_id) FROM link_edges)),"
-		      " (SELECT count(*) FROM link_hubs))")))
+		      " (SELECT count(*) FROM link_hubs)")))
 		return EX_SOFTWARE;
 	store_bind_int(s, 1, lk->run_id);
 	store_bind_text(s, 2, now);
@@ -2116,7 +2117,8 @@ out:
 /*
  * Whether identifiers rows the last run saw are gone since. A trigger notes such a delete in
  * meta (link_deleted_run: the run whose rows went), whoever makes it; a store without the
- * trigger yet (linked by an older casekit) counts the rows once, and gets it (*noted).
+ * trigger yet (linked by an older casekit) counts the rows once, and gets it (*noted); a
+ * distributed store (Citus) counts them each run.
  */
 static int rows_gone(struct linker *lk, long long last_run, long long last_done, long long seen,
 	int *gone, int *noted)
@@ -2148,6 +2150,9 @@ static int rows_gone(struct linker *lk, long long last_run, long long last_done,
 			return rc ? rc : EX_SOFTWARE;
 		*gone = n != seen;
 	}
+	/* Citus runs no such trigger on a distributed table's shards: there link counts */
+	if (store_is_distributed(lk->st))
+		return 0;
 	*noted = 1;
 	return store_exec(lk->st,
 		"CREATE TRIGGER IF NOT EXISTS link_identifiers_deleted AFTER DELETE ON identifiers"
@@ -2294,13 +2299,29 @@ static int pair_evidence(struct store *st, const struct link_params *p, const ch
 		" WHERE x.holder_kind = 'seller' AND x.holder_id = ?1 AND y.holder_kind = 'seller'"
 		" AND y.holder_id = ?2 AND x.value <> ''"
 		" ORDER BY x.kind, x.value, (x.day IS NOT y.day), x.ident_id, y.ident_id";
+	/*
+	 * Citus joins two distributed tables only on the column they are distributed by: there
+	 * each side is read first from its holder's shard, and the two joined on the coordinator.
+	 */
+	static const char sql_citus[] =
+		"WITH x AS MATERIALIZED (SELECT * FROM identifiers WHERE holder_kind = 'seller'"
+		" AND holder_id = ?1), y AS MATERIALIZED (SELECT * FROM identifiers WHERE"
+		" holder_kind = 'seller' AND holder_id = ?2)"
+		" SELECT x.ident_id, y.ident_id, x.kind, x.value, x.flags, x.day, y.day, x.raw,"
+		" coalesce(sx.path, '?') || ':' || x.line, coalesce(sy.path, '?') || ':' || y.line,"
+		" y.flags, x.field, y.field"
+		" FROM x JOIN y ON y.kind = x.kind AND y.value = x.value"
+		" LEFT JOIN sources sx ON sx.source_id = x.source_id"
+		" LEFT JOIN sources sy ON sy.source_id = y.source_id"
+		" WHERE x.value <> ''"
+		" ORDER BY x.kind, x.value, (x.day IS NOT y.day), x.ident_id, y.ident_id";
 	double best[LINK_NCLASS] = { 0 };
 	struct store_stmt *s;
 	size_t cap = 0;
 	int rc, c;
 
 	memset(out, 0, sizeof(*out));
-	if (!(s = store_prepare(st, sql)))
+	if (!(s = store_prepare(st, store_is_distributed(st) ? sql_citus : sql)))
 		return EX_SOFTWARE;
 	store_bind_text(s, 1, a);
 	store_bind_text(s, 2, b);

@@ -137,6 +137,17 @@ int link_show_networks(struct link_show *c)
 	struct store_stmt *s;
 	struct out *o;
 
+	/*
+	 * Citus cannot correlate a subquery with a distributed table on a column it is not
+	 * distributed by. There the query reads copies instead, made first on the workers:
+	 * network members, flagged scores and their orders, a few in a hundred of each.
+	 */
+	if (store_is_distributed(c->st))
+		buf_adds(&sql,
+			"WITH network_members AS MATERIALIZED (SELECT network_id, seller_id"
+			" FROM network_members), scores AS MATERIALIZED (SELECT * FROM scores"
+			" WHERE flagged), orders AS MATERIALIZED (SELECT * FROM orders WHERE"
+			" listing_id IN (SELECT listing_id FROM scores WHERE flagged)) ");
 	buf_adds(&sql, "SELECT n.network_id, n.size, ");
 	/* Members and kinds: lists, whole for a program, the first five for a person. */
 	if (json)

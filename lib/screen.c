@@ -1106,7 +1106,8 @@ int screen_add_store_brands(struct screen *s, struct store *st)
 {
 	struct store_stmt *q = store_prepare(st,
 		"SELECT brand, aliases, category, reference_price, currency, rights_holder "
-		"FROM brands ORDER BY brand, category");
+		/* the whole key, nulls first as SQLite has them: the digest's order on any store */
+		"FROM brands ORDER BY brand, category, currency IS NOT NULL, currency");
 	int rc;
 
 	if (!q)

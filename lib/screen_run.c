@@ -268,7 +268,8 @@ static void row_listing(struct screen_run *r, struct store_stmt *q, struct scree
  * through scores(seller_id): SQLite holds it while the query runs, so not every score.
  */
 static const char network_sql[] = NETWORK_CTE
-	"SELECT o.listing_id, m.network_id, nt.tot - coalesce(nf.n, 0) AS others, o.score\n"
+	"SELECT o.listing_id, m.network_id, nt.tot - coalesce(nf.n, 0) AS others, o.score,\n"
+	"  o.seller_id\n"
 	"FROM own o JOIN network_members m ON m.seller_id = o.seller_id\n"
 	"  JOIN nt ON nt.network_id = m.network_id\n"
 	"  LEFT JOIN nf ON nf.network_id = m.network_id AND nf.seller_id = o.seller_id\n"
@@ -278,7 +279,7 @@ static const char network_sql[] = NETWORK_CTE
 	"ORDER BY o.listing_id";
 
 struct netadd {
-	char *listing_id, *network_id;
+	char *listing_id, *network_id, *seller_id;
 	long long others;
 	int own;
 };
@@ -311,15 +312,21 @@ static int network_pass(struct screen_run *r)
 		v[n].network_id = xstrdup(store_col_text(q, 1));
 		v[n].others = store_col_int(q, 2);
 		v[n].own = (int)store_col_int(q, 3);
+		v[n].seller_id = xstrdup(store_col_text(q, 4));
 		n++;
 	}
 	store_done(q);
 	if (rc)
 		goto out;
+	/* on Citus the seller too, so that each update goes to one shard, not all */
 	if (!(up = store_prepare(r->st,
-		      "UPDATE scores SET score = ?2, flagged = CASE WHEN ?2 >= ?3 THEN 1 ELSE 0 END,\n"
-		      "  reasons = ltrim(reasons || ' network:' || ?4 || '(' || ?5 || ')')\n"
-		      "WHERE listing_id = ?1")) ||
+		      store_is_distributed(r->st)
+			      ? "UPDATE scores SET score = ?2, flagged = CASE WHEN ?2 >= ?3 THEN 1 "
+				"ELSE 0 END, reasons = ltrim(reasons || ' network:' || ?4 || '(' || "
+				"CAST(?5 AS TEXT) || ')') WHERE seller_id = ?6 AND listing_id = ?1"
+			      : "UPDATE scores SET score = ?2, flagged = CASE WHEN ?2 >= ?3 THEN 1 "
+				"ELSE 0 END,\n  reasons = ltrim(reasons || ' network:' || ?4 || '(' || "
+				"CAST(?5 AS TEXT) || ')')\nWHERE listing_id = ?1")) ||
 		!(ins = store_prepare(
 			  r->st, "INSERT OR REPLACE INTO score_network VALUES(?1, ?2, ?3, ?4)"))) {
 		rc = EX_SOFTWARE;
@@ -335,6 +342,7 @@ static int network_pass(struct screen_run *r)
 		store_bind_int(up, 3, flag);
 		store_bind_text(up, 4, v[i].network_id);
 		store_bind_int(up, 5, v[i].others);
+		store_bind_text(up, 6, v[i].seller_id);
 		store_bind_text(ins, 1, v[i].listing_id);
 		store_bind_text(ins, 2, v[i].network_id);
 		store_bind_int(ins, 3, v[i].others);
@@ -354,6 +362,7 @@ out:
 	for (i = 0; i < n; i++) {
 		free(v[i].listing_id);
 		free(v[i].network_id);
+		free(v[i].seller_id);
 	}
 	free(v);
 	store_done(up);
@@ -761,13 +770,25 @@ int screen_run_print(struct screen_run *r, FILE *fp)
 	struct out *o;
 	int rc;
 
+	/*
+	 * On Citus an outer join must be on the distribution column: a score's seller is its
+	 * listing's, and the join stays on the worker that holds both.
+	 */
 	if (!(q = store_prepare(r->st,
-		      "SELECT s.listing_id, s.seller_id, s.score, s.reasons, l.title,\n"
-		      "  ck_money(l.price, l.currency), l.currency, l.url FROM scores s\n"
-		      "LEFT JOIN listings l ON l.listing_id = s.listing_id\n"
-		      "WHERE s.score >= ?1\n"
-		      "  AND (?2 = 0 OR s.listing_id IN (SELECT listing_id FROM temp.want))\n"
-		      "ORDER BY s.score DESC, s.listing_id")))
+		      store_is_distributed(r->st)
+			      ? "SELECT s.listing_id, s.seller_id, s.score, s.reasons, l.title,\n"
+				"  ck_money(l.price, l.currency), l.currency, l.url FROM scores s\n"
+				"LEFT JOIN listings l ON l.seller_id = s.seller_id\n"
+				"  AND l.listing_id = s.listing_id\n"
+				"WHERE s.score >= ?1\n"
+				"  AND (?2 = 0 OR s.listing_id IN (SELECT listing_id FROM temp.want))\n"
+				"ORDER BY s.score DESC, s.listing_id"
+			      : "SELECT s.listing_id, s.seller_id, s.score, s.reasons, l.title,\n"
+				"  ck_money(l.price, l.currency), l.currency, l.url FROM scores s\n"
+				"LEFT JOIN listings l ON l.listing_id = s.listing_id\n"
+				"WHERE s.score >= ?1\n"
+				"  AND (?2 = 0 OR s.listing_id IN (SELECT listing_id FROM temp.want))\n"
+				"ORDER BY s.score DESC, s.listing_id")))
 		return EX_SOFTWARE;
 	store_bind_int(q, 1, r->min_score);
 	store_bind_int(q, 2, r->restricted);

@@ -763,6 +763,14 @@ static const char hub_sql[] =
 	"FROM identifiers j WHERE j.kind = g.kind AND j.value = g.value GROUP BY day) d) "
 	"FROM (SELECT kind, value FROM identifiers GROUP BY kind, value "
 	"HAVING count(*) > 10) g";
+/*
+ * The same on Citus, which cannot correlate on a column it does not distribute identifiers
+ * by: one grouping, done on the workers, counts every value.
+ */
+static const char hub_sql_citus[] =
+	"SELECT kind, value, max(flags), max(n) FROM (SELECT kind, value, max(flags) AS flags, "
+	"count(DISTINCT holder_id) AS n, count(*) AS c FROM identifiers "
+	"GROUP BY kind, value, day) d GROUP BY kind, value HAVING sum(c) > 10";
 
 /* 1 if a value of kind, with these greatest flags, held by holders on its busiest day, is one. */
 static int is_hub(const char *kind, const char *flags, int64_t holders)
@@ -777,7 +785,8 @@ static int is_hub(const char *kind, const char *flags, int64_t holders)
 /* The values held by more accounts than linking's default cap for their class, by kind. */
 static int count_hubs(struct store *st, struct quality **q, size_t *n)
 {
-	struct store_stmt *s = store_prepare(st, hub_sql);
+	struct store_stmt *s =
+		store_prepare(st, store_is_distributed(st) ? hub_sql_citus : hub_sql);
 	int rc;
 
 	if (!s)
@@ -1149,7 +1158,7 @@ int stats_hubs_refill(struct store *st)
 
 	if ((rc = store_exec(st, "DELETE FROM ident_hubs")))
 		return rc;
-	if (!(s = store_prepare(st, hub_sql)))
+	if (!(s = store_prepare(st, store_is_distributed(st) ? hub_sql_citus : hub_sql)))
 		return EX_SOFTWARE;
 	while (!rc && (rc = store_step(s)) == STORE_ROW)
 		rc = stats_hub_seen(st, store_col_text(s, 0), store_col_text(s, 1),

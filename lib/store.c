@@ -5,6 +5,7 @@
 #include "money.h"
 #include "stats.h"
 #include "store.h"
+#include "store_citus.h"
 #include "store_db.h"
 #include "store_pg.h"
 #include <openssl/crypto.h>
@@ -335,6 +336,21 @@ const char *store_engine(void)
 	return v;
 }
 
+int store_is_distributed(struct store *st)
+{
+	return st->pg && pg_distributed(st->pg);
+}
+
+int store_is_uri(const char *path)
+{
+	return pg_is_uri(path);
+}
+
+const char *store_engine_of(struct store *st)
+{
+	return st && st->pg ? pg_engine(st->pg) : store_engine();
+}
+
 const char *store_default_path(void)
 {
 	const char *p = getenv("CASEKIT_DB");
@@ -584,7 +600,9 @@ static int create(struct store *st)
 	int i, rc;
 
 	if (st->pg) {
-		if ((rc = store_exec(st, "BEGIN")) || (rc = pg_create_schema(st->pg)))
+		if ((rc = store_exec(st, "BEGIN")) || (rc = pg_create_schema(st->pg)) ||
+			((st->flags & STORE_DISTRIBUTED) &&
+				(rc = citus_distribute(st->pg, st->path))))
 			return rc;
 	} else {
 		if ((rc = store_exec(st, "PRAGMA journal_mode=WAL; BEGIN")))
@@ -1751,8 +1769,14 @@ int store_indexes(struct store *st, const char *table,
 			 "tbl_name = ?1 AND sql IS NOT NULL");
 	int n = 0;
 
-	if (!s)
+	/*
+	 * None on a server: dropping an index locks its table against every reader until the
+	 * load commits, and the server keeps an index up during a COPY about as fast.
+	 */
+	if (!s || st->pg) {
+		store_done(s);
 		return 0;
+	}
 	store_bind_text(s, 1, table);
 	while (store_step(s) == STORE_ROW) {
 		fn(store_col_text(s, 0), store_col_text(s, 1), arg);

@@ -9,6 +9,8 @@ struct store_stmt; /* a prepared statement of a store: see store_prepare() */
 
 #define STORE_READONLY 0x1 /* open read-only; nothing is ever written */
 #define STORE_CREATE 0x2   /* create a new store; the file must not exist */
+/* with STORE_CREATE on a libpq URI: spread the store over the database's Citus cluster */
+#define STORE_DISTRIBUTED 0x4
 
 #define STORE_SCHEMA_VERSION 6
 #define STORE_APPLICATION_ID 0x436b6974 /* "Ckit", in the file header */
@@ -30,10 +32,19 @@ int store_open(struct store **out, const char *path, unsigned flags);
 void store_close(struct store *st); /* NULL is a no-op */
 /* The path given to store_open(), after the default was applied. */
 const char *store_path(const struct store *st);
+/*
+ * 1 if the store is spread over a Citus cluster (casekit init --distributed), where a query
+ * that groups identifiers by value must not correlate on them (casekit-store(5)).
+ */
+int store_is_distributed(struct store *st);
+/* 1 if path names a database on a server (a libpq URI, postgresql://...), not a file. */
+int store_is_uri(const char *path);
 /* The default path: $CASEKIT_DB, else "casekit.db". */
 const char *store_default_path(void);
 /* The engine that backs stores and its version, for the record: "SQLite 3.45.1". */
 const char *store_engine(void);
+/* The engine of st: store_engine(), or the server's, "PostgreSQL 15.18". */
+const char *store_engine_of(struct store *st);
 /* Report the last SQLite error as "what: message" and return the matching EX_* code. */
 int store_error(struct store *st, const char *what);
 /* Run SQL with no result rows; 0, or the message printed and an EX_* code. */
@@ -219,7 +230,8 @@ int64_t store_last_rowid(struct store *st);
 void store_set_last_rowid(struct store *st, int64_t v);
 /*
  * Call fn with the name and the CREATE INDEX statement of each index of table that can be
- * dropped and made again (not those that keep its keys); the number of indexes.
+ * dropped and made again (not those that keep its keys); the number of indexes. A server
+ * store gives none: its readers would wait for the load.
  */
 int store_indexes(struct store *st, const char *table,
 	void (*fn)(const char *name, const char *sql, void *arg), void *arg);

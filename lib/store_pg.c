@@ -1,6 +1,7 @@
 /* store_pg.c - a case store in a PostgreSQL database, behind the statement API of store.h */
 #include "casekit.h"
 #include "store.h"
+#include "store_citus.h"
 #include "store_pg.h"
 #include <ctype.h>
 #include <libpq-fe.h>
@@ -17,6 +18,7 @@ struct pg {
 	int errcode;                 /* the EX_* code of the last error */
 	struct store_load *inflight; /* a COPY sent whose result is not read yet: drain() */
 	struct buf engine;
+	int distributed; /* a Citus store (meta.layout): pg_exec() runs one statement at a time */
 	char schema[64]; /* where the store's tables are: SQLite's main */
 	int version;     /* the schema version the store had when opened */
 };
@@ -143,6 +145,29 @@ static int raw_exec(struct pg *c, const char *sql, int quiet)
 	return rc;
 }
 
+static const char *stmt_end(const char *s);
+static int blank(const char *sql, const char *end);
+
+/*
+ * Citus sends a DDL statement on to the workers as the whole query string it came in, which
+ * they refuse when it holds several: on a distributed store they go one at a time.
+ */
+static int exec_each(struct pg *c, char *sql, int quiet)
+{
+	int rc = 0;
+
+	while (!rc && *sql) {
+		char *end = (char *)stmt_end(sql), keep = *end;
+
+		*end = '\0';
+		if (!blank(sql, end))
+			rc = raw_exec(c, sql, quiet);
+		*end = keep;
+		sql = end;
+	}
+	return rc;
+}
+
 int pg_exec(struct pg *c, const char *sql, int quiet)
 {
 	char *t = pg_translate(c, sql, NULL);
@@ -151,6 +176,8 @@ int pg_exec(struct pg *c, const char *sql, int quiet)
 	/* nothing left: PRAGMAs only, which mean nothing to a server */
 	if (strspn(t, " \t\n;") == strlen(t))
 		rc = 0;
+	else if (c->distributed)
+		rc = exec_each(c, t, quiet);
 	else
 		rc = raw_exec(c, t, quiet);
 	free(t);
@@ -299,6 +326,11 @@ void pg_set_last_rowid(struct pg *c, int64_t v)
 	c->last_rowid = v;
 }
 
+int pg_distributed(struct pg *c)
+{
+	return c->distributed;
+}
+
 int pg_version(struct pg *c)
 {
 	return c->version;
@@ -314,7 +346,8 @@ const char *pg_engine(struct pg *c)
 	if (!c->engine.len) {
 		int v = PQserverVersion(c->conn);
 
-		buf_addf(&c->engine, "PostgreSQL %d.%d", v / 10000, v % 10000);
+		buf_addf(&c->engine, "PostgreSQL %d.%d (libpq %d.%d)", v / 10000, v % 10000,
+			PQlibVersion() / 10000, PQlibVersion() % 10000);
 	}
 	return c->engine.s;
 }
@@ -698,6 +731,7 @@ static int check_identity(struct pg *c, int *version)
 	if (*version < 5)
 		return ck_error(EX_CONFIG, "'%s' has schema %d, which no server store has", c->uri,
 			*version);
+	c->version = *version;
 	return 0;
 }
 
@@ -745,6 +779,8 @@ int pg_open(struct pg **out, const char *uri, unsigned flags)
 	} else {
 		if ((rc = check_identity(c, &version)))
 			goto fail;
+		c->distributed = gives_row(c,
+			"SELECT 1 FROM meta WHERE key = 'layout' AND value = 'citus'", NULL, NULL);
 		/*
 		 * STORE_READONLY is casekit's promise, as on a file, which leaves temporary
 		 * tables to the applets that need them; ad-hoc SQL runs in a read-only
@@ -1480,7 +1516,20 @@ char *pg_translate(struct pg *c, const char *sql, int *nparams)
 static const char *stmt_end(const char *s)
 {
 	while (*s) {
-		if (*s == '\'' || *s == '"') {
+		size_t n = 1;
+
+		/* a dollar-quoted string ($$ or $tag$), in SQL written for PostgreSQL */
+		if (s[0] == '$' && !isdigit((unsigned char)s[1]))
+			while (isalnum((unsigned char)s[n]) || s[n] == '_')
+				n++;
+		if (s[0] == '$' && s[n] == '$' && !isdigit((unsigned char)s[1])) {
+			char tag[64];
+			const char *close;
+
+			snprintf(tag, sizeof(tag), "%.*s", (int)(n + 1), s);
+			close = n + 1 < sizeof(tag) ? strstr(s + n + 1, tag) : NULL;
+			s = close ? close + n + 1 : s + strlen(s);
+		} else if (*s == '\'' || *s == '"') {
 			char q = *s++;
 
 			while (*s && !(*s == q && s[1] != q))
@@ -2138,7 +2187,8 @@ struct store_load *pg_load_new(
 	l->c = c;
 	l->table = xstrdup(table);
 	l->columns = xstrdup(columns);
-	l->conflict = conflict ? xstrdup(conflict) : NULL;
+	l->conflict =
+		conflict ? xstrdup(c->distributed ? citus_key(table, conflict) : conflict) : NULL;
 	return l;
 }
 
@@ -2233,7 +2283,7 @@ out:
 }
 
 /* What a flush that need not send all waits for: fewer COPYs, but memory stays bounded. */
-#define LOAD_CHUNK (4u << 20)
+#define LOAD_CHUNK (1u << 20)
 
 int store_load_flush(struct store_load *l, uint64_t *replaced, int all)
 {
@@ -2247,6 +2297,16 @@ int store_load_flush(struct store_load *l, uint64_t *replaced, int all)
 	t = l->sent, l->sent = l->data, l->data = t;
 	l->nsent = l->nrows;
 	l->replaced = replaced;
+	if (l->conflict && l->c->distributed) {
+		/*
+		 * Citus raises a worker's duplicate key as an internal error, which the quick
+		 * try below cannot tell from another: the long way round at once.
+		 */
+		rc = load_upsert(l, replaced);
+		buf_reset(&l->sent);
+		l->nsent = 0;
+		goto out;
+	}
 	/*
 	 * Most loads bring new keys only: straight into the table, under a savepoint; a key
 	 * already there sends the rows the long way round (drain()).

@@ -39,6 +39,7 @@ int64_t pg_changes(struct pg *c);
 int64_t pg_last_rowid(struct pg *c);
 void pg_set_last_rowid(struct pg *c, int64_t v);
 int pg_readonly(struct pg *c);
+int pg_distributed(struct pg *c); /* 1 on a Citus store (meta.layout = citus) */
 /* The engine and version of the server, "PostgreSQL 15.18". */
 const char *pg_engine(struct pg *c);
 

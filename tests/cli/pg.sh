@@ -73,6 +73,17 @@ check_grep "rows that replace rows are counted" "6 rows replaced" ingest -d "$UR
 # (a server's ids may have gaps: the skipped load above took one)
 same_rows "and replace them as in a file store" "select listing_id, title, line from listings order by listing_id"
 
+# a store of schema 5 is brought forward on open, once, with the counts stats reads filled
+ck stats -d "$URI" -f tsv >"$T/stats6" 2>&1
+sql "drop table ident_counts; drop table ident_hubs; drop index scores_flagged;
+	update meta set value = '5' where key = 'user_version'"
+check_out "an open brings schema 5 to 6" "$(printf 'value\n6')" query -d "$URI" "select value from meta where key = 'user_version'"
+check "with the counts as ingest keeps them" "$T/stats6" stats -d "$URI" -f tsv
+sql "insert into ident_hubs values('x', 'y')"
+ck stats -q -d "$URI" >/dev/null 2>&1
+check_out_sql "and a store of 6 is left as it is" "select count(*) from ident_hubs where kind = 'x'" 1
+sql "delete from ident_hubs where kind = 'x'"
+
 # stats, screen and link give the same answers on both stores (ids and times aside)
 for f in tsv json; do
 	ck stats -d "$T/file.db" -f $f >"$T/a" 2>&1

@@ -1,0 +1,168 @@
+#!/bin/sh
+# citus.sh - a distributed store on a Citus cluster of three nodes on this machine: init
+# --distributed lays the tables out as casekit-store(5) says
+. "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+CITUS="$TOP_SRCDIR/tests/pg/citus.sh"
+PSQL=$(command -v psql || true)
+if ! "$CITUS" available || [ -z "$PSQL" ]; then
+	echo "1..0 # SKIP no PostgreSQL server with Citus here (CITUS_SRC=... ./quickstart citus)"
+	exit 77
+fi
+# the servers run as postgres when we are root: they must reach their folders
+chmod 755 "$T"
+# three ports free here: the sockets live in our own folder, so only the numbers must differ
+for i in 0 3 6 9; do
+	URI=$("$CITUS" start "$T/citus$i" $((56120 + i)) 2>"$T/citus.err") && break
+	URI=
+done
+if [ -z "$URI" ]; then
+	echo "Bail out! cannot start a Citus cluster: $(cat "$T/citus.err")"
+	exit 1
+fi
+CDIR="$T/citus$i"
+trap '"$CITUS" stop "$CDIR"; rm -rf "$T"' EXIT
+# sql SQL: psql's answer on the coordinator, unaligned, no header
+sql() { "$PSQL" -X -qAt -v ON_ERROR_STOP=1 -d "$URI" -c "$*"; }
+# check_sql DESC SQL WANT: psql's answer to SQL is WANT
+check_sql() {
+	got=$(sql "$2" 2>&1)
+	if [ "$got" = "$3" ]; then pass "$1"; else fail "$1" "$got"; fi
+}
+
+check_exit 64 "--distributed wants a URI, not a file" init --distributed "$T/x.db"
+expect "and the file is not made" test ! -e "$T/x.db"
+sql "create database plain" >/dev/null 2>&1
+plain=$(echo "$URI" | sed 's|/casekit?|/plain?|')
+check_exit 78 "a database without the citus extension is refused" init --distributed "$plain"
+check_grep "and says what it lacks" "has no citus extension" init --distributed "$plain"
+check_sql "and nothing is left there" \
+	"select count(*) from pg_tables where schemaname = 'public'" 0
+
+check_exit 0 "init --distributed makes a store on the coordinator" init -q --distributed "$URI"
+check_sql "meta says the layout" "select value from meta where key = 'layout'" citus
+check_sql "the account-centred tables are distributed on the seller and co-located" \
+	"select string_agg(table_name || ':' || distribution_column, ' ' order by table_name::text)
+	from citus_tables where citus_table_type = 'distributed'
+	and colocation_id = (select colocation_id from citus_tables where table_name = 'sellers'::regclass)" \
+	"identifiers:holder_id listings:seller_id logins:seller_id orders:seller_id payments:seller_id scores:seller_id sellers:seller_id"
+check_sql "small tables are reference tables" \
+	"select count(*) from citus_tables where citus_table_type = 'reference'
+	and table_name::text in ('brands', 'parties', 'meta', 'sources', 'networks', 'network_members')" 6
+check_sql "cases and the custody log stay on the coordinator, out of Citus" \
+	"select count(*) from pg_class c where relname in ('cases', 'custody', 'case_members', 'notice_decisions')
+	and relkind = 'r' and not exists (select 1 from pg_dist_partition p where p.logicalrelid = c.oid)" 4
+check_sql "listings' key holds the seller id" \
+	"select pg_get_constraintdef(oid) from pg_constraint where conname = 'listings_pkey'" \
+	"PRIMARY KEY (seller_id, listing_id)"
+for t in sellers listings; do
+	check_sql "$t has shards on both workers" \
+		"select count(distinct n.nodename) from pg_dist_shard s join pg_dist_placement p using (shardid)
+		join pg_dist_node n using (groupid) where s.logicalrelid = '$t'::regclass and n.groupid <> 0" 2
+done
+check_exit 73 "a second init refuses" init --distributed "$URI"
+
+# The same dump into the file store and the distributed one.
+ck synth -q -o "$T/dump" --sellers 200 --seed 1
+ck init -q "$T/file.db"
+ck ingest -q -d "$T/file.db" "$T/dump"
+check_exit 0 "ingest loads a dump into the distributed store" ingest -q -d "$URI" "$T/dump"
+counts="select (select count(*) from sellers) || ' ' || (select count(*) from listings) || ' ' ||
+	(select count(*) from orders) || ' ' || (select count(*) from identifiers) || ' ' ||
+	(select count(*) from rejects) as n"
+check_out "with every row the file store keeps" "$(ck query -d "$T/file.db" -f tsv "$counts")" \
+	query -d "$URI" -f tsv "$counts"
+# A listing loaded again with another price replaces the one there, as on the file store.
+head -4 "$T/dump/listings.csv" | awk -F, 'BEGIN { OFS = "," } NR > 1 { $6 = "1.23" } { print }' \
+	>"$T/again.csv"
+ck ingest -q -d "$T/file.db" -k listings "$T/again.csv"
+check_grep "a listing loaded again replaces the older row" "3 rows replaced" \
+	ingest -d "$URI" -k listings "$T/again.csv"
+prices="select listing_id, price from listings where price = 123 order by listing_id"
+check_out "with the same result as on the file store" "$(ck query -d "$T/file.db" -f tsv "$prices")" \
+	query -d "$URI" -f tsv "$prices"
+# Screen and link give what they give on the file store: flagged listings, then networks.
+ck screen -q -d "$T/file.db" --min-score 70 -f ids | sort >"$T/flagged.file"
+ck screen -q -d "$URI" --min-score 70 -f ids >"$T/flagged.citus" 2>"$T/err"
+sort "$T/flagged.citus" >"$T/flagged.sorted"
+if [ -s "$T/flagged.file" ] && cmp -s "$T/flagged.file" "$T/flagged.sorted"; then
+	pass "screen flags the same listings ($(wc -l <"$T/flagged.file"))"
+else
+	fail "screen flags the same listings" "$(cat "$T/err"; diff "$T/flagged.file" "$T/flagged.sorted")"
+fi
+ck link -q -d "$T/file.db" >/dev/null
+check_exit 0 "link runs on the distributed store" link -q -d "$URI"
+# nets STORE: one line per network, its sellers in order
+nets() {
+	ck query -d "$1" -f tsv "select network_id, seller_id from network_members" | tail -n +2 |
+		sort | awk -F'\t' '$1 != p { if (p != "") print s; s = $2; p = $1; next }
+			{ s = s " " $2 } END { if (p != "") print s }' | sort
+}
+nets "$T/file.db" >"$T/nets.file"
+nets "$URI" >"$T/nets.citus"
+if [ -s "$T/nets.file" ] && cmp -s "$T/nets.file" "$T/nets.citus"; then
+	pass "link finds the same networks, as sets of sellers ($(wc -l <"$T/nets.file"))"
+else
+	fail "link finds the same networks, as sets of sellers" "$(diff "$T/nets.file" "$T/nets.citus")"
+fi
+check_out "and shows them as the file store does" "$(ck link -q -d "$T/file.db" -f tsv)" \
+	link -q -d "$URI" -f tsv
+# Twenty more sellers (renamed Z...), then an incremental link on both, and one pair explained.
+ck synth -q -o "$T/more" --sellers 20 --seed 8
+mkdir "$T/new"
+for f in sellers logins payments; do
+	sed 's/\bS\([0-9]\)/Z\1/g' "$T/more/$f.csv" >"$T/new/$f.csv"
+done
+ck ingest -q -d "$T/file.db" "$T/new"
+ck link -q -d "$T/file.db" >/dev/null
+ck ingest -q -d "$URI" "$T/new"
+check_grep "an incremental link runs there" "incremental run" link -d "$URI"
+nets "$URI" >"$T/nets.citus"
+nets "$T/file.db" >"$T/nets.file"
+if cmp -s "$T/nets.file" "$T/nets.citus"; then
+	pass "with the same networks as the file store"
+else
+	fail "with the same networks as the file store" "$(diff "$T/nets.file" "$T/nets.citus")"
+fi
+pair=$(ck query -d "$T/file.db" -f tsv "select seller_a, seller_b from link_edges order by edge_id limit 1" |
+	sed -n 2p | tr '\t' ' ')
+# shellcheck disable=SC2086
+check_out "link --explain gives the same evidence, file and line" \
+	"$(ck link -q -d "$T/file.db" --explain $pair)" link -q -d "$URI" --explain $pair
+check_out "a screen after link adds the same network signal" \
+	"$(ck screen -q -d "$T/file.db" --min-score 70 -f tsv)" screen -q -d "$URI" --min-score 70 -f tsv
+# A case opened on the biggest network: the same members, in the custody log of the coordinator.
+net=$(ck link -q -d "$T/file.db" -f tsv | sed -n 2p | cut -f1)
+ck case -q -d "$T/file.db" new "ring" --lead "network:$net" >/dev/null
+check_exit 0 "a case opens on the distributed store" case -q -d "$URI" new "ring" --lead "network:$net"
+case=$(sql "select case_id from cases")
+members="select seller_id, network_id, via from case_members order by seller_id"
+check_out "with the members it has on the file store" "$(ck query -d "$T/file.db" -f tsv "$members")" \
+	query -d "$URI" -f tsv "$members"
+for sec in sellers listings orders value parties findings; do
+	check_out "case show --section $sec as on the file store" \
+		"$(ck case -d "$T/file.db" show "$case" --section "$sec" -f tsv 2>&1)" \
+		case -d "$URI" show "$case" --section "$sec" -f tsv
+done
+# links, but for the value of a payment, a keyed hash under each store's own key
+ck case -d "$T/file.db" show "$case" --section links -f tsv | cut -f1-4,6- >"$T/links.file"
+ck case -d "$URI" show "$case" --section links -f tsv 2>"$T/err" | cut -f1-4,6- >"$T/links.citus"
+if [ "$(wc -l <"$T/links.file")" -gt 1 ] && cmp -s "$T/links.file" "$T/links.citus"; then
+	pass "case show --section links as on the file store, payment hashes aside"
+else
+	fail "case show --section links as on the file store, payment hashes aside" \
+		"$(cat "$T/err"; diff "$T/links.file" "$T/links.citus")"
+fi
+ck keygen "$T/unit.key" >/dev/null 2>&1
+check_exit 0 "the case exports from the distributed store" \
+	export -q -d "$URI" "$case" -o "$T/case.tar.gz" --sign "$T/unit.key"
+check_grep "and the package verifies" "valid" verify --pubkey "$T/unit.key.pub" "$T/case.tar.gz"
+check_sql "its opening and its export are in the custody log" \
+	"select string_agg(action, ' ' order by seq) from custody where case_id = '$case'" "open export"
+for t in sellers listings identifiers; do
+	check_sql "$t rows sit on both workers" \
+		"select count(distinct c.nodename) from run_command_on_shards('$t', 'select count(*) from %s') r
+		join citus_shards c using (shardid) where r.success and r.result::int > 0" 2
+done
+check_sql "the custody log is still append-only" \
+	"select count(*) from pg_trigger where tgrelid = 'custody'::regclass and not tgisinternal" 3
+done_testing
