@@ -328,7 +328,7 @@ static int temp_tables(struct store *st)
 		"  verdict TEXT);"
 		"CREATE TEMP TABLE case_takedowns(notice_id TEXT PRIMARY KEY, listing_id TEXT);"
 		"CREATE TEMP TABLE case_parties(party_id TEXT PRIMARY KEY, depth INTEGER, via TEXT);"
-		"CREATE TEMP TABLE case_party_totals(party_id TEXT PRIMARY KEY, n INTEGER, q INTEGER);"
+		"CREATE TEMP TABLE case_party_totals(party_id TEXT PRIMARY KEY, n BIGINT, q BIGINT);"
 		"CREATE TEMP TABLE case_edges(edge_id INTEGER, seller_a TEXT, seller_b TEXT, kind TEXT,"
 		"  value TEXT, weight REAL, holders INTEGER, comparator TEXT, file_a TEXT, line_a INTEGER,"
 		"  file_b TEXT, line_b INTEGER, ident_a INTEGER, ident_b INTEGER);"
