@@ -1019,7 +1019,7 @@ static const struct {
 	{ "timeline", -1,
 		"SELECT at, event, subject FROM ("
 		"SELECT registered_at AS at, 'seller registered' AS event, 'seller:' || seller_id "
-		"  AS subject, NULL AS seq FROM sellers WHERE seller_id IN (SELECT seller_id FROM case_sellers) "
+		"  AS subject, CAST(NULL AS BIGINT) AS seq FROM sellers WHERE seller_id IN (SELECT seller_id FROM case_sellers) "
 		"  AND registered_at IS NOT NULL "
 		"UNION ALL SELECT created_at, 'flagged listing created', 'listing:' || listing_id, NULL "
 		"  FROM listings WHERE listing_id IN (SELECT listing_id FROM case_listings) "
