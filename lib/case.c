@@ -320,6 +320,7 @@ static int temp_tables(struct store *st)
 		"DROP TABLE IF EXISTS temp.case_takedowns;"
 		"DROP TABLE IF EXISTS temp.case_parties; DROP TABLE IF EXISTS temp.case_edges;"
 		"DROP TABLE IF EXISTS temp.case_findings; DROP TABLE IF EXISTS temp.case_pending;"
+		"DROP TABLE IF EXISTS temp.case_party_totals;"
 		"CREATE TEMP TABLE case_sellers(seller_id TEXT PRIMARY KEY, network_id TEXT, via TEXT);"
 		"CREATE TEMP TABLE case_listings(listing_id TEXT PRIMARY KEY, seller_id TEXT, why TEXT,"
 		"  price INTEGER, currency TEXT);"
@@ -329,6 +330,7 @@ static int temp_tables(struct store *st)
 		"  verdict TEXT);"
 		"CREATE TEMP TABLE case_takedowns(notice_id TEXT PRIMARY KEY, listing_id TEXT);"
 		"CREATE TEMP TABLE case_parties(party_id TEXT PRIMARY KEY, depth INTEGER, via TEXT);"
+		"CREATE TEMP TABLE case_party_totals(party_id TEXT PRIMARY KEY, n BIGINT, q BIGINT);"
 		"CREATE TEMP TABLE case_edges(edge_id INTEGER, seller_a TEXT, seller_b TEXT, kind TEXT,"
 		"  value TEXT, weight REAL, holders INTEGER, comparator TEXT, file_a TEXT, line_a INTEGER,"
 		"  file_b TEXT, line_b INTEGER, ident_a INTEGER, ident_b INTEGER);"
@@ -1015,9 +1017,9 @@ static const struct {
 		"LEFT JOIN sources so ON so.source_id = t.source_id ORDER BY t.notice_id COLLATE ck_natural" },
 	{ "parties", 0,
 		"SELECT c.party_id, p.kind, p.name, c.depth, c.via, "
-		"(SELECT count(*) FROM shipments sh WHERE sh.from_id = c.party_id) AS shipments, "
-		"(SELECT sum(quantity) FROM shipments sh WHERE sh.from_id = c.party_id) AS quantity, "
+		"coalesce(t.n, 0) AS shipments, t.q AS quantity, "
 		"so.path AS file, p.line FROM case_parties c "
+		"LEFT JOIN case_party_totals t ON t.party_id = c.party_id "
 		"LEFT JOIN parties p ON p.party_id = c.party_id "
 		"LEFT JOIN sources so ON so.source_id = p.source_id ORDER BY c.depth, c.party_id COLLATE ck_natural" },
 	{ "links", -1,
@@ -1026,29 +1028,33 @@ static const struct {
 	{ "findings", -1,
 		"SELECT finding, subject, what, reliability || confidence || '/' || handling AS grade, "
 		"rule, file, line FROM case_findings ORDER BY kind, finding COLLATE ck_natural" },
+	/*
+	 * Custody entries come first in their second, in the order they were made (seq): the
+	 * clock has whole seconds, so their words would order them by chance.
+	 */
 	{ "timeline", -1,
-		"SELECT * FROM ("
+		"SELECT at, event, subject FROM ("
 		"SELECT registered_at AS at, 'seller registered' AS event, 'seller:' || seller_id "
-		"  AS subject FROM sellers WHERE seller_id IN (SELECT seller_id FROM case_sellers) "
+		"  AS subject, CAST(NULL AS BIGINT) AS seq FROM sellers WHERE seller_id IN (SELECT seller_id FROM case_sellers) "
 		"  AND registered_at IS NOT NULL "
-		"UNION ALL SELECT created_at, 'flagged listing created', 'listing:' || listing_id "
+		"UNION ALL SELECT created_at, 'flagged listing created', 'listing:' || listing_id, NULL "
 		"  FROM listings WHERE listing_id IN (SELECT listing_id FROM case_listings) "
 		"  AND created_at IS NOT NULL "
 		"UNION ALL SELECT min(o.ordered_at), 'first order (' || count(*) || ' in all)', "
-		"  'listing:' || c.listing_id FROM case_orders c CROSS JOIN orders o "
+		"  'listing:' || c.listing_id, NULL FROM case_orders c CROSS JOIN orders o "
 		"  ON o.order_id = c.order_id WHERE o.ordered_at IS NOT NULL GROUP BY c.listing_id "
 		"UNION ALL SELECT t.bought_at, 'test buy ' || t.testbuy_id || ': ' || "
-		"  coalesce(c.verdict, '?'), 'listing:' || t.listing_id FROM case_testbuys c "
+		"  coalesce(c.verdict, '?'), 'listing:' || t.listing_id, NULL FROM case_testbuys c "
 		"  CROSS JOIN testbuys t ON t.testbuy_id = c.testbuy_id WHERE t.bought_at IS NOT NULL "
 		"UNION ALL SELECT t.received_at, 'takedown notice ' || t.notice_id || ' from ' || "
-		"  coalesce(t.rights_holder, '?'), 'listing:' || t.listing_id FROM case_takedowns c "
+		"  coalesce(t.rights_holder, '?'), 'listing:' || t.listing_id, NULL FROM case_takedowns c "
 		"  CROSS JOIN takedowns t ON t.notice_id = c.notice_id WHERE t.received_at IS NOT NULL "
 		"UNION ALL SELECT shipped_at, 'shipment ' || shipment_id || ' from party:' || from_id, "
 		"  CASE WHEN to_id IN (SELECT seller_id FROM case_sellers) THEN 'seller:' "
-		"  ELSE 'party:' END || to_id FROM case_goods WHERE shipped_at IS NOT NULL "
-		"UNION ALL SELECT at, 'case ' || action || ' by ' || analyst, 'case:' || case_id "
+		"  ELSE 'party:' END || to_id, NULL FROM case_goods WHERE shipped_at IS NOT NULL "
+		"UNION ALL SELECT at, 'case ' || action || ' by ' || analyst, 'case:' || case_id, seq "
 		"  FROM custody WHERE case_id = ?1 AND action <> 'export' "
-		") ORDER BY at, event, subject COLLATE ck_natural" },
+		") ORDER BY at, seq IS NULL, seq, event, subject COLLATE ck_natural" },
 	{ "notes", -1,
 		"SELECT at, analyst, text FROM case_notes WHERE case_id = ?1 ORDER BY note_id" },
 	{ "custody", -1,
@@ -1496,15 +1502,26 @@ int case_show_prepare(struct store *st, const char *case_id, char **pending)
 	return 0;
 }
 
+int case_party_totals(struct store *st)
+{
+	/* Once a gather: the constant NOT EXISTS is tested before the read of the index. */
+	return store_exec(st,
+		"INSERT INTO case_party_totals SELECT from_id, count(*), sum(quantity) FROM shipments "
+		"WHERE from_id IN (SELECT party_id FROM case_parties) AND NOT EXISTS (SELECT 1 FROM "
+		"case_party_totals) GROUP BY from_id");
+}
+
 int case_print_section(struct store *st, const char *case_id, const char *name, int fmt)
 {
-	int idcol;
+	int idcol, rc;
 	const char *sql = case_section_sql(name, &idcol);
 	struct store_stmt *s;
 	struct out *o;
 
 	if (!sql)
 		return ck_error(EX_SOFTWARE, "no section '%s'", name);
+	if (strcmp(name, "parties") == 0 && (rc = case_party_totals(st)))
+		return rc;
 	if (!(s = store_prepare(st, sql)))
 		return EX_SOFTWARE;
 	store_bind_text(s, 1, case_id);

@@ -127,6 +127,13 @@ int case_gather(struct store *st, const char *case_id);
  */
 int case_set_redact(struct store *st, int redact);
 
+/*
+ * Each upstream party's shipments and units in all, into the TEMP table case_party_totals
+ * (party_id, n, q) that the parties section reads: one read of each party's range of the
+ * sender's index, once a case_gather() however many sections read it. 0 or EX_*.
+ */
+int case_party_totals(struct store *st);
+
 /* The section names of a case, in report order, NULL-terminated. */
 extern const char *const case_sections[];
 /*

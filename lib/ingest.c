@@ -2925,6 +2925,9 @@ static int build_indexes(struct ingest *in)
 		"CREATE INDEX IF NOT EXISTS orders_buyer ON orders(buyer_id);\n"
 		"CREATE INDEX IF NOT EXISTS logins_seller ON logins(seller_id);\n"
 		"CREATE INDEX IF NOT EXISTS payments_seller ON payments(seller_id);\n"
+		/* The other holders of a case's instrument (export's "also used by"), index only. */
+		"CREATE INDEX IF NOT EXISTS payments_instrument ON payments(instrument_hash, "
+		"seller_id);\n"
 		"CREATE INDEX IF NOT EXISTS shipments_from_to ON shipments(from_id, to_id, quantity);\n"
 		"DROP INDEX IF EXISTS shipments_from;\n"
 		"CREATE INDEX IF NOT EXISTS scores_score ON scores(score, seller_id);\n"

@@ -108,8 +108,12 @@ static int stmt_csv(struct report_ctx *c, struct store_stmt *s, FILE *fp)
 
 int report_csv(struct report_ctx *c, const char *section, FILE *fp)
 {
-	struct store_stmt *s = prep(c, case_section_sql(section, NULL));
+	struct store_stmt *s;
+	int rc;
 
+	if (strcmp(section, "parties") == 0 && (rc = case_party_totals(c->st)))
+		return rc;
+	s = prep(c, case_section_sql(section, NULL));
 	return s ? stmt_csv(c, s, fp) : EX_SOFTWARE;
 }
 
@@ -697,29 +701,60 @@ struct mark {
 	unsigned char sha256[32];
 };
 
-/* The marks of source id, in line order; 0 when it has none. */
-static size_t marks_of(struct report_ctx *c, long long id, struct mark **out)
+/* Add the mark s holds to v (n of cap), unless it is the last one added. */
+static void mark_add(struct store_stmt *s, struct mark **v, size_t *n, size_t *cap)
 {
+	unsigned long line;
+
+	if (store_step(s) != STORE_ROW || store_col_bytes(s, 3) != 32)
+		return;
+	line = (unsigned long)store_col_int(s, 0);
+	if (*n && (*v)[*n - 1].line == line)
+		return;
+	if (*n == *cap)
+		*v = xrealloc(*v, (*cap = *cap ? 2 * *cap : 64) * sizeof(**v));
+	(*v)[*n].line = line;
+	(*v)[*n].offset = (uint64_t)store_col_int(s, 1);
+	(*v)[*n].len = (uint64_t)store_col_int(s, 2);
+	memcpy((*v)[*n].sha256, store_col_blob(s, 3), 32);
+	(*n)++;
+}
+
+/*
+ * The marks of source id that copy_marked() reads, in line order: the first (the header's
+ * span) and the one that holds each of the sorted lines; 0 when it has none. One index read a
+ * line: a big file has a mark every few thousand lines, and a case cites few of them.
+ */
+static size_t marks_of(struct report_ctx *c, long long id, const unsigned long *lines,
+	size_t nlines, struct mark **out)
+{
+	struct store_stmt *first = store_prepare(c->st,
+		"SELECT line, offset, len, sha256 FROM source_marks WHERE source_id = ?1 "
+		"ORDER BY line LIMIT 1");
 	struct store_stmt *s = store_prepare(c->st,
 		"SELECT line, offset, len, sha256 FROM source_marks WHERE source_id = ?1 "
-		"ORDER BY line");
+		"AND line <= ?2 ORDER BY line DESC LIMIT 1");
 	struct mark *v = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, i;
 
 	*out = NULL;
-	if (!s)
+	if (!first || !s) {
+		if (first)
+			store_done(first);
+		if (s)
+			store_done(s);
 		return 0;
-	store_bind_int(s, 1, id);
-	while (store_step(s) == STORE_ROW) {
-		if (store_col_bytes(s, 3) != 32)
+	}
+	store_bind_int(first, 1, id);
+	mark_add(first, &v, &n, &cap);
+	store_done(first);
+	for (i = 0; n && i < nlines; i++) {
+		if (i > 0 && lines[i] == lines[i - 1])
 			continue;
-		if (n == cap)
-			v = xrealloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
-		v[n].line = (unsigned long)store_col_int(s, 0);
-		v[n].offset = (uint64_t)store_col_int(s, 1);
-		v[n].len = (uint64_t)store_col_int(s, 2);
-		memcpy(v[n].sha256, store_col_blob(s, 3), 32);
-		n++;
+		store_bind_int(s, 1, id);
+		store_bind_int(s, 2, (long long)lines[i]);
+		mark_add(s, &v, &n, &cap);
+		store_reset(s);
 	}
 	store_done(s);
 	*out = v;
@@ -835,7 +870,7 @@ static const char *copy_rows(struct report_ctx *c, long long id, const char *fpa
 	k.lines = lines;
 	k.nlines = nlines;
 	rowcopy_start(&k);
-	nm = marks_of(c, id, &m);
+	nm = marks_of(c, id, lines, nlines, &m);
 	for (i = 0; i < nm; i++)
 		if (m[i].len > SPAN_MAX)
 			nm = 0; /* a span this long is a record over the limits: read it all as before */
@@ -2256,20 +2291,29 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 	      "used by</i> names the other accounts paid through the same one.</p>\n",
 		fp);
 	/*
-	 * Other holders of an instrument are found through its identifier (each payments row
-	 * has one, with the same hash), whose index payments lack, and once per instrument: a
-	 * shared one (a payment service) has thousands of holders.
+	 * Other holders of an instrument, once per instrument: a shared one (a payment service)
+	 * has thousands of holders, so they are counted in an index alone. Ingest makes
+	 * payments_instrument (SQLite); a store without it counts them through the payment
+	 * identifiers (ingest makes each from its payments row: value the instrument_hash, holder
+	 * the seller, and nothing else makes one), which reads a row of each holder.
 	 */
 	if ((rc = store_exec(c->st,
 		     "DROP TABLE IF EXISTS temp.report_pay_out;"
-		     "CREATE TEMP TABLE report_pay_out(h TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID;"
-		     "INSERT INTO temp.report_pay_out SELECT i.value, count(DISTINCT q.seller_id) "
-		     "FROM (SELECT DISTINCT p.instrument_hash AS h FROM payments p JOIN case_sellers "
-		     "c ON c.seller_id = p.seller_id WHERE p.instrument_hash IS NOT NULL) x "
-		     "CROSS JOIN identifiers i ON i.kind = 'payment' AND i.value = x.h AND "
-		     "i.holder_kind = 'seller' CROSS JOIN payments q ON q.seller_id = i.holder_id AND "
-		     "q.instrument_hash = i.value WHERE q.seller_id NOT IN (SELECT seller_id FROM "
-		     "case_sellers) GROUP BY i.value")))
+		     "CREATE TEMP TABLE report_pay_out(h TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID;")))
+		return rc;
+	if ((rc = store_exec(c->st,
+		     store_index_exists(c->st, "payments_instrument")
+			     ? "INSERT INTO temp.report_pay_out SELECT x.h, count(DISTINCT q.seller_id) "
+			       "FROM (SELECT DISTINCT p.instrument_hash AS h FROM case_sellers c CROSS "
+			       "JOIN payments p ON p.seller_id = c.seller_id) x CROSS JOIN payments q "
+			       "ON q.instrument_hash = x.h WHERE q.seller_id NOT IN (SELECT seller_id "
+			       "FROM case_sellers) GROUP BY x.h"
+			     : "INSERT INTO temp.report_pay_out SELECT i.value, count(DISTINCT "
+			       "i.holder_id) FROM (SELECT DISTINCT p.instrument_hash AS h FROM "
+			       "case_sellers c CROSS JOIN payments p ON p.seller_id = c.seller_id WHERE "
+			       "p.instrument_hash IS NOT NULL) x CROSS JOIN identifiers i ON i.kind = "
+			       "'payment' AND i.value = x.h AND i.holder_kind = 'seller' WHERE "
+			       "i.holder_id NOT IN (SELECT seller_id FROM case_sellers) GROUP BY i.value")))
 		return rc;
 	if ((rc = html_table(c, fp,
 		     "SELECT p.seller_id AS account, '****' || coalesce(p.instrument_last4, '') AS "
@@ -2296,16 +2340,15 @@ static int html_body(struct report_ctx *c, const char *dot, FILE *fp)
 			fp);
 	} else {
 		chains(c, fp);
-		if ((rc = html_table(c, fp,
-			     "SELECT c.party_id AS party, coalesce(p.kind, '') AS kind, "
-			     "coalesce(p.name, '') AS name, c.depth AS steps, c.via AS \"ships to\", "
-			     "(SELECT count(*) FROM shipments sh WHERE sh.from_id = c.party_id) AS "
-			     "shipments, (SELECT sum(quantity) FROM shipments sh WHERE sh.from_id = "
-			     "c.party_id) AS units, " REF(
-				     "p") " AS \"source row\" FROM case_parties c "
-					  "LEFT JOIN parties p ON p.party_id = c.party_id ORDER BY c.depth, "
-					  "c.party_id",
-			     "")))
+		if ((rc = case_party_totals(c->st)) ||
+			(rc = html_table(c, fp,
+				 "SELECT c.party_id AS party, coalesce(p.kind, '') AS kind, "
+				 "coalesce(p.name, '') AS name, c.depth AS steps, c.via AS \"ships to\", "
+				 "coalesce(t.n, 0) AS shipments, t.q AS units, " REF(
+					 "p") " AS \"source row\" FROM case_parties c LEFT JOIN case_party_totals t ON t.party_id = c.party_id "
+					      "LEFT JOIN parties p ON p.party_id = c.party_id ORDER BY c.depth, "
+					      "c.party_id",
+				 "")))
 			return rc;
 	}
 

@@ -1577,6 +1577,14 @@ int store_trigger_exists(struct store *st, const char *name)
 		name, NULL);
 }
 
+int store_index_exists(struct store *st, const char *name)
+{
+	if (st->pg)
+		return 0; /* the server stores make no optional index (yet) */
+	return gives_row(st->db, "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1",
+		name, NULL);
+}
+
 int store_tables(
 	struct store *st, const char *prefix, void (*fn)(const char *name, void *arg), void *arg)
 {

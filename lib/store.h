@@ -176,6 +176,8 @@ int store_has_rows(struct store *st, const char *sql);
 int store_table_exists(struct store *st, const char *table);
 /* 1 if the store has a trigger of that name. */
 int store_trigger_exists(struct store *st, const char *name);
+/* 1 if the store has an index of that name (0 on a server: it makes no optional index). */
+int store_index_exists(struct store *st, const char *name);
 /*
  * Call fn with the name of each table and view of the store (not the database's own) that
  * starts with prefix, in name order; the number of names given.

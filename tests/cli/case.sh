@@ -231,6 +231,21 @@ run case -d "$T/db6" show CASE-$Y-0002 --section leads -f tsv
 expect "and is kept by its whole id" test "$(tail -n +2 "$T/out" | cut -f1)" = "network:$net"
 check_out "and brings the network" "$(printf 'seller:S1\nseller:S2')" case -d "$T/db6" show CASE-$Y-0002 --section sellers -f ids
 check_exit 65 "a network that is not there is refused" case -d "$T/db6" new "None" --lead network:Nzzzz
+# Custody entries of the same second keep the order they were made in (the clock has whole
+# seconds; the timeline once sorted them by their words). A second boundary between note and
+# add proves nothing, so the pair is made again until both fall in one second.
+load "$T/db7" || fail "ingest the fixture dump again"
+check_out "a case for the custody order" "CASE-$Y-0001" case -d "$T/db7" new "Order" --lead seller:S3
+for i in 1 2 3 4 5; do
+	run case -d "$T/db7" note CASE-$Y-0001 "note $i"
+	run case -d "$T/db7" add CASE-$Y-0001 listing:L4
+	run case -d "$T/db7" remove CASE-$Y-0001 listing:L4
+	run case -d "$T/db7" show CASE-$Y-0001 --section custody -f tsv
+	[ "$(tail -n 3 "$T/out" | cut -f2 | sort -u | wc -l)" = 1 ] && break
+done
+run case -d "$T/db7" show CASE-$Y-0001 --section timeline -f tsv
+expect "the timeline lists one second's custody entries in the order they were made" \
+	test "$(grep -F 'case:CASE-' "$T/out" | tail -n 3 | cut -f2 | cut -d' ' -f2 | tr '\n' ' ')" = "note add remove "
 # A closed case takes nothing in: show says nothing is pending.
 export CASEKIT_DB="$T/db4"
 printf 'order_id,listing_id,seller_id,buyer_id,quantity,amount,currency,ordered_at,ship_to_address,status\nO8,L1,S1,B-fay,1,129.00,EUR,2026-05-04T10:00:00Z,"6 Ash St",delivered\n' >"$T/more/orders2.csv"

@@ -451,4 +451,22 @@ expect "a source changed under a cited row is named" grep -q "source 'sellers.cs
 expect "and so is one moved away" grep -q "source 'orders.csv.gz': not found at export" "$T/err"
 mkdir "$T/spc" && tar -C "$T/spc" -xzf "$T/sp/changed.tar.gz"
 expect "their rows stay out, and the others are there" sh -c "test ! -e '$T/spc/changed/data/sources/sellers.csv' -a ! -e '$T/spc/changed/data/sources/orders.csv' && cmp '$M/listings.csv' '$T/spc/changed/data/sources/listings.csv'"
+# "Also used by": the case's own holders by name, the others as a count of accounts (one
+# holding the card twice counts once), read from the payment identifiers alone.
+load "$T/dbpay" || fail "ingest the fixture dump again"
+mkdir -p "$T/paymore"
+printf 'seller_id,instrument_type,instrument_id,holder_name,bank,added_at\nS1,card,4111111111111234,Li Wei,ICBC,2026-03-01T00:00:00Z\nS3,card,4111111111111234,Ann Lee,ICBC,2026-03-02T00:00:00Z\nS3,card,4111111111111234,Ann Lee,ICBC,2026-03-03T00:00:00Z\nS4,card,4111111111111234,Bo Chen,ICBC,2026-03-04T00:00:00Z\n' >"$T/paymore/payments2.csv"
+(cd "$T" && "$CASEKIT" ingest -q -d "$T/dbpay" -k payments paymore/payments2.csv) || fail "ingest more payments"
+run case -d "$T/dbpay" new "Shared card" --lead seller:S1 --lead seller:S2
+pid=$(cat "$T/out")
+check_exit 0 "export of a case whose card others share" export -d "$T/dbpay" "$pid" -o "$T/pay.tar.gz"
+mkdir "$T/payx" && tar -C "$T/payx" -xzf "$T/pay.tar.gz"
+expect "the report names the case's other holder and counts the 2 outside it" \
+	grep -qF '<td>Wang Fang</td><td class="nw">2026-02-10</td><td>S1 (and 2 accounts outside the case)</td>' "$T"/payx/*/data/report/report.html
+expect "ingest made the index that counts them" test "$(sqlite3 "$T/dbpay" "SELECT count(*) FROM sqlite_master WHERE name = 'payments_instrument'")" = 1
+sqlite3 "$T/dbpay" "DROP INDEX payments_instrument"
+check_exit 0 "a store without that index exports too" export -d "$T/dbpay" "$pid" -o "$T/pay2.tar.gz"
+mkdir "$T/payx2" && tar -C "$T/payx2" -xzf "$T/pay2.tar.gz"
+expect "and counts the same accounts through the payment identifiers" \
+	grep -qF '<td>Wang Fang</td><td class="nw">2026-02-10</td><td>S1 (and 2 accounts outside the case)</td>' "$T"/payx2/*/data/report/report.html
 done_testing
