@@ -1295,6 +1295,21 @@ struct store_stmt *store_prepare(struct store *st, const char *sql)
 	return p;
 }
 
+/* An ad-hoc statement (of SQLite or of a server): not kept, and quiet when it fails. */
+static struct store_stmt *adhoc_stmt(
+	struct store *st, sqlite3_stmt *s, struct pg_stmt *q, const char *sql)
+{
+	struct store_stmt *p = xcalloc(1, sizeof(*p));
+
+	p->s = s;
+	p->q = q;
+	p->st = st;
+	p->sql = sql;
+	p->out = 1;
+	p->flags = STMT_ONCE | STMT_QUIET;
+	return p;
+}
+
 /*
  * Ad-hoc SQL on a server: one statement, refused unless it can only read (the transaction of
  * store_guard_begin() is read-only as well, so the server refuses what slips through).
@@ -1303,7 +1318,6 @@ static struct store_stmt *pg_prepare_adhoc(struct store *st, const char **sql, i
 {
 	const char *tail;
 	struct pg_stmt *q = pg_prepare(st->pg, *sql, 1, &tail);
-	struct store_stmt *p;
 
 	*sql = tail;
 	*err = 0;
@@ -1315,18 +1329,11 @@ static struct store_stmt *pg_prepare_adhoc(struct store *st, const char **sql, i
 		*err = STORE_REFUSED;
 		return NULL;
 	}
-	p = xcalloc(1, sizeof(*p));
-	p->q = q;
-	p->st = st;
-	p->sql = pg_stmt_sql(q);
-	p->out = 1;
-	p->flags = STMT_ONCE | STMT_QUIET;
-	return p;
+	return adhoc_stmt(st, NULL, q, pg_stmt_sql(q));
 }
 
 struct store_stmt *store_prepare_adhoc(struct store *st, const char **sql, int *err)
 {
-	struct store_stmt *p;
 	sqlite3_stmt *s;
 	const char *tail;
 	int rc;
@@ -1342,13 +1349,7 @@ struct store_stmt *store_prepare_adhoc(struct store *st, const char **sql, int *
 	*err = 0;
 	if (!s)
 		return NULL;
-	p = xcalloc(1, sizeof(*p));
-	p->s = s;
-	p->st = st;
-	p->sql = sqlite3_sql(s);
-	p->out = 1;
-	p->flags = STMT_ONCE | STMT_QUIET;
-	return p;
+	return adhoc_stmt(st, s, NULL, sqlite3_sql(s));
 }
 
 const char *store_errmsg(struct store *st)
