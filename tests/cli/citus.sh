@@ -2,27 +2,8 @@
 # citus.sh - a distributed store on a Citus cluster of three nodes on this machine: init
 # --distributed lays the tables out as casekit-store(5) says
 . "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
-CITUS="$TOP_SRCDIR/tests/pg/citus.sh"
-PSQL=$(command -v psql || true)
-if ! "$CITUS" available || [ -z "$PSQL" ]; then
-	echo "1..0 # SKIP no PostgreSQL server with Citus here (CITUS_SRC=... ./quickstart citus)"
-	exit 77
-fi
-# the servers run as postgres when we are root: they must reach their folders
-chmod 755 "$T"
-# three ports free here: the sockets live in our own folder, so only the numbers must differ
-for i in 0 3 6 9; do
-	URI=$("$CITUS" start "$T/citus$i" $((56120 + i)) 2>"$T/citus.err") && break
-	URI=
-done
-if [ -z "$URI" ]; then
-	echo "Bail out! cannot start a Citus cluster: $(cat "$T/citus.err")"
-	exit 1
-fi
-CDIR="$T/citus$i"
-trap '"$CITUS" stop "$CDIR"; rm -rf "$T"' EXIT
-# sql SQL: psql's answer on the coordinator, unaligned, no header
-sql() { "$PSQL" -X -qAt -v ON_ERROR_STOP=1 -d "$URI" -c "$*"; }
+. "$TOP_SRCDIR/tests/pg/lib.sh"
+pg_start 56120 citus
 # check_sql DESC SQL WANT: psql's answer to SQL is WANT
 check_sql() {
 	got=$(sql "$2" 2>&1)
