@@ -42,6 +42,16 @@ check_exit 65 "so does a write in a WITH" query -d "$URI" "with x as (insert int
 check_exit 65 "and a read-write switch through set_config" query -d "$URI" "select set_config('transaction_read_only', 'off', false)"
 check_out_sql "nothing was written" "select count(*) from meta where key in ('x', 'w', 'q')" 0
 check_exit 65 "a syntax error exits 65" query -d "$URI" "selec 1"
+# A result bigger than a batch comes a batch at a time, through a cursor: every row, in order.
+{ echo i; seq 25000; } >"$T/seq"
+check "query gives every row of a result of many batches" "$T/seq" query -d "$URI" -f tsv "select i from generate_series(1, 25000) i"
+export CASEKIT_PG_FETCH=7
+check "also in batches of 7 rows" "$T/seq" query -d "$URI" -f tsv "select i from generate_series(1, 25000) i"
+{ printf 'a\n'; seq 9; printf 'b\n'; seq 10 15; } >"$T/seq2"
+check "and statement after statement" "$T/seq2" query -d "$URI" -f tsv "select i as a from generate_series(1, 9) i; select i as b from generate_series(10, 15) i"
+check_exit 65 "an error after the first batches fails the query" query -d "$URI" -f tsv "select 1 / (20 - i) from generate_series(1, 25) i"
+check_grep "and says why" "division by zero" query -d "$URI" -f tsv "select 1 / (20 - i) from generate_series(1, 25) i"
+unset CASEKIT_PG_FETCH
 
 # ingest: the same dump into a file store and the server store keeps the same rows.
 ck synth -q -o "$T/dump" --sellers 60 --seed 7
