@@ -2700,6 +2700,14 @@ void store_load_int(struct store_load *l, int64_t v)
 	buf_addf(&l->data, "%lld", (long long)v);
 }
 
+void store_load_double(struct store_load *l, double v)
+{
+	if (l->nf++)
+		buf_addc(&l->data, '\t');
+	/* as pg_bind() writes a bound double: the same value reaches the server */
+	buf_addf(&l->data, "%.17g", v);
+}
+
 void store_load_blob(struct store_load *l, const void *v, size_t n)
 {
 	static const char digits[] = "0123456789abcdef";
