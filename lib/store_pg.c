@@ -852,19 +852,29 @@ fail:
 
 void pg_analyze_stale(struct pg *c)
 {
-	/* as autovacuum would, only now: loaded much since the server last looked */
-	PGresult *r = PQexec(c->conn,
-		"SELECT quote_ident(relname) FROM pg_stat_user_tables"
-		" WHERE schemaname = current_schema() AND n_mod_since_analyze > 1000"
-		" AND n_mod_since_analyze > n_live_tup / 5");
+	/* the store's tables that grow with its data: another table of the schema is not ours */
+	static const char *const derived[] = { "identifiers", "scores", "score_network", "networks",
+		"network_members", "link_edges", "source_marks", "rejects", NULL };
+	struct buf sql = { 0 };
+	PGresult *r;
 	int i;
 
+	/* as autovacuum would, only now: loaded much since the server last looked */
+	buf_adds(&sql,
+		"SELECT quote_ident(relname) FROM pg_stat_user_tables"
+		" WHERE schemaname = current_schema() AND n_mod_since_analyze > 1000"
+		" AND n_mod_since_analyze > n_live_tup / 5 AND relname IN (");
+	for (i = 0; store_kinds[i]; i++)
+		buf_addf(&sql, "'%s', ", store_kinds[i]);
+	for (i = 0; derived[i]; i++)
+		buf_addf(&sql, "'%s'%s", derived[i], derived[i + 1] ? ", " : ")");
+	r = PQexec(c->conn, sql.s);
 	for (i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r); i++) {
-		char *sql = xasprintf("ANALYZE %s", PQgetvalue(r, i, 0));
-
-		raw_exec(c, sql, 1);
-		free(sql);
+		buf_reset(&sql);
+		buf_addf(&sql, "ANALYZE %s", PQgetvalue(r, i, 0));
+		raw_exec(c, sql.s, 1);
 	}
+	buf_free(&sql);
 	PQclear(r);
 }
 
