@@ -623,10 +623,12 @@ static void set_buf(struct buf *b, const char *s)
 }
 
 /*
- * Read the seller identifiers up to last in (kind, value, day) order, one group at a time; the
- * index on identifiers(kind, value) does the sorting, so only one group is in memory at once.
- * The + keeps SQLite off the holder index, which would sort every row in a temporary b-tree
- * (twice the time).
+ * Read the seller identifiers up to last in (kind, value, day) order, one group at a time, so
+ * only one group is in memory at once. The rows are read in table order and sorted by the
+ * engine (on SQLite an external merge sort: sequential reads and writes of temporary files).
+ * Walking the index on identifiers(kind, value) instead fetches each row from the table at
+ * random: superlinear once the table outgrows the page cache (at 3M sellers 96 s of system
+ * time against 3.7 s at 300k). The + on every column keeps SQLite off both indexes.
  * Values flagged nolink and building keys never link and are skipped here.
  */
 static int scan_rows(struct linker *lk, struct store_stmt *s, struct progress *pg)
@@ -674,8 +676,8 @@ static int scan(struct linker *lk)
 	static const char sql[] =
 		"SELECT ident_id, kind, value, holder_id, flags, day, raw FROM identifiers"
 		" WHERE +holder_kind = 'seller' AND ident_id <= ?1"
-		" AND kind NOT IN ('address_building', 'address_area')"
-		" ORDER BY kind, value, day, ident_id";
+		" AND +kind NOT IN ('address_building', 'address_area')"
+		" ORDER BY +kind, +value, day, ident_id";
 	struct progress *pg = progress_start("link", (uint64_t)lk->last_ident);
 	struct store_stmt *s;
 	int rc;
