@@ -673,11 +673,11 @@ static int scan_rows(struct linker *lk, struct store_stmt *s, struct progress *p
 
 static int scan(struct linker *lk)
 {
-	static const char sql[] =
-		"SELECT ident_id, kind, value, holder_id, flags, day, raw FROM identifiers"
-		" WHERE +holder_kind = 'seller' AND ident_id <= ?1"
-		" AND +kind NOT IN ('address_building', 'address_area')"
-		" ORDER BY +kind, +value, day, ident_id";
+	static const char sql[] = "SELECT ident_id, kind, value, holder_id, flags, day,"
+				  " coalesce(raw, value) FROM identifiers"
+				  " WHERE +holder_kind = 'seller' AND ident_id <= ?1"
+				  " AND +kind NOT IN ('address_building', 'address_area')"
+				  " ORDER BY +kind, +value, day, ident_id";
 	struct progress *pg = progress_start("link", (uint64_t)lk->last_ident);
 	struct store_stmt *s;
 	int rc;
@@ -2028,7 +2028,8 @@ static int incr_run(struct linker *lk, long long last_done, const long long coun
 		" AND kind <> 'address_building' AND value <> ''"
 		" AND (flags IS NULL OR ',' || flags || ',' NOT LIKE '%,nolink,%')";
 	static const char group_sql[] =
-		"SELECT ident_id, kind, value, holder_id, flags, day, raw FROM identifiers"
+		"SELECT ident_id, kind, value, holder_id, flags, day,"
+		" coalesce(raw, value) FROM identifiers"
 		" WHERE kind = ?1 AND value = ?2 AND holder_kind = 'seller' AND ident_id <= ?4"
 		" AND (?3 IS NULL OR coalesce(day, '') = ?3) ORDER BY day, ident_id";
 	static const char hub_sql[] =
@@ -2292,7 +2293,8 @@ static int pair_evidence(struct store *st, const struct link_params *p, const ch
 	const char *b, int exact, struct link_pair *out)
 {
 	static const char sql[] =
-		"SELECT x.ident_id, y.ident_id, x.kind, x.value, x.flags, x.day, y.day, x.raw,"
+		"SELECT x.ident_id, y.ident_id, x.kind, x.value, x.flags, x.day, y.day,"
+		" coalesce(x.raw, x.value),"
 		" coalesce(sx.path, '?') || ':' || x.line, coalesce(sy.path, '?') || ':' || y.line,"
 		" y.flags, x.field, y.field"
 		" FROM identifiers x JOIN identifiers y ON +y.kind = +x.kind AND +y.value = +x.value"
@@ -2309,7 +2311,8 @@ static int pair_evidence(struct store *st, const struct link_params *p, const ch
 		"WITH x AS MATERIALIZED (SELECT * FROM identifiers WHERE holder_kind = 'seller'"
 		" AND holder_id = ?1), y AS MATERIALIZED (SELECT * FROM identifiers WHERE"
 		" holder_kind = 'seller' AND holder_id = ?2)"
-		" SELECT x.ident_id, y.ident_id, x.kind, x.value, x.flags, x.day, y.day, x.raw,"
+		" SELECT x.ident_id, y.ident_id, x.kind, x.value, x.flags, x.day, y.day,"
+		" coalesce(x.raw, x.value),"
 		" coalesce(sx.path, '?') || ':' || x.line, coalesce(sy.path, '?') || ':' || y.line,"
 		" y.flags, x.field, y.field"
 		" FROM x JOIN y ON y.kind = x.kind AND y.value = x.value"
@@ -2479,7 +2482,8 @@ int link_bridges(struct store *st, const struct link_params *p, const char *netw
 	char ***pairs, size_t *npairs)
 {
 	static const char sql[] =
-		"SELECT i.ident_id, i.kind, i.value, i.holder_id, i.flags, i.day, i.raw"
+		"SELECT i.ident_id, i.kind, i.value, i.holder_id, i.flags, i.day,"
+		" coalesce(i.raw, i.value)"
 		" FROM network_members m JOIN identifiers i ON i.holder_id = m.seller_id"
 		" WHERE m.network_id = ?1 AND i.holder_kind = 'seller'"
 		" AND i.kind NOT IN ('address_building', 'address_area')"
