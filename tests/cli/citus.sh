@@ -111,6 +111,39 @@ check_out "link --explain gives the same evidence, file and line" \
 	"$(ck link -q -d "$T/file.db" --explain $pair)" link -q -d "$URI" --explain $pair
 check_out "a screen after link adds the same network signal" \
 	"$(ck screen -q -d "$T/file.db" --min-score 70 -f tsv)" screen -q -d "$URI" --min-score 70 -f tsv
+# same_takedown DESC FIELDS ARGS...: `takedown ARGS -f tsv` gives, in its fields FIELDS (cut -f),
+# what it gives on the file store, exit status and stderr included (the hours a notice has been
+# open grow between the two runs: the callers leave them out)
+same_takedown() {
+	local desc=$1 fields=$2 s
+	shift 2
+	for s in file citus; do
+		db=$T/file.db
+		[ $s = citus ] && db=$URI
+		ck takedown -d "$db" "$@" -f tsv >"$T/td.$s" 2>"$T/td.$s.err"
+		echo "exit $?" >>"$T/td.$s.err"
+		cut -f "$fields" "$T/td.$s" >"$T/td.$s.cut"
+	done
+	if [ "$(wc -l <"$T/td.file.cut")" -gt 1 ] && cmp -s "$T/td.file.cut" "$T/td.citus.cut" &&
+		cmp -s "$T/td.file.err" "$T/td.citus.err"; then
+		pass "$desc ($(($(wc -l <"$T/td.file.cut") - 1)) rows)"
+	else
+		fail "$desc" "$(cat "$T/td.citus.err"; diff "$T/td.file.cut" "$T/td.citus.cut")"
+	fi
+}
+same_takedown "takedown triage decides the notices as on the file store" 1-7 triage
+cp "$T/td.file" "$T/triage.file"
+same_takedown "takedown list shows the same decisions" 1-8 list
+same_takedown "takedown list --open shows the same notices in review" 1-8 list --open
+same_takedown "takedown list --overdue shows the same notices waiting" 1-8 list --overdue 1
+same_takedown "takedown notifiers gives the same records" 1- notifiers
+notice=$(awk -F'\t' '$2 == "accept" { print $1; exit }' "$T/triage.file")
+same_takedown "takedown expand $notice lists the same listings" 1- expand "$notice"
+notice=$(awk -F'\t' '$2 == "review" { print $1; exit }' "$T/triage.file")
+ck takedown -d "$T/file.db" decide "$notice" reject --reason test >/dev/null
+check_exit 0 "takedown decide records an analyst's decision" \
+	takedown -d "$URI" decide "$notice" reject --reason test
+same_takedown "takedown export --all gives the same decisions" 1-14,16 export --all
 # A case opened on the biggest network: the same members, in the custody log of the coordinator.
 net=$(ck link -q -d "$T/file.db" -f tsv | sed -n 2p | cut -f1)
 ck case -q -d "$T/file.db" new "ring" --lead "network:$net" >/dev/null
