@@ -122,7 +122,7 @@ ck takedown -d "$T/v4.db" list -f ids >/dev/null
 rc=0; sqlite3 "$T/v4.db" "delete from notice_decisions" 2>/dev/null || rc=$?
 expect "a schema 4 store refuses DELETE once opened (schema 5)" \
 	test "$rc" != 0
-check_out "and keeps its decisions" "$(printf 'v\tn\n6\t1')" query -d "$T/v4.db" -f tsv \
+check_out "and keeps its decisions" "$(printf 'v\tn\n7\t1')" query -d "$T/v4.db" -f tsv \
 	"select (select user_version from pragma_user_version) v, count(*) > 0 n from notice_decisions"
 check_exit 0 "decide records an analyst's reject" takedown -d "$T/f.db" decide N2 reject --reason "licensed boutique, invoices seen"
 run takedown -d "$T/f.db" list -f tsv
