@@ -1611,8 +1611,8 @@ static void stage_idents(const struct file *f, struct row *w, const struct csvio
 			o->day = ob_text(ob, w->day, 10);
 		if (unit && w->id.building.len) {
 			o = ob_id(ob, NULL, IDENT_ADDRESS_BUILDING, field, &w->id);
+			/* what the row said is the unit's raw: not kept twice (schema 7) */
 			o->value = ob_buf(ob, &w->id.building);
-			ob_raw(ob, o, raw);
 		}
 	}
 	for (j = 0; j < f->nxs; j++) {

@@ -87,6 +87,10 @@ sql "delete from ident_hubs where kind = 'x'"
 # with the note ids a new store gives (the file store's, compared row by row)
 sql "alter table identifiers add column note text;
 	update identifiers i set note = n.note from ident_notes n where n.note_id = i.note_id;
+	update identifiers i set raw = (select coalesce(u.raw, u.value) from identifiers u where
+		u.holder_id = i.holder_id and u.holder_kind = i.holder_kind and u.source_id = i.source_id
+		and u.line = i.line and u.field = i.field and u.kind in ('address_unit', 'address_area'))
+		where i.kind = 'address_building';
 	update identifiers set raw = value where raw is null and kind <> 'payment';
 	alter table identifiers drop column note_id; drop table ident_notes;
 	update meta set value = '6' where key = 'user_version'"
