@@ -3,6 +3,11 @@
 # Each script sources this file, then calls the checks; done_testing prints the plan. The
 # binary is $CASEKIT (set by make check); every script works in its own temporary folder $T.
 # A script always exits 0 itself: the TAP lines carry the verdict (77 would read as SKIP).
+#
+# With $CASEKIT_TEST_PG set to a server's libpq URI (make check-pg), every store path the
+# script names lives in a PostgreSQL database of its own instead (tests/pg/map.sh):
+# $CASEKIT runs casekit through tests/pg/casekit-on-pg, and sqlite3, rm and cp follow the
+# mapping. A check that is about the SQLite file itself is marked `sqlite_only REASON`.
 
 : "${CASEKIT:?run through make check, or set CASEKIT}"
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -15,12 +20,15 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/casekit-test.XXXXXX")
 # Key files go under the test's folder, never into $HOME.
 export XDG_DATA_HOME="$T/xdg"
 unset CASEKIT_KEY_FILE
-trap 'rm -rf "$T"' EXIT
+cleanup() { [ -n "${CASEKIT_TEST_PG:-}" ] && pgmap_cleanup; command rm -rf "$T"; }
+trap cleanup EXIT
 # Nothing from the tester's own config file.
 export XDG_CONFIG_HOME="$T/config"
 unset CASEKIT_CONFIG CASEKIT_ORGANIZATION CASEKIT_CONTACT_EMAIL
 DATA="$TOP_SRCDIR/tests/data"
 tap_n=0
+ON_PG=
+[ -n "${CASEKIT_TEST_PG:-}" ] && . "$TOP_SRCDIR/tests/pg/lib-map.sh"
 
 ck() { "$CASEKIT" "$@"; }
 
@@ -33,10 +41,18 @@ fail() {
 }
 skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
 
+# sqlite_only REASON CHECK DESC ARGS...: run the check on a SQLite store; on PostgreSQL
+# (make check-pg) say it skips and why. Only for what the server has no counterpart of.
+sqlite_only() {
+	local why=$1; shift
+	if [ -n "$ON_PG" ]; then skip "$2" "SQLite only: $why"; else "$@"; fi
+}
+
 # run ARGS...: run casekit, leaving its stdout in $T/out, stderr in $T/err and status in $rc
 run() {
 	rc=0
 	"$CASEKIT" "$@" >"$T/out" 2>"$T/err" </dev/null || rc=$?
+	[ -z "$ON_PG" ] || pgmap_unmap "$T/out" "$T/err"
 }
 
 # check_exit CODE DESC ARGS...: the exit status is CODE
