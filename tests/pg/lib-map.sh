@@ -4,8 +4,10 @@
 #   sqlite3 [-csv] [-header] PATH [SQL...]   runs the SQL (arguments or stdin) with psql on
 #                                            PATH's database: unaligned, '|' between columns
 #                                            and no header, as sqlite3 prints; dot-commands
-#                                            and PRAGMAs fail (mark such checks sqlite_only);
-#                                            DROP TRIGGER finds the trigger's table itself
+#                                            and other PRAGMAs fail (mark such checks
+#                                            sqlite_only);
+#                                            sqlite_master, PRAGMA user_version and DROP
+#                                            TRIGGER are put in PostgreSQL's terms
 #   rm PATH...                               also drops the databases of PATH and under it
 #   cp STORE NEW                             copies the database (CREATE DATABASE TEMPLATE)
 . "$TOP_SRCDIR/tests/pg/map.sh"
@@ -43,6 +45,14 @@ FOR r IN SELECT c.relname AS t, a.attname AS col FROM pg_attribute a
   END IF;
 END LOOP; END\$\$;"
 
+# sqlite_master: the tables, indexes, views and triggers of the store's schema
+PGMAP_MASTER="(SELECT CASE c.relkind WHEN 'i' THEN 'index' WHEN 'v' THEN 'view'
+  ELSE 'table' END AS type, c.relname AS name, c.relname AS tbl_name FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()
+  AND c.relkind IN ('r', 'p', 'i', 'v') UNION ALL SELECT 'trigger', t.tgname,
+  t.tgrelid::regclass::text FROM pg_trigger t WHERE NOT t.tgisinternal) AS sqlite_master"
+export PGMAP_MASTER
+
 sqlite3() {
 	local opts=() csv= header= db uri rc=0 sqlf=$T/pg-sql.$$
 	while [ $# -gt 0 ]; do
@@ -66,7 +76,9 @@ sqlite3() {
 		echo "sqlite3 (on PostgreSQL): dot-commands have no counterpart here" >&2
 		return 1
 	fi
-	# SQLite's DROP TRIGGER names no table: PostgreSQL's finds it in pg_trigger
+	# SQLite's catalogue and schema version, and its DROP TRIGGER that names no table
+	perl -0777 -i -pe 's{\bpragma\s+user_version\b}{SELECT value::int FROM meta WHERE key = '"'"'user_version'"'"'}gi;
+		s{\bsqlite_master\b}{$ENV{PGMAP_MASTER}}gi' "$sqlf"
 	perl -i -pe 's{\bDROP\s+TRIGGER\s+(?:IF\s+EXISTS\s+)?(\w+)\s*(?=;|$)}{DO \$\$DECLARE t regclass; BEGIN SELECT tgrelid INTO t FROM pg_trigger WHERE tgname = '"'"'$1'"'"'; IF t IS NOT NULL THEN EXECUTE format('"'"'DROP TRIGGER $1 ON %s'"'"', t); END IF; END\$\$}gi' "$sqlf"
 	pgmap_create "$db" || return 1
 	uri=$(pgmap_uri "$db")
