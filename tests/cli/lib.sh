@@ -33,24 +33,41 @@ ON_PG=
 ck() { "$CASEKIT" "$@"; }
 
 # pass DESC / fail DESC [DETAIL]
-pass() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
+pass() {
+	[ -z "$SQLITE_ONLY" ] || { skip "$1" "SQLite only: $SQLITE_ONLY"; return 0; }
+	tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"
+}
 fail() {
+	[ -z "$SQLITE_ONLY" ] || { skip "$1" "SQLite only: $SQLITE_ONLY"; return 0; }
 	tap_n=$((tap_n + 1)); echo "not ok $tap_n - $1"
 	[ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/# /' | head -40
 	return 0
 }
 skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
 
+# has_store PATH: casekit init made a store at PATH (a file, or on PostgreSQL its database)
+has_store() {
+	if [ -z "$ON_PG" ]; then test -f "$1"
+	else pgmap_known "$1" && [ "$(sqlite3 "$1" "select count(*) from meta")" -gt 0 ]; fi
+}
+
 # sqlite_only REASON CHECK DESC ARGS...: run the check on a SQLite store; on PostgreSQL
 # (make check-pg) say it skips and why. Only for what the server has no counterpart of.
+# sqlite_only_begin REASON ... sqlite_only_end: the same for every check in between.
+SQLITE_ONLY=
 sqlite_only() {
 	local why=$1; shift
-	if [ -n "$ON_PG" ]; then skip "$2" "SQLite only: $why"; else "$@"; fi
+	[ -n "$ON_PG" ] && SQLITE_ONLY=$why
+	"$@"
+	SQLITE_ONLY=
 }
+sqlite_only_begin() { [ -z "$ON_PG" ] || SQLITE_ONLY=$1; }
+sqlite_only_end() { SQLITE_ONLY=; }
 
 # run ARGS...: run casekit, leaving its stdout in $T/out, stderr in $T/err and status in $rc
 run() {
 	rc=0
+	[ -z "$SQLITE_ONLY" ] || { : >"$T/out"; : >"$T/err"; return 0; }
 	"$CASEKIT" "$@" >"$T/out" 2>"$T/err" </dev/null || rc=$?
 	[ -z "$ON_PG" ] || pgmap_unmap "$T/out" "$T/err"
 }
@@ -89,6 +106,7 @@ check_grep() {
 # expect DESC COMMAND...: a shell command (not casekit) succeeds
 expect() {
 	local desc=$1; shift
+	[ -z "$SQLITE_ONLY" ] || { skip "$desc" "SQLite only: $SQLITE_ONLY"; return 0; }
 	if "$@" >"$T/expect.out" 2>&1; then pass "$desc"
 	else fail "$desc" "$(cat "$T/expect.out")"; fi
 }
