@@ -2121,7 +2121,7 @@ out:
  * Whether identifiers rows the last run saw are gone since. A trigger notes such a delete in
  * meta (link_deleted_run: the run whose rows went), whoever makes it; a store without the
  * trigger yet (linked by an older casekit) counts the rows once, and gets it (*noted); a
- * distributed store (Citus) counts them each run.
+ * server store without it (Citus, or PostgreSQL that lost it) counts them each run.
  */
 static int rows_gone(struct linker *lk, long long last_run, long long last_done, long long seen,
 	int *gone, int *noted)
@@ -2153,8 +2153,11 @@ static int rows_gone(struct linker *lk, long long last_run, long long last_done,
 			return rc ? rc : EX_SOFTWARE;
 		*gone = n != seen;
 	}
-	/* Citus runs no such trigger on a distributed table's shards: there link counts */
-	if (store_is_distributed(lk->st))
+	/*
+	 * Citus runs no such trigger on a distributed table's shards: there link counts. A
+	 * PostgreSQL store has it from its schema; one that lost it counts too.
+	 */
+	if (store_is_uri(store_path(lk->st)))
 		return 0;
 	*noted = 1;
 	return store_exec(lk->st,
