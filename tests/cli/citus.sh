@@ -120,6 +120,17 @@ check_out "link --explain gives the same evidence, file and line" \
 	"$(ck link -q -d "$T/file.db" --explain $pair)" link -q -d "$URI" --explain $pair
 check_out "a screen after link adds the same network signal" \
 	"$(ck screen -q -d "$T/file.db" --min-score 70 -f tsv)" screen -q -d "$URI" --min-score 70 -f tsv
+# one listing explained, and a seller's listings scored again, with the seller facts and the
+# network signal as on the file store (a new account, another account's flagged listings)
+lid=$(ck query -d "$T/file.db" -f tsv "select listing_id from scores where reasons like '%new-seller%'
+	and reasons like '%network:%' order by listing_id limit 1" | sed -n 2p)
+check_out "screen --explain $lid weighs the same facts" \
+	"$(ck screen -q -d "$T/file.db" --explain "$lid" -f tsv)" screen -q -d "$URI" --explain "$lid" -f tsv
+sid=$(ck query -d "$T/file.db" -f tsv "select seller_id from listings where listing_id = '$lid'" |
+	sed -n 2p)
+check_out "screen seller:$sid scores its listings again alike" \
+	"$(ck screen -q -d "$T/file.db" --min-score 0 -f tsv "seller:$sid")" \
+	screen -q -d "$URI" --min-score 0 -f tsv "seller:$sid"
 # same_takedown DESC FIELDS ARGS...: `takedown ARGS -f tsv` gives, in its fields FIELDS (cut -f),
 # what it gives on the file store, exit status and stderr included (the hours a notice has been
 # open grow between the two runs: the callers leave them out)
