@@ -13,6 +13,9 @@
 #include "store.h"
 #include "text.h"
 #include <dirent.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <sys/stat.h>
@@ -412,14 +415,16 @@ int ingest_time(const char *s, const char *fmt, char out[21])
  * Ids known to be in the store, so that a million listings of ten thousand sellers ask SQLite
  * once per seller, not once per listing. Only hits are kept: ingest never deletes a seller or
  * a listing, so a hit stays true for the whole run. Open addressing, FNV-1a; the ids sit in
- * one arena. Memory is bounded whatever the store holds: at most REF_MAX ids and REF_BYTES of
- * them a set (about 32 MB); past that, SQLite answers.
+ * one arena, each after its length (a varint), and a slot holds the upper half of the id's
+ * hash and its place in the arena: 8 bytes, so that the table's misses rarely touch the arena.
+ * Memory is bounded whatever the store holds: at most REF_MAX ids and REF_BYTES of them a set
+ * (about 32 MB, the table at most half full); past that, SQLite answers.
  */
 #define REF_MAX (1u << 20)
 #define REF_BYTES (16u << 20)
 struct refent {
-	uint64_t h;
-	uint32_t off, len1; /* len1: the id's length + 1; 0 for an empty slot */
+	uint32_t tag;  /* the upper 32 bits of the id's hash */
+	uint32_t off1; /* where the id's length starts in the arena, + 1; 0 for an empty slot */
 };
 struct refset {
 	struct refent *v;
@@ -1022,43 +1027,68 @@ static const char *shown(const char *v, size_t n, char out[48])
 	return out;
 }
 
+/* The id that starts at off in r's arena: its bytes, and their count in *n. */
+static const char *ref_id(const struct refset *r, size_t off, size_t *n)
+{
+	const unsigned char *p = (const unsigned char *)r->ids.s + off;
+	size_t len = 0;
+	int shift = 0;
+
+	do
+		len |= (size_t)(*p & 0x7f) << shift, shift += 7;
+	while (*p++ & 0x80);
+	*n = len;
+	return (const char *)p;
+}
+
 /* The slot of v in r: where it is, or the empty slot where it would go. */
 static size_t ref_slot(const struct refset *r, const char *v, size_t n, uint64_t h)
 {
-	size_t i = (size_t)h & (r->cap - 1);
+	size_t i = (size_t)h & (r->cap - 1), len;
+	uint32_t tag = (uint32_t)(h >> 32);
 
-	while (r->v[i].len1 &&
-		!(r->v[i].h == h && r->v[i].len1 == n + 1 &&
-			memcmp(r->ids.s + r->v[i].off, v, n) == 0))
-		i = (i + 1) & (r->cap - 1);
+	for (; r->v[i].off1; i = (i + 1) & (r->cap - 1)) {
+		const char *id;
+
+		if (r->v[i].tag != tag)
+			continue;
+		id = ref_id(r, r->v[i].off1 - 1, &len);
+		if (len == n && memcmp(id, v, n) == 0)
+			break;
+	}
 	return i;
 }
 
 /* Add v to r: 1, or 0 when r is full and v was left out. */
 static int ref_add(struct refset *r, const char *v, size_t n, uint64_t h)
 {
-	size_t i, j;
+	unsigned char len[10];
+	size_t i, j, nlen = 0, m = n;
 
-	if (r->n >= REF_MAX || r->ids.len + n > REF_BYTES)
+	do
+		len[nlen++] = (unsigned char)((m & 0x7f) | (m > 0x7f ? 0x80 : 0)), m >>= 7;
+	while (m);
+	if (r->n >= REF_MAX || r->ids.len + nlen + n > REF_BYTES)
 		return 0;
 	if (2 * (r->n + 1) > r->cap) {
 		struct refset g = { NULL, r->cap ? 2 * r->cap : 1024, r->n, r->ids };
 
 		g.v = xcalloc(g.cap, sizeof(*g.v));
 		for (j = 0; j < r->cap; j++)
-			if (r->v[j].len1) {
-				const struct refent *e = &r->v[j];
+			if (r->v[j].off1) {
+				size_t idn;
+				const char *id = ref_id(r, r->v[j].off1 - 1, &idn);
 
-				g.v[ref_slot(&g, r->ids.s + e->off, e->len1 - 1, e->h)] = *e;
+				g.v[ref_slot(&g, id, idn, ck_fnv1a(id, idn))] = r->v[j];
 			}
 		free(r->v);
 		*r = g;
 	}
 	i = ref_slot(r, v, n, h);
-	if (!r->v[i].len1) {
-		r->v[i].h = h;
-		r->v[i].off = (uint32_t)r->ids.len;
-		r->v[i].len1 = (uint32_t)n + 1;
+	if (!r->v[i].off1) {
+		r->v[i].tag = (uint32_t)(h >> 32);
+		r->v[i].off1 = (uint32_t)r->ids.len + 1;
+		buf_add(&r->ids, (const char *)len, nlen);
 		buf_add(&r->ids, v, n);
 		r->n++;
 	}
@@ -1068,7 +1098,7 @@ static int ref_add(struct refset *r, const char *v, size_t n, uint64_t h)
 /* 1 if r holds v. */
 static int ref_has(const struct refset *r, const char *v, size_t n, uint64_t h)
 {
-	return r->cap && r->v[ref_slot(r, v, n, h)].len1;
+	return r->cap && r->v[ref_slot(r, v, n, h)].off1;
 }
 
 static void ref_free(struct refset *r)
@@ -1090,9 +1120,12 @@ static void ref_merge(struct refset *to, struct refset *from)
 		return;
 	}
 	for (i = 0; i < from->cap; i++)
-		if (from->v[i].len1)
-			ref_add(to, from->ids.s + from->v[i].off, from->v[i].len1 - 1,
-				from->v[i].h);
+		if (from->v[i].off1) {
+			size_t n;
+			const char *id = ref_id(from, from->v[i].off1 - 1, &n);
+
+			ref_add(to, id, n, ck_fnv1a(id, n));
+		}
 	ref_free(from);
 }
 
@@ -2550,6 +2583,13 @@ static void pipeline_end(struct pipeline *p)
 	free(p->slot);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->ready);
+#ifdef __GLIBC__
+	/*
+	 * The workers' arenas keep what their batches freed (about 5 MB a thread); the index
+	 * builds that may follow want it back, and the next file's workers start afresh.
+	 */
+	malloc_trim(0);
+#endif
 }
 
 /*
@@ -2807,6 +2847,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	/* the workers are done: what the writer found goes where they look */
 	ref_merge(&in->known_sellers, &in->later_sellers);
 	ref_merge(&in->known_listings, &in->later_listings);
+	if (strcmp(kind, "sellers") != 0) /* only sellers keep theirs, for the files after */
+		ref_free(&in->written);
 	if (rc || (rc = notes_save(in)))
 		goto out;
 	/* before the identifiers of rows written over go, and the sources replaced */
@@ -3197,6 +3239,11 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 	}
 	for (i = 0; !rc && i < njobs; i++)
 		rc = load_file(&in, jobs[i].path, jobs[i].kind);
+	/* the index builds take as much memory again as the sets: they go first */
+	ref_free(&in.known_sellers);
+	ref_free(&in.known_listings);
+	ref_free(&in.later_sellers);
+	ref_free(&in.later_listings);
 	/*
 	 * Always, not only after a load: an ingest killed between its last file and its indexes
 	 * leaves them missing, and a rerun loads nothing (every file already in) but must still

@@ -671,6 +671,39 @@ static int scan_rows(struct linker *lk, struct store_stmt *s, struct progress *p
 	return 0;
 }
 
+/*
+ * On Citus the identifiers are spread by holder, so the groups of one value lie on every
+ * worker. Rather than pull every row to casekit to group them, link copies them by value into
+ * link_values (casekit-store(5)), worker to worker, and the workers group them there and send
+ * back the rows of only the values that two or more sellers hold: a group of one holder makes
+ * nothing in finish_group(), so the rows read are those that matter, in the same order. The
+ * count takes every row that could be in a group (nolink and empty values too): it can only
+ * keep more groups than finish_group() uses, never fewer.
+ */
+/*
+ * The full scan numbers the sellers (their union-find elements) in the order it first meets
+ * them, and that order picks the centre of each star of strong edges and breaks ties between
+ * edges. Fewer rows would number them otherwise: so the sellers come first, each with its
+ * first row of the full scan (the same filter as scan_rows()), found on its own worker.
+ */
+static const char order_citus_sql[] =
+	"SELECT holder_id FROM (SELECT DISTINCT ON (holder_id) holder_id, kind, value, day,"
+	" ident_id FROM identifiers WHERE holder_kind = 'seller' AND ident_id <= ?1"
+	" AND kind NOT IN ('address_building', 'address_area') AND value <> ''"
+	" AND holder_id IS NOT NULL AND (flags IS NULL OR ',' || flags || ',' NOT LIKE '%,nolink,%')"
+	" ORDER BY holder_id, kind, value, day, ident_id) f ORDER BY kind, value, day, ident_id";
+static const char fill_citus_sql[] =
+	"INSERT INTO link_values SELECT ident_id, kind, value, holder_id, flags, day,"
+	" coalesce(raw, value)"
+	" FROM identifiers WHERE holder_kind = 'seller' AND ident_id <= ?1"
+	" AND kind NOT IN ('address_building', 'address_area')";
+static const char scan_citus_sql[] =
+	"SELECT i.ident_id, i.kind, i.value, i.holder_id, i.flags, i.day, i.raw FROM link_values i"
+	" JOIN (SELECT kind, value, CASE WHEN kind = 'ip' THEN coalesce(day, '') END d"
+	" FROM link_values GROUP BY 1, 2, 3 HAVING count(DISTINCT holder_id) >= 2) g"
+	" ON g.value = i.value AND g.kind = i.kind AND (g.d IS NULL OR g.d = coalesce(i.day, ''))"
+	" ORDER BY i.kind, i.value, i.day, i.ident_id";
+
 static int scan(struct linker *lk)
 {
 	static const char sql[] = "SELECT ident_id, kind, value, holder_id, flags, day,"
@@ -678,16 +711,35 @@ static int scan(struct linker *lk)
 				  " WHERE +holder_kind = 'seller' AND ident_id <= ?1"
 				  " AND +kind NOT IN ('address_building', 'address_area')"
 				  " ORDER BY +kind, +value, day, ident_id";
+	int citus = store_is_distributed(lk->st) && store_table_exists(lk->st, "link_values");
 	struct progress *pg = progress_start("link", (uint64_t)lk->last_ident);
 	struct store_stmt *s;
 	int rc;
 
-	if (!(s = store_prepare(lk->st, sql)))
+	/* (link_values is empty: link empties it before it commits, and a rollback does too) */
+	if (citus) {
+		if (!(s = store_prepare(lk->st, fill_citus_sql)))
+			return EX_SOFTWARE;
+		store_bind_int(s, 1, lk->last_ident);
+		if ((rc = store_run(s)))
+			return rc;
+		if (!(s = store_prepare(lk->st, order_citus_sql)))
+			return EX_SOFTWARE;
+		store_bind_int(s, 1, lk->last_ident);
+		while ((rc = store_step(s)) == STORE_ROW)
+			seller_id(lk, col(s, 0));
+		store_done(s);
+		if (rc != STORE_DONE)
+			return rc;
+	}
+	if (!(s = store_prepare(lk->st, citus ? scan_citus_sql : sql)))
 		return EX_SOFTWARE;
-	store_bind_int(s, 1, lk->last_ident);
+	store_bind_int(s, 1, lk->last_ident); /* (none on Citus) */
 	rc = scan_rows(lk, s, pg);
 	store_done(s);
 	progress_end(pg);
+	if (!rc && citus)
+		rc = store_exec(lk->st, "TRUNCATE link_values");
 	return rc;
 }
 
@@ -2121,7 +2173,7 @@ out:
  * Whether identifiers rows the last run saw are gone since. A trigger notes such a delete in
  * meta (link_deleted_run: the run whose rows went), whoever makes it; a store without the
  * trigger yet (linked by an older casekit) counts the rows once, and gets it (*noted); a
- * distributed store (Citus) counts them each run.
+ * server store without it (Citus, or PostgreSQL that lost it) counts them each run.
  */
 static int rows_gone(struct linker *lk, long long last_run, long long last_done, long long seen,
 	int *gone, int *noted)
@@ -2153,8 +2205,11 @@ static int rows_gone(struct linker *lk, long long last_run, long long last_done,
 			return rc ? rc : EX_SOFTWARE;
 		*gone = n != seen;
 	}
-	/* Citus runs no such trigger on a distributed table's shards: there link counts */
-	if (store_is_distributed(lk->st))
+	/*
+	 * Citus runs no such trigger on a distributed table's shards: there link counts. A
+	 * PostgreSQL store has it from its schema; one that lost it counts too.
+	 */
+	if (store_is_uri(store_path(lk->st)))
 		return 0;
 	*noted = 1;
 	return store_exec(lk->st,

@@ -94,6 +94,9 @@ static int keep_error(struct pg *c, const PGresult *res)
 	if (!m)
 		m = res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res)
 						      : PQerrorMessage(c->conn);
+	/* pg_interrupt()'s cancel, in SQLite's words for sqlite3_interrupt() */
+	if (state && strcmp(state, "57014") == 0 && strstr(m, "user request"))
+		m = "interrupted";
 	snprintf(c->errmsg, sizeof(c->errmsg), "%s", m);
 	n = strlen(c->errmsg);
 	while (n && (c->errmsg[n - 1] == '\n' || c->errmsg[n - 1] == ' '))
