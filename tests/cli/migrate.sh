@@ -8,6 +8,11 @@
 # forward; its identifiers and the pipeline's outputs (screen, link, a case and its export,
 # trace, stats) must then be those of the new store, line for line.
 . "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+if [ -n "${CASEKIT_TEST_PG:-}" ]; then
+	# the layout of schema 6 is written here in SQLite's DDL; tests/cli/pg.sh does a server's
+	echo "1..0 # SKIP a file store's migration (tests/cli/pg.sh brings a server store from 6 to 7)"
+	exit 77
+fi
 export CASEKIT_ANALYST=test CASEKIT_ORGANIZATION=test CASEKIT_CONTACT_EMAIL=test@example.org
 unset SOURCE_DATE_EPOCH
 cd "$T" || exit 1
