@@ -809,7 +809,7 @@ out:
  * v6 to v7: each note text once in ident_notes, numbered in the order the rows first give it
  * (as ingest numbers them), and raw dropped where it only repeats the value (never for
  * payments, whose raw is the masked number) or, for a building key, its unit's raw
- * (STORE_BUILDING_RAW() reads it there). note_id goes at the end of the row, where a new
+ * (export reads it there). note_id goes at the end of the row, where a new
  * store has it too. The pages freed stay in the file (VACUUM gives them back).
  */
 static const char migrate_v7[] =

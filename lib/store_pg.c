@@ -383,11 +383,11 @@ const char pg_schema_v7[] = "CREATE TABLE IF NOT EXISTS ident_notes(\n"
  * (payments aside) or a building key's unit's raw. Run once, in the transaction that sets the version.
  */
 const char pg_migrate_v7[] =
-	"UPDATE identifiers SET raw = NULL WHERE kind = 'address_building' AND raw = (SELECT\n"
-	"  u.raw FROM identifiers u WHERE u.holder_kind = identifiers.holder_kind AND\n"
-	"  u.holder_id = identifiers.holder_id AND u.source_id = identifiers.source_id AND\n"
-	"  u.line = identifiers.line AND u.field = identifiers.field AND\n"
-	"  u.kind IN ('address_unit', 'address_area') ORDER BY u.ident_id LIMIT 1);\n"
+	/* a join on the holder, which Citus runs on each worker */
+	"UPDATE identifiers b SET raw = NULL FROM identifiers u WHERE b.kind = 'address_building'\n"
+	"  AND u.holder_id = b.holder_id AND u.holder_kind = b.holder_kind\n"
+	"  AND u.source_id = b.source_id AND u.line = b.line AND u.field = b.field\n"
+	"  AND u.kind IN ('address_unit', 'address_area') AND u.raw = b.raw;\n"
 	"INSERT INTO ident_notes(note_id, note) SELECT row_number() OVER (ORDER BY min(ident_id)),\n"
 	"  note FROM identifiers WHERE note IS NOT NULL GROUP BY note;\n"
 	"UPDATE identifiers SET note_id = n.note_id FROM ident_notes n\n"
