@@ -2252,6 +2252,9 @@ out:
  * (ours and any another applet made) inside the file's transaction and append the SQL that
  * makes them again to *saved, to be run before the commit. A table with rows keeps them: a
  * small file into a big table would pay for the whole table. *was_empty, when given, says which.
+ * many says the file brings at least as many rows as the table holds: then the rows kept one
+ * by one in an index bigger than the page cache cost more (a random page read and written a
+ * row) than building it again, and the indexes go too.
  */
 struct index_sql {
 	struct buf drop, *saved;
@@ -2266,7 +2269,7 @@ static void index_sql(const char *name, const char *sql, void *arg)
 }
 
 static int drop_indexes_if_empty(
-	struct ingest *in, const char *table, struct buf *saved, int *was_empty)
+	struct ingest *in, const char *table, struct buf *saved, int *was_empty, int many)
 {
 	struct store_stmt *s;
 	struct index_sql x = { { 0 }, saved };
@@ -2281,7 +2284,7 @@ static int drop_indexes_if_empty(
 	store_done(s);
 	if (was_empty)
 		*was_empty = empty;
-	if (!empty)
+	if (!empty && !many)
 		return 0;
 	store_indexes(in->st, table, index_sql, &x);
 	rc = x.drop.len ? store_exec(in->st, x.drop.s) : 0;
@@ -2723,9 +2726,15 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		store_done(m);
 	}
 	ref_free(&in->written);
-	if ((rc = drop_indexes_if_empty(in, kind, &reindex, &in->fresh)) ||
-		((f.k->ids[0].field || (f.pk && f.pk->nidents)) &&
-			(rc = drop_indexes_if_empty(in, "identifiers", &reindex, NULL))))
+	/*
+	 * About an identifier for every 64 bytes: logins make two of a 140-byte line. A server
+	 * (bulk loads) keeps its indexes: its page cache is not ours to count on.
+	 */
+	if ((rc = drop_indexes_if_empty(in, kind, &reindex, &in->fresh, 0)) ||
+		(made_idents &&
+			(rc = drop_indexes_if_empty(in, "identifiers", &reindex, NULL,
+				 !in->load_idents &&
+					 (uint64_t)first_ident <= csvio_file_size(f.r) / 64))))
 		goto out;
 	rc = csvio_next(f.r, &rec);
 	if (rc == 0) {
