@@ -2355,6 +2355,9 @@ out:
  * (ours and any another applet made) inside the file's transaction and append the SQL that
  * makes them again to *saved, to be run before the commit. A table with rows keeps them: a
  * small file into a big table would pay for the whole table. *was_empty, when given, says which.
+ * many says the file brings at least as many rows as the table holds: then the rows kept one
+ * by one in an index bigger than the page cache cost more (a random page read and written a
+ * row) than building it again, and the indexes go too.
  */
 struct index_sql {
 	struct buf drop, *saved;
@@ -2369,7 +2372,7 @@ static void index_sql(const char *name, const char *sql, void *arg)
 }
 
 static int drop_indexes_if_empty(
-	struct ingest *in, const char *table, struct buf *saved, int *was_empty)
+	struct ingest *in, const char *table, struct buf *saved, int *was_empty, int many)
 {
 	struct store_stmt *s;
 	struct index_sql x = { { 0 }, saved };
@@ -2384,7 +2387,7 @@ static int drop_indexes_if_empty(
 	store_done(s);
 	if (was_empty)
 		*was_empty = empty;
-	if (!empty)
+	if (!empty && !many)
 		return 0;
 	store_indexes(in->st, table, index_sql, &x);
 	rc = x.drop.len ? store_exec(in->st, x.drop.s) : 0;
@@ -2656,6 +2659,76 @@ static int ref_prefetch(struct ingest *in, const struct file *f, const struct ob
 }
 
 /*
+ * Keep the file's marks (csvio_keep_marks()), so that export reads again only the spans that
+ * hold the rows a case cites, checked against their SHA-256 (#15).
+ */
+#define INGEST_MARK_SPAN (16 * 1024)
+
+/* Store n marks of f's. */
+static int put_marks(struct ingest *in, struct file *f, const struct csvio_mark *m, size_t n)
+{
+	struct store_stmt *s;
+	struct store_load *l;
+	size_t i;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	if ((l = store_load_new(
+		     in->st, "source_marks", "source_id, line, \"offset\", len, sha256", NULL))) {
+		/* a new source has no marks yet: nothing to replace */
+		for (i = 0; i < n; i++) {
+			store_load_int(l, f->source_id);
+			store_load_int(l, (int64_t)m[i].line);
+			store_load_int(l, (int64_t)m[i].offset);
+			store_load_int(l, (int64_t)m[i].len);
+			store_load_blob(l, m[i].sha256, sizeof(m[i].sha256));
+			store_load_row(l);
+		}
+		rc = store_load_flush(l, NULL, 1);
+		store_load_free(l);
+		return rc;
+	}
+	if (!(s = store_prepare(in->st,
+		      "INSERT OR REPLACE INTO source_marks VALUES(?1, ?2, ?3, "
+		      "?4, ?5)")))
+		return EX_SOFTWARE;
+	for (i = 0; i < n && !rc; i++) {
+		store_bind_int(s, 1, f->source_id);
+		store_bind_int(s, 2, (int64_t)m[i].line);
+		store_bind_int(s, 3, (int64_t)m[i].offset);
+		store_bind_int(s, 4, (int64_t)m[i].len);
+		store_bind_blob(s, 5, m[i].sha256, sizeof(m[i].sha256));
+		rc = store_step(s);
+		store_reset(s);
+	}
+	store_done(s);
+	return rc;
+}
+
+/*
+ * Store the marks the reader has completed, MARKS_TAKE at a time (16 MB of input), and at
+ * the end (last) the rest: a file's marks are not all held till its end (#15: about 3.5 MB
+ * a GB of input).
+ */
+#define MARKS_TAKE 1024
+
+static int save_marks(struct ingest *in, struct file *f, int last)
+{
+	struct csvio_mark *m = xmalloc(MARKS_TAKE * sizeof(*m));
+	const struct csvio_mark *rest;
+	size_t n;
+	int rc = 0;
+
+	while (!rc && (n = csvio_marks_take(f->r, m, MARKS_TAKE)))
+		rc = put_marks(in, f, m, n);
+	free(m);
+	if (!rc && last && (rest = csvio_marks(f->r, &n)))
+		rc = put_marks(in, f, rest, n);
+	return rc;
+}
+
+/*
  * Write the rows of a file whose header has been read, in order: 0 at its end, or an EX_*
  * code when the input broke (csvio said why) or the store failed.
  */
@@ -2710,6 +2783,9 @@ static int load_rows(struct ingest *in, struct file *f)
 			rc = store_load_flush(in->load[ki], &f->replaced, 0);
 		if (!rc)
 			rc = store_load_flush(in->load_idents, NULL, 0);
+		/* a server's bulk load of the rows is open on the connection till the end */
+		if (!rc && !in->load[ki] && seq % 64 == 63)
+			rc = save_marks(in, f, 0);
 		in->npend = in->nprow = 0;
 		if (!rc && (more = csvio_batch_rc(ob->in)) != 1)
 			rc = more; /* 0 at the end, else the input broke */
@@ -2722,54 +2798,6 @@ static int load_rows(struct ingest *in, struct file *f)
 	if (!rc)
 		rc = store_load_flush(in->load_idents, NULL, 1);
 	progress_end(pg);
-	return rc;
-}
-
-/*
- * Keep the file's marks (csvio_keep_marks()), so that export reads again only the spans that
- * hold the rows a case cites, checked against their SHA-256 (#15).
- */
-#define INGEST_MARK_SPAN (16 * 1024)
-
-static int save_marks(struct ingest *in, struct file *f)
-{
-	const struct csvio_mark *m;
-	struct store_stmt *s;
-	struct store_load *l;
-	size_t n, i;
-	int rc = 0;
-
-	if (!(m = csvio_marks(f->r, &n)))
-		return 0;
-	if ((l = store_load_new(
-		     in->st, "source_marks", "source_id, line, \"offset\", len, sha256", NULL))) {
-		/* a new source has no marks yet: nothing to replace */
-		for (i = 0; i < n; i++) {
-			store_load_int(l, f->source_id);
-			store_load_int(l, (int64_t)m[i].line);
-			store_load_int(l, (int64_t)m[i].offset);
-			store_load_int(l, (int64_t)m[i].len);
-			store_load_blob(l, m[i].sha256, sizeof(m[i].sha256));
-			store_load_row(l);
-		}
-		rc = store_load_flush(l, NULL, 1);
-		store_load_free(l);
-		return rc;
-	}
-	if (!(s = store_prepare(in->st,
-		      "INSERT OR REPLACE INTO source_marks VALUES(?1, ?2, ?3, "
-		      "?4, ?5)")))
-		return EX_SOFTWARE;
-	for (i = 0; i < n && !rc; i++) {
-		store_bind_int(s, 1, f->source_id);
-		store_bind_int(s, 2, (int64_t)m[i].line);
-		store_bind_int(s, 3, (int64_t)m[i].offset);
-		store_bind_int(s, 4, (int64_t)m[i].len);
-		store_bind_blob(s, 5, m[i].sha256, sizeof(m[i].sha256));
-		rc = store_step(s);
-		store_reset(s);
-	}
-	store_done(s);
 	return rc;
 }
 
@@ -2828,9 +2856,15 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		store_done(m);
 	}
 	ref_free(&in->written);
-	if ((rc = drop_indexes_if_empty(in, kind, &reindex, &in->fresh)) ||
-		((f.k->ids[0].field || (f.pk && f.pk->nidents)) &&
-			(rc = drop_indexes_if_empty(in, "identifiers", &reindex, NULL))))
+	/*
+	 * About an identifier for every 64 bytes: logins make two of a 140-byte line. A server
+	 * (bulk loads) keeps its indexes: its page cache is not ours to count on.
+	 */
+	if ((rc = drop_indexes_if_empty(in, kind, &reindex, &in->fresh, 0)) ||
+		(made_idents &&
+			(rc = drop_indexes_if_empty(in, "identifiers", &reindex, NULL,
+				 !in->load_idents &&
+					 (uint64_t)first_ident <= csvio_file_size(f.r) / 64))))
 		goto out;
 	rc = csvio_next(f.r, &rec);
 	if (rc == 0) {
@@ -2896,7 +2930,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	store_bind_int(s, 4, (int64_t)f.kept);
 	store_bind_int(s, 5, (int64_t)f.rejected);
 	store_bind_int(s, 6, f.source_id);
-	if ((rc = step_done(s)) || (rc = save_marks(in, &f)))
+	if ((rc = step_done(s)) || (rc = save_marks(in, &f, 1)))
 		goto out;
 	all_rejected = f.read > 0 && f.kept == 0;
 	if ((rc = report(
