@@ -452,6 +452,15 @@ struct ingest {
 	struct store_stmt *ins_idents; /* IDENT_ROWS identifiers at once */
 	struct ident_row *pend;        /* identifiers waiting for it */
 	size_t npend;
+	/*
+	 * The notes of ident_notes by text, each with its note_id (schema 7); those from
+	 * nnotes_stored on were numbered by this file and go to the store at its end.
+	 */
+	struct ck_names notes;
+	int64_t *note_ids;
+	int nnotes_stored, nnote_ids, capnote_ids;
+	int64_t next_note;
+	struct buf notebuf;
 	struct store_stmt *ref_sellers, *ref_listings, *ins_ident, *ins_reject, *ins_source,
 		*upd_source, *dup_source, *add_replaced, *del_replaced, *clear_replaced,
 		*get_rejects;
@@ -655,7 +664,7 @@ struct ident_row {
  */
 #define IDENT_ROWS 32
 #define IDENT_COLS \
-	"INSERT INTO identifiers(holder_kind, holder_id, kind, value, raw, note, flags, day, " \
+	"INSERT INTO identifiers(holder_kind, holder_id, kind, value, raw, note_id, flags, day, " \
 	"field, source_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 
 static int prep_all(struct ingest *in)
@@ -697,7 +706,7 @@ static int prep_all(struct ingest *in)
 	rc = prep(in, &in->ins_idents, sql.s);
 	buf_free(&sql);
 	in->load_idents = store_load_new(in->st, "identifiers",
-		"holder_kind, holder_id, kind, value, raw, note, flags, day, field, source_id, line",
+		"holder_kind, holder_id, kind, value, raw, note_id, flags, day, field, source_id, line",
 		NULL);
 	in->pend = xcalloc(IDENT_ROWS, sizeof(*in->pend));
 	in->tally = stats_tally_new();
@@ -1318,16 +1327,97 @@ static void bind_oval(struct store_stmt *s, int i, const struct obatch *b, const
 		store_bind_null(s, i);
 }
 
-/* Bind an identifier as the parameters from base + 1 on. */
-static void bind_ident(
-	const struct file *f, struct store_stmt *s, int base, const struct ident_row *p)
+/*
+ * The note_id of an identifier's note (0: it has none), numbered anew when this store has not
+ * seen the text yet: ids follow the order in which the rows first give a note.
+ */
+static int64_t note_id(struct ingest *in, const struct obatch *b, const struct oval *v)
 {
+	int i;
+
+	if (v->type != OV_TEXT || !v->n)
+		return 0;
+	buf_reset(&in->notebuf);
+	buf_add(&in->notebuf, b->bytes.s + v->off, v->n);
+	i = ck_name_id(&in->notes, in->notebuf.s);
+	if (i >= in->capnote_ids) {
+		in->capnote_ids = in->capnote_ids ? in->capnote_ids * 2 : 64;
+		in->note_ids = xrealloc(in->note_ids, (size_t)in->capnote_ids * sizeof(int64_t));
+	}
+	if (i == in->nnote_ids) /* new: ck_name_id() numbers in order too */
+		in->note_ids[in->nnote_ids++] = in->next_note++;
+	return in->note_ids[i];
+}
+
+/* The notes the store has, read again at the start of each file's transaction. */
+static int notes_load(struct ingest *in)
+{
+	struct store_stmt *s = store_prepare(in->st, "SELECT note_id, note FROM ident_notes");
+	int rc;
+
+	ck_names_free(&in->notes);
+	memset(&in->notes, 0, sizeof(in->notes));
+	in->nnotes_stored = in->nnote_ids = 0;
+	in->next_note = 1;
+	if (!s)
+		return EX_SOFTWARE;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *t = store_col_text(s, 1);
+		int64_t id = store_col_int(s, 0);
+		int i = ck_name_id(&in->notes, t ? t : "");
+
+		if (i >= in->capnote_ids) {
+			in->capnote_ids = in->capnote_ids ? in->capnote_ids * 2 : 64;
+			while (i >= in->capnote_ids)
+				in->capnote_ids *= 2;
+			in->note_ids =
+				xrealloc(in->note_ids, (size_t)in->capnote_ids * sizeof(int64_t));
+		}
+		in->note_ids[i] = id;
+		if (id >= in->next_note)
+			in->next_note = id + 1;
+	}
+	store_done(s);
+	in->nnotes_stored = in->nnote_ids = in->notes.n;
+	return rc == STORE_DONE ? 0 : rc;
+}
+
+/* The notes this file numbered, into ident_notes (in the file's transaction). */
+static int notes_save(struct ingest *in)
+{
+	struct store_stmt *s;
+	int rc = 0, i;
+
+	if (in->nnotes_stored == in->notes.n)
+		return 0;
+	if (!(s = store_prepare(in->st, "INSERT INTO ident_notes(note_id, note) VALUES(?, ?)")))
+		return EX_SOFTWARE;
+	for (i = in->nnotes_stored; i < in->notes.n && !rc; i++) {
+		store_bind_int(s, 1, in->note_ids[i]);
+		store_bind_text(s, 2, in->notes.v[i]);
+		rc = step_done(s);
+	}
+	store_done(s);
+	if (!rc)
+		in->nnotes_stored = in->notes.n;
+	return rc;
+}
+
+/* Bind an identifier as the parameters from base + 1 on. */
+static void bind_ident(struct ingest *in, const struct file *f, struct store_stmt *s, int base,
+	const struct ident_row *p)
+{
+	int64_t note = note_id(in, p->b, &p->id->note);
+
 	store_bind_text(s, base + 1, f->k->holder_kind);
 	bind_oval(s, base + 2, p->b, &p->r->holder);
 	store_bind_text(s, base + 3, p->id->kind);
 	bind_oval(s, base + 4, p->b, &p->id->value);
 	bind_oval(s, base + 5, p->b, &p->id->raw);
-	bind_oval(s, base + 6, p->b, &p->id->note);
+	if (note)
+		store_bind_int(s, base + 6, note);
+	else
+		store_bind_null(s, base + 6);
 	bind_oval(s, base + 7, p->b, &p->id->flags);
 	bind_oval(s, base + 8, p->b, &p->id->day);
 	store_bind_text(s, base + 9, p->id->field);
@@ -1356,13 +1446,17 @@ static int flush_idents(struct ingest *in, struct file *f)
 	for (i = 0; in->load_idents && i < n; i++) {
 		const struct ident_row *p = &in->pend[i];
 		struct store_load *l = in->load_idents;
+		int64_t note = note_id(in, p->b, &p->id->note);
 
 		store_load_text(l, f->k->holder_kind, strlen(f->k->holder_kind));
 		load_oval(l, p->b, &p->r->holder);
 		store_load_text(l, p->id->kind, strlen(p->id->kind));
 		load_oval(l, p->b, &p->id->value);
 		load_oval(l, p->b, &p->id->raw);
-		load_oval(l, p->b, &p->id->note);
+		if (note)
+			store_load_int(l, note);
+		else
+			store_load_text(l, NULL, 0);
 		load_oval(l, p->b, &p->id->flags);
 		load_oval(l, p->b, &p->id->day);
 		store_load_text(l, p->id->field, p->id->field ? strlen(p->id->field) : 0);
@@ -1374,11 +1468,11 @@ static int flush_idents(struct ingest *in, struct file *f)
 		return 0;
 	if (n == IDENT_ROWS) {
 		for (i = 0; i < n; i++)
-			bind_ident(f, in->ins_idents, (int)i * 11, &in->pend[i]);
+			bind_ident(in, f, in->ins_idents, (int)i * 11, &in->pend[i]);
 		return step_done(in->ins_idents);
 	}
 	for (i = 0; i < n && !rc; i++) {
-		bind_ident(f, in->ins_ident, 0, &in->pend[i]);
+		bind_ident(in, f, in->ins_ident, 0, &in->pend[i]);
 		rc = step_done(in->ins_ident);
 	}
 	return rc;
@@ -1456,6 +1550,15 @@ static void iq_count(struct ingest *in, const char *kind, unsigned q)
 	c->nolink += (q & IQ_NOLINK) != 0;
 }
 
+/* The raw of o: none where the row said the value itself (schema 7), else raw. */
+static void ob_raw(const struct obatch *ob, struct oid *o, struct oval raw)
+{
+	if (raw.type == OV_TEXT && o->value.type == OV_TEXT && raw.n == o->value.n &&
+		memcmp(ob->bytes.s + raw.off, ob->bytes.s + o->value.off, raw.n) == 0)
+		raw.type = OV_NULL;
+	o->raw = raw;
+}
+
 /* The identifiers a record holds, normalised, for the writer to count and record. */
 static void stage_idents(const struct file *f, struct row *w, const struct csvio_rec *rec,
 	const char *country, struct obatch *ob)
@@ -1503,13 +1606,13 @@ static void stage_idents(const struct file *f, struct row *w, const struct csvio
 			unit && ident_address_is_area(&w->id) ? IDENT_ADDRESS_AREA : kind, field,
 			&w->id);
 		o->q = iq_bits(&w->id);
-		o->raw = raw;
+		ob_raw(ob, o, raw);
 		if (strcmp(kind, IDENT_IP) == 0 && w->day)
 			o->day = ob_text(ob, w->day, 10);
 		if (unit && w->id.building.len) {
 			o = ob_id(ob, NULL, IDENT_ADDRESS_BUILDING, field, &w->id);
 			o->value = ob_buf(ob, &w->id.building);
-			o->raw = raw;
+			ob_raw(ob, o, raw);
 		}
 	}
 	for (j = 0; j < f->nxs; j++) {
@@ -1524,7 +1627,7 @@ static void stage_idents(const struct file *f, struct row *w, const struct csvio
 		}
 		o = ob_id(ob, name, name, name, &w->id);
 		o->q = iq_bits(&w->id);
-		o->raw = ob_textz(ob, v);
+		ob_raw(ob, o, ob_textz(ob, v));
 	}
 }
 
@@ -2659,6 +2762,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	if ((rc = store_begin(in->st)))
 		goto out;
 	in_tx = 1;
+	if ((rc = notes_load(in)))
+		goto out;
 	s = in->ins_source;
 	ck_now_iso(now);
 	store_bind_text(s, 1, path);
@@ -2702,7 +2807,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	/* the workers are done: what the writer found goes where they look */
 	ref_merge(&in->known_sellers, &in->later_sellers);
 	ref_merge(&in->known_listings, &in->later_listings);
-	if (rc)
+	if (rc || (rc = notes_save(in)))
 		goto out;
 	/* before the identifiers of rows written over go, and the sources replaced */
 	if ((f.replaced && in->old[f.k - kinds] &&
@@ -3127,6 +3232,9 @@ done:
 		free(in.hubs[i]);
 	free(in.hubs);
 	stats_tally_free(in.tally);
+	ck_names_free(&in.notes);
+	free(in.note_ids);
+	buf_free(&in.notebuf);
 	finalize_all(&in);
 	free(in.pend);
 	free(in.prow);

@@ -623,10 +623,12 @@ static void set_buf(struct buf *b, const char *s)
 }
 
 /*
- * Read the seller identifiers up to last in (kind, value, day) order, one group at a time; the
- * index on identifiers(kind, value) does the sorting, so only one group is in memory at once.
- * The + keeps SQLite off the holder index, which would sort every row in a temporary b-tree
- * (twice the time).
+ * Read the seller identifiers up to last in (kind, value, day) order, one group at a time, so
+ * only one group is in memory at once. The rows are read in table order and sorted by the
+ * engine (on SQLite an external merge sort: sequential reads and writes of temporary files).
+ * Walking the index on identifiers(kind, value) instead fetches each row from the table at
+ * random: superlinear once the table outgrows the page cache (at 3M sellers 96 s of system
+ * time against 3.7 s at 300k). The + on every column keeps SQLite off both indexes.
  * Values flagged nolink and building keys never link and are skipped here.
  */
 static int scan_rows(struct linker *lk, struct store_stmt *s, struct progress *pg)
@@ -691,7 +693,8 @@ static const char order_citus_sql[] =
 	" AND holder_id IS NOT NULL AND (flags IS NULL OR ',' || flags || ',' NOT LIKE '%,nolink,%')"
 	" ORDER BY holder_id, kind, value, day, ident_id) f ORDER BY kind, value, day, ident_id";
 static const char fill_citus_sql[] =
-	"INSERT INTO link_values SELECT ident_id, kind, value, holder_id, flags, day, raw"
+	"INSERT INTO link_values SELECT ident_id, kind, value, holder_id, flags, day,"
+	" coalesce(raw, value)"
 	" FROM identifiers WHERE holder_kind = 'seller' AND ident_id <= ?1"
 	" AND kind NOT IN ('address_building', 'address_area')";
 static const char scan_citus_sql[] =
@@ -703,11 +706,11 @@ static const char scan_citus_sql[] =
 
 static int scan(struct linker *lk)
 {
-	static const char sql[] =
-		"SELECT ident_id, kind, value, holder_id, flags, day, raw FROM identifiers"
-		" WHERE +holder_kind = 'seller' AND ident_id <= ?1"
-		" AND kind NOT IN ('address_building', 'address_area')"
-		" ORDER BY kind, value, day, ident_id";
+	static const char sql[] = "SELECT ident_id, kind, value, holder_id, flags, day,"
+				  " coalesce(raw, value) FROM identifiers"
+				  " WHERE +holder_kind = 'seller' AND ident_id <= ?1"
+				  " AND +kind NOT IN ('address_building', 'address_area')"
+				  " ORDER BY +kind, +value, day, ident_id";
 	int citus = store_is_distributed(lk->st) && store_table_exists(lk->st, "link_values");
 	struct progress *pg = progress_start("link", (uint64_t)lk->last_ident);
 	struct store_stmt *s;
@@ -2077,7 +2080,8 @@ static int incr_run(struct linker *lk, long long last_done, const long long coun
 		" AND kind <> 'address_building' AND value <> ''"
 		" AND (flags IS NULL OR ',' || flags || ',' NOT LIKE '%,nolink,%')";
 	static const char group_sql[] =
-		"SELECT ident_id, kind, value, holder_id, flags, day, raw FROM identifiers"
+		"SELECT ident_id, kind, value, holder_id, flags, day,"
+		" coalesce(raw, value) FROM identifiers"
 		" WHERE kind = ?1 AND value = ?2 AND holder_kind = 'seller' AND ident_id <= ?4"
 		" AND (?3 IS NULL OR coalesce(day, '') = ?3) ORDER BY day, ident_id";
 	static const char hub_sql[] =
@@ -2341,7 +2345,8 @@ static int pair_evidence(struct store *st, const struct link_params *p, const ch
 	const char *b, int exact, struct link_pair *out)
 {
 	static const char sql[] =
-		"SELECT x.ident_id, y.ident_id, x.kind, x.value, x.flags, x.day, y.day, x.raw,"
+		"SELECT x.ident_id, y.ident_id, x.kind, x.value, x.flags, x.day, y.day,"
+		" coalesce(x.raw, x.value),"
 		" coalesce(sx.path, '?') || ':' || x.line, coalesce(sy.path, '?') || ':' || y.line,"
 		" y.flags, x.field, y.field"
 		" FROM identifiers x JOIN identifiers y ON +y.kind = +x.kind AND +y.value = +x.value"
@@ -2358,7 +2363,8 @@ static int pair_evidence(struct store *st, const struct link_params *p, const ch
 		"WITH x AS MATERIALIZED (SELECT * FROM identifiers WHERE holder_kind = 'seller'"
 		" AND holder_id = ?1), y AS MATERIALIZED (SELECT * FROM identifiers WHERE"
 		" holder_kind = 'seller' AND holder_id = ?2)"
-		" SELECT x.ident_id, y.ident_id, x.kind, x.value, x.flags, x.day, y.day, x.raw,"
+		" SELECT x.ident_id, y.ident_id, x.kind, x.value, x.flags, x.day, y.day,"
+		" coalesce(x.raw, x.value),"
 		" coalesce(sx.path, '?') || ':' || x.line, coalesce(sy.path, '?') || ':' || y.line,"
 		" y.flags, x.field, y.field"
 		" FROM x JOIN y ON y.kind = x.kind AND y.value = x.value"
@@ -2528,7 +2534,8 @@ int link_bridges(struct store *st, const struct link_params *p, const char *netw
 	char ***pairs, size_t *npairs)
 {
 	static const char sql[] =
-		"SELECT i.ident_id, i.kind, i.value, i.holder_id, i.flags, i.day, i.raw"
+		"SELECT i.ident_id, i.kind, i.value, i.holder_id, i.flags, i.day,"
+		" coalesce(i.raw, i.value)"
 		" FROM network_members m JOIN identifiers i ON i.holder_id = m.seller_id"
 		" WHERE m.network_id = ?1 AND i.holder_kind = 'seller'"
 		" AND i.kind NOT IN ('address_building', 'address_area')"

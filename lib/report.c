@@ -127,7 +127,8 @@ int report_csv(struct report_ctx *c, const char *section, FILE *fp)
 int report_identifiers_csv(struct report_ctx *c, FILE *fp)
 {
 	struct store_stmt *s = prep(c,
-		"SELECT i.holder_kind, i.holder_id, i.kind, i.value, i.raw, i.flags, i.field, "
+		"SELECT i.holder_kind, i.holder_id, i.kind, i.value, coalesce(i.raw, i.value) AS raw, "
+		"i.flags, i.field, "
 		"so.path AS file, i.line FROM identifiers i "
 		"LEFT JOIN sources so ON so.source_id = i.source_id "
 		"WHERE (i.holder_kind = 'seller' AND i.holder_id IN (SELECT seller_id FROM "

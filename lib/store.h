@@ -12,7 +12,7 @@ struct store_stmt; /* a prepared statement of a store: see store_prepare() */
 /* with STORE_CREATE on a libpq URI: spread the store over the database's Citus cluster */
 #define STORE_DISTRIBUTED 0x4
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 #define STORE_APPLICATION_ID 0x436b6974 /* "Ckit", in the file header */
 #define STORE_KEY_LEN 32
 

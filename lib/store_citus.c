@@ -75,6 +75,7 @@ static const char *const reference[] = {
 	"network_aliases",
 	"ident_counts",
 	"ident_hubs",
+	"ident_notes",
 };
 
 /*

@@ -62,9 +62,24 @@ check_exit 0 "a newer sellers file loads" ingest -d "$T/db" "$T/sellers.csv"
 same "the newer record replaces the older row" "+8613911112222 6 2" \
 	"$(Q "$T/db" "select phone||' '||source_id||' '||line from sellers where seller_id='S1'" | tail -1)"
 same "the old row's identifiers go with it" "+8613911112222|li@example.com" \
-	"$(Q "$T/db" "select raw from identifiers where holder_id='S1' and field in ('phone','email','address') order by kind desc" | tail -n +2 | paste -sd'|')"
+	"$(Q "$T/db" "select coalesce(raw, value) from identifiers where holder_id='S1' and field in ('phone','email','address') order by kind desc" | tail -n +2 | paste -sd'|')"
 same "both sources stay on record" "2" "$(Q "$T/db" "select count(*) from sources where kind='sellers'" | tail -1)"
 same "other sellers keep theirs" "1" "$(Q "$T/db" "select count(*) from identifiers where holder_id='S2' and kind='phone'" | tail -1)"
+
+# Schema 7: a raw that only repeats the value is not kept; each note text is kept once.
+ck init -q "$T/notes"
+printf 'seller_id,phone,email\nN1,0086 19936365902,a@example.com\nN2,+8619936365903,b@example.com\nN3,0086 19936365904,C@Example.com\n' >"$T/nsellers.csv"
+ck ingest -q -k sellers -d "$T/notes" "$T/nsellers.csv"
+same "a raw that differs from the value is kept" "N1 0086 19936365902|N3 0086 19936365904|N3 C@Example.com" \
+	"$(Q "$T/notes" "select holder_id||' '||raw from identifiers where raw is not null order by ident_id" | tail -n +2 | paste -sd'|')"
+same "a raw that only repeats it is not" "N1 a@example.com|N2 +8619936365903|N2 b@example.com" \
+	"$(Q "$T/notes" "select holder_id||' '||value from identifiers where raw is null order by ident_id" | tail -n +2 | paste -sd'|')"
+same "two rows with the same rules share one note" "idd cut 2 1" \
+	"$(Q "$T/notes" "select n.note||' '||count(*)||' '||(select count(*) from ident_notes) from identifiers i join ident_notes n using (note_id) group by n.note" | tail -n +2 | paste -sd'|')"
+printf 'seller_id,phone\nN4,0086 19936365905\n' >"$T/nsellers2.csv"
+ck ingest -q -k sellers -d "$T/notes" "$T/nsellers2.csv"
+same "a later file finds the note there" "idd cut 3 1" \
+	"$(Q "$T/notes" "select n.note||' '||count(*)||' '||(select count(*) from ident_notes) from identifiers i join ident_notes n using (note_id) group by n.note" | tail -n +2 | paste -sd'|')"
 
 # A seller twice in one file, into an empty table: the later row wins, wherever the rows fall
 # in the batches ingest writes, and only its identifiers stay.
