@@ -2084,6 +2084,23 @@ static int incr_run(struct linker *lk, long long last_done, const long long coun
 		" coalesce(raw, value) FROM identifiers"
 		" WHERE kind = ?1 AND value = ?2 AND holder_kind = 'seller' AND ident_id <= ?4"
 		" AND (?3 IS NULL OR coalesce(day, '') = ?3) ORDER BY day, ident_id";
+	/*
+	 * On Citus the rows of the new values are copied first, all at once, into link_values
+	 * (see scan()), those of hubs aside, so that each group is then read from one shard,
+	 * not asked of every shard of identifiers.
+	 */
+	static const char incr_fill_sql[] =
+		"INSERT INTO link_values SELECT ident_id, kind, value, holder_id, flags, day,"
+		" coalesce(raw, value) FROM identifiers WHERE holder_kind = 'seller'"
+		" AND ident_id <= ?2 AND (kind, value) IN (SELECT kind, value FROM identifiers"
+		" WHERE ident_id > ?1 AND ident_id <= ?2 AND holder_kind = 'seller'"
+		" AND kind <> 'address_building' AND value <> ''"
+		" AND (flags IS NULL OR ',' || flags || ',' NOT LIKE '%,nolink,%')"
+		" AND (kind = 'ip' OR (kind, value) NOT IN (SELECT kind, value FROM link_hubs)))";
+	static const char group_copy_sql[] =
+		"SELECT ident_id, kind, value, holder_id, flags, day, raw FROM link_values"
+		" WHERE kind = ?1 AND value = ?2 AND (?3 IS NULL OR coalesce(day, '') = ?3)"
+		" ORDER BY day, ident_id";
 	static const char hub_sql[] =
 		"UPDATE link_hubs SET holders = holders + (SELECT count(DISTINCT n.holder_id)"
 		" FROM identifiers n WHERE n.kind = ?1 AND n.value = ?2 AND n.ident_id > ?3"
@@ -2093,12 +2110,22 @@ static int incr_run(struct linker *lk, long long last_done, const long long coun
 		" WHERE kind = ?1 AND value = ?2 RETURNING 1";
 	struct store_stmt *sk = NULL, *sg = NULL, *sh = NULL;
 	struct runout ro = { 0 };
+	int citus = store_is_distributed(lk->st) && store_table_exists(lk->st, "link_values");
 	size_t i, j;
 	int rc = 0;
 
 	lk->incr = 1;
 	lk->incr_last = last_done;
-	if (!(sk = store_prepare(lk->st, keys_sql)) || !(sg = store_prepare(lk->st, group_sql)) ||
+	if (citus) {
+		if (!(sg = store_prepare(lk->st, incr_fill_sql)))
+			return EX_SOFTWARE;
+		store_bind_int(sg, 1, last_done);
+		store_bind_int(sg, 2, lk->last_ident);
+		if ((rc = store_run(sg)))
+			return rc;
+	}
+	if (!(sk = store_prepare(lk->st, keys_sql)) ||
+		!(sg = store_prepare(lk->st, citus ? group_copy_sql : group_sql)) ||
 		!(sh = store_prepare(lk->st, hub_sql))) {
 		rc = EX_SOFTWARE;
 		goto out;
@@ -2166,6 +2193,9 @@ out:
 	store_done(sk);
 	store_done(sg);
 	store_done(sh);
+	/* empty for the full run that may follow, and at the commit */
+	if (!rc && citus)
+		rc = store_exec(lk->st, "TRUNCATE link_values");
 	return rc;
 }
 
