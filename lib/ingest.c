@@ -451,6 +451,8 @@ struct ingest {
 	struct store_stmt *insn[NKINDS]; /* ROWS rows at once, for kinds without old[] */
 	/* instead of insn[] and ins_idents, where the store loads in bulk (a server's COPY) */
 	struct store_load *load[NKINDS], *load_idents;
+	/* and instead of insn[] for kinds with old[]: the rows whose key is new (fresh_key()) */
+	struct store_load *loadn[NKINDS];
 	struct kind_row *prow; /* rows waiting for it */
 	size_t nprow;
 	int64_t max_rowid;             /* of the table being loaded: a new row gets the next */
@@ -608,11 +610,12 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 			nb++;
 		}
 	}
-	if (!(k->holder_kind && k->conflict)) {
-		buf_reset(&sql);
-		buf_addf(&sql, "%s, attrs, source_id, line", cols.s);
+	buf_reset(&sql);
+	buf_addf(&sql, "%s, attrs, source_id, line", cols.s);
+	if (!(k->holder_kind && k->conflict))
 		in->load[ki] = store_load_new(in->st, k->kind, sql.s, k->conflict);
-	}
+	else
+		in->loadn[ki] = store_load_new(in->st, k->kind, sql.s, NULL);
 	for (r = 0; r < 2 && !rc; r++) {
 		buf_reset(&sql);
 		buf_addf(&sql, "INSERT INTO %s(%s, attrs, source_id, line) VALUES(%s, ?, ?, ?)",
@@ -624,11 +627,8 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 				" ON CONFLICT(%s) DO UPDATE SET %s, attrs=excluded.attrs, "
 				"source_id=excluded.source_id, line=excluded.line",
 				k->conflict, set.s);
-		/*
-		 * A server's store loads what it can in bulk; its sellers go a row at a time
-		 * (insn counts new rows by their rowids, which a server has not).
-		 */
-		if (!r || !(in->load[ki] || (k->holder_kind && k->conflict && in->load_idents)))
+		/* a server's store loads in bulk what it can */
+		if (!r || !(in->load[ki] || in->loadn[ki]))
 			rc = prep(in, r ? &in->insn[ki] : &in->ins[ki], sql.s);
 	}
 	if (!rc && k->holder_kind && k->conflict) {
@@ -737,7 +737,8 @@ static void finalize_all(struct ingest *in)
 		store_done(in->old[i]);
 		in->ins[i] = in->insn[i] = in->old[i] = NULL;
 		store_load_free(in->load[i]);
-		in->load[i] = NULL;
+		store_load_free(in->loadn[i]);
+		in->load[i] = in->loadn[i] = NULL;
 	}
 	store_load_free(in->load_idents);
 	in->load_idents = NULL;
@@ -1902,20 +1903,21 @@ static int flush_rows(struct ingest *in, struct file *f)
 {
 	size_t ki = (size_t)(f->k - kinds), i, j, n = in->nprow;
 	struct store_stmt *s = n == ROWS ? in->insn[ki] : in->ins[ki];
+	struct store_load *l = in->load[ki] ? in->load[ki] : in->loadn[ki];
 	int rc = 0, base = 0;
 	int64_t last;
 
 	in->nprow = 0;
-	for (i = 0; in->load[ki] && i < n; i++) {
+	for (i = 0; l && i < n; i++) {
 		const struct kind_row *p = &in->prow[i];
 
 		for (j = 0; j < p->r->nval; j++)
-			load_oval(in->load[ki], p->b, &p->b->vals[p->r->val0 + j]);
-		store_load_int(in->load[ki], f->source_id);
-		store_load_int(in->load[ki], (int64_t)p->line);
-		store_load_row(in->load[ki]);
+			load_oval(l, p->b, &p->b->vals[p->r->val0 + j]);
+		store_load_int(l, f->source_id);
+		store_load_int(l, (int64_t)p->line);
+		store_load_row(l);
 	}
-	if (in->load[ki])
+	if (l)
 		return 0;
 	for (i = 0; i < n && !rc; i++) {
 		const struct kind_row *p = &in->prow[i];
@@ -1998,7 +2000,7 @@ static int write_row(
 	if (r->rejected)
 		return reject(in, f, &rec, ob->bytes.s + r->reason.off, r->reason.n);
 	if (in->load[ki] ||
-		(in->insn[ki] &&
+		((in->insn[ki] || in->loadn[ki]) &&
 			(!in->old[ki] ||
 				fresh_key(
 					in, ob->bytes.s + r->holder.off, r->holder.n, r->hkey)))) {
@@ -2010,7 +2012,8 @@ static int write_row(
 		goto idents;
 	}
 	/* the rows waiting go first: the older row may be among them, and they share s */
-	if (in->nprow && (rc = flush_rows(in, f)))
+	if ((in->nprow && (rc = flush_rows(in, f))) ||
+		(rc = store_load_flush(in->loadn[ki], NULL, 1)))
 		return rc;
 	for (i = 0; i < r->nval; i++)
 		bind_oval(s, (int)i + 1, ob, &ob->vals[r->val0 + i]);
@@ -2782,6 +2785,8 @@ static int load_rows(struct ingest *in, struct file *f)
 		if (!rc)
 			rc = store_load_flush(in->load[ki], &f->replaced, 0);
 		if (!rc)
+			rc = store_load_flush(in->loadn[ki], NULL, 0);
+		if (!rc)
 			rc = store_load_flush(in->load_idents, NULL, 0);
 		/* a server's bulk load of the rows is open on the connection till the end */
 		if (!rc && !in->load[ki] && seq % 64 == 63)
@@ -2795,6 +2800,8 @@ static int load_rows(struct ingest *in, struct file *f)
 	pipeline_end(&p);
 	if (!rc)
 		rc = store_load_flush(in->load[ki], &f->replaced, 1);
+	if (!rc)
+		rc = store_load_flush(in->loadn[ki], NULL, 1);
 	if (!rc)
 		rc = store_load_flush(in->load_idents, NULL, 1);
 	progress_end(pg);
