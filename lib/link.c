@@ -1114,6 +1114,11 @@ static int settle_touched(struct linker *lk, struct runout *ro)
 	return rc;
 }
 
+static void load_textz(struct store_load *l, const char *v)
+{
+	store_load_text(l, v, v ? strlen(v) : 0);
+}
+
 /*
  * Write networks and members, the new forest edges and hubs, and aliases. A full run replaces
  * them all; an incremental one replaces only the networks it touched (drop_touched, then
@@ -1124,6 +1129,16 @@ static int settle_touched(struct linker *lk, struct runout *ro)
 static int save(struct linker *lk, struct runout *ro, int incremental)
 {
 	struct store_stmt *sn = NULL, *sm = NULL, *se = NULL, *sh = NULL, *sa = NULL;
+	/* where the store loads in bulk (a server's COPY), the rows go that way */
+	struct store_load *ln = store_load_new(lk->st, "networks",
+				  "network_id, size, anchor, kinds, created_run, updated_run",
+				  NULL),
+			  *lm = store_load_new(
+				  lk->st, "network_members", "seller_id, network_id", NULL),
+			  *le = store_load_new(lk->st, "link_edges",
+				  "edge_id, network_id, seller_a, seller_b, kind, value, weight, "
+				  "holders, ident_a, ident_b, comparator, score",
+				  NULL);
 	long long eid = 0;
 	size_t i, j;
 	int rc = 0;
@@ -1153,7 +1168,25 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 		rc = EX_SOFTWARE;
 		goto out;
 	}
-	for (i = 0; i < ro->nnets && !rc; i++) {
+	for (i = 0; ln && i < ro->nnets && !rc; i++) {
+		const struct net *nt = &ro->nets[i];
+
+		load_textz(ln, nt->id);
+		store_load_int(ln, (int64_t)nt->n);
+		load_textz(ln, nt->anchor);
+		load_textz(ln, "");
+		store_load_int(ln, nt->created_run);
+		store_load_int(ln, nt->updated_run);
+		store_load_row(ln);
+		for (j = 0; j < nt->n; j++) {
+			load_textz(lm, lk->sellers.v[nt->m[j]]);
+			load_textz(lm, nt->id);
+			store_load_row(lm);
+		}
+		if (!(rc = store_load_flush(ln, NULL, 0)))
+			rc = store_load_flush(lm, NULL, 0);
+	}
+	for (i = 0; !ln && i < ro->nnets && !rc; i++) {
 		const struct net *nt = &ro->nets[i];
 
 		store_bind_text(sn, 1, nt->id);
@@ -1178,6 +1211,33 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 		for (j = 0; j < e->np && !rc; j++) {
 			const struct piece *pc = &lk->pieces[lk->eparts[e->p0 + j]];
 
+			if (le) {
+				store_load_int(le, eid);
+				load_textz(le, ro->nets[ro->netof[e->a] - 1].id);
+				load_textz(le, lk->sellers.v[pc->a]);
+				load_textz(le, lk->sellers.v[pc->b]);
+				load_textz(le, lk->kinds[pc->kind]);
+				load_textz(le, lk->vals[pc->val]);
+				store_load_double(le, pc->w);
+				store_load_int(le, pc->holders);
+				if (pc->ia)
+					store_load_int(le, pc->ia);
+				else
+					load_textz(le, NULL);
+				if (pc->ib)
+					store_load_int(le, pc->ib);
+				else
+					load_textz(le, NULL);
+				load_textz(le, pc->comp ? comparators[pc->comp] : NULL);
+				if (pc->comp)
+					store_load_double(
+						le, (double)(long)(pc->score * 1000 + 0.5) / 1000);
+				else
+					load_textz(le, NULL);
+				store_load_row(le);
+				rc = store_load_flush(le, NULL, 0);
+				continue;
+			}
 			store_bind_int(se, 1, eid);
 			store_bind_text(se, 2, ro->nets[ro->netof[e->a] - 1].id);
 			store_bind_text(se, 3, lk->sellers.v[pc->a]);
@@ -1205,6 +1265,9 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 			rc = step_done(se);
 		}
 	}
+	/* whole before anything reads them */
+	if (!rc && !(rc = store_load_flush(ln, NULL, 1)) && !(rc = store_load_flush(lm, NULL, 1)))
+		rc = store_load_flush(le, NULL, 1);
 	for (i = 0; i < lk->nhubs && !rc; i++) {
 		const struct hub *h = &lk->hubs[i];
 
@@ -1235,6 +1298,9 @@ out:
 	store_done(se);
 	store_done(sh);
 	store_done(sa);
+	store_load_free(ln);
+	store_load_free(lm);
+	store_load_free(le);
 	return rc;
 }
 
@@ -2084,6 +2150,23 @@ static int incr_run(struct linker *lk, long long last_done, const long long coun
 		" coalesce(raw, value) FROM identifiers"
 		" WHERE kind = ?1 AND value = ?2 AND holder_kind = 'seller' AND ident_id <= ?4"
 		" AND (?3 IS NULL OR coalesce(day, '') = ?3) ORDER BY day, ident_id";
+	/*
+	 * On Citus the rows of the new values are copied first, all at once, into link_values
+	 * (see scan()), those of hubs aside, so that each group is then read from one shard,
+	 * not asked of every shard of identifiers.
+	 */
+	static const char incr_fill_sql[] =
+		"INSERT INTO link_values SELECT ident_id, kind, value, holder_id, flags, day,"
+		" coalesce(raw, value) FROM identifiers WHERE holder_kind = 'seller'"
+		" AND ident_id <= ?2 AND (kind, value) IN (SELECT kind, value FROM identifiers"
+		" WHERE ident_id > ?1 AND ident_id <= ?2 AND holder_kind = 'seller'"
+		" AND kind <> 'address_building' AND value <> ''"
+		" AND (flags IS NULL OR ',' || flags || ',' NOT LIKE '%,nolink,%')"
+		" AND (kind = 'ip' OR (kind, value) NOT IN (SELECT kind, value FROM link_hubs)))";
+	static const char group_copy_sql[] =
+		"SELECT ident_id, kind, value, holder_id, flags, day, raw FROM link_values"
+		" WHERE kind = ?1 AND value = ?2 AND (?3 IS NULL OR coalesce(day, '') = ?3)"
+		" ORDER BY day, ident_id";
 	static const char hub_sql[] =
 		"UPDATE link_hubs SET holders = holders + (SELECT count(DISTINCT n.holder_id)"
 		" FROM identifiers n WHERE n.kind = ?1 AND n.value = ?2 AND n.ident_id > ?3"
@@ -2093,12 +2176,22 @@ static int incr_run(struct linker *lk, long long last_done, const long long coun
 		" WHERE kind = ?1 AND value = ?2 RETURNING 1";
 	struct store_stmt *sk = NULL, *sg = NULL, *sh = NULL;
 	struct runout ro = { 0 };
+	int citus = store_is_distributed(lk->st) && store_table_exists(lk->st, "link_values");
 	size_t i, j;
 	int rc = 0;
 
 	lk->incr = 1;
 	lk->incr_last = last_done;
-	if (!(sk = store_prepare(lk->st, keys_sql)) || !(sg = store_prepare(lk->st, group_sql)) ||
+	if (citus) {
+		if (!(sg = store_prepare(lk->st, incr_fill_sql)))
+			return EX_SOFTWARE;
+		store_bind_int(sg, 1, last_done);
+		store_bind_int(sg, 2, lk->last_ident);
+		if ((rc = store_run(sg)))
+			return rc;
+	}
+	if (!(sk = store_prepare(lk->st, keys_sql)) ||
+		!(sg = store_prepare(lk->st, citus ? group_copy_sql : group_sql)) ||
 		!(sh = store_prepare(lk->st, hub_sql))) {
 		rc = EX_SOFTWARE;
 		goto out;
@@ -2166,6 +2259,9 @@ out:
 	store_done(sk);
 	store_done(sg);
 	store_done(sh);
+	/* empty for the full run that may follow, and at the commit */
+	if (!rc && citus)
+		rc = store_exec(lk->st, "TRUNCATE link_values");
 	return rc;
 }
 
