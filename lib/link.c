@@ -1114,6 +1114,11 @@ static int settle_touched(struct linker *lk, struct runout *ro)
 	return rc;
 }
 
+static void load_textz(struct store_load *l, const char *v)
+{
+	store_load_text(l, v, v ? strlen(v) : 0);
+}
+
 /*
  * Write networks and members, the new forest edges and hubs, and aliases. A full run replaces
  * them all; an incremental one replaces only the networks it touched (drop_touched, then
@@ -1124,6 +1129,16 @@ static int settle_touched(struct linker *lk, struct runout *ro)
 static int save(struct linker *lk, struct runout *ro, int incremental)
 {
 	struct store_stmt *sn = NULL, *sm = NULL, *se = NULL, *sh = NULL, *sa = NULL;
+	/* where the store loads in bulk (a server's COPY), the rows go that way */
+	struct store_load *ln = store_load_new(lk->st, "networks",
+				  "network_id, size, anchor, kinds, created_run, updated_run",
+				  NULL),
+			  *lm = store_load_new(
+				  lk->st, "network_members", "seller_id, network_id", NULL),
+			  *le = store_load_new(lk->st, "link_edges",
+				  "edge_id, network_id, seller_a, seller_b, kind, value, weight, "
+				  "holders, ident_a, ident_b, comparator, score",
+				  NULL);
 	long long eid = 0;
 	size_t i, j;
 	int rc = 0;
@@ -1153,7 +1168,25 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 		rc = EX_SOFTWARE;
 		goto out;
 	}
-	for (i = 0; i < ro->nnets && !rc; i++) {
+	for (i = 0; ln && i < ro->nnets && !rc; i++) {
+		const struct net *nt = &ro->nets[i];
+
+		load_textz(ln, nt->id);
+		store_load_int(ln, (int64_t)nt->n);
+		load_textz(ln, nt->anchor);
+		load_textz(ln, "");
+		store_load_int(ln, nt->created_run);
+		store_load_int(ln, nt->updated_run);
+		store_load_row(ln);
+		for (j = 0; j < nt->n; j++) {
+			load_textz(lm, lk->sellers.v[nt->m[j]]);
+			load_textz(lm, nt->id);
+			store_load_row(lm);
+		}
+		if (!(rc = store_load_flush(ln, NULL, 0)))
+			rc = store_load_flush(lm, NULL, 0);
+	}
+	for (i = 0; !ln && i < ro->nnets && !rc; i++) {
 		const struct net *nt = &ro->nets[i];
 
 		store_bind_text(sn, 1, nt->id);
@@ -1178,6 +1211,33 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 		for (j = 0; j < e->np && !rc; j++) {
 			const struct piece *pc = &lk->pieces[lk->eparts[e->p0 + j]];
 
+			if (le) {
+				store_load_int(le, eid);
+				load_textz(le, ro->nets[ro->netof[e->a] - 1].id);
+				load_textz(le, lk->sellers.v[pc->a]);
+				load_textz(le, lk->sellers.v[pc->b]);
+				load_textz(le, lk->kinds[pc->kind]);
+				load_textz(le, lk->vals[pc->val]);
+				store_load_double(le, pc->w);
+				store_load_int(le, pc->holders);
+				if (pc->ia)
+					store_load_int(le, pc->ia);
+				else
+					load_textz(le, NULL);
+				if (pc->ib)
+					store_load_int(le, pc->ib);
+				else
+					load_textz(le, NULL);
+				load_textz(le, pc->comp ? comparators[pc->comp] : NULL);
+				if (pc->comp)
+					store_load_double(
+						le, (double)(long)(pc->score * 1000 + 0.5) / 1000);
+				else
+					load_textz(le, NULL);
+				store_load_row(le);
+				rc = store_load_flush(le, NULL, 0);
+				continue;
+			}
 			store_bind_int(se, 1, eid);
 			store_bind_text(se, 2, ro->nets[ro->netof[e->a] - 1].id);
 			store_bind_text(se, 3, lk->sellers.v[pc->a]);
@@ -1205,6 +1265,9 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 			rc = step_done(se);
 		}
 	}
+	/* whole before anything reads them */
+	if (!rc && !(rc = store_load_flush(ln, NULL, 1)) && !(rc = store_load_flush(lm, NULL, 1)))
+		rc = store_load_flush(le, NULL, 1);
 	for (i = 0; i < lk->nhubs && !rc; i++) {
 		const struct hub *h = &lk->hubs[i];
 
@@ -1235,6 +1298,9 @@ out:
 	store_done(se);
 	store_done(sh);
 	store_done(sa);
+	store_load_free(ln);
+	store_load_free(lm);
+	store_load_free(le);
 	return rc;
 }
 
@@ -2220,7 +2286,7 @@ out:
  * Whether identifiers rows the last run saw are gone since. A trigger notes such a delete in
  * meta (link_deleted_run: the run whose rows went), whoever makes it; a store without the
  * trigger yet (linked by an older casekit) counts the rows once, and gets it (*noted); a
- * distributed store (Citus) counts them each run.
+ * server store without it (Citus, or PostgreSQL that lost it) counts them each run.
  */
 static int rows_gone(struct linker *lk, long long last_run, long long last_done, long long seen,
 	int *gone, int *noted)
@@ -2252,8 +2318,11 @@ static int rows_gone(struct linker *lk, long long last_run, long long last_done,
 			return rc ? rc : EX_SOFTWARE;
 		*gone = n != seen;
 	}
-	/* Citus runs no such trigger on a distributed table's shards: there link counts */
-	if (store_is_distributed(lk->st))
+	/*
+	 * Citus runs no such trigger on a distributed table's shards: there link counts. A
+	 * PostgreSQL store has it from its schema; one that lost it counts too.
+	 */
+	if (store_is_uri(store_path(lk->st)))
 		return 0;
 	*noted = 1;
 	return store_exec(lk->st,

@@ -126,15 +126,21 @@ int report_csv(struct report_ctx *c, const char *section, FILE *fp)
 
 int report_identifiers_csv(struct report_ctx *c, FILE *fp)
 {
-	struct store_stmt *s = prep(c,
-		"SELECT i.holder_kind, i.holder_id, i.kind, i.value, coalesce(i.raw, i.value) AS raw, "
-		"i.flags, i.field, "
+	/* what the row said: raw, or a building key's unit's (schema 7), or the value itself */
+	static const char said[] =
+		"coalesce(i.raw, " STORE_BUILDING_RAW("identifiers", "i") ", "
+									  "i.value) AS raw";
+	static const char sql[] =
+		"SELECT i.holder_kind, i.holder_id, i.kind, i.value, %s, i.flags, i.field, "
 		"so.path AS file, i.line FROM identifiers i "
 		"LEFT JOIN sources so ON so.source_id = i.source_id "
 		"WHERE (i.holder_kind = 'seller' AND i.holder_id IN (SELECT seller_id FROM "
 		"case_sellers)) OR (i.holder_kind = 'party' AND i.holder_id IN (SELECT party_id "
-		"FROM case_parties)) ORDER BY i.holder_kind, i.holder_id, i.kind, i.value, i.ident_id");
+		"FROM case_parties)) ORDER BY i.holder_kind, i.holder_id, i.kind, i.value, i.ident_id";
+	char *q = xasprintf(sql, said);
+	struct store_stmt *s = prep(c, q);
 
+	free(q);
 	return s ? stmt_csv(c, s, fp) : EX_SOFTWARE;
 }
 
@@ -889,14 +895,15 @@ static const char *copy_rows(struct report_ctx *c, long long id, const char *fpa
 
 /*
  * Where a source file is now: its path as ingested, or, when that was relative and is not
- * found from here, the same path beside the store (ingest ran in the store's folder). malloc'd.
+ * found from here, the same path beside a store file (ingest ran in the store's folder). malloc'd.
  */
 static char *source_where(struct report_ctx *c, const char *fpath)
 {
 	const char *db = store_path(c->st), *slash = db ? strrchr(db, '/') : NULL;
 	char *other;
 
-	if (!*fpath || fpath[0] == '/' || access(fpath, R_OK) == 0 || !slash)
+	/* a server store is in no folder */
+	if (!*fpath || fpath[0] == '/' || access(fpath, R_OK) == 0 || !slash || store_is_uri(db))
 		return xstrdup(fpath);
 	other = xasprintf("%.*s/%s", (int)(slash - db), db, fpath);
 	if (access(other, R_OK) == 0)

@@ -717,14 +717,31 @@ static void bind_item(struct screen_run *r, struct store_stmt *st, int b, const 
 }
 
 /*
- * Write a scored slot: BATCH rows a statement (many) where it can, else one row with ins
- * (and, in a restricted run, the listing's old network points dropped with del).
+ * Write a scored slot: in bulk where the store loads so (a server's COPY), else BATCH rows a
+ * statement (many) where it can, else one row with ins (and, in a restricted run, the
+ * listing's old network points dropped with del).
  */
 static int slot_write(struct screen_run *r, struct slot *s, struct store_stmt *ins,
-	struct store_stmt *del, struct store_stmt *many)
+	struct store_stmt *del, struct store_stmt *many, struct store_load *load)
 {
 	int k = 0, j, rc;
 
+	for (; load && k < s->n; k++) {
+		const struct item *it = &s->it[k];
+		const char *reasons = s->out.s + it->reasons;
+
+		store_load_text(load, it->l.listing_id, strlen(it->l.listing_id));
+		store_load_text(
+			load, it->l.seller_id, it->l.seller_id ? strlen(it->l.seller_id) : 0);
+		store_load_int(load, it->score);
+		store_load_int(load, it->flagged);
+		store_load_text(load, it->brand, it->brand ? strlen(it->brand) : 0);
+		store_load_text(load, reasons, strlen(reasons));
+		store_load_int(load, r->run_id);
+		store_load_row(load);
+	}
+	if (load && (rc = store_load_flush(load, NULL, 0)))
+		return rc;
 	for (; many && k + BATCH <= s->n; k += BATCH) {
 		for (j = 0; j < BATCH; j++)
 			bind_item(r, many, j, s, &s->it[k + j]);
@@ -753,6 +770,7 @@ static int slot_write(struct screen_run *r, struct slot *s, struct store_stmt *i
 static int score_all(struct screen_run *r)
 {
 	struct store_stmt *q = NULL, *ins = NULL, *del = NULL, *many = NULL;
+	struct store_load *load = NULL;
 	struct progress *pg;
 	struct ring *g;
 	pthread_t th;
@@ -777,7 +795,11 @@ static int score_all(struct screen_run *r)
 		rc = EX_SOFTWARE;
 		goto out;
 	}
-	if (!r->restricted) {
+	/* a full run writes into emptied tables: nothing to replace */
+	if (!r->restricted)
+		load = store_load_new(r->st, "scores",
+			"listing_id, seller_id, score, flagged, brand, reasons, run_id", NULL);
+	if (!r->restricted && !load) {
 		struct buf b = { 0 };
 
 		buf_adds(&b,
@@ -817,7 +839,7 @@ static int score_all(struct screen_run *r)
 
 		if (n >= RING) {
 			slot_wait(g, s, SLOT_DONE, SLOT_DONE);
-			if (!rc && (rc = slot_write(r, s, ins, del, many)) == 0)
+			if (!rc && (rc = slot_write(r, s, ins, del, many, load)) == 0)
 				progress_update(pg, (uint64_t)r->scored, (uint64_t)r->scored);
 		}
 		if (rc || slot_fill(r, q, s, &eof, &rc) == 0) {
@@ -831,7 +853,7 @@ static int score_all(struct screen_run *r)
 
 		slot_wait(g, s, SLOT_DONE, SLOT_DONE);
 		if (!rc)
-			rc = slot_write(r, s, ins, del, many);
+			rc = slot_write(r, s, ins, del, many, load);
 	}
 	pthread_join(th, NULL);
 	for (i = 0; i < RING; i++) {
@@ -841,6 +863,8 @@ static int score_all(struct screen_run *r)
 	pthread_mutex_destroy(&g->mu);
 	pthread_cond_destroy(&g->cv);
 	free(g);
+	if (!rc)
+		rc = store_load_flush(load, NULL, 1);
 	if (!rc && !r->restricted)
 		rc = store_exec(r->st, "CREATE INDEX scores_seller ON scores(seller_id)");
 	if (!rc)
@@ -855,6 +879,7 @@ out:
 	store_done(ins);
 	store_done(del);
 	store_done(many);
+	store_load_free(load);
 	return rc;
 }
 

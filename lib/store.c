@@ -808,10 +808,16 @@ out:
 /*
  * v6 to v7: each note text once in ident_notes, numbered in the order the rows first give it
  * (as ingest numbers them), and raw dropped where it only repeats the value (never for
- * payments, whose raw is the masked number). note_id goes at the end of the row, where a new
+ * payments, whose raw is the masked number) or, for a building key, its unit's raw
+ * (STORE_BUILDING_RAW() reads it there). note_id goes at the end of the row, where a new
  * store has it too. The pages freed stay in the file (VACUUM gives them back).
  */
 static const char migrate_v7[] =
+	"UPDATE identifiers SET raw = NULL WHERE kind = 'address_building' AND raw = (SELECT\n"
+	"  u.raw FROM identifiers u WHERE u.holder_kind = identifiers.holder_kind AND\n"
+	"  u.holder_id = identifiers.holder_id AND u.source_id = identifiers.source_id AND\n"
+	"  u.line = identifiers.line AND u.field = identifiers.field AND\n"
+	"  u.kind IN ('address_unit', 'address_area') ORDER BY u.ident_id LIMIT 1);\n"
 	"INSERT OR IGNORE INTO ident_notes(note) SELECT note FROM identifiers\n"
 	"  WHERE note IS NOT NULL GROUP BY note ORDER BY min(ident_id);\n"
 	"UPDATE identifiers SET note_id = (SELECT n.note_id FROM ident_notes n\n"

@@ -13,6 +13,17 @@ struct store_stmt; /* a prepared statement of a store: see store_prepare() */
 #define STORE_DISTRIBUTED 0x4
 
 #define STORE_SCHEMA_VERSION 7
+/*
+ * Schema 7 keeps no raw for an address_building identifier: the row said what its unit (or
+ * area) identifier of the same holder, row and field says. This SQL expression gives it for
+ * the identifiers row A, its unit looked up in T (the table, or a copy of the holder's rows);
+ * NULL for other kinds.
+ */
+#define STORE_BUILDING_RAW(t, a) \
+	"CASE WHEN " a ".kind = 'address_building' THEN (SELECT coalesce(u.raw, u.value) FROM " t \
+	" u WHERE u.holder_kind = " a ".holder_kind AND u.holder_id = " a ".holder_id AND " \
+	"u.source_id = " a ".source_id AND u.line = " a ".line AND u.field = " a ".field AND " \
+	"u.kind IN ('address_unit', 'address_area') ORDER BY u.ident_id LIMIT 1) END"
 #define STORE_APPLICATION_ID 0x436b6974 /* "Ckit", in the file header */
 #define STORE_KEY_LEN 32
 
@@ -249,6 +260,7 @@ struct store_load *store_load_new(
 	struct store *st, const char *table, const char *columns, const char *conflict);
 void store_load_text(struct store_load *l, const char *v, size_t n); /* NULL: null */
 void store_load_int(struct store_load *l, int64_t v);
+void store_load_double(struct store_load *l, double v);
 void store_load_blob(struct store_load *l, const void *v, size_t n);
 void store_load_row(struct store_load *l);
 /*

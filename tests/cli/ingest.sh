@@ -536,4 +536,33 @@ same "threaded: each reject has the reason of its first bad field" "$rej_l" \
 same "threaded: the listings kept are in line order" \
 	"$(awk 'NR > 1 && NR % 293 && NR % 389 && NR % 577 { print NR }' "$T/thr-listings.csv")" \
 	"$(Q "$T/thr.db" "select line from listings order by rowid" | tail -n +2)"
+# The known sellers are kept by hash with each id's length before it: ids of every length, some
+# longer than a one-byte length (127) holds, are found, and one a byte off is not.
+mkdir "$T/long"
+awk 'BEGIN { print "seller_id,shop_name"
+	for (n = 1; n <= 300; n += 7) { id = ""; for (i = 0; i < n; i++) id = id "s"; printf "%sQ,shop %d\n", id, n } }' \
+	>"$T/long/sellers.csv"
+awk 'BEGIN { print "listing_id,seller_id,title"
+	for (n = 1; n <= 300; n += 7) { id = ""; for (i = 0; i < n; i++) id = id "s"
+		printf "L%d,%sQ,kept\nM%d,%sR,gone\nN%d,%s,gone\n", n, id, n, id, n, id } }' \
+	>"$T/long/listings.csv"
+ck init -q "$T/long.db"
+run ingest -d "$T/long.db" "$T/long"
+same "long seller ids: every listing of a seller is kept, no other" "43 kept" \
+	"$(Q "$T/long.db" "select count(*)||' '||min(title) from listings where seller_id in (select seller_id from sellers)" | tail -1)"
+same "long seller ids: the listings of ids a byte off are rejected" "86 0" \
+	"$(Q "$T/long.db" "select count(*), (select count(*) from listings where title='gone') from rejects where reason like 'seller_id%not in the store'" | tail -1 | tr '\t' ' ')"
+# A file that brings more identifiers than the store holds has the identifier indexes built
+# again after its rows, in its transaction: they are all there, whole, with every row.
+ck init -q "$T/idx.db"
+run ingest -d "$T/idx.db" "$T/thr/sellers.csv"
+run ingest -d "$T/idx.db" "$T/thr/logins.csv"
+same "a big identifier file: the identifier indexes are there again" \
+	"identifiers_holder identifiers_kind_value" \
+	"$(Q "$T/idx.db" "select name from sqlite_master where type='index' and tbl_name='identifiers' order by 1" | tail -n +2 | paste -sd' ')"
+same "a big identifier file: the indexes hold every identifier" "ok" \
+	"$(Q "$T/idx.db" "pragma integrity_check" | tail -1)"
+same "a big identifier file: its identifiers are found through the index" \
+	"$(Q "$T/idx.db" "select count(*) from identifiers not indexed where kind='ip'" | tail -1)" \
+	"$(Q "$T/idx.db" "select count(*) from identifiers indexed by identifiers_kind_value where kind='ip'" | tail -1)"
 done_testing

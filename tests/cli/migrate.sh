@@ -3,10 +3,16 @@
 #
 # One synth dump is ingested into a new store; a copy of it is then put back into schema 6's
 # layout (identifiers.note as text where note_id is now, raw repeated where schema 7 leaves
-# it out, no ident_notes), as casekit up to schema 6 wrote it. The next open brings the copy
+# it out, a building key's raw that of its unit, no ident_notes), as casekit up to schema 6
+# wrote it. The next open brings the copy
 # forward; its identifiers and the pipeline's outputs (screen, link, a case and its export,
 # trace, stats) must then be those of the new store, line for line.
 . "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+if [ -n "${CASEKIT_TEST_PG:-}" ]; then
+	# the layout of schema 6 is written here in SQLite's DDL; tests/cli/pg.sh does a server's
+	echo "1..0 # SKIP a file store's migration (tests/cli/pg.sh brings a server store from 6 to 7)"
+	exit 77
+fi
 export CASEKIT_ANALYST=test CASEKIT_ORGANIZATION=test CASEKIT_CONTACT_EMAIL=test@example.org
 unset SOURCE_DATE_EPOCH
 cd "$T" || exit 1
@@ -20,7 +26,11 @@ CREATE TABLE identifiers6(
   kind TEXT NOT NULL, value TEXT NOT NULL, raw TEXT, note TEXT, flags TEXT, day TEXT,
   field TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);
 INSERT INTO identifiers6 SELECT i.ident_id, i.holder_kind, i.holder_id, i.kind, i.value,
-  CASE WHEN i.kind = 'payment' THEN i.raw ELSE coalesce(i.raw, i.value) END, n.note, i.flags,
+  CASE WHEN i.kind = 'payment' THEN i.raw WHEN i.kind = 'address_building' THEN (SELECT
+  coalesce(u.raw, u.value) FROM identifiers u WHERE u.holder_id = i.holder_id AND
+  u.holder_kind = i.holder_kind AND u.source_id = i.source_id AND u.line = i.line AND
+  u.field = i.field AND u.kind IN ('address_unit', 'address_area'))
+  ELSE coalesce(i.raw, i.value) END, n.note, i.flags,
   i.day, i.field, i.source_id, i.line FROM identifiers i LEFT JOIN ident_notes n USING (note_id);
 DROP TABLE identifiers;
 ALTER TABLE identifiers6 RENAME TO identifiers;
@@ -28,7 +38,7 @@ CREATE INDEX identifiers_kind_value ON identifiers(kind, value);
 CREATE INDEX identifiers_holder ON identifiers(holder_kind, holder_id);
 DROP TABLE ident_notes;
 PRAGMA user_version=6;"
-expect "the copy is at schema 6, with its notes as text" test "$(sqlite3 old.db "pragma user_version; select count(*) > 0 from identifiers where note like '%,%'; select count(*) from identifiers where raw is null and kind <> 'payment'" | paste -sd' ')" = "6 1 0"
+expect "the copy is at schema 6, with its notes as text" test "$(sqlite3 old.db "pragma user_version; select count(*) > 0 from identifiers where note like '%,%'; select count(*) from identifiers where raw is null and kind <> 'payment'; select count(*) > 0 from identifiers where kind = 'address_building'" | paste -sd' ')" = "6 1 0 1"
 
 # rows STORE: the identifiers as they read, with their notes
 rows() { ck query -d "$1" -f tsv "select i.ident_id, i.holder_kind, i.holder_id, i.kind, i.value, i.raw, i.note_id, n.note, i.flags, i.day, i.field, i.source_id, i.line from identifiers i left join ident_notes n using (note_id) order by ident_id"; }
@@ -52,6 +62,8 @@ pipeline() {
 	ck link -f json --hubs >"$O/link-hubs" 2>&1
 	NET=$(sed -n 2p "$O/link.csv" | cut -d, -f1)
 	ck link -f tsv --network "$NET" >"$O/link-network" 2>&1
+	# a pair that shares a building
+	ck link -f tsv --explain $(ck query -f tsv "select x.holder_id, y.holder_id from identifiers x join identifiers y on y.kind = x.kind and y.value = x.value and y.holder_id > x.holder_id where x.kind = 'address_building' and x.holder_kind = 'seller' and y.holder_kind = 'seller' order by 1, 2 limit 1" | tail -n 1) >"$O/link-explain" 2>&1
 	ck stats -f tsv >"$O/stats" 2>&1
 	Y=$(date -u +%Y)
 	ck case -q new one --lead "network:$NET" --lead seller:S0000003 >"$O/case-new" 2>&1
