@@ -137,7 +137,22 @@ int report_identifiers_csv(struct report_ctx *c, FILE *fp)
 		"WHERE (i.holder_kind = 'seller' AND i.holder_id IN (SELECT seller_id FROM "
 		"case_sellers)) OR (i.holder_kind = 'party' AND i.holder_id IN (SELECT party_id "
 		"FROM case_parties)) ORDER BY i.holder_kind, i.holder_id, i.kind, i.value, i.ident_id";
-	char *q = xasprintf(sql, said);
+	/*
+	 * Citus correlates no subquery that has a LIMIT with a distributed table: there the
+	 * case's identifiers are copied to the coordinator first, and the unit read from them.
+	 */
+	static const char said_citus[] =
+		"coalesce(i.raw, " STORE_BUILDING_RAW("ck_ids", "i") ", i.value) AS raw";
+	static const char sql_citus[] =
+		"WITH ck_ids AS MATERIALIZED (SELECT * FROM identifiers i "
+		"WHERE (i.holder_kind = 'seller' AND i.holder_id IN (SELECT seller_id FROM "
+		"case_sellers)) OR (i.holder_kind = 'party' AND i.holder_id IN (SELECT party_id "
+		"FROM case_parties))) "
+		"SELECT i.holder_kind, i.holder_id, i.kind, i.value, %s, i.flags, i.field, "
+		"so.path AS file, i.line FROM ck_ids i LEFT JOIN sources so ON so.source_id = "
+		"i.source_id ORDER BY i.holder_kind, i.holder_id, i.kind, i.value, i.ident_id";
+	int citus = store_is_distributed(c->st);
+	char *q = xasprintf(citus ? sql_citus : sql, citus ? said_citus : said);
 	struct store_stmt *s = prep(c, q);
 
 	free(q);
