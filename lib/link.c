@@ -2174,7 +2174,13 @@ static int incr_run(struct linker *lk, long long last_done, const long long coun
 		" FROM identifiers o WHERE o.holder_kind = 'seller' AND o.holder_id = n.holder_id"
 		" AND +o.kind = n.kind AND +o.value = n.value AND o.ident_id <= ?3))"
 		" WHERE kind = ?1 AND value = ?2 RETURNING 1";
-	struct store_stmt *sk = NULL, *sg = NULL, *sh = NULL;
+	/*
+	 * On Citus link_hubs is a reference table: an UPDATE of it is a distributed transaction
+	 * over every node even when it matches nothing (a second a value at 20,000 sellers), so
+	 * a value is looked up there first, and only a hub's count is updated.
+	 */
+	static const char is_hub_sql[] = "SELECT 1 FROM link_hubs WHERE kind = ?1 AND value = ?2";
+	struct store_stmt *sk = NULL, *sg = NULL, *sh = NULL, *si = NULL;
 	struct runout ro = { 0 };
 	int citus = store_is_distributed(lk->st) && store_table_exists(lk->st, "link_values");
 	size_t i, j;
@@ -2192,7 +2198,8 @@ static int incr_run(struct linker *lk, long long last_done, const long long coun
 	}
 	if (!(sk = store_prepare(lk->st, keys_sql)) ||
 		!(sg = store_prepare(lk->st, citus ? group_copy_sql : group_sql)) ||
-		!(sh = store_prepare(lk->st, hub_sql))) {
+		!(sh = store_prepare(lk->st, hub_sql)) ||
+		(store_is_distributed(lk->st) && !(si = store_prepare(lk->st, is_hub_sql)))) {
 		rc = EX_SOFTWARE;
 		goto out;
 	}
@@ -2205,7 +2212,16 @@ static int incr_run(struct linker *lk, long long last_done, const long long coun
 		int hub = 0;
 
 		/* A hub stays a hub: count its new holders, never read its thousands of rows. */
-		if (store_col_type(sk, 2) == STORE_NULL) {
+		if (store_col_type(sk, 2) == STORE_NULL && si) {
+			store_bind_text(si, 1, kind);
+			store_bind_text(si, 2, value);
+			rc = store_step(si);
+			store_reset(si);
+			if (rc != STORE_ROW && rc != STORE_DONE)
+				goto out;
+			hub = rc == STORE_ROW;
+		}
+		if (store_col_type(sk, 2) == STORE_NULL && (!si || hub)) {
 			store_bind_text(sh, 1, kind);
 			store_bind_text(sh, 2, value);
 			store_bind_int(sh, 3, last_done);
@@ -2259,6 +2275,7 @@ out:
 	store_done(sk);
 	store_done(sg);
 	store_done(sh);
+	store_done(si);
 	/* empty for the full run that may follow, and at the commit */
 	if (!rc && citus)
 		rc = store_exec(lk->st, "TRUNCATE link_values");

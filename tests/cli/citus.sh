@@ -221,6 +221,19 @@ ck keygen "$T/unit.key" >/dev/null 2>&1
 check_exit 0 "the case exports from the distributed store" \
 	export -q -d "$URI" "$case" -o "$T/case.tar.gz" --sign "$T/unit.key"
 check_grep "and the package verifies" "valid" verify --pubkey "$T/unit.key.pub" "$T/case.tar.gz"
+# its identifiers, what each row said included (a building key's is its unit's), as on the file
+# store (sorted: payments are ordered by their keyed hash, each store's own)
+mkdir "$T/file" "$T/x.file" "$T/x.citus"
+ck export -q -d "$T/file.db" "$case" -o "$T/file/case.tar.gz" >/dev/null 2>&1
+tar -xzf "$T/file/case.tar.gz" -C "$T/x.file" && tar -xzf "$T/case.tar.gz" -C "$T/x.citus"
+f=$(cd "$T/x.file" && find . -path '*data/tables/identifiers.csv')
+if [ -n "$f" ] && grep -q address_building "$T/x.file/$f" &&
+	sort "$T/x.file/$f" >"$T/ids.file" && sort "$T/x.citus/$f" >"$T/ids.citus" &&
+	cmp -s "$T/ids.file" "$T/ids.citus"; then
+	pass "its identifiers are the file store's ($(wc -l <"$T/x.file/$f") lines)"
+else
+	fail "its identifiers are the file store's" "$(diff "$T/ids.file" "$T/ids.citus" | head)"
+fi
 check_sql "its opening and its export are in the custody log" \
 	"select string_agg(action, ' ' order by seq) from custody where case_id = '$case'" "open export"
 for t in sellers listings identifiers; do
