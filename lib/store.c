@@ -1115,7 +1115,7 @@ int store_open(struct store **out, const char *path, unsigned flags)
 		}
 		if (!(flags & STORE_CREATE) && (rc = pg_migrate(st)))
 			goto fail;
-		if (!(flags & (STORE_CREATE | STORE_READONLY)))
+		if (!(flags & (STORE_CREATE | STORE_READONLY | STORE_LOAD)))
 			pg_analyze_stale(st->pg);
 		*out = st;
 		return 0;

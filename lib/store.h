@@ -11,6 +11,8 @@ struct store_stmt; /* a prepared statement of a store: see store_prepare() */
 #define STORE_CREATE 0x2   /* create a new store; the file must not exist */
 /* with STORE_CREATE on a libpq URI: spread the store over the database's Citus cluster */
 #define STORE_DISTRIBUTED 0x4
+/* a bulk load follows: a server store leaves its statistics to the next applet's open */
+#define STORE_LOAD 0x8
 
 #define STORE_SCHEMA_VERSION 7
 #define STORE_APPLICATION_ID 0x436b6974 /* "Ckit", in the file header */
