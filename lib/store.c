@@ -1775,12 +1775,20 @@ int store_begin(struct store *st)
 		 * that lives as long as the transaction). Readers never wait for it.
 		 */
 		char sql[160];
+		int rc;
 
 		snprintf(sql, sizeof(sql),
 			"BEGIN; SET LOCAL lock_timeout = '%.0fs'; "
 			"SELECT pg_advisory_xact_lock(%d)",
 			busy_limit(), STORE_APPLICATION_ID);
-		return store_exec(st, sql);
+		if (!pg_exec(st->pg, sql, 1))
+			return 0;
+		/* no transaction left behind, and a lock that outlasted the wait said as on a file */
+		rc = pg_errcode(st->pg) == EX_TEMPFAIL
+			? busy_error(st->path)
+			: ck_error(pg_errcode(st->pg), "%s: %s", st->path, pg_errmsg(st->pg));
+		pg_exec(st->pg, "ROLLBACK", 1);
+		return rc;
 	}
 	return store_exec(st, "BEGIN IMMEDIATE");
 }
