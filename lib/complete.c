@@ -3,6 +3,7 @@
 #include "complete.h"
 #include "store.h"
 #include <dirent.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 /* Each id kind, the table and the column that hold its ids. */
@@ -160,9 +161,36 @@ static void print_line(const char *s, void *arg)
 	fprintf(arg, "%s\n", s);
 }
 
+struct store *complete_open(void)
+{
+	const char *path = ck.db ? ck.db : store_default_path();
+	struct store *st = NULL;
+	int saved, null;
+
+	if (!store_is_uri(path))
+		/* Only open what exists: store_open() would speak up about a missing store. */
+		return access(path, R_OK) == 0 && store_open(&st, path, STORE_READONLY) == 0 ? st
+											     : NULL;
+	/* a server is asked, and its refusal kept off the command line being completed */
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	if ((null = open("/dev/null", O_WRONLY)) >= 0) {
+		dup2(null, STDERR_FILENO);
+		close(null);
+	}
+	if (store_open(&st, path, STORE_READONLY) != 0)
+		st = NULL;
+	fflush(stderr);
+	if (saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+	}
+	return st;
+}
+
 int complete_list_ids(int argc, char **argv)
 {
-	const char *kind, *prefix, *path;
+	const char *kind, *prefix;
 	struct store *st = NULL;
 	int n;
 
@@ -170,11 +198,8 @@ int complete_list_ids(int argc, char **argv)
 		return ck_error(EX_USAGE, "usage: casekit --list-ids %s [PREFIX]", COMPLETE_KINDS);
 	kind = argv[0];
 	prefix = argc > 1 ? argv[1] : "";
-	path = ck.db ? ck.db : store_default_path();
-	/* Only open what exists: store_open() would speak up about a missing store. */
-	if (strcmp(kind, "kind") != 0 && strcmp(kind, "profile") != 0 && access(path, R_OK) == 0 &&
-		store_open(&st, path, STORE_READONLY) != 0)
-		st = NULL;
+	if (strcmp(kind, "kind") != 0 && strcmp(kind, "profile") != 0)
+		st = complete_open();
 	n = complete_values(st, kind, prefix, 200, print_line, stdout);
 	store_close(st);
 	if (n < 0)

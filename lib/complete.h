@@ -28,6 +28,11 @@ int complete_values(struct store *st, const char *kind, const char *prefix, size
  */
 const char *complete_kind_for(const char *longopt, const char *argname);
 /*
+ * The store ids are completed from (-d, else $CASEKIT_DB, else ./casekit.db), read-only, or
+ * NULL when there is none: a missing file is not opened, and a server's refusal is not shown.
+ */
+struct store *complete_open(void);
+/*
  * The hidden `casekit --list-ids KIND [PREFIX]` of the shell completions: print the values of
  * complete_values() one a line, from the store named by $CASEKIT_DB (or ./casekit.db). A
  * missing store offers no ids and is not an error: completion must stay quiet. Returns 0, or

@@ -62,7 +62,7 @@ char *link_show_resolve(struct store *st, const char *given)
 int link_show_select(struct link_show *c, const char *path)
 {
 	struct leads l = { 0 };
-	struct store_stmt *ss = NULL, *sn = NULL;
+	struct store_stmt *ss = NULL, *sn = NULL, *sl = NULL;
 	size_t i;
 	int rc;
 
@@ -73,9 +73,10 @@ int link_show_select(struct link_show *c, const char *path)
 		     "CREATE TEMP TABLE lead_nets(network_id TEXT PRIMARY KEY)")))
 		goto out;
 	if (!(ss = store_prepare(c->st,
-		      "INSERT OR REPLACE INTO lead_sellers SELECT ?2 WHERE ?1 = 'seller' UNION ALL"
+		      "INSERT OR IGNORE INTO lead_sellers SELECT ?2 WHERE ?1 = 'seller' UNION ALL"
 		      " SELECT seller_id FROM listings WHERE ?1 = 'listing' AND listing_id = ?2")) ||
-		!(sn = store_prepare(c->st, "INSERT OR IGNORE INTO lead_nets VALUES(?1)"))) {
+		!(sn = store_prepare(c->st, "INSERT OR IGNORE INTO lead_nets VALUES(?1)")) ||
+		!(sl = store_prepare(c->st, "SELECT 1 FROM listings WHERE listing_id = ?1"))) {
 		rc = EX_SOFTWARE;
 		goto out;
 	}
@@ -93,14 +94,19 @@ int link_show_select(struct link_show *c, const char *path)
 			free(id);
 			continue;
 		}
-		/* REPLACE, not IGNORE: a second listing of a lead seller must still count as found. */
 		store_bind_text(ss, 1, l.v[i].kind);
 		store_bind_text(ss, 2, l.v[i].id);
-		if ((rc = store_step(ss)))
-			;
-		else if (store_changes(c->st) == 0 && strcmp(l.v[i].kind, "listing") == 0)
-			ck_warn("%s: no listing '%s'", path, l.v[i].id);
+		rc = store_step(ss);
 		store_reset(ss);
+		/* asked, not told by the insert: a second listing of a lead seller adds no row */
+		if (!rc && strcmp(l.v[i].kind, "listing") == 0) {
+			store_bind_text(sl, 1, l.v[i].id);
+			if ((rc = store_step(sl)) == STORE_DONE)
+				ck_warn("%s: no listing '%s'", path, l.v[i].id);
+			else if (rc == STORE_ROW)
+				rc = 0;
+			store_reset(sl);
+		}
 	}
 	if (!rc)
 		rc = store_exec(c->st,
@@ -110,6 +116,7 @@ int link_show_select(struct link_show *c, const char *path)
 out:
 	store_done(ss);
 	store_done(sn);
+	store_done(sl);
 	leads_free(&l);
 	return rc;
 }
@@ -686,9 +693,10 @@ static int dot_network(struct link_show *c, const char *id, const char *label)
 		return rc;
 	/* the pieces of one edge (same edge_id) are one line; fuzzy evidence is dashed */
 	if (!(s = store_prepare(c->st,
-		      "SELECT seller_a, seller_b, group_concat(kind, ', '), max(comparator IS NOT NULL)"
+		      "SELECT seller_a, seller_b, group_concat(kind, ', '), max(CASE WHEN comparator IS NULL THEN 0 ELSE 1 END)"
 		      " FROM (SELECT edge_id, seller_a, seller_b, kind, comparator FROM link_edges"
-		      " WHERE network_id = ?1 ORDER BY edge_id, kind) GROUP BY edge_id ORDER BY edge_id")))
+		      " WHERE network_id = ?1 ORDER BY edge_id, kind) GROUP BY edge_id, seller_a, seller_b"
+		      " ORDER BY edge_id")))
 		return EX_SOFTWARE;
 	store_bind_text(s, 1, id);
 	while ((rc = store_step(s)) == STORE_ROW) {

@@ -126,9 +126,19 @@ int report_csv(struct report_ctx *c, const char *section, FILE *fp)
 
 int report_identifiers_csv(struct report_ctx *c, FILE *fp)
 {
+	/*
+	 * What the row said: raw, or the value itself where raw is NULL; schema 7 keeps none for
+	 * a building key, whose row said what its unit (or area) identifier's row says: the
+	 * identifier of the same holder, row and field (a join on the holder, which Citus keeps
+	 * on one worker).
+	 */
 	struct store_stmt *s = prep(c,
-		"SELECT i.holder_kind, i.holder_id, i.kind, i.value, i.raw, i.flags, i.field, "
+		"SELECT i.holder_kind, i.holder_id, i.kind, i.value, "
+		"coalesce(i.raw, u.raw, u.value, i.value) AS raw, i.flags, i.field, "
 		"so.path AS file, i.line FROM identifiers i "
+		"LEFT JOIN identifiers u ON i.kind = 'address_building' AND u.holder_id = i.holder_id "
+		"AND u.holder_kind = i.holder_kind AND u.source_id = i.source_id AND u.line = i.line "
+		"AND u.field = i.field AND u.kind IN ('address_unit', 'address_area') "
 		"LEFT JOIN sources so ON so.source_id = i.source_id "
 		"WHERE (i.holder_kind = 'seller' AND i.holder_id IN (SELECT seller_id FROM "
 		"case_sellers)) OR (i.holder_kind = 'party' AND i.holder_id IN (SELECT party_id "
@@ -888,14 +898,15 @@ static const char *copy_rows(struct report_ctx *c, long long id, const char *fpa
 
 /*
  * Where a source file is now: its path as ingested, or, when that was relative and is not
- * found from here, the same path beside the store (ingest ran in the store's folder). malloc'd.
+ * found from here, the same path beside a store file (ingest ran in the store's folder). malloc'd.
  */
 static char *source_where(struct report_ctx *c, const char *fpath)
 {
 	const char *db = store_path(c->st), *slash = db ? strrchr(db, '/') : NULL;
 	char *other;
 
-	if (!*fpath || fpath[0] == '/' || access(fpath, R_OK) == 0 || !slash)
+	/* a server store is in no folder */
+	if (!*fpath || fpath[0] == '/' || access(fpath, R_OK) == 0 || !slash || store_is_uri(db))
 		return xstrdup(fpath);
 	other = xasprintf("%.*s/%s", (int)(slash - db), db, fpath);
 	if (access(other, R_OK) == 0)

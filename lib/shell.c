@@ -294,11 +294,9 @@ static void add_matching(struct shell_words *cands, const char *const *list, con
 static void add_values(struct shell_words *cands, const char *kind, const char *text)
 {
 	struct store *st = NULL;
-	const char *path = ck.db ? ck.db : store_default_path();
 
-	if (strcmp(kind, "kind") != 0 && strcmp(kind, "profile") != 0 && access(path, R_OK) == 0 &&
-		store_open(&st, path, STORE_READONLY) != 0)
-		st = NULL;
+	if (strcmp(kind, "kind") != 0 && strcmp(kind, "profile") != 0)
+		st = complete_open();
 	complete_values(st, kind, text, 200, add_cand, cands);
 	store_close(st);
 }

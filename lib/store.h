@@ -14,7 +14,7 @@ struct store_stmt; /* a prepared statement of a store: see store_prepare() */
 /* a bulk load follows: a server store leaves its statistics to the next applet's open */
 #define STORE_LOAD 0x8
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 #define STORE_APPLICATION_ID 0x436b6974 /* "Ckit", in the file header */
 #define STORE_KEY_LEN 32
 

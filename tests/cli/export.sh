@@ -233,7 +233,8 @@ fi
 expect "the report has a table of contents" grep -q '<nav class="toc">' "$A/data/report/report.html"
 expect "and prints on A4 with the case id on every page" grep -q "@page{size:A4;.*content:\"$aid\"" "$A/data/report/report.html"
 
-expect "a dump ingested by a relative path beside the store is found from elsewhere" \
+sqlite_only "a server store is in no folder (casekit-export(1))" \
+	expect "a dump ingested by a relative path beside the store is found from elsewhere" \
 	test -s "$B/data/sources/listings.csv" -a -s "$B/data/sources/payments.csv"
 # A source changed or gone since ingest: its rows stay out, said in SOURCES.txt, and on stderr.
 echo "L9,S1,late row,,shoes,1.00,EUR,2026-03-09T00:00:00Z,active,," >>"$T/abs/dump/listings.csv"
@@ -385,9 +386,11 @@ ln -s "$T/elsewhere.tar.gz" "$T/dangling.tar.gz"
 check_exit 73 "-o naming a symlink is refused" export "$id" -o "$T/dangling.tar.gz"
 expect "and nothing is written where it points" test ! -e "$T/elsewhere.tar.gz"
 check_grep "and it says why" "is a symbolic link" export "$id" -o "$T/dangling.tar.gz"
+sqlite_only_begin "a server store is no file for -o to name"
 cp "$T/db" "$T/db.before"
 check_exit 73 "-o naming the store is refused" export "$id" -o "$T/db"
 expect "and the store is untouched" cmp "$T/db" "$T/db.before"
+sqlite_only_end
 cp "$T/key" "$T/key.before"
 check_exit 73 "-o naming the signing key is refused" export "$id" -o "$T/key" --sign "$T/key"
 expect "and the key is untouched" cmp "$T/key" "$T/key.before"
@@ -416,6 +419,9 @@ ck init -q "$T/sp/s.db" && (cd "$T/sp" && "$CASEKIT" ingest -q -d "$T/sp/s.db" d
 	ck screen -q -d "$T/sp/s.db" >/dev/null && ck link -q -d "$T/sp/s.db" >/dev/null &&
 	ck case new -q -d "$T/sp/s.db" "spans" --lead "seller:$lead" --lead "listing:$item" >"$T/out"
 sid=$(cat "$T/out")
+# a server store is in no folder: its relative sources are found from where ingest ran
+here=$PWD
+[ -z "$ON_PG" ] || cd "$T/sp"
 check_exit 0 "a store with marks exports" export -d "$T/sp/s.db" "$sid" -o "$T/sp/marked.tar.gz"
 mkdir "$T/spx" && tar -C "$T/spx" -xzf "$T/sp/marked.tar.gz"
 M="$T/spx/marked/data/sources"
@@ -451,6 +457,7 @@ expect "a source changed under a cited row is named" grep -q "source 'sellers.cs
 expect "and so is one moved away" grep -q "source 'orders.csv.gz': not found at export" "$T/err"
 mkdir "$T/spc" && tar -C "$T/spc" -xzf "$T/sp/changed.tar.gz"
 expect "their rows stay out, and the others are there" sh -c "test ! -e '$T/spc/changed/data/sources/sellers.csv' -a ! -e '$T/spc/changed/data/sources/orders.csv' && cmp '$M/listings.csv' '$T/spc/changed/data/sources/listings.csv'"
+cd "$here"
 # "Also used by": the case's own holders by name, the others as a count of accounts (one
 # holding the card twice counts once), read from the payment identifiers alone.
 load "$T/dbpay" || fail "ingest the fixture dump again"

@@ -20,8 +20,8 @@ rc=0; "$T/casekit-stats" --help >"$T/out" 2>&1 || rc=$?
 if [ $rc = 0 ] && grep -q "^usage: casekit stats" "$T/out"; then pass "casekit-stats link runs stats"
 else fail "casekit-stats link runs stats" "$(cat "$T/out")"; fi
 ck init -q "$T/db"
-rc=0; "$CASEKIT" query -d "$T/db" "select 1 union all select 2 union all select 3" 2>/dev/null | head -1 >"$T/out" || rc=$?
-if [ "$(cat "$T/out")" = "1" ]; then pass "a closed pipe ends quietly"; else fail "a closed pipe ends quietly"; fi
+rc=0; "$CASEKIT" query -d "$T/db" "select 1 as n union all select 2 union all select 3" 2>/dev/null | head -1 >"$T/out" || rc=$?
+if [ "$(cat "$T/out")" = "n" ]; then pass "a closed pipe ends quietly"; else fail "a closed pipe ends quietly"; fi
 if [ -w /dev/full ]; then
 	rc=0; "$CASEKIT" stats -d "$T/db" >/dev/full 2>"$T/err" || rc=$?
 	if [ $rc = 74 ] && grep -q "cannot write output" "$T/err"; then pass "a full disk on stdout exits 74"

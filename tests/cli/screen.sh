@@ -96,7 +96,8 @@ check_exit 66 "a missing rule file exits 66" screen -d "$T/db" --rules "$T/rules
 # --stream: the store's listings as a dump (the columns of ingest -k listings) on stdin.
 listings_csv() {
 	sqlite3 -csv -header "$1" "select listing_id, seller_id, title, brand, category,
-		printf('%.2f', price / 100.0) as price, currency, created_at, image_text
+		(price / 100) || '.' || (CASE WHEN price % 100 < 10 THEN '0' ELSE '' END) ||
+		(price % 100) as price, currency, created_at, image_text
 		from listings order by listing_id"
 }
 # stream ARGS...: casekit screen --stream ARGS with stdin from $IN, leaving out, err and rc as run
@@ -181,17 +182,18 @@ sqlite3 "$T/db" "select listing_id, seller_id, score, flagged, brand, reasons fr
 S -q >/dev/null
 sqlite3 "$T/db" "select listing_id, seller_id, score, flagged, brand, reasons from scores order by listing_id" >"$T/second"
 expect "reruns with the network signal give the same scores" cmp "$T/first" "$T/second"
-check_out "the run counts what the network signal flagged" "$(sqlite3 "$T/db" "select 'n'; select count(*) from scores where flagged")" \
+check_out "the run counts what the network signal flagged" "$(sqlite3 "$T/db" "select 'n'; select count(*) from scores where flagged = 1")" \
 	query -d "$T/db" "select flagged as n from screen_runs order by run_id desc limit 1"
 check_grep "--explain shows the network signal" "^L02	network	15	network:N1\(2\)" screen -d "$T/db" --explain L02
 ck query -d "$T/db" -f tsv "select listing_id, seller_id, score, flagged, reasons from scores order by listing_id" >"$T/want"
-sha256sum "$T/db" >"$T/sum.before"
+[ -n "$ON_PG" ] || sha256sum "$T/db" >"$T/sum.before"
 sqlite3 "$T/db" .dump >"$T/dump.before"
 IN=$T/l.csv stream -q -d "$T/db" -f tsv
 [ "$rc" = 0 ] && cmp -s "$T/out" "$T/want" && pass "--stream adds the network signal as a full run does" ||
 	fail "--stream adds the network signal as a full run does" "exit $rc; $(diff "$T/want" "$T/out"; cat "$T/err")"
 sqlite3 "$T/db" .dump >"$T/dump.after"
-expect "--stream writes nothing to the store" sha256sum -c --quiet "$T/sum.before"
+sqlite_only "the file's hash (the next check compares the whole database)" \
+	expect "--stream writes nothing to the store" sha256sum -c --quiet "$T/sum.before"
 expect "not even through the WAL" cmp "$T/dump.before" "$T/dump.after"
 ck init -q "$T/net.db"
 sqlite3 "$T/net.db" <"$DATA/screen/store.sql"
@@ -217,9 +219,9 @@ sqlite3 "$T/big.db" "select listing_id, seller_id, score, flagged, brand, reason
 expect "scoring them one by one gives the same scores" cmp "$T/full" "$T/some"
 ck link -q -d "$T/big.db" >/dev/null
 ck screen -q -d "$T/big.db" >/dev/null
-nf=$(sqlite3 "$T/big.db" "select count(*) from scores s join score_network n using(listing_id) where s.flagged and s.score - n.points < 50")
+nf=$(sqlite3 "$T/big.db" "select count(*) from scores s join score_network n using(listing_id) where s.flagged = 1 and s.score - n.points < 50")
 expect "the network signal flags some listings of the linked dump ($nf)" test "$nf" -gt 0
-check_out "and the run counts them among its flagged" "$(sqlite3 "$T/big.db" "select 'n'; select count(*) from scores where flagged")" \
+check_out "and the run counts them among its flagged" "$(sqlite3 "$T/big.db" "select 'n'; select count(*) from scores where flagged = 1")" \
 	query -d "$T/big.db" "select flagged as n from screen_runs order by run_id desc limit 1"
 ck query -d "$T/big.db" -f tsv "select listing_id, seller_id, score, flagged, reasons from scores" |
 	tail -n +2 | LC_ALL=C sort >"$T/full"
@@ -233,7 +235,7 @@ expect "some of them through the network signal" grep -q 'network:' "$T/streamed
 B=$T/big.db
 nruns() { sqlite3 "$B" "select count(*) from screen_runs"; }
 runs=$(nruns)
-last=$(sqlite3 "$B" "select max(run_id) || ' of ' || started_at from screen_runs")
+last=$(sqlite3 "$B" "select run_id || ' of ' || started_at from screen_runs order by run_id desc limit 1")
 sqlite3 "$B" "select 'listing:' || listing_id from scores where score >= 70 order by score desc, listing_id" >"$T/want70"
 check "a listing run with nothing changed prints what the last run gave" "$T/want70" \
 	screen -d "$B" -f ids --min-score 70
