@@ -3099,10 +3099,17 @@ static int add_dir(struct ingest *in, struct job **jobs, size_t *n, const char *
 	return 0;
 }
 
-/* Indexes that loading does not need, built once the rows are in. */
+/*
+ * Indexes that loading does not need, built once the rows are in. Under the write lock: two
+ * ingests at once would both make an index, and a server refuses the second one's.
+ */
 static int build_indexes(struct ingest *in)
 {
-	return store_exec(in->st,
+	int rc;
+
+	if ((rc = store_begin(in->st)))
+		return rc;
+	rc = store_exec(in->st,
 		"CREATE INDEX IF NOT EXISTS identifiers_kind_value ON identifiers(kind, value);\n"
 		"CREATE INDEX IF NOT EXISTS identifiers_holder ON identifiers(holder_kind, "
 		"holder_id);\n"
@@ -3123,6 +3130,11 @@ static int build_indexes(struct ingest *in)
 		"CREATE INDEX IF NOT EXISTS testbuys_listing ON testbuys(listing_id);\n"
 		"CREATE INDEX IF NOT EXISTS takedowns_listing ON takedowns(listing_id);\n"
 		"CREATE INDEX IF NOT EXISTS rejects_source ON rejects(source_id);\n");
+	if (rc) {
+		store_rollback(in->st);
+		return rc;
+	}
+	return store_commit(in->st);
 }
 
 /* 1 if path is the file that sb describes. */

@@ -126,36 +126,24 @@ int report_csv(struct report_ctx *c, const char *section, FILE *fp)
 
 int report_identifiers_csv(struct report_ctx *c, FILE *fp)
 {
-	/* what the row said: raw, or a building key's unit's (schema 7), or the value itself */
-	static const char said[] =
-		"coalesce(i.raw, " STORE_BUILDING_RAW("identifiers", "i") ", "
-									  "i.value) AS raw";
-	static const char sql[] =
-		"SELECT i.holder_kind, i.holder_id, i.kind, i.value, %s, i.flags, i.field, "
+	/*
+	 * What the row said: raw, or the value itself where raw is NULL; schema 7 keeps none for
+	 * a building key, whose row said what its unit (or area) identifier's row says: the
+	 * identifier of the same holder, row and field (a join on the holder, which Citus keeps
+	 * on one worker).
+	 */
+	struct store_stmt *s = prep(c,
+		"SELECT i.holder_kind, i.holder_id, i.kind, i.value, "
+		"coalesce(i.raw, u.raw, u.value, i.value) AS raw, i.flags, i.field, "
 		"so.path AS file, i.line FROM identifiers i "
+		"LEFT JOIN identifiers u ON i.kind = 'address_building' AND u.holder_id = i.holder_id "
+		"AND u.holder_kind = i.holder_kind AND u.source_id = i.source_id AND u.line = i.line "
+		"AND u.field = i.field AND u.kind IN ('address_unit', 'address_area') "
 		"LEFT JOIN sources so ON so.source_id = i.source_id "
 		"WHERE (i.holder_kind = 'seller' AND i.holder_id IN (SELECT seller_id FROM "
 		"case_sellers)) OR (i.holder_kind = 'party' AND i.holder_id IN (SELECT party_id "
-		"FROM case_parties)) ORDER BY i.holder_kind, i.holder_id, i.kind, i.value, i.ident_id";
-	/*
-	 * Citus correlates no subquery that has a LIMIT with a distributed table: there the
-	 * case's identifiers are copied to the coordinator first, and the unit read from them.
-	 */
-	static const char said_citus[] =
-		"coalesce(i.raw, " STORE_BUILDING_RAW("ck_ids", "i") ", i.value) AS raw";
-	static const char sql_citus[] =
-		"WITH ck_ids AS MATERIALIZED (SELECT * FROM identifiers i "
-		"WHERE (i.holder_kind = 'seller' AND i.holder_id IN (SELECT seller_id FROM "
-		"case_sellers)) OR (i.holder_kind = 'party' AND i.holder_id IN (SELECT party_id "
-		"FROM case_parties))) "
-		"SELECT i.holder_kind, i.holder_id, i.kind, i.value, %s, i.flags, i.field, "
-		"so.path AS file, i.line FROM ck_ids i LEFT JOIN sources so ON so.source_id = "
-		"i.source_id ORDER BY i.holder_kind, i.holder_id, i.kind, i.value, i.ident_id";
-	int citus = store_is_distributed(c->st);
-	char *q = xasprintf(citus ? sql_citus : sql, citus ? said_citus : said);
-	struct store_stmt *s = prep(c, q);
+		"FROM case_parties)) ORDER BY i.holder_kind, i.holder_id, i.kind, i.value, i.ident_id");
 
-	free(q);
 	return s ? stmt_csv(c, s, fp) : EX_SOFTWARE;
 }
 

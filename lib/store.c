@@ -809,7 +809,7 @@ out:
  * v6 to v7: each note text once in ident_notes, numbered in the order the rows first give it
  * (as ingest numbers them), and raw dropped where it only repeats the value (never for
  * payments, whose raw is the masked number) or, for a building key, its unit's raw
- * (STORE_BUILDING_RAW() reads it there). note_id goes at the end of the row, where a new
+ * (export reads it there). note_id goes at the end of the row, where a new
  * store has it too. The pages freed stay in the file (VACUUM gives them back).
  */
 static const char migrate_v7[] =
@@ -1115,7 +1115,7 @@ int store_open(struct store **out, const char *path, unsigned flags)
 		}
 		if (!(flags & STORE_CREATE) && (rc = pg_migrate(st)))
 			goto fail;
-		if (!(flags & (STORE_CREATE | STORE_READONLY)))
+		if (!(flags & (STORE_CREATE | STORE_READONLY | STORE_LOAD)))
 			pg_analyze_stale(st->pg);
 		*out = st;
 		return 0;
@@ -1775,12 +1775,20 @@ int store_begin(struct store *st)
 		 * that lives as long as the transaction). Readers never wait for it.
 		 */
 		char sql[160];
+		int rc;
 
 		snprintf(sql, sizeof(sql),
 			"BEGIN; SET LOCAL lock_timeout = '%.0fs'; "
 			"SELECT pg_advisory_xact_lock(%d)",
 			busy_limit(), STORE_APPLICATION_ID);
-		return store_exec(st, sql);
+		if (!pg_exec(st->pg, sql, 1))
+			return 0;
+		/* no transaction left behind, and a lock that outlasted the wait said as on a file */
+		rc = pg_errcode(st->pg) == EX_TEMPFAIL
+			? busy_error(st->path)
+			: ck_error(pg_errcode(st->pg), "%s: %s", st->path, pg_errmsg(st->pg));
+		pg_exec(st->pg, "ROLLBACK", 1);
+		return rc;
 	}
 	return store_exec(st, "BEGIN IMMEDIATE");
 }

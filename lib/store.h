@@ -11,19 +11,10 @@ struct store_stmt; /* a prepared statement of a store: see store_prepare() */
 #define STORE_CREATE 0x2   /* create a new store; the file must not exist */
 /* with STORE_CREATE on a libpq URI: spread the store over the database's Citus cluster */
 #define STORE_DISTRIBUTED 0x4
+/* a bulk load follows: a server store leaves its statistics to the next applet's open */
+#define STORE_LOAD 0x8
 
 #define STORE_SCHEMA_VERSION 7
-/*
- * Schema 7 keeps no raw for an address_building identifier: the row said what its unit (or
- * area) identifier of the same holder, row and field says. This SQL expression gives it for
- * the identifiers row A, its unit looked up in T (the table, or a copy of the holder's rows);
- * NULL for other kinds.
- */
-#define STORE_BUILDING_RAW(t, a) \
-	"CASE WHEN " a ".kind = 'address_building' THEN (SELECT coalesce(u.raw, u.value) FROM " t \
-	" u WHERE u.holder_kind = " a ".holder_kind AND u.holder_id = " a ".holder_id AND " \
-	"u.source_id = " a ".source_id AND u.line = " a ".line AND u.field = " a ".field AND " \
-	"u.kind IN ('address_unit', 'address_area') ORDER BY u.ident_id LIMIT 1) END"
 #define STORE_APPLICATION_ID 0x436b6974 /* "Ckit", in the file header */
 #define STORE_KEY_LEN 32
 

@@ -17,6 +17,7 @@ struct pg {
 	char errmsg[512];
 	int errcode;                 /* the EX_* code of the last error */
 	struct store_load *inflight; /* a COPY sent whose result is not read yet: drain() */
+	struct store_load *copying;  /* a COPY still taking rows: drain() ends it */
 	struct pg_stmt *streaming;   /* a result whose rows are still coming in: drain() */
 	int stream_tx;               /* it started in a transaction */
 	struct pg_stmt *cursors;     /* the statements whose cursor is open, by next_cursor */
@@ -433,11 +434,11 @@ const char pg_schema_v7[] = "CREATE TABLE IF NOT EXISTS ident_notes(\n"
  * (payments aside) or a building key's unit's raw. Run once, in the transaction that sets the version.
  */
 const char pg_migrate_v7[] =
-	"UPDATE identifiers SET raw = NULL WHERE kind = 'address_building' AND raw = (SELECT\n"
-	"  u.raw FROM identifiers u WHERE u.holder_kind = identifiers.holder_kind AND\n"
-	"  u.holder_id = identifiers.holder_id AND u.source_id = identifiers.source_id AND\n"
-	"  u.line = identifiers.line AND u.field = identifiers.field AND\n"
-	"  u.kind IN ('address_unit', 'address_area') ORDER BY u.ident_id LIMIT 1);\n"
+	/* a join on the holder, which Citus runs on each worker */
+	"UPDATE identifiers b SET raw = NULL FROM identifiers u WHERE b.kind = 'address_building'\n"
+	"  AND u.holder_id = b.holder_id AND u.holder_kind = b.holder_kind\n"
+	"  AND u.source_id = b.source_id AND u.line = b.line AND u.field = b.field\n"
+	"  AND u.kind IN ('address_unit', 'address_area') AND u.raw = b.raw;\n"
 	"INSERT INTO ident_notes(note_id, note) SELECT row_number() OVER (ORDER BY min(ident_id)),\n"
 	"  note FROM identifiers WHERE note IS NOT NULL GROUP BY note;\n"
 	"UPDATE identifiers SET note_id = n.note_id FROM ident_notes n\n"
@@ -883,19 +884,29 @@ fail:
 
 void pg_analyze_stale(struct pg *c)
 {
-	/* as autovacuum would, only now: loaded much since the server last looked */
-	PGresult *r = PQexec(c->conn,
-		"SELECT quote_ident(relname) FROM pg_stat_user_tables"
-		" WHERE schemaname = current_schema() AND n_mod_since_analyze > 1000"
-		" AND n_mod_since_analyze > n_live_tup / 5");
+	/* the store's tables that grow with its data: another table of the schema is not ours */
+	static const char *const derived[] = { "identifiers", "scores", "score_network", "networks",
+		"network_members", "link_edges", "source_marks", "rejects", NULL };
+	struct buf sql = { 0 };
+	PGresult *r;
 	int i;
 
+	/* as autovacuum would, only now: loaded much since the server last looked */
+	buf_adds(&sql,
+		"SELECT quote_ident(relname) FROM pg_stat_user_tables"
+		" WHERE schemaname = current_schema() AND n_mod_since_analyze > 1000"
+		" AND n_mod_since_analyze > n_live_tup / 5 AND relname IN (");
+	for (i = 0; store_kinds[i]; i++)
+		buf_addf(&sql, "'%s', ", store_kinds[i]);
+	for (i = 0; derived[i]; i++)
+		buf_addf(&sql, "'%s'%s", derived[i], derived[i + 1] ? ", " : ")");
+	r = PQexec(c->conn, sql.s);
 	for (i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r); i++) {
-		char *sql = xasprintf("ANALYZE %s", PQgetvalue(r, i, 0));
-
-		raw_exec(c, sql, 1);
-		free(sql);
+		buf_reset(&sql);
+		buf_addf(&sql, "ANALYZE %s", PQgetvalue(r, i, 0));
+		raw_exec(c, sql.s, 1);
 	}
+	buf_free(&sql);
 	PQclear(r);
 }
 
@@ -2600,12 +2611,8 @@ struct store_load {
 	int nf;             /* fields of the row being added */
 };
 
-/*
- * Send COPY table(columns) and its rows (after prefix, SQL of its own); the result is read by
- * copy_result(), so that the server takes the rows in while the caller makes the next ones.
- */
-static int copy_send(struct pg *c, const char *prefix, const char *table, const char *columns,
-	const char *data, size_t n)
+/* Start COPY table(columns) FROM STDIN, after prefix (SQL of its own): 0 or EX_*. */
+static int copy_begin(struct pg *c, const char *prefix, const char *table, const char *columns)
 {
 	char *sql = xasprintf("%sCOPY %s(%s) FROM STDIN", prefix, table, columns);
 	PGresult *r;
@@ -2617,24 +2624,36 @@ static int copy_send(struct pg *c, const char *prefix, const char *table, const 
 	}
 	r = PQexec(c->conn, sql);
 	free(sql);
-	if (PQresultStatus(r) != PGRES_COPY_IN) {
+	if (PQresultStatus(r) != PGRES_COPY_IN)
 		rc = report(c, r);
-		PQclear(r);
-		return rc;
-	}
 	PQclear(r);
+	return rc;
+}
+
+/* Send rows to the COPY begun: 0 or EX_*. */
+static int copy_data(struct pg *c, const char *data, size_t n)
+{
 	/* in pieces under 1 GB, libpq's int length */
-	while (n && rc == 0) {
+	while (n) {
 		int k = n > (1u << 26) ? 1 << 26 : (int)n;
 
 		if (PQputCopyData(c->conn, data, k) != 1)
-			rc = report(c, NULL);
+			return report(c, NULL);
 		data += k;
 		n -= (size_t)k;
 	}
-	if (PQputCopyEnd(c->conn, rc ? "casekit stopped" : NULL) != 1 && !rc)
-		rc = report(c, NULL);
-	return rc;
+	return 0;
+}
+
+/*
+ * End the COPY begun (failed, with why); its result is read by copy_result(), so that the
+ * server takes the last rows in while the caller goes on.
+ */
+static int copy_end(struct pg *c, const char *why)
+{
+	if (PQputCopyEnd(c->conn, why) != 1 && !why)
+		return report(c, NULL);
+	return 0;
 }
 
 /* The result of the COPY sent; a unique violation is STORE_REFUSED, quietly, when dup_quiet. */
@@ -2660,9 +2679,14 @@ static int copy_result(struct pg *c, int dup_quiet)
 
 int pg_copy(struct pg *c, const char *table, const char *columns, const char *data, size_t n)
 {
-	int rc = copy_send(c, "", table, columns, data, n);
+	int rc = copy_begin(c, "", table, columns);
 
-	return rc ? rc : copy_result(c, 0);
+	if (rc)
+		return rc;
+	rc = copy_data(c, data, n);
+	if (copy_end(c, rc ? "casekit stopped" : NULL) && !rc)
+		rc = EX_IOERR;
+	return rc ? (copy_result(c, 0), rc) : copy_result(c, 0);
 }
 
 static int load_upsert(struct store_load *l, uint64_t *replaced);
@@ -2674,7 +2698,7 @@ static int load_upsert(struct store_load *l, uint64_t *replaced);
  */
 static int drain(struct pg *c)
 {
-	struct store_load *l = c->inflight;
+	struct store_load *l;
 	int rc;
 
 	if (c->streaming) {
@@ -2687,7 +2711,14 @@ static int drain(struct pg *c)
 		stream_read(s, 1);
 		s->size = SIZE_BIG;
 	}
-	if (!l)
+	if (c->copying) {
+		/* the COPY taking a load's rows ends: its result comes as another's does */
+		c->inflight = c->copying;
+		c->copying = NULL;
+		if ((rc = copy_end(c, NULL)))
+			return rc;
+	}
+	if (!(l = c->inflight))
 		return 0;
 	c->inflight = NULL;
 	rc = copy_result(c, l->conflict != NULL);
@@ -2818,23 +2849,40 @@ out:
 /* What a flush that need not send all waits for: fewer COPYs, but memory stays bounded. */
 #define LOAD_CHUNK (1u << 20)
 
+/*
+ * What rows of a load that may replace rows one COPY takes at most: all are kept until its
+ * result, to go the long way round should a key be taken already.
+ */
+#define LOAD_KEEP (8u << 20)
+
 int store_load_flush(struct store_load *l, uint64_t *replaced, int all)
 {
-	struct buf t;
-	int rc;
+	struct pg *c;
+	int rc = 0;
 
 	if (!l || (!all && l->data.len < LOAD_CHUNK))
 		return 0;
-	if ((rc = drain(l->c)) || !l->nrows)
+	c = l->c;
+	if (c->copying != l && (rc = drain(c)))
 		goto out;
-	t = l->sent, l->sent = l->data, l->data = t;
-	l->nsent = l->nrows;
 	l->replaced = replaced;
-	if (l->conflict && l->c->distributed) {
+	if (!l->nrows) {
+		if (all && c->copying == l) {
+			c->copying = NULL;
+			c->inflight = l;
+			rc = copy_end(c, NULL);
+		}
+		goto out;
+	}
+	if (l->conflict && c->distributed) {
 		/*
 		 * Citus raises a worker's duplicate key as an internal error, which the quick
 		 * try below cannot tell from another: the long way round at once.
 		 */
+		struct buf t = l->sent;
+
+		l->sent = l->data, l->data = t;
+		l->nsent = l->nrows;
 		rc = load_upsert(l, replaced);
 		buf_reset(&l->sent);
 		l->nsent = 0;
@@ -2842,12 +2890,27 @@ int store_load_flush(struct store_load *l, uint64_t *replaced, int all)
 	}
 	/*
 	 * Most loads bring new keys only: straight into the table, under a savepoint; a key
-	 * already there sends the rows the long way round (drain()).
+	 * already there sends the rows the long way round (drain()). One COPY takes chunk after
+	 * chunk, as the caller makes them, until another statement needs the connection (or
+	 * LOAD_KEEP), so that the server is never kept waiting for the next COPY to begin.
 	 */
-	rc = copy_send(l->c, l->conflict ? "SAVEPOINT ck_load; " : "", l->table, l->columns,
-		l->sent.s, l->sent.len);
-	if (!rc)
-		l->c->inflight = l;
+	if (c->copying != l) {
+		buf_reset(&l->sent);
+		l->nsent = 0;
+		if ((rc = copy_begin(
+			     c, l->conflict ? "SAVEPOINT ck_load; " : "", l->table, l->columns)))
+			goto out;
+		c->copying = l;
+	}
+	rc = copy_data(c, l->data.s, l->data.len);
+	if (l->conflict)
+		buf_add(&l->sent, l->data.s, l->data.len);
+	l->nsent += l->nrows;
+	if (!rc && (all || l->sent.len >= LOAD_KEEP)) {
+		c->copying = NULL;
+		c->inflight = l;
+		rc = copy_end(c, NULL);
+	}
 out:
 	buf_reset(&l->data);
 	l->nrows = 0;
@@ -2859,7 +2922,7 @@ void store_load_free(struct store_load *l)
 {
 	if (!l)
 		return;
-	if (l->c->inflight == l)
+	if (l->c->inflight == l || l->c->copying == l)
 		drain(l->c);
 	free(l->table);
 	free(l->columns);

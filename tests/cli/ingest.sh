@@ -48,9 +48,11 @@ same "payments keep a hash and the last four" "1111 v1:" \
 	"$(Q "$T/db" "select instrument_last4||' '||substr(instrument_hash,1,3) from payments where seller_id='S1'" | tail -1)"
 same "payment identifiers are masked" "****1111" "$(Q "$T/db" "select raw from identifiers where kind='payment' limit 1" | tail -1)"
 "$CASEKIT" stats -d "$T/db" >/dev/null # closes the store: the WAL is folded into the file
+sqlite_only_begin "the bytes of the SQLite file"
 if grep -aq -e 4111111111111111 -e '4111 1111' "$T/db" "$T/db-wal" 2>/dev/null; then
 	fail "no raw card number anywhere in the store"
 else pass "no raw card number anywhere in the store"; fi
+sqlite_only_end
 
 # The same file again is skipped; a newer version of a record replaces the old one.
 check_exit 0 "the same file again exits 0" ingest -d "$T/db" "$D/listings.csv"
@@ -59,7 +61,9 @@ grep -q "already ingested as source 2 .*same SHA-256.*skipped" "$T/err" && pass 
 same "and adds nothing" "3 5" "$(Q "$T/db" "select (select count(*) from listings)||' '||(select count(*) from sources)" | tail -1)"
 printf 'seller_id,phone,email\nS1,+8613911112222,li@example.com\n' >"$T/sellers.csv"
 check_exit 0 "a newer sellers file loads" ingest -d "$T/db" "$T/sellers.csv"
-same "the newer record replaces the older row" "+8613911112222 6 2" \
+# (a server's source ids may skip one a rolled-back load took: casekit-store(5))
+last=$(Q "$T/db" "select max(source_id) from sources" | tail -1)
+same "the newer record replaces the older row" "+8613911112222 $last 2" \
 	"$(Q "$T/db" "select phone||' '||source_id||' '||line from sellers where seller_id='S1'" | tail -1)"
 same "the old row's identifiers go with it" "+8613911112222|li@example.com" \
 	"$(Q "$T/db" "select coalesce(raw, value) from identifiers where holder_id='S1' and field in ('phone','email','address') order by kind desc" | tail -n +2 | paste -sd'|')"
@@ -132,7 +136,7 @@ check_exit 73 "an uncreatable reject file exits 73" ingest -d "$T/s" --reject-fi
 cp "$D/orders.csv" "$T/in-orders.csv"
 check_exit 64 "--reject-file naming an input is refused" ingest -d "$T/s" -k orders --reject-file "$T/in-orders.csv" "$T/in-orders.csv"
 same "and the input stays whole" "" "$(cmp "$D/orders.csv" "$T/in-orders.csv" 2>&1)"
-check_exit 64 "--reject-file naming the store is refused" ingest -d "$T/s" --reject-file "$T/s" "$D/orders.csv"
+sqlite_only "a server store is no file to name" check_exit 64 "--reject-file naming the store is refused" ingest -d "$T/s" --reject-file "$T/s" "$D/orders.csv"
 ln -s "$T/in-orders.csv" "$T/rej-link.csv"
 check_exit 73 "--reject-file through a symbolic link is refused" ingest -d "$T/s" -k orders --reject-file "$T/rej-link.csv" "$D/orders.csv"
 same "and its target stays whole" "" "$(cmp "$D/orders.csv" "$T/in-orders.csv" 2>&1)"
@@ -231,7 +235,7 @@ grep -q "sellers.csv.gz:3: more than 4096 fields" "$T/err" && pass "as more than
 { printf 'seller_id,shop_name\n'; printf 'R1,'; head -c 10000 /dev/zero | tr '\0' y; printf ',extra\n'; for i in $(seq 2 1500); do echo "R$i,a,b"; done; echo "R0,ok"; } >"$T/sellers.csv"
 check_exit 0 "1500 bad rows load the good one" ingest -d "$T/b" "$T/sellers.csv"
 grep -q "1501 rows read, 1 kept, 1500 rejected" "$T/err" && pass "counting every reject" || fail "counting every reject" "$(cat "$T/err")"
-same "the store keeps a sample of 1000 and the exact count" "1000 1500 4099" "$(Q "$T/b" "select count(*)||' '||(select rows_rejected from sources where source_id=r.source_id)||' '||max(length(raw)) from rejects r where source_id=(select max(source_id) from sources)" | tail -1)"
+same "the store keeps a sample of 1000 and the exact count" "1000 1500 4099" "$(Q "$T/b" "select count(*)||' '||max(s.rows_rejected)||' '||max(length(raw)) from rejects r join sources s using (source_id) where source_id=(select max(source_id) from sources)" | tail -1)"
 printf 'seller_id,shop_name\nQ1,"open\nQ2,x\n' >"$T/sellers.csv"
 check_exit 65 "a quote open at the end of the file exits 65" ingest -d "$T/b" "$T/sellers.csv"
 same "nothing partial" "0" "$(Q "$T/b" "select count(*) from sellers where seller_id like 'Q%'" | tail -1)"
@@ -263,9 +267,18 @@ awk 'BEGIN { print "listing_id,seller_id,title,price,currency"
 	for (i = 1; i <= 300000; i++) printf "K%07d,S%d,\"item %d, a long enough title to fill pages\",%d.99,USD\n", i, i % 3 + 1, i, i % 500 }' >"$T/listings.csv"
 "$CASEKIT" ingest -q -d "$T/k" "$T/listings.csv" & pid=$!
 # Wait until the transaction has written a good part of the file, then kill it.
+loading() {
+	if [ -n "$ON_PG" ]; then
+		# a server shows the load's COPY (the file goes in several, in one transaction)
+		[ "$(sqlite3 "$T/k" "select count(*) from pg_stat_progress_copy
+			where datname = current_database()")" -gt 0 ]
+	else
+		# The bulk load runs under a rollback journal (WAL if that could not be had).
+		[ -s "$T/k-journal" ] || [ "$(stat -c %s "$T/k-wal" 2>/dev/null || echo 0)" -gt 4000000 ]
+	fi
+}
 for i in $(seq 1 400); do
-	# The bulk load runs under a rollback journal (WAL if that could not be had).
-	if [ -s "$T/k-journal" ] || [ "$(stat -c %s "$T/k-wal" 2>/dev/null || echo 0)" -gt 4000000 ]; then
+	if loading; then
 		sleep 0.3
 		break
 	fi
@@ -276,14 +289,14 @@ if kill -9 $pid 2>/dev/null; then
 	wait $pid 2>/dev/null
 	same "kill -9 mid-file leaves the store as it was" "0 1 0" \
 		"$(Q "$T/k" "select (select count(*) from listings)||' '||(select count(*) from sources)||' '||(select count(*) from rejects)" | tail -1)"
-	expect "the store is intact" sh -c "test \"\$('$CASEKIT' query -d '$T/k' 'pragma integrity_check' | tail -1)\" = ok"
+	sqlite_only "integrity_check is SQLite's" expect "the store is intact" sh -c "test \"\$('$CASEKIT' query -d '$T/k' 'pragma integrity_check' | tail -1)\" = ok"
 else
 	wait $pid
 	fail "kill -9 mid-file leaves the store as it was" "the ingest finished before it could be killed"
 fi
 check_exit 0 "a rerun after the kill loads the file" ingest -d "$T/k" "$T/listings.csv"
 # Bytes 18 and 19 of an SQLite header are 2 in WAL mode: the load's rollback journal is gone.
-expect "the store is back in WAL mode" test "$(od -An -tu1 -j18 -N2 "$T/k" | tr -s ' ')" = " 2 2"
+sqlite_only "the SQLite file's header" expect "the store is back in WAL mode" test "$(od -An -tu1 -j18 -N2 "$T/k" | tr -s ' ')" = " 2 2"
 same "once, with no duplicates" "300000 300000 2" \
 	"$(Q "$T/k" "select (select count(*) from listings)||' '||(select count(distinct listing_id) from listings)||' '||(select count(*) from sources)" | tail -1)"
 
@@ -370,8 +383,14 @@ r1=0; wait $p1 || r1=$?
 r2=0; wait $p2 || r2=$?
 expect "two ingests at once both finish" test "$r1.$r2" = "0.0"
 expect "every file of both landed" sh -c "[ \"\$(sqlite3 '$T/two.db' 'select count(*) from sources')\" -ge 18 ]"
-if command -v python3 >/dev/null; then
-	python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("begin exclusive"); open(sys.argv[2], "w").close(); time.sleep(4)' "$T/two.db" "$T/locked" & plock=$!
+if [ -n "$ON_PG" ] || command -v python3 >/dev/null; then
+	if [ -n "$ON_PG" ]; then
+		# a server store's writers take casekit's advisory lock (casekit-store(5))
+		printf 'select pg_advisory_lock(1131112820);\n\\! touch %s\nselect pg_sleep(4);\n' \
+			"$T/locked" | "$PGMAP_PSQL" -X -q -d "$(pgmap_uri "$T/two.db")" >/dev/null & plock=$!
+	else
+		python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("begin exclusive"); open(sys.argv[2], "w").close(); time.sleep(4)' "$T/two.db" "$T/locked" & plock=$!
+	fi
 	while ! [ -e "$T/locked" ]; do sleep 0.05; done
 	rc=0; CASEKIT_BUSY_TIMEOUT=1 "$CASEKIT" ingest -q -d "$T/two.db" "$T/brands.csv" >"$T/out" 2>"$T/err" || rc=$?
 	expect "a lock held past CASEKIT_BUSY_TIMEOUT exits 75" test "$rc" = 75
@@ -403,7 +422,7 @@ ck ingest -q -d "$T/cn3.db" -p "$T/hk.profile" -k sellers "$T/hk.csv"
 same "a profile's country wins over the store's, a row's over both" "+85251234567 +447911123456" "$(phones "$T/cn3.db")"
 check_exit 64 "--country takes ISO 3166-1 codes only" ingest -d "$T/cn0.db" --country Brazil "$T/cn/sellers.csv"
 check_exit 64 "init --country too" init --country XX "$T/cn4.db"
-expect "and makes no store" test ! -e "$T/cn4.db"
+expect "and makes no store" no_store "$T/cn4.db"
 # Identifier quality is said at the end of every ingest, with the fix for national numbers.
 printf 'seller_id,phone,email\nS1,178-6665-8722,a@x.cn\nS2,(+86)17866658722,junk\nS3,178 6665 8723,\nS4,17866658724,\n' >"$T/cn/q.csv"
 ck init -q "$T/q0.db"
@@ -443,17 +462,18 @@ check_exit 0 "the same file again is skipped" ingest -d "$T/rp.db" -p "$T/rp1.pr
 expect "saying --replace loads it again" grep -q "skipped (--replace loads it again)" "$T/err"
 printf 'profile shops\ncountry CN\n[sellers]\nphone = tel\naddress = seller_city\n' >"$T/rp2.profile"
 check_exit 0 "--replace loads it again through the fixed profile" ingest -d "$T/rp.db" -p "$T/rp2.profile" --replace -k sellers "$T/rp.csv"
-same "its rows come from the new load" "S1|Rua A 1|2 S2|Rua B 2|2" \
+r2=$(Q "$T/rp.db" "select max(source_id) from sources" | tail -1)
+same "its rows come from the new load" "S1|Rua A 1|$r2 S2|Rua B 2|$r2" \
 	"$(Q "$T/rp.db" "select seller_id||'|'||address||'|'||source_id from sellers order by 1" | tail -n +2 | paste -sd' ')"
 same "with the new identifiers only" "+8613800138000 +8613900138000" \
 	"$(Q "$T/rp.db" "select value from identifiers where kind='phone' order by 1" | tail -n +2 | paste -sd' ')"
-same "both loads stay in sources, the first naming the second" "1|2 2|" \
-	"$(Q "$T/rp.db" "select source_id||'|'||coalesce(replaced_by,'') from sources order by 1" | tail -n +2 | paste -sd' ')"
+same "both loads stay in sources, the first naming the second" "1|$r2 $r2|" \
+	"$(Q "$T/rp.db" "select source_id||'|'||coalesce(replaced_by||'','') from sources order by 1" | tail -n +2 | paste -sd' ')"
 printf 'seller_id,shop_name,seller_city,tel\nS1,a,Rua A 1,138 0013 8000\n' >"$T/rp.csv"
 check_exit 0 "--replace by name: a file with a record less" ingest -d "$T/rp.db" -p "$T/rp2.profile" --replace -k sellers "$T/rp.csv"
 same "the record it no longer has goes, with its identifiers" "S1 0" \
 	"$(Q "$T/rp.db" "select group_concat(seller_id), (select count(*) from identifiers where holder_id='S2') from sellers" | tail -1 | tr '\t' ' ')"
-expect "and ingest says so" grep -q "replaces source 2; 1 of its rows that this load did not bring again were removed" "$T/err"
+expect "and ingest says so" grep -q "replaces source $r2; 1 of its rows that this load did not bring again were removed" "$T/err"
 # Lookups: a value mapped through a two-column file, a field taken from another file by key.
 mkdir -p "$T/olist"
 printf 'product_category_name,product_category_name_english\nbeleza_saude,health_beauty\n' >"$T/olist/cats.csv"

@@ -55,7 +55,7 @@ cp "$IN/payments.csv" "$T/p3/payments.csv"; echo "S3,card,6011000000000004,Chen,
 rc=0; CASEKIT_KEY_FILE="$T/a.key" "$CASEKIT" ingest -q -d "$T/a.db" "$T/p3/payments.csv" 2>"$T/err" || rc=$?
 expect "CASEKIT_KEY_FILE gives the key" test "$rc" = 0
 check_exit 73 "init never overwrites a key file" init --key-file "$T/a.key" "$T/c.db"
-expect "and makes no store then" test ! -e "$T/c.db"
+expect "and makes no store then" no_store "$T/c.db"
 expect "the key file is unchanged" test "$(cat "$T/a.key")" = "$KEY"
 
 # A schema 2 store: the key moves out once, and the same card hashes as before.

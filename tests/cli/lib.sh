@@ -51,6 +51,13 @@ has_store() {
 	else pgmap_known "$1" && [ "$(sqlite3 "$1" "select count(*) from meta")" -gt 0 ]; fi
 }
 
+# no_store PATH: nothing at PATH, neither a file nor (on PostgreSQL) a database with tables
+no_store() {
+	[ ! -e "$1" ] || return 1
+	[ -z "$ON_PG" ] || ! pgmap_known "$1" ||
+		[ -z "$(sqlite3 "$1" "select 1 from pg_tables where schemaname = current_schema()")" ]
+}
+
 # sqlite_only REASON CHECK DESC ARGS...: run the check on a SQLite store; on PostgreSQL
 # (make check-pg) say it skips and why. Only for what the server has no counterpart of.
 # sqlite_only_begin REASON ... sqlite_only_end: the same for every check in between.
