@@ -18,7 +18,8 @@ db = sqlite3.connect(sys.argv[1])
 db.text_factory = lambda b: b.decode("utf-8", "replace")
 groups = defaultdict(set)
 for holder, kind, value, raw in db.execute(
-        "SELECT holder_id, kind, value, raw FROM identifiers"
+        # (a raw that only repeats the value is NULL since schema 7)
+        "SELECT holder_id, kind, value, coalesce(raw, value) FROM identifiers"
         " WHERE holder_kind = 'seller' AND kind <> 'address_building'"):
     v = value if kind == "payment" or raw is None else clean.sub("", raw.casefold())
     if v:

@@ -5,7 +5,10 @@
 # usage: bench/storesize.sh STORE [CSV_DIR]
 # Reads the store through sqlite3's dbstat table (every page once: a minute for a few GB on a
 # cold disk). Columns: MiB, the share of the store, and with CSV_DIR the bytes per CSV byte.
-# "unused" is free space inside pages; the rows are sorted by size.
+# "unused" is free space inside pages; the rows are sorted by size. With COLUMNS_OF set to
+# table names (COLUMNS_OF="identifiers orders"), the bytes of each of their columns follow
+# (the values' own bytes, as text for numbers; SQLite's record headers and rowids aside),
+# which is one more read of those tables.
 set -euo pipefail
 [ $# -ge 1 ] && [ -f "$1" ] || { echo "usage: bench/storesize.sh STORE [CSV_DIR]" >&2; exit 64; }
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 not found" >&2; exit 1; }
@@ -30,3 +33,10 @@ SELECT printf('%-36s %9.1f %5.1f%% %8.3f %9.1f', tbl, sum(bytes) / 1048576.0,
 SELECT '';
 SELECT printf('%-36s %9.1f %6s %8.3f', 'store', sum(bytes) / 1048576.0, '', 1.0 * sum(bytes) / $CSV)
 	FROM s;"
+for t in ${COLUMNS_OF:-}; do
+	cols=$(sqlite3 -readonly "$STORE" "SELECT group_concat(printf('SELECT %Q AS c, sum(length(CAST(%s AS BLOB))) AS b, count(%s) AS n FROM $t', name, name, name), ' UNION ALL ') FROM pragma_table_info('$t')")
+	echo
+	printf '%-36s %9s %8s %12s\n' "$t: column" MiB per_csv values
+	sqlite3 -readonly "$STORE" "SELECT printf('%-36s %9.1f %8.3f %12d', c, coalesce(b, 0) / 1048576.0,
+		coalesce(b, 0) * 1.0 / $CSV, n) FROM ($cols)"
+done

@@ -77,7 +77,7 @@ int cmd_ingest(int argc, char **argv)
 		argv[0] = dash;
 		argc = 1;
 	}
-	if ((rc = store_open(&st, NULL, 0)))
+	if ((rc = store_open(&st, NULL, STORE_LOAD)))
 		return rc;
 	rc = ingest_run(st, &o, argc, argv);
 	store_close(st);

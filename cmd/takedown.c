@@ -129,10 +129,28 @@ static int print_sql(
 	"julianday(n.received_at)) * 24, 1) hours_open FROM notices n LEFT JOIN " \
 	"notice_decisions d ON d.decision_id = (SELECT max(decision_id) FROM notice_decisions x " \
 	"WHERE x.notice_id = n.notice_id)"
+/*
+ * The same on Citus, which correlates no subquery with a distributed table (listings) and
+ * joins none with a table of the coordinator's own (notice_decisions): the notices and their
+ * last decisions first, then which of their listings are there, looked up on the workers.
+ */
+#define STATE_SQL_CITUS \
+	"WITH ck_n AS MATERIALIZED (SELECT n.notice_id, coalesce(d.decision, 'open') state, " \
+	"d.lane, n.rights_holder notifier, n.brand, coalesce(n.listing_id, n.url) listing_or_url, " \
+	"d.decision_id, n.listing_id nl, coalesce(d.listing_id, n.listing_id) lid, " \
+	"n.received_at, d.decided_at FROM notices n LEFT JOIN notice_decisions d ON " \
+	"d.decision_id = (SELECT max(decision_id) FROM notice_decisions x WHERE x.notice_id = " \
+	"n.notice_id)), ck_found AS MATERIALIZED (SELECT DISTINCT listing_id FROM listings WHERE " \
+	"listing_id IN (SELECT lid FROM ck_n)) SELECT notice_id, state, lane, notifier, brand, " \
+	"listing_or_url, CASE WHEN decision_id IS NULL AND nl IS NULL THEN 'unchecked' WHEN lid " \
+	"IN (SELECT listing_id FROM ck_found) THEN 'found' ELSE 'missing' END listing, " \
+	"received_at, round((julianday(coalesce(decided_at, ?1)) - julianday(received_at)) * " \
+	"24, 1) hours_open FROM ck_n"
 
 static int do_list(struct store *st, int open, const char *overdue)
 {
-	char now[21];
+	const char *state = store_is_distributed(st) ? STATE_SQL_CITUS : STATE_SQL, *where = "";
+	char now[21], sql[2048];
 	double hours = -1;
 	char *end;
 
@@ -144,16 +162,13 @@ static int do_list(struct store *st, int open, const char *overdue)
 	ck_clock_iso(now);
 	if (overdue)
 		/* Overdue: still waiting (open or in review) and older than HOURS now. */
-		return print_sql(st,
-			"SELECT * FROM (" STATE_SQL ") WHERE state IN ('open', 'review') AND "
-			"(julianday(?1) - julianday(received_at)) * 24 > ?2 ORDER BY received_at, "
-			"notice_id",
-			"notice", now, hours);
-	return print_sql(st,
-		open ? "SELECT * FROM (" STATE_SQL ") WHERE state IN ('open', 'review') ORDER BY "
-		       "received_at, notice_id"
-		     : "SELECT * FROM (" STATE_SQL ") ORDER BY received_at, notice_id",
-		"notice", now, -1);
+		where = " WHERE state IN ('open', 'review') AND (julianday(?1) - "
+			"julianday(received_at)) * 24 > ?2";
+	else if (open)
+		where = " WHERE state IN ('open', 'review')";
+	snprintf(sql, sizeof(sql), "SELECT * FROM (%s)%s ORDER BY received_at, notice_id", state,
+		where);
+	return print_sql(st, sql, "notice", now, hours);
 }
 
 static int do_export(struct store *st, int all)

@@ -97,8 +97,11 @@ struct csvio {
 	uint64_t toff; /* offset in the text of chunk[0] */
 	int bol;       /* the next byte fed starts a physical line */
 	EVP_MD_CTX *mark_sha;
+	pthread_mutex_t mark_mu; /* over marks, nmarks and capmarks: csvio_marks_take() */
 	struct csvio_mark *marks;
 	size_t nmarks, capmarks;
+	uint64_t mark_last; /* the offset of the last mark, if marked: for the reader alone */
+	int marked;
 	int marks_done;
 	struct buf data;
 	size_t *off, *flen, nf, cap;
@@ -218,8 +221,10 @@ void csvio_close(struct csvio *r)
 		ucnv_close(r->u8);
 	if (r->sha)
 		EVP_MD_CTX_free(r->sha);
-	if (r->mark_sha)
+	if (r->mark_sha) {
 		EVP_MD_CTX_free(r->mark_sha);
+		pthread_mutex_destroy(&r->mark_mu);
+	}
 	free(r->marks);
 	if (r->raw)
 		csv_free(&r->p);
@@ -538,8 +543,9 @@ static void mark_here(struct csvio *r)
 {
 	uint64_t off = r->toff + r->pos;
 
-	if (r->nmarks && off - r->marks[r->nmarks - 1].offset < r->mark_span)
+	if (r->marked && off - r->mark_last < r->mark_span)
 		return;
+	pthread_mutex_lock(&r->mark_mu);
 	if (r->nmarks)
 		mark_close(r);
 	if (r->nmarks == r->capmarks) {
@@ -549,6 +555,9 @@ static void mark_here(struct csvio *r)
 	r->marks[r->nmarks].line = r->line;
 	r->marks[r->nmarks].offset = off;
 	r->nmarks++;
+	pthread_mutex_unlock(&r->mark_mu);
+	r->mark_last = off;
+	r->marked = 1;
 	if (!EVP_DigestInit_ex(r->mark_sha, EVP_sha256(), NULL))
 		ck_bug("cannot start SHA-256");
 }
@@ -561,6 +570,24 @@ void csvio_keep_marks(struct csvio *r, size_t span)
 	r->mark_span = span;
 	if (!(r->mark_sha = EVP_MD_CTX_new()))
 		ck_bug("cannot start SHA-256");
+	pthread_mutex_init(&r->mark_mu, NULL);
+}
+
+size_t csvio_marks_take(struct csvio *r, struct csvio_mark *out, size_t max)
+{
+	size_t n = 0;
+
+	if (!r->mark_span)
+		return 0;
+	pthread_mutex_lock(&r->mark_mu);
+	if (!r->marks_done && r->nmarks > max) {
+		n = max;
+		memcpy(out, r->marks, n * sizeof(*out));
+		memmove(r->marks, r->marks + n, (r->nmarks - n) * sizeof(*r->marks));
+		r->nmarks -= n;
+	}
+	pthread_mutex_unlock(&r->mark_mu);
+	return n;
 }
 
 const struct csvio_mark *csvio_marks(struct csvio *r, size_t *n)

@@ -97,8 +97,18 @@ struct csvio_mark {
 	unsigned char sha256[32];
 };
 void csvio_keep_marks(struct csvio *r, size_t span);
-/* The marks, once csvio_next() returned 0 (NULL and *n 0 when none were kept). */
+/*
+ * The marks, once csvio_next() returned 0 (NULL and *n 0 when none were kept), but for those
+ * csvio_marks_take() took.
+ */
 const struct csvio_mark *csvio_marks(struct csvio *r, size_t *n);
+/*
+ * Take the first n marks into out, in order, once their spans are complete, to be stored
+ * while the file is still read (a file's marks would grow with its size): n, or 0 while
+ * fewer are complete; csvio_marks() gives the rest. Any thread may call it while another
+ * reads ahead.
+ */
+size_t csvio_marks_take(struct csvio *r, struct csvio_mark *out, size_t n);
 /*
  * Open an open file descriptor (taken over) as csvio_open() opens a path; name is what
  * messages call it.

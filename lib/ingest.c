@@ -13,6 +13,9 @@
 #include "store.h"
 #include "text.h"
 #include <dirent.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <sys/stat.h>
@@ -412,14 +415,16 @@ int ingest_time(const char *s, const char *fmt, char out[21])
  * Ids known to be in the store, so that a million listings of ten thousand sellers ask SQLite
  * once per seller, not once per listing. Only hits are kept: ingest never deletes a seller or
  * a listing, so a hit stays true for the whole run. Open addressing, FNV-1a; the ids sit in
- * one arena. Memory is bounded whatever the store holds: at most REF_MAX ids and REF_BYTES of
- * them a set (about 32 MB); past that, SQLite answers.
+ * one arena, each after its length (a varint), and a slot holds the upper half of the id's
+ * hash and its place in the arena: 8 bytes, so that the table's misses rarely touch the arena.
+ * Memory is bounded whatever the store holds: at most REF_MAX ids and REF_BYTES of them a set
+ * (about 32 MB, the table at most half full); past that, SQLite answers.
  */
 #define REF_MAX (1u << 20)
 #define REF_BYTES (16u << 20)
 struct refent {
-	uint64_t h;
-	uint32_t off, len1; /* len1: the id's length + 1; 0 for an empty slot */
+	uint32_t tag;  /* the upper 32 bits of the id's hash */
+	uint32_t off1; /* where the id's length starts in the arena, + 1; 0 for an empty slot */
 };
 struct refset {
 	struct refent *v;
@@ -446,12 +451,23 @@ struct ingest {
 	struct store_stmt *insn[NKINDS]; /* ROWS rows at once, for kinds without old[] */
 	/* instead of insn[] and ins_idents, where the store loads in bulk (a server's COPY) */
 	struct store_load *load[NKINDS], *load_idents;
+	/* and instead of insn[] for kinds with old[]: the rows whose key is new (fresh_key()) */
+	struct store_load *loadn[NKINDS];
 	struct kind_row *prow; /* rows waiting for it */
 	size_t nprow;
 	int64_t max_rowid;             /* of the table being loaded: a new row gets the next */
 	struct store_stmt *ins_idents; /* IDENT_ROWS identifiers at once */
 	struct ident_row *pend;        /* identifiers waiting for it */
 	size_t npend;
+	/*
+	 * The notes of ident_notes by text, each with its note_id (schema 7); those from
+	 * nnotes_stored on were numbered by this file and go to the store at its end.
+	 */
+	struct ck_names notes;
+	int64_t *note_ids;
+	int nnotes_stored, nnote_ids, capnote_ids;
+	int64_t next_note;
+	struct buf notebuf;
 	struct store_stmt *ref_sellers, *ref_listings, *ins_ident, *ins_reject, *ins_source,
 		*upd_source, *dup_source, *add_replaced, *del_replaced, *clear_replaced,
 		*get_rejects;
@@ -594,11 +610,12 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 			nb++;
 		}
 	}
-	if (!(k->holder_kind && k->conflict)) {
-		buf_reset(&sql);
-		buf_addf(&sql, "%s, attrs, source_id, line", cols.s);
+	buf_reset(&sql);
+	buf_addf(&sql, "%s, attrs, source_id, line", cols.s);
+	if (!(k->holder_kind && k->conflict))
 		in->load[ki] = store_load_new(in->st, k->kind, sql.s, k->conflict);
-	}
+	else
+		in->loadn[ki] = store_load_new(in->st, k->kind, sql.s, NULL);
 	for (r = 0; r < 2 && !rc; r++) {
 		buf_reset(&sql);
 		buf_addf(&sql, "INSERT INTO %s(%s, attrs, source_id, line) VALUES(%s, ?, ?, ?)",
@@ -610,11 +627,8 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 				" ON CONFLICT(%s) DO UPDATE SET %s, attrs=excluded.attrs, "
 				"source_id=excluded.source_id, line=excluded.line",
 				k->conflict, set.s);
-		/*
-		 * A server's store loads what it can in bulk; its sellers go a row at a time
-		 * (insn counts new rows by their rowids, which a server has not).
-		 */
-		if (!r || !(in->load[ki] || (k->holder_kind && k->conflict && in->load_idents)))
+		/* a server's store loads in bulk what it can */
+		if (!r || !(in->load[ki] || in->loadn[ki]))
 			rc = prep(in, r ? &in->insn[ki] : &in->ins[ki], sql.s);
 	}
 	if (!rc && k->holder_kind && k->conflict) {
@@ -655,7 +669,7 @@ struct ident_row {
  */
 #define IDENT_ROWS 32
 #define IDENT_COLS \
-	"INSERT INTO identifiers(holder_kind, holder_id, kind, value, raw, note, flags, day, " \
+	"INSERT INTO identifiers(holder_kind, holder_id, kind, value, raw, note_id, flags, day, " \
 	"field, source_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 
 static int prep_all(struct ingest *in)
@@ -697,7 +711,7 @@ static int prep_all(struct ingest *in)
 	rc = prep(in, &in->ins_idents, sql.s);
 	buf_free(&sql);
 	in->load_idents = store_load_new(in->st, "identifiers",
-		"holder_kind, holder_id, kind, value, raw, note, flags, day, field, source_id, line",
+		"holder_kind, holder_id, kind, value, raw, note_id, flags, day, field, source_id, line",
 		NULL);
 	in->pend = xcalloc(IDENT_ROWS, sizeof(*in->pend));
 	in->tally = stats_tally_new();
@@ -723,7 +737,8 @@ static void finalize_all(struct ingest *in)
 		store_done(in->old[i]);
 		in->ins[i] = in->insn[i] = in->old[i] = NULL;
 		store_load_free(in->load[i]);
-		in->load[i] = NULL;
+		store_load_free(in->loadn[i]);
+		in->load[i] = in->loadn[i] = NULL;
 	}
 	store_load_free(in->load_idents);
 	in->load_idents = NULL;
@@ -1013,43 +1028,68 @@ static const char *shown(const char *v, size_t n, char out[48])
 	return out;
 }
 
+/* The id that starts at off in r's arena: its bytes, and their count in *n. */
+static const char *ref_id(const struct refset *r, size_t off, size_t *n)
+{
+	const unsigned char *p = (const unsigned char *)r->ids.s + off;
+	size_t len = 0;
+	int shift = 0;
+
+	do
+		len |= (size_t)(*p & 0x7f) << shift, shift += 7;
+	while (*p++ & 0x80);
+	*n = len;
+	return (const char *)p;
+}
+
 /* The slot of v in r: where it is, or the empty slot where it would go. */
 static size_t ref_slot(const struct refset *r, const char *v, size_t n, uint64_t h)
 {
-	size_t i = (size_t)h & (r->cap - 1);
+	size_t i = (size_t)h & (r->cap - 1), len;
+	uint32_t tag = (uint32_t)(h >> 32);
 
-	while (r->v[i].len1 &&
-		!(r->v[i].h == h && r->v[i].len1 == n + 1 &&
-			memcmp(r->ids.s + r->v[i].off, v, n) == 0))
-		i = (i + 1) & (r->cap - 1);
+	for (; r->v[i].off1; i = (i + 1) & (r->cap - 1)) {
+		const char *id;
+
+		if (r->v[i].tag != tag)
+			continue;
+		id = ref_id(r, r->v[i].off1 - 1, &len);
+		if (len == n && memcmp(id, v, n) == 0)
+			break;
+	}
 	return i;
 }
 
 /* Add v to r: 1, or 0 when r is full and v was left out. */
 static int ref_add(struct refset *r, const char *v, size_t n, uint64_t h)
 {
-	size_t i, j;
+	unsigned char len[10];
+	size_t i, j, nlen = 0, m = n;
 
-	if (r->n >= REF_MAX || r->ids.len + n > REF_BYTES)
+	do
+		len[nlen++] = (unsigned char)((m & 0x7f) | (m > 0x7f ? 0x80 : 0)), m >>= 7;
+	while (m);
+	if (r->n >= REF_MAX || r->ids.len + nlen + n > REF_BYTES)
 		return 0;
 	if (2 * (r->n + 1) > r->cap) {
 		struct refset g = { NULL, r->cap ? 2 * r->cap : 1024, r->n, r->ids };
 
 		g.v = xcalloc(g.cap, sizeof(*g.v));
 		for (j = 0; j < r->cap; j++)
-			if (r->v[j].len1) {
-				const struct refent *e = &r->v[j];
+			if (r->v[j].off1) {
+				size_t idn;
+				const char *id = ref_id(r, r->v[j].off1 - 1, &idn);
 
-				g.v[ref_slot(&g, r->ids.s + e->off, e->len1 - 1, e->h)] = *e;
+				g.v[ref_slot(&g, id, idn, ck_fnv1a(id, idn))] = r->v[j];
 			}
 		free(r->v);
 		*r = g;
 	}
 	i = ref_slot(r, v, n, h);
-	if (!r->v[i].len1) {
-		r->v[i].h = h;
-		r->v[i].off = (uint32_t)r->ids.len;
-		r->v[i].len1 = (uint32_t)n + 1;
+	if (!r->v[i].off1) {
+		r->v[i].tag = (uint32_t)(h >> 32);
+		r->v[i].off1 = (uint32_t)r->ids.len + 1;
+		buf_add(&r->ids, (const char *)len, nlen);
 		buf_add(&r->ids, v, n);
 		r->n++;
 	}
@@ -1059,7 +1099,7 @@ static int ref_add(struct refset *r, const char *v, size_t n, uint64_t h)
 /* 1 if r holds v. */
 static int ref_has(const struct refset *r, const char *v, size_t n, uint64_t h)
 {
-	return r->cap && r->v[ref_slot(r, v, n, h)].len1;
+	return r->cap && r->v[ref_slot(r, v, n, h)].off1;
 }
 
 static void ref_free(struct refset *r)
@@ -1081,9 +1121,12 @@ static void ref_merge(struct refset *to, struct refset *from)
 		return;
 	}
 	for (i = 0; i < from->cap; i++)
-		if (from->v[i].len1)
-			ref_add(to, from->ids.s + from->v[i].off, from->v[i].len1 - 1,
-				from->v[i].h);
+		if (from->v[i].off1) {
+			size_t n;
+			const char *id = ref_id(from, from->v[i].off1 - 1, &n);
+
+			ref_add(to, id, n, ck_fnv1a(id, n));
+		}
 	ref_free(from);
 }
 
@@ -1318,16 +1361,97 @@ static void bind_oval(struct store_stmt *s, int i, const struct obatch *b, const
 		store_bind_null(s, i);
 }
 
-/* Bind an identifier as the parameters from base + 1 on. */
-static void bind_ident(
-	const struct file *f, struct store_stmt *s, int base, const struct ident_row *p)
+/*
+ * The note_id of an identifier's note (0: it has none), numbered anew when this store has not
+ * seen the text yet: ids follow the order in which the rows first give a note.
+ */
+static int64_t note_id(struct ingest *in, const struct obatch *b, const struct oval *v)
 {
+	int i;
+
+	if (v->type != OV_TEXT || !v->n)
+		return 0;
+	buf_reset(&in->notebuf);
+	buf_add(&in->notebuf, b->bytes.s + v->off, v->n);
+	i = ck_name_id(&in->notes, in->notebuf.s);
+	if (i >= in->capnote_ids) {
+		in->capnote_ids = in->capnote_ids ? in->capnote_ids * 2 : 64;
+		in->note_ids = xrealloc(in->note_ids, (size_t)in->capnote_ids * sizeof(int64_t));
+	}
+	if (i == in->nnote_ids) /* new: ck_name_id() numbers in order too */
+		in->note_ids[in->nnote_ids++] = in->next_note++;
+	return in->note_ids[i];
+}
+
+/* The notes the store has, read again at the start of each file's transaction. */
+static int notes_load(struct ingest *in)
+{
+	struct store_stmt *s = store_prepare(in->st, "SELECT note_id, note FROM ident_notes");
+	int rc;
+
+	ck_names_free(&in->notes);
+	memset(&in->notes, 0, sizeof(in->notes));
+	in->nnotes_stored = in->nnote_ids = 0;
+	in->next_note = 1;
+	if (!s)
+		return EX_SOFTWARE;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *t = store_col_text(s, 1);
+		int64_t id = store_col_int(s, 0);
+		int i = ck_name_id(&in->notes, t ? t : "");
+
+		if (i >= in->capnote_ids) {
+			in->capnote_ids = in->capnote_ids ? in->capnote_ids * 2 : 64;
+			while (i >= in->capnote_ids)
+				in->capnote_ids *= 2;
+			in->note_ids =
+				xrealloc(in->note_ids, (size_t)in->capnote_ids * sizeof(int64_t));
+		}
+		in->note_ids[i] = id;
+		if (id >= in->next_note)
+			in->next_note = id + 1;
+	}
+	store_done(s);
+	in->nnotes_stored = in->nnote_ids = in->notes.n;
+	return rc == STORE_DONE ? 0 : rc;
+}
+
+/* The notes this file numbered, into ident_notes (in the file's transaction). */
+static int notes_save(struct ingest *in)
+{
+	struct store_stmt *s;
+	int rc = 0, i;
+
+	if (in->nnotes_stored == in->notes.n)
+		return 0;
+	if (!(s = store_prepare(in->st, "INSERT INTO ident_notes(note_id, note) VALUES(?, ?)")))
+		return EX_SOFTWARE;
+	for (i = in->nnotes_stored; i < in->notes.n && !rc; i++) {
+		store_bind_int(s, 1, in->note_ids[i]);
+		store_bind_text(s, 2, in->notes.v[i]);
+		rc = step_done(s);
+	}
+	store_done(s);
+	if (!rc)
+		in->nnotes_stored = in->notes.n;
+	return rc;
+}
+
+/* Bind an identifier as the parameters from base + 1 on. */
+static void bind_ident(struct ingest *in, const struct file *f, struct store_stmt *s, int base,
+	const struct ident_row *p)
+{
+	int64_t note = note_id(in, p->b, &p->id->note);
+
 	store_bind_text(s, base + 1, f->k->holder_kind);
 	bind_oval(s, base + 2, p->b, &p->r->holder);
 	store_bind_text(s, base + 3, p->id->kind);
 	bind_oval(s, base + 4, p->b, &p->id->value);
 	bind_oval(s, base + 5, p->b, &p->id->raw);
-	bind_oval(s, base + 6, p->b, &p->id->note);
+	if (note)
+		store_bind_int(s, base + 6, note);
+	else
+		store_bind_null(s, base + 6);
 	bind_oval(s, base + 7, p->b, &p->id->flags);
 	bind_oval(s, base + 8, p->b, &p->id->day);
 	store_bind_text(s, base + 9, p->id->field);
@@ -1356,13 +1480,17 @@ static int flush_idents(struct ingest *in, struct file *f)
 	for (i = 0; in->load_idents && i < n; i++) {
 		const struct ident_row *p = &in->pend[i];
 		struct store_load *l = in->load_idents;
+		int64_t note = note_id(in, p->b, &p->id->note);
 
 		store_load_text(l, f->k->holder_kind, strlen(f->k->holder_kind));
 		load_oval(l, p->b, &p->r->holder);
 		store_load_text(l, p->id->kind, strlen(p->id->kind));
 		load_oval(l, p->b, &p->id->value);
 		load_oval(l, p->b, &p->id->raw);
-		load_oval(l, p->b, &p->id->note);
+		if (note)
+			store_load_int(l, note);
+		else
+			store_load_text(l, NULL, 0);
 		load_oval(l, p->b, &p->id->flags);
 		load_oval(l, p->b, &p->id->day);
 		store_load_text(l, p->id->field, p->id->field ? strlen(p->id->field) : 0);
@@ -1374,11 +1502,11 @@ static int flush_idents(struct ingest *in, struct file *f)
 		return 0;
 	if (n == IDENT_ROWS) {
 		for (i = 0; i < n; i++)
-			bind_ident(f, in->ins_idents, (int)i * 11, &in->pend[i]);
+			bind_ident(in, f, in->ins_idents, (int)i * 11, &in->pend[i]);
 		return step_done(in->ins_idents);
 	}
 	for (i = 0; i < n && !rc; i++) {
-		bind_ident(f, in->ins_ident, 0, &in->pend[i]);
+		bind_ident(in, f, in->ins_ident, 0, &in->pend[i]);
 		rc = step_done(in->ins_ident);
 	}
 	return rc;
@@ -1456,6 +1584,15 @@ static void iq_count(struct ingest *in, const char *kind, unsigned q)
 	c->nolink += (q & IQ_NOLINK) != 0;
 }
 
+/* The raw of o: none where the row said the value itself (schema 7), else raw. */
+static void ob_raw(const struct obatch *ob, struct oid *o, struct oval raw)
+{
+	if (raw.type == OV_TEXT && o->value.type == OV_TEXT && raw.n == o->value.n &&
+		memcmp(ob->bytes.s + raw.off, ob->bytes.s + o->value.off, raw.n) == 0)
+		raw.type = OV_NULL;
+	o->raw = raw;
+}
+
 /* The identifiers a record holds, normalised, for the writer to count and record. */
 static void stage_idents(const struct file *f, struct row *w, const struct csvio_rec *rec,
 	const char *country, struct obatch *ob)
@@ -1503,13 +1640,13 @@ static void stage_idents(const struct file *f, struct row *w, const struct csvio
 			unit && ident_address_is_area(&w->id) ? IDENT_ADDRESS_AREA : kind, field,
 			&w->id);
 		o->q = iq_bits(&w->id);
-		o->raw = raw;
+		ob_raw(ob, o, raw);
 		if (strcmp(kind, IDENT_IP) == 0 && w->day)
 			o->day = ob_text(ob, w->day, 10);
 		if (unit && w->id.building.len) {
 			o = ob_id(ob, NULL, IDENT_ADDRESS_BUILDING, field, &w->id);
+			/* what the row said is the unit's raw: not kept twice (schema 7) */
 			o->value = ob_buf(ob, &w->id.building);
-			o->raw = raw;
 		}
 	}
 	for (j = 0; j < f->nxs; j++) {
@@ -1524,7 +1661,7 @@ static void stage_idents(const struct file *f, struct row *w, const struct csvio
 		}
 		o = ob_id(ob, name, name, name, &w->id);
 		o->q = iq_bits(&w->id);
-		o->raw = ob_textz(ob, v);
+		ob_raw(ob, o, ob_textz(ob, v));
 	}
 }
 
@@ -1766,20 +1903,21 @@ static int flush_rows(struct ingest *in, struct file *f)
 {
 	size_t ki = (size_t)(f->k - kinds), i, j, n = in->nprow;
 	struct store_stmt *s = n == ROWS ? in->insn[ki] : in->ins[ki];
+	struct store_load *l = in->load[ki] ? in->load[ki] : in->loadn[ki];
 	int rc = 0, base = 0;
 	int64_t last;
 
 	in->nprow = 0;
-	for (i = 0; in->load[ki] && i < n; i++) {
+	for (i = 0; l && i < n; i++) {
 		const struct kind_row *p = &in->prow[i];
 
 		for (j = 0; j < p->r->nval; j++)
-			load_oval(in->load[ki], p->b, &p->b->vals[p->r->val0 + j]);
-		store_load_int(in->load[ki], f->source_id);
-		store_load_int(in->load[ki], (int64_t)p->line);
-		store_load_row(in->load[ki]);
+			load_oval(l, p->b, &p->b->vals[p->r->val0 + j]);
+		store_load_int(l, f->source_id);
+		store_load_int(l, (int64_t)p->line);
+		store_load_row(l);
 	}
-	if (in->load[ki])
+	if (l)
 		return 0;
 	for (i = 0; i < n && !rc; i++) {
 		const struct kind_row *p = &in->prow[i];
@@ -1862,7 +2000,7 @@ static int write_row(
 	if (r->rejected)
 		return reject(in, f, &rec, ob->bytes.s + r->reason.off, r->reason.n);
 	if (in->load[ki] ||
-		(in->insn[ki] &&
+		((in->insn[ki] || in->loadn[ki]) &&
 			(!in->old[ki] ||
 				fresh_key(
 					in, ob->bytes.s + r->holder.off, r->holder.n, r->hkey)))) {
@@ -1874,7 +2012,8 @@ static int write_row(
 		goto idents;
 	}
 	/* the rows waiting go first: the older row may be among them, and they share s */
-	if (in->nprow && (rc = flush_rows(in, f)))
+	if ((in->nprow && (rc = flush_rows(in, f))) ||
+		(rc = store_load_flush(in->loadn[ki], NULL, 1)))
 		return rc;
 	for (i = 0; i < r->nval; i++)
 		bind_oval(s, (int)i + 1, ob, &ob->vals[r->val0 + i]);
@@ -2219,6 +2358,9 @@ out:
  * (ours and any another applet made) inside the file's transaction and append the SQL that
  * makes them again to *saved, to be run before the commit. A table with rows keeps them: a
  * small file into a big table would pay for the whole table. *was_empty, when given, says which.
+ * many says the file brings at least as many rows as the table holds: then the rows kept one
+ * by one in an index bigger than the page cache cost more (a random page read and written a
+ * row) than building it again, and the indexes go too.
  */
 struct index_sql {
 	struct buf drop, *saved;
@@ -2233,7 +2375,7 @@ static void index_sql(const char *name, const char *sql, void *arg)
 }
 
 static int drop_indexes_if_empty(
-	struct ingest *in, const char *table, struct buf *saved, int *was_empty)
+	struct ingest *in, const char *table, struct buf *saved, int *was_empty, int many)
 {
 	struct store_stmt *s;
 	struct index_sql x = { { 0 }, saved };
@@ -2248,7 +2390,7 @@ static int drop_indexes_if_empty(
 	store_done(s);
 	if (was_empty)
 		*was_empty = empty;
-	if (!empty)
+	if (!empty && !many)
 		return 0;
 	store_indexes(in->st, table, index_sql, &x);
 	rc = x.drop.len ? store_exec(in->st, x.drop.s) : 0;
@@ -2447,6 +2589,13 @@ static void pipeline_end(struct pipeline *p)
 	free(p->slot);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->ready);
+#ifdef __GLIBC__
+	/*
+	 * The workers' arenas keep what their batches freed (about 5 MB a thread); the index
+	 * builds that may follow want it back, and the next file's workers start afresh.
+	 */
+	malloc_trim(0);
+#endif
 }
 
 /*
@@ -2513,6 +2662,76 @@ static int ref_prefetch(struct ingest *in, const struct file *f, const struct ob
 }
 
 /*
+ * Keep the file's marks (csvio_keep_marks()), so that export reads again only the spans that
+ * hold the rows a case cites, checked against their SHA-256 (#15).
+ */
+#define INGEST_MARK_SPAN (16 * 1024)
+
+/* Store n marks of f's. */
+static int put_marks(struct ingest *in, struct file *f, const struct csvio_mark *m, size_t n)
+{
+	struct store_stmt *s;
+	struct store_load *l;
+	size_t i;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	if ((l = store_load_new(
+		     in->st, "source_marks", "source_id, line, \"offset\", len, sha256", NULL))) {
+		/* a new source has no marks yet: nothing to replace */
+		for (i = 0; i < n; i++) {
+			store_load_int(l, f->source_id);
+			store_load_int(l, (int64_t)m[i].line);
+			store_load_int(l, (int64_t)m[i].offset);
+			store_load_int(l, (int64_t)m[i].len);
+			store_load_blob(l, m[i].sha256, sizeof(m[i].sha256));
+			store_load_row(l);
+		}
+		rc = store_load_flush(l, NULL, 1);
+		store_load_free(l);
+		return rc;
+	}
+	if (!(s = store_prepare(in->st,
+		      "INSERT OR REPLACE INTO source_marks VALUES(?1, ?2, ?3, "
+		      "?4, ?5)")))
+		return EX_SOFTWARE;
+	for (i = 0; i < n && !rc; i++) {
+		store_bind_int(s, 1, f->source_id);
+		store_bind_int(s, 2, (int64_t)m[i].line);
+		store_bind_int(s, 3, (int64_t)m[i].offset);
+		store_bind_int(s, 4, (int64_t)m[i].len);
+		store_bind_blob(s, 5, m[i].sha256, sizeof(m[i].sha256));
+		rc = store_step(s);
+		store_reset(s);
+	}
+	store_done(s);
+	return rc;
+}
+
+/*
+ * Store the marks the reader has completed, MARKS_TAKE at a time (16 MB of input), and at
+ * the end (last) the rest: a file's marks are not all held till its end (#15: about 3.5 MB
+ * a GB of input).
+ */
+#define MARKS_TAKE 1024
+
+static int save_marks(struct ingest *in, struct file *f, int last)
+{
+	struct csvio_mark *m = xmalloc(MARKS_TAKE * sizeof(*m));
+	const struct csvio_mark *rest;
+	size_t n;
+	int rc = 0;
+
+	while (!rc && (n = csvio_marks_take(f->r, m, MARKS_TAKE)))
+		rc = put_marks(in, f, m, n);
+	free(m);
+	if (!rc && last && (rest = csvio_marks(f->r, &n)))
+		rc = put_marks(in, f, rest, n);
+	return rc;
+}
+
+/*
  * Write the rows of a file whose header has been read, in order: 0 at its end, or an EX_*
  * code when the input broke (csvio said why) or the store failed.
  */
@@ -2566,7 +2785,12 @@ static int load_rows(struct ingest *in, struct file *f)
 		if (!rc)
 			rc = store_load_flush(in->load[ki], &f->replaced, 0);
 		if (!rc)
+			rc = store_load_flush(in->loadn[ki], NULL, 0);
+		if (!rc)
 			rc = store_load_flush(in->load_idents, NULL, 0);
+		/* a server's bulk load of the rows is open on the connection till the end */
+		if (!rc && !in->load[ki] && seq % 64 == 63)
+			rc = save_marks(in, f, 0);
 		in->npend = in->nprow = 0;
 		if (!rc && (more = csvio_batch_rc(ob->in)) != 1)
 			rc = more; /* 0 at the end, else the input broke */
@@ -2577,56 +2801,10 @@ static int load_rows(struct ingest *in, struct file *f)
 	if (!rc)
 		rc = store_load_flush(in->load[ki], &f->replaced, 1);
 	if (!rc)
+		rc = store_load_flush(in->loadn[ki], NULL, 1);
+	if (!rc)
 		rc = store_load_flush(in->load_idents, NULL, 1);
 	progress_end(pg);
-	return rc;
-}
-
-/*
- * Keep the file's marks (csvio_keep_marks()), so that export reads again only the spans that
- * hold the rows a case cites, checked against their SHA-256 (#15).
- */
-#define INGEST_MARK_SPAN (16 * 1024)
-
-static int save_marks(struct ingest *in, struct file *f)
-{
-	const struct csvio_mark *m;
-	struct store_stmt *s;
-	struct store_load *l;
-	size_t n, i;
-	int rc = 0;
-
-	if (!(m = csvio_marks(f->r, &n)))
-		return 0;
-	if ((l = store_load_new(
-		     in->st, "source_marks", "source_id, line, \"offset\", len, sha256", NULL))) {
-		/* a new source has no marks yet: nothing to replace */
-		for (i = 0; i < n; i++) {
-			store_load_int(l, f->source_id);
-			store_load_int(l, (int64_t)m[i].line);
-			store_load_int(l, (int64_t)m[i].offset);
-			store_load_int(l, (int64_t)m[i].len);
-			store_load_blob(l, m[i].sha256, sizeof(m[i].sha256));
-			store_load_row(l);
-		}
-		rc = store_load_flush(l, NULL, 1);
-		store_load_free(l);
-		return rc;
-	}
-	if (!(s = store_prepare(in->st,
-		      "INSERT OR REPLACE INTO source_marks VALUES(?1, ?2, ?3, "
-		      "?4, ?5)")))
-		return EX_SOFTWARE;
-	for (i = 0; i < n && !rc; i++) {
-		store_bind_int(s, 1, f->source_id);
-		store_bind_int(s, 2, (int64_t)m[i].line);
-		store_bind_int(s, 3, (int64_t)m[i].offset);
-		store_bind_int(s, 4, (int64_t)m[i].len);
-		store_bind_blob(s, 5, m[i].sha256, sizeof(m[i].sha256));
-		rc = store_step(s);
-		store_reset(s);
-	}
-	store_done(s);
 	return rc;
 }
 
@@ -2659,6 +2837,8 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	if ((rc = store_begin(in->st)))
 		goto out;
 	in_tx = 1;
+	if ((rc = notes_load(in)))
+		goto out;
 	s = in->ins_source;
 	ck_now_iso(now);
 	store_bind_text(s, 1, path);
@@ -2683,9 +2863,15 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		store_done(m);
 	}
 	ref_free(&in->written);
-	if ((rc = drop_indexes_if_empty(in, kind, &reindex, &in->fresh)) ||
-		((f.k->ids[0].field || (f.pk && f.pk->nidents)) &&
-			(rc = drop_indexes_if_empty(in, "identifiers", &reindex, NULL))))
+	/*
+	 * About an identifier for every 64 bytes: logins make two of a 140-byte line. A server
+	 * (bulk loads) keeps its indexes: its page cache is not ours to count on.
+	 */
+	if ((rc = drop_indexes_if_empty(in, kind, &reindex, &in->fresh, 0)) ||
+		(made_idents &&
+			(rc = drop_indexes_if_empty(in, "identifiers", &reindex, NULL,
+				 !in->load_idents &&
+					 (uint64_t)first_ident <= csvio_file_size(f.r) / 64))))
 		goto out;
 	rc = csvio_next(f.r, &rec);
 	if (rc == 0) {
@@ -2702,7 +2888,9 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	/* the workers are done: what the writer found goes where they look */
 	ref_merge(&in->known_sellers, &in->later_sellers);
 	ref_merge(&in->known_listings, &in->later_listings);
-	if (rc)
+	if (strcmp(kind, "sellers") != 0) /* only sellers keep theirs, for the files after */
+		ref_free(&in->written);
+	if (rc || (rc = notes_save(in)))
 		goto out;
 	/* before the identifiers of rows written over go, and the sources replaced */
 	if ((f.replaced && in->old[f.k - kinds] &&
@@ -2749,7 +2937,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	store_bind_int(s, 4, (int64_t)f.kept);
 	store_bind_int(s, 5, (int64_t)f.rejected);
 	store_bind_int(s, 6, f.source_id);
-	if ((rc = step_done(s)) || (rc = save_marks(in, &f)))
+	if ((rc = step_done(s)) || (rc = save_marks(in, &f, 1)))
 		goto out;
 	all_rejected = f.read > 0 && f.kept == 0;
 	if ((rc = report(
@@ -3104,6 +3292,11 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 	}
 	for (i = 0; !rc && i < njobs; i++)
 		rc = load_file(&in, jobs[i].path, jobs[i].kind);
+	/* the index builds take as much memory again as the sets: they go first */
+	ref_free(&in.known_sellers);
+	ref_free(&in.known_listings);
+	ref_free(&in.later_sellers);
+	ref_free(&in.later_listings);
 	/*
 	 * Always, not only after a load: an ingest killed between its last file and its indexes
 	 * leaves them missing, and a rerun loads nothing (every file already in) but must still
@@ -3139,6 +3332,9 @@ done:
 		free(in.hubs[i]);
 	free(in.hubs);
 	stats_tally_free(in.tally);
+	ck_names_free(&in.notes);
+	free(in.note_ids);
+	buf_free(&in.notebuf);
 	finalize_all(&in);
 	free(in.pend);
 	free(in.prow);

@@ -126,9 +126,19 @@ int report_csv(struct report_ctx *c, const char *section, FILE *fp)
 
 int report_identifiers_csv(struct report_ctx *c, FILE *fp)
 {
+	/*
+	 * What the row said: raw, or the value itself where raw is NULL; schema 7 keeps none for
+	 * a building key, whose row said what its unit (or area) identifier's row says: the
+	 * identifier of the same holder, row and field (a join on the holder, which Citus keeps
+	 * on one worker).
+	 */
 	struct store_stmt *s = prep(c,
-		"SELECT i.holder_kind, i.holder_id, i.kind, i.value, i.raw, i.flags, i.field, "
+		"SELECT i.holder_kind, i.holder_id, i.kind, i.value, "
+		"coalesce(i.raw, u.raw, u.value, i.value) AS raw, i.flags, i.field, "
 		"so.path AS file, i.line FROM identifiers i "
+		"LEFT JOIN identifiers u ON i.kind = 'address_building' AND u.holder_id = i.holder_id "
+		"AND u.holder_kind = i.holder_kind AND u.source_id = i.source_id AND u.line = i.line "
+		"AND u.field = i.field AND u.kind IN ('address_unit', 'address_area') "
 		"LEFT JOIN sources so ON so.source_id = i.source_id "
 		"WHERE (i.holder_kind = 'seller' AND i.holder_id IN (SELECT seller_id FROM "
 		"case_sellers)) OR (i.holder_kind = 'party' AND i.holder_id IN (SELECT party_id "

@@ -18,6 +18,15 @@ static const char listing_sql[] =
 	"SELECT l.listing_id, l.seller_id, l.title, l.brand, l.category, l.price, l.currency,\n"
 	"  l.created_at, l.image_text\n"
 	"FROM listings l\n";
+/*
+ * On Citus the same with the seller's registration time, from the seller's own shard (sellers
+ * and listings are co-located): one query a seller from casekit, each a round trip to a
+ * worker, cost more than the scoring.
+ */
+static const char listing_citus_sql[] =
+	"SELECT l.listing_id, l.seller_id, l.title, l.brand, l.category, l.price, l.currency,\n"
+	"  l.created_at, l.image_text, s.registered_at\n"
+	"FROM listings l LEFT JOIN sellers s ON s.seller_id = l.seller_id\n";
 
 /* Failed test buys, per listing and per seller; few, so they are read once into memory. */
 static const char fails_sql[] =
@@ -41,6 +50,7 @@ struct screen_run {
 	struct store *st;
 	struct screen *sc;
 	int min_score, have_network, restricted;
+	int reg_in_row; /* the listings' query gives their seller's registration time */
 	long long scored, nflagged, run_id;
 	long long listed;       /* rows printed: at or above --min-score */
 	struct tallies lf, sf;  /* failed test buys by listing and by seller */
@@ -198,7 +208,8 @@ static void run_free(struct screen_run *r)
  * The facts of the listing's seller, looked up once for a run of listings of one seller (a
  * dump lists a shop's listings together): cheaper than a join on every listing.
  */
-static void seller_facts(struct screen_run *r, const char *id, struct screen_seller *f)
+static void seller_facts(
+	struct screen_run *r, const char *id, struct screen_seller *f, struct store_stmt *row)
 {
 	if (!id)
 		id = "";
@@ -207,12 +218,20 @@ static void seller_facts(struct screen_run *r, const char *id, struct screen_sel
 		buf_adds(&r->seller, id);
 		buf_reset(&r->regd);
 		r->has_reg = 0;
-		store_bind_text(r->reg, 1, id);
-		if (store_step(r->reg) == STORE_ROW && store_col_type(r->reg, 0) != STORE_NULL) {
-			buf_adds(&r->regd, store_col_text(r->reg, 0));
-			r->has_reg = 1;
+		if (row && r->reg_in_row) {
+			if (store_col_type(row, 9) != STORE_NULL) {
+				buf_adds(&r->regd, store_col_text(row, 9));
+				r->has_reg = 1;
+			}
+		} else {
+			store_bind_text(r->reg, 1, id);
+			if (store_step(r->reg) == STORE_ROW &&
+				store_col_type(r->reg, 0) != STORE_NULL) {
+				buf_adds(&r->regd, store_col_text(r->reg, 0));
+				r->has_reg = 1;
+			}
+			store_reset(r->reg);
 		}
-		store_reset(r->reg);
 		r->failed = tally_get(&r->sf, id);
 		if (r->net) {
 			buf_reset(&r->netid);
@@ -241,7 +260,7 @@ static void row_listing(struct screen_run *r, struct store_stmt *q, struct scree
 	l->currency = store_col_text(q, 6);
 	l->created_at = store_col_text(q, 7);
 	l->image_text = store_col_text(q, 8);
-	seller_facts(r, l->seller_id, f);
+	seller_facts(r, l->seller_id, f, q);
 	f->failed_listing = tally_get(&r->lf, l->listing_id);
 	f->failed_seller -= f->failed_listing;
 	f->network_flagged = -1;
@@ -283,6 +302,79 @@ struct netadd {
 	long long others;
 	int own;
 };
+
+#define NET_BATCH 256 /* listings a statement of write_network_citus() writes */
+
+/*
+ * Write the network signal of v[0..n) on Citus, NET_BATCH listings a statement, not two
+ * statements a listing: each of those is a round trip to a worker for scores, and a
+ * distributed transaction over every node for score_network (a reference table). A listing
+ * id met again (ordered, so next to the first) starts a new batch, so that the later row
+ * wins as it does one by one. (others goes in as text: Citus refuses a STABLE function,
+ * such as text || integer, over a column in an UPDATE.) 0 or an EX_ code.
+ */
+static int write_network_citus(
+	struct screen_run *r, const struct netadd *v, size_t n, int pts, int flag)
+{
+	struct buf up = { 0 }, ins = { 0 };
+	struct store_stmt *su, *si;
+	size_t i = 0, j, k;
+	int rc = 0;
+
+	while (i < n && !rc) {
+		for (j = i + 1; j < n && j - i < NET_BATCH; j++)
+			if (strcmp(v[j].listing_id, v[j - 1].listing_id) == 0)
+				break;
+		buf_reset(&up);
+		buf_reset(&ins);
+		buf_adds(&up,
+			"UPDATE scores sc SET score = x.score, flagged = CASE WHEN x.score >= ?1 "
+			"THEN 1 ELSE 0 END, reasons = ltrim(sc.reasons || ' network:' || "
+			"x.network_id || '(' || x.others || ')') FROM (VALUES ");
+		buf_adds(&ins, "INSERT OR REPLACE INTO score_network VALUES ");
+		for (k = i; k < j; k++) {
+			unsigned b = 2 + 5 * (unsigned)(k - i);
+
+			buf_addf(&up, "%s(?%u, ?%u, CAST(?%u AS INTEGER), ?%u, CAST(?%u AS TEXT))",
+				k > i ? ", " : "", b, b + 1, b + 2, b + 3, b + 4);
+			buf_addf(&ins, "%s(?%u, ?%u, CAST(?%u AS INTEGER), CAST(?%u AS INTEGER))",
+				k > i ? ", " : "", b, b + 3, b + 4, b + 2);
+		}
+		buf_adds(&up,
+			") AS x(listing_id, seller_id, score, network_id, others) WHERE "
+			"sc.seller_id = x.seller_id AND sc.listing_id = x.listing_id");
+		if (!(su = store_prepare(r->st, up.s)) || !(si = store_prepare(r->st, ins.s))) {
+			store_done(su);
+			rc = EX_SOFTWARE;
+			break;
+		}
+		store_bind_int(su, 1, flag);
+		for (k = i; k < j; k++) {
+			unsigned b = 2 + 5 * (unsigned)(k - i);
+			int score = v[k].own + pts > 100 ? 100 : v[k].own + pts;
+
+			store_bind_text(su, (int)b, v[k].listing_id);
+			store_bind_text(su, (int)b + 1, v[k].seller_id);
+			store_bind_int(su, (int)b + 2, score);
+			store_bind_text(su, (int)b + 3, v[k].network_id);
+			store_bind_int(su, (int)b + 4, v[k].others);
+			store_bind_text(si, (int)b, v[k].listing_id);
+			store_bind_int(si, (int)b + 2, score - v[k].own);
+			store_bind_text(si, (int)b + 3, v[k].network_id);
+			store_bind_int(si, (int)b + 4, v[k].others);
+			if (v[k].own < flag && score >= flag)
+				r->nflagged++; /* the network signal flagged it */
+		}
+		if (!(rc = store_run(su)))
+			rc = store_run(si);
+		else
+			store_done(si);
+		i = j;
+	}
+	buf_free(&up);
+	buf_free(&ins);
+	return rc;
+}
 
 /*
  * Add the network signal to the listings this run scored (their score_network rows were
@@ -334,7 +426,9 @@ static int network_pass(struct screen_run *r)
 	}
 	if ((rc = store_begin(r->st)))
 		goto out;
-	for (i = 0; i < n && !rc; i++) {
+	if (store_is_distributed(r->st))
+		rc = write_network_citus(r, v, n, pts, flag);
+	for (i = 0; i < n && !rc && !store_is_distributed(r->st); i++) {
 		int score = v[i].own + pts > 100 ? 100 : v[i].own + pts;
 
 		store_bind_text(up, 1, v[i].listing_id);
@@ -623,14 +717,31 @@ static void bind_item(struct screen_run *r, struct store_stmt *st, int b, const 
 }
 
 /*
- * Write a scored slot: BATCH rows a statement (many) where it can, else one row with ins
- * (and, in a restricted run, the listing's old network points dropped with del).
+ * Write a scored slot: in bulk where the store loads so (a server's COPY), else BATCH rows a
+ * statement (many) where it can, else one row with ins (and, in a restricted run, the
+ * listing's old network points dropped with del).
  */
 static int slot_write(struct screen_run *r, struct slot *s, struct store_stmt *ins,
-	struct store_stmt *del, struct store_stmt *many)
+	struct store_stmt *del, struct store_stmt *many, struct store_load *load)
 {
 	int k = 0, j, rc;
 
+	for (; load && k < s->n; k++) {
+		const struct item *it = &s->it[k];
+		const char *reasons = s->out.s + it->reasons;
+
+		store_load_text(load, it->l.listing_id, strlen(it->l.listing_id));
+		store_load_text(
+			load, it->l.seller_id, it->l.seller_id ? strlen(it->l.seller_id) : 0);
+		store_load_int(load, it->score);
+		store_load_int(load, it->flagged);
+		store_load_text(load, it->brand, it->brand ? strlen(it->brand) : 0);
+		store_load_text(load, reasons, strlen(reasons));
+		store_load_int(load, r->run_id);
+		store_load_row(load);
+	}
+	if (load && (rc = store_load_flush(load, NULL, 0)))
+		return rc;
 	for (; many && k + BATCH <= s->n; k += BATCH) {
 		for (j = 0; j < BATCH; j++)
 			bind_item(r, many, j, s, &s->it[k + j]);
@@ -659,6 +770,7 @@ static int slot_write(struct screen_run *r, struct slot *s, struct store_stmt *i
 static int score_all(struct screen_run *r)
 {
 	struct store_stmt *q = NULL, *ins = NULL, *del = NULL, *many = NULL;
+	struct store_load *load = NULL;
 	struct progress *pg;
 	struct ring *g;
 	pthread_t th;
@@ -666,7 +778,7 @@ static int score_all(struct screen_run *r)
 	int rc, i, eof = 0;
 	long n, k;
 
-	sql = xasprintf("%s%s", listing_sql,
+	sql = xasprintf("%s%s", r->reg_in_row ? listing_citus_sql : listing_sql,
 		r->restricted ? "WHERE l.listing_id IN (SELECT listing_id FROM temp.want)" : "");
 	q = store_prepare(r->st, sql);
 	free(sql);
@@ -683,7 +795,11 @@ static int score_all(struct screen_run *r)
 		rc = EX_SOFTWARE;
 		goto out;
 	}
-	if (!r->restricted) {
+	/* a full run writes into emptied tables: nothing to replace */
+	if (!r->restricted)
+		load = store_load_new(r->st, "scores",
+			"listing_id, seller_id, score, flagged, brand, reasons, run_id", NULL);
+	if (!r->restricted && !load) {
 		struct buf b = { 0 };
 
 		buf_adds(&b,
@@ -723,7 +839,7 @@ static int score_all(struct screen_run *r)
 
 		if (n >= RING) {
 			slot_wait(g, s, SLOT_DONE, SLOT_DONE);
-			if (!rc && (rc = slot_write(r, s, ins, del, many)) == 0)
+			if (!rc && (rc = slot_write(r, s, ins, del, many, load)) == 0)
 				progress_update(pg, (uint64_t)r->scored, (uint64_t)r->scored);
 		}
 		if (rc || slot_fill(r, q, s, &eof, &rc) == 0) {
@@ -737,7 +853,7 @@ static int score_all(struct screen_run *r)
 
 		slot_wait(g, s, SLOT_DONE, SLOT_DONE);
 		if (!rc)
-			rc = slot_write(r, s, ins, del, many);
+			rc = slot_write(r, s, ins, del, many, load);
 	}
 	pthread_join(th, NULL);
 	for (i = 0; i < RING; i++) {
@@ -747,6 +863,8 @@ static int score_all(struct screen_run *r)
 	pthread_mutex_destroy(&g->mu);
 	pthread_cond_destroy(&g->cv);
 	free(g);
+	if (!rc)
+		rc = store_load_flush(load, NULL, 1);
 	if (!rc && !r->restricted)
 		rc = store_exec(r->st, "CREATE INDEX scores_seller ON scores(seller_id)");
 	if (!rc)
@@ -761,6 +879,7 @@ out:
 	store_done(ins);
 	store_done(del);
 	store_done(many);
+	store_load_free(load);
 	return rc;
 }
 
@@ -843,7 +962,8 @@ static int explain(struct screen_run *r, const char *id, FILE *fp)
 	int rc;
 	size_t i;
 
-	sql = xasprintf("%sWHERE l.listing_id = ?", listing_sql);
+	sql = xasprintf(
+		"%sWHERE l.listing_id = ?", r->reg_in_row ? listing_citus_sql : listing_sql);
 	q = store_prepare(r->st, sql);
 	free(sql);
 	if (!q)
@@ -1022,7 +1142,7 @@ int screen_run_stream(struct screen_run *r, enum out_format fmt)
 		l.currency = ingest_rows_text(in, fid[SF_CURRENCY]);
 		l.created_at = ingest_rows_text(in, fid[SF_CREATED]);
 		l.image_text = ingest_rows_text(in, fid[SF_IMAGE]);
-		seller_facts(r, l.seller_id, &f);
+		seller_facts(r, l.seller_id, &f, NULL);
 		f.failed_listing = tally_get(&r->lf, l.listing_id);
 		f.failed_seller -= f.failed_listing;
 		stream_network(r, l.seller_id, &f);
@@ -1086,6 +1206,7 @@ int screen_run_open(
 	store_exec_quiet(st, "PRAGMA mmap_size=0");
 	r->min_score = min_score >= 0 ? min_score : streaming ? 0 : screen_flag_threshold(r->sc);
 	r->have_network = store_has_rows(st, "SELECT 1 FROM network_members LIMIT 1");
+	r->reg_in_row = store_is_distributed(st);
 	if (!(r->reg = store_prepare(
 		      st, "SELECT registered_at FROM sellers WHERE seller_id = ?1"))) {
 		rc = EX_SOFTWARE;

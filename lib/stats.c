@@ -1415,10 +1415,10 @@ static void notices(struct stats *sx)
 	figure(sx, "notices.proposed_per_accept",
 		"SELECT round(1.0 * sum(proposed) / count(*), 1) FROM " LAST_D
 		" WHERE decision = 'accept' AND @P");
-	/* on Citus the orders on the notices' listings are copied first, as above */
+	/* on Citus the orders on the decided listings (an address matched, too) are copied first */
 	if (store_is_distributed(sx->st))
 		sx->with = "WITH orders AS MATERIALIZED (SELECT listing_id, ordered_at FROM orders "
-			   "WHERE listing_id IN (SELECT listing_id FROM notices)) ";
+			   "WHERE listing_id IN (SELECT listing_id FROM notice_decisions)) ";
 	figure(sx, "notices.accepted_before_sale",
 		"SELECT count(*) FROM " LAST_D
 		" WHERE ld.decision = 'accept' AND @P AND NOT EXISTS "

@@ -125,13 +125,14 @@ static const char schema_core[] =
 	"  line INTEGER NOT NULL);\n"
 	/*
 	 * Every identifier in normalised form (value) beside what the row said (raw; masked for
-	 * payments), who holds it, and the row it came from. note names the rules that fired;
-	 * flags marks values that must never link (private or CGNAT IPs, null device ids).
+	 * payments; NULL when the row said the value itself), who holds it, and the row it came
+	 * from. note_id names the rules that fired (schema 7: ident_notes); flags marks values
+	 * that must never link (private or CGNAT IPs, null device ids).
 	 */
 	"CREATE TABLE identifiers(\n"
 	"  ident_id INTEGER PRIMARY KEY, holder_kind TEXT NOT NULL, holder_id TEXT NOT NULL,\n"
-	"  kind TEXT NOT NULL, value TEXT NOT NULL, raw TEXT, note TEXT, flags TEXT, day TEXT,\n"
-	"  field TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n";
+	"  kind TEXT NOT NULL, value TEXT NOT NULL, raw TEXT, flags TEXT, day TEXT,\n"
+	"  field TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL, note_id INTEGER);\n";
 
 /* Derived results; each applet's tables live in its own block. */
 /*
@@ -323,9 +324,16 @@ static const char schema_counts[] =
 	"  kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(kind, value)) WITHOUT ROWID;\n"
 	"CREATE INDEX IF NOT EXISTS scores_flagged ON scores(listing_id) WHERE flagged;\n";
 
+/*
+ * Schema 7: the notes of the identifiers, each text once (a few hundred texts for millions of
+ * rows); identifiers.note_id names one. Idempotent: the v6 to v7 step runs the same text.
+ */
+static const char schema_notes[] = "CREATE TABLE IF NOT EXISTS ident_notes(\n"
+				   "  note_id INTEGER PRIMARY KEY, note TEXT NOT NULL UNIQUE);\n";
+
 static const char *const schema_now[] = { schema_core, schema_screen_runs, schema_screen,
 	schema_link, schema_trace, schema_case, schema_case_snap, schema_takedown, schema_marks,
-	schema_counts, NULL };
+	schema_counts, schema_notes, NULL };
 
 const char *store_engine(void)
 {
@@ -797,6 +805,64 @@ out:
 	return rc;
 }
 
+/*
+ * v6 to v7: each note text once in ident_notes, numbered in the order the rows first give it
+ * (as ingest numbers them), and raw dropped where it only repeats the value (never for
+ * payments, whose raw is the masked number) or, for a building key, its unit's raw
+ * (export reads it there). note_id goes at the end of the row, where a new
+ * store has it too. The pages freed stay in the file (VACUUM gives them back).
+ */
+static const char migrate_v7[] =
+	"UPDATE identifiers SET raw = NULL WHERE kind = 'address_building' AND raw = (SELECT\n"
+	"  u.raw FROM identifiers u WHERE u.holder_kind = identifiers.holder_kind AND\n"
+	"  u.holder_id = identifiers.holder_id AND u.source_id = identifiers.source_id AND\n"
+	"  u.line = identifiers.line AND u.field = identifiers.field AND\n"
+	"  u.kind IN ('address_unit', 'address_area') ORDER BY u.ident_id LIMIT 1);\n"
+	"INSERT OR IGNORE INTO ident_notes(note) SELECT note FROM identifiers\n"
+	"  WHERE note IS NOT NULL GROUP BY note ORDER BY min(ident_id);\n"
+	"UPDATE identifiers SET note_id = (SELECT n.note_id FROM ident_notes n\n"
+	"  WHERE n.note = identifiers.note),\n"
+	"  raw = CASE WHEN raw = value AND kind <> 'payment' THEN NULL ELSE raw END;\n"
+	"ALTER TABLE identifiers DROP COLUMN note;\n";
+
+/* 1 if identifiers has the column col, 0 if not, -1 (message printed) on a failure. */
+static int ident_has_column(struct store *st, const char *col)
+{
+	struct store_stmt *s = store_prepare(st,
+		st->pg ? "SELECT count(*) FROM information_schema.columns WHERE table_schema = "
+			 "current_schema() AND table_name = 'identifiers' AND column_name = ?1"
+		       : "SELECT count(*) FROM pragma_table_info('identifiers') WHERE name = ?1");
+	int n = -1;
+
+	if (!s)
+		return -1;
+	store_bind_text(s, 1, col);
+	if (store_step(s) == STORE_ROW)
+		n = store_col_int(s, 0) > 0;
+	store_done(s);
+	return n;
+}
+
+/*
+ * The v6 to v7 step of either engine, in the caller's transaction. Each part is done only
+ * when the store still needs it, so that it may run again (a store whose version was set
+ * back, a step killed before its commit).
+ */
+static int migrate_notes(struct store *st)
+{
+	int has, rc;
+
+	if ((rc = store_exec(st, st->pg ? pg_schema_v7 : schema_notes)))
+		return rc;
+	if ((has = ident_has_column(st, "note_id")) < 0)
+		return EX_SOFTWARE;
+	if (!has && (rc = store_exec(st, "ALTER TABLE identifiers ADD COLUMN note_id INTEGER")))
+		return rc;
+	if ((has = ident_has_column(st, "note")) < 0)
+		return EX_SOFTWARE;
+	return has ? store_exec(st, st->pg ? pg_migrate_v7 : migrate_v7) : 0;
+}
+
 /* Bring an older schema forward, one version at a time, each step in its own transaction. */
 static int migrate(struct store *st)
 {
@@ -878,6 +944,15 @@ static int migrate(struct store *st)
 			return rc;
 		if ((rc = store_exec(st, schema_counts)) || (rc = stats_counts_fill(st)) ||
 			(rc = store_exec(st, "PRAGMA user_version=6")) ||
+			(rc = store_exec(st, "COMMIT"))) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+	}
+	if (version < 7) {
+		if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
+			return rc;
+		if ((rc = migrate_notes(st)) || (rc = store_exec(st, "PRAGMA user_version=7")) ||
 			(rc = store_exec(st, "COMMIT"))) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			return rc;
@@ -1006,6 +1081,16 @@ static int pg_migrate(struct store *st)
 			return rc;
 		}
 	}
+	if (pg_version(st->pg) < 7) {
+		snprintf(v, sizeof(v), "%d", 7);
+		if ((rc = store_begin(st)))
+			return rc;
+		if ((rc = migrate_notes(st)) || (rc = store_meta_set(st, "user_version", v)) ||
+			(rc = store_commit(st))) {
+			store_rollback(st);
+			return rc;
+		}
+	}
 	return 0;
 }
 
@@ -1030,7 +1115,7 @@ int store_open(struct store **out, const char *path, unsigned flags)
 		}
 		if (!(flags & STORE_CREATE) && (rc = pg_migrate(st)))
 			goto fail;
-		if (!(flags & (STORE_CREATE | STORE_READONLY)))
+		if (!(flags & (STORE_CREATE | STORE_READONLY | STORE_LOAD)))
 			pg_analyze_stale(st->pg);
 		*out = st;
 		return 0;

@@ -11,8 +11,10 @@ struct store_stmt; /* a prepared statement of a store: see store_prepare() */
 #define STORE_CREATE 0x2   /* create a new store; the file must not exist */
 /* with STORE_CREATE on a libpq URI: spread the store over the database's Citus cluster */
 #define STORE_DISTRIBUTED 0x4
+/* a bulk load follows: a server store leaves its statistics to the next applet's open */
+#define STORE_LOAD 0x8
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 #define STORE_APPLICATION_ID 0x436b6974 /* "Ckit", in the file header */
 #define STORE_KEY_LEN 32
 
@@ -249,6 +251,7 @@ struct store_load *store_load_new(
 	struct store *st, const char *table, const char *columns, const char *conflict);
 void store_load_text(struct store_load *l, const char *v, size_t n); /* NULL: null */
 void store_load_int(struct store_load *l, int64_t v);
+void store_load_double(struct store_load *l, double v);
 void store_load_blob(struct store_load *l, const void *v, size_t n);
 void store_load_row(struct store_load *l);
 /*

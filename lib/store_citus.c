@@ -75,6 +75,7 @@ static const char *const reference[] = {
 	"network_aliases",
 	"ident_counts",
 	"ident_hubs",
+	"ident_notes",
 };
 
 /*
@@ -152,6 +153,23 @@ int citus_distribute(struct pg *c, const char *uri)
 		if ((rc = run(c, sql)))
 			return rc;
 	}
+	/*
+	 * Link's scratch copy of the seller identifiers, spread by value rather than holder: a
+	 * full link fills it worker to worker (Citus repartitions an INSERT ... SELECT between
+	 * tables spread on different columns), groups it by value where it lies, and reads back
+	 * only the values that two or more sellers hold. Nothing else reads it, and link empties
+	 * it again when done. It has no key: a row is one identifiers row, for one run. Its
+	 * shards are fewer than the accounts' (two a worker): each shard of identifiers sends a
+	 * piece to each of them, and with 32 of each those 1,024 pieces cost more than the rows.
+	 */
+	if ((rc = run(c,
+		     "CREATE TABLE link_values(ident_id bigint, kind text, value text, "
+		     "holder_id text, flags text, day text, raw text)")) ||
+		(rc = run(c,
+			 "SELECT create_distributed_table('link_values', 'value', 'hash', "
+			 "'none', shard_count => greatest(2, 2 * (SELECT count(*) FROM "
+			 "pg_dist_node WHERE noderole = 'primary' AND groupid <> 0))::int)")))
+		return rc;
 	/*
 	 * Queries join listings with orders, scores with listings, on the listing id: not the
 	 * distribution column, so Citus must repartition one side, which it does only when asked.

@@ -17,6 +17,12 @@ struct pg {
 	char errmsg[512];
 	int errcode;                 /* the EX_* code of the last error */
 	struct store_load *inflight; /* a COPY sent whose result is not read yet: drain() */
+	struct store_load *copying;  /* a COPY still taking rows: drain() ends it */
+	struct pg_stmt *streaming;   /* a result whose rows are still coming in: drain() */
+	int stream_tx;               /* it started in a transaction */
+	struct pg_stmt *cursors;     /* the statements whose cursor is open, by next_cursor */
+	unsigned ncursor;            /* cursors declared: the next is ckcN */
+	int batch;                   /* rows a FETCH asks for (PG_BATCH) */
 	struct buf engine;
 	int distributed; /* a Citus store (meta.layout): pg_exec() runs one statement at a time */
 	char schema[64]; /* where the store's tables are: SQLite's main */
@@ -31,6 +37,29 @@ struct pg_param {
 	size_t cap; /* of v */
 };
 
+/* The rows of a stream, copied out of libpq's one result a row. */
+struct pg_rows {
+	struct buf data; /* the values, each followed by a NUL */
+	size_t *off;     /* per value: where it starts in data */
+	int *len;        /* per value: its length, -1 for null */
+	size_t n, cap;   /* values */
+	int nrows;
+};
+
+/*
+ * How the rows of a running statement come (pg_step()). The whole result at once is how a
+ * write comes; a query's rows come a batch at a time, so that a big result never sits whole
+ * in memory: through a cursor inside a transaction, where the applet may run other
+ * statements between two rows of this one (and often does: a lookup or an INSERT for each
+ * row read); outside one, in libpq's single-row mode, which holds the connection until the
+ * last row has come, so that another statement first reads the rest in (drain()).
+ */
+enum pg_run { RUN_NONE, RUN_ALL, RUN_CURSOR, RUN_STREAM };
+/* What the last run of a statement in a transaction showed: a big one goes by cursor. */
+enum pg_size { SIZE_UNKNOWN, SIZE_SMALL, SIZE_BIG };
+/* rows a FETCH asks for, and a stream reads ahead: $CASEKIT_PG_FETCH, or this */
+#define PG_BATCH 2000
+
 struct pg_stmt {
 	struct pg *c;
 	char *sql;  /* as given */
@@ -39,9 +68,22 @@ struct pg_stmt {
 	int prepared, adhoc;
 	int nparams;
 	struct pg_param *p;
-	PGresult *res;
-	PGresult *desc; /* the columns of a statement not yet run */
-	int row, nrows;
+	enum pg_run run;
+	int query;         /* a query a cursor can hold (a SELECT that writes nothing) */
+	enum pg_size size; /* of its last run in a transaction */
+	int done;          /* the server has sent every row of the run */
+	int err;           /* the EX_* code the run failed with, given after the rows before it */
+	Oid *types;        /* of the parameters, as the server settled them (DECLARE) */
+	char cursor[24];   /* the open cursor of the run, or "" */
+	struct pg_stmt *next_cursor;
+	PGresult *res;       /* all rows (RUN_ALL), or the batch of the last FETCH */
+	PGresult *rest;      /* rows fetched ahead of a COMMIT, after res */
+	PGresult *shape;     /* the columns of a stream */
+	struct pg_rows rows; /* the batch of a stream */
+	struct pg_rows more; /* its rows read in after the batch, for drain() */
+	int lost;            /* its cursor went with the transaction: the rows after res are lost */
+	PGresult *desc;      /* the columns of a statement not yet run */
+	int row, nrows;      /* in the batch */
 	unsigned char **blobs; /* decoded bytea of the current row, per column */
 	char **strs;           /* decoded JSON strings of the current row, per column */
 	size_t *blen;
@@ -122,6 +164,8 @@ int pg_errcode(struct pg *c)
 }
 
 static int drain(struct pg *c);
+static void stream_read(struct pg_stmt *s, int all);
+static void end_cursors(struct pg *c, const char *sql);
 
 /* Run sql as it is (no translation), several statements allowed. */
 static int raw_exec(struct pg *c, const char *sql, int quiet)
@@ -132,7 +176,11 @@ static int raw_exec(struct pg *c, const char *sql, int quiet)
 
 	if (rc)
 		return rc;
+	if (c->cursors)
+		end_cursors(c, sql);
 	res = PQexec(c->conn, sql);
+	if (c->cursors && PQtransactionStatus(c->conn) == PQTRANS_IDLE)
+		end_cursors(c, "ROLLBACK");
 	t = PQresultStatus(res);
 	if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK) {
 		const char *n = PQcmdTuples(res);
@@ -293,6 +341,9 @@ const char pg_indexes_sql[] =
 
 int pg_in_transaction(struct pg *c)
 {
+	/* while a stream's rows come in, the connection is busy: where did it start? */
+	if (c->streaming)
+		return c->stream_tx;
 	return PQtransactionStatus(c->conn) != PQTRANS_IDLE;
 }
 
@@ -370,7 +421,33 @@ const char pg_schema_v6[] =
 	"CREATE INDEX IF NOT EXISTS scores_flagged ON scores(listing_id) WHERE flagged <> 0;\n";
 
 /*
- * The schema at version 5 (then pg_schema_v6), as SQLite's (lib/store.c) with the server's types: BIGINT for
+ * Schema 7, as lib/store.c's schema_notes: each note text once in ident_notes, and
+ * identifiers.note_id for it. Idempotent; a new store runs it as well.
+ */
+const char pg_schema_v7[] = "CREATE TABLE IF NOT EXISTS ident_notes(\n"
+			    "  note_id BIGINT PRIMARY KEY, note TEXT NOT NULL UNIQUE);\n"
+			    "ALTER TABLE identifiers ADD COLUMN IF NOT EXISTS note_id BIGINT;\n";
+
+/*
+ * The rest of the v6 to v7 step, as lib/store.c's migrate_v7: the notes numbered in the order
+ * the rows first give them, then note goes; raw NULL where it only repeats the value
+ * (payments aside) or a building key's unit's raw. Run once, in the transaction that sets the version.
+ */
+const char pg_migrate_v7[] =
+	/* a join on the holder, which Citus runs on each worker */
+	"UPDATE identifiers b SET raw = NULL FROM identifiers u WHERE b.kind = 'address_building'\n"
+	"  AND u.holder_id = b.holder_id AND u.holder_kind = b.holder_kind\n"
+	"  AND u.source_id = b.source_id AND u.line = b.line AND u.field = b.field\n"
+	"  AND u.kind IN ('address_unit', 'address_area') AND u.raw = b.raw;\n"
+	"INSERT INTO ident_notes(note_id, note) SELECT row_number() OVER (ORDER BY min(ident_id)),\n"
+	"  note FROM identifiers WHERE note IS NOT NULL GROUP BY note;\n"
+	"UPDATE identifiers SET note_id = n.note_id FROM ident_notes n\n"
+	"  WHERE n.note = identifiers.note;\n"
+	"ALTER TABLE identifiers DROP COLUMN note;\n"
+	"UPDATE identifiers SET raw = NULL WHERE raw = value AND kind <> 'payment';\n";
+
+/*
+ * The schema at version 5 (then pg_schema_v6 and pg_schema_v7), as SQLite's (lib/store.c) with the server's types: BIGINT for
  * INTEGER, an identity column where SQLite has INTEGER PRIMARY KEY, BYTEA for blobs, and a
  * rowid identity column on the tables where SQLite has an implicit rowid (queries order by it
  * and count with it). SQLite's functions that PostgreSQL lacks, and casekit's own (ck_money,
@@ -444,8 +521,9 @@ static const char pg_schema[] =
 	"CREATE TABLE identifiers(\n"
 	"  ident_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
 	"  holder_kind TEXT NOT NULL, holder_id TEXT NOT NULL, kind TEXT NOT NULL,\n"
-	"  value TEXT NOT NULL, raw TEXT, note TEXT, flags TEXT, day TEXT, field TEXT,\n"
-	"  source_id BIGINT NOT NULL, line BIGINT NOT NULL, rowid BIGINT GENERATED ALWAYS AS (ident_id) STORED);\n"
+	"  value TEXT NOT NULL, raw TEXT, flags TEXT, day TEXT, field TEXT,\n"
+	"  source_id BIGINT NOT NULL, line BIGINT NOT NULL, note_id BIGINT,\n"
+	"  rowid BIGINT GENERATED ALWAYS AS (ident_id) STORED);\n"
 	"CREATE TABLE screen_runs(\n"
 	"  run_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
 	"  rules_digest TEXT NOT NULL, started_at TEXT NOT NULL, scope TEXT NOT NULL,\n"
@@ -700,7 +778,8 @@ int pg_create_schema(struct pg *c)
 	char sql[160];
 	int rc;
 
-	if ((rc = raw_exec(c, pg_schema, 0)) || (rc = raw_exec(c, pg_schema_v6, 0)))
+	if ((rc = raw_exec(c, pg_schema, 0)) || (rc = raw_exec(c, pg_schema_v6, 0)) ||
+		(rc = raw_exec(c, pg_schema_v7, 0)))
 		return rc;
 	snprintf(sql, sizeof(sql),
 		"INSERT INTO meta VALUES('application_id', '%d'), ('user_version', '%d')",
@@ -741,12 +820,16 @@ static int check_identity(struct pg *c, int *version)
 int pg_open(struct pg **out, const char *uri, unsigned flags)
 {
 	struct pg *c = xcalloc(1, sizeof(*c));
+	const char *e;
 	int rc, version;
 
 	*out = NULL;
 	c->uri = xstrdup(uri);
 	c->flags = flags;
 	c->last_rowid = -1;
+	c->batch = PG_BATCH;
+	if ((e = getenv("CASEKIT_PG_FETCH")) && atoi(e) > 0)
+		c->batch = atoi(e);
 	c->conn = PQconnectdb(uri);
 	if (PQstatus(c->conn) != CONNECTION_OK) {
 		char *m = xstrdup(PQerrorMessage(c->conn));
@@ -764,7 +847,9 @@ int pg_open(struct pg **out, const char *uri, unsigned flags)
 		     "SET client_encoding = 'UTF8'; SET client_min_messages = warning;"
 		     " SET application_name = 'casekit'; SET DateStyle = 'ISO';"
 		     " SET TimeZone = 'UTC';"
-		     " SET extra_float_digits = 1",
+		     " SET extra_float_digits = 1;"
+		     /* a query read through a cursor is read whole: plan it so */
+		     " SET cursor_tuple_fraction = 1",
 		     0)))
 		goto fail;
 	{
@@ -799,19 +884,29 @@ fail:
 
 void pg_analyze_stale(struct pg *c)
 {
-	/* as autovacuum would, only now: loaded much since the server last looked */
-	PGresult *r = PQexec(c->conn,
-		"SELECT quote_ident(relname) FROM pg_stat_user_tables"
-		" WHERE schemaname = current_schema() AND n_mod_since_analyze > 1000"
-		" AND n_mod_since_analyze > n_live_tup / 5");
+	/* the store's tables that grow with its data: another table of the schema is not ours */
+	static const char *const derived[] = { "identifiers", "scores", "score_network", "networks",
+		"network_members", "link_edges", "source_marks", "rejects", NULL };
+	struct buf sql = { 0 };
+	PGresult *r;
 	int i;
 
+	/* as autovacuum would, only now: loaded much since the server last looked */
+	buf_adds(&sql,
+		"SELECT quote_ident(relname) FROM pg_stat_user_tables"
+		" WHERE schemaname = current_schema() AND n_mod_since_analyze > 1000"
+		" AND n_mod_since_analyze > n_live_tup / 5 AND relname IN (");
+	for (i = 0; store_kinds[i]; i++)
+		buf_addf(&sql, "'%s', ", store_kinds[i]);
+	for (i = 0; derived[i]; i++)
+		buf_addf(&sql, "'%s'%s", derived[i], derived[i + 1] ? ", " : ")");
+	r = PQexec(c->conn, sql.s);
 	for (i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r); i++) {
-		char *sql = xasprintf("ANALYZE %s", PQgetvalue(r, i, 0));
-
-		raw_exec(c, sql, 1);
-		free(sql);
+		buf_reset(&sql);
+		buf_addf(&sql, "ANALYZE %s", PQgetvalue(r, i, 0));
+		raw_exec(c, sql.s, 1);
 	}
+	buf_free(&sql);
 	PQclear(r);
 }
 
@@ -1591,6 +1686,45 @@ static int blank(const char *sql, const char *end)
 	return 1;
 }
 
+/*
+ * 1 if sql is a query that a cursor can hold: a SELECT (VALUES, TABLE, WITH) in which no
+ * INSERT, UPDATE, DELETE or MERGE writes (nor FOR UPDATE locks: a cursor would hold its locks
+ * no differently, but the whole result is then what the caller wants).
+ */
+static int cursor_query(const char *sql)
+{
+	static const char *const writes[] = { "insert", "update", "delete", "merge", "into", NULL };
+	const char *p = sql, *w;
+	size_t n;
+	int i;
+
+	while (isspace((unsigned char)*p) || *p == '(')
+		p++;
+	if (!(w = peek_word(p, &n)) ||
+		!(word_is(w, n, "select") || word_is(w, n, "with") || word_is(w, n, "values") ||
+			word_is(w, n, "table")))
+		return 0;
+	while (*p) {
+		if (*p == '\'' || *p == '"') {
+			char q = *p++;
+
+			while (*p && !(*p == q && p[1] != q))
+				p += *p == q ? 2 : 1;
+			if (*p)
+				p++;
+		} else if (isalpha((unsigned char)*p) || *p == '_') {
+			w = peek_word(p, &n);
+			for (i = 0; writes[i]; i++)
+				if (word_is(w, n, writes[i]))
+					return 0;
+			p += n;
+		} else {
+			p++;
+		}
+	}
+	return 1;
+}
+
 struct pg_stmt *pg_prepare(struct pg *c, const char *sql, int adhoc, const char **tail)
 {
 	struct pg_stmt *s;
@@ -1604,6 +1738,7 @@ struct pg_stmt *pg_prepare(struct pg *c, const char *sql, int adhoc, const char 
 	s->c = c;
 	s->sql = xstrndup(sql, (size_t)(end - sql));
 	s->tsql = pg_translate(c, s->sql, &s->nparams);
+	s->query = cursor_query(s->tsql);
 	s->adhoc = adhoc;
 	if (s->nparams) {
 		int i;
@@ -1650,19 +1785,32 @@ int pg_stmt_readonly(struct pg_stmt *s)
 	return 1;
 }
 
+/* The columns of the running statement's result, NULL when it gives none. */
+static const PGresult *shape_of(const struct pg_stmt *s)
+{
+	return s->run == RUN_STREAM ? s->shape : s->res;
+}
+
+static int nfields(const struct pg_stmt *s)
+{
+	const PGresult *r = shape_of(s);
+
+	return r ? PQnfields(r) : 0;
+}
+
 static void drop_blobs(struct pg_stmt *s)
 {
-	int i;
+	int i, n = nfields(s);
 
 	if (s->strs) {
-		for (i = 0; s->res && i < PQnfields(s->res); i++)
+		for (i = 0; i < n; i++)
 			free(s->strs[i]);
 		free(s->strs);
 		s->strs = NULL;
 	}
 	if (!s->blobs)
 		return;
-	for (i = 0; s->res && i < PQnfields(s->res); i++)
+	for (i = 0; i < n; i++)
 		if (s->blobs[i])
 			PQfreemem(s->blobs[i]);
 	free(s->blobs);
@@ -1671,11 +1819,68 @@ static void drop_blobs(struct pg_stmt *s)
 	s->blen = NULL;
 }
 
+static void rows_clear(struct pg_rows *w)
+{
+	w->data.len = 0;
+	w->n = 0;
+	w->nrows = 0;
+}
+
+static void rows_free(struct pg_rows *w)
+{
+	buf_free(&w->data);
+	free(w->off);
+	free(w->len);
+	memset(w, 0, sizeof(*w));
+}
+
+/* Forget the open cursor of s (the transaction ended, or it was closed). */
+static void unlink_cursor(struct pg_stmt *s)
+{
+	struct pg_stmt **p;
+
+	for (p = &s->c->cursors; *p; p = &(*p)->next_cursor)
+		if (*p == s) {
+			*p = s->next_cursor;
+			break;
+		}
+	s->next_cursor = NULL;
+	s->cursor[0] = '\0';
+}
+
+/* Close the cursor of s, if it has one open (quietly: a failed transaction has lost it). */
+static void close_cursor(struct pg_stmt *s)
+{
+	char sql[40];
+
+	if (!s->cursor[0])
+		return;
+	snprintf(sql, sizeof(sql), "CLOSE %s", s->cursor);
+	unlink_cursor(s);
+	if (!drain(s->c) && PQtransactionStatus(s->c->conn) == PQTRANS_INTRANS)
+		PQclear(PQexec(s->c->conn, sql));
+}
+
 void pg_reset(struct pg_stmt *s)
 {
+	PGresult *r;
+
 	drop_blobs(s);
+	if (s->c->streaming == s) {
+		/* the rows not read, read and dropped, so that the connection can be used again */
+		s->c->streaming = NULL;
+		while ((r = PQgetResult(s->c->conn)))
+			PQclear(r);
+	}
+	close_cursor(s);
 	PQclear(s->res);
-	s->res = NULL;
+	PQclear(s->rest);
+	PQclear(s->shape);
+	s->res = s->rest = s->shape = NULL;
+	rows_clear(&s->rows);
+	rows_clear(&s->more);
+	s->run = RUN_NONE;
+	s->done = s->err = s->lost = 0;
 	s->row = s->nrows = 0;
 }
 
@@ -1709,6 +1914,9 @@ void pg_finalize(struct pg_stmt *s)
 	for (i = 0; i < s->nparams; i++)
 		free(s->p[i].v);
 	free(s->p);
+	free(s->types);
+	rows_free(&s->rows);
+	rows_free(&s->more);
 	free(s->sql);
 	free(s->tsql);
 	free(s);
@@ -1813,12 +2021,286 @@ static int server_prepare(struct pg_stmt *s, int quiet)
 	return sp ? raw_exec(s->c, "RELEASE SAVEPOINT ck_prep", 0) : 0;
 }
 
+/* The result of a statement that ran whole (RUN_ALL): 0 and its rows, or the EX_* code. */
+static int whole_result(struct pg_stmt *s)
+{
+	ExecStatusType t = PQresultStatus(s->res);
+	int rc;
+
+	if (t == PGRES_COMMAND_OK) {
+		const char *n = PQcmdTuples(s->res);
+
+		if (n && *n)
+			s->c->changes = strtoll(n, NULL, 10);
+		s->c->last_rowid = -1;
+		s->nrows = 0;
+	} else if (t == PGRES_TUPLES_OK) {
+		s->nrows = PQntuples(s->res);
+		if (strncasecmp(s->tsql, "select", 6) != 0 &&
+			strncasecmp(s->tsql, "with", 4) != 0) {
+			s->c->changes = s->nrows;
+			s->c->last_rowid = -1;
+		}
+	} else {
+		rc = s->adhoc ? keep_error(s->c, s->res) : report(s->c, s->res);
+		trace(s);
+		pg_reset(s);
+		return rc;
+	}
+	s->row = -1;
+	return 0;
+}
+
+/* Append row i of r to w. */
+static void keep_row(struct pg_rows *w, const PGresult *r, int i)
+{
+	int k, n = PQnfields(r);
+
+	if (w->n + (size_t)n > w->cap) {
+		w->cap = w->n + (size_t)n > 2 * w->cap ? w->n + (size_t)n : 2 * w->cap;
+		w->off = xrealloc(w->off, w->cap * sizeof(*w->off));
+		w->len = xrealloc(w->len, w->cap * sizeof(*w->len));
+	}
+	for (k = 0; k < n; k++, w->n++) {
+		w->off[w->n] = w->data.len;
+		if (PQgetisnull(r, i, k)) {
+			w->len[w->n] = -1;
+			continue;
+		}
+		w->len[w->n] = PQgetlength(r, i, k);
+		buf_add(&w->data, PQgetvalue(r, i, k), (size_t)w->len[w->n] + 1);
+	}
+	w->nrows++;
+}
+
+/*
+ * Read the rows of a stream: the next batch, in place of the one read; or with all, every row
+ * still to come, into s->more, so that what the caller holds of the current row stays put. At
+ * the end of the result the connection is free again.
+ */
+static void stream_read(struct pg_stmt *s, int all)
+{
+	struct pg_rows *w = all ? &s->more : &s->rows;
+	PGresult *r;
+	int i, end;
+
+	if (!all) {
+		rows_clear(w);
+		s->row = -1;
+	}
+	while (!s->done && (all || w->nrows < s->c->batch)) {
+		ExecStatusType t;
+
+		r = PQgetResult(s->c->conn);
+		t = PQresultStatus(r);
+		if (t == PGRES_SINGLE_TUPLE) {
+			keep_row(w, r, 0);
+			if (!s->shape)
+				s->shape = r;
+			else
+				PQclear(r);
+			continue;
+		}
+		end = r != NULL;
+		if (t == PGRES_TUPLES_OK || t == PGRES_COMMAND_OK) {
+			/* all at once, should single-row mode have been refused */
+			for (i = 0; i < PQntuples(r); i++)
+				keep_row(w, r, i);
+			if (!s->shape) {
+				s->shape = r;
+				r = NULL;
+			}
+		} else if (!s->err) {
+			/* r NULL: the connection was lost, as libpq tells */
+			s->err = s->adhoc ? keep_error(s->c, r) : report(s->c, r);
+			trace(s);
+		}
+		PQclear(r);
+		/* the end of the result, after which libpq gives NULL */
+		while (end && (r = PQgetResult(s->c->conn)))
+			PQclear(r);
+		s->done = 1;
+		s->c->streaming = NULL;
+	}
+	if (!all)
+		s->nrows = w->nrows;
+}
+
+/* The types of the parameters of s, as the server took them when it prepared s. */
+static int param_types(struct pg_stmt *s)
+{
+	PGresult *r;
+	int i, rc;
+
+	if ((rc = drain(s->c)))
+		return rc;
+	r = PQdescribePrepared(s->c->conn, s->name);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		rc = report(s->c, r);
+		PQclear(r);
+		return rc;
+	}
+	s->types = xcalloc((size_t)s->nparams + 1, sizeof(*s->types));
+	for (i = 0; i < s->nparams && i < PQnparams(r); i++)
+		s->types[i] = PQparamtype(r, i);
+	if (s->desc)
+		PQclear(r);
+	else
+		s->desc = r;
+	return 0;
+}
+
+/* The next batch of rows from the cursor of s, in place of res; closed after its last. */
+static int fetch(struct pg_stmt *s)
+{
+	char sql[64];
+	PGresult *r;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "FETCH FORWARD %d FROM %s", s->c->batch, s->cursor);
+	if ((rc = drain(s->c)))
+		return rc;
+	r = PQexec(s->c->conn, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		rc = s->adhoc ? keep_error(s->c, r) : report(s->c, r);
+		PQclear(r);
+		unlink_cursor(s);
+		return rc;
+	}
+	PQclear(s->res);
+	s->res = r;
+	s->nrows = PQntuples(r);
+	s->row = -1;
+	if (s->nrows < s->c->batch)
+		close_cursor(s);
+	return 0;
+}
+
+/*
+ * Run s: the whole result of a write at once; a query's first batch of rows, through a cursor
+ * (in a transaction, unless the last run there was small) or in single-row mode (the rest).
+ */
+static int start(struct pg_stmt *s, const char **vals, const int *lens, const int *fmts)
+{
+	struct pg *c = s->c;
+	PGresult *r;
+	char *sql;
+	int rc, tx;
+
+	if ((rc = drain(c)) || (!s->adhoc && !s->prepared && (rc = server_prepare(s, 0))))
+		return rc;
+	tx = PQtransactionStatus(c->conn);
+	if (!s->query) {
+		s->run = RUN_ALL;
+		s->res = s->adhoc
+			? PQexecParams(c->conn, s->tsql, s->nparams, NULL, vals, lens, fmts, 0)
+			: PQexecPrepared(c->conn, s->name, s->nparams, vals, lens, fmts, 0);
+		return whole_result(s);
+	}
+	if (tx != PQTRANS_INTRANS || s->size == SIZE_SMALL) {
+		s->run = RUN_STREAM;
+		if (!(s->adhoc ? PQsendQueryParams(
+					 c->conn, s->tsql, s->nparams, NULL, vals, lens, fmts, 0)
+			       : PQsendQueryPrepared(
+					 c->conn, s->name, s->nparams, vals, lens, fmts, 0))) {
+			rc = s->adhoc ? keep_error(c, NULL) : report(c, NULL);
+			pg_reset(s);
+			return rc;
+		}
+		PQsetSingleRowMode(c->conn);
+		c->stream_tx = tx != PQTRANS_IDLE;
+		c->streaming = s;
+		stream_read(s, 0);
+		if (s->err && !s->nrows) {
+			rc = s->err;
+			pg_reset(s);
+			return rc;
+		}
+		return 0;
+	}
+	if (!s->adhoc && !s->types && (rc = param_types(s)))
+		return rc;
+	snprintf(s->cursor, sizeof(s->cursor), "ckc%u", ++c->ncursor);
+	sql = xasprintf("DECLARE %s NO SCROLL CURSOR FOR %s", s->cursor, s->tsql);
+	r = PQexecParams(c->conn, sql, s->nparams, s->types, vals, lens, fmts, 0);
+	free(sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		rc = s->adhoc ? keep_error(c, r) : report(c, r);
+		trace(s);
+		PQclear(r);
+		s->cursor[0] = '\0';
+		return rc;
+	}
+	PQclear(r);
+	s->run = RUN_CURSOR;
+	s->next_cursor = c->cursors;
+	c->cursors = s;
+	if ((rc = fetch(s))) {
+		pg_reset(s);
+		return rc;
+	}
+	/* one batch was all: the next run in a transaction goes the short way */
+	s->size = s->cursor[0] ? SIZE_BIG : SIZE_SMALL;
+	return 0;
+}
+
+/* The next batch of rows of a running query: STORE_ROW, STORE_DONE, or an EX_* code. */
+static int next_batch(struct pg_stmt *s)
+{
+	struct pg_rows t;
+	int rc;
+
+	switch (s->run) {
+	case RUN_STREAM:
+		if (s->more.nrows) {
+			t = s->rows, s->rows = s->more, s->more = t;
+			rows_clear(&s->more);
+			s->nrows = s->rows.nrows;
+			s->row = 0;
+			return STORE_ROW;
+		}
+		if (!s->done) {
+			stream_read(s, 0);
+			if (s->nrows) {
+				s->row = 0;
+				return STORE_ROW;
+			}
+		}
+		return s->err ? s->err : STORE_DONE;
+	case RUN_CURSOR:
+		if (s->rest) {
+			PQclear(s->res);
+			s->res = s->rest;
+			s->rest = NULL;
+			s->nrows = PQntuples(s->res);
+			s->row = 0;
+			if (s->nrows)
+				return STORE_ROW;
+		}
+		if (s->lost)
+			return s->adhoc ? EX_SOFTWARE
+					: ck_error(EX_SOFTWARE,
+						  "%s: the transaction ended before every row of a"
+						  " query was read",
+						  s->c->uri);
+		if (!s->cursor[0])
+			return STORE_DONE;
+		if ((rc = fetch(s)))
+			return rc;
+		if (!s->nrows)
+			return STORE_DONE;
+		s->row = 0;
+		return STORE_ROW;
+	default:
+		return STORE_DONE;
+	}
+}
+
 int pg_step(struct pg_stmt *s)
 {
-	if (!s->res) {
+	if (!s->run) {
 		const char **vals = NULL;
 		int *lens = NULL, *fmts = NULL, i, rc;
-		ExecStatusType t;
 
 		if (s->nparams) {
 			vals = xcalloc((size_t)s->nparams, sizeof(*vals));
@@ -1830,61 +2312,61 @@ int pg_step(struct pg_stmt *s)
 				fmts[i] = s->p[i].fmt;
 			}
 		}
-		if ((rc = drain(s->c))) {
-			free(vals);
-			free(lens);
-			free(fmts);
-			return rc;
-		}
-		if (s->adhoc) {
-			s->res = PQexecParams(
-				s->c->conn, s->tsql, s->nparams, NULL, vals, lens, fmts, 0);
-		} else if (!s->prepared && (rc = server_prepare(s, 0))) {
-			free(vals);
-			free(lens);
-			free(fmts);
-			return rc;
-		} else {
-			s->res = PQexecPrepared(
-				s->c->conn, s->name, s->nparams, vals, lens, fmts, 0);
-		}
+		rc = start(s, vals, lens, fmts);
 		free(vals);
 		free(lens);
 		free(fmts);
-		t = PQresultStatus(s->res);
-		if (t == PGRES_COMMAND_OK) {
-			const char *n = PQcmdTuples(s->res);
-
-			if (n && *n)
-				s->c->changes = strtoll(n, NULL, 10);
-			s->c->last_rowid = -1;
-			s->nrows = 0;
-		} else if (t == PGRES_TUPLES_OK) {
-			s->nrows = PQntuples(s->res);
-			if (strncasecmp(s->tsql, "select", 6) != 0 &&
-				strncasecmp(s->tsql, "with", 4) != 0) {
-				s->c->changes = s->nrows;
-				s->c->last_rowid = -1;
-			}
-		} else {
-			rc = s->adhoc ? keep_error(s->c, s->res) : report(s->c, s->res);
-			trace(s);
-			pg_reset(s);
+		if (rc)
 			return rc;
-		}
-		s->row = -1;
 	}
 	drop_blobs(s);
 	if (++s->row < s->nrows)
 		return STORE_ROW;
-	return STORE_DONE;
+	s->row = s->nrows;
+	return next_batch(s);
+}
+
+/*
+ * The transaction ends (sql is its COMMIT or ROLLBACK): the rows the open cursors have still
+ * to give are fetched at a COMMIT, as SQLite's statements go on giving them; at a ROLLBACK
+ * they are lost, and a step past those read says so.
+ */
+static void end_cursors(struct pg *c, const char *sql)
+{
+	size_t n;
+	const char *w = peek_word(sql, &n);
+	int commit = w && (word_is(w, n, "commit") || word_is(w, n, "end"));
+	char q[48];
+
+	if (!commit && !(w && (word_is(w, n, "rollback") || word_is(w, n, "abort"))))
+		return;
+	if (!commit && (w = peek_word(w + n, &n)) && word_is(w, n, "to"))
+		return;
+	while (c->cursors) {
+		struct pg_stmt *s = c->cursors;
+
+		unlink_cursor(s);
+		if (!commit) {
+			s->lost = 1;
+			continue;
+		}
+		snprintf(q, sizeof(q), "FETCH ALL FROM %s", s->cursor);
+		s->rest = PQexec(c->conn, q);
+		if (PQresultStatus(s->rest) != PGRES_TUPLES_OK) {
+			PQclear(s->rest);
+			s->rest = NULL;
+			s->lost = 1;
+		}
+	}
 }
 
 /* The columns of a statement not yet run: its description from the server. */
 static const PGresult *described(struct pg_stmt *s)
 {
-	if (s->res)
-		return s->res;
+	const PGresult *r = s->run ? shape_of(s) : NULL;
+
+	if (r)
+		return r;
 	if (s->desc)
 		return s->desc;
 	if (!s->prepared && (s->adhoc || server_prepare(s, 1)))
@@ -1909,10 +2391,33 @@ const char *pg_col_name(struct pg_stmt *s, int col)
 	return r ? PQfname(r, col) : NULL;
 }
 
+/* The value of col in the current row (NULL for null), its length, and its type. */
+static const char *value(const struct pg_stmt *s, int col)
+{
+	size_t k;
+
+	if (s->run != RUN_STREAM)
+		return PQgetisnull(s->res, s->row, col) ? NULL : PQgetvalue(s->res, s->row, col);
+	k = (size_t)s->row * (size_t)nfields(s) + (size_t)col;
+	return s->rows.len[k] < 0 ? NULL : s->rows.data.s + s->rows.off[k];
+}
+
+static size_t length(const struct pg_stmt *s, int col)
+{
+	if (s->run != RUN_STREAM)
+		return (size_t)PQgetlength(s->res, s->row, col);
+	return (size_t)s->rows.len[(size_t)s->row * (size_t)nfields(s) + (size_t)col];
+}
+
+static Oid type_of(const struct pg_stmt *s, int col)
+{
+	return PQftype(shape_of(s), col);
+}
+
 static int has_value(struct pg_stmt *s, int col)
 {
-	return s->res && s->row >= 0 && s->row < s->nrows && col < PQnfields(s->res) &&
-		!PQgetisnull(s->res, s->row, col);
+	return s->run && s->row >= 0 && s->row < s->nrows && col >= 0 && col < nfields(s) &&
+		value(s, col);
 }
 
 enum store_type pg_col_type(struct pg_stmt *s, int col)
@@ -1921,7 +2426,7 @@ enum store_type pg_col_type(struct pg_stmt *s, int col)
 
 	if (!has_value(s, col))
 		return STORE_NULL;
-	switch (PQftype(s->res, col)) {
+	switch (type_of(s, col)) {
 	case OID_INT2:
 	case OID_INT4:
 	case OID_INT8:
@@ -1932,13 +2437,13 @@ enum store_type pg_col_type(struct pg_stmt *s, int col)
 	case OID_FLOAT8:
 		return STORE_REAL;
 	case OID_NUMERIC:
-		v = PQgetvalue(s->res, s->row, col);
+		v = value(s, col);
 		return strchr(v, '.') ? STORE_REAL : STORE_INT;
 	case OID_BYTEA:
 		return STORE_BLOB;
 	case OID_JSON:
 		/* ck_value(): the JSON of a value, typed as SQLite would have it */
-		v = PQgetvalue(s->res, s->row, col);
+		v = value(s, col);
 		if (strcmp(v, "null") == 0)
 			return STORE_NULL;
 		if (*v == '-' || isdigit((unsigned char)*v))
@@ -2000,14 +2505,14 @@ const char *pg_col_text(struct pg_stmt *s, int col)
 
 	if (!has_value(s, col))
 		return NULL;
-	v = PQgetvalue(s->res, s->row, col);
-	if (PQftype(s->res, col) == OID_BOOL)
+	v = value(s, col);
+	if (type_of(s, col) == OID_BOOL)
 		return v[0] == 't' ? "1" : "0";
-	if (PQftype(s->res, col) == OID_BYTEA)
+	if (type_of(s, col) == OID_BYTEA)
 		return pg_col_blob(s, col);
-	if (PQftype(s->res, col) == OID_JSON && *v == '"') {
+	if (type_of(s, col) == OID_JSON && *v == '"') {
 		if (!s->strs)
-			s->strs = xcalloc((size_t)PQnfields(s->res), sizeof(*s->strs));
+			s->strs = xcalloc((size_t)nfields(s), sizeof(*s->strs));
 		if (!s->strs[col])
 			s->strs[col] = json_string(v);
 		return s->strs[col];
@@ -2021,16 +2526,16 @@ const void *pg_col_blob(struct pg_stmt *s, int col)
 
 	if (!has_value(s, col))
 		return NULL;
-	if (PQftype(s->res, col) != OID_BYTEA)
-		return PQgetvalue(s->res, s->row, col);
-	n = PQnfields(s->res);
+	if (type_of(s, col) != OID_BYTEA)
+		return value(s, col);
+	n = nfields(s);
 	if (!s->blobs) {
 		s->blobs = xcalloc((size_t)n, sizeof(*s->blobs));
 		s->blen = xcalloc((size_t)n, sizeof(*s->blen));
 	}
 	if (!s->blobs[col]) {
-		s->blobs[col] = PQunescapeBytea(
-			(const unsigned char *)PQgetvalue(s->res, s->row, col), &s->blen[col]);
+		s->blobs[col] =
+			PQunescapeBytea((const unsigned char *)value(s, col), &s->blen[col]);
 		if (!s->blobs[col])
 			ck_die(EX_OSERR, "out of memory");
 	}
@@ -2041,15 +2546,15 @@ size_t pg_col_bytes(struct pg_stmt *s, int col)
 {
 	if (!has_value(s, col))
 		return 0;
-	if (PQftype(s->res, col) == OID_BYTEA) {
+	if (type_of(s, col) == OID_BYTEA) {
 		pg_col_blob(s, col);
 		return s->blen[col];
 	}
-	if (PQftype(s->res, col) == OID_BOOL)
+	if (type_of(s, col) == OID_BOOL)
 		return 1;
-	if (PQftype(s->res, col) == OID_JSON && *PQgetvalue(s->res, s->row, col) == '"')
+	if (type_of(s, col) == OID_JSON && *value(s, col) == '"')
 		return strlen(pg_col_text(s, col));
-	return (size_t)PQgetlength(s->res, s->row, col);
+	return length(s, col);
 }
 
 void pg_copy_field(struct buf *b, const char *v, size_t n)
@@ -2106,12 +2611,8 @@ struct store_load {
 	int nf;             /* fields of the row being added */
 };
 
-/*
- * Send COPY table(columns) and its rows (after prefix, SQL of its own); the result is read by
- * copy_result(), so that the server takes the rows in while the caller makes the next ones.
- */
-static int copy_send(struct pg *c, const char *prefix, const char *table, const char *columns,
-	const char *data, size_t n)
+/* Start COPY table(columns) FROM STDIN, after prefix (SQL of its own): 0 or EX_*. */
+static int copy_begin(struct pg *c, const char *prefix, const char *table, const char *columns)
 {
 	char *sql = xasprintf("%sCOPY %s(%s) FROM STDIN", prefix, table, columns);
 	PGresult *r;
@@ -2123,24 +2624,36 @@ static int copy_send(struct pg *c, const char *prefix, const char *table, const 
 	}
 	r = PQexec(c->conn, sql);
 	free(sql);
-	if (PQresultStatus(r) != PGRES_COPY_IN) {
+	if (PQresultStatus(r) != PGRES_COPY_IN)
 		rc = report(c, r);
-		PQclear(r);
-		return rc;
-	}
 	PQclear(r);
+	return rc;
+}
+
+/* Send rows to the COPY begun: 0 or EX_*. */
+static int copy_data(struct pg *c, const char *data, size_t n)
+{
 	/* in pieces under 1 GB, libpq's int length */
-	while (n && rc == 0) {
+	while (n) {
 		int k = n > (1u << 26) ? 1 << 26 : (int)n;
 
 		if (PQputCopyData(c->conn, data, k) != 1)
-			rc = report(c, NULL);
+			return report(c, NULL);
 		data += k;
 		n -= (size_t)k;
 	}
-	if (PQputCopyEnd(c->conn, rc ? "casekit stopped" : NULL) != 1 && !rc)
-		rc = report(c, NULL);
-	return rc;
+	return 0;
+}
+
+/*
+ * End the COPY begun (failed, with why); its result is read by copy_result(), so that the
+ * server takes the last rows in while the caller goes on.
+ */
+static int copy_end(struct pg *c, const char *why)
+{
+	if (PQputCopyEnd(c->conn, why) != 1 && !why)
+		return report(c, NULL);
+	return 0;
 }
 
 /* The result of the COPY sent; a unique violation is STORE_REFUSED, quietly, when dup_quiet. */
@@ -2166,9 +2679,14 @@ static int copy_result(struct pg *c, int dup_quiet)
 
 int pg_copy(struct pg *c, const char *table, const char *columns, const char *data, size_t n)
 {
-	int rc = copy_send(c, "", table, columns, data, n);
+	int rc = copy_begin(c, "", table, columns);
 
-	return rc ? rc : copy_result(c, 0);
+	if (rc)
+		return rc;
+	rc = copy_data(c, data, n);
+	if (copy_end(c, rc ? "casekit stopped" : NULL) && !rc)
+		rc = EX_IOERR;
+	return rc ? (copy_result(c, 0), rc) : copy_result(c, 0);
 }
 
 static int load_upsert(struct store_load *l, uint64_t *replaced);
@@ -2180,10 +2698,27 @@ static int load_upsert(struct store_load *l, uint64_t *replaced);
  */
 static int drain(struct pg *c)
 {
-	struct store_load *l = c->inflight;
+	struct store_load *l;
 	int rc;
 
-	if (!l)
+	if (c->streaming) {
+		/*
+		 * Another statement runs between two rows of a stream: the rest of its rows
+		 * are read in first, and its next run in a transaction goes by cursor.
+		 */
+		struct pg_stmt *s = c->streaming;
+
+		stream_read(s, 1);
+		s->size = SIZE_BIG;
+	}
+	if (c->copying) {
+		/* the COPY taking a load's rows ends: its result comes as another's does */
+		c->inflight = c->copying;
+		c->copying = NULL;
+		if ((rc = copy_end(c, NULL)))
+			return rc;
+	}
+	if (!(l = c->inflight))
 		return 0;
 	c->inflight = NULL;
 	rc = copy_result(c, l->conflict != NULL);
@@ -2225,6 +2760,14 @@ void store_load_int(struct store_load *l, int64_t v)
 	if (l->nf++)
 		buf_addc(&l->data, '\t');
 	buf_addf(&l->data, "%lld", (long long)v);
+}
+
+void store_load_double(struct store_load *l, double v)
+{
+	if (l->nf++)
+		buf_addc(&l->data, '\t');
+	/* as pg_bind() writes a bound double: the same value reaches the server */
+	buf_addf(&l->data, "%.17g", v);
 }
 
 void store_load_blob(struct store_load *l, const void *v, size_t n)
@@ -2306,23 +2849,40 @@ out:
 /* What a flush that need not send all waits for: fewer COPYs, but memory stays bounded. */
 #define LOAD_CHUNK (1u << 20)
 
+/*
+ * What rows of a load that may replace rows one COPY takes at most: all are kept until its
+ * result, to go the long way round should a key be taken already.
+ */
+#define LOAD_KEEP (8u << 20)
+
 int store_load_flush(struct store_load *l, uint64_t *replaced, int all)
 {
-	struct buf t;
-	int rc;
+	struct pg *c;
+	int rc = 0;
 
 	if (!l || (!all && l->data.len < LOAD_CHUNK))
 		return 0;
-	if ((rc = drain(l->c)) || !l->nrows)
+	c = l->c;
+	if (c->copying != l && (rc = drain(c)))
 		goto out;
-	t = l->sent, l->sent = l->data, l->data = t;
-	l->nsent = l->nrows;
 	l->replaced = replaced;
-	if (l->conflict && l->c->distributed) {
+	if (!l->nrows) {
+		if (all && c->copying == l) {
+			c->copying = NULL;
+			c->inflight = l;
+			rc = copy_end(c, NULL);
+		}
+		goto out;
+	}
+	if (l->conflict && c->distributed) {
 		/*
 		 * Citus raises a worker's duplicate key as an internal error, which the quick
 		 * try below cannot tell from another: the long way round at once.
 		 */
+		struct buf t = l->sent;
+
+		l->sent = l->data, l->data = t;
+		l->nsent = l->nrows;
 		rc = load_upsert(l, replaced);
 		buf_reset(&l->sent);
 		l->nsent = 0;
@@ -2330,12 +2890,27 @@ int store_load_flush(struct store_load *l, uint64_t *replaced, int all)
 	}
 	/*
 	 * Most loads bring new keys only: straight into the table, under a savepoint; a key
-	 * already there sends the rows the long way round (drain()).
+	 * already there sends the rows the long way round (drain()). One COPY takes chunk after
+	 * chunk, as the caller makes them, until another statement needs the connection (or
+	 * LOAD_KEEP), so that the server is never kept waiting for the next COPY to begin.
 	 */
-	rc = copy_send(l->c, l->conflict ? "SAVEPOINT ck_load; " : "", l->table, l->columns,
-		l->sent.s, l->sent.len);
-	if (!rc)
-		l->c->inflight = l;
+	if (c->copying != l) {
+		buf_reset(&l->sent);
+		l->nsent = 0;
+		if ((rc = copy_begin(
+			     c, l->conflict ? "SAVEPOINT ck_load; " : "", l->table, l->columns)))
+			goto out;
+		c->copying = l;
+	}
+	rc = copy_data(c, l->data.s, l->data.len);
+	if (l->conflict)
+		buf_add(&l->sent, l->data.s, l->data.len);
+	l->nsent += l->nrows;
+	if (!rc && (all || l->sent.len >= LOAD_KEEP)) {
+		c->copying = NULL;
+		c->inflight = l;
+		rc = copy_end(c, NULL);
+	}
 out:
 	buf_reset(&l->data);
 	l->nrows = 0;
@@ -2347,7 +2922,7 @@ void store_load_free(struct store_load *l)
 {
 	if (!l)
 		return;
-	if (l->c->inflight == l)
+	if (l->c->inflight == l || l->c->copying == l)
 		drain(l->c);
 	free(l->table);
 	free(l->columns);

@@ -33,6 +33,9 @@ void pg_analyze_stale(struct pg *c);
 int pg_create_schema(struct pg *c);
 /* The DDL that brings a store of schema 5 to 6 (idempotent); lib/store.c fills the counts. */
 extern const char pg_schema_v6[];
+/* Schema 7: the DDL of ident_notes (idempotent), and the once-only rest of the v6 to v7 step. */
+extern const char pg_schema_v7[];
+extern const char pg_migrate_v7[];
 /* The schema version of the store when it was opened. */
 int pg_version(struct pg *c);
 /* Run SQL (translated from SQLite's dialect; several statements); quiet: no message. */

@@ -408,6 +408,7 @@ static int load_history(struct triage *t)
 
 static int prepare(struct triage *t)
 {
+	const char *scores_join = "LEFT JOIN scores sc ON sc.listing_id = l.listing_id";
 	struct buf q = { 0 };
 	int ok, rc;
 
@@ -433,14 +434,17 @@ static int prepare(struct triage *t)
 		return rc;
 
 	t->has_scores = store_table_exists(t->st, "scores");
+	/* Citus joins two distributed tables only on the seller they are spread by */
+	if (store_is_distributed(t->st))
+		scores_join = "LEFT JOIN scores sc ON sc.seller_id = l.seller_id AND "
+			      "sc.listing_id = l.listing_id";
 	t->has_networks = store_table_exists(t->st, "network_members");
 	buf_addf(&q,
 		"SELECT l.listing_id, l.seller_id, l.title, l.brand, l.category, l.price, "
 		"l.currency, l.image_text, l.created_at, %s, %s FROM listings l %s %s "
 		"WHERE l.listing_id = ?1",
 		t->has_scores ? "sc.score, sc.flagged, sc.brand" : "NULL, NULL, NULL",
-		t->has_networks ? "nm.network_id" : "NULL",
-		t->has_scores ? "LEFT JOIN scores sc ON sc.listing_id = l.listing_id" : "",
+		t->has_networks ? "nm.network_id" : "NULL", t->has_scores ? scores_join : "",
 		t->has_networks ? "LEFT JOIN network_members nm ON nm.seller_id = l.seller_id"
 				: "");
 	t->listing = prep(t->st, q.s);

@@ -35,7 +35,7 @@ check_sql "cases and the custody log stay on the coordinator, out of Citus" \
 check_sql "listings' key holds the seller id" \
 	"select pg_get_constraintdef(oid) from pg_constraint where conname = 'listings_pkey'" \
 	"PRIMARY KEY (seller_id, listing_id)"
-for t in sellers listings; do
+for t in sellers listings link_values; do
 	check_sql "$t has shards on both workers" \
 		"select count(distinct n.nodename) from pg_dist_shard s join pg_dist_placement p using (shardid)
 		join pg_dist_node n using (groupid) where s.logicalrelid = '$t'::regclass and n.groupid <> 0" 2
@@ -87,6 +87,15 @@ else
 fi
 check_out "and shows them as the file store does" "$(ck link -q -d "$T/file.db" -f tsv)" \
 	link -q -d "$URI" -f tsv
+check_sql "link groups identifiers in a copy spread by value" \
+	"select distribution_column from citus_tables where table_name = 'link_values'::regclass" value
+check_sql "which it leaves empty" "select count(*) from link_values" 0
+# a store made before link_values: link reads every seller identifier, with the same result
+sql "alter table link_values rename to link_values_old" >/dev/null
+check_out "a store without that copy links as before" "$(ck link -q -d "$T/file.db" -f tsv)" \
+	link -q --full -d "$URI" -f tsv
+sql "alter table link_values_old rename to link_values" >/dev/null
+check_out "and with it again" "$(ck link -q -d "$T/file.db" -f tsv)" link -q --full -d "$URI" -f tsv
 # Twenty more sellers (renamed Z...), then an incremental link on both, and one pair explained.
 ck synth -q -o "$T/more" --sellers 20 --seed 8
 mkdir "$T/new"
@@ -111,6 +120,50 @@ check_out "link --explain gives the same evidence, file and line" \
 	"$(ck link -q -d "$T/file.db" --explain $pair)" link -q -d "$URI" --explain $pair
 check_out "a screen after link adds the same network signal" \
 	"$(ck screen -q -d "$T/file.db" --min-score 70 -f tsv)" screen -q -d "$URI" --min-score 70 -f tsv
+# one listing explained, and a seller's listings scored again, with the seller facts and the
+# network signal as on the file store (a new account, another account's flagged listings)
+lid=$(ck query -d "$T/file.db" -f tsv "select listing_id from scores where reasons like '%new-seller%'
+	and reasons like '%network:%' order by listing_id limit 1" | sed -n 2p)
+check_out "screen --explain $lid weighs the same facts" \
+	"$(ck screen -q -d "$T/file.db" --explain "$lid" -f tsv)" screen -q -d "$URI" --explain "$lid" -f tsv
+sid=$(ck query -d "$T/file.db" -f tsv "select seller_id from listings where listing_id = '$lid'" |
+	sed -n 2p)
+check_out "screen seller:$sid scores its listings again alike" \
+	"$(ck screen -q -d "$T/file.db" --min-score 0 -f tsv "seller:$sid")" \
+	screen -q -d "$URI" --min-score 0 -f tsv "seller:$sid"
+# same_takedown DESC FIELDS ARGS...: `takedown ARGS -f tsv` gives, in its fields FIELDS (cut -f),
+# what it gives on the file store, exit status and stderr included (the hours a notice has been
+# open grow between the two runs: the callers leave them out)
+same_takedown() {
+	local desc=$1 fields=$2 s
+	shift 2
+	for s in file citus; do
+		db=$T/file.db
+		[ $s = citus ] && db=$URI
+		ck takedown -d "$db" "$@" -f tsv >"$T/td.$s" 2>"$T/td.$s.err"
+		echo "exit $?" >>"$T/td.$s.err"
+		cut -f "$fields" "$T/td.$s" >"$T/td.$s.cut"
+	done
+	if [ "$(wc -l <"$T/td.file.cut")" -gt 1 ] && cmp -s "$T/td.file.cut" "$T/td.citus.cut" &&
+		cmp -s "$T/td.file.err" "$T/td.citus.err"; then
+		pass "$desc ($(($(wc -l <"$T/td.file.cut") - 1)) rows)"
+	else
+		fail "$desc" "$(cat "$T/td.citus.err"; diff "$T/td.file.cut" "$T/td.citus.cut")"
+	fi
+}
+same_takedown "takedown triage decides the notices as on the file store" 1-7 triage
+cp "$T/td.file" "$T/triage.file"
+same_takedown "takedown list shows the same decisions" 1-8 list
+same_takedown "takedown list --open shows the same notices in review" 1-8 list --open
+same_takedown "takedown list --overdue shows the same notices waiting" 1-8 list --overdue 1
+same_takedown "takedown notifiers gives the same records" 1- notifiers
+notice=$(awk -F'\t' '$2 == "accept" { print $1; exit }' "$T/triage.file")
+same_takedown "takedown expand $notice lists the same listings" 1- expand "$notice"
+notice=$(awk -F'\t' '$2 == "review" { print $1; exit }' "$T/triage.file")
+ck takedown -d "$T/file.db" decide "$notice" reject --reason test >/dev/null
+check_exit 0 "takedown decide records an analyst's decision" \
+	takedown -d "$URI" decide "$notice" reject --reason test
+same_takedown "takedown export --all gives the same decisions" 1-14,16 export --all
 # A case opened on the biggest network: the same members, in the custody log of the coordinator.
 net=$(ck link -q -d "$T/file.db" -f tsv | sed -n 2p | cut -f1)
 ck case -q -d "$T/file.db" new "ring" --lead "network:$net" >/dev/null
@@ -168,6 +221,19 @@ ck keygen "$T/unit.key" >/dev/null 2>&1
 check_exit 0 "the case exports from the distributed store" \
 	export -q -d "$URI" "$case" -o "$T/case.tar.gz" --sign "$T/unit.key"
 check_grep "and the package verifies" "valid" verify --pubkey "$T/unit.key.pub" "$T/case.tar.gz"
+# its identifiers, what each row said included (a building key's is its unit's), as on the file
+# store (sorted: payments are ordered by their keyed hash, each store's own)
+mkdir "$T/file" "$T/x.file" "$T/x.citus"
+ck export -q -d "$T/file.db" "$case" -o "$T/file/case.tar.gz" >/dev/null 2>&1
+tar -xzf "$T/file/case.tar.gz" -C "$T/x.file" && tar -xzf "$T/case.tar.gz" -C "$T/x.citus"
+f=$(cd "$T/x.file" && find . -path '*data/tables/identifiers.csv')
+if [ -n "$f" ] && grep -q address_building "$T/x.file/$f" &&
+	sort "$T/x.file/$f" >"$T/ids.file" && sort "$T/x.citus/$f" >"$T/ids.citus" &&
+	cmp -s "$T/ids.file" "$T/ids.citus"; then
+	pass "its identifiers are the file store's ($(wc -l <"$T/x.file/$f") lines)"
+else
+	fail "its identifiers are the file store's" "$(diff "$T/ids.file" "$T/ids.citus" | head)"
+fi
 check_sql "its opening and its export are in the custody log" \
 	"select string_agg(action, ' ' order by seq) from custody where case_id = '$case'" "open export"
 for t in sellers listings identifiers; do

@@ -66,9 +66,24 @@ last=$(Q "$T/db" "select max(source_id) from sources" | tail -1)
 same "the newer record replaces the older row" "+8613911112222 $last 2" \
 	"$(Q "$T/db" "select phone||' '||source_id||' '||line from sellers where seller_id='S1'" | tail -1)"
 same "the old row's identifiers go with it" "+8613911112222|li@example.com" \
-	"$(Q "$T/db" "select raw from identifiers where holder_id='S1' and field in ('phone','email','address') order by kind desc" | tail -n +2 | paste -sd'|')"
+	"$(Q "$T/db" "select coalesce(raw, value) from identifiers where holder_id='S1' and field in ('phone','email','address') order by kind desc" | tail -n +2 | paste -sd'|')"
 same "both sources stay on record" "2" "$(Q "$T/db" "select count(*) from sources where kind='sellers'" | tail -1)"
 same "other sellers keep theirs" "1" "$(Q "$T/db" "select count(*) from identifiers where holder_id='S2' and kind='phone'" | tail -1)"
+
+# Schema 7: a raw that only repeats the value is not kept; each note text is kept once.
+ck init -q "$T/notes"
+printf 'seller_id,phone,email\nN1,0086 19936365902,a@example.com\nN2,+8619936365903,b@example.com\nN3,0086 19936365904,C@Example.com\n' >"$T/nsellers.csv"
+ck ingest -q -k sellers -d "$T/notes" "$T/nsellers.csv"
+same "a raw that differs from the value is kept" "N1 0086 19936365902|N3 0086 19936365904|N3 C@Example.com" \
+	"$(Q "$T/notes" "select holder_id||' '||raw from identifiers where raw is not null order by ident_id" | tail -n +2 | paste -sd'|')"
+same "a raw that only repeats it is not" "N1 a@example.com|N2 +8619936365903|N2 b@example.com" \
+	"$(Q "$T/notes" "select holder_id||' '||value from identifiers where raw is null order by ident_id" | tail -n +2 | paste -sd'|')"
+same "two rows with the same rules share one note" "idd cut 2 1" \
+	"$(Q "$T/notes" "select n.note||' '||count(*)||' '||(select count(*) from ident_notes) from identifiers i join ident_notes n using (note_id) group by n.note" | tail -n +2 | paste -sd'|')"
+printf 'seller_id,phone\nN4,0086 19936365905\n' >"$T/nsellers2.csv"
+ck ingest -q -k sellers -d "$T/notes" "$T/nsellers2.csv"
+same "a later file finds the note there" "idd cut 3 1" \
+	"$(Q "$T/notes" "select n.note||' '||count(*)||' '||(select count(*) from ident_notes) from identifiers i join ident_notes n using (note_id) group by n.note" | tail -n +2 | paste -sd'|')"
 
 # A seller twice in one file, into an empty table: the later row wins, wherever the rows fall
 # in the batches ingest writes, and only its identifiers stay.
@@ -541,4 +556,33 @@ same "threaded: each reject has the reason of its first bad field" "$rej_l" \
 same "threaded: the listings kept are in line order" \
 	"$(awk 'NR > 1 && NR % 293 && NR % 389 && NR % 577 { print NR }' "$T/thr-listings.csv")" \
 	"$(Q "$T/thr.db" "select line from listings order by rowid" | tail -n +2)"
+# The known sellers are kept by hash with each id's length before it: ids of every length, some
+# longer than a one-byte length (127) holds, are found, and one a byte off is not.
+mkdir "$T/long"
+awk 'BEGIN { print "seller_id,shop_name"
+	for (n = 1; n <= 300; n += 7) { id = ""; for (i = 0; i < n; i++) id = id "s"; printf "%sQ,shop %d\n", id, n } }' \
+	>"$T/long/sellers.csv"
+awk 'BEGIN { print "listing_id,seller_id,title"
+	for (n = 1; n <= 300; n += 7) { id = ""; for (i = 0; i < n; i++) id = id "s"
+		printf "L%d,%sQ,kept\nM%d,%sR,gone\nN%d,%s,gone\n", n, id, n, id, n, id } }' \
+	>"$T/long/listings.csv"
+ck init -q "$T/long.db"
+run ingest -d "$T/long.db" "$T/long"
+same "long seller ids: every listing of a seller is kept, no other" "43 kept" \
+	"$(Q "$T/long.db" "select count(*)||' '||min(title) from listings where seller_id in (select seller_id from sellers)" | tail -1)"
+same "long seller ids: the listings of ids a byte off are rejected" "86 0" \
+	"$(Q "$T/long.db" "select count(*), (select count(*) from listings where title='gone') from rejects where reason like 'seller_id%not in the store'" | tail -1 | tr '\t' ' ')"
+# A file that brings more identifiers than the store holds has the identifier indexes built
+# again after its rows, in its transaction: they are all there, whole, with every row.
+ck init -q "$T/idx.db"
+run ingest -d "$T/idx.db" "$T/thr/sellers.csv"
+run ingest -d "$T/idx.db" "$T/thr/logins.csv"
+same "a big identifier file: the identifier indexes are there again" \
+	"identifiers_holder identifiers_kind_value" \
+	"$(Q "$T/idx.db" "select name from sqlite_master where type='index' and tbl_name='identifiers' order by 1" | tail -n +2 | paste -sd' ')"
+same "a big identifier file: the indexes hold every identifier" "ok" \
+	"$(Q "$T/idx.db" "pragma integrity_check" | tail -1)"
+same "a big identifier file: its identifiers are found through the index" \
+	"$(Q "$T/idx.db" "select count(*) from identifiers not indexed where kind='ip'" | tail -1)" \
+	"$(Q "$T/idx.db" "select count(*) from identifiers indexed by identifiers_kind_value where kind='ip'" | tail -1)"
 done_testing

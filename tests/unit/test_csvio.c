@@ -296,6 +296,64 @@ Test(csvio, marks_start_spans_that_parse_alone)
 	free(path);
 }
 
+/*
+ * Marks taken two at a time while the file is read, then the rest, are the marks a read that
+ * takes none gives, in order: none lost, none twice, none before its span is complete.
+ */
+Test(csvio, marks_taken_while_reading_are_the_marks)
+{
+	struct buf text = { 0 };
+	char *path;
+	struct csvio *r;
+	struct csvio_rec *rec;
+	const struct csvio_mark *all, *rest;
+	struct csvio_mark *want, got[64], two[2];
+	size_t nall, nrest, ngot = 0, i;
+
+	buf_adds(&text, "id,name\n");
+	for (i = 0; i < 40; i++)
+		buf_addf(&text, "%zu,\"name %zu\nwith a line break\"\n", i, i);
+	path = tmpfile_with(text.s, text.len);
+	cr_assert_eq(csvio_open(&r, path, NULL), 0);
+	csvio_keep_marks(r, 32);
+	while (csvio_next(r, &rec) == 1)
+		;
+	cr_assert_not_null(all = csvio_marks(r, &nall));
+	cr_assert_gt(nall, 10, "%zu marks", nall);
+	want = xmalloc(nall * sizeof(*want));
+	memcpy(want, all, nall * sizeof(*want));
+	csvio_close(r);
+
+	cr_assert_eq(csvio_open(&r, path, NULL), 0);
+	csvio_keep_marks(r, 32);
+	while (csvio_next(r, &rec) == 1) {
+		size_t n = csvio_marks_take(r, two, 2);
+
+		cr_assert(n == 0 || n == 2);
+		cr_assert_leq(ngot + n, 64);
+		for (i = 0; i < n; i++) /* a taken span lies within the text */
+			cr_assert_leq(two[i].offset + two[i].len, (uint64_t)text.len);
+		memcpy(got + ngot, two, n * sizeof(*two));
+		ngot += n;
+	}
+	cr_assert_gt(ngot, 0);
+	cr_assert_not_null(rest = csvio_marks(r, &nrest));
+	cr_assert_leq(ngot + nrest, 64);
+	memcpy(got + ngot, rest, nrest * sizeof(*rest));
+	cr_assert_eq(ngot + nrest, nall);
+	for (i = 0; i < nall; i++) {
+		cr_assert_eq(got[i].line, want[i].line, "mark %zu: line", i);
+		cr_assert_eq(got[i].offset, want[i].offset, "mark %zu: offset", i);
+		cr_assert_eq(got[i].len, want[i].len, "mark %zu: len", i);
+		cr_assert_eq(memcmp(got[i].sha256, want[i].sha256, 32), 0, "mark %zu: sha256", i);
+	}
+	free(want);
+	buf_free(&text);
+	csvio_close(r);
+	unlink(path);
+	free(path);
+}
+
 Test(csvio, gzip_is_known_by_magic_and_hashed_compressed)
 {
 	static const char text[] = "a;b\n1;2\n";
