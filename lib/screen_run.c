@@ -34,6 +34,17 @@ static const char fails_sql[] =
 	"  LEFT JOIN listings l ON l.listing_id = t.listing_id\n"
 	"WHERE lower(trim(t.verdict)) IN " FAILED_VERDICTS " AND t.listing_id IS NOT NULL\n"
 	"GROUP BY t.listing_id";
+/*
+ * On Citus the outer join of a reference table (testbuys) with a distributed one on a column
+ * that does not place its rows copies every listing to the coordinator: there only the
+ * listings test-bought are asked of the workers, and joined after.
+ */
+static const char fails_citus_sql[] =
+	"SELECT t.listing_id, max(l.seller_id), count(*) FROM testbuys t\n"
+	"  LEFT JOIN (SELECT listing_id, seller_id FROM listings WHERE listing_id IN\n"
+	"    (SELECT listing_id FROM testbuys)) l ON l.listing_id = t.listing_id\n"
+	"WHERE lower(trim(t.verdict)) IN " FAILED_VERDICTS " AND t.listing_id IS NOT NULL\n"
+	"GROUP BY t.listing_id";
 
 /* Counts by id: pushed in any order, then sorted with equal ids summed (tally_done). */
 struct tally {
@@ -186,7 +197,8 @@ static void tally_free(struct tallies *t)
 
 static int load_fails(struct screen_run *r)
 {
-	struct store_stmt *q = store_prepare(r->st, fails_sql);
+	struct store_stmt *q =
+		store_prepare(r->st, store_is_distributed(r->st) ? fails_citus_sql : fails_sql);
 
 	return q ? tally_rows(q, &r->lf, &r->sf) : EX_SOFTWARE;
 }
