@@ -854,6 +854,9 @@ static int migrate_notes(struct store *st)
 
 	if ((rc = store_exec(st, st->pg ? pg_schema_v7 : schema_notes)))
 		return rc;
+	/* on Citus a reference table, as init --distributed makes it, before any row goes in */
+	if (store_is_distributed(st) && (rc = citus_reference(st->pg, "ident_notes")))
+		return rc;
 	if ((has = ident_has_column(st, "note_id")) < 0)
 		return EX_SOFTWARE;
 	if (!has && (rc = store_exec(st, "ALTER TABLE identifiers ADD COLUMN note_id INTEGER")))

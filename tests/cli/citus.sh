@@ -243,4 +243,22 @@ for t in sellers listings identifiers; do
 done
 check_sql "the custody log is still append-only" \
 	"select count(*) from pg_trigger where tgrelid = 'custody'::regclass and not tgisinternal" 3
+# A store of schema 6 (the notes as text in identifiers.note, no ident_notes) comes forward
+# with ident_notes a reference table, as init --distributed makes it, and every note kept.
+notes() { sql "select md5(string_agg(i.ident_id || ':' || coalesce(n.note, '-') || ':' || coalesce(i.raw, i.value), ',' order by i.ident_id)) from identifiers i left join ident_notes n using (note_id)"; }
+before=$(notes)
+# (Citus takes one DDL statement at a time)
+sql "ALTER TABLE identifiers ADD COLUMN note text"
+sql "UPDATE identifiers i SET note = n.note FROM ident_notes n WHERE n.note_id = i.note_id"
+sql "UPDATE identifiers SET raw = value WHERE raw IS NULL AND kind NOT IN ('payment', 'address_building')"
+sql "ALTER TABLE identifiers DROP COLUMN note_id"
+sql "DROP TABLE ident_notes"
+sql "UPDATE meta SET value = '6' WHERE key = 'user_version'"
+check_sql "the store is put back to schema 6, its notes as text" \
+	"select value || ' ' || (select count(*) > 0 from identifiers where note like '%,%') from meta where key = 'user_version'" "6 true"
+check_exit 0 "a store of schema 6 opens" query -d "$URI" "select count(*) from sellers"
+check_sql "and is brought to schema 7" "select value from meta where key = 'user_version'" 7
+check_sql "its ident_notes is a reference table, as a new store's" \
+	"select citus_table_type from citus_tables where table_name = 'ident_notes'::regclass" reference
+expect "every identifier keeps its note and what its row said" test -n "$before" -a "$(notes)" = "$before"
 done_testing
