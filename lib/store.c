@@ -1078,7 +1078,12 @@ static int pg_migrate(struct store *st)
 		snprintf(v, sizeof(v), "%d", 6);
 		if ((rc = store_begin(st)))
 			return rc;
-		if ((rc = store_exec(st, pg_schema_v6)) || (rc = stats_counts_fill(st)) ||
+		/* on Citus its new tables are reference tables, as init --distributed makes them */
+		if ((rc = store_exec(st, pg_schema_v6)) ||
+			(store_is_distributed(st) &&
+				((rc = citus_reference(st->pg, "ident_counts")) ||
+					(rc = citus_reference(st->pg, "ident_hubs")))) ||
+			(rc = stats_counts_fill(st)) ||
 			(rc = store_meta_set(st, "user_version", v)) || (rc = store_commit(st))) {
 			store_rollback(st);
 			return rc;
