@@ -1365,6 +1365,18 @@ static void bind_oval(struct store_stmt *s, int i, const struct obatch *b, const
  * The note_id of an identifier's note (0: it has none), numbered anew when this store has not
  * seen the text yet: ids follow the order in which the rows first give a note.
  */
+/* Give the note ck_name_id() numbered i the note_id id. */
+static void note_set(struct ingest *in, int i, int64_t id)
+{
+	if (i >= in->capnote_ids) {
+		in->capnote_ids = in->capnote_ids ? in->capnote_ids * 2 : 64;
+		while (i >= in->capnote_ids)
+			in->capnote_ids *= 2;
+		in->note_ids = xrealloc(in->note_ids, (size_t)in->capnote_ids * sizeof(int64_t));
+	}
+	in->note_ids[i] = id;
+}
+
 static int64_t note_id(struct ingest *in, const struct obatch *b, const struct oval *v)
 {
 	int i;
@@ -1374,12 +1386,8 @@ static int64_t note_id(struct ingest *in, const struct obatch *b, const struct o
 	buf_reset(&in->notebuf);
 	buf_add(&in->notebuf, b->bytes.s + v->off, v->n);
 	i = ck_name_id(&in->notes, in->notebuf.s);
-	if (i >= in->capnote_ids) {
-		in->capnote_ids = in->capnote_ids ? in->capnote_ids * 2 : 64;
-		in->note_ids = xrealloc(in->note_ids, (size_t)in->capnote_ids * sizeof(int64_t));
-	}
 	if (i == in->nnote_ids) /* new: ck_name_id() numbers in order too */
-		in->note_ids[in->nnote_ids++] = in->next_note++;
+		note_set(in, in->nnote_ids++, in->next_note++);
 	return in->note_ids[i];
 }
 
@@ -1398,16 +1406,7 @@ static int notes_load(struct ingest *in)
 	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *t = store_col_text(s, 1);
 		int64_t id = store_col_int(s, 0);
-		int i = ck_name_id(&in->notes, t ? t : "");
-
-		if (i >= in->capnote_ids) {
-			in->capnote_ids = in->capnote_ids ? in->capnote_ids * 2 : 64;
-			while (i >= in->capnote_ids)
-				in->capnote_ids *= 2;
-			in->note_ids =
-				xrealloc(in->note_ids, (size_t)in->capnote_ids * sizeof(int64_t));
-		}
-		in->note_ids[i] = id;
+		note_set(in, ck_name_id(&in->notes, t ? t : ""), id);
 		if (id >= in->next_note)
 			in->next_note = id + 1;
 	}
@@ -1482,9 +1481,9 @@ static int flush_idents(struct ingest *in, struct file *f)
 		struct store_load *l = in->load_idents;
 		int64_t note = note_id(in, p->b, &p->id->note);
 
-		store_load_text(l, f->k->holder_kind, strlen(f->k->holder_kind));
+		store_load_textz(l, f->k->holder_kind);
 		load_oval(l, p->b, &p->r->holder);
-		store_load_text(l, p->id->kind, strlen(p->id->kind));
+		store_load_textz(l, p->id->kind);
 		load_oval(l, p->b, &p->id->value);
 		load_oval(l, p->b, &p->id->raw);
 		if (note)
@@ -1493,7 +1492,7 @@ static int flush_idents(struct ingest *in, struct file *f)
 			store_load_text(l, NULL, 0);
 		load_oval(l, p->b, &p->id->flags);
 		load_oval(l, p->b, &p->id->day);
-		store_load_text(l, p->id->field, p->id->field ? strlen(p->id->field) : 0);
+		store_load_textz(l, p->id->field);
 		store_load_int(l, f->source_id);
 		store_load_int(l, (int64_t)p->line);
 		store_load_row(l);

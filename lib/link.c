@@ -1114,11 +1114,6 @@ static int settle_touched(struct linker *lk, struct runout *ro)
 	return rc;
 }
 
-static void load_textz(struct store_load *l, const char *v)
-{
-	store_load_text(l, v, v ? strlen(v) : 0);
-}
-
 /*
  * Write networks and members, the new forest edges and hubs, and aliases. A full run replaces
  * them all; an incremental one replaces only the networks it touched (drop_touched, then
@@ -1171,16 +1166,16 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 	for (i = 0; ln && i < ro->nnets && !rc; i++) {
 		const struct net *nt = &ro->nets[i];
 
-		load_textz(ln, nt->id);
+		store_load_textz(ln, nt->id);
 		store_load_int(ln, (int64_t)nt->n);
-		load_textz(ln, nt->anchor);
-		load_textz(ln, "");
+		store_load_textz(ln, nt->anchor);
+		store_load_textz(ln, "");
 		store_load_int(ln, nt->created_run);
 		store_load_int(ln, nt->updated_run);
 		store_load_row(ln);
 		for (j = 0; j < nt->n; j++) {
-			load_textz(lm, lk->sellers.v[nt->m[j]]);
-			load_textz(lm, nt->id);
+			store_load_textz(lm, lk->sellers.v[nt->m[j]]);
+			store_load_textz(lm, nt->id);
 			store_load_row(lm);
 		}
 		if (!(rc = store_load_flush(ln, NULL, 0)))
@@ -1213,27 +1208,27 @@ static int save(struct linker *lk, struct runout *ro, int incremental)
 
 			if (le) {
 				store_load_int(le, eid);
-				load_textz(le, ro->nets[ro->netof[e->a] - 1].id);
-				load_textz(le, lk->sellers.v[pc->a]);
-				load_textz(le, lk->sellers.v[pc->b]);
-				load_textz(le, lk->kinds[pc->kind]);
-				load_textz(le, lk->vals[pc->val]);
+				store_load_textz(le, ro->nets[ro->netof[e->a] - 1].id);
+				store_load_textz(le, lk->sellers.v[pc->a]);
+				store_load_textz(le, lk->sellers.v[pc->b]);
+				store_load_textz(le, lk->kinds[pc->kind]);
+				store_load_textz(le, lk->vals[pc->val]);
 				store_load_double(le, pc->w);
 				store_load_int(le, pc->holders);
 				if (pc->ia)
 					store_load_int(le, pc->ia);
 				else
-					load_textz(le, NULL);
+					store_load_textz(le, NULL);
 				if (pc->ib)
 					store_load_int(le, pc->ib);
 				else
-					load_textz(le, NULL);
-				load_textz(le, pc->comp ? comparators[pc->comp] : NULL);
+					store_load_textz(le, NULL);
+				store_load_textz(le, pc->comp ? comparators[pc->comp] : NULL);
 				if (pc->comp)
 					store_load_double(
 						le, (double)(long)(pc->score * 1000 + 0.5) / 1000);
 				else
-					load_textz(le, NULL);
+					store_load_textz(le, NULL);
 				store_load_row(le);
 				rc = store_load_flush(le, NULL, 0);
 				continue;

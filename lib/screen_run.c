@@ -742,13 +742,12 @@ static int slot_write(struct screen_run *r, struct slot *s, struct store_stmt *i
 		const struct item *it = &s->it[k];
 		const char *reasons = s->out.s + it->reasons;
 
-		store_load_text(load, it->l.listing_id, strlen(it->l.listing_id));
-		store_load_text(
-			load, it->l.seller_id, it->l.seller_id ? strlen(it->l.seller_id) : 0);
+		store_load_textz(load, it->l.listing_id);
+		store_load_textz(load, it->l.seller_id);
 		store_load_int(load, it->score);
 		store_load_int(load, it->flagged);
-		store_load_text(load, it->brand, it->brand ? strlen(it->brand) : 0);
-		store_load_text(load, reasons, strlen(reasons));
+		store_load_textz(load, it->brand);
+		store_load_textz(load, reasons);
 		store_load_int(load, r->run_id);
 		store_load_row(load);
 	}

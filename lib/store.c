@@ -854,6 +854,9 @@ static int migrate_notes(struct store *st)
 
 	if ((rc = store_exec(st, st->pg ? pg_schema_v7 : schema_notes)))
 		return rc;
+	/* on Citus a reference table, as init --distributed makes it, before any row goes in */
+	if (store_is_distributed(st) && (rc = citus_reference(st->pg, "ident_notes")))
+		return rc;
 	if ((has = ident_has_column(st, "note_id")) < 0)
 		return EX_SOFTWARE;
 	if (!has && (rc = store_exec(st, "ALTER TABLE identifiers ADD COLUMN note_id INTEGER")))
@@ -1075,7 +1078,12 @@ static int pg_migrate(struct store *st)
 		snprintf(v, sizeof(v), "%d", 6);
 		if ((rc = store_begin(st)))
 			return rc;
-		if ((rc = store_exec(st, pg_schema_v6)) || (rc = stats_counts_fill(st)) ||
+		/* on Citus its new tables are reference tables, as init --distributed makes them */
+		if ((rc = store_exec(st, pg_schema_v6)) ||
+			(store_is_distributed(st) &&
+				((rc = citus_reference(st->pg, "ident_counts")) ||
+					(rc = citus_reference(st->pg, "ident_hubs")))) ||
+			(rc = stats_counts_fill(st)) ||
 			(rc = store_meta_set(st, "user_version", v)) || (rc = store_commit(st))) {
 			store_rollback(st);
 			return rc;

@@ -250,6 +250,7 @@ struct store_load;
 struct store_load *store_load_new(
 	struct store *st, const char *table, const char *columns, const char *conflict);
 void store_load_text(struct store_load *l, const char *v, size_t n); /* NULL: null */
+void store_load_textz(struct store_load *l, const char *v);          /* the same, to its NUL */
 void store_load_int(struct store_load *l, int64_t v);
 void store_load_double(struct store_load *l, double v);
 void store_load_blob(struct store_load *l, const void *v, size_t n);

@@ -92,6 +92,17 @@ static int run(struct pg *c, const char *sql)
 	return pg_exec(c, sql, 0);
 }
 
+int citus_reference(struct pg *c, const char *table)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql),
+		"SELECT create_reference_table(t) FROM to_regclass('%s') t WHERE t IS NOT NULL AND "
+		"NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = t)",
+		table);
+	return run(c, sql);
+}
+
 int citus_distribute(struct pg *c, const char *uri)
 {
 	char sql[256];

@@ -18,6 +18,11 @@ struct pg;
  */
 int citus_distribute(struct pg *c, const char *uri);
 /*
+ * Make table, new in a schema step, a reference table as citus_distribute() makes the small
+ * shared tables (nothing when it is one already): 0 or an EX_* code, with one message.
+ */
+int citus_reference(struct pg *c, const char *table);
+/*
  * The key of table on a distributed store, for key, its key in the plain schema: "seller_id,
  * listing_id" for listings' "listing_id"; key itself where the distribution left it. The
  * result lasts until the next call.

@@ -2769,6 +2769,11 @@ void store_load_text(struct store_load *l, const char *v, size_t n)
 	pg_copy_field(&l->data, v, n);
 }
 
+void store_load_textz(struct store_load *l, const char *v)
+{
+	store_load_text(l, v, v ? strlen(v) : 0);
+}
+
 void store_load_int(struct store_load *l, int64_t v)
 {
 	char t[24];
