@@ -1,5 +1,6 @@
 #!/bin/sh
 # crash.sh - kill -9 in the middle of ingest, screen and link: the store always opens again
+# (on PostgreSQL too: the server rolls back what the killed client began)
 . "${TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 
 if ! command -v sqlite3 >/dev/null; then
@@ -12,7 +13,7 @@ ck synth -q -o "$T/syn" --sellers 3000 -s 7
 counts() {
 	sqlite3 "$1" "select (select count(*) from sellers), (select count(*) from listings),
 		(select count(*) from identifiers), (select count(*) from sources),
-		(select count(*) from scores), (select count(*) from scores where flagged),
+		(select count(*) from scores), (select count(*) from scores where flagged = 1),
 		(select count(*) from networks), (select count(*) from network_members)" 2>&1
 }
 # Reference: the same work, never interrupted.
@@ -33,17 +34,31 @@ done
 ck link -q --full --defaults -d "$T/linked.db" >/dev/null
 want_link=$(counts "$T/linked.db")
 
-# killmid DB LOG ARGS...: start casekit ARGS, kill -9 it once its log (DB-journal for a bulk
-# write under a rollback journal, DB-wal for link's derived writes in WAL) holds pages, or it
-# ends first; hot=1 when the log was left behind, its transaction cut short.
+# writing DB LOG: a write transaction is under way: its log (DB-journal for a bulk write under
+# a rollback journal, DB-wal for link's derived writes in WAL) holds pages, or on a server
+# store casekit's advisory lock is held (the server rolls back what a killed client began)
+writing() {
+	if [ -n "$ON_PG" ]; then
+		[ "$(sqlite3 "$1" "select count(*) from pg_locks where locktype = 'advisory' and granted
+			and database = (select oid from pg_database where datname = current_database())")" -gt 0 ]
+	else
+		[ -s "$1-$2" ]
+	fi
+}
+# killmid DB LOG ARGS...: start casekit ARGS, kill -9 it once it is writing, or it ends
+# first; hot=1 when its transaction was cut short (the log left behind; on a server, seen
+# under way just before the kill).
 killmid() {
-	local db=$1 log=$1-$2 i=0; shift 2
+	local db=$1 log=$2 i=0 w=0; shift 2
 	"$CASEKIT" "$@" >/dev/null 2>&1 &
 	pid=$!
-	while [ $i -lt 3000 ] && ! [ -s "$log" ] && kill -0 $pid 2>/dev/null; do
+	while [ $i -lt 3000 ] && ! writing "$db" "$log" && kill -0 $pid 2>/dev/null; do
 		i=$((i + 1)); sleep 0.002
 	done
-	if kill -9 $pid 2>/dev/null && [ -s "$log" ]; then hot=1; else hot=0; fi
+	[ -n "$ON_PG" ] && writing "$db" "$log" && w=1
+	if kill -9 $pid 2>/dev/null; then hot=1; else hot=0; fi
+	[ -n "$ON_PG" ] && [ $w = 0 ] && hot=0
+	[ -z "$ON_PG" ] && ! [ -s "$db-$log" ] && hot=0
 	wait $pid 2>/dev/null
 }
 
@@ -52,7 +67,7 @@ reopen() {
 	run stats -d "$2"
 	if [ "$rc" = 0 ]; then pass "$1: the next applet opens the store"
 	else fail "$1: the next applet opens the store" "exit $rc: $(cat "$T/err")"; fi
-	expect "$1: integrity_check is ok" sh -c "sqlite3 '$2' 'pragma integrity_check' | grep -qx ok"
+	sqlite_only "integrity_check is SQLite's" expect "$1: integrity_check is ok" sh -c "sqlite3 '$2' 'pragma integrity_check' | grep -qx ok"
 }
 
 for app in ingest screen link; do
@@ -100,7 +115,7 @@ while [ $n -lt 5 ] && [ $killed = 0 ]; do
 	"$CASEKIT" ingest -q -d "$T/db" "$T/big/listings.csv" >/dev/null 2>&1 &
 	pid=$!
 	i=0
-	while [ $i -lt 3000 ] && ! [ -s "$T/db-journal" ] && kill -0 $pid 2>/dev/null; do
+	while [ $i -lt 3000 ] && ! writing "$T/db" journal && kill -0 $pid 2>/dev/null; do
 		i=$((i + 1)); sleep 0.002
 	done
 	sleep 0.$((n * 2))

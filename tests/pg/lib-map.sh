@@ -1,5 +1,5 @@
-# lib-map.sh - the CLI suite on PostgreSQL: sourced by tests/cli/lib.sh when $CASEKIT_TEST_PG
-# names a server (make check-pg). casekit runs through tests/pg/casekit-on-pg, and the shell
+# lib-map.sh - the CLI suite on PostgreSQL (bash): sourced by tests/cli/lib.sh when
+# $CASEKIT_TEST_PG names a server (make check-pg). casekit runs through tests/pg/casekit-on-pg, and the shell
 # commands a test uses on its store files follow the same mapping (tests/pg/map.sh):
 #   sqlite3 PATH [SQL...]   tests/pg/sqlite3-on-pg, first on $PATH (sh -c finds it too)
 #   rm PATH...              also drops the databases of PATH and under it

@@ -41,7 +41,10 @@ pgmap_is_store() {
 }
 
 # pgmap_admin ARGS...: psql on the server's administration database
-pgmap_admin() { PGOPTIONS="-c client_min_messages=warning" "$PGMAP_PSQL" -X -q -v ON_ERROR_STOP=1 -d "$CASEKIT_TEST_PG" "$@"; }
+pgmap_admin() {
+	PGOPTIONS="-c client_min_messages=warning" "$PGMAP_PSQL" -X -q -v ON_ERROR_STOP=1 \
+		-d "$CASEKIT_TEST_PG" "$@"
+}
 
 # pgmap_known PATH: the path's database was made in this test
 pgmap_known() {

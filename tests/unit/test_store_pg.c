@@ -84,3 +84,20 @@ Test(store_pg, nulls_sort_where_sqlite_sorts_them)
 		"SELECT group_concat(a ORDER BY a NULLS FIRST) FROM t");
 	is("SELECT a FROM t ORDER BY a NULLS LAST", "SELECT a FROM t ORDER BY a NULLS LAST");
 }
+
+Test(store_pg, copy_fields_escape_what_copy_text_reads_specially)
+{
+	struct buf b = { 0 };
+
+	pg_copy_field(&b, "a\\b\tc\nd\re", 9);
+	buf_addc(&b, '|');
+	pg_copy_field(&b, NULL, 0);
+	buf_addc(&b, '|');
+	pg_copy_field(&b, "", 0);
+	buf_addc(&b, '|');
+	pg_copy_field(&b, "x;y", 3);
+	cr_assert_eq(b.len, 21);
+	cr_assert(memcmp(b.s, "a\\\\b\\tc\\nd\\re|\\N||x;y", 21) == 0, "%s", b.s);
+	cr_assert_eq(b.s[b.len], '\0');
+	buf_free(&b);
+}
