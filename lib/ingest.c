@@ -3299,9 +3299,11 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 	/*
 	 * Always, not only after a load: an ingest killed between its last file and its indexes
 	 * leaves them missing, and a rerun loads nothing (every file already in) but must still
-	 * build them. A failed file keeps its exit status; the files before it are in.
+	 * build them. A failed file keeps its exit status; the files before it are in. Not when
+	 * the store was busy: the lock that stopped the file would stop the build too, after
+	 * another wait and a second message.
 	 */
-	if (!o->dry_run && (rc2 = build_indexes(&in)) && !rc)
+	if (!o->dry_run && rc != EX_TEMPFAIL && (rc2 = build_indexes(&in)) && !rc)
 		rc = rc2;
 	if (njobs && !o->dry_run)
 		store_bulk(st, 0);

@@ -395,6 +395,7 @@ if [ -n "$ON_PG" ] || command -v python3 >/dev/null; then
 	rc=0; CASEKIT_BUSY_TIMEOUT=1 "$CASEKIT" ingest -q -d "$T/two.db" "$T/brands.csv" >"$T/out" 2>"$T/err" || rc=$?
 	expect "a lock held past CASEKIT_BUSY_TIMEOUT exits 75" test "$rc" = 75
 	expect "and says the store is busy" grep -q "is busy: another casekit kept it locked for 1s" "$T/err"
+	expect "and says it once" test "$(grep -c "is busy" "$T/err")" = 1
 	wait $plock
 fi
 # Indexes are built by every ingest, even one that loads nothing new.
