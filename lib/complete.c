@@ -171,7 +171,12 @@ struct store *complete_open(void)
 		/* Only open what exists: store_open() would speak up about a missing store. */
 		return access(path, R_OK) == 0 && store_open(&st, path, STORE_READONLY) == 0 ? st
 											     : NULL;
-	/* a server is asked, and its refusal kept off the command line being completed */
+	/*
+	 * a server is asked, and its refusal kept off the command line being completed; one that
+	 * never answers is given up after 2 s (libpq's PGCONNECT_TIMEOUT, unless the user set it
+	 * or the URI's connect_timeout), not waited for while the user's Tab hangs
+	 */
+	setenv("PGCONNECT_TIMEOUT", "2", 0);
 	fflush(stderr);
 	saved = dup(STDERR_FILENO);
 	if ((null = open("/dev/null", O_WRONLY)) >= 0) {

@@ -27,6 +27,17 @@ rc=0; CASEKIT_DB="$T/db" "$CASEKIT" --list-ids any SEL >"$T/out" 2>&1 || rc=$?
 expect "--list-ids any offers every kind" test "$(echo $(cat "$T/out"))" = "SEL-1 SEL-2 SELF-FACTORY"
 rc=0; CASEKIT_DB="$T/none.db" "$CASEKIT" --list-ids seller "" >"$T/out" 2>&1 || rc=$?
 expect "no store: no ids and no noise" test "$rc:$(cat "$T/out")" = "0:"
+# A server that takes the connection and never answers: completion gives up, not hangs.
+if command -v python3 >/dev/null; then
+	python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True); time.sleep(60)' >"$T/port" & psilent=$!
+while ! [ -s "$T/port" ]; do sleep 0.05; done
+rc=0; CASEKIT_DB="postgresql://127.0.0.1:$(cat "$T/port")/casekit" timeout 20 \
+	"$CASEKIT" --list-ids seller "" >"$T/out" 2>&1 || rc=$?
+kill $psilent 2>/dev/null; wait $psilent 2>/dev/null
+expect "a server that never answers: no ids, no noise, no hang" test "$rc:$(cat "$T/out")" = "0:"
+fi
 rc=0; CASEKIT_DATADIR="$T/share" "$CASEKIT" --list-ids profile "" >"$T/out" 2>&1 || rc=$?
 expect "--list-ids profile lists the profiles" test "$(echo $(cat "$T/out"))" = "acme generic"
 check_out "--list-ids kind lists the dump kinds" "$(printf 'sellers\nshipments')" --list-ids kind s
