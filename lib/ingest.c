@@ -1361,10 +1361,6 @@ static void bind_oval(struct store_stmt *s, int i, const struct obatch *b, const
 		store_bind_null(s, i);
 }
 
-/*
- * The note_id of an identifier's note (0: it has none), numbered anew when this store has not
- * seen the text yet: ids follow the order in which the rows first give a note.
- */
 /* Give the note ck_name_id() numbered i the note_id id. */
 static void note_set(struct ingest *in, int i, int64_t id)
 {
@@ -1377,6 +1373,10 @@ static void note_set(struct ingest *in, int i, int64_t id)
 	in->note_ids[i] = id;
 }
 
+/*
+ * The note_id of an identifier's note (0: it has none), numbered anew when this store has not
+ * seen the text yet: ids follow the order in which the rows first give a note.
+ */
 static int64_t note_id(struct ingest *in, const struct obatch *b, const struct oval *v)
 {
 	int i;

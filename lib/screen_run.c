@@ -422,25 +422,22 @@ static int network_pass(struct screen_run *r)
 	store_done(q);
 	if (rc)
 		goto out;
-	/* on Citus the seller too, so that each update goes to one shard, not all */
-	if (!(up = store_prepare(r->st,
-		      store_is_distributed(r->st)
-			      ? "UPDATE scores SET score = ?2, flagged = CASE WHEN ?2 >= ?3 THEN 1 "
-				"ELSE 0 END, reasons = ltrim(reasons || ' network:' || ?4 || '(' || "
-				"CAST(?5 AS TEXT) || ')') WHERE seller_id = ?6 AND listing_id = ?1"
-			      : "UPDATE scores SET score = ?2, flagged = CASE WHEN ?2 >= ?3 THEN 1 "
-				"ELSE 0 END,\n  reasons = ltrim(reasons || ' network:' || ?4 || '(' || "
-				"CAST(?5 AS TEXT) || ')')\nWHERE listing_id = ?1")) ||
-		!(ins = store_prepare(
-			  r->st, "INSERT OR REPLACE INTO score_network VALUES(?1, ?2, ?3, ?4)"))) {
+	/* Citus writes them in batches (write_network_citus()), the others a listing at a time */
+	if (!store_is_distributed(r->st) &&
+		(!(up = store_prepare(r->st,
+			   "UPDATE scores SET score = ?2, flagged = CASE WHEN ?2 >= ?3 THEN 1 "
+			   "ELSE 0 END,\n  reasons = ltrim(reasons || ' network:' || ?4 || '(' || "
+			   "CAST(?5 AS TEXT) || ')')\nWHERE listing_id = ?1")) ||
+			!(ins = store_prepare(r->st,
+				  "INSERT OR REPLACE INTO score_network VALUES(?1, ?2, ?3, ?4)")))) {
 		rc = EX_SOFTWARE;
 		goto out;
 	}
 	if ((rc = store_begin(r->st)))
 		goto out;
-	if (store_is_distributed(r->st))
+	if (!up)
 		rc = write_network_citus(r, v, n, pts, flag);
-	for (i = 0; i < n && !rc && !store_is_distributed(r->st); i++) {
+	for (i = 0; i < n && !rc && up; i++) {
 		int score = v[i].own + pts > 100 ? 100 : v[i].own + pts;
 
 		store_bind_text(up, 1, v[i].listing_id);
@@ -448,7 +445,6 @@ static int network_pass(struct screen_run *r)
 		store_bind_int(up, 3, flag);
 		store_bind_text(up, 4, v[i].network_id);
 		store_bind_int(up, 5, v[i].others);
-		store_bind_text(up, 6, v[i].seller_id);
 		store_bind_text(ins, 1, v[i].listing_id);
 		store_bind_text(ins, 2, v[i].network_id);
 		store_bind_int(ins, 3, v[i].others);
