@@ -15,16 +15,8 @@ set -euo pipefail
 SELLERS=${1:-20000}
 RUNS=${2:-3}
 CASEKIT=${CASEKIT:-./_build/casekit}
-PORT=${BENCH_PORT:-56090}
-PGC=$(dirname "$0")/../tests/pg/cluster.sh
-W=$(mktemp -d "${TMPDIR:-/tmp}/ckpgbench.XXXXXX")
-chmod 755 "$W"
-export XDG_DATA_HOME="$W" CASEKIT_DATADIR=${CASEKIT_DATADIR:-$(dirname "$0")/../share}
-URI=$("$PGC" start "$W/pg" "$PORT")
-trap '"$PGC" stop "$W/pg"; rm -rf "$W"' EXIT
-cp "$CASEKIT" "$W/casekit.bin"
-CK=$W/casekit.bin
-psql_() { psql -X -qAt -v ON_ERROR_STOP=1 -d "$URI" "$@"; }
+. "$(dirname "$0")/lib.sh"
+bench_pg "${BENCH_PORT:-56090}"
 
 echo "generating $SELLERS sellers in $W" >&2
 "$CK" synth -q --sellers "$SELLERS" -s 1 -o "$W/dump" >/dev/null

@@ -15,21 +15,14 @@ set -euo pipefail
 SMALL=${1:-5000}
 BIG=${2:-20000}
 CASEKIT=${CASEKIT:-./_build/casekit}
-PORT=${BENCH_PORT:-56091}
-PGC=$(dirname "$0")/../tests/pg/cluster.sh
-W=$(mktemp -d "${TMPDIR:-/tmp}/ckpgmem.XXXXXX")
-chmod 755 "$W"
-export XDG_DATA_HOME="$W" CASEKIT_DATADIR=${CASEKIT_DATADIR:-$(dirname "$0")/../share}
-URI=$("$PGC" start "$W/pg" "$PORT")
-trap '"$PGC" stop "$W/pg"; rm -rf "$W"' EXIT
-cp "$CASEKIT" "$W/casekit.bin"
+. "$(dirname "$0")/lib.sh"
+bench_pg "${BENCH_PORT:-56091}"
 BINS=new
 if [ -n "${CASEKIT_OLD:-}" ]; then
 	cp "$CASEKIT_OLD" "$W/old.bin"
 	BINS="new old"
 fi
 bin() { if [ "$1" = new ]; then echo "$W/casekit.bin"; else echo "$W/old.bin"; fi; }
-psql_() { psql -X -qAt -v ON_ERROR_STOP=1 -d "$URI" "$@"; }
 
 # measure SIZE BIN NAME ARGS...: one line "SIZE BIN NAME RSS_KB CPU_S" into $W/rows
 measure() {
