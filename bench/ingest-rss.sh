@@ -7,8 +7,9 @@
 # bench/scale.sh loads it. Prints the peak RSS (GNU time's), the CPU seconds (user+sys) and,
 # from /proc sampled every 0.2 s, the largest RSS seen while each file was open and while the
 # indexes were built at the end ("end"), which says where the peak is. CASEKIT_OLD=BINARY
-# runs an older casekit on the same dumps. #15's bar: peak RSS <= 200 MB at any size, so the
-# figure must not climb with the size (a bound reached at one size stays the bound).
+# runs an older casekit on the same dumps, and the ratio new/old is printed. #15's bar: peak
+# RSS <= 200 MB at any size, so the figure must not climb with the size (a bound reached at
+# one size stays the bound).
 set -euo pipefail
 SIZES=${*:-100000 300000}
 CASEKIT=${CASEKIT:-./_build/casekit}
@@ -70,3 +71,8 @@ awk '{ if (!($1 in first)) { first[$1] = $3; fn[$1] = $2 } last[$1] = $3; ln[$1]
 	END { for (l in first) printf "%-4s peak RSS %.1f MB at %d sellers, %.1f MB at %d (%+.1f MB); %s\n",
 		l, first[l] / 1024, fn[l], last[l] / 1024, ln[l], (last[l] - first[l]) / 1024,
 		last[l] / 1024 <= 200 ? "<= 200 MB: ok" : "TOO BIG" }' "$W/peaks" | sort
+# the peer: the older binary on the same dumps (CASEKIT_OLD)
+awk '{ kb[$1 " " $2] = $3; n[$2] = 1 }
+	END { for (s in n) if (("old " s) in kb)
+		printf "new/old peak RSS at %d sellers: %.2f\n", s, kb["new " s] / kb["old " s] }' \
+	"$W/peaks" | sort -t' ' -k5n
