@@ -14,7 +14,7 @@ struct store_stmt; /* a prepared statement of a store: see store_prepare() */
 /* a bulk load follows: a server store leaves its statistics to the next applet's open */
 #define STORE_LOAD 0x8
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 #define STORE_APPLICATION_ID 0x436b6974 /* "Ckit", in the file header */
 #define STORE_KEY_LEN 32
 
@@ -51,6 +51,16 @@ const char *store_engine_of(struct store *st);
 int store_error(struct store *st, const char *what);
 /* Run SQL with no result rows; 0, or the message printed and an EX_* code. */
 int store_exec(struct store *st, const char *sql);
+/*
+ * Schema 8: the ship_to_id of an address (n bytes at a, not empty), which the store keeps
+ * once in ship_to_addresses. The id is the address's 31-bit hash, or the next free one when
+ * another address has it, so that no index of the text is needed: get and put are the store's
+ * statements STORE_SHIP_TO_GET and STORE_SHIP_TO_PUT. 0, or an EX_* code (message printed).
+ */
+#define STORE_SHIP_TO_GET "SELECT address FROM ship_to_addresses WHERE ship_to_id=?"
+#define STORE_SHIP_TO_PUT "INSERT INTO ship_to_addresses(ship_to_id, address) VALUES(?,?)"
+int store_ship_to_id(
+	struct store_stmt *get, struct store_stmt *put, const char *a, size_t n, int64_t *id);
 /* The same, quietly, for a setting that may be refused (a tuning pragma): 0 or -1. */
 int store_exec_quiet(struct store *st, const char *sql);
 /*
