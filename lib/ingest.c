@@ -22,8 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* T_ADDR: text the store keeps once, in ship_to_addresses; the row names it by ship_to_id */
-enum ftype { T_TEXT, T_INT, T_MONEY, T_TIME, T_CUR, T_INSTR, T_ADDR };
+/* T_DICT: text the store keeps once, the row naming it by an id (store_dict_of()) */
+enum ftype { T_TEXT, T_INT, T_MONEY, T_TIME, T_CUR, T_INSTR, T_DICT };
 #define F_KEY 0x1 /* part of the record's key: required */
 #define F_REQ 0x2 /* required */
 
@@ -109,7 +109,7 @@ static const struct fspec f_orders[] = {
 	{ "amount", T_MONEY, 0, NULL },
 	{ "currency", T_CUR, 0, NULL },
 	{ "ordered_at", T_TIME, 0, NULL },
-	{ "ship_to_address", T_ADDR, 0, NULL },
+	{ "ship_to_address", T_DICT, 0, NULL },
 	{ "status", T_TEXT, 0, NULL },
 	{ NULL, 0, 0, NULL },
 };
@@ -117,7 +117,7 @@ static const struct fspec f_logins[] = {
 	{ "seller_id", T_TEXT, F_REQ, "sellers" },
 	{ "device_id", T_TEXT, 0, NULL },
 	{ "ip", T_TEXT, 0, NULL },
-	{ "user_agent", T_TEXT, 0, NULL },
+	{ "user_agent", T_DICT, 0, NULL },
 	{ "at", T_TIME, 0, NULL },
 	{ NULL, 0, 0, NULL },
 };
@@ -470,13 +470,13 @@ struct ingest {
 	int64_t next_note;
 	struct buf notebuf;
 	/*
-	 * The ship-to addresses of the file's orders last met, by text, each with its
-	 * ship_to_id (schema 8): at most ADDR_MAX, the store answering for the others.
+	 * The texts of the file's T_DICT field last met, each with its id (schema 8): at most
+	 * DICT_MAX, the store answering for the others through dget[] and dput[] of the kind.
 	 */
-	struct ck_names addrs;
-	int64_t *addr_ids;
-	struct buf addrbuf;
-	struct store_stmt *get_addr, *ins_addr;
+	struct ck_names dict;
+	int64_t *dict_ids;
+	struct buf dictbuf;
+	struct store_stmt *dget[NKINDS], *dput[NKINDS];
 	struct store_stmt *ref_sellers, *ref_listings, *ins_ident, *ins_reject, *ins_source,
 		*upd_source, *dup_source, *add_replaced, *del_replaced, *clear_replaced,
 		*get_rejects;
@@ -523,7 +523,7 @@ struct file {
 	char **cols;
 	unsigned char *used;
 	int country_col, instr_col;
-	int addr_val; /* the value of a row that is a T_ADDR field, or -1 */
+	int dict_val; /* the value of a row that is a T_DICT field, or -1 */
 	struct src fs[MAXF];
 	struct src *xs; /* the profile's extra identifiers */
 	size_t nxs;
@@ -611,8 +611,8 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 
 		if (k->f[i].type == T_INSTR)
 			names[0] = "instrument_hash", names[1] = "instrument_last4";
-		else if (k->f[i].type == T_ADDR)
-			names[0] = "ship_to_id";
+		else if (k->f[i].type == T_DICT)
+			names[0] = store_dict_of(k->kind, k->f[i].name)->id;
 		for (j = 0; j < 2 && names[j]; j++) {
 			buf_addf(&cols, "%s%s", nb ? ", " : "", names[j]);
 			buf_addf(&vals, "%s?", nb ? ", " : "");
@@ -643,6 +643,10 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 		if (!r || !(in->load[ki] || in->loadn[ki]))
 			rc = prep(in, r ? &in->insn[ki] : &in->ins[ki], sql.s);
 	}
+	for (i = 0; k->f[i].name && !rc; i++)
+		if (k->f[i].type == T_DICT)
+			rc = store_dict_prepare(in->st, store_dict_of(k->kind, k->f[i].name),
+				&in->dget[ki], &in->dput[ki]);
 	if (!rc && k->holder_kind && k->conflict) {
 		/* the old row's identifier columns with a value, to take them back (stats) */
 		char *nonempty = stats_tally_cols(k->kind);
@@ -665,7 +669,7 @@ struct kind_row {
 	const struct obatch *b;
 	const struct orow *r;
 	unsigned long line;
-	int64_t addr; /* the ship_to_id of its T_ADDR field (0: none) */
+	int64_t dict; /* the id of its T_DICT field's text (0: none) */
 };
 
 /* An identifier waiting to be written: its batch stays put until flush_idents(). */
@@ -714,8 +718,6 @@ static int prep_all(struct ingest *in)
 			 "DELETE FROM identifiers WHERE holder_kind=? AND (holder_id, source_id, line) "
 			 "IN (SELECT holder_id, source_id, line FROM temp.ck_replaced)")) ||
 		(rc = prep(in, &in->clear_replaced, "DELETE FROM temp.ck_replaced")) ||
-		(rc = prep(in, &in->get_addr, STORE_SHIP_TO_GET)) ||
-		(rc = prep(in, &in->ins_addr, STORE_SHIP_TO_PUT)) ||
 		(rc = prep(in, &in->get_rejects,
 			 "SELECT path, line, reason, raw FROM rejects WHERE source_id=? "
 			 "ORDER BY line")))
@@ -739,7 +741,7 @@ static void finalize_all(struct ingest *in)
 	struct store_stmt **all[] = { &in->ins_idents, &in->get_hubs, &in->ref_sellers,
 		&in->ref_listings, &in->ins_ident, &in->ins_reject, &in->ins_source,
 		&in->upd_source, &in->dup_source, &in->add_replaced, &in->del_replaced,
-		&in->clear_replaced, &in->get_rejects, &in->get_addr, &in->ins_addr };
+		&in->clear_replaced, &in->get_rejects };
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(*all); i++) {
@@ -750,7 +752,9 @@ static void finalize_all(struct ingest *in)
 		store_done(in->ins[i]);
 		store_done(in->insn[i]);
 		store_done(in->old[i]);
-		in->ins[i] = in->insn[i] = in->old[i] = NULL;
+		store_done(in->dget[i]);
+		store_done(in->dput[i]);
+		in->ins[i] = in->insn[i] = in->old[i] = in->dget[i] = in->dput[i] = NULL;
 		store_load_free(in->load[i]);
 		store_load_free(in->loadn[i]);
 		in->load[i] = in->loadn[i] = NULL;
@@ -809,10 +813,10 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 	size_t i, j;
 	int nval = 0;
 
-	f->addr_val = -1;
+	f->dict_val = -1;
 	for (i = 0; k->f[i].name; i++) {
-		if (k->f[i].type == T_ADDR)
-			f->addr_val = nval;
+		if (k->f[i].type == T_DICT)
+			f->dict_val = nval;
 		nval += k->f[i].type == T_INSTR ? 2 : 1;
 	}
 	int rc;
@@ -1460,49 +1464,50 @@ static int notes_save(struct ingest *in)
 }
 
 /*
- * Each file starts with no address known: one rolled back may have written some that are
- * not in the store.
+ * Each file starts with no text known: one rolled back may have written some that are not in
+ * the store.
  */
-#define ADDR_MAX (1 << 17)
-static void addrs_forget(struct ingest *in)
+#define DICT_MAX (1 << 17)
+static void dict_forget(struct ingest *in)
 {
-	ck_names_free(&in->addrs);
-	memset(&in->addrs, 0, sizeof(in->addrs));
+	ck_names_free(&in->dict);
+	memset(&in->dict, 0, sizeof(in->dict));
 }
 
-/* The ship_to_id of an address (0: none), written to the store when it is new there. */
-static int ship_to_id(struct ingest *in, const struct obatch *b, const struct oval *v, int64_t *id)
+/* The id of the text of f's T_DICT field (0: none), written to the store when it is new there. */
+static int dict_id(struct ingest *in, const struct file *f, const struct obatch *b,
+	const struct oval *v, int64_t *id)
 {
+	size_t ki = (size_t)(f->k - kinds);
 	int i, rc;
 
 	*id = 0;
 	if (v->type != OV_TEXT || !v->n)
 		return 0;
-	buf_reset(&in->addrbuf);
-	buf_add(&in->addrbuf, b->bytes.s + v->off, v->n);
-	if ((i = ck_name_find(&in->addrs, in->addrbuf.s)) >= 0) {
-		*id = in->addr_ids[i];
+	buf_reset(&in->dictbuf);
+	buf_add(&in->dictbuf, b->bytes.s + v->off, v->n);
+	if ((i = ck_name_find(&in->dict, in->dictbuf.s)) >= 0) {
+		*id = in->dict_ids[i];
 		return 0;
 	}
-	if ((rc = store_ship_to_id(in->get_addr, in->ins_addr, in->addrbuf.s, in->addrbuf.len, id)))
+	if ((rc = store_dict_id(in->dget[ki], in->dput[ki], in->dictbuf.s, in->dictbuf.len, id)))
 		return rc;
-	if (in->addrs.n >= ADDR_MAX) {
-		addrs_forget(in);
-	}
-	if (!in->addr_ids)
-		in->addr_ids = xcalloc(ADDR_MAX, sizeof(*in->addr_ids));
-	in->addr_ids[ck_name_id(&in->addrs, in->addrbuf.s)] = *id;
+	if (in->dict.n >= DICT_MAX)
+		dict_forget(in);
+	if (!in->dict_ids)
+		in->dict_ids = xcalloc(DICT_MAX, sizeof(*in->dict_ids));
+	in->dict_ids[ck_name_id(&in->dict, in->dictbuf.s)] = *id;
 	return 0;
 }
 
-/* Bind v, the value j of a row, as parameter i: its ship_to_id addr when it is the address. */
+/* Bind v, the value j of a row, as parameter i: the id dict of its text when it is T_DICT. */
 static void bind_val(struct store_stmt *s, int i, const struct file *f, size_t j,
-	const struct obatch *b, const struct oval *v, int64_t addr)
+	const struct obatch *b, const struct oval *v, int64_t dict)
 {
-	if ((int)j != f->addr_val)
+	if ((int)j != f->dict_val)
 		bind_oval(s, i, b, v);
-	else if (addr)
-		store_bind_int(s, i, addr);
+	else if (dict)
+		store_bind_int(s, i, dict);
 	else
 		store_bind_null(s, i);
 }
@@ -1818,7 +1823,7 @@ static int convert_row(
 		switch (fs->type) {
 		case T_TEXT:
 		case T_CUR:
-		case T_ADDR:
+		case T_DICT:
 			break;
 		case T_INT:
 			if (ck_parse_long(v, &ll))
@@ -1918,7 +1923,7 @@ static void stage_row(const struct ingest *in, const struct file *f, struct row 
 		case T_TEXT:
 		case T_TIME:
 		case T_CUR:
-		case T_ADDR:
+		case T_DICT:
 			ob_val(ob, ob_text(ob, w->v[i], w->vl[i]));
 			break;
 		case T_INT:
@@ -1984,10 +1989,10 @@ static int flush_rows(struct ingest *in, struct file *f)
 		const struct kind_row *p = &in->prow[i];
 
 		for (j = 0; j < p->r->nval; j++)
-			if ((int)j != f->addr_val)
+			if ((int)j != f->dict_val)
 				load_oval(l, p->b, &p->b->vals[p->r->val0 + j]);
-			else if (p->addr)
-				store_load_int(l, p->addr);
+			else if (p->dict)
+				store_load_int(l, p->dict);
 			else
 				store_load_text(l, NULL, 0);
 		store_load_int(l, f->source_id);
@@ -2001,7 +2006,7 @@ static int flush_rows(struct ingest *in, struct file *f)
 
 		for (j = 0; j < p->r->nval; j++)
 			bind_val(s, base + (int)j + 1, f, j, p->b, &p->b->vals[p->r->val0 + j],
-				p->addr);
+				p->dict);
 		store_bind_int(s, base + (int)p->r->nval + 1, f->source_id);
 		store_bind_int(s, base + (int)p->r->nval + 2, (int64_t)p->line);
 		base += (int)p->r->nval + 2;
@@ -2060,7 +2065,7 @@ static int write_row(
 	size_t ki = (size_t)(k - kinds), i;
 	struct store_stmt *s = in->ins[ki];
 	struct csvio_rec rec;
-	int64_t addr = 0;
+	int64_t dict = 0;
 	int rc;
 
 	csvio_batch_rec(ob->in, r->rec, &rec);
@@ -2078,8 +2083,8 @@ static int write_row(
 	}
 	if (r->rejected)
 		return reject(in, f, &rec, ob->bytes.s + r->reason.off, r->reason.n);
-	if (f->addr_val >= 0 &&
-		(rc = ship_to_id(in, ob, &ob->vals[r->val0 + (size_t)f->addr_val], &addr)))
+	if (f->dict_val >= 0 &&
+		(rc = dict_id(in, f, ob, &ob->vals[r->val0 + (size_t)f->dict_val], &dict)))
 		return rc;
 	if (in->load[ki] ||
 		((in->insn[ki] || in->loadn[ki]) &&
@@ -2088,7 +2093,7 @@ static int write_row(
 					in, ob->bytes.s + r->holder.off, r->holder.n, r->hkey)))) {
 		struct kind_row *p = &in->prow[in->nprow++];
 
-		p->b = ob, p->r = r, p->line = rec.line, p->addr = addr;
+		p->b = ob, p->r = r, p->line = rec.line, p->dict = dict;
 		if (in->nprow == ROWS && (rc = flush_rows(in, f)))
 			return rc;
 		goto idents;
@@ -2098,7 +2103,7 @@ static int write_row(
 		(rc = store_load_flush(in->loadn[ki], NULL, 1)))
 		return rc;
 	for (i = 0; i < r->nval; i++)
-		bind_val(s, (int)i + 1, f, i, ob, &ob->vals[r->val0 + i], addr);
+		bind_val(s, (int)i + 1, f, i, ob, &ob->vals[r->val0 + i], dict);
 	store_bind_int(s, (int)r->nval + 1, f->source_id);
 	store_bind_int(s, (int)r->nval + 2, (int64_t)rec.line);
 	/* A record seen before: the identifiers of its old row go (after the file's rows). */
@@ -2919,7 +2924,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	if ((rc = store_begin(in->st)))
 		goto out;
 	in_tx = 1;
-	addrs_forget(in);
+	dict_forget(in);
 	if ((rc = notes_load(in)))
 		goto out;
 	s = in->ins_source;
@@ -3419,9 +3424,9 @@ done:
 	stats_tally_free(in.tally);
 	ck_names_free(&in.notes);
 	free(in.note_ids);
-	ck_names_free(&in.addrs);
-	free(in.addr_ids);
-	buf_free(&in.addrbuf);
+	ck_names_free(&in.dict);
+	free(in.dict_ids);
+	buf_free(&in.dictbuf);
 	buf_free(&in.notebuf);
 	finalize_all(&in);
 	free(in.pend);

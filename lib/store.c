@@ -104,7 +104,8 @@ static const char schema_core[] =
 	"  attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL, ship_to_id INTEGER);\n"
 	"CREATE TABLE logins(\n"
 	"  login_id INTEGER PRIMARY KEY, seller_id TEXT NOT NULL, device_id TEXT, ip TEXT,\n"
-	"  user_agent TEXT, at TEXT, attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n"
+	"  at TEXT, attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL,\n"
+	"  user_agent_id INTEGER);\n"
 	/* Payment instruments are never stored raw: a keyed hash, the type and the last four. */
 	"CREATE TABLE payments(\n"
 	"  payment_id INTEGER PRIMARY KEY, seller_id TEXT NOT NULL, instrument_type TEXT,\n"
@@ -332,17 +333,22 @@ static const char schema_notes[] = "CREATE TABLE IF NOT EXISTS ident_notes(\n"
 				   "  note_id INTEGER PRIMARY KEY, note TEXT NOT NULL UNIQUE);\n";
 
 /*
- * Schema 8: each address orders ship to once (a buyer's, on many of their orders): orders
- * name it by ship_to_id, the address's hash (store_ship_to_id()), so that no index of the
- * text is kept. An order's address is the join: orders o LEFT JOIN ship_to_addresses a USING
- * (ship_to_id). Idempotent: the v7 to v8 step runs the same text.
+ * Schema 8: texts many rows repeat, each kept once (store_dicts): the addresses orders ship to
+ * (a buyer's, on each of their orders) and the user agents of logins. A row names its text by
+ * an id at the end of the row (orders.ship_to_id, logins.user_agent_id), the text's hash
+ * (store_dict_id()), so that no index of the texts is kept. An order's address is the join
+ * orders o LEFT JOIN ship_to_addresses a USING (ship_to_id). Idempotent: the v7 to v8 step
+ * runs the same text.
  */
-static const char schema_ship_to[] = "CREATE TABLE IF NOT EXISTS ship_to_addresses(\n"
-				     "  ship_to_id INTEGER PRIMARY KEY, address TEXT NOT NULL);\n";
+static const char schema_dicts[] =
+	"CREATE TABLE IF NOT EXISTS ship_to_addresses(\n"
+	"  ship_to_id INTEGER PRIMARY KEY, address TEXT NOT NULL);\n"
+	"CREATE TABLE IF NOT EXISTS user_agents(\n"
+	"  user_agent_id INTEGER PRIMARY KEY, user_agent TEXT NOT NULL);\n";
 
 static const char *const schema_now[] = { schema_core, schema_screen_runs, schema_screen,
 	schema_link, schema_trace, schema_case, schema_case_snap, schema_takedown, schema_marks,
-	schema_counts, schema_notes, schema_ship_to, NULL };
+	schema_counts, schema_notes, schema_dicts, NULL };
 
 const char *store_engine(void)
 {
@@ -834,15 +840,43 @@ static const char migrate_v7[] =
 	"  raw = CASE WHEN raw = value AND kind <> 'payment' THEN NULL ELSE raw END;\n"
 	"ALTER TABLE identifiers DROP COLUMN note;\n";
 
-/* 31 bits: an id takes 4 bytes of a row; 2 billion addresses leave room to probe */
-#define SHIP_TO_MASK 0x7fffffffu
-int store_ship_to_id(
+const struct store_dict store_dicts[] = {
+	{ "orders", "ship_to_address", "ship_to_id", "ship_to_addresses", "address" },
+	{ "logins", "user_agent", "user_agent_id", "user_agents", "user_agent" },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+const struct store_dict *store_dict_of(const char *kind, const char *field)
+{
+	const struct store_dict *d;
+
+	for (d = store_dicts; d->kind; d++)
+		if (strcmp(d->kind, kind) == 0 && strcmp(d->field, field) == 0)
+			return d;
+	return NULL;
+}
+
+int store_dict_prepare(struct store *st, const struct store_dict *d, struct store_stmt **get,
+	struct store_stmt **put)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE %s=?", d->text, d->table, d->id);
+	if (!(*get = store_prepare(st, sql)))
+		return EX_SOFTWARE;
+	snprintf(sql, sizeof(sql), "INSERT INTO %s(%s, %s) VALUES(?,?)", d->table, d->id, d->text);
+	return (*put = store_prepare(st, sql)) ? 0 : EX_SOFTWARE;
+}
+
+/* 31 bits: an id takes 4 bytes of a row; 2 billion texts leave room to probe */
+#define DICT_MASK 0x7fffffffu
+int store_dict_id(
 	struct store_stmt *get, struct store_stmt *put, const char *a, size_t n, int64_t *id)
 {
-	uint64_t h = ck_fnv1a(a, n) & SHIP_TO_MASK;
+	uint64_t h = ck_fnv1a(a, n) & DICT_MASK;
 	int rc;
 
-	for (;; h = (h + 1) & SHIP_TO_MASK) {
+	for (;; h = (h + 1) & DICT_MASK) {
 		const char *t;
 		int same;
 
@@ -868,26 +902,27 @@ int store_ship_to_id(
 }
 
 /*
- * v7 to v8: each address orders ship to once in ship_to_addresses, taken in the order the
- * rows first give it (as ingest meets them, should two share a hash), then orders.ship_to_id
- * for it at the end of the row, where a new store has it too; ship_to_address goes. The
- * pages freed stay in the file (VACUUM gives them back). The same text on either engine.
+ * v7 to v8 for one of store_dicts: each text once in its table, taken in the order the rows
+ * first give it (as ingest meets them, should two share a hash), then the rows' id for it, at
+ * the end of the row, where a new store has it too; the text column goes. The pages freed
+ * stay in the file (VACUUM gives them back). The same statements on either engine.
  */
-static int migrate_v8(struct store *st)
+static int migrate_dict(struct store *st, const struct store_dict *d)
 {
-	struct store_stmt *all = store_prepare(st,
-		"SELECT ship_to_address FROM orders WHERE ship_to_address IS NOT NULL\n"
-		"  AND ship_to_address <> '' GROUP BY ship_to_address ORDER BY min(rowid)");
-	struct store_stmt *get = store_prepare(st, STORE_SHIP_TO_GET);
-	struct store_stmt *put = store_prepare(st, STORE_SHIP_TO_PUT);
+	struct store_stmt *all, *get = NULL, *put = NULL;
+	char *sql = xasprintf("SELECT %s FROM %s WHERE %s IS NOT NULL AND %s <> '' GROUP BY %s "
+			      "ORDER BY min(rowid)",
+		d->field, d->kind, d->field, d->field, d->field);
 	int64_t id;
 	int rc = EX_SOFTWARE;
 
-	if (all && get && put) {
+	all = store_prepare(st, sql);
+	free(sql);
+	if (all && !(rc = store_dict_prepare(st, d, &get, &put))) {
 		while ((rc = store_step(all)) == STORE_ROW) {
 			const char *a = store_col_text(all, 0);
 
-			if ((rc = store_ship_to_id(get, put, a, strlen(a), &id)))
+			if ((rc = store_dict_id(get, put, a, strlen(a), &id)))
 				break;
 		}
 		if (rc == STORE_DONE)
@@ -896,11 +931,14 @@ static int migrate_v8(struct store *st)
 	store_done(all);
 	store_done(get);
 	store_done(put);
-	return rc ? rc
-		  : store_exec(st,
-			    "UPDATE orders SET ship_to_id = a.ship_to_id FROM ship_to_addresses a\n"
-			    "  WHERE a.address = orders.ship_to_address;\n"
-			    "ALTER TABLE orders DROP COLUMN ship_to_address;\n");
+	if (rc)
+		return rc;
+	sql = xasprintf("UPDATE %s SET %s = d.%s FROM %s d WHERE d.%s = %s.%s;\n"
+			"ALTER TABLE %s DROP COLUMN %s;\n",
+		d->kind, d->id, d->id, d->table, d->text, d->kind, d->field, d->kind, d->field);
+	rc = store_exec(st, sql);
+	free(sql);
+	return rc;
 }
 
 /* 1 if table has the column col, 0 if not, -1 (message printed) on a failure. */
@@ -946,21 +984,28 @@ static int migrate_notes(struct store *st)
 }
 
 /* The v7 to v8 step of either engine, in the caller's transaction; it may run again, too. */
-static int migrate_ship_to(struct store *st)
+static int migrate_dicts(struct store *st)
 {
+	const struct store_dict *d;
+	char sql[128];
 	int has, rc;
 
-	if ((rc = store_exec(st, st->pg ? pg_schema_v8 : schema_ship_to)))
+	if ((rc = store_exec(st, st->pg ? pg_schema_v8 : schema_dicts)))
 		return rc;
-	if (store_is_distributed(st) && (rc = citus_reference(st->pg, "ship_to_addresses")))
-		return rc;
-	if ((has = has_column(st, "orders", "ship_to_id")) < 0)
-		return EX_SOFTWARE;
-	if (!has && (rc = store_exec(st, "ALTER TABLE orders ADD COLUMN ship_to_id INTEGER")))
-		return rc;
-	if ((has = has_column(st, "orders", "ship_to_address")) < 0)
-		return EX_SOFTWARE;
-	return has ? migrate_v8(st) : 0;
+	for (d = store_dicts; d->kind; d++) {
+		if (store_is_distributed(st) && (rc = citus_reference(st->pg, d->table)))
+			return rc;
+		if ((has = has_column(st, d->kind, d->id)) < 0)
+			return EX_SOFTWARE;
+		snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD COLUMN %s INTEGER", d->kind, d->id);
+		if (!has && (rc = store_exec(st, sql)))
+			return rc;
+		if ((has = has_column(st, d->kind, d->field)) < 0)
+			return EX_SOFTWARE;
+		if (has && (rc = migrate_dict(st, d)))
+			return rc;
+	}
+	return 0;
 }
 
 /* Bring an older schema forward, one version at a time, each step in its own transaction. */
@@ -1061,7 +1106,7 @@ static int migrate(struct store *st)
 	if (version < 8) {
 		if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
 			return rc;
-		if ((rc = migrate_ship_to(st)) || (rc = store_exec(st, "PRAGMA user_version=8")) ||
+		if ((rc = migrate_dicts(st)) || (rc = store_exec(st, "PRAGMA user_version=8")) ||
 			(rc = store_exec(st, "COMMIT"))) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			return rc;
@@ -1209,7 +1254,7 @@ static int pg_migrate(struct store *st)
 		snprintf(v, sizeof(v), "%d", 8);
 		if ((rc = store_begin(st)))
 			return rc;
-		if ((rc = migrate_ship_to(st)) || (rc = store_meta_set(st, "user_version", v)) ||
+		if ((rc = migrate_dicts(st)) || (rc = store_meta_set(st, "user_version", v)) ||
 			(rc = store_commit(st))) {
 			store_rollback(st);
 			return rc;

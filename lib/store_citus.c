@@ -77,6 +77,7 @@ static const char *const reference[] = {
 	"ident_hubs",
 	"ident_notes",
 	"ship_to_addresses",
+	"user_agents",
 };
 
 /*

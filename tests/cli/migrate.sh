@@ -2,8 +2,8 @@
 # migrate.sh - a store brought forward from schema 6 or 7 gives the answers a new store gives
 #
 # One synth dump is ingested into a new store; a copy of it is then put back into schema 7's
-# layout (each order's address as text in orders.ship_to_address, no ship_to_addresses), as
-# casekit 7 wrote it, and another further into schema 6's (identifiers.note as text where
+# layout (each order's address as text in orders.ship_to_address, each login's user agent in
+# logins.user_agent, no ship_to_addresses nor user_agents), as casekit 7 wrote it, and another further into schema 6's (identifiers.note as text where
 # note_id is now, raw repeated where schema 7 leaves it out, a building key's raw that of its
 # unit, no ident_notes). The next open brings each copy forward; its identifiers, orders and
 # the pipeline's outputs (screen, link, a case and its export, trace, stats) must then be
@@ -38,8 +38,17 @@ CREATE INDEX orders_listing ON orders(listing_id);
 CREATE INDEX orders_seller ON orders(seller_id);
 CREATE INDEX orders_buyer ON orders(buyer_id);
 DROP TABLE ship_to_addresses;
+CREATE TABLE logins7(
+  login_id INTEGER PRIMARY KEY, seller_id TEXT NOT NULL, device_id TEXT, ip TEXT,
+  user_agent TEXT, at TEXT, attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);
+INSERT INTO logins7 SELECT l.login_id, l.seller_id, l.device_id, l.ip, u.user_agent, l.at,
+  l.attrs, l.source_id, l.line FROM logins l LEFT JOIN user_agents u USING (user_agent_id);
+DROP TABLE logins;
+ALTER TABLE logins7 RENAME TO logins;
+CREATE INDEX logins_seller ON logins(seller_id);
+DROP TABLE user_agents;
 PRAGMA user_version=7;"
-expect "a copy is at schema 7, with its addresses in orders" test "$(sqlite3 old7.db "pragma user_version; select count(*) > 100 from orders where ship_to_address is not null" | paste -sd' ')" = "7 1"
+expect "a copy is at schema 7, with its addresses in orders and user agents in logins" test "$(sqlite3 old7.db "pragma user_version; select count(*) > 100 from orders where ship_to_address is not null; select count(*) > 100 from logins where user_agent is not null" | paste -sd' ')" = "7 1 1"
 sqlite3 old7.db ".backup 'old.db'"
 sqlite3 old.db "
 CREATE TABLE identifiers6(
@@ -64,7 +73,7 @@ expect "another is at schema 6, with its notes as text" test "$(sqlite3 old.db "
 # rows STORE: the identifiers as they read, with their notes
 rows() { ck query -d "$1" -f tsv "select i.ident_id, i.holder_kind, i.holder_id, i.kind, i.value, i.raw, i.note_id, n.note, i.flags, i.day, i.field, i.source_id, i.line from identifiers i left join ident_notes n using (note_id) order by ident_id"; }
 # orders STORE: the orders as they read, with their addresses
-orders() { ck query -d "$1" -f tsv "select o.*, a.address from orders o left join ship_to_addresses a using (ship_to_id) order by o.rowid"; }
+orders() { ck query -d "$1" -f tsv "select o.*, a.address from orders o left join ship_to_addresses a using (ship_to_id) order by o.rowid; select l.*, u.user_agent from logins l left join user_agents u using (user_agent_id) order by l.rowid"; }
 rows new.db >new.rows 2>&1
 rows old.db >old.rows 2>&1
 orders new.db >new.orders 2>&1
@@ -73,12 +82,14 @@ orders old7.db >old7.orders 2>&1
 expect "an open brings it to schema 8" test "$(sqlite3 old.db "pragma user_version")" = 8
 expect "and the copy at 7 too" test "$(sqlite3 old7.db "pragma user_version")" = 8
 expect "its identifiers are the new store's, note ids and all" cmp new.rows old.rows
-expect "its orders are the new store's, address ids and all" cmp new.orders old.orders
+expect "its orders and logins are the new store's, address and user agent ids and all" cmp new.orders old.orders
 expect "and those of the copy at 7" cmp new.orders old7.orders
 expect "the two addresses that share a hash are one id apart there too" test "$(sqlite3 old7.db "select count(*) || ' ' || (max(ship_to_id) - min(ship_to_id)) from ship_to_addresses where address like '% Elm St'")" = "2 1"
-expect "and they have addresses" test "$(grep -c '号' new.orders)" -gt 100
+expect "and they have addresses and user agents" test "$(grep -c '号' new.orders)" -gt 100 -a "$(grep -c 'Mozilla' new.orders)" -gt 100
 check_out "each address is there once" "$(printf 'n\n0')" query -d old7.db "select count(*) as n from (select address from ship_to_addresses group by address having count(*) > 1)"
-expect "the layout of the copy at 7 is the new store's" test "$(sqlite3 old7.db "select group_concat(name) from pragma_table_info('orders')")" = "$(sqlite3 new.db "select group_concat(name) from pragma_table_info('orders')")"
+for t in orders logins; do
+	expect "the layout of $t in the copy at 7 is the new store's" test "$(sqlite3 old7.db "select group_concat(name) from pragma_table_info('$t')")" = "$(sqlite3 new.db "select group_concat(name) from pragma_table_info('$t')")"
+done
 expect "and they are there" test "$(wc -l <new.rows)" -gt 1000
 expect "raw is left out where it repeats the value, as ingest leaves it" \
 	test "$(sqlite3 old.db "select count(*) from identifiers where raw is null")" -gt 0
