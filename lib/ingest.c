@@ -811,7 +811,7 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 {
 	const struct kspec *k = f->k;
 	size_t i, j;
-	int nval = 0;
+	int rc, nval = 0;
 
 	f->dict_val = -1;
 	for (i = 0; k->f[i].name; i++) {
@@ -819,8 +819,6 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 			f->dict_val = nval;
 		nval += k->f[i].type == T_INSTR ? 2 : 1;
 	}
-	int rc;
-
 	f->ncols = h->n;
 	f->cols = xcalloc(h->n, sizeof(char *));
 	f->used = xcalloc(h->n, 1);
