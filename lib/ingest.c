@@ -477,6 +477,7 @@ struct ingest {
 	int64_t *dict_ids;
 	struct buf dictbuf;
 	struct store_stmt *dget[NKINDS], *dput[NKINDS];
+	struct store_load *dload[NKINDS]; /* a server's: new texts go in bulk (dict_prefetch()) */
 	struct store_stmt *ref_sellers, *ref_listings, *ins_ident, *ins_reject, *ins_source,
 		*upd_source, *dup_source, *add_replaced, *del_replaced, *clear_replaced,
 		*get_rejects;
@@ -643,10 +644,17 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 		if (!r || !(in->load[ki] || in->loadn[ki]))
 			rc = prep(in, r ? &in->insn[ki] : &in->ins[ki], sql.s);
 	}
-	for (i = 0; k->f[i].name && !rc; i++)
-		if (k->f[i].type == T_DICT)
-			rc = store_dict_prepare(in->st, store_dict_of(k->kind, k->f[i].name),
-				&in->dget[ki], &in->dput[ki]);
+	for (i = 0; k->f[i].name && !rc; i++) {
+		const struct store_dict *d =
+			k->f[i].type == T_DICT ? store_dict_of(k->kind, k->f[i].name) : NULL;
+
+		if (!d || (rc = store_dict_prepare(in->st, d, &in->dget[ki], &in->dput[ki])) ||
+			in->dload[ki])
+			continue;
+		buf_reset(&sql);
+		buf_addf(&sql, "%s, %s", d->id, d->text);
+		in->dload[ki] = store_load_new(in->st, d->table, sql.s, NULL);
+	}
 	if (!rc && k->holder_kind && k->conflict) {
 		/* the old row's identifier columns with a value, to take them back (stats) */
 		char *nonempty = stats_tally_cols(k->kind);
@@ -757,7 +765,8 @@ static void finalize_all(struct ingest *in)
 		in->ins[i] = in->insn[i] = in->old[i] = in->dget[i] = in->dput[i] = NULL;
 		store_load_free(in->load[i]);
 		store_load_free(in->loadn[i]);
-		in->load[i] = in->loadn[i] = NULL;
+		store_load_free(in->dload[i]);
+		in->load[i] = in->loadn[i] = in->dload[i] = NULL;
 	}
 	store_load_free(in->load_idents);
 	in->load_idents = NULL;
@@ -1472,6 +1481,16 @@ static void dict_forget(struct ingest *in)
 	memset(&in->dict, 0, sizeof(in->dict));
 }
 
+/* Keep the id of text t, as far as there is room. */
+static void dict_keep(struct ingest *in, const char *t, int64_t id)
+{
+	if (in->dict.n >= DICT_MAX)
+		dict_forget(in);
+	if (!in->dict_ids)
+		in->dict_ids = xcalloc(DICT_MAX, sizeof(*in->dict_ids));
+	in->dict_ids[ck_name_id(&in->dict, t)] = id;
+}
+
 /* The id of the text of f's T_DICT field (0: none), written to the store when it is new there. */
 static int dict_id(struct ingest *in, const struct file *f, const struct obatch *b,
 	const struct oval *v, int64_t *id)
@@ -1488,14 +1507,150 @@ static int dict_id(struct ingest *in, const struct file *f, const struct obatch 
 		*id = in->dict_ids[i];
 		return 0;
 	}
-	if ((rc = store_dict_id(in->dget[ki], in->dput[ki], in->dictbuf.s, in->dictbuf.len, id)))
+	/* what a server has taken in bulk goes first: the look-up must find it */
+	if ((rc = store_load_flush(in->dload[ki], NULL, 1)) ||
+		(rc = store_dict_id(
+			 in->dget[ki], in->dput[ki], in->dictbuf.s, in->dictbuf.len, id)))
 		return rc;
-	if (in->dict.n >= DICT_MAX)
-		dict_forget(in);
-	if (!in->dict_ids)
-		in->dict_ids = xcalloc(DICT_MAX, sizeof(*in->dict_ids));
-	in->dict_ids[ck_name_id(&in->dict, in->dictbuf.s)] = *id;
+	dict_keep(in, in->dictbuf.s, *id);
 	return 0;
+}
+
+/*
+ * On a store that loads in bulk (a server), each look-up is a round trip, and would end the
+ * bulk load of the rows: ask once a batch, DICT_ASK texts at a time, for the rows under the
+ * ids of the texts its kept rows name that are not known, and send the new texts in bulk. The
+ * ids come out as on a file, where dict_id() meets the texts one by one in the order of the
+ * rows: a text whose id another one has (in the store or in this batch) probes the store then,
+ * after those before it are sent.
+ */
+#define DICT_ASK 256
+/* 1 if write_row() keeps r, as far as its references go: each is in the store. */
+static int refs_exist(
+	struct ingest *in, const struct file *f, const struct obatch *ob, const struct orow *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nref; i++) {
+		const struct oref *x = &ob->refs[r->ref0 + i];
+
+		if (!x->known &&
+			!ref_exists(in, f->k->f[x->field].ref, ob->bytes.s + x->v.off, x->v.n))
+			return 0;
+	}
+	return 1;
+}
+
+/* Note id as taken, in a set of decimal ids; 1 if it was already. */
+static int id_taken(struct ck_names *taken, int64_t id, int add)
+{
+	char t[24];
+
+	snprintf(t, sizeof(t), "%lld", (long long)id);
+	if (ck_name_find(taken, t) >= 0)
+		return 1;
+	if (add)
+		ck_name_id(taken, t);
+	return 0;
+}
+
+/*
+ * Ask the store for the rows under the ids want[0..n) of the texts ask, and keep the ids of
+ * those found under their own; then, in order, give the others theirs (taken: the ids that
+ * other texts have).
+ */
+static int dict_ask(struct ingest *in, size_t ki, const char *sql, struct ck_names *ask,
+	int64_t *want, size_t n, struct ck_names *taken)
+{
+	struct store_stmt *s = store_prepare(in->st, sql);
+	size_t k;
+	int rc;
+
+	if (!s)
+		return EX_SOFTWARE;
+	for (k = 0; k < DICT_ASK; k++)
+		if (k < n)
+			store_bind_int(s, (int)k + 1, want[k]);
+		else
+			store_bind_null(s, (int)k + 1);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *t = store_col_text(s, 1);
+		int j = t ? ck_name_find(ask, t) : -1;
+		int64_t id = store_col_int(s, 0);
+
+		if (j >= 0 && want[j] == id) {
+			dict_keep(in, t, id);
+			want[j] = 0;
+		} else
+			id_taken(taken, id, 1);
+	}
+	store_done(s);
+	rc = rc == STORE_DONE ? 0 : rc;
+	for (k = 0; k < n && !rc; k++) {
+		int64_t id = want[k];
+
+		if (!id)
+			continue;
+		if (!id_taken(taken, id, 1)) {
+			store_load_int(in->dload[ki], id);
+			store_load_textz(in->dload[ki], ask->v[k]);
+			store_load_row(in->dload[ki]);
+		} else if (!(rc = store_load_flush(in->dload[ki], NULL, 1)) &&
+			!(rc = store_dict_id(
+				  in->dget[ki], in->dput[ki], ask->v[k], strlen(ask->v[k]), &id)))
+			/* another text has the id: probe the store, as dict_id() would */
+			id_taken(taken, id, 1);
+		if (!rc)
+			dict_keep(in, ask->v[k], id);
+	}
+	return rc;
+}
+
+static int dict_prefetch(struct ingest *in, const struct file *f, const struct obatch *ob)
+{
+	size_t ki = (size_t)(f->k - kinds), i, k, n = 0;
+	const struct store_dict *d = NULL;
+	struct ck_names ask = { 0 }, taken = { 0 };
+	int64_t want[DICT_ASK];
+	struct buf sql = { 0 };
+	int rc;
+
+	if (!in->dload[ki])
+		return 0;
+	if ((rc = store_load_flush(in->dload[ki], NULL, 1)))
+		return rc;
+	for (k = 0; f->k->f[k].name; k++)
+		if (f->k->f[k].type == T_DICT)
+			d = store_dict_of(f->k->kind, f->k->f[k].name);
+	buf_addf(&sql, "SELECT %s, %s FROM %s WHERE %s IN (?1", d->id, d->text, d->table, d->id);
+	for (k = 2; k <= DICT_ASK; k++)
+		buf_addf(&sql, ", ?%zu", k);
+	buf_adds(&sql, ")");
+	for (i = 0; i <= ob->nrows && !rc; i++) {
+		const struct orow *r = i < ob->nrows ? &ob->rows[i] : NULL;
+		const struct oval *v = r && !r->rejected && refs_exist(in, f, ob, r)
+			? &ob->vals[r->val0 + (size_t)f->dict_val]
+			: NULL;
+
+		if (v && v->type == OV_TEXT && v->n) {
+			buf_reset(&in->dictbuf);
+			buf_add(&in->dictbuf, ob->bytes.s + v->off, v->n);
+			if (ck_name_find(&in->dict, in->dictbuf.s) < 0 &&
+				ck_name_find(&ask, in->dictbuf.s) < 0) {
+				want[n++] = store_dict_hash(in->dictbuf.s, in->dictbuf.len);
+				ck_name_id(&ask, in->dictbuf.s);
+			}
+		}
+		if (n < DICT_ASK && (r || !n))
+			continue;
+		rc = dict_ask(in, ki, sql.s, &ask, want, n, &taken);
+		ck_names_free(&ask);
+		n = 0;
+	}
+	ck_names_free(&ask);
+	ck_names_free(&taken);
+	buf_free(&sql);
+	return rc;
 }
 
 /* Bind v, the value j of a row, as parameter i: the id dict of its text when it is T_DICT. */
@@ -2860,6 +3015,8 @@ static int load_rows(struct ingest *in, struct file *f)
 	for (seq = 0; more && !rc && pipeline_next(&p, seq, &ob); seq++) {
 		if (in->load[ki] && ob->nrefs)
 			rc = ref_prefetch(in, f, ob);
+		if (!rc && f->dict_val >= 0)
+			rc = dict_prefetch(in, f, ob);
 		for (i = 0; i < ob->nrows && !rc; i++)
 			rc = write_row(in, f, ob, &ob->rows[i]);
 		/* before the batch goes back: the rows waiting point into it */
@@ -2889,6 +3046,8 @@ static int load_rows(struct ingest *in, struct file *f)
 		rc = store_load_flush(in->loadn[ki], NULL, 1);
 	if (!rc)
 		rc = store_load_flush(in->load_idents, NULL, 1);
+	if (!rc)
+		rc = store_load_flush(in->dload[ki], NULL, 1);
 	progress_end(pg);
 	return rc;
 }

@@ -870,6 +870,13 @@ int store_dict_prepare(struct store *st, const struct store_dict *d, struct stor
 
 /* 31 bits: an id takes 4 bytes of a row; 2 billion texts leave room to probe */
 #define DICT_MASK 0x7fffffffu
+int64_t store_dict_hash(const char *a, size_t n)
+{
+	uint64_t h = ck_fnv1a(a, n) & DICT_MASK;
+
+	return h ? (int64_t)h : 1;
+}
+
 int store_dict_id(
 	struct store_stmt *get, struct store_stmt *put, const char *a, size_t n, int64_t *id)
 {

@@ -64,6 +64,8 @@ struct store_dict {
 extern const struct store_dict store_dicts[]; /* ended by a NULL kind */
 /* The dict of a kind's field, or NULL. */
 const struct store_dict *store_dict_of(const char *kind, const char *field);
+/* The first id a text of n bytes at a may have: its hash (the next is taken if it is not). */
+int64_t store_dict_hash(const char *a, size_t n);
 /* Prepare d's look-up by id and its INSERT: 0, or an EX_* code (message printed). */
 int store_dict_prepare(struct store *st, const struct store_dict *d, struct store_stmt **get,
 	struct store_stmt **put);

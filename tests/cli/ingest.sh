@@ -163,6 +163,14 @@ printf 'order_id,listing_id,seller_id,buyer_id,quantity,amount,currency,ordered_
 ck ingest -q -d "$T/shipto" -k orders "$T/shipto-more.csv"
 same "a later file finds the address the store has, past the hash it shares" "O5 552880 Elm St 2" \
 	"$(Q "$T/shipto" "select o.order_id||' '||a.address||' '||(select count(*) from ship_to_addresses) from orders o join ship_to_addresses a using (ship_to_id) where order_id = 'O5'" | tail -1)"
+# "Unit A46SzL" hashes to the id after theirs: the rows' order gives each text its id, on a
+# server too, where the new texts of a batch go in bulk.
+ck init -q "$T/shipto3"
+printf 'order_id,listing_id,seller_id,buyer_id,quantity,amount,currency,ordered_at,ship_to_address,status\nO1,,,B1,1,10,EUR,2025-06-05T12:00:00Z,324991 Elm St,paid\nO2,,,B2,1,10,EUR,2025-06-05T12:00:00Z,552880 Elm St,paid\nO3,,,B3,1,10,EUR,2025-06-06T12:00:00Z,Unit A46SzL,paid\n' >"$T/shipto3.csv"
+ck ingest -q -d "$T/shipto3" -k orders "$T/shipto3.csv"
+same "a text whose hash the one before it took last takes the id after that one's" \
+	"324991 Elm St|552880 Elm St|Unit A46SzL|2" \
+	"$(Q "$T/shipto3" "select address from ship_to_addresses order by ship_to_id" | tail -n +2 | paste -sd'|')|$(Q "$T/shipto3" "select max(ship_to_id) - min(ship_to_id) from ship_to_addresses" | tail -1)"
 
 # Messy but valid CSV: delimiters, BOM, CRLF, quoted newlines, spaces, no final newline.
 ck init -q "$T/m"
