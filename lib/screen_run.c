@@ -773,9 +773,23 @@ static int slot_write(struct screen_run *r, struct slot *s, struct store_stmt *i
 	return 0;
 }
 
+/* The statements that drop the scores' indexes and make them again. */
+struct index_sql {
+	struct buf drop, make;
+};
+
+static void index_sql(const char *name, const char *sql, void *arg)
+{
+	struct index_sql *x = arg;
+
+	buf_addf(&x->drop, "DROP INDEX \"%s\";\n", name);
+	buf_addf(&x->make, "%s;\n", sql);
+}
+
 /* Score the listings asked for (or all) and store the scores, in one transaction. */
 static int score_all(struct screen_run *r)
 {
+	struct index_sql ix = { { 0 }, { 0 } };
 	struct store_stmt *q = NULL, *ins = NULL, *del = NULL, *many = NULL;
 	struct store_load *load = NULL;
 	struct progress *pg;
@@ -826,14 +840,20 @@ static int score_all(struct screen_run *r)
 	if ((rc = store_begin(r->st)))
 		goto end;
 	/*
-	 * A full run replaces every score: empty the tables and build the index once at the
-	 * end (a sort) instead of row by row; all of it in the one transaction.
+	 * A full run replaces every score: empty the tables and build the indexes once at the
+	 * end (each a sort) instead of row by row; all of it in the one transaction. Every index
+	 * of scores goes on SQLite (those another applet made too: a row kept in three b-trees
+	 * costs more than three sorts); a server keeps its indexes up but scores_seller.
 	 */
+	if (!r->restricted && !store_indexes(r->st, "scores", index_sql, &ix)) {
+		buf_adds(&ix.drop, "DROP INDEX scores_seller");
+		buf_adds(&ix.make, "CREATE INDEX scores_seller ON scores(seller_id)");
+	}
 	if ((rc = start_run(r, now)) ||
 		(!r->restricted &&
-			(rc = store_exec(r->st,
-				 "DELETE FROM score_network; "
-				 "DELETE FROM scores; DROP INDEX scores_seller"))))
+			((rc = store_exec(
+				  r->st, "DELETE FROM score_network; DELETE FROM scores")) ||
+				(rc = store_exec(r->st, ix.drop.s)))))
 		goto fail;
 	g = xcalloc(1, sizeof(*g));
 	g->sc = r->sc;
@@ -873,7 +893,7 @@ static int score_all(struct screen_run *r)
 	if (!rc)
 		rc = store_load_flush(load, NULL, 1);
 	if (!rc && !r->restricted)
-		rc = store_exec(r->st, "CREATE INDEX scores_seller ON scores(seller_id)");
+		rc = store_exec(r->st, ix.make.s);
 	if (!rc)
 		rc = store_commit(r->st);
 fail:
@@ -887,6 +907,8 @@ out:
 	store_done(del);
 	store_done(many);
 	store_load_free(load);
+	buf_free(&ix.drop);
+	buf_free(&ix.make);
 	return rc;
 }
 
