@@ -773,23 +773,11 @@ static int slot_write(struct screen_run *r, struct slot *s, struct store_stmt *i
 	return 0;
 }
 
-/* The statements that drop the scores' indexes and make them again. */
-struct index_sql {
-	struct buf drop, make;
-};
-
-static void index_sql(const char *name, const char *sql, void *arg)
-{
-	struct index_sql *x = arg;
-
-	buf_addf(&x->drop, "DROP INDEX \"%s\";\n", name);
-	buf_addf(&x->make, "%s;\n", sql);
-}
-
 /* Score the listings asked for (or all) and store the scores, in one transaction. */
 static int score_all(struct screen_run *r)
 {
-	struct index_sql ix = { { 0 }, { 0 } };
+	/* the statements that drop the indexes of scores and make them again */
+	struct buf drop = { 0 }, make = { 0 };
 	struct store_stmt *q = NULL, *ins = NULL, *del = NULL, *many = NULL;
 	struct store_load *load = NULL;
 	struct progress *pg;
@@ -845,15 +833,15 @@ static int score_all(struct screen_run *r)
 	 * of scores goes on SQLite (those another applet made too: a row kept in three b-trees
 	 * costs more than three sorts); a server keeps its indexes up but scores_seller.
 	 */
-	if (!r->restricted && !store_indexes(r->st, "scores", index_sql, &ix)) {
-		buf_adds(&ix.drop, "DROP INDEX scores_seller");
-		buf_adds(&ix.make, "CREATE INDEX scores_seller ON scores(seller_id)");
+	if (!r->restricted && !store_indexes(r->st, "scores", &drop, &make)) {
+		buf_adds(&drop, "DROP INDEX scores_seller");
+		buf_adds(&make, "CREATE INDEX scores_seller ON scores(seller_id)");
 	}
 	if ((rc = start_run(r, now)) ||
 		(!r->restricted &&
 			((rc = store_exec(
 				  r->st, "DELETE FROM score_network; DELETE FROM scores")) ||
-				(rc = store_exec(r->st, ix.drop.s)))))
+				(rc = store_exec(r->st, drop.s)))))
 		goto fail;
 	g = xcalloc(1, sizeof(*g));
 	g->sc = r->sc;
@@ -893,7 +881,7 @@ static int score_all(struct screen_run *r)
 	if (!rc)
 		rc = store_load_flush(load, NULL, 1);
 	if (!rc && !r->restricted)
-		rc = store_exec(r->st, ix.make.s);
+		rc = store_exec(r->st, make.s);
 	if (!rc)
 		rc = store_commit(r->st);
 fail:
@@ -907,8 +895,8 @@ out:
 	store_done(del);
 	store_done(many);
 	store_load_free(load);
-	buf_free(&ix.drop);
-	buf_free(&ix.make);
+	buf_free(&drop);
+	buf_free(&make);
 	return rc;
 }
 
