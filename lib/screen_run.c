@@ -824,7 +824,9 @@ static int score_all(struct screen_run *r)
 		}
 	}
 	ck_now_iso(now);
-	pg = progress_start("screen", r->restricted ? 0 : (uint64_t)store_count(r->st, "listings"));
+	/* (the count reads a whole index of listings: only for a bar that shows) */
+	pg = progress_start("screen",
+		r->restricted || !progress_shown() ? 0 : (uint64_t)store_count(r->st, "listings"));
 	if ((rc = store_begin(r->st)))
 		goto end;
 	/*
