@@ -2602,23 +2602,11 @@ out:
  * by one in an index bigger than the page cache cost more (a random page read and written a
  * row) than building it again, and the indexes go too.
  */
-struct index_sql {
-	struct buf drop, *saved;
-};
-
-static void index_sql(const char *name, const char *sql, void *arg)
-{
-	struct index_sql *x = arg;
-
-	buf_addf(&x->drop, "DROP INDEX \"%s\";\n", name);
-	buf_addf(x->saved, "%s;\n", sql);
-}
-
 static int drop_indexes_if_empty(
 	struct ingest *in, const char *table, struct buf *saved, int *was_empty, int many)
 {
 	struct store_stmt *s;
-	struct index_sql x = { { 0 }, saved };
+	struct buf drop = { 0 };
 	char *sql = xasprintf("SELECT 1 FROM \"%s\" LIMIT 1", table);
 	int rc, empty;
 
@@ -2632,9 +2620,9 @@ static int drop_indexes_if_empty(
 		*was_empty = empty;
 	if (!empty && !many)
 		return 0;
-	store_indexes(in->st, table, index_sql, &x);
-	rc = x.drop.len ? store_exec(in->st, x.drop.s) : 0;
-	buf_free(&x.drop);
+	store_indexes(in->st, table, &drop, saved);
+	rc = drop.len ? store_exec(in->st, drop.s) : 0;
+	buf_free(&drop);
 	return rc;
 }
 

@@ -18,11 +18,16 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+int progress_shown(void)
+{
+	return !ck.quiet && !ck.no_progress && isatty(STDERR_FILENO);
+}
+
 struct progress *progress_start(const char *label, uint64_t total)
 {
 	struct progress *p;
 
-	if (ck.quiet || ck.no_progress || !isatty(STDERR_FILENO))
+	if (!progress_shown())
 		return NULL;
 	p = xcalloc(1, sizeof(*p));
 	p->label = xstrdup(label);

@@ -11,6 +11,8 @@ struct progress;
  * stderr is not a terminal, or -q or --no-progress was given.
  */
 struct progress *progress_start(const char *label, uint64_t total);
+/* 1 if progress_start() would show a bar: when it would not, the total need not be counted. */
+int progress_shown(void);
 /* done: work finished so far, in the total's unit; rows: rows so far, for the rate. */
 void progress_update(struct progress *p, uint64_t done, uint64_t rows);
 /* Erase the bar and free p. */

@@ -776,6 +776,8 @@ static int slot_write(struct screen_run *r, struct slot *s, struct store_stmt *i
 /* Score the listings asked for (or all) and store the scores, in one transaction. */
 static int score_all(struct screen_run *r)
 {
+	/* the statements that drop the indexes of scores and make them again */
+	struct buf drop = { 0 }, make = { 0 };
 	struct store_stmt *q = NULL, *ins = NULL, *del = NULL, *many = NULL;
 	struct store_load *load = NULL;
 	struct progress *pg;
@@ -822,18 +824,26 @@ static int score_all(struct screen_run *r)
 		}
 	}
 	ck_now_iso(now);
-	pg = progress_start("screen", r->restricted ? 0 : (uint64_t)store_count(r->st, "listings"));
+	/* (the count reads a whole index of listings: only for a bar that shows) */
+	pg = progress_start("screen",
+		r->restricted || !progress_shown() ? 0 : (uint64_t)store_count(r->st, "listings"));
 	if ((rc = store_begin(r->st)))
 		goto end;
 	/*
-	 * A full run replaces every score: empty the tables and build the index once at the
-	 * end (a sort) instead of row by row; all of it in the one transaction.
+	 * A full run replaces every score: empty the tables and build the indexes once at the
+	 * end (each a sort) instead of row by row; all of it in the one transaction. Every index
+	 * of scores goes on SQLite (those another applet made too: a row kept in three b-trees
+	 * costs more than three sorts); a server keeps its indexes up but scores_seller.
 	 */
+	if (!r->restricted && !store_indexes(r->st, "scores", &drop, &make)) {
+		buf_adds(&drop, "DROP INDEX scores_seller");
+		buf_adds(&make, "CREATE INDEX scores_seller ON scores(seller_id)");
+	}
 	if ((rc = start_run(r, now)) ||
 		(!r->restricted &&
-			(rc = store_exec(r->st,
-				 "DELETE FROM score_network; "
-				 "DELETE FROM scores; DROP INDEX scores_seller"))))
+			((rc = store_exec(
+				  r->st, "DELETE FROM score_network; DELETE FROM scores")) ||
+				(rc = store_exec(r->st, drop.s)))))
 		goto fail;
 	g = xcalloc(1, sizeof(*g));
 	g->sc = r->sc;
@@ -873,7 +883,7 @@ static int score_all(struct screen_run *r)
 	if (!rc)
 		rc = store_load_flush(load, NULL, 1);
 	if (!rc && !r->restricted)
-		rc = store_exec(r->st, "CREATE INDEX scores_seller ON scores(seller_id)");
+		rc = store_exec(r->st, make.s);
 	if (!rc)
 		rc = store_commit(r->st);
 fail:
@@ -887,6 +897,8 @@ out:
 	store_done(del);
 	store_done(many);
 	store_load_free(load);
+	buf_free(&drop);
+	buf_free(&make);
 	return rc;
 }
 

@@ -2032,8 +2032,7 @@ int store_has_column(sqlite3 *db, const char *table, const char *column)
 	return gives_row(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", table, column);
 }
 
-int store_indexes(struct store *st, const char *table,
-	void (*fn)(const char *name, const char *sql, void *arg), void *arg)
+int store_indexes(struct store *st, const char *table, struct buf *drop, struct buf *make)
 {
 	struct store_stmt *s = store_prepare(st,
 		st->pg ? pg_indexes_sql
@@ -2051,7 +2050,8 @@ int store_indexes(struct store *st, const char *table,
 	}
 	store_bind_text(s, 1, table);
 	while (store_step(s) == STORE_ROW) {
-		fn(store_col_text(s, 0), store_col_text(s, 1), arg);
+		buf_addf(drop, "DROP INDEX \"%s\";\n", store_col_text(s, 0));
+		buf_addf(make, "%s;\n", store_col_text(s, 1));
 		n++;
 	}
 	store_done(s);

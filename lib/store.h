@@ -255,12 +255,12 @@ int64_t store_last_rowid(struct store *st);
  */
 void store_set_last_rowid(struct store *st, int64_t v);
 /*
- * Call fn with the name and the CREATE INDEX statement of each index of table that can be
- * dropped and made again (not those that keep its keys); the number of indexes. A server
- * store gives none: its readers would wait for the load.
+ * Add to drop a DROP INDEX statement, and to make the CREATE INDEX statement, of each index of
+ * table that can be dropped and made again (not those that keep its keys); the number of
+ * indexes. A server store gives none: its readers would wait for the load.
  */
-int store_indexes(struct store *st, const char *table,
-	void (*fn)(const char *name, const char *sql, void *arg), void *arg);
+struct buf;
+int store_indexes(struct store *st, const char *table, struct buf *drop, struct buf *make);
 /*
  * Bulk load, where the store's engine has one faster than INSERT statements (a server's COPY):
  * store_load_new() gives NULL when it has none, and the caller writes its rows with INSERT.
