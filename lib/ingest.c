@@ -1598,8 +1598,13 @@ static void stage_idents(const struct file *f, struct row *w, const struct csvio
 {
 	const struct kspec *k = f->k;
 	size_t i, j;
-	int holder = 0;
+	int holder = 0, got = 0;
 	struct oid *o;
+	/*
+	 * The address w->id holds, when the last value normalised was one: a return address is
+	 * often the address again, and an address costs more than the rest of the row.
+	 */
+	const char *addr = NULL;
 
 	for (i = 0; k->f[i].name; i++)
 		if (k->holder_field && strcmp(k->f[i].name, k->holder_field) == 0)
@@ -1608,7 +1613,7 @@ static void stage_idents(const struct file *f, struct row *w, const struct csvio
 		return;
 	for (j = 0; k->ids[j].field; j++) {
 		const char *kind = k->ids[j].kind, *field = k->ids[j].field, *v = NULL;
-		int got, unit = strcmp(kind, IDENT_ADDRESS_UNIT) == 0;
+		int unit = strcmp(kind, IDENT_ADDRESS_UNIT) == 0;
 		struct oval raw;
 
 		if (strcmp(kind, IDENT_PAYMENT) == 0)
@@ -1618,7 +1623,9 @@ static void stage_idents(const struct file *f, struct row *w, const struct csvio
 				v = w->v[i];
 		if (!v)
 			continue;
-		if (strcmp(kind, IDENT_PHONE) == 0)
+		if (unit && addr && strcmp(v, addr) == 0)
+			; /* normalised just before: w->id and got hold it still */
+		else if (strcmp(kind, IDENT_PHONE) == 0)
 			got = ident_phone(v, country, &w->id);
 		else if (strcmp(kind, IDENT_EMAIL) == 0)
 			got = ident_email(v, &w->id);
@@ -1630,6 +1637,7 @@ static void stage_idents(const struct file *f, struct row *w, const struct csvio
 			got = ident_ip(v, &w->id);
 		else
 			got = ident_text(v, &w->id);
+		addr = unit ? v : NULL;
 		if (got != 0 || !w->id.value.len) {
 			ob_id(ob, kind, NULL, field, NULL)->q = IQ_UNPARSED;
 			continue;
