@@ -467,7 +467,8 @@ struct ingest {
 	int64_t *note_ids;
 	int nnotes_stored, nnote_ids, capnote_ids;
 	int64_t next_note;
-	struct buf notebuf;
+	struct buf notebuf; /* the note looked up last, */
+	int last_note;      /* and its number in notes + 1 (0: none since notes_load()) */
 	struct store_stmt *ref_sellers, *ref_listings, *ins_ident, *ins_reject, *ins_source,
 		*upd_source, *dup_source, *add_replaced, *del_replaced, *clear_replaced,
 		*get_rejects;
@@ -1383,11 +1384,16 @@ static int64_t note_id(struct ingest *in, const struct obatch *b, const struct o
 
 	if (v->type != OV_TEXT || !v->n)
 		return 0;
+	/* the identifiers of a row, and the rows after it, mostly say the same note again */
+	if (in->last_note && in->notebuf.len == v->n &&
+		memcmp(in->notebuf.s, b->bytes.s + v->off, v->n) == 0)
+		return in->note_ids[in->last_note - 1];
 	buf_reset(&in->notebuf);
 	buf_add(&in->notebuf, b->bytes.s + v->off, v->n);
 	i = ck_name_id(&in->notes, in->notebuf.s);
 	if (i == in->nnote_ids) /* new: ck_name_id() numbers in order too */
 		note_set(in, in->nnote_ids++, in->next_note++);
+	in->last_note = i + 1;
 	return in->note_ids[i];
 }
 
@@ -1399,7 +1405,7 @@ static int notes_load(struct ingest *in)
 
 	ck_names_free(&in->notes);
 	memset(&in->notes, 0, sizeof(in->notes));
-	in->nnotes_stored = in->nnote_ids = 0;
+	in->nnotes_stored = in->nnote_ids = in->last_note = 0;
 	in->next_note = 1;
 	if (!s)
 		return EX_SOFTWARE;
