@@ -2137,16 +2137,10 @@ static void iq_restore(struct ingest *in, const uint64_t *v, size_t n)
 }
 
 /*
- * Count the hub candidates among the values this file recorded (identifiers past ident_id
- * first): values held by more accounts than linking's default cap for their class, so that
- * link will list them as hubs and join nobody on them. An IP counts on its busiest day, as
- * link does.
- */
-/*
  * The page cache of a load (32 MB) and that of its index builds (2 MB). SQLite sizes a
  * CREATE INDEX's sort runs by the page cache: 2 MB runs, sorted within the CPU's caches and
  * merged from temporary files, take about half the CPU of 32 MB ones, whose sorts miss the
- * caches at every step, and a tenth of the memory.
+ * caches at every step, and a sixteenth of the memory.
  */
 #define LOAD_CACHE "PRAGMA cache_size=-32768"
 #define INDEX_CACHE "PRAGMA cache_size=-2048"
@@ -2163,6 +2157,12 @@ static int index_exec(struct ingest *in, const char *sql)
 	return rc ? rc : rc2;
 }
 
+/*
+ * Count the hub candidates among the values this file recorded (identifiers past ident_id
+ * first): values held by more accounts than linking's default cap for their class, so that
+ * link will list them as hubs and join nobody on them. An IP counts on its busiest day, as
+ * link does.
+ */
 static int count_hubs(struct ingest *in, int64_t first)
 {
 	struct link_params lp;
