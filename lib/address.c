@@ -386,6 +386,14 @@ static int tok_is(const struct addr *a, size_t i, const char *s)
 	return s[n] == '\0';
 }
 
+/* before, v's text (up to a NUL, as "%s" would take it) and after, added to b: no printf */
+static void add_part(struct buf *b, const char *before, const struct buf *v, const char *after)
+{
+	buf_adds(b, before);
+	buf_adds(b, v->s);
+	buf_adds(b, after);
+}
+
 static void add_tok_text(struct buf *b, const struct addr *a, size_t i)
 {
 	buf_add(b, a->text.s + a->t[i].off, a->t[i].len);
@@ -606,19 +614,19 @@ static int key_han(struct addr *a, struct ident *id)
 		replace_han(road.s, road.len, &id->building);
 	}
 	if (no.len)
-		buf_addf(&id->building, "%s%s号", id->building.len ? " " : "", no.s);
+		add_part(&id->building, id->building.len ? " " : "", &no, "号");
 	if (bld.len)
-		buf_addf(&id->building, "%s%s栋", id->building.len ? " " : "", bld.s);
+		add_part(&id->building, id->building.len ? " " : "", &bld, "栋");
 	if (!id->building.len)
 		goto out;
 	buf_adds(&id->value, id->building.s);
 	if (unit.len)
-		buf_addf(&id->value, " %s单元", unit.s);
+		add_part(&id->value, " ", &unit, "单元");
 	/* A room number carries its floor (1201 is on 12): the floor is kept only alone. */
 	if (room.len)
-		buf_addf(&id->value, " %s室", room.s);
+		add_part(&id->value, " ", &room, "室");
 	else if (floor.len)
-		buf_addf(&id->value, " %s层", floor.s);
+		add_part(&id->value, " ", &floor, "层");
 	rc = 0;
 out:
 	buf_free(&no);
@@ -1017,7 +1025,7 @@ static int key_latin(struct addr *a, struct ident *id)
 			ident_add_word(&id->flags, "coarse");
 	}
 	if (bld.len)
-		buf_addf(&id->building, " building %s", bld.s);
+		add_part(&id->building, " building ", &bld, "");
 	if (street.len && latin_place(a, noi, last, &pc, &place)) {
 		buf_addf(&id->building, ", %s", place.s);
 		ident_add_word(&id->note, "postcode kept");
@@ -1027,9 +1035,9 @@ static int key_latin(struct addr *a, struct ident *id)
 	}
 	buf_adds(&id->value, id->building.s ? id->building.s : "");
 	if (floor.len)
-		buf_addf(&id->value, " floor %s", floor.s);
+		add_part(&id->value, " floor ", &floor, "");
 	if (unit.len)
-		buf_addf(&id->value, " unit %s", unit.s);
+		add_part(&id->value, " unit ", &unit, "");
 	buf_free(&unit);
 	buf_free(&floor);
 	buf_free(&bld);

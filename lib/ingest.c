@@ -468,7 +468,8 @@ struct ingest {
 	int64_t *note_ids;
 	int nnotes_stored, nnote_ids, capnote_ids;
 	int64_t next_note;
-	struct buf notebuf;
+	struct buf notebuf; /* the note looked up last, */
+	int last_note;      /* and its number in notes + 1 (0: none since notes_load()) */
 	/*
 	 * The texts of the file's T_DICT field last met, each with its id (schema 8): at most
 	 * DICT_MAX, the store answering for the others through dget[] and dput[] of the kind.
@@ -1417,11 +1418,16 @@ static int64_t note_id(struct ingest *in, const struct obatch *b, const struct o
 
 	if (v->type != OV_TEXT || !v->n)
 		return 0;
+	/* the identifiers of a row, and the rows after it, mostly say the same note again */
+	if (in->last_note && in->notebuf.len == v->n &&
+		memcmp(in->notebuf.s, b->bytes.s + v->off, v->n) == 0)
+		return in->note_ids[in->last_note - 1];
 	buf_reset(&in->notebuf);
 	buf_add(&in->notebuf, b->bytes.s + v->off, v->n);
 	i = ck_name_id(&in->notes, in->notebuf.s);
 	if (i == in->nnote_ids) /* new: ck_name_id() numbers in order too */
 		note_set(in, in->nnote_ids++, in->next_note++);
+	in->last_note = i + 1;
 	return in->note_ids[i];
 }
 
@@ -1433,7 +1439,7 @@ static int notes_load(struct ingest *in)
 
 	ck_names_free(&in->notes);
 	memset(&in->notes, 0, sizeof(in->notes));
-	in->nnotes_stored = in->nnote_ids = 0;
+	in->nnotes_stored = in->nnote_ids = in->last_note = 0;
 	in->next_note = 1;
 	if (!s)
 		return EX_SOFTWARE;
@@ -1827,8 +1833,13 @@ static void stage_idents(const struct file *f, struct row *w, const struct csvio
 {
 	const struct kspec *k = f->k;
 	size_t i, j;
-	int holder = 0;
+	int holder = 0, got = 0;
 	struct oid *o;
+	/*
+	 * The address w->id holds, when the last value normalised was one: a return address is
+	 * often the address again, and an address costs more than the rest of the row.
+	 */
+	const char *addr = NULL;
 
 	for (i = 0; k->f[i].name; i++)
 		if (k->holder_field && strcmp(k->f[i].name, k->holder_field) == 0)
@@ -1837,7 +1848,7 @@ static void stage_idents(const struct file *f, struct row *w, const struct csvio
 		return;
 	for (j = 0; k->ids[j].field; j++) {
 		const char *kind = k->ids[j].kind, *field = k->ids[j].field, *v = NULL;
-		int got, unit = strcmp(kind, IDENT_ADDRESS_UNIT) == 0;
+		int unit = strcmp(kind, IDENT_ADDRESS_UNIT) == 0;
 		struct oval raw;
 
 		if (strcmp(kind, IDENT_PAYMENT) == 0)
@@ -1847,7 +1858,9 @@ static void stage_idents(const struct file *f, struct row *w, const struct csvio
 				v = w->v[i];
 		if (!v)
 			continue;
-		if (strcmp(kind, IDENT_PHONE) == 0)
+		if (unit && addr && strcmp(v, addr) == 0)
+			; /* normalised just before: w->id and got hold it still */
+		else if (strcmp(kind, IDENT_PHONE) == 0)
 			got = ident_phone(v, country, &w->id);
 		else if (strcmp(kind, IDENT_EMAIL) == 0)
 			got = ident_email(v, &w->id);
@@ -1859,6 +1872,7 @@ static void stage_idents(const struct file *f, struct row *w, const struct csvio
 			got = ident_ip(v, &w->id);
 		else
 			got = ident_text(v, &w->id);
+		addr = unit ? v : NULL;
 		if (got != 0 || !w->id.value.len) {
 			ob_id(ob, kind, NULL, field, NULL)->q = IQ_UNPARSED;
 			continue;
@@ -2364,6 +2378,27 @@ static void iq_restore(struct ingest *in, const uint64_t *v, size_t n)
 }
 
 /*
+ * The page cache of a load (32 MB) and that of its index builds (2 MB). SQLite sizes a
+ * CREATE INDEX's sort runs by the page cache: 2 MB runs, sorted within the CPU's caches and
+ * merged from temporary files, take about half the CPU of 32 MB ones, whose sorts miss the
+ * caches at every step, and a sixteenth of the memory.
+ */
+#define LOAD_CACHE "PRAGMA cache_size=-32768"
+#define INDEX_CACHE "PRAGMA cache_size=-2048"
+
+/* Run sql, which builds indexes, with the index builds' page cache: 0, or an EX_* code. */
+static int index_exec(struct ingest *in, const char *sql)
+{
+	int rc, rc2;
+
+	if ((rc = store_exec(in->st, INDEX_CACHE)))
+		return rc;
+	rc = store_exec(in->st, sql);
+	rc2 = store_exec(in->st, LOAD_CACHE);
+	return rc ? rc : rc2;
+}
+
+/*
  * Count the hub candidates among the values this file recorded (identifiers past ident_id
  * first): values held by more accounts than linking's default cap for their class, so that
  * link will list them as hubs and join nobody on them. An IP counts on its busiest day, as
@@ -2375,7 +2410,7 @@ static int count_hubs(struct ingest *in, int64_t first)
 	struct store_stmt *s;
 	int rc;
 
-	if ((rc = store_exec(in->st,
+	if ((rc = index_exec(in,
 		     "CREATE INDEX IF NOT EXISTS identifiers_kind_value ON identifiers(kind, value)")))
 		return rc;
 	if ((rc = prep(in, &in->get_hubs,
@@ -3157,7 +3192,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	store_reset(s);
 	if (in->o->replace && (rc = replace_sources(in, &f, csvio_sha256(f.r))))
 		goto out;
-	if (reindex.len && (rc = store_exec(in->st, reindex.s)))
+	if (reindex.len && (rc = index_exec(in, reindex.s)))
 		goto out;
 	if (made_idents && f.kept &&
 		((rc = count_hubs(in, first_ident)) ||
@@ -3342,7 +3377,7 @@ static int build_indexes(struct ingest *in)
 
 	if ((rc = store_begin(in->st)))
 		return rc;
-	rc = store_exec(in->st,
+	rc = index_exec(in,
 		"CREATE INDEX IF NOT EXISTS identifiers_kind_value ON identifiers(kind, value);\n"
 		"CREATE INDEX IF NOT EXISTS identifiers_holder ON identifiers(holder_kind, "
 		"holder_id);\n"
@@ -3507,9 +3542,9 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		/*
 		 * WAL with synchronous=NORMAL keeps every committed file through a crash of
 		 * casekit; a 32 MB page cache keeps memory bounded whatever the input size
-		 * (index sorts take as much again, then spill to temporary files).
+		 * (index builds sort in 2 MB runs, merged from temporary files: index_exec()).
 		 */
-		rc = store_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768");
+		rc = store_exec(st, "PRAGMA synchronous=NORMAL; " LOAD_CACHE);
 		/*
 		 * Only payments need the payment key, which is kept apart from the store; a load
 		 * with payments but no key is refused before any file is read, not half done.

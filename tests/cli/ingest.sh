@@ -596,7 +596,8 @@ same "long seller ids: every listing of a seller is kept, no other" "43 kept" \
 same "long seller ids: the listings of ids a byte off are rejected" "86 0" \
 	"$(Q "$T/long.db" "select count(*), (select count(*) from listings where title='gone') from rejects where reason like 'seller_id%not in the store'" | tail -1 | tr '\t' ' ')"
 # A file that brings more identifiers than the store holds has the identifier indexes built
-# again after its rows, in its transaction: they are all there, whole, with every row.
+# again after its rows, in its transaction: they are all there, whole, with every row. Its
+# identifiers are more than one of the index builds' sort runs holds: the runs are merged.
 ck init -q "$T/idx.db"
 run ingest -d "$T/idx.db" "$T/thr/sellers.csv"
 run ingest -d "$T/idx.db" "$T/thr/logins.csv"

@@ -297,6 +297,66 @@ Test(csvio, marks_start_spans_that_parse_alone)
 }
 
 /*
+ * Each span's SHA-256 is that of its bytes when spans cross the chunks the file is read in,
+ * a CR ends one chunk and its LF starts the next, and a line longer than a piece is fed in
+ * pieces: the spans follow each other from the first mark to the end of the file.
+ */
+Test(csvio, marks_hash_their_bytes_across_chunks)
+{
+	static const char *const ends[] = { "\n", "\r\n", "\r" };
+	struct buf text = { 0 };
+	char *path;
+	struct csvio *r;
+	struct csvio_rec *rec;
+	const struct csvio_mark *m;
+	size_t nm, i, nrec = 0, want = 1; /* the header is a record too */
+	uint64_t at;
+
+	buf_adds(&text, "id,name\n");
+	for (i = 0; text.len < 1200 * 1024; i++) {
+		if (i == 500) { /* one line of 70 kB, longer than a piece */
+			buf_addf(&text, "%zu,", i);
+			while (text.len < 80 * 1024)
+				buf_adds(&text, "abcdefghij");
+			buf_adds(&text, "\n");
+		} else if (i % 5 == 0) {
+			buf_addf(&text, "%zu,\"name %zu\nwith a line break\"%s", i, i, ends[i % 3]);
+		} else {
+			buf_addf(&text, "%zu,name %zu%s", i, i, ends[i % 3]);
+		}
+		want++;
+		if (text.len % (256 * 1024) > 256 * 1024 - 40) {
+			/* a record "x...x,y" whose CR is the last byte of a chunk, its LF the first */
+			while (text.len % (256 * 1024) != 256 * 1024 - 3)
+				buf_addc(&text, 'x');
+			buf_adds(&text, ",y\r\n");
+			want++;
+		}
+	}
+	path = tmpfile_with(text.s, text.len);
+	cr_assert_eq(csvio_open(&r, path, NULL), 0);
+	csvio_keep_marks(r, 1000);
+	while (csvio_next(r, &rec) == 1)
+		nrec++;
+	cr_assert_eq(nrec, want, "%zu records, %zu written", nrec, want);
+	cr_assert_not_null(m = csvio_marks(r, &nm));
+	cr_assert_gt(nm, 1000, "%zu marks", nm);
+	for (i = 0, at = m[0].offset; i < nm; i++) {
+		unsigned char md[32];
+
+		cr_assert_eq(m[i].offset, at, "mark %zu: offset", i);
+		at += m[i].len;
+		EVP_Digest(text.s + m[i].offset, m[i].len, md, NULL, EVP_sha256(), NULL);
+		cr_assert_eq(memcmp(md, m[i].sha256, 32), 0, "mark %zu: sha256", i);
+	}
+	cr_assert_eq(at, text.len);
+	csvio_close(r);
+	unlink(path);
+	free(path);
+	buf_free(&text);
+}
+
+/*
  * Marks taken two at a time while the file is read, then the rest, are the marks a read that
  * takes none gives, in order: none lost, none twice, none before its span is complete.
  */
