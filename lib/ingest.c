@@ -502,7 +502,7 @@ struct ingest {
 	size_t niq;
 	char **hubs; /* "kind\tvalue" of the hub candidates counted, not to count them twice */
 	size_t nhubs;
-	struct store_stmt *get_hubs;
+	struct store_stmt *get_hubs, *seek_hubs;
 	struct stats_tally *tally; /* the file's changes to the counts stats reads */
 	int loaded;                /* rows kept in this run: indexes are (re)built after */
 };
@@ -747,10 +747,10 @@ static int prep_all(struct ingest *in)
 
 static void finalize_all(struct ingest *in)
 {
-	struct store_stmt **all[] = { &in->ins_idents, &in->get_hubs, &in->ref_sellers,
-		&in->ref_listings, &in->ins_ident, &in->ins_reject, &in->ins_source,
-		&in->upd_source, &in->dup_source, &in->add_replaced, &in->del_replaced,
-		&in->clear_replaced, &in->get_rejects };
+	struct store_stmt **all[] = { &in->ins_idents, &in->get_hubs, &in->seek_hubs,
+		&in->ref_sellers, &in->ref_listings, &in->ins_ident, &in->ins_reject,
+		&in->ins_source, &in->upd_source, &in->dup_source, &in->add_replaced,
+		&in->del_replaced, &in->clear_replaced, &in->get_rejects };
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(*all); i++) {
@@ -2399,6 +2399,34 @@ static int index_exec(struct ingest *in, const char *sql)
 }
 
 /*
+ * The values a file recorded (identifiers past ?1) that have more rows than the smallest cap,
+ * each with its greatest flags and its holders on its busiest day, found in one of two ways.
+ * HUB_SCAN: one pass over the index on (kind, value) (no row is read) finds the values with
+ * more rows than the smallest cap; only those few are counted exactly.
+ */
+#define HUB_COUNTS \
+	"SELECT g.kind, g.value, (SELECT max(flags) FROM identifiers j WHERE j.kind = g.kind AND " \
+	"j.value = g.value), (SELECT max(n) FROM (SELECT count(DISTINCT holder_id) AS n FROM " \
+	"identifiers j WHERE j.kind = g.kind AND j.value = g.value GROUP BY day) d) "
+#define HUB_SCAN \
+	HUB_COUNTS "FROM (SELECT kind, value FROM identifiers GROUP BY kind, value HAVING " \
+		   "count(*) > 10) g WHERE EXISTS (SELECT 1 FROM identifiers k WHERE k.kind = " \
+		   "g.kind AND k.value = g.value AND k.ident_id > ?1)"
+/*
+ * HUB_SEEK: the file's own values, read by rowid from its first identifier on, each counted
+ * through the index no further than the smallest cap. A seek costs about as much as reading
+ * thirty entries in a pass (HUB_SEEK_COST, measured), so it pays for a file that brought few
+ * of the identifiers (parties, a later file of a few sellers): the pass over the whole index
+ * grows with the store, the seeks only with the file. SQLite only (NOT INDEXED: else it
+ * reads the whole index for the DISTINCT).
+ */
+#define HUB_SEEK \
+	HUB_COUNTS "FROM (SELECT DISTINCT kind, value FROM identifiers NOT INDEXED WHERE " \
+		   "ident_id > ?1) g WHERE (SELECT count(*) FROM (SELECT 1 FROM identifiers k " \
+		   "WHERE k.kind = g.kind AND k.value = g.value LIMIT 11)) > 10"
+#define HUB_SEEK_COST 32
+
+/*
  * Count the hub candidates among the values this file recorded (identifiers past ident_id
  * first): values held by more accounts than linking's default cap for their class, so that
  * link will list them as hubs and join nobody on them. An IP counts on its busiest day, as
@@ -2407,34 +2435,37 @@ static int index_exec(struct ingest *in, const char *sql)
 static int count_hubs(struct ingest *in, int64_t first)
 {
 	struct link_params lp;
-	struct store_stmt *s;
-	int rc;
+	struct store_stmt *s, **slot;
+	const char *sql;
+	int64_t last = 0;
+	int rc, seek;
 
 	if ((rc = index_exec(in,
 		     "CREATE INDEX IF NOT EXISTS identifiers_kind_value ON identifiers(kind, value)")))
 		return rc;
-	if ((rc = prep(in, &in->get_hubs,
-		     /*
-		      * One pass over the index (no row is read) finds the values with more
-		      * rows than the smallest cap; only those few are counted exactly. Citus
-		      * cannot correlate on a column it does not distribute identifiers by:
-		      * there one grouping, done on the workers, counts every value.
-		      */
-		     !store_is_distributed(in->st)
-			     ? "SELECT g.kind, g.value, (SELECT max(flags) FROM identifiers j WHERE "
-			       "j.kind = g.kind AND j.value = g.value), (SELECT max(n) FROM (SELECT "
-			       "count(DISTINCT holder_id) AS n FROM identifiers j WHERE j.kind = "
-			       "g.kind AND j.value = g.value GROUP BY day) d) FROM (SELECT kind, "
-			       "value FROM identifiers GROUP BY kind, value HAVING count(*) > 10) g "
-			       "WHERE EXISTS (SELECT 1 FROM identifiers k WHERE k.kind = g.kind AND "
-			       "k.value = g.value AND k.ident_id > ?1)"
-			     : "SELECT kind, value, max(flags), max(n) FROM (SELECT kind, value, "
-			       "max(flags) AS flags, count(DISTINCT holder_id) AS n, count(*) AS c, "
-			       "max(ident_id) AS last FROM identifiers GROUP BY kind, value, day) d "
-			       "GROUP BY kind, value HAVING sum(c) > 10 AND max(last) > ?1")))
+	/* the identifiers are numbered in order: last - first were made by this file, of last */
+	if (!in->load_idents) {
+		if (!(s = store_prepare(in->st, "SELECT max(ident_id) FROM identifiers")))
+			return EX_SOFTWARE;
+		if (store_step(s) == STORE_ROW)
+			last = store_col_int(s, 0);
+		store_done(s);
+	}
+	seek = last > first && (last - first) * HUB_SEEK_COST < last;
+	slot = seek ? &in->seek_hubs : &in->get_hubs;
+	if (seek)
+		sql = HUB_SEEK;
+	else if (!store_is_distributed(in->st))
+		sql = HUB_SCAN;
+	else /* Citus cannot correlate on a column it does not distribute identifiers by */
+		sql = "SELECT kind, value, max(flags), max(n) FROM (SELECT kind, value, "
+		      "max(flags) AS flags, count(DISTINCT holder_id) AS n, count(*) AS c, "
+		      "max(ident_id) AS last FROM identifiers GROUP BY kind, value, day) d "
+		      "GROUP BY kind, value HAVING sum(c) > 10 AND max(last) > ?1";
+	if ((rc = prep(in, slot, sql)))
 		return rc;
 	link_params_init(&lp);
-	s = in->get_hubs;
+	s = *slot;
 	store_bind_int(s, 1, first);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *kind = store_col_text(s, 0);

@@ -461,6 +461,19 @@ for i in $(seq 1 60); do echo "H$i,+8613800000000,"; done | sed '1i seller_id,ph
 ck init -q "$T/q2.db"
 ck ingest -d "$T/q2.db" -k sellers "$T/cn/hub.csv" 2>"$T/err" >/dev/null
 expect "a phone held by more accounts than link's cap is a hub candidate" grep -q "identifiers: phone: 60 keys from 60 values, 0 national without country, 0 null or private, 1 hub candidates" "$T/err"
+# A small file counted against a big store: its few values, some of them hubs only with the
+# rows of the files before, are counted as in a store of its own size.
+{ echo seller_id,phone,email; for i in $(seq 1 2000); do echo "B$i,+86138$(printf '%08d' "$i"),"; done
+	for i in $(seq 1 8); do echo "C$i,+8613900000000,"; done; } >"$T/cn/big.csv"
+for i in $(seq 1 52); do echo "D$i,+8613900000000,"; done | sed '1i seller_id,phone,email' >"$T/cn/late.csv"
+ck init -q "$T/q3.db"
+ck ingest -q -d "$T/q3.db" -k sellers "$T/cn/big.csv"
+ck ingest -d "$T/q3.db" -k sellers "$T/cn/late.csv" 2>"$T/err" >/dev/null
+expect "a later small file makes a hub of a phone with the rows before it" grep -q "identifiers: phone: 52 keys from 52 values, 0 national without country, 0 null or private, 1 hub candidates" "$T/err"
+"$CASEKIT" stats -d "$T/q3.db" -f tsv >"$T/kept" 2>&1
+"$CASEKIT" stats -d "$T/q3.db" -f tsv --recount >"$T/recount" 2>&1
+expect "and stats counts it as a recount does" diff "$T/recount" "$T/kept"
+expect "one hub candidate in all" grep -q "identifiers.phone.hub_candidates	1$" "$T/kept"
 # A file whose every row is rejected is not loaded and exits 65; a dry run prints its report.
 ck init -q "$T/rj.db"
 printf 'seller_id,shop_name\nS1,a\n' >"$T/rj-sellers.csv"
