@@ -2954,7 +2954,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	store_reset(s);
 	if (in->o->replace && (rc = replace_sources(in, &f, csvio_sha256(f.r))))
 		goto out;
-	if (reindex.len && (rc = store_exec(in->st, reindex.s)))
+	if (reindex.len && (rc = store_exec_indexes(in->st, reindex.s)))
 		goto out;
 	if (made_idents && f.kept &&
 		((rc = count_hubs(in, first_ident)) ||
@@ -3139,7 +3139,7 @@ static int build_indexes(struct ingest *in)
 
 	if ((rc = store_begin(in->st)))
 		return rc;
-	rc = store_exec(in->st,
+	rc = store_exec_indexes(in->st,
 		"CREATE INDEX IF NOT EXISTS identifiers_kind_value ON identifiers(kind, value);\n"
 		"CREATE INDEX IF NOT EXISTS identifiers_holder ON identifiers(holder_kind, "
 		"holder_id);\n"
@@ -3304,7 +3304,7 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		/*
 		 * WAL with synchronous=NORMAL keeps every committed file through a crash of
 		 * casekit; a 32 MB page cache keeps memory bounded whatever the input size
-		 * (index sorts take as much again, then spill to temporary files).
+		 * (index builds sort in runs of 1 MiB: store_exec_indexes()).
 		 */
 		rc = store_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768");
 		/*

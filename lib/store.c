@@ -1345,6 +1345,20 @@ void store_bulk(struct store *st, int on)
 		NULL, NULL);
 }
 
+int store_exec_indexes(struct store *st, const char *sql)
+{
+	char pragma[48];
+	int cache = 0, rc;
+
+	if (st->pg || pragma_int(st->db, "PRAGMA cache_size", &cache) != SQLITE_OK)
+		return store_exec(st, sql);
+	sqlite3_exec(st->db, "PRAGMA cache_size=-1024", NULL, NULL, NULL);
+	rc = store_exec(st, sql);
+	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size=%d", cache);
+	sqlite3_exec(st->db, pragma, NULL, NULL, NULL);
+	return rc;
+}
+
 /* 1 when sql, with its parameters bound to a and b, gives a row. */
 static int gives_row(sqlite3 *db, const char *sql, const char *a, const char *b)
 {
