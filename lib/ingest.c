@@ -2378,27 +2378,6 @@ static void iq_restore(struct ingest *in, const uint64_t *v, size_t n)
 }
 
 /*
- * The page cache of a load (32 MB) and that of its index builds (2 MB). SQLite sizes a
- * CREATE INDEX's sort runs by the page cache: 2 MB runs, sorted within the CPU's caches and
- * merged from temporary files, take about half the CPU of 32 MB ones, whose sorts miss the
- * caches at every step, and a sixteenth of the memory.
- */
-#define LOAD_CACHE "PRAGMA cache_size=-32768"
-#define INDEX_CACHE "PRAGMA cache_size=-2048"
-
-/* Run sql, which builds indexes, with the index builds' page cache: 0, or an EX_* code. */
-static int index_exec(struct ingest *in, const char *sql)
-{
-	int rc, rc2;
-
-	if ((rc = store_exec(in->st, INDEX_CACHE)))
-		return rc;
-	rc = store_exec(in->st, sql);
-	rc2 = store_exec(in->st, LOAD_CACHE);
-	return rc ? rc : rc2;
-}
-
-/*
  * The values a file recorded (identifiers past ?1) that have more rows than the smallest cap,
  * each with its greatest flags and its holders on its busiest day, found in one of two ways.
  * HUB_SCAN: one pass over the index on (kind, value) (no row is read) finds the values with
@@ -2440,7 +2419,7 @@ static int count_hubs(struct ingest *in, int64_t first)
 	int64_t last = 0;
 	int rc, seek;
 
-	if ((rc = index_exec(in,
+	if ((rc = store_exec_indexes(in->st,
 		     "CREATE INDEX IF NOT EXISTS identifiers_kind_value ON identifiers(kind, value)")))
 		return rc;
 	/* the identifiers are numbered in order: last - first were made by this file, of last */
@@ -3223,7 +3202,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	store_reset(s);
 	if (in->o->replace && (rc = replace_sources(in, &f, csvio_sha256(f.r))))
 		goto out;
-	if (reindex.len && (rc = index_exec(in, reindex.s)))
+	if (reindex.len && (rc = store_exec_indexes(in->st, reindex.s)))
 		goto out;
 	if (made_idents && f.kept &&
 		((rc = count_hubs(in, first_ident)) ||
@@ -3408,7 +3387,7 @@ static int build_indexes(struct ingest *in)
 
 	if ((rc = store_begin(in->st)))
 		return rc;
-	rc = index_exec(in,
+	rc = store_exec_indexes(in->st,
 		"CREATE INDEX IF NOT EXISTS identifiers_kind_value ON identifiers(kind, value);\n"
 		"CREATE INDEX IF NOT EXISTS identifiers_holder ON identifiers(holder_kind, "
 		"holder_id);\n"
@@ -3573,9 +3552,9 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		/*
 		 * WAL with synchronous=NORMAL keeps every committed file through a crash of
 		 * casekit; a 32 MB page cache keeps memory bounded whatever the input size
-		 * (index builds sort in 2 MB runs, merged from temporary files: index_exec()).
+		 * (index builds sort in runs of 1 MiB: store_exec_indexes()).
 		 */
-		rc = store_exec(st, "PRAGMA synchronous=NORMAL; " LOAD_CACHE);
+		rc = store_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768");
 		/*
 		 * Only payments need the payment key, which is kept apart from the store; a load
 		 * with payments but no key is refused before any file is read, not half done.

@@ -1213,12 +1213,23 @@ int store_set(struct store *st, const char *name, const char *value)
 	return st->pg ? pg_set(st->pg, name, value) : 0;
 }
 
+/*
+ * A statement that writes many rows keeps, for its own rollback, a copy of each page it
+ * changes that the transaction had changed before it (the statement journal). SQLite keeps
+ * 64 KiB of it in memory, then writes it to a temporary file: a 32-row INSERT of ingest into a
+ * table with an index, its rows landing on pages all over the index, wrote most of its pages
+ * there, a pwrite each (three a payments row). 4 MiB holds such a statement's pages; a larger
+ * one (a DELETE of many rows) still goes to the file past that, so memory stays bounded.
+ */
+#define STMT_JOURNAL_MEMORY (4 << 20)
+
 static void setup_sqlite(void)
 {
 	static int done;
 
 	if (!done) {
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_MEMORY);
 		done = 1;
 	}
 }
@@ -1500,6 +1511,20 @@ void store_bulk(struct store *st, int on)
 		return;
 	sqlite3_exec(st->db, on ? "PRAGMA journal_mode=TRUNCATE" : "PRAGMA journal_mode=WAL", NULL,
 		NULL, NULL);
+}
+
+int store_exec_indexes(struct store *st, const char *sql)
+{
+	char pragma[48];
+	int cache = 0, rc;
+
+	if (st->pg || pragma_int(st->db, "PRAGMA cache_size", &cache) != SQLITE_OK)
+		return store_exec(st, sql);
+	sqlite3_exec(st->db, "PRAGMA cache_size=-1024", NULL, NULL, NULL);
+	rc = store_exec(st, sql);
+	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size=%d", cache);
+	sqlite3_exec(st->db, pragma, NULL, NULL, NULL);
+	return rc;
 }
 
 /* 1 when sql, with its parameters bound to a and b, gives a row. */

@@ -101,6 +101,14 @@ int64_t store_count(struct store *st, const char *table);
  */
 void store_bulk(struct store *st, int on);
 /*
+ * Run sql, statements that create indexes: as store_exec(), on SQLite with a page cache of
+ * 1 MiB for them, set back after. SQLite sorts an index's entries in runs as large as the
+ * page cache, as linked lists whose nodes lie all over the run: a run of 1 MiB (its floor)
+ * stays in the processor's caches, where one of 32 MiB waits on memory at every step, so the
+ * sort takes about half the time, and the runs, merged from temporary files, hold no memory.
+ */
+int store_exec_indexes(struct store *st, const char *sql);
+/*
  * Statements. The store keeps every statement it prepares, keyed by its SQL text, until
  * store_close(): store_prepare() hands out the kept one, reset and with nothing bound, or
  * prepares it on first use. A statement is the caller's until store_done() gives it back;

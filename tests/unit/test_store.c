@@ -297,6 +297,21 @@ Test(store, tables_columns_and_indexes_are_found)
 	store_close(st);
 }
 
+Test(store, index_build_sets_the_page_cache_back)
+{
+	struct store *st = store_with_t();
+
+	cr_assert_eq(store_exec(st, "PRAGMA cache_size=-32768"), 0);
+	cr_assert_eq(
+		store_exec_indexes(st, "CREATE INDEX t_b ON t(b); CREATE INDEX t_c ON t(c)"), 0);
+	cr_assert(store_has_index(st, "t", "b", NULL));
+	cr_assert(store_has_index(st, "t", "c", NULL));
+	cr_assert(store_has_rows(st, "SELECT 1 FROM pragma_cache_size WHERE cache_size = -32768"));
+	cr_assert_eq(store_exec_indexes(st, "CREATE INDEX t_b ON t(b)"), EX_SOFTWARE);
+	cr_assert(store_has_rows(st, "SELECT 1 FROM pragma_cache_size WHERE cache_size = -32768"));
+	store_close(st);
+}
+
 static void add_name(const char *name, void *arg)
 {
 	struct buf *b = arg;
