@@ -1213,23 +1213,12 @@ int store_set(struct store *st, const char *name, const char *value)
 	return st->pg ? pg_set(st->pg, name, value) : 0;
 }
 
-/*
- * A statement that writes many rows keeps, for its own rollback, a copy of each page it
- * changes that the transaction had changed before it (the statement journal). SQLite keeps
- * 64 KiB of it in memory, then writes it to a temporary file: a 32-row INSERT of ingest into a
- * table with an index, its rows landing on pages all over the index, wrote most of its pages
- * there, a pwrite each (three a payments row). 4 MiB holds such a statement's pages; a larger
- * one (a DELETE of many rows) still goes to the file past that, so memory stays bounded.
- */
-#define STMT_JOURNAL_MEMORY (4 << 20)
-
 static void setup_sqlite(void)
 {
 	static int done;
 
 	if (!done) {
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-		sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_MEMORY);
 		done = 1;
 	}
 }
