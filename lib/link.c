@@ -1387,12 +1387,12 @@ static int ensure_indexes(struct linker *lk)
 	int rc = 0;
 
 	if (!store_has_index(lk->st, "identifiers", "kind", "value"))
-		rc = store_exec(lk->st,
+		rc = store_exec_indexes(lk->st,
 			"CREATE INDEX IF NOT EXISTS link_identifiers_value"
 			" ON identifiers(kind, value)");
 	if (!rc && !store_has_index(lk->st, "identifiers", "holder_id", NULL) &&
 		!store_has_index(lk->st, "identifiers", "holder_kind", "holder_id"))
-		rc = store_exec(lk->st,
+		rc = store_exec_indexes(lk->st,
 			"CREATE INDEX IF NOT EXISTS link_identifiers_holder"
 			" ON identifiers(holder_id)");
 	return rc;

@@ -883,7 +883,7 @@ static int score_all(struct screen_run *r)
 	if (!rc)
 		rc = store_load_flush(load, NULL, 1);
 	if (!rc && !r->restricted)
-		rc = store_exec(r->st, make.s);
+		rc = store_exec_indexes(r->st, make.s);
 	if (!rc)
 		rc = store_commit(r->st);
 fail:
