@@ -880,14 +880,14 @@ int64_t store_dict_hash(const char *a, size_t n)
 int store_dict_id(
 	struct store_stmt *get, struct store_stmt *put, const char *a, size_t n, int64_t *id)
 {
-	uint64_t h = ck_fnv1a(a, n) & DICT_MASK;
+	uint64_t h = (uint64_t)store_dict_hash(a, n);
 	int rc;
 
-	for (;; h = (h + 1) & DICT_MASK) {
+	for (;; h = h < DICT_MASK ? h + 1 : 1) { /* id 0 is none */
 		const char *t;
 		int same;
 
-		*id = h ? (int64_t)h : 1;
+		*id = (int64_t)h;
 		store_bind_int(get, 1, *id);
 		if ((rc = store_step(get)) != STORE_ROW) {
 			store_reset(get);
