@@ -1001,9 +1001,8 @@ static const struct {
 	{ "orders", -1,
 		"SELECT c.order_id, c.listing_id, c.seller_id, ck_buyer(o.buyer_id) AS buyer, "
 		"o.quantity, ck_money(c.amount, c.currency) AS amount, c.currency, o.ordered_at, "
-		"ck_buyer(a.address) AS ship_to, c.status, so.path AS file, o.line "
+		"ck_buyer(o.ship_to_address) AS ship_to, c.status, so.path AS file, o.line "
 		"FROM case_orders c LEFT JOIN orders o ON o.order_id = c.order_id "
-		"LEFT JOIN ship_to_addresses a ON a.ship_to_id = o.ship_to_id "
 		"LEFT JOIN sources so ON so.source_id = o.source_id ORDER BY c.order_id COLLATE ck_natural" },
 	{ "testbuys", -1,
 		"SELECT c.testbuy_id, c.listing_id, t.order_id, t.bought_at, "

@@ -22,8 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* T_DICT: text the store keeps once, the row naming it by an id (store_dict_of()) */
-enum ftype { T_TEXT, T_INT, T_MONEY, T_TIME, T_CUR, T_INSTR, T_DICT };
+enum ftype { T_TEXT, T_INT, T_MONEY, T_TIME, T_CUR, T_INSTR };
 #define F_KEY 0x1 /* part of the record's key: required */
 #define F_REQ 0x2 /* required */
 
@@ -109,7 +108,7 @@ static const struct fspec f_orders[] = {
 	{ "amount", T_MONEY, 0, NULL },
 	{ "currency", T_CUR, 0, NULL },
 	{ "ordered_at", T_TIME, 0, NULL },
-	{ "ship_to_address", T_DICT, 0, NULL },
+	{ "ship_to_address", T_TEXT, 0, NULL },
 	{ "status", T_TEXT, 0, NULL },
 	{ NULL, 0, 0, NULL },
 };
@@ -117,7 +116,7 @@ static const struct fspec f_logins[] = {
 	{ "seller_id", T_TEXT, F_REQ, "sellers" },
 	{ "device_id", T_TEXT, 0, NULL },
 	{ "ip", T_TEXT, 0, NULL },
-	{ "user_agent", T_DICT, 0, NULL },
+	{ "user_agent", T_TEXT, 0, NULL },
 	{ "at", T_TIME, 0, NULL },
 	{ NULL, 0, 0, NULL },
 };
@@ -470,15 +469,6 @@ struct ingest {
 	int64_t next_note;
 	struct buf notebuf; /* the note looked up last, */
 	int last_note;      /* and its number in notes + 1 (0: none since notes_load()) */
-	/*
-	 * The texts of the file's T_DICT field last met, each with its id (schema 8): at most
-	 * DICT_MAX, the store answering for the others through dget[] and dput[] of the kind.
-	 */
-	struct ck_names dict;
-	int64_t *dict_ids;
-	struct buf dictbuf;
-	struct store_stmt *dget[NKINDS], *dput[NKINDS];
-	struct store_load *dload[NKINDS]; /* a server's: new texts go in bulk (dict_prefetch()) */
 	struct store_stmt *ref_sellers, *ref_listings, *ins_ident, *ins_reject, *ins_source,
 		*upd_source, *dup_source, *add_replaced, *del_replaced, *clear_replaced,
 		*get_rejects;
@@ -525,7 +515,6 @@ struct file {
 	char **cols;
 	unsigned char *used;
 	int country_col, instr_col;
-	int dict_val; /* the value of a row that is a T_DICT field, or -1 */
 	struct src fs[MAXF];
 	struct src *xs; /* the profile's extra identifiers */
 	size_t nxs;
@@ -613,8 +602,6 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 
 		if (k->f[i].type == T_INSTR)
 			names[0] = "instrument_hash", names[1] = "instrument_last4";
-		else if (k->f[i].type == T_DICT)
-			names[0] = store_dict_of(k->kind, k->f[i].name)->id;
 		for (j = 0; j < 2 && names[j]; j++) {
 			buf_addf(&cols, "%s%s", nb ? ", " : "", names[j]);
 			buf_addf(&vals, "%s?", nb ? ", " : "");
@@ -645,17 +632,6 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 		if (!r || !(in->load[ki] || in->loadn[ki]))
 			rc = prep(in, r ? &in->insn[ki] : &in->ins[ki], sql.s);
 	}
-	for (i = 0; k->f[i].name && !rc; i++) {
-		const struct store_dict *d =
-			k->f[i].type == T_DICT ? store_dict_of(k->kind, k->f[i].name) : NULL;
-
-		if (!d || (rc = store_dict_prepare(in->st, d, &in->dget[ki], &in->dput[ki])) ||
-			in->dload[ki])
-			continue;
-		buf_reset(&sql);
-		buf_addf(&sql, "%s, %s", d->id, d->text);
-		in->dload[ki] = store_load_new(in->st, d->table, sql.s, NULL);
-	}
 	if (!rc && k->holder_kind && k->conflict) {
 		/* the old row's identifier columns with a value, to take them back (stats) */
 		char *nonempty = stats_tally_cols(k->kind);
@@ -678,7 +654,6 @@ struct kind_row {
 	const struct obatch *b;
 	const struct orow *r;
 	unsigned long line;
-	int64_t dict; /* the id of its T_DICT field's text (0: none) */
 };
 
 /* An identifier waiting to be written: its batch stays put until flush_idents(). */
@@ -761,13 +736,10 @@ static void finalize_all(struct ingest *in)
 		store_done(in->ins[i]);
 		store_done(in->insn[i]);
 		store_done(in->old[i]);
-		store_done(in->dget[i]);
-		store_done(in->dput[i]);
-		in->ins[i] = in->insn[i] = in->old[i] = in->dget[i] = in->dput[i] = NULL;
+		in->ins[i] = in->insn[i] = in->old[i] = NULL;
 		store_load_free(in->load[i]);
 		store_load_free(in->loadn[i]);
-		store_load_free(in->dload[i]);
-		in->load[i] = in->loadn[i] = in->dload[i] = NULL;
+		in->load[i] = in->loadn[i] = NULL;
 	}
 	store_load_free(in->load_idents);
 	in->load_idents = NULL;
@@ -821,14 +793,8 @@ static int map_header(struct ingest *in, struct file *f, struct csvio_rec *h)
 {
 	const struct kspec *k = f->k;
 	size_t i, j;
-	int rc, nval = 0;
+	int rc;
 
-	f->dict_val = -1;
-	for (i = 0; k->f[i].name; i++) {
-		if (k->f[i].type == T_DICT)
-			f->dict_val = nval;
-		nval += k->f[i].type == T_INSTR ? 2 : 1;
-	}
 	f->ncols = h->n;
 	f->cols = xcalloc(h->n, sizeof(char *));
 	f->used = xcalloc(h->n, 1);
@@ -1476,201 +1442,6 @@ static int notes_save(struct ingest *in)
 	return rc;
 }
 
-/*
- * Each file starts with no text known: one rolled back may have written some that are not in
- * the store.
- */
-#define DICT_MAX (1 << 17)
-static void dict_forget(struct ingest *in)
-{
-	ck_names_free(&in->dict);
-	memset(&in->dict, 0, sizeof(in->dict));
-}
-
-/* Keep the id of text t, as far as there is room. */
-static void dict_keep(struct ingest *in, const char *t, int64_t id)
-{
-	if (in->dict.n >= DICT_MAX)
-		dict_forget(in);
-	if (!in->dict_ids)
-		in->dict_ids = xcalloc(DICT_MAX, sizeof(*in->dict_ids));
-	in->dict_ids[ck_name_id(&in->dict, t)] = id;
-}
-
-/* The id of the text of f's T_DICT field (0: none), written to the store when it is new there. */
-static int dict_id(struct ingest *in, const struct file *f, const struct obatch *b,
-	const struct oval *v, int64_t *id)
-{
-	size_t ki = (size_t)(f->k - kinds);
-	int i, rc;
-
-	*id = 0;
-	if (v->type != OV_TEXT || !v->n)
-		return 0;
-	buf_reset(&in->dictbuf);
-	buf_add(&in->dictbuf, b->bytes.s + v->off, v->n);
-	if ((i = ck_name_find(&in->dict, in->dictbuf.s)) >= 0) {
-		*id = in->dict_ids[i];
-		return 0;
-	}
-	/* what a server has taken in bulk goes first: the look-up must find it */
-	if ((rc = store_load_flush(in->dload[ki], NULL, 1)) ||
-		(rc = store_dict_id(
-			 in->dget[ki], in->dput[ki], in->dictbuf.s, in->dictbuf.len, id)))
-		return rc;
-	dict_keep(in, in->dictbuf.s, *id);
-	return 0;
-}
-
-/*
- * On a store that loads in bulk (a server), each look-up is a round trip, and would end the
- * bulk load of the rows: ask once a batch, DICT_ASK texts at a time, for the rows under the
- * ids of the texts its kept rows name that are not known, and send the new texts in bulk. The
- * ids come out as on a file, where dict_id() meets the texts one by one in the order of the
- * rows: a text whose id another one has (in the store or in this batch) probes the store then,
- * after those before it are sent.
- */
-#define DICT_ASK 256
-/* 1 if write_row() keeps r, as far as its references go: each is in the store. */
-static int refs_exist(
-	struct ingest *in, const struct file *f, const struct obatch *ob, const struct orow *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->nref; i++) {
-		const struct oref *x = &ob->refs[r->ref0 + i];
-
-		if (!x->known &&
-			!ref_exists(in, f->k->f[x->field].ref, ob->bytes.s + x->v.off, x->v.n))
-			return 0;
-	}
-	return 1;
-}
-
-/* Note id as taken, in a set of decimal ids; 1 if it was already. */
-static int id_taken(struct ck_names *taken, int64_t id, int add)
-{
-	char t[24];
-
-	snprintf(t, sizeof(t), "%lld", (long long)id);
-	if (ck_name_find(taken, t) >= 0)
-		return 1;
-	if (add)
-		ck_name_id(taken, t);
-	return 0;
-}
-
-/*
- * Ask the store for the rows under the ids want[0..n) of the texts ask, and keep the ids of
- * those found under their own; then, in order, give the others theirs (taken: the ids that
- * other texts have).
- */
-static int dict_ask(struct ingest *in, size_t ki, const char *sql, struct ck_names *ask,
-	int64_t *want, size_t n, struct ck_names *taken)
-{
-	struct store_stmt *s = store_prepare(in->st, sql);
-	size_t k;
-	int rc;
-
-	if (!s)
-		return EX_SOFTWARE;
-	for (k = 0; k < DICT_ASK; k++)
-		if (k < n)
-			store_bind_int(s, (int)k + 1, want[k]);
-		else
-			store_bind_null(s, (int)k + 1);
-	while ((rc = store_step(s)) == STORE_ROW) {
-		const char *t = store_col_text(s, 1);
-		int j = t ? ck_name_find(ask, t) : -1;
-		int64_t id = store_col_int(s, 0);
-
-		if (j >= 0 && want[j] == id) {
-			dict_keep(in, t, id);
-			want[j] = 0;
-		} else
-			id_taken(taken, id, 1);
-	}
-	store_done(s);
-	rc = rc == STORE_DONE ? 0 : rc;
-	for (k = 0; k < n && !rc; k++) {
-		int64_t id = want[k];
-
-		if (!id)
-			continue;
-		if (!id_taken(taken, id, 1)) {
-			store_load_int(in->dload[ki], id);
-			store_load_textz(in->dload[ki], ask->v[k]);
-			store_load_row(in->dload[ki]);
-		} else if (!(rc = store_load_flush(in->dload[ki], NULL, 1)) &&
-			!(rc = store_dict_id(
-				  in->dget[ki], in->dput[ki], ask->v[k], strlen(ask->v[k]), &id)))
-			/* another text has the id: probe the store, as dict_id() would */
-			id_taken(taken, id, 1);
-		if (!rc)
-			dict_keep(in, ask->v[k], id);
-	}
-	return rc;
-}
-
-static int dict_prefetch(struct ingest *in, const struct file *f, const struct obatch *ob)
-{
-	size_t ki = (size_t)(f->k - kinds), i, k, n = 0;
-	const struct store_dict *d = NULL;
-	struct ck_names ask = { 0 }, taken = { 0 };
-	int64_t want[DICT_ASK];
-	struct buf sql = { 0 };
-	int rc;
-
-	if (!in->dload[ki])
-		return 0;
-	if ((rc = store_load_flush(in->dload[ki], NULL, 1)))
-		return rc;
-	for (k = 0; f->k->f[k].name; k++)
-		if (f->k->f[k].type == T_DICT)
-			d = store_dict_of(f->k->kind, f->k->f[k].name);
-	buf_addf(&sql, "SELECT %s, %s FROM %s WHERE %s IN (?1", d->id, d->text, d->table, d->id);
-	for (k = 2; k <= DICT_ASK; k++)
-		buf_addf(&sql, ", ?%zu", k);
-	buf_adds(&sql, ")");
-	for (i = 0; i <= ob->nrows && !rc; i++) {
-		const struct orow *r = i < ob->nrows ? &ob->rows[i] : NULL;
-		const struct oval *v = r && !r->rejected && refs_exist(in, f, ob, r)
-			? &ob->vals[r->val0 + (size_t)f->dict_val]
-			: NULL;
-
-		if (v && v->type == OV_TEXT && v->n) {
-			buf_reset(&in->dictbuf);
-			buf_add(&in->dictbuf, ob->bytes.s + v->off, v->n);
-			if (ck_name_find(&in->dict, in->dictbuf.s) < 0 &&
-				ck_name_find(&ask, in->dictbuf.s) < 0) {
-				want[n++] = store_dict_hash(in->dictbuf.s, in->dictbuf.len);
-				ck_name_id(&ask, in->dictbuf.s);
-			}
-		}
-		if (n < DICT_ASK && (r || !n))
-			continue;
-		rc = dict_ask(in, ki, sql.s, &ask, want, n, &taken);
-		ck_names_free(&ask);
-		n = 0;
-	}
-	ck_names_free(&ask);
-	ck_names_free(&taken);
-	buf_free(&sql);
-	return rc;
-}
-
-/* Bind v, the value j of a row, as parameter i: the id dict of its text when it is T_DICT. */
-static void bind_val(struct store_stmt *s, int i, const struct file *f, size_t j,
-	const struct obatch *b, const struct oval *v, int64_t dict)
-{
-	if ((int)j != f->dict_val)
-		bind_oval(s, i, b, v);
-	else if (dict)
-		store_bind_int(s, i, dict);
-	else
-		store_bind_null(s, i);
-}
-
 /* Bind an identifier as the parameters from base + 1 on. */
 static void bind_ident(struct ingest *in, const struct file *f, struct store_stmt *s, int base,
 	const struct ident_row *p)
@@ -1990,7 +1761,6 @@ static int convert_row(
 		switch (fs->type) {
 		case T_TEXT:
 		case T_CUR:
-		case T_DICT:
 			break;
 		case T_INT:
 			if (ck_parse_long(v, &ll))
@@ -2090,7 +1860,6 @@ static void stage_row(const struct ingest *in, const struct file *f, struct row 
 		case T_TEXT:
 		case T_TIME:
 		case T_CUR:
-		case T_DICT:
 			ob_val(ob, ob_text(ob, w->v[i], w->vl[i]));
 			break;
 		case T_INT:
@@ -2156,12 +1925,7 @@ static int flush_rows(struct ingest *in, struct file *f)
 		const struct kind_row *p = &in->prow[i];
 
 		for (j = 0; j < p->r->nval; j++)
-			if ((int)j != f->dict_val)
-				load_oval(l, p->b, &p->b->vals[p->r->val0 + j]);
-			else if (p->dict)
-				store_load_int(l, p->dict);
-			else
-				store_load_text(l, NULL, 0);
+			load_oval(l, p->b, &p->b->vals[p->r->val0 + j]);
 		store_load_int(l, f->source_id);
 		store_load_int(l, (int64_t)p->line);
 		store_load_row(l);
@@ -2172,8 +1936,7 @@ static int flush_rows(struct ingest *in, struct file *f)
 		const struct kind_row *p = &in->prow[i];
 
 		for (j = 0; j < p->r->nval; j++)
-			bind_val(s, base + (int)j + 1, f, j, p->b, &p->b->vals[p->r->val0 + j],
-				p->dict);
+			bind_oval(s, base + (int)j + 1, p->b, &p->b->vals[p->r->val0 + j]);
 		store_bind_int(s, base + (int)p->r->nval + 1, f->source_id);
 		store_bind_int(s, base + (int)p->r->nval + 2, (int64_t)p->line);
 		base += (int)p->r->nval + 2;
@@ -2232,7 +1995,6 @@ static int write_row(
 	size_t ki = (size_t)(k - kinds), i;
 	struct store_stmt *s = in->ins[ki];
 	struct csvio_rec rec;
-	int64_t dict = 0;
 	int rc;
 
 	csvio_batch_rec(ob->in, r->rec, &rec);
@@ -2250,9 +2012,6 @@ static int write_row(
 	}
 	if (r->rejected)
 		return reject(in, f, &rec, ob->bytes.s + r->reason.off, r->reason.n);
-	if (f->dict_val >= 0 &&
-		(rc = dict_id(in, f, ob, &ob->vals[r->val0 + (size_t)f->dict_val], &dict)))
-		return rc;
 	if (in->load[ki] ||
 		((in->insn[ki] || in->loadn[ki]) &&
 			(!in->old[ki] ||
@@ -2260,7 +2019,7 @@ static int write_row(
 					in, ob->bytes.s + r->holder.off, r->holder.n, r->hkey)))) {
 		struct kind_row *p = &in->prow[in->nprow++];
 
-		p->b = ob, p->r = r, p->line = rec.line, p->dict = dict;
+		p->b = ob, p->r = r, p->line = rec.line;
 		if (in->nprow == ROWS && (rc = flush_rows(in, f)))
 			return rc;
 		goto idents;
@@ -2270,7 +2029,7 @@ static int write_row(
 		(rc = store_load_flush(in->loadn[ki], NULL, 1)))
 		return rc;
 	for (i = 0; i < r->nval; i++)
-		bind_val(s, (int)i + 1, f, i, ob, &ob->vals[r->val0 + i], dict);
+		bind_oval(s, (int)i + 1, ob, &ob->vals[r->val0 + i]);
 	store_bind_int(s, (int)r->nval + 1, f->source_id);
 	store_bind_int(s, (int)r->nval + 2, (int64_t)rec.line);
 	/* A record seen before: the identifiers of its old row go (after the file's rows). */
@@ -3048,8 +2807,6 @@ static int load_rows(struct ingest *in, struct file *f)
 	for (seq = 0; more && !rc && pipeline_next(&p, seq, &ob); seq++) {
 		if (in->load[ki] && ob->nrefs)
 			rc = ref_prefetch(in, f, ob);
-		if (!rc && f->dict_val >= 0)
-			rc = dict_prefetch(in, f, ob);
 		for (i = 0; i < ob->nrows && !rc; i++)
 			rc = write_row(in, f, ob, &ob->rows[i]);
 		/* before the batch goes back: the rows waiting point into it */
@@ -3079,8 +2836,6 @@ static int load_rows(struct ingest *in, struct file *f)
 		rc = store_load_flush(in->loadn[ki], NULL, 1);
 	if (!rc)
 		rc = store_load_flush(in->load_idents, NULL, 1);
-	if (!rc)
-		rc = store_load_flush(in->dload[ki], NULL, 1);
 	progress_end(pg);
 	return rc;
 }
@@ -3114,7 +2869,6 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	if ((rc = store_begin(in->st)))
 		goto out;
 	in_tx = 1;
-	dict_forget(in);
 	if ((rc = notes_load(in)))
 		goto out;
 	s = in->ins_source;
@@ -3614,9 +3368,6 @@ done:
 	stats_tally_free(in.tally);
 	ck_names_free(&in.notes);
 	free(in.note_ids);
-	ck_names_free(&in.dict);
-	free(in.dict_ids);
-	buf_free(&in.dictbuf);
 	buf_free(&in.notebuf);
 	finalize_all(&in);
 	free(in.pend);

@@ -100,12 +100,11 @@ static const char schema_core[] =
 	"  image_text TEXT, url TEXT, attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n"
 	"CREATE TABLE orders(\n"
 	"  order_id TEXT PRIMARY KEY, listing_id TEXT, seller_id TEXT, buyer_id TEXT,\n"
-	"  quantity INTEGER, amount INTEGER, currency TEXT, ordered_at TEXT, status TEXT,\n"
-	"  attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL, ship_to_id INTEGER);\n"
+	"  quantity INTEGER, amount INTEGER, currency TEXT, ordered_at TEXT, ship_to_address TEXT,\n"
+	"  status TEXT, attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n"
 	"CREATE TABLE logins(\n"
 	"  login_id INTEGER PRIMARY KEY, seller_id TEXT NOT NULL, device_id TEXT, ip TEXT,\n"
-	"  at TEXT, attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL,\n"
-	"  user_agent_id INTEGER);\n"
+	"  user_agent TEXT, at TEXT, attrs TEXT, source_id INTEGER NOT NULL, line INTEGER NOT NULL);\n"
 	/* Payment instruments are never stored raw: a keyed hash, the type and the last four. */
 	"CREATE TABLE payments(\n"
 	"  payment_id INTEGER PRIMARY KEY, seller_id TEXT NOT NULL, instrument_type TEXT,\n"
@@ -332,23 +331,9 @@ static const char schema_counts[] =
 static const char schema_notes[] = "CREATE TABLE IF NOT EXISTS ident_notes(\n"
 				   "  note_id INTEGER PRIMARY KEY, note TEXT NOT NULL UNIQUE);\n";
 
-/*
- * Schema 8: texts many rows repeat, each kept once (store_dicts): the addresses orders ship to
- * (a buyer's, on each of their orders) and the user agents of logins. A row names its text by
- * an id at the end of the row (orders.ship_to_id, logins.user_agent_id), the text's hash
- * (store_dict_id()), so that no index of the texts is kept. An order's address is the join
- * orders o LEFT JOIN ship_to_addresses a USING (ship_to_id). Idempotent: the v7 to v8 step
- * runs the same text.
- */
-static const char schema_dicts[] =
-	"CREATE TABLE IF NOT EXISTS ship_to_addresses(\n"
-	"  ship_to_id INTEGER PRIMARY KEY, address TEXT NOT NULL);\n"
-	"CREATE TABLE IF NOT EXISTS user_agents(\n"
-	"  user_agent_id INTEGER PRIMARY KEY, user_agent TEXT NOT NULL);\n";
-
 static const char *const schema_now[] = { schema_core, schema_screen_runs, schema_screen,
 	schema_link, schema_trace, schema_case, schema_case_snap, schema_takedown, schema_marks,
-	schema_counts, schema_notes, schema_dicts, NULL };
+	schema_counts, schema_notes, NULL };
 
 const char *store_engine(void)
 {
@@ -840,127 +825,18 @@ static const char migrate_v7[] =
 	"  raw = CASE WHEN raw = value AND kind <> 'payment' THEN NULL ELSE raw END;\n"
 	"ALTER TABLE identifiers DROP COLUMN note;\n";
 
-const struct store_dict store_dicts[] = {
-	{ "orders", "ship_to_address", "ship_to_id", "ship_to_addresses", "address" },
-	{ "logins", "user_agent", "user_agent_id", "user_agents", "user_agent" },
-	{ NULL, NULL, NULL, NULL, NULL },
-};
-
-const struct store_dict *store_dict_of(const char *kind, const char *field)
-{
-	const struct store_dict *d;
-
-	for (d = store_dicts; d->kind; d++)
-		if (strcmp(d->kind, kind) == 0 && strcmp(d->field, field) == 0)
-			return d;
-	return NULL;
-}
-
-int store_dict_prepare(struct store *st, const struct store_dict *d, struct store_stmt **get,
-	struct store_stmt **put)
-{
-	char sql[160];
-
-	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE %s=?", d->text, d->table, d->id);
-	if (!(*get = store_prepare(st, sql)))
-		return EX_SOFTWARE;
-	snprintf(sql, sizeof(sql), "INSERT INTO %s(%s, %s) VALUES(?,?)", d->table, d->id, d->text);
-	return (*put = store_prepare(st, sql)) ? 0 : EX_SOFTWARE;
-}
-
-/* 31 bits: an id takes 4 bytes of a row; 2 billion texts leave room to probe */
-#define DICT_MASK 0x7fffffffu
-int64_t store_dict_hash(const char *a, size_t n)
-{
-	uint64_t h = ck_fnv1a(a, n) & DICT_MASK;
-
-	return h ? (int64_t)h : 1;
-}
-
-int store_dict_id(
-	struct store_stmt *get, struct store_stmt *put, const char *a, size_t n, int64_t *id)
-{
-	uint64_t h = (uint64_t)store_dict_hash(a, n);
-	int rc;
-
-	for (;; h = h < DICT_MASK ? h + 1 : 1) { /* id 0 is none */
-		const char *t;
-		int same;
-
-		*id = (int64_t)h;
-		store_bind_int(get, 1, *id);
-		if ((rc = store_step(get)) != STORE_ROW) {
-			store_reset(get);
-			break;
-		}
-		t = store_col_text(get, 0);
-		same = t && strlen(t) == n && memcmp(t, a, n) == 0;
-		store_reset(get);
-		if (same)
-			return 0;
-	}
-	if (rc != STORE_DONE)
-		return rc;
-	store_bind_int(put, 1, *id);
-	store_bind_textn(put, 2, a, n);
-	rc = store_step(put);
-	store_reset(put);
-	return rc == STORE_DONE ? 0 : rc;
-}
-
-/*
- * v7 to v8 for one of store_dicts: each text once in its table, taken in the order the rows
- * first give it (as ingest meets them, should two share a hash), then the rows' id for it, at
- * the end of the row, where a new store has it too; the text column goes. The pages freed
- * stay in the file (VACUUM gives them back). The same statements on either engine.
- */
-static int migrate_dict(struct store *st, const struct store_dict *d)
-{
-	struct store_stmt *all, *get = NULL, *put = NULL;
-	char *sql = xasprintf("SELECT %s FROM %s WHERE %s IS NOT NULL AND %s <> '' GROUP BY %s "
-			      "ORDER BY min(rowid)",
-		d->field, d->kind, d->field, d->field, d->field);
-	int64_t id;
-	int rc = EX_SOFTWARE;
-
-	all = store_prepare(st, sql);
-	free(sql);
-	if (all && !(rc = store_dict_prepare(st, d, &get, &put))) {
-		while ((rc = store_step(all)) == STORE_ROW) {
-			const char *a = store_col_text(all, 0);
-
-			if ((rc = store_dict_id(get, put, a, strlen(a), &id)))
-				break;
-		}
-		if (rc == STORE_DONE)
-			rc = 0;
-	}
-	store_done(all);
-	store_done(get);
-	store_done(put);
-	if (rc)
-		return rc;
-	sql = xasprintf("UPDATE %s SET %s = d.%s FROM %s d WHERE d.%s = %s.%s;\n"
-			"ALTER TABLE %s DROP COLUMN %s;\n",
-		d->kind, d->id, d->id, d->table, d->text, d->kind, d->field, d->kind, d->field);
-	rc = store_exec(st, sql);
-	free(sql);
-	return rc;
-}
-
-/* 1 if table has the column col, 0 if not, -1 (message printed) on a failure. */
-static int has_column(struct store *st, const char *table, const char *col)
+/* 1 if identifiers has the column col, 0 if not, -1 (message printed) on a failure. */
+static int ident_has_column(struct store *st, const char *col)
 {
 	struct store_stmt *s = store_prepare(st,
 		st->pg ? "SELECT count(*) FROM information_schema.columns WHERE table_schema = "
-			 "current_schema() AND table_name = ?1 AND column_name = ?2"
-		       : "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2");
+			 "current_schema() AND table_name = 'identifiers' AND column_name = ?1"
+		       : "SELECT count(*) FROM pragma_table_info('identifiers') WHERE name = ?1");
 	int n = -1;
 
 	if (!s)
 		return -1;
-	store_bind_text(s, 1, table);
-	store_bind_text(s, 2, col);
+	store_bind_text(s, 1, col);
 	if (store_step(s) == STORE_ROW)
 		n = store_col_int(s, 0) > 0;
 	store_done(s);
@@ -981,38 +857,13 @@ static int migrate_notes(struct store *st)
 	/* on Citus a reference table, as init --distributed makes it, before any row goes in */
 	if (store_is_distributed(st) && (rc = citus_reference(st->pg, "ident_notes")))
 		return rc;
-	if ((has = has_column(st, "identifiers", "note_id")) < 0)
+	if ((has = ident_has_column(st, "note_id")) < 0)
 		return EX_SOFTWARE;
 	if (!has && (rc = store_exec(st, "ALTER TABLE identifiers ADD COLUMN note_id INTEGER")))
 		return rc;
-	if ((has = has_column(st, "identifiers", "note")) < 0)
+	if ((has = ident_has_column(st, "note")) < 0)
 		return EX_SOFTWARE;
 	return has ? store_exec(st, st->pg ? pg_migrate_v7 : migrate_v7) : 0;
-}
-
-/* The v7 to v8 step of either engine, in the caller's transaction; it may run again, too. */
-static int migrate_dicts(struct store *st)
-{
-	const struct store_dict *d;
-	char sql[128];
-	int has, rc;
-
-	if ((rc = store_exec(st, st->pg ? pg_schema_v8 : schema_dicts)))
-		return rc;
-	for (d = store_dicts; d->kind; d++) {
-		if (store_is_distributed(st) && (rc = citus_reference(st->pg, d->table)))
-			return rc;
-		if ((has = has_column(st, d->kind, d->id)) < 0)
-			return EX_SOFTWARE;
-		snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD COLUMN %s INTEGER", d->kind, d->id);
-		if (!has && (rc = store_exec(st, sql)))
-			return rc;
-		if ((has = has_column(st, d->kind, d->field)) < 0)
-			return EX_SOFTWARE;
-		if (has && (rc = migrate_dict(st, d)))
-			return rc;
-	}
-	return 0;
 }
 
 /* Bring an older schema forward, one version at a time, each step in its own transaction. */
@@ -1105,15 +956,6 @@ static int migrate(struct store *st)
 		if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
 			return rc;
 		if ((rc = migrate_notes(st)) || (rc = store_exec(st, "PRAGMA user_version=7")) ||
-			(rc = store_exec(st, "COMMIT"))) {
-			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-			return rc;
-		}
-	}
-	if (version < 8) {
-		if ((rc = store_exec(st, "BEGIN IMMEDIATE")))
-			return rc;
-		if ((rc = migrate_dicts(st)) || (rc = store_exec(st, "PRAGMA user_version=8")) ||
 			(rc = store_exec(st, "COMMIT"))) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			return rc;
@@ -1252,16 +1094,6 @@ static int pg_migrate(struct store *st)
 		if ((rc = store_begin(st)))
 			return rc;
 		if ((rc = migrate_notes(st)) || (rc = store_meta_set(st, "user_version", v)) ||
-			(rc = store_commit(st))) {
-			store_rollback(st);
-			return rc;
-		}
-	}
-	if (pg_version(st->pg) < 8) {
-		snprintf(v, sizeof(v), "%d", 8);
-		if ((rc = store_begin(st)))
-			return rc;
-		if ((rc = migrate_dicts(st)) || (rc = store_meta_set(st, "user_version", v)) ||
 			(rc = store_commit(st))) {
 			store_rollback(st);
 			return rc;

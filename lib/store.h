@@ -14,7 +14,7 @@ struct store_stmt; /* a prepared statement of a store: see store_prepare() */
 /* a bulk load follows: a server store leaves its statistics to the next applet's open */
 #define STORE_LOAD 0x8
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 7
 #define STORE_APPLICATION_ID 0x436b6974 /* "Ckit", in the file header */
 #define STORE_KEY_LEN 32
 
@@ -51,30 +51,6 @@ const char *store_engine_of(struct store *st);
 int store_error(struct store *st, const char *what);
 /* Run SQL with no result rows; 0, or the message printed and an EX_* code. */
 int store_exec(struct store *st, const char *sql);
-/*
- * Schema 8: texts that many rows repeat (the address an order ships to, a login's user agent)
- * are kept once, in a table of their own, and a row names its text by an id: the text's
- * 31-bit hash, or the next free id when another text has it, so that no index of the texts
- * is needed. Each: the kind and the field the rows give, the row's id column, the table, and
- * its text column.
- */
-struct store_dict {
-	const char *kind, *field, *id, *table, *text;
-};
-extern const struct store_dict store_dicts[]; /* ended by a NULL kind */
-/* The dict of a kind's field, or NULL. */
-const struct store_dict *store_dict_of(const char *kind, const char *field);
-/* The first id a text of n bytes at a may have: its hash (the next is taken if it is not). */
-int64_t store_dict_hash(const char *a, size_t n);
-/* Prepare d's look-up by id and its INSERT: 0, or an EX_* code (message printed). */
-int store_dict_prepare(struct store *st, const struct store_dict *d, struct store_stmt **get,
-	struct store_stmt **put);
-/*
- * The id of the text of n bytes at a (not empty) through get and put, written to the store
- * when it is new there: 0, or an EX_* code (message printed).
- */
-int store_dict_id(
-	struct store_stmt *get, struct store_stmt *put, const char *a, size_t n, int64_t *id);
 /* The same, quietly, for a setting that may be refused (a tuning pragma): 0 or -1. */
 int store_exec_quiet(struct store *st, const char *sql);
 /*

@@ -76,8 +76,6 @@ static const char *const reference[] = {
 	"ident_counts",
 	"ident_hubs",
 	"ident_notes",
-	"ship_to_addresses",
-	"user_agents",
 };
 
 /*

@@ -36,8 +36,6 @@ extern const char pg_schema_v6[];
 /* Schema 7: the DDL of ident_notes (idempotent), and the once-only rest of the v6 to v7 step. */
 extern const char pg_schema_v7[];
 extern const char pg_migrate_v7[];
-/* Schema 8: the DDL of store_dicts (idempotent); lib/store.c does the rest of v7 to v8. */
-extern const char pg_schema_v8[];
 /* The schema version of the store when it was opened. */
 int pg_version(struct pg *c);
 /* Run SQL (translated from SQLite's dialect; several statements); quiet: no message. */

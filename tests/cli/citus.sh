@@ -28,7 +28,7 @@ check_sql "the account-centred tables are distributed on the seller and co-locat
 	"identifiers:holder_id listings:seller_id logins:seller_id orders:seller_id payments:seller_id scores:seller_id sellers:seller_id"
 check_sql "small tables are reference tables" \
 	"select count(*) from citus_tables where citus_table_type = 'reference'
-	and table_name::text in ('brands', 'parties', 'meta', 'sources', 'networks', 'network_members', 'ship_to_addresses', 'user_agents')" 8
+	and table_name::text in ('brands', 'parties', 'meta', 'sources', 'networks', 'network_members')" 6
 check_sql "cases and the custody log stay on the coordinator, out of Citus" \
 	"select count(*) from pg_class c where relname in ('cases', 'custody', 'case_members', 'notice_decisions')
 	and relkind = 'r' and not exists (select 1 from pg_dist_partition p where p.logicalrelid = c.oid)" 4
@@ -244,20 +244,10 @@ done
 check_sql "the custody log is still append-only" \
 	"select count(*) from pg_trigger where tgrelid = 'custody'::regclass and not tgisinternal" 3
 # A store of schema 5 (no ident_counts nor ident_hubs; the notes as text in identifiers.note,
-# no ident_notes; each order's address and login's user agent as text, no ship_to_addresses
-# nor user_agents) comes forward with those five reference tables, as init --distributed makes
-# them, and every note, address and user agent kept.
+# no ident_notes) comes forward with those three reference tables, as init --distributed makes
+# them, and every note kept.
 notes() { sql "select md5(string_agg(i.ident_id || ':' || coalesce(n.note, '-') || ':' || coalesce(i.raw, i.value), ',' order by i.ident_id)) from identifiers i left join ident_notes n using (note_id)"; }
-addresses() { sql "select md5(string_agg(o.order_id || ':' || coalesce(o.ship_to_id::text, '-') || ':' || coalesce(a.address, '-'), ',' order by o.order_id)) from orders o left join ship_to_addresses a using (ship_to_id)"; sql "select md5(string_agg(l.login_id || ':' || coalesce(l.user_agent_id::text, '-') || ':' || coalesce(u.user_agent, '-'), ',' order by l.login_id)) from logins l left join user_agents u using (user_agent_id)"; }
-before=$(notes) before_addresses=$(addresses)
-sql "ALTER TABLE orders ADD COLUMN ship_to_address text"
-sql "UPDATE orders o SET ship_to_address = a.address FROM ship_to_addresses a WHERE a.ship_to_id = o.ship_to_id"
-sql "ALTER TABLE orders DROP COLUMN ship_to_id"
-sql "DROP TABLE ship_to_addresses"
-sql "ALTER TABLE logins ADD COLUMN user_agent text"
-sql "UPDATE logins l SET user_agent = u.user_agent FROM user_agents u WHERE u.user_agent_id = l.user_agent_id"
-sql "ALTER TABLE logins DROP COLUMN user_agent_id"
-sql "DROP TABLE user_agents"
+before=$(notes)
 # (Citus takes one DDL statement at a time)
 sql "ALTER TABLE identifiers ADD COLUMN note text"
 sql "UPDATE identifiers i SET note = n.note FROM ident_notes n WHERE n.note_id = i.note_id"
@@ -268,12 +258,10 @@ sql "UPDATE meta SET value = '5' WHERE key = 'user_version'"
 check_sql "the store is put back to schema 5, its notes as text" \
 	"select value || ' ' || (select count(*) > 0 from identifiers where note like '%,%') from meta where key = 'user_version'" "5 true"
 check_exit 0 "a store of schema 5 opens" query -d "$URI" "select count(*) from sellers"
-check_sql "and is brought to schema 8" "select value from meta where key = 'user_version'" 8
+check_sql "and is brought to schema 7" "select value from meta where key = 'user_version'" 7
 check_sql "its new tables are reference tables, as a new store's" \
-	"select string_agg(table_name::text || ' ' || citus_table_type, ', ' order by table_name::text) from citus_tables where table_name::text like 'ident\\_%' or table_name::text in ('ship_to_addresses', 'user_agents')" \
-	"ident_counts reference, ident_hubs reference, ident_notes reference, ship_to_addresses reference, user_agents reference"
+	"select string_agg(table_name::text || ' ' || citus_table_type, ', ' order by table_name::text) from citus_tables where table_name::text like 'ident\\_%'" \
+	"ident_counts reference, ident_hubs reference, ident_notes reference"
 check_sql "the counts are filled again" "select count(*) > 0 from ident_counts" t
 expect "every identifier keeps its note and what its row said" test -n "$before" -a "$(notes)" = "$before"
-expect "every order keeps its address and every login its user agent, under the ids a new store gives" \
-	test -n "$before_addresses" -a "$(addresses)" = "$before_addresses"
 done_testing

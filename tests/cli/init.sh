@@ -4,10 +4,10 @@
 
 check_grep "--help shows usage" "^usage: casekit init" init --help
 check_exit 0 "init makes a store" init "$T/a.db"
-check_grep "init says what it made" "created case store '.*b.db' \(schema 8\) and its payment key file '.*/casekit/keys/[0-9a-f]{16}\.key'" init "$T/b.db"
+check_grep "init says what it made" "created case store '.*b.db' \(schema 7\) and its payment key file '.*/casekit/keys/[0-9a-f]{16}\.key'" init "$T/b.db"
 file="the SQLite file itself"
-sqlite_only "a PRAGMA (on a server: meta, the next check)" check_out "schema version is recorded" "$(printf 'user_version\n8')" query -d "$T/a.db" "pragma user_version"
-[ -z "$ON_PG" ] || check_out "schema version is recorded in meta" "$(printf 'v\n8')" query -d "$T/a.db" "select value as v from meta where key = 'user_version'"
+sqlite_only "a PRAGMA (on a server: meta, the next check)" check_out "schema version is recorded" "$(printf 'user_version\n7')" query -d "$T/a.db" "pragma user_version"
+[ -z "$ON_PG" ] || check_out "schema version is recorded in meta" "$(printf 'v\n7')" query -d "$T/a.db" "select value as v from meta where key = 'user_version'"
 check_out "the store has a 16-digit id and a key fingerprint" "$(printf 'id\tfp\n16\t64')" query -d "$T/a.db" -f tsv "select length((select value from meta where key='store_id')) as id, length((select value from meta where key='payment_key_fingerprint')) as fp"
 # Bytes 18 and 19 of an SQLite header are 2 in WAL mode.
 sqlite_only "$file" expect "the store is in WAL mode" test "$(od -An -tu1 -j18 -N2 "$T/a.db" | tr -s ' ')" = " 2 2"
@@ -40,7 +40,7 @@ V1=$TOP_SRCDIR/tests/data/store/v1.sql
 v1="no server store was ever at schema 1"
 [ -z "$ON_PG" ] && sqlite3 "$T/v1.db" <"$V1"
 [ -z "$ON_PG" ] && sqlite3 "$T/v1.db" "select listing_id, seller_id, score, flagged, brand, reasons from scores order by 1" >"$T/v1.before"
-sqlite_only "$v1" check_out "a read-only open brings schema 1 forward to 8" "$(printf 'user_version\n8')" query -d "$T/v1.db" "pragma user_version"
+sqlite_only "$v1" check_out "a read-only open brings schema 1 forward to 7" "$(printf 'user_version\n7')" query -d "$T/v1.db" "pragma user_version"
 [ -z "$ON_PG" ] && sqlite3 "$T/v1.db" "select listing_id, seller_id, score, flagged, brand, reasons from scores order by 1" >"$T/v1.after"
 sqlite_only "$v1" expect "every score is kept" cmp "$T/v1.before" "$T/v1.after"
 sqlite_only "$v1" check_out "each old (digest, time) is a run" "$(printf 'started_at\tscored\tflagged\tn\n2025-12-01T00:00:00Z\t9\t6\t9\n2025-12-02T00:00:00Z\t2\t2\t2')" \

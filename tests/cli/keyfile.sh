@@ -71,7 +71,7 @@ K2=$XDG_DATA_HOME/casekit/keys/$ID2.key
 expect "the key file holds the old key" test "$(cat "$K2")" = "$OLD"
 expect "mode 0600" test "$(stat -c %a "$K2")" = 600
 check_out "meta keeps no secret" "$(printf 'n\n0')" query -d "$T/v2.db" -f tsv "select count(*) as n from meta where key='secret'"
-expect "the store is at schema 8" test "$(sqlite3 "$T/v2.db" "pragma user_version")" = 8
+expect "the store is at schema 7" test "$(sqlite3 "$T/v2.db" "pragma user_version")" = 7
 expect "the key's bytes are gone from the store file" sh -c "! od -An -tx1 -v '$T/v2.db' | tr -d ' \n' | grep -q '$OLD'"
 expect "and from its log" sh -c "! [ -s '$T/v2.db-wal' ] || ! od -An -tx1 -v '$T/v2.db-wal' | tr -d ' \n' | grep -q '$OLD'"
 run query -d "$T/v2.db" "select 1"

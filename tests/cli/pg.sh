@@ -12,7 +12,7 @@ check_exit 73 "and exits 73" init "$URI"
 id=$(sql "select value from meta where key = 'store_id'")
 expect "the store has an id" test -n "$id"
 expect "the payment key went to its key file" test -f "$XDG_DATA_HOME/casekit/keys/$id.key"
-check_out "meta holds the schema version" "$(printf 'value\n8')" query -d "$URI" "select value from meta where key = 'user_version'"
+check_out "meta holds the schema version" "$(printf 'value\n7')" query -d "$URI" "select value from meta where key = 'user_version'"
 export CASEKIT_DB="$URI"
 check_out "CASEKIT_DB takes a URI as -d does" "$(printf 'n\n0')" query "select count(*) as n from sellers"
 unset CASEKIT_DB
@@ -72,8 +72,6 @@ for t in sellers listings orders logins shipments testbuys takedowns brands part
 done
 same_rows "the same identifiers, payments aside (each store has its own key)" \
 	"select ident_id, holder_kind, holder_id, kind, value, raw, note_id, flags, day, field, line from identifiers where kind <> 'payment' order by ident_id"
-same_rows "the same ship-to addresses" "select ship_to_id, address from ship_to_addresses order by 1"
-same_rows "the same user agents" "select user_agent_id, user_agent from user_agents order by 1"
 same_rows "the same sources" "select source_id, path, sha256, size, kind, rows_read, rows_kept, rows_rejected from sources order by 1"
 same_rows "the same marks" "select source_id, line, len, hex(sha256) as h from source_marks order by 1, 2"
 check_grep "a file loaded before is skipped" "already ingested" ingest -d "$URI" "$T/dump/sellers.csv"
@@ -109,11 +107,11 @@ check "with the same figures in stats" "$T/a" stats -d "$other" -f tsv
 ck stats -d "$URI" -f tsv >"$T/stats6" 2>&1
 sql "drop table ident_counts; drop table ident_hubs; drop index scores_flagged;
 	update meta set value = '5' where key = 'user_version'"
-check_out "an open brings schema 5 to 8" "$(printf 'value\n8')" query -d "$URI" "select value from meta where key = 'user_version'"
+check_out "an open brings schema 5 to 7" "$(printf 'value\n7')" query -d "$URI" "select value from meta where key = 'user_version'"
 check "with the counts as ingest keeps them" "$T/stats6" stats -d "$URI" -f tsv
 sql "insert into ident_hubs values('x', 'y')"
 ck stats -q -d "$URI" >/dev/null 2>&1
-check_out_sql "and a store of 8 is left as it is" "select count(*) from ident_hubs where kind = 'x'" 1
+check_out_sql "and a store of 7 is left as it is" "select count(*) from ident_hubs where kind = 'x'" 1
 sql "delete from ident_hubs where kind = 'x'"
 # a store of schema 6 (note as text, raw repeated, no ident_notes) comes to the layout of 7,
 # with the note ids a new store gives (the file store's, compared row by row)
@@ -127,24 +125,9 @@ sql "alter table identifiers add column note text;
 	alter table identifiers drop column note_id; drop table ident_notes;
 	update meta set value = '6' where key = 'user_version'"
 check_out_sql "(a store of schema 6 has notes as text)" "select count(*) > 0 from identifiers where note like '%,%'" t
-check_out "an open brings schema 6 to 8" "$(printf 'value\n8')" query -d "$URI" "select value from meta where key = 'user_version'"
+check_out "an open brings schema 6 to 7" "$(printf 'value\n7')" query -d "$URI" "select value from meta where key = 'user_version'"
 same_rows "with the identifiers and notes a new store has" \
 	"select i.ident_id, i.kind, i.value, i.raw, i.note_id, n.note from identifiers i left join ident_notes n using (note_id) where i.kind <> 'payment' order by ident_id"
-# a store of schema 7 (each order's address and login's user agent as text, no
-# ship_to_addresses nor user_agents) comes to the layout of 8, with the ids a new store gives
-sql "alter table orders add column ship_to_address text;
-	update orders o set ship_to_address = a.address from ship_to_addresses a where a.ship_to_id = o.ship_to_id;
-	alter table orders drop column ship_to_id; drop table ship_to_addresses;
-	alter table logins add column user_agent text;
-	update logins l set user_agent = u.user_agent from user_agents u where u.user_agent_id = l.user_agent_id;
-	alter table logins drop column user_agent_id; drop table user_agents;
-	update meta set value = '7' where key = 'user_version'"
-check_out_sql "(a store of schema 7 has the addresses in orders)" "select count(*) > 0 from orders where ship_to_address is not null" t
-check_out "an open brings schema 7 to 8" "$(printf 'value\n8')" query -d "$URI" "select value from meta where key = 'user_version'"
-same_rows "with the orders and addresses a new store has" \
-	"select o.order_id, o.ship_to_id, a.address from orders o left join ship_to_addresses a using (ship_to_id) order by order_id"
-same_rows "and the logins and user agents" \
-	"select l.login_id, l.user_agent_id, u.user_agent from logins l left join user_agents u using (user_agent_id) order by login_id"
 
 # stats, screen and link give the same answers on both stores (ids and times aside)
 for f in tsv json; do

@@ -125,7 +125,7 @@ if [ -z "$ON_PG" ]; then
 fi
 expect "a schema 4 store refuses DELETE once opened (schema 5)" \
 	test "$rc" != 0
-check_out "and keeps its decisions" "$(printf 'v\tn\n8\t1')" query -d "$T/v4.db" -f tsv \
+check_out "and keeps its decisions" "$(printf 'v\tn\n7\t1')" query -d "$T/v4.db" -f tsv \
 	"select (select user_version from pragma_user_version) v, count(*) > 0 n from notice_decisions"
 sqlite_only_end
 check_exit 0 "decide records an analyst's reject" takedown -d "$T/f.db" decide N2 reject --reason "licensed boutique, invoices seen"
