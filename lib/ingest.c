@@ -50,7 +50,11 @@ struct kspec {
 #define MAXF 16
 /*
  * Rows of a kind whose writes read nothing back (no old row to find) are written ROWS to an
- * INSERT: running a statement once a row costs more than the row.
+ * INSERT: running a statement once a row costs more than the row. Every INSERT of a load is
+ * OR FAIL: a statement of many rows that could abort halfway needs SQLite to copy each page
+ * it touches to a statement journal first (a temporary file past 64 KiB: four writes a
+ * payment row), and a failed statement fails the whole file, whose transaction is rolled
+ * back, so there is nothing for that journal to undo.
  */
 #define ROWS 32
 
@@ -619,7 +623,8 @@ static int prep_kind(struct ingest *in, const struct kspec *k)
 		in->loadn[ki] = store_load_new(in->st, k->kind, sql.s, NULL);
 	for (r = 0; r < 2 && !rc; r++) {
 		buf_reset(&sql);
-		buf_addf(&sql, "INSERT INTO %s(%s, attrs, source_id, line) VALUES(%s, ?, ?, ?)",
+		buf_addf(&sql,
+			"INSERT OR FAIL INTO %s(%s, attrs, source_id, line) VALUES(%s, ?, ?, ?)",
 			k->kind, cols.s, vals.s);
 		for (i = 1; r && i < ROWS; i++)
 			buf_addf(&sql, ",(%s, ?, ?, ?)", vals.s);
@@ -670,8 +675,8 @@ struct ident_row {
  */
 #define IDENT_ROWS 32
 #define IDENT_COLS \
-	"INSERT INTO identifiers(holder_kind, holder_id, kind, value, raw, note_id, flags, day, " \
-	"field, source_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+	"INSERT OR FAIL INTO identifiers(holder_kind, holder_id, kind, value, raw, note_id, " \
+	"flags, day, field, source_id, line) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 
 static int prep_all(struct ingest *in)
 {

@@ -1264,7 +1264,15 @@ static void word(struct tr *t, const char *w, size_t n)
 		if (nx && word_is(nx, nn, "or")) {
 			const char *how = peek_word(nx + nn, &nn);
 
-			t->conflict = how && word_is(how, nn, "ignore") ? 'I' : 'R';
+			/*
+			 * OR FAIL and OR ABORT differ only in what a failed statement leaves of
+			 * itself inside the transaction, which the caller then rolls back: a
+			 * PostgreSQL statement is all or nothing either way.
+			 */
+			if (how && (word_is(how, nn, "fail") || word_is(how, nn, "abort")))
+				t->conflict = 0;
+			else
+				t->conflict = how && word_is(how, nn, "ignore") ? 'I' : 'R';
 			t->p = how + nn;
 		}
 		if (t->conflict) {

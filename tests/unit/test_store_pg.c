@@ -38,6 +38,16 @@ Test(store_pg, insert_or_ignore_becomes_on_conflict)
 		"INSERT INTO t SELECT 1  ON CONFLICT DO NOTHINGRETURNING a");
 }
 
+Test(store_pg, insert_or_fail_is_a_plain_insert)
+{
+	is("INSERT OR FAIL INTO t(a, b) VALUES(?1, ?2),(?3, ?4)",
+		"INSERT INTO t(a, b) VALUES($1, $2),($3, $4)");
+	is("INSERT OR FAIL INTO t(a, b) VALUES(?1, ?2) ON CONFLICT(a) DO UPDATE SET "
+	   "b=excluded.b",
+		"INSERT INTO t(a, b) VALUES($1, $2) ON CONFLICT(a) DO UPDATE SET b=excluded.b");
+	is("INSERT OR ABORT INTO t VALUES(?)", "INSERT INTO t VALUES($1)");
+}
+
 Test(store_pg, sqlite_words_become_postgresql_ones)
 {
 	is("SELECT ifnull(a, 0), max(a, b), max(c) FROM temp.x",
