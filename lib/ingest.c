@@ -445,6 +445,7 @@ struct iq {
 	uint64_t values, keys, national, coarse, nolink, hubs, unparsed;
 };
 
+#define MADE_KINDS 16
 struct ingest {
 	struct store *st;
 	const struct ingest_opts *o;
@@ -496,7 +497,10 @@ struct ingest {
 	size_t niq;
 	char **hubs; /* "kind\tvalue" of the hub candidates counted, not to count them twice */
 	size_t nhubs;
-	struct store_stmt *get_hubs, *seek_hubs;
+	struct store_stmt *get_hubs, *seek_hubs, *get_kind_hubs;
+	/* the kinds of identifier this file recorded; nmade past MADE_KINDS: too many to list */
+	const char *made[MADE_KINDS];
+	size_t nmade;
 	struct stats_tally *tally; /* the file's changes to the counts stats reads */
 	int loaded;                /* rows kept in this run: indexes are (re)built after */
 };
@@ -728,9 +732,9 @@ static int prep_all(struct ingest *in)
 static void finalize_all(struct ingest *in)
 {
 	struct store_stmt **all[] = { &in->ins_idents, &in->get_hubs, &in->seek_hubs,
-		&in->ref_sellers, &in->ref_listings, &in->ins_ident, &in->ins_reject,
-		&in->ins_source, &in->upd_source, &in->dup_source, &in->add_replaced,
-		&in->del_replaced, &in->clear_replaced, &in->get_rejects };
+		&in->get_kind_hubs, &in->ref_sellers, &in->ref_listings, &in->ins_ident,
+		&in->ins_reject, &in->ins_source, &in->upd_source, &in->dup_source,
+		&in->add_replaced, &in->del_replaced, &in->clear_replaced, &in->get_rejects };
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(*all); i++) {
@@ -1522,11 +1526,25 @@ static int flush_idents(struct ingest *in, struct file *f)
 	return rc;
 }
 
+/* Note that the file recorded an identifier of kind (count_hubs() reads only those kinds). */
+static void made_kind(struct ingest *in, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < in->nmade && i < MADE_KINDS; i++)
+		if (in->made[i] == kind || strcmp(in->made[i], kind) == 0)
+			return;
+	if (in->nmade < MADE_KINDS)
+		in->made[in->nmade] = kind;
+	in->nmade += in->nmade <= MADE_KINDS;
+}
+
 static int add_ident(struct ingest *in, struct file *f, unsigned long line, const struct obatch *b,
 	const struct orow *r, const struct oid *id)
 {
 	struct ident_row *p = &in->pend[in->npend++];
 
+	made_kind(in, id->kind);
 	p->b = b, p->r = r, p->id = id, p->line = line;
 	return in->npend == IDENT_ROWS ? flush_idents(in, f) : 0;
 }
@@ -2156,6 +2174,14 @@ static void iq_restore(struct ingest *in, const uint64_t *v, size_t n)
 		   "count(*) > 10) g WHERE EXISTS (SELECT 1 FROM identifiers k WHERE k.kind = " \
 		   "g.kind AND k.value = g.value AND k.ident_id > ?1)"
 /*
+ * HUB_SCAN_KIND: the pass over one kind's part of the index, run for each kind the file
+ * recorded: a file of payments reads the payment instruments, not every address and device.
+ */
+#define HUB_SCAN_KIND \
+	HUB_COUNTS "FROM (SELECT kind, value FROM identifiers WHERE kind = ?2 GROUP BY kind, " \
+		   "value HAVING count(*) > 10) g WHERE EXISTS (SELECT 1 FROM identifiers k WHERE " \
+		   "k.kind = g.kind AND k.value = g.value AND k.ident_id > ?1)"
+/*
  * HUB_SEEK: the file's own values, read by rowid from its first identifier on, each counted
  * through the index no further than the smallest cap. A seek costs about as much as reading
  * thirty entries in a pass (HUB_SEEK_COST, measured), so it pays for a file that brought few
@@ -2169,47 +2195,11 @@ static void iq_restore(struct ingest *in, const uint64_t *v, size_t n)
 		   "WHERE k.kind = g.kind AND k.value = g.value LIMIT 11)) > 10"
 #define HUB_SEEK_COST 32
 
-/*
- * Count the hub candidates among the values this file recorded (identifiers past ident_id
- * first): values held by more accounts than linking's default cap for their class, so that
- * link will list them as hubs and join nobody on them. An IP counts on its busiest day, as
- * link does.
- */
-static int count_hubs(struct ingest *in, int64_t first)
+/* Take the hub candidates s gives (HUB_COUNTS' columns), then reset s. */
+static int hub_rows(struct ingest *in, struct store_stmt *s, const struct link_params *lp)
 {
-	struct link_params lp;
-	struct store_stmt *s, **slot;
-	const char *sql;
-	int64_t last = 0;
-	int rc, seek;
+	int rc;
 
-	if ((rc = store_exec_indexes(in->st,
-		     "CREATE INDEX IF NOT EXISTS identifiers_kind_value ON identifiers(kind, value)")))
-		return rc;
-	/* the identifiers are numbered in order: last - first were made by this file, of last */
-	if (!in->load_idents) {
-		if (!(s = store_prepare(in->st, "SELECT max(ident_id) FROM identifiers")))
-			return EX_SOFTWARE;
-		if (store_step(s) == STORE_ROW)
-			last = store_col_int(s, 0);
-		store_done(s);
-	}
-	seek = last > first && (last - first) * HUB_SEEK_COST < last;
-	slot = seek ? &in->seek_hubs : &in->get_hubs;
-	if (seek)
-		sql = HUB_SEEK;
-	else if (!store_is_distributed(in->st))
-		sql = HUB_SCAN;
-	else /* Citus cannot correlate on a column it does not distribute identifiers by */
-		sql = "SELECT kind, value, max(flags), max(n) FROM (SELECT kind, value, "
-		      "max(flags) AS flags, count(DISTINCT holder_id) AS n, count(*) AS c, "
-		      "max(ident_id) AS last FROM identifiers GROUP BY kind, value, day) d "
-		      "GROUP BY kind, value HAVING sum(c) > 10 AND max(last) > ?1";
-	if ((rc = prep(in, slot, sql)))
-		return rc;
-	link_params_init(&lp);
-	s = *slot;
-	store_bind_int(s, 1, first);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *kind = store_col_text(s, 0);
 		const char *value = store_col_text(s, 1);
@@ -2223,7 +2213,7 @@ static int count_hubs(struct ingest *in, int64_t first)
 			store_reset(s);
 			return rc;
 		}
-		if (c == LINK_BUILDING || store_col_int(s, 3) <= lp.cap[c])
+		if (c == LINK_BUILDING || store_col_int(s, 3) <= lp->cap[c])
 			continue;
 		key = xasprintf("%s\t%s", kind, value);
 		for (i = 0; i < in->nhubs && strcmp(in->hubs[i], key); i++)
@@ -2238,6 +2228,69 @@ static int count_hubs(struct ingest *in, int64_t first)
 	}
 	store_reset(s);
 	return rc == STORE_DONE ? 0 : rc;
+}
+
+/*
+ * Count the hub candidates among the values this file recorded (identifiers past ident_id
+ * first): values held by more accounts than linking's default cap for their class, so that
+ * link will list them as hubs and join nobody on them. An IP counts on its busiest day, as
+ * link does.
+ */
+static int count_hubs(struct ingest *in, int64_t first)
+{
+	struct link_params lp;
+	struct store_stmt *s, **slot;
+	const char *sql;
+	int64_t last = 0;
+	int rc, seek, by_kind;
+	size_t i, j;
+
+	if ((rc = store_exec_indexes(in->st,
+		     "CREATE INDEX IF NOT EXISTS identifiers_kind_value ON identifiers(kind, value)")))
+		return rc;
+	/* the identifiers are numbered in order: last - first were made by this file, of last */
+	if (!in->load_idents) {
+		if (!(s = store_prepare(in->st, "SELECT max(ident_id) FROM identifiers")))
+			return EX_SOFTWARE;
+		if (store_step(s) == STORE_ROW)
+			last = store_col_int(s, 0);
+		store_done(s);
+	}
+	seek = last > first && (last - first) * HUB_SEEK_COST < last;
+	by_kind = !seek && !store_is_distributed(in->st) && in->nmade <= MADE_KINDS;
+	slot = seek ? &in->seek_hubs : by_kind ? &in->get_kind_hubs : &in->get_hubs;
+	if (seek)
+		sql = HUB_SEEK;
+	else if (by_kind)
+		sql = HUB_SCAN_KIND;
+	else if (!store_is_distributed(in->st))
+		sql = HUB_SCAN;
+	else /* Citus cannot correlate on a column it does not distribute identifiers by */
+		sql = "SELECT kind, value, max(flags), max(n) FROM (SELECT kind, value, "
+		      "max(flags) AS flags, count(DISTINCT holder_id) AS n, count(*) AS c, "
+		      "max(ident_id) AS last FROM identifiers GROUP BY kind, value, day) d "
+		      "GROUP BY kind, value HAVING sum(c) > 10 AND max(last) > ?1";
+	if ((rc = prep(in, slot, sql)))
+		return rc;
+	link_params_init(&lp);
+	s = *slot;
+	store_bind_int(s, 1, first);
+	if (!by_kind)
+		return hub_rows(in, s, &lp);
+	/* kind by kind in the order of the index, as one pass over it would give them */
+	for (i = 1; i < in->nmade; i++)
+		for (j = i; j > 0 && strcmp(in->made[j - 1], in->made[j]) > 0; j--) {
+			const char *t = in->made[j];
+
+			in->made[j] = in->made[j - 1];
+			in->made[j - 1] = t;
+		}
+	for (i = 0; i < in->nmade && !rc; i++) {
+		store_bind_int(s, 1, first);
+		store_bind_text(s, 2, in->made[i]);
+		rc = hub_rows(in, s, &lp);
+	}
+	return rc;
 }
 
 /* 1,234,567: figures people read. */
@@ -2887,6 +2940,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		goto out;
 	f.source_id = store_last_rowid(in->st);
 	made_idents = f.k->ids[0].field || (f.pk && f.pk->nidents);
+	in->nmade = 0;
 	if (made_idents) {
 		struct store_stmt *m =
 			store_prepare(in->st, "SELECT max(ident_id) FROM identifiers");

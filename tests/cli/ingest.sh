@@ -452,6 +452,17 @@ expect "a later small file makes a hub of a phone with the rows before it" grep 
 "$CASEKIT" stats -d "$T/q3.db" -f tsv --recount >"$T/recount" 2>&1
 expect "and stats counts it as a recount does" diff "$T/recount" "$T/kept"
 expect "one hub candidate in all" grep -q "identifiers.phone.hub_candidates	1$" "$T/kept"
+# A later file too big to seek its values one by one is counted in a pass over the index,
+# kind by kind for the kinds it recorded: its phones make a hub with the rows before it.
+for i in $(seq 1 100); do echo "E$i,+8613900000000,e$i@x.cn"; done | sed '1i seller_id,phone,email' >"$T/cn/late2.csv"
+ck init -q "$T/q4.db"
+ck ingest -q -d "$T/q4.db" -k sellers "$T/cn/big.csv"
+ck ingest -d "$T/q4.db" -k sellers "$T/cn/late2.csv" 2>"$T/err" >/dev/null
+expect "a later big file makes a hub of a phone with the rows before it" grep -q "identifiers: phone: 100 keys from 100 values, 0 national without country, 0 null or private, 1 hub candidates" "$T/err"
+expect "and none of its own emails" grep -q "identifiers: email: 100 keys from 100 values, 0 null or private, 0 hub candidates" "$T/err"
+"$CASEKIT" stats -d "$T/q4.db" -f tsv >"$T/kept" 2>&1
+"$CASEKIT" stats -d "$T/q4.db" -f tsv --recount >"$T/recount" 2>&1
+expect "and stats counts it as a recount does" diff "$T/recount" "$T/kept"
 # A file whose every row is rejected is not loaded and exits 65; a dry run prints its report.
 ck init -q "$T/rj.db"
 printf 'seller_id,shop_name\nS1,a\n' >"$T/rj-sellers.csv"
