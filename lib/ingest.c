@@ -485,10 +485,12 @@ struct ingest {
 	 */
 	struct refset known_sellers, known_listings, later_sellers, later_listings;
 	/*
-	 * The keys this file wrote, while its table was empty when the file began and none
-	 * was left out of the set: a row whose key is not among them is new, so no older row
-	 * is looked for and it goes ROWS to an INSERT (fresh is 0 once a key is left out).
+	 * While the table was empty when the file began (fresh): the keys this file wrote, in
+	 * seen, so that a row whose key is not among them is new: no older row is looked for
+	 * and it goes ROWS to an INSERT. And as many of them as written has room for, which
+	 * join the known set after the file.
 	 */
+	uint64_t *seen;
 	struct refset written;
 	int fresh;
 	int preloaded[2]; /* known_sellers, known_listings: ref_preload() was run */
@@ -1141,18 +1143,48 @@ static void ref_merge(struct refset *to, struct refset *from)
 }
 
 /*
+ * The keys a file wrote, as a Bloom filter of SEEN_BITS bits, SEEN_HASHES to a key: one in a
+ * hundred keys it never saw look seen at 13 million keys (16 MB), and a key that looks seen
+ * only takes the way of a key the store may hold. A set of the keys themselves would stop at
+ * REF_MAX, and every row of a bigger file would take that way.
+ */
+#define SEEN_BITS (1u << 27)
+#define SEEN_HASHES 4
+
+/* 1 if the key of hash h may have been added to seen before; it is added. */
+static int seen_add(uint64_t *seen, uint64_t h)
+{
+	uint32_t a, b;
+	int i, was = 1;
+
+	/* FNV-1a leaves its low bits little mixed: mix them all (MurmurHash3's finaliser) */
+	h ^= h >> 33, h *= 0xff51afd7ed558ccdULL, h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL, h ^= h >> 33;
+	a = (uint32_t)h, b = (uint32_t)(h >> 32) | 1;
+	for (i = 0; i < SEEN_HASHES; i++, a += b) {
+		uint32_t bit = a & (SEEN_BITS - 1);
+		uint64_t m = (uint64_t)1 << (bit & 63);
+
+		was &= (seen[bit >> 6] & m) != 0;
+		seen[bit >> 6] |= m;
+	}
+	return was;
+}
+
+/*
  * 1 if the row with key v (hash h) is new to its table by the file's own count (in->fresh):
  * its key is not in the store, nor among the keys this file wrote, to which it is added.
  */
 static int fresh_key(struct ingest *in, const char *v, size_t n, uint64_t h)
 {
-	struct refset *r = &in->written;
-
-	if (!in->fresh || ref_has(r, v, n, h))
+	if (!in->fresh)
 		return 0;
-	if (!ref_add(r, v, n, h))
-		in->fresh = 0;
-	return in->fresh;
+	if (!in->seen)
+		in->seen = xcalloc(SEEN_BITS / 64, sizeof(*in->seen));
+	if (seen_add(in->seen, h))
+		return 0;
+	ref_add(&in->written, v, n, h);
+	return 1;
 }
 
 /*
@@ -3071,6 +3103,8 @@ out:
 	file_free(&f);
 	buf_free(&reindex);
 	ref_free(&in->written);
+	free(in->seen);
+	in->seen = NULL;
 	in->fresh = 0;
 	return rc;
 }
