@@ -751,8 +751,7 @@ static int next_record(struct csvio *r, struct csvio_rec **rec)
 						r->path, r->rec_line);
 				continue;
 			}
-			if (r->mark_sha)
-				mark_hash(r); /* the chunk is about to be read over */
+			mark_hash(r); /* the chunk is about to be read over */
 			r->toff += r->len;
 			rc = get_text(r, &r->chunk, &r->len);
 			r->pos = r->mark_from = 0;
