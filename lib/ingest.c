@@ -2211,8 +2211,8 @@ static void iq_restore(struct ingest *in, const uint64_t *v, size_t n)
  */
 #define HUB_SCAN_KIND \
 	HUB_COUNTS "FROM (SELECT kind, value FROM identifiers WHERE kind = ?2 GROUP BY kind, " \
-		   "value HAVING count(*) > 10) g WHERE EXISTS (SELECT 1 FROM identifiers k WHERE " \
-		   "k.kind = g.kind AND k.value = g.value AND k.ident_id > ?1)"
+		   "value HAVING count(*) > 10) g WHERE EXISTS (SELECT 1 FROM identifiers k " \
+		   "WHERE k.kind = g.kind AND k.value = g.value AND k.ident_id > ?1)"
 /*
  * HUB_SEEK: the file's own values, read by rowid from its first identifier on, each counted
  * through the index no further than the smallest cap. A seek costs about as much as reading
