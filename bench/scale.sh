@@ -10,6 +10,8 @@
 # with the same columns and no checks (what a user would run instead of ingest).
 # Each step runs once (a big store takes minutes to build); run the script again for a
 # median. The ratios at the end are what #15's bars are stated in, of wall time and of CPU.
+# Where a step's time goes: run it again with CASEKIT_SQL_PROFILE=1 (casekit(1)), which
+# lists the statements that took longest.
 set -euo pipefail
 SELLERS=${1:-300000}
 CASEKIT=${CASEKIT:-./_build/casekit}

@@ -39,12 +39,14 @@ struct store_stmt {
 
 #define STMT_SLOTS 64
 
+struct prof_ent;
 struct store {
 	sqlite3 *db;
 	struct pg *pg; /* instead of db, when the path is a libpq URI */
 	char *path;
 	unsigned flags;
 	struct store_stmt *stmts[STMT_SLOTS];
+	struct prof_ent *prof; /* $CASEKIT_SQL_PROFILE: PROF_SLOTS statements' times, or NULL */
 };
 
 const char *const store_kinds[] = {
@@ -430,6 +432,87 @@ static int wait_busy(void *arg, int count)
 static void set_busy(sqlite3 *db)
 {
 	sqlite3_busy_handler(db, wait_busy, NULL);
+}
+
+/*
+ * $CASEKIT_SQL_PROFILE: where an applet's time in SQLite goes, for whoever makes it faster.
+ * Each statement's wall time and runs are summed, and when the store closes the PROF_SHOWN
+ * that took longest are said on stderr, longest first. A SQLite store only.
+ */
+#define PROF_SLOTS 1024
+#define PROF_SHOWN 25
+struct prof_ent {
+	const void *stmt; /* the statement, and its text: an address freed may come back */
+	char *sql;
+	int64_t ns, runs;
+};
+
+static int prof_step(unsigned type, void *ctx, void *stmt, void *ns)
+{
+	struct store *st = ctx;
+	const char *sql = sqlite3_sql(stmt);
+	size_t i = ((uintptr_t)stmt >> 4) % PROF_SLOTS, k;
+
+	(void)type;
+	if (!sql)
+		return 0;
+	for (k = 0; k < PROF_SLOTS; k++, i = (i + 1) % PROF_SLOTS) {
+		struct prof_ent *e = &st->prof[i];
+
+		if (!e->sql) {
+			e->stmt = stmt;
+			e->sql = xstrdup(sql);
+			break;
+		}
+		if (e->stmt == stmt && strcmp(e->sql, sql) == 0)
+			break;
+	}
+	if (k < PROF_SLOTS) {
+		st->prof[i].ns += *(sqlite3_int64 *)ns;
+		st->prof[i].runs++;
+	}
+	return 0;
+}
+
+static int prof_longer(const void *a, const void *b)
+{
+	const struct prof_ent *x = a, *y = b;
+
+	return (x->ns < y->ns) - (x->ns > y->ns);
+}
+
+/* Say the statements that took longest (statements of one text as one), and forget them. */
+static void prof_report(struct store *st)
+{
+	struct prof_ent *v = st->prof;
+	size_t n = 0, i, j;
+
+	for (i = 0; i < PROF_SLOTS; i++) {
+		if (!v[i].sql)
+			continue;
+		for (j = 0; j < n && strcmp(v[j].sql, v[i].sql); j++)
+			;
+		if (j < n) {
+			v[j].ns += v[i].ns, v[j].runs += v[i].runs;
+			free(v[i].sql);
+		} else {
+			v[n++] = v[i];
+		}
+	}
+	qsort(v, n, sizeof(*v), prof_longer);
+	for (i = 0; i < n; i++) {
+		char *p;
+
+		for (p = v[i].sql; *p; p++)
+			if (*p == '\n' || *p == '\t')
+				*p = ' ';
+		if (i < PROF_SHOWN)
+			fprintf(stderr, "casekit: sql: %9.3f s %10lld runs  %.160s\n",
+				v[i].ns / 1e9, (long long)v[i].runs, v[i].sql);
+		free(v[i].sql);
+	}
+	free(v);
+	st->prof = NULL;
 }
 
 static int code_for(int rc)
@@ -1177,6 +1260,10 @@ int store_open(struct store **out, const char *path, unsigned flags)
 	set_busy(st->db);
 	sqlite3_extended_result_codes(st->db, 1);
 	sql_functions(st->db);
+	if (getenv("CASEKIT_SQL_PROFILE") && *getenv("CASEKIT_SQL_PROFILE")) {
+		st->prof = xcalloc(PROF_SLOTS, sizeof(*st->prof));
+		sqlite3_trace_v2(st->db, SQLITE_TRACE_PROFILE, prof_step, st);
+	}
 	if ((rc = store_exec(st, "PRAGMA foreign_keys=ON")))
 		goto fail;
 	if (flags & STORE_CREATE) {
@@ -1221,6 +1308,8 @@ void store_close(struct store *st)
 				sqlite3_finalize(p->s);
 			free(p);
 		}
+	if (st->prof)
+		prof_report(st);
 	sqlite3_close(st->db);
 	pg_close(st->pg);
 	free(st->path);

@@ -29,4 +29,15 @@ if [ -w /dev/full ]; then
 else
 	skip "a full disk on stdout exits 74" "no /dev/full"
 fi
+# CASEKIT_SQL_PROFILE says where an applet's time in SQLite went, longest first, when it ends.
+printf 'seller_id,phone\nS1,+8613800000001\nS2,+8613800000002\n' >"$T/prof.csv"
+ck init -q "$T/prof.db"
+rc=0; CASEKIT_SQL_PROFILE=1 "$CASEKIT" ingest -q -d "$T/prof.db" -k sellers "$T/prof.csv" >"$T/out" 2>"$T/err" || rc=$?
+sqlite_only "the profile is of SQLite's statements" expect "CASEKIT_SQL_PROFILE lists each statement with its time and runs" \
+	grep -Eq "^casekit: sql: +[0-9]+\.[0-9]{3} s +2 runs  COMMIT$" "$T/err"
+sqlite_only "the profile is of SQLite's statements" expect "the 25 that took longest" \
+	test "$(grep -c '^casekit: sql:' "$T/err")" = 25
+sqlite_only "the profile is of SQLite's statements" expect "longest first" \
+	sh -c "grep '^casekit: sql:' '$T/err' | awk '{print \$3}' | sort -rn -c"
+expect "and the applet's own output is as without it" test "$rc" = 0 -a ! -s "$T/out"
 done_testing
