@@ -1526,6 +1526,7 @@ int case_print_section(struct store *st, const char *case_id, const char *name, 
 		return EX_SOFTWARE;
 	store_bind_text(s, 1, case_id);
 	o = out_open_query(stdout, (enum out_format)fmt, s);
+	out_set_guard(o); /* sellers' text, bound for spreadsheets: no CSV cell runs as a formula */
 	if (idcol >= 0)
 		out_set_ids(o,
 			strcmp(name, "sellers") == 0            ? "seller"

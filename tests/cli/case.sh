@@ -175,6 +175,16 @@ run case show --section custody -f tsv
 expect "all of it went to the current case" test "$(cut -f3 "$T/out" | tail -n +2 | tr '\n' ' ')" = "open export refresh note add remove "
 run case show CASE-$Y-0002 --section notes -f tsv
 expect "and the named one to the named case" test "$(tail -n +2 "$T/out" | cut -f3 | tr '\n' ' ')" = "named typed "
+# A section in CSV is bound for a spreadsheet: a cell that would run as a formula gets a leading '
+# (as in an evidence package), a number with a sign does not.
+run case note CASE-$Y-0002 '=HYPERLINK("http://x.example","open")'
+run case note CASE-$Y-0002 '+8613800000001'
+run case show CASE-$Y-0002 --section notes -f csv
+tr -d '\r' <"$T/out" >"$T/notes.csv" # CSV lines end in CRLF
+expect "case show -f csv writes a formula as text" grep -q "^[^,]*,[^,]*,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"open\"\")\"$" "$T/notes.csv"
+expect "and a number as it is" grep -q ",+8613800000001$" "$T/notes.csv"
+run case show CASE-$Y-0002 --section notes -f json
+expect "other formats keep the text as it was" grep -q '"=HYPERLINK' "$T/out"
 check_exit 0 "refresh takes the current case" case refresh
 unset CASEKIT_CASE
 check_grep "without one, a case id is needed" "show needs a case ID \(or a current case" case show
