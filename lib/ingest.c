@@ -2227,6 +2227,11 @@ static void iq_restore(struct ingest *in, const uint64_t *v, size_t n)
 		   "WHERE k.kind = g.kind AND k.value = g.value LIMIT 11)) > 10"
 #define HUB_SEEK_COST 32
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Take the hub candidates s gives (HUB_COUNTS' columns), then reset s. */
 static int hub_rows(struct ingest *in, struct store_stmt *s, const struct link_params *lp)
 {
@@ -2275,7 +2280,7 @@ static int count_hubs(struct ingest *in, int64_t first)
 	const char *sql;
 	int64_t last = 0;
 	int rc, seek, by_kind;
-	size_t i, j;
+	size_t i;
 
 	if ((rc = store_exec_indexes(in->st,
 		     "CREATE INDEX IF NOT EXISTS identifiers_kind_value ON identifiers(kind, value)")))
@@ -2310,15 +2315,8 @@ static int count_hubs(struct ingest *in, int64_t first)
 	if (!by_kind)
 		return hub_rows(in, s, &lp);
 	/* kind by kind in the order of the index, as one pass over it would give them */
-	for (i = 1; i < in->nmade; i++)
-		for (j = i; j > 0 && strcmp(in->made[j - 1], in->made[j]) > 0; j--) {
-			const char *t = in->made[j];
-
-			in->made[j] = in->made[j - 1];
-			in->made[j - 1] = t;
-		}
+	ck_sort(in->made, in->nmade, sizeof(*in->made), name_cmp);
 	for (i = 0; i < in->nmade && !rc; i++) {
-		store_bind_int(s, 1, first);
 		store_bind_text(s, 2, in->made[i]);
 		rc = hub_rows(in, s, &lp);
 	}
@@ -3158,11 +3156,6 @@ static int job_cmp(const void *a, const void *b)
 	if (x->order != y->order)
 		return x->order - y->order;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void add_job(struct job **jobs, size_t *n, const char *path, const char *kind)
