@@ -500,9 +500,16 @@ struct ingest {
 	char **hubs; /* "kind\tvalue" of the hub candidates counted, not to count them twice */
 	size_t nhubs;
 	struct store_stmt *get_hubs, *seek_hubs, *get_kind_hubs;
-	/* the kinds of identifier this file recorded; nmade past MADE_KINDS: too many to list */
+	/*
+	 * The hub candidates wait for the end of the run (finish_hubs()): hubs_from is the first
+	 * identifier not counted yet (-1: none), made the kinds recorded since (nmade past
+	 * MADE_KINDS: too many to list, or not known), refill that rows were written over.
+	 */
+	int64_t hubs_from;
 	const char *made[MADE_KINDS];
 	size_t nmade;
+	int refill;
+	struct buf ident_reindex;  /* the identifiers' indexes the run dropped, to make again */
 	struct stats_tally *tally; /* the file's changes to the counts stats reads */
 	int loaded;                /* rows kept in this run: indexes are (re)built after */
 };
@@ -1563,12 +1570,14 @@ static void made_kind(struct ingest *in, const char *kind)
 {
 	size_t i;
 
-	for (i = 0; i < in->nmade && i < MADE_KINDS; i++)
+	if (in->nmade > MADE_KINDS) /* too many, or not known (hubs_from): the whole index */
+		return;
+	for (i = 0; i < in->nmade; i++)
 		if (in->made[i] == kind || strcmp(in->made[i], kind) == 0)
 			return;
 	if (in->nmade < MADE_KINDS)
 		in->made[in->nmade] = kind;
-	in->nmade += in->nmade <= MADE_KINDS;
+	in->nmade++;
 }
 
 static int add_ident(struct ingest *in, struct file *f, unsigned long line, const struct obatch *b,
@@ -2323,6 +2332,49 @@ static int count_hubs(struct ingest *in, int64_t first)
 	return rc;
 }
 
+/*
+ * Count the hub candidates of the identifiers made since in->hubs_from, if any, and forget
+ * them: at the end of a run (build_indexes()), or of each file of a dry run.
+ */
+static int finish_hubs(struct ingest *in)
+{
+	int rc;
+
+	if (in->hubs_from < 0)
+		return 0;
+	if ((rc = count_hubs(in, in->hubs_from)) ||
+		(in->refill && (rc = stats_hubs_refill(in->st))) ||
+		(!in->o->dry_run &&
+			(rc = store_exec(
+				 in->st, "DELETE FROM meta WHERE key = '" STATS_HUBS_PENDING "'"))))
+		return rc;
+	in->hubs_from = -1;
+	in->nmade = 0;
+	in->refill = 0;
+	return 0;
+}
+
+/*
+ * A file made identifiers from first on (replaced: some over rows of an earlier load). Their
+ * hub candidates are counted once, at the end of the run, not after each file: the count
+ * needs the index on (kind, value), which a dump's next file of identifiers (sellers, then
+ * logins, then payments) would drop again, and each file's count would read the index anew.
+ * Where the count starts is kept in meta, committed with the file, so that an ingest stopped
+ * before its end leaves it to the next one (casekit stats counts for itself meanwhile).
+ */
+static int hubs_pending(struct ingest *in, int64_t first, int replaced)
+{
+	char v[24];
+
+	if (in->hubs_from < 0 || first < in->hubs_from)
+		in->hubs_from = first;
+	in->refill |= replaced || in->o->replace;
+	if (in->o->dry_run) /* before its rollback: the report says what a load would find */
+		return finish_hubs(in);
+	snprintf(v, sizeof(v), "%lld", (long long)in->hubs_from);
+	return store_meta_set(in->st, STATS_HUBS_PENDING, v);
+}
+
 /* 1,234,567: figures people read. */
 static const char *thousands(uint64_t v, char out[32])
 {
@@ -2970,7 +3022,6 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		goto out;
 	f.source_id = store_last_rowid(in->st);
 	made_idents = f.k->ids[0].field || (f.pk && f.pk->nidents);
-	in->nmade = 0;
 	if (made_idents) {
 		struct store_stmt *m =
 			store_prepare(in->st, "SELECT max(ident_id) FROM identifiers");
@@ -2986,11 +3037,13 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	ref_free(&in->written);
 	/*
 	 * About an identifier for every 64 bytes: logins make two of a 140-byte line. A server
-	 * (bulk loads) keeps its indexes: its page cache is not ours to count on.
+	 * (bulk loads) keeps its indexes: its page cache is not ours to count on. The
+	 * identifiers' indexes, once gone, stay gone till the run's last file (build_indexes()).
 	 */
 	if ((rc = drop_indexes_if_empty(in, kind, &reindex, &in->fresh, 0)) ||
 		(made_idents &&
-			(rc = drop_indexes_if_empty(in, "identifiers", &reindex, NULL,
+			(rc = drop_indexes_if_empty(in, "identifiers",
+				 in->o->dry_run ? &reindex : &in->ident_reindex, NULL,
 				 !in->load_idents &&
 					 (uint64_t)first_ident <= csvio_file_size(f.r) / 64))))
 		goto out;
@@ -3047,9 +3100,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 		goto out;
 	if (reindex.len && (rc = store_exec_indexes(in->st, reindex.s)))
 		goto out;
-	if (made_idents && f.kept &&
-		((rc = count_hubs(in, first_ident)) ||
-			((f.replaced || in->o->replace) && (rc = stats_hubs_refill(in->st)))))
+	if (made_idents && f.kept && (rc = hubs_pending(in, first_ident, f.replaced)))
 		goto out;
 	s = in->upd_source;
 	store_bind_text(s, 1, csvio_sha256(f.r));
@@ -3227,6 +3278,11 @@ static int build_indexes(struct ingest *in)
 
 	if ((rc = store_begin(in->st)))
 		return rc;
+	/* as they were (ours, or another applet's), then any of ours an earlier run left out */
+	if (in->ident_reindex.len && (rc = store_exec_indexes(in->st, in->ident_reindex.s))) {
+		store_rollback(in->st);
+		return rc;
+	}
 	rc = store_exec_indexes(in->st,
 		"CREATE INDEX IF NOT EXISTS identifiers_kind_value ON identifiers(kind, value);\n"
 		"CREATE INDEX IF NOT EXISTS identifiers_holder ON identifiers(holder_kind, "
@@ -3248,6 +3304,8 @@ static int build_indexes(struct ingest *in)
 		"CREATE INDEX IF NOT EXISTS testbuys_listing ON testbuys(listing_id);\n"
 		"CREATE INDEX IF NOT EXISTS takedowns_listing ON takedowns(listing_id);\n"
 		"CREATE INDEX IF NOT EXISTS rejects_source ON rejects(source_id);\n");
+	if (!rc)
+		rc = finish_hubs(in);
 	if (rc) {
 		store_rollback(in->st);
 		return rc;
@@ -3334,7 +3392,7 @@ static int default_country(struct ingest *in)
 
 int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char **paths)
 {
-	char *rej_tmp = NULL;
+	char *rej_tmp = NULL, *c;
 	struct ingest in;
 	struct job *jobs = NULL;
 	size_t njobs = 0, i;
@@ -3344,6 +3402,7 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 	memset(&in, 0, sizeof(in));
 	in.st = st;
 	in.o = o;
+	in.hubs_from = -1;
 	if (o->kind && !kspec_of(o->kind))
 		return ck_error(EX_USAGE, "'%s' is not a kind", o->kind);
 	if ((rc = profile_load(&in.prof, o->profile ? o->profile : "generic")))
@@ -3408,6 +3467,14 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		if (!rc)
 			rc = prep_all(&in);
 	}
+	/* an ingest stopped before its end left hub candidates to count, of kinds not known */
+	if (!rc && !o->dry_run && (c = store_meta_get(st, STATS_HUBS_PENDING))) {
+		long long v;
+
+		if (ck_parse_long(c, &v) == 0 && v >= 0)
+			in.hubs_from = v, in.nmade = MADE_KINDS + 1;
+		free(c);
+	}
 	for (i = 0; !rc && i < njobs; i++)
 		rc = load_file(&in, jobs[i].path, jobs[i].kind);
 	/* the index builds take as much memory again as the sets: they go first */
@@ -3452,6 +3519,7 @@ done:
 		free(in.hubs[i]);
 	free(in.hubs);
 	stats_tally_free(in.tally);
+	buf_free(&in.ident_reindex);
 	ck_names_free(&in.notes);
 	free(in.note_ids);
 	buf_free(&in.notebuf);

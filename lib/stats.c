@@ -923,8 +923,9 @@ static void quality_of_tally(
 /*
  * The store's country and the quality of its identifiers per kind, in the order the kinds
  * come: those with keys (sorted), then those with hub candidates, then those with unparsed
- * values only. From the counts ingest keeps, or (STATS_RECOUNT, or a store without them) from
- * the identifiers and their tables. Store figures only.
+ * values only. From the counts ingest keeps, or (STATS_RECOUNT, a store without them, or one
+ * whose ingest has not counted its hub candidates yet: STATS_HUBS_PENDING) from the
+ * identifiers and their tables. Store figures only.
  */
 static void ident_quality(struct stats *sx)
 {
@@ -933,7 +934,7 @@ static void ident_quality(struct stats *sx)
 	struct quality *q = NULL;
 	int64_t unparsed[NQCOLS] = { 0 };
 	size_t n = 0, i, j;
-	char *c;
+	char *c, *pending;
 
 	if (sx->case_id || sx->rc)
 		return;
@@ -945,13 +946,16 @@ static void ident_quality(struct stats *sx)
 		out_null(sx->o);
 	out_end_row(sx->o);
 	free(c);
-	if (!(sx->flags & STATS_RECOUNT) && store_table_exists(sx->st, "ident_counts") &&
+	pending = store_meta_get(sx->st, STATS_HUBS_PENDING);
+	if (!(sx->flags & STATS_RECOUNT) && !pending &&
+		store_table_exists(sx->st, "ident_counts") &&
 		store_table_exists(sx->st, "ident_hubs")) {
 		if (!(sx->rc = kept_counts(sx->st, &kept, &q, &n)))
 			quality_of_tally(&kept, &q, &n, unparsed);
 	} else if (!(sx->rc = quality_pass(sx->st, &p)) && !(sx->rc = count_hubs(sx->st, &q, &n))) {
 		quality_of_tally(&p.tally, &q, &n, unparsed);
 	}
+	free(pending);
 	for (i = 0; i < NQCOLS && !sx->rc; i++)
 		if (unparsed[i])
 			quality_of(&q, &n, qcols[i].kind)->unparsed += unparsed[i];

@@ -60,6 +60,12 @@ int stats_tally_write(struct store *st, struct stats_tally *t);
 int stats_hub_seen(
 	struct store *st, const char *kind, const char *value, const char *flags, int64_t holders);
 int stats_hubs_refill(struct store *st);
+/*
+ * The meta key ingest sets, in the transaction of a file that made identifiers, to the first
+ * identifier whose hub candidates are not counted yet; it goes when they are, at the end of
+ * the run. While it is there, ident_hubs may lack some: stats counts them itself.
+ */
+#define STATS_HUBS_PENDING "hubs_pending"
 /* Fill ident_counts and ident_hubs from the store's rows (the schema 6 migration). */
 int stats_counts_fill(struct store *st);
 #endif

@@ -9,12 +9,15 @@ if ! command -v sqlite3 >/dev/null; then
 fi
 ck synth -q -o "$T/syn" --sellers 3000 -s 7
 
-# counts DB: what a clean run leaves, one line a table
+# counts DB: what a clean run leaves, one line a table (and the hub candidates, which a run
+# killed between files leaves to the next ingest to count)
 counts() {
 	sqlite3 "$1" "select (select count(*) from sellers), (select count(*) from listings),
 		(select count(*) from identifiers), (select count(*) from sources),
 		(select count(*) from scores), (select count(*) from scores where flagged = 1),
-		(select count(*) from networks), (select count(*) from network_members)" 2>&1
+		(select count(*) from networks), (select count(*) from network_members),
+		(select count(*) from ident_hubs),
+		(select count(*) from meta where key = 'hubs_pending')" 2>&1
 }
 # Reference: the same work, never interrupted.
 ck init -q "$T/ref.db"

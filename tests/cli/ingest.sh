@@ -463,6 +463,24 @@ expect "and none of its own emails" grep -q "identifiers: email: 100 keys from 1
 "$CASEKIT" stats -d "$T/q4.db" -f tsv >"$T/kept" 2>&1
 "$CASEKIT" stats -d "$T/q4.db" -f tsv --recount >"$T/recount" 2>&1
 expect "and stats counts it as a recount does" diff "$T/recount" "$T/kept"
+# The hub candidates of a run are counted once, at its end, over every file it loaded.
+ck init -q "$T/q5.db"
+ck ingest -d "$T/q5.db" -k sellers "$T/cn/big.csv" "$T/cn/late2.csv" 2>"$T/err" >/dev/null
+expect "two files in one run make a hub of a phone together" grep -q "identifiers: phone: 2,108 keys from 2,108 values, 0 national without country, 0 null or private, 1 hub candidates" "$T/err"
+same "and leave nothing to count" "0" "$(Q "$T/q5.db" "select count(*) from meta where key = 'hubs_pending'" | tail -1)"
+"$CASEKIT" stats -d "$T/q5.db" -f tsv >"$T/kept" 2>&1
+"$CASEKIT" stats -d "$T/q5.db" -f tsv --recount >"$T/recount" 2>&1
+expect "and stats counts them as a recount does" diff "$T/recount" "$T/kept"
+# A run stopped between its files leaves meta's hubs_pending and ident_hubs short of the
+# hubs of the files it committed: stats counts them itself; the next ingest counts them.
+sqlite3 "$T/q5.db" "insert into meta values('hubs_pending', '0'); delete from ident_hubs"
+"$CASEKIT" stats -d "$T/q5.db" -f tsv >"$T/kept" 2>&1
+expect "stats counts the hubs a stopped ingest left" diff "$T/recount" "$T/kept"
+ck ingest -q -d "$T/q5.db" -k sellers "$T/cn/big.csv"
+same "the next ingest counts them, though it loads nothing" "1" "$(Q "$T/q5.db" "select count(*) from ident_hubs" | tail -1)"
+same "and takes the mark away" "0" "$(Q "$T/q5.db" "select count(*) from meta where key = 'hubs_pending'" | tail -1)"
+"$CASEKIT" stats -d "$T/q5.db" -f tsv >"$T/kept" 2>&1
+expect "and stats reads them again" diff "$T/recount" "$T/kept"
 # A file whose every row is rejected is not loaded and exits 65; a dry run prints its report.
 ck init -q "$T/rj.db"
 printf 'seller_id,shop_name\nS1,a\n' >"$T/rj-sellers.csv"
