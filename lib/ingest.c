@@ -2332,14 +2332,31 @@ static int count_hubs(struct ingest *in, int64_t first)
 	return rc;
 }
 
+/* The first identifier whose hub candidates the committed files left to count, or -1. */
+static int64_t hubs_marked(struct ingest *in)
+{
+	char *c = store_meta_get(in->st, STATS_HUBS_PENDING);
+	long long v = -1;
+
+	if (c && (ck_parse_long(c, &v) != 0 || v < 0))
+		v = -1;
+	free(c);
+	return v;
+}
+
 /*
- * Count the hub candidates of the identifiers made since in->hubs_from, if any, and forget
- * them: at the end of a run (build_indexes()), or of each file of a dry run.
+ * Count the hub candidates of the identifiers made since in->hubs_from, or since the mark an
+ * earlier ingest left (stopped between its files, or another one under way: the kinds are not
+ * known), and forget them: at the end of a run (build_indexes()), or of each file of a dry
+ * run. Under the write lock: no other ingest moves the mark meanwhile.
  */
 static int finish_hubs(struct ingest *in)
 {
+	int64_t marked = in->o->dry_run ? -1 : hubs_marked(in);
 	int rc;
 
+	if (marked >= 0 && (in->hubs_from < 0 || marked < in->hubs_from))
+		in->hubs_from = marked, in->nmade = MADE_KINDS + 1;
 	if (in->hubs_from < 0)
 		return 0;
 	if ((rc = count_hubs(in, in->hubs_from)) ||
@@ -2364,6 +2381,7 @@ static int finish_hubs(struct ingest *in)
  */
 static int hubs_pending(struct ingest *in, int64_t first, int replaced)
 {
+	int64_t marked;
 	char v[24];
 
 	if (in->hubs_from < 0 || first < in->hubs_from)
@@ -2371,7 +2389,9 @@ static int hubs_pending(struct ingest *in, int64_t first, int replaced)
 	in->refill |= replaced || in->o->replace;
 	if (in->o->dry_run) /* before its rollback: the report says what a load would find */
 		return finish_hubs(in);
-	snprintf(v, sizeof(v), "%lld", (long long)in->hubs_from);
+	marked = hubs_marked(in); /* an earlier mark stays: its files are not counted either */
+	snprintf(v, sizeof(v), "%lld",
+		(long long)(marked >= 0 && marked < in->hubs_from ? marked : in->hubs_from));
 	return store_meta_set(in->st, STATS_HUBS_PENDING, v);
 }
 
@@ -3392,7 +3412,7 @@ static int default_country(struct ingest *in)
 
 int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char **paths)
 {
-	char *rej_tmp = NULL, *c;
+	char *rej_tmp = NULL;
 	struct ingest in;
 	struct job *jobs = NULL;
 	size_t njobs = 0, i;
@@ -3466,14 +3486,6 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 			store_bulk(st, 1);
 		if (!rc)
 			rc = prep_all(&in);
-	}
-	/* an ingest stopped before its end left hub candidates to count, of kinds not known */
-	if (!rc && !o->dry_run && (c = store_meta_get(st, STATS_HUBS_PENDING))) {
-		long long v;
-
-		if (ck_parse_long(c, &v) == 0 && v >= 0)
-			in.hubs_from = v, in.nmade = MADE_KINDS + 1;
-		free(c);
 	}
 	for (i = 0; !rc && i < njobs; i++)
 		rc = load_file(&in, jobs[i].path, jobs[i].kind);
