@@ -481,6 +481,10 @@ same "the next ingest counts them, though it loads nothing" "1" "$(Q "$T/q5.db" 
 same "and takes the mark away" "0" "$(Q "$T/q5.db" "select count(*) from meta where key = 'hubs_pending'" | tail -1)"
 "$CASEKIT" stats -d "$T/q5.db" -f tsv >"$T/kept" 2>&1
 expect "and stats reads them again" diff "$T/recount" "$T/kept"
+sqlite3 "$T/q5.db" "insert into meta values('hubs_pending', '0'); delete from ident_hubs"
+printf 'seller_id,phone,email\nF1,+8613700000001,\n' >"$T/cn/late3.csv"
+ck ingest -q -d "$T/q5.db" -k sellers "$T/cn/late3.csv"
+same "a run with identifiers of its own counts from the earlier mark too" "1" "$(Q "$T/q5.db" "select count(*) from ident_hubs" | tail -1)"
 # A file whose every row is rejected is not loaded and exits 65; a dry run prints its report.
 ck init -q "$T/rj.db"
 printf 'seller_id,shop_name\nS1,a\n' >"$T/rj-sellers.csv"
