@@ -2332,31 +2332,32 @@ static int count_hubs(struct ingest *in, int64_t first)
 	return rc;
 }
 
-/* The first identifier whose hub candidates the committed files left to count, or -1. */
-static int64_t hubs_marked(struct ingest *in)
+/*
+ * Start the count at the mark the committed files left, when it comes before in->hubs_from:
+ * an earlier ingest stopped between its files, or another one is under way, and the kinds
+ * its files made are not known. Under the write lock: no other ingest moves the mark meanwhile.
+ */
+static void take_mark(struct ingest *in)
 {
 	char *c = store_meta_get(in->st, STATS_HUBS_PENDING);
-	long long v = -1;
+	long long v;
 
-	if (c && (ck_parse_long(c, &v) != 0 || v < 0))
-		v = -1;
+	if (c && ck_parse_long(c, &v) == 0 && v >= 0 && (in->hubs_from < 0 || v < in->hubs_from))
+		in->hubs_from = v, in->nmade = MADE_KINDS + 1;
 	free(c);
-	return v;
 }
 
 /*
- * Count the hub candidates of the identifiers made since in->hubs_from, or since the mark an
- * earlier ingest left (stopped between its files, or another one under way: the kinds are not
- * known), and forget them: at the end of a run (build_indexes()), or of each file of a dry
- * run. Under the write lock: no other ingest moves the mark meanwhile.
+ * Count the hub candidates of the identifiers made since in->hubs_from, or since an earlier
+ * mark (take_mark()), and forget them: at the end of a run (build_indexes()), or of each file
+ * of a dry run.
  */
 static int finish_hubs(struct ingest *in)
 {
-	int64_t marked = in->o->dry_run ? -1 : hubs_marked(in);
 	int rc;
 
-	if (marked >= 0 && (in->hubs_from < 0 || marked < in->hubs_from))
-		in->hubs_from = marked, in->nmade = MADE_KINDS + 1;
+	if (!in->o->dry_run)
+		take_mark(in);
 	if (in->hubs_from < 0)
 		return 0;
 	if ((rc = count_hubs(in, in->hubs_from)) ||
@@ -2381,7 +2382,6 @@ static int finish_hubs(struct ingest *in)
  */
 static int hubs_pending(struct ingest *in, int64_t first, int replaced)
 {
-	int64_t marked;
 	char v[24];
 
 	if (in->hubs_from < 0 || first < in->hubs_from)
@@ -2389,9 +2389,8 @@ static int hubs_pending(struct ingest *in, int64_t first, int replaced)
 	in->refill |= replaced || in->o->replace;
 	if (in->o->dry_run) /* before its rollback: the report says what a load would find */
 		return finish_hubs(in);
-	marked = hubs_marked(in); /* an earlier mark stays: its files are not counted either */
-	snprintf(v, sizeof(v), "%lld",
-		(long long)(marked >= 0 && marked < in->hubs_from ? marked : in->hubs_from));
+	take_mark(in); /* an earlier mark stays: its files are not counted either */
+	snprintf(v, sizeof(v), "%lld", (long long)in->hubs_from);
 	return store_meta_set(in->st, STATS_HUBS_PENDING, v);
 }
 
