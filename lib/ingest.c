@@ -2335,14 +2335,17 @@ static int count_hubs(struct ingest *in, int64_t first)
 /*
  * Start the count at the mark the committed files left, when it comes before in->hubs_from:
  * an earlier ingest stopped between its files, or another one is under way, and the kinds
- * its files made are not known. Under the write lock: no other ingest moves the mark meanwhile.
+ * its files made are not known. A mark that is no number counts every identifier (and goes).
+ * Under the write lock: no other ingest moves the mark meanwhile.
  */
 static void take_mark(struct ingest *in)
 {
 	char *c = store_meta_get(in->st, STATS_HUBS_PENDING);
 	long long v;
 
-	if (c && ck_parse_long(c, &v) == 0 && v >= 0 && (in->hubs_from < 0 || v < in->hubs_from))
+	if (c && (ck_parse_long(c, &v) != 0 || v < 0))
+		v = 0;
+	if (c && (in->hubs_from < 0 || v < in->hubs_from))
 		in->hubs_from = v, in->nmade = MADE_KINDS + 1;
 	free(c);
 }

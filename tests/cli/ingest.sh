@@ -485,6 +485,10 @@ sqlite3 "$T/q5.db" "insert into meta values('hubs_pending', '0'); delete from id
 printf 'seller_id,phone,email\nF1,+8613700000001,\n' >"$T/cn/late3.csv"
 ck ingest -q -d "$T/q5.db" -k sellers "$T/cn/late3.csv"
 same "a run with identifiers of its own counts from the earlier mark too" "1" "$(Q "$T/q5.db" "select count(*) from ident_hubs" | tail -1)"
+sqlite3 "$T/q5.db" "insert or replace into meta values('hubs_pending', 'x'); delete from ident_hubs"
+ck ingest -q -d "$T/q5.db" -k sellers "$T/cn/late3.csv"
+same "a mark that is no number counts every identifier" "1" "$(Q "$T/q5.db" "select count(*) from ident_hubs" | tail -1)"
+same "and goes" "0" "$(Q "$T/q5.db" "select count(*) from meta where key = 'hubs_pending'" | tail -1)"
 # A file whose every row is rejected is not loaded and exits 65; a dry run prints its report.
 ck init -q "$T/rj.db"
 printf 'seller_id,shop_name\nS1,a\n' >"$T/rj-sellers.csv"
