@@ -574,7 +574,7 @@ static void ensure_indexes(struct trace *t)
 		{ "identifiers", "kind", "value",
 			"CREATE INDEX trace_identifiers_value ON identifiers(kind, value)" },
 		{ "scores", "score", NULL,
-			"CREATE INDEX trace_scores_score ON scores(score, seller_id)" },
+			"CREATE INDEX trace_scores_score ON scores(score, seller_id) WHERE score > 0" },
 	};
 	size_t i;
 
@@ -728,12 +728,13 @@ static int add_leads(struct trace *t, const struct leads *l)
 
 /*
  * The flagged sellers: every lead seller (not a party lead), and the sellers of listings
- * screen scored --min-score or more (read through scores(score, seller_id): only the flagged
- * rows are read, however many listings were scored).
+ * screen scored --min-score or more (read through scores(score, seller_id) of the scores above
+ * 0: only the flagged rows are read, however many listings were scored).
  */
 static int load_flagged(struct trace *t)
 {
 	struct store_stmt *s;
+	const char *pos;
 	char *sql, *q;
 	size_t i;
 	int rc;
@@ -746,14 +747,17 @@ static int load_flagged(struct trace *t)
 	if (!t->scores_table)
 		return 0;
 	q = store_quote_name(t->scores_table);
+	/* score > 0 written out, so that the planner may take the partial index scores_score */
+	pos = t->o.min_score > 0 ? " AND score > 0" : "";
 	if (store_column_exists(t->st, t->scores_table, "seller_id"))
 		sql = xasprintf(
-			"SELECT seller_id FROM %s WHERE score >= ?1 AND seller_id IS NOT NULL", q);
+			"SELECT seller_id FROM %s WHERE score >= ?1%s AND seller_id IS NOT NULL", q,
+			pos);
 	else
 		sql = xasprintf("SELECT DISTINCT l.seller_id FROM %s s"
 				" JOIN listings l ON l.listing_id = s.listing_id"
-				" WHERE s.score >= ?1 AND l.seller_id IS NOT NULL",
-			q);
+				" WHERE s.score >= ?1%s AND l.seller_id IS NOT NULL",
+			q, pos);
 	rc = prep(t, &s, sql);
 	free(sql);
 	free(q);

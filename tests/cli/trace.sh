@@ -83,6 +83,14 @@ w1_after=$(awk -F'\t' '$2 == "W1" { print $8 }' "$T/out")
 expect "screen-flagged sellers raise the share (1/3 to 2/3)" test "$w1_before/$w1_after" = 0.3333/0.6667
 run trace -f tsv --min-score 95 S2
 expect "--min-score raises the bar" test "$(awk -F'\t' '$2 == "W1" { print $8 }' "$T/out")" = 0.3333
+# scores_score holds only the scores above 0 (most listings score 0); --min-score 0 reads them all.
+expect "ingest indexes only the scores above 0" sh -c "sqlite3 '$T/db' \"select sql from sqlite_master where name = 'scores_score'\" | grep -q 'WHERE score > 0'"
+sqlite3 "$T/db" "update scores set score = 0, flagged = 0 where listing_id = 'L1'"
+run trace -f tsv S2
+expect "a listing scored 0 flags nobody by default" test "$(awk -F'\t' '$2 == "W1" { print $8 }' "$T/out")" = 0.3333
+run trace -f tsv --min-score 0 S2
+expect "--min-score 0 flags the seller of a listing scored 0" test "$(awk -F'\t' '$2 == "W1" { print $8 }' "$T/out")" = 0.6667
+sqlite3 "$T/db" "update scores set score = 90, flagged = 1 where listing_id = 'L1'"
 sqlite3 "$T/db" "insert into network_members(network_id, seller_id) values ('N1','S1'),('N1','S2'),('N1','S3')"
 run trace -f tsv network:N1
 expect "a network lead walks from its members, one network" test "$(awk -F'\t' '$2 == "F1" { print $6 "/" $7 }' "$T/out")" = 3/1
