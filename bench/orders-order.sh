@@ -1,0 +1,64 @@
+#!/bin/bash
+# orders-order.sh - casekit ingest of orders in synth's order (by listing) against the same
+# orders in time order, as a platform exports them
+#
+# usage: bench/orders-order.sh [SELLERS] [RUNS]    (default 300000 sellers, 3 runs; medians)
+# Needs the built binary ($CASEKIT, default ./_build/casekit) and GNU time.
+# synth writes each listing's orders together, so the check that an order's listing exists
+# reads the listings' key index in order. A platform's dump lists orders by time: each
+# order names a listing anywhere in the index. The time-ordered file is synth's, sorted by
+# ordered_at and numbered again in that order (order ids that grow with time, as a
+# platform's do). Both load into copies of one store that holds the sellers and listings.
+# Each line gives the median wall and CPU seconds and, from CASEKIT_SQL_PROFILE, the median
+# time of the listing lookups the writer made (those the known set of ids did not hold).
+set -euo pipefail
+SELLERS=${1:-300000}
+RUNS=${2:-3}
+CASEKIT=${CASEKIT:-./_build/casekit}
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "bench: GNU time (/usr/bin/time) not found" >&2; exit 1; }
+W=$(mktemp -d "${TMPDIR:-/tmp}/ckorders.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+export XDG_DATA_HOME="$W" CASEKIT_DATADIR=${CASEKIT_DATADIR:-$PWD/share}
+cp "$CASEKIT" "$W/casekit.bin" # a rebuild while the bench runs does not pull it away
+CK=$W/casekit.bin
+
+echo "generating $SELLERS sellers in $W" >&2
+"$CK" synth -q --sellers "$SELLERS" -s 1 -o "$W/dump"
+"$CK" init -q "$W/base.db"
+"$CK" ingest -q -d "$W/base.db" "$W/dump/sellers.csv" "$W/dump/listings.csv"
+mkdir "$W/listing" "$W/time"
+ln -s ../dump/orders.csv "$W/listing/orders.csv"
+# ordered_at is the 8th field; no field before the 9th holds a comma or a quote
+n=$(($(wc -l <"$W/dump/orders.csv") - 1))
+{
+	head -1 "$W/dump/orders.csv"
+	paste -d, <(seq -f 'O%010.0f' 1 "$n") \
+		<(tail -n +2 "$W/dump/orders.csv" | LC_ALL=C sort -t, -k8,8 -s | cut -d, -f2-)
+} >"$W/time/orders.csv"
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+
+declare -A WALLS CPUS LOOKS
+for ((r = 1; r <= RUNS; r++)); do
+	for order in listing time; do
+		cp "$W/base.db" "$W/o.db"
+		CASEKIT_SQL_PROFILE=1 $TIME -f '%e %U %S' -o "$W/t" \
+			"$CK" ingest -q -d "$W/o.db" "$W/$order/orders.csv" 2>"$W/err"
+		read -r wall u s <"$W/t"
+		kept=$("$CK" query -d "$W/o.db" -f tsv "select count(*) from orders" | tail -1)
+		[ "$kept" = "$n" ] || { echo "bench: $order order: $kept orders of $n in the store" >&2; exit 1; }
+		WALLS[$order]+="$wall "
+		CPUS[$order]+="$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }') "
+		LOOKS[$order]+="$(awk '/SELECT 1 FROM listings WHERE listing_id/ { t = $3 } END { print t + 0 }' "$W/err") "
+		rm -f "$W/o.db" "$W/o.db-wal" "$W/o.db-shm"
+	done
+done
+
+printf '%-22s %9s %9s %12s\n' orders wall_s cpu_s lookups_s
+for order in listing time; do
+	printf '%-22s %9s %9s %12s\n' "$order order ($n)" \
+		"$(tr ' ' '\n' <<<"${WALLS[$order]}" | grep . | median)" \
+		"$(tr ' ' '\n' <<<"${CPUS[$order]}" | grep . | median)" \
+		"$(tr ' ' '\n' <<<"${LOOKS[$order]}" | grep . | median)"
+done
