@@ -12,16 +12,13 @@
 # Each line gives the median wall and CPU seconds and, from CASEKIT_SQL_PROFILE, the median
 # time of the listing lookups the writer made (those the known set of ids did not hold).
 set -euo pipefail
-SELLERS=${1:-300000}
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+bench_args 1 "${1:-300000}"
 RUNS=${2:-3}
-CASEKIT=${CASEKIT:-./_build/casekit}
+W=$D
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "bench: GNU time (/usr/bin/time) not found" >&2; exit 1; }
-W=$(mktemp -d "${TMPDIR:-/tmp}/ckorders.XXXXXX")
-trap 'rm -rf "$W"' EXIT
-export XDG_DATA_HOME="$W" CASEKIT_DATADIR=${CASEKIT_DATADIR:-$PWD/share}
-cp "$CASEKIT" "$W/casekit.bin" # a rebuild while the bench runs does not pull it away
-CK=$W/casekit.bin
 
 echo "generating $SELLERS sellers in $W" >&2
 "$CK" synth -q --sellers "$SELLERS" -s 1 -o "$W/dump"
