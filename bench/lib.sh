@@ -20,6 +20,9 @@ bench_args() {
 	CK=$D/casekit.bin
 }
 
+# bench_median: the median of the numbers on stdin, one a line (the lower of the middle two)
+bench_median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
 # bench_store SEED: a synth dump of SELLERS sellers in $D/sSEED, loaded into $D/sSEED.db.
 bench_store() {
 	"$CK" synth -q -o "$D/s$1" --sellers "$SELLERS" -s "$1"

@@ -10,7 +10,8 @@
 # ordered_at and numbered again in that order (order ids that grow with time, as a
 # platform's do). Both load into copies of one store that holds the sellers and listings.
 # Each line gives the median wall and CPU seconds and, from CASEKIT_SQL_PROFILE, the median
-# time of the listing lookups the writer made (those the known set of ids did not hold).
+# time of the listing lookups the writer made (those the known set of ids did not hold); the
+# last line, the ratio of the time order to the listing order (the peer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -34,8 +35,6 @@ n=$(($(wc -l <"$W/dump/orders.csv") - 1))
 		<(tail -n +2 "$W/dump/orders.csv" | LC_ALL=C sort -t, -k8,8 -s | cut -d, -f2-)
 } >"$W/time/orders.csv"
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-
 declare -A WALLS CPUS LOOKS
 for ((r = 1; r <= RUNS; r++)); do
 	for order in listing time; do
@@ -52,10 +51,13 @@ for ((r = 1; r <= RUNS; r++)); do
 	done
 done
 
+declare -A MW MC ML
 printf '%-22s %9s %9s %12s\n' orders wall_s cpu_s lookups_s
 for order in listing time; do
-	printf '%-22s %9s %9s %12s\n' "$order order ($n)" \
-		"$(tr ' ' '\n' <<<"${WALLS[$order]}" | grep . | median)" \
-		"$(tr ' ' '\n' <<<"${CPUS[$order]}" | grep . | median)" \
-		"$(tr ' ' '\n' <<<"${LOOKS[$order]}" | grep . | median)"
+	MW[$order]=$(tr ' ' '\n' <<<"${WALLS[$order]}" | grep . | bench_median)
+	MC[$order]=$(tr ' ' '\n' <<<"${CPUS[$order]}" | grep . | bench_median)
+	ML[$order]=$(tr ' ' '\n' <<<"${LOOKS[$order]}" | grep . | bench_median)
+	printf '%-22s %9s %9s %12s\n' "$order order ($n)" "${MW[$order]}" "${MC[$order]}" "${ML[$order]}"
 done
+awk -v a="${MW[time]}" -v b="${MW[listing]}" -v c="${MC[time]}" -v d="${MC[listing]}" \
+	'BEGIN { if (b > 0 && d > 0) printf "time / listing order:  %.2f (cpu %.2f)\n", a / b, c / d }'

@@ -54,10 +54,9 @@ for r in $(seq "$RUNS"); do
 done >"$W/times"
 [ "$(psql_ -c 'SELECT count(*) FROM listings')" = "$ROWS" ] || { echo "bench: casekit lost rows" >&2; exit 1; }
 [ "$(psql_ -c 'SELECT count(*) FROM peer')" = "$ROWS" ] || { echo "bench: psql lost rows" >&2; exit 1; }
-med() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-ck=$(cut -d' ' -f1 "$W/times" | med)
-ps=$(cut -d' ' -f2 "$W/times" | med)
-ratio=$(cut -d' ' -f3 "$W/times" | med)
+ck=$(cut -d' ' -f1 "$W/times" | bench_median)
+ps=$(cut -d' ' -f2 "$W/times" | bench_median)
+ratio=$(cut -d' ' -f3 "$W/times" | bench_median)
 printf 'listings: %d rows, %d runs (medians)\n' "$ROWS" "$RUNS"
 printf '  casekit ingest  %8.3f s\n  psql \\copy      %8.3f s\n' "$ck" "$ps"
 printf '  ratio (psql / casekit, median of each run'"'"'s) %.2f (bar >= 1.00)\n' "$ratio"
