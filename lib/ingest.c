@@ -437,6 +437,20 @@ struct refset {
 };
 
 /*
+ * The sorted pass over the references of a file (ref_pass()): where it stands, what the
+ * writer's first looks into the store cost, and what the pass found.
+ */
+enum { RP_SAMPLE, RP_WANT, RP_ON, RP_OFF };
+struct refpass {
+	int state;
+	int64_t after;          /* RP_SAMPLE: the pass is wanted after this many looks; -1: judge */
+	uint64_t looks, misses; /* the writer's looks into the store in this file, and misses */
+	struct refset missing[2]; /* RP_ON: the ids of sellers (0) and listings (1) not in it */
+	uint64_t n, h;            /* RP_ON: the references the pass read: count and hash, */
+	uint64_t seen_n, seen_h;  /* and those the writer has checked since */
+};
+
+/*
  * What became of the identifier values of one kind in a run: keys made, and of those how many
  * are weak in a way the user can fix or should know (casekit-ingest(1), IDENTIFIER QUALITY).
  */
@@ -494,8 +508,9 @@ struct ingest {
 	struct refset written;
 	int fresh;
 	int preloaded[2]; /* known_sellers, known_listings: ref_preload() was run */
-	char country[3];  /* the default country of this run, or "" */
-	struct iq *iq;    /* per identifier kind, in the order first seen */
+	struct refpass rp;
+	char country[3]; /* the default country of this run, or "" */
+	struct iq *iq;   /* per identifier kind, in the order first seen */
 	size_t niq;
 	char **hubs; /* "kind\tvalue" of the hub candidates counted, not to count them twice */
 	size_t nhubs;
@@ -526,6 +541,7 @@ struct file {
 	const struct kspec *k;
 	const struct profile_kind *pk;
 	struct csvio *r;
+	struct csvio_opts co; /* r's, for a second read (ref_pass()) */
 	const char *path;
 	int64_t source_id;
 	size_t ncols;
@@ -1207,6 +1223,36 @@ static void ref_later(struct ingest *in, int t, const char *v, size_t n, uint64_
 		ref_add(r, v, n, h);
 }
 
+/*
+ * A platform lists its orders by time: each names a listing anywhere in the listings' key
+ * index, and past the page cache each look into the store reads a page of the file (#15). When
+ * the writer's first REF_SAMPLE looks in a file miss the page cache REF_MISSES times in a
+ * hundred or more, the rest of the file is read once more (ref_pass()), its references sorted
+ * and looked for in the order of the key's index: each page read once. CASEKIT_REF_PASS=N
+ * wants the pass after the writer's Nth look (0: from the file's first row), =never never.
+ */
+#define REF_SAMPLE 4096
+#define REF_MISSES 25
+
+/* Count a look into the store that missed its page cache miss times. */
+static void ref_judge(struct ingest *in, int64_t miss)
+{
+	struct refpass *p = &in->rp;
+
+	p->looks++;
+	p->misses += miss > 0 ? (uint64_t)miss : 0;
+	if (p->after >= 0 ? p->looks >= (uint64_t)p->after : p->looks >= REF_SAMPLE)
+		p->state = p->after >= 0 || p->misses * 100 >= p->looks * REF_MISSES ? RP_WANT
+										     : RP_OFF;
+}
+
+/* Add a reference to table, v, to a count and an order-sensitive hash of references. */
+static void ref_count(uint64_t *n, uint64_t *h, const char *table, const char *v, size_t len)
+{
+	(*n)++;
+	*h = (*h ^ ck_fnv1a(v, len) ^ (uint64_t)(*table == 's')) * 0x100000001b3ULL;
+}
+
 /* 1 if the store holds v, a key of table: the writer's look, past the workers' (known_*). */
 static int ref_exists(struct ingest *in, const char *table, const char *v, size_t n)
 {
@@ -1214,13 +1260,20 @@ static int ref_exists(struct ingest *in, const char *table, const char *v, size_
 	struct store_stmt *s = sellers ? in->ref_sellers : in->ref_listings;
 	struct refset *r = sellers ? &in->later_sellers : &in->later_listings;
 	uint64_t h = ck_fnv1a(v, n);
+	int64_t miss = 0;
 	int rc;
 
+	if (in->rp.state == RP_ON)
+		return !ref_has(&in->rp.missing[!sellers], v, n, h);
 	if (ref_has(r, v, n, h))
 		return 1;
+	if (in->rp.state == RP_SAMPLE)
+		miss = store_cache_misses(in->st);
 	store_bind_textn(s, 1, v, n);
 	rc = store_step(s);
 	store_reset(s);
+	if (in->rp.state == RP_SAMPLE)
+		ref_judge(in, store_cache_misses(in->st) - miss);
 	if (rc == STORE_ROW)
 		ref_later(in, !sellers, v, n, h);
 	return rc == STORE_ROW;
@@ -1868,7 +1921,7 @@ static int convert_row(
  * The holder of a kind's identifiers is its first field, which is also its key.
  */
 static void stage_row(const struct ingest *in, const struct file *f, struct row *w,
-	struct obatch *ob, const struct csvio_rec *rec, size_t k)
+	struct obatch *ob, const struct csvio_rec *rec, size_t k, int refs_only)
 {
 	const struct kspec *ks = f->k;
 	const char *country = in->country[0] ? in->country : NULL;
@@ -1902,6 +1955,8 @@ static void stage_row(const struct ingest *in, const struct file *f, struct row 
 		r->reason = ob_text(ob, w->reason.s, w->reason.len);
 		return;
 	}
+	if (refs_only)
+		return;
 	r->holder = ob_text(ob, w->v[0], w->vl[0]);
 	if (ks->holder_kind && ks->conflict)
 		r->hkey = ck_fnv1a(w->v[0], w->vl[0]);
@@ -2063,6 +2118,13 @@ static int write_row(
 
 	csvio_batch_rec(ob->in, r->rec, &rec);
 	f->read++;
+	for (i = 0; in->rp.state == RP_ON && i < r->nref; i++) {
+		const struct oref *x = &ob->refs[r->ref0 + i];
+
+		if (!x->known)
+			ref_count(&in->rp.seen_n, &in->rp.seen_h, k->f[x->field].ref,
+				ob->bytes.s + x->v.off, x->v.n);
+	}
 	for (i = 0; i < r->nref; i++) {
 		const struct oref *x = &ob->refs[r->ref0 + i];
 		const char *v = ob->bytes.s + x->v.off;
@@ -2657,6 +2719,7 @@ static int replace_sources(struct ingest *in, struct file *f, const char *sha)
 struct pipeline {
 	const struct ingest *in;
 	const struct file *f;
+	int refs_only; /* the records' references are all the reader wants (ref_pass()) */
 	pthread_mutex_t mu;
 	pthread_cond_t ready;
 	struct obatch *slot;
@@ -2676,7 +2739,7 @@ static struct obatch *stage_batch(struct pipeline *p, struct row *w, struct csvi
 	ob->in = b;
 	for (k = 0; k < n; k++) {
 		csvio_batch_rec(b, k, &rec);
-		stage_row(p->in, p->f, w, ob, &rec, k);
+		stage_row(p->in, p->f, w, ob, &rec, k, p->refs_only);
 	}
 	return ob;
 }
@@ -2707,14 +2770,19 @@ static size_t worker_count(void)
 	return n < 2 ? 2 : n > MAX_WORKERS ? MAX_WORKERS : (size_t)n;
 }
 
-/* Start reading ahead and the workers; with no thread to be had, the writer does it all. */
-static void pipeline_start(struct pipeline *p, const struct ingest *in, const struct file *f)
+/*
+ * Start reading ahead and the workers (refs_only: converting the records only as far as
+ * their references); with no thread to be had, the writer does it all.
+ */
+static void pipeline_start(
+	struct pipeline *p, const struct ingest *in, const struct file *f, int refs_only)
 {
 	size_t i, n = worker_count();
 
 	memset(p, 0, sizeof(*p));
 	p->in = in;
 	p->f = f;
+	p->refs_only = refs_only;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->ready, NULL);
 	p->nslots = 2 * n + 2;
@@ -2925,6 +2993,198 @@ static int save_marks(struct ingest *in, struct file *f, int last)
 	return rc;
 }
 
+/* Before the rows of f: whether, and when, its references want the sorted pass. */
+static void ref_pass_start(struct ingest *in, const struct file *f)
+{
+	struct refpass *p = &in->rp;
+	const char *e = getenv("CASEKIT_REF_PASS");
+	long long after;
+	struct stat sb;
+	size_t i;
+	int refs = 0;
+
+	ref_free(&p->missing[0]);
+	ref_free(&p->missing[1]);
+	memset(p, 0, sizeof(*p));
+	p->state = RP_OFF;
+	p->after = -1;
+	for (i = 0; f->k->f[i].name; i++)
+		refs |= f->k->f[i].ref != NULL && strcmp(f->k->f[i].ref, f->k->kind) != 0;
+	/* a server asks once a batch (ref_prefetch()); a pipe cannot be read twice */
+	if (!refs || in->load[f->k - kinds] || store_cache_misses(in->st) < 0 ||
+		stat(f->path, &sb) != 0 || !S_ISREG(sb.st_mode) || (e && strcmp(e, "never") == 0))
+		return;
+	p->state = RP_SAMPLE;
+	if (e && *e && ck_parse_long(e, &after) == 0 && after >= 0) {
+		p->after = after;
+		p->state = after == 0 ? RP_WANT : RP_SAMPLE;
+	}
+}
+
+/*
+ * The references the sorted pass holds at once: REF_CHUNK of them, their ids in an arena of
+ * REF_CHUNK_BYTES (about 64 MB with the sort's own copy). A file with more is sorted and
+ * looked up a chunk at a time, each chunk in the key's order.
+ */
+#define REF_CHUNK (1u << 20)
+#define REF_CHUNK_BYTES (16u << 20)
+struct pref {
+	uint64_t head; /* the id's first 8 bytes, big-endian: most comparisons end here */
+	const char *id;
+	uint32_t n, t; /* its length; sellers (0) or listings (1) */
+};
+
+static int pref_cmp(const void *a, const void *b)
+{
+	const struct pref *x = a, *y = b;
+	size_t n = x->n < y->n ? x->n : y->n;
+	int c;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	if (x->head != y->head)
+		return x->head < y->head ? -1 : 1;
+	if (n > 8 && (c = memcmp(x->id + 8, y->id + 8, n - 8)) != 0)
+		return c;
+	return x->n < y->n ? -1 : x->n > y->n;
+}
+
+/*
+ * Look up the n references of v, sorted first, in the order of the key's index; add the ids
+ * the store lacks to missing[]. 0, 1 when missing[] is full, or an EX_* code.
+ */
+static int ref_lookup_sorted(struct ingest *in, struct pref *v, size_t n)
+{
+	size_t i;
+
+	ck_sort(v, n, sizeof(*v), pref_cmp);
+	for (i = 0; i < n; i++) {
+		struct store_stmt *s = v[i].t ? in->ref_listings : in->ref_sellers;
+		int rc;
+
+		if (i && pref_cmp(&v[i - 1], &v[i]) == 0)
+			continue;
+		store_bind_textn(s, 1, v[i].id, v[i].n);
+		rc = store_step(s);
+		store_reset(s);
+		if (rc != STORE_ROW && rc != STORE_DONE)
+			return rc;
+		if (rc == STORE_DONE &&
+			!ref_add(&in->rp.missing[v[i].t], v[i].id, v[i].n,
+				ck_fnv1a(v[i].id, v[i].n)))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The sorted pass (ref_judge()): read f again from the writer's next record (f->read) to the
+ * end, converted by a pipeline of its own as the load converts it, and look up the references
+ * that the known sets do not hold, sorted a chunk at a time, so that the key's index is read
+ * in its order. The ids the store lacks, REF_MAX of them at most, are kept (missing[]): from
+ * then on the writer looks there, not in the store. What the writer checks must be what the
+ * pass read: the count and a hash of the references are compared at the file's end
+ * (ref_pass_end()). 0, also when the pass was given up (too many ids missing: the writer asks
+ * the store as before), or an EX_* code.
+ */
+static int ref_pass(struct ingest *in, struct file *f)
+{
+	struct refpass *p = &in->rp;
+	struct file g = *f; /* f, read again */
+	struct csvio_rec *rec;
+	struct pipeline pipe;
+	struct obatch *ob;
+	struct pref *v = xmalloc(REF_CHUNK * sizeof(*v));
+	char *arena = xmalloc(REF_CHUNK_BYTES);
+	uint64_t skip = f->read;
+	size_t seq, i, j, nv = 0, used = 0;
+	int rc, more = 1;
+
+	p->state = RP_OFF;
+	if ((rc = csvio_open(&g.r, f->path, &f->co)))
+		goto out;
+	if ((rc = csvio_next(g.r, &rec)) != 1) /* the header, read before */
+		goto out;
+	rc = 0;
+	pipeline_start(&pipe, in, &g, 1);
+	for (seq = 0; more && !rc && pipeline_next(&pipe, seq, &ob); seq++) {
+		for (i = 0; i < ob->nrows && !rc; i++) {
+			const struct orow *r = &ob->rows[i];
+
+			if (skip) {
+				skip--;
+				continue;
+			}
+			for (j = 0; j < r->nref && !rc; j++) {
+				const struct oref *x = &ob->refs[r->ref0 + j];
+				const char *table = f->k->f[x->field].ref,
+					   *id = ob->bytes.s + x->v.off;
+				struct pref *e;
+				unsigned char h[8] = { 0 };
+				size_t k, n = x->v.n;
+
+				if (x->known)
+					continue;
+				ref_count(&p->n, &p->h, table, id, n);
+				if (nv == REF_CHUNK || used + n > REF_CHUNK_BYTES) {
+					rc = ref_lookup_sorted(in, v, nv);
+					nv = used = 0;
+					if (!rc && n > REF_CHUNK_BYTES)
+						rc = 1; /* an id that big is asked of the store */
+					if (rc)
+						break;
+				}
+				e = &v[nv++];
+				e->id = memcpy(arena + used, id, n);
+				used += n;
+				e->n = (uint32_t)n;
+				e->t = strcmp(table, "sellers") != 0;
+				memcpy(h, id, n < 8 ? n : 8);
+				for (e->head = 0, k = 0; k < 8; k++)
+					e->head = e->head << 8 | h[k];
+			}
+		}
+		/* the input broke: the load meets the same break and says where */
+		if (!rc && (more = csvio_batch_rc(ob->in)) != 1)
+			rc = more;
+		pipeline_done(&pipe, ob);
+	}
+	pipeline_end(&pipe);
+	if (!rc)
+		rc = ref_lookup_sorted(in, v, nv);
+	if (rc == 0)
+		p->state = RP_ON;
+	else if (rc == 1) /* given up: too many missing to keep */
+		rc = 0;
+out:
+	if (p->state != RP_ON) {
+		ref_free(&p->missing[0]);
+		ref_free(&p->missing[1]);
+	}
+	csvio_close(g.r);
+	free(v);
+	free(arena);
+	return rc;
+}
+
+/*
+ * After the rows of f: 0 when the writer checked the references the sorted pass read, or an
+ * error: the file changed between the two reads.
+ */
+static int ref_pass_end(struct ingest *in, const struct file *f)
+{
+	struct refpass *p = &in->rp;
+	int on = p->state == RP_ON;
+
+	p->state = RP_OFF;
+	ref_free(&p->missing[0]);
+	ref_free(&p->missing[1]);
+	if (on && (p->n != p->seen_n || p->h != p->seen_h))
+		return ck_error(EX_IOERR, "'%s' changed while it was read: nothing loaded from it",
+			f->path);
+	return 0;
+}
+
 /*
  * Write the rows of a file whose header has been read, in order: 0 at its end, or an EX_*
  * code when the input broke (csvio said why) or the store failed.
@@ -2965,10 +3225,13 @@ static int load_rows(struct ingest *in, struct file *f)
 		if (rc)
 			return rc;
 	}
-	pipeline_start(&p, in, f);
+	ref_pass_start(in, f);
+	pipeline_start(&p, in, f, 0);
 	for (seq = 0; more && !rc && pipeline_next(&p, seq, &ob); seq++) {
 		if (in->load[ki] && ob->nrefs)
 			rc = ref_prefetch(in, f, ob);
+		if (in->rp.state == RP_WANT)
+			rc = ref_pass(in, f);
 		for (i = 0; i < ob->nrows && !rc; i++)
 			rc = write_row(in, f, ob, &ob->rows[i]);
 		/* before the batch goes back: the rows waiting point into it */
@@ -2998,6 +3261,10 @@ static int load_rows(struct ingest *in, struct file *f)
 		rc = store_load_flush(in->loadn[ki], NULL, 1);
 	if (!rc)
 		rc = store_load_flush(in->load_idents, NULL, 1);
+	if (!rc)
+		rc = ref_pass_end(in, f);
+	else
+		ref_pass_end(in, f);
 	progress_end(pg);
 	return rc;
 }
@@ -3006,7 +3273,6 @@ static int load_rows(struct ingest *in, struct file *f)
 static int load_file(struct ingest *in, const char *path, const char *kind)
 {
 	struct file f;
-	struct csvio_opts co = { 0 };
 	struct csvio_rec *rec;
 	struct buf reindex = { 0 };
 	struct store_stmt *s;
@@ -3022,9 +3288,9 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	f.k = kspec_of(kind);
 	f.pk = profile_kind(in->prof, kind);
 	f.instr_col = -1;
-	co.delim = in->o->delim ? in->o->delim : in->prof->delim;
-	co.encoding = in->o->encoding ? in->o->encoding : in->prof->encoding;
-	if ((rc = csvio_open(&f.r, path, &co)) || (rc = prep_kind(in, f.k)))
+	f.co.delim = in->o->delim ? in->o->delim : in->prof->delim;
+	f.co.encoding = in->o->encoding ? in->o->encoding : in->prof->encoding;
+	if ((rc = csvio_open(&f.r, path, &f.co)) || (rc = prep_kind(in, f.k)))
 		goto out;
 	if (!in->o->dry_run)
 		csvio_keep_marks(f.r, INGEST_MARK_SPAN);
@@ -3038,7 +3304,7 @@ static int load_file(struct ingest *in, const char *path, const char *kind)
 	store_bind_text(s, 1, path);
 	store_bind_text(s, 2, kind);
 	store_bind_text(s, 3, in->prof->name);
-	store_bind_text(s, 4, co.encoding ? co.encoding : "UTF-8");
+	store_bind_text(s, 4, f.co.encoding ? f.co.encoding : "UTF-8");
 	store_bind_text(s, 5, now);
 	if ((rc = step_done(s)))
 		goto out;

@@ -1946,6 +1946,16 @@ int64_t store_last_rowid(struct store *st)
 	return sqlite3_last_insert_rowid(st->db);
 }
 
+int64_t store_cache_misses(struct store *st)
+{
+	int cur = 0, hi = 0;
+
+	if (st->pg ||
+		sqlite3_db_status(st->db, SQLITE_DBSTATUS_CACHE_MISS, &cur, &hi, 0) != SQLITE_OK)
+		return -1;
+	return cur;
+}
+
 void store_set_last_rowid(struct store *st, int64_t v)
 {
 	if (st->pg) {

@@ -234,6 +234,11 @@ void store_interrupt(struct store *st);
 int64_t store_changes(struct store *st);
 int64_t store_last_rowid(struct store *st);
 /*
+ * The pages st has read so far that its page cache did not hold (a read of the file each),
+ * or -1 where that is not known (a server).
+ */
+int64_t store_cache_misses(struct store *st);
+/*
  * Set what store_last_rowid() gives until the next INSERT makes a row: set to 0 before an
  * UPSERT, it tells an insert (a new rowid) from an update of the row already there (still 0).
  */

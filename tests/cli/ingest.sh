@@ -642,4 +642,56 @@ same "a big identifier file: its identifiers are found through the index" \
 	"$(Q "$T/idx.db" "select count(*) from identifiers not indexed where kind='ip'" | tail -1)" \
 	"$(Q "$T/idx.db" "select count(*) from identifiers indexed by identifiers_kind_value where kind='ip'" | tail -1)"
 sqlite_only_end
+# The sorted pass over a file's references (CASEKIT_REF_PASS): orders in time order name
+# listings all over a big store; read once more and looked up in key order, they must load,
+# and be rejected, exactly as looked up one at a time. Listings outnumber the file's bytes/16,
+# so they are not read into the known set beforehand and each reference needs the store.
+mkdir "$T/rp"
+awk 'BEGIN { print "seller_id,platform,shop_name"
+	for (i = 1; i <= 300; i++) printf "S%d,shop,Shop %d\n", i, i }' >"$T/rp/sellers.csv"
+awk 'BEGIN { print "listing_id,seller_id,title,price,currency"
+	for (i = 1; i <= 20000; i++) printf "L%05d,S%d,bag %d,10.00,USD\n", i, i % 300 + 1, i }' \
+	>"$T/rp/listings.csv"
+# 1,000 orders over 400 listings in a scrambled order; one in ten names the same listing the
+# store lacks, one a seller it lacks, one another listing it lacks and a bad quantity, one a
+# bad currency (checked before any reference)
+awk 'BEGIN { print "order_id,listing_id,seller_id,buyer_id,quantity,amount,currency,ordered_at"
+	x = 7
+	for (i = 1; i <= 1000; i++) {
+		x = (x * 1103515245 + 12345) % 2147483648
+		l = sprintf("L%05d", int(x / 65536) % 400 * 50 + 1); s = "S" (x % 300 + 1)
+		q = 1; c = "USD"
+		if (i % 10 == 5) l = "L99999"
+		if (i == 300) s = "S999"
+		if (i == 500) { l = "L88888"; q = "x" }
+		if (i == 700) c = "US$"
+		printf "O%d,%s,%s,B%d,%s,10.00,%s,2025-06-05T12:00:00Z\n", i, l, s, i, q, c
+	} }' >"$T/rp/orders.csv"
+for m in never 0 250; do
+	ck init -q "$T/rp-$m.db"
+	ck ingest -q -d "$T/rp-$m.db" "$T/rp/sellers.csv" "$T/rp/listings.csv"
+	CASEKIT_REF_PASS=$m CASEKIT_SQL_PROFILE=1 "$CASEKIT" ingest -d "$T/rp-$m.db" \
+		--reject-file "$T/rp/rej-$m.csv" "$T/rp/orders.csv" >"$T/rp/out-$m" 2>"$T/rp/err-$m"
+	Q "$T/rp-$m.db" "select * from orders order by rowid" >"$T/rp/orders-$m"
+	Q "$T/rp-$m.db" "select line, reason, raw from rejects order by rowid" >"$T/rp/rejects-$m"
+	grep -v '^casekit: sql:' "$T/rp/err-$m" >"$T/rp/msg-$m"
+done
+same "orders checked one at a time: 103 rejects, 897 kept" "103 897" \
+	"$(Q "$T/rp-never.db" "select (select count(*) from rejects), (select count(*) from orders)" | tail -1 | tr '\t' ' ')"
+same "orders checked one at a time: each missing reference named, in file order" \
+	"100 301 seller_id 'S999' is not in the store|501 listing_id 'L88888' is not in the store|701 bad currency 'US$': not an ISO 4217 code" \
+	"$(grep -c "listing_id 'L99999' is not in the store" "$T/rp/rejects-never") $(tail -n +2 "$T/rp/rejects-never" | cut -f1,2 | grep -v L99999 | tr '\t' ' ' | paste -sd'|')"
+for m in 0 250; do
+	what="the sorted pass from row $m"
+	expect "$what: the same orders as one at a time" cmp "$T/rp/orders-never" "$T/rp/orders-$m"
+	expect "$what: the same rejects, in the same order" cmp "$T/rp/rejects-never" "$T/rp/rejects-$m"
+	expect "$what: the same reject file" cmp "$T/rp/rej-never.csv" "$T/rp/rej-$m.csv"
+	expect "$what: the same messages" cmp "$T/rp/msg-never" "$T/rp/msg-$m"
+done
+# What the profile shows: one at a time, the store is asked once for each listing it holds
+# (353 of them named: the writer keeps what it found) and once for each order naming a
+# missing one (101); sorted, once for each listing named (the 353 and the 2 missing).
+looks() { awk '/SELECT 1 FROM listings WHERE listing_id/ { print $5 }' "$T/rp/err-$1"; }
+sqlite_only "the profile is of SQLite's statements" same \
+	"listings asked of the store: one at a time, sorted from the start" "454 355" "$(looks never) $(looks 0)"
 done_testing
