@@ -667,11 +667,13 @@ awk 'BEGIN { print "order_id,listing_id,seller_id,buyer_id,quantity,amount,curre
 		if (i == 700) c = "US$"
 		printf "O%d,%s,%s,B%d,%s,10.00,%s,2025-06-05T12:00:00Z\n", i, l, s, i, q, c
 	} }' >"$T/rp/orders.csv"
-for m in never 0 250; do
+gzip -c "$T/rp/orders.csv" >"$T/rp/orders.csv.gz"
+for m in never 0 250 0.gz; do
+	gz=; [ "${m%.gz}" = "$m" ] || gz=.gz
 	ck init -q "$T/rp-$m.db"
 	ck ingest -q -d "$T/rp-$m.db" "$T/rp/sellers.csv" "$T/rp/listings.csv"
-	CASEKIT_REF_PASS=$m CASEKIT_SQL_PROFILE=1 "$CASEKIT" ingest -d "$T/rp-$m.db" \
-		--reject-file "$T/rp/rej-$m.csv" "$T/rp/orders.csv" >"$T/rp/out-$m" 2>"$T/rp/err-$m"
+	CASEKIT_REF_PASS=${m%.gz} CASEKIT_SQL_PROFILE=1 "$CASEKIT" ingest -d "$T/rp-$m.db" \
+		--reject-file "$T/rp/rej-$m.csv" "$T/rp/orders.csv$gz" >"$T/rp/out-$m" 2>"$T/rp/err-$m"
 	Q "$T/rp-$m.db" "select * from orders order by rowid" >"$T/rp/orders-$m"
 	Q "$T/rp-$m.db" "select line, reason, raw from rejects order by rowid" >"$T/rp/rejects-$m"
 	grep -v '^casekit: sql:' "$T/rp/err-$m" >"$T/rp/msg-$m"
@@ -688,10 +690,12 @@ for m in 0 250; do
 	expect "$what: the same reject file" cmp "$T/rp/rej-never.csv" "$T/rp/rej-$m.csv"
 	expect "$what: the same messages" cmp "$T/rp/msg-never" "$T/rp/msg-$m"
 done
+expect "the sorted pass reads a gzip file again: the same orders" cmp "$T/rp/orders-never" "$T/rp/orders-0.gz"
+expect "the sorted pass reads a gzip file again: the same rejects" cmp "$T/rp/rejects-never" "$T/rp/rejects-0.gz"
 # What the profile shows: one at a time, the store is asked once for each listing it holds
 # (353 of them named: the writer keeps what it found) and once for each order naming a
 # missing one (101); sorted, once for each listing named (the 353 and the 2 missing).
 looks() { awk '/SELECT 1 FROM listings WHERE listing_id/ { print $5 }' "$T/rp/err-$1"; }
 sqlite_only "the profile is of SQLite's statements" same \
-	"listings asked of the store: one at a time, sorted from the start" "454 355" "$(looks never) $(looks 0)"
+	"listings asked of the store: one at a time, sorted from the start (plain, gzip)" "454 355 355" "$(looks never) $(looks 0) $(looks 0.gz)"
 done_testing
