@@ -3096,9 +3096,10 @@ static int ref_pass(struct ingest *in, struct file *f)
 	struct obatch *ob;
 	struct pref *v = xmalloc(REF_CHUNK * sizeof(*v));
 	char *arena = xmalloc(REF_CHUNK_BYTES);
-	uint64_t skip = f->read;
+	uint64_t skip = f->read, rows = 0;
 	size_t seq, i, j, nv = 0, used = 0;
 	int rc, more = 1;
+	struct progress *pg = NULL;
 
 	p->state = RP_OFF;
 	if ((rc = csvio_open(&g.r, f->path, &f->co)))
@@ -3106,6 +3107,12 @@ static int ref_pass(struct ingest *in, struct file *f)
 	if ((rc = csvio_next(g.r, &rec)) != 1) /* the header, read before */
 		goto out;
 	rc = 0;
+	if (progress_shown()) {
+		char *label = xasprintf("%s, its references again", f->path);
+
+		pg = progress_start(label, csvio_file_size(g.r));
+		free(label);
+	}
 	pipeline_start(&pipe, in, &g, 1);
 	for (seq = 0; more && !rc && pipeline_next(&pipe, seq, &ob); seq++) {
 		for (i = 0; i < ob->nrows && !rc; i++) {
@@ -3147,6 +3154,8 @@ static int ref_pass(struct ingest *in, struct file *f)
 		/* the input broke: the load meets the same break and says where */
 		if (!rc && (more = csvio_batch_rc(ob->in)) != 1)
 			rc = more;
+		rows += ob->nrows;
+		progress_update(pg, csvio_batch_bytes(ob->in), rows);
 		pipeline_done(&pipe, ob);
 	}
 	pipeline_end(&pipe);
@@ -3161,6 +3170,7 @@ out:
 		ref_free(&p->missing[0]);
 		ref_free(&p->missing[1]);
 	}
+	progress_end(pg);
 	csvio_close(g.r);
 	free(v);
 	free(arena);
