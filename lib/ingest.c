@@ -444,7 +444,8 @@ enum { RP_SAMPLE, RP_WANT, RP_ON, RP_OFF };
 struct refpass {
 	int state;
 	int64_t after;          /* RP_SAMPLE: the pass is wanted after this many looks; -1: judge */
-	uint64_t looks, misses; /* the writer's looks into the store in this file, and misses */
+	uint64_t looks, misses; /* the writer's looks into the store in this file, and misses, */
+	uint64_t rows;          /* in the rows written so far */
 	struct refset missing[2]; /* RP_ON: the ids of sellers (0) and listings (1) not in it */
 	uint64_t n, h;            /* RP_ON: the references the pass read: count and hash, */
 	uint64_t seen_n, seen_h;  /* and those the writer has checked since */
@@ -1225,14 +1226,17 @@ static void ref_later(struct ingest *in, int t, const char *v, size_t n, uint64_
 
 /*
  * A platform lists its orders by time: each names a listing anywhere in the listings' key
- * index, and past the page cache each look into the store reads a page of the file (#15). When
- * the writer's first REF_SAMPLE looks in a file miss the page cache REF_MISSES times in a
- * hundred or more, the rest of the file is read once more (ref_pass()), its references sorted
- * and looked for in the order of the key's index: each page read once. CASEKIT_REF_PASS=N
- * wants the pass after the writer's Nth look (0: from the file's first row), =never never.
+ * index, and past the page cache each look into the store reads a page of the file (#15).
+ * When the writer's first REF_SAMPLE looks in a file miss the page cache once every
+ * REF_MISS_ROWS rows or more, the rest of the file is read once more (ref_pass()), its
+ * references sorted and looked for in the order of the key's index. Measured with
+ * bench/orders-order.sh, the pass costs about a microsecond and a half a row and a miss about
+ * seven: it pays from a miss every five rows or so.
+ * CASEKIT_REF_PASS=N wants the pass after the writer's Nth look (0: from the file's first
+ * row), =never never.
  */
 #define REF_SAMPLE 4096
-#define REF_MISSES 25
+#define REF_MISS_ROWS 4
 
 /* Count a look into the store that missed its page cache miss times. */
 static void ref_judge(struct ingest *in, int64_t miss)
@@ -1242,8 +1246,7 @@ static void ref_judge(struct ingest *in, int64_t miss)
 	p->looks++;
 	p->misses += miss > 0 ? (uint64_t)miss : 0;
 	if (p->after >= 0 ? p->looks >= (uint64_t)p->after : p->looks >= REF_SAMPLE)
-		p->state = p->after >= 0 || p->misses * 100 >= p->looks * REF_MISSES ? RP_WANT
-										     : RP_OFF;
+		p->state = p->after >= 0 || p->misses * REF_MISS_ROWS >= p->rows ? RP_WANT : RP_OFF;
 }
 
 /* Add a reference to table, v, to a count and an order-sensitive hash of references. */
@@ -2117,7 +2120,7 @@ static int write_row(
 	int rc;
 
 	csvio_batch_rec(ob->in, r->rec, &rec);
-	f->read++;
+	in->rp.rows = ++f->read;
 	for (i = 0; in->rp.state == RP_ON && i < r->nref; i++) {
 		const struct oref *x = &ob->refs[r->ref0 + i];
 
