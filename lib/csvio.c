@@ -86,6 +86,7 @@ struct csvio {
 	struct csv_parser p;
 	int started, finished, eof, cr_pending, ready;
 	char delim;
+	int quiet; /* csvio_opts.quiet */
 	size_t max_field, max_fields, max_record;
 	const char *over; /* the limit the record being read is over, or NULL */
 	char msg_field[64], msg_fields[64], msg_record[64];
@@ -109,6 +110,22 @@ struct csvio {
 	char **fptr;
 	struct csvio_rec rec;
 };
+
+/* ck_error(), but r opened quiet only returns the code: it is read again (casekit-ingest(1)). */
+static int rd_error(const struct csvio *r, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int rd_error(const struct csvio *r, int code, const char *fmt, ...)
+{
+	char msg[8192];
+	va_list ap;
+
+	if (r->quiet)
+		return code;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ck_error(code, "%s", msg);
+}
 
 static int space_only(unsigned char c)
 {
@@ -146,6 +163,7 @@ static int open_at(struct csvio **out, int fd, const char *path, const struct cs
 	r->line = 1;
 	r->bol = 1;
 	r->delim = opts ? opts->delim : 0;
+	r->quiet = opts && opts->quiet;
 	r->max_field = opts && opts->max_field ? opts->max_field : CSVIO_MAX_FIELD;
 	r->max_fields = opts && opts->max_fields ? opts->max_fields : CSVIO_MAX_FIELDS;
 	r->max_record = opts && opts->max_record ? opts->max_record : CSVIO_MAX_RECORD;
@@ -293,7 +311,7 @@ static int read_raw(struct csvio *r)
 		n = read(r->fd, r->raw, CHUNK);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return ck_error(EX_IOERR, "cannot read '%s': %s", r->path, strerror(errno));
+		return rd_error(r, EX_IOERR, "cannot read '%s': %s", r->path, strerror(errno));
 	if (n == 0) {
 		r->raw_eof = 1;
 		return 0;
@@ -324,7 +342,7 @@ static int get_bytes(struct csvio *r, const char **p, size_t *n)
 				return rc;
 			if (rc == 0) {
 				if (!r->z_end)
-					return ck_error(EX_DATAERR,
+					return rd_error(r, EX_DATAERR,
 						"'%s': truncated gzip stream (the file ends "
 						"inside compressed data)",
 						r->path);
@@ -344,7 +362,7 @@ static int get_bytes(struct csvio *r, const char **p, size_t *n)
 		if (zr == Z_STREAM_END)
 			r->z_end = 1;
 		else if (zr != Z_OK && zr != Z_BUF_ERROR)
-			return ck_error(EX_DATAERR, "'%s': corrupt gzip data: %s", r->path,
+			return rd_error(r, EX_DATAERR, "'%s': corrupt gzip data: %s", r->path,
 				r->z.msg ? r->z.msg : zError(zr));
 		if (r->z.avail_out < CHUNK) {
 			*p = (const char *)r->zout;
@@ -366,7 +384,7 @@ static int get_text(struct csvio *r, const char **p, size_t *n)
 	t = r->uout;
 	if (r->ubad)
 		/* Reported once the text before it is parsed, so that the line is the right one. */
-		return ck_error(EX_DATAERR,
+		return rd_error(r, EX_DATAERR,
 			"'%s': line %lu: bytes that are not valid %s (byte %llu)", r->path, r->line,
 			r->encoding, (unsigned long long)r->uoff);
 	for (;;) {
@@ -518,7 +536,7 @@ static int start(struct csvio *r)
 		r->pos = 3;
 	else if (!r->src && r->len >= 2 &&
 		(memcmp(r->chunk, "\xff\xfe", 2) == 0 || memcmp(r->chunk, "\xfe\xff", 2) == 0))
-		return ck_error(EX_DATAERR,
+		return rd_error(r, EX_DATAERR,
 			"'%s' is UTF-16 (it starts with a UTF-16 byte-order mark): "
 			"give --encoding utf-16",
 			r->path);
@@ -693,7 +711,7 @@ static int feed_line(struct csvio *r)
 	if (r->p.pstate == 0 && line_end && !memchr(s, '"', (size_t)(end - s)))
 		split_line(r, s, end);
 	else if (csv_parse(&r->p, s, (size_t)(end - s), on_field, on_row, r) != (size_t)(end - s))
-		return ck_error(EX_SOFTWARE, "'%s': line %lu: %s", r->path, r->line,
+		return rd_error(r, EX_SOFTWARE, "'%s': line %lu: %s", r->path, r->line,
 			csv_strerror(csv_error(&r->p)));
 	r->pos += (size_t)(end - s);
 	r->bol = line_end;
@@ -745,7 +763,7 @@ static int next_record(struct csvio *r, struct csvio_rec **rec)
 				/* FIELD_BEGUN inside quotes; CSV_STRICT_FINI alone does not check it */
 				if ((r->p.pstate == 2 && r->p.quoted) ||
 					csv_fini(&r->p, on_field, on_row, r) != 0)
-					return ck_error(EX_DATAERR,
+					return rd_error(r, EX_DATAERR,
 						"'%s': line %lu: a quoted field is not closed "
 						"before the end of the file",
 						r->path, r->rec_line);

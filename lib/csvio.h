@@ -20,6 +20,7 @@ struct csvio_opts {
 	size_t max_field;     /* 0: CSVIO_MAX_FIELD */
 	size_t max_fields;    /* 0: CSVIO_MAX_FIELDS */
 	size_t max_record;    /* 0: CSVIO_MAX_RECORD */
+	int quiet;            /* a broken input is only returned (its code), never told */
 };
 
 /*

@@ -3105,7 +3105,8 @@ static int ref_pass(struct ingest *in, struct file *f)
 	struct progress *pg = NULL;
 
 	p->state = RP_OFF;
-	if ((rc = csvio_open(&g.r, f->path, &f->co)))
+	g.co.quiet = 1; /* a break is the load's to tell, when it reaches it */
+	if ((rc = csvio_open(&g.r, f->path, &g.co)))
 		goto out;
 	if ((rc = csvio_next(g.r, &rec)) != 1) /* the header, read before */
 		goto out;
@@ -3140,7 +3141,7 @@ static int ref_pass(struct ingest *in, struct file *f)
 					rc = ref_lookup_sorted(in, v, nv);
 					nv = used = 0;
 					if (!rc && n > REF_CHUNK_BYTES)
-						rc = 1; /* an id that big is asked of the store */
+						rc = 1; /* no chunk holds it: given up */
 					if (rc)
 						break;
 				}
@@ -3154,9 +3155,9 @@ static int ref_pass(struct ingest *in, struct file *f)
 					e->head = e->head << 8 | h[k];
 			}
 		}
-		/* the input broke: the load meets the same break and says where */
-		if (!rc && (more = csvio_batch_rc(ob->in)) != 1)
-			rc = more;
+		/* the input broke: given up, and the load says where when it gets there */
+		if (!rc && (more = csvio_batch_rc(ob->in)) != 1 && more)
+			rc = 1;
 		rows += ob->nrows;
 		progress_update(pg, csvio_batch_bytes(ob->in), rows);
 		pipeline_done(&pipe, ob);
@@ -3166,7 +3167,7 @@ static int ref_pass(struct ingest *in, struct file *f)
 		rc = ref_lookup_sorted(in, v, nv);
 	if (rc == 0)
 		p->state = RP_ON;
-	else if (rc == 1) /* given up: too many missing to keep */
+	else if (rc == 1) /* given up: the writer asks the store as before */
 		rc = 0;
 out:
 	if (p->state != RP_ON) {

@@ -692,6 +692,16 @@ for m in 0 250; do
 done
 expect "the sorted pass reads a gzip file again: the same orders" cmp "$T/rp/orders-never" "$T/rp/orders-0.gz"
 expect "the sorted pass reads a gzip file again: the same rejects" cmp "$T/rp/rejects-never" "$T/rp/rejects-0.gz"
+# A file that breaks is told once, by the load, whether or not the pass read it first.
+head -c 3000 "$T/rp/orders.csv.gz" >"$T/rp/cut.csv.gz"
+for m in never 0; do
+	CASEKIT_REF_PASS=$m "$CASEKIT" ingest -d "$T/rp-never.db" -k orders "$T/rp/cut.csv.gz" \
+		>/dev/null 2>"$T/rp/cut-$m" && echo 0 >>"$T/rp/cut-$m" || echo "exit $?" >>"$T/rp/cut-$m"
+done
+same "a broken file with the sorted pass: one message, exit 65" \
+	"casekit ingest: '$T/rp/cut.csv.gz': truncated gzip stream (the file ends inside compressed data)|exit 65" \
+	"$(paste -sd'|' "$T/rp/cut-0")"
+expect "a broken file: the same message and exit with and without the pass" cmp "$T/rp/cut-never" "$T/rp/cut-0"
 # What the profile shows: one at a time, the store is asked once for each listing it holds
 # (353 of them named: the writer keeps what it found) and once for each order naming a
 # missing one (101); sorted, once for each listing named (the 353 and the 2 missing).
