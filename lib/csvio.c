@@ -111,7 +111,7 @@ struct csvio {
 	struct csvio_rec rec;
 };
 
-/* ck_error(), but r opened quiet only returns the code: it is read again (casekit-ingest(1)). */
+/* ck_error(); or, r opened quiet (a second read, whose breaks the first tells), the code alone. */
 static int rd_error(const struct csvio *r, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int rd_error(const struct csvio *r, int code, const char *fmt, ...)
