@@ -444,8 +444,7 @@ enum { RP_SAMPLE, RP_WANT, RP_ON, RP_OFF };
 struct refpass {
 	int state;
 	int64_t after;          /* RP_SAMPLE: the pass is wanted after this many looks; -1: judge */
-	uint64_t looks, misses; /* the writer's looks into the store in this file, and misses, */
-	uint64_t rows;          /* in the rows written so far */
+	uint64_t looks, misses; /* the writer's looks into the store in this file, and misses */
 	struct refset missing[2]; /* RP_ON: the ids of sellers (0) and listings (1) not in it */
 	uint64_t n, h;            /* RP_ON: the references the pass read: count and hash, */
 	uint64_t seen_n, seen_h;  /* and those the writer has checked since */
@@ -1238,15 +1237,15 @@ static void ref_later(struct ingest *in, int t, const char *v, size_t n, uint64_
 #define REF_SAMPLE 4096
 #define REF_MISS_ROWS 4
 
-/* Count a look into the store that missed its page cache miss times. */
-static void ref_judge(struct ingest *in, int64_t miss)
+/* Count a look into the store that missed its page cache miss times, rows into the file. */
+static void ref_judge(struct ingest *in, int64_t miss, uint64_t rows)
 {
 	struct refpass *p = &in->rp;
 
 	p->looks++;
 	p->misses += miss > 0 ? (uint64_t)miss : 0;
 	if (p->after >= 0 ? p->looks >= (uint64_t)p->after : p->looks >= REF_SAMPLE)
-		p->state = p->after >= 0 || p->misses * REF_MISS_ROWS >= p->rows ? RP_WANT : RP_OFF;
+		p->state = p->after >= 0 || p->misses * REF_MISS_ROWS >= rows ? RP_WANT : RP_OFF;
 }
 
 /* Add a reference to table, v, to a count and an order-sensitive hash of references. */
@@ -1256,8 +1255,12 @@ static void ref_count(uint64_t *n, uint64_t *h, const char *table, const char *v
 	*h = (*h ^ ck_fnv1a(v, len) ^ (uint64_t)(*table == 's')) * 0x100000001b3ULL;
 }
 
-/* 1 if the store holds v, a key of table: the writer's look, past the workers' (known_*). */
-static int ref_exists(struct ingest *in, const char *table, const char *v, size_t n)
+/*
+ * 1 if the store holds v, a key of table, named by a row of f: the writer's look, past the
+ * workers' (known_*).
+ */
+static int ref_exists(
+	struct ingest *in, const struct file *f, const char *table, const char *v, size_t n)
 {
 	int sellers = strcmp(table, "sellers") == 0;
 	struct store_stmt *s = sellers ? in->ref_sellers : in->ref_listings;
@@ -1276,7 +1279,7 @@ static int ref_exists(struct ingest *in, const char *table, const char *v, size_
 	rc = store_step(s);
 	store_reset(s);
 	if (in->rp.state == RP_SAMPLE)
-		ref_judge(in, store_cache_misses(in->st) - miss);
+		ref_judge(in, store_cache_misses(in->st) - miss, f->read);
 	if (rc == STORE_ROW)
 		ref_later(in, !sellers, v, n, h);
 	return rc == STORE_ROW;
@@ -2120,7 +2123,7 @@ static int write_row(
 	int rc;
 
 	csvio_batch_rec(ob->in, r->rec, &rec);
-	in->rp.rows = ++f->read;
+	f->read++;
 	for (i = 0; in->rp.state == RP_ON && i < r->nref; i++) {
 		const struct oref *x = &ob->refs[r->ref0 + i];
 
@@ -2133,7 +2136,7 @@ static int write_row(
 		const char *v = ob->bytes.s + x->v.off;
 		char q[48];
 
-		if (!x->known && !ref_exists(in, k->f[x->field].ref, v, x->v.n)) {
+		if (!x->known && !ref_exists(in, f, k->f[x->field].ref, v, x->v.n)) {
 			bad(&f->reason, "%s '%s' is not in the store", k->f[x->field].name,
 				shown(v, x->v.n, q));
 			return reject(in, f, &rec, f->reason.s, f->reason.len);
@@ -3209,7 +3212,7 @@ static int load_rows(struct ingest *in, struct file *f)
 	struct progress *pg = progress_start(f->path, csvio_file_size(f->r));
 	struct obatch *ob;
 	size_t seq, i;
-	int rc = 0, more = 1;
+	int rc = 0, err, more = 1;
 	size_t ki = (size_t)(f->k - kinds);
 	char *sql;
 
@@ -3275,10 +3278,8 @@ static int load_rows(struct ingest *in, struct file *f)
 		rc = store_load_flush(in->loadn[ki], NULL, 1);
 	if (!rc)
 		rc = store_load_flush(in->load_idents, NULL, 1);
-	if (!rc)
-		rc = ref_pass_end(in, f);
-	else
-		ref_pass_end(in, f);
+	if ((err = ref_pass_end(in, f)) && !rc)
+		rc = err;
 	progress_end(pg);
 	return rc;
 }
