@@ -3756,7 +3756,7 @@ int ingest_run(struct store *st, const struct ingest_opts *o, int npaths, char *
 		/*
 		 * WAL with synchronous=NORMAL keeps every committed file through a crash of
 		 * casekit; a 32 MB page cache keeps memory bounded whatever the input size
-		 * (index builds sort in runs of 1 MiB: store_exec_indexes()).
+		 * (index builds sort in runs of a few MiB: store_exec_indexes()).
 		 */
 		rc = store_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768");
 		/*

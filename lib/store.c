@@ -696,7 +696,13 @@ static int create(struct store *st)
 				(rc = citus_distribute(st->pg, st->path))))
 			return rc;
 	} else {
-		if ((rc = store_exec(st, "PRAGMA journal_mode=WAL; BEGIN")))
+		/*
+		 * 16 KiB pages, fixed for the store's life: a load makes a quarter of the reads
+		 * and writes (each a system call) of SQLite's 4 KiB default. bench/scale.sh at
+		 * 1,000,000 sellers, against 4 KiB: ingest 8% faster, screen 17%, link 24%,
+		 * store 1% smaller.
+		 */
+		if ((rc = store_exec(st, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; BEGIN")))
 			return rc;
 		for (i = 0; schema_now[i]; i++)
 			if ((rc = store_exec(st, schema_now[i])))

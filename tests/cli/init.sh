@@ -11,6 +11,9 @@ sqlite_only "a PRAGMA (on a server: meta, the next check)" check_out "schema ver
 check_out "the store has a 16-digit id and a key fingerprint" "$(printf 'id\tfp\n16\t64')" query -d "$T/a.db" -f tsv "select length((select value from meta where key='store_id')) as id, length((select value from meta where key='payment_key_fingerprint')) as fp"
 # Bytes 18 and 19 of an SQLite header are 2 in WAL mode.
 sqlite_only "$file" expect "the store is in WAL mode" test "$(od -An -tu1 -j18 -N2 "$T/a.db" | tr -s ' ')" = " 2 2"
+# Bytes 16 and 17 are the page size, big-endian: 16 KiB, a quarter of the reads and writes a
+# load makes with SQLite's default 4 KiB.
+sqlite_only "$file" expect "the store has 16 KiB pages" test "$(od -An -tu1 -j16 -N2 "$T/a.db" | tr -s ' ')" = " 64 0"
 check_exit 73 "an existing file is not overwritten" init "$T/a.db"
 echo "precious" >"$T/file"
 check_exit 73 "an existing non-store is not touched" init "$T/file"
