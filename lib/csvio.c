@@ -116,15 +116,14 @@ static int rd_error(const struct csvio *r, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int rd_error(const struct csvio *r, int code, const char *fmt, ...)
 {
-	char msg[8192];
 	va_list ap;
 
 	if (r->quiet)
 		return code;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ck_verror(code, fmt, ap);
 	va_end(ap);
-	return ck_error(code, "%s", msg);
+	return code;
 }
 
 static int space_only(unsigned char c)

@@ -3009,9 +3009,7 @@ static void ref_pass_start(struct ingest *in, const struct file *f)
 	size_t i;
 	int refs = 0;
 
-	ref_free(&p->missing[0]);
-	ref_free(&p->missing[1]);
-	memset(p, 0, sizeof(*p));
+	memset(p, 0, sizeof(*p)); /* missing[] is empty: ref_pass_end() freed it */
 	p->state = RP_OFF;
 	p->after = -1;
 	for (i = 0; f->k->f[i].name; i++)

@@ -77,6 +77,12 @@ int ck_error(int code, const char *fmt, ...)
 	return code;
 }
 
+int ck_verror(int code, const char *fmt, va_list ap)
+{
+	vmessage(fmt, ap);
+	return code;
+}
+
 void ck_warn(const char *fmt, ...)
 {
 	va_list ap;

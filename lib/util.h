@@ -21,6 +21,7 @@ extern struct ck_globals ck;
 
 /* Print "casekit APPLET: msg" to stderr and return code, so callers can `return ck_error(...)`. */
 int ck_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int ck_verror(int code, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* The same, with no return value; suppressed by -q. */
 void ck_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a note only under -v. */
